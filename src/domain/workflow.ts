@@ -1,0 +1,43 @@
+// Workflow rows (the seed's AutonomousWorkflow) and the per-fix history the run reports.
+import { z } from "zod";
+import { RiskSchema } from "./validation.js";
+import { FixSourceSchema } from "./fix.js";
+
+export const WorkflowStatusSchema = z.enum([
+  "running",
+  "passed",
+  "failed",
+  "max_iterations",
+  "stuck",
+  "no_tests",
+  "error",
+]);
+export type WorkflowStatus = z.infer<typeof WorkflowStatusSchema>;
+
+export const FixRecordSchema = z.object({
+  iteration: z.number().int(),
+  file: z.string(),
+  source: FixSourceSchema,
+  strategy: z.string(),
+  status: z.enum(["kept", "rolled_back", "rejected"]),
+  risk: RiskSchema,
+  reason: z.string(),
+  diff: z.string(),
+});
+export type FixRecord = z.infer<typeof FixRecordSchema>;
+
+export const WorkflowSchema = z.object({
+  id: z.string(),
+  projectPath: z.string(),
+  status: WorkflowStatusSchema,
+  iterations: z.number().int().nonnegative(),
+  maxIterations: z.number().int().positive(),
+  /** The latest TestRunResult, as stored JSON (the seed's test_results column). */
+  testResults: z.unknown().nullable(),
+  initialCoverage: z.number().nullable(),
+  finalCoverage: z.number().nullable(),
+  fixHistory: z.array(FixRecordSchema),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Workflow = z.infer<typeof WorkflowSchema>;

@@ -1,0 +1,38 @@
+// TestRunnerAdapter: what every test-runner integration (pytest, later vitest/jest) provides.
+import type { TestRunResult } from "../domain/index.js";
+
+export interface RunProgress {
+  /** Tests collected so far (null until collection finishes). */
+  collected: number | null;
+  done: number;
+  failed: number;
+  /** The test that just finished, when there is one. */
+  lastNodeId?: string;
+}
+
+export interface RunTestsOptions {
+  /** Test files or node ids to run; all tests when empty or absent. */
+  files?: string[];
+  coverage?: boolean;
+  verbose?: boolean;
+  /** Per-test timeout in seconds (pytest default 10). */
+  testTimeoutSeconds?: number;
+  /** Hard timeout for the whole run in seconds; the process group is killed past it. */
+  runTimeoutSeconds?: number;
+  onProgress?: (p: RunProgress) => void;
+  signal?: AbortSignal;
+}
+
+export interface TestRunnerAdapter {
+  readonly name: "pytest" | "vitest" | "jest";
+  /** Absolute project root the adapter runs in. */
+  readonly projectRoot: string;
+  runTests(options?: RunTestsOptions): Promise<TestRunResult>;
+  runSpecificTest(file: string, testName: string, options?: Omit<RunTestsOptions, "files">): Promise<TestRunResult>;
+  /** Parses pasted terminal output of the runner into a result (the last-resort parser). */
+  parseOutput(text: string): TestRunResult;
+  /** True when a test duration exceeds the per-test target (reported slow, not failed). */
+  isTestTimeout(durationSeconds: number): boolean;
+  /** Whether a project-relative path is a test file for this runner (test integrity uses this). */
+  isTestFile(relPath: string): boolean;
+}
