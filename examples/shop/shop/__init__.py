@@ -1,0 +1,1 @@
+"""A tiny order-taking service used to demonstrate redgreen."""

@@ -1,0 +1,345 @@
+// PythonHelper: one long-lived helper.py process on the project's interpreter, serving pipelined JSON calls.
+// Why execa directly and not runProcess: runProcess is for one-shot processes; this child lives for the
+// whole run and speaks a line protocol over stdin/stdout.
+import { execa } from "execa";
+import { z } from "zod";
+import { RedgreenError } from "../domain/errors.js";
+import { pythonSourcePath } from "../paths.js";
+
+/** What a check or service needs from the helper: calls by op name (fakes implement just this). */
+export interface PythonCaller {
+  call<T>(op: string, args: object, opts?: CallOptions): Promise<T>;
+}
+
+export interface CallOptions {
+  /** Per-call limit; past it the call rejects and a stuck helper is killed and restarted. */
+  timeoutMs?: number;
+}
+
+export interface PythonHelperOptions {
+  /** The project's interpreter (path or command on PATH). */
+  python: string;
+  projectRoot: string;
+  /** Extra environment for the helper process (merged over process.env). */
+  env?: Record<string, string | undefined>;
+  /** Default per-call timeout (10 s). */
+  timeoutMs?: number;
+  /** Limit for the first `version` call that proves the helper runs (20 s). */
+  startTimeoutMs?: number;
+  /** Crashes in a row (without a successful reply between them) tolerated before giving up (3). */
+  maxRestarts?: number;
+  /** helper.py to run; tests point this at a copy with extra ops modules. */
+  helperScript?: string;
+}
+
+/** The helper's `version` reply: interpreter facts and the ops it serves. */
+export const HelperInfoSchema = z.object({
+  protocol: z.number().int(),
+  python: z.string(),
+  versionInfo: z.array(z.number().int()),
+  implementation: z.string(),
+  executable: z.string(),
+  prefix: z.string(),
+  pid: z.number().int(),
+  projectRoot: z.string(),
+  ops: z.array(z.string()),
+  /** ops_*.py modules that failed to import, with their traceback. */
+  loadErrors: z.record(z.string(), z.string()),
+});
+export type HelperInfo = z.infer<typeof HelperInfoSchema>;
+
+/** Counters for diagnostics and benchmarks. */
+export interface HelperStats {
+  calls: number;
+  failedCalls: number;
+  timeouts: number;
+  restarts: number;
+}
+
+const ReplySchema = z.object({
+  id: z.number().int().nullable(),
+  ok: z.boolean(),
+  result: z.unknown().optional(),
+  error: z.string().optional(),
+  kind: z.string().optional(),
+  traceback: z.string().optional(),
+});
+
+const PROTOCOL = 1;
+const MIN_PYTHON: readonly [number, number] = [3, 8];
+const STDERR_TAIL = 4096;
+
+type Child = ReturnType<typeof spawnHelper>;
+
+interface Pending {
+  id: number;
+  op: string;
+  line: string;
+  generation: number;
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+const spawnHelper = (python: string, script: string, projectRoot: string, env?: Record<string, string | undefined>) =>
+  execa(python, ["-B", script, projectRoot], {
+    cwd: projectRoot,
+    env: { ...env, PYTHONDONTWRITEBYTECODE: "1" },
+    extendEnv: true,
+    stdin: "pipe",
+    stdout: "pipe",
+    stderr: "pipe",
+    buffer: false,
+    reject: false,
+    cleanup: true,
+    encoding: "utf8",
+  });
+
+/** A long-lived Python helper process; start() it once per project and close() it at the end. */
+export class PythonHelper implements PythonCaller {
+  private child: Child | null = null;
+  private generation = 0;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private ready = false;
+  private closed = false;
+  private broken: RedgreenError | null = null;
+  private crashesInARow = 0;
+  /** Set when a stuck call's timeout killed the process: that call gets this error, the rest are replayed. */
+  private timeoutKill: { id: number; error: RedgreenError } | null = null;
+  private stderrTail = "";
+  private exited: Promise<void> = Promise.resolve();
+  private readonly counters: HelperStats = { calls: 0, failedCalls: 0, timeouts: 0, restarts: 0 };
+  private helperInfo: HelperInfo | null = null;
+
+  private constructor(private readonly opts: PythonHelperOptions) {}
+
+  /** Spawns the helper and waits until it answers `version`; throws python_missing when it cannot run. */
+  static async start(opts: PythonHelperOptions): Promise<PythonHelper> {
+    const helper = new PythonHelper(opts);
+    helper.spawn();
+    let raw: unknown;
+    try {
+      raw = await helper.call("version", {}, { timeoutMs: opts.startTimeoutMs ?? 20_000 });
+    } catch (error) {
+      await helper.close();
+      throw new RedgreenError(
+        "python_missing",
+        `could not start the python helper with ${opts.python}: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
+    }
+    const info = HelperInfoSchema.safeParse(raw);
+    if (!info.success || info.data.protocol !== PROTOCOL) {
+      await helper.close();
+      throw new RedgreenError("internal", `python helper speaks an unexpected protocol: ${JSON.stringify(raw)}`);
+    }
+    const [major = 0, minor = 0] = info.data.versionInfo;
+    if (major < MIN_PYTHON[0] || (major === MIN_PYTHON[0] && minor < MIN_PYTHON[1])) {
+      await helper.close();
+      throw new RedgreenError("python_missing", `${opts.python} is Python ${info.data.python}; redgreen needs ${MIN_PYTHON.join(".")} or newer`);
+    }
+    helper.helperInfo = info.data;
+    helper.ready = true;
+    return helper;
+  }
+
+  /** Interpreter facts and op names from the helper's `version` reply. */
+  get info(): HelperInfo {
+    if (!this.helperInfo) throw new RedgreenError("internal", "python helper not started");
+    return this.helperInfo;
+  }
+
+  /** Call/restart counters. */
+  get stats(): HelperStats {
+    return { ...this.counters };
+  }
+
+  /** Calls an op; rejects with RedgreenError on op exceptions (internal), unknown ops (usage), timeouts and crashes (runner_failed). */
+  call<T>(op: string, args: object, opts: CallOptions = {}): Promise<T> {
+    if (this.closed) return Promise.reject(new RedgreenError("usage", `python helper is closed (op "${op}")`));
+    if (this.broken) return Promise.reject(this.broken);
+    const id = this.nextId++;
+    const line = JSON.stringify({ id, op, args }) + "\n";
+    const timeoutMs = opts.timeoutMs ?? this.opts.timeoutMs ?? 10_000;
+    this.counters.calls++;
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => this.onTimeout(id, timeoutMs), timeoutMs);
+      const entry: Pending = {
+        id,
+        op,
+        line,
+        generation: -1,
+        resolve: resolve as (value: unknown) => void,
+        reject: (error) => {
+          this.counters.failedCalls++;
+          reject(error);
+        },
+        timer,
+      };
+      this.pending.set(id, entry);
+      if (!this.child) {
+        if (this.generation > 0) this.counters.restarts++;
+        this.spawn();
+      }
+      this.send(entry);
+      this.updateRef();
+    });
+  }
+
+  /** Ends the helper: calls still pending reject; waits for the process to exit (an idle one gets 2 s before SIGKILL). */
+  async close(): Promise<void> {
+    if (this.closed) return this.exited;
+    this.closed = true;
+    const busy = this.pending.size > 0;
+    this.rejectAll(new RedgreenError("runner_failed", "python helper closed before the call finished"));
+    const child = this.child;
+    if (child) {
+      // An idle helper exits on end of input; a busy one would finish its op first, which nobody awaits now.
+      if (busy) child.kill("SIGKILL");
+      else child.stdin?.end();
+      const killer = setTimeout(() => child.kill("SIGKILL"), 2_000);
+      await this.exited;
+      clearTimeout(killer);
+    }
+  }
+
+  private spawn(): void {
+    const script = this.opts.helperScript ?? pythonSourcePath("python", "helper.py");
+    const child = spawnHelper(this.opts.python, script, this.opts.projectRoot, this.opts.env);
+    const generation = ++this.generation;
+    this.child = child;
+    this.stderrTail = "";
+    let buffered = "";
+    child.stdout?.on("data", (chunk: string | Buffer) => {
+      buffered += chunk.toString();
+      let nl = buffered.indexOf("\n");
+      while (nl >= 0) {
+        const text = buffered.slice(0, nl);
+        buffered = buffered.slice(nl + 1);
+        if (text.trim() !== "") this.onLine(text);
+        nl = buffered.indexOf("\n");
+      }
+    });
+    child.stderr?.on("data", (chunk: string | Buffer) => {
+      this.stderrTail = (this.stderrTail + chunk.toString()).slice(-STDERR_TAIL);
+    });
+    // A write to a helper that just died fails with EPIPE; the exit handler reports the crash.
+    child.stdin?.on("error", () => undefined);
+    this.exited = child.then(
+      (result) => this.onExit(child, generation, result.exitCode ?? null, result.signal ?? null, (result as { code?: string }).code),
+      (error: unknown) => this.onExit(child, generation, null, null, (error as { code?: string }).code),
+    );
+  }
+
+  private send(entry: Pending): void {
+    const child = this.child;
+    if (!child) return;
+    entry.generation = this.generation;
+    child.stdin?.write(entry.line);
+  }
+
+  private onLine(text: string): void {
+    let reply: z.infer<typeof ReplySchema>;
+    try {
+      reply = ReplySchema.parse(JSON.parse(text));
+    } catch {
+      this.stderrTail = (this.stderrTail + `\n[unparseable helper output] ${text.slice(0, 200)}`).slice(-STDERR_TAIL);
+      return;
+    }
+    if (reply.id === null) return;
+    const entry = this.pending.get(reply.id);
+    if (!entry) return; // a call that already timed out
+    this.finish(entry);
+    this.crashesInARow = 0;
+    if (reply.ok) {
+      entry.resolve(reply.result);
+      return;
+    }
+    const code = reply.kind === "unknown_op" || reply.kind === "bad_request" ? "usage" : "internal";
+    const detail = reply.traceback ? `\n${reply.traceback.trimEnd()}` : "";
+    entry.reject(new RedgreenError(code, `python helper op "${entry.op}" failed: ${reply.error ?? "unknown error"}${detail}`));
+  }
+
+  private finish(entry: Pending): void {
+    clearTimeout(entry.timer);
+    this.pending.delete(entry.id);
+    this.updateRef();
+  }
+
+  /** The oldest pending call sent to the current process is the one the helper is running now. */
+  private inFlight(): Pending | undefined {
+    for (const entry of this.pending.values()) if (entry.generation === this.generation) return entry;
+    return undefined;
+  }
+
+  private onTimeout(id: number, timeoutMs: number): void {
+    const entry = this.pending.get(id);
+    if (!entry) return;
+    this.counters.timeouts++;
+    const error = new RedgreenError("runner_failed", `python helper op "${entry.op}" timed out after ${timeoutMs} ms`);
+    if (this.inFlight() === entry && this.child) {
+      // The helper is stuck in this op: kill it; onExit rejects the call and restarts for the rest.
+      this.timeoutKill = { id, error };
+      this.child.kill("SIGKILL");
+      return;
+    }
+    this.finish(entry);
+    entry.reject(error);
+  }
+
+  private onExit(child: Child, generation: number, exitCode: number | null, signal: string | null, code?: string): void {
+    if (child !== this.child || generation !== this.generation) return;
+    this.child = null;
+    const timeoutKill = this.timeoutKill;
+    this.timeoutKill = null;
+    if (this.closed) return;
+    // After a timeout kill the victim is the timed-out call (if its reply did not slip in first), never the next one.
+    const running = timeoutKill ? this.pending.get(timeoutKill.id) : this.inFlight();
+    const how = code === "ENOENT" ? `${this.opts.python} not found` : `exit code ${exitCode ?? "none"}${signal ? `, signal ${signal}` : ""}`;
+    const stderr = this.stderrTail.trim() ? `; stderr: ${this.stderrTail.trim().split("\n").slice(-12).join("\n")}` : "";
+    const crash = new RedgreenError(
+      "runner_failed",
+      `python helper (${this.opts.python}) exited (${how})${running ? ` while running "${running.op}"` : ""}${stderr}`,
+    );
+    if (running) {
+      this.finish(running);
+      running.reject(timeoutKill?.error ?? crash);
+    }
+    if (!timeoutKill) this.crashesInARow++;
+    const maxRestarts = this.opts.maxRestarts ?? 3;
+    if (!this.ready || this.crashesInARow > maxRestarts) {
+      if (this.ready) {
+        this.broken = new RedgreenError("runner_failed", `python helper crashed ${this.crashesInARow} times in a row; giving up. Last: ${crash.message}`);
+      }
+      this.rejectAll(this.broken ?? crash);
+      return;
+    }
+    if (this.pending.size > 0) {
+      this.counters.restarts++;
+      this.spawn();
+      for (const entry of [...this.pending.values()].sort((a, b) => a.id - b.id)) this.send(entry);
+      this.updateRef();
+    }
+  }
+
+  private rejectAll(error: RedgreenError): void {
+    for (const entry of [...this.pending.values()]) {
+      this.finish(entry);
+      entry.reject(error);
+    }
+  }
+
+  /** Keeps Node alive only while calls are pending, so a forgotten close() cannot hang the CLI. */
+  private updateRef(): void {
+    const child = this.child;
+    if (!child) return;
+    const active = this.pending.size > 0;
+    for (const stream of [child.stdout, child.stderr, child.stdin] as Array<{ ref?: () => void; unref?: () => void } | null>) {
+      if (active) stream?.ref?.();
+      else stream?.unref?.();
+    }
+    if (active) child.ref();
+    else child.unref();
+  }
+}

@@ -1,0 +1,45 @@
+// Typed wrapper over ops_integrity.py's compare_tests: how a new version of a test file checks less than the old one.
+import { z } from "zod";
+import type { CallOptions, PythonCaller } from "./client.js";
+
+export const TestWeakeningKindSchema = z.enum([
+  "deleted_assert",
+  "removed_test",
+  "skip_marker",
+  "skip_call",
+  "weakened_comparison",
+  "trivial_assert",
+  "loosened_tolerance",
+  "removed_raises",
+  "broadened_raises",
+  "swallowed_assertion",
+  "early_return",
+]);
+export type TestWeakeningKind = z.infer<typeof TestWeakeningKindSchema>;
+
+export const TestWeakeningSchema = z.object({
+  kind: TestWeakeningKindSchema,
+  /** Line in the new version (in the old one for deletions); null from the text fallback. */
+  line: z.number().int().nullable(),
+  message: z.string(),
+});
+export type TestWeakening = z.infer<typeof TestWeakeningSchema>;
+
+export const TestComparisonSchema = z.object({
+  /** False when either version does not parse; weakenings then come from a text comparison. */
+  parsed: z.boolean(),
+  parseError: z.string().nullable(),
+  /** The edit only adds (or extends) import lines. */
+  importOnly: z.boolean(),
+  weakenings: z.array(TestWeakeningSchema),
+});
+export type TestComparison = z.infer<typeof TestComparisonSchema>;
+
+/** Compares two versions of a test (or conftest) file. */
+export const compareTests = async (
+  helper: PythonCaller,
+  original: string,
+  fixed: string,
+  filename = "<test>",
+  opts?: CallOptions,
+): Promise<TestComparison> => TestComparisonSchema.parse(await helper.call<unknown>("compare_tests", { original, fixed, filename }, opts));

@@ -1,0 +1,79 @@
+// FixContext: one proposed change to one file, with per-context memoisation shared by every check.
+import { isAbsolute, relative, sep } from "node:path";
+import type { PythonCaller } from "../python/client.js";
+import type { SecretCatalog } from "./secret-catalog.js";
+
+/** Size limits a fix must stay within. */
+export interface ValidationLimits {
+  /** Changed lines (a modified line counts once). */
+  maxChangedLines: number;
+  /** Growth of the file as a fraction of its original line count. */
+  maxGrowthRatio: number;
+  /** Growth of up to this many lines is always allowed (a 2-line file may gain an import). */
+  minGrowthLines: number;
+}
+
+export const DEFAULT_LIMITS: ValidationLimits = { maxChangedLines: 20, maxGrowthRatio: 0.5, minGrowthLines: 3 };
+
+/** What validateFix and every check receive. */
+export interface FixInput {
+  original: string;
+  fixed: string;
+  /** The edited file, project-relative or absolute. */
+  filePath: string;
+  projectRoot: string;
+  /** The long-lived helper on the project's interpreter. */
+  helper: PythonCaller;
+  /** Allow edits to tests and test configuration (risk becomes high); weakening stays rejected. */
+  allowTestEdits?: boolean;
+  limits?: Partial<ValidationLimits>;
+  /** The runner's own test-file rule (TestRunnerAdapter.isTestFile); the pytest conventions otherwise. */
+  isTestFile?: (relPath: string) => boolean;
+  /** Secret catalog to scan with (default: data/secret-patterns.json). */
+  secretCatalog?: SecretCatalog;
+}
+
+export interface FixContext extends Required<Omit<FixInput, "limits" | "isTestFile" | "secretCatalog">> {
+  limits: ValidationLimits;
+  isTestFile?: (relPath: string) => boolean;
+  secretCatalog?: SecretCatalog;
+  /** Project-relative path with forward slashes. */
+  relPath: string;
+  isPython: boolean;
+  /** Runs `compute` once per key for this context (checks share helper calls and each other's results). */
+  memo<T>(key: string, compute: () => Promise<T>): Promise<T>;
+}
+
+/** A check's verdict: reasons reject the fix, warnings do not. */
+export interface CheckResult {
+  reasons: string[];
+  warnings: string[];
+}
+
+/** Builds the context a check runs on. */
+export function createFixContext(input: FixInput): FixContext {
+  const rel = isAbsolute(input.filePath) ? relative(input.projectRoot, input.filePath) : input.filePath;
+  const relPath = rel.split(sep).join("/").replace(/^\.\//, "");
+  const cache = new Map<string, Promise<unknown>>();
+  return {
+    original: input.original,
+    fixed: input.fixed,
+    filePath: input.filePath,
+    projectRoot: input.projectRoot,
+    helper: input.helper,
+    allowTestEdits: input.allowTestEdits ?? false,
+    limits: { ...DEFAULT_LIMITS, ...input.limits },
+    isTestFile: input.isTestFile,
+    secretCatalog: input.secretCatalog,
+    relPath,
+    isPython: /\.pyi?$/.test(relPath),
+    memo<T>(key: string, compute: () => Promise<T>): Promise<T> {
+      let hit = cache.get(key);
+      if (!hit) {
+        hit = compute();
+        cache.set(key, hit);
+      }
+      return hit as Promise<T>;
+    },
+  };
+}

@@ -1,0 +1,23 @@
+// Which project files are tests or test configuration (the files a fix may not quietly change).
+import { posix } from "node:path";
+
+/** "test": a test module, conftest or anything under a tests/ folder; "config": a file that may hold test settings. */
+export type TestPathKind = "test" | "config" | null;
+
+const CONFIG_FILES = new Set(["pytest.ini", ".pytest.ini", "pytest.toml", ".pytest.toml", "pyproject.toml", "setup.cfg", "tox.ini", ".coveragerc"]);
+
+/** pytest's default conventions: test_*.py, *_test.py, conftest.py, and any file under a test/ or tests/ folder. */
+export function isPytestTestPath(relPath: string): boolean {
+  const parts = relPath.split("/");
+  const base = parts[parts.length - 1] ?? "";
+  if (base === "conftest.py") return true;
+  if (/^test_.*\.py$/.test(base) || /_test\.py$/.test(base)) return true;
+  return parts.slice(0, -1).some((dir) => dir === "tests" || dir === "test");
+}
+
+/** Classifies a project-relative path; `isTestFile` (a runner's rule) adds to the pytest conventions. */
+export function classifyTestPath(relPath: string, isTestFile?: (relPath: string) => boolean): TestPathKind {
+  if (CONFIG_FILES.has(posix.basename(relPath))) return "config";
+  if (isPytestTestPath(relPath) || isTestFile?.(relPath)) return "test";
+  return null;
+}
