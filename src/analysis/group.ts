@@ -1,0 +1,31 @@
+// groupFailures: failures sharing a root cause (same file, line and error type) form one group, fixed once.
+import type { Analysis } from "../domain/analysis.js";
+import { shortErrorType } from "./error-type.js";
+
+/** The group key for a root cause: where to fix it and what went wrong there. */
+export const rootCauseKey = (fileToFix: string | null, lineNumber: number | null, errorType: string): string =>
+  `${fileToFix ?? "?"}:${lineNumber ?? "?"}:${shortErrorType(errorType)}`;
+
+/** A set of failures with one root cause; `representative` is the most confident analysis. */
+export interface FailureGroup<T extends Pick<Analysis, "groupKey" | "confidence">> {
+  groupKey: string;
+  representative: T;
+  members: T[];
+}
+
+/** Groups analyses (or anything carrying groupKey and confidence, e.g. `{ nodeId, ...analysis }`), largest groups first. */
+export function groupFailures<T extends Pick<Analysis, "groupKey" | "confidence">>(items: T[]): FailureGroup<T>[] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const list = groups.get(item.groupKey);
+    if (list) list.push(item);
+    else groups.set(item.groupKey, [item]);
+  }
+  return [...groups.entries()]
+    .map(([groupKey, members]) => ({
+      groupKey,
+      members,
+      representative: members.reduce((best, m) => (m.confidence > best.confidence ? m : best)),
+    }))
+    .sort((a, b) => b.members.length - a.members.length);
+}

@@ -1,0 +1,13 @@
+// The StackTraceAnalyzer's public API.
+export { analyzeFailure, type AnalyzeContext } from "./analyze.js";
+export { categorizeError } from "./categorize.js";
+export { extractLocationFromTrace, locateInFrames, type CodeLocation, type LocateContext } from "./locate.js";
+export { identifyFixStrategy, type StrategyFacts } from "./strategy.js";
+export { generateFixSuggestion, type SuggestionContext } from "./suggestion.js";
+export { groupFailures, rootCauseKey, type FailureGroup } from "./group.js";
+export { extractAssertionDetails, calledFunction, type AssertionDetails } from "./assertion.js";
+export { classifyFrameFile, frameKind, isTestPath, projectRelativePath, type FrameKind } from "./frames.js";
+export { closestName, editDistance, extractHint, hintName } from "./hints.js";
+export { createFsSourceReader, type SourceReader } from "./source.js";
+export { importStatementFor, loadImportCatalogs, type ImportCatalogs } from "./imports.js";
+export { shortErrorType } from "./error-type.js";

@@ -1,0 +1,183 @@
+// Reading a project's Python sources for the analyzer: files by relative path, definitions, function bodies.
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { isTestPath } from "./frames.js";
+
+/** Read access to the project's sources; tests may pass an in-memory one. */
+export interface SourceReader {
+  /** The file's lines (index 0 = line 1), or null when it cannot be read. */
+  lines(relPath: string): string[] | null;
+  /** Project-relative paths of the project's .py files (vendored and hidden folders excluded). */
+  pythonFiles(): string[];
+}
+
+const SKIP_DIRS = new Set(["node_modules", "site-packages", "dist-packages", "__pycache__", "venv", "env", "build", "dist"]);
+const MAX_FILES = 5000;
+
+/** A SourceReader over the file system, caching what it read. */
+export function createFsSourceReader(projectRoot: string): SourceReader {
+  const cache = new Map<string, string[] | null>();
+  let files: string[] | null = null;
+  return {
+    lines(relPath) {
+      if (!cache.has(relPath)) {
+        try {
+          cache.set(relPath, readFileSync(join(projectRoot, relPath), "utf8").split(/\r?\n/));
+        } catch {
+          cache.set(relPath, null);
+        }
+      }
+      return cache.get(relPath) ?? null;
+    },
+    pythonFiles() {
+      if (files) return files;
+      const found: string[] = [];
+      const walk = (rel: string): void => {
+        let entries;
+        try {
+          entries = readdirSync(join(projectRoot, rel), { withFileTypes: true });
+        } catch {
+          return;
+        }
+        for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+          if (found.length >= MAX_FILES) return;
+          const child = rel === "" ? e.name : `${rel}/${e.name}`;
+          if (e.isDirectory()) {
+            if (!e.name.startsWith(".") && !SKIP_DIRS.has(e.name)) walk(child);
+          } else if (e.isFile() && e.name.endsWith(".py")) {
+            found.push(child);
+          }
+        }
+      };
+      walk("");
+      files = found;
+      return files;
+    },
+  };
+}
+
+/** A def found in the sources. */
+export interface Definition {
+  file: string;
+  line: number;
+  function: string;
+  /** Column of the `def`: 0 for module-level functions. */
+  indent: number;
+}
+
+const indentOf = (line: string): number => line.length - line.trimStart().length;
+const isCode = (line: string): boolean => line.trim() !== "" && !line.trimStart().startsWith("#");
+
+/** Where `def name` (or `async def name`) is defined in the project's non-test code; inside `class className` when given. */
+export function findDefinitions(reader: SourceReader, name: string, className?: string): Definition[] {
+  const defRe = new RegExp(`^(\\s*)(?:async\\s+)?def\\s+${escape(name)}\\s*\\(`);
+  const classRe = className ? new RegExp(`^(\\s*)class\\s+${escape(className)}\\b`) : null;
+  const out: Definition[] = [];
+  for (const file of reader.pythonFiles()) {
+    if (isTestPath(file)) continue;
+    const lines = reader.lines(file);
+    if (!lines) continue;
+    let classIndent: number | null = null;
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i]!;
+      if (classRe) {
+        const c = classRe.exec(line);
+        if (c) {
+          classIndent = c[1]!.length;
+          continue;
+        }
+        if (classIndent !== null && isCode(line) && indentOf(line) <= classIndent) classIndent = null;
+        if (classIndent === null) continue;
+      }
+      const d = defRe.exec(line);
+      if (d && (classRe ? d[1]!.length > classIndent! : true)) out.push({ file, line: i + 1, function: name, indent: d[1]!.length });
+    }
+  }
+  return out;
+}
+
+/** Project modules a file imports from (`from shop.pricing import add` → "shop.pricing"; `import shop.cart` → "shop.cart"). */
+export function importedModules(lines: string[]): string[] {
+  const out: string[] = [];
+  for (const l of lines) {
+    const m = /^\s*from\s+([\w.]+)\s+import\b|^\s*import\s+([\w.]+)/.exec(l);
+    if (m) out.push((m[1] ?? m[2])!);
+  }
+  return out;
+}
+
+/** Whether a module-level name (def, class or assignment) is defined in a file. */
+export function definesTopLevelName(lines: string[], name: string): boolean {
+  const re = new RegExp(`^(?:(?:async\\s+)?def\\s+${escape(name)}\\s*\\(|class\\s+${escape(name)}\\b|${escape(name)}\\s*(?::[^=]*)?=[^=])`);
+  return lines.some((l) => re.test(l));
+}
+
+/** The 1-based [first, last] lines of the function enclosing `line` (first = its def line), or null at module level. */
+export function enclosingFunction(lines: string[], line: number): { start: number; end: number; name: string } | null {
+  const target = lines[line - 1];
+  if (target === undefined) return null;
+  let indent = isCode(target) ? indentOf(target) : Number.MAX_SAFE_INTEGER;
+  for (let i = line - 1; i >= 0; i--) {
+    const l = lines[i]!;
+    if (!isCode(l)) continue;
+    const d = /^(\s*)(?:async\s+)?def\s+([A-Za-z_]\w*)/.exec(l);
+    if (d && (d[1]!.length < indent || i === line - 1)) {
+      return { start: i + 1, end: blockEnd(lines, i), name: d[2]! };
+    }
+    indent = Math.min(indent, indentOf(l));
+  }
+  return null;
+}
+
+/** The last line (1-based) of the indented block opened at 0-based index `openIdx`. */
+export function blockEnd(lines: string[], openIdx: number): number {
+  const base = indentOf(lines[openIdx]!);
+  let last = openIdx + 1;
+  for (let i = openIdx + 1; i < lines.length; i++) {
+    const l = lines[i]!;
+    if (!isCode(l)) continue;
+    if (indentOf(l) <= base) break;
+    last = i + 1;
+  }
+  return last;
+}
+
+/** Attribute names a class defines: methods, class-level names and `self.x = ...` assignments. */
+export function classAttributes(reader: SourceReader, className: string): Set<string> {
+  const names = new Set<string>();
+  const classRe = new RegExp(`^(\\s*)class\\s+${escape(className)}\\b`);
+  for (const file of reader.pythonFiles()) {
+    const lines = reader.lines(file);
+    if (!lines) continue;
+    for (let i = 0; i < lines.length; i++) {
+      const c = classRe.exec(lines[i]!);
+      if (!c) continue;
+      const end = blockEnd(lines, i);
+      const firstBody = lines.slice(i + 1, end).find(isCode);
+      const bodyIndent = firstBody === undefined ? -1 : indentOf(firstBody);
+      for (let j = i + 1; j < end; j++) {
+        const l = lines[j]!;
+        const def = /^\s*(?:async\s+)?def\s+([A-Za-z_]\w*)/.exec(l);
+        if (def) names.add(def[1]!);
+        const classLevel = /^\s*([A-Za-z_]\w*)\s*(?::|=(?!=))/.exec(l);
+        if (classLevel && indentOf(l) === bodyIndent) names.add(classLevel[1]!);
+        for (const m of l.matchAll(/\bself\.([A-Za-z_]\w*)\s*(?::[^=]*)?=[^=]/g)) names.add(m[1]!);
+      }
+    }
+  }
+  return names;
+}
+
+/** Identifiers used in some Python text (keywords excluded), for typo suggestions. */
+export function identifiersIn(text: string): Set<string> {
+  const out = new Set<string>();
+  const stripped = text.replace(/(["'])(?:\\.|(?!\1).)*\1/g, "''").replace(/#.*$/gm, "");
+  for (const m of stripped.matchAll(/\b[A-Za-z_]\w*\b/g)) if (!PY_KEYWORDS.has(m[0])) out.add(m[0]);
+  return out;
+}
+
+const PY_KEYWORDS = new Set(
+  "False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield self".split(" "),
+);
+
+const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
