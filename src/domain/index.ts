@@ -7,3 +7,4 @@ export * from "./validation.js";
 export * from "./workflow.js";
 export * from "./agent-log.js";
 export * from "./errors.js";
+export * from "./run-summary.js";

@@ -1,0 +1,75 @@
+// WorkflowDeps: everything the graph's nodes use, passed in by the composition root (no globals).
+import type { RunnableConfig } from "@langchain/core/runnables";
+import type { Store } from "../src/store/index.js";
+import type { EditJournal } from "../src/store/edit-journal.js";
+import type { TestRunnerAdapter } from "../src/runners/adapter.js";
+import type { PythonCaller } from "../src/python/client.js";
+import type { LlmModel } from "../src/fixers/llm/create-model.js";
+import type { LlmCallLog } from "../src/fixers/llm/call-log.js";
+import type { SecretRedactor } from "../src/fixers/llm/redact.js";
+import type { LlmSettings } from "../src/fixers/llm/settings.js";
+import type { ImportCatalogsInput } from "../src/fixers/patterns/types.js";
+
+export interface WorkflowOptions {
+  /** Test files may be edited beyond adding imports (risk "high"); off by default. */
+  allowTestEdits: boolean;
+  /** Ask before applying each fix (LangGraph interrupt). */
+  approve: boolean;
+  /** Skip the LLM step even when a model is configured. */
+  noLlm: boolean;
+  /** Measure coverage on full runs. */
+  coverage: boolean;
+  /** Verify fixes, then restore every file at the end: the patch is reported, nothing stays changed. */
+  dryRun: boolean;
+  /** Fixes validated per iteration at most (bounds the recursion limit). */
+  maxCandidatesPerIteration: number;
+}
+
+export const DEFAULT_WORKFLOW_OPTIONS: WorkflowOptions = {
+  allowTestEdits: false,
+  approve: false,
+  noLlm: false,
+  coverage: true,
+  dryRun: false,
+  maxCandidatesPerIteration: 8,
+};
+
+/** A progress event for the CLI's live output. */
+export type WorkflowEvent =
+  | { kind: "node"; node: string; iteration: number; message: string }
+  | { kind: "tests"; phase: "full" | "targeted" | "flaky-check"; done: number; failed: number; collected: number | null };
+
+export interface WorkflowDeps {
+  store: Store;
+  journal: EditJournal;
+  adapter: TestRunnerAdapter;
+  helper: PythonCaller;
+  llm: {
+    model: LlmModel;
+    callLog: LlmCallLog;
+    redactor: SecretRedactor;
+    settings?: Partial<LlmSettings>;
+  };
+  options: WorkflowOptions;
+  importCatalogs?: ImportCatalogsInput;
+  /** Live progress; never required for correctness. */
+  onEvent?: (event: WorkflowEvent) => void;
+}
+
+/** The approval question the graph interrupts with when options.approve is on. */
+export interface ApprovalRequest {
+  kind: "approve_fix";
+  file: string;
+  source: "pattern" | "llm";
+  strategy: string;
+  explanation: string;
+  risk: "low" | "medium" | "high";
+  diff: string;
+}
+
+/** The answer that resumes an approval interrupt. */
+export interface ApprovalAnswer {
+  approve: boolean;
+}
+
+export type NodeConfig = RunnableConfig;

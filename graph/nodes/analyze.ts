@@ -1,0 +1,33 @@
+// analyze: starts a fix round — analyses every failing test and groups failures sharing a root cause.
+import { analyzeFailure, groupFailures } from "../../src/analysis/index.js";
+import type { WorkflowDeps } from "../deps.js";
+import type { FailureGroup, WorkflowStateUpdate, WorkflowStateValue } from "../state.js";
+import { announce, lastFailures } from "./shared.js";
+
+/** Builds the analyze node. */
+export const analyzeNode =
+  (deps: WorkflowDeps) =>
+  async (state: WorkflowStateValue): Promise<WorkflowStateUpdate> => {
+    const iteration = state.iteration + 1;
+    const failures = lastFailures(deps, state);
+    const analyses = (state.lastRun?.failing ?? [])
+      .map((nodeId) => failures.get(nodeId))
+      .filter((f) => f !== undefined)
+      .map((failure) => ({ nodeId: failure.nodeId, ...analyzeFailure(failure, { projectRoot: state.projectRoot }) }));
+    const groups: FailureGroup[] = groupFailures(analyses).map((g) => {
+      const { nodeId, ...analysis } = g.representative;
+      // The representative's test comes first: the fix nodes propose from its failure.
+      const nodeIds = [nodeId, ...g.members.map((m) => m.nodeId).filter((id) => id !== nodeId)];
+      return { groupKey: g.groupKey, nodeIds, analysis };
+    });
+    announce(deps, "analyze", iteration, `${analyses.length} failure(s) in ${groups.length} root cause group(s)`);
+    deps.store.updateWorkflow(state.workflowId, { iterations: iteration });
+    return {
+      iteration,
+      groups,
+      candidates: [],
+      llmQueue: [],
+      keptThisIteration: 0,
+      ...(groups.length === 0 ? { status: "stuck" as const, statusReason: "no analysable failure is left" } : {}),
+    };
+  };

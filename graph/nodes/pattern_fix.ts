@@ -1,0 +1,55 @@
+// pattern_fix: asks the deterministic CommonFixPatterns for each failure group; the rest goes to the LLM queue.
+import { readFile } from "node:fs/promises";
+import { findPatternFix } from "../../src/fixers/patterns/index.js";
+import { resolveProjectFile } from "../../src/fixers/apply.js";
+import type { WorkflowDeps } from "../deps.js";
+import type { Candidate, WorkflowStateUpdate, WorkflowStateValue } from "../state.js";
+import { announce, lastFailures, patchSignature } from "./shared.js";
+
+/** Reads a project file through the same path checks as edits. */
+export const projectReader =
+  (projectRoot: string) =>
+  async (rel: string): Promise<string> =>
+    readFile((await resolveProjectFile(projectRoot, rel)).real, "utf8");
+
+/** Builds the pattern_fix node. */
+export const patternFixNode =
+  (deps: WorkflowDeps) =>
+  async (state: WorkflowStateValue): Promise<WorkflowStateUpdate> => {
+    const failures = lastFailures(deps, state);
+    const candidates: Candidate[] = [];
+    const llmQueue: string[] = [];
+    const readFileFn = projectReader(state.projectRoot);
+    for (const group of state.groups) {
+      const failure = failures.get(group.nodeIds[0]!);
+      if (failure === undefined) continue;
+      const found = await findPatternFix({
+        failure,
+        analysis: group.analysis,
+        projectRoot: state.projectRoot,
+        helper: deps.helper,
+        readFile: readFileFn,
+        allowTestEdits: deps.options.allowTestEdits,
+        isTestFile: (rel) => deps.adapter.isTestFile(rel),
+        ...(deps.importCatalogs ? { importCatalogs: deps.importCatalogs } : {}),
+      });
+      const signature = found ? patchSignature(found.proposal.edits) : "";
+      if (found && !state.triedSignatures.includes(signature) && !candidates.some((c) => c.signature === signature)) {
+        candidates.push({ groupKey: group.groupKey, nodeIds: group.nodeIds, proposal: found.proposal, signature });
+      } else if (found && candidates.some((c) => c.signature === signature)) {
+        // Another group's fix is the same edit (e.g. one missing import behind two error sites): it covers this group too.
+        const same = candidates.find((c) => c.signature === signature)!;
+        same.nodeIds = [...same.nodeIds, ...group.nodeIds];
+      } else {
+        llmQueue.push(group.groupKey);
+      }
+    }
+    const capped = candidates.slice(0, deps.options.maxCandidatesPerIteration);
+    announce(
+      deps,
+      "pattern_fix",
+      state.iteration,
+      `${capped.length} pattern fix(es) proposed` + (llmQueue.length ? `, ${llmQueue.length} group(s) left for the LLM` : ""),
+    );
+    return { candidates: capped, llmQueue };
+  };

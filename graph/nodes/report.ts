@@ -1,0 +1,38 @@
+// report: settles the final status, writes the patch of every kept fix, and updates the workflow row.
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { undoWorkflow, workflowPatch } from "../../src/fixers/journal.js";
+import type { WorkflowDeps } from "../deps.js";
+import type { WorkflowStateUpdate, WorkflowStateValue } from "../state.js";
+import { announce } from "./shared.js";
+
+/** Where a workflow's patch is written inside the project. */
+export const patchPathFor = (projectRoot: string, workflowId: string): string => join(projectRoot, ".redgreen", `${workflowId}.patch`);
+
+/** Builds the report node. */
+export const reportNode =
+  (deps: WorkflowDeps) =>
+  async (state: WorkflowStateValue): Promise<WorkflowStateUpdate> => {
+    const status = state.status === "running" ? "stuck" : state.status;
+    const statusReason =
+      state.status === "running" ? "no fix could be proposed for the remaining failures" : state.statusReason;
+    const patch = await workflowPatch(deps.journal, state.workflowId, state.projectRoot);
+    let patchPath: string | null = null;
+    if (patch !== "") {
+      patchPath = patchPathFor(state.projectRoot, state.workflowId);
+      await mkdir(join(state.projectRoot, ".redgreen"), { recursive: true });
+      await writeFile(patchPath, patch);
+    }
+    const notes: string[] = [];
+    if (deps.options.dryRun && state.keptTotal > 0) {
+      const undone = await undoWorkflow(deps.journal, state.workflowId, state.projectRoot);
+      notes.push(`dry run: restored ${undone.restored.length} file(s); the verified fixes are in the patch only`);
+    }
+    deps.store.updateWorkflow(state.workflowId, {
+      status,
+      iterations: state.iteration,
+      ...(state.lastRun?.coverage != null ? { finalCoverage: state.lastRun.coverage } : {}),
+    });
+    announce(deps, "report", state.iteration, `${status}: ${statusReason}`);
+    return { status, statusReason, patchPath, ...(notes.length ? { notes } : {}) };
+  };

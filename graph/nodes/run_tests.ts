@@ -1,0 +1,51 @@
+// run_tests: runs the full suite (unless a validated fix already did), checks new failures for flakiness, decides.
+import { recoverPending } from "../../src/fixers/journal.js";
+import type { WorkflowDeps } from "../deps.js";
+import { decideAfterRun, failureSignature } from "../routes.js";
+import type { WorkflowStateUpdate, WorkflowStateValue } from "../state.js";
+import { announce, digestRun, failingIds, llmAvailable, progressTo } from "./shared.js";
+
+/** Builds the run_tests node. */
+export const runTestsNode =
+  (deps: WorkflowDeps) =>
+  async (state: WorkflowStateValue): Promise<WorkflowStateUpdate> => {
+    // A crash may have left a fix half-applied: put its files back before measuring anything.
+    const recovered = await recoverPending(deps.journal, state.workflowId, state.projectRoot);
+    const dirty = state.dirty || recovered.length > 0 || state.lastRun === null;
+    let update: WorkflowStateUpdate = {};
+    let digest = state.lastRun;
+    let flaky = state.flaky;
+    if (dirty) {
+      announce(deps, "run_tests", state.iteration, "running the full test suite");
+      const result = await deps.adapter.runTests({ coverage: deps.options.coverage, onProgress: progressTo(deps, "full") });
+      const runId = deps.store.saveResultsToWorkflow(state.workflowId, result);
+      // A test that fails and then passes on an unchanged re-run is flaky: reported, never "fixed".
+      const toCheck = failingIds(result).filter((id) => !state.flakyChecked.includes(id));
+      if (toCheck.length > 0 && result.status === "failed") {
+        announce(deps, "run_tests", state.iteration, `re-running ${toCheck.length} failing test(s) once to detect flakiness`);
+        const rerun = await deps.adapter.runTests({ files: toCheck, coverage: false, onProgress: progressTo(deps, "flaky-check") });
+        const nowPassing = toCheck.filter((id) => rerun.passedNodeIds.includes(id));
+        flaky = [...new Set([...flaky, ...nowPassing])];
+        update = { flakyChecked: [...state.flakyChecked, ...toCheck], flaky };
+      }
+      digest = digestRun(runId, result, flaky);
+      update = { ...update, lastRun: digest, passingBaseline: result.passedNodeIds, dirty: false };
+      if (state.initialRun === null) update.initialRun = digest;
+    }
+    const run = digest!;
+    const decision = decideAfterRun(state, run, { canTryNew: llmAvailable(deps) });
+    deps.store.updateWorkflow(state.workflowId, { iterations: state.iteration });
+    announce(
+      deps,
+      "run_tests",
+      state.iteration,
+      `${run.passed} passed, ${run.failing.length} failing${flaky.length ? `, ${flaky.length} flaky` : ""}` +
+        (decision.status === "running" ? "" : ` → ${decision.status}`),
+    );
+    return {
+      ...update,
+      status: decision.status,
+      statusReason: decision.reason,
+      failureSignatures: [...state.failureSignatures, failureSignature(run.failing)],
+    };
+  };

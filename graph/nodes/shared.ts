@@ -1,0 +1,59 @@
+// Helpers the nodes share: run digests, failure lookup, signatures and progress events.
+import { createHash } from "node:crypto";
+import type { Failure, FileEdit, TestRunResult } from "../../src/domain/index.js";
+import type { RunProgress } from "../../src/runners/adapter.js";
+import type { WorkflowDeps } from "../deps.js";
+import type { RunDigest, WorkflowStateValue } from "../state.js";
+
+/** Node ids failing in a run (failed, errored or not collected), in order, without duplicates. */
+export const failingIds = (result: TestRunResult): string[] => [...new Set(result.failures.map((f) => f.nodeId))];
+
+/** The small digest of a stored run that lives in graph state. */
+export function digestRun(runId: number, result: TestRunResult, flaky: readonly string[]): RunDigest {
+  return {
+    runId,
+    status: result.status,
+    passed: result.passed,
+    failed: result.failed,
+    errors: result.errors,
+    skipped: result.skipped,
+    total: result.total,
+    coverage: result.coverage?.percent ?? null,
+    failing: failingIds(result).filter((id) => !flaky.includes(id)),
+    ...(result.message !== undefined ? { message: result.message } : {}),
+  };
+}
+
+/** The failures of the last full run, by node id (the first failure of each test). */
+export function lastFailures(deps: WorkflowDeps, state: WorkflowStateValue): Map<string, Failure> {
+  const out = new Map<string, Failure>();
+  if (state.lastRun === null) return out;
+  const run = deps.store.getTestRun(state.lastRun.runId);
+  for (const f of run?.result.failures ?? []) if (!out.has(f.nodeId)) out.set(f.nodeId, f);
+  return out;
+}
+
+/** A stable signature of a patch: the same edits proposed twice are recognised as already tried. */
+export const patchSignature = (edits: readonly FileEdit[]): string =>
+  createHash("sha256")
+    .update(JSON.stringify(edits.map((e) => [e.file, e.find, e.replace])))
+    .digest("hex")
+    .slice(0, 16);
+
+/** Whether a targeted run shows `nodeId` fixed: no failure for it, and it (or, for a module, a test in it) passed. */
+export const isFixedIn = (result: TestRunResult, nodeId: string): boolean =>
+  !result.failures.some((f) => f.nodeId === nodeId) &&
+  result.passedNodeIds.some((p) => p === nodeId || p.startsWith(`${nodeId}::`));
+
+/** Forwards runner progress to the workflow's listener. */
+export const progressTo =
+  (deps: WorkflowDeps, phase: "full" | "targeted" | "flaky-check") =>
+  (p: RunProgress): void =>
+    deps.onEvent?.({ kind: "tests", phase, done: p.done, failed: p.failed, collected: p.collected });
+
+/** Announces a node's work to the workflow's listener. */
+export const announce = (deps: WorkflowDeps, node: string, iteration: number, message: string): void =>
+  deps.onEvent?.({ kind: "node", node, iteration, message });
+
+/** Whether another LLM attempt could bring something new. */
+export const llmAvailable = (deps: WorkflowDeps): boolean => !deps.options.noLlm && deps.llm.model.kind === "ready";

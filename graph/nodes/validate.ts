@@ -1,0 +1,161 @@
+// validate: checks one candidate statically, applies it, re-runs its failing tests then the suite; keeps or restores it.
+import { interrupt } from "@langchain/langgraph";
+import type { FileEdit, FixRecord, Risk, TestRunResult } from "../../src/domain/index.js";
+import { applyFix, restoreEdits, unifiedDiff } from "../../src/fixers/apply.js";
+import { applyJournaled, recoverPending } from "../../src/fixers/journal.js";
+import { validateFix } from "../../src/validation/index.js";
+import type { ApprovalAnswer, ApprovalRequest, WorkflowDeps } from "../deps.js";
+import type { Candidate, WorkflowStateUpdate, WorkflowStateValue } from "../state.js";
+import { announce, digestRun, isFixedIn, progressTo } from "./shared.js";
+import { projectReader } from "./pattern_fix.js";
+
+const RISK_ORDER: Record<Risk, number> = { low: 0, medium: 1, high: 2 };
+
+interface StaticVerdict {
+  valid: boolean;
+  reasons: string[];
+  risk: Risk;
+  diff: string;
+}
+
+/** Applies the candidate in memory file by file and runs the FixValidator on each result. */
+async function checkStatically(deps: WorkflowDeps, state: WorkflowStateValue, candidate: Candidate): Promise<StaticVerdict> {
+  const read = projectReader(state.projectRoot);
+  const byFile = new Map<string, FileEdit[]>();
+  for (const e of candidate.proposal.edits) byFile.set(e.file, [...(byFile.get(e.file) ?? []), e]);
+  const verdict: StaticVerdict = { valid: true, reasons: [], risk: "low", diff: "" };
+  for (const [file, edits] of byFile) {
+    let original: string;
+    let fixed: string;
+    try {
+      original = await read(file);
+      fixed = [...edits].sort((a, b) => (b.nearLine ?? 0) - (a.nearLine ?? 0)).reduce((text, e) => applyFix(text, e), original);
+    } catch (e) {
+      verdict.valid = false;
+      verdict.reasons.push(`${file}: ${(e as Error).message}`);
+      continue;
+    }
+    const result = await validateFix({
+      original,
+      fixed,
+      filePath: file,
+      projectRoot: state.projectRoot,
+      helper: deps.helper,
+      allowTestEdits: deps.options.allowTestEdits,
+      isTestFile: (rel) => deps.adapter.isTestFile(rel),
+    });
+    if (!result.valid) verdict.valid = false;
+    verdict.reasons.push(...result.reasons.map((r) => `${file}: ${r}`));
+    if (RISK_ORDER[result.risk] > RISK_ORDER[verdict.risk]) verdict.risk = result.risk;
+    verdict.diff += unifiedDiff(file, original, fixed);
+  }
+  return verdict;
+}
+
+const describeFailure = (result: TestRunResult, nodeId: string): string => {
+  const f = result.failures.find((x) => x.nodeId === nodeId);
+  return f ? `${f.errorType}: ${f.errorMessage.split("\n")[0]}` : "did not pass";
+};
+
+/** Builds the validate node (one candidate per visit; the route loops back while candidates remain). */
+export const validateNode =
+  (deps: WorkflowDeps) =>
+  async (state: WorkflowStateValue): Promise<WorkflowStateUpdate> => {
+    const [candidate, ...rest] = state.candidates;
+    if (candidate === undefined) return {};
+    const { workflowId, projectRoot, iteration } = state;
+    const { proposal, signature } = candidate;
+    // An earlier fix this round may already have fixed these tests (one import behind two groups).
+    if (state.lastRun !== null && candidate.nodeIds.every((id) => !state.lastRun!.failing.includes(id))) return { candidates: rest };
+    const tried = [...state.triedSignatures, signature];
+    const files = [...new Set(proposal.edits.map((e) => e.file))];
+
+    // Crash safety: this node may be re-running after a kill. Half-applied fixes are put back; a fix the journal
+    // already settled is not applied a second time.
+    await recoverPending(deps.journal, workflowId, projectRoot);
+    const settled = deps.journal.list(workflowId).filter((e) => e.signature === signature);
+    if (settled.some((e) => e.state === "kept"))
+      return { candidates: rest, triedSignatures: tried, keptThisIteration: state.keptThisIteration + 1, keptTotal: state.keptTotal + 1, dirty: true };
+    if (settled.some((e) => e.state === "rolled_back")) return { candidates: rest, triedSignatures: tried };
+
+    const record = (status: FixRecord["status"], risk: Risk, reason: string, diff: string): FixRecord => ({
+      iteration,
+      file: files.join(", "),
+      source: proposal.source,
+      strategy: proposal.strategy,
+      status,
+      risk,
+      reason,
+      diff,
+    });
+    const rejectWith = (risk: Risk, reason: string, diff: string): WorkflowStateUpdate => {
+      deps.store.recordFixAttempt(workflowId, record("rejected", risk, reason, diff));
+      announce(deps, "validate", iteration, `rejected ${proposal.strategy} fix for ${files.join(", ")}: ${reason}`);
+      return {
+        candidates: rest,
+        triedSignatures: tried,
+        feedback: { groupKey: candidate.groupKey, source: proposal.source, strategy: proposal.strategy, edits: proposal.edits, outcome: `rejected: ${reason}` },
+      };
+    };
+
+    const verdict = await checkStatically(deps, state, candidate);
+    if (!verdict.valid) return rejectWith(verdict.risk, verdict.reasons.join("; "), verdict.diff);
+
+    if (deps.options.approve) {
+      // Nothing above has side effects: on resume the node re-runs to here and gets the answer.
+      const answer = interrupt<ApprovalRequest, ApprovalAnswer>({
+        kind: "approve_fix",
+        file: files.join(", "),
+        source: proposal.source,
+        strategy: proposal.strategy,
+        explanation: proposal.explanation,
+        risk: verdict.risk,
+        diff: verdict.diff,
+      });
+      if (!answer.approve) return rejectWith(verdict.risk, "declined by the user", verdict.diff);
+    }
+
+    announce(deps, "validate", iteration, `applying ${proposal.source} fix (${proposal.strategy}) to ${files.join(", ")}`);
+    const applied = await applyJournaled(deps.journal, workflowId, signature, projectRoot, proposal.edits);
+    const settle = (status: "kept" | "rolled_back", reason: string): void =>
+      deps.store.db.transaction(() => {
+        deps.journal.settle(workflowId, signature, status);
+        deps.store.recordFixAttempt(workflowId, record(status, verdict.risk, reason, verdict.diff));
+      })();
+    const rollBack = async (reason: string): Promise<WorkflowStateUpdate> => {
+      await restoreEdits(projectRoot, applied);
+      settle("rolled_back", reason);
+      announce(deps, "validate", iteration, `rolled back: ${reason}`);
+      return {
+        candidates: rest,
+        triedSignatures: tried,
+        feedback: { groupKey: candidate.groupKey, source: proposal.source, strategy: proposal.strategy, edits: proposal.edits, outcome: `rolled back: ${reason}` },
+      };
+    };
+
+    const targeted = await deps.adapter.runTests({ files: candidate.nodeIds, coverage: false, onProgress: progressTo(deps, "targeted") });
+    const fixed = candidate.nodeIds.filter((id) => isFixedIn(targeted, id));
+    if (fixed.length === 0) {
+      const id = candidate.nodeIds[0]!;
+      return rollBack(`${id} still fails: ${describeFailure(targeted, id)}`);
+    }
+
+    const full = await deps.adapter.runTests({ coverage: deps.options.coverage, onProgress: progressTo(deps, "full") });
+    const broken = state.passingBaseline.filter((id) => !state.flaky.includes(id) && !full.passedNodeIds.includes(id));
+    if (broken.length > 0) {
+      deps.store.saveTestRun(full, { workflowId, projectPath: projectRoot });
+      return rollBack(`broke ${broken.length} passing test(s): ${broken.slice(0, 3).map((id) => `${id} (${describeFailure(full, id)})`).join(", ")}`);
+    }
+    settle("kept", `fixed ${fixed.length} of ${candidate.nodeIds.length} failing test(s): ${fixed.slice(0, 3).join(", ")}`);
+    const runId = deps.store.saveResultsToWorkflow(workflowId, full);
+    announce(deps, "validate", iteration, `kept: fixed ${fixed.join(", ")}`);
+    return {
+      candidates: rest,
+      triedSignatures: tried,
+      keptThisIteration: state.keptThisIteration + 1,
+      keptTotal: state.keptTotal + 1,
+      lastRun: digestRun(runId, full, state.flaky),
+      passingBaseline: full.passedNodeIds,
+      dirty: false,
+    };
+  };

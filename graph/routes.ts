@@ -1,0 +1,58 @@
+// Pure routing: which node runs next, and the terminal status decided after each test run.
+import type { RunDigest, WorkflowStateValue } from "./state.js";
+
+export type NodeId = "run_tests" | "analyze" | "pattern_fix" | "llm_fix" | "validate" | "report";
+
+/** Iterations in a row with the same failing set and no kept fix before the run counts as stuck. */
+export const REPEAT_LIMIT = 3;
+
+export interface TerminalDecision {
+  status: WorkflowStateValue["status"];
+  reason: string;
+}
+
+/** What a fresh test run means for the workflow: keep going (status running) or stop with a status. */
+export function decideAfterRun(
+  state: Pick<WorkflowStateValue, "iteration" | "maxIterations" | "keptThisIteration" | "failureSignatures">,
+  run: RunDigest,
+  opts: { canTryNew: boolean },
+): TerminalDecision {
+  if (run.status === "no_tests") return { status: "no_tests", reason: "no tests were collected" };
+  if (run.failing.length === 0) {
+    if (run.status === "error" || run.status === "timeout")
+      return { status: "error", reason: run.message ?? `the test run ended with status ${run.status}` };
+    return { status: "passed", reason: "all tests pass" };
+  }
+  if (state.iteration >= state.maxIterations)
+    return { status: "max_iterations", reason: `still failing after ${state.maxIterations} iteration(s)` };
+  if (state.iteration > 0 && state.keptThisIteration === 0 && !opts.canTryNew)
+    return { status: "stuck", reason: "the last iteration kept no fix and there is nothing new to try" };
+  const signature = failureSignature(run.failing);
+  const recent = state.failureSignatures.slice(-(REPEAT_LIMIT - 1));
+  if (state.keptThisIteration === 0 && recent.length === REPEAT_LIMIT - 1 && recent.every((s) => s === signature))
+    return { status: "stuck", reason: `the same failures came back ${REPEAT_LIMIT} times in a row` };
+  return { status: "running", reason: "" };
+}
+
+/** A stable signature of a failing set (sorted node ids). */
+export const failureSignature = (failing: readonly string[]): string => [...failing].sort().join("\n");
+
+export const routeAfterRunTests = (s: WorkflowStateValue): NodeId => (s.status === "running" ? "analyze" : "report");
+
+export const routeAfterAnalyze = (s: WorkflowStateValue): NodeId => (s.status === "running" ? "pattern_fix" : "report");
+
+export const routeAfterPatternFix = (s: WorkflowStateValue): NodeId => {
+  if (s.status !== "running") return "report";
+  if (s.llmQueue.length > 0) return "llm_fix";
+  return s.candidates.length > 0 ? "validate" : "report";
+};
+
+export const routeAfterLlmFix = (s: WorkflowStateValue): NodeId =>
+  s.status === "running" && s.candidates.length > 0 ? "validate" : "report";
+
+export const routeAfterValidate = (s: WorkflowStateValue): NodeId =>
+  s.status !== "running" ? "report" : s.candidates.length > 0 ? "validate" : "run_tests";
+
+/** LangGraph's recursion limit for an iteration cap: each round is ~5 steps plus one per candidate. */
+export const recursionLimitFor = (maxIterations: number, maxCandidatesPerIteration: number): number =>
+  maxIterations * (6 + maxCandidatesPerIteration) + 12;

@@ -1,0 +1,117 @@
+// runWorkflow / resumeWorkflow: drive the compiled graph to the end (answering approval interrupts) and summarise.
+import { randomUUID } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { Command, isInterrupted } from "@langchain/langgraph";
+import type { BaseCheckpointSaver } from "@langchain/langgraph";
+import { RedgreenError } from "../src/domain/errors.js";
+import type { RunCounts, RunSummary } from "../src/domain/index.js";
+import { buildGraph } from "./build.js";
+import type { ApprovalAnswer, ApprovalRequest, WorkflowDeps } from "./deps.js";
+import { recursionLimitFor } from "./routes.js";
+import type { RunDigest, WorkflowStateValue } from "./state.js";
+
+export interface RunWorkflowInput {
+  projectRoot: string;
+  /** Also the LangGraph thread id; a new UUID when absent. */
+  workflowId?: string;
+  /** Default 5; at most 20. */
+  maxIterations?: number;
+}
+
+export interface DriveOptions {
+  checkpointer: BaseCheckpointSaver;
+  /** Answers approval interrupts (--approve); without it an interrupted run is an error. */
+  onApproval?: (request: ApprovalRequest) => Promise<ApprovalAnswer>;
+  signal?: AbortSignal;
+}
+
+/** The hard ceiling on iterations, whatever the caller asks for. */
+export const MAX_ITERATIONS_CEILING = 20;
+
+const counts = (d: RunDigest | null): RunCounts | null =>
+  d === null ? null : { passed: d.passed, failed: d.failed, errors: d.errors, skipped: d.skipped, total: d.total, coverage: d.coverage };
+
+/** Builds the RunSummary (the CLI's --json contract) from final graph state and the store. */
+export async function summarizeWorkflow(deps: WorkflowDeps, state: WorkflowStateValue): Promise<RunSummary> {
+  const last = state.lastRun === null ? null : deps.store.getTestRun(state.lastRun.runId);
+  const failing = new Set(state.lastRun?.failing ?? []);
+  const seen = new Set<string>();
+  const remainingFailures = (last?.result.failures ?? [])
+    .filter((f) => failing.has(f.nodeId) && !seen.has(f.nodeId) && seen.add(f.nodeId))
+    .map((f) => ({ nodeId: f.nodeId, errorType: f.errorType, message: f.errorMessage.split("\n")[0] ?? "" }));
+  const patch = state.patchPath === null ? "" : await readFile(state.patchPath, "utf8").catch(() => "");
+  const status = state.status === "running" ? "error" : state.status;
+  return {
+    workflowId: state.workflowId,
+    status,
+    reason: state.statusReason,
+    iterations: state.iteration,
+    initial: counts(state.initialRun),
+    final: counts(state.lastRun),
+    fixes: deps.store.listFixAttempts(state.workflowId).map(({ id: _id, workflowId: _w, createdAt: _c, ...rest }) => rest),
+    remainingFailures,
+    flaky: state.flaky,
+    patch,
+    patchPath: state.patchPath,
+    notes: state.notes,
+    db: deps.store.path,
+  };
+}
+
+async function drive(
+  deps: WorkflowDeps,
+  workflowId: string,
+  maxIterations: number,
+  first: Parameters<ReturnType<typeof buildGraph>["invoke"]>[0],
+  options: DriveOptions,
+): Promise<RunSummary> {
+  const graph = buildGraph(deps, { checkpointer: options.checkpointer });
+  const config = {
+    configurable: { thread_id: workflowId },
+    recursionLimit: recursionLimitFor(maxIterations, deps.options.maxCandidatesPerIteration),
+    // Checkpoints are written before the next step starts, so a kill -9 loses at most the step in flight.
+    durability: "sync" as const,
+    ...(options.signal ? { signal: options.signal } : {}),
+  };
+  let out = await graph.invoke(first, config);
+  while (isInterrupted(out)) {
+    const request = out.__interrupt__[0]?.value as ApprovalRequest | undefined;
+    if (options.onApproval === undefined || request === undefined) {
+      throw new RedgreenError("usage", "the workflow is waiting for approval of a fix, but nothing can answer (run with --approve in a terminal)");
+    }
+    const answer = await options.onApproval(request);
+    out = await graph.invoke(new Command({ resume: answer }), config);
+  }
+  return summarizeWorkflow(deps, out as WorkflowStateValue);
+}
+
+/** Starts a new workflow on a project and runs it to the end. */
+export async function runWorkflow(deps: WorkflowDeps, input: RunWorkflowInput, options: DriveOptions): Promise<RunSummary> {
+  const maxIterations = input.maxIterations ?? 5;
+  if (!Number.isInteger(maxIterations) || maxIterations < 1 || maxIterations > MAX_ITERATIONS_CEILING) {
+    throw new RedgreenError("usage", `--max-iterations must be a whole number from 1 to ${MAX_ITERATIONS_CEILING}`);
+  }
+  const workflowId = input.workflowId ?? randomUUID();
+  deps.store.createWorkflow({ id: workflowId, projectPath: input.projectRoot, maxIterations, status: "running" });
+  try {
+    return await drive(deps, workflowId, maxIterations, { workflowId, projectRoot: input.projectRoot, maxIterations }, options);
+  } catch (e) {
+    deps.store.updateWorkflow(workflowId, { status: "error" });
+    throw e;
+  }
+}
+
+/** Continues a workflow from its last checkpoint (after a crash, or an approval left unanswered). */
+export async function resumeWorkflow(deps: WorkflowDeps, workflowId: string, options: DriveOptions): Promise<RunSummary> {
+  const wf = deps.store.getWorkflow(workflowId);
+  if (wf === null) throw new RedgreenError("not_found", `no workflow with id ${workflowId}`);
+  const graph = buildGraph(deps, { checkpointer: options.checkpointer });
+  const snapshot = await graph.getState({ configurable: { thread_id: workflowId } });
+  const values = snapshot.values as Partial<WorkflowStateValue>;
+  if (values.workflowId === undefined) {
+    // Killed before the first checkpoint: start the same workflow from the beginning.
+    return drive(deps, workflowId, wf.maxIterations, { workflowId, projectRoot: wf.projectPath, maxIterations: wf.maxIterations }, options);
+  }
+  if (snapshot.next.length === 0) return summarizeWorkflow(deps, values as WorkflowStateValue);
+  return drive(deps, workflowId, wf.maxIterations, null, options);
+}

@@ -1,0 +1,93 @@
+// The workflow graph's state: small digests and ids only; large outputs live in the store's tables.
+import { z } from "zod";
+import { ReducedValue, StateSchema } from "@langchain/langgraph";
+import { AnalysisSchema, FixProposalSchema } from "../src/domain/index.js";
+
+/** Counts of one test run plus the store id that holds the full result. */
+export const RunDigestSchema = z.object({
+  runId: z.number().int(),
+  status: z.enum(["passed", "failed", "error", "timeout", "no_tests"]),
+  passed: z.number().int(),
+  failed: z.number().int(),
+  errors: z.number().int(),
+  skipped: z.number().int(),
+  total: z.number().int(),
+  coverage: z.number().nullable(),
+  /** Node ids failing in this run (failed or errored), excluding known-flaky ones. */
+  failing: z.array(z.string()),
+  message: z.string().optional(),
+});
+export type RunDigest = z.infer<typeof RunDigestSchema>;
+
+/** Failures sharing one root cause: fixed once. */
+export const FailureGroupSchema = z.object({
+  groupKey: z.string(),
+  nodeIds: z.array(z.string()),
+  analysis: AnalysisSchema,
+});
+export type FailureGroup = z.infer<typeof FailureGroupSchema>;
+
+/** A fix waiting for validation: the proposal and the failing tests it should fix. */
+export const CandidateSchema = z.object({
+  groupKey: z.string(),
+  nodeIds: z.array(z.string()),
+  proposal: FixProposalSchema,
+  /** sha256 over the edits: a patch already tried is not tried again. */
+  signature: z.string(),
+});
+export type Candidate = z.infer<typeof CandidateSchema>;
+
+/** An earlier attempt for a failure group that did not survive, told to the next LLM attempt. */
+export const AttemptFeedbackSchema = z.object({
+  groupKey: z.string(),
+  source: z.enum(["pattern", "llm"]),
+  strategy: z.string(),
+  edits: FixProposalSchema.shape.edits,
+  /** Why it was rejected or rolled back. */
+  outcome: z.string(),
+});
+export type AttemptFeedback = z.infer<typeof AttemptFeedbackSchema>;
+
+const append = <T>(item: z.ZodType<T>) =>
+  new ReducedValue(z.array(item).default(() => []), {
+    inputSchema: z.union([item, z.array(item)]),
+    reducer: (current: T[], next: T | T[]) => current.concat(next),
+  });
+
+export const WorkflowState = new StateSchema({
+  workflowId: z.string(),
+  projectRoot: z.string(),
+  maxIterations: z.number().int().min(1).max(20).default(5),
+  /** Fix rounds started so far (0 while the initial run is analysed). */
+  iteration: z.number().int().default(0),
+  status: z.enum(["running", "passed", "failed", "max_iterations", "stuck", "no_tests", "error"]).default("running"),
+  statusReason: z.string().default(""),
+  initialRun: RunDigestSchema.nullable().default(null),
+  lastRun: RunDigestSchema.nullable().default(null),
+  /** Set when a fix was kept after the last full run, so run_tests must run the suite again. */
+  dirty: z.boolean().default(true),
+  /** Node ids that passed in the last full run: a kept fix must not make any of them fail. */
+  passingBaseline: z.array(z.string()).default(() => []),
+  flaky: z.array(z.string()).default(() => []),
+  /** Node ids already re-run once to check for flakiness. */
+  flakyChecked: z.array(z.string()).default(() => []),
+  groups: z.array(FailureGroupSchema).default(() => []),
+  /** Groups no pattern could fix this iteration: the LLM's work list. */
+  llmQueue: z.array(z.string()).default(() => []),
+  candidates: z.array(CandidateSchema).default(() => []),
+  keptThisIteration: z.number().int().default(0),
+  /** Signatures of every patch tried in this workflow (loop detection). */
+  triedSignatures: z.array(z.string()).default(() => []),
+  /** One failing-set signature per iteration: the same set coming back means no progress. */
+  failureSignatures: z.array(z.string()).default(() => []),
+  /** Fixes kept so far in the whole workflow (the records themselves live in the store's fix_attempts). */
+  keptTotal: z.number().int().default(0),
+  /** Where the report node wrote the unified diff of all kept fixes. */
+  patchPath: z.string().nullable().default(null),
+  feedback: append(AttemptFeedbackSchema),
+  /** Human-readable notes (e.g. why the LLM step was skipped). */
+  notes: append(z.string()),
+});
+
+export type WorkflowStateValue = typeof WorkflowState.State;
+export type WorkflowStateUpdate = typeof WorkflowState.Update;

@@ -1,0 +1,37 @@
+// RunSummary: the result of one `redgreen run` (the CLI's --json contract, also returned to agents).
+import { z } from "zod";
+import { FixRecordSchema } from "./workflow.js";
+
+export const RunCountsSchema = z.object({
+  passed: z.number().int(),
+  failed: z.number().int(),
+  errors: z.number().int(),
+  skipped: z.number().int(),
+  total: z.number().int(),
+  coverage: z.number().nullable(),
+});
+export type RunCounts = z.infer<typeof RunCountsSchema>;
+
+export const RunSummaryStatusSchema = z.enum(["passed", "failed", "max_iterations", "stuck", "no_tests", "error"]);
+export type RunSummaryStatus = z.infer<typeof RunSummaryStatusSchema>;
+
+export const RunSummarySchema = z.object({
+  workflowId: z.string(),
+  status: RunSummaryStatusSchema,
+  /** Why the workflow ended with this status, in one sentence. */
+  reason: z.string(),
+  iterations: z.number().int(),
+  initial: RunCountsSchema.nullable(),
+  final: RunCountsSchema.nullable(),
+  fixes: z.array(FixRecordSchema),
+  remainingFailures: z.array(z.object({ nodeId: z.string(), errorType: z.string(), message: z.string() })),
+  flaky: z.array(z.string()),
+  /** Unified diff of every kept fix (empty when none). */
+  patch: z.string(),
+  /** Where the patch was written (.redgreen/WORKFLOW_ID.patch), or null when nothing was kept. */
+  patchPath: z.string().nullable(),
+  /** Notes such as why the LLM step was skipped. */
+  notes: z.array(z.string()),
+  db: z.string(),
+});
+export type RunSummary = z.infer<typeof RunSummarySchema>;

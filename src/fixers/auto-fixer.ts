@@ -1,0 +1,372 @@
+// AutoFixerService: fixes failures with pattern fixes first and the LLM second, keeping only fixes proven by pytest.
+import { readFile } from "node:fs/promises";
+import type { Analysis, AppliedEdit, Failure, FileEdit, FixProposal, FixRecord, Risk, TestRunResult } from "../domain/index.js";
+import { RedgreenError, isRedgreenError } from "../domain/errors.js";
+import type { PythonCaller } from "../python/client.js";
+import type { TestRunnerAdapter } from "../runners/adapter.js";
+import { validateFix } from "../validation/index.js";
+import { analyzeFailure } from "../analysis/analyze.js";
+import { applyEdits, applyFix, resolveProjectFile, restoreEdits, unifiedDiff } from "./apply.js";
+import { createPatternContext, findPatternFix } from "./patterns/index.js";
+import { generateFixWithLlm } from "./llm/generate-fix.js";
+import type { LlmFixDeps, LlmFixOutcome } from "./llm/generate-fix.js";
+import type { PreviousAttempt, SourceFiles } from "./llm/prompt.js";
+
+/** One file a kept fix changed, with its full content before and after. */
+export interface FileChange {
+  file: string;
+  original: string;
+  fixed: string;
+}
+
+/** What trying one proposal came to: kept (proven by pytest), rolled back (applied, then undone), or rejected (never applied). */
+export type ProposalOutcome =
+  | { status: "kept"; reason: string; risk: Risk; changes: FileChange[]; applied: AppliedEdit[]; afterRun: TestRunResult; fixedNodeIds: string[] }
+  | { status: "rolled_back"; reason: string; risk: Risk; changes: FileChange[]; afterRun: TestRunResult | null }
+  | { status: "rejected"; reason: string; risk: Risk; changes: FileChange[] };
+
+/** Finds a deterministic pattern fix for an analysed failure (src/fixers/patterns), or null. */
+export type PatternFinder = (input: { failure: Failure; analysis: Analysis; projectRoot: string }) => Promise<FixProposal | null> | FixProposal | null;
+
+export interface TryProposalDeps {
+  projectRoot: string;
+  runner: TestRunnerAdapter;
+  helper: PythonCaller;
+  allowTestEdits?: boolean;
+  /** Node ids that passed before the fix: none of them may fail afterwards. */
+  baselinePassing: readonly string[];
+}
+
+export interface AutoFixerDeps extends Omit<TryProposalDeps, "baselinePassing"> {
+  /** The last full run; when absent the suite is run once to learn which tests pass. */
+  baseline?: TestRunResult;
+  /** The LLM step (model, call log, redactor, workflow id, settings); absent means pattern fixes only. */
+  llm?: Omit<LlmFixDeps, "relatedFailures" | "previousAttempts" | "projectRoot">;
+  /** Pattern fixes: the CommonFixPatterns registry by default, null for the LLM only. */
+  findPatternFix?: PatternFinder | null;
+  /** The analyzer; analyzeFailure over the project by default. */
+  analyze?: (failure: Failure) => Analysis;
+  /** LLM proposals tried per failure (each after the previous one was undone); default 2. */
+  maxLlmAttempts?: number;
+  /** Full rounds in fixFailures; default 5. */
+  maxIterations?: number;
+  /** Iteration number written into fix records (fixFailures sets it). */
+  iteration?: number;
+  /** Called with every attempt as it is decided (the workflow stores these). */
+  onFixRecord?: (record: FixRecord) => void;
+  log?: (line: string) => void;
+}
+
+/** fixSingleFailure's result: whether the failure is fixed, what changed, and every attempt on the way. */
+export interface SingleFixResult {
+  fixed: boolean;
+  changes: FileChange[];
+  records: FixRecord[];
+  /** The full run after the kept fix (the new baseline), or null when nothing was kept. */
+  afterRun: TestRunResult | null;
+  /** Why the LLM step did not run, when it was skipped (no model, budget spent). */
+  llmSkipped?: string;
+}
+
+/** fixFailures' result, in the seed's shape. */
+export interface FixFailuresResult {
+  fixesApplied: FileChange[];
+  remainingFailures: Failure[];
+  iterations: number;
+  records: FixRecord[];
+  /** The last full run. */
+  lastRun: TestRunResult;
+}
+
+const describeError = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+const firstLine = (s: string): string => (s.split("\n")[0] ?? "").slice(0, 200);
+
+/** Sorts one file's edits bottom-up, the order applyEdits uses, so the in-memory result equals what gets written. */
+const bottomUp = (edits: FileEdit[]): FileEdit[] =>
+  edits
+    .map((e, i) => ({ e, i }))
+    .sort((x, y) => (y.e.nearLine ?? -1) - (x.e.nearLine ?? -1) || x.i - y.i)
+    .map(({ e }) => e);
+
+/** The highest of several risks. */
+const maxRisk = (risks: Risk[]): Risk => (risks.includes("high") ? "high" : risks.includes("medium") ? "medium" : "low");
+
+/** The nodes a run reports as not passing: failures plus anything of the baseline that vanished. */
+const notPassing = (run: TestRunResult, nodeIds: readonly string[]): string[] => {
+  const passed = new Set(run.passedNodeIds);
+  return nodeIds.filter((id) => !passed.has(id));
+};
+
+/**
+ * Validates, applies and proves one proposal: every changed file passes the FixValidator, the edits go through
+ * applyEdits, the target tests are re-run first and the full suite only when they pass; the fix stays only when
+ * at least one target test now passes and no baseline-passing test fails. Anything else is restored byte for byte.
+ */
+export async function tryProposal(proposal: FixProposal, targetNodeIds: readonly string[], deps: TryProposalDeps): Promise<ProposalOutcome> {
+  // 1. Compute every file's new content in memory; paths outside the project are refused here.
+  const byFile = new Map<string, { real: string; edits: FileEdit[] }>();
+  for (const edit of proposal.edits) {
+    try {
+      const f = await resolveProjectFile(deps.projectRoot, edit.file);
+      const entry = byFile.get(f.rel) ?? { real: f.real, edits: [] };
+      entry.edits.push({ ...edit, file: f.rel });
+      byFile.set(f.rel, entry);
+    } catch (e) {
+      if (!isRedgreenError(e)) throw e;
+      return { status: "rejected", reason: describeError(e), risk: "high", changes: [] };
+    }
+  }
+  const changes: FileChange[] = [];
+  for (const [rel, { real, edits }] of byFile) {
+    let original: string;
+    try {
+      original = await readFile(real, "utf8");
+    } catch (e) {
+      return { status: "rejected", reason: `cannot read ${rel}: ${describeError(e)}`, risk: "high", changes: [] };
+    }
+    let fixed = original;
+    try {
+      for (const edit of bottomUp(edits)) fixed = applyFix(fixed, edit);
+    } catch (e) {
+      if (!isRedgreenError(e)) throw e;
+      return { status: "rejected", reason: describeError(e), risk: "low", changes: [] };
+    }
+    if (fixed !== original) changes.push({ file: rel, original, fixed });
+  }
+  if (changes.length === 0) return { status: "rejected", reason: "the edits change nothing", risk: "low", changes: [] };
+
+  // 2. Static validation of each changed file.
+  const verdicts = await Promise.all(
+    changes.map((c) =>
+      validateFix({
+        original: c.original,
+        fixed: c.fixed,
+        filePath: c.file,
+        projectRoot: deps.projectRoot,
+        helper: deps.helper,
+        allowTestEdits: deps.allowTestEdits ?? false,
+        isTestFile: (rel) => deps.runner.isTestFile(rel),
+      }),
+    ),
+  );
+  const risk = maxRisk(verdicts.map((v) => v.risk));
+  const reasons = verdicts.flatMap((v, i) => v.reasons.map((r) => `${changes[i]!.file}: ${r}`));
+  if (reasons.length > 0) return { status: "rejected", reason: `validation failed: ${reasons.join("; ")}`, risk, changes };
+
+  // 3. Apply, then prove with pytest; restore on anything short of success, faults included.
+  const applied = await applyEdits(deps.projectRoot, proposal.edits);
+  let keep = false;
+  try {
+    for (const c of changes) {
+      const written = await readFile(await resolveProjectFile(deps.projectRoot, c.file).then((f) => f.real), "utf8");
+      if (written !== c.fixed) {
+        return { status: "rolled_back", reason: `internal: ${c.file} as written differs from the validated content`, risk, changes, afterRun: null };
+      }
+    }
+    const targeted = await deps.runner.runTests({ files: [...targetNodeIds] });
+    const stillFailing = notPassing(targeted, targetNodeIds);
+    if (stillFailing.length === targetNodeIds.length) {
+      const f = targeted.failures.find((x) => targetNodeIds.includes(x.nodeId)) ?? targeted.failures[0];
+      const why = f ? `${f.errorType}: ${firstLine(f.errorMessage)}` : targeted.message ?? `run status ${targeted.status}`;
+      return { status: "rolled_back", reason: `the failing test still fails (${why})`, risk, changes, afterRun: targeted };
+    }
+    const full = await deps.runner.runTests();
+    const broken = notPassing(full, deps.baselinePassing);
+    if (broken.length > 0) {
+      const shown = broken.slice(0, 5).join(", ") + (broken.length > 5 ? `, and ${broken.length - 5} more` : "");
+      return { status: "rolled_back", reason: `it broke ${broken.length} passing test${broken.length === 1 ? "" : "s"}: ${shown}`, risk, changes, afterRun: full };
+    }
+    const fixedNodeIds = targetNodeIds.filter((id) => full.passedNodeIds.includes(id));
+    if (fixedNodeIds.length === 0) {
+      return { status: "rolled_back", reason: "the target tests pass alone but not in the full suite", risk, changes, afterRun: full };
+    }
+    keep = true;
+    return { status: "kept", reason: `fixed ${fixedNodeIds.join(", ")}`, risk, changes, applied, afterRun: full, fixedNodeIds };
+  } finally {
+    if (!keep) await restoreEdits(deps.projectRoot, applied);
+  }
+}
+
+/** A proposal's identity for loop detection: the same edits are never tried twice. */
+const signatureOf = (p: FixProposal): string => JSON.stringify(p.edits.map((e) => [e.file, e.find, e.replace]));
+
+const toRecord = (p: FixProposal, o: ProposalOutcome, iteration: number): FixRecord => ({
+  iteration,
+  file: o.changes.length > 0 ? o.changes.map((c) => c.file).join(", ") : [...new Set(p.edits.map((e) => e.file))].join(", "),
+  source: p.source,
+  strategy: p.strategy,
+  status: o.status,
+  risk: o.risk,
+  reason: o.reason,
+  diff: o.changes.map((c) => unifiedDiff(c.file, c.original, c.fixed)).join(""),
+});
+
+const attemptOf = (p: FixProposal, o: ProposalOutcome): PreviousAttempt => ({
+  source: p.source,
+  strategy: p.strategy,
+  edits: p.edits,
+  outcome: `${o.status === "rejected" ? "rejected" : "rolled back"}: ${o.reason}`,
+});
+
+/** Reads the files an LLM prompt needs when the caller's map lacks them (never outside the project). */
+async function loadSources(projectRoot: string, given: SourceFiles, files: (string | null)[]): Promise<Record<string, string>> {
+  const out: Record<string, string> = { ...given };
+  for (const f of files) {
+    if (f === null || f in out) continue;
+    try {
+      out[f] = await readFile((await resolveProjectFile(projectRoot, f)).real, "utf8");
+    } catch {
+      /* the prompt goes without it */
+    }
+  }
+  return out;
+}
+
+/** The CommonFixPatterns registry as a PatternFinder over the auto-fixer's helper and runner. */
+export const registryPatternFinder =
+  (deps: Pick<AutoFixerDeps, "helper" | "runner" | "allowTestEdits">): PatternFinder =>
+  async ({ failure, analysis, projectRoot }) => {
+    const ctx = createPatternContext({
+      failure,
+      analysis,
+      projectRoot,
+      helper: deps.helper,
+      allowTestEdits: deps.allowTestEdits ?? false,
+      isTestFile: (rel) => deps.runner.isTestFile(rel),
+    });
+    return (await findPatternFix(ctx))?.proposal ?? null;
+  };
+
+interface SingleFixOptions {
+  relatedFailures?: readonly Failure[];
+  sourceFiles?: SourceFiles;
+  triedSignatures?: Set<string>;
+}
+
+/** Fixes one failure: the pattern fix first, then up to maxLlmAttempts LLM proposals, each proven or undone. */
+export async function fixSingleFailure(failure: Failure, deps: AutoFixerDeps, options: SingleFixOptions = {}): Promise<SingleFixResult> {
+  const log = deps.log ?? ((): void => undefined);
+  const iteration = deps.iteration ?? 1;
+  const baseline = deps.baseline ?? (await deps.runner.runTests());
+  const analysis = (deps.analyze ?? ((f: Failure): Analysis => analyzeFailure(f, { projectRoot: deps.projectRoot })))(failure);
+  const tried = options.triedSignatures ?? new Set<string>();
+  const records: FixRecord[] = [];
+  const previous: PreviousAttempt[] = [];
+  const tryDeps: TryProposalDeps = { ...deps, baselinePassing: baseline.passedNodeIds };
+
+  const attempt = async (proposal: FixProposal): Promise<SingleFixResult | null> => {
+    const sig = signatureOf(proposal);
+    if (tried.has(sig)) {
+      previous.push({ source: proposal.source, strategy: proposal.strategy, edits: proposal.edits, outcome: "skipped: this exact edit was already tried" });
+      log(`fix: ${proposal.source} proposal for ${failure.nodeId} repeats an earlier one; skipped`);
+      return null;
+    }
+    tried.add(sig);
+    const outcome = await tryProposal(proposal, [failure.nodeId], tryDeps);
+    const record = toRecord(proposal, outcome, iteration);
+    records.push(record);
+    deps.onFixRecord?.(record);
+    log(`fix: ${proposal.source}/${proposal.strategy} for ${failure.nodeId}: ${outcome.status} (${outcome.reason})`);
+    if (outcome.status === "kept") return { fixed: true, changes: outcome.changes, records, afterRun: outcome.afterRun };
+    previous.push(attemptOf(proposal, outcome));
+    return null;
+  };
+
+  const patternFinder = deps.findPatternFix === undefined ? registryPatternFinder(deps) : deps.findPatternFix;
+  if (patternFinder) {
+    const proposal = await patternFinder({ failure, analysis, projectRoot: deps.projectRoot });
+    if (proposal !== null) {
+      const done = await attempt(proposal);
+      if (done) return done;
+    }
+  }
+
+  let llmSkipped: string | undefined;
+  if (deps.llm) {
+    const sources = await loadSources(deps.projectRoot, options.sourceFiles ?? {}, [analysis.fileToFix, failure.testFile]);
+    const maxLlm = deps.maxLlmAttempts ?? 2;
+    for (let i = 0; i < maxLlm; i++) {
+      const out: LlmFixOutcome = await generateFixWithLlm(failure, analysis, sources, {
+        ...deps.llm,
+        projectRoot: deps.projectRoot,
+        relatedFailures: options.relatedFailures ?? [],
+        previousAttempts: previous,
+        settings: { ...deps.llm.settings, allowTestEdits: deps.allowTestEdits ?? deps.llm.settings?.allowTestEdits ?? false },
+      });
+      if (out.kind === "skipped") {
+        llmSkipped = out.reason;
+        log(`fix: LLM step skipped for ${failure.nodeId}: ${out.reason}`);
+        break;
+      }
+      if (out.kind === "failed") {
+        log(`fix: LLM attempt for ${failure.nodeId} failed: ${out.reason}`);
+        // An unusable answer is worth one more try with the reason attached; a failing server or spent budget is not.
+        if (out.cause !== "invalid_answer") break;
+        previous.push({ source: "llm", strategy: "llm", edits: [], outcome: `no usable answer: ${out.reason}` });
+        continue;
+      }
+      const done = await attempt(out.proposal);
+      if (done) return done;
+    }
+  }
+  return { fixed: false, changes: [], records, afterRun: null, ...(llmSkipped !== undefined ? { llmSkipped } : {}) };
+}
+
+/**
+ * Fixes a set of failures in rounds: each round analyses the current failures, groups those sharing a root cause,
+ * fixes one representative per group (fixSingleFailure), and re-reads the failures from the last full run. Stops
+ * when nothing fails, a round keeps no fix, or maxIterations rounds ran.
+ */
+export async function fixFailures(failures: readonly Failure[], sourceFiles: SourceFiles, deps: AutoFixerDeps): Promise<FixFailuresResult> {
+  const analyze = deps.analyze ?? ((f: Failure): Analysis => analyzeFailure(f, { projectRoot: deps.projectRoot }));
+  const maxIterations = deps.maxIterations ?? 5;
+  if (maxIterations < 1) throw new RedgreenError("usage", `maxIterations must be at least 1 (got ${maxIterations})`);
+  let run = deps.baseline ?? (await deps.runner.runTests());
+  // The caller's failures set the scope: later rounds look at these tests only (a test may fail differently after a fix).
+  const scope = new Set(failures.map((f) => f.nodeId));
+  let current: readonly Failure[] = failures;
+  const sources: Record<string, string> = { ...sourceFiles };
+  const fixesApplied: FileChange[] = [];
+  const records: FixRecord[] = [];
+  const tried = new Set<string>();
+  let iterations = 0;
+
+  while (current.length > 0 && iterations < maxIterations) {
+    iterations++;
+    const groups = new Map<string, { analysis: Analysis; failures: Failure[] }>();
+    for (const f of current) {
+      const a = analyze(f);
+      const g = groups.get(a.groupKey) ?? { analysis: a, failures: [] };
+      g.failures.push(f);
+      groups.set(a.groupKey, g);
+    }
+    let kept = 0;
+    for (const g of groups.values()) {
+      // A fix earlier in this round may already have fixed this group.
+      // Fresh failure objects from the latest run: an earlier fix may have changed how a test fails.
+      const stillFailing = g.failures.flatMap((f) => run.failures.filter((x) => x.nodeId === f.nodeId).slice(0, 1));
+      const rep = stillFailing[0];
+      if (rep === undefined) continue;
+      const result = await fixSingleFailure(rep, { ...deps, baseline: run, iteration: iterations, analyze: (f) => (f === rep ? g.analysis : analyze(f)) }, {
+        relatedFailures: stillFailing,
+        sourceFiles: sources,
+        triedSignatures: tried,
+      });
+      records.push(...result.records);
+      if (result.fixed && result.afterRun) {
+        kept++;
+        run = result.afterRun;
+        for (const c of result.changes) {
+          sources[c.file] = c.fixed;
+          const earlier = fixesApplied.find((x) => x.file === c.file);
+          if (earlier) earlier.fixed = c.fixed;
+          else fixesApplied.push({ ...c });
+        }
+      }
+    }
+    current = run.failures.filter((f) => scope.has(f.nodeId));
+    if (kept === 0) break;
+  }
+  return { fixesApplied, remainingFailures: [...run.failures], iterations, records, lastRun: run };
+}

@@ -1,0 +1,66 @@
+// createChatModel: the LangChain chat model for a resolved ModelConfig, always at temperature 0.
+import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
+import { ChatOpenAI } from "@langchain/openai";
+import { RedgreenError } from "../../domain/errors.js";
+import { describeModel, resolveModelConfig } from "./config.js";
+import type { ModelConfig, ResolveModelConfigInput } from "./config.js";
+
+export interface CreateChatModelOptions {
+  /** Per-request timeout handed to the HTTP client; the caller also aborts at its own deadline. */
+  timeoutMs?: number;
+  /** Upper bound on the completion length. */
+  maxTokens?: number;
+}
+
+/** Local servers ignore the key, but the OpenAI client refuses to start without one. */
+const PLACEHOLDER_API_KEY = "not-needed";
+
+/**
+ * Builds the model: ChatOpenAI for OpenAI and every OpenAI-compatible server (Ollama, vLLM, llama.cpp), other
+ * providers through langchain's initChatModel (their @langchain/<provider> package must be installed).
+ * Client-side retries are off: generateFixWithLlm retries with its own short, bounded backoff and records each try.
+ */
+export async function createChatModel(config: ModelConfig, options: CreateChatModelOptions = {}): Promise<BaseChatModel> {
+  if (config.provider === "openai") {
+    return new ChatOpenAI({
+      model: config.model,
+      temperature: 0,
+      apiKey: config.apiKey ?? PLACEHOLDER_API_KEY,
+      configuration: config.baseUrl !== undefined ? { baseURL: config.baseUrl } : {},
+      maxRetries: 0,
+      ...(options.timeoutMs !== undefined ? { timeout: options.timeoutMs } : {}),
+      ...(options.maxTokens !== undefined ? { maxTokens: options.maxTokens } : {}),
+    });
+  }
+  // Loaded lazily: the universal loader pulls in every provider's import map, which the common path never needs.
+  const { initChatModel } = await import("langchain/chat_models/universal");
+  try {
+    return await initChatModel(config.model, {
+      modelProvider: config.provider,
+      temperature: 0,
+      maxRetries: 0,
+      ...(config.apiKey !== undefined ? { apiKey: config.apiKey } : {}),
+      ...(config.baseUrl !== undefined ? { baseUrl: config.baseUrl, configuration: { baseURL: config.baseUrl } } : {}),
+      ...(options.timeoutMs !== undefined ? { timeout: options.timeoutMs } : {}),
+      ...(options.maxTokens !== undefined ? { maxTokens: options.maxTokens } : {}),
+    });
+  } catch (e) {
+    const detail = e instanceof Error ? e.message : String(e);
+    throw new RedgreenError(
+      "config",
+      `cannot create the ${config.provider} model "${config.model}": ${detail} ` +
+        `(for an OpenAI-compatible server, pass the plain model name with --base-url instead)`,
+      { cause: e },
+    );
+  }
+}
+
+/** A chat model ready to call, with the name recorded in llm_calls, or the reason the LLM step is off. */
+export type LlmModel = { kind: "ready"; chat: BaseChatModel; name: string } | { kind: "skipped"; reason: string };
+
+/** Resolves the configuration and builds the model; no configured model is a "skipped" value, not an error. */
+export async function loadLlmModel(input: ResolveModelConfigInput, options: CreateChatModelOptions = {}): Promise<LlmModel> {
+  const resolution = resolveModelConfig(input);
+  if (resolution.kind === "skipped") return resolution;
+  return { kind: "ready", chat: await createChatModel(resolution.config, options), name: describeModel(resolution.config) };
+}

@@ -1,0 +1,24 @@
+// The LLM fix step's public surface: configuration, model creation, prompt, answer parsing, call log and the step itself.
+export { resolveModelConfig, splitProvider, describeModel, NO_MODEL_REASON, KNOWN_PROVIDERS } from "./config.js";
+export type { ModelConfig, ModelConfigResolution, ResolveModelConfigInput } from "./config.js";
+export { createChatModel, loadLlmModel } from "./create-model.js";
+export type { CreateChatModelOptions, LlmModel } from "./create-model.js";
+export { generateFixWithLlm, normalizeEditPath } from "./generate-fix.js";
+export type { LlmFixDeps, LlmFixOutcome } from "./generate-fix.js";
+export { buildFixPrompt, systemPrompt, dedupeFailures, SOURCE_RADIUS } from "./prompt.js";
+export type { FixPrompt, FixPromptInput, PreviousAttempt, SourceFiles } from "./prompt.js";
+export { parseModelAnswer, parseFencedBlocks, contentText, FENCED_FORMAT_EXAMPLE } from "./parse-answer.js";
+export type { AnswerVia, ModelAnswer, ParsedAnswer } from "./parse-answer.js";
+export { LlmFixResponseSchema, LlmEditSchema, FIX_TOOL_NAME, FIX_TOOL_DESCRIPTION } from "./response-schema.js";
+export type { LlmEdit, LlmFixResponse } from "./response-schema.js";
+export { createSecretRedactor, catalogSecretFinder, secretEnvValues, SECRET_ENV_NAME } from "./redact.js";
+export type { SecretFinder, SecretRedactor, CreateSecretRedactorOptions } from "./redact.js";
+export { createMemoryLlmCallLog, LlmCallInputSchema, LlmCallSchema, LlmCallOutcomeSchema } from "./call-log.js";
+export type { LlmCall, LlmCallInput, LlmCallLog, LlmCallOutcome } from "./call-log.js";
+export { classifyModelError, backoffDelay } from "./retry.js";
+export type { BackoffPolicy, ModelCallError } from "./retry.js";
+export { resolveLlmSettings, DEFAULT_LLM_SETTINGS, LlmSettingsSchema } from "./settings.js";
+export type { LlmSettings } from "./settings.js";
+export { estimateTokens, charsForTokens } from "./tokens.js";
+export { trimStackTrace, sourceWindow, sourceRange, cutMiddle, calledDefinitions, importedModuleFiles, testFocusLine } from "./context.js";
+export type { SourceWindow, CalledDefinition, TrimStackOptions } from "./context.js";

@@ -1,0 +1,40 @@
+// LlmSettings: the knobs of the LLM fix step (budgets, retries, timeout) with their defaults.
+import { z } from "zod";
+
+export const LlmSettingsSchema = z.object({
+  /** Tokens one prompt (system + user message) may use; the builder trims by rule to fit. */
+  promptTokenBudget: z.number().int().positive(),
+  /** Tokens (prompt + completion) one workflow may spend in total; further calls are skipped once spent. */
+  workflowTokenBudget: z.number().int().positive(),
+  /** Retries on 429, 5xx, timeouts and dropped connections (so maxRetries + 1 calls at most). */
+  maxRetries: z.number().int().nonnegative(),
+  /** First backoff; doubles per retry, capped by maxBackoffMs. */
+  backoffMs: z.number().nonnegative(),
+  maxBackoffMs: z.number().nonnegative(),
+  /** Deadline of one model call. */
+  timeoutMs: z.number().positive(),
+  /** Whether the model may propose edits to test files (the validator enforces it either way). */
+  allowTestEdits: z.boolean(),
+  /** "force" names the propose_fix tool in tool_choice, "auto" lets the model choose, "none" sends no tools. */
+  toolChoice: z.enum(["force", "auto", "none"]),
+  /** Keep the (redacted) prompt and completion text in llm_calls. */
+  storeTranscripts: z.boolean(),
+});
+export type LlmSettings = z.infer<typeof LlmSettingsSchema>;
+
+/** Defaults sized for a local 7-14B coder model as much as for a hosted one. */
+export const DEFAULT_LLM_SETTINGS: LlmSettings = {
+  promptTokenBudget: 6000,
+  workflowTokenBudget: 200_000,
+  maxRetries: 2,
+  backoffMs: 1000,
+  maxBackoffMs: 10_000,
+  timeoutMs: 120_000,
+  allowTestEdits: false,
+  toolChoice: "force",
+  storeTranscripts: true,
+};
+
+/** Defaults overridden by the given values, validated. */
+export const resolveLlmSettings = (overrides: Partial<LlmSettings> = {}): LlmSettings =>
+  LlmSettingsSchema.parse({ ...DEFAULT_LLM_SETTINGS, ...overrides });

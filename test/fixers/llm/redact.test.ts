@@ -1,0 +1,57 @@
+// Secret redaction for prompts and logs: environment values, URL passwords and the shared secret catalog.
+import { describe, expect, it } from "vitest";
+import { createSecretRedactor, secretEnvValues } from "../../../src/fixers/llm/redact.js";
+
+describe("secretEnvValues", () => {
+  it("takes values of secret-looking names, skipping trivial values and PWD", () => {
+    const env = {
+      OPENAI_API_KEY: "sk-abcdefghijklmnopqrstuvwx",
+      GITHUB_TOKEN: "ghp_shortish_value_1",
+      DB_PASSWORD: "hunter22",
+      AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY",
+      USE_AUTH: "true",
+      API_KEY_RETRIES: "3",
+      PWD: "/home/dev/project",
+      HOME: "/home/dev",
+      EDITOR: "vim",
+    };
+    expect(secretEnvValues(env).map((s) => s.name).sort()).toEqual(["AWS_SECRET_ACCESS_KEY", "DB_PASSWORD", "GITHUB_TOKEN", "OPENAI_API_KEY"]);
+  });
+});
+
+describe("createSecretRedactor", () => {
+  const env = { SHOP_PAYMENT_KEY: "pk_live_4eC39HqLyjWDarjtT1zdp7dc", DB_PASSWORD: "hunter22" };
+
+  it("replaces environment secrets, URL passwords and catalog matches with stable placeholders", () => {
+    const r = createSecretRedactor({ env });
+    const text = [
+      'KEY = "pk_live_4eC39HqLyjWDarjtT1zdp7dc"',
+      "url = 'postgresql://app:s3cr3t-pw@db.internal:5432/shop'",
+      "password hunter22 again hunter22",
+      'AWS = "AKIAZ7Q4N2LX5KJ8W3PD"',
+    ].join("\n");
+    const out = r.redact(text);
+    expect(out).toBe(
+      [
+        'KEY = "[REDACTED:SHOP_PAYMENT_KEY]"',
+        "url = 'postgresql://app:[REDACTED:URL_PASSWORD]@db.internal:5432/shop'",
+        "password [REDACTED:DB_PASSWORD] again [REDACTED:DB_PASSWORD]",
+        'AWS = "[REDACTED:aws_access_key_id]"',
+      ].join("\n"),
+    );
+    expect(r.redact(out)).toBe(out);
+    expect(r.restore(out)).toBe(text);
+  });
+
+  it("leaves placeholders it did not issue alone, and text without secrets unchanged", () => {
+    const r = createSecretRedactor({ env: {} });
+    expect(r.restore("x = '[REDACTED:SOMETHING]'")).toBe("x = '[REDACTED:SOMETHING]'");
+    const plain = "def add(a, b):\n    return a + b\n";
+    expect(r.redact(plain)).toBe(plain);
+  });
+
+  it("accepts another finder", () => {
+    const r = createSecretRedactor({ env: {}, findSecrets: (t) => [...t.matchAll(/tok-\d+/g)].map((m) => ({ name: "custom", value: m[0] })) });
+    expect(r.redact("a tok-123 b tok-456")).toBe("a [REDACTED:custom] b [REDACTED:custom#2]");
+  });
+});
