@@ -4,6 +4,7 @@ import { readFile } from "node:fs/promises";
 import { Command, isInterrupted } from "@langchain/langgraph";
 import type { BaseCheckpointSaver } from "@langchain/langgraph";
 import { RedgreenError } from "../src/domain/errors.js";
+import type { Store } from "../src/store/index.js";
 import type { RunCounts, RunSummary } from "../src/domain/index.js";
 import { buildGraph } from "./build.js";
 import type { ApprovalAnswer, ApprovalRequest, WorkflowDeps } from "./deps.js";
@@ -32,8 +33,8 @@ const counts = (d: RunDigest | null): RunCounts | null =>
   d === null ? null : { passed: d.passed, failed: d.failed, errors: d.errors, skipped: d.skipped, total: d.total, coverage: d.coverage };
 
 /** Builds the RunSummary (the CLI's --json contract) from final graph state and the store. */
-export async function summarizeWorkflow(deps: WorkflowDeps, state: WorkflowStateValue): Promise<RunSummary> {
-  const last = state.lastRun === null ? null : deps.store.getTestRun(state.lastRun.runId);
+export async function summarizeWorkflow(store: Store, state: WorkflowStateValue): Promise<RunSummary> {
+  const last = state.lastRun === null ? null : store.getTestRun(state.lastRun.runId);
   const failing = new Set(state.lastRun?.failing ?? []);
   const seen = new Set<string>();
   const remainingFailures = (last?.result.failures ?? [])
@@ -48,13 +49,13 @@ export async function summarizeWorkflow(deps: WorkflowDeps, state: WorkflowState
     iterations: state.iteration,
     initial: counts(state.initialRun),
     final: counts(state.lastRun),
-    fixes: deps.store.listFixAttempts(state.workflowId).map(({ id: _id, workflowId: _w, createdAt: _c, ...rest }) => rest),
+    fixes: store.listFixAttempts(state.workflowId).map(({ id: _id, workflowId: _w, createdAt: _c, ...rest }) => rest),
     remainingFailures,
     flaky: state.flaky,
     patch,
     patchPath: state.patchPath,
     notes: state.notes,
-    db: deps.store.path,
+    db: store.path,
   };
 }
 
@@ -82,7 +83,13 @@ async function drive(
     const answer = await options.onApproval(request);
     out = await graph.invoke(new Command({ resume: answer }), config);
   }
-  return summarizeWorkflow(deps, out as WorkflowStateValue);
+  return summarizeWorkflow(deps.store, out as WorkflowStateValue);
+}
+
+/** The graph's input for a fresh start: identity, cap, and the switches `resume` must reuse. */
+function initialInput(deps: WorkflowDeps, workflowId: string, projectRoot: string, maxIterations: number) {
+  const { allowTestEdits, approve, noLlm, coverage, dryRun } = deps.options;
+  return { workflowId, projectRoot, maxIterations, switches: { allowTestEdits, approve, noLlm, coverage, dryRun } };
 }
 
 /** Starts a new workflow on a project and runs it to the end. */
@@ -94,11 +101,18 @@ export async function runWorkflow(deps: WorkflowDeps, input: RunWorkflowInput, o
   const workflowId = input.workflowId ?? randomUUID();
   deps.store.createWorkflow({ id: workflowId, projectPath: input.projectRoot, maxIterations, status: "running" });
   try {
-    return await drive(deps, workflowId, maxIterations, { workflowId, projectRoot: input.projectRoot, maxIterations }, options);
+    return await drive(deps, workflowId, maxIterations, initialInput(deps, workflowId, input.projectRoot, maxIterations), options);
   } catch (e) {
-    deps.store.updateWorkflow(workflowId, { status: "error" });
+    // An interrupted run stays "running" so `redgreen resume` can pick it up; a fault is final.
+    if (!options.signal?.aborted) deps.store.updateWorkflow(workflowId, { status: "error" });
     throw e;
   }
+}
+
+/** The state values of a workflow's latest checkpoint, read without building the graph (null when none). */
+export async function readCheckpointState(checkpointer: BaseCheckpointSaver, workflowId: string): Promise<Partial<WorkflowStateValue> | null> {
+  const tuple = await checkpointer.getTuple({ configurable: { thread_id: workflowId } });
+  return tuple ? (tuple.checkpoint.channel_values as Partial<WorkflowStateValue>) : null;
 }
 
 /** Continues a workflow from its last checkpoint (after a crash, or an approval left unanswered). */
@@ -110,8 +124,8 @@ export async function resumeWorkflow(deps: WorkflowDeps, workflowId: string, opt
   const values = snapshot.values as Partial<WorkflowStateValue>;
   if (values.workflowId === undefined) {
     // Killed before the first checkpoint: start the same workflow from the beginning.
-    return drive(deps, workflowId, wf.maxIterations, { workflowId, projectRoot: wf.projectPath, maxIterations: wf.maxIterations }, options);
+    return drive(deps, workflowId, wf.maxIterations, initialInput(deps, workflowId, wf.projectPath, wf.maxIterations), options);
   }
-  if (snapshot.next.length === 0) return summarizeWorkflow(deps, values as WorkflowStateValue);
+  if (snapshot.next.length === 0) return summarizeWorkflow(deps.store, values as WorkflowStateValue);
   return drive(deps, workflowId, wf.maxIterations, null, options);
 }

@@ -54,9 +54,20 @@ const append = <T>(item: z.ZodType<T>) =>
     reducer: (current: T[], next: T | T[]) => current.concat(next),
   });
 
+/** The run's switches, kept in state so `redgreen resume` continues with the same ones. */
+export const WorkflowSwitchesSchema = z.object({
+  allowTestEdits: z.boolean(),
+  approve: z.boolean(),
+  noLlm: z.boolean(),
+  coverage: z.boolean(),
+  dryRun: z.boolean(),
+});
+export type WorkflowSwitches = z.infer<typeof WorkflowSwitchesSchema>;
+
 export const WorkflowState = new StateSchema({
   workflowId: z.string(),
   projectRoot: z.string(),
+  switches: WorkflowSwitchesSchema.nullable().default(null),
   maxIterations: z.number().int().min(1).max(20).default(5),
   /** Fix rounds started so far (0 while the initial run is analysed). */
   iteration: z.number().int().default(0),

@@ -5,6 +5,7 @@ import { undoWorkflow, workflowPatch } from "../../src/fixers/journal.js";
 import type { WorkflowDeps } from "../deps.js";
 import type { WorkflowStateUpdate, WorkflowStateValue } from "../state.js";
 import { announce } from "./shared.js";
+import { llmSkipReason } from "./llm_fix.js";
 
 /** Where a workflow's patch is written inside the project. */
 export const patchPathFor = (projectRoot: string, workflowId: string): string => join(projectRoot, ".redgreen", `${workflowId}.patch`);
@@ -14,8 +15,13 @@ export const reportNode =
   (deps: WorkflowDeps) =>
   async (state: WorkflowStateValue): Promise<WorkflowStateUpdate> => {
     const status = state.status === "running" ? "stuck" : state.status;
+    const skip = llmSkipReason(deps);
     const statusReason =
-      state.status === "running" ? "no fix could be proposed for the remaining failures" : state.statusReason;
+      state.status !== "running"
+        ? state.statusReason
+        : skip !== null
+          ? `no pattern fits the remaining failures and the ${skip.charAt(0).toLowerCase()}${skip.slice(1)}`
+          : "no new fix could be proposed for the remaining failures";
     const patch = await workflowPatch(deps.journal, state.workflowId, state.projectRoot);
     let patchPath: string | null = null;
     if (patch !== "") {

@@ -1,0 +1,42 @@
+// `redgreen report`: prints the stored final report of a workflow.
+import { createCheckpointer } from "../../../graph/checkpointer.js";
+import { readCheckpointState, summarizeWorkflow } from "../../../graph/run.js";
+import type { WorkflowStateValue } from "../../../graph/state.js";
+import { parseCommandArgs, usageError } from "../args.js";
+import { EXIT } from "../context.js";
+import type { CliContext } from "../context.js";
+import { openWorkflow } from "../workflow-lookup.js";
+import { printSummary } from "./run.js";
+
+export const help = `Usage: redgreen report WORKFLOW_ID [PATH] [--db P] [--json]
+
+Prints the report of a stored workflow: status, test counts before and after, every fix tried
+with its verdict, the remaining failures and the patch. WORKFLOW_ID may be a unique prefix.
+`;
+
+/** Runs `redgreen report`. */
+export async function run(args: string[], ctx: CliContext): Promise<number> {
+  const { values, positionals } = parseCommandArgs("report", {
+    args,
+    allowPositionals: true,
+    options: { db: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+  });
+  if (values.help) {
+    ctx.stdout.write(help);
+    return EXIT.ok;
+  }
+  const [id, path, ...extra] = positionals;
+  if (id === undefined || extra.length > 0) throw usageError("expected WORKFLOW_ID [PATH] (see redgreen report --help)");
+  const { store, workflow } = openWorkflow(ctx, id, path, values.db);
+  try {
+    const state = await readCheckpointState(createCheckpointer(store), workflow.id);
+    if (state?.workflowId === undefined) {
+      ctx.stdout.write(`workflow ${workflow.id} (${workflow.status}) has no checkpoint yet: it stopped before its first test run\n`);
+      return EXIT.failed;
+    }
+    const summary = await summarizeWorkflow(store, state as WorkflowStateValue);
+    return printSummary(ctx, summary, values.json === true);
+  } finally {
+    store.close();
+  }
+}

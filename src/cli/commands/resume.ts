@@ -1,0 +1,62 @@
+// `redgreen resume`: continues a workflow from its last checkpoint (after a crash, kill or Ctrl-C).
+import { createCheckpointer } from "../../../graph/checkpointer.js";
+import { readCheckpointState, resumeWorkflow } from "../../../graph/run.js";
+import { parseCommandArgs, usageError } from "../args.js";
+import { EXIT } from "../context.js";
+import type { CliContext } from "../context.js";
+import { createWorkflowRuntime } from "../workflow-deps.js";
+import { createTerminalApprover, createWorkflowEventPrinter } from "../workflow-console.js";
+import { depsInputFromFlags, workflowFlagHelp, workflowFlagOptions } from "../workflow-flags.js";
+import { openWorkflow } from "../workflow-lookup.js";
+import { printSummary } from "./run.js";
+
+export const help = `Usage: redgreen resume WORKFLOW_ID [PATH] [options]
+
+Continues the workflow from its last checkpoint with the switches it was started with
+(--no-llm, --allow-test-edits, ...). A fix that was half-applied when the run stopped is
+restored first; fixes already kept are not applied again. PATH is the project (default: .),
+used to find the database when --db is not given. WORKFLOW_ID may be a unique prefix.
+
+Options:
+${workflowFlagHelp}
+`;
+
+/** Runs `redgreen resume`. */
+export async function run(args: string[], ctx: CliContext): Promise<number> {
+  const { values, positionals } = parseCommandArgs("resume", { args, allowPositionals: true, options: { ...workflowFlagOptions } });
+  if (values.help) {
+    ctx.stdout.write(help);
+    return EXIT.ok;
+  }
+  const [id, path, ...extra] = positionals;
+  if (id === undefined || extra.length > 0) throw usageError("expected WORKFLOW_ID [PATH] (see redgreen resume --help)");
+  const { store, workflow } = openWorkflow(ctx, id, path, values.db);
+  const dbPath = store.path;
+  let switches;
+  try {
+    switches = (await readCheckpointState(createCheckpointer(store), workflow.id))?.switches ?? null;
+  } finally {
+    store.close();
+  }
+  if (switches?.approve && !process.stdin.isTTY) throw usageError("this workflow was started with --approve and needs an interactive terminal to resume");
+  const runtime = await createWorkflowRuntime({
+    projectRoot: workflow.projectPath,
+    ...depsInputFromFlags(values),
+    db: dbPath,
+    env: ctx.env,
+    cwd: ctx.cwd,
+    ...(switches ? { options: switches } : {}),
+    ...(values.quiet ? {} : { onEvent: createWorkflowEventPrinter(ctx, false)! }),
+  });
+  try {
+    runtime.deps.store.updateWorkflow(workflow.id, { status: "running" });
+    const summary = await resumeWorkflow(runtime.deps, workflow.id, {
+      checkpointer: runtime.checkpointer,
+      signal: ctx.signal,
+      ...(switches?.approve ? { onApproval: createTerminalApprover(ctx) } : {}),
+    });
+    return printSummary(ctx, summary, values.json === true);
+  } finally {
+    await runtime.close();
+  }
+}

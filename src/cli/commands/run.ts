@@ -1,0 +1,99 @@
+// `redgreen run`: runs the workflow graph on a project until the suite is green, stuck, or out of iterations.
+import { existsSync, statSync } from "node:fs";
+import { resolve } from "node:path";
+import { runWorkflow, MAX_ITERATIONS_CEILING } from "../../../graph/run.js";
+import { RedgreenError } from "../../domain/errors.js";
+import type { RunSummary } from "../../domain/index.js";
+import { parseCommandArgs, usageError } from "../args.js";
+import { EXIT } from "../context.js";
+import type { CliContext } from "../context.js";
+import { createWorkflowRuntime } from "../workflow-deps.js";
+import { createTerminalApprover, createWorkflowEventPrinter } from "../workflow-console.js";
+import { depsInputFromFlags, workflowFlagHelp, workflowFlagOptions } from "../workflow-flags.js";
+import { renderRunSummary } from "../workflow-report.js";
+
+export const help = `Usage: redgreen run [PATH] [options]
+
+Runs the tests of the Python project at PATH (default: the current directory), analyses each
+failure, applies validated pattern fixes (and LLM fixes when a model is configured), keeps a fix
+only when it fixes a failing test and breaks none, and repeats until green or the iteration cap.
+
+Options:
+  --max-iterations N fix rounds at most (default 5, at most ${MAX_ITERATIONS_CEILING})
+  --no-llm           never call a model, even when one is configured
+  --allow-test-edits let fixes edit test files (always risk "high"; weakening tests stays forbidden)
+  --approve          show each fix's diff and ask before applying it (needs a terminal)
+  --dry-run          verify fixes, then restore every file; the patch is reported only
+  --no-coverage      do not measure coverage
+${workflowFlagHelp}
+
+Exit codes: 0 the suite ends green (or has no tests); 1 failures remain; 2 usage or environment error.
+`;
+
+/** The exit code for a finished workflow. */
+export const exitCodeForSummary = (s: RunSummary): number =>
+  s.status === "passed" || s.status === "no_tests" ? EXIT.ok : s.status === "error" ? EXIT.usage : EXIT.failed;
+
+/** Prints the summary (JSON or text) and returns the exit code. */
+export function printSummary(ctx: CliContext, summary: RunSummary, json: boolean): number {
+  ctx.stdout.write(json ? `${JSON.stringify(summary)}\n` : renderRunSummary(summary));
+  return exitCodeForSummary(summary);
+}
+
+/** Runs `redgreen run` with the arguments after the command name. */
+export async function run(args: string[], ctx: CliContext): Promise<number> {
+  const { values, positionals } = parseCommandArgs("run", {
+    args,
+    allowPositionals: true,
+    options: {
+      ...workflowFlagOptions,
+      "max-iterations": { type: "string" },
+      "no-llm": { type: "boolean" },
+      "allow-test-edits": { type: "boolean" },
+      approve: { type: "boolean" },
+      "dry-run": { type: "boolean" },
+      "no-coverage": { type: "boolean" },
+    },
+  });
+  if (values.help) {
+    ctx.stdout.write(help);
+    return EXIT.ok;
+  }
+  if (positionals.length > 1) throw usageError(`expected one PATH, got ${positionals.length}: ${positionals.join(" ")}`);
+  const maxText = values["max-iterations"];
+  const maxIterations = maxText === undefined ? 5 : Number(maxText);
+  if (!Number.isInteger(maxIterations) || maxIterations < 1 || maxIterations > MAX_ITERATIONS_CEILING) {
+    throw usageError(`--max-iterations needs a whole number from 1 to ${MAX_ITERATIONS_CEILING}, got '${maxText}'`);
+  }
+  if (values.approve && !process.stdin.isTTY) {
+    throw usageError("--approve asks before each fix and needs an interactive terminal; run without --approve (or with --dry-run) in scripts");
+  }
+  const projectRoot = resolve(ctx.cwd, positionals[0] ?? ".");
+  if (!existsSync(projectRoot) || !statSync(projectRoot).isDirectory()) {
+    throw new RedgreenError("path_not_found", `no such directory: ${positionals[0] ?? projectRoot}`);
+  }
+  const runtime = await createWorkflowRuntime({
+    projectRoot,
+    ...depsInputFromFlags(values),
+    env: ctx.env,
+    cwd: ctx.cwd,
+    options: {
+      noLlm: values["no-llm"] === true,
+      allowTestEdits: values["allow-test-edits"] === true,
+      approve: values.approve === true,
+      dryRun: values["dry-run"] === true,
+      coverage: values["no-coverage"] !== true,
+    },
+    ...(values.quiet ? {} : { onEvent: createWorkflowEventPrinter(ctx, false)! }),
+  });
+  try {
+    const summary = await runWorkflow(
+      runtime.deps,
+      { projectRoot, maxIterations },
+      { checkpointer: runtime.checkpointer, signal: ctx.signal, ...(values.approve ? { onApproval: createTerminalApprover(ctx) } : {}) },
+    );
+    return printSummary(ctx, summary, values.json === true);
+  } finally {
+    await runtime.close();
+  }
+}

@@ -1,0 +1,41 @@
+// `redgreen undo`: restores every file a workflow changed to its state before the workflow.
+import { undoWorkflow } from "../../fixers/journal.js";
+import { createEditJournal } from "../../store/edit-journal.js";
+import { parseCommandArgs, usageError } from "../args.js";
+import { EXIT } from "../context.js";
+import type { CliContext } from "../context.js";
+import { openWorkflow } from "../workflow-lookup.js";
+
+export const help = `Usage: redgreen undo WORKFLOW_ID [PATH] [--db P]
+
+Restores, byte for byte, every file the workflow's kept fixes changed. A file changed by
+someone else since redgreen wrote it is left alone and reported (exit 1).
+`;
+
+/** Runs `redgreen undo`. */
+export async function run(args: string[], ctx: CliContext): Promise<number> {
+  const { values, positionals } = parseCommandArgs("undo", {
+    args,
+    allowPositionals: true,
+    options: { db: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+  });
+  if (values.help) {
+    ctx.stdout.write(help);
+    return EXIT.ok;
+  }
+  const [id, path, ...extra] = positionals;
+  if (id === undefined || extra.length > 0) throw usageError("expected WORKFLOW_ID [PATH] (see redgreen undo --help)");
+  const { store, workflow } = openWorkflow(ctx, id, path, values.db);
+  try {
+    const result = await undoWorkflow(createEditJournal(store.db, () => new Date().toISOString()), workflow.id, workflow.projectPath);
+    if (values.json) ctx.stdout.write(`${JSON.stringify({ workflowId: workflow.id, ...result })}\n`);
+    else {
+      if (result.restored.length === 0 && result.refused.length === 0) ctx.stdout.write(`workflow ${workflow.id} has no kept changes to undo\n`);
+      for (const f of result.restored) ctx.stdout.write(`restored ${f}\n`);
+      for (const r of result.refused) ctx.stderr.write(`redgreen: ${r.reason}\n`);
+    }
+    return result.refused.length > 0 ? EXIT.failed : EXIT.ok;
+  } finally {
+    store.close();
+  }
+}

@@ -1,0 +1,48 @@
+// The flags `run` and `resume` share: interpreter, database, timeouts and the model.
+import { parseSeconds } from "./args.js";
+import type { WorkflowDepsInput } from "./workflow-deps.js";
+
+/** parseArgs option declarations for the shared flags. */
+export const workflowFlagOptions = {
+  json: { type: "boolean" },
+  python: { type: "string" },
+  db: { type: "string" },
+  "test-timeout": { type: "string" },
+  model: { type: "string" },
+  "base-url": { type: "string" },
+  "api-key": { type: "string" },
+  quiet: { type: "boolean", short: "q" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+/** Help lines for the shared flags. */
+export const workflowFlagHelp = `  --json             print one JSON object (the run summary) on stdout; progress stays on stderr
+  --python P         Python interpreter (default: PATH/.venv or PATH/venv, else python3 on PATH)
+  --db P             database file (default: PATH/.redgreen/redgreen.db, or $REDGREEN_DB)
+  --test-timeout S   per-test timeout in seconds (default 10; 0 turns it off)
+  --model M          model for LLM fixes (or $REDGREEN_MODEL); "provider:model" for non-OpenAI providers
+  --base-url U       OpenAI-compatible server (or $OPENAI_BASE_URL), e.g. http://localhost:11434/v1
+  --api-key K        API key (or $OPENAI_API_KEY)
+  -q, --quiet        no progress lines on stderr
+  -h, --help         show this help`;
+
+interface SharedValues {
+  python?: string | undefined;
+  db?: string | undefined;
+  "test-timeout"?: string | undefined;
+  model?: string | undefined;
+  "base-url"?: string | undefined;
+  "api-key"?: string | undefined;
+}
+
+/** The WorkflowDepsInput fields the shared flags set. */
+export function depsInputFromFlags(values: SharedValues): Omit<WorkflowDepsInput, "projectRoot"> {
+  return {
+    python: values.python,
+    db: values.db,
+    testTimeoutSeconds: parseSeconds("--test-timeout", values["test-timeout"], { allowZero: true }),
+    model: values.model,
+    baseUrl: values["base-url"],
+    apiKey: values["api-key"],
+  };
+}

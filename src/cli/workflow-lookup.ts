@@ -1,0 +1,24 @@
+// Finds a stored workflow for the commands that take a WORKFLOW_ID (resume, undo, report).
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { RedgreenError } from "../domain/errors.js";
+import type { Workflow } from "../domain/index.js";
+import { openStore, resolveDbPath } from "../store/index.js";
+import type { Store } from "../store/index.js";
+import type { CliContext } from "./context.js";
+
+/** The database named by --db / $REDGREEN_DB / PATH, opened, with the workflow in it (not_found otherwise). */
+export function openWorkflow(ctx: CliContext, id: string, path: string | undefined, db: string | undefined): { store: Store; workflow: Workflow } {
+  const projectRoot = resolve(ctx.cwd, path ?? ".");
+  const dbPath = resolveDbPath({ projectRoot, db, env: ctx.env, cwd: ctx.cwd });
+  if (dbPath !== ":memory:" && !existsSync(dbPath)) {
+    throw new RedgreenError("not_found", `no redgreen database at ${dbPath} (pass the project PATH or --db)`);
+  }
+  const store = openStore(dbPath);
+  const matches = store.listWorkflows({ limit: 1000 }).filter((w) => w.id === id || w.id.startsWith(id));
+  if (matches.length !== 1) {
+    store.close();
+    throw new RedgreenError("not_found", matches.length === 0 ? `no workflow ${id} in ${dbPath}` : `workflow id ${id} is ambiguous; give more characters`);
+  }
+  return { store, workflow: matches[0]! };
+}

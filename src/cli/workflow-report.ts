@@ -1,0 +1,41 @@
+// Renders a RunSummary as the human-readable final report of `redgreen run` / `resume` / `report`.
+import type { RunCounts, RunSummary } from "../domain/index.js";
+
+const counts = (c: RunCounts | null): string =>
+  c === null
+    ? "not run"
+    : `${c.passed} passed, ${c.failed} failed, ${c.errors} errors, ${c.skipped} skipped` +
+      (c.coverage === null ? "" : `, coverage ${c.coverage.toFixed(1)}%`);
+
+const STATUS_LINE: Record<RunSummary["status"], string> = {
+  passed: "GREEN: all tests pass",
+  failed: "RED: failures remain",
+  max_iterations: "RED: iteration cap reached",
+  stuck: "RED: stuck",
+  no_tests: "no tests found",
+  error: "ERROR",
+};
+
+/** The final report, with the unified diff of every kept fix. */
+export function renderRunSummary(s: RunSummary): string {
+  const out: string[] = [];
+  const reason = s.reason !== "" && s.reason !== "all tests pass" ? ` (${s.reason})` : "";
+  out.push(`${STATUS_LINE[s.status]}${reason} after ${s.iterations} iteration(s)`);
+  out.push(`  before: ${counts(s.initial)}`);
+  out.push(`  after:  ${counts(s.final)}`);
+  if (s.fixes.length > 0) {
+    out.push("", "Fixes:");
+    for (const f of s.fixes) {
+      out.push(`  [${f.status}] iteration ${f.iteration} ${f.source}/${f.strategy} ${f.file} (risk ${f.risk}): ${f.reason}`);
+    }
+  }
+  if (s.remainingFailures.length > 0) {
+    out.push("", "Remaining failures:");
+    for (const f of s.remainingFailures) out.push(`  ${f.nodeId}: ${f.errorType}: ${f.message}`);
+  }
+  if (s.flaky.length > 0) out.push("", `Flaky (passed on an unchanged re-run, not fixed): ${s.flaky.join(", ")}`);
+  for (const n of s.notes) out.push(`Note: ${n}`);
+  if (s.patch !== "") out.push("", "Patch of kept fixes:", s.patch.trimEnd());
+  out.push("", `Workflow ${s.workflowId}${s.patchPath ? `; patch written to ${s.patchPath}` : ""}; database ${s.db}`);
+  return out.join("\n") + "\n";
+}
