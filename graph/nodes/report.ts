@@ -20,7 +20,7 @@ export const reportNode =
       state.status !== "running"
         ? state.statusReason
         : skip !== null
-          ? `no pattern fits the remaining failures and the ${skip.charAt(0).toLowerCase()}${skip.slice(1)}`
+          ? `no pattern fits the remaining failures; ${skip}`
           : "no new fix could be proposed for the remaining failures";
     const patch = await workflowPatch(deps.journal, state.workflowId, state.projectRoot);
     let patchPath: string | null = null;

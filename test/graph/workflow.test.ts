@@ -1,38 +1,184 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { createWorkflowRuntime, type WorkflowRuntime } from "../../src/cli/workflow-deps.js";
+import { createWorkflowRuntime, type WorkflowDepsInput, type WorkflowRuntime } from "../../src/cli/workflow-deps.js";
+import { undoWorkflow } from "../../src/fixers/journal.js";
 import { runWorkflow } from "../../graph/run.js";
+import type { ApprovalRequest } from "../../graph/deps.js";
+import { FIX_TOOL_NAME } from "../../src/fixers/llm/response-schema.js";
+import { startOpenAiServer, type OpenAiTestServer } from "../helpers/openai-server.js";
 import { copyProject } from "../helpers/project-copy.js";
 import { testDir, testPython } from "../helpers/python-env.js";
 
 const shop = join(testDir, "..", "examples", "shop");
+const PATTERN_FILES = ["shop/cart.py", "shop/notify.py", "shop/orders.py", "shop/pricing.py"];
 
-describe("workflow graph on examples/shop", () => {
-  let runtime: WorkflowRuntime | undefined;
-  let cleanup: (() => void) | undefined;
-  afterEach(async () => {
-    await runtime?.close();
-    cleanup?.();
+let runtime: WorkflowRuntime | undefined;
+let server: OpenAiTestServer | undefined;
+const cleanups: (() => void)[] = [];
+afterEach(async () => {
+  await runtime?.close();
+  runtime = undefined;
+  await server?.close();
+  server = undefined;
+  for (const c of cleanups.splice(0)) c();
+});
+
+/** A temp copy of examples/shop; `withoutShipping` drops the one bug only a model can fix. */
+function shopCopy({ withoutShipping = false } = {}): string {
+  const copy = copyProject(shop);
+  cleanups.push(copy.cleanup);
+  if (withoutShipping) {
+    rmSync(join(copy.root, "shop", "shipping.py"));
+    rmSync(join(copy.root, "tests", "test_shipping.py"));
+  }
+  return copy.root;
+}
+
+async function start(root: string, input: Partial<WorkflowDepsInput> = {}, maxIterations?: number, onApproval?: (r: ApprovalRequest) => Promise<{ approve: boolean }>) {
+  runtime = await createWorkflowRuntime({ projectRoot: root, python: testPython, env: {}, testTimeoutSeconds: 3, ...input });
+  return runWorkflow(runtime.deps, { projectRoot: root, ...(maxIterations ? { maxIterations } : {}) }, {
+    checkpointer: runtime.checkpointer,
+    ...(onApproval ? { onApproval } : {}),
   });
+}
 
-  it("fixes four different bugs in four files with patterns only", async () => {
-    const copy = copyProject(shop);
-    cleanup = copy.cleanup;
-    runtime = await createWorkflowRuntime({ projectRoot: copy.root, python: testPython, env: {}, options: { noLlm: false } });
-    const summary = await runWorkflow(runtime.deps, { projectRoot: copy.root }, { checkpointer: runtime.checkpointer });
-    console.log(JSON.stringify({ ...summary, patch: summary.patch.length }, null, 1));
+const keptFiles = (s: { fixes: { status: string; file: string }[] }): string[] => s.fixes.filter((f) => f.status === "kept").map((f) => f.file).sort();
+
+describe("the workflow graph with real pytest", () => {
+  it("takes four bugs in four files to green with patterns only, in one fix round", async () => {
+    const root = shopCopy({ withoutShipping: true });
+    const summary = await start(root);
     expect(summary.status).toBe("passed");
-    expect(summary.initial?.failed).toBe(6);
-    expect(summary.final?.failed).toBe(0);
-    expect(summary.fixes.filter((f) => f.status === "kept").map((f) => f.file).sort()).toEqual([
-      "shop/cart.py",
-      "shop/notify.py",
-      "shop/orders.py",
-      "shop/pricing.py",
+    expect(summary.iterations).toBe(1);
+    expect(summary.initial).toMatchObject({ passed: 2, failed: 6 });
+    expect(summary.final).toMatchObject({ passed: 8, failed: 0, errors: 0 });
+    expect(summary.final!.coverage).toBeGreaterThan(summary.initial!.coverage!);
+    expect(keptFiles(summary)).toEqual(PATTERN_FILES);
+    expect(summary.fixes.every((f) => f.source === "pattern" && f.risk === "low")).toBe(true);
+    expect(readFileSync(join(root, "shop", "orders.py"), "utf8")).toContain("    conn.commit()\n");
+    expect(readFileSync(summary.patchPath!, "utf8")).toBe(summary.patch);
+    // Every node visit left an agent-log row.
+    const phases = new Set(runtime!.deps.store.listAgentLogs({ workflowId: summary.workflowId }).map((l) => l.phase));
+    expect([...phases].sort()).toEqual(["analyze", "pattern_fix", "report", "run_tests", "validate"]);
+    const wf = runtime!.deps.store.getWorkflow(summary.workflowId)!;
+    expect(wf).toMatchObject({ status: "passed", iterations: 1, finalCoverage: summary.final!.coverage });
+    expect(wf.fixHistory).toHaveLength(4);
+
+    // undo puts every file back byte for byte.
+    const undone = await undoWorkflow(runtime!.deps.journal, summary.workflowId, root);
+    expect(undone.refused).toEqual([]);
+    for (const f of PATTERN_FILES) expect(readFileSync(join(root, f))).toEqual(readFileSync(join(shop, f)));
+  }, 120_000);
+
+  it("stops as stuck, well before the cap, when only a model could go on and none is configured", async () => {
+    const root = shopCopy();
+    const summary = await start(root);
+    expect(summary.status).toBe("stuck");
+    expect(summary.iterations).toBe(2);
+    expect(summary.reason).toContain("LLM step skipped: no model configured");
+    expect(summary.notes).toEqual([expect.stringContaining("no model configured: set REDGREEN_MODEL")]);
+    expect(keptFiles(summary)).toEqual(PATTERN_FILES);
+    expect(summary.remainingFailures).toEqual([
+      { nodeId: "tests/test_shipping.py::test_threshold_ships_free", errorType: "AssertionError", message: expect.stringContaining("Decimal('4.95')") },
     ]);
-    expect(summary.notes.some((n) => n.startsWith("LLM step skipped: no model configured"))).toBe(summary.fixes.length < 4);
-    expect(readFileSync(join(copy.root, "shop", "orders.py"), "utf8")).toContain("conn.commit()");
-    expect(summary.patchPath).not.toBeNull();
+  }, 120_000);
+
+  it("goes green with the model: a fix that breaks a passing test is rolled back and the next prompt says why", async () => {
+    const root = shopCopy();
+    server = await startOpenAiServer();
+    server
+      .respondWithToolCall(FIX_TOOL_NAME, {
+        edits: [{ file: "shop/shipping.py", find: "    return FLAT_RATE", replace: '    return Decimal("0.00")' }],
+        explanation: "never charge shipping",
+        confidence: 0.4,
+      })
+      .respondWithToolCall(FIX_TOOL_NAME, {
+        edits: [{ file: "shop/shipping.py", find: "if subtotal > FREE_SHIPPING_FROM:", replace: "if subtotal >= FREE_SHIPPING_FROM:" }],
+        explanation: "the threshold itself ships free",
+        confidence: 0.9,
+      });
+    const summary = await start(root, { model: "local-coder", baseUrl: server.url, llmSettings: { backoffMs: 5 } });
+    expect(summary.status).toBe("passed");
+    expect(summary.final).toMatchObject({ failed: 0, passed: 10 });
+    const llmFixes = summary.fixes.filter((f) => f.source === "llm");
+    expect(llmFixes.map((f) => f.status)).toEqual(["rolled_back", "kept"]);
+    expect(llmFixes[0]!.reason).toContain("tests/test_shipping.py::test_small_orders_pay_flat_rate");
+    expect(server.requests).toHaveLength(2);
+    expect(server.requests[0]!.body.temperature).toBe(0);
+    const second = server.promptText(1);
+    expect(second).toContain('return Decimal("0.00")');
+    expect(second).toContain("test_small_orders_pay_flat_rate");
+    expect(readFileSync(join(root, "shop", "shipping.py"), "utf8")).toContain("if subtotal >= FREE_SHIPPING_FROM:");
+  }, 120_000);
+
+  it("honours the iteration cap when every model fix fails", async () => {
+    const root = shopCopy();
+    server = await startOpenAiServer();
+    for (const n of [1, 2, 3]) {
+      server.respondWithToolCall(FIX_TOOL_NAME, {
+        edits: [{ file: "shop/shipping.py", find: "    return FLAT_RATE", replace: `    return FLAT_RATE + Decimal("0.0${n}")` }],
+        explanation: `try ${n}`,
+        confidence: 0.3,
+      });
+    }
+    const summary = await start(root, { model: "local-coder", baseUrl: server.url, llmSettings: { backoffMs: 5 } }, 2);
+    expect(summary.status).toBe("max_iterations");
+    expect(summary.iterations).toBe(2);
+    expect(summary.fixes.filter((f) => f.source === "llm").map((f) => f.status)).toEqual(["rolled_back", "rolled_back"]);
+    expect(readFileSync(join(root, "shop", "shipping.py"))).toEqual(readFileSync(join(shop, "shop", "shipping.py")));
+  }, 120_000);
+
+  it("asks before each fix with approve on, and leaves a declined fix out", async () => {
+    const root = shopCopy({ withoutShipping: true });
+    const asked: ApprovalRequest[] = [];
+    const summary = await start(root, { options: { approve: true } }, 1, async (r) => {
+      asked.push(r);
+      return { approve: r.file !== "shop/cart.py" };
+    });
+    expect(asked.map((a) => a.file).sort()).toEqual(PATTERN_FILES);
+    expect(asked.every((a) => a.diff.startsWith("--- a/"))).toBe(true);
+    expect(summary.status).toBe("max_iterations");
+    expect(summary.fixes.find((f) => f.file === "shop/cart.py")).toMatchObject({ status: "rejected", reason: "declined by the user" });
+    expect(keptFiles(summary)).toEqual(PATTERN_FILES.filter((f) => f !== "shop/cart.py"));
+    expect(readFileSync(join(root, "shop", "cart.py"))).toEqual(readFileSync(join(shop, "shop", "cart.py")));
+  }, 120_000);
+
+  it("reports a flaky test instead of fixing it, and survives a test that never returns", async () => {
+    const root = shopCopy({ withoutShipping: true });
+    writeFileSync(
+      join(root, "tests", "test_flaky_and_hang.py"),
+      [
+        "import pathlib",
+        "",
+        "def test_fails_only_the_first_time(tmp_path_factory):",
+        "    marker = pathlib.Path(__file__).with_name('.flaky-marker')",
+        "    if not marker.exists():",
+        "        marker.write_text('seen')",
+        "        assert False, 'first run fails'",
+        "",
+        "def test_never_returns():",
+        "    while True:",
+        "        pass",
+        "",
+      ].join("\n"),
+    );
+    const summary = await start(root, { testTimeoutSeconds: 1 });
+    expect(summary.flaky).toEqual(["tests/test_flaky_and_hang.py::test_fails_only_the_first_time"]);
+    expect(summary.fixes.some((f) => f.file.includes("test_flaky"))).toBe(false);
+    expect(keptFiles(summary)).toEqual(PATTERN_FILES);
+    expect(summary.status).toBe("stuck");
+    expect(summary.remainingFailures).toEqual([
+      expect.objectContaining({ nodeId: "tests/test_flaky_and_hang.py::test_never_returns", errorType: "Timeout" }),
+    ]);
+  }, 180_000);
+
+  it("verifies fixes but restores every file in a dry run", async () => {
+    const root = shopCopy({ withoutShipping: true });
+    const summary = await start(root, { options: { dryRun: true } });
+    expect(summary.status).toBe("passed");
+    expect(summary.patch).toContain("+from decimal import Decimal");
+    expect(summary.notes).toEqual([expect.stringContaining("dry run: restored 4 file(s)")]);
+    for (const f of PATTERN_FILES) expect(readFileSync(join(root, f))).toEqual(readFileSync(join(shop, f)));
   }, 120_000);
 });

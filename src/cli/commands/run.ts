@@ -1,4 +1,5 @@
 // `redgreen run`: runs the workflow graph on a project until the suite is green, stuck, or out of iterations.
+import { randomUUID } from "node:crypto";
 import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { runWorkflow, MAX_ITERATIONS_CEILING } from "../../../graph/run.js";
@@ -86,10 +87,12 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
     },
     ...(values.quiet ? {} : { onEvent: createWorkflowEventPrinter(ctx, false)! }),
   });
+  const workflowId = randomUUID();
+  if (!values.quiet) ctx.stderr.write(`redgreen: workflow ${workflowId} on ${projectRoot} (resume with: redgreen resume ${workflowId})\n`);
   try {
     const summary = await runWorkflow(
       runtime.deps,
-      { projectRoot, maxIterations },
+      { projectRoot, maxIterations, workflowId },
       { checkpointer: runtime.checkpointer, signal: ctx.signal, ...(values.approve ? { onApproval: createTerminalApprover(ctx) } : {}) },
     );
     return printSummary(ctx, summary, values.json === true);

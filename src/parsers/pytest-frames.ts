@@ -1,0 +1,99 @@
+// Frame helpers shared by the pytest parsers: test-file naming, frame kinds, the failing line.
+import type { StackFrame } from "../domain/failure.js";
+
+const TEST_DIRS = new Set(["tests", "test"]);
+
+/** pytest's default naming (test_*.py, *_test.py), conftest.py, and .py files under a tests/ or test/ folder. */
+export function isPytestTestFile(relPath: string): boolean {
+  const parts = relPath.replace(/\\/g, "/").split("/").filter((p) => p !== "" && p !== ".");
+  const base = parts[parts.length - 1] ?? "";
+  if (!base.endsWith(".py")) return false;
+  if (base === "conftest.py" || /^test_.*\.py$/.test(base) || /^.+_test\.py$/.test(base)) return true;
+  return parts.slice(0, -1).some((p) => TEST_DIRS.has(p));
+}
+
+/**
+ * The kind of a frame's file when the plugin did not classify it (JUnit, terminal text, stack dumps):
+ * installed packages are "library", the interpreter's own lib folder "stdlib", relative or in-project
+ * paths "test"/"project" by pytest's naming rules.
+ */
+export function classifyFramePath(file: string, rootDir?: string): { file: string; kind: NonNullable<StackFrame["kind"]> } {
+  const norm = file.replace(/\\/g, "/");
+  if (norm.startsWith("<")) return { file, kind: norm.startsWith("<frozen") ? "stdlib" : "library" };
+  if (/\/(site|dist)-packages\//.test(norm)) return { file, kind: "library" };
+  let rel: string | null = null;
+  if (rootDir) {
+    const root = rootDir.replace(/\\/g, "/").replace(/\/+$/, "") + "/";
+    if (norm.startsWith(root)) rel = norm.slice(root.length);
+  }
+  if (rel === null && !norm.startsWith("/") && !/^[A-Za-z]:\//.test(norm)) rel = norm;
+  if (rel !== null) return { file: rel, kind: isPytestTestFile(rel) ? "test" : "project" };
+  if (/\/lib\/python\d+(\.\d+)?\//.test(norm) || /\/Lib\//.test(norm)) return { file, kind: "stdlib" };
+  // Installed code lives in site-packages or the interpreter's lib folder; another absolute path is
+  // most likely the project's own (text output without a known rootdir).
+  return { file, kind: isPytestTestFile(norm) ? "test" : "project" };
+}
+
+const SYNTAX_ERRORS = new Set(["SyntaxError", "IndentationError", "TabError"]);
+
+/**
+ * Drops frames that only show how pytest got to the failure: leading library/stdlib frames (importlib,
+ * plugin hook wrappers) before the first project or test frame, and for a syntax error every frame but
+ * the project's own (the rest is the importer).
+ */
+export function focusFrames(frames: StackFrame[], errorType: string): StackFrame[] {
+  const own = (f: StackFrame): boolean => f.kind === "project" || f.kind === "test";
+  if (SYNTAX_ERRORS.has(errorType.split(".").pop() ?? "")) {
+    const mine = frames.filter(own);
+    return mine.length > 0 ? mine : frames;
+  }
+  const first = frames.findIndex(own);
+  return first > 0 ? frames.slice(first) : frames;
+}
+
+const HINT_RE = /(?:^|\. |\s)(Did you mean: '[^']+'\?|Did you forget to import '[^']+'\??|Or did you forget to import '[^']+'\??)/;
+
+/** Python's own suggestion inside an exception message ("... Did you mean: 'x'?"), when it printed one. */
+export function hintFromMessage(message: string): string | undefined {
+  const m = HINT_RE.exec(message);
+  return m ? m[1] : undefined;
+}
+
+/** Adds a kind (and a project-relative path) to frames that have none. */
+export function withFrameKinds(frames: StackFrame[], rootDir?: string): StackFrame[] {
+  return frames.map((f) => {
+    if (f.kind) return f;
+    const c = classifyFramePath(f.file, rootDir);
+    return { ...f, file: c.file, kind: c.kind };
+  });
+}
+
+/**
+ * The line a failure points at: the deepest frame in the project's own code or tests (where the
+ * project called into a library that raised, or where it raised itself), else the deepest frame.
+ */
+export function pickFailureLine(frames: StackFrame[]): number | null {
+  for (let i = frames.length - 1; i >= 0; i--) {
+    const f = frames[i]!;
+    if ((f.kind === "project" || f.kind === "test") && f.line > 0) return f.line;
+  }
+  const last = frames[frames.length - 1];
+  return last && last.line > 0 ? last.line : null;
+}
+
+/** A CPython-style traceback text built from frames, for failures that came without pytest's own text. */
+export function formatFramesAsTraceback(frames: StackFrame[], errorType: string, errorMessage: string): string {
+  const lines = ["Traceback (most recent call last):"];
+  for (const f of frames) {
+    lines.push(`  File "${f.file}", line ${f.line}, in ${f.function}`);
+    if (f.code) lines.push(`    ${f.code}`);
+  }
+  lines.push(errorMessage ? `${errorType}: ${errorMessage}` : errorType);
+  return lines.join("\n");
+}
+
+/** Splits a pytest node id into its file and the test name inside it ("" for a module's collection error). */
+export function splitNodeId(nodeId: string): { testFile: string; testName: string } {
+  const at = nodeId.indexOf("::");
+  return at < 0 ? { testFile: nodeId, testName: "" } : { testFile: nodeId.slice(0, at), testName: nodeId.slice(at + 2) };
+}

@@ -1,0 +1,306 @@
+// Parser for the bundled pytest plugin's JSONL event stream: events → TestRunResult parts.
+import type { Failure, FailurePhase, StackFrame } from "../domain/failure.js";
+import { formatFramesAsTraceback, pickFailureLine, splitNodeId, withFrameKinds } from "./pytest-frames.js";
+
+/** The failure details the plugin attaches to a failed phase or collection. */
+export interface PluginFailure {
+  errorType?: string;
+  errorMessage?: string;
+  frames?: StackFrame[];
+  hint?: string;
+  chain?: { errorType: string; errorMessage: string }[];
+  stackTrace?: string;
+  capturedOutput?: string;
+}
+
+/** One line of the plugin's stream. */
+export type PytestEvent =
+  | { event: "start"; pluginVersion: number; pytest: string; python: string; rootdir: string; pid: number; testTimeout: number; xdist: boolean }
+  | { event: "collected"; count: number; nodeids?: string[] }
+  | { event: "collect"; nodeid: string; outcome: "failed" | "skipped"; failure?: PluginFailure; reason?: string }
+  | {
+      event: "phase";
+      nodeid: string;
+      when: "setup" | "call" | "teardown" | "???";
+      outcome: "passed" | "failed" | "skipped";
+      duration: number;
+      wasxfail?: string;
+      reason?: string;
+      worker?: string;
+      failure?: PluginFailure;
+    }
+  /** A test whose setup, call and teardown all passed (the plugin's one-line form of the common case). */
+  | { event: "test"; nodeid: string; outcome: "passed"; duration: number }
+  | { event: "finish"; exitstatus: number; duration: number };
+
+/** What a (possibly partial) event stream says about a run. */
+export interface PytestRunParts {
+  passed: number;
+  failed: number;
+  errors: number;
+  skipped: number;
+  xfailed: number;
+  xpassed: number;
+  /** passed + failed + errors + skipped + xfailed + xpassed, as pytest's summary line adds them up. */
+  total: number;
+  failures: Failure[];
+  /** Tests whose call passed and that had no setup/teardown error. */
+  passedNodeIds: string[];
+  /** Per test: setup + call + teardown seconds. */
+  testDurations: Map<string, number>;
+  collected: number | null;
+  /** Run order of the collected tests (non-xdist runs only). */
+  collectedNodeIds: string[] | null;
+  /** Tests whose teardown was reported (finished completely). */
+  doneNodeIds: Set<string>;
+  /** Per test, the phases reported so far. */
+  phasesSeen: Map<string, Set<string>>;
+  /** xdist worker id of each failed node, when the controller reported it. */
+  workerOf: Map<string, string>;
+  start: Extract<PytestEvent, { event: "start" }> | null;
+  finish: Extract<PytestEvent, { event: "finish" }> | null;
+  /** Lines that were not valid events (a torn last line after a kill, foreign output). */
+  badLines: number;
+}
+
+const PHASES: Record<string, FailurePhase> = { setup: "setup", call: "call", teardown: "teardown", "???": "call" };
+
+const num = (v: unknown, fallback = 0): number => (typeof v === "number" && Number.isFinite(v) ? v : fallback);
+const str = (v: unknown, fallback = ""): string => (typeof v === "string" ? v : fallback);
+
+function cleanFrames(raw: unknown): StackFrame[] {
+  if (!Array.isArray(raw)) return [];
+  const out: StackFrame[] = [];
+  for (const f of raw as Record<string, unknown>[]) {
+    if (!f || typeof f !== "object") continue;
+    const frame: StackFrame = { file: str(f.file), line: Math.trunc(num(f.line)), function: str(f.function) };
+    if (typeof f.code === "string" && f.code) frame.code = f.code;
+    if (f.kind === "project" || f.kind === "test" || f.kind === "library" || f.kind === "stdlib") frame.kind = f.kind;
+    out.push(frame);
+  }
+  return out;
+}
+
+/** Builds a domain Failure from a plugin failure record. */
+export function failureFromPlugin(nodeId: string, phase: FailurePhase, duration: number, raw: PluginFailure | undefined, rootDir?: string): Failure {
+  const p = raw ?? {};
+  const frames = withFrameKinds(cleanFrames(p.frames), rootDir);
+  const errorType = str(p.errorType) || "Error";
+  const errorMessage = str(p.errorMessage);
+  const { testFile, testName } = splitNodeId(nodeId);
+  const failure: Failure = {
+    nodeId,
+    testFile,
+    testName,
+    errorType,
+    errorMessage,
+    stackTrace: str(p.stackTrace) || formatFramesAsTraceback(frames, errorType, errorMessage),
+    lineNumber: pickFailureLine(frames),
+    frames,
+    phase,
+    durationSeconds: Math.max(0, duration),
+  };
+  if (typeof p.hint === "string" && p.hint) failure.hint = p.hint;
+  if (typeof p.capturedOutput === "string" && p.capturedOutput) failure.capturedOutput = p.capturedOutput;
+  if (Array.isArray(p.chain) && p.chain.length > 1) {
+    failure.chain = p.chain.map((c) => ({ errorType: str(c?.errorType), errorMessage: str(c?.errorMessage) }));
+  }
+  return failure;
+}
+
+/** Consumes the plugin's stream chunk by chunk (live, while pytest runs) and sums it up. */
+export class PytestJsonlAccumulator {
+  private pending = "";
+  private readonly counts = { passed: 0, failed: 0, errors: 0, skipped: 0, xfailed: 0, xpassed: 0 };
+  private readonly failures: Failure[] = [];
+  private readonly failedNodes = new Set<string>();
+  private readonly passedCalls = new Set<string>();
+  private readonly collectFailures = new Set<string>();
+  private readonly durations = new Map<string, number>();
+  private readonly done = new Set<string>();
+  private readonly phasesSeen = new Map<string, Set<string>>();
+  private readonly workerOf = new Map<string, string>();
+  private collected: number | null = null;
+  private collectedNodeIds: string[] | null = null;
+  private start: Extract<PytestEvent, { event: "start" }> | null = null;
+  private finish: Extract<PytestEvent, { event: "finish" }> | null = null;
+  private badLines = 0;
+  private lastNodeId: string | undefined;
+
+  /** rootDir relativizes paths in frames that the plugin could not classify. */
+  constructor(private readonly rootDir?: string) {}
+
+  /** Feeds raw text; complete lines are parsed now, a trailing partial line waits for the next chunk. */
+  push(text: string): void {
+    const data = this.pending + text;
+    const lines = data.split("\n");
+    this.pending = lines.pop() ?? "";
+    for (const line of lines) this.addLine(line);
+  }
+
+  /** Parses the last line even without a newline (a killed writer may leave it torn; then it counts as bad). */
+  end(): void {
+    if (this.pending.trim()) this.addLine(this.pending);
+    this.pending = "";
+  }
+
+  /** Starts a resumed run: its own session-finish event decides whether it finished. */
+  beginAttempt(): void {
+    this.pending = "";
+    this.finish = null;
+  }
+
+  /** Parses one line; returns false for a line that is not a plugin event. */
+  addLine(line: string): boolean {
+    const t = line.trim();
+    if (!t) return true;
+    let ev: unknown;
+    try {
+      ev = JSON.parse(t);
+    } catch {
+      this.badLines++;
+      return false;
+    }
+    if (!ev || typeof ev !== "object" || typeof (ev as { event?: unknown }).event !== "string") {
+      this.badLines++;
+      return false;
+    }
+    this.addEvent(ev as PytestEvent);
+    return true;
+  }
+
+  /** Applies one event; counts follow pytest's own summary line. */
+  addEvent(ev: PytestEvent): void {
+    switch (ev.event) {
+      case "start":
+        // A resumed run starts again: keep the first start.
+        if (!this.start) this.start = ev;
+        return;
+      case "collected":
+        if (this.collected === null) {
+          this.collected = num(ev.count);
+          if (Array.isArray(ev.nodeids)) this.collectedNodeIds = ev.nodeids.map(String);
+        }
+        return;
+      case "finish":
+        this.finish = ev;
+        return;
+      case "collect":
+        return this.addCollect(ev);
+      case "phase":
+        return this.addPhase(ev);
+      case "test":
+        return this.addPassedTest(ev);
+    }
+  }
+
+  private addCollect(ev: Extract<PytestEvent, { event: "collect" }>): void {
+    const nodeId = str(ev.nodeid);
+    // A resumed run collects again: a module's error is reported once.
+    if (this.collectFailures.has(nodeId)) return;
+    this.collectFailures.add(nodeId);
+    if (ev.outcome === "failed") {
+      this.counts.errors++;
+      this.failedNodes.add(nodeId);
+      this.failures.push(failureFromPlugin(nodeId, "collect", 0, ev.failure, this.rootDir));
+    } else {
+      this.counts.skipped++;
+    }
+  }
+
+  private addPassedTest(ev: Extract<PytestEvent, { event: "test" }>): void {
+    const nodeId = str(ev.nodeid);
+    this.durations.set(nodeId, (this.durations.get(nodeId) ?? 0) + Math.max(0, num(ev.duration)));
+    this.phasesSeen.set(nodeId, new Set(["setup", "call", "teardown"]));
+    this.lastNodeId = nodeId;
+    this.counts.passed++;
+    this.passedCalls.add(nodeId);
+    this.done.add(nodeId);
+  }
+
+  private addPhase(ev: Extract<PytestEvent, { event: "phase" }>): void {
+    const nodeId = str(ev.nodeid);
+    const when = str(ev.when);
+    const duration = Math.max(0, num(ev.duration));
+    this.durations.set(nodeId, (this.durations.get(nodeId) ?? 0) + duration);
+    let seen = this.phasesSeen.get(nodeId);
+    if (!seen) this.phasesSeen.set(nodeId, (seen = new Set()));
+    seen.add(when);
+    this.lastNodeId = nodeId;
+    if (ev.worker) this.workerOf.set(nodeId, ev.worker);
+    const xfail = typeof ev.wasxfail === "string";
+    if (ev.outcome === "failed") {
+      const phase = PHASES[when] ?? "call";
+      if (when === "call" || when === "???") this.counts.failed++;
+      else this.counts.errors++;
+      this.failedNodes.add(nodeId);
+      this.failures.push(failureFromPlugin(nodeId, phase, duration, ev.failure, this.rootDir));
+      if (when === "???") this.done.add(nodeId);
+    } else if (ev.outcome === "skipped") {
+      if (xfail) this.counts.xfailed++;
+      else this.counts.skipped++;
+    } else if (when === "call") {
+      if (xfail) this.counts.xpassed++;
+      else {
+        this.counts.passed++;
+        this.passedCalls.add(nodeId);
+      }
+    }
+    if (when === "teardown") this.done.add(nodeId);
+  }
+
+  /** Records a failure found outside the stream (a hard hang's stack dump). */
+  addFailure(failure: Failure): void {
+    if (failure.phase === "call") this.counts.failed++;
+    else this.counts.errors++;
+    this.failedNodes.add(failure.nodeId);
+    this.failures.push(failure);
+    this.done.add(failure.nodeId);
+  }
+
+  /** Replaces a recorded failure (an xdist crash report once its stack dump is known). */
+  replaceFailure(nodeId: string, phase: FailurePhase, next: Failure): boolean {
+    const i = this.failures.findIndex((f) => f.nodeId === nodeId && f.phase === phase);
+    if (i < 0) return false;
+    this.failures[i] = next;
+    return true;
+  }
+
+  /** Live progress: collected count, finished tests, failures so far. */
+  progress(): { collected: number | null; done: number; failed: number; lastNodeId?: string } {
+    return {
+      collected: this.collected,
+      done: this.done.size,
+      failed: this.failures.length,
+      ...(this.lastNodeId ? { lastNodeId: this.lastNodeId } : {}),
+    };
+  }
+
+  /** The run as far as the stream went. */
+  parts(): PytestRunParts {
+    const c = this.counts;
+    return {
+      ...c,
+      total: c.passed + c.failed + c.errors + c.skipped + c.xfailed + c.xpassed,
+      failures: [...this.failures],
+      passedNodeIds: [...this.passedCalls].filter((id) => !this.failedNodes.has(id)),
+      testDurations: new Map(this.durations),
+      collected: this.collected,
+      collectedNodeIds: this.collectedNodeIds ? [...this.collectedNodeIds] : null,
+      doneNodeIds: new Set(this.done),
+      phasesSeen: new Map([...this.phasesSeen].map(([k, v]) => [k, new Set(v)])),
+      workerOf: new Map(this.workerOf),
+      start: this.start,
+      finish: this.finish,
+      badLines: this.badLines,
+    };
+  }
+}
+
+/** Parses a whole JSONL stream at once. */
+export function parsePytestJsonl(text: string, rootDir?: string): PytestRunParts {
+  const acc = new PytestJsonlAccumulator(rootDir);
+  acc.push(text);
+  acc.end();
+  return acc.parts();
+}

@@ -1,0 +1,532 @@
+// The pytest TestRunnerAdapter: runs pytest with the bundled plugin and turns its event stream into a TestRunResult.
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdtemp, open, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { isAbsolute, join, resolve } from "node:path";
+import { RedgreenError } from "../../domain/errors.js";
+import type { Failure, FailurePhase } from "../../domain/failure.js";
+import type { Coverage, SlowTest, TestRunResult } from "../../domain/test-run.js";
+import { parseCoverageJson } from "../../parsers/coverage-json.js";
+import { parseJUnitXml } from "../../parsers/junit-xml.js";
+import { isPytestTestFile, pickFailureLine, splitNodeId } from "../../parsers/pytest-frames.js";
+import { PytestJsonlAccumulator, type PytestRunParts } from "../../parsers/pytest-jsonl.js";
+import { parsePytestOutput } from "../../parsers/pytest-text.js";
+import { pythonSourcePath } from "../../paths.js";
+import { type ProcessResult, runProcess } from "../../process/run.js";
+import { resolvePython } from "../../python/interpreter.js";
+import type { RunProgress, RunTestsOptions, TestRunnerAdapter } from "../adapter.js";
+import { hangPhase, parseHangDump } from "./hang-dump.js";
+
+export { parsePytestOutput } from "../../parsers/pytest-text.js";
+export { parseCoverageJson } from "../../parsers/coverage-json.js";
+
+/** Options of the pytest adapter. */
+export interface PytestAdapterOptions {
+  projectRoot: string;
+  /** Interpreter to use (`--python`); default: the project's .venv/venv, else python3 on PATH. */
+  python?: string;
+  /** Per-test timeout in seconds (default 10; 0 turns it off). */
+  testTimeoutSeconds?: number;
+  /** Hard limit for a whole run in seconds (default 900); the process group is killed past it. */
+  runTimeoutSeconds?: number;
+  /** Extra environment variables for pytest. */
+  env?: Record<string, string>;
+  /** Extra pytest arguments placed before the test paths, e.g. ["-n", "2"]. */
+  pytestArgs?: string[];
+  /** false runs pytest without the bundled plugin (results from JUnit XML, then terminal text). */
+  usePlugin?: boolean;
+  /** Seconds past the per-test timeout before a test stuck in C code is dumped and the run resumed without it (default 5). */
+  hangGraceSeconds?: number;
+  /** Bytes of stdout/stderr kept from pytest (each; default 2 MiB). */
+  maxOutputBytes?: number;
+}
+
+/** A test slower than this is reported in slowTests (not failed). */
+export const SLOW_TEST_SECONDS = 5;
+/** A test file whose tests take longer than this in total is reported in slowTests. */
+export const SLOW_FILE_SECONDS = 30;
+
+const DEFAULT_TEST_TIMEOUT = 10;
+const DEFAULT_RUN_TIMEOUT = 900;
+const MAX_RESUMES = 10;
+const PROGRESS_POLL_MS = 100;
+const PLUGIN_MODULE = "redgreen_pytest_plugin";
+
+/** Creates the pytest adapter for a project; throws path_not_found for a missing root and python_missing without an interpreter. */
+export async function createPytestAdapter(opts: PytestAdapterOptions): Promise<TestRunnerAdapter> {
+  const projectRoot = resolve(opts.projectRoot);
+  if (!existsSync(projectRoot) || !statSync(projectRoot).isDirectory()) {
+    throw new RedgreenError("path_not_found", `Project folder not found: ${projectRoot}`);
+  }
+  const python = await resolvePython({ projectRoot, ...(opts.python ? { python: opts.python } : {}) });
+  return new PytestAdapter({ ...opts, projectRoot }, python);
+}
+
+/** Tails the plugin's JSONL file into the accumulator while pytest runs. */
+class JsonlTail {
+  private offset = 0;
+  constructor(
+    private readonly path: string,
+    private readonly acc: PytestJsonlAccumulator,
+  ) {}
+
+  /** Reads what was appended since the last call; true when there was something. */
+  async poll(): Promise<boolean> {
+    let fh;
+    try {
+      fh = await open(this.path, "r");
+    } catch {
+      return false;
+    }
+    try {
+      const { size } = await fh.stat();
+      if (size <= this.offset) return false;
+      const buf = Buffer.alloc(size - this.offset);
+      const { bytesRead } = await fh.read(buf, 0, buf.length, this.offset);
+      this.offset += bytesRead;
+      // The plugin writes ASCII only (json.dumps ensure_ascii), so a chunk never splits a character.
+      this.acc.push(buf.subarray(0, bytesRead).toString("utf8"));
+      return bytesRead > 0;
+    } finally {
+      await fh.close();
+    }
+  }
+}
+
+const lastLines = (text: string, n: number): string =>
+  text
+    .trim()
+    .split("\n")
+    .filter((l) => l.trim() !== "")
+    .slice(-n)
+    .join("\n")
+    .slice(-2000);
+
+const readSourceLine = (() => {
+  const cache = new Map<string, string[] | null>();
+  return (file: string, line: number): string | undefined => {
+    if (!cache.has(file)) {
+      try {
+        cache.set(file, readFileSync(file, "utf8").split("\n"));
+      } catch {
+        cache.set(file, null);
+      }
+    }
+    return cache.get(file)?.[line - 1]?.trim() || undefined;
+  };
+})();
+
+/** The pytest implementation of TestRunnerAdapter. */
+export class PytestAdapter implements TestRunnerAdapter {
+  readonly name = "pytest" as const;
+  readonly projectRoot: string;
+  private readonly pluginDir = pythonSourcePath("runners", "pytest");
+  private pytestCovCheck: Promise<string | null> | null = null;
+
+  constructor(
+    private readonly opts: PytestAdapterOptions & { projectRoot: string },
+    readonly python: string,
+  ) {
+    this.projectRoot = opts.projectRoot;
+  }
+
+  isTestTimeout(durationSeconds: number): boolean {
+    return durationSeconds > SLOW_TEST_SECONDS;
+  }
+
+  isTestFile(relPath: string): boolean {
+    return isPytestTestFile(relPath);
+  }
+
+  parseOutput(text: string): TestRunResult {
+    return parsePytestOutput(text);
+  }
+
+  runSpecificTest(file: string, testName: string, options: Omit<RunTestsOptions, "files"> = {}): Promise<TestRunResult> {
+    const nodeId = testName.startsWith(`${file}::`) ? testName : `${file}::${testName}`;
+    return this.runTests({ ...options, files: [nodeId] });
+  }
+
+  async runTests(options: RunTestsOptions = {}): Promise<TestRunResult> {
+    const files = options.files ?? [];
+    for (const f of files) {
+      const path = splitNodeId(f).testFile;
+      if (!existsSync(isAbsolute(path) ? path : join(this.projectRoot, path))) {
+        throw new RedgreenError("path_not_found", `Test path not found: ${path} (in ${this.projectRoot})`);
+      }
+    }
+    let coverageError: string | undefined;
+    let coverageOn = false;
+    if (options.coverage) {
+      const problem = await this.pytestCovProblem();
+      if (problem) coverageError = problem;
+      else coverageOn = true;
+    }
+    const tmp = await mkdtemp(join(tmpdir(), "redgreen-pytest-"));
+    try {
+      const result = await this.execute(tmp, files, options, coverageOn);
+      if (options.coverage && coverageError) result.coverageError = coverageError;
+      return result;
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
+  }
+
+  /** null when pytest-cov is importable, else the reason coverage cannot be measured. */
+  private pytestCovProblem(): Promise<string | null> {
+    this.pytestCovCheck ??= runProcess(this.python, ["-c", "import pytest_cov"], {
+      cwd: this.projectRoot,
+      env: this.baseEnv(),
+      timeoutMs: 30_000,
+    }).then(
+      (r) => (r.exitCode === 0 ? null : `pytest-cov is not installed for ${this.python} (install it with: ${this.python} -m pip install pytest-cov); tests ran without coverage`),
+      (e: unknown) => `could not check for pytest-cov: ${e instanceof Error ? e.message : String(e)}`,
+    );
+    return this.pytestCovCheck;
+  }
+
+  private baseEnv(): Record<string, string | undefined> {
+    return { ...process.env, ...this.opts.env };
+  }
+
+  private buildArgs(p: { files: string[]; junit: string; verbose: boolean; usePlugin: boolean; covJson: string | null; covAppend: boolean }): string[] {
+    const args = ["-m", "pytest"];
+    if (p.usePlugin) args.push("-p", PLUGIN_MODULE);
+    // JUnit XML costs pytest ~5% of a run: it is only written when the plugin's stream is not there.
+    if (!p.usePlugin) {
+      // xunit1 keeps the file attribute, so node ids can be rebuilt exactly from the XML.
+      args.push(`--junitxml=${p.junit}`, "-o", "junit_family=xunit1");
+    }
+    args.push(
+      "--color=no",
+      `--rootdir=${this.projectRoot}`,
+      // One run should show every broken module, not stop at the first collection error.
+      "--continue-on-collection-errors",
+      p.verbose ? "-v" : "-q",
+    );
+    if (p.covJson) {
+      args.push(`--cov=${this.projectRoot}`, `--cov-report=json:${p.covJson}`);
+      if (p.covAppend) args.push("--cov-append");
+    }
+    args.push(...(this.opts.pytestArgs ?? []), ...p.files);
+    return args;
+  }
+
+  private buildEnv(p: { jsonl: string; testTimeout: number; deselectFile: string | null; covData: string }): Record<string, string | undefined> {
+    const base = this.baseEnv();
+    const env: Record<string, string | undefined> = {
+      ...base,
+      PYTHONPATH: base.PYTHONPATH ? `${this.pluginDir}:${base.PYTHONPATH}` : this.pluginDir,
+      REDGREEN_JSONL: p.jsonl,
+      REDGREEN_TEST_TIMEOUT: String(p.testTimeout),
+      REDGREEN_HARD_GRACE: String(this.opts.hangGraceSeconds ?? 5),
+      // Keeps pytest-cov's data file out of the project.
+      COVERAGE_FILE: p.covData,
+      PY_COLORS: "0",
+    };
+    if (p.deselectFile) env.REDGREEN_DESELECT_FILE = p.deselectFile;
+    else delete env.REDGREEN_DESELECT_FILE;
+    return env;
+  }
+
+  private async execute(tmp: string, files: string[], options: RunTestsOptions, coverageOn: boolean): Promise<TestRunResult> {
+    const started = performance.now();
+    const runTimeout = options.runTimeoutSeconds ?? this.opts.runTimeoutSeconds ?? DEFAULT_RUN_TIMEOUT;
+    const testTimeout = options.testTimeoutSeconds ?? this.opts.testTimeoutSeconds ?? DEFAULT_TEST_TIMEOUT;
+    const deadline = started + runTimeout * 1000;
+    const acc = new PytestJsonlAccumulator(this.projectRoot);
+    const covJson = coverageOn ? join(tmp, "coverage.json") : null;
+    const skipped = new Set<string>();
+    let usePlugin = this.opts.usePlugin !== false;
+    let pluginRetried = false;
+    let pluginProblem = "";
+    let command: string[] | null = null;
+    let proc: ProcessResult;
+    let junit: string;
+    let attempt = 0;
+    let lastProgress = "";
+    const report = (): void => {
+      if (!options.onProgress) return;
+      const p: RunProgress = acc.progress();
+      const key = `${p.collected}/${p.done}/${p.failed}`;
+      if (key === lastProgress) return;
+      lastProgress = key;
+      options.onProgress(p);
+    };
+
+    for (;;) {
+      attempt++;
+      const jsonl = join(tmp, `events-${attempt}.jsonl`);
+      junit = join(tmp, `junit-${attempt}.xml`);
+      let deselectFile: string | null = null;
+      if (skipped.size > 0) {
+        deselectFile = join(tmp, `deselect-${attempt}.txt`);
+        writeFileSync(deselectFile, [...skipped].join("\n") + "\n");
+      }
+      const args = this.buildArgs({ files, junit, verbose: options.verbose === true, usePlugin, covJson, covAppend: attempt > 1 });
+      command ??= [this.python, ...args];
+      const env = this.buildEnv({ jsonl, testTimeout, deselectFile, covData: join(tmp, ".coverage") });
+      const tail = new JsonlTail(jsonl, acc);
+      acc.beginAttempt();
+      let polling: Promise<unknown> = Promise.resolve();
+      const timer = options.onProgress
+        ? setInterval(() => {
+            polling = polling.then(() => tail.poll()).then((fresh) => fresh && report(), () => undefined);
+          }, PROGRESS_POLL_MS)
+        : undefined;
+      try {
+        proc = await runProcess(this.python, args, {
+          cwd: this.projectRoot,
+          env,
+          timeoutMs: Math.max(1000, deadline - performance.now()),
+          ...(this.opts.maxOutputBytes ? { maxOutputBytes: this.opts.maxOutputBytes } : {}),
+          ...(options.signal ? { signal: options.signal } : {}),
+        });
+      } finally {
+        if (timer) clearInterval(timer);
+        await polling;
+      }
+      if (usePlugin) {
+        await tail.poll();
+        acc.end();
+        report();
+      }
+      const parts = acc.parts();
+
+      if (!parts.start) {
+        if (/No module named '?pytest'?(?:\s|$)/m.test(proc.stderr)) {
+          throw new RedgreenError("pytest_missing", `pytest is not installed for ${this.python}; install it with: ${this.python} -m pip install pytest`);
+        }
+        if (usePlugin && !pluginRetried && !proc.timedOut && !proc.aborted) {
+          // pytest stopped before the plugin wrote anything (the plugin could not load, or pytest
+          // could not start): run once more without it and read JUnit XML.
+          usePlugin = false;
+          pluginRetried = true;
+          pluginProblem = lastLines(proc.stderr, 1);
+          continue;
+        }
+      }
+      if (usePlugin && parts.start) {
+        this.attachWorkerHangs(tmp, jsonl, acc, parts, testTimeout);
+        const resumed = this.recoverFromDeadRun(tmp, jsonl, acc, parts, proc, skipped, testTimeout);
+        if (resumed && attempt <= MAX_RESUMES && performance.now() < deadline - 1000) continue;
+      }
+      break;
+    }
+    return this.buildResult({ acc, proc, junit, usePlugin, pluginProblem: pluginRetried ? pluginProblem : null, command, started, runTimeout, covJson });
+  }
+
+  /** xdist: a worker whose test hung in C code dumped its stack and died; xdist reported a crash for that test. */
+  private attachWorkerHangs(tmp: string, jsonl: string, acc: PytestJsonlAccumulator, parts: PytestRunParts, testTimeout: number): void {
+    for (const [worker, dumpPath] of this.hangDumps(tmp, jsonl)) {
+      if (worker === "main") continue;
+      const crashed = parts.failures.find((f) => f.errorType === "WorkerCrashed" && parts.workerOf.get(f.nodeId) === worker);
+      if (!crashed) continue;
+      acc.replaceFailure(crashed.nodeId, crashed.phase, this.hangFailure(crashed.nodeId, "call", readFileSync(dumpPath, "utf8"), crashed.durationSeconds, testTimeout));
+    }
+  }
+
+  /**
+   * A run that died before its session finished (a hang dumped by faulthandler, a segfault, os._exit):
+   * the first collected test that did not finish is the culprit. Records it and returns true when the
+   * run should resume without the finished tests and the culprit.
+   */
+  private recoverFromDeadRun(
+    tmp: string,
+    jsonl: string,
+    acc: PytestJsonlAccumulator,
+    parts: PytestRunParts,
+    proc: ProcessResult,
+    skipped: Set<string>,
+    testTimeout: number,
+  ): boolean {
+    if (parts.finish || proc.timedOut || proc.aborted || !parts.collectedNodeIds) return false;
+    const culprit = parts.collectedNodeIds.find((id) => !parts.doneNodeIds.has(id) && !skipped.has(id));
+    if (!culprit) return false;
+    const seen = parts.phasesSeen.get(culprit) ?? new Set<string>();
+    const failedAlready = parts.failures.some((f) => f.nodeId === culprit);
+    const dump = this.hangDumps(tmp, jsonl).get("main");
+    const dumpText = dump ? readFileSync(dump, "utf8") : null;
+    // Passing phases reach the stream only with the test's last line, so the dump knows the phase best.
+    const phase: FailurePhase =
+      (dumpText ? hangPhase(dumpText) : null) ??
+      (seen.has("call") || (seen.has("setup") && failedAlready) ? "teardown" : seen.has("setup") ? "call" : "setup");
+    if (dumpText) {
+      acc.addFailure(this.hangFailure(culprit, phase, dumpText, testTimeout, testTimeout));
+    } else {
+      const how = proc.signal ? `was killed by ${proc.signal}` : `exited with code ${String(proc.exitCode)}`;
+      const message = `the Python process ${how} while this test ran (${phase}); the run resumed without it`;
+      const { testFile, testName } = splitNodeId(culprit);
+      acc.addFailure({
+        nodeId: culprit,
+        testFile,
+        testName,
+        errorType: "Crash",
+        errorMessage: message,
+        stackTrace: `${lastLines(proc.stderr, 30)}\nCrash: ${message}`.trim(),
+        lineNumber: null,
+        frames: [],
+        phase,
+        durationSeconds: 0,
+      });
+    }
+    for (const id of parts.doneNodeIds) skipped.add(id);
+    skipped.add(culprit);
+    return parts.collectedNodeIds.some((id) => !skipped.has(id));
+  }
+
+  /** Non-empty faulthandler dumps the plugin left next to the JSONL file, by xdist worker id ("main" without xdist). */
+  private hangDumps(tmp: string, jsonl: string): Map<string, string> {
+    const prefix = `${jsonl.slice(tmp.length + 1)}.hang-`;
+    const out = new Map<string, string>();
+    for (const name of readdirSync(tmp)) {
+      if (!name.startsWith(prefix)) continue;
+      const path = join(tmp, name);
+      if (statSync(path).size === 0) continue;
+      const worker = name.slice(prefix.length).replace(/-\d+$/, "");
+      out.set(worker, path);
+    }
+    return out;
+  }
+
+  private hangFailure(nodeId: string, phase: FailurePhase, dump: string, duration: number, seconds: number): Failure {
+    const frames = parseHangDump(dump, this.projectRoot, (file, line) => readSourceLine(file, line));
+    const message = `test exceeded the per-test timeout of ${seconds} s during ${phase} and could not be interrupted (stuck outside Python code); the run went on without it`;
+    const { testFile, testName } = splitNodeId(nodeId);
+    const stack = [
+      "Traceback (most recent call last):",
+      ...frames.flatMap((f) => [`  File "${f.file}", line ${f.line}, in ${f.function}`, ...(f.code ? [`    ${f.code}`] : [])]),
+      `Timeout: ${message}`,
+    ].join("\n");
+    return {
+      nodeId,
+      testFile,
+      testName,
+      errorType: "Timeout",
+      errorMessage: message,
+      stackTrace: stack,
+      lineNumber: pickFailureLine(frames),
+      frames,
+      phase,
+      durationSeconds: Math.max(0, duration),
+    };
+  }
+
+  private buildResult(p: {
+    acc: PytestJsonlAccumulator;
+    proc: ProcessResult;
+    junit: string;
+    usePlugin: boolean;
+    /** Set when the run was retried without the plugin: the first attempt's last error line. */
+    pluginProblem: string | null;
+    command: string[] | null;
+    started: number;
+    runTimeout: number;
+    covJson: string | null;
+  }): TestRunResult {
+    const { proc } = p;
+    const durationSeconds = (performance.now() - p.started) / 1000;
+    let parts: Omit<PytestRunParts, "collected" | "collectedNodeIds" | "doneNodeIds" | "phasesSeen" | "workerOf" | "start" | "finish" | "badLines"> | null = null;
+    let source: TestRunResult["source"] = "jsonl";
+    const notes: string[] = [];
+    const jsonlParts = p.acc.parts();
+    if (p.usePlugin && jsonlParts.start) {
+      parts = jsonlParts;
+    } else {
+      try {
+        parts = parseJUnitXml(readFileSync(p.junit, "utf8"), { rootDir: this.projectRoot });
+        source = "junit";
+      } catch (e) {
+        const why = e instanceof RedgreenError ? e.message : `JUnit XML report missing (${e instanceof Error ? e.message : String(e)})`;
+        notes.push(why);
+        const text = parsePytestOutput(proc.stdout);
+        source = "text";
+        if (text.total > 0 || text.failures.length > 0) parts = { ...text, testDurations: new Map<string, number>() };
+      }
+      if (parts && p.pluginProblem !== null) {
+        notes.unshift(`the redgreen pytest plugin could not load${p.pluginProblem ? ` (${p.pluginProblem})` : ""}; results come from ${source === "junit" ? "JUnit XML" : "terminal text"}`);
+      }
+    }
+
+    // pytest's usage errors (exit 4) name a missing path or test; conftest failures came through as collect errors.
+    if (proc.exitCode === 4 && (!parts || parts.failures.length === 0)) {
+      const out = `${proc.stdout}\n${proc.stderr}`;
+      const missingPath = /ERROR: file or directory not found: (.+)/.exec(out);
+      if (missingPath) throw new RedgreenError("path_not_found", `Test path not found: ${missingPath[1]!.trim()}`);
+      const missingTest = /ERROR: not found: (.+)/.exec(out);
+      if (missingTest) throw new RedgreenError("not_found", `No test matches ${missingTest[1]!.trim()}`);
+    }
+
+    const coverage = this.readCoverage(p.covJson, notes);
+    const base = parts ?? { passed: 0, failed: 0, errors: 0, skipped: 0, xfailed: 0, xpassed: 0, total: 0, failures: [], passedNodeIds: [], testDurations: new Map<string, number>() };
+    let status: TestRunResult["status"];
+    let message: string | undefined;
+    if (proc.timedOut) {
+      status = "timeout";
+      message = `the run exceeded its ${p.runTimeout} s limit and was killed; results recorded before that are kept`;
+    } else if (proc.aborted) {
+      status = "error";
+      message = "the run was aborted";
+    } else if (!parts) {
+      status = "error";
+      message = [`pytest produced no readable results (exit code ${String(proc.exitCode)})`, ...notes, lastLines(proc.stderr || proc.stdout, 8)].filter(Boolean).join("; ");
+    } else if (base.failures.length > 0 || base.failed + base.errors > 0) {
+      status = "failed";
+    } else if (proc.exitCode === 5 || base.total === 0) {
+      status = proc.exitCode === 0 || proc.exitCode === 5 ? "no_tests" : "error";
+      if (status === "error") message = `pytest exited with code ${String(proc.exitCode)}: ${lastLines(proc.stderr || proc.stdout, 8)}`;
+    } else if (proc.exitCode === 0 || proc.exitCode === 1) {
+      status = "passed";
+    } else {
+      status = "error";
+      message = `pytest exited with code ${String(proc.exitCode)}${proc.signal ? ` (${proc.signal})` : ""}: ${lastLines(proc.stderr || proc.stdout, 8)}`;
+    }
+    if (!message && notes.length > 0 && source !== "jsonl") message = notes.join("; ");
+
+    const result: TestRunResult = {
+      status,
+      passed: base.passed,
+      failed: base.failed,
+      errors: base.errors,
+      skipped: base.skipped,
+      xfailed: base.xfailed,
+      xpassed: base.xpassed,
+      total: base.total,
+      durationSeconds,
+      failures: base.failures,
+      coverage,
+      command: p.command ?? [this.python],
+      slowTests: slowTests(base.testDurations),
+      passedNodeIds: base.passedNodeIds,
+      source,
+    };
+    if (p.covJson && !coverage) result.coverageError = notes.find((n) => n.startsWith("coverage")) ?? "pytest-cov wrote no coverage report";
+    if (message) result.message = message;
+    return result;
+  }
+
+  private readCoverage(covJson: string | null, notes: string[]): Coverage | null {
+    if (!covJson) return null;
+    try {
+      return parseCoverageJson(covJson);
+    } catch (e) {
+      notes.push(`coverage report unavailable: ${e instanceof Error ? e.message : String(e)}`);
+      return null;
+    }
+  }
+}
+
+/** Tests over the per-test target and files over the per-file target, slowest first. */
+export function slowTests(durations: Map<string, number>): SlowTest[] {
+  const out: SlowTest[] = [];
+  const perFile = new Map<string, number>();
+  for (const [nodeId, seconds] of durations) {
+    if (seconds > SLOW_TEST_SECONDS) out.push({ nodeId, durationSeconds: seconds, kind: "test" });
+    const file = splitNodeId(nodeId).testFile;
+    perFile.set(file, (perFile.get(file) ?? 0) + seconds);
+  }
+  for (const [file, seconds] of perFile) {
+    if (seconds > SLOW_FILE_SECONDS) out.push({ nodeId: file, durationSeconds: seconds, kind: "file" });
+  }
+  return out.sort((a, b) => b.durationSeconds - a.durationSeconds);
+}
