@@ -17,6 +17,9 @@ export interface RunWorkflowInput {
   workflowId?: string;
   /** Default 5; at most 20. */
   maxIterations?: number;
+  /** Recorded in state so a resume uses the same interpreter and timeout. */
+  python?: string;
+  testTimeoutSeconds?: number;
 }
 
 export interface DriveOptions {
@@ -87,9 +90,10 @@ async function drive(
 }
 
 /** The graph's input for a fresh start: identity, cap, and the switches `resume` must reuse. */
-function initialInput(deps: WorkflowDeps, workflowId: string, projectRoot: string, maxIterations: number) {
+function initialInput(deps: WorkflowDeps, workflowId: string, projectRoot: string, maxIterations: number, run: Pick<RunWorkflowInput, "python" | "testTimeoutSeconds"> = {}) {
   const { allowTestEdits, approve, noLlm, coverage, dryRun } = deps.options;
-  return { workflowId, projectRoot, maxIterations, switches: { allowTestEdits, approve, noLlm, coverage, dryRun } };
+  const switches = { allowTestEdits, approve, noLlm, coverage, dryRun, python: run.python ?? null, testTimeoutSeconds: run.testTimeoutSeconds ?? null };
+  return { workflowId, projectRoot, maxIterations, switches };
 }
 
 /** Starts a new workflow on a project and runs it to the end. */
@@ -101,7 +105,7 @@ export async function runWorkflow(deps: WorkflowDeps, input: RunWorkflowInput, o
   const workflowId = input.workflowId ?? randomUUID();
   deps.store.createWorkflow({ id: workflowId, projectPath: input.projectRoot, maxIterations, status: "running" });
   try {
-    return await drive(deps, workflowId, maxIterations, initialInput(deps, workflowId, input.projectRoot, maxIterations), options);
+    return await drive(deps, workflowId, maxIterations, initialInput(deps, workflowId, input.projectRoot, maxIterations, input), options);
   } catch (e) {
     // An interrupted run stays "running" so `redgreen resume` can pick it up; a fault is final.
     if (!options.signal?.aborted) deps.store.updateWorkflow(workflowId, { status: "error" });

@@ -61,6 +61,9 @@ export const WorkflowSwitchesSchema = z.object({
   noLlm: z.boolean(),
   coverage: z.boolean(),
   dryRun: z.boolean(),
+  /** The interpreter and per-test timeout the run started with (null: the default rule). */
+  python: z.string().nullable().default(null),
+  testTimeoutSeconds: z.number().nullable().default(null),
 });
 export type WorkflowSwitches = z.infer<typeof WorkflowSwitchesSchema>;
 

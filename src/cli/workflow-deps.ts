@@ -31,6 +31,8 @@ export interface WorkflowDepsInput {
 /** Everything a workflow run needs, plus the checkpointer and one close() for all of it. */
 export interface WorkflowRuntime {
   deps: WorkflowDeps;
+  /** The interpreter the tests run with (resolved from --python, the project's venv, or python3). */
+  python: string;
   checkpointer: SqliteSaver;
   close(): Promise<void>;
 }
@@ -76,6 +78,7 @@ export async function createWorkflowRuntime(input: WorkflowDepsInput): Promise<W
   return {
     deps,
     checkpointer: createCheckpointer(store),
+    python,
     async close() {
       await helper.close();
       store.close();

@@ -39,9 +39,13 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
     store.close();
   }
   if (switches?.approve && !process.stdin.isTTY) throw usageError("this workflow was started with --approve and needs an interactive terminal to resume");
+  const flags = depsInputFromFlags(values);
   const runtime = await createWorkflowRuntime({
     projectRoot: workflow.projectPath,
-    ...depsInputFromFlags(values),
+    ...flags,
+    // The interpreter and timeout the workflow started with, unless given again.
+    python: flags.python ?? switches?.python ?? undefined,
+    testTimeoutSeconds: flags.testTimeoutSeconds ?? switches?.testTimeoutSeconds ?? undefined,
     db: dbPath,
     env: ctx.env,
     cwd: ctx.cwd,

@@ -73,9 +73,10 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
   if (!existsSync(projectRoot) || !statSync(projectRoot).isDirectory()) {
     throw new RedgreenError("path_not_found", `no such directory: ${positionals[0] ?? projectRoot}`);
   }
+  const flags = depsInputFromFlags(values);
   const runtime = await createWorkflowRuntime({
     projectRoot,
-    ...depsInputFromFlags(values),
+    ...flags,
     env: ctx.env,
     cwd: ctx.cwd,
     options: {
@@ -92,7 +93,13 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
   try {
     const summary = await runWorkflow(
       runtime.deps,
-      { projectRoot, maxIterations, workflowId },
+      {
+        projectRoot,
+        maxIterations,
+        workflowId,
+        python: runtime.python,
+        ...(flags.testTimeoutSeconds !== undefined ? { testTimeoutSeconds: flags.testTimeoutSeconds } : {}),
+      },
       { checkpointer: runtime.checkpointer, signal: ctx.signal, ...(values.approve ? { onApproval: createTerminalApprover(ctx) } : {}) },
     );
     return printSummary(ctx, summary, values.json === true);

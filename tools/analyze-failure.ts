@@ -1,0 +1,37 @@
+// analyze_failure: the StackTraceAnalyzer's verdict on one stored failure (category, root cause, where and how to fix).
+import { z } from "zod";
+import { analyzeFailure } from "../src/analysis/index.js";
+import { defineTool } from "./define-tool.js";
+import type { RedgreenTool } from "./define-tool.js";
+import { nodeIdField, projectPathField, runIdField } from "./fields.js";
+import type { ToolSession } from "./session.js";
+
+export const AnalyzeFailureInputSchema = z.strictObject({
+  projectPath: projectPathField,
+  nodeId: nodeIdField,
+  runId: runIdField,
+});
+
+/** Failures of the same run compared for a shared root cause. */
+const MAX_COMPARED = 50;
+
+/** The analyze_failure tool. */
+export function createAnalyzeFailureTool(session: ToolSession): RedgreenTool {
+  return defineTool({
+    name: "analyze_failure",
+    description:
+      "Analyze one failing test from a stored run: error category, root cause, the file and line to fix, the fix strategy, a " +
+      "suggestion and a confidence, plus the other failures of that run sharing the root cause (fix those once). No files change.",
+    schema: AnalyzeFailureInputSchema,
+    async run(input) {
+      const ref = session.findFailure(input);
+      const analysis = session.analyze(ref);
+      const sameRootCause = ref.result.failures
+        .slice(0, MAX_COMPARED)
+        .filter((f) => f.nodeId !== ref.failure.nodeId && analyzeFailure(f, { projectRoot: ref.projectRoot }).groupKey === analysis.groupKey)
+        .map((f) => f.nodeId);
+      const { groupKey: _groupKey, ...shown } = analysis;
+      return JSON.stringify({ runId: ref.runId, nodeId: ref.failure.nodeId, ...shown, sameRootCause });
+    },
+  });
+}

@@ -1,0 +1,118 @@
+// defineTool: a LangChain tool whose faults and invalid arguments come back as error results, never as exceptions.
+import { dispatchCustomEvent } from "@langchain/core/callbacks/dispatch/web";
+import { ToolMessage } from "@langchain/core/messages";
+import type { ToolCall } from "@langchain/core/messages/tool";
+import { tool, ToolInputParsingException } from "@langchain/core/tools";
+import type { StructuredToolInterface, ToolRunnableConfig } from "@langchain/core/tools";
+import type { z } from "zod";
+import { isRedgreenError } from "../src/domain/errors.js";
+
+/** Name of the LangChain custom event long-running tools emit (visible in streamEvents and callback handlers). */
+export const PROGRESS_EVENT = "redgreen_progress";
+
+/** One progress report: `progress` only grows during a call; `total` when known. */
+export interface ToolProgress {
+  progress: number;
+  total?: number;
+  message?: string;
+}
+
+/** The payload of a PROGRESS_EVENT custom event. */
+export interface ToolProgressEvent extends ToolProgress {
+  tool: string;
+}
+
+/** What a tool body gets besides its parsed input. */
+export interface ToolContext {
+  /** Aborted when the caller cancels; pass it to runners and workflows. */
+  signal: AbortSignal | undefined;
+  /** Emits a PROGRESS_EVENT to the caller's callbacks (a no-op without any). */
+  progress(p: ToolProgress): Promise<void>;
+}
+
+/** A tool's name, description, zod schema (the one source of truth for LangChain and MCP) and body. */
+export interface ToolSpec<S extends z.ZodObject> {
+  name: string;
+  description: string;
+  schema: S;
+  /** Returns the result text (compact JSON for most tools); throws for faults, which become error results. */
+  run(input: z.output<S>, ctx: ToolContext): Promise<string>;
+}
+
+/** A redgreen tool: a LangChain structured tool whose `schema` is the zod object MCP also publishes. */
+export type RedgreenTool = StructuredToolInterface & { schema: z.ZodObject; name: string; description: string };
+
+/** The JSON every failed call returns: the message and a RedgreenError code ("internal" for anything else). */
+export function errorJson(error: unknown): string {
+  if (isRedgreenError(error)) return JSON.stringify({ error: error.message, code: error.code });
+  const message = error instanceof Error ? error.message : String(error);
+  return JSON.stringify({ error: message, code: "internal" });
+}
+
+/** True when a tool result (string content) is an error result. */
+export function isErrorResult(content: unknown): boolean {
+  if (typeof content !== "string" || !content.startsWith('{"error":')) return false;
+  try {
+    return typeof (JSON.parse(content) as { error?: unknown }).error === "string";
+  } catch {
+    return false;
+  }
+}
+
+const isToolCall = (x: unknown): x is ToolCall =>
+  typeof x === "object" && x !== null && (x as { type?: unknown }).type === "tool_call" && "args" in x;
+
+/** As a ToolMessage with status "error" when called with a tool call (agents see the status), else the bare text. */
+function errorOutput(text: string, name: string, toolCallId: string | undefined): string | ToolMessage {
+  return toolCallId === undefined ? text : new ToolMessage({ content: text, tool_call_id: toolCallId, name, status: "error" });
+}
+
+/** The zod issues as one line per issue, e.g. "nodeId: Invalid input: expected string, received number". */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues.map((i) => (i.path.length > 0 ? `${i.path.join(".")}: ${i.message}` : i.message)).join("; ");
+}
+
+/**
+ * Builds the tool. Faults thrown by `run` become `{"error", "code"}` results. Invalid arguments would make
+ * LangChain throw ToolInputParsingException before `run` (createAgent's ToolNode turns that into an error
+ * message, but a direct `tool.invoke` caller would crash), so `call` is wrapped to answer with an error result.
+ */
+export function defineTool<S extends z.ZodObject>(spec: ToolSpec<S>): RedgreenTool {
+  const t = tool(
+    async (input: z.output<S>, config: ToolRunnableConfig): Promise<string | ToolMessage> => {
+      const ctx: ToolContext = {
+        signal: config.signal,
+        progress: async (p) => {
+          try {
+            await dispatchCustomEvent(PROGRESS_EVENT, { tool: spec.name, ...p } satisfies ToolProgressEvent, config);
+          } catch {
+            /* progress is best effort: a failing listener must not fail the call */
+          }
+        },
+      };
+      try {
+        return await spec.run(input, ctx);
+      } catch (e) {
+        // An abort is the caller's decision, not a tool fault: let it propagate as LangChain does.
+        if (config.signal?.aborted) throw e;
+        return errorOutput(errorJson(e), spec.name, config.toolCall?.id);
+      }
+    },
+    { name: spec.name, description: spec.description, schema: spec.schema },
+  ) as unknown as RedgreenTool & { call: (arg: unknown, config?: ToolRunnableConfig, tags?: string[]) => Promise<unknown> };
+
+  const strictCall = t.call.bind(t);
+  t.call = async (arg: unknown, config?: ToolRunnableConfig, tags?: string[]): Promise<unknown> => {
+    try {
+      return await strictCall(arg, config, tags);
+    } catch (e) {
+      if (!(e instanceof ToolInputParsingException)) throw e;
+      const args = isToolCall(arg) ? arg.args : arg;
+      const parsed = spec.schema.safeParse(args);
+      const detail = parsed.success ? e.message : describeIssues(parsed.error);
+      const text = JSON.stringify({ error: `invalid arguments for ${spec.name}: ${detail}`, code: "usage" });
+      return errorOutput(text, spec.name, isToolCall(arg) ? arg.id : config?.toolCall?.id);
+    }
+  };
+  return t;
+}

@@ -1,0 +1,108 @@
+// checkFix: a fix's edits computed in memory and put through the FixValidator, file by file, before anything is written.
+import { readFile } from "node:fs/promises";
+import type { FileEdit, Risk } from "../src/domain/index.js";
+import { isRedgreenError } from "../src/domain/errors.js";
+import { applyFix, resolveProjectFile, unifiedDiff } from "../src/fixers/apply.js";
+import type { PythonCaller } from "../src/python/client.js";
+import { validateFix } from "../src/validation/index.js";
+
+/** One file the fix changes, with its full text before and after. */
+export interface FileChange {
+  file: string;
+  original: string;
+  fixed: string;
+}
+
+/** The verdict on a whole fix: valid only when every edit applies and every changed file passes validation. */
+export interface FixCheck {
+  valid: boolean;
+  risk: Risk;
+  /** Why the fix is rejected, each prefixed with the file. */
+  reasons: string[];
+  warnings: string[];
+  changes: FileChange[];
+  /** Unified diff of every change. */
+  diff: string;
+}
+
+const RISK_ORDER: Risk[] = ["low", "medium", "high"];
+const maxRisk = (risks: Risk[]): Risk => RISK_ORDER[Math.max(0, ...risks.map((r) => RISK_ORDER.indexOf(r)))]!;
+
+/** Same order applyEdits uses (bottom-up by nearLine), so the preview equals what gets written. */
+const bottomUp = (edits: FileEdit[]): FileEdit[] =>
+  edits
+    .map((e, i) => ({ e, i }))
+    .sort((x, y) => (y.e.nearLine ?? -1) - (x.e.nearLine ?? -1) || x.i - y.i)
+    .map(({ e }) => e);
+
+export interface CheckFixDeps {
+  projectRoot: string;
+  helper: PythonCaller;
+  allowTestEdits: boolean;
+  isTestFile: (relPath: string) => boolean;
+}
+
+/** The edits applied in memory: every changed file's text before and after, or why they cannot apply. */
+export type EditPreview = { ok: true; changes: FileChange[]; diff: string } | { ok: false; reason: string; risk: Risk };
+
+/** Applies edits in memory; paths outside the project, text that is not found and no-op edits are reasons, not faults. */
+export async function previewEdits(projectRoot: string, edits: readonly FileEdit[]): Promise<EditPreview> {
+  const byFile = new Map<string, { real: string; edits: FileEdit[] }>();
+  for (const edit of edits) {
+    try {
+      const f = await resolveProjectFile(projectRoot, edit.file);
+      const entry = byFile.get(f.rel) ?? { real: f.real, edits: [] };
+      entry.edits.push({ ...edit, file: f.rel });
+      byFile.set(f.rel, entry);
+    } catch (e) {
+      if (!isRedgreenError(e)) throw e;
+      return { ok: false, reason: e.message, risk: "high" };
+    }
+  }
+  const changes: FileChange[] = [];
+  for (const [file, { real, edits: fileEdits }] of byFile) {
+    const original = await readFile(real, "utf8");
+    let fixed = original;
+    try {
+      for (const edit of bottomUp(fileEdits)) fixed = applyFix(fixed, edit);
+    } catch (e) {
+      if (!isRedgreenError(e)) throw e;
+      return { ok: false, reason: e.message, risk: "low" };
+    }
+    if (fixed !== original) changes.push({ file, original, fixed });
+  }
+  if (changes.length === 0) return { ok: false, reason: "the edits change nothing", risk: "low" };
+  return { ok: true, changes, diff: changes.map((c) => unifiedDiff(c.file, c.original, c.fixed)).join("") };
+}
+
+/**
+ * Applies the edits in memory and validates each changed file (syntax, size, imports, secrets, indentation,
+ * test integrity, risk); valid only when every edit applies and every changed file passes.
+ */
+export async function checkFix(edits: readonly FileEdit[], deps: CheckFixDeps): Promise<FixCheck> {
+  const preview = await previewEdits(deps.projectRoot, edits);
+  if (!preview.ok) return { valid: false, risk: preview.risk, reasons: [preview.reason], warnings: [], changes: [], diff: "" };
+  const { changes } = preview;
+  const verdicts = await Promise.all(
+    changes.map((c) =>
+      validateFix({
+        original: c.original,
+        fixed: c.fixed,
+        filePath: c.file,
+        projectRoot: deps.projectRoot,
+        helper: deps.helper,
+        allowTestEdits: deps.allowTestEdits,
+        isTestFile: deps.isTestFile,
+      }),
+    ),
+  );
+  const reasons = verdicts.flatMap((v, i) => v.reasons.map((r) => `${changes[i]!.file}: ${r}`));
+  return {
+    valid: reasons.length === 0,
+    risk: maxRisk(verdicts.map((v) => v.risk)),
+    reasons,
+    warnings: verdicts.flatMap((v, i) => v.warnings.map((w) => `${changes[i]!.file}: ${w}`)),
+    changes,
+    diff: preview.diff,
+  };
+}

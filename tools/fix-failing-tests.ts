@@ -1,0 +1,69 @@
+// fix_failing_tests: runs the whole red-to-green workflow through the injected runner and returns a short summary.
+import { z } from "zod";
+import { RedgreenError } from "../src/domain/errors.js";
+import { RunSummarySchema } from "../src/domain/index.js";
+import { defineTool } from "./define-tool.js";
+import type { RedgreenTool } from "./define-tool.js";
+import type { FixFailingTestsDeps, RunWorkflow } from "./deps.js";
+import { projectPathField } from "./fields.js";
+import { formatRunSummary } from "./format-run-summary.js";
+import { resolveProjectRoot } from "./project-scope.js";
+
+export const FixFailingTestsInputSchema = z.strictObject({
+  projectPath: projectPathField,
+  maxIterations: z.number().int().min(1).max(20).optional().describe("Fix rounds at most before stopping. Default: 5."),
+  noLlm: z.boolean().optional().describe("Use only the deterministic pattern fixes, never the LLM. Default: false."),
+  dryRun: z
+    .boolean()
+    .optional()
+    .describe("Find and verify fixes, then restore every file: only the patch is reported, nothing stays changed. Default: false."),
+});
+
+/** Minimum milliseconds between two transient progress updates (per-test counts); steps always go through. */
+const TRANSIENT_INTERVAL_MS = 250;
+
+/** Deps without a runner: the tool exists but answers with a configuration error. */
+type OptionalRunner = Omit<FixFailingTestsDeps, "runWorkflow"> & { runWorkflow?: RunWorkflow | undefined };
+
+/** The fix_failing_tests tool: the sub-agent entry point for a supervisor that just wants the suite green. */
+export function createFixFailingTestsTool(deps: OptionalRunner): RedgreenTool {
+  return defineTool({
+    name: "fix_failing_tests",
+    description:
+      "Take the project's failing pytest suite to green on its own: run the tests, analyze each failure, try deterministic pattern " +
+      "fixes then LLM fixes, validate each, keep only fixes that make a failing test pass without breaking others (the rest are " +
+      "rolled back byte for byte), and repeat up to maxIterations. Tests are never weakened. Returns a short summary: status, " +
+      "iterations, kept fixes, remaining failures and the patch file. Can take minutes.",
+    schema: FixFailingTestsInputSchema,
+    async run(input, ctx) {
+      if (deps.runWorkflow === undefined) {
+        throw new RedgreenError("config", "fix_failing_tests is not available here: no workflow runner was configured");
+      }
+      const projectRoot = resolveProjectRoot(deps, input.projectPath);
+      let step = 0;
+      let lastTransient = 0;
+      const summary = await deps.runWorkflow(
+        {
+          projectRoot,
+          ...(input.maxIterations !== undefined ? { maxIterations: input.maxIterations } : {}),
+          allowTestEdits: deps.allowTestEdits ?? false,
+          noLlm: input.noLlm ?? false,
+          dryRun: input.dryRun ?? false,
+        },
+        {
+          onProgress: (p) => {
+            if (p.transient) {
+              const now = Date.now();
+              if (now - lastTransient < TRANSIENT_INTERVAL_MS) return;
+              lastTransient = now;
+            }
+            const round = p.iteration !== undefined ? `[iteration ${p.iteration}${p.maxIterations !== undefined ? `/${p.maxIterations}` : ""}] ` : "";
+            void ctx.progress({ progress: ++step, message: `${round}${p.message}` });
+          },
+          ...(ctx.signal ? { signal: ctx.signal } : {}),
+        },
+      );
+      return formatRunSummary(RunSummarySchema.parse(summary));
+    },
+  });
+}

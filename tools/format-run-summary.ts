@@ -1,0 +1,58 @@
+// formatRunSummary: a whole workflow's RunSummary as a few lines a supervising model can read and act on.
+import type { RunCounts, RunSummary, RunSummaryStatus } from "../src/domain/index.js";
+import { cutHead } from "./compact.js";
+
+/** Entries listed per section; the rest are counted. */
+const MAX_LISTED = 10;
+
+const HEADLINE: Record<RunSummaryStatus, string> = {
+  passed: "PASSED",
+  failed: "FAILED",
+  max_iterations: "STOPPED at the iteration cap",
+  stuck: "STUCK (no fix helped)",
+  no_tests: "NO TESTS",
+  error: "ERROR",
+};
+
+const counts = (c: RunCounts): string =>
+  `${c.passed} passed, ${c.failed} failed, ${c.errors} errors${c.skipped > 0 ? `, ${c.skipped} skipped` : ""} of ${c.total}`;
+
+const pct = (n: number | null | undefined): string => (n === null || n === undefined ? "n/a" : `${n.toFixed(1)}%`);
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+/** Lists up to MAX_LISTED lines and counts the rest. */
+const listed = (lines: string[]): string[] =>
+  lines.length <= MAX_LISTED ? lines : [...lines.slice(0, MAX_LISTED), `  … and ${lines.length - MAX_LISTED} more`];
+
+/** The summary text fix_failing_tests returns: status, iterations, kept fixes, remaining failures, patch path. */
+export function formatRunSummary(s: RunSummary): string {
+  const out: string[] = [];
+  out.push(`redgreen workflow ${s.workflowId}: ${HEADLINE[s.status]} after ${plural(s.iterations, "iteration")}. ${s.reason}`.trim());
+  if (s.initial !== null || s.final !== null) {
+    const before = s.initial !== null ? counts(s.initial) : "not run";
+    const after = s.final !== null ? counts(s.final) : "not run";
+    const coverage = s.initial?.coverage != null || s.final?.coverage != null ? ` Coverage ${pct(s.initial?.coverage)} → ${pct(s.final?.coverage)}.` : "";
+    out.push(`Tests: before ${before}; after ${after}.${coverage}`);
+  }
+  const kept = s.fixes.filter((f) => f.status === "kept");
+  if (kept.length > 0) {
+    out.push(`Kept fixes (${kept.length}):`);
+    out.push(...listed(kept.map((f) => `  - ${f.file}: ${f.source}/${f.strategy} (risk ${f.risk}, iteration ${f.iteration}): ${cutHead(f.reason, 160)}`)));
+  } else {
+    out.push("Kept fixes: none.");
+  }
+  const rolledBack = s.fixes.filter((f) => f.status === "rolled_back").length;
+  const rejected = s.fixes.filter((f) => f.status === "rejected").length;
+  if (rolledBack + rejected > 0) out.push(`Also tried and undone: ${rolledBack} rolled back, ${rejected} rejected by validation.`);
+  if (s.remainingFailures.length > 0) {
+    out.push(`Remaining failures (${s.remainingFailures.length}):`);
+    out.push(...listed(s.remainingFailures.map((f) => `  - ${f.nodeId}: ${f.errorType}: ${cutHead(f.message.split("\n")[0] ?? "", 160)}`)));
+  } else if (s.final !== null) {
+    out.push("Remaining failures: none.");
+  }
+  if (s.flaky.length > 0) out.push(`Flaky (passed on a re-run, not fixed): ${s.flaky.slice(0, MAX_LISTED).join(", ")}${s.flaky.length > MAX_LISTED ? ", …" : ""}`);
+  out.push(s.patchPath !== null ? `Patch: ${s.patchPath}` : "Patch: none (no fix was kept).");
+  for (const note of s.notes.slice(0, 5)) out.push(`Note: ${cutHead(note, 200)}`);
+  return out.join("\n");
+}
