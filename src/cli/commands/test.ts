@@ -1,0 +1,127 @@
+// `redgreen test`: runs a project's tests, stores the run, prints a report (or the TestRunResult as JSON).
+import { existsSync, statSync } from "node:fs";
+import { resolve } from "node:path";
+import { RedgreenError } from "../../domain/errors.js";
+import type { TestRunResult } from "../../domain/index.js";
+import { createPytestAdapter } from "../../runners/pytest/adapter.js";
+import { buildTestReport, ignoreStateDir, openStore, renderTestReport, resolveDbPath } from "../../store/index.js";
+import { parseCommandArgs, parseSeconds, splitGreedyPositionals, usageError } from "../args.js";
+import { EXIT } from "../context.js";
+import type { CliContext } from "../context.js";
+import { createProgressReporter } from "../progress.js";
+
+export const help = `Usage: redgreen test [PATH] [options]
+
+Runs the tests of the Python project at PATH (default: the current directory) with pytest,
+measuring coverage, stores the run in redgreen's database and prints a report.
+
+Options:
+  --files F...       run only these test files or node ids (relative to PATH)
+  --json             print the TestRunResult as JSON on stdout; nothing else goes to stdout
+  --no-coverage      do not measure coverage (faster)
+  --python P         Python interpreter (default: PATH/.venv or PATH/venv, else python3 on PATH)
+  --db P             database file (default: PATH/.redgreen/redgreen.db, or $REDGREEN_DB)
+  --test-timeout S   per-test timeout in seconds (default 10; 0 turns it off)
+  --run-timeout S    hard limit for the whole run in seconds (default 900)
+  -q, --quiet        no progress lines on stderr
+  -h, --help         show this help
+
+Exit codes: 0 all tests passed, or no tests were found (status "no_tests");
+1 tests failed or the run timed out; 2 usage or environment error (missing path,
+Python or pytest, database problem, pytest could not run the suite).
+`;
+
+/** The exit code a finished run maps to. */
+export function exitCodeFor(result: TestRunResult): number {
+  switch (result.status) {
+    case "passed":
+    case "no_tests":
+      return EXIT.ok;
+    case "failed":
+    case "timeout":
+      return EXIT.failed;
+    case "error":
+      return EXIT.usage;
+  }
+}
+
+/** One line from a status-"error" message: its lead ("pytest exited with code 3") and the last line of pytest's output. */
+export function errorGist(message: string | undefined): string {
+  const lines = (message ?? "no details")
+    .split("\n")
+    .map((l) => l.replace(/^INTERNALERROR>\s?/, "").trim())
+    .filter((l) => l !== "" && !/^(no tests ran|=+|[\^~\s]+$)/.test(l));
+  const last = lines.at(-1) ?? "no details";
+  return lines.length <= 1 ? last : `${lines[0]!.split(": ")[0]}: ${last}`;
+}
+
+/** Runs `redgreen test` with the arguments after the command name. */
+export async function run(args: string[], ctx: CliContext): Promise<number> {
+  const { values, tokens } = parseCommandArgs("test", {
+    args,
+    allowPositionals: true,
+    tokens: true,
+    options: {
+      files: { type: "string", multiple: true },
+      json: { type: "boolean" },
+      "no-coverage": { type: "boolean" },
+      python: { type: "string" },
+      db: { type: "string" },
+      "test-timeout": { type: "string" },
+      "run-timeout": { type: "string" },
+      quiet: { type: "boolean", short: "q" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    ctx.stdout.write(help);
+    return EXIT.ok;
+  }
+  const { taken, rest } = splitGreedyPositionals(tokens, "files");
+  if (rest.length > 1) throw usageError(`expected one PATH, got ${rest.length}: ${rest.join(" ")} (use --files for test files)`);
+  const testTimeoutSeconds = parseSeconds("--test-timeout", values["test-timeout"], { allowZero: true });
+  const runTimeoutSeconds = parseSeconds("--run-timeout", values["run-timeout"], { allowZero: false });
+  const files = [...(values.files ?? []), ...taken];
+
+  const projectRoot = resolve(ctx.cwd, rest[0] ?? ".");
+  // Checked before the database opens, which would otherwise create PATH/.redgreen/.
+  if (!existsSync(projectRoot)) throw new RedgreenError("path_not_found", `no such directory: ${rest[0] ?? projectRoot}`);
+  if (!statSync(projectRoot).isDirectory()) throw new RedgreenError("path_not_found", `not a directory: ${rest[0] ?? projectRoot}`);
+
+  const store = openStore(resolveDbPath({ projectRoot, db: values.db, env: ctx.env, cwd: ctx.cwd }));
+  try {
+    ignoreStateDir(store.path);
+    const adapter = await createPytestAdapter({
+      projectRoot,
+      ...(values.python !== undefined ? { python: values.python } : {}),
+      ...(testTimeoutSeconds !== undefined ? { testTimeoutSeconds } : {}),
+      ...(runTimeoutSeconds !== undefined ? { runTimeoutSeconds } : {}),
+    });
+    const progress = values.quiet ? null : createProgressReporter({ stream: ctx.stderr, tty: ctx.stderr.isTTY });
+    let result: TestRunResult;
+    try {
+      result = await adapter.runTests({
+        coverage: values["no-coverage"] !== true,
+        ...(files.length > 0 ? { files } : {}),
+        ...(progress ? { onProgress: (p) => progress.update(p) } : {}),
+        signal: ctx.signal,
+      });
+    } finally {
+      progress?.done();
+    }
+    // An interrupted run is incomplete: it is neither stored nor reported.
+    if (ctx.signal.aborted) return EXIT.interrupted;
+    const runId = store.saveTestRun(result, { projectPath: projectRoot });
+    if (values.json) {
+      ctx.stdout.write(`${JSON.stringify(result)}\n`);
+    } else {
+      ctx.stdout.write(renderTestReport(buildTestReport(result)));
+      ctx.stdout.write(`\nSaved as run ${runId} in ${store.path}\n`);
+    }
+    const code = exitCodeFor(result);
+    if (code === EXIT.usage) ctx.stderr.write(`redgreen: pytest could not run the tests: ${errorGist(result.message)}\n`);
+    return code;
+  } finally {
+    store.close();
+  }
+}

@@ -1,0 +1,49 @@
+// Live test progress on stderr: one redrawn line on a terminal, a plain line per update (at most once a second) otherwise.
+import type { RunProgress } from "../runners/adapter.js";
+
+export interface ProgressReporter {
+  update(p: RunProgress): void;
+  /** Clears the live line (terminal) or prints the final count (plain). */
+  done(): void;
+}
+
+export interface ProgressOptions {
+  stream: { write(text: string): void };
+  tty: boolean;
+  /** Milliseconds clock, injectable for tests. */
+  now?: () => number;
+}
+
+const describe = (p: RunProgress): string => {
+  const done = p.collected === null ? `${p.done} tests done` : `${p.done}/${p.collected} tests done`;
+  return `${done}, ${p.failed} failed`;
+};
+
+/** A reporter that draws at most every 100 ms on a terminal and every 1000 ms into a pipe or file. */
+export function createProgressReporter({ stream, tty, now = () => Date.now() }: ProgressOptions): ProgressReporter {
+  const interval = tty ? 100 : 1000;
+  let lastDrawn = -Infinity;
+  let lastText = "";
+  let pending: string | null = null;
+  const draw = (text: string): void => {
+    stream.write(tty ? `\r\x1b[2K${text}` : `progress: ${text}\n`);
+    lastText = text;
+    lastDrawn = now();
+    pending = null;
+  };
+  return {
+    update(p) {
+      const text = describe(p);
+      if (text === lastText) return;
+      if (now() - lastDrawn >= interval) draw(text);
+      else pending = text;
+    },
+    done() {
+      if (tty) {
+        if (lastText !== "") stream.write("\r\x1b[2K");
+      } else if (pending !== null) {
+        draw(pending);
+      }
+    },
+  };
+}

@@ -1,0 +1,244 @@
+// locateEdit / applyFix: finds an edit's `find` text near a line and splices in `replace`, re-indented and EOL-preserving.
+import type { FileEdit } from "../domain/fix.js";
+import { RedgreenError } from "../domain/errors.js";
+
+/** Where an edit's `find` text sits, in offsets of the LF-normalised text (BOM removed). */
+export interface EditLocation {
+  start: number;
+  end: number;
+  /** 1-based lines of the first and last located character. */
+  startLine: number;
+  endLine: number;
+  /** exact: `find` occurs verbatim; indent: it matched line by line ignoring indentation; fragment: a trimmed one-line fragment matched. */
+  how: "exact" | "indent" | "fragment";
+}
+
+const LEADING_WS = /^[ \t]*/;
+const strip = (s: string): string => s.replace(/^[ \t\f]+|[ \t\f\r]+$/g, "");
+const leading = (s: string): string => LEADING_WS.exec(s)![0];
+const isBlank = (s: string): boolean => strip(s) === "";
+
+/** Line starts (offsets) of a text, one per line. */
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/** 1-based line of an offset (binary search over lineStarts). */
+function lineOf(starts: number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo + 1;
+}
+
+interface Candidate {
+  start: number;
+  end: number;
+}
+
+function nearest(text: string, starts: number[], candidates: Candidate[], line: number | undefined): Candidate | undefined {
+  if (line === undefined || candidates.length < 2) return candidates[0];
+  let best: Candidate | undefined;
+  let bestDistance = Infinity;
+  for (const c of candidates) {
+    const first = lineOf(starts, c.start);
+    const last = lineOf(starts, Math.max(c.start, c.end - 1));
+    const distance = line < first ? first - line : line > last ? line - last : 0;
+    if (distance < bestDistance) {
+      best = c;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+/** Finds `find` (LF-normalised) in `text` (LF-normalised): verbatim first, then ignoring indentation; null when absent. */
+export function locateEdit(text: string, find: string, line?: number): EditLocation | null {
+  if (find === "") return null;
+  const starts = lineStarts(text);
+  const result = (c: Candidate | undefined, how: EditLocation["how"]): EditLocation | null =>
+    c === undefined
+      ? null
+      : { start: c.start, end: c.end, startLine: lineOf(starts, c.start), endLine: lineOf(starts, Math.max(c.start, c.end - 1)), how };
+
+  const exact: Candidate[] = [];
+  for (let i = text.indexOf(find); i !== -1; i = text.indexOf(find, i + 1)) exact.push({ start: i, end: i + find.length });
+  if (exact.length > 0) return result(nearest(text, starts, exact, line), "exact");
+
+  // Line by line, ignoring each line's leading and trailing whitespace (LLM edits often get indentation wrong).
+  const endsWithNewline = find.endsWith("\n");
+  const findLines = (endsWithNewline ? find.slice(0, -1) : find).split("\n").map(strip);
+  while (findLines.length > 1 && findLines[0] === "") findLines.shift();
+  while (findLines.length > 1 && findLines[findLines.length - 1] === "") findLines.pop();
+  if (findLines.some((l) => l !== "")) {
+    const fileLines = text.split("\n");
+    const stripped = fileLines.map(strip);
+    const byLine: Candidate[] = [];
+    for (let i = 0; i + findLines.length <= fileLines.length; i++) {
+      let ok = true;
+      for (let j = 0; j < findLines.length && ok; j++) ok = stripped[i + j] === findLines[j];
+      if (!ok) continue;
+      const lastIndex = i + findLines.length - 1;
+      const end = starts[lastIndex]! + fileLines[lastIndex]!.length;
+      byLine.push({ start: starts[i]!, end: endsWithNewline && end < text.length ? end + 1 : end });
+    }
+    if (byLine.length > 0) return result(nearest(text, starts, byLine, line), "indent");
+  }
+
+  // A one-line fragment whose surrounding whitespace is off.
+  const fragment = strip(find);
+  if (fragment !== "" && !fragment.includes("\n")) {
+    const frag: Candidate[] = [];
+    for (let i = text.indexOf(fragment); i !== -1; i = text.indexOf(fragment, i + 1)) frag.push({ start: i, end: i + fragment.length });
+    if (frag.length > 0) return result(nearest(text, starts, frag, line), "fragment");
+  }
+  return null;
+}
+
+/** Columns of an indentation string (tabs to the next multiple of 8, as Python's tokenizer counts). */
+const columns = (ws: string): number => {
+  let col = 0;
+  for (const ch of ws) col = ch === "\t" ? (Math.floor(col / 8) + 1) * 8 : col + 1;
+  return col;
+};
+
+/**
+ * Re-indents a block so its first non-blank line starts with `target`; other lines keep their indentation relative
+ * to that first line. Extra indentation written with spaces becomes tabs when the target indents with tabs.
+ */
+export function reindentBlock(block: string, target: string): string {
+  const lines = block.split("\n");
+  const first = lines.find((l) => !isBlank(l));
+  if (first === undefined) return block;
+  const base = leading(first);
+  const baseCols = columns(base);
+  const tabs = target.includes("\t") && !target.includes(" ");
+  // The indent unit of the block's own relative indentation, for converting spaces to tabs.
+  const unit = Math.min(...lines.filter((l) => !isBlank(l)).map((l) => columns(leading(l)) - baseCols).filter((c) => c > 0), 4) || 4;
+  return lines
+    .map((l) => {
+      if (isBlank(l)) return "";
+      const own = leading(l);
+      const body = l.slice(own.length);
+      const extra = columns(own) - baseCols;
+      if (extra >= 0) {
+        const rel = own.startsWith(base) ? own.slice(base.length) : " ".repeat(extra);
+        return target + (tabs ? "\t".repeat(Math.round(columns(rel) / unit)) : rel) + body;
+      }
+      // Less indented than the first line: remove the difference from the target.
+      const targetCols = Math.max(0, columns(target) + extra);
+      return (tabs ? "\t".repeat(Math.round(targetCols / 8)) : " ".repeat(targetCols)) + body;
+    })
+    .join("\n");
+}
+
+interface Decoded {
+  bom: string;
+  body: string;
+  norm: string;
+  /** Offsets (in norm) of "\n" that were "\r\n" in body. */
+  crlfAt: number[];
+  eol: "\n" | "\r\n";
+}
+
+function decode(source: string): Decoded {
+  const bom = source.startsWith("\uFEFF") ? "\uFEFF" : "";
+  const body = source.slice(bom.length);
+  const crlfAt: number[] = [];
+  let norm = "";
+  let last = 0;
+  let lf = 0;
+  for (let i = body.indexOf("\n"); i !== -1; i = body.indexOf("\n", i + 1)) {
+    if (i > 0 && body[i - 1] === "\r") {
+      norm += body.slice(last, i - 1);
+      crlfAt.push(norm.length);
+      norm += "\n";
+    } else {
+      norm += body.slice(last, i + 1);
+      lf++;
+    }
+    last = i + 1;
+  }
+  norm += body.slice(last);
+  return { bom, body, norm, crlfAt, eol: crlfAt.length > lf ? "\r\n" : "\n" };
+}
+
+/** Maps an offset in the normalised text back to the original body. */
+function toBody(d: Decoded, offset: number): number {
+  let lo = 0;
+  let hi = d.crlfAt.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (d.crlfAt[mid]! < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return offset + lo;
+}
+
+/** The line ending used by the normalised line holding `offset` (falls back to the file's dominant one). */
+function eolAt(d: Decoded, offset: number): "\n" | "\r\n" {
+  const nl = d.norm.indexOf("\n", offset);
+  if (nl === -1) return d.eol;
+  const bodyNl = toBody(d, nl);
+  return d.body[bodyNl] === "\r" ? "\r\n" : "\n";
+}
+
+/**
+ * Applies one edit to a source text and returns the new text (pure). `find` is located nearest to
+ * `edit.nearLine ?? lineNumber`; whole-line replacements are re-indented to the located text; the file's line endings,
+ * BOM and trailing newline are kept. An empty `find` inserts `replace` as whole lines before that line.
+ * Throws RedgreenError("not_found") when the text is not in the source.
+ */
+export function applyFix(sourceCode: string, edit: FileEdit, lineNumber?: number): string {
+  const d = decode(sourceCode);
+  const find = edit.find.replace(/\r\n/g, "\n");
+  let replace = edit.replace.replace(/\r\n/g, "\n");
+  const line = edit.nearLine ?? lineNumber;
+  const { norm } = d;
+
+  let start: number;
+  let end: number;
+  let text: string;
+  if (find === "") {
+    if (line === undefined) throw new RedgreenError("usage", `edit of ${edit.file}: an empty "find" needs nearLine to insert at`);
+    const starts = lineStarts(norm);
+    const atEnd = line > starts.length || (line === starts.length && norm.endsWith("\n"));
+    start = end = atEnd ? norm.length : starts[Math.max(0, line - 1)]!;
+    if (!replace.endsWith("\n") && !atEnd) replace += "\n";
+    text = atEnd && norm !== "" && !norm.endsWith("\n") ? "\n" + replace : replace;
+  } else {
+    const at = locateEdit(norm, find, line);
+    if (at === null) {
+      throw new RedgreenError("not_found", `edit of ${edit.file}: the text to replace was not found${line ? ` near line ${line}` : ""}: ${JSON.stringify(find.slice(0, 120))}`);
+    }
+    start = at.start;
+    end = at.end;
+    const lineStart = norm.lastIndexOf("\n", start - 1) + 1;
+    const before = norm.slice(lineStart, start);
+    const after = norm.slice(end, norm.indexOf("\n", end) === -1 ? norm.length : norm.indexOf("\n", end));
+    const wholeLines = isBlank(before) && (isBlank(after) || norm[end - 1] === "\n");
+    if (find.endsWith("\n") && replace !== "" && !replace.endsWith("\n") && norm[end - 1] === "\n") replace += "\n";
+    if (wholeLines) {
+      // Replace from the start of the line so the replacement carries the located indentation.
+      start = lineStart;
+      const trailing = replace.endsWith("\n") ? "\n" : "";
+      const body = trailing ? replace.slice(0, -1) : replace;
+      text = replace === "" ? "" : reindentBlock(body, leading(before === "" ? norm.slice(lineStart) : before)) + trailing;
+    } else if (at.how === "fragment") {
+      const dropped = leading(find).length;
+      text = leading(replace).length >= dropped ? replace.slice(dropped) : replace.replace(LEADING_WS, "");
+      text = text.replace(/[ \t]+$/, "");
+    } else {
+      text = replace;
+    }
+  }
+  const eol = eolAt(d, start);
+  const spliced = d.body.slice(0, toBody(d, start)) + (eol === "\r\n" ? text.replace(/\n/g, "\r\n") : text) + d.body.slice(toBody(d, end));
+  return d.bom + spliced;
+}

@@ -1,0 +1,72 @@
+// The CommonFixPatterns registry: deterministic fixes tried in order before any LLM call.
+import { readFile } from "node:fs/promises";
+import { isTestPath } from "../../analysis/frames.js";
+import type { Analysis } from "../../domain/analysis.js";
+import type { Failure } from "../../domain/failure.js";
+import type { FixProposal } from "../../domain/fix.js";
+import type { PythonCaller } from "../../python/client.js";
+import { resolveProjectFile } from "../paths.js";
+import { missingAwaitPattern } from "./missing-await.js";
+import { missingCommitPattern } from "./missing-commit.js";
+import { missingImportPattern } from "./missing-import.js";
+import { nameTypoPattern } from "./name-typo.js";
+import { noneGuardPattern } from "./none-guard.js";
+import type { FixPattern, ImportCatalogsInput, PatternContext } from "./types.js";
+import { wrongAssertionPattern } from "./wrong-assertion.js";
+
+export type { FixPattern, PatternContext, ImportCatalogsInput } from "./types.js";
+
+/**
+ * Every pattern, in the order they are tried. Root causes before symptoms: a missing import before a "typo"
+ * (Python suggests `bytes` for an unimported `pytest`), a missing commit before a None guard that would hide it.
+ */
+export const patterns = {
+  "missing-import": missingImportPattern,
+  "missing-await": missingAwaitPattern,
+  "missing-commit": missingCommitPattern,
+  "name-typo": nameTypoPattern,
+  "none-guard": noneGuardPattern,
+  "wrong-assertion": wrongAssertionPattern,
+} satisfies Record<string, FixPattern>;
+
+export type PatternId = keyof typeof patterns;
+
+/** A pattern's proposal and which pattern made it. */
+export interface PatternFix {
+  patternId: PatternId;
+  proposal: FixProposal;
+}
+
+/** Tries the matching patterns in registry order; the first proposal wins, null when none is sure. */
+export async function findPatternFix(ctx: PatternContext, options: { only?: readonly PatternId[] } = {}): Promise<PatternFix | null> {
+  for (const id of Object.keys(patterns) as PatternId[]) {
+    if (options.only && !options.only.includes(id)) continue;
+    const pattern: FixPattern = patterns[id];
+    if (!pattern.matches(ctx.failure, ctx.analysis)) continue;
+    const proposal = await pattern.propose(ctx);
+    if (proposal) return { patternId: id, proposal };
+  }
+  return null;
+}
+
+/** Builds a PatternContext with defaults: files read inside the project root only, pytest's test-file rule. */
+export function createPatternContext(deps: {
+  failure: Failure;
+  analysis: Analysis;
+  projectRoot: string;
+  helper: PythonCaller;
+  allowTestEdits?: boolean;
+  isTestFile?: (rel: string) => boolean;
+  importCatalogs?: ImportCatalogsInput;
+}): PatternContext {
+  return {
+    failure: deps.failure,
+    analysis: deps.analysis,
+    projectRoot: deps.projectRoot,
+    helper: deps.helper,
+    allowTestEdits: deps.allowTestEdits ?? false,
+    isTestFile: deps.isTestFile ?? isTestPath,
+    readFile: async (rel) => readFile((await resolveProjectFile(deps.projectRoot, rel)).real, "utf8"),
+    ...(deps.importCatalogs ? { importCatalogs: deps.importCatalogs } : {}),
+  };
+}

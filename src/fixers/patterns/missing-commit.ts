@@ -1,0 +1,43 @@
+// missing-commit: a project function writes through a session/connection and returns without committing.
+import type { FixProposal } from "../../domain/fix.js";
+import { failureText, ownFrames, shortType, testTarget } from "./failure-facts.js";
+import { commitSites } from "./python-ops.js";
+import type { FixPattern, PatternContext } from "./types.js";
+
+// The missing commit usually shows up later: data read back from another session is missing.
+const SYMPTOM_TYPES = new Set(["AssertionError", "NoResultFound", "ObjectDeletedError", "IntegrityError"]);
+const NONE_RE = /'NoneType' object (?:has no attribute|is not subscriptable|is not iterable)|cannot unpack non-iterable NoneType/;
+const MAX_SITES = 3;
+
+export const missingCommitPattern = {
+  id: "missing-commit",
+  strategy: "add_commit",
+  matches: (failure, analysis) =>
+    analysis.fixStrategy === "add_commit" ||
+    analysis.errorCategory === "database" ||
+    SYMPTOM_TYPES.has(shortType(failure.errorType)) ||
+    NONE_RE.test(failureText(failure)),
+  async propose(ctx: PatternContext): Promise<FixProposal | null> {
+    const target = testTarget(ctx.failure);
+    if (!target || ctx.failure.phase === "collect") return null;
+    const frames = ownFrames(ctx.failure, ctx.projectRoot)
+      .filter((f) => f.kind === "project")
+      .map((f) => ({ file: f.file, line: f.line }));
+    const found = await commitSites(ctx.helper, {
+      test_file: target.testFile,
+      test_function: target.testFunction,
+      ...(target.testClass ? { test_class: target.testClass } : {}),
+      frames,
+    });
+    const sites = found.sites.filter((s) => s.edit !== null && !ctx.isTestFile(s.file)).slice(0, MAX_SITES);
+    if (sites.length === 0) return null;
+    const what = sites.map((s) => `${s.receiver}.commit() after the last ${s.method ?? "write"} in ${s.function} (${s.file}:${s.line})`).join("; ");
+    return {
+      source: "pattern",
+      strategy: "add_commit",
+      edits: sites.map((s) => ({ file: s.file, ...s.edit! })),
+      explanation: `Add ${what}: the function writes but never commits, so the write is rolled back when its session/connection closes and other sessions never see it.`,
+      confidence: 0.7,
+    };
+  },
+} satisfies FixPattern;

@@ -1,0 +1,1238 @@
+"""AST queries behind the deterministic fix patterns (each returns facts plus a minimal edit, or a reason).
+
+await_sites:       un-awaited calls of project coroutines inside `async def`s (at a line, or reachable from a test)
+commit_sites:      project functions reachable from a test that write to a session/connection and never commit
+none_guard:        the guard for `'NoneType' object has no attribute 'x'` at a line
+name_suggestion:   Python's "Did you mean" for an undefined name/attribute, and the rename at the line
+assertion_rewrite: the flipped/updated comparison of a failing `assert`, from pytest's rewritten message
+
+Python 3.8+ stdlib only; nothing here imports or runs project code.
+"""
+import ast
+import builtins
+import io
+import os
+import re
+import sys
+import tokenize
+
+# ------------------------------------------------------------------------------------------ shared
+
+
+def _symbols():
+    """The sibling ops_symbols module (loaded by helper.py under a prefixed name, or on demand)."""
+    mod = sys.modules.get("_redgreen_helper_ops_symbols")
+    if mod is None:
+        import importlib.util
+
+        path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "ops_symbols.py")
+        spec = importlib.util.spec_from_file_location("_redgreen_helper_ops_symbols", path)
+        mod = importlib.util.module_from_spec(spec)
+        sys.modules["_redgreen_helper_ops_symbols"] = mod
+        spec.loader.exec_module(mod)
+    return mod
+
+
+_TREES = {}  # abs path -> (mtime_ns, size, source, lines, tree)
+
+
+def _load(rel):
+    """(source, lines, tree) of a project file, cached by mtime; None when it cannot be parsed."""
+    path = os.path.join(os.getcwd(), rel)
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    hit = _TREES.get(path)
+    if hit and hit[0] == st.st_mtime_ns and hit[1] == st.st_size:
+        return hit[2:]
+    try:
+        source = _symbols()._read_source(path)
+        tree = ast.parse(source, path)
+    except (SyntaxError, ValueError, OSError):
+        return None
+    lines = source.split("\n")
+    _TREES[path] = (st.st_mtime_ns, st.st_size, source, lines, tree)
+    return source, lines, tree
+
+
+def _parents(tree):
+    parents = {}
+    for node in ast.walk(tree):
+        for child in ast.iter_child_nodes(node):
+            parents[child] = node
+    return parents
+
+
+def _end(node):
+    return getattr(node, "end_lineno", None) or node.lineno
+
+
+def _char_col(line, byte_col):
+    """ast column offsets count UTF-8 bytes; string slicing needs characters."""
+    return len(line.encode("utf-8")[:byte_col].decode("utf-8", "replace"))
+
+
+def _segment(lines, node):
+    """Source text of a node (multi-line aware)."""
+    first, last = node.lineno, _end(node)
+    start = _char_col(lines[first - 1], node.col_offset)
+    stop = _char_col(lines[last - 1], node.end_col_offset)
+    if first == last:
+        return lines[first - 1][start:stop]
+    parts = [lines[first - 1][start:]] + lines[first:last - 1] + [lines[last - 1][:stop]]
+    return "\n".join(parts)
+
+
+def _own_nodes(func):
+    """Nodes of a function body, not descending into nested functions, classes or lambdas."""
+    stack = list(func.body)
+    while stack:
+        node = stack.pop()
+        yield node
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+                continue
+            stack.append(child)
+
+
+def _functions(tree):
+    """(qualname, node, class node or None) for every function and method of a module."""
+    out = []
+
+    def visit(body, prefix, cls):
+        for node in body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                out.append((prefix + node.name, node, cls))
+                visit(node.body, prefix + node.name + ".", None)
+            elif isinstance(node, ast.ClassDef):
+                visit(node.body, prefix + node.name + ".", node)
+            elif isinstance(node, (ast.If, ast.Try)):
+                visit(getattr(node, "body", []) + getattr(node, "orelse", []), prefix, cls)
+
+    visit(tree.body, "", None)
+    return out
+
+
+def _innermost_function(tree, line):
+    best = None
+    for _, node, cls in _functions(tree):
+        if node.lineno <= line <= _end(node):
+            if best is None or node.lineno >= best[0].lineno:
+                best = (node, cls)
+    return best
+
+
+def _is_test_rel(rel):
+    return _symbols()._is_test_file(rel)
+
+
+def _indent_of(line):
+    return line[: len(line) - len(line.lstrip(" \t"))]
+
+
+def _indent_unit(source):
+    """The file's indentation step (from tokenize INDENT tokens); four spaces when it has none."""
+    steps = {}
+    prev = [""]
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+            if tok.type == tokenize.INDENT:
+                parent = prev[-1]
+                step = tok.string[len(parent):] if tok.string.startswith(parent) else tok.string
+                if step:
+                    steps[step] = steps.get(step, 0) + 1
+                prev.append(tok.string)
+            elif tok.type == tokenize.DEDENT and len(prev) > 1:
+                prev.pop()
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        pass
+    if not steps:
+        return "    "
+    return sorted(steps.items(), key=lambda kv: (-kv[1], len(kv[0])))[0][0]
+
+
+def _line_edit(lines, first, last, new_text):
+    """Edit replacing whole lines first..last (1-based) with new_text."""
+    return {"find": "\n".join(lines[first - 1:last]), "replace": new_text, "nearLine": first}
+
+
+def _insert_text(lines, node, before, after):
+    """Wraps a node's source with text before/after, returning (first, last, new lines text)."""
+    first, last = node.lineno, _end(node)
+    start = _char_col(lines[first - 1], node.col_offset)
+    stop = _char_col(lines[last - 1], node.end_col_offset)
+    block = lines[first - 1:last]
+    if first == last:
+        ln = block[0]
+        block[0] = ln[:start] + before + ln[start:stop] + after + ln[stop:]
+    else:
+        block[0] = block[0][:start] + before + block[0][start:]
+        block[-1] = block[-1][:stop] + after + block[-1][stop:]
+    return first, last, "\n".join(block)
+
+
+# ------------------------------------------------------------------------------------- project index
+
+
+def _project_functions():
+    """Every function/method of the project's non-test modules, by name, plus async/sync name sets."""
+    sym = _symbols()
+    root = os.getcwd()
+    by_name = {}
+    async_names = set()
+    sync_names = set()
+    modules = {}
+    for rel in sym.project_files(root):
+        loaded = _load(rel)
+        if loaded is None:
+            continue
+        _, _, tree = loaded
+        module, _ = sym._module_name(root, rel)
+        if module:
+            modules[module] = rel
+        for qual, node, cls in _functions(tree):
+            entry = {"file": rel, "qualname": qual, "node": node, "cls": cls, "module": module,
+                     "test": _is_test_rel(rel)}
+            by_name.setdefault(node.name, []).append(entry)
+            if isinstance(node, ast.AsyncFunctionDef):
+                async_names.add(node.name)
+            else:
+                sync_names.add(node.name)
+    return by_name, async_names, sync_names, modules
+
+
+def _import_bindings(tree, rel):
+    """Module-level names bound by imports in a file: name -> (absolute module, attribute or None)."""
+    sym = _symbols()
+    root = os.getcwd()
+    module, is_pkg = sym._module_name(root, rel)
+    out = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for a in node.names:
+                if a.asname:
+                    out[a.asname] = (a.name, None)
+                else:
+                    out[a.name.split(".")[0]] = (a.name.split(".")[0], None)
+        elif isinstance(node, ast.ImportFrom):
+            absolute = sym._resolve_relative(node.module, node.level, module, is_pkg)
+            for a in node.names:
+                if a.name != "*" and absolute:
+                    out[a.asname or a.name] = (absolute, a.name)
+    return out
+
+
+def _local_types(func):
+    """`x = SomeClass(...)` assignments in a function: variable -> class name."""
+    out = {}
+    for node in _own_nodes(func):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+            callee = node.value.func
+            name = callee.id if isinstance(callee, ast.Name) else callee.attr if isinstance(callee, ast.Attribute) else None
+            if name and name[:1].isupper():
+                for t in node.targets:
+                    if isinstance(t, ast.Name):
+                        out[t.id] = name
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            for item in node.items:
+                if isinstance(item.optional_vars, ast.Name) and isinstance(item.context_expr, ast.Call):
+                    callee = item.context_expr.func
+                    name = callee.id if isinstance(callee, ast.Name) else callee.attr if isinstance(callee, ast.Attribute) else None
+                    if name and name[:1].isupper():
+                        out[item.optional_vars.id] = name
+    for arg in func.args.args + func.args.kwonlyargs:
+        ann = arg.annotation
+        if isinstance(ann, ast.Name) and ann.id[:1].isupper():
+            out.setdefault(arg.arg, ann.id)
+        elif isinstance(ann, ast.Attribute) and ann.attr[:1].isupper():
+            out.setdefault(arg.arg, ann.attr)
+    return out
+
+
+def _resolve_call(call, entry, bindings, by_name, modules):
+    """Project functions a call may reach (over-approximated for methods of unknown receivers)."""
+    func = call.func
+    sym = _symbols()
+    if isinstance(func, ast.Name):
+        name = func.id
+        if name in bindings:
+            module, attr = bindings[name]
+            target = attr or name
+            hits = [e for e in by_name.get(target, []) if e["cls"] is None and e["module"] == module]
+            if not hits and module in modules:
+                # Re-exported through a package: follow the chain to the defining module.
+                facts = {f["module"]: f for f in sym.project_facts(os.getcwd()) if f["module"]}
+                origin_module, origin_name = sym._origin(facts, module, target)
+                hits = [e for e in by_name.get(origin_name, []) if e["cls"] is None and e["module"] == origin_module]
+            if not hits:
+                # A class: its __init__.
+                hits = [e for e in by_name.get("__init__", []) if e["cls"] is not None and e["cls"].name == target]
+            return hits
+        same = [e for e in by_name.get(name, []) if e["cls"] is None and e["file"] == entry["file"]]
+        if same:
+            return same
+        return [e for e in by_name.get("__init__", []) if e["cls"] is not None and e["cls"].name == name and e["file"] == entry["file"]]
+    if isinstance(func, ast.Attribute):
+        attr = func.attr
+        recv = func.value
+        if isinstance(recv, ast.Name) and recv.id in bindings:
+            module, sub = bindings[recv.id]
+            full = module + "." + sub if sub else module
+            hits = [e for e in by_name.get(attr, []) if e["cls"] is None and e["module"] in (full, module)]
+            if hits:
+                return hits
+        candidates = [e for e in by_name.get(attr, []) if e["cls"] is not None]
+        cls_name = None
+        if isinstance(recv, ast.Name):
+            if recv.id in ("self", "cls") and entry.get("cls") is not None:
+                cls_name = entry["cls"].name
+            else:
+                cls_name = entry.setdefault("_types", _local_types(entry["node"])).get(recv.id)
+        if cls_name:
+            # A known type that is not a project class (Session, Connection, list) has no project methods.
+            return [e for e in candidates if e["cls"].name == cls_name]
+        return candidates if len(candidates) <= 6 else []
+    return []
+
+
+def _test_roots(test_file, test_function, test_class, by_name):
+    """The test function, plus the fixtures it requests that live in the test file or a conftest.py."""
+    loaded = _load(test_file)
+    if loaded is None:
+        return []
+    _, _, tree = loaded
+    roots = []
+    base = re.sub(r"\[.*$", "", test_function or "")
+    for qual, node, cls in _functions(tree):
+        if node.name == base and (test_class is None or (cls is not None and cls.name == test_class)):
+            roots.append({"file": test_file, "qualname": qual, "node": node, "cls": cls, "module": None, "test": True})
+            break
+    if not roots:
+        return []
+    params = {a.arg for a in roots[0]["node"].args.args}
+    for name in params:
+        for e in by_name.get(name, []):
+            if e["file"] == test_file or os.path.basename(e["file"]) == "conftest.py":
+                roots.append(e)
+    return roots
+
+
+def _reachable(roots, by_name, modules, max_depth=6, max_funcs=300):
+    """BFS over the call graph from the roots: [(entry, depth, parent entry)]."""
+    seen = {}
+    order = []
+    queue = [(r, 0, None) for r in roots]
+    bindings_cache = {}
+    while queue and len(order) < max_funcs:
+        entry, depth, parent = queue.pop(0)
+        key = (entry["file"], entry["qualname"])
+        if key in seen:
+            continue
+        seen[key] = True
+        order.append((entry, depth, parent))
+        if depth >= max_depth:
+            continue
+        if entry["file"] not in bindings_cache:
+            loaded = _load(entry["file"])
+            bindings_cache[entry["file"]] = _import_bindings(loaded[2], entry["file"]) if loaded else {}
+        bindings = bindings_cache[entry["file"]]
+        for node in _own_nodes(entry["node"]):
+            if isinstance(node, ast.Call):
+                for callee in _resolve_call(node, entry, bindings, by_name, modules):
+                    if (callee["file"], callee["qualname"]) not in seen:
+                        queue.append((callee, depth + 1, entry))
+    return order
+
+
+# ------------------------------------------------------------------------------------------- await
+
+_CORO_CONSUMERS = {"create_task", "ensure_future", "gather", "wait_for", "wait", "run", "shield", "run_until_complete",
+                   "run_coroutine_threadsafe", "as_completed", "TaskGroup", "start_soon", "spawn"}
+
+
+def _call_name(call):
+    f = call.func
+    if isinstance(f, ast.Name):
+        return f.id
+    if isinstance(f, ast.Attribute):
+        return f.attr
+    return None
+
+
+def _unawaited_calls(func, parents, coroutine_names):
+    """Calls in an async def's own body to known coroutine functions whose result is not awaited."""
+    out = []
+    for node in _own_nodes(func):
+        if not isinstance(node, ast.Call):
+            continue
+        name = _call_name(node)
+        if name not in coroutine_names:
+            continue
+        parent = parents.get(node)
+        if isinstance(parent, ast.Await):
+            continue
+        if isinstance(parent, ast.Call) and node in parent.args + [k.value for k in parent.keywords]:
+            continue  # handed to create_task/gather/...: the callee awaits it
+        if isinstance(parent, (ast.List, ast.Tuple, ast.Set)) :
+            continue  # collected for gather(*coros)
+        out.append(node)
+    return out
+
+
+def _await_edit(lines, call, parents):
+    parent = parents.get(call)
+    needs_parens = (isinstance(parent, (ast.Attribute, ast.Subscript)) and parent.value is call) or \
+        (isinstance(parent, ast.Call) and parent.func is call)
+    before, after = ("(await ", ")") if needs_parens else ("await ", "")
+    first, last, text = _insert_text(lines, call, before, after)
+    return _line_edit(lines, first, last, text)
+
+
+def await_sites(file=None, line=None, coroutine=None, test_file=None, test_function=None, test_class=None,
+                include_tests=False):
+    """Un-awaited calls of project coroutines: first in the async def around file:line (the call on the
+    line, or the call whose result a name used on the line holds), else anywhere reachable from the test.
+
+    coroutine: the qualname from "coroutine 'X.y' was never awaited" or "<coroutine object X.y at ...>"."""
+    by_name, async_names, sync_names, modules = _project_functions()
+    names = {n for n in async_names if n not in sync_names}
+    wanted = coroutine.split(".")[-1] if coroutine else None
+    if wanted:
+        names.add(wanted)
+    sites = []
+
+    def site(rel, lines, func, call, parents, how):
+        return {"file": rel, "line": call.lineno, "function": func.name, "call": _segment(lines, call).split("\n")[0],
+                "callee": _call_name(call), "how": how, "edit": _await_edit(lines, call, parents)}
+
+    if file and line:
+        loaded = _load(file)
+        if loaded is not None and (include_tests or not _is_test_rel(file)):
+            _, lines, tree = loaded
+            inner = _innermost_function(tree, line)
+            if inner is not None and isinstance(inner[0], ast.AsyncFunctionDef):
+                func = inner[0]
+                parents = _parents(tree)
+                calls = _unawaited_calls(func, parents, names)
+                on_line = [c for c in calls if c.lineno <= line <= _end(c)]
+                if wanted:
+                    on_line = [c for c in on_line if _call_name(c) == wanted] or on_line
+                if on_line:
+                    sites.extend(site(file, lines, func, c, parents, "on the failing line") for c in on_line[:1])
+                else:
+                    # The failing line uses a name that holds the coroutine: x = fetch() ... x.attr
+                    used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+                            and n.lineno == line and func.lineno <= n.lineno <= _end(func)}
+                    best = None
+                    for c in calls:
+                        parent = parents.get(c)
+                        if isinstance(parent, (ast.Assign, ast.AnnAssign)) and c.lineno < line:
+                            targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+                            if any(isinstance(t, ast.Name) and t.id in used for t in targets):
+                                if best is None or c.lineno > best.lineno:
+                                    best = c
+                    if best is not None:
+                        sites.append(site(file, lines, func, best, parents, "assigned to a name the failing line uses"))
+    if not sites and test_file and test_function:
+        roots = _test_roots(test_file, test_function, test_class, by_name)
+        for entry, _, _ in _reachable(roots, by_name, modules):
+            if not isinstance(entry["node"], ast.AsyncFunctionDef):
+                continue
+            if entry["test"] and not include_tests:
+                continue
+            loaded = _load(entry["file"])
+            if loaded is None:
+                continue
+            _, lines, tree = loaded
+            parents = _parents(tree)
+            for c in _unawaited_calls(entry["node"], parents, names):
+                if wanted and _call_name(c) != wanted and c.lineno:
+                    continue
+                sites.append(site(entry["file"], lines, entry["node"], c, parents, "reachable from the test"))
+    reason = "" if sites else "no un-awaited call of a project coroutine found"
+    return {"sites": sites[:5], "reason": reason}
+
+
+# ------------------------------------------------------------------------------------------- commit
+
+_WRITE_METHODS = {"add", "add_all", "merge", "delete", "bulk_save_objects", "bulk_insert_mappings", "bulk_update_mappings"}
+_EXEC_METHODS = {"execute", "executemany"}
+_SQL_WRITE = re.compile(r"^\s*(?:--[^\n]*\n\s*)*(insert|update|delete|replace|upsert)\b", re.I)
+_DB_NAME = re.compile(r"(?:^|_)(?:session|sess|db|conn|connection|con|cursor|cur|uow|tx|transaction|dbsession)(?:$|_)", re.I)
+_DB_TYPES = re.compile(r"Session|Connection|Cursor|AsyncSession|Engine", re.I)
+
+
+def _terminal(node):
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return None
+
+
+def _root_name(node):
+    while isinstance(node, (ast.Attribute, ast.Subscript, ast.Call)):
+        node = node.value if not isinstance(node, ast.Call) else node.func
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def _string_value(node, func, module_tree):
+    """The SQL text of an execute() argument: a literal, text("..."), or a name bound to one."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str))
+    if isinstance(node, ast.Call) and _call_name(node) == "text" and node.args:
+        return _string_value(node.args[0], func, module_tree)
+    if isinstance(node, ast.Name):
+        for scope in (list(_own_nodes(func)), module_tree.body):
+            for stmt in scope:
+                if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == node.id for t in stmt.targets):
+                    if isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str):
+                        return stmt.value.value
+    return None
+
+
+def _is_write_statement(node):
+    """sqlalchemy insert(...)/update(...)/delete(...) statements, possibly chained (.values(), .where())."""
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        node = node.func.value
+    return isinstance(node, ast.Call) and _call_name(node) in ("insert", "update", "delete")
+
+
+def _db_receiver(recv, func, types):
+    name = _terminal(recv)
+    if name and _DB_NAME.search(name):
+        return True
+    root = _root_name(recv)
+    if isinstance(recv, ast.Name) and recv.id in types and _DB_TYPES.search(types[recv.id]):
+        return True
+    for node in _own_nodes(func):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+            if any(isinstance(t, ast.Name) and t.id == root for t in node.targets):
+                callee = _call_name(node.value) or ""
+                if callee in ("connect", "cursor", "Session", "sessionmaker", "session_factory", "begin") or _DB_TYPES.search(callee):
+                    return True
+                if isinstance(node.value.func, ast.Call):
+                    return True  # sessionmaker(...)()
+    return False
+
+
+def _writes(entry, tree):
+    func = entry["node"]
+    types = _local_types(func)
+    out = []
+    for node in _own_nodes(func):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        method = node.func.attr
+        recv = node.func.value
+        if method in _WRITE_METHODS:
+            if method == "add" and not node.args:
+                continue
+            if _db_receiver(recv, func, types):
+                out.append((node, recv, method))
+        elif method in _EXEC_METHODS and node.args:
+            sql = _string_value(node.args[0], func, tree)
+            if (sql is not None and _SQL_WRITE.search(sql)) or _is_write_statement(node.args[0]):
+                out.append((node, recv, method))
+    return out
+
+
+def _commits_after(func, line):
+    """Whether the function's own body calls .commit() at or after a line."""
+    for node in _own_nodes(func):
+        if isinstance(node, ast.Call) and _call_name(node) == "commit" and _end(node) >= line:
+            return True
+    return False
+
+
+def _calls_commit(func):
+    return any(isinstance(n, ast.Call) and _call_name(n) == "commit" for n in _own_nodes(func))
+
+
+def _in_transaction_block(func, call, recv_root, parents):
+    """The write runs inside `with session.begin():`, `with engine.begin() as conn:` or `with conn:` (sqlite3)."""
+    node = parents.get(call)
+    while node is not None and node is not func:
+        if isinstance(node, (ast.With, ast.AsyncWith)):
+            for item in node.items:
+                expr = item.context_expr
+                if isinstance(expr, ast.Call) and _call_name(expr) in ("begin", "begin_nested", "transaction"):
+                    return True
+                if isinstance(expr, ast.Name) and expr.id == recv_root and item.optional_vars is None:
+                    return True
+        node = parents.get(node)
+    return False
+
+
+def _commit_receiver(recv, func, lines):
+    """Who to call .commit() on: the session/connection itself; for a sqlite3 cursor, its connection."""
+    text = _segment(lines, recv)
+    if "\n" in text:
+        return None
+    root = _root_name(recv)
+    name = _terminal(recv) or ""
+    for node in _own_nodes(func):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and _call_name(node.value) == "cursor" \
+                and any(isinstance(t, ast.Name) and t.id == root for t in node.targets) \
+                and isinstance(node.value.func, ast.Attribute):
+            owner = _segment(lines, node.value.func.value)
+            if "\n" not in owner:
+                return owner
+    if re.search(r"(?:^|_)(cursor|cur)$", name, re.I):
+        return text + ".connection"
+    return text
+
+
+def _stmt_ancestors(node, parents, stop):
+    """Statements containing node, innermost first, up to (not including) `stop`."""
+    out = []
+    cur = parents.get(node)
+    while cur is not None and cur is not stop:
+        if isinstance(cur, ast.stmt):
+            out.append(cur)
+        cur = parents.get(cur)
+    return out
+
+
+def _contains_exit_after(stmt, line):
+    for n in ast.walk(stmt):
+        if isinstance(n, (ast.Return, ast.Raise)) and n.lineno > line:
+            return True
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            continue
+    return False
+
+
+def _commit_edit(lines, func, call, recv, parents):
+    """Inserts `<receiver>.commit()` after the outermost statement holding the last write, without lifting
+    it past an early return, and staying inside a `with ... as <session>` block that binds the receiver."""
+    receiver = _commit_receiver(recv, func, lines)
+    if not receiver:
+        return None, "cannot spell the session/connection receiver"
+    root = _root_name(recv)
+    chosen = None
+    for stmt in _stmt_ancestors(call, parents, func):
+        if isinstance(stmt, ast.Return):
+            if chosen is None:
+                return None, "the write is part of a return statement"
+            break
+        if isinstance(stmt, (ast.With, ast.AsyncWith)) and any(
+                isinstance(i.optional_vars, ast.Name) and i.optional_vars.id == root for i in stmt.items):
+            break  # the session closes at the end of this block: commit inside it
+        if chosen is not None and _contains_exit_after(stmt, call.lineno):
+            break  # a return after the write inside this statement would skip a commit placed after it
+        chosen = stmt
+    if chosen is None:
+        return None, "no statement to insert after"
+    indent = _indent_of(lines[chosen.lineno - 1])
+    last = _end(chosen)
+    anchor = lines[last - 1]
+    edit = {"find": anchor, "replace": anchor + "\n" + indent + receiver + ".commit()", "nearLine": last}
+    return {"edit": edit, "receiver": receiver, "afterLine": last}, ""
+
+
+def commit_sites(test_file, test_function, test_class=None, frames=None):
+    """Project functions reachable from the test (and from the failure's frames) that write through a
+    session or connection and never commit, with the edit adding `<receiver>.commit()` after the last write."""
+    by_name, _, _, modules = _project_functions()
+    roots = _test_roots(test_file, test_function, test_class, by_name)
+    for fr in frames or []:
+        loaded = _load(fr.get("file", "")) if fr.get("file") else None
+        if loaded is None:
+            continue
+        inner = _innermost_function(loaded[2], int(fr.get("line") or 0))
+        if inner is not None:
+            for e in by_name.get(inner[0].name, []):
+                if e["file"] == fr["file"] and e["node"] is inner[0]:
+                    roots.append(e)
+    if not roots:
+        return {"sites": [], "reason": "test function %s not found in %s" % (test_function, test_file), "visited": 0}
+    order = _reachable(roots, by_name, modules)
+    parent_of = {(e["file"], e["qualname"]): p for e, _, p in order}
+    sites = []
+    for entry, depth, parent in order:
+        if entry["test"]:
+            continue
+        loaded = _load(entry["file"])
+        if loaded is None:
+            continue
+        _, lines, tree = loaded
+        writes = _writes(entry, tree)
+        if not writes:
+            continue
+        parents = _parents(tree)
+        pending = [w for w in writes if not _in_transaction_block(entry["node"], w[0], _root_name(w[1]), parents)]
+        if not pending:
+            continue
+        last_call, last_recv, method = max(pending, key=lambda w: (_end(w[0]), w[0].col_offset))
+        if _commits_after(entry["node"], last_call.lineno):
+            continue
+        # A caller on the path that commits (a service around a repository) makes this write fine.
+        committed_above = False
+        p = parent
+        while p is not None:
+            if _calls_commit(p["node"]):
+                committed_above = True
+                break
+            p = parent_of.get((p["file"], p["qualname"]))
+        if committed_above:
+            continue
+        planned, why = _commit_edit(lines, entry["node"], last_call, last_recv, parents)
+        if planned is None:
+            sites.append({"file": entry["file"], "function": entry["qualname"], "line": last_call.lineno, "edit": None,
+                          "reason": why})
+            continue
+        sites.append({"file": entry["file"], "function": entry["qualname"], "line": last_call.lineno,
+                      "method": method, "receiver": planned["receiver"], "depth": depth, "edit": planned["edit"],
+                      "reason": ""})
+    return {"sites": sites, "visited": len(order), "reason": "" if sites else "no uncommitted write reachable from the test"}
+
+
+# -------------------------------------------------------------------------------------- none guard
+
+_SAFE_OBJ = (ast.Name, ast.Attribute, ast.Subscript)
+
+
+def _is_plain_reference(node):
+    """Name / attribute chain / constant subscript: evaluating it twice is harmless."""
+    if isinstance(node, ast.Name):
+        return True
+    if isinstance(node, ast.Attribute):
+        return _is_plain_reference(node.value)
+    if isinstance(node, ast.Subscript):
+        sl = node.slice
+        if sys.version_info < (3, 9) and isinstance(sl, ast.Index):
+            sl = sl.value
+        return isinstance(sl, ast.Constant) and _is_plain_reference(node.value)
+    return False
+
+
+def _locally_bound(stmt):
+    """Names bound inside a statement by comprehensions, lambdas and walrus (not visible outside it)."""
+    names = set()
+    for n in ast.walk(stmt):
+        if isinstance(n, ast.comprehension):
+            for t in ast.walk(n.target):
+                if isinstance(t, ast.Name):
+                    names.add(t.id)
+        elif isinstance(n, ast.Lambda):
+            names.update(a.arg for a in n.args.args)
+    return names
+
+
+_ATOMIC = (ast.Name, ast.Attribute, ast.Call, ast.Subscript, ast.Constant, ast.Compare, ast.BinOp, ast.UnaryOp,
+           ast.BoolOp, ast.List, ast.Dict, ast.Tuple, ast.Set, ast.JoinedStr)
+
+
+def _needs_parens_conditional(value, text):
+    if isinstance(value, ast.Tuple) and not text.lstrip().startswith("("):
+        return True
+    return isinstance(value, (ast.IfExp, ast.Lambda)) or type(value).__name__ == "NamedExpr"
+
+
+def _multiline_string_inside(node):
+    for n in ast.walk(node):
+        if isinstance(n, (ast.Constant, ast.JoinedStr)) and isinstance(getattr(n, "value", ""), (str, bytes, list)) \
+                and _end(n) > n.lineno:
+            return True
+    return False
+
+
+def none_guard(file, line, attr, allow_tests=False):
+    """The guard for `'NoneType' object has no attribute '<attr>'` raised at file:line."""
+    if _is_test_rel(file) and not allow_tests:
+        return {"edit": None, "reason": "%s is a test file: guarding a test statement would weaken the test" % file}
+    loaded = _load(file)
+    if loaded is None:
+        return {"edit": None, "reason": "cannot parse %s" % file}
+    source, lines, tree = loaded
+    parents = _parents(tree)
+    hits = [n for n in ast.walk(tree) if isinstance(n, ast.Attribute) and n.attr == attr
+            and n.lineno <= line <= _end(n) and (_end(n.value) == line or n.lineno == line)]
+    if not hits:
+        return {"edit": None, "reason": "no .%s access at line %d" % (attr, line)}
+    objects = {}
+    for h in hits:
+        objects.setdefault(_segment(lines, h.value), h)
+    if len(objects) != 1:
+        return {"edit": None, "reason": "several objects have .%s at line %d: %s" % (attr, line, ", ".join(sorted(objects)))}
+    obj_text, hit = next(iter(objects.items()))
+    if not _is_plain_reference(hit.value):
+        return {"edit": None, "reason": "the object %s is not a plain name or attribute (evaluating it again could differ)" % obj_text}
+    if "\n" in obj_text:
+        return {"edit": None, "reason": "the object expression spans lines"}
+    stmt = next((p for p in _stmt_ancestors(hit, parents, None)), None)
+    if stmt is None:
+        return {"edit": None, "reason": "no statement around the access"}
+    if _root_name(hit.value) in _locally_bound(stmt):
+        return {"edit": None, "reason": "%s is bound inside the statement (comprehension/lambda)" % obj_text}
+    inner = _innermost_function(tree, line)
+    if inner is None:
+        return {"edit": None, "reason": "the access is at module level"}
+    guard = "%s is not None" % obj_text
+
+    def in_part(part):
+        return part is not None and any(n is hit for n in ast.walk(part))
+
+    if isinstance(stmt, (ast.If, ast.While)) and in_part(stmt.test):
+        test_text = _segment(lines, stmt.test)
+        simple = isinstance(stmt.test, (ast.Name, ast.Attribute, ast.Call, ast.Subscript, ast.Compare, ast.UnaryOp)) or \
+            (isinstance(stmt.test, ast.BoolOp) and isinstance(stmt.test.op, ast.And))
+        new = "%s and %s" % (guard, test_text if simple else "(%s)" % test_text)
+        first, last, text = _insert_text(lines, stmt.test, "", "")
+        text = text.replace(test_text, new, 1)
+        return {"edit": _line_edit(lines, first, last, text), "object": obj_text, "kind": "condition",
+                "reason": "", "statement": stmt.lineno}
+    value = None
+    if isinstance(stmt, ast.Return) and stmt.value is not None and in_part(stmt.value):
+        value = stmt.value
+    elif isinstance(stmt, ast.Assign) and in_part(stmt.value) and len(stmt.targets) == 1:
+        value = stmt.value
+    elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None and in_part(stmt.value):
+        value = stmt.value
+    if value is not None:
+        # A conditional expression keeps the statement: the function still returns / the name is still bound.
+        text_value = _segment(lines, value)
+        wrapped = "(%s)" % text_value if _needs_parens_conditional(value, text_value) else text_value
+        first, last, text = _insert_text(lines, value, "", "")
+        start = _char_col(lines[value.lineno - 1], value.col_offset)
+        block_first = lines[first - 1]
+        prefix = block_first[:start]
+        rest = text[len(prefix) + len(text_value):]
+        text = prefix + wrapped + " if %s else None" % guard + rest
+        return {"edit": _line_edit(lines, first, last, text), "object": obj_text, "kind": "conditional",
+                "reason": "", "statement": stmt.lineno}
+    if isinstance(stmt, (ast.Assert,)):
+        return {"edit": None, "reason": "guarding an assert would disable the check"}
+    if isinstance(stmt, (ast.If, ast.While, ast.For, ast.AsyncFor, ast.With, ast.AsyncWith, ast.Try, ast.FunctionDef,
+                         ast.AsyncFunctionDef, ast.ClassDef)) or type(stmt).__name__ in ("Match", "TryStar"):
+        return {"edit": None, "reason": "the access is in the header of a compound statement"}
+    if isinstance(stmt, (ast.Return, ast.Assign, ast.AnnAssign)) and isinstance(stmt, ast.Assign) and len(stmt.targets) != 1:
+        return {"edit": None, "reason": "chained assignment"}
+    # Wrap the simple statement (an expression statement, augmented assignment, attribute store, ...).
+    first, last = stmt.lineno, _end(stmt)
+    head = lines[first - 1]
+    start = _char_col(head, stmt.col_offset)
+    tail = lines[last - 1][_char_col(lines[last - 1], stmt.end_col_offset):]
+    if head[:start].strip() or (tail.strip() and not tail.strip().startswith("#")):
+        return {"edit": None, "reason": "the statement shares its line with another statement"}
+    if _multiline_string_inside(stmt):
+        return {"edit": None, "reason": "re-indenting would change a multi-line string"}
+    unit = _indent_unit(source)
+    indent = _indent_of(head)
+    body = [unit + ln if ln.strip() else ln for ln in lines[first - 1:last]]
+    text = "\n".join([indent + "if %s:" % guard] + body)
+    return {"edit": _line_edit(lines, first, last, text), "object": obj_text, "kind": "wrap", "reason": "",
+            "statement": first}
+
+
+# ---------------------------------------------------------------------------------- name suggestion
+
+_MOVE_COST = 2
+_CASE_COST = 1
+_MAX_CANDIDATES = 750
+_MAX_STRING = 40
+
+
+def _substitution_cost(a, b):
+    if a == b:
+        return 0
+    if a.lower() == b.lower():
+        return _CASE_COST
+    return _MOVE_COST
+
+
+def _levenshtein(a, b, max_cost):
+    """CPython's traceback suggestion distance (case changes cost 1, other edits 2), capped at max_cost+1."""
+    if a == b:
+        return 0
+    while a and b and a[0] == b[0]:
+        a, b = a[1:], b[1:]
+    while a and b and a[-1] == b[-1]:
+        a, b = a[:-1], b[:-1]
+    if not a or not b:
+        return (len(a) + len(b)) * _MOVE_COST
+    if len(a) > _MAX_STRING or len(b) > _MAX_STRING:
+        return max_cost + 1
+    if len(b) < len(a):
+        a, b = b, a
+    if (len(b) - len(a)) * _MOVE_COST > max_cost:
+        return max_cost + 1
+    row = list(range(_MOVE_COST, _MOVE_COST * (len(a) + 1), _MOVE_COST))
+    result = 0
+    for bindex in range(len(b)):
+        bchar = b[bindex]
+        distance = result = bindex * _MOVE_COST
+        minimum = sys.maxsize
+        for index in range(len(a)):
+            substitute = distance + _substitution_cost(bchar, a[index])
+            distance = row[index]
+            insert_delete = min(result, distance) + _MOVE_COST
+            result = min(insert_delete, substitute)
+            row[index] = result
+            if result < minimum:
+                minimum = result
+        if minimum > max_cost:
+            return max_cost + 1
+    return result
+
+
+def _suggest(wrong, candidates):
+    """(best, runner-up distance, best distance): Python's rule, plus whether the best is unique."""
+    scored = []
+    for cand in list(candidates)[:_MAX_CANDIDATES * 4]:
+        if cand == wrong:
+            continue
+        max_distance = (len(cand) + len(wrong) + 3) * _MOVE_COST // 6
+        d = _levenshtein(wrong, cand, max_distance)
+        if d <= max_distance:
+            scored.append((d, cand))
+    scored.sort()
+    if not scored:
+        return None, None, None
+    best_d, best = scored[0]
+    runner = scored[1][0] if len(scored) > 1 else None
+    return best, runner, best_d
+
+
+def _class_attrs(class_name, seen=None):
+    """Attributes a project class defines: methods, class variables, self.x assignments, bases' too."""
+    seen = seen or set()
+    if class_name in seen:
+        return set(), 0
+    seen.add(class_name)
+    sym = _symbols()
+    root = os.getcwd()
+    names = set()
+    found = 0
+    for rel in sym.project_files(root):
+        loaded = _load(rel)
+        if loaded is None:
+            continue
+        for node in ast.walk(loaded[2]):
+            if not (isinstance(node, ast.ClassDef) and node.name == class_name):
+                continue
+            found += 1
+            for item in node.body:
+                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                    names.add(item.name)
+                elif isinstance(item, ast.Assign):
+                    for t in item.targets:
+                        if isinstance(t, ast.Name):
+                            names.add(t.id)
+                elif isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
+                    names.add(item.target.id)
+            for n in ast.walk(node):
+                if isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Store) and isinstance(n.value, ast.Name) \
+                        and n.value.id == "self":
+                    names.add(n.attr)
+            for base in node.bases:
+                bname = _terminal(base)
+                if bname and bname not in ("object",):
+                    extra, _ = _class_attrs(bname, seen)
+                    names |= extra
+    return names, found
+
+
+def _scope_names(tree, line):
+    """Names visible at a line: enclosing functions' params and locals, module globals, builtins."""
+    names = set(dir(builtins))
+    for node in tree.body:
+        names |= _bound_in(node)
+    for _, func, _ in _functions(tree):
+        if func.lineno <= line <= _end(func):
+            a = func.args
+            for arg in a.args + a.kwonlyargs + getattr(a, "posonlyargs", []):
+                names.add(arg.arg)
+            if a.vararg:
+                names.add(a.vararg.arg)
+            if a.kwarg:
+                names.add(a.kwarg.arg)
+            for node in _own_nodes(func):
+                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                    names.add(node.id)
+                elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                    names.add(node.name)
+                elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                    for al in node.names:
+                        names.add(al.asname or al.name.split(".")[0])
+                elif isinstance(node, ast.ExceptHandler) and node.name:
+                    names.add(node.name)
+            for node in func.body:
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                    names.add(node.name)
+    return names
+
+
+def _defined_in_file(tree, name):
+    return any(isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store) and n.id == name for n in ast.walk(tree)) or \
+        any(isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and n.name == name for n in ast.walk(tree)) or \
+        any(isinstance(n, ast.arg) and n.arg == name for n in ast.walk(tree))
+
+
+def _bound_in(stmt):
+    out = set()
+    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        out.add(stmt.name)
+    elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
+        for a in stmt.names:
+            if a.name != "*":
+                out.add(a.asname or a.name.split(".")[0])
+    else:
+        for n in ast.walk(stmt):
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
+                out.add(n.id)
+            elif isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                out.add(n.name)
+            elif isinstance(n, (ast.Import, ast.ImportFrom)):
+                for a in n.names:
+                    if a.name != "*":
+                        out.add(a.asname or a.name.split(".")[0])
+    return out
+
+
+def _module_attrs(module):
+    """Names a module offers: project modules statically (defines, re-exports, submodules); stdlib by dir()."""
+    sym = _symbols()
+    root = os.getcwd()
+    for f in sym.project_facts(root):
+        if f["module"] == module:
+            names = set(f["defines"]) | set(f["reexports"])
+            if f["isPackage"]:
+                folder = os.path.dirname(os.path.join(root, f["rel"]))
+                for entry in os.listdir(folder):
+                    if entry.endswith(".py") and entry != "__init__.py":
+                        names.add(entry[:-3])
+                    elif os.path.isfile(os.path.join(folder, entry, "__init__.py")):
+                        names.add(entry)
+            return names
+    if module.split(".")[0] in sym._STDLIB_TOP and module.split(".")[0] not in sym._NEVER_IMPORT:
+        try:
+            import importlib
+
+            return set(dir(importlib.import_module(module)))
+        except Exception:  # noqa: BLE001
+            return None
+    return None
+
+
+def _rename_on_line(source, lines, line, wrong, right, attribute):
+    """Replaces NAME tokens `wrong` on a line (after a '.' for attributes, not after one for names)."""
+    out = lines[line - 1]
+    hits = []
+    prev = None
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+            if tok.start[0] > line:
+                break
+            if tok.type == tokenize.NAME and tok.start[0] == line and tok.string == wrong:
+                after_dot = prev is not None and prev.type == tokenize.OP and prev.string == "."
+                if after_dot == attribute:
+                    hits.append(tok.start[1])
+            if tok.type not in (tokenize.NL, tokenize.COMMENT):
+                prev = tok
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        return None
+    if not hits:
+        return None
+    for col in reversed(hits):
+        out = out[:col] + right + out[col + len(wrong):]
+    return {"find": lines[line - 1], "replace": out, "nearLine": line}
+
+
+def name_suggestion(file, line, name, kind="name", type_name=None, module=None, hint=None, allow_tests=False):
+    """The closest defined name for an undefined name/attribute (Python's rule, unique best only) and
+    the edit renaming it on the failing line. kind: name | attribute | class_attribute | module_attribute."""
+    if _is_test_rel(file) and not allow_tests:
+        return {"edit": None, "reason": "%s is a test file" % file}
+    loaded = _load(file)
+    if loaded is None:
+        return {"edit": None, "reason": "cannot parse %s" % file}
+    source, lines, tree = loaded
+    attribute = kind != "name"
+    candidates = None
+    if kind == "name":
+        candidates = _scope_names(tree, line)
+    elif kind == "module_attribute" and module:
+        candidates = _module_attrs(module)
+    elif type_name:
+        attrs, found = _class_attrs(type_name)
+        if found == 1:
+            candidates = attrs
+        elif found == 0 and hasattr(builtins, type_name) and isinstance(getattr(builtins, type_name), type):
+            candidates = set(dir(getattr(builtins, type_name)))
+        elif found > 1:
+            return {"edit": None, "reason": "several project classes are named %s" % type_name}
+    suggestion = None
+    source_of = ""
+    if hint and re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", hint) and hint != name:
+        if candidates is None or hint in candidates:
+            suggestion, source_of = hint, "Python's own suggestion"
+    if suggestion is None:
+        if not candidates:
+            return {"edit": None, "reason": "no known names to compare %s with" % name}
+        best, runner, best_d = _suggest(name, candidates)
+        if best is None:
+            return {"edit": None, "reason": "no defined name is close to %s" % name}
+        if runner is not None and runner == best_d:
+            return {"edit": None, "reason": "several names are equally close to %s" % name}
+        suggestion, source_of = best, "closest defined name (distance %d)" % best_d
+    if kind == "name" and hasattr(builtins, suggestion) and not _defined_in_file(tree, suggestion):
+        # `pytest.fixture` with pytest unimported gets "Did you mean: 'bytes'?": bytes has no .fixture.
+        used_attrs = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name)
+                      and n.value.id == name}
+        target = getattr(builtins, suggestion)
+        if any(not hasattr(target, a) for a in used_attrs):
+            return {"edit": None, "reason": "the builtin %s has no attribute the code reads from %s" % (suggestion, name)}
+    edit = _rename_on_line(source, lines, line, name, suggestion, attribute)
+    if edit is None:
+        return {"edit": None, "reason": "%s does not occur at line %d" % (name, line), "suggestion": suggestion}
+    return {"edit": edit, "suggestion": suggestion, "source": source_of, "reason": ""}
+
+
+# --------------------------------------------------------------------------------- assertion rewrite
+
+
+def _literal(text):
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return False, None
+    if "..." in text and _has_ellipsis(value):
+        return False, None
+    return True, value
+
+
+def _has_ellipsis(v):
+    if v is Ellipsis:
+        return True
+    if isinstance(v, (list, tuple, set)):
+        return any(_has_ellipsis(x) for x in v)
+    if isinstance(v, dict):
+        return any(_has_ellipsis(x) for x in list(v.keys()) + list(v.values()))
+    return False
+
+
+def _prefers_double(text):
+    """Whether a literal's strings are written with double quotes (so the replacement matches the style)."""
+    try:
+        toks = [t for t in tokenize.generate_tokens(io.StringIO(text).readline) if t.type == tokenize.STRING]
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        return False
+    return bool(toks) and all(t.string.lstrip("rbuRBU").startswith('"') for t in toks)
+
+
+def _literal_repr(value, prefer_double=False):
+    """repr() of a literal, with double-quoted strings when the test writes them that way."""
+    if isinstance(value, str):
+        r = repr(value)
+        if prefer_double and r.startswith("'") and '"' not in value:
+            r = '"' + r[1:-1].replace("\\'", "'") + '"'
+        return r
+    if isinstance(value, list):
+        return "[" + ", ".join(_literal_repr(v, prefer_double) for v in value) + "]"
+    if isinstance(value, tuple):
+        inner = ", ".join(_literal_repr(v, prefer_double) for v in value)
+        return "(" + inner + ("," if len(value) == 1 else "") + ")"
+    if isinstance(value, dict):
+        return "{" + ", ".join("%s: %s" % (_literal_repr(k, prefer_double), _literal_repr(v, prefer_double))
+                               for k, v in value.items()) + "}"
+    return repr(value)
+
+
+def _message_compare(message):
+    """The `assert L op R` line pytest prints, parsed: (left text, op name, right text) or None."""
+    for raw in (message or "").split("\n"):
+        text = raw.strip()
+        if text.startswith("AssertionError:"):
+            text = text[len("AssertionError:"):].strip()
+        if not text.startswith("assert "):
+            continue
+        try:
+            node = ast.parse(text[len("assert "):], mode="eval").body
+        except SyntaxError:
+            return None
+        if isinstance(node, ast.Compare) and len(node.ops) == 1:
+            src = text[len("assert "):]
+            lines = [src]
+            return _segment(lines, node.left), type(node.ops[0]).__name__, _segment(lines, node.comparators[0])
+        return None
+    return None
+
+
+def assertion_rewrite(file, line, message):
+    """For a failing `assert X == None` / `assert X is not None` / `assert f() == <literal>`: the assert
+    rewritten to what the code produced (pytest's message gives the values). The caller marks it high risk."""
+    loaded = _load(file)
+    if loaded is None:
+        return {"edit": None, "reason": "cannot parse %s" % file}
+    source, lines, tree = loaded
+    asserts = [n for n in ast.walk(tree) if isinstance(n, ast.Assert) and n.lineno <= line <= _end(n)]
+    if not asserts:
+        return {"edit": None, "reason": "no assert statement at line %d" % line}
+    stmt = asserts[-1]
+    test = stmt.test
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
+        return {"edit": None, "reason": "only single comparisons are rewritten"}
+    op = type(test.ops[0]).__name__
+    left, right = test.left, test.comparators[0]
+    parsed = _message_compare(message)
+    is_none = lambda n: isinstance(n, ast.Constant) and n.value is None  # noqa: E731
+    if is_none(right) or is_none(left):
+        other = left if is_none(right) else right
+        other_text = _segment(lines, other)
+        if op in ("Eq", "Is"):
+            new_test = "%s is not None" % other_text
+            observed = "is not None"
+        elif op in ("NotEq", "IsNot"):
+            new_test = "%s is None" % other_text
+            observed = "is None"
+        else:
+            return {"edit": None, "reason": "unsupported comparison with None"}
+        if parsed is not None:
+            shown = parsed[0] if is_none(right) else parsed[2]
+            if (observed == "is None") != (shown.strip() == "None"):
+                return {"edit": None, "reason": "pytest's message does not match the assert"}
+        first, last, text = _insert_text(lines, test, "", "")
+        text = text.replace(_segment(lines, test), new_test, 1)
+        return {"edit": _line_edit(lines, first, last, text), "kind": "none-check", "from": _segment(lines, test),
+                "to": new_test, "reason": ""}
+    if op != "Eq":
+        return {"edit": None, "reason": "only == comparisons get their expected value updated"}
+    if parsed is None or parsed[1] != "Eq":
+        return {"edit": None, "reason": "pytest's message has no comparison to read the values from"}
+    left_lit, left_val = _literal(_segment(lines, left))
+    right_lit, right_val = _literal(_segment(lines, right))
+    if left_lit == right_lit:
+        return {"edit": None, "reason": "exactly one side of the comparison must be a literal"}
+    expected_node, shown_actual, shown_expected = (right, parsed[0], parsed[2]) if right_lit else (left, parsed[2], parsed[0])
+    ok_actual, actual = _literal(shown_actual)
+    ok_expected, shown_value = _literal(shown_expected)
+    if not ok_actual:
+        return {"edit": None, "reason": "the actual value %s is not a literal" % shown_actual}
+    if ok_expected and shown_value != (right_val if right_lit else left_val):
+        return {"edit": None, "reason": "pytest's message does not match the assert"}
+    new_literal = _literal_repr(actual, prefer_double=_prefers_double(_segment(lines, expected_node)))
+    try:
+        if ast.literal_eval(new_literal) != actual:
+            return {"edit": None, "reason": "the actual value does not round-trip as a literal"}
+    except (ValueError, SyntaxError):
+        return {"edit": None, "reason": "the actual value does not round-trip as a literal"}
+    first, last, text = _insert_text(lines, expected_node, "", "")
+    old_literal = _segment(lines, expected_node)
+    start = _char_col(lines[expected_node.lineno - 1], expected_node.col_offset)
+    text = text[:start] + new_literal + text[start + len(old_literal):]
+    return {"edit": _line_edit(lines, first, last, text), "kind": "expected-value", "from": old_literal,
+            "to": new_literal, "reason": ""}
+
+
+OPS = {
+    "await_sites": await_sites,
+    "commit_sites": commit_sites,
+    "none_guard": none_guard,
+    "name_suggestion": name_suggestion,
+    "assertion_rewrite": assertion_rewrite,
+}

@@ -1,0 +1,88 @@
+// openDatabase: a better-sqlite3 connection configured for several processes sharing one file.
+import { mkdirSync, statSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import type { Database as Db } from "better-sqlite3";
+import { RedgreenError } from "../domain/errors.js";
+
+/** How long a writer waits for another process's lock before failing with SQLITE_BUSY. */
+export const BUSY_TIMEOUT_MS = 10_000;
+
+const describeFsError = (e: unknown): string => {
+  const code = (e as { code?: string }).code;
+  switch (code) {
+    case "ENOTDIR":
+      return "a parent of it is a file, not a directory";
+    case "EACCES":
+    case "EPERM":
+      return "permission denied";
+    case "EROFS":
+      return "the file system is read-only";
+    case "ENOENT":
+      return "directories cannot be created there";
+    default:
+      return e instanceof Error ? e.message : String(e);
+  }
+};
+
+/** mkdir -p, one level at a time: Node's recursive mkdirSync never returns for some paths (e.g. under /proc/self). */
+function ensureDir(dir: string): void {
+  let stat;
+  try {
+    stat = statSync(dir);
+  } catch {
+    const parent = dirname(dir);
+    if (parent !== dir) ensureDir(parent);
+    try {
+      mkdirSync(dir);
+    } catch (e) {
+      if ((e as { code?: string }).code !== "EEXIST") throw e;
+    }
+    return;
+  }
+  if (!stat.isDirectory()) throw Object.assign(new Error(`${dir} is not a directory`), { code: "ENOTDIR" });
+}
+
+/** Turns a SQLite or file-system fault on `path` into one clear sentence. */
+export function toDbError(path: string, e: unknown): RedgreenError {
+  if (e instanceof RedgreenError) return e;
+  const code = (e as { code?: string }).code ?? "";
+  const detail = e instanceof Error ? e.message : String(e);
+  let message: string;
+  if (code === "SQLITE_NOTADB") message = `${path} is not a SQLite database (the file is corrupt or of another kind)`;
+  else if (code.startsWith("SQLITE_CORRUPT")) message = `the database ${path} is corrupt (${detail})`;
+  else if (code.startsWith("SQLITE_CANTOPEN")) message = `cannot open the database ${path} (is its directory writable?)`;
+  else if (code.startsWith("SQLITE_READONLY")) message = `the database ${path} is read-only`;
+  else if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED"))
+    message = `the database ${path} stayed locked by another process for ${BUSY_TIMEOUT_MS / 1000}s`;
+  else if (code === "SQLITE_FULL") message = `the disk holding the database ${path} is full`;
+  else if (code.startsWith("SQLITE_IOERR")) message = `cannot write the database ${path} (${detail})`;
+  else if (code.startsWith("E")) message = `cannot use the database ${path}: ${describeFsError(e)}`;
+  else message = `database error on ${path}: ${detail}`;
+  return new RedgreenError("db_error", message, { cause: e });
+}
+
+/** Opens (creating directory and file when missing) with WAL, busy_timeout and foreign keys on. */
+export function openDatabase(path: string): Db {
+  if (path !== ":memory:") {
+    try {
+      ensureDir(dirname(path));
+    } catch (e) {
+      throw new RedgreenError("db_error", `cannot create the directory for the database ${path}: ${describeFsError(e)}`, {
+        cause: e,
+      });
+    }
+  }
+  let db: Db | undefined;
+  try {
+    db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
+    // The first statement reads the header, so a corrupt or foreign file fails here rather than later.
+    db.pragma("journal_mode = WAL");
+    db.pragma("foreign_keys = ON");
+    db.pragma("synchronous = NORMAL");
+    return db;
+  } catch (e) {
+    db?.close();
+    throw toDbError(path, e);
+  }
+}
