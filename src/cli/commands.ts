@@ -38,6 +38,10 @@ export const commands = {
     summary: "print the stored report of a workflow",
     load: () => import("./commands/report.js"),
   },
+  chat: {
+    summary: "interactive REPL about a project's failures: /run /show /fix /undo /history, and questions to a chat model",
+    load: () => import("./commands/chat.js"),
+  },
   graph: {
     summary: "print the workflow graph as Mermaid text, or as an HTML page that renders offline",
     load: () => import("./commands/graph.js"),
@@ -45,6 +49,10 @@ export const commands = {
   inspect: {
     summary: "serve a local web app to debug a workflow: graph path, checkpoints, state diffs, fixes, fork and replay",
     load: () => import("./commands/inspect.js"),
+  },
+  mcp: {
+    summary: "serve every redgreen tool (fix_failing_tests included) to MCP clients over stdio",
+    load: () => import("./commands/mcp.js"),
   },
 } satisfies Record<string, CommandEntry>;
 

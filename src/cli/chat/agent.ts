@@ -1,0 +1,127 @@
+// The chat agent: langchain createAgent over redgreen's read-only tools, the failures in its prompt, replies streamed.
+import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
+import { AIMessageChunk } from "@langchain/core/messages";
+import type { BaseCheckpointSaver } from "@langchain/langgraph";
+import { createAgent } from "langchain";
+import { createTools, createProjectServices } from "../../../tools/index.js";
+import type { ProjectServices, RedgreenTool } from "../../../tools/index.js";
+import { analyzeFailure } from "../../analysis/index.js";
+import { contentText } from "../../fixers/llm/parse-answer.js";
+import { currentFailures, sessionWorkflow } from "./session.js";
+import type { ChatSession } from "./session.js";
+import { runCounts } from "./render.js";
+
+/** Tools the chat may call on its own: they read, run tests and propose, but never change a file. */
+export const CHAT_TOOL_NAMES = [
+  "run_tests",
+  "run_specific_test",
+  "analyze_failure",
+  "find_pattern_fix",
+  "generate_llm_fix",
+  "validate_fix",
+  "get_test_report",
+  "list_workflows",
+] as const;
+
+const MAX_CONTEXT_CHARS = 12_000;
+
+/** The thread id the conversation is checkpointed under: one conversation per workflow (or per project). */
+export const chatThreadId = (s: Pick<ChatSession, "workflowId" | "projectRoot">): string =>
+  s.workflowId !== null ? `chat:${s.workflowId}` : `chat:project:${s.projectRoot}`;
+
+/** The system prompt: the role, the rules, and the current failures and fix history as facts. */
+export function chatSystemPrompt(s: ChatSession): string {
+  const failures = currentFailures(s);
+  const wf = sessionWorkflow(s);
+  const facts: string[] = [`Project: ${s.projectRoot}`];
+  if (wf) facts.push(`Workflow ${wf.id}: status ${wf.status}, ${wf.iterations} iteration(s).`);
+  if (s.currentRun) facts.push(`Latest test run #${s.currentRun.id}: ${runCounts(s.currentRun)}.`);
+  facts.push(failures.length === 0 ? "No test is failing." : `Failing tests (numbered as the user sees them):`);
+  failures.forEach((f, i) => {
+    const a = analyzeFailure(f, { projectRoot: s.projectRoot });
+    facts.push(
+      `${i + 1}. ${f.nodeId}: ${f.errorType}: ${f.errorMessage.split("\n")[0]?.slice(0, 300)}` +
+        ` [category ${a.errorCategory}; likely at ${a.fileToFix ?? "?"}:${a.lineNumber ?? "?"}; ${a.rootCause}]`,
+    );
+  });
+  const fixes = wf ? s.runtime.deps.store.listFixAttempts(wf.id) : [];
+  if (fixes.length > 0) {
+    facts.push("Fix history (iteration: status source/strategy file: reason, then the diff):");
+    for (const f of fixes) facts.push(`iteration ${f.iteration}: ${f.status} ${f.source}/${f.strategy} ${f.file}: ${f.reason}\n${f.diff.slice(0, 800)}`);
+  }
+  let context = facts.join("\n");
+  if (context.length > MAX_CONTEXT_CHARS) context = `${context.slice(0, MAX_CONTEXT_CHARS)}\n… (cut)`;
+  return [
+    "You are redgreen's assistant in a terminal chat about a Python project's failing tests.",
+    "Answer questions about why tests fail, what the workflow changed and what to do next, briefly and concretely,",
+    "citing files and line numbers. Use the tools to look closer (run a test, analyse a failure, find a fix).",
+    "You cannot change files: to apply a fix, tell the user to type /fix N (it shows the diff and asks first).",
+    "Never suggest weakening or deleting a test to make it pass.",
+    "",
+    s.runtime.deps.llm.redactor.redact(context),
+  ].join("\n");
+}
+
+/** The chat's tools: createTools over the session's store and model, filtered to CHAT_TOOL_NAMES. */
+export function chatTools(s: ChatSession, projects: ProjectServices): RedgreenTool[] {
+  const { deps } = s.runtime;
+  return createTools({
+    projectRoot: s.projectRoot,
+    store: deps.store,
+    projects,
+    journal: deps.journal,
+    model: deps.llm.model,
+    llmCallLog: deps.llm.callLog,
+    redactor: deps.llm.redactor,
+    ...(s.workflowId !== null ? { sessionId: `chat-${s.workflowId}` } : {}),
+  }).filter((t) => (CHAT_TOOL_NAMES as readonly string[]).includes(t.name));
+}
+
+export interface ChatAgentOptions {
+  model: BaseChatModel;
+  checkpointer: BaseCheckpointSaver;
+  /** Per-project services for the tools; created (and closed by close()) when absent. */
+  projects?: ProjectServices;
+  python?: string;
+}
+
+/** A chat bound to a session: ask() streams one reply; the conversation persists in the checkpointer. */
+export interface ChatAgent {
+  ask(session: ChatSession, question: string, onToken: (text: string) => void, signal: AbortSignal): Promise<{ text: string; toolCalls: string[] }>;
+  close(): Promise<void>;
+}
+
+/** Builds the chat agent; a fresh createAgent per question carries the current failures in its system prompt. */
+export function createChatAgent(options: ChatAgentOptions): ChatAgent {
+  const ownProjects = options.projects === undefined;
+  const projects = options.projects ?? createProjectServices(options.python !== undefined ? { python: options.python } : {});
+  return {
+    async ask(session, question, onToken, signal) {
+      const agent = createAgent({
+        model: options.model,
+        tools: chatTools(session, projects),
+        systemPrompt: chatSystemPrompt(session),
+        checkpointer: options.checkpointer,
+      });
+      const stream = await agent.stream(
+        { messages: [{ role: "user", content: question }] },
+        { streamMode: "messages", configurable: { thread_id: chatThreadId(session) }, signal, recursionLimit: 25 },
+      );
+      let text = "";
+      const toolCalls: string[] = [];
+      for await (const [chunk, meta] of stream) {
+        if ((meta as { langgraph_node?: string }).langgraph_node !== "model_request" || !AIMessageChunk.isInstance(chunk)) continue;
+        for (const tc of chunk.tool_call_chunks ?? []) if (tc.name) toolCalls.push(tc.name);
+        const piece = contentText(chunk.content);
+        if (piece !== "") {
+          text += piece;
+          onToken(piece);
+        }
+      }
+      return { text, toolCalls };
+    },
+    async close() {
+      if (ownProjects) await projects.close();
+    },
+  };
+}

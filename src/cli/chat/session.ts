@@ -1,0 +1,43 @@
+// ChatSession: what the REPL works on — the project, its workflow (if any), the current test run and the services.
+import type { Failure, TestRunResult, Workflow } from "../../domain/index.js";
+import type { TestRunRecord } from "../../store/index.js";
+import type { WorkflowRuntime } from "../workflow-deps.js";
+
+/** The REPL's state between commands; commands read and update it. */
+export interface ChatSession {
+  projectRoot: string;
+  runtime: WorkflowRuntime;
+  /** The workflow the chat is about; null until a workflow exists (a /fix creates one). */
+  workflowId: string | null;
+  /** The test run whose failures /failures, /show, /analyze and /fix number. */
+  currentRun: TestRunRecord | null;
+  /** How to configure a model, shown when free text arrives without one (null when a model is ready). */
+  noModelReason: string | null;
+}
+
+/** The workflow of the session, or null. */
+export const sessionWorkflow = (s: ChatSession): Workflow | null =>
+  s.workflowId === null ? null : s.runtime.deps.store.getWorkflow(s.workflowId);
+
+/** The newest test run of the workflow, else of the project. */
+export function latestRun(s: Pick<ChatSession, "runtime" | "projectRoot" | "workflowId">): TestRunRecord | null {
+  const store = s.runtime.deps.store;
+  const summary =
+    (s.workflowId !== null ? store.listTestRuns({ workflowId: s.workflowId, limit: 1 })[0] : undefined) ??
+    store.listTestRuns({ projectPath: s.projectRoot, limit: 1 })[0];
+  return summary === undefined ? null : store.getTestRun(summary.id);
+}
+
+/** The current failures, one per test (the first failure of each node id), numbered from 1 by position. */
+export function currentFailures(s: Pick<ChatSession, "currentRun">): Failure[] {
+  const seen = new Set<string>();
+  return (s.currentRun?.result.failures ?? []).filter((f) => !seen.has(f.nodeId) && seen.add(f.nodeId));
+}
+
+/** Stores a run made from the chat and makes it the current one. */
+export function adoptRun(s: ChatSession, result: TestRunResult): TestRunRecord {
+  const store = s.runtime.deps.store;
+  const id = store.saveTestRun(result, { workflowId: s.workflowId, projectPath: s.projectRoot });
+  s.currentRun = store.getTestRun(id);
+  return s.currentRun!;
+}

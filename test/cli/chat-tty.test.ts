@@ -1,0 +1,114 @@
+// `redgreen chat` in a pseudo-terminal (util-linux `script`): tab completion, up-arrow history across sessions, Ctrl-C.
+import { spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { fixturePath, testPython } from "../helpers/python-env.js";
+import { binPath } from "./run-cli.js";
+
+interface Pty {
+  output(): string;
+  send(keys: string): void;
+  /** Waits until the output after `from` matches; returns the index just past the match. */
+  waitFor(pattern: RegExp, from?: number, timeoutMs?: number): Promise<number>;
+  exited: Promise<number | null>;
+}
+
+const running: ChildProcess[] = [];
+afterEach(() => {
+  for (const p of running.splice(0)) if (p.exitCode === null) p.kill("SIGKILL");
+});
+
+const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+const shellQuote = (s: string): string => `'${s.replace(/'/g, "'\\''")}'`;
+
+/** Starts `redgreen chat PROJECT` on a pseudo-terminal. */
+function startChat(project: string): Pty {
+  const cmd = [process.execPath, binPath, "chat", project, "--python", testPython].map(shellQuote).join(" ");
+  const env = { ...process.env, TERM: "xterm", REDGREEN_DB: undefined, REDGREEN_MODEL: undefined, OPENAI_BASE_URL: undefined };
+  const child = spawn("script", ["-qfec", cmd, "/dev/null"], { stdio: ["pipe", "pipe", "pipe"], env });
+  running.push(child);
+  let out = "";
+  child.stdout!.on("data", (d: Buffer) => (out += d.toString("utf8")));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return {
+    output: () => out,
+    send: (keys) => void child.stdin!.write(keys),
+    async waitFor(pattern, from = 0, timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const m = pattern.exec(out.slice(from));
+        if (m) return from + m.index + m[0].length;
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}; output so far:\n${out}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    exited,
+  };
+}
+
+function copyFixture(name: string): string {
+  const dest = join(mkdtempSync(join(tmpdir(), "redgreen-chat-tty-")), name);
+  cpSync(fixturePath("chat", name), dest, { recursive: true });
+  return dest;
+}
+
+describe("redgreen chat on a terminal", () => {
+  it("completes commands with Tab and recalls input with the up arrow in a later session", async () => {
+    const project = copyFixture("tiny");
+    const one = startChat(project);
+    let at = await one.waitFor(/redgreen> /);
+    one.send("/run\r");
+    at = await one.waitFor(/run #1: 1 passed, 2 failed/, at);
+    at = await one.waitFor(/redgreen> /, at);
+    // Keys one write at a time: readline treats a burst as a paste and inserts a Tab literally.
+    one.send("/sh");
+    await pause(200);
+    one.send("\t"); // completes to "/show"
+    await pause(200);
+    one.send(" 2\r");
+    at = await one.waitFor(/#2 tests\/test_shipping\.py::test_threshold_ships_free/, at);
+    await one.waitFor(/redgreen> /, at);
+    one.send("\x04"); // Ctrl-D
+    await one.waitFor(/bye/, at);
+    expect(await one.exited).toBe(0);
+    expect(readFileSync(join(project, ".redgreen", "chat_history"), "utf8").split("\n").filter(Boolean)).toEqual(["/run", "/show 2"]);
+
+    const two = startChat(project);
+    at = await two.waitFor(/redgreen> /);
+    two.send("\x1b[A"); // up arrow: the last line of the previous session
+    await pause(200);
+    two.send("\r");
+    at = await two.waitFor(/#2 tests\/test_shipping\.py::test_threshold_ships_free/, at);
+    await two.waitFor(/redgreen> /, at);
+    two.send("/quit\r");
+    expect(await two.exited).toBe(0);
+  });
+
+  it("Ctrl-C cancels the running action, not the REPL", async () => {
+    const project = copyFixture("slow");
+    const pty = startChat(project);
+    let at = await pty.waitFor(/redgreen> /);
+    pty.send("/run\r");
+    at = await pty.waitFor(/running the tests …/, at);
+    await new Promise((r) => setTimeout(r, 1500)); // pytest is inside the 30 s test now
+    const started = Date.now();
+    pty.send("\x03");
+    at = await pty.waitFor(/\^C cancelled/, at, 10_000);
+    at = await pty.waitFor(/redgreen> /, at, 10_000);
+    const cancelMs = Date.now() - started;
+    expect(cancelMs).toBeLessThan(10_000);
+    pty.send("\x03"); // at the prompt: a hint, the REPL stays
+    at = await pty.waitFor(/type \/quit or press Ctrl-D to leave/, at);
+    pty.send("/failures\r");
+    at = await pty.waitFor(/No failing tests\.|no failing/i, at);
+    pty.send("/quit\r");
+    await pty.waitFor(/bye/, at);
+    expect(await pty.exited).toBe(0);
+    expect(pty.output()).not.toMatch(/^\s+at .+:\d+/m);
+    console.log(`Ctrl-C → prompt back in ${cancelMs} ms`);
+  });
+});

@@ -1,0 +1,143 @@
+// `redgreen chat` driven as a real process: slash commands on piped stdin, the chat model on the loopback server.
+import { cpSync, existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { FIX_TOOL_NAME } from "../../src/fixers/llm/response-schema.js";
+import { runProcess } from "../../src/process/run.js";
+import { openStore } from "../../src/store/index.js";
+import { startOpenAiServer } from "../helpers/openai-server.js";
+import type { OpenAiTestServer } from "../helpers/openai-server.js";
+import { fixturePath, testPython } from "../helpers/python-env.js";
+import { binPath, expectNoStackTrace } from "./run-cli.js";
+
+/** A fresh copy of the chat fixture: prices.py misses an import (pattern), shipping.py has a logic error (LLM). */
+function copyTiny(): string {
+  const dest = join(mkdtempSync(join(tmpdir(), "redgreen-chat-")), "tiny");
+  cpSync(fixturePath("chat", "tiny"), dest, { recursive: true });
+  return dest;
+}
+
+/** Runs `redgreen chat` with these lines on stdin (then end of input, as Ctrl-D). */
+async function chat(project: string, lines: string[], extraArgs: string[] = [], env: Record<string, string | undefined> = {}) {
+  const r = await runProcess(process.execPath, [binPath, "chat", project, "--python", testPython, ...extraArgs], {
+    cwd: project,
+    env: { ...process.env, REDGREEN_DB: undefined, REDGREEN_MODEL: undefined, OPENAI_BASE_URL: undefined, OPENAI_API_KEY: undefined, ...env },
+    input: `${lines.join("\n")}\n`,
+    timeoutMs: 90_000,
+  });
+  return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, ms: r.durationMs };
+}
+
+/** A chat message's text, whether the client sent a string or content parts. */
+const textOf = (content: unknown): string =>
+  typeof content === "string" ? content : (content as { text?: string }[]).map((p) => p.text ?? "").join("");
+
+let server: OpenAiTestServer | null = null;
+afterEach(async () => {
+  await server?.close();
+  server = null;
+});
+
+describe("redgreen chat without a model", () => {
+  it("runs the slash commands: run, failures, show, analyze, fix (asks first), history, diff, undo, runs", async () => {
+    const project = copyTiny();
+    const r = await chat(project, ["/run", "/failures", "/show 1", "/analyze 2", "/fix 1", "n", "/fix 1", "y", "/history", "/diff", "/graph", "/undo", "/runs", "/quit"]);
+    expect(r.exitCode).toBe(0);
+    expectNoStackTrace(r.stderr);
+    const out = r.stdout;
+    expect(out).toContain("no workflow for this project yet");
+    expect(out).toMatch(/redgreen> \/run\nrunning the tests …\nrun #1: 1 passed, 2 failed/);
+    expect(out).toContain(" 1. tests/test_prices.py::test_with_tax\n    NameError: name 'Decimal' is not defined");
+    // /show: the trace and the source around the error site, the failing line marked.
+    expect(out).toContain("source prices.py:7:");
+    expect(out).toMatch(/> 7 \|\s+return \(Decimal\(amount\)/);
+    // /analyze 2: the logic error in shipping.py.
+    expect(out).toMatch(/category:\s+assertion/);
+    expect(out).toMatch(/location:\s+shipping\.py:\d+/);
+    // First /fix declined, second applied and proven.
+    expect(out).toContain("pattern fix (add_import)");
+    expect(out).toContain("+from decimal import Decimal");
+    expect(out).toContain("Apply this fix? [y/N] n\nNot applied.");
+    expect(out).toContain("Apply this fix? [y/N] y\napplied to prices.py");
+    expect(out).toMatch(/Kept\. 2 passed, 1 failed/);
+    expect(out).toMatch(/iteration 1: no full run\n\s+rejected\s+pattern\/add_import on prices\.py \(risk low\): declined by the user\n\s+kept\s+pattern\/add_import/);
+    expect(out).toMatch(/redgreen> \/diff\n--- a\/prices\.py\n\+\+\+ b\/prices\.py/);
+    expect(out).toContain("graph TD;");
+    expect(out).toContain("restored prices.py");
+    expect(out).toMatch(/\* [0-9a-f-]{36}\s+failed/);
+    expect(out.trimEnd().endsWith("bye")).toBe(true);
+    expect(readFileSync(join(project, "prices.py"), "utf8")).not.toContain("from decimal import Decimal");
+
+    const store = openStore(join(project, ".redgreen", "redgreen.db"));
+    try {
+      const [wf] = store.listWorkflows({ projectPath: project });
+      expect(store.listFixAttempts(wf!.id).map((f) => f.status)).toEqual(["rejected", "kept"]);
+    } finally {
+      store.close();
+    }
+  });
+
+  it("answers bad input with one line and keeps going; free text says how to configure a model", async () => {
+    const project = copyTiny();
+    const r = await chat(project, ["/show 1", "/bogus", "/fix x", "/run", "/show 99", "why does test_with_tax fail?", "/failures"]);
+    expect(r.exitCode).toBe(0);
+    expectNoStackTrace(r.stderr);
+    expectNoStackTrace(r.stdout);
+    expect(r.stdout).toContain("error: no failing tests in the current run (/run runs the tests again)");
+    expect(r.stdout).toContain("unknown command /bogus; /help lists the commands");
+    expect(r.stdout).toContain("error: usage: /show N, with N from 1 to 2 (/failures lists them)");
+    expect(r.stdout).toContain("No chat model is configured, so only slash commands work");
+    expect(r.stdout).toContain("--model");
+    expect(r.stdout).toMatch(/redgreen> \/failures\n 1\. tests\/test_prices\.py::test_with_tax/);
+    expect(r.stdout.trimEnd().endsWith("bye")).toBe(true);
+  });
+});
+
+describe("redgreen chat with a model (loopback OpenAI-compatible server)", () => {
+  it("streams answers with the failures in context, fixes with the LLM, and continues the conversation with --workflow", async () => {
+    const project = copyTiny();
+    server = await startOpenAiServer();
+    const env = { REDGREEN_MODEL: "test-model", OPENAI_BASE_URL: server.url, OPENAI_API_KEY: "sk-test" };
+    server
+      .respondWithText("test_threshold_ships_free fails because shipping_cost uses > where the rule says 50 or more ships free.")
+      // /fix 2: no pattern fits the logic error, so the fixer asks the model.
+      .respondWithToolCall(FIX_TOOL_NAME, {
+        edits: [{ file: "shipping.py", find: "    if subtotal > FREE_FROM:", replace: "    if subtotal >= FREE_FROM:" }],
+        explanation: "Orders of exactly FREE_FROM must ship free: use >=.",
+        confidence: 0.9,
+      });
+    const first = await chat(project, ["/run", "/fix 1", "y", "why does test_threshold_ships_free fail?", "/fix 1", "y", "/runs"], [], env);
+    expect(first.exitCode).toBe(0);
+    expectNoStackTrace(first.stderr);
+    expect(first.stdout).toContain("model: test-model @ ");
+    expect(first.stdout).toContain("redgreen> why does test_threshold_ships_free fail?\ntest_threshold_ships_free fails because shipping_cost uses > where");
+    // The chat request streamed and carried the current failure and the fix history in its system prompt.
+    const chatRequest = server.requests[0]!;
+    expect(chatRequest.body.stream).toBe(true);
+    const system = chatRequest.body.messages[0];
+    expect(system.role).toBe("system");
+    expect(textOf(system.content)).toContain("1. tests/test_shipping.py::test_threshold_ships_free: AssertionError");
+    expect(textOf(system.content)).toContain("kept pattern/add_import prices.py");
+    expect(chatRequest.body.tools.map((t: { function: { name: string } }) => t.function.name)).toContain("analyze_failure");
+    expect(chatRequest.body.tools.map((t: { function: { name: string } }) => t.function.name)).not.toContain("apply_fix");
+    expect(first.stdout).toContain("No pattern fits; asking the model (test-model");
+    expect(first.stdout).toMatch(/LLM fix \(llm:fix_assertion\): Orders of exactly FREE_FROM must ship free/);
+    expect(first.stdout).toMatch(/Kept\. 3 passed, 0 failed/);
+    expect(readFileSync(join(project, "shipping.py"), "utf8")).toContain("if subtotal >= FREE_FROM:");
+    const workflowId = /\* ([0-9a-f-]{36})/.exec(first.stdout)![1]!;
+
+    // A new process on the same workflow continues the conversation from the SQLite checkpoint.
+    server.respondWithText("In iteration 2 the model changed > to >= in shipping.py.");
+    const second = await chat(project, ["what changed in iteration 2?"], ["--workflow", workflowId], env);
+    expect(second.exitCode).toBe(0);
+    expect(second.stdout).toContain(`workflow ${workflowId}: passed`);
+    expect(second.stdout).toContain("In iteration 2 the model changed > to >= in shipping.py.");
+    const followUp = server.requests.at(-1)!.body.messages as { role: string; content: string }[];
+    expect(followUp.map((m) => m.role)).toEqual(["system", "user", "assistant", "user"]);
+    expect(textOf(followUp[1]!.content)).toBe("why does test_threshold_ships_free fail?");
+    expect(textOf(followUp[2]!.content)).toContain("shipping_cost uses >");
+    expect(textOf(followUp[0]!.content)).toMatch(/iteration 2: kept llm\/\S+ shipping\.py/);
+    expect(existsSync(join(project, ".redgreen", "chat_history"))).toBe(false); // history is kept for terminals only
+  });
+});
