@@ -1,7 +1,5 @@
 // The inspector in real headless Chromium: a workflow really run on a copy of examples/shop, checkpoints, diffs, fork.
-import { cpSync, mkdtempSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
@@ -15,7 +13,8 @@ import { startInspectorServer } from "../../src/cli/inspect/server.js";
 import type { InspectorServer } from "../../src/cli/inspect/server.js";
 import type { TimelineEntry } from "../../src/cli/inspect/timeline.js";
 import { createWorkflowRuntime } from "../../src/cli/workflow-deps.js";
-import { fixturePath, testPython } from "../helpers/python-env.js";
+import { testPython } from "../helpers/python-env.js";
+import { copyExampleShop } from "../helpers/project-copy.js";
 import { artifactsDir, launchBrowser, offlinePage } from "./browser.js";
 
 const runtimeFor = (projectRoot: string, db: string) =>
@@ -23,6 +22,7 @@ const runtimeFor = (projectRoot: string, db: string) =>
 
 describe("redgreen inspect", () => {
   let project: string;
+  let cleanup: (() => void) | undefined;
   let dbPath: string;
   let first: RunSummary;
   let store: Store;
@@ -30,8 +30,9 @@ describe("redgreen inspect", () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    project = join(mkdtempSync(join(tmpdir(), "redgreen-inspect-")), "shop");
-    cpSync(fixturePath("inspect", "shop"), project, { recursive: true });
+    const copy = copyExampleShop({ withoutShipping: true });
+    project = copy.root;
+    cleanup = copy.cleanup;
     dbPath = join(project, ".redgreen", "redgreen.db");
     const rt = await runtimeFor(project, dbPath);
     try {
@@ -61,6 +62,7 @@ describe("redgreen inspect", () => {
     await browser?.close();
     await server?.close();
     store?.close();
+    cleanup?.();
   });
 
   it("serves the workflow as JSON: timeline from the checkpoint history, path, fixes, log, series", async () => {

@@ -1,8 +1,8 @@
 import { spawn, spawnSync } from "node:child_process";
-import { readFileSync, readdirSync, rmSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { copyProject } from "../helpers/project-copy.js";
+import { copyExampleShop } from "../helpers/project-copy.js";
 import { testDir, testPython } from "../helpers/python-env.js";
 
 const repo = join(testDir, "..");
@@ -14,10 +14,8 @@ afterEach(() => {
 });
 
 function shopWithoutShipping(): string {
-  const copy = copyProject(join(repo, "examples", "shop"));
+  const copy = copyExampleShop({ withoutShipping: true });
   cleanups.push(copy.cleanup);
-  rmSync(join(copy.root, "shop", "shipping.py"));
-  rmSync(join(copy.root, "tests", "test_shipping.py"));
   return copy.root;
 }
 

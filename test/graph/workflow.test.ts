@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createWorkflowRuntime, type WorkflowDepsInput, type WorkflowRuntime } from "../../src/cli/workflow-deps.js";
@@ -7,10 +7,9 @@ import { runWorkflow } from "../../graph/run.js";
 import type { ApprovalRequest } from "../../graph/deps.js";
 import { FIX_TOOL_NAME } from "../../src/fixers/llm/response-schema.js";
 import { startOpenAiServer, type OpenAiTestServer } from "../helpers/openai-server.js";
-import { copyProject } from "../helpers/project-copy.js";
-import { testDir, testPython } from "../helpers/python-env.js";
+import { copyExampleShop, exampleShop as shop } from "../helpers/project-copy.js";
+import { testPython } from "../helpers/python-env.js";
 
-const shop = join(testDir, "..", "examples", "shop");
 const PATTERN_FILES = ["shop/cart.py", "shop/notify.py", "shop/orders.py", "shop/pricing.py"];
 
 let runtime: WorkflowRuntime | undefined;
@@ -25,13 +24,9 @@ afterEach(async () => {
 });
 
 /** A temp copy of examples/shop; `withoutShipping` drops the one bug only a model can fix. */
-function shopCopy({ withoutShipping = false } = {}): string {
-  const copy = copyProject(shop);
+function shopCopy(options: { withoutShipping?: boolean } = {}): string {
+  const copy = copyExampleShop(options);
   cleanups.push(copy.cleanup);
-  if (withoutShipping) {
-    rmSync(join(copy.root, "shop", "shipping.py"));
-    rmSync(join(copy.root, "tests", "test_shipping.py"));
-  }
   return copy.root;
 }
 
