@@ -25,7 +25,7 @@ export interface McpServerOptions {
   tools?: RedgreenTool[];
 }
 
-/** A running server: `closed` settles when the client disconnects (stdin ends) or close() is called. */
+/** A running server: `closed` settles once the client disconnected (stdin ends) or close() was called, and the calls in flight stopped. */
 export interface RunningMcpServer {
   readonly server: McpServer;
   readonly closed: Promise<void>;
@@ -87,6 +87,8 @@ export async function startMcpServer(deps: ToolDeps, streams: McpStreams, option
   const server = new McpServer({ name: "redgreen", version: packageVersion() }, { capabilities: { tools: {} } });
   // Aborted when the server closes, so a test run or workflow in flight stops instead of outliving the session.
   const shutdown = new AbortController();
+  // Calls still running; `closed` waits for them to wind down, so the caller can then close the store under them.
+  const inFlight = new Set<Promise<unknown>>();
 
   for (const t of tools) {
     server.registerTool(t.name, { description: t.description, inputSchema: t.schema }, async (args: Record<string, unknown>, extra: RequestHandlerExtra<ServerRequest, ServerNotification>) => {
@@ -107,11 +109,16 @@ export async function startMcpServer(deps: ToolDeps, streams: McpStreams, option
                 }),
               ),
             ];
-      const message = (await t.invoke(
+      const call = t.invoke(
         { type: "tool_call", id: `mcp-${String(extra.requestId)}`, name: t.name, args },
         { callbacks, signal: AbortSignal.any([extra.signal, shutdown.signal]) },
-      )) as ToolMessage;
-      return toCallToolResult(message);
+      ) as Promise<ToolMessage>;
+      inFlight.add(call);
+      try {
+        return toCallToolResult(await call);
+      } finally {
+        inFlight.delete(call);
+      }
     });
   }
 
@@ -119,7 +126,7 @@ export async function startMcpServer(deps: ToolDeps, streams: McpStreams, option
   const closed = new Promise<void>((resolve) => (markClosed = resolve));
   server.server.onclose = () => {
     shutdown.abort(new Error("the MCP server closed"));
-    markClosed();
+    void Promise.allSettled([...inFlight]).then(() => markClosed());
   };
   await server.connect(new StdioServerTransport(streams.stdin, streams.stdout));
   // The stdio transport does not notice a closed stdin by itself; a client going away ends the session.

@@ -2,6 +2,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { undoWorkflow, workflowPatch } from "../../src/fixers/journal.js";
+import { ignoreStateDir } from "../../src/store/index.js";
 import type { WorkflowDeps } from "../deps.js";
 import type { WorkflowStateUpdate, WorkflowStateValue } from "../state.js";
 import { announce } from "./shared.js";
@@ -28,6 +29,7 @@ export const reportNode =
       patchPath = patchPathFor(state.projectRoot, state.workflowId);
       await mkdir(join(state.projectRoot, ".redgreen"), { recursive: true });
       await writeFile(patchPath, patch);
+      ignoreStateDir(patchPath);
     }
     const notes: string[] = [];
     if (deps.options.dryRun && state.keptTotal > 0) {

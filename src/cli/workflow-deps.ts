@@ -48,7 +48,7 @@ export async function createWorkflowRuntime(input: WorkflowDepsInput): Promise<W
     ...(input.testTimeoutSeconds !== undefined ? { testTimeoutSeconds: input.testTimeoutSeconds } : {}),
   });
   const store = openStore(resolveDbPath({ projectRoot, db: input.db, env, cwd: input.cwd ?? process.cwd() }));
-  ignoreStateDir(projectRoot);
+  ignoreStateDir(store.path);
   let helper: PythonHelper;
   try {
     helper = await PythonHelper.start({ python, projectRoot });

@@ -6,8 +6,8 @@ import { openStore } from "../../src/store/index.js";
 import type { Store } from "../../src/store/index.js";
 import { createProjectServices } from "../../tools/index.js";
 import type { ProjectServices, ToolDeps } from "../../tools/index.js";
+import { createGraphRunWorkflow } from "../../graph/tool-runner.js";
 import { fixturePath, testPython } from "../helpers/python-env.js";
-import { createSequentialWorkflow } from "./sequential-workflow.js";
 
 /** A fresh copy of test/fixtures/tools/<name> in a temp dir (the tools edit files and write .redgreen/). */
 export function copyToolsFixture(name: string): string {
@@ -22,7 +22,7 @@ export const openProjectStore = (project: string): Store => openStore(join(proje
 /** ProjectServices on test/.venv's interpreter. */
 export const testProjects = (): ProjectServices => createProjectServices({ python: testPython });
 
-/** Real deps for a project: its store, pytest adapter and helper on test/.venv, and the sequential workflow runner. */
+/** Real deps for a project: its store, pytest adapter and helper on test/.venv, and the workflow graph as runner. */
 export function realDeps(project: string, extra: Partial<ToolDeps> = {}): ToolDeps {
   const store = extra.store ?? openProjectStore(project);
   const projects = extra.projects ?? testProjects();
@@ -30,7 +30,7 @@ export function realDeps(project: string, extra: Partial<ToolDeps> = {}): ToolDe
     projectRoot: project,
     store,
     projects,
-    runWorkflow: createSequentialWorkflow({ store, projects }),
+    runWorkflow: createGraphRunWorkflow({ store, projects, python: testPython, env: {} }),
     env: {},
     ...extra,
   };

@@ -1,16 +1,15 @@
-// `redgreen mcp`'s server as a real child process, driven by the MCP SDK's own client over stdio.
-import { readFileSync, rmSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+// `redgreen mcp` as a real child process (the built CLI), driven by the MCP SDK's own client over stdio.
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { dirname } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import type { CallToolResult, Progress } from "@modelcontextprotocol/sdk/types.js";
 import { toJsonSchema } from "@langchain/core/utils/json_schema";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTools } from "../../tools/index.js";
-import { copyToolsFixture, openProjectStore, testProjects } from "./helpers.js";
-
-const register = fileURLToPath(new URL("./ts-register.mjs", import.meta.url));
-const entry = fileURLToPath(new URL("./mcp-server-entry.ts", import.meta.url));
+import { testPython } from "../helpers/python-env.js";
+import { copyToolsFixture, openProjectStore, testProjects } from "../tools/helpers.js";
+import { binPath, runCli } from "./run-cli.js";
 
 let shop: string;
 let notes: string;
@@ -23,8 +22,16 @@ const textOf = (r: CallToolResult): string => (r.content[0]?.type === "text" ? r
 beforeAll(async () => {
   shop = copyToolsFixture("shop");
   notes = copyToolsFixture("notes");
-  const env = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
-  transport = new StdioClientTransport({ command: process.execPath, args: ["--import", register, entry, shop, notes], env, stderr: "pipe" });
+  // No model and no database override from the developer's environment: patterns only, the store in shop/.redgreen.
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && !/^(REDGREEN_|OPENAI_)/.test(e[0])),
+  );
+  transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [binPath, "mcp", shop, "--allow-root", notes, "--python", testPython, "--test-timeout", "5"],
+    env,
+    stderr: "pipe",
+  });
   transport.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   client = new Client({ name: "redgreen-test", version: "1.0.0" });
   await client.connect(transport);
@@ -32,11 +39,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await client.close();
-  rmSync(shop, { recursive: true, force: true });
-  rmSync(notes, { recursive: true, force: true });
+  rmSync(dirname(shop), { recursive: true, force: true });
+  rmSync(dirname(notes), { recursive: true, force: true });
 });
 
-describe("redgreen over MCP", () => {
+describe("redgreen mcp", () => {
   it("lists every tool with the same JSON schema LangChain gives models", async () => {
     const { tools } = await client.listTools();
     const store = openProjectStore(shop);
@@ -58,6 +65,7 @@ describe("redgreen over MCP", () => {
       await projects.close();
       store.close();
     }
+    expect(stderr).toContain(`redgreen mcp: serving ${shop} over stdio`);
   });
 
   it("run_tests returns structured results and reports progress", async () => {
@@ -71,7 +79,6 @@ describe("redgreen over MCP", () => {
       ["tests/test_cart.py::test_total", "NameError"],
       ["tests/test_cart.py::test_average", "AssertionError"],
     ]);
-    expect(progress.length).toBeGreaterThan(0);
     expect(progress.at(-1)).toMatchObject({ progress: 3, total: 3 });
   });
 
@@ -92,23 +99,65 @@ describe("redgreen over MCP", () => {
     const fault = (await client.callTool({ name: "get_test_report", arguments: { runId: 4242 } })) as CallToolResult;
     expect(fault.isError).toBe(true);
     expect(fault.structuredContent).toEqual({ error: "no test run with id 4242", code: "not_found" });
+    const outside = (await client.callTool({ name: "fix_failing_tests", arguments: { projectPath: "/" } })) as CallToolResult;
+    expect(outside.isError).toBe(true);
+    expect(outside.structuredContent).toMatchObject({ code: "usage" });
   });
 
-  it("fix_failing_tests runs the injected workflow with progress and returns the summary text", async () => {
+  it("fix_failing_tests runs the workflow graph with progress notifications and returns the summary", async () => {
     const progress: Progress[] = [];
+    const started = performance.now();
     const r = (await client.callTool({ name: "fix_failing_tests", arguments: { projectPath: notes } }, undefined, { onprogress: (p) => progress.push(p) })) as CallToolResult;
+    const seconds = (performance.now() - started) / 1000;
     expect(r.isError).toBeUndefined();
-    expect(r.structuredContent).toBeUndefined();
     const text = textOf(r);
-    expect(text).toMatch(/^redgreen workflow [\w-]+: PASSED after 1 iteration\./);
-    expect(text).toContain("Kept fixes (1):\n  - notes/text.py: pattern/add_import");
+    const workflowId = /^redgreen workflow ([\w-]+): PASSED after 1 iteration\. all tests pass$/m.exec(text)?.[1];
+    expect(workflowId).toBeDefined();
+    expect(text).toContain("Tests: before 1 passed, 2 failed, 0 errors of 3; after 3 passed, 0 failed, 0 errors of 3.");
+    expect(text).toContain("Kept fixes (1):\n  - notes/text.py: pattern/add_import (risk low, iteration 1)");
+    expect(text).toContain(`Patch: ${notes}/.redgreen/${workflowId}.patch`);
     expect(readFileSync(`${notes}/notes/text.py`, "utf8")).toMatch(/^import textwrap$/m);
-    expect(progress.map((p) => p.message)).toContain("running the test suite");
-    expect(progress.map((p) => p.progress)).toEqual(progress.map((_, i) => i + 1));
-  });
+    expect(readFileSync(`${notes}/.redgreen/${workflowId}.patch`, "utf8")).toContain("+import textwrap");
 
-  it("shuts down when the client disconnects", async () => {
+    // The graph's own node events, in order, as strictly increasing MCP progress.
+    const messages = progress.map((p) => p.message ?? "");
+    expect(messages[0]).toBe("run_tests: running the full test suite");
+    expect(messages).toContain("[iteration 1/5] analyze: 2 failure(s) in 1 root cause group(s)");
+    // Per-test counts are throttled (at most one per 250 ms), so only the first one is certain.
+    expect(messages.some((m) => /^full suite: \d\/3 tests run, \d failed$/.test(m))).toBe(true);
+    expect(messages.some((m) => /^\[iteration 1\/5\] validate: kept: fixed /.test(m))).toBe(true);
+    expect(messages.at(-1)).toMatch(/^\[iteration 1\/5\] report: passed: /);
+    expect(progress.map((p) => p.progress)).toEqual(progress.map((_, i) => i + 1));
+    console.info(`fix_failing_tests over MCP: ${seconds.toFixed(1)} s, ${progress.length} progress notifications`);
+
+    // The run is a real workflow in the server's store: listed by list_workflows, with checkpoints `redgreen runs` sees.
+    const listed = (await client.callTool({ name: "list_workflows", arguments: { projectPath: notes } })) as CallToolResult;
+    expect((listed.structuredContent as { workflows: unknown[] }).workflows).toEqual([
+      expect.objectContaining({ id: workflowId, status: "passed", iterations: 1, fixes: { kept: 1, rolledBack: 0, rejected: 0 } }),
+    ]);
+    const runs = await runCli(["runs", notes, "--db", `${shop}/.redgreen/redgreen.db`, "--json"]);
+    expect(runs.exitCode).toBe(0);
+    expect(runs.stdout).toContain(workflowId!);
+  }, 90_000);
+
+  it("a client leaving mid-run stops the workflow, which stays resumable, and the server exits cleanly", async () => {
+    let progressed: () => void = () => undefined;
+    const firstProgress = new Promise<void>((resolve) => (progressed = resolve));
+    const pending = client.callTool({ name: "fix_failing_tests", arguments: {} }, undefined, { onprogress: () => progressed() }).catch((e: unknown) => e);
+    await firstProgress;
+    const started = performance.now();
     await client.close();
-    await expect.poll(() => stderr, { timeout: 5_000 }).toContain("redgreen mcp: closed");
+    // The SDK's client ends stdin, waits up to 2 s for the process to exit, and only then sends SIGTERM.
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(await pending).toBeInstanceOf(Error);
+    expect(stderr).toContain("redgreen mcp: closed");
+    expect(stderr).not.toMatch(/^\s+at /m);
+    const store = openProjectStore(shop);
+    try {
+      expect(store.listWorkflows({ projectPath: shop }).map((w) => w.status)).toEqual(["running"]);
+    } finally {
+      store.close();
+    }
+    expect(existsSync(`${shop}/.redgreen/.gitignore`)).toBe(true);
   });
 });

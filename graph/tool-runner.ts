@@ -1,0 +1,73 @@
+// createGraphRunWorkflow: the real RunWorkflow behind fix_failing_tests — the workflow graph, its events as tool progress.
+import { resolve } from "node:path";
+import type { BaseCheckpointSaver } from "@langchain/langgraph";
+import { RedgreenError } from "../src/domain/errors.js";
+import type { RunWorkflow, WorkflowProgress } from "../tools/index.js";
+import { createCheckpointer } from "./checkpointer.js";
+import type { WorkflowEvent } from "./deps.js";
+import { runWorkflow } from "./run.js";
+import { createWorkflowDepsFactory } from "./workflow-services.js";
+import type { WorkflowServices } from "./workflow-services.js";
+
+export interface GraphRunWorkflowOptions extends WorkflowServices {
+  /** Checkpoints of every run (thread id = workflow id, so `redgreen resume` works); default: SqliteSaver on the store. */
+  checkpointer?: BaseCheckpointSaver;
+  /** The interpreter ProjectServices runs tests with, recorded so a resumed run uses the same one. */
+  python?: string;
+  /** The per-test timeout ProjectServices' adapter uses, recorded for resume the same way. */
+  testTimeoutSeconds?: number;
+}
+
+const PHASE_LABEL: Record<Extract<WorkflowEvent, { kind: "tests" }>["phase"], string> = {
+  full: "full suite",
+  targeted: "targeted tests",
+  "flaky-check": "flakiness re-run",
+};
+
+/** One graph event as a tool progress line: node steps always, per-test counts as droppable transient updates. */
+export function workflowEventToProgress(event: WorkflowEvent, maxIterations: number): WorkflowProgress {
+  if (event.kind === "tests") {
+    const of = event.collected !== null ? `/${event.collected}` : "";
+    return { message: `${PHASE_LABEL[event.phase]}: ${event.done}${of} tests run, ${event.failed} failed`, transient: true };
+  }
+  return {
+    message: `${event.node}: ${event.message}`,
+    // Iteration 0 is the initial run and its analysis, before any fix round.
+    ...(event.iteration > 0 ? { iteration: event.iteration, maxIterations } : {}),
+  };
+}
+
+/**
+ * A RunWorkflow that drives the workflow graph (graph/run.ts runWorkflow) with checkpoints, on any project
+ * ProjectServices can serve. One run per project at a time: a second concurrent request for the same root is a
+ * "conflict" fault, because two workflows editing one tree would undo each other's fixes.
+ */
+export function createGraphRunWorkflow(options: GraphRunWorkflowOptions): RunWorkflow {
+  const depsFor = createWorkflowDepsFactory(options);
+  const checkpointer = options.checkpointer ?? createCheckpointer(options.store);
+  const running = new Set<string>();
+  return async (request, { onProgress, signal }) => {
+    const root = resolve(request.projectRoot);
+    if (running.has(root)) throw new RedgreenError("conflict", `a workflow is already running on ${root}; wait for it to finish`);
+    running.add(root);
+    try {
+      const maxIterations = request.maxIterations ?? 5;
+      const deps = await depsFor(root, {
+        options: { allowTestEdits: request.allowTestEdits, noLlm: request.noLlm, dryRun: request.dryRun, approve: false },
+        ...(onProgress ? { onEvent: (e: WorkflowEvent) => onProgress(workflowEventToProgress(e, maxIterations)) } : {}),
+      });
+      return await runWorkflow(
+        deps,
+        {
+          projectRoot: root,
+          maxIterations,
+          ...(options.python !== undefined ? { python: options.python } : {}),
+          ...(options.testTimeoutSeconds !== undefined ? { testTimeoutSeconds: options.testTimeoutSeconds } : {}),
+        },
+        { checkpointer, ...(signal ? { signal } : {}) },
+      );
+    } finally {
+      running.delete(root);
+    }
+  };
+}

@@ -1,0 +1,87 @@
+// `redgreen mcp`: every redgreen tool, fix_failing_tests on the real workflow graph, as an MCP server over stdio.
+import { existsSync, statSync } from "node:fs";
+import { resolve } from "node:path";
+import { createRedgreenToolkit } from "../../../graph/toolkit.js";
+import { startMcpServer } from "../../../tools/mcp-server.js";
+import { RedgreenError } from "../../domain/errors.js";
+import { parseCommandArgs, parseSeconds, usageError } from "../args.js";
+import { EXIT } from "../context.js";
+import type { CliContext } from "../context.js";
+
+export const help = `Usage: redgreen mcp [PATH] [options]
+
+Serves redgreen's tools to any Model Context Protocol client over stdio (stdout carries only
+JSON-RPC; diagnostics go to stderr): run_tests, run_specific_test, parse_test_output,
+analyze_failure, find_pattern_fix, generate_llm_fix, validate_fix, apply_fix, rollback_fix,
+get_test_report, list_workflows, and fix_failing_tests, which runs the whole workflow graph
+with progress notifications. PATH (default: the current directory) is the default project.
+
+Options:
+  --allow-root DIR   another directory tools may work in (repeatable); default: only PATH
+  --python P         Python interpreter (default: each project's .venv/venv, else python3 on PATH)
+  --db P             database file (default: PATH/.redgreen/redgreen.db, or $REDGREEN_DB)
+  --test-timeout S   per-test timeout in seconds (default 10; 0 turns it off)
+  --model M          model for LLM fixes (or $REDGREEN_MODEL); "provider:model" for non-OpenAI providers
+  --base-url U       OpenAI-compatible server (or $OPENAI_BASE_URL), e.g. http://localhost:11434/v1
+  --api-key K        API key (or $OPENAI_API_KEY)
+  --allow-test-edits let fixes edit test files (always risk "high"; weakening tests stays forbidden)
+  -h, --help         show this help
+
+Client configuration, e.g.: {"command": "npx", "args": ["redgreen", "mcp", "/path/to/project"]}
+The server runs until the client closes stdin (or on SIGINT/SIGTERM). Exit code 0, or 2 on a usage error.
+`;
+
+/** Runs `redgreen mcp` until the client disconnects. */
+export async function run(args: string[], ctx: CliContext): Promise<number> {
+  const { values, positionals } = parseCommandArgs("mcp", {
+    args,
+    allowPositionals: true,
+    options: {
+      "allow-root": { type: "string", multiple: true },
+      python: { type: "string" },
+      db: { type: "string" },
+      "test-timeout": { type: "string" },
+      model: { type: "string" },
+      "base-url": { type: "string" },
+      "api-key": { type: "string" },
+      "allow-test-edits": { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    ctx.stdout.write(help);
+    return EXIT.ok;
+  }
+  if (positionals.length > 1) throw usageError(`expected one PATH, got ${positionals.length}: ${positionals.join(" ")}`);
+  const projectRoot = resolve(ctx.cwd, positionals[0] ?? ".");
+  const roots = [projectRoot, ...(values["allow-root"] ?? []).map((r) => resolve(ctx.cwd, r))];
+  for (const root of roots) {
+    if (!existsSync(root) || !statSync(root).isDirectory()) throw new RedgreenError("path_not_found", `no such directory: ${root}`);
+  }
+  const testTimeoutSeconds = parseSeconds("--test-timeout", values["test-timeout"], { allowZero: true });
+  const toolkit = createRedgreenToolkit({
+    projectRoot,
+    allowedRoots: roots,
+    env: ctx.env,
+    cwd: ctx.cwd,
+    ...(values.python !== undefined ? { python: values.python } : {}),
+    ...(values.db !== undefined ? { db: values.db } : {}),
+    ...(testTimeoutSeconds !== undefined ? { testTimeoutSeconds } : {}),
+    ...(values.model !== undefined ? { model: values.model } : {}),
+    ...(values["base-url"] !== undefined ? { baseUrl: values["base-url"] } : {}),
+    ...(values["api-key"] !== undefined ? { apiKey: values["api-key"] } : {}),
+    allowTestEdits: values["allow-test-edits"] === true,
+  });
+  try {
+    const server = await startMcpServer(toolkit.deps, { stdin: process.stdin, stdout: process.stdout });
+    ctx.stderr.write(`redgreen mcp: serving ${projectRoot} over stdio (database ${toolkit.store.path})\n`);
+    const stop = (): void => void server.close();
+    ctx.signal.addEventListener("abort", stop, { once: true });
+    await server.closed;
+    ctx.signal.removeEventListener("abort", stop);
+  } finally {
+    await toolkit.close();
+  }
+  ctx.stderr.write("redgreen mcp: closed\n");
+  return EXIT.ok;
+}
