@@ -5,7 +5,7 @@ import { compactDiff } from "./compact.js";
 import { defineTool } from "./define-tool.js";
 import type { RedgreenTool } from "./define-tool.js";
 import { nodeIdField, projectPathField, runIdField } from "./fields.js";
-import { previewEdits } from "./fix-check.js";
+import { previewEdits } from "../src/fixers/check-fix.js";
 import type { ToolSession } from "./session.js";
 
 export const FindPatternFixInputSchema = z.strictObject({

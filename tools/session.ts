@@ -12,7 +12,7 @@ import { createEditJournal } from "../src/store/edit-journal.js";
 import type { EditJournal } from "../src/store/edit-journal.js";
 import { createLlmCallRepository } from "../src/store/llm-calls.js";
 import type { ToolDeps } from "./deps.js";
-import type { CheckFixDeps } from "./fix-check.js";
+import type { CheckFixDeps } from "../src/fixers/check-fix.js";
 import { resolveProjectRoot } from "./project-scope.js";
 
 /** A stored failure a tool works on. */

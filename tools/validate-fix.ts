@@ -4,7 +4,7 @@ import { compactDiff } from "./compact.js";
 import { defineTool } from "./define-tool.js";
 import type { RedgreenTool } from "./define-tool.js";
 import { editsField, projectPathField, proposalIdField } from "./fields.js";
-import { checkFix } from "./fix-check.js";
+import { checkFix } from "../src/fixers/check-fix.js";
 import type { ToolSession } from "./session.js";
 
 export const ValidateFixInputSchema = z.strictObject({

@@ -1,56 +1,12 @@
 // validate: checks one candidate statically, applies it, re-runs its failing tests then the suite; keeps or restores it.
 import { interrupt } from "@langchain/langgraph";
-import type { FileEdit, FixRecord, Risk, TestRunResult } from "../../src/domain/index.js";
-import { applyFix, restoreEdits, unifiedDiff } from "../../src/fixers/apply.js";
+import type { FixRecord, Risk, TestRunResult } from "../../src/domain/index.js";
+import { restoreEdits } from "../../src/fixers/apply.js";
+import { checkFix } from "../../src/fixers/check-fix.js";
 import { applyJournaled, recoverPending } from "../../src/fixers/journal.js";
-import { validateFix } from "../../src/validation/index.js";
 import type { ApprovalAnswer, ApprovalRequest, WorkflowDeps } from "../deps.js";
-import type { Candidate, WorkflowStateUpdate, WorkflowStateValue } from "../state.js";
+import type { WorkflowStateUpdate, WorkflowStateValue } from "../state.js";
 import { announce, digestRun, isFixedIn, progressTo } from "./shared.js";
-import { projectReader } from "./pattern_fix.js";
-
-const RISK_ORDER: Record<Risk, number> = { low: 0, medium: 1, high: 2 };
-
-interface StaticVerdict {
-  valid: boolean;
-  reasons: string[];
-  risk: Risk;
-  diff: string;
-}
-
-/** Applies the candidate in memory file by file and runs the FixValidator on each result. */
-async function checkStatically(deps: WorkflowDeps, state: WorkflowStateValue, candidate: Candidate): Promise<StaticVerdict> {
-  const read = projectReader(state.projectRoot);
-  const byFile = new Map<string, FileEdit[]>();
-  for (const e of candidate.proposal.edits) byFile.set(e.file, [...(byFile.get(e.file) ?? []), e]);
-  const verdict: StaticVerdict = { valid: true, reasons: [], risk: "low", diff: "" };
-  for (const [file, edits] of byFile) {
-    let original: string;
-    let fixed: string;
-    try {
-      original = await read(file);
-      fixed = [...edits].sort((a, b) => (b.nearLine ?? 0) - (a.nearLine ?? 0)).reduce((text, e) => applyFix(text, e), original);
-    } catch (e) {
-      verdict.valid = false;
-      verdict.reasons.push(`${file}: ${(e as Error).message}`);
-      continue;
-    }
-    const result = await validateFix({
-      original,
-      fixed,
-      filePath: file,
-      projectRoot: state.projectRoot,
-      helper: deps.helper,
-      allowTestEdits: deps.options.allowTestEdits,
-      isTestFile: (rel) => deps.adapter.isTestFile(rel),
-    });
-    if (!result.valid) verdict.valid = false;
-    verdict.reasons.push(...result.reasons.map((r) => `${file}: ${r}`));
-    if (RISK_ORDER[result.risk] > RISK_ORDER[verdict.risk]) verdict.risk = result.risk;
-    verdict.diff += unifiedDiff(file, original, fixed);
-  }
-  return verdict;
-}
 
 const describeFailure = (result: TestRunResult, nodeId: string): string => {
   const f = result.failures.find((x) => x.nodeId === nodeId);
@@ -98,7 +54,12 @@ export const validateNode =
       };
     };
 
-    const verdict = await checkStatically(deps, state, candidate);
+    const verdict = await checkFix(proposal.edits, {
+      projectRoot,
+      helper: deps.helper,
+      allowTestEdits: deps.options.allowTestEdits,
+      isTestFile: (rel) => deps.adapter.isTestFile(rel),
+    });
     if (!verdict.valid) return rejectWith(verdict.risk, verdict.reasons.join("; "), verdict.diff);
 
     if (deps.options.approve) {

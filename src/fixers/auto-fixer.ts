@@ -1,12 +1,12 @@
 // AutoFixerService: fixes failures with pattern fixes first and the LLM second, keeping only fixes proven by pytest.
 import { readFile } from "node:fs/promises";
-import type { Analysis, AppliedEdit, Failure, FileEdit, FixProposal, FixRecord, Risk, TestRunResult } from "../domain/index.js";
-import { RedgreenError, isRedgreenError } from "../domain/errors.js";
+import type { Analysis, AppliedEdit, Failure, FixProposal, FixRecord, Risk, TestRunResult } from "../domain/index.js";
+import { RedgreenError } from "../domain/errors.js";
 import type { PythonCaller } from "../python/client.js";
 import type { TestRunnerAdapter } from "../runners/adapter.js";
-import { validateFix } from "../validation/index.js";
 import { analyzeFailure } from "../analysis/analyze.js";
-import { applyEdits, applyFix, resolveProjectFile, restoreEdits, unifiedDiff } from "./apply.js";
+import { applyEdits, resolveProjectFile, restoreEdits, unifiedDiff } from "./apply.js";
+import { checkFix } from "./check-fix.js";
 import { createPatternContext, findPatternFix } from "./patterns/index.js";
 import { generateFixWithLlm } from "./llm/generate-fix.js";
 import type { LlmFixDeps, LlmFixOutcome } from "./llm/generate-fix.js";
@@ -78,19 +78,10 @@ export interface FixFailuresResult {
   lastRun: TestRunResult;
 }
 
-const describeError = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 const firstLine = (s: string): string => (s.split("\n")[0] ?? "").slice(0, 200);
 
-/** Sorts one file's edits bottom-up, the order applyEdits uses, so the in-memory result equals what gets written. */
-const bottomUp = (edits: FileEdit[]): FileEdit[] =>
-  edits
-    .map((e, i) => ({ e, i }))
-    .sort((x, y) => (y.e.nearLine ?? -1) - (x.e.nearLine ?? -1) || x.i - y.i)
-    .map(({ e }) => e);
 
-/** The highest of several risks. */
-const maxRisk = (risks: Risk[]): Risk => (risks.includes("high") ? "high" : risks.includes("medium") ? "medium" : "low");
 
 /** The nodes a run reports as not passing: failures plus anything of the baseline that vanished. */
 const notPassing = (run: TestRunResult, nodeIds: readonly string[]): string[] => {
@@ -104,55 +95,18 @@ const notPassing = (run: TestRunResult, nodeIds: readonly string[]): string[] =>
  * at least one target test now passes and no baseline-passing test fails. Anything else is restored byte for byte.
  */
 export async function tryProposal(proposal: FixProposal, targetNodeIds: readonly string[], deps: TryProposalDeps): Promise<ProposalOutcome> {
-  // 1. Compute every file's new content in memory; paths outside the project are refused here.
-  const byFile = new Map<string, { real: string; edits: FileEdit[] }>();
-  for (const edit of proposal.edits) {
-    try {
-      const f = await resolveProjectFile(deps.projectRoot, edit.file);
-      const entry = byFile.get(f.rel) ?? { real: f.real, edits: [] };
-      entry.edits.push({ ...edit, file: f.rel });
-      byFile.set(f.rel, entry);
-    } catch (e) {
-      if (!isRedgreenError(e)) throw e;
-      return { status: "rejected", reason: describeError(e), risk: "high", changes: [] };
-    }
+  // 1-2. Every file's new content in memory (paths outside the project refused), each through the FixValidator.
+  const check = await checkFix(proposal.edits, {
+    projectRoot: deps.projectRoot,
+    helper: deps.helper,
+    allowTestEdits: deps.allowTestEdits ?? false,
+    isTestFile: (rel) => deps.runner.isTestFile(rel),
+  });
+  const { risk, changes } = check;
+  if (!check.valid) {
+    const reason = changes.length === 0 ? check.reasons.join("; ") : `validation failed: ${check.reasons.join("; ")}`;
+    return { status: "rejected", reason, risk, changes };
   }
-  const changes: FileChange[] = [];
-  for (const [rel, { real, edits }] of byFile) {
-    let original: string;
-    try {
-      original = await readFile(real, "utf8");
-    } catch (e) {
-      return { status: "rejected", reason: `cannot read ${rel}: ${describeError(e)}`, risk: "high", changes: [] };
-    }
-    let fixed = original;
-    try {
-      for (const edit of bottomUp(edits)) fixed = applyFix(fixed, edit);
-    } catch (e) {
-      if (!isRedgreenError(e)) throw e;
-      return { status: "rejected", reason: describeError(e), risk: "low", changes: [] };
-    }
-    if (fixed !== original) changes.push({ file: rel, original, fixed });
-  }
-  if (changes.length === 0) return { status: "rejected", reason: "the edits change nothing", risk: "low", changes: [] };
-
-  // 2. Static validation of each changed file.
-  const verdicts = await Promise.all(
-    changes.map((c) =>
-      validateFix({
-        original: c.original,
-        fixed: c.fixed,
-        filePath: c.file,
-        projectRoot: deps.projectRoot,
-        helper: deps.helper,
-        allowTestEdits: deps.allowTestEdits ?? false,
-        isTestFile: (rel) => deps.runner.isTestFile(rel),
-      }),
-    ),
-  );
-  const risk = maxRisk(verdicts.map((v) => v.risk));
-  const reasons = verdicts.flatMap((v, i) => v.reasons.map((r) => `${changes[i]!.file}: ${r}`));
-  if (reasons.length > 0) return { status: "rejected", reason: `validation failed: ${reasons.join("; ")}`, risk, changes };
 
   // 3. Apply, then prove with pytest; restore on anything short of success, faults included.
   const applied = await applyEdits(deps.projectRoot, proposal.edits);

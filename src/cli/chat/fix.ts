@@ -1,12 +1,12 @@
 // /fix N: a pattern fix first, the LLM second; the diff is shown and the user asked before the fix is applied and proven.
-import { createHash } from "node:crypto";
-import type { Analysis, Failure, FileEdit, FixProposal, FixRecord, Risk } from "../../domain/index.js";
-import { applyFix, restoreEdits, unifiedDiff } from "../../fixers/apply.js";
+import type { Analysis, Failure, FixProposal, FixRecord } from "../../domain/index.js";
+import { restoreEdits } from "../../fixers/apply.js";
+import { checkFix } from "../../fixers/check-fix.js";
 import { applyJournaled } from "../../fixers/journal.js";
 import { generateFixWithLlm } from "../../fixers/llm/generate-fix.js";
 import { findPatternFix } from "../../fixers/patterns/index.js";
-import { validateFix } from "../../validation/index.js";
 import { projectReader } from "../../../graph/nodes/pattern_fix.js";
+import { isFixedIn, patchSignature } from "../../../graph/nodes/shared.js";
 import { adoptRun } from "./session.js";
 import type { ChatSession } from "./session.js";
 import { runCounts } from "./render.js";
@@ -17,50 +17,6 @@ export interface FixIo {
   /** Asks a yes/no question; false for anything but y/yes (and on Ctrl-C or end of input). */
   confirm(question: string): Promise<boolean>;
   signal: AbortSignal;
-}
-
-const RISK_ORDER: Record<Risk, number> = { low: 0, medium: 1, high: 2 };
-
-const signatureOf = (edits: readonly FileEdit[]): string =>
-  createHash("sha256")
-    .update(JSON.stringify(edits.map((e) => [e.file, e.find, e.replace])))
-    .digest("hex")
-    .slice(0, 16);
-
-/** The static verdict on a proposal: every changed file through the FixValidator, plus the diff. */
-async function checkProposal(s: ChatSession, proposal: FixProposal): Promise<{ valid: boolean; reasons: string[]; warnings: string[]; risk: Risk; diff: string }> {
-  const { helper, adapter } = s.runtime.deps;
-  const read = projectReader(s.projectRoot);
-  const byFile = new Map<string, FileEdit[]>();
-  for (const e of proposal.edits) byFile.set(e.file, [...(byFile.get(e.file) ?? []), e]);
-  const verdict = { valid: true, reasons: [] as string[], warnings: [] as string[], risk: "low" as Risk, diff: "" };
-  for (const [file, edits] of byFile) {
-    let original: string;
-    let fixed: string;
-    try {
-      original = await read(file);
-      fixed = [...edits].sort((a, b) => (b.nearLine ?? 0) - (a.nearLine ?? 0)).reduce((text, e) => applyFix(text, e), original);
-    } catch (e) {
-      verdict.valid = false;
-      verdict.reasons.push(`${file}: ${(e as Error).message}`);
-      continue;
-    }
-    const result = await validateFix({
-      original,
-      fixed,
-      filePath: file,
-      projectRoot: s.projectRoot,
-      helper,
-      allowTestEdits: false,
-      isTestFile: (rel) => adapter.isTestFile(rel),
-    });
-    if (!result.valid) verdict.valid = false;
-    verdict.reasons.push(...result.reasons.map((r) => `${file}: ${r}`));
-    verdict.warnings.push(...result.warnings.map((w) => `${file}: ${w}`));
-    if (RISK_ORDER[result.risk] > RISK_ORDER[verdict.risk]) verdict.risk = result.risk;
-    verdict.diff += unifiedDiff(file, original, fixed);
-  }
-  return verdict;
 }
 
 /** The pattern fix, else the model's; null (with the reason written) when there is none. */
@@ -114,7 +70,12 @@ export async function fixInteractively(s: ChatSession, failure: Failure, analysi
   const workflowId = ensureWorkflow(s);
   const proposal = await propose(s, failure, analysis, io);
   if (proposal === null || io.signal.aborted) return;
-  const verdict = await checkProposal(s, proposal);
+  const verdict = await checkFix(proposal.edits, {
+    projectRoot: s.projectRoot,
+    helper: deps.helper,
+    allowTestEdits: false,
+    isTestFile: (rel) => deps.adapter.isTestFile(rel),
+  });
   const files = [...new Set(proposal.edits.map((e) => e.file))];
   const wf = deps.store.getWorkflow(workflowId)!;
   const iteration = wf.iterations + 1;
@@ -136,7 +97,7 @@ export async function fixInteractively(s: ChatSession, failure: Failure, analysi
     return;
   }
 
-  const signature = signatureOf(proposal.edits);
+  const signature = patchSignature(proposal.edits);
   const baseline = s.currentRun?.result.passedNodeIds ?? [];
   const applied = await applyJournaled(deps.journal, workflowId, signature, s.projectRoot, proposal.edits);
   const settle = (status: "kept" | "rolled_back", reason: string): void =>
@@ -153,8 +114,7 @@ export async function fixInteractively(s: ChatSession, failure: Failure, analysi
     io.write(`applied to ${files.join(", ")}; re-running ${failure.nodeId} …\n`);
     const targeted = await deps.adapter.runTests({ files: [failure.nodeId], coverage: false, signal: io.signal });
     if (io.signal.aborted) return await rollBack("cancelled");
-    const fixed = !targeted.failures.some((f) => f.nodeId === failure.nodeId) && targeted.passedNodeIds.some((p) => p === failure.nodeId || p.startsWith(`${failure.nodeId}::`));
-    if (!fixed) {
+    if (!isFixedIn(targeted, failure.nodeId)) {
       const f = targeted.failures.find((x) => x.nodeId === failure.nodeId);
       return await rollBack(`${failure.nodeId} still fails${f ? `: ${f.errorType}: ${f.errorMessage.split("\n")[0]}` : ""}`);
     }

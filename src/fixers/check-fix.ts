@@ -1,10 +1,10 @@
 // checkFix: a fix's edits computed in memory and put through the FixValidator, file by file, before anything is written.
 import { readFile } from "node:fs/promises";
-import type { FileEdit, Risk } from "../src/domain/index.js";
-import { isRedgreenError } from "../src/domain/errors.js";
-import { applyFix, resolveProjectFile, unifiedDiff } from "../src/fixers/apply.js";
-import type { PythonCaller } from "../src/python/client.js";
-import { validateFix } from "../src/validation/index.js";
+import type { FileEdit, Risk } from "../domain/index.js";
+import { isRedgreenError } from "../domain/errors.js";
+import { applyFix, resolveProjectFile, unifiedDiff } from "./apply.js";
+import type { PythonCaller } from "../python/client.js";
+import { validateFix } from "../validation/index.js";
 
 /** One file the fix changes, with its full text before and after. */
 export interface FileChange {
