@@ -347,9 +347,6 @@ def _reachable(roots, by_name, modules, max_depth=6, max_funcs=300):
 
 # ------------------------------------------------------------------------------------------- await
 
-_CORO_CONSUMERS = {"create_task", "ensure_future", "gather", "wait_for", "wait", "run", "shield", "run_until_complete",
-                   "run_coroutine_threadsafe", "as_completed", "TaskGroup", "start_soon", "spawn"}
-
 
 def _call_name(call):
     f = call.func
@@ -447,7 +444,7 @@ def await_sites(file=None, line=None, coroutine=None, test_file=None, test_funct
             _, lines, tree = loaded
             parents = _parents(tree)
             for c in _unawaited_calls(entry["node"], parents, names):
-                if wanted and _call_name(c) != wanted and c.lineno:
+                if wanted and _call_name(c) != wanted:
                     continue
                 sites.append(site(entry["file"], lines, entry["node"], c, parents, "reachable from the test"))
     reason = "" if sites else "no un-awaited call of a project coroutine found"
@@ -693,9 +690,6 @@ def commit_sites(test_file, test_function, test_class=None, frames=None):
 
 # -------------------------------------------------------------------------------------- none guard
 
-_SAFE_OBJ = (ast.Name, ast.Attribute, ast.Subscript)
-
-
 def _is_plain_reference(node):
     """Name / attribute chain / constant subscript: evaluating it twice is harmless."""
     if isinstance(node, ast.Name):
@@ -721,10 +715,6 @@ def _locally_bound(stmt):
         elif isinstance(n, ast.Lambda):
             names.update(a.arg for a in n.args.args)
     return names
-
-
-_ATOMIC = (ast.Name, ast.Attribute, ast.Call, ast.Subscript, ast.Constant, ast.Compare, ast.BinOp, ast.UnaryOp,
-           ast.BoolOp, ast.List, ast.Dict, ast.Tuple, ast.Set, ast.JoinedStr)
 
 
 def _needs_parens_conditional(value, text):

@@ -320,13 +320,22 @@ def _stdlib_top_names():
     names = getattr(sys, "stdlib_module_names", None)
     if names is not None:
         return set(names)
+    # Before 3.10: the stdlib folder's modules and packages, plus its C extensions in lib-dynload.
     found = set(sys.builtin_module_names)
-    stdlib = sysconfig.get_paths().get("stdlib")
-    if stdlib and os.path.isdir(stdlib):
-        for entry in os.listdir(stdlib):
+    paths = sysconfig.get_paths()
+    folders = {paths.get("stdlib"), paths.get("platstdlib")}
+    folders |= {os.path.join(f, "lib-dynload") for f in list(folders) if f}
+    for folder in folders:
+        if not folder or not os.path.isdir(folder):
+            continue
+        for entry in os.listdir(folder):
+            if entry in ("site-packages", "dist-packages"):
+                continue
             if entry.endswith(".py"):
                 found.add(entry[:-3])
-            elif os.path.isfile(os.path.join(stdlib, entry, "__init__.py")):
+            elif entry.endswith(".so") or entry.endswith(".pyd"):
+                found.add(entry.split(".")[0])
+            elif os.path.isfile(os.path.join(folder, entry, "__init__.py")):
                 found.add(entry)
     return found
 

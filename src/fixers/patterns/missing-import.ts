@@ -3,7 +3,8 @@ import { loadImportAliases } from "../../python/import-aliases.js";
 import { loadStdlibNames } from "../../python/stdlib-names.js";
 import type { Failure } from "../../domain/failure.js";
 import type { FixProposal } from "../../domain/fix.js";
-import { projectRelativePath } from "../../analysis/frames.js";
+import { frameKind, projectRelativePath } from "../../analysis/frames.js";
+import { parsePythonTraceback } from "../../parsers/traceback.js";
 import { failureText, messageHead, ownFrames, raisingFrame, shortType } from "./failure-facts.js";
 import { importPlan, type CatalogCandidate } from "./python-ops.js";
 import type { FixPattern, ImportCatalogsInput, PatternContext } from "./types.js";
@@ -23,24 +24,24 @@ export function missingName(f: Failure): string | null {
   return null;
 }
 
-const indexes = new WeakMap<ImportCatalogsInput, Map<string, string[]>>();
+// Keyed by the catalog's module record, which loadStdlibNames parses once and reuses.
+const indexes = new WeakMap<Record<string, string[]>, Map<string, string[]>>();
 
 /** Name → stdlib modules exporting it. */
 function nameIndex(catalogs: ImportCatalogsInput): Map<string, string[]> {
-  let index = indexes.get(catalogs);
+  let index = indexes.get(catalogs.stdlibModules);
   if (!index) {
     index = new Map();
     for (const [module, names] of Object.entries(catalogs.stdlibModules)) {
       for (const n of names) index.set(n, [...(index.get(n) ?? []), module]);
     }
-    indexes.set(catalogs, index);
+    indexes.set(catalogs.stdlibModules, index);
   }
   return index;
 }
 
-let shipped: ImportCatalogsInput | undefined;
-const shippedCatalogs = (): ImportCatalogsInput =>
-  (shipped ??= { stdlibModules: loadStdlibNames().modules, aliases: loadImportAliases().aliases });
+/** The shipped catalogs: data/stdlib-names.json and data/import-aliases.json. */
+const shippedCatalogs = (): ImportCatalogsInput => ({ stdlibModules: loadStdlibNames().modules, aliases: loadImportAliases().aliases });
 
 /** Stdlib and alias candidates for a name from the catalogs; the Python side checks and ranks them. */
 export function catalogCandidates(name: string, catalogs: ImportCatalogsInput): CatalogCandidate[] {
@@ -60,7 +61,25 @@ export function unexportedName(f: Failure, projectRoot: string): { name: string;
   const m = CANNOT_IMPORT_RE.exec(text);
   if (!m) return null;
   const file = projectRelativePath(m[3]!, projectRoot);
-  return file === null || file.endsWith("/") ? null : { name: m[1]!, file };
+  return file === null ? null : { name: m[1]!, file };
+}
+
+/**
+ * A NameError that did not fail the test itself but was printed while it ran (a server thread's handler, a worker
+ * that logs tracebacks): the name and where it was raised, read from the captured output's traceback.
+ */
+export function nameErrorInOutput(f: Failure, projectRoot: string): { name: string; file: string; line: number } | null {
+  const out = f.capturedOutput ?? "";
+  const m = NAME_ERROR_RE.exec(out);
+  if (!m) return null;
+  const start = out.lastIndexOf("Traceback (most recent call last):", m.index);
+  if (start < 0) return null;
+  const { frames } = parsePythonTraceback(out.slice(start, m.index + m[0].length));
+  const last = frames[frames.length - 1];
+  if (!last) return null;
+  const kind = frameKind(last, projectRoot);
+  const file = projectRelativePath(last.file, projectRoot);
+  return file !== null && (kind === "project" || kind === "test") ? { name: m[1]!, file, line: last.line } : null;
 }
 
 const CONFIDENCE: Record<string, number> = { "project-import": 0.95, project: 0.9, stdlib: 0.85, alias: 0.8, installed: 0.75 };
@@ -71,12 +90,16 @@ export const missingImportPattern = {
   matches: (failure, analysis) =>
     missingName(failure) !== null ||
     CANNOT_IMPORT_RE.test(failureText(failure)) ||
-    (analysis.fixStrategy === "add_import" && NAME_ERROR_RE.test(failureText(failure))),
+    (analysis.fixStrategy === "add_import" && NAME_ERROR_RE.test(failureText(failure))) ||
+    NAME_ERROR_RE.test(failure.capturedOutput ?? ""),
   async propose(ctx: PatternContext): Promise<FixProposal | null> {
     const unexported = unexportedName(ctx.failure, ctx.projectRoot);
     if (unexported && !ctx.isTestFile(unexported.file)) return plan(ctx, unexported.name, unexported.file, undefined);
     const name = missingName(ctx.failure);
-    if (!name) return null;
+    if (!name) {
+      const printed = nameErrorInOutput(ctx.failure, ctx.projectRoot);
+      return printed ? plan(ctx, printed.name, printed.file, printed.line) : null;
+    }
     // The name is missing where the NameError was raised: the innermost frame, which must be the project's own file.
     let file: string | null;
     if (ctx.failure.frames.length > 0) {

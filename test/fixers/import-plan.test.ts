@@ -1,0 +1,98 @@
+// import_plan placement rules on small files (real Python helper, no pytest): where the import goes and how it is spelled.
+import { mkdtemp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { applyEdits, applyFix } from "../../src/fixers/apply.js";
+import { catalogCandidates } from "../../src/fixers/patterns/missing-import.js";
+import { importPlan } from "../../src/fixers/patterns/python-ops.js";
+import { loadImportAliases } from "../../src/python/import-aliases.js";
+import { PythonHelper } from "../../src/python/client.js";
+import { loadStdlibNames } from "../../src/python/stdlib-names.js";
+import { testPython } from "../helpers/python-env.js";
+import { interpreters } from "../python/interpreters.js";
+
+const catalogs = { stdlibModules: loadStdlibNames().modules, aliases: loadImportAliases().aliases };
+
+// The ops run on the project's interpreter: check the oldest supported Python too when it is installed.
+describe.each(interpreters.filter(([label]) => label !== "python3"))("import_plan on %s", (_label, python) => {
+  let root: string;
+  let helper: PythonHelper;
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), "redgreen-import-plan-"));
+    helper = await PythonHelper.start({ python, projectRoot: root });
+  });
+  afterAll(async () => {
+    await helper?.close();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  let n = 0;
+  /** Writes `source` as a fresh module, plans the import of `name`, and returns the file after the edit. */
+  const fixed = async (source: string, name: string, extra: Record<string, string> = {}, line?: number): Promise<string | null> => {
+    const file = `m${n++}.py`;
+    for (const [rel, text] of Object.entries({ ...extra, [file]: source })) {
+      await mkdir(dirname(join(root, rel)), { recursive: true });
+      await writeFile(join(root, rel), text);
+    }
+    const plan = await importPlan(helper, { file, name, catalog: catalogCandidates(name, catalogs), ...(line ? { line } : {}) });
+    return plan.edit ? applyFix(source, { file, ...plan.edit }) : null;
+  };
+
+  it("goes after the module docstring with PEP 8 blank lines when the file has no imports", async () => {
+    expect(await fixed('"""Doc."""\n\n\ndef f():\n    return json.dumps(1)\n', "json")).toBe('"""Doc."""\n\nimport json\n\n\ndef f():\n    return json.dumps(1)\n');
+  });
+
+  it("goes above the comment that belongs to the first statement when there is no docstring", async () => {
+    expect(await fixed("# the answer\ndef f():\n    return math.pi\n", "math")).toBe("import math\n\n\n# the answer\ndef f():\n    return math.pi\n");
+  });
+
+  it("keeps __future__ imports first and sorts into the stdlib group", async () => {
+    const src = "from __future__ import annotations\n\nimport os\n\nX = os.sep + re.escape('.') + str(Path('.'))\n";
+    expect(await fixed(src, "re")).toBe("from __future__ import annotations\n\nimport os\nimport re\n\nX = os.sep + re.escape('.') + str(Path('.'))\n");
+    expect(await fixed(src, "Path")).toBe("from __future__ import annotations\n\nimport os\nfrom pathlib import Path\n\nX = os.sep + re.escape('.') + str(Path('.'))\n");
+  });
+
+  it("merges into an existing one-line from-import of the same module, keeping the names sorted", async () => {
+    expect(await fixed("from typing import List, Tuple\n\nX: List[Optional[int]] = []\n", "Optional")).toBe("from typing import List, Optional, Tuple\n\nX: List[Optional[int]] = []\n");
+  });
+
+  it("adds a separate line after a parenthesised multi-line import of the same module", async () => {
+    const src = "from typing import (\n    List,\n    Tuple,\n)\n\nX: Optional[List[Tuple[int]]] = None\n";
+    expect(await fixed(src, "Optional")).toBe("from typing import (\n    List,\n    Tuple,\n)\nfrom typing import Optional\n\nX: Optional[List[Tuple[int]]] = None\n");
+  });
+
+  it.runIf(python === testPython)("starts a third-party group between stdlib and project imports (sqlalchemy is in test/.venv)", async () => {
+    const src = "import os\n\nfrom app.db import engine\n\nrows = sa.select(1), os.sep, engine\n";
+    expect(await fixed(src, "sa", { "app/__init__.py": "", "app/db.py": "engine = None\n" })).toBe(
+      "import os\n\nimport sqlalchemy as sa\n\nfrom app.db import engine\n\nrows = sa.select(1), os.sep, engine\n",
+    );
+  });
+
+  it("uses how the name is used to choose between homes: datetime the class vs datetime the module", async () => {
+    expect(await fixed("def now():\n    return datetime.now()\n", "datetime")).toBe("from datetime import datetime\n\n\ndef now():\n    return datetime.now()\n");
+    expect(await fixed("def now():\n    return datetime.datetime.now()\n", "datetime")).toBe("import datetime\n\n\ndef now():\n    return datetime.datetime.now()\n");
+  });
+
+  it("prefers asyncio.sleep when the call is awaited and time.sleep when it is not", async () => {
+    expect(await fixed("async def f():\n    await sleep(0)\n", "sleep")).toMatch(/^from asyncio import sleep\n/);
+    expect(await fixed("def f():\n    sleep(0)\n", "sleep")).toMatch(/^from time import sleep\n/);
+  });
+
+  it("asks for postponed annotations when an annotation needs the class being defined", async () => {
+    const src = '"""Money."""\nimport re\n\n\nclass Money:\n    def parse(cls) -> Money:\n        return cls()\n';
+    expect(await fixed(src, "Money", {}, 6)).toBe('"""Money."""\nfrom __future__ import annotations\n\nimport re\n\n\nclass Money:\n    def parse(cls) -> Money:\n        return cls()\n');
+  });
+
+  it("declines a name nothing defines, and one the file already imports", async () => {
+    expect(await fixed("x = frobnicate_the_widgets(1)\n", "frobnicate_the_widgets")).toBeNull();
+    expect(await fixed("import json\n\nx = json\n", "json")).toBeNull();
+  });
+
+  it("keeps CRLF line endings through applyEdits", async () => {
+    await writeFile(join(root, "crlf.py"), "import os\r\n\r\nX = os.sep + re.escape('.')\r\n");
+    const plan = await importPlan(helper, { file: "crlf.py", name: "re", catalog: catalogCandidates("re", catalogs) });
+    await applyEdits(root, [{ file: "crlf.py", ...plan.edit! }]);
+    expect(await readFile(join(root, "crlf.py"), "utf8")).toBe("import os\r\nimport re\r\n\r\nX = os.sep + re.escape('.')\r\n");
+  });
+});
