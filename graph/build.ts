@@ -1,7 +1,7 @@
 // buildGraph: the workflow state machine run_tests → analyze → pattern_fix → (llm_fix) → validate → … → report.
 import { END, START, StateGraph, isGraphInterrupt } from "@langchain/langgraph";
 import type { BaseCheckpointSaver } from "@langchain/langgraph";
-import type { WorkflowDeps } from "./deps.js";
+import type { NodeRuntime, WorkflowDeps } from "./deps.js";
 import { analyzeNode } from "./nodes/analyze.js";
 import { llmFixNode } from "./nodes/llm_fix.js";
 import { patternFixNode } from "./nodes/pattern_fix.js";
@@ -19,7 +19,7 @@ import {
 import { WorkflowState } from "./state.js";
 import type { WorkflowStateUpdate, WorkflowStateValue } from "./state.js";
 
-type Node = (state: WorkflowStateValue) => Promise<WorkflowStateUpdate>;
+type Node = (state: WorkflowStateValue, runtime?: NodeRuntime) => Promise<WorkflowStateUpdate>;
 
 /** A compact, log-friendly view of a state update: arrays become their lengths. */
 function compactUpdate(update: WorkflowStateUpdate): Record<string, unknown> {
@@ -31,11 +31,11 @@ function compactUpdate(update: WorkflowStateUpdate): Record<string, unknown> {
 /** Wraps a node so every visit writes one agent-log row (success, error, or waiting for approval). */
 const logged =
   (deps: WorkflowDeps, id: NodeId, node: Node): Node =>
-  async (state) => {
+  async (state, runtime) => {
     const started = performance.now();
     const base = { workflowId: state.workflowId, agentId: "redgreen-workflow", phase: id, input: { iteration: state.iteration } };
     try {
-      const update = await node(state);
+      const update = await node(state, runtime);
       deps.store.createAgentLog({ ...base, action: `${id} done`, output: compactUpdate(update), status: "success", durationMs: performance.now() - started });
       return update;
     } catch (e) {
@@ -61,7 +61,7 @@ export function buildGraph(deps: WorkflowDeps, options: { checkpointer?: BaseChe
     .addConditionalEdges("run_tests", routeAfterRunTests, { analyze: "analyze", report: "report" })
     .addConditionalEdges("analyze", routeAfterAnalyze, { pattern_fix: "pattern_fix", report: "report" })
     .addConditionalEdges("pattern_fix", routeAfterPatternFix, { llm_fix: "llm_fix", validate: "validate", report: "report" })
-    .addConditionalEdges("llm_fix", routeAfterLlmFix, { validate: "validate", report: "report" })
+    .addConditionalEdges("llm_fix", routeAfterLlmFix, { validate: "validate", run_tests: "run_tests", report: "report" })
     .addConditionalEdges("validate", routeAfterValidate, { validate: "validate", run_tests: "run_tests", report: "report" })
     .addEdge("report", END)
     .compile({ ...(options.checkpointer ? { checkpointer: options.checkpointer } : {}), name: "redgreen" });

@@ -73,3 +73,8 @@ export interface ApprovalAnswer {
 }
 
 export type NodeConfig = RunnableConfig;
+
+/** What a node uses of LangGraph's runtime argument: the run's abort signal, passed on to test runs. */
+export interface NodeRuntime {
+  signal?: AbortSignal;
+}

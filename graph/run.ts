@@ -131,5 +131,11 @@ export async function resumeWorkflow(deps: WorkflowDeps, workflowId: string, opt
     return drive(deps, workflowId, wf.maxIterations, initialInput(deps, workflowId, wf.projectPath, wf.maxIterations), options);
   }
   if (snapshot.next.length === 0) return summarizeWorkflow(deps.store, values as WorkflowStateValue);
-  return drive(deps, workflowId, wf.maxIterations, null, options);
+  deps.store.updateWorkflow(workflowId, { status: "running" });
+  try {
+    return await drive(deps, workflowId, wf.maxIterations, null, options);
+  } catch (e) {
+    if (!options.signal?.aborted) deps.store.updateWorkflow(workflowId, { status: "error" });
+    throw e;
+  }
 }

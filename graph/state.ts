@@ -80,8 +80,6 @@ export const WorkflowState = new StateSchema({
   lastRun: RunDigestSchema.nullable().default(null),
   /** Set when a fix was kept after the last full run, so run_tests must run the suite again. */
   dirty: z.boolean().default(true),
-  /** Node ids that passed in the last full run: a kept fix must not make any of them fail. */
-  passingBaseline: z.array(z.string()).default(() => []),
   flaky: z.array(z.string()).default(() => []),
   /** Node ids already re-run once to check for flakiness. */
   flakyChecked: z.array(z.string()).default(() => []),
@@ -90,9 +88,11 @@ export const WorkflowState = new StateSchema({
   llmQueue: z.array(z.string()).default(() => []),
   candidates: z.array(CandidateSchema).default(() => []),
   keptThisIteration: z.number().int().default(0),
+  /** The model was asked this iteration and gave nothing usable: another round may still bring a fix. */
+  llmFailedThisIteration: z.boolean().default(false),
   /** Signatures of every patch tried in this workflow (loop detection). */
   triedSignatures: z.array(z.string()).default(() => []),
-  /** One failing-set signature per iteration: the same set coming back means no progress. */
+  /** One failing-set signature (a short hash) per test run: the same set coming back means no progress. */
   failureSignatures: z.array(z.string()).default(() => []),
   /** Fixes kept so far in the whole workflow (the records themselves live in the store's fix_attempts). */
   keptTotal: z.number().int().default(0),

@@ -14,6 +14,7 @@ export const EDGE_LABELS: Readonly<Record<string, string>> = {
   "pattern_fix->validate": "pattern fixes only",
   "pattern_fix->report": "no fix proposed",
   "llm_fix->validate": "fixes proposed",
+  "llm_fix->run_tests": "model answer unusable: ask again",
   "llm_fix->report": "no fix proposed",
   "validate->validate": "next candidate",
   "validate->run_tests": "candidates done",

@@ -28,6 +28,7 @@ export const analyzeNode =
       candidates: [],
       llmQueue: [],
       keptThisIteration: 0,
+      llmFailedThisIteration: false,
       ...(groups.length === 0 ? { status: "stuck" as const, statusReason: "no analysable failure is left" } : {}),
     };
   };

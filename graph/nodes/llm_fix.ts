@@ -25,6 +25,7 @@ export const llmFixNode =
     const candidates: Candidate[] = [...state.candidates];
     const notes: string[] = [];
     const room = deps.options.maxCandidatesPerIteration - candidates.length;
+    let failed = false;
     for (const groupKey of state.llmQueue.slice(0, Math.max(0, room))) {
       const group = state.groups.find((g) => g.groupKey === groupKey);
       const failure = group ? failures.get(group.nodeIds[0]!) : undefined;
@@ -52,8 +53,9 @@ export const llmFixNode =
         }
       } else {
         notes.push(`LLM fix for ${failure.nodeId} ${outcome.kind}: ${outcome.reason}`);
+        if (outcome.kind === "failed") failed = true;
       }
     }
     announce(deps, "llm_fix", state.iteration, `${candidates.length - state.candidates.length} LLM fix(es) proposed`);
-    return { candidates, llmQueue: [], ...(notes.length ? { notes } : {}) };
+    return { candidates, llmQueue: [], llmFailedThisIteration: failed, ...(notes.length ? { notes } : {}) };
   };

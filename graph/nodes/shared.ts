@@ -1,5 +1,6 @@
 // Helpers the nodes share: run digests, failure lookup, signatures and progress events.
 import { createHash } from "node:crypto";
+import { RedgreenError } from "../../src/domain/errors.js";
 import type { Failure, FileEdit, TestRunResult } from "../../src/domain/index.js";
 import type { RunProgress } from "../../src/runners/adapter.js";
 import type { WorkflowDeps } from "../deps.js";
@@ -57,3 +58,8 @@ export const announce = (deps: WorkflowDeps, node: string, iteration: number, me
 
 /** Whether another LLM attempt could bring something new. */
 export const llmAvailable = (deps: WorkflowDeps): boolean => !deps.options.noLlm && deps.llm.model.kind === "ready";
+
+/** Stops a node right after an aborted test run, before it records anything: resume redoes the step. */
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new RedgreenError("internal", "the workflow was interrupted", { cause: signal.reason });
+}

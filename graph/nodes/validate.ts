@@ -4,9 +4,10 @@ import type { FixRecord, Risk, TestRunResult } from "../../src/domain/index.js";
 import { restoreEdits } from "../../src/fixers/apply.js";
 import { checkFix } from "../../src/fixers/check-fix.js";
 import { applyJournaled, recoverPending } from "../../src/fixers/journal.js";
-import type { ApprovalAnswer, ApprovalRequest, WorkflowDeps } from "../deps.js";
+import type { ApprovalAnswer, ApprovalRequest, NodeRuntime, WorkflowDeps } from "../deps.js";
 import type { WorkflowStateUpdate, WorkflowStateValue } from "../state.js";
-import { announce, digestRun, isFixedIn, progressTo } from "./shared.js";
+import { announce, digestRun, isFixedIn, progressTo, throwIfAborted } from "./shared.js";
+import { confirmFlaky } from "./run_tests.js";
 
 const describeFailure = (result: TestRunResult, nodeId: string): string => {
   const f = result.failures.find((x) => x.nodeId === nodeId);
@@ -16,7 +17,8 @@ const describeFailure = (result: TestRunResult, nodeId: string): string => {
 /** Builds the validate node (one candidate per visit; the route loops back while candidates remain). */
 export const validateNode =
   (deps: WorkflowDeps) =>
-  async (state: WorkflowStateValue): Promise<WorkflowStateUpdate> => {
+  async (state: WorkflowStateValue, runtime?: NodeRuntime): Promise<WorkflowStateUpdate> => {
+    const signal = runtime?.signal;
     const [candidate, ...rest] = state.candidates;
     if (candidate === undefined) return {};
     const { workflowId, projectRoot, iteration } = state;
@@ -94,15 +96,28 @@ export const validateNode =
       };
     };
 
-    const targeted = await deps.adapter.runTests({ files: candidate.nodeIds, coverage: false, onProgress: progressTo(deps, "targeted") });
+    const targeted = await deps.adapter.runTests({
+      files: candidate.nodeIds,
+      coverage: false,
+      onProgress: progressTo(deps, "targeted"),
+      ...(signal ? { signal } : {}),
+    });
+    // Interrupted: the fix stays "pending" in the journal, so resume restores it and tries it again.
+    throwIfAborted(signal);
     const fixed = candidate.nodeIds.filter((id) => isFixedIn(targeted, id));
     if (fixed.length === 0) {
       const id = candidate.nodeIds[0]!;
       return rollBack(`${id} still fails: ${describeFailure(targeted, id)}`);
     }
 
-    const full = await deps.adapter.runTests({ coverage: deps.options.coverage, onProgress: progressTo(deps, "full") });
-    const broken = state.passingBaseline.filter((id) => !state.flaky.includes(id) && !full.passedNodeIds.includes(id));
+    const full = await deps.adapter.runTests({ coverage: deps.options.coverage, onProgress: progressTo(deps, "full"), ...(signal ? { signal } : {}) });
+    throwIfAborted(signal);
+    const baseline = state.lastRun === null ? [] : (deps.store.getTestRun(state.lastRun.runId)?.result.passedNodeIds ?? []);
+    const suspects = baseline.filter((id) => !state.flaky.includes(id) && !full.passedNodeIds.includes(id));
+    // A test that broke only once may be flaky: it counts as broken when it also fails on an unchanged re-run.
+    const newlyFlaky = await confirmFlaky(deps, suspects, signal);
+    const flaky = [...state.flaky, ...newlyFlaky];
+    const broken = suspects.filter((id) => !newlyFlaky.includes(id));
     if (broken.length > 0) {
       deps.store.saveTestRun(full, { workflowId, projectPath: projectRoot });
       return rollBack(`broke ${broken.length} passing test(s): ${broken.slice(0, 3).map((id) => `${id} (${describeFailure(full, id)})`).join(", ")}`);
@@ -115,8 +130,8 @@ export const validateNode =
       triedSignatures: tried,
       keptThisIteration: state.keptThisIteration + 1,
       keptTotal: state.keptTotal + 1,
-      lastRun: digestRun(runId, full, state.flaky),
-      passingBaseline: full.passedNodeIds,
+      lastRun: digestRun(runId, full, flaky),
+      ...(newlyFlaky.length > 0 ? { flaky, flakyChecked: [...state.flakyChecked, ...newlyFlaky] } : {}),
       dirty: false,
     };
   };

@@ -71,13 +71,15 @@ export interface UndoResult {
 
 /** Restores every file a workflow's kept fixes changed to its state before the workflow; refuses files changed since. */
 export async function undoWorkflow(journal: EditJournal, workflowId: string, projectRoot: string): Promise<UndoResult> {
+  // A fix half-applied when the run was killed is redgreen's change too: put it back first.
+  const recovered = await recoverPending(journal, workflowId, projectRoot);
   const kept = journal.list(workflowId, "kept");
   const perFile = new Map<string, { first: JournalEntry; last: JournalEntry }>();
   for (const e of kept) {
     const cur = perFile.get(e.file);
     perFile.set(e.file, { first: cur?.first ?? e, last: e });
   }
-  const result: UndoResult = { restored: [], refused: [] };
+  const result: UndoResult = { restored: recovered.filter((f) => !perFile.has(f)), refused: [] };
   const settled = new Set<string>();
   for (const [file, { first, last }] of perFile) {
     const { real, bytes } = await readProjectBytes(projectRoot, file);

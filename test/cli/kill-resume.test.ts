@@ -66,6 +66,11 @@ describe("kill -9 mid-run, then redgreen resume", () => {
     // Atomic writes: no temp file is left behind by the kill.
     expect(readdirSync(join(root, "shop")).filter((n) => n.includes(".redgreen-"))).toEqual([]);
 
+    // Resuming a finished workflow changes nothing and leaves its row "passed".
+    expect(JSON.parse(runCli(["resume", workflowId, root, "--json"]).stdout).status).toBe("passed");
+    const rows = JSON.parse(runCli(["runs", root, "--json"]).stdout) as { id: string; status: string }[];
+    expect(rows.find((r) => r.id === workflowId)?.status).toBe("passed");
+
     // The stored report agrees, and undo restores the originals.
     const report = runCli(["report", workflowId, root, "--json"]);
     expect(JSON.parse(report.stdout).status).toBe("passed");
@@ -73,4 +78,13 @@ describe("kill -9 mid-run, then redgreen resume", () => {
     expect(undo.status).toBe(0);
     for (const f of FILES) expect(readFileSync(join(root, f))).toEqual(readFileSync(join(repo, "examples", "shop", f)));
   }, 180_000);
+
+  it("undo puts back a fix that was half-applied when the run was killed", async () => {
+    const root = shopWithoutShipping();
+    const { workflowId } = await runAndKill(root, 1);
+    const undo = runCli(["undo", workflowId, root]);
+    expect(undo.stderr).toBe("");
+    expect(undo.status).toBe(0);
+    for (const f of FILES) expect(readFileSync(join(root, f))).toEqual(readFileSync(join(repo, "examples", "shop", f)));
+  }, 120_000);
 });

@@ -12,7 +12,7 @@ describe("workflowMermaid", () => {
     const drawn = mermaidEdges(mermaid);
     expect(drawn.map((e) => `${e.source}->${e.target}`).sort()).toEqual(drawable.edges.map((e) => `${e.source}->${e.target}`).sort());
     const conditional = drawable.edges.filter((e) => e.conditional);
-    expect(conditional.length).toBe(12);
+    expect(conditional.length).toBe(13);
     for (const e of conditional) {
       const label = EDGE_LABELS[`${e.source}->${e.target}`];
       // A new route without a label here would draw as a bare dotted line.

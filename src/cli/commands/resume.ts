@@ -53,13 +53,16 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
     ...(values.quiet ? {} : { onEvent: createWorkflowEventPrinter(ctx, false)! }),
   });
   try {
-    runtime.deps.store.updateWorkflow(workflow.id, { status: "running" });
     const summary = await resumeWorkflow(runtime.deps, workflow.id, {
       checkpointer: runtime.checkpointer,
       signal: ctx.signal,
       ...(switches?.approve ? { onApproval: createTerminalApprover(ctx) } : {}),
     });
     return printSummary(ctx, summary, values.json === true);
+  } catch (e) {
+    if (!ctx.signal.aborted) throw e;
+    ctx.stderr.write(`redgreen: interrupted; continue with: redgreen resume ${workflow.id}\n`);
+    return EXIT.interrupted;
   } finally {
     await runtime.close();
   }

@@ -103,6 +103,10 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
       { checkpointer: runtime.checkpointer, signal: ctx.signal, ...(values.approve ? { onApproval: createTerminalApprover(ctx) } : {}) },
     );
     return printSummary(ctx, summary, values.json === true);
+  } catch (e) {
+    if (!ctx.signal.aborted) throw e;
+    ctx.stderr.write(`redgreen: interrupted; continue with: redgreen resume ${workflowId}\n`);
+    return EXIT.interrupted;
   } finally {
     await runtime.close();
   }
