@@ -16,7 +16,6 @@ export interface TerminalDecision {
 export function decideAfterRun(
   state: Pick<WorkflowStateValue, "iteration" | "maxIterations" | "keptThisIteration" | "failureSignatures">,
   run: RunDigest,
-  opts: { canTryNew: boolean },
 ): TerminalDecision {
   if (run.status === "no_tests") return { status: "no_tests", reason: "no tests were collected" };
   if (run.failing.length === 0) {
@@ -28,8 +27,7 @@ export function decideAfterRun(
   }
   if (state.iteration >= state.maxIterations)
     return { status: "max_iterations", reason: `still failing after ${state.maxIterations} iteration(s)` };
-  if (state.iteration > 0 && state.keptThisIteration === 0 && !opts.canTryNew)
-    return { status: "stuck", reason: "the last iteration kept no fix and there is nothing new to try" };
+  // "Nothing new to try" is found by the next round itself: no untried pattern fix and no model → report as stuck.
   const signature = failureSignature(run.failing);
   const recent = state.failureSignatures.slice(-(REPEAT_LIMIT - 1));
   if (state.keptThisIteration === 0 && recent.length === REPEAT_LIMIT - 1 && recent.every((s) => s === signature))

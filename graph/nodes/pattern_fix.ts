@@ -1,6 +1,7 @@
 // pattern_fix: asks the deterministic CommonFixPatterns for each failure group; the rest goes to the LLM queue.
 import { readFile } from "node:fs/promises";
-import { findPatternFix } from "../../src/fixers/patterns/index.js";
+import { findPatternFix, patterns } from "../../src/fixers/patterns/index.js";
+import type { PatternFix, PatternId } from "../../src/fixers/patterns/index.js";
 import { resolveProjectFile } from "../../src/fixers/apply.js";
 import type { WorkflowDeps } from "../deps.js";
 import type { Candidate, WorkflowStateUpdate, WorkflowStateValue } from "../state.js";
@@ -23,18 +24,27 @@ export const patternFixNode =
     for (const group of state.groups) {
       const failure = failures.get(group.nodeIds[0]!);
       if (failure === undefined) continue;
-      const found = await findPatternFix({
+      const ctx = {
         failure,
         analysis: group.analysis,
         projectRoot: state.projectRoot,
         helper: deps.helper,
         readFile: readFileFn,
         allowTestEdits: deps.options.allowTestEdits,
-        isTestFile: (rel) => deps.adapter.isTestFile(rel),
+        isTestFile: (rel: string) => deps.adapter.isTestFile(rel),
         ...(deps.importCatalogs ? { importCatalogs: deps.importCatalogs } : {}),
-      });
+      };
+      // Patterns in registry order; one whose proposal was already tried (and failed) gives way to the next.
+      let found: PatternFix | null = null;
+      for (const id of Object.keys(patterns) as PatternId[]) {
+        const fix = await findPatternFix(ctx, { only: [id] });
+        if (fix && !state.triedSignatures.includes(patchSignature(fix.proposal.edits))) {
+          found = fix;
+          break;
+        }
+      }
       const signature = found ? patchSignature(found.proposal.edits) : "";
-      if (found && !state.triedSignatures.includes(signature) && !candidates.some((c) => c.signature === signature)) {
+      if (found && !candidates.some((c) => c.signature === signature)) {
         candidates.push({ groupKey: group.groupKey, nodeIds: group.nodeIds, proposal: found.proposal, signature });
       } else if (found && candidates.some((c) => c.signature === signature)) {
         // Another group's fix is the same edit (e.g. one missing import behind two error sites): it covers this group too.

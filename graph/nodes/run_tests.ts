@@ -4,7 +4,7 @@ import type { TestRunResult } from "../../src/domain/index.js";
 import type { NodeRuntime, WorkflowDeps } from "../deps.js";
 import { decideAfterRun, failureSignature } from "../routes.js";
 import type { WorkflowStateUpdate, WorkflowStateValue } from "../state.js";
-import { announce, digestRun, failingIds, llmAvailable, progressTo, throwIfAborted } from "./shared.js";
+import { announce, digestRun, failingIds, progressTo, throwIfAborted } from "./shared.js";
 
 /**
  * Which of `candidates` are flaky: they fail in `result` and pass when the unchanged suite runs again. Tests that
@@ -54,7 +54,7 @@ export const runTestsNode =
       if (state.initialRun === null) update.initialRun = digest;
     }
     const run = digest!;
-    const decision = decideAfterRun(state, run, { canTryNew: llmAvailable(deps) });
+    const decision = decideAfterRun(state, run);
     deps.store.updateWorkflow(state.workflowId, { iterations: state.iteration });
     announce(
       deps,

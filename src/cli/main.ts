@@ -69,6 +69,11 @@ export async function dispatch(argv: string[], ctx: CliContext): Promise<number>
 
 /** The process entry point bin/redgreen.js calls; the only place redgreen exits the process. */
 export async function main(argv: string[]): Promise<void> {
+  // A reader that stops early (`redgreen test --json | head`) closes the pipe: that is not an error of ours.
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(0);
+    throw e;
+  });
   const controller = new AbortController();
   let exitOnSignal: number = EXIT.interrupted;
   const onSignal = (signal: NodeJS.Signals): void => {

@@ -1,13 +1,12 @@
 // The pytest TestRunnerAdapter: runs pytest with the bundled plugin and turns its event stream into a TestRunResult.
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { mkdtemp, open, rm } from "node:fs/promises";
+import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync, writeFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 import { RedgreenError } from "../../domain/errors.js";
 import type { Failure, FailurePhase } from "../../domain/failure.js";
 import type { Coverage, SlowTest, TestRunResult } from "../../domain/test-run.js";
 import { parseCoverageJson } from "../../parsers/coverage-json.js";
-import { parseJUnitXml } from "../../parsers/junit-xml.js";
 import { isPytestTestFile, pickFailureLine, splitNodeId } from "../../parsers/pytest-frames.js";
 import { PytestJsonlAccumulator, type PytestRunParts } from "../../parsers/pytest-jsonl.js";
 import { parsePytestOutput } from "../../parsers/pytest-text.js";
@@ -52,44 +51,69 @@ const MAX_RESUMES = 10;
 const PROGRESS_POLL_MS = 100;
 const PLUGIN_MODULE = "redgreen_pytest_plugin";
 
-/** Creates the pytest adapter for a project; throws path_not_found for a missing root and python_missing without an interpreter. */
+/**
+ * Creates the pytest adapter for a project; throws path_not_found for a missing root and python_missing
+ * without an interpreter. An interpreter given as the path of an existing file is not started here:
+ * the first run checks it (saving a Python start-up per adapter), and runTests throws python_missing
+ * when it does not run.
+ */
 export async function createPytestAdapter(opts: PytestAdapterOptions): Promise<TestRunnerAdapter> {
   const projectRoot = resolve(opts.projectRoot);
   if (!existsSync(projectRoot) || !statSync(projectRoot).isDirectory()) {
     throw new RedgreenError("path_not_found", `Project folder not found: ${projectRoot}`);
   }
+  const given = givenInterpreterFile(opts.python);
+  if (given) return new PytestAdapter({ ...opts, projectRoot }, given, false);
   const python = await resolvePython({ projectRoot, ...(opts.python ? { python: opts.python } : {}) });
   return new PytestAdapter({ ...opts, projectRoot }, python);
 }
 
-/** Tails the plugin's JSONL file into the accumulator while pytest runs. */
+/** The interpreter resolvePython would return for `python` when that is the path of an existing file, else null. */
+function givenInterpreterFile(python: string | undefined): string | null {
+  if (!python || !(python.includes("/") || python.includes("\\"))) return null;
+  const path = isAbsolute(python) ? python : resolve(python);
+  try {
+    return path.includes("/") && statSync(path).isFile() ? path : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Tails the plugin's JSONL file into the accumulator. The file stays open between polls and is read
+ * synchronously: a poll is an fstat and at most one read of what was appended, cheaper than a round
+ * trip through the thread pool for each of open, stat, read and close.
+ */
 class JsonlTail {
   private offset = 0;
+  private fd: number | null = null;
   constructor(
     private readonly path: string,
     private readonly acc: PytestJsonlAccumulator,
   ) {}
 
   /** Reads what was appended since the last call; true when there was something. */
-  async poll(): Promise<boolean> {
-    let fh;
-    try {
-      fh = await open(this.path, "r");
-    } catch {
-      return false;
+  poll(): boolean {
+    if (this.fd === null) {
+      try {
+        this.fd = openSync(this.path, "r");
+      } catch {
+        return false; // not written yet
+      }
     }
-    try {
-      const { size } = await fh.stat();
-      if (size <= this.offset) return false;
-      const buf = Buffer.alloc(size - this.offset);
-      const { bytesRead } = await fh.read(buf, 0, buf.length, this.offset);
-      this.offset += bytesRead;
-      // The plugin writes ASCII only (json.dumps ensure_ascii), so a chunk never splits a character.
-      this.acc.push(buf.subarray(0, bytesRead).toString("utf8"));
-      return bytesRead > 0;
-    } finally {
-      await fh.close();
-    }
+    const size = fstatSync(this.fd).size;
+    if (size <= this.offset) return false;
+    const buf = Buffer.allocUnsafe(size - this.offset);
+    const bytesRead = readSync(this.fd, buf, 0, buf.length, this.offset);
+    this.offset += bytesRead;
+    // The plugin writes ASCII only (json.dumps ensure_ascii), so a chunk never splits a character.
+    this.acc.push(buf.toString("utf8", 0, bytesRead));
+    return bytesRead > 0;
+  }
+
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
   }
 }
 
@@ -123,9 +147,14 @@ export class PytestAdapter implements TestRunnerAdapter {
   private readonly pluginDir = pythonSourcePath("runners", "pytest");
   private pytestCovCheck: Promise<string | null> | null = null;
 
+  /**
+   * @param pythonChecked false when `python` has not been started yet: a run that cannot start it
+   * asks resolvePython why, which throws python_missing.
+   */
   constructor(
     private readonly opts: PytestAdapterOptions & { projectRoot: string },
     readonly python: string,
+    private pythonChecked = true,
   ) {
     this.projectRoot = opts.projectRoot;
   }
@@ -170,6 +199,13 @@ export class PytestAdapter implements TestRunnerAdapter {
     } finally {
       await rm(tmp, { recursive: true, force: true });
     }
+  }
+
+  /** Throws python_missing (from resolvePython) when the interpreter does not run. */
+  private async checkPython(): Promise<void> {
+    if (this.pythonChecked) return;
+    await resolvePython({ projectRoot: this.projectRoot, python: this.python });
+    this.pythonChecked = true;
   }
 
   /** null when pytest-cov is importable, else the reason coverage cannot be measured. */
@@ -268,10 +304,13 @@ export class PytestAdapter implements TestRunnerAdapter {
       const env = this.buildEnv({ jsonl, testTimeout, deselectFile, covData: join(tmp, ".coverage") });
       const tail = new JsonlTail(jsonl, acc);
       acc.beginAttempt();
-      let polling: Promise<unknown> = Promise.resolve();
       const timer = options.onProgress
         ? setInterval(() => {
-            polling = polling.then(() => tail.poll()).then((fresh) => fresh && report(), () => undefined);
+            try {
+              if (tail.poll()) report();
+            } catch {
+              /* the read after the run reports what the file holds */
+            }
           }, PROGRESS_POLL_MS)
         : undefined;
       try {
@@ -279,21 +318,27 @@ export class PytestAdapter implements TestRunnerAdapter {
           cwd: this.projectRoot,
           env,
           timeoutMs: Math.max(1000, deadline - performance.now()),
+          // pytest flushes every progress character: through a pipe each one would wake Node.
+          capture: "file",
           ...(this.opts.maxOutputBytes ? { maxOutputBytes: this.opts.maxOutputBytes } : {}),
           ...(options.signal ? { signal: options.signal } : {}),
+        }).catch(async (e: unknown) => {
+          if (e instanceof RedgreenError && e.code === "runner_failed") await this.checkPython();
+          throw e;
         });
+        if (usePlugin) {
+          tail.poll();
+          acc.end();
+          report();
+        }
       } finally {
         if (timer) clearInterval(timer);
-        await polling;
-      }
-      if (usePlugin) {
-        await tail.poll();
-        acc.end();
-        report();
+        tail.close();
       }
       const parts = acc.parts();
 
       if (!parts.start) {
+        if (!proc.timedOut && !proc.aborted) await this.checkPython();
         if (/No module named '?pytest'?(?:\s|$)/m.test(proc.stderr)) {
           throw new RedgreenError("pytest_missing", `pytest is not installed for ${this.python}; install it with: ${this.python} -m pip install pytest`);
         }
@@ -313,7 +358,7 @@ export class PytestAdapter implements TestRunnerAdapter {
       }
       break;
     }
-    return this.buildResult({ acc, proc, junit, usePlugin, pluginProblem: pluginRetried ? pluginProblem : null, command, started, runTimeout, covJson });
+    return await this.buildResult({ acc, proc, junit, usePlugin, pluginProblem: pluginRetried ? pluginProblem : null, command, started, runTimeout, covJson });
   }
 
   /** xdist: a worker whose test hung in C code dumped its stack and died; xdist reported a crash for that test. */
@@ -412,7 +457,7 @@ export class PytestAdapter implements TestRunnerAdapter {
     };
   }
 
-  private buildResult(p: {
+  private async buildResult(p: {
     acc: PytestJsonlAccumulator;
     proc: ProcessResult;
     junit: string;
@@ -423,7 +468,7 @@ export class PytestAdapter implements TestRunnerAdapter {
     started: number;
     runTimeout: number;
     covJson: string | null;
-  }): TestRunResult {
+  }): Promise<TestRunResult> {
     const { proc } = p;
     const durationSeconds = (performance.now() - p.started) / 1000;
     let parts: Omit<PytestRunParts, "collected" | "collectedNodeIds" | "doneNodeIds" | "phasesSeen" | "workerOf" | "start" | "finish" | "badLines"> | null = null;
@@ -433,6 +478,8 @@ export class PytestAdapter implements TestRunnerAdapter {
     if (p.usePlugin && jsonlParts.start) {
       parts = jsonlParts;
     } else {
+      // Loaded only on this fallback path: the XML parser is a large share of the CLI's start-up.
+      const { parseJUnitXml } = await import("../../parsers/junit-xml.js");
       try {
         parts = parseJUnitXml(readFileSync(p.junit, "utf8"), { rootDir: this.projectRoot });
         source = "junit";
