@@ -12,19 +12,27 @@ const realOrResolved = (p: string): string => {
   }
 };
 
+const contains = (root: string, target: string): boolean => target === root || target.startsWith(root.endsWith(sep) ? root : root + sep);
+
 /**
- * The absolute project root for a call: projectPath resolved against the default project (the default project
- * itself when absent). It must be an existing directory inside one of the allowed roots, symlinks resolved,
- * because the tools run the project's code and edit its files.
+ * The absolute project root for a call: the allowed root (default: the default project) that contains projectPath,
+ * resolved against the default project and with symlinks followed; the innermost one when roots nest. A projectPath
+ * naming a subdirectory (say "tests") still yields the project root, so files are classified (test or not) and
+ * edited relative to the project, not to wherever the caller pointed. It must be an existing directory, because the
+ * tools run the project's code and edit its files.
  */
 export function resolveProjectRoot(scope: ProjectScope, projectPath?: string): string {
-  const root = resolve(scope.projectRoot, projectPath ?? ".");
-  if (!existsSync(root)) throw new RedgreenError("path_not_found", `no such project directory: ${root}`);
-  if (!statSync(root).isDirectory()) throw new RedgreenError("path_not_found", `not a directory: ${root}`);
-  const real = realpathSync(root);
-  const allowed = (scope.allowedRoots ?? [scope.projectRoot]).map((r) => realOrResolved(resolve(scope.projectRoot, r)));
-  if (!allowed.some((a) => real === a || real.startsWith(a.endsWith(sep) ? a : a + sep))) {
-    throw new RedgreenError("usage", `${root} is outside the projects these tools may work on (${allowed.join(", ")})`);
+  const target = resolve(scope.projectRoot, projectPath ?? ".");
+  if (!existsSync(target)) throw new RedgreenError("path_not_found", `no such project directory: ${target}`);
+  if (!statSync(target).isDirectory()) throw new RedgreenError("path_not_found", `not a directory: ${target}`);
+  const real = realpathSync(target);
+  const allowed = (scope.allowedRoots ?? [scope.projectRoot]).map((r) => {
+    const given = resolve(scope.projectRoot, r);
+    return { given, real: realOrResolved(given) };
+  });
+  const holding = allowed.filter((a) => contains(a.real, real)).sort((a, b) => b.real.length - a.real.length);
+  if (holding.length === 0) {
+    throw new RedgreenError("usage", `${target} is outside the projects these tools may work on (${allowed.map((a) => a.real).join(", ")})`);
   }
-  return root;
+  return holding[0]!.given;
 }

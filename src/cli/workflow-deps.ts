@@ -60,7 +60,10 @@ export async function createWorkflowRuntime(input: WorkflowDepsInput): Promise<W
   const options: WorkflowOptions = { ...DEFAULT_WORKFLOW_OPTIONS, ...input.options };
   const model = options.noLlm
     ? ({ kind: "skipped", reason: "disabled with --no-llm" } as const)
-    : await loadLlmModel({ model: input.model, baseUrl: input.baseUrl, apiKey: input.apiKey, env });
+    : await loadLlmModel(
+        { model: input.model, baseUrl: input.baseUrl, apiKey: input.apiKey, env },
+        input.llmSettings?.maxTokens !== undefined ? { maxTokens: input.llmSettings.maxTokens } : {},
+      );
   const deps: WorkflowDeps = {
     store,
     journal: createEditJournal(store.db, now),

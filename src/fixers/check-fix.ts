@@ -4,7 +4,8 @@ import type { FileEdit, Risk } from "../domain/index.js";
 import { isRedgreenError } from "../domain/errors.js";
 import { applyFix, resolveProjectFile, unifiedDiff } from "./apply.js";
 import type { PythonCaller } from "../python/client.js";
-import { validateFix } from "../validation/index.js";
+import { DEFAULT_LIMITS, diffLines, validateFix } from "../validation/index.js";
+import type { ValidationLimits } from "../validation/index.js";
 
 /** One file the fix changes, with its full text before and after. */
 export interface FileChange {
@@ -40,6 +41,10 @@ export interface CheckFixDeps {
   helper: PythonCaller;
   allowTestEdits: boolean;
   isTestFile: (relPath: string) => boolean;
+  /** Size limits per file, and maxTotalChangedLines across the whole fix (DEFAULT_LIMITS otherwise). */
+  limits?: Partial<ValidationLimits>;
+  /** Environment whose secret values must not be written into the code (default process.env). */
+  env?: Record<string, string | undefined>;
 }
 
 /** The edits applied in memory: every changed file's text before and after, or why they cannot apply. */
@@ -61,7 +66,15 @@ export async function previewEdits(projectRoot: string, edits: readonly FileEdit
   }
   const changes: FileChange[] = [];
   for (const [file, { real, edits: fileEdits }] of byFile) {
-    const original = await readFile(real, "utf8");
+    let original: string;
+    try {
+      original = await readFile(real, "utf8");
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === undefined) throw e;
+      const why = code === "EISDIR" ? "is a directory, not a file" : code === "ENOENT" ? "does not exist" : `cannot be read (${code})`;
+      return { ok: false, reason: `${file} ${why}`, risk: "high" };
+    }
     let fixed = original;
     try {
       for (const edit of bottomUp(fileEdits)) fixed = applyFix(fixed, edit);
@@ -77,7 +90,7 @@ export async function previewEdits(projectRoot: string, edits: readonly FileEdit
 
 /**
  * Applies the edits in memory and validates each changed file (syntax, size, imports, secrets, indentation,
- * test integrity, risk); valid only when every edit applies and every changed file passes.
+ * test integrity, risk) and the fix's total changed lines; valid only when every edit applies and everything passes.
  */
 export async function checkFix(edits: readonly FileEdit[], deps: CheckFixDeps): Promise<FixCheck> {
   const preview = await previewEdits(deps.projectRoot, edits);
@@ -93,10 +106,17 @@ export async function checkFix(edits: readonly FileEdit[], deps: CheckFixDeps): 
         helper: deps.helper,
         allowTestEdits: deps.allowTestEdits,
         isTestFile: deps.isTestFile,
+        ...(deps.limits ? { limits: deps.limits } : {}),
+        ...(deps.env ? { env: deps.env } : {}),
       }),
     ),
   );
   const reasons = verdicts.flatMap((v, i) => v.reasons.map((r) => `${changes[i]!.file}: ${r}`));
+  const maxTotal = deps.limits?.maxTotalChangedLines ?? DEFAULT_LIMITS.maxTotalChangedLines;
+  const total = changes.reduce((sum, c) => sum + diffLines(c.original, c.fixed).changedLines, 0);
+  if (changes.length > 1 && total > maxTotal) {
+    reasons.push(`size: ${total} changed lines across ${changes.length} files (at most ${maxTotal} per fix); a fix should be minimal, not a rewrite`);
+  }
   return {
     valid: reasons.length === 0,
     risk: maxRisk(verdicts.map((v) => v.risk)),

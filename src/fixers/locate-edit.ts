@@ -42,10 +42,40 @@ interface Candidate {
   end: number;
 }
 
-function nearest(text: string, starts: number[], candidates: Candidate[], line: number | undefined): Candidate | undefined {
-  if (line === undefined || candidates.length < 2) return candidates[0];
+/** With a line hint, a match farther than this many lines from it is a guess, not a location. */
+export const NEAR_LINE_WINDOW = 5;
+
+// Python identifiers are Unicode letters, digits and "_"; "$" is added for the JavaScript runners.
+const IDENT = /^[\p{L}\p{N}_$]$/u;
+const isIdent = (ch: string | undefined): boolean => ch !== undefined && IDENT.test(ch);
+
+/** Every occurrence of `needle` that does not start or end inside an identifier (`count` is not in `total_count`). */
+function wholeMatches(text: string, needle: string): Candidate[] {
+  const out: Candidate[] = [];
+  const checkStart = isIdent(needle[0]);
+  const checkEnd = isIdent(needle[needle.length - 1]);
+  for (let i = text.indexOf(needle); i !== -1; i = text.indexOf(needle, i + 1)) {
+    const end = i + needle.length;
+    if (checkStart && isIdent(text[i - 1])) continue;
+    if (checkEnd && isIdent(text[end])) continue;
+    out.push({ start: i, end });
+  }
+  return out;
+}
+
+type Pick = { kind: "one"; candidate: Candidate } | { kind: "ambiguous"; lines: number[] };
+
+/**
+ * The one candidate an edit means: the only one, or the unique nearest to `line` within NEAR_LINE_WINDOW lines.
+ * Several candidates without a line, none near it, or a tie are ambiguous: editing a guess can break unrelated code.
+ */
+function choose(starts: number[], candidates: Candidate[], line: number | undefined): Pick {
+  if (candidates.length === 1) return { kind: "one", candidate: candidates[0]! };
+  const lines = candidates.map((c) => lineOf(starts, c.start));
+  if (line === undefined) return { kind: "ambiguous", lines };
   let best: Candidate | undefined;
   let bestDistance = Infinity;
+  let tie = false;
   for (const c of candidates) {
     const first = lineOf(starts, c.start);
     const last = lineOf(starts, Math.max(c.start, c.end - 1));
@@ -53,23 +83,30 @@ function nearest(text: string, starts: number[], candidates: Candidate[], line: 
     if (distance < bestDistance) {
       best = c;
       bestDistance = distance;
+      tie = false;
+    } else if (distance === bestDistance) {
+      tie = true;
     }
   }
-  return best;
+  if (best === undefined || tie || bestDistance > NEAR_LINE_WINDOW) return { kind: "ambiguous", lines };
+  return { kind: "one", candidate: best };
 }
 
-/** Finds `find` (LF-normalised) in `text` (LF-normalised): verbatim first, then ignoring indentation; null when absent. */
-export function locateEdit(text: string, find: string, line?: number): EditLocation | null {
-  if (find === "") return null;
-  const starts = lineStarts(text);
-  const result = (c: Candidate | undefined, how: EditLocation["how"]): EditLocation | null =>
-    c === undefined
-      ? null
-      : { start: c.start, end: c.end, startLine: lineOf(starts, c.start), endLine: lineOf(starts, Math.max(c.start, c.end - 1)), how };
+/** Where `find` is, that it is absent, or the lines of its several equally plausible places. */
+type Located = { kind: "found"; at: EditLocation } | { kind: "absent" } | { kind: "ambiguous"; how: EditLocation["how"]; lines: number[] };
 
-  const exact: Candidate[] = [];
-  for (let i = text.indexOf(find); i !== -1; i = text.indexOf(find, i + 1)) exact.push({ start: i, end: i + find.length });
-  if (exact.length > 0) return result(nearest(text, starts, exact, line), "exact");
+function findEdit(text: string, find: string, line?: number): Located {
+  if (find === "") return { kind: "absent" };
+  const starts = lineStarts(text);
+  const result = (candidates: Candidate[], how: EditLocation["how"]): Located => {
+    const picked = choose(starts, candidates, line);
+    if (picked.kind === "ambiguous") return { kind: "ambiguous", how, lines: picked.lines };
+    const c = picked.candidate;
+    return { kind: "found", at: { start: c.start, end: c.end, startLine: lineOf(starts, c.start), endLine: lineOf(starts, Math.max(c.start, c.end - 1)), how } };
+  };
+
+  const exact = wholeMatches(text, find);
+  if (exact.length > 0) return result(exact, "exact");
 
   // Line by line, ignoring each line's leading and trailing whitespace (LLM edits often get indentation wrong).
   const endsWithNewline = find.endsWith("\n");
@@ -88,17 +125,36 @@ export function locateEdit(text: string, find: string, line?: number): EditLocat
       const end = starts[lastIndex]! + fileLines[lastIndex]!.length;
       byLine.push({ start: starts[i]!, end: endsWithNewline && end < text.length ? end + 1 : end });
     }
-    if (byLine.length > 0) return result(nearest(text, starts, byLine, line), "indent");
+    if (byLine.length > 0) return result(byLine, "indent");
   }
 
   // A one-line fragment whose surrounding whitespace is off.
   const fragment = strip(find);
   if (fragment !== "" && !fragment.includes("\n")) {
-    const frag: Candidate[] = [];
-    for (let i = text.indexOf(fragment); i !== -1; i = text.indexOf(fragment, i + 1)) frag.push({ start: i, end: i + fragment.length });
-    if (frag.length > 0) return result(nearest(text, starts, frag, line), "fragment");
+    const frag = wholeMatches(text, fragment);
+    if (frag.length > 0) return result(frag, "fragment");
   }
-  return null;
+  return { kind: "absent" };
+}
+
+const ambiguityMessage = (lines: number[], line: number | undefined): string => {
+  const shown = lines.slice(0, 8).join(", ") + (lines.length > 8 ? ", …" : "");
+  const where =
+    line === undefined
+      ? "and the edit gives no line to choose by"
+      : `and none is the single nearest within ${NEAR_LINE_WINDOW} lines of line ${line}`;
+  return `the text to replace is ambiguous: it occurs ${lines.length} times (lines ${shown}) ${where}; include more surrounding code`;
+};
+
+/**
+ * Finds `find` (LF-normalised) in `text` (LF-normalised): verbatim first, then ignoring indentation, then as a trimmed
+ * one-line fragment; a match never starts or ends inside an identifier. Null when absent; throws
+ * RedgreenError("usage") when several places match and `line` does not single one out (see NEAR_LINE_WINDOW).
+ */
+export function locateEdit(text: string, find: string, line?: number): EditLocation | null {
+  const found = findEdit(text, find, line);
+  if (found.kind === "ambiguous") throw new RedgreenError("usage", ambiguityMessage(found.lines, line));
+  return found.kind === "found" ? found.at : null;
 }
 
 /** Columns of an indentation string (tabs to the next multiple of 8, as Python's tokenizer counts). */
@@ -193,7 +249,8 @@ function eolAt(d: Decoded, offset: number): "\n" | "\r\n" {
  * Applies one edit to a source text and returns the new text (pure). `find` is located nearest to
  * `edit.nearLine ?? lineNumber`; whole-line replacements are re-indented to the located text; the file's line endings,
  * BOM and trailing newline are kept. An empty `find` inserts `replace` as whole lines before that line.
- * Throws RedgreenError("not_found") when the text is not in the source.
+ * Throws RedgreenError("not_found") when the text is not in the source, RedgreenError("usage") when it is in several
+ * places and the line does not single one out.
  */
 export function applyFix(sourceCode: string, edit: FileEdit, lineNumber?: number): string {
   const d = decode(sourceCode);
@@ -213,10 +270,14 @@ export function applyFix(sourceCode: string, edit: FileEdit, lineNumber?: number
     if (!replace.endsWith("\n") && !atEnd) replace += "\n";
     text = atEnd && norm !== "" && !norm.endsWith("\n") ? "\n" + replace : replace;
   } else {
-    const at = locateEdit(norm, find, line);
-    if (at === null) {
+    const found = findEdit(norm, find, line);
+    if (found.kind === "absent") {
       throw new RedgreenError("not_found", `edit of ${edit.file}: the text to replace was not found${line ? ` near line ${line}` : ""}: ${JSON.stringify(find.slice(0, 120))}`);
     }
+    if (found.kind === "ambiguous") {
+      throw new RedgreenError("usage", `edit of ${edit.file}: ${ambiguityMessage(found.lines, line)}: ${JSON.stringify(find.slice(0, 120))}`);
+    }
+    const at = found.at;
     start = at.start;
     end = at.end;
     const lineStart = norm.lastIndexOf("\n", start - 1) + 1;

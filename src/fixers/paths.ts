@@ -5,7 +5,7 @@ import { RedgreenError } from "../domain/errors.js";
 
 /** A project file an edit may touch: its normalised relative path and absolute real path (symlinks resolved). */
 export interface ProjectFile {
-  /** Relative to the project root, forward slashes. */
+  /** The real file's path relative to the real project root (symlinks resolved), forward slashes. */
   rel: string;
   /** The real path of the file (what gets read and written). */
   real: string;
@@ -46,5 +46,6 @@ export async function resolveProjectFile(projectRoot: string, rel: string): Prom
     throw new RedgreenError("io_error", `cannot resolve ${rel}: ${(cause as Error).message}`, { cause });
   }
   if (!isInside(realRoot, real)) throw escape(rel, "it resolves (through a symlink) to a file outside the project root");
-  return { rel: relative(root, abs).split(sep).join("/"), real };
+  // The real file's own path: a symlink into tests/ is a test file, whatever name it was reached by.
+  return { rel: relative(realRoot, real).split(sep).join("/"), real };
 }

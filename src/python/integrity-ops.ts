@@ -31,6 +31,8 @@ export const TestComparisonSchema = z.object({
   parseError: z.string().nullable(),
   /** The edit only adds (or extends) import lines. */
   importOnly: z.boolean(),
+  /** Why an edit is not import-only (a shadowed name, code beside the import, …), when it is not. */
+  notImportOnly: z.string().nullable().optional(),
   weakenings: z.array(TestWeakeningSchema),
 });
 export type TestComparison = z.infer<typeof TestComparisonSchema>;

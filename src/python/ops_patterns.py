@@ -357,23 +357,244 @@ def _call_name(call):
     return None
 
 
-def _unawaited_calls(func, parents, coroutine_names):
-    """Calls in an async def's own body to known coroutine functions whose result is not awaited."""
+_BUILTIN_TYPES = {"dict", "list", "set", "frozenset", "tuple", "str", "bytes", "bytearray", "int", "float", "bool",
+                  "deque", "defaultdict", "OrderedDict", "Counter"}
+_LITERAL_TYPES = ((ast.Dict, "dict"), (ast.DictComp, "dict"), (ast.List, "list"), (ast.ListComp, "list"),
+                  (ast.Set, "set"), (ast.SetComp, "set"), (ast.Tuple, "tuple"), (ast.JoinedStr, "str"))
+
+
+def _annotation_type(ann):
+    """The class an annotation names (`Repo`, `mod.Repo`, `"Repo"`), None for generics/unions."""
+    if isinstance(ann, ast.Constant) and isinstance(ann.value, str) and re.match(r"^[\w.]+$", ann.value):
+        return ann.value.split(".")[-1]
+    if isinstance(ann, (ast.Name, ast.Attribute)):
+        return _terminal(ann)
+    return None
+
+
+def _terminal(node):
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return None
+
+
+class _AwaitResolver:
+    """Decides whether a call returns a project coroutine: the callee is resolved through its receiver
+    (a bare name bound to an async def, `self.m()` on the class defining async `m`, a module attribute,
+    or a receiver whose class is evident from assignments, annotations or the arguments callers pass).
+    An unknown receiver only counts when the failure names the coroutine's class."""
+
+    def __init__(self, by_name, modules, coroutine):
+        self.by_name = by_name
+        self.modules = modules
+        parts = [p for p in (coroutine or "").split(".") if p and p != "<locals>"]
+        self.wanted = parts[-1] if parts else None
+        self.wanted_cls = parts[-2] if len(parts) >= 2 else None
+        self._bindings = {}
+        self._classes = None
+        self._calls = None
+        self._funcs = None
+
+    def bindings(self, rel):
+        if rel not in self._bindings:
+            loaded = _load(rel)
+            self._bindings[rel] = _import_bindings(loaded[2], rel) if loaded else {}
+        return self._bindings[rel]
+
+    def _index(self):
+        """Classes by name, and every call by callee name with (file, enclosing function, its class)."""
+        if self._classes is not None:
+            return
+        self._classes, self._calls, self._funcs = {}, {}, {}
+        for rel in _symbols().project_files(os.getcwd()):
+            loaded = _load(rel)
+            if loaded is None:
+                continue
+            tree = loaded[2]
+            for node in ast.walk(tree):
+                if isinstance(node, ast.ClassDef):
+                    self._classes.setdefault(node.name, []).append(node)
+            for _, func, cls in _functions(tree):
+                self._funcs[func] = (rel, cls)
+                for node in _own_nodes(func):
+                    if isinstance(node, ast.Call):
+                        self._calls.setdefault(_call_name(node), []).append((rel, func, cls, node))
+
+    def class_has_async(self, cls_name, method, seen=None):
+        """True/False when a project class named cls_name defines (or inherits) `method`; None if unknown."""
+        self._index()
+        seen = seen or set()
+        if cls_name in seen or cls_name not in self._classes:
+            return None
+        seen.add(cls_name)
+        answers = set()
+        for cls in self._classes[cls_name]:
+            own = [n for n in cls.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == method]
+            if own:
+                answers.add(isinstance(own[-1], ast.AsyncFunctionDef))
+                continue
+            for base in cls.bases:
+                found = self.class_has_async(_terminal(base), method, seen) if _terminal(base) else None
+                if found is not None:
+                    answers.add(found)
+                    break
+        return answers.pop() if len(answers) == 1 else (False if answers else None)
+
+    # -- types of expressions
+
+    def expr_type(self, node, func, cls, depth=0):
+        for kind, name in _LITERAL_TYPES:
+            if isinstance(node, kind):
+                return name
+        if isinstance(node, ast.Constant):
+            return type(node.value).__name__ if node.value is not None else None
+        if isinstance(node, ast.Call):
+            name = _terminal(node.func)
+            if name and (name in _BUILTIN_TYPES or name[:1].isupper()):
+                return name
+            return None
+        if depth > 3 or func is None:
+            return None
+        if isinstance(node, ast.Name):
+            if node.id in ("self", "cls") and cls is not None:
+                return cls.name
+            return self.name_type(node.id, func, cls, depth)
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self" and cls is not None:
+            return self.self_attr_type(cls, node.attr, depth)
+        return None
+
+    def _single(self, types):
+        known = {t for t in types if t}
+        return known.pop() if len(known) == 1 else None
+
+    def name_type(self, name, func, cls, depth):
+        """A local's class: from its assignments in the function, else (a parameter) its annotation or callers."""
+        found = []
+        for node in _own_nodes(func):
+            if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
+                found.append(self.expr_type(node.value, func, cls, depth + 1) or "?")
+            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.target.id == name:
+                found.append(_annotation_type(node.annotation) or "?")
+            elif isinstance(node, (ast.With, ast.AsyncWith)):
+                for item in node.items:
+                    if isinstance(item.optional_vars, ast.Name) and item.optional_vars.id == name:
+                        found.append(self.expr_type(item.context_expr, func, cls, depth + 1) or "?")
+            elif isinstance(node, (ast.For, ast.AsyncFor)) and any(
+                    isinstance(n, ast.Name) and n.id == name for n in ast.walk(node.target)):
+                found.append("?")
+        a = func.args
+        params = getattr(a, "posonlyargs", []) + a.args
+        for i, arg in enumerate(params + a.kwonlyargs):
+            if arg.arg == name:
+                ann = _annotation_type(arg.annotation) if arg.annotation is not None else None
+                found.append(ann or self.param_type(func, cls, name, i if i < len(params) else None, depth) or "?")
+        if "?" in found:
+            return None
+        return self._single(found)
+
+    def param_type(self, func, cls, name, index, depth):
+        """The class callers pass for a parameter (positional index or keyword), when they all agree."""
+        self._index()
+        method = cls is not None and not any(_terminal(d) == "staticmethod" for d in func.decorator_list)
+        if func.name == "__init__" and cls is not None:
+            sites = self._calls.get(cls.name, [])
+        else:
+            sites = self._calls.get(func.name, [])
+        pos = None if index is None else index - (1 if method else 0)
+        types = []
+        for rel, caller, caller_cls, call in sites:
+            if method and func.name != "__init__" and not isinstance(call.func, ast.Attribute):
+                continue
+            if not method and cls is None and isinstance(call.func, ast.Attribute) and _terminal(call.func.value) in ("self", "cls"):
+                continue
+            arg = None
+            if pos is not None and 0 <= pos < len(call.args) and not any(isinstance(x, ast.Starred) for x in call.args[:pos + 1]):
+                arg = call.args[pos]
+            for kw in call.keywords:
+                if kw.arg == name:
+                    arg = kw.value
+            if arg is not None:
+                types.append(self.expr_type(arg, caller, caller_cls, depth + 1))
+        return self._single(types)
+
+    def self_attr_type(self, cls, attr, depth):
+        """The class of `self.<attr>`: a class-level annotation, else what the class's methods assign to it."""
+        found = []
+        for stmt in cls.body:
+            if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == attr:
+                found.append(_annotation_type(stmt.annotation))
+        for stmt in cls.body:
+            if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            for node in _own_nodes(stmt):
+                if isinstance(node, ast.Assign) and any(
+                        isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self"
+                        and t.attr == attr for t in node.targets):
+                    found.append(self.expr_type(node.value, stmt, cls, depth + 1))
+                elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Attribute) \
+                        and _terminal(node.target.value) == "self" and node.target.attr == attr:
+                    found.append(_annotation_type(node.annotation))
+        return self._single(found)
+
+    # -- the decision
+
+    def coroutine_callee(self, call, rel, func, cls):
+        """The qualified name of the project coroutine a call returns, or None when not (or not surely) one."""
+        f = call.func
+        if isinstance(f, ast.Name):
+            entry = {"file": rel, "node": func, "cls": cls}
+            hits = _resolve_call(call, entry, self.bindings(rel), self.by_name, self.modules)
+            nested = [e for e in self.by_name.get(f.id, []) if e["file"] == rel and e["cls"] is None
+                      and func.lineno <= e["node"].lineno <= _end(func)]
+            hits = nested or hits
+            if hits and all(isinstance(e["node"], ast.AsyncFunctionDef) and e["cls"] is None for e in hits):
+                return hits[0]["qualname"]
+            return None
+        if not isinstance(f, ast.Attribute):
+            return None
+        method, recv = f.attr, f.value
+        if isinstance(recv, ast.Name) and recv.id in self.bindings(rel) and not self._is_local(recv.id, func):
+            module, sub = self.bindings(rel)[recv.id]
+            full = module + "." + sub if sub else module
+            hits = [e for e in self.by_name.get(method, []) if e["cls"] is None and e["module"] in (full, module)]
+            if hits and all(isinstance(e["node"], ast.AsyncFunctionDef) for e in hits):
+                return hits[0]["qualname"]
+            if hits or sub is None:
+                return None
+            # `from pkg import Repo` then `Repo.method(...)`: the receiver is a class.
+            return (sub + "." + method) if self.class_has_async(sub, method) else None
+        recv_type = self.expr_type(recv, func, cls)
+        if recv_type is not None:
+            return (recv_type + "." + method) if self.class_has_async(recv_type, method) else None
+        if self.wanted == method and self.wanted_cls and self.class_has_async(self.wanted_cls, method):
+            return self.wanted_cls + "." + method
+        return None
+
+    def _is_local(self, name, func):
+        a = func.args
+        if any(x.arg == name for x in getattr(a, "posonlyargs", []) + a.args + a.kwonlyargs):
+            return True
+        return any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store) for n in _own_nodes(func))
+
+
+def _unawaited_calls(func, parents, is_coroutine):
+    """Calls in an async def's own body to project coroutine functions whose result is not awaited."""
     out = []
     for node in _own_nodes(func):
         if not isinstance(node, ast.Call):
-            continue
-        name = _call_name(node)
-        if name not in coroutine_names:
             continue
         parent = parents.get(node)
         if isinstance(parent, ast.Await):
             continue
         if isinstance(parent, ast.Call) and node in parent.args + [k.value for k in parent.keywords]:
             continue  # handed to create_task/gather/...: the callee awaits it
-        if isinstance(parent, (ast.List, ast.Tuple, ast.Set)) :
+        if isinstance(parent, (ast.List, ast.Tuple, ast.Set)):
             continue  # collected for gather(*coros)
-        out.append(node)
+        callee = is_coroutine(node)
+        if callee:
+            out.append((node, callee))
     return out
 
 
@@ -392,16 +613,15 @@ def await_sites(file=None, line=None, coroutine=None, test_file=None, test_funct
     line, or the call whose result a name used on the line holds), else anywhere reachable from the test.
 
     coroutine: the qualname from "coroutine 'X.y' was never awaited" or "<coroutine object X.y at ...>"."""
-    by_name, async_names, sync_names, modules = _project_functions()
-    names = {n for n in async_names if n not in sync_names}
-    wanted = coroutine.split(".")[-1] if coroutine else None
-    if wanted:
-        names.add(wanted)
+    by_name, _, _, modules = _project_functions()
+    resolver = _AwaitResolver(by_name, modules, coroutine)
+    wanted = resolver.wanted
     sites = []
 
-    def site(rel, lines, func, call, parents, how):
+    def site(rel, lines, func, found, parents, how):
+        call, callee = found
         return {"file": rel, "line": call.lineno, "function": func.name, "call": _segment(lines, call).split("\n")[0],
-                "callee": _call_name(call), "how": how, "edit": _await_edit(lines, call, parents)}
+                "callee": callee, "how": how, "edit": _await_edit(lines, call, parents)}
 
     if file and line:
         loaded = _load(file)
@@ -409,12 +629,12 @@ def await_sites(file=None, line=None, coroutine=None, test_file=None, test_funct
             _, lines, tree = loaded
             inner = _innermost_function(tree, line)
             if inner is not None and isinstance(inner[0], ast.AsyncFunctionDef):
-                func = inner[0]
+                func, cls = inner
                 parents = _parents(tree)
-                calls = _unawaited_calls(func, parents, names)
-                on_line = [c for c in calls if c.lineno <= line <= _end(c)]
+                calls = _unawaited_calls(func, parents, lambda c: resolver.coroutine_callee(c, file, func, cls))
+                on_line = [c for c in calls if c[0].lineno <= line <= _end(c[0])]
                 if wanted:
-                    on_line = [c for c in on_line if _call_name(c) == wanted] or on_line
+                    on_line = [c for c in on_line if _call_name(c[0]) == wanted] or on_line
                 if on_line:
                     sites.extend(site(file, lines, func, c, parents, "on the failing line") for c in on_line[:1])
                 else:
@@ -423,11 +643,11 @@ def await_sites(file=None, line=None, coroutine=None, test_file=None, test_funct
                             and n.lineno == line and func.lineno <= n.lineno <= _end(func)}
                     best = None
                     for c in calls:
-                        parent = parents.get(c)
-                        if isinstance(parent, (ast.Assign, ast.AnnAssign)) and c.lineno < line:
+                        parent = parents.get(c[0])
+                        if isinstance(parent, (ast.Assign, ast.AnnAssign)) and c[0].lineno < line:
                             targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
                             if any(isinstance(t, ast.Name) and t.id in used for t in targets):
-                                if best is None or c.lineno > best.lineno:
+                                if best is None or c[0].lineno > best[0].lineno:
                                     best = c
                     if best is not None:
                         sites.append(site(file, lines, func, best, parents, "assigned to a name the failing line uses"))
@@ -443,8 +663,9 @@ def await_sites(file=None, line=None, coroutine=None, test_file=None, test_funct
                 continue
             _, lines, tree = loaded
             parents = _parents(tree)
-            for c in _unawaited_calls(entry["node"], parents, names):
-                if wanted and _call_name(c) != wanted:
+            check = (lambda e: lambda c: resolver.coroutine_callee(c, e["file"], e["node"], e["cls"]))(entry)
+            for c in _unawaited_calls(entry["node"], parents, check):
+                if wanted and _call_name(c[0]) != wanted:
                     continue
                 sites.append(site(entry["file"], lines, entry["node"], c, parents, "reachable from the test"))
     reason = "" if sites else "no un-awaited call of a project coroutine found"
@@ -458,14 +679,6 @@ _EXEC_METHODS = {"execute", "executemany"}
 _SQL_WRITE = re.compile(r"^\s*(?:--[^\n]*\n\s*)*(insert|update|delete|replace|upsert)\b", re.I)
 _DB_NAME = re.compile(r"(?:^|_)(?:session|sess|db|conn|connection|con|cursor|cur|uow|tx|transaction|dbsession)(?:$|_)", re.I)
 _DB_TYPES = re.compile(r"Session|Connection|Cursor|AsyncSession|Engine", re.I)
-
-
-def _terminal(node):
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        return node.attr
-    return None
 
 
 def _root_name(node):
@@ -594,22 +807,29 @@ def _stmt_ancestors(node, parents, stop):
     return out
 
 
-def _contains_exit_after(stmt, line):
+_ENDS_TRANSACTION = {"close", "rollback", "dispose", "expunge_all", "invalidate"}
+
+
+def _leaves_after(stmt, line):
+    """A return/raise, or a close()/rollback(), inside stmt after a line: a commit placed after stmt would
+    be skipped or would run on a closed/rolled-back session."""
     for n in ast.walk(stmt):
         if isinstance(n, (ast.Return, ast.Raise)) and n.lineno > line:
             return True
-        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-            continue
+        if isinstance(n, ast.Call) and _call_name(n) in _ENDS_TRANSACTION and n.lineno > line:
+            return True
     return False
 
 
 def _commit_edit(lines, func, call, recv, parents):
     """Inserts `<receiver>.commit()` after the outermost statement holding the last write, without lifting
-    it past an early return, and staying inside a `with ... as <session>` block that binds the receiver."""
+    it past an early return or a close()/rollback(), out of a `try` (its finally/except would run first),
+    or out of a `with ... as <session>` block that binds the receiver."""
     receiver = _commit_receiver(recv, func, lines)
     if not receiver:
         return None, "cannot spell the session/connection receiver"
     root = _root_name(recv)
+    last_write = _end(call)
     chosen = None
     for stmt in _stmt_ancestors(call, parents, func):
         if isinstance(stmt, ast.Return):
@@ -619,8 +839,10 @@ def _commit_edit(lines, func, call, recv, parents):
         if isinstance(stmt, (ast.With, ast.AsyncWith)) and any(
                 isinstance(i.optional_vars, ast.Name) and i.optional_vars.id == root for i in stmt.items):
             break  # the session closes at the end of this block: commit inside it
-        if chosen is not None and _contains_exit_after(stmt, call.lineno):
-            break  # a return after the write inside this statement would skip a commit placed after it
+        if isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
+            break  # finally/except (close, rollback, raise) run before anything after the try: commit inside it
+        if chosen is not None and _leaves_after(stmt, last_write):
+            break
         chosen = stmt
     if chosen is None:
         return None, "no statement to insert after"
@@ -1009,28 +1231,73 @@ def _module_attrs(module):
     return None
 
 
-def _rename_on_line(source, lines, line, wrong, right, attribute):
-    """Replaces NAME tokens `wrong` on a line (after a '.' for attributes, not after one for names)."""
-    out = lines[line - 1]
-    hits = []
-    prev = None
-    try:
-        for tok in tokenize.generate_tokens(io.StringIO(source).readline):
-            if tok.start[0] > line:
-                break
-            if tok.type == tokenize.NAME and tok.start[0] == line and tok.string == wrong:
-                after_dot = prev is not None and prev.type == tokenize.OP and prev.string == "."
-                if after_dot == attribute:
-                    hits.append(tok.start[1])
-            if tok.type not in (tokenize.NL, tokenize.COMMENT):
-                prev = tok
-    except (tokenize.TokenError, IndentationError, SyntaxError):
+def _receiver_matches(recv, kind, type_name, module, tree, line):
+    """Whether an attribute's receiver is the object the error names (True/False), or None when unknown."""
+    if kind == "module_attribute":
+        text = ".".join(reversed(_dotted_parts(recv)))
+        if not text or not module:
+            return False
+        if text in (module, module.split(".")[-1]):
+            return True
+        return any(isinstance(n, ast.Import) and any(a.asname == text and a.name == module for a in n.names)
+                   for n in ast.walk(tree))
+    if not type_name:
         return None
-    if not hits:
+    if kind == "class_attribute":
+        return _terminal(recv) == type_name
+    inner = _innermost_function(tree, line)
+    if isinstance(recv, ast.Name) and recv.id == "self" and inner is not None and inner[1] is not None:
+        cls = inner[1]
+        return cls.name == type_name or any(_terminal(b) == type_name for b in cls.bases)
+    if isinstance(recv, ast.Name) and inner is not None:
+        known = _local_types(inner[0]).get(recv.id)
+        if known is not None:
+            return known == type_name
+    return None
+
+
+def _dotted_parts(node):
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return parts
+    return []
+
+
+def _rename_on_line(lines, tree, line, wrong, right, kind, type_name=None, module=None):
+    """Renames the failing occurrence(s) of `wrong` on a line, from AST positions: for a name, the loaded
+    Name nodes (not keyword-argument names, attributes or strings); for an attribute, `.wrong` only on the
+    receiver the error names (when several objects on the line have it)."""
+    spots = []  # (0-based char column, ...) on the line
+    if kind == "name":
+        for n in ast.walk(tree):
+            if isinstance(n, ast.Name) and n.id == wrong and isinstance(n.ctx, (ast.Load, ast.Del)) and n.lineno == line:
+                spots.append(_char_col(lines[line - 1], n.col_offset))
+    else:
+        nodes = [n for n in ast.walk(tree) if isinstance(n, ast.Attribute) and n.attr == wrong
+                 and isinstance(n.ctx, (ast.Load, ast.Del)) and _end(n) == line]
+        if len(nodes) > 1:
+            verdicts = [_receiver_matches(n.value, kind, type_name, module, tree, line) for n in nodes]
+            if True in verdicts:
+                nodes = [n for n, v in zip(nodes, verdicts) if v is True]
+            else:
+                # None known to be the named object: only when the rest are one and the same receiver.
+                nodes = [n for n, v in zip(nodes, verdicts) if v is None]
+                if len({_segment(lines, n.value) for n in nodes}) != 1:
+                    return None
+        for n in nodes:
+            stop = _char_col(lines[line - 1], n.end_col_offset)
+            spots.append(stop - len(wrong))
+    text = lines[line - 1]
+    spots = sorted(set(c for c in spots if text[c:c + len(wrong)] == wrong))
+    if not spots:
         return None
-    for col in reversed(hits):
-        out = out[:col] + right + out[col + len(wrong):]
-    return {"find": lines[line - 1], "replace": out, "nearLine": line}
+    for col in reversed(spots):
+        text = text[:col] + right + text[col + len(wrong):]
+    return {"find": lines[line - 1], "replace": text, "nearLine": line}
 
 
 def name_suggestion(file, line, name, kind="name", type_name=None, module=None, hint=None, allow_tests=False):
@@ -1041,8 +1308,7 @@ def name_suggestion(file, line, name, kind="name", type_name=None, module=None, 
     loaded = _load(file)
     if loaded is None:
         return {"edit": None, "reason": "cannot parse %s" % file}
-    source, lines, tree = loaded
-    attribute = kind != "name"
+    _, lines, tree = loaded
     candidates = None
     if kind == "name":
         candidates = _scope_names(tree, line)
@@ -1077,7 +1343,7 @@ def name_suggestion(file, line, name, kind="name", type_name=None, module=None, 
         target = getattr(builtins, suggestion)
         if any(not hasattr(target, a) for a in used_attrs):
             return {"edit": None, "reason": "the builtin %s has no attribute the code reads from %s" % (suggestion, name)}
-    edit = _rename_on_line(source, lines, line, name, suggestion, attribute)
+    edit = _rename_on_line(lines, tree, line, name, suggestion, kind, type_name, module)
     if edit is None:
         return {"edit": None, "reason": "%s does not occur at line %d" % (name, line), "suggestion": suggestion}
     return {"edit": edit, "suggestion": suggestion, "source": source_of, "reason": ""}

@@ -11,9 +11,22 @@ export interface ValidationLimits {
   maxGrowthRatio: number;
   /** Growth of up to this many lines is always allowed (a 2-line file may gain an import). */
   minGrowthLines: number;
+  /** Shrinking of the file as a fraction of its original line count. */
+  maxShrinkRatio: number;
+  /** Removing up to this many lines is always allowed. */
+  minShrinkLines: number;
+  /** Changed lines across all files of one fix (checked by checkFix). */
+  maxTotalChangedLines: number;
 }
 
-export const DEFAULT_LIMITS: ValidationLimits = { maxChangedLines: 20, maxGrowthRatio: 0.5, minGrowthLines: 3 };
+export const DEFAULT_LIMITS: ValidationLimits = {
+  maxChangedLines: 20,
+  maxGrowthRatio: 0.5,
+  minGrowthLines: 3,
+  maxShrinkRatio: 0.5,
+  minShrinkLines: 3,
+  maxTotalChangedLines: 20,
+};
 
 /** What validateFix and every check receive. */
 export interface FixInput {
@@ -31,6 +44,8 @@ export interface FixInput {
   isTestFile?: (relPath: string) => boolean;
   /** Secret catalog to scan with (default: data/secret-patterns.json). */
   secretCatalog?: SecretCatalog;
+  /** Environment whose secret-named variables' values must not be written into the code (default process.env). */
+  env?: Record<string, string | undefined>;
 }
 
 export interface FixContext extends Required<Omit<FixInput, "limits" | "isTestFile" | "secretCatalog">> {
@@ -65,6 +80,7 @@ export function createFixContext(input: FixInput): FixContext {
     limits: { ...DEFAULT_LIMITS, ...input.limits },
     isTestFile: input.isTestFile,
     secretCatalog: input.secretCatalog,
+    env: input.env ?? process.env,
     relPath,
     isPython: /\.pyi?$/.test(relPath),
     memo<T>(key: string, compute: () => Promise<T>): Promise<T> {

@@ -19,14 +19,14 @@ interface LineInfo {
 
 const WHOLE_FILE = new Set(["pytest.ini", ".pytest.ini", "pytest.toml", ".pytest.toml", ".coveragerc"]);
 
-/** Whether a section (and key, for pyproject's [tool] table) holds pytest or coverage settings. */
+/** The full dotted path of a key in its section ("" for the root table). */
+const keyPath = (section: string, key: string | null): string => [section, key ?? ""].filter((p) => p !== "").join(".");
+
+/** Whether a section and key hold pytest or coverage settings (in pyproject.toml by full dotted path, so root-level dotted keys and inline tables count). */
 const isProtected = (file: string, section: string, key: string | null): boolean => {
   if (WHOLE_FILE.has(file)) return true;
   const s = section.toLowerCase();
-  if (file === "pyproject.toml") {
-    if (/^tool\.(pytest|coverage)(\.|$)/.test(s)) return true;
-    return s === "tool" && key !== null && /^(pytest|coverage)\./.test(key);
-  }
+  if (file === "pyproject.toml") return /^tool\.(pytest|coverage)(\.|$)/.test(keyPath(s, key?.toLowerCase() ?? null));
   if (file === "setup.cfg") return s === "tool:pytest" || s.startsWith("coverage:");
   if (file === "tox.ini") return s === "pytest" || s === "tool:pytest" || s.startsWith("coverage:");
   return false;
@@ -74,12 +74,79 @@ function protectedValues(file: string, lines: string[], info: LineInfo[]): Map<s
   lines.forEach((line, i) => {
     const { section, key } = info[i]!;
     if (key === null || !isProtected(file, section, key)) return;
-    const id = `${section}.${key}`.toLowerCase();
+    const id = keyPath(section, key).toLowerCase();
     const kv = KEY.exec(line);
     const text = kv && kv[1] === "" && kv[2]!.replace(/["']/g, "") === key && !values.has(id) ? kv[3]! : line;
     values.set(id, values.has(id) ? `${values.get(id)}\n${text}` : text);
   });
+  for (const [id, value] of [...values]) {
+    if (value.trim().startsWith("{")) for (const [sub, v] of inlineTableEntries(value)) values.set(`${id}.${sub}`, v);
+  }
   return values;
+}
+
+/** The leaf entries of a TOML inline table, dotted key → raw value text (nested tables flattened). */
+function inlineTableEntries(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  let i = 0;
+  const ws = (): void => {
+    while (i < text.length && /\s/.test(text[i]!)) i++;
+  };
+  const str = (): void => {
+    const q = text[i]!;
+    for (i++; i < text.length && text[i] !== q; i++) if (q === '"' && text[i] === "\\") i++;
+    i++;
+  };
+  // Scans one value that is not a table: a string, an array (nested) or a bare word.
+  const scalar = (): string => {
+    const start = i;
+    let depth = 0;
+    while (i < text.length) {
+      const c = text[i]!;
+      if (c === '"' || c === "'") {
+        str();
+        continue;
+      }
+      if (c === "[" || c === "{") depth++;
+      else if (c === "]" || c === "}") {
+        if (depth === 0) break;
+        depth--;
+      } else if ((c === "," || c === "\n") && depth === 0) break;
+      i++;
+    }
+    return text.slice(start, i).trim();
+  };
+  const table = (prefix: string): void => {
+    i++; // "{"
+    for (;;) {
+      ws();
+      if (i >= text.length || text[i] === "}") {
+        i++;
+        return;
+      }
+      if (text[i] === ",") {
+        i++;
+        continue;
+      }
+      const keyStart = i;
+      while (i < text.length && text[i] !== "=" && text[i] !== "}") {
+        if (text[i] === '"' || text[i] === "'") str();
+        else i++;
+      }
+      if (text[i] !== "=") return;
+      const key = text.slice(keyStart, i).replace(/["'\s]/g, "").toLowerCase();
+      i++;
+      ws();
+      if (text[i] === "{") table(`${prefix}${key}.`);
+      else out.set(`${prefix}${key}`, scalar());
+    }
+  };
+  const start = text.indexOf("{");
+  if (start >= 0) {
+    i = start;
+    table("");
+  }
+  return out;
 }
 
 const leafKey = (id: string): string => id.split(".").pop() ?? id;

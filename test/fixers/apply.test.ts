@@ -73,6 +73,45 @@ describe("applyFix", () => {
     }
   });
 
+  it("never matches inside a longer identifier (count = 0 is not total_count = 0)", () => {
+    const code = "def f():\n    total_count = 0\n    items = []\n\n    count = 0\n    return count, total_count\n";
+    expect(applyFix(code, edit("count = 0", "count = 1", 2))).toBe(code.replace("    count = 0", "    count = 1"));
+    expect(locateEdit(code, "count = 0", 2)).toMatchObject({ how: "exact", startLine: 5 });
+    // The fragment tier keeps the same rule, and a match after a non-identifier character is fine.
+    expect(locateEdit(code, "  count = 0  ", 2)).toMatchObject({ how: "indent", startLine: 5 });
+    expect(locateEdit("total_count = 0  # all\n", "  count = 0  ", 1)).toBeNull();
+    expect(locateEdit("total_count = 0  # all\nx = 1; count = 0  # c\n", "  count = 0  ", 1)).toMatchObject({ how: "fragment", startLine: 2 });
+    expect(locateEdit("x = self.count\n", "count", 1)).toMatchObject({ startLine: 1 });
+    expect(locateEdit("total_count = 0\n", "count = 0", 1)).toBeNull();
+    expect(locateEdit("x = count_all()\n", "x = count", 1)).toBeNull();
+  });
+
+  it("rejects an edit whose text occurs in several places when no line singles one out", () => {
+    const code = ["a = f(x)", ...Array.from({ length: 12 }, (_, i) => `v${i} = ${i}`), "j = f(x)", ""].join("\n");
+    const reject = (e: ReturnType<typeof edit>): RedgreenError => {
+      try {
+        applyFix(code, e);
+      } catch (err) {
+        return err as RedgreenError;
+      }
+      throw new Error("expected a rejection");
+    };
+    // No line at all.
+    const noLine = reject(edit("f(x)", "g(x)"));
+    expect(noLine).toBeInstanceOf(RedgreenError);
+    expect(noLine.code).toBe("usage");
+    expect(noLine.message).toMatch(/m\.py: the text to replace is ambiguous: it occurs 2 times \(lines 1, 14\)/);
+    // A line that is far from both places, and one exactly between two.
+    expect(reject(edit("f(x)", "g(x)", 7)).message).toContain("within 5 lines of line 7");
+    expect(() => locateEdit(code, "f(x)", 7)).toThrowError(/ambiguous/);
+    expect(() => locateEdit("y = f(x)\ny = f(x)\n", "y = f(x)", 2)).not.toThrow();
+    expect(() => locateEdit("y = 1\nz = f(x)\nz = f(x)\n", "f(x)", 1)).not.toThrow();
+    expect(() => locateEdit("z = f(x)\ny = 1\nz = f(x)\n", "f(x)", 2)).toThrowError(/ambiguous/);
+    // Near enough to one of them, it is that one; a single occurrence needs no line.
+    expect(applyFix(code, edit("f(x)", "g(x)", 10))).toBe(code.replace("j = f(x)", "j = g(x)"));
+    expect(applyFix(code, edit("a = f(x)", "a = g(x)"))).toBe(code.replace("a = f(x)", "a = g(x)"));
+  });
+
   it("locateEdit reports how it matched", () => {
     expect(locateEdit("a\n    b = 1\n", "b = 1", 2)?.how).toBe("exact");
     expect(locateEdit("a\n    b  = 1\n", "  b  = 1\n  ", 2)?.how).toBe("indent");

@@ -198,3 +198,40 @@ describe("estimateFixRisk", () => {
     expect(await estimateFixRisk(ctxFor(dep))).toEqual({ risk: "high", factors: ["new dependency pytest"] });
   });
 });
+
+describe("checkSizeChange: deletions", () => {
+  const numbered = (n: number): string => Array.from({ length: n }, (_, i) => `x${i} = ${i}`).join("\n") + "\n";
+
+  it("rejects deleting most of a small file, and honours configured shrink limits", async () => {
+    const original = numbered(30);
+    const fixed = numbered(10);
+    const ctx = createFixContext({ original, fixed, filePath: "app/data.py", projectRoot, helper });
+    expect((await checkSizeChange(ctx)).reasons).toEqual([expect.stringMatching(/^size: app\/data\.py loses 67% of its lines \(30 → 10; at most 50%\)/)]);
+    const relaxed = createFixContext({ original, fixed, filePath: "app/data.py", projectRoot, helper, limits: { maxShrinkRatio: 0.8 } });
+    expect((await checkSizeChange(relaxed)).reasons).toEqual([]);
+  });
+
+  it("lets a fix remove a few lines even from a tiny file", async () => {
+    const ctx = createFixContext({ original: numbered(4), fixed: numbered(1), filePath: "app/tiny.py", projectRoot, helper });
+    expect((await checkSizeChange(ctx)).reasons).toEqual([]);
+  });
+});
+
+describe("checkNoSecrets: environment values", () => {
+  const env = { PGPASSWORD: "blue-falcon-42", HOME: "/home/dev" };
+
+  it("rejects writing a secret-named variable's value, naming the variable, never the value", async () => {
+    const fixed = replaceOnce(calc, "RATE = 0.05\n", 'RATE = 0.05\nFALLBACK = "blue-falcon-42"\n');
+    const result = await checkNoSecrets(ctxFor(fixed, { env }));
+    expect(result.reasons).toEqual(["secrets: writes the value of environment variable PGPASSWORD at line 5 of app/calc.py"]);
+    expect(JSON.stringify(result)).not.toContain("blue-falcon-42");
+  });
+
+  it("passes a value that was already there, and values of variables without secret names", async () => {
+    const withValue = replaceOnce(calc, "RATE = 0.05\n", 'RATE = 0.05\nFALLBACK = "blue-falcon-42"\n');
+    const moved = replaceOnce(withValue, "return a + b", "return b + a");
+    expect((await checkNoSecrets(ctxFor(moved, { original: withValue, env }))).reasons).toEqual([]);
+    const homeDir = replaceOnce(calc, "RATE = 0.05\n", 'RATE = 0.05\nBASE = "/home/dev"\n');
+    expect((await checkNoSecrets(ctxFor(homeDir, { env }))).reasons).toEqual([]);
+  });
+});

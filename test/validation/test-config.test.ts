@@ -38,3 +38,26 @@ describe("analyzeTestConfigChange", () => {
     expect(cov.weakenings).toEqual(["lowers --cov-fail-under (tool.pytest.ini_options.addopts)"]);
   });
 });
+
+describe("analyzeTestConfigChange: other pyproject.toml spellings", () => {
+  const base = '[project]\nname = "demo"\n\n[tool]\nblack = { line-length = 100 }\n';
+
+  it("treats a root-level dotted tool.pytest key as a test-config edit", () => {
+    const fixed = 'tool.pytest.ini_options.addopts = "--deselect tests/test_calc.py::test_add"\n' + base;
+    expect(analyzeTestConfigChange("pyproject.toml", base, fixed)).toEqual({
+      touched: true,
+      sections: ["pyproject.toml"],
+      weakenings: ["adds --deselect to addopts (tool.pytest.ini_options.addopts)"],
+    });
+  });
+
+  it("treats an inline pytest table under [tool] as a test-config edit and reads the settings inside it", () => {
+    const fixed = base + 'pytest = { ini_options = { addopts = "-ra --deselect tests/t.py::x", testpaths = ["tests/unit"] } }\n';
+    expect(analyzeTestConfigChange("pyproject.toml", base, fixed)).toEqual({
+      touched: true,
+      sections: ["tool"],
+      weakenings: ["adds --deselect to addopts (tool.pytest.ini_options.addopts)", "changes test collection: testpaths (tool.pytest.ini_options.testpaths)"],
+    });
+    expect(analyzeTestConfigChange("pyproject.toml", base, base.replace("100", "120")).touched).toBe(false);
+  });
+});

@@ -74,6 +74,30 @@ describe("test edits", () => {
   });
 });
 
+describe("import-only edits", () => {
+  const original = "from calc import add\n\n\ndef test_add():\n    assert add(2, 2) == 4\n";
+
+  const usesAbs = original.replace("== 4", "== abs(4)");
+  it.each([
+    ["an import that shadows the tested function", original, original.replace("from calc import add\n", "from calc import add\nfrom operator import add\n")],
+    ["a monkeypatch on the import's line", original, original.replace("from calc import add\n", "from calc import add\nimport calc; calc.add = lambda a, b: a + b\n")],
+    ["an import inside the test function", original, original.replace("    assert", "    from operator import add\n    assert")],
+    ["an import that shadows a builtin the test reads", usesAbs, usesAbs.replace("from calc import add\n", "from calc import add\nfrom operator import abs\n")],
+  ])("counts %s as a test edit", async (_label, before, fixed) => {
+    const result = await checkTestIntegrity(createFixContext({ original: before, fixed, filePath: "tests/test_add.py", projectRoot, helper }));
+    expect(result.reasons).toEqual([expect.stringMatching(/^test-integrity: edits test file tests\/test_add\.py; .*allowTestEdits is off/)]);
+  });
+
+  it("still allows adding a missing import of a name the test reads but never bound", async () => {
+    const missing = "def test_sep():\n    assert os.sep == '/'\n";
+    const fixed = "import os\n\n\n" + missing;
+    const result = await checkTestIntegrity(createFixContext({ original: missing, fixed, filePath: "tests/test_sep.py", projectRoot, helper }));
+    expect(result).toEqual({ reasons: [], warnings: [], testEdit: false });
+    const extra = await checkTestIntegrity(createFixContext({ original, fixed: "import math\n" + original, filePath: "tests/test_add.py", projectRoot, helper }));
+    expect(extra.reasons).toEqual([]);
+  });
+});
+
 describe("weakening is rejected even with allowTestEdits", () => {
   const weakenings: Array<[string, string, string, RegExp]> = [
     ["deleting an assert", "    assert add(-1, 1) == 0\n", "", /deletes an assertion in test_add \[deleted_assert\]/],

@@ -3,12 +3,13 @@ import type { BaseChatModel } from "@langchain/core/language_models/chat_models"
 import { ChatOpenAI } from "@langchain/openai";
 import { RedgreenError } from "../../domain/errors.js";
 import { describeModel, resolveModelConfig } from "./config.js";
+import { DEFAULT_LLM_SETTINGS } from "./settings.js";
 import type { ModelConfig, ResolveModelConfigInput } from "./config.js";
 
 export interface CreateChatModelOptions {
   /** Per-request timeout handed to the HTTP client; the caller also aborts at its own deadline. */
   timeoutMs?: number;
-  /** Upper bound on the completion length. */
+  /** Upper bound on the completion length (default: DEFAULT_LLM_SETTINGS.maxTokens; every model gets a cap). */
   maxTokens?: number;
 }
 
@@ -21,6 +22,7 @@ const PLACEHOLDER_API_KEY = "not-needed";
  * Client-side retries are off: generateFixWithLlm retries with its own short, bounded backoff and records each try.
  */
 export async function createChatModel(config: ModelConfig, options: CreateChatModelOptions = {}): Promise<BaseChatModel> {
+  const maxTokens = options.maxTokens ?? DEFAULT_LLM_SETTINGS.maxTokens;
   if (config.provider === "openai") {
     return new ChatOpenAI({
       model: config.model,
@@ -29,7 +31,7 @@ export async function createChatModel(config: ModelConfig, options: CreateChatMo
       configuration: config.baseUrl !== undefined ? { baseURL: config.baseUrl } : {},
       maxRetries: 0,
       ...(options.timeoutMs !== undefined ? { timeout: options.timeoutMs } : {}),
-      ...(options.maxTokens !== undefined ? { maxTokens: options.maxTokens } : {}),
+      maxTokens,
     });
   }
   // Loaded lazily: the universal loader pulls in every provider's import map, which the common path never needs.
@@ -42,7 +44,7 @@ export async function createChatModel(config: ModelConfig, options: CreateChatMo
       ...(config.apiKey !== undefined ? { apiKey: config.apiKey } : {}),
       ...(config.baseUrl !== undefined ? { baseUrl: config.baseUrl, configuration: { baseURL: config.baseUrl } } : {}),
       ...(options.timeoutMs !== undefined ? { timeout: options.timeoutMs } : {}),
-      ...(options.maxTokens !== undefined ? { maxTokens: options.maxTokens } : {}),
+      maxTokens,
     });
   } catch (e) {
     const detail = e instanceof Error ? e.message : String(e);
@@ -55,12 +57,16 @@ export async function createChatModel(config: ModelConfig, options: CreateChatMo
   }
 }
 
-/** A chat model ready to call, with the name recorded in llm_calls, or the reason the LLM step is off. */
-export type LlmModel = { kind: "ready"; chat: BaseChatModel; name: string } | { kind: "skipped"; reason: string };
+/**
+ * A chat model ready to call, with the name recorded in llm_calls and the completion cap it was built with (the budget
+ * check reserves it; absent for a model built elsewhere, then LlmSettings.maxTokens is reserved), or why the step is off.
+ */
+export type LlmModel = { kind: "ready"; chat: BaseChatModel; name: string; maxTokens?: number } | { kind: "skipped"; reason: string };
 
 /** Resolves the configuration and builds the model; no configured model is a "skipped" value, not an error. */
 export async function loadLlmModel(input: ResolveModelConfigInput, options: CreateChatModelOptions = {}): Promise<LlmModel> {
   const resolution = resolveModelConfig(input);
   if (resolution.kind === "skipped") return resolution;
-  return { kind: "ready", chat: await createChatModel(resolution.config, options), name: describeModel(resolution.config) };
+  const maxTokens = options.maxTokens ?? DEFAULT_LLM_SETTINGS.maxTokens;
+  return { kind: "ready", chat: await createChatModel(resolution.config, { ...options, maxTokens }), name: describeModel(resolution.config), maxTokens };
 }

@@ -162,10 +162,12 @@ export async function generateFixWithLlm(
   let mode: ToolMode = settings.toolChoice;
   let calls = 0;
   let retries = 0;
+  // The completion can be as long as the model's cap, so a call goes out only when prompt + cap still fit.
+  const completionCap = deps.model.maxTokens ?? settings.maxTokens;
   for (;;) {
     const spent = deps.callLog.tokensSpent(deps.workflowId);
-    if (spent + prompt.estimatedTokens > settings.workflowTokenBudget) {
-      const reason = `skipped: token budget spent (${spent} of ${settings.workflowTokenBudget} tokens used by ${deps.workflowId}; this prompt needs about ${prompt.estimatedTokens})`;
+    if (spent + prompt.estimatedTokens + completionCap > settings.workflowTokenBudget) {
+      const reason = `skipped: token budget spent (${spent} of ${settings.workflowTokenBudget} tokens used by ${deps.workflowId}; this call needs about ${prompt.estimatedTokens} prompt + up to ${completionCap} completion tokens)`;
       record({ attempt: calls + 1, outcome: "skipped_budget", latencyMs: 0, error: reason, prompt: null });
       log(reason);
       return calls === 0 ? { kind: "skipped", reason } : { kind: "failed", reason, calls, cause: "budget" };
@@ -185,7 +187,9 @@ export async function generateFixWithLlm(
     } catch (e) {
       const err = classifyModelError(e, timedOut);
       const latencyMs = clock() - started;
-      record({ attempt: calls, outcome: outcomeFor(err), latencyMs, error: `${err.status ?? ""} ${err.message}`.trim() });
+      // A server that timed out or failed with 5xx may still have read (and billed) the prompt: count it, estimated.
+      const billed = err.kind === "timeout" || (err.kind === "server_error" && (err.status ?? 0) >= 500) ? prompt.estimatedTokens : 0;
+      record({ attempt: calls, outcome: outcomeFor(err), latencyMs, promptTokens: billed, error: `${err.status ?? ""} ${err.message}`.trim() });
       if (err.kind === "tools_unsupported" && NEXT_MODE[mode] !== null) {
         log(`llm: the server refused tool_choice=${mode} (${err.message}); asking again with ${NEXT_MODE[mode]}`);
         mode = NEXT_MODE[mode]!;
@@ -219,22 +223,30 @@ export async function generateFixWithLlm(
       log(`llm: unusable answer from ${modelName}: ${parsed.reason}`);
       return { kind: "failed", reason: deps.redactor.redact(parsed.reason), calls, cause: "invalid_answer" };
     }
-    record({ ...base, outcome: "proposal" });
-    const edits: FileEdit[] = parsed.response.edits.map((e) => {
+    const edits: FileEdit[] = [];
+    let refused: string | null = null;
+    for (const e of parsed.response.edits) {
       const file = normalizeEditPath(deps.redactor.restore(e.file), deps.projectRoot);
+      // A placeholder is restored only where the replaced text held the value, so no secret is written anew.
+      const restored = deps.redactor.restoreEdit(e.find, e.replace);
+      if (!restored.ok) {
+        refused = `edit to ${file}: ${restored.reason}`;
+        break;
+      }
       const nearLine =
         file === analysis.fileToFix && analysis.lineNumber !== null
           ? analysis.lineNumber
           : file === failure.testFile
             ? testFocusLine(failure, sources[file])
             : (callees.find((c) => c.file === file)?.line ?? null);
-      return {
-        file,
-        find: deps.redactor.restore(e.find),
-        replace: deps.redactor.restore(e.replace),
-        ...(nearLine !== null && nearLine > 0 ? { nearLine } : {}),
-      };
-    });
+      edits.push({ file, find: restored.find, replace: restored.replace, ...(nearLine !== null && nearLine > 0 ? { nearLine } : {}) });
+    }
+    if (refused !== null) {
+      record({ ...base, outcome: "invalid_answer", error: refused });
+      log(`llm: unusable answer from ${modelName}: ${refused}`);
+      return { kind: "failed", reason: deps.redactor.redact(refused), calls, cause: "invalid_answer" };
+    }
+    record({ ...base, outcome: "proposal" });
     return {
       kind: "proposal",
       proposal: {

@@ -1,5 +1,8 @@
 // SecretRedactor: keeps secret values out of prompts and stored logs, and maps placeholders back in model edits.
+import { secretEnvValues } from "../../validation/env-secrets.js";
 import { scanSecrets } from "../../validation/secrets.js";
+
+export { SECRET_ENV_NAME, secretEnvValues } from "../../validation/env-secrets.js";
 
 /** Finds secret-looking strings in text; returns each match's rule name and value. */
 export type SecretFinder = (text: string) => readonly { name: string; value: string }[];
@@ -13,7 +16,16 @@ export interface SecretRedactor {
   redact(text: string): string;
   /** Puts the real values back for placeholders this redactor issued (used on edits, which never leave the machine). */
   restore(text: string): string;
+  /**
+   * Restores one find/replace edit: `find` fully; `replace` only for placeholders that also appear in that `find`
+   * (the original text held the value). A placeholder issued by this redactor that appears only in `replace`
+   * would write a secret into the source, so the edit is refused with a reason naming the placeholder.
+   */
+  restoreEdit(find: string, replace: string): RestoredEdit;
 }
+
+/** An edit with its placeholders restored, or why it may not be. */
+export type RestoredEdit = { ok: true; find: string; replace: string } | { ok: false; reason: string };
 
 export interface CreateSecretRedactorOptions {
   /** The process environment; values of variables with secret-looking names are redacted. */
@@ -22,26 +34,8 @@ export interface CreateSecretRedactorOptions {
   findSecrets?: SecretFinder;
 }
 
-/** Variable names whose values are treated as secrets. */
-export const SECRET_ENV_NAME =
-  /(?:KEY|TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|CREDENTIAL|AUTH|PRIVATE|SESSION|COOKIE|SIGNATURE|SALT|DSN|CERT|_PASS$|_PWD$)/i;
-
-/** Secret-looking names whose values are not secrets (PWD is the working directory). */
-const NOT_SECRET_NAMES = new Set(["PWD", "OLDPWD", "SSH_AUTH_SOCK", "XDG_SESSION_TYPE", "XDG_SESSION_CLASS", "XDG_SESSION_DESKTOP"]);
-
-const TRIVIAL_VALUE = /^(?:true|false|yes|no|on|off|none|null|undefined|\d{1,6})$/i;
-
-/** Values of secret-named environment variables, with the variable names, longest first. */
-export function secretEnvValues(env: Record<string, string | undefined>): { name: string; value: string }[] {
-  const out: { name: string; value: string }[] = [];
-  for (const [name, value] of Object.entries(env)) {
-    if (value === undefined || NOT_SECRET_NAMES.has(name.toUpperCase()) || !SECRET_ENV_NAME.test(name)) continue;
-    const v = value.trim();
-    if (v.length < 6 || TRIVIAL_VALUE.test(v)) continue;
-    out.push({ name, value: v });
-  }
-  return out.sort((a, b) => b.value.length - a.value.length);
-}
+/** A placeholder as redact issues it. */
+const PLACEHOLDER = /\[REDACTED:[A-Za-z0-9_#-]+\]/g;
 
 /** Credentials embedded in URLs (scheme://user:password@host): the password part. */
 const URL_PASSWORD = /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:([^\s@/]{3,})@/gi;
@@ -73,6 +67,9 @@ export function createSecretRedactor(options: CreateSecretRedactorOptions): Secr
     return out;
   };
 
+  const restore = (text: string): string =>
+    text.includes("[REDACTED:") ? text.replace(PLACEHOLDER, (p) => byPlaceholder.get(p) ?? p) : text;
+
   return {
     redact(text) {
       if (text === "") return text;
@@ -89,9 +86,17 @@ export function createSecretRedactor(options: CreateSecretRedactorOptions): Secr
       }
       return out;
     },
-    restore(text) {
-      if (!text.includes("[REDACTED:")) return text;
-      return text.replace(/\[REDACTED:[A-Za-z0-9_#-]+\]/g, (p) => byPlaceholder.get(p) ?? p);
+    restore,
+    restoreEdit(find, replace) {
+      const inFind = new Set(find.match(PLACEHOLDER) ?? []);
+      const leaked = [...new Set(replace.match(PLACEHOLDER) ?? [])].filter((p) => byPlaceholder.has(p) && !inFind.has(p));
+      if (leaked.length > 0) {
+        return {
+          ok: false,
+          reason: `the edit writes redacted secret ${leaked.join(", ")} into the code where the replaced text did not contain it; secrets are never written into source files`,
+        };
+      }
+      return { ok: true, find: restore(find), replace: restore(replace) };
     },
   };
 }

@@ -6,6 +6,8 @@ export const LlmSettingsSchema = z.object({
   promptTokenBudget: z.number().int().positive(),
   /** Tokens (prompt + completion) one workflow may spend in total; further calls are skipped once spent. */
   workflowTokenBudget: z.number().int().positive(),
+  /** Cap on one completion's tokens, sent to the model as max_tokens and reserved in the budget check before each call. */
+  maxTokens: z.number().int().positive(),
   /** Retries on 429, 5xx, timeouts and dropped connections (so maxRetries + 1 calls at most). */
   maxRetries: z.number().int().nonnegative(),
   /** First backoff; doubles per retry, capped by maxBackoffMs. */
@@ -26,6 +28,7 @@ export type LlmSettings = z.infer<typeof LlmSettingsSchema>;
 export const DEFAULT_LLM_SETTINGS: LlmSettings = {
   promptTokenBudget: 6000,
   workflowTokenBudget: 200_000,
+  maxTokens: 2048,
   maxRetries: 2,
   backoffMs: 1000,
   maxBackoffMs: 10_000,

@@ -1,5 +1,5 @@
 // The auto-fixer end to end: real ChatOpenAI against the loopback server, real pytest, real validator, real SQLite log.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -173,6 +173,15 @@ describe("fixFailures with an OpenAI-compatible model and real pytest", () => {
       /^validation failed: shop\/cart\.py: secrets: adds .*\(aws_access_key_id\) at line 15/,
     ],
     [
+      // A file that is neither fileToFix nor the test gets no nearLine, so a repeated `find` must not land on a guess.
+      "an ambiguous edit of a third file",
+      () => {
+        writeFileSync(join(project, "shop", "limits.py"), "def low():\n    return 0\n\n\ndef high():\n    return 0\n");
+        return oneEdit("shop/limits.py", "    return 0", "    return 1");
+      },
+      /^edit of shop\/limits\.py: the text to replace is ambiguous: it occurs 2 times \(lines 2, 6\) and the edit gives no line/,
+    ],
+    [
       "an edit that deletes half the file",
       () => {
         const text = readFileSync(join(project, "shop", "cart.py"), "utf8");
@@ -190,6 +199,7 @@ describe("fixFailures with an OpenAI-compatible model and real pytest", () => {
     expect(result.records[0]!.status).toBe("rejected");
     expect(result.records[0]!.reason).toMatch(reason);
     expect({ cart: cart(), tests: tests() }).toEqual(before);
+    if (existsSync(join(project, "shop", "limits.py"))) expect(readFileSync(join(project, "shop", "limits.py"), "utf8")).not.toContain("return 1");
   });
 
   it("rejects an edit through a symlink that leads out of the project", async () => {

@@ -3,6 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { generateFixWithLlm } from "../../../src/fixers/llm/generate-fix.js";
 import type { LlmFixDeps } from "../../../src/fixers/llm/generate-fix.js";
 import { loadLlmModel } from "../../../src/fixers/llm/create-model.js";
+import { buildFixPrompt } from "../../../src/fixers/llm/prompt.js";
+import { DEFAULT_LLM_SETTINGS } from "../../../src/fixers/llm/settings.js";
 import { createMemoryLlmCallLog } from "../../../src/fixers/llm/call-log.js";
 import { createSecretRedactor } from "../../../src/fixers/llm/redact.js";
 import { FIX_TOOL_NAME } from "../../../src/fixers/llm/response-schema.js";
@@ -21,6 +23,18 @@ beforeEach(async () => {
 afterEach(async () => {
   await server.close();
 });
+
+const redactor = createSecretRedactor({ env: { OPENAI_API_KEY: API_KEY, SHOP_PAYMENT_KEY: ENV_SECRET, HOME: "/home/dev" } });
+/** The prompt's estimated tokens, as generateFixWithLlm builds it from the shop project's files. */
+const promptEstimate = (): number =>
+  buildFixPrompt({
+    failure: discountFailure(),
+    analysis: discountAnalysis(),
+    sourceFiles: { "shop/cart.py": readShop("shop/cart.py"), "tests/test_cart.py": readShop("tests/test_cart.py") },
+    allowTestEdits: false,
+    tokenBudget: DEFAULT_LLM_SETTINGS.promptTokenBudget,
+    redact: (t) => redactor.redact(t),
+  }).estimatedTokens;
 
 async function depsFor(extra: Partial<LlmFixDeps> = {}): Promise<LlmFixDeps> {
   const env = { OPENAI_API_KEY: API_KEY, SHOP_PAYMENT_KEY: ENV_SECRET, HOME: "/home/dev" };
@@ -158,6 +172,60 @@ describe("generateFixWithLlm against an OpenAI-compatible server", () => {
     expect(out).toMatchObject({ kind: "failed", calls: 2 });
     expect(out.kind === "failed" && out.reason).toMatch(/^model call failed \(timeout\)/);
     expect(deps.callLog.list("wf-openai").map((r) => r.outcome)).toEqual(["timeout", "timeout"]);
+    // A call that timed out may still have been billed: its estimated prompt counts against the budget, not 0.
+    const estimate = promptEstimate();
+    expect(deps.callLog.list("wf-openai").map((r) => [r.promptTokens, r.tokensEstimated])).toEqual([
+      [estimate, true],
+      [estimate, true],
+    ]);
+    expect(deps.callLog.tokensSpent("wf-openai")).toBe(2 * estimate);
+  });
+
+  it("counts the estimated prompt of a 5xx, but not of a 429 the server refused outright", async () => {
+    server.respondWithError(429, "slow down", { "retry-after": "0" }).respondWithError(502, "bad gateway").respondWithError(500, "boom");
+    const deps = await depsFor({ settings: { maxRetries: 2, backoffMs: 1 }, sleep: async () => undefined });
+    const out = await generateFixWithLlm(discountFailure(), discountAnalysis(), {}, deps);
+    expect(out).toMatchObject({ kind: "failed", calls: 3, cause: "model_error" });
+    const estimate = promptEstimate();
+    expect(deps.callLog.list("wf-openai").map((r) => [r.outcome, r.promptTokens, r.completionTokens])).toEqual([
+      ["rate_limited", 0, 0],
+      ["server_error", estimate, 0],
+      ["server_error", estimate, 0],
+    ]);
+  });
+
+  it("caps the completion (max_tokens, 2048 by default) and reserves prompt + cap before each call", async () => {
+    const estimate = promptEstimate();
+    // The default cap reaches the server.
+    server.respondWithToolCall(FIX_TOOL_NAME, CORRECT_FIX);
+    expect((await generateFixWithLlm(discountFailure(), discountAnalysis(), {}, await depsFor())).kind).toBe("proposal");
+    expect(server.requests[0]!.body.max_tokens).toBe(DEFAULT_LLM_SETTINGS.maxTokens);
+    expect(DEFAULT_LLM_SETTINGS.maxTokens).toBe(2048);
+
+    // A configured cap reaches the server too; one token short of prompt + cap, nothing is sent.
+    const env = { OPENAI_API_KEY: API_KEY };
+    const model = await loadLlmModel({ model: "qwen2.5-coder:7b", baseUrl: server.url, env }, { maxTokens: 300 });
+    expect(model).toMatchObject({ kind: "ready", maxTokens: 300 });
+    const short = await depsFor({ model, settings: { workflowTokenBudget: estimate + 300 - 1 } });
+    const skipped = await generateFixWithLlm(discountFailure(), discountAnalysis(), {}, short);
+    expect(skipped).toMatchObject({ kind: "skipped" });
+    expect(skipped.kind === "skipped" && skipped.reason).toContain(`this call needs about ${estimate} prompt + up to 300 completion tokens`);
+    expect(server.requests).toHaveLength(1);
+
+    // With exactly prompt + cap left, the call goes out with max_tokens 300, and the server's usage is what counts.
+    server.respondWithToolCall(FIX_TOOL_NAME, CORRECT_FIX, { usage: { promptTokens: estimate, completionTokens: 300 } });
+    const exact = await depsFor({ model, settings: { workflowTokenBudget: estimate + 300 } });
+    expect((await generateFixWithLlm(discountFailure(), discountAnalysis(), {}, exact)).kind).toBe("proposal");
+    expect(server.requests[1]!.body.max_tokens).toBe(300);
+    expect(exact.callLog.tokensSpent("wf-openai")).toBe(estimate + 300);
+    expect(exact.callLog.tokensSpent("wf-openai")).toBeLessThanOrEqual(estimate + 300);
+
+    // A model built elsewhere (no recorded cap) reserves LlmSettings.maxTokens.
+    if (model.kind !== "ready") throw new Error("expected a ready model");
+    const bare = { kind: "ready" as const, chat: model.chat, name: "bare" };
+    const viaSettings = await depsFor({ model: bare, settings: { workflowTokenBudget: estimate + 500 - 1, maxTokens: 500 } });
+    expect((await generateFixWithLlm(discountFailure(), discountAnalysis(), {}, viaSettings)).kind).toBe("skipped");
+    expect(server.requests).toHaveLength(2);
   });
 
   it("asks again without forcing the tool when the server rejects tool_choice", async () => {

@@ -61,8 +61,9 @@ describe("llm_calls repository", () => {
     const file = dbFile();
     const sources = { "shop/cart.py": readShop("shop/cart.py"), "tests/test_cart.py": readShop("tests/test_cart.py") };
     const promptTokens = buildFixPrompt({ failure: discountFailure(), analysis: discountAnalysis(), sourceFiles: sources, allowTestEdits: false, tokenBudget: 6000, redact: (t) => t }).estimatedTokens;
-    // Room for one call (prompt + completion ≥ promptTokens), not for a second prompt on top of it.
-    const budget = 2 * promptTokens - 1;
+    // Room for one call (prompt + completion cap), not for a second prompt on top of it.
+    const maxTokens = 64;
+    const budget = 2 * promptTokens + maxTokens - 1;
     const run = async (): Promise<string> => {
       const store = openStore(file, { migrations: storeMigrations });
       try {
@@ -73,7 +74,7 @@ describe("llm_calls repository", () => {
           workflowId: "wf-resume",
           redactor: createSecretRedactor({ env: {} }),
           projectRoot: SHOP,
-          settings: { workflowTokenBudget: budget },
+          settings: { workflowTokenBudget: budget, maxTokens },
         });
         return out.kind;
       } finally {

@@ -197,9 +197,10 @@ describe("generateFixWithLlm with fakeModel", () => {
   it("stops calling once the workflow's token budget is spent", async () => {
     const model = fakeModel().respondWithTools([{ name: FIX_TOOL_NAME, args: CORRECT_FIX }]).respondWithTools([{ name: FIX_TOOL_NAME, args: CORRECT_FIX }]);
     const promptTokens = buildFixPrompt({ failure: discountFailure(), analysis: discountAnalysis(), sourceFiles: sources, allowTestEdits: false, tokenBudget: 6000, redact: noRedact }).estimatedTokens;
-    // Enough for one prompt, not for a second one on top of the first call's prompt + completion.
-    const budget = 2 * promptTokens - 1;
-    const deps = depsFor(model, { settings: { workflowTokenBudget: budget } });
+    // Enough for one prompt + completion cap, not for a second one on top of the first call's prompt + completion.
+    const maxTokens = 64;
+    const budget = 2 * promptTokens + maxTokens - 1;
+    const deps = depsFor(model, { settings: { workflowTokenBudget: budget, maxTokens } });
     expect((await generateFixWithLlm(discountFailure(), discountAnalysis(), sources, deps)).kind).toBe("proposal");
     const second = await generateFixWithLlm(discountFailure(), discountAnalysis(), sources, deps);
     expect(second.kind).toBe("skipped");

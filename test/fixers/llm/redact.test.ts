@@ -55,3 +55,27 @@ describe("createSecretRedactor", () => {
     expect(r.redact("a tok-123 b tok-456")).toBe("a [REDACTED:custom] b [REDACTED:custom#2]");
   });
 });
+
+describe("SecretRedactor.restoreEdit", () => {
+  const env = { PGPASSWORD: "blue-falcon-42" };
+
+  it("refuses an edit that writes a redacted environment secret where the replaced text did not hold it", () => {
+    const r = createSecretRedactor({ env });
+    expect(r.redact('DSN = "postgresql://app:blue-falcon-42@db/shop"')).toContain("[REDACTED:PGPASSWORD]");
+    const result = r.restoreEdit('FALLBACK = None', 'FALLBACK = "[REDACTED:PGPASSWORD]"');
+    expect(result).toEqual({ ok: false, reason: expect.stringMatching(/writes redacted secret \[REDACTED:PGPASSWORD\] into the code/) });
+    expect(JSON.stringify(result)).not.toContain("blue-falcon-42");
+  });
+
+  it("restores placeholders in replace that also appear in that edit's find", () => {
+    const r = createSecretRedactor({ env });
+    const find = r.redact('conn = connect(password="blue-falcon-42")');
+    const replace = r.redact('conn = connect(password="blue-falcon-42", timeout=5)');
+    expect(r.restoreEdit(find, replace)).toEqual({
+      ok: true,
+      find: 'conn = connect(password="blue-falcon-42")',
+      replace: 'conn = connect(password="blue-falcon-42", timeout=5)',
+    });
+    expect(r.restoreEdit("x = 1", "x = '[REDACTED:NOT_ISSUED]'")).toEqual({ ok: true, find: "x = 1", replace: "x = '[REDACTED:NOT_ISSUED]'" });
+  });
+});
