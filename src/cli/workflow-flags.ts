@@ -1,19 +1,35 @@
 // The flags `run` and `resume` share: interpreter, database, timeouts and the model.
+import { existsSync, statSync } from "node:fs";
+import { resolve } from "node:path";
+import { RedgreenError } from "../domain/errors.js";
 import { parseSeconds } from "./args.js";
+import type { CliContext } from "./context.js";
 import type { WorkflowDepsInput } from "./workflow-deps.js";
 
-/** parseArgs option declarations for the shared flags. */
-export const workflowFlagOptions = {
-  json: { type: "boolean" },
+/** parseArgs declarations of the flags that configure the services: interpreter, database, timeout, model. */
+export const serviceFlagOptions = {
   python: { type: "string" },
   db: { type: "string" },
   "test-timeout": { type: "string" },
   model: { type: "string" },
   "base-url": { type: "string" },
   "api-key": { type: "string" },
-  quiet: { type: "boolean", short: "q" },
   help: { type: "boolean", short: "h" },
 } as const;
+
+/** parseArgs declarations for the flags `run` and `resume` share. */
+export const workflowFlagOptions = {
+  ...serviceFlagOptions,
+  json: { type: "boolean" },
+  quiet: { type: "boolean", short: "q" },
+} as const;
+
+/** The project folder named by a command's PATH argument (default: the current directory); path_not_found otherwise. */
+export function projectDirFromArg(ctx: Pick<CliContext, "cwd">, path: string | undefined): string {
+  const dir = resolve(ctx.cwd, path ?? ".");
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new RedgreenError("path_not_found", `no such directory: ${path ?? dir}`);
+  return dir;
+}
 
 /** Help lines for the shared flags. */
 export const workflowFlagHelp = `  --json             print one JSON object (the run summary) on stdout; progress stays on stderr

@@ -1,5 +1,4 @@
 // `redgreen chat`: an interactive REPL about a project's failures — slash commands, and a chat model when configured.
-import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { RedgreenError } from "../../domain/errors.js";
 import { resolveDbPath } from "../../store/index.js";
@@ -14,7 +13,7 @@ import { currentFailures, latestRun } from "../chat/session.js";
 import type { ChatSession } from "../chat/session.js";
 import { createWorkflowRuntime } from "../workflow-deps.js";
 import type { WorkflowRuntime } from "../workflow-deps.js";
-import { depsInputFromFlags } from "../workflow-flags.js";
+import { depsInputFromFlags, projectDirFromArg, serviceFlagOptions } from "../workflow-flags.js";
 
 export const help = `Usage: redgreen chat [PATH] [options]
 
@@ -45,24 +44,14 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
   const { values, positionals } = parseCommandArgs("chat", {
     args,
     allowPositionals: true,
-    options: {
-      workflow: { type: "string" },
-      python: { type: "string" },
-      db: { type: "string" },
-      "test-timeout": { type: "string" },
-      model: { type: "string" },
-      "base-url": { type: "string" },
-      "api-key": { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
+    options: { ...serviceFlagOptions, workflow: { type: "string" } },
   });
   if (values.help) {
     ctx.stdout.write(help);
     return EXIT.ok;
   }
   if (positionals.length > 1) throw usageError(`expected one PATH, got ${positionals.length}: ${positionals.join(" ")}`);
-  let projectRoot = resolve(ctx.cwd, positionals[0] ?? ".");
-  if (!existsSync(projectRoot) || !statSync(projectRoot).isDirectory()) throw new RedgreenError("path_not_found", `no such directory: ${positionals[0] ?? projectRoot}`);
+  let projectRoot = projectDirFromArg(ctx, positionals[0]);
   const db = resolveDbPath({ projectRoot, db: values.db, env: ctx.env, cwd: ctx.cwd });
   const open = (root: string): Promise<WorkflowRuntime> =>
     createWorkflowRuntime({ ...depsInputFromFlags(values), projectRoot: root, db, env: ctx.env, cwd: ctx.cwd });

@@ -1,12 +1,10 @@
 // `redgreen mcp`: every redgreen tool, fix_failing_tests on the real workflow graph, as an MCP server over stdio.
-import { existsSync, statSync } from "node:fs";
-import { resolve } from "node:path";
 import { createRedgreenToolkit } from "../../../graph/toolkit.js";
 import { startMcpServer } from "../../../tools/mcp-server.js";
-import { RedgreenError } from "../../domain/errors.js";
 import { parseCommandArgs, parseSeconds, usageError } from "../args.js";
 import { EXIT } from "../context.js";
 import type { CliContext } from "../context.js";
+import { projectDirFromArg, serviceFlagOptions } from "../workflow-flags.js";
 
 export const help = `Usage: redgreen mcp [PATH] [options]
 
@@ -37,15 +35,9 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
     args,
     allowPositionals: true,
     options: {
+      ...serviceFlagOptions,
       "allow-root": { type: "string", multiple: true },
-      python: { type: "string" },
-      db: { type: "string" },
-      "test-timeout": { type: "string" },
-      model: { type: "string" },
-      "base-url": { type: "string" },
-      "api-key": { type: "string" },
       "allow-test-edits": { type: "boolean" },
-      help: { type: "boolean", short: "h" },
     },
   });
   if (values.help) {
@@ -53,11 +45,8 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
     return EXIT.ok;
   }
   if (positionals.length > 1) throw usageError(`expected one PATH, got ${positionals.length}: ${positionals.join(" ")}`);
-  const projectRoot = resolve(ctx.cwd, positionals[0] ?? ".");
-  const roots = [projectRoot, ...(values["allow-root"] ?? []).map((r) => resolve(ctx.cwd, r))];
-  for (const root of roots) {
-    if (!existsSync(root) || !statSync(root).isDirectory()) throw new RedgreenError("path_not_found", `no such directory: ${root}`);
-  }
+  const projectRoot = projectDirFromArg(ctx, positionals[0]);
+  const roots = [projectRoot, ...(values["allow-root"] ?? []).map((r) => projectDirFromArg(ctx, r))];
   const testTimeoutSeconds = parseSeconds("--test-timeout", values["test-timeout"], { allowZero: true });
   const toolkit = createRedgreenToolkit({
     projectRoot,

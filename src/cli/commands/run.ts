@@ -1,16 +1,13 @@
 // `redgreen run`: runs the workflow graph on a project until the suite is green, stuck, or out of iterations.
 import { randomUUID } from "node:crypto";
-import { existsSync, statSync } from "node:fs";
-import { resolve } from "node:path";
 import { runWorkflow, MAX_ITERATIONS_CEILING } from "../../../graph/run.js";
-import { RedgreenError } from "../../domain/errors.js";
 import type { RunSummary } from "../../domain/index.js";
 import { parseCommandArgs, usageError } from "../args.js";
 import { EXIT } from "../context.js";
 import type { CliContext } from "../context.js";
 import { createWorkflowRuntime } from "../workflow-deps.js";
 import { createTerminalApprover, createWorkflowEventPrinter } from "../workflow-console.js";
-import { depsInputFromFlags, workflowFlagHelp, workflowFlagOptions } from "../workflow-flags.js";
+import { depsInputFromFlags, projectDirFromArg, workflowFlagHelp, workflowFlagOptions } from "../workflow-flags.js";
 import { renderRunSummary } from "../workflow-report.js";
 
 export const help = `Usage: redgreen run [PATH] [options]
@@ -69,10 +66,7 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
   if (values.approve && !process.stdin.isTTY) {
     throw usageError("--approve asks before each fix and needs an interactive terminal; run without --approve (or with --dry-run) in scripts");
   }
-  const projectRoot = resolve(ctx.cwd, positionals[0] ?? ".");
-  if (!existsSync(projectRoot) || !statSync(projectRoot).isDirectory()) {
-    throw new RedgreenError("path_not_found", `no such directory: ${positionals[0] ?? projectRoot}`);
-  }
+  const projectRoot = projectDirFromArg(ctx, positionals[0]);
   const flags = depsInputFromFlags(values);
   const runtime = await createWorkflowRuntime({
     projectRoot,
