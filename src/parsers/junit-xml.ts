@@ -4,21 +4,16 @@ import { RedgreenError } from "../domain/errors.js";
 import type { Failure, FailurePhase } from "../domain/failure.js";
 import { focusFrames, formatFramesAsTraceback, hintFromMessage, pickFailureLine, withFrameKinds } from "./pytest-frames.js";
 import { parsePythonTraceback } from "./traceback.js";
+import type { PytestRunParts } from "./pytest-jsonl.js";
 
-/** What a pytest JUnit report says about a run (same counting as pytest's summary line). */
-export interface JUnitRunParts {
-  passed: number;
-  failed: number;
-  errors: number;
-  skipped: number;
-  /** JUnit cannot tell an xpass from a pass: xpassed stays 0 and such tests count as passed. */
-  xfailed: number;
-  xpassed: number;
-  total: number;
-  failures: Failure[];
-  passedNodeIds: string[];
-  testDurations: Map<string, number>;
-}
+/**
+ * What a pytest JUnit report says about a run: the same parts as the plugin's event stream (same counting as
+ * pytest's summary line), except that JUnit cannot tell an xpass from a pass: xpassed stays 0.
+ */
+export type JUnitRunParts = Pick<
+  PytestRunParts,
+  "passed" | "failed" | "errors" | "skipped" | "xfailed" | "xpassed" | "total" | "failures" | "passedNodeIds" | "testDurations"
+>;
 
 export interface ParseJUnitOptions {
   /** Project root: relativizes absolute paths in frames. */
