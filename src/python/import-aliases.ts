@@ -1,7 +1,6 @@
 // data/import-aliases.json: conventional `import <module> as <alias>` names (np → numpy, plt → matplotlib.pyplot).
-import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { RedgreenError } from "../domain/errors.js";
+import { readCatalog } from "../data-catalog.js";
 import { dataPath } from "../paths.js";
 
 export const ImportAliasesSchema = z.object({
@@ -16,15 +15,7 @@ export type ImportAliases = z.infer<typeof ImportAliasesSchema>;
 
 /** Loads and validates the alias catalog (small: read on every call). */
 export function loadImportAliases(path: string = dataPath("import-aliases.json")): ImportAliases {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, "utf8"));
-  } catch (error) {
-    throw new RedgreenError("config", `cannot read import alias catalog ${path}`, { cause: error });
-  }
-  const parsed = ImportAliasesSchema.safeParse(raw);
-  if (!parsed.success) throw new RedgreenError("config", `invalid import alias catalog ${path}: ${z.prettifyError(parsed.error)}`);
-  return parsed.data;
+  return readCatalog(path, ImportAliasesSchema, "import alias catalog");
 }
 
 /** The import statement an alias stands for (`np` → `import numpy as np`), or null when unknown. */

@@ -1,7 +1,6 @@
 // The secret catalog (data/secret-patterns.json): credential regexes, placeholder values and the entropy rule, validated at load.
-import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { RedgreenError } from "../domain/errors.js";
+import { readCatalog } from "../data-catalog.js";
 import { dataPath } from "../paths.js";
 
 const compiles = (pattern: string, flags = ""): boolean => {
@@ -89,17 +88,7 @@ const cache = new Map<string, SecretCatalog>();
 export function loadSecretCatalog(path: string = dataPath("secret-patterns.json")): SecretCatalog {
   const cached = cache.get(path);
   if (cached) return cached;
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, "utf8"));
-  } catch (error) {
-    throw new RedgreenError("config", `cannot read secret catalog ${path}`, { cause: error });
-  }
-  const parsed = SecretCatalogFileSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new RedgreenError("config", `invalid secret catalog ${path}: ${z.prettifyError(parsed.error)}`, { cause: parsed.error });
-  }
-  const catalog = compileSecretCatalog(parsed.data);
+  const catalog = compileSecretCatalog(readCatalog(path, SecretCatalogFileSchema, "secret catalog"));
   cache.set(path, catalog);
   return catalog;
 }
