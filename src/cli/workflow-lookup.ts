@@ -5,7 +5,15 @@ import { RedgreenError } from "../domain/errors.js";
 import type { Workflow } from "../domain/index.js";
 import { openStore, resolveDbPath } from "../store/index.js";
 import type { Store } from "../store/index.js";
+import { usageError } from "./args.js";
 import type { CliContext } from "./context.js";
+
+/** Opens the workflow named by a command's `WORKFLOW_ID [PATH]` arguments (a usage error for any other shape). */
+export function openWorkflowFromArgs(command: string, positionals: string[], ctx: CliContext, db: string | undefined): { store: Store; workflow: Workflow } {
+  const [id, path, ...extra] = positionals;
+  if (id === undefined || extra.length > 0) throw usageError(`expected WORKFLOW_ID [PATH] (see redgreen ${command} --help)`);
+  return openWorkflow(ctx, id, path, db);
+}
 
 /** The database named by --db / $REDGREEN_DB / PATH, opened, with the workflow in it (not_found otherwise). */
 export function openWorkflow(ctx: CliContext, id: string, path: string | undefined, db: string | undefined): { store: Store; workflow: Workflow } {

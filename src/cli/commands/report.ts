@@ -2,10 +2,10 @@
 import { createCheckpointer } from "../../../graph/checkpointer.js";
 import { readCheckpointState, summarizeWorkflow } from "../../../graph/run.js";
 import type { WorkflowStateValue } from "../../../graph/state.js";
-import { parseCommandArgs, usageError } from "../args.js";
+import { parseCommandArgs } from "../args.js";
 import { EXIT } from "../context.js";
 import type { CliContext } from "../context.js";
-import { openWorkflow } from "../workflow-lookup.js";
+import { openWorkflowFromArgs } from "../workflow-lookup.js";
 import { printSummary } from "./run.js";
 
 export const help = `Usage: redgreen report WORKFLOW_ID [PATH] [--db P] [--json]
@@ -25,9 +25,7 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
     ctx.stdout.write(help);
     return EXIT.ok;
   }
-  const [id, path, ...extra] = positionals;
-  if (id === undefined || extra.length > 0) throw usageError("expected WORKFLOW_ID [PATH] (see redgreen report --help)");
-  const { store, workflow } = openWorkflow(ctx, id, path, values.db);
+  const { store, workflow } = openWorkflowFromArgs("report", positionals, ctx, values.db);
   try {
     const state = await readCheckpointState(createCheckpointer(store), workflow.id);
     if (state?.workflowId === undefined) {

@@ -7,7 +7,7 @@ import type { CliContext } from "../context.js";
 import { createWorkflowRuntime } from "../workflow-deps.js";
 import { createTerminalApprover, createWorkflowEventPrinter } from "../workflow-console.js";
 import { depsInputFromFlags, workflowFlagHelp, workflowFlagOptions } from "../workflow-flags.js";
-import { openWorkflow } from "../workflow-lookup.js";
+import { openWorkflowFromArgs } from "../workflow-lookup.js";
 import { printSummary } from "./run.js";
 
 export const help = `Usage: redgreen resume WORKFLOW_ID [PATH] [options]
@@ -28,9 +28,7 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
     ctx.stdout.write(help);
     return EXIT.ok;
   }
-  const [id, path, ...extra] = positionals;
-  if (id === undefined || extra.length > 0) throw usageError("expected WORKFLOW_ID [PATH] (see redgreen resume --help)");
-  const { store, workflow } = openWorkflow(ctx, id, path, values.db);
+  const { store, workflow } = openWorkflowFromArgs("resume", positionals, ctx, values.db);
   const dbPath = store.path;
   let switches;
   try {

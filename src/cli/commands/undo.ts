@@ -1,10 +1,10 @@
 // `redgreen undo`: restores every file a workflow changed to its state before the workflow.
 import { undoWorkflow } from "../../fixers/journal.js";
 import { createEditJournal } from "../../store/edit-journal.js";
-import { parseCommandArgs, usageError } from "../args.js";
+import { parseCommandArgs } from "../args.js";
 import { EXIT } from "../context.js";
 import type { CliContext } from "../context.js";
-import { openWorkflow } from "../workflow-lookup.js";
+import { openWorkflowFromArgs } from "../workflow-lookup.js";
 
 export const help = `Usage: redgreen undo WORKFLOW_ID [PATH] [--db P]
 
@@ -23,9 +23,7 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
     ctx.stdout.write(help);
     return EXIT.ok;
   }
-  const [id, path, ...extra] = positionals;
-  if (id === undefined || extra.length > 0) throw usageError("expected WORKFLOW_ID [PATH] (see redgreen undo --help)");
-  const { store, workflow } = openWorkflow(ctx, id, path, values.db);
+  const { store, workflow } = openWorkflowFromArgs("undo", positionals, ctx, values.db);
   try {
     const result = await undoWorkflow(createEditJournal(store.db, () => new Date().toISOString()), workflow.id, workflow.projectPath);
     if (values.json) ctx.stdout.write(`${JSON.stringify({ workflowId: workflow.id, ...result })}\n`);
