@@ -1,18 +1,11 @@
 // find_pattern_fix: asks the deterministic CommonFixPatterns for a minimal fix to one stored failure; nothing is written.
-import { z } from "zod";
 import { createPatternContext, findPatternFix } from "../src/fixers/patterns/index.js";
-import { compactDiff } from "./compact.js";
 import { defineTool } from "./define-tool.js";
 import type { RedgreenTool } from "./define-tool.js";
-import { nodeIdField, projectPathField, runIdField } from "./fields.js";
-import { previewEdits } from "../src/fixers/check-fix.js";
+import { StoredFailureInputSchema, proposalResult } from "./proposal-result.js";
 import type { ToolSession } from "./session.js";
 
-export const FindPatternFixInputSchema = z.strictObject({
-  projectPath: projectPathField,
-  nodeId: nodeIdField,
-  runId: runIdField,
-});
+export const FindPatternFixInputSchema = StoredFailureInputSchema;
 
 /** The find_pattern_fix tool. */
 export function createFindPatternFixTool(session: ToolSession): RedgreenTool {
@@ -45,20 +38,7 @@ export function createFindPatternFixTool(session: ToolSession): RedgreenTool {
           reason: `no fix pattern is sure about this ${analysis.errorCategory} failure (${analysis.rootCause}); try generate_llm_fix`,
         });
       }
-      const { proposal } = found;
-      const proposalId = session.rememberProposal(ref.projectRoot, ref.failure.nodeId, proposal);
-      const preview = await previewEdits(ref.projectRoot, proposal.edits);
-      return JSON.stringify({
-        found: true,
-        ...about,
-        proposalId,
-        patternId: found.patternId,
-        explanation: proposal.explanation,
-        ...(proposal.confidence !== undefined ? { confidence: proposal.confidence } : {}),
-        edits: proposal.edits,
-        diff: preview.ok ? compactDiff(preview.diff) : "",
-        ...(preview.ok ? {} : { warning: `the edits do not apply cleanly: ${preview.reason}` }),
-      });
+      return JSON.stringify({ ...about, patternId: found.patternId, ...(await proposalResult(session, ref, found.proposal)) });
     },
   });
 }

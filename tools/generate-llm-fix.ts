@@ -1,18 +1,11 @@
 // generate_llm_fix: asks the configured chat model for a fix to one stored failure; nothing is written.
-import { z } from "zod";
 import { generateFixWithLlm } from "../src/fixers/llm/generate-fix.js";
-import { compactDiff } from "./compact.js";
 import { defineTool } from "./define-tool.js";
 import type { RedgreenTool } from "./define-tool.js";
-import { nodeIdField, projectPathField, runIdField } from "./fields.js";
-import { previewEdits } from "../src/fixers/check-fix.js";
+import { StoredFailureInputSchema, proposalResult } from "./proposal-result.js";
 import type { ToolSession } from "./session.js";
 
-export const GenerateLlmFixInputSchema = z.strictObject({
-  projectPath: projectPathField,
-  nodeId: nodeIdField,
-  runId: runIdField,
-});
+export const GenerateLlmFixInputSchema = StoredFailureInputSchema;
 
 /** The generate_llm_fix tool. */
 export function createGenerateLlmFixTool(session: ToolSession): RedgreenTool {
@@ -38,18 +31,9 @@ export function createGenerateLlmFixTool(session: ToolSession): RedgreenTool {
       });
       const about = { runId: ref.runId, nodeId: ref.failure.nodeId, category: analysis.errorCategory };
       if (outcome.kind !== "proposal") return JSON.stringify({ found: false, ...about, outcome: outcome.kind, reason: outcome.reason });
-      const { proposal } = outcome;
-      const proposalId = session.rememberProposal(ref.projectRoot, ref.failure.nodeId, proposal);
-      const preview = await previewEdits(ref.projectRoot, proposal.edits);
       return JSON.stringify({
-        found: true,
         ...about,
-        proposalId,
-        explanation: proposal.explanation,
-        ...(proposal.confidence !== undefined ? { confidence: proposal.confidence } : {}),
-        edits: proposal.edits,
-        diff: preview.ok ? compactDiff(preview.diff) : "",
-        ...(preview.ok ? {} : { warning: `the edits do not apply cleanly: ${preview.reason}` }),
+        ...(await proposalResult(session, ref, outcome.proposal)),
         tokens: { prompt: outcome.promptTokens, completion: outcome.completionTokens, calls: outcome.calls },
       });
     },
