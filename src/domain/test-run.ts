@@ -48,8 +48,8 @@ export const TestRunResultSchema = z.object({
   slowTests: z.array(SlowTestSchema),
   /** Node ids of tests that passed: lets the workflow tell "broke a passing test" from "still failing". */
   passedNodeIds: z.array(z.string()).default([]),
-  /** Which source the result was parsed from: the plugin's JSONL stream, JUnit XML, or terminal text. */
-  source: z.enum(["jsonl", "junit", "text"]).default("jsonl"),
+  /** Which source the result was parsed from: the pytest plugin's JSONL stream, JUnit XML, a JS runner's JSON report, or terminal text. */
+  source: z.enum(["jsonl", "junit", "json", "text"]).default("jsonl"),
   /** Human-readable note for status "error"/"timeout" (e.g. "pytest is not installed for /usr/bin/python3"). */
   message: z.string().optional(),
 });

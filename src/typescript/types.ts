@@ -1,0 +1,50 @@
+// TsProject: one project's TypeScript language service, with in-memory file overrides (the TS counterpart of the Python helper).
+
+/** A compiler diagnostic in one file, 1-based line and column. */
+export interface TsDiagnostic {
+  /** Project-relative path with forward slashes. */
+  file: string;
+  /** TypeScript's error code (2304 "Cannot find name", 2339 "Property does not exist", ...). */
+  code: number;
+  category: "error" | "warning" | "suggestion" | "message";
+  /** "syntactic" diagnostics make the file unparseable; "semantic" ones are type errors. */
+  kind: "syntactic" | "semantic";
+  message: string;
+  line: number;
+  column: number;
+  /** Character offsets in the file's text. */
+  start: number;
+  length: number;
+}
+
+/** One text change of a code fix, in the file's text before the fix. */
+export interface TsTextChange {
+  /** Project-relative path with forward slashes. */
+  file: string;
+  start: number;
+  length: number;
+  newText: string;
+}
+
+/** A code fix the language service offers for a diagnostic (fixName "import", "fixAwaitInSyncFunction", "addMissingAwait", "spelling", ...). */
+export interface TsCodeFix {
+  fixName: string;
+  description: string;
+  /** The diagnostic it fixes. */
+  diagnostic: TsDiagnostic;
+  changes: TsTextChange[];
+}
+
+/** A project's language service: diagnostics and code fixes, optionally with one file's text replaced in memory. */
+export interface TsProject {
+  /** Absolute project root. */
+  readonly projectRoot: string;
+  /** Syntactic then semantic diagnostics of one project file; `text` replaces the file's content for this call only. */
+  diagnostics(rel: string, text?: string): Promise<TsDiagnostic[]>;
+  /** Code fixes for the file's diagnostics on lines [fromLine, toLine] (all lines when absent), optionally only these fix names. */
+  codeFixes(rel: string, options?: { fromLine?: number; toLine?: number; fixNames?: readonly string[] }): Promise<TsCodeFix[]>;
+  /** Project-relative paths of the project modules a file imports (resolved through the compiler's module resolution). */
+  localImports(rel: string): Promise<string[]>;
+  /** Forgets cached file versions (call after files change on disk). */
+  refresh(): void;
+}
