@@ -23,8 +23,12 @@ export interface RunTestsOptions {
   signal?: AbortSignal;
 }
 
+/** The test runners redgreen drives. */
+export const RUNNER_NAMES = ["pytest", "vitest", "jest"] as const;
+export type RunnerName = (typeof RUNNER_NAMES)[number];
+
 export interface TestRunnerAdapter {
-  readonly name: "pytest" | "vitest" | "jest";
+  readonly name: RunnerName;
   /** Absolute project root the adapter runs in. */
   readonly projectRoot: string;
   runTests(options?: RunTestsOptions): Promise<TestRunResult>;

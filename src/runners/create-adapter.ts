@@ -1,0 +1,33 @@
+// createRunnerAdapter: the TestRunnerAdapter for a project: the runner named by --runner, else the one detected.
+import type { RunnerName, TestRunnerAdapter } from "./adapter.js";
+import { detectRunner } from "./detect.js";
+import { createJestAdapter } from "./jest/adapter.js";
+import { createPytestAdapter } from "./pytest/adapter.js";
+import { createVitestAdapter } from "./vitest/adapter.js";
+
+export interface CreateRunnerAdapterOptions {
+  projectRoot: string;
+  /** The runner to use; detected from the project's config files and package.json when absent. */
+  runner?: RunnerName | undefined;
+  /** pytest only: the interpreter (default: the project's .venv/venv, else python3). */
+  python?: string | undefined;
+  testTimeoutSeconds?: number | undefined;
+  runTimeoutSeconds?: number | undefined;
+}
+
+/** Builds the adapter for the chosen (or detected) runner; throws the runner's own one-line error when it cannot run. */
+export async function createRunnerAdapter(options: CreateRunnerAdapterOptions): Promise<TestRunnerAdapter> {
+  const runner = options.runner ?? (await detectRunner(options.projectRoot)).runner;
+  const timeouts = {
+    ...(options.testTimeoutSeconds !== undefined ? { testTimeoutSeconds: options.testTimeoutSeconds } : {}),
+    ...(options.runTimeoutSeconds !== undefined ? { runTimeoutSeconds: options.runTimeoutSeconds } : {}),
+  };
+  switch (runner) {
+    case "pytest":
+      return createPytestAdapter({ projectRoot: options.projectRoot, ...(options.python !== undefined ? { python: options.python } : {}), ...timeouts });
+    case "vitest":
+      return createVitestAdapter({ projectRoot: options.projectRoot, ...timeouts });
+    case "jest":
+      return createJestAdapter({ projectRoot: options.projectRoot, ...timeouts });
+  }
+}

@@ -1,0 +1,27 @@
+// redgreen's live-progress reporter for jest 30: appends one JSON line per finished test and finished file to $REDGREEN_PROGRESS.
+/* global module, require */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS reporter loads with any jest configuration
+const { appendFileSync } = require("node:fs");
+
+const out = process.env.REDGREEN_PROGRESS;
+// ASCII only, so the reader can split the file at any byte.
+const ascii = (value) => JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+const write = (event) => {
+  if (out) appendFileSync(out, `${ascii(event)}\n`);
+};
+
+class RedgreenProgressReporter {
+  onTestCaseResult(test, result) {
+    write({ e: "test", file: test.path, titles: [...result.ancestorTitles, result.title], state: result.status });
+  }
+
+  onTestFileResult(test, result) {
+    write({ e: "collected", file: test.path, count: result.testResults.length });
+  }
+
+  getLastError() {
+    return undefined;
+  }
+}
+
+module.exports = RedgreenProgressReporter;

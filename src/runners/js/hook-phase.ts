@@ -1,0 +1,53 @@
+// Which phase a JS test failure happened in, read from the test file: inside a before* hook, an after* hook, or the test body.
+import type { Failure, FailurePhase } from "../../domain/failure.js";
+
+const CALL_RE = /(?<![.\w$])(beforeEach|beforeAll|afterEach|afterAll|it|test)(?:\.\w+)*\s*\(/g;
+const STRINGS_RE = /"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|`(?:\\.|[^`\\])*`|\/\/.*$/g;
+
+const phaseOfCall = (name: string): FailurePhase => (name.startsWith("before") ? "setup" : name.startsWith("after") ? "teardown" : "call");
+
+/** Brackets opened minus closed in a piece of code. */
+function balance(code: string): number {
+  let n = 0;
+  for (const c of code) {
+    if (c === "(" || c === "{" || c === "[") n++;
+    else if (c === ")" || c === "}" || c === "]") n--;
+  }
+  return n;
+}
+
+/**
+ * The phase of the innermost test or hook call whose brackets are still open at `line` (1-based): setup for
+ * beforeEach/beforeAll, teardown for afterEach/afterAll, call for it/test and anywhere else. A bracket
+ * count over the source with strings and line comments blanked out, which is enough for test files.
+ */
+export function hookPhaseAt(source: string, line: number): FailurePhase {
+  const lines = source.split("\n").map((l) => l.replace(STRINGS_RE, (m) => (m.startsWith("//") ? "" : '""')));
+  if (line < 1 || line > lines.length) return "call";
+  let after = 0;
+  for (let k = line - 1; k >= 0; k--) {
+    const text = lines[k]!;
+    const matches = [...text.matchAll(CALL_RE)];
+    // Innermost first: the last call on the line is the most nested one.
+    for (let m = matches.length - 1; m >= 0; m--) {
+      const match = matches[m]!;
+      const rest = text.slice(match.index);
+      if (balance(rest) + after > 0) return phaseOfCall(match[1]!);
+    }
+    after += balance(text);
+  }
+  return "call";
+}
+
+/** Sets the phase of test failures (not collect errors) from where the innermost frame in their own test file points. */
+export function refineHookPhases(failures: Failure[], readSource: (relFile: string) => string | null): Failure[] {
+  return failures.map((f) => {
+    if (f.phase === "collect" || f.phase === "teardown") return f;
+    const frame = [...f.frames].reverse().find((fr) => fr.file === f.testFile);
+    if (!frame) return f;
+    const source = readSource(f.testFile);
+    if (source === null) return f;
+    const phase = hookPhaseAt(source, frame.line);
+    return phase === f.phase ? f : { ...f, phase };
+  });
+}

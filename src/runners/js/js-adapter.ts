@@ -1,0 +1,330 @@
+// The shared TestRunnerAdapter of the JS runners: runs vitest or jest with their JSON report and the bundled progress reporter.
+import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { isAbsolute, join, relative, resolve } from "node:path";
+import { RedgreenError } from "../../domain/errors.js";
+import type { Coverage, SlowTest, TestRunResult } from "../../domain/test-run.js";
+import { parseIstanbulCoverageFiles } from "../../parsers/istanbul-coverage.js";
+import { jsNodeId, parseJestJson, type JsRunParts } from "../../parsers/jest-json.js";
+import { parseJsText } from "../../parsers/js-text.js";
+import { relativeToRoots, type JsFrameContext } from "../../parsers/v8-stack.js";
+import { runProcess, type ProcessResult } from "../../process/run.js";
+import type { RunProgress, RunTestsOptions, TestRunnerAdapter } from "../adapter.js";
+import { refineHookPhases } from "./hook-phase.js";
+import { JsSelection } from "./name-filter.js";
+import { ReporterLog, ReporterTail } from "./progress.js";
+import { isJsTestFile } from "./test-files.js";
+
+/** Options shared by the vitest and jest adapters. */
+export interface JsAdapterOptions {
+  projectRoot: string;
+  /** Per-test timeout in seconds (default 10; 0 turns it off). */
+  testTimeoutSeconds?: number;
+  /** Hard limit for a whole run in seconds (default 900); the process group is killed past it. */
+  runTimeoutSeconds?: number;
+  /** Extra environment variables for the runner. */
+  env?: Record<string, string>;
+  /** Bytes of stdout/stderr kept from the runner (each; default 2 MiB). */
+  maxOutputBytes?: number;
+}
+
+/** What one run asks of the runner's command line. */
+export interface JsRunArgs {
+  /** Absolute test file (or folder) paths; all tests when empty. */
+  files: string[];
+  /** A regular expression over "describe titles + test title" joined by spaces, or null. */
+  namePattern: string | null;
+  reportFile: string;
+  /** Absolute path of the bundled progress reporter. */
+  reporter: string;
+  testTimeoutMs: number;
+  /** Folder for json-summary and json coverage reports, or null without coverage. */
+  coverageDir: string | null;
+}
+
+/** What differs between vitest and jest. */
+export interface JsRunnerSpec {
+  readonly name: "vitest" | "jest";
+  /** Absolute path of the runner's executable. */
+  readonly bin: string;
+  /** Absolute path of the bundled progress reporter. */
+  readonly reporter: string;
+  /** The runner's config file names (they count as test files). */
+  readonly configRe: RegExp;
+  args(p: JsRunArgs): string[];
+  /** null when coverage can be measured, else the reason it cannot. */
+  coverageProblem(): string | null;
+  /** Whether the live reporter's errors are better than the JSON report's (vitest's JSON drops some messages). */
+  readonly preferReporterErrors: boolean;
+}
+
+/** A test slower than this is reported in slowTests (not failed). */
+export const JS_SLOW_TEST_SECONDS = 5;
+/** A test file whose tests take longer than this in total is reported in slowTests. */
+export const JS_SLOW_FILE_SECONDS = 30;
+
+const DEFAULT_TEST_TIMEOUT = 10;
+const DEFAULT_RUN_TIMEOUT = 900;
+const PROGRESS_POLL_MS = 100;
+/** The largest timer Node honours; a per-test timeout of 0 ("off") becomes this. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+const lastLines = (text: string, n: number): string =>
+  text
+    .trim()
+    .split("\n")
+    .filter((l) => l.trim() !== "")
+    .slice(-n)
+    .join("\n")
+    .slice(-2000);
+
+/** Checks the project root and returns it resolved; throws path_not_found when it is not a folder. */
+export function checkProjectRoot(projectRoot: string): string {
+  const root = resolve(projectRoot);
+  if (!existsSync(root) || !statSync(root).isDirectory()) throw new RedgreenError("path_not_found", `Project folder not found: ${root}`);
+  return root;
+}
+
+/** The vitest/jest implementation of TestRunnerAdapter; the runner-specific part comes from a JsRunnerSpec. */
+export class JsRunnerAdapter implements TestRunnerAdapter {
+  readonly name: "vitest" | "jest";
+  readonly projectRoot: string;
+  private readonly roots: string[];
+  private readonly sources = new Map<string, string[] | null>();
+
+  constructor(
+    private readonly spec: JsRunnerSpec,
+    private readonly opts: JsAdapterOptions,
+  ) {
+    this.name = spec.name;
+    this.projectRoot = resolve(opts.projectRoot);
+    // Runners report real paths: a root reached through a symlink is matched by both spellings.
+    const real = realpathSync(this.projectRoot);
+    this.roots = real === this.projectRoot ? [this.projectRoot] : [this.projectRoot, real];
+  }
+
+  isTestTimeout(durationSeconds: number): boolean {
+    return durationSeconds > JS_SLOW_TEST_SECONDS;
+  }
+
+  isTestFile(relPath: string): boolean {
+    return isJsTestFile(relPath, this.spec.configRe);
+  }
+
+  parseOutput(text: string): TestRunResult {
+    const r = parseJsText(text, this.frameContext(), this.name);
+    r.failures = refineHookPhases(r.failures, (rel) => this.sourceText(rel));
+    return r;
+  }
+
+  runSpecificTest(file: string, testName: string, options: Omit<RunTestsOptions, "files"> = {}): Promise<TestRunResult> {
+    const nodeId = testName.startsWith(`${file}::`) ? testName : jsNodeId(file, testName === "" ? [] : [testName]);
+    return this.runTests({ ...options, files: [nodeId] });
+  }
+
+  async runTests(options: RunTestsOptions = {}): Promise<TestRunResult> {
+    const selection = new JsSelection(options.files ?? [], this.projectRoot, (f) => this.relative(f));
+    for (const path of selection.paths()) {
+      if (!existsSync(path)) throw new RedgreenError("path_not_found", `Test path not found: ${relative(this.projectRoot, path) || path} (in ${this.projectRoot})`);
+    }
+    let coverageError: string | undefined;
+    let coverageOn = false;
+    if (options.coverage) {
+      const problem = this.spec.coverageProblem();
+      if (problem) coverageError = problem;
+      else coverageOn = true;
+    }
+    const tmp = await mkdtemp(join(tmpdir(), `redgreen-${this.name}-`));
+    try {
+      const result = await this.execute(tmp, selection, options, coverageOn);
+      if (coverageError) result.coverageError = coverageError;
+      return result;
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
+  }
+
+  private relative(absFile: string): string {
+    return relativeToRoots(absFile, this.roots) ?? absFile;
+  }
+
+  private frameContext(): JsFrameContext {
+    return {
+      projectRoots: this.roots,
+      isTestFile: (rel) => this.isTestFile(rel),
+      sourceLine: (abs, line) => this.sourceLines(abs)?.[line - 1]?.trim() || undefined,
+    };
+  }
+
+  private sourceLines(abs: string): string[] | null {
+    if (!this.sources.has(abs)) {
+      try {
+        this.sources.set(abs, readFileSync(abs, "utf8").split("\n"));
+      } catch {
+        this.sources.set(abs, null);
+      }
+    }
+    return this.sources.get(abs) ?? null;
+  }
+
+  private sourceText(rel: string): string | null {
+    return this.sourceLines(isAbsolute(rel) ? rel : join(this.projectRoot, rel))?.join("\n") ?? null;
+  }
+
+  private async execute(tmp: string, selection: JsSelection, options: RunTestsOptions, coverageOn: boolean): Promise<TestRunResult> {
+    const started = performance.now();
+    // Source lines are read fresh for every run: the files may have been edited since the last one.
+    this.sources.clear();
+    const runTimeout = options.runTimeoutSeconds ?? this.opts.runTimeoutSeconds ?? DEFAULT_RUN_TIMEOUT;
+    const testTimeout = options.testTimeoutSeconds ?? this.opts.testTimeoutSeconds ?? DEFAULT_TEST_TIMEOUT;
+    const reportFile = join(tmp, "report.json");
+    const progressFile = join(tmp, "progress.jsonl");
+    const coverageDir = coverageOn ? join(tmp, "coverage") : null;
+    const args = this.spec.args({
+      files: selection.runnerFiles(),
+      namePattern: selection.namePattern(),
+      reportFile,
+      reporter: this.spec.reporter,
+      testTimeoutMs: testTimeout > 0 ? Math.min(MAX_TIMER_MS, Math.round(testTimeout * 1000)) : MAX_TIMER_MS,
+      coverageDir,
+    });
+    const env: Record<string, string | undefined> = {
+      ...process.env,
+      ...this.opts.env,
+      CI: "1",
+      NO_COLOR: "1",
+      FORCE_COLOR: "0",
+      REDGREEN_PROGRESS: progressFile,
+    };
+    const log = new ReporterLog((file, titles) => jsNodeId(this.relative(file), titles), (file, titles) => selection.keeps(this.relative(file), titles));
+    const tail = new ReporterTail(progressFile, log);
+    let last = "";
+    const report = (): void => {
+      const p: RunProgress | null = log.progress();
+      if (!p || !options.onProgress) return;
+      const k = `${p.collected}/${p.done}/${p.failed}`;
+      if (k === last) return;
+      last = k;
+      options.onProgress(p);
+    };
+    const timer = setInterval(() => {
+      try {
+        if (tail.poll()) report();
+      } catch {
+        /* the read after the run sees what the file holds */
+      }
+    }, PROGRESS_POLL_MS);
+    let proc: ProcessResult;
+    try {
+      proc = await runProcess(this.spec.bin, args, {
+        cwd: this.projectRoot,
+        env,
+        timeoutMs: Math.max(1000, runTimeout * 1000),
+        capture: "file",
+        ...(this.opts.maxOutputBytes ? { maxOutputBytes: this.opts.maxOutputBytes } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      tail.poll();
+      report();
+    } finally {
+      clearInterval(timer);
+      tail.close();
+    }
+    return this.buildResult({ proc, reportFile, coverageDir, log, selection, started, runTimeout, command: [this.spec.bin, ...args] });
+  }
+
+  private buildResult(p: {
+    proc: ProcessResult;
+    reportFile: string;
+    coverageDir: string | null;
+    log: ReporterLog;
+    selection: JsSelection;
+    started: number;
+    runTimeout: number;
+    command: string[];
+  }): TestRunResult {
+    const { proc } = p;
+    const notes: string[] = [];
+    let parts: JsRunParts | null = null;
+    if (existsSync(p.reportFile)) {
+      try {
+        parts = parseJestJson(readFileSync(p.reportFile, "utf8"), {
+          ...this.frameContext(),
+          keep: (rel, titles) => p.selection.keeps(rel, titles),
+          ...(this.spec.preferReporterErrors ? { errorTexts: (file: string, titles: string[] | null) => p.log.errorTexts(file, titles) } : {}),
+        });
+      } catch (e) {
+        notes.push(e instanceof Error ? e.message : String(e));
+      }
+    }
+    const base: JsRunParts = parts ?? { passed: 0, failed: 0, skipped: 0, errors: 0, total: 0, failures: [], passedNodeIds: [], testDurations: new Map() };
+    const failures = refineHookPhases(base.failures, (rel) => this.sourceText(rel));
+    let status: TestRunResult["status"];
+    let message: string | undefined;
+    if (proc.timedOut) {
+      status = "timeout";
+      message = `the run exceeded its ${p.runTimeout} s limit and was killed`;
+    } else if (proc.aborted) {
+      status = "error";
+      message = "the run was aborted";
+    } else if (!parts) {
+      status = "error";
+      const why = [`${this.name} wrote no JSON report (exit code ${String(proc.exitCode)}${proc.signal ? `, ${proc.signal}` : ""})`, ...notes];
+      message = [...why, lastLines(proc.stderr || proc.stdout, 12)].filter(Boolean).join("; ");
+    } else if (failures.length > 0 || base.failed + base.errors > 0) {
+      status = "failed";
+    } else if (base.total === 0) {
+      status = "no_tests";
+    } else if (proc.exitCode === 0 || proc.exitCode === 1) {
+      status = "passed";
+    } else {
+      status = "error";
+      message = `${this.name} exited with code ${String(proc.exitCode)}: ${lastLines(proc.stderr || proc.stdout, 8)}`;
+    }
+    let coverage: Coverage | null = null;
+    let coverageError: string | undefined;
+    if (p.coverageDir) {
+      try {
+        coverage = parseIstanbulCoverageFiles(p.coverageDir, { projectRoots: this.roots, isTestFile: (rel) => this.isTestFile(rel) });
+      } catch (e) {
+        coverageError = `coverage report unavailable: ${e instanceof Error ? e.message : String(e)}`;
+      }
+    }
+    const result: TestRunResult = {
+      status,
+      passed: base.passed,
+      failed: base.failed,
+      errors: base.errors,
+      skipped: base.skipped,
+      xfailed: 0,
+      xpassed: 0,
+      total: base.total,
+      durationSeconds: (performance.now() - p.started) / 1000,
+      failures,
+      coverage,
+      command: p.command,
+      slowTests: jsSlowTests(base.testDurations),
+      passedNodeIds: base.passedNodeIds,
+      source: "json",
+    };
+    if (coverageError) result.coverageError = coverageError;
+    if (message) result.message = message;
+    return result;
+  }
+}
+
+/** Tests over the per-test target and files over the per-file target, slowest first. */
+export function jsSlowTests(durations: Map<string, number>): SlowTest[] {
+  const out: SlowTest[] = [];
+  const perFile = new Map<string, number>();
+  for (const [nodeId, seconds] of durations) {
+    if (seconds > JS_SLOW_TEST_SECONDS) out.push({ nodeId, durationSeconds: seconds, kind: "test" });
+    const file = nodeId.split("::")[0]!;
+    perFile.set(file, (perFile.get(file) ?? 0) + seconds);
+  }
+  for (const [file, seconds] of perFile) {
+    if (seconds > JS_SLOW_FILE_SECONDS) out.push({ nodeId: file, durationSeconds: seconds, kind: "file" });
+  }
+  return out.sort((a, b) => b.durationSeconds - a.durationSeconds);
+}

@@ -1,0 +1,73 @@
+// Which tests a JS run selects: test files, folders and node ids turned into runner file arguments plus one name pattern.
+import { isAbsolute, join } from "node:path";
+
+/** Splits a node id "file::a > b" at its first "::"; a bare path has name null. */
+export function splitJsNodeId(id: string): { file: string; name: string | null } {
+  const at = id.indexOf("::");
+  return at === -1 ? { file: id, name: null } : { file: id.slice(0, at), name: id.slice(at + 2) };
+}
+
+const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+
+/**
+ * A regular expression matching exactly the given test names ("describe > test") against what vitest and
+ * jest match `-t`/`--testNamePattern` with: the titles joined by single spaces. A " > " inside a title is
+ * allowed either way.
+ */
+export function exactNamePattern(names: string[]): string {
+  const alternatives = names.map((n) => n.split(" > ").map(escapeRegex).join("(?: > | )"));
+  return `^(?:${alternatives.join("|")})$`;
+}
+
+/** The tests a run asked for: whole files or folders, and single tests by node id. */
+export class JsSelection {
+  /** Project-relative files and folders requested whole. */
+  private readonly whole = new Set<string>();
+  /** Project-relative file → test names ("a > b") requested. */
+  private readonly names = new Map<string, Set<string>>();
+  private readonly abs = new Map<string, string>();
+
+  constructor(
+    entries: string[],
+    private readonly projectRoot: string,
+    toRelative: (absPath: string) => string,
+  ) {
+    for (const entry of entries) {
+      const { file, name } = splitJsNodeId(entry);
+      const absPath = isAbsolute(file) ? file : join(projectRoot, file);
+      const rel = toRelative(absPath).replace(/\/+$/, "");
+      this.abs.set(rel, absPath);
+      if (name === null || name === "") this.whole.add(rel);
+      else {
+        const set = this.names.get(rel) ?? new Set<string>();
+        set.add(name);
+        this.names.set(rel, set);
+      }
+    }
+  }
+
+  /** Absolute paths of every requested file or folder. */
+  paths(): string[] {
+    return [...this.abs.values()];
+  }
+
+  /** The file arguments for the runner (absolute paths); empty for the whole suite. */
+  runnerFiles(): string[] {
+    return this.paths();
+  }
+
+  /** The name pattern to pass, or null when a whole file or folder is requested too (results are filtered instead). */
+  namePattern(): string | null {
+    if (this.names.size === 0 || this.whole.size > 0) return null;
+    return exactNamePattern([...new Set([...this.names.values()].flatMap((s) => [...s]))]);
+  }
+
+  /** Whether a result for a file (titles null) or one of its tests belongs to the selection. */
+  keeps(relFile: string, titles: string[] | null): boolean {
+    if (this.abs.size === 0) return true;
+    for (const w of this.whole) if (relFile === w || relFile.startsWith(`${w}/`)) return true;
+    const names = this.names.get(relFile);
+    if (!names) return false;
+    return titles === null || names.has(titles.join(" > "));
+  }
+}

@@ -1,0 +1,125 @@
+// Live progress of a JS run: tails the JSON lines the bundled runner reporter appends, and keeps what the JSON report lacks.
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import type { RunProgress } from "../adapter.js";
+
+/** An error as the live reporter recorded it. */
+export interface ReporterError {
+  name?: string;
+  message?: string;
+  stack?: string;
+}
+
+/** One line the bundled reporters write. */
+export type ReporterEvent =
+  | { e: "collected"; file: string; count: number }
+  | { e: "test"; file: string; titles: string[]; state: string; errors?: ReporterError[] }
+  | { e: "module"; file: string; errors?: ReporterError[] };
+
+/** An error's text as "Name: message" followed by the "at" lines of its stack. */
+export function reporterErrorText(err: ReporterError): string {
+  const name = err.name || "Error";
+  const atLines = (err.stack ?? "").split("\n").filter((l) => /^\s*at /.test(l));
+  return [`${name}: ${err.message ?? ""}`.trimEnd(), ...atLines].join("\n");
+}
+
+const key = (file: string, titles: string[] | null): string => `${file}\0${titles === null ? "" : titles.join("\0")}`;
+
+/** Accumulates reporter events into RunProgress and the errors per test and per file. */
+export class ReporterLog {
+  private readonly collected = new Map<string, number>();
+  private readonly donePerFile = new Map<string, number>();
+  private done = 0;
+  private failed = 0;
+  private seen = false;
+  private lastNodeId: string | undefined;
+  private readonly errors = new Map<string, string[]>();
+  private rest = "";
+
+  constructor(
+    private readonly nodeIdOf: (file: string, titles: string[]) => string,
+    /** Whether a test belongs to the run (name filters make runners report the others as skipped). */
+    private readonly keep: (file: string, titles: string[]) => boolean = () => true,
+  ) {}
+
+  /** Feeds a chunk of the JSONL file (may end mid-line). */
+  push(chunk: string): void {
+    const text = this.rest + chunk;
+    const lines = text.split("\n");
+    this.rest = lines.pop() ?? "";
+    for (const line of lines) {
+      if (line.trim() === "") continue;
+      try {
+        this.apply(JSON.parse(line) as ReporterEvent);
+      } catch {
+        /* a torn or foreign line: progress is best effort, the JSON report is the record */
+      }
+    }
+  }
+
+  private apply(ev: ReporterEvent): void {
+    this.seen = true;
+    if (ev.e === "collected") {
+      // Under a name filter the file's count includes tests that will not run: count those that finish.
+      if (this.keep(ev.file, [])) this.collected.set(ev.file, ev.count);
+    } else if (ev.e === "test") {
+      if (!this.keep(ev.file, ev.titles)) return;
+      this.done++;
+      this.donePerFile.set(ev.file, (this.donePerFile.get(ev.file) ?? 0) + 1);
+      if (ev.state === "failed") this.failed++;
+      this.lastNodeId = this.nodeIdOf(ev.file, ev.titles);
+      if (ev.errors && ev.errors.length > 0) this.errors.set(key(ev.file, ev.titles), ev.errors.map(reporterErrorText));
+    } else if (ev.e === "module" && ev.errors && ev.errors.length > 0) {
+      this.errors.set(key(ev.file, null), ev.errors.map(reporterErrorText));
+    }
+  }
+
+  /** Progress so far; null when nothing arrived yet. */
+  progress(): RunProgress | null {
+    if (!this.seen) return null;
+    let collected = 0;
+    const files = new Set([...this.collected.keys(), ...this.donePerFile.keys()]);
+    for (const f of files) collected += Math.max(this.collected.get(f) ?? 0, this.donePerFile.get(f) ?? 0);
+    const p: RunProgress = { collected, done: this.done, failed: this.failed };
+    if (this.lastNodeId !== undefined) p.lastNodeId = this.lastNodeId;
+    return p;
+  }
+
+  /** The error texts the reporter saw for a test (titles) or a file (null), if any. */
+  errorTexts(file: string, titles: string[] | null): string[] | undefined {
+    return this.errors.get(key(file, titles));
+  }
+}
+
+/** Reads what was appended to the reporter's file since the last poll (the file stays open between polls). */
+export class ReporterTail {
+  private offset = 0;
+  private fd: number | null = null;
+  constructor(
+    private readonly path: string,
+    private readonly log: ReporterLog,
+  ) {}
+
+  /** True when something new arrived. */
+  poll(): boolean {
+    if (this.fd === null) {
+      try {
+        this.fd = openSync(this.path, "r");
+      } catch {
+        return false;
+      }
+    }
+    const size = fstatSync(this.fd).size;
+    if (size <= this.offset) return false;
+    const buf = Buffer.allocUnsafe(size - this.offset);
+    const n = readSync(this.fd, buf, 0, buf.length, this.offset);
+    this.offset += n;
+    // The reporters escape non-ASCII (JSON.stringify output is re-escaped), so a chunk never splits a character.
+    this.log.push(buf.toString("utf8", 0, n));
+    return n > 0;
+  }
+
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+  }
+}

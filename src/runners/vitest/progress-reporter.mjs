@@ -1,0 +1,33 @@
+// redgreen's live-progress reporter for vitest 4: appends one JSON line per collected file, finished test and failed file to $REDGREEN_PROGRESS.
+import { appendFileSync } from "node:fs";
+
+const out = process.env.REDGREEN_PROGRESS;
+// ASCII only, so the reader can split the file at any byte.
+const ascii = (value) => JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+const write = (event) => {
+  if (out) appendFileSync(out, `${ascii(event)}\n`);
+};
+const titlesOf = (testCase) => {
+  const titles = [testCase.name];
+  for (let p = testCase.parent; p && p.type === "suite"; p = p.parent) titles.unshift(p.name);
+  return titles;
+};
+const errorsOf = (errors) => (errors ?? []).map((e) => ({ name: e.name, message: e.message, stack: e.stack }));
+
+export default class RedgreenProgressReporter {
+  onTestModuleCollected(testModule) {
+    let count = 0;
+    for (const _ of testModule.children.allTests()) count++;
+    write({ e: "collected", file: testModule.moduleId, count });
+  }
+
+  onTestCaseResult(testCase) {
+    const result = testCase.result();
+    write({ e: "test", file: testCase.module.moduleId, titles: titlesOf(testCase), state: result.state, errors: errorsOf(result.errors) });
+  }
+
+  onTestModuleEnd(testModule) {
+    const errors = testModule.errors();
+    if (errors.length > 0) write({ e: "module", file: testModule.moduleId, errors: errorsOf(errors) });
+  }
+}

@@ -1,0 +1,30 @@
+// The jest adapter against the shared adapter conformance suite.
+import { runProcess } from "../../../src/process/run.js";
+import { createJestAdapter } from "../../../src/runners/jest/adapter.js";
+import { runAdapterConformance } from "../conformance.js";
+import { FAILING_NODE_IDS, jsFixtureCopies, PASSING_NODE_IDS } from "../vitest/js-fixtures.js";
+
+const copies = jsFixtureCopies("jest");
+
+runAdapterConformance("jest", {
+  makeAdapter: (fixture, options) => createJestAdapter({ projectRoot: copies.copy(fixture), ...options }),
+  async terminalOutput() {
+    const dir = copies.copy("failing");
+    const r = await runProcess(`${dir}/node_modules/.bin/jest`, ["--ci"], { cwd: dir, env: { ...process.env, CI: "1", NO_COLOR: "1", FORCE_COLOR: "0" }, timeoutMs: 60_000 });
+    return `${r.stdout}\n${r.stderr}`;
+  },
+  cleanup: () => copies.cleanup(),
+  passing: { passedNodeIds: PASSING_NODE_IDS },
+  failing: {
+    failedNodeIds: FAILING_NODE_IDS,
+    oneFailing: { file: "tests/cart.test.ts", name: "cart > inventory > reserve > refuses an item out of stock" },
+    onePassing: { file: "tests/cart.test.ts", name: "cart > inventory > reserve > reserves an item in stock" },
+  },
+  hanging: {
+    files: ["tests/hang.test.ts"],
+    hangingNodeId: "tests/hang.test.ts::waits forever",
+    passingNodeId: "tests/hang.test.ts::runs after the hang",
+  },
+  testFiles: ["tests/cart.test.ts", "src/cart.spec.tsx", "src/__tests__/cart.ts", "jest.config.cjs", "jest.config.ts"],
+  nonTestFiles: ["src/cart.ts", "src/testing.ts", "README.md", "package.json", "vitest.config.ts", "babel.config.cjs", "tests/data.json"],
+});

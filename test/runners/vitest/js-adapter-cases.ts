@@ -1,0 +1,125 @@
+// Adapter tests shared by vitest and jest: frames on the TypeScript lines, phases, selection, coverage, timeouts.
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { RedgreenError } from "../../../src/domain/index.js";
+import { packageRoot } from "../../../src/paths.js";
+import type { TestRunnerAdapter } from "../../../src/runners/adapter.js";
+import { createJestAdapter } from "../../../src/runners/jest/adapter.js";
+import { createVitestAdapter } from "../../../src/runners/vitest/adapter.js";
+import { jsFixtureCopies } from "./js-fixtures.js";
+
+/** What the coverage run of the passing fixture measures for src/calc.ts in each runner (clamp() is never called). */
+export interface CalcCoverage {
+  coveredLines: number;
+  totalLines: number;
+  missingLines: number[];
+}
+
+/** Registers the adapter tests for one JS runner. */
+export function runJsAdapterCases(runner: "vitest" | "jest", calc: CalcCoverage): void {
+  const copies = jsFixtureCopies(runner);
+  const scratch = mkdtempSync(join(tmpdir(), `redgreen-${runner}-scratch-`));
+  afterAll(() => {
+    copies.cleanup();
+    rmSync(scratch, { recursive: true, force: true });
+  });
+  const create = (projectRoot: string, testTimeoutSeconds?: number): Promise<TestRunnerAdapter> =>
+    runner === "vitest" ? createVitestAdapter({ projectRoot, testTimeoutSeconds }) : createJestAdapter({ projectRoot, testTimeoutSeconds });
+
+  describe(`${runner} adapter`, () => {
+    it("maps frames to the TypeScript lines of src/ and reads the hook phase from the test file", async () => {
+      const r = await (await create(copies.copy("failing"))).runTests();
+      const receipt = r.failures.find((f) => f.testName === "cart > formats a receipt line")!;
+      expect(receipt.errorType).toBe("TypeError");
+      expect(receipt.errorMessage).toBe("v.toFixed is not a function");
+      const own = receipt.frames.filter((f) => f.kind !== "library" && f.kind !== "stdlib");
+      expect(own.map((f) => `${f.kind} ${f.file}:${f.line} ${f.code}`)).toEqual([
+        'test tests/cart.test.ts:12 expect(receiptLine(pen)).toBe("pen: $3.00");',
+        "project src/cart.ts:15 return `${item.name}: ${formatPrice(item.price)}`;",
+        'project src/format.ts:3 return "$" + roundCents(price);',
+        "project src/format.ts:8 return v.toFixed(2);",
+      ]);
+      expect(receipt.lineNumber).toBe(12);
+      const stock = r.failures.find((f) => f.errorType === "OutOfStockError")!;
+      expect(stock.frames.at(-1)).toMatchObject({ file: "src/inventory.ts", line: 13, kind: "project", code: "if (left < qty) throw new OutOfStockError(item);" });
+      const setup = r.failures.find((f) => f.testName === "with a broken setup > never runs its body")!;
+      expect(setup).toMatchObject({ phase: "setup", errorType: "Error", errorMessage: "fixture database is not available", lineNumber: 45 });
+      const load = r.failures.find((f) => f.nodeId === "tests/broken.test.ts")!;
+      expect(load).toMatchObject({ phase: "collect", testName: "", errorType: "Error" });
+      expect(load.errorMessage).toMatch(/^Cannot find module '\.\.\/src\/discount'/);
+      expect(load.frames.some((f) => f.kind === "test" && f.file === "tests/broken.test.ts" && f.line === 2)).toBe(true);
+      const byType = Object.fromEntries(r.failures.map((f) => [f.testName, f.errorType]));
+      expect(byType).toMatchObject({
+        "cart > adds up the total": "AssertionError",
+        "mistakes in tests > uses an undefined name": "ReferenceError",
+        "mistakes in tests > reads a property of undefined": "TypeError",
+      });
+      expect(r).toMatchObject({ source: "json", passed: 1, failed: 6, errors: 1, skipped: 0, total: 8 });
+    });
+
+    it("runs exactly the tests named by node ids, with progress naming the last one", async () => {
+      const adapter = await create(copies.copy("failing"));
+      const ids = ["tests/cart.test.ts::cart > adds up the total", "tests/cart.test.ts::cart > inventory > reserve > reserves an item in stock"];
+      const progress: { done: number; lastNodeId?: string }[] = [];
+      const r = await adapter.runTests({ files: ids, onProgress: (p) => progress.push({ ...p }) });
+      expect(r).toMatchObject({ status: "failed", passed: 1, failed: 1, skipped: 0, errors: 0, total: 2 });
+      expect(r.passedNodeIds).toEqual([ids[1]]);
+      expect(r.failures.map((f) => f.nodeId)).toEqual([ids[0]]);
+      expect(progress.at(-1)?.done).toBe(2);
+      expect(ids).toContain(progress.at(-1)?.lastNodeId);
+      // A whole file next to a node id: the whole file runs.
+      const mixed = await adapter.runTests({ files: ["tests/broken.test.ts", ids[1]!] });
+      expect(mixed).toMatchObject({ passed: 1, failed: 0, errors: 1, total: 2 });
+    });
+
+    it("measures coverage of the project's files only", async () => {
+      const r = await (await create(copies.copy("passing"))).runTests({ coverage: true });
+      expect(r.coverageError).toBeUndefined();
+      expect(r.coverage!.files.map((f) => f.file)).toEqual(["src/calc.ts"]);
+      expect(r.coverage!.files[0]).toMatchObject(calc);
+      expect(r.coverage!.percent).toBeCloseTo((100 * calc.coveredLines) / calc.totalLines, 5);
+    });
+
+    it("kills a run past its hard timeout and says timeout", async () => {
+      const r = await (await create(copies.copy("hanging"), 0)).runTests({ runTimeoutSeconds: 3 });
+      expect(r.status).toBe("timeout");
+      expect(r.message).toMatch(/3 s limit/);
+    });
+
+    it("says error with the runner's complaint when it writes no report", async () => {
+      const dir = copies.copy("passing");
+      const config = runner === "vitest" ? "vitest.config.ts" : "jest.config.cjs";
+      const { writeFileSync } = await import("node:fs");
+      writeFileSync(join(dir, config), "this is not valid JavaScript (\n");
+      const r = await (await create(dir)).runTests();
+      expect(r.status).toBe("error");
+      expect(r.message).toMatch(new RegExp(`${runner} wrote no JSON report`));
+    });
+
+    it("throws runner_failed when the runner is not installed", async () => {
+      const dir = join(scratch, "bare");
+      mkdirSync(dir, { recursive: true });
+      const err = await create(dir).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(RedgreenError);
+      expect((err as RedgreenError).code).toBe("runner_failed");
+      expect((err as RedgreenError).message).toBe(`${runner} is not installed in ${dir}: run npm install`);
+    });
+  });
+
+  if (runner !== "vitest") return;
+  it("vitest without @vitest/coverage-v8 runs without coverage and says why", async () => {
+    // A node_modules holding only vitest (its own dependencies resolve from its real location).
+    const dir = copies.copy("passing");
+    rmSync(join(dir, "node_modules"));
+    mkdirSync(join(dir, "node_modules", ".bin"), { recursive: true });
+    symlinkSync(join(packageRoot, "node_modules", "vitest"), join(dir, "node_modules", "vitest"), "dir");
+    symlinkSync(join(packageRoot, "node_modules", ".bin", "vitest"), join(dir, "node_modules", ".bin", "vitest"));
+    expect(existsSync(join(dir, "node_modules", "@vitest", "coverage-v8"))).toBe(false);
+    const r = await (await create(dir)).runTests({ coverage: true });
+    expect(r.status).toBe("passed");
+    expect(r.coverage).toBeNull();
+    expect(r.coverageError).toMatch(/^@vitest\/coverage-v8 is not installed/);
+  });
+}
