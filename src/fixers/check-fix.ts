@@ -4,6 +4,7 @@ import type { FileEdit, Risk } from "../domain/index.js";
 import { isRedgreenError } from "../domain/errors.js";
 import { applyFix, resolveProjectFile, unifiedDiff } from "./apply.js";
 import type { PythonCaller } from "../python/client.js";
+import type { TsProject } from "../typescript/types.js";
 import { DEFAULT_LIMITS, diffLines, validateFix } from "../validation/index.js";
 import type { ValidationLimits } from "../validation/index.js";
 
@@ -38,7 +39,10 @@ const bottomUp = (edits: FileEdit[]): FileEdit[] =>
 
 export interface CheckFixDeps {
   projectRoot: string;
-  helper: PythonCaller;
+  /** Needed when the fix edits Python files. */
+  helper?: PythonCaller;
+  /** The project's TypeScript language service: type-checks edited TS/JS files (parse-only without it). */
+  typescript?: TsProject;
   allowTestEdits: boolean;
   isTestFile: (relPath: string) => boolean;
   /** Size limits per file, and maxTotalChangedLines across the whole fix (DEFAULT_LIMITS otherwise). */
@@ -103,7 +107,8 @@ export async function checkFix(edits: readonly FileEdit[], deps: CheckFixDeps): 
         fixed: c.fixed,
         filePath: c.file,
         projectRoot: deps.projectRoot,
-        helper: deps.helper,
+        ...(deps.helper ? { helper: deps.helper } : {}),
+        ...(deps.typescript ? { typescript: deps.typescript } : {}),
         allowTestEdits: deps.allowTestEdits,
         isTestFile: deps.isTestFile,
         ...(deps.limits ? { limits: deps.limits } : {}),

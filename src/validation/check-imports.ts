@@ -1,12 +1,14 @@
 // checkImports: every import a fix adds must resolve in the project's interpreter or inside the project.
 import { resolveImports } from "../python/core-ops.js";
 import type { ImportStatement } from "../python/core-ops.js";
+import { pythonHelper } from "./context.js";
 import type { CheckResult, FixContext } from "./context.js";
 import { importsOf } from "./facts.js";
+import { checkTsImports } from "./ts-imports.js";
 
 /** checkImports' verdict plus the third-party packages the fix starts depending on. */
 export interface ImportCheckResult extends CheckResult {
-  /** Top-level modules outside the stdlib and the project that the original file did not import. */
+  /** Top-level modules (Python) or packages (TS/JS) outside the stdlib/builtins and the project that the original file did not import. */
   newDependencies: string[];
 }
 
@@ -25,10 +27,11 @@ const render = (stmt: ImportStatement, names: string[]): string => {
 
 const topLevel = (stmt: ImportStatement): string | null => (stmt.level > 0 || !stmt.module ? null : stmt.module.split(".")[0]!);
 
-/** Rejects new imports that do not resolve (or names a module does not define); guarded optional imports only warn. */
+/** Rejects new imports that do not resolve (or names a module does not define); guarded optional imports only warn. TS/JS: see checkTsImports. */
 export function checkImports(ctx: FixContext): Promise<ImportCheckResult> {
   return ctx.memo("check:imports", async () => {
     const result: ImportCheckResult = { reasons: [], warnings: [], newDependencies: [] };
+    if (ctx.isTypeScript) return checkTsImports(ctx);
     if (!ctx.isPython) return result;
     const [fixed, original] = await Promise.all([importsOf(ctx, "fixed"), importsOf(ctx, "original")]);
     if (!fixed.ok) return result; // checkSyntax reports it
@@ -44,7 +47,7 @@ export function checkImports(ctx: FixContext): Promise<ImportCheckResult> {
     }
     if (fresh.length === 0) return result;
     const resolved = await resolveImports(
-      ctx.helper,
+      pythonHelper(ctx),
       fresh.map(({ stmt, names }) => ({ module: stmt.module, level: stmt.level, names: names.map((n): [string, null] => [n, null]) })),
       ctx.relPath,
     );

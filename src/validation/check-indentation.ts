@@ -1,8 +1,10 @@
 // checkIndentation: new lines follow the file's own indentation (tabs vs spaces, width) and the file still tokenizes.
 import { checkIndentationOf } from "../python/core-ops.js";
 import type { IndentationReport } from "../python/core-ops.js";
+import { pythonHelper } from "./context.js";
 import type { CheckResult, FixContext } from "./context.js";
 import { diffOf } from "./facts.js";
+import { splitLines } from "./line-diff.js";
 
 type Report = Extract<IndentationReport, { ok: true }>;
 
@@ -10,14 +12,33 @@ const kindOf = (ws: string): "tabs" | "spaces" | "mixed" => (ws.includes("\t") ?
 
 const lineList = (lines: number[]): string => (lines.length > 3 ? `${lines.slice(0, 3).join(", ")}, …` : lines.join(", "));
 
+/** Indentation is no syntax matter in TS/JS: added lines that mix tabs and spaces, or use the other character than the file, only warn. */
+async function tsIndentation(ctx: FixContext): Promise<CheckResult> {
+  const result: CheckResult = { reasons: [], warnings: [] };
+  const indentOf = (line: string): string => /^[ \t]*/.exec(line)![0];
+  const originalIndents = splitLines(ctx.original).map(indentOf).filter((ws) => ws !== "");
+  const tabs = originalIndents.filter((ws) => kindOf(ws) === "tabs").length;
+  const spaces = originalIndents.filter((ws) => kindOf(ws) === "spaces").length;
+  const style = tabs === spaces ? null : tabs > spaces ? "tabs" : "spaces";
+  const fixedLines = splitLines(ctx.fixed);
+  const added = (await diffOf(ctx)).added.map((n): [number, string] => [n, indentOf(fixedLines[n - 1] ?? "")]).filter(([, ws]) => ws !== "");
+  const mixed = added.filter(([, ws]) => kindOf(ws) === "mixed").map(([l]) => l);
+  if (mixed.length > 0) result.warnings.push(`indentation: line ${lineList(mixed)} mixes tabs and spaces`);
+  const other = style === "tabs" ? "spaces" : "tabs";
+  const wrong = style === null ? [] : added.filter(([, ws]) => kindOf(ws) === other).map(([l]) => l);
+  if (wrong.length > 0) result.warnings.push(`indentation: line ${lineList(wrong)} indented with ${other} in a file indented with ${style}`);
+  return result;
+}
+
 /** Rejects added lines that mix tabs and spaces, use the other indent character than the file, or open blocks off the file's width. */
 export function checkIndentation(ctx: FixContext): Promise<CheckResult> {
   return ctx.memo("check:indentation", async () => {
     const result: CheckResult = { reasons: [], warnings: [] };
+    if (ctx.isTypeScript) return tsIndentation(ctx);
     if (!ctx.isPython) return result;
     const [original, fixed, diff] = await Promise.all([
-      ctx.memo("indent:original", () => checkIndentationOf(ctx.helper, ctx.original)),
-      ctx.memo("indent:fixed", () => checkIndentationOf(ctx.helper, ctx.fixed)),
+      ctx.memo("indent:original", () => checkIndentationOf(pythonHelper(ctx), ctx.original)),
+      ctx.memo("indent:fixed", () => checkIndentationOf(pythonHelper(ctx), ctx.fixed)),
       diffOf(ctx),
     ]);
     if (!fixed.ok) {

@@ -1,8 +1,12 @@
-// checkSyntax: the fixed file must compile with the project's interpreter (via the long-lived helper).
+// checkSyntax: the fixed file must compile: Python with the project's interpreter (via the long-lived helper), TS/JS with TypeScript.
 import type { CheckResult, FixContext } from "./context.js";
 import { parsedOf } from "./facts.js";
+import { checkTsSyntax } from "./ts-syntax.js";
 
-/** Rejects a fixed Python file that does not compile (or a JSON file that does not parse); new SyntaxWarnings warn. */
+/**
+ * Rejects a fixed Python file that does not compile (new SyntaxWarnings warn), a JSON file that does not parse, and a
+ * TS/JS file with syntax errors or (given a TsProject) new type errors.
+ */
 export function checkSyntax(ctx: FixContext): Promise<CheckResult> {
   return ctx.memo("check:syntax", async () => {
     const result: CheckResult = { reasons: [], warnings: [] };
@@ -14,6 +18,7 @@ export function checkSyntax(ctx: FixContext): Promise<CheckResult> {
       }
       return result;
     }
+    if (ctx.isTypeScript) return checkTsSyntax(ctx);
     if (!ctx.isPython) return result;
     const [fixed, original] = await Promise.all([parsedOf(ctx, "fixed"), parsedOf(ctx, "original")]);
     if (!fixed.ok) {

@@ -1,8 +1,13 @@
 // checkTestIntegrity: never pass by editing or weakening tests, test configuration or coverage settings.
 import { compareTests } from "../python/integrity-ops.js";
+import { pythonHelper } from "./context.js";
 import type { CheckResult, FixContext } from "./context.js";
+import { loadTypeScript } from "../typescript/load.js";
 import { analyzeTestConfigChange } from "./test-config.js";
-import { classifyTestPath } from "./test-paths.js";
+import type { TestConfigChange } from "./test-config.js";
+import { classifyTestPath, isPytestConfigPath } from "./test-paths.js";
+import { analyzeJsTestConfigChange } from "./ts-test-config.js";
+import { compareTsTests } from "./ts-test-integrity.js";
 
 /** The integrity verdict plus whether an (allowed) test edit happened, which makes the fix high risk. */
 export interface TestIntegrityResult extends CheckResult {
@@ -10,7 +15,8 @@ export interface TestIntegrityResult extends CheckResult {
 }
 
 /**
- * Rejects edits to tests/test config unless they only add imports (or allowTestEdits is set, which makes the
+ * Python (pytest) and TS/JS (vitest/jest) tests alike:
+ * rejects edits to tests/test config unless they only add imports (or allowTestEdits is set, which makes the
  * risk high); rejects weakening (deleted asserts, skip/xfail, looser comparisons or tolerances, removed
  * pytest.raises, swallowed failures, early returns, narrowed collection, lower coverage bars) always.
  */
@@ -29,17 +35,29 @@ export function checkTestIntegrity(ctx: FixContext): Promise<TestIntegrityResult
       }
     };
     if (kind === "config") {
-      const change = analyzeTestConfigChange(ctx.relPath, ctx.original, ctx.fixed);
+      const change: TestConfigChange = isPytestConfigPath(ctx.relPath)
+        ? analyzeTestConfigChange(ctx.relPath, ctx.original, ctx.fixed)
+        : analyzeJsTestConfigChange(await loadTypeScript(), ctx.relPath, ctx.original, ctx.fixed);
       if (!change.touched) return result;
       for (const w of change.weakenings) result.reasons.push(`test-integrity: weakens the test configuration in ${ctx.relPath}: ${w}`);
       denied(`edits test settings in ${ctx.relPath} [${change.sections.join(", ")}]`);
+      return result;
+    }
+    if (ctx.isTypeScript) {
+      const comparison = compareTsTests(await loadTypeScript(), ctx.original, ctx.fixed, ctx.relPath);
+      for (const w of comparison.weakenings) {
+        result.reasons.push(`test-integrity: weakens ${ctx.relPath}${w.line === null ? "" : ` at line ${w.line}`}: ${w.message} [${w.kind}]`);
+      }
+      if (comparison.importOnly) return result;
+      denied(`edits test file ${ctx.relPath}`);
+      if (!comparison.parsed && ctx.allowTestEdits) result.warnings.push(`test-integrity: could not compare ${ctx.relPath} structurally (it does not parse); checked as text`);
       return result;
     }
     if (!ctx.isPython) {
       denied(`edits ${ctx.relPath}, which belongs to the tests`);
       return result;
     }
-    const comparison = await compareTests(ctx.helper, ctx.original, ctx.fixed, ctx.relPath);
+    const comparison = await compareTests(pythonHelper(ctx), ctx.original, ctx.fixed, ctx.relPath);
     for (const w of comparison.weakenings) {
       result.reasons.push(`test-integrity: weakens ${ctx.relPath}${w.line === null ? "" : ` at line ${w.line}`}: ${w.message} [${w.kind}]`);
     }

@@ -1,6 +1,9 @@
 // FixContext: one proposed change to one file, with per-context memoisation shared by every check.
+import { languageOfPath, type SourceLanguage } from "../analysis/language.js";
 import { isAbsolute, relative, sep } from "node:path";
+import { RedgreenError } from "../domain/errors.js";
 import type { PythonCaller } from "../python/client.js";
+import type { TsProject } from "../typescript/types.js";
 import type { SecretCatalog } from "./secret-catalog.js";
 
 /** Size limits a fix must stay within. */
@@ -35,8 +38,10 @@ export interface FixInput {
   /** The edited file, project-relative or absolute. */
   filePath: string;
   projectRoot: string;
-  /** The long-lived helper on the project's interpreter. */
-  helper: PythonCaller;
+  /** The long-lived helper on the project's interpreter (needed for Python files only). */
+  helper?: PythonCaller;
+  /** The project's TypeScript language service: type checks TS/JS files (syntax-only checks without it). */
+  typescript?: TsProject;
   /** Allow edits to tests and test configuration (risk becomes high); weakening stays rejected. */
   allowTestEdits?: boolean;
   limits?: Partial<ValidationLimits>;
@@ -48,13 +53,20 @@ export interface FixInput {
   env?: Record<string, string | undefined>;
 }
 
-export interface FixContext extends Required<Omit<FixInput, "limits" | "isTestFile" | "secretCatalog">> {
+/** The language a file is checked as: Python (.py/.pyi), TypeScript/JavaScript, or neither (text checks only). */
+export type FixLanguage = SourceLanguage | null;
+
+export interface FixContext extends Required<Omit<FixInput, "limits" | "isTestFile" | "secretCatalog" | "helper" | "typescript">> {
   limits: ValidationLimits;
+  helper?: PythonCaller;
+  typescript?: TsProject;
   isTestFile?: (relPath: string) => boolean;
   secretCatalog?: SecretCatalog;
   /** Project-relative path with forward slashes. */
   relPath: string;
+  language: FixLanguage;
   isPython: boolean;
+  isTypeScript: boolean;
   /** Runs `compute` once per key for this context (checks share helper calls and each other's results). */
   memo<T>(key: string, compute: () => Promise<T>): Promise<T>;
 }
@@ -70,19 +82,23 @@ export function createFixContext(input: FixInput): FixContext {
   const rel = isAbsolute(input.filePath) ? relative(input.projectRoot, input.filePath) : input.filePath;
   const relPath = rel.split(sep).join("/").replace(/^\.\//, "");
   const cache = new Map<string, Promise<unknown>>();
+  const language = languageOfPath(relPath);
   return {
     original: input.original,
     fixed: input.fixed,
     filePath: input.filePath,
     projectRoot: input.projectRoot,
-    helper: input.helper,
+    ...(input.helper ? { helper: input.helper } : {}),
+    ...(input.typescript ? { typescript: input.typescript } : {}),
     allowTestEdits: input.allowTestEdits ?? false,
     limits: { ...DEFAULT_LIMITS, ...input.limits },
     isTestFile: input.isTestFile,
     secretCatalog: input.secretCatalog,
     env: input.env ?? process.env,
     relPath,
-    isPython: /\.pyi?$/.test(relPath),
+    language,
+    isPython: language === "python",
+    isTypeScript: language === "typescript",
     memo<T>(key: string, compute: () => Promise<T>): Promise<T> {
       let hit = cache.get(key);
       if (!hit) {
@@ -92,4 +108,10 @@ export function createFixContext(input: FixInput): FixContext {
       return hit as Promise<T>;
     },
   };
+}
+
+/** The Python helper of a context that checks a Python file; a caller that forgot to pass one is a fault. */
+export function pythonHelper(ctx: FixContext): PythonCaller {
+  if (!ctx.helper) throw new RedgreenError("internal", `validating the Python file ${ctx.relPath} needs the Python helper (FixInput.helper)`);
+  return ctx.helper;
 }

@@ -1,11 +1,12 @@
 // estimateFixRisk: low (one line), medium (multi-line), high (logic/structure change, new dependency, test edit).
 import type { Risk } from "../domain/validation.js";
-import type { OutlineResult } from "../python/core-ops.js";
 import { checkImports } from "./check-imports.js";
 import { checkTestIntegrity } from "./check-test-integrity.js";
 import type { FixContext } from "./context.js";
 import { diffOf, importsOf, outlineOf } from "./facts.js";
 import { splitLines } from "./line-diff.js";
+import { tsImportLines, tsParsedOf } from "./ts-facts.js";
+import { outlineTs } from "./ts-outline.js";
 
 /** The risk and the facts that decided it. */
 export interface RiskEstimate {
@@ -13,7 +14,23 @@ export interface RiskEstimate {
   factors: string[];
 }
 
-type Outline = Extract<OutlineResult, { ok: true }>;
+/** One definition of an outline (the Python helper's and outlineTs' share this shape). */
+export interface OutlineEntry {
+  /** Qualified name, e.g. `Cart.total`. */
+  name: string;
+  line: number;
+  endLine: number;
+  /** Text whose change is a signature change. */
+  signature: string;
+  /** Control-flow constructs in its body, by kind. */
+  control: Record<string, number>;
+}
+
+/** A file's definitions and its module-level control flow. */
+export interface Outline {
+  defs: OutlineEntry[];
+  moduleControl: Record<string, number>;
+}
 
 /** Structural changes between two outlines: definitions added/removed, signatures changed, control flow removed. */
 export function structuralChanges(before: Outline, after: Outline): string[] {
@@ -55,6 +72,11 @@ export function estimateFixRisk(ctx: FixContext): Promise<RiskEstimate> {
       if (oa.ok && ob.ok) high.push(...structuralChanges(oa, ob));
       importA = importLineSet(ia);
       importB = importLineSet(ib);
+    } else if (ctx.isTypeScript) {
+      const [pa, pb] = await Promise.all([tsParsedOf(ctx, "original"), tsParsedOf(ctx, "fixed")]);
+      const parses = (p: typeof pa): boolean => !p.syntactic.some((d) => d.category === "error");
+      if (parses(pa) && parses(pb)) high.push(...structuralChanges(outlineTs(pa.ts, pa.sourceFile), outlineTs(pb.ts, pb.sourceFile)));
+      [importA, importB] = await Promise.all([tsImportLines(ctx, "original"), tsImportLines(ctx, "fixed")]);
     }
     if (high.length > 0) return { risk: "high", factors: high };
     const a = splitLines(ctx.original);

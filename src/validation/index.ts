@@ -20,14 +20,20 @@ export { checkSyntax } from "./check-syntax.js";
 export { checkTestIntegrity } from "./check-test-integrity.js";
 export type { TestIntegrityResult } from "./check-test-integrity.js";
 export { estimateFixRisk, structuralChanges } from "./estimate-risk.js";
-export type { RiskEstimate } from "./estimate-risk.js";
+export type { Outline, OutlineEntry, RiskEstimate } from "./estimate-risk.js";
 export { createFixContext, DEFAULT_LIMITS } from "./context.js";
-export type { CheckResult, FixContext, FixInput, ValidationLimits } from "./context.js";
+export type { CheckResult, FixContext, FixInput, FixLanguage, ValidationLimits } from "./context.js";
+export { compareTsTests } from "./ts-test-integrity.js";
+export type { TsTestComparison, TsWeakening, TsWeakeningKind } from "./ts-test-integrity.js";
+export { analyzeJsTestConfigChange, isJsTestConfigPath } from "./ts-test-config.js";
+export { outlineTs } from "./ts-outline.js";
+export { newDiagnostics } from "./ts-syntax.js";
 export { findSecrets, redactSecrets, scanSecrets, shannonEntropy } from "./secrets.js";
 export type { SecretFinding, SecretSpan } from "./secrets.js";
 export { loadSecretCatalog } from "./secret-catalog.js";
 export type { SecretCatalog } from "./secret-catalog.js";
 export { classifyTestPath, isPytestTestPath } from "./test-paths.js";
+export { isJsTestPath } from "../analysis/language.js";
 export { diffLines } from "./line-diff.js";
 
 /** Validates one file's proposed new content; `valid` is false iff some check gave a reason (warnings never invalidate). */

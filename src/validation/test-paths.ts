@@ -1,10 +1,15 @@
 // Which project files are tests or test configuration (the files a fix may not quietly change).
 import { posix } from "node:path";
+import { isJsTestPath } from "../analysis/language.js";
+import { isJsTestConfigPath } from "./ts-test-config.js";
 
 /** "test": a test module, conftest or anything under a tests/ folder; "config": a file that may hold test settings. */
 export type TestPathKind = "test" | "config" | null;
 
 const CONFIG_FILES = new Set(["pytest.ini", ".pytest.ini", "pytest.toml", ".pytest.toml", "pyproject.toml", "setup.cfg", "tox.ini", ".coveragerc"]);
+
+/** Whether a path is a pytest configuration file (the others are JS test configs). */
+export const isPytestConfigPath = (relPath: string): boolean => CONFIG_FILES.has(posix.basename(relPath));
 
 /** pytest's default conventions: test_*.py, *_test.py, conftest.py, and any file under a test/ or tests/ folder. */
 export function isPytestTestPath(relPath: string): boolean {
@@ -15,9 +20,9 @@ export function isPytestTestPath(relPath: string): boolean {
   return parts.slice(0, -1).some((dir) => dir === "tests" || dir === "test");
 }
 
-/** Classifies a project-relative path; `isTestFile` (a runner's rule) adds to the pytest conventions. */
+/** Classifies a project-relative path; `isTestFile` (a runner's rule) adds to the pytest and vitest/jest conventions. */
 export function classifyTestPath(relPath: string, isTestFile?: (relPath: string) => boolean): TestPathKind {
-  if (CONFIG_FILES.has(posix.basename(relPath))) return "config";
-  if (isPytestTestPath(relPath) || isTestFile?.(relPath)) return "test";
+  if (isPytestConfigPath(relPath) || isJsTestConfigPath(relPath)) return "config";
+  if (isPytestTestPath(relPath) || isJsTestPath(relPath) || isTestFile?.(relPath)) return "test";
   return null;
 }

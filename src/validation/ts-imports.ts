@@ -1,0 +1,136 @@
+// checkTsImports: every module specifier a TS/JS fix adds must resolve to a project file, an installed package or a Node builtin.
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { isBuiltin } from "node:module";
+import { dirname, join, resolve } from "node:path";
+import type * as ts from "typescript";
+import type { TypeScriptApi } from "../typescript/load.js";
+import type { ImportCheckResult } from "./check-imports.js";
+import type { FixContext } from "./context.js";
+import { tsImportsOf, tsParsedOf } from "./ts-facts.js";
+import type { TsImport } from "./ts-facts.js";
+
+const DEPENDENCY_FIELDS = ["dependencies", "devDependencies", "peerDependencies", "optionalDependencies"] as const;
+
+/** The package a bare specifier names: `@scope/name/sub` → `@scope/name`, `name/sub` → `name`. */
+export const packageNameOf = (specifier: string): string => {
+  const parts = specifier.split("/");
+  return specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0]!;
+};
+
+const isRelative = (specifier: string): boolean => /^\.\.?(?:\/|$)/.test(specifier) || specifier.startsWith("/");
+
+/** Compiler options for resolving the project's imports: its tsconfig.json's (files not enumerated), or bundler-style defaults. */
+export function resolutionOptions(ts: TypeScriptApi, projectRoot: string): ts.CompilerOptions {
+  const configPath = join(projectRoot, "tsconfig.json");
+  let options: ts.CompilerOptions = { module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler };
+  if (existsSync(configPath)) {
+    const read = ts.readConfigFile(configPath, (p) => ts.sys.readFile(p));
+    if (!read.error) {
+      const host: ts.ParseConfigHost = { ...ts.sys, readDirectory: () => [] };
+      options = ts.parseJsonConfigFileContent(read.config, host, projectRoot, undefined, configPath).options;
+    }
+  }
+  // Only whether a file exists matters here: JS and JSON targets count, whatever the type-check settings say.
+  return { ...options, allowJs: true, resolveJsonModule: true, allowImportingTsExtensions: true, noEmit: true };
+}
+
+/** Whether node_modules/<name> exists in `fromDir` or any folder above it (Node's lookup). */
+export function packageInstalled(fromDir: string, name: string): boolean {
+  for (let dir = resolve(fromDir); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, "node_modules", name))) return true;
+    if (dirname(dir) === dir) return false;
+  }
+}
+
+/** The packages declared by the package.json files from the file's folder up to the project root (and the project's own names). */
+function declaredPackages(projectRoot: string, fileDir: string): Set<string> {
+  const declared = new Set<string>();
+  const root = resolve(projectRoot);
+  for (let dir = resolve(fileDir); ; dir = dirname(dir)) {
+    const manifest = join(dir, "package.json");
+    if (existsSync(manifest)) {
+      try {
+        const json = JSON.parse(readFileSync(manifest, "utf8")) as Record<string, unknown>;
+        if (typeof json.name === "string") declared.add(json.name);
+        for (const field of DEPENDENCY_FIELDS) {
+          const deps = json[field];
+          if (deps && typeof deps === "object") for (const name of Object.keys(deps)) declared.add(name);
+        }
+      } catch {
+        // A manifest that does not parse declares nothing; checkSyntax reports it when the fix edits it.
+      }
+    }
+    if (dir === root || dirname(dir) === dir || !dir.startsWith(root)) break;
+  }
+  return declared;
+}
+
+const isFile = (path: string): boolean => {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+};
+
+const render = (i: TsImport): string =>
+  i.kind === "require" ? `require("${i.specifier}")` : i.kind === "dynamic" ? `import("${i.specifier}")` : `${i.kind === "export" ? "export … from" : "import"} "${i.specifier}"`;
+
+type Resolution = { found: true; local: boolean } | { found: false; why: string };
+
+/**
+ * Rejects specifiers the fix adds that do not resolve: relative ones by TS's module resolution (or an existing
+ * file, for assets), bare ones to an installed package or a node: builtin. Imports guarded by try only warn.
+ * Installed packages the project's package.json does not declare are new dependencies.
+ */
+export async function checkTsImports(ctx: FixContext): Promise<ImportCheckResult> {
+  const result: ImportCheckResult = { reasons: [], warnings: [], newDependencies: [] };
+  const parsed = await tsParsedOf(ctx, "fixed");
+  if (parsed.syntactic.some((d) => d.category === "error")) return result; // checkSyntax reports it
+  const [fixed, original] = await Promise.all([tsImportsOf(ctx, "fixed"), tsImportsOf(ctx, "original")]);
+  const known = new Set(original.map((i) => i.specifier));
+  const knownPackages = new Set(original.filter((i) => !isRelative(i.specifier)).map((i) => packageNameOf(i.specifier)));
+  const fresh = fixed.filter((i) => {
+    if (known.has(i.specifier)) return false;
+    known.add(i.specifier);
+    return true;
+  });
+  if (fresh.length === 0) return result;
+  const ts = parsed.ts;
+  const containing = resolve(ctx.projectRoot, ctx.relPath);
+  const fileDir = dirname(containing);
+  const options = resolutionOptions(ts, ctx.projectRoot);
+  const resolveOne = (spec: string): Resolution => {
+    if (isBuiltin(spec)) return { found: true, local: false };
+    const resolved = ts.resolveModuleName(spec, containing, options, ts.sys).resolvedModule;
+    if (resolved) return { found: true, local: !resolved.isExternalLibraryImport };
+    if (isRelative(spec)) {
+      // Assets (CSS, images, data) are not TS modules; a relative import of an existing file resolves.
+      if (isFile(resolve(fileDir, spec))) return { found: true, local: true };
+      return { found: false, why: "does not resolve to a file of the project" };
+    }
+    if (spec.startsWith("node:")) return { found: false, why: "is not a Node builtin module" };
+    const pkg = packageNameOf(spec);
+    if (packageInstalled(fileDir, pkg)) return { found: true, local: false };
+    return { found: false, why: `names package ${pkg}, which is not installed (no node_modules/${pkg} up the tree) and not a Node builtin` };
+  };
+  const declared = declaredPackages(ctx.projectRoot, fileDir);
+  const deps = new Set<string>();
+  for (const i of fresh) {
+    const r = resolveOne(i.specifier);
+    const label = `\`${render(i)}\` (line ${i.line})`;
+    if (!r.found) {
+      const message = `imports: ${label} ${r.why}`;
+      if (i.guarded) result.warnings.push(`${message} (guarded by a try block)`);
+      else result.reasons.push(message);
+      continue;
+    }
+    if (r.local || isRelative(i.specifier) || isBuiltin(i.specifier)) continue;
+    const pkg = packageNameOf(i.specifier);
+    const typesPackage = `@types/${pkg.replace(/^@(.*)\//, "$1__")}`;
+    if (!declared.has(pkg) && !(i.typeOnly && declared.has(typesPackage)) && !knownPackages.has(pkg)) deps.add(pkg);
+  }
+  result.newDependencies = [...deps].sort();
+  for (const dep of result.newDependencies) result.warnings.push(`imports: adds a dependency on package ${dep}, which package.json does not declare`);
+  return result;
+}

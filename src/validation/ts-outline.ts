@@ -1,0 +1,114 @@
+// outlineTs: the definitions outline of a TS/JS file (the TS counterpart of the Python helper's `outline`), for estimateFixRisk.
+import type * as ts from "typescript";
+import type { TypeScriptApi } from "../typescript/load.js";
+import type { Outline, OutlineEntry } from "./estimate-risk.js";
+
+const squash = (text: string): string => text.replace(/\s+/g, " ").trim();
+
+/** Control-flow statement kinds counted per definition. */
+const controlKind = (ts: TypeScriptApi, node: ts.Node): string | null => {
+  switch (node.kind) {
+    case ts.SyntaxKind.IfStatement:
+      return "If";
+    case ts.SyntaxKind.ForStatement:
+    case ts.SyntaxKind.ForInStatement:
+    case ts.SyntaxKind.ForOfStatement:
+      return "For";
+    case ts.SyntaxKind.WhileStatement:
+    case ts.SyntaxKind.DoStatement:
+      return "While";
+    case ts.SyntaxKind.SwitchStatement:
+      return "Switch";
+    case ts.SyntaxKind.TryStatement:
+      return "Try";
+    case ts.SyntaxKind.ReturnStatement:
+      return "Return";
+    case ts.SyntaxKind.ThrowStatement:
+      return "Throw";
+    case ts.SyntaxKind.ConditionalExpression:
+      return "IfExp";
+    default:
+      return null;
+  }
+};
+
+const countControl = (ts: TypeScriptApi, root: ts.Node | undefined, into: Record<string, number> = {}): Record<string, number> => {
+  const visit = (node: ts.Node): void => {
+    const kind = controlKind(ts, node);
+    if (kind !== null) into[kind] = (into[kind] ?? 0) + 1;
+    ts.forEachChild(node, visit);
+  };
+  if (root) visit(root);
+  return into;
+};
+
+const functionLike = (ts: TypeScriptApi, node: ts.Node | undefined): node is ts.ArrowFunction | ts.FunctionExpression =>
+  node !== undefined && (ts.isArrowFunction(node) || ts.isFunctionExpression(node));
+
+/** `async <T>(a: A, b?: B): R` — modifiers, type parameters, parameters and return type; bodies excluded. */
+const signatureOf = (sf: ts.SourceFile, node: ts.SignatureDeclarationBase, prefix = ""): string => {
+  const mods = modifiersOf(node).join(" ");
+  const typeParams = node.typeParameters ? `<${node.typeParameters.map((p) => p.getText(sf)).join(", ")}>` : "";
+  const params = node.parameters.map((p) => p.getText(sf)).join(", ");
+  const ret = node.type ? `: ${node.type.getText(sf)}` : "";
+  return squash(`${prefix}${mods ? `${mods} ` : ""}${typeParams}(${params})${ret}`);
+};
+
+// Modifier keywords of a declaration (export, async, static, …), read without the typescript module.
+const modifiersOf = (node: ts.Node): string[] => {
+  const mods = (node as { modifiers?: ts.NodeArray<ts.ModifierLike> }).modifiers;
+  return mods ? mods.map((m) => m.getText()).filter((m) => !m.startsWith("@")) : [];
+};
+
+/**
+ * Top-level functions, classes (and their members), and module-level consts: functions/arrow functions with their
+ * signature, exported values with their declared type. Control-flow counts per definition and for the module level.
+ */
+export function outlineTs(ts: TypeScriptApi, sf: ts.SourceFile): Outline {
+  const defs: OutlineEntry[] = [];
+  const moduleControl: Record<string, number> = {};
+  const line = (pos: number): number => sf.getLineAndCharacterOfPosition(pos).line + 1;
+  const def = (name: string, node: ts.Node, signature: string, body: ts.Node | undefined): void => {
+    defs.push({ name, line: line(node.getStart(sf)), endLine: line(node.getEnd()), signature, control: countControl(ts, body) });
+  };
+  for (const stmt of sf.statements) {
+    if (ts.isFunctionDeclaration(stmt) && stmt.name) {
+      def(stmt.name.text, stmt, signatureOf(sf, stmt), stmt.body);
+    } else if (ts.isClassDeclaration(stmt) && stmt.name) {
+      const cls = stmt.name.text;
+      const heritage = (stmt.heritageClauses ?? []).map((h) => h.getText(sf)).join(" ");
+      def(cls, stmt, squash(`${modifiersOf(stmt).join(" ")} class ${heritage}`), undefined);
+      for (const member of stmt.members) {
+        const name = member.name && (ts.isIdentifier(member.name) || ts.isPrivateIdentifier(member.name) || ts.isStringLiteral(member.name)) ? member.name.text : member.name?.getText(sf);
+        if (ts.isConstructorDeclaration(member)) def(`${cls}.constructor`, member, signatureOf(sf, member), member.body);
+        else if (ts.isMethodDeclaration(member) && name) def(`${cls}.${name}`, member, signatureOf(sf, member), member.body);
+        else if (ts.isGetAccessorDeclaration(member) && name) def(`${cls}.get ${name}`, member, signatureOf(sf, member), member.body);
+        else if (ts.isSetAccessorDeclaration(member) && name) def(`${cls}.set ${name}`, member, signatureOf(sf, member), member.body);
+        else if (ts.isPropertyDeclaration(member) && name) {
+          const init = member.initializer;
+          if (functionLike(ts, init)) def(`${cls}.${name}`, member, signatureOf(sf, init, modifiersOf(member).join(" ")), init.body);
+        }
+      }
+    } else if (ts.isVariableStatement(stmt)) {
+      const exported = modifiersOf(stmt).includes("export");
+      for (const decl of stmt.declarationList.declarations) {
+        if (!ts.isIdentifier(decl.name)) {
+          countControl(ts, decl, moduleControl);
+          continue;
+        }
+        const init = decl.initializer;
+        if (functionLike(ts, init)) {
+          const typed = decl.type ? `: ${decl.type.getText(sf)} = ` : "";
+          def(decl.name.text, stmt, signatureOf(sf, init, `${exported ? "export " : ""}${typed}`), init.body);
+        } else if (exported) {
+          def(decl.name.text, stmt, squash(`export ${decl.type ? decl.type.getText(sf) : ""}`), init);
+        } else {
+          countControl(ts, decl, moduleControl);
+        }
+      }
+    } else if (!ts.isImportDeclaration(stmt) && !ts.isImportEqualsDeclaration(stmt)) {
+      countControl(ts, stmt, moduleControl);
+    }
+  }
+  return { defs, moduleControl };
+}
