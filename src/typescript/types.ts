@@ -1,4 +1,5 @@
 // TsProject: one project's TypeScript language service, with in-memory file overrides (the TS counterpart of the Python helper).
+import type ts from "typescript";
 
 /** A compiler diagnostic in one file, 1-based line and column. */
 export interface TsDiagnostic {
@@ -41,10 +42,27 @@ export interface TsProject {
   readonly projectRoot: string;
   /** Syntactic then semantic diagnostics of one project file; `text` replaces the file's content for this call only. */
   diagnostics(rel: string, text?: string): Promise<TsDiagnostic[]>;
-  /** Code fixes for the file's diagnostics on lines [fromLine, toLine] (all lines when absent), optionally only these fix names. */
-  codeFixes(rel: string, options?: { fromLine?: number; toLine?: number; fixNames?: readonly string[] }): Promise<TsCodeFix[]>;
+  /**
+   * Code fixes for the file's diagnostics on lines [fromLine, toLine] (all lines when absent), optionally only these fix
+   * names; `text` replaces the file's content for this call only (the changes' offsets are then in that text).
+   */
+  codeFixes(rel: string, options?: { fromLine?: number; toLine?: number; fixNames?: readonly string[]; text?: string }): Promise<TsCodeFix[]>;
   /** Project-relative paths of the project modules a file imports (resolved through the compiler's module resolution). */
   localImports(rel: string): Promise<string[]>;
   /** Forgets cached file versions (call after files change on disk). */
   refresh(): void;
+  /** Runs `fn` against the compiler's view of one file (AST, type checker); `text` replaces the file for this call only. */
+  inspect?<T>(rel: string, fn: (view: TsFileView) => T, text?: string): Promise<T>;
+  /** Releases the language service; later calls start a new one. */
+  dispose?(): void;
+}
+
+/** The compiler's view of one project file, for patterns that need the AST or types (only valid inside `inspect`). */
+export interface TsFileView {
+  ts: typeof ts;
+  program: ts.Program;
+  checker: ts.TypeChecker;
+  sourceFile: ts.SourceFile;
+  /** Project-relative path with forward slashes. */
+  file: string;
 }

@@ -1,6 +1,7 @@
 // The CommonFixPatterns registry: deterministic fixes tried in order before any LLM call.
 import { readFile } from "node:fs/promises";
 import { isTestPath } from "../../analysis/frames.js";
+import { languageOfPath } from "../../analysis/language.js";
 import type { Analysis } from "../../domain/analysis.js";
 import type { Failure } from "../../domain/failure.js";
 import type { FixProposal } from "../../domain/fix.js";
@@ -11,10 +12,15 @@ import { missingCommitPattern } from "./missing-commit.js";
 import { missingImportPattern } from "./missing-import.js";
 import { nameTypoPattern } from "./name-typo.js";
 import { noneGuardPattern } from "./none-guard.js";
-import type { FixPattern, ImportCatalogsInput, PatternContext } from "./types.js";
+import { tsMissingAwaitPattern } from "./ts-missing-await.js";
+import { tsMissingImportPattern } from "./ts-missing-import.js";
+import { tsSpellingPattern } from "./ts-spelling.js";
+import { tsUndefinedGuardPattern } from "./ts-undefined-guard.js";
+import type { FixPattern, ImportCatalogsInput, PatternContext, PatternLanguage } from "./types.js";
 import { wrongAssertionPattern } from "./wrong-assertion.js";
+import type { TsProject } from "../../typescript/types.js";
 
-export type { FixPattern, PatternContext, ImportCatalogsInput } from "./types.js";
+export type { FixPattern, PatternContext, ImportCatalogsInput, PatternLanguage } from "./types.js";
 
 /**
  * Every pattern, in the order they are tried. Root causes before symptoms: a missing import before a "typo"
@@ -27,6 +33,10 @@ export const patterns = {
   "name-typo": nameTypoPattern,
   "none-guard": noneGuardPattern,
   "wrong-assertion": wrongAssertionPattern,
+  "ts-missing-import": tsMissingImportPattern,
+  "ts-missing-await": tsMissingAwaitPattern,
+  "ts-spelling": tsSpellingPattern,
+  "ts-undefined-guard": tsUndefinedGuardPattern,
 } satisfies Record<string, FixPattern>;
 
 export type PatternId = keyof typeof patterns;
@@ -37,11 +47,22 @@ export interface PatternFix {
   proposal: FixProposal;
 }
 
-/** Tries the matching patterns in registry order; the first proposal wins, null when none is sure. */
+/** The language of a failure's code: from the file to fix, else the test file (Python when neither says). */
+export function failureLanguage(failure: Failure, analysis: Analysis): PatternLanguage {
+  for (const file of [analysis.fileToFix, failure.testFile]) {
+    const language = file ? languageOfPath(file) : null;
+    if (language) return language;
+  }
+  return "python";
+}
+
+/** Tries the matching patterns of the failure's language in registry order; the first proposal wins, null when none is sure. */
 export async function findPatternFix(ctx: PatternContext, options: { only?: readonly PatternId[] } = {}): Promise<PatternFix | null> {
+  const language = failureLanguage(ctx.failure, ctx.analysis);
   for (const id of Object.keys(patterns) as PatternId[]) {
     if (options.only && !options.only.includes(id)) continue;
     const pattern: FixPattern = patterns[id];
+    if (!pattern.languages.includes(language)) continue;
     if (!pattern.matches(ctx.failure, ctx.analysis)) continue;
     const proposal = await pattern.propose(ctx);
     if (proposal) return { patternId: id, proposal };
@@ -58,6 +79,7 @@ export function createPatternContext(deps: {
   allowTestEdits?: boolean;
   isTestFile?: (rel: string) => boolean;
   importCatalogs?: ImportCatalogsInput;
+  typescript?: TsProject;
 }): PatternContext {
   return {
     failure: deps.failure,
@@ -68,5 +90,6 @@ export function createPatternContext(deps: {
     isTestFile: deps.isTestFile ?? isTestPath,
     readFile: async (rel) => readFile((await resolveProjectFile(deps.projectRoot, rel)).real, "utf8"),
     ...(deps.importCatalogs ? { importCatalogs: deps.importCatalogs } : {}),
+    ...(deps.typescript ? { typescript: deps.typescript } : {}),
   };
 }

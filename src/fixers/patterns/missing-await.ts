@@ -15,6 +15,7 @@ export const coroutineName = (text: string): string | undefined => {
 
 export const missingAwaitPattern = {
   id: "missing-await",
+  languages: ["python"],
   strategy: "add_await",
   // A fire-and-forget coroutine (`log.record(x)` without await) only shows up as a later assertion failure:
   // its "never awaited" warning is not part of the test's report.

@@ -11,6 +11,7 @@ const MAX_SITES = 3;
 
 export const missingCommitPattern = {
   id: "missing-commit",
+  languages: ["python"],
   strategy: "add_commit",
   matches: (failure, analysis) =>
     analysis.fixStrategy === "add_commit" ||

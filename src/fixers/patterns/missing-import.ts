@@ -86,6 +86,7 @@ const CONFIDENCE: Record<string, number> = { "project-import": 0.95, project: 0.
 
 export const missingImportPattern = {
   id: "missing-import",
+  languages: ["python"],
   strategy: "add_import",
   matches: (failure, analysis) =>
     missingName(failure) !== null ||

@@ -30,6 +30,7 @@ export function lookupOf(f: Failure): Lookup | null {
 
 export const nameTypoPattern = {
   id: "name-typo",
+  languages: ["python"],
   strategy: "fix_attribute_name",
   matches: (failure) => lookupOf(failure) !== null,
   async propose(ctx: PatternContext): Promise<FixProposal | null> {

@@ -8,6 +8,7 @@ const NONE_ATTR_RE = /'NoneType' object has no attribute '([A-Za-z_]\w*)'/;
 
 export const noneGuardPattern = {
   id: "none-guard",
+  languages: ["python"],
   strategy: "add_none_check",
   matches: (failure) => shortType(failure.errorType) === "AttributeError" && NONE_ATTR_RE.test(messageHead(failure)),
   async propose(ctx: PatternContext): Promise<FixProposal | null> {

@@ -1,8 +1,10 @@
 // FixPattern: the contract every deterministic CommonFixPatterns plugin implements.
+import type { SourceLanguage } from "../../analysis/language.js";
 import type { Analysis, FixStrategy } from "../../domain/analysis.js";
 import type { Failure } from "../../domain/failure.js";
 import type { FixProposal } from "../../domain/fix.js";
 import type { PythonCaller } from "../../python/client.js";
+import type { TsProject } from "../../typescript/types.js";
 
 /** Catalogs the missing-import pattern reads (defaults: data/stdlib-names.json and data/import-aliases.json). */
 export interface ImportCatalogsInput {
@@ -28,12 +30,19 @@ export interface PatternContext {
   isTestFile(rel: string): boolean;
   /** Overrides the shipped import catalogs (tests, other interpreters). */
   importCatalogs?: ImportCatalogsInput;
+  /** The project's TypeScript language service (TS/JS patterns decline without it). */
+  typescript?: TsProject;
 }
+
+/** The language a failure's code is in, which decides the patterns that may handle it. */
+export type PatternLanguage = SourceLanguage;
 
 /** A CommonFixPatterns plugin: a cheap check whether it applies, and a minimal edit (or null when unsure). */
 export interface FixPattern {
   id: string;
   strategy: FixStrategy;
+  /** The languages whose failures this pattern handles (TypeScript covers JavaScript too). */
+  languages: readonly PatternLanguage[];
   /** Cheap, synchronous: could this pattern handle the failure? (propose still may decline.) */
   matches(failure: Failure, analysis: Analysis): boolean;
   /** A minimal edit, or null when the pattern is not sure. */

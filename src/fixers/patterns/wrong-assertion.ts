@@ -6,6 +6,7 @@ import type { FixPattern, PatternContext } from "./types.js";
 
 export const wrongAssertionPattern = {
   id: "wrong-assertion",
+  languages: ["python"],
   strategy: "fix_assertion",
   matches: (failure, analysis) => shortType(failure.errorType) === "AssertionError" && (analysis.errorCategory === "assertion" || analysis.fixStrategy === "fix_assertion"),
   async propose(ctx: PatternContext): Promise<FixProposal | null> {

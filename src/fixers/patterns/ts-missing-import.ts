@@ -1,0 +1,83 @@
+// ts-missing-import: `ReferenceError: X is not defined` → the language service's "import" fix from the one module exporting X.
+import { readFile } from "node:fs/promises";
+import { builtinModules } from "node:module";
+import { join } from "node:path";
+import type { FixProposal } from "../../domain/fix.js";
+import type { TsCodeFix } from "../../typescript/types.js";
+import { changedFiles, clears, editsFor, errorFacts, failureLocation, newErrors, TS_FILE_RE, tsProposal } from "./ts-facts.js";
+import type { FixPattern, PatternContext } from "./types.js";
+
+const NOT_DEFINED_RE = /^([A-Za-z_$][\w$]*) is not defined\b/;
+// "Cannot find name", "... Did you mean", "Cannot find namespace", "refers to a UMD global", shorthand property.
+const MISSING_NAME_CODES = new Set([2304, 2552, 2503, 2686, 18004]);
+const SPECIFIER_RE = /(?:import|from) ["']([^"']+)["']/;
+
+/** The undefined name of a ReferenceError. */
+export function undefinedName(errorType: string, message: string): string | null {
+  if (errorType !== "ReferenceError") return null;
+  return NOT_DEFINED_RE.exec(message)?.[1] ?? null;
+}
+
+/** The module an import fix imports from, read off its description (`Add import from "./money.js"`). */
+export const importedModule = (fix: TsCodeFix): string | null => SPECIFIER_RE.exec(fix.description)?.[1] ?? null;
+
+/** The package a bare specifier names (`@scope/pkg/sub` → `@scope/pkg`). */
+const packageName = (spec: string): string => spec.split("/").slice(0, spec.startsWith("@") ? 2 : 1).join("/");
+
+/** The packages the project declares in package.json (all dependency kinds). */
+async function declaredPackages(projectRoot: string): Promise<Set<string>> {
+  try {
+    const pkg = JSON.parse(await readFile(join(projectRoot, "package.json"), "utf8")) as Record<string, unknown>;
+    const names = ["dependencies", "devDependencies", "peerDependencies", "optionalDependencies"].flatMap((k) =>
+      pkg[k] && typeof pkg[k] === "object" ? Object.keys(pkg[k] as object) : [],
+    );
+    return new Set(names);
+  } catch {
+    return new Set();
+  }
+}
+
+/** Whether importing from `spec` stays inside what the project already has: its own files, node builtins, declared packages. */
+async function allowedModule(spec: string, projectRoot: string): Promise<boolean> {
+  if (spec.startsWith(".") || spec.startsWith("/")) return true;
+  if (spec.startsWith("node:") || builtinModules.includes(spec)) return true;
+  return (await declaredPackages(projectRoot)).has(packageName(spec));
+}
+
+export const tsMissingImportPattern = {
+  id: "ts-missing-import",
+  languages: ["typescript"],
+  strategy: "add_import",
+  matches: (failure) => {
+    const { type, message } = errorFacts(failure);
+    return undefinedName(type, message) !== null;
+  },
+  async propose(ctx: PatternContext): Promise<FixProposal | null> {
+    const project = ctx.typescript;
+    const { type, message } = errorFacts(ctx.failure);
+    const name = undefinedName(type, message);
+    // The name is missing where it was used; a test file may gain an import (the one edit allowed there).
+    const at = failureLocation({ ...ctx, allowTestEdits: true });
+    if (!project || !name || !at || !TS_FILE_RE.test(at.file)) return null;
+    const mentions = (fix: TsCodeFix): boolean => MISSING_NAME_CODES.has(fix.diagnostic.code) && fix.diagnostic.message.includes(`'${name}'`);
+    let fixes = (await project.codeFixes(at.file, { fromLine: at.line, toLine: at.line, fixNames: ["import"] })).filter(mentions);
+    // The runtime line and the compiler's can differ (source maps, a use on a neighbouring line): any use in the file.
+    if (fixes.length === 0) fixes = (await project.codeFixes(at.file, { fixNames: ["import"] })).filter(mentions);
+    const modules = [...new Set(fixes.map(importedModule))];
+    const spec = modules[0];
+    if (modules.length !== 1 || !spec) return null; // none, or several equally plausible modules
+    if (!(await allowedModule(spec, ctx.projectRoot))) return null;
+    const fix = fixes[0]!;
+    const files = await changedFiles(ctx, fix.changes);
+    if (!(await clears(project, fix.diagnostic, files)) || (await newErrors(project, files)).length > 0) return null;
+    const edits = editsFor(files);
+    if (!edits) return null;
+    const testNote = ctx.isTestFile(at.file) ? " (an import is the one edit allowed in a test file)" : "";
+    return tsProposal(
+      "add_import",
+      edits,
+      `Import ${name} from "${spec}" in ${at.file}: it is used there but not imported, and "${spec}" is the one project module exporting it (TypeScript's own import fix)${testNote}.`,
+      spec.startsWith(".") ? 0.9 : 0.8,
+    );
+  },
+} satisfies FixPattern;

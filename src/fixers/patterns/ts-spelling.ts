@@ -1,0 +1,64 @@
+// ts-spelling: a misspelt property or name (`x.totl is not a function`, `cartTotl is not defined`) → TypeScript's spelling fix.
+import type { FixProposal } from "../../domain/fix.js";
+import type { TsCodeFix } from "../../typescript/types.js";
+import { changedFiles, clears, editsFor, errorFacts, failureLocation, newErrors, TS_FILE_RE, tsProposal } from "./ts-facts.js";
+import type { FixPattern, PatternContext } from "./types.js";
+
+// "Property 'x' does not exist ... Did you mean", "Cannot find name 'x'. Did you mean", a few near relatives.
+const SPELLING_CODES = new Set([2551, 2552, 2339, 2304, 2724, 2833, 2820]);
+
+type Misspelt = { name: string | null };
+
+/** The misspelt name a runtime error points at; `{ name: null }` when the error is one a misspelling causes but does not name. */
+export function misspelt(errorType: string, message: string): Misspelt | null {
+  if (errorType === "ReferenceError") {
+    const m = /^([A-Za-z_$][\w$]*) is not defined\b/.exec(message);
+    return m ? { name: m[1]! } : null;
+  }
+  if (errorType !== "TypeError") return null;
+  // `cart.totl is not a function`, `this.items.mapp is not a function`, `totl is not a function`.
+  const call = /^(?:[\w$.\][)(]*\.)?([A-Za-z_$][\w$]*) is not a function\b/.exec(message);
+  if (call) return { name: call[1]! };
+  // `order.adress.city` reads 'city' of undefined: the misspelt part is not in the message.
+  if (/^Cannot read propert(?:y|ies) of (?:undefined|null)/.test(message)) return { name: null };
+  return null;
+}
+
+/** The name a spelling fix renames to (`Change spelling to 'total'`). */
+const suggestion = (fix: TsCodeFix): string | null => /'([^']+)'/.exec(fix.description)?.[1] ?? null;
+
+export const tsSpellingPattern = {
+  id: "ts-spelling",
+  languages: ["typescript"],
+  strategy: "fix_attribute_name",
+  matches: (failure) => {
+    const { type, message } = errorFacts(failure);
+    return misspelt(type, message) !== null;
+  },
+  async propose(ctx: PatternContext): Promise<FixProposal | null> {
+    const project = ctx.typescript;
+    const { type, message } = errorFacts(ctx.failure);
+    const what = misspelt(type, message);
+    const at = failureLocation(ctx);
+    if (!project || !what || !at || !TS_FILE_RE.test(at.file)) return null;
+    const fixes = (await project.codeFixes(at.file, { fromLine: at.line, toLine: at.line, fixNames: ["spelling"] })).filter(
+      (f) => SPELLING_CODES.has(f.diagnostic.code) && (what.name === null || f.diagnostic.message.includes(`'${what.name}'`)),
+    );
+    // One misspelling on the line, one suggestion for it: anything else is a guess.
+    const distinct = new Map(fixes.map((f) => [`${f.diagnostic.start}:${suggestion(f)}`, f]));
+    if (distinct.size !== 1) return null;
+    const fix = [...distinct.values()][0]!;
+    const to = suggestion(fix);
+    const from = fix.diagnostic.message.match(/'([^']+)'/)?.[1];
+    const files = await changedFiles(ctx, fix.changes);
+    if (!(await clears(project, fix.diagnostic, files)) || (await newErrors(project, files)).length > 0) return null;
+    const edits = editsFor(files);
+    if (!edits) return null;
+    return tsProposal(
+      "fix_attribute_name",
+      edits,
+      `Rename \`${from ?? what.name}\` to \`${to}\` at ${at.file}:${at.line}: ${fix.diagnostic.message} (TypeScript's spelling fix).`,
+      0.85,
+    );
+  },
+} satisfies FixPattern;

@@ -1,0 +1,173 @@
+// ts-undefined-guard: `Cannot read properties of undefined (reading 'x')` → optional chaining at the one access that read it.
+import type ts from "typescript";
+import type { FixProposal } from "../../domain/fix.js";
+import type { TypeScriptApi } from "../../typescript/load.js";
+import type { TsFileView, TsTextChange } from "../../typescript/types.js";
+import { enclosingFunction } from "./ts-ast.js";
+import { changedFiles, editsFor, errorFacts, failureLocation, newErrors, TS_FILE_RE, tsProposal } from "./ts-facts.js";
+import type { FixPattern, PatternContext } from "./types.js";
+
+const READING_RE = /^Cannot read properties of (undefined|null) \(reading '([^']*)'\)/;
+const OLD_READING_RE = /^Cannot read property '([^']*)' of (undefined|null)/;
+
+/** The property read and what it was read from, from V8's message (current and pre-Node-16 wording). */
+export function undefinedRead(errorType: string, message: string): { property: string; from: "undefined" | "null" } | null {
+  if (errorType !== "TypeError") return null;
+  const m = READING_RE.exec(message);
+  if (m) return { property: m[2]!, from: m[1] as "undefined" | "null" };
+  const old = OLD_READING_RE.exec(message);
+  return old ? { property: old[1]!, from: old[2] as "undefined" | "null" } : null;
+}
+
+type Access = ts.PropertyAccessExpression | ts.ElementAccessExpression;
+
+/** The outcome of looking at the failing line: a change, or why there is none. */
+type Plan = { change: TsTextChange; expression: string; sure: boolean } | { decline: string };
+
+const accessedName = (tsApi: TypeScriptApi, node: Access): string | null => {
+  if (tsApi.isPropertyAccessExpression(node)) return node.name.text;
+  const arg = node.argumentExpression;
+  return tsApi.isStringLiteralLike(arg) || tsApi.isNumericLiteral(arg) ? arg.text : null;
+};
+
+/** Whether a type admits undefined or null (or is any/unknown, where the checker cannot tell). */
+function nullable(tsApi: TypeScriptApi, type: ts.Type): boolean {
+  const flags = tsApi.TypeFlags.Undefined | tsApi.TypeFlags.Null | tsApi.TypeFlags.Void | tsApi.TypeFlags.Any | tsApi.TypeFlags.Unknown;
+  return type.isUnion() ? type.types.some((t) => (t.flags & flags) !== 0) : (type.flags & flags) !== 0;
+}
+
+/** The end of the optional chain the access would start, the node that receives its value, and the child it receives. */
+function chainTop(tsApi: TypeScriptApi, node: Access): { top: ts.Expression; user: ts.Node; value: ts.Node } {
+  let top: ts.Expression = node;
+  for (;;) {
+    const p: ts.Node = top.parent;
+    const continues =
+      ((tsApi.isPropertyAccessExpression(p) || tsApi.isElementAccessExpression(p) || tsApi.isCallExpression(p)) && p.expression === top) ||
+      tsApi.isNonNullExpression(p);
+    if (!continues) break;
+    top = p as ts.Expression;
+  }
+  // `(a?.b).c` ends the chain at the parenthesis and still throws: look through parentheses and type assertions.
+  let user: ts.Node = top.parent;
+  let value: ts.Node = top;
+  while (tsApi.isParenthesizedExpression(user) || tsApi.isAsExpression(user) || tsApi.isSatisfiesExpression(user)) {
+    value = user;
+    user = user.parent;
+  }
+  return { top, user, value };
+}
+
+/** Whether a value flowing into `user` is dereferenced there, so undefined would still throw a line later. */
+function throwsOnUndefined(tsApi: TypeScriptApi, user: ts.Node, value: ts.Node): boolean {
+  const receiver = (tsApi.isPropertyAccessExpression(user) || tsApi.isElementAccessExpression(user)) && !user.questionDotToken;
+  const called = tsApi.isCallExpression(user) && user.expression === value && !user.questionDotToken;
+  if ((receiver && (user as Access).expression === value) || called) return true;
+  if (tsApi.isSpreadElement(user) || tsApi.isForOfStatement(user) || tsApi.isForInStatement(user)) return true;
+  if (tsApi.isVariableDeclaration(user) && !tsApi.isIdentifier(user.name)) return true; // destructuring
+  if (tsApi.isBinaryExpression(user) && user.operatorToken.kind === tsApi.SyntaxKind.InKeyword && user.right === value) return true;
+  return false;
+}
+
+/** Whether a variable initialised with the value is later dereferenced without a guard in the same function. */
+function variableDereferenced(view: TsFileView, declaration: ts.VariableDeclaration): boolean {
+  const { ts: tsApi, checker } = view;
+  if (!tsApi.isIdentifier(declaration.name)) return false;
+  const symbol = checker.getSymbolAtLocation(declaration.name);
+  const scope = enclosingFunction(tsApi, declaration)?.node ?? view.sourceFile;
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if (tsApi.isIdentifier(n) && n !== declaration.name && n.text === declaration.name.getText() && checker.getSymbolAtLocation(n) === symbol) {
+      if (throwsOnUndefined(tsApi, n.parent, n)) found = true;
+    }
+    tsApi.forEachChild(n, visit);
+  };
+  visit(scope);
+  return found;
+}
+
+/** Whether the function returning the value declares a return type that undefined does not satisfy. */
+function returnTypeNeedsValue(view: TsFileView, user: ts.Node, top: ts.Node): boolean {
+  const { ts: tsApi, checker } = view;
+  const returned = tsApi.isReturnStatement(user) || (tsApi.isArrowFunction(user) && user.body === top);
+  if (!returned) return false;
+  const fn = enclosingFunction(tsApi, top)?.node;
+  if (!fn?.type) return false;
+  let typeNode: ts.TypeNode = fn.type;
+  const isAsync = (tsApi.getCombinedModifierFlags(fn) & tsApi.ModifierFlags.Async) !== 0;
+  if (isAsync && tsApi.isTypeReferenceNode(typeNode) && typeNode.typeArguments?.[0]) typeNode = typeNode.typeArguments[0];
+  return !nullable(tsApi, checker.getTypeFromTypeNode(typeNode));
+}
+
+/** Finds the access on the failing line that read `property` from undefined/null and plans `?.` for it. */
+export function planGuard(view: TsFileView, line: number, column: number | undefined, property: string): Plan {
+  const { ts: tsApi, sourceFile, checker } = view;
+  if (line < 1 || line > sourceFile.getLineStarts().length) return { decline: "the failing line is not in the file" };
+  const lineStart = sourceFile.getLineStarts()[line - 1]!;
+  const lineEnd = sourceFile.getLineStarts()[line] ?? sourceFile.end;
+  const accesses: Access[] = [];
+  const visit = (n: ts.Node): void => {
+    if (n.getEnd() < lineStart || n.getStart(sourceFile) >= lineEnd) return;
+    if ((tsApi.isPropertyAccessExpression(n) || tsApi.isElementAccessExpression(n)) && accessedName(tsApi, n) === property) {
+      const at = tsApi.isPropertyAccessExpression(n) ? n.name.getStart(sourceFile) : n.argumentExpression.getStart(sourceFile);
+      if (at >= lineStart && at < lineEnd && !n.questionDotToken) accesses.push(n);
+    }
+    tsApi.forEachChild(n, visit);
+  };
+  visit(sourceFile);
+  if (accesses.length === 0) return { decline: `no unguarded read of '${property}' on line ${line}` };
+  const typed = accesses.filter((a) => nullable(tsApi, checker.getTypeAtLocation(a.expression)));
+  let pool = typed.length > 0 ? typed : accesses;
+  if (pool.length > 1 && column !== undefined) {
+    const col = (a: Access): number =>
+      (tsApi.isPropertyAccessExpression(a) ? a.name.getStart(sourceFile) : a.argumentExpression.getStart(sourceFile)) - lineStart + 1;
+    const exact = pool.filter((a) => col(a) === column);
+    if (exact.length === 1) pool = exact;
+  }
+  if (pool.length !== 1) return { decline: `${pool.length} reads of '${property}' on line ${line} could be the one that failed` };
+  const access = pool[0]!;
+  const { top, user, value } = chainTop(tsApi, access);
+  if (throwsOnUndefined(tsApi, user, value)) return { decline: "the guarded value is dereferenced right after" };
+  if (tsApi.isVariableDeclaration(user) && user.initializer && variableDereferenced(view, user)) {
+    return { decline: "the variable holding the value is dereferenced later" };
+  }
+  if (returnTypeNeedsValue(view, user, top)) return { decline: "the function's declared return type needs a value" };
+  const text = sourceFile.text;
+  const start = tsApi.isPropertyAccessExpression(access) ? text.indexOf(".", access.expression.getEnd()) : access.expression.getEnd();
+  const newText = tsApi.isPropertyAccessExpression(access) ? "?" : "?.";
+  return {
+    change: { file: view.file, start, length: 0, newText },
+    expression: access.getText(sourceFile),
+    sure: typed.length > 0,
+  };
+}
+
+export const tsUndefinedGuardPattern = {
+  id: "ts-undefined-guard",
+  languages: ["typescript"],
+  strategy: "add_none_check",
+  matches: (failure) => {
+    const { type, message } = errorFacts(failure);
+    return undefinedRead(type, message) !== null;
+  },
+  async propose(ctx: PatternContext): Promise<FixProposal | null> {
+    const project = ctx.typescript;
+    const { type, message } = errorFacts(ctx.failure);
+    const read = undefinedRead(type, message);
+    const at = failureLocation(ctx);
+    if (!project?.inspect || !read || !at || !TS_FILE_RE.test(at.file)) return null;
+    const plan = await project.inspect(at.file, (view) => planGuard(view, at.line, at.column, read.property));
+    if ("decline" in plan) return null;
+    const files = await changedFiles(ctx, [plan.change]);
+    if ((await newErrors(project, files)).length > 0) return null;
+    const edits = editsFor(files);
+    if (!edits) return null;
+    const guarded = plan.expression.replace(/\s+/g, " ");
+    return tsProposal(
+      "add_none_check",
+      edits,
+      `Guard \`${guarded}\` with optional chaining at ${at.file}:${at.line}: it read '${read.property}' from ${read.from}; with \`?.\` the expression is undefined instead of throwing.`,
+      plan.sure ? 0.65 : 0.55,
+    );
+  },
+} satisfies FixPattern;

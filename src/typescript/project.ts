@@ -1,0 +1,307 @@
+// createTsProject: one project's TypeScript language service (tsconfig or modern defaults) with per-call text overrides.
+import { readFileSync, statSync } from "node:fs";
+import { extname, isAbsolute, relative, resolve, sep } from "node:path";
+import type ts from "typescript";
+import { RedgreenError } from "../domain/errors.js";
+import { loadProjectConfig, type ProjectConfig } from "./config.js";
+import { loadTypeScript, type TypeScriptApi } from "./load.js";
+import { dominantEnding, fixPreferences, formatSettingsFor, specifierEndings, type SpecifierEnding } from "./style.js";
+import type { TsCodeFix, TsDiagnostic, TsFileView, TsProject, TsTextChange } from "./types.js";
+
+/** Options of createTsProject. */
+export interface TsProjectOptions {
+  /** The project root (absolute, or relative to the working directory). */
+  projectRoot: string;
+  /** The typescript module to use; default: redgreen's own, imported on first use. */
+  typescript?: TypeScriptApi;
+}
+
+const JS_EXTENSIONS = new Set([".js", ".jsx", ".mjs", ".cjs"]);
+// How many other project files are read to learn the project's import-specifier ending.
+const ENDING_SAMPLE = 60;
+
+const CATEGORY: Record<number, TsDiagnostic["category"]> = { 0: "warning", 1: "error", 2: "suggestion", 3: "message" };
+
+/** The live state behind a TsProject, created on first use. */
+interface ServiceState {
+  ts: TypeScriptApi;
+  config: ProjectConfig;
+  options: ts.CompilerOptions;
+  /** Root files: the config's plus files queried that it does not include (tests outside `include`, JS files). */
+  roots: Set<string>;
+  service: ts.LanguageService;
+  moduleCache: ts.ModuleResolutionCache;
+  projectEnding: SpecifierEnding | undefined;
+}
+
+/** Creates a TsProject; nothing is loaded until the first call (typescript itself is imported then). */
+export function createTsProject(options: TsProjectOptions): TsProject {
+  const projectRoot = resolve(options.projectRoot);
+  const overrides = new Map<string, { text: string; version: string }>();
+  const fixedVersions = new Map<string, string>();
+  const snapshots = new Map<string, { version: string; snapshot: ts.IScriptSnapshot }>();
+  let overrideCount = 0;
+  let state: ServiceState | null = null;
+  let starting: Promise<ServiceState> | null = null;
+
+  const relOf = (abs: string): string | null => {
+    const rel = relative(projectRoot, abs);
+    if (rel === "" || rel.startsWith("..") || isAbsolute(rel)) return null;
+    return rel.split(sep).join("/");
+  };
+  const isProjectSource = (abs: string): boolean => {
+    const rel = relOf(abs);
+    return rel !== null && !rel.split("/").includes("node_modules");
+  };
+  const absOf = (rel: string): string => {
+    const abs = resolve(projectRoot, rel);
+    if (relOf(abs) === null) throw new RedgreenError("usage", `${rel} is not inside the project ${projectRoot}`);
+    return abs;
+  };
+
+  // Project files may change on disk between calls, so their version is their mtime and size; files outside the
+  // project (TS's lib, node_modules) are taken as fixed until refresh().
+  const version = (abs: string): string => {
+    const o = overrides.get(abs);
+    if (o) return o.version;
+    const known = fixedVersions.get(abs);
+    if (known !== undefined) return known;
+    let v: string;
+    try {
+      const st = statSync(abs);
+      v = `${st.mtimeMs}:${st.size}`;
+    } catch {
+      v = "missing";
+    }
+    if (!isProjectSource(abs)) fixedVersions.set(abs, v);
+    return v;
+  };
+  const readText = (abs: string): string | undefined => {
+    const o = overrides.get(abs);
+    if (o) return o.text;
+    try {
+      return readFileSync(abs, "utf8").replace(/^\uFEFF/, "");
+    } catch {
+      return undefined;
+    }
+  };
+
+  const start = async (): Promise<ServiceState> => {
+    const tsApi = options.typescript ?? (await loadTypeScript());
+    const config = loadProjectConfig(tsApi, projectRoot);
+    const roots = new Set(config.fileNames.map((f) => resolve(f)));
+    const st: ServiceState = {
+      ts: tsApi,
+      config,
+      options: config.options,
+      roots,
+      service: undefined as unknown as ts.LanguageService,
+      moduleCache: tsApi.createModuleResolutionCache(projectRoot, (f) => f, config.options),
+      projectEnding: undefined,
+    };
+    const host: ts.LanguageServiceHost = {
+      getCompilationSettings: () => st.options,
+      getScriptFileNames: () => [...st.roots],
+      getScriptVersion: version,
+      getScriptSnapshot: (fileName) => {
+        const abs = resolve(fileName);
+        const v = version(abs);
+        const cached = snapshots.get(abs);
+        if (cached && cached.version === v) return cached.snapshot;
+        const text = readText(abs);
+        if (text === undefined) return undefined;
+        const snapshot = tsApi.ScriptSnapshot.fromString(text);
+        snapshots.set(abs, { version: v, snapshot });
+        return snapshot;
+      },
+      getCurrentDirectory: () => projectRoot,
+      getDefaultLibFileName: (o) => tsApi.getDefaultLibFilePath(o),
+      fileExists: (f) => overrides.has(resolve(f)) || tsApi.sys.fileExists(f),
+      readFile: (f, encoding) => overrides.get(resolve(f))?.text ?? tsApi.sys.readFile(f, encoding),
+      readDirectory: (...args) => tsApi.sys.readDirectory(...args),
+      directoryExists: (d) => tsApi.sys.directoryExists(d),
+      getDirectories: (d) => tsApi.sys.getDirectories(d),
+      realpath: (p) => (tsApi.sys.realpath ? tsApi.sys.realpath(p) : p),
+      useCaseSensitiveFileNames: () => tsApi.sys.useCaseSensitiveFileNames,
+    };
+    st.service = tsApi.createLanguageService(host, tsApi.createDocumentRegistry(tsApi.sys.useCaseSensitiveFileNames, projectRoot));
+    return st;
+  };
+
+  const ensure = async (): Promise<ServiceState> => {
+    if (state) return state;
+    starting ??= start();
+    try {
+      state = await starting;
+    } finally {
+      starting = null;
+    }
+    return state;
+  };
+
+  /** Makes sure a queried file is part of the program (a JS file needs allowJs to be a root at all); true when added. */
+  const addRoot = (st: ServiceState, abs: string, rel: string): boolean => {
+    if (!overrides.has(abs) && readText(abs) === undefined) throw new RedgreenError("not_found", `${rel} does not exist in ${projectRoot}`);
+    if (st.roots.has(abs)) return false;
+    st.roots.add(abs);
+    if (JS_EXTENSIONS.has(extname(abs)) && !st.options.allowJs) st.options = { ...st.options, allowJs: true };
+    return true;
+  };
+
+  /** Runs `fn` with `text` standing in for the file; the override never outlives the call. */
+  const withText = async <T>(rel: string, text: string | undefined, fn: (st: ServiceState, abs: string) => T): Promise<T> => {
+    const st = await ensure();
+    const abs = absOf(rel);
+    if (text !== undefined) overrides.set(abs, { text, version: `override-${++overrideCount}` });
+    let added = false;
+    try {
+      added = addRoot(st, abs, rel);
+      return fn(st, abs);
+    } finally {
+      if (text !== undefined) {
+        overrides.delete(abs);
+        // A file that exists only as this call's text (a proposed new file) leaves the program with it.
+        if (added && readText(abs) === undefined) st.roots.delete(abs);
+      }
+    }
+  };
+
+  const toDiagnostic = (st: ServiceState, d: ts.Diagnostic, kind: TsDiagnostic["kind"]): TsDiagnostic | null => {
+    if (!d.file || d.start === undefined) return null;
+    const file = relOf(resolve(d.file.fileName));
+    if (file === null) return null;
+    const at = st.ts.getLineAndCharacterOfPosition(d.file, d.start);
+    return {
+      file,
+      code: d.code,
+      category: CATEGORY[d.category] ?? "error",
+      kind,
+      message: st.ts.flattenDiagnosticMessageText(d.messageText, "\n"),
+      line: at.line + 1,
+      column: at.character + 1,
+      start: d.start,
+      length: d.length ?? 0,
+    };
+  };
+
+  const collect = (st: ServiceState, abs: string): TsDiagnostic[] => {
+    const syntactic = st.service.getSyntacticDiagnostics(abs).map((d) => toDiagnostic(st, d, "syntactic"));
+    const semantic = st.service.getSemanticDiagnostics(abs).map((d) => toDiagnostic(st, d, "semantic"));
+    return [...syntactic, ...semantic]
+      .filter((d): d is TsDiagnostic => d !== null)
+      .sort((a, b) => a.start - b.start || a.code - b.code || a.length - b.length);
+  };
+
+  /** How the project writes relative imports: the file's own imports first, then a sample of the project's files. */
+  const endingFor = (st: ServiceState, text: string): SpecifierEnding => {
+    const own = specifierEndings(text);
+    if (own.js !== own.minimal) return own.js > own.minimal ? "js" : "minimal";
+    if (st.projectEnding === undefined) {
+      const sample = [...st.roots].filter(isProjectSource).slice(0, ENDING_SAMPLE);
+      st.projectEnding = dominantEnding(sample.map((f) => readText(f) ?? ""));
+    }
+    return st.projectEnding;
+  };
+
+  const toChanges = (st: ServiceState, action: ts.CodeFixAction): TsTextChange[] | null => {
+    if (action.commands?.length) return null;
+    const out: TsTextChange[] = [];
+    for (const fc of action.changes) {
+      const file = fc.isNewFile ? null : relOf(resolve(fc.fileName));
+      if (file === null || !isProjectSource(resolve(fc.fileName))) return null;
+      for (const tc of fc.textChanges) out.push({ file, start: tc.span.start, length: tc.span.length, newText: tc.newText });
+    }
+    return out.length > 0 ? out : null;
+  };
+
+  return {
+    projectRoot,
+
+    diagnostics: (rel, text) => withText(rel, text, (st, abs) => collect(st, abs)),
+
+    codeFixes: (rel, opts = {}) =>
+      withText(rel, opts.text, (st, abs) => {
+        const from = opts.fromLine ?? 1;
+        const to = opts.toLine ?? Number.MAX_SAFE_INTEGER;
+        const text = readText(abs) ?? "";
+        const format = formatSettingsFor(st.ts, text);
+        const preferences = fixPreferences(endingFor(st, text));
+        const out: TsCodeFix[] = [];
+        for (const diagnostic of collect(st, abs)) {
+          if (diagnostic.line < from || diagnostic.line > to) continue;
+          let actions: readonly ts.CodeFixAction[];
+          try {
+            actions = st.service.getCodeFixesAtPosition(abs, diagnostic.start, diagnostic.start + diagnostic.length, [diagnostic.code], format, preferences);
+          } catch {
+            // A code-fix provider that trips an internal assertion on unusual code offers no fix; the others still count.
+            continue;
+          }
+          for (const action of actions) {
+            if (opts.fixNames && !opts.fixNames.includes(action.fixName)) continue;
+            const changes = toChanges(st, action);
+            if (changes) out.push({ fixName: action.fixName, description: action.description, diagnostic, changes });
+          }
+        }
+        return out;
+      }),
+
+    localImports: (rel) =>
+      withText(rel, undefined, (st, abs) => {
+        const program = st.service.getProgram();
+        const sourceFile = program?.getSourceFile(abs);
+        if (!program || !sourceFile) return [];
+        const host: ts.ModuleResolutionHost = {
+          fileExists: (f) => st.ts.sys.fileExists(f),
+          readFile: (f) => st.ts.sys.readFile(f),
+          directoryExists: (d) => st.ts.sys.directoryExists(d),
+          realpath: (p) => (st.ts.sys.realpath ? st.ts.sys.realpath(p) : p),
+        };
+        const found = new Set<string>();
+        for (const ref of st.ts.preProcessFile(sourceFile.text, true, true).importedFiles) {
+          const resolved = st.ts.resolveModuleName(ref.fileName, abs, program.getCompilerOptions(), host, st.moduleCache, undefined, sourceFile.impliedNodeFormat)
+            .resolvedModule;
+          if (!resolved || resolved.isExternalLibraryImport) continue;
+          const target = resolve(resolved.resolvedFileName);
+          const targetRel = relOf(target);
+          if (targetRel !== null && isProjectSource(target) && target !== abs) found.add(targetRel);
+        }
+        return [...found].sort();
+      }),
+
+    refresh() {
+      fixedVersions.clear();
+      snapshots.clear();
+      if (state) {
+        // Files added since the start are picked up by reading the config again; the service keeps unchanged ASTs.
+        const queried = [...state.roots].filter((f) => !state!.config.fileNames.includes(f));
+        state.config = loadProjectConfig(state.ts, projectRoot);
+        state.options = state.config.options;
+        state.roots = new Set(state.config.fileNames.map((f) => resolve(f)));
+        state.moduleCache = state.ts.createModuleResolutionCache(projectRoot, (f) => f, state.options);
+        state.projectEnding = undefined;
+        for (const f of queried) if (readText(f) !== undefined) state.roots.add(f);
+        if ([...state.roots].some((f) => JS_EXTENSIONS.has(extname(f))) && !state.options.allowJs) state.options = { ...state.options, allowJs: true };
+      }
+    },
+
+    inspect: <T>(rel: string, fn: (view: TsFileView) => T, text?: string) =>
+      withText(rel, text, (st, abs) => {
+        const program = st.service.getProgram();
+        const sourceFile = program?.getSourceFile(abs);
+        if (!program || !sourceFile) throw new RedgreenError("internal", `${rel} is not part of the TypeScript program`);
+        return fn({ ts: st.ts, program, checker: program.getTypeChecker(), sourceFile, file: relOf(abs)! });
+      }),
+
+    dispose() {
+      state?.service.dispose();
+      state = null;
+      snapshots.clear();
+      fixedVersions.clear();
+    },
+  };
+}
+
+/** Releases a TsProject's language service (no-op for projects without one). */
+export function closeTsProject(project: TsProject): void {
+  project.dispose?.();
+}

@@ -1,0 +1,89 @@
+// The code style a file already uses (newline, indentation, semicolons, import specifier endings), for code fixes to follow.
+import type ts from "typescript";
+import type { TypeScriptApi } from "./load.js";
+
+/** How relative imports end: "js" (`./x.js`), "minimal" (`./x`), or unknown. */
+export type SpecifierEnding = "js" | "minimal" | null;
+
+const RELATIVE_SPECIFIER_RE = /(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)["'](\.{1,2}\/[^"'\n]+)["']/g;
+
+/** Counts of relative import specifiers with a JS extension and without any extension in one text. */
+export function specifierEndings(text: string): { js: number; minimal: number } {
+  let js = 0;
+  let minimal = 0;
+  for (const m of text.matchAll(RELATIVE_SPECIFIER_RE)) {
+    const spec = m[1]!;
+    const last = spec.split("/").pop() ?? "";
+    if (/\.(?:[mc]?js|jsx)$/.test(last)) js++;
+    else if (!last.includes(".") || last === "." || last === "..") minimal++;
+  }
+  return { js, minimal };
+}
+
+/** The ending most relative imports in these texts use (null when there are none or it is a tie). */
+export function dominantEnding(texts: Iterable<string>): SpecifierEnding {
+  let js = 0;
+  let minimal = 0;
+  for (const t of texts) {
+    const c = specifierEndings(t);
+    js += c.js;
+    minimal += c.minimal;
+  }
+  return js > minimal ? "js" : minimal > js ? "minimal" : null;
+}
+
+/** The file's indentation: a tab, or the smallest run of leading spaces (2 when the file has no indented line). */
+function indentation(text: string): { tabs: boolean; size: number } {
+  let tabs = 0;
+  let spaces = 0;
+  let smallest = Infinity;
+  for (const line of text.split("\n")) {
+    const m = /^([ \t]+)\S/.exec(line);
+    if (!m) continue;
+    if (m[1]!.startsWith("\t")) tabs++;
+    else {
+      spaces++;
+      smallest = Math.min(smallest, m[1]!.length);
+    }
+  }
+  if (tabs > spaces) return { tabs: true, size: 4 };
+  return { tabs: false, size: Number.isFinite(smallest) && smallest <= 8 ? smallest : 2 };
+}
+
+/** Whether the file ends its statements with semicolons (counted over lines that could end a statement). */
+function semicolons(tsApi: TypeScriptApi, text: string): ts.SemicolonPreference {
+  let withSemi = 0;
+  let without = 0;
+  for (const raw of text.split("\n")) {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("//") || line.startsWith("*") || line.startsWith("/*")) continue;
+    if (line.endsWith(";")) withSemi++;
+    else if (/[\w)\]"'`]$/.test(line) && !/^(?:if|for|while|else|do|try|switch)\b/.test(line)) without++;
+  }
+  if (withSemi === 0 && without === 0) return tsApi.SemicolonPreference.Ignore;
+  return withSemi >= without ? tsApi.SemicolonPreference.Insert : tsApi.SemicolonPreference.Remove;
+}
+
+/** Format settings matching the file: its newline, indentation and semicolon use. */
+export function formatSettingsFor(tsApi: TypeScriptApi, text: string): ts.FormatCodeSettings {
+  const newLine = text.includes("\r\n") ? "\r\n" : "\n";
+  const indent = indentation(text);
+  return {
+    ...tsApi.getDefaultFormatCodeSettings(newLine),
+    convertTabsToSpaces: !indent.tabs,
+    indentSize: indent.size,
+    tabSize: indent.tabs ? 4 : indent.size,
+    semicolons: semicolons(tsApi, text),
+  };
+}
+
+/** Preferences for code fixes: quotes as the file uses them, import endings as the project writes them. */
+export function fixPreferences(ending: SpecifierEnding): ts.UserPreferences {
+  return {
+    quotePreference: "auto",
+    importModuleSpecifierEnding: ending ?? "auto",
+    includePackageJsonAutoImports: "auto",
+    includeCompletionsForModuleExports: true,
+    allowTextChangesInNewFiles: false,
+  };
+}

@@ -1,0 +1,49 @@
+// textEdits: offset-based language-service changes become find/replace edits that applyFix places exactly.
+import { describe, expect, it } from "vitest";
+import type { FileEdit } from "../../../src/domain/fix.js";
+import { applyFix } from "../../../src/fixers/locate-edit.js";
+import { applyTextChanges, textEdits } from "../../../src/fixers/patterns/ts-edits.js";
+
+/** Applies edits the way applyEdits does: bottom-up by nearLine. */
+const applyAll = (text: string, edits: FileEdit[]): string =>
+  [...edits].sort((a, b) => (b.nearLine ?? 0) - (a.nearLine ?? 0)).reduce((t, e) => applyFix(t, e), text);
+
+describe("textEdits", () => {
+  it("widens a repeated line until the find text is unique", () => {
+    const before = "function a() {\n  return total;\n}\n\nfunction b() {\n  return total;\n}\n";
+    const at = before.lastIndexOf("total");
+    const after = applyTextChanges(before, [{ file: "x.ts", start: at, length: 5, newText: "totals" }]);
+    const edits = textEdits("x.ts", before, after)!;
+    expect(edits).toEqual([{ file: "x.ts", find: "function b() {\n  return total;\n", replace: "function b() {\n  return totals;\n", nearLine: 5 }]);
+    expect(applyAll(before, edits)).toBe(after);
+  });
+
+  it("keeps distant changes as separate edits that apply bottom-up", () => {
+    const body = Array.from({ length: 12 }, (_, i) => `const v${i} = ${i};\n`).join("");
+    const before = `import { a } from "./a.js";\n\n${body}export const r = v11 + missing;\n`;
+    const after = before.replace('import { a } from "./a.js";\n', 'import { a } from "./a.js";\nimport { missing } from "./m.js";\n').replace("v11 + missing", "v11 + missing()");
+    const edits = textEdits("x.ts", before, after)!;
+    expect(edits).toHaveLength(2);
+    expect(applyAll(before, edits)).toBe(after);
+  });
+
+  it("keeps CRLF line endings", () => {
+    const before = "const a = 1;\r\nconst b = a.totl;\r\n";
+    const start = before.indexOf("totl");
+    const after = applyTextChanges(before, [{ file: "x.ts", start, length: 4, newText: "total" }]);
+    const edits = textEdits("x.ts", before, after)!;
+    expect(applyAll(before, edits)).toBe(after);
+  });
+
+  it("inserts at the top of a file that starts with a blank line (applyFix's insert-before-line form)", () => {
+    const before = "\nexport const x = y;\n";
+    const after = 'import { y } from "./y.js";\n' + before;
+    const edits = textEdits("x.ts", before, after)!;
+    expect(edits).toEqual([{ file: "x.ts", find: "", replace: 'import { y } from "./y.js";\n', nearLine: 1 }]);
+    expect(applyAll(before, edits)).toBe(after);
+  });
+
+  it("gives up (null) when nothing changed", () => {
+    expect(textEdits("x.ts", "a\n", "a\n")).toBeNull();
+  });
+});

@@ -1,0 +1,123 @@
+// createTsProject on real fixture projects: diagnostics, per-call overrides, code fixes, local imports, refresh.
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTsProject } from "../../src/typescript/project.js";
+import { loadTypeScript } from "../../src/typescript/load.js";
+import { loadProjectConfig } from "../../src/typescript/config.js";
+import { openTsCase, tsFixtures, type TsCase } from "./ts-case.js";
+
+describe("createTsProject (fixture: ts-patterns/missing-import, with tsconfig.json)", () => {
+  let c: TsCase;
+  beforeAll(() => {
+    c = openTsCase("missing-import");
+  });
+  afterAll(() => c?.close());
+
+  it("reports sorted diagnostics with 1-based positions", async () => {
+    const t0 = performance.now();
+    const diags = await c.project.diagnostics("src/cart.ts");
+    const coldMs = performance.now() - t0;
+    expect(diags.map((d) => [d.code, d.line, d.column, d.kind, d.category])).toEqual([
+      [2304, 4, 27, "semantic", "error"],
+      [2304, 8, 10, "semantic", "error"],
+    ]);
+    expect(diags[0]!.message).toBe("Cannot find name 'formatPrice'.");
+    expect(c.read("src/cart.ts").slice(diags[0]!.start, diags[0]!.start + diags[0]!.length)).toBe("formatPrice");
+    const t1 = performance.now();
+    await c.project.diagnostics("src/cart.ts");
+    const warmMs = performance.now() - t1;
+    console.log(`[ts-project] cold diagnostics (import typescript + program) ${coldMs.toFixed(0)} ms, warm ${warmMs.toFixed(2)} ms`);
+    expect(warmMs).toBeLessThan(coldMs);
+  });
+
+  it("uses replacement text for one call only", async () => {
+    const fixed = `import { formatPrice } from "./money.js";\n${c.read("src/cart.ts")}`;
+    expect(await c.project.diagnostics("src/cart.ts", fixed)).toEqual([]);
+    const broken = await c.project.diagnostics("src/cart.ts", "export const x: number = ;\n");
+    expect(broken.map((d) => [d.kind, d.code])).toEqual([["syntactic", 1109]]);
+    expect((await c.project.diagnostics("src/cart.ts")).map((d) => d.code)).toEqual([2304, 2304]);
+  });
+
+  it("offers the language service's code fixes for a line range, filtered by fix name", async () => {
+    const t0 = performance.now();
+    const fixes = await c.project.codeFixes("src/cart.ts", { fromLine: 4, toLine: 4 });
+    console.log(`[ts-project] warm codeFixes for one line ${(performance.now() - t0).toFixed(1)} ms`);
+    expect(fixes.map((f) => f.fixName)).toEqual(["import", "fixMissingFunctionDeclaration"]);
+    const [imp] = await c.project.codeFixes("src/cart.ts", { fromLine: 4, toLine: 4, fixNames: ["import"] });
+    expect(imp!.description).toBe('Add import from "./money.js"');
+    expect(imp!.changes).toEqual([{ file: "src/cart.ts", start: 39, length: 0, newText: 'import { formatPrice } from "./money.js";\n' }]);
+    expect(imp!.diagnostic.line).toBe(4);
+    expect(await c.project.codeFixes("src/cart.ts", { fromLine: 1, toLine: 3 })).toEqual([]);
+  });
+
+  it("lists the project modules a file imports, not packages", async () => {
+    expect(await c.project.localImports("test/cart.test.ts")).toEqual(["src/cart.ts"]);
+    expect(await c.project.localImports("src/cart.ts")).toEqual(["src/item.ts"]);
+  });
+
+  it("sees files changed on disk, and new files after refresh()", async () => {
+    writeFileSync(join(c.root, "src/extra.ts"), "export const extra: string = 1;\n");
+    expect((await c.project.diagnostics("src/extra.ts")).map((d) => d.code)).toEqual([2322]);
+    writeFileSync(join(c.root, "src/extra.ts"), "export const extra: string = 'one';\n");
+    expect(await c.project.diagnostics("src/extra.ts")).toEqual([]);
+    writeFileSync(join(c.root, "src/price.ts"), "export const formatCents = (n: number) => `${n}c`;\n");
+    c.project.refresh();
+    const fixes = await c.project.codeFixes("src/cart.ts", { text: "export const f = formatCents(1);\n", fixNames: ["import"] });
+    expect(fixes.map((f) => f.description)).toEqual(['Add import from "./price.js"']);
+  });
+
+  it("rejects paths outside the project and files that do not exist", async () => {
+    await expect(c.project.diagnostics("../elsewhere.ts")).rejects.toMatchObject({ code: "usage" });
+    await expect(c.project.diagnostics("src/missing.ts")).rejects.toMatchObject({ code: "not_found" });
+  });
+
+  it("checks a file that exists only as the call's text, and forgets it afterwards", async () => {
+    expect((await c.project.diagnostics("src/proposed.ts", "export const n: number = 'x';\n")).map((d) => d.code)).toEqual([2322]);
+    await expect(c.project.diagnostics("src/proposed.ts")).rejects.toMatchObject({ code: "not_found" });
+    expect((await c.project.diagnostics("src/cart.ts")).map((d) => d.code)).toEqual([2304, 2304]);
+  });
+});
+
+describe("createTsProject without tsconfig.json (fixture: ts-patterns/import-minimal)", () => {
+  let c: TsCase;
+  beforeAll(() => {
+    c = openTsCase("import-minimal");
+  });
+  afterAll(() => c?.close());
+
+  it("uses modern defaults and ignores the enclosing repository's tsconfig", async () => {
+    const tsApi = await loadTypeScript();
+    const inRepo = loadProjectConfig(tsApi, join(tsFixtures, "import-minimal"));
+    expect(inRepo.configFile).toBeNull();
+    expect(inRepo.options.moduleResolution).toBe(tsApi.ModuleResolutionKind.Bundler);
+    expect(inRepo.options.allowJs).toBe(true);
+    expect(inRepo.options.strict).toBe(true);
+    expect(inRepo.fileNames.map((f) => f.slice(f.indexOf("import-minimal/") + 15)).sort()).toEqual(["src/post.ts", "src/slug.ts", "src/title.ts", "test/post.test.ts"]);
+  });
+
+  it("writes imports the way the project does (no extension) and in its quote style", async () => {
+    const [fix, ...rest] = await c.project.codeFixes("src/post.ts", { fixNames: ["import"] });
+    expect(rest).toEqual([]);
+    expect(fix!.changes[0]!.newText).toBe("import { slugify } from './slug'\n");
+  });
+
+  it("checks a plain JS file queried outside the program's roots (syntax only: checkJs is off)", async () => {
+    writeFileSync(join(c.root, "tool.mjs"), "export const x = ;\n");
+    expect((await c.project.diagnostics("tool.mjs")).map((d) => d.kind)).toEqual(["syntactic"]);
+    expect(await c.project.diagnostics("tool.mjs", "export const x = undefinedThing;\n")).toEqual([]);
+  });
+});
+
+describe("createTsProject with an injected typescript module", () => {
+  it("uses the given module instead of importing one", async () => {
+    const tsApi = await loadTypeScript();
+    const project = createTsProject({ projectRoot: join(tsFixtures, "spelling"), typescript: tsApi });
+    try {
+      const diags = await project.diagnostics("src/checkout.ts");
+      expect(diags.map((d) => d.code)).toEqual([2551, 2552]);
+    } finally {
+      project.dispose?.();
+    }
+  });
+});
