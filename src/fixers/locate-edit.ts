@@ -280,7 +280,8 @@ export function applyFix(sourceCode: string, edit: FileEdit, lineNumber?: number
     const at = found.at;
     start = at.start;
     end = at.end;
-    const lineStart = norm.lastIndexOf("\n", start - 1) + 1;
+    // lastIndexOf treats a negative start as 0, so a match at offset 0 of a file starting with "\n" would find that newline.
+    const lineStart = start === 0 ? 0 : norm.lastIndexOf("\n", start - 1) + 1;
     const before = norm.slice(lineStart, start);
     const after = norm.slice(end, norm.indexOf("\n", end) === -1 ? norm.length : norm.indexOf("\n", end));
     const wholeLines = isBlank(before) && (isBlank(after) || norm[end - 1] === "\n");

@@ -16,6 +16,10 @@ describe("applyFix", () => {
     expect(out).toBe(["def f(user):", "    if user:", "        if user.email:", "            send(user.email)", "    return 1", ""].join("\n"));
   });
 
+  it("replaces a match at the very start of a file that starts with a blank line", () => {
+    expect(applyFix("\nx = 1\ny = 2\n", edit("\nx = 1\n", "\nimport os\nx = 1\n"))).toBe("\nimport os\nx = 1\ny = 2\n");
+  });
+
   it("re-indents a replacement whose find and replace lost their indentation", () => {
     const out = applyFix(src, edit("send(user.email)\n", "if user.email:\n    send(user.email)\n"));
     expect(out).toBe(["def f(user):", "    if user:", "        if user.email:", "            send(user.email)", "    return 1", ""].join("\n"));
