@@ -1,10 +1,11 @@
 // The shared TestRunnerAdapter of the JS runners: runs vitest or jest with their JSON report and the bundled progress reporter.
+import { SLOW_TEST_SECONDS, slowTests } from "../slow-tests.js";
 import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { RedgreenError } from "../../domain/errors.js";
-import type { Coverage, SlowTest, TestRunResult } from "../../domain/test-run.js";
+import type { Coverage, TestRunResult } from "../../domain/test-run.js";
 import { parseIstanbulCoverageFiles } from "../../parsers/istanbul-coverage.js";
 import { jsNodeId, parseJestJson, type JsRunParts } from "../../parsers/jest-json.js";
 import { parseJsText } from "../../parsers/js-text.js";
@@ -59,10 +60,6 @@ export interface JsRunnerSpec {
   readonly preferReporterErrors: boolean;
 }
 
-/** A test slower than this is reported in slowTests (not failed). */
-export const JS_SLOW_TEST_SECONDS = 5;
-/** A test file whose tests take longer than this in total is reported in slowTests. */
-export const JS_SLOW_FILE_SECONDS = 30;
 
 const DEFAULT_TEST_TIMEOUT = 10;
 const DEFAULT_RUN_TIMEOUT = 900;
@@ -105,7 +102,7 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
   }
 
   isTestTimeout(durationSeconds: number): boolean {
-    return durationSeconds > JS_SLOW_TEST_SECONDS;
+    return durationSeconds > SLOW_TEST_SECONDS;
   }
 
   isTestFile(relPath: string): boolean {
@@ -304,7 +301,7 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
       failures,
       coverage,
       command: p.command,
-      slowTests: jsSlowTests(base.testDurations),
+      slowTests: slowTests(base.testDurations),
       passedNodeIds: base.passedNodeIds,
       source: "json",
     };
@@ -314,17 +311,3 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
   }
 }
 
-/** Tests over the per-test target and files over the per-file target, slowest first. */
-export function jsSlowTests(durations: Map<string, number>): SlowTest[] {
-  const out: SlowTest[] = [];
-  const perFile = new Map<string, number>();
-  for (const [nodeId, seconds] of durations) {
-    if (seconds > JS_SLOW_TEST_SECONDS) out.push({ nodeId, durationSeconds: seconds, kind: "test" });
-    const file = nodeId.split("::")[0]!;
-    perFile.set(file, (perFile.get(file) ?? 0) + seconds);
-  }
-  for (const [file, seconds] of perFile) {
-    if (seconds > JS_SLOW_FILE_SECONDS) out.push({ nodeId: file, durationSeconds: seconds, kind: "file" });
-  }
-  return out.sort((a, b) => b.durationSeconds - a.durationSeconds);
-}

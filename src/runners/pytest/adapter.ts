@@ -1,11 +1,12 @@
 // The pytest TestRunnerAdapter: runs pytest with the bundled plugin and turns its event stream into a TestRunResult.
+import { SLOW_TEST_SECONDS, slowTests } from "../slow-tests.js";
 import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 import { RedgreenError } from "../../domain/errors.js";
 import type { Failure, FailurePhase } from "../../domain/failure.js";
-import type { Coverage, SlowTest, TestRunResult } from "../../domain/test-run.js";
+import type { Coverage, TestRunResult } from "../../domain/test-run.js";
 import { parseCoverageJson } from "../../parsers/coverage-json.js";
 import { isPytestTestFile, pickFailureLine, splitNodeId } from "../../parsers/pytest-frames.js";
 import { PytestJsonlAccumulator, type PytestRunParts } from "../../parsers/pytest-jsonl.js";
@@ -40,10 +41,6 @@ export interface PytestAdapterOptions {
   maxOutputBytes?: number;
 }
 
-/** A test slower than this is reported in slowTests (not failed). */
-export const SLOW_TEST_SECONDS = 5;
-/** A test file whose tests take longer than this in total is reported in slowTests. */
-export const SLOW_FILE_SECONDS = 30;
 
 const DEFAULT_TEST_TIMEOUT = 10;
 const DEFAULT_RUN_TIMEOUT = 900;
@@ -563,17 +560,3 @@ export class PytestAdapter implements TestRunnerAdapter {
   }
 }
 
-/** Tests over the per-test target and files over the per-file target, slowest first. */
-export function slowTests(durations: Map<string, number>): SlowTest[] {
-  const out: SlowTest[] = [];
-  const perFile = new Map<string, number>();
-  for (const [nodeId, seconds] of durations) {
-    if (seconds > SLOW_TEST_SECONDS) out.push({ nodeId, durationSeconds: seconds, kind: "test" });
-    const file = splitNodeId(nodeId).testFile;
-    perFile.set(file, (perFile.get(file) ?? 0) + seconds);
-  }
-  for (const [file, seconds] of perFile) {
-    if (seconds > SLOW_FILE_SECONDS) out.push({ nodeId: file, durationSeconds: seconds, kind: "file" });
-  }
-  return out.sort((a, b) => b.durationSeconds - a.durationSeconds);
-}

@@ -6,7 +6,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { RedgreenError, type TestRunResult } from "../../../src/domain/index.js";
 import { runProcess } from "../../../src/process/run.js";
 import type { RunProgress } from "../../../src/runners/adapter.js";
-import { createPytestAdapter, slowTests, type PytestAdapterOptions } from "../../../src/runners/pytest/adapter.js";
+import { createPytestAdapter, type PytestAdapterOptions } from "../../../src/runners/pytest/adapter.js";
+import { slowTests } from "../../../src/runners/slow-tests.js";
 import { testPython } from "../../helpers/python-env.js";
 import { fixtureCopies } from "./fixture-copies.js";
 
