@@ -4,6 +4,7 @@ import type { Store } from "../src/store/index.js";
 import type { EditJournal } from "../src/store/edit-journal.js";
 import type { TestRunnerAdapter } from "../src/runners/adapter.js";
 import type { PythonCaller } from "../src/python/client.js";
+import type { TsProject } from "../src/typescript/types.js";
 import type { LlmModel } from "../src/fixers/llm/create-model.js";
 import type { LlmCallLog } from "../src/fixers/llm/call-log.js";
 import type { SecretRedactor } from "../src/fixers/llm/redact.js";
@@ -43,7 +44,10 @@ export interface WorkflowDeps {
   store: Store;
   journal: EditJournal;
   adapter: TestRunnerAdapter;
+  /** The project's Python helper (pytest projects; started lazily elsewhere). */
   helper: PythonCaller;
+  /** The project's TypeScript language service (vitest/jest projects): TS patterns and TS validation use it. */
+  typescript?: TsProject;
   llm: {
     model: LlmModel;
     callLog: LlmCallLog;

@@ -6,6 +6,7 @@ import type { BaseCheckpointSaver } from "@langchain/langgraph";
 import { RedgreenError } from "../src/domain/errors.js";
 import type { Store } from "../src/store/index.js";
 import type { RunCounts, RunSummary } from "../src/domain/index.js";
+import type { RunnerName } from "../src/runners/adapter.js";
 import { buildGraph } from "./build.js";
 import type { ApprovalAnswer, ApprovalRequest, WorkflowDeps } from "./deps.js";
 import { recursionLimitFor } from "./routes.js";
@@ -17,9 +18,10 @@ export interface RunWorkflowInput {
   workflowId?: string;
   /** Default 5; at most 20. */
   maxIterations?: number;
-  /** Recorded in state so a resume uses the same interpreter and timeout. */
+  /** Recorded in state so a resume uses the same runner, interpreter and timeout. */
   python?: string;
   testTimeoutSeconds?: number;
+  runner?: RunnerName;
 }
 
 export interface DriveOptions {
@@ -90,9 +92,18 @@ async function drive(
 }
 
 /** The graph's input for a fresh start: identity, cap, and the switches `resume` must reuse. */
-function initialInput(deps: WorkflowDeps, workflowId: string, projectRoot: string, maxIterations: number, run: Pick<RunWorkflowInput, "python" | "testTimeoutSeconds"> = {}) {
+function initialInput(deps: WorkflowDeps, workflowId: string, projectRoot: string, maxIterations: number, run: Pick<RunWorkflowInput, "python" | "testTimeoutSeconds" | "runner"> = {}) {
   const { allowTestEdits, approve, noLlm, coverage, dryRun } = deps.options;
-  const switches = { allowTestEdits, approve, noLlm, coverage, dryRun, python: run.python ?? null, testTimeoutSeconds: run.testTimeoutSeconds ?? null };
+  const switches = {
+    allowTestEdits,
+    approve,
+    noLlm,
+    coverage,
+    dryRun,
+    python: run.python ?? null,
+    testTimeoutSeconds: run.testTimeoutSeconds ?? null,
+    runner: run.runner ?? deps.adapter.name,
+  };
   return { workflowId, projectRoot, maxIterations, switches };
 }
 

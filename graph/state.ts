@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { ReducedValue, StateSchema } from "@langchain/langgraph";
 import { AnalysisSchema, FixProposalSchema } from "../src/domain/index.js";
+import { RUNNER_NAMES } from "../src/runners/adapter.js";
 
 /** Counts of one test run plus the store id that holds the full result. */
 export const RunDigestSchema = z.object({
@@ -64,6 +65,8 @@ export const WorkflowSwitchesSchema = z.object({
   /** The interpreter and per-test timeout the run started with (null: the default rule). */
   python: z.string().nullable().default(null),
   testTimeoutSeconds: z.number().nullable().default(null),
+  /** The test runner the run started with (null: detected from the project). */
+  runner: z.enum(RUNNER_NAMES).nullable().default(null),
 });
 export type WorkflowSwitches = z.infer<typeof WorkflowSwitchesSchema>;
 

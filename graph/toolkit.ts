@@ -1,4 +1,5 @@
 // createRedgreenToolkit: the one-call composition for library users — store, runners, model, the real workflow runner and the tools.
+import type { RunnerName } from "../src/runners/adapter.js";
 import { resolve } from "node:path";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import type { BaseCheckpointSaver } from "@langchain/langgraph";
@@ -22,6 +23,8 @@ export interface RedgreenToolkitOptions {
   allowedRoots?: string[];
   /** Python interpreter for every project; default: each project's .venv/venv, else python3 on PATH. */
   python?: string;
+  /** Test runner for every project; default: detected per project (pytest, vitest or jest). */
+  runner?: RunnerName;
   /** Database file; default: $REDGREEN_DB, else PROJECT/.redgreen/redgreen.db. ":memory:" works for throwaway use. */
   db?: string;
   /** Per-test timeout in seconds (default 10). */
@@ -83,6 +86,7 @@ export function createRedgreenToolkit(options: RedgreenToolkitOptions): Redgreen
   const store = openStore(dbPath);
   ignoreStateDir(dbPath);
   const projects = createProjectServices({
+    ...(options.runner !== undefined ? { runner: options.runner } : {}),
     ...(options.python !== undefined ? { python: options.python } : {}),
     ...(options.testTimeoutSeconds !== undefined ? { testTimeoutSeconds: options.testTimeoutSeconds } : {}),
   });

@@ -10,6 +10,7 @@ import type { EditJournal } from "../src/store/edit-journal.js";
 import { createLlmCallRepository } from "../src/store/llm-calls.js";
 import type { Store } from "../src/store/index.js";
 import type { ProjectServices } from "../tools/index.js";
+import { projectLanguageDeps } from "../tools/project-services.js";
 import { DEFAULT_WORKFLOW_OPTIONS } from "./deps.js";
 import type { WorkflowDeps, WorkflowEvent, WorkflowOptions } from "./deps.js";
 
@@ -72,9 +73,8 @@ export function createWorkflowDepsFactory(services: WorkflowServices): WorkflowD
     });
   return async (projectRoot, overrides = {}) => {
     const options: WorkflowOptions = { ...DEFAULT_WORKFLOW_OPTIONS, ...services.workflowOptions, ...overrides.options };
-    const [adapter, helper, llmModel] = await Promise.all([
-      services.projects.adapter(projectRoot),
-      services.projects.helper(projectRoot),
+    const [{ adapter, helper, typescript }, llmModel] = await Promise.all([
+      projectLanguageDeps(services.projects, projectRoot),
       options.noLlm ? Promise.resolve<LlmModel>({ kind: "skipped", reason: "disabled with noLlm" }) : model(),
     ]);
     const { journal, callLog, redactor } = sharedParts();
@@ -83,6 +83,7 @@ export function createWorkflowDepsFactory(services: WorkflowServices): WorkflowD
       journal,
       adapter,
       helper,
+      ...(typescript ? { typescript } : {}),
       llm: { model: llmModel, callLog, redactor, ...(services.llmSettings ? { settings: services.llmSettings } : {}) },
       options,
       ...(overrides.onEvent ? { onEvent: overrides.onEvent } : {}),

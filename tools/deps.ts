@@ -6,6 +6,7 @@ import type { SecretRedactor } from "../src/fixers/llm/redact.js";
 import type { LlmSettings } from "../src/fixers/llm/settings.js";
 import type { PythonCaller } from "../src/python/client.js";
 import type { TestRunnerAdapter } from "../src/runners/adapter.js";
+import type { TsProject } from "../src/typescript/types.js";
 import type { Store } from "../src/store/index.js";
 import type { EditJournal } from "../src/store/edit-journal.js";
 
@@ -15,6 +16,8 @@ export interface ProjectServices {
   adapter(projectRoot: string): Promise<TestRunnerAdapter>;
   /** The Python helper (ast, tokenize, symbol index) on the project's interpreter. */
   helper(projectRoot: string): Promise<PythonCaller>;
+  /** The TypeScript language service of a vitest/jest project; undefined for pytest projects. */
+  typescript(projectRoot: string): Promise<TsProject | undefined>;
   /** Stops every helper process started so far. */
   close(): Promise<void>;
 }

@@ -2,6 +2,7 @@
 import { createPatternContext, findPatternFix } from "../src/fixers/patterns/index.js";
 import { defineTool } from "./define-tool.js";
 import type { RedgreenTool } from "./define-tool.js";
+import { projectLanguageDeps } from "./project-services.js";
 import { StoredFailureInputSchema, proposalResult } from "./proposal-result.js";
 import type { ToolSession } from "./session.js";
 
@@ -19,13 +20,14 @@ export function createFindPatternFixTool(session: ToolSession): RedgreenTool {
     async run(input) {
       const ref = session.findFailure(input);
       const analysis = session.analyze(ref);
-      const [helper, adapter] = await Promise.all([session.deps.projects.helper(ref.projectRoot), session.deps.projects.adapter(ref.projectRoot)]);
+      const { adapter, helper, typescript } = await projectLanguageDeps(session.deps.projects, ref.projectRoot);
       const found = await findPatternFix(
         createPatternContext({
           failure: ref.failure,
           analysis,
           projectRoot: ref.projectRoot,
           helper,
+          ...(typescript ? { typescript } : {}),
           allowTestEdits: session.allowTestEdits,
           isTestFile: (rel) => adapter.isTestFile(rel),
         }),

@@ -1,24 +1,28 @@
-// createProjectServices: the default ProjectServices — the pytest adapter and a PythonHelper per project, made once.
+// createProjectServices: the default ProjectServices — the runner adapter, PythonHelper and TypeScript project per project, made once.
 import { resolve } from "node:path";
 import { RedgreenError } from "../src/domain/errors.js";
 import { PythonHelper } from "../src/python/client.js";
 import type { PythonCaller } from "../src/python/client.js";
 import { resolvePython } from "../src/python/interpreter.js";
-import { createPytestAdapter } from "../src/runners/pytest/adapter.js";
-import type { TestRunnerAdapter } from "../src/runners/adapter.js";
+import { createRunnerAdapter } from "../src/runners/create-adapter.js";
+import type { RunnerName, TestRunnerAdapter } from "../src/runners/adapter.js";
+import { closeTsProject, createTsProject } from "../src/typescript/project.js";
+import type { TsProject } from "../src/typescript/types.js";
 import type { ProjectServices } from "./deps.js";
 
 /** A helper the services can stop at the end. */
 export type ClosableHelper = PythonCaller & { close(): Promise<void> };
 
 export interface ProjectServicesOptions {
+  /** The runner for every project (`--runner`); default: detected per project. */
+  runner?: RunnerName;
   /** Interpreter for every project (`--python`); default: each project's .venv/venv, else python3 on PATH. */
   python?: string;
   /** Per-test timeout in seconds for the default adapter (default 10). */
   testTimeoutSeconds?: number;
   /** Hard limit for one whole run in seconds for the default adapter (default 900). */
   runTimeoutSeconds?: number;
-  /** Builds the adapter for a project; the pytest adapter by default. */
+  /** Builds the adapter for a project; the --runner or detected runner's adapter by default. */
   createAdapter?: (projectRoot: string) => Promise<TestRunnerAdapter>;
   /** Starts the helper for a project; PythonHelper on the resolved interpreter by default. */
   startHelper?: (projectRoot: string) => Promise<ClosableHelper>;
@@ -49,11 +53,12 @@ export function createProjectServices(options: ProjectServicesOptions = {}): Pro
   const createAdapter =
     options.createAdapter ??
     ((projectRoot: string) =>
-      createPytestAdapter({
+      createRunnerAdapter({
         projectRoot,
-        ...(options.python !== undefined ? { python: options.python } : {}),
-        ...(options.testTimeoutSeconds !== undefined ? { testTimeoutSeconds: options.testTimeoutSeconds } : {}),
-        ...(options.runTimeoutSeconds !== undefined ? { runTimeoutSeconds: options.runTimeoutSeconds } : {}),
+        runner: options.runner,
+        python: options.python,
+        testTimeoutSeconds: options.testTimeoutSeconds,
+        runTimeoutSeconds: options.runTimeoutSeconds,
       }));
   const startHelper =
     options.startHelper ??
@@ -63,6 +68,9 @@ export function createProjectServices(options: ProjectServicesOptions = {}): Pro
     });
   const adapters = lazyPerProject(createAdapter);
   const helpers = lazyPerProject(startHelper);
+  const tsProjects = lazyPerProject(async (root): Promise<TsProject | undefined> =>
+    (await adapters.get(root)).name === "pytest" ? undefined : createTsProject({ projectRoot: root }),
+  );
   let closed = false;
   return {
     adapter: (root) => adapters.get(root),
@@ -70,10 +78,29 @@ export function createProjectServices(options: ProjectServicesOptions = {}): Pro
       if (closed) return Promise.reject(new RedgreenError("internal", "the project services are closed"));
       return helpers.get(root);
     },
+    typescript: (root) => tsProjects.get(root),
     async close() {
       closed = true;
+      for (const project of await Promise.allSettled(tsProjects.values())) if (project.status === "fulfilled" && project.value) closeTsProject(project.value);
       const started = await Promise.allSettled(helpers.values());
       await Promise.all(started.map((s) => (s.status === "fulfilled" ? s.value.close() : undefined)));
     },
   };
+}
+
+/** What patterns and the validator use on one project: its adapter, the Python helper and, for vitest/jest, the TypeScript project. */
+export interface ProjectLanguageDeps {
+  adapter: TestRunnerAdapter;
+  /** Started on first use for vitest/jest projects, which rarely need it. */
+  helper: PythonCaller;
+  typescript?: TsProject;
+}
+
+/** The adapter with the language services its project needs; a JS project's Python helper starts only if something calls it. */
+export async function projectLanguageDeps(projects: ProjectServices, projectRoot: string): Promise<ProjectLanguageDeps> {
+  const adapter = await projects.adapter(projectRoot);
+  if (adapter.name === "pytest") return { adapter, helper: await projects.helper(projectRoot) };
+  const typescript = await projects.typescript(projectRoot);
+  const helper: PythonCaller = { call: async (op, args, opts) => (await projects.helper(projectRoot)).call(op, args, opts) };
+  return { adapter, helper, ...(typescript ? { typescript } : {}) };
 }

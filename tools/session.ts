@@ -14,6 +14,7 @@ import { createLlmCallRepository } from "../src/store/llm-calls.js";
 import type { ToolDeps } from "./deps.js";
 import type { CheckFixDeps } from "../src/fixers/check-fix.js";
 import { resolveProjectRoot } from "./project-scope.js";
+import { projectLanguageDeps } from "./project-services.js";
 
 /** A stored failure a tool works on. */
 export interface FailureRef {
@@ -168,7 +169,7 @@ export class ToolSession {
 
   /** What checkFix needs for a project. */
   async checkDeps(projectRoot: string): Promise<CheckFixDeps> {
-    const [adapter, helper] = await Promise.all([this.deps.projects.adapter(projectRoot), this.deps.projects.helper(projectRoot)]);
-    return { projectRoot, helper, allowTestEdits: this.allowTestEdits, isTestFile: (rel) => adapter.isTestFile(rel) };
+    const { adapter, helper, typescript } = await projectLanguageDeps(this.deps.projects, projectRoot);
+    return { projectRoot, helper, ...(typescript ? { typescript } : {}), allowTestEdits: this.allowTestEdits, isTestFile: (rel) => adapter.isTestFile(rel) };
   }
 }

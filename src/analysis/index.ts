@@ -11,3 +11,5 @@ export { closestName, editDistance, extractHint, hintName } from "./hints.js";
 export { createFsSourceReader, type SourceReader } from "./source.js";
 export { importStatementFor, loadImportCatalogs, type ImportCatalogs } from "./imports.js";
 export { shortErrorType } from "./error-type.js";
+export { analyzeScriptFailure, categorizeScriptError } from "./analyze-script.js";
+export { isJsTestPath, languageOfPath, type SourceLanguage } from "./language.js";

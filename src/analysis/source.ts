@@ -1,4 +1,4 @@
-// Reading a project's Python sources for the analyzer: files by relative path, definitions, function bodies.
+// Reading a project's sources for the analyzer: files by relative path, definitions, function bodies.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { isTestPath } from "./frames.js";
@@ -9,15 +9,21 @@ export interface SourceReader {
   lines(relPath: string): string[] | null;
   /** Project-relative paths of the project's .py files (vendored and hidden folders excluded). */
   pythonFiles(): string[];
+  /** Project-relative paths of the project's TypeScript/JavaScript files (.d.ts, vendored and hidden folders excluded). */
+  scriptFiles(): string[];
 }
 
 const SKIP_DIRS = new Set(["node_modules", "site-packages", "dist-packages", "__pycache__", "venv", "env", "build", "dist"]);
+/** JS projects also keep generated scripts in coverage reports and framework output folders. */
+const SCRIPT_SKIP_DIRS = new Set([...SKIP_DIRS, "coverage", "out"]);
+const SCRIPT_RE = /\.(?:[cm]?[jt]s|[jt]sx)$/;
 const MAX_FILES = 5000;
 
 /** A SourceReader over the file system, caching what it read. */
 export function createFsSourceReader(projectRoot: string): SourceReader {
   const cache = new Map<string, string[] | null>();
-  let files: string[] | null = null;
+  let python: string[] | null = null;
+  let scripts: string[] | null = null;
   return {
     lines(relPath) {
       if (!cache.has(relPath)) {
@@ -30,30 +36,36 @@ export function createFsSourceReader(projectRoot: string): SourceReader {
       return cache.get(relPath) ?? null;
     },
     pythonFiles() {
-      if (files) return files;
-      const found: string[] = [];
-      const walk = (rel: string): void => {
-        let entries;
-        try {
-          entries = readdirSync(join(projectRoot, rel), { withFileTypes: true });
-        } catch {
-          return;
-        }
-        for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-          if (found.length >= MAX_FILES) return;
-          const child = rel === "" ? e.name : `${rel}/${e.name}`;
-          if (e.isDirectory()) {
-            if (!e.name.startsWith(".") && !SKIP_DIRS.has(e.name)) walk(child);
-          } else if (e.isFile() && e.name.endsWith(".py")) {
-            found.push(child);
-          }
-        }
-      };
-      walk("");
-      files = found;
-      return files;
+      return (python ??= listFiles(projectRoot, SKIP_DIRS, (name) => name.endsWith(".py")));
+    },
+    scriptFiles() {
+      return (scripts ??= listFiles(projectRoot, SCRIPT_SKIP_DIRS, (name) => SCRIPT_RE.test(name) && !/\.d\.[cm]?ts$/.test(name)));
     },
   };
+}
+
+/** Project-relative paths of the files whose name passes `wanted`, in a stable order, hidden and vendored folders skipped. */
+function listFiles(projectRoot: string, skipDirs: ReadonlySet<string>, wanted: (name: string) => boolean): string[] {
+  const found: string[] = [];
+  const walk = (rel: string): void => {
+    let entries;
+    try {
+      entries = readdirSync(join(projectRoot, rel), { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      if (found.length >= MAX_FILES) return;
+      const child = rel === "" ? e.name : `${rel}/${e.name}`;
+      if (e.isDirectory()) {
+        if (!e.name.startsWith(".") && !skipDirs.has(e.name)) walk(child);
+      } else if (e.isFile() && wanted(e.name)) {
+        found.push(child);
+      }
+    }
+  };
+  walk("");
+  return found;
 }
 
 /** A def found in the sources. */

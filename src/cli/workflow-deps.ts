@@ -1,4 +1,4 @@
-// Builds WorkflowDeps (store, journal, runner, Python helper, model) from CLI flags: the workflow's composition root.
+// Builds WorkflowDeps (store, journal, runner, Python helper or TypeScript project, model) from CLI flags: the workflow's composition root.
 import type { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
 import { createCheckpointer } from "../../graph/checkpointer.js";
 import { DEFAULT_WORKFLOW_OPTIONS } from "../../graph/deps.js";
@@ -6,15 +6,20 @@ import type { WorkflowDeps, WorkflowEvent, WorkflowOptions } from "../../graph/d
 import { createEditJournal } from "../store/edit-journal.js";
 import { createLlmCallRepository } from "../store/llm-calls.js";
 import { ignoreStateDir, openStore, resolveDbPath } from "../store/index.js";
-import { createPytestAdapter } from "../runners/pytest/adapter.js";
+import { createRunnerAdapter } from "../runners/create-adapter.js";
+import type { RunnerName } from "../runners/adapter.js";
 import { resolvePython } from "../python/interpreter.js";
 import { PythonHelper } from "../python/client.js";
+import { lazyPythonHelper, type ClosablePythonCaller } from "../python/lazy-helper.js";
+import { createTsProject } from "../typescript/project.js";
 import { createSecretRedactor } from "../fixers/llm/redact.js";
 import { loadLlmModel } from "../fixers/llm/create-model.js";
 import type { LlmSettings } from "../fixers/llm/settings.js";
 
 export interface WorkflowDepsInput {
   projectRoot: string;
+  /** The test runner; detected from the project when absent. */
+  runner?: RunnerName | undefined;
   python?: string | undefined;
   db?: string | undefined;
   testTimeoutSeconds?: number | undefined;
@@ -31,31 +36,36 @@ export interface WorkflowDepsInput {
 /** Everything a workflow run needs, plus the checkpointer and one close() for all of it. */
 export interface WorkflowRuntime {
   deps: WorkflowDeps;
-  /** The interpreter the tests run with (resolved from --python, the project's venv, or python3). */
-  python: string;
+  /** The interpreter pytest runs with (resolved from --python, the project's venv, or python3); null for vitest/jest. */
+  python: string | null;
   checkpointer: SqliteSaver;
   close(): Promise<void>;
 }
 
-/** Opens the store, starts the Python helper and loads the model (or the reason it is skipped). */
+/** Opens the store, picks the runner, starts the Python helper (pytest) or the TypeScript project (vitest/jest), loads the model. */
 export async function createWorkflowRuntime(input: WorkflowDepsInput): Promise<WorkflowRuntime> {
   const env = input.env ?? process.env;
   const projectRoot = input.projectRoot;
-  const python = await resolvePython({ projectRoot, ...(input.python ? { python: input.python } : {}) });
-  const adapter = await createPytestAdapter({
+  const adapter = await createRunnerAdapter({
     projectRoot,
-    python,
-    ...(input.testTimeoutSeconds !== undefined ? { testTimeoutSeconds: input.testTimeoutSeconds } : {}),
+    runner: input.runner,
+    python: input.python,
+    testTimeoutSeconds: input.testTimeoutSeconds,
   });
+  const python = adapter.name === "pytest" ? await resolvePython({ projectRoot, ...(input.python ? { python: input.python } : {}) }) : null;
   const store = openStore(resolveDbPath({ projectRoot, db: input.db, env, cwd: input.cwd ?? process.cwd() }));
   ignoreStateDir(store.path);
-  let helper: PythonHelper;
+  let helper: ClosablePythonCaller;
   try {
-    helper = await PythonHelper.start({ python, projectRoot });
+    helper =
+      python !== null
+        ? await PythonHelper.start({ python, projectRoot })
+        : lazyPythonHelper(async () => PythonHelper.start({ python: await resolvePython({ projectRoot }), projectRoot }));
   } catch (e) {
     store.close();
     throw e;
   }
+  const typescript = adapter.name === "pytest" ? undefined : await createTsProject({ projectRoot });
   const now = (): string => new Date().toISOString();
   const options: WorkflowOptions = { ...DEFAULT_WORKFLOW_OPTIONS, ...input.options };
   const model = options.noLlm
@@ -69,6 +79,7 @@ export async function createWorkflowRuntime(input: WorkflowDepsInput): Promise<W
     journal: createEditJournal(store.db, now),
     adapter,
     helper,
+    ...(typescript ? { typescript } : {}),
     llm: {
       model,
       callLog: createLlmCallRepository(store.db, now),

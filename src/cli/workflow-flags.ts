@@ -2,12 +2,14 @@
 import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { RedgreenError } from "../domain/errors.js";
+import { RUNNER_NAMES, type RunnerName } from "../runners/adapter.js";
 import { parseSeconds } from "./args.js";
 import type { CliContext } from "./context.js";
 import type { WorkflowDepsInput } from "./workflow-deps.js";
 
 /** parseArgs declarations of the flags that configure the services: interpreter, database, timeout, model. */
 export const serviceFlagOptions = {
+  runner: { type: "string" },
   python: { type: "string" },
   db: { type: "string" },
   "test-timeout": { type: "string" },
@@ -33,6 +35,7 @@ export function projectDirFromArg(ctx: Pick<CliContext, "cwd">, path: string | u
 
 /** Help lines for the shared flags. */
 export const workflowFlagHelp = `  --json             print one JSON object (the run summary) on stdout; progress stays on stderr
+  --runner R         pytest, vitest or jest (default: detected from the project's config and package.json)
   --python P         Python interpreter (default: PATH/.venv or PATH/venv, else python3 on PATH)
   --db P             database file (default: PATH/.redgreen/redgreen.db, or $REDGREEN_DB)
   --test-timeout S   per-test timeout in seconds (default 10; 0 turns it off)
@@ -43,6 +46,7 @@ export const workflowFlagHelp = `  --json             print one JSON object (the
   -h, --help         show this help`;
 
 interface SharedValues {
+  runner?: string | undefined;
   python?: string | undefined;
   db?: string | undefined;
   "test-timeout"?: string | undefined;
@@ -54,6 +58,7 @@ interface SharedValues {
 /** The WorkflowDepsInput fields the shared flags set. */
 export function depsInputFromFlags(values: SharedValues): Omit<WorkflowDepsInput, "projectRoot"> {
   return {
+    runner: parseRunner(values.runner),
     python: values.python,
     db: values.db,
     testTimeoutSeconds: parseSeconds("--test-timeout", values["test-timeout"], { allowZero: true }),
@@ -61,4 +66,11 @@ export function depsInputFromFlags(values: SharedValues): Omit<WorkflowDepsInput
     baseUrl: values["base-url"],
     apiKey: values["api-key"],
   };
+}
+
+/** The --runner value checked against the runners redgreen drives (undefined: detect from the project). */
+export function parseRunner(value: string | undefined): RunnerName | undefined {
+  if (value === undefined) return undefined;
+  if ((RUNNER_NAMES as readonly string[]).includes(value)) return value as RunnerName;
+  throw new RedgreenError("usage", `--runner must be one of ${RUNNER_NAMES.join(", ")}, got '${value}'`);
 }

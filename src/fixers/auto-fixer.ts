@@ -3,6 +3,7 @@ import { readFile } from "node:fs/promises";
 import type { Analysis, AppliedEdit, Failure, FixProposal, FixRecord, Risk, TestRunResult } from "../domain/index.js";
 import { RedgreenError } from "../domain/errors.js";
 import type { PythonCaller } from "../python/client.js";
+import type { TsProject } from "../typescript/types.js";
 import type { TestRunnerAdapter } from "../runners/adapter.js";
 import { analyzeFailure } from "../analysis/analyze.js";
 import { applyEdits, resolveProjectFile, restoreEdits, unifiedDiff } from "./apply.js";
@@ -32,6 +33,8 @@ export interface TryProposalDeps {
   projectRoot: string;
   runner: TestRunnerAdapter;
   helper: PythonCaller;
+  /** The TypeScript project, for vitest/jest projects (TS patterns and validation). */
+  typescript?: TsProject;
   allowTestEdits?: boolean;
   /** Node ids that passed before the fix: none of them may fail afterwards. */
   baselinePassing: readonly string[];
@@ -99,6 +102,7 @@ export async function tryProposal(proposal: FixProposal, targetNodeIds: readonly
   const check = await checkFix(proposal.edits, {
     projectRoot: deps.projectRoot,
     helper: deps.helper,
+    ...(deps.typescript ? { typescript: deps.typescript } : {}),
     allowTestEdits: deps.allowTestEdits ?? false,
     isTestFile: (rel) => deps.runner.isTestFile(rel),
   });
@@ -179,13 +183,14 @@ async function loadSources(projectRoot: string, given: SourceFiles, files: (stri
 
 /** The CommonFixPatterns registry as a PatternFinder over the auto-fixer's helper and runner. */
 export const registryPatternFinder =
-  (deps: Pick<AutoFixerDeps, "helper" | "runner" | "allowTestEdits">): PatternFinder =>
+  (deps: Pick<AutoFixerDeps, "helper" | "typescript" | "runner" | "allowTestEdits">): PatternFinder =>
   async ({ failure, analysis, projectRoot }) => {
     const ctx = createPatternContext({
       failure,
       analysis,
       projectRoot,
       helper: deps.helper,
+      ...(deps.typescript ? { typescript: deps.typescript } : {}),
       allowTestEdits: deps.allowTestEdits ?? false,
       isTestFile: (rel) => deps.runner.isTestFile(rel),
     });

@@ -11,6 +11,7 @@ import { projectsDir } from "./corpus.js";
 const memorySource = (files: Record<string, string>): SourceReader => ({
   lines: (p) => (p in files ? files[p]!.split("\n") : null),
   pythonFiles: () => Object.keys(files).filter((p) => p.endsWith(".py")),
+  scriptFiles: () => Object.keys(files).filter((p) => /\.[cm]?[jt]sx?$/.test(p)),
 });
 
 const failure = (over: Partial<Failure> & { frames: StackFrame[] }): Failure => ({

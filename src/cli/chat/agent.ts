@@ -1,4 +1,5 @@
 // The chat agent: langchain createAgent over redgreen's read-only tools, the failures in its prompt, replies streamed.
+import type { RunnerName } from "../../runners/adapter.js";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { AIMessageChunk } from "@langchain/core/messages";
 import type { BaseCheckpointSaver } from "@langchain/langgraph";
@@ -83,6 +84,8 @@ export interface ChatAgentOptions {
   /** Per-project services for the tools; created (and closed by close()) when absent. */
   projects?: ProjectServices;
   python?: string;
+  /** The runner the chat's project uses (so the tools do not detect it again). */
+  runner?: RunnerName;
 }
 
 /** A chat bound to a session: ask() streams one reply; the conversation persists in the checkpointer. */
@@ -94,7 +97,12 @@ export interface ChatAgent {
 /** Builds the chat agent; a fresh createAgent per question carries the current failures in its system prompt. */
 export function createChatAgent(options: ChatAgentOptions): ChatAgent {
   const ownProjects = options.projects === undefined;
-  const projects = options.projects ?? createProjectServices(options.python !== undefined ? { python: options.python } : {});
+  const projects =
+    options.projects ??
+    createProjectServices({
+      ...(options.python !== undefined ? { python: options.python } : {}),
+      ...(options.runner !== undefined ? { runner: options.runner } : {}),
+    });
   return {
     async ask(session, question, onToken, signal) {
       const agent = createAgent({

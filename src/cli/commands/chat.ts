@@ -27,6 +27,7 @@ so \`redgreen chat --workflow ID\` continues it.
 
 Options:
   --workflow ID      the workflow to talk about (default: the project's newest)
+  --runner R         pytest, vitest or jest (default: detected from the project)
   --python P         Python interpreter (default: PATH/.venv or PATH/venv, else python3 on PATH)
   --db P             database file (default: PATH/.redgreen/redgreen.db, or $REDGREEN_DB)
   --test-timeout S   per-test timeout in seconds (default 10)
@@ -83,7 +84,12 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
     };
     session.currentRun = latestRun(session);
     if (model.kind === "ready") {
-      agent = createChatAgent({ model: model.chat, checkpointer: runtime.checkpointer, ...(values.python ? { python: values.python } : {}) });
+      agent = createChatAgent({
+        model: model.chat,
+        checkpointer: runtime.checkpointer,
+        runner: runtime.deps.adapter.name,
+        ...(values.python ? { python: values.python } : {}),
+      });
     }
     ctx.stdout.write(
       renderOpening({

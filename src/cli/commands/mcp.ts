@@ -4,7 +4,7 @@ import { startMcpServer } from "../../../tools/mcp-server.js";
 import { parseCommandArgs, parseSeconds, usageError } from "../args.js";
 import { EXIT } from "../context.js";
 import type { CliContext } from "../context.js";
-import { projectDirFromArg, serviceFlagOptions } from "../workflow-flags.js";
+import { parseRunner, projectDirFromArg, serviceFlagOptions } from "../workflow-flags.js";
 
 export const help = `Usage: redgreen mcp [PATH] [options]
 
@@ -16,6 +16,7 @@ with progress notifications. PATH (default: the current directory) is the defaul
 
 Options:
   --allow-root DIR   another directory tools may work in (repeatable); default: only PATH
+  --runner R         pytest, vitest or jest for every project (default: detected per project)
   --python P         Python interpreter (default: each project's .venv/venv, else python3 on PATH)
   --db P             database file (default: PATH/.redgreen/redgreen.db, or $REDGREEN_DB)
   --test-timeout S   per-test timeout in seconds (default 10; 0 turns it off)
@@ -54,6 +55,7 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
     env: ctx.env,
     cwd: ctx.cwd,
     ...(values.python !== undefined ? { python: values.python } : {}),
+    ...(values.runner !== undefined ? { runner: parseRunner(values.runner) } : {}),
     ...(values.db !== undefined ? { db: values.db } : {}),
     ...(testTimeoutSeconds !== undefined ? { testTimeoutSeconds } : {}),
     ...(values.model !== undefined ? { model: values.model } : {}),

@@ -41,9 +41,10 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
   const runtime = await createWorkflowRuntime({
     projectRoot: workflow.projectPath,
     ...flags,
-    // The interpreter and timeout the workflow started with, unless given again.
+    // The runner, interpreter and timeout the workflow started with, unless given again.
     python: flags.python ?? switches?.python ?? undefined,
     testTimeoutSeconds: flags.testTimeoutSeconds ?? switches?.testTimeoutSeconds ?? undefined,
+    runner: flags.runner ?? switches?.runner ?? undefined,
     db: dbPath,
     env: ctx.env,
     cwd: ctx.cwd,

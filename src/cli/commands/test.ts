@@ -3,20 +3,23 @@ import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { RedgreenError } from "../../domain/errors.js";
 import type { TestRunResult } from "../../domain/index.js";
-import { createPytestAdapter } from "../../runners/pytest/adapter.js";
+import { createRunnerAdapter } from "../../runners/create-adapter.js";
 import { buildTestReport, ignoreStateDir, openStore, renderTestReport, resolveDbPath } from "../../store/index.js";
 import { parseCommandArgs, parseSeconds, splitGreedyPositionals, usageError } from "../args.js";
 import { EXIT } from "../context.js";
 import type { CliContext } from "../context.js";
 import { createProgressReporter } from "../progress.js";
+import { parseRunner } from "../workflow-flags.js";
 
 export const help = `Usage: redgreen test [PATH] [options]
 
-Runs the tests of the Python project at PATH (default: the current directory) with pytest,
-measuring coverage, stores the run in redgreen's database and prints a report.
+Runs the tests of the project at PATH (default: the current directory) with its runner
+(pytest, vitest or jest, detected from the project), measuring coverage, stores the run
+in redgreen's database and prints a report.
 
 Options:
   --files F...       run only these test files or node ids (relative to PATH)
+  --runner R         pytest, vitest or jest (default: detected from config files and package.json)
   --json             print the TestRunResult as JSON on stdout; nothing else goes to stdout
   --no-coverage      do not measure coverage (faster)
   --python P         Python interpreter (default: PATH/.venv or PATH/venv, else python3 on PATH)
@@ -28,7 +31,7 @@ Options:
 
 Exit codes: 0 all tests passed, or no tests were found (status "no_tests");
 1 tests failed or the run timed out; 2 usage or environment error (missing path,
-Python or pytest, database problem, pytest could not run the suite).
+Python, pytest, vitest or jest, database problem, the runner could not run the suite).
 `;
 
 /** The exit code a finished run maps to. */
@@ -65,6 +68,7 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
       files: { type: "string", multiple: true },
       json: { type: "boolean" },
       "no-coverage": { type: "boolean" },
+      runner: { type: "string" },
       python: { type: "string" },
       db: { type: "string" },
       "test-timeout": { type: "string" },
@@ -82,6 +86,7 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
   const testTimeoutSeconds = parseSeconds("--test-timeout", values["test-timeout"], { allowZero: true });
   const runTimeoutSeconds = parseSeconds("--run-timeout", values["run-timeout"], { allowZero: false });
   const files = [...(values.files ?? []), ...taken];
+  const runner = parseRunner(values.runner);
 
   const projectRoot = resolve(ctx.cwd, rest[0] ?? ".");
   // Checked before the database opens, which would otherwise create PATH/.redgreen/.
@@ -91,12 +96,7 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
   const store = openStore(resolveDbPath({ projectRoot, db: values.db, env: ctx.env, cwd: ctx.cwd }));
   try {
     ignoreStateDir(store.path);
-    const adapter = await createPytestAdapter({
-      projectRoot,
-      ...(values.python !== undefined ? { python: values.python } : {}),
-      ...(testTimeoutSeconds !== undefined ? { testTimeoutSeconds } : {}),
-      ...(runTimeoutSeconds !== undefined ? { runTimeoutSeconds } : {}),
-    });
+    const adapter = await createRunnerAdapter({ projectRoot, runner, python: values.python, testTimeoutSeconds, runTimeoutSeconds });
     const progress = values.quiet ? null : createProgressReporter({ stream: ctx.stderr, tty: ctx.stderr.isTTY });
     let result: TestRunResult;
     try {
@@ -119,7 +119,7 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
       ctx.stdout.write(`\nSaved as run ${runId} in ${store.path}\n`);
     }
     const code = exitCodeFor(result);
-    if (code === EXIT.usage) ctx.stderr.write(`redgreen: pytest could not run the tests: ${errorGist(result.message)}\n`);
+    if (code === EXIT.usage) ctx.stderr.write(`redgreen: ${adapter.name} could not run the tests: ${errorGist(result.message)}\n`);
     return code;
   } finally {
     store.close();

@@ -1,4 +1,5 @@
 // buildFixPrompt: the system rules and the user message for one failure, redacted and trimmed to a token budget.
+import { languageOfPath, type SourceLanguage } from "../../analysis/language.js";
 import type { Analysis, Failure, FileEdit } from "../../domain/index.js";
 import { cutMiddle, sourceRange, sourceWindow, testFocusLine, trimStackTrace } from "./context.js";
 import type { CalledDefinition } from "./context.js";
@@ -47,17 +48,23 @@ export interface FixPrompt {
 export const SOURCE_RADIUS = 10;
 const CAPTURED_MAX = 2000;
 
-/** The fixed rules every fix prompt carries. */
-export function systemPrompt(allowTestEdits: boolean): string {
+const LANGUAGE_WORDS: Record<SourceLanguage, { name: string; testFiles: string }> = {
+  python: { name: "Python", testFiles: "tests/, test_*.py, *_test.py, conftest.py" },
+  typescript: { name: "TypeScript/JavaScript", testFiles: "*.test.*, *.spec.*, __tests__/, the runner's config" },
+};
+
+/** The fixed rules every fix prompt carries, in the words of the failing test's language. */
+export function systemPrompt(allowTestEdits: boolean, language: SourceLanguage = "python"): string {
+  const words = LANGUAGE_WORDS[language];
   return [
-    "You fix failing Python tests by editing the code under test. You receive one failing test, its error,",
+    `You fix failing ${words.name} tests by editing the code under test. You receive one failing test, its error,`,
     "the source around the error, and an analysis. Propose the smallest edit that makes the test pass.",
     "",
     "Rules:",
     "1. Minimal fix: change as few lines as possible. No refactoring, renaming, reformatting, new features or new dependencies.",
     allowTestEdits
       ? "2. Prefer fixing the code under test. Edit a test file only when the test itself is clearly wrong, and never weaken an assertion to make it pass."
-      : "2. Do not edit test files (tests/, test_*.py, *_test.py, conftest.py). The tests are the specification.",
+      : `2. Do not edit test files (${words.testFiles}). The tests are the specification.`,
     "3. `find` must be text copied exactly from the file shown (same indentation and spacing), a few lines at most,",
     "   taken from near the reported line, and unique in the file. `replace` is the new text for exactly that span.",
     "4. Keep the file's indentation style. Never add credentials, keys or tokens; never delete unrelated code.",
@@ -185,7 +192,7 @@ function renderUser(input: FixPromptInput, level: TrimLevel): string {
 
 /** Builds the prompt, applying the trimming rules in order until it fits the budget, then cutting as a last resort. */
 export function buildFixPrompt(input: FixPromptInput): FixPrompt {
-  const system = input.redact(systemPrompt(input.allowTestEdits));
+  const system = input.redact(systemPrompt(input.allowTestEdits, languageOfPath(input.failure.testFile) ?? "python"));
   const trimmed: string[] = [];
   let user = "";
   for (const level of LEVELS) {
