@@ -1,4 +1,4 @@
 // The jest adapter agrees with jest's own JSON report on every fixture.
-import { runJsAgreement } from "../vitest/js-agreement.js";
+import { runJsAgreement } from "../js/agreement.js";
 
 runJsAgreement("jest");

@@ -2,7 +2,7 @@
 import { runProcess } from "../../../src/process/run.js";
 import { createVitestAdapter } from "../../../src/runners/vitest/adapter.js";
 import { runAdapterConformance } from "../conformance.js";
-import { FAILING_NODE_IDS, jsFixtureCopies, PASSING_NODE_IDS } from "./js-fixtures.js";
+import { FAILING_NODE_IDS, jsFixtureCopies, PASSING_NODE_IDS } from "../js/fixtures.js";
 
 const copies = jsFixtureCopies("vitest");
 

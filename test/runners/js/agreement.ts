@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { runProcess } from "../../../src/process/run.js";
 import { createJestAdapter } from "../../../src/runners/jest/adapter.js";
 import { createVitestAdapter } from "../../../src/runners/vitest/adapter.js";
-import { jsFixtureCopies } from "./js-fixtures.js";
+import { jsFixtureCopies } from "./fixtures.js";
 
 interface RawReport {
   testResults: { name: string; status: string; assertionResults: { ancestorTitles: string[]; title: string; status: string }[] }[];
@@ -23,7 +23,7 @@ export function runJsAgreement(runner: "vitest" | "jest"): void {
 
   /** The bare runner's JSON report of a project, run the way a user would with its JSON reporter. */
   async function bareReport(dir: string, fixture: string): Promise<RawReport> {
-    const file = join(out, `${fixture}.json`);
+    const file = join(out, `${fixture.replaceAll("/", "-")}.json`);
     const bin = join(dir, "node_modules", ".bin", runner);
     const args =
       runner === "vitest"
@@ -34,7 +34,8 @@ export function runJsAgreement(runner: "vitest" | "jest"): void {
   }
 
   describe(`${runner} adapter agrees with ${runner}'s own JSON report`, () => {
-    it.each(["passing", "failing", "empty", "hanging"])("%s", async (fixture) => {
+    // js-workflow/shop is the dual-runner project the workflow tests fix (the same tests under vitest and jest).
+    it.each(["passing", "failing", "empty", "hanging", "js-workflow/shop"])("%s", async (fixture) => {
       const dir = copies.copy(fixture);
       const adapter = runner === "vitest" ? await createVitestAdapter({ projectRoot: dir, testTimeoutSeconds: 1 }) : await createJestAdapter({ projectRoot: dir, testTimeoutSeconds: 1 });
       const [run, raw] = await Promise.all([adapter.runTests(), bareReport(dir, fixture)]);

@@ -8,7 +8,7 @@ import { packageRoot } from "../../../src/paths.js";
 import type { TestRunnerAdapter } from "../../../src/runners/adapter.js";
 import { createJestAdapter } from "../../../src/runners/jest/adapter.js";
 import { createVitestAdapter } from "../../../src/runners/vitest/adapter.js";
-import { jsFixtureCopies } from "./js-fixtures.js";
+import { jsFixtureCopies } from "./fixtures.js";
 
 /** What the coverage run of the passing fixture measures for src/calc.ts in each runner (clamp() is never called). */
 export interface CalcCoverage {
