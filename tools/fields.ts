@@ -12,7 +12,9 @@ export const projectPathField = z
 export const nodeIdField = z
   .string()
   .min(1)
-  .describe("The failing test's pytest node id as run_tests reported it (e.g. tests/test_cart.py::test_total); a bare test name works when it is unique.");
+  .describe(
+    "The failing test's node id as run_tests reported it (e.g. tests/test_cart.py::test_total, tests/cart.test.ts::cart > totals); a bare test name works when it is unique.",
+  );
 
 /** The stored run holding a failure. */
 export const runIdField = z

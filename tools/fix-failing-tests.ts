@@ -30,7 +30,7 @@ export function createFixFailingTestsTool(deps: OptionalRunner): RedgreenTool {
   return defineTool({
     name: "fix_failing_tests",
     description:
-      "Take the project's failing pytest suite to green on its own: run the tests, analyze each failure, try deterministic pattern " +
+      "Take the project's failing test suite (pytest, vitest or jest) to green on its own: run the tests, analyze each failure, try deterministic pattern " +
       "fixes then LLM fixes, validate each, keep only fixes that make a failing test pass without breaking others (the rest are " +
       "rolled back byte for byte), and repeat up to maxIterations. Tests are never weakened. Returns a short summary: status, " +
       "iterations, kept fixes, remaining failures and the patch file. Can take minutes.",

@@ -78,7 +78,10 @@ export function createProjectServices(options: ProjectServicesOptions = {}): Pro
       if (closed) return Promise.reject(new RedgreenError("internal", "the project services are closed"));
       return helpers.get(root);
     },
-    typescript: (root) => tsProjects.get(root),
+    typescript(root) {
+      if (closed) return Promise.reject(new RedgreenError("internal", "the project services are closed"));
+      return tsProjects.get(root);
+    },
     async close() {
       closed = true;
       for (const project of await Promise.allSettled(tsProjects.values())) if (project.status === "fulfilled" && project.value) closeTsProject(project.value);

@@ -13,8 +13,8 @@ export const RunTestsInputSchema = z.strictObject({
     .array(z.string().min(1))
     .max(200)
     .optional()
-    .describe("Test files or pytest node ids to run, relative to the project root. Omit to run the whole suite."),
-  coverage: z.boolean().optional().describe("Measure line coverage with pytest-cov (slower). Default: false."),
+    .describe("Test files or node ids (pytest `file::test`, vitest/jest `file::suite > test`) to run, relative to the project root. Omit to run the whole suite."),
+  coverage: z.boolean().optional().describe("Measure line coverage (pytest-cov, or the v8 provider for vitest/jest; slower). Default: false."),
   testTimeoutSeconds: z
     .number()
     .positive()
@@ -49,7 +49,7 @@ export function createRunTestsTool(session: ToolSession): RedgreenTool {
   return defineTool({
     name: "run_tests",
     description:
-      "Run the project's pytest suite (or only some files / node ids) and return JSON: status, counts, coverage, and each failure's " +
+      "Run the project's test suite with its runner (pytest, vitest or jest; only some files / node ids when given) and return JSON: status, counts, coverage, and each failure's " +
       "nodeId, error type, message, location and (for the first few) stack trace. The run is stored; its runId feeds " +
       "analyze_failure, find_pattern_fix, generate_llm_fix and get_test_report.",
     schema: RunTestsInputSchema,

@@ -11,7 +11,7 @@ import type { RunnerName } from "../runners/adapter.js";
 import { resolvePython } from "../python/interpreter.js";
 import { PythonHelper } from "../python/client.js";
 import { lazyPythonHelper, type ClosablePythonCaller } from "../python/lazy-helper.js";
-import { createTsProject } from "../typescript/project.js";
+import { closeTsProject, createTsProject } from "../typescript/project.js";
 import { createSecretRedactor } from "../fixers/llm/redact.js";
 import { loadLlmModel } from "../fixers/llm/create-model.js";
 import type { LlmSettings } from "../fixers/llm/settings.js";
@@ -60,7 +60,9 @@ export async function createWorkflowRuntime(input: WorkflowDepsInput): Promise<W
     helper =
       python !== null
         ? await PythonHelper.start({ python, projectRoot })
-        : lazyPythonHelper(async () => PythonHelper.start({ python: await resolvePython({ projectRoot }), projectRoot }));
+        : lazyPythonHelper(async () =>
+            PythonHelper.start({ python: await resolvePython({ projectRoot, ...(input.python ? { python: input.python } : {}) }), projectRoot }),
+          );
   } catch (e) {
     store.close();
     throw e;
@@ -95,6 +97,7 @@ export async function createWorkflowRuntime(input: WorkflowDepsInput): Promise<W
     python,
     async close() {
       await helper.close();
+      if (typescript) closeTsProject(typescript);
       store.close();
     },
   };

@@ -93,7 +93,9 @@ const ERROR_ADVICE: Record<string, string> = {
   ModuleNotFoundError: "check the import statements and that the imported packages are installed",
   AssertionError: "compare the expected and actual values in each assertion with the code under test",
   AttributeError: "look for misspelled attribute names or objects that are None",
-  TypeError: "check the argument counts and types at the failing calls",
+  TypeError: "check the argument counts and types at the failing calls, and values that are None or undefined",
+  ReferenceError: "look for undefined or misspelled names and missing imports",
+  RangeError: "check the sizes, indexes and numbers passed at the failing calls",
   NameError: "look for undefined or misspelled names and missing imports",
   KeyError: "check that the dictionary keys exist before reading them",
   SyntaxError: "fix the syntax error; nothing in that file can run until then",
@@ -108,10 +110,10 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" 
 const recommendationsFor = (r: TestRunResult, cov: CoverageSummary | null): string[] => {
   const out: string[] = [];
   if (r.status === "no_tests") {
-    out.push("No tests were collected: check the path and pytest's testpaths / python_files settings.");
+    out.push("No tests were collected: check the path and the runner's test-file settings (pytest's testpaths / python_files, vitest's include, jest's testMatch).");
   }
   if (r.status === "error") {
-    out.push("pytest could not run the suite: fix the problem in the message above (configuration, plugins, interpreter) and run again.");
+    out.push("The test runner could not run the suite: fix the problem in the message above (configuration, plugins, interpreter, installed packages) and run again.");
   }
   if (r.status === "timeout") {
     out.push("The run hit its time limit: raise the timeout or run fewer files with --files.");

@@ -3,11 +3,10 @@ import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { copyJsProject } from "../helpers/project-copy.js";
-import { fixturePath } from "../helpers/python-env.js";
+import { copyJsProject, exampleTsShop } from "../helpers/project-copy.js";
 import { expectNoStackTrace, runCli } from "./run-cli.js";
 
-const shop = fixturePath("js-workflow", "shop");
+const shop = exampleTsShop;
 const cleanups: (() => void)[] = [];
 afterEach(() => {
   for (const c of cleanups.splice(0)) c();

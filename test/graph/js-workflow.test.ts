@@ -7,10 +7,9 @@ import { undoWorkflow } from "../../src/fixers/journal.js";
 import { FIX_TOOL_NAME } from "../../src/fixers/llm/response-schema.js";
 import { runWorkflow } from "../../graph/run.js";
 import { startOpenAiServer, type OpenAiTestServer } from "../helpers/openai-server.js";
-import { copyJsProject } from "../helpers/project-copy.js";
-import { fixturePath } from "../helpers/python-env.js";
+import { copyJsProject, exampleTsShop } from "../helpers/project-copy.js";
 
-const shop = fixturePath("js-workflow", "shop");
+const shop = exampleTsShop;
 const PATTERN_FILES = ["src/cart.ts", "src/orders.ts", "src/users.ts"];
 
 let runtime: WorkflowRuntime | undefined;

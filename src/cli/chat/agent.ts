@@ -53,7 +53,7 @@ export function chatSystemPrompt(s: ChatSession): string {
   let context = facts.join("\n");
   if (context.length > MAX_CONTEXT_CHARS) context = `${context.slice(0, MAX_CONTEXT_CHARS)}\n… (cut)`;
   return [
-    "You are redgreen's assistant in a terminal chat about a Python project's failing tests.",
+    `You are redgreen's assistant in a terminal chat about a ${s.runtime.deps.adapter.name} project's failing tests.`,
     "Answer questions about why tests fail, what the workflow changed and what to do next, briefly and concretely,",
     "citing files and line numbers. Use the tools to look closer (run a test, analyse a failure, find a fix).",
     "You cannot change files: to apply a fix, tell the user to type /fix N (it shows the diff and asks first).",

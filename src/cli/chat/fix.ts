@@ -65,7 +65,7 @@ function ensureWorkflow(s: ChatSession): string {
   return wf.id;
 }
 
-/** Proposes, shows, asks, applies (journaled), proves with pytest, and keeps or restores one fix for `failure`. */
+/** Proposes, shows, asks, applies (journaled), proves with the test runner, and keeps or restores one fix for `failure`. */
 export async function fixInteractively(s: ChatSession, failure: Failure, analysis: Analysis, io: FixIo): Promise<void> {
   const { deps } = s.runtime;
   const workflowId = ensureWorkflow(s);

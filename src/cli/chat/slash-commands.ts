@@ -100,7 +100,7 @@ export const slashCommands = {
   },
   fix: {
     usage: "/fix N",
-    summary: "fix failure N (pattern, then LLM): shows the diff, asks, applies, proves it with pytest",
+    summary: "fix failure N (pattern, then LLM): shows the diff, asks, applies, proves it with the test runner",
     takesFailure: true,
     async run(ctx, args) {
       const { failure } = failureArg(ctx.session, args, "/fix N");

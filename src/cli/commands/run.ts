@@ -12,7 +12,7 @@ import { renderRunSummary } from "../workflow-report.js";
 
 export const help = `Usage: redgreen run [PATH] [options]
 
-Runs the tests of the Python project at PATH (default: the current directory), analyses each
+Runs the tests of the project at PATH (default: the current directory; pytest, vitest or jest), analyses each
 failure, applies validated pattern fixes (and LLM fixes when a model is configured), keeps a fix
 only when it fixes a failing test and breaks none, and repeats until green or the iteration cap.
 

@@ -57,7 +57,7 @@ function widen(before: string[], after: string[], w: Window, file: string, befor
 
 /**
  * A pure insertion as applyFix's empty-`find` form (whole lines before `nearLine`): the fallback when no surrounding text
- * can serve as `find`, e.g. before a blank first line, which applyFix would not reproduce exactly.
+ * can serve as `find` (every widening is ambiguous or reaches the file's ends without a unique match).
  */
 function insertion(before: string[], after: string[], w: Window, file: string, beforeText: string): FileEdit | null {
   if (w.oldStart !== w.oldEnd) return null;

@@ -34,8 +34,8 @@ export function runJsAgreement(runner: "vitest" | "jest"): void {
   }
 
   describe(`${runner} adapter agrees with ${runner}'s own JSON report`, () => {
-    // js-workflow/shop is the dual-runner project the workflow tests fix (the same tests under vitest and jest).
-    it.each(["passing", "failing", "empty", "hanging", "js-workflow/shop"])("%s", async (fixture) => {
+    // examples/ts-shop is the dual-runner project the workflow tests fix (the same tests under vitest and jest).
+    it.each(["passing", "failing", "empty", "hanging", "examples/ts-shop"])("%s", async (fixture) => {
       const dir = copies.copy(fixture);
       const adapter = runner === "vitest" ? await createVitestAdapter({ projectRoot: dir, testTimeoutSeconds: 1 }) : await createJestAdapter({ projectRoot: dir, testTimeoutSeconds: 1 });
       const [run, raw] = await Promise.all([adapter.runTests(), bareReport(dir, fixture)]);
