@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createWorkflowRuntime, type WorkflowDepsInput, type WorkflowRuntime } from "../../src/cli/workflow-deps.js";
 import { undoWorkflow } from "../../src/fixers/journal.js";
 import { FIX_TOOL_NAME } from "../../src/fixers/llm/response-schema.js";
-import { runWorkflow } from "../../graph/run.js";
+import { readCheckpointState, runWorkflow } from "../../graph/run.js";
 import { startOpenAiServer, type OpenAiTestServer } from "../helpers/openai-server.js";
 import { copyJsProject, exampleTsShop } from "../helpers/project-copy.js";
 
@@ -64,6 +64,8 @@ describe.each(["vitest", "jest"] as const)("the workflow on a TypeScript project
     expect(read(root, "src/users.ts")).toContain("  const user = await fetchUser(id);\n");
     expect(read(root, "src/orders.ts")).toContain('  return customer.address?.city ?? "unknown";\n');
     expectTestsUntouched(root);
+    // `redgreen resume` reads the runner from the checkpoint, so a resumed run never re-detects a different one.
+    expect((await readCheckpointState(runtime!.checkpointer, summary.workflowId))?.switches?.runner).toBe(runner);
 
     // undo puts every fixed file back byte for byte.
     const undone = await undoWorkflow(runtime!.deps.journal, summary.workflowId, root);
