@@ -4,6 +4,8 @@ import { extname, isAbsolute, relative, resolve, sep } from "node:path";
 import type ts from "typescript";
 import { RedgreenError } from "../domain/errors.js";
 import { loadProjectConfig, type ProjectConfig } from "./config.js";
+import { toTsDiagnostic } from "./diagnostics.js";
+import { createFileContents } from "./file-contents.js";
 import { loadTypeScript, type TypeScriptApi } from "./load.js";
 import { dominantEnding, fixPreferences, formatSettingsFor, specifierEndings, type SpecifierEnding } from "./style.js";
 import type { TsCodeFix, TsDiagnostic, TsFileView, TsProject, TsTextChange } from "./types.js";
@@ -19,8 +21,6 @@ export interface TsProjectOptions {
 const JS_EXTENSIONS = new Set([".js", ".jsx", ".mjs", ".cjs"]);
 // How many other project files are read to learn the project's import-specifier ending.
 const ENDING_SAMPLE = 60;
-
-const CATEGORY: Record<number, TsDiagnostic["category"]> = { 0: "warning", 1: "error", 2: "suggestion", 3: "message" };
 
 /** The live state behind a TsProject, created on first use. */
 interface ServiceState {
@@ -40,7 +40,10 @@ export function createTsProject(options: TsProjectOptions): TsProject {
   const overrides = new Map<string, { text: string; version: string }>();
   const fixedVersions = new Map<string, string>();
   const snapshots = new Map<string, { version: string; snapshot: ts.IScriptSnapshot }>();
+  const contents = createFileContents();
   let overrideCount = 0;
+  // Part of every version: refresh() bumps it, so the service re-reads every file instead of reusing its source files.
+  let generation = 0;
   let state: ServiceState | null = null;
   let starting: Promise<ServiceState> | null = null;
 
@@ -59,26 +62,30 @@ export function createTsProject(options: TsProjectOptions): TsProject {
     return abs;
   };
 
-  // Project files may change on disk between calls, so their version is their mtime and size; files outside the
-  // project (TS's lib, node_modules) are taken as fixed until refresh().
+  // Project files may change on disk between calls, even within one timestamp tick and at the same size (a rollback
+  // then a same-size fix), so their version is a hash of their content; files outside the project (TS's lib,
+  // node_modules) are taken as fixed until refresh().
   const version = (abs: string): string => {
     const o = overrides.get(abs);
-    if (o) return o.version;
+    if (o) return `${generation}:${o.version}`;
+    // Checked first: the lib and node_modules files far outnumber the project's, and this is called for each on every query.
     const known = fixedVersions.get(abs);
     if (known !== undefined) return known;
+    if (isProjectSource(abs)) return `${generation}:${contents.get(abs)?.hash ?? "missing"}`;
     let v: string;
     try {
       const st = statSync(abs);
-      v = `${st.mtimeMs}:${st.size}`;
+      v = `${generation}:${st.mtimeMs}:${st.size}`;
     } catch {
-      v = "missing";
+      v = `${generation}:missing`;
     }
-    if (!isProjectSource(abs)) fixedVersions.set(abs, v);
+    fixedVersions.set(abs, v);
     return v;
   };
   const readText = (abs: string): string | undefined => {
     const o = overrides.get(abs);
     if (o) return o.text;
+    if (isProjectSource(abs)) return contents.get(abs)?.text;
     try {
       return readFileSync(abs, "utf8").replace(/^\uFEFF/, "");
     } catch {
@@ -111,6 +118,7 @@ export function createTsProject(options: TsProjectOptions): TsProject {
         const text = readText(abs);
         if (text === undefined) return undefined;
         const snapshot = tsApi.ScriptSnapshot.fromString(text);
+        // The text read may be newer than `v` (a write in between); then the next version() differs and it is read again.
         snapshots.set(abs, { version: v, snapshot });
         return snapshot;
       },
@@ -169,19 +177,7 @@ export function createTsProject(options: TsProjectOptions): TsProject {
   const toDiagnostic = (st: ServiceState, d: ts.Diagnostic, kind: TsDiagnostic["kind"]): TsDiagnostic | null => {
     if (!d.file || d.start === undefined) return null;
     const file = relOf(resolve(d.file.fileName));
-    if (file === null) return null;
-    const at = st.ts.getLineAndCharacterOfPosition(d.file, d.start);
-    return {
-      file,
-      code: d.code,
-      category: CATEGORY[d.category] ?? "error",
-      kind,
-      message: st.ts.flattenDiagnosticMessageText(d.messageText, "\n"),
-      line: at.line + 1,
-      column: at.character + 1,
-      start: d.start,
-      length: d.length ?? 0,
-    };
+    return file === null ? null : toTsDiagnostic(st.ts, d, file, kind);
   };
 
   const collect = (st: ServiceState, abs: string): TsDiagnostic[] => {
@@ -269,10 +265,12 @@ export function createTsProject(options: TsProjectOptions): TsProject {
       }),
 
     refresh() {
+      generation++;
       fixedVersions.clear();
       snapshots.clear();
+      contents.forget();
       if (state) {
-        // Files added since the start are picked up by reading the config again; the service keeps unchanged ASTs.
+        // Files added since the start are picked up by reading the config again.
         const queried = [...state.roots].filter((f) => !state!.config.fileNames.includes(f));
         state.config = loadProjectConfig(state.ts, projectRoot);
         state.options = state.config.options;
@@ -297,6 +295,7 @@ export function createTsProject(options: TsProjectOptions): TsProject {
       state = null;
       snapshots.clear();
       fixedVersions.clear();
+      contents.forget();
     },
   };
 }

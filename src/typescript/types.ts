@@ -49,7 +49,10 @@ export interface TsProject {
   codeFixes(rel: string, options?: { fromLine?: number; toLine?: number; fixNames?: readonly string[]; text?: string }): Promise<TsCodeFix[]>;
   /** Project-relative paths of the project modules a file imports (resolved through the compiler's module resolution). */
   localImports(rel: string): Promise<string[]>;
-  /** Forgets cached file versions (call after files change on disk). */
+  /**
+   * Forgets everything read from disk: the config, the file list, every file's text (TS's lib and node_modules
+   * included, which are otherwise read once). Edits to project files are seen without it, by content.
+   */
   refresh(): void;
   /** Runs `fn` against the compiler's view of one file (AST, type checker); `text` replaces the file for this call only. */
   inspect?<T>(rel: string, fn: (view: TsFileView) => T, text?: string): Promise<T>;

@@ -27,7 +27,7 @@ export { compareTsTests } from "./ts-test-integrity.js";
 export type { TsTestComparison, TsWeakening, TsWeakeningKind } from "./ts-test-integrity.js";
 export { analyzeJsTestConfigChange, isJsTestConfigPath } from "./ts-test-config.js";
 export { outlineTs } from "./ts-outline.js";
-export { newDiagnostics } from "./ts-syntax.js";
+export { newDiagnostics } from "../typescript/diagnostics.js";
 export { findSecrets, redactSecrets, scanSecrets, shannonEntropy } from "./secrets.js";
 export type { SecretFinding, SecretSpan } from "./secrets.js";
 export { loadSecretCatalog } from "./secret-catalog.js";

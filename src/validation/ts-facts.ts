@@ -2,6 +2,7 @@
 import { relative, sep } from "node:path";
 import type * as ts from "typescript";
 import { isRedgreenError } from "../domain/errors.js";
+import { toTsDiagnostic } from "../typescript/diagnostics.js";
 import { loadTypeScript } from "../typescript/load.js";
 import type { TypeScriptApi } from "../typescript/load.js";
 import type { TsDiagnostic } from "../typescript/types.js";
@@ -36,25 +37,6 @@ export function scriptKindOf(ts: TypeScriptApi, path: string): ts.ScriptKind {
   if (/\.[cm]?js$/.test(path)) return ts.ScriptKind.JS;
   if (/\.json$/.test(path)) return ts.ScriptKind.JSON;
   return ts.ScriptKind.TS;
-}
-
-const CATEGORY = ["warning", "error", "suggestion", "message"] as const;
-
-/** A compiler diagnostic in the TsDiagnostic shape. */
-export function toTsDiagnostic(ts: TypeScriptApi, d: ts.Diagnostic, file: string, kind: TsDiagnostic["kind"]): TsDiagnostic {
-  const start = d.start ?? 0;
-  const pos = d.file ? d.file.getLineAndCharacterOfPosition(start) : { line: 0, character: 0 };
-  return {
-    file,
-    code: d.code,
-    category: CATEGORY[d.category] ?? "error",
-    kind,
-    message: ts.flattenDiagnosticMessageText(d.messageText, "\n"),
-    line: pos.line + 1,
-    column: pos.character + 1,
-    start,
-    length: d.length ?? 0,
-  };
 }
 
 /** Parses text as the file at relPath and collects its syntactic diagnostics through a one-file program (no lib, no resolution). */

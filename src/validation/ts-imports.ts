@@ -1,21 +1,14 @@
 // checkTsImports: every module specifier a TS/JS fix adds must resolve to a project file, an installed package or a Node builtin.
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { isBuiltin } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import type * as ts from "typescript";
 import type { TypeScriptApi } from "../typescript/load.js";
+import { declaredPackages, packageNameOf } from "../typescript/packages.js";
 import type { ImportCheckResult } from "./check-imports.js";
 import type { FixContext } from "./context.js";
 import { tsImportsOf, tsParsedOf } from "./ts-facts.js";
 import type { TsImport } from "./ts-facts.js";
-
-const DEPENDENCY_FIELDS = ["dependencies", "devDependencies", "peerDependencies", "optionalDependencies"] as const;
-
-/** The package a bare specifier names: `@scope/name/sub` → `@scope/name`, `name/sub` → `name`. */
-export const packageNameOf = (specifier: string): string => {
-  const parts = specifier.split("/");
-  return specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0]!;
-};
 
 const isRelative = (specifier: string): boolean => /^\.\.?(?:\/|$)/.test(specifier) || specifier.startsWith("/");
 
@@ -40,29 +33,6 @@ export function packageInstalled(fromDir: string, name: string): boolean {
     if (existsSync(join(dir, "node_modules", name))) return true;
     if (dirname(dir) === dir) return false;
   }
-}
-
-/** The packages declared by the package.json files from the file's folder up to the project root (and the project's own names). */
-function declaredPackages(projectRoot: string, fileDir: string): Set<string> {
-  const declared = new Set<string>();
-  const root = resolve(projectRoot);
-  for (let dir = resolve(fileDir); ; dir = dirname(dir)) {
-    const manifest = join(dir, "package.json");
-    if (existsSync(manifest)) {
-      try {
-        const json = JSON.parse(readFileSync(manifest, "utf8")) as Record<string, unknown>;
-        if (typeof json.name === "string") declared.add(json.name);
-        for (const field of DEPENDENCY_FIELDS) {
-          const deps = json[field];
-          if (deps && typeof deps === "object") for (const name of Object.keys(deps)) declared.add(name);
-        }
-      } catch {
-        // A manifest that does not parse declares nothing; checkSyntax reports it when the fix edits it.
-      }
-    }
-    if (dir === root || dirname(dir) === dir || !dir.startsWith(root)) break;
-  }
-  return declared;
 }
 
 const isFile = (path: string): boolean => {

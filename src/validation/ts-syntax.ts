@@ -1,4 +1,5 @@
 // checkTsSyntax: a fixed TS/JS file must parse, and (with the project's language service) add no type errors.
+import { newDiagnostics } from "../typescript/diagnostics.js";
 import type { TsDiagnostic } from "../typescript/types.js";
 import type { CheckResult, FixContext } from "./context.js";
 import { tsImporterDiagnosticsOf, tsParsedOf, tsProjectDiagnosticsOf } from "./ts-facts.js";
@@ -7,21 +8,6 @@ import { tsImporterDiagnosticsOf, tsParsedOf, tsProjectDiagnosticsOf } from "./t
 const MAX_LISTED = 5;
 
 const oneLine = (message: string): string => message.split("\n")[0]!.trim();
-
-const keyOf = (d: TsDiagnostic): string => `${d.code}\0${d.message}`;
-
-/** Diagnostics of `after` beyond those of `before`, compared as multisets of code + message (line shifts do not matter). */
-export function newDiagnostics(before: readonly TsDiagnostic[], after: readonly TsDiagnostic[]): TsDiagnostic[] {
-  const left = new Map<string, number>();
-  for (const d of before) left.set(keyOf(d), (left.get(keyOf(d)) ?? 0) + 1);
-  const fresh: TsDiagnostic[] = [];
-  for (const d of after) {
-    const n = left.get(keyOf(d)) ?? 0;
-    if (n > 0) left.set(keyOf(d), n - 1);
-    else fresh.push(d);
-  }
-  return fresh;
-}
 
 const listed = (prefix: string, ds: TsDiagnostic[], where: string): string[] => {
   const lines = ds.slice(0, MAX_LISTED).map((d) => `${prefix} TS${d.code} at line ${d.line} of ${where}: ${oneLine(d.message)}`);

@@ -1,8 +1,8 @@
 // ts-missing-import: `ReferenceError: X is not defined` → the language service's "import" fix from the one module exporting X.
-import { readFile } from "node:fs/promises";
 import { builtinModules } from "node:module";
-import { join } from "node:path";
+import { dirname, resolve } from "node:path";
 import type { FixProposal } from "../../domain/fix.js";
+import { declaredPackages, packageNameOf } from "../../typescript/packages.js";
 import type { TsCodeFix } from "../../typescript/types.js";
 import { changedFiles, clears, editsFor, errorFacts, failureLocation, newErrors, TS_FILE_RE, tsProposal } from "./ts-facts.js";
 import type { FixPattern, PatternContext } from "./types.js";
@@ -21,27 +21,11 @@ export function undefinedName(errorType: string, message: string): string | null
 /** The module an import fix imports from, read off its description (`Add import from "./money.js"`). */
 export const importedModule = (fix: TsCodeFix): string | null => SPECIFIER_RE.exec(fix.description)?.[1] ?? null;
 
-/** The package a bare specifier names (`@scope/pkg/sub` → `@scope/pkg`). */
-const packageName = (spec: string): string => spec.split("/").slice(0, spec.startsWith("@") ? 2 : 1).join("/");
-
-/** The packages the project declares in package.json (all dependency kinds). */
-async function declaredPackages(projectRoot: string): Promise<Set<string>> {
-  try {
-    const pkg = JSON.parse(await readFile(join(projectRoot, "package.json"), "utf8")) as Record<string, unknown>;
-    const names = ["dependencies", "devDependencies", "peerDependencies", "optionalDependencies"].flatMap((k) =>
-      pkg[k] && typeof pkg[k] === "object" ? Object.keys(pkg[k] as object) : [],
-    );
-    return new Set(names);
-  } catch {
-    return new Set();
-  }
-}
-
-/** Whether importing from `spec` stays inside what the project already has: its own files, node builtins, declared packages. */
-async function allowedModule(spec: string, projectRoot: string): Promise<boolean> {
+/** Whether importing from `spec` into `file` stays inside what the project already has: its own files, node builtins, declared packages. */
+function allowedModule(spec: string, projectRoot: string, file: string): boolean {
   if (spec.startsWith(".") || spec.startsWith("/")) return true;
   if (spec.startsWith("node:") || builtinModules.includes(spec)) return true;
-  return (await declaredPackages(projectRoot)).has(packageName(spec));
+  return declaredPackages(projectRoot, dirname(resolve(projectRoot, file))).has(packageNameOf(spec));
 }
 
 export const tsMissingImportPattern = {
@@ -66,7 +50,7 @@ export const tsMissingImportPattern = {
     const modules = [...new Set(fixes.map(importedModule))];
     const spec = modules[0];
     if (modules.length !== 1 || !spec) return null; // none, or several equally plausible modules
-    if (!(await allowedModule(spec, ctx.projectRoot))) return null;
+    if (!allowedModule(spec, ctx.projectRoot, at.file)) return null;
     const fix = fixes[0]!;
     const files = await changedFiles(ctx, fix.changes);
     if (!(await clears(project, fix.diagnostic, files)) || (await newErrors(project, files)).length > 0) return null;
