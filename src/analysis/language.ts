@@ -12,9 +12,18 @@ export function languageOfPath(path: string): SourceLanguage | null {
   return null;
 }
 
-/** vitest's and jest's test-file conventions: *.test.* / *.spec.* scripts and anything under a __tests__/ folder. */
+const JS_TEST_NAME_RE = /\.(?:test|spec)\.(?:[cm]?[jt]s|[jt]sx)$/;
+
+/**
+ * vitest's and jest's test-file conventions, the one definition of them: *.test.* / *.spec.* scripts, anything
+ * under a __tests__/ folder, and snapshots (*.snap, anything under __snapshots__/), which hold expected values.
+ */
 export function isJsTestPath(relPath: string): boolean {
-  const parts = relPath.split("/");
+  const parts = relPath
+    .replace(/\\/g, "/")
+    .split("/")
+    .filter((p) => p !== "" && p !== ".");
   const base = parts[parts.length - 1] ?? "";
-  return /\.(?:test|spec)\.(?:[cm]?[jt]s|[jt]sx)$/.test(base) || parts.slice(0, -1).includes("__tests__");
+  const dirs = parts.slice(0, -1);
+  return JS_TEST_NAME_RE.test(base) || base.endsWith(".snap") || dirs.includes("__tests__") || dirs.includes("__snapshots__");
 }

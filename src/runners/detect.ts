@@ -2,6 +2,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { RunnerName } from "./adapter.js";
+import { isVitestConfigName, JEST_CONFIG_RE, VITE_CONFIG_RE } from "./js/config-files.js";
 
 /** The runner a project uses and a short sentence saying why. */
 export interface DetectedRunner {
@@ -9,9 +10,6 @@ export interface DetectedRunner {
   reason: string;
 }
 
-const VITEST_CONFIG_RE = /^vitest\.config\.[cm]?[jt]s$/;
-const VITE_CONFIG_RE = /^vite\.config\.[cm]?[jt]s$/;
-const JEST_CONFIG_RE = /^jest\.config\.(?:[cm]?[jt]s|json)$/;
 const PYTEST_FILES = ["pytest.ini", "conftest.py", "tox.ini"];
 
 interface PackageJson {
@@ -53,7 +51,7 @@ function hasPythonTests(root: string, entries: string[]): boolean {
 }
 
 /**
- * Detects the runner of a project, most explicit signal first: a vitest config (or a vite config with a
+ * Detects the runner of a project, most explicit signal first: a vitest config or workspace file (or a vite config with a
  * test block), a jest config or package.json "jest" key, the runner named in package.json scripts.test,
  * then dependencies; pytest otherwise (with the Python signal that was found, if any).
  */
@@ -64,7 +62,7 @@ export async function detectRunner(projectRoot: string): Promise<DetectedRunner>
   } catch {
     /* a missing folder falls through to pytest, whose adapter reports it */
   }
-  const vitestConfig = entries.find((n) => VITEST_CONFIG_RE.test(n));
+  const vitestConfig = entries.find(isVitestConfigName);
   if (vitestConfig) return { runner: "vitest", reason: `${vitestConfig} found` };
   const viteConfig = entries.find((n) => VITE_CONFIG_RE.test(n) && /\btest\s*:/.test(readText(join(projectRoot, n))));
   if (viteConfig) return { runner: "vitest", reason: `${viteConfig} has a test block` };

@@ -1,9 +1,13 @@
 // Which project files are tests or test configuration (the files a fix may not quietly change).
 import { posix } from "node:path";
 import { isJsTestPath } from "../analysis/language.js";
+import { isJsSetupPath } from "../runners/js/config-files.js";
 import { isJsTestConfigPath } from "./ts-test-config.js";
 
-/** "test": a test module, conftest or anything under a tests/ folder; "config": a file that may hold test settings. */
+/**
+ * "test": a test module, conftest, anything under a tests/ folder, a vitest/jest snapshot or setup file (checked like a
+ * test file: only added imports pass); "config": a file that may hold test settings.
+ */
 export type TestPathKind = "test" | "config" | null;
 
 const CONFIG_FILES = new Set(["pytest.ini", ".pytest.ini", "pytest.toml", ".pytest.toml", "pyproject.toml", "setup.cfg", "tox.ini", ".coveragerc"]);
@@ -20,9 +24,12 @@ export function isPytestTestPath(relPath: string): boolean {
   return parts.slice(0, -1).some((dir) => dir === "tests" || dir === "test");
 }
 
-/** Classifies a project-relative path; `isTestFile` (a runner's rule) adds to the pytest and vitest/jest conventions. */
+/**
+ * Classifies a project-relative path; `isTestFile` (a runner's rule: its setup files, the files it reported as
+ * tests) adds to the pytest and vitest/jest conventions.
+ */
 export function classifyTestPath(relPath: string, isTestFile?: (relPath: string) => boolean): TestPathKind {
   if (isPytestConfigPath(relPath) || isJsTestConfigPath(relPath)) return "config";
-  if (isPytestTestPath(relPath) || isJsTestPath(relPath) || isTestFile?.(relPath)) return "test";
+  if (isPytestTestPath(relPath) || isJsTestPath(relPath) || isJsSetupPath(relPath) || isTestFile?.(relPath)) return "test";
   return null;
 }

@@ -1,19 +1,16 @@
 // JS test configuration edits (vitest/vite/jest config files, package.json "jest"): which settings change and which changes weaken the suite.
 import { posix } from "node:path";
 import type * as ts from "typescript";
+import { isWholeJsTestConfigName, VITE_CONFIG_RE } from "../runners/js/config-files.js";
 import type { TypeScriptApi } from "../typescript/load.js";
 import type { TestConfigChange } from "./test-config.js";
 import { parseTs } from "./ts-facts.js";
 
-/** vitest.config.*, vitest.workspace.*, jest.config.*: every setting in the file is a test setting. */
-export const WHOLE_JS_CONFIG = /^(?:vitest\.config|vitest\.workspace|vitest\.projects|jest\.config)\.(?:[cm]?[jt]s|json)$/;
-/** vite.config.*: only its `test` section holds test settings. */
-export const VITE_CONFIG = /^vite\.config\.[cm]?[jt]s$/;
-
 /** Whether a project-relative path is a JS test configuration file (package.json counts: its "jest" key and test script). */
 export const isJsTestConfigPath = (relPath: string): boolean => {
   const base = posix.basename(relPath);
-  return WHOLE_JS_CONFIG.test(base) || VITE_CONFIG.test(base) || base === "package.json";
+  // vite.config.* counts too, though only its `test` section holds test settings.
+  return isWholeJsTestConfigName(base) || VITE_CONFIG_RE.test(base) || base === "package.json";
 };
 
 type Settings = Map<string, string>;
@@ -130,7 +127,7 @@ export function analyzeJsTestConfigChange(ts: TypeScriptApi, relPath: string, or
     before = settingsOfScript(ts, relPath, original);
     after = settingsOfScript(ts, relPath, fixed);
   }
-  const wholeFile = WHOLE_JS_CONFIG.test(base);
+  const wholeFile = isWholeJsTestConfigName(base);
   if (before === null || after === null) {
     // A config that does not parse (checkSyntax rejects the fix): every text change counts as a test setting change.
     const touched = wholeFile || (base === "package.json" ? /"jest"|"test/.test(fixed + original) : /\btest\s*:/.test(fixed + original));

@@ -530,6 +530,19 @@ function namesOf(ts: TypeScriptApi, sf: ts.SourceFile): { declared: Set<string>;
   return { declared, imported, used };
 }
 
+/** The module specifiers of the file's imports that bind no name: `import "x";` and `import {} from "x";`. */
+function sideEffectImports(ts: TypeScriptApi, sf: ts.SourceFile): string[] {
+  const out: string[] = [];
+  for (const stmt of sf.statements) {
+    if (!ts.isImportDeclaration(stmt)) continue;
+    const clause = stmt.importClause;
+    const bindings = clause?.namedBindings;
+    const binds = clause !== undefined && (clause.name !== undefined || (bindings !== undefined && (ts.isNamespaceImport(bindings) || bindings.elements.length > 0)));
+    if (!binds) out.push(ts.isStringLiteral(stmt.moduleSpecifier) ? stmt.moduleSpecifier.text : stmt.moduleSpecifier.getText(sf));
+  }
+  return out;
+}
+
 /** Null when the edit only adds module-level imports that change no existing name's meaning; otherwise why not. */
 function notImportOnly(ts: TypeScriptApi, original: string, fixed: string, a: ts.SourceFile, b: ts.SourceFile): string | null {
   const importLines = (sf: ts.SourceFile): Map<number, boolean> => {
@@ -551,6 +564,13 @@ function notImportOnly(ts: TypeScriptApi, original: string, fixed: string, a: ts
   const comment = (text: string): boolean => /^\s*(\/\/|\/\*|\*)/.test(text);
   for (const n of diff.removed) if ((textA[n - 1] ?? "").trim() !== "" && !comment(textA[n - 1]!) && linesA.get(n) !== true) return `changes line ${n}, which is not a module-level import`;
   for (const n of diff.added) if ((textB[n - 1] ?? "").trim() !== "" && !comment(textB[n - 1]!) && linesB.get(n) !== true) return `line ${n} is not only a module-level import`;
+  // A missing-import fix always binds a name; an added `import "./x";` (or `import {} from "./x";`) only runs x for its effects.
+  const unbound = sideEffectImports(ts, a);
+  for (const from of sideEffectImports(ts, b)) {
+    const i = unbound.indexOf(from);
+    if (i === -1) return `adds \`import "${from}"\`, which binds no name (an import that only runs a module for its side effects)`;
+    unbound.splice(i, 1);
+  }
   const old = namesOf(ts, a);
   const now = namesOf(ts, b);
   for (const [name, target] of old.imported) if (now.imported.get(name) !== target) return `drops or changes the import of ${name}`;

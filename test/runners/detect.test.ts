@@ -27,6 +27,7 @@ describe("detectRunner", () => {
   it.each([
     [{ "vitest.config.ts": "export default {}" }, "vitest", "vitest.config.ts found"],
     [{ "vite.config.mts": "export default { test: { globals: true } }" }, "vitest", "vite.config.mts has a test block"],
+    [{ "vitest.workspace.ts": "export default ['packages/*']", "package.json": pkg({ devDependencies: { jest: "30" } }) }, "vitest", "vitest.workspace.ts found"],
     [{ "jest.config.cjs": "module.exports = {}" }, "jest", "jest.config.cjs found"],
     [{ "package.json": pkg({ jest: { testEnvironment: "node" } }) }, "jest", 'package.json has a "jest" key'],
     [{ "package.json": pkg({ scripts: { test: "vitest run" }, devDependencies: { jest: "30" } }) }, "vitest", "package.json scripts.test runs vitest"],

@@ -50,6 +50,19 @@ describe("TS test edits", () => {
     expect(real).toMatchObject({ valid: true, risk: "low" });
   });
 
+  it("does not count an added import that binds no name as import-only", async () => {
+    const anchor = 'import { Cart, discount } from "../src/cart.js";\n';
+    for (const added of ['import "../src/money.js";\n', 'import {} from "../src/money.js";\n']) {
+      const result = await validate(edit(anchor, `${anchor}${added}`));
+      expect([added, result.valid]).toEqual([added, false]);
+      expect(result.reasons).toEqual([expect.stringMatching(/^test-integrity: edits test file tests\/cart\.test\.ts; /)]);
+    }
+    // A side-effect import the file already had may move; a bound import next to it still passes.
+    const withEffect = edit(anchor, `${anchor}import "../src/money.js";\n`);
+    const moved = `import "../src/money.js";\n${withEffect.replace('import "../src/money.js";\n', "")}`;
+    expect(await validate(edit(anchor, `${anchor}import { round2 } from "../src/money.js";\n`, moved), false, "tests/cart.test.ts", withEffect)).toMatchObject({ valid: true, risk: "low" });
+  });
+
   it("rejects any other test edit without allowTestEdits, and accepts it as high risk with it", async () => {
     const fixed = edit("expect(discount(100, 0.1)).toEqual(90);", "expect(discount(100, 0.1)).toEqual(90.0);");
     const denied = await validate(fixed);

@@ -1,7 +1,9 @@
 // Facts the TS/JS patterns share: where a JS failure happened, and whether a language-service fix really fixes it.
 import { projectRelativePath } from "../../analysis/frames.js";
+import { isJsTestPath } from "../../analysis/language.js";
 import type { Failure, StackFrame } from "../../domain/failure.js";
 import type { FileEdit, FixProposal } from "../../domain/fix.js";
+import { diagnosticKey, newDiagnostics } from "../../typescript/diagnostics.js";
 import type { TsDiagnostic, TsProject, TsTextChange } from "../../typescript/types.js";
 import { shortType } from "./failure-facts.js";
 import { applyTextChanges, textEdits } from "./ts-edits.js";
@@ -9,8 +11,6 @@ import type { PatternContext } from "./types.js";
 
 /** TypeScript and JavaScript source files (what the language service reads). */
 export const TS_FILE_RE = /\.(?:tsx?|mts|cts|jsx?|mjs|cjs)$/;
-
-const JS_TEST_RE = /(?:^|\/)(?:__tests__\/|.*\.(?:test|spec)\.[cm]?[jt]sx?$)/;
 
 /** A stack frame inside the project, path relative to the root. */
 export interface TsFrame {
@@ -32,7 +32,7 @@ function jsFrameKind(fr: StackFrame, rel: string | null): StackFrame["kind"] {
   if (fr.kind) return fr.kind;
   if (fr.file.startsWith("node:") || fr.file.startsWith("internal/")) return "stdlib";
   if (rel === null || rel.split("/").includes("node_modules")) return "library";
-  return JS_TEST_RE.test(rel) ? "test" : "project";
+  return isJsTestPath(rel) ? "test" : "project";
 }
 
 /** The failure's frames in the project's own TS/JS files (tests included), outermost first. */
@@ -95,24 +95,15 @@ export async function changedFiles(ctx: PatternContext, changes: readonly TsText
   return out;
 }
 
-const key = (d: TsDiagnostic): string => `${d.code}\u0000${d.message}`;
-
 /** Error diagnostics present after a change that were not there before (matched by code and message). */
 export async function newErrors(project: TsProject, files: Map<string, FileChange>): Promise<TsDiagnostic[]> {
   const added: TsDiagnostic[] = [];
   // Each changed file is checked with its own new text; the overrides are per call, so a file that depends on another
   // changed file is compared against that file as it is on disk.
-  for (const rel of files.keys()) {
-    const change = files.get(rel);
+  for (const [rel, change] of files) {
     const before = (await project.diagnostics(rel)).filter((d) => d.category === "error");
-    const after = (await project.diagnostics(rel, change?.after)).filter((d) => d.category === "error");
-    const remaining = new Map<string, number>();
-    for (const d of before) remaining.set(key(d), (remaining.get(key(d)) ?? 0) + 1);
-    for (const d of after) {
-      const n = remaining.get(key(d)) ?? 0;
-      if (n > 0) remaining.set(key(d), n - 1);
-      else added.push(d);
-    }
+    const after = (await project.diagnostics(rel, change.after)).filter((d) => d.category === "error");
+    added.push(...newDiagnostics(before, after));
   }
   return added;
 }
@@ -120,8 +111,9 @@ export async function newErrors(project: TsProject, files: Map<string, FileChang
 /** Whether the fixed text no longer has the diagnostic (same code and message, on any line). */
 export async function clears(project: TsProject, diagnostic: TsDiagnostic, files: Map<string, FileChange>): Promise<boolean> {
   const change = files.get(diagnostic.file);
-  const before = (await project.diagnostics(diagnostic.file)).filter((d) => key(d) === key(diagnostic)).length;
-  const after = (await project.diagnostics(diagnostic.file, change?.after)).filter((d) => key(d) === key(diagnostic)).length;
+  const key = diagnosticKey(diagnostic);
+  const before = (await project.diagnostics(diagnostic.file)).filter((d) => diagnosticKey(d) === key).length;
+  const after = (await project.diagnostics(diagnostic.file, change?.after)).filter((d) => diagnosticKey(d) === key).length;
   return after < before;
 }
 

@@ -1,11 +1,12 @@
 // The jest TestRunnerAdapter: jest with `--json`, redgreen's progress reporter, never in watch mode.
+import { realpathSync } from "node:fs";
 import { join } from "node:path";
 import { RedgreenError } from "../../domain/errors.js";
 import { packageRoot } from "../../paths.js";
 import type { TestRunnerAdapter } from "../adapter.js";
 import { checkProjectRoot, JsRunnerAdapter, type JsAdapterOptions, type JsRunArgs, type JsRunnerSpec } from "../js/js-adapter.js";
 import { findNodeBin } from "../js/project-files.js";
-import { JEST_CONFIG_RE } from "../js/test-files.js";
+import { JEST_CONFIG_RE } from "../js/config-files.js";
 
 /** Options of the jest adapter. */
 export type JestAdapterOptions = JsAdapterOptions;
@@ -26,10 +27,53 @@ export function jestArgs(p: JsRunArgs): string[] {
   if (p.coverageDir !== null) {
     args.push("--coverage", "--coverageProvider=v8", "--coverageReporters=json-summary", "--coverageReporters=json", `--coverageDirectory=${p.coverageDir}`);
   }
-  // Exact paths instead of jest's default regular-expression path patterns.
-  if (p.files.length > 0) args.push("--runTestsByPath", ...p.files);
+  if (p.folders.length > 0) {
+    // --runTestsByPath matches no test under a folder: every entry becomes a path pattern instead (jest tests it
+    // case-insensitively against the absolute path), and the adapter keeps only results of the requested paths.
+    args.push(...p.files.flatMap((f) => jestPathPatterns(f, p.folders.includes(f))));
+  } else if (p.files.length > 0) {
+    // Exact paths instead of jest's default regular-expression path patterns.
+    args.push("--runTestsByPath", ...p.files);
+  }
   return args;
 }
+
+const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/**
+ * jest path patterns matching exactly one absolute file, or everything under one absolute folder: one per spelling
+ * of a path reached through a symlink. Each starts with "/", which makes jest match it against the absolute path,
+ * where it cannot match later in a longer path that starts the same way.
+ */
+export function jestPathPatterns(absPath: string, folder: boolean): string[] {
+  const path = absPath.replace(/\/+$/, "");
+  let real = path;
+  try {
+    real = realpathSync(path);
+  } catch {
+    /* a missing path: the run reports it */
+  }
+  return [...new Set([path, real])].map((p) => (folder ? `${escapeRegex(p)}/` : `${escapeRegex(p)}$`));
+}
+
+/** What jest's output and a stop after its report say about handles a test left open. */
+export function jestOpenHandleNote(output: string, lingered: number | null): string | null {
+  const hint = "run jest with --detectOpenHandles to find it";
+  if (lingered !== null) {
+    return `jest did not exit after the run finished: a test left a timer, socket or other handle open (${hint}); redgreen stopped jest ${lingered.toFixed(1)} s after its report was written`;
+  }
+  if (/A worker process has failed to exit gracefully/.test(output)) {
+    return `a jest worker did not exit after its tests: a test left a timer, socket or other handle open (${hint}); jest stopped the worker`;
+  }
+  if (/Jest did not exit .* after the test run has completed/.test(output)) return `jest did not exit after the run finished: a test left a handle open (${hint})`;
+  return null;
+}
+
+/**
+ * How long jest may keep running after its JSON report is complete: jest writes the report after coverage, then waits
+ * for every handle the tests left open (forever for a setInterval). Its own notice comes after one second.
+ */
+export const JEST_EXIT_GRACE_MS = 2000;
 
 /** Creates the jest adapter for a project; throws path_not_found for a missing root and runner_failed when jest is not installed. */
 export async function createJestAdapter(opts: JestAdapterOptions): Promise<TestRunnerAdapter> {
@@ -40,10 +84,12 @@ export async function createJestAdapter(opts: JestAdapterOptions): Promise<TestR
     name: "jest",
     bin,
     reporter: join(packageRoot, "src", "runners", "jest", "progress-reporter.cjs"),
-    configRe: JEST_CONFIG_RE,
+    isConfigName: (base) => JEST_CONFIG_RE.test(base),
     args: jestArgs,
     coverageProblem: () => null,
     preferReporterErrors: false,
+    exitGraceMs: JEST_EXIT_GRACE_MS,
+    openHandleNote: jestOpenHandleNote,
   };
   return new JsRunnerAdapter(spec, { ...opts, projectRoot });
 }

@@ -1,9 +1,9 @@
 // The shared TestRunnerAdapter of the JS runners: runs vitest or jest with their JSON report and the bundled progress reporter.
 import { SLOW_TEST_SECONDS, slowTests } from "../slow-tests.js";
-import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { isAbsolute, join, relative, resolve } from "node:path";
+import { isAbsolute, join, posix, relative, resolve } from "node:path";
 import { RedgreenError } from "../../domain/errors.js";
 import type { Coverage, TestRunResult } from "../../domain/test-run.js";
 import { parseIstanbulCoverageFiles } from "../../parsers/istanbul-coverage.js";
@@ -12,6 +12,7 @@ import { parseJsText } from "../../parsers/js-text.js";
 import { relativeToRoots, type JsFrameContext } from "../../parsers/v8-stack.js";
 import { runProcess, type ProcessResult } from "../../process/run.js";
 import type { RunProgress, RunTestsOptions, TestRunnerAdapter } from "../adapter.js";
+import { configuredSetupFiles } from "./config-files.js";
 import { refineHookPhases } from "./hook-phase.js";
 import { JsSelection } from "./name-filter.js";
 import { ReporterLog, ReporterTail } from "./progress.js";
@@ -34,6 +35,8 @@ export interface JsAdapterOptions {
 export interface JsRunArgs {
   /** Absolute test file (or folder) paths; all tests when empty. */
   files: string[];
+  /** The entries of `files` that are folders (every test under them runs). */
+  folders: string[];
   /** A regular expression over "describe titles + test title" joined by spaces, or null. */
   namePattern: string | null;
   reportFile: string;
@@ -51,13 +54,23 @@ export interface JsRunnerSpec {
   readonly bin: string;
   /** Absolute path of the bundled progress reporter. */
   readonly reporter: string;
-  /** The runner's config file names (they count as test files). */
-  readonly configRe: RegExp;
+  /** Whether a file name is one of the runner's config files (they count as test files; their setup files too). */
+  isConfigName(base: string): boolean;
   args(p: JsRunArgs): string[];
   /** null when coverage can be measured, else the reason it cannot. */
   coverageProblem(): string | null;
   /** Whether the live reporter's errors are better than the JSON report's (vitest's JSON drops some messages). */
   readonly preferReporterErrors: boolean;
+  /**
+   * Milliseconds the runner may keep running once its JSON report is complete before it is stopped and the run
+   * reported from that report (jest waits forever for a handle a test left open); null: wait for it to exit.
+   */
+  readonly exitGraceMs: number | null;
+  /**
+   * A note when a test left a handle (timer, socket) open, else null: the runner's output says so, or the runner
+   * was stopped `lingered` seconds after its report was complete (null when it exited by itself).
+   */
+  openHandleNote(output: string, lingered: number | null): string | null;
 }
 
 
@@ -76,6 +89,26 @@ const lastLines = (text: string, n: number): string =>
     .join("\n")
     .slice(-2000);
 
+const isFolder = (path: string): boolean => {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+};
+
+/** Whether the runner finished writing its JSON report: the file parses (jest and vitest write it in one piece, ending in a newline). */
+function reportComplete(path: string): boolean {
+  try {
+    const text = readFileSync(path, "utf8");
+    if (!text.endsWith("\n")) return false;
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Checks the project root and returns it resolved; throws path_not_found when it is not a folder. */
 export function checkProjectRoot(projectRoot: string): string {
   const root = resolve(projectRoot);
@@ -89,6 +122,10 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
   readonly projectRoot: string;
   private readonly roots: string[];
   private readonly sources = new Map<string, string[] | null>();
+  /** Project-relative files the runner reported as test files in earlier runs (a custom testMatch/include may name any file). */
+  private readonly reportedTestFiles = new Set<string>();
+  /** Setup files the runner's config names; read lazily, forgotten at every run (the config may have been edited). */
+  private setupFiles: Set<string> | null = null;
 
   constructor(
     private readonly spec: JsRunnerSpec,
@@ -106,7 +143,21 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
   }
 
   isTestFile(relPath: string): boolean {
-    return isJsTestFile(relPath, this.spec.configRe);
+    const rel = posix.normalize(relPath.replace(/\\/g, "/"));
+    return isJsTestFile(rel, (base) => this.spec.isConfigName(base)) || this.reportedTestFiles.has(rel) || this.configSetupFiles().has(rel);
+  }
+
+  private configSetupFiles(): Set<string> {
+    if (this.setupFiles === null) {
+      let names: string[] = [];
+      try {
+        names = readdirSync(this.projectRoot).filter((n) => this.spec.isConfigName(n));
+      } catch {
+        /* an unreadable root names no setup files */
+      }
+      this.setupFiles = configuredSetupFiles(this.projectRoot, names);
+    }
+    return this.setupFiles;
   }
 
   parseOutput(text: string): TestRunResult {
@@ -171,8 +222,9 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
 
   private async execute(tmp: string, selection: JsSelection, options: RunTestsOptions, coverageOn: boolean): Promise<TestRunResult> {
     const started = performance.now();
-    // Source lines are read fresh for every run: the files may have been edited since the last one.
+    // Source lines (and the config's setup files) are read fresh for every run: the files may have been edited since the last one.
     this.sources.clear();
+    this.setupFiles = null;
     const runTimeout = options.runTimeoutSeconds ?? this.opts.runTimeoutSeconds ?? DEFAULT_RUN_TIMEOUT;
     const testTimeout = options.testTimeoutSeconds ?? this.opts.testTimeoutSeconds ?? DEFAULT_TEST_TIMEOUT;
     const reportFile = join(tmp, "report.json");
@@ -180,6 +232,7 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
     const coverageDir = coverageOn ? join(tmp, "coverage") : null;
     const args = this.spec.args({
       files: selection.runnerFiles(),
+      folders: selection.runnerFiles().filter((f) => isFolder(f)),
       namePattern: selection.namePattern(),
       reportFile,
       reporter: this.spec.reporter,
@@ -205,11 +258,26 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
       last = k;
       options.onProgress(p);
     };
+    // The run's own stop: the caller's abort, or a runner still running `exitGraceMs` after its report was complete.
+    const stop = new AbortController();
+    const onAbort = (): void => stop.abort();
+    if (options.signal?.aborted) stop.abort();
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    const grace = this.spec.exitGraceMs;
+    let reportDoneAt: number | null = null;
+    let lingered: number | null = null;
     const timer = setInterval(() => {
       try {
         if (tail.poll()) report();
       } catch {
         /* the read after the run sees what the file holds */
+      }
+      if (grace === null || stop.signal.aborted) return;
+      if (reportDoneAt === null) {
+        if (reportComplete(reportFile)) reportDoneAt = performance.now();
+      } else if (performance.now() - reportDoneAt >= grace) {
+        lingered = (performance.now() - reportDoneAt) / 1000;
+        stop.abort();
       }
     }, PROGRESS_POLL_MS);
     let proc: ProcessResult;
@@ -220,15 +288,16 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
         timeoutMs: Math.max(1000, runTimeout * 1000),
         capture: "file",
         ...(this.opts.maxOutputBytes ? { maxOutputBytes: this.opts.maxOutputBytes } : {}),
-        ...(options.signal ? { signal: options.signal } : {}),
+        signal: stop.signal,
       });
       tail.poll();
       report();
     } finally {
       clearInterval(timer);
       tail.close();
+      options.signal?.removeEventListener("abort", onAbort);
     }
-    return this.buildResult({ proc, reportFile, coverageDir, log, selection, started, runTimeout, command: [this.spec.bin, ...args] });
+    return this.buildResult({ proc, reportFile, coverageDir, log, selection, started, runTimeout, lingered, command: [this.spec.bin, ...args] });
   }
 
   private buildResult(p: {
@@ -239,6 +308,8 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
     selection: JsSelection;
     started: number;
     runTimeout: number;
+    /** Seconds the runner kept running after its report was complete before it was stopped, or null when it exited. */
+    lingered: number | null;
     command: string[];
   }): TestRunResult {
     const { proc } = p;
@@ -246,7 +317,15 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
     let parts: JsRunParts | null = null;
     if (existsSync(p.reportFile)) {
       try {
-        parts = parseJestJson(readFileSync(p.reportFile, "utf8"), {
+        let report: unknown;
+        try {
+          report = JSON.parse(readFileSync(p.reportFile, "utf8"));
+        } catch (e) {
+          throw new RedgreenError("parse_failed", `the JSON test report is not valid JSON: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+        }
+        // Remembered before parsing, so frames in a test file only the runner's config names are classified as test frames.
+        this.rememberTestFiles(report);
+        parts = parseJestJson(report, {
           ...this.frameContext(),
           keep: (rel, titles) => p.selection.keeps(rel, titles),
           ...(this.spec.preferReporterErrors ? { errorTexts: (file: string, titles: string[] | null) => p.log.errorTexts(file, titles) } : {}),
@@ -262,7 +341,7 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
     if (proc.timedOut) {
       status = "timeout";
       message = `the run exceeded its ${p.runTimeout} s limit and was killed`;
-    } else if (proc.aborted) {
+    } else if (proc.aborted && p.lingered === null) {
       status = "error";
       message = "the run was aborted";
     } else if (!parts) {
@@ -273,7 +352,7 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
       status = "failed";
     } else if (base.total === 0) {
       status = "no_tests";
-    } else if (proc.exitCode === 0 || proc.exitCode === 1) {
+    } else if (proc.exitCode === 0 || proc.exitCode === 1 || p.lingered !== null) {
       status = "passed";
     } else {
       status = "error";
@@ -306,8 +385,23 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
       source: "json",
     };
     if (coverageError) result.coverageError = coverageError;
+    // A run that completed but left a handle open is reported as it ended, with a note saying so.
+    const handles = this.spec.openHandleNote(`${proc.stdout}\n${proc.stderr}`, p.lingered);
+    if (handles && status !== "timeout" && status !== "error") message = message ? `${message}; ${handles}` : handles;
     if (message) result.message = message;
     return result;
+  }
+
+  /** Records the test files a JSON report lists (absolute "name" of each testResults entry) that lie in the project. */
+  private rememberTestFiles(report: unknown): void {
+    const results = (report as { testResults?: unknown } | null)?.testResults;
+    if (!Array.isArray(results)) return;
+    for (const r of results) {
+      const name = (r as { name?: unknown } | null)?.name;
+      if (typeof name !== "string") continue;
+      const rel = relativeToRoots(name, this.roots);
+      if (rel !== null && !rel.split("/").includes("node_modules")) this.reportedTestFiles.add(rel);
+    }
   }
 }
 

@@ -5,7 +5,7 @@ import { packageRoot } from "../../paths.js";
 import type { TestRunnerAdapter } from "../adapter.js";
 import { checkProjectRoot, JsRunnerAdapter, type JsAdapterOptions, type JsRunArgs, type JsRunnerSpec } from "../js/js-adapter.js";
 import { findNodeBin, findNodePackage } from "../js/project-files.js";
-import { VITEST_CONFIG_RE } from "../js/test-files.js";
+import { isVitestOrViteConfigName } from "../js/config-files.js";
 
 /** Options of the vitest adapter. */
 export type VitestAdapterOptions = JsAdapterOptions;
@@ -41,7 +41,8 @@ export function vitestArgs(root: string, p: JsRunArgs): string[] {
       `--coverage.reportsDirectory=${p.coverageDir}`,
     );
   }
-  args.push(...p.files);
+  // vitest filters test files by substring: a folder ends in "/" so that tests/ does not also select tests2/.
+  args.push(...p.files.map((f) => (p.folders.includes(f) && !f.endsWith("/") ? `${f}/` : f)));
   return args;
 }
 
@@ -54,10 +55,13 @@ export async function createVitestAdapter(opts: VitestAdapterOptions): Promise<T
     name: "vitest",
     bin,
     reporter: join(packageRoot, "src", "runners", "vitest", "progress-reporter.mjs"),
-    configRe: VITEST_CONFIG_RE,
+    isConfigName: isVitestOrViteConfigName,
     args: (p) => vitestArgs(projectRoot, p),
     coverageProblem: () => vitestCoverageProblem(projectRoot),
     preferReporterErrors: true,
+    // vitest ends its test workers itself; a handle left open in one does not keep vitest running.
+    exitGraceMs: null,
+    openHandleNote: () => null,
   };
   return new JsRunnerAdapter(spec, { ...opts, projectRoot });
 }

@@ -1,5 +1,5 @@
 // Adapter tests shared by vitest and jest: frames on the TypeScript lines, phases, selection, coverage, timeouts.
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -8,7 +8,7 @@ import { packageRoot } from "../../../src/paths.js";
 import type { TestRunnerAdapter } from "../../../src/runners/adapter.js";
 import { createJestAdapter } from "../../../src/runners/jest/adapter.js";
 import { createVitestAdapter } from "../../../src/runners/vitest/adapter.js";
-import { jsFixtureCopies } from "./fixtures.js";
+import { jsFixtureCopies, PASSING_NODE_IDS } from "./fixtures.js";
 
 /** What the coverage run of the passing fixture measures for src/calc.ts in each runner (clamp() is never called). */
 export interface CalcCoverage {
@@ -82,6 +82,58 @@ export function runJsAdapterCases(runner: "vitest" | "jest", calc: CalcCoverage)
       expect(r.coverage!.percent).toBeCloseTo((100 * calc.coveredLines) / calc.totalLines, 5);
     });
 
+    it("runs every test under a folder, given with or without a trailing slash, and no sibling folder's", async () => {
+      const dir = copies.copy("passing");
+      mkdirSync(join(dir, "tests", "more"));
+      mkdirSync(join(dir, "tests-old"));
+      const globals = runner === "vitest" ? "vitest" : "@jest/globals";
+      const extra = (title: string): string => `import { expect, it } from "${globals}";\nimport { add } from "../${title === "old" ? "" : "../"}src/calc";\n\nit("${title}", () => {\n  expect(add(1, 1)).toBe(2);\n});\n`;
+      writeFileSync(join(dir, "tests", "more", "extra.test.ts"), extra("extra"));
+      writeFileSync(join(dir, "tests-old", "old.test.ts"), extra("old"));
+      // The fixture's config collects tests/**; tests-old/ is collected too once the config says so.
+      const config = runner === "vitest" ? "vitest.config.ts" : "jest.config.cjs";
+      const { readFileSync } = await import("node:fs");
+      writeFileSync(join(dir, config), readFileSync(join(dir, config), "utf8").replace(/tests\/\*\*/, "tests*/**"));
+      const adapter = await create(dir);
+      const nested = await adapter.runTests({ files: ["tests/more"] });
+      expect(nested).toMatchObject({ status: "passed", total: 1, passedNodeIds: ["tests/more/extra.test.ts::extra"] });
+      for (const folder of ["tests", "tests/"]) {
+        const all = await adapter.runTests({ files: [folder] });
+        expect(all.status).toBe("passed");
+        expect([...all.passedNodeIds].sort()).toEqual([...PASSING_NODE_IDS, "tests/more/extra.test.ts::extra"].sort());
+      }
+      // A folder next to a node id: the folder whole, and only the named test of the other file.
+      const mixed = await adapter.runTests({ files: ["tests/more/", "tests-old/old.test.ts::old"] });
+      expect(mixed.passedNodeIds.sort()).toEqual(["tests-old/old.test.ts::old", "tests/more/extra.test.ts::extra"]);
+      // The whole suite still sees the sibling folder.
+      expect((await adapter.runTests()).total).toBe(5);
+    });
+
+    it("counts setup files its config names, and files it reported as tests, as test files", async () => {
+      const dir = copies.copy("custom-tests");
+      const adapter = await create(dir);
+      // Setup files (named by the config, or by convention) and snapshots need no run.
+      expect(["support/env.ts", "jest.setup.ts", "src/setupTests.ts", "tests/__snapshots__/price.test.ts.snap"].map((f) => adapter.isTestFile(f))).toEqual([true, true, true, true]);
+      expect(adapter.isTestFile("src/price.ts")).toBe(false);
+      // checks/*.check.ts are tests only by the config's testMatch/include: known once the runner reported them.
+      expect(adapter.isTestFile("checks/price.check.ts")).toBe(false);
+      const r = await adapter.runTests();
+      expect(r).toMatchObject({ status: "failed", passed: 2, failed: 1, total: 3 });
+      expect(adapter.isTestFile("checks/price.check.ts")).toBe(true);
+      expect(adapter.isTestFile("src/price.ts")).toBe(false);
+      // The same run already classified the check file's frames as test frames.
+      const [failure] = r.failures;
+      expect(failure!.nodeId).toBe("checks/price.check.ts::rounds to cents");
+      expect(failure!.frames.filter((f) => f.file === "checks/price.check.ts").map((f) => [f.kind, f.line])).toEqual([["test", 6]]);
+      // A config edit is seen at the next run: its setup files are read again.
+      const config = runner === "vitest" ? "vitest.config.ts" : "jest.config.cjs";
+      const { readFileSync } = await import("node:fs");
+      writeFileSync(join(dir, config), readFileSync(join(dir, config), "utf8").replace(/support\/env\.ts/, "support/environment.ts"));
+      writeFileSync(join(dir, "support", "environment.ts"), readFileSync(join(dir, "support", "env.ts"), "utf8"));
+      await adapter.runTests({ files: ["tests/price.test.ts"] });
+      expect([adapter.isTestFile("support/environment.ts"), adapter.isTestFile("support/env.ts")]).toEqual([true, false]);
+    });
+
     it("kills a run past its hard timeout and says timeout", async () => {
       const r = await (await create(copies.copy("hanging"), 0)).runTests({ runTimeoutSeconds: 3 });
       expect(r.status).toBe("timeout");
@@ -108,7 +160,25 @@ export function runJsAdapterCases(runner: "vitest" | "jest", calc: CalcCoverage)
     });
   });
 
-  if (runner !== "vitest") return;
+  if (runner === "jest") {
+    it("jest: reports a run whose test left a setInterval running, promptly, with a note", async () => {
+      const dir = copies.copy("passing");
+      writeFileSync(
+        join(dir, "tests", "interval.test.ts"),
+        'import { expect, it } from "@jest/globals";\n\nit("starts a poller and never stops it", () => {\n  setInterval(() => undefined, 1000);\n  expect(1).toBe(1);\n});\n',
+      );
+      const started = performance.now();
+      // The run's own limit is far away: a run that ends must not wait for it.
+      const r = await (await create(dir)).runTests({ coverage: true, runTimeoutSeconds: 120 });
+      const seconds = (performance.now() - started) / 1000;
+      expect(r).toMatchObject({ status: "passed", passed: 4, total: 4 });
+      expect(r.message).toMatch(/^jest did not exit after the run finished: a test left a timer, socket or other handle open \(run jest with --detectOpenHandles to find it\)/);
+      // Coverage is written before the report, so stopping jest after the report loses none.
+      expect(r.coverage?.files.map((f) => f.file)).toEqual(["src/calc.ts"]);
+      expect(seconds).toBeLessThan(15);
+    });
+    return;
+  }
   it("vitest without @vitest/coverage-v8 runs without coverage and says why", async () => {
     // A node_modules holding only vitest (its own dependencies resolve from its real location).
     const dir = copies.copy("passing");
