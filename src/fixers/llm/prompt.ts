@@ -50,7 +50,7 @@ const CAPTURED_MAX = 2000;
 
 const LANGUAGE_WORDS: Record<SourceLanguage, { name: string; testFiles: string }> = {
   python: { name: "Python", testFiles: "tests/, test_*.py, *_test.py, conftest.py" },
-  typescript: { name: "TypeScript/JavaScript", testFiles: "*.test.*, *.spec.*, __tests__/, the runner's config" },
+  typescript: { name: "TypeScript/JavaScript", testFiles: "*.test.*, *.spec.*, __tests__/, snapshots, setup files, the runner's config" },
 };
 
 /** The fixed rules every fix prompt carries, in the words of the failing test's language. */

@@ -1,4 +1,5 @@
 // The shared TestRunnerAdapter of the JS runners: runs vitest or jest with their JSON report and the bundled progress reporter.
+import { lastLines } from "../output-tail.js";
 import { SLOW_TEST_SECONDS, slowTests } from "../slow-tests.js";
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -79,15 +80,6 @@ const DEFAULT_RUN_TIMEOUT = 900;
 const PROGRESS_POLL_MS = 100;
 /** The largest timer Node honours; a per-test timeout of 0 ("off") becomes this. */
 const MAX_TIMER_MS = 2_147_483_647;
-
-const lastLines = (text: string, n: number): string =>
-  text
-    .trim()
-    .split("\n")
-    .filter((l) => l.trim() !== "")
-    .slice(-n)
-    .join("\n")
-    .slice(-2000);
 
 const isFolder = (path: string): boolean => {
   try {

@@ -1,4 +1,5 @@
 // The pytest TestRunnerAdapter: runs pytest with the bundled plugin and turns its event stream into a TestRunResult.
+import { lastLines } from "../output-tail.js";
 import { SLOW_TEST_SECONDS, slowTests } from "../slow-tests.js";
 import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -113,15 +114,6 @@ class JsonlTail {
     this.fd = null;
   }
 }
-
-const lastLines = (text: string, n: number): string =>
-  text
-    .trim()
-    .split("\n")
-    .filter((l) => l.trim() !== "")
-    .slice(-n)
-    .join("\n")
-    .slice(-2000);
 
 const readSourceLine = (() => {
   const cache = new Map<string, string[] | null>();
