@@ -1,5 +1,4 @@
 // createRedgreenToolkit: the one-call composition for library users — store, runners, model, the real workflow runner and the tools.
-import type { RunnerName } from "../src/runners/adapter.js";
 import { resolve } from "node:path";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import type { BaseCheckpointSaver } from "@langchain/langgraph";
@@ -15,6 +14,7 @@ import type { WorkflowOptions } from "./deps.js";
 import { createGraphRunWorkflow } from "./tool-runner.js";
 import { createWorkflowDepsFactory, memoizeModel } from "./workflow-services.js";
 import type { WorkflowDepsFactory } from "./workflow-services.js";
+import type { RunnerName } from "../src/runners/adapter.js";
 
 export interface RedgreenToolkitOptions {
   /** The default project: tools without projectPath work here, and the database lives in its .redgreen/ by default. */

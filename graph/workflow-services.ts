@@ -83,7 +83,7 @@ export function createWorkflowDepsFactory(services: WorkflowServices): WorkflowD
       journal,
       adapter,
       helper,
-      ...(typescript ? { typescript } : {}),
+      typescript,
       llm: { model: llmModel, callLog, redactor, ...(services.llmSettings ? { settings: services.llmSettings } : {}) },
       options,
       ...(overrides.onEvent ? { onEvent: overrides.onEvent } : {}),

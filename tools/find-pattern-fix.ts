@@ -27,7 +27,7 @@ export function createFindPatternFixTool(session: ToolSession): RedgreenTool {
           analysis,
           projectRoot: ref.projectRoot,
           helper,
-          ...(typescript ? { typescript } : {}),
+          typescript,
           allowTestEdits: session.allowTestEdits,
           isTestFile: (rel) => adapter.isTestFile(rel),
         }),

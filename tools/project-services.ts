@@ -105,5 +105,5 @@ export async function projectLanguageDeps(projects: ProjectServices, projectRoot
   if (adapter.name === "pytest") return { adapter, helper: await projects.helper(projectRoot) };
   const typescript = await projects.typescript(projectRoot);
   const helper: PythonCaller = { call: async (op, args, opts) => (await projects.helper(projectRoot)).call(op, args, opts) };
-  return { adapter, helper, ...(typescript ? { typescript } : {}) };
+  return { adapter, helper, typescript };
 }

@@ -170,6 +170,6 @@ export class ToolSession {
   /** What checkFix needs for a project. */
   async checkDeps(projectRoot: string): Promise<CheckFixDeps> {
     const { adapter, helper, typescript } = await projectLanguageDeps(this.deps.projects, projectRoot);
-    return { projectRoot, helper, ...(typescript ? { typescript } : {}), allowTestEdits: this.allowTestEdits, isTestFile: (rel) => adapter.isTestFile(rel) };
+    return { projectRoot, helper, typescript, allowTestEdits: this.allowTestEdits, isTestFile: (rel) => adapter.isTestFile(rel) };
   }
 }

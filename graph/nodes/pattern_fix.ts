@@ -29,7 +29,7 @@ export const patternFixNode =
         analysis: group.analysis,
         projectRoot: state.projectRoot,
         helper: deps.helper,
-        ...(deps.typescript ? { typescript: deps.typescript } : {}),
+        typescript: deps.typescript,
         readFile: readFileFn,
         allowTestEdits: deps.options.allowTestEdits,
         isTestFile: (rel: string) => deps.adapter.isTestFile(rel),

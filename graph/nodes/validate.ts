@@ -59,7 +59,7 @@ export const validateNode =
     const verdict = await checkFix(proposal.edits, {
       projectRoot,
       helper: deps.helper,
-      ...(deps.typescript ? { typescript: deps.typescript } : {}),
+      typescript: deps.typescript,
       allowTestEdits: deps.options.allowTestEdits,
       isTestFile: (rel) => deps.adapter.isTestFile(rel),
     });

@@ -81,7 +81,7 @@ export async function createWorkflowRuntime(input: WorkflowDepsInput): Promise<W
     journal: createEditJournal(store.db, now),
     adapter,
     helper,
-    ...(typescript ? { typescript } : {}),
+    typescript,
     llm: {
       model,
       callLog: createLlmCallRepository(store.db, now),

@@ -102,7 +102,7 @@ export async function tryProposal(proposal: FixProposal, targetNodeIds: readonly
   const check = await checkFix(proposal.edits, {
     projectRoot: deps.projectRoot,
     helper: deps.helper,
-    ...(deps.typescript ? { typescript: deps.typescript } : {}),
+    typescript: deps.typescript,
     allowTestEdits: deps.allowTestEdits ?? false,
     isTestFile: (rel) => deps.runner.isTestFile(rel),
   });
@@ -190,7 +190,7 @@ export const registryPatternFinder =
       analysis,
       projectRoot,
       helper: deps.helper,
-      ...(deps.typescript ? { typescript: deps.typescript } : {}),
+      typescript: deps.typescript,
       allowTestEdits: deps.allowTestEdits ?? false,
       isTestFile: (rel) => deps.runner.isTestFile(rel),
     });

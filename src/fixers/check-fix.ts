@@ -108,7 +108,7 @@ export async function checkFix(edits: readonly FileEdit[], deps: CheckFixDeps): 
         filePath: c.file,
         projectRoot: deps.projectRoot,
         ...(deps.helper ? { helper: deps.helper } : {}),
-        ...(deps.typescript ? { typescript: deps.typescript } : {}),
+        typescript: deps.typescript,
         allowTestEdits: deps.allowTestEdits,
         isTestFile: deps.isTestFile,
         ...(deps.limits ? { limits: deps.limits } : {}),

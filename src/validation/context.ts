@@ -1,10 +1,10 @@
 // FixContext: one proposed change to one file, with per-context memoisation shared by every check.
-import { languageOfPath, type SourceLanguage } from "../analysis/language.js";
 import { isAbsolute, relative, sep } from "node:path";
 import { RedgreenError } from "../domain/errors.js";
 import type { PythonCaller } from "../python/client.js";
 import type { TsProject } from "../typescript/types.js";
 import type { SecretCatalog } from "./secret-catalog.js";
+import { languageOfPath, type SourceLanguage } from "../analysis/language.js";
 
 /** Size limits a fix must stay within. */
 export interface ValidationLimits {

@@ -1,5 +1,4 @@
 // The chat agent: langchain createAgent over redgreen's read-only tools, the failures in its prompt, replies streamed.
-import type { RunnerName } from "../../runners/adapter.js";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { AIMessageChunk } from "@langchain/core/messages";
 import type { BaseCheckpointSaver } from "@langchain/langgraph";
@@ -11,6 +10,7 @@ import { contentText } from "../../fixers/llm/parse-answer.js";
 import { currentFailures, sessionWorkflow } from "./session.js";
 import type { ChatSession } from "./session.js";
 import { runCounts } from "./render.js";
+import type { RunnerName } from "../../runners/adapter.js";
 
 /** Tools the chat may call on its own: they read, run tests and propose, but never change a file. */
 export const CHAT_TOOL_NAMES = [

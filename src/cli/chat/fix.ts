@@ -27,7 +27,7 @@ async function propose(s: ChatSession, failure: Failure, analysis: Analysis, io:
     analysis,
     projectRoot: s.projectRoot,
     helper: deps.helper,
-    ...(deps.typescript ? { typescript: deps.typescript } : {}),
+    typescript: deps.typescript,
     readFile: projectReader(s.projectRoot),
     allowTestEdits: false,
     isTestFile: (rel) => deps.adapter.isTestFile(rel),
@@ -74,7 +74,7 @@ export async function fixInteractively(s: ChatSession, failure: Failure, analysi
   const verdict = await checkFix(proposal.edits, {
     projectRoot: s.projectRoot,
     helper: deps.helper,
-    ...(deps.typescript ? { typescript: deps.typescript } : {}),
+    typescript: deps.typescript,
     allowTestEdits: false,
     isTestFile: (rel) => deps.adapter.isTestFile(rel),
   });

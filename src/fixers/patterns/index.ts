@@ -90,6 +90,6 @@ export function createPatternContext(deps: {
     isTestFile: deps.isTestFile ?? isTestPath,
     readFile: async (rel) => readFile((await resolveProjectFile(deps.projectRoot, rel)).real, "utf8"),
     ...(deps.importCatalogs ? { importCatalogs: deps.importCatalogs } : {}),
-    ...(deps.typescript ? { typescript: deps.typescript } : {}),
+    typescript: deps.typescript,
   };
 }
