@@ -5,6 +5,8 @@ export const StackFrameSchema = z.object({
   /** Path as reported; relative to the project root when inside it, absolute otherwise. */
   file: z.string(),
   line: z.number().int(),
+  /** 1-based column when the runner reports one (V8 stacks do; Python tracebacks do not). */
+  column: z.number().int().optional(),
   function: z.string(),
   /** The source line text when known. */
   code: z.string().optional(),
