@@ -8,3 +8,4 @@ export * from "./workflow.js";
 export * from "./agent-log.js";
 export * from "./errors.js";
 export * from "./run-summary.js";
+export * from "./node-id.js";

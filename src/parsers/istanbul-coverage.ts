@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { z } from "zod";
 import { RedgreenError } from "../domain/errors.js";
 import type { Coverage, FileCoverage } from "../domain/test-run.js";
-import { relativeToRoots } from "./v8-stack.js";
+import { parseJsonAs } from "./parse-json.js";
+import { classifyJsFile, type JsFrameContext } from "./v8-stack.js";
 
 const LinesSchema = z.object({ total: z.number(), covered: z.number(), pct: z.union([z.number(), z.string()]).optional() });
 /** coverage-summary.json: "total" and one entry per absolute file path. */
@@ -20,10 +21,7 @@ const FinalSchema = z.record(
 );
 
 /** Which files count: the project's own, not tests, not node_modules. */
-export interface IstanbulContext {
-  projectRoots: string[];
-  isTestFile(relPath: string): boolean;
-}
+export type IstanbulContext = Pick<JsFrameContext, "projectRoots" | "isTestFile">;
 
 /** Lines whose statements never ran, the way istanbul counts lines: by each statement's first line. */
 function missingLines(detail: z.infer<typeof FinalSchema>[string] | undefined): number[] {
@@ -36,30 +34,18 @@ function missingLines(detail: z.infer<typeof FinalSchema>[string] | undefined): 
   return [...hits].filter(([, n]) => n === 0).map(([line]) => line).sort((a, b) => a - b);
 }
 
-const parseJson = <T>(schema: z.ZodType<T>, text: string, what: string): T => {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (e) {
-    throw new RedgreenError("parse_failed", `${what} is not valid JSON`, { cause: e });
-  }
-  const r = schema.safeParse(data);
-  if (!r.success) throw new RedgreenError("parse_failed", `${what} has an unexpected shape: ${r.error.issues[0]?.message ?? "invalid"}`);
-  return r.data;
-};
-
 /** Coverage from the texts of coverage-summary.json and (optionally) coverage-final.json; totals are over the kept files. */
 export function parseIstanbulCoverage(summaryText: string, finalText: string | null, ctx: IstanbulContext): Coverage {
-  const summary = parseJson(SummarySchema, summaryText, "coverage-summary.json");
-  const detail = finalText === null ? {} : parseJson(FinalSchema, finalText, "coverage-final.json");
+  const summary = parseJsonAs(SummarySchema, summaryText, "coverage-summary.json");
+  const detail = finalText === null ? {} : parseJsonAs(FinalSchema, finalText, "coverage-final.json");
   const files: FileCoverage[] = [];
   for (const [abs, entry] of Object.entries(summary)) {
     if (abs === "total") continue;
-    const rel = relativeToRoots(abs, ctx.projectRoots);
-    if (rel === null || rel.split("/").includes("node_modules") || ctx.isTestFile(rel)) continue;
+    const c = classifyJsFile(abs, ctx);
+    if (c.kind !== "project") continue;
     const { total, covered } = entry.lines;
     files.push({
-      file: rel,
+      file: c.file,
       coveredLines: covered,
       totalLines: total,
       percent: total === 0 ? 100 : (covered / total) * 100,

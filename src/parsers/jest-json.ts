@@ -1,8 +1,8 @@
 // Parser for jest's `--json` report and vitest's jest-compatible `--reporter=json` report.
 import { z } from "zod";
-import { RedgreenError } from "../domain/errors.js";
 import type { Failure } from "../domain/failure.js";
-import { parseJsError, relativeToRoots, type JsFrameContext } from "./v8-stack.js";
+import { checkShape, parseJsonAs } from "./parse-json.js";
+import { classifyJsFile, parseJsError, relativeToRoots, type JsFrameContext } from "./v8-stack.js";
 
 /** Counts, failures and passing node ids of one JS test run, before status and coverage are decided. */
 export interface JsRunParts {
@@ -16,6 +16,15 @@ export interface JsRunParts {
   passedNodeIds: string[];
   /** Seconds per node id, for slow-test reporting. */
   testDurations: Map<string, number>;
+}
+
+/** Run parts with nothing counted yet. */
+export const emptyParts = (): JsRunParts => ({ passed: 0, failed: 0, skipped: 0, errors: 0, total: 0, failures: [], passedNodeIds: [], testDurations: new Map() });
+
+/** What parseJestJson reads from a report. */
+export interface JestJsonParts extends JsRunParts {
+  /** Project-relative test files the report lists (outside node_modules); a custom testMatch/include may name any file. */
+  testFiles: string[];
 }
 
 /** Options of parseJestJson. */
@@ -57,7 +66,8 @@ export const jsNodeId = (relFile: string, titles: string[]): string => (titles.l
 const SKIPPED = new Set(["skipped", "pending", "todo", "disabled"]);
 
 const JEST_CODE_FRAME_RE = /^\s*>?\s*\d+ \|/;
-const CARET_RE = /^\s*\|\s*\^+\s*$/;
+/** The caret line under a code frame ("    |    ^"), in jest's and vitest's formatted errors. */
+export const CARET_RE = /^\s*\|\s*\^+\s*$/;
 const JEST_HEADER_RE = /^\s*● (.*)$/;
 
 /**
@@ -106,20 +116,21 @@ export function jsFailure(text: string, p: { relFile: string; titles: string[]; 
   };
 }
 
-/** Parses a jest or vitest JSON report (text or parsed) into run parts; throws parse_failed when it is not one. */
-export function parseJestJson(input: string | unknown, ctx: JestJsonContext): JsRunParts {
-  let data: unknown = input;
-  if (typeof input === "string") {
-    try {
-      data = JSON.parse(input);
-    } catch (e) {
-      throw new RedgreenError("parse_failed", `the JSON test report is not valid JSON: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
-    }
+/**
+ * Parses a jest or vitest JSON report (text or parsed) into run parts; throws parse_failed when it is not one. The
+ * files the report lists count as test files while frames are classified (the runner's config may name any file).
+ */
+export function parseJestJson(input: string | unknown, ctx: JestJsonContext): JestJsonParts {
+  const what = "the JSON test report";
+  const report = typeof input === "string" ? parseJsonAs(JestJsonReportSchema, input, what) : checkShape(JestJsonReportSchema, input, what);
+  const testFiles = new Set<string>();
+  for (const file of report.testResults) {
+    const c = classifyJsFile(file.name, ctx);
+    if (c.kind === "test" || c.kind === "project") testFiles.add(c.file);
   }
-  const parsed = JestJsonReportSchema.safeParse(data);
-  if (!parsed.success) throw new RedgreenError("parse_failed", `the JSON test report has an unexpected shape: ${parsed.error.issues[0]?.message ?? "invalid"}`);
-  const parts: JsRunParts = { passed: 0, failed: 0, skipped: 0, errors: 0, total: 0, failures: [], passedNodeIds: [], testDurations: new Map() };
-  for (const file of parsed.data.testResults) {
+  const frameCtx: JestJsonContext = { ...ctx, isTestFile: (rel) => testFiles.has(rel) || ctx.isTestFile(rel) };
+  const parts = emptyParts();
+  for (const file of report.testResults) {
     const relFile = relativeToRoots(file.name, ctx.projectRoots) ?? file.name;
     if (ctx.keep && !ctx.keep(relFile, null)) continue;
     let ran = 0;
@@ -139,7 +150,7 @@ export function parseJestJson(input: string | unknown, ctx: JestJsonContext): Js
         parts.testDurations.set(nodeId, seconds);
         const texts = ctx.errorTexts?.(file.name, titles) ?? a.failureMessages ?? [];
         for (const text of texts.length > 0 ? texts : ["Error: the test failed without an error message"]) {
-          parts.failures.push(jsFailure(text, { relFile, titles, phase: "call", durationSeconds: seconds }, ctx));
+          parts.failures.push(jsFailure(text, { relFile, titles, phase: "call", durationSeconds: seconds }, frameCtx));
         }
       } else if (SKIPPED.has(a.status)) {
         parts.skipped++;
@@ -153,10 +164,10 @@ export function parseJestJson(input: string | unknown, ctx: JestJsonContext): Js
       const texts = ctx.errorTexts?.(file.name, null) ?? (message ? [fileErrorText(message)] : ["Error: the test file failed to run"]);
       parts.errors++;
       for (const text of texts) {
-        parts.failures.push(jsFailure(text, { relFile, titles: [], phase: ran > 0 ? "teardown" : "collect", durationSeconds: 0 }, ctx));
+        parts.failures.push(jsFailure(text, { relFile, titles: [], phase: ran > 0 ? "teardown" : "collect", durationSeconds: 0 }, frameCtx));
       }
     }
   }
   parts.total = parts.passed + parts.failed + parts.skipped + parts.errors;
-  return parts;
+  return { ...parts, testFiles: [...testFiles] };
 }

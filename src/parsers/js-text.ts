@@ -1,7 +1,7 @@
 // Parser for vitest's and jest's default terminal output (pasted logs): failures, counts, node ids.
 import type { Failure } from "../domain/failure.js";
 import type { TestRunResult } from "../domain/test-run.js";
-import { errorTextFromJestBlock, jsFailure, type JsRunParts } from "./jest-json.js";
+import { CARET_RE, emptyParts, errorTextFromJestBlock, jsFailure, type JsRunParts } from "./jest-json.js";
 import type { JsFrameContext } from "./v8-stack.js";
 
 // eslint-disable-next-line no-control-regex
@@ -11,7 +11,6 @@ const VITEST_SUITE_RE = /^(.+?) \[ .+ \]$/;
 const VITEST_SEPARATOR_RE = /^\s*⎯{2,}/;
 const VITEST_FRAME_RE = /^\s*❯ (?:(.+) )?(\S+):(\d+):(\d+)\s*$/;
 const VITEST_CODE_RE = /^\s*\d+\|/;
-const CARET_RE = /^\s*\|\s*\^+\s*$/;
 const VITEST_TESTS_RE = /^\s*Tests\s+(.+?)\s*\(\d+\)\s*$/;
 const JEST_FILE_RE = /^(FAIL|PASS)\s+(.+?)(?:\s+\([\d.]+ m?s\))?\s*$/;
 const JEST_BLOCK_RE = /^\s{2}● (.+)$/;
@@ -28,8 +27,6 @@ function addCounts(parts: JsRunParts, text: string): void {
     else parts.skipped += n;
   }
 }
-
-const emptyParts = (): JsRunParts => ({ passed: 0, failed: 0, skipped: 0, errors: 0, total: 0, failures: [], passedNodeIds: [], testDurations: new Map() });
 
 /** vitest's output: " FAIL  file > a > b" blocks with "❯ fn file:line:col" frames, and the "Tests" summary line. */
 function parseVitestText(lines: string[], ctx: JsFrameContext): { parts: JsRunParts; summary: boolean } {

@@ -91,9 +91,3 @@ export function formatFramesAsTraceback(frames: StackFrame[], errorType: string,
   lines.push(errorMessage ? `${errorType}: ${errorMessage}` : errorType);
   return lines.join("\n");
 }
-
-/** Splits a pytest node id into its file and the test name inside it ("" for a module's collection error). */
-export function splitNodeId(nodeId: string): { testFile: string; testName: string } {
-  const at = nodeId.indexOf("::");
-  return at < 0 ? { testFile: nodeId, testName: "" } : { testFile: nodeId.slice(0, at), testName: nodeId.slice(at + 2) };
-}

@@ -1,6 +1,7 @@
 // Parser for the bundled pytest plugin's JSONL event stream: events → TestRunResult parts.
 import type { Failure, FailurePhase, StackFrame } from "../domain/failure.js";
-import { formatFramesAsTraceback, pickFailureLine, splitNodeId, withFrameKinds } from "./pytest-frames.js";
+import { splitNodeId } from "../domain/node-id.js";
+import { formatFramesAsTraceback, pickFailureLine, withFrameKinds } from "./pytest-frames.js";
 
 /** The failure details the plugin attaches to a failed phase or collection. */
 export interface PluginFailure {

@@ -1,7 +1,8 @@
 // Parser for pytest's terminal output (pasted logs, and the adapter's last fallback).
 import type { Failure, FailurePhase } from "../domain/failure.js";
+import { splitNodeId } from "../domain/node-id.js";
 import type { TestRunResult } from "../domain/test-run.js";
-import { focusFrames, formatFramesAsTraceback, hintFromMessage, pickFailureLine, splitNodeId, withFrameKinds } from "./pytest-frames.js";
+import { focusFrames, formatFramesAsTraceback, hintFromMessage, pickFailureLine, withFrameKinds } from "./pytest-frames.js";
 import { parsePythonTraceback } from "./traceback.js";
 
 // eslint-disable-next-line no-control-regex

@@ -1,6 +1,7 @@
 // V8 stack traces (Node, vitest, jest): error header, "at ..." frames, and classified StackFrames outermost first.
-import { isAbsolute, relative, resolve, sep } from "node:path";
+import { isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { projectRelativePath } from "../analysis/frames.js";
 import type { StackFrame } from "../domain/failure.js";
 
 /** One "at ..." line as V8 printed it. */
@@ -82,12 +83,12 @@ export function parseV8Stack(stack: string): V8Frame[] {
   return out;
 }
 
-/** The file's path relative to one of the roots (forward slashes), or null outside them. */
+/** An absolute file's path relative to the first of the roots it lies in (forward slashes), or null outside them (and for a relative path). */
 export function relativeToRoots(file: string, roots: string[]): string | null {
   if (!isAbsolute(file)) return null;
   for (const root of roots) {
-    const rel = relative(root, file);
-    if (rel !== "" && !rel.startsWith("..") && !isAbsolute(rel)) return rel.split(sep).join("/");
+    const rel = projectRelativePath(file, root);
+    if (rel !== null) return rel;
   }
   return null;
 }
@@ -108,7 +109,7 @@ export function toStackFrames(frames: V8Frame[], ctx: JsFrameContext): StackFram
   for (let i = frames.length - 1; i >= 0; i--) {
     const f = frames[i]!;
     const c = classifyJsFile(f.file, ctx);
-    const frame: StackFrame = { file: c.file, line: f.line, function: f.function, kind: c.kind };
+    const frame: StackFrame = { file: c.file, line: f.line, column: f.column, function: f.function, kind: c.kind };
     const code = c.absFile && c.kind !== "library" ? ctx.sourceLine?.(c.absFile, f.line) : undefined;
     if (code) frame.code = code;
     out.push(frame);

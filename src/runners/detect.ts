@@ -1,8 +1,9 @@
 // detectRunner: which test runner a project uses (vitest, jest or pytest), from its config files and package.json.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { isPytestTestFile } from "../parsers/pytest-frames.js";
 import type { RunnerName } from "./adapter.js";
-import { isVitestConfigName, JEST_CONFIG_RE, VITE_CONFIG_RE } from "./js/config-files.js";
+import { isVitestConfigName, JEST_CONFIG_RE, readTextOrEmpty, VITE_CONFIG_RE } from "./js/config-files.js";
 
 /** The runner a project uses and a short sentence saying why. */
 export interface DetectedRunner {
@@ -28,18 +29,9 @@ function readPackageJson(root: string): PackageJson | null {
   }
 }
 
-const readText = (path: string): string => {
-  try {
-    return readFileSync(path, "utf8");
-  } catch {
-    return "";
-  }
-};
-
 /** Whether the folder (or its tests/ and test/ folders) holds Python test modules. */
 function hasPythonTests(root: string, entries: string[]): boolean {
-  const isTest = (n: string): boolean => /^test_.*\.py$|_test\.py$/.test(n);
-  if (entries.some(isTest)) return true;
+  if (entries.some((n) => isPytestTestFile(n))) return true;
   for (const dir of ["tests", "test"]) {
     try {
       if (readdirSync(join(root, dir)).some((n) => n.endsWith(".py"))) return true;
@@ -64,7 +56,7 @@ export async function detectRunner(projectRoot: string): Promise<DetectedRunner>
   }
   const vitestConfig = entries.find(isVitestConfigName);
   if (vitestConfig) return { runner: "vitest", reason: `${vitestConfig} found` };
-  const viteConfig = entries.find((n) => VITE_CONFIG_RE.test(n) && /\btest\s*:/.test(readText(join(projectRoot, n))));
+  const viteConfig = entries.find((n) => VITE_CONFIG_RE.test(n) && /\btest\s*:/.test(readTextOrEmpty(join(projectRoot, n))));
   if (viteConfig) return { runner: "vitest", reason: `${viteConfig} has a test block` };
   const jestConfig = entries.find((n) => JEST_CONFIG_RE.test(n));
   if (jestConfig) return { runner: "jest", reason: `${jestConfig} found` };
@@ -82,10 +74,10 @@ export async function detectRunner(projectRoot: string): Promise<DetectedRunner>
   }
   const pyFile = entries.find((n) => PYTEST_FILES.includes(n));
   if (pyFile) return { runner: "pytest", reason: `${pyFile} found` };
-  if (entries.includes("pyproject.toml") && /\[tool\.pytest/.test(readText(join(projectRoot, "pyproject.toml")))) {
+  if (entries.includes("pyproject.toml") && /\[tool\.pytest/.test(readTextOrEmpty(join(projectRoot, "pyproject.toml")))) {
     return { runner: "pytest", reason: "pyproject.toml configures pytest" };
   }
-  if (entries.includes("setup.cfg") && /\[tool:pytest\]/.test(readText(join(projectRoot, "setup.cfg")))) {
+  if (entries.includes("setup.cfg") && /\[tool:pytest\]/.test(readTextOrEmpty(join(projectRoot, "setup.cfg")))) {
     return { runner: "pytest", reason: "setup.cfg configures pytest" };
   }
   if (hasPythonTests(projectRoot, entries)) return { runner: "pytest", reason: "Python test files found" };

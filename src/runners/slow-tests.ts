@@ -1,5 +1,6 @@
 // slowTests: the tests and test files over the per-test and per-file duration targets, for every runner.
 import type { SlowTest } from "../domain/index.js";
+import { splitNodeId } from "../domain/node-id.js";
 
 /** A test slower than this is reported in slowTests (not failed). */
 export const SLOW_TEST_SECONDS = 5;
@@ -12,8 +13,7 @@ export function slowTests(durations: Map<string, number>): SlowTest[] {
   const perFile = new Map<string, number>();
   for (const [nodeId, seconds] of durations) {
     if (seconds > SLOW_TEST_SECONDS) out.push({ nodeId, durationSeconds: seconds, kind: "test" });
-    const at = nodeId.indexOf("::");
-    const file = at < 0 ? nodeId : nodeId.slice(0, at);
+    const file = splitNodeId(nodeId).testFile;
     perFile.set(file, (perFile.get(file) ?? 0) + seconds);
   }
   for (const [file, seconds] of perFile) {

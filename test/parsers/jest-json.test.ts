@@ -63,6 +63,7 @@ describe("parseJestJson", () => {
     const v = parseJestJson(captured("vitest", "failing-report.json"), ctxFor("vitest", "failing")).failures.find((f) => f.testName === "cart > adds up the total")!;
     expect(v.errorMessage).toBe("expected 5 to be 4 // Object.is equality");
     expect(v.frames.at(-1)).toMatchObject({ file: "tests/cart.test.ts", line: 7, kind: "test", code: 'expect(total([{ name: "pen", price: 2, qty: 2 }])).toBe(4);' });
+    expect(v.frames.at(-1)!.column).toBe(56);
     const j = parseJestJson(captured("jest", "failing-report.json"), ctxFor("jest", "failing")).failures.find((f) => f.testName === "cart > adds up the total")!;
     expect(j.errorMessage).toBe("expect(received).toBe(expected) // Object.is equality\n\nExpected: 4\nReceived: 5");
   });

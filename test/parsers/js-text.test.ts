@@ -39,6 +39,7 @@ describe("parseJsText", () => {
       "project formatPrice src/format.ts:3",
       "project roundCents src/format.ts:8",
     ]);
+    expect(f.frames.map((fr) => fr.column)).toEqual([12, 27, 16, 12]);
     expect(f.errorMessage).toBe("v.toFixed is not a function");
   });
 

@@ -67,6 +67,7 @@ describe("parseJsError", () => {
       ["test", "tests/a.test.ts", 9],
       ["project", "src/a.ts", 3],
     ]);
+    expect(e.frames.map((f) => f.column)).toEqual([4, 5, 1, 5, 12]);
     expect(e.frames[4]!.code).toBe("return x.y;");
     expect(e.lineNumber).toBe(9);
   });

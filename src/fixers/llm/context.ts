@@ -1,5 +1,6 @@
 // Prompt context pieces: a stack trace with library frames folded, and numbered source windows around a line.
 import type { Failure, StackFrame } from "../../domain/index.js";
+import { escapeRegExp } from "../../parsers/escape-regexp.js";
 import { parsePythonTraceback } from "../../parsers/traceback.js";
 
 export interface TrimStackOptions {
@@ -135,8 +136,6 @@ export function testFocusLine(failure: Failure, testSource: string | undefined):
   }
   return failure.lineNumber;
 }
-
-const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** A definition the failing line calls, found through the test file's imports. */
 export interface CalledDefinition {

@@ -2,9 +2,11 @@
 import { realpathSync } from "node:fs";
 import { join } from "node:path";
 import { RedgreenError } from "../../domain/errors.js";
+import { escapeRegExp } from "../../parsers/escape-regexp.js";
 import { packageRoot } from "../../paths.js";
 import type { TestRunnerAdapter } from "../adapter.js";
-import { checkProjectRoot, JsRunnerAdapter, type JsAdapterOptions, type JsRunArgs, type JsRunnerSpec } from "../js/js-adapter.js";
+import { JsRunnerAdapter, type JsAdapterOptions, type JsRunArgs, type JsRunnerSpec } from "../js/js-adapter.js";
+import { checkProjectRoot } from "../project-root.js";
 import { findNodeBin } from "../js/project-files.js";
 import { JEST_CONFIG_RE } from "../js/config-files.js";
 
@@ -38,8 +40,6 @@ export function jestArgs(p: JsRunArgs): string[] {
   return args;
 }
 
-const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-
 /**
  * jest path patterns matching exactly one absolute file, or everything under one absolute folder: one per spelling
  * of a path reached through a symlink. Each starts with "/", which makes jest match it against the absolute path,
@@ -53,7 +53,7 @@ export function jestPathPatterns(absPath: string, folder: boolean): string[] {
   } catch {
     /* a missing path: the run reports it */
   }
-  return [...new Set([path, real])].map((p) => (folder ? `${escapeRegex(p)}/` : `${escapeRegex(p)}$`));
+  return [...new Set([path, real])].map((p) => (folder ? `${escapeRegExp(p)}/` : `${escapeRegExp(p)}$`));
 }
 
 /** What jest's output and a stop after its report say about handles a test left open. */

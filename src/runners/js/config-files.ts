@@ -81,15 +81,18 @@ export function setupFilesInPackageJson(text: string): string[] {
   return [...out];
 }
 
+/** A file's text, or "" when it cannot be read (a config that is missing or unreadable names nothing). */
+export function readTextOrEmpty(path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return "";
+  }
+}
+
 /** The setup files named by the config files (`configNames`, in the project root) and by package.json; unreadable files name none. */
 export function configuredSetupFiles(projectRoot: string, configNames: string[]): Set<string> {
-  const read = (name: string): string => {
-    try {
-      return readFileSync(join(projectRoot, name), "utf8");
-    } catch {
-      return "";
-    }
-  };
+  const read = (name: string): string => readTextOrEmpty(join(projectRoot, name));
   const out = new Set<string>(setupFilesInPackageJson(read("package.json")));
   for (const name of configNames) for (const rel of setupFilesInConfigText(read(name))) out.add(rel);
   return out;

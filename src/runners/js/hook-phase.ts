@@ -16,13 +16,15 @@ function balance(code: string): number {
   return n;
 }
 
+/** The source's lines with strings and line comments blanked out, for bracket counting. */
+const codeLines = (source: string): string[] => source.split("\n").map((l) => l.replace(STRINGS_RE, (m) => (m.startsWith("//") ? "" : '""')));
+
 /**
- * The phase of the innermost test or hook call whose brackets are still open at `line` (1-based): setup for
- * beforeEach/beforeAll, teardown for afterEach/afterAll, call for it/test and anywhere else. A bracket
- * count over the source with strings and line comments blanked out, which is enough for test files.
+ * The phase of the innermost test or hook call whose brackets are still open at `line` (1-based) of a source's
+ * codeLines: setup for beforeEach/beforeAll, teardown for afterEach/afterAll, call for it/test and anywhere else.
+ * A bracket count, which is enough for test files.
  */
-export function hookPhaseAt(source: string, line: number): FailurePhase {
-  const lines = source.split("\n").map((l) => l.replace(STRINGS_RE, (m) => (m.startsWith("//") ? "" : '""')));
+function phaseAt(lines: string[], line: number): FailurePhase {
   if (line < 1 || line > lines.length) return "call";
   let after = 0;
   for (let k = line - 1; k >= 0; k--) {
@@ -41,13 +43,22 @@ export function hookPhaseAt(source: string, line: number): FailurePhase {
 
 /** Sets the phase of test failures (not collect errors) from where the innermost frame in their own test file points. */
 export function refineHookPhases(failures: Failure[], readSource: (relFile: string) => string | null): Failure[] {
+  // Each test file is read and blanked once, however many of its tests failed.
+  const files = new Map<string, string[] | null>();
+  const linesOf = (rel: string): string[] | null => {
+    if (!files.has(rel)) {
+      const source = readSource(rel);
+      files.set(rel, source === null ? null : codeLines(source));
+    }
+    return files.get(rel) ?? null;
+  };
   return failures.map((f) => {
     if (f.phase === "collect" || f.phase === "teardown") return f;
     const frame = [...f.frames].reverse().find((fr) => fr.file === f.testFile);
     if (!frame) return f;
-    const source = readSource(f.testFile);
-    if (source === null) return f;
-    const phase = hookPhaseAt(source, frame.line);
+    const lines = linesOf(f.testFile);
+    if (lines === null) return f;
+    const phase = phaseAt(lines, frame.line);
     return phase === f.phase ? f : { ...f, phase };
   });
 }

@@ -8,15 +8,18 @@ import { isAbsolute, join, posix, relative, resolve } from "node:path";
 import { RedgreenError } from "../../domain/errors.js";
 import type { Coverage, TestRunResult } from "../../domain/test-run.js";
 import { parseIstanbulCoverageFiles } from "../../parsers/istanbul-coverage.js";
-import { jsNodeId, parseJestJson, type JsRunParts } from "../../parsers/jest-json.js";
+import { emptyParts, jsNodeId, parseJestJson, type JestJsonParts } from "../../parsers/jest-json.js";
 import { parseJsText } from "../../parsers/js-text.js";
 import { relativeToRoots, type JsFrameContext } from "../../parsers/v8-stack.js";
 import { runProcess, type ProcessResult } from "../../process/run.js";
-import type { RunProgress, RunTestsOptions, TestRunnerAdapter } from "../adapter.js";
+import type { RunTestsOptions, TestRunnerAdapter } from "../adapter.js";
+import { FileTail } from "../file-tail.js";
+import { DEFAULT_RUN_TIMEOUT, DEFAULT_TEST_TIMEOUT, pollWhileRunning, progressReporter } from "../run-progress.js";
+import { SourceCache } from "../source-cache.js";
 import { configuredSetupFiles } from "./config-files.js";
 import { refineHookPhases } from "./hook-phase.js";
 import { JsSelection } from "./name-filter.js";
-import { ReporterLog, ReporterTail } from "./progress.js";
+import { ReporterLog } from "./progress.js";
 import { isJsTestFile } from "./test-files.js";
 
 /** Options shared by the vitest and jest adapters. */
@@ -74,38 +77,28 @@ export interface JsRunnerSpec {
   openHandleNote(output: string, lingered: number | null): string | null;
 }
 
-
-const DEFAULT_TEST_TIMEOUT = 10;
-const DEFAULT_RUN_TIMEOUT = 900;
-const PROGRESS_POLL_MS = 100;
 /** The largest timer Node honours; a per-test timeout of 0 ("off") becomes this. */
 const MAX_TIMER_MS = 2_147_483_647;
 
-const isFolder = (path: string): boolean => {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-};
-
-/** Whether the runner finished writing its JSON report: the file parses (jest and vitest write it in one piece, ending in a newline). */
-function reportComplete(path: string): boolean {
-  try {
-    const text = readFileSync(path, "utf8");
-    if (!text.endsWith("\n")) return false;
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
+/** A requested test file or folder: absolute path, and whether it is a folder (every test under it runs). */
+interface RunTarget {
+  path: string;
+  folder: boolean;
 }
 
-/** Checks the project root and returns it resolved; throws path_not_found when it is not a folder. */
-export function checkProjectRoot(projectRoot: string): string {
-  const root = resolve(projectRoot);
-  if (!existsSync(root) || !statSync(root).isDirectory()) throw new RedgreenError("path_not_found", `Project folder not found: ${root}`);
-  return root;
+/** A JSON report the runner finished writing. */
+interface CompleteReport {
+  data: unknown;
+}
+
+/** The runner's JSON report once it is complete: the file parses (jest and vitest write it in one piece, ending in a newline); else null. */
+function readCompleteReport(path: string): CompleteReport | null {
+  try {
+    const text = readFileSync(path, "utf8");
+    return text.endsWith("\n") ? { data: JSON.parse(text) as unknown } : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The vitest/jest implementation of TestRunnerAdapter; the runner-specific part comes from a JsRunnerSpec. */
@@ -113,7 +106,7 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
   readonly name: "vitest" | "jest";
   readonly projectRoot: string;
   private readonly roots: string[];
-  private readonly sources = new Map<string, string[] | null>();
+  private readonly sources = new SourceCache();
   /** Project-relative files the runner reported as test files in earlier runs (a custom testMatch/include may name any file). */
   private readonly reportedTestFiles = new Set<string>();
   /** Setup files the runner's config names; read lazily, forgotten at every run (the config may have been edited). */
@@ -165,9 +158,7 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
 
   async runTests(options: RunTestsOptions = {}): Promise<TestRunResult> {
     const selection = new JsSelection(options.files ?? [], this.projectRoot, (f) => this.relative(f));
-    for (const path of selection.paths()) {
-      if (!existsSync(path)) throw new RedgreenError("path_not_found", `Test path not found: ${relative(this.projectRoot, path) || path} (in ${this.projectRoot})`);
-    }
+    const targets = selection.paths().map((path) => this.target(path));
     let coverageError: string | undefined;
     let coverageOn = false;
     if (options.coverage) {
@@ -177,11 +168,20 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
     }
     const tmp = await mkdtemp(join(tmpdir(), `redgreen-${this.name}-`));
     try {
-      const result = await this.execute(tmp, selection, options, coverageOn);
+      const result = await this.execute(tmp, selection, targets, options, coverageOn);
       if (coverageError) result.coverageError = coverageError;
       return result;
     } finally {
       await rm(tmp, { recursive: true, force: true });
+    }
+  }
+
+  /** A requested path with whether it is a folder (one stat); throws path_not_found when it does not exist. */
+  private target(path: string): RunTarget {
+    try {
+      return { path, folder: statSync(path).isDirectory() };
+    } catch (e) {
+      throw new RedgreenError("path_not_found", `Test path not found: ${relative(this.projectRoot, path) || path} (in ${this.projectRoot})`, { cause: e });
     }
   }
 
@@ -193,26 +193,15 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
     return {
       projectRoots: this.roots,
       isTestFile: (rel) => this.isTestFile(rel),
-      sourceLine: (abs, line) => this.sourceLines(abs)?.[line - 1]?.trim() || undefined,
+      sourceLine: (abs, line) => this.sources.line(abs, line),
     };
   }
 
-  private sourceLines(abs: string): string[] | null {
-    if (!this.sources.has(abs)) {
-      try {
-        this.sources.set(abs, readFileSync(abs, "utf8").split("\n"));
-      } catch {
-        this.sources.set(abs, null);
-      }
-    }
-    return this.sources.get(abs) ?? null;
-  }
-
   private sourceText(rel: string): string | null {
-    return this.sourceLines(isAbsolute(rel) ? rel : join(this.projectRoot, rel))?.join("\n") ?? null;
+    return this.sources.text(isAbsolute(rel) ? rel : join(this.projectRoot, rel));
   }
 
-  private async execute(tmp: string, selection: JsSelection, options: RunTestsOptions, coverageOn: boolean): Promise<TestRunResult> {
+  private async execute(tmp: string, selection: JsSelection, targets: RunTarget[], options: RunTestsOptions, coverageOn: boolean): Promise<TestRunResult> {
     const started = performance.now();
     // Source lines (and the config's setup files) are read fresh for every run: the files may have been edited since the last one.
     this.sources.clear();
@@ -223,8 +212,8 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
     const progressFile = join(tmp, "progress.jsonl");
     const coverageDir = coverageOn ? join(tmp, "coverage") : null;
     const args = this.spec.args({
-      files: selection.runnerFiles(),
-      folders: selection.runnerFiles().filter((f) => isFolder(f)),
+      files: targets.map((t) => t.path),
+      folders: targets.filter((t) => t.folder).map((t) => t.path),
       namePattern: selection.namePattern(),
       reportFile,
       reporter: this.spec.reporter,
@@ -240,16 +229,8 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
       REDGREEN_PROGRESS: progressFile,
     };
     const log = new ReporterLog((file, titles) => jsNodeId(this.relative(file), titles), (file, titles) => selection.keeps(this.relative(file), titles));
-    const tail = new ReporterTail(progressFile, log);
-    let last = "";
-    const report = (): void => {
-      const p: RunProgress | null = log.progress();
-      if (!p || !options.onProgress) return;
-      const k = `${p.collected}/${p.done}/${p.failed}`;
-      if (k === last) return;
-      last = k;
-      options.onProgress(p);
-    };
+    const tail = new FileTail(progressFile, (chunk) => log.push(chunk));
+    const reportProgress = progressReporter(() => log.progress(), options.onProgress);
     // The run's own stop: the caller's abort, or a runner still running `exitGraceMs` after its report was complete.
     const stop = new AbortController();
     const onAbort = (): void => stop.abort();
@@ -257,21 +238,23 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
     options.signal?.addEventListener("abort", onAbort, { once: true });
     const grace = this.spec.exitGraceMs;
     let reportDoneAt: number | null = null;
+    let completeReport: CompleteReport | null = null;
     let lingered: number | null = null;
-    const timer = setInterval(() => {
-      try {
-        if (tail.poll()) report();
-      } catch {
-        /* the read after the run sees what the file holds */
-      }
-      if (grace === null || stop.signal.aborted) return;
-      if (reportDoneAt === null) {
-        if (reportComplete(reportFile)) reportDoneAt = performance.now();
-      } else if (performance.now() - reportDoneAt >= grace) {
-        lingered = (performance.now() - reportDoneAt) / 1000;
-        stop.abort();
-      }
-    }, PROGRESS_POLL_MS);
+    const enforceGrace =
+      grace === null
+        ? undefined
+        : (): void => {
+            if (stop.signal.aborted) return;
+            if (reportDoneAt === null) {
+              completeReport = readCompleteReport(reportFile);
+              if (completeReport !== null) reportDoneAt = performance.now();
+            } else if (performance.now() - reportDoneAt >= grace) {
+              lingered = (performance.now() - reportDoneAt) / 1000;
+              stop.abort();
+            }
+          };
+    // Without a progress listener the reporter's file is read once, after the run.
+    const stopPolling = pollWhileRunning({ tail, report: reportProgress, live: options.onProgress !== undefined, tick: enforceGrace });
     let proc: ProcessResult;
     try {
       proc = await runProcess(this.spec.bin, args, {
@@ -283,57 +266,55 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
         signal: stop.signal,
       });
       tail.poll();
-      report();
+      reportProgress();
     } finally {
-      clearInterval(timer);
+      stopPolling();
       tail.close();
       options.signal?.removeEventListener("abort", onAbort);
     }
-    return this.buildResult({ proc, reportFile, coverageDir, log, selection, started, runTimeout, lingered, command: [this.spec.bin, ...args] });
+    const aborted = proc.aborted && options.signal?.aborted === true;
+    return this.buildResult({ proc, reportFile, completeReport, coverageDir, log, selection, started, runTimeout, aborted, lingered, command: [this.spec.bin, ...args] });
   }
 
   private buildResult(p: {
     proc: ProcessResult;
     reportFile: string;
+    /** The report as the exit-grace check already read it, else null (read from reportFile). */
+    completeReport: CompleteReport | null;
     coverageDir: string | null;
     log: ReporterLog;
     selection: JsSelection;
     started: number;
     runTimeout: number;
+    /** Whether the caller aborted the run. */
+    aborted: boolean;
     /** Seconds the runner kept running after its report was complete before it was stopped, or null when it exited. */
     lingered: number | null;
     command: string[];
   }): TestRunResult {
     const { proc } = p;
     const notes: string[] = [];
-    let parts: JsRunParts | null = null;
-    if (existsSync(p.reportFile)) {
+    let parts: JestJsonParts | null = null;
+    if (p.completeReport || existsSync(p.reportFile)) {
       try {
-        let report: unknown;
-        try {
-          report = JSON.parse(readFileSync(p.reportFile, "utf8"));
-        } catch (e) {
-          throw new RedgreenError("parse_failed", `the JSON test report is not valid JSON: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
-        }
-        // Remembered before parsing, so frames in a test file only the runner's config names are classified as test frames.
-        this.rememberTestFiles(report);
-        parts = parseJestJson(report, {
+        parts = parseJestJson(p.completeReport ? p.completeReport.data : readFileSync(p.reportFile, "utf8"), {
           ...this.frameContext(),
           keep: (rel, titles) => p.selection.keeps(rel, titles),
           ...(this.spec.preferReporterErrors ? { errorTexts: (file: string, titles: string[] | null) => p.log.errorTexts(file, titles) } : {}),
         });
+        for (const rel of parts.testFiles) this.reportedTestFiles.add(rel);
       } catch (e) {
         notes.push(e instanceof Error ? e.message : String(e));
       }
     }
-    const base: JsRunParts = parts ?? { passed: 0, failed: 0, skipped: 0, errors: 0, total: 0, failures: [], passedNodeIds: [], testDurations: new Map() };
+    const base = parts ?? emptyParts();
     const failures = refineHookPhases(base.failures, (rel) => this.sourceText(rel));
     let status: TestRunResult["status"];
     let message: string | undefined;
     if (proc.timedOut) {
       status = "timeout";
       message = `the run exceeded its ${p.runTimeout} s limit and was killed`;
-    } else if (proc.aborted && p.lingered === null) {
+    } else if (p.aborted) {
       status = "error";
       message = "the run was aborted";
     } else if (!parts) {
@@ -384,16 +365,5 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
     return result;
   }
 
-  /** Records the test files a JSON report lists (absolute "name" of each testResults entry) that lie in the project. */
-  private rememberTestFiles(report: unknown): void {
-    const results = (report as { testResults?: unknown } | null)?.testResults;
-    if (!Array.isArray(results)) return;
-    for (const r of results) {
-      const name = (r as { name?: unknown } | null)?.name;
-      if (typeof name !== "string") continue;
-      const rel = relativeToRoots(name, this.roots);
-      if (rel !== null && !rel.split("/").includes("node_modules")) this.reportedTestFiles.add(rel);
-    }
-  }
 }
 

@@ -1,13 +1,7 @@
 // Which tests a JS run selects: test files, folders and node ids turned into runner file arguments plus one name pattern.
 import { isAbsolute, join } from "node:path";
-
-/** Splits a node id "file::a > b" at its first "::"; a bare path has name null. */
-export function splitJsNodeId(id: string): { file: string; name: string | null } {
-  const at = id.indexOf("::");
-  return at === -1 ? { file: id, name: null } : { file: id.slice(0, at), name: id.slice(at + 2) };
-}
-
-const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+import { splitNodeId } from "../../domain/node-id.js";
+import { escapeRegExp } from "../../parsers/escape-regexp.js";
 
 /**
  * A regular expression matching exactly the given test names ("describe > test") against what vitest and
@@ -15,7 +9,7 @@ const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\
  * allowed either way.
  */
 export function exactNamePattern(names: string[]): string {
-  const alternatives = names.map((n) => n.split(" > ").map(escapeRegex).join("(?: > | )"));
+  const alternatives = names.map((n) => n.split(" > ").map(escapeRegExp).join("(?: > | )"));
   return `^(?:${alternatives.join("|")})$`;
 }
 
@@ -29,31 +23,26 @@ export class JsSelection {
 
   constructor(
     entries: string[],
-    private readonly projectRoot: string,
+    projectRoot: string,
     toRelative: (absPath: string) => string,
   ) {
     for (const entry of entries) {
-      const { file, name } = splitJsNodeId(entry);
-      const absPath = isAbsolute(file) ? file : join(projectRoot, file);
+      const { testFile, testName } = splitNodeId(entry);
+      const absPath = isAbsolute(testFile) ? testFile : join(projectRoot, testFile);
       const rel = toRelative(absPath).replace(/\/+$/, "");
       this.abs.set(rel, absPath);
-      if (name === null || name === "") this.whole.add(rel);
+      if (testName === "") this.whole.add(rel);
       else {
         const set = this.names.get(rel) ?? new Set<string>();
-        set.add(name);
+        set.add(testName);
         this.names.set(rel, set);
       }
     }
   }
 
-  /** Absolute paths of every requested file or folder. */
+  /** Absolute paths of every requested file or folder (the runner's file arguments); empty for the whole suite. */
   paths(): string[] {
     return [...this.abs.values()];
-  }
-
-  /** The file arguments for the runner (absolute paths); empty for the whole suite. */
-  runnerFiles(): string[] {
-    return this.paths();
   }
 
   /** The name pattern to pass, or null when a whole file or folder is requested too (results are filtered instead). */

@@ -1,5 +1,4 @@
-// Live progress of a JS run: tails the JSON lines the bundled runner reporter appends, and keeps what the JSON report lacks.
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+// Live progress of a JS run: the JSON lines the bundled runner reporter appends, turned into progress and the error texts the JSON report lacks.
 import type { RunProgress } from "../adapter.js";
 
 /** An error as the live reporter recorded it. */
@@ -87,39 +86,5 @@ export class ReporterLog {
   /** The error texts the reporter saw for a test (titles) or a file (null), if any. */
   errorTexts(file: string, titles: string[] | null): string[] | undefined {
     return this.errors.get(key(file, titles));
-  }
-}
-
-/** Reads what was appended to the reporter's file since the last poll (the file stays open between polls). */
-export class ReporterTail {
-  private offset = 0;
-  private fd: number | null = null;
-  constructor(
-    private readonly path: string,
-    private readonly log: ReporterLog,
-  ) {}
-
-  /** True when something new arrived. */
-  poll(): boolean {
-    if (this.fd === null) {
-      try {
-        this.fd = openSync(this.path, "r");
-      } catch {
-        return false;
-      }
-    }
-    const size = fstatSync(this.fd).size;
-    if (size <= this.offset) return false;
-    const buf = Buffer.allocUnsafe(size - this.offset);
-    const n = readSync(this.fd, buf, 0, buf.length, this.offset);
-    this.offset += n;
-    // The reporters escape non-ASCII (JSON.stringify output is re-escaped), so a chunk never splits a character.
-    this.log.push(buf.toString("utf8", 0, n));
-    return n > 0;
-  }
-
-  close(): void {
-    if (this.fd !== null) closeSync(this.fd);
-    this.fd = null;
   }
 }

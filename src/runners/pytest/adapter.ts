@@ -1,21 +1,26 @@
 // The pytest TestRunnerAdapter: runs pytest with the bundled plugin and turns its event stream into a TestRunResult.
 import { lastLines } from "../output-tail.js";
 import { SLOW_TEST_SECONDS, slowTests } from "../slow-tests.js";
-import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 import { RedgreenError } from "../../domain/errors.js";
 import type { Failure, FailurePhase } from "../../domain/failure.js";
+import { splitNodeId } from "../../domain/node-id.js";
 import type { Coverage, TestRunResult } from "../../domain/test-run.js";
 import { parseCoverageJson } from "../../parsers/coverage-json.js";
-import { isPytestTestFile, pickFailureLine, splitNodeId } from "../../parsers/pytest-frames.js";
+import { isPytestTestFile, pickFailureLine } from "../../parsers/pytest-frames.js";
 import { PytestJsonlAccumulator, type PytestRunParts } from "../../parsers/pytest-jsonl.js";
 import { parsePytestOutput } from "../../parsers/pytest-text.js";
 import { pythonSourcePath } from "../../paths.js";
 import { type ProcessResult, runProcess } from "../../process/run.js";
 import { resolvePython } from "../../python/interpreter.js";
-import type { RunProgress, RunTestsOptions, TestRunnerAdapter } from "../adapter.js";
+import type { RunTestsOptions, TestRunnerAdapter } from "../adapter.js";
+import { FileTail } from "../file-tail.js";
+import { checkProjectRoot } from "../project-root.js";
+import { DEFAULT_RUN_TIMEOUT, DEFAULT_TEST_TIMEOUT, pollWhileRunning, progressReporter } from "../run-progress.js";
+import { SourceCache } from "../source-cache.js";
 import { hangPhase, parseHangDump } from "./hang-dump.js";
 
 export { parsePytestOutput } from "../../parsers/pytest-text.js";
@@ -43,10 +48,7 @@ export interface PytestAdapterOptions {
 }
 
 
-const DEFAULT_TEST_TIMEOUT = 10;
-const DEFAULT_RUN_TIMEOUT = 900;
 const MAX_RESUMES = 10;
-const PROGRESS_POLL_MS = 100;
 const PLUGIN_MODULE = "redgreen_pytest_plugin";
 
 /**
@@ -56,10 +58,7 @@ const PLUGIN_MODULE = "redgreen_pytest_plugin";
  * when it does not run.
  */
 export async function createPytestAdapter(opts: PytestAdapterOptions): Promise<TestRunnerAdapter> {
-  const projectRoot = resolve(opts.projectRoot);
-  if (!existsSync(projectRoot) || !statSync(projectRoot).isDirectory()) {
-    throw new RedgreenError("path_not_found", `Project folder not found: ${projectRoot}`);
-  }
+  const projectRoot = checkProjectRoot(opts.projectRoot);
   const given = givenInterpreterFile(opts.python);
   if (given) return new PytestAdapter({ ...opts, projectRoot }, given, false);
   const python = await resolvePython({ projectRoot, ...(opts.python ? { python: opts.python } : {}) });
@@ -77,64 +76,14 @@ function givenInterpreterFile(python: string | undefined): string | null {
   }
 }
 
-/**
- * Tails the plugin's JSONL file into the accumulator. The file stays open between polls and is read
- * synchronously: a poll is an fstat and at most one read of what was appended, cheaper than a round
- * trip through the thread pool for each of open, stat, read and close.
- */
-class JsonlTail {
-  private offset = 0;
-  private fd: number | null = null;
-  constructor(
-    private readonly path: string,
-    private readonly acc: PytestJsonlAccumulator,
-  ) {}
-
-  /** Reads what was appended since the last call; true when there was something. */
-  poll(): boolean {
-    if (this.fd === null) {
-      try {
-        this.fd = openSync(this.path, "r");
-      } catch {
-        return false; // not written yet
-      }
-    }
-    const size = fstatSync(this.fd).size;
-    if (size <= this.offset) return false;
-    const buf = Buffer.allocUnsafe(size - this.offset);
-    const bytesRead = readSync(this.fd, buf, 0, buf.length, this.offset);
-    this.offset += bytesRead;
-    // The plugin writes ASCII only (json.dumps ensure_ascii), so a chunk never splits a character.
-    this.acc.push(buf.toString("utf8", 0, bytesRead));
-    return bytesRead > 0;
-  }
-
-  close(): void {
-    if (this.fd !== null) closeSync(this.fd);
-    this.fd = null;
-  }
-}
-
-const readSourceLine = (() => {
-  const cache = new Map<string, string[] | null>();
-  return (file: string, line: number): string | undefined => {
-    if (!cache.has(file)) {
-      try {
-        cache.set(file, readFileSync(file, "utf8").split("\n"));
-      } catch {
-        cache.set(file, null);
-      }
-    }
-    return cache.get(file)?.[line - 1]?.trim() || undefined;
-  };
-})();
-
 /** The pytest implementation of TestRunnerAdapter. */
 export class PytestAdapter implements TestRunnerAdapter {
   readonly name = "pytest" as const;
   readonly projectRoot: string;
   private readonly pluginDir = pythonSourcePath("runners", "pytest");
   private pytestCovCheck: Promise<string | null> | null = null;
+  /** Source lines for hang dumps, read fresh for every run (a fix may have edited the files). */
+  private readonly sources = new SourceCache();
 
   /**
    * @param pythonChecked false when `python` has not been started yet: a run that cannot start it
@@ -256,6 +205,7 @@ export class PytestAdapter implements TestRunnerAdapter {
 
   private async execute(tmp: string, files: string[], options: RunTestsOptions, coverageOn: boolean): Promise<TestRunResult> {
     const started = performance.now();
+    this.sources.clear();
     const runTimeout = options.runTimeoutSeconds ?? this.opts.runTimeoutSeconds ?? DEFAULT_RUN_TIMEOUT;
     const testTimeout = options.testTimeoutSeconds ?? this.opts.testTimeoutSeconds ?? DEFAULT_TEST_TIMEOUT;
     const deadline = started + runTimeout * 1000;
@@ -269,15 +219,7 @@ export class PytestAdapter implements TestRunnerAdapter {
     let proc: ProcessResult;
     let junit: string;
     let attempt = 0;
-    let lastProgress = "";
-    const report = (): void => {
-      if (!options.onProgress) return;
-      const p: RunProgress = acc.progress();
-      const key = `${p.collected}/${p.done}/${p.failed}`;
-      if (key === lastProgress) return;
-      lastProgress = key;
-      options.onProgress(p);
-    };
+    const report = progressReporter(() => acc.progress(), options.onProgress);
 
     for (;;) {
       attempt++;
@@ -291,17 +233,9 @@ export class PytestAdapter implements TestRunnerAdapter {
       const args = this.buildArgs({ files, junit, verbose: options.verbose === true, usePlugin, covJson, covAppend: attempt > 1 });
       command ??= [this.python, ...args];
       const env = this.buildEnv({ jsonl, testTimeout, deselectFile, covData: join(tmp, ".coverage") });
-      const tail = new JsonlTail(jsonl, acc);
+      const tail = new FileTail(jsonl, (chunk) => acc.push(chunk));
       acc.beginAttempt();
-      const timer = options.onProgress
-        ? setInterval(() => {
-            try {
-              if (tail.poll()) report();
-            } catch {
-              /* the read after the run reports what the file holds */
-            }
-          }, PROGRESS_POLL_MS)
-        : undefined;
+      const stopPolling = pollWhileRunning({ tail, report, live: options.onProgress !== undefined });
       try {
         proc = await runProcess(this.python, args, {
           cwd: this.projectRoot,
@@ -321,7 +255,7 @@ export class PytestAdapter implements TestRunnerAdapter {
           report();
         }
       } finally {
-        if (timer) clearInterval(timer);
+        stopPolling();
         tail.close();
       }
       const parts = acc.parts();
@@ -424,7 +358,7 @@ export class PytestAdapter implements TestRunnerAdapter {
   }
 
   private hangFailure(nodeId: string, phase: FailurePhase, dump: string, duration: number, seconds: number): Failure {
-    const frames = parseHangDump(dump, this.projectRoot, (file, line) => readSourceLine(file, line));
+    const frames = parseHangDump(dump, this.projectRoot, (file, line) => this.sources.line(file, line));
     const message = `test exceeded the per-test timeout of ${seconds} s during ${phase} and could not be interrupted (stuck outside Python code); the run went on without it`;
     const { testFile, testName } = splitNodeId(nodeId);
     const stack = [

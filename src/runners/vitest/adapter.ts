@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { RedgreenError } from "../../domain/errors.js";
 import { packageRoot } from "../../paths.js";
 import type { TestRunnerAdapter } from "../adapter.js";
-import { checkProjectRoot, JsRunnerAdapter, type JsAdapterOptions, type JsRunArgs, type JsRunnerSpec } from "../js/js-adapter.js";
+import { JsRunnerAdapter, type JsAdapterOptions, type JsRunArgs, type JsRunnerSpec } from "../js/js-adapter.js";
+import { checkProjectRoot } from "../project-root.js";
 import { findNodeBin, findNodePackage } from "../js/project-files.js";
 import { isVitestOrViteConfigName } from "../js/config-files.js";
 
