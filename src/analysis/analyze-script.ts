@@ -6,12 +6,10 @@ import { projectRelativePath } from "./frames.js";
 import { rootCauseKey } from "./group.js";
 import { closestName } from "./hints.js";
 import { locateInFrames, type CodeLocation } from "./locate.js";
-import { findScriptDefinitions, relativeSpecifier, scriptIdentifiers } from "./script-sources.js";
+import { findScriptDefinitions, projectScriptIdentifiers, relativeSpecifier, scriptIdentifiers } from "./script-sources.js";
 import type { SourceReader } from "./source.js";
+import { notAFunctionName, notDefinedName, undefinedRead as readOfUndefined } from "./v8-messages.js";
 
-const UNDEFINED_READ_RE = /Cannot read propert(?:y|ies) of (undefined|null)(?: \(reading '([^']+)'\))?|Cannot destructure property '([^']+)' of '?(?:undefined|null)'?/;
-const NOT_DEFINED_RE = /^([A-Za-z_$][\w$]*) is not defined/;
-const NOT_A_FUNCTION_RE = /(?:^|\.)([A-Za-z_$][\w$]*) is not a function/;
 const PROMISE_RE = /\bPromise ?\{|\[object Promise\]|Promise <pending>|\bPromise\b.*\bis not\b/;
 const TIMEOUT_RE = /Test timed out in \d+ms|Exceeded timeout of \d+ ?ms|timed out after \d+/i;
 const API_RE = /ECONNREFUSED|ENOTFOUND|ECONNRESET|fetch failed|socket hang up|Request failed with status code \d{3}|\bstatus(?: code)? (?:[45]\d\d)\b/;
@@ -43,7 +41,7 @@ export function categorizeScriptError(errorType: string, errorMessage: string): 
   if (PROMISE_RE.test(errorMessage)) return "async";
   if (API_RE.test(errorMessage) || /^(?:FetchError|AxiosError)$/.test(type)) return "api";
   if (type === "ReferenceError") return "import";
-  if (UNDEFINED_READ_RE.test(errorMessage)) return "attribute";
+  if (readOfUndefined(errorMessage)) return "attribute";
   if (type === "TypeError" || type === "RangeError") return "type_error";
   if (/Assertion/.test(type) || ASSERTION_MESSAGE_RE.test(errorMessage)) return "assertion";
   return "logic";
@@ -66,9 +64,9 @@ export function analyzeScriptFailure(failure: Failure, ctx: { projectRoot: strin
   let importStatement: string | undefined;
   let expected: string | undefined;
   let actual: string | undefined;
-  const notDefined = errorType === "ReferenceError" ? NOT_DEFINED_RE.exec(message)?.[1] : undefined;
-  const undefinedRead = UNDEFINED_READ_RE.exec(message);
-  const notAFunction = errorType === "TypeError" ? NOT_A_FUNCTION_RE.exec(message)?.[1] : undefined;
+  const notDefined = errorType === "ReferenceError" ? notDefinedName(message) : null;
+  const undefinedRead = readOfUndefined(message);
+  const notAFunction = errorType === "TypeError" ? notAFunctionName(message) : null;
 
   if (category === "syntax") {
     strategy = "fix_syntax";
@@ -89,9 +87,7 @@ export function analyzeScriptFailure(failure: Failure, ctx: { projectRoot: strin
   } else if (undefinedRead) {
     strategy = "add_none_check";
   } else if (notAFunction) {
-    const names = new Set<string>();
-    for (const file of source.scriptFiles()) for (const id of scriptIdentifiers((source.lines(file) ?? []).join("\n"))) names.add(id);
-    hint = closestName(notAFunction, names);
+    hint = closestName(notAFunction, projectScriptIdentifiers(source));
     if (hint) {
       category = "attribute";
       strategy = "fix_attribute_name";
@@ -135,7 +131,7 @@ export function analyzeScriptFailure(failure: Failure, ctx: { projectRoot: strin
     ...(importStatement ? { importStatement } : {}),
     ...(notDefined ? { name: notDefined } : {}),
     ...(notAFunction ? { name: notAFunction } : {}),
-    ...(undefinedRead ? { read: undefinedRead[2] ?? undefinedRead[3] ?? "", nullish: undefinedRead[1] ?? "undefined" } : {}),
+    ...(undefinedRead ? { read: undefinedRead.property ?? "", nullish: undefinedRead.from } : {}),
   });
   return analysis;
 }

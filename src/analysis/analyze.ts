@@ -10,7 +10,7 @@ import { projectRelativePath } from "./frames.js";
 import { rootCauseKey } from "./group.js";
 import { closestName, extractHint, hintName } from "./hints.js";
 import { importStatementFor, loadImportCatalogs, moduleOfFile, type ImportCatalogs } from "./imports.js";
-import { languageOfPath } from "./language.js";
+import { failureLanguage } from "./language.js";
 import { locateInFrames, type CodeLocation } from "./locate.js";
 import {
   blockEnd,
@@ -58,7 +58,7 @@ const STRATEGY_CONFIDENCE: Record<FixStrategy, number> = {
 /** Analyzes one failure: what kind of error, where to fix it, how, and how sure the analyzer is. */
 export function analyzeFailure(failure: Failure, ctx: AnalyzeContext): Analysis {
   const source = ctx.source ?? createFsSourceReader(ctx.projectRoot);
-  if (languageOfPath(failure.testFile) === "typescript") return analyzeScriptFailure(failure, { projectRoot: ctx.projectRoot, source });
+  if (failureLanguage(failure) === "typescript") return analyzeScriptFailure(failure, { projectRoot: ctx.projectRoot, source });
   const parsed = failure.stackTrace.trim() ? parsePythonTraceback(failure.stackTrace) : null;
   const errorType = failure.errorType || parsed?.errorType || "";
   const type = shortErrorType(errorType);

@@ -1,15 +1,35 @@
 // Which language a project file is written in, from its extension: the analyzer, patterns and validator branch on it.
+import type { Failure } from "../domain/failure.js";
 
 /** The languages redgreen fixes. */
 export type SourceLanguage = "python" | "typescript";
 
 const SCRIPT_EXT_RE = /\.(?:[cm]?[jt]s|[jt]sx)$/;
+const JS_EXT_RE = /\.(?:[cm]?js|jsx)$/;
 
-/** "python" for .py/.pyi, "typescript" for TypeScript and JavaScript files (.ts .tsx .mts .cts .js .jsx .mjs .cjs), else null. */
+/** Whether a path is a TypeScript or JavaScript file (.ts .tsx .mts .cts .js .jsx .mjs .cjs): the one script-extension rule. */
+export const isScriptPath = (path: string): boolean => SCRIPT_EXT_RE.test(path);
+
+/** Whether a script path is JavaScript (.js .jsx .mjs .cjs), which the compiler reads only with allowJs. */
+export const isJavaScriptPath = (path: string): boolean => JS_EXT_RE.test(path);
+
+/** A script path without its extension (`src/cart.ts` → `src/cart`); other paths unchanged. */
+export const withoutScriptExtension = (path: string): string => path.replace(SCRIPT_EXT_RE, "");
+
+/** "python" for .py/.pyi, "typescript" for TypeScript and JavaScript files, else null. */
 export function languageOfPath(path: string): SourceLanguage | null {
   if (/\.pyi?$/.test(path)) return "python";
-  if (SCRIPT_EXT_RE.test(path)) return "typescript";
+  if (isScriptPath(path)) return "typescript";
   return null;
+}
+
+/** The language of a failure's code: from the file to fix when known, else the test file (Python when neither says). */
+export function failureLanguage(failure: Pick<Failure, "testFile">, fileToFix?: string | null): SourceLanguage {
+  for (const file of [fileToFix, failure.testFile]) {
+    const language = file ? languageOfPath(file) : null;
+    if (language) return language;
+  }
+  return "python";
 }
 
 const JS_TEST_NAME_RE = /\.(?:test|spec)\.(?:[cm]?[jt]s|[jt]sx)$/;

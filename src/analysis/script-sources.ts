@@ -1,5 +1,5 @@
 // Reading a project's TypeScript/JavaScript sources for the analyzer: where a name is defined or exported.
-import { isJsTestPath } from "./language.js";
+import { isJsTestPath, withoutScriptExtension } from "./language.js";
 import type { SourceReader } from "./source.js";
 
 /** A function, method or arrow-function constant found in the project's non-test scripts. */
@@ -10,31 +10,73 @@ export interface ScriptDefinition {
   exported: boolean;
 }
 
-const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\$]/g, "\\$&");
 const CONTROL_WORDS = new Set(["if", "for", "while", "switch", "catch", "return", "function", "with", "typeof", "await", "new"]);
+const NAME = "[A-Za-z_$][\\w$]*";
+const NAME_RE = new RegExp(`^${NAME}$`);
+const DECLARATION_RE = new RegExp(
+  `^\\s*(export\\s+(?:default\\s+)?)?(?:declare\\s+)?(?:async\\s+)?(?:function\\*?\\s+(${NAME})\\s*[<(]|class\\s+(${NAME})\\b|(?:const|let|var)\\s+(${NAME})\\s*(?::[^=]+)?=)`,
+);
+const METHOD_RE = new RegExp(`^\\s+(?:(?:public|private|protected|static|async|override|readonly)\\s+)*(${NAME})\\s*(?:<[^>]*>)?\\([^)]*\\)?\\s*(?::[^={]+)?\\{?\\s*$`);
+const EXPORT_LIST_RE = /^\s*export\s*\{([^}]*)\}/;
 
-/** Where `name` is declared as a function, class, arrow-function constant or method in non-test scripts, exported ones first. */
-export function findScriptDefinitions(reader: SourceReader, name: string): ScriptDefinition[] {
-  if (!/^[A-Za-z_$][\w$]*$/.test(name) || CONTROL_WORDS.has(name)) return [];
-  const n = escape(name);
-  const declaration = new RegExp(
-    `^\\s*(export\\s+(?:default\\s+)?)?(?:declare\\s+)?(?:async\\s+)?(?:function\\*?\\s+${n}\\s*[<(]|class\\s+${n}\\b|(?:const|let|var)\\s+${n}\\s*(?::[^=]+)?=)`,
-  );
-  const method = new RegExp(`^\\s+(?:(?:public|private|protected|static|async|override|readonly)\\s+)*${n}\\s*(?:<[^>]*>)?\\([^)]*\\)?\\s*(?::[^={]+)?\\{?\\s*$`);
-  const exportList = new RegExp(`^\\s*export\\s*\\{[^}]*\\b${n}\\b[^}]*\\}`);
+/** What the analyzer looks up in a reader's scripts, computed once per reader (whose files are fixed for its lifetime). */
+interface ScriptIndex {
+  /** Every definition in non-test scripts by name, in file and line order. */
+  definitions: Map<string, ScriptDefinition[]>;
+  /** The identifiers of every script, computed on first use. */
+  identifiers: Set<string> | null;
+}
+
+const indexes = new WeakMap<SourceReader, ScriptIndex>();
+
+/** The definitions one file's lines declare (at most one per line: a declaration, else a method). */
+function fileDefinitions(file: string, lines: string[]): ScriptDefinition[] {
+  const exportedByList = new Set<string>();
+  for (const l of lines) {
+    const list = EXPORT_LIST_RE.exec(l);
+    if (list && !/\bfrom\s+['"]/.test(l)) for (const m of list[1]!.matchAll(/[\w$]+/g)) exportedByList.add(m[0]);
+  }
   const out: ScriptDefinition[] = [];
+  lines.forEach((text, i) => {
+    const d = DECLARATION_RE.exec(text);
+    const name = d ? (d[2] ?? d[3] ?? d[4])! : METHOD_RE.exec(text)?.[1];
+    if (name === undefined) return;
+    out.push({ file, line: i + 1, name, exported: d ? d[1] !== undefined || exportedByList.has(name) : false });
+  });
+  return out;
+}
+
+/** The reader's index, built on first use. */
+function indexOf(reader: SourceReader): ScriptIndex {
+  let index = indexes.get(reader);
+  if (index) return index;
+  const definitions = new Map<string, ScriptDefinition[]>();
   for (const file of reader.scriptFiles()) {
     if (isJsTestPath(file)) continue;
     const lines = reader.lines(file);
     if (!lines) continue;
-    const exportedByList = lines.some((l) => exportList.test(l) && !/\bfrom\s+['"]/.test(l));
-    lines.forEach((text, i) => {
-      const d = declaration.exec(text);
-      if (d) out.push({ file, line: i + 1, name, exported: d[1] !== undefined || exportedByList });
-      else if (method.test(text)) out.push({ file, line: i + 1, name, exported: false });
-    });
+    for (const def of fileDefinitions(file, lines)) definitions.set(def.name, [...(definitions.get(def.name) ?? []), def]);
   }
-  return out.sort((a, b) => Number(b.exported) - Number(a.exported));
+  index = { definitions, identifiers: null };
+  indexes.set(reader, index);
+  return index;
+}
+
+/** Where `name` is declared as a function, class, arrow-function constant or method in non-test scripts, exported ones first. */
+export function findScriptDefinitions(reader: SourceReader, name: string): ScriptDefinition[] {
+  if (!NAME_RE.test(name) || CONTROL_WORDS.has(name)) return [];
+  const found = indexOf(reader).definitions.get(name) ?? [];
+  return [...found].sort((a, b) => Number(b.exported) - Number(a.exported));
+}
+
+/** The identifiers of all the reader's scripts (tests included), for typo suggestions across the project. */
+export function projectScriptIdentifiers(reader: SourceReader): Set<string> {
+  const index = indexOf(reader);
+  if (index.identifiers === null) {
+    index.identifiers = new Set();
+    for (const file of reader.scriptFiles()) for (const id of scriptIdentifiers((reader.lines(file) ?? []).join("\n"))) index.identifiers.add(id);
+  }
+  return index.identifiers;
 }
 
 /** Identifiers in some script text (strings and comments removed), for typo suggestions. */
@@ -57,7 +99,7 @@ const SCRIPT_KEYWORDS = new Set(
 /** A module specifier for importing `toFile` from `fromFile` (both project-relative), without the extension. */
 export function relativeSpecifier(fromFile: string, toFile: string): string {
   const from = fromFile.split("/").slice(0, -1);
-  const to = toFile.replace(/\.(?:[cm]?[jt]s|[jt]sx)$/, "").split("/");
+  const to = withoutScriptExtension(toFile).split("/");
   let common = 0;
   while (common < from.length && common < to.length - 1 && from[common] === to[common]) common++;
   const up = from.length - common;

@@ -1,7 +1,9 @@
 // Reading a project's sources for the analyzer: files by relative path, definitions, function bodies.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { escapeRegExp } from "../parsers/escape-regexp.js";
 import { isTestPath } from "./frames.js";
+import { isScriptPath } from "./language.js";
 
 /** Read access to the project's sources; tests may pass an in-memory one. */
 export interface SourceReader {
@@ -16,7 +18,6 @@ export interface SourceReader {
 const SKIP_DIRS = new Set(["node_modules", "site-packages", "dist-packages", "__pycache__", "venv", "env", "build", "dist"]);
 /** JS projects also keep generated scripts in coverage reports and framework output folders. */
 const SCRIPT_SKIP_DIRS = new Set([...SKIP_DIRS, "coverage", "out"]);
-const SCRIPT_RE = /\.(?:[cm]?[jt]s|[jt]sx)$/;
 const MAX_FILES = 5000;
 
 /** A SourceReader over the file system, caching what it read. */
@@ -39,7 +40,7 @@ export function createFsSourceReader(projectRoot: string): SourceReader {
       return (python ??= listFiles(projectRoot, SKIP_DIRS, (name) => name.endsWith(".py")));
     },
     scriptFiles() {
-      return (scripts ??= listFiles(projectRoot, SCRIPT_SKIP_DIRS, (name) => SCRIPT_RE.test(name) && !/\.d\.[cm]?ts$/.test(name)));
+      return (scripts ??= listFiles(projectRoot, SCRIPT_SKIP_DIRS, (name) => isScriptPath(name) && !/\.d\.[cm]?ts$/.test(name)));
     },
   };
 }
@@ -82,8 +83,8 @@ const isCode = (line: string): boolean => line.trim() !== "" && !line.trimStart(
 
 /** Where `def name` (or `async def name`) is defined in the project's non-test code; inside `class className` when given. */
 export function findDefinitions(reader: SourceReader, name: string, className?: string): Definition[] {
-  const defRe = new RegExp(`^(\\s*)(?:async\\s+)?def\\s+${escape(name)}\\s*\\(`);
-  const classRe = className ? new RegExp(`^(\\s*)class\\s+${escape(className)}\\b`) : null;
+  const defRe = new RegExp(`^(\\s*)(?:async\\s+)?def\\s+${escapeRegExp(name)}\\s*\\(`);
+  const classRe = className ? new RegExp(`^(\\s*)class\\s+${escapeRegExp(className)}\\b`) : null;
   const out: Definition[] = [];
   for (const file of reader.pythonFiles()) {
     if (isTestPath(file)) continue;
@@ -120,7 +121,7 @@ export function importedModules(lines: string[]): string[] {
 
 /** Whether a module-level name (def, class or assignment) is defined in a file. */
 export function definesTopLevelName(lines: string[], name: string): boolean {
-  const re = new RegExp(`^(?:(?:async\\s+)?def\\s+${escape(name)}\\s*\\(|class\\s+${escape(name)}\\b|${escape(name)}\\s*(?::[^=]*)?=[^=])`);
+  const re = new RegExp(`^(?:(?:async\\s+)?def\\s+${escapeRegExp(name)}\\s*\\(|class\\s+${escapeRegExp(name)}\\b|${escapeRegExp(name)}\\s*(?::[^=]*)?=[^=])`);
   return lines.some((l) => re.test(l));
 }
 
@@ -157,7 +158,7 @@ export function blockEnd(lines: string[], openIdx: number): number {
 /** Attribute names a class defines: methods, class-level names and `self.x = ...` assignments. */
 export function classAttributes(reader: SourceReader, className: string): Set<string> {
   const names = new Set<string>();
-  const classRe = new RegExp(`^(\\s*)class\\s+${escape(className)}\\b`);
+  const classRe = new RegExp(`^(\\s*)class\\s+${escapeRegExp(className)}\\b`);
   for (const file of reader.pythonFiles()) {
     const lines = reader.lines(file);
     if (!lines) continue;
@@ -191,5 +192,3 @@ export function identifiersIn(text: string): Set<string> {
 const PY_KEYWORDS = new Set(
   "False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield self".split(" "),
 );
-
-const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

@@ -8,6 +8,9 @@ export interface FileContent {
   text: string;
 }
 
+/** The hash a content is versioned by: of a file's bytes, or of a text (as UTF-8). */
+export const contentHash = (data: string | Buffer): string => createHash("sha1").update(data).digest("base64url");
+
 /** What createFileContents reads the disk with (the real fs by default; tests pass a fake with a coarse clock). */
 export interface FileContentsDeps {
   /** The file's stat, or undefined when it does not exist. */
@@ -85,7 +88,7 @@ export function createFileContents(deps: FileContentsDeps = {}): FileContents {
         entries.delete(abs);
         return undefined;
       }
-      const hash = createHash("sha1").update(bytes).digest("base64url");
+      const hash = contentHash(bytes);
       if (cached && cached.hash === hash) {
         // Unchanged: the newer read time is what lets a recently written file leave the racy window.
         const entry = { ...cached, stamp, readAt };

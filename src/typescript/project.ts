@@ -1,11 +1,12 @@
 // createTsProject: one project's TypeScript language service (tsconfig or modern defaults) with per-call text overrides.
 import { readFileSync, statSync } from "node:fs";
-import { extname, isAbsolute, relative, resolve, sep } from "node:path";
+import { isAbsolute, relative, resolve, sep } from "node:path";
 import type ts from "typescript";
+import { isJavaScriptPath } from "../analysis/language.js";
 import { RedgreenError } from "../domain/errors.js";
 import { loadProjectConfig, type ProjectConfig } from "./config.js";
 import { toTsDiagnostic } from "./diagnostics.js";
-import { createFileContents } from "./file-contents.js";
+import { contentHash, createFileContents } from "./file-contents.js";
 import { loadTypeScript, type TypeScriptApi } from "./load.js";
 import { dominantEnding, fixPreferences, formatSettingsFor, specifierEndings, type SpecifierEnding } from "./style.js";
 import type { TsCodeFix, TsDiagnostic, TsFileView, TsProject, TsTextChange } from "./types.js";
@@ -18,9 +19,12 @@ export interface TsProjectOptions {
   typescript?: TypeScriptApi;
 }
 
-const JS_EXTENSIONS = new Set([".js", ".jsx", ".mjs", ".cjs"]);
 // How many other project files are read to learn the project's import-specifier ending.
 const ENDING_SAMPLE = 60;
+
+/** The options with allowJs on when a root is a JS file (which is not part of the program at all otherwise). */
+const allowingJs = (options: ts.CompilerOptions, roots: Iterable<string>): ts.CompilerOptions =>
+  !options.allowJs && [...roots].some(isJavaScriptPath) ? { ...options, allowJs: true } : options;
 
 /** The live state behind a TsProject, created on first use. */
 interface ServiceState {
@@ -41,7 +45,6 @@ export function createTsProject(options: TsProjectOptions): TsProject {
   const fixedVersions = new Map<string, string>();
   const snapshots = new Map<string, { version: string; snapshot: ts.IScriptSnapshot }>();
   const contents = createFileContents();
-  let overrideCount = 0;
   // Part of every version: refresh() bumps it, so the service re-reads every file instead of reusing its source files.
   let generation = 0;
   let state: ServiceState | null = null;
@@ -63,8 +66,8 @@ export function createTsProject(options: TsProjectOptions): TsProject {
   };
 
   // Project files may change on disk between calls, even within one timestamp tick and at the same size (a rollback
-  // then a same-size fix), so their version is a hash of their content; files outside the project (TS's lib,
-  // node_modules) are taken as fixed until refresh().
+  // then a same-size fix), so their version is a hash of their content, and so is an override's (the same text twice
+  // is not checked twice); files outside the project (TS's lib, node_modules) are taken as fixed until refresh().
   const version = (abs: string): string => {
     const o = overrides.get(abs);
     if (o) return `${generation}:${o.version}`;
@@ -93,19 +96,18 @@ export function createTsProject(options: TsProjectOptions): TsProject {
     }
   };
 
-  const start = async (): Promise<ServiceState> => {
-    const tsApi = options.typescript ?? (await loadTypeScript());
+  /** What the service is built from: the config and the roots (plus `queried` files that still exist), read at the start and on refresh(). */
+  const loadState = (tsApi: TypeScriptApi, queried: Iterable<string>): Omit<ServiceState, "ts" | "service"> => {
     const config = loadProjectConfig(tsApi, projectRoot);
     const roots = new Set(config.fileNames.map((f) => resolve(f)));
-    const st: ServiceState = {
-      ts: tsApi,
-      config,
-      options: config.options,
-      roots,
-      service: undefined as unknown as ts.LanguageService,
-      moduleCache: tsApi.createModuleResolutionCache(projectRoot, (f) => f, config.options),
-      projectEnding: undefined,
-    };
+    for (const f of queried) if (readText(f) !== undefined) roots.add(f);
+    const compilerOptions = allowingJs(config.options, roots);
+    return { config, options: compilerOptions, roots, moduleCache: tsApi.createModuleResolutionCache(projectRoot, (f) => f, compilerOptions), projectEnding: undefined };
+  };
+
+  const start = async (): Promise<ServiceState> => {
+    const tsApi = options.typescript ?? (await loadTypeScript());
+    const st: ServiceState = { ts: tsApi, ...loadState(tsApi, []), service: undefined as unknown as ts.LanguageService };
     const host: ts.LanguageServiceHost = {
       getCompilationSettings: () => st.options,
       getScriptFileNames: () => [...st.roots],
@@ -152,7 +154,7 @@ export function createTsProject(options: TsProjectOptions): TsProject {
     if (!overrides.has(abs) && readText(abs) === undefined) throw new RedgreenError("not_found", `${rel} does not exist in ${projectRoot}`);
     if (st.roots.has(abs)) return false;
     st.roots.add(abs);
-    if (JS_EXTENSIONS.has(extname(abs)) && !st.options.allowJs) st.options = { ...st.options, allowJs: true };
+    st.options = allowingJs(st.options, [abs]);
     return true;
   };
 
@@ -160,7 +162,9 @@ export function createTsProject(options: TsProjectOptions): TsProject {
   const withText = async <T>(rel: string, text: string | undefined, fn: (st: ServiceState, abs: string) => T): Promise<T> => {
     const st = await ensure();
     const abs = absOf(rel);
-    if (text !== undefined) overrides.set(abs, { text, version: `override-${++overrideCount}` });
+    // The same version as the file on disk when the text is the file's (the program is then reused as it is), except
+    // for a leading BOM: a disk file's hash includes it, but its text is served without it.
+    if (text !== undefined) overrides.set(abs, { text, version: `${contentHash(text)}${text.startsWith("\uFEFF") ? ":bom" : ""}` });
     let added = false;
     try {
       added = addRoot(st, abs, rel);
@@ -270,24 +274,20 @@ export function createTsProject(options: TsProjectOptions): TsProject {
       snapshots.clear();
       contents.forget();
       if (state) {
-        // Files added since the start are picked up by reading the config again.
-        const queried = [...state.roots].filter((f) => !state!.config.fileNames.includes(f));
-        state.config = loadProjectConfig(state.ts, projectRoot);
-        state.options = state.config.options;
-        state.roots = new Set(state.config.fileNames.map((f) => resolve(f)));
-        state.moduleCache = state.ts.createModuleResolutionCache(projectRoot, (f) => f, state.options);
-        state.projectEnding = undefined;
-        for (const f of queried) if (readText(f) !== undefined) state.roots.add(f);
-        if ([...state.roots].some((f) => JS_EXTENSIONS.has(extname(f))) && !state.options.allowJs) state.options = { ...state.options, allowJs: true };
+        // Files added since the start are picked up by reading the config again; files queried outside it stay.
+        const configured = new Set(state.config.fileNames.map((f) => resolve(f)));
+        Object.assign(state, loadState(state.ts, [...state.roots].filter((f) => !configured.has(f))));
       }
     },
+
+    compilerOptions: async () => (await ensure()).options,
 
     inspect: <T>(rel: string, fn: (view: TsFileView) => T, text?: string) =>
       withText(rel, text, (st, abs) => {
         const program = st.service.getProgram();
         const sourceFile = program?.getSourceFile(abs);
         if (!program || !sourceFile) throw new RedgreenError("internal", `${rel} is not part of the TypeScript program`);
-        return fn({ ts: st.ts, program, checker: program.getTypeChecker(), sourceFile, file: relOf(abs)! });
+        return fn({ ts: st.ts, program, checker: program.getTypeChecker(), sourceFile, file: relOf(abs)!, diagnostics: () => collect(st, abs) });
       }),
 
     dispose() {

@@ -32,8 +32,8 @@ export function dominantEnding(texts: Iterable<string>): SpecifierEnding {
   return js > minimal ? "js" : minimal > js ? "minimal" : null;
 }
 
-/** The file's indentation: a tab, or the smallest run of leading spaces (2 when the file has no indented line). */
-function indentation(text: string): { tabs: boolean; size: number } {
+/** How many indented lines of a text start with a tab and with a space, and the smallest run of leading spaces (Infinity: none). */
+function indentCounts(text: string): { tabs: number; spaces: number; smallest: number } {
   let tabs = 0;
   let spaces = 0;
   let smallest = Infinity;
@@ -46,6 +46,18 @@ function indentation(text: string): { tabs: boolean; size: number } {
       smallest = Math.min(smallest, m[1]!.length);
     }
   }
+  return { tabs, spaces, smallest };
+}
+
+/** The character most of a text's indented lines start with; null on a tie (a text without indented lines included). */
+export function indentCharacter(text: string): "tabs" | "spaces" | null {
+  const { tabs, spaces } = indentCounts(text);
+  return tabs === spaces ? null : tabs > spaces ? "tabs" : "spaces";
+}
+
+/** The file's indentation: a tab, or the smallest run of leading spaces (2 when the file has no indented line). */
+function indentation(text: string): { tabs: boolean; size: number } {
+  const { tabs, spaces, smallest } = indentCounts(text);
   if (tabs > spaces) return { tabs: true, size: 4 };
   return { tabs: false, size: Number.isFinite(smallest) && smallest <= 8 ? smallest : 2 };
 }

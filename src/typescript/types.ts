@@ -54,6 +54,8 @@ export interface TsProject {
    * included, which are otherwise read once). Edits to project files are seen without it, by content.
    */
   refresh(): void;
+  /** The compiler options the project is checked with (its tsconfig.json's, or the defaults without one). */
+  compilerOptions?(): Promise<ts.CompilerOptions>;
   /** Runs `fn` against the compiler's view of one file (AST, type checker); `text` replaces the file for this call only. */
   inspect?<T>(rel: string, fn: (view: TsFileView) => T, text?: string): Promise<T>;
   /** Releases the language service; later calls start a new one. */
@@ -68,4 +70,6 @@ export interface TsFileView {
   sourceFile: ts.SourceFile;
   /** Project-relative path with forward slashes. */
   file: string;
+  /** The file's syntactic then semantic diagnostics, as TsProject.diagnostics gives them. */
+  diagnostics(): TsDiagnostic[];
 }

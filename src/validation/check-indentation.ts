@@ -1,6 +1,7 @@
 // checkIndentation: new lines follow the file's own indentation (tabs vs spaces, width) and the file still tokenizes.
 import { checkIndentationOf } from "../python/core-ops.js";
 import type { IndentationReport } from "../python/core-ops.js";
+import { indentCharacter } from "../typescript/style.js";
 import { pythonHelper } from "./context.js";
 import type { CheckResult, FixContext } from "./context.js";
 import { diffOf } from "./facts.js";
@@ -16,10 +17,7 @@ const lineList = (lines: number[]): string => (lines.length > 3 ? `${lines.slice
 async function tsIndentation(ctx: FixContext): Promise<CheckResult> {
   const result: CheckResult = { reasons: [], warnings: [] };
   const indentOf = (line: string): string => /^[ \t]*/.exec(line)![0];
-  const originalIndents = splitLines(ctx.original).map(indentOf).filter((ws) => ws !== "");
-  const tabs = originalIndents.filter((ws) => kindOf(ws) === "tabs").length;
-  const spaces = originalIndents.filter((ws) => kindOf(ws) === "spaces").length;
-  const style = tabs === spaces ? null : tabs > spaces ? "tabs" : "spaces";
+  const style = indentCharacter(ctx.original);
   const fixedLines = splitLines(ctx.fixed);
   const added = (await diffOf(ctx)).added.map((n): [number, string] => [n, indentOf(fixedLines[n - 1] ?? "")]).filter(([, ws]) => ws !== "");
   const mixed = added.filter(([, ws]) => kindOf(ws) === "mixed").map(([l]) => l);

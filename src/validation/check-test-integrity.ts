@@ -3,11 +3,20 @@ import { compareTests } from "../python/integrity-ops.js";
 import { pythonHelper } from "./context.js";
 import type { CheckResult, FixContext } from "./context.js";
 import { loadTypeScript } from "../typescript/load.js";
+import { diffOf } from "./facts.js";
 import { analyzeTestConfigChange } from "./test-config.js";
 import type { TestConfigChange } from "./test-config.js";
 import { classifyTestPath, isPytestConfigPath } from "./test-paths.js";
 import { analyzeJsTestConfigChange } from "./ts-test-config.js";
+import { tsParsedOf } from "./ts-facts.js";
 import { compareTsTests } from "./ts-test-integrity.js";
+
+/** A JS test config edit, with the scripts parsed once for every check (package.json and other JSON are not parsed as scripts). */
+async function analyzeJsConfig(ctx: FixContext): Promise<TestConfigChange> {
+  if (!ctx.isTypeScript) return analyzeJsTestConfigChange(await loadTypeScript(), ctx.relPath, ctx.original, ctx.fixed);
+  const [original, fixed] = await Promise.all([tsParsedOf(ctx, "original"), tsParsedOf(ctx, "fixed")]);
+  return analyzeJsTestConfigChange(original.ts, ctx.relPath, ctx.original, ctx.fixed, { original, fixed });
+}
 
 /** The integrity verdict plus whether an (allowed) test edit happened, which makes the fix high risk. */
 export interface TestIntegrityResult extends CheckResult {
@@ -37,14 +46,15 @@ export function checkTestIntegrity(ctx: FixContext): Promise<TestIntegrityResult
     if (kind === "config") {
       const change: TestConfigChange = isPytestConfigPath(ctx.relPath)
         ? analyzeTestConfigChange(ctx.relPath, ctx.original, ctx.fixed)
-        : analyzeJsTestConfigChange(await loadTypeScript(), ctx.relPath, ctx.original, ctx.fixed);
+        : await analyzeJsConfig(ctx);
       if (!change.touched) return result;
       for (const w of change.weakenings) result.reasons.push(`test-integrity: weakens the test configuration in ${ctx.relPath}: ${w}`);
       denied(`edits test settings in ${ctx.relPath} [${change.sections.join(", ")}]`);
       return result;
     }
     if (ctx.isTypeScript) {
-      const comparison = compareTsTests(await loadTypeScript(), ctx.original, ctx.fixed, ctx.relPath);
+      const [original, fixed, diff] = await Promise.all([tsParsedOf(ctx, "original"), tsParsedOf(ctx, "fixed"), diffOf(ctx)]);
+      const comparison = compareTsTests(original.ts, ctx.original, ctx.fixed, ctx.relPath, { original, fixed, diff });
       for (const w of comparison.weakenings) {
         result.reasons.push(`test-integrity: weakens ${ctx.relPath}${w.line === null ? "" : ` at line ${w.line}`}: ${w.message} [${w.kind}]`);
       }

@@ -5,7 +5,7 @@ import { isRedgreenError } from "../domain/errors.js";
 import { toTsDiagnostic } from "../typescript/diagnostics.js";
 import { loadTypeScript } from "../typescript/load.js";
 import type { TypeScriptApi } from "../typescript/load.js";
-import type { TsDiagnostic } from "../typescript/types.js";
+import type { TsDiagnostic, TsFileView } from "../typescript/types.js";
 import type { FixContext } from "./context.js";
 import type { Side } from "./facts.js";
 
@@ -127,51 +127,47 @@ export const tsImportLines = async (ctx: FixContext, side: Side): Promise<Set<nu
   return lines;
 };
 
-/** The project's diagnostics of one side, or why the project could not give them (null without a project). */
-export const tsProjectDiagnosticsOf = (ctx: FixContext, side: Side): Promise<{ ok: true; diagnostics: TsDiagnostic[] } | { ok: false; error: string } | null> =>
-  ctx.memo(`ts:diagnostics:${side}`, async () => {
-    if (!ctx.typescript) return null;
+// Importers whose type errors are compared; past this many the rest are not checked (a widely imported module would be slow).
+const MAX_IMPORTERS = 8;
+
+/** One side checked in the project: the file's diagnostics, and its importers' type errors (null when the project cannot inspect). */
+export type TsProjectCheck = { ok: true; diagnostics: TsDiagnostic[]; importers: TsDiagnostic[] | null } | { ok: false; error: string };
+
+/** Type errors of the project files that import the viewed file. */
+function importerErrors(view: TsFileView, root: string): TsDiagnostic[] {
+  const { ts, program, checker, sourceFile } = view;
+  const out: TsDiagnostic[] = [];
+  let checked = 0;
+  for (const sf of program.getSourceFiles()) {
+    if (sf === sourceFile || sf.isDeclarationFile || program.isSourceFileFromExternalLibrary(sf)) continue;
+    const rel = relative(root, sf.fileName).split(sep).join("/");
+    if (rel.startsWith("..") || rel.split("/").includes("node_modules")) continue;
+    const imports = sf.statements.some(
+      (s) => (ts.isImportDeclaration(s) || ts.isExportDeclaration(s)) && s.moduleSpecifier !== undefined && checker.getSymbolAtLocation(s.moduleSpecifier)?.valueDeclaration === sourceFile,
+    );
+    if (!imports) continue;
+    if (++checked > MAX_IMPORTERS) break;
+    for (const d of program.getSemanticDiagnostics(sf)) if (d.category === ts.DiagnosticCategory.Error) out.push(toTsDiagnostic(ts, d, rel, "semantic"));
+  }
+  return out;
+}
+
+/**
+ * One side's project check, from one program (one `inspect`): the file's diagnostics and its importers' type errors;
+ * why the project could not check it; or null without a project.
+ */
+export const tsProjectCheckOf = (ctx: FixContext, side: Side): Promise<TsProjectCheck | null> =>
+  ctx.memo(`ts:project:${side}`, async () => {
+    const project = ctx.typescript;
+    if (!project) return null;
     try {
-      return { ok: true as const, diagnostics: await ctx.typescript.diagnostics(ctx.relPath, ctx[side]) };
+      if (!project.inspect) return { ok: true as const, diagnostics: await project.diagnostics(ctx.relPath, ctx[side]), importers: null };
+      const root = project.projectRoot;
+      const facts = await project.inspect(ctx.relPath, (view) => ({ diagnostics: view.diagnostics(), importers: importerErrors(view, root) }), ctx[side]);
+      return { ok: true as const, ...facts };
     } catch (e) {
       // A file the language service cannot take (outside the project, unreadable config) is checked by parse only.
       if (!isRedgreenError(e)) throw e;
       return { ok: false as const, error: e.message };
-    }
-  });
-
-// Importers whose type errors are compared; past this many the rest are not checked (a widely imported module would be slow).
-const MAX_IMPORTERS = 8;
-
-/** Type errors of the project files that import the edited file, with one side's text in place (null when the project cannot inspect). */
-export const tsImporterDiagnosticsOf = (ctx: FixContext, side: Side): Promise<TsDiagnostic[] | null> =>
-  ctx.memo(`ts:importers:${side}`, async () => {
-    const project = ctx.typescript;
-    if (!project?.inspect) return null;
-    const root = project.projectRoot;
-    try {
-      return await project.inspect(
-        ctx.relPath,
-        ({ ts, program, checker, sourceFile }) => {
-          const out: TsDiagnostic[] = [];
-          let checked = 0;
-          for (const sf of program.getSourceFiles()) {
-            if (sf === sourceFile || sf.isDeclarationFile || program.isSourceFileFromExternalLibrary(sf)) continue;
-            const rel = relative(root, sf.fileName).split(sep).join("/");
-            if (rel.startsWith("..") || rel.split("/").includes("node_modules")) continue;
-            const imports = sf.statements.some(
-              (s) => (ts.isImportDeclaration(s) || ts.isExportDeclaration(s)) && s.moduleSpecifier !== undefined && checker.getSymbolAtLocation(s.moduleSpecifier)?.valueDeclaration === sourceFile,
-            );
-            if (!imports) continue;
-            if (++checked > MAX_IMPORTERS) break;
-            for (const d of program.getSemanticDiagnostics(sf)) if (d.category === ts.DiagnosticCategory.Error) out.push(toTsDiagnostic(ts, d, rel, "semantic"));
-          }
-          return out;
-        },
-        ctx[side],
-      );
-    } catch (e) {
-      if (!isRedgreenError(e)) throw e;
-      return null;
     }
   });

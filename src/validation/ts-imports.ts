@@ -5,6 +5,7 @@ import { dirname, join, resolve } from "node:path";
 import type * as ts from "typescript";
 import type { TypeScriptApi } from "../typescript/load.js";
 import { declaredPackages, packageNameOf } from "../typescript/packages.js";
+import type { TsProject } from "../typescript/types.js";
 import type { ImportCheckResult } from "./check-imports.js";
 import type { FixContext } from "./context.js";
 import { tsImportsOf, tsParsedOf } from "./ts-facts.js";
@@ -12,15 +13,21 @@ import type { TsImport } from "./ts-facts.js";
 
 const isRelative = (specifier: string): boolean => /^\.\.?(?:\/|$)/.test(specifier) || specifier.startsWith("/");
 
-/** Compiler options for resolving the project's imports: its tsconfig.json's (files not enumerated), or bundler-style defaults. */
-export function resolutionOptions(ts: TypeScriptApi, projectRoot: string): ts.CompilerOptions {
-  const configPath = join(projectRoot, "tsconfig.json");
-  let options: ts.CompilerOptions = { module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler };
-  if (existsSync(configPath)) {
-    const read = ts.readConfigFile(configPath, (p) => ts.sys.readFile(p));
-    if (!read.error) {
-      const host: ts.ParseConfigHost = { ...ts.sys, readDirectory: () => [] };
-      options = ts.parseJsonConfigFileContent(read.config, host, projectRoot, undefined, configPath).options;
+/**
+ * Compiler options for resolving the project's imports: the TsProject's when there is one (read once, references and
+ * defaults included), else its tsconfig.json's (files not enumerated) or bundler-style defaults.
+ */
+export async function resolutionOptions(ts: TypeScriptApi, projectRoot: string, project?: TsProject): Promise<ts.CompilerOptions> {
+  let options: ts.CompilerOptions | undefined = await project?.compilerOptions?.();
+  if (!options) {
+    const configPath = join(projectRoot, "tsconfig.json");
+    options = { module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler };
+    if (existsSync(configPath)) {
+      const read = ts.readConfigFile(configPath, (p) => ts.sys.readFile(p));
+      if (!read.error) {
+        const host: ts.ParseConfigHost = { ...ts.sys, readDirectory: () => [] };
+        options = ts.parseJsonConfigFileContent(read.config, host, projectRoot, undefined, configPath).options;
+      }
     }
   }
   // Only whether a file exists matters here: JS and JSON targets count, whatever the type-check settings say.
@@ -69,7 +76,7 @@ export async function checkTsImports(ctx: FixContext): Promise<ImportCheckResult
   const ts = parsed.ts;
   const containing = resolve(ctx.projectRoot, ctx.relPath);
   const fileDir = dirname(containing);
-  const options = resolutionOptions(ts, ctx.projectRoot);
+  const options = await resolutionOptions(ts, ctx.projectRoot, ctx.typescript);
   const resolveOne = (spec: string): Resolution => {
     if (isBuiltin(spec)) return { found: true, local: false };
     const resolved = ts.resolveModuleName(spec, containing, options, ts.sys).resolvedModule;

@@ -2,7 +2,7 @@
 import { newDiagnostics } from "../typescript/diagnostics.js";
 import type { TsDiagnostic } from "../typescript/types.js";
 import type { CheckResult, FixContext } from "./context.js";
-import { tsImporterDiagnosticsOf, tsParsedOf, tsProjectDiagnosticsOf } from "./ts-facts.js";
+import { tsParsedOf, tsProjectCheckOf } from "./ts-facts.js";
 
 // Past this many new errors the rest are counted, not listed.
 const MAX_LISTED = 5;
@@ -21,7 +21,7 @@ const listed = (prefix: string, ds: TsDiagnostic[], where: string): string[] => 
  */
 export async function checkTsSyntax(ctx: FixContext): Promise<CheckResult> {
   const result: CheckResult = { reasons: [], warnings: [] };
-  const project = await tsProjectDiagnosticsOf(ctx, "fixed");
+  const project = await tsProjectCheckOf(ctx, "fixed");
   const syntactic = project?.ok ? project.diagnostics.filter((d) => d.kind === "syntactic") : (await tsParsedOf(ctx, "fixed")).syntactic;
   const syntaxErrors = syntactic.filter((d) => d.category === "error");
   if (syntaxErrors.length > 0) {
@@ -33,7 +33,7 @@ export async function checkTsSyntax(ctx: FixContext): Promise<CheckResult> {
     result.warnings.push(`types: ${ctx.relPath} was only parsed, not type-checked (${project.error})`);
     return result;
   }
-  const original = await tsProjectDiagnosticsOf(ctx, "original");
+  const original = await tsProjectCheckOf(ctx, "original");
   if (!original?.ok) return result;
   const errors = (ds: TsDiagnostic[]): TsDiagnostic[] => ds.filter((d) => d.kind === "semantic" && d.category === "error");
   const fresh = newDiagnostics(errors(original.diagnostics), errors(project.diagnostics));
@@ -42,7 +42,7 @@ export async function checkTsSyntax(ctx: FixContext): Promise<CheckResult> {
   (broken ? result.warnings : result.reasons).push(...listed("types: new error", fresh, ctx.relPath));
   if (broken) return result;
   // The files that import the edited one: a changed export must not break its callers.
-  const [importersBefore, importersAfter] = await Promise.all([tsImporterDiagnosticsOf(ctx, "original"), tsImporterDiagnosticsOf(ctx, "fixed")]);
+  const [importersBefore, importersAfter] = [original.importers, project.importers];
   if (importersBefore && importersAfter) {
     const byFile = new Map<string, TsDiagnostic[]>();
     for (const d of newDiagnostics(importersBefore, importersAfter)) byFile.set(d.file, [...(byFile.get(d.file) ?? []), d]);

@@ -4,7 +4,7 @@ import type * as ts from "typescript";
 import { isWholeJsTestConfigName, VITE_CONFIG_RE } from "../runners/js/config-files.js";
 import type { TypeScriptApi } from "../typescript/load.js";
 import type { TestConfigChange } from "./test-config.js";
-import { parseTs } from "./ts-facts.js";
+import { parseTs, type TsParsed } from "./ts-facts.js";
 
 /** Whether a project-relative path is a JS test configuration file (package.json counts: its "jest" key and test script). */
 export const isJsTestConfigPath = (relPath: string): boolean => {
@@ -16,8 +16,8 @@ export const isJsTestConfigPath = (relPath: string): boolean => {
 type Settings = Map<string, string>;
 
 /** Dotted property path → value text of every leaf property in the file's object literals (`test.coverage.thresholds.lines` → "80"). */
-function settingsOfScript(ts: TypeScriptApi, relPath: string, text: string): Settings | null {
-  const parsed = parseTs(ts, relPath, text);
+function settingsOfScript(parsed: TsParsed): Settings | null {
+  const ts = parsed.ts;
   if (parsed.syntactic.some((d) => d.category === "error")) return null;
   const sf = parsed.sourceFile;
   const out: Settings = new Map();
@@ -105,7 +105,13 @@ function weakenings(before: Settings, after: Settings): string[] {
 const sectionOf = (id: string, base: string): string => (base === "package.json" ? id.split(".").slice(0, 2).join(".") : id.split(".")[0]!);
 
 /** Analyses a change to a JS test config: vitest/jest config files (every setting), vite.config (its `test` section), package.json ("jest" and the test script). */
-export function analyzeJsTestConfigChange(ts: TypeScriptApi, relPath: string, original: string, fixed: string): TestConfigChange {
+export function analyzeJsTestConfigChange(
+  ts: TypeScriptApi,
+  relPath: string,
+  original: string,
+  fixed: string,
+  parsed?: { original: TsParsed; fixed: TsParsed },
+): TestConfigChange {
   const base = posix.basename(relPath);
   let before: Settings | null;
   let after: Settings | null;
@@ -124,8 +130,8 @@ export function analyzeJsTestConfigChange(ts: TypeScriptApi, relPath: string, or
     before = read(original);
     after = read(fixed);
   } else {
-    before = settingsOfScript(ts, relPath, original);
-    after = settingsOfScript(ts, relPath, fixed);
+    before = settingsOfScript(parsed?.original ?? parseTs(ts, relPath, original));
+    after = settingsOfScript(parsed?.fixed ?? parseTs(ts, relPath, fixed));
   }
   const wholeFile = isWholeJsTestConfigName(base);
   if (before === null || after === null) {

@@ -1,8 +1,8 @@
 // compareTsTests: how a new version of a vitest/jest test file checks less than the old one, from the TS AST of both.
 import type * as ts from "typescript";
 import type { TypeScriptApi } from "../typescript/load.js";
-import { diffLines, splitLines } from "./line-diff.js";
-import { parseTs } from "./ts-facts.js";
+import { diffLines, splitLines, type LineDiff } from "./line-diff.js";
+import { parseTs, type TsParsed } from "./ts-facts.js";
 
 /** The ways a JS test file can be weakened. */
 export type TsWeakeningKind =
@@ -544,7 +544,7 @@ function sideEffectImports(ts: TypeScriptApi, sf: ts.SourceFile): string[] {
 }
 
 /** Null when the edit only adds module-level imports that change no existing name's meaning; otherwise why not. */
-function notImportOnly(ts: TypeScriptApi, original: string, fixed: string, a: ts.SourceFile, b: ts.SourceFile): string | null {
+function notImportOnly(ts: TypeScriptApi, original: string, fixed: string, a: ts.SourceFile, b: ts.SourceFile, diff: LineDiff): string | null {
   const importLines = (sf: ts.SourceFile): Map<number, boolean> => {
     const lines = new Map<number, boolean>();
     for (const stmt of sf.statements) {
@@ -559,7 +559,6 @@ function notImportOnly(ts: TypeScriptApi, original: string, fixed: string, a: ts
   const linesB = importLines(b);
   const textA = splitLines(original);
   const textB = splitLines(fixed);
-  const diff = diffLines(original, fixed);
   if (diff.changedLines === 0) return "changes nothing but whitespace";
   const comment = (text: string): boolean => /^\s*(\/\/|\/\*|\*)/.test(text);
   for (const n of diff.removed) if ((textA[n - 1] ?? "").trim() !== "" && !comment(textA[n - 1]!) && linesA.get(n) !== true) return `changes line ${n}, which is not a module-level import`;
@@ -588,10 +587,17 @@ function notImportOnly(ts: TypeScriptApi, original: string, fixed: string, a: ts
 const TEXT_ASSERT = /\bexpect\s*\(|\bassert\s*[.(]/g;
 const TEXT_SKIP = /\.(?:skip|todo|only|skipIf|runIf)\b|\b(?:xit|xtest|xdescribe|fit|fdescribe)\s*\(/g;
 
+/** What a caller that already parsed and diffed the two versions passes compareTsTests (else it does both itself). */
+export interface TsTestFacts {
+  original: TsParsed;
+  fixed: TsParsed;
+  diff: LineDiff;
+}
+
 /** Compares two versions of a JS/TS test file; falls back to counting assertions and skips in the text when either does not parse. */
-export function compareTsTests(ts: TypeScriptApi, original: string, fixed: string, relPath: string): TsTestComparison {
-  const a = parseTs(ts, relPath, original);
-  const b = parseTs(ts, relPath, fixed);
+export function compareTsTests(ts: TypeScriptApi, original: string, fixed: string, relPath: string, facts?: TsTestFacts): TsTestComparison {
+  const a = facts?.original ?? parseTs(ts, relPath, original);
+  const b = facts?.fixed ?? parseTs(ts, relPath, fixed);
   const broken = (p: typeof a): boolean => p.syntactic.some((d) => d.category === "error");
   if (broken(a) || broken(b)) {
     const weakened: TsWeakening[] = [];
@@ -600,6 +606,6 @@ export function compareTsTests(ts: TypeScriptApi, original: string, fixed: strin
     if (count(fixed, TEXT_SKIP) > count(original, TEXT_SKIP)) weakened.push({ kind: "skipped-test", line: null, message: "adds a skip/only/todo modifier" });
     return { parsed: false, importOnly: false, notImportOnly: "does not parse", weakenings: weakened };
   }
-  const why = notImportOnly(ts, original, fixed, a.sourceFile, b.sourceFile);
+  const why = notImportOnly(ts, original, fixed, a.sourceFile, b.sourceFile, facts?.diff ?? diffLines(original, fixed));
   return { parsed: true, importOnly: why === null, notImportOnly: why, weakenings: weakenings(scopesOf(ts, a.sourceFile), scopesOf(ts, b.sourceFile)) };
 }

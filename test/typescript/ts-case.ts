@@ -48,7 +48,8 @@ export function jsFailure(
     errorMessage: spec.errorMessage,
     stackTrace: [`${spec.errorType}: ${spec.errorMessage}`, ...stackLines].join("\n"),
     lineNumber: testFrame?.line ?? null,
-    frames: spec.frames.map((f) => ({ file: f.file, line: f.line, function: f.fn, kind: f.kind })),
+    // Like the V8 parser, frames carry the column when the stack gives one; without it the patterns read the stack text.
+    frames: spec.frames.map((f) => ({ file: f.file, line: f.line, function: f.fn, kind: f.kind, ...(f.column !== undefined ? { column: f.column } : {}) })),
     phase: "call",
     durationSeconds: 0.01,
   };

@@ -1,5 +1,5 @@
 // buildFixPrompt: the system rules and the user message for one failure, redacted and trimmed to a token budget.
-import { languageOfPath, type SourceLanguage } from "../../analysis/language.js";
+import { failureLanguage, type SourceLanguage } from "../../analysis/language.js";
 import type { Analysis, Failure, FileEdit } from "../../domain/index.js";
 import { cutMiddle, sourceRange, sourceWindow, testFocusLine, trimStackTrace } from "./context.js";
 import type { CalledDefinition } from "./context.js";
@@ -192,7 +192,7 @@ function renderUser(input: FixPromptInput, level: TrimLevel): string {
 
 /** Builds the prompt, applying the trimming rules in order until it fits the budget, then cutting as a last resort. */
 export function buildFixPrompt(input: FixPromptInput): FixPrompt {
-  const system = input.redact(systemPrompt(input.allowTestEdits, languageOfPath(input.failure.testFile) ?? "python"));
+  const system = input.redact(systemPrompt(input.allowTestEdits, failureLanguage(input.failure, input.analysis.fileToFix)));
   const trimmed: string[] = [];
   let user = "";
   for (const level of LEVELS) {

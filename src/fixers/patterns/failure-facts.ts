@@ -10,6 +10,8 @@ export interface OwnFrame {
   line: number;
   function: string;
   kind: "project" | "test";
+  /** 1-based column, when the runner reported one. */
+  column?: number;
 }
 
 /** Type, message, traceback, chained exceptions and captured output as one searchable text. */
@@ -25,7 +27,8 @@ const toOwn = (fr: StackFrame, projectRoot: string): OwnFrame | null => {
   const kind = frameKind(fr, projectRoot);
   if (kind !== "project" && kind !== "test") return null;
   const rel = projectRelativePath(fr.file, projectRoot);
-  return rel === null ? null : { file: rel, line: fr.line, function: fr.function, kind };
+  if (rel === null) return null;
+  return { file: rel, line: fr.line, function: fr.function, kind, ...(fr.column !== undefined ? { column: fr.column } : {}) };
 };
 
 /** The failure's frames that lie in the project (project code and tests), outermost first. */

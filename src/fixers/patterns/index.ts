@@ -1,7 +1,7 @@
 // The CommonFixPatterns registry: deterministic fixes tried in order before any LLM call.
 import { readFile } from "node:fs/promises";
 import { isTestPath } from "../../analysis/frames.js";
-import { languageOfPath } from "../../analysis/language.js";
+import { failureLanguage } from "../../analysis/language.js";
 import type { Analysis } from "../../domain/analysis.js";
 import type { Failure } from "../../domain/failure.js";
 import type { FixProposal } from "../../domain/fix.js";
@@ -16,7 +16,7 @@ import { tsMissingAwaitPattern } from "./ts-missing-await.js";
 import { tsMissingImportPattern } from "./ts-missing-import.js";
 import { tsSpellingPattern } from "./ts-spelling.js";
 import { tsUndefinedGuardPattern } from "./ts-undefined-guard.js";
-import type { FixPattern, ImportCatalogsInput, PatternContext, PatternLanguage } from "./types.js";
+import type { FixPattern, ImportCatalogsInput, PatternContext } from "./types.js";
 import { wrongAssertionPattern } from "./wrong-assertion.js";
 import type { TsProject } from "../../typescript/types.js";
 
@@ -47,18 +47,9 @@ export interface PatternFix {
   proposal: FixProposal;
 }
 
-/** The language of a failure's code: from the file to fix, else the test file (Python when neither says). */
-export function failureLanguage(failure: Failure, analysis: Analysis): PatternLanguage {
-  for (const file of [analysis.fileToFix, failure.testFile]) {
-    const language = file ? languageOfPath(file) : null;
-    if (language) return language;
-  }
-  return "python";
-}
-
 /** Tries the matching patterns of the failure's language in registry order; the first proposal wins, null when none is sure. */
 export async function findPatternFix(ctx: PatternContext, options: { only?: readonly PatternId[] } = {}): Promise<PatternFix | null> {
-  const language = failureLanguage(ctx.failure, ctx.analysis);
+  const language = failureLanguage(ctx.failure, ctx.analysis.fileToFix);
   for (const id of Object.keys(patterns) as PatternId[]) {
     if (options.only && !options.only.includes(id)) continue;
     const pattern: FixPattern = patterns[id];

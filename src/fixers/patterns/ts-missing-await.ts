@@ -1,20 +1,11 @@
 // ts-missing-await: a promise used as its value (`const user = fetchUser(id); return user.name`) → TypeScript's await fix.
+import { isScriptPath } from "../../analysis/language.js";
 import type { FixProposal } from "../../domain/fix.js";
+import { escapeRegExp } from "../../parsers/escape-regexp.js";
 import type { TsCodeFix, TsProject } from "../../typescript/types.js";
 import { enclosingFunction, nodeAt, testCallbackText, type EnclosingFunction } from "./ts-ast.js";
 import { applyTextChanges } from "./ts-edits.js";
-import {
-  clears,
-  editsFor,
-  errorFacts,
-  failureLocation,
-  isAssertionFailure,
-  newErrors,
-  TS_FILE_RE,
-  tsFrames,
-  tsProposal,
-  type FileChange,
-} from "./ts-facts.js";
+import { editsFor, errorFacts, failureLocation, fixesCleanly, isAssertionFailure, scriptFrames, tsProposal, type FileChange } from "./ts-facts.js";
 import type { FixPattern, PatternContext } from "./types.js";
 
 // `const x = await f()` reads better than `(await x).name`, so the initializer fix wins when both are offered.
@@ -28,8 +19,6 @@ interface Site {
   score: number;
   why: string;
 }
-
-const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** The functions around each await fix's diagnostic, looked up in one pass over the file. */
 async function enclosing(project: TsProject, file: string, fixes: TsCodeFix[]): Promise<Map<number, EnclosingFunction | null>> {
@@ -53,6 +42,18 @@ async function awaitFixes(project: TsProject, file: string): Promise<TsCodeFix[]
   return [...byDiagnostic.values()];
 }
 
+/** One file's await fixes and the function around each (keyed by the diagnostic's start). */
+interface FileAwaits {
+  fixes: TsCodeFix[];
+  fns: Map<number, EnclosingFunction | null>;
+}
+
+/** Looks up one file's await fixes and their enclosing functions. */
+async function fileAwaits(project: TsProject, file: string): Promise<FileAwaits> {
+  const fixes = await awaitFixes(project, file);
+  return { fixes, fns: fixes.length === 0 ? new Map() : await enclosing(project, file, fixes) };
+}
+
 /** A file to search: where it sits relative to the failure, and the function names its callers use. */
 interface SearchStep {
   file: string;
@@ -66,27 +67,30 @@ interface SearchStep {
 const calledNames = (text: string): Set<string> => new Set([...text.matchAll(/\b([A-Za-z_$][\w$]*)\s*\(/g)].map((m) => m[1]!));
 
 /** The failing test's own code when it can be singled out by its title, else the whole test file (null when unreadable). */
-async function testCode(ctx: PatternContext, project: TsProject): Promise<string | null> {
+async function failingTestCode(ctx: PatternContext, project: TsProject): Promise<string | null> {
   const test = ctx.failure.testFile;
-  if (!TS_FILE_RE.test(test)) return null;
+  if (!isScriptPath(test)) return null;
   const text = await ctx.readFile(test).catch(() => null);
   if (text === null || !project.inspect) return text;
   const body = await project.inspect(test, ({ ts, sourceFile }) => testCallbackText(ts, sourceFile, ctx.failure.testName)).catch(() => null);
   return body ?? text;
 }
 
+/** The failing test's code, read at most once per proposal. */
+type TestCode = () => Promise<string | null>;
+
 /** The project files to search, each with how it relates to the failure. */
-async function searchPlan(ctx: PatternContext, project: TsProject): Promise<SearchStep[]> {
+async function searchPlan(ctx: PatternContext, project: TsProject, testCode: TestCode): Promise<SearchStep[]> {
   const plan: SearchStep[] = [];
-  const editable = (rel: string): boolean => TS_FILE_RE.test(rel) && (ctx.allowTestEdits || !ctx.isTestFile(rel));
+  const editable = (rel: string): boolean => isScriptPath(rel) && (ctx.allowTestEdits || !ctx.isTestFile(rel));
   const at = failureLocation(ctx);
   if (at) plan.push({ file: at.file, line: at.line, functions: new Set(), base: 100, why: "at the failing line" });
-  const frames = tsFrames(ctx.failure, ctx.projectRoot).filter((fr) => editable(fr.file));
+  const frames = scriptFrames(ctx.failure, ctx.projectRoot).filter((fr) => editable(fr.file));
   for (const fr of frames.reverse()) plan.push({ file: fr.file, functions: new Set([fr.function.split(".").pop() ?? ""]), base: 80, why: `in ${fr.function}, on the stack` });
   // A wrong value is often produced far from where the test noticed it: search what the test imports, two levels deep,
   // in the functions their importers call.
   if (!isAssertionFailure(ctx.failure) && ctx.analysis.fixStrategy !== "add_await") return plan;
-  const testText = await testCode(ctx, project);
+  const testText = await testCode();
   if (testText === null) return plan;
   const testCalls = calledNames(testText);
   for (const file of await project.localImports(ctx.failure.testFile)) {
@@ -101,12 +105,13 @@ async function searchPlan(ctx: PatternContext, project: TsProject): Promise<Sear
 }
 
 /** Every await site in the searched files, scored: on the failing line, in a function on the stack or that the test calls. */
-async function findSites(ctx: PatternContext, project: TsProject): Promise<Site[]> {
+async function findSites(ctx: PatternContext, project: TsProject, testCode: TestCode): Promise<Site[]> {
   const sites = new Map<string, Site>();
-  for (const step of await searchPlan(ctx, project)) {
-    const fixes = await awaitFixes(project, step.file);
-    if (fixes.length === 0) continue;
-    const fns = await enclosing(project, step.file, fixes);
+  // A file is often searched by several steps (the failing line, a stack frame, an import of the test): looked up once.
+  const perFile = new Map<string, FileAwaits>();
+  for (const step of await searchPlan(ctx, project, testCode)) {
+    const { fixes, fns } = perFile.get(step.file) ?? (await fileAwaits(project, step.file));
+    perFile.set(step.file, { fixes, fns });
     for (const fix of fixes) {
       const fn = fns.get(fix.diagnostic.start) ?? null;
       let score = step.base / 5;
@@ -123,14 +128,14 @@ async function findSites(ctx: PatternContext, project: TsProject): Promise<Site[
 }
 
 /** The file after the await fix, plus making its function async when it is not (only when the test awaits it anyway). */
-async function fixedText(ctx: PatternContext, project: TsProject, site: Site): Promise<FileChange | null> {
+async function fixedText(ctx: PatternContext, project: TsProject, site: Site, testCode: TestCode): Promise<FileChange | null> {
   const before = await ctx.readFile(site.file);
   const awaited = applyTextChanges(before, site.fix.changes.filter((c) => c.file === site.file));
   if (site.fix.changes.some((c) => c.file !== site.file)) return null;
   if (!site.fn || site.fn.async) return { before, after: awaited };
   // Turning a sync function async changes what every caller gets; only safe when the test already awaits its result.
-  const testText = (await testCode(ctx, project)) ?? "";
-  if (!site.fn.name || !new RegExp(`\\bawait\\s+(?:[\\w$.]+\\.)?${escapeRe(site.fn.name)}\\s*\\(`).test(testText)) return null;
+  const testText = (await testCode()) ?? "";
+  if (!site.fn.name || !new RegExp(`\\bawait\\s+(?:[\\w$.]+\\.)?${escapeRegExp(site.fn.name)}\\s*\\(`).test(testText)) return null;
   const line = site.fix.diagnostic.line;
   const asyncFix = (await project.codeFixes(site.file, { text: awaited, fromLine: line - 2, toLine: line + 2, fixNames: ["fixAwaitInSyncFunction"] }))[0];
   if (!asyncFix) return null;
@@ -150,14 +155,15 @@ export const tsMissingAwaitPattern = {
   async propose(ctx: PatternContext): Promise<FixProposal | null> {
     const project = ctx.typescript;
     if (!project) return null;
-    for (const site of await findSites(ctx, project)) {
+    let test: Promise<string | null> | undefined;
+    const testCode: TestCode = () => (test ??= failingTestCode(ctx, project));
+    for (const site of await findSites(ctx, project, testCode)) {
       // Sites that explain nothing about this failure (not on its line, stack or the test's calls) are not proposed.
       if (site.score < 30) break;
-      const change = await fixedText(ctx, project, site);
+      const change = await fixedText(ctx, project, site, testCode);
       if (!change) continue;
       const files = new Map([[site.file, change]]);
-      if (!(await clears(project, site.fix.diagnostic, files))) continue;
-      if ((await newErrors(project, files)).length > 0) continue;
+      if (!(await fixesCleanly(project, files, site.fix.diagnostic))) continue;
       const edits = editsFor(files);
       if (!edits) continue;
       const where = site.fn?.name ? `in ${site.fn.name} ` : "";

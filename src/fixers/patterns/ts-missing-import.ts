@@ -1,13 +1,14 @@
 // ts-missing-import: `ReferenceError: X is not defined` → the language service's "import" fix from the one module exporting X.
 import { builtinModules } from "node:module";
 import { dirname, resolve } from "node:path";
+import { isScriptPath } from "../../analysis/language.js";
+import { notDefinedName } from "../../analysis/v8-messages.js";
 import type { FixProposal } from "../../domain/fix.js";
 import { declaredPackages, packageNameOf } from "../../typescript/packages.js";
 import type { TsCodeFix } from "../../typescript/types.js";
-import { changedFiles, clears, editsFor, errorFacts, failureLocation, newErrors, TS_FILE_RE, tsProposal } from "./ts-facts.js";
+import { changedFiles, editsFor, errorFacts, failureLocation, fixesCleanly, tsProposal } from "./ts-facts.js";
 import type { FixPattern, PatternContext } from "./types.js";
 
-const NOT_DEFINED_RE = /^([A-Za-z_$][\w$]*) is not defined\b/;
 // "Cannot find name", "... Did you mean", "Cannot find namespace", "refers to a UMD global", shorthand property.
 const MISSING_NAME_CODES = new Set([2304, 2552, 2503, 2686, 18004]);
 const SPECIFIER_RE = /(?:import|from) ["']([^"']+)["']/;
@@ -15,7 +16,7 @@ const SPECIFIER_RE = /(?:import|from) ["']([^"']+)["']/;
 /** The undefined name of a ReferenceError. */
 export function undefinedName(errorType: string, message: string): string | null {
   if (errorType !== "ReferenceError") return null;
-  return NOT_DEFINED_RE.exec(message)?.[1] ?? null;
+  return notDefinedName(message);
 }
 
 /** The module an import fix imports from, read off its description (`Add import from "./money.js"`). */
@@ -42,18 +43,20 @@ export const tsMissingImportPattern = {
     const name = undefinedName(type, message);
     // The name is missing where it was used; a test file may gain an import (the one edit allowed there).
     const at = failureLocation({ ...ctx, allowTestEdits: true });
-    if (!project || !name || !at || !TS_FILE_RE.test(at.file)) return null;
+    if (!project || !name || !at || !isScriptPath(at.file)) return null;
     const mentions = (fix: TsCodeFix): boolean => MISSING_NAME_CODES.has(fix.diagnostic.code) && fix.diagnostic.message.includes(`'${name}'`);
-    let fixes = (await project.codeFixes(at.file, { fromLine: at.line, toLine: at.line, fixNames: ["import"] })).filter(mentions);
-    // The runtime line and the compiler's can differ (source maps, a use on a neighbouring line): any use in the file.
-    if (fixes.length === 0) fixes = (await project.codeFixes(at.file, { fixNames: ["import"] })).filter(mentions);
+    const inFile = (await project.codeFixes(at.file, { fixNames: ["import"] })).filter(mentions);
+    // The failing line's uses first; the runtime line and the compiler's can differ (source maps, a use on a
+    // neighbouring line), so without one there any use in the file counts.
+    const onLine = inFile.filter((f) => f.diagnostic.line === at.line);
+    const fixes = onLine.length > 0 ? onLine : inFile;
     const modules = [...new Set(fixes.map(importedModule))];
     const spec = modules[0];
     if (modules.length !== 1 || !spec) return null; // none, or several equally plausible modules
     if (!allowedModule(spec, ctx.projectRoot, at.file)) return null;
     const fix = fixes[0]!;
     const files = await changedFiles(ctx, fix.changes);
-    if (!(await clears(project, fix.diagnostic, files)) || (await newErrors(project, files)).length > 0) return null;
+    if (!(await fixesCleanly(project, files, fix.diagnostic))) return null;
     const edits = editsFor(files);
     if (!edits) return null;
     const testNote = ctx.isTestFile(at.file) ? " (an import is the one edit allowed in a test file)" : "";

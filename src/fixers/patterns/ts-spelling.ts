@@ -1,7 +1,9 @@
 // ts-spelling: a misspelt property or name (`x.totl is not a function`, `cartTotl is not defined`) → TypeScript's spelling fix.
+import { isScriptPath } from "../../analysis/language.js";
+import { notAFunctionName, notDefinedName, undefinedRead } from "../../analysis/v8-messages.js";
 import type { FixProposal } from "../../domain/fix.js";
 import type { TsCodeFix } from "../../typescript/types.js";
-import { changedFiles, clears, editsFor, errorFacts, failureLocation, newErrors, TS_FILE_RE, tsProposal } from "./ts-facts.js";
+import { changedFiles, editsFor, errorFacts, failureLocation, fixesCleanly, tsProposal } from "./ts-facts.js";
 import type { FixPattern, PatternContext } from "./types.js";
 
 // "Property 'x' does not exist ... Did you mean", "Cannot find name 'x'. Did you mean", a few near relatives.
@@ -12,16 +14,14 @@ type Misspelt = { name: string | null };
 /** The misspelt name a runtime error points at; `{ name: null }` when the error is one a misspelling causes but does not name. */
 export function misspelt(errorType: string, message: string): Misspelt | null {
   if (errorType === "ReferenceError") {
-    const m = /^([A-Za-z_$][\w$]*) is not defined\b/.exec(message);
-    return m ? { name: m[1]! } : null;
+    const name = notDefinedName(message);
+    return name ? { name } : null;
   }
   if (errorType !== "TypeError") return null;
-  // `cart.totl is not a function`, `this.items.mapp is not a function`, `totl is not a function`.
-  const call = /^(?:[\w$.\][)(]*\.)?([A-Za-z_$][\w$]*) is not a function\b/.exec(message);
-  if (call) return { name: call[1]! };
+  const called = notAFunctionName(message);
+  if (called) return { name: called };
   // `order.adress.city` reads 'city' of undefined: the misspelt part is not in the message.
-  if (/^Cannot read propert(?:y|ies) of (?:undefined|null)/.test(message)) return { name: null };
-  return null;
+  return undefinedRead(message)?.via === "read" ? { name: null } : null;
 }
 
 /** The name a spelling fix renames to (`Change spelling to 'total'`). */
@@ -40,7 +40,7 @@ export const tsSpellingPattern = {
     const { type, message } = errorFacts(ctx.failure);
     const what = misspelt(type, message);
     const at = failureLocation(ctx);
-    if (!project || !what || !at || !TS_FILE_RE.test(at.file)) return null;
+    if (!project || !what || !at || !isScriptPath(at.file)) return null;
     const fixes = (await project.codeFixes(at.file, { fromLine: at.line, toLine: at.line, fixNames: ["spelling"] })).filter(
       (f) => SPELLING_CODES.has(f.diagnostic.code) && (what.name === null || f.diagnostic.message.includes(`'${what.name}'`)),
     );
@@ -51,7 +51,7 @@ export const tsSpellingPattern = {
     const to = suggestion(fix);
     const from = fix.diagnostic.message.match(/'([^']+)'/)?.[1];
     const files = await changedFiles(ctx, fix.changes);
-    if (!(await clears(project, fix.diagnostic, files)) || (await newErrors(project, files)).length > 0) return null;
+    if (!(await fixesCleanly(project, files, fix.diagnostic))) return null;
     const edits = editsFor(files);
     if (!edits) return null;
     return tsProposal(

@@ -1,22 +1,20 @@
 // ts-undefined-guard: `Cannot read properties of undefined (reading 'x')` → optional chaining at the one access that read it.
 import type ts from "typescript";
+import { isScriptPath } from "../../analysis/language.js";
+import { undefinedRead as readOfUndefined } from "../../analysis/v8-messages.js";
 import type { FixProposal } from "../../domain/fix.js";
 import type { TypeScriptApi } from "../../typescript/load.js";
 import type { TsFileView, TsTextChange } from "../../typescript/types.js";
 import { enclosingFunction } from "./ts-ast.js";
-import { changedFiles, editsFor, errorFacts, failureLocation, newErrors, TS_FILE_RE, tsProposal } from "./ts-facts.js";
+import { changedFiles, editsFor, errorFacts, failureLocation, fixesCleanly, tsProposal } from "./ts-facts.js";
 import type { FixPattern, PatternContext } from "./types.js";
-
-const READING_RE = /^Cannot read properties of (undefined|null) \(reading '([^']*)'\)/;
-const OLD_READING_RE = /^Cannot read property '([^']*)' of (undefined|null)/;
 
 /** The property read and what it was read from, from V8's message (current and pre-Node-16 wording). */
 export function undefinedRead(errorType: string, message: string): { property: string; from: "undefined" | "null" } | null {
   if (errorType !== "TypeError") return null;
-  const m = READING_RE.exec(message);
-  if (m) return { property: m[2]!, from: m[1] as "undefined" | "null" };
-  const old = OLD_READING_RE.exec(message);
-  return old ? { property: old[1]!, from: old[2] as "undefined" | "null" } : null;
+  const read = readOfUndefined(message);
+  // Only a named property access can be guarded at the access; a destructuring has none to find.
+  return read?.via === "read" && read.property !== null ? { property: read.property, from: read.from } : null;
 }
 
 type Access = ts.PropertyAccessExpression | ts.ElementAccessExpression;
@@ -155,11 +153,11 @@ export const tsUndefinedGuardPattern = {
     const { type, message } = errorFacts(ctx.failure);
     const read = undefinedRead(type, message);
     const at = failureLocation(ctx);
-    if (!project?.inspect || !read || !at || !TS_FILE_RE.test(at.file)) return null;
+    if (!project?.inspect || !read || !at || !isScriptPath(at.file)) return null;
     const plan = await project.inspect(at.file, (view) => planGuard(view, at.line, at.column, read.property));
     if ("decline" in plan) return null;
     const files = await changedFiles(ctx, [plan.change]);
-    if ((await newErrors(project, files)).length > 0) return null;
+    if (!(await fixesCleanly(project, files))) return null;
     const edits = editsFor(files);
     if (!edits) return null;
     const guarded = plan.expression.replace(/\s+/g, " ");

@@ -1,7 +1,8 @@
 // Pattern routing by language: a Python failure never reaches a TS pattern, a TS failure never reaches a Python one.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Failure } from "../../../src/domain/failure.js";
-import { createPatternContext, failureLanguage, findPatternFix, patterns, type PatternId } from "../../../src/fixers/patterns/index.js";
+import { failureLanguage } from "../../../src/analysis/language.js";
+import { createPatternContext, findPatternFix, patterns, type PatternId } from "../../../src/fixers/patterns/index.js";
 import type { PythonCaller } from "../../../src/python/client.js";
 import type { TsProject } from "../../../src/typescript/types.js";
 import { isJsTestFile, jsAnalysis, jsFailure, openTsCase, type TsCase } from "../../typescript/ts-case.js";
@@ -56,10 +57,10 @@ describe("pattern languages", () => {
 
   it("decides the language from the file to fix, else the test file", () => {
     const a = jsAnalysis(pythonFailure);
-    expect(failureLanguage(pythonFailure, a)).toBe("python");
-    expect(failureLanguage(pythonFailure, { ...a, fileToFix: "src/cart.mts" })).toBe("typescript");
-    expect(failureLanguage({ ...pythonFailure, testFile: "test/cart.spec.jsx" }, { ...a, fileToFix: null })).toBe("typescript");
-    expect(failureLanguage({ ...pythonFailure, testFile: "test/x.cjs" }, { ...a, fileToFix: "pkg/stubs.pyi" })).toBe("python");
+    expect(failureLanguage(pythonFailure, a.fileToFix)).toBe("python");
+    expect(failureLanguage(pythonFailure, "src/cart.mts")).toBe("typescript");
+    expect(failureLanguage({ ...pythonFailure, testFile: "test/cart.spec.jsx" }, null)).toBe("typescript");
+    expect(failureLanguage({ ...pythonFailure, testFile: "test/x.cjs" }, "pkg/stubs.pyi")).toBe("python");
   });
 
   it("never hands a Python failure to a TS pattern, even one whose matches() would accept it", async () => {
