@@ -1,15 +1,12 @@
-// apply_fix: validates a fix, journals the originals, writes the edits and returns the applyId rollback_fix takes.
-import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
+// apply_fix: proves a fix with the proof service (src/proof) and keeps it only when the tests show it works.
 import { z } from "zod";
-import type { AppliedEdit } from "../src/domain/index.js";
 import { RedgreenError } from "../src/domain/errors.js";
-import { applyEdits, resolveProjectFile, restoreEdits } from "../src/fixers/apply.js";
+import { proveFix } from "../src/proof/index.js";
 import { compactDiff } from "./compact.js";
 import { defineTool } from "./define-tool.js";
 import type { RedgreenTool } from "./define-tool.js";
 import { editsField, projectPathField, proposalIdField } from "./fields.js";
-import { checkFix } from "../src/fixers/check-fix.js";
+import { projectLanguageDeps } from "./project-services.js";
 import { newId } from "./session.js";
 import type { ToolSession } from "./session.js";
 
@@ -17,69 +14,61 @@ export const ApplyFixInputSchema = z.strictObject({
   projectPath: projectPathField,
   proposalId: proposalIdField,
   edits: editsField,
+  nodeIds: z
+    .array(z.string().min(1))
+    .min(1)
+    .max(50)
+    .optional()
+    .describe("The failing tests (node ids) the fix should make pass. Default: the test the proposal was made for; required with inline edits."),
 });
-
-const sha256 = (bytes: Uint8Array): string => createHash("sha256").update(bytes).digest("hex");
 
 /** The apply_fix tool. */
 export function createApplyFixTool(session: ToolSession): RedgreenTool {
   return defineTool({
     name: "apply_fix",
     description:
-      "Apply a fix to the project's files, but only if validate_fix's checks pass (otherwise applied=false with the reasons). " +
-      "The original bytes are recorded first; the result's applyId undoes the change exactly with rollback_fix. Run the failing " +
-      "test afterwards (run_specific_test) to see whether the fix works.",
+      "Apply a fix and prove it: the static checks must pass, then the failing tests are re-run and the whole suite after them; the fix " +
+      "is kept only when a target test now passes, no passing test broke, and no test, result or runner was touched while the tests " +
+      "ran. Otherwise every file is restored byte for byte and the result says which rule refused it, with the evidence. A kept fix " +
+      "returns an applyId that rollback_fix takes.",
     schema: ApplyFixInputSchema,
     async run(input) {
       const { projectRoot, edits, proposal } = session.editsFor(input);
-      const check = await checkFix(edits, await session.checkDeps(projectRoot));
-      if (!check.valid) {
-        return JSON.stringify({ applied: false, valid: false, risk: check.risk, reasons: check.reasons, warnings: check.warnings, diff: compactDiff(check.diff) });
-      }
-
-      const journal = session.journal();
+      const targets = input.nodeIds ?? (proposal !== null ? [proposal.nodeId] : null);
+      if (targets === null) throw new RedgreenError("usage", "give nodeIds (the failing tests the fix should make pass) with inline edits");
+      const { adapter, helper, typescript } = await projectLanguageDeps(session.deps.projects, projectRoot);
+      const baseline = await adapter.runTests({ coverage: false });
       const applyId = newId("apply");
-      const originals = await Promise.all(
-        check.changes.map(async (c) => {
-          const bytes = await readFile((await resolveProjectFile(projectRoot, c.file)).real);
-          return { file: c.file, originalBase64: bytes.toString("base64"), originalSha256: sha256(bytes) };
-        }),
+      const outcome = await proveFix(
+        { proposal: proposal?.proposal ?? { source: "llm", strategy: "caller", edits, explanation: "edits given to apply_fix" }, targets, baseline },
+        {
+          projectRoot,
+          adapter,
+          helper,
+          ...(typescript ? { typescript } : {}),
+          journal: session.journal(),
+          journalKey: { workflowId: applyId, signature: applyId },
+          allowTestEdits: session.allowTestEdits,
+          coverage: false,
+        },
       );
-      // Write-ahead: the originals are on disk before any file changes, so a crash mid-write can be undone.
-      journal.begin(applyId, applyId, originals);
-      let applied: AppliedEdit[];
-      try {
-        applied = await applyEdits(projectRoot, edits);
-      } catch (e) {
-        journal.settle(applyId, applyId, "rolled_back");
-        throw e;
-      }
-      try {
-        for (const o of originals) {
-          if (applied.find((a) => a.file === o.file)?.originalSha256 !== o.originalSha256) {
-            throw new RedgreenError("conflict", `${o.file} changed while the fix was being applied; the fix was undone`);
-          }
-        }
-        for (const c of check.changes) {
-          const written = await readFile((await resolveProjectFile(projectRoot, c.file)).real, "utf8");
-          if (written !== c.fixed) throw new RedgreenError("internal", `${c.file} as written differs from the validated content; the fix was undone`);
-        }
-      } catch (e) {
-        await restoreEdits(projectRoot, applied);
-        journal.settle(applyId, applyId, "rolled_back");
-        throw e;
-      }
-      for (const a of applied) journal.written(applyId, applyId, a.file, a.writtenSha256);
-      journal.settle(applyId, applyId, "kept");
-      session.appliedRoots.set(applyId, projectRoot);
+      const kept = outcome.status === "kept";
+      if (kept) session.appliedRoots.set(applyId, projectRoot);
+      const run = outcome.fullRun;
       return JSON.stringify({
-        applied: true,
-        applyId,
+        applied: kept,
+        status: outcome.status,
+        valid: outcome.rule !== "validation",
+        ...(kept ? { applyId } : {}),
         ...(proposal !== null ? { proposalId: proposal.id, nodeId: proposal.nodeId } : {}),
-        files: check.changes.map((c) => c.file),
-        risk: check.risk,
-        warnings: check.warnings,
-        diff: compactDiff(check.diff),
+        files: outcome.changes.map((c) => c.file),
+        reason: outcome.reason,
+        ...(outcome.rule !== null ? { rule: outcome.rule, evidence: outcome.evidence.slice(0, 20) } : {}),
+        fixedNodeIds: outcome.fixedNodeIds,
+        ...(run ? { after: { status: run.status, passed: run.passed, failed: run.failed, errors: run.errors, total: run.total } } : {}),
+        risk: outcome.risk,
+        warnings: outcome.warnings,
+        diff: compactDiff(outcome.diff),
       });
     },
   });

@@ -3,7 +3,8 @@ import { generateFixWithLlm } from "../../src/fixers/llm/generate-fix.js";
 import type { PreviousAttempt } from "../../src/fixers/llm/prompt.js";
 import type { WorkflowDeps } from "../deps.js";
 import type { Candidate, WorkflowStateUpdate, WorkflowStateValue } from "../state.js";
-import { announce, lastFailures, patchSignature } from "./shared.js";
+import { patchSignature } from "../../src/proof/index.js";
+import { announce, lastFailures } from "./shared.js";
 
 /** Why the LLM step does nothing in this workflow, or null when it can run. */
 export function llmSkipReason(deps: WorkflowDeps): string | null {

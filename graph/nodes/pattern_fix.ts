@@ -5,7 +5,8 @@ import type { PatternFix, PatternId } from "../../src/fixers/patterns/index.js";
 import { resolveProjectFile } from "../../src/fixers/apply.js";
 import type { WorkflowDeps } from "../deps.js";
 import type { Candidate, WorkflowStateUpdate, WorkflowStateValue } from "../state.js";
-import { announce, lastFailures, patchSignature } from "./shared.js";
+import { patchSignature } from "../../src/proof/index.js";
+import { announce, lastFailures } from "./shared.js";
 
 /** Reads a project file through the same path checks as edits. */
 export const projectReader =

@@ -1,26 +1,10 @@
 // run_tests: runs the full suite (unless a validated fix already did), checks new failures for flakiness, decides.
 import { recoverPending } from "../../src/fixers/journal.js";
-import type { TestRunResult } from "../../src/domain/index.js";
+import { confirmFlaky } from "../../src/proof/index.js";
 import type { NodeRuntime, WorkflowDeps } from "../deps.js";
 import { decideAfterRun, failureSignature } from "../routes.js";
 import type { WorkflowStateUpdate, WorkflowStateValue } from "../state.js";
 import { announce, digestRun, failingIds, progressTo, throwIfAborted } from "./shared.js";
-
-/**
- * Which of `candidates` are flaky: they fail in `result` and pass when the unchanged suite runs again. Tests that
- * pass alone are confirmed with a second full run, so a failure that depends on test order is not called flaky.
- */
-export async function confirmFlaky(deps: WorkflowDeps, candidates: string[], signal: AbortSignal | undefined): Promise<string[]> {
-  if (candidates.length === 0) return [];
-  const opts = { coverage: false, ...(signal ? { signal } : {}) };
-  const alone = await deps.adapter.runTests({ files: candidates, onProgress: progressTo(deps, "flaky-check"), ...opts });
-  throwIfAborted(signal);
-  const passAlone = candidates.filter((id) => alone.passedNodeIds.includes(id));
-  if (passAlone.length === 0) return [];
-  const again: TestRunResult = await deps.adapter.runTests({ onProgress: progressTo(deps, "flaky-check"), ...opts });
-  throwIfAborted(signal);
-  return passAlone.filter((id) => again.passedNodeIds.includes(id));
-}
 
 /** Builds the run_tests node. */
 export const runTestsNode =
@@ -46,7 +30,9 @@ export const runTestsNode =
       const toCheck = failingIds(result).filter((id) => !state.flakyChecked.includes(id));
       if (toCheck.length > 0 && result.status === "failed") {
         announce(deps, "run_tests", state.iteration, `re-running ${toCheck.length} failing test(s) to detect flakiness`);
-        flaky = [...new Set([...flaky, ...(await confirmFlaky(deps, toCheck, signal))])];
+        const confirmed = await confirmFlaky(deps.adapter, toCheck, { ...(signal ? { signal } : {}), onProgress: progressTo(deps, "flaky-check") });
+        throwIfAborted(signal);
+        flaky = [...new Set([...flaky, ...confirmed])];
         update = { flakyChecked: [...state.flakyChecked, ...toCheck], flaky };
       }
       digest = digestRun(runId, result, flaky);

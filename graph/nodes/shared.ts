@@ -1,7 +1,6 @@
 // Helpers the nodes share: run digests, failure lookup, signatures and progress events.
-import { createHash } from "node:crypto";
 import { RedgreenError } from "../../src/domain/errors.js";
-import type { Failure, FileEdit, TestRunResult } from "../../src/domain/index.js";
+import type { Failure, TestRunResult } from "../../src/domain/index.js";
 import type { RunProgress } from "../../src/runners/adapter.js";
 import type { WorkflowDeps } from "../deps.js";
 import type { RunDigest, WorkflowStateValue } from "../state.js";
@@ -33,18 +32,6 @@ export function lastFailures(deps: WorkflowDeps, state: WorkflowStateValue): Map
   for (const f of run?.result.failures ?? []) if (!out.has(f.nodeId)) out.set(f.nodeId, f);
   return out;
 }
-
-/** A stable signature of a patch: the same edits proposed twice are recognised as already tried. */
-export const patchSignature = (edits: readonly FileEdit[]): string =>
-  createHash("sha256")
-    .update(JSON.stringify(edits.map((e) => [e.file, e.find, e.replace])))
-    .digest("hex")
-    .slice(0, 16);
-
-/** Whether a targeted run shows `nodeId` fixed: no failure for it, and it (or, for a module, a test in it) passed. */
-export const isFixedIn = (result: TestRunResult, nodeId: string): boolean =>
-  !result.failures.some((f) => f.nodeId === nodeId) &&
-  result.passedNodeIds.some((p) => p === nodeId || p.startsWith(`${nodeId}::`));
 
 /** Forwards runner progress to the workflow's listener. */
 export const progressTo =

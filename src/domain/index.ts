@@ -9,3 +9,4 @@ export * from "./agent-log.js";
 export * from "./errors.js";
 export * from "./run-summary.js";
 export * from "./node-id.js";
+export * from "./proof.js";

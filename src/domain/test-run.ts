@@ -30,6 +30,36 @@ export const SlowTestSchema = z.object({
 });
 export type SlowTest = z.infer<typeof SlowTestSchema>;
 
+/** Why a run's result cannot be taken at its word: its channels disagree, or a test did not really run as reported. */
+export const RunAnomalyKindSchema = z.enum([
+  /** The plugin's stream and the runner's own outcome (exit status, summary, report) tell different stories. */
+  "channels_disagree",
+  /** The runner's own machinery (pytest's runtest, pyfunc_call, report classes) was replaced while tests ran. */
+  "runner_patched",
+  /** A test was reported passed although its test function never ran. */
+  "call_not_executed",
+  /** A test raised, yet its report says it passed. */
+  "outcome_rewritten",
+  /** The function run as a test is not defined in a test file (code elsewhere replaced it). */
+  "foreign_test_function",
+]);
+export type RunAnomalyKind = z.infer<typeof RunAnomalyKindSchema>;
+
+export const RunAnomalySchema = z.object({
+  kind: RunAnomalyKindSchema,
+  /** The test concerned, or null when the whole run is concerned. */
+  nodeId: z.string().nullable(),
+  detail: z.string(),
+});
+export type RunAnomaly = z.infer<typeof RunAnomalySchema>;
+
+/** A project file that changed while the tests ran (tests, their configuration, or source): restored byte for byte afterwards. */
+export const TamperedFileSchema = z.object({
+  file: z.string(),
+  change: z.enum(["modified", "created", "deleted"]),
+});
+export type TamperedFile = z.infer<typeof TamperedFileSchema>;
+
 export const TestRunResultSchema = z.object({
   status: TestRunStatusSchema,
   passed: z.number().int().nonnegative(),
@@ -50,6 +80,15 @@ export const TestRunResultSchema = z.object({
   passedNodeIds: z.array(z.string()).default([]),
   /** Which source the result was parsed from: the pytest plugin's JSONL stream, JUnit XML, a JS runner's JSON report, or terminal text. */
   source: z.enum(["jsonl", "junit", "json", "text"]).default("jsonl"),
+  /**
+   * Project-relative files the runner itself used to define the tests of this run: collected test modules, conftest
+   * and setup files, the runner's config file. They are test files whatever their names (the protected set).
+   */
+  testFiles: z.array(z.string()).default([]),
+  /** Reasons not to trust parts of this result; a run with a whole-run anomaly is never "passed". */
+  anomalies: z.array(RunAnomalySchema).default([]),
+  /** Files the run changed under redgreen's watch (restored afterwards); only present when the run was guarded. */
+  tampered: z.array(TamperedFileSchema).optional(),
   /** Human-readable note for status "error"/"timeout" (e.g. "pytest is not installed for /usr/bin/python3"). */
   message: z.string().optional(),
 });

@@ -23,6 +23,10 @@ export const FixRecordSchema = z.object({
   risk: RiskSchema,
   reason: z.string(),
   diff: z.string(),
+  /** The rule that decided a fix not kept: a ProofRule, or a static check's own id (policy.*, overfit.*, scope.*). */
+  rule: z.string().optional(),
+  /** What the rule saw: changed files, disagreeing counts, offending expressions. */
+  evidence: z.array(z.string()).optional(),
 });
 export type FixRecord = z.infer<typeof FixRecordSchema>;
 

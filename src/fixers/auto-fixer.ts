@@ -1,30 +1,26 @@
-// AutoFixerService: fixes failures with pattern fixes first and the LLM second, keeping only fixes proven by pytest.
+// AutoFixerService: fixes failures with pattern fixes first and the LLM second, keeping only fixes the proof service keeps.
 import { readFile } from "node:fs/promises";
-import type { Analysis, AppliedEdit, Failure, FixProposal, FixRecord, Risk, TestRunResult } from "../domain/index.js";
+import type { Analysis, Failure, FixProposal, FixRecord, TestRunResult } from "../domain/index.js";
 import { RedgreenError } from "../domain/errors.js";
 import type { PythonCaller } from "../python/client.js";
 import type { TsProject } from "../typescript/types.js";
 import type { TestRunnerAdapter } from "../runners/adapter.js";
 import { analyzeFailure } from "../analysis/analyze.js";
-import { applyEdits, resolveProjectFile, restoreEdits, unifiedDiff } from "./apply.js";
-import { checkFix } from "./check-fix.js";
+import { fixRecordOf, patchSignature, proveFix } from "../proof/index.js";
+import type { ProofOutcome } from "../proof/index.js";
+import type { EditJournal } from "../store/edit-journal.js";
+import { createMemoryJournal } from "../store/memory-journal.js";
+import { resolveProjectFile } from "./apply.js";
 import { createPatternContext, findPatternFix } from "./patterns/index.js";
 import { generateFixWithLlm } from "./llm/generate-fix.js";
 import type { LlmFixDeps, LlmFixOutcome } from "./llm/generate-fix.js";
 import type { PreviousAttempt, SourceFiles } from "./llm/prompt.js";
 
-/** One file a kept fix changed, with its full content before and after. */
-export interface FileChange {
-  file: string;
-  original: string;
-  fixed: string;
-}
+export type { FileChange } from "./check-fix.js";
+import type { FileChange } from "./check-fix.js";
 
-/** What trying one proposal came to: kept (proven by pytest), rolled back (applied, then undone), or rejected (never applied). */
-export type ProposalOutcome =
-  | { status: "kept"; reason: string; risk: Risk; changes: FileChange[]; applied: AppliedEdit[]; afterRun: TestRunResult; fixedNodeIds: string[] }
-  | { status: "rolled_back"; reason: string; risk: Risk; changes: FileChange[]; afterRun: TestRunResult | null }
-  | { status: "rejected"; reason: string; risk: Risk; changes: FileChange[] };
+/** What trying one proposal came to: the proof service's outcome. */
+export type ProposalOutcome = ProofOutcome;
 
 /** Finds a deterministic pattern fix for an analysed failure (src/fixers/patterns), or null. */
 export type PatternFinder = (input: { failure: Failure; analysis: Analysis; projectRoot: string }) => Promise<FixProposal | null> | FixProposal | null;
@@ -36,11 +32,14 @@ export interface TryProposalDeps {
   /** The TypeScript project, for vitest/jest projects (TS patterns and validation). */
   typescript?: TsProject;
   allowTestEdits?: boolean;
-  /** Node ids that passed before the fix: none of them may fail afterwards. */
-  baselinePassing: readonly string[];
+  /** The full run before the fix: none of its passing tests may fail afterwards, none of its test files change. */
+  baseline: TestRunResult;
+  /** Where originals are journaled (an in-memory journal by default) and under which workflow id. */
+  journal?: EditJournal;
+  journalWorkflowId?: string;
 }
 
-export interface AutoFixerDeps extends Omit<TryProposalDeps, "baselinePassing"> {
+export interface AutoFixerDeps extends Omit<TryProposalDeps, "baseline"> {
   /** The last full run; when absent the suite is run once to learn which tests pass. */
   baseline?: TestRunResult;
   /** The LLM step (model, call log, redactor, workflow id, settings); absent means pattern fixes only. */
@@ -82,83 +81,29 @@ export interface FixFailuresResult {
 }
 
 
-const firstLine = (s: string): string => (s.split("\n")[0] ?? "").slice(0, 200);
 
 
-
-/** The nodes a run reports as not passing: failures plus anything of the baseline that vanished. */
-const notPassing = (run: TestRunResult, nodeIds: readonly string[]): string[] => {
-  const passed = new Set(run.passedNodeIds);
-  return nodeIds.filter((id) => !passed.has(id));
-};
 
 /**
- * Validates, applies and proves one proposal: every changed file passes the FixValidator, the edits go through
- * applyEdits, the target tests are re-run first and the full suite only when they pass; the fix stays only when
- * at least one target test now passes and no baseline-passing test fails. Anything else is restored byte for byte.
+ * Proves one proposal with the proof service (src/proof): static checks, journaled apply, the target tests then the
+ * full suite, every run guarded; kept only when a target passes and nothing that passed breaks, else restored.
  */
 export async function tryProposal(proposal: FixProposal, targetNodeIds: readonly string[], deps: TryProposalDeps): Promise<ProposalOutcome> {
-  // 1-2. Every file's new content in memory (paths outside the project refused), each through the FixValidator.
-  const check = await checkFix(proposal.edits, {
-    projectRoot: deps.projectRoot,
-    helper: deps.helper,
-    typescript: deps.typescript,
-    allowTestEdits: deps.allowTestEdits ?? false,
-    isTestFile: (rel) => deps.runner.isTestFile(rel),
-  });
-  const { risk, changes } = check;
-  if (!check.valid) {
-    const reason = changes.length === 0 ? check.reasons.join("; ") : `validation failed: ${check.reasons.join("; ")}`;
-    return { status: "rejected", reason, risk, changes };
-  }
-
-  // 3. Apply, then prove with pytest; restore on anything short of success, faults included.
-  const applied = await applyEdits(deps.projectRoot, proposal.edits);
-  let keep = false;
-  try {
-    for (const c of changes) {
-      const written = await readFile(await resolveProjectFile(deps.projectRoot, c.file).then((f) => f.real), "utf8");
-      if (written !== c.fixed) {
-        return { status: "rolled_back", reason: `internal: ${c.file} as written differs from the validated content`, risk, changes, afterRun: null };
-      }
-    }
-    const targeted = await deps.runner.runTests({ files: [...targetNodeIds] });
-    const stillFailing = notPassing(targeted, targetNodeIds);
-    if (stillFailing.length === targetNodeIds.length) {
-      const f = targeted.failures.find((x) => targetNodeIds.includes(x.nodeId)) ?? targeted.failures[0];
-      const why = f ? `${f.errorType}: ${firstLine(f.errorMessage)}` : targeted.message ?? `run status ${targeted.status}`;
-      return { status: "rolled_back", reason: `the failing test still fails (${why})`, risk, changes, afterRun: targeted };
-    }
-    const full = await deps.runner.runTests();
-    const broken = notPassing(full, deps.baselinePassing);
-    if (broken.length > 0) {
-      const shown = broken.slice(0, 5).join(", ") + (broken.length > 5 ? `, and ${broken.length - 5} more` : "");
-      return { status: "rolled_back", reason: `it broke ${broken.length} passing test${broken.length === 1 ? "" : "s"}: ${shown}`, risk, changes, afterRun: full };
-    }
-    const fixedNodeIds = targetNodeIds.filter((id) => full.passedNodeIds.includes(id));
-    if (fixedNodeIds.length === 0) {
-      return { status: "rolled_back", reason: "the target tests pass alone but not in the full suite", risk, changes, afterRun: full };
-    }
-    keep = true;
-    return { status: "kept", reason: `fixed ${fixedNodeIds.join(", ")}`, risk, changes, applied, afterRun: full, fixedNodeIds };
-  } finally {
-    if (!keep) await restoreEdits(deps.projectRoot, applied);
-  }
+  const outcome = await proveFix(
+    { proposal, targets: targetNodeIds, baseline: deps.baseline },
+    {
+      projectRoot: deps.projectRoot,
+      adapter: deps.runner,
+      helper: deps.helper,
+      ...(deps.typescript ? { typescript: deps.typescript } : {}),
+      journal: deps.journal ?? createMemoryJournal(),
+      journalKey: { workflowId: deps.journalWorkflowId ?? "auto-fixer", signature: patchSignature(proposal.edits) },
+      allowTestEdits: deps.allowTestEdits ?? false,
+      coverage: false,
+    },
+  );
+  return outcome;
 }
-
-/** A proposal's identity for loop detection: the same edits are never tried twice. */
-const signatureOf = (p: FixProposal): string => JSON.stringify(p.edits.map((e) => [e.file, e.find, e.replace]));
-
-const toRecord = (p: FixProposal, o: ProposalOutcome, iteration: number): FixRecord => ({
-  iteration,
-  file: o.changes.length > 0 ? o.changes.map((c) => c.file).join(", ") : [...new Set(p.edits.map((e) => e.file))].join(", "),
-  source: p.source,
-  strategy: p.strategy,
-  status: o.status,
-  risk: o.risk,
-  reason: o.reason,
-  diff: o.changes.map((c) => unifiedDiff(c.file, c.original, c.fixed)).join(""),
-});
 
 const attemptOf = (p: FixProposal, o: ProposalOutcome): PreviousAttempt => ({
   source: p.source,
@@ -212,10 +157,10 @@ export async function fixSingleFailure(failure: Failure, deps: AutoFixerDeps, op
   const tried = options.triedSignatures ?? new Set<string>();
   const records: FixRecord[] = [];
   const previous: PreviousAttempt[] = [];
-  const tryDeps: TryProposalDeps = { ...deps, baselinePassing: baseline.passedNodeIds };
+  const tryDeps: TryProposalDeps = { ...deps, baseline };
 
   const attempt = async (proposal: FixProposal): Promise<SingleFixResult | null> => {
-    const sig = signatureOf(proposal);
+    const sig = patchSignature(proposal.edits);
     if (tried.has(sig)) {
       previous.push({ source: proposal.source, strategy: proposal.strategy, edits: proposal.edits, outcome: "skipped: this exact edit was already tried" });
       log(`fix: ${proposal.source} proposal for ${failure.nodeId} repeats an earlier one; skipped`);
@@ -223,11 +168,11 @@ export async function fixSingleFailure(failure: Failure, deps: AutoFixerDeps, op
     }
     tried.add(sig);
     const outcome = await tryProposal(proposal, [failure.nodeId], tryDeps);
-    const record = toRecord(proposal, outcome, iteration);
+    const record = fixRecordOf(proposal, outcome, iteration);
     records.push(record);
     deps.onFixRecord?.(record);
     log(`fix: ${proposal.source}/${proposal.strategy} for ${failure.nodeId}: ${outcome.status} (${outcome.reason})`);
-    if (outcome.status === "kept") return { fixed: true, changes: outcome.changes, records, afterRun: outcome.afterRun };
+    if (outcome.status === "kept") return { fixed: true, changes: outcome.changes, records, afterRun: outcome.fullRun };
     previous.push(attemptOf(proposal, outcome));
     return null;
   };

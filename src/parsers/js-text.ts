@@ -148,6 +148,8 @@ export function parseJsText(text: string, ctx: JsFrameContext, runner: "vitest" 
     slowTests: [],
     passedNodeIds: [],
     source: "text",
+    testFiles: [],
+    anomalies: [],
   };
   if (message) result.message = message;
   return result;

@@ -1,5 +1,6 @@
 // Parser for the bundled pytest plugin's JSONL event stream: events → TestRunResult parts.
 import type { Failure, FailurePhase, StackFrame } from "../domain/failure.js";
+import { RunAnomalyKindSchema, type RunAnomaly } from "../domain/test-run.js";
 import { splitNodeId } from "../domain/node-id.js";
 import { formatFramesAsTraceback, pickFailureLine, withFrameKinds } from "./pytest-frames.js";
 
@@ -32,7 +33,11 @@ export type PytestEvent =
     }
   /** A test whose setup, call and teardown all passed (the plugin's one-line form of the common case). */
   | { event: "test"; nodeid: string; outcome: "passed"; duration: number }
-  | { event: "finish"; exitstatus: number; duration: number };
+  | { event: "finish"; exitstatus: number; duration: number }
+  /** The plugin's integrity watch saw a test (or the run, nodeid null) reported otherwise than it ran. */
+  | { event: "anomaly"; kind: string; nodeid: string | null; detail: string }
+  /** Files that define the run's tests besides the collected modules, and pytest's python_files patterns. */
+  | { event: "files"; testFiles: string[]; conftests: string[]; configFile: string | null; pythonFiles: string[] };
 
 /** What a (possibly partial) event stream says about a run. */
 export interface PytestRunParts {
@@ -62,6 +67,12 @@ export interface PytestRunParts {
   finish: Extract<PytestEvent, { event: "finish" }> | null;
   /** Lines that were not valid events (a torn last line after a kill, foreign output). */
   badLines: number;
+  /** What the integrity watch reported; a test with an anomaly is counted failed, never passed. */
+  anomalies: RunAnomaly[];
+  /** Project-relative files that define the tests: collected modules (also from node ids), conftests, the config file. */
+  testFiles: string[];
+  /** pytest's python_files patterns, when the plugin reported them. */
+  pythonFiles: string[] | null;
 }
 
 const PHASES: Record<string, FailurePhase> = { setup: "setup", call: "call", teardown: "teardown", "???": "call" };
@@ -127,6 +138,9 @@ export class PytestJsonlAccumulator {
   private finish: Extract<PytestEvent, { event: "finish" }> | null = null;
   private badLines = 0;
   private lastNodeId: string | undefined;
+  private readonly anomalies: RunAnomaly[] = [];
+  private readonly definingFiles = new Set<string>();
+  private pythonFiles: string[] | null = null;
 
   /** rootDir relativizes paths in frames that the plugin could not classify. */
   constructor(private readonly rootDir?: string) {}
@@ -192,7 +206,20 @@ export class PytestJsonlAccumulator {
         return this.addPhase(ev);
       case "test":
         return this.addPassedTest(ev);
+      case "anomaly":
+        return this.addAnomaly(ev);
+      case "files":
+        for (const f of [...(ev.testFiles ?? []), ...(ev.conftests ?? []), ...(ev.configFile ? [ev.configFile] : [])]) this.definingFiles.add(String(f));
+        if (Array.isArray(ev.pythonFiles)) this.pythonFiles = ev.pythonFiles.map(String);
+        return;
     }
+  }
+
+  private addAnomaly(ev: Extract<PytestEvent, { event: "anomaly" }>): void {
+    const kind = RunAnomalyKindSchema.safeParse(ev.kind);
+    const nodeId = typeof ev.nodeid === "string" ? ev.nodeid : null;
+    const anomaly: RunAnomaly = { kind: kind.success ? kind.data : "channels_disagree", nodeId, detail: str(ev.detail) };
+    if (!this.anomalies.some((a) => a.kind === anomaly.kind && a.nodeId === anomaly.nodeId)) this.anomalies.push(anomaly);
   }
 
   private addCollect(ev: Extract<PytestEvent, { event: "collect" }>): void {
@@ -277,14 +304,25 @@ export class PytestJsonlAccumulator {
     };
   }
 
-  /** The run as far as the stream went. */
+  /** The run as far as the stream went; a test with an anomaly counts as failed with an "UntrustedPass" failure. */
   parts(): PytestRunParts {
-    const c = this.counts;
+    const c = { ...this.counts };
+    const failures = [...this.failures];
+    const untrusted = new Set<string>();
+    for (const a of this.anomalies) {
+      if (a.nodeId === null || untrusted.has(a.nodeId) || !this.passedCalls.has(a.nodeId) || this.failedNodes.has(a.nodeId)) continue;
+      untrusted.add(a.nodeId);
+      c.passed--;
+      c.failed++;
+      failures.push(failureFromPlugin(a.nodeId, "call", this.durations.get(a.nodeId) ?? 0, { errorType: "UntrustedPass", errorMessage: a.detail }));
+    }
+    const testFiles = new Set(this.definingFiles);
+    for (const id of [...(this.collectedNodeIds ?? []), ...this.passedCalls, ...this.failedNodes]) testFiles.add(splitNodeId(id).testFile);
     return {
       ...c,
       total: c.passed + c.failed + c.errors + c.skipped + c.xfailed + c.xpassed,
-      failures: [...this.failures],
-      passedNodeIds: [...this.passedCalls].filter((id) => !this.failedNodes.has(id)),
+      failures,
+      passedNodeIds: [...this.passedCalls].filter((id) => !this.failedNodes.has(id) && !untrusted.has(id)),
       testDurations: new Map(this.durations),
       collected: this.collected,
       collectedNodeIds: this.collectedNodeIds ? [...this.collectedNodeIds] : null,
@@ -294,6 +332,9 @@ export class PytestJsonlAccumulator {
       start: this.start,
       finish: this.finish,
       badLines: this.badLines,
+      anomalies: [...this.anomalies],
+      testFiles: [...testFiles].filter((f) => f !== "" && !f.startsWith("/")).sort(),
+      pythonFiles: this.pythonFiles,
     };
   }
 }

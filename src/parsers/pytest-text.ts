@@ -237,6 +237,8 @@ export function parsePytestOutput(text: string): TestRunResult {
     slowTests: [],
     passedNodeIds,
     source: "text",
+    testFiles: [],
+    anomalies: [],
   };
   if (message) result.message = message;
   return result;

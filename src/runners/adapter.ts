@@ -1,4 +1,4 @@
-// TestRunnerAdapter: what every test-runner integration (pytest, later vitest/jest) provides.
+// TestRunnerAdapter: what every test-runner integration (pytest, vitest, jest) provides.
 import type { TestRunResult } from "../domain/index.js";
 
 export interface RunProgress {
@@ -39,4 +39,6 @@ export interface TestRunnerAdapter {
   isTestTimeout(durationSeconds: number): boolean;
   /** Whether a project-relative path is a test file for this runner (test integrity uses this). */
   isTestFile(relPath: string): boolean;
+  /** Drops what the runner cached of these absolute files (pytest: their bytecode), after they were written or restored. */
+  invalidateCaches?(absFiles: readonly string[]): void;
 }

@@ -1,5 +1,6 @@
 // createRunnerAdapter: the TestRunnerAdapter for a project: the runner named by --runner, else the one detected.
 import type { RunnerName, TestRunnerAdapter } from "./adapter.js";
+import { guardAdapter } from "../proof/guard.js";
 import { detectRunner } from "./detect.js";
 import { createJestAdapter } from "./jest/adapter.js";
 import { createPytestAdapter } from "./pytest/adapter.js";
@@ -15,8 +16,15 @@ export interface CreateRunnerAdapterOptions {
   runTimeoutSeconds?: number | undefined;
 }
 
-/** Builds the adapter for the chosen (or detected) runner; throws the runner's own one-line error when it cannot run. */
+/**
+ * Builds the adapter for the chosen (or detected) runner, every run guarded (src/proof/guard.ts); throws the runner's
+ * own one-line error when it cannot run.
+ */
 export async function createRunnerAdapter(options: CreateRunnerAdapterOptions): Promise<TestRunnerAdapter> {
+  return guardAdapter(await createInnerAdapter(options));
+}
+
+async function createInnerAdapter(options: CreateRunnerAdapterOptions): Promise<TestRunnerAdapter> {
   const runner = options.runner ?? (await detectRunner(options.projectRoot)).runner;
   const timeouts = {
     ...(options.testTimeoutSeconds !== undefined ? { testTimeoutSeconds: options.testTimeoutSeconds } : {}),

@@ -123,12 +123,13 @@ describe("the step tools on the shop fixture", () => {
 
   it("apply_fix refuses an invalid fix without touching the file; rollback_fix refuses to overwrite later edits", async () => {
     const before = cart();
-    const refused = await call("apply_fix", { edits: [{ file: "shop/cart.py", find: "def average(prices):", replace: "def average(prices:" }] });
-    expect(refused).toMatchObject({ applied: false, valid: false });
+    const refused = await call("apply_fix", { edits: [{ file: "shop/cart.py", find: "def average(prices):", replace: "def average(prices:" }], nodeIds: [AVERAGE] });
+    expect(refused).toMatchObject({ applied: false, valid: false, status: "rejected", rule: "validation" });
     expect(cart()).toBe(before);
 
     const applied = await call("apply_fix", {
       edits: [{ file: "shop/cart.py", find: "    return sum(prices) / (len(prices) + 1)", replace: "    return sum(prices) / len(prices)" }],
+      nodeIds: [AVERAGE],
     });
     expect(applied.applied).toBe(true);
     writeFileSync(join(project, "shop", "cart.py"), `${cart()}# edited by someone else\n`);

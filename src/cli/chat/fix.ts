@@ -1,12 +1,11 @@
-// /fix N: a pattern fix first, the LLM second; the diff is shown and the user asked before the fix is applied and proven.
-import type { Analysis, Failure, FixProposal, FixRecord } from "../../domain/index.js";
-import { restoreEdits } from "../../fixers/apply.js";
-import { checkFix } from "../../fixers/check-fix.js";
-import { applyJournaled } from "../../fixers/journal.js";
+// /fix N: a pattern fix first, the LLM second; the diff is shown and the user asked before the proof service applies and proves it.
+import type { Analysis, Failure, FixProposal } from "../../domain/index.js";
+import { recoverPending } from "../../fixers/journal.js";
 import { generateFixWithLlm } from "../../fixers/llm/generate-fix.js";
 import { findPatternFix } from "../../fixers/patterns/index.js";
 import { projectReader } from "../../../graph/nodes/pattern_fix.js";
-import { isFixedIn, patchSignature } from "../../../graph/nodes/shared.js";
+import { fixRecordOf, patchSignature, proveFix, ProofInterrupted } from "../../proof/index.js";
+import type { ProofOutcome } from "../../proof/index.js";
 import { adoptRun } from "./session.js";
 import type { ChatSession } from "./session.js";
 import { runCounts } from "./render.js";
@@ -65,72 +64,71 @@ function ensureWorkflow(s: ChatSession): string {
   return wf.id;
 }
 
-/** Proposes, shows, asks, applies (journaled), proves with the test runner, and keeps or restores one fix for `failure`. */
+/** Proposes, shows, asks, then proves the fix with the proof service (src/proof): kept, or every file restored. */
 export async function fixInteractively(s: ChatSession, failure: Failure, analysis: Analysis, io: FixIo): Promise<void> {
   const { deps } = s.runtime;
   const workflowId = ensureWorkflow(s);
   const proposal = await propose(s, failure, analysis, io);
   if (proposal === null || io.signal.aborted) return;
-  const verdict = await checkFix(proposal.edits, {
-    projectRoot: s.projectRoot,
-    helper: deps.helper,
-    typescript: deps.typescript,
-    allowTestEdits: false,
-    isTestFile: (rel) => deps.adapter.isTestFile(rel),
-  });
-  const files = [...new Set(proposal.edits.map((e) => e.file))];
-  const wf = deps.store.getWorkflow(workflowId)!;
-  const iteration = wf.iterations + 1;
-  const record = (status: FixRecord["status"], reason: string): void =>
-    void deps.store.recordFixAttempt(workflowId, { iteration, file: files.join(", "), source: proposal.source, strategy: proposal.strategy, status, risk: verdict.risk, reason, diff: verdict.diff });
-
-  io.write(`\n${verdict.diff || "(the edits change nothing)\n"}`);
-  io.write(`validation: ${verdict.valid ? "passed" : "FAILED"}, risk ${verdict.risk}\n`);
-  for (const r of verdict.reasons) io.write(`  - ${r}\n`);
-  for (const w of verdict.warnings) io.write(`  ! ${w}\n`);
-  if (!verdict.valid || verdict.diff === "") {
-    record("rejected", verdict.reasons.join("; ") || "the edits change nothing");
-    io.write("Not applied.\n");
-    return;
-  }
-  if (!(await io.confirm("Apply this fix? [y/N] "))) {
-    record("rejected", "declined by the user");
-    io.write("Not applied.\n");
-    return;
-  }
-
+  const iteration = deps.store.getWorkflow(workflowId)!.iterations + 1;
+  const baseline = s.currentRun?.result ?? (await deps.adapter.runTests({ coverage: false, signal: io.signal }));
+  if (io.signal.aborted) return;
+  const record = (o: ProofOutcome): void => void deps.store.recordFixAttempt(workflowId, fixRecordOf(proposal, o, iteration));
   const signature = patchSignature(proposal.edits);
-  const baseline = s.currentRun?.result.passedNodeIds ?? [];
-  const applied = await applyJournaled(deps.journal, workflowId, signature, s.projectRoot, proposal.edits);
-  const settle = (status: "kept" | "rolled_back", reason: string): void =>
-    deps.store.db.transaction(() => {
-      deps.journal.settle(workflowId, signature, status);
-      record(status, reason);
-    })();
-  const rollBack = async (reason: string): Promise<void> => {
-    await restoreEdits(s.projectRoot, applied);
-    settle("rolled_back", reason);
-    io.write(`Rolled back: ${reason}\n`);
-  };
+  const announced = new Set<string>();
+  let approved: string[] = [];
+  let outcome: ProofOutcome;
   try {
-    io.write(`applied to ${files.join(", ")}; re-running ${failure.nodeId} …\n`);
-    const targeted = await deps.adapter.runTests({ files: [failure.nodeId], coverage: false, signal: io.signal });
-    if (io.signal.aborted) return await rollBack("cancelled");
-    if (!isFixedIn(targeted, failure.nodeId)) {
-      const f = targeted.failures.find((x) => x.nodeId === failure.nodeId);
-      return await rollBack(`${failure.nodeId} still fails${f ? `: ${f.errorType}: ${f.errorMessage.split("\n")[0]}` : ""}`);
-    }
-    io.write("it passes; running the whole suite …\n");
-    const full = await deps.adapter.runTests({ coverage: deps.options.coverage, signal: io.signal });
-    if (io.signal.aborted) return await rollBack("cancelled");
-    const broken = baseline.filter((id) => !full.passedNodeIds.includes(id));
-    if (broken.length > 0) return await rollBack(`broke ${broken.length} passing test(s): ${broken.slice(0, 3).join(", ")}`);
-    settle("kept", `fixed ${failure.nodeId}`);
-    deps.store.updateWorkflow(workflowId, { iterations: iteration, status: full.status === "passed" ? "passed" : "failed" });
-    const run = adoptRun(s, full);
-    io.write(`Kept. ${runCounts(run)}. /undo puts the files back; /failures lists what is left.\n`);
+    outcome = await proveFix(
+      { proposal, targets: [failure.nodeId], baseline },
+      {
+        projectRoot: s.projectRoot,
+        adapter: deps.adapter,
+        helper: deps.helper,
+        typescript: deps.typescript,
+        journal: deps.journal,
+        journalKey: { workflowId, signature },
+        allowTestEdits: false,
+        coverage: deps.options.coverage,
+        signal: io.signal,
+        onProgress: (phase) => {
+          if (announced.has(phase)) return;
+          announced.add(phase);
+          io.write(phase === "targeted" ? `applied to ${approved.join(", ")}; re-running ${failure.nodeId} …\n` : phase === "full" ? "it passes; running the whole suite …\n" : "re-checking tests that failed once …\n");
+        },
+        approve: async (a) => {
+          approved = a.files;
+          io.write(`\n${a.diff}validation: passed, risk ${a.risk}\n`);
+          for (const w of a.warnings) io.write(`  ! ${w}\n`);
+          return io.confirm("Apply this fix? [y/N] ");
+        },
+        settle: (_status, o, settleJournal) =>
+          deps.store.db.transaction(() => {
+            settleJournal();
+            record(o);
+          })(),
+      },
+    );
   } catch (e) {
-    await rollBack(`error: ${(e as Error).message}`);
-    throw e;
+    if (!(e instanceof ProofInterrupted)) throw e;
+    // Ctrl-C during a run: the half-proven fix is put back now.
+    await recoverPending(deps.journal, workflowId, s.projectRoot);
+    io.write("Cancelled; the files are as they were.\n");
+    return;
   }
+  if (outcome.status !== "kept") {
+    if (outcome.rule === "validation" || outcome.rule === "declined") record(outcome);
+    if (outcome.rule === "validation") {
+      io.write(`\n${outcome.diff || "(the edits change nothing)\n"}validation: FAILED, risk ${outcome.risk}\n`);
+      for (const r of outcome.evidence) io.write(`  - ${r}\n`);
+    }
+    if (outcome.rule === "declined" || outcome.rule === "validation") io.write("Not applied.\n");
+    else io.write(`${outcome.status === "rejected" ? "Rejected" : "Rolled back"} (${outcome.rule}): ${outcome.reason}\n`);
+    for (const e of outcome.rule === "validation" ? [] : outcome.evidence.slice(0, 5)) io.write(`  - ${e}\n`);
+    return;
+  }
+  const full = outcome.fullRun!;
+  deps.store.updateWorkflow(workflowId, { iterations: iteration, status: full.status === "passed" ? "passed" : "failed" });
+  const run = adoptRun(s, full);
+  io.write(`Kept. ${runCounts(run)}. /undo puts the files back; /failures lists what is left.\n`);
 }

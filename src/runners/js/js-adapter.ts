@@ -6,7 +6,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { isAbsolute, join, posix, relative, resolve } from "node:path";
 import { RedgreenError } from "../../domain/errors.js";
-import type { Coverage, TestRunResult } from "../../domain/test-run.js";
+import type { Coverage, RunAnomaly, TestRunResult } from "../../domain/test-run.js";
 import { parseIstanbulCoverageFiles } from "../../parsers/istanbul-coverage.js";
 import { emptyParts, jsNodeId, parseJestJson, type JestJsonParts } from "../../parsers/jest-json.js";
 import { parseJsText } from "../../parsers/js-text.js";
@@ -133,16 +133,22 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
   }
 
   private configSetupFiles(): Set<string> {
-    if (this.setupFiles === null) {
-      let names: string[] = [];
-      try {
-        names = readdirSync(this.projectRoot).filter((n) => this.spec.isConfigName(n));
-      } catch {
-        /* an unreadable root names no setup files */
-      }
-      this.setupFiles = configuredSetupFiles(this.projectRoot, names);
-    }
+    this.setupFiles ??= configuredSetupFiles(this.projectRoot, this.configNames());
     return this.setupFiles;
+  }
+
+  /** The runner's config files in the project root. */
+  private configNames(): string[] {
+    try {
+      return readdirSync(this.projectRoot).filter((n) => this.spec.isConfigName(n));
+    } catch {
+      return []; // an unreadable root names no config files
+    }
+  }
+
+  /** The run's test files, the config's setup files and the runner's config files in the root: what defines the tests. */
+  private definingFiles(reported: readonly string[]): string[] {
+    return [...new Set([...reported, ...this.configSetupFiles(), ...this.configNames()])].sort();
   }
 
   parseOutput(text: string): TestRunResult {
@@ -309,11 +315,19 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
     }
     const base = parts ?? emptyParts();
     const failures = refineHookPhases(base.failures, (rel) => this.sourceText(rel));
+    const anomalies: RunAnomaly[] = [];
+    const streamed = p.log.progress();
+    if (parts && failures.length === 0 && base.failed + base.errors === 0 && streamed !== null && streamed.failed > 0) {
+      anomalies.push({ kind: "channels_disagree", nodeId: null, detail: `the live reporter saw ${streamed!.failed} failing test(s) but ${this.name}'s JSON report lists none` });
+    }
     let status: TestRunResult["status"];
     let message: string | undefined;
     if (proc.timedOut) {
       status = "timeout";
       message = `the run exceeded its ${p.runTimeout} s limit and was killed`;
+    } else if (anomalies.length > 0) {
+      status = "error";
+      message = `the test results cannot be trusted: ${anomalies.map((a) => a.detail).join("; ")}`;
     } else if (p.aborted) {
       status = "error";
       message = "the run was aborted";
@@ -325,8 +339,13 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
       status = "failed";
     } else if (base.total === 0) {
       status = "no_tests";
-    } else if (proc.exitCode === 0 || proc.exitCode === 1 || p.lingered !== null) {
+    } else if (proc.exitCode === 0 || p.lingered !== null) {
       status = "passed";
+    } else if (proc.exitCode === 1) {
+      // The report lists no failure, yet the runner failed the run: disagreement is never green.
+      status = "error";
+      anomalies.push({ kind: "channels_disagree", nodeId: null, detail: `${this.name} exited with code 1 although its JSON report lists no failure` });
+      message = `the test results cannot be trusted: ${anomalies.at(-1)!.detail}: ${lastLines(proc.stderr || proc.stdout, 8)}`;
     } else {
       status = "error";
       message = `${this.name} exited with code ${String(proc.exitCode)}: ${lastLines(proc.stderr || proc.stdout, 8)}`;
@@ -356,6 +375,8 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
       slowTests: slowTests(base.testDurations),
       passedNodeIds: base.passedNodeIds,
       source: "json",
+      testFiles: this.definingFiles(parts?.testFiles ?? []),
+      anomalies,
     };
     if (coverageError) result.coverageError = coverageError;
     // A run that completed but left a handle open is reported as it ended, with a note saying so.

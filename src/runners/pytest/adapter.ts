@@ -4,7 +4,7 @@ import { SLOW_TEST_SECONDS, slowTests } from "../slow-tests.js";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { isAbsolute, join, resolve } from "node:path";
+import { isAbsolute, join, posix, resolve } from "node:path";
 import { RedgreenError } from "../../domain/errors.js";
 import type { Failure, FailurePhase } from "../../domain/failure.js";
 import { splitNodeId } from "../../domain/node-id.js";
@@ -21,6 +21,8 @@ import { FileTail } from "../file-tail.js";
 import { checkProjectRoot } from "../project-root.js";
 import { DEFAULT_RUN_TIMEOUT, DEFAULT_TEST_TIMEOUT, pollWhileRunning, progressReporter } from "../run-progress.js";
 import { SourceCache } from "../source-cache.js";
+import { BytecodeCache } from "./bytecode-cache.js";
+import { matchesPythonFiles, pytestChannelCheck } from "./channels.js";
 import { hangPhase, parseHangDump } from "./hang-dump.js";
 
 export { parsePytestOutput } from "../../parsers/pytest-text.js";
@@ -84,6 +86,11 @@ export class PytestAdapter implements TestRunnerAdapter {
   private pytestCovCheck: Promise<string | null> | null = null;
   /** Source lines for hang dumps, read fresh for every run (a fix may have edited the files). */
   private readonly sources = new SourceCache();
+  /** Files pytest used to define tests in earlier runs: collected modules, conftests, its config file. */
+  private readonly reportedTestFiles = new Set<string>();
+  /** pytest's python_files patterns as the last run reported them (null before a run). */
+  private pythonFiles: string[] | null = null;
+  private readonly bytecode = new BytecodeCache();
 
   /**
    * @param pythonChecked false when `python` has not been started yet: a run that cannot start it
@@ -102,7 +109,12 @@ export class PytestAdapter implements TestRunnerAdapter {
   }
 
   isTestFile(relPath: string): boolean {
-    return isPytestTestFile(relPath);
+    const rel = posix.normalize(relPath.replace(/\\/g, "/"));
+    return isPytestTestFile(rel) || this.reportedTestFiles.has(rel) || matchesPythonFiles(rel, this.pythonFiles);
+  }
+
+  invalidateCaches(absFiles: readonly string[]): void {
+    this.bytecode.invalidate(absFiles);
   }
 
   parseOutput(text: string): TestRunResult {
@@ -176,7 +188,9 @@ export class PytestAdapter implements TestRunnerAdapter {
       `--rootdir=${this.projectRoot}`,
       // One run should show every broken module, not stop at the first collection error.
       "--continue-on-collection-errors",
-      p.verbose ? "-v" : "-q",
+      // --verbosity sets the level outright (-q would add to a project's own -q): pytest's summary line, the second
+      // result channel, is only printed above -2.
+      p.verbose ? "--verbosity=1" : "--verbosity=-1",
     );
     if (p.covJson) {
       args.push(`--cov=${this.projectRoot}`, `--cov-report=json:${p.covJson}`);
@@ -197,6 +211,9 @@ export class PytestAdapter implements TestRunnerAdapter {
       // Keeps pytest-cov's data file out of the project.
       COVERAGE_FILE: p.covData,
       PY_COLORS: "0",
+      // Bytecode lives in this adapter's own folder, never in the project's __pycache__: a file restored within
+      // the same second as its fixed version was compiled can never run from stale bytecode (see invalidateCaches).
+      PYTHONPYCACHEPREFIX: this.bytecode.dir(),
     };
     if (p.deselectFile) env.REDGREEN_DESELECT_FILE = p.deselectFile;
     else delete env.REDGREEN_DESELECT_FILE;
@@ -281,7 +298,7 @@ export class PytestAdapter implements TestRunnerAdapter {
       }
       break;
     }
-    return await this.buildResult({ acc, proc, junit, usePlugin, pluginProblem: pluginRetried ? pluginProblem : null, command, started, runTimeout, covJson });
+    return await this.buildResult({ acc, proc, junit, usePlugin, pluginProblem: pluginRetried ? pluginProblem : null, command, started, runTimeout, covJson, attempts: attempt });
   }
 
   /** xdist: a worker whose test hung in C code dumped its stack and died; xdist reported a crash for that test. */
@@ -391,10 +408,13 @@ export class PytestAdapter implements TestRunnerAdapter {
     started: number;
     runTimeout: number;
     covJson: string | null;
+    /** How many times pytest was started for this run (resumes after a hard hang or a crash). */
+    attempts: number;
   }): Promise<TestRunResult> {
     const { proc } = p;
     const durationSeconds = (performance.now() - p.started) / 1000;
-    let parts: Omit<PytestRunParts, "collected" | "collectedNodeIds" | "doneNodeIds" | "phasesSeen" | "workerOf" | "start" | "finish" | "badLines"> | null = null;
+    let parts: Omit<PytestRunParts, "collected" | "collectedNodeIds" | "doneNodeIds" | "phasesSeen" | "workerOf" | "start" | "finish" | "badLines" | "anomalies" | "testFiles" | "pythonFiles"> | null =
+      null;
     let source: TestRunResult["source"] = "jsonl";
     const notes: string[] = [];
     const jsonlParts = p.acc.parts();
@@ -427,6 +447,11 @@ export class PytestAdapter implements TestRunnerAdapter {
       if (missingTest) throw new RedgreenError("not_found", `No test matches ${missingTest[1]!.trim()}`);
     }
 
+    if (source === "jsonl") {
+      for (const f of jsonlParts.testFiles) this.reportedTestFiles.add(f);
+      if (jsonlParts.pythonFiles) this.pythonFiles = jsonlParts.pythonFiles;
+    }
+    const anomalies = source === "jsonl" ? [...jsonlParts.anomalies, ...pytestChannelCheck(jsonlParts, proc, p.attempts)] : [];
     const coverage = this.readCoverage(p.covJson, notes);
     const base = parts ?? { passed: 0, failed: 0, errors: 0, skipped: 0, xfailed: 0, xpassed: 0, total: 0, failures: [], passedNodeIds: [], testDurations: new Map<string, number>() };
     let status: TestRunResult["status"];
@@ -452,6 +477,12 @@ export class PytestAdapter implements TestRunnerAdapter {
       message = `pytest exited with code ${String(proc.exitCode)}${proc.signal ? ` (${proc.signal})` : ""}: ${lastLines(proc.stderr || proc.stdout, 8)}`;
     }
     if (!message && notes.length > 0 && source !== "jsonl") message = notes.join("; ");
+    const runWide = anomalies.filter((a) => a.nodeId === null);
+    if (runWide.length > 0 && (status === "passed" || status === "failed" || status === "no_tests")) {
+      // Disagreement is never green: the run is reported as an error, with what disagreed.
+      status = "error";
+      message = `the test results cannot be trusted: ${runWide.map((a) => a.detail).join("; ")}`;
+    }
 
     const result: TestRunResult = {
       status,
@@ -469,6 +500,8 @@ export class PytestAdapter implements TestRunnerAdapter {
       slowTests: slowTests(base.testDurations),
       passedNodeIds: base.passedNodeIds,
       source,
+      testFiles: source === "jsonl" ? jsonlParts.testFiles : [...new Set([...base.failures.map((f) => f.testFile), ...base.passedNodeIds.map((id) => splitNodeId(id).testFile)])].sort(),
+      anomalies,
     };
     if (p.covJson && !coverage) result.coverageError = notes.find((n) => n.startsWith("coverage")) ?? "pytest-cov wrote no coverage report";
     if (message) result.message = message;

@@ -32,6 +32,8 @@ import time
 
 import pytest
 
+from redgreen_integrity import IntegrityWatch
+
 PLUGIN_VERSION = 1
 _STACK_LIMIT = 20000
 _MESSAGE_LIMIT = 4000
@@ -586,6 +588,7 @@ class RedgreenState:
         self._collected_sent = False
         self._passes: dict = {}
         self._reported: set = set()
+        self.watch = IntegrityWatch(str(getattr(config, "rootpath", None) or getattr(config, "rootdir", os.getcwd())))
 
     @property
     def classifier(self) -> FrameClassifier:
@@ -664,6 +667,30 @@ class RedgreenState:
                 # Run order, so the adapter can tell which test a hard hang stopped in.
                 event["nodeids"] = nodeids
             self.emit(event)
+
+    def emit_anomaly(self, kind: str, nodeid, detail: str) -> None:
+        self.emit({"event": "anomaly", "kind": kind, "nodeid": nodeid, "detail": detail})
+
+    def emit_files(self, session) -> None:
+        """The files that define this run's tests besides the collected modules: conftests and the config file."""
+        root = self.classifier.rootdir.rstrip(os.sep) + os.sep
+        conftests = sorted(
+            f[len(root):]
+            for f in (getattr(p, "__file__", None) for p in self.config.pluginmanager.get_plugins())
+            if isinstance(f, str) and os.path.basename(f) == "conftest.py" and f.startswith(root)
+        )
+        inipath = str(getattr(self.config, "inipath", None) or getattr(self.config, "inifile", None) or "")
+        try:
+            python_files = [str(p) for p in self.config.getini("python_files")]
+        except Exception:
+            python_files = []
+        self.emit({
+            "event": "files",
+            "testFiles": sorted({str(item.path)[len(root):] for item in session.items if str(getattr(item, "path", "")).startswith(root)}),
+            "conftests": conftests,
+            "configFile": inipath[len(root):] if inipath.startswith(root) else None,
+            "pythonFiles": python_files,
+        })
 
     def close(self) -> None:
         self.timer.close()
@@ -774,8 +801,19 @@ class RedgreenPlugin:
             config.hook.pytest_deselected(items=dropped)
 
     def pytest_collection_finish(self, session):
+        self.state.watch.collected(session.items)
         if not self.state.is_worker:
             self.state.emit_collected(len(session.items), [item.nodeid for item in session.items])
+            self.state.emit_files(session)
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_pyfunc_call(self, pyfuncitem):
+        self.state.watch.function_called(pyfuncitem)
+        outcome = yield
+        excinfo = getattr(outcome, "excinfo", None)
+        exc = excinfo[1] if excinfo else None
+        if exc is not None and not isinstance(exc, (pytest.skip.Exception, pytest.xfail.Exception)):
+            self.state.watch.function_raised(pyfuncitem, exc)
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_make_collect_report(self, collector):
@@ -814,6 +852,10 @@ class RedgreenPlugin:
             report = outcome.get_result()
         except BaseException:
             return
+        if call.when == "call":
+            # Travels with the report (xdist serialises it), so the controller judges what the worker saw.
+            report.redgreen_anomalies = [list(a) for a in self.state.watch.anomalies_for_call(item, report)]
+            report.redgreen_raised = self.state.watch.raised(report.nodeid)
         if not report.failed or call.excinfo is None:
             return
         try:
@@ -825,6 +867,11 @@ class RedgreenPlugin:
         state = self.state
         if state.is_worker or state.path is None:
             return
+        for kind, nodeid, detail in getattr(report, "redgreen_anomalies", None) or []:
+            state.emit_anomaly(kind, nodeid, detail)
+        raised = getattr(report, "redgreen_raised", None)
+        if raised and report.when == "call" and report.passed and getattr(report, "wasxfail", None) is None:
+            state.emit_anomaly("outcome_rewritten", report.nodeid, f"the test raised {raised} but was reported passed")
         wasxfail = getattr(report, "wasxfail", None)
         if report.passed and wasxfail is None:
             state.emit_pass(report.nodeid, report.when, report.duration)
@@ -855,6 +902,8 @@ class RedgreenPlugin:
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session, exitstatus):
         self.state.timer.close()
+        for kind, nodeid, detail in self.state.watch.anomalies_at_finish():
+            self.state.emit_anomaly(kind, nodeid, detail)
         self.state.emit({"event": "finish", "exitstatus": int(exitstatus), "duration": time.time() - self.state.started})
 
     def _failure(self, report) -> dict:

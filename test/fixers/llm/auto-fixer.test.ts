@@ -131,11 +131,12 @@ describe("fixFailures with an OpenAI-compatible model and real pytest", () => {
     expect(result.fixed).toBe(true);
     expect(result.records.map((r) => r.status)).toEqual(["rolled_back", "kept"]);
     expect(result.records[0]!.reason).toBe(
-      "it broke 3 passing tests: tests/test_cart.py::test_no_discount, tests/test_cart.py::test_total_includes_tax, tests/test_cart.py::test_charge_in_cents",
+      "broke 3 passing test(s): tests/test_cart.py::test_no_discount (AssertionError: assert 0.0 == 25.0), " +
+        "tests/test_cart.py::test_total_includes_tax (AssertionError: assert 0.0 == 30.0), tests/test_cart.py::test_charge_in_cents (AssertionError: assert 0 == 3000)",
     );
     expect(cart()).toBe(before.replace("subtotal + discount", "subtotal - discount"));
     const second = server.promptText(1);
-    expect(second).toContain("## Previous attempts (undone; do not repeat them)\n1. [llm/llm:fix_assertion] rolled back: it broke 3 passing tests: tests/test_cart.py::test_no_discount, ");
+    expect(second).toContain("## Previous attempts (undone; do not repeat them)\n1. [llm/llm:fix_assertion] rolled back: broke 3 passing test(s): tests/test_cart.py::test_no_discount (AssertionError");
   });
 
   it("asks again after an unusable answer, telling the model why, but not after a server failure", async () => {
@@ -156,7 +157,7 @@ describe("fixFailures with an OpenAI-compatible model and real pytest", () => {
     const before = cart();
     const result = await fixSingleFailure(baseline.failures[0]!, await deps());
     expect(result.fixed).toBe(false);
-    expect(result.records[0]).toMatchObject({ status: "rolled_back", reason: "the failing test still fails (AssertionError: assert 25.25 == 22.5)" });
+    expect(result.records[0]).toMatchObject({ status: "rolled_back", reason: "tests/test_cart.py::test_discount_is_subtracted still fails: AssertionError: assert 25.25 == 22.5", rule: "still_failing" });
     expect(cart()).toBe(before);
   });
 

@@ -1,0 +1,9 @@
+// The proof of a fix: one service every path (graph, chat, tools, auto-fixer) uses to decide what is kept.
+export { confirmFlaky } from "./flaky.js";
+export { guardAdapter } from "./guard.js";
+export { judgeRun } from "./judge-run.js";
+export type { JudgeContext, RunVerdict } from "./judge-run.js";
+export { isFixedIn, proveFix, ProofInterrupted } from "./prove-fix.js";
+export type { ProofApproval, ProofDeps, ProofInput, ProofOutcome } from "./prove-fix.js";
+export { fixRecordOf } from "./record.js";
+export { patchSignature } from "./signature.js";

@@ -1,0 +1,193 @@
+// proveFix: the one procedure that decides whether a fix is kept: static checks, approval, journaled apply, guarded runs.
+import type { AppliedEdit, FixProposal, ProofRule, Risk, TestRunResult } from "../domain/index.js";
+import { readFile } from "node:fs/promises";
+import { resolveProjectFile, restoreEdits } from "../fixers/apply.js";
+import { checkFix, type FileChange } from "../fixers/check-fix.js";
+import { applyJournaled } from "../fixers/journal.js";
+import type { PythonCaller } from "../python/client.js";
+import type { RunProgress, TestRunnerAdapter } from "../runners/adapter.js";
+import type { EditJournal } from "../store/edit-journal.js";
+import type { TsProject } from "../typescript/types.js";
+import { confirmFlaky } from "./flaky.js";
+import { guardAdapter } from "./guard.js";
+import { judgeRun } from "./judge-run.js";
+
+/** The verdict on one fix. Kept fixes stay on disk; every other outcome left the files as they were. */
+export interface ProofOutcome {
+  status: "kept" | "rolled_back" | "rejected";
+  reason: string;
+  /** The rule that decided a fix not kept (null when kept). */
+  rule: ProofRule | string | null;
+  /** What the rule saw. */
+  evidence: string[];
+  risk: Risk;
+  warnings: string[];
+  /** Unified diff of the fix (empty when its edits did not apply). */
+  diff: string;
+  changes: FileChange[];
+  /** Target tests that pass after the fix, in the targeted and the full run. */
+  fixedNodeIds: string[];
+  /** The full run after the fix, when one ran: the new baseline of a kept fix. */
+  fullRun: TestRunResult | null;
+  /** Tests that failed after the fix but pass on an unchanged re-run. */
+  newlyFlaky: string[];
+  /** What was written, for an undo (kept fixes only). */
+  applied: AppliedEdit[];
+}
+
+/** What an approver sees before anything is written. */
+export interface ProofApproval {
+  files: string[];
+  risk: Risk;
+  diff: string;
+  warnings: string[];
+}
+
+export interface ProofDeps {
+  projectRoot: string;
+  /** The project's runner; its runs are guarded (src/proof/guard.ts) whether or not it came guarded. */
+  adapter: TestRunnerAdapter;
+  /** Needed when the fix edits Python files. */
+  helper?: PythonCaller;
+  typescript?: TsProject;
+  journal: EditJournal;
+  /** The journal key of this fix: its originals are recorded under it before anything is written. */
+  journalKey: { workflowId: string; signature: string };
+  allowTestEdits: boolean;
+  /** Measure coverage on the full run. */
+  coverage: boolean;
+  signal?: AbortSignal;
+  onProgress?: (phase: "targeted" | "full" | "flaky-check", p: RunProgress) => void;
+  /** Asked after the static checks pass and before anything is written; false rejects the fix as declined. */
+  approve?: (request: ProofApproval) => Promise<boolean> | boolean;
+  /**
+   * Settles the journal entry and records the outcome in one step (a store transaction): a crash never leaves a
+   * settled fix without its record. Default: the journal is settled alone.
+   */
+  settle?: (status: "kept" | "rolled_back", outcome: ProofOutcome, settleJournal: () => void) => void;
+}
+
+export interface ProofInput {
+  proposal: FixProposal;
+  /** The failing node ids the fix is meant to fix. */
+  targets: readonly string[];
+  /** The last full run before the fix: what passed, what was collected, which files define the tests. */
+  baseline: TestRunResult;
+  /** Tests already known to be flaky (never counted as broken). */
+  knownFlaky?: readonly string[];
+}
+
+/** Thrown out of proveFix when the caller's signal aborts a run: the fix stays pending in the journal for a resume. */
+export class ProofInterrupted extends Error {}
+
+const describeFailure = (result: TestRunResult, nodeId: string): string => {
+  const f = result.failures.find((x) => x.nodeId === nodeId);
+  return f ? `${f.errorType}: ${(f.errorMessage.split("\n")[0] ?? "").slice(0, 200)}` : result.message ?? "did not pass";
+};
+
+/** Whether a run shows `nodeId` fixed: no failure for it, and it (or, for a module, a test in it) passed. */
+export const isFixedIn = (result: TestRunResult, nodeId: string): boolean =>
+  !result.failures.some((f) => f.nodeId === nodeId) &&
+  result.passedNodeIds.some((p) => p === nodeId || p.startsWith(`${nodeId}::`));
+
+/**
+ * Proves one fix. Before anything is written: the edits apply in memory, every changed file passes the FixValidator
+ * (with the runner's own test files protected) and the approver agrees. Then the originals are journaled, the edits
+ * written, and the target tests run, then the whole suite, every run guarded. The fix is kept only when each run is
+ * trustworthy (no file changed under it, the runner's channels agree, no test reported otherwise than it ran, no
+ * test vanished), at least one target passes in both runs, and no test that passed before fails (a test that passes
+ * on an unchanged re-run is flaky, not broken). Anything else restores every file byte for byte.
+ */
+export async function proveFix(input: ProofInput, deps: ProofDeps): Promise<ProofOutcome> {
+  const { proposal, targets, baseline } = input;
+  const runner = guardAdapter(deps.adapter);
+  const protectedFiles = new Set(baseline.testFiles);
+  const isTestFile = (rel: string): boolean => protectedFiles.has(rel) || runner.isTestFile(rel);
+  const check = await checkFix(proposal.edits, {
+    projectRoot: deps.projectRoot,
+    helper: deps.helper,
+    typescript: deps.typescript,
+    allowTestEdits: deps.allowTestEdits,
+    isTestFile,
+  });
+  const base = { risk: check.risk, warnings: check.warnings, diff: check.diff, changes: check.changes, fixedNodeIds: [], fullRun: null, newlyFlaky: [], applied: [] };
+  if (!check.valid) {
+    const reason = check.changes.length === 0 ? check.reasons.join("; ") : `validation failed: ${check.reasons.join("; ")}`;
+    return { ...base, status: "rejected", reason, rule: "validation", evidence: check.reasons };
+  }
+  if (deps.approve) {
+    const ok = await deps.approve({ files: check.changes.map((c) => c.file), risk: check.risk, diff: check.diff, warnings: check.warnings });
+    if (!ok) return { ...base, status: "rejected", reason: "declined by the user", rule: "declined", evidence: [] };
+  }
+
+  const { workflowId, signature } = deps.journalKey;
+  const applied = await applyJournaled(deps.journal, workflowId, signature, deps.projectRoot, proposal.edits);
+  let outcome: ProofOutcome | null = null;
+  const settle = (status: "kept" | "rolled_back", o: ProofOutcome): ProofOutcome => {
+    const settleJournal = (): void => deps.journal.settle(workflowId, signature, status);
+    if (deps.settle) deps.settle(status, o, settleJournal);
+    else settleJournal();
+    return o;
+  };
+  const notKept = async (status: "rolled_back" | "rejected", rule: ProofRule, reason: string, evidence: string[], fullRun: TestRunResult | null = null): Promise<ProofOutcome> => {
+    await restoreEdits(deps.projectRoot, applied);
+    runner.invalidateCaches?.(applied.map((a) => `${deps.projectRoot}/${a.file}`));
+    return settle("rolled_back", { ...base, status, rule, reason, evidence, fullRun });
+  };
+  try {
+    const written = await readBackDiffers(deps.projectRoot, check.changes);
+    if (written !== null) return (outcome = await notKept("rejected", "tamper", `${written} as written differs from the validated content`, [written]));
+
+    const targeted = await runner.runTests({ files: [...targets], coverage: false, ...progress(deps, "targeted") });
+    if (deps.signal?.aborted) throw new ProofInterrupted("the proof was interrupted");
+    const targetedVerdict = judgeRun(targeted, { baseline, isTestFile, scope: "targeted" });
+    if (targetedVerdict) return (outcome = await notKept(targetedVerdict.status, targetedVerdict.rule, targetedVerdict.reason, targetedVerdict.evidence));
+    const passing = targets.filter((id) => isFixedIn(targeted, id));
+    if (passing.length === 0) {
+      const id = targets[0]!;
+      return (outcome = await notKept("rolled_back", "still_failing", `${id} still fails: ${describeFailure(targeted, id)}`, [describeFailure(targeted, id)]));
+    }
+
+    const full = await runner.runTests({ coverage: deps.coverage, ...progress(deps, "full") });
+    if (deps.signal?.aborted) throw new ProofInterrupted("the proof was interrupted");
+    const fullVerdict = judgeRun(full, { baseline, isTestFile, scope: "full" });
+    if (fullVerdict) return (outcome = await notKept(fullVerdict.status, fullVerdict.rule, fullVerdict.reason, fullVerdict.evidence, full));
+    const known = new Set(input.knownFlaky ?? []);
+    const suspects = baseline.passedNodeIds.filter((id) => !known.has(id) && !full.passedNodeIds.includes(id));
+    const newlyFlaky = await confirmFlaky(runner, suspects, { ...(deps.signal ? { signal: deps.signal } : {}), ...progress(deps, "flaky-check") });
+    if (deps.signal?.aborted) throw new ProofInterrupted("the proof was interrupted");
+    const broken = suspects.filter((id) => !newlyFlaky.includes(id));
+    if (broken.length > 0) {
+      const shown = broken.slice(0, 3).map((id) => `${id} (${describeFailure(full, id)})`);
+      const reason = `broke ${broken.length} passing test(s): ${shown.join(", ")}${broken.length > 3 ? `, and ${broken.length - 3} more` : ""}`;
+      return (outcome = { ...(await notKept("rolled_back", "broke_tests", reason, shown, full)), newlyFlaky });
+    }
+    const fixedNodeIds = passing.filter((id) => isFixedIn(full, id));
+    if (fixedNodeIds.length === 0) {
+      return (outcome = await notKept("rolled_back", "not_in_full_suite", "the target tests pass alone but not in the full suite", passing, full));
+    }
+    const reason = `fixed ${fixedNodeIds.length} of ${targets.length} failing test(s): ${fixedNodeIds.slice(0, 3).join(", ")}`;
+    return (outcome = settle("kept", { ...base, status: "kept", rule: null, reason, evidence: [], fixedNodeIds, fullRun: full, newlyFlaky, applied }));
+  } finally {
+    // A fault or an interrupt between apply and verdict: an interrupt leaves the fix pending (resume restores it);
+    // any other fault restores the files now.
+    if (outcome === null && !deps.signal?.aborted) {
+      await restoreEdits(deps.projectRoot, applied);
+      deps.journal.settle(workflowId, signature, "rolled_back");
+    }
+  }
+}
+
+const progress = (deps: ProofDeps, phase: "targeted" | "full" | "flaky-check"): { onProgress?: (p: RunProgress) => void; signal?: AbortSignal } => ({
+  ...(deps.onProgress ? { onProgress: (p: RunProgress) => deps.onProgress!(phase, p) } : {}),
+  ...(deps.signal ? { signal: deps.signal } : {}),
+});
+
+/** The first changed file whose bytes on disk are not the validated text, or null. */
+async function readBackDiffers(projectRoot: string, changes: readonly FileChange[]): Promise<string | null> {
+  for (const c of changes) {
+    const written = await readFile((await resolveProjectFile(projectRoot, c.file)).real, "utf8");
+    if (written !== c.fixed) return c.file;
+  }
+  return null;
+}
