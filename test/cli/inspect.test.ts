@@ -1,5 +1,6 @@
 // The inspector in real headless Chromium: a workflow really run on a copy of examples/shop, checkpoints, diffs, fork;
 // and attacked as a web page would: foreign Host (DNS rebinding), foreign Origin, no token, text/plain POSTs.
+import { spawn } from "node:child_process";
 import { createServer } from "node:http";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -22,6 +23,7 @@ import { testPython } from "../helpers/python-env.js";
 import { copyExampleShop } from "../helpers/project-copy.js";
 import { artifactsDir, launchBrowser, offlinePage } from "./browser.js";
 import { rawRequest, treeHashes } from "./raw-http.js";
+import { binPath } from "./run-cli.js";
 
 const runtimeFor = (projectRoot: string, db: string) =>
   createWorkflowRuntime({ projectRoot, python: testPython, db, env: {}, cwd: projectRoot, options: { noLlm: true, coverage: true } });
@@ -310,6 +312,36 @@ describe("redgreen inspect", () => {
     expect(external).toEqual([]);
     expect(errors).toEqual([]);
   }, 150_000);
+
+  it("redgreen inspect prints the URL with a fresh token, which the API requires", async () => {
+    const tokens: string[] = [];
+    for (let start = 0; start < 2; start++) {
+      const child = spawn(process.execPath, [binPath, "inspect", first.workflowId, "--db", dbPath, "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
+      try {
+        const printed = await new Promise<string>((resolve, reject) => {
+          let out = "";
+          child.stdout.on("data", (c: Buffer) => {
+            out += c.toString();
+            const url = /^redgreen inspector: (\S+)$/m.exec(out)?.[1];
+            if (url !== undefined) resolve(url);
+          });
+          child.once("exit", (code) => reject(new Error(`inspect exited with ${code}: ${out}`)));
+        });
+        const url = new URL(printed);
+        expect(url.origin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+        expect(url.searchParams.get("workflow")).toBe(first.workflowId);
+        const token = url.searchParams.get("token")!;
+        expect(token).toMatch(/^[\w-]{43}$/);
+        tokens.push(token);
+        expect((await fetch(`${url.origin}/api/workflows`, { headers: { [TOKEN_HEADER]: token } })).status).toBe(200);
+        expect((await fetch(`${url.origin}/api/workflows`)).status).toBe(403);
+      } finally {
+        child.kill("SIGINT");
+        await new Promise((done) => child.once("close", done));
+      }
+    }
+    expect(tokens[0]).not.toBe(tokens[1]);
+  });
 
   it("answers a fork of the final checkpoint with a 400 and a reason", async () => {
     const view = await api<{ timeline: TimelineEntry[] }>(`api/workflows/${first.workflowId}`);
