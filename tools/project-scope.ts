@@ -1,7 +1,9 @@
-// resolveProjectRoot: turns a tool's projectPath argument into an absolute root the tools are allowed to touch.
+// Where tools may act: the project root a projectPath argument names, and the test targets a run may be given.
 import { existsSync, realpathSync, statSync } from "node:fs";
-import { resolve, sep } from "node:path";
+import { resolve } from "node:path";
 import { RedgreenError } from "../src/domain/errors.js";
+import { splitNodeId } from "../src/domain/node-id.js";
+import { isInside, refusePath, resolveInProject } from "../src/project-path.js";
 import type { ProjectScope } from "./deps.js";
 
 const realOrResolved = (p: string): string => {
@@ -11,8 +13,6 @@ const realOrResolved = (p: string): string => {
     return resolve(p);
   }
 };
-
-const contains = (root: string, target: string): boolean => target === root || target.startsWith(root.endsWith(sep) ? root : root + sep);
 
 /**
  * The absolute project root for a call: the allowed root (default: the default project) that contains projectPath,
@@ -30,9 +30,21 @@ export function resolveProjectRoot(scope: ProjectScope, projectPath?: string): s
     const given = resolve(scope.projectRoot, r);
     return { given, real: realOrResolved(given) };
   });
-  const holding = allowed.filter((a) => contains(a.real, real)).sort((a, b) => b.real.length - a.real.length);
+  const holding = allowed.filter((a) => isInside(a.real, real)).sort((a, b) => b.real.length - a.real.length);
   if (holding.length === 0) {
     throw new RedgreenError("usage", `${target} is outside the projects these tools may work on (${allowed.map((a) => a.real).join(", ")})`);
   }
   return holding[0]!.given;
+}
+
+/**
+ * Checks the files, folders or node ids a tool hands the test runner (the one path policy, src/project-path.ts): each
+ * file part must resolve, symlinks followed, inside the project root, and none may read as a runner option.
+ */
+export function checkTestTargets(projectRoot: string, targets: readonly string[]): void {
+  for (const target of targets) {
+    const { testFile } = splitNodeId(target);
+    if (testFile.startsWith("-")) throw refusePath("run", target, "a test path cannot start with '-' (the runner would read it as an option)");
+    resolveInProject(projectRoot, testFile, { action: "run" });
+  }
 }

@@ -4,12 +4,13 @@ import { compactRun } from "./compact.js";
 import { defineTool } from "./define-tool.js";
 import type { RedgreenTool } from "./define-tool.js";
 import { projectPathField } from "./fields.js";
+import { checkTestTargets } from "./project-scope.js";
 import { runProgressReporter } from "./run-tests.js";
 import type { ToolSession } from "./session.js";
 
 export const RunSpecificTestInputSchema = z.strictObject({
   projectPath: projectPathField,
-  testFile: z.string().min(1).describe("The test file, relative to the project root (e.g. tests/test_cart.py)."),
+  testFile: z.string().min(1).describe("The test file, relative to the project root (e.g. tests/test_cart.py); it must lie inside the project."),
   testName: z
     .string()
     .min(1)
@@ -26,6 +27,7 @@ export function createRunSpecificTestTool(session: ToolSession): RedgreenTool {
     schema: RunSpecificTestInputSchema,
     async run(input, ctx) {
       const projectRoot = session.projectRoot(input.projectPath);
+      checkTestTargets(projectRoot, [input.testFile]);
       const adapter = await session.deps.projects.adapter(projectRoot);
       const result = await adapter.runSpecificTest(input.testFile, input.testName, {
         onProgress: runProgressReporter(ctx),

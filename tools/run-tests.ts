@@ -5,6 +5,7 @@ import { compactRun } from "./compact.js";
 import { defineTool } from "./define-tool.js";
 import type { RedgreenTool, ToolContext } from "./define-tool.js";
 import { projectPathField } from "./fields.js";
+import { checkTestTargets } from "./project-scope.js";
 import type { ToolSession } from "./session.js";
 
 export const RunTestsInputSchema = z.strictObject({
@@ -13,7 +14,10 @@ export const RunTestsInputSchema = z.strictObject({
     .array(z.string().min(1))
     .max(200)
     .optional()
-    .describe("Test files or node ids (pytest `file::test`, vitest/jest `file::suite > test`) to run, relative to the project root. Omit to run the whole suite."),
+    .describe(
+      "Test files or node ids (pytest `file::test`, vitest/jest `file::suite > test`) to run, relative to the project root (paths leading outside it, " +
+        "also through symlinks, are refused). Omit to run the whole suite.",
+    ),
   coverage: z.boolean().optional().describe("Measure line coverage (pytest-cov, or the v8 provider for vitest/jest; slower). Default: false."),
   testTimeoutSeconds: z
     .number()
@@ -55,6 +59,7 @@ export function createRunTestsTool(session: ToolSession): RedgreenTool {
     schema: RunTestsInputSchema,
     async run(input, ctx) {
       const projectRoot = session.projectRoot(input.projectPath);
+      checkTestTargets(projectRoot, input.files ?? []);
       const adapter = await session.deps.projects.adapter(projectRoot);
       const result = await adapter.runTests({
         ...(input.files !== undefined && input.files.length > 0 ? { files: input.files } : {}),

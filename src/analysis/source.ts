@@ -1,13 +1,14 @@
 // Reading a project's sources for the analyzer: files by relative path, definitions, function bodies.
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { escapeRegExp } from "../parsers/escape-regexp.js";
+import { readProjectText } from "../project-path.js";
 import { isTestPath } from "./frames.js";
 import { isScriptPath } from "./language.js";
 
 /** Read access to the project's sources; tests may pass an in-memory one. */
 export interface SourceReader {
-  /** The file's lines (index 0 = line 1), or null when it cannot be read. */
+  /** The file's lines (index 0 = line 1), or null when it cannot be read or lies outside the project (symlinks followed). */
   lines(relPath: string): string[] | null;
   /** Project-relative paths of the project's .py files (vendored and hidden folders excluded). */
   pythonFiles(): string[];
@@ -20,20 +21,14 @@ const SKIP_DIRS = new Set(["node_modules", "site-packages", "dist-packages", "__
 const SCRIPT_SKIP_DIRS = new Set([...SKIP_DIRS, "coverage", "out"]);
 const MAX_FILES = 5000;
 
-/** A SourceReader over the file system, caching what it read. */
+/** A SourceReader over the project's files (never one outside its real root), caching what it read. */
 export function createFsSourceReader(projectRoot: string): SourceReader {
   const cache = new Map<string, string[] | null>();
   let python: string[] | null = null;
   let scripts: string[] | null = null;
   return {
     lines(relPath) {
-      if (!cache.has(relPath)) {
-        try {
-          cache.set(relPath, readFileSync(join(projectRoot, relPath), "utf8").split(/\r?\n/));
-        } catch {
-          cache.set(relPath, null);
-        }
-      }
+      if (!cache.has(relPath)) cache.set(relPath, readProjectText(projectRoot, relPath)?.split(/\r?\n/) ?? null);
       return cache.get(relPath) ?? null;
     },
     pythonFiles() {

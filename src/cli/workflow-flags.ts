@@ -29,7 +29,8 @@ export const workflowFlagOptions = {
 /** The project folder named by a command's PATH argument (default: the current directory); path_not_found otherwise. */
 export function projectDirFromArg(ctx: Pick<CliContext, "cwd">, path: string | undefined): string {
   const dir = resolve(ctx.cwd, path ?? ".");
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new RedgreenError("path_not_found", `no such directory: ${path ?? dir}`);
+  if (!existsSync(dir)) throw new RedgreenError("path_not_found", `no such directory: ${path ?? dir}`);
+  if (!statSync(dir).isDirectory()) throw new RedgreenError("path_not_found", `${path ?? dir} is a file, not a project directory`);
   return dir;
 }
 

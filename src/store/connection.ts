@@ -1,5 +1,5 @@
 // openDatabase: a better-sqlite3 connection configured for several processes sharing one file.
-import { mkdirSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import type { Database as Db } from "better-sqlite3";
@@ -43,13 +43,22 @@ function ensureDir(dir: string): void {
   if (!stat.isDirectory()) throw Object.assign(new Error(`${dir} is not a directory`), { code: "ENOTDIR" });
 }
 
+const isDirectory = (path: string): boolean => {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+};
+
 /** Turns a SQLite or file-system fault on `path` into one clear sentence. */
 export function toDbError(path: string, e: unknown): RedgreenError {
   if (e instanceof RedgreenError) return e;
   const code = (e as { code?: string }).code ?? "";
   const detail = e instanceof Error ? e.message : String(e);
   let message: string;
-  if (code === "SQLITE_NOTADB") message = `${path} is not a SQLite database (the file is corrupt or of another kind)`;
+  if ((code.startsWith("SQLITE_CANTOPEN") || code === "EISDIR") && isDirectory(path)) message = `the database path ${path} is a directory, not a database file`;
+  else if (code === "SQLITE_NOTADB") message = `${path} is not a SQLite database (the file is corrupt or of another kind)`;
   else if (code.startsWith("SQLITE_CORRUPT")) message = `the database ${path} is corrupt (${detail})`;
   else if (code.startsWith("SQLITE_CANTOPEN")) message = `cannot open the database ${path} (is its directory writable?)`;
   else if (code.startsWith("SQLITE_READONLY")) message = `the database ${path} is read-only`;
@@ -62,8 +71,32 @@ export function toDbError(path: string, e: unknown): RedgreenError {
   return new RedgreenError("db_error", message, { cause: e });
 }
 
-/** Opens (creating directory and file when missing) with WAL, busy_timeout and foreign keys on. */
-export function openDatabase(path: string): Db {
+/**
+ * Opens an existing database for reading only, creating no file: without a write-ahead log beside it the file holds
+ * every committed row and is read into memory (so a read-only file, directory or file system works, where SQLite
+ * would need to create the -shm file of a WAL database); with one, a read-only connection that sees the log.
+ */
+function openReadOnly(path: string): Db {
+  let db: Db | undefined;
+  try {
+    if (existsSync(`${path}-wal`)) db = new Database(path, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
+    else {
+      const bytes = readFileSync(path);
+      // Header bytes 18-19 are 2 in a WAL database; an in-memory copy can only be opened as a rollback-journal one (1).
+      if (bytes.length >= 100 && bytes[18] === 2 && bytes[19] === 2) bytes.fill(1, 18, 20);
+      db = new Database(bytes, { readonly: true });
+    }
+    db.prepare("SELECT count(*) FROM sqlite_master").get();
+    return db;
+  } catch (e) {
+    db?.close();
+    throw toDbError(path, e);
+  }
+}
+
+/** Opens (creating directory and file when missing) with WAL, busy_timeout and foreign keys on; `readOnly` opens an existing file as is. */
+export function openDatabase(path: string, opts: { readOnly?: boolean } = {}): Db {
+  if (opts.readOnly && path !== ":memory:") return openReadOnly(path);
   if (path !== ":memory:") {
     try {
       ensureDir(dirname(path));

@@ -12,6 +12,9 @@ export function checkMigrationOrder(list: readonly Migration[]): void {
   });
 }
 
+const newerSchema = (version: number, latest: number): RedgreenError =>
+  new RedgreenError("db_error", `the database was created by a newer redgreen (schema version ${version}, this one knows ${latest})`);
+
 /** Applies every migration newer than the database's version; returns the versions applied. */
 export function applyMigrations(db: Database, list: readonly Migration[], now: () => string): number[] {
   checkMigrationOrder(list);
@@ -23,12 +26,7 @@ export function applyMigrations(db: Database, list: readonly Migration[], now: (
   const current = (): number =>
     (db.prepare("SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations").get() as { v: number }).v;
   const latest = list.length;
-  if (current() > latest) {
-    throw new RedgreenError(
-      "db_error",
-      `the database was created by a newer redgreen (schema version ${current()}, this one knows ${latest})`,
-    );
-  }
+  if (current() > latest) throw newerSchema(current(), latest);
   const record = db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)");
   // IMMEDIATE takes the write lock before re-reading the version, so two processes never apply the same migration.
   const run = db.transaction((): number[] => {
@@ -41,4 +39,14 @@ export function applyMigrations(db: Database, list: readonly Migration[], now: (
     return applied;
   });
   return current() === latest ? [] : run.immediate();
+}
+
+/** Fails unless the schema is exactly `list`'s latest version (a read-only open can apply no migration). */
+export function checkSchemaCurrent(db: Database, list: readonly Migration[]): void {
+  const row = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get();
+  const version = row === undefined ? 0 : (db.prepare("SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations").get() as { v: number }).v;
+  if (version > list.length) throw newerSchema(version, list.length);
+  if (version < list.length) {
+    throw new RedgreenError("db_error", `the database has schema version ${version} and needs ${list.length}: a command that writes (redgreen test or run) upgrades it`);
+  }
 }

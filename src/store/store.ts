@@ -3,7 +3,7 @@ import type { Database } from "better-sqlite3";
 import { RedgreenError } from "../domain/errors.js";
 import type { AgentLog, AgentLogInput, Coverage, FixRecord, TestRunResult, Workflow } from "../domain/index.js";
 import { openDatabase, toDbError } from "./connection.js";
-import { applyMigrations } from "./migrate.js";
+import { applyMigrations, checkSchemaCurrent } from "./migrate.js";
 import { migrations as allMigrations } from "./migrations/index.js";
 import type { Migration } from "./migrations/index.js";
 import { createAgentLogRepository } from "./agent-logs.js";
@@ -22,6 +22,8 @@ export interface OpenStoreOptions {
   clock?: () => Date;
   /** Schema migrations to apply; all of src/store/migrations by default. */
   migrations?: readonly Migration[];
+  /** For commands that only read: opens an existing file without writing or creating anything (no migration either). */
+  readOnly?: boolean;
 }
 
 /** Everything redgreen persists, behind typed methods that validate rows on the way out. */
@@ -73,9 +75,10 @@ const guarded = <T extends object>(path: string, target: T): T => {
 export function openStore(dbPath: string, options: OpenStoreOptions = {}): Store {
   const clock = options.clock ?? ((): Date => new Date());
   const now = (): string => clock().toISOString();
-  const db = openDatabase(dbPath);
+  const db = openDatabase(dbPath, { readOnly: options.readOnly === true });
   try {
-    applyMigrations(db, options.migrations ?? allMigrations, now);
+    if (options.readOnly) checkSchemaCurrent(db, options.migrations ?? allMigrations);
+    else applyMigrations(db, options.migrations ?? allMigrations, now);
   } catch (e) {
     db.close();
     throw toDbError(dbPath, e);

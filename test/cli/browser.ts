@@ -12,12 +12,12 @@ export const artifactsDir = join(testDir, "artifacts");
 /** The system Chromium (override with CHROMIUM_PATH). */
 export const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
-/** Launches headless Chromium; fails with the install command when it is missing. */
-export async function launchBrowser(): Promise<Browser> {
+/** Launches headless Chromium (with extra command-line switches, e.g. --host-resolver-rules); fails with the install command when it is missing. */
+export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
   if (!existsSync(chromiumPath)) throw new Error(`no Chromium at ${chromiumPath}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
   mkdirSync(artifactsDir, { recursive: true });
   // --no-sandbox: CI runs as root, where Chromium's sandbox refuses to start.
-  return chromium.launch({ executablePath: chromiumPath, args: ["--no-sandbox", "--disable-gpu"] });
+  return chromium.launch({ executablePath: chromiumPath, args: ["--no-sandbox", "--disable-gpu", ...extraArgs] });
 }
 
 /** A page whose requests to anything but the loopback address and local files are aborted and recorded. */

@@ -98,7 +98,7 @@ describe("redgreen test: environment errors exit 2 with one line on stderr", () 
     const project = copyFixture("green");
     const r = await runCli(["test", join(project, "calc.py"), ...py]);
     expect(r.exitCode).toBe(2);
-    expectOneErrorLine(r.stderr, /not a directory: .*calc\.py$/);
+    expectOneErrorLine(r.stderr, /^redgreen: .*calc\.py is a file, not a project directory$/);
   });
 
   it("a Python interpreter that does not exist", async () => {

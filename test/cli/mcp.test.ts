@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTools } from "../../tools/index.js";
 import { testPython } from "../helpers/python-env.js";
 import { copyToolsFixture, openProjectStore, testProjects } from "../tools/helpers.js";
+import { TARGET_KINDS, forbiddenContent, hostileOutput, outsideOf, runTargets } from "../tools/path-attacks.js";
 import { binPath, runCli } from "./run-cli.js";
 
 let shop: string;
@@ -102,6 +103,37 @@ describe("redgreen mcp", () => {
     const outside = (await client.callTool({ name: "fix_failing_tests", arguments: { projectPath: "/" } })) as CallToolResult;
     expect(outside.isError).toBe(true);
     expect(outside.structuredContent).toMatchObject({ code: "usage" });
+  });
+
+  it("refuses test targets outside the project and never reads a file outside it (path policy over MCP)", async () => {
+    const outside = outsideOf(shop);
+    try {
+      const targets = runTargets(shop, outside);
+      for (const kind of TARGET_KINDS) {
+        const r = (await client.callTool({ name: "run_tests", arguments: { files: [targets[kind]] } })) as CallToolResult;
+        expect(r.isError, kind).toBe(true);
+        expect(r.structuredContent, kind).toMatchObject({ code: "usage", error: expect.stringMatching(/^refusing to run /) });
+      }
+      for (const testFile of [targets.absolute, targets.dotdot, targets.symlinked]) {
+        const r = (await client.callTool({ name: "run_specific_test", arguments: { testFile, testName: "test_evil" } })) as CallToolResult;
+        expect(r.structuredContent).toMatchObject({ code: "usage" });
+      }
+      expect(existsSync(outside.marker)).toBe(false);
+
+      const parsed = (await client.callTool({ name: "parse_test_output", arguments: { output: hostileOutput(shop, outside), runner: "pytest" } })) as CallToolResult;
+      const { runId, failures } = parsed.structuredContent as { runId: number; failures: { nodeId: string }[] };
+      const texts = [textOf(parsed)];
+      for (const f of failures) {
+        const analysis = (await client.callTool({ name: "analyze_failure", arguments: { runId, nodeId: f.nodeId } })) as CallToolResult;
+        expect(analysis.isError).toBeUndefined();
+        expect(analysis.structuredContent).not.toHaveProperty("hint");
+        texts.push(textOf(analysis));
+      }
+      for (const text of texts) for (const bad of forbiddenContent(outside)) expect(text).not.toContain(bad);
+    } finally {
+      rmSync(`${shop}/linked`);
+      outside.cleanup();
+    }
   });
 
   it("fix_failing_tests runs the workflow graph with progress notifications and returns the summary", async () => {

@@ -16,11 +16,16 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs `redgreen ...args` with stdin closed; env entries are added to (or, when undefined, removed from) the current one. */
-export async function runCli(args: string[], options: { cwd?: string; env?: Record<string, string | undefined> } = {}): Promise<CliRun> {
+/**
+ * Runs `redgreen ...args` with stdin closed; env entries are added to (or, when undefined, removed from) the current
+ * one. `uid` runs it as that user (through setpriv, so a root test can check what file permissions stop).
+ */
+export async function runCli(args: string[], options: { cwd?: string; env?: Record<string, string | undefined>; uid?: number } = {}): Promise<CliRun> {
   if (!existsSync(builtMain)) throw new Error("the CLI is not built: run `npm run build` (npm test does it first)");
   const env: Record<string, string | undefined> = { ...process.env, REDGREEN_DB: undefined, REDGREEN_DEBUG: undefined, ...options.env };
-  const r = await runProcess(process.execPath, [binPath, ...args], { cwd: options.cwd ?? tmpdir(), env, timeoutMs: 60_000 });
+  const node = [process.execPath, binPath, ...args];
+  const argv = options.uid === undefined ? node : ["setpriv", `--reuid=${options.uid}`, `--regid=${options.uid}`, "--clear-groups", ...node];
+  const r = await runProcess(argv[0]!, argv.slice(1), { cwd: options.cwd ?? tmpdir(), env, timeoutMs: 60_000 });
   return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr };
 }
 

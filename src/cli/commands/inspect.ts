@@ -21,6 +21,10 @@ checkpoint and its diff from the previous one, the fix diffs with their validati
 agent log, and tests/coverage per iteration. From any checkpoint you can fork the workflow into a
 new one and replay it from there (LangGraph time travel). Runs until Ctrl-C.
 
+Open the URL it prints: it carries a random token, new at every start, that every API call must
+send; requests naming another host (DNS rebinding), from another origin, or POSTs that are not JSON
+are refused.
+
 Options:
   --port P           port to listen on (default 7357; 0 picks a free one)
   -C, --project P    project whose database to open (default: the current directory)
@@ -94,7 +98,8 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
         }
       },
     });
-    ctx.stdout.write(`redgreen inspector: ${server.url}${workflowId !== undefined ? `?workflow=${workflowId}` : ""}\n(Ctrl-C to stop)\n`);
+    const open = `${server.pageUrl}${workflowId !== undefined ? `&workflow=${encodeURIComponent(workflowId)}` : ""}`;
+    ctx.stdout.write(`redgreen inspector: ${open}\n(open this URL: its token is new at every start; Ctrl-C to stop)\n`);
     await new Promise<void>((done) => {
       if (ctx.signal.aborted) done();
       else ctx.signal.addEventListener("abort", () => done(), { once: true });

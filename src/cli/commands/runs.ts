@@ -31,7 +31,8 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
     else ctx.stdout.write(`no workflows yet (no database at ${dbPath})\n`);
     return EXIT.ok;
   }
-  const store = openStore(dbPath);
+  // Read only: no migration, no -wal/-shm file, so a database on a read-only file system or a read-only file works.
+  const store = openStore(dbPath, { readOnly: true });
   try {
     const workflows = store.listWorkflows({ limit });
     if (values.json) {

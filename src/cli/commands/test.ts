@@ -1,7 +1,4 @@
 // `redgreen test`: runs a project's tests, stores the run, prints a report (or the TestRunResult as JSON).
-import { existsSync, statSync } from "node:fs";
-import { resolve } from "node:path";
-import { RedgreenError } from "../../domain/errors.js";
 import type { TestRunResult } from "../../domain/index.js";
 import { createRunnerAdapter } from "../../runners/create-adapter.js";
 import { buildTestReport, ignoreStateDir, openStore, renderTestReport, resolveDbPath } from "../../store/index.js";
@@ -9,7 +6,7 @@ import { parseCommandArgs, parseSeconds, splitGreedyPositionals, usageError } fr
 import { EXIT } from "../context.js";
 import type { CliContext } from "../context.js";
 import { createProgressReporter } from "../progress.js";
-import { parseRunner } from "../workflow-flags.js";
+import { parseRunner, projectDirFromArg } from "../workflow-flags.js";
 
 export const help = `Usage: redgreen test [PATH] [options]
 
@@ -88,10 +85,8 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
   const files = [...(values.files ?? []), ...taken];
   const runner = parseRunner(values.runner);
 
-  const projectRoot = resolve(ctx.cwd, rest[0] ?? ".");
   // Checked before the database opens, which would otherwise create PATH/.redgreen/.
-  if (!existsSync(projectRoot)) throw new RedgreenError("path_not_found", `no such directory: ${rest[0] ?? projectRoot}`);
-  if (!statSync(projectRoot).isDirectory()) throw new RedgreenError("path_not_found", `not a directory: ${rest[0] ?? projectRoot}`);
+  const projectRoot = projectDirFromArg(ctx, rest[0]);
 
   const store = openStore(resolveDbPath({ projectRoot, db: values.db, env: ctx.env, cwd: ctx.cwd }));
   try {

@@ -114,8 +114,22 @@ function el(tag, attrs, children) {
 }
 function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); return node; }
 function showError(message) { document.getElementById("error").textContent = message || ""; }
+// The per-start token comes in the URL the inspector printed; it is kept for this tab and taken out of the address bar.
+var token = (function () {
+  var params = new URLSearchParams(location.search);
+  if (params.get("token")) {
+    sessionStorage.setItem("redgreen-token", params.get("token"));
+    params.delete("token");
+    var rest = params.toString();
+    history.replaceState(null, "", location.pathname + (rest ? "?" + rest : "") + location.hash);
+  }
+  return sessionStorage.getItem("redgreen-token");
+})();
 function api(path, options) {
-  return fetch(path, options).then(function (res) {
+  if (!token) return Promise.reject(new Error("no access token: open the inspector with the URL redgreen inspect printed (it ends in ?token=...)"));
+  options = options || {};
+  var headers = Object.assign({}, options.headers || {}, { "X-Redgreen-Token": token });
+  return fetch(path, Object.assign({}, options, { headers: headers })).then(function (res) {
     return res.json().then(function (body) {
       if (!res.ok) throw new Error(body.error || ("HTTP " + res.status));
       return body;

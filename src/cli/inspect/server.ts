@@ -11,6 +11,7 @@ import type { RunSummary } from "../../domain/index.js";
 import type { EditJournal } from "../../store/edit-journal.js";
 import type { Store } from "../../store/index.js";
 import { forkWorkflow } from "./fork.js";
+import { createInspectorGuard } from "./guard.js";
 import { readMermaidBundle } from "./mermaid-asset.js";
 import { INSPECTOR_PAGE } from "./page.js";
 import { diffValues } from "./state-diff.js";
@@ -25,15 +26,19 @@ export interface InspectorOptions {
   checkpointer: SqliteSaver;
   /** Replays forks; without it a fork is created but not run. */
   replay?: ReplayWorkflow;
-  /** 0 picks a free port. */
+  /** 0 picks a free port. The server listens on 127.0.0.1 only. */
   port: number;
-  host?: string;
   /** The workflow the page opens on (default: the newest). */
   initialWorkflowId?: string;
 }
 
 export interface InspectorServer {
+  /** The server's origin and root, `http://127.0.0.1:PORT/` (API calls need the token header besides). */
   readonly url: string;
+  /** The page's URL with the token in it: the one to open (the page keeps the token and sends it with every API call). */
+  readonly pageUrl: string;
+  /** This start's secret; API calls send it in the X-Redgreen-Token header. */
+  readonly token: string;
   readonly port: number;
   /** Resolves when every replay started by the page has finished (for tests and shutdown). */
   idle(): Promise<void>;
@@ -44,11 +49,29 @@ type ReplayState = { status: "running" } | { status: "done"; summary: RunSummary
 
 const MAX_BODY = 64 * 1024;
 
+/** Sent with every answer: no sniffing, no framing (the fork button must not be clickjacked), no Referer. */
+const SAFETY_HEADERS = {
+  "x-content-type-options": "nosniff",
+  "x-frame-options": "DENY",
+  "content-security-policy": "frame-ancestors 'none'",
+  "referrer-policy": "no-referrer",
+};
+
 const sendJson = (res: ServerResponse, status: number, value: unknown): void => {
   const body = JSON.stringify(value);
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
+  res.writeHead(status, { ...SAFETY_HEADERS, "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
   res.end(body);
 };
+
+/** The request's path, split and percent-decoded; a malformed URL or escape is a usage error (HTTP 400). */
+function parseTarget(raw: string | undefined): { pathname: string; parts: string[] } {
+  try {
+    const { pathname } = new URL(raw ?? "/", "http://127.0.0.1");
+    return { pathname, parts: pathname.split("/").filter(Boolean).map(decodeURIComponent) };
+  } catch (cause) {
+    throw new RedgreenError("usage", "malformed URL", { cause });
+  }
+}
 
 const httpStatusFor = (e: unknown): number => {
   if (!isRedgreenError(e)) return 500;
@@ -142,26 +165,33 @@ export async function startInspectorServer(options: InspectorOptions): Promise<I
     void job.finally(() => running.delete(job));
   };
 
+  let port = 0;
+  const guard = createInspectorGuard(() => port);
+
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const url = new URL(req.url ?? "/", "http://127.0.0.1");
-    const parts = url.pathname.split("/").filter(Boolean).map(decodeURIComponent);
-    if (req.method === "GET" && url.pathname === "/") {
-      res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" });
+    const { pathname, parts } = parseTarget(req.url);
+    const refusal = guard.check({ method: req.method, headers: req.headers, api: parts[0] === "api" });
+    if (refusal !== null) {
+      sendJson(res, refusal.status, { error: refusal.error });
+      return;
+    }
+    if (req.method === "GET" && pathname === "/") {
+      res.writeHead(200, { ...SAFETY_HEADERS, "content-type": "text/html; charset=utf-8", "cache-control": "no-store" });
       res.end(INSPECTOR_PAGE);
       return;
     }
-    if (req.method === "GET" && url.pathname === "/assets/mermaid.min.js") {
+    if (req.method === "GET" && pathname === "/assets/mermaid.min.js") {
       bundle ??= readMermaidBundle();
-      res.writeHead(200, { "content-type": "text/javascript; charset=utf-8", "cache-control": "max-age=3600" });
+      res.writeHead(200, { ...SAFETY_HEADERS, "content-type": "text/javascript; charset=utf-8", "cache-control": "max-age=3600" });
       res.end(bundle);
       return;
     }
-    if (req.method === "GET" && url.pathname === "/favicon.ico") {
-      res.writeHead(204).end();
+    if (req.method === "GET" && pathname === "/favicon.ico") {
+      res.writeHead(204, SAFETY_HEADERS).end();
       return;
     }
     if (parts[0] !== "api") {
-      sendJson(res, 404, { error: `no page ${url.pathname}` });
+      sendJson(res, 404, { error: `no page ${pathname}` });
       return;
     }
     if (req.method === "GET" && parts.length === 2 && parts[1] === "workflows") {
@@ -191,7 +221,7 @@ export async function startInspectorServer(options: InspectorOptions): Promise<I
       sendJson(res, 201, { ...fork, config: undefined, replaying: options.replay !== undefined });
       return;
     }
-    sendJson(res, 404, { error: `no route ${req.method} ${url.pathname}` });
+    sendJson(res, 404, { error: `no route ${req.method} ${pathname}` });
   };
 
   const server: Server = createServer((req, res) => {
@@ -206,14 +236,17 @@ export async function startInspectorServer(options: InspectorOptions): Promise<I
       reject(
         e.code === "EADDRINUSE"
           ? new RedgreenError("usage", `port ${options.port} is in use; pick another with --port`, { cause: e })
-          : new RedgreenError("io_error", `cannot listen on ${options.host ?? "127.0.0.1"}:${options.port}: ${e.message}`, { cause: e }),
+          : new RedgreenError("io_error", `cannot listen on 127.0.0.1:${options.port}: ${e.message}`, { cause: e }),
       ),
     );
-    server.listen(options.port, options.host ?? "127.0.0.1", resolve);
+    server.listen(options.port, "127.0.0.1", resolve);
   });
-  const { port } = server.address() as AddressInfo;
+  port = (server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}/`;
   return {
-    url: `http://${options.host ?? "127.0.0.1"}:${port}/`,
+    url,
+    pageUrl: `${url}?token=${guard.token}`,
+    token: guard.token,
     port,
     async idle() {
       while (running.size > 0) await Promise.allSettled([...running]);

@@ -1,10 +1,10 @@
 // generateFixWithLlm: one failure → a FixProposal from the chat model, or a failed/skipped outcome with its reason.
-import { readFileSync, realpathSync } from "node:fs";
-import { isAbsolute, relative, resolve, sep } from "node:path";
+import { isAbsolute, relative, sep } from "node:path";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import type { AIMessage } from "@langchain/core/messages";
 import { HumanMessage, SystemMessage } from "@langchain/core/messages";
 import type { Analysis, Failure, FileEdit, FixProposal } from "../../domain/index.js";
+import { readProjectText } from "../../project-path.js";
 import type { LlmCallInput, LlmCallLog, LlmCallOutcome } from "./call-log.js";
 import { calledDefinitions, testFocusLine } from "./context.js";
 import type { CalledDefinition } from "./context.js";
@@ -62,16 +62,7 @@ export interface LlmFixDeps {
 const defaultSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Reads a project file when it stays inside the project after resolving symlinks; undefined otherwise. */
-function readInside(projectRoot: string, rel: string): string | undefined {
-  try {
-    const root = realpathSync(projectRoot);
-    const real = realpathSync(resolve(root, rel));
-    if (real !== root && !real.startsWith(root + sep)) return undefined;
-    return readFileSync(real, "utf8");
-  } catch {
-    return undefined;
-  }
-}
+const readInside = (projectRoot: string, rel: string): string | undefined => readProjectText(projectRoot, rel) ?? undefined;
 
 /** The model's path as a project-relative POSIX path; paths leading outside stay as given so the validator rejects them. */
 export function normalizeEditPath(file: string, projectRoot: string | undefined): string {
