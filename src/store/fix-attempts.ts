@@ -25,6 +25,8 @@ interface FixAttemptRow {
   risk: string;
   reason: string;
   diff: string;
+  rule: string | null;
+  evidence: string | null;
   created_at: string;
 }
 
@@ -40,6 +42,8 @@ const fromRow = (row: FixAttemptRow): FixAttempt =>
     risk: row.risk,
     reason: row.reason,
     diff: row.diff,
+    ...(row.rule !== null ? { rule: row.rule } : {}),
+    ...(row.evidence !== null ? { evidence: z.array(z.string()).parse(fromJsonColumn(row.evidence, "fix_attempts.evidence")) } : {}),
     createdAt: row.created_at,
   });
 
@@ -54,8 +58,8 @@ export interface FixAttemptRepository {
 /** Builds the repository over an open, migrated database. */
 export function createFixAttemptRepository(db: Database, now: () => string): FixAttemptRepository {
   const insert = db.prepare(`INSERT INTO fix_attempts
-    (workflow_id, iteration, file, source, strategy, status, risk, reason, diff, created_at)
-    VALUES (@workflowId, @iteration, @file, @source, @strategy, @status, @risk, @reason, @diff, @createdAt)`);
+    (workflow_id, iteration, file, source, strategy, status, risk, reason, diff, rule, evidence, created_at)
+    VALUES (@workflowId, @iteration, @file, @source, @strategy, @status, @risk, @reason, @diff, @rule, @evidence, @createdAt)`);
   const selectHistory = db.prepare("SELECT fix_history FROM workflows WHERE id = ?");
   const updateHistory = db.prepare("UPDATE workflows SET fix_history = ?, updated_at = ? WHERE id = ?");
   const selectOne = db.prepare("SELECT * FROM fix_attempts WHERE id = ?");
@@ -66,7 +70,7 @@ export function createFixAttemptRepository(db: Database, now: () => string): Fix
     if (row === undefined) throw new RedgreenError("not_found", `no workflow with id ${workflowId}`);
     const history = z.array(FixRecordSchema).parse(fromJsonColumn(row.fix_history, "workflows.fix_history"));
     const at = now();
-    const info = insert.run({ workflowId, ...record, createdAt: at });
+    const info = insert.run({ workflowId, ...record, rule: record.rule ?? null, evidence: record.evidence ? JSON.stringify(record.evidence) : null, createdAt: at });
     updateHistory.run(JSON.stringify([...history, record]), at, workflowId);
     return fromRow(selectOne.get(info.lastInsertRowid) as FixAttemptRow);
   });
