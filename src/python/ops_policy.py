@@ -8,6 +8,7 @@ reported. Python 3.8+ stdlib only.
 """
 import ast
 import re
+from collections import Counter
 
 _TEST_INFRA = re.compile(
     r"^(?:_pytest|pytest\.(?:hookimpl|hookspec)|sys\.(?:modules|_getframe|settrace|setprofile|_current_frames)"
@@ -402,6 +403,53 @@ def _name_findings(tree, source, names, aliases, parents):
     return found.items
 
 
+def _constant_keys(tree):
+    """Module-level names and the literal keys of the value each is bound to (`FLAT_RATE = Decimal("4.95")`)."""
+    keys = {}
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Assign):
+            for t in stmt.targets:
+                if isinstance(t, ast.Name):
+                    keys.setdefault(t.id, set()).update(k for k, _ in _literals(stmt.value))
+    return keys
+
+
+def _literal_findings(old_literals, new_tree, new_parents, fixed, test_keys):
+    """Special-cased test inputs and copied test literals in the fixed version. A test literal is `added` when the fixed
+    version holds more of it than the original, `fresh` when the original has none. A guard compares a name for
+    equality with an added one and returns a test's value (a literal or a module constant bound to one); a table of two
+    or more added ones in comparisons, returns or dicts needs at least one fresh."""
+    old_counts = Counter(k for k, _ in old_literals)
+    all_literals = _literals(new_tree, new_parents)
+    new_literals = [(k, n) for k, n in all_literals if k in test_keys and not _trivial(k, n, new_parents)]
+    new_counts = Counter(k for k, _ in new_literals)
+    added = [(k, n) for k, n in new_literals if new_counts[k] > old_counts[k]]
+    added_nodes = {n for _, n in added}
+    fresh = {n for k, n in added if old_counts[k] == 0}
+    constants = {name for name, keys in _constant_keys(new_tree).items() if keys & test_keys}
+    valued = {n for k, n in all_literals if k in test_keys}
+    valued.update(n for n in ast.walk(new_tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id in constants)
+    segment = lambda n: " ".join((ast.get_source_segment(fixed, n) or "").split())  # noqa: E731
+    found = []
+    for cond in (n for n in ast.walk(new_tree) if isinstance(n, (ast.If, ast.IfExp))):
+        if _guard_compares(cond.test, added_nodes) is None:
+            continue
+        yields = [cond.body] if isinstance(cond, ast.IfExp) else [s.value for b in cond.body for s in ast.walk(b) if isinstance(s, ast.Return) and s.value]
+        if any(_contains(y, valued) for y in yields):
+            evidence = "special-cases a test input: %s" % segment(cond.test if isinstance(cond, ast.If) else cond)[:160]
+            found.append({"rule": "overfit.test_inputs", "key": "guard:%d" % cond.lineno, "line": cond.lineno, "evidence": evidence})
+    in_context = {}
+    for key, node in added:
+        if _context(node, new_parents) is not None:
+            in_context.setdefault(key, node)
+    if len(in_context) >= 2 and any(n in fresh for n in in_context.values()):
+        first = min(in_context.values(), key=lambda n: n.lineno)
+        shown = ", ".join(sorted(segment(n) for n in in_context.values()))
+        found.append({"rule": "overfit.test_literals", "key": "literals", "line": first.lineno,
+                      "evidence": "introduces the failing test's literals %s" % shown[:160]})
+    return found
+
+
 def overfit_findings(original, fixed, filename="<fix>", tests=()):
     """How the fixed file fits itself to the failing tests, as findings of both versions ({original, fixed}: the caller
     compares them): test names and frame inspection in either; literals taken from the failing tests (two or more in
@@ -414,28 +462,7 @@ def overfit_findings(original, fixed, filename="<fix>", tests=()):
     old_parents, new_parents = _parents(old_tree), _parents(new_tree)
     before = _name_findings(old_tree, original, names, _aliases(old_tree), old_parents)
     found = _name_findings(new_tree, fixed, names, _aliases(new_tree), new_parents)
-    old_keys = {k for k, _ in _literals(old_tree, old_parents)}
-    derived = [(k, n) for k, n in _literals(new_tree, new_parents)
-               if k in test_keys and k not in old_keys and not _trivial(k, n, new_parents)]
-    nodes = {n for _, n in derived}
-    segment = lambda n: " ".join((ast.get_source_segment(fixed, n) or "").split())  # noqa: E731
-    for cond in (n for n in ast.walk(new_tree) if isinstance(n, (ast.If, ast.IfExp))):
-        cmp = _guard_compares(cond.test, nodes)
-        if cmp is None:
-            continue
-        yields = [cond.body] if isinstance(cond, ast.IfExp) else [s.value for b in cond.body for s in ast.walk(b) if isinstance(s, ast.Return) and s.value]
-        if any(_contains(y, nodes) for y in yields):
-            evidence = "special-cases a test input: %s" % segment(cond.test if isinstance(cond, ast.If) else cond)[:160]
-            found.append({"rule": "overfit.test_inputs", "key": "guard:%d" % cond.lineno, "line": cond.lineno, "evidence": evidence})
-    in_context = {}
-    for key, node in derived:
-        if _context(node, new_parents) is not None:
-            in_context.setdefault(key, node)
-    if len(in_context) >= 2:
-        first = min(in_context.values(), key=lambda n: n.lineno)
-        shown = ", ".join(sorted(segment(n) for n in in_context.values()))
-        found.append({"rule": "overfit.test_literals", "key": "literals", "line": first.lineno,
-                      "evidence": "introduces the failing test's literals %s" % shown[:160]})
+    found.extend(_literal_findings(_literals(old_tree, old_parents), new_tree, new_parents, fixed, test_keys))
     return {"parsed": True, "original": before, "fixed": found}
 
 

@@ -161,6 +161,24 @@ function guardCompare(ts: TypeScriptApi, cond: ts.Node, derived: ReadonlySet<ts.
   return found;
 }
 
+/** Literals with a test's value, and references to module constants bound to one (`FLAT_RATE` for `const FLAT_RATE = 495`). */
+function valuedNodes(ts: TypeScriptApi, sf: ts.SourceFile, literals: { key: string; node: ts.Node }[], testKeys: ReadonlySet<string>): Set<ts.Node> {
+  const out = new Set(literals.filter((l) => testKeys.has(l.key)).map((l) => l.node));
+  const constants = new Set<string>();
+  for (const st of sf.statements) {
+    if (!ts.isVariableStatement(st)) continue;
+    for (const d of st.declarationList.declarations) {
+      if (ts.isIdentifier(d.name) && d.initializer && literalsOf(ts, d.initializer).some((l) => testKeys.has(l.key))) constants.add(d.name.text);
+    }
+  }
+  const visit = (n: ts.Node): void => {
+    if (ts.isIdentifier(n) && constants.has(n.text) && isValueReference(ts, n) && !ts.isVariableDeclaration(n.parent)) out.add(n);
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return out;
+}
+
 const returnsIn = (ts: TypeScriptApi, root: ts.Node): ts.Node[] => {
   const out: ts.Node[] = [];
   const visit = (n: ts.Node): void => {
@@ -171,33 +189,44 @@ const returnsIn = (ts: TypeScriptApi, root: ts.Node): ts.Node[] => {
   return out;
 };
 
-/** Literal-derived findings of the fixed version: special-cased test inputs, and two or more test literals in comparisons/returns/tables. */
+/**
+ * Special-cased test inputs and copied test literals in the fixed version. A test literal is `added` when the fixed
+ * version holds more of it than the original, `fresh` when the original has none. A guard compares a name for
+ * equality with an added one and returns a test's value (a literal or a module constant bound to one); two or more
+ * added ones in comparisons, returns or tables need one fresh.
+ */
 export function tsLiteralFindings(ts: TypeScriptApi, original: ts.SourceFile, fixed: ts.SourceFile, testKeys: ReadonlySet<string>): Finding[] {
-  const before = new Set(literalsOf(ts, original).map((l) => l.key));
+  const count = (keys: string[]): Map<string, number> => keys.reduce((m, k) => m.set(k, (m.get(k) ?? 0) + 1), new Map<string, number>());
+  const oldCounts = count(literalsOf(ts, original).map((l) => l.key));
   const trivial = (key: string, node: ts.Node): boolean => {
     if (key.startsWith("s:")) return key.length <= 3;
     const n = Number(key.slice(2));
     return TRIVIAL_NUMBERS.has(n) || (ts.isElementAccessExpression(node.parent) && node.parent.argumentExpression === node);
   };
-  const derived = literalsOf(ts, fixed).filter((l) => testKeys.has(l.key) && !before.has(l.key) && !trivial(l.key, l.node));
-  const nodes = new Set(derived.map((l) => l.node));
+  const all = literalsOf(ts, fixed);
+  const tested = all.filter((l) => testKeys.has(l.key) && !trivial(l.key, l.node));
+  const newCounts = count(tested.map((l) => l.key));
+  const added = tested.filter((l) => newCounts.get(l.key)! > (oldCounts.get(l.key) ?? 0));
+  const addedNodes = new Set(added.map((l) => l.node));
+  const fresh = new Set(added.filter((l) => !oldCounts.has(l.key)).map((l) => l.node));
+  const valued = valuedNodes(ts, fixed, all, testKeys);
   const out: Finding[] = [];
   const visit = (n: ts.Node): void => {
     let cond: ts.Node | null = null;
     let yields: ts.Node[] = [];
     if (ts.isIfStatement(n)) [cond, yields] = [n.expression, returnsIn(ts, n.thenStatement)];
     else if (ts.isConditionalExpression(n)) [cond, yields] = [n.condition, [n.whenTrue]];
-    else if (ts.isCaseClause(n) && contains(ts, n.expression, nodes)) [cond, yields] = [null, n.statements.flatMap((s) => returnsIn(ts, s))];
-    const guard = cond ? guardCompare(ts, cond, nodes) : ts.isCaseClause(n) ? n.expression : null;
-    if (guard && yields.some((y) => contains(ts, y, nodes))) {
+    else if (ts.isCaseClause(n) && contains(ts, n.expression, addedNodes)) [cond, yields] = [null, n.statements.flatMap((s) => returnsIn(ts, s))];
+    const guard = cond ? guardCompare(ts, cond, addedNodes) : ts.isCaseClause(n) ? n.expression : null;
+    if (guard && yields.some((y) => contains(ts, y, valued))) {
       out.push({ rule: "overfit.test_inputs", key: `guard:${lineOf(fixed, n)}`, line: lineOf(fixed, n), evidence: `special-cases a test input: ${evidenceText(guard.getText(fixed))}` });
     }
     ts.forEachChild(n, visit);
   };
   visit(fixed);
   const inContext = new Map<string, ts.Node>();
-  for (const l of derived) if (!inContext.has(l.key) && contextOf(ts, l.node) !== null) inContext.set(l.key, l.node);
-  if (inContext.size >= 2) {
+  for (const l of added) if (!inContext.has(l.key) && contextOf(ts, l.node) !== null) inContext.set(l.key, l.node);
+  if (inContext.size >= 2 && [...inContext.values()].some((n) => fresh.has(n))) {
     const first = [...inContext.values()].sort((a, b) => a.getStart(fixed) - b.getStart(fixed))[0]!;
     const shown = [...inContext.values()].map((n) => n.getText(fixed)).sort().join(", ");
     out.push({ rule: "overfit.test_literals", key: "literals", line: lineOf(fixed, first), evidence: evidenceText(`introduces the failing test's literals ${shown}`) });

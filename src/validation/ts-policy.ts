@@ -55,11 +55,21 @@ const callOf = (ts: TypeScriptApi, node: ts.Node): ts.CallExpression | ts.NewExp
   return (ts.isCallExpression(p) || ts.isNewExpression(p)) && p.expression === node ? p : null;
 };
 
+/** The expression a member access reads from, through parentheses and type assertions (`(globalThis as any)` → `globalThis`). */
+const memberBase = (ts: TypeScriptApi, node: ts.Node): ts.Node | null =>
+  ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node) ? node.expression : null;
+
+const isWrapper = (ts: TypeScriptApi, node: ts.Node): node is ts.ParenthesizedExpression | ts.AsExpression | ts.NonNullExpression | ts.SatisfiesExpression =>
+  ts.isParenthesizedExpression(node) || ts.isAsExpression(node) || ts.isNonNullExpression(node) || ts.isSatisfiesExpression(node);
+
 /** The outermost member expression of a chain starting at `node` (`process.env.X` from `process`). */
 const chainTop = (ts: TypeScriptApi, node: ts.Expression): ts.Expression => {
   let top = node;
-  while ((ts.isPropertyAccessExpression(top.parent) || ts.isElementAccessExpression(top.parent)) && top.parent.expression === top) top = top.parent;
-  return top;
+  for (;;) {
+    const p = top.parent;
+    if (isWrapper(ts, p) || memberBase(ts, p) === top) top = p as ts.Expression;
+    else return top;
+  }
 };
 
 function envName(w: Walk, name: string, node: ts.Node): void {
@@ -162,17 +172,22 @@ export function tsPolicyFindings(ts: TypeScriptApi, sf: ts.SourceFile, isTest: b
     if ((ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) && TOOL_ENV.test(node.text)) add(w, "policy.test_infrastructure", `name:${node.text}`, node);
     if (ts.isPropertyAccessExpression(node) && isStackRead(ts, node)) add(w, "policy.test_infrastructure", "stack", node);
     const isRoot =
-      (ts.isIdentifier(node) && isValueReference(ts, node)) || node.kind === ts.SyntaxKind.ImportKeyword || ts.isMetaProperty(node);
+      (ts.isIdentifier(node) && isValueReference(ts, node)) ||
+      ts.isMetaProperty(node) ||
+      (ts.isCallExpression(node) && loadedModule(ts, node) !== null) ||
+      (node.kind === ts.SyntaxKind.ImportKeyword && !(ts.isCallExpression(node.parent) && loadedModule(ts, node.parent) !== null));
     if (isRoot) {
       // Match the longest dotted prefix of the chain a rule knows (process.env, fs.writeFileSync, process.exit).
       const top = chainTop(ts, node as ts.Expression);
-      for (let cur: ts.Expression = top; ; cur = (cur as ts.PropertyAccessExpression).expression) {
+      for (let cur: ts.Expression = top; ; ) {
         const q = qualify(ts, cur, w.aliases);
         if (q !== null && ruled(q)) {
           reference(w, cur, q);
           break;
         }
-        if (cur === node || !(ts.isPropertyAccessExpression(cur) || ts.isElementAccessExpression(cur))) break;
+        const next = isWrapper(ts, cur) ? cur.expression : memberBase(ts, cur);
+        if (cur === node || next === null) break;
+        cur = next as ts.Expression;
       }
     }
     ts.forEachChild(node, visit);

@@ -38,6 +38,15 @@ function bindPattern(ts: TypeScriptApi, name: ts.BindingName, base: string | nul
   }
 }
 
+/** The module a `.then((m) => …)` callback's first parameter receives from `import("m")`, or null. */
+function thenModule(ts: TypeScriptApi, param: ts.ParameterDeclaration): string | null {
+  const fn = param.parent;
+  const call = fn.parent;
+  if (!(ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) || fn.parameters[0] !== param || !ts.isCallExpression(call)) return null;
+  const then = call.expression;
+  return ts.isPropertyAccessExpression(then) && then.name.text === "then" ? loadedModule(ts, then.expression) : null;
+}
+
 /** The aliases of a file: imports, `import x = require()`, `const x = require()/await import()`, and locally bound names. */
 export function aliasesOf(ts: TypeScriptApi, sf: ts.SourceFile): Aliases {
   const aliases: Aliases = new Map();
@@ -62,7 +71,7 @@ export function aliasesOf(ts: TypeScriptApi, sf: ts.SourceFile): Aliases {
     } else if ((ts.isFunctionDeclaration(node) || ts.isClassDeclaration(node)) && node.name && !aliases.has(node.name.text)) {
       aliases.set(node.name.text, null);
     } else if (ts.isParameter(node)) {
-      bindPattern(ts, node.name, null, aliases);
+      bindPattern(ts, node.name, thenModule(ts, node), aliases);
     }
     ts.forEachChild(node, visit);
   };
@@ -81,7 +90,10 @@ export function qualify(ts: TypeScriptApi, node: ts.Expression, aliases: Aliases
     const alias = aliases.get(node.text);
     return alias === undefined ? node.text : alias;
   }
-  if (ts.isParenthesizedExpression(node) || ts.isNonNullExpression(node) || ts.isAsExpression(node)) return qualify(ts, node.expression, aliases);
+  if (ts.isParenthesizedExpression(node) || ts.isNonNullExpression(node) || ts.isAsExpression(node) || ts.isSatisfiesExpression(node)) {
+    return qualify(ts, node.expression, aliases);
+  }
+  if (ts.isCallExpression(node) || ts.isAwaitExpression(node)) return loadedModule(ts, node);
   let base: string | null = null;
   let member: string | null = null;
   if (ts.isPropertyAccessExpression(node)) {
