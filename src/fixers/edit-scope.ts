@@ -52,9 +52,10 @@ function inGitWorkTree(dir: string): boolean {
 export async function gitIgnored(root: string, rels: readonly string[]): Promise<Set<string>> {
   if (rels.length === 0 || !inGitWorkTree(root)) return new Set();
   // No fsmonitor or hooks: the project's git config must not run commands while redgreen asks a question.
-  const args = ["-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null", "check-ignore", "-z", "--", ...rels];
+  const args = ["-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null", "check-ignore", "--stdin", "-z"];
+  const env = { ...process.env, GIT_DIR: undefined, GIT_WORK_TREE: undefined, GIT_INDEX_FILE: undefined };
   try {
-    const r = await runProcess("git", args, { cwd: root, timeoutMs: 10_000, env: { ...process.env, GIT_DIR: undefined, GIT_WORK_TREE: undefined, GIT_INDEX_FILE: undefined } });
+    const r = await runProcess("git", args, { cwd: root, timeoutMs: 10_000, env, input: rels.map((r) => `${r}\0`).join("") });
     if (r.exitCode !== 0) return new Set();
     return new Set(r.stdout.split("\0").filter(Boolean));
   } catch {

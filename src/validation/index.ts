@@ -67,5 +67,11 @@ export async function validateFix(input: FixInput): Promise<ValidationResult> {
   const accepted = input.allowRisky === true && violations.length > 0;
   const factors = [...(risk.risk === "high" ? risk.factors : []), ...(accepted ? [`accepts ${violations.length} policy violation(s)`] : [])];
   if (factors.length > 0) warnings.push(`risk: high (${factors.join("; ")})`);
-  return ValidationResultSchema.parse({ valid: reasons.length === 0, reasons, warnings, risk: accepted ? "high" : risk.risk, violations });
+  return ValidationResultSchema.parse({
+    valid: reasons.length === 0,
+    reasons,
+    warnings,
+    risk: accepted ? "high" : risk.risk,
+    violations: violations.length > 0 ? violations : undefined,
+  });
 }
