@@ -157,13 +157,12 @@ def _env_use(found, node, q, parent, secret_re, not_secret):
         found.add("policy.secret_env", "env:whole:" + q, node, call or node)
         return
     if isinstance(parent, ast.Subscript) and parent.value is node:
-        name = _str(_index(parent))
-        if name is None:
-            found.add("policy.secret_env", "env:computed", node, parent)
+        if not isinstance(parent.ctx, ast.Load):
             return
-        rule = _env_name_rule(name, secret_re, not_secret)
-        if rule and isinstance(parent.ctx, ast.Load):
-            found.add(rule, "env:" + name, node, parent)
+        name = _str(_index(parent))
+        rule = "policy.secret_env" if name is None else _env_name_rule(name, secret_re, not_secret)
+        if rule:
+            found.add(rule, "env:%s" % (name if name is not None else "computed"), node, parent)
         return
     if isinstance(parent, ast.Compare) and any(isinstance(op, (ast.In, ast.NotIn)) for op in parent.ops):
         return
@@ -233,6 +232,11 @@ def _policy_findings(tree, source, is_test, secret_re, not_secret):
     for node in ast.walk(tree):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             _import_finding(found, node)
+            continue
+        if isinstance(node, ast.Raise) and not is_test and node.exc is not None:
+            exc = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
+            if _qualify(exc, aliases) in ("SystemExit", "KeyboardInterrupt", "builtins.SystemExit"):
+                found.add("policy.test_infrastructure", "exit:raise", node)
             continue
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and _TOOL_ENV.match(node.value):
             found.add("policy.test_infrastructure", "name:" + node.value, node)
