@@ -14,6 +14,8 @@ import type { ImportCatalogsInput } from "../src/fixers/patterns/types.js";
 export interface WorkflowOptions {
   /** Test files may be edited beyond adding imports (risk "high"); off by default. */
   allowTestEdits: boolean;
+  /** Accept fixes that break the static fix policy or look overfit (as warnings, always risk "high"); off by default. */
+  allowRisky: boolean;
   /** Ask before applying each fix (LangGraph interrupt). */
   approve: boolean;
   /** Skip the LLM step even when a model is configured. */
@@ -28,6 +30,7 @@ export interface WorkflowOptions {
 
 export const DEFAULT_WORKFLOW_OPTIONS: WorkflowOptions = {
   allowTestEdits: false,
+  allowRisky: false,
   approve: false,
   noLlm: false,
   coverage: true,

@@ -93,9 +93,10 @@ async function drive(
 
 /** The graph's input for a fresh start: identity, cap, and the switches `resume` must reuse. */
 function initialInput(deps: WorkflowDeps, workflowId: string, projectRoot: string, maxIterations: number, run: Pick<RunWorkflowInput, "python" | "testTimeoutSeconds" | "runner"> = {}) {
-  const { allowTestEdits, approve, noLlm, coverage, dryRun } = deps.options;
+  const { allowTestEdits, allowRisky, approve, noLlm, coverage, dryRun } = deps.options;
   const switches = {
     allowTestEdits,
+    allowRisky,
     approve,
     noLlm,
     coverage,

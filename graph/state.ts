@@ -58,6 +58,8 @@ const append = <T>(item: z.ZodType<T>) =>
 /** The run's switches, kept in state so `redgreen resume` continues with the same ones. */
 export const WorkflowSwitchesSchema = z.object({
   allowTestEdits: z.boolean(),
+  /** Policy and overfit violations accepted as warnings (checkpoints from before the switch existed resume without it). */
+  allowRisky: z.boolean().default(false),
   approve: z.boolean(),
   noLlm: z.boolean(),
   coverage: z.boolean(),

@@ -109,11 +109,11 @@ export function buildRedgreenSubgraph(source: WorkflowDepsSource, options: Redgr
         config.writer?.({ redgreen: event });
       },
     });
-    const { allowTestEdits, approve, noLlm, coverage, dryRun } = deps.options;
+    const { allowTestEdits, allowRisky, approve, noLlm, coverage, dryRun } = deps.options;
     try {
       // Invoked with this node's config, so the run nests under the parent (checkpoint namespace, interrupts, cancel).
       const out = await buildGraph(deps).invoke(
-        { workflowId, projectRoot: root, maxIterations, switches: { allowTestEdits, approve, noLlm, coverage, dryRun, python: null, testTimeoutSeconds: null } },
+        { workflowId, projectRoot: root, maxIterations, switches: { allowTestEdits, allowRisky, approve, noLlm, coverage, dryRun, python: null, testTimeoutSeconds: null } },
         { ...config, recursionLimit: recursionLimitFor(maxIterations, deps.options.maxCandidatesPerIteration) },
       );
       const summary = await summarizeWorkflow(deps.store, out as WorkflowStateValue);

@@ -53,7 +53,7 @@ export function createGraphRunWorkflow(options: GraphRunWorkflowOptions): RunWor
     try {
       const maxIterations = request.maxIterations ?? 5;
       const deps = await depsFor(root, {
-        options: { allowTestEdits: request.allowTestEdits, noLlm: request.noLlm, dryRun: request.dryRun, approve: false },
+        options: { allowTestEdits: request.allowTestEdits, allowRisky: request.allowRisky ?? false, noLlm: request.noLlm, dryRun: request.dryRun, approve: false },
         ...(onProgress ? { onEvent: (e: WorkflowEvent) => onProgress(workflowEventToProgress(e, maxIterations)) } : {}),
       });
       return await runWorkflow(

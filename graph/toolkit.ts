@@ -40,6 +40,8 @@ export interface RedgreenToolkitOptions {
   llmSettings?: Partial<LlmSettings>;
   /** Lets fixes edit test files beyond imports (risk "high"); off by default and never settable by a calling model. */
   allowTestEdits?: boolean;
+  /** Accept fixes that break the fix policy or look overfit (warnings, risk "high"); off by default, never set by a model. */
+  allowRisky?: boolean;
   /** Workflow defaults such as coverage or candidates per iteration. */
   workflowOptions?: Partial<Pick<WorkflowOptions, "coverage" | "maxCandidatesPerIteration">>;
   /** Environment for $REDGREEN_* defaults and secret redaction (default: process.env). */
@@ -111,6 +113,7 @@ export function createRedgreenToolkit(options: RedgreenToolkitOptions): Redgreen
     ...(options.allowedRoots ? { allowedRoots: options.allowedRoots.map((r) => resolve(projectRoot, r)) } : {}),
     runWorkflow,
     allowTestEdits: options.allowTestEdits ?? false,
+    allowRisky: options.allowRisky ?? false,
   };
   let closed = false;
   return {
@@ -121,7 +124,7 @@ export function createRedgreenToolkit(options: RedgreenToolkitOptions): Redgreen
     runWorkflow,
     workflowDeps: createWorkflowDepsFactory({
       ...services,
-      workflowOptions: { ...options.workflowOptions, allowTestEdits: options.allowTestEdits ?? false },
+      workflowOptions: { ...options.workflowOptions, allowTestEdits: options.allowTestEdits ?? false, allowRisky: options.allowRisky ?? false },
     }),
     tools: () => createTools(deps),
     fixFailingTestsTool: () => createFixFailingTestsTool(deps),

@@ -30,6 +30,8 @@ export interface WorkflowRequest {
   maxIterations?: number;
   /** Test files may be edited beyond adding imports; set by the deps, never by the calling model. */
   allowTestEdits: boolean;
+  /** Policy and overfit violations are accepted as warnings (risk "high"); set by the deps, never by the calling model. */
+  allowRisky?: boolean;
   /** Skip the LLM step even when a model is configured. */
   noLlm: boolean;
   /** Verify fixes, then restore every file: the patch is reported, nothing stays changed. */
@@ -67,6 +69,8 @@ export interface FixFailingTestsDeps extends ProjectScope {
   runWorkflow: RunWorkflow;
   /** Lets fixes edit test files beyond imports (risk "high"); off by default and not settable by the model. */
   allowTestEdits?: boolean;
+  /** Accepts fixes that break the fix policy or look overfit (risk "high"); off by default and not settable by the model. */
+  allowRisky?: boolean;
 }
 
 /** Everything createTools needs; optional parts have working defaults. */
@@ -77,6 +81,8 @@ export interface ToolDeps extends ProjectScope {
   runWorkflow?: RunWorkflow;
   /** Lets fixes edit test files beyond imports (risk "high"); off by default and not settable by the model. */
   allowTestEdits?: boolean;
+  /** Accepts fixes that break the fix policy or look overfit (risk "high"); off by default and not settable by the model. */
+  allowRisky?: boolean;
   /** The chat model for generate_llm_fix, or a loader called once on first use; absent means the LLM step is skipped. */
   model?: LlmModel | (() => Promise<LlmModel>);
   /** Where LLM calls are recorded and budgeted; default: the store's llm_calls table. */

@@ -47,6 +47,7 @@ export function createFixFailingTestsTool(deps: OptionalRunner): RedgreenTool {
           projectRoot,
           ...(input.maxIterations !== undefined ? { maxIterations: input.maxIterations } : {}),
           allowTestEdits: deps.allowTestEdits ?? false,
+          allowRisky: deps.allowRisky,
           noLlm: input.noLlm ?? false,
           dryRun: input.dryRun ?? false,
         },

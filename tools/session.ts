@@ -53,6 +53,7 @@ export const newId = (prefix: string): string => `${prefix}-${randomBytes(5).toS
 export class ToolSession {
   readonly sessionId: string;
   readonly allowTestEdits: boolean;
+  readonly allowRisky: boolean;
   private readonly proposals = new Map<string, StoredProposal>();
   /** apply_fix ids of this session and the project each was applied in (rollback_fix's default project). */
   readonly appliedRoots = new Map<string, string>();
@@ -64,6 +65,7 @@ export class ToolSession {
   constructor(readonly deps: ToolDeps) {
     this.sessionId = deps.sessionId ?? newId("tools");
     this.allowTestEdits = deps.allowTestEdits ?? false;
+    this.allowRisky = deps.allowRisky ?? false;
   }
 
   private now = (): string => (this.deps.clock ?? ((): Date => new Date()))().toISOString();
@@ -170,6 +172,6 @@ export class ToolSession {
   /** What checkFix needs for a project. */
   async checkDeps(projectRoot: string): Promise<CheckFixDeps> {
     const { adapter, helper, typescript } = await projectLanguageDeps(this.deps.projects, projectRoot);
-    return { projectRoot, helper, typescript, allowTestEdits: this.allowTestEdits, isTestFile: (rel) => adapter.isTestFile(rel) };
+    return { projectRoot, helper, typescript, allowTestEdits: this.allowTestEdits, allowRisky: this.allowRisky, isTestFile: (rel) => adapter.isTestFile(rel) };
   }
 }

@@ -1,12 +1,14 @@
 // checkFix: a fix's edits computed in memory and put through the FixValidator, file by file, before anything is written.
 import { readFile } from "node:fs/promises";
-import type { FileEdit, Risk } from "../domain/index.js";
+import type { FileEdit, Risk, Violation } from "../domain/index.js";
+import { violationText } from "../domain/index.js";
 import { isRedgreenError } from "../domain/errors.js";
 import { applyFix, resolveProjectFile, unifiedDiff } from "./apply.js";
+import { editScopeViolation } from "./edit-scope.js";
 import type { PythonCaller } from "../python/client.js";
 import type { TsProject } from "../typescript/types.js";
 import { DEFAULT_LIMITS, diffLines, validateFix } from "../validation/index.js";
-import type { ValidationLimits } from "../validation/index.js";
+import type { FailingTestText, ValidationLimits } from "../validation/index.js";
 
 /** One file the fix changes, with its full text before and after. */
 export interface FileChange {
@@ -22,6 +24,8 @@ export interface FixCheck {
   /** Why the fix is rejected, each prefixed with the file. */
   reasons: string[];
   warnings: string[];
+  /** Every rule-named violation (policy, overfit, scope) of every file, whether it rejects the fix or was allowed. */
+  violations: Violation[];
   changes: FileChange[];
   /** Unified diff of every change. */
   diff: string;
@@ -49,12 +53,19 @@ export interface CheckFixDeps {
   limits?: Partial<ValidationLimits>;
   /** Environment whose secret values must not be written into the code (default process.env). */
   env?: Record<string, string | undefined>;
+  /** Accept policy and overfit violations as warnings (risk "high"); edit scope stays enforced. */
+  allowRisky?: boolean;
+  /** The failing tests' node ids, files and texts, for the overfit rule (see FixInput.failingTests). */
+  failingTests?: FailingTestText[];
 }
 
-/** The edits applied in memory: every changed file's text before and after, or why they cannot apply. */
-export type EditPreview = { ok: true; changes: FileChange[]; diff: string } | { ok: false; reason: string; risk: Risk };
+/** The edits applied in memory: every changed file's text before and after, or why they cannot apply (with the scope rule broken, if that is why). */
+export type EditPreview = { ok: true; changes: FileChange[]; diff: string } | { ok: false; reason: string; risk: Risk; violation?: Violation };
 
-/** Applies edits in memory; paths outside the project, text that is not found and no-op edits are reasons, not faults. */
+/**
+ * Applies edits in memory; paths outside the project or outside the edit scope (src/fixers/edit-scope.ts), text that
+ * is not found and no-op edits are reasons, not faults.
+ */
 export async function previewEdits(projectRoot: string, edits: readonly FileEdit[]): Promise<EditPreview> {
   const byFile = new Map<string, { real: string; edits: FileEdit[] }>();
   for (const edit of edits) {
@@ -68,6 +79,8 @@ export async function previewEdits(projectRoot: string, edits: readonly FileEdit
       return { ok: false, reason: e.message, risk: "high" };
     }
   }
+  const outOfScope = await editScopeViolation(projectRoot, [...byFile].map(([rel, { real }]) => ({ rel, real })));
+  if (outOfScope) return { ok: false, reason: violationText(outOfScope), risk: "high", violation: outOfScope };
   const changes: FileChange[] = [];
   for (const [file, { real, edits: fileEdits }] of byFile) {
     let original: string;
@@ -98,7 +111,10 @@ export async function previewEdits(projectRoot: string, edits: readonly FileEdit
  */
 export async function checkFix(edits: readonly FileEdit[], deps: CheckFixDeps): Promise<FixCheck> {
   const preview = await previewEdits(deps.projectRoot, edits);
-  if (!preview.ok) return { valid: false, risk: preview.risk, reasons: [preview.reason], warnings: [], changes: [], diff: "" };
+  if (!preview.ok) {
+    const violations = preview.violation ? [preview.violation] : [];
+    return { valid: false, risk: preview.risk, reasons: [preview.reason], warnings: [], violations, changes: [], diff: "" };
+  }
   const { changes } = preview;
   const verdicts = await Promise.all(
     changes.map((c) =>
@@ -113,6 +129,8 @@ export async function checkFix(edits: readonly FileEdit[], deps: CheckFixDeps): 
         isTestFile: deps.isTestFile,
         ...(deps.limits ? { limits: deps.limits } : {}),
         ...(deps.env ? { env: deps.env } : {}),
+        allowRisky: deps.allowRisky,
+        failingTests: deps.failingTests,
       }),
     ),
   );
@@ -127,6 +145,7 @@ export async function checkFix(edits: readonly FileEdit[], deps: CheckFixDeps): 
     risk: maxRisk(verdicts.map((v) => v.risk)),
     reasons,
     warnings: verdicts.flatMap((v, i) => v.warnings.map((w) => `${changes[i]!.file}: ${w}`)),
+    violations: verdicts.flatMap((v) => v.violations ?? []),
     changes,
     diff: preview.diff,
   };

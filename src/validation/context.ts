@@ -3,6 +3,7 @@ import { isAbsolute, relative, sep } from "node:path";
 import { RedgreenError } from "../domain/errors.js";
 import type { PythonCaller } from "../python/client.js";
 import type { TsProject } from "../typescript/types.js";
+import type { Violation } from "../domain/validation.js";
 import type { SecretCatalog } from "./secret-catalog.js";
 import { languageOfPath, type SourceLanguage } from "../analysis/language.js";
 
@@ -51,12 +52,27 @@ export interface FixInput {
   secretCatalog?: SecretCatalog;
   /** Environment whose secret-named variables' values must not be written into the code (default process.env). */
   env?: Record<string, string | undefined>;
+  /** Accept policy and overfit violations: they become warnings and the risk is always "high" (`--allow-risky`). */
+  allowRisky?: boolean;
+  /**
+   * The tests this fix must turn green, for the overfit rule: each one's node id (`tests/test_x.py::TestC::test_y[p]`,
+   * `tests/x.test.ts::describe > title`), its project-relative file, and that file's full text. Without them only
+   * the name rules of overfitting run (frame inspection, PYTEST_CURRENT_TEST, expect.getState()).
+   */
+  failingTests?: FailingTestText[];
+}
+
+/** One failing test's text as the overfit rule reads it. */
+export interface FailingTestText {
+  nodeId: string;
+  file: string;
+  source: string;
 }
 
 /** The language a file is checked as: Python (.py/.pyi), TypeScript/JavaScript, or neither (text checks only). */
 export type FixLanguage = SourceLanguage | null;
 
-export interface FixContext extends Required<Omit<FixInput, "limits" | "isTestFile" | "secretCatalog" | "helper" | "typescript">> {
+export interface FixContext extends Required<Omit<FixInput, "limits" | "isTestFile" | "secretCatalog" | "helper" | "typescript" | "allowRisky">> {
   limits: ValidationLimits;
   helper?: PythonCaller;
   typescript?: TsProject;
@@ -71,10 +87,11 @@ export interface FixContext extends Required<Omit<FixInput, "limits" | "isTestFi
   memo<T>(key: string, compute: () => Promise<T>): Promise<T>;
 }
 
-/** A check's verdict: reasons reject the fix, warnings do not. */
+/** A check's verdict: reasons reject the fix, warnings do not; violations are rule-named (validateFix turns them into reasons). */
 export interface CheckResult {
   reasons: string[];
   warnings: string[];
+  violations?: Violation[];
 }
 
 /** Builds the context a check runs on. */
@@ -95,6 +112,7 @@ export function createFixContext(input: FixInput): FixContext {
     isTestFile: input.isTestFile,
     secretCatalog: input.secretCatalog,
     env: input.env ?? process.env,
+    failingTests: input.failingTests ?? [],
     relPath,
     language,
     isPython: language === "python",

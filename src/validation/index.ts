@@ -1,9 +1,11 @@
 // FixValidator: validateFix composes the static checks a proposed fix must pass before it is applied.
-import { ValidationResultSchema } from "../domain/validation.js";
+import { ValidationResultSchema, violationText } from "../domain/validation.js";
 import type { ValidationResult } from "../domain/validation.js";
 import { checkImports } from "./check-imports.js";
 import { checkIndentation } from "./check-indentation.js";
 import { checkNoSecrets } from "./check-no-secrets.js";
+import { checkOverfit } from "./check-overfit.js";
+import { checkPolicy } from "./check-policy.js";
 import { checkSizeChange } from "./check-size-change.js";
 import { checkSyntax } from "./check-syntax.js";
 import { checkTestIntegrity } from "./check-test-integrity.js";
@@ -15,6 +17,8 @@ export { checkImports } from "./check-imports.js";
 export type { ImportCheckResult } from "./check-imports.js";
 export { checkIndentation } from "./check-indentation.js";
 export { checkNoSecrets } from "./check-no-secrets.js";
+export { checkOverfit } from "./check-overfit.js";
+export { checkPolicy } from "./check-policy.js";
 export { checkSizeChange } from "./check-size-change.js";
 export { checkSyntax } from "./check-syntax.js";
 export { checkTestIntegrity } from "./check-test-integrity.js";
@@ -22,7 +26,7 @@ export type { TestIntegrityResult } from "./check-test-integrity.js";
 export { estimateFixRisk, structuralChanges } from "./estimate-risk.js";
 export type { Outline, OutlineEntry, RiskEstimate } from "./estimate-risk.js";
 export { createFixContext, DEFAULT_LIMITS } from "./context.js";
-export type { CheckResult, FixContext, FixInput, FixLanguage, ValidationLimits } from "./context.js";
+export type { CheckResult, FailingTestText, FixContext, FixInput, FixLanguage, ValidationLimits } from "./context.js";
 export { compareTsTests } from "./ts-test-integrity.js";
 export type { TsTestComparison, TsWeakening, TsWeakeningKind } from "./ts-test-integrity.js";
 export { analyzeJsTestConfigChange, isJsTestConfigPath } from "./ts-test-config.js";
@@ -36,7 +40,10 @@ export { classifyTestPath, isPytestTestPath } from "./test-paths.js";
 export { isJsTestPath } from "../analysis/language.js";
 export { diffLines } from "./line-diff.js";
 
-/** Validates one file's proposed new content; `valid` is false iff some check gave a reason (warnings never invalidate). */
+/**
+ * Validates one file's proposed new content; `valid` is false iff some check gave a reason (warnings never invalidate).
+ * Policy and overfit violations are reasons ("<rule>: <evidence> (line N)"), or warnings with risk "high" under allowRisky.
+ */
 export async function validateFix(input: FixInput): Promise<ValidationResult> {
   const ctx = createFixContext(input);
   // All checks share one context, so the helper answers each question once; calls pipeline on one process.
@@ -47,10 +54,24 @@ export async function validateFix(input: FixInput): Promise<ValidationResult> {
     checkNoSecrets(ctx),
     checkIndentation(ctx),
     checkTestIntegrity(ctx),
+    checkPolicy(ctx),
+    checkOverfit(ctx),
   ]);
   const risk = await estimateFixRisk(ctx);
   const reasons = checks.flatMap((c) => c.reasons);
   const warnings = checks.flatMap((c) => c.warnings);
-  if (risk.risk === "high") warnings.push(`risk: high (${risk.factors.join("; ")})`);
-  return ValidationResultSchema.parse({ valid: reasons.length === 0, reasons, warnings, risk: risk.risk });
+  const violations = checks.flatMap((c) => c.violations ?? []);
+  const texts = violations.map(violationText);
+  if (input.allowRisky) warnings.push(...texts.map((t) => `${t} (allowed by allowRisky; risk high)`));
+  else reasons.push(...texts);
+  const accepted = input.allowRisky === true && violations.length > 0;
+  const factors = [...(risk.risk === "high" ? risk.factors : []), ...(accepted ? [`accepts ${violations.length} policy violation(s)`] : [])];
+  if (factors.length > 0) warnings.push(`risk: high (${factors.join("; ")})`);
+  return ValidationResultSchema.parse({
+    valid: reasons.length === 0,
+    reasons,
+    warnings,
+    risk: accepted ? "high" : risk.risk,
+    violations: violations.length > 0 ? violations : undefined,
+  });
 }

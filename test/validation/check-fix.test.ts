@@ -57,4 +57,23 @@ describe("checkFix", () => {
     const result = await checkFix([edit], deps);
     expect(result).toMatchObject({ valid: false, reasons: ["app/pkg is a directory, not a file"] });
   });
+
+  it("aggregates the policy violations of every file, and accepts them as warnings with risk high under allowRisky", async () => {
+    await writeFile(join(root, "app", "c.py"), "def c():\n    return 1\n");
+    await writeFile(join(root, "app", "d.py"), "def d():\n    return 2\n");
+    const edits = [
+      { file: "app/c.py", find: "    return 1", replace: "    import os\n    os._exit(0)" },
+      { file: "app/d.py", find: "    return 2", replace: "    return eval('2')" },
+    ];
+    const rejected = await checkFix(edits, deps);
+    expect(rejected.valid).toBe(false);
+    expect(rejected.reasons).toEqual(["app/c.py: policy.test_infrastructure: os._exit(0) (line 3)", "app/d.py: policy.code_execution: eval('2') (line 2)"]);
+    expect(rejected.violations).toEqual([
+      { rule: "policy.test_infrastructure", file: "app/c.py", line: 3, evidence: "os._exit(0)" },
+      { rule: "policy.code_execution", file: "app/d.py", line: 2, evidence: "eval('2')" },
+    ]);
+    const accepted = await checkFix(edits, { ...deps, allowRisky: true });
+    expect(accepted).toMatchObject({ valid: true, risk: "high", violations: rejected.violations });
+    expect(accepted.warnings).toContain("app/d.py: policy.code_execution: eval('2') (line 2) (allowed by allowRisky; risk high)");
+  });
 });

@@ -24,6 +24,7 @@ Options:
   --base-url U       OpenAI-compatible server (or $OPENAI_BASE_URL), e.g. http://localhost:11434/v1
   --api-key K        API key (or $OPENAI_API_KEY)
   --allow-test-edits let fixes edit test files (always risk "high"; weakening tests stays forbidden)
+  --allow-risky      accept fixes that break the fix policy or look overfit (warnings, always risk "high")
   -h, --help         show this help
 
 Client configuration, e.g.: {"command": "npx", "args": ["redgreen", "mcp", "/path/to/project"]}
@@ -39,6 +40,7 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
       ...serviceFlagOptions,
       "allow-root": { type: "string", multiple: true },
       "allow-test-edits": { type: "boolean" },
+      "allow-risky": { type: "boolean" },
     },
   });
   if (values.help) {
@@ -62,6 +64,7 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
     ...(values["base-url"] !== undefined ? { baseUrl: values["base-url"] } : {}),
     ...(values["api-key"] !== undefined ? { apiKey: values["api-key"] } : {}),
     allowTestEdits: values["allow-test-edits"] === true,
+    allowRisky: values["allow-risky"] === true,
   });
   try {
     const server = await startMcpServer(toolkit.deps, { stdin: process.stdin, stdout: process.stdout });

@@ -20,6 +20,8 @@ Options:
   --max-iterations N fix rounds at most (default 5, at most ${MAX_ITERATIONS_CEILING})
   --no-llm           never call a model, even when one is configured
   --allow-test-edits let fixes edit test files (always risk "high"; weakening tests stays forbidden)
+  --allow-risky      accept fixes that break the fix policy (test infrastructure, exec, network, secrets,
+                     file writes) or look overfit to the tests: shown as warnings, always risk "high"
   --approve          show each fix's diff and ask before applying it (needs a terminal)
   --dry-run          verify fixes, then restore every file; the patch is reported only
   --no-coverage      do not measure coverage
@@ -48,6 +50,7 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
       "max-iterations": { type: "string" },
       "no-llm": { type: "boolean" },
       "allow-test-edits": { type: "boolean" },
+      "allow-risky": { type: "boolean" },
       approve: { type: "boolean" },
       "dry-run": { type: "boolean" },
       "no-coverage": { type: "boolean" },
@@ -76,6 +79,7 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
     options: {
       noLlm: values["no-llm"] === true,
       allowTestEdits: values["allow-test-edits"] === true,
+      allowRisky: values["allow-risky"] === true,
       approve: values.approve === true,
       dryRun: values["dry-run"] === true,
       coverage: values["no-coverage"] !== true,
