@@ -49,6 +49,7 @@ export function createApplyFixTool(session: ToolSession): RedgreenTool {
           journal: session.journal(),
           journalKey: { workflowId: applyId, signature: applyId },
           allowTestEdits: session.allowTestEdits,
+          allowRisky: session.allowRisky,
           coverage: false,
         },
       );

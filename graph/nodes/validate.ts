@@ -45,6 +45,7 @@ export const validateNode =
           journal: deps.journal,
           journalKey: { workflowId, signature },
           allowTestEdits: deps.options.allowTestEdits,
+          allowRisky: deps.options.allowRisky,
           coverage: deps.options.coverage,
           ...(signal ? { signal } : {}),
           onProgress: (phase, p) => progressTo(deps, phase)(p),
@@ -80,7 +81,7 @@ export const validateNode =
     const flakyUpdate = outcome.newlyFlaky.length > 0 ? { flaky, flakyChecked: [...state.flakyChecked, ...outcome.newlyFlaky] } : {};
     if (outcome.status !== "kept") {
       // A fix refused before anything was written has no journal entry to settle with: its record goes in here.
-      if (outcome.rule === "validation" || outcome.rule === "declined") deps.store.recordFixAttempt(workflowId, record(outcome));
+      if (!outcome.written) deps.store.recordFixAttempt(workflowId, record(outcome));
       if (outcome.fullRun && outcome.rule === "broke_tests") deps.store.saveTestRun(outcome.fullRun, { workflowId, projectPath: projectRoot });
       const verb = outcome.status === "rejected" ? "rejected" : "rolled back";
       announce(deps, "validate", iteration, `${verb} ${proposal.strategy} fix for ${files.join(", ")}: ${outcome.reason}`);

@@ -32,6 +32,8 @@ export interface TryProposalDeps {
   /** The TypeScript project, for vitest/jest projects (TS patterns and validation). */
   typescript?: TsProject;
   allowTestEdits?: boolean;
+  /** Accept content-policy and overfitting findings as warnings (risk "high"). */
+  allowRisky?: boolean;
   /** The full run before the fix: none of its passing tests may fail afterwards, none of its test files change. */
   baseline: TestRunResult;
   /** Where originals are journaled (an in-memory journal by default) and under which workflow id. */
@@ -99,6 +101,7 @@ export async function tryProposal(proposal: FixProposal, targetNodeIds: readonly
       journal: deps.journal ?? createMemoryJournal(),
       journalKey: { workflowId: deps.journalWorkflowId ?? "auto-fixer", signature: patchSignature(proposal.edits) },
       allowTestEdits: deps.allowTestEdits ?? false,
+      allowRisky: deps.allowRisky ?? false,
       coverage: false,
     },
   );

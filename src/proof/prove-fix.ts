@@ -1,6 +1,8 @@
 // proveFix: the one procedure that decides whether a fix is kept: static checks, approval, journaled apply, guarded runs.
+import { violationText } from "../domain/index.js";
 import type { AppliedEdit, FixProposal, ProofRule, Risk, TestRunResult } from "../domain/index.js";
 import { readFile } from "node:fs/promises";
+import { splitNodeId } from "../domain/node-id.js";
 import { resolveProjectFile, restoreEdits } from "../fixers/apply.js";
 import { checkFix, type FileChange } from "../fixers/check-fix.js";
 import { applyJournaled } from "../fixers/journal.js";
@@ -8,6 +10,7 @@ import type { PythonCaller } from "../python/client.js";
 import type { RunProgress, TestRunnerAdapter } from "../runners/adapter.js";
 import type { EditJournal } from "../store/edit-journal.js";
 import type { TsProject } from "../typescript/types.js";
+import type { FailingTestText } from "../validation/context.js";
 import { confirmFlaky } from "./flaky.js";
 import { guardAdapter } from "./guard.js";
 import { judgeRun } from "./judge-run.js";
@@ -33,6 +36,8 @@ export interface ProofOutcome {
   newlyFlaky: string[];
   /** What was written, for an undo (kept fixes only). */
   applied: AppliedEdit[];
+  /** Whether the edits were ever written (and the journal holds the fix): false for a fix refused before that. */
+  written: boolean;
 }
 
 /** What an approver sees before anything is written. */
@@ -54,6 +59,8 @@ export interface ProofDeps {
   /** The journal key of this fix: its originals are recorded under it before anything is written. */
   journalKey: { workflowId: string; signature: string };
   allowTestEdits: boolean;
+  /** Accept content-policy and overfitting findings as warnings (risk "high"); edit scope and test integrity still hold. */
+  allowRisky?: boolean;
   /** Measure coverage on the full run. */
   coverage: boolean;
   signal?: AbortSignal;
@@ -108,12 +115,18 @@ export async function proveFix(input: ProofInput, deps: ProofDeps): Promise<Proo
     helper: deps.helper,
     typescript: deps.typescript,
     allowTestEdits: deps.allowTestEdits,
+    allowRisky: deps.allowRisky ?? false,
+    failingTests: await failingTestTexts(deps.projectRoot, targets),
     isTestFile,
   });
-  const base = { risk: check.risk, warnings: check.warnings, diff: check.diff, changes: check.changes, fixedNodeIds: [], fullRun: null, newlyFlaky: [], applied: [] };
+  const base = { risk: check.risk, warnings: check.warnings, diff: check.diff, changes: check.changes, fixedNodeIds: [], fullRun: null, newlyFlaky: [], applied: [], written: false };
   if (!check.valid) {
     const reason = check.changes.length === 0 ? check.reasons.join("; ") : `validation failed: ${check.reasons.join("; ")}`;
-    return { ...base, status: "rejected", reason, rule: "validation", evidence: check.reasons };
+    // The first structured finding names the rule (policy.*, overfit.*, scope.*); other static checks are "validation".
+    // Findings accepted as warnings (--allow-risky) did not decide it.
+    const decisive = check.violations.filter((v) => check.reasons.some((r) => r.endsWith(violationText(v))));
+    const evidence = decisive.length > 0 ? decisive.map((v) => `${v.file}:${v.line} ${v.rule}: ${v.evidence}`) : check.reasons;
+    return { ...base, status: "rejected", reason, rule: decisive[0]?.rule ?? "validation", evidence };
   }
   if (deps.approve) {
     const ok = await deps.approve({ files: check.changes.map((c) => c.file), risk: check.risk, diff: check.diff, warnings: check.warnings });
@@ -132,7 +145,7 @@ export async function proveFix(input: ProofInput, deps: ProofDeps): Promise<Proo
   const notKept = async (status: "rolled_back" | "rejected", rule: ProofRule, reason: string, evidence: string[], fullRun: TestRunResult | null = null): Promise<ProofOutcome> => {
     await restoreEdits(deps.projectRoot, applied);
     runner.invalidateCaches?.(applied.map((a) => `${deps.projectRoot}/${a.file}`));
-    return settle("rolled_back", { ...base, status, rule, reason, evidence, fullRun });
+    return settle("rolled_back", { ...base, status, rule, reason, evidence, fullRun, written: true });
   };
   try {
     const written = await readBackDiffers(deps.projectRoot, check.changes);
@@ -167,7 +180,7 @@ export async function proveFix(input: ProofInput, deps: ProofDeps): Promise<Proo
       return (outcome = await notKept("rolled_back", "not_in_full_suite", "the target tests pass alone but not in the full suite", passing, full));
     }
     const reason = `fixed ${fixedNodeIds.length} of ${targets.length} failing test(s): ${fixedNodeIds.slice(0, 3).join(", ")}`;
-    return (outcome = settle("kept", { ...base, status: "kept", rule: null, reason, evidence: [], fixedNodeIds, fullRun: full, newlyFlaky, applied }));
+    return (outcome = settle("kept", { ...base, status: "kept", rule: null, reason, evidence: [], fixedNodeIds, fullRun: full, newlyFlaky, applied, written: true }));
   } finally {
     // A fault or an interrupt between apply and verdict: an interrupt leaves the fix pending (resume restores it);
     // any other fault restores the files now.
@@ -182,6 +195,21 @@ const progress = (deps: ProofDeps, phase: "targeted" | "full" | "flaky-check"): 
   ...(deps.onProgress ? { onProgress: (p: RunProgress) => deps.onProgress!(phase, p) } : {}),
   ...(deps.signal ? { signal: deps.signal } : {}),
 });
+
+/** The text of each target's test file, for the overfitting rule (a file that cannot be read is left out). */
+async function failingTestTexts(projectRoot: string, targets: readonly string[]): Promise<FailingTestText[]> {
+  const out: FailingTestText[] = [];
+  const texts = new Map<string, string | null>();
+  for (const nodeId of targets) {
+    const file = splitNodeId(nodeId).testFile;
+    if (!texts.has(file)) {
+      texts.set(file, await resolveProjectFile(projectRoot, file).then((f) => readFile(f.real, "utf8")).catch(() => null));
+    }
+    const source = texts.get(file);
+    if (source != null) out.push({ nodeId, file, source });
+  }
+  return out;
+}
 
 /** The first changed file whose bytes on disk are not the validated text, or null. */
 async function readBackDiffers(projectRoot: string, changes: readonly FileChange[]): Promise<string | null> {

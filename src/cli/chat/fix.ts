@@ -89,6 +89,7 @@ export async function fixInteractively(s: ChatSession, failure: Failure, analysi
         journal: deps.journal,
         journalKey: { workflowId, signature },
         allowTestEdits: false,
+        allowRisky: deps.options.allowRisky,
         coverage: deps.options.coverage,
         signal: io.signal,
         onProgress: (phase) => {
@@ -117,14 +118,14 @@ export async function fixInteractively(s: ChatSession, failure: Failure, analysi
     return;
   }
   if (outcome.status !== "kept") {
-    if (outcome.rule === "validation" || outcome.rule === "declined") record(outcome);
-    if (outcome.rule === "validation") {
+    if (!outcome.written) record(outcome);
+    if (!outcome.written && outcome.rule !== "declined") {
       io.write(`\n${outcome.diff || "(the edits change nothing)\n"}validation: FAILED, risk ${outcome.risk}\n`);
       for (const r of outcome.evidence) io.write(`  - ${r}\n`);
     }
-    if (outcome.rule === "declined" || outcome.rule === "validation") io.write("Not applied.\n");
+    if (!outcome.written) io.write("Not applied.\n");
     else io.write(`${outcome.status === "rejected" ? "Rejected" : "Rolled back"} (${outcome.rule}): ${outcome.reason}\n`);
-    for (const e of outcome.rule === "validation" ? [] : outcome.evidence.slice(0, 5)) io.write(`  - ${e}\n`);
+    for (const e of outcome.written ? outcome.evidence.slice(0, 5) : []) io.write(`  - ${e}\n`);
     return;
   }
   const full = outcome.fullRun!;
