@@ -1,0 +1,91 @@
+// The guarded runner with real pytest: changes made while tests run are reported and undone; bytecode is never stale.
+import { existsSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+import { guardAdapter } from "../../src/proof/guard.js";
+import { createRunnerAdapter } from "../../src/runners/create-adapter.js";
+import { createPytestAdapter } from "../../src/runners/pytest/adapter.js";
+import { copyProject } from "../helpers/project-copy.js";
+import { testPython } from "../helpers/python-env.js";
+
+const fixture = fileURLToPath(new URL("../fixtures/trust/pricing", import.meta.url));
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
+
+function copy(): string {
+  const c = copyProject(fixture);
+  cleanups.push(c.cleanup);
+  return c.root;
+}
+
+describe("guarded test runs", () => {
+  it("a file restored within the same second, at the same size, never runs from stale bytecode", async () => {
+    const root = copy();
+    // Bytecode writes on, whatever this machine's environment says (PYTHONDONTWRITEBYTECODE would hide the problem).
+    const adapter = guardAdapter(await createPytestAdapter({ projectRoot: root, python: testPython, env: { PYTHONDONTWRITEBYTECODE: "" } }));
+    const file = join(root, "pricing", "discount.py");
+    const buggy = readFileSync(file);
+    const fixed = Buffer.from(buggy.toString("utf8").replace('RATE = Decimal("0.8")', 'RATE = Decimal("0.9")'));
+    expect(fixed.length).toBe(buggy.length);
+
+    expect((await adapter.runTests()).failed).toBe(3);
+    writeFileSync(file, fixed);
+    const stamp = statSync(file).mtime;
+    expect((await adapter.runTests()).status).toBe("passed");
+    // The buggy bytes come back with the fixed version's mtime: Python's own check (mtime + size) cannot tell.
+    writeFileSync(file, buggy);
+    utimesSync(file, stamp, stamp);
+    const again = await adapter.runTests();
+    expect(again.failed).toBe(3);
+    expect(again.status).toBe("failed");
+    // Bytecode never lands in the project.
+    expect(existsSync(join(root, "pricing", "__pycache__"))).toBe(false);
+  }, 60_000);
+
+  it("reports what a run changed and puts it back: a rewritten test file byte for byte, a created module removed", async () => {
+    const root = copy();
+    const testFile = join(root, "tests", "test_discount.py");
+    const original = readFileSync(testFile);
+    mkdirSync(join(root, "tests"), { recursive: true });
+    writeFileSync(
+      join(root, "tests", "test_meddle.py"),
+      [
+        "import pathlib",
+        "",
+        "",
+        "def test_meddle():",
+        "    here = pathlib.Path(__file__).parent",
+        '    target = here / "test_discount.py"',
+        '    target.write_text(target.read_text() + "\\n# weakened\\n")',
+        '    (here.parent / "pricing" / "sitecustomize.py").write_text("x = 1\\n")',
+        "",
+      ].join("\n"),
+    );
+    const adapter = await createRunnerAdapter({ projectRoot: root, runner: "pytest", python: testPython });
+    const result = await adapter.runTests({ files: ["tests/test_meddle.py"] });
+    expect(result.status).toBe("passed");
+    expect(result.tampered).toEqual([
+      { file: "pricing/sitecustomize.py", change: "created" },
+      { file: "tests/test_discount.py", change: "modified" },
+    ]);
+    expect(readFileSync(testFile)).toEqual(original);
+    expect(existsSync(join(root, "pricing", "sitecustomize.py"))).toBe(false);
+    // The runner's own test identity: the collected module and the conftest and config that define the run.
+    expect(result.testFiles).toEqual(["pytest.ini", "tests/conftest.py", "tests/test_meddle.py"]);
+  }, 60_000);
+
+  it("knows a test file by what pytest collected, whatever its name", async () => {
+    const root = copy();
+    const adapter = await createRunnerAdapter({ projectRoot: root, runner: "pytest", python: testPython });
+    expect(adapter.isTestFile("checks/check_hundred.py")).toBe(false);
+    const result = await adapter.runTests();
+    expect(result.testFiles).toContain("checks/check_hundred.py");
+    expect(adapter.isTestFile("checks/check_hundred.py")).toBe(true);
+    // A new file matching the project's python_files is a test file too, before any run collects it.
+    expect(adapter.isTestFile("checks/check_new.py")).toBe(true);
+    expect(adapter.isTestFile("pricing/labels.py")).toBe(false);
+  }, 60_000);
+});
