@@ -26,6 +26,8 @@ export interface WorkflowDepsInput {
   model?: string | undefined;
   baseUrl?: string | undefined;
   apiKey?: string | undefined;
+  /** Model credentials the test process gets anyway (--pass-env). */
+  passEnv?: readonly string[] | undefined;
   options?: Partial<WorkflowOptions>;
   llmSettings?: Partial<LlmSettings>;
   env?: Record<string, string | undefined>;
@@ -51,9 +53,12 @@ export async function createWorkflowRuntime(input: WorkflowDepsInput): Promise<W
     runner: input.runner,
     python: input.python,
     testTimeoutSeconds: input.testTimeoutSeconds,
+    passEnv: input.passEnv,
   });
   const python = adapter.name === "pytest" ? await resolvePython({ projectRoot, ...(input.python ? { python: input.python } : {}) }) : null;
-  const store = openStore(resolveDbPath({ projectRoot, db: input.db, env, cwd: input.cwd ?? process.cwd() }));
+  // One redactor for the store and the prompts: the environment's secrets and redgreen's own API key.
+  const redactor = createSecretRedactor({ env, apiKey: input.apiKey });
+  const store = openStore(resolveDbPath({ projectRoot, db: input.db, env, cwd: input.cwd ?? process.cwd() }), { redactor });
   ignoreStateDir(store.path);
   let helper: ClosablePythonCaller;
   try {
@@ -84,8 +89,8 @@ export async function createWorkflowRuntime(input: WorkflowDepsInput): Promise<W
     typescript,
     llm: {
       model,
-      callLog: createLlmCallRepository(store.db, now),
-      redactor: createSecretRedactor({ env }),
+      callLog: createLlmCallRepository(store, now),
+      redactor,
       ...(input.llmSettings ? { settings: input.llmSettings } : {}),
     },
     options,
