@@ -45,14 +45,23 @@ export interface CreateSecretRedactorOptions {
 /** A placeholder as redact issues it. */
 const PLACEHOLDER = /\[REDACTED:[A-Za-z0-9_#-]+\]/g;
 
+/** Characters of redacted input a redactor remembers (all forgotten at once when full). */
+const MEMO_CHARS = 8_000_000;
+
 /** Credentials embedded in URLs (scheme://user:password@host): the password part. */
 const URL_PASSWORD = /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:([^\s@/]{3,})@/gi;
 
-/** Every string in a JSON-like value (keys too) passed through `redact`; other values are kept. */
+/** Every string in a JSON-like value (keys too) passed through `redact`; numbers, booleans and null are kept. */
 function mapStrings(value: unknown, redact: (text: string) => string): unknown {
   if (typeof value === "string") return redact(value);
   if (Array.isArray(value)) return value.map((v) => mapStrings(v, redact));
-  if (value === null || typeof value !== "object" || Object.getPrototypeOf(value) !== Object.prototype) return value;
+  if (value === null || typeof value !== "object") return value;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) {
+    // A class instance (Error, Date, a message object) is stored as its JSON: redact that.
+    const json = JSON.stringify(value) as string | undefined;
+    return json === undefined ? value : mapStrings(JSON.parse(json), redact);
+  }
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [redact(k), mapStrings(v, redact)]));
 }
 
@@ -110,8 +119,24 @@ export function createSecretRedactor(options: CreateSecretRedactorOptions): Secr
   const restore = (text: string): string =>
     text.includes("[REDACTED:") ? text.replace(PLACEHOLDER, (p) => byPlaceholder.get(p) ?? p) : text;
 
+  // Stored runs repeat most strings (node ids, the same failure in the run and in its workflow): redact each once.
+  const seen = new Map<string, string>();
+  let seenChars = 0;
   const redact = (text: string): string => {
     if (text === "") return text;
+    const cached = seen.get(text);
+    if (cached !== undefined) return cached;
+    const out = redactUncached(text);
+    if (seenChars + text.length > MEMO_CHARS) {
+      seen.clear();
+      seenChars = 0;
+    }
+    seen.set(text, out);
+    seenChars += text.length;
+    return out;
+  };
+
+  function redactUncached(text: string): string {
     let out = text;
     for (const form of forms) if (out.includes(form)) out = out.split(form).join(byValue.get(form)!);
     if (out.includes("...") || out.includes("…")) out = replaceFragments(out);
@@ -126,7 +151,7 @@ export function createSecretRedactor(options: CreateSecretRedactorOptions): Secr
       out = replaceAll(out, found.map((f) => f.value));
     }
     return out;
-  };
+  }
 
   return {
     redact,
