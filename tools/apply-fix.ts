@@ -10,6 +10,7 @@ import { defineTool } from "./define-tool.js";
 import type { RedgreenTool } from "./define-tool.js";
 import { editsField, projectPathField, proposalIdField } from "./fields.js";
 import { checkFix } from "../src/fixers/check-fix.js";
+import { withProjectLock } from "../src/fixers/project-lock.js";
 import { newId } from "./session.js";
 import type { ToolSession } from "./session.js";
 
@@ -39,47 +40,50 @@ export function createApplyFixTool(session: ToolSession): RedgreenTool {
 
       const journal = session.journal();
       const applyId = newId("apply");
-      const originals = await Promise.all(
-        check.changes.map(async (c) => {
-          const bytes = await readFile((await resolveProjectFile(projectRoot, c.file)).real);
-          return { file: c.file, originalBase64: bytes.toString("base64"), originalSha256: sha256(bytes) };
-        }),
-      );
-      // Write-ahead: the originals are on disk before any file changes, so a crash mid-write can be undone.
-      journal.begin(applyId, applyId, originals);
-      let applied: AppliedEdit[];
-      try {
-        applied = await applyEdits(projectRoot, edits);
-      } catch (e) {
-        journal.settle(applyId, applyId, "rolled_back");
-        throw e;
-      }
-      try {
-        for (const o of originals) {
-          if (applied.find((a) => a.file === o.file)?.originalSha256 !== o.originalSha256) {
-            throw new RedgreenError("conflict", `${o.file} changed while the fix was being applied; the fix was undone`);
+      // Held from the write-ahead record to the last check, so no other redgreen changes the files in between.
+      return withProjectLock(projectRoot, { workflowId: applyId, command: "apply_fix" }, async () => {
+        const originals = await Promise.all(
+          check.changes.map(async (c) => {
+            const bytes = await readFile((await resolveProjectFile(projectRoot, c.file)).real);
+            return { file: c.file, originalBase64: bytes.toString("base64"), originalSha256: sha256(bytes) };
+          }),
+        );
+        // Write-ahead: the originals are on disk before any file changes, so a crash mid-write can be undone.
+        journal.begin(applyId, applyId, originals);
+        let applied: AppliedEdit[];
+        try {
+          applied = await applyEdits(projectRoot, edits);
+        } catch (e) {
+          journal.settle(applyId, applyId, "rolled_back");
+          throw e;
+        }
+        try {
+          for (const o of originals) {
+            if (applied.find((a) => a.file === o.file)?.originalSha256 !== o.originalSha256) {
+              throw new RedgreenError("conflict", `${o.file} changed while the fix was being applied; the fix was undone`);
+            }
           }
+          for (const c of check.changes) {
+            const written = await readFile((await resolveProjectFile(projectRoot, c.file)).real, "utf8");
+            if (written !== c.fixed) throw new RedgreenError("internal", `${c.file} as written differs from the validated content; the fix was undone`);
+          }
+        } catch (e) {
+          await restoreEdits(projectRoot, applied);
+          journal.settle(applyId, applyId, "rolled_back");
+          throw e;
         }
-        for (const c of check.changes) {
-          const written = await readFile((await resolveProjectFile(projectRoot, c.file)).real, "utf8");
-          if (written !== c.fixed) throw new RedgreenError("internal", `${c.file} as written differs from the validated content; the fix was undone`);
-        }
-      } catch (e) {
-        await restoreEdits(projectRoot, applied);
-        journal.settle(applyId, applyId, "rolled_back");
-        throw e;
-      }
-      for (const a of applied) journal.written(applyId, applyId, a.file, a.writtenSha256);
-      journal.settle(applyId, applyId, "kept");
-      session.appliedRoots.set(applyId, projectRoot);
-      return JSON.stringify({
-        applied: true,
-        applyId,
-        ...(proposal !== null ? { proposalId: proposal.id, nodeId: proposal.nodeId } : {}),
-        files: check.changes.map((c) => c.file),
-        risk: check.risk,
-        warnings: check.warnings,
-        diff: compactDiff(check.diff),
+        for (const a of applied) journal.written(applyId, applyId, a.file, a.writtenSha256);
+        journal.settle(applyId, applyId, "kept");
+        session.appliedRoots.set(applyId, projectRoot);
+        return JSON.stringify({
+          applied: true,
+          applyId,
+          ...(proposal !== null ? { proposalId: proposal.id, nodeId: proposal.nodeId } : {}),
+          files: check.changes.map((c) => c.file),
+          risk: check.risk,
+          warnings: check.warnings,
+          diff: compactDiff(check.diff),
+        });
       });
     },
   });

@@ -13,6 +13,8 @@ import { PythonHelper } from "../python/client.js";
 import { lazyPythonHelper, type ClosablePythonCaller } from "../python/lazy-helper.js";
 import { closeTsProject, createTsProject } from "../typescript/project.js";
 import { createSecretRedactor } from "../fixers/llm/redact.js";
+import { acquireProjectLock } from "../fixers/project-lock.js";
+import type { LockRequest, ProjectLock } from "../fixers/project-lock.js";
 import { loadLlmModel } from "../fixers/llm/create-model.js";
 import type { LlmSettings } from "../fixers/llm/settings.js";
 
@@ -33,6 +35,8 @@ export interface WorkflowDepsInput {
   env?: Record<string, string | undefined>;
   cwd?: string;
   onEvent?: (event: WorkflowEvent) => void;
+  /** Holds the project lock for this workflow from now until close() (run and resume); chat locks per command. */
+  lock?: LockRequest | undefined;
 }
 
 /** Everything a workflow run needs, plus the checkpointer and one close() for all of it. */
@@ -47,6 +51,18 @@ export interface WorkflowRuntime {
 /** Opens the store, picks the runner, starts the Python helper (pytest) or the TypeScript project (vitest/jest), loads the model. */
 export async function createWorkflowRuntime(input: WorkflowDepsInput): Promise<WorkflowRuntime> {
   const env = input.env ?? process.env;
+  const projectRoot = input.projectRoot;
+  // Taken before anything is opened, so a second process stops with nothing changed.
+  const lock = input.lock === undefined ? null : acquireProjectLock(projectRoot, input.lock);
+  try {
+    return await openRuntime(input, env, lock);
+  } catch (e) {
+    lock?.release();
+    throw e;
+  }
+}
+
+async function openRuntime(input: WorkflowDepsInput, env: Record<string, string | undefined>, lock: ProjectLock | null): Promise<WorkflowRuntime> {
   const projectRoot = input.projectRoot;
   const adapter = await createRunnerAdapter({
     projectRoot,
@@ -104,6 +120,7 @@ export async function createWorkflowRuntime(input: WorkflowDepsInput): Promise<W
       await helper.close();
       if (typescript) closeTsProject(typescript);
       store.close();
+      lock?.release();
     },
   };
 }
