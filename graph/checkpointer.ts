@@ -1,9 +1,29 @@
-// The LangGraph checkpointer: SqliteSaver on the store's own database file (thread_id = workflow id).
+// The LangGraph checkpointer: SqliteSaver on the store's own database file (thread_id = workflow id), redacted like the store.
 import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
+import type { SecretRedactor } from "../src/fixers/llm/redact.js";
 import type { Store } from "../src/store/index.js";
 
-/** A SqliteSaver sharing the store's connection, so checkpoints and workflow rows live in one file. */
-export const createCheckpointer = (store: Store): SqliteSaver => new SqliteSaver(store.db);
+type Serializer = SqliteSaver["serde"];
+
+/** The saver's serializer with every string of a JSON checkpoint, its metadata and pending writes redacted before writing. */
+function redactingSerializer(serde: Serializer, redactor: Pick<SecretRedactor, "redactValue">): Serializer {
+  return {
+    async dumpsTyped(data: unknown): Promise<[string, Uint8Array]> {
+      const [type, bytes] = await serde.dumpsTyped(data);
+      if (type !== "json") return [type, bytes];
+      const clean = redactor.redactValue(JSON.parse(new TextDecoder().decode(bytes)) as unknown);
+      return [type, new TextEncoder().encode(JSON.stringify(clean))];
+    },
+    loadsTyped: (type, data) => serde.loadsTyped(type, data),
+  };
+}
+
+/** A SqliteSaver sharing the store's connection (checkpoints and workflow rows live in one file) and its redactor. */
+export function createCheckpointer(store: Store): SqliteSaver {
+  const saver = new SqliteSaver(store.db);
+  saver.serde = redactingSerializer(saver.serde, store.redactor);
+  return saver;
+}
 
 /** Distinct thread ids with at least one checkpoint (newest checkpoint first). */
 export async function listCheckpointThreads(saver: SqliteSaver): Promise<string[]> {

@@ -1,7 +1,8 @@
 // createGraphRunWorkflow: the real RunWorkflow behind fix_failing_tests — the workflow graph, its events as tool progress.
+import { randomUUID } from "node:crypto";
 import { resolve } from "node:path";
 import type { BaseCheckpointSaver } from "@langchain/langgraph";
-import { RedgreenError } from "../src/domain/errors.js";
+import { withProjectLock } from "../src/fixers/project-lock.js";
 import type { RunWorkflow, WorkflowProgress } from "../tools/index.js";
 import { createCheckpointer } from "./checkpointer.js";
 import type { WorkflowEvent } from "./deps.js";
@@ -39,18 +40,16 @@ export function workflowEventToProgress(event: WorkflowEvent, maxIterations: num
 
 /**
  * A RunWorkflow that drives the workflow graph (graph/run.ts runWorkflow) with checkpoints, on any project
- * ProjectServices can serve. One run per project at a time: a second concurrent request for the same root is a
- * "conflict" fault, because two workflows editing one tree would undo each other's fixes.
+ * ProjectServices can serve. It holds the project lock: a second run on the same root, from this process or another,
+ * is a "conflict" fault, because two workflows editing one tree would undo each other's fixes.
  */
 export function createGraphRunWorkflow(options: GraphRunWorkflowOptions): RunWorkflow {
   const depsFor = createWorkflowDepsFactory(options);
   const checkpointer = options.checkpointer ?? createCheckpointer(options.store);
-  const running = new Set<string>();
   return async (request, { onProgress, signal }) => {
     const root = resolve(request.projectRoot);
-    if (running.has(root)) throw new RedgreenError("conflict", `a workflow is already running on ${root}; wait for it to finish`);
-    running.add(root);
-    try {
+    const workflowId = randomUUID();
+    return withProjectLock(root, { workflowId, command: "fix_failing_tests" }, async () => {
       const maxIterations = request.maxIterations ?? 5;
       const deps = await depsFor(root, {
         options: { allowTestEdits: request.allowTestEdits, allowRisky: request.allowRisky ?? false, noLlm: request.noLlm, dryRun: request.dryRun, approve: false },
@@ -60,14 +59,13 @@ export function createGraphRunWorkflow(options: GraphRunWorkflowOptions): RunWor
         deps,
         {
           projectRoot: root,
+          workflowId,
           maxIterations,
           ...(options.python !== undefined ? { python: options.python } : {}),
           ...(options.testTimeoutSeconds !== undefined ? { testTimeoutSeconds: options.testTimeoutSeconds } : {}),
         },
         { checkpointer, ...(signal ? { signal } : {}) },
       );
-    } finally {
-      running.delete(root);
-    }
+    });
   };
 }

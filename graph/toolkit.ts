@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import type { BaseCheckpointSaver } from "@langchain/langgraph";
 import { loadLlmModel } from "../src/fixers/llm/create-model.js";
+import { createSecretRedactor } from "../src/fixers/llm/redact.js";
 import type { LlmModel } from "../src/fixers/llm/create-model.js";
 import type { LlmSettings } from "../src/fixers/llm/settings.js";
 import { ignoreStateDir, openStore, resolveDbPath } from "../src/store/index.js";
@@ -29,6 +30,8 @@ export interface RedgreenToolkitOptions {
   db?: string;
   /** Per-test timeout in seconds (default 10). */
   testTimeoutSeconds?: number;
+  /** Model credentials the test process gets anyway (`--pass-env`); by default it gets none. */
+  passEnv?: readonly string[] | undefined;
   /**
    * The model for LLM fixes: a LangChain chat model, or a name as for `--model` ("provider:model" for non-OpenAI
    * providers). Default: $REDGREEN_MODEL; with neither, only deterministic pattern fixes run.
@@ -44,7 +47,7 @@ export interface RedgreenToolkitOptions {
   allowRisky?: boolean;
   /** Workflow defaults such as coverage or candidates per iteration. */
   workflowOptions?: Partial<Pick<WorkflowOptions, "coverage" | "maxCandidatesPerIteration">>;
-  /** Environment for $REDGREEN_* defaults and secret redaction (default: process.env). */
+  /** Environment for $REDGREEN_* defaults and the secrets redacted from everything stored and sent (default: process.env). */
   env?: Record<string, string | undefined>;
   /** Base for a relative db path (default: process.cwd()). */
   cwd?: string;
@@ -85,9 +88,10 @@ export function createRedgreenToolkit(options: RedgreenToolkitOptions): Redgreen
   const env = options.env ?? process.env;
   const projectRoot = resolve(options.projectRoot);
   const dbPath = resolveDbPath({ projectRoot, db: options.db, env, cwd: options.cwd ?? process.cwd() });
-  const store = openStore(dbPath);
+  const store = openStore(dbPath, { redactor: createSecretRedactor({ env, apiKey: options.apiKey }) });
   ignoreStateDir(dbPath);
   const projects = createProjectServices({
+    passEnv: options.passEnv,
     ...(options.runner !== undefined ? { runner: options.runner } : {}),
     ...(options.python !== undefined ? { python: options.python } : {}),
     ...(options.testTimeoutSeconds !== undefined ? { testTimeoutSeconds: options.testTimeoutSeconds } : {}),
@@ -97,7 +101,6 @@ export function createRedgreenToolkit(options: RedgreenToolkitOptions): Redgreen
     store,
     projects,
     model: memoizeModel(modelLoader(options, env)),
-    env,
     ...(options.llmSettings ? { llmSettings: options.llmSettings } : {}),
     ...(options.workflowOptions ? { workflowOptions: options.workflowOptions } : {}),
   };

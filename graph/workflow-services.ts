@@ -2,7 +2,6 @@
 import { NO_MODEL_REASON } from "../src/fixers/llm/config.js";
 import type { LlmCallLog } from "../src/fixers/llm/call-log.js";
 import type { LlmModel } from "../src/fixers/llm/create-model.js";
-import { createSecretRedactor } from "../src/fixers/llm/redact.js";
 import type { SecretRedactor } from "../src/fixers/llm/redact.js";
 import type { LlmSettings } from "../src/fixers/llm/settings.js";
 import { createEditJournal } from "../src/store/edit-journal.js";
@@ -23,10 +22,8 @@ export interface WorkflowServices {
   /** Where LLM calls are recorded and budgeted; default: the store's llm_calls table. */
   llmCallLog?: LlmCallLog;
   llmSettings?: Partial<LlmSettings>;
-  /** Keeps secrets out of prompts; default: built from `env` and the secret catalog. */
+  /** Keeps secrets out of prompts; default: the store's redactor (the one everything stored passes). */
   redactor?: SecretRedactor;
-  /** Environment whose secret-looking values are redacted from prompts (default: process.env). */
-  env?: Record<string, string | undefined>;
   /** Write-ahead record of every edit's original; default: the store's edit_journal table. */
   journal?: EditJournal;
   clock?: () => Date;
@@ -68,8 +65,8 @@ export function createWorkflowDepsFactory(services: WorkflowServices): WorkflowD
   const sharedParts = () =>
     (shared ??= {
       journal: services.journal ?? createEditJournal(services.store.db, now),
-      callLog: services.llmCallLog ?? createLlmCallRepository(services.store.db, now),
-      redactor: services.redactor ?? createSecretRedactor({ env: services.env ?? process.env }),
+      callLog: services.llmCallLog ?? createLlmCallRepository(services.store, now),
+      redactor: services.redactor ?? services.store.redactor,
     });
   return async (projectRoot, overrides = {}) => {
     const options: WorkflowOptions = { ...DEFAULT_WORKFLOW_OPTIONS, ...services.workflowOptions, ...overrides.options };

@@ -7,6 +7,7 @@ import { defineTool } from "./define-tool.js";
 import type { RedgreenTool } from "./define-tool.js";
 import { editsField, projectPathField, proposalIdField } from "./fields.js";
 import { projectLanguageDeps } from "./project-services.js";
+import { withProjectLock } from "../src/fixers/project-lock.js";
 import { newId } from "./session.js";
 import type { ToolSession } from "./session.js";
 
@@ -37,11 +38,12 @@ export function createApplyFixTool(session: ToolSession): RedgreenTool {
       const targets = input.nodeIds ?? (proposal !== null ? [proposal.nodeId] : null);
       if (targets === null) throw new RedgreenError("usage", "give nodeIds (the failing tests the fix should make pass) with inline edits");
       const { adapter, helper, typescript } = await projectLanguageDeps(session.deps.projects, projectRoot);
-      const baseline = await adapter.runTests({ coverage: false });
       const applyId = newId("apply");
-      const outcome = await proveFix(
-        { proposal: proposal?.proposal ?? { source: "llm", strategy: "caller", edits, explanation: "edits given to apply_fix" }, targets, baseline },
-        {
+      const fix = proposal?.proposal ?? { source: "llm" as const, strategy: "caller", edits, explanation: "edits given to apply_fix" };
+      // Held from the baseline run to the verdict, so no other redgreen changes the files in between.
+      const outcome = await withProjectLock(projectRoot, { workflowId: applyId, command: "apply_fix" }, async () => {
+        const baseline = await adapter.runTests({ coverage: false });
+        return proveFix({ proposal: fix, targets, baseline }, {
           projectRoot,
           adapter,
           helper,
@@ -51,8 +53,8 @@ export function createApplyFixTool(session: ToolSession): RedgreenTool {
           allowTestEdits: session.allowTestEdits,
           allowRisky: session.allowRisky,
           coverage: false,
-        },
-      );
+        });
+      });
       const kept = outcome.status === "kept";
       if (kept) session.appliedRoots.set(applyId, projectRoot);
       const run = outcome.fullRun;

@@ -88,10 +88,8 @@ export interface ToolDeps extends ProjectScope {
   /** Where LLM calls are recorded and budgeted; default: the store's llm_calls table. */
   llmCallLog?: LlmCallLog;
   llmSettings?: Partial<LlmSettings>;
-  /** Keeps secrets out of prompts; default: built from `env` and the secret catalog. */
+  /** Keeps secrets out of prompts; default: the store's redactor (the one everything stored passes). */
   redactor?: SecretRedactor;
-  /** Environment whose secret-looking values are redacted from prompts (default: process.env). */
-  env?: Record<string, string | undefined>;
   /** Write-ahead record of apply_fix's originals; default: the store's edit_journal table. */
   journal?: EditJournal;
   /** LLM calls of this tool session are recorded and budgeted under this id (default: a random "tools-…" id). */

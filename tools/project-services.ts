@@ -22,6 +22,8 @@ export interface ProjectServicesOptions {
   testTimeoutSeconds?: number;
   /** Hard limit for one whole run in seconds for the default adapter (default 900). */
   runTimeoutSeconds?: number;
+  /** Model credentials the default adapter's test process gets anyway (`--pass-env`); by default it gets none. */
+  passEnv?: readonly string[] | undefined;
   /** Builds the adapter for a project; the --runner or detected runner's adapter by default. */
   createAdapter?: (projectRoot: string) => Promise<TestRunnerAdapter>;
   /** Starts the helper for a project; PythonHelper on the resolved interpreter by default. */
@@ -59,6 +61,7 @@ export function createProjectServices(options: ProjectServicesOptions = {}): Pro
         python: options.python,
         testTimeoutSeconds: options.testTimeoutSeconds,
         runTimeoutSeconds: options.runTimeoutSeconds,
+        passEnv: options.passEnv,
       }));
   const startHelper =
     options.startHelper ??

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { AppliedEdit } from "../src/domain/index.js";
 import { RedgreenError } from "../src/domain/errors.js";
 import { restoreEdits } from "../src/fixers/apply.js";
+import { withProjectLock } from "../src/fixers/project-lock.js";
 import { defineTool } from "./define-tool.js";
 import type { RedgreenTool } from "./define-tool.js";
 import { projectPathField } from "./fields.js";
@@ -40,8 +41,10 @@ export function createRollbackFixTool(session: ToolSession): RedgreenTool {
         originalSha256: e.originalSha256,
         writtenSha256: e.writtenSha256 ?? e.originalSha256,
       }));
-      await restoreEdits(projectRoot, applied);
-      journal.settle(input.applyId, input.applyId, "undone");
+      await withProjectLock(projectRoot, { workflowId: input.applyId, command: "rollback_fix" }, async () => {
+        await restoreEdits(projectRoot, applied);
+        journal.settle(input.applyId, input.applyId, "undone");
+      });
       return JSON.stringify({ rolledBack: true, applyId: input.applyId, files: kept.map((e) => e.file) });
     },
   });

@@ -6,7 +6,6 @@ import { analyzeFailure } from "../src/analysis/index.js";
 import type { LlmCallLog } from "../src/fixers/llm/call-log.js";
 import { NO_MODEL_REASON } from "../src/fixers/llm/config.js";
 import type { LlmModel } from "../src/fixers/llm/create-model.js";
-import { createSecretRedactor } from "../src/fixers/llm/redact.js";
 import type { SecretRedactor } from "../src/fixers/llm/redact.js";
 import { createEditJournal } from "../src/store/edit-journal.js";
 import type { EditJournal } from "../src/store/edit-journal.js";
@@ -127,13 +126,12 @@ export class ToolSession {
 
   /** Where LLM calls are recorded and budgeted: the deps' log, else the store's llm_calls table. */
   callLog(): LlmCallLog {
-    this.lazyCallLog ??= this.deps.llmCallLog ?? createLlmCallRepository(this.deps.store.db, this.now);
+    this.lazyCallLog ??= this.deps.llmCallLog ?? createLlmCallRepository(this.deps.store, this.now);
     return this.lazyCallLog;
   }
 
   redactor(): SecretRedactor {
-    // process.env by default: an unredacted secret in a prompt is worse than a missed deps field.
-    this.lazyRedactor ??= this.deps.redactor ?? createSecretRedactor({ env: this.deps.env ?? process.env });
+    this.lazyRedactor ??= this.deps.redactor ?? this.deps.store.redactor;
     return this.lazyRedactor;
   }
 

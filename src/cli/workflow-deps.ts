@@ -13,6 +13,8 @@ import { PythonHelper } from "../python/client.js";
 import { lazyPythonHelper, type ClosablePythonCaller } from "../python/lazy-helper.js";
 import { closeTsProject, createTsProject } from "../typescript/project.js";
 import { createSecretRedactor } from "../fixers/llm/redact.js";
+import { acquireProjectLock } from "../fixers/project-lock.js";
+import type { LockRequest, ProjectLock } from "../fixers/project-lock.js";
 import { loadLlmModel } from "../fixers/llm/create-model.js";
 import type { LlmSettings } from "../fixers/llm/settings.js";
 
@@ -26,11 +28,15 @@ export interface WorkflowDepsInput {
   model?: string | undefined;
   baseUrl?: string | undefined;
   apiKey?: string | undefined;
+  /** Model credentials the test process gets anyway (--pass-env). */
+  passEnv?: readonly string[] | undefined;
   options?: Partial<WorkflowOptions>;
   llmSettings?: Partial<LlmSettings>;
   env?: Record<string, string | undefined>;
   cwd?: string;
   onEvent?: (event: WorkflowEvent) => void;
+  /** Holds the project lock for this workflow from now until close() (run and resume); chat locks per command. */
+  lock?: LockRequest | undefined;
 }
 
 /** Everything a workflow run needs, plus the checkpointer and one close() for all of it. */
@@ -46,14 +52,29 @@ export interface WorkflowRuntime {
 export async function createWorkflowRuntime(input: WorkflowDepsInput): Promise<WorkflowRuntime> {
   const env = input.env ?? process.env;
   const projectRoot = input.projectRoot;
+  // Taken before anything is opened, so a second process stops with nothing changed.
+  const lock = input.lock === undefined ? null : acquireProjectLock(projectRoot, input.lock);
+  try {
+    return await openRuntime(input, env, lock);
+  } catch (e) {
+    lock?.release();
+    throw e;
+  }
+}
+
+async function openRuntime(input: WorkflowDepsInput, env: Record<string, string | undefined>, lock: ProjectLock | null): Promise<WorkflowRuntime> {
+  const projectRoot = input.projectRoot;
   const adapter = await createRunnerAdapter({
     projectRoot,
     runner: input.runner,
     python: input.python,
     testTimeoutSeconds: input.testTimeoutSeconds,
+    passEnv: input.passEnv,
   });
   const python = adapter.name === "pytest" ? await resolvePython({ projectRoot, ...(input.python ? { python: input.python } : {}) }) : null;
-  const store = openStore(resolveDbPath({ projectRoot, db: input.db, env, cwd: input.cwd ?? process.cwd() }));
+  // One redactor for the store and the prompts: the environment's secrets and redgreen's own API key.
+  const redactor = createSecretRedactor({ env, apiKey: input.apiKey });
+  const store = openStore(resolveDbPath({ projectRoot, db: input.db, env, cwd: input.cwd ?? process.cwd() }), { redactor });
   ignoreStateDir(store.path);
   let helper: ClosablePythonCaller;
   try {
@@ -84,8 +105,8 @@ export async function createWorkflowRuntime(input: WorkflowDepsInput): Promise<W
     typescript,
     llm: {
       model,
-      callLog: createLlmCallRepository(store.db, now),
-      redactor: createSecretRedactor({ env }),
+      callLog: createLlmCallRepository(store, now),
+      redactor,
       ...(input.llmSettings ? { settings: input.llmSettings } : {}),
     },
     options,
@@ -99,6 +120,7 @@ export async function createWorkflowRuntime(input: WorkflowDepsInput): Promise<W
       await helper.close();
       if (typescript) closeTsProject(typescript);
       store.close();
+      lock?.release();
     },
   };
 }

@@ -3,7 +3,8 @@ import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { RedgreenError } from "../domain/errors.js";
 import { RUNNER_NAMES, type RunnerName } from "../runners/adapter.js";
-import { parseSeconds } from "./args.js";
+import { ENV_NAME } from "../runners/test-env.js";
+import { parseSeconds, usageError } from "./args.js";
 import type { CliContext } from "./context.js";
 import type { WorkflowDepsInput } from "./workflow-deps.js";
 
@@ -16,6 +17,7 @@ export const serviceFlagOptions = {
   model: { type: "string" },
   "base-url": { type: "string" },
   "api-key": { type: "string" },
+  "pass-env": { type: "string", multiple: true },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -34,6 +36,16 @@ export function projectDirFromArg(ctx: Pick<CliContext, "cwd">, path: string | u
   return dir;
 }
 
+/** Help line for --pass-env, which every command that runs tests takes. */
+export const passEnvHelp = `  --pass-env NAME    let the tests see this model credential (repeatable); by default the test process gets
+                     none of OPENAI_*, ANTHROPIC_*, REDGREEN_MODEL and the other providers' API keys`;
+
+/** The --pass-env names, each checked to be an environment variable name. */
+export function parsePassEnv(names: readonly string[] | undefined): string[] | undefined {
+  for (const name of names ?? []) if (!ENV_NAME.test(name)) throw usageError(`--pass-env needs an environment variable name, got '${name}'`);
+  return names === undefined ? undefined : [...names];
+}
+
 /** Help lines for the shared flags. */
 export const workflowFlagHelp = `  --json             print one JSON object (the run summary) on stdout; progress stays on stderr
   --runner R         pytest, vitest or jest (default: detected from the project's config and package.json)
@@ -43,6 +55,7 @@ export const workflowFlagHelp = `  --json             print one JSON object (the
   --model M          model for LLM fixes (or $REDGREEN_MODEL); "provider:model" for non-OpenAI providers
   --base-url U       OpenAI-compatible server (or $OPENAI_BASE_URL), e.g. http://localhost:11434/v1
   --api-key K        API key (or $OPENAI_API_KEY)
+${passEnvHelp}
   -q, --quiet        no progress lines on stderr
   -h, --help         show this help`;
 
@@ -54,6 +67,7 @@ interface SharedValues {
   model?: string | undefined;
   "base-url"?: string | undefined;
   "api-key"?: string | undefined;
+  "pass-env"?: string[] | undefined;
 }
 
 /** The WorkflowDepsInput fields the shared flags set. */
@@ -66,6 +80,7 @@ export function depsInputFromFlags(values: SharedValues): Omit<WorkflowDepsInput
     model: values.model,
     baseUrl: values["base-url"],
     apiKey: values["api-key"],
+    passEnv: parsePassEnv(values["pass-env"]),
   };
 }
 

@@ -1,9 +1,11 @@
 // Journaled edits: originals go to the edit journal before a file is written, so crashes and undo lose nothing.
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
+import { hostname } from "node:os";
 import type { AppliedEdit, FileEdit } from "../domain/fix.js";
 import type { EditJournal, JournalEntry } from "../store/edit-journal.js";
 import { applyEdits, resolveProjectFile, unifiedDiff, writeFileAtomic } from "./apply.js";
+import { isProcessAlive } from "./project-lock.js";
 
 const sha256 = (bytes: Uint8Array): string => createHash("sha256").update(bytes).digest("hex");
 
@@ -45,12 +47,19 @@ export const appliedFromJournal = (entries: readonly JournalEntry[]): AppliedEdi
     writtenSha256: e.writtenSha256 ?? e.originalSha256,
   }));
 
+/** Whether an entry was written by another process that still runs (or by one on another host, which cannot be checked). */
+const ownedByAnotherLiveProcess = (e: JournalEntry): boolean =>
+  e.ownerPid !== null && e.ownerPid !== process.pid && (e.ownerHost !== hostname() || isProcessAlive(e.ownerPid));
+
 /**
  * Puts back the files of fixes left "pending" by a crash (a file is restored only when it holds what redgreen
  * wrote; the original bytes are written atomically) and marks them "interrupted", so the fix is tried again.
+ * A fix another live process is in the middle of is not a crash: its entries are left alone.
  */
 export async function recoverPending(journal: EditJournal, workflowId: string, projectRoot: string): Promise<string[]> {
-  const pending = journal.list(workflowId, "pending");
+  const all = journal.list(workflowId, "pending");
+  const live = new Set(all.filter(ownedByAnotherLiveProcess).map((e) => e.signature));
+  const pending = all.filter((e) => !live.has(e.signature));
   const restored: string[] = [];
   for (const entry of [...pending].reverse()) {
     const { real, bytes } = await readProjectBytes(projectRoot, entry.file);

@@ -5,6 +5,7 @@ import { execa } from "execa";
 import { z } from "zod";
 import { RedgreenError } from "../domain/errors.js";
 import { pythonSourcePath } from "../paths.js";
+import { testProcessEnv } from "../runners/test-env.js";
 
 /** What a check or service needs from the helper: calls by op name (fakes implement just this). */
 export interface PythonCaller {
@@ -84,8 +85,9 @@ interface Pending {
 const spawnHelper = (python: string, script: string, projectRoot: string, env?: Record<string, string | undefined>) =>
   execa(python, ["-B", script, projectRoot], {
     cwd: projectRoot,
-    env: { ...env, PYTHONDONTWRITEBYTECODE: "1" },
-    extendEnv: true,
+    // The helper imports project packages (their code runs): it gets the test process's environment, not the model's keys.
+    env: { ...testProcessEnv(process.env), ...env, PYTHONDONTWRITEBYTECODE: "1" },
+    extendEnv: false,
     stdin: "pipe",
     stdout: "pipe",
     stderr: "pipe",

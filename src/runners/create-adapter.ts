@@ -14,6 +14,8 @@ export interface CreateRunnerAdapterOptions {
   python?: string | undefined;
   testTimeoutSeconds?: number | undefined;
   runTimeoutSeconds?: number | undefined;
+  /** Model credentials the test process gets anyway (`--pass-env`); by default it gets none. */
+  passEnv?: readonly string[] | undefined;
 }
 
 /**
@@ -26,16 +28,17 @@ export async function createRunnerAdapter(options: CreateRunnerAdapterOptions): 
 
 async function createInnerAdapter(options: CreateRunnerAdapterOptions): Promise<TestRunnerAdapter> {
   const runner = options.runner ?? (await detectRunner(options.projectRoot)).runner;
-  const timeouts = {
+  const common = {
     ...(options.testTimeoutSeconds !== undefined ? { testTimeoutSeconds: options.testTimeoutSeconds } : {}),
     ...(options.runTimeoutSeconds !== undefined ? { runTimeoutSeconds: options.runTimeoutSeconds } : {}),
+    passEnv: options.passEnv,
   };
   switch (runner) {
     case "pytest":
-      return createPytestAdapter({ projectRoot: options.projectRoot, ...(options.python !== undefined ? { python: options.python } : {}), ...timeouts });
+      return createPytestAdapter({ projectRoot: options.projectRoot, ...(options.python !== undefined ? { python: options.python } : {}), ...common });
     case "vitest":
-      return createVitestAdapter({ projectRoot: options.projectRoot, ...timeouts });
+      return createVitestAdapter({ projectRoot: options.projectRoot, ...common });
     case "jest":
-      return createJestAdapter({ projectRoot: options.projectRoot, ...timeouts });
+      return createJestAdapter({ projectRoot: options.projectRoot, ...common });
   }
 }

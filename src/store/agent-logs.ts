@@ -2,6 +2,7 @@
 import type { Database } from "better-sqlite3";
 import { AgentLogInputSchema, AgentLogSchema } from "../domain/index.js";
 import type { AgentLog, AgentLogInput, AgentLogStatus } from "../domain/index.js";
+import type { SecretRedactor } from "../fixers/llm/redact.js";
 import { fromJsonColumn, toJsonColumn } from "./json-column.js";
 import { whereClause } from "./where-clause.js";
 
@@ -51,15 +52,15 @@ export interface AgentLogRepository {
   list(options?: ListAgentLogsOptions): AgentLog[];
 }
 
-/** Builds the repository over an open, migrated database. */
-export function createAgentLogRepository(db: Database, now: () => string): AgentLogRepository {
+/** Builds the repository over an open, migrated database; every text of an entry is redacted before it is written. */
+export function createAgentLogRepository(db: Database, now: () => string, redactor: Pick<SecretRedactor, "redactValue">): AgentLogRepository {
   const insert = db.prepare(`INSERT INTO agent_logs
     (workflow_id, agent_id, phase, action, input, output, status, error_message, duration_ms, created_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const selectOne = db.prepare("SELECT * FROM agent_logs WHERE id = ?");
   return {
     create(raw) {
-      const e = AgentLogInputSchema.parse(raw);
+      const e = redactor.redactValue(AgentLogInputSchema.parse(raw));
       const info = insert.run(
         e.workflowId,
         e.agentId,

@@ -1,4 +1,5 @@
 // Edit journal: originals are recorded before a file is written, so a crash or an undo can restore them.
+import { hostname } from "node:os";
 import type { Database } from "better-sqlite3";
 import { z } from "zod";
 
@@ -15,6 +16,9 @@ export const JournalEntrySchema = z.object({
   originalSha256: z.string(),
   writtenSha256: z.string().nullable(),
   state: JournalStateSchema,
+  /** The process that wrote the entry (null for entries from before version 4). */
+  ownerPid: z.number().int().nullable(),
+  ownerHost: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -29,6 +33,8 @@ interface JournalRow {
   original_sha256: string;
   written_sha256: string | null;
   state: string;
+  owner_pid: number | null;
+  owner_host: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -43,13 +49,15 @@ const fromRow = (r: JournalRow): JournalEntry =>
     originalSha256: r.original_sha256,
     writtenSha256: r.written_sha256,
     state: r.state,
+    ownerPid: r.owner_pid,
+    ownerHost: r.owner_host,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   });
 
 /** Typed access to edit_journal. */
 export interface EditJournal {
-  /** Records the originals of a fix's files as pending, before anything is written. */
+  /** Records the originals of a fix's files as pending (owned by this process), before anything is written. */
   begin(workflowId: string, signature: string, originals: { file: string; originalBase64: string; originalSha256: string }[]): void;
   /** Records what was written for one file of a pending fix. */
   written(workflowId: string, signature: string, file: string, writtenSha256: string): void;
@@ -62,8 +70,8 @@ export interface EditJournal {
 /** Builds the journal over an open, migrated database. */
 export function createEditJournal(db: Database, now: () => string): EditJournal {
   const insert = db.prepare(`INSERT INTO edit_journal
-    (workflow_id, signature, file, original_base64, original_sha256, written_sha256, state, created_at, updated_at)
-    VALUES (?, ?, ?, ?, ?, NULL, 'pending', ?, ?)`);
+    (workflow_id, signature, file, original_base64, original_sha256, written_sha256, state, owner_pid, owner_host, created_at, updated_at)
+    VALUES (?, ?, ?, ?, ?, NULL, 'pending', ?, ?, ?, ?)`);
   const setWritten = db.prepare(
     "UPDATE edit_journal SET written_sha256 = ?, updated_at = ? WHERE workflow_id = ? AND signature = ? AND file = ? AND state = 'pending'",
   );
@@ -79,7 +87,7 @@ export function createEditJournal(db: Database, now: () => string): EditJournal 
   const beginTx = db.transaction(
     (workflowId: string, signature: string, originals: { file: string; originalBase64: string; originalSha256: string }[]) => {
       const at = now();
-      for (const o of originals) insert.run(workflowId, signature, o.file, o.originalBase64, o.originalSha256, at, at);
+      for (const o of originals) insert.run(workflowId, signature, o.file, o.originalBase64, o.originalSha256, process.pid, hostname(), at, at);
     },
   );
 

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { RedgreenError } from "../domain/errors.js";
 import { FixRecordSchema } from "../domain/index.js";
 import type { FixRecord } from "../domain/index.js";
+import type { SecretRedactor } from "../fixers/llm/redact.js";
 import { fromJsonColumn } from "./json-column.js";
 
 /** A stored fix attempt: the FixRecord plus its row identity. */
@@ -55,8 +56,8 @@ export interface FixAttemptRepository {
   list(workflowId: string): FixAttempt[];
 }
 
-/** Builds the repository over an open, migrated database. */
-export function createFixAttemptRepository(db: Database, now: () => string): FixAttemptRepository {
+/** Builds the repository over an open, migrated database; reasons and diffs are redacted before they are written. */
+export function createFixAttemptRepository(db: Database, now: () => string, redactor: Pick<SecretRedactor, "redactValue">): FixAttemptRepository {
   const insert = db.prepare(`INSERT INTO fix_attempts
     (workflow_id, iteration, file, source, strategy, status, risk, reason, diff, rule, evidence, created_at)
     VALUES (@workflowId, @iteration, @file, @source, @strategy, @status, @risk, @reason, @diff, @rule, @evidence, @createdAt)`);
@@ -76,7 +77,7 @@ export function createFixAttemptRepository(db: Database, now: () => string): Fix
   });
 
   return {
-    record: (workflowId, record) => recordTx.immediate(workflowId, FixRecordSchema.parse(record)),
+    record: (workflowId, record) => recordTx.immediate(workflowId, redactor.redactValue(FixRecordSchema.parse(record))),
     list: (workflowId) => (selectAll.all(workflowId) as FixAttemptRow[]).map(fromRow),
   };
 }

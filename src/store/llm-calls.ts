@@ -2,6 +2,7 @@
 import type { Database } from "better-sqlite3";
 import { LlmCallInputSchema, LlmCallSchema } from "../fixers/llm/call-log.js";
 import type { LlmCall, LlmCallLog } from "../fixers/llm/call-log.js";
+import type { SecretRedactor } from "../fixers/llm/redact.js";
 
 interface LlmCallRow {
   id: number;
@@ -45,8 +46,9 @@ export interface LlmCallRepository extends LlmCallLog {
   get(id: number): LlmCall | null;
 }
 
-/** Builds the repository over an open database migrated to version 2 or later (e.g. `store.db`). */
-export function createLlmCallRepository(db: Database, now: () => string): LlmCallRepository {
+/** Builds the repository over a store migrated to version 2 or later; texts are redacted with the store's redactor before they are written. */
+export function createLlmCallRepository(store: { db: Database; redactor: Pick<SecretRedactor, "redactValue"> }, now: () => string): LlmCallRepository {
+  const { db, redactor } = store;
   const insert = db.prepare(`INSERT INTO llm_calls
     (workflow_id, purpose, node_id, model, attempt, prompt_tokens, completion_tokens, tokens_estimated, latency_ms, outcome, error, prompt, completion, created_at)
     VALUES (@workflowId, @purpose, @nodeId, @model, @attempt, @promptTokens, @completionTokens, @tokensEstimated, @latencyMs, @outcome, @error, @prompt, @completion, @createdAt)`);
@@ -55,7 +57,7 @@ export function createLlmCallRepository(db: Database, now: () => string): LlmCal
   const sumTokens = db.prepare("SELECT COALESCE(SUM(prompt_tokens + completion_tokens), 0) AS spent FROM llm_calls WHERE workflow_id = ?");
   return {
     record(raw) {
-      const c = LlmCallInputSchema.parse(raw);
+      const c = redactor.redactValue(LlmCallInputSchema.parse(raw));
       const info = insert.run({ ...c, tokensEstimated: c.tokensEstimated ? 1 : 0, createdAt: now() });
       return fromRow(selectOne.get(info.lastInsertRowid) as LlmCallRow);
     },

@@ -2,6 +2,8 @@
 import type { Database } from "better-sqlite3";
 import { RedgreenError } from "../domain/errors.js";
 import type { AgentLog, AgentLogInput, Coverage, FixRecord, TestRunResult, Workflow } from "../domain/index.js";
+import { createSecretRedactor } from "../fixers/llm/redact.js";
+import type { SecretRedactor } from "../fixers/llm/redact.js";
 import { openDatabase, toDbError } from "./connection.js";
 import { applyMigrations, checkSchemaCurrent } from "./migrate.js";
 import { migrations as allMigrations } from "./migrations/index.js";
@@ -24,6 +26,8 @@ export interface OpenStoreOptions {
   migrations?: readonly Migration[];
   /** For commands that only read: opens an existing file without writing or creating anything (no migration either). */
   readOnly?: boolean;
+  /** Redacts every text before it is written (and serves the prompts too); default: over process.env and the catalog. */
+  redactor?: SecretRedactor;
 }
 
 /** Everything redgreen persists, behind typed methods that validate rows on the way out. */
@@ -32,6 +36,8 @@ export interface Store {
   readonly path: string;
   /** The connection, for the LangGraph SqliteSaver to share the same file. */
   readonly db: Database;
+  /** What every repository redacts with before writing; prompts use the same one. */
+  readonly redactor: SecretRedactor;
   /** Stores one run (and its failures); returns the run id. */
   saveTestRun(result: TestRunResult, options: SaveTestRunOptions): number;
   /** Stores a run linked to the workflow and records it as the workflow's latest results and coverage. */
@@ -83,10 +89,11 @@ export function openStore(dbPath: string, options: OpenStoreOptions = {}): Store
     db.close();
     throw toDbError(dbPath, e);
   }
-  const runs = createTestRunRepository(db, now);
-  const workflows = createWorkflowRepository(db, now);
-  const fixes = createFixAttemptRepository(db, now);
-  const logs = createAgentLogRepository(db, now);
+  const redactor = options.redactor ?? createSecretRedactor({ env: process.env });
+  const runs = createTestRunRepository(db, now, redactor);
+  const workflows = createWorkflowRepository(db, now, redactor);
+  const fixes = createFixAttemptRepository(db, now, redactor);
+  const logs = createAgentLogRepository(db, now, redactor);
 
   const saveResultsToWorkflow = db.transaction((workflowId: string, result: TestRunResult): number => {
     const wf = workflows.get(workflowId);
@@ -104,6 +111,7 @@ export function openStore(dbPath: string, options: OpenStoreOptions = {}): Store
   const store: Store = {
     path: dbPath,
     db,
+    redactor,
     saveTestRun: (result, opts) => runs.save(result, opts),
     saveResultsToWorkflow: (workflowId, result) => saveResultsToWorkflow.immediate(workflowId, result),
     getTestRun: (id) => runs.get(id),

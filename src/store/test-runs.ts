@@ -3,6 +3,7 @@ import type { Database } from "better-sqlite3";
 import { z } from "zod";
 import { TestRunResultSchema, TestRunStatusSchema } from "../domain/index.js";
 import type { TestRunResult } from "../domain/index.js";
+import type { SecretRedactor } from "../fixers/llm/redact.js";
 import { fromJsonColumn } from "./json-column.js";
 import { whereClause } from "./where-clause.js";
 
@@ -85,8 +86,8 @@ export interface TestRunRepository {
   list(options?: ListTestRunsOptions): TestRunSummary[];
 }
 
-/** Builds the repository over an open, migrated database. */
-export function createTestRunRepository(db: Database, now: () => string): TestRunRepository {
+/** Builds the repository over an open, migrated database; every text of a run is redacted before it is written. */
+export function createTestRunRepository(db: Database, now: () => string, redactor: Pick<SecretRedactor, "redactValue">): TestRunRepository {
   const insertRun = db.prepare(`INSERT INTO test_runs
     (workflow_id, project_path, status, passed, failed, errors, skipped, total, duration_seconds, coverage_percent, command, result_json, created_at)
     VALUES (@workflowId, @projectPath, @status, @passed, @failed, @errors, @skipped, @total, @durationSeconds, @coveragePercent, @command, @resultJson, @createdAt)`);
@@ -119,7 +120,7 @@ export function createTestRunRepository(db: Database, now: () => string): TestRu
   });
 
   return {
-    save: (result, options) => saveTx.immediate(TestRunResultSchema.parse(result), options),
+    save: (result, options) => saveTx.immediate(redactor.redactValue(TestRunResultSchema.parse(result)), options),
     get(id) {
       const row = selectOne.get(id) as RunRow | undefined;
       if (row === undefined) return null;

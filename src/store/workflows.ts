@@ -4,6 +4,7 @@ import type { Database } from "better-sqlite3";
 import { RedgreenError } from "../domain/errors.js";
 import { WorkflowSchema } from "../domain/index.js";
 import type { Workflow, WorkflowStatus } from "../domain/index.js";
+import type { SecretRedactor } from "../fixers/llm/redact.js";
 import { fromJsonColumn, toJsonColumn } from "./json-column.js";
 import { whereClause } from "./where-clause.js";
 
@@ -84,8 +85,8 @@ export interface WorkflowRepository {
   list(options?: ListWorkflowsOptions): Workflow[];
 }
 
-/** Builds the repository over an open, migrated database. */
-export function createWorkflowRepository(db: Database, now: () => string): WorkflowRepository {
+/** Builds the repository over an open, migrated database; the stored test results are redacted before they are written. */
+export function createWorkflowRepository(db: Database, now: () => string, redactor: Pick<SecretRedactor, "redactValue">): WorkflowRepository {
   const insert = db.prepare(`INSERT INTO workflows
     (id, project_path, status, iterations, max_iterations, test_results, initial_coverage, final_coverage, fix_history, created_at, updated_at)
     VALUES (?, ?, ?, 0, ?, NULL, NULL, NULL, '[]', ?, ?)`);
@@ -114,7 +115,7 @@ export function createWorkflowRepository(db: Database, now: () => string): Workf
       return get(id)!;
     },
     update(id, rawPatch) {
-      const patch = PatchSchema.parse(rawPatch);
+      const patch = redactor.redactValue(PatchSchema.parse(rawPatch));
       const sets: string[] = [];
       const params: (string | number | null)[] = [];
       for (const [key, column] of Object.entries(PATCH_COLUMNS) as [keyof WorkflowPatch, string][]) {

@@ -32,7 +32,7 @@ beforeAll(() => {
   notes = copyToolsFixture("notes");
   store = openProjectStore(shop);
   projects = testProjects();
-  runWorkflow = createGraphRunWorkflow({ store, projects, python: testPython, env: {} });
+  runWorkflow = createGraphRunWorkflow({ store, projects, python: testPython });
 });
 
 afterAll(async () => {

@@ -30,8 +30,7 @@ export function realDeps(project: string, extra: Partial<ToolDeps> = {}): ToolDe
     projectRoot: project,
     store,
     projects,
-    runWorkflow: createGraphRunWorkflow({ store, projects, python: testPython, env: {} }),
-    env: {},
+    runWorkflow: createGraphRunWorkflow({ store, projects, python: testPython }),
     ...extra,
   };
 }

@@ -5,6 +5,7 @@ import { analyzeFailure } from "../../analysis/index.js";
 import { RedgreenError } from "../../domain/errors.js";
 import type { Failure } from "../../domain/index.js";
 import { undoWorkflow, workflowPatch } from "../../fixers/journal.js";
+import { withProjectLock } from "../../fixers/project-lock.js";
 import { iterationSeries, loadHistory, pathThrough, toTimeline } from "../inspect/timeline.js";
 import { fixInteractively } from "./fix.js";
 import { renderAnalysis, renderFailureDetail, renderFailures, renderHistory, renderWorkflows, runCounts } from "./render.js";
@@ -105,7 +106,9 @@ export const slashCommands = {
     async run(ctx, args) {
       const { failure } = failureArg(ctx.session, args, "/fix N");
       const analysis = analyzeFailure(failure, { projectRoot: ctx.session.projectRoot });
-      await fixInteractively(ctx.session, failure, analysis, ctx);
+      await withProjectLock(ctx.session.projectRoot, { workflowId: ctx.session.workflowId ?? "chat", command: "chat /fix", note: ctx }, () =>
+        fixInteractively(ctx.session, failure, analysis, ctx),
+      );
     },
   },
   undo: {
@@ -113,7 +116,9 @@ export const slashCommands = {
     summary: "restore every file the workflow's kept fixes changed",
     async run(ctx) {
       const id = requireWorkflow(ctx.session);
-      const result = await undoWorkflow(ctx.session.runtime.deps.journal, id, ctx.session.projectRoot);
+      const result = await withProjectLock(ctx.session.projectRoot, { workflowId: id, command: "chat /undo", note: ctx }, () =>
+        undoWorkflow(ctx.session.runtime.deps.journal, id, ctx.session.projectRoot),
+      );
       if (result.restored.length === 0 && result.refused.length === 0) ctx.write("Nothing to undo.\n");
       for (const f of result.restored) ctx.write(`restored ${f}\n`);
       for (const r of result.refused) ctx.write(`not restored: ${r.reason}\n`);

@@ -13,7 +13,7 @@ import { currentFailures, latestRun } from "../chat/session.js";
 import type { ChatSession } from "../chat/session.js";
 import { createWorkflowRuntime } from "../workflow-deps.js";
 import type { WorkflowRuntime } from "../workflow-deps.js";
-import { depsInputFromFlags, projectDirFromArg, serviceFlagOptions } from "../workflow-flags.js";
+import { depsInputFromFlags, passEnvHelp, projectDirFromArg, serviceFlagOptions } from "../workflow-flags.js";
 
 export const help = `Usage: redgreen chat [PATH] [options]
 
@@ -34,6 +34,7 @@ Options:
   --model M          chat and fix model (or $REDGREEN_MODEL); "provider:model" for non-OpenAI providers
   --base-url U       OpenAI-compatible server (or $OPENAI_BASE_URL), e.g. http://localhost:11434/v1
   --api-key K        API key (or $OPENAI_API_KEY)
+${passEnvHelp}
   -h, --help         show this help
 
 Keys: Tab completes commands, up-arrow recalls earlier input (kept in .redgreen/chat_history),

@@ -89,6 +89,7 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
           db: dbPath,
           env: ctx.env,
           cwd: ctx.cwd,
+          lock: { workflowId: id, command: "inspect replay" },
           options: { noLlm: values["no-llm"] === true },
         });
         try {

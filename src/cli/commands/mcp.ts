@@ -4,7 +4,7 @@ import { startMcpServer } from "../../../tools/mcp-server.js";
 import { parseCommandArgs, parseSeconds, usageError } from "../args.js";
 import { EXIT } from "../context.js";
 import type { CliContext } from "../context.js";
-import { parseRunner, projectDirFromArg, serviceFlagOptions } from "../workflow-flags.js";
+import { parsePassEnv, parseRunner, passEnvHelp, projectDirFromArg, serviceFlagOptions } from "../workflow-flags.js";
 
 export const help = `Usage: redgreen mcp [PATH] [options]
 
@@ -23,6 +23,7 @@ Options:
   --model M          model for LLM fixes (or $REDGREEN_MODEL); "provider:model" for non-OpenAI providers
   --base-url U       OpenAI-compatible server (or $OPENAI_BASE_URL), e.g. http://localhost:11434/v1
   --api-key K        API key (or $OPENAI_API_KEY)
+${passEnvHelp}
   --allow-test-edits let fixes edit test files (always risk "high"; weakening tests stays forbidden)
   --allow-risky      accept fixes that break the fix policy or look overfit (warnings, always risk "high")
   -h, --help         show this help
@@ -65,6 +66,7 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
     ...(values["api-key"] !== undefined ? { apiKey: values["api-key"] } : {}),
     allowTestEdits: values["allow-test-edits"] === true,
     allowRisky: values["allow-risky"] === true,
+    passEnv: parsePassEnv(values["pass-env"]),
   });
   try {
     const server = await startMcpServer(toolkit.deps, { stdin: process.stdin, stdout: process.stdout });

@@ -48,6 +48,7 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
     db: dbPath,
     env: ctx.env,
     cwd: ctx.cwd,
+    lock: { workflowId: workflow.id, command: "resume", note: ctx.stderr },
     ...(switches ? { options: switches } : {}),
     ...(values.quiet ? {} : { onEvent: createWorkflowEventPrinter(ctx, false)! }),
   });

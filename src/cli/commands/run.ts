@@ -71,11 +71,13 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
   }
   const projectRoot = projectDirFromArg(ctx, positionals[0]);
   const flags = depsInputFromFlags(values);
+  const workflowId = randomUUID();
   const runtime = await createWorkflowRuntime({
     projectRoot,
     ...flags,
     env: ctx.env,
     cwd: ctx.cwd,
+    lock: { workflowId, command: "run", note: ctx.stderr },
     options: {
       noLlm: values["no-llm"] === true,
       allowTestEdits: values["allow-test-edits"] === true,
@@ -86,7 +88,6 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
     },
     ...(values.quiet ? {} : { onEvent: createWorkflowEventPrinter(ctx, false)! }),
   });
-  const workflowId = randomUUID();
   if (!values.quiet) ctx.stderr.write(`redgreen: workflow ${workflowId} on ${projectRoot} (resume with: redgreen resume ${workflowId})\n`);
   try {
     const summary = await runWorkflow(

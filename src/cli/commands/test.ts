@@ -6,7 +6,7 @@ import { parseCommandArgs, parseSeconds, splitGreedyPositionals, usageError } fr
 import { EXIT } from "../context.js";
 import type { CliContext } from "../context.js";
 import { createProgressReporter } from "../progress.js";
-import { parseRunner, projectDirFromArg } from "../workflow-flags.js";
+import { parsePassEnv, parseRunner, passEnvHelp, projectDirFromArg } from "../workflow-flags.js";
 
 export const help = `Usage: redgreen test [PATH] [options]
 
@@ -23,6 +23,7 @@ Options:
   --db P             database file (default: PATH/.redgreen/redgreen.db, or $REDGREEN_DB)
   --test-timeout S   per-test timeout in seconds (default 10; 0 turns it off)
   --run-timeout S    hard limit for the whole run in seconds (default 900)
+${passEnvHelp}
   -q, --quiet        no progress lines on stderr
   -h, --help         show this help
 
@@ -70,6 +71,7 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
       db: { type: "string" },
       "test-timeout": { type: "string" },
       "run-timeout": { type: "string" },
+      "pass-env": { type: "string", multiple: true },
       quiet: { type: "boolean", short: "q" },
       help: { type: "boolean", short: "h" },
     },
@@ -84,6 +86,7 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
   const runTimeoutSeconds = parseSeconds("--run-timeout", values["run-timeout"], { allowZero: false });
   const files = [...(values.files ?? []), ...taken];
   const runner = parseRunner(values.runner);
+  const passEnv = parsePassEnv(values["pass-env"]);
 
   // Checked before the database opens, which would otherwise create PATH/.redgreen/.
   const projectRoot = projectDirFromArg(ctx, rest[0]);
@@ -91,7 +94,7 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
   const store = openStore(resolveDbPath({ projectRoot, db: values.db, env: ctx.env, cwd: ctx.cwd }));
   try {
     ignoreStateDir(store.path);
-    const adapter = await createRunnerAdapter({ projectRoot, runner, python: values.python, testTimeoutSeconds, runTimeoutSeconds });
+    const adapter = await createRunnerAdapter({ projectRoot, runner, python: values.python, testTimeoutSeconds, runTimeoutSeconds, passEnv });
     const progress = values.quiet ? null : createProgressReporter({ stream: ctx.stderr, tty: ctx.stderr.isTTY });
     let result: TestRunResult;
     try {

@@ -1,5 +1,6 @@
 // `redgreen undo`: restores every file a workflow changed to its state before the workflow.
 import { undoWorkflow } from "../../fixers/journal.js";
+import { withProjectLock } from "../../fixers/project-lock.js";
 import { createEditJournal } from "../../store/edit-journal.js";
 import { parseCommandArgs } from "../args.js";
 import { EXIT } from "../context.js";
@@ -25,7 +26,10 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
   }
   const { store, workflow } = openWorkflowFromArgs("undo", positionals, ctx, values.db);
   try {
-    const result = await undoWorkflow(createEditJournal(store.db, () => new Date().toISOString()), workflow.id, workflow.projectPath);
+    const journal = createEditJournal(store.db, () => new Date().toISOString());
+    const result = await withProjectLock(workflow.projectPath, { workflowId: workflow.id, command: "undo", note: ctx.stderr }, () =>
+      undoWorkflow(journal, workflow.id, workflow.projectPath),
+    );
     if (values.json) ctx.stdout.write(`${JSON.stringify({ workflowId: workflow.id, ...result })}\n`);
     else {
       if (result.restored.length === 0 && result.refused.length === 0) ctx.stdout.write(`workflow ${workflow.id} has no kept changes to undo\n`);

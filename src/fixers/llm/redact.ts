@@ -1,5 +1,6 @@
-// SecretRedactor: keeps secret values out of prompts and stored logs, and maps placeholders back in model edits.
+// SecretRedactor: the one redactor of prompts and of everything stored; maps placeholders back in model edits.
 import { secretEnvValues } from "../../validation/env-secrets.js";
+import { fragmentSpans, secretForms } from "../../validation/secret-forms.js";
 import { scanSecrets } from "../../validation/secrets.js";
 
 export { SECRET_ENV_NAME, secretEnvValues } from "../../validation/env-secrets.js";
@@ -12,8 +13,13 @@ export const catalogSecretFinder: SecretFinder = (text) =>
   scanSecrets(text).map((s) => ({ name: s.name, value: text.slice(s.start, s.end) }));
 
 export interface SecretRedactor {
-  /** Text with every known secret value replaced by a stable placeholder such as [REDACTED:OPENAI_API_KEY]. */
+  /**
+   * Text with every known secret replaced by a stable placeholder such as [REDACTED:OPENAI_API_KEY]: known values also
+   * escaped (repr, JSON, URL) or truncated around "..." (a fragment of at least 8 characters), URL passwords, catalog matches.
+   */
   redact(text: string): string;
+  /** A JSON-like value with every string in it (object keys too) redacted; what the store writes. */
+  redactValue<T>(value: T): T;
   /** Puts the real values back for placeholders this redactor issued (used on edits, which never leave the machine). */
   restore(text: string): string;
   /**
@@ -30,6 +36,8 @@ export type RestoredEdit = { ok: true; find: string; replace: string } | { ok: f
 export interface CreateSecretRedactorOptions {
   /** The process environment; values of variables with secret-looking names are redacted. */
   env: Record<string, string | undefined>;
+  /** redgreen's own model key (--api-key), redacted as [REDACTED:API_KEY] wherever it shows up. */
+  apiKey?: string | undefined;
   /** Pattern matcher for secrets in text; the shared secret catalog by default. */
   findSecrets?: SecretFinder;
 }
@@ -37,8 +45,25 @@ export interface CreateSecretRedactorOptions {
 /** A placeholder as redact issues it. */
 const PLACEHOLDER = /\[REDACTED:[A-Za-z0-9_#-]+\]/g;
 
+/** Characters of redacted input a redactor remembers (all forgotten at once when full). */
+const MEMO_CHARS = 8_000_000;
+
 /** Credentials embedded in URLs (scheme://user:password@host): the password part. */
 const URL_PASSWORD = /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:([^\s@/]{3,})@/gi;
+
+/** Every string in a JSON-like value (keys too) passed through `redact`; numbers, booleans and null are kept. */
+function mapStrings(value: unknown, redact: (text: string) => string): unknown {
+  if (typeof value === "string") return redact(value);
+  if (Array.isArray(value)) return value.map((v) => mapStrings(v, redact));
+  if (value === null || typeof value !== "object") return value;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) {
+    // A class instance (Error, Date, a message object) is stored as its JSON: redact that.
+    const json = JSON.stringify(value) as string | undefined;
+    return json === undefined ? value : mapStrings(JSON.parse(json), redact);
+  }
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [redact(k), mapStrings(v, redact)]));
+}
 
 /** Builds a redactor over the environment's secrets and the catalog; placeholders are stable per value. */
 export function createSecretRedactor(options: CreateSecretRedactorOptions): SecretRedactor {
@@ -54,8 +79,19 @@ export function createSecretRedactor(options: CreateSecretRedactorOptions): Secr
     byPlaceholder.set(placeholder, value);
     return placeholder;
   };
-  const envSecrets = secretEnvValues(options.env);
-  for (const { name, value } of envSecrets) label(value, name);
+  const own = options.apiKey === undefined ? [] : [{ name: "API_KEY", value: options.apiKey }];
+  const known = [...own, ...secretEnvValues(options.env)].filter((s) => s.value.trim().length >= 6);
+  // Every escaped form of a known value shows its placeholder; restore gives back the value itself.
+  const forms: string[] = [];
+  for (const { name, value } of known.sort((a, b) => b.value.length - a.value.length)) {
+    const placeholder = label(value, name);
+    for (const form of secretForms(value)) {
+      if (byValue.has(form) && form !== value) continue;
+      byValue.set(form, placeholder);
+      forms.push(form);
+    }
+  }
+  forms.sort((a, b) => b.length - a.length);
 
   const findSecrets = options.findSecrets ?? catalogSecretFinder;
   const isPlaceholder = (v: string): boolean => /^\[REDACTED[:\]]/.test(v) || v.includes("[REDACTED:");
@@ -67,25 +103,59 @@ export function createSecretRedactor(options: CreateSecretRedactorOptions): Secr
     return out;
   };
 
+  /** Replaces truncated known values (a piece bordering "..." or "…"), longest pieces first. */
+  const replaceFragments = (text: string): string => {
+    const spans = fragmentSpans(text, forms).sort((a, b) => a.start - b.start || b.end - a.end);
+    let out = "";
+    let at = 0;
+    for (const span of spans) {
+      if (span.start < at) continue;
+      out += text.slice(at, span.start) + byValue.get(forms[span.form]!)!;
+      at = span.end;
+    }
+    return out + text.slice(at);
+  };
+
   const restore = (text: string): string =>
     text.includes("[REDACTED:") ? text.replace(PLACEHOLDER, (p) => byPlaceholder.get(p) ?? p) : text;
 
+  // Stored runs repeat most strings (node ids, the same failure in the run and in its workflow): redact each once.
+  const seen = new Map<string, string>();
+  let seenChars = 0;
+  const redact = (text: string): string => {
+    if (text === "") return text;
+    const cached = seen.get(text);
+    if (cached !== undefined) return cached;
+    const out = redactUncached(text);
+    if (seenChars + text.length > MEMO_CHARS) {
+      seen.clear();
+      seenChars = 0;
+    }
+    seen.set(text, out);
+    seenChars += text.length;
+    return out;
+  };
+
+  function redactUncached(text: string): string {
+    let out = text;
+    for (const form of forms) if (out.includes(form)) out = out.split(form).join(byValue.get(form)!);
+    if (out.includes("...") || out.includes("…")) out = replaceFragments(out);
+    const urlPasswords = [...out.matchAll(URL_PASSWORD)].map((m) => m[1]!).filter((p) => !isPlaceholder(p));
+    if (urlPasswords.length > 0) {
+      for (const p of urlPasswords) label(p, "URL_PASSWORD");
+      out = replaceAll(out, urlPasswords);
+    }
+    const found = findSecrets(out).filter((f) => f.value.trim() !== "" && !isPlaceholder(f.value));
+    if (found.length > 0) {
+      for (const f of found) label(f.value, f.name);
+      out = replaceAll(out, found.map((f) => f.value));
+    }
+    return out;
+  }
+
   return {
-    redact(text) {
-      if (text === "") return text;
-      let out = replaceAll(text, envSecrets.map((s) => s.value));
-      const urlPasswords = [...out.matchAll(URL_PASSWORD)].map((m) => m[1]!).filter((p) => !isPlaceholder(p));
-      if (urlPasswords.length > 0) {
-        for (const p of urlPasswords) label(p, "URL_PASSWORD");
-        out = replaceAll(out, urlPasswords);
-      }
-      const found = findSecrets(out).filter((f) => f.value.trim() !== "" && !isPlaceholder(f.value));
-      if (found.length > 0) {
-        for (const f of found) label(f.value, f.name);
-        out = replaceAll(out, found.map((f) => f.value));
-      }
-      return out;
-    },
+    redact,
+    redactValue: <T>(value: T): T => mapStrings(value, redact) as T,
     restore,
     restoreEdit(find, replace) {
       const inFind = new Set(find.match(PLACEHOLDER) ?? []);

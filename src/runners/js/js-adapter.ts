@@ -21,6 +21,7 @@ import { refineHookPhases } from "./hook-phase.js";
 import { JsSelection } from "./name-filter.js";
 import { ReporterLog } from "./progress.js";
 import { isJsTestFile } from "./test-files.js";
+import { testProcessEnv } from "../test-env.js";
 
 /** Options shared by the vitest and jest adapters. */
 export interface JsAdapterOptions {
@@ -31,6 +32,8 @@ export interface JsAdapterOptions {
   runTimeoutSeconds?: number;
   /** Extra environment variables for the runner. */
   env?: Record<string, string>;
+  /** Model credentials the test process gets anyway (`--pass-env`); every other one is withheld (see test-env.ts). */
+  passEnv?: readonly string[] | undefined;
   /** Bytes of stdout/stderr kept from the runner (each; default 2 MiB). */
   maxOutputBytes?: number;
 }
@@ -227,7 +230,7 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
       coverageDir,
     });
     const env: Record<string, string | undefined> = {
-      ...process.env,
+      ...testProcessEnv(process.env, this.opts.passEnv),
       ...this.opts.env,
       CI: "1",
       NO_COLOR: "1",

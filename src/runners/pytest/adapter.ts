@@ -24,6 +24,7 @@ import { SourceCache } from "../source-cache.js";
 import { BytecodeCache } from "./bytecode-cache.js";
 import { matchesPythonFiles, pytestChannelCheck } from "./channels.js";
 import { hangPhase, parseHangDump } from "./hang-dump.js";
+import { testProcessEnv } from "../test-env.js";
 
 export { parsePytestOutput } from "../../parsers/pytest-text.js";
 export { parseCoverageJson } from "../../parsers/coverage-json.js";
@@ -39,6 +40,8 @@ export interface PytestAdapterOptions {
   runTimeoutSeconds?: number;
   /** Extra environment variables for pytest. */
   env?: Record<string, string>;
+  /** Model credentials the test process gets anyway (`--pass-env`); every other one is withheld (see test-env.ts). */
+  passEnv?: readonly string[] | undefined;
   /** Extra pytest arguments placed before the test paths, e.g. ["-n", "2"]. */
   pytestArgs?: string[];
   /** false runs pytest without the bundled plugin (results from JUnit XML, then terminal text). */
@@ -172,7 +175,7 @@ export class PytestAdapter implements TestRunnerAdapter {
   }
 
   private baseEnv(): Record<string, string | undefined> {
-    return { ...process.env, ...this.opts.env };
+    return { ...testProcessEnv(process.env, this.opts.passEnv), ...this.opts.env };
   }
 
   private buildArgs(p: { files: string[]; junit: string; verbose: boolean; usePlugin: boolean; covJson: string | null; covAppend: boolean }): string[] {

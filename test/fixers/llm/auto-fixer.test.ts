@@ -43,7 +43,7 @@ beforeEach(async () => {
   runner = await createPytestAdapter({ projectRoot: project, python: testPython });
   helper = await PythonHelper.start({ python: testPython, projectRoot: project });
   store = openStore(join(project, ".redgreen", "redgreen.db"), { migrations: storeMigrations });
-  calls = createLlmCallRepository(store.db, () => new Date().toISOString());
+  calls = createLlmCallRepository(store, () => new Date().toISOString());
   baseline = await runner.runTests();
   expect(baseline.failures.map((f) => f.nodeId)).toEqual([FAILING]);
 });

@@ -43,7 +43,7 @@ const call = (over: Partial<LlmCallInput> = {}): LlmCallInput => ({
 describe("llm_calls repository", () => {
   it("stores calls, lists them per workflow and sums their tokens", () => {
     const store = openStore(dbFile(), { migrations: storeMigrations, clock: () => new Date("2030-01-02T03:04:05Z") });
-    const repo = createLlmCallRepository(store.db, () => "2030-01-02T03:04:05.000Z");
+    const repo = createLlmCallRepository(store, () => "2030-01-02T03:04:05.000Z");
     const first = repo.record(call());
     repo.record(call({ attempt: 2, outcome: "timeout", promptTokens: 0, completionTokens: 0, error: "timed out", prompt: null, completion: null, tokensEstimated: true }));
     repo.record(call({ workflowId: "wf-2", promptTokens: 7, completionTokens: 3 }));
@@ -70,7 +70,7 @@ describe("llm_calls repository", () => {
         const model = fakeModel().respondWithTools([{ name: FIX_TOOL_NAME, args: CORRECT_FIX }]);
         const out = await generateFixWithLlm(discountFailure(), discountAnalysis(), {}, {
           model: { kind: "ready", chat: model, name: "fake" },
-          callLog: createLlmCallRepository(store.db, () => new Date().toISOString()),
+          callLog: createLlmCallRepository(store, () => new Date().toISOString()),
           workflowId: "wf-resume",
           redactor: createSecretRedactor({ env: {} }),
           projectRoot: SHOP,

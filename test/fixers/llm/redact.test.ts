@@ -56,6 +56,56 @@ describe("createSecretRedactor", () => {
   });
 });
 
+describe("createSecretRedactor on escaped and truncated values", () => {
+  const KEY = "sk-proj-EnVkQ7rT2mX9pL4sW8vB1ST4UV7WX0YZ3";
+  const PASSWORD = "Pa\\ssw0rd-Qx7!zK";
+  const r = createSecretRedactor({ env: { SHOP_API_KEY: KEY, SHOP_DB_PASSWORD: PASSWORD }, apiKey: "own-model-key-Zq81Vd" });
+
+  it("redacts the pieces pytest's assertion repr leaves around '...'", () => {
+    expect(r.redact("assert 'sk-proj-EnVk...1ST4UV7WX0YZ3' == 'Bearer sk-pr...1ST4UV7WX0YZ3'")).toBe(
+      "assert '[REDACTED:SHOP_API_KEY]...[REDACTED:SHOP_API_KEY]' == 'Bearer sk-pr...[REDACTED:SHOP_API_KEY]'",
+    );
+    expect(r.redact("AssertionError: assert {'password': ...sw0rd-Qx7!zK'} == {}")).toBe(
+      "AssertionError: assert {'password': ...[REDACTED:SHOP_DB_PASSWORD]'} == {}",
+    );
+  });
+
+  it("redacts the value repr-escaped, JSON-escaped and URL-encoded, restoring the value itself", () => {
+    const text = [
+      "{'password': 'Pa\\\\ssw0rd-Qx7!zK'} != {'user': 'admin'}",
+      '{"password": "Pa\\\\ssw0rd-Qx7!zK"}',
+      "GET /login?pw=Pa%5Cssw0rd-Qx7!zK",
+    ].join("\n");
+    const out = r.redact(text);
+    expect(out).toBe(
+      [
+        "{'password': '[REDACTED:SHOP_DB_PASSWORD]'} != {'user': 'admin'}",
+        '{"password": "[REDACTED:SHOP_DB_PASSWORD]"}',
+        "GET /login?pw=[REDACTED:SHOP_DB_PASSWORD]",
+      ].join("\n"),
+    );
+    expect(r.restore("[REDACTED:SHOP_DB_PASSWORD]")).toBe(PASSWORD);
+  });
+
+  it("redacts redgreen's own API key", () => {
+    expect(r.redact("Authorization: Bearer own-model-key-Zq81Vd")).toBe("Authorization: Bearer [REDACTED:API_KEY]");
+  });
+
+  it("redacts every string of a JSON-like value, keys and class instances included", () => {
+    const value = { status: "failed", passed: 3, coverage: null, ok: true, failures: [{ errorMessage: `assert '${KEY}' == ''` }], [KEY]: 1 };
+    expect(r.redactValue(value)).toEqual({
+      status: "failed",
+      passed: 3,
+      coverage: null,
+      ok: true,
+      failures: [{ errorMessage: "assert '[REDACTED:SHOP_API_KEY]' == ''" }],
+      "[REDACTED:SHOP_API_KEY]": 1,
+    });
+    const err = Object.assign(new Error("x"), { detail: `key ${KEY}` });
+    expect(r.redactValue({ error: err })).toEqual({ error: { detail: "key [REDACTED:SHOP_API_KEY]" } });
+  });
+});
+
 describe("SecretRedactor.restoreEdit", () => {
   const env = { PGPASSWORD: "blue-falcon-42" };
 
