@@ -27,6 +27,8 @@ export function renderRunSummary(s: RunSummary): string {
     out.push("", "Fixes:");
     for (const f of s.fixes) {
       out.push(`  [${f.status}] iteration ${f.iteration} ${f.source}/${f.strategy} ${f.file} (risk ${f.risk}): ${f.reason}`);
+      if (f.rule !== undefined) out.push(`      rule ${f.rule}${f.evidence?.length ? `; evidence:` : ""}`);
+      for (const e of (f.evidence ?? []).slice(0, 5)) out.push(`        ${e}`);
     }
   }
   if (s.remainingFailures.length > 0) {

@@ -233,6 +233,8 @@ function renderFixes(fixes) {
         el("span", { className: "muted", text: "iteration " + f.iteration + " · " + f.source + " · " + f.strategy + " · risk " + f.risk }),
       ]),
       el("div", { className: "muted", text: f.reason }),
+      f.rule ? el("div", { className: "rule" }, [el("strong", { text: "rule " + f.rule }),
+        el("ul", {}, (f.evidence || []).map(function (e) { return el("li", { text: e }); }))]) : "",
       diffPre(f.diff || "(no diff)"),
     ]));
   });
