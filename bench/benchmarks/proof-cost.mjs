@@ -1,5 +1,6 @@
 // Benchmark: what the trust checks add to proving one fix (guarded runs, pytest's second channel, content policy + overfitting).
 import { cpSync, readFileSync, writeFileSync } from "node:fs";
+import { performance } from "node:perf_hooks";
 import { join } from "node:path";
 import { guardAdapter, proveFix } from "../../dist/src/proof/index.js";
 import { WatchedFiles } from "../../dist/src/proof/watched-files.js";
