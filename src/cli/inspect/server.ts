@@ -10,6 +10,7 @@ import { RedgreenError, isRedgreenError } from "../../domain/errors.js";
 import type { RunSummary } from "../../domain/index.js";
 import type { EditJournal } from "../../store/edit-journal.js";
 import type { Store } from "../../store/index.js";
+import { withProjectLock } from "../../fixers/project-lock.js";
 import { forkWorkflow } from "./fork.js";
 import { createInspectorGuard } from "./guard.js";
 import { readMermaidBundle } from "./mermaid-asset.js";
@@ -213,9 +214,13 @@ export async function startInspectorServer(options: InspectorOptions): Promise<I
       if (body.patch !== undefined && (typeof body.patch !== "object" || body.patch === null || Array.isArray(body.patch))) {
         throw new RedgreenError("usage", "patch must be a JSON object of state values");
       }
-      const fork = await forkWorkflow(
-        { store, journal: options.journal, checkpointer, graph },
-        { workflowId: parts[2]!, checkpointId: body.checkpointId, ...(body.patch ? { patch: body.patch as Record<string, unknown> } : {}) },
+      // Restoring the files to the checkpoint changes the project: it holds the project's lock like any other writer.
+      const source = workflowOr404(parts[2]!);
+      const fork = await withProjectLock(source.projectPath, { workflowId: source.id, command: "inspector fork" }, () =>
+        forkWorkflow(
+          { store, journal: options.journal, checkpointer, graph },
+          { workflowId: source.id, checkpointId: body.checkpointId as string, ...(body.patch ? { patch: body.patch as Record<string, unknown> } : {}) },
+        ),
       );
       startReplay(fork.workflowId, workflowOr404(fork.workflowId).projectPath);
       sendJson(res, 201, { ...fork, config: undefined, replaying: options.replay !== undefined });
