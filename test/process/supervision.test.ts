@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { runProcess } from "../../src/process/run.js";
+import { diesWithin, waitFor } from "../helpers/processes.js";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -16,26 +17,6 @@ const tempDir = (): string => {
   dirs.push(d);
   return d;
 };
-
-/** Whether a pid is a live process (a zombie counts as dead: it no longer runs). */
-export function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
-  } catch {
-    return false;
-  }
-}
-
-/** Polls until `pid` is dead or `ms` passed; returns whether it died. */
-export async function diesWithin(pid: number, ms: number): Promise<boolean> {
-  const until = performance.now() + ms;
-  while (performance.now() < until) {
-    if (!alive(pid)) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return !alive(pid);
-}
 
 const pids = (file: string): number[] => readFileSync(file, "utf8").trim().split(/\s+/).map(Number);
 
@@ -97,16 +78,10 @@ describe("runProcess supervision", () => {
       `await runProcess("python3", ["-c", "import os, subprocess, time\\np = subprocess.Popen(['sleep', '300'], start_new_session=True)\\nopen('pids', 'w').write(f'{os.getpid()} {p.pid}')\\ntime.sleep(300)"], { cwd: ${JSON.stringify(dir)}, timeoutMs: 600000 });`,
     ].join("\n");
     const node = spawn(process.execPath, ["--input-type=module", "-e", script], { stdio: "ignore" });
-    const until = performance.now() + 20_000;
-    let ids: number[] = [];
-    while (performance.now() < until && ids.length < 2) {
-      await new Promise((r) => setTimeout(r, 100));
-      try {
-        ids = pids(join(dir, "pids"));
-      } catch {
-        /* not written yet */
-      }
-    }
+    const ids = (await waitFor(() => {
+      const got = pids(join(dir, "pids"));
+      return got.length === 2 ? got : undefined;
+    }, 20_000)) ?? [];
     expect(ids).toHaveLength(2);
     node.kill("SIGKILL");
     expect(await diesWithin(ids[0]!, 5000)).toBe(true);

@@ -13,7 +13,8 @@ Environment:
   REDGREEN_HARD_GRACE     seconds past the timeout after which a test stuck where signals cannot
                           reach it (C code holding the GIL) dumps its stack to
                           REDGREEN_JSONL + ".hang-<worker>-<pid>" and the process exits (default 5;
-                          negative = off)
+                          negative = off); SIGUSR2 then also dumps the stacks there (redgreen's
+                          watchdog sends it before killing a test that outlived its timeout)
 """
 
 from __future__ import annotations
@@ -520,6 +521,9 @@ class PhaseTimer:
             span = 2 * self.hard_seconds
         if self._hang_fh is None:
             self._hang_fh = open(self.hang_file, "w")
+            if not self.exact_hard and hasattr(faulthandler, "register"):
+                # redgreen's own watchdog asks for a dump (SIGUSR2) before it kills a test that outlived its timeout.
+                faulthandler.register(signal.SIGUSR2, file=self._hang_fh, all_threads=True)
         faulthandler.dump_traceback_later(span, repeat=False, file=self._hang_fh, exit=True)
         self._hard_until = now + span
 
@@ -530,6 +534,8 @@ class PhaseTimer:
             self._installed = False
         if self._hang_fh is not None:
             faulthandler.cancel_dump_traceback_later()
+            if not self.exact_hard and hasattr(faulthandler, "unregister"):
+                faulthandler.unregister(signal.SIGUSR2)
             self._hard_until = 0.0
             self._hang_fh.close()
             self._hang_fh = None
