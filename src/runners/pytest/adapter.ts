@@ -21,6 +21,7 @@ import { FileTail } from "../file-tail.js";
 import { checkProjectRoot } from "../project-root.js";
 import { DEFAULT_RUN_TIMEOUT, DEFAULT_TEST_TIMEOUT, pollWhileRunning, progressReporter } from "../run-progress.js";
 import { StallWatchdog, stallWindowSeconds } from "../stall-watchdog.js";
+import { timeoutFailure } from "../timeout-failure.js";
 import { SourceCache } from "../source-cache.js";
 import { hangPhase, parseHangDump } from "./hang-dump.js";
 
@@ -412,24 +413,11 @@ export class PytestAdapter implements TestRunnerAdapter {
         ? "could not be interrupted (stuck outside Python code)"
         : "did not stop (it ignores or swallows the timeout); redgreen killed the run";
     const message = `test exceeded the per-test timeout of ${seconds} s during ${phase} and ${why}; the run went on without it`;
-    const { testFile, testName } = splitNodeId(nodeId);
-    const stack = [
+    const traceLines = [
       "Traceback (most recent call last):",
       ...frames.flatMap((f) => [`  File "${f.file}", line ${f.line}, in ${f.function}`, ...(f.code ? [`    ${f.code}`] : [])]),
-      `Timeout: ${message}`,
-    ].join("\n");
-    return {
-      nodeId,
-      testFile,
-      testName,
-      errorType: "Timeout",
-      errorMessage: message,
-      stackTrace: stack,
-      lineNumber: pickFailureLine(frames),
-      frames,
-      phase,
-      durationSeconds: Math.max(0, duration),
-    };
+    ];
+    return timeoutFailure(nodeId, message, { traceLines, frames, lineNumber: pickFailureLine(frames), phase, durationSeconds: duration });
   }
 
   private async buildResult(p: {
