@@ -573,6 +573,7 @@ class RedgreenState:
         self.path = os.environ.get("REDGREEN_JSONL") or None
         self.is_worker = hasattr(config, "workerinput") or "PYTEST_XDIST_WORKER" in os.environ
         self.started = time.time()
+        self.parent_pid = os.getppid()
         self.max_output = int(_env_float("REDGREEN_MAX_OUTPUT", 8000)) or 8000
         timeout = _env_float("REDGREEN_TEST_TIMEOUT", 10.0)
         if _other_timeout_plugin_active(config):
@@ -829,6 +830,10 @@ class RedgreenPlugin:
 
     def pytest_runtest_logreport(self, report):
         state = self.state
+        if state.path is not None and os.getppid() != state.parent_pid:
+            # The test that just ran killed redgreen's supervisor (our parent): stop before reporting it, so the
+            # adapter blames this test, the first one that did not finish; redgreen kills the rest of the group.
+            os._exit(70)
         if state.is_worker or state.path is None:
             return
         wasxfail = getattr(report, "wasxfail", None)
