@@ -3,6 +3,7 @@ import type { Database } from "better-sqlite3";
 import { AgentLogInputSchema, AgentLogSchema } from "../domain/index.js";
 import type { AgentLog, AgentLogInput, AgentLogStatus } from "../domain/index.js";
 import { fromJsonColumn, toJsonColumn } from "./json-column.js";
+import { capNullable, capStrings } from "./text-cap.js";
 import { whereClause } from "./where-clause.js";
 
 export interface ListAgentLogsOptions {
@@ -65,10 +66,10 @@ export function createAgentLogRepository(db: Database, now: () => string): Agent
         e.agentId,
         e.phase,
         e.action,
-        toJsonColumn(e.input),
-        toJsonColumn(e.output),
+        toJsonColumn(capStrings(e.input)),
+        toJsonColumn(capStrings(e.output)),
         e.status,
-        e.errorMessage ?? null,
+        capNullable(e.errorMessage),
         e.durationMs ?? null,
         now(),
       );

@@ -50,7 +50,7 @@ export function toDbError(path: string, e: unknown): RedgreenError {
   const detail = e instanceof Error ? e.message : String(e);
   let message: string;
   if (code === "SQLITE_NOTADB") message = `${path} is not a SQLite database (the file is corrupt or of another kind)`;
-  else if (code.startsWith("SQLITE_CORRUPT")) message = `the database ${path} is corrupt (${detail})`;
+  else if (code.startsWith("SQLITE_CORRUPT")) message = `the database ${path} is corrupt (${detail.split("\n")[0]}); move it away to start a new one`;
   else if (code.startsWith("SQLITE_CANTOPEN")) message = `cannot open the database ${path} (is its directory writable?)`;
   else if (code.startsWith("SQLITE_READONLY")) message = `the database ${path} is read-only`;
   else if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED"))
@@ -62,7 +62,26 @@ export function toDbError(path: string, e: unknown): RedgreenError {
   return new RedgreenError("db_error", message, { cause: e });
 }
 
-/** Opens (creating directory and file when missing) with WAL, busy_timeout and foreign keys on. */
+/** Whether `path` is an existing, non-empty file (a database worth checking). */
+function existingFile(path: string): boolean {
+  try {
+    return statSync(path).size > 0;
+  } catch {
+    return false;
+  }
+}
+
+/** Throws db_error when SQLite's quick_check finds the open database damaged. */
+function checkIntegrity(db: Db, path: string): void {
+  const problem = db.pragma("quick_check(1)", { simple: true });
+  if (problem !== "ok") {
+    const lines = String(problem).split("\n");
+    const first = (lines.find((l) => !l.startsWith("***")) ?? lines[0]!).slice(0, 200);
+    throw new RedgreenError("db_error", `the database ${path} is corrupt (quick_check: ${first}); move it away to start a new one`);
+  }
+}
+
+/** Opens (creating directory and file when missing) with WAL, busy_timeout and foreign keys on; an existing file is checked first. */
 export function openDatabase(path: string): Db {
   if (path !== ":memory:") {
     try {
@@ -73,6 +92,7 @@ export function openDatabase(path: string): Db {
       });
     }
   }
+  const existed = path !== ":memory:" && existingFile(path);
   let db: Db | undefined;
   try {
     db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
@@ -80,6 +100,7 @@ export function openDatabase(path: string): Db {
     db.pragma("journal_mode = WAL");
     db.pragma("foreign_keys = ON");
     db.pragma("synchronous = NORMAL");
+    if (existed) checkIntegrity(db, path);
     return db;
   } catch (e) {
     db?.close();

@@ -5,6 +5,7 @@ import { RedgreenError } from "../domain/errors.js";
 import { FixRecordSchema } from "../domain/index.js";
 import type { FixRecord } from "../domain/index.js";
 import { fromJsonColumn } from "./json-column.js";
+import { capStrings } from "./text-cap.js";
 
 /** A stored fix attempt: the FixRecord plus its row identity. */
 export const FixAttemptSchema = FixRecordSchema.extend({
@@ -72,7 +73,7 @@ export function createFixAttemptRepository(db: Database, now: () => string): Fix
   });
 
   return {
-    record: (workflowId, record) => recordTx.immediate(workflowId, FixRecordSchema.parse(record)),
+    record: (workflowId, record) => recordTx.immediate(workflowId, capStrings(FixRecordSchema.parse(record))),
     list: (workflowId) => (selectAll.all(workflowId) as FixAttemptRow[]).map(fromRow),
   };
 }

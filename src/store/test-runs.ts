@@ -5,6 +5,7 @@ import { TestRunResultSchema, TestRunStatusSchema } from "../domain/index.js";
 import type { TestRunResult } from "../domain/index.js";
 import { fromJsonColumn } from "./json-column.js";
 import { whereClause } from "./where-clause.js";
+import { capStrings } from "./text-cap.js";
 
 /** A stored run without its full result: what listings show. */
 export const TestRunSummarySchema = z.object({
@@ -119,7 +120,7 @@ export function createTestRunRepository(db: Database, now: () => string): TestRu
   });
 
   return {
-    save: (result, options) => saveTx.immediate(TestRunResultSchema.parse(result), options),
+    save: (result, options) => saveTx.immediate(capStrings(TestRunResultSchema.parse(result)), options),
     get(id) {
       const row = selectOne.get(id) as RunRow | undefined;
       if (row === undefined) return null;
