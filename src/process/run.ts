@@ -7,7 +7,7 @@ import type { Readable, Writable } from "node:stream";
 import { execa } from "execa";
 import type { Options } from "execa";
 import { RedgreenError } from "../domain/errors.js";
-import { CANNOT_START, killGroup, killTagged, signalOfStatus, SUPERVISOR_SCRIPT } from "./supervisor.js";
+import { CANNOT_START, killCommand, killGroup, killTagged, signalOfStatus, SUPERVISOR_SCRIPT } from "./supervisor.js";
 
 export interface RunProcessOptions {
   cwd: string;
@@ -284,7 +284,7 @@ async function run(file: string, args: string[], options: RunProcessOptions, max
       ? undefined
       : setTimeout(() => {
           timedOut = true;
-          killGroup(child.pid);
+          killCommand(child.pid);
         }, options.timeoutMs);
   const compactor = files
     ? setInterval(() => {
@@ -297,7 +297,7 @@ async function run(file: string, args: string[], options: RunProcessOptions, max
     : undefined;
   const onAbort = (): void => {
     aborted = true;
-    killGroup(child.pid);
+    killCommand(child.pid);
   };
   if (options.signal?.aborted) onAbort();
   options.signal?.addEventListener("abort", onAbort, { once: true });

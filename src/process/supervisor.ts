@@ -1,5 +1,5 @@
 // The supervising shell every spawned command runs under: it keeps redgreen out of the command's reach and kills it when redgreen dies.
-import { closeSync, openSync, readdirSync, readSync } from "node:fs";
+import { closeSync, openSync, readdirSync, readFileSync, readSync } from "node:fs";
 import { constants } from "node:os";
 
 /** Environment variable that tags every process a command starts, so children that left its process group can still be found. */
@@ -44,6 +44,41 @@ export function killGroup(pid: number | undefined): void {
       process.kill(pid, "SIGKILL");
     } catch {
       /* already gone */
+    }
+  }
+}
+
+/** The process group of a pid from /proc/PID/stat (Linux), or null when it cannot be read. */
+function groupOf(pid: string): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the parenthesised command name: state, ppid, pgrp, ...
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return Number(fields[2]);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Kills the command a supervisor runs and everything else in its group, but not the supervisor: it reaps the command
+ * and exits with its status, so no killed command is left a zombie for init to collect. Without /proc the whole group goes.
+ */
+export function killCommand(supervisorPid: number | undefined): void {
+  if (supervisorPid === undefined) return;
+  let pids: string[];
+  try {
+    pids = readdirSync("/proc").filter((n) => /^\d+$/.test(n) && n !== String(supervisorPid));
+  } catch {
+    killGroup(supervisorPid);
+    return;
+  }
+  for (const pid of pids) {
+    if (groupOf(pid) !== supervisorPid) continue;
+    try {
+      process.kill(Number(pid), "SIGKILL");
+    } catch {
+      /* gone meanwhile */
     }
   }
 }
