@@ -141,6 +141,8 @@ export class PytestJsonlAccumulator {
   private readonly anomalies: RunAnomaly[] = [];
   private readonly definingFiles = new Set<string>();
   private pythonFiles: string[] | null = null;
+  /** Whether the current attempt reported its collection (tests run from then until its session finishes). */
+  private attemptCollected = false;
 
   /** rootDir relativizes paths in frames that the plugin could not classify. */
   constructor(private readonly rootDir?: string) {}
@@ -163,6 +165,7 @@ export class PytestJsonlAccumulator {
   beginAttempt(): void {
     this.pending = "";
     this.finish = null;
+    this.attemptCollected = false;
   }
 
   /** Parses one line; returns false for a line that is not a plugin event. */
@@ -192,6 +195,7 @@ export class PytestJsonlAccumulator {
         if (!this.start) this.start = ev;
         return;
       case "collected":
+        this.attemptCollected = true;
         if (this.collected === null) {
           this.collected = num(ev.count);
           if (Array.isArray(ev.nodeids)) this.collectedNodeIds = ev.nodeids.map(String);
@@ -292,6 +296,11 @@ export class PytestJsonlAccumulator {
     if (i < 0) return false;
     this.failures[i] = next;
     return true;
+  }
+
+  /** Whether tests are under way: the current attempt collected, has not finished, and not every collected test is done. */
+  testsRunning(): boolean {
+    return this.attemptCollected && this.finish === null && (this.collected === null || this.done.size < this.collected);
   }
 
   /** Live progress: collected count, finished tests, failures so far. */

@@ -3,9 +3,11 @@ import { randomUUID } from "node:crypto";
 import { closeSync, constants, fstatSync, ftruncateSync, openSync, readSync, unlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Readable, Writable } from "node:stream";
 import { execa } from "execa";
 import type { Options } from "execa";
 import { RedgreenError } from "../domain/errors.js";
+import { CANNOT_START, killCommand, killGroup, killTagged, signalOfStatus, SUPERVISOR_SCRIPT } from "./supervisor.js";
 
 export interface RunProcessOptions {
   cwd: string;
@@ -35,6 +37,8 @@ export interface ProcessResult {
   signal: string | null;
   timedOut: boolean;
   aborted: boolean;
+  /** True when the command's supervising parent was killed by someone else: the command killed its parent or its own process group. */
+  parentKilled: boolean;
   stdout: string;
   stderr: string;
   /** True when output past maxOutputBytes was dropped. */
@@ -198,19 +202,6 @@ class FileCapture {
   }
 }
 
-const killGroup = (pid: number | undefined): void => {
-  if (pid === undefined) return;
-  try {
-    process.kill(-pid, "SIGKILL");
-  } catch {
-    try {
-      process.kill(pid, "SIGKILL");
-    } catch {
-      /* already gone */
-    }
-  }
-};
-
 /** execa's types list only the fds 1-9, but it hands any descriptor number to child_process.spawn as is. */
 const asFd = (fd: number): 1 => fd as 1;
 
@@ -227,7 +218,11 @@ function openFileCaptures(max: number): [FileCapture, FileCapture] | null {
   }
 }
 
-/** Runs a command in its own process group; ENOENT for the binary is the only thrown fault. */
+/**
+ * Runs a command under the supervising shell (src/process/supervisor.ts) in its own process group; a command that
+ * cannot be started is the only thrown fault. When the command exits, its group and every process carrying its
+ * tag are killed: nothing a run started outlives it, and nothing outlives redgreen.
+ */
 export async function runProcess(file: string, args: string[], options: RunProcessOptions): Promise<ProcessResult> {
   if (options.capture === "file" && (options.onStdout || options.onStderr)) {
     throw new RedgreenError("internal", 'runProcess: capture "file" cannot stream output to onStdout/onStderr');
@@ -249,6 +244,7 @@ async function run(file: string, args: string[], options: RunProcessOptions, max
   let timedOut = false;
   let aborted = false;
 
+  const tag = randomUUID();
   const execaOptions: Options = {
     cwd: options.cwd,
     env: options.env,
@@ -256,14 +252,24 @@ async function run(file: string, args: string[], options: RunProcessOptions, max
     reject: false,
     buffer: false,
     detached: true,
-    stdin: options.input === undefined ? "ignore" : "pipe",
+    // fd 3 is the supervisor's lifeline: redgreen holds its writing end until the command exits.
+    stdio: [options.input === undefined ? "ignore" : "pipe", files ? asFd(files[0].fd) : "pipe", files ? asFd(files[1].fd) : "pipe", "pipe"],
     input: options.input,
-    stdout: files ? asFd(files[0].fd) : "pipe",
-    stderr: files ? asFd(files[1].fd) : "pipe",
     encoding: "buffer",
     cleanup: true,
   };
-  const child = execa(file, args, execaOptions);
+  const child = execa("sh", ["-c", SUPERVISOR_SCRIPT, "redgreen-supervisor", tag, file, ...args], execaOptions);
+  let exited = false;
+  const killAll = (): void => {
+    killGroup(child.pid);
+    killTagged(tag);
+  };
+  // The moment the supervisor exits, whatever the command left behind goes; closing the lifeline lets execa settle.
+  child.once("exit", () => {
+    exited = true;
+    killAll();
+    (child.stdio[3] as Readable | Writable | null)?.destroy();
+  });
   child.stdout?.on("data", (c: Buffer) => {
     out.push(c);
     options.onStdout?.(c);
@@ -278,7 +284,7 @@ async function run(file: string, args: string[], options: RunProcessOptions, max
       ? undefined
       : setTimeout(() => {
           timedOut = true;
-          killGroup(child.pid);
+          killCommand(child.pid);
         }, options.timeoutMs);
   const compactor = files
     ? setInterval(() => {
@@ -291,32 +297,40 @@ async function run(file: string, args: string[], options: RunProcessOptions, max
     : undefined;
   const onAbort = (): void => {
     aborted = true;
-    killGroup(child.pid);
+    killCommand(child.pid);
   };
   if (options.signal?.aborted) onAbort();
   options.signal?.addEventListener("abort", onAbort, { once: true });
   // Ensure the group dies with us (a killed redgreen must not leave pytest running).
-  const onExit = (): void => killGroup(child.pid);
+  const onExit = (): void => killAll();
   process.once("exit", onExit);
 
   try {
     const result = await child;
     const failedToSpawn = (result as { code?: string }).code === "ENOENT" || (result.failed && result.exitCode === undefined && !result.signal && !timedOut && !aborted);
     if (failedToSpawn) {
-      throw new RedgreenError("runner_failed", `could not start ${file}: ${result.shortMessage ?? "not found"}`, {
+      throw new RedgreenError("runner_failed", `could not start the supervising shell for ${file}: ${result.shortMessage ?? "sh not found"}`, {
         cause: result,
       });
     }
     if (compactor) clearInterval(compactor);
     const [o, e] = files ? [files[0].finish(), files[1].finish()] : [out.finish(), err.finish()];
+    const stderr = outputText(e);
+    if (result.exitCode === 127 && stderr.startsWith(CANNOT_START)) {
+      throw new RedgreenError("runner_failed", `could not start ${file}: not found or not executable`);
+    }
+    // The shell itself dies by a signal only when killed: by us (timeout, abort) or by the command it runs.
+    const parentKilled = result.signal !== undefined && !timedOut && !aborted;
+    const commandSignal = result.signal ? null : signalOfStatus(result.exitCode ?? null);
     return {
       command: [file, ...args],
-      exitCode: result.exitCode ?? null,
-      signal: result.signal ?? null,
+      exitCode: commandSignal || result.signal ? null : (result.exitCode ?? null),
+      signal: result.signal ?? commandSignal,
       timedOut,
       aborted,
+      parentKilled,
       stdout: outputText(o),
-      stderr: outputText(e),
+      stderr,
       truncated: o.dropped > 0 || e.dropped > 0,
       durationMs: performance.now() - started,
     };
@@ -325,7 +339,7 @@ async function run(file: string, args: string[], options: RunProcessOptions, max
     if (compactor) clearInterval(compactor);
     options.signal?.removeEventListener("abort", onAbort);
     process.removeListener("exit", onExit);
-    // The leader may be gone while grandchildren (xdist workers, a forked server) linger.
-    if (timedOut || aborted) killGroup(child.pid);
+    // Only when the exit handler did not run (a fault before the command exited).
+    if (!exited) killAll();
   }
 }

@@ -1,6 +1,7 @@
 // Run defaults and live progress shared by the adapters: the default timeouts, and polling a progress file while a runner runs.
 import type { RunProgress } from "./adapter.js";
 import type { FileTail } from "./file-tail.js";
+import type { StallWatchdog } from "./stall-watchdog.js";
 
 /** Per-test timeout in seconds when neither the run nor the adapter sets one. */
 export const DEFAULT_TEST_TIMEOUT = 10;
@@ -23,22 +24,32 @@ export function progressReporter(current: () => RunProgress | null, onProgress: 
   };
 }
 
+/** How often the progress file is read when nobody listens to progress but a stall watchdog runs. */
+export const WATCHDOG_POLL_MS = 500;
+
 /**
- * Every PROGRESS_POLL_MS while a runner runs: reads what `tail` gained and calls `report` when it gained something
- * (only when `live`), then `tick`. Starts no timer when there is neither; returns the function that stops it.
+ * While a runner runs: reads what `tail` gained and calls `report` when it gained something (only when `live`: every
+ * PROGRESS_POLL_MS), then `tick`, then `watchdog.check` (which makes it poll every WATCHDOG_POLL_MS even when not live).
+ * Starts no timer when there is none of them; returns the function that stops it.
  */
-export function pollWhileRunning(p: { tail: FileTail; report: () => void; live: boolean; tick?: (() => void) | undefined }): () => void {
-  const { tail, report, live, tick } = p;
-  if (!live && !tick) return () => {};
-  const timer = setInterval(() => {
-    if (live) {
-      try {
-        if (tail.poll()) report();
-      } catch {
-        /* the read after the run sees what the file holds */
+export function pollWhileRunning(p: { tail: FileTail; report: () => void; live: boolean; tick?: (() => void) | undefined; watchdog?: StallWatchdog | undefined }): () => void {
+  const { tail, report, live, tick, watchdog } = p;
+  if (!live && !tick && !watchdog) return () => {};
+  const timer = setInterval(
+    () => {
+      let grew = false;
+      if (live || watchdog) {
+        try {
+          grew = tail.poll();
+          if (grew && live) report();
+        } catch {
+          /* the read after the run sees what the file holds */
+        }
       }
-    }
-    tick?.();
-  }, PROGRESS_POLL_MS);
+      tick?.();
+      watchdog?.check(grew);
+    },
+    live || tick ? PROGRESS_POLL_MS : WATCHDOG_POLL_MS,
+  );
   return () => clearInterval(timer);
 }

@@ -4,6 +4,7 @@ import { AgentLogInputSchema, AgentLogSchema } from "../domain/index.js";
 import type { AgentLog, AgentLogInput, AgentLogStatus } from "../domain/index.js";
 import type { SecretRedactor } from "../fixers/llm/redact.js";
 import { fromJsonColumn, toJsonColumn } from "./json-column.js";
+import { capNullable, capStrings } from "./text-cap.js";
 import { whereClause } from "./where-clause.js";
 
 export interface ListAgentLogsOptions {
@@ -66,10 +67,10 @@ export function createAgentLogRepository(db: Database, now: () => string, redact
         e.agentId,
         e.phase,
         e.action,
-        toJsonColumn(e.input),
-        toJsonColumn(e.output),
+        toJsonColumn(capStrings(e.input)),
+        toJsonColumn(capStrings(e.output)),
         e.status,
-        e.errorMessage ?? null,
+        capNullable(e.errorMessage),
         e.durationMs ?? null,
         now(),
       );

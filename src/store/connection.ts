@@ -59,7 +59,7 @@ export function toDbError(path: string, e: unknown): RedgreenError {
   let message: string;
   if ((code.startsWith("SQLITE_CANTOPEN") || code === "EISDIR") && isDirectory(path)) message = `the database path ${path} is a directory, not a database file`;
   else if (code === "SQLITE_NOTADB") message = `${path} is not a SQLite database (the file is corrupt or of another kind)`;
-  else if (code.startsWith("SQLITE_CORRUPT")) message = `the database ${path} is corrupt (${detail})`;
+  else if (code.startsWith("SQLITE_CORRUPT")) message = `the database ${path} is corrupt (${detail.split("\n")[0]}); move it away to start a new one`;
   else if (code.startsWith("SQLITE_CANTOPEN")) message = `cannot open the database ${path} (is its directory writable?)`;
   else if (code.startsWith("SQLITE_READONLY")) message = `the database ${path} is read-only`;
   else if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED"))
@@ -94,7 +94,29 @@ function openReadOnly(path: string): Db {
   }
 }
 
-/** Opens (creating directory and file when missing) with WAL, busy_timeout and foreign keys on; `readOnly` opens an existing file as is. */
+/** Whether `path` is an existing, non-empty file (a database worth checking). */
+function existingFile(path: string): boolean {
+  try {
+    return statSync(path).size > 0;
+  } catch {
+    return false;
+  }
+}
+
+/** Throws db_error when SQLite's quick_check finds the open database damaged. */
+function checkIntegrity(db: Db, path: string): void {
+  const problem = db.pragma("quick_check(1)", { simple: true });
+  if (problem !== "ok") {
+    const lines = String(problem).split("\n");
+    const first = (lines.find((l) => !l.startsWith("***")) ?? lines[0]!).slice(0, 200);
+    throw new RedgreenError("db_error", `the database ${path} is corrupt (quick_check: ${first}); move it away to start a new one`);
+  }
+}
+
+/**
+ * Opens (creating directory and file when missing) with WAL, busy_timeout and foreign keys on; an existing file is
+ * checked first. `readOnly` opens an existing file as is.
+ */
 export function openDatabase(path: string, opts: { readOnly?: boolean } = {}): Db {
   if (opts.readOnly && path !== ":memory:") return openReadOnly(path);
   if (path !== ":memory:") {
@@ -106,6 +128,7 @@ export function openDatabase(path: string, opts: { readOnly?: boolean } = {}): D
       });
     }
   }
+  const existed = path !== ":memory:" && existingFile(path);
   let db: Db | undefined;
   try {
     db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
@@ -113,6 +136,7 @@ export function openDatabase(path: string, opts: { readOnly?: boolean } = {}): D
     db.pragma("journal_mode = WAL");
     db.pragma("foreign_keys = ON");
     db.pragma("synchronous = NORMAL");
+    if (existed) checkIntegrity(db, path);
     return db;
   } catch (e) {
     db?.close();

@@ -6,6 +6,7 @@ import { FixRecordSchema } from "../domain/index.js";
 import type { FixRecord } from "../domain/index.js";
 import type { SecretRedactor } from "../fixers/llm/redact.js";
 import { fromJsonColumn } from "./json-column.js";
+import { capStrings } from "./text-cap.js";
 
 /** A stored fix attempt: the FixRecord plus its row identity. */
 export const FixAttemptSchema = FixRecordSchema.extend({
@@ -77,7 +78,7 @@ export function createFixAttemptRepository(db: Database, now: () => string, reda
   });
 
   return {
-    record: (workflowId, record) => recordTx.immediate(workflowId, redactor.redactValue(FixRecordSchema.parse(record))),
+    record: (workflowId, record) => recordTx.immediate(workflowId, capStrings(redactor.redactValue(FixRecordSchema.parse(record)))),
     list: (workflowId) => (selectAll.all(workflowId) as FixAttemptRow[]).map(fromRow),
   };
 }

@@ -3,6 +3,7 @@ import type { Database } from "better-sqlite3";
 import { LlmCallInputSchema, LlmCallSchema } from "../fixers/llm/call-log.js";
 import type { LlmCall, LlmCallLog } from "../fixers/llm/call-log.js";
 import type { SecretRedactor } from "../fixers/llm/redact.js";
+import { capNullable } from "./text-cap.js";
 
 interface LlmCallRow {
   id: number;
@@ -58,7 +59,8 @@ export function createLlmCallRepository(store: { db: Database; redactor: Pick<Se
   return {
     record(raw) {
       const c = redactor.redactValue(LlmCallInputSchema.parse(raw));
-      const info = insert.run({ ...c, tokensEstimated: c.tokensEstimated ? 1 : 0, createdAt: now() });
+      const texts = { error: capNullable(c.error), prompt: capNullable(c.prompt), completion: capNullable(c.completion) };
+      const info = insert.run({ ...c, ...texts, tokensEstimated: c.tokensEstimated ? 1 : 0, createdAt: now() });
       return fromRow(selectOne.get(info.lastInsertRowid) as LlmCallRow);
     },
     tokensSpent: (workflowId) => (sumTokens.get(workflowId) as { spent: number }).spent,

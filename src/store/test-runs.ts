@@ -6,6 +6,7 @@ import type { TestRunResult } from "../domain/index.js";
 import type { SecretRedactor } from "../fixers/llm/redact.js";
 import { fromJsonColumn } from "./json-column.js";
 import { whereClause } from "./where-clause.js";
+import { capStrings } from "./text-cap.js";
 
 /** A stored run without its full result: what listings show. */
 export const TestRunSummarySchema = z.object({
@@ -120,7 +121,7 @@ export function createTestRunRepository(db: Database, now: () => string, redacto
   });
 
   return {
-    save: (result, options) => saveTx.immediate(redactor.redactValue(TestRunResultSchema.parse(result)), options),
+    save: (result, options) => saveTx.immediate(capStrings(redactor.redactValue(TestRunResultSchema.parse(result))), options),
     get(id) {
       const row = selectOne.get(id) as RunRow | undefined;
       if (row === undefined) return null;

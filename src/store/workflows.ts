@@ -7,6 +7,7 @@ import type { Workflow, WorkflowStatus } from "../domain/index.js";
 import type { SecretRedactor } from "../fixers/llm/redact.js";
 import { fromJsonColumn, toJsonColumn } from "./json-column.js";
 import { whereClause } from "./where-clause.js";
+import { capStrings } from "./text-cap.js";
 
 export interface CreateWorkflowInput {
   /** Chosen by the caller (e.g. a LangGraph thread id); a random UUID otherwise. */
@@ -122,7 +123,7 @@ export function createWorkflowRepository(db: Database, now: () => string, redact
         if (!(key in patch)) continue;
         const value = patch[key];
         sets.push(`${column} = ?`);
-        params.push(key === "testResults" ? toJsonColumn(value ?? null) : ((value ?? null) as string | number | null));
+        params.push(key === "testResults" ? toJsonColumn(capStrings(value ?? null)) : ((value ?? null) as string | number | null));
       }
       sets.push("updated_at = ?");
       params.push(now());

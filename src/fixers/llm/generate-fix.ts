@@ -9,6 +9,7 @@ import type { LlmCallInput, LlmCallLog, LlmCallOutcome } from "./call-log.js";
 import { calledDefinitions, testFocusLine } from "./context.js";
 import type { CalledDefinition } from "./context.js";
 import type { LlmModel } from "./create-model.js";
+import { answerSizeProblem, editLineProblem } from "./answer-limits.js";
 import { contentText, parseModelAnswer } from "./parse-answer.js";
 import type { AnswerVia } from "./parse-answer.js";
 import { buildFixPrompt } from "./prompt.js";
@@ -206,13 +207,23 @@ export async function generateFixWithLlm(
     const usage = answer.usage_metadata;
     const promptTokens = usage?.input_tokens ?? prompt.estimatedTokens;
     const completionTokens = usage?.output_tokens ?? estimateTokens(text + toolText);
+    const tokens = { attempt: calls, latencyMs, promptTokens, completionTokens, tokensEstimated: usage?.input_tokens === undefined };
+    // A huge answer is refused before it is parsed, redacted or stored (its text is not kept).
+    const oversize = answerSizeProblem([text, toolText], settings);
+    if (oversize !== null) {
+      record({ ...tokens, completion: null, outcome: "invalid_answer", error: oversize });
+      log(`llm: unusable answer from ${modelName}: ${oversize}`);
+      return { kind: "failed", reason: oversize, calls, cause: "invalid_answer" };
+    }
     const completion = settings.storeTranscripts ? deps.redactor.redact([text, toolText].filter(Boolean).join("\n")) : null;
     const parsed = parseModelAnswer(answer);
-    const base = { attempt: calls, latencyMs, promptTokens, completionTokens, tokensEstimated: usage?.input_tokens === undefined, completion };
-    if (!parsed.ok) {
-      record({ ...base, outcome: "invalid_answer", error: parsed.reason });
-      log(`llm: unusable answer from ${modelName}: ${parsed.reason}`);
-      return { kind: "failed", reason: deps.redactor.redact(parsed.reason), calls, cause: "invalid_answer" };
+    const base = { ...tokens, completion };
+    const unusable = parsed.ok ? editLineProblem(parsed.response.edits, settings.maxEditLineChars) : parsed.reason;
+    if (!parsed.ok || unusable !== null) {
+      const reason = unusable ?? "";
+      record({ ...base, outcome: "invalid_answer", error: reason });
+      log(`llm: unusable answer from ${modelName}: ${reason}`);
+      return { kind: "failed", reason: deps.redactor.redact(reason), calls, cause: "invalid_answer" };
     }
     const edits: FileEdit[] = [];
     let refused: string | null = null;

@@ -21,6 +21,12 @@ export const LlmSettingsSchema = z.object({
   toolChoice: z.enum(["force", "auto", "none"]),
   /** Keep the (redacted) prompt and completion text in llm_calls. */
   storeTranscripts: z.boolean(),
+  /** An answer (text plus tool-call arguments) larger than this many UTF-8 bytes is rejected unread. */
+  maxAnswerBytes: z.number().int().positive(),
+  /** An answer with more lines than this is rejected unread. */
+  maxAnswerLines: z.number().int().positive(),
+  /** A line of new text in an edit longer than this many characters rejects the answer. */
+  maxEditLineChars: z.number().int().positive(),
 });
 export type LlmSettings = z.infer<typeof LlmSettingsSchema>;
 
@@ -36,6 +42,9 @@ export const DEFAULT_LLM_SETTINGS: LlmSettings = {
   allowTestEdits: false,
   toolChoice: "force",
   storeTranscripts: true,
+  maxAnswerBytes: 256 * 1024,
+  maxAnswerLines: 5000,
+  maxEditLineChars: 2000,
 };
 
 /** Defaults overridden by the given values, validated. */

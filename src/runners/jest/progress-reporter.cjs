@@ -1,4 +1,4 @@
-// redgreen's live-progress reporter for jest 30: appends one JSON line per finished test and finished file to $REDGREEN_PROGRESS.
+// redgreen's live-progress reporter for jest 30: appends one JSON line per started and finished test and finished file to $REDGREEN_PROGRESS.
 /* global module, require */
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS reporter loads with any jest configuration
 const { appendFileSync } = require("node:fs");
@@ -11,6 +11,10 @@ const write = (event) => {
 };
 
 class RedgreenProgressReporter {
+  onTestCaseStart(test, info) {
+    write({ e: "begin", file: test.path, titles: [...info.ancestorTitles, info.title] });
+  }
+
   onTestCaseResult(test, result) {
     write({ e: "test", file: test.path, titles: [...result.ancestorTitles, result.title], state: result.status });
   }

@@ -1,11 +1,12 @@
 // The shared TestRunnerAdapter of the JS runners: runs vitest or jest with their JSON report and the bundled progress reporter.
 import { lastLines } from "../output-tail.js";
 import { SLOW_TEST_SECONDS, slowTests } from "../slow-tests.js";
-import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { isAbsolute, join, posix, relative, resolve } from "node:path";
 import { RedgreenError } from "../../domain/errors.js";
+import type { Failure } from "../../domain/failure.js";
 import type { Coverage, RunAnomaly, TestRunResult } from "../../domain/test-run.js";
 import { parseIstanbulCoverageFiles } from "../../parsers/istanbul-coverage.js";
 import { emptyParts, jsNodeId, parseJestJson, type JestJsonParts } from "../../parsers/jest-json.js";
@@ -16,6 +17,8 @@ import type { RunTestsOptions, TestRunnerAdapter } from "../adapter.js";
 import { FileTail } from "../file-tail.js";
 import { DEFAULT_RUN_TIMEOUT, DEFAULT_TEST_TIMEOUT, pollWhileRunning, progressReporter } from "../run-progress.js";
 import { SourceCache } from "../source-cache.js";
+import { StallWatchdog, stallWindowSeconds } from "../stall-watchdog.js";
+import { timeoutFailure } from "../timeout-failure.js";
 import { configuredSetupFiles } from "./config-files.js";
 import { refineHookPhases } from "./hook-phase.js";
 import { JsSelection } from "./name-filter.js";
@@ -78,6 +81,18 @@ export interface JsRunnerSpec {
    * was stopped `lingered` seconds after its report was complete (null when it exited by itself).
    */
   openHandleNote(output: string, lingered: number | null): string | null;
+}
+
+/** Attempts after a stall: each resumes without the tests that had to be killed. */
+const MAX_RESUMES = 5;
+/** Seconds past two per-test timeouts before a silent running test counts as stuck. */
+const STALL_GRACE_SECONDS = 5;
+
+/** A result with the tests the watchdog killed added as Timeout failures. */
+function withKilledTests(result: TestRunResult, killed: Failure[]): TestRunResult {
+  if (killed.length === 0) return result;
+  const status = result.status === "passed" || result.status === "no_tests" ? "failed" : result.status;
+  return { ...result, status, failed: result.failed + killed.length, total: result.total + killed.length, failures: [...killed, ...result.failures] };
 }
 
 /** The largest timer Node honours; a per-test timeout of 0 ("off") becomes this. */
@@ -217,6 +232,37 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
     this.setupFiles = null;
     const runTimeout = options.runTimeoutSeconds ?? this.opts.runTimeoutSeconds ?? DEFAULT_RUN_TIMEOUT;
     const testTimeout = options.testTimeoutSeconds ?? this.opts.testTimeoutSeconds ?? DEFAULT_TEST_TIMEOUT;
+    const deadline = started + runTimeout * 1000;
+    const killed: Failure[] = [];
+    for (let attempt = 1; ; attempt++) {
+      const dir = join(tmp, String(attempt));
+      mkdirSync(dir);
+      const a = await this.attempt(dir, selection, targets, options, coverageOn, testTimeout, deadline);
+      const stuck = a.stalled ? a.log.running() : [];
+      for (const t of stuck) {
+        const rel = this.relative(t.file);
+        selection.exclude(rel, t.titles);
+        if (selection.keeps(rel, null)) killed.push(this.stallFailure(rel, t.titles, testTimeout));
+      }
+      // A stall resumes without the stuck tests (all of them: with none finishing, every running one is stuck).
+      if (stuck.length > 0 && attempt <= MAX_RESUMES && performance.now() < deadline - 1000) continue;
+      const aborted = a.proc.aborted && options.signal?.aborted === true;
+      const stall = a.stalled && stuck.length === 0 ? stallWindowSeconds(testTimeout, STALL_GRACE_SECONDS) : null;
+      const result = this.buildResult({ ...a, selection, started, runTimeout, aborted, stall, coverageDir: a.coverageDir });
+      return withKilledTests(result, killed);
+    }
+  }
+
+  /** One run of the runner; `stalled` when the watchdog killed it because a running test outlived its timeout. */
+  private async attempt(
+    tmp: string,
+    selection: JsSelection,
+    targets: RunTarget[],
+    options: RunTestsOptions,
+    coverageOn: boolean,
+    testTimeout: number,
+    deadline: number,
+  ): Promise<{ proc: ProcessResult; log: ReporterLog; reportFile: string; completeReport: CompleteReport | null; coverageDir: string | null; lingered: number | null; stalled: boolean; command: string[] }> {
     const reportFile = join(tmp, "report.json");
     const progressFile = join(tmp, "progress.jsonl");
     const coverageDir = coverageOn ? join(tmp, "coverage") : null;
@@ -240,11 +286,14 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
     const log = new ReporterLog((file, titles) => jsNodeId(this.relative(file), titles), (file, titles) => selection.keeps(this.relative(file), titles));
     const tail = new FileTail(progressFile, (chunk) => log.push(chunk));
     const reportProgress = progressReporter(() => log.progress(), options.onProgress);
-    // The run's own stop: the caller's abort, or a runner still running `exitGraceMs` after its report was complete.
+    // The run's own stop: the caller's abort, a stalled test, or a runner still running `exitGraceMs` after its report was complete.
     const stop = new AbortController();
     const onAbort = (): void => stop.abort();
     if (options.signal?.aborted) stop.abort();
     options.signal?.addEventListener("abort", onAbort, { once: true });
+    // A synchronous loop in a test blocks the runner's own timeout: the watchdog kills the run when a running test goes silent.
+    const watchdog = testTimeout > 0 ? new StallWatchdog(stallWindowSeconds(testTimeout, STALL_GRACE_SECONDS) * 1000, () => log.running().length > 0) : undefined;
+    watchdog?.signal.addEventListener("abort", onAbort, { once: true });
     const grace = this.spec.exitGraceMs;
     let reportDoneAt: number | null = null;
     let completeReport: CompleteReport | null = null;
@@ -262,14 +311,14 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
               stop.abort();
             }
           };
-    // Without a progress listener the reporter's file is read once, after the run.
-    const stopPolling = pollWhileRunning({ tail, report: reportProgress, live: options.onProgress !== undefined, tick: enforceGrace });
+    // Without a progress listener or a watchdog the reporter's file is read once, after the run.
+    const stopPolling = pollWhileRunning({ tail, report: reportProgress, live: options.onProgress !== undefined, tick: enforceGrace, watchdog });
     let proc: ProcessResult;
     try {
       proc = await runProcess(this.spec.bin, args, {
         cwd: this.projectRoot,
         env,
-        timeoutMs: Math.max(1000, runTimeout * 1000),
+        timeoutMs: Math.max(1000, deadline - performance.now()),
         capture: "file",
         ...(this.opts.maxOutputBytes ? { maxOutputBytes: this.opts.maxOutputBytes } : {}),
         signal: stop.signal,
@@ -281,8 +330,14 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
       tail.close();
       options.signal?.removeEventListener("abort", onAbort);
     }
-    const aborted = proc.aborted && options.signal?.aborted === true;
-    return this.buildResult({ proc, reportFile, completeReport, coverageDir, log, selection, started, runTimeout, aborted, lingered, command: [this.spec.bin, ...args] });
+    const stalled = watchdog?.stalled === true && options.signal?.aborted !== true;
+    return { proc, log, reportFile, completeReport, coverageDir, lingered, stalled, command: [this.spec.bin, ...args] };
+  }
+
+  /** The Timeout failure of a test the watchdog killed (it kept running past its timeout: a synchronous loop blocks the runner's own). */
+  private stallFailure(relFile: string, titles: string[], testTimeout: number): Failure {
+    const message = `test exceeded the per-test timeout of ${testTimeout} s and did not stop (a synchronous loop blocks ${this.name}'s own timeout); redgreen killed the run and went on without it`;
+    return timeoutFailure(jsNodeId(relFile, titles), message, { traceLines: [], frames: [], lineNumber: null, phase: "call", durationSeconds: testTimeout });
   }
 
   private buildResult(p: {
@@ -299,6 +354,8 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
     aborted: boolean;
     /** Seconds the runner kept running after its report was complete before it was stopped, or null when it exited. */
     lingered: number | null;
+    /** Seconds of silence after which a run was killed without a test to blame, else null. */
+    stall: number | null;
     command: string[];
   }): TestRunResult {
     const { proc } = p;
@@ -328,6 +385,9 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
     if (proc.timedOut) {
       status = "timeout";
       message = `the run exceeded its ${p.runTimeout} s limit and was killed`;
+    } else if (p.stall !== null) {
+      status = "timeout";
+      message = `the run made no progress for ${p.stall} s, beyond the per-test timeout, and was killed`;
     } else if (anomalies.length > 0) {
       status = "error";
       message = `the test results cannot be trusted: ${anomalies.map((a) => a.detail).join("; ")}`;

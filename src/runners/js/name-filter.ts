@@ -13,6 +13,8 @@ export function exactNamePattern(names: string[]): string {
   return `^(?:${alternatives.join("|")})$`;
 }
 
+const namesOf = (byFile: Map<string, Set<string>>): string[] => [...new Set([...byFile.values()].flatMap((s) => [...s]))];
+
 /** The tests a run asked for: whole files or folders, and single tests by node id. */
 export class JsSelection {
   /** Project-relative files and folders requested whole. */
@@ -20,6 +22,8 @@ export class JsSelection {
   /** Project-relative file → test names ("a > b") requested. */
   private readonly names = new Map<string, Set<string>>();
   private readonly abs = new Map<string, string>();
+  /** Project-relative file → test names ("a > b") left out of the run (tests a resumed run skips). */
+  private readonly excluded = new Map<string, Set<string>>();
 
   constructor(
     entries: string[],
@@ -45,14 +49,26 @@ export class JsSelection {
     return [...this.abs.values()];
   }
 
-  /** The name pattern to pass, or null when a whole file or folder is requested too (results are filtered instead). */
+  /**
+   * The name pattern to pass, or null when a whole file or folder is requested too (results are filtered instead) and
+   * no test is excluded. Excluded names are left out in every file (runners match names, not files).
+   */
   namePattern(): string | null {
-    if (this.names.size === 0 || this.whole.size > 0) return null;
-    return exactNamePattern([...new Set([...this.names.values()].flatMap((s) => [...s]))]);
+    const wanted = this.names.size === 0 || this.whole.size > 0 ? null : exactNamePattern(namesOf(this.names));
+    if (this.excluded.size === 0) return wanted;
+    return `^(?!${exactNamePattern(namesOf(this.excluded)).slice(1)})${wanted === null ? "" : `(?:${wanted})`}`;
+  }
+
+  /** Leaves a test out of the runs from now on (a test that had to be killed). */
+  exclude(relFile: string, titles: string[]): void {
+    const set = this.excluded.get(relFile) ?? new Set<string>();
+    set.add(titles.join(" > "));
+    this.excluded.set(relFile, set);
   }
 
   /** Whether a result for a file (titles null) or one of its tests belongs to the selection. */
   keeps(relFile: string, titles: string[] | null): boolean {
+    if (titles !== null && this.excluded.get(relFile)?.has(titles.join(" > "))) return false;
     if (this.abs.size === 0) return true;
     for (const w of this.whole) if (relFile === w || relFile.startsWith(`${w}/`)) return true;
     const names = this.names.get(relFile);

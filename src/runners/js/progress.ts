@@ -10,7 +10,8 @@ export interface ReporterError {
 
 /** One line the bundled reporters write. */
 export type ReporterEvent =
-  | { e: "collected"; file: string; count: number }
+  | { e: "collected"; file: string; count: number; tests?: string[][] }
+  | { e: "begin"; file: string; titles: string[] }
   | { e: "test"; file: string; titles: string[]; state: string; errors?: ReporterError[] }
   | { e: "module"; file: string; errors?: ReporterError[] };
 
@@ -32,6 +33,10 @@ export class ReporterLog {
   private seen = false;
   private lastNodeId: string | undefined;
   private readonly errors = new Map<string, string[]>();
+  /** Tests that began and have not finished, by key, with their file and titles. */
+  private readonly open = new Map<string, { file: string; titles: string[] }>();
+  /** Per file whose tests were listed at collection, its unfinished tests in run order, by key. */
+  private readonly pending = new Map<string, Map<string, string[]>>();
   private rest = "";
 
   constructor(
@@ -57,10 +62,15 @@ export class ReporterLog {
 
   private apply(ev: ReporterEvent): void {
     this.seen = true;
-    if (ev.e === "collected") {
+    if (ev.e === "begin") {
+      this.open.set(key(ev.file, ev.titles), { file: ev.file, titles: ev.titles });
+    } else if (ev.e === "collected") {
+      if (ev.tests) this.pending.set(ev.file, new Map(ev.tests.map((t) => [key(ev.file, t), t])));
       // Under a name filter the file's count includes tests that will not run: count those that finish.
       if (this.keep(ev.file, [])) this.collected.set(ev.file, ev.count);
     } else if (ev.e === "test") {
+      this.open.delete(key(ev.file, ev.titles));
+      this.pending.get(ev.file)?.delete(key(ev.file, ev.titles));
       if (!this.keep(ev.file, ev.titles)) return;
       this.done++;
       this.donePerFile.set(ev.file, (this.donePerFile.get(ev.file) ?? 0) + 1);
@@ -70,6 +80,16 @@ export class ReporterLog {
     } else if (ev.e === "module" && ev.errors && ev.errors.length > 0) {
       this.errors.set(key(ev.file, null), ev.errors.map(reporterErrorText));
     }
+  }
+
+  /** Tests under way (absolute file, titles): those that began and did not finish, and the first unfinished test of every collected file. */
+  running(): { file: string; titles: string[] }[] {
+    const out = new Map(this.open);
+    for (const [file, tests] of this.pending) {
+      const first = tests.entries().next();
+      if (!first.done) out.set(first.value[0], { file, titles: first.value[1] });
+    }
+    return [...out.values()];
   }
 
   /** Progress so far; null when nothing arrived yet. */

@@ -20,6 +20,8 @@ import type { RunTestsOptions, TestRunnerAdapter } from "../adapter.js";
 import { FileTail } from "../file-tail.js";
 import { checkProjectRoot } from "../project-root.js";
 import { DEFAULT_RUN_TIMEOUT, DEFAULT_TEST_TIMEOUT, pollWhileRunning, progressReporter } from "../run-progress.js";
+import { StallWatchdog, stallWindowSeconds } from "../stall-watchdog.js";
+import { timeoutFailure } from "../timeout-failure.js";
 import { SourceCache } from "../source-cache.js";
 import { BytecodeCache } from "./bytecode-cache.js";
 import { matchesPythonFiles, pytestChannelCheck } from "./channels.js";
@@ -54,6 +56,14 @@ export interface PytestAdapterOptions {
 
 
 const MAX_RESUMES = 10;
+/** Milliseconds a stalled pytest gets to write the stack dump SIGUSR2 asks for before its group is killed. */
+const STALL_DUMP_WAIT_MS = 500;
+
+/** How a test that did not end at its timeout ended its run. */
+type HangKind = "stuck" | "stalled";
+
+/** What ended a run when no test could be blamed for it. */
+type Unattributed = "stall" | "parent" | null;
 const PLUGIN_MODULE = "redgreen_pytest_plugin";
 
 /**
@@ -239,7 +249,10 @@ export class PytestAdapter implements TestRunnerAdapter {
     let proc: ProcessResult;
     let junit: string;
     let attempt = 0;
+    /** Set when the last attempt ended by a cause no test could be blamed for: a stall or a killed parent. */
+    let unattributed: Unattributed = null;
     const report = progressReporter(() => acc.progress(), options.onProgress);
+    const grace = this.opts.hangGraceSeconds ?? 5;
 
     for (;;) {
       attempt++;
@@ -255,7 +268,9 @@ export class PytestAdapter implements TestRunnerAdapter {
       const env = this.buildEnv({ jsonl, testTimeout, deselectFile, covData: join(tmp, ".coverage") });
       const tail = new FileTail(jsonl, (chunk) => acc.push(chunk));
       acc.beginAttempt();
-      const stopPolling = pollWhileRunning({ tail, report, live: options.onProgress !== undefined });
+      const watchdog = usePlugin && testTimeout > 0 ? this.stallWatchdog(acc, testTimeout, grace) : undefined;
+      const stopPolling = pollWhileRunning({ tail, report, live: options.onProgress !== undefined, watchdog });
+      const signals = [options.signal, watchdog?.signal].filter((x): x is AbortSignal => x !== undefined);
       try {
         proc = await runProcess(this.python, args, {
           cwd: this.projectRoot,
@@ -264,7 +279,7 @@ export class PytestAdapter implements TestRunnerAdapter {
           // pytest flushes every progress character: through a pipe each one would wake Node.
           capture: "file",
           ...(this.opts.maxOutputBytes ? { maxOutputBytes: this.opts.maxOutputBytes } : {}),
-          ...(options.signal ? { signal: options.signal } : {}),
+          ...(signals.length > 0 ? { signal: AbortSignal.any(signals) } : {}),
         }).catch(async (e: unknown) => {
           if (e instanceof RedgreenError && e.code === "runner_failed") await this.checkPython();
           throw e;
@@ -279,6 +294,8 @@ export class PytestAdapter implements TestRunnerAdapter {
         tail.close();
       }
       const parts = acc.parts();
+      const stalled = watchdog?.stalled === true && options.signal?.aborted !== true;
+      unattributed = stalled ? "stall" : proc.parentKilled ? "parent" : null;
 
       if (!parts.start) {
         if (!proc.timedOut && !proc.aborted) await this.checkPython();
@@ -296,12 +313,37 @@ export class PytestAdapter implements TestRunnerAdapter {
       }
       if (usePlugin && parts.start) {
         this.attachWorkerHangs(tmp, jsonl, acc, parts, testTimeout);
-        const resumed = this.recoverFromDeadRun(tmp, jsonl, acc, parts, proc, skipped, testTimeout);
-        if (resumed && attempt <= MAX_RESUMES && performance.now() < deadline - 1000) continue;
+        const { culprit, resume } = this.recoverFromDeadRun(tmp, jsonl, acc, parts, proc, skipped, testTimeout, stalled);
+        if (culprit) unattributed = null;
+        if (resume && attempt <= MAX_RESUMES && performance.now() < deadline - 1000) continue;
       }
       break;
     }
-    return await this.buildResult({ acc, proc, junit, usePlugin, pluginProblem: pluginRetried ? pluginProblem : null, command, started, runTimeout, covJson, attempts: attempt });
+    const stall = unattributed === "stall" ? stallWindowSeconds(testTimeout, grace) : null;
+    const aborted = proc.aborted && options.signal?.aborted === true;
+    const parentKilled = unattributed === "parent";
+    const context = { command, started, runTimeout, covJson, stall, aborted, parentKilled, attempts: attempt };
+    return await this.buildResult({ acc, proc, junit, usePlugin, pluginProblem: pluginRetried ? pluginProblem : null, ...context });
+  }
+
+  /**
+   * Watches a run for a test that outlives its timeout (it ignores SIGALRM, swallows Timeout, cancelled the plugin's
+   * watchdog): pytest is asked for a stack dump (SIGUSR2, which the plugin hands to faulthandler), then killed.
+   */
+  private stallWatchdog(acc: PytestJsonlAccumulator, testTimeout: number, grace: number): StallWatchdog {
+    return new StallWatchdog(
+      stallWindowSeconds(testTimeout, grace) * 1000,
+      () => acc.testsRunning(),
+      (stop) => {
+        const pid = acc.parts().start?.pid;
+        try {
+          if (pid) process.kill(pid, "SIGUSR2");
+        } catch {
+          /* gone already: nothing to dump */
+        }
+        setTimeout(stop, STALL_DUMP_WAIT_MS);
+      },
+    );
   }
 
   /** xdist: a worker whose test hung in C code dumped its stack and died; xdist reported a crash for that test. */
@@ -310,13 +352,14 @@ export class PytestAdapter implements TestRunnerAdapter {
       if (worker === "main") continue;
       const crashed = parts.failures.find((f) => f.errorType === "WorkerCrashed" && parts.workerOf.get(f.nodeId) === worker);
       if (!crashed) continue;
-      acc.replaceFailure(crashed.nodeId, crashed.phase, this.hangFailure(crashed.nodeId, "call", readFileSync(dumpPath, "utf8"), crashed.durationSeconds, testTimeout));
+      const dump = readFileSync(dumpPath, "utf8");
+      acc.replaceFailure(crashed.nodeId, crashed.phase, this.hangFailure(crashed.nodeId, "call", dump, crashed.durationSeconds, testTimeout, "stuck"));
     }
   }
 
   /**
    * A run that died before its session finished (a hang dumped by faulthandler, a segfault, os._exit):
-   * the first collected test that did not finish is the culprit. Records it and returns true when the
+   * the first collected test that did not finish is the culprit. Records it, and returns it with whether the
    * run should resume without the finished tests and the culprit.
    */
   private recoverFromDeadRun(
@@ -327,10 +370,12 @@ export class PytestAdapter implements TestRunnerAdapter {
     proc: ProcessResult,
     skipped: Set<string>,
     testTimeout: number,
-  ): boolean {
-    if (parts.finish || proc.timedOut || proc.aborted || !parts.collectedNodeIds) return false;
+    stalled: boolean,
+  ): { culprit: string | null; resume: boolean } {
+    const none = { culprit: null, resume: false };
+    if (parts.finish || proc.timedOut || (proc.aborted && !stalled) || !parts.collectedNodeIds) return none;
     const culprit = parts.collectedNodeIds.find((id) => !parts.doneNodeIds.has(id) && !skipped.has(id));
-    if (!culprit) return false;
+    if (!culprit) return none;
     const seen = parts.phasesSeen.get(culprit) ?? new Set<string>();
     const failedAlready = parts.failures.some((f) => f.nodeId === culprit);
     const dump = this.hangDumps(tmp, jsonl).get("main");
@@ -339,10 +384,14 @@ export class PytestAdapter implements TestRunnerAdapter {
     const phase: FailurePhase =
       (dumpText ? hangPhase(dumpText) : null) ??
       (seen.has("call") || (seen.has("setup") && failedAlready) ? "teardown" : seen.has("setup") ? "call" : "setup");
-    if (dumpText) {
-      acc.addFailure(this.hangFailure(culprit, phase, dumpText, testTimeout, testTimeout));
+    if (dumpText || stalled) {
+      acc.addFailure(this.hangFailure(culprit, phase, dumpText ?? "", testTimeout, testTimeout, stalled ? "stalled" : "stuck"));
     } else {
-      const how = proc.signal ? `was killed by ${proc.signal}` : `exited with code ${String(proc.exitCode)}`;
+      const how = proc.parentKilled
+        ? "and its supervising parent were killed (the test killed its parent process or its process group)"
+        : proc.signal
+          ? `was killed by ${proc.signal}`
+          : `exited with code ${String(proc.exitCode)}`;
       const message = `the Python process ${how} while this test ran (${phase}); the run resumed without it`;
       const { testFile, testName } = splitNodeId(culprit);
       acc.addFailure({
@@ -360,7 +409,7 @@ export class PytestAdapter implements TestRunnerAdapter {
     }
     for (const id of parts.doneNodeIds) skipped.add(id);
     skipped.add(culprit);
-    return parts.collectedNodeIds.some((id) => !skipped.has(id));
+    return { culprit, resume: parts.collectedNodeIds.some((id) => !skipped.has(id)) };
   }
 
   /** Non-empty faulthandler dumps the plugin left next to the JSONL file, by xdist worker id ("main" without xdist). */
@@ -377,27 +426,18 @@ export class PytestAdapter implements TestRunnerAdapter {
     return out;
   }
 
-  private hangFailure(nodeId: string, phase: FailurePhase, dump: string, duration: number, seconds: number): Failure {
+  private hangFailure(nodeId: string, phase: FailurePhase, dump: string, duration: number, seconds: number, kind: HangKind): Failure {
     const frames = parseHangDump(dump, this.projectRoot, (file, line) => this.sources.line(file, line));
-    const message = `test exceeded the per-test timeout of ${seconds} s during ${phase} and could not be interrupted (stuck outside Python code); the run went on without it`;
-    const { testFile, testName } = splitNodeId(nodeId);
-    const stack = [
+    const why =
+      kind === "stuck"
+        ? "could not be interrupted (stuck outside Python code)"
+        : "did not stop (it ignores or swallows the timeout); redgreen killed the run";
+    const message = `test exceeded the per-test timeout of ${seconds} s during ${phase} and ${why}; the run went on without it`;
+    const traceLines = [
       "Traceback (most recent call last):",
       ...frames.flatMap((f) => [`  File "${f.file}", line ${f.line}, in ${f.function}`, ...(f.code ? [`    ${f.code}`] : [])]),
-      `Timeout: ${message}`,
-    ].join("\n");
-    return {
-      nodeId,
-      testFile,
-      testName,
-      errorType: "Timeout",
-      errorMessage: message,
-      stackTrace: stack,
-      lineNumber: pickFailureLine(frames),
-      frames,
-      phase,
-      durationSeconds: Math.max(0, duration),
-    };
+    ];
+    return timeoutFailure(nodeId, message, { traceLines, frames, lineNumber: pickFailureLine(frames), phase, durationSeconds: duration });
   }
 
   private async buildResult(p: {
@@ -413,6 +453,12 @@ export class PytestAdapter implements TestRunnerAdapter {
     covJson: string | null;
     /** How many times pytest was started for this run (resumes after a hard hang or a crash). */
     attempts: number;
+    /** Seconds of silence after which a test no culprit was found for was killed (null otherwise). */
+    stall: number | null;
+    /** Whether the caller aborted the run. */
+    aborted: boolean;
+    /** Whether a test killed the runner's parent and no culprit was found. */
+    parentKilled: boolean;
   }): Promise<TestRunResult> {
     const { proc } = p;
     const durationSeconds = (performance.now() - p.started) / 1000;
@@ -462,9 +508,15 @@ export class PytestAdapter implements TestRunnerAdapter {
     if (proc.timedOut) {
       status = "timeout";
       message = `the run exceeded its ${p.runTimeout} s limit and was killed; results recorded before that are kept`;
-    } else if (proc.aborted) {
+    } else if (p.stall !== null) {
+      status = "timeout";
+      message = `a test ran ${p.stall} s past its last progress, beyond its per-test timeout, and was killed with the run; results recorded before that are kept`;
+    } else if (p.aborted) {
       status = "error";
       message = "the run was aborted";
+    } else if (p.parentKilled) {
+      status = "error";
+      message = "a test killed the test runner's parent process or its process group; the run was stopped and its results are incomplete";
     } else if (!parts) {
       status = "error";
       message = [`pytest produced no readable results (exit code ${String(proc.exitCode)})`, ...notes, lastLines(proc.stderr || proc.stdout, 8)].filter(Boolean).join("; ");

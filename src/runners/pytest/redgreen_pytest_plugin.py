@@ -13,7 +13,8 @@ Environment:
   REDGREEN_HARD_GRACE     seconds past the timeout after which a test stuck where signals cannot
                           reach it (C code holding the GIL) dumps its stack to
                           REDGREEN_JSONL + ".hang-<worker>-<pid>" and the process exits (default 5;
-                          negative = off)
+                          negative = off); SIGUSR2 then also dumps the stacks there (redgreen's
+                          watchdog sends it before killing a test that outlived its timeout)
 """
 
 from __future__ import annotations
@@ -522,6 +523,9 @@ class PhaseTimer:
             span = 2 * self.hard_seconds
         if self._hang_fh is None:
             self._hang_fh = open(self.hang_file, "w")
+            if not self.exact_hard and hasattr(faulthandler, "register"):
+                # redgreen's own watchdog asks for a dump (SIGUSR2) before it kills a test that outlived its timeout.
+                faulthandler.register(signal.SIGUSR2, file=self._hang_fh, all_threads=True)
         faulthandler.dump_traceback_later(span, repeat=False, file=self._hang_fh, exit=True)
         self._hard_until = now + span
 
@@ -532,6 +536,8 @@ class PhaseTimer:
             self._installed = False
         if self._hang_fh is not None:
             faulthandler.cancel_dump_traceback_later()
+            if not self.exact_hard and hasattr(faulthandler, "unregister"):
+                faulthandler.unregister(signal.SIGUSR2)
             self._hard_until = 0.0
             self._hang_fh.close()
             self._hang_fh = None
@@ -569,6 +575,7 @@ class RedgreenState:
         self.path = os.environ.get("REDGREEN_JSONL") or None
         self.is_worker = hasattr(config, "workerinput") or "PYTEST_XDIST_WORKER" in os.environ
         self.started = time.time()
+        self.parent_pid = os.getppid()
         self.max_output = int(_env_float("REDGREEN_MAX_OUTPUT", 8000)) or 8000
         timeout = _env_float("REDGREEN_TEST_TIMEOUT", 10.0)
         if _other_timeout_plugin_active(config):
@@ -865,6 +872,10 @@ class RedgreenPlugin:
 
     def pytest_runtest_logreport(self, report):
         state = self.state
+        if state.path is not None and os.getppid() != state.parent_pid:
+            # The test that just ran killed redgreen's supervisor (our parent): stop before reporting it, so the
+            # adapter blames this test, the first one that did not finish; redgreen kills the rest of the group.
+            os._exit(70)
         if state.is_worker or state.path is None:
             return
         for kind, nodeid, detail in getattr(report, "redgreen_anomalies", None) or []:

@@ -1,4 +1,4 @@
-// redgreen's live-progress reporter for vitest 4: appends one JSON line per collected file, finished test and failed file to $REDGREEN_PROGRESS.
+// redgreen's live-progress reporter for vitest 4: appends one JSON line per collected file, started and finished test and failed file to $REDGREEN_PROGRESS.
 import { appendFileSync } from "node:fs";
 
 const out = process.env.REDGREEN_PROGRESS;
@@ -15,10 +15,14 @@ const titlesOf = (testCase) => {
 const errorsOf = (errors) => (errors ?? []).map((e) => ({ name: e.name, message: e.message, stack: e.stack }));
 
 export default class RedgreenProgressReporter {
+  onTestCaseReady(testCase) {
+    write({ e: "begin", file: testCase.module.moduleId, titles: titlesOf(testCase) });
+  }
+
   onTestModuleCollected(testModule) {
-    let count = 0;
-    for (const _ of testModule.children.allTests()) count++;
-    write({ e: "collected", file: testModule.moduleId, count });
+    // The titles in run order: the start of a test can reach the reporter too late (a busy worker never sends it).
+    const tests = [...testModule.children.allTests()].map(titlesOf);
+    write({ e: "collected", file: testModule.moduleId, count: tests.length, tests });
   }
 
   onTestCaseResult(testCase) {

@@ -1,0 +1,50 @@
+// Checks on real processes for the supervision tests: is a pid still running, wait until it dies, read recorded pids.
+import { readFileSync } from "node:fs";
+
+/** Whether a pid is a live process (a zombie counts as dead: it no longer runs). */
+export function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
+    return state !== "Z" && state !== "X";
+  } catch {
+    return false;
+  }
+}
+
+/** Polls until `pid` is dead or `ms` passed; returns whether it died. */
+export async function diesWithin(pid: number, ms: number): Promise<boolean> {
+  const until = performance.now() + ms;
+  while (performance.now() < until) {
+    if (!alive(pid)) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return !alive(pid);
+}
+
+/** Polls `read` until it returns a value (not undefined) or `ms` passed. */
+export async function waitFor<T>(read: () => T | undefined, ms: number): Promise<T | undefined> {
+  const until = performance.now() + ms;
+  for (;;) {
+    try {
+      const v = read();
+      if (v !== undefined) return v;
+    } catch {
+      /* not there yet */
+    }
+    if (performance.now() > until) return undefined;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** The "name pid" lines a runaway fixture recorded, as a map. */
+export function recordedPids(file: string): Map<string, number> {
+  return new Map(
+    readFileSync(file, "utf8")
+      .trim()
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => l.split(" ") as [string, string])
+      .map(([name, pid]) => [name, Number(pid)]),
+  );
+}
