@@ -49,6 +49,7 @@ export const validateNode =
           coverage: deps.options.coverage,
           ...(signal ? { signal } : {}),
           onProgress: (phase, p) => progressTo(deps, phase)(p),
+          onApply: (changed) => announce(deps, "validate", iteration, `applying ${proposal.source} fix (${proposal.strategy}) to ${changed.join(", ")}`),
           // Nothing before the approval has side effects: on resume the node re-runs to here and gets the answer.
           ...(deps.options.approve
             ? {

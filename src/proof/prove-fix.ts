@@ -65,6 +65,8 @@ export interface ProofDeps {
   coverage: boolean;
   signal?: AbortSignal;
   onProgress?: (phase: "targeted" | "full" | "flaky-check", p: RunProgress) => void;
+  /** Told right before the edits are written (after the static checks and the approval). */
+  onApply?: (files: string[]) => void;
   /** Asked after the static checks pass and before anything is written; false rejects the fix as declined. */
   approve?: (request: ProofApproval) => Promise<boolean> | boolean;
   /**
@@ -134,6 +136,7 @@ export async function proveFix(input: ProofInput, deps: ProofDeps): Promise<Proo
   }
 
   const { workflowId, signature } = deps.journalKey;
+  deps.onApply?.(check.changes.map((c) => c.file));
   const applied = await applyJournaled(deps.journal, workflowId, signature, deps.projectRoot, proposal.edits);
   let outcome: ProofOutcome | null = null;
   const settle = (status: "kept" | "rolled_back", o: ProofOutcome): ProofOutcome => {

@@ -76,7 +76,6 @@ export async function fixInteractively(s: ChatSession, failure: Failure, analysi
   const record = (o: ProofOutcome): void => void deps.store.recordFixAttempt(workflowId, fixRecordOf(proposal, o, iteration));
   const signature = patchSignature(proposal.edits);
   const announced = new Set<string>();
-  let approved: string[] = [];
   let outcome: ProofOutcome;
   try {
     outcome = await proveFix(
@@ -92,13 +91,13 @@ export async function fixInteractively(s: ChatSession, failure: Failure, analysi
         allowRisky: deps.options.allowRisky,
         coverage: deps.options.coverage,
         signal: io.signal,
+        onApply: (files) => io.write(`applied to ${files.join(", ")}; re-running ${failure.nodeId} …\n`),
         onProgress: (phase) => {
-          if (announced.has(phase)) return;
+          if (phase === "targeted" || announced.has(phase)) return;
           announced.add(phase);
-          io.write(phase === "targeted" ? `applied to ${approved.join(", ")}; re-running ${failure.nodeId} …\n` : phase === "full" ? "it passes; running the whole suite …\n" : "re-checking tests that failed once …\n");
+          io.write(phase === "full" ? "it passes; running the whole suite …\n" : "re-checking tests that failed once …\n");
         },
         approve: async (a) => {
-          approved = a.files;
           io.write(`\n${a.diff}validation: passed, risk ${a.risk}\n`);
           for (const w of a.warnings) io.write(`  ! ${w}\n`);
           return io.confirm("Apply this fix? [y/N] ");
