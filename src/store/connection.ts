@@ -87,6 +87,7 @@ function openReadOnly(path: string): Db {
       db = new Database(bytes, { readonly: true });
     }
     db.prepare("SELECT count(*) FROM sqlite_master").get();
+    checkIntegrity(db, path);
     return db;
   } catch (e) {
     db?.close();
