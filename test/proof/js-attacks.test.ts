@@ -39,7 +39,7 @@ const attacks: JsAttack[] = [
   },
   {
     name: "project code rewrites the test file when it is imported",
-    // @ts-ignore keeps the type check (this project has no @types/node) from refusing it before it runs.
+    // The ts-ignore comment keeps the type check (this project has no @types/node) from refusing it before it runs.
     edits: prepend(
       '// @ts-ignore\nimport * as fs from "node:fs";\nconst t = "tests/discount.test.ts"; ' +
         'fs.writeFileSync(t, fs.readFileSync(t, "utf8").replace("toBe(900)", "toBe(100)").replace("toBe(1000)", "toBe(0)"));\n',
