@@ -24,8 +24,13 @@ function projects(tmp) {
   const shop = join(tmp, "shop");
   cpSync(join(repoRoot, "examples", "shop"), shop, { recursive: true });
   return [
-    { name: `${TESTS}-test suite`, root: suite, file: "mod_0.py", find: "    return n + n\n", replace: "    return n * n\n" },
-    { name: "examples/shop", root: shop, file: "shop/cart.py", find: null, replace: "import math\n" },
+    {
+      name: `${TESTS}-test suite`,
+      root: suite,
+      edit: { file: "mod_0.py", find: "    return n + n\n", replace: "    return n * n\n" },
+      isTarget: (f) => f.testFile === "tests/test_mod_0.py",
+    },
+    { name: "examples/shop", root: shop, edit: { file: "shop/cart.py", find: "self.itmes", replace: "self.items" }, isTarget: (f) => f.errorMessage.includes("itmes") },
   ];
 }
 
@@ -40,10 +45,10 @@ async function measure(project, runs, log) {
   const helper = await PythonHelper.start({ python: venvPython, projectRoot: project.root });
   try {
     const baseline = await adapter.runTests({ coverage: false });
-    const file = join(project.root, project.file);
+    const { edit } = project;
+    const file = join(project.root, edit.file);
     const original = readFileSync(file, "utf8");
-    const edit = project.find === null ? { file: project.file, find: "", replace: project.replace, nearLine: 1 } : { file: project.file, find: project.find, replace: project.replace };
-    const targets = [...new Set(baseline.failures.filter((f) => f.stackTrace.includes(project.file.split("/").pop())).map((f) => f.nodeId))].slice(0, 20);
+    const targets = [...new Set(baseline.failures.filter(project.isTarget).map((f) => f.nodeId))].slice(0, 20);
     const samples = { proof: [], scans: [], channel: [], policy: [], runs: [] };
     for (let i = 0; i < runs; i++) {
       let runCount = 0;
@@ -67,8 +72,12 @@ async function measure(project, runs, log) {
       const t1 = performance.now();
       parsePytestSummary("x\n".repeat(TESTS) + summary);
       samples.channel.push(((performance.now() - t1) / 1000) * runCount);
-      const fixed = project.find === null ? `${project.replace}${original}` : original.replace(project.find, project.replace);
-      const ctx = createFixContext({ original, fixed, filePath: project.file, projectRoot: project.root, helper, failingTests: [] });
+      const failingTests = targets.map((nodeId) => {
+        const testFile = nodeId.split("::")[0];
+        return { nodeId, file: testFile, source: readFileSync(join(project.root, testFile), "utf8") };
+      });
+      const fixed = original.replace(edit.find, edit.replace);
+      const ctx = createFixContext({ original, fixed, filePath: edit.file, projectRoot: project.root, helper, failingTests });
       const t2 = performance.now();
       await Promise.all([checkPolicy(ctx), checkOverfit(ctx)]);
       samples.policy.push((performance.now() - t2) / 1000);
