@@ -55,9 +55,14 @@ export async function gitIgnored(root: string, rels: readonly string[]): Promise
   const args = ["-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null", "check-ignore", "--stdin", "-z"];
   const env = { ...process.env, GIT_DIR: undefined, GIT_WORK_TREE: undefined, GIT_INDEX_FILE: undefined };
   try {
-    const r = await runProcess("git", args, { cwd: root, timeoutMs: 10_000, env, input: rels.map((r) => `${r}\0`).join("") });
+    // The project root itself is asked too: a project inside a folder its enclosing repository ignores (a copy in
+    // .demo/, a vendored checkout) is not that repository's source, and its own files are not "ignored".
+    const self = `${root.replace(/\/+$/, "")}/`;
+    const input = [self, ...rels].map((r) => `${r}\0`).join("");
+    const r = await runProcess("git", args, { cwd: root, timeoutMs: 10_000, env, input });
     if (r.exitCode !== 0) return new Set();
-    return new Set(r.stdout.split("\0").filter(Boolean));
+    const hits = new Set(r.stdout.split("\0").filter(Boolean));
+    return hits.has(self) ? new Set() : hits;
   } catch {
     // git is not installed: the name rules still apply.
     return new Set();
