@@ -13,9 +13,11 @@ export async function confirmFlaky(
   if (candidates.length === 0) return [];
   const alone = await runner.runTests({ files: [...candidates], coverage: false, ...options });
   if (options.signal?.aborted) return [];
-  const passAlone = candidates.filter((id) => alone.passedNodeIds.includes(id));
+  const passedAlone = new Set(alone.passedNodeIds);
+  const passAlone = candidates.filter((id) => passedAlone.has(id));
   if (passAlone.length === 0) return [];
   const again = await runner.runTests({ coverage: false, ...options });
   if (options.signal?.aborted) return [];
-  return passAlone.filter((id) => again.passedNodeIds.includes(id));
+  const passedAgain = new Set(again.passedNodeIds);
+  return passAlone.filter((id) => passedAgain.has(id));
 }

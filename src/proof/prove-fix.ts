@@ -147,7 +147,6 @@ export async function proveFix(input: ProofInput, deps: ProofDeps): Promise<Proo
   };
   const notKept = async (status: "rolled_back" | "rejected", rule: ProofRule, reason: string, evidence: string[], fullRun: TestRunResult | null = null): Promise<ProofOutcome> => {
     await restoreEdits(deps.projectRoot, applied);
-    runner.invalidateCaches?.(applied.map((a) => `${deps.projectRoot}/${a.file}`));
     return settle("rolled_back", { ...base, status, rule, reason, evidence, fullRun, written: true });
   };
   try {
@@ -169,7 +168,8 @@ export async function proveFix(input: ProofInput, deps: ProofDeps): Promise<Proo
     const fullVerdict = judgeRun(full, { baseline, isTestFile, scope: "full" });
     if (fullVerdict) return (outcome = await notKept(fullVerdict.status, fullVerdict.rule, fullVerdict.reason, fullVerdict.evidence, full));
     const known = new Set(input.knownFlaky ?? []);
-    const suspects = baseline.passedNodeIds.filter((id) => !known.has(id) && !full.passedNodeIds.includes(id));
+    const passedAfter = new Set(full.passedNodeIds);
+    const suspects = baseline.passedNodeIds.filter((id) => !known.has(id) && !passedAfter.has(id));
     const newlyFlaky = await confirmFlaky(runner, suspects, { ...(deps.signal ? { signal: deps.signal } : {}), ...progress(deps, "flaky-check") });
     if (deps.signal?.aborted) throw new ProofInterrupted("the proof was interrupted");
     const broken = suspects.filter((id) => !newlyFlaky.includes(id));
