@@ -17,6 +17,8 @@ const LEADING_WS = /^[ \t]*/;
 const strip = (s: string): string => s.replace(/^[ \t\f]+|[ \t\f\r]+$/g, "");
 const leading = (s: string): string => LEADING_WS.exec(s)![0];
 const isBlank = (s: string): boolean => strip(s) === "";
+/** The first line of a text that is not blank ("" when there is none). */
+const firstCodeLine = (s: string): string => s.split("\n").find((l) => !isBlank(l)) ?? "";
 
 /** Line starts (offsets) of a text, one per line. */
 function lineStarts(text: string): number[] {
@@ -291,7 +293,11 @@ export function applyFix(sourceCode: string, edit: FileEdit, lineNumber?: number
       start = lineStart;
       const trailing = replace.endsWith("\n") ? "\n" : "";
       const body = trailing ? replace.slice(0, -1) : replace;
-      text = replace === "" ? "" : reindentBlock(body, leading(before === "" ? norm.slice(lineStart) : before)) + trailing;
+      // An exact match that includes its own indentation is applied verbatim (a deliberate dedent stays, and a find
+      // that starts with a blank line is not re-indented to that blank line); re-indenting to the first located
+      // code line is the fallback for a replacement that lost its indentation.
+      const verbatim = at.how === "exact" && before === "" && (leading(firstCodeLine(replace)) !== "" || leading(firstCodeLine(find)) === "");
+      text = replace === "" ? "" : verbatim ? replace : reindentBlock(body, leading(firstCodeLine(norm.slice(lineStart, end)))) + trailing;
     } else if (at.how === "fragment") {
       const dropped = leading(find).length;
       text = leading(replace).length >= dropped ? replace.slice(dropped) : replace.replace(LEADING_WS, "");

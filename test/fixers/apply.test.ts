@@ -20,6 +20,18 @@ describe("applyFix", () => {
     expect(applyFix("\nx = 1\ny = 2\n", edit("\nx = 1\n", "\nimport os\nx = 1\n"))).toBe("\nimport os\nx = 1\ny = 2\n");
   });
 
+  it("applies an exact match that starts or ends with a blank line verbatim, never re-indented to the blank line", () => {
+    const code = "def total(xs):\n    s = sum(xs)\n\n    return s + 1\n\n\ndef other():\n    pass\n";
+    expect(applyFix(code, edit("\n    return s + 1\n\n", "\n    return s\n\n"))).toBe(code.replace("return s + 1", "return s"));
+    expect(applyFix(code, edit("    s = sum(xs)\n\n", "    s = sum(xs) or 0\n\n"))).toBe(code.replace("sum(xs)\n", "sum(xs) or 0\n"));
+  });
+
+  it("keeps a deliberate dedent of an exactly located block, and re-indents a replacement that lost its indentation", () => {
+    const code = "def f(x):\n    if x:\n        return 1\n    return 0\n";
+    expect(applyFix(code, edit("    if x:\n        return 1\n", "    return 1 if x else 0\n"))).toBe("def f(x):\n    return 1 if x else 0\n    return 0\n");
+    expect(applyFix(code, edit("        return 1\n", "return 2\n"))).toBe(code.replace("return 1", "return 2"));
+  });
+
   it("re-indents a replacement whose find and replace lost their indentation", () => {
     const out = applyFix(src, edit("send(user.email)\n", "if user.email:\n    send(user.email)\n"));
     expect(out).toBe(["def f(user):", "    if user:", "        if user.email:", "            send(user.email)", "    return 1", ""].join("\n"));
