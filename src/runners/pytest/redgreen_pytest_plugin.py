@@ -872,7 +872,7 @@ class RedgreenPlugin:
 
     def pytest_runtest_logreport(self, report):
         state = self.state
-        if state.path is not None and os.getppid() != state.parent_pid:
+        if state.path is not None and _parent_gone(state.parent_pid, report.when == "teardown"):
             # The test that just ran killed redgreen's supervisor (our parent): stop before reporting it, so the
             # adapter blames this test, the first one that did not finish; redgreen kills the rest of the group.
             os._exit(70)
@@ -938,6 +938,33 @@ class _XdistController:
 
 # ---------------------------------------------------------------------------------------------------
 # Helpers
+
+
+_PARENT_STAT: dict = {}
+
+
+def _parent_gone(parent_pid: int, thorough: bool) -> bool:
+    """Whether redgreen's supervisor (our parent) died. A SIGKILL a test sent it lands asynchronously, so before a
+    test's last report (`thorough`) a kill still pending or an exit under way counts too (Linux /proc/PID/stat, read
+    through one descriptor kept open)."""
+    if os.getppid() != parent_pid:
+        return True
+    if not thorough:
+        return False
+    fd = _PARENT_STAT.get(parent_pid)
+    try:
+        if fd is None:
+            fd = _PARENT_STAT[parent_pid] = os.open(f"/proc/{parent_pid}/stat", os.O_RDONLY)
+        stat = os.pread(fd, 1024, 0)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    if not stat:
+        return True
+    # After the ")" that ends the command name: state is field 3, pending signals field 31 (so [0] and [28] here).
+    fields = stat[stat.rindex(b")") + 2:].split()
+    return fields[0] in (b"Z", b"X") or (len(fields) > 28 and int(fields[28]) & (1 << (signal.SIGKILL - 1)) != 0)
 
 
 def _skip_reason(report) -> str:
