@@ -65,7 +65,7 @@ export const validateNode =
                   }).approve,
               }
             : {}),
-          settle: (_status, o, settleJournal) =>
+          settle: (o, settleJournal) =>
             deps.store.db.transaction(() => {
               settleJournal();
               deps.store.recordFixAttempt(workflowId, record(o));
@@ -81,8 +81,6 @@ export const validateNode =
     const flaky = [...state.flaky, ...outcome.newlyFlaky];
     const flakyUpdate = outcome.newlyFlaky.length > 0 ? { flaky, flakyChecked: [...state.flakyChecked, ...outcome.newlyFlaky] } : {};
     if (outcome.status !== "kept") {
-      // A fix refused before anything was written has no journal entry to settle with: its record goes in here.
-      if (!outcome.written) deps.store.recordFixAttempt(workflowId, record(outcome));
       if (outcome.fullRun && outcome.rule === "broke_tests") deps.store.saveTestRun(outcome.fullRun, { workflowId, projectPath: projectRoot });
       const verb = outcome.status === "rejected" ? "rejected" : "rolled back";
       announce(deps, "validate", iteration, `${verb} ${proposal.strategy} fix for ${files.join(", ")}: ${outcome.reason}`);

@@ -70,10 +70,11 @@ export interface ProofDeps {
   /** Asked after the static checks pass and before anything is written; false rejects the fix as declined. */
   approve?: (request: ProofApproval) => Promise<boolean> | boolean;
   /**
-   * Settles the journal entry and records the outcome in one step (a store transaction): a crash never leaves a
-   * settled fix without its record. Default: the journal is settled alone.
+   * Called with every outcome, to record it: for a fix that was written, together with settling its journal entry in
+   * one step (a store transaction), so a crash never leaves a settled fix without its record; for a fix refused before
+   * anything was written, `settleJournal` does nothing. Default: the journal is settled alone.
    */
-  settle?: (status: "kept" | "rolled_back", outcome: ProofOutcome, settleJournal: () => void) => void;
+  settle?: (outcome: ProofOutcome, settleJournal: () => void) => void;
 }
 
 export interface ProofInput {
@@ -110,6 +111,10 @@ export const isFixedIn = (result: TestRunResult, nodeId: string): boolean =>
 export async function proveFix(input: ProofInput, deps: ProofDeps): Promise<ProofOutcome> {
   const { proposal, targets, baseline } = input;
   const runner = guardAdapter(deps.adapter);
+  const unwritten = (o: ProofOutcome): ProofOutcome => {
+    deps.settle?.(o, () => undefined);
+    return o;
+  };
   const protectedFiles = new Set(baseline.testFiles);
   const isTestFile = (rel: string): boolean => protectedFiles.has(rel) || runner.isTestFile(rel);
   const check = await checkFix(proposal.edits, {
@@ -128,11 +133,11 @@ export async function proveFix(input: ProofInput, deps: ProofDeps): Promise<Proo
     // Findings accepted as warnings (--allow-risky) did not decide it.
     const decisive = check.violations.filter((v) => check.reasons.some((r) => r.endsWith(violationText(v))));
     const evidence = decisive.length > 0 ? decisive.map((v) => `${v.file}:${v.line} ${v.rule}: ${v.evidence}`) : check.reasons;
-    return { ...base, status: "rejected", reason, rule: decisive[0]?.rule ?? "validation", evidence };
+    return unwritten({ ...base, status: "rejected", reason, rule: decisive[0]?.rule ?? "validation", evidence });
   }
   if (deps.approve) {
     const ok = await deps.approve({ files: check.changes.map((c) => c.file), risk: check.risk, diff: check.diff, warnings: check.warnings });
-    if (!ok) return { ...base, status: "rejected", reason: "declined by the user", rule: "declined", evidence: [] };
+    if (!ok) return unwritten({ ...base, status: "rejected", reason: "declined by the user", rule: "declined", evidence: [] });
   }
 
   const { workflowId, signature } = deps.journalKey;
@@ -141,7 +146,7 @@ export async function proveFix(input: ProofInput, deps: ProofDeps): Promise<Proo
   let outcome: ProofOutcome | null = null;
   const settle = (status: "kept" | "rolled_back", o: ProofOutcome): ProofOutcome => {
     const settleJournal = (): void => deps.journal.settle(workflowId, signature, status);
-    if (deps.settle) deps.settle(status, o, settleJournal);
+    if (deps.settle) deps.settle(o, settleJournal);
     else settleJournal();
     return o;
   };

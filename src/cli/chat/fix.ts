@@ -102,7 +102,7 @@ export async function fixInteractively(s: ChatSession, failure: Failure, analysi
           for (const w of a.warnings) io.write(`  ! ${w}\n`);
           return io.confirm("Apply this fix? [y/N] ");
         },
-        settle: (_status, o, settleJournal) =>
+        settle: (o, settleJournal) =>
           deps.store.db.transaction(() => {
             settleJournal();
             record(o);
@@ -117,7 +117,6 @@ export async function fixInteractively(s: ChatSession, failure: Failure, analysi
     return;
   }
   if (outcome.status !== "kept") {
-    if (!outcome.written) record(outcome);
     if (!outcome.written && outcome.rule !== "declined") {
       io.write(`\n${outcome.diff || "(the edits change nothing)\n"}validation: FAILED, risk ${outcome.risk}\n`);
       for (const r of outcome.evidence) io.write(`  - ${r}\n`);
