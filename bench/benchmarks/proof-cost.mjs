@@ -62,7 +62,7 @@ async function measure(project, runs, log) {
       if (outcome.status !== "kept") throw new Error(`${project.name}: the honest fix was not kept: ${outcome.reason}`);
       writeFileSync(file, original);
       samples.runs.push(runCount);
-      // The guard scans twice per run (before, after) plus once more after restoring what the run changed.
+      // The guard scans twice per run (before, after), and once more only after restoring what a run changed: counted 3.
       const watched = new WatchedFiles(project.root);
       watched.scan();
       const t0 = performance.now();
@@ -116,6 +116,6 @@ export default {
       "| --- | --- | --- | --- | --- | --- | --- |",
       ...result.rows.map((r) => `| ${r.project} | ${r.testRunsPerProof} | ${r.proofMedianS} | ${r.guardScansS} | ${r.channelS} | ${r.policyS} | **${r.ratio}** |`),
     ];
-    return `${lines.join("\n")}\n\nThe ratio is the proof's median time over that time minus the trust checks, each timed on its own in the same process (the guard's scans ×3 per test run: before, after, and after restoring).`;
+    return `${lines.join("\n")}\n\nThe ratio is the proof's median time over that time minus the trust checks, each timed on its own in the same process (the guard's scans counted 3 per test run, an upper bound: before, after, and once more only when a run changed files).`;
   },
 };

@@ -32,8 +32,10 @@ export function guardAdapter(inner: TestRunnerAdapter): TestRunnerAdapter {
       if (between.length > 0) inner.invalidateCaches?.(between);
     }
     const result = await run();
-    const changes = diffScans(before, files.scan());
+    const after = files.scan();
+    const changes = diffScans(before, after);
     const tampered: TamperedFile[] = changes.map((c) => ({ file: c.file, change: c.change }));
+    const unrestored: string[] = [];
     for (const c of changes) {
       const path = join(inner.projectRoot, c.file);
       if (c.change === "created") {
@@ -42,10 +44,11 @@ export function guardAdapter(inner: TestRunnerAdapter): TestRunnerAdapter {
       }
       const bytes = files.bytes(before.get(c.file)!);
       if (bytes !== null) await writeFileAtomic(path, bytes);
+      else unrestored.push(c.file);
     }
     if (changes.length > 0) inner.invalidateCaches?.(changes.map((c) => join(inner.projectRoot, c.file)));
-    afterLast = files.scan();
-    const unrestored = changes.filter((c) => c.change !== "created" && files.bytes(before.get(c.file)!) === null).map((c) => c.file);
+    // A run that changed nothing needs no third scan: what it left is what the next run starts from.
+    afterLast = changes.length > 0 ? files.scan() : after;
     if (unrestored.length > 0) {
       const note = `the run changed ${unrestored.join(", ")}, too large for redgreen to restore`;
       result.message = result.message ? `${result.message}; ${note}` : note;
