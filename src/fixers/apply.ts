@@ -4,10 +4,10 @@ import { open, readFile, rename, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import type { AppliedEdit, FileEdit } from "../domain/fix.js";
 import { RedgreenError, isRedgreenError } from "../domain/errors.js";
-import { applyFix } from "./locate-edit.js";
+import { applyFileEdits } from "./locate-edit.js";
 import { resolveProjectFile } from "./paths.js";
 
-export { applyFix, locateEdit, reindentBlock, type EditLocation } from "./locate-edit.js";
+export { applyFileEdits, applyFix, bottomUp, locateEdit, reindentBlock, type EditLocation } from "./locate-edit.js";
 export { unifiedDiff } from "./diff.js";
 export { resolveProjectFile, type ProjectFile } from "./paths.js";
 
@@ -69,13 +69,6 @@ export async function writeFileAtomic(target: string, bytes: Uint8Array): Promis
 const ioError = (what: string, cause: unknown): RedgreenError =>
   isRedgreenError(cause) ? cause : new RedgreenError("io_error", `${what}: ${(cause as Error).message}`, { cause });
 
-/** Sorts one file's edits bottom-up so that earlier insertions do not shift the lines later edits point at. */
-const bottomUp = (edits: FileEdit[]): FileEdit[] =>
-  edits
-    .map((e, i) => ({ e, i }))
-    .sort((x, y) => (y.e.nearLine ?? -1) - (x.e.nearLine ?? -1) || x.i - y.i)
-    .map(({ e }) => e);
-
 /**
  * Applies edits to files under the project root and returns, per file, the record needed to undo them.
  * Every edit is computed before anything is written; a write failure restores the files already written.
@@ -99,10 +92,10 @@ export async function applyEdits(projectRoot: string, edits: readonly FileEdit[]
       throw ioError(`cannot read ${rel}`, cause);
     }
     const { text, encoding } = decodeFile(original);
-    let next = text;
-    for (const edit of bottomUp(fileEdits)) {
-      next = applyFix(next, { ...edit, find: inEncoding(edit.find, encoding), replace: inEncoding(edit.replace, encoding) });
-    }
+    const next = applyFileEdits(
+      text,
+      fileEdits.map((edit) => ({ ...edit, find: inEncoding(edit.find, encoding), replace: inEncoding(edit.replace, encoding) })),
+    );
     planned.push({ rel, real, original, written: Buffer.from(next, encoding) });
   }
 

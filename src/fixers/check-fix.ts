@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import type { FileEdit, Risk, Violation } from "../domain/index.js";
 import { violationText } from "../domain/index.js";
 import { isRedgreenError } from "../domain/errors.js";
-import { applyFix, resolveProjectFile, unifiedDiff } from "./apply.js";
+import { applyFileEdits, resolveProjectFile, unifiedDiff } from "./apply.js";
 import { editScopeViolation } from "./edit-scope.js";
 import type { PythonCaller } from "../python/client.js";
 import type { TsProject } from "../typescript/types.js";
@@ -33,13 +33,6 @@ export interface FixCheck {
 
 const RISK_ORDER: Risk[] = ["low", "medium", "high"];
 const maxRisk = (risks: Risk[]): Risk => RISK_ORDER[Math.max(0, ...risks.map((r) => RISK_ORDER.indexOf(r)))]!;
-
-/** Same order applyEdits uses (bottom-up by nearLine), so the preview equals what gets written. */
-const bottomUp = (edits: FileEdit[]): FileEdit[] =>
-  edits
-    .map((e, i) => ({ e, i }))
-    .sort((x, y) => (y.e.nearLine ?? -1) - (x.e.nearLine ?? -1) || x.i - y.i)
-    .map(({ e }) => e);
 
 export interface CheckFixDeps {
   projectRoot: string;
@@ -94,7 +87,8 @@ export async function previewEdits(projectRoot: string, edits: readonly FileEdit
     }
     let fixed = original;
     try {
-      for (const edit of bottomUp(fileEdits)) fixed = applyFix(fixed, edit);
+      // The same order applyEdits uses, so the preview equals what gets written.
+      fixed = applyFileEdits(original, fileEdits);
     } catch (e) {
       if (!isRedgreenError(e)) throw e;
       return { ok: false, reason: e.message, risk: "low" };

@@ -310,3 +310,25 @@ export function applyFix(sourceCode: string, edit: FileEdit, lineNumber?: number
   const spliced = d.body.slice(0, toBody(d, start)) + (eol === "\r\n" ? text.replace(/\n/g, "\r\n") : text) + d.body.slice(toBody(d, end));
   return d.bom + spliced;
 }
+
+/**
+ * One file's edits in the order they are applied: bottom-up by nearLine, so earlier insertions do not shift the lines
+ * later edits point at. Edits at the same line are order-stable: replacements first, in their given order, then
+ * insertions (empty `find`) so that they end up in their given order (each one is inserted above the previous one).
+ */
+export function bottomUp(edits: readonly FileEdit[]): FileEdit[] {
+  const isInsertion = (e: FileEdit): number => (e.find === "" ? 1 : 0);
+  return edits
+    .map((e, i) => ({ e, i }))
+    .sort((x, y) => {
+      const byLine = (y.e.nearLine ?? -1) - (x.e.nearLine ?? -1);
+      if (byLine !== 0) return byLine;
+      const kind = isInsertion(x.e) - isInsertion(y.e);
+      if (kind !== 0) return kind;
+      return isInsertion(x.e) ? y.i - x.i : x.i - y.i;
+    })
+    .map(({ e }) => e);
+}
+
+/** Applies one file's edits to its text (pure), in bottomUp order: what applyEdits writes and the fix checks preview. */
+export const applyFileEdits = (sourceCode: string, edits: readonly FileEdit[]): string => bottomUp(edits).reduce((text, e) => applyFix(text, e), sourceCode);

@@ -2,14 +2,18 @@
 import type { FileEdit } from "../../domain/fix.js";
 import type { TsTextChange } from "../../typescript/types.js";
 import { diffLines } from "../../validation/line-diff.js";
-import { applyFix } from "../locate-edit.js";
+import { applyFileEdits, applyFix } from "../locate-edit.js";
 
-/** The text after applying offset-based changes (all in the same file, offsets in `text`). */
+/**
+ * The text after applying offset-based changes (all in the same file, offsets in `text`). Order-stable like the
+ * language service's own applier: changes sorted by offset (an insertion before a replacement at the same offset, ties
+ * in their given order), then spliced from the last to the first, so insertions at one offset keep their given order
+ * (TS adds to a multi-line list ending in a comma with `,` then `\n  name` at the same offset).
+ */
 export function applyTextChanges(text: string, changes: readonly TsTextChange[]): string {
+  const ordered = changes.map((c, i) => ({ c, i })).sort((x, y) => x.c.start - y.c.start || x.c.length - y.c.length || x.i - y.i);
   let out = text;
-  for (const c of [...changes].sort((x, y) => y.start - x.start || y.length - x.length)) {
-    out = out.slice(0, c.start) + c.newText + out.slice(c.start + c.length);
-  }
+  for (const { c } of ordered.reverse()) out = out.slice(0, c.start) + c.newText + out.slice(c.start + c.length);
   return out;
 }
 
@@ -71,9 +75,6 @@ function insertion(before: string[], after: string[], w: Window, file: string, b
   }
 }
 
-const applyAll = (text: string, edits: FileEdit[]): string =>
-  [...edits].sort((a, b) => (b.nearLine ?? 0) - (a.nearLine ?? 0)).reduce((t, e) => applyFix(t, e), text);
-
 /**
  * Find/replace edits turning `before` into `after` (one file): one edit per changed block, each `find` made of whole
  * lines widened until it occurs once in the file, checked by applying them the way applyEdits does (bottom-up).
@@ -95,7 +96,7 @@ export function textEdits(file: string, before: string, after: string): FileEdit
   const edits = windows.map((w) => widen(oldLines, newLines, w, file, before) ?? insertion(oldLines, newLines, w, file, before));
   if (edits.every((e): e is FileEdit => e !== null)) {
     try {
-      if (applyAll(before, edits) === after) return edits;
+      if (applyFileEdits(before, edits) === after) return edits;
     } catch {
       // Overlapping widened windows: fall through to one edit spanning every change.
     }

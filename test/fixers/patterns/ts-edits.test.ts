@@ -1,12 +1,7 @@
 // textEdits: offset-based language-service changes become find/replace edits that applyFix places exactly.
 import { describe, expect, it } from "vitest";
-import type { FileEdit } from "../../../src/domain/fix.js";
-import { applyFix } from "../../../src/fixers/locate-edit.js";
+import { applyFileEdits as applyAll } from "../../../src/fixers/locate-edit.js";
 import { applyTextChanges, textEdits } from "../../../src/fixers/patterns/ts-edits.js";
-
-/** Applies edits the way applyEdits does: bottom-up by nearLine. */
-const applyAll = (text: string, edits: FileEdit[]): string =>
-  [...edits].sort((a, b) => (b.nearLine ?? 0) - (a.nearLine ?? 0)).reduce((t, e) => applyFix(t, e), text);
 
 describe("textEdits", () => {
   it("widens a repeated line until the find text is unique", () => {
@@ -42,6 +37,33 @@ describe("textEdits", () => {
     expect(edits).toHaveLength(1);
     expect(edits[0]!.nearLine).toBe(1);
     expect(applyAll(before, edits)).toBe(after);
+  });
+
+  it("keeps insertions at one offset in their given order (TS adds to a multi-line import ending in a comma that way)", () => {
+    const before = 'import {\n  basename,\n  formatPrice,\n} from "./index.js";\n';
+    const at = before.indexOf(",\n}");
+    const changes = [
+      { file: "x.ts", start: at, length: 0, newText: "," },
+      { file: "x.ts", start: at, length: 0, newText: "\n  parsePrice" },
+    ];
+    const after = applyTextChanges(before, changes);
+    expect(after).toBe('import {\n  basename,\n  formatPrice,\n  parsePrice,\n} from "./index.js";\n');
+    // An insertion and a replacement at one offset: the insertion goes first, whatever order they are given in.
+    const replaced = { file: "x.ts", start: 0, length: 6, newText: "export" };
+    const inserted = { file: "x.ts", start: 0, length: 0, newText: "// top\n" };
+    expect(applyTextChanges("import x;\n", [replaced, inserted])).toBe("// top\nexport x;\n");
+    expect(applyTextChanges("import x;\n", [inserted, replaced])).toBe("// top\nexport x;\n");
+    expect(applyAll(before, textEdits("x.ts", before, after)!)).toBe(after);
+  });
+
+  it("applies whole-line insertions at one line in their given order, after the replacements there", () => {
+    const text = "a\nb\n";
+    const edits = [
+      { file: "x.ts", find: "", replace: "one\n", nearLine: 2 },
+      { file: "x.ts", find: "b\n", replace: "B\n", nearLine: 2 },
+      { file: "x.ts", find: "", replace: "two\n", nearLine: 2 },
+    ];
+    expect(applyAll(text, edits)).toBe("a\none\ntwo\nB\n");
   });
 
   it("gives up (null) when nothing changed", () => {
