@@ -8,7 +8,7 @@ import { loadProjectConfig, type ProjectConfig } from "./config.js";
 import { toTsDiagnostic } from "./diagnostics.js";
 import { contentHash, createFileContents } from "./file-contents.js";
 import { loadTypeScript, type TypeScriptApi } from "./load.js";
-import { dominantEnding, fixPreferences, formatSettingsFor, specifierEndings, type SpecifierEnding } from "./style.js";
+import { dominantEnding, fixPreferences, formatSettingsFor, quoteStyle, specifierEndings, type QuoteStyle, type SpecifierEnding } from "./style.js";
 import type { TsCodeFix, TsDiagnostic, TsFileView, TsProject, TsTextChange } from "./types.js";
 
 /** Options of createTsProject. */
@@ -19,8 +19,8 @@ export interface TsProjectOptions {
   typescript?: TypeScriptApi;
 }
 
-// How many other project files are read to learn the project's import-specifier ending.
-const ENDING_SAMPLE = 60;
+// How many other project files are read to learn the project's import-specifier ending and quotes.
+const STYLE_SAMPLE = 60;
 
 /** The options with allowJs on when a root is a JS file (which is not part of the program at all otherwise). */
 const allowingJs = (options: ts.CompilerOptions, roots: Iterable<string>): ts.CompilerOptions =>
@@ -35,7 +35,8 @@ interface ServiceState {
   roots: Set<string>;
   service: ts.LanguageService;
   moduleCache: ts.ModuleResolutionCache;
-  projectEnding: SpecifierEnding | undefined;
+  /** The project's import-specifier ending and quote, from a sample of its files, read on first need. */
+  projectStyle: { ending: SpecifierEnding; quote: QuoteStyle } | undefined;
 }
 
 /** Creates a TsProject; nothing is loaded until the first call (typescript itself is imported then). */
@@ -102,7 +103,7 @@ export function createTsProject(options: TsProjectOptions): TsProject {
     const roots = new Set(config.fileNames.map((f) => resolve(f)));
     for (const f of queried) if (readText(f) !== undefined) roots.add(f);
     const compilerOptions = allowingJs(config.options, roots);
-    return { config, options: compilerOptions, roots, moduleCache: tsApi.createModuleResolutionCache(projectRoot, (f) => f, compilerOptions), projectEnding: undefined };
+    return { config, options: compilerOptions, roots, moduleCache: tsApi.createModuleResolutionCache(projectRoot, (f) => f, compilerOptions), projectStyle: undefined };
   };
 
   const start = async (): Promise<ServiceState> => {
@@ -192,15 +193,18 @@ export function createTsProject(options: TsProjectOptions): TsProject {
       .sort((a, b) => a.start - b.start || a.code - b.code || a.length - b.length);
   };
 
-  /** How the project writes relative imports: the file's own imports first, then a sample of the project's files. */
-  const endingFor = (st: ServiceState, text: string): SpecifierEnding => {
+  /** How the project writes relative imports and strings: the file's own way first, then a sample of the project's files'. */
+  const styleFor = (st: ServiceState, text: string): { ending: SpecifierEnding; quote: QuoteStyle } => {
+    const projectStyle = (): { ending: SpecifierEnding; quote: QuoteStyle } => {
+      if (st.projectStyle === undefined) {
+        const sample = [...st.roots].filter(isProjectSource).slice(0, STYLE_SAMPLE).map((f) => readText(f) ?? "");
+        st.projectStyle = { ending: dominantEnding(sample), quote: quoteStyle(st.ts, sample) };
+      }
+      return st.projectStyle;
+    };
     const own = specifierEndings(text);
-    if (own.js !== own.minimal) return own.js > own.minimal ? "js" : "minimal";
-    if (st.projectEnding === undefined) {
-      const sample = [...st.roots].filter(isProjectSource).slice(0, ENDING_SAMPLE);
-      st.projectEnding = dominantEnding(sample.map((f) => readText(f) ?? ""));
-    }
-    return st.projectEnding;
+    const ending = own.js !== own.minimal ? (own.js > own.minimal ? "js" : "minimal") : projectStyle().ending;
+    return { ending, quote: quoteStyle(st.ts, [text]) ?? projectStyle().quote };
   };
 
   const toChanges = (st: ServiceState, action: ts.CodeFixAction): TsTextChange[] | null => {
@@ -225,7 +229,8 @@ export function createTsProject(options: TsProjectOptions): TsProject {
         const to = opts.toLine ?? Number.MAX_SAFE_INTEGER;
         const text = readText(abs) ?? "";
         const format = formatSettingsFor(st.ts, text);
-        const preferences = fixPreferences(endingFor(st, text));
+        const style = styleFor(st, text);
+        const preferences = fixPreferences(style.ending, style.quote);
         const out: TsCodeFix[] = [];
         for (const diagnostic of collect(st, abs)) {
           if (diagnostic.line < from || diagnostic.line > to) continue;

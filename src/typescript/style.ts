@@ -1,4 +1,4 @@
-// The code style a file already uses (newline, indentation, semicolons, import specifier endings), for code fixes to follow.
+// The code style a file already uses (newline, indentation, semicolons, quotes, import specifier endings), for code fixes to follow.
 import type ts from "typescript";
 import type { TypeScriptApi } from "./load.js";
 
@@ -32,14 +32,17 @@ export function dominantEnding(texts: Iterable<string>): SpecifierEnding {
   return js > minimal ? "js" : minimal > js ? "minimal" : null;
 }
 
-/** How many indented lines of a text start with a tab and with a space, and the smallest run of leading spaces (Infinity: none). */
+/**
+ * How many indented lines of a text start with a tab and with a space, and the smallest run of leading spaces
+ * (Infinity: none). A block comment's ` * ` continuation lines are aligned to its `/**`, not indented: they do not count.
+ */
 function indentCounts(text: string): { tabs: number; spaces: number; smallest: number } {
   let tabs = 0;
   let spaces = 0;
   let smallest = Infinity;
   for (const line of text.split("\n")) {
-    const m = /^([ \t]+)\S/.exec(line);
-    if (!m) continue;
+    const m = /^([ \t]+)(\S)/.exec(line);
+    if (!m || m[2] === "*") continue;
     if (m[1]!.startsWith("\t")) tabs++;
     else {
       spaces++;
@@ -89,10 +92,31 @@ export function formatSettingsFor(tsApi: TypeScriptApi, text: string): ts.Format
   };
 }
 
-/** Preferences for code fixes: quotes as the file uses them, import endings as the project writes them. */
-export function fixPreferences(ending: SpecifierEnding): ts.UserPreferences {
+/** A text's quote for strings: "single", "double", or unknown. */
+export type QuoteStyle = "single" | "double" | null;
+
+/** The quote most string literals of these texts use (null when they have none, or as many of each). */
+export function quoteStyle(tsApi: TypeScriptApi, texts: Iterable<string>): QuoteStyle {
+  let single = 0;
+  let double = 0;
+  for (const text of texts) {
+    const scanner = tsApi.createScanner(tsApi.ScriptTarget.Latest, true, tsApi.LanguageVariant.Standard, text);
+    for (let token = scanner.scan(); token !== tsApi.SyntaxKind.EndOfFileToken; token = scanner.scan()) {
+      if (token !== tsApi.SyntaxKind.StringLiteral) continue;
+      if (scanner.getTokenText().startsWith("'")) single++;
+      else double++;
+    }
+  }
+  return single === double ? null : single > double ? "single" : "double";
+}
+
+/**
+ * Preferences for code fixes: quotes and import endings as the file (else the project) writes them. Without a known
+ * quote TS copies the file's first import, and writes double quotes in a file without one (a deleted only import).
+ */
+export function fixPreferences(ending: SpecifierEnding, quote: QuoteStyle): ts.UserPreferences {
   return {
-    quotePreference: "auto",
+    quotePreference: quote ?? "auto",
     importModuleSpecifierEnding: ending ?? "auto",
     includePackageJsonAutoImports: "auto",
     includeCompletionsForModuleExports: true,
