@@ -331,4 +331,5 @@ export function bottomUp(edits: readonly FileEdit[]): FileEdit[] {
 }
 
 /** Applies one file's edits to its text (pure), in bottomUp order: what applyEdits writes and the fix checks preview. */
-export const applyFileEdits = (sourceCode: string, edits: readonly FileEdit[]): string => bottomUp(edits).reduce((text, e) => applyFix(text, e), sourceCode);
+export const applyFileEdits = (sourceCode: string, edits: readonly FileEdit[]): string =>
+  bottomUp(edits).reduce((text, e) => applyFix(text, e), sourceCode);

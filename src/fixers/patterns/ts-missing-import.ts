@@ -1,12 +1,16 @@
-// ts-missing-import: `ReferenceError: X is not defined` → the language service's "import" fix from the one module exporting X.
-import { builtinModules } from "node:module";
+// ts-missing-import: `ReferenceError: X is not defined` → the language service's "import" fix from the module that should
+// provide X, restoring in the same declaration the other names the file lost with it (one deleted import).
+import { isBuiltin } from "node:module";
 import { dirname, resolve } from "node:path";
 import { isScriptPath } from "../../analysis/language.js";
 import { notDefinedName } from "../../analysis/v8-messages.js";
 import type { FixProposal } from "../../domain/fix.js";
 import { declaredPackages, packageNameOf } from "../../typescript/packages.js";
-import type { TsCodeFix } from "../../typescript/types.js";
-import { changedFiles, editsFor, errorFacts, failureLocation, fixesCleanly, tsProposal } from "./ts-facts.js";
+import type { TsCodeFix, TsProject } from "../../typescript/types.js";
+import { applyTextChanges } from "./ts-edits.js";
+import { editsFor, errorFacts, failureLocation, fixesCleanly, tsProposal, type TsLocation } from "./ts-facts.js";
+import { chooseImportSource, importFacts, type ImportChoice } from "./ts-import-source.js";
+import { failureScopes, nearest } from "./ts-near.js";
 import type { FixPattern, PatternContext } from "./types.js";
 
 // "Cannot find name", "... Did you mean", "Cannot find namespace", "refers to a UMD global", shorthand property.
@@ -25,8 +29,45 @@ export const importedModule = (fix: TsCodeFix): string | null => SPECIFIER_RE.ex
 /** Whether importing from `spec` into `file` stays inside what the project already has: its own files, node builtins, declared packages. */
 function allowedModule(spec: string, projectRoot: string, file: string): boolean {
   if (spec.startsWith(".") || spec.startsWith("/")) return true;
-  if (spec.startsWith("node:") || builtinModules.includes(spec)) return true;
+  if (isBuiltin(spec)) return true;
   return declaredPackages(projectRoot, dirname(resolve(projectRoot, file))).has(packageNameOf(spec));
+}
+
+/** The name a missing-name diagnostic is about (its first quoted name). */
+const missingName = (fix: TsCodeFix): string | null => /'([^']+)'/.exec(fix.diagnostic.message)?.[1] ?? null;
+
+/** The module to import `name` from, among those the import fixes offer that the project may use; null when it is a guess. */
+async function sourceFor(ctx: PatternContext, at: TsLocation, name: string, fixes: readonly TsCodeFix[]): Promise<ImportChoice | null> {
+  const specs = [...new Set(fixes.map(importedModule))].filter((m): m is string => m !== null && allowedModule(m, ctx.projectRoot, at.file));
+  if (specs.length === 0) return null;
+  const facts = await importFacts(ctx.typescript!, at.file, name, specs);
+  if (facts) return chooseImportSource(facts);
+  return specs.length === 1 ? { spec: specs[0]!, reason: "the one module exporting it" } : null;
+}
+
+/**
+ * The file's text with `names` imported from `spec`, one import fix after the other (each on the text the previous
+ * one left), so the names share one declaration, merged into an existing import of that module when there is one and
+ * placed in it as TypeScript sorts it. Null when `required` gets no such fix; another name without one is left out.
+ */
+async function withImports(
+  project: TsProject,
+  file: string,
+  before: string,
+  names: readonly string[],
+  spec: string,
+  required: string,
+): Promise<{ text: string; names: string[] } | null> {
+  let text = before;
+  const done: string[] = [];
+  for (const name of names) {
+    const fixes = await project.codeFixes(file, { text, fixNames: ["import"] });
+    const fix = fixes.find((f) => MISSING_NAME_CODES.has(f.diagnostic.code) && missingName(f) === name && importedModule(f) === spec);
+    if (!fix || fix.changes.some((c) => c.file !== file)) continue;
+    text = applyTextChanges(text, fix.changes);
+    done.push(name);
+  }
+  return done.includes(required) ? { text, names: done } : null;
 }
 
 export const tsMissingImportPattern = {
@@ -44,26 +85,40 @@ export const tsMissingImportPattern = {
     // The name is missing where it was used; a test file may gain an import (the one edit allowed there).
     const at = failureLocation({ ...ctx, allowTestEdits: true });
     if (!project || !name || !at || !isScriptPath(at.file)) return null;
-    const mentions = (fix: TsCodeFix): boolean => MISSING_NAME_CODES.has(fix.diagnostic.code) && fix.diagnostic.message.includes(`'${name}'`);
-    const inFile = (await project.codeFixes(at.file, { fixNames: ["import"] })).filter(mentions);
-    // The failing line's uses first; the runtime line and the compiler's can differ (source maps, a use on a
+    const missing = (await project.codeFixes(at.file, { fixNames: ["import"] })).filter((f) => MISSING_NAME_CODES.has(f.diagnostic.code));
+    const own = missing.filter((f) => missingName(f) === name);
+    // The uses nearest the failure; the runtime line and the compiler's can differ (source maps, a use on a
     // neighbouring line), so without one there any use in the file counts.
-    const onLine = inFile.filter((f) => f.diagnostic.line === at.line);
-    const fixes = onLine.length > 0 ? onLine : inFile;
-    const modules = [...new Set(fixes.map(importedModule))];
-    const spec = modules[0];
-    if (modules.length !== 1 || !spec) return null; // none, or several equally plausible modules
-    if (!allowedModule(spec, ctx.projectRoot, at.file)) return null;
-    const fix = fixes[0]!;
-    const files = await changedFiles(ctx, fix.changes);
-    if (!(await fixesCleanly(project, files, fix.diagnostic))) return null;
+    const near = nearest(own, [...(await failureScopes(project, at)), { from: 1, to: Number.MAX_SAFE_INTEGER }]);
+    const chosen = await sourceFor(ctx, at, name, own);
+    if (!chosen || near.length === 0) return null;
+    const { spec } = chosen;
+    const target = (near.find((f) => importedModule(f) === spec) ?? near[0]!).diagnostic;
+    // Other names the file misses that come from the same module went with the same deleted import: restored with it.
+    const others: string[] = [];
+    for (const other of new Set(missing.map(missingName))) {
+      if (!other || other === name) continue;
+      const fixes = missing.filter((f) => missingName(f) === other);
+      if ((await sourceFor(ctx, at, other, fixes))?.spec === spec) others.push(other);
+    }
+    const before = await ctx.readFile(at.file);
+    const restored = await withImports(project, at.file, before, [name, ...others].sort(), spec, name);
+    if (!restored) return null;
+    const files = new Map([[at.file, { before, after: restored.text }]]);
+    if (!(await fixesCleanly(project, files, target))) return null;
     const edits = editsFor(files);
     if (!edits) return null;
+    const names = restored.names;
+    const used =
+      names.length === 1
+        ? `it is used there but not imported, and "${spec}" is ${chosen.reason}`
+        : `they are used there but not imported (one lost import), "${spec}" is, for ${name}, ${chosen.reason}, ` +
+          "and it is the choice for the others too";
     const testNote = ctx.isTestFile(at.file) ? " (an import is the one edit allowed in a test file)" : "";
     return tsProposal(
       "add_import",
       edits,
-      `Import ${name} from "${spec}" in ${at.file}: it is used there but not imported, and "${spec}" is the one project module exporting it (TypeScript's own import fix)${testNote}.`,
+      `Import ${names.join(", ")} from "${spec}" in ${at.file}: ${used} (TypeScript's own import fix)${testNote}.`,
       spec.startsWith(".") ? 0.9 : 0.8,
     );
   },

@@ -4,6 +4,7 @@ import { notAFunctionName, notDefinedName, undefinedRead } from "../../analysis/
 import type { FixProposal } from "../../domain/fix.js";
 import type { TsCodeFix } from "../../typescript/types.js";
 import { changedFiles, editsFor, errorFacts, failureLocation, fixesCleanly, tsProposal } from "./ts-facts.js";
+import { failureScopes, nearest } from "./ts-near.js";
 import type { FixPattern, PatternContext } from "./types.js";
 
 // "Property 'x' does not exist ... Did you mean", "Cannot find name 'x'. Did you mean", a few near relatives.
@@ -41,11 +42,16 @@ export const tsSpellingPattern = {
     const what = misspelt(type, message);
     const at = failureLocation(ctx);
     if (!project || !what || !at || !isScriptPath(at.file)) return null;
-    const fixes = (await project.codeFixes(at.file, { fromLine: at.line, toLine: at.line, fixNames: ["spelling"] })).filter(
+    // The failing line first, then its statement and its function: the line a stack reports can be off (a chained
+    // call's misspelt link sits on a line above the one V8 reports).
+    const scopes = await failureScopes(project, at);
+    const fromLine = Math.min(...scopes.map((s) => s.from));
+    const toLine = Math.max(...scopes.map((s) => s.to));
+    const fixes = (await project.codeFixes(at.file, { fromLine, toLine, fixNames: ["spelling"] })).filter(
       (f) => SPELLING_CODES.has(f.diagnostic.code) && (what.name === null || f.diagnostic.message.includes(`'${what.name}'`)),
     );
-    // One misspelling on the line, one suggestion for it: anything else is a guess.
-    const distinct = new Map(fixes.map((f) => [`${f.diagnostic.start}:${suggestion(f)}`, f]));
+    // One misspelling in the nearest scope that has any, one suggestion for it: anything else is a guess.
+    const distinct = new Map(nearest(fixes, scopes).map((f) => [`${f.diagnostic.start}:${suggestion(f)}`, f]));
     if (distinct.size !== 1) return null;
     const fix = [...distinct.values()][0]!;
     const to = suggestion(fix);
@@ -57,7 +63,7 @@ export const tsSpellingPattern = {
     return tsProposal(
       "fix_attribute_name",
       edits,
-      `Rename \`${from ?? what.name}\` to \`${to}\` at ${at.file}:${at.line}: ${fix.diagnostic.message} (TypeScript's spelling fix).`,
+      `Rename \`${from ?? what.name}\` to \`${to}\` at ${at.file}:${fix.diagnostic.line}: ${fix.diagnostic.message} (TypeScript's spelling fix).`,
       0.85,
     );
   },
