@@ -1,4 +1,4 @@
-// The TS patterns on failures a real vitest run reports (fixture: ts-patterns/real-runner): each fix applied, then a green run.
+// The TS patterns on failures a real vitest / jest run reports (fixture: ts-patterns/real-runner): each fix applied, then a green run.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -7,13 +7,16 @@ import type { TestRunResult } from "../../../src/domain/test-run.js";
 import { applyEdits } from "../../../src/fixers/apply.js";
 import { createPatternContext, findPatternFix, type PatternFix } from "../../../src/fixers/patterns/index.js";
 import type { TestRunnerAdapter } from "../../../src/runners/adapter.js";
+import { createJestAdapter } from "../../../src/runners/jest/adapter.js";
 import { createVitestAdapter } from "../../../src/runners/vitest/adapter.js";
 import { closeTsProject, createTsProject } from "../../../src/typescript/project.js";
 import type { TsProject } from "../../../src/typescript/types.js";
 import { copyJsProject } from "../../helpers/project-copy.js";
 import { noPython, tsFixtures } from "../../typescript/ts-case.js";
 
-describe("TS patterns on a real vitest run (fixture: ts-patterns/real-runner)", () => {
+const runners = { vitest: createVitestAdapter, jest: createJestAdapter };
+
+describe.each(["vitest", "jest"] as const)("TS patterns on a real %s run (fixture: ts-patterns/real-runner)", (runner) => {
   let copy: { root: string; cleanup: () => void };
   let adapter: TestRunnerAdapter;
   let project: TsProject;
@@ -21,7 +24,7 @@ describe("TS patterns on a real vitest run (fixture: ts-patterns/real-runner)", 
 
   beforeAll(async () => {
     copy = copyJsProject(join(tsFixtures, "real-runner"));
-    adapter = await createVitestAdapter({ projectRoot: copy.root });
+    adapter = await runners[runner]({ projectRoot: copy.root });
     project = createTsProject({ projectRoot: copy.root });
     before = await adapter.runTests({ coverage: false });
   }, 120_000);
