@@ -8,7 +8,7 @@ import { loadProjectConfig, type ProjectConfig } from "./config.js";
 import { toTsDiagnostic } from "./diagnostics.js";
 import { contentHash, createFileContents } from "./file-contents.js";
 import { loadTypeScript, type TypeScriptApi } from "./load.js";
-import { dominantEnding, fixPreferences, formatSettingsFor, quoteStyle, specifierEndings, type QuoteStyle, type SpecifierEnding } from "./style.js";
+import { dominantEnding, fixPreferences, formatSettingsFor, quoteStyle, specifierEndings, specifierQuote, type QuoteStyle, type SpecifierEnding } from "./style.js";
 import type { TsCodeFix, TsDiagnostic, TsFileView, TsProject, TsTextChange } from "./types.js";
 
 /** Options of createTsProject. */
@@ -204,7 +204,8 @@ export function createTsProject(options: TsProjectOptions): TsProject {
     };
     const own = specifierEndings(text);
     const ending = own.js !== own.minimal ? (own.js > own.minimal ? "js" : "minimal") : projectStyle().ending;
-    return { ending, quote: quoteStyle(st.ts, [text]) ?? projectStyle().quote };
+    // New imports look like the file's imports; a file without any (its only import deleted) by its other strings.
+    return { ending, quote: specifierQuote(text) ?? quoteStyle(st.ts, [text]) ?? projectStyle().quote };
   };
 
   const toChanges = (st: ServiceState, action: ts.CodeFixAction): TsTextChange[] | null => {

@@ -5,14 +5,16 @@ import type { TypeScriptApi } from "./load.js";
 /** How relative imports end: "js" (`./x.js`), "minimal" (`./x`), or unknown. */
 export type SpecifierEnding = "js" | "minimal" | null;
 
-const RELATIVE_SPECIFIER_RE = /(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)["'](\.{1,2}\/[^"'\n]+)["']/g;
+// An import's, dynamic import's or require's module specifier: its quote, then the specifier.
+const SPECIFIER_RE = /(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)(["'])([^"'\n]+)\1/g;
 
 /** Counts of relative import specifiers with a JS extension and without any extension in one text. */
 export function specifierEndings(text: string): { js: number; minimal: number } {
   let js = 0;
   let minimal = 0;
-  for (const m of text.matchAll(RELATIVE_SPECIFIER_RE)) {
-    const spec = m[1]!;
+  for (const m of text.matchAll(SPECIFIER_RE)) {
+    const spec = m[2]!;
+    if (!/^\.{1,2}\//.test(spec)) continue;
     const last = spec.split("/").pop() ?? "";
     if (/\.(?:[mc]?js|jsx)$/.test(last)) js++;
     else if (!last.includes(".") || last === "." || last === "..") minimal++;
@@ -94,6 +96,17 @@ export function formatSettingsFor(tsApi: TypeScriptApi, text: string): ts.Format
 
 /** A text's quote for strings: "single", "double", or unknown. */
 export type QuoteStyle = "single" | "double" | null;
+
+/** The quote most of a text's module specifiers use (null when it has none, or as many of each): what its imports look like. */
+export function specifierQuote(text: string): QuoteStyle {
+  let single = 0;
+  let double = 0;
+  for (const m of text.matchAll(SPECIFIER_RE)) {
+    if (m[1] === "'") single++;
+    else double++;
+  }
+  return single === double ? null : single > double ? "single" : "double";
+}
 
 /** The quote most string literals of these texts use (null when they have none, or as many of each). */
 export function quoteStyle(tsApi: TypeScriptApi, texts: Iterable<string>): QuoteStyle {

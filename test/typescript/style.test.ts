@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
-import { formatSettingsFor, indentCharacter, quoteStyle } from "../../src/typescript/style.js";
+import { formatSettingsFor, indentCharacter, quoteStyle, specifierEndings, specifierQuote } from "../../src/typescript/style.js";
 import { tsFixtures } from "./ts-case.js";
 
 const fixture = (rel: string): string => readFileSync(join(tsFixtures, "real-runner", rel), "utf8");
@@ -34,5 +34,16 @@ describe("quoteStyle", () => {
     expect(quoteStyle(ts, ['// it\'s \'x\'\nconst a = "it\'s";\nconst b = `\'t\'`;\n'])).toBe("double");
     expect(quoteStyle(ts, ["export const n = 1;\n"])).toBeNull();
     expect(quoteStyle(ts, ["const a = 'x';\n", 'const b = "y";\nconst c = "z";\n'])).toBe("double");
+  });
+});
+
+describe("specifierQuote", () => {
+  it("reads the quotes of the file's imports, which new imports follow even when its other strings use the other quote", () => {
+    const text = "import { a } from './a.js'\nconst b = require('./b')\nexport const s = [\"x\", \"y\", \"z\"]\n";
+    expect(specifierQuote(text)).toBe("single");
+    expect(quoteStyle(ts, [text])).toBe("double");
+    expect(specifierEndings(text)).toEqual({ js: 1, minimal: 1 });
+    expect(specifierQuote(fixture("src/label.ts"))).toBeNull();
+    expect(specifierQuote(fixture("src/stock.ts"))).toBe("double");
   });
 });
