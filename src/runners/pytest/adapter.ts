@@ -19,7 +19,8 @@ import { resolvePython } from "../../python/interpreter.js";
 import type { RunTestsOptions, TestRunnerAdapter } from "../adapter.js";
 import { FileTail } from "../file-tail.js";
 import { checkProjectRoot } from "../project-root.js";
-import { DEFAULT_RUN_TIMEOUT, DEFAULT_TEST_TIMEOUT, pollWhileRunning, progressReporter } from "../run-progress.js";
+import { DEFAULT_RUN_TIMEOUT, pollWhileRunning, progressReporter } from "../run-progress.js";
+import { defaultTestTimeout, slowestDuration } from "../default-test-timeout.js";
 import { StallWatchdog, stallWindowSeconds } from "../stall-watchdog.js";
 import { timeoutFailure } from "../timeout-failure.js";
 import { SourceCache } from "../source-cache.js";
@@ -36,7 +37,10 @@ export interface PytestAdapterOptions {
   projectRoot: string;
   /** Interpreter to use (`--python`); default: the project's .venv/venv, else python3 on PATH. */
   python?: string;
-  /** Per-test timeout in seconds (default 10; 0 turns it off). */
+  /**
+   * Per-test timeout in seconds, honoured exactly (0 turns it off). Default: max(60, 5x the slowest test an earlier run
+   * of this adapter finished), so a default never fails a healthy slow test; slow tests are reported in slowTests.
+   */
   testTimeoutSeconds?: number;
   /** Hard limit for a whole run in seconds (default 900); the process group is killed past it. */
   runTimeoutSeconds?: number;
@@ -104,6 +108,8 @@ export class PytestAdapter implements TestRunnerAdapter {
   /** pytest's python_files patterns as the last run reported them (null before a run). */
   private pythonFiles: string[] | null = null;
   private readonly bytecode = new BytecodeCache();
+  /** Seconds of the slowest test earlier runs finished (timed-out tests left out): the default per-test timeout grows with it. */
+  private slowestSeen = 0;
 
   /**
    * @param pythonChecked false when `python` has not been started yet: a run that cannot start it
@@ -237,7 +243,7 @@ export class PytestAdapter implements TestRunnerAdapter {
     const started = performance.now();
     this.sources.clear();
     const runTimeout = options.runTimeoutSeconds ?? this.opts.runTimeoutSeconds ?? DEFAULT_RUN_TIMEOUT;
-    const testTimeout = options.testTimeoutSeconds ?? this.opts.testTimeoutSeconds ?? DEFAULT_TEST_TIMEOUT;
+    const testTimeout = options.testTimeoutSeconds ?? this.opts.testTimeoutSeconds ?? defaultTestTimeout(this.slowestSeen);
     const deadline = started + runTimeout * 1000;
     const acc = new PytestJsonlAccumulator(this.projectRoot);
     const covJson = coverageOn ? join(tmp, "coverage.json") : null;
@@ -539,6 +545,8 @@ export class PytestAdapter implements TestRunnerAdapter {
       message = `the test results cannot be trusted: ${runWide.map((a) => a.detail).join("; ")}`;
     }
 
+    const timedOut = new Set(base.failures.filter((f) => f.errorType === "Timeout").map((f) => f.nodeId));
+    this.slowestSeen = Math.max(this.slowestSeen, slowestDuration(base.testDurations, timedOut));
     const result: TestRunResult = {
       status,
       passed: base.passed,

@@ -7,7 +7,7 @@ JSON-ready dict that xdist serializes with the report) and only the controller w
 Environment:
   REDGREEN_JSONL          file to append events to (required; without it the plugin does nothing)
   REDGREEN_TEST_TIMEOUT   per-test timeout in seconds, for setup + call and again for teardown
-                          (default 10; 0 = off); an overrun raises Timeout inside the test
+                          (default 60; 0 = off); an overrun raises Timeout inside the test
   REDGREEN_MAX_OUTPUT     characters of captured output kept per failure (default 8000)
   REDGREEN_DESELECT_FILE  file of node ids (one a line) to deselect, used to resume after a hard hang
   REDGREEN_HARD_GRACE     seconds past the timeout after which a test stuck where signals cannot
@@ -577,7 +577,7 @@ class RedgreenState:
         self.started = time.time()
         self.parent_pid = os.getppid()
         self.max_output = int(_env_float("REDGREEN_MAX_OUTPUT", 8000)) or 8000
-        timeout = _env_float("REDGREEN_TEST_TIMEOUT", 10.0)
+        timeout = _env_float("REDGREEN_TEST_TIMEOUT", 60.0)
         if _other_timeout_plugin_active(config):
             timeout = 0.0
         raw_grace = os.environ.get("REDGREEN_HARD_GRACE", "").strip()

@@ -8,6 +8,7 @@ import { runProcess } from "../../../src/process/run.js";
 import type { RunProgress } from "../../../src/runners/adapter.js";
 import { createPytestAdapter, type PytestAdapterOptions } from "../../../src/runners/pytest/adapter.js";
 import { slowTests } from "../../../src/runners/slow-tests.js";
+import { defaultTestTimeout, slowestDuration } from "../../../src/runners/default-test-timeout.js";
 import { testPython } from "../../helpers/python-env.js";
 import { fixtureCopies } from "./fixture-copies.js";
 
@@ -192,6 +193,24 @@ describe("pytest adapter: timeouts", () => {
     expect(r.message).toContain("3 s");
     expect(r.passedNodeIds).toEqual(["test_stuck_in_c.py::test_after_c_hang"]);
     expect(r.durationSeconds).toBeLessThan(10);
+  });
+
+  it("keeps a healthy test slower than 10 s green by default and reports it slow; an explicit timeout is exact", async () => {
+    const adapter = await adapterFor("slow");
+    const r = await adapter.runTests();
+    expect(r.status).toBe("passed");
+    expect([r.passed, r.failed, r.errors, r.total]).toEqual([2, 0, 0, 2]);
+    expect(r.slowTests).toContainEqual(expect.objectContaining({ nodeId: "test_slow.py::test_takes_eleven_seconds", kind: "test" }));
+    const strict = await adapter.runTests({ files: ["test_slow.py::test_takes_eleven_seconds"], testTimeoutSeconds: 1 });
+    expect(failure(strict, "test_takes_eleven_seconds").errorType).toBe("Timeout");
+    expect(failure(strict, "test_takes_eleven_seconds").errorMessage).toContain("per-test timeout of 1 s");
+  }, 90_000);
+
+  it("derives the default per-test timeout from the slowest test seen: max(60 s, 5x)", () => {
+    expect(defaultTestTimeout(0)).toBe(60);
+    expect(defaultTestTimeout(11.2)).toBe(60);
+    expect(defaultTestTimeout(19)).toBe(95);
+    expect(slowestDuration(new Map([["a.py::t1", 19], ["a.py::hung", 60], ["a.py::t2", 2]]), new Set(["a.py::hung"]))).toBe(19);
   });
 
   it("reports slow tests and files without failing them", () => {
