@@ -468,8 +468,10 @@ export class PytestAdapter implements TestRunnerAdapter {
   }): Promise<TestRunResult> {
     const { proc } = p;
     const durationSeconds = (performance.now() - p.started) / 1000;
-    let parts: Omit<PytestRunParts, "collected" | "collectedNodeIds" | "doneNodeIds" | "phasesSeen" | "workerOf" | "start" | "finish" | "badLines" | "anomalies" | "testFiles" | "pythonFiles"> | null =
-      null;
+    type StreamOnly = "collected" | "collectedNodeIds" | "doneNodeIds" | "phasesSeen" | "workerOf" | "start" | "finish" | "badLines";
+    type Omitted = StreamOnly | "anomalies" | "testFiles" | "pythonFiles" | "skippedNodeIds";
+    // Terminal text cannot name skipped tests: skippedNodeIds is left out then.
+    let parts: (Omit<PytestRunParts, Omitted> & { skippedNodeIds?: string[] | undefined }) | null = null;
     let source: TestRunResult["source"] = "jsonl";
     const notes: string[] = [];
     const jsonlParts = p.acc.parts();
@@ -562,6 +564,7 @@ export class PytestAdapter implements TestRunnerAdapter {
       command: p.command ?? [this.python],
       slowTests: slowTests(base.testDurations),
       passedNodeIds: base.passedNodeIds,
+      ...(base.skippedNodeIds ? { skippedNodeIds: base.skippedNodeIds } : {}),
       source,
       testFiles: source === "jsonl" ? jsonlParts.testFiles : [...new Set([...base.failures.map((f) => f.testFile), ...base.passedNodeIds.map((id) => splitNodeId(id).testFile)])].sort(),
       anomalies,

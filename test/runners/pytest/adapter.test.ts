@@ -125,6 +125,7 @@ describe("pytest adapter: collection, marks, parametrization", () => {
     });
     expect(r.failures[0]).toMatchObject({ testName: "test_xpass_strict", errorType: "XPASS(strict)", errorMessage: "must fail" });
     expect(r.passedNodeIds).toEqual(["test_marks.py::test_plain_pass"]);
+    expect(r.skippedNodeIds).toEqual(["test_marks.py::test_skipped", "test_marks.py::test_skipif", "test_marks.py::test_skip_inside"]);
   });
 
   it("keeps parametrized node ids exact and reports live progress", async () => {
