@@ -159,6 +159,22 @@ describe("pytest adapter: coverage", () => {
     expect(r.coverageError).toBeUndefined();
   });
 
+  it("honours the project's [tool.coverage] source, omit and branch settings instead of measuring the whole root", async () => {
+    const r = await (await adapterFor("coverage_config")).runTests({ coverage: true });
+    expect(r.status).toBe("passed");
+    expect(r.coverage!.files.map((f) => f.file)).toEqual(["pkg/__init__.py", "pkg/shapes.py"]);
+    const shapes = r.coverage!.files.find((f) => f.file === "pkg/shapes.py")!;
+    expect(shapes.missingLines).toEqual([4]);
+    // branch = true: 3 of 4 lines and 1 of 2 branches covered is 66.67 %, not the 75 % of lines alone.
+    expect(shapes.percent).toBe(66.67);
+  });
+
+  it("honours setup.cfg's [coverage:run] include and omit", async () => {
+    const r = await (await adapterFor("coverage_setupcfg")).runTests({ coverage: true });
+    expect(r.coverage!.files.map((f) => f.file)).toEqual(["app/__init__.py", "app/core.py"]);
+    expect(r.coverage!.percent).toBe(100);
+  });
+
   it("leaves coverage null when not asked for", async () => {
     const r = await (await adapterFor("coverage")).runTests();
     expect(r.coverage).toBeNull();
