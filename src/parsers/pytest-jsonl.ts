@@ -295,7 +295,7 @@ export class PytestJsonlAccumulator {
 
   /**
    * A subtest's report counts as pytest's summary counts it (its category): a failure is one more "failed", attached to
-   * its test (which pytest 9 then also fails); a pass is not a test of its own.
+   * its test (which pytest 9 then also fails), its stack trace headed by the subtest; a pass is not a test of its own.
    */
   private addSubtest(nodeId: string, duration: number, ev: Extract<PytestEvent, { event: "phase" }>): void {
     const category = str(ev.category, ev.outcome);
@@ -305,7 +305,7 @@ export class PytestJsonlAccumulator {
     if (ev.outcome !== "failed") return;
     this.failedNodes.add(nodeId);
     const failure = failureFromPlugin(nodeId, "call", duration, ev.failure, this.rootDir);
-    this.failures.push({ ...failure, errorMessage: `subtest ${str(ev.subtest)}: ${failure.errorMessage}` });
+    this.failures.push({ ...failure, stackTrace: `subtest ${str(ev.subtest)}\n${failure.stackTrace}` });
   }
 
   /** Records a failure found outside the stream (a hard hang's stack dump). */
