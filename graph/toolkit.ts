@@ -28,7 +28,7 @@ export interface RedgreenToolkitOptions {
   runner?: RunnerName;
   /** Database file; default: $REDGREEN_DB, else PROJECT/.redgreen/redgreen.db. ":memory:" works for throwaway use. */
   db?: string;
-  /** Per-test timeout in seconds (default 10). */
+  /** Per-test timeout in seconds (default: pytest max(60, 5x the slowest test seen), JS runners 10). */
   testTimeoutSeconds?: number;
   /** Model credentials the test process gets anyway (`--pass-env`); by default it gets none. */
   passEnv?: readonly string[] | undefined;

@@ -1,6 +1,6 @@
 // run_tests: runs the full suite (unless a validated fix already did), checks new failures for flakiness, decides.
 import { recoverPending } from "../../src/fixers/journal.js";
-import { confirmFlaky } from "../../src/proof/index.js";
+import { findFlaky } from "../../src/proof/index.js";
 import type { NodeRuntime, WorkflowDeps } from "../deps.js";
 import { decideAfterRun, failureSignature } from "../routes.js";
 import type { WorkflowStateUpdate, WorkflowStateValue } from "../state.js";
@@ -26,13 +26,17 @@ export const runTestsNode =
       });
       throwIfAborted(signal);
       const runId = deps.store.saveResultsToWorkflow(state.workflowId, result);
-      // A test that fails and then passes on an unchanged re-run is flaky: reported, never "fixed".
-      const toCheck = failingIds(result).filter((id) => !state.flakyChecked.includes(id));
+      // A test that fails and then passes on an unchanged re-run is flaky: reported, never "fixed". A bounded sample is
+      // re-run (per root cause, none that cannot flake): every failing test counts as checked.
+      const checked = new Set(state.flakyChecked);
+      const toCheck = failingIds(result).filter((id) => !checked.has(id));
       if (toCheck.length > 0 && result.status === "failed") {
-        announce(deps, "run_tests", state.iteration, `re-running ${toCheck.length} failing test(s) to detect flakiness`);
-        const confirmed = await confirmFlaky(deps.adapter, toCheck, { ...(signal ? { signal } : {}), onProgress: progressTo(deps, "flaky-check") });
+        announce(deps, "run_tests", state.iteration, `checking ${toCheck.length} failing test(s) for flakiness`);
+        const onProgress = progressTo(deps, "flaky-check");
+        const found = await findFlaky(deps.adapter, result.failures, toCheck, { ...(signal ? { signal } : {}), onProgress });
         throwIfAborted(signal);
-        flaky = [...new Set([...flaky, ...confirmed])];
+        if (found.rerun > 0) announce(deps, "run_tests", state.iteration, `re-ran ${found.rerun} of them: ${found.flaky.length} flaky`);
+        flaky = [...new Set([...flaky, ...found.flaky])];
         update = { flakyChecked: [...state.flakyChecked, ...toCheck], flaky };
       }
       digest = digestRun(runId, result, flaky);

@@ -78,6 +78,11 @@ export const TestRunResultSchema = z.object({
   slowTests: z.array(SlowTestSchema),
   /** Node ids of tests that passed: lets the workflow tell "broke a passing test" from "still failing". */
   passedNodeIds: z.array(z.string()).default([]),
+  /**
+   * Node ids of skipped tests (a module skipped at collection is its file), each once; present when the runner names
+   * them (pytest). A skip inside a subtest counts in `skipped` but names no test of its own.
+   */
+  skippedNodeIds: z.array(z.string()).optional(),
   /** Which source the result was parsed from: the pytest plugin's JSONL stream, JUnit XML, a JS runner's JSON report, or terminal text. */
   source: z.enum(["jsonl", "junit", "json", "text"]).default("jsonl"),
   /**

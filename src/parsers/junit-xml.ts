@@ -12,7 +12,8 @@ import type { PytestRunParts } from "./pytest-jsonl.js";
  */
 export type JUnitRunParts = Pick<
   PytestRunParts,
-  "passed" | "failed" | "errors" | "skipped" | "xfailed" | "xpassed" | "total" | "failures" | "passedNodeIds" | "testDurations"
+  "passed" | "failed" | "errors" | "skipped" | "xfailed" | "xpassed" | "total"
+  | "failures" | "passedNodeIds" | "skippedNodeIds" | "testDurations"
 >;
 
 export interface ParseJUnitOptions {
@@ -146,6 +147,7 @@ export function parseJUnitXml(xml: string, options: ParseJUnitOptions = {}): JUn
     total: 0,
     failures: [],
     passedNodeIds: [],
+    skippedNodeIds: [],
     testDurations: new Map(),
   };
   for (const suite of suites) {
@@ -174,7 +176,10 @@ export function parseJUnitXml(xml: string, options: ParseJUnitOptions = {}): JUn
       }
       for (const s of skips) {
         if (attr(s, "type") === "pytest.xfail") parts.xfailed++;
-        else parts.skipped++;
+        else {
+          parts.skipped++;
+          if (!parts.skippedNodeIds.includes(nodeId)) parts.skippedNodeIds.push(nodeId);
+        }
       }
       // A call that passed before a teardown error counts as passed too, as in pytest's summary.
       if ((failures.length === 0 && errors.length === 0 && skips.length === 0) || teardownOnly) {

@@ -29,6 +29,10 @@ export type PytestEvent =
       wasxfail?: string;
       reason?: string;
       worker?: string;
+      /** Set on a subtest's report (pytest 9's `subtests` fixture, pytest-subtests): its description, e.g. "[even] (i=1)". */
+      subtest?: string;
+      /** A subtest's category in pytest's summary ("failed", "skipped", "xfailed", or "" / "subtests passed": not counted). */
+      category?: string;
       failure?: PluginFailure;
     }
   /** A test whose setup, call and teardown all passed (the plugin's one-line form of the common case). */
@@ -52,6 +56,8 @@ export interface PytestRunParts {
   failures: Failure[];
   /** Tests whose call passed and that had no setup/teardown error. */
   passedNodeIds: string[];
+  /** Skipped tests and modules skipped at collection, in report order, each once (not xfails). */
+  skippedNodeIds: string[];
   /** Per test: setup + call + teardown seconds. */
   testDurations: Map<string, number>;
   collected: number | null;
@@ -127,6 +133,7 @@ export class PytestJsonlAccumulator {
   private readonly failures: Failure[] = [];
   private readonly failedNodes = new Set<string>();
   private readonly passedCalls = new Set<string>();
+  private readonly skippedNodes = new Set<string>();
   private readonly collectFailures = new Set<string>();
   private readonly durations = new Map<string, number>();
   private readonly done = new Set<string>();
@@ -237,6 +244,7 @@ export class PytestJsonlAccumulator {
       this.failures.push(failureFromPlugin(nodeId, "collect", 0, ev.failure, this.rootDir));
     } else {
       this.counts.skipped++;
+      this.skippedNodes.add(nodeId);
     }
   }
 
@@ -261,6 +269,7 @@ export class PytestJsonlAccumulator {
     this.lastNodeId = nodeId;
     if (ev.worker) this.workerOf.set(nodeId, ev.worker);
     const xfail = typeof ev.wasxfail === "string";
+    if (typeof ev.subtest === "string") return this.addSubtest(nodeId, duration, ev);
     if (ev.outcome === "failed") {
       const phase = PHASES[when] ?? "call";
       if (when === "call" || when === "???") this.counts.failed++;
@@ -270,7 +279,10 @@ export class PytestJsonlAccumulator {
       if (when === "???") this.done.add(nodeId);
     } else if (ev.outcome === "skipped") {
       if (xfail) this.counts.xfailed++;
-      else this.counts.skipped++;
+      else {
+        this.counts.skipped++;
+        this.skippedNodes.add(nodeId);
+      }
     } else if (when === "call") {
       if (xfail) this.counts.xpassed++;
       else {
@@ -279,6 +291,21 @@ export class PytestJsonlAccumulator {
       }
     }
     if (when === "teardown") this.done.add(nodeId);
+  }
+
+  /**
+   * A subtest's report counts as pytest's summary counts it (its category): a failure is one more "failed", attached to
+   * its test (which pytest 9 then also fails), its stack trace headed by the subtest; a pass is not a test of its own.
+   */
+  private addSubtest(nodeId: string, duration: number, ev: Extract<PytestEvent, { event: "phase" }>): void {
+    const category = str(ev.category, ev.outcome);
+    if (category === "failed") this.counts.failed++;
+    else if (category === "skipped") this.counts.skipped++;
+    else if (category === "xfailed") this.counts.xfailed++;
+    if (ev.outcome !== "failed") return;
+    this.failedNodes.add(nodeId);
+    const failure = failureFromPlugin(nodeId, "call", duration, ev.failure, this.rootDir);
+    this.failures.push({ ...failure, stackTrace: `subtest ${str(ev.subtest)}\n${failure.stackTrace}` });
   }
 
   /** Records a failure found outside the stream (a hard hang's stack dump). */
@@ -332,6 +359,7 @@ export class PytestJsonlAccumulator {
       total: c.passed + c.failed + c.errors + c.skipped + c.xfailed + c.xpassed,
       failures,
       passedNodeIds: [...this.passedCalls].filter((id) => !this.failedNodes.has(id) && !untrusted.has(id)),
+      skippedNodeIds: [...this.skippedNodes],
       testDurations: new Map(this.durations),
       collected: this.collected,
       collectedNodeIds: this.collectedNodeIds ? [...this.collectedNodeIds] : null,

@@ -1,5 +1,6 @@
 // The proof of a fix: one service every path (graph, chat, tools, auto-fixer) uses to decide what is kept.
-export { confirmFlaky } from "./flaky.js";
+export { confirmFlaky, findFlaky } from "./flaky.js";
+export type { FlakyCheck } from "./flaky.js";
 export { guardAdapter } from "./guard.js";
 export { judgeRun } from "./judge-run.js";
 export type { JudgeContext, RunVerdict } from "./judge-run.js";

@@ -15,7 +15,7 @@ export interface RunTestsOptions {
   files?: string[];
   coverage?: boolean;
   verbose?: boolean;
-  /** Per-test timeout in seconds (pytest default 10). */
+  /** Per-test timeout in seconds, honoured exactly (default: pytest max(60, 5x the slowest test seen), JS runners 10). */
   testTimeoutSeconds?: number;
   /** Hard timeout for the whole run in seconds; the process group is killed past it. */
   runTimeoutSeconds?: number;

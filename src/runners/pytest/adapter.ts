@@ -19,11 +19,13 @@ import { resolvePython } from "../../python/interpreter.js";
 import type { RunTestsOptions, TestRunnerAdapter } from "../adapter.js";
 import { FileTail } from "../file-tail.js";
 import { checkProjectRoot } from "../project-root.js";
-import { DEFAULT_RUN_TIMEOUT, DEFAULT_TEST_TIMEOUT, pollWhileRunning, progressReporter } from "../run-progress.js";
+import { DEFAULT_RUN_TIMEOUT, pollWhileRunning, progressReporter } from "../run-progress.js";
+import { defaultTestTimeout, slowestDuration } from "../default-test-timeout.js";
 import { StallWatchdog, stallWindowSeconds } from "../stall-watchdog.js";
 import { timeoutFailure } from "../timeout-failure.js";
 import { SourceCache } from "../source-cache.js";
 import { BytecodeCache } from "./bytecode-cache.js";
+import { coverageArgs, probeProjectCoverage, type ProjectCoverage } from "./coverage-config.js";
 import { matchesPythonFiles, pytestChannelCheck } from "./channels.js";
 import { hangPhase, parseHangDump } from "./hang-dump.js";
 import { testProcessEnv } from "../test-env.js";
@@ -36,7 +38,10 @@ export interface PytestAdapterOptions {
   projectRoot: string;
   /** Interpreter to use (`--python`); default: the project's .venv/venv, else python3 on PATH. */
   python?: string;
-  /** Per-test timeout in seconds (default 10; 0 turns it off). */
+  /**
+   * Per-test timeout in seconds, honoured exactly (0 turns it off). Default: max(60, 5x the slowest test an earlier run
+   * of this adapter finished), so a default never fails a healthy slow test; slow tests are reported in slowTests.
+   */
   testTimeoutSeconds?: number;
   /** Hard limit for a whole run in seconds (default 900); the process group is killed past it. */
   runTimeoutSeconds?: number;
@@ -96,7 +101,7 @@ export class PytestAdapter implements TestRunnerAdapter {
   readonly name = "pytest" as const;
   readonly projectRoot: string;
   private readonly pluginDir = pythonSourcePath("runners", "pytest");
-  private pytestCovCheck: Promise<string | null> | null = null;
+  private coverageCheck: ReturnType<typeof probeProjectCoverage> | null = null;
   /** Source lines for hang dumps, read fresh for every run (a fix may have edited the files). */
   private readonly sources = new SourceCache();
   /** Files pytest used to define tests in earlier runs: collected modules, conftests, its config file. */
@@ -104,6 +109,8 @@ export class PytestAdapter implements TestRunnerAdapter {
   /** pytest's python_files patterns as the last run reported them (null before a run). */
   private pythonFiles: string[] | null = null;
   private readonly bytecode = new BytecodeCache();
+  /** Seconds of the slowest test earlier runs finished (timed-out tests left out): the default per-test timeout grows with it. */
+  private slowestSeen = 0;
 
   /**
    * @param pythonChecked false when `python` has not been started yet: a run that cannot start it
@@ -148,15 +155,15 @@ export class PytestAdapter implements TestRunnerAdapter {
       }
     }
     let coverageError: string | undefined;
-    let coverageOn = false;
+    let coverage: ProjectCoverage | null = null;
     if (options.coverage) {
-      const problem = await this.pytestCovProblem();
-      if (problem) coverageError = problem;
-      else coverageOn = true;
+      const check = await this.coverageSettings();
+      if (check.ok) coverage = check.project;
+      else coverageError = check.problem;
     }
     const tmp = await mkdtemp(join(tmpdir(), "redgreen-pytest-"));
     try {
-      const result = await this.execute(tmp, files, options, coverageOn);
+      const result = await this.execute(tmp, files, options, coverage);
       if (options.coverage && coverageError) result.coverageError = coverageError;
       return result;
     } finally {
@@ -171,24 +178,25 @@ export class PytestAdapter implements TestRunnerAdapter {
     this.pythonChecked = true;
   }
 
-  /** null when pytest-cov is importable, else the reason coverage cannot be measured. */
-  private pytestCovProblem(): Promise<string | null> {
-    this.pytestCovCheck ??= runProcess(this.python, ["-c", "import pytest_cov"], {
-      cwd: this.projectRoot,
-      env: this.baseEnv(),
-      timeoutMs: 30_000,
-    }).then(
-      (r) => (r.exitCode === 0 ? null : `pytest-cov is not installed for ${this.python} (install it with: ${this.python} -m pip install pytest-cov); tests ran without coverage`),
-      (e: unknown) => `could not check for pytest-cov: ${e instanceof Error ? e.message : String(e)}`,
-    );
-    return this.pytestCovCheck;
+  /** The project's coverage settings (checked once per adapter), or the reason coverage cannot be measured. */
+  private coverageSettings(): ReturnType<typeof probeProjectCoverage> {
+    this.coverageCheck ??= probeProjectCoverage(this.python, this.projectRoot, this.baseEnv());
+    return this.coverageCheck;
   }
 
   private baseEnv(): Record<string, string | undefined> {
     return { ...testProcessEnv(process.env, this.opts.passEnv), ...this.opts.env };
   }
 
-  private buildArgs(p: { files: string[]; junit: string; verbose: boolean; usePlugin: boolean; covJson: string | null; covAppend: boolean }): string[] {
+  private buildArgs(p: {
+    files: string[];
+    junit: string;
+    verbose: boolean;
+    usePlugin: boolean;
+    covJson: string | null;
+    coverage: ProjectCoverage | null;
+    covAppend: boolean;
+  }): string[] {
     const args = ["-m", "pytest"];
     if (p.usePlugin) args.push("-p", PLUGIN_MODULE);
     // JUnit XML costs pytest ~5% of a run: it is only written when the plugin's stream is not there.
@@ -205,10 +213,7 @@ export class PytestAdapter implements TestRunnerAdapter {
       // result channel, is only printed above -2.
       p.verbose ? "--verbosity=1" : "--verbosity=-1",
     );
-    if (p.covJson) {
-      args.push(`--cov=${this.projectRoot}`, `--cov-report=json:${p.covJson}`);
-      if (p.covAppend) args.push("--cov-append");
-    }
+    if (p.covJson && p.coverage) args.push(...coverageArgs(this.projectRoot, p.coverage, p.covJson, p.covAppend));
     args.push(...(this.opts.pytestArgs ?? []), ...p.files);
     return args;
   }
@@ -233,14 +238,14 @@ export class PytestAdapter implements TestRunnerAdapter {
     return env;
   }
 
-  private async execute(tmp: string, files: string[], options: RunTestsOptions, coverageOn: boolean): Promise<TestRunResult> {
+  private async execute(tmp: string, files: string[], options: RunTestsOptions, coverage: ProjectCoverage | null): Promise<TestRunResult> {
     const started = performance.now();
     this.sources.clear();
     const runTimeout = options.runTimeoutSeconds ?? this.opts.runTimeoutSeconds ?? DEFAULT_RUN_TIMEOUT;
-    const testTimeout = options.testTimeoutSeconds ?? this.opts.testTimeoutSeconds ?? DEFAULT_TEST_TIMEOUT;
+    const testTimeout = options.testTimeoutSeconds ?? this.opts.testTimeoutSeconds ?? defaultTestTimeout(this.slowestSeen);
     const deadline = started + runTimeout * 1000;
     const acc = new PytestJsonlAccumulator(this.projectRoot);
-    const covJson = coverageOn ? join(tmp, "coverage.json") : null;
+    const covJson = coverage ? join(tmp, "coverage.json") : null;
     const skipped = new Set<string>();
     let usePlugin = this.opts.usePlugin !== false;
     let pluginRetried = false;
@@ -263,7 +268,8 @@ export class PytestAdapter implements TestRunnerAdapter {
         deselectFile = join(tmp, `deselect-${attempt}.txt`);
         writeFileSync(deselectFile, [...skipped].join("\n") + "\n");
       }
-      const args = this.buildArgs({ files, junit, verbose: options.verbose === true, usePlugin, covJson, covAppend: attempt > 1 });
+      const verbose = options.verbose === true;
+      const args = this.buildArgs({ files, junit, verbose, usePlugin, covJson, coverage, covAppend: attempt > 1 });
       command ??= [this.python, ...args];
       const env = this.buildEnv({ jsonl, testTimeout, deselectFile, covData: join(tmp, ".coverage") });
       const tail = new FileTail(jsonl, (chunk) => acc.push(chunk));
@@ -462,8 +468,10 @@ export class PytestAdapter implements TestRunnerAdapter {
   }): Promise<TestRunResult> {
     const { proc } = p;
     const durationSeconds = (performance.now() - p.started) / 1000;
-    let parts: Omit<PytestRunParts, "collected" | "collectedNodeIds" | "doneNodeIds" | "phasesSeen" | "workerOf" | "start" | "finish" | "badLines" | "anomalies" | "testFiles" | "pythonFiles"> | null =
-      null;
+    type StreamOnly = "collected" | "collectedNodeIds" | "doneNodeIds" | "phasesSeen" | "workerOf" | "start" | "finish" | "badLines";
+    type Omitted = StreamOnly | "anomalies" | "testFiles" | "pythonFiles" | "skippedNodeIds";
+    // Terminal text cannot name skipped tests: skippedNodeIds is left out then.
+    let parts: (Omit<PytestRunParts, Omitted> & { skippedNodeIds?: string[] | undefined }) | null = null;
     let source: TestRunResult["source"] = "jsonl";
     const notes: string[] = [];
     const jsonlParts = p.acc.parts();
@@ -539,6 +547,8 @@ export class PytestAdapter implements TestRunnerAdapter {
       message = `the test results cannot be trusted: ${runWide.map((a) => a.detail).join("; ")}`;
     }
 
+    const timedOut = new Set(base.failures.filter((f) => f.errorType === "Timeout").map((f) => f.nodeId));
+    this.slowestSeen = Math.max(this.slowestSeen, slowestDuration(base.testDurations, timedOut));
     const result: TestRunResult = {
       status,
       passed: base.passed,
@@ -554,6 +564,7 @@ export class PytestAdapter implements TestRunnerAdapter {
       command: p.command ?? [this.python],
       slowTests: slowTests(base.testDurations),
       passedNodeIds: base.passedNodeIds,
+      ...(base.skippedNodeIds ? { skippedNodeIds: base.skippedNodeIds } : {}),
       source,
       testFiles: source === "jsonl" ? jsonlParts.testFiles : [...new Set([...base.failures.map((f) => f.testFile), ...base.passedNodeIds.map((id) => splitNodeId(id).testFile)])].sort(),
       anomalies,

@@ -7,7 +7,7 @@ JSON-ready dict that xdist serializes with the report) and only the controller w
 Environment:
   REDGREEN_JSONL          file to append events to (required; without it the plugin does nothing)
   REDGREEN_TEST_TIMEOUT   per-test timeout in seconds, for setup + call and again for teardown
-                          (default 10; 0 = off); an overrun raises Timeout inside the test
+                          (default 60; 0 = off); an overrun raises Timeout inside the test
   REDGREEN_MAX_OUTPUT     characters of captured output kept per failure (default 8000)
   REDGREEN_DESELECT_FILE  file of node ids (one a line) to deselect, used to resume after a hard hang
   REDGREEN_HARD_GRACE     seconds past the timeout after which a test stuck where signals cannot
@@ -577,7 +577,7 @@ class RedgreenState:
         self.started = time.time()
         self.parent_pid = os.getppid()
         self.max_output = int(_env_float("REDGREEN_MAX_OUTPUT", 8000)) or 8000
-        timeout = _env_float("REDGREEN_TEST_TIMEOUT", 10.0)
+        timeout = _env_float("REDGREEN_TEST_TIMEOUT", 60.0)
         if _other_timeout_plugin_active(config):
             timeout = 0.0
         raw_grace = os.environ.get("REDGREEN_HARD_GRACE", "").strip()
@@ -884,9 +884,13 @@ class RedgreenPlugin:
         if raised and report.when == "call" and report.passed and getattr(report, "wasxfail", None) is None:
             state.emit_anomaly("outcome_rewritten", report.nodeid, f"the test raised {raised} but was reported passed")
         wasxfail = getattr(report, "wasxfail", None)
-        if report.passed and wasxfail is None:
+        subtest = _subtest_description(report)
+        if subtest is None and report.passed and wasxfail is None:
             state.emit_pass(report.nodeid, report.when, report.duration)
             return
+        if subtest is not None and report.passed and wasxfail is None:
+            if _subtest_category(self.state.config, report) in ("", "subtests passed"):
+                return  # a passing subtest is not a test of its own in pytest's summary
         event = {
             "event": "phase",
             "nodeid": report.nodeid,
@@ -896,6 +900,9 @@ class RedgreenPlugin:
         }
         if wasxfail is not None:
             event["wasxfail"] = str(wasxfail)
+        if subtest is not None:
+            event["subtest"] = subtest
+            event["category"] = _subtest_category(self.state.config, report)
         worker = getattr(getattr(getattr(report, "node", None), "gateway", None), "id", None)
         if worker is not None:
             event["worker"] = worker
@@ -965,6 +972,28 @@ def _parent_gone(parent_pid: int, thorough: bool) -> bool:
     # After the ")" that ends the command name: state is field 3, pending signals field 31 (so [0] and [28] here).
     fields = stat[stat.rindex(b")") + 2:].split()
     return fields[0] in (b"Z", b"X") or (len(fields) > 28 and int(fields[28]) & (1 << (signal.SIGKILL - 1)) != 0)
+
+
+def _subtest_description(report):
+    """A subtest's description ("[msg] (i=1)") when `report` is one (pytest 9 `subtests`, pytest-subtests), else None."""
+    if type(report).__name__ not in ("SubtestReport", "SubTestReport") or getattr(report, "context", None) is None:
+        return None
+    describe = getattr(report, "_sub_test_description", None)
+    try:
+        return str(describe()) if callable(describe) else str(report.context)
+    except Exception:
+        return "(<subtest>)"
+
+
+def _subtest_category(config, report) -> str:
+    """The category pytest's summary counts a subtest report in ("failed", "skipped", "subtests passed", "" = none)."""
+    try:
+        status = config.hook.pytest_report_teststatus(report=report, config=config)
+    except Exception:
+        status = None
+    if isinstance(status, tuple) and status and isinstance(status[0], str):
+        return status[0]
+    return report.outcome
 
 
 def _skip_reason(report) -> str:

@@ -8,6 +8,7 @@ import { runProcess } from "../../../src/process/run.js";
 import type { RunProgress } from "../../../src/runners/adapter.js";
 import { createPytestAdapter, type PytestAdapterOptions } from "../../../src/runners/pytest/adapter.js";
 import { slowTests } from "../../../src/runners/slow-tests.js";
+import { defaultTestTimeout, slowestDuration } from "../../../src/runners/default-test-timeout.js";
 import { testPython } from "../../helpers/python-env.js";
 import { fixtureCopies } from "./fixture-copies.js";
 
@@ -124,6 +125,7 @@ describe("pytest adapter: collection, marks, parametrization", () => {
     });
     expect(r.failures[0]).toMatchObject({ testName: "test_xpass_strict", errorType: "XPASS(strict)", errorMessage: "must fail" });
     expect(r.passedNodeIds).toEqual(["test_marks.py::test_plain_pass"]);
+    expect(r.skippedNodeIds).toEqual(["test_marks.py::test_skipped", "test_marks.py::test_skipif", "test_marks.py::test_skip_inside"]);
   });
 
   it("keeps parametrized node ids exact and reports live progress", async () => {
@@ -155,6 +157,22 @@ describe("pytest adapter: coverage", () => {
     expect(r.coverage!.percent).toBeGreaterThan(0);
     expect(r.coverage!.percent).toBeLessThan(100);
     expect(r.coverageError).toBeUndefined();
+  });
+
+  it("honours the project's [tool.coverage] source, omit and branch settings instead of measuring the whole root", async () => {
+    const r = await (await adapterFor("coverage_config")).runTests({ coverage: true });
+    expect(r.status).toBe("passed");
+    expect(r.coverage!.files.map((f) => f.file)).toEqual(["pkg/__init__.py", "pkg/shapes.py"]);
+    const shapes = r.coverage!.files.find((f) => f.file === "pkg/shapes.py")!;
+    expect(shapes.missingLines).toEqual([4]);
+    // branch = true: 3 of 4 lines and 1 of 2 branches covered is 66.67 %, not the 75 % of lines alone.
+    expect(shapes.percent).toBe(66.67);
+  });
+
+  it("honours setup.cfg's [coverage:run] include and omit", async () => {
+    const r = await (await adapterFor("coverage_setupcfg")).runTests({ coverage: true });
+    expect(r.coverage!.files.map((f) => f.file)).toEqual(["app/__init__.py", "app/core.py"]);
+    expect(r.coverage!.percent).toBe(100);
   });
 
   it("leaves coverage null when not asked for", async () => {
@@ -192,6 +210,24 @@ describe("pytest adapter: timeouts", () => {
     expect(r.message).toContain("3 s");
     expect(r.passedNodeIds).toEqual(["test_stuck_in_c.py::test_after_c_hang"]);
     expect(r.durationSeconds).toBeLessThan(10);
+  });
+
+  it("keeps a healthy test slower than 10 s green by default and reports it slow; an explicit timeout is exact", async () => {
+    const adapter = await adapterFor("slow");
+    const r = await adapter.runTests();
+    expect(r.status).toBe("passed");
+    expect([r.passed, r.failed, r.errors, r.total]).toEqual([2, 0, 0, 2]);
+    expect(r.slowTests).toContainEqual(expect.objectContaining({ nodeId: "test_slow.py::test_takes_eleven_seconds", kind: "test" }));
+    const strict = await adapter.runTests({ files: ["test_slow.py::test_takes_eleven_seconds"], testTimeoutSeconds: 1 });
+    expect(failure(strict, "test_takes_eleven_seconds").errorType).toBe("Timeout");
+    expect(failure(strict, "test_takes_eleven_seconds").errorMessage).toContain("per-test timeout of 1 s");
+  }, 90_000);
+
+  it("derives the default per-test timeout from the slowest test seen: max(60 s, 5x)", () => {
+    expect(defaultTestTimeout(0)).toBe(60);
+    expect(defaultTestTimeout(11.2)).toBe(60);
+    expect(defaultTestTimeout(19)).toBe(95);
+    expect(slowestDuration(new Map([["a.py::t1", 19], ["a.py::hung", 60], ["a.py::t2", 2]]), new Set(["a.py::hung"]))).toBe(19);
   });
 
   it("reports slow tests and files without failing them", () => {
