@@ -9,25 +9,38 @@ import { JsRunnerAdapter, type JsAdapterOptions, type JsRunArgs, type JsRunnerSp
 import { checkProjectRoot } from "../project-root.js";
 import { findNodeBin } from "../js/project-files.js";
 import { JEST_CONFIG_RE } from "../js/config-files.js";
+import { runnerCliPackage, versionAtLeast } from "../js/runner-version.js";
 
 /** Options of the jest adapter. */
 export type JestAdapterOptions = JsAdapterOptions;
 
+/** The version-dependent options of a jest CLI. */
+export interface JestOptionSupport {
+  /** --testTimeout (jest-cli 24.9+); older jest keeps its own per-test default (5 s, or jest.setTimeout in the project). */
+  testTimeout: boolean;
+  /** --coverageProvider (jest 25+); older jest measures coverage with babel-plugin-istanbul, its only provider. */
+  coverageProvider: boolean;
+}
+
+/** Every option redgreen passes: jest 25 and later. */
+export const ALL_JEST_OPTIONS: JestOptionSupport = { testTimeout: true, coverageProvider: true };
+
+/** What a jest CLI of this version accepts (null: unknown version, assumed current). */
+export function jestOptionSupport(version: string | null): JestOptionSupport {
+  if (version === null) return ALL_JEST_OPTIONS;
+  return { testTimeout: versionAtLeast(version, "24.9.0"), coverageProvider: versionAtLeast(version, "25.0.0") };
+}
+
 /** jest's command line for one run. */
-export function jestArgs(p: JsRunArgs): string[] {
-  const args = [
-    "--ci",
-    "--watchAll=false",
-    "--json",
-    `--outputFile=${p.reportFile}`,
-    `--reporters=${p.reporter}`,
-    `--testTimeout=${p.testTimeoutMs}`,
-    "--passWithNoTests",
-    "--no-colors",
-  ];
+export function jestArgs(p: JsRunArgs, support: JestOptionSupport = ALL_JEST_OPTIONS): string[] {
+  // jest ignores an option it does not know when it is spelt --name=value: passing one would silently change nothing.
+  const args = ["--ci", "--watchAll=false", "--json", `--outputFile=${p.reportFile}`, `--reporters=${p.reporter}`];
+  if (support.testTimeout) args.push(`--testTimeout=${p.testTimeoutMs}`);
+  args.push("--passWithNoTests", "--no-colors");
   if (p.namePattern !== null) args.push(`--testNamePattern=${p.namePattern}`);
   if (p.coverageDir !== null) {
-    args.push("--coverage", "--coverageProvider=v8", "--coverageReporters=json-summary", "--coverageReporters=json", `--coverageDirectory=${p.coverageDir}`);
+    args.push("--coverage", ...(support.coverageProvider ? ["--coverageProvider=v8"] : []));
+    args.push("--coverageReporters=json-summary", "--coverageReporters=json", `--coverageDirectory=${p.coverageDir}`);
   }
   if (p.folders.length > 0) {
     // --runTestsByPath matches no test under a folder: every entry becomes a path pattern instead (jest tests it
@@ -80,12 +93,16 @@ export async function createJestAdapter(opts: JestAdapterOptions): Promise<TestR
   const projectRoot = checkProjectRoot(opts.projectRoot);
   const bin = findNodeBin(projectRoot, "jest");
   if (!bin) throw new RedgreenError("runner_failed", `jest is not installed in ${projectRoot}: run npm install`);
+  // The options are jest-cli's: jest's bin forwards to it, and jest@24.8.0 may come with jest-cli 24.9.
+  const version = runnerCliPackage(bin, "jest-cli")?.version ?? null;
+  const support = jestOptionSupport(version);
   const spec: JsRunnerSpec = {
     name: "jest",
     bin,
+    version,
     reporter: join(packageRoot, "src", "runners", "jest", "progress-reporter.cjs"),
     isConfigName: (base) => JEST_CONFIG_RE.test(base),
-    args: jestArgs,
+    args: (p) => jestArgs(p, support),
     coverageProblem: () => null,
     preferReporterErrors: false,
     exitGraceMs: JEST_EXIT_GRACE_MS,

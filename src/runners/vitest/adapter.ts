@@ -7,6 +7,7 @@ import { JsRunnerAdapter, type JsAdapterOptions, type JsRunArgs, type JsRunnerSp
 import { checkProjectRoot } from "../project-root.js";
 import { findNodeBin, findNodePackage } from "../js/project-files.js";
 import { isVitestOrViteConfigName } from "../js/config-files.js";
+import { runnerCliPackage } from "../js/runner-version.js";
 
 /** Options of the vitest adapter. */
 export type VitestAdapterOptions = JsAdapterOptions;
@@ -55,6 +56,7 @@ export async function createVitestAdapter(opts: VitestAdapterOptions): Promise<T
   const spec: JsRunnerSpec = {
     name: "vitest",
     bin,
+    version: runnerCliPackage(bin)?.version ?? null,
     reporter: join(packageRoot, "src", "runners", "vitest", "progress-reporter.mjs"),
     isConfigName: isVitestOrViteConfigName,
     args: (p) => vitestArgs(projectRoot, p),
