@@ -1,5 +1,5 @@
 // The jest TestRunnerAdapter: jest with `--json`, redgreen's progress reporter, never in watch mode.
-import { realpathSync } from "node:fs";
+import { readdirSync, realpathSync } from "node:fs";
 import { join } from "node:path";
 import { RedgreenError } from "../../domain/errors.js";
 import { escapeRegExp } from "../../parsers/escape-regexp.js";
@@ -8,7 +8,8 @@ import type { TestRunnerAdapter } from "../adapter.js";
 import { JsRunnerAdapter, type JsAdapterOptions, type JsRunArgs, type JsRunnerSpec } from "../js/js-adapter.js";
 import { checkProjectRoot } from "../project-root.js";
 import { findNodeBin } from "../js/project-files.js";
-import { JEST_CONFIG_RE } from "../js/config-files.js";
+import { JEST_CONFIG_RE, readTextOrEmpty } from "../js/config-files.js";
+import { workspacesUsing } from "../detect.js";
 import { runnerCliPackage, versionAtLeast } from "../js/runner-version.js";
 
 /** Options of the jest adapter. */
@@ -31,10 +32,22 @@ export function jestOptionSupport(version: string | null): JestOptionSupport {
   return { testTimeout: versionAtLeast(version, "24.9.0"), coverageProvider: versionAtLeast(version, "25.0.0") };
 }
 
-/** jest's command line for one run. */
-export function jestArgs(p: JsRunArgs, support: JestOptionSupport = ALL_JEST_OPTIONS): string[] {
+/**
+ * The workspace folders jest must run as its projects (each with its own config) at a monorepo root that has no jest
+ * config of its own; [] elsewhere. Without them jest would run every workspace's tests with the root's defaults.
+ */
+export function jestWorkspaceProjects(projectRoot: string): string[] {
+  const entries = readdirSync(projectRoot);
+  if (entries.some((n) => JEST_CONFIG_RE.test(n))) return [];
+  if (entries.includes("package.json") && /"jest"\s*:\s*\{/.test(readTextOrEmpty(join(projectRoot, "package.json")))) return [];
+  return workspacesUsing(projectRoot, "jest").map((dir) => join(projectRoot, dir));
+}
+
+/** jest's command line for one run; `projects` are absolute folders for jest's --projects (none: the root is the project). */
+export function jestArgs(p: JsRunArgs, support: JestOptionSupport = ALL_JEST_OPTIONS, projects: readonly string[] = []): string[] {
   // jest ignores an option it does not know when it is spelt --name=value: passing one would silently change nothing.
   const args = ["--ci", "--watchAll=false", "--json", `--outputFile=${p.reportFile}`, `--reporters=${p.reporter}`];
+  args.push(...projects.map((dir) => `--projects=${dir}`));
   if (support.testTimeout) args.push(`--testTimeout=${p.testTimeoutMs}`);
   args.push("--passWithNoTests", "--no-colors");
   if (p.namePattern !== null) args.push(`--testNamePattern=${p.namePattern}`);
@@ -96,13 +109,14 @@ export async function createJestAdapter(opts: JestAdapterOptions): Promise<TestR
   // The options are jest-cli's: jest's bin forwards to it, and jest@24.8.0 may come with jest-cli 24.9.
   const version = runnerCliPackage(bin, "jest-cli")?.version ?? null;
   const support = jestOptionSupport(version);
+  const projects = jestWorkspaceProjects(projectRoot);
   const spec: JsRunnerSpec = {
     name: "jest",
     bin,
     version,
     reporter: join(packageRoot, "src", "runners", "jest", "progress-reporter.cjs"),
     isConfigName: (base) => JEST_CONFIG_RE.test(base),
-    args: (p) => jestArgs(p, support),
+    args: (p) => jestArgs(p, support, projects),
     coverageProblem: () => null,
     preferReporterErrors: false,
     exitGraceMs: JEST_EXIT_GRACE_MS,
