@@ -22,7 +22,8 @@ function workspacesCopy(name: string): string {
 const VITEST_REASON = "the workspaces (package.json workspaces) use vitest: packages/names, packages/prices (packages/names: package.json scripts.test runs vitest)";
 
 describe("redgreen at a JS monorepo root", () => {
-  it("runs vitest over the npm workspaces and says so, in --json and in text", async () => {
+  it("runs vitest over the npm workspaces as its projects and says so, in --json and in text", async () => {
+    // The prices tests use their own config's globals: run from the root without it, they would fail on `describe`.
     const root = workspacesCopy("npm-vitest");
     const r = await runCli(["test", root, "--json", "-q", "--no-coverage"]);
     expect(r.exitCode).toBe(1);
