@@ -1,9 +1,10 @@
 // The CLI at JS monorepo roots: the runner the workspaces share, said in text and --json; disagreement and a silent zero are errors.
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { RunSummarySchema, TestRunResultSchema } from "../../src/domain/index.js";
-import { copyJsProject } from "../helpers/project-copy.js";
+import { packageRoot } from "../../src/paths.js";
+import { copyJsProject, copyProject } from "../helpers/project-copy.js";
 import { fixturePath, testPython } from "../helpers/python-env.js";
 import { expectNoStackTrace, expectOneErrorLine, runCli } from "./run-cli.js";
 
@@ -51,6 +52,15 @@ describe("redgreen at a JS monorepo root", () => {
     expect(result).toMatchObject({ status: "failed", passed: 2, failed: 1, total: 3 });
     expect(result.failures.map((f) => [f.nodeId, f.lineNumber])).toEqual([["packages/cart/tests/cart.check.js::adds price times quantity", 5]]);
     expect(result.testFiles).toEqual(["apps/shop/tests/greet.test.js", "packages/cart/tests/cart.check.js"]);
+  }, 120_000);
+
+  it("finds jest installed only in the workspaces, as pnpm installs them", async () => {
+    const copy = copyProject(fixturePath("workspaces", "pnpm-jest"));
+    cleanups.push(copy.cleanup);
+    for (const ws of ["apps/shop", "packages/cart"]) symlinkSync(join(packageRoot, "node_modules"), join(copy.root, ws, "node_modules"), "dir");
+    const r = await runCli(["test", copy.root, "--json", "-q", "--no-coverage"]);
+    expect(r.exitCode).toBe(1);
+    expect(TestRunResultSchema.parse(JSON.parse(r.stdout))).toMatchObject({ status: "failed", passed: 2, failed: 1, total: 3 });
   }, 120_000);
 
   it("stops with one line naming the runners when the workspaces disagree", async () => {

@@ -7,7 +7,7 @@ import { packageRoot } from "../../paths.js";
 import type { TestRunnerAdapter } from "../adapter.js";
 import { JsRunnerAdapter, type JsAdapterOptions, type JsRunArgs, type JsRunnerSpec } from "../js/js-adapter.js";
 import { checkProjectRoot } from "../project-root.js";
-import { findNodeBin } from "../js/project-files.js";
+import { findRunnerBin } from "../js/project-files.js";
 import { JEST_CONFIG_RE, readTextOrEmpty } from "../js/config-files.js";
 import { workspacesUsing } from "../detect.js";
 import { runnerCliPackage, versionAtLeast } from "../js/runner-version.js";
@@ -104,7 +104,7 @@ export const JEST_EXIT_GRACE_MS = 2000;
 /** Creates the jest adapter for a project; throws path_not_found for a missing root and runner_failed when jest is not installed. */
 export async function createJestAdapter(opts: JestAdapterOptions): Promise<TestRunnerAdapter> {
   const projectRoot = checkProjectRoot(opts.projectRoot);
-  const bin = findNodeBin(projectRoot, "jest");
+  const bin = findRunnerBin(projectRoot, "jest");
   if (!bin) throw new RedgreenError("runner_failed", `jest is not installed in ${projectRoot}: run npm install`);
   // The options are jest-cli's: jest's bin forwards to it, and jest@24.8.0 may come with jest-cli 24.9.
   const version = runnerCliPackage(bin, "jest-cli")?.version ?? null;

@@ -6,7 +6,7 @@ import { packageRoot } from "../../paths.js";
 import type { TestRunnerAdapter } from "../adapter.js";
 import { JsRunnerAdapter, type JsAdapterOptions, type JsRunArgs, type JsRunnerSpec } from "../js/js-adapter.js";
 import { checkProjectRoot } from "../project-root.js";
-import { findNodeBin, findNodePackage } from "../js/project-files.js";
+import { findNodePackage, findRunnerBin } from "../js/project-files.js";
 import { isVitestOrViteConfigName } from "../js/config-files.js";
 import { runnerCliPackage, versionAtLeast } from "../js/runner-version.js";
 import { workspacesUsing } from "../detect.js";
@@ -75,7 +75,7 @@ export function vitestArgs(root: string, p: JsRunArgs, config: string | null = n
 /** Creates the vitest adapter for a project; throws path_not_found for a missing root and runner_failed when vitest is not installed. */
 export async function createVitestAdapter(opts: VitestAdapterOptions): Promise<TestRunnerAdapter> {
   const projectRoot = checkProjectRoot(opts.projectRoot);
-  const bin = findNodeBin(projectRoot, "vitest");
+  const bin = findRunnerBin(projectRoot, "vitest");
   if (!bin) throw new RedgreenError("runner_failed", `vitest is not installed in ${projectRoot}: run npm install`);
   const version = runnerCliPackage(bin)?.version ?? null;
   const projects = vitestWorkspaceProjects(projectRoot, version);
