@@ -12,5 +12,6 @@ export const runnerLine = (choice: RunnerChoice): string => `runner: ${choice.ru
  */
 export function untrustedNoTests(choice: RunnerChoice, projectRoot: string): string | null {
   if (!choice.fallback || !existsSync(join(projectRoot, "package.json"))) return null;
-  return `${choice.runner} found no tests, and it was only the default (${choice.reason}), yet ${projectRoot} has a package.json: name its runner with --runner vitest or --runner jest`;
+  const fix = "name its runner with --runner vitest or --runner jest";
+  return `${choice.runner} found no tests, and it was only the default (${choice.reason}), yet ${projectRoot} has a package.json: ${fix}`;
 }

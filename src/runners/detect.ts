@@ -73,7 +73,8 @@ function listDir(dir: string): string[] {
 }
 
 /** "a, b, c" or "a, b and 3 more". */
-const someOf = (names: readonly string[]): string => (names.length <= 3 ? names.join(", ") : `${names.slice(0, 2).join(", ")} and ${names.length - 2} more`);
+const someOf = (names: readonly string[]): string =>
+  names.length <= 3 ? names.join(", ") : `${names.slice(0, 2).join(", ")} and ${names.length - 2} more`;
 
 /**
  * The runner a monorepo root's workspaces share: each workspace's own signal, the one runner they name, or null when

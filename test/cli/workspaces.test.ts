@@ -20,7 +20,8 @@ function workspacesCopy(name: string): string {
   return copy.root;
 }
 
-const VITEST_REASON = "the workspaces (package.json workspaces) use vitest: packages/names, packages/prices (packages/names: package.json scripts.test runs vitest)";
+const VITEST_REASON =
+  "the workspaces (package.json workspaces) use vitest: packages/names, packages/prices (packages/names: package.json scripts.test runs vitest)";
 
 describe("redgreen at a JS monorepo root", () => {
   it("runs vitest over the npm workspaces as its projects and says so, in --json and in text", async () => {
@@ -69,7 +70,8 @@ describe("redgreen at a JS monorepo root", () => {
     writeFileSync(join(root, "packages", "legacy", "package.json"), JSON.stringify({ name: "legacy", devDependencies: { jest: "^30" } }));
     const r = await runCli(["test", root, "-q", "--no-coverage"]);
     expect(r.exitCode).toBe(2);
-    expectOneErrorLine(r.stderr, /use different test runners: jest in packages\/legacy; vitest in packages\/names, packages\/prices; run redgreen in one/);
+    const which = /use different test runners: jest in packages\/legacy; vitest in packages\/names, packages\/prices; run redgreen in one/;
+    expectOneErrorLine(r.stderr, which);
   }, 60_000);
 
   it("never reports zero tests as success when pytest was only the default in a JS project", async () => {
@@ -82,7 +84,7 @@ describe("redgreen at a JS monorepo root", () => {
     expect(r.exitCode).toBe(2);
     const reason = "no test runner found in the root or the workspaces of this monorepo (package.json workspaces); pytest is the default";
     expect(JSON.parse(r.stdout)).toMatchObject({ status: "no_tests", runner: { runner: "pytest", reason, fallback: true } });
-    expectOneErrorLine(r.stderr, /^redgreen: pytest found no tests, and it was only the default \(.*\), yet .* has a package\.json: name its runner with --runner/);
+    expectOneErrorLine(r.stderr, /^redgreen: pytest found no tests, and it was only the default \(.*\), yet .* has a package\.json: name its runner/);
   }, 60_000);
 
   it("names the runner in the summary of `redgreen run`", async () => {

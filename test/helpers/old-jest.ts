@@ -17,7 +17,8 @@ export function ensureOldJest(version: string): string {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "package.json"), `${JSON.stringify({ private: true, devDependencies: { jest: version } }, null, 2)}\n`);
-  execFileSync("npm", ["install", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"], { cwd: dir, stdio: ["ignore", "ignore", "inherit"] });
+  const args = ["install", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"];
+  execFileSync("npm", args, { cwd: dir, stdio: ["ignore", "ignore", "inherit"] });
   writeFileSync(stamp, `${version}\n`);
   return modules;
 }

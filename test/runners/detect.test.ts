@@ -61,10 +61,14 @@ describe("detectRunner", () => {
 
 describe("detectRunner at a monorepo root", () => {
   const vitestWs = (name: string): Record<string, string> => ({ [`${name}/package.json`]: pkg({ devDependencies: { vitest: "^4" } }) });
-  const jestWs = (name: string): Record<string, string> => ({ [`${name}/package.json`]: pkg({}), [`${name}/jest.config.js`]: "module.exports = {}" });
+  const jestWs = (name: string): Record<string, string> => ({
+    [`${name}/package.json`]: pkg({}),
+    [`${name}/jest.config.js`]: "module.exports = {}",
+  });
+  const npmRoot = { "package.json": pkg({ workspaces: ["packages/*"] }) };
 
   it("takes the runner every npm workspace names, and says which workspaces and why", async () => {
-    const root = project({ "package.json": pkg({ workspaces: ["packages/*"] }), ...vitestWs("packages/a"), ...vitestWs("packages/b"), "packages/c/README.md": "" });
+    const root = project({ ...npmRoot, ...vitestWs("packages/a"), ...vitestWs("packages/b"), "packages/c/README.md": "" });
     expect(await detectRunner(root)).toEqual({
       runner: "vitest",
       reason: "the workspaces (package.json workspaces) use vitest: packages/a, packages/b (packages/a: vitest is in package.json devDependencies)",
@@ -77,9 +81,11 @@ describe("detectRunner at a monorepo root", () => {
     expect((await detectRunner(yarn)).reason).toBe("the workspaces (package.json workspaces) use jest: libs/x (libs/x: jest.config.js found)");
     const yaml = "packages:\n  - 'apps/*'\n  - \"!apps/legacy\"\nother: 1\n";
     const pnpm = project({ "package.json": pkg({}), "pnpm-workspace.yaml": yaml, ...jestWs("apps/web"), ...vitestWs("apps/legacy") });
-    expect(await detectRunner(pnpm)).toMatchObject({ runner: "jest", reason: "the workspaces (pnpm-workspace.yaml) use jest: apps/web (apps/web: jest.config.js found)" });
+    const pnpmReason = "the workspaces (pnpm-workspace.yaml) use jest: apps/web (apps/web: jest.config.js found)";
+    expect(await detectRunner(pnpm)).toMatchObject({ runner: "jest", reason: pnpmReason });
     const lerna = project({ "package.json": pkg({}), "lerna.json": pkg({ version: "1.0.0" }), ...vitestWs("packages/one") });
-    expect(await detectRunner(lerna)).toMatchObject({ runner: "vitest", reason: expect.stringContaining("(lerna.json) use vitest: packages/one") });
+    const lernaReason = expect.stringContaining("(lerna.json) use vitest: packages/one") as unknown;
+    expect(await detectRunner(lerna)).toMatchObject({ runner: "vitest", reason: lernaReason });
   });
 
   it("prefers the root's own runner to its workspaces'", async () => {
@@ -88,7 +94,7 @@ describe("detectRunner at a monorepo root", () => {
   });
 
   it("stops with one line naming the runners when the workspaces disagree", async () => {
-    const root = project({ "package.json": pkg({ workspaces: ["packages/*"] }), ...vitestWs("packages/a"), ...jestWs("packages/b"), ...jestWs("packages/c") });
+    const root = project({ ...npmRoot, ...vitestWs("packages/a"), ...jestWs("packages/b"), ...jestWs("packages/c") });
     const err = await detectRunner(root).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RedgreenError);
     expect((err as RedgreenError).code).toBe("config");

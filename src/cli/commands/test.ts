@@ -98,7 +98,14 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
   try {
     ignoreStateDir(store.path);
     const choice = await chooseRunner(projectRoot, runner);
-    const adapter = await createRunnerAdapter({ projectRoot, runner: choice.runner, python: values.python, testTimeoutSeconds, runTimeoutSeconds, passEnv });
+    const adapter = await createRunnerAdapter({
+      projectRoot,
+      runner: choice.runner,
+      python: values.python,
+      testTimeoutSeconds,
+      runTimeoutSeconds,
+      passEnv,
+    });
     const progress = values.quiet ? null : createProgressReporter({ stream: ctx.stderr, tty: ctx.stderr.isTTY });
     let result: TestRunResult;
     try {

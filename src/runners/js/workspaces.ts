@@ -78,7 +78,8 @@ function subdirs(root: string, rel: string): string[] {
 }
 
 /** A glob segment ("*", "pkg-*") as a regular expression over one folder name. */
-const segmentRe = (segment: string): RegExp => new RegExp(`^${segment.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join("[^/]*")}$`);
+const segmentRe = (segment: string): RegExp =>
+  new RegExp(`^${segment.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join("[^/]*")}$`);
 
 /** The folders a workspace pattern matches ("packages/*", "apps/**", "tools/cli"); `**` goes at most four levels down. */
 function expandPattern(root: string, pattern: string): string[] {

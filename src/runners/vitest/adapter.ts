@@ -35,7 +35,8 @@ export function vitestWorkspaceProjects(projectRoot: string, version: string | n
 function projectsConfig(runDir: string, projects: readonly string[]): string | null {
   if (projects.length === 0) return null;
   const path = join(runDir, "vitest.projects.config.mjs");
-  const text = `// redgreen: the monorepo's workspaces as vitest projects, each with its own config.\nexport default { test: { projects: ${JSON.stringify(projects)} } };\n`;
+  const header = "// redgreen: the monorepo's workspaces as vitest projects, each with its own config.";
+  const text = `${header}\nexport default { test: { projects: ${JSON.stringify(projects)} } };\n`;
   writeFileSync(path, text);
   return path;
 }

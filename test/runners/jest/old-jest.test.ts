@@ -38,7 +38,8 @@ describe(`jest ${VERSION}`, () => {
     expect(r.exitCode).not.toBe(0);
     const output = `${r.stdout}\n${r.stderr}`;
     expect(rejectedOptions(output)).toEqual(["--testTimeout", "--coverageProvider"]);
-    expect(rejectedOptionsMessage("jest", VERSION, output)).toBe(`jest ${VERSION} rejected the options --testTimeout, --coverageProvider that redgreen passed`);
+    const message = `jest ${VERSION} rejected the options --testTimeout, --coverageProvider that redgreen passed`;
+    expect(rejectedOptionsMessage("jest", VERSION, output)).toBe(message);
   }, 60_000);
 
   it("runs the project's tests with coverage, passing only the options it accepts", async () => {
