@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "test/.venv/**", "test/fixtures/**", "examples/**/node_modules/**", "examples/ts-shop/**", ".demo/**", "coverage/**"] },
+  { ignores: ["dist/**", "node_modules/**", "test/.venv/**", "test/.cache/**", "test/fixtures/**", "examples/**/node_modules/**", "examples/ts-shop/**", ".demo/**", "coverage/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -6,7 +6,8 @@ import type { WorkflowDeps, WorkflowEvent, WorkflowOptions } from "../../graph/d
 import { createEditJournal } from "../store/edit-journal.js";
 import { createLlmCallRepository } from "../store/llm-calls.js";
 import { ignoreStateDir, openStore, resolveDbPath } from "../store/index.js";
-import { createRunnerAdapter } from "../runners/create-adapter.js";
+import { chooseRunner, createRunnerAdapter } from "../runners/create-adapter.js";
+import type { RunnerChoice } from "../domain/runner-choice.js";
 import type { RunnerName } from "../runners/adapter.js";
 import { resolvePython } from "../python/interpreter.js";
 import { PythonHelper } from "../python/client.js";
@@ -42,6 +43,8 @@ export interface WorkflowDepsInput {
 /** Everything a workflow run needs, plus the checkpointer and one close() for all of it. */
 export interface WorkflowRuntime {
   deps: WorkflowDeps;
+  /** The runner the adapter drives and why (named by --runner or detected). */
+  runnerChoice: RunnerChoice;
   /** The interpreter pytest runs with (resolved from --python, the project's venv, or python3); null for vitest/jest. */
   python: string | null;
   checkpointer: SqliteSaver;
@@ -64,9 +67,10 @@ export async function createWorkflowRuntime(input: WorkflowDepsInput): Promise<W
 
 async function openRuntime(input: WorkflowDepsInput, env: Record<string, string | undefined>, lock: ProjectLock | null): Promise<WorkflowRuntime> {
   const projectRoot = input.projectRoot;
+  const runnerChoice = await chooseRunner(projectRoot, input.runner);
   const adapter = await createRunnerAdapter({
     projectRoot,
-    runner: input.runner,
+    runner: runnerChoice.runner,
     python: input.python,
     testTimeoutSeconds: input.testTimeoutSeconds,
     passEnv: input.passEnv,
@@ -114,6 +118,7 @@ async function openRuntime(input: WorkflowDepsInput, env: Record<string, string 
   };
   return {
     deps,
+    runnerChoice,
     checkpointer: createCheckpointer(store),
     python,
     async close() {

@@ -1,5 +1,6 @@
 // Renders a RunSummary as the human-readable final report of `redgreen run` / `resume` / `report`.
 import type { RunCounts, RunSummary } from "../domain/index.js";
+import { runnerLine } from "./runner-choice.js";
 
 const counts = (c: RunCounts | null): string =>
   c === null
@@ -23,6 +24,7 @@ export function renderRunSummary(s: RunSummary): string {
   out.push(`${STATUS_LINE[s.status]}${reason} after ${s.iterations} iteration(s)`);
   out.push(`  before: ${counts(s.initial)}`);
   out.push(`  after:  ${counts(s.final)}`);
+  if (s.runner) out.push(`  ${runnerLine(s.runner)}`);
   if (s.fixes.length > 0) {
     out.push("", "Fixes:");
     for (const f of s.fixes) {

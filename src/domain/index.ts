@@ -10,3 +10,4 @@ export * from "./errors.js";
 export * from "./run-summary.js";
 export * from "./node-id.js";
 export * from "./proof.js";
+export * from "./runner-choice.js";

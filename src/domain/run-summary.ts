@@ -1,5 +1,6 @@
 // RunSummary: the result of one `redgreen run` (the CLI's --json contract, also returned to agents).
 import { z } from "zod";
+import { RunnerChoiceSchema } from "./runner-choice.js";
 import { FixRecordSchema } from "./workflow.js";
 
 export const RunCountsSchema = z.object({
@@ -33,5 +34,7 @@ export const RunSummarySchema = z.object({
   /** Notes such as why the LLM step was skipped. */
   notes: z.array(z.string()),
   db: z.string(),
+  /** The runner the command drove and why (set by the CLI command that ran the workflow). */
+  runner: RunnerChoiceSchema.optional(),
 });
 export type RunSummary = z.infer<typeof RunSummarySchema>;

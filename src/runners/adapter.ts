@@ -1,5 +1,6 @@
 // TestRunnerAdapter: what every test-runner integration (pytest, vitest, jest) provides.
 import type { TestRunResult } from "../domain/index.js";
+import type { RunnerName } from "../domain/runner-choice.js";
 
 export interface RunProgress {
   /** Tests collected so far (null until collection finishes). */
@@ -23,9 +24,8 @@ export interface RunTestsOptions {
   signal?: AbortSignal;
 }
 
-/** The test runners redgreen drives. */
-export const RUNNER_NAMES = ["pytest", "vitest", "jest"] as const;
-export type RunnerName = (typeof RUNNER_NAMES)[number];
+// The runner names are the domain's (a RunnerChoice names one); re-exported for the adapters' users.
+export { RUNNER_NAMES, type RunnerName } from "../domain/runner-choice.js";
 
 export interface TestRunnerAdapter {
   readonly name: RunnerName;

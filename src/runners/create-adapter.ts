@@ -1,4 +1,5 @@
 // createRunnerAdapter: the TestRunnerAdapter for a project: the runner named by --runner, else the one detected.
+import type { RunnerChoice } from "../domain/runner-choice.js";
 import type { RunnerName, TestRunnerAdapter } from "./adapter.js";
 import { guardAdapter } from "../proof/guard.js";
 import { detectRunner } from "./detect.js";
@@ -18,6 +19,11 @@ export interface CreateRunnerAdapterOptions {
   passEnv?: readonly string[] | undefined;
 }
 
+/** The runner to drive and why: the one named by --runner, else the one detected (throws `config` when workspaces disagree). */
+export async function chooseRunner(projectRoot: string, runner?: RunnerName): Promise<RunnerChoice> {
+  return runner !== undefined ? { runner, reason: "named by --runner", fallback: false } : detectRunner(projectRoot);
+}
+
 /**
  * Builds the adapter for the chosen (or detected) runner, every run guarded (src/proof/guard.ts); throws the runner's
  * own one-line error when it cannot run.
@@ -27,7 +33,7 @@ export async function createRunnerAdapter(options: CreateRunnerAdapterOptions): 
 }
 
 async function createInnerAdapter(options: CreateRunnerAdapterOptions): Promise<TestRunnerAdapter> {
-  const runner = options.runner ?? (await detectRunner(options.projectRoot)).runner;
+  const { runner } = await chooseRunner(options.projectRoot, options.runner);
   const common = {
     ...(options.testTimeoutSeconds !== undefined ? { testTimeoutSeconds: options.testTimeoutSeconds } : {}),
     ...(options.runTimeoutSeconds !== undefined ? { runTimeoutSeconds: options.runTimeoutSeconds } : {}),

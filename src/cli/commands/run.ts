@@ -9,6 +9,7 @@ import { createWorkflowRuntime } from "../workflow-deps.js";
 import { createTerminalApprover, createWorkflowEventPrinter } from "../workflow-console.js";
 import { depsInputFromFlags, projectDirFromArg, workflowFlagHelp, workflowFlagOptions } from "../workflow-flags.js";
 import { renderRunSummary } from "../workflow-report.js";
+import { untrustedNoTests } from "../runner-choice.js";
 
 export const help = `Usage: redgreen run [PATH] [options]
 
@@ -27,7 +28,9 @@ Options:
   --no-coverage      do not measure coverage
 ${workflowFlagHelp}
 
-Exit codes: 0 the suite ends green (or has no tests); 1 failures remain; 2 usage or environment error.
+Exit codes: 0 the suite ends green (or has no tests); 1 failures remain; 2 usage or environment error
+(also: no tests, when pytest was only the default and PATH has a package.json).
+The report (and --json's "runner") names the runner chosen and why.
 `;
 
 /** The exit code for a finished workflow. */
@@ -102,7 +105,11 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
       },
       { checkpointer: runtime.checkpointer, signal: ctx.signal, ...(values.approve ? { onApproval: createTerminalApprover(ctx) } : {}) },
     );
-    return printSummary(ctx, summary, values.json === true);
+    const code = printSummary(ctx, { ...summary, runner: runtime.runnerChoice }, values.json === true);
+    const untrusted = summary.status === "no_tests" ? untrustedNoTests(runtime.runnerChoice, projectRoot) : null;
+    if (untrusted === null) return code;
+    ctx.stderr.write(`redgreen: ${untrusted}\n`);
+    return EXIT.usage;
   } catch (e) {
     if (!ctx.signal.aborted) throw e;
     ctx.stderr.write(`redgreen: interrupted; continue with: redgreen resume ${workflowId}\n`);

@@ -1,11 +1,12 @@
 // `redgreen test`: runs a project's tests, stores the run, prints a report (or the TestRunResult as JSON).
 import type { TestRunResult } from "../../domain/index.js";
-import { createRunnerAdapter } from "../../runners/create-adapter.js";
+import { chooseRunner, createRunnerAdapter } from "../../runners/create-adapter.js";
 import { buildTestReport, ignoreStateDir, openStore, renderTestReport, resolveDbPath } from "../../store/index.js";
 import { parseCommandArgs, parseSeconds, splitGreedyPositionals, usageError } from "../args.js";
 import { EXIT } from "../context.js";
 import type { CliContext } from "../context.js";
 import { createProgressReporter } from "../progress.js";
+import { runnerLine, untrustedNoTests } from "../runner-choice.js";
 import { parsePassEnv, parseRunner, passEnvHelp, projectDirFromArg } from "../workflow-flags.js";
 
 export const help = `Usage: redgreen test [PATH] [options]
@@ -17,7 +18,8 @@ in redgreen's database and prints a report.
 Options:
   --files F...       run only these test files or node ids (relative to PATH)
   --runner R         pytest, vitest or jest (default: detected from config files and package.json)
-  --json             print the TestRunResult as JSON on stdout; nothing else goes to stdout
+  --json             print the TestRunResult as JSON on stdout, with "runner" (the runner chosen and why);
+                     nothing else goes to stdout
   --no-coverage      do not measure coverage (faster)
   --python P         Python interpreter (default: PATH/.venv or PATH/venv, else python3 on PATH)
   --db P             database file (default: PATH/.redgreen/redgreen.db, or $REDGREEN_DB)
@@ -27,7 +29,8 @@ ${passEnvHelp}
   -q, --quiet        no progress lines on stderr
   -h, --help         show this help
 
-Exit codes: 0 all tests passed, or no tests were found (status "no_tests");
+Exit codes: 0 all tests passed, or no tests were found (status "no_tests"; but 2 when pytest was only the
+default and PATH has a package.json);
 1 tests failed or the run timed out; 2 usage or environment error (missing path,
 Python, pytest, vitest or jest, database problem, the runner could not run the suite).
 `;
@@ -94,7 +97,15 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
   const store = openStore(resolveDbPath({ projectRoot, db: values.db, env: ctx.env, cwd: ctx.cwd }));
   try {
     ignoreStateDir(store.path);
-    const adapter = await createRunnerAdapter({ projectRoot, runner, python: values.python, testTimeoutSeconds, runTimeoutSeconds, passEnv });
+    const choice = await chooseRunner(projectRoot, runner);
+    const adapter = await createRunnerAdapter({
+      projectRoot,
+      runner: choice.runner,
+      python: values.python,
+      testTimeoutSeconds,
+      runTimeoutSeconds,
+      passEnv,
+    });
     const progress = values.quiet ? null : createProgressReporter({ stream: ctx.stderr, tty: ctx.stderr.isTTY });
     let result: TestRunResult;
     try {
@@ -111,10 +122,15 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
     if (ctx.signal.aborted) return EXIT.interrupted;
     const runId = store.saveTestRun(result, { projectPath: projectRoot });
     if (values.json) {
-      ctx.stdout.write(`${JSON.stringify(result)}\n`);
+      ctx.stdout.write(`${JSON.stringify({ ...result, runner: choice })}\n`);
     } else {
       ctx.stdout.write(renderTestReport(buildTestReport(result)));
-      ctx.stdout.write(`\nSaved as run ${runId} in ${store.path}\n`);
+      ctx.stdout.write(`\n${runnerLine(choice)}\nSaved as run ${runId} in ${store.path}\n`);
+    }
+    const untrusted = result.status === "no_tests" ? untrustedNoTests(choice, projectRoot) : null;
+    if (untrusted !== null) {
+      ctx.stderr.write(`redgreen: ${untrusted}\n`);
+      return EXIT.usage;
     }
     const code = exitCodeFor(result);
     if (code === EXIT.usage) ctx.stderr.write(`redgreen: ${adapter.name} could not run the tests: ${errorGist(result.message)}\n`);

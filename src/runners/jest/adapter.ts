@@ -1,5 +1,5 @@
 // The jest TestRunnerAdapter: jest with `--json`, redgreen's progress reporter, never in watch mode.
-import { realpathSync } from "node:fs";
+import { readdirSync, realpathSync } from "node:fs";
 import { join } from "node:path";
 import { RedgreenError } from "../../domain/errors.js";
 import { escapeRegExp } from "../../parsers/escape-regexp.js";
@@ -7,27 +7,53 @@ import { packageRoot } from "../../paths.js";
 import type { TestRunnerAdapter } from "../adapter.js";
 import { JsRunnerAdapter, type JsAdapterOptions, type JsRunArgs, type JsRunnerSpec } from "../js/js-adapter.js";
 import { checkProjectRoot } from "../project-root.js";
-import { findNodeBin } from "../js/project-files.js";
-import { JEST_CONFIG_RE } from "../js/config-files.js";
+import { findRunnerBin } from "../js/project-files.js";
+import { JEST_CONFIG_RE, readTextOrEmpty } from "../js/config-files.js";
+import { workspacesUsing } from "../detect.js";
+import { runnerCliPackage, versionAtLeast } from "../js/runner-version.js";
 
 /** Options of the jest adapter. */
 export type JestAdapterOptions = JsAdapterOptions;
 
-/** jest's command line for one run. */
-export function jestArgs(p: JsRunArgs): string[] {
-  const args = [
-    "--ci",
-    "--watchAll=false",
-    "--json",
-    `--outputFile=${p.reportFile}`,
-    `--reporters=${p.reporter}`,
-    `--testTimeout=${p.testTimeoutMs}`,
-    "--passWithNoTests",
-    "--no-colors",
-  ];
+/** The version-dependent options of a jest CLI. */
+export interface JestOptionSupport {
+  /** --testTimeout (jest-cli 24.9+); older jest keeps its own per-test default (5 s, or jest.setTimeout in the project). */
+  testTimeout: boolean;
+  /** --coverageProvider (jest 25+); older jest measures coverage with babel-plugin-istanbul, its only provider. */
+  coverageProvider: boolean;
+}
+
+/** Every option redgreen passes: jest 25 and later. */
+export const ALL_JEST_OPTIONS: JestOptionSupport = { testTimeout: true, coverageProvider: true };
+
+/** What a jest CLI of this version accepts (null: unknown version, assumed current). */
+export function jestOptionSupport(version: string | null): JestOptionSupport {
+  if (version === null) return ALL_JEST_OPTIONS;
+  return { testTimeout: versionAtLeast(version, "24.9.0"), coverageProvider: versionAtLeast(version, "25.0.0") };
+}
+
+/**
+ * The workspace folders jest must run as its projects (each with its own config) at a monorepo root that has no jest
+ * config of its own; [] elsewhere. Without them jest would run every workspace's tests with the root's defaults.
+ */
+export function jestWorkspaceProjects(projectRoot: string): string[] {
+  const entries = readdirSync(projectRoot);
+  if (entries.some((n) => JEST_CONFIG_RE.test(n))) return [];
+  if (entries.includes("package.json") && /"jest"\s*:\s*\{/.test(readTextOrEmpty(join(projectRoot, "package.json")))) return [];
+  return workspacesUsing(projectRoot, "jest").map((dir) => join(projectRoot, dir));
+}
+
+/** jest's command line for one run; `projects` are absolute folders for jest's --projects (none: the root is the project). */
+export function jestArgs(p: JsRunArgs, support: JestOptionSupport = ALL_JEST_OPTIONS, projects: readonly string[] = []): string[] {
+  // jest ignores an option it does not know when it is spelt --name=value: passing one would silently change nothing.
+  const args = ["--ci", "--watchAll=false", "--json", `--outputFile=${p.reportFile}`, `--reporters=${p.reporter}`];
+  args.push(...projects.map((dir) => `--projects=${dir}`));
+  if (support.testTimeout) args.push(`--testTimeout=${p.testTimeoutMs}`);
+  args.push("--passWithNoTests", "--no-colors");
   if (p.namePattern !== null) args.push(`--testNamePattern=${p.namePattern}`);
   if (p.coverageDir !== null) {
-    args.push("--coverage", "--coverageProvider=v8", "--coverageReporters=json-summary", "--coverageReporters=json", `--coverageDirectory=${p.coverageDir}`);
+    args.push("--coverage", ...(support.coverageProvider ? ["--coverageProvider=v8"] : []));
+    args.push("--coverageReporters=json-summary", "--coverageReporters=json", `--coverageDirectory=${p.coverageDir}`);
   }
   if (p.folders.length > 0) {
     // --runTestsByPath matches no test under a folder: every entry becomes a path pattern instead (jest tests it
@@ -78,14 +104,19 @@ export const JEST_EXIT_GRACE_MS = 2000;
 /** Creates the jest adapter for a project; throws path_not_found for a missing root and runner_failed when jest is not installed. */
 export async function createJestAdapter(opts: JestAdapterOptions): Promise<TestRunnerAdapter> {
   const projectRoot = checkProjectRoot(opts.projectRoot);
-  const bin = findNodeBin(projectRoot, "jest");
+  const bin = findRunnerBin(projectRoot, "jest");
   if (!bin) throw new RedgreenError("runner_failed", `jest is not installed in ${projectRoot}: run npm install`);
+  // The options are jest-cli's: jest's bin forwards to it, and jest@24.8.0 may come with jest-cli 24.9.
+  const version = runnerCliPackage(bin, "jest-cli")?.version ?? null;
+  const support = jestOptionSupport(version);
+  const projects = jestWorkspaceProjects(projectRoot);
   const spec: JsRunnerSpec = {
     name: "jest",
     bin,
+    version,
     reporter: join(packageRoot, "src", "runners", "jest", "progress-reporter.cjs"),
     isConfigName: (base) => JEST_CONFIG_RE.test(base),
-    args: jestArgs,
+    args: (p) => jestArgs(p, support, projects),
     coverageProblem: () => null,
     preferReporterErrors: false,
     exitGraceMs: JEST_EXIT_GRACE_MS,

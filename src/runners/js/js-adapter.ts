@@ -23,6 +23,7 @@ import { configuredSetupFiles } from "./config-files.js";
 import { refineHookPhases } from "./hook-phase.js";
 import { JsSelection } from "./name-filter.js";
 import { ReporterLog } from "./progress.js";
+import { rejectedOptionsMessage } from "./rejected-options.js";
 import { isJsTestFile } from "./test-files.js";
 import { testProcessEnv } from "../test-env.js";
 
@@ -62,6 +63,8 @@ export interface JsRunnerSpec {
   readonly name: "vitest" | "jest";
   /** Absolute path of the runner's executable. */
   readonly bin: string;
+  /** The version of the runner's CLI package, or null when it cannot be read (named in errors). */
+  readonly version: string | null;
   /** Absolute path of the bundled progress reporter. */
   readonly reporter: string;
   /** Whether a file name is one of the runner's config files (they count as test files; their setup files too). */
@@ -396,8 +399,10 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
       message = "the run was aborted";
     } else if (!parts) {
       status = "error";
+      // A rejected option is the whole story, in one line; otherwise the runner's last lines tell it.
+      const rejected = rejectedOptionsMessage(this.name, this.spec.version, `${proc.stdout}\n${proc.stderr}`);
       const why = [`${this.name} wrote no JSON report (exit code ${String(proc.exitCode)}${proc.signal ? `, ${proc.signal}` : ""})`, ...notes];
-      message = [...why, lastLines(proc.stderr || proc.stdout, 12)].filter(Boolean).join("; ");
+      message = rejected ?? [...why, lastLines(proc.stderr || proc.stdout, 12)].filter(Boolean).join("; ");
     } else if (failures.length > 0 || base.failed + base.errors > 0) {
       status = "failed";
     } else if (base.total === 0) {

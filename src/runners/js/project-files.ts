@@ -1,6 +1,7 @@
 // Finding a JS project's installed tools the way Node does: node_modules folders from the project up to the file-system root.
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { workspacesUsing } from "../detect.js";
 
 /** Every folder from `start` up to the file-system root, nearest first. */
 function ancestors(start: string): string[] {
@@ -18,6 +19,20 @@ function ancestors(start: string): string[] {
 export function findNodeBin(projectRoot: string, name: string): string | null {
   for (const dir of ancestors(projectRoot)) {
     const bin = join(dir, "node_modules", ".bin", name);
+    if (existsSync(bin)) return bin;
+  }
+  return null;
+}
+
+/**
+ * The runner's bin for a project: findNodeBin from the project, else (at a monorepo root) from the first workspace that
+ * uses the runner, where pnpm installs a workspace's own tools; null when none is installed.
+ */
+export function findRunnerBin(projectRoot: string, runner: "vitest" | "jest"): string | null {
+  const own = findNodeBin(projectRoot, runner);
+  if (own !== null) return own;
+  for (const dir of workspacesUsing(projectRoot, runner)) {
+    const bin = join(projectRoot, dir, "node_modules", ".bin", runner);
     if (existsSync(bin)) return bin;
   }
   return null;
