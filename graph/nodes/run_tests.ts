@@ -4,7 +4,7 @@ import { confirmFlaky } from "../../src/proof/index.js";
 import type { NodeRuntime, WorkflowDeps } from "../deps.js";
 import { decideAfterRun, failureSignature } from "../routes.js";
 import type { WorkflowStateUpdate, WorkflowStateValue } from "../state.js";
-import { announce, digestRun, failingIds, progressTo, throwIfAborted } from "./shared.js";
+import { announce, digestRun, failingIds, progressTo, throwIfAborted, withoutTests } from "./shared.js";
 
 /** Builds the run_tests node. */
 export const runTestsNode =
@@ -27,7 +27,7 @@ export const runTestsNode =
       throwIfAborted(signal);
       const runId = deps.store.saveResultsToWorkflow(state.workflowId, result);
       // A test that fails and then passes on an unchanged re-run is flaky: reported, never "fixed".
-      const toCheck = failingIds(result).filter((id) => !state.flakyChecked.includes(id));
+      const toCheck = withoutTests(failingIds(result), state.flakyChecked);
       if (toCheck.length > 0 && result.status === "failed") {
         announce(deps, "run_tests", state.iteration, `re-running ${toCheck.length} failing test(s) to detect flakiness`);
         const confirmed = await confirmFlaky(deps.adapter, toCheck, { ...(signal ? { signal } : {}), onProgress: progressTo(deps, "flaky-check") });

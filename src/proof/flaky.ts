@@ -1,4 +1,5 @@
 // confirmFlaky: which tests that failed once pass when the unchanged suite runs again (flaky, never "fixed" or "broken").
+import { stableIdSet, stableNodeId } from "../domain/node-id.js";
 import type { RunProgress, TestRunnerAdapter } from "../runners/adapter.js";
 
 /**
@@ -13,11 +14,12 @@ export async function confirmFlaky(
   if (candidates.length === 0) return [];
   const alone = await runner.runTests({ files: [...candidates], coverage: false, ...options });
   if (options.signal?.aborted) return [];
-  const passedAlone = new Set(alone.passedNodeIds);
-  const passAlone = candidates.filter((id) => passedAlone.has(id));
+  // Ids compared stable: a name carrying a seed or a timestamp has a new one in each run.
+  const passedAlone = stableIdSet(alone.passedNodeIds);
+  const passAlone = candidates.filter((id) => passedAlone.has(stableNodeId(id)));
   if (passAlone.length === 0) return [];
   const again = await runner.runTests({ coverage: false, ...options });
   if (options.signal?.aborted) return [];
-  const passedAgain = new Set(again.passedNodeIds);
-  return passAlone.filter((id) => passedAgain.has(id));
+  const passedAgain = stableIdSet(again.passedNodeIds);
+  return passAlone.filter((id) => passedAgain.has(stableNodeId(id)));
 }
