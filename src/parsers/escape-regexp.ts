@@ -4,6 +4,9 @@
 // eslint-disable-next-line no-control-regex
 const UNSAFE = /[\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
+/** Whether text can be passed as a command-line argument as it is (no control character, no lone surrogate). */
+export const isArgvSafe = (text: string): boolean => text.search(UNSAFE) < 0;
+
 const hex = (c: string): string => {
   const code = c.charCodeAt(0);
   return code < 0x100 ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;

@@ -1,13 +1,7 @@
 // Which tests a JS run selects: test files, folders and node ids turned into runner file arguments plus one name pattern.
 import { isAbsolute, join } from "node:path";
-import { splitNodeId, stableTestName, volatileSegments } from "../../domain/node-id.js";
-import { escapeRegExp } from "../../parsers/escape-regexp.js";
-
-/** One title as a pattern: its text literal, each volatile part (a seed, a uuid, a timestamp) matching any value of it. */
-const titlePattern = (title: string): string =>
-  volatileSegments(title)
-    .map((s) => (s.part === null ? escapeRegExp(s.text) : `(?:${s.part.wildcard})`))
-    .join("");
+import { splitNodeId, stableTestName } from "../../domain/node-id.js";
+import { volatileNamePattern } from "../name-pattern.js";
 
 /**
  * A regular expression matching exactly the given test names ("describe > test") against what vitest and
@@ -15,7 +9,7 @@ const titlePattern = (title: string): string =>
  * allowed either way. A volatile part of a name (src/domain/node-id.ts) matches whatever value it has in this run.
  */
 export function exactNamePattern(names: string[]): string {
-  const alternatives = names.map((n) => n.split(" > ").map(titlePattern).join("(?: > | )"));
+  const alternatives = names.map((n) => n.split(" > ").map(volatileNamePattern).join("(?: > | )"));
   return `^(?:${alternatives.join("|")})$`;
 }
 
