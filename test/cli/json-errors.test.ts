@@ -1,7 +1,9 @@
 // The --json error contract through the real CLI: one {"error", "code"} object on stdout, exit 2, no stack trace;
 // and --run-timeout on `run` and `resume`.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { createCheckpointer } from "../../graph/checkpointer.js";
 import { readCheckpointState } from "../../graph/run.js";
 import { formatError, formatJsonError, MAX_ERROR_CHARS } from "../../src/cli/errors.js";
@@ -22,6 +24,9 @@ const jsonError = (stdout: string): { error: string; code: string } => {
   return parsed;
 };
 
+const empty = mkdtempSync(join(tmpdir(), "redgreen-json-errors-"));
+afterAll(() => rmSync(empty, { recursive: true, force: true }));
+
 describe("--json errors: one JSON object on stdout, exit 2", () => {
   const cases: [string[], string, RegExp][] = [
     [["run", "--json", "--bogus"], "usage", /^unknown option '--bogus' \(see redgreen run --help\)$/],
@@ -31,10 +36,12 @@ describe("--json errors: one JSON object on stdout, exit 2", () => {
     [["resume", "--json"], "usage", /^expected WORKFLOW_ID \[PATH\]/],
     [["test", "/no/such/project", "--json"], "path_not_found", /^no such directory: \/no\/such\/project$/],
     [["run", ".", "--json", "--python", "/no/such/python"], "python_missing", /\/no\/such\/python/],
+    [["run", ".", "--json", "--runner", "vitest"], "runner_failed", /^vitest is not installed in .*: run npm install$/],
+    [["test", ".", "--json", "--runner", "jest"], "runner_failed", /^jest is not installed in .*: run npm install$/],
     [["--json", "test"], "usage", /^unknown option '--json' \(see redgreen --help\)$/],
   ];
   it.each(cases)("redgreen %j", async (args, code, message) => {
-    const r = await runCli(args);
+    const r = await runCli(args, { cwd: empty });
     expect(r.exitCode).toBe(2);
     const e = jsonError(r.stdout);
     expect(e.code).toBe(code);

@@ -22,7 +22,8 @@ describe("test names with a NUL byte through the CLI", () => {
     const summary = JSON.parse(r.stdout) as RunSummary;
     expect(r.exitCode, r.stderr).toBe(1);
     expect(summary.status).toBe("stuck");
-    expect(summary.remainingFailures.map((f) => f.nodeId).sort()).toEqual(["tests/names.test.ts::nul \u0000 byte", "tests/names.test.ts::plain"]);
+    const remaining = summary.remainingFailures.map((f) => f.nodeId).sort();
+    expect(remaining).toEqual(["tests/names.test.ts::nul \u0000 byte", "tests/names.test.ts::plain"]);
     expect(summary.flaky).toEqual([]);
     const resumed = await runCli(["resume", summary.workflowId, copy.root, "--json", "-q"]);
     expectNoStackTrace(resumed.stderr);
