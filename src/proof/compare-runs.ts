@@ -11,22 +11,31 @@ export interface RunComparison {
   absent: string[];
 }
 
-/** The failure a run reports for the test (by its stable id), else for the file or class that holds it. */
+/** A stable id and the ids of the file and classes that hold it, innermost first ("f::C::t" → f::C::t, f::C, f). */
+const withHolders = (stableId: string): string[] => {
+  const parts = stableId.split("::");
+  return parts.map((_, i) => parts.slice(0, parts.length - i).join("::"));
+};
+
+/** The failure a run reports for the test (by its stable id), else for the innermost class or file that holds it. */
 export function failureOf(result: TestRunResult, nodeId: string): Failure | undefined {
-  const id = stableNodeId(nodeId);
-  const own = result.failures.find((f) => stableNodeId(f.nodeId) === id);
-  return own ?? result.failures.find((f) => id.startsWith(`${stableNodeId(f.nodeId)}::`));
+  const byId = new Map<string, Failure>();
+  for (const f of result.failures) if (!byId.has(stableNodeId(f.nodeId))) byId.set(stableNodeId(f.nodeId), f);
+  return withHolders(stableNodeId(nodeId))
+    .map((id) => byId.get(id))
+    .find((f) => f !== undefined);
 }
 
 /** Splits the baseline's passing tests that `after` did not pass (ids as the baseline spelt them; `ignore`d ones left out). */
 export function compareRuns(baseline: TestRunResult, after: TestRunResult, ignore: readonly string[] = []): RunComparison {
   const passedAfter = stableIdSet(after.passedNodeIds);
+  const failedAfter = stableIdSet(after.failures.map((f) => f.nodeId));
   const ignored = stableIdSet(ignore);
   const out: RunComparison = { failing: [], absent: [] };
   for (const id of baseline.passedNodeIds) {
     const stable = stableNodeId(id);
     if (ignored.has(stable) || passedAfter.has(stable)) continue;
-    (failureOf(after, id) !== undefined ? out.failing : out.absent).push(id);
+    (withHolders(stable).some((h) => failedAfter.has(h)) ? out.failing : out.absent).push(id);
   }
   return out;
 }

@@ -80,5 +80,10 @@ describe("volatile test names on a real vitest project", () => {
     // A flaky check across runs matches them by stable id too: failing ones are not flaky, passing ones are.
     const stillPassing = baseline.passedNodeIds.filter((id) => !id.includes("half"));
     expect(sorted(await confirmFlaky(adapter, [...halfTests, ...stillPassing]))).toEqual(sorted(stillPassing));
+    // A test file that no longer loads fails as a whole: every test in it is failing, none absent.
+    writeFileSync(money, `throw new Error("module broken");\n${readFileSync(money, "utf8")}`);
+    const unloadable = await adapter.runTests();
+    expect(unloadable.failures.map((f) => f.nodeId)).toEqual(["tests/money.test.ts"]);
+    expect(compareRuns(baseline, unloadable)).toEqual({ failing: baseline.passedNodeIds, absent: [] });
   }, 90_000);
 });
