@@ -1,5 +1,6 @@
 // Pure routing: which node runs next, and the terminal status decided after each test run.
 import { createHash } from "node:crypto";
+import { stableNodeId } from "../src/domain/node-id.js";
 import type { RunDigest, WorkflowStateValue } from "./state.js";
 
 export type NodeId = "run_tests" | "analyze" | "pattern_fix" | "llm_fix" | "validate" | "report";
@@ -35,9 +36,9 @@ export function decideAfterRun(
   return { status: "running", reason: "" };
 }
 
-/** A short, stable signature of a failing set (sorted node ids, hashed to keep state small). */
+/** A short, stable signature of a failing set (sorted stable node ids, hashed to keep state small). */
 export const failureSignature = (failing: readonly string[]): string =>
-  createHash("sha256").update([...failing].sort().join("\n")).digest("hex").slice(0, 16);
+  createHash("sha256").update([...new Set(failing.map(stableNodeId))].sort().join("\n")).digest("hex").slice(0, 16);
 
 export const routeAfterRunTests = (s: WorkflowStateValue): NodeId => (s.status === "running" ? "analyze" : "report");
 

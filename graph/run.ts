@@ -21,6 +21,7 @@ export interface RunWorkflowInput {
   /** Recorded in state so a resume uses the same runner, interpreter and timeout. */
   python?: string;
   testTimeoutSeconds?: number;
+  runTimeoutSeconds?: number;
   runner?: RunnerName;
 }
 
@@ -91,8 +92,10 @@ async function drive(
   return summarizeWorkflow(deps.store, out as WorkflowStateValue);
 }
 
+type RunSwitchInput = Pick<RunWorkflowInput, "python" | "testTimeoutSeconds" | "runTimeoutSeconds" | "runner">;
+
 /** The graph's input for a fresh start: identity, cap, and the switches `resume` must reuse. */
-function initialInput(deps: WorkflowDeps, workflowId: string, projectRoot: string, maxIterations: number, run: Pick<RunWorkflowInput, "python" | "testTimeoutSeconds" | "runner"> = {}) {
+function initialInput(deps: WorkflowDeps, workflowId: string, projectRoot: string, maxIterations: number, run: RunSwitchInput = {}) {
   const { allowTestEdits, allowRisky, approve, noLlm, coverage, dryRun } = deps.options;
   const switches = {
     allowTestEdits,
@@ -103,6 +106,7 @@ function initialInput(deps: WorkflowDeps, workflowId: string, projectRoot: strin
     dryRun,
     python: run.python ?? null,
     testTimeoutSeconds: run.testTimeoutSeconds ?? null,
+    runTimeoutSeconds: run.runTimeoutSeconds ?? null,
     runner: run.runner ?? deps.adapter.name,
   };
   return { workflowId, projectRoot, maxIterations, switches };

@@ -67,6 +67,8 @@ export const WorkflowSwitchesSchema = z.object({
   /** The interpreter and per-test timeout the run started with (null: the default rule). */
   python: z.string().nullable().default(null),
   testTimeoutSeconds: z.number().nullable().default(null),
+  /** The hard limit for each run of the suite the run started with (null: the adapter's default). */
+  runTimeoutSeconds: z.number().nullable().default(null),
   /** The test runner the run started with (null: detected from the project). */
   runner: z.enum(RUNNER_NAMES).nullable().default(null),
 });

@@ -4,7 +4,7 @@ import { findFlaky } from "../../src/proof/index.js";
 import type { NodeRuntime, WorkflowDeps } from "../deps.js";
 import { decideAfterRun, failureSignature } from "../routes.js";
 import type { WorkflowStateUpdate, WorkflowStateValue } from "../state.js";
-import { announce, digestRun, failingIds, progressTo, throwIfAborted } from "./shared.js";
+import { announce, digestRun, failingIds, progressTo, throwIfAborted, withoutTests } from "./shared.js";
 
 /** Builds the run_tests node. */
 export const runTestsNode =
@@ -28,8 +28,7 @@ export const runTestsNode =
       const runId = deps.store.saveResultsToWorkflow(state.workflowId, result);
       // A test that fails and then passes on an unchanged re-run is flaky: reported, never "fixed". A bounded sample is
       // re-run (per root cause, none that cannot flake): every failing test counts as checked.
-      const checked = new Set(state.flakyChecked);
-      const toCheck = failingIds(result).filter((id) => !checked.has(id));
+      const toCheck = withoutTests(failingIds(result), state.flakyChecked);
       if (toCheck.length > 0 && result.status === "failed") {
         announce(deps, "run_tests", state.iteration, `checking ${toCheck.length} failing test(s) for flakiness`);
         const onProgress = progressTo(deps, "flaky-check");

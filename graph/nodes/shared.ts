@@ -1,12 +1,25 @@
 // Helpers the nodes share: run digests, failure lookup, signatures and progress events.
 import { RedgreenError } from "../../src/domain/errors.js";
 import type { Failure, TestRunResult } from "../../src/domain/index.js";
+import { stableIdSet, stableNodeId } from "../../src/domain/node-id.js";
 import type { RunProgress } from "../../src/runners/adapter.js";
 import type { WorkflowDeps } from "../deps.js";
 import type { RunDigest, WorkflowStateValue } from "../state.js";
 
 /** Node ids failing in a run (failed, errored or not collected), in order, without duplicates. */
 export const failingIds = (result: TestRunResult): string[] => [...new Set(result.failures.map((f) => f.nodeId))];
+
+/** `ids` without the tests named in `others`, compared by stable id (the same test whatever seed its name carries). */
+export function withoutTests(ids: readonly string[], others: readonly string[]): string[] {
+  const drop = stableIdSet(others);
+  return ids.filter((id) => !drop.has(stableNodeId(id)));
+}
+
+/** The `ids` that name a test in `others`, compared by stable id. */
+export function testsIn(ids: readonly string[], others: readonly string[]): string[] {
+  const keep = stableIdSet(others);
+  return ids.filter((id) => keep.has(stableNodeId(id)));
+}
 
 /** The small digest of a stored run that lives in graph state. */
 export function digestRun(runId: number, result: TestRunResult, flaky: readonly string[]): RunDigest {
@@ -19,7 +32,7 @@ export function digestRun(runId: number, result: TestRunResult, flaky: readonly 
     skipped: result.skipped,
     total: result.total,
     coverage: result.coverage?.percent ?? null,
-    failing: failingIds(result).filter((id) => !flaky.includes(id)),
+    failing: withoutTests(failingIds(result), flaky),
     ...(result.message !== undefined ? { message: result.message } : {}),
   };
 }

@@ -6,7 +6,7 @@ import { fixRecordOf, proveFix, ProofInterrupted } from "../../src/proof/index.j
 import type { ProofOutcome } from "../../src/proof/index.js";
 import type { ApprovalAnswer, ApprovalRequest, NodeRuntime, WorkflowDeps } from "../deps.js";
 import type { WorkflowStateUpdate, WorkflowStateValue } from "../state.js";
-import { announce, digestRun, progressTo, throwIfAborted } from "./shared.js";
+import { announce, digestRun, progressTo, testsIn, throwIfAborted } from "./shared.js";
 
 /** Builds the validate node (one candidate per visit; the route loops back while candidates remain). */
 export const validateNode =
@@ -18,7 +18,7 @@ export const validateNode =
     const { workflowId, projectRoot, iteration } = state;
     const { proposal, signature } = candidate;
     // An earlier fix this round may already have fixed these tests (one import behind two groups).
-    if (state.lastRun !== null && candidate.nodeIds.every((id) => !state.lastRun!.failing.includes(id))) return { candidates: rest };
+    if (state.lastRun !== null && testsIn(candidate.nodeIds, state.lastRun.failing).length === 0) return { candidates: rest };
     const tried = [...state.triedSignatures, signature];
     const files = [...new Set(proposal.edits.map((e) => e.file))];
 

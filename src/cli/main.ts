@@ -6,7 +6,7 @@ import { usageError } from "./args.js";
 import { commands, findCommand } from "./commands.js";
 import { EXIT } from "./context.js";
 import type { CliContext } from "./context.js";
-import { formatError } from "./errors.js";
+import { formatError, formatJsonError, wantsJson } from "./errors.js";
 
 const version = (): string => (JSON.parse(readFileSync(join(packageRoot, "package.json"), "utf8")) as { version: string }).version;
 
@@ -98,6 +98,8 @@ export async function main(argv: string[]): Promise<void> {
     code = await dispatch(argv, ctx);
   } catch (e) {
     process.stderr.write(formatError(e, ctx.env.REDGREEN_DEBUG === "1"));
+    // A --json caller reads stdout only: it gets one error object there too.
+    if (wantsJson(argv)) process.stdout.write(formatJsonError(e));
     code = EXIT.usage;
   }
   if (controller.signal.aborted) code = exitOnSignal;

@@ -26,6 +26,8 @@ export interface WorkflowDepsInput {
   python?: string | undefined;
   db?: string | undefined;
   testTimeoutSeconds?: number | undefined;
+  /** Hard limit for each run of the suite (the adapter's default when absent). */
+  runTimeoutSeconds?: number | undefined;
   model?: string | undefined;
   baseUrl?: string | undefined;
   apiKey?: string | undefined;
@@ -73,6 +75,7 @@ async function openRuntime(input: WorkflowDepsInput, env: Record<string, string 
     runner: runnerChoice.runner,
     python: input.python,
     testTimeoutSeconds: input.testTimeoutSeconds,
+    runTimeoutSeconds: input.runTimeoutSeconds,
     passEnv: input.passEnv,
   });
   const python = adapter.name === "pytest" ? await resolvePython({ projectRoot, ...(input.python ? { python: input.python } : {}) }) : null;

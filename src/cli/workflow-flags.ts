@@ -24,6 +24,7 @@ export const serviceFlagOptions = {
 /** parseArgs declarations for the flags `run` and `resume` share. */
 export const workflowFlagOptions = {
   ...serviceFlagOptions,
+  "run-timeout": { type: "string" },
   json: { type: "boolean" },
   quiet: { type: "boolean", short: "q" },
 } as const;
@@ -52,6 +53,7 @@ export const workflowFlagHelp = `  --json             print one JSON object (the
   --python P         Python interpreter (default: PATH/.venv or PATH/venv, else python3 on PATH)
   --db P             database file (default: PATH/.redgreen/redgreen.db, or $REDGREEN_DB)
   --test-timeout S   per-test timeout in seconds, exact (default: pytest max(60, 5x slowest test), JS 10; 0 = off)
+  --run-timeout S    hard limit for each run of the test suite in seconds (default 900)
   --model M          model for LLM fixes (or $REDGREEN_MODEL); "provider:model" for non-OpenAI providers
   --base-url U       OpenAI-compatible server (or $OPENAI_BASE_URL), e.g. http://localhost:11434/v1
   --api-key K        API key (or $OPENAI_API_KEY)
@@ -64,6 +66,7 @@ interface SharedValues {
   python?: string | undefined;
   db?: string | undefined;
   "test-timeout"?: string | undefined;
+  "run-timeout"?: string | undefined;
   model?: string | undefined;
   "base-url"?: string | undefined;
   "api-key"?: string | undefined;
@@ -77,6 +80,7 @@ export function depsInputFromFlags(values: SharedValues): Omit<WorkflowDepsInput
     python: values.python,
     db: values.db,
     testTimeoutSeconds: parseSeconds("--test-timeout", values["test-timeout"], { allowZero: true }),
+    runTimeoutSeconds: parseSeconds("--run-timeout", values["run-timeout"], { allowZero: false }),
     model: values.model,
     baseUrl: values["base-url"],
     apiKey: values["api-key"],

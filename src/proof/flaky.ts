@@ -1,5 +1,6 @@
 // confirmFlaky: which tests that failed once pass when the unchanged suite runs again (flaky, never "fixed" or "broken").
 import type { Failure } from "../domain/failure.js";
+import { stableIdSet, stableNodeId } from "../domain/node-id.js";
 import type { RunProgress, TestRunnerAdapter } from "../runners/adapter.js";
 import { FLAKY_SAMPLE_MAX, sampleFlakyCandidates } from "./flaky-sample.js";
 
@@ -17,13 +18,14 @@ export async function confirmFlaky(
   if (candidates.length === 0) return [];
   const alone = await runner.runTests({ files: [...candidates], coverage: false, ...options });
   if (options.signal?.aborted) return [];
-  const passedAlone = new Set(alone.passedNodeIds);
-  const passAlone = candidates.filter((id) => passedAlone.has(id));
+  // Ids compared stable: a name carrying a seed or a timestamp has a new one in each run.
+  const passedAlone = stableIdSet(alone.passedNodeIds);
+  const passAlone = candidates.filter((id) => passedAlone.has(stableNodeId(id)));
   if (passAlone.length === 0) return [];
   const again = await runner.runTests({ coverage: false, ...options });
   if (options.signal?.aborted) return [];
-  const passedAgain = new Set(again.passedNodeIds);
-  return passAlone.filter((id) => passedAgain.has(id));
+  const passedAgain = stableIdSet(again.passedNodeIds);
+  return passAlone.filter((id) => passedAgain.has(stableNodeId(id)));
 }
 
 /** What a bounded flakiness check found: the flaky tests, and how many tests it re-ran. */

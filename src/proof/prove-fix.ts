@@ -2,7 +2,7 @@
 import { violationText } from "../domain/index.js";
 import type { AppliedEdit, FixProposal, ProofRule, Risk, TestRunResult } from "../domain/index.js";
 import { readFile } from "node:fs/promises";
-import { splitNodeId } from "../domain/node-id.js";
+import { splitNodeId, stableIdSet, stableNodeId } from "../domain/node-id.js";
 import { resolveProjectFile, restoreEdits } from "../fixers/apply.js";
 import { checkFix, type FileChange } from "../fixers/check-fix.js";
 import { applyJournaled } from "../fixers/journal.js";
@@ -11,6 +11,7 @@ import type { RunProgress, TestRunnerAdapter } from "../runners/adapter.js";
 import type { EditJournal } from "../store/edit-journal.js";
 import type { TsProject } from "../typescript/types.js";
 import type { FailingTestText } from "../validation/context.js";
+import { compareRuns, failureOf } from "./compare-runs.js";
 import { confirmFlaky } from "./flaky.js";
 import { guardAdapter } from "./guard.js";
 import { judgeRun } from "./judge-run.js";
@@ -91,14 +92,16 @@ export interface ProofInput {
 export class ProofInterrupted extends Error {}
 
 const describeFailure = (result: TestRunResult, nodeId: string): string => {
-  const f = result.failures.find((x) => x.nodeId === nodeId);
+  const f = failureOf(result, nodeId);
   return f ? `${f.errorType}: ${(f.errorMessage.split("\n")[0] ?? "").slice(0, 200)}` : result.message ?? "did not pass";
 };
 
-/** Whether a run shows `nodeId` fixed: no failure for it, and it (or, for a module, a test in it) passed. */
-export const isFixedIn = (result: TestRunResult, nodeId: string): boolean =>
-  !result.failures.some((f) => f.nodeId === nodeId) &&
-  result.passedNodeIds.some((p) => p === nodeId || p.startsWith(`${nodeId}::`));
+/** Whether a run shows `nodeId` fixed: no failure for it, and it (or, for a module, a test in it) passed; ids compared stable. */
+export const isFixedIn = (result: TestRunResult, nodeId: string): boolean => {
+  const id = stableNodeId(nodeId);
+  const failed = result.failures.some((f) => stableNodeId(f.nodeId) === id);
+  return !failed && [...stableIdSet(result.passedNodeIds)].some((p) => p === id || p.startsWith(`${id}::`));
+};
 
 /**
  * Proves one fix. Before anything is written: the edits apply in memory, every changed file passes the FixValidator
@@ -172,12 +175,13 @@ export async function proveFix(input: ProofInput, deps: ProofDeps): Promise<Proo
     if (deps.signal?.aborted) throw new ProofInterrupted("the proof was interrupted");
     const fullVerdict = judgeRun(full, { baseline, isTestFile, scope: "full" });
     if (fullVerdict) return (outcome = await notKept(fullVerdict.status, fullVerdict.rule, fullVerdict.reason, fullVerdict.evidence, full));
-    const known = new Set(input.knownFlaky ?? []);
-    const passedAfter = new Set(full.passedNodeIds);
-    const suspects = baseline.passedNodeIds.filter((id) => !known.has(id) && !passedAfter.has(id));
+    // Only a test the full run reports failing can be broken; one it does not report at all is absent (a whole
+    // suite that shrank is the tests_vanished rule's, above).
+    const { failing: suspects, absent } = compareRuns(baseline, full, input.knownFlaky ?? []);
     const newlyFlaky = await confirmFlaky(runner, suspects, { ...(deps.signal ? { signal: deps.signal } : {}), ...progress(deps, "flaky-check") });
     if (deps.signal?.aborted) throw new ProofInterrupted("the proof was interrupted");
-    const broken = suspects.filter((id) => !newlyFlaky.includes(id));
+    const flakyNow = stableIdSet(newlyFlaky);
+    const broken = suspects.filter((id) => !flakyNow.has(stableNodeId(id)));
     if (broken.length > 0) {
       const shown = broken.slice(0, 3).map((id) => `${id} (${describeFailure(full, id)})`);
       const reason = `broke ${broken.length} passing test(s): ${shown.join(", ")}${broken.length > 3 ? `, and ${broken.length - 3} more` : ""}`;
@@ -188,7 +192,9 @@ export async function proveFix(input: ProofInput, deps: ProofDeps): Promise<Proo
       return (outcome = await notKept("rolled_back", "not_in_full_suite", "the target tests pass alone but not in the full suite", passing, full));
     }
     const reason = `fixed ${fixedNodeIds.length} of ${targets.length} failing test(s): ${fixedNodeIds.slice(0, 3).join(", ")}`;
-    return (outcome = settle("kept", { ...base, status: "kept", rule: null, reason, evidence: [], fixedNodeIds, fullRun: full, newlyFlaky, applied, written: true }));
+    const warnings = absent.length === 0 ? base.warnings : [...base.warnings, absentNote(absent)];
+    const kept = { ...base, warnings, status: "kept" as const, rule: null, reason, evidence: [], fixedNodeIds, fullRun: full, newlyFlaky, applied, written: true };
+    return (outcome = settle("kept", kept));
   } finally {
     // A fault or an interrupt between apply and verdict: an interrupt leaves the fix pending (resume restores it);
     // any other fault restores the files now.
@@ -198,6 +204,10 @@ export async function proveFix(input: ProofInput, deps: ProofDeps): Promise<Proo
     }
   }
 }
+
+const absentNote = (absent: readonly string[]): string =>
+  `${absent.length} test(s) that passed before were not reported by the full run (absent, not failing): ` +
+  `${absent.slice(0, 3).join(", ")}${absent.length > 3 ? `, and ${absent.length - 3} more` : ""}`;
 
 const progress = (deps: ProofDeps, phase: "targeted" | "full" | "flaky-check"): { onProgress?: (p: RunProgress) => void; signal?: AbortSignal } => ({
   ...(deps.onProgress ? { onProgress: (p: RunProgress) => deps.onProgress!(phase, p) } : {}),

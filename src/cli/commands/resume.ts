@@ -28,6 +28,8 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
     ctx.stdout.write(help);
     return EXIT.ok;
   }
+  // Flags are checked before the database is looked up: a bad value is a usage error whatever the workflow.
+  const flags = depsInputFromFlags(values);
   const { store, workflow } = openWorkflowFromArgs("resume", positionals, ctx, values.db);
   const dbPath = store.path;
   let switches;
@@ -37,13 +39,13 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
     store.close();
   }
   if (switches?.approve && !process.stdin.isTTY) throw usageError("this workflow was started with --approve and needs an interactive terminal to resume");
-  const flags = depsInputFromFlags(values);
   const runtime = await createWorkflowRuntime({
     projectRoot: workflow.projectPath,
     ...flags,
     // The runner, interpreter and timeout the workflow started with, unless given again.
     python: flags.python ?? switches?.python ?? undefined,
     testTimeoutSeconds: flags.testTimeoutSeconds ?? switches?.testTimeoutSeconds ?? undefined,
+    runTimeoutSeconds: flags.runTimeoutSeconds ?? switches?.runTimeoutSeconds ?? undefined,
     runner: flags.runner ?? switches?.runner ?? undefined,
     db: dbPath,
     env: ctx.env,

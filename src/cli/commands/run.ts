@@ -102,6 +102,7 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
         ...(runtime.python !== null ? { python: runtime.python } : {}),
         runner: runtime.deps.adapter.name,
         ...(flags.testTimeoutSeconds !== undefined ? { testTimeoutSeconds: flags.testTimeoutSeconds } : {}),
+        ...(flags.runTimeoutSeconds !== undefined ? { runTimeoutSeconds: flags.runTimeoutSeconds } : {}),
       },
       { checkpointer: runtime.checkpointer, signal: ctx.signal, ...(values.approve ? { onApproval: createTerminalApprover(ctx) } : {}) },
     );

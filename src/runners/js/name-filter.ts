@@ -1,15 +1,15 @@
 // Which tests a JS run selects: test files, folders and node ids turned into runner file arguments plus one name pattern.
 import { isAbsolute, join } from "node:path";
-import { splitNodeId } from "../../domain/node-id.js";
-import { escapeRegExp } from "../../parsers/escape-regexp.js";
+import { splitNodeId, stableTestName } from "../../domain/node-id.js";
+import { volatileNamePattern } from "../name-pattern.js";
 
 /**
  * A regular expression matching exactly the given test names ("describe > test") against what vitest and
  * jest match `-t`/`--testNamePattern` with: the titles joined by single spaces. A " > " inside a title is
- * allowed either way.
+ * allowed either way. A volatile part of a name (src/domain/node-id.ts) matches whatever value it has in this run.
  */
 export function exactNamePattern(names: string[]): string {
-  const alternatives = names.map((n) => n.split(" > ").map(escapeRegExp).join("(?: > | )"));
+  const alternatives = names.map((n) => n.split(" > ").map(volatileNamePattern).join("(?: > | )"));
   return `^(?:${alternatives.join("|")})$`;
 }
 
@@ -21,6 +21,8 @@ export class JsSelection {
   private readonly whole = new Set<string>();
   /** Project-relative file → test names ("a > b") requested. */
   private readonly names = new Map<string, Set<string>>();
+  /** The same names in their stable form (a test keeps it whatever seed or timestamp this run gave its name). */
+  private readonly stableNames = new Map<string, Set<string>>();
   private readonly abs = new Map<string, string>();
   /** Project-relative file → test names ("a > b") left out of the run (tests a resumed run skips). */
   private readonly excluded = new Map<string, Set<string>>();
@@ -40,6 +42,9 @@ export class JsSelection {
         const set = this.names.get(rel) ?? new Set<string>();
         set.add(testName);
         this.names.set(rel, set);
+        const stable = this.stableNames.get(rel) ?? new Set<string>();
+        stable.add(stableTestName(testName));
+        this.stableNames.set(rel, stable);
       }
     }
   }
@@ -68,11 +73,13 @@ export class JsSelection {
 
   /** Whether a result for a file (titles null) or one of its tests belongs to the selection. */
   keeps(relFile: string, titles: string[] | null): boolean {
-    if (titles !== null && this.excluded.get(relFile)?.has(titles.join(" > "))) return false;
+    const name = titles === null ? null : stableTestName(titles.join(" > "));
+    const excluded = this.excluded.get(relFile);
+    if (name !== null && excluded && [...excluded].some((n) => stableTestName(n) === name)) return false;
     if (this.abs.size === 0) return true;
     for (const w of this.whole) if (relFile === w || relFile.startsWith(`${w}/`)) return true;
-    const names = this.names.get(relFile);
+    const names = this.stableNames.get(relFile);
     if (!names) return false;
-    return titles === null || names.has(titles.join(" > "));
+    return name === null || names.has(name);
   }
 }

@@ -28,6 +28,7 @@ import { BytecodeCache } from "./bytecode-cache.js";
 import { coverageArgs, probeProjectCoverage, type ProjectCoverage } from "./coverage-config.js";
 import { matchesPythonFiles, pytestChannelCheck } from "./channels.js";
 import { hangPhase, parseHangDump } from "./hang-dump.js";
+import { pytestSelection } from "./selection.js";
 import { testProcessEnv } from "../test-env.js";
 
 export { parsePytestOutput } from "../../parsers/pytest-text.js";
@@ -218,7 +219,13 @@ export class PytestAdapter implements TestRunnerAdapter {
     return args;
   }
 
-  private buildEnv(p: { jsonl: string; testTimeout: number; deselectFile: string | null; covData: string }): Record<string, string | undefined> {
+  private buildEnv(p: {
+    jsonl: string;
+    testTimeout: number;
+    deselectFile: string | null;
+    selectFile: string | null;
+    covData: string;
+  }): Record<string, string | undefined> {
     const base = this.baseEnv();
     const env: Record<string, string | undefined> = {
       ...base,
@@ -235,6 +242,8 @@ export class PytestAdapter implements TestRunnerAdapter {
     };
     if (p.deselectFile) env.REDGREEN_DESELECT_FILE = p.deselectFile;
     else delete env.REDGREEN_DESELECT_FILE;
+    if (p.selectFile) env.REDGREEN_SELECT_FILE = p.selectFile;
+    else delete env.REDGREEN_SELECT_FILE;
     return env;
   }
 
@@ -258,6 +267,10 @@ export class PytestAdapter implements TestRunnerAdapter {
     let unattributed: Unattributed = null;
     const report = progressReporter(() => acc.progress(), options.onProgress);
     const grace = this.opts.hangGraceSeconds ?? 5;
+    // Node ids argv cannot carry, or whose names vary between runs, are picked by the plugin after collection.
+    const selection = pytestSelection(files, this.projectRoot);
+    const selectFile = selection.pick === null ? null : join(tmp, "select.json");
+    if (selectFile !== null) writeFileSync(selectFile, JSON.stringify(selection.pick));
 
     for (;;) {
       attempt++;
@@ -266,12 +279,13 @@ export class PytestAdapter implements TestRunnerAdapter {
       let deselectFile: string | null = null;
       if (skipped.size > 0) {
         deselectFile = join(tmp, `deselect-${attempt}.txt`);
-        writeFileSync(deselectFile, [...skipped].join("\n") + "\n");
+        // One JSON string a line: a node id may hold a newline.
+        writeFileSync(deselectFile, [...skipped].map((id) => JSON.stringify(id)).join("\n") + "\n");
       }
       const verbose = options.verbose === true;
-      const args = this.buildArgs({ files, junit, verbose, usePlugin, covJson, coverage, covAppend: attempt > 1 });
+      const args = this.buildArgs({ files: selection.argv, junit, verbose, usePlugin, covJson, coverage, covAppend: attempt > 1 });
       command ??= [this.python, ...args];
-      const env = this.buildEnv({ jsonl, testTimeout, deselectFile, covData: join(tmp, ".coverage") });
+      const env = this.buildEnv({ jsonl, testTimeout, deselectFile, selectFile, covData: join(tmp, ".coverage") });
       const tail = new FileTail(jsonl, (chunk) => acc.push(chunk));
       acc.beginAttempt();
       const watchdog = usePlugin && testTimeout > 0 ? this.stallWatchdog(acc, testTimeout, grace) : undefined;

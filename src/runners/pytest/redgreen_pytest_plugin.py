@@ -9,7 +9,10 @@ Environment:
   REDGREEN_TEST_TIMEOUT   per-test timeout in seconds, for setup + call and again for teardown
                           (default 60; 0 = off); an overrun raises Timeout inside the test
   REDGREEN_MAX_OUTPUT     characters of captured output kept per failure (default 8000)
-  REDGREEN_DESELECT_FILE  file of node ids (one a line) to deselect, used to resume after a hard hang
+  REDGREEN_DESELECT_FILE  file of node ids (one JSON string a line) to deselect, used to resume after a hard hang
+  REDGREEN_SELECT_FILE    JSON {"files": [...], "patterns": [...]}: in those files only the items whose node id
+                          fully matches a pattern are kept (node ids no command line can carry, or whose names
+                          carry a seed or a timestamp)
   REDGREEN_HARD_GRACE     seconds past the timeout after which a test stuck where signals cannot
                           reach it (C code holding the GIL) dumps its stack to
                           REDGREEN_JSONL + ".hang-<worker>-<pid>" and the process exits (default 5;
@@ -42,6 +45,33 @@ _HEAD_FRAMES = 10
 _TAIL_FRAMES = 40
 _TEST_DIR_NAMES = frozenset(("tests", "test"))
 
+
+
+def _deselected_ids():
+    """The node ids REDGREEN_DESELECT_FILE names (one JSON string a line), or an empty set."""
+    path = os.environ.get("REDGREEN_DESELECT_FILE")
+    if not path:
+        return set()
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return {json.loads(line) for line in fh if line.strip()}
+    except (OSError, ValueError):
+        return set()
+
+
+def _selected_by_pattern():
+    """A predicate on node ids from REDGREEN_SELECT_FILE: outside its files everything; inside, full pattern matches."""
+    path = os.environ.get("REDGREEN_SELECT_FILE")
+    if not path:
+        return lambda nodeid: True
+    try:
+        with open(path, encoding="utf-8") as fh:
+            pick = json.load(fh)
+        files = set(pick["files"])
+        patterns = [re.compile(p) for p in pick["patterns"]]
+    except (OSError, ValueError, KeyError, re.error):
+        return lambda nodeid: True
+    return lambda nodeid: nodeid.split("::", 1)[0] not in files or any(p.fullmatch(nodeid) for p in patterns)
 
 class Timeout(pytest.fail.Exception):  # type: ignore[misc,name-defined]
     """Raised inside a test whose phase ran past the per-test timeout (prints as ``Timeout: ...``)."""
@@ -794,17 +824,12 @@ class RedgreenPlugin:
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, session, config, items):
-        path = os.environ.get("REDGREEN_DESELECT_FILE")
-        if not path:
-            return
-        try:
-            with open(path, encoding="utf-8") as fh:
-                unwanted = {line.rstrip("\n") for line in fh if line.strip()}
-        except OSError:
-            return
-        dropped = [item for item in items if item.nodeid in unwanted]
+        keep = _selected_by_pattern()
+        unwanted = _deselected_ids()
+        dropped = [item for item in items if item.nodeid in unwanted or not keep(item.nodeid)]
         if dropped:
-            items[:] = [item for item in items if item.nodeid not in unwanted]
+            gone = {id(item) for item in dropped}
+            items[:] = [item for item in items if id(item) not in gone]
             config.hook.pytest_deselected(items=dropped)
 
     def pytest_collection_finish(self, session):

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { RedgreenError } from "../../../src/domain/index.js";
+import { confirmFlaky } from "../../../src/proof/flaky.js";
 import { packageRoot } from "../../../src/paths.js";
 import type { TestRunnerAdapter } from "../../../src/runners/adapter.js";
 import { createJestAdapter } from "../../../src/runners/jest/adapter.js";
@@ -72,6 +73,23 @@ export function runJsAdapterCases(runner: "vitest" | "jest", calc: CalcCoverage)
       // A whole file next to a node id: the whole file runs.
       const mixed = await adapter.runTests({ files: ["tests/broken.test.ts", ids[1]!] });
       expect(mixed).toMatchObject({ passed: 1, failed: 0, errors: 1, total: 2 });
+    });
+
+    it("selects and excludes tests whose names hold a NUL byte and other control characters (argv-safe name filter)", async () => {
+      const adapter = await create(copies.copy("odd-names"));
+      const nul = "tests/names.test.ts::nul \u0000 byte";
+      const controls = "tests/names.test.ts::controls > bell \u0007, escape \u001b[31m and delete \u007f";
+      const newline = "tests/names.test.ts::controls > tab\tand\nnewline";
+      const all = await adapter.runTests();
+      expect([...all.passedNodeIds].sort()).toEqual([controls, newline, nul].sort());
+      expect(all.failures.map((f) => f.nodeId)).toEqual(["tests/names.test.ts::plain"]);
+      const one = await adapter.runTests({ files: [nul] });
+      expect(one).toMatchObject({ status: "passed", total: 1, passedNodeIds: [nul] });
+      const two = await adapter.runTests({ files: [controls, newline] });
+      expect(two).toMatchObject({ status: "passed", total: 2 });
+      expect([...two.passedNodeIds].sort()).toEqual([controls, newline].sort());
+      // The flakiness re-run selects failing tests by name the same way.
+      expect(await confirmFlaky(adapter, [nul, "tests/names.test.ts::plain"])).toEqual([nul]);
     });
 
     it("measures coverage of the project's files only", async () => {

@@ -3,7 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { RedgreenError, type TestRunResult } from "../../../src/domain/index.js";
+import { RedgreenError, stableNodeId, type TestRunResult } from "../../../src/domain/index.js";
+import { confirmFlaky } from "../../../src/proof/flaky.js";
 import { runProcess } from "../../../src/process/run.js";
 import type { RunProgress } from "../../../src/runners/adapter.js";
 import { createPytestAdapter, type PytestAdapterOptions } from "../../../src/runners/pytest/adapter.js";
@@ -143,6 +144,29 @@ describe("pytest adapter: collection, marks, parametrization", () => {
     const r = await adapter.runSpecificTest("test_params.py", "TestGroup::test_even[1]");
     expect(r.total).toBe(1);
     expect(r.failures[0]!.nodeId).toBe("test_params.py::TestGroup::test_even[1]");
+  });
+});
+
+describe("pytest adapter: node ids no command line can carry, and names that change every run", () => {
+  const nul = "test_odd.names::nul \u0000 byte";
+  const controls = "test_odd.names::bell \u0007 and escape \u001b[31m";
+  const newline = "test_odd.names::tab\tand\nnewline";
+  it("selects them through the plugin: exactly the tests asked for, by stable id for a seeded name", async () => {
+    const adapter = await adapterFor("odd_names");
+    const all = await adapter.runTests();
+    const seeded = all.passedNodeIds.find((id) => id.startsWith("test_seeded.py::test_sorted_is_idempotent[seed="))!;
+    expect([...all.passedNodeIds].sort()).toEqual([controls, newline, nul, seeded, "test_seeded.py::test_plain"].sort());
+    expect(all.failures.map((f) => f.nodeId)).toEqual(["test_odd.names::plain"]);
+    const one = await adapter.runTests({ files: [nul] });
+    expect(one).toMatchObject({ status: "passed", total: 1, passedNodeIds: [nul] });
+    // The seeded test has a new id in the next run; asked for by the old one, it is found by its stable id.
+    const again = await adapter.runTests({ files: [seeded, controls, newline] });
+    expect(again).toMatchObject({ status: "passed", total: 3 });
+    expect(again.passedNodeIds.map(stableNodeId).sort()).toEqual([seeded, controls, newline].map(stableNodeId).sort());
+    // A whole file next to a picked id: the whole file runs, nothing is picked out of it.
+    const mixed = await adapter.runTests({ files: ["test_odd.names", seeded] });
+    expect(mixed).toMatchObject({ passed: 4, failed: 1, total: 5 });
+    expect(await confirmFlaky(adapter, [nul, "test_odd.names::plain"])).toEqual([nul]);
   });
 });
 
