@@ -7,7 +7,8 @@ import { calledFunction, extractAssertionDetails, type AssertionDetails } from "
 import { categorizeError } from "./categorize.js";
 import { firstLine, shortErrorType } from "./error-type.js";
 import { projectRelativePath } from "./frames.js";
-import { rootCauseKey } from "./group.js";
+import { coroutineOrigin } from "./coroutine-origin.js";
+import { coroutineCauseKey, rootCauseKey } from "./group.js";
 import { closestName, extractHint, hintName } from "./hints.js";
 import { importStatementFor, loadImportCatalogs, moduleOfFile, type ImportCatalogs } from "./imports.js";
 import { failureLanguage } from "./language.js";
@@ -137,6 +138,7 @@ export function analyzeFailure(failure: Failure, ctx: AnalyzeContext): Analysis 
     location = unawaitedCallSite(location, source) ?? location;
   }
 
+  const origin = coroutineOrigin(message, location, source);
   const rootCause = describeRootCause(type, message, parsed);
   const fixStrategy = identifyFixStrategy(category, rootCause, { ...failure, errorType, errorMessage: message }, facts);
   const analysis: Analysis = {
@@ -149,7 +151,7 @@ export function analyzeFailure(failure: Failure, ctx: AnalyzeContext): Analysis 
     functionName: location?.function ?? null,
     fixStrategy,
     confidence: confidenceFor(fixStrategy, location, context),
-    groupKey: rootCauseKey(location?.file ?? null, location?.line ?? null, errorType),
+    groupKey: origin ? coroutineCauseKey(origin) : rootCauseKey(location?.file ?? null, location?.line ?? null, errorType),
   };
   if (expected !== undefined) analysis.expected = expected;
   if (actual !== undefined) analysis.actual = actual;

@@ -384,15 +384,18 @@ class _AwaitResolver:
     """Decides whether a call returns a project coroutine: the callee is resolved through its receiver
     (a bare name bound to an async def, `self.m()` on the class defining async `m`, a module attribute,
     or a receiver whose class is evident from assignments, annotations or the arguments callers pass).
-    An unknown receiver only counts when the failure names the coroutine's class."""
+    An unknown receiver only counts when the failure names the coroutine's class. A function is a coroutine
+    function by its `async def`, or by a project decorator that wraps it in one (or runs it to completion)."""
 
     def __init__(self, by_name, modules, coroutine):
         self.by_name = by_name
         self.modules = modules
-        parts = [p for p in (coroutine or "").split(".") if p and p != "<locals>"]
+        # A decorator's inner function (`asyncify.<locals>.wrapper`, no functools.wraps) names no project function.
+        parts = [] if "<locals>" in (coroutine or "") else [p for p in (coroutine or "").split(".") if p]
         self.wanted = parts[-1] if parts else None
         self.wanted_cls = parts[-2] if len(parts) >= 2 else None
         self._bindings = {}
+        self._kinds = {}
         self._classes = None
         self._calls = None
         self._funcs = None
@@ -433,7 +436,7 @@ class _AwaitResolver:
         for cls in self._classes[cls_name]:
             own = [n for n in cls.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == method]
             if own:
-                answers.add(isinstance(own[-1], ast.AsyncFunctionDef))
+                answers.add(self.is_coroutine_function(own[-1], self._funcs[own[-1]][0]))
                 continue
             for base in cls.bases:
                 found = self.class_has_async(_terminal(base), method, seen) if _terminal(base) else None
@@ -549,7 +552,7 @@ class _AwaitResolver:
             nested = [e for e in self.by_name.get(f.id, []) if e["file"] == rel and e["cls"] is None
                       and func.lineno <= e["node"].lineno <= _end(func)]
             hits = nested or hits
-            if hits and all(isinstance(e["node"], ast.AsyncFunctionDef) and e["cls"] is None for e in hits):
+            if hits and all(self.is_coroutine_function(e["node"], e["file"]) and e["cls"] is None for e in hits):
                 return hits[0]["qualname"]
             return None
         if not isinstance(f, ast.Attribute):
@@ -559,7 +562,7 @@ class _AwaitResolver:
             module, sub = self.bindings(rel)[recv.id]
             full = module + "." + sub if sub else module
             hits = [e for e in self.by_name.get(method, []) if e["cls"] is None and e["module"] in (full, module)]
-            if hits and all(isinstance(e["node"], ast.AsyncFunctionDef) for e in hits):
+            if hits and all(self.is_coroutine_function(e["node"], e["file"]) for e in hits):
                 return hits[0]["qualname"]
             if hits or sub is None:
                 return None
@@ -572,11 +575,66 @@ class _AwaitResolver:
             return self.wanted_cls + "." + method
         return None
 
+    # -- decorators
+
+    def is_coroutine_function(self, func, rel):
+        """Whether calling a project function returns a coroutine: its own `async def`, then each decorator from
+        the innermost out that is a project function returning an `async def` (True) or a plain function that
+        runs the coroutine (False); other decorators (functools.cache, a framework's route) keep the kind."""
+        if func not in self._kinds:
+            self._kinds[func] = isinstance(func, ast.AsyncFunctionDef)  # a decorator applied to itself
+            kind = self._kinds[func]
+            for dec in reversed(func.decorator_list):
+                made = self._decorated_kind(dec, rel)
+                kind = kind if made is None else made
+            self._kinds[func] = kind
+        return self._kinds[func]
+
+    def _decorated_kind(self, dec, rel):
+        """What a decorator (or a decorator factory's call) turns a function into: True async, False sync, None same."""
+        target = dec.func if isinstance(dec, ast.Call) else dec
+        if isinstance(target, ast.Attribute):
+            # `@module.decorator` only: an object's method (`@app.route`) is not followed.
+            if not (isinstance(target.value, ast.Name) and target.value.id in self.bindings(rel)):
+                return None
+        elif not isinstance(target, ast.Name):
+            return None
+        entry = {"file": rel, "node": None, "cls": None}
+        hits = [e for e in _resolve_call(ast.Call(func=target, args=[], keywords=[]), entry, self.bindings(rel),
+                                         self.by_name, self.modules) if e["cls"] is None]
+        if len(hits) != 1:
+            return None
+        made = _returned_def(hits[0]["node"])
+        if isinstance(dec, ast.Call) and made is not None:
+            made = _returned_def(made)
+        if made is None:
+            return None
+        if isinstance(made, ast.AsyncFunctionDef):
+            return True
+        runs = {_call_name(n) for n in ast.walk(made) if isinstance(n, ast.Call)}
+        return False if runs & {"run", "run_until_complete", "async_to_sync"} else None
+
     def _is_local(self, name, func):
         a = func.args
         if any(x.arg == name for x in getattr(a, "posonlyargs", []) + a.args + a.kwonlyargs):
             return True
         return any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store) for n in _own_nodes(func))
+
+
+def _returned_def(func):
+    """The function a function defines and returns (`def deco(fn): ... async def wrapper ...; return wrapper`)."""
+    scoped = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+    defs, returned, stack = {}, set(), list(func.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            defs[node.name] = node
+        elif isinstance(node, ast.Return) and isinstance(node.value, ast.Name):
+            returned.add(node.value.id)
+        if not isinstance(node, scoped):
+            stack.extend(ast.iter_child_nodes(node))
+    made = {defs.get(name) for name in returned}
+    return made.pop() if len(made) == 1 else None
 
 
 def _unawaited_calls(func, parents, is_coroutine):
