@@ -26,16 +26,17 @@ export function lookupOf(f: Failure): Lookup | null {
   if (type !== "AttributeError") return null;
   let m = /^module '([\w.]+)' has no attribute '([A-Za-z_]\w*)'/.exec(msg);
   if (m) return { kind: "module_attribute", module: m[1]!, name: m[2]! };
-  m = /^type object '([A-Za-z_]\w*)' has no attribute '([A-Za-z_]\w*)'/.exec(msg);
-  if (m) return { kind: "class_attribute", typeName: m[1]!, name: m[2]! };
+  m = /^type object '([A-Za-z_][\w.]*)' has no attribute '([A-Za-z_]\w*)'/.exec(msg);
+  if (m) return { kind: "class_attribute", name: m[2]!, ...typeOf(m[1]!) };
   m = /^'([A-Za-z_][\w.]*)' object has no attribute '([A-Za-z_]\w*)'/.exec(msg);
-  if (m && m[1] !== "NoneType") {
-    // C types print their module ('collections.deque'); the module lets the helper look the type's attributes up.
-    const at = m[1]!.lastIndexOf(".");
-    const typeModule = at > 0 ? { typeModule: m[1]!.slice(0, at) } : {};
-    return { kind: "attribute", typeName: m[1]!.slice(at + 1), name: m[2]!, ...typeModule };
-  }
+  if (m && m[1] !== "NoneType") return { kind: "attribute", name: m[2]!, ...typeOf(m[1]!) };
   return null;
+}
+
+/** A type as an error prints it: C types carry their module ('collections.deque'), which lets the helper look it up. */
+function typeOf(printed: string): { typeName: string; typeModule?: string } {
+  const at = printed.lastIndexOf(".");
+  return at > 0 ? { typeName: printed.slice(at + 1), typeModule: printed.slice(0, at) } : { typeName: printed };
 }
 
 export const nameTypoPattern = {
@@ -55,7 +56,7 @@ export const nameTypoPattern = {
       name: lookup.name,
       kind: lookup.kind,
       ...(lookup.kind === "attribute" || lookup.kind === "class_attribute" ? { type_name: lookup.typeName } : {}),
-      ...(lookup.kind === "attribute" && lookup.typeModule ? { type_module: lookup.typeModule } : {}),
+      ...(lookup.kind !== "name" && lookup.kind !== "module_attribute" && lookup.typeModule ? { type_module: lookup.typeModule } : {}),
       ...(lookup.kind === "module_attribute" ? { module: lookup.module } : {}),
       ...(hint ? { hint } : {}),
       allow_tests: ctx.allowTestEdits,

@@ -41,6 +41,7 @@ describe("name-typo pattern shapes (fixture: patterns/typo-shapes)", () => {
     ["test_clean", "ledger/texts.py", "    return text.strp().lower()", "    return text.strip().lower()"],
     ["test_window", "ledger/texts.py", "        recent.apend(item)", "        recent.append(item)"],
     ["test_top_word", "ledger/texts.py", "    return Counter(words).most_comon(1)[0][0]", "    return Counter(words).most_common(1)[0][0]"],
+    ["test_zeroed", "ledger/texts.py", "    return OrderedDict.fromkeyz(keys, 0)", "    return OrderedDict.fromkeys(keys, 0)"],
   ])("%s: renames %s as the source spells it", async (test, file, find, replace) => {
     const fix = await p.fix(`test_ledger.py::${test}`);
     expect(fix?.patternId).toBe("name-typo");
@@ -56,6 +57,6 @@ describe("name-typo pattern shapes (fixture: patterns/typo-shapes)", () => {
   it("ends green under real pytest except the undeclared global", async () => {
     const after = await p.rerun();
     expect(after.failures.map((f) => f.nodeId)).toEqual(["tests/test_ledger.py::test_hit"]);
-    expect(after.passed).toBe(10);
+    expect(after.passed).toBe(11);
   });
 });
