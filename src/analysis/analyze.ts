@@ -138,7 +138,7 @@ export function analyzeFailure(failure: Failure, ctx: AnalyzeContext): Analysis 
     location = unawaitedCallSite(location, source) ?? location;
   }
 
-  const origin = coroutineOrigin(message, location, source);
+  const origin = coroutineOrigin(`${message}\n${failure.stackTrace}`, location, source);
   const rootCause = describeRootCause(type, message, parsed);
   const fixStrategy = identifyFixStrategy(category, rootCause, { ...failure, errorType, errorMessage: message }, facts);
   const analysis: Analysis = {

@@ -44,3 +44,29 @@ describe("missing-await pattern with decorated coroutine functions (fixture: pat
     expect(after.passed).toBe(8);
   });
 });
+
+describe("missing-await behind 'never awaited' warnings turned errors (fixture: patterns/await-unraisable)", () => {
+  let p: PatternProject;
+  beforeAll(async () => {
+    p = await openPatternProject("await-unraisable");
+  });
+  afterAll(async () => p?.close());
+
+  it("groups the tests by the coroutine the warning names, though each fails at its own def with no project frame", () => {
+    const keys = p.before.failures.map((f) => [f.nodeId.split("::")[1], p.failure(f.nodeId).analysis.groupKey]);
+    expect(keys).toEqual([
+      ["test_warm_reports_count", "coroutine:put()"],
+      ["test_warm_twice", "coroutine:put()"],
+    ]);
+  });
+
+  it("awaits the decorated coroutine function's call reachable from the test, and ends green", async () => {
+    const fix = await p.fix("test_cache.py::test_warm_twice");
+    expect(fix?.patternId).toBe("missing-await");
+    expect(fix?.proposal.edits).toEqual([expect.objectContaining({ file: "cache/store.py", replace: "        await cache.put(key, 0)" })]);
+    await p.apply(fix!.proposal);
+    const after = await p.rerun();
+    expect(after.status).toBe("passed");
+    expect(after.passed).toBe(3);
+  });
+});
