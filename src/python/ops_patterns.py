@@ -436,7 +436,7 @@ class _AwaitResolver:
         for cls in self._classes[cls_name]:
             own = [n for n in cls.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == method]
             if own:
-                answers.add(self.is_coroutine_function(own[-1], self._funcs[own[-1]][0]))
+                answers.add(self.is_coroutine_function(own[-1], self._funcs.get(own[-1], (None,))[0]))
                 continue
             for base in cls.bases:
                 found = self.class_has_async(_terminal(base), method, seen) if _terminal(base) else None
@@ -584,7 +584,7 @@ class _AwaitResolver:
         if func not in self._kinds:
             self._kinds[func] = isinstance(func, ast.AsyncFunctionDef)  # a decorator applied to itself
             kind = self._kinds[func]
-            for dec in reversed(func.decorator_list):
+            for dec in reversed(func.decorator_list if rel is not None else []):
                 made = self._decorated_kind(dec, rel)
                 kind = kind if made is None else made
             self._kinds[func] = kind
