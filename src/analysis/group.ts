@@ -1,4 +1,4 @@
-// groupFailures: failures sharing a root cause (same file, line and error type; or one coroutine's origin) form one group.
+// groupFailures: failures sharing a root cause (same file, line and error type; or one bad value's origin) form one group.
 import type { Analysis } from "../domain/analysis.js";
 import { shortErrorType } from "./error-type.js";
 
@@ -12,6 +12,9 @@ export const rootCauseKey = (fileToFix: string | null, lineNumber: number | null
  * the tests got it from.
  */
 export const coroutineCauseKey = (origin: string): string => `coroutine:${origin}()`;
+
+/** The group key for a None that tests got from one project function and fail on the same way (`shape`: type and message). */
+export const noneCauseKey = (origin: string, shape: string): string => `none:${origin}():${shape}`;
 
 /** A set of failures with one root cause; `representative` is the most confident analysis. */
 export interface FailureGroup<T extends Pick<Analysis, "groupKey" | "confidence">> {

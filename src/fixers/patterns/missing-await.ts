@@ -1,5 +1,5 @@
 // missing-await: a coroutine used without `await` → add `await` at the call inside the project's async def.
-import { coroutineName, showsCoroutineValue } from "../../analysis/coroutine-origin.js";
+import { coroutineName, showsCoroutineValue } from "../../analysis/upstream-cause.js";
 import type { FixProposal } from "../../domain/fix.js";
 import { failureText, innermostOwnFrame, shortType, testTarget } from "./failure-facts.js";
 import { awaitSites } from "./python-ops.js";
