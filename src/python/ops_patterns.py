@@ -582,7 +582,7 @@ class _AwaitResolver:
         the innermost out that is a project function returning an `async def` (True) or a plain function that
         runs the coroutine (False); other decorators (functools.cache, a framework's route) keep the kind."""
         if func not in self._kinds:
-            self._kinds[func] = isinstance(func, ast.AsyncFunctionDef)  # a decorator applied to itself
+            self._kinds[func] = isinstance(func, ast.AsyncFunctionDef)  # provisional: a decorator that decorates itself
             kind = self._kinds[func]
             for dec in reversed(func.decorator_list if rel is not None else []):
                 made = self._decorated_kind(dec, rel)
@@ -611,14 +611,19 @@ class _AwaitResolver:
             return None
         if isinstance(made, ast.AsyncFunctionDef):
             return True
-        runs = {_call_name(n) for n in ast.walk(made) if isinstance(n, ast.Call)}
-        return False if runs & {"run", "run_until_complete", "async_to_sync"} else None
+        calls = [n.func for n in ast.walk(made) if isinstance(n, ast.Call)]
+        runs = any(_terminal(c) in _RUNS_COROUTINE or ".".join(reversed(_dotted_parts(c))) in _RUNS_COROUTINE for c in calls)
+        return False if runs else None
 
     def _is_local(self, name, func):
         a = func.args
         if any(x.arg == name for x in getattr(a, "posonlyargs", []) + a.args + a.kwonlyargs):
             return True
         return any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store) for n in _own_nodes(func))
+
+
+# Calls that run a coroutine to completion: a sync wrapper making them returns the result, not a coroutine.
+_RUNS_COROUTINE = {"asyncio.run", "anyio.run", "trio.run", "run_until_complete", "async_to_sync"}
 
 
 def _returned_def(func):
