@@ -10,7 +10,7 @@ import { createPytestAdapter } from "../../dist/src/runners/pytest/adapter.js";
 import { repoRoot, venvPython } from "../lib/env.mjs";
 import { median, round3 } from "../lib/measure.mjs";
 
-const PROJECTS = ["imports", "await", "commit", "none-guard", "typo", "assertion", "declines"];
+const PROJECTS = ["imports", "await", "await-decorated", "commit", "none-guard", "typo", "typo-shapes", "assertion", "declines"];
 const GOAL_P95_MS = 100;
 /** A generated project of this many modules shows how the project-wide index scales. */
 const SYNTHETIC_MODULES = 400;

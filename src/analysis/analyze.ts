@@ -25,6 +25,7 @@ import {
 } from "./source.js";
 import { identifyFixStrategy, type StrategyFacts } from "./strategy.js";
 import { generateFixSuggestion, type SuggestionContext } from "./suggestion.js";
+import { upstreamCauseKey } from "./upstream-cause.js";
 
 /** What analyzeFailure needs: the project root, and optionally a source reader and import catalogs (defaults: the file system, data/). */
 export interface AnalyzeContext {
@@ -137,6 +138,7 @@ export function analyzeFailure(failure: Failure, ctx: AnalyzeContext): Analysis 
     location = unawaitedCallSite(location, source) ?? location;
   }
 
+  const upstream = upstreamCauseKey(`${message}\n${failure.stackTrace}`, errorType, location, source);
   const rootCause = describeRootCause(type, message, parsed);
   const fixStrategy = identifyFixStrategy(category, rootCause, { ...failure, errorType, errorMessage: message }, facts);
   const analysis: Analysis = {
@@ -149,7 +151,7 @@ export function analyzeFailure(failure: Failure, ctx: AnalyzeContext): Analysis 
     functionName: location?.function ?? null,
     fixStrategy,
     confidence: confidenceFor(fixStrategy, location, context),
-    groupKey: rootCauseKey(location?.file ?? null, location?.line ?? null, errorType),
+    groupKey: upstream ?? rootCauseKey(location?.file ?? null, location?.line ?? null, errorType),
   };
   if (expected !== undefined) analysis.expected = expected;
   if (actual !== undefined) analysis.actual = actual;

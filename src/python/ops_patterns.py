@@ -384,15 +384,18 @@ class _AwaitResolver:
     """Decides whether a call returns a project coroutine: the callee is resolved through its receiver
     (a bare name bound to an async def, `self.m()` on the class defining async `m`, a module attribute,
     or a receiver whose class is evident from assignments, annotations or the arguments callers pass).
-    An unknown receiver only counts when the failure names the coroutine's class."""
+    An unknown receiver only counts when the failure names the coroutine's class. A function is a coroutine
+    function by its `async def`, or by a project decorator that wraps it in one (or runs it to completion)."""
 
     def __init__(self, by_name, modules, coroutine):
         self.by_name = by_name
         self.modules = modules
-        parts = [p for p in (coroutine or "").split(".") if p and p != "<locals>"]
+        # A decorator's inner function (`asyncify.<locals>.wrapper`, no functools.wraps) names no project function.
+        parts = [] if "<locals>" in (coroutine or "") else [p for p in (coroutine or "").split(".") if p]
         self.wanted = parts[-1] if parts else None
         self.wanted_cls = parts[-2] if len(parts) >= 2 else None
         self._bindings = {}
+        self._kinds = {}
         self._classes = None
         self._calls = None
         self._funcs = None
@@ -433,7 +436,7 @@ class _AwaitResolver:
         for cls in self._classes[cls_name]:
             own = [n for n in cls.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == method]
             if own:
-                answers.add(isinstance(own[-1], ast.AsyncFunctionDef))
+                answers.add(self.is_coroutine_function(own[-1], self._funcs.get(own[-1], (None,))[0]))
                 continue
             for base in cls.bases:
                 found = self.class_has_async(_terminal(base), method, seen) if _terminal(base) else None
@@ -549,7 +552,7 @@ class _AwaitResolver:
             nested = [e for e in self.by_name.get(f.id, []) if e["file"] == rel and e["cls"] is None
                       and func.lineno <= e["node"].lineno <= _end(func)]
             hits = nested or hits
-            if hits and all(isinstance(e["node"], ast.AsyncFunctionDef) and e["cls"] is None for e in hits):
+            if hits and all(self.is_coroutine_function(e["node"], e["file"]) and e["cls"] is None for e in hits):
                 return hits[0]["qualname"]
             return None
         if not isinstance(f, ast.Attribute):
@@ -559,7 +562,7 @@ class _AwaitResolver:
             module, sub = self.bindings(rel)[recv.id]
             full = module + "." + sub if sub else module
             hits = [e for e in self.by_name.get(method, []) if e["cls"] is None and e["module"] in (full, module)]
-            if hits and all(isinstance(e["node"], ast.AsyncFunctionDef) for e in hits):
+            if hits and all(self.is_coroutine_function(e["node"], e["file"]) for e in hits):
                 return hits[0]["qualname"]
             if hits or sub is None:
                 return None
@@ -572,11 +575,71 @@ class _AwaitResolver:
             return self.wanted_cls + "." + method
         return None
 
+    # -- decorators
+
+    def is_coroutine_function(self, func, rel):
+        """Whether calling a project function returns a coroutine: its own `async def`, then each decorator from
+        the innermost out that is a project function returning an `async def` (True) or a plain function that
+        runs the coroutine (False); other decorators (functools.cache, a framework's route) keep the kind."""
+        if func not in self._kinds:
+            self._kinds[func] = isinstance(func, ast.AsyncFunctionDef)  # provisional: a decorator that decorates itself
+            kind = self._kinds[func]
+            for dec in reversed(func.decorator_list if rel is not None else []):
+                made = self._decorated_kind(dec, rel)
+                kind = kind if made is None else made
+            self._kinds[func] = kind
+        return self._kinds[func]
+
+    def _decorated_kind(self, dec, rel):
+        """What a decorator (or a decorator factory's call) turns a function into: True async, False sync, None same."""
+        target = dec.func if isinstance(dec, ast.Call) else dec
+        if isinstance(target, ast.Attribute):
+            # `@module.decorator` only: an object's method (`@app.route`) is not followed.
+            if not (isinstance(target.value, ast.Name) and target.value.id in self.bindings(rel)):
+                return None
+        elif not isinstance(target, ast.Name):
+            return None
+        entry = {"file": rel, "node": None, "cls": None}
+        hits = [e for e in _resolve_call(ast.Call(func=target, args=[], keywords=[]), entry, self.bindings(rel),
+                                         self.by_name, self.modules) if e["cls"] is None]
+        if len(hits) != 1:
+            return None
+        made = _returned_def(hits[0]["node"])
+        if isinstance(dec, ast.Call) and made is not None:
+            made = _returned_def(made)
+        if made is None:
+            return None
+        if isinstance(made, ast.AsyncFunctionDef):
+            return True
+        calls = [n.func for n in ast.walk(made) if isinstance(n, ast.Call)]
+        runs = any(_terminal(c) in _RUNS_COROUTINE or ".".join(reversed(_dotted_parts(c))) in _RUNS_COROUTINE for c in calls)
+        return False if runs else None
+
     def _is_local(self, name, func):
         a = func.args
         if any(x.arg == name for x in getattr(a, "posonlyargs", []) + a.args + a.kwonlyargs):
             return True
         return any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store) for n in _own_nodes(func))
+
+
+# Calls that run a coroutine to completion: a sync wrapper making them returns the result, not a coroutine.
+_RUNS_COROUTINE = {"asyncio.run", "anyio.run", "trio.run", "run_until_complete", "async_to_sync"}
+
+
+def _returned_def(func):
+    """The function a function defines and returns (`def deco(fn): ... async def wrapper ...; return wrapper`)."""
+    scoped = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+    defs, returned, stack = {}, set(), list(func.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            defs[node.name] = node
+        elif isinstance(node, ast.Return) and isinstance(node.value, ast.Name):
+            returned.add(node.value.id)
+        if not isinstance(node, scoped):
+            stack.extend(ast.iter_child_nodes(node))
+    made = {defs.get(name) for name in returned}
+    return made.pop() if len(made) == 1 else None
 
 
 def _unawaited_calls(func, parents, is_coroutine):
@@ -1135,18 +1198,90 @@ def _class_attrs(class_name, seen=None):
                     for t in item.targets:
                         if isinstance(t, ast.Name):
                             names.add(t.id)
+                            if t.id == "__slots__":
+                                names |= _slot_names(item.value)
                 elif isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
                     names.add(item.target.id)
-            for n in ast.walk(node):
-                if isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Store) and isinstance(n.value, ast.Name) \
-                        and n.value.id == "self":
-                    names.add(n.attr)
+                    if item.target.id == "__slots__" and item.value is not None:
+                        names |= _slot_names(item.value)
+            # A slotted instance takes only its declared fields: a `self.x = ...` there is no evidence of an x.
+            if not _slotted(node, loaded[2]):
+                for n in ast.walk(node):
+                    if isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Store) and isinstance(n.value, ast.Name) \
+                            and n.value.id == "self":
+                        names.add(n.attr)
             for base in node.bases:
                 bname = _terminal(base)
                 if bname and bname not in ("object",):
                     extra, _ = _class_attrs(bname, seen)
                     names |= extra
     return names, found
+
+
+def _slot_names(value):
+    """The names a `__slots__` value declares: a string, or a tuple/list/set of strings, or a dict's keys."""
+    items = value.keys if isinstance(value, ast.Dict) else value.elts if isinstance(value, (ast.Tuple, ast.List, ast.Set)) \
+        else [value]
+    return {n.value for n in items if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+
+
+_ATTRS_SLOTTED = {"define", "frozen", "mutable"}  # attrs' modern API slots classes unless told slots=False
+
+
+def _slotted(cls, tree):
+    """Whether a class's instances take only declared attributes: `__slots__`, `@dataclass(slots=True)`,
+    `@attr.s(slots=True)`, `@attrs.define` (and frozen/mutable) without slots=False."""
+    for item in cls.body:
+        targets = item.targets if isinstance(item, ast.Assign) else [item.target] if isinstance(item, ast.AnnAssign) else []
+        if any(isinstance(t, ast.Name) and t.id == "__slots__" for t in targets):
+            return True
+    attrs_names = {a.asname or a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)
+                   and n.module in ("attr", "attrs") for a in n.names}
+    for dec in cls.decorator_list:
+        func = dec.func if isinstance(dec, ast.Call) else dec
+        slots = next((k.value for k in getattr(dec, "keywords", []) if k.arg == "slots"), None)
+        if isinstance(slots, ast.Constant) and isinstance(slots.value, bool):
+            if slots.value:
+                return True
+            continue
+        parts = _dotted_parts(func)
+        from_attrs = (len(parts) == 2 and parts[1] in ("attr", "attrs")) or (len(parts) == 1 and parts[0] in attrs_names)
+        if from_attrs and parts[0] in _ATTRS_SLOTTED:
+            return True
+    return False
+
+
+def _foreign_type_attrs(type_name, type_module, tree, rel):
+    """Attributes of a builtin or stdlib type an error names ('dict', 'collections.deque', or 'Counter' that the
+    file imports from the stdlib); None when the type is not one of those."""
+    places = [(type_module, type_name)] if type_module else [("builtins", type_name)]
+    if not type_module:
+        bound = _import_bindings(tree, rel).get(type_name)
+        if bound is not None and bound[1] is not None:
+            places.append(bound)
+    for module, name in places:
+        obj = getattr(builtins, name, None) if module == "builtins" else _symbols()._stdlib_object(module, name)
+        if isinstance(obj, type):
+            return set(dir(obj))
+    return None
+
+
+def _enclosing_class(tree, line):
+    best = None
+    for n in ast.walk(tree):
+        if isinstance(n, ast.ClassDef) and n.lineno <= line <= _end(n) and (best is None or n.lineno >= best.lineno):
+            best = n
+    return best
+
+
+def _demangle(name, tree, line):
+    """A private name as the source spells it: `_Counter__total` is `__total` in code inside class Counter."""
+    cls = _enclosing_class(tree, line)
+    if cls is None or not name:
+        return name
+    prefix = "_" + cls.name.lstrip("_")
+    rest = name[len(prefix):]
+    return rest if name.startswith(prefix + "__") and not rest.endswith("__") else name
 
 
 def _scope_names(tree, line):
@@ -1269,16 +1404,18 @@ def _dotted_parts(node):
 
 def _rename_on_line(lines, tree, line, wrong, right, kind, type_name=None, module=None):
     """Renames the failing occurrence(s) of `wrong` on a line, from AST positions: for a name, the loaded
-    Name nodes (not keyword-argument names, attributes or strings); for an attribute, `.wrong` only on the
-    receiver the error names (when several objects on the line have it)."""
+    Name nodes (not keyword-argument names, attributes or strings), and its bindings on the line when it has
+    no other (`totl += x`); for an attribute, `.wrong` read or written (`self.totl += x`, a slotted
+    `self.totl = 0`) only on the receiver the error names (when several objects on the line have it)."""
     spots = []  # (0-based char column, ...) on the line
     if kind == "name":
+        stores = not _binding_lines(tree, line, wrong) - {line}
         for n in ast.walk(tree):
-            if isinstance(n, ast.Name) and n.id == wrong and isinstance(n.ctx, (ast.Load, ast.Del)) and n.lineno == line:
+            if isinstance(n, ast.Name) and n.id == wrong and n.lineno == line and (
+                    isinstance(n.ctx, (ast.Load, ast.Del)) or stores):
                 spots.append(_char_col(lines[line - 1], n.col_offset))
     else:
-        nodes = [n for n in ast.walk(tree) if isinstance(n, ast.Attribute) and n.attr == wrong
-                 and isinstance(n.ctx, (ast.Load, ast.Del)) and _end(n) == line]
+        nodes = [n for n in ast.walk(tree) if isinstance(n, ast.Attribute) and n.attr == wrong and _end(n) == line]
         if len(nodes) > 1:
             verdicts = [_receiver_matches(n.value, kind, type_name, module, tree, line) for n in nodes]
             if True in verdicts:
@@ -1300,28 +1437,63 @@ def _rename_on_line(lines, tree, line, wrong, right, kind, type_name=None, modul
     return {"find": lines[line - 1], "replace": text, "nearLine": line}
 
 
-def name_suggestion(file, line, name, kind="name", type_name=None, module=None, hint=None, allow_tests=False):
+def _binding_lines(tree, line, name):
+    """Lines binding `name` in the scope around a line (the innermost function, else the module's own code)."""
+    inner = _innermost_function(tree, line)
+    if inner is not None:
+        func = inner[0]
+        a = func.args
+        if any(x.arg == name for x in getattr(a, "posonlyargs", []) + a.args + a.kwonlyargs + [a.vararg, a.kwarg] if x):
+            return {func.lineno}
+        nodes = list(_own_nodes(func))
+    else:
+        nodes, stack = [], list(tree.body)
+        while stack:
+            node = stack.pop()
+            nodes.append(node)
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+                stack.extend(ast.iter_child_nodes(node))
+    return {n.lineno for n in nodes if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store)} | \
+        {n.lineno for n in nodes if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and n.name == name}
+
+
+def name_suggestion(file, line, name, kind="name", type_name=None, module=None, hint=None, allow_tests=False,
+                    type_module=None):
     """The closest defined name for an undefined name/attribute (Python's rule, unique best only) and
-    the edit renaming it on the failing line. kind: name | attribute | class_attribute | module_attribute."""
+    the edit renaming it on the failing line. kind: name | attribute | class_attribute | module_attribute.
+    A mangled private name (`_Cls__totl`) is matched and renamed as the source spells it (`__totl`);
+    type_module: the module of a stdlib type the error names (`collections` for 'collections.deque')."""
     if _is_test_rel(file) and not allow_tests:
         return {"edit": None, "reason": "%s is a test file" % file}
     loaded = _load(file)
     if loaded is None:
         return {"edit": None, "reason": "cannot parse %s" % file}
     _, lines, tree = loaded
+    if kind != "module_attribute":
+        name = _demangle(name, tree, line)
+        hint = _demangle(hint, tree, line) if hint else hint
     candidates = None
     if kind == "name":
+        elsewhere = _binding_lines(tree, line, name) - {line}
+        if elsewhere:
+            return {"edit": None, "reason": "%s is assigned at line %d: used before assignment, not misspelt"
+                    % (name, min(elsewhere))}
+        if _innermost_function(tree, line) is not None and any(name in _bound_in(n) for n in tree.body):
+            return {"edit": None, "reason": "%s is a module global: the function needs a global statement" % name}
         candidates = _scope_names(tree, line)
     elif kind == "module_attribute" and module:
         candidates = _module_attrs(module)
     elif type_name:
-        attrs, found = _class_attrs(type_name)
+        attrs, found = _class_attrs(type_name) if not type_module else (set(), 0)
         if found == 1:
             candidates = attrs
-        elif found == 0 and hasattr(builtins, type_name) and isinstance(getattr(builtins, type_name), type):
-            candidates = set(dir(getattr(builtins, type_name)))
-        elif found > 1:
+        elif found == 0:
+            candidates = _foreign_type_attrs(type_name, type_module, tree, file)
+        else:
             return {"edit": None, "reason": "several project classes are named %s" % type_name}
+    if name.startswith("__") and candidates:
+        # A private name is only reachable as written from the class that declares it.
+        candidates = {c for c in candidates if c.startswith("__")}
     suggestion = None
     source_of = ""
     if hint and re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", hint) and hint != name:

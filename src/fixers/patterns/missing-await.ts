@@ -1,17 +1,9 @@
 // missing-await: a coroutine used without `await` → add `await` at the call inside the project's async def.
+import { coroutineName, showsCoroutineValue } from "../../analysis/upstream-cause.js";
 import type { FixProposal } from "../../domain/fix.js";
 import { failureText, innermostOwnFrame, shortType, testTarget } from "./failure-facts.js";
 import { awaitSites } from "./python-ops.js";
 import type { FixPattern, PatternContext } from "./types.js";
-
-const COROUTINE_RE = /'coroutine' object|object of type 'coroutine'|coroutine '[^']+' was never awaited|<coroutine object /;
-const NAMED_RE = /coroutine '([\w.<>]+)' was never awaited|<coroutine object ([\w.<>]+) at 0x/;
-
-/** The coroutine's qualified name when the failure text names it. */
-export const coroutineName = (text: string): string | undefined => {
-  const m = NAMED_RE.exec(text);
-  return m?.[1] ?? m?.[2];
-};
 
 export const missingAwaitPattern = {
   id: "missing-await",
@@ -20,12 +12,12 @@ export const missingAwaitPattern = {
   // A fire-and-forget coroutine (`log.record(x)` without await) only shows up as a later assertion failure:
   // its "never awaited" warning is not part of the test's report.
   matches: (failure, analysis) =>
-    analysis.fixStrategy === "add_await" || COROUTINE_RE.test(failureText(failure)) || shortType(failure.errorType) === "AssertionError",
+    analysis.fixStrategy === "add_await" || showsCoroutineValue(failureText(failure)) || shortType(failure.errorType) === "AssertionError",
   async propose(ctx: PatternContext): Promise<FixProposal | null> {
     const text = failureText(ctx.failure);
-    if (!COROUTINE_RE.test(text) && ctx.failure.phase === "collect") return null;
+    if (!showsCoroutineValue(text) && ctx.failure.phase === "collect") return null;
     // Without coroutine misuse in the report, only the calls reachable from the test are searched.
-    const frame = COROUTINE_RE.test(text) ? innermostOwnFrame(ctx.failure, ctx.projectRoot, ctx.allowTestEdits) : null;
+    const frame = showsCoroutineValue(text) ? innermostOwnFrame(ctx.failure, ctx.projectRoot, ctx.allowTestEdits) : null;
     const target = testTarget(ctx.failure);
     const coroutine = coroutineName(text);
     const found = await awaitSites(ctx.helper, {

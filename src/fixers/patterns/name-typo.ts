@@ -7,7 +7,7 @@ import type { FixPattern, PatternContext } from "./types.js";
 
 type Lookup =
   | { kind: "name"; name: string }
-  | { kind: "attribute" | "class_attribute"; name: string; typeName: string }
+  | { kind: "attribute" | "class_attribute"; name: string; typeName: string; typeModule?: string }
   | { kind: "module_attribute"; name: string; module: string };
 
 /** What was not found, read from a NameError/AttributeError message. */
@@ -18,14 +18,25 @@ export function lookupOf(f: Failure): Lookup | null {
     const m = /^name '([A-Za-z_]\w*)' is not defined/.exec(msg);
     return m ? { kind: "name", name: m[1]! } : null;
   }
+  // `totl += x` in a function: the misspelt name is a local that is read before it is ever assigned.
+  if (type === "UnboundLocalError") {
+    const m = /^(?:cannot access local variable|local variable) '([A-Za-z_]\w*)'/.exec(msg);
+    return m ? { kind: "name", name: m[1]! } : null;
+  }
   if (type !== "AttributeError") return null;
   let m = /^module '([\w.]+)' has no attribute '([A-Za-z_]\w*)'/.exec(msg);
   if (m) return { kind: "module_attribute", module: m[1]!, name: m[2]! };
-  m = /^type object '([A-Za-z_]\w*)' has no attribute '([A-Za-z_]\w*)'/.exec(msg);
-  if (m) return { kind: "class_attribute", typeName: m[1]!, name: m[2]! };
+  m = /^type object '([A-Za-z_][\w.]*)' has no attribute '([A-Za-z_]\w*)'/.exec(msg);
+  if (m) return { kind: "class_attribute", name: m[2]!, ...typeOf(m[1]!) };
   m = /^'([A-Za-z_][\w.]*)' object has no attribute '([A-Za-z_]\w*)'/.exec(msg);
-  if (m && m[1] !== "NoneType") return { kind: "attribute", typeName: m[1]!.split(".").pop()!, name: m[2]! };
+  if (m && m[1] !== "NoneType") return { kind: "attribute", name: m[2]!, ...typeOf(m[1]!) };
   return null;
+}
+
+/** A type as an error prints it: C types carry their module ('collections.deque'), which lets the helper look it up. */
+function typeOf(printed: string): { typeName: string; typeModule?: string } {
+  const at = printed.lastIndexOf(".");
+  return at > 0 ? { typeName: printed.slice(at + 1), typeModule: printed.slice(0, at) } : { typeName: printed };
 }
 
 export const nameTypoPattern = {
@@ -45,6 +56,7 @@ export const nameTypoPattern = {
       name: lookup.name,
       kind: lookup.kind,
       ...(lookup.kind === "attribute" || lookup.kind === "class_attribute" ? { type_name: lookup.typeName } : {}),
+      ...(lookup.kind !== "name" && lookup.kind !== "module_attribute" && lookup.typeModule ? { type_module: lookup.typeModule } : {}),
       ...(lookup.kind === "module_attribute" ? { module: lookup.module } : {}),
       ...(hint ? { hint } : {}),
       allow_tests: ctx.allowTestEdits,

@@ -129,7 +129,17 @@ export const noneGuard = (helper: PythonCaller, args: { file: string; line: numb
 /** Python's "Did you mean" for a misspelt name or attribute, and the rename at the line. */
 export const nameSuggestion = (
   helper: PythonCaller,
-  args: { file: string; line: number; name: string; kind: "name" | "attribute" | "class_attribute" | "module_attribute"; type_name?: string; module?: string; hint?: string; allow_tests?: boolean },
+  args: {
+    file: string;
+    line: number;
+    name: string;
+    kind: "name" | "attribute" | "class_attribute" | "module_attribute";
+    type_name?: string;
+    type_module?: string;
+    module?: string;
+    hint?: string;
+    allow_tests?: boolean;
+  },
 ): Promise<NameSuggestion> => callOp(helper, "name_suggestion", args, NameSuggestionSchema);
 
 /** A failing assert rewritten to what the code produced. */
