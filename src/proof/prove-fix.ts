@@ -14,7 +14,8 @@ import type { FailingTestText } from "../validation/context.js";
 import { confirmFlaky } from "./flaky.js";
 import { guardAdapter } from "./guard.js";
 import { judgeRun } from "./judge-run.js";
-import { newFailures, progressOf } from "./progress.js";
+import { lineMapping } from "../fixers/diff.js";
+import { newFailures, progressOf, type LineMap } from "./progress.js";
 import { isFixedIn, isTargetFixedIn, proofTargets, targetedSelection } from "./targets.js";
 
 /** The verdict on one fix. Kept fixes stay on disk; every other outcome left the files as they were. */
@@ -172,7 +173,8 @@ export async function proveFix(input: ProofInput, deps: ProofDeps): Promise<Proo
     const targetedVerdict = judgeRun(targeted, { baseline, isTestFile, scope: "targeted" });
     if (targetedVerdict) return (outcome = await notKept(targetedVerdict.status, targetedVerdict.rule, targetedVerdict.reason, targetedVerdict.evidence));
     const passing = proofSet.filter((t) => isTargetFixedIn(targeted, t));
-    const moving = deps.keepProgress ? targets.filter((id) => progressOf(baseline, targeted, id) !== null) : [];
+    const where = linesAfter(check.changes);
+    const moving = deps.keepProgress ? targets.filter((id) => progressOf(baseline, targeted, id, where) !== null) : [];
     if (passing.length === 0 && moving.length === 0) {
       const id = targets[0]!;
       return (outcome = await notKept("rolled_back", "still_failing", `${id} still fails: ${describeFailure(targeted, id)}`, [describeFailure(targeted, id)]));
@@ -195,7 +197,7 @@ export async function proveFix(input: ProofInput, deps: ProofDeps): Promise<Proo
     }
     const fixedNodeIds = passing.filter((t) => isTargetFixedIn(full, t)).map((t) => t.nodeId);
     if (fixedNodeIds.length === 0 && moving.length > 0) {
-      const moved = moving.flatMap((id) => progressOf(baseline, full, id) ?? []);
+      const moved = moving.flatMap((id) => progressOf(baseline, full, id, where) ?? []);
       const added = newFailures(baseline, full, new Set([...known, ...newlyFlaky]));
       if (moved.length > 0 && added.length === 0) {
         const reason = `progress on ${moved.length} of ${targets.length} failing test(s), none fixed yet: ${moved[0]}`;
@@ -239,6 +241,12 @@ async function failingTestTexts(projectRoot: string, targets: readonly string[])
     if (source != null) out.push({ nodeId, file, source });
   }
   return out;
+}
+
+/** Where the fix moved each line of the files it changed (other files keep their line numbers). */
+function linesAfter(changes: readonly FileChange[]): LineMap {
+  const maps = new Map(changes.map((c) => [c.file, lineMapping(c.original, c.fixed)]));
+  return (file, line) => maps.get(file)?.get(line) ?? line;
 }
 
 /** The first changed file whose bytes on disk are not the validated text, or null. */
