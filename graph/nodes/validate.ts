@@ -47,6 +47,8 @@ export const validateNode =
           allowTestEdits: deps.options.allowTestEdits,
           allowRisky: deps.options.allowRisky,
           coverage: deps.options.coverage,
+          // A fix that moves a failure further on is kept as progress: the next round proposes from the new failure.
+          keepProgress: true,
           ...(signal ? { signal } : {}),
           onProgress: (phase, p) => progressTo(deps, phase)(p),
           onApply: (changed) => announce(deps, "validate", iteration, `applying ${proposal.source} fix (${proposal.strategy}) to ${changed.join(", ")}`),
@@ -87,7 +89,7 @@ export const validateNode =
       return { candidates: rest, triedSignatures: tried, ...flakyUpdate, feedback: { ...feedback, outcome: `${verb}: ${outcome.reason}` } };
     }
     const runId = deps.store.saveResultsToWorkflow(workflowId, outcome.fullRun!);
-    announce(deps, "validate", iteration, `kept: fixed ${outcome.fixedNodeIds.join(", ")}`);
+    announce(deps, "validate", iteration, outcome.progress ? `kept as progress: ${outcome.evidence.join("; ")}` : `kept: fixed ${outcome.fixedNodeIds.join(", ")}`);
     return {
       candidates: rest,
       triedSignatures: tried,

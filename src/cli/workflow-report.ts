@@ -28,7 +28,7 @@ export function renderRunSummary(s: RunSummary): string {
   if (s.fixes.length > 0) {
     out.push("", "Fixes:");
     for (const f of s.fixes) {
-      out.push(`  [${f.status}] iteration ${f.iteration} ${f.source}/${f.strategy} ${f.file} (risk ${f.risk}): ${f.reason}`);
+      out.push(`  [${f.status === "kept" && f.rule === "progress" ? "progress" : f.status}] iteration ${f.iteration} ${f.source}/${f.strategy} ${f.file} (risk ${f.risk}): ${f.reason}`);
       if (f.rule !== undefined) out.push(`      rule ${f.rule}${f.evidence?.length ? `; evidence:` : ""}`);
       for (const e of (f.evidence ?? []).slice(0, 5)) out.push(`        ${e}`);
     }

@@ -13,6 +13,10 @@ import { z } from "zod";
  * - broke_tests: a test that passed before fails now
  * - not_in_full_suite: its targets pass alone but not in the full suite
  * - run_failed: a run of its proof ended in error or timeout
+ * And the one rule of a kept fix:
+ * - progress: kept although it fixes no target, because a target's failure moved further on in both runs (a later
+ *   phase, a later line of the code where it failed, or the next missing name at the same statement) and no other
+ *   test newly fails; the next round builds on it. Never counted as fixed.
  */
 export const ProofRuleSchema = z.enum([
   "validation",
@@ -24,5 +28,6 @@ export const ProofRuleSchema = z.enum([
   "broke_tests",
   "not_in_full_suite",
   "run_failed",
+  "progress",
 ]);
 export type ProofRule = z.infer<typeof ProofRuleSchema>;

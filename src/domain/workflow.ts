@@ -23,7 +23,10 @@ export const FixRecordSchema = z.object({
   risk: RiskSchema,
   reason: z.string(),
   diff: z.string(),
-  /** The rule that decided a fix not kept: a ProofRule, or a static check's own id (policy.*, overfit.*, scope.*). */
+  /**
+   * The rule that decided a fix not kept: a ProofRule, or a static check's own id (policy.*, overfit.*, scope.*); on a
+   * kept fix, "progress" when it fixed no test yet but moved a failure further on (reports show it as progress).
+   */
   rule: z.string().optional(),
   /** What the rule saw: changed files, disagreeing counts, offending expressions. */
   evidence: z.array(z.string()).optional(),

@@ -108,3 +108,25 @@ export function unifiedDiff(rel: string, before: string, after: string): string 
   }
   return out.join("\n") + "\n";
 }
+
+/**
+ * Where each 1-based line of `before` is in `after`: a kept line maps to its new number; a changed or deleted line maps
+ * to the last line of what replaced it (so "after it" in the new text means after the whole replacement).
+ */
+export function lineMapping(before: string, after: string): Map<number, number> {
+  const a = splitLines(before);
+  const b = splitLines(after);
+  const ops = diffLines(a.lines, b.lines);
+  const out = new Map<number, number>();
+  let nextKept = b.lines.length;
+  for (let i = ops.length - 1; i >= 0; i--) {
+    const op = ops[i]!;
+    if (op.kind === " ") {
+      out.set(op.oldNo + 1, op.newNo + 1);
+      nextKept = op.newNo;
+    } else if (op.kind === "-") {
+      out.set(op.oldNo + 1, nextKept);
+    }
+  }
+  return out;
+}

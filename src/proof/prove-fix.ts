@@ -15,13 +15,18 @@ import { compareRuns, failureOf } from "./compare-runs.js";
 import { confirmFlaky } from "./flaky.js";
 import { guardAdapter } from "./guard.js";
 import { judgeRun } from "./judge-run.js";
+import { lineMapping } from "../fixers/diff.js";
+import { newFailures, progressOf, type LineMap } from "./progress.js";
+import { isTargetFixedIn, proofTargets, targetedSelection } from "./targets.js";
 
 /** The verdict on one fix. Kept fixes stay on disk; every other outcome left the files as they were. */
 export interface ProofOutcome {
   status: "kept" | "rolled_back" | "rejected";
   reason: string;
-  /** The rule that decided a fix not kept (null when kept). */
+  /** The rule that decided a fix not kept; "progress" for a fix kept as progress; null for a fix kept as a fix. */
   rule: ProofRule | string | null;
+  /** Kept without fixing a target: a target's failure moved further on and nothing else broke (src/proof/progress.ts). */
+  progress: boolean;
   /** What the rule saw. */
   evidence: string[];
   risk: Risk;
@@ -66,6 +71,11 @@ export interface ProofDeps {
   coverage: boolean;
   signal?: AbortSignal;
   onProgress?: (phase: "targeted" | "full" | "flaky-check", p: RunProgress) => void;
+  /**
+   * Keep a fix that fixes no target but moves a target's failure further on (the next round builds on it), as status
+   * "kept" with rule "progress". Default: such a fix is rolled back as still failing.
+   */
+  keepProgress?: boolean;
   /** Told right before the edits are written (after the static checks and the approval). */
   onApply?: (files: string[]) => void;
   /** Asked after the static checks pass and before anything is written; false rejects the fix as declined. */
@@ -96,20 +106,16 @@ const describeFailure = (result: TestRunResult, nodeId: string): string => {
   return f ? `${f.errorType}: ${(f.errorMessage.split("\n")[0] ?? "").slice(0, 200)}` : result.message ?? "did not pass";
 };
 
-/** Whether a run shows `nodeId` fixed: no failure for it, and it (or, for a module, a test in it) passed; ids compared stable. */
-export const isFixedIn = (result: TestRunResult, nodeId: string): boolean => {
-  const id = stableNodeId(nodeId);
-  const failed = result.failures.some((f) => stableNodeId(f.nodeId) === id);
-  return !failed && [...stableIdSet(result.passedNodeIds)].some((p) => p === id || p.startsWith(`${id}::`));
-};
 
 /**
  * Proves one fix. Before anything is written: the edits apply in memory, every changed file passes the FixValidator
  * (with the runner's own test files protected) and the approver agrees. Then the originals are journaled, the edits
  * written, and the target tests run, then the whole suite, every run guarded. The fix is kept only when each run is
  * trustworthy (no file changed under it, the runner's channels agree, no test reported otherwise than it ran, no
- * test vanished), at least one target passes in both runs, and no test that passed before fails (a test that passes
- * on an unchanged re-run is flaky, not broken). Anything else restores every file byte for byte.
+ * test vanished), at least one target is fixed in both runs (a test passes; a collection error is gone and the tests
+ * it blocked are collected), and no test that passed before fails (a test that passes on an unchanged re-run is flaky,
+ * not broken). With keepProgress, a fix that fixes no target but moves a target's failure further on in both runs,
+ * with no other test newly failing, is kept as progress. Anything else restores every file byte for byte.
  */
 export async function proveFix(input: ProofInput, deps: ProofDeps): Promise<ProofOutcome> {
   const { proposal, targets, baseline } = input;
@@ -129,7 +135,7 @@ export async function proveFix(input: ProofInput, deps: ProofDeps): Promise<Proo
     failingTests: await failingTestTexts(deps.projectRoot, targets),
     isTestFile,
   });
-  const base = { risk: check.risk, warnings: check.warnings, diff: check.diff, changes: check.changes, fixedNodeIds: [], fullRun: null, newlyFlaky: [], applied: [], written: false };
+  const base = { progress: false, risk: check.risk, warnings: check.warnings, diff: check.diff, changes: check.changes, fixedNodeIds: [], fullRun: null, newlyFlaky: [], applied: [], written: false };
   if (!check.valid) {
     const reason = check.changes.length === 0 ? check.reasons.join("; ") : `validation failed: ${check.reasons.join("; ")}`;
     // The first structured finding names the rule (policy.*, overfit.*, scope.*); other static checks are "validation".
@@ -161,12 +167,15 @@ export async function proveFix(input: ProofInput, deps: ProofDeps): Promise<Proo
     const written = await readBackDiffers(deps.projectRoot, check.changes);
     if (written !== null) return (outcome = await notKept("rejected", "tamper", `${written} as written differs from the validated content`, [written]));
 
-    const targeted = await runner.runTests({ files: [...targets], coverage: false, ...progress(deps, "targeted") });
+    const proofSet = proofTargets(targets, baseline);
+    const targeted = await runner.runTests({ files: targetedSelection(proofSet), coverage: false, ...progress(deps, "targeted") });
     if (deps.signal?.aborted) throw new ProofInterrupted("the proof was interrupted");
     const targetedVerdict = judgeRun(targeted, { baseline, isTestFile, scope: "targeted" });
     if (targetedVerdict) return (outcome = await notKept(targetedVerdict.status, targetedVerdict.rule, targetedVerdict.reason, targetedVerdict.evidence));
-    const passing = targets.filter((id) => isFixedIn(targeted, id));
-    if (passing.length === 0) {
+    const passing = proofSet.filter((t) => isTargetFixedIn(targeted, t));
+    const where = linesAfter(check.changes);
+    const moving = deps.keepProgress ? targets.filter((id) => progressOf(baseline, targeted, id, where) !== null) : [];
+    if (passing.length === 0 && moving.length === 0) {
       const id = targets[0]!;
       return (outcome = await notKept("rolled_back", "still_failing", `${id} still fails: ${describeFailure(targeted, id)}`, [describeFailure(targeted, id)]));
     }
@@ -187,9 +196,21 @@ export async function proveFix(input: ProofInput, deps: ProofDeps): Promise<Proo
       const reason = `broke ${broken.length} passing test(s): ${shown.join(", ")}${broken.length > 3 ? `, and ${broken.length - 3} more` : ""}`;
       return (outcome = { ...(await notKept("rolled_back", "broke_tests", reason, shown, full)), newlyFlaky });
     }
-    const fixedNodeIds = passing.filter((id) => isFixedIn(full, id));
+    const fixedNodeIds = passing.filter((t) => isTargetFixedIn(full, t)).map((t) => t.nodeId);
+    if (fixedNodeIds.length === 0 && moving.length > 0) {
+      const moved = moving.flatMap((id) => progressOf(baseline, full, id, where) ?? []);
+      const added = newFailures(baseline, full, new Set([...(input.knownFlaky ?? []), ...newlyFlaky]));
+      if (moved.length > 0 && added.length === 0) {
+        const reason = `progress on ${moved.length} of ${targets.length} failing test(s), none fixed yet: ${moved[0]}`;
+        const kept = { ...base, status: "kept" as const, progress: true, rule: "progress" as const, reason, evidence: moved };
+        return (outcome = settle("kept", { ...kept, fullRun: full, newlyFlaky, applied, written: true }));
+      }
+      const why = added.length > 0 ? `its progress made ${added.length} other test(s) fail: ${added.slice(0, 3).join(", ")}` : "its progress did not hold in the full suite";
+      return (outcome = await notKept("rolled_back", "still_failing", `${targets[0]!} still fails and ${why}`, added.length > 0 ? added : moving, full));
+    }
     if (fixedNodeIds.length === 0) {
-      return (outcome = await notKept("rolled_back", "not_in_full_suite", "the target tests pass alone but not in the full suite", passing, full));
+      const ids = passing.map((t) => t.nodeId);
+      return (outcome = await notKept("rolled_back", "not_in_full_suite", "the target tests pass alone but not in the full suite", ids, full));
     }
     const reason = `fixed ${fixedNodeIds.length} of ${targets.length} failing test(s): ${fixedNodeIds.slice(0, 3).join(", ")}`;
     const warnings = absent.length === 0 ? base.warnings : [...base.warnings, absentNote(absent)];
@@ -227,6 +248,12 @@ async function failingTestTexts(projectRoot: string, targets: readonly string[])
     if (source != null) out.push({ nodeId, file, source });
   }
   return out;
+}
+
+/** Where the fix moved each line of the files it changed (other files keep their line numbers). */
+function linesAfter(changes: readonly FileChange[]): LineMap {
+  const maps = new Map(changes.map((c) => [c.file, lineMapping(c.original, c.fixed)]));
+  return (file, line) => maps.get(file)?.get(line) ?? line;
 }
 
 /** The first changed file whose bytes on disk are not the validated text, or null. */

@@ -813,16 +813,32 @@ def _writes(entry, tree):
     return out
 
 
-def _commits_after(func, line):
-    """Whether the function's own body calls .commit() at or after a line."""
-    for node in _own_nodes(func):
-        if isinstance(node, ast.Call) and _call_name(node) == "commit" and _end(node) >= line:
-            return True
+_SQL_COMMIT = re.compile(r"^\s*(?:commit|end)(?:\s+(?:transaction|work))?\s*;?\s*$", re.I)
+_SQL_METHODS = _EXEC_METHODS | {"executescript", "exec_driver_sql"}
+
+
+def _is_commit(node, func, tree):
+    """A commit: `.commit()`, or SQL COMMIT/END sent through execute (`cursor.execute("COMMIT")`, `text("commit")`)."""
+    if not isinstance(node, ast.Call):
+        return False
+    name = _call_name(node)
+    if name == "commit":
+        return True
+    if name in _SQL_METHODS and node.args:
+        sql = _string_value(node.args[0], func, tree)
+        return sql is not None and _SQL_COMMIT.match(sql) is not None
     return False
 
 
-def _calls_commit(func):
-    return any(isinstance(n, ast.Call) and _call_name(n) == "commit" for n in _own_nodes(func))
+def _commits_after(func, line, tree):
+    """Whether the function's own body commits at or after a line."""
+    return any(_is_commit(node, func, tree) and _end(node) >= line for node in _own_nodes(func))
+
+
+def _calls_commit(entry):
+    loaded = _load(entry["file"])
+    tree = loaded[2] if loaded else ast.Module(body=[], type_ignores=[])
+    return any(_is_commit(n, entry["node"], tree) for n in _own_nodes(entry["node"]))
 
 
 def _in_transaction_block(func, call, recv_root, parents):
@@ -916,10 +932,82 @@ def _commit_edit(lines, func, call, recv, parents):
     return {"edit": edit, "receiver": receiver, "afterLine": last}, ""
 
 
-def commit_sites(test_file, test_function, test_class=None, frames=None):
+_READ_METHODS = {"fetchone", "fetchall", "fetchmany", "scalar", "scalars", "scalar_one", "scalar_one_or_none", "query", "get",
+                 "first", "one", "one_or_none", "all", "count", "execute", "exec_driver_sql", "read_sql"}
+_OPENERS = {"connect", "Session", "sessionmaker", "session_factory", "begin", "cursor", "SessionLocal"}
+
+
+def _db_call(node):
+    """A call that opens a connection/session (`connect(path)`, `Session(engine)`) or reads rows (`.fetchall()`)."""
+    name = _call_name(node) or ""
+    if name in _OPENERS or (_DB_TYPES.search(name) and name[:1].isupper()):
+        return True
+    return isinstance(node.func, ast.Attribute) and name in _READ_METHODS
+
+
+def _db_use(expr, handles, helpers):
+    """How an expression touches the database: a query or a new connection, a test-file helper that reads, or a
+    name bound to a database handle or to what one returned; None when it does not."""
+    for n in ast.walk(expr):
+        if isinstance(n, ast.Name) and n.id in handles:
+            return "uses %s, read through a database handle" % n.id
+        if isinstance(n, ast.Call) and _db_call(n):
+            return "calls %s()" % _call_name(n)
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in helpers:
+            return "calls %s(), which reads the database" % n.func.id
+    return None
+
+
+def _bound_names(target):
+    return [n.id for n in ast.walk(target) if isinstance(n, ast.Name)] if target is not None else []
+
+
+def _read_back(test_file, test_function, test_class, line):
+    """Evidence that the failing statement of the test (the one at `line`) checks data read back from the database:
+    it runs a query, opens a connection, calls a test-file helper that does, or uses a name the test bound from one
+    (a session/connection parameter counts as a handle). "" when it does not: its failure is about something else."""
+    loaded = _load(test_file)
+    if loaded is None or not line:
+        return ""
+    _, _, tree = loaded
+    base = re.sub(r"\[.*$", "", test_function or "")
+    funcs = _functions(tree)
+    test = next((n for q, n, c in funcs if n.name == base and (test_class is None or (c is not None and c.name == test_class))), None)
+    if test is None:
+        return ""
+    helpers = {n.name for q, n, c in funcs if n is not test and c is None
+               and any(isinstance(x, ast.Call) and _db_call(x) for x in _own_nodes(n))}
+    handles = {a.arg for a in test.args.args if _DB_NAME.search(a.arg)}
+    failing = None
+    compound = (ast.With, ast.AsyncWith, ast.For, ast.AsyncFor, ast.While, ast.If, ast.Try)
+    for node in sorted((n for n in _own_nodes(test) if isinstance(n, ast.stmt)), key=lambda n: (n.lineno, n.col_offset)):
+        if isinstance(node, compound):
+            if node.lineno >= line:
+                continue
+            if isinstance(node, (ast.With, ast.AsyncWith)):
+                for item in node.items:
+                    if _db_use(item.context_expr, handles, helpers):
+                        handles.update(_bound_names(item.optional_vars))
+            elif isinstance(node, (ast.For, ast.AsyncFor)) and _db_use(node.iter, handles, helpers):
+                handles.update(_bound_names(node.target))
+        elif node.lineno <= line <= _end(node):
+            failing = node
+        elif node.lineno < line and isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and node.value is not None:
+            if _db_use(node.value, handles, helpers):
+                for t in (node.targets if isinstance(node, ast.Assign) else [node.target]):
+                    handles.update(_bound_names(t))
+    if failing is None:
+        return ""
+    why = _db_use(failing, handles, helpers)
+    return "%s:%d %s" % (test_file, failing.lineno, why) if why else ""
+
+
+def commit_sites(test_file, test_function, test_class=None, frames=None, failing_line=None):
     """Project functions reachable from the test (and from the failure's frames) that write through a
-    session or connection and never commit, with the edit adding `<receiver>.commit()` after the last write."""
+    session or connection and never commit, with the edit adding `<receiver>.commit()` after the last write;
+    `readBack` tells whether the failing statement of the test (at failing_line) checks data read from the database."""
     by_name, _, _, modules = _project_functions()
+    read_back = _read_back(test_file, test_function, test_class, failing_line)
     roots = _test_roots(test_file, test_function, test_class, by_name)
     for fr in frames or []:
         loaded = _load(fr.get("file", "")) if fr.get("file") else None
@@ -931,7 +1019,8 @@ def commit_sites(test_file, test_function, test_class=None, frames=None):
                 if e["file"] == fr["file"] and e["node"] is inner[0]:
                     roots.append(e)
     if not roots:
-        return {"sites": [], "reason": "test function %s not found in %s" % (test_function, test_file), "visited": 0}
+        return {"sites": [], "reason": "test function %s not found in %s" % (test_function, test_file), "visited": 0,
+                "readBack": read_back}
     order = _reachable(roots, by_name, modules)
     parent_of = {(e["file"], e["qualname"]): p for e, _, p in order}
     sites = []
@@ -950,13 +1039,13 @@ def commit_sites(test_file, test_function, test_class=None, frames=None):
         if not pending:
             continue
         last_call, last_recv, method = max(pending, key=lambda w: (_end(w[0]), w[0].col_offset))
-        if _commits_after(entry["node"], last_call.lineno):
+        if _commits_after(entry["node"], last_call.lineno, tree):
             continue
         # A caller on the path that commits (a service around a repository) makes this write fine.
         committed_above = False
         p = parent
         while p is not None:
-            if _calls_commit(p["node"]):
+            if _calls_commit(p):
                 committed_above = True
                 break
             p = parent_of.get((p["file"], p["qualname"]))
@@ -970,7 +1059,8 @@ def commit_sites(test_file, test_function, test_class=None, frames=None):
         sites.append({"file": entry["file"], "function": entry["qualname"], "line": last_call.lineno,
                       "method": method, "receiver": planned["receiver"], "depth": depth, "edit": planned["edit"],
                       "reason": ""})
-    return {"sites": sites, "visited": len(order), "reason": "" if sites else "no uncommitted write reachable from the test"}
+    return {"sites": sites, "visited": len(order), "reason": "" if sites else "no uncommitted write reachable from the test",
+            "readBack": read_back}
 
 
 # -------------------------------------------------------------------------------------- none guard

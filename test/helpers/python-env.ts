@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 
 /** The repository's test/ folder. */
 export const testDir = fileURLToPath(new URL("..", import.meta.url));
-/** test/.venv: pytest 8 with pytest-cov, pytest-asyncio, pytest-xdist and SQLAlchemy. */
+/** test/.venv: pytest 8 with pytest-cov, pytest-asyncio, pytest-xdist, SQLAlchemy and click. */
 export const venvDir = join(testDir, ".venv");
 /** The interpreter of test/.venv. */
 export const testPython = join(venvDir, "bin", "python");

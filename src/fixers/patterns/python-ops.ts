@@ -70,6 +70,8 @@ export const CommitSitesSchema = z.object({
     }),
   ),
   visited: z.number().int().optional(),
+  /** Why the failing statement of the test checks data read back from the database ("" when it does not). */
+  readBack: z.string().default(""),
   reason: z.string(),
 });
 export type CommitSites = z.infer<typeof CommitSitesSchema>;
@@ -119,7 +121,7 @@ export const awaitSites = (
 /** Writes without a commit in project functions reachable from the test. */
 export const commitSites = (
   helper: PythonCaller,
-  args: { test_file: string; test_function: string; test_class?: string; frames?: { file: string; line: number }[] },
+  args: { test_file: string; test_function: string; test_class?: string; frames?: { file: string; line: number }[]; failing_line?: number },
 ): Promise<CommitSites> => callOp(helper, "commit_sites", args, CommitSitesSchema);
 
 /** The `is not None` guard for an attribute access on None at file:line. */

@@ -33,6 +33,7 @@ import sys
 import sysconfig
 import threading
 import time
+import traceback
 
 import pytest
 
@@ -454,6 +455,44 @@ def describe_exception(exc, classifier: FrameClassifier) -> dict:
     if len(chain) > 1:
         out["chain"] = chain
     return out
+
+
+def _is_click_result(value) -> bool:
+    """A click.testing.Result (typer's CliRunner returns one too), recognised without importing click."""
+    return any(c.__name__ == "Result" and c.__module__ == "click.testing" for c in type(value).__mro__)
+
+
+def _click_hidden_exception(exc):
+    """The exception a click CliRunner caught while the failing test ran: a Result in the locals of the test's frames
+    whose `exception` is a real error (not the SystemExit of a plain exit code). None when there is none, or when the
+    failure is that very exception."""
+    tb = exc.__traceback__
+    while tb is not None:
+        for value in list(tb.tb_frame.f_locals.values()):
+            if not _is_click_result(value):
+                continue
+            hidden = getattr(value, "exception", None)
+            if isinstance(hidden, BaseException) and not isinstance(hidden, SystemExit) and hidden is not exc:
+                return hidden
+        tb = tb.tb_next
+    return None
+
+
+def describe_failure(exc, classifier: FrameClassifier) -> dict:
+    """describe_exception of a test's failure; when the test's CliRunner swallowed the real error (`assert 1 == 0` on
+    result.exit_code), that error instead: the test's own frames first, then the error's, the test's failure last in
+    the chain, and the error's traceback text ahead of pytest's report (`hiddenTraceback`)."""
+    out = describe_exception(exc, classifier)
+    hidden = _click_hidden_exception(exc)
+    if hidden is None:
+        return out
+    inner = describe_exception(hidden, classifier)
+    inner["frames"] = [f for f in out["frames"] if f["kind"] == "test"] + inner["frames"]
+    chain = inner.get("chain") or [{"errorType": inner["errorType"], "errorMessage": _cut(inner["errorMessage"], 500)}]
+    inner["chain"] = chain + [{"errorType": out["errorType"], "errorMessage": _cut(out["errorMessage"], 500)}]
+    text = "".join(traceback.format_exception(type(hidden), hidden, hidden.__traceback__))
+    inner["hiddenTraceback"] = "The error click's CliRunner caught (result.exception):\n" + text
+    return inner
 
 
 _XDIST_HEADER_RE = re.compile(r"\A\[gw\d+\] \S+ -- Python \S+ .*\n")
@@ -891,7 +930,7 @@ class RedgreenPlugin:
         if not report.failed or call.excinfo is None:
             return
         try:
-            report.redgreen = describe_exception(call.excinfo.value, self.state.classifier)
+            report.redgreen = describe_failure(call.excinfo.value, self.state.classifier)
         except Exception:
             pass
 
@@ -951,7 +990,10 @@ class RedgreenPlugin:
 
     def _failure(self, report) -> dict:
         failure = dict(getattr(report, "redgreen", None) or {})
+        hidden = failure.pop("hiddenTraceback", None)
         failure.update(_report_text(report, self.state.max_output))
+        if hidden:
+            failure["stackTrace"] = _cut(hidden + "\n" + failure.get("stackTrace", ""), _STACK_LIMIT)
         if "errorType" not in failure:
             failure.update(_failure_from_text(failure.get("stackTrace", "")))
         return failure

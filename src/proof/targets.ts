@@ -1,0 +1,54 @@
+// Proof targets: what a targeted run selects for each failing node id, and what counts as that target being fixed.
+import { posix } from "node:path";
+import type { TestRunResult } from "../domain/index.js";
+import { stableIdSet, stableNodeId } from "../domain/node-id.js";
+
+/** One target of a proof: a failing test, or a file whose collection failed (a test module, a conftest, a package). */
+export interface ProofTarget {
+  nodeId: string;
+  /** The baseline failed it while collecting: it is fixed when collection succeeds, whatever its tests then do. */
+  collect: boolean;
+  /** What the targeted run selects: the node id, or for a conftest/package __init__ the directory it governs. */
+  scope: string;
+}
+
+/** Files whose collection error blocks a whole directory rather than one module. */
+const DIRECTORY_FILES = new Set(["conftest.py", "__init__.py"]);
+
+/** The proof targets of `nodeIds`, told apart by the baseline's failures (a collect-phase failure is a collection error). */
+export function proofTargets(nodeIds: readonly string[], baseline: TestRunResult): ProofTarget[] {
+  return nodeIds.map((nodeId) => {
+    const collect = baseline.failures.some((f) => f.nodeId === nodeId && f.phase === "collect");
+    const scope = collect && DIRECTORY_FILES.has(posix.basename(nodeId)) ? posix.dirname(nodeId) : nodeId;
+    return { nodeId, collect, scope };
+  });
+}
+
+/** The paths the targeted run selects, without repeats. */
+export const targetedSelection = (targets: readonly ProofTarget[]): string[] => [...new Set(targets.map((t) => t.scope))];
+
+/** Whether `nodeId` is `scope` or lies inside it (a test of a module, a module of a directory; "." holds everything). */
+export const isWithin = (scope: string, nodeId: string): boolean =>
+  scope === "." || nodeId === scope || nodeId.startsWith(`${scope}::`) || nodeId.startsWith(`${scope}/`);
+
+/** Whether a run shows `nodeId` fixed: no failure for it, and it (or, for a module, a test in it) passed; ids compared stable. */
+export const isFixedIn = (result: TestRunResult, nodeId: string): boolean => {
+  const id = stableNodeId(nodeId);
+  const failed = result.failures.some((f) => stableNodeId(f.nodeId) === id);
+  return !failed && [...stableIdSet(result.passedNodeIds)].some((p) => p === id || p.startsWith(`${id}::`));
+};
+
+/** Test node ids the run collected inside `scope`: those that passed, and those that failed after collection. */
+const collectedWithin = (result: TestRunResult, scope: string): string[] => [
+  ...result.passedNodeIds.filter((id) => isWithin(scope, id)),
+  ...result.failures.filter((f) => f.phase !== "collect" && f.nodeId.includes("::") && isWithin(scope, f.nodeId)).map((f) => f.nodeId),
+];
+
+/**
+ * Whether a run shows the target fixed. A test: it passed. A collection error: the error is gone and the run
+ * collected at least one test that the file governs (passing or not: what they then do is their own failure).
+ */
+export function isTargetFixedIn(result: TestRunResult, target: ProofTarget): boolean {
+  if (!target.collect) return isFixedIn(result, target.nodeId);
+  return !result.failures.some((f) => f.nodeId === target.nodeId) && collectedWithin(result, target.scope).length > 0;
+}
