@@ -52,7 +52,7 @@ export const workflowFlagHelp = `  --json             print one JSON object (the
   --runner R         pytest, vitest or jest (default: detected from the project's config and package.json)
   --python P         Python interpreter (default: PATH/.venv or PATH/venv, else python3 on PATH)
   --db P             database file (default: PATH/.redgreen/redgreen.db, or $REDGREEN_DB)
-  --test-timeout S   per-test timeout in seconds, exact (default: pytest max(60, 5x slowest test), JS 10; 0 = off)
+  --test-timeout S   per-test timeout in seconds, exact (default: pytest max(60, 5x slowest test), vitest/jest the project's own; 0 = off)
   --run-timeout S    hard limit for each run of the test suite in seconds (default 900)
   --model M          model for LLM fixes (or $REDGREEN_MODEL); "provider:model" for non-OpenAI providers
   --base-url U       OpenAI-compatible server (or $OPENAI_BASE_URL), e.g. http://localhost:11434/v1

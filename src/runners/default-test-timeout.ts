@@ -1,4 +1,4 @@
-// The per-test timeout a pytest run uses when none is given: generous, and derived from the slowest test seen so far.
+// The per-test timeout redgreen uses when none is given (pytest's, and the JS runners' stall watchdog): generous, from the slowest test seen.
 
 /** Floor of the default per-test timeout, in seconds: a default must never turn a healthy slow test red. */
 export const MIN_DEFAULT_TEST_TIMEOUT = 60;

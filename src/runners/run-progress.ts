@@ -4,7 +4,6 @@ import type { FileTail } from "./file-tail.js";
 import type { StallWatchdog } from "./stall-watchdog.js";
 
 /** Per-test timeout in seconds when neither the run nor the adapter sets one. */
-export const DEFAULT_TEST_TIMEOUT = 10;
 /** Whole-run limit in seconds when neither the run nor the adapter sets one. */
 export const DEFAULT_RUN_TIMEOUT = 900;
 /** How often a running runner's progress file is read. */

@@ -30,7 +30,7 @@ Options:
   --runner R         pytest, vitest or jest (default: detected from the project)
   --python P         Python interpreter (default: PATH/.venv or PATH/venv, else python3 on PATH)
   --db P             database file (default: PATH/.redgreen/redgreen.db, or $REDGREEN_DB)
-  --test-timeout S   per-test timeout in seconds (default: pytest max(60, 5x slowest test), JS 10)
+  --test-timeout S   per-test timeout in seconds (default: pytest max(60, 5x slowest test), vitest/jest the project's own)
   --model M          chat and fix model (or $REDGREEN_MODEL); "provider:model" for non-OpenAI providers
   --base-url U       OpenAI-compatible server (or $OPENAI_BASE_URL), e.g. http://localhost:11434/v1
   --api-key K        API key (or $OPENAI_API_KEY)

@@ -30,7 +30,7 @@ Options:
   -C, --project P    project whose database to open (default: the current directory)
   --db P             database file (default: PROJECT/.redgreen/redgreen.db, or $REDGREEN_DB)
   --python P         interpreter for replays (default: the project's .venv/venv, else python3)
-  --test-timeout S   per-test timeout for replays (default: pytest max(60, 5x slowest test), JS 10)
+  --test-timeout S   per-test timeout for replays (default: pytest max(60, 5x slowest test), vitest/jest the project's own)
   --model M          model for LLM fixes in replays (or $REDGREEN_MODEL)
   --base-url U       OpenAI-compatible server (or $OPENAI_BASE_URL)
   --api-key K        API key (or $OPENAI_API_KEY)

@@ -19,7 +19,7 @@ Options:
   --runner R         pytest, vitest or jest for every project (default: detected per project)
   --python P         Python interpreter (default: each project's .venv/venv, else python3 on PATH)
   --db P             database file (default: PATH/.redgreen/redgreen.db, or $REDGREEN_DB)
-  --test-timeout S   per-test timeout in seconds, exact (default: pytest max(60, 5x slowest test), JS 10; 0 = off)
+  --test-timeout S   per-test timeout in seconds, exact (default: pytest max(60, 5x slowest test), vitest/jest the project's own; 0 = off)
   --model M          model for LLM fixes (or $REDGREEN_MODEL); "provider:model" for non-OpenAI providers
   --base-url U       OpenAI-compatible server (or $OPENAI_BASE_URL), e.g. http://localhost:11434/v1
   --api-key K        API key (or $OPENAI_API_KEY)

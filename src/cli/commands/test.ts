@@ -23,7 +23,7 @@ Options:
   --no-coverage      do not measure coverage (faster)
   --python P         Python interpreter (default: PATH/.venv or PATH/venv, else python3 on PATH)
   --db P             database file (default: PATH/.redgreen/redgreen.db, or $REDGREEN_DB)
-  --test-timeout S   per-test timeout in seconds, exact (default: pytest max(60, 5x slowest test), JS 10; 0 = off)
+  --test-timeout S   per-test timeout in seconds, exact (default: pytest max(60, 5x slowest test), vitest/jest the project's own; 0 = off)
   --run-timeout S    hard limit for the whole run in seconds (default 900)
 ${passEnvHelp}
   -q, --quiet        no progress lines on stderr

@@ -48,7 +48,7 @@ export function jestArgs(p: JsRunArgs, support: JestOptionSupport = ALL_JEST_OPT
   // jest ignores an option it does not know when it is spelt --name=value: passing one would silently change nothing.
   const args = ["--ci", "--watchAll=false", "--json", `--outputFile=${p.reportFile}`, `--reporters=${p.reporter}`];
   args.push(...projects.map((dir) => `--projects=${dir}`));
-  if (support.testTimeout) args.push(`--testTimeout=${p.testTimeoutMs}`);
+  if (support.testTimeout && p.testTimeoutMs !== null) args.push(`--testTimeout=${p.testTimeoutMs}`);
   args.push("--passWithNoTests", "--no-colors");
   if (p.namePattern !== null) args.push(`--testNamePattern=${p.namePattern}`);
   if (p.coverageDir !== null) {

@@ -15,7 +15,8 @@ import { relativeToRoots, type JsFrameContext } from "../../parsers/v8-stack.js"
 import { runProcess, type ProcessResult } from "../../process/run.js";
 import type { RunTestsOptions, TestRunnerAdapter } from "../adapter.js";
 import { FileTail } from "../file-tail.js";
-import { DEFAULT_RUN_TIMEOUT, DEFAULT_TEST_TIMEOUT, pollWhileRunning, progressReporter } from "../run-progress.js";
+import { DEFAULT_RUN_TIMEOUT, pollWhileRunning, progressReporter } from "../run-progress.js";
+import { defaultTestTimeout, slowestDuration } from "../default-test-timeout.js";
 import { SourceCache } from "../source-cache.js";
 import { StallWatchdog, stallWindowSeconds } from "../stall-watchdog.js";
 import { timeoutFailure } from "../timeout-failure.js";
@@ -30,7 +31,10 @@ import { testProcessEnv } from "../test-env.js";
 /** Options shared by the vitest and jest adapters. */
 export interface JsAdapterOptions {
   projectRoot: string;
-  /** Per-test timeout in seconds (default 10; 0 turns it off). */
+  /**
+   * Per-test timeout in seconds, passed to the runner as given (0 turns it off). Without one the project's own setting
+   * (or the runner's default) applies, as in a bare run, and redgreen's stall watchdog uses a generous default.
+   */
   testTimeoutSeconds?: number;
   /** Hard limit for a whole run in seconds (default 900); the process group is killed past it. */
   runTimeoutSeconds?: number;
@@ -53,7 +57,8 @@ export interface JsRunArgs {
   reportFile: string;
   /** Absolute path of the bundled progress reporter. */
   reporter: string;
-  testTimeoutMs: number;
+  /** The runner's per-test timeout, or null to leave the project's own setting (or the runner's default) in force. */
+  testTimeoutMs: number | null;
   /** Folder for json-summary and json coverage reports, or null without coverage. */
   coverageDir: string | null;
 }
@@ -143,6 +148,9 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
     const real = realpathSync(this.projectRoot);
     this.roots = real === this.projectRoot ? [this.projectRoot] : [this.projectRoot, real];
   }
+
+  /** The slowest test a run of this adapter finished (seconds): the default stall window grows with it. */
+  private slowestSeen = 0;
 
   isTestTimeout(durationSeconds: number): boolean {
     return durationSeconds > SLOW_TEST_SECONDS;
@@ -234,13 +242,16 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
     this.sources.clear();
     this.setupFiles = null;
     const runTimeout = options.runTimeoutSeconds ?? this.opts.runTimeoutSeconds ?? DEFAULT_RUN_TIMEOUT;
-    const testTimeout = options.testTimeoutSeconds ?? this.opts.testTimeoutSeconds ?? DEFAULT_TEST_TIMEOUT;
+    const explicit = options.testTimeoutSeconds ?? this.opts.testTimeoutSeconds;
+    // No timeout given: the runner keeps the project's own per-test timeout, and only a test that blocks the runner's
+    // own timer (a synchronous loop) meets redgreen's watchdog, after a default that never fails a healthy test.
+    const testTimeout = explicit ?? defaultTestTimeout(this.slowestSeen);
     const deadline = started + runTimeout * 1000;
     const killed: Failure[] = [];
     for (let attempt = 1; ; attempt++) {
       const dir = join(tmp, String(attempt));
       mkdirSync(dir);
-      const a = await this.attempt(dir, selection, targets, options, coverageOn, testTimeout, deadline);
+      const a = await this.attempt(dir, selection, targets, options, coverageOn, { explicit, watchdog: testTimeout }, deadline);
       const stuck = a.stalled ? a.log.running() : [];
       for (const t of stuck) {
         const rel = this.relative(t.file);
@@ -263,7 +274,7 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
     targets: RunTarget[],
     options: RunTestsOptions,
     coverageOn: boolean,
-    testTimeout: number,
+    timeouts: { explicit: number | undefined; watchdog: number },
     deadline: number,
   ): Promise<{ proc: ProcessResult; log: ReporterLog; reportFile: string; completeReport: CompleteReport | null; coverageDir: string | null; lingered: number | null; stalled: boolean; command: string[] }> {
     const reportFile = join(tmp, "report.json");
@@ -275,7 +286,7 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
       namePattern: selection.namePattern(),
       reportFile,
       reporter: this.spec.reporter,
-      testTimeoutMs: testTimeout > 0 ? Math.min(MAX_TIMER_MS, Math.round(testTimeout * 1000)) : MAX_TIMER_MS,
+      testTimeoutMs: timeouts.explicit === undefined ? null : timeouts.explicit > 0 ? Math.min(MAX_TIMER_MS, Math.round(timeouts.explicit * 1000)) : MAX_TIMER_MS,
       coverageDir,
     });
     const env: Record<string, string | undefined> = {
@@ -295,7 +306,8 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
     if (options.signal?.aborted) stop.abort();
     options.signal?.addEventListener("abort", onAbort, { once: true });
     // A synchronous loop in a test blocks the runner's own timeout: the watchdog kills the run when a running test goes silent.
-    const watchdog = testTimeout > 0 ? new StallWatchdog(stallWindowSeconds(testTimeout, STALL_GRACE_SECONDS) * 1000, () => log.running().length > 0) : undefined;
+    const window = timeouts.watchdog;
+    const watchdog = window > 0 ? new StallWatchdog(stallWindowSeconds(window, STALL_GRACE_SECONDS) * 1000, () => log.running().length > 0) : undefined;
     watchdog?.signal.addEventListener("abort", onAbort, { once: true });
     const grace = this.spec.exitGraceMs;
     let reportDoneAt: number | null = null;
@@ -427,6 +439,8 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
         coverageError = `coverage report unavailable: ${e instanceof Error ? e.message : String(e)}`;
       }
     }
+    const timedOut = new Set(failures.filter((f) => f.errorType === "Timeout").map((f) => f.nodeId));
+    this.slowestSeen = Math.max(this.slowestSeen, slowestDuration(base.testDurations, timedOut));
     const result: TestRunResult = {
       status,
       passed: base.passed,

@@ -50,12 +50,12 @@ export function vitestArgs(root: string, p: JsRunArgs, config: string | null = n
     "--reporter=json",
     `--outputFile.json=${p.reportFile}`,
     `--reporter=${p.reporter}`,
-    `--testTimeout=${p.testTimeoutMs}`,
     "--passWithNoTests",
     "--no-color",
     // The results cache would be written into node_modules/.vite, which may be shared with other projects.
     "--no-cache",
   ];
+  if (p.testTimeoutMs !== null) args.push(`--testTimeout=${p.testTimeoutMs}`);
   if (p.namePattern !== null) args.push(`--testNamePattern=${p.namePattern}`);
   if (p.coverageDir !== null) {
     args.push(

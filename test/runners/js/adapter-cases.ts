@@ -158,6 +158,26 @@ export function runJsAdapterCases(runner: "vitest" | "jest", calc: CalcCoverage)
       expect(r.message).toMatch(/3 s limit/);
     });
 
+    it("keeps the project's own per-test timeout unless one is given, as a bare run does", async () => {
+      const dir = copies.copy("passing");
+      // The project allows 300 ms a test; one test takes 800 ms: the bare runner fails it, and so must redgreen.
+      if (runner === "vitest") {
+        writeFileSync(join(dir, "vitest.config.ts"), 'import { defineConfig } from "vitest/config";\n\nexport default defineConfig({ test: { include: ["tests/**/*.test.ts"], testTimeout: 300 } });\n');
+      } else {
+        writeFileSync(join(dir, "jest.config.cjs"), 'module.exports = { testEnvironment: "node", testMatch: ["<rootDir>/tests/**/*.test.ts"], testTimeout: 300 };\n');
+      }
+      const globals = runner === "vitest" ? "vitest" : "@jest/globals";
+      writeFileSync(join(dir, "tests", "slow.test.ts"), `import { it } from "${globals}";\n\nit("takes 800 ms", async () => {\n  await new Promise((r) => setTimeout(r, 800));\n});\n`);
+      const own = await (await create(dir)).runTests({ files: ["tests/slow.test.ts"] });
+      expect(own).toMatchObject({ status: "failed", failed: 1, passed: 0 });
+      expect(own.failures[0]?.errorMessage).toMatch(/(timed out in|timeout of) 300\s*ms/i);
+      expect(own.command.join(" ")).not.toMatch(/--testTimeout/);
+      // An explicit timeout is passed on exactly and wins over the project's.
+      const given = await (await create(dir, 5)).runTests({ files: ["tests/slow.test.ts"] });
+      expect(given).toMatchObject({ status: "passed", passed: 1, failed: 0 });
+      expect(given.command).toContain("--testTimeout=5000");
+    });
+
     it("says error with the runner's complaint when it writes no report", async () => {
       const dir = copies.copy("passing");
       const config = runner === "vitest" ? "vitest.config.ts" : "jest.config.cjs";
