@@ -89,6 +89,27 @@ describe.each(interpreters.filter(([label]) => label !== "python3"))("import_pla
     expect(await fixed("import json\n\nx = json\n", "json")).toBeNull();
   });
 
+  it("declines Queue when neither its instances' calls nor the file's context say asyncio or threads", async () => {
+    expect(await fixed("def make():\n    q = Queue()\n    q.put_nowait(1)\n    return q.qsize()\n", "Queue")).toBeNull();
+  });
+
+  it("puts a deleted import's other unbound names into the existing import of the module that provides them all", async () => {
+    const extra = { "mp/__init__.py": "", "mp/money.py": "class Money:\n    pass\n\n\ndef cents(m):\n    return 1\n\n\ndef parse(t):\n    return Money()\n" };
+    for (const [rel, text] of Object.entries(extra)) {
+      await mkdir(dirname(join(root, rel)), { recursive: true });
+      await writeFile(join(root, rel), text);
+    }
+    const source = "from mp.money import Money\n\n\ndef f(t):\n    return cents(parse(t)), Money, RATE\n";
+    await writeFile(join(root, "merge.py"), source);
+    const first = await importPlan(helper, { file: "merge.py", name: "parse", catalog: catalogCandidates("parse", catalogs) });
+    expect(first.others).toEqual(["cents", "RATE"]);
+    const also = Object.fromEntries(first.others!.map((n) => [n, catalogCandidates(n, catalogs)]));
+    const plan = await importPlan(helper, { file: "merge.py", name: "parse", catalog: catalogCandidates("parse", catalogs), also });
+    // RATE is defined nowhere: it stays for its own NameError rather than being guessed into the statement.
+    expect(plan.chosen?.also).toEqual(["cents"]);
+    expect(applyFix(source, { file: "merge.py", ...plan.edit! })).toBe(source.replace("import Money", "import Money, cents, parse"));
+  });
+
   it("keeps CRLF line endings through applyEdits", async () => {
     await writeFile(join(root, "crlf.py"), "import os\r\n\r\nX = os.sep + re.escape('.')\r\n");
     const plan = await importPlan(helper, { file: "crlf.py", name: "re", catalog: catalogCandidates("re", catalogs) });
