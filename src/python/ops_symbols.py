@@ -139,6 +139,7 @@ def _file_facts(root, rel):
         "defines": {},  # name -> kind (function/async/class/variable)
         "reexports": {},  # name -> (absolute module, original name)
         "all": None,
+        "decorated": [],
         "imports": [],  # every import: {kind, module(abs), name, asname, bound, level, line, scope}
         "ok": True,
     }
@@ -153,6 +154,8 @@ def _file_facts(root, rel):
         for stmt in stmts:
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 facts["defines"][stmt.name] = "async" if isinstance(stmt, ast.AsyncFunctionDef) else "function"
+                if stmt.decorator_list:
+                    facts["decorated"].append(stmt.name)  # lru_cache, click.command: no longer a plain function
             elif isinstance(stmt, ast.ClassDef):
                 facts["defines"][stmt.name] = "class"
             elif isinstance(stmt, ast.Assign):
@@ -648,7 +651,7 @@ def _definition_fits(d, usage, by_module, tree):
     (`from random import random` in a project module does not provide the module random)."""
     origin = d.get("origin") or [d["module"], d["name"]]
     if d["kind"] != "reexport" or origin[1] is None:
-        return _kind_fits(d["kind"], usage)
+        return _kind_fits(None if d["name"] in by_module.get(d["module"], {}).get("decorated", []) else d["kind"], usage)
     return _binding_fits(_candidate(origin[0], origin[1], None, "project"), usage, by_module, tree)
 
 
@@ -666,7 +669,7 @@ def _binding_fits(c, usage, by_module, tree=None):
     f = by_module.get(origin_module)
     if f is None:
         return True
-    kind = f["defines"].get(origin_name)
+    kind = None if origin_name in f["decorated"] else f["defines"].get(origin_name)
     if kind is None and (origin_module + "." + origin_name) in by_module:
         kind = "module"
     return _kind_fits(kind, usage)
