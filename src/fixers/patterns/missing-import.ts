@@ -135,7 +135,9 @@ async function plan(ctx: PatternContext, name: string, file: string, line: numbe
     source: "pattern",
     strategy: "add_import",
     edits: [{ file, ...found.edit }],
-    explanation: `Add \`${found.statement}\` to ${file} ${found.where ?? ""}: ${name} is used there but not imported; ${found.reason}${gathered(found.chosen)}${testNote}.`,
+    explanation:
+      `Add \`${found.statement}\` to ${file} ${found.where ?? ""}: ${name} is used there but not imported; ` +
+      `${found.reason}${gathered(found.chosen)}${testNote}.`,
     confidence: CONFIDENCE[found.chosen.source] ?? 0.7,
   };
 }
