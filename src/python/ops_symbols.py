@@ -1209,17 +1209,19 @@ def _provides(module, name, choice, by_module):
     """Whether `from module import name` binds what the name's own choice would, or settles a name that had no
     choice or only a guess among installed packages (`Session` from sqlalchemy.orm with Mapped, not pytest's)."""
     best = choice["chosen"]
-    listed = any(c["module"] == module and c["name"] == name and not c["asname"] for c in choice["candidates"])
-    if best is not None and best["name"] == name and not best["asname"] and _same_binding(module, best["module"], name, by_module):
-        return listed or best["module"] == module
-    if best is not None and best["source"] != "installed":
-        return False
-    if listed:
+    if best is not None and best["module"] == module and best["name"] == name and not best["asname"]:
         return True
     f = by_module.get(module)
-    if f is not None:
-        return name in f["defines"] or name in f["reexports"] or name in (f["all"] or [])
-    return module.split(".")[0] not in _STDLIB_TOP and name in _static_exports(module)
+    # A project module offers what it defines, lists in __all__ or (a package) re-exports; not its own imports
+    # (`from decimal import Decimal` in shop/models.py does not make shop.models a home of Decimal).
+    if f is not None and not (name in f["defines"] or name in (f["all"] or []) or (f["isPackage"] and name in f["reexports"])):
+        return False
+    listed = any(c["module"] == module and c["name"] == name and not c["asname"] for c in choice["candidates"])
+    if best is not None and best["name"] == name and not best["asname"] and _same_binding(module, best["module"], name, by_module):
+        return listed
+    if best is not None and best["source"] != "installed":
+        return False
+    return listed or f is not None or (module.split(".")[0] not in _STDLIB_TOP and name in _static_exports(module))
 
 
 def _gather(name, choice, also, scope):
