@@ -3,18 +3,23 @@
 symbols_index: every project module's top-level names, re-exports, __all__ and the imports it makes.
 import_plan:   for `NameError: name 'X' is not defined` in a file, the ranked places X can be imported
                from (the project's own modules and the project's existing imports first, then the stdlib
-               catalog candidates the caller passes, then installed packages) and the minimal edit that
-               adds the import next to the file's other imports of the same group.
+               catalog candidates the caller passes, then installed packages the project declares) and the
+               minimal edit that adds the import next to the file's other imports of the same group. Only
+               homes binding what the file's usage needs count (a module for `random.randint`, asyncio.Queue
+               only where its methods are awaited); an undecidable tie declines. The file's other unbound
+               names that the same module provides join the statement (a deleted `from m import a, b, c`).
 
 Python 3.8+ stdlib only. Project code is never imported or run: project and third-party modules are
 read with ast; only stdlib modules are imported (to check that a candidate fits how the name is used).
 """
 import ast
+import builtins
 import importlib
 import importlib.machinery
 import importlib.util
 import inspect
 import os
+import symtable
 import sys
 import sysconfig
 
@@ -32,6 +37,20 @@ _PREFERRED_STDLIB = [
     "pickle", "glob", "fnmatch", "zipfile", "tarfile", "gzip", "socket", "signal", "platform", "pprint",
     "weakref", "queue", "concurrent.futures", "multiprocessing", "email", "html", "http", "xml.etree.ElementTree",
 ]
+
+
+
+def _deps():
+    """The sibling ops_deps module (declared dependencies), as helper.py loaded it or loaded here on demand."""
+    name = "_redgreen_helper_ops_deps"
+    mod = sys.modules.get(name)
+    if mod is None:
+        spec = importlib.util.spec_from_file_location(name, os.path.join(os.path.dirname(os.path.abspath(__file__)), "ops_deps.py"))
+        mod = importlib.util.module_from_spec(spec)
+        sys.modules[name] = mod
+        spec.loader.exec_module(mod)
+    return mod
+
 
 # ---------------------------------------------------------------------------------------- file facts
 
@@ -123,6 +142,7 @@ def _file_facts(root, rel):
         "defines": {},  # name -> kind (function/async/class/variable)
         "reexports": {},  # name -> (absolute module, original name)
         "all": None,
+        "decorated": [],
         "imports": [],  # every import: {kind, module(abs), name, asname, bound, level, line, scope}
         "ok": True,
     }
@@ -137,6 +157,8 @@ def _file_facts(root, rel):
         for stmt in stmts:
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 facts["defines"][stmt.name] = "async" if isinstance(stmt, ast.AsyncFunctionDef) else "function"
+                if stmt.decorator_list:
+                    facts["decorated"].append(stmt.name)  # lru_cache, click.command: no longer a plain function
             elif isinstance(stmt, ast.ClassDef):
                 facts["defines"][stmt.name] = "class"
             elif isinstance(stmt, ast.Assign):
@@ -572,8 +594,9 @@ def _stdlib_rank(module):
         return len(_PREFERRED_STDLIB) + (1 if "." in module else 0)
 
 
-def _catalog_candidates(catalog, name, usage):
-    """The caller's stdlib/alias candidates that fit how the file uses the name."""
+def _catalog_candidates(catalog, name, usage, tree=None):
+    """The caller's stdlib/alias candidates that fit how the file uses the name, and whether an asyncio class
+    and its thread-world namesake (asyncio.Queue / queue.Queue) both still fit with nothing to tell them apart."""
     checked = []
     for item in catalog or []:
         module = item.get("module")
@@ -608,9 +631,221 @@ def _catalog_candidates(catalog, name, usage):
         if any(o is not c and o["name"] == c["name"] and c["module"].startswith(o["module"] + ".") for o in checked):
             continue
         kept.append(c)
+    kept, undecided = _settle_concurrency(kept, tree, name)
     for c in kept:
         c.pop("object", None)
-    return kept
+    return kept, undecided
+
+
+# ---------------------------------------------------------------------------------------- binding kinds
+
+
+def _kind_fits(kind, usage):
+    """Whether what a project candidate binds (module / function / class / variable) fits how the name is used."""
+    if kind == "module":
+        return not (usage["called"] or usage["subscripted"] or usage["base"] or usage["decorator"])
+    if kind in ("function", "async"):
+        return not (usage["subscripted"] or usage["base"] or any(not a.startswith("__") for a in usage["attrs"]))
+    return True
+
+
+def _definition_fits(d, usage, by_module, tree):
+    """Whether a project definition binds what the usage needs; a re-export is judged by what it re-exports
+    (`from random import random` in a project module does not provide the module random)."""
+    origin = d.get("origin") or [d["module"], d["name"]]
+    if d["kind"] != "reexport" or origin[1] is None:
+        return _kind_fits(None if d["name"] in by_module.get(d["module"], {}).get("decorated", []) else d["kind"], usage)
+    return _binding_fits(_candidate(origin[0], origin[1], None, "project"), usage, by_module, tree)
+
+
+def _binding_fits(c, usage, by_module, tree=None):
+    """Whether an existing import elsewhere in the project (`from random import random`) binds something this file
+    can use the way it does (`random.randint(...)` needs the module; a thread's queue is not an asyncio one)."""
+    module, name = c["module"], c["name"]
+    top = module.split(".")[0]
+    if module not in by_module and top in _STDLIB_TOP:
+        obj = _stdlib_object(module, name)
+        return _fits(obj, usage, module) is not False and not (tree is not None and _other_world(module, obj, tree, c["name"]))
+    if name is None:
+        return _kind_fits("module", usage)
+    origin_module, origin_name = _origin(by_module, module, name)
+    f = by_module.get(origin_module)
+    if f is None:
+        return True
+    kind = None if origin_name in f["decorated"] else f["defines"].get(origin_name)
+    if kind is None and (origin_module + "." + origin_name) in by_module:
+        kind = "module"
+    return _kind_fits(kind, usage)
+
+
+def _declared_filter(local_tops):
+    """module -> whether importing it stays within the project, the stdlib and the DECLARED dependencies (every
+    installed package counts when the project declares none)."""
+    declares, tops, _ = _deps().declared_modules()
+
+    def allowed(module):
+        top = module.split(".")[0]
+        return not declares or top in local_tops or top in _STDLIB_TOP or top in tops
+    return allowed
+
+
+# ---------------------------------------------------------------------------------------- asyncio or threads
+
+
+def _enclosing_function(node, parents):
+    while node is not None and not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        node = parents.get(node)
+    return node
+
+
+def _instance_calls(tree, name):
+    """Method calls on values the file makes with `name(...)` or annotates as `name`: (method, awaited, in_async,
+    result_discarded, positional count or None when starred, keyword names or None when **)."""
+    parents = _parents(tree)
+    holders = set()
+    for node in ast.walk(tree):
+        value = getattr(node, "value", None) if isinstance(node, (ast.Assign, ast.AnnAssign)) else None
+        made = isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == name
+        annotated = isinstance(node, (ast.AnnAssign, ast.arg)) and node.annotation is not None and any(
+            isinstance(n, ast.Name) and n.id == name for n in ast.walk(node.annotation))
+        if not (made or annotated):
+            continue
+        if isinstance(node, ast.arg):
+            holders.add(node.arg)
+            continue
+        for t in (node.targets if isinstance(node, ast.Assign) else [node.target]):
+            holders.add(t.id if isinstance(t, ast.Name) else "." + t.attr if isinstance(t, ast.Attribute) else None)
+    calls = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        recv = node.func.value
+        key = recv.id if isinstance(recv, ast.Name) else "." + recv.attr if isinstance(recv, ast.Attribute) else None
+        if key is None or key not in holders:
+            continue
+        func = _enclosing_function(node, parents)
+        starred = any(isinstance(a, ast.Starred) for a in node.args)
+        calls.append((node.func.attr, isinstance(parents.get(node), ast.Await), isinstance(func, ast.AsyncFunctionDef),
+                      isinstance(parents.get(node), ast.Expr), None if starred else len(node.args),
+                      None if any(k.arg is None for k in node.keywords) else [k.arg for k in node.keywords]))
+    return calls
+
+
+def _instances_fit(obj, calls):
+    """Whether a class's methods can be called the way the file calls them on its instances."""
+    if not inspect.isclass(obj):
+        return True
+    for method, awaited, in_async, discarded, nargs, kwargs in calls:
+        attr = getattr(obj, method, _MISSING)
+        if attr is _MISSING:
+            return False
+        if not callable(attr):
+            continue
+        coroutine = inspect.iscoroutinefunction(attr)
+        if awaited and not coroutine:
+            return False
+        if coroutine and not awaited and (discarded or not in_async):
+            return False
+        if nargs is None or kwargs is None:
+            continue
+        try:
+            inspect.signature(attr).bind(*([None] * (nargs + 1)), **{k: None for k in kwargs})
+        except TypeError:
+            return False
+        except ValueError:
+            continue
+    return True
+
+
+_THREAD_MODULES = {"threading", "queue", "concurrent", "multiprocessing", "_thread"}
+
+
+def _concurrency(tree, name):
+    """'async' or 'thread' when the file's code around `name` says which world it lives in, else None."""
+    parents = _parents(tree)
+    in_async = any(isinstance(_enclosing_function(n, parents), ast.AsyncFunctionDef)
+                   for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id == name)
+    tops = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            tops.update(a.name.split(".")[0] for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            tops.add(node.module.split(".")[0])
+    votes = set()
+    if in_async or "asyncio" in tops:
+        votes.add("async")
+    if tops & _THREAD_MODULES:
+        votes.add("thread")
+    return votes.pop() if len(votes) == 1 else None
+
+
+_THREAD_HOMES = ["queue", "threading", "concurrent.futures", "multiprocessing"]
+
+
+def _other_world(module, obj, tree, name):
+    """Whether a stdlib class is the wrong one of an asyncio / thread-world pair for this file (how its instances
+    are called, else the file's context), when the other world has a class of the same name."""
+    if not inspect.isclass(obj):
+        return False
+    is_async = module.split(".")[0] == "asyncio"
+    namesakes = [getattr(_stdlib_object(m, None), name, None) for m in (_THREAD_HOMES if is_async else ["asyncio"])]
+    if not any(inspect.isclass(n) for n in namesakes):
+        return False
+    if not _instances_fit(obj, _instance_calls(tree, name)):
+        return True
+    context = _concurrency(tree, name)
+    return context is not None and (context == "async") != is_async
+
+
+def _settle_concurrency(kept, tree, name):
+    """asyncio.X against a thread-world X (Queue, Lock, Event, Future): the instances' method calls decide, then the
+    file's context; (candidates, undecided)."""
+    worlds = {c["module"].split(".")[0] == "asyncio" for c in kept if inspect.isclass(c.get("object"))}
+    if tree is None or len(worlds) < 2:
+        return kept, False
+    calls = _instance_calls(tree, name)
+    fitting = [c for c in kept if _instances_fit(c.get("object"), calls)]
+    if len({c["module"].split(".")[0] == "asyncio" for c in fitting}) < 2:
+        return fitting, False
+    context = _concurrency(tree, name)
+    if context is None:
+        return fitting, True
+    return [c for c in fitting if (c["module"].split(".")[0] == "asyncio") == (context == "async")], False
+
+
+# ---------------------------------------------------------------------------------------- other unbound names
+
+
+_MODULE_DUNDERS = {"__name__", "__file__", "__doc__", "__package__", "__spec__", "__loader__", "__path__", "__cached__",
+                   "__builtins__", "__annotations__", "__dict__", "__class__"}
+
+
+def _unbound_names(source, path, tree):
+    """Names the file reads but never binds (nor builtins provide), in first-seen order: what a deleted import
+    left behind besides the name that raised. Empty when a star import could bind anything."""
+    if any(isinstance(n, ast.ImportFrom) and any(a.name == "*" for a in n.names) for n in ast.walk(tree)):
+        return []
+    try:
+        top = symtable.symtable(source, path, "exec")
+    except (SyntaxError, ValueError):
+        return []
+    bound = {s.get_name() for s in top.get_symbols() if s.is_assigned() or s.is_imported() or s.is_namespace()}
+    bound |= {n for node in ast.walk(tree) if isinstance(node, ast.Global) for n in node.names}
+    found = []
+
+    def visit(table):
+        module_level = table.get_type() == "module"
+        for sym in table.get_symbols():
+            n = sym.get_name()
+            if not sym.is_referenced() or n in bound or n in found or hasattr(builtins, n) or n in _MODULE_DUNDERS:
+                continue
+            if module_level or (sym.is_global() and not (sym.is_assigned() or sym.is_imported() or sym.is_parameter())):
+                found.append(n)
+        for child in table.get_children():
+            visit(child)
+    visit(top)
+    return found
+
 
 
 def _rank_pool(pool, file_modules, project_modules):
@@ -709,11 +944,16 @@ def _sort_key(module, level):
     return ("." * level + (module or "")).lower()
 
 
+def _imported_names(c):
+    """(name, asname) pairs a from-import candidate binds: its name and the names gathered with it."""
+    return sorted([(c["name"], c["asname"])] + [(n, None) for n in c.get("also") or []], key=lambda p: _by_type(p[0]))
+
+
 def _statement(c, relative_module=None):
     module = relative_module or c["module"]
     if c["name"] is None:
         return "import %s%s" % (module, " as %s" % c["asname"] if c["asname"] else "")
-    return "from %s import %s%s" % (module, c["name"], " as %s" % c["asname"] if c["asname"] else "")
+    return "from %s import %s" % (module, ", ".join(n + (" as %s" % a if a else "") for n, a in _imported_names(c)))
 
 
 def _relative_name(target_module, target_is_package, module):
@@ -767,24 +1007,20 @@ def _by_type(name):
     return (kind, name.lower())
 
 
-def _merge_into(stmt, lines, c):
-    """Adds a name to an existing one-line `from M import a, b` (kept sorted when it was sorted)."""
+def _merge_into(stmt, lines, added):
+    """Adds (name, asname) pairs to an existing one-line `from M import a, b` (kept sorted when it was sorted)."""
     if getattr(stmt, "end_lineno", stmt.lineno) != stmt.lineno:
         return None
     line = lines[stmt.lineno - 1]
     if "(" in line or ";" in line or "\\" in line or "#" in line:
         return None
     names = [(a.name, a.asname) for a in stmt.names]
-    new = (c["name"], c["asname"])
-    spelled = [n + (" as " + a if a else "") for n, a in names]
-    pos = len(names)
     # isort/ruff order by type (CONSTANTS, Classes, functions), else plain case-insensitive order; else append.
-    for order in (_by_type, lambda n: n.lower()):
-        keys = [order(n) for n, _ in names]
-        if keys == sorted(keys):
-            pos = len([k for k in keys if k <= order(new[0])])
-            break
-    spelled.insert(pos, new[0] + (" as " + new[1] if new[1] else ""))
+    order = next((o for o in (_by_type, lambda n: n.lower()) if [o(n) for n, _ in names] == sorted(o(n) for n, _ in names)), None)
+    for new in added:
+        pos = len(names) if order is None else len([n for n, _ in names if order(n) <= order(new[0])])
+        names.insert(pos, new)
+    spelled = [n + (" as " + a if a else "") for n, a in names]
     head = line[: line.index(" import ") + len(" import ")]
     merged = head + ", ".join(spelled)
     if len(merged) > 99:
@@ -800,7 +1036,7 @@ def _plan_edit(tree, lines, c, statement, module_for_group, level, local_tops):
             if isinstance(stmt, ast.ImportFrom) and (stmt.level or 0) == level and \
                     ("." * level + (stmt.module or "")) == ("." * level + (module_for_group or "")) and \
                     not any(a.name == "*" for a in stmt.names):
-                merged = _merge_into(stmt, lines, c)
+                merged = _merge_into(stmt, lines, _imported_names(c))
                 if merged:
                     return merged, "merged into the existing import of %s" % ("." * level + module_for_group)
                 end = getattr(stmt, "end_lineno", stmt.lineno)
@@ -883,7 +1119,7 @@ def _future_edit(tree, lines, statement):
     """`from __future__` must come first: right after the docstring (merged into an existing one)."""
     for stmt in tree.body:
         if isinstance(stmt, ast.ImportFrom) and stmt.module == "__future__":
-            merged = _merge_into(stmt, lines, {"name": "annotations", "asname": None})
+            merged = _merge_into(stmt, lines, [("annotations", None)])
             if merged:
                 return merged
     doc_end = _docstring_end(tree)
@@ -894,11 +1130,127 @@ def _future_edit(tree, lines, statement):
     return _edit_insert(lines, 1, statement + ("\n" if lines and lines[0].strip() else ""))
 
 
-def import_plan(file, name, catalog=None, line=None, allow_project_evidence=True):
+_MAX_OTHERS = 20
+
+
+def _plan_scope(tree, facts, target, allow_project_evidence):
+    """What ranking every name of one file needs: the project's facts, the file's and project's imports."""
+    local_tops = {f["module"].split(".")[0] for f in facts if f["module"]}
+    return {
+        "tree": tree, "facts": facts, "target": target, "allowEvidence": allow_project_evidence, "localTops": local_tops,
+        "byModule": {f["module"]: f for f in facts if f["module"]},
+        "fileModules": {imp["module"] for imp in (target.get("imports") or []) if imp["module"]},
+        "projectModules": {imp["module"] for f in facts for imp in f["imports"] if imp["module"]},
+        "allowed": _declared_filter(local_tops),
+    }
+
+
+def _choose(name, catalog, scope):
+    """The ranked homes of one name and the chosen one: the project's definitions and existing imports, then the
+    stdlib and the declared dependencies; only homes binding what the file's usage needs; None when ambiguous."""
+    usage = _usage(scope["tree"], name)
+    facts, target, by_module, allowed = scope["facts"], scope["target"], scope["byModule"], scope["allowed"]
+    evidence, definitions = _project_candidates(facts, target, name, usage) if scope["allowEvidence"] else ([], [])
+    evidence = [c for c in evidence if allowed(c["module"]) and _binding_fits(c, usage, by_module, scope["tree"])]
+    definitions = [d for d in definitions if _definition_fits(d, usage, by_module, scope["tree"])]
+    ranked = []
+    chosen = None
+    reason = ""
+    if evidence:
+        # Importing from a package that contains this file (its __init__ re-export) invites circular imports.
+        own = target.get("module") or ""
+        evidence.sort(key=lambda c: (own.startswith(c["module"] + "."), -c["evidence"],
+                                     not _same_package(c["module"], own), c["module"]))
+        ranked.extend(evidence)
+        chosen = evidence[0]
+        reason = "the project already imports %s this way %d time(s)" % (name, chosen["evidence"])
+    defs_choice = _choose_definition(definitions, target.get("module"))
+    ranked.extend(definitions)
+    if chosen is None and definitions and defs_choice is None:
+        return {"candidates": ranked, "chosen": None, "usage": usage,
+                "reason": "%s is defined in several project modules; not guessing" % name}
+    if chosen is None and defs_choice is not None:
+        if defs_choice["kind"] == "module" and usage["called"] and not usage["attrs"]:
+            defs_choice = None
+        else:
+            chosen = defs_choice
+            reason = "defined in the project module %s" % (defs_choice.get("origin") or [defs_choice["module"]])[0]
+    if chosen is None:
+        stdlib, undecided = _catalog_candidates(catalog, name, usage, scope["tree"])
+        pool = [c for c in stdlib + _third_party_candidates(facts, name, usage, _STDLIB_TOP) if allowed(c["module"])]
+        pool, ambiguous = _rank_pool(pool, scope["fileModules"], scope["projectModules"])
+        ranked.extend(pool)
+        if undecided:
+            return {"candidates": ranked, "chosen": None, "usage": usage, "reason": "%s is both an asyncio and a "
+                    "thread-world class here and nothing in the file tells which one it means" % name}
+        if ambiguous:
+            return {"candidates": ranked, "chosen": None, "usage": usage,
+                    "reason": "%s exists in several stdlib modules that the file's usage does not tell apart" % name}
+        if pool:
+            chosen = pool[0]
+            reason = {"alias": "conventional alias of %s", "stdlib": "%s from the stdlib catalog",
+                      "installed": "installed package %s"}[chosen["source"]] % chosen["module"]
+    if chosen is None:
+        return {"candidates": ranked, "chosen": None, "usage": usage, "reason": "no module defines %s" % name}
+    return {"candidates": ranked, "chosen": chosen, "usage": usage, "reason": reason}
+
+
+def _same_binding(a, b, name, by_module):
+    """Whether `from a import name` and `from b import name` bind the same object (a re-export, one stdlib object)."""
+    if a == b:
+        return True
+    if a in by_module or b in by_module:
+        return _origin(by_module, a, name) == _origin(by_module, b, name)
+    obj = _stdlib_object(a, name)
+    return obj is not _UNKNOWN and obj is not _MISSING and obj is _stdlib_object(b, name)
+
+
+def _provides(module, name, choice, by_module):
+    """Whether `from module import name` binds what the name's own choice would, or settles a name that had no
+    choice or only a guess among installed packages (`Session` from sqlalchemy.orm with Mapped, not pytest's)."""
+    best = choice["chosen"]
+    if best is not None and best["module"] == module and best["name"] == name and not best["asname"]:
+        return True
+    f = by_module.get(module)
+    # A project module offers what it defines, lists in __all__ or (a package) re-exports; not its own imports
+    # (`from decimal import Decimal` in shop/models.py does not make shop.models a home of Decimal).
+    if f is not None and not (name in f["defines"] or name in (f["all"] or []) or (f["isPackage"] and name in f["reexports"])):
+        return False
+    listed = any(c["module"] == module and c["name"] == name and not c["asname"] for c in choice["candidates"])
+    if best is not None and best["name"] == name and not best["asname"] and _same_binding(module, best["module"], name, by_module):
+        return listed
+    if best is not None and best["source"] != "installed":
+        return False
+    return listed or f is not None or (module.split(".")[0] not in _STDLIB_TOP and name in _static_exports(module))
+
+
+def _gather(name, choice, also, scope):
+    """The chosen candidate extended with the file's other unbound names that one module provides: the chosen
+    module, or the module another name's choice points to when it provides more of them (the same objects)."""
+    by_module = scope["byModule"]
+    choices = {n: _choose(n, cat or [], scope) for n, cat in also.items() if n != name}
+    modules = [choice["chosen"]["module"]] + sorted({c["chosen"]["module"] for c in choices.values()
+                                                    if c["chosen"] and c["chosen"]["name"]} - {choice["chosen"]["module"]})
+    best, covered = choice["chosen"]["module"], []
+    for module in modules:
+        if module != choice["chosen"]["module"] and not _provides(module, name, choice, by_module):
+            continue
+        names = [n for n, c in choices.items() if _provides(module, n, c, by_module)]
+        if len(names) > len(covered):
+            best, covered = module, names
+    chosen = dict(choice["chosen"], module=best)
+    if covered:
+        chosen["also"] = sorted(covered, key=_by_type)
+    return chosen
+
+
+def import_plan(file, name, catalog=None, line=None, allow_project_evidence=True, also=None):
     """Where `name` (undefined in `file`) can be imported from, ranked, and the edit that adds the best one.
 
     catalog: candidates from the shipped catalogs, [{module, name|null, asname|null, source: "stdlib"|"alias"}].
-    Returns {candidates, chosen, statement, edit{find, replace, nearLine}, where, reason}."""
+    also: {other unbound name: its catalog}, the second call after a reply listed `others`: the names the chosen
+    module (or one module that provides them all equivalently) also provides join the same statement.
+    Returns {candidates, chosen, statement, edit{find, replace, nearLine}, where, reason} (`others` in phase one)."""
     root = os.getcwd()
     rel = file.replace(os.sep, "/")
     abs_path = os.path.join(root, rel)
@@ -925,48 +1277,18 @@ def import_plan(file, name, catalog=None, line=None, allow_project_evidence=True
                     "where": "as the first statement after the module docstring", "reason":
                     "%s is defined in this file but an annotation needs it before the definition runs" % name}
         return {"candidates": [], "chosen": None, "reason": "%s is defined in %s itself" % (name, rel)}
-    usage = _usage(tree, name)
-    local_tops = {f["module"].split(".")[0] for f in facts if f["module"]}
-    file_modules = {imp["module"] for imp in (target.get("imports") or []) if imp["module"]}
-    project_modules = {imp["module"] for f in facts for imp in f["imports"] if imp["module"]}
-
-    evidence, definitions = _project_candidates(facts, target, name, usage) if allow_project_evidence else ([], [])
-    ranked = []
-    chosen = None
-    reason = ""
-    if evidence:
-        # Importing from a package that contains this file (its __init__ re-export) invites circular imports.
-        own = target.get("module") or ""
-        evidence.sort(key=lambda c: (own.startswith(c["module"] + "."), -c["evidence"],
-                                     not _same_package(c["module"], own), c["module"]))
-        ranked.extend(evidence)
-        chosen = evidence[0]
-        reason = "the project already imports %s this way %d time(s)" % (name, chosen["evidence"])
-    defs_choice = _choose_definition(definitions, target.get("module"))
-    ranked.extend(definitions)
-    if chosen is None and definitions and defs_choice is None:
-        return {"candidates": ranked, "chosen": None, "usage": usage,
-                "reason": "%s is defined in several project modules; not guessing" % name}
-    if chosen is None and defs_choice is not None:
-        if defs_choice["kind"] == "module" and usage["called"] and not usage["attrs"]:
-            defs_choice = None
-        else:
-            chosen = defs_choice
-            reason = "defined in the project module %s" % (defs_choice.get("origin") or [defs_choice["module"]])[0]
-    if chosen is None:
-        pool = _catalog_candidates(catalog, name, usage) + _third_party_candidates(facts, name, usage, _STDLIB_TOP)
-        pool, ambiguous = _rank_pool(pool, file_modules, project_modules)
-        ranked.extend(pool)
-        if ambiguous:
-            return {"candidates": ranked, "chosen": None, "usage": usage,
-                    "reason": "%s exists in several stdlib modules that the file's usage does not tell apart" % name}
-        if pool:
-            chosen = pool[0]
-            reason = {"alias": "conventional alias of %s", "stdlib": "%s from the stdlib catalog",
-                      "installed": "installed package %s"}[chosen["source"]] % chosen["module"]
-    if chosen is None:
-        return {"candidates": ranked, "chosen": None, "usage": usage, "reason": "no module defines %s" % name}
-
+    scope = _plan_scope(tree, facts, target, allow_project_evidence)
+    choice = _choose(name, catalog, scope)
+    if choice["chosen"] is None:
+        return choice
+    chosen = choice["chosen"]
+    others = []
+    if also is None and chosen["name"] and not chosen["asname"]:
+        # The caller may ask again with catalogs for these names, to restore them in the same fix.
+        others = [n for n in _unbound_names(source, abs_path, tree) if n != name][:_MAX_OTHERS]
+    elif also and chosen["name"] and not chosen["asname"]:
+        chosen = _gather(name, choice, also, scope)
+    ranked, reason, usage, local_tops = choice["candidates"], choice["reason"], choice["usage"], scope["localTops"]
     # Relative spelling when the file already imports project modules relatively.
     relative_module = None
     level = 0
@@ -988,7 +1310,7 @@ def import_plan(file, name, catalog=None, line=None, allow_project_evidence=True
             module_for_group = parent
     statement = _statement(chosen, relative_module)
     edit, where = _plan_edit(tree, lines, chosen, statement, module_for_group, level, local_tops)
-    return {
+    plan = {
         "candidates": ranked,
         "chosen": chosen,
         "statement": statement,
@@ -997,6 +1319,9 @@ def import_plan(file, name, catalog=None, line=None, allow_project_evidence=True
         "usage": usage,
         "reason": reason,
     }
+    if others:
+        plan["others"] = others
+    return plan
 
 
 OPS = {

@@ -89,6 +89,55 @@ describe.each(interpreters.filter(([label]) => label !== "python3"))("import_pla
     expect(await fixed("import json\n\nx = json\n", "json")).toBeNull();
   });
 
+  it("declines Queue when neither its instances' calls nor the file's context say asyncio or threads", async () => {
+    expect(await fixed("def make():\n    q = Queue()\n    q.put_nowait(1)\n    return q.qsize()\n", "Queue")).toBeNull();
+  });
+
+  it("puts a deleted import's other unbound names into the existing import of the module that provides them all", async () => {
+    const money = "from decimal import Decimal\n\n\nclass Money:\n    pass\n\n\ndef cents(m):\n    return Decimal(1)\n\n\ndef parse(t):\n    return Money()\n";
+    const extra = { "mp/__init__.py": "", "mp/money.py": money };
+    for (const [rel, text] of Object.entries(extra)) {
+      await mkdir(dirname(join(root, rel)), { recursive: true });
+      await writeFile(join(root, rel), text);
+    }
+    const source = "from mp.money import Money\n\n\ndef f(t):\n    return cents(parse(t)), Money, RATE, Decimal\n";
+    await writeFile(join(root, "merge.py"), source);
+    const first = await importPlan(helper, { file: "merge.py", name: "parse", catalog: catalogCandidates("parse", catalogs) });
+    expect([...first.others!].sort()).toEqual(["Decimal", "RATE", "cents"]);
+    const also = Object.fromEntries(first.others!.map((n) => [n, catalogCandidates(n, catalogs)]));
+    const plan = await importPlan(helper, { file: "merge.py", name: "parse", catalog: catalogCandidates("parse", catalogs), also });
+    // RATE is defined nowhere, and mp.money only imports Decimal for itself: both stay for their own NameErrors.
+    expect(plan.chosen?.also).toEqual(["cents"]);
+    expect(applyFix(source, { file: "merge.py", ...plan.edit! })).toBe(source.replace("import Money", "import Money, cents, parse"));
+  });
+
+  it("imports what binds the usage: the project module slug for slug.make(), not a function named slug", async () => {
+    const extra = { "kt/__init__.py": "", "kt/slug.py": "def make(t):\n    return t.lower()\n", "kt/text.py": "def slug(t):\n    return t\n" };
+    expect(await fixed("def f(t):\n    return slug.make(t)\n", "slug", extra)).toMatch(/^from kt import slug\n/);
+    // A decorated function may carry attributes (lru_cache's cache_clear): still a fit.
+    const cached = { "kc/__init__.py": "", "kc/tables.py": "import functools\n\n\n@functools.lru_cache\ndef rates():\n    return {}\n" };
+    expect(await fixed("def reset():\n    rates.cache_clear()\n", "rates", cached)).toMatch(/^from kc\.tables import rates\n/);
+  });
+
+  it("reads the declared dependencies from setup.cfg, requirements files with -r includes and pyproject.toml", async () => {
+    const files = {
+      "setup.cfg": "[options]\ninstall_requires =\n    SQLAlchemy>=2\n[options.extras_require]\ntest = pytest-asyncio\n",
+      "requirements-dev.txt": "-r requirements/base.txt\nblack==24.1  # formatter\n",
+      "requirements/base.txt": "Requests[socks]>=2 ; python_version > '3.8'\n",
+      "pyproject.toml": '[project]\nname = "x"\ndependencies = [\n  "attrs",  # classes\n]\n[tool.poetry.group.dev.dependencies]\nmypy = "^1"\npython = "^3.9"\n',
+    };
+    for (const [rel, text] of Object.entries(files)) {
+      await mkdir(dirname(join(root, rel)), { recursive: true });
+      await writeFile(join(root, rel), text);
+    }
+    const declared = await helper.call<{ declares: boolean; requirements: string[]; modules: string[] }>("declared_dependencies", {});
+    await Promise.all(Object.keys(files).map((rel) => rm(join(root, rel))));
+    expect(declared.declares).toBe(true);
+    expect(declared.requirements).toEqual(["attrs", "black", "mypy", "pytest-asyncio", "requests", "sqlalchemy"]);
+    expect(declared.modules).toEqual(expect.arrayContaining(["pytest", "sqlalchemy", "pytest_asyncio", "requests"]));
+    expect(declared.modules).not.toContain("typing_extensions");
+  });
+
   it("keeps CRLF line endings through applyEdits", async () => {
     await writeFile(join(root, "crlf.py"), "import os\r\n\r\nX = os.sep + re.escape('.')\r\n");
     const plan = await importPlan(helper, { file: "crlf.py", name: "re", catalog: catalogCandidates("re", catalogs) });

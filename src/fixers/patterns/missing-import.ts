@@ -115,16 +115,29 @@ export const missingImportPattern = {
   },
 } satisfies FixPattern;
 
+/** The other names restored by the same statement, for the explanation. */
+function gathered(chosen: { also?: string[] | undefined }): string {
+  return chosen.also?.length ? ` (with ${chosen.also.join(", ")}, also unbound there and provided by the same module)` : "";
+}
+
 async function plan(ctx: PatternContext, name: string, file: string, line: number | undefined): Promise<FixProposal | null> {
-  const catalog = catalogCandidates(name, ctx.importCatalogs ?? shippedCatalogs());
-  const found = await importPlan(ctx.helper, { file, name, catalog, ...(line ? { line } : {}) });
+  const catalogs = ctx.importCatalogs ?? shippedCatalogs();
+  const args = { file, name, catalog: catalogCandidates(name, catalogs), ...(line ? { line } : {}) };
+  let found = await importPlan(ctx.helper, args);
+  if (found.chosen && found.others?.length) {
+    // A deleted `from m import a, b, c` leaves several names unbound: restore those one module provides in one fix.
+    const also = Object.fromEntries(found.others.map((other) => [other, catalogCandidates(other, catalogs)]));
+    found = await importPlan(ctx.helper, { ...args, also });
+  }
   if (!found.chosen || !found.edit || !found.statement) return null;
   const testNote = ctx.isTestFile(file) ? " (an import is the one edit allowed in a test file)" : "";
   return {
     source: "pattern",
     strategy: "add_import",
     edits: [{ file, ...found.edit }],
-    explanation: `Add \`${found.statement}\` to ${file} ${found.where ?? ""}: ${name} is used there but not imported; ${found.reason}${testNote}.`,
+    explanation:
+      `Add \`${found.statement}\` to ${file} ${found.where ?? ""}: ${name} is used there but not imported; ` +
+      `${found.reason}${gathered(found.chosen)}${testNote}.`,
     confidence: CONFIDENCE[found.chosen.source] ?? 0.7,
   };
 }

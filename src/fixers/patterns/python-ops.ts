@@ -19,6 +19,8 @@ export const ImportCandidateSchema = z.object({
   source: z.string(),
   kind: z.string().nullable().optional(),
   evidence: z.number(),
+  /** Other unbound names of the file the same statement imports from this module. */
+  also: z.array(z.string()).optional(),
 });
 export type ImportCandidate = z.infer<typeof ImportCandidateSchema>;
 
@@ -30,6 +32,8 @@ export const ImportPlanSchema = z.object({
   edit: PlannedEditSchema.optional(),
   where: z.string().optional(),
   reason: z.string(),
+  /** Other names the file reads but never binds (first call only): ask again with their catalogs in `also`. */
+  others: z.array(z.string()).optional(),
 });
 export type ImportPlan = z.infer<typeof ImportPlanSchema>;
 
@@ -109,7 +113,10 @@ const callOp = async <S extends z.ZodType>(helper: PythonCaller, op: string, arg
 };
 
 /** Where a missing name can be imported from in `file`, and the edit adding the import. */
-export const importPlan = (helper: PythonCaller, args: { file: string; name: string; catalog: CatalogCandidate[]; line?: number }): Promise<ImportPlan> =>
+export const importPlan = (
+  helper: PythonCaller,
+  args: { file: string; name: string; catalog: CatalogCandidate[]; line?: number; also?: Record<string, CatalogCandidate[]> },
+): Promise<ImportPlan> =>
   callOp(helper, "import_plan", args, ImportPlanSchema);
 
 /** Un-awaited calls of project coroutines at a failing line or reachable from the test. */
