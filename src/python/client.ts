@@ -104,6 +104,8 @@ interface Pending {
   timeoutMs: number;
   /** Armed when the call becomes the one the helper runs (calls queued behind a slow one are not charged for it). */
   timer: ReturnType<typeof setTimeout> | null;
+  /** When the armed call's time is up (performance.now()): a reply that comes later is a timeout too. */
+  deadline: number;
 }
 
 const spawnHelper = (python: string, script: string, projectRoot: string, env?: Record<string, string | undefined>) =>
@@ -202,6 +204,7 @@ export class PythonHelper implements PythonCaller {
         },
         timeoutMs,
         timer: null,
+        deadline: Infinity,
       };
       this.pending.set(id, entry);
       if (!this.child) {
@@ -280,6 +283,12 @@ export class PythonHelper implements PythonCaller {
     this.finish(entry);
     this.crashesInARow = 0;
     this.armRunning();
+    if (performance.now() >= entry.deadline) {
+      // Past its deadline before its timer fired (a busy event loop): a timeout all the same, the helper is not stuck.
+      this.counters.timeouts++;
+      entry.reject(this.timeoutError(entry));
+      return;
+    }
     if (reply.ok) {
       entry.resolve(reply.result);
       return;
@@ -299,7 +308,13 @@ export class PythonHelper implements PythonCaller {
   /** Starts the clock of the call the helper runs now (the helper serves calls one at a time, in order). */
   private armRunning(): void {
     const running = this.inFlight();
-    if (running && !running.timer) running.timer = setTimeout(() => this.onTimeout(running.id, running.timeoutMs), running.timeoutMs);
+    if (!running || running.timer) return;
+    running.deadline = performance.now() + running.timeoutMs;
+    running.timer = setTimeout(() => this.onTimeout(running.id), running.timeoutMs);
+  }
+
+  private timeoutError(entry: Pending): HelperOpError {
+    return new HelperOpError(entry.op, "timeout", "runner_failed", `python helper op "${entry.op}" timed out after ${entry.timeoutMs} ms`);
   }
 
   /** The oldest pending call sent to the current process is the one the helper is running now. */
@@ -308,11 +323,11 @@ export class PythonHelper implements PythonCaller {
     return undefined;
   }
 
-  private onTimeout(id: number, timeoutMs: number): void {
+  private onTimeout(id: number): void {
     const entry = this.pending.get(id);
     if (!entry) return;
     this.counters.timeouts++;
-    const error = new HelperOpError(entry.op, "timeout", "runner_failed", `python helper op "${entry.op}" timed out after ${timeoutMs} ms`);
+    const error = this.timeoutError(entry);
     if (this.inFlight() === entry && this.child) {
       // The helper is stuck in this op: kill it; onExit rejects the call and restarts for the rest.
       this.timeoutKill = { id, error };
