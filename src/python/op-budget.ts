@@ -7,9 +7,10 @@ export interface OpBudget {
   perKbMs: number;
 }
 
-// Measured on more-itertools' more.py (5,564 lines, 172 KB) on a loaded 2-core machine: parse 0.1 s, check_indentation
-// 0.13 s, list_imports 0.2 s, outline 0.3 s, policy_findings 0.6 s, overfit_findings 1.4 s, compare_tests 1.8 s.
-// The allowances leave ~10x headroom for machines under heavier load.
+// Measured on more-itertools' more.py (5,564 lines, 172 KB) through the helper on a loaded 2-core machine: 0.3-0.5 s
+// each for parse, list_imports, check_indentation, policy_findings and outline, 1 s for overfit_findings, 0.75 s for
+// compare_tests; one candidate's validation pipelines ~12 such calls (4-5 s), which is why a call's clock starts when
+// the helper starts it, not when it is queued. The allowances leave ~10x headroom for machines under heavier load.
 const SOURCE_OP: OpBudget = { baseMs: 10_000, perKbMs: 40 };
 const COMPARE_OP: OpBudget = { baseMs: 10_000, perKbMs: 60 };
 // Pattern and symbol ops read project files themselves (the caller does not know how much): a larger flat base.
