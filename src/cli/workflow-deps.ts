@@ -12,6 +12,7 @@ import type { RunnerName } from "../runners/adapter.js";
 import { resolvePython } from "../python/interpreter.js";
 import { PythonHelper } from "../python/client.js";
 import { lazyPythonHelper, type ClosablePythonCaller } from "../python/lazy-helper.js";
+import type { OpBudgetOverrides } from "../python/op-budget.js";
 import { closeTsProject, createTsProject } from "../typescript/project.js";
 import { createSecretRedactor } from "../fixers/llm/redact.js";
 import { acquireProjectLock } from "../fixers/project-lock.js";
@@ -38,6 +39,8 @@ export interface WorkflowDepsInput {
   env?: Record<string, string | undefined>;
   cwd?: string;
   onEvent?: (event: WorkflowEvent) => void;
+  /** Helper op budgets replacing src/python/op-budget.ts's (tests force a timeout). */
+  opBudgets?: OpBudgetOverrides;
   /** Holds the project lock for this workflow from now until close() (run and resume); chat locks per command. */
   lock?: LockRequest | undefined;
 }
@@ -87,9 +90,13 @@ async function openRuntime(input: WorkflowDepsInput, env: Record<string, string 
   try {
     helper =
       python !== null
-        ? await PythonHelper.start({ python, projectRoot })
+        ? await PythonHelper.start({ python, projectRoot, ...(input.opBudgets ? { opBudgets: input.opBudgets } : {}) })
         : lazyPythonHelper(async () =>
-            PythonHelper.start({ python: await resolvePython({ projectRoot, ...(input.python ? { python: input.python } : {}) }), projectRoot }),
+            PythonHelper.start({
+              python: await resolvePython({ projectRoot, ...(input.python ? { python: input.python } : {}) }),
+              projectRoot,
+              ...(input.opBudgets ? { opBudgets: input.opBudgets } : {}),
+            }),
           );
   } catch (e) {
     store.close();

@@ -131,7 +131,7 @@ async function loadSources(projectRoot: string, given: SourceFiles, files: (stri
 
 /** The CommonFixPatterns registry as a PatternFinder over the auto-fixer's helper and runner. */
 export const registryPatternFinder =
-  (deps: Pick<AutoFixerDeps, "helper" | "typescript" | "runner" | "allowTestEdits">): PatternFinder =>
+  (deps: Pick<AutoFixerDeps, "helper" | "typescript" | "runner" | "allowTestEdits" | "log">): PatternFinder =>
   async ({ failure, analysis, projectRoot }) => {
     const ctx = createPatternContext({
       failure,
@@ -142,7 +142,8 @@ export const registryPatternFinder =
       allowTestEdits: deps.allowTestEdits ?? false,
       isTestFile: (rel) => deps.runner.isTestFile(rel),
     });
-    return (await findPatternFix(ctx))?.proposal ?? null;
+    const onDecline = (_id: string, reason: string): void => deps.log?.(`fix: ${reason} for ${failure.nodeId}`);
+    return (await findPatternFix(ctx, { onDecline }))?.proposal ?? null;
   };
 
 interface SingleFixOptions {

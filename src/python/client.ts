@@ -5,6 +5,7 @@ import { execa } from "execa";
 import { z } from "zod";
 import { RedgreenError } from "../domain/errors.js";
 import { pythonSourcePath } from "../paths.js";
+import { opTimeoutMs, type OpBudgetOverrides } from "./op-budget.js";
 import { testProcessEnv } from "../runners/test-env.js";
 
 /** What a check or service needs from the helper: calls by op name (fakes implement just this). */
@@ -13,9 +14,28 @@ export interface PythonCaller {
 }
 
 export interface CallOptions {
-  /** Per-call limit; past it the call rejects and a stuck helper is killed and restarted. */
+  /** Per-call limit, counted from when the helper starts the op; past it the call rejects and the helper is restarted. */
   timeoutMs?: number;
+  /** Characters of source the op parses or compares: its budget (src/python/op-budget.ts) grows with them. */
+  inputChars?: number;
 }
+
+/**
+ * A helper op that failed on its own (timed out, died with the process, or raised): the helper lives on (restarted
+ * and replaying the other calls), so a caller may treat this as one failed check rather than a failed run.
+ */
+export class HelperOpError extends RedgreenError {
+  constructor(
+    readonly op: string,
+    readonly failure: "timeout" | "crash" | "exception",
+    code: "runner_failed" | "internal",
+    message: string,
+  ) {
+    super(code, message);
+  }
+}
+
+export const isHelperOpError = (e: unknown): e is HelperOpError => e instanceof HelperOpError;
 
 export interface PythonHelperOptions {
   /** The project's interpreter (path or command on PATH). */
@@ -23,8 +43,10 @@ export interface PythonHelperOptions {
   projectRoot: string;
   /** Extra environment for the helper process (merged over process.env). */
   env?: Record<string, string | undefined>;
-  /** Default per-call timeout (10 s). */
+  /** Per-call timeout of ops without a budget in src/python/op-budget.ts (10 s). */
   timeoutMs?: number;
+  /** Budgets replacing op-budget.ts's for some ops. */
+  opBudgets?: OpBudgetOverrides;
   /** Limit for the first `version` call that proves the helper runs (20 s). */
   startTimeoutMs?: number;
   /** Crashes in a row (without a successful reply between them) tolerated before giving up (3). */
@@ -79,7 +101,11 @@ interface Pending {
   generation: number;
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
-  timer: ReturnType<typeof setTimeout>;
+  timeoutMs: number;
+  /** Armed when the call becomes the one the helper runs (calls queued behind a slow one are not charged for it). */
+  timer: ReturnType<typeof setTimeout> | null;
+  /** When the armed call's time is up (performance.now()): a reply that comes later is a timeout too. */
+  deadline: number;
 }
 
 const spawnHelper = (python: string, script: string, projectRoot: string, env?: Record<string, string | undefined>) =>
@@ -163,10 +189,9 @@ export class PythonHelper implements PythonCaller {
     if (this.broken) return Promise.reject(this.broken);
     const id = this.nextId++;
     const line = JSON.stringify({ id, op, args }) + "\n";
-    const timeoutMs = opts.timeoutMs ?? this.opts.timeoutMs ?? 10_000;
+    const timeoutMs = opts.timeoutMs ?? opTimeoutMs(op, opts.inputChars ?? 0, this.opts.opBudgets) ?? this.opts.timeoutMs ?? 10_000;
     this.counters.calls++;
     return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => this.onTimeout(id, timeoutMs), timeoutMs);
       const entry: Pending = {
         id,
         op,
@@ -177,7 +202,9 @@ export class PythonHelper implements PythonCaller {
           this.counters.failedCalls++;
           reject(error);
         },
-        timer,
+        timeoutMs,
+        timer: null,
+        deadline: Infinity,
       };
       this.pending.set(id, entry);
       if (!this.child) {
@@ -185,6 +212,7 @@ export class PythonHelper implements PythonCaller {
         this.spawn();
       }
       this.send(entry);
+      this.armRunning();
       this.updateRef();
     });
   }
@@ -254,19 +282,39 @@ export class PythonHelper implements PythonCaller {
     if (!entry) return; // a call that already timed out
     this.finish(entry);
     this.crashesInARow = 0;
+    this.armRunning();
+    if (performance.now() >= entry.deadline) {
+      // Past its deadline before its timer fired (a busy event loop): a timeout all the same, the helper is not stuck.
+      this.counters.timeouts++;
+      entry.reject(this.timeoutError(entry));
+      return;
+    }
     if (reply.ok) {
       entry.resolve(reply.result);
       return;
     }
-    const code = reply.kind === "unknown_op" || reply.kind === "bad_request" ? "usage" : "internal";
     const detail = reply.traceback ? `\n${reply.traceback.trimEnd()}` : "";
-    entry.reject(new RedgreenError(code, `python helper op "${entry.op}" failed: ${reply.error ?? "unknown error"}${detail}`));
+    const message = `python helper op "${entry.op}" failed: ${reply.error ?? "unknown error"}${detail}`;
+    const misuse = reply.kind === "unknown_op" || reply.kind === "bad_request";
+    entry.reject(misuse ? new RedgreenError("usage", message) : new HelperOpError(entry.op, "exception", "internal", message));
   }
 
   private finish(entry: Pending): void {
-    clearTimeout(entry.timer);
+    if (entry.timer) clearTimeout(entry.timer);
     this.pending.delete(entry.id);
     this.updateRef();
+  }
+
+  /** Starts the clock of the call the helper runs now (the helper serves calls one at a time, in order). */
+  private armRunning(): void {
+    const running = this.inFlight();
+    if (!running || running.timer) return;
+    running.deadline = performance.now() + running.timeoutMs;
+    running.timer = setTimeout(() => this.onTimeout(running.id), running.timeoutMs);
+  }
+
+  private timeoutError(entry: Pending): HelperOpError {
+    return new HelperOpError(entry.op, "timeout", "runner_failed", `python helper op "${entry.op}" timed out after ${entry.timeoutMs} ms`);
   }
 
   /** The oldest pending call sent to the current process is the one the helper is running now. */
@@ -275,11 +323,11 @@ export class PythonHelper implements PythonCaller {
     return undefined;
   }
 
-  private onTimeout(id: number, timeoutMs: number): void {
+  private onTimeout(id: number): void {
     const entry = this.pending.get(id);
     if (!entry) return;
     this.counters.timeouts++;
-    const error = new RedgreenError("runner_failed", `python helper op "${entry.op}" timed out after ${timeoutMs} ms`);
+    const error = this.timeoutError(entry);
     if (this.inFlight() === entry && this.child) {
       // The helper is stuck in this op: kill it; onExit rejects the call and restarts for the rest.
       this.timeoutKill = { id, error };
@@ -306,7 +354,7 @@ export class PythonHelper implements PythonCaller {
     );
     if (running) {
       this.finish(running);
-      running.reject(timeoutKill?.error ?? crash);
+      running.reject(timeoutKill?.error ?? new HelperOpError(running.op, "crash", "runner_failed", crash.message));
     }
     if (!timeoutKill) this.crashesInARow++;
     const maxRestarts = this.opts.maxRestarts ?? 3;
@@ -321,6 +369,7 @@ export class PythonHelper implements PythonCaller {
       this.counters.restarts++;
       this.spawn();
       for (const entry of [...this.pending.values()].sort((a, b) => a.id - b.id)) this.send(entry);
+      this.armRunning();
       this.updateRef();
     }
   }

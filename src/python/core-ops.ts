@@ -117,17 +117,23 @@ const callParsed = async <S extends z.ZodType>(
   opts?: CallOptions,
 ): Promise<z.infer<S>> => schema.parse(await helper.call<unknown>(op, args, opts));
 
+/** The call's options with the size of the sources it sends, which its time budget (src/python/op-budget.ts) grows with. */
+export const sized = (opts: CallOptions | undefined, ...sources: readonly string[]): CallOptions => ({
+  inputChars: sources.reduce((n, s) => n + s.length, 0),
+  ...opts,
+});
+
 /** Compiles a source string with the project's interpreter. */
 export const parseSource = (helper: PythonCaller, source: string, filename = "<unknown>", opts?: CallOptions): Promise<ParseResult> =>
-  callParsed(helper, ParseResultSchema, "parse", { source, filename }, opts);
+  callParsed(helper, ParseResultSchema, "parse", { source, filename }, sized(opts, source));
 
 /** Tokenizes a source string and reports its indentation convention. */
 export const checkIndentationOf = (helper: PythonCaller, source: string, opts?: CallOptions): Promise<IndentationReport> =>
-  callParsed(helper, IndentationReportSchema, "check_indentation", { source }, opts);
+  callParsed(helper, IndentationReportSchema, "check_indentation", { source }, sized(opts, source));
 
 /** Lists every import statement of a source string. */
 export const listImports = (helper: PythonCaller, source: string, filename = "<unknown>", opts?: CallOptions): Promise<ListImportsResult> =>
-  callParsed(helper, ListImportsResultSchema, "list_imports", { source, filename }, opts);
+  callParsed(helper, ListImportsResultSchema, "list_imports", { source, filename }, sized(opts, source));
 
 /** Whether a module resolves in the project's interpreter (or inside the project); `file` adds pytest's rootdir path. */
 export const findSpec = (helper: PythonCaller, module: string, file?: string, opts?: CallOptions): Promise<ModuleSpec> =>
@@ -146,7 +152,7 @@ export const resolveImports = async (
 
 /** Definitions and control-flow counts of a source string. */
 export const outlineSource = (helper: PythonCaller, source: string, filename = "<unknown>", opts?: CallOptions): Promise<OutlineResult> =>
-  callParsed(helper, OutlineResultSchema, "outline", { source, filename }, opts);
+  callParsed(helper, OutlineResultSchema, "outline", { source, filename }, sized(opts, source));
 
 /** The interpreter's top-level stdlib module names. */
 export const stdlibModules = (helper: PythonCaller, opts?: CallOptions): Promise<string[]> =>

@@ -1,6 +1,7 @@
 // Typed wrapper over ops_integrity.py's compare_tests: how a new version of a test file checks less than the old one.
 import { z } from "zod";
 import type { CallOptions, PythonCaller } from "./client.js";
+import { sized } from "./core-ops.js";
 
 export const TestWeakeningKindSchema = z.enum([
   "deleted_assert",
@@ -44,4 +45,5 @@ export const compareTests = async (
   fixed: string,
   filename = "<test>",
   opts?: CallOptions,
-): Promise<TestComparison> => TestComparisonSchema.parse(await helper.call<unknown>("compare_tests", { original, fixed, filename }, opts));
+): Promise<TestComparison> =>
+  TestComparisonSchema.parse(await helper.call<unknown>("compare_tests", { original, fixed, filename }, sized(opts, original, fixed)));

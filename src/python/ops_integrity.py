@@ -265,6 +265,25 @@ _OP_TEXT = {
 }
 
 
+def _opcodes(a, b):
+    """difflib's opcodes turning a into b, with the common head and tail matched first: a fix changes a few
+    lines of a long file, and the quadratic matcher then sees only the changed middle."""
+    limit = min(len(a), len(b))
+    head = 0
+    while head < limit and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < limit - head and a[len(a) - 1 - tail] == b[len(b) - 1 - tail]:
+        tail += 1
+    ops = [("equal", 0, head, 0, head)] if head else []
+    matcher = difflib.SequenceMatcher(None, a[head : len(a) - tail], b[head : len(b) - tail], autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        ops.append((tag, i1 + head, i2 + head, j1 + head, j2 + head))
+    if tail:
+        ops.append(("equal", len(a) - tail, len(a), len(b) - tail, len(b)))
+    return ops
+
+
 def _align(old_items, new_items):
     """Pairs items of two sequences: exact matches by LCS on their dumps, the rest positionally inside
     each gap. Returns (pairs of changed items, unmatched old items)."""
@@ -272,8 +291,7 @@ def _align(old_items, new_items):
     b = [_dump(n) for n in new_items]
     changed = []
     deleted = []
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in _opcodes(a, b):
         if tag == "equal":
             continue
         olds = old_items[i1:i2]
@@ -557,9 +575,8 @@ def _only_imports(old_src, new_src, old_tree, new_tree):
     new_cover = _module_imports(new_tree)
     _, old_names = _import_lines(old_tree)
     _, new_names = _import_lines(new_tree)
-    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
     changed = False
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in _opcodes(old_lines, new_lines):
         if tag == "equal":
             continue
         changed = True

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { ViolationRuleSchema } from "../domain/validation.js";
 import type { CallOptions, PythonCaller } from "./client.js";
+import { sized } from "./core-ops.js";
 
 export const FindingSchema = z.object({ rule: ViolationRuleSchema, key: z.string(), line: z.number().int(), evidence: z.string() });
 
@@ -30,7 +31,7 @@ export const policyFindings = async (
     await helper.call<unknown>(
       "policy_findings",
       { source, filename, is_test: isTest, secret_name_pattern: secrets.pattern, not_secret_names: secrets.notSecret },
-      opts,
+      sized(opts, source),
     ),
   );
 
@@ -42,4 +43,11 @@ export const overfitFindings = async (
   filename: string,
   tests: readonly { name: string; file: string; source: string }[],
   opts?: CallOptions,
-): Promise<OverfitFindings> => OverfitFindingsSchema.parse(await helper.call<unknown>("overfit_findings", { original, fixed, filename, tests }, opts));
+): Promise<OverfitFindings> =>
+  OverfitFindingsSchema.parse(
+    await helper.call<unknown>(
+      "overfit_findings",
+      { original, fixed, filename, tests },
+      sized(opts, original, fixed, ...tests.map((t) => t.source)),
+    ),
+  );

@@ -11,7 +11,8 @@ import { checkSyntax } from "./check-syntax.js";
 import { checkTestIntegrity } from "./check-test-integrity.js";
 import { createFixContext } from "./context.js";
 import type { FixInput } from "./context.js";
-import { estimateFixRisk } from "./estimate-risk.js";
+import { estimateFixRisk, type RiskEstimate } from "./estimate-risk.js";
+import { failedCheck, orUnrunnable } from "./unrunnable.js";
 
 export { checkImports } from "./check-imports.js";
 export type { ImportCheckResult } from "./check-imports.js";
@@ -47,17 +48,18 @@ export { diffLines } from "./line-diff.js";
 export async function validateFix(input: FixInput): Promise<ValidationResult> {
   const ctx = createFixContext(input);
   // All checks share one context, so the helper answers each question once; calls pipeline on one process.
+  // A check whose helper op timed out or crashed fails with that reason; the helper restarts for the next candidate.
   const checks = await Promise.all([
-    checkSyntax(ctx),
-    checkSizeChange(ctx),
-    checkImports(ctx),
-    checkNoSecrets(ctx),
-    checkIndentation(ctx),
-    checkTestIntegrity(ctx),
-    checkPolicy(ctx),
-    checkOverfit(ctx),
+    orUnrunnable("syntax", checkSyntax(ctx), failedCheck),
+    orUnrunnable("size", checkSizeChange(ctx), failedCheck),
+    orUnrunnable("imports", checkImports(ctx), failedCheck),
+    orUnrunnable("secrets", checkNoSecrets(ctx), failedCheck),
+    orUnrunnable("indentation", checkIndentation(ctx), failedCheck),
+    orUnrunnable("test integrity", checkTestIntegrity(ctx), failedCheck),
+    orUnrunnable("policy", checkPolicy(ctx), failedCheck),
+    orUnrunnable("overfit", checkOverfit(ctx), failedCheck),
   ]);
-  const risk = await estimateFixRisk(ctx);
+  const risk = await orUnrunnable("risk", estimateFixRisk(ctx), (reason): RiskEstimate => ({ risk: "high", factors: [reason] }));
   const reasons = checks.flatMap((c) => c.reasons);
   const warnings = checks.flatMap((c) => c.warnings);
   const violations = checks.flatMap((c) => c.violations ?? []);

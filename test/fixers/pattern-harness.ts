@@ -11,6 +11,7 @@ import type { TestRunResult } from "../../src/domain/test-run.js";
 import { applyEdits, applyFix } from "../../src/fixers/apply.js";
 import { createPatternContext, findPatternFix, patterns, type PatternFix, type PatternId } from "../../src/fixers/patterns/index.js";
 import { PythonHelper } from "../../src/python/client.js";
+import type { OpBudgetOverrides } from "../../src/python/op-budget.js";
 import { createPytestAdapter } from "../../src/runners/pytest/adapter.js";
 import type { TestRunnerAdapter } from "../../src/runners/adapter.js";
 import { fixturePath, testPython } from "../helpers/python-env.js";
@@ -24,7 +25,10 @@ export interface PatternProject {
   /** The failure of a test (by node id suffix) and its analysis. */
   failure(nodeIdSuffix: string): { failure: Failure; analysis: Analysis };
   /** findPatternFix for that failure. */
-  fix(nodeIdSuffix: string, options?: { allowTestEdits?: boolean; only?: PatternId[] }): Promise<PatternFix | null>;
+  fix(
+    nodeIdSuffix: string,
+    options?: { allowTestEdits?: boolean; only?: PatternId[]; onDecline?: (id: PatternId, reason: string) => void },
+  ): Promise<PatternFix | null>;
   /** Applies a proposal's edits to the temp copy. */
   apply(proposal: FixProposal): Promise<void>;
   read(rel: string): Promise<string>;
@@ -32,11 +36,15 @@ export interface PatternProject {
   close(): Promise<void>;
 }
 
-export async function openPatternProject(name: string): Promise<PatternProject> {
+/** `opBudgets` replaces some helper ops' time budgets (a test forcing a timeout). */
+export async function openPatternProject(name: string, opBudgets?: OpBudgetOverrides): Promise<PatternProject> {
   const dir = await mkdtemp(join(tmpdir(), `redgreen-pattern-${name}-`));
   await cp(fixturePath("patterns", name), dir, { recursive: true });
   const adapter = await createPytestAdapter({ projectRoot: dir, python: testPython });
-  const [before, helper] = await Promise.all([adapter.runTests(), PythonHelper.start({ python: testPython, projectRoot: dir })]);
+  const [before, helper] = await Promise.all([
+    adapter.runTests(),
+    PythonHelper.start({ python: testPython, projectRoot: dir, ...(opBudgets ? { opBudgets } : {}) }),
+  ]);
   const failure = (suffix: string): { failure: Failure; analysis: Analysis } => {
     const f = before.failures.find((x) => x.nodeId === suffix || x.nodeId.endsWith(suffix));
     if (!f) throw new Error(`no failure ${suffix} in ${before.failures.map((x) => x.nodeId).join(", ")}`);
@@ -58,7 +66,10 @@ export async function openPatternProject(name: string): Promise<PatternProject> 
         allowTestEdits: options.allowTestEdits ?? false,
         isTestFile: (rel) => adapter.isTestFile(rel),
       });
-      const found = await findPatternFix(ctx, options.only ? { only: options.only } : {});
+      const found = await findPatternFix(ctx, {
+        ...(options.only ? { only: options.only } : {}),
+        ...(options.onDecline ? { onDecline: options.onDecline } : {}),
+      });
       if (found) await expectConforming(dir, found);
       return found;
     },

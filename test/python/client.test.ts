@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RedgreenError } from "../../src/domain/errors.js";
-import { PythonHelper } from "../../src/python/client.js";
+import { isHelperOpError, PythonHelper } from "../../src/python/client.js";
 import { parseSource } from "../../src/python/core-ops.js";
 import { pythonSourcePath } from "../../src/paths.js";
 import { fixturePath, testPython } from "../helpers/python-env.js";
@@ -100,6 +100,19 @@ describe.each(interpreters)("PythonHelper on %s", (_label, python) => {
     expect(error.message).toContain('op "sleep" timed out after 300 ms');
     expect(performance.now() - started).toBeLessThan(5_000);
     expect(await helper.call("echo", { after: "timeout" })).toEqual({ after: "timeout" });
+  });
+
+  it("charges a call only for its own run, not for the slow call queued ahead of it", async () => {
+    const slow = helper.call("sleep", { seconds: 0.6 }, { timeoutMs: 5_000 });
+    const queued = helper.call("echo", { queued: true }, { timeoutMs: 300 });
+    await slow;
+    expect(await queued).toEqual({ queued: true });
+  });
+
+  it("reports a timed-out op as a HelperOpError naming the op, so one check can fail without failing the run", async () => {
+    const error = await rejection(helper.call("sleep", { seconds: 30 }, { timeoutMs: 200 }));
+    expect(isHelperOpError(error) && error.op === "sleep" && error.failure === "timeout").toBe(true);
+    expect(await helper.call("ping", {})).toBe("pong");
   });
 });
 

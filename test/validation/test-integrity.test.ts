@@ -96,6 +96,15 @@ describe("import-only edits", () => {
     const extra = await checkTestIntegrity(createFixContext({ original, fixed: "import math\n" + original, filePath: "tests/test_add.py", projectRoot, helper }));
     expect(extra.reasons).toEqual([]);
   });
+
+  it("tells an import added to a 5,000-line test file from one line changed deep inside it (head and tail matched first)", async () => {
+    const tests = Array.from({ length: 1_000 }, (_, i) => `def test_${i}():\n    assert add(${i}, 1) == ${i + 1}\n\n`).join("\n");
+    const big = `from calc import add\n\n\n${tests}`;
+    const long = (fixed: string) => checkTestIntegrity(createFixContext({ original: big, fixed, filePath: "tests/test_big.py", projectRoot, helper }));
+    expect(await long(`import math\n${big}`)).toEqual({ reasons: [], warnings: [], testEdit: false });
+    const deep = await long(big.replace("assert add(700, 1) == 701", "assert add(700, 1) == 702"));
+    expect(deep.reasons).toEqual([expect.stringMatching(/^test-integrity: edits test file tests\/test_big\.py; .*allowTestEdits is off/)]);
+  });
 });
 
 describe("weakening is rejected even with allowTestEdits", () => {

@@ -30,7 +30,7 @@ async function propose(s: ChatSession, failure: Failure, analysis: Analysis, io:
     readFile: projectReader(s.projectRoot),
     allowTestEdits: false,
     isTestFile: (rel) => deps.adapter.isTestFile(rel),
-  });
+  }, { onDecline: (_id, reason) => io.write(`${reason}\n`) });
   if (found) {
     io.write(`pattern fix (${found.proposal.strategy}): ${found.proposal.explanation}\n`);
     return found.proposal;

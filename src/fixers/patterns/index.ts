@@ -5,7 +5,7 @@ import { failureLanguage } from "../../analysis/language.js";
 import type { Analysis } from "../../domain/analysis.js";
 import type { Failure } from "../../domain/failure.js";
 import type { FixProposal } from "../../domain/fix.js";
-import type { PythonCaller } from "../../python/client.js";
+import { isHelperOpError, type PythonCaller } from "../../python/client.js";
 import { resolveProjectFile } from "../paths.js";
 import { missingAwaitPattern } from "./missing-await.js";
 import { missingCommitPattern } from "./missing-commit.js";
@@ -47,15 +47,25 @@ export interface PatternFix {
   proposal: FixProposal;
 }
 
-/** Tries the matching patterns of the failure's language in registry order; the first proposal wins, null when none is sure. */
-export async function findPatternFix(ctx: PatternContext, options: { only?: readonly PatternId[] } = {}): Promise<PatternFix | null> {
+/**
+ * Tries the matching patterns of the failure's language in registry order; the first proposal wins, null when none is
+ * sure. A pattern whose helper op timed out or crashed declines (the reason goes to onDecline) and the next is tried.
+ */
+export async function findPatternFix(
+  ctx: PatternContext,
+  options: { only?: readonly PatternId[]; onDecline?: (id: PatternId, reason: string) => void } = {},
+): Promise<PatternFix | null> {
   const language = failureLanguage(ctx.failure, ctx.analysis.fileToFix);
   for (const id of Object.keys(patterns) as PatternId[]) {
     if (options.only && !options.only.includes(id)) continue;
     const pattern: FixPattern = patterns[id];
     if (!pattern.languages.includes(language)) continue;
     if (!pattern.matches(ctx.failure, ctx.analysis)) continue;
-    const proposal = await pattern.propose(ctx);
+    const proposal = await pattern.propose(ctx).catch((e: unknown) => {
+      if (!isHelperOpError(e)) throw e;
+      options.onDecline?.(id, `pattern ${id} declined: it could not run (${e.message.split("\n")[0] ?? e.op})`);
+      return null;
+    });
     if (proposal) return { patternId: id, proposal };
   }
   return null;
