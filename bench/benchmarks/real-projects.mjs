@@ -1,0 +1,195 @@
+// Benchmark: real open-source projects (a corpus outside the repository) with one injected bug each, from the
+// committed mutation lists bench/real-projects/<project>.json; `redgreen run --no-llm` must bring the suite back to
+// green as the project's bare runner sees it, without touching a test file. Also checks that `redgreen test` counts
+// what the bare runner counts on the unmutated project. `REDGREEN_CORPUS=/work/corpus npm run bench -- real-projects`,
+// or standalone after `npm run build`:
+// `node bench/benchmarks/real-projects.mjs --corpus DIR [--project X] [--kind K] [--limit N]` (N mutants per kind and project).
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { applyMutation, bareRun, changedFiles, isTestFile, loadProjects, projectDir, restore, sh, venvPython } from "../lib/corpus.mjs";
+import { cliBin } from "../lib/env.mjs";
+import { median } from "../lib/measure.mjs";
+
+const VERDICTS = ["fixed", "equivalent", "wrong", "not-green"];
+const COUNT_KEYS = ["passed", "failed", "skipped", "errors"];
+const REDGREEN_TIMEOUT_MS = 20 * 60_000;
+const SETUP_HINT =
+  "build the corpus with `node bench/real-projects/setup-corpus.mjs --corpus DIR` (clones each project of bench/real-projects/*.json at its " +
+  "recorded commit and runs its setup), then `REDGREEN_CORPUS=DIR npm run bench -- real-projects`";
+
+const pythonArgs = (corpus, p) => (p.language === "python" ? ["--python", venvPython(corpus, p)] : []);
+
+/** Whether the project's runner can start: its venv or its node_modules. */
+const ready = (corpus, p) =>
+  p.language === "python" ? existsSync(venvPython(corpus, p)) : existsSync(join(projectDir(corpus, p), "node_modules", ".bin", p.runner));
+
+const pick = (c) => (c ? { passed: c.passed, failed: c.failed, skipped: c.skipped, errors: c.errors } : null);
+
+/** `redgreen test --json` on the unmutated project against the bare runner's own report. */
+function fidelity(corpus, p, tmp) {
+  const bare = bareRun(corpus, p);
+  const r = sh("node", [cliBin, "test", projectDir(corpus, p), "--json", "--no-coverage", "-q", "--db", join(tmp, "fidelity.db"), ...pythonArgs(corpus, p)], {
+    timeoutMs: REDGREEN_TIMEOUT_MS,
+  });
+  let rg = null;
+  try {
+    rg = JSON.parse(r.stdout);
+  } catch {
+    rg = null;
+  }
+  restore(projectDir(corpus, p));
+  const redgreen = rg ? pick(rg) : null;
+  const same = redgreen !== null && bare.counts !== null && COUNT_KEYS.every((k) => redgreen[k] === bare.counts[k]);
+  return { bare: pick(bare.counts), bareGreen: bare.green, redgreen, redgreenStatus: rg?.status ?? `exit ${r.code}: ${r.stderr.trim().slice(-300)}`, same };
+}
+
+/** One mutant: apply, `redgreen run`, classify against the bare runner, restore byte for byte. */
+function runMutant(corpus, p, m, tmp) {
+  const dir = projectDir(corpus, p);
+  applyMutation(dir, m);
+  try {
+    const args = [cliBin, "run", dir, "--no-llm", "--json", "-q", "--db", join(tmp, `${p.project}-${m.id}.db`), ...pythonArgs(corpus, p)];
+    const r = sh("node", args, { timeoutMs: REDGREEN_TIMEOUT_MS });
+    let summary = null;
+    try {
+      summary = JSON.parse(r.stdout.trim().split("\n").pop() ?? "");
+    } catch {
+      summary = null;
+    }
+    const changed = changedFiles(dir);
+    const testFilesTouched = changed.filter(isTestFile);
+    const bare = bareRun(corpus, p);
+    const status = summary?.status ?? (r.timedOut ? "timeout" : `exit ${r.code}`);
+    let verdict;
+    if (testFilesTouched.length > 0 || (status === "passed" && !bare.green)) verdict = "wrong";
+    else if (bare.green) verdict = changed.length === 0 ? "fixed" : "equivalent";
+    else verdict = "not-green";
+    const fixes = (summary?.fixes ?? []).filter((f) => f.status === "kept").map((f) => `${f.source}:${f.strategy}`);
+    return {
+      project: p.project,
+      id: m.id,
+      kind: m.kind,
+      verdict,
+      status,
+      seconds: Math.round(r.ms / 100) / 10,
+      changed,
+      testFilesTouched,
+      fixes,
+      ...(verdict === "fixed" ? {} : { bare: bare.green ? "green" : bare.tail.split("\n").slice(-2).join(" | "), stderr: r.stderr.trim().slice(-300) }),
+    };
+  } finally {
+    restore(dir);
+  }
+}
+
+/** Counts, rate and median time over a set of mutant records. */
+function tally(records) {
+  const counts = Object.fromEntries(VERDICTS.map((v) => [v, records.filter((r) => r.verdict === v).length]));
+  const good = counts.fixed + counts.equivalent;
+  return {
+    mutants: records.length,
+    ...counts,
+    rate: records.length ? Math.round((good / records.length) * 1000) / 10 : null,
+    medianSeconds: records.length ? median(records.map((r) => r.seconds)) : null,
+    testFilesTouched: records.reduce((n, r) => n + r.testFilesTouched.length, 0),
+  };
+}
+
+/** Measures every project of the lists found in the corpus. */
+export async function measure({ corpus, only = null, kind = null, limit = Infinity, log = () => {} }) {
+  if (!corpus || !existsSync(corpus)) return { skipped: `no corpus (${corpus ? `${corpus} does not exist` : "REDGREEN_CORPUS is not set"}): ${SETUP_HINT}` };
+  const tmp = mkdtempSync(join(tmpdir(), "redgreen-real-projects-"));
+  const projects = {};
+  const records = [];
+  const started = Date.now();
+  try {
+    for (const p of loadProjects().filter((x) => !only || x.project === only)) {
+      if (!existsSync(projectDir(corpus, p)) || !ready(corpus, p)) {
+        log(`${p.project}: not in the corpus (or not set up), skipped`);
+        projects[p.project] = { skipped: "not in the corpus" };
+        continue;
+      }
+      restore(projectDir(corpus, p));
+      log(`${p.project}: fidelity check (redgreen test vs ${p.runner})`);
+      const fid = fidelity(corpus, p, tmp);
+      log(`${p.project}: ${fid.same ? "same counts" : "DIFFERENT counts"} bare ${JSON.stringify(fid.bare)} redgreen ${JSON.stringify(fid.redgreen)}`);
+      const chosen = [];
+      for (const k of p.kinds) chosen.push(...p.mutations.filter((m) => m.kind === k && (!kind || k === kind)).slice(0, limit));
+      const own = [];
+      for (const m of chosen) {
+        const rec = runMutant(corpus, p, m, tmp);
+        log(`${p.project} ${rec.id}: ${rec.verdict} (${rec.status}, ${rec.seconds} s${rec.fixes.length ? `, ${rec.fixes.join(" ")}` : ""})`);
+        own.push(rec);
+      }
+      records.push(...own);
+      const byKind = Object.fromEntries(p.kinds.map((k) => [k, tally(own.filter((r) => r.kind === k))]));
+      projects[p.project] = { origin: p.origin, runner: p.runner, fidelity: fid, ...tally(own), byKind };
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  const kinds = [...new Set(records.map((r) => r.kind))];
+  return {
+    corpus,
+    limitPerKind: Number.isFinite(limit) ? limit : null,
+    minutes: Math.round((Date.now() - started) / 6000) / 10,
+    ...tally(records),
+    byKind: Object.fromEntries(kinds.map((k) => [k, tally(records.filter((r) => r.kind === k))])),
+    projects,
+    misses: records.filter((r) => r.verdict !== "fixed" && r.verdict !== "equivalent"),
+  };
+}
+
+const row = (label, t) =>
+  `| ${label} | ${t.mutants} | ${t.fixed} | ${t.equivalent} | ${t.wrong} | ${t["not-green"]} | ${t.rate ?? "–"} % | ${t.medianSeconds ?? "–"} | ${t.testFilesTouched} |`;
+
+const benchmark = {
+  name: "real-projects",
+  description:
+    "Real open-source projects (corpus outside the repository, lists in bench/real-projects/) each with one injected bug from a committed " +
+    "mutation list (deleted import, misspelt name, missing await, None/undefined access); `redgreen run --no-llm` per mutant, then the " +
+    "project's bare runner decides: fixed (file restored byte for byte), equivalent (other text, bare runner green), wrong (redgreen said " +
+    "passed but the bare runner is red, or a test file was touched), not green",
+  goal: "no wrong verdict, no test file touched, redgreen test's counts equal to the bare runner's; the fix rate is measured, not a goal yet",
+  async run({ log }) {
+    const limit = process.env.REDGREEN_REAL_LIMIT ? Number(process.env.REDGREEN_REAL_LIMIT) : Infinity;
+    return measure({ corpus: process.env.REDGREEN_CORPUS, limit, log });
+  },
+  table(r) {
+    if (r.skipped) return `Not measured: ${r.skipped}.`;
+    const head = ["| project / kind | mutants | fixed | equivalent | wrong | not green | rate | median s per run | test files touched |", "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"];
+    const rows = [];
+    for (const [name, p] of Object.entries(r.projects)) {
+      if (p.skipped) {
+        rows.push(`| ${name} | skipped: ${p.skipped} | | | | | | | |`);
+        continue;
+      }
+      rows.push(row(`**${name}** (${p.runner}, ${p.origin.repo}@${p.origin.commit.slice(0, 8)})`, p));
+      for (const [k, t] of Object.entries(p.byKind)) if (t.mutants > 0) rows.push(row(`  ${name} · ${k}`, t));
+    }
+    for (const [k, t] of Object.entries(r.byKind)) rows.push(row(`all · ${k}`, t));
+    rows.push(row("**all**", r));
+    const notes = [`Limit: ${r.limitPerKind ?? "none"} mutants per kind and project; ${r.minutes} min in all.`];
+    for (const [name, p] of Object.entries(r.projects)) {
+      if (p.skipped) continue;
+      const f = p.fidelity;
+      notes.push(`Fidelity ${name}: ${f.same ? "same counts" : "**different counts**"} — bare ${JSON.stringify(f.bare)}, redgreen test ${JSON.stringify(f.redgreen)} (${f.redgreenStatus}).`);
+    }
+    for (const m of r.misses) notes.push(`${m.verdict}: ${m.project} ${m.id} (${m.status}${m.fixes.length ? `; kept ${m.fixes.join(", ")}` : ""}${m.testFilesTouched.length ? `; touched ${m.testFilesTouched.join(", ")}` : ""}).`);
+    return [...head, ...rows, "", ...notes.map((n) => `- ${n}`)].join("\n");
+  },
+};
+export default benchmark;
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const arg = (name) => {
+    const at = process.argv.indexOf(`--${name}`);
+    return at > 0 ? process.argv[at + 1] : undefined;
+  };
+  const limit = arg("limit") ? Number(arg("limit")) : Infinity;
+  const result = await measure({ corpus: arg("corpus") ?? process.env.REDGREEN_CORPUS, only: arg("project") ?? null, kind: arg("kind") ?? null, limit, log: (l) => console.error(l) });
+  console.log(benchmark.table(result));
+  console.log(`BENCH ${JSON.stringify({ name: benchmark.name, ...result })}`);
+}
