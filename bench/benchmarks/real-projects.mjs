@@ -42,7 +42,9 @@ function fidelity(corpus, p, tmp) {
   restore(projectDir(corpus, p));
   const redgreen = rg ? pick(rg) : null;
   const same = redgreen !== null && bare.counts !== null && COUNT_KEYS.every((k) => redgreen[k] === bare.counts[k]);
-  return { bare: pick(bare.counts), bareGreen: bare.green, redgreen, redgreenStatus: rg?.status ?? `exit ${r.code}: ${r.stderr.trim().slice(-300)}`, same };
+  const failures = (rg?.failures ?? []).slice(0, 5).map((f) => `${f.nodeId}: ${f.errorType}: ${String(f.errorMessage).split("\n")[0].slice(0, 160)}`);
+  const redgreenStatus = rg?.status ?? `exit ${r.code}: ${r.stderr.trim().slice(-300)}`;
+  return { bare: pick(bare.counts), bareGreen: bare.green, redgreen, redgreenStatus, redgreenFailures: failures, same };
 }
 
 /** One mutant: apply, `redgreen run`, classify against the bare runner, restore byte for byte. */
@@ -175,7 +177,8 @@ const benchmark = {
     for (const [name, p] of Object.entries(r.projects)) {
       if (p.skipped) continue;
       const f = p.fidelity;
-      notes.push(`Fidelity ${name}: ${f.same ? "same counts" : "**different counts**"} — bare ${JSON.stringify(f.bare)}, redgreen test ${JSON.stringify(f.redgreen)} (${f.redgreenStatus}).`);
+      const why = f.redgreenFailures?.length ? `; redgreen's failures: ${f.redgreenFailures.join("; ")}` : "";
+      notes.push(`Fidelity ${name}: ${f.same ? "same counts" : "**different counts**"} — bare ${JSON.stringify(f.bare)}, redgreen test ${JSON.stringify(f.redgreen)} (${f.redgreenStatus}${why}).`);
     }
     for (const m of r.misses) notes.push(`${m.verdict}: ${m.project} ${m.id} (${m.status}${m.fixes.length ? `; kept ${m.fixes.join(", ")}` : ""}${m.testFilesTouched.length ? `; touched ${m.testFilesTouched.join(", ")}` : ""}).`);
     return [...head, ...rows, "", ...notes.map((n) => `- ${n}`)].join("\n");

@@ -108,7 +108,8 @@ export function bareRun(corpus, project, { bail = false, timeoutMs = 900_000 } =
     let r;
     let counts;
     if (project.runner === "pytest") {
-      r = sh(venvPython(corpus, project), ["-m", "pytest", "-q", "-p", "no:cacheprovider", ...(bail ? ["-x"] : [])], { cwd: dir, timeoutMs });
+      const args = ["-m", "pytest", "-q", "-p", "no:cacheprovider", ...(bail ? ["-x"] : []), ...(project.bareArgs ?? [])];
+      r = sh(venvPython(corpus, project), args, { cwd: dir, timeoutMs });
       counts = pytestCounts(r.stdout);
     } else {
       const out = join(tmp, "report.json");
@@ -116,6 +117,7 @@ export function bareRun(corpus, project, { bail = false, timeoutMs = 900_000 } =
         project.runner === "vitest"
           ? ["run", "--reporter=json", `--outputFile=${out}`, ...(bail ? ["--bail=1"] : [])]
           : ["--json", `--outputFile=${out}`, "--ci", ...(bail ? ["--bail"] : [])];
+      args.push(...(project.bareArgs ?? []));
       r = sh(join(dir, "node_modules", ".bin", project.runner), args, { cwd: dir, timeoutMs });
       counts = jsonCounts(out);
     }
