@@ -3,11 +3,14 @@
 // green as the project's bare runner sees it, without touching a test file. Also checks that `redgreen test` counts
 // what the bare runner counts on the unmutated project. `REDGREEN_CORPUS=/work/corpus npm run bench -- real-projects`,
 // or standalone after `npm run build`:
-// `node bench/benchmarks/real-projects.mjs --corpus DIR [--project X] [--kind K] [--limit N]` (N mutants per kind and project).
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+// `node bench/benchmarks/real-projects.mjs --corpus DIR [--project X] [--kind K] [--limit N] [--jobs J]` (N mutants per kind and
+// project, J projects side by side; REDGREEN_REAL_LIMIT and REDGREEN_REAL_JOBS under npm run bench).
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { pathToFileURL } from "node:url";
+import { dirname, join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { applyMutation, bareRun, changedFiles, isTestFile, loadProjects, projectDir, restore, sh, venvPython } from "../lib/corpus.mjs";
 import { cliBin } from "../lib/env.mjs";
 import { median } from "../lib/measure.mjs";
@@ -99,43 +102,72 @@ function tally(records) {
   };
 }
 
-/** Measures every project of the lists found in the corpus. */
-export async function measure({ corpus, only = null, kind = null, limit = Infinity, log = () => {} }) {
-  if (!corpus || !existsSync(corpus)) return { skipped: `no corpus (${corpus ? `${corpus} does not exist` : "REDGREEN_CORPUS is not set"}): ${SETUP_HINT}` };
+/** One project: the fidelity check, then its chosen mutants one by one. Returns { project, records }. */
+function measureProject(corpus, p, { kind, limit, log }) {
+  if (!existsSync(projectDir(corpus, p)) || !ready(corpus, p)) {
+    log(`${p.project}: not in the corpus (or not set up), skipped`);
+    return { project: { skipped: "not in the corpus" }, records: [] };
+  }
   const tmp = mkdtempSync(join(tmpdir(), "redgreen-real-projects-"));
-  const projects = {};
-  const records = [];
-  const started = Date.now();
   try {
-    for (const p of loadProjects().filter((x) => !only || x.project === only)) {
-      if (!existsSync(projectDir(corpus, p)) || !ready(corpus, p)) {
-        log(`${p.project}: not in the corpus (or not set up), skipped`);
-        projects[p.project] = { skipped: "not in the corpus" };
-        continue;
-      }
-      restore(projectDir(corpus, p));
-      log(`${p.project}: fidelity check (redgreen test vs ${p.runner})`);
-      const fid = fidelity(corpus, p, tmp);
-      log(`${p.project}: ${fid.same ? "same counts" : "DIFFERENT counts"} bare ${JSON.stringify(fid.bare)} redgreen ${JSON.stringify(fid.redgreen)}`);
-      const chosen = [];
-      for (const k of p.kinds) chosen.push(...p.mutations.filter((m) => m.kind === k && (!kind || k === kind)).slice(0, limit));
-      const own = [];
-      for (const m of chosen) {
-        const rec = runMutant(corpus, p, m, tmp);
-        log(`${p.project} ${rec.id}: ${rec.verdict} (${rec.status}, ${rec.seconds} s${rec.fixes.length ? `, ${rec.fixes.join(" ")}` : ""})`);
-        own.push(rec);
-      }
-      records.push(...own);
-      const byKind = Object.fromEntries(p.kinds.map((k) => [k, tally(own.filter((r) => r.kind === k))]));
-      projects[p.project] = { origin: p.origin, runner: p.runner, fidelity: fid, ...tally(own), byKind };
+    restore(projectDir(corpus, p));
+    log(`${p.project}: fidelity check (redgreen test vs ${p.runner})`);
+    const fid = fidelity(corpus, p, tmp);
+    log(`${p.project}: ${fid.same ? "same counts" : "DIFFERENT counts"} bare ${JSON.stringify(fid.bare)} redgreen ${JSON.stringify(fid.redgreen)}`);
+    const chosen = p.kinds.flatMap((k) => p.mutations.filter((m) => m.kind === k && (!kind || k === kind)).slice(0, limit));
+    const records = [];
+    for (const m of chosen) {
+      const rec = runMutant(corpus, p, m, tmp);
+      log(`${p.project} ${rec.id}: ${rec.verdict} (${rec.status}, ${rec.seconds} s${rec.fixes.length ? `, ${rec.fixes.join(" ")}` : ""})`);
+      records.push(rec);
     }
+    const byKind = Object.fromEntries(p.kinds.map((k) => [k, tally(records.filter((r) => r.kind === k))]));
+    return { project: { origin: p.origin, runner: p.runner, fidelity: fid, ...tally(records), byKind }, records };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/** One project measured in a child process (this file with --worker), so `jobs` projects run side by side. */
+function measureInWorker(corpus, p, { kind, limit, log }) {
+  const out = join(mkdtempSync(join(tmpdir(), "redgreen-real-worker-")), "result.json");
+  const args = [fileURLToPath(import.meta.url), "--worker", out, "--corpus", corpus, "--project", p.project];
+  if (kind) args.push("--kind", kind);
+  if (Number.isFinite(limit)) args.push("--limit", String(limit));
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ["ignore", "ignore", "pipe"] });
+    createInterface({ input: child.stderr }).on("line", log);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      if (code !== 0 || !existsSync(out)) reject(new Error(`worker for ${p.project} exited with ${code}`));
+      else resolve(JSON.parse(readFileSync(out, "utf8")));
+      rmSync(dirname(out), { recursive: true, force: true });
+    });
+  });
+}
+
+/** Measures every project of the lists found in the corpus, `jobs` projects at a time. */
+export async function measure({ corpus, only = null, kind = null, limit = Infinity, jobs = 1, log = () => {} }) {
+  if (!corpus || !existsSync(corpus)) return { skipped: `no corpus (${corpus ? `${corpus} does not exist` : "REDGREEN_CORPUS is not set"}): ${SETUP_HINT}` };
+  const started = Date.now();
+  const lists = loadProjects().filter((x) => !only || x.project === only);
+  const results = new Array(lists.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < lists.length) {
+      const i = next++;
+      const opts = { kind, limit, log };
+      results[i] = jobs > 1 ? await measureInWorker(corpus, lists[i], opts) : measureProject(corpus, lists[i], opts);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, jobs) }, lane));
+  const projects = Object.fromEntries(lists.map((p, i) => [p.project, results[i].project]));
+  const records = results.flatMap((r) => r.records);
   const kinds = [...new Set(records.map((r) => r.kind))];
   return {
     corpus,
     limitPerKind: Number.isFinite(limit) ? limit : null,
+    jobs,
     minutes: Math.round((Date.now() - started) / 6000) / 10,
     ...tally(records),
     byKind: Object.fromEntries(kinds.map((k) => [k, tally(records.filter((r) => r.kind === k))])),
@@ -157,7 +189,7 @@ const benchmark = {
   goal: "no wrong verdict, no test file touched, redgreen test's counts equal to the bare runner's; the fix rate is measured, not a goal yet",
   async run({ log }) {
     const limit = process.env.REDGREEN_REAL_LIMIT ? Number(process.env.REDGREEN_REAL_LIMIT) : Infinity;
-    return measure({ corpus: process.env.REDGREEN_CORPUS, limit, log });
+    return measure({ corpus: process.env.REDGREEN_CORPUS, limit, jobs: Number(process.env.REDGREEN_REAL_JOBS ?? 1), log });
   },
   table(r) {
     if (r.skipped) return `Not measured: ${r.skipped}.`;
@@ -173,7 +205,7 @@ const benchmark = {
     }
     for (const [k, t] of Object.entries(r.byKind)) rows.push(row(`all · ${k}`, t));
     rows.push(row("**all**", r));
-    const notes = [`Limit: ${r.limitPerKind ?? "none"} mutants per kind and project; ${r.minutes} min in all.`];
+    const notes = [`Limit: ${r.limitPerKind ?? "none"} mutants per kind and project; ${r.jobs} project(s) at a time; ${r.minutes} min in all.`];
     for (const [name, p] of Object.entries(r.projects)) {
       if (p.skipped) continue;
       const f = p.fidelity;
@@ -191,8 +223,16 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     const at = process.argv.indexOf(`--${name}`);
     return at > 0 ? process.argv[at + 1] : undefined;
   };
+  const corpus = arg("corpus") ?? process.env.REDGREEN_CORPUS;
   const limit = arg("limit") ? Number(arg("limit")) : Infinity;
-  const result = await measure({ corpus: arg("corpus") ?? process.env.REDGREEN_CORPUS, only: arg("project") ?? null, kind: arg("kind") ?? null, limit, log: (l) => console.error(l) });
-  console.log(benchmark.table(result));
-  console.log(`BENCH ${JSON.stringify({ name: benchmark.name, ...result })}`);
+  const kind = arg("kind") ?? null;
+  const log = (l) => console.error(l);
+  if (arg("worker")) {
+    const p = loadProjects().find((x) => x.project === arg("project"));
+    writeFileSync(arg("worker"), JSON.stringify(measureProject(corpus, p, { kind, limit, log })));
+  } else {
+    const result = await measure({ corpus, only: arg("project") ?? null, kind, limit, jobs: Number(arg("jobs") ?? 1), log });
+    console.log(benchmark.table(result));
+    console.log(`BENCH ${JSON.stringify({ name: benchmark.name, ...result })}`);
+  }
 }
