@@ -50,6 +50,13 @@ function fidelity(corpus, p, tmp) {
   return { bare: pick(bare.counts), bareGreen: bare.green, redgreen, redgreenStatus, redgreenFailures: failures, same };
 }
 
+/** Why a mutant was not fixed: redgreen's reason and first remaining failures, or its error; the bare runner's tail. */
+const detail = (summary, bare, r) => ({
+  reason: summary?.reason ?? r.stderr.replace(/\0/g, "\\0").trim().split("\n").filter((l) => l.startsWith("redgreen:")).pop()?.slice(0, 300) ?? null,
+  remaining: (summary?.remainingFailures ?? []).slice(0, 2).map((f) => `${f.nodeId}: ${f.errorType}: ${String(f.message).split("\n")[0].slice(0, 160)}`),
+  bare: bare.green ? "green" : bare.tail.split("\n").slice(-2).join(" | "),
+});
+
 /** One mutant: apply, `redgreen run`, classify against the bare runner, restore byte for byte. */
 function runMutant(corpus, p, m, tmp) {
   const dir = projectDir(corpus, p);
@@ -82,7 +89,7 @@ function runMutant(corpus, p, m, tmp) {
       changed,
       testFilesTouched,
       fixes,
-      ...(verdict === "fixed" ? {} : { bare: bare.green ? "green" : bare.tail.split("\n").slice(-2).join(" | "), stderr: r.stderr.trim().slice(-300) }),
+      ...(verdict === "fixed" ? {} : detail(summary, bare, r)),
     };
   } finally {
     restore(dir);
@@ -118,7 +125,8 @@ function measureProject(corpus, p, { kind, limit, log }) {
     const records = [];
     for (const m of chosen) {
       const rec = runMutant(corpus, p, m, tmp);
-      log(`${p.project} ${rec.id}: ${rec.verdict} (${rec.status}, ${rec.seconds} s${rec.fixes.length ? `, ${rec.fixes.join(" ")}` : ""})`);
+      const why = rec.reason ? ` — ${rec.reason.slice(0, 160)}` : "";
+      log(`${p.project} ${rec.id}: ${rec.verdict} (${rec.status}, ${rec.seconds} s${rec.fixes.length ? `, ${rec.fixes.join(" ")}` : ""})${why}`);
       records.push(rec);
     }
     const byKind = Object.fromEntries(p.kinds.map((k) => [k, tally(records.filter((r) => r.kind === k))]));
@@ -212,7 +220,12 @@ const benchmark = {
       const why = f.redgreenFailures?.length ? `; redgreen's failures: ${f.redgreenFailures.join("; ")}` : "";
       notes.push(`Fidelity ${name}: ${f.same ? "same counts" : "**different counts**"} — bare ${JSON.stringify(f.bare)}, redgreen test ${JSON.stringify(f.redgreen)} (${f.redgreenStatus}${why}).`);
     }
-    for (const m of r.misses) notes.push(`${m.verdict}: ${m.project} ${m.id} (${m.status}${m.fixes.length ? `; kept ${m.fixes.join(", ")}` : ""}${m.testFilesTouched.length ? `; touched ${m.testFilesTouched.join(", ")}` : ""}).`);
+    for (const m of r.misses) {
+      const kept = m.fixes.length ? `; kept ${m.fixes.join(", ")}` : "";
+      const touched = m.testFilesTouched.length ? `; touched ${m.testFilesTouched.join(", ")}` : "";
+      const why = [m.reason, ...(m.remaining ?? [])].filter(Boolean).join("; ").replaceAll("|", "\\|").slice(0, 400);
+      notes.push(`${m.verdict}: ${m.project} ${m.id} (${m.status}${kept}${touched})${why ? ` — ${why}` : ""}.`);
+    }
     return [...head, ...rows, "", ...notes.map((n) => `- ${n}`)].join("\n");
   },
 };
