@@ -111,6 +111,10 @@ function tally(records) {
 
 /** One project: the fidelity check, then its chosen mutants one by one. Returns { project, records }. */
 function measureProject(corpus, p, { kind, limit, log }) {
+  if (!p.mutations?.length) {
+    log(`${p.project}: no mutation list yet, skipped`);
+    return { project: { skipped: `no mutation list yet${p.note ? ` (${p.note})` : ""}` }, records: [] };
+  }
   if (!existsSync(projectDir(corpus, p)) || !ready(corpus, p)) {
     log(`${p.project}: not in the corpus (or not set up), skipped`);
     return { project: { skipped: "not in the corpus" }, records: [] };
