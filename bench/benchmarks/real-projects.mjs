@@ -217,7 +217,10 @@ const benchmark = {
     }
     for (const [k, t] of Object.entries(r.byKind)) rows.push(row(`all · ${k}`, t));
     rows.push(row("**all**", r));
-    const notes = [`Limit: ${r.limitPerKind ?? "none"} mutants per kind and project; ${r.jobs} project(s) at a time; ${r.minutes} min in all.`];
+    const notes = [
+      `Limit: ${r.limitPerKind ?? "none"} mutants per kind and project (the first ones of each list); ${r.jobs} project(s) at a time; ${r.minutes} min in all.`,
+      `Corpus: ${SETUP_HINT}, with REDGREEN_REAL_LIMIT=${r.limitPerKind ?? ""} REDGREEN_REAL_JOBS=${r.jobs}.`,
+    ];
     for (const [name, p] of Object.entries(r.projects)) {
       if (p.skipped) continue;
       const f = p.fidelity;
