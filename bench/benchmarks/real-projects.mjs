@@ -47,7 +47,7 @@ function fidelity(corpus, p, tmp) {
   const same = redgreen !== null && bare.counts !== null && COUNT_KEYS.every((k) => redgreen[k] === bare.counts[k]);
   const failures = (rg?.failures ?? []).slice(0, 5).map((f) => `${f.nodeId}: ${f.errorType}: ${String(f.errorMessage).split("\n")[0].slice(0, 160)}`);
   const redgreenStatus = rg?.status ?? `exit ${r.code}: ${r.stderr.trim().slice(-300)}`;
-  return { bare: pick(bare.counts), bareGreen: bare.green, redgreen, redgreenStatus, redgreenFailures: failures, same };
+  return { bare: pick(bare.counts), bareGreen: bare.green, bareSeconds: Math.round(bare.ms / 100) / 10, redgreen, redgreenStatus, redgreenFailures: failures, same };
 }
 
 /** Why a mutant was not fixed: redgreen's reason and first remaining failures, or its error; the bare runner's tail. */
@@ -58,7 +58,7 @@ const detail = (summary, bare, r) => ({
 });
 
 /** One mutant: apply, `redgreen run`, classify against the bare runner, restore byte for byte. */
-function runMutant(corpus, p, m, tmp) {
+function runMutant(corpus, p, m, tmp, bareTimeoutMs) {
   const dir = projectDir(corpus, p);
   applyMutation(dir, m);
   try {
@@ -72,7 +72,8 @@ function runMutant(corpus, p, m, tmp) {
     }
     const changed = changedFiles(dir);
     const testFilesTouched = changed.filter(isTestFile);
-    const bare = bareRun(corpus, p);
+    // A mutant left unfixed may hang the suite: the bare run gets 5 times the unmutated run's time (at least 2 min).
+    const bare = bareRun(corpus, p, { timeoutMs: bareTimeoutMs });
     const status = summary?.status ?? (r.timedOut ? "timeout" : `exit ${r.code}`);
     let verdict;
     if (testFilesTouched.length > 0 || (status === "passed" && !bare.green)) verdict = "wrong";
@@ -128,7 +129,7 @@ function measureProject(corpus, p, { kind, limit, log }) {
     const chosen = p.kinds.flatMap((k) => p.mutations.filter((m) => m.kind === k && (!kind || k === kind)).slice(0, limit));
     const records = [];
     for (const m of chosen) {
-      const rec = runMutant(corpus, p, m, tmp);
+      const rec = runMutant(corpus, p, m, tmp, Math.max(120_000, 5 * fid.bareSeconds * 1000));
       const why = rec.reason ? ` — ${rec.reason.slice(0, 160)}` : "";
       log(`${p.project} ${rec.id}: ${rec.verdict} (${rec.status}, ${rec.seconds} s${rec.fixes.length ? `, ${rec.fixes.join(" ")}` : ""})${why}`);
       records.push(rec);

@@ -67,9 +67,13 @@ if (project.language === "python") {
 }
 
 restore(dir);
+// The unmutated suite must be green; a mutant whose run takes 4 times as long (at least a minute) hangs and is left out.
+const baseline = bareRun(corpus, project);
+if (!baseline.green) throw new Error(`${name}: the unmutated suite is not green:\n${baseline.tail}`);
+const timeoutMs = Math.max(60_000, 4 * baseline.ms);
 const kinds = project.kinds;
 const mutations = [];
-const selection = { seed, perKind, maxTries, candidates: {}, tried: {}, kept: {}, survived: [] };
+const selection = { seed, perKind, maxTries, candidates: {}, tried: {}, kept: {}, survived: [], hung: [] };
 for (const kind of kinds) {
   // Each way of making the kind (e.g. a None guard or a lost return value) is shuffled apart, then taken in turn.
   const ofKind = candidates.filter((c) => c.kind === kind);
@@ -84,9 +88,14 @@ for (const kind of kinds) {
     tried++;
     const m = { id: `${kind}-${String(kept + 1).padStart(2, "0")}`, ...c };
     applyMutation(dir, m);
-    const run = bareRun(corpus, project, { bail: true });
+    const run = bareRun(corpus, project, { bail: true, timeoutMs });
     restore(dir);
     const label = `${c.file}:${c.line} ${c.original.trim()} -> ${c.mutated.trim()}`;
+    if (run.timedOut) {
+      selection.hung.push(`${kind} ${c.file}:${c.line} ${JSON.stringify(c.mutated.trim())}`);
+      console.log(`hangs    ${kind} ${label}`);
+      continue;
+    }
     if (run.green) {
       selection.survived.push(`${kind} ${c.file}:${c.line} ${JSON.stringify(c.mutated.trim())}`);
       console.log(`survived ${kind} ${label}`);
