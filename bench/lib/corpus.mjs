@@ -60,13 +60,6 @@ export function restore(dir) {
   if (left.length > 0) throw new Error(`restoring ${dir} left ${left.join(", ")}`);
 }
 
-/** The file's text at the checkout's commit. */
-export const pristineText = (dir, rel) => {
-  const r = git(dir, ["show", `HEAD:${rel}`]);
-  if (r.code !== 0) throw new Error(`git show HEAD:${rel}: ${r.stderr.trim()}`);
-  return r.stdout;
-};
-
 /**
  * Applies a one-line mutation in place. The line must read `original`; a deleted import whose `mutated` is empty
  * removes the line (so a fix that adds the import back restores the file byte for byte).
