@@ -105,7 +105,7 @@ function tally(records) {
     mutants: records.length,
     ...counts,
     rate: records.length ? Math.round((good / records.length) * 1000) / 10 : null,
-    medianSeconds: records.length ? median(records.map((r) => r.seconds)) : null,
+    medianSeconds: records.length ? Math.round(median(records.map((r) => r.seconds)) * 10) / 10 : null,
     testFilesTouched: records.reduce((n, r) => n + r.testFilesTouched.length, 0),
   };
 }
