@@ -231,7 +231,7 @@ const benchmark = {
     for (const m of r.misses) {
       const kept = m.fixes.length ? `; kept ${m.fixes.join(", ")}` : "";
       const touched = m.testFilesTouched.length ? `; touched ${m.testFilesTouched.join(", ")}` : "";
-      const why = [m.reason, ...(m.remaining ?? [])].filter(Boolean).join("; ").replaceAll("|", "\\|").slice(0, 400);
+      const why = [m.reason, ...(m.remaining ?? [])].filter(Boolean).join("; ").replace(/\s*\n\s*/g, " ").replaceAll("|", "\\|").slice(0, 400);
       notes.push(`${m.verdict}: ${m.project} ${m.id} (${m.status}${kept}${touched})${why ? ` — ${why}` : ""}.`);
     }
     return [...head, ...rows, "", ...notes.map((n) => `- ${n}`)].join("\n");
