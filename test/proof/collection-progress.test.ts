@@ -40,12 +40,12 @@ describe("a collection error is fixed when collection succeeds", () => {
 });
 
 describe("partial progress is kept, never counted as fixed", () => {
-  it("restores `pi`, which only moves NameError 'pi' to NameError 'sqrt' further on, then `sqrt` in the next round", async () => {
+  it("restores `pi`, which only moves NameError 'pi' to NameError 'Decimal' on a later line, then `Decimal` in the next round", async () => {
     const { summary, root } = await fix("two-names", 3);
     const [first, second] = summary.fixes;
     expect(first).toMatchObject({ iteration: 1, status: "kept", rule: "progress" });
     expect(first!.reason).toMatch(/^progress on 2 of 2 failing test\(s\), none fixed yet/);
-    expect(first!.evidence).toContain("tests/test_shapes.py::test_circumference: NameError: name 'pi' is not defined -> NameError: name 'sqrt' is not defined");
+    expect(first!.evidence).toContain("tests/test_shapes.py::test_circumference: NameError: name 'pi' is not defined -> NameError: name 'Decimal' is not defined");
     expect(second).toMatchObject({ iteration: 2, status: "kept" });
     expect(second!.rule).toBeUndefined();
     expect(summary.status).toBe("passed");
@@ -60,6 +60,6 @@ describe("partial progress is kept, never counted as fixed", () => {
     expect(summary.fixes.map((f) => [f.status, f.rule])).toEqual([["kept", "progress"]]);
     expect(summary.status).toBe("max_iterations");
     expect(summary.final).toMatchObject({ passed: 0, failed: 2 });
-    expect(summary.remainingFailures.map((f) => f.message)).toEqual(["name 'sqrt' is not defined", "name 'sqrt' is not defined"]);
+    expect(summary.remainingFailures.map((f) => f.message)).toEqual(["name 'Decimal' is not defined", "name 'Decimal' is not defined"]);
   }, 120_000);
 });
