@@ -112,7 +112,9 @@ describe("redgreen test: environment errors exit 2 with one line on stderr", () 
     const r = await runCli(["test", copyFixture("green"), "--python", noPytestPython, "--json"]);
     expect(r.exitCode).toBe(2);
     expectOneErrorLine(r.stderr, new RegExp(`pytest is not installed for ${noPytestPython.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}; install it with: .* -m pip install pytest`));
-    expect(r.stdout).toBe("");
+    // With --json the same error is also one JSON object on stdout (the sub-agent contract).
+    expect(r.stdout).toMatch(/^[^\n]+\n$/);
+    expect(JSON.parse(r.stdout)).toEqual({ error: expect.stringMatching(/^pytest is not installed for .* -m pip install pytest$/), code: "pytest_missing" });
   });
 
   it("a database under a regular file, under /proc, or in a corrupt file: before any test runs", async () => {
