@@ -13,6 +13,12 @@ export function exactNamePattern(names: string[]): string {
   return `^(?:${alternatives.join("|")})$`;
 }
 
+/**
+ * The longest name pattern passed on the command line, in bytes. Linux refuses any one argument over 128 KiB (E2BIG);
+ * past this the requested files run whole and their results are filtered to the selection instead.
+ */
+export const MAX_NAME_PATTERN_BYTES = 64 * 1024;
+
 const namesOf = (byFile: Map<string, Set<string>>): string[] => [...new Set([...byFile.values()].flatMap((s) => [...s]))];
 
 /** The tests a run asked for: whole files or folders, and single tests by node id. */
@@ -55,11 +61,13 @@ export class JsSelection {
   }
 
   /**
-   * The name pattern to pass, or null when a whole file or folder is requested too (results are filtered instead) and
-   * no test is excluded. Excluded names are left out in every file (runners match names, not files).
+   * The name pattern to pass, or null when a whole file or folder is requested too, or the names would not fit on a
+   * command line (results are filtered instead), and no test is excluded. Excluded names are left out in every file
+   * (runners match names, not files).
    */
   namePattern(): string | null {
-    const wanted = this.names.size === 0 || this.whole.size > 0 ? null : exactNamePattern(namesOf(this.names));
+    const names = this.names.size === 0 || this.whole.size > 0 ? null : exactNamePattern(namesOf(this.names));
+    const wanted = names !== null && Buffer.byteLength(names) <= MAX_NAME_PATTERN_BYTES ? names : null;
     if (this.excluded.size === 0) return wanted;
     return `^(?!${exactNamePattern(namesOf(this.excluded)).slice(1)})${wanted === null ? "" : `(?:${wanted})`}`;
   }

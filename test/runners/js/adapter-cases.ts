@@ -92,6 +92,19 @@ export function runJsAdapterCases(runner: "vitest" | "jest", calc: CalcCoverage)
       expect(await confirmFlaky(adapter, [nul, "tests/names.test.ts::plain"])).toEqual([nul]);
     });
 
+    it("selects more tests by node id than one command-line argument can name (their files run, results filtered)", async () => {
+      const dir = copies.copy("passing");
+      const globals = runner === "vitest" ? "vitest" : "@jest/globals";
+      // 1,500 tests with 100-character names: their exact-name pattern (~200 KB) is over Linux's 128 KiB argument limit.
+      const titles = Array.from({ length: 1500 }, (_, i) => `case ${String(i).padStart(4, "0")} ${"x".repeat(90)}`);
+      const body = titles.map((t) => `it("${t}", () => {});`).join("\n");
+      writeFileSync(join(dir, "tests", "many.test.ts"), `import { it } from "${globals}";\n\n${body}\nit("not asked for", () => {});\n`);
+      const wanted = titles.map((t) => `tests/many.test.ts::${t}`);
+      const r = await (await create(dir)).runTests({ files: wanted });
+      expect(r).toMatchObject({ status: "passed", passed: 1500, total: 1500 });
+      expect([...r.passedNodeIds].sort()).toEqual([...wanted].sort());
+    });
+
     it("measures coverage of the project's files only", async () => {
       const r = await (await create(copies.copy("passing"))).runTests({ coverage: true });
       expect(r.coverageError).toBeUndefined();
