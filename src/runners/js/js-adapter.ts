@@ -117,11 +117,14 @@ interface CompleteReport {
   data: unknown;
 }
 
-/** The runner's JSON report once it is complete: the file parses (jest and vitest write it in one piece, ending in a newline); else null. */
+/**
+ * The runner's JSON report once it is complete: the file parses as one JSON object (jest and vitest write it in one
+ * piece; jest before 30 without a final newline, so a cut-off write is told apart by parsing, not by its end); else null.
+ */
 function readCompleteReport(path: string): CompleteReport | null {
   try {
-    const text = readFileSync(path, "utf8");
-    return text.endsWith("\n") ? { data: JSON.parse(text) as unknown } : null;
+    const data = JSON.parse(readFileSync(path, "utf8")) as unknown;
+    return typeof data === "object" && data !== null && !Array.isArray(data) ? { data } : null;
   } catch {
     return null;
   }

@@ -1,5 +1,5 @@
 // The jest adapter on a real jest 23 (installed from the registry at test time): only the options that jest accepts.
-import { cpSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -54,4 +54,18 @@ describe(`jest ${VERSION}`, () => {
     expect(r.coverage!.files.map((f) => f.file)).toEqual(["src/cart.js"]);
     expect(r.coverage!.percent).toBeGreaterThan(0);
   }, 120_000);
+});
+
+describe(`jest ${VERSION}: a run that leaves a handle open`, () => {
+  it("ends promptly once its report is written, though this jest ends the report without a newline", async () => {
+    const dir = join(tmp, "lingering");
+    cpSync(fixturePath("jest", "old-jest"), dir, { recursive: true });
+    symlinkSync(join(project, "node_modules"), join(dir, "node_modules"), "dir");
+    writeFileSync(join(dir, "tests", "poller.test.js"), 'it("starts a poller and never stops it", () => {\n  setInterval(() => undefined, 1000);\n});\n');
+    const started = performance.now();
+    const r = await (await createJestAdapter({ projectRoot: dir })).runTests({ runTimeoutSeconds: 120 });
+    expect(r).toMatchObject({ status: "failed", passed: 2, failed: 1, total: 3 });
+    expect(r.message).toMatch(/^jest did not exit after the run finished: a test left a timer, socket or other handle open/);
+    expect((performance.now() - started) / 1000).toBeLessThan(30);
+  }, 150_000);
 });
