@@ -152,6 +152,14 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
     this.roots = real === this.projectRoot ? [this.projectRoot] : [this.projectRoot, real];
   }
 
+  /** Why coverage is left off: a run with it wrote no report while the same run without it did (null: coverage works). */
+  private coverageBreaksRuns: string | null = null;
+
+  /** Whether a run ended without the runner's JSON report (the runner failed before reporting). */
+  private wroteNoReport(result: TestRunResult): boolean {
+    return result.status === "error" && (result.message ?? "").startsWith(`${this.name} wrote no JSON report`);
+  }
+
   /** The slowest test a run of this adapter finished (seconds): the default stall window grows with it. */
   private slowestSeen = 0;
 
@@ -204,9 +212,23 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
       if (problem) coverageError = problem;
       else coverageOn = true;
     }
+    if (coverageOn && this.coverageBreaksRuns !== null) {
+      coverageOn = false;
+      coverageError = this.coverageBreaksRuns;
+    }
     const tmp = await mkdtemp(join(tmpdir(), `redgreen-${this.name}-`));
     try {
-      const result = await this.execute(tmp, selection, targets, options, coverageOn);
+      let result = await this.execute(join(tmp, "run"), selection, targets, options, coverageOn);
+      if (coverageOn && this.wroteNoReport(result) && !options.signal?.aborted) {
+        // Coverage is extra information, never the verdict: a runner that cannot finish with it runs without it,
+        // and later runs of this adapter skip it at once.
+        const again = await this.execute(join(tmp, "without-coverage"), selection, targets, options, false);
+        if (!this.wroteNoReport(again)) {
+          this.coverageBreaksRuns = `coverage made ${this.name} fail (${(result.message ?? "").split("\n")[0]!.slice(0, 200)}); the tests ran without coverage`;
+          coverageError = this.coverageBreaksRuns;
+          result = again;
+        }
+      }
       if (coverageError) result.coverageError = coverageError;
       return result;
     } finally {
@@ -253,7 +275,7 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
     const killed: Failure[] = [];
     for (let attempt = 1; ; attempt++) {
       const dir = join(tmp, String(attempt));
-      mkdirSync(dir);
+      mkdirSync(dir, { recursive: true });
       const a = await this.attempt(dir, selection, targets, options, coverageOn, { explicit, watchdog: testTimeout }, deadline);
       const stuck = a.stalled ? a.log.running() : [];
       for (const t of stuck) {

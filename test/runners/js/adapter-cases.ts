@@ -212,6 +212,23 @@ export function runJsAdapterCases(runner: "vitest" | "jest", calc: CalcCoverage)
   });
 
   if (runner === "jest") {
+    it("jest: a project whose runs fail only with coverage runs without it, and says why", async () => {
+      const dir = copies.copy("passing");
+      // Like a coverage tool that crashes jest before it reports (koa on jest 27: v8-to-istanbul's source-map wasm).
+      writeFileSync(join(dir, "teardown.cjs"), 'module.exports = async (config) => {\n  if (config.collectCoverage) throw new Error("coverage broke the run");\n};\n');
+      writeFileSync(join(dir, "jest.config.cjs"), 'module.exports = { testEnvironment: "node", testMatch: ["<rootDir>/tests/**/*.test.ts"], globalTeardown: "<rootDir>/teardown.cjs" };\n');
+      const adapter = await create(dir);
+      const first = await adapter.runTests({ coverage: true });
+      expect(first).toMatchObject({ status: "passed", passed: 3, total: 3, coverage: null });
+      expect(first.coverageError).toMatch(/^coverage made jest fail \(jest wrote no JSON report .*\); the tests ran without coverage$/);
+      // Later runs leave coverage off at once, and a run that fails for its own reasons still reports an error.
+      const second = await adapter.runTests({ coverage: true });
+      expect(second.command.some((a) => a === "--coverage")).toBe(false);
+      expect(second.coverageError).toBe(first.coverageError);
+      writeFileSync(join(dir, "jest.config.cjs"), "this is not valid JavaScript (\n");
+      expect((await (await create(dir)).runTests({ coverage: true })).status).toBe("error");
+    });
+
     it("jest: reports a run whose test left a setInterval running, promptly, with a note", async () => {
       const dir = copies.copy("passing");
       writeFileSync(
