@@ -14,6 +14,7 @@ const PHASE_ORDER: Record<FailurePhase, number> = { collect: 0, setup: 1, call: 
 
 const firstLine = (text: string): string => text.split("\n")[0] ?? "";
 const signatureOf = (f: Failure): string => `${f.phase}\0${f.errorType}\0${firstLine(f.errorMessage)}`;
+/** A failure in one line: its error type and the first line of its message. */
 export const describeError = (f: Failure): string => `${f.errorType}: ${firstLine(f.errorMessage).slice(0, 160)}`;
 
 /** Where a failure happened: its innermost frame in the project's own code or tests (null when it has none). */

@@ -16,7 +16,7 @@ import { confirmFlaky } from "./flaky.js";
 import { guardAdapter } from "./guard.js";
 import { judgeRun } from "./judge-run.js";
 import { lineMapping } from "../fixers/diff.js";
-import { newFailures, progressOf, type LineMap } from "./progress.js";
+import { describeError, newFailures, progressOf, type LineMap } from "./progress.js";
 import { isTargetFixedIn, proofTargets, targetedSelection } from "./targets.js";
 
 /** The verdict on one fix. Kept fixes stay on disk; every other outcome left the files as they were. */
@@ -103,7 +103,7 @@ export class ProofInterrupted extends Error {}
 
 const describeFailure = (result: TestRunResult, nodeId: string): string => {
   const f = failureOf(result, nodeId);
-  return f ? `${f.errorType}: ${(f.errorMessage.split("\n")[0] ?? "").slice(0, 200)}` : result.message ?? "did not pass";
+  return f ? describeError(f) : result.message ?? "did not pass";
 };
 
 

@@ -155,11 +155,6 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
   /** Why coverage is left off: a run with it wrote no report while the same run without it did (null: coverage works). */
   private coverageBreaksRuns: string | null = null;
 
-  /** Whether a run ended without the runner's JSON report (the runner failed before reporting). */
-  private wroteNoReport(result: TestRunResult): boolean {
-    return result.status === "error" && (result.message ?? "").startsWith(`${this.name} wrote no JSON report`);
-  }
-
   /** The slowest test a run of this adapter finished (seconds): the default stall window grows with it. */
   private slowestSeen = 0;
 
@@ -218,15 +213,16 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
     }
     const tmp = await mkdtemp(join(tmpdir(), `redgreen-${this.name}-`));
     try {
-      let result = await this.execute(join(tmp, "run"), selection, targets, options, coverageOn);
-      if (coverageOn && this.wroteNoReport(result) && !options.signal?.aborted) {
+      const first = await this.execute(join(tmp, "run"), selection, targets, options, coverageOn);
+      let result = first.result;
+      if (coverageOn && !first.reported && !options.signal?.aborted) {
         // Coverage is extra information, never the verdict: a runner that cannot finish with it runs without it,
         // and later runs of this adapter skip it at once.
         const again = await this.execute(join(tmp, "without-coverage"), selection, targets, options, false);
-        if (!this.wroteNoReport(again)) {
+        if (again.reported) {
           this.coverageBreaksRuns = `coverage made ${this.name} fail (${(result.message ?? "").split("\n")[0]!.slice(0, 200)}); the tests ran without coverage`;
           coverageError = this.coverageBreaksRuns;
-          result = again;
+          result = again.result;
         }
       }
       if (coverageError) result.coverageError = coverageError;
@@ -261,7 +257,14 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
     return this.sources.text(isAbsolute(rel) ? rel : join(this.projectRoot, rel));
   }
 
-  private async execute(tmp: string, selection: JsSelection, targets: RunTarget[], options: RunTestsOptions, coverageOn: boolean): Promise<TestRunResult> {
+  /** Runs the selection, resuming past stalled tests; `reported` is false when the runner wrote no JSON report. */
+  private async execute(
+    tmp: string,
+    selection: JsSelection,
+    targets: RunTarget[],
+    options: RunTestsOptions,
+    coverageOn: boolean,
+  ): Promise<{ result: TestRunResult; reported: boolean }> {
     const started = performance.now();
     // Source lines (and the config's setup files) are read fresh for every run: the files may have been edited since the last one.
     this.sources.clear();
@@ -287,8 +290,8 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
       if (stuck.length > 0 && attempt <= MAX_RESUMES && performance.now() < deadline - 1000) continue;
       const aborted = a.proc.aborted && options.signal?.aborted === true;
       const stall = a.stalled && stuck.length === 0 ? stallWindowSeconds(testTimeout, STALL_GRACE_SECONDS) : null;
-      const result = this.buildResult({ ...a, selection, started, runTimeout, aborted, stall, coverageDir: a.coverageDir });
-      return withKilledTests(result, killed);
+      const { result, reported } = this.buildResult({ ...a, selection, started, runTimeout, aborted, stall, coverageDir: a.coverageDir });
+      return { result: withKilledTests(result, killed), reported };
     }
   }
 
@@ -397,8 +400,9 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
     /** Seconds of silence after which a run was killed without a test to blame, else null. */
     stall: number | null;
     command: string[];
-  }): TestRunResult {
+  }): { result: TestRunResult; reported: boolean } {
     const { proc } = p;
+    let reported = true;
     const notes: string[] = [];
     let parts: JestJsonParts | null = null;
     if (p.completeReport || existsSync(p.reportFile)) {
@@ -436,6 +440,7 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
       message = "the run was aborted";
     } else if (!parts) {
       status = "error";
+      reported = false;
       // A rejected option is the whole story, in one line; otherwise the runner's last lines tell it.
       const rejected = rejectedOptionsMessage(this.name, this.spec.version, `${proc.stdout}\n${proc.stderr}`);
       const why = [`${this.name} wrote no JSON report (exit code ${String(proc.exitCode)}${proc.signal ? `, ${proc.signal}` : ""})`, ...notes];
@@ -490,7 +495,7 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
     const handles = this.spec.openHandleNote(`${proc.stdout}\n${proc.stderr}`, p.lingered);
     if (handles && status !== "timeout" && status !== "error") message = message ? `${message}; ${handles}` : handles;
     if (message) result.message = message;
-    return result;
+    return { result, reported };
   }
 
 }
