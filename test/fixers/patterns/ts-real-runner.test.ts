@@ -53,10 +53,11 @@ describe.each(["vitest", "jest"] as const)("TS patterns on a real %s run (fixtur
     return fix!;
   }
 
-  it("reports the five injected bugs", () => {
+  it("reports the six injected bugs", () => {
     expect(before.failures.map((f) => f.nodeId).sort()).toEqual([
       "tests/label.test.ts::labels an item",
       "tests/order.test.ts::shouts the city",
+      "tests/pausable.test.ts::resumes without a callback",
       "tests/receipt.test.ts::prints a receipt line",
       "tests/stock.test.ts::counts the stock lines",
       "tests/where.test.ts::finds the file name",
@@ -102,9 +103,17 @@ describe.each(["vitest", "jest"] as const)("TS patterns on a real %s run (fixtur
     expect(read("src/order.ts")).toContain("  return order\n    .address\n    .city.toUpperCase();\n");
   });
 
+  it("calls an optional callback only when given (`onResumed?.()`), from V8's `onResumed is not a function`", async () => {
+    const fix = await fixFor("tests/pausable.test.ts::resumes without a callback");
+    expect(fix.patternId).toBe("ts-undefined-guard");
+    expect(fix.proposal.edits).toEqual([
+      { file: "src/pausable.ts", find: expect.stringContaining("    onResumed();\n"), replace: expect.stringContaining("    onResumed?.();\n"), nearLine: 6 },
+    ]);
+  });
+
   it("leaves the suite green", async () => {
     const after = await adapter.runTests({ coverage: false });
     expect(after.failures).toEqual([]);
-    expect(after.passed).toBe(5);
+    expect(after.passed).toBe(7);
   }, 120_000);
 });

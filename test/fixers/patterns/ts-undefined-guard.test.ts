@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyEdits } from "../../../src/fixers/apply.js";
 import { findPatternFix } from "../../../src/fixers/patterns/index.js";
-import { planGuard, undefinedRead } from "../../../src/fixers/patterns/ts-undefined-guard.js";
+import { planGuard, planOptionalCall, undefinedRead } from "../../../src/fixers/patterns/ts-undefined-guard.js";
 import { jsFailure, openTsCase, type TsCase } from "../../typescript/ts-case.js";
 
 describe("ts-undefined-guard (fixture: ts-patterns/undefined-guard)", () => {
@@ -12,17 +12,19 @@ describe("ts-undefined-guard (fixture: ts-patterns/undefined-guard)", () => {
   });
   afterAll(() => c?.close());
 
-  const failure = (property: string, line: number, column: number, fn: string, from = "undefined") =>
+  const thrown = (errorMessage: string, line: number, column: number, fn: string) =>
     jsFailure(c.root, {
       testFile: "test/order.test.ts",
       testName: "has no city without an address",
       errorType: "TypeError",
-      errorMessage: `Cannot read properties of ${from} (reading '${property}')`,
+      errorMessage,
       frames: [
         { file: "test/order.test.ts", line: 5, column: 10, fn: "test/order.test.ts", kind: "test" },
         { file: "src/order.ts", line, column, fn, kind: "project" },
       ],
     });
+  const failure = (property: string, line: number, column: number, fn: string, from = "undefined") =>
+    thrown(`Cannot read properties of ${from} (reading '${property}')`, line, column, fn);
 
   it("reads the property and the value from V8's message, old and new wording", () => {
     expect(undefinedRead("TypeError", "Cannot read properties of null (reading 'at')")).toEqual({ property: "at", from: "null" });
@@ -65,6 +67,31 @@ describe("ts-undefined-guard (fixture: ts-patterns/undefined-guard)", () => {
       decline: "the variable holding the value is dereferenced later",
     });
     expect(await findPatternFix(c.ctx(failure("city", 21, 30, "upperCity")))).toBeNull();
+  });
+
+  it("calls an optional callback only when it is given: `done?.()` (V8: `done is not a function`)", async () => {
+    const fix = await findPatternFix(c.ctx(thrown("done is not a function", 30, 3, "notify")));
+    expect(fix?.patternId).toBe("ts-undefined-guard");
+    expect(fix!.proposal.edits.map((e) => e.replace)).toEqual([expect.stringContaining("  done?.(order.id);\n")]);
+    await applyEdits(c.root, fix!.proposal.edits);
+    const ran = await c.run(
+      'import { notify } from "./order.js"; const seen = []; notify({ id: 1, notes: [] }); notify({ id: 2, notes: [] }, (id) => seen.push(id)); console.log(seen.join());',
+    );
+    expect(ran.stderr).toBe("");
+    expect(ran.stdout).toBe("2");
+  });
+
+  it("declines a callee whose declared type is a plain function (a misspelling or a wrong caller, not a missing guard)", async () => {
+    expect(await c.project.inspect!("src/order.ts", (view) => planOptionalCall(view, 34, "done"))).toEqual({
+      decline: "0 calls of 'done' on line 34 have a type that admits undefined",
+    });
+    expect(await findPatternFix(c.ctx(thrown("done is not a function", 34, 3, "notifyAlways")), { only: ["ts-undefined-guard"] })).toBeNull();
+  });
+
+  it("declines an optional call when the function's declared return type needs its value", async () => {
+    expect(await c.project.inspect!("src/order.ts", (view) => planOptionalCall(view, 38, "format"))).toEqual({
+      decline: "the function's declared return type needs a value",
+    });
   });
 
   it("declines in a test file unless test edits are allowed", async () => {
