@@ -661,6 +661,32 @@ def _unawaited_calls(func, parents, is_coroutine):
     return out
 
 
+def _awaited_alike(func, parents):
+    """A coroutine test for calls of callees the function itself awaits elsewhere (`key = _awaitify(key)` ...
+    `await key(x)`): the callee yields awaitables even when no def says so. A call whose result goes to a name
+    the function awaits later (`c = key(x)` ... `await c`) is awaited, not missing one."""
+    own = list(_own_nodes(func))
+    awaited = {ast.unparse(n.value.func) for n in own if isinstance(n, ast.Await) and isinstance(n.value, ast.Call)}
+    awaited_names = {n.value.id for n in own if isinstance(n, ast.Await) and isinstance(n.value, ast.Name)}
+
+    def check(call):
+        callee = ast.unparse(call.func)
+        if callee not in awaited:
+            return None
+        parent = parents.get(call)
+        targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target] if isinstance(parent, ast.AnnAssign) else []
+        if any(isinstance(t, ast.Name) and t.id in awaited_names for t in targets):
+            return None
+        return callee
+    return check
+
+
+def _coroutine_check(resolver, rel, func, cls, parents):
+    """Whether a call in `func` returns a coroutine: a project coroutine function, or a callee awaited alike."""
+    alike = _awaited_alike(func, parents)
+    return lambda c: resolver.coroutine_callee(c, rel, func, cls) or alike(c)
+
+
 def _await_edit(lines, call, parents):
     parent = parents.get(call)
     needs_parens = (isinstance(parent, (ast.Attribute, ast.Subscript)) and parent.value is call) or \
@@ -694,7 +720,7 @@ def await_sites(file=None, line=None, coroutine=None, test_file=None, test_funct
             if inner is not None and isinstance(inner[0], ast.AsyncFunctionDef):
                 func, cls = inner
                 parents = _parents(tree)
-                calls = _unawaited_calls(func, parents, lambda c: resolver.coroutine_callee(c, file, func, cls))
+                calls = _unawaited_calls(func, parents, _coroutine_check(resolver, file, func, cls, parents))
                 on_line = [c for c in calls if c[0].lineno <= line <= _end(c[0])]
                 if wanted:
                     on_line = [c for c in on_line if _call_name(c[0]) == wanted] or on_line
@@ -726,7 +752,7 @@ def await_sites(file=None, line=None, coroutine=None, test_file=None, test_funct
                 continue
             _, lines, tree = loaded
             parents = _parents(tree)
-            check = (lambda e: lambda c: resolver.coroutine_callee(c, e["file"], e["node"], e["cls"]))(entry)
+            check = _coroutine_check(resolver, entry["file"], entry["node"], entry["cls"], parents)
             for c in _unawaited_calls(entry["node"], parents, check):
                 if wanted and _call_name(c[0]) != wanted:
                     continue
