@@ -2,9 +2,11 @@
 import { isScriptPath } from "../../analysis/language.js";
 import { notAFunctionName, notDefinedName, undefinedRead } from "../../analysis/v8-messages.js";
 import type { FixProposal } from "../../domain/fix.js";
-import type { TsCodeFix } from "../../typescript/types.js";
+import { editDistance } from "../../analysis/hints.js";
+import type { TsCodeFix, TsProject } from "../../typescript/types.js";
+import { nodeAt } from "./ts-ast.js";
 import { changedFiles, editsFor, errorFacts, failureLocation, fixesCleanly, tsProposal } from "./ts-facts.js";
-import { failureScopes, nearest } from "./ts-near.js";
+import { failureScopes, nearest, type LineRange } from "./ts-near.js";
 import type { FixPattern, PatternContext } from "./types.js";
 
 // "Property 'x' does not exist ... Did you mean", "Cannot find name 'x'. Did you mean", a few near relatives.
@@ -28,6 +30,34 @@ export function misspelt(errorType: string, message: string): Misspelt | null {
 /** The name a spelling fix renames to (`Change spelling to 'total'`). */
 const suggestion = (fix: TsCodeFix): string | null => /'([^']+)'/.exec(fix.description)?.[1] ?? null;
 
+/** The fixName of a spelling fix found among the names in scope, not offered by TypeScript. */
+const IN_SCOPE = "spellingInScope";
+
+/**
+ * TypeScript offers no spelling fix for a short name one swap away (`nmae` for `name`: its threshold counts a swap as two
+ * edits). For its "Cannot find name 'x'" (2304) on these lines: the one value in scope there one edit away, as a fix.
+ */
+async function oneEditInScope(project: TsProject, file: string, lines: LineRange, name: string): Promise<TsCodeFix[]> {
+  if (!project.inspect) return [];
+  return project.inspect(file, ({ ts: t, sourceFile, checker, diagnostics }) => {
+    const fixes: TsCodeFix[] = [];
+    for (const d of diagnostics()) {
+      if (d.code !== 2304 || d.line < lines.from || d.line > lines.to || !d.message.includes(`'${name}'`)) continue;
+      const node = nodeAt(t, sourceFile, d.start);
+      if (!t.isIdentifier(node) || node.text !== name) continue;
+      const near = checker
+        .getSymbolsInScope(node, t.SymbolFlags.Value)
+        .map((s) => s.name)
+        .filter((n) => editDistance(n.toLowerCase(), name.toLowerCase()) === 1);
+      if (near.length !== 1) continue;
+      const to = near[0]!;
+      const change = { file, start: node.getStart(sourceFile), length: name.length, newText: to };
+      fixes.push({ fixName: IN_SCOPE, description: `Change spelling to '${to}'`, diagnostic: d, changes: [change] });
+    }
+    return fixes;
+  });
+}
+
 export const tsSpellingPattern = {
   id: "ts-spelling",
   languages: ["typescript"],
@@ -47,9 +77,10 @@ export const tsSpellingPattern = {
     const scopes = await failureScopes(project, at);
     const fromLine = Math.min(...scopes.map((s) => s.from));
     const toLine = Math.max(...scopes.map((s) => s.to));
-    const fixes = (await project.codeFixes(at.file, { fromLine, toLine, fixNames: ["spelling"] })).filter(
+    let fixes = (await project.codeFixes(at.file, { fromLine, toLine, fixNames: ["spelling"] })).filter(
       (f) => SPELLING_CODES.has(f.diagnostic.code) && (what.name === null || f.diagnostic.message.includes(`'${what.name}'`)),
     );
+    if (fixes.length === 0 && what.name !== null) fixes = await oneEditInScope(project, at.file, { from: fromLine, to: toLine }, what.name);
     // One misspelling in the nearest scope that has any, one suggestion for it: anything else is a guess.
     const distinct = new Map(nearest(fixes, scopes).map((f) => [`${f.diagnostic.start}:${suggestion(f)}`, f]));
     if (distinct.size !== 1) return null;
@@ -63,7 +94,7 @@ export const tsSpellingPattern = {
     return tsProposal(
       "fix_attribute_name",
       edits,
-      `Rename \`${from ?? what.name}\` to \`${to}\` at ${at.file}:${fix.diagnostic.line}: ${fix.diagnostic.message} (TypeScript's spelling fix).`,
+      `Rename \`${from ?? what.name}\` to \`${to}\` at ${at.file}:${fix.diagnostic.line}: ${fix.diagnostic.message} (${fix.fixName === IN_SCOPE ? "the one name in scope one edit away" : "TypeScript's spelling fix"}).`,
       0.85,
     );
   },

@@ -60,6 +60,29 @@ describe("ts-spelling (fixture: ts-patterns/spelling)", () => {
     expect(ran.stdout).toBe("350 120");
   });
 
+  const nmaeIsNotDefined = (line: number, fn: string) =>
+    jsFailure(c.root, {
+      testFile: "test/checkout.test.ts",
+      testName: "labels",
+      errorType: "ReferenceError",
+      errorMessage: "nmae is not defined",
+      frames: [{ file: "src/label.ts", line, column: 13, fn, kind: "project" }],
+    });
+
+  it("renames a short name one swap away that TypeScript offers no fix for (`nmae` -> the parameter `name`)", async () => {
+    expect((await c.project.codeFixes("src/label.ts", { fromLine: 2, toLine: 2, fixNames: ["spelling"] })).length).toBe(0);
+    const fix = await findPatternFix(c.ctx(nmaeIsNotDefined(2, "label")));
+    expect(fix?.patternId).toBe("ts-spelling");
+    expect(fix!.proposal.edits).toEqual([
+      { file: "src/label.ts", find: "  return `${nmae} (${size})`;\n", replace: "  return `${name} (${size})`;\n", nearLine: 2 },
+    ]);
+    expect(fix!.proposal.explanation).toContain("the one name in scope one edit away");
+  });
+
+  it("declines when two names in scope are one edit away (`nmae`: `name` and `nmea`)", async () => {
+    expect(await findPatternFix(c.ctx(nmaeIsNotDefined(6, "pair")), { only: ["ts-spelling"] })).toBeNull();
+  });
+
   it("declines when the failing line has no spelling fix", async () => {
     const f = jsFailure(c.root, {
       testFile: "test/checkout.test.ts",
