@@ -94,6 +94,11 @@ export const TestRunResultSchema = z.object({
   anomalies: z.array(RunAnomalySchema).default([]),
   /** Files the run changed under redgreen's watch (restored afterwards); only present when the run was guarded. */
   tampered: z.array(TamperedFileSchema).optional(),
+  /**
+   * The uncaught error the runner died of before writing its report, in one line: the run's failures are the tests it
+   * was running, and the tests after them did not run (a proof against this run counts every new failure as broken).
+   */
+  crash: z.string().optional(),
   /** Human-readable note for status "error"/"timeout" (e.g. "pytest is not installed for /usr/bin/python3"). */
   message: z.string().optional(),
 });

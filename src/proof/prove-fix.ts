@@ -186,14 +186,19 @@ export async function proveFix(input: ProofInput, deps: ProofDeps): Promise<Proo
     if (fullVerdict) return (outcome = await notKept(fullVerdict.status, fullVerdict.rule, fullVerdict.reason, fullVerdict.evidence, full));
     // Only a test the full run reports failing can be broken; one it does not report at all is absent (a whole
     // suite that shrank is the tests_vanished rule's, above).
-    const { failing: suspects, absent } = compareRuns(baseline, full, input.knownFlaky ?? []);
+    const { failing, absent } = compareRuns(baseline, full, input.knownFlaky ?? []);
+    // A baseline the runner crashed in never ran the tests after the crash: any test failing now that did not fail then
+    // may be broken by the fix, so it is a suspect too (the targets are not: they are judged below).
+    const unseen = baseline.crash === undefined ? [] : newFailures(baseline, full, new Set([...(input.knownFlaky ?? []), ...targets]));
+    const suspects = [...failing, ...unseen];
     const newlyFlaky = await confirmFlaky(runner, suspects, { ...(deps.signal ? { signal: deps.signal } : {}), ...progress(deps, "flaky-check") });
     if (deps.signal?.aborted) throw new ProofInterrupted("the proof was interrupted");
     const flakyNow = stableIdSet(newlyFlaky);
     const broken = suspects.filter((id) => !flakyNow.has(stableNodeId(id)));
     if (broken.length > 0) {
       const shown = broken.slice(0, 3).map((id) => `${id} (${describeFailure(full, id)})`);
-      const reason = `broke ${broken.length} passing test(s): ${shown.join(", ")}${broken.length > 3 ? `, and ${broken.length - 3} more` : ""}`;
+      const what = unseen.length > 0 ? "test(s) passing or not run before (the baseline run crashed)" : "passing test(s)";
+      const reason = `broke ${broken.length} ${what}: ${shown.join(", ")}${broken.length > 3 ? `, and ${broken.length - 3} more` : ""}`;
       return (outcome = { ...(await notKept("rolled_back", "broke_tests", reason, shown, full)), newlyFlaky });
     }
     const fixedNodeIds = passing.filter((t) => isTargetFixedIn(full, t)).map((t) => t.nodeId);

@@ -3,8 +3,8 @@ import { isScriptPath } from "../../analysis/language.js";
 import { notAFunctionName, notDefinedName, undefinedRead } from "../../analysis/v8-messages.js";
 import type { FixProposal } from "../../domain/fix.js";
 import { editDistance } from "../../analysis/hints.js";
+import type { Node } from "typescript";
 import type { TsCodeFix, TsProject } from "../../typescript/types.js";
-import { nodeAt } from "./ts-ast.js";
 import { changedFiles, editsFor, errorFacts, failureLocation, fixesCleanly, tsProposal } from "./ts-facts.js";
 import { failureScopes, nearest, type LineRange } from "./ts-near.js";
 import type { FixPattern, PatternContext } from "./types.js";
@@ -35,26 +35,38 @@ const IN_SCOPE = "spellingInScope";
 
 /**
  * TypeScript offers no spelling fix for a short name one swap away (`nmae` for `name`: its threshold counts a swap as two
- * edits). For its "Cannot find name 'x'" (2304) on these lines: the one value in scope there one edit away, as a fix.
+ * edits), and none at all in a plain JS file it does not check. For each use of the unresolved name on these lines: the
+ * one value in scope there one edit away, as a fix. `checked` holds the fixes whose "Cannot find name" TypeScript reported
+ * (their diagnostic must go away); in an unchecked file there is none to lose, and the tests judge the fix.
  */
-async function oneEditInScope(project: TsProject, file: string, lines: LineRange, name: string): Promise<TsCodeFix[]> {
-  if (!project.inspect) return [];
+async function oneEditInScope(project: TsProject, file: string, lines: LineRange, name: string): Promise<{ fixes: TsCodeFix[]; checked: Set<TsCodeFix> }> {
+  const none = { fixes: [], checked: new Set<TsCodeFix>() };
+  if (!project.inspect) return none;
   return project.inspect(file, ({ ts: t, sourceFile, checker, diagnostics }) => {
-    const fixes: TsCodeFix[] = [];
-    for (const d of diagnostics()) {
-      if (d.code !== 2304 || d.line < lines.from || d.line > lines.to || !d.message.includes(`'${name}'`)) continue;
-      const node = nodeAt(t, sourceFile, d.start);
-      if (!t.isIdentifier(node) || node.text !== name) continue;
-      const near = checker
-        .getSymbolsInScope(node, t.SymbolFlags.Value)
-        .map((s) => s.name)
-        .filter((n) => editDistance(n.toLowerCase(), name.toLowerCase()) === 1);
-      if (near.length !== 1) continue;
-      const to = near[0]!;
-      const change = { file, start: node.getStart(sourceFile), length: name.length, newText: to };
-      fixes.push({ fixName: IN_SCOPE, description: `Change spelling to '${to}'`, diagnostic: d, changes: [change] });
-    }
-    return fixes;
+    const reported = diagnostics().filter((d) => d.code === 2304 && d.message.includes(`'${name}'`));
+    const out = { fixes: [] as TsCodeFix[], checked: new Set<TsCodeFix>() };
+    const visit = (node: Node): void => {
+      const line = sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile)).line + 1;
+      if (t.isIdentifier(node) && node.text === name && line >= lines.from && line <= lines.to && checker.getSymbolAtLocation(node) === undefined) {
+        const near = checker
+          .getSymbolsInScope(node, t.SymbolFlags.Value)
+          .map((s) => s.name)
+          .filter((n) => editDistance(n.toLowerCase(), name.toLowerCase()) === 1);
+        if (near.length === 1) {
+          const start = node.getStart(sourceFile);
+          const column = start - sourceFile.getLineStarts()[line - 1]! + 1;
+          const diagnostic = reported.find((d) => d.start === start) ?? {
+            file, code: 2304, category: "error" as const, kind: "semantic" as const, message: `Cannot find name '${name}'.`, line, column, start, length: name.length,
+          };
+          const fix = { fixName: IN_SCOPE, description: `Change spelling to '${near[0]!}'`, diagnostic, changes: [{ file, start, length: name.length, newText: near[0]! }] };
+          out.fixes.push(fix);
+          if (reported.includes(diagnostic)) out.checked.add(fix);
+        }
+      }
+      t.forEachChild(node, visit);
+    };
+    visit(sourceFile);
+    return out;
   });
 }
 
@@ -80,7 +92,12 @@ export const tsSpellingPattern = {
     let fixes = (await project.codeFixes(at.file, { fromLine, toLine, fixNames: ["spelling"] })).filter(
       (f) => SPELLING_CODES.has(f.diagnostic.code) && (what.name === null || f.diagnostic.message.includes(`'${what.name}'`)),
     );
-    if (fixes.length === 0 && what.name !== null) fixes = await oneEditInScope(project, at.file, { from: fromLine, to: toLine }, what.name);
+    let unchecked = new Set<TsCodeFix>();
+    if (fixes.length === 0 && what.name !== null) {
+      const inScope = await oneEditInScope(project, at.file, { from: fromLine, to: toLine }, what.name);
+      fixes = inScope.fixes;
+      unchecked = new Set(fixes.filter((f) => !inScope.checked.has(f)));
+    }
     // One misspelling in the nearest scope that has any, one suggestion for it: anything else is a guess.
     const distinct = new Map(nearest(fixes, scopes).map((f) => [`${f.diagnostic.start}:${suggestion(f)}`, f]));
     if (distinct.size !== 1) return null;
@@ -88,7 +105,7 @@ export const tsSpellingPattern = {
     const to = suggestion(fix);
     const from = fix.diagnostic.message.match(/'([^']+)'/)?.[1];
     const files = await changedFiles(ctx, fix.changes);
-    if (!(await fixesCleanly(project, files, fix.diagnostic))) return null;
+    if (!(await fixesCleanly(project, files, unchecked.has(fix) ? undefined : fix.diagnostic))) return null;
     const edits = editsFor(files);
     if (!edits) return null;
     return tsProposal(

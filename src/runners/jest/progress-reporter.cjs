@@ -11,6 +11,15 @@ const write = (event) => {
 };
 
 class RedgreenProgressReporter {
+  // A file under way, so a crash of jest itself is laid at the files it was running (every jest calls one of these).
+  onTestFileStart(test) {
+    write({ e: "start", file: test.path });
+  }
+
+  onTestStart(test) {
+    write({ e: "start", file: test.path });
+  }
+
   onTestCaseStart(test, info) {
     write({ e: "begin", file: test.path, titles: [...info.ancestorTitles, info.title] });
   }

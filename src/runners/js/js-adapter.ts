@@ -24,6 +24,7 @@ import { configuredSetupFiles } from "./config-files.js";
 import { refineHookPhases } from "./hook-phase.js";
 import { JsSelection } from "./name-filter.js";
 import { ReporterLog } from "./progress.js";
+import { crashFailure, uncaughtError } from "./uncaught-crash.js";
 import { rejectedOptionsMessage } from "./rejected-options.js";
 import { isJsTestFile } from "./test-files.js";
 import { testProcessEnv } from "../test-env.js";
@@ -215,7 +216,8 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
     try {
       const first = await this.execute(join(tmp, "run"), selection, targets, options, coverageOn);
       let result = first.result;
-      if (coverageOn && !first.reported && !options.signal?.aborted) {
+      // A crash through project code is the project's, not coverage's: no second run for it.
+      if (coverageOn && !first.reported && first.result.crash === undefined && !options.signal?.aborted) {
         // Coverage is extra information, never the verdict: a runner that cannot finish with it runs without it,
         // and later runs of this adapter skip it at once.
         const again = await this.execute(join(tmp, "without-coverage"), selection, targets, options, false);
@@ -377,6 +379,25 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
     return { proc, log, reportFile, completeReport, coverageDir, lingered, stalled, command: [this.spec.bin, ...args] };
   }
 
+  /**
+   * A runner that died of an uncaught error through project code (a server callback throwing under jest's in-band run)
+   * wrote no report: its failures are the tests it was running, with that error; null when the output shows no such error.
+   */
+  private crashOf(proc: ProcessResult, log: ReporterLog, selection: JsSelection): { crash: string; failures: Failure[]; passedNodeIds: string[] } | null {
+    const error = uncaughtError(`${proc.stdout}\n${proc.stderr}`, this.frameContext());
+    if (!error) return null;
+    const where = log.underWay().map((t) => ({ rel: this.relative(t.file), titles: t.titles })).filter((t) => selection.keeps(t.rel, t.titles.length ? t.titles : null));
+    if (where.length === 0) return null;
+    const failures = where.map((t) => {
+      const nodeId = jsNodeId(t.rel, t.titles);
+      return crashFailure(nodeId, t.rel, t.titles.join(" > "), error, this.name);
+    });
+    const crash = `${this.name} died of an uncaught ${error.errorType} (${error.errorMessage.split("\n")[0]!.slice(0, 160)}) while running ${failures.map((f) => f.nodeId).join(", ")}; it wrote no report, so the tests after that did not run`;
+    // A test of a file the runner died in is not counted passed: the file's run never finished.
+    const inCrashed = (id: string): boolean => failures.some((f) => id === f.nodeId || id.startsWith(`${f.nodeId}::`));
+    return { crash, failures, passedNodeIds: log.passed().filter((id) => !inCrashed(id)) };
+  }
+
   /** The Timeout failure of a test the watchdog killed (it kept running past its timeout: a synchronous loop blocks the runner's own). */
   private stallFailure(relFile: string, titles: string[], testTimeout: number): Failure {
     const message = `test exceeded the per-test timeout of ${testTimeout} s and did not stop (a synchronous loop blocks ${this.name}'s own timeout); redgreen killed the run and went on without it`;
@@ -403,6 +424,7 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
   }): { result: TestRunResult; reported: boolean } {
     const { proc } = p;
     let reported = true;
+    let crashed: { crash: string; failures: Failure[]; passedNodeIds: string[] } | null = null;
     const notes: string[] = [];
     let parts: JestJsonParts | null = null;
     if (p.completeReport || existsSync(p.reportFile)) {
@@ -445,6 +467,11 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
       const rejected = rejectedOptionsMessage(this.name, this.spec.version, `${proc.stdout}\n${proc.stderr}`);
       const why = [`${this.name} wrote no JSON report (exit code ${String(proc.exitCode)}${proc.signal ? `, ${proc.signal}` : ""})`, ...notes];
       message = rejected ?? [...why, lastLines(proc.stderr || proc.stdout, 12)].filter(Boolean).join("; ");
+      crashed = rejected === null ? this.crashOf(proc, p.log, p.selection) : null;
+      if (crashed) {
+        status = "failed";
+        message = crashed.crash;
+      }
     } else if (failures.length > 0 || base.failed + base.errors > 0) {
       status = "failed";
     } else if (base.total === 0) {
@@ -471,6 +498,13 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
     }
     const timedOut = new Set(failures.filter((f) => f.errorType === "Timeout").map((f) => f.nodeId));
     this.slowestSeen = Math.max(this.slowestSeen, slowestDuration(base.testDurations, timedOut));
+    if (crashed) {
+      failures.push(...crashed.failures);
+      base.failed += crashed.failures.length;
+      base.passed = crashed.passedNodeIds.length;
+      base.passedNodeIds = crashed.passedNodeIds;
+      base.total = base.passed + base.failed;
+    }
     const result: TestRunResult = {
       status,
       passed: base.passed,
@@ -491,6 +525,7 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
       anomalies,
     };
     if (coverageError) result.coverageError = coverageError;
+    if (crashed) result.crash = crashed.crash;
     // A run that completed but left a handle open is reported as it ended, with a note saying so.
     const handles = this.spec.openHandleNote(`${proc.stdout}\n${proc.stderr}`, p.lingered);
     if (handles && status !== "timeout" && status !== "error") message = message ? `${message}; ${handles}` : handles;

@@ -10,6 +10,7 @@ export interface ReporterError {
 
 /** One line the bundled reporters write. */
 export type ReporterEvent =
+  | { e: "start"; file: string }
   | { e: "collected"; file: string; count: number; tests?: string[][] }
   | { e: "begin"; file: string; titles: string[] }
   | { e: "test"; file: string; titles: string[]; state: string; errors?: ReporterError[] }
@@ -35,6 +36,10 @@ export class ReporterLog {
   private readonly errors = new Map<string, string[]>();
   /** Tests that began and have not finished, by key, with their file and titles. */
   private readonly open = new Map<string, { file: string; titles: string[] }>();
+  /** Files the runner started and has not finished (a "collected" event ends a file). */
+  private readonly startedFiles = new Set<string>();
+  /** Node ids of the tests that passed, in the order they finished. */
+  private readonly passedIds: string[] = [];
   /** Per file whose tests were listed at collection, its unfinished tests in run order, by key. */
   private readonly pending = new Map<string, Map<string, string[]>>();
   private rest = "";
@@ -62,9 +67,12 @@ export class ReporterLog {
 
   private apply(ev: ReporterEvent): void {
     this.seen = true;
-    if (ev.e === "begin") {
+    if (ev.e === "start") {
+      this.startedFiles.add(ev.file);
+    } else if (ev.e === "begin") {
       this.open.set(key(ev.file, ev.titles), { file: ev.file, titles: ev.titles });
     } else if (ev.e === "collected") {
+      this.startedFiles.delete(ev.file);
       if (ev.tests) this.pending.set(ev.file, new Map(ev.tests.map((t) => [key(ev.file, t), t])));
       // Under a name filter the file's count includes tests that will not run: count those that finish.
       if (this.keep(ev.file, [])) this.collected.set(ev.file, ev.count);
@@ -75,6 +83,7 @@ export class ReporterLog {
       this.done++;
       this.donePerFile.set(ev.file, (this.donePerFile.get(ev.file) ?? 0) + 1);
       if (ev.state === "failed") this.failed++;
+      if (ev.state === "passed") this.passedIds.push(this.nodeIdOf(ev.file, ev.titles));
       this.lastNodeId = this.nodeIdOf(ev.file, ev.titles);
       if (ev.errors && ev.errors.length > 0) this.errors.set(key(ev.file, ev.titles), ev.errors.map(reporterErrorText));
     } else if (ev.e === "module" && ev.errors && ev.errors.length > 0) {
@@ -90,6 +99,17 @@ export class ReporterLog {
       if (!first.done) out.set(first.value[0], { file, titles: first.value[1] });
     }
     return [...out.values()];
+  }
+
+  /** Where a runner that died was: the tests under way, else the files it had started and not finished (titles []). */
+  underWay(): { file: string; titles: string[] }[] {
+    const tests = this.running();
+    return tests.length > 0 ? tests : [...this.startedFiles].map((file) => ({ file, titles: [] }));
+  }
+
+  /** Node ids of the tests reported passed so far (kept by the run's selection). */
+  passed(): string[] {
+    return [...this.passedIds];
   }
 
   /** Progress so far; null when nothing arrived yet. */
