@@ -48,10 +48,9 @@ async function oneEditInScope(project: TsProject, file: string, lines: LineRange
     const visit = (node: Node): void => {
       const line = sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile)).line + 1;
       if (t.isIdentifier(node) && node.text === name && line >= lines.from && line <= lines.to && checker.getSymbolAtLocation(node) === undefined) {
-        const near = checker
-          .getSymbolsInScope(node, t.SymbolFlags.Value)
-          .map((s) => s.name)
-          .filter((n) => editDistance(n.toLowerCase(), name.toLowerCase()) === 1);
+        // Two symbols of one name (a local shadowing a global) are one spelling.
+        const names = new Set(checker.getSymbolsInScope(node, t.SymbolFlags.Value).map((s) => s.name));
+        const near = [...names].filter((n) => editDistance(n.toLowerCase(), name.toLowerCase()) === 1);
         if (near.length === 1) {
           const start = node.getStart(sourceFile);
           const column = start - sourceFile.getLineStarts()[line - 1]! + 1;

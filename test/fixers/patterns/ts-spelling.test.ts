@@ -79,6 +79,14 @@ describe("ts-spelling (fixture: ts-patterns/spelling)", () => {
     expect(fix!.proposal.explanation).toContain("the one name in scope one edit away");
   });
 
+  it("finds the name under a `@ts-ignore` that hides TypeScript's own diagnostic (hookable's `hooks[nmae]`)", async () => {
+    const fix = await findPatternFix(c.ctx(nmaeIsNotDefined(14, "labels")));
+    expect(fix?.patternId).toBe("ts-spelling");
+    expect(fix!.proposal.edits).toEqual([
+      { file: "src/label.ts", find: "    out[nmae] = `${sizes[key]}`;\n", replace: "    out[name] = `${sizes[key]}`;\n", nearLine: 14 },
+    ]);
+  });
+
   it("declines when two names in scope are one edit away (`nmae`: `name` and `nmea`)", async () => {
     expect(await findPatternFix(c.ctx(nmaeIsNotDefined(6, "pair")), { only: ["ts-spelling"] })).toBeNull();
   });
