@@ -5,10 +5,12 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { createCheckpointer } from "../../graph/checkpointer.js";
+import { describeWorkflowGraph } from "../../graph/visualize.js";
 import { runWorkflow } from "../../graph/run.js";
 import type { RunSummary } from "../../src/domain/index.js";
 import { createSecretRedactor } from "../../src/fixers/llm/redact.js";
 import { TOKEN_HEADER } from "../../src/cli/inspect/guard.js";
+import { svgHtmlPage, workflowGraphSvg } from "../../src/cli/inspect/graph-svg.js";
 import { startInspectorServer } from "../../src/cli/inspect/server.js";
 import type { InspectorOptions, InspectorServer } from "../../src/cli/inspect/server.js";
 import type { TimelineEntry } from "../../src/cli/inspect/timeline.js";
@@ -193,6 +195,27 @@ describe("redgreen inspect: stop reason, notes and model calls", () => {
     await expect.poll(() => page.locator("#graph svg g.node.current").count()).toBe(1);
     await page.screenshot({ path: join(artifactsDir, "inspector-svg-graph.png"), fullPage: true });
     expect(requested).not.toContain("/assets/mermaid.min.js");
+    expect(external).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("graph --format html's page without mermaid: the SVG drawing alone, no script, every label escaped", async () => {
+    const description = await describeWorkflowGraph();
+    // A hostile label (a future route's words) stays text.
+    const label = '<img src=x onerror="window.pwned = 3">';
+    const hostile = { ...description, edges: description.edges.map((e, i) => (i === 1 ? { ...e, label } : e)) };
+    const html = svgHtmlPage("redgreen <workflow> graph", workflowGraphSvg(hostile));
+    expect(html).not.toContain("<script");
+    const { page, external, errors } = await offlinePage(browser);
+    await page.setContent(html);
+    expect(await page.title()).toBe("redgreen <workflow> graph");
+    expect(await page.locator("#diagram svg g.node").count()).toBe(description.nodes.length);
+    expect(await page.locator("#diagram svg path.edge").count()).toBe(description.edges.length);
+    expect(await page.locator("#diagram svg g.node.visited").count()).toBe(0);
+    expect(await page.locator("img").count()).toBe(0);
+    expect(await page.locator("#diagram svg text.edge-label").allTextContents()).toContain(label);
+    expect(await page.evaluate(() => (globalThis as { pwned?: number }).pwned)).toBeUndefined();
     expect(external).toEqual([]);
     expect(errors).toEqual([]);
     await page.close();
