@@ -17,6 +17,7 @@ import type { TimelineEntry } from "../../src/cli/inspect/timeline.js";
 import { createWorkflowRuntime } from "../../src/cli/workflow-deps.js";
 import { createEditJournal } from "../../src/store/edit-journal.js";
 import { openStore } from "../../src/store/index.js";
+import { createLlmCallRepository } from "../../src/store/llm-calls.js";
 import type { Store } from "../../src/store/index.js";
 import { startOpenAiServer } from "../helpers/openai-server.js";
 import type { OpenAiTestServer } from "../helpers/openai-server.js";
@@ -26,6 +27,7 @@ import { copyFixture } from "./run-cli.js";
 
 const KEY = "sk-proj-EnVkQ7rT2mX9pL4sW8vB1ST4UV7WX0YZ3";
 const OWN_KEY = "sk-Vd83LqZ0pXw4Rt6Ym1Jh";
+const PASSWORD = "Pa\\ssw0rd-Qx7!zK";
 /** A GET of the inspector's API with the token, as the page sends it. */
 const getJson = async (server: InspectorServer, path: string): Promise<unknown> =>
   (await fetch(`${server.url}${path}`, { headers: { [TOKEN_HEADER]: server.token } })).json();
@@ -44,7 +46,7 @@ describe("redgreen inspect: stop reason, notes and model calls", () => {
     // Every answer is unusable: the workflow asks again, then stops with a note quoting the answer.
     model = await startOpenAiServer({ fallback: { type: "text", content: HOSTILE } });
     const dbPath = join(root, ".redgreen", "redgreen.db");
-    const env = { SHOP_API_KEY: KEY, SHOP_DB_PASSWORD: "Pa\\ssw0rd-Qx7!zK" };
+    const env = { SHOP_API_KEY: KEY, SHOP_DB_PASSWORD: PASSWORD };
     const rt = await createWorkflowRuntime({
       projectRoot: root, python: testPython, db: dbPath, env, cwd: root, model: "test-model", baseUrl: model.url, apiKey: OWN_KEY,
       options: { coverage: false },
@@ -217,6 +219,29 @@ describe("redgreen inspect: stop reason, notes and model calls", () => {
     expect(await page.locator("#diagram svg text.edge-label").allTextContents()).toContain(label);
     expect(await page.evaluate(() => (globalThis as { pwned?: number }).pwned)).toBeUndefined();
     expect(external).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("redacts a model call again with the inspector's secrets: a value the recording process did not know is not shown", async () => {
+    // A call recorded by a process whose environment lacked the password (and that matched no catalog pattern).
+    const blind = openStore(store.path, { redactor: createSecretRedactor({ env: {}, findSecrets: () => [] }) });
+    const call = createLlmCallRepository(blind, () => new Date().toISOString()).record({
+      workflowId: summary.workflowId, purpose: "fix", nodeId: "test_app.py::late", model: "m", attempt: 1,
+      promptTokens: 1, completionTokens: 1, tokensEstimated: true, latencyMs: 1, outcome: "invalid_answer", error: null,
+      prompt: `db password ${PASSWORD}`, completion: PASSWORD,
+    });
+    blind.close();
+    expect(call.completion).toBe(PASSWORD);
+    const server = await inspector();
+    const { page, errors } = await offlinePage(browser);
+    await page.goto(`${server.pageUrl}&workflow=${summary.workflowId}`);
+    await page.waitForSelector(`body[data-loaded="${summary.workflowId}"]`);
+    const shown = page.locator(`#llm-calls details[data-call="${call.id}"]`);
+    await shown.locator("summary").click();
+    expect(await shown.locator("pre.prompt").textContent()).toBe("db password [REDACTED:SHOP_DB_PASSWORD]");
+    expect(await shown.locator("pre.answer").textContent()).toBe("[REDACTED:SHOP_DB_PASSWORD]");
+    expect(await page.content()).not.toContain("ssw0rd-Qx7");
     expect(errors).toEqual([]);
     await page.close();
   });
