@@ -1,4 +1,4 @@
-// Mermaid views of the workflow graph: the structure with every conditional edge labelled, and a run's path on it.
+// Views of the workflow graph: its structure as data and as Mermaid text (conditional edges labelled), and a run's path on it.
 import { RedgreenError } from "../src/domain/errors.js";
 import { buildGraph } from "./build.js";
 import type { WorkflowGraph } from "./build.js";
@@ -44,6 +44,38 @@ export interface WorkflowMermaidOptions {
   curveStyle?: string;
 }
 
+/** Why a conditional edge is taken: EDGE_LABELS, else LangGraph's own label. */
+const conditionLabel = (edge: { source: string; target: string; data?: unknown }): string =>
+  EDGE_LABELS[`${edge.source}->${edge.target}`] ?? (edge.data === undefined ? "" : String(edge.data));
+
+/** One edge of the workflow graph; `label` says why a conditional edge is taken ("" for a plain edge). */
+export interface WorkflowGraphEdge {
+  source: string;
+  target: string;
+  conditional: boolean;
+  label: string;
+}
+
+/** The workflow graph as data: node ids (START and END included) and edges, for renderers other than Mermaid. */
+export interface WorkflowGraphDescription {
+  nodes: string[];
+  edges: WorkflowGraphEdge[];
+}
+
+/** The nodes and edges of the compiled workflow graph (one built with drawingOnlyDeps() when absent), labelled as in Mermaid. */
+export async function describeWorkflowGraph(graph?: WorkflowGraph): Promise<WorkflowGraphDescription> {
+  const drawable = await (graph ?? buildGraph(drawingOnlyDeps())).getGraphAsync();
+  return {
+    nodes: Object.keys(drawable.nodes),
+    edges: drawable.edges.map((e) => ({
+      source: e.source,
+      target: e.target,
+      conditional: e.conditional === true,
+      label: e.conditional ? conditionLabel(e) : "",
+    })),
+  };
+}
+
 /** The workflow graph as Mermaid flowchart text (offline: LangGraph's drawMermaid, conditional edges labelled). */
 export async function workflowMermaid(options: WorkflowMermaidOptions = {}): Promise<string> {
   const graph = options.graph ?? buildGraph(drawingOnlyDeps());
@@ -51,7 +83,7 @@ export async function workflowMermaid(options: WorkflowMermaidOptions = {}): Pro
   for (const edge of drawable.edges) {
     if (!edge.conditional) continue;
     // LangGraph labels an edge only when its path-map key differs from the target; ours are equal, so say why.
-    edge.data = EDGE_LABELS[`${edge.source}->${edge.target}`] ?? (edge.data === undefined ? "" : String(edge.data));
+    edge.data = conditionLabel(edge);
   }
   return drawable.drawMermaid({ withStyles: true, curveStyle: options.curveStyle ?? "basis", wrapLabelNWords: 4 });
 }

@@ -305,6 +305,14 @@ describe("redgreen inspect", () => {
     expect(kept.length).toBe(first.fixes.filter((f) => f.status === "kept").length - target.keptTotal);
     expect(await readFile(join(project, "shop", "cart.py"), "utf8")).toContain("for item in self.items)");
     expect(await page.getAttribute("body", "data-status")).toBe("passed");
+    // The fork's final status without a reload: the stop panel, its reason and the workflow list.
+    expect(await page.locator("#stop-status").textContent()).toBe("passed");
+    const forkStop = (await api<{ stop: { status: string; reason: string } }>(`api/workflows/${forkId}`)).stop;
+    expect(forkStop.status).toBe("passed");
+    expect(forkStop.reason).not.toBe("");
+    expect(await page.locator("#stop-reason").textContent()).toBe(forkStop.reason);
+    expect(await page.locator(`#workflow option[value="${forkId}"]`).textContent()).toContain(" · passed · ");
+    expect(await page.locator("#llm-calls").textContent()).toBe("no model call was made");
     const forkTimeline = await page.locator("#timeline tbody tr td:nth-child(2)").allTextContents();
     expect(forkTimeline[0]).toBe("fork");
     await page.screenshot({ path: join(artifactsDir, "inspector-fork.png"), fullPage: true });

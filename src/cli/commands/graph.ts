@@ -1,12 +1,13 @@
 // `redgreen graph`: the workflow graph as Mermaid text, or as a self-contained HTML page that renders it offline.
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { workflowMermaid } from "../../../graph/visualize.js";
+import { describeWorkflowGraph, workflowMermaid } from "../../../graph/visualize.js";
 import { RedgreenError } from "../../domain/errors.js";
 import { parseCommandArgs, usageError } from "../args.js";
 import { EXIT } from "../context.js";
 import type { CliContext } from "../context.js";
-import { mermaidHtmlPage } from "../inspect/mermaid-asset.js";
+import { svgHtmlPage, workflowGraphSvg } from "../inspect/graph-svg.js";
+import { mermaidHtmlPage, readMermaidBundle } from "../inspect/mermaid-asset.js";
 
 export const help = `Usage: redgreen graph [options]
 
@@ -16,6 +17,7 @@ with every conditional edge labelled by the condition that takes it.
 Options:
   --format F      mermaid (default): Mermaid flowchart text
                   html: a self-contained page that renders the graph in a browser, offline
+                  (a plain SVG drawing when the optional mermaid package is not installed)
   -o, --output P  write to file P instead of stdout
   -h, --help      show this help
 
@@ -23,6 +25,13 @@ Example: redgreen graph --format html -o graph.html && xdg-open graph.html
 `;
 
 const FORMATS = ["mermaid", "html"] as const;
+
+/** The graph as an offline page: rendered by Mermaid when it is installed, else drawn as SVG. */
+async function htmlPage(mermaid: string): Promise<string> {
+  const title = "redgreen workflow graph";
+  const bundle = readMermaidBundle();
+  return bundle === null ? svgHtmlPage(title, workflowGraphSvg(await describeWorkflowGraph())) : mermaidHtmlPage(title, mermaid, bundle);
+}
 
 /** Runs `redgreen graph`. */
 export async function run(args: string[], ctx: CliContext): Promise<number> {
@@ -43,7 +52,7 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
   const format = values.format ?? "mermaid";
   if (!(FORMATS as readonly string[]).includes(format)) throw usageError(`--format must be mermaid or html, got '${format}'`);
   const mermaid = await workflowMermaid();
-  const text = format === "html" ? mermaidHtmlPage("redgreen workflow graph", mermaid) : mermaid;
+  const text = format === "html" ? await htmlPage(mermaid) : mermaid;
   if (values.output === undefined) {
     ctx.stdout.write(text);
     return EXIT.ok;

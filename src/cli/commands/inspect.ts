@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { resumeWorkflow } from "../../../graph/run.js";
 import { RedgreenError } from "../../domain/errors.js";
+import { createSecretRedactor } from "../../fixers/llm/redact.js";
 import { createEditJournal } from "../../store/edit-journal.js";
 import { openStore, resolveDbPath } from "../../store/index.js";
 import { createCheckpointer } from "../../../graph/checkpointer.js";
@@ -18,7 +19,8 @@ export const help = `Usage: redgreen inspect [WORKFLOW_ID] [options]
 Serves a local web app (127.0.0.1 only, no network needed) for debugging workflows: the graph with
 the path the workflow took, every checkpoint (node, iteration, time, test counts), the state at a
 checkpoint and its diff from the previous one, the fix diffs with their validation verdicts, the
-agent log, and tests/coverage per iteration. From any checkpoint you can fork the workflow into a
+agent log, tests/coverage per iteration, why the workflow stopped (status, reason, notes) and
+every model call with its prompt and answer (secrets redacted). From any checkpoint you can fork the workflow into a
 new one and replay it from there (LangGraph time travel). Runs until Ctrl-C.
 
 Open the URL it prints: it carries a random token, new at every start, that every API call must
@@ -71,7 +73,8 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
     throw new RedgreenError("not_found", `no redgreen database at ${dbPath} (run redgreen run first, or pass --db / -C PROJECT)`);
   }
   const shared = depsInputFromFlags(values);
-  const store = openStore(dbPath);
+  // What the page shows (model calls included) is redacted again with this environment's secrets and --api-key.
+  const store = openStore(dbPath, { redactor: createSecretRedactor({ env: ctx.env, apiKey: shared.apiKey }) });
   try {
     const workflowId = positionals[0];
     if (workflowId !== undefined && store.getWorkflow(workflowId) === null) throw new RedgreenError("not_found", `no workflow with id ${workflowId} in ${dbPath}`);

@@ -1,19 +1,26 @@
-// The Mermaid renderer shipped with redgreen (the `mermaid` package's browser bundle), for pages that work offline.
+// The Mermaid renderer (the optional `mermaid` package's browser bundle), for pages that work offline; absent, callers
+// draw the graph with graph-svg.ts instead.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { RedgreenError } from "../../domain/errors.js";
+import { escapeMarkup } from "./markup.js";
 
-/** Absolute path of mermaid's self-contained browser bundle in node_modules. */
-export function mermaidBundlePath(): string {
+/** Reads Mermaid's browser bundle: its text, or null when the optional package is not installed. */
+export type MermaidBundleReader = () => string | null;
+
+/** Absolute path of mermaid's self-contained browser bundle in node_modules, or null when mermaid is not installed. */
+export function mermaidBundlePath(): string | null {
   try {
     return createRequire(import.meta.url).resolve("mermaid/dist/mermaid.min.js");
-  } catch (e) {
-    throw new RedgreenError("internal", "the mermaid package is missing; reinstall redgreen (npm install)", { cause: e });
+  } catch {
+    return null;
   }
 }
 
-/** The bundle's text, read once per call site (about 3.5 MB). */
-export const readMermaidBundle = (): string => readFileSync(mermaidBundlePath(), "utf8");
+/** The installed bundle's text (about 3.5 MB), or null when `npm install --omit=optional` left mermaid out. */
+export const readMermaidBundle: MermaidBundleReader = () => {
+  const path = mermaidBundlePath();
+  return path === null ? null : readFileSync(path, "utf8");
+};
 
 /** Text made safe to sit inside an inline <script> element. */
 export const inlineScriptText = (js: string): string => js.replace(/<\/(script)/gi, "<\\/$1");
@@ -23,8 +30,8 @@ export const inlineJson = (value: unknown): string =>
   JSON.stringify(value).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
 
 /** A self-contained HTML page rendering one Mermaid diagram, with no network access needed. */
-export function mermaidHtmlPage(title: string, mermaid: string, bundle: string = readMermaidBundle()): string {
-  const escapedTitle = title.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
+export function mermaidHtmlPage(title: string, mermaid: string, bundle: string): string {
+  const escapedTitle = escapeMarkup(title);
   return `<!doctype html>
 <html lang="en">
 <head>

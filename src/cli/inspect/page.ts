@@ -1,6 +1,11 @@
 // The inspector's one static page (HTML, CSS and plain browser JS; no build step). Data comes from /api/*.
-/** Served at `/`; loads Mermaid from /assets/mermaid.min.js, so it works with no network. */
-export const INSPECTOR_PAGE = String.raw`<!doctype html>
+export interface InspectorPageOptions {
+  /** Mermaid is installed: the page loads it from /assets/mermaid.min.js; otherwise it shows the server's SVG drawing. */
+  mermaid: boolean;
+}
+
+/** Served at `/`; needs no network either way (Mermaid comes from the inspector itself, or is not used). */
+export const inspectorPage = (options: InspectorPageOptions): string => String.raw`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -42,6 +47,16 @@ export const INSPECTOR_PAGE = String.raw`<!doctype html>
   button { padding: .3rem .8rem; cursor: pointer; }
   #error { color: var(--red); padding: 0 1rem; }
   #log-wrap { max-height: 360px; overflow: auto; }
+  #stop-reason { font-size: 1rem; margin: .3rem 0; }
+  #notes li { margin: .2rem 0; }
+  .call { border-top: 1px solid #eee; padding: .4rem 0; }
+  .call summary { cursor: pointer; }
+  .call h4 { font-size: .8rem; margin: .5rem 0 .2rem; color: var(--muted); }
+  .call pre { white-space: pre-wrap; overflow-wrap: anywhere; max-height: 320px; }
+  .badge.proposal { background: #d3f9d8; color: var(--green); }
+  .badge.invalid_answer, .badge.rate_limited, .badge.server_error, .badge.timeout, .badge.connection {
+    background: #ffe3e3; color: var(--red);
+  }
 </style>
 </head>
 <body>
@@ -52,6 +67,11 @@ export const INSPECTOR_PAGE = String.raw`<!doctype html>
 </header>
 <div id="error" role="alert"></div>
 <main>
+  <section id="stop-panel" class="wide">
+    <h2>Why it stopped</h2>
+    <div><span id="stop-status" class="badge"></span> <span id="stop-reason"></span></div>
+    <ul id="notes"></ul>
+  </section>
   <section id="graph-panel">
     <h2>Graph <span class="muted">(green: path taken, yellow: next node)</span></h2>
     <div id="graph" aria-label="workflow graph"></div>
@@ -90,6 +110,10 @@ export const INSPECTOR_PAGE = String.raw`<!doctype html>
     <h2>Fixes and their validation</h2>
     <div id="fixes"></div>
   </section>
+  <section id="llm-panel" class="wide">
+    <h2>Model calls <span class="muted">(prompts and answers as stored: secrets redacted)</span></h2>
+    <div id="llm-calls"></div>
+  </section>
   <section id="log-panel" class="wide">
     <h2>Agent log</h2>
     <div id="log-wrap">
@@ -97,7 +121,7 @@ export const INSPECTOR_PAGE = String.raw`<!doctype html>
     </div>
   </section>
 </main>
-<script src="/assets/mermaid.min.js"></script>
+${options.mermaid ? '<script src="/assets/mermaid.min.js"></script>' : ""}
 <script>
 "use strict";
 var current = { workflowId: null, checkpointId: null, view: null, renders: 0 };
@@ -143,11 +167,18 @@ function shortJson(value, max) {
 }
 function time(iso) { return iso ? new Date(iso).toLocaleTimeString() : ""; }
 
-mermaid.initialize({ startOnLoad: false, securityLevel: "strict", theme: "default", flowchart: { useMaxWidth: true } });
-function renderGraph(text) {
+// Without the optional mermaid package the server sends its own SVG drawing (built and escaped on the server).
+var hasMermaid = typeof mermaid !== "undefined";
+if (hasMermaid) mermaid.initialize({ startOnLoad: false, securityLevel: "strict", theme: "default", flowchart: { useMaxWidth: true } });
+function renderGraph(drawing) {
   current.renders += 1;
   var target = document.getElementById("graph");
-  return mermaid.render("graph-svg-" + current.renders, text).then(function (out) {
+  if (!hasMermaid || drawing.svg) {
+    target.innerHTML = drawing.svg || "";
+    target.dataset.rendered = String(current.renders);
+    return Promise.resolve();
+  }
+  return mermaid.render("graph-svg-" + current.renders, drawing.mermaid).then(function (out) {
     target.innerHTML = out.svg;
     target.dataset.rendered = String(current.renders);
   }, function (err) { target.textContent = "could not draw the graph: " + err; });
@@ -253,6 +284,43 @@ function renderLog(logs) {
   });
 }
 
+function renderStop(view) {
+  var stop = view.stop;
+  var badge = document.getElementById("stop-status");
+  badge.className = "badge " + stop.status;
+  badge.textContent = stop.status.replace("_", " ");
+  document.getElementById("stop-reason").textContent = stop.reason ||
+    (view.replay && view.replay.status === "running" ? "replaying…" :
+      stop.status === "running" ? "no stop reason recorded: the workflow is still running, or ended before its report step" +
+        " (redgreen resume continues it)" : "no reason recorded");
+  var notes = clear(document.getElementById("notes"));
+  stop.notes.forEach(function (n) { notes.appendChild(el("li", { text: n })); });
+}
+
+function tokensText(c) {
+  return (c.promptTokens + c.completionTokens) + " tokens (" + c.promptTokens + " prompt, " + c.completionTokens + " answer" +
+    (c.tokensEstimated ? ", estimated" : "") + ")";
+}
+
+// Every model text goes in with textContent: a hostile answer is shown as text, never parsed as markup.
+function renderModelCalls(calls) {
+  var box = clear(document.getElementById("llm-calls"));
+  if (calls.length === 0) { box.appendChild(el("p", { className: "muted", text: "no model call was made" })); return; }
+  calls.forEach(function (c) {
+    box.appendChild(el("details", { className: "call", "data-call": String(c.id) }, [
+      el("summary", {}, [
+        el("span", { className: "badge " + c.outcome, text: c.outcome.replace("_", " ") }), " ",
+        el("strong", { text: c.purpose + (c.nodeId ? " · " + c.nodeId : "") }), " ",
+        el("span", { className: "muted", text: time(c.createdAt) + " · " + c.model + " · attempt " + c.attempt + " · " +
+          Math.round(c.latencyMs) + " ms · " + tokensText(c) }),
+      ]),
+      c.error ? el("div", { className: "muted call-error", text: c.error }) : "",
+      el("h4", { text: "prompt" }), el("pre", { className: "prompt", text: c.prompt === null ? "(not stored)" : c.prompt }),
+      el("h4", { text: "answer" }), el("pre", { className: "answer", text: c.completion === null ? "(no answer)" : c.completion }),
+    ]));
+  });
+}
+
 function renderSummary(view) {
   var w = view.workflow, last = view.series.length ? view.series[view.series.length - 1] : null;
   var text = w.status + " · " + w.iterations + " iteration(s) · " + view.fixes.filter(function (f) { return f.status === "kept"; }).length + " fix(es) kept" +
@@ -263,6 +331,12 @@ function renderSummary(view) {
   document.getElementById("summary").textContent = text;
   document.body.dataset.workflow = w.id;
   document.body.dataset.status = w.status;
+  renderStop(view);
+  updateOption(w);
+}
+function updateOption(w) {
+  var option = document.querySelector('#workflow option[value="' + CSS.escape(w.id) + '"]');
+  if (option) option.textContent = optionText(w);
 }
 
 function loadWorkflow(id, keepCheckpoint) {
@@ -274,6 +348,8 @@ function loadWorkflow(id, keepCheckpoint) {
     renderChart(view.series);
     renderFixes(view.fixes);
     renderLog(view.logs);
+    renderModelCalls(view.llmCalls);
+    if (view.replay && view.replay.status === "running") watchReplay(id);
     var pick = keepCheckpoint && current.checkpointId;
     if (pick && view.timeline.some(function (e) { return e.checkpointId === pick; })) return selectCheckpoint(pick);
     current.checkpointId = null;
@@ -281,7 +357,7 @@ function loadWorkflow(id, keepCheckpoint) {
     clear(document.querySelector("#diff tbody"));
     document.getElementById("checkpoint-title").textContent = "(click one in the list)";
     document.getElementById("fork-button").disabled = true;
-    return renderGraph(view.mermaid);
+    return renderGraph(view);
   }).then(function () { document.body.dataset.loaded = id; }, function (e) { showError(e.message); });
 }
 
@@ -305,16 +381,26 @@ function selectCheckpoint(checkpointId) {
     });
     document.getElementById("fork-button").disabled = !cp.forkable;
     document.body.dataset.checkpoint = checkpointId;
-    return renderGraph(cp.mermaid);
+    return renderGraph(cp);
   }, function (err) { showError(err.message); });
 }
 
+// A replaying fork is polled once a second (one poll chain per workflow) until its replay ends; then its final
+// status shows in the summary, the stop panel and the workflow list, whichever workflow is on screen.
+var polling = {};
+function watchReplay(id) {
+  if (polling[id]) return;
+  polling[id] = true;
+  setTimeout(function () { pollReplay(id); }, 1000);
+}
 function pollReplay(id) {
   api("/api/workflows/" + encodeURIComponent(id)).then(function (view) {
+    updateOption(view.workflow);
     if (current.workflowId === id) { current.view = view; renderSummary(view); renderTimeline(view.timeline); }
-    if (view.replay && view.replay.status === "running") setTimeout(function () { pollReplay(id); }, 1000);
-    else if (current.workflowId === id) loadWorkflow(id, false).then(function () { document.body.dataset.replayed = id; });
-  }, function (e) { showError(e.message); });
+    if (view.replay && view.replay.status === "running") { setTimeout(function () { pollReplay(id); }, 1000); return; }
+    delete polling[id];
+    if (current.workflowId === id) loadWorkflow(id, false).then(function () { document.body.dataset.replayed = id; });
+  }, function (e) { delete polling[id]; showError(e.message); });
 }
 
 document.getElementById("fork-button").addEventListener("click", function () {
@@ -331,15 +417,17 @@ document.getElementById("fork-button").addEventListener("click", function () {
     document.getElementById("fork-result").textContent = "forked into " + fork.workflowId + " (next: " + fork.next.join(", ") + ")" +
       (fork.restoredFiles.length ? "; restored " + fork.restoredFiles.join(", ") : "") + (fork.replaying ? "; replaying…" : "");
     document.body.dataset.forked = fork.workflowId;
-    return loadWorkflows(fork.workflowId).then(function () { if (fork.replaying) pollReplay(fork.workflowId); });
+    return loadWorkflows(fork.workflowId).then(function () { if (fork.replaying) watchReplay(fork.workflowId); });
   }, function (e) { showError(e.message); button.disabled = false; });
 });
+
+function optionText(w) { return w.createdAt.replace("T", " ").slice(0, 19) + " · " + w.status + " · " + w.id.slice(0, 8); }
 
 function loadWorkflows(selectId) {
   return api("/api/workflows").then(function (data) {
     var select = clear(document.getElementById("workflow"));
     data.workflows.forEach(function (w) {
-      select.appendChild(el("option", { value: w.id, text: w.createdAt.replace("T", " ").slice(0, 19) + " · " + w.status + " · " + w.id.slice(0, 8) }));
+      select.appendChild(el("option", { value: w.id, text: optionText(w) }));
     });
     var wanted = selectId || new URLSearchParams(location.search).get("workflow") || data.initial;
     if (!wanted) { showError("no workflow in this database yet: run redgreen run first"); return; }

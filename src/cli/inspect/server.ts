@@ -5,18 +5,23 @@ import type { AddressInfo } from "node:net";
 import type { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
 import { buildGraph } from "../../../graph/build.js";
 import type { WorkflowGraph } from "../../../graph/build.js";
-import { END_NODE, drawingOnlyDeps, highlightPath, workflowMermaid } from "../../../graph/visualize.js";
+import { END_NODE, describeWorkflowGraph, drawingOnlyDeps, highlightPath, workflowMermaid } from "../../../graph/visualize.js";
+import type { PathHighlight } from "../../../graph/visualize.js";
 import { RedgreenError, isRedgreenError } from "../../domain/errors.js";
 import type { RunSummary } from "../../domain/index.js";
 import type { EditJournal } from "../../store/edit-journal.js";
 import type { Store } from "../../store/index.js";
 import { withProjectLock } from "../../fixers/project-lock.js";
+import { createLlmCallRepository } from "../../store/llm-calls.js";
 import { forkWorkflow } from "./fork.js";
+import { workflowGraphSvg } from "./graph-svg.js";
 import { createInspectorGuard } from "./guard.js";
 import { readMermaidBundle } from "./mermaid-asset.js";
-import { INSPECTOR_PAGE } from "./page.js";
+import type { MermaidBundleReader } from "./mermaid-asset.js";
+import { inspectorPage } from "./page.js";
 import { diffValues } from "./state-diff.js";
 import { iterationSeries, loadHistory, pathThrough, toTimeline } from "./timeline.js";
+import type { CheckpointValues } from "./timeline.js";
 
 /** Runs a forked workflow from its last checkpoint to the end (the composition root builds the real services). */
 export type ReplayWorkflow = (workflowId: string, projectRoot: string) => Promise<RunSummary>;
@@ -31,6 +36,8 @@ export interface InspectorOptions {
   port: number;
   /** The workflow the page opens on (default: the newest). */
   initialWorkflowId?: string;
+  /** Where Mermaid's browser bundle comes from (default: the optional mermaid package); null draws the graph as plain SVG. */
+  mermaidBundle?: MermaidBundleReader;
 }
 
 export interface InspectorServer {
@@ -104,9 +111,18 @@ export async function startInspectorServer(options: InspectorOptions): Promise<I
   const { store, checkpointer } = options;
   const graph: WorkflowGraph = buildGraph(drawingOnlyDeps(), { checkpointer });
   const baseMermaid = await workflowMermaid({ graph });
+  const description = await describeWorkflowGraph(graph);
+  const bundle = (options.mermaidBundle ?? readMermaidBundle)();
+  const page = inspectorPage({ mermaid: bundle !== null });
+  const llmCalls = createLlmCallRepository(store, () => new Date().toISOString());
   const replays = new Map<string, ReplayState>();
   const running = new Set<Promise<unknown>>();
-  let bundle: string | null = null;
+
+  /** The graph with a path on it: Mermaid text always, and the SVG drawing when Mermaid is not there to render it. */
+  const drawing = (highlight: PathHighlight) => ({
+    mermaid: highlightPath(baseMermaid, highlight),
+    svg: bundle === null ? workflowGraphSvg(description, highlight) : null,
+  });
 
   const workflowOr404 = (id: string) => {
     const wf = store.getWorkflow(id);
@@ -121,17 +137,27 @@ export async function startInspectorServer(options: InspectorOptions): Promise<I
     const last = history.at(-1);
     const path = pathThrough(timeline);
     const forkLog = store.listAgentLogs({ workflowId: id }).find((l) => l.phase === "fork");
+    const values = (last?.values ?? {}) as CheckpointValues;
+    const replay = replays.get(id) ?? null;
     return {
       workflow: { ...workflow, testResults: undefined },
       state: last?.values ?? null,
-      mermaid: highlightPath(baseMermaid, { visited: path, current: last && last.next.length > 0 ? last.next[0]! : null }),
+      // Why it stopped: the report step's status reason and notes (a failed replay's error when it never got there).
+      stop: {
+        status: workflow.status,
+        reason: values.statusReason || (replay?.status === "error" ? `the replay failed: ${replay.error}` : ""),
+        notes: values.notes ?? [],
+      },
+      // Stored redacted; redacted again with this process's secrets, so a key the run did not know is not shown either.
+      llmCalls: llmCalls.list(id).map((c) => store.redactor.redactValue(c)),
+      ...drawing({ visited: path, current: last && last.next.length > 0 ? last.next[0]! : null }),
       path,
       timeline,
       series: iterationSeries(history),
       fixes: store.listFixAttempts(id),
       logs: store.listAgentLogs({ workflowId: id, limit: 2000 }),
       forkedFrom: forkLog?.action ?? null,
-      replay: replays.get(id) ?? null,
+      replay,
     };
   };
 
@@ -150,7 +176,7 @@ export async function startInspectorServer(options: InspectorOptions): Promise<I
       values,
       previousCheckpointId: index > 0 ? timeline[index - 1]!.checkpointId : null,
       diff: diffValues(previous, values),
-      mermaid: highlightPath(baseMermaid, { visited: path, current: entry.next[0] ?? (entry.step >= 0 ? END_NODE : null) }),
+      ...drawing({ visited: path, current: entry.next[0] ?? (entry.step >= 0 ? END_NODE : null) }),
       forkable: entry.next.length > 0 && entry.node !== null && (values as { workflowId?: string }).workflowId !== undefined,
     };
   };
@@ -160,7 +186,11 @@ export async function startInspectorServer(options: InspectorOptions): Promise<I
     replays.set(workflowId, { status: "running" });
     const job = options.replay(workflowId, projectRoot).then(
       (summary) => replays.set(workflowId, { status: "done", summary }),
-      (e: unknown) => replays.set(workflowId, { status: "error", error: e instanceof Error ? e.message : String(e) }),
+      (e: unknown) => {
+        replays.set(workflowId, { status: "error", error: e instanceof Error ? e.message : String(e) });
+        // A replay that threw never reached its report step: its row would say "running" forever.
+        if (store.getWorkflow(workflowId)?.status === "running") store.updateWorkflow(workflowId, { status: "error" });
+      },
     );
     running.add(job);
     void job.finally(() => running.delete(job));
@@ -178,11 +208,10 @@ export async function startInspectorServer(options: InspectorOptions): Promise<I
     }
     if (req.method === "GET" && pathname === "/") {
       res.writeHead(200, { ...SAFETY_HEADERS, "content-type": "text/html; charset=utf-8", "cache-control": "no-store" });
-      res.end(INSPECTOR_PAGE);
+      res.end(page);
       return;
     }
-    if (req.method === "GET" && pathname === "/assets/mermaid.min.js") {
-      bundle ??= readMermaidBundle();
+    if (req.method === "GET" && pathname === "/assets/mermaid.min.js" && bundle !== null) {
       res.writeHead(200, { ...SAFETY_HEADERS, "content-type": "text/javascript; charset=utf-8", "cache-control": "max-age=3600" });
       res.end(bundle);
       return;
