@@ -141,3 +141,36 @@ describe("redgreen chat with a model (loopback OpenAI-compatible server)", () =>
     expect(existsSync(join(project, ".redgreen", "chat_history"))).toBe(false); // history is kept for terminals only
   });
 });
+
+describe("redgreen chat with a model stuck in tool calls", () => {
+  it("stops it with one line naming the tool calls, and the next question is answered on a valid conversation", async () => {
+    const project = copyTiny();
+    server = await startOpenAiServer();
+    const env = { REDGREEN_MODEL: "test-model", OPENAI_BASE_URL: server.url, OPENAI_API_KEY: "sk-test" };
+    const lastUser = (messages: { role: string; content: unknown }[]): string => textOf(messages.filter((m) => m.role === "user").at(-1)?.content ?? "");
+    // Every request about the first question answers with yet another tool call; the second question gets text.
+    server.setFallback({
+      type: "dynamic",
+      reply: (req) =>
+        lastUser(req.body.messages).includes("anything else")
+          ? { type: "text", content: "Two tests fail: see /failures." }
+          : { type: "tool_calls", calls: [{ name: "list_workflows", args: {} }] },
+    });
+    const r = await chat(project, ["/run", "why does it fail?", "/failures", "anything else?"], [], env);
+    expect(r.exitCode).toBe(0);
+    expectNoStackTrace(r.stdout);
+    expectNoStackTrace(r.stderr);
+    expect(r.stdout).not.toContain("Recursion limit");
+    expect(r.stdout).not.toContain("internal error");
+    const stuck = /error: the model made (\d+) tool calls without answering; stopped\. Ask a narrower question, or use \/run/.exec(r.stdout);
+    expect(stuck).not.toBeNull();
+    const stuckRequests = server.requests.filter((q) => !lastUser(q.body.messages).includes("anything else")).length;
+    expect(Number(stuck![1])).toBe(stuckRequests);
+    expect(r.stdout).toMatch(/redgreen> \/failures\n 1\. tests\/test_prices\.py::test_with_tax/);
+    expect(r.stdout).toContain("redgreen> anything else?\nTwo tests fail: see /failures.");
+    // The follow-up is a conversation an OpenAI server accepts: every tool call of an assistant answered by a tool message.
+    const followUp = server.requests.at(-1)!.body.messages as { role: string; tool_calls?: { id: string }[]; tool_call_id?: string }[];
+    const answered = new Set(followUp.filter((m) => m.role === "tool").map((m) => m.tool_call_id));
+    for (const m of followUp) for (const call of m.tool_calls ?? []) expect(answered.has(call.id)).toBe(true);
+  });
+});
