@@ -78,6 +78,24 @@ describe("redgreen chat without a model", () => {
     }
   });
 
+  it("after /undo, /history shows the fix undone and /failures says its run is stale until /run", async () => {
+    const project = copyTiny();
+    const r = await chat(project, ["/run", "/fix 1", "y", "/failures", "/undo", "/history", "/failures", "/run", "/failures"]);
+    expect(r.exitCode).toBe(0);
+    expectNoStackTrace(r.stderr);
+    const views = r.stdout.split("redgreen> ").slice(1);
+    const view = (command: string, nth = 0): string => views.filter((v) => v.startsWith(`${command}\n`))[nth]!;
+    expect(view("/failures", 0)).toMatch(/^\/failures\n 1\. tests\/test_shipping\.py::test_threshold_ships_free\n/);
+    expect(view("/failures", 0)).not.toContain("/run to refresh");
+    expect(view("/undo")).toContain("restored prices.py\nrun #2 is from before the undo: /run to refresh /failures\n");
+    expect(view("/history")).toMatch(/\n\s+undone\s+pattern\/add_import on prices\.py/);
+    expect(view("/history")).not.toMatch(/\bkept\s+pattern/);
+    expect(view("/failures", 1)).toMatch(/test_threshold_ships_free[\s\S]*\(from run #2, before \/undo; \/run to refresh\)\n$/);
+    expect(view("/run", 1)).toContain("run #3: 1 passed, 2 failed");
+    expect(view("/failures", 2)).toContain(" 1. tests/test_prices.py::test_with_tax");
+    expect(view("/failures", 2)).not.toContain("/run to refresh");
+  });
+
   it("answers bad input with one line and keeps going; free text says how to configure a model", async () => {
     const project = copyTiny();
     const r = await chat(project, ["/show 1", "/bogus", "/fix x", "/run", "/show 99", "why does test_with_tax fail?", "/failures"]);

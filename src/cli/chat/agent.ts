@@ -9,6 +9,7 @@ import type { ProjectServices, RedgreenTool } from "../../../tools/index.js";
 import { analyzeFailure } from "../../analysis/index.js";
 import { RedgreenError } from "../../domain/errors.js";
 import { contentText } from "../../fixers/llm/parse-answer.js";
+import { sessionFixes } from "./fix-states.js";
 import { currentFailures, sessionWorkflow } from "./session.js";
 import type { ChatSession } from "./session.js";
 import { runCounts } from "./render.js";
@@ -50,7 +51,10 @@ export function chatSystemPrompt(s: ChatSession): string {
   const wf = sessionWorkflow(s);
   const facts: string[] = [`Project: ${s.projectRoot}`];
   if (wf) facts.push(`Workflow ${wf.id}: status ${wf.status}, ${wf.iterations} iteration(s).`);
-  if (s.currentRun) facts.push(`Latest test run #${s.currentRun.id}: ${runCounts(s.currentRun)}.`);
+  if (s.currentRun) {
+    const stale = s.runStale === null ? "" : ` (made before ${s.runStale} changed the files: it may be out of date)`;
+    facts.push(`Latest test run #${s.currentRun.id}: ${runCounts(s.currentRun)}${stale}.`);
+  }
   facts.push(failures.length === 0 ? "No test is failing." : `Failing tests (numbered as the user sees them):`);
   failures.forEach((f, i) => {
     const a = analyzeFailure(f, { projectRoot: s.projectRoot });
@@ -59,7 +63,7 @@ export function chatSystemPrompt(s: ChatSession): string {
         ` [category ${a.errorCategory}; likely at ${a.fileToFix ?? "?"}:${a.lineNumber ?? "?"}; ${a.rootCause}]`,
     );
   });
-  const fixes = wf ? s.runtime.deps.store.listFixAttempts(wf.id) : [];
+  const fixes = sessionFixes(s);
   if (fixes.length > 0) {
     facts.push("Fix history (iteration: status source/strategy file: reason, then the diff):");
     for (const f of fixes) facts.push(`iteration ${f.iteration}: ${f.status} ${f.source}/${f.strategy} ${f.file}: ${f.reason}\n${f.diff.slice(0, 800)}`);

@@ -71,7 +71,9 @@ export async function fixInteractively(s: ChatSession, failure: Failure, analysi
   const proposal = await propose(s, failure, analysis, io);
   if (proposal === null || io.signal.aborted) return;
   const iteration = deps.store.getWorkflow(workflowId)!.iterations + 1;
-  const baseline = s.currentRun?.result ?? (await deps.adapter.runTests({ coverage: false, signal: io.signal }));
+  // A run from before /undo no longer describes the files: the proof needs a baseline that does.
+  const current = s.runStale === null ? s.currentRun?.result : undefined;
+  const baseline = current ?? (await deps.adapter.runTests({ coverage: false, signal: io.signal }));
   if (io.signal.aborted) return;
   const record = (o: ProofOutcome): void => void deps.store.recordFixAttempt(workflowId, fixRecordOf(proposal, o, iteration));
   const signature = patchSignature(proposal.edits);

@@ -2,7 +2,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Analysis, Failure, Workflow } from "../../domain/index.js";
-import type { FixAttempt, TestRunRecord } from "../../store/index.js";
+import type { TestRunRecord } from "../../store/index.js";
+import type { FixNow } from "./fix-states.js";
 
 const firstLine = (text: string): string => (text.split("\n").find((l) => l.trim() !== "") ?? "").trim();
 
@@ -104,7 +105,7 @@ export function renderAnalysis(n: number, f: Failure, a: Analysis): string {
 /** Iterations of the workflow (test counts after each) and the fixes tried in each. */
 export function renderHistory(
   series: readonly { iteration: number; passed: number; failing: number; coverage: number | null }[],
-  fixes: readonly FixAttempt[],
+  fixes: readonly FixNow[],
 ): string {
   if (series.length === 0 && fixes.length === 0) return "No history yet: the workflow has no checkpoint and no fix.\n";
   const iterations = [...new Set([...series.map((s) => s.iteration), ...fixes.map((f) => f.iteration)])].sort((a, b) => a - b);

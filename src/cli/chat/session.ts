@@ -11,6 +11,8 @@ export interface ChatSession {
   workflowId: string | null;
   /** The test run whose failures /failures, /show, /analyze and /fix number. */
   currentRun: TestRunRecord | null;
+  /** Why the current run no longer matches the files (e.g. /undo restored them since); null while it does. */
+  runStale: string | null;
   /** How to configure a model, shown when free text arrives without one (null when a model is ready). */
   noModelReason: string | null;
 }
@@ -39,5 +41,10 @@ export function adoptRun(s: ChatSession, result: TestRunResult): TestRunRecord {
   const store = s.runtime.deps.store;
   const id = store.saveTestRun(result, { workflowId: s.workflowId, projectPath: s.projectRoot });
   s.currentRun = store.getTestRun(id);
+  s.runStale = null;
   return s.currentRun!;
 }
+
+/** The note under a view of a stale run: which run it is and how to refresh it (empty while the run is current). */
+export const staleNote = (s: Pick<ChatSession, "currentRun" | "runStale">): string =>
+  s.runStale === null || s.currentRun === null ? "" : `(from run #${s.currentRun.id}, before ${s.runStale}; /run to refresh)\n`;

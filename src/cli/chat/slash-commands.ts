@@ -9,7 +9,8 @@ import { withProjectLock } from "../../fixers/project-lock.js";
 import { iterationSeries, loadHistory, pathThrough, toTimeline } from "../inspect/timeline.js";
 import { fixInteractively } from "./fix.js";
 import { renderAnalysis, renderFailureDetail, renderFailures, renderHistory, renderWorkflows, runCounts } from "./render.js";
-import { adoptRun, currentFailures } from "./session.js";
+import { sessionFixes } from "./fix-states.js";
+import { adoptRun, currentFailures, staleNote } from "./session.js";
 import type { ChatSession } from "./session.js";
 
 /** What a slash command gets. */
@@ -77,7 +78,7 @@ export const slashCommands = {
     usage: "/failures",
     summary: "list the failing tests of the current run, numbered",
     async run(ctx) {
-      ctx.write(renderFailures(currentFailures(ctx.session)));
+      ctx.write(`${renderFailures(currentFailures(ctx.session))}${staleNote(ctx.session)}`);
     },
   },
   show: {
@@ -122,6 +123,10 @@ export const slashCommands = {
       if (result.restored.length === 0 && result.refused.length === 0) ctx.write("Nothing to undo.\n");
       for (const f of result.restored) ctx.write(`restored ${f}\n`);
       for (const r of result.refused) ctx.write(`not restored: ${r.reason}\n`);
+      if (result.restored.length > 0 && ctx.session.currentRun !== null) {
+        ctx.session.runStale = "/undo";
+        ctx.write(`run #${ctx.session.currentRun.id} is from before the undo: /run to refresh /failures\n`);
+      }
     },
   },
   diff: {
@@ -139,7 +144,7 @@ export const slashCommands = {
     async run(ctx) {
       const id = requireWorkflow(ctx.session);
       const history = await loadHistory(graphFor(ctx.session), id);
-      ctx.write(renderHistory(iterationSeries(history), ctx.session.runtime.deps.store.listFixAttempts(id)));
+      ctx.write(renderHistory(iterationSeries(history), sessionFixes(ctx.session)));
     },
   },
   graph: {

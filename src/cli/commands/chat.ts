@@ -81,6 +81,7 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
       runtime,
       workflowId,
       currentRun: null,
+      runStale: null,
       noModelReason: model.kind === "skipped" ? model.reason : null,
     };
     session.currentRun = latestRun(session);
