@@ -1,4 +1,4 @@
-// `redgreen chat` in a pseudo-terminal (util-linux `script`): tab completion, up-arrow history across sessions, Ctrl-C.
+// `redgreen chat` in a pseudo-terminal (util-linux `script`): tab completion, up-arrow history across sessions, Ctrl-C, colour.
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync } from "node:fs";
@@ -25,11 +25,12 @@ const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 const shellQuote = (s: string): string => `'${s.replace(/'/g, "'\\''")}'`;
 
-/** Starts `redgreen chat PROJECT` on a pseudo-terminal. */
-function startChat(project: string): Pty {
+/** Starts `redgreen chat PROJECT` on a pseudo-terminal; `env` adds to (or, undefined, removes from) the environment. */
+function startChat(project: string, env: Record<string, string | undefined> = {}): Pty {
   const cmd = [process.execPath, binPath, "chat", project, "--python", testPython].map(shellQuote).join(" ");
-  const env = { ...process.env, TERM: "xterm", REDGREEN_DB: undefined, REDGREEN_MODEL: undefined, OPENAI_BASE_URL: undefined };
-  const child = spawn("script", ["-qfec", cmd, "/dev/null"], { stdio: ["pipe", "pipe", "pipe"], env });
+  const base = { ...process.env, TERM: "xterm", REDGREEN_DB: undefined, REDGREEN_MODEL: undefined, OPENAI_BASE_URL: undefined };
+  const full = { ...base, FORCE_COLOR: undefined, NO_COLOR: undefined, ...env };
+  const child = spawn("script", ["-qfec", cmd, "/dev/null"], { stdio: ["pipe", "pipe", "pipe"], env: full });
   running.push(child);
   let out = "";
   child.stdout!.on("data", (d: Buffer) => (out += d.toString("utf8")));
@@ -62,7 +63,7 @@ describe("redgreen chat on a terminal", () => {
     const one = startChat(project);
     let at = await one.waitFor(/redgreen> /);
     one.send("/run\r");
-    at = await one.waitFor(/run #1: 1 passed, 2 failed/, at);
+    at = await one.waitFor(/run #1: \S*1 passed\S*, \S*2 failed/, at); // coloured on a terminal
     at = await one.waitFor(/redgreen> /, at);
     // Keys one write at a time: readline treats a burst as a paste and inserts a Tab literally.
     one.send("/sh");
@@ -110,5 +111,31 @@ describe("redgreen chat on a terminal", () => {
     expect(await pty.exited).toBe(0);
     expect(pty.output()).not.toMatch(/^\s+at .+:\d+/m);
     console.log(`Ctrl-C → prompt back in ${cancelMs} ms`);
+  });
+
+  it("colours statuses on a terminal (byte-exact SGR codes), and not at all with NO_COLOR=1", async () => {
+    const SGR = new RegExp(String.raw`\x1b\[[0-9;]*m`);
+    const coloured = startChat(copyFixture("tiny"));
+    let at = await coloured.waitFor(/redgreen> /);
+    coloured.send("/run\r");
+    at = await coloured.waitFor(/redgreen> /, await coloured.waitFor(/run #1: /, at));
+    expect(coloured.output()).toContain("run #1: \x1b[32m1 passed\x1b[39m, \x1b[31m2 failed\x1b[39m, coverage");
+    coloured.send("/show 9\r");
+    at = await coloured.waitFor(/redgreen> /, await coloured.waitFor(/usage: \/show N/, at));
+    expect(coloured.output()).toContain("\x1b[31merror:\x1b[39m usage: /show N, with N from 1 to 2");
+    coloured.send("/quit\r");
+    expect(await coloured.exited).toBe(0);
+
+    const plain = startChat(copyFixture("tiny"), { NO_COLOR: "1" });
+    at = await plain.waitFor(/redgreen> /);
+    plain.send("/run\r");
+    at = await plain.waitFor(/redgreen> /, await plain.waitFor(/run #1: /, at));
+    plain.send("/show 9\r");
+    await plain.waitFor(/redgreen> /, await plain.waitFor(/usage: \/show N/, at));
+    plain.send("/quit\r");
+    expect(await plain.exited).toBe(0);
+    expect(plain.output()).toContain("run #1: 1 passed, 2 failed, coverage");
+    expect(plain.output()).toContain("error: usage: /show N");
+    expect(plain.output()).not.toMatch(SGR);
   });
 });

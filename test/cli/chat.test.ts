@@ -9,7 +9,7 @@ import { openStore } from "../../src/store/index.js";
 import { startOpenAiServer } from "../helpers/openai-server.js";
 import type { OpenAiTestServer } from "../helpers/openai-server.js";
 import { fixturePath, testPython } from "../helpers/python-env.js";
-import { binPath, expectNoStackTrace } from "./run-cli.js";
+import { binPath, expectNoStackTrace, runCli } from "./run-cli.js";
 
 /** A fresh copy of the chat fixture: prices.py misses an import (pattern), shipping.py has a logic error (LLM). */
 function copyTiny(): string {
@@ -42,7 +42,7 @@ afterEach(async () => {
 describe("redgreen chat without a model", () => {
   it("runs the slash commands: run, failures, show, analyze, fix (asks first), history, diff, undo, runs", async () => {
     const project = copyTiny();
-    const r = await chat(project, ["/run", "/failures", "/show 1", "/analyze 2", "/fix 1", "n", "/fix 1", "y", "/history", "/diff", "/graph", "/undo", "/runs", "/quit"]);
+    const r = await chat(project, ["/run", "/failures", "/show 1", "/analyze 2", "/fix 1", "n", "/fix 1", "y", "/history", "/diff", "/graph --mermaid", "/undo", "/runs", "/quit"]);
     expect(r.exitCode).toBe(0);
     expectNoStackTrace(r.stderr);
     const out = r.stdout;
@@ -94,6 +94,27 @@ describe("redgreen chat without a model", () => {
     expect(view("/run", 1)).toContain("run #3: 1 passed, 2 failed");
     expect(view("/failures", 2)).toContain(" 1. tests/test_prices.py::test_with_tax");
     expect(view("/failures", 2)).not.toContain("/run to refresh");
+  });
+
+  it("/graph draws the graph as text with the path a `redgreen run` took; /graph --mermaid gives the Mermaid text", async () => {
+    const project = copyTiny();
+    const run = await runCli(["run", project, "--python", testPython, "--no-llm", "--max-iterations", "1"]);
+    expect(run.exitCode).toBe(1);
+    const r = await chat(project, ["/graph", "/graph --mermaid", "/graph --svg"]);
+    expect(r.exitCode).toBe(0);
+    expectNoStackTrace(r.stderr);
+    const views = r.stdout.split("redgreen> ").slice(1);
+    const text = views[0]!;
+    // --no-llm: the LLM node runs and skips; the pattern fix is validated; the cap of 1 iteration ends it.
+    expect(text).toMatch(/^\/graph\npath: start → run_tests → analyze → pattern_fix → llm_fix → validate → run_tests → report → end\n/);
+    expect(text).toContain("\n* run_tests (ran 2×)\n    => analyze      tests fail\n    => report       green, stuck or cap reached\n");
+    expect(text).toContain("\n* pattern_fix\n    => llm_fix      groups without a pattern\n    -> validate     pattern fixes only\n");
+    expect(text).not.toMatch(/&nbsp;|graph TD|classDef/);
+    expect(text).not.toContain("\x1b"); // piped: no colour
+    const mermaid = views[1]!;
+    expect(mermaid).toContain("graph TD;");
+    expect(mermaid).toContain("class __start__,run_tests,analyze,pattern_fix,llm_fix,validate,report,__end__ visited;");
+    expect(views[2]).toBe("/graph --svg\nerror: usage: /graph, or /graph --mermaid for Mermaid text\n\nbye\n");
   });
 
   it("answers bad input with one line and keeps going; free text says how to configure a model", async () => {

@@ -1,6 +1,7 @@
 // ChatSession: what the REPL works on — the project, its workflow (if any), the current test run and the services.
 import type { Failure, TestRunResult, Workflow } from "../../domain/index.js";
 import type { TestRunRecord } from "../../store/index.js";
+import type { Palette } from "../colour.js";
 import type { WorkflowRuntime } from "../workflow-deps.js";
 
 /** The REPL's state between commands; commands read and update it. */
@@ -15,6 +16,8 @@ export interface ChatSession {
   runStale: string | null;
   /** How to configure a model, shown when free text arrives without one (null when a model is ready). */
   noModelReason: string | null;
+  /** Colour for the REPL's output (plain unless stdout is a terminal and NO_COLOR is unset, see src/cli/colour.ts). */
+  paint: Palette;
 }
 
 /** The workflow of the session, or null. */

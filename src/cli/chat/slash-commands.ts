@@ -8,6 +8,7 @@ import { undoWorkflow, workflowPatch } from "../../fixers/journal.js";
 import { withProjectLock } from "../../fixers/project-lock.js";
 import { iterationSeries, loadHistory, pathThrough, toTimeline } from "../inspect/timeline.js";
 import { fixInteractively } from "./fix.js";
+import { workflowGraphText } from "./graph-text.js";
 import { renderAnalysis, renderFailureDetail, renderFailures, renderHistory, renderWorkflows, runCounts } from "./render.js";
 import { sessionFixes } from "./fix-states.js";
 import { adoptRun, currentFailures, staleNote } from "./session.js";
@@ -71,7 +72,7 @@ export const slashCommands = {
       const result = await session.runtime.deps.adapter.runTests({ coverage: session.runtime.deps.options.coverage, signal: ctx.signal });
       if (ctx.signal.aborted) return;
       const run = adoptRun(session, result);
-      ctx.write(`run #${run.id}: ${runCounts(run)}\n${renderFailures(currentFailures(session))}`);
+      ctx.write(`run #${run.id}: ${runCounts(run, session.paint)}\n${renderFailures(currentFailures(session))}`);
     },
   },
   failures: {
@@ -144,21 +145,24 @@ export const slashCommands = {
     async run(ctx) {
       const id = requireWorkflow(ctx.session);
       const history = await loadHistory(graphFor(ctx.session), id);
-      ctx.write(renderHistory(iterationSeries(history), sessionFixes(ctx.session)));
+      ctx.write(renderHistory(iterationSeries(history), sessionFixes(ctx.session), ctx.session.paint));
     },
   },
   graph: {
     usage: "/graph",
-    summary: "the workflow graph (Mermaid) with the path this workflow took",
-    async run(ctx) {
+    summary: "the workflow graph as text, the path this workflow took marked (/graph --mermaid: Mermaid text)",
+    async run(ctx, args) {
+      const mermaidWanted = args.length === 1 && args[0] === "--mermaid";
+      if (args.length > 0 && !mermaidWanted) throw new RedgreenError("usage", "usage: /graph, or /graph --mermaid for Mermaid text");
       const graph = graphFor(ctx.session);
-      const mermaid = await workflowMermaid({ graph });
-      if (ctx.session.workflowId === null) {
-        ctx.write(mermaid);
+      const id = ctx.session.workflowId;
+      const path = id === null ? [] : pathThrough(toTimeline(await loadHistory(graph, id)));
+      if (!mermaidWanted) {
+        ctx.write(await workflowGraphText(graph, path, ctx.session.paint));
         return;
       }
-      const path = pathThrough(toTimeline(await loadHistory(graph, ctx.session.workflowId)));
-      ctx.write(`path: ${path.join(" → ")}\n\n${highlightPath(mermaid, { visited: path })}`);
+      const mermaid = await workflowMermaid({ graph });
+      ctx.write(id === null ? mermaid : highlightPath(mermaid, { visited: path }));
       ctx.write("(paste into any Mermaid viewer, or run redgreen inspect for the interactive view)\n");
     },
   },
@@ -167,7 +171,7 @@ export const slashCommands = {
     summary: "the project's workflows (* marks the one this chat is about)",
     async run(ctx) {
       const { session } = ctx;
-      ctx.write(renderWorkflows(session.runtime.deps.store.listWorkflows({ projectPath: session.projectRoot, limit: 20 }), session.workflowId));
+      ctx.write(renderWorkflows(session.runtime.deps.store.listWorkflows({ projectPath: session.projectRoot, limit: 20 }), session.workflowId, session.paint));
     },
   },
   quit: {

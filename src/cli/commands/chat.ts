@@ -82,6 +82,7 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
       workflowId,
       currentRun: null,
       runStale: null,
+      paint: ctx.colour.stdout,
       noModelReason: model.kind === "skipped" ? model.reason : null,
     };
     session.currentRun = latestRun(session);
@@ -100,6 +101,7 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
         run: session.currentRun,
         failures: currentFailures(session),
         model: model.kind === "ready" ? model.name : null,
+        paint: session.paint,
       }),
     );
     const terminal = process.stdin.isTTY === true && process.stdout.isTTY === true;
