@@ -94,7 +94,15 @@ describe("redgreen chat without a model", () => {
     expect(view("/run", 1)).toContain("run #3: 1 passed, 2 failed");
     expect(view("/failures", 2)).toContain(" 1. tests/test_prices.py::test_with_tax");
     expect(view("/failures", 2)).not.toContain("/run to refresh");
-  });
+
+    // A later session on a run older than an undo says so too (here `redgreen undo` from the shell).
+    const kept = await chat(project, ["/fix 1", "y"]);
+    expect(kept.stdout).toMatch(/Kept\. 2 passed, 1 failed/);
+    const workflowId = /workflow ([0-9a-f-]{36})/.exec(kept.stdout)![1]!;
+    expect((await runCli(["undo", workflowId, project])).stdout).toContain("restored prices.py");
+    const later = await chat(project, ["/failures"]);
+    expect(later.stdout).toMatch(/redgreen> \/failures\n 1\. tests\/test_shipping[\s\S]*\(from run #4, before an undo; \/run to refresh\)\n/);
+  }, 180_000);
 
   it("/graph draws the graph as text with the path a `redgreen run` took; /graph --mermaid gives the Mermaid text", async () => {
     const project = copyTiny();

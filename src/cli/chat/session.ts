@@ -48,6 +48,12 @@ export function adoptRun(s: ChatSession, result: TestRunResult): TestRunRecord {
   return s.currentRun!;
 }
 
+/** "an undo" when a fix of the workflow was undone after `run` ran (by `redgreen undo`, an earlier chat, a fork), else null. */
+export function undoneSince(s: Pick<ChatSession, "workflowId" | "runtime">, run: TestRunRecord | null): string | null {
+  if (s.workflowId === null || run === null) return null;
+  return s.runtime.deps.journal.list(s.workflowId, "undone").some((e) => e.updatedAt > run.createdAt) ? "an undo" : null;
+}
+
 /** The note under a view of a stale run: which run it is and how to refresh it (empty while the run is current). */
 export const staleNote = (s: Pick<ChatSession, "currentRun" | "runStale">): string =>
   s.runStale === null || s.currentRun === null ? "" : `(from run #${s.currentRun.id}, before ${s.runStale}; /run to refresh)\n`;

@@ -9,7 +9,7 @@ import { createChatAgent } from "../chat/agent.js";
 import type { ChatAgent } from "../chat/agent.js";
 import { renderOpening } from "../chat/render.js";
 import { runRepl } from "../chat/repl.js";
-import { currentFailures, latestRun } from "../chat/session.js";
+import { currentFailures, latestRun, undoneSince } from "../chat/session.js";
 import type { ChatSession } from "../chat/session.js";
 import { createWorkflowRuntime } from "../workflow-deps.js";
 import type { WorkflowRuntime } from "../workflow-deps.js";
@@ -86,6 +86,7 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
       noModelReason: model.kind === "skipped" ? model.reason : null,
     };
     session.currentRun = latestRun(session);
+    session.runStale = undoneSince(session, session.currentRun);
     if (model.kind === "ready") {
       agent = createChatAgent({
         model: model.chat,
