@@ -1,55 +1,19 @@
 // `redgreen chat` in a pseudo-terminal (util-linux `script`): tab completion, up-arrow history across sessions, Ctrl-C, colour.
-import { spawn } from "node:child_process";
-import type { ChildProcess } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { fixturePath, testPython } from "../helpers/python-env.js";
-import { binPath } from "./run-cli.js";
+import { killPtys, startPty } from "./pty.js";
+import type { Pty } from "./pty.js";
 
-interface Pty {
-  output(): string;
-  send(keys: string): void;
-  /** Waits until the output after `from` matches; returns the index just past the match. */
-  waitFor(pattern: RegExp, from?: number, timeoutMs?: number): Promise<number>;
-  exited: Promise<number | null>;
-}
-
-const running: ChildProcess[] = [];
-afterEach(() => {
-  for (const p of running.splice(0)) if (p.exitCode === null) p.kill("SIGKILL");
-});
+afterEach(killPtys);
 
 const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-const shellQuote = (s: string): string => `'${s.replace(/'/g, "'\\''")}'`;
-
-/** Starts `redgreen chat PROJECT` on a pseudo-terminal; `env` adds to (or, undefined, removes from) the environment. */
-function startChat(project: string, env: Record<string, string | undefined> = {}): Pty {
-  const cmd = [process.execPath, binPath, "chat", project, "--python", testPython].map(shellQuote).join(" ");
-  const base = { ...process.env, TERM: "xterm", REDGREEN_DB: undefined, REDGREEN_MODEL: undefined, OPENAI_BASE_URL: undefined };
-  const full = { ...base, FORCE_COLOR: undefined, NO_COLOR: undefined, ...env };
-  const child = spawn("script", ["-qfec", cmd, "/dev/null"], { stdio: ["pipe", "pipe", "pipe"], env: full });
-  running.push(child);
-  let out = "";
-  child.stdout!.on("data", (d: Buffer) => (out += d.toString("utf8")));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return {
-    output: () => out,
-    send: (keys) => void child.stdin!.write(keys),
-    async waitFor(pattern, from = 0, timeoutMs = 20_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const m = pattern.exec(out.slice(from));
-        if (m) return from + m.index + m[0].length;
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}; output so far:\n${out}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    },
-    exited,
-  };
-}
+/** Starts `redgreen chat PROJECT` on a pseudo-terminal. */
+const startChat = (project: string, env: Record<string, string | undefined> = {}): Pty =>
+  startPty(["chat", project, "--python", testPython], env);
 
 function copyFixture(name: string): string {
   const dest = join(mkdtempSync(join(tmpdir(), "redgreen-chat-tty-")), name);
