@@ -80,7 +80,7 @@ describe("redgreen chat without a model", () => {
 
   it("after /undo, /history shows the fix undone and /failures says its run is stale until /run", async () => {
     const project = copyTiny();
-    const r = await chat(project, ["/run", "/fix 1", "y", "/failures", "/undo", "/history", "/failures", "/run", "/failures"]);
+    const r = await chat(project, ["/run", "/fix 1", "y", "/failures", "/undo", "/history", "/failures", "/show 1", "/run", "/failures"]);
     expect(r.exitCode).toBe(0);
     expectNoStackTrace(r.stderr);
     const views = r.stdout.split("redgreen> ").slice(1);
@@ -91,6 +91,7 @@ describe("redgreen chat without a model", () => {
     expect(view("/history")).toMatch(/\n\s+undone\s+pattern\/add_import on prices\.py/);
     expect(view("/history")).not.toMatch(/\bkept\s+pattern/);
     expect(view("/failures", 1)).toMatch(/test_threshold_ships_free[\s\S]*\(from run #2, before \/undo; \/run to refresh\)\n$/);
+    expect(view("/show 1")).toMatch(/^\/show 1\n#1 tests\/test_shipping[\s\S]*\(from run #2, before \/undo; \/run to refresh\)\n$/);
     expect(view("/run", 1)).toContain("run #3: 1 passed, 2 failed");
     expect(view("/failures", 2)).toContain(" 1. tests/test_prices.py::test_with_tax");
     expect(view("/failures", 2)).not.toContain("/run to refresh");
@@ -101,6 +102,7 @@ describe("redgreen chat without a model", () => {
     const workflowId = /workflow ([0-9a-f-]{36})/.exec(kept.stdout)![1]!;
     expect((await runCli(["undo", workflowId, project])).stdout).toContain("restored prices.py");
     const later = await chat(project, ["/failures"]);
+    expect(later.stdout).toMatch(/last test run #4 \(\S+\): 2 passed, 1 failed, coverage [\d.]+% \(before an undo: \/run to refresh\)\n/);
     expect(later.stdout).toMatch(/redgreen> \/failures\n 1\. tests\/test_shipping[\s\S]*\(from run #4, before an undo; \/run to refresh\)\n/);
   }, 180_000);
 

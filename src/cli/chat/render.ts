@@ -32,6 +32,8 @@ export function renderOpening(input: {
   run: TestRunRecord | null;
   failures: readonly Failure[];
   model: string | null;
+  /** Set when the run predates a change to the files (see ChatSession.runStale). */
+  stale?: string | null;
   paint?: Palette;
 }): string {
   const paint = input.paint ?? PLAIN;
@@ -43,7 +45,7 @@ export function renderOpening(input: {
   } else {
     lines.push("no workflow for this project yet (redgreen run starts one; /fix starts one too)");
   }
-  lines.push(run ? `last test run #${run.id} (${run.createdAt}): ${runCounts(run, paint)}` : "no test run stored yet: /run runs the tests");
+  lines.push(run ? `last test run #${run.id} (${run.createdAt}): ${runCounts(run, paint)}${input.stale ? ` (before ${input.stale}: /run to refresh)` : ""}` : "no test run stored yet: /run runs the tests");
   lines.push(`model: ${input.model ?? "none (slash commands work; free-text questions need one, see /help)"}`);
   const shown = input.failures.slice(0, 8);
   if (shown.length > 0) {

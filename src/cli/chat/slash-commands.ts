@@ -89,7 +89,7 @@ export const slashCommands = {
     async run(ctx, args) {
       const { n, failure } = failureArg(ctx.session, args, "/show N");
       const analysis = analyzeFailure(failure, { projectRoot: ctx.session.projectRoot });
-      ctx.write(renderFailureDetail(n, failure, analysis, ctx.session.projectRoot));
+      ctx.write(`${renderFailureDetail(n, failure, analysis, ctx.session.projectRoot)}${staleNote(ctx.session)}`);
     },
   },
   analyze: {
@@ -98,7 +98,7 @@ export const slashCommands = {
     takesFailure: true,
     async run(ctx, args) {
       const { n, failure } = failureArg(ctx.session, args, "/analyze N");
-      ctx.write(renderAnalysis(n, failure, analyzeFailure(failure, { projectRoot: ctx.session.projectRoot })));
+      ctx.write(`${renderAnalysis(n, failure, analyzeFailure(failure, { projectRoot: ctx.session.projectRoot }))}${staleNote(ctx.session)}`);
     },
   },
   fix: {

@@ -102,6 +102,7 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
         run: session.currentRun,
         failures: currentFailures(session),
         model: model.kind === "ready" ? model.name : null,
+        stale: session.runStale,
         paint: session.paint,
       }),
     );
