@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { packageRoot } from "../paths.js";
 import { usageError } from "./args.js";
+import { colourEnabled, palette, takeNoColorFlag } from "./colour.js";
 import { commands, findCommand } from "./commands.js";
 import { EXIT } from "./context.js";
 import type { CliContext } from "./context.js";
@@ -25,6 +26,7 @@ ${Object.entries(commands)
 Options:
   -h, --help       show this help; \`redgreen <command> --help\` shows a command's options
   -V, --version    print the version
+  --no-color       no colour (also NO_COLOR=1; FORCE_COLOR=1 forces it; --json output never has colour)
 
 Exit codes: 0 success, 1 tests failed, 2 usage or environment error, 130 interrupted.
 Environment: REDGREEN_DB (database file), REDGREEN_DEBUG=1 (stack traces on errors).
@@ -68,7 +70,9 @@ export async function dispatch(argv: string[], ctx: CliContext): Promise<number>
 }
 
 /** The process entry point bin/redgreen.js calls; the only place redgreen exits the process. */
-export async function main(argv: string[]): Promise<void> {
+export async function main(rawArgv: string[]): Promise<void> {
+  const { argv, noColor } = takeNoColorFlag(rawArgv);
+  const off = noColor || wantsJson(argv);
   // A reader that stops early (`redgreen test --json | head`) closes the pipe: that is not an error of ours.
   process.stdout.on("error", (e: NodeJS.ErrnoException) => {
     if (e.code === "EPIPE") process.exit(0);
@@ -91,6 +95,10 @@ export async function main(argv: string[]): Promise<void> {
     env: process.env,
     stdout: process.stdout,
     stderr: { write: (t) => process.stderr.write(t), isTTY: process.stderr.isTTY === true },
+    colour: {
+      stdout: palette(colourEnabled({ isTTY: process.stdout.isTTY === true, env: process.env, off })),
+      stderr: palette(colourEnabled({ isTTY: process.stderr.isTTY === true, env: process.env, off })),
+    },
     signal: controller.signal,
   };
   let code: number;

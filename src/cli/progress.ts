@@ -1,5 +1,7 @@
 // Live test progress on stderr: one redrawn line on a terminal, a plain line per update (at most once a second) otherwise.
 import type { RunProgress } from "../runners/adapter.js";
+import { PLAIN } from "./colour.js";
+import type { Palette } from "./colour.js";
 
 export interface ProgressReporter {
   update(p: RunProgress): void;
@@ -10,17 +12,20 @@ export interface ProgressReporter {
 export interface ProgressOptions {
   stream: { write(text: string): void };
   tty: boolean;
+  /** Colours the failure count red (plain by default). */
+  paint?: Palette;
   /** Milliseconds clock, injectable for tests. */
   now?: () => number;
 }
 
-const describe = (p: RunProgress): string => {
+const describe = (p: RunProgress, paint: Palette): string => {
   const done = p.collected === null ? `${p.done} tests done` : `${p.done}/${p.collected} tests done`;
-  return `${done}, ${p.failed} failed`;
+  const failed = `${p.failed} failed`;
+  return `${done}, ${p.failed > 0 ? paint.red(failed) : failed}`;
 };
 
 /** A reporter that draws at most every 100 ms on a terminal and every 1000 ms into a pipe or file. */
-export function createProgressReporter({ stream, tty, now = () => Date.now() }: ProgressOptions): ProgressReporter {
+export function createProgressReporter({ stream, tty, paint = PLAIN, now = () => Date.now() }: ProgressOptions): ProgressReporter {
   const interval = tty ? 100 : 1000;
   let lastDrawn = -Infinity;
   let lastText = "";
@@ -33,7 +38,7 @@ export function createProgressReporter({ stream, tty, now = () => Date.now() }: 
   };
   return {
     update(p) {
-      const text = describe(p);
+      const text = describe(p, paint);
       if (text === lastText) return;
       if (now() - lastDrawn >= interval) draw(text);
       else pending = text;

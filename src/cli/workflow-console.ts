@@ -7,7 +7,7 @@ import { createProgressReporter } from "./progress.js";
 /** Prints node transitions as lines and test progress as a live line (or nothing when quiet). */
 export function createWorkflowEventPrinter(ctx: CliContext, quiet: boolean): ((e: WorkflowEvent) => void) | undefined {
   if (quiet) return undefined;
-  const tests = createProgressReporter({ stream: ctx.stderr, tty: ctx.stderr.isTTY });
+  const tests = createProgressReporter({ stream: ctx.stderr, tty: ctx.stderr.isTTY, paint: ctx.colour.stderr });
   let testsLive = false;
   return (e) => {
     if (e.kind === "tests") {

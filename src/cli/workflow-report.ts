@@ -1,5 +1,7 @@
 // Renders a RunSummary as the human-readable final report of `redgreen run` / `resume` / `report`.
 import type { RunCounts, RunSummary } from "../domain/index.js";
+import { paintStatus, PLAIN } from "./colour.js";
+import type { Palette } from "./colour.js";
 import { runnerLine } from "./runner-choice.js";
 
 const counts = (c: RunCounts | null): string =>
@@ -18,17 +20,18 @@ const STATUS_LINE: Record<RunSummary["status"], string> = {
 };
 
 /** The final report, with the unified diff of every kept fix. */
-export function renderRunSummary(s: RunSummary): string {
+export function renderRunSummary(s: RunSummary, paint: Palette = PLAIN): string {
   const out: string[] = [];
   const reason = s.reason !== "" && s.reason !== "all tests pass" ? ` (${s.reason})` : "";
-  out.push(`${STATUS_LINE[s.status]}${reason} after ${s.iterations} iteration(s)`);
+  out.push(`${paintStatus(paint, s.status, STATUS_LINE[s.status])}${reason} after ${s.iterations} iteration(s)`);
   out.push(`  before: ${counts(s.initial)}`);
   out.push(`  after:  ${counts(s.final)}`);
   if (s.runner) out.push(`  ${runnerLine(s.runner)}`);
   if (s.fixes.length > 0) {
     out.push("", "Fixes:");
     for (const f of s.fixes) {
-      out.push(`  [${f.status === "kept" && f.rule === "progress" ? "progress" : f.status}] iteration ${f.iteration} ${f.source}/${f.strategy} ${f.file} (risk ${f.risk}): ${f.reason}`);
+      const shown = f.status === "kept" && f.rule === "progress" ? "progress" : f.status;
+      out.push(`  [${paintStatus(paint, shown)}] iteration ${f.iteration} ${f.source}/${f.strategy} ${f.file} (risk ${f.risk}): ${f.reason}`);
       if (f.rule !== undefined) out.push(`      rule ${f.rule}${f.evidence?.length ? `; evidence:` : ""}`);
       for (const e of (f.evidence ?? []).slice(0, 5)) out.push(`        ${e}`);
     }

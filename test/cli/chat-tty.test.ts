@@ -1,54 +1,19 @@
-// `redgreen chat` in a pseudo-terminal (util-linux `script`): tab completion, up-arrow history across sessions, Ctrl-C.
-import { spawn } from "node:child_process";
-import type { ChildProcess } from "node:child_process";
+// `redgreen chat` in a pseudo-terminal (util-linux `script`): tab completion, up-arrow history across sessions, Ctrl-C, colour.
 import { cpSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { fixturePath, testPython } from "../helpers/python-env.js";
-import { binPath } from "./run-cli.js";
+import { killPtys, startPty } from "./pty.js";
+import type { Pty } from "./pty.js";
 
-interface Pty {
-  output(): string;
-  send(keys: string): void;
-  /** Waits until the output after `from` matches; returns the index just past the match. */
-  waitFor(pattern: RegExp, from?: number, timeoutMs?: number): Promise<number>;
-  exited: Promise<number | null>;
-}
-
-const running: ChildProcess[] = [];
-afterEach(() => {
-  for (const p of running.splice(0)) if (p.exitCode === null) p.kill("SIGKILL");
-});
+afterEach(killPtys);
 
 const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-const shellQuote = (s: string): string => `'${s.replace(/'/g, "'\\''")}'`;
-
 /** Starts `redgreen chat PROJECT` on a pseudo-terminal. */
-function startChat(project: string): Pty {
-  const cmd = [process.execPath, binPath, "chat", project, "--python", testPython].map(shellQuote).join(" ");
-  const env = { ...process.env, TERM: "xterm", REDGREEN_DB: undefined, REDGREEN_MODEL: undefined, OPENAI_BASE_URL: undefined };
-  const child = spawn("script", ["-qfec", cmd, "/dev/null"], { stdio: ["pipe", "pipe", "pipe"], env });
-  running.push(child);
-  let out = "";
-  child.stdout!.on("data", (d: Buffer) => (out += d.toString("utf8")));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return {
-    output: () => out,
-    send: (keys) => void child.stdin!.write(keys),
-    async waitFor(pattern, from = 0, timeoutMs = 20_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const m = pattern.exec(out.slice(from));
-        if (m) return from + m.index + m[0].length;
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}; output so far:\n${out}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    },
-    exited,
-  };
-}
+const startChat = (project: string, env: Record<string, string | undefined> = {}): Pty =>
+  startPty(["chat", project, "--python", testPython], env);
 
 function copyFixture(name: string): string {
   const dest = join(mkdtempSync(join(tmpdir(), "redgreen-chat-tty-")), name);
@@ -62,7 +27,7 @@ describe("redgreen chat on a terminal", () => {
     const one = startChat(project);
     let at = await one.waitFor(/redgreen> /);
     one.send("/run\r");
-    at = await one.waitFor(/run #1: 1 passed, 2 failed/, at);
+    at = await one.waitFor(/run #1: \S*1 passed\S*, \S*2 failed/, at); // coloured on a terminal
     at = await one.waitFor(/redgreen> /, at);
     // Keys one write at a time: readline treats a burst as a paste and inserts a Tab literally.
     one.send("/sh");
@@ -110,5 +75,31 @@ describe("redgreen chat on a terminal", () => {
     expect(await pty.exited).toBe(0);
     expect(pty.output()).not.toMatch(/^\s+at .+:\d+/m);
     console.log(`Ctrl-C → prompt back in ${cancelMs} ms`);
+  });
+
+  it("colours statuses on a terminal (byte-exact SGR codes), and not at all with NO_COLOR=1", async () => {
+    const SGR = new RegExp(String.raw`\x1b\[[0-9;]*m`);
+    const coloured = startChat(copyFixture("tiny"));
+    let at = await coloured.waitFor(/redgreen> /);
+    coloured.send("/run\r");
+    at = await coloured.waitFor(/redgreen> /, await coloured.waitFor(/run #1: /, at));
+    expect(coloured.output()).toContain("run #1: \x1b[32m1 passed\x1b[39m, \x1b[31m2 failed\x1b[39m, coverage");
+    coloured.send("/show 9\r");
+    at = await coloured.waitFor(/redgreen> /, await coloured.waitFor(/usage: \/show N/, at));
+    expect(coloured.output()).toContain("\x1b[31merror:\x1b[39m usage: /show N, with N from 1 to 2");
+    coloured.send("/quit\r");
+    expect(await coloured.exited).toBe(0);
+
+    const plain = startChat(copyFixture("tiny"), { NO_COLOR: "1" });
+    at = await plain.waitFor(/redgreen> /);
+    plain.send("/run\r");
+    at = await plain.waitFor(/redgreen> /, await plain.waitFor(/run #1: /, at));
+    plain.send("/show 9\r");
+    await plain.waitFor(/redgreen> /, await plain.waitFor(/usage: \/show N/, at));
+    plain.send("/quit\r");
+    expect(await plain.exited).toBe(0);
+    expect(plain.output()).toContain("run #1: 1 passed, 2 failed, coverage");
+    expect(plain.output()).toContain("error: usage: /show N");
+    expect(plain.output()).not.toMatch(SGR);
   });
 });

@@ -9,7 +9,7 @@ import { openStore } from "../../src/store/index.js";
 import { startOpenAiServer } from "../helpers/openai-server.js";
 import type { OpenAiTestServer } from "../helpers/openai-server.js";
 import { fixturePath, testPython } from "../helpers/python-env.js";
-import { binPath, expectNoStackTrace } from "./run-cli.js";
+import { binPath, expectNoStackTrace, runCli } from "./run-cli.js";
 
 /** A fresh copy of the chat fixture: prices.py misses an import (pattern), shipping.py has a logic error (LLM). */
 function copyTiny(): string {
@@ -42,7 +42,7 @@ afterEach(async () => {
 describe("redgreen chat without a model", () => {
   it("runs the slash commands: run, failures, show, analyze, fix (asks first), history, diff, undo, runs", async () => {
     const project = copyTiny();
-    const r = await chat(project, ["/run", "/failures", "/show 1", "/analyze 2", "/fix 1", "n", "/fix 1", "y", "/history", "/diff", "/graph", "/undo", "/runs", "/quit"]);
+    const r = await chat(project, ["/run", "/failures", "/show 1", "/analyze 2", "/fix 1", "n", "/fix 1", "y", "/history", "/diff", "/graph --mermaid", "/undo", "/runs", "/quit"]);
     expect(r.exitCode).toBe(0);
     expectNoStackTrace(r.stderr);
     const out = r.stdout;
@@ -76,6 +76,55 @@ describe("redgreen chat without a model", () => {
     } finally {
       store.close();
     }
+  });
+
+  it("after /undo, /history shows the fix undone and /failures says its run is stale until /run", async () => {
+    const project = copyTiny();
+    const r = await chat(project, ["/run", "/fix 1", "y", "/failures", "/undo", "/history", "/failures", "/show 1", "/run", "/failures"]);
+    expect(r.exitCode).toBe(0);
+    expectNoStackTrace(r.stderr);
+    const views = r.stdout.split("redgreen> ").slice(1);
+    const view = (command: string, nth = 0): string => views.filter((v) => v.startsWith(`${command}\n`))[nth]!;
+    expect(view("/failures", 0)).toMatch(/^\/failures\n 1\. tests\/test_shipping\.py::test_threshold_ships_free\n/);
+    expect(view("/failures", 0)).not.toContain("/run to refresh");
+    expect(view("/undo")).toContain("restored prices.py\nrun #2 is from before the undo: /run to refresh /failures\n");
+    expect(view("/history")).toMatch(/\n\s+undone\s+pattern\/add_import on prices\.py/);
+    expect(view("/history")).not.toMatch(/\bkept\s+pattern/);
+    expect(view("/failures", 1)).toMatch(/test_threshold_ships_free[\s\S]*\(from run #2, before \/undo; \/run to refresh\)\n$/);
+    expect(view("/show 1")).toMatch(/^\/show 1\n#1 tests\/test_shipping[\s\S]*\(from run #2, before \/undo; \/run to refresh\)\n$/);
+    expect(view("/run", 1)).toContain("run #3: 1 passed, 2 failed");
+    expect(view("/failures", 2)).toContain(" 1. tests/test_prices.py::test_with_tax");
+    expect(view("/failures", 2)).not.toContain("/run to refresh");
+
+    // A later session on a run older than an undo says so too (here `redgreen undo` from the shell).
+    const kept = await chat(project, ["/fix 1", "y"]);
+    expect(kept.stdout).toMatch(/Kept\. 2 passed, 1 failed/);
+    const workflowId = /workflow ([0-9a-f-]{36})/.exec(kept.stdout)![1]!;
+    expect((await runCli(["undo", workflowId, project])).stdout).toContain("restored prices.py");
+    const later = await chat(project, ["/failures"]);
+    expect(later.stdout).toMatch(/last test run #4 \(\S+\): 2 passed, 1 failed, coverage [\d.]+% \(before an undo: \/run to refresh\)\n/);
+    expect(later.stdout).toMatch(/redgreen> \/failures\n 1\. tests\/test_shipping[\s\S]*\(from run #4, before an undo; \/run to refresh\)\n/);
+  }, 180_000);
+
+  it("/graph draws the graph as text with the path a `redgreen run` took; /graph --mermaid gives the Mermaid text", async () => {
+    const project = copyTiny();
+    const run = await runCli(["run", project, "--python", testPython, "--no-llm", "--max-iterations", "1"]);
+    expect(run.exitCode).toBe(1);
+    const r = await chat(project, ["/graph", "/graph --mermaid", "/graph --svg"]);
+    expect(r.exitCode).toBe(0);
+    expectNoStackTrace(r.stderr);
+    const views = r.stdout.split("redgreen> ").slice(1);
+    const text = views[0]!;
+    // --no-llm: the LLM node runs and skips; the pattern fix is validated; the cap of 1 iteration ends it.
+    expect(text).toMatch(/^\/graph\npath: start → run_tests → analyze → pattern_fix → llm_fix → validate → run_tests → report → end\n/);
+    expect(text).toContain("\n* run_tests (ran 2×)\n    => analyze      tests fail\n    => report       green, stuck or cap reached\n");
+    expect(text).toContain("\n* pattern_fix\n    => llm_fix      groups without a pattern\n    -> validate     pattern fixes only\n");
+    expect(text).not.toMatch(/&nbsp;|graph TD|classDef/);
+    expect(text).not.toContain("\x1b"); // piped: no colour
+    const mermaid = views[1]!;
+    expect(mermaid).toContain("graph TD;");
+    expect(mermaid).toContain("class __start__,run_tests,analyze,pattern_fix,llm_fix,validate,report,__end__ visited;");
+    expect(views[2]).toBe("/graph --svg\nerror: usage: /graph, or /graph --mermaid for Mermaid text\n\nbye\n");
   });
 
   it("answers bad input with one line and keeps going; free text says how to configure a model", async () => {
@@ -139,5 +188,38 @@ describe("redgreen chat with a model (loopback OpenAI-compatible server)", () =>
     expect(textOf(followUp[2]!.content)).toContain("shipping_cost uses >");
     expect(textOf(followUp[0]!.content)).toMatch(/iteration 2: kept llm\/\S+ shipping\.py/);
     expect(existsSync(join(project, ".redgreen", "chat_history"))).toBe(false); // history is kept for terminals only
+  });
+});
+
+describe("redgreen chat with a model stuck in tool calls", () => {
+  it("stops it with one line naming the tool calls, and the next question is answered on a valid conversation", async () => {
+    const project = copyTiny();
+    server = await startOpenAiServer();
+    const env = { REDGREEN_MODEL: "test-model", OPENAI_BASE_URL: server.url, OPENAI_API_KEY: "sk-test" };
+    const lastUser = (messages: { role: string; content: unknown }[]): string => textOf(messages.filter((m) => m.role === "user").at(-1)?.content ?? "");
+    // Every request about the first question answers with yet another tool call; the second question gets text.
+    server.setFallback({
+      type: "dynamic",
+      reply: (req) =>
+        lastUser(req.body.messages).includes("anything else")
+          ? { type: "text", content: "Two tests fail: see /failures." }
+          : { type: "tool_calls", calls: [{ name: "list_workflows", args: {} }] },
+    });
+    const r = await chat(project, ["/run", "why does it fail?", "/failures", "anything else?"], [], env);
+    expect(r.exitCode).toBe(0);
+    expectNoStackTrace(r.stdout);
+    expectNoStackTrace(r.stderr);
+    expect(r.stdout).not.toContain("Recursion limit");
+    expect(r.stdout).not.toContain("internal error");
+    const stuck = /error: the model made (\d+) tool calls without answering; stopped\. Ask a narrower question, or use \/run/.exec(r.stdout);
+    expect(stuck).not.toBeNull();
+    const stuckRequests = server.requests.filter((q) => !lastUser(q.body.messages).includes("anything else")).length;
+    expect(Number(stuck![1])).toBe(stuckRequests);
+    expect(r.stdout).toMatch(/redgreen> \/failures\n 1\. tests\/test_prices\.py::test_with_tax/);
+    expect(r.stdout).toContain("redgreen> anything else?\nTwo tests fail: see /failures.");
+    // The follow-up is a conversation an OpenAI server accepts: every tool call of an assistant answered by a tool message.
+    const followUp = server.requests.at(-1)!.body.messages as { role: string; tool_calls?: { id: string }[]; tool_call_id?: string }[];
+    const answered = new Set(followUp.filter((m) => m.role === "tool").map((m) => m.tool_call_id));
+    for (const m of followUp) for (const call of m.tool_calls ?? []) expect(answered.has(call.id)).toBe(true);
   });
 });

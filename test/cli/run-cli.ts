@@ -22,7 +22,15 @@ export interface CliRun {
  */
 export async function runCli(args: string[], options: { cwd?: string; env?: Record<string, string | undefined>; uid?: number } = {}): Promise<CliRun> {
   if (!existsSync(builtMain)) throw new Error("the CLI is not built: run `npm run build` (npm test does it first)");
-  const env: Record<string, string | undefined> = { ...process.env, REDGREEN_DB: undefined, REDGREEN_DEBUG: undefined, ...options.env };
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    REDGREEN_DB: undefined,
+    REDGREEN_DEBUG: undefined,
+    // Colour is decided from these (src/cli/colour.ts): a test asks for it explicitly.
+    FORCE_COLOR: undefined,
+    NO_COLOR: undefined,
+    ...options.env,
+  };
   const node = [process.execPath, binPath, ...args];
   const argv = options.uid === undefined ? node : ["setpriv", `--reuid=${options.uid}`, `--regid=${options.uid}`, "--clear-groups", ...node];
   const r = await runProcess(argv[0]!, argv.slice(1), { cwd: options.cwd ?? tmpdir(), env, timeoutMs: 60_000 });

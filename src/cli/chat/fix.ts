@@ -8,6 +8,7 @@ import { fixRecordOf, patchSignature, proveFix, ProofInterrupted } from "../../p
 import type { ProofOutcome } from "../../proof/index.js";
 import { adoptRun } from "./session.js";
 import type { ChatSession } from "./session.js";
+import { paintStatus } from "../colour.js";
 import { runCounts } from "./render.js";
 
 /** How /fix talks to the user. */
@@ -71,7 +72,9 @@ export async function fixInteractively(s: ChatSession, failure: Failure, analysi
   const proposal = await propose(s, failure, analysis, io);
   if (proposal === null || io.signal.aborted) return;
   const iteration = deps.store.getWorkflow(workflowId)!.iterations + 1;
-  const baseline = s.currentRun?.result ?? (await deps.adapter.runTests({ coverage: false, signal: io.signal }));
+  // A run from before /undo no longer describes the files: the proof needs a baseline that does.
+  const current = s.runStale === null ? s.currentRun?.result : undefined;
+  const baseline = current ?? (await deps.adapter.runTests({ coverage: false, signal: io.signal }));
   if (io.signal.aborted) return;
   const record = (o: ProofOutcome): void => void deps.store.recordFixAttempt(workflowId, fixRecordOf(proposal, o, iteration));
   const signature = patchSignature(proposal.edits);
@@ -118,16 +121,16 @@ export async function fixInteractively(s: ChatSession, failure: Failure, analysi
   }
   if (outcome.status !== "kept") {
     if (!outcome.written && outcome.rule !== "declined") {
-      io.write(`\n${outcome.diff || "(the edits change nothing)\n"}validation: FAILED, risk ${outcome.risk}\n`);
+      io.write(`\n${outcome.diff || "(the edits change nothing)\n"}validation: ${s.paint.red("FAILED")}, risk ${outcome.risk}\n`);
       for (const r of outcome.evidence) io.write(`  - ${r}\n`);
     }
     if (!outcome.written) io.write("Not applied.\n");
-    else io.write(`${outcome.status === "rejected" ? "Rejected" : "Rolled back"} (${outcome.rule}): ${outcome.reason}\n`);
+    else io.write(`${paintStatus(s.paint, outcome.status, outcome.status === "rejected" ? "Rejected" : "Rolled back")} (${outcome.rule}): ${outcome.reason}\n`);
     for (const e of outcome.written ? outcome.evidence.slice(0, 5) : []) io.write(`  - ${e}\n`);
     return;
   }
   const full = outcome.fullRun!;
   deps.store.updateWorkflow(workflowId, { iterations: iteration, status: full.status === "passed" ? "passed" : "failed" });
   const run = adoptRun(s, full);
-  io.write(`Kept. ${runCounts(run)}. /undo puts the files back; /failures lists what is left.\n`);
+  io.write(`${s.paint.green("Kept.")} ${runCounts(run, s.paint)}. /undo puts the files back; /failures lists what is left.\n`);
 }

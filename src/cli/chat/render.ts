@@ -2,14 +2,18 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Analysis, Failure, Workflow } from "../../domain/index.js";
-import type { FixAttempt, TestRunRecord } from "../../store/index.js";
+import type { TestRunRecord } from "../../store/index.js";
+import { paintStatus, PLAIN } from "../colour.js";
+import type { Palette } from "../colour.js";
+import type { FixNow } from "./fix-states.js";
 
 const firstLine = (text: string): string => (text.split("\n").find((l) => l.trim() !== "") ?? "").trim();
 
-/** "5 passed, 3 failed, 1 error, coverage 92.4%" for a stored run. */
-export function runCounts(run: TestRunRecord): string {
-  const parts = [`${run.passed} passed`, `${run.failed} failed`];
-  if (run.errors > 0) parts.push(`${run.errors} error${run.errors === 1 ? "" : "s"}`);
+/** "5 passed, 3 failed, 1 error, coverage 92.4%" for a stored run; counts above 0 in their status colour. */
+export function runCounts(run: TestRunRecord, paint: Palette = PLAIN): string {
+  const count = (n: number, status: string, text: string): string => (n > 0 ? paintStatus(paint, status, text) : text);
+  const parts = [count(run.passed, "passed", `${run.passed} passed`), count(run.failed, "failed", `${run.failed} failed`)];
+  if (run.errors > 0) parts.push(paint.red(`${run.errors} error${run.errors === 1 ? "" : "s"}`));
   if (run.skipped > 0) parts.push(`${run.skipped} skipped`);
   if (run.coveragePercent !== null) parts.push(`coverage ${run.coveragePercent.toFixed(1)}%`);
   return parts.join(", ");
@@ -28,16 +32,20 @@ export function renderOpening(input: {
   run: TestRunRecord | null;
   failures: readonly Failure[];
   model: string | null;
+  /** Set when the run predates a change to the files (see ChatSession.runStale). */
+  stale?: string | null;
+  paint?: Palette;
 }): string {
+  const paint = input.paint ?? PLAIN;
   const { workflow, run } = input;
   const lines = [`redgreen chat: ${input.projectRoot}`];
   if (workflow) {
     const kept = workflow.fixHistory.filter((f) => f.status === "kept").length;
-    lines.push(`workflow ${workflow.id}: ${workflow.status}, ${workflow.iterations} iteration(s), ${kept} fix(es) kept of ${workflow.fixHistory.length} tried (${workflow.updatedAt})`);
+    lines.push(`workflow ${workflow.id}: ${paintStatus(paint, workflow.status)}, ${workflow.iterations} iteration(s), ${kept} fix(es) kept of ${workflow.fixHistory.length} tried (${workflow.updatedAt})`);
   } else {
     lines.push("no workflow for this project yet (redgreen run starts one; /fix starts one too)");
   }
-  lines.push(run ? `last test run #${run.id} (${run.createdAt}): ${runCounts(run)}` : "no test run stored yet: /run runs the tests");
+  lines.push(run ? `last test run #${run.id} (${run.createdAt}): ${runCounts(run, paint)}${input.stale ? ` (before ${input.stale}: /run to refresh)` : ""}` : "no test run stored yet: /run runs the tests");
   lines.push(`model: ${input.model ?? "none (slash commands work; free-text questions need one, see /help)"}`);
   const shown = input.failures.slice(0, 8);
   if (shown.length > 0) {
@@ -104,7 +112,8 @@ export function renderAnalysis(n: number, f: Failure, a: Analysis): string {
 /** Iterations of the workflow (test counts after each) and the fixes tried in each. */
 export function renderHistory(
   series: readonly { iteration: number; passed: number; failing: number; coverage: number | null }[],
-  fixes: readonly FixAttempt[],
+  fixes: readonly FixNow[],
+  paint: Palette = PLAIN,
 ): string {
   if (series.length === 0 && fixes.length === 0) return "No history yet: the workflow has no checkpoint and no fix.\n";
   const iterations = [...new Set([...series.map((s) => s.iteration), ...fixes.map((f) => f.iteration)])].sort((a, b) => a - b);
@@ -114,16 +123,16 @@ export function renderHistory(
     const counts = s ? `${s.passed} passed, ${s.failing} failing${s.coverage !== null ? `, coverage ${s.coverage.toFixed(1)}%` : ""}` : "no full run";
     out.push(`iteration ${it}${it === 0 ? " (initial run)" : ""}: ${counts}`);
     for (const f of fixes.filter((x) => x.iteration === it)) {
-      out.push(`  ${f.status.padEnd(11)} ${f.source}/${f.strategy} on ${f.file} (risk ${f.risk}): ${f.reason}`);
+      out.push(`  ${paintStatus(paint, f.status, f.status.padEnd(11))} ${f.source}/${f.strategy} on ${f.file} (risk ${f.risk}): ${f.reason}`);
     }
   }
   return `${out.join("\n")}\n`;
 }
 
 /** The project's workflows, newest first. */
-export function renderWorkflows(workflows: readonly Workflow[], currentId: string | null): string {
+export function renderWorkflows(workflows: readonly Workflow[], currentId: string | null, paint: Palette = PLAIN): string {
   if (workflows.length === 0) return "No workflow stored for this project.\n";
   return workflows
-    .map((w) => `${w.id === currentId ? "*" : " "} ${w.id}  ${w.status.padEnd(14)} ${String(w.iterations).padStart(2)} iter  ${w.fixHistory.filter((f) => f.status === "kept").length} kept  ${w.createdAt}\n`)
+    .map((w) => `${w.id === currentId ? "*" : " "} ${w.id}  ${paintStatus(paint, w.status, w.status.padEnd(14))} ${String(w.iterations).padStart(2)} iter  ${w.fixHistory.filter((f) => f.status === "kept").length} kept  ${w.createdAt}\n`)
     .join("");
 }

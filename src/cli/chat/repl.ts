@@ -4,6 +4,7 @@ import { dirname } from "node:path";
 import { createInterface } from "node:readline";
 import type { Interface } from "node:readline";
 import { isRedgreenError } from "../../domain/errors.js";
+import type { Palette } from "../colour.js";
 import type { ChatAgent } from "./agent.js";
 import { findSlashCommand, slashCommands } from "./slash-commands.js";
 import type { SlashContext } from "./slash-commands.js";
@@ -116,10 +117,10 @@ function lineQueue(rl: Interface, terminal: boolean, write: (text: string) => vo
 }
 
 /** One line for a fault inside a command: no stack trace unless debugging. */
-const describeFault = (e: unknown, debug: boolean): string => {
-  if (isRedgreenError(e)) return `error: ${e.message.replace(/\s*\n\s*/g, " ")}\n`;
+const describeFault = (e: unknown, debug: boolean, paint: Palette): string => {
+  if (isRedgreenError(e)) return `${paint.red("error:")} ${e.message.replace(/\s*\n\s*/g, " ")}\n`;
   const message = e instanceof Error ? e.message : String(e);
-  return `internal error: ${message.replace(/\s*\n\s*/g, " ")}${debug && e instanceof Error ? `\n${e.stack}` : " (REDGREEN_DEBUG=1 shows the stack)"}\n`;
+  return `${paint.red("internal error:")} ${message.replace(/\s*\n\s*/g, " ")}${debug && e instanceof Error ? `\n${e.stack}` : " (REDGREEN_DEBUG=1 shows the stack)"}\n`;
 };
 
 /** Runs the REPL until /quit or end of input (Ctrl-D). */
@@ -199,7 +200,7 @@ export async function runRepl(session: ChatSession, options: ReplOptions): Promi
           await ask(text, action.signal);
         }
       } catch (e) {
-        write(action.signal.aborted ? "" : describeFault(e, options.debug === true));
+        write(action.signal.aborted ? "" : describeFault(e, options.debug === true, session.paint));
       } finally {
         action = null;
       }

@@ -1,6 +1,7 @@
 // ChatSession: what the REPL works on — the project, its workflow (if any), the current test run and the services.
 import type { Failure, TestRunResult, Workflow } from "../../domain/index.js";
 import type { TestRunRecord } from "../../store/index.js";
+import type { Palette } from "../colour.js";
 import type { WorkflowRuntime } from "../workflow-deps.js";
 
 /** The REPL's state between commands; commands read and update it. */
@@ -11,8 +12,12 @@ export interface ChatSession {
   workflowId: string | null;
   /** The test run whose failures /failures, /show, /analyze and /fix number. */
   currentRun: TestRunRecord | null;
+  /** Why the current run no longer matches the files (e.g. /undo restored them since); null while it does. */
+  runStale: string | null;
   /** How to configure a model, shown when free text arrives without one (null when a model is ready). */
   noModelReason: string | null;
+  /** Colour for the REPL's output (plain unless stdout is a terminal and NO_COLOR is unset, see src/cli/colour.ts). */
+  paint: Palette;
 }
 
 /** The workflow of the session, or null. */
@@ -39,5 +44,16 @@ export function adoptRun(s: ChatSession, result: TestRunResult): TestRunRecord {
   const store = s.runtime.deps.store;
   const id = store.saveTestRun(result, { workflowId: s.workflowId, projectPath: s.projectRoot });
   s.currentRun = store.getTestRun(id);
+  s.runStale = null;
   return s.currentRun!;
 }
+
+/** "an undo" when a fix of the workflow was undone after `run` ran (by `redgreen undo`, an earlier chat, a fork), else null. */
+export function undoneSince(s: Pick<ChatSession, "workflowId" | "runtime">, run: TestRunRecord | null): string | null {
+  if (s.workflowId === null || run === null) return null;
+  return s.runtime.deps.journal.list(s.workflowId, "undone").some((e) => e.updatedAt > run.createdAt) ? "an undo" : null;
+}
+
+/** The note under a view of a stale run: which run it is and how to refresh it (empty while the run is current). */
+export const staleNote = (s: Pick<ChatSession, "currentRun" | "runStale">): string =>
+  s.runStale === null || s.currentRun === null ? "" : `(from run #${s.currentRun.id}, before ${s.runStale}; /run to refresh)\n`;

@@ -8,8 +8,10 @@ import { undoWorkflow, workflowPatch } from "../../fixers/journal.js";
 import { withProjectLock } from "../../fixers/project-lock.js";
 import { iterationSeries, loadHistory, pathThrough, toTimeline } from "../inspect/timeline.js";
 import { fixInteractively } from "./fix.js";
+import { workflowGraphText } from "./graph-text.js";
 import { renderAnalysis, renderFailureDetail, renderFailures, renderHistory, renderWorkflows, runCounts } from "./render.js";
-import { adoptRun, currentFailures } from "./session.js";
+import { sessionFixes } from "./fix-states.js";
+import { adoptRun, currentFailures, staleNote } from "./session.js";
 import type { ChatSession } from "./session.js";
 
 /** What a slash command gets. */
@@ -70,14 +72,14 @@ export const slashCommands = {
       const result = await session.runtime.deps.adapter.runTests({ coverage: session.runtime.deps.options.coverage, signal: ctx.signal });
       if (ctx.signal.aborted) return;
       const run = adoptRun(session, result);
-      ctx.write(`run #${run.id}: ${runCounts(run)}\n${renderFailures(currentFailures(session))}`);
+      ctx.write(`run #${run.id}: ${runCounts(run, session.paint)}\n${renderFailures(currentFailures(session))}`);
     },
   },
   failures: {
     usage: "/failures",
     summary: "list the failing tests of the current run, numbered",
     async run(ctx) {
-      ctx.write(renderFailures(currentFailures(ctx.session)));
+      ctx.write(`${renderFailures(currentFailures(ctx.session))}${staleNote(ctx.session)}`);
     },
   },
   show: {
@@ -87,7 +89,7 @@ export const slashCommands = {
     async run(ctx, args) {
       const { n, failure } = failureArg(ctx.session, args, "/show N");
       const analysis = analyzeFailure(failure, { projectRoot: ctx.session.projectRoot });
-      ctx.write(renderFailureDetail(n, failure, analysis, ctx.session.projectRoot));
+      ctx.write(`${renderFailureDetail(n, failure, analysis, ctx.session.projectRoot)}${staleNote(ctx.session)}`);
     },
   },
   analyze: {
@@ -96,7 +98,7 @@ export const slashCommands = {
     takesFailure: true,
     async run(ctx, args) {
       const { n, failure } = failureArg(ctx.session, args, "/analyze N");
-      ctx.write(renderAnalysis(n, failure, analyzeFailure(failure, { projectRoot: ctx.session.projectRoot })));
+      ctx.write(`${renderAnalysis(n, failure, analyzeFailure(failure, { projectRoot: ctx.session.projectRoot }))}${staleNote(ctx.session)}`);
     },
   },
   fix: {
@@ -122,6 +124,10 @@ export const slashCommands = {
       if (result.restored.length === 0 && result.refused.length === 0) ctx.write("Nothing to undo.\n");
       for (const f of result.restored) ctx.write(`restored ${f}\n`);
       for (const r of result.refused) ctx.write(`not restored: ${r.reason}\n`);
+      if (result.restored.length > 0 && ctx.session.currentRun !== null) {
+        ctx.session.runStale = "/undo";
+        ctx.write(`run #${ctx.session.currentRun.id} is from before the undo: /run to refresh /failures\n`);
+      }
     },
   },
   diff: {
@@ -139,21 +145,24 @@ export const slashCommands = {
     async run(ctx) {
       const id = requireWorkflow(ctx.session);
       const history = await loadHistory(graphFor(ctx.session), id);
-      ctx.write(renderHistory(iterationSeries(history), ctx.session.runtime.deps.store.listFixAttempts(id)));
+      ctx.write(renderHistory(iterationSeries(history), sessionFixes(ctx.session), ctx.session.paint));
     },
   },
   graph: {
     usage: "/graph",
-    summary: "the workflow graph (Mermaid) with the path this workflow took",
-    async run(ctx) {
+    summary: "the workflow graph as text, the path this workflow took marked (/graph --mermaid: Mermaid text)",
+    async run(ctx, args) {
+      const mermaidWanted = args.length === 1 && args[0] === "--mermaid";
+      if (args.length > 0 && !mermaidWanted) throw new RedgreenError("usage", "usage: /graph, or /graph --mermaid for Mermaid text");
       const graph = graphFor(ctx.session);
-      const mermaid = await workflowMermaid({ graph });
-      if (ctx.session.workflowId === null) {
-        ctx.write(mermaid);
+      const id = ctx.session.workflowId;
+      const path = id === null ? [] : pathThrough(toTimeline(await loadHistory(graph, id)));
+      if (!mermaidWanted) {
+        ctx.write(await workflowGraphText(graph, path, ctx.session.paint));
         return;
       }
-      const path = pathThrough(toTimeline(await loadHistory(graph, ctx.session.workflowId)));
-      ctx.write(`path: ${path.join(" → ")}\n\n${highlightPath(mermaid, { visited: path })}`);
+      const mermaid = await workflowMermaid({ graph });
+      ctx.write(id === null ? mermaid : highlightPath(mermaid, { visited: path }));
       ctx.write("(paste into any Mermaid viewer, or run redgreen inspect for the interactive view)\n");
     },
   },
@@ -162,7 +171,7 @@ export const slashCommands = {
     summary: "the project's workflows (* marks the one this chat is about)",
     async run(ctx) {
       const { session } = ctx;
-      ctx.write(renderWorkflows(session.runtime.deps.store.listWorkflows({ projectPath: session.projectRoot, limit: 20 }), session.workflowId));
+      ctx.write(renderWorkflows(session.runtime.deps.store.listWorkflows({ projectPath: session.projectRoot, limit: 20 }), session.workflowId, session.paint));
     },
   },
   quit: {

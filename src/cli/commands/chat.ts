@@ -9,7 +9,7 @@ import { createChatAgent } from "../chat/agent.js";
 import type { ChatAgent } from "../chat/agent.js";
 import { renderOpening } from "../chat/render.js";
 import { runRepl } from "../chat/repl.js";
-import { currentFailures, latestRun } from "../chat/session.js";
+import { currentFailures, latestRun, undoneSince } from "../chat/session.js";
 import type { ChatSession } from "../chat/session.js";
 import { createWorkflowRuntime } from "../workflow-deps.js";
 import type { WorkflowRuntime } from "../workflow-deps.js";
@@ -81,9 +81,12 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
       runtime,
       workflowId,
       currentRun: null,
+      runStale: null,
+      paint: ctx.colour.stdout,
       noModelReason: model.kind === "skipped" ? model.reason : null,
     };
     session.currentRun = latestRun(session);
+    session.runStale = undoneSince(session, session.currentRun);
     if (model.kind === "ready") {
       agent = createChatAgent({
         model: model.chat,
@@ -99,6 +102,8 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
         run: session.currentRun,
         failures: currentFailures(session),
         model: model.kind === "ready" ? model.name : null,
+        stale: session.runStale,
+        paint: session.paint,
       }),
     );
     const terminal = process.stdin.isTTY === true && process.stdout.isTTY === true;

@@ -39,7 +39,7 @@ export const exitCodeForSummary = (s: RunSummary): number =>
 
 /** Prints the summary (JSON or text) and returns the exit code. */
 export function printSummary(ctx: CliContext, summary: RunSummary, json: boolean): number {
-  ctx.stdout.write(json ? `${JSON.stringify(summary)}\n` : renderRunSummary(summary));
+  ctx.stdout.write(json ? `${JSON.stringify(summary)}\n` : renderRunSummary(summary, ctx.colour.stdout));
   return exitCodeForSummary(summary);
 }
 

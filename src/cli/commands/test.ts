@@ -106,7 +106,7 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
       runTimeoutSeconds,
       passEnv,
     });
-    const progress = values.quiet ? null : createProgressReporter({ stream: ctx.stderr, tty: ctx.stderr.isTTY });
+    const progress = values.quiet ? null : createProgressReporter({ stream: ctx.stderr, tty: ctx.stderr.isTTY, paint: ctx.colour.stderr });
     let result: TestRunResult;
     try {
       result = await adapter.runTests({
