@@ -1,6 +1,6 @@
 // The workflow graph as terminal text: each node with its edges and their conditions, the path a workflow took marked.
 import type { WorkflowGraph } from "../../../graph/build.js";
-import { EDGE_LABELS, END_NODE, START_NODE, takenEdges } from "../../../graph/visualize.js";
+import { describeWorkflowGraph, END_NODE, START_NODE, takenEdges } from "../../../graph/visualize.js";
 import type { Palette } from "../colour.js";
 
 const nodeName = (id: string): string => (id === START_NODE ? "start" : id === END_NODE ? "end" : id);
@@ -10,7 +10,7 @@ const nodeName = (id: string): string => (id === START_NODE ? "start" : id === E
  * visited nodes get "*" and how often they ran, taken edges "=>", both in green.
  */
 export async function workflowGraphText(graph: WorkflowGraph, visited: readonly string[], paint: Palette): Promise<string> {
-  const drawable = await graph.getGraphAsync();
+  const drawn = await describeWorkflowGraph(graph);
   const ran = visited.filter((n) => n !== START_NODE && n !== END_NODE);
   const marked = ran.length > 0;
   const taken = takenEdges(visited);
@@ -22,14 +22,14 @@ export async function workflowGraphText(graph: WorkflowGraph, visited: readonly 
   } else {
     out.push(visited.length > 0 ? "This workflow ran no graph node yet (its fixes came from /fix); the graph:" : "The workflow graph:", "");
   }
-  const width = Math.max(...Object.keys(drawable.nodes).map((id) => nodeName(id).length));
-  for (const id of Object.keys(drawable.nodes)) {
+  const width = Math.max(...drawn.nodes.map((id) => nodeName(id).length));
+  for (const id of drawn.nodes) {
     const count = runs.get(id) ?? 0;
     const name = `${marked ? (count > 0 ? "* " : "  ") : ""}${nodeName(id)}${count > 1 && id !== START_NODE ? ` (ran ${count}×)` : ""}`;
     out.push(count > 0 && marked ? paint.green(paint.bold(name)) : name);
-    for (const edge of drawable.edges.filter((e) => e.source === id)) {
+    for (const edge of drawn.edges.filter((e) => e.source === id)) {
       const key = `${edge.source}->${edge.target}`;
-      const why = edge.conditional ? (EDGE_LABELS[key] ?? "") : "always";
+      const why = edge.conditional ? edge.label : "always";
       const line = `${marked ? "  " : ""}  ${taken.has(key) ? "=>" : "->"} ${nodeName(edge.target).padEnd(width)}  ${why}`;
       out.push(taken.has(key) ? paint.green(line) : line);
     }
