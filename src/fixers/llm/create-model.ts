@@ -61,12 +61,38 @@ export async function createChatModel(config: ModelConfig, options: CreateChatMo
  * A chat model ready to call, with the name recorded in llm_calls and the completion cap it was built with (the budget
  * check reserves it; absent for a model built elsewhere, then LlmSettings.maxTokens is reserved), or why the step is off.
  */
-export type LlmModel = { kind: "ready"; chat: BaseChatModel; name: string; maxTokens?: number } | { kind: "skipped"; reason: string };
+export type LlmModel =
+  | {
+      kind: "ready";
+      chat: BaseChatModel;
+      name: string;
+      maxTokens?: number;
+      /** The base URL the model is called at, when known: a dead endpoint's error names it. */
+      endpoint?: string;
+    }
+  | { kind: "skipped"; reason: string };
+
+/** The endpoint ChatOpenAI calls when no base URL is given. */
+const OPENAI_DEFAULT_ENDPOINT = "https://api.openai.com/v1";
+
+/** The model id a chat model sends (ChatOpenAI and most providers keep it in `model`); the class name otherwise. */
+export const chatModelId = (chat: BaseChatModel): string => {
+  const id = (chat as { model?: unknown }).model;
+  return typeof id === "string" && id !== "" ? id : chat.getName();
+};
 
 /** Resolves the configuration and builds the model; no configured model is a "skipped" value, not an error. */
 export async function loadLlmModel(input: ResolveModelConfigInput, options: CreateChatModelOptions = {}): Promise<LlmModel> {
   const resolution = resolveModelConfig(input);
   if (resolution.kind === "skipped") return resolution;
   const maxTokens = options.maxTokens ?? DEFAULT_LLM_SETTINGS.maxTokens;
-  return { kind: "ready", chat: await createChatModel(resolution.config, { ...options, maxTokens }), name: describeModel(resolution.config), maxTokens };
+  const { config } = resolution;
+  const endpoint = config.baseUrl ?? (config.provider === "openai" ? OPENAI_DEFAULT_ENDPOINT : undefined);
+  return {
+    kind: "ready",
+    chat: await createChatModel(config, { ...options, maxTokens }),
+    name: describeModel(config),
+    maxTokens,
+    ...(endpoint !== undefined ? { endpoint } : {}),
+  };
 }
