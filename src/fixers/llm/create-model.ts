@@ -20,6 +20,8 @@ const PLACEHOLDER_API_KEY = "not-needed";
  * Builds the model: ChatOpenAI for OpenAI and every OpenAI-compatible server (Ollama, vLLM, llama.cpp), other
  * providers through langchain's initChatModel (their @langchain/<provider> package must be installed).
  * Client-side retries are off: generateFixWithLlm retries with its own short, bounded backoff and records each try.
+ * Streaming is off for good: LangGraph's "messages" stream mode (the dev server's, for Studio) would otherwise make
+ * every call stream (`stream: true`), so the same workflow would send a different request than the CLI does.
  */
 export async function createChatModel(config: ModelConfig, options: CreateChatModelOptions = {}): Promise<BaseChatModel> {
   const maxTokens = options.maxTokens ?? DEFAULT_LLM_SETTINGS.maxTokens;
@@ -30,6 +32,7 @@ export async function createChatModel(config: ModelConfig, options: CreateChatMo
       apiKey: config.apiKey ?? PLACEHOLDER_API_KEY,
       configuration: config.baseUrl !== undefined ? { baseURL: config.baseUrl } : {},
       maxRetries: 0,
+      disableStreaming: true,
       ...(options.timeoutMs !== undefined ? { timeout: options.timeoutMs } : {}),
       maxTokens,
     });
@@ -41,6 +44,7 @@ export async function createChatModel(config: ModelConfig, options: CreateChatMo
       modelProvider: config.provider,
       temperature: 0,
       maxRetries: 0,
+      disableStreaming: true,
       ...(config.apiKey !== undefined ? { apiKey: config.apiKey } : {}),
       ...(config.baseUrl !== undefined ? { baseUrl: config.baseUrl, configuration: { baseURL: config.baseUrl } } : {}),
       ...(options.timeoutMs !== undefined ? { timeout: options.timeoutMs } : {}),
