@@ -79,6 +79,16 @@ export type LlmModel =
 /** The endpoint ChatOpenAI calls when no base URL is given. */
 const OPENAI_DEFAULT_ENDPOINT = "https://api.openai.com/v1";
 
+/** A base URL fit for messages: user and password (http://user:key@host/v1) are dropped. */
+const withoutCredentials = (url: string | undefined): string | undefined => {
+  if (url === undefined) return undefined;
+  const u = new URL(url);
+  if (u.username === "" && u.password === "") return url;
+  u.username = "";
+  u.password = "";
+  return u.toString();
+};
+
 /** The model id a chat model sends (ChatOpenAI and most providers keep it in `model`); the class name otherwise. */
 export const chatModelId = (chat: BaseChatModel): string => {
   const id = (chat as { model?: unknown }).model;
@@ -91,7 +101,7 @@ export async function loadLlmModel(input: ResolveModelConfigInput, options: Crea
   if (resolution.kind === "skipped") return resolution;
   const maxTokens = options.maxTokens ?? DEFAULT_LLM_SETTINGS.maxTokens;
   const { config } = resolution;
-  const endpoint = config.baseUrl ?? (config.provider === "openai" ? OPENAI_DEFAULT_ENDPOINT : undefined);
+  const endpoint = withoutCredentials(config.baseUrl) ?? (config.provider === "openai" ? OPENAI_DEFAULT_ENDPOINT : undefined);
   return {
     kind: "ready",
     chat: await createChatModel(config, { ...options, maxTokens }),
