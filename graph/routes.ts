@@ -15,7 +15,7 @@ export interface TerminalDecision {
 
 /** What a fresh test run means for the workflow: keep going (status running) or stop with a status. */
 export function decideAfterRun(
-  state: Pick<WorkflowStateValue, "iteration" | "maxIterations" | "keptThisIteration" | "failureSignatures">,
+  state: Pick<WorkflowStateValue, "iteration" | "maxIterations" | "keptThisIteration" | "failureSignatures"> & { modelError?: string | null },
   run: RunDigest,
 ): TerminalDecision {
   if (run.status === "no_tests") return { status: "no_tests", reason: "no tests were collected" };
@@ -26,6 +26,8 @@ export function decideAfterRun(
     if (run.failed + run.errors > 0) return { status: "failed", reason: "only tests known to be flaky fail; they are reported, not fixed" };
     return { status: "passed", reason: "all tests pass" };
   }
+  // The model became unusable while this round's pattern fixes were being validated: end now, naming the cause.
+  if (state.modelError != null) return { status: "error", reason: state.modelError };
   if (state.iteration >= state.maxIterations)
     return { status: "max_iterations", reason: `still failing after ${state.maxIterations} iteration(s)` };
   // "Nothing new to try" is found by the next round itself: no untried pattern fix and no model → report as stuck.

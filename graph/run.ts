@@ -8,6 +8,7 @@ import type { Store } from "../src/store/index.js";
 import type { RunCounts, RunSummary } from "../src/domain/index.js";
 import type { RunnerName } from "../src/runners/adapter.js";
 import { buildGraph } from "./build.js";
+import { createCheckpointer } from "./checkpointer.js";
 import type { ApprovalAnswer, ApprovalRequest, WorkflowDeps } from "./deps.js";
 import { recursionLimitFor } from "./routes.js";
 import type { RunDigest, WorkflowStateValue } from "./state.js";
@@ -26,7 +27,8 @@ export interface RunWorkflowInput {
 }
 
 export interface DriveOptions {
-  checkpointer: BaseCheckpointSaver;
+  /** Where checkpoints go (thread id = workflow id); default: SqliteSaver on the deps' store, as the CLI uses. */
+  checkpointer?: BaseCheckpointSaver;
   /** Answers approval interrupts (--approve); without it an interrupted run is an error. */
   onApproval?: (request: ApprovalRequest) => Promise<ApprovalAnswer>;
   signal?: AbortSignal;
@@ -72,7 +74,7 @@ async function drive(
   first: Parameters<ReturnType<typeof buildGraph>["invoke"]>[0],
   options: DriveOptions,
 ): Promise<RunSummary> {
-  const graph = buildGraph(deps, { checkpointer: options.checkpointer });
+  const graph = buildGraph(deps, { checkpointer: checkpointerFor(deps, options) });
   const config = {
     configurable: { thread_id: workflowId },
     recursionLimit: recursionLimitFor(maxIterations, deps.options.maxCandidatesPerIteration),
@@ -91,6 +93,10 @@ async function drive(
   }
   return summarizeWorkflow(deps.store, out as WorkflowStateValue);
 }
+
+/** The caller's checkpointer, or the store's own (so `redgreen resume` finds the workflow). */
+const checkpointerFor = (deps: WorkflowDeps, options: DriveOptions): BaseCheckpointSaver =>
+  options.checkpointer ?? createCheckpointer(deps.store);
 
 type RunSwitchInput = Pick<RunWorkflowInput, "python" | "testTimeoutSeconds" | "runTimeoutSeconds" | "runner">;
 
@@ -113,7 +119,7 @@ function initialInput(deps: WorkflowDeps, workflowId: string, projectRoot: strin
 }
 
 /** Starts a new workflow on a project and runs it to the end. */
-export async function runWorkflow(deps: WorkflowDeps, input: RunWorkflowInput, options: DriveOptions): Promise<RunSummary> {
+export async function runWorkflow(deps: WorkflowDeps, input: RunWorkflowInput, options: DriveOptions = {}): Promise<RunSummary> {
   const maxIterations = input.maxIterations ?? 5;
   if (!Number.isInteger(maxIterations) || maxIterations < 1 || maxIterations > MAX_ITERATIONS_CEILING) {
     throw new RedgreenError("usage", `--max-iterations must be a whole number from 1 to ${MAX_ITERATIONS_CEILING}`);
@@ -136,20 +142,22 @@ export async function readCheckpointState(checkpointer: BaseCheckpointSaver, wor
 }
 
 /** Continues a workflow from its last checkpoint (after a crash, or an approval left unanswered). */
-export async function resumeWorkflow(deps: WorkflowDeps, workflowId: string, options: DriveOptions): Promise<RunSummary> {
+export async function resumeWorkflow(deps: WorkflowDeps, workflowId: string, options: DriveOptions = {}): Promise<RunSummary> {
   const wf = deps.store.getWorkflow(workflowId);
   if (wf === null) throw new RedgreenError("not_found", `no workflow with id ${workflowId}`);
-  const graph = buildGraph(deps, { checkpointer: options.checkpointer });
+  const checkpointer = checkpointerFor(deps, options);
+  const graph = buildGraph(deps, { checkpointer });
   const snapshot = await graph.getState({ configurable: { thread_id: workflowId } });
   const values = snapshot.values as Partial<WorkflowStateValue>;
   if (values.workflowId === undefined) {
     // Killed before the first checkpoint: start the same workflow from the beginning.
-    return drive(deps, workflowId, wf.maxIterations, initialInput(deps, workflowId, wf.projectPath, wf.maxIterations), options);
+    const first = initialInput(deps, workflowId, wf.projectPath, wf.maxIterations);
+    return drive(deps, workflowId, wf.maxIterations, first, { ...options, checkpointer });
   }
   if (snapshot.next.length === 0) return summarizeWorkflow(deps.store, values as WorkflowStateValue);
   deps.store.updateWorkflow(workflowId, { status: "running" });
   try {
-    return await drive(deps, workflowId, wf.maxIterations, null, options);
+    return await drive(deps, workflowId, wf.maxIterations, null, { ...options, checkpointer });
   } catch (e) {
     if (!options.signal?.aborted) deps.store.updateWorkflow(workflowId, { status: "error" });
     throw e;

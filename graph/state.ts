@@ -97,6 +97,8 @@ export const WorkflowState = new StateSchema({
   keptThisIteration: z.number().int().default(0),
   /** The model was asked this iteration and gave nothing usable: another round may still bring a fix. */
   llmFailedThisIteration: z.boolean().default(false),
+  /** Why the model cannot be used at all (unreachable, key rejected, unknown model): the workflow ends with status "error". */
+  modelError: z.string().nullable().default(null),
   /** Signatures of every patch tried in this workflow (loop detection). */
   triedSignatures: z.array(z.string()).default(() => []),
   /** One failing-set signature (a short hash) per test run: the same set coming back means no progress. */

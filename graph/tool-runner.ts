@@ -46,13 +46,19 @@ export function workflowEventToProgress(event: WorkflowEvent, maxIterations: num
 export function createGraphRunWorkflow(options: GraphRunWorkflowOptions): RunWorkflow {
   const depsFor = createWorkflowDepsFactory(options);
   const checkpointer = options.checkpointer ?? createCheckpointer(options.store);
-  return async (request, { onProgress, signal }) => {
+  return async (request, { onProgress, signal } = {}) => {
     const root = resolve(request.projectRoot);
     const workflowId = randomUUID();
     return withProjectLock(root, { workflowId, command: "fix_failing_tests" }, async () => {
       const maxIterations = request.maxIterations ?? 5;
       const deps = await depsFor(root, {
-        options: { allowTestEdits: request.allowTestEdits, allowRisky: request.allowRisky ?? false, noLlm: request.noLlm, dryRun: request.dryRun, approve: false },
+        options: {
+          allowTestEdits: request.allowTestEdits ?? false,
+          allowRisky: request.allowRisky ?? false,
+          noLlm: request.noLlm ?? false,
+          dryRun: request.dryRun ?? false,
+          approve: false,
+        },
         ...(onProgress ? { onEvent: (e: WorkflowEvent) => onProgress(workflowEventToProgress(e, maxIterations)) } : {}),
       });
       return await runWorkflow(

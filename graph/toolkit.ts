@@ -2,7 +2,7 @@
 import { resolve } from "node:path";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import type { BaseCheckpointSaver } from "@langchain/langgraph";
-import { loadLlmModel } from "../src/fixers/llm/create-model.js";
+import { chatModelId, loadLlmModel } from "../src/fixers/llm/create-model.js";
 import { createSecretRedactor } from "../src/fixers/llm/redact.js";
 import type { LlmModel } from "../src/fixers/llm/create-model.js";
 import type { LlmSettings } from "../src/fixers/llm/settings.js";
@@ -76,8 +76,7 @@ export interface RedgreenToolkit {
 function modelLoader(options: RedgreenToolkitOptions, env: Record<string, string | undefined>): () => Promise<LlmModel> {
   const m = options.model;
   if (m !== undefined && typeof m !== "string") {
-    const name = (m as { model?: unknown }).model;
-    const ready: LlmModel = { kind: "ready", chat: m, name: typeof name === "string" ? name : m.getName() };
+    const ready: LlmModel = { kind: "ready", chat: m, name: chatModelId(m) };
     return () => Promise.resolve(ready);
   }
   return () => loadLlmModel({ model: m, baseUrl: options.baseUrl, apiKey: options.apiKey, env });

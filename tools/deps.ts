@@ -28,14 +28,14 @@ export interface WorkflowRequest {
   projectRoot: string;
   /** Fix rounds at most; the runner's default (5) when absent. */
   maxIterations?: number;
-  /** Test files may be edited beyond adding imports; set by the deps, never by the calling model. */
-  allowTestEdits: boolean;
+  /** Test files may be edited beyond adding imports; set by the deps, never by the calling model. Default: false. */
+  allowTestEdits?: boolean;
   /** Policy and overfit violations are accepted as warnings (risk "high"); set by the deps, never by the calling model. */
   allowRisky?: boolean;
-  /** Skip the LLM step even when a model is configured. */
-  noLlm: boolean;
-  /** Verify fixes, then restore every file: the patch is reported, nothing stays changed. */
-  dryRun: boolean;
+  /** Skip the LLM step even when a model is configured. Default: false. */
+  noLlm?: boolean;
+  /** Verify fixes, then restore every file: the patch is reported, nothing stays changed. Default: false. */
+  dryRun?: boolean;
 }
 
 /** A progress line from a running workflow. */
@@ -54,7 +54,7 @@ export interface RunWorkflowOptions {
 }
 
 /** Runs a whole red-to-green workflow (the graph, wired by the composition root); faults throw RedgreenError. */
-export type RunWorkflow = (request: WorkflowRequest, options: RunWorkflowOptions) => Promise<RunSummary>;
+export type RunWorkflow = (request: WorkflowRequest, options?: RunWorkflowOptions) => Promise<RunSummary>;
 
 /** Where tools may work: the default project and the roots a projectPath argument may point into. */
 export interface ProjectScope {

@@ -27,6 +27,7 @@ export const llmFixNode =
     const notes: string[] = [];
     const room = deps.options.maxCandidatesPerIteration - candidates.length;
     let failed = false;
+    let modelError: string | null = null;
     for (const groupKey of state.llmQueue.slice(0, Math.max(0, room))) {
       const group = state.groups.find((g) => g.groupKey === groupKey);
       const failure = group ? failures.get(group.nodeIds[0]!) : undefined;
@@ -55,7 +56,18 @@ export const llmFixNode =
       } else {
         notes.push(`LLM fix for ${failure.nodeId} ${outcome.kind}: ${outcome.reason}`);
         if (outcome.kind === "failed") failed = true;
+        if (outcome.kind === "failed" && outcome.cause === "model_unavailable") {
+          modelError = outcome.reason;
+          break;
+        }
       }
+    }
+    if (modelError !== null) {
+      // No later call can succeed: this round's pattern fixes are still validated (then run_tests ends the workflow
+      // with status "error"); without any, it ends here. Fixes kept earlier stay kept and the report writes the patch.
+      announce(deps, "llm_fix", state.iteration, `stopping: ${modelError}`);
+      const end = candidates.length === 0 ? { status: "error" as const, statusReason: modelError } : {};
+      return { candidates, llmQueue: [], llmFailedThisIteration: false, modelError, ...end, notes };
     }
     announce(deps, "llm_fix", state.iteration, `${candidates.length - state.candidates.length} LLM fix(es) proposed`);
     return { candidates, llmQueue: [], llmFailedThisIteration: failed, ...(notes.length ? { notes } : {}) };

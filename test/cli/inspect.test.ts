@@ -19,8 +19,9 @@ import { startInspectorServer } from "../../src/cli/inspect/server.js";
 import type { InspectorServer } from "../../src/cli/inspect/server.js";
 import type { TimelineEntry } from "../../src/cli/inspect/timeline.js";
 import { createWorkflowRuntime } from "../../src/cli/workflow-deps.js";
-import { testPython } from "../helpers/python-env.js";
-import { copyExampleShop } from "../helpers/project-copy.js";
+import { fixturePath, testPython } from "../helpers/python-env.js";
+import { freePort } from "../helpers/free-port.js";
+import { copyExampleShop, copyProject } from "../helpers/project-copy.js";
 import { artifactsDir, launchBrowser, offlinePage } from "./browser.js";
 import { rawRequest, treeHashes } from "./raw-http.js";
 import { binPath } from "./run-cli.js";
@@ -361,4 +362,27 @@ describe("redgreen inspect", () => {
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: string }).error).toMatch(/end of the workflow/);
   });
+
+  it("shows a run a dead model ended as error with its cause", async () => {
+    const red = copyProject(fixturePath("cli", "red"));
+    try {
+      const baseUrl = `http://127.0.0.1:${await freePort()}/v1`;
+      const rt = await createWorkflowRuntime({ projectRoot: red.root, python: testPython, db: dbPath, env: {}, cwd: red.root, model: "m", baseUrl });
+      let dead: RunSummary;
+      try {
+        dead = await runWorkflow(rt.deps, { projectRoot: red.root });
+      } finally {
+        await rt.close();
+      }
+      const { page, errors } = await offlinePage(browser);
+      await page.goto(`${server.pageUrl}&workflow=${dead.workflowId}`);
+      await page.waitForSelector(`body[data-loaded="${dead.workflowId}"]`);
+      expect(await page.getAttribute("body", "data-status")).toBe("error");
+      const summary = (await page.textContent("#summary")) ?? "";
+      expect(summary.startsWith(`error (model unreachable at ${baseUrl}: connection refused) · 1 iteration(s)`), summary).toBe(true);
+      expect(errors).toEqual([]);
+    } finally {
+      red.cleanup();
+    }
+  }, 120_000);
 });

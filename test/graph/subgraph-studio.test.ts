@@ -1,28 +1,17 @@
 // langgraph.json: `langgraphjs dev` (the @langchain/langgraph-cli dev server) serves graph/studio.ts on loopback, offline.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runProcess } from "../../src/process/run.js";
 import type { ProcessResult } from "../../src/process/run.js";
+import { freePort } from "../helpers/free-port.js";
 import { copyProject } from "../helpers/project-copy.js";
 import { fixturePath, testPython } from "../helpers/python-env.js";
 
 const repo = fileURLToPath(new URL("../..", import.meta.url));
 const cli = join(repo, "node_modules", "@langchain", "langgraph-cli", "dist", "cli", "cli.mjs");
-
-/** A free loopback port. */
-const freePort = (): Promise<number> =>
-  new Promise((done, fail) => {
-    const s = createServer();
-    s.once("error", fail);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => done(port));
-    });
-  });
 
 let work: string;
 let base: string;

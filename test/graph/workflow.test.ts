@@ -6,6 +6,7 @@ import { undoWorkflow } from "../../src/fixers/journal.js";
 import { runWorkflow } from "../../graph/run.js";
 import type { ApprovalRequest } from "../../graph/deps.js";
 import { FIX_TOOL_NAME } from "../../src/fixers/llm/response-schema.js";
+import { freePort } from "../helpers/free-port.js";
 import { startOpenAiServer, type OpenAiTestServer } from "../helpers/openai-server.js";
 import { copyExampleShop, exampleShop as shop } from "../helpers/project-copy.js";
 import { testPython } from "../helpers/python-env.js";
@@ -256,4 +257,55 @@ describe("the workflow graph with model answers over the size limits", () => {
     expect(calls[1]!.error).toBe("edit 1 adds a line of 3038 characters, over the limit of 2000");
     expect(dbBytes).toBeLessThan(2 * 1024 * 1024);
   }, 180_000);
+});
+
+/** Where the model lives for each kind of death, and the one-line reason the run must end with. */
+async function deadModel(kind: "401" | "404" | "closed"): Promise<{ baseUrl: string; reason: string }> {
+  if (kind === "closed") {
+    const baseUrl = `http://127.0.0.1:${await freePort()}/v1`;
+    return { baseUrl, reason: `model unreachable at ${baseUrl}: connection refused` };
+  }
+  server = await startOpenAiServer();
+  // Every request gets the same refusal: a retry or a later round would be counted.
+  if (kind === "401") server.setFallback({ type: "error", status: 401, message: "Incorrect API key provided: sk-...dead" });
+  else server.setFallback({ type: "error", status: 404, message: "The model `no-such-model` does not exist" });
+  return { baseUrl: server.url, reason: kind === "401" ? "model rejected the API key (401)" : "unknown model 'no-such-model' (404)" };
+}
+
+describe("the workflow graph with a dead model (the real OpenAI client)", () => {
+  it.each(["401", "404", "closed"] as const)("%s: status error at the first call, pattern fixes of the round kept, patch written", async (kind) => {
+    const { baseUrl, reason } = await deadModel(kind);
+    const summary = await start(shopCopy(), { model: "no-such-model", baseUrl, apiKey: "sk-test-dead", llmSettings: { backoffMs: 5, maxRetries: 2 } });
+
+    expect(summary.status).toBe("error");
+    expect(summary.reason).toBe(reason);
+    expect(summary.iterations).toBe(1);
+    // One model call in the whole workflow: no retry, no second round.
+    expect(runtime!.deps.llm.callLog.list(summary.workflowId)).toHaveLength(1);
+    if (server !== undefined) expect(server.requests).toHaveLength(1);
+    // The pattern fixes proposed in the same round were still validated, kept, and written to the patch.
+    expect(summary.fixes.filter((f) => f.status === "kept").map((f) => f.file).sort()).toEqual(PATTERN_FILES);
+    expect(summary.final).toMatchObject({ passed: 9, failed: 1 });
+    expect(summary.patch).toContain("shop/cart.py");
+    expect(readFileSync(summary.patchPath!, "utf8")).toBe(summary.patch);
+    expect(runtime!.deps.store.getWorkflow(summary.workflowId)).toMatchObject({ status: "error" });
+  }, 120_000);
+
+  it("ends at once when nothing else is left to validate, and a transient 429 is still retried", async () => {
+    server = await startOpenAiServer();
+    // Round 1: a 429 then a usable (wrong) fix for shipping; round 2: only the model is left, and the key is now refused.
+    server
+      .respondWithError(429, "slow down")
+      .respondWithToolCall(FIX_TOOL_NAME, {
+        edits: [{ file: "shop/shipping.py", find: "    return FLAT_RATE", replace: '    return FLAT_RATE + Decimal("0.01")' }],
+        explanation: "wrong",
+        confidence: 0.2,
+      })
+      .setFallback({ type: "error", status: 403, message: "key revoked" });
+    const summary = await start(shopCopy(), { model: "local-coder", baseUrl: server.url, llmSettings: { backoffMs: 5 } });
+    expect(summary).toMatchObject({ status: "error", reason: "model rejected the API key (403)", iterations: 2 });
+    expect(server.requests).toHaveLength(3);
+    expect(summary.fixes.filter((f) => f.source === "llm").map((f) => f.status)).toEqual(["rolled_back"]);
+    expect(summary.fixes.filter((f) => f.status === "kept")).toHaveLength(4);
+  }, 120_000);
 });

@@ -117,7 +117,7 @@ describe("progress", () => {
     const events: ToolProgressEvent[] = [];
     const tool = createFixFailingTestsTool({
       projectRoot: shop,
-      runWorkflow: async (_request, { onProgress }) => {
+      runWorkflow: async (_request, { onProgress } = {}) => {
         onProgress?.({ message: "running the test suite" });
         for (let i = 1; i <= 50; i++) onProgress?.({ message: `${i} tests done`, transient: true });
         onProgress?.({ message: "analyzing 2 failures", iteration: 1, maxIterations: 5 });

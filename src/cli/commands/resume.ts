@@ -8,6 +8,7 @@ import { createWorkflowRuntime } from "../workflow-deps.js";
 import { createTerminalApprover, createWorkflowEventPrinter } from "../workflow-console.js";
 import { depsInputFromFlags, workflowFlagHelp, workflowFlagOptions } from "../workflow-flags.js";
 import { openWorkflowFromArgs } from "../workflow-lookup.js";
+import { resumeCommand } from "../resume-hint.js";
 import { printSummary } from "./run.js";
 
 export const help = `Usage: redgreen resume WORKFLOW_ID [PATH] [options]
@@ -63,7 +64,7 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
     return printSummary(ctx, summary, values.json === true);
   } catch (e) {
     if (!ctx.signal.aborted) throw e;
-    ctx.stderr.write(`redgreen: interrupted; continue with: redgreen resume ${workflow.id}\n`);
+    ctx.stderr.write(`redgreen: interrupted; continue with: ${resumeCommand(ctx, workflow.id, workflow.projectPath, values.db)}\n`);
     return EXIT.interrupted;
   } finally {
     await runtime.close();

@@ -9,6 +9,7 @@ import { createWorkflowRuntime } from "../workflow-deps.js";
 import { createTerminalApprover, createWorkflowEventPrinter } from "../workflow-console.js";
 import { depsInputFromFlags, projectDirFromArg, workflowFlagHelp, workflowFlagOptions } from "../workflow-flags.js";
 import { renderRunSummary } from "../workflow-report.js";
+import { resumeCommand } from "../resume-hint.js";
 import { untrustedNoTests } from "../runner-choice.js";
 
 export const help = `Usage: redgreen run [PATH] [options]
@@ -91,7 +92,8 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
     },
     ...(values.quiet ? {} : { onEvent: createWorkflowEventPrinter(ctx, false)! }),
   });
-  if (!values.quiet) ctx.stderr.write(`redgreen: workflow ${workflowId} on ${projectRoot} (resume with: redgreen resume ${workflowId})\n`);
+  const resumeWith = resumeCommand(ctx, workflowId, projectRoot, values.db);
+  if (!values.quiet) ctx.stderr.write(`redgreen: workflow ${workflowId} on ${projectRoot} (resume with: ${resumeWith})\n`);
   try {
     const summary = await runWorkflow(
       runtime.deps,
@@ -113,7 +115,7 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
     return EXIT.usage;
   } catch (e) {
     if (!ctx.signal.aborted) throw e;
-    ctx.stderr.write(`redgreen: interrupted; continue with: redgreen resume ${workflowId}\n`);
+    ctx.stderr.write(`redgreen: interrupted; continue with: ${resumeWith}\n`);
     return EXIT.interrupted;
   } finally {
     await runtime.close();

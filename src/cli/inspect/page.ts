@@ -323,7 +323,9 @@ function renderModelCalls(calls) {
 
 function renderSummary(view) {
   var w = view.workflow, last = view.series.length ? view.series[view.series.length - 1] : null;
-  var text = w.status + " · " + w.iterations + " iteration(s) · " + view.fixes.filter(function (f) { return f.status === "kept"; }).length + " fix(es) kept" +
+  // An ended-in-error run names its cause (a dead model, a runner that cannot run) next to the status.
+  var cause = w.status === "error" && view.state && view.state.statusReason ? " (" + view.state.statusReason + ")" : "";
+  var text = w.status + cause + " · " + w.iterations + " iteration(s) · " + view.fixes.filter(function (f) { return f.status === "kept"; }).length + " fix(es) kept" +
     (last ? " · " + last.passed + " passed, " + last.failing + " failing" : "") + " · " + w.projectPath;
   if (view.forkedFrom) text += " · " + view.forkedFrom;
   if (view.replay && view.replay.status === "running") text += " · replaying…";

@@ -20,6 +20,8 @@ const PLACEHOLDER_API_KEY = "not-needed";
  * Builds the model: ChatOpenAI for OpenAI and every OpenAI-compatible server (Ollama, vLLM, llama.cpp), other
  * providers through langchain's initChatModel (their @langchain/<provider> package must be installed).
  * Client-side retries are off: generateFixWithLlm retries with its own short, bounded backoff and records each try.
+ * Streaming is off for good: LangGraph's "messages" stream mode (the dev server's, for Studio) would otherwise make
+ * every call stream (`stream: true`), so the same workflow would send a different request than the CLI does.
  */
 export async function createChatModel(config: ModelConfig, options: CreateChatModelOptions = {}): Promise<BaseChatModel> {
   const maxTokens = options.maxTokens ?? DEFAULT_LLM_SETTINGS.maxTokens;
@@ -30,6 +32,7 @@ export async function createChatModel(config: ModelConfig, options: CreateChatMo
       apiKey: config.apiKey ?? PLACEHOLDER_API_KEY,
       configuration: config.baseUrl !== undefined ? { baseURL: config.baseUrl } : {},
       maxRetries: 0,
+      disableStreaming: true,
       ...(options.timeoutMs !== undefined ? { timeout: options.timeoutMs } : {}),
       maxTokens,
     });
@@ -41,6 +44,7 @@ export async function createChatModel(config: ModelConfig, options: CreateChatMo
       modelProvider: config.provider,
       temperature: 0,
       maxRetries: 0,
+      disableStreaming: true,
       ...(config.apiKey !== undefined ? { apiKey: config.apiKey } : {}),
       ...(config.baseUrl !== undefined ? { baseUrl: config.baseUrl, configuration: { baseURL: config.baseUrl } } : {}),
       ...(options.timeoutMs !== undefined ? { timeout: options.timeoutMs } : {}),
@@ -61,12 +65,48 @@ export async function createChatModel(config: ModelConfig, options: CreateChatMo
  * A chat model ready to call, with the name recorded in llm_calls and the completion cap it was built with (the budget
  * check reserves it; absent for a model built elsewhere, then LlmSettings.maxTokens is reserved), or why the step is off.
  */
-export type LlmModel = { kind: "ready"; chat: BaseChatModel; name: string; maxTokens?: number } | { kind: "skipped"; reason: string };
+export type LlmModel =
+  | {
+      kind: "ready";
+      chat: BaseChatModel;
+      name: string;
+      maxTokens?: number;
+      /** The base URL the model is called at, when known: a dead endpoint's error names it. */
+      endpoint?: string;
+    }
+  | { kind: "skipped"; reason: string };
+
+/** The endpoint ChatOpenAI calls when no base URL is given. */
+const OPENAI_DEFAULT_ENDPOINT = "https://api.openai.com/v1";
+
+/** A base URL fit for messages: user and password (http://user:key@host/v1) are dropped. */
+const withoutCredentials = (url: string | undefined): string | undefined => {
+  if (url === undefined) return undefined;
+  const u = new URL(url);
+  if (u.username === "" && u.password === "") return url;
+  u.username = "";
+  u.password = "";
+  return u.toString();
+};
+
+/** The model id a chat model sends (ChatOpenAI and most providers keep it in `model`); the class name otherwise. */
+export const chatModelId = (chat: BaseChatModel): string => {
+  const id = (chat as { model?: unknown }).model;
+  return typeof id === "string" && id !== "" ? id : chat.getName();
+};
 
 /** Resolves the configuration and builds the model; no configured model is a "skipped" value, not an error. */
 export async function loadLlmModel(input: ResolveModelConfigInput, options: CreateChatModelOptions = {}): Promise<LlmModel> {
   const resolution = resolveModelConfig(input);
   if (resolution.kind === "skipped") return resolution;
   const maxTokens = options.maxTokens ?? DEFAULT_LLM_SETTINGS.maxTokens;
-  return { kind: "ready", chat: await createChatModel(resolution.config, { ...options, maxTokens }), name: describeModel(resolution.config), maxTokens };
+  const { config } = resolution;
+  const endpoint = withoutCredentials(config.baseUrl) ?? (config.provider === "openai" ? OPENAI_DEFAULT_ENDPOINT : undefined);
+  return {
+    kind: "ready",
+    chat: await createChatModel(config, { ...options, maxTokens }),
+    name: describeModel(config),
+    maxTokens,
+    ...(endpoint !== undefined ? { endpoint } : {}),
+  };
 }

@@ -8,6 +8,7 @@ import { readProjectText } from "../../project-path.js";
 import type { LlmCallInput, LlmCallLog, LlmCallOutcome } from "./call-log.js";
 import { calledDefinitions, testFocusLine } from "./context.js";
 import type { CalledDefinition } from "./context.js";
+import { chatModelId } from "./create-model.js";
 import type { LlmModel } from "./create-model.js";
 import { answerSizeProblem, editLineProblem } from "./answer-limits.js";
 import { contentText, parseModelAnswer } from "./parse-answer.js";
@@ -16,7 +17,7 @@ import { buildFixPrompt } from "./prompt.js";
 import type { FixPrompt, PreviousAttempt, SourceFiles } from "./prompt.js";
 import type { SecretRedactor } from "./redact.js";
 import { FIX_TOOL_DESCRIPTION, FIX_TOOL_NAME, LlmFixResponseSchema } from "./response-schema.js";
-import { backoffDelay, classifyModelError } from "./retry.js";
+import { backoffDelay, classifyModelError, modelUnavailableReason } from "./retry.js";
 import type { ModelCallError } from "./retry.js";
 import { resolveLlmSettings } from "./settings.js";
 import type { LlmSettings } from "./settings.js";
@@ -36,7 +37,8 @@ export type LlmFixOutcome =
       trimmed: string[];
     }
   /** A call was made and produced no usable fix: the answer was unusable, the server failed, or the budget ran out mid-retry. */
-  | { kind: "failed"; reason: string; calls: number; cause: "invalid_answer" | "model_error" | "budget" }
+  /** cause "model_unavailable": unreachable endpoint, rejected key or unknown model; no later call can succeed. */
+  | { kind: "failed"; reason: string; calls: number; cause: "invalid_answer" | "model_error" | "model_unavailable" | "budget" }
   | { kind: "skipped"; reason: string };
 
 export interface LlmFixDeps {
@@ -87,7 +89,7 @@ function bindForMode(chat: BaseChatModel, mode: ToolMode): Pick<BaseChatModel, "
 const NEXT_MODE: Record<ToolMode, ToolMode | null> = { force: "auto", auto: "none", none: null };
 
 const outcomeFor = (e: ModelCallError): LlmCallOutcome =>
-  e.kind === "fatal" ? "error" : e.kind;
+  e.kind === "unreachable" ? "connection" : e.kind === "fatal" || e.kind === "auth_rejected" || e.kind === "unknown_model" ? "error" : e.kind;
 
 /** Asks the model for a fix to one failure; every call is recorded, nothing here throws for a bad answer or server. */
 export async function generateFixWithLlm(
@@ -186,6 +188,11 @@ export async function generateFixWithLlm(
         log(`llm: the server refused tool_choice=${mode} (${err.message}); asking again with ${NEXT_MODE[mode]}`);
         mode = NEXT_MODE[mode]!;
         continue;
+      }
+      const unavailable = modelUnavailableReason(err, { model: chatModelId(chat), endpoint: deps.model.endpoint });
+      if (unavailable !== null) {
+        log(`llm: ${unavailable} (${err.message})`);
+        return { kind: "failed", reason: deps.redactor.redact(unavailable), calls, cause: "model_unavailable" };
       }
       if (err.retryable && retries < settings.maxRetries) {
         retries++;

@@ -1,14 +1,49 @@
-// Model-call errors: which ones are worth retrying (429, 5xx, timeouts, dropped connections) and how long to wait.
+// Model-call errors: which ones are worth retrying (429, 5xx, timeouts, dropped connections), which mean the model cannot
+// be used at all (unreachable endpoint, rejected key, unknown model), and how long to wait.
 
 /** What went wrong with one model call, as a value the caller records and branches on. */
 export interface ModelCallError {
-  kind: "rate_limited" | "server_error" | "timeout" | "connection" | "tools_unsupported" | "fatal";
+  kind: "rate_limited" | "server_error" | "timeout" | "connection" | "tools_unsupported" | ModelUnavailableKind | "fatal";
   retryable: boolean;
   /** HTTP status when the server answered. */
   status: number | undefined;
   message: string;
   /** The server's Retry-After, in milliseconds, when it sent one. */
   retryAfterMs: number | undefined;
+  /** For "unreachable": what the network said (connection refused, host not found, ...). */
+  network?: string;
+}
+
+/** Errors that no retry and no later round can cure: the workflow ends with status "error" at the first one. */
+export const MODEL_UNAVAILABLE_KINDS = ["unreachable", "auth_rejected", "unknown_model"] as const;
+export type ModelUnavailableKind = (typeof MODEL_UNAVAILABLE_KINDS)[number];
+
+/** Connect-level failures: the endpoint cannot be reached at all (unlike a connection dropped mid-answer). */
+const UNREACHABLE_CODES: Record<string, string> = {
+  ECONNREFUSED: "connection refused",
+  ENOTFOUND: "host not found (DNS)",
+  EAI_AGAIN: "DNS lookup failed",
+  EHOSTUNREACH: "host unreachable",
+  ENETUNREACH: "network unreachable",
+  ETIMEDOUT: "connect timed out",
+  UND_ERR_CONNECT_TIMEOUT: "connect timed out",
+};
+
+/** The first connect-level error code in the cause chain (the OpenAI SDK wraps fetch's TypeError, which wraps the socket error). */
+function unreachableCode(e: unknown): string | undefined {
+  const seen = new Set<unknown>();
+  const queue: unknown[] = [e];
+  while (queue.length > 0 && seen.size < 12) {
+    const cur = queue.shift();
+    if (cur === null || typeof cur !== "object" || seen.has(cur)) continue;
+    seen.add(cur);
+    const code = (cur as { code?: unknown }).code;
+    if (typeof code === "string" && code in UNREACHABLE_CODES) return code;
+    queue.push((cur as { cause?: unknown }).cause);
+    // Node's happy-eyeballs connect reports each address it tried in an AggregateError.
+    if (cur instanceof AggregateError) queue.push(...(cur.errors as unknown[]));
+  }
+  return undefined;
 }
 
 /** Bounded exponential backoff; keep it short in tests. */
@@ -52,6 +87,12 @@ export function classifyModelError(e: unknown, timedOut: boolean): ModelCallErro
   const retryAfterMs = retryAfterOf(e);
   const base = { status, message, retryAfterMs };
   const name = e instanceof Error ? e.name : "";
+  const unreachable = status === undefined && !timedOut ? unreachableCode(e) : undefined;
+  if (unreachable !== undefined) return { ...base, kind: "unreachable", retryable: false, network: UNREACHABLE_CODES[unreachable] };
+  if (status === 401 || status === 403) return { ...base, kind: "auth_rejected", retryable: false };
+  if (status === 404 || (status === 400 && /model[^.]{0,40}(not found|does not exist)|model_not_found/i.test(message))) {
+    return { ...base, kind: "unknown_model", retryable: false };
+  }
   if (timedOut || name === "TimeoutError" || /timed? ?out/i.test(message)) return { ...base, kind: "timeout", retryable: true };
   if (status === 429) return { ...base, kind: "rate_limited", retryable: true };
   if (status !== undefined && status >= 500) return { ...base, kind: "server_error", retryable: true };
@@ -68,4 +109,26 @@ export function backoffDelay(policy: BackoffPolicy, retry: number, error: ModelC
   const exponential = policy.backoffMs * 2 ** (retry - 1);
   const wanted = error.retryAfterMs !== undefined ? Math.max(error.retryAfterMs, exponential) : exponential;
   return Math.min(wanted, policy.maxBackoffMs);
+}
+
+/** The model a call went to, as the one-line reason names it. */
+export interface ModelTarget {
+  /** The model id the server was asked for. */
+  model: string;
+  /** The base URL the client talks to, when known. */
+  endpoint?: string | undefined;
+}
+
+/** The one-line reason for an error that makes the model unusable, or null for an error a retry or a later round may cure. */
+export function modelUnavailableReason(error: ModelCallError, target: ModelTarget): string | null {
+  switch (error.kind) {
+    case "unreachable":
+      return `model unreachable${target.endpoint !== undefined ? ` at ${target.endpoint}` : ""}: ${error.network ?? "connection failed"}`;
+    case "auth_rejected":
+      return `model rejected the API key (${error.status ?? 401})`;
+    case "unknown_model":
+      return `unknown model '${target.model}' (${error.status ?? 404})`;
+    default:
+      return null;
+  }
 }

@@ -64,4 +64,10 @@ describe("createChatModel", () => {
   it("loadLlmModel is skipped without a model", async () => {
     expect(await loadLlmModel({ env: {} })).toEqual({ kind: "skipped", reason: NO_MODEL_REASON });
   });
+
+  it("loadLlmModel names the endpoint a dead model's error will cite, without credentials in the URL", async () => {
+    const local = await loadLlmModel({ model: "m", baseUrl: "http://user:sk-in-url@127.0.0.1:9/v1", env: {} });
+    expect(local).toMatchObject({ kind: "ready", endpoint: "http://127.0.0.1:9/v1" });
+    expect(await loadLlmModel({ model: "gpt-x", env: {} })).toMatchObject({ kind: "ready", endpoint: "https://api.openai.com/v1" });
+  });
 });
