@@ -17,7 +17,8 @@ const CONSUMER_TOOLS = ["typescript", "@types/node"];
 
 async function packAndInstall(consumer: string): Promise<string[]> {
   if (!existsSync(join(packageRoot, "dist", "src", "index.d.ts"))) throw new Error("redgreen is not built: run `npm run build`");
-  const pack = await runProcess("npm", ["pack", "--ignore-scripts", "--silent", "--pack-destination", work], { cwd: packageRoot, timeoutMs: 60_000 });
+  const packArgs = ["pack", "--ignore-scripts", "--silent", "--pack-destination", work];
+  const pack = await runProcess("npm", packArgs, { cwd: packageRoot, timeoutMs: 60_000 });
   expect(pack.exitCode, pack.stderr).toBe(0);
   const tarball = join(work, pack.stdout.trim().split("\n").at(-1)!);
   const installed = join(consumer, "node_modules", "redgreen");
@@ -45,9 +46,10 @@ describe("the published package in a strict TypeScript consumer", () => {
     expect(linked).not.toContain("@types/better-sqlite3");
     expect(linked).not.toContain("vitest");
 
-    const declarations = readdirSync(join(consumer, "node_modules", "redgreen", "dist"), { recursive: true, encoding: "utf8" })
+    const dist = join(consumer, "node_modules", "redgreen", "dist");
+    const declarations = readdirSync(dist, { recursive: true, encoding: "utf8" })
       .filter((f) => f.endsWith(".d.ts"))
-      .filter((f) => /from "better-sqlite3"|langgraph-checkpoint-sqlite/.test(readFileSync(join(consumer, "node_modules", "redgreen", "dist", f), "utf8")));
+      .filter((f) => /from "better-sqlite3"|langgraph-checkpoint-sqlite/.test(readFileSync(join(dist, f), "utf8")));
     expect(declarations).toEqual([]);
 
     const tsc = join(consumer, "node_modules", "typescript", "bin", "tsc");
@@ -57,8 +59,8 @@ describe("the published package in a strict TypeScript consumer", () => {
     expect(errors).toEqual([]);
     expect(r.exitCode).toBe(0);
     // The check covered the store's and the workflow's published types, not just the entry point.
-    for (const file of ["dist/src/store/store.d.ts", "dist/graph/checkpointer.d.ts", "dist/graph/toolkit.d.ts", "dist/src/domain/failure.d.ts"]) {
-      expect(r.stdout).toContain(join(consumer, "node_modules", "redgreen", file));
+    for (const file of ["src/store/store.d.ts", "graph/checkpointer.d.ts", "graph/toolkit.d.ts", "src/domain/failure.d.ts"]) {
+      expect(r.stdout).toContain(join(dist, file));
     }
   }, 180_000);
 });

@@ -35,5 +35,6 @@ export function dependencyClosure(projectRoot: string, roots: readonly string[])
     for (const dep of Object.keys(needs)) visit(dep, key);
   };
   for (const name of roots) visit(name, "");
-  return [...seen].filter((key) => !key.slice("node_modules/".length).includes("/node_modules/")).map((key) => key.slice("node_modules/".length)).sort();
+  const names = [...seen].map((key) => key.slice("node_modules/".length));
+  return names.filter((name) => !name.includes("/node_modules/")).sort();
 }

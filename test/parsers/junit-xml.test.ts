@@ -54,7 +54,8 @@ describe("parseJUnitXml", () => {
   });
 
   it("rebuilds node ids, phases and error types", () => {
-    expect(r.failures.map((f) => `${f.nodeId} | ${f.phase} | ${f.errorType} | ${String(f.lineNumber)} | ${f.faultFile}:${f.faultLine}`)).toEqual([
+    const rows = r.failures.map((f) => `${f.nodeId} | ${f.phase} | ${f.errorType} | ${String(f.lineNumber)} | ${f.faultFile}:${f.faultLine}`);
+    expect(rows).toEqual([
       "tests/test_broken.py | collect | ModuleNotFoundError | 1 | tests/test_broken.py:1",
       "tests/test_shop.py::test_key | call | KeyError | 5 | shop.py:19",
       "tests/test_shop.py::test_eq | call | AssertionError | 8 | tests/test_shop.py:8",
