@@ -1,6 +1,7 @@
 // formatError / formatJsonError: how a fault reaches the user — one `redgreen: ...` line (the stack only with
 // REDGREEN_DEBUG=1), and with --json also one {"error", "code"} object on stdout.
 import { isRedgreenError } from "../domain/errors.js";
+import type { JsonError } from "../domain/cli-json.js";
 import type { RedgreenErrorCode } from "../domain/errors.js";
 
 /** The longest error text printed; a longer one (a runner's whole argv, a pytest log) is cut with "…". */
@@ -42,7 +43,8 @@ export function formatError(e: unknown, debug: boolean): string {
 /** The one JSON line written to stdout for an error that ended a `--json` command: `{"error": ..., "code": ...}`. */
 export function formatJsonError(e: unknown): string {
   const text = isRedgreenError(e) ? oneLine(messageOf(e)) : `internal error: ${oneLine(messageOf(e))}`;
-  return `${JSON.stringify({ error: text, code: errorCode(e) })}\n`;
+  const body: JsonError = { error: text, code: errorCode(e) };
+  return `${JSON.stringify(body)}\n`;
 }
 
 /** Whether a command line asks for JSON output (`--json` before any `--`), so its errors are JSON too. */

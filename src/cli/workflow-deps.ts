@@ -1,5 +1,5 @@
 // Builds WorkflowDeps (store, journal, runner, Python helper or TypeScript project, model) from CLI flags: the workflow's composition root.
-import type { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
+import type { BaseCheckpointSaver } from "@langchain/langgraph";
 import { createCheckpointer } from "../../graph/checkpointer.js";
 import { DEFAULT_WORKFLOW_OPTIONS } from "../../graph/deps.js";
 import type { WorkflowDeps, WorkflowEvent, WorkflowOptions } from "../../graph/deps.js";
@@ -52,7 +52,7 @@ export interface WorkflowRuntime {
   runnerChoice: RunnerChoice;
   /** The interpreter pytest runs with (resolved from --python, the project's venv, or python3); null for vitest/jest. */
   python: string | null;
-  checkpointer: SqliteSaver;
+  checkpointer: BaseCheckpointSaver;
   close(): Promise<void>;
 }
 

@@ -25,7 +25,21 @@ export const FailureSchema = z.object({
   errorType: z.string(),
   errorMessage: z.string(),
   stackTrace: z.string(),
-  lineNumber: z.number().int().nullable(),
+  // Described in the schema itself, so the published JSON Schema (schemas/) carries the meaning too.
+  lineNumber: z
+    .number()
+    .int()
+    .nullable()
+    .describe(
+      "The failing line in testFile: the deepest frame in the test file (the assertion, or the call into the code that raised); " +
+        "null when no frame is in the test file. Always a line of testFile.",
+    ),
+  faultFile: z
+    .string()
+    .nullable()
+    .default(null)
+    .describe("The fault's file: the deepest frame in the project's own code (a source file, or the test file when it raised there)."),
+  faultLine: z.number().int().nullable().default(null).describe("The fault's line in faultFile; null when faultFile is."),
   frames: z.array(StackFrameSchema),
   phase: FailurePhaseSchema,
   durationSeconds: z.number().nonnegative(),

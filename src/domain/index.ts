@@ -11,3 +11,5 @@ export * from "./run-summary.js";
 export * from "./node-id.js";
 export * from "./proof.js";
 export * from "./runner-choice.js";
+export * from "./cli-json.js";
+export * from "./json-schemas.js";

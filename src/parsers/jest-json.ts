@@ -2,6 +2,7 @@
 import { z } from "zod";
 import type { Failure } from "../domain/failure.js";
 import { checkShape, parseJsonAs } from "./parse-json.js";
+import { failureLocation } from "./failure-location.js";
 import { classifyJsFile, parseJsError, relativeToRoots, type JsFrameContext } from "./v8-stack.js";
 
 /** Counts, failures and passing node ids of one JS test run, before status and coverage are decided. */
@@ -109,7 +110,7 @@ export function jsFailure(text: string, p: { relFile: string; titles: string[]; 
     errorType: e.errorType,
     errorMessage: e.errorMessage,
     stackTrace: e.stackTrace || e.errorMessage || e.errorType,
-    lineNumber: e.lineNumber,
+    ...failureLocation(e.frames, p.relFile),
     frames: e.frames,
     phase: p.phase,
     durationSeconds: p.durationSeconds,

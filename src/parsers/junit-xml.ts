@@ -2,7 +2,8 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { RedgreenError } from "../domain/errors.js";
 import type { Failure, FailurePhase } from "../domain/failure.js";
-import { focusFrames, formatFramesAsTraceback, hintFromMessage, pickFailureLine, withFrameKinds } from "./pytest-frames.js";
+import { failureLocation } from "./failure-location.js";
+import { focusFrames, formatFramesAsTraceback, hintFromMessage, withFrameKinds } from "./pytest-frames.js";
 import { parsePythonTraceback } from "./traceback.js";
 import type { PytestRunParts } from "./pytest-jsonl.js";
 
@@ -103,14 +104,15 @@ function failureFrom(nodeId: string, phase: FailurePhase, element: XmlNode, test
   }
   const frames = focusFrames(withFrameKinds(parsed.frames, rootDir), errorType);
   const at = nodeId.indexOf("::");
+  const testFile = at < 0 ? nodeId : nodeId.slice(0, at);
   const failure: Failure = {
     nodeId,
-    testFile: at < 0 ? nodeId : nodeId.slice(0, at),
+    testFile,
     testName: at < 0 ? "" : nodeId.slice(at + 2),
     errorType,
     errorMessage,
     stackTrace: body.trim() || formatFramesAsTraceback(frames, errorType, errorMessage),
-    lineNumber: pickFailureLine(frames),
+    ...failureLocation(frames, testFile),
     frames,
     phase,
     durationSeconds: duration,

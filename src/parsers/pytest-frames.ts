@@ -68,19 +68,6 @@ export function withFrameKinds(frames: StackFrame[], rootDir?: string): StackFra
   });
 }
 
-/**
- * The line a failure points at: the deepest frame in the project's own code or tests (where the
- * project called into a library that raised, or where it raised itself), else the deepest frame.
- */
-export function pickFailureLine(frames: StackFrame[]): number | null {
-  for (let i = frames.length - 1; i >= 0; i--) {
-    const f = frames[i]!;
-    if ((f.kind === "project" || f.kind === "test") && f.line > 0) return f.line;
-  }
-  const last = frames[frames.length - 1];
-  return last && last.line > 0 ? last.line : null;
-}
-
 /** A CPython-style traceback text built from frames, for failures that came without pytest's own text. */
 export function formatFramesAsTraceback(frames: StackFrame[], errorType: string, errorMessage: string): string {
   const lines = ["Traceback (most recent call last):"];

@@ -2,7 +2,8 @@
 import type { Failure, FailurePhase, StackFrame } from "../domain/failure.js";
 import { RunAnomalyKindSchema, type RunAnomaly } from "../domain/test-run.js";
 import { splitNodeId } from "../domain/node-id.js";
-import { formatFramesAsTraceback, pickFailureLine, withFrameKinds } from "./pytest-frames.js";
+import { failureLocation } from "./failure-location.js";
+import { formatFramesAsTraceback, withFrameKinds } from "./pytest-frames.js";
 
 /** The failure details the plugin attaches to a failed phase or collection. */
 export interface PluginFailure {
@@ -113,7 +114,7 @@ export function failureFromPlugin(nodeId: string, phase: FailurePhase, duration:
     errorType,
     errorMessage,
     stackTrace: str(p.stackTrace) || formatFramesAsTraceback(frames, errorType, errorMessage),
-    lineNumber: pickFailureLine(frames),
+    ...failureLocation(frames, testFile),
     frames,
     phase,
     durationSeconds: Math.max(0, duration),

@@ -2,7 +2,8 @@
 import type { Failure, FailurePhase } from "../domain/failure.js";
 import { splitNodeId } from "../domain/node-id.js";
 import type { TestRunResult } from "../domain/test-run.js";
-import { focusFrames, formatFramesAsTraceback, hintFromMessage, pickFailureLine, withFrameKinds } from "./pytest-frames.js";
+import { failureLocation } from "./failure-location.js";
+import { focusFrames, formatFramesAsTraceback, hintFromMessage, withFrameKinds } from "./pytest-frames.js";
 import { parsePythonTraceback } from "./traceback.js";
 
 // eslint-disable-next-line no-control-regex
@@ -103,7 +104,7 @@ function makeFailure(nodeId: string, phase: FailurePhase, traceText: string, cap
     errorType,
     errorMessage,
     stackTrace: traceText.trim() || formatFramesAsTraceback(frames, errorType, errorMessage),
-    lineNumber: pickFailureLine(frames),
+    ...failureLocation(frames, testFile),
     frames,
     phase,
     durationSeconds: 0,

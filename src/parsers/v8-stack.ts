@@ -29,7 +29,6 @@ export interface JsError {
   errorMessage: string;
   stackTrace: string;
   frames: StackFrame[];
-  lineNumber: number | null;
 }
 
 const AT_RE = /^\s*at (.*)$/;
@@ -117,12 +116,6 @@ export function toStackFrames(frames: V8Frame[], ctx: JsFrameContext): StackFram
   return out;
 }
 
-/** The line of the innermost test-file frame, else of the innermost frame; null without frames. */
-export function pickJsFailureLine(frames: StackFrame[]): number | null {
-  for (let i = frames.length - 1; i >= 0; i--) if (frames[i]!.kind === "test") return frames[i]!.line;
-  return frames.length > 0 ? frames[frames.length - 1]!.line : null;
-}
-
 /** Splits an error text into its header (type and message) and the "at" lines, plus any "[cause]:" sections. */
 export function splitErrorText(text: string): { header: string; stack: string; causes: string[] } {
   const [main, ...causes] = text.split(/\n\s*\[cause\]: /);
@@ -163,5 +156,5 @@ export function parseJsError(text: string, ctx: JsFrameContext): JsError {
       }
     }
   }
-  return { errorType, errorMessage, stackTrace: text.trim(), frames, lineNumber: pickJsFailureLine(frames) };
+  return { errorType, errorMessage, stackTrace: text.trim(), frames };
 }

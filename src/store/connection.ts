@@ -117,6 +117,7 @@ function checkIntegrity(db: Db, path: string): void {
 /**
  * Opens (creating directory and file when missing) with WAL, busy_timeout and foreign keys on; an existing file is
  * checked first. `readOnly` opens an existing file as is.
+ * @internal the raw connection stays out of the published types
  */
 export function openDatabase(path: string, opts: { readOnly?: boolean } = {}): Db {
   if (opts.readOnly && path !== ":memory:") return openReadOnly(path);

@@ -67,7 +67,10 @@ export interface EditJournal {
   list(workflowId: string, state?: JournalState): JournalEntry[];
 }
 
-/** Builds the journal over an open, migrated database. */
+/**
+ * Builds the journal over an open, migrated database.
+ * @internal the raw connection stays out of the published types
+ */
 export function createEditJournal(db: Database, now: () => string): EditJournal {
   const insert = db.prepare(`INSERT INTO edit_journal
     (workflow_id, signature, file, original_base64, original_sha256, written_sha256, state, owner_pid, owner_host, created_at, updated_at)

@@ -57,7 +57,10 @@ export interface FixAttemptRepository {
   list(workflowId: string): FixAttempt[];
 }
 
-/** Builds the repository over an open, migrated database; reasons and diffs are redacted before they are written. */
+/**
+ * Builds the repository over an open, migrated database; reasons and diffs are redacted before they are written.
+ * @internal the raw connection stays out of the published types
+ */
 export function createFixAttemptRepository(db: Database, now: () => string, redactor: Pick<SecretRedactor, "redactValue">): FixAttemptRepository {
   const insert = db.prepare(`INSERT INTO fix_attempts
     (workflow_id, iteration, file, source, strategy, status, risk, reason, diff, rule, evidence, created_at)

@@ -15,7 +15,10 @@ export function checkMigrationOrder(list: readonly Migration[]): void {
 const newerSchema = (version: number, latest: number): RedgreenError =>
   new RedgreenError("db_error", `the database was created by a newer redgreen (schema version ${version}, this one knows ${latest})`);
 
-/** Applies every migration newer than the database's version; returns the versions applied. */
+/**
+ * Applies every migration newer than the database's version; returns the versions applied.
+ * @internal the raw connection stays out of the published types
+ */
 export function applyMigrations(db: Database, list: readonly Migration[], now: () => string): number[] {
   checkMigrationOrder(list);
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -41,7 +44,10 @@ export function applyMigrations(db: Database, list: readonly Migration[], now: (
   return current() === latest ? [] : run.immediate();
 }
 
-/** Fails unless the schema is exactly `list`'s latest version (a read-only open can apply no migration). */
+/**
+ * Fails unless the schema is exactly `list`'s latest version (a read-only open can apply no migration).
+ * @internal the raw connection stays out of the published types
+ */
 export function checkSchemaCurrent(db: Database, list: readonly Migration[]): void {
   const row = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get();
   const version = row === undefined ? 0 : (db.prepare("SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations").get() as { v: number }).v;

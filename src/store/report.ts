@@ -24,9 +24,9 @@ export interface FailureDetail {
   errorType: string;
   errorMessage: string;
   phase: Failure["phase"];
-  /** "file:line" of the innermost frame in the test file, or the test file alone when no frame is in it. */
+  /** The test's location, "testFile:lineNumber", or the test file alone when no frame is in it. */
   location: string;
-  /** "file:line" of the innermost frame in project or test code, when it differs from location. */
+  /** The fault's location, "faultFile:faultLine", when it differs from location. */
   raisedAt: string | null;
   hint?: string;
 }
@@ -61,11 +61,8 @@ export interface CoverageDelta {
 const round2 = (n: number): number => Math.round(n * 100) / 100;
 
 const failureDetail = (f: Failure): FailureDetail => {
-  const at = (fr: { file: string; line: number }): string => `${fr.file}:${fr.line}`;
-  const inTest = f.frames.findLast((fr) => fr.file === f.testFile);
-  const location = inTest ? at(inTest) : f.frames.length === 0 && f.lineNumber !== null ? `${f.testFile}:${f.lineNumber}` : f.testFile;
-  const own = f.frames.findLast((fr) => fr.kind === undefined || fr.kind === "project" || fr.kind === "test");
-  const raised = own === undefined ? null : at(own);
+  const location = f.lineNumber === null ? f.testFile : `${f.testFile}:${f.lineNumber}`;
+  const raised = f.faultFile === null ? null : f.faultLine === null ? f.faultFile : `${f.faultFile}:${f.faultLine}`;
   return {
     nodeId: f.nodeId,
     errorType: f.errorType,

@@ -34,7 +34,10 @@ export interface OpenStoreOptions {
 export interface Store {
   /** Absolute path of the database file (or ":memory:"). */
   readonly path: string;
-  /** The connection, for the LangGraph SqliteSaver to share the same file. */
+  /**
+   * The connection, for the LangGraph SqliteSaver to share the same file.
+   * @internal the raw connection stays out of the published types
+   */
   readonly db: Database;
   /** What every repository redacts with before writing; prompts use the same one. */
   readonly redactor: SecretRedactor;

@@ -87,7 +87,10 @@ export interface TestRunRepository {
   list(options?: ListTestRunsOptions): TestRunSummary[];
 }
 
-/** Builds the repository over an open, migrated database; every text of a run is redacted before it is written. */
+/**
+ * Builds the repository over an open, migrated database; every text of a run is redacted before it is written.
+ * @internal the raw connection stays out of the published types
+ */
 export function createTestRunRepository(db: Database, now: () => string, redactor: Pick<SecretRedactor, "redactValue">): TestRunRepository {
   const insertRun = db.prepare(`INSERT INTO test_runs
     (workflow_id, project_path, status, passed, failed, errors, skipped, total, duration_seconds, coverage_percent, command, result_json, created_at)

@@ -86,7 +86,10 @@ export interface WorkflowRepository {
   list(options?: ListWorkflowsOptions): Workflow[];
 }
 
-/** Builds the repository over an open, migrated database; the stored test results are redacted before they are written. */
+/**
+ * Builds the repository over an open, migrated database; the stored test results are redacted before they are written.
+ * @internal the raw connection stays out of the published types
+ */
 export function createWorkflowRepository(db: Database, now: () => string, redactor: Pick<SecretRedactor, "redactValue">): WorkflowRepository {
   const insert = db.prepare(`INSERT INTO workflows
     (id, project_path, status, iterations, max_iterations, test_results, initial_coverage, final_coverage, fix_history, created_at, updated_at)

@@ -51,6 +51,8 @@ const failure = (over: Partial<Failure>): Failure => ({
   errorMessage: "",
   stackTrace: "",
   lineNumber: 4,
+  faultFile: null,
+  faultLine: null,
   frames: [],
   phase: "call",
   durationSeconds: 0.01,

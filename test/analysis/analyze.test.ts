@@ -22,6 +22,8 @@ const failure = (over: Partial<Failure> & { frames: StackFrame[] }): Failure => 
   errorMessage: "",
   stackTrace: "",
   lineNumber: null,
+  faultFile: null,
+  faultLine: null,
   phase: "call",
   durationSeconds: 0.01,
   ...over,

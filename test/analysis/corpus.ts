@@ -86,6 +86,8 @@ export function failuresFromTerminal(text: string): TextFailure[] {
         errorMessage: parsed.errorMessage,
         stackTrace: body,
         lineNumber: null,
+        faultFile: null,
+        faultLine: null,
         frames: [],
         phase,
         durationSeconds: 0,

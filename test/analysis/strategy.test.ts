@@ -11,6 +11,8 @@ const failure = (errorType: string, errorMessage: string, hint?: string): Failur
   errorMessage,
   stackTrace: "",
   lineNumber: null,
+  faultFile: null,
+  faultLine: null,
   frames: [],
   phase: "call",
   durationSeconds: 0,

@@ -54,12 +54,13 @@ describe("parseJUnitXml", () => {
   });
 
   it("rebuilds node ids, phases and error types", () => {
-    expect(r.failures.map((f) => `${f.nodeId} | ${f.phase} | ${f.errorType} | ${String(f.lineNumber)}`)).toEqual([
-      "tests/test_broken.py | collect | ModuleNotFoundError | 1",
-      "tests/test_shop.py::test_key | call | KeyError | 19",
-      "tests/test_shop.py::test_eq | call | AssertionError | 8",
-      "tests/test_shop.py::TestCart::test_db[sqlite] | setup | ConnectionError | 4",
-      "tests/test_shop.py::test_cleanup | teardown | RuntimeError | 9",
+    const rows = r.failures.map((f) => `${f.nodeId} | ${f.phase} | ${f.errorType} | ${String(f.lineNumber)} | ${f.faultFile}:${f.faultLine}`);
+    expect(rows).toEqual([
+      "tests/test_broken.py | collect | ModuleNotFoundError | 1 | tests/test_broken.py:1",
+      "tests/test_shop.py::test_key | call | KeyError | 5 | shop.py:19",
+      "tests/test_shop.py::test_eq | call | AssertionError | 8 | tests/test_shop.py:8",
+      "tests/test_shop.py::TestCart::test_db[sqlite] | setup | ConnectionError | null | conftest.py:4",
+      "tests/test_shop.py::test_cleanup | teardown | RuntimeError | null | conftest.py:9",
     ]);
     for (const f of r.failures) expect(() => FailureSchema.parse(f)).not.toThrow();
     const key = r.failures[1]!;

@@ -76,7 +76,8 @@ describe("parsePytestJsonl", () => {
     ]);
     for (const f of p.failures) expect(() => FailureSchema.parse(f)).not.toThrow();
     const b = p.failures[1]!;
-    expect(b).toMatchObject({ testFile: "t.py", testName: "b", lineNumber: 4, hint: "Did you mean: 'y'?", capturedOutput: "----- Captured stdout call -----\nhello" });
+    expect(b).toMatchObject({ testFile: "t.py", testName: "b", hint: "Did you mean: 'y'?", capturedOutput: "----- Captured stdout call -----\nhello" });
+    expect(b).toMatchObject({ lineNumber: 9, faultFile: "app.py", faultLine: 4 });
     expect(b.chain).toHaveLength(2);
     expect(p.failures[0]).toMatchObject({ testFile: "broken.py", testName: "", lineNumber: 3 });
     // Without pytest's text, a traceback is built from the frames.

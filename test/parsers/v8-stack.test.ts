@@ -1,5 +1,6 @@
 // The V8 stack parser: frame line shapes, error headers, classification and ordering.
 import { describe, expect, it } from "vitest";
+import { failureLocation } from "../../src/parsers/failure-location.js";
 import { errorTypeAndMessage, parseJsError, parseV8FrameLine, parseV8Stack, type JsFrameContext } from "../../src/parsers/v8-stack.js";
 
 const ctx: JsFrameContext = {
@@ -69,7 +70,7 @@ describe("parseJsError", () => {
     ]);
     expect(e.frames.map((f) => f.column)).toEqual([4, 5, 1, 5, 12]);
     expect(e.frames[4]!.code).toBe("return x.y;");
-    expect(e.lineNumber).toBe(9);
+    expect(failureLocation(e.frames, "tests/a.test.ts")).toEqual({ lineNumber: 9, faultFile: "src/a.ts", faultLine: 3 });
   });
 
   it("treats node_modules inside the project as library and resolves relative paths against the root", () => {
@@ -87,11 +88,12 @@ describe("parseJsError", () => {
     );
     expect(e.errorType).toBe("Timeout");
     expect(e.frames.map((f) => `${f.file}:${f.line}`)).toEqual(["tests/a.test.ts:4"]);
-    expect(e.lineNumber).toBe(4);
+    expect(failureLocation(e.frames, "tests/a.test.ts")).toEqual({ lineNumber: 4, faultFile: "tests/a.test.ts", faultLine: 4 });
   });
 
   it("has no line without frames", () => {
     const e = parseJsError("Cannot find module 'x'", ctx);
-    expect(e).toMatchObject({ errorType: "Error", frames: [], lineNumber: null, stackTrace: "Cannot find module 'x'" });
+    expect(e).toMatchObject({ errorType: "Error", frames: [], stackTrace: "Cannot find module 'x'" });
+    expect(failureLocation(e.frames, "tests/a.test.ts")).toEqual({ lineNumber: null, faultFile: null, faultLine: null });
   });
 });

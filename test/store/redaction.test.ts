@@ -66,7 +66,7 @@ describe("the store redacts at each table's write", () => {
     const saver = createCheckpointer(store);
     const checkpoint = { ...emptyCheckpoint(), channel_values: { statusReason: `pytest said ${TRUNCATED}` } };
     const config = { configurable: { thread_id: "wf-1", checkpoint_ns: "" } };
-    const saved = await saver.put(config, checkpoint, { source: "loop", step: 1, parents: {}, note: KEY } as never);
+    const saved = await saver.put(config, checkpoint, { source: "loop", step: 1, parents: {}, note: KEY } as never, {});
     await saver.putWrites(saved, [["lastRun", { message: `error: ${KEY}` }]], "task-1");
     expect(leaked()).toEqual([]);
     const tuple = await saver.getTuple(saved);

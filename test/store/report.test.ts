@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildTestReport, calculateCoverageDelta, renderTestReport, summaryLine } from "../../src/store/index.js";
+import { failureLocation } from "../../src/parsers/failure-location.js";
 import { coverageOf, failingResult, passingResult } from "./sample-results.js";
 
 describe("buildTestReport", () => {
@@ -45,8 +46,10 @@ describe("buildTestReport", () => {
 describe("failure locations and grouped advice", () => {
   it("locates a failure at its innermost test-file frame and names where it was raised", () => {
     const base = failingResult().failures[0]!;
-    const called = { ...base, nodeId: "tests/t.py::test_a", testFile: "tests/t.py", errorType: "ValueError", lineNumber: 30, frames: [{ file: "tests/t.py", line: 21, function: "test_a", kind: "test" as const }, { file: "shop.py", line: 30, function: "parse", kind: "project" as const }] };
-    const setup = { ...base, nodeId: "tests/t.py::test_b", testFile: "tests/t.py", errorType: "ConnectionError", phase: "setup" as const, lineNumber: 6, frames: [{ file: "conftest.py", line: 6, function: "db", kind: "test" as const }] };
+    const calledFrames = [{ file: "tests/t.py", line: 21, function: "test_a", kind: "test" as const }, { file: "shop.py", line: 30, function: "parse", kind: "project" as const }];
+    const called = { ...base, nodeId: "tests/t.py::test_a", testFile: "tests/t.py", errorType: "ValueError", frames: calledFrames, ...failureLocation(calledFrames, "tests/t.py") };
+    const setupFrames = [{ file: "conftest.py", line: 6, function: "db", kind: "test" as const }];
+    const setup = { ...base, nodeId: "tests/t.py::test_b", testFile: "tests/t.py", errorType: "ConnectionError", phase: "setup" as const, frames: setupFrames, ...failureLocation(setupFrames, "tests/t.py") };
     const again = { ...called, nodeId: "tests/t.py::test_c" };
     const r = buildTestReport({ ...failingResult(), failures: [called, setup, again], slowTests: [], coverage: null });
     expect(r.failureDetails.map((f) => [f.location, f.raisedAt])).toEqual([

@@ -38,6 +38,8 @@ export const failingResult = (): TestRunResult =>
         errorMessage: "assert 10 == 12\n +  where 10 = total([5, 5])",
         stackTrace: "tests/test_cart.py:14: in test_total\n    assert total([5, 5]) == 12\nE   assert 10 == 12",
         lineNumber: 14,
+        faultFile: "tests/test_cart.py",
+        faultLine: 14,
         frames: [{ file: "tests/test_cart.py", line: 14, function: "test_total", kind: "test" }],
         phase: "call",
         durationSeconds: 0.01,
@@ -50,6 +52,8 @@ export const failingResult = (): TestRunResult =>
         errorMessage: "'User' object has no attribute 'nmae'",
         stackTrace: "...",
         lineNumber: 8,
+        faultFile: "shop/user.py",
+        faultLine: 21,
         frames: [
           { file: "tests/test_user.py", line: 8, function: "test_name", kind: "test" },
           { file: "shop/user.py", line: 21, function: "display", kind: "project" },

@@ -6,6 +6,7 @@ import ts from "typescript";
 import type { Analysis } from "../../src/domain/analysis.js";
 import type { Failure, StackFrame } from "../../src/domain/failure.js";
 import { createPatternContext, type PatternContext } from "../../src/fixers/patterns/index.js";
+import { failureLocation } from "../../src/parsers/failure-location.js";
 import { packageRoot } from "../../src/paths.js";
 import { runProcess } from "../../src/process/run.js";
 import type { PythonCaller } from "../../src/python/client.js";
@@ -38,8 +39,8 @@ export function jsFailure(
   root: string,
   spec: { testFile: string; testName: string; errorType: string; errorMessage: string; frames: FrameSpec[] },
 ): Failure {
+  const frames = spec.frames.map((f) => ({ file: f.file, line: f.line, function: f.fn, kind: f.kind, ...(f.column !== undefined ? { column: f.column } : {}) }));
   const stackLines = [...spec.frames].reverse().map((f) => `    at ${f.fn} (${join(root, f.file)}:${f.line}:${f.column ?? 1})`);
-  const testFrame = [...spec.frames].reverse().find((f) => f.kind === "test");
   return {
     nodeId: `${spec.testFile} > ${spec.testName}`,
     testFile: spec.testFile,
@@ -47,9 +48,9 @@ export function jsFailure(
     errorType: spec.errorType,
     errorMessage: spec.errorMessage,
     stackTrace: [`${spec.errorType}: ${spec.errorMessage}`, ...stackLines].join("\n"),
-    lineNumber: testFrame?.line ?? null,
     // Like the V8 parser, frames carry the column when the stack gives one; without it the patterns read the stack text.
-    frames: spec.frames.map((f) => ({ file: f.file, line: f.line, function: f.fn, kind: f.kind, ...(f.column !== undefined ? { column: f.column } : {}) })),
+    frames,
+    ...failureLocation(frames, spec.testFile),
     phase: "call",
     durationSeconds: 0.01,
   };

@@ -2,7 +2,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import type { RunnableConfig } from "@langchain/core/runnables";
-import type { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
+import type { BaseCheckpointSaver } from "@langchain/langgraph";
 import type { WorkflowGraph } from "../../../graph/build.js";
 import { RedgreenError } from "../../domain/errors.js";
 import { resolveProjectFile, writeFileAtomic } from "../../fixers/apply.js";
@@ -14,7 +14,7 @@ import type { CheckpointValues } from "./timeline.js";
 export interface ForkDeps {
   store: Store;
   journal: EditJournal;
-  checkpointer: SqliteSaver;
+  checkpointer: BaseCheckpointSaver;
   /** The workflow graph compiled with `checkpointer` (deps are not used: nothing runs here). */
   graph: WorkflowGraph;
 }
@@ -104,6 +104,8 @@ export async function forkWorkflow(deps: ForkDeps, input: ForkInput): Promise<Fo
     { configurable: { thread_id: workflowId, checkpoint_ns: "" } },
     tuple.checkpoint,
     { ...tuple.metadata!, source: "fork", parents: {} },
+    // A whole copy: every channel is new to the forked thread.
+    tuple.checkpoint.channel_versions,
   );
   // Time travel proper: the state edit is written as the node that made the checkpoint, so routing runs again.
   const config = await deps.graph.updateState(copied, { ...patch, workflowId }, entry.node);

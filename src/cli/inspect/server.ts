@@ -2,7 +2,7 @@
 import { createServer } from "node:http";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
+import type { BaseCheckpointSaver } from "@langchain/langgraph";
 import { buildGraph } from "../../../graph/build.js";
 import type { WorkflowGraph } from "../../../graph/build.js";
 import { END_NODE, describeWorkflowGraph, drawingOnlyDeps, highlightPath, workflowMermaid } from "../../../graph/visualize.js";
@@ -29,7 +29,7 @@ export type ReplayWorkflow = (workflowId: string, projectRoot: string) => Promis
 export interface InspectorOptions {
   store: Store;
   journal: EditJournal;
-  checkpointer: SqliteSaver;
+  checkpointer: BaseCheckpointSaver;
   /** Replays forks; without it a fork is created but not run. */
   replay?: ReplayWorkflow;
   /** 0 picks a free port. The server listens on 127.0.0.1 only. */

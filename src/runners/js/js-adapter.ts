@@ -401,7 +401,7 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
   /** The Timeout failure of a test the watchdog killed (it kept running past its timeout: a synchronous loop blocks the runner's own). */
   private stallFailure(relFile: string, titles: string[], testTimeout: number): Failure {
     const message = `test exceeded the per-test timeout of ${testTimeout} s and did not stop (a synchronous loop blocks ${this.name}'s own timeout); redgreen killed the run and went on without it`;
-    return timeoutFailure(jsNodeId(relFile, titles), message, { traceLines: [], frames: [], lineNumber: null, phase: "call", durationSeconds: testTimeout });
+    return timeoutFailure(jsNodeId(relFile, titles), message, { traceLines: [], frames: [], phase: "call", durationSeconds: testTimeout });
   }
 
   private buildResult(p: {

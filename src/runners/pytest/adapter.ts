@@ -10,7 +10,7 @@ import type { Failure, FailurePhase } from "../../domain/failure.js";
 import { splitNodeId } from "../../domain/node-id.js";
 import type { Coverage, TestRunResult } from "../../domain/test-run.js";
 import { parseCoverageJson } from "../../parsers/coverage-json.js";
-import { isPytestTestFile, pickFailureLine } from "../../parsers/pytest-frames.js";
+import { isPytestTestFile } from "../../parsers/pytest-frames.js";
 import { PytestJsonlAccumulator, type PytestRunParts } from "../../parsers/pytest-jsonl.js";
 import { parsePytestOutput } from "../../parsers/pytest-text.js";
 import { pythonSourcePath } from "../../paths.js";
@@ -422,6 +422,8 @@ export class PytestAdapter implements TestRunnerAdapter {
         errorMessage: message,
         stackTrace: `${lastLines(proc.stderr, 30)}\nCrash: ${message}`.trim(),
         lineNumber: null,
+        faultFile: null,
+        faultLine: null,
         frames: [],
         phase,
         durationSeconds: 0,
@@ -457,7 +459,7 @@ export class PytestAdapter implements TestRunnerAdapter {
       "Traceback (most recent call last):",
       ...frames.flatMap((f) => [`  File "${f.file}", line ${f.line}, in ${f.function}`, ...(f.code ? [`    ${f.code}`] : [])]),
     ];
-    return timeoutFailure(nodeId, message, { traceLines, frames, lineNumber: pickFailureLine(frames), phase, durationSeconds: duration });
+    return timeoutFailure(nodeId, message, { traceLines, frames, phase, durationSeconds: duration });
   }
 
   private async buildResult(p: {

@@ -37,6 +37,8 @@ export function discountFailure(overrides: Partial<Failure> = {}): Failure {
       "tests/test_cart.py:22: AssertionError",
     ].join("\n"),
     lineNumber: 22,
+    faultFile: "tests/test_cart.py",
+    faultLine: 22,
     frames: [
       { file: "tests/test_cart.py", line: 22, function: "test_discount_is_subtracted", code: "assert apply_discount(25.0, 10) == 22.5", kind: "test" },
     ],

@@ -34,6 +34,8 @@ const pythonFailure: Failure = {
   errorMessage: "assert None == 'Ann'",
   stackTrace: "tests/test_users.py:5: AssertionError",
   lineNumber: 5,
+  faultFile: "tests/test_users.py",
+  faultLine: 5,
   frames: [{ file: "tests/test_users.py", line: 5, function: "test_name", kind: "test" }],
   phase: "call",
   durationSeconds: 0.01,

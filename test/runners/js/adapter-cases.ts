@@ -42,7 +42,7 @@ export function runJsAdapterCases(runner: "vitest" | "jest", calc: CalcCoverage)
         'project src/format.ts:3 return "$" + roundCents(price);',
         "project src/format.ts:8 return v.toFixed(2);",
       ]);
-      expect(receipt.lineNumber).toBe(12);
+      expect(receipt).toMatchObject({ lineNumber: 12, faultFile: "src/format.ts", faultLine: 8 });
       const stock = r.failures.find((f) => f.errorType === "OutOfStockError")!;
       expect(stock.frames.at(-1)).toMatchObject({ file: "src/inventory.ts", line: 13, kind: "project", code: "if (left < qty) throw new OutOfStockError(item);" });
       const setup = r.failures.find((f) => f.testName === "with a broken setup > never runs its body")!;

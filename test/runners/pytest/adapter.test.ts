@@ -63,12 +63,12 @@ describe("pytest adapter: failures in structured form", () => {
     expect(imp.hint).toBe("Did you mean: 'make_order'?");
   });
 
-  it("points at the project frame when the error is raised in project code", () => {
+  it("keeps the test's line and points the fault at the project frame when the error is raised in project code", () => {
     const key = failure(result, "test_key_error");
     expect(key.errorType).toBe("KeyError");
     expect(key.errorMessage).toBe("'banana'");
     expect(key.frames.map((f) => `${f.file}:${f.line}:${f.kind}`)).toEqual(["tests/test_shop.py:25:test", "shop.py:19:project"]);
-    expect(key.lineNumber).toBe(19);
+    expect(key).toMatchObject({ lineNumber: 25, faultFile: "shop.py", faultLine: 19 });
     expect(failure(result, "test_type_error").errorType).toBe("TypeError");
     const value = failure(result, "test_value_error");
     expect(value.errorType).toBe("ValueError");
@@ -290,7 +290,7 @@ describe("pytest adapter: fallbacks", () => {
     const r = await (await adapterFor("failing", { usePlugin: false })).runTests();
     expect(r.source).toBe("junit");
     expect({ passed: r.passed, failed: r.failed, errors: r.errors }).toEqual({ passed: 2, failed: 8, errors: 2 });
-    expect(failure(r, "test_key_error").lineNumber).toBe(19);
+    expect(failure(r, "test_key_error")).toMatchObject({ lineNumber: 25, faultFile: "shop.py", faultLine: 19 });
   });
 
   it("falls back to JUnit XML when the plugin cannot be imported", async () => {
