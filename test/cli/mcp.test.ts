@@ -100,9 +100,11 @@ describe("redgreen mcp", () => {
     const fault = (await client.callTool({ name: "get_test_report", arguments: { runId: 4242 } })) as CallToolResult;
     expect(fault.isError).toBe(true);
     expect(fault.structuredContent).toEqual({ error: "no test run with id 4242", code: "not_found" });
+    // A tool with an outputSchema gives an error's {"error","code"} as text only: the SDK client validates any structuredContent.
     const outside = (await client.callTool({ name: "fix_failing_tests", arguments: { projectPath: "/" } })) as CallToolResult;
     expect(outside.isError).toBe(true);
-    expect(outside.structuredContent).toMatchObject({ code: "usage" });
+    expect(outside.structuredContent).toBeUndefined();
+    expect(JSON.parse(textOf(outside))).toMatchObject({ code: "usage" });
   });
 
   it("refuses test targets outside the project and never reads a file outside it (path policy over MCP)", async () => {
@@ -172,7 +174,7 @@ describe("redgreen mcp", () => {
     expect(runs.stdout).toContain(workflowId!);
   }, 90_000);
 
-  it("a client leaving mid-run stops the workflow, which stays resumable, and the server exits cleanly", async () => {
+  it("a client leaving mid-run stops the workflow cleanly (cancelled, resumable) and the server exits cleanly", async () => {
     let progressed: () => void = () => undefined;
     const firstProgress = new Promise<void>((resolve) => (progressed = resolve));
     const pending = client.callTool({ name: "fix_failing_tests", arguments: {} }, undefined, { onprogress: () => progressed() }).catch((e: unknown) => e);
@@ -186,7 +188,7 @@ describe("redgreen mcp", () => {
     expect(stderr).not.toMatch(/^\s+at /m);
     const store = openProjectStore(shop);
     try {
-      expect(store.listWorkflows({ projectPath: shop }).map((w) => w.status)).toEqual(["running"]);
+      expect(store.listWorkflows({ projectPath: shop }).map((w) => w.status)).toEqual(["cancelled"]);
     } finally {
       store.close();
     }
