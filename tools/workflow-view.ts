@@ -4,6 +4,7 @@ import { RedgreenError } from "../src/domain/errors.js";
 import { RunSummarySchema, WorkflowStatusSchema } from "../src/domain/index.js";
 import type { RunSummary } from "../src/domain/index.js";
 import { formatRunSummary } from "./format-run-summary.js";
+import { FixCountsSchema } from "./list-workflows.js";
 import { resolveProjectRoot } from "./project-scope.js";
 import type { ToolSession } from "./session.js";
 import type { WorkflowJob } from "./workflow-jobs.js";
@@ -25,7 +26,7 @@ export const WorkflowViewSchema = z.object({
     iteration: z.number().int().nullable(),
     maxIterations: z.number().int().nullable(),
   }),
-  fixes: z.object({ kept: z.number().int(), rolledBack: z.number().int(), rejected: z.number().int() }),
+  fixes: FixCountsSchema,
   /** The whole RunSummary (what fix_failing_tests returns) once a workflow of this process ended, else null. */
   result: RunSummarySchema.nullable(),
   /** The fault that ended it instead of a result, as `{error, code}`. */
