@@ -7,6 +7,7 @@ import type { RunWorkflow, WorkflowProgress } from "../tools/index.js";
 import { createCheckpointer } from "./checkpointer.js";
 import type { WorkflowEvent } from "./deps.js";
 import { runWorkflow } from "./run.js";
+import { stopWorkflowCleanly } from "./stop.js";
 import { createWorkflowDepsFactory } from "./workflow-services.js";
 import type { WorkflowServices } from "./workflow-services.js";
 
@@ -41,12 +42,13 @@ export function workflowEventToProgress(event: WorkflowEvent, maxIterations: num
 /**
  * A RunWorkflow that drives the workflow graph (graph/run.ts runWorkflow) with checkpoints, on any project
  * ProjectServices can serve. It holds the project lock: a second run on the same root, from this process or another,
- * is a "conflict" fault, because two workflows editing one tree would undo each other's fixes.
+ * is a "conflict" fault, because two workflows editing one tree would undo each other's fixes. A run whose signal
+ * aborts is stopped cleanly (graph/stop.ts) and resolves with status "cancelled".
  */
 export function createGraphRunWorkflow(options: GraphRunWorkflowOptions): RunWorkflow {
   const depsFor = createWorkflowDepsFactory(options);
   const checkpointer = options.checkpointer ?? createCheckpointer(options.store);
-  return async (request, { onProgress, signal } = {}) => {
+  return async (request, { onProgress, onStart, signal } = {}) => {
     const root = resolve(request.projectRoot);
     const workflowId = randomUUID();
     return withProjectLock(root, { workflowId, command: "fix_failing_tests" }, async () => {
@@ -61,7 +63,7 @@ export function createGraphRunWorkflow(options: GraphRunWorkflowOptions): RunWor
         },
         ...(onProgress ? { onEvent: (e: WorkflowEvent) => onProgress(workflowEventToProgress(e, maxIterations)) } : {}),
       });
-      return await runWorkflow(
+      const running = runWorkflow(
         deps,
         {
           projectRoot: root,
@@ -72,6 +74,15 @@ export function createGraphRunWorkflow(options: GraphRunWorkflowOptions): RunWor
         },
         { checkpointer, ...(signal ? { signal } : {}) },
       );
+      // runWorkflow stores the workflow row before its first await: the id is readable from the store from here on.
+      onStart?.(workflowId);
+      try {
+        return await running;
+      } catch (e) {
+        // A caller that cancelled, timed out or went away: leave the files at the last kept fix, not mid-proof.
+        if (signal?.aborted) return await stopWorkflowCleanly(deps, workflowId, root, checkpointer);
+        throw e;
+      }
     });
   };
 }

@@ -8,7 +8,7 @@ import type { LlmModel } from "../src/fixers/llm/create-model.js";
 import type { LlmSettings } from "../src/fixers/llm/settings.js";
 import { ignoreStateDir, openStore, resolveDbPath } from "../src/store/index.js";
 import type { Store } from "../src/store/index.js";
-import { createFixFailingTestsTool, createProjectServices, createTools } from "../tools/index.js";
+import { createFixFailingTestsTool, createProjectServices, createTools, WorkflowJobs } from "../tools/index.js";
 import type { ProjectServices, RedgreenTool, RunWorkflow, ToolDeps } from "../tools/index.js";
 import { createCheckpointer } from "./checkpointer.js";
 import type { WorkflowOptions } from "./deps.js";
@@ -65,7 +65,7 @@ export interface RedgreenToolkit {
   readonly runWorkflow: RunWorkflow;
   /** Per-project WorkflowDeps, e.g. for buildRedgreenSubgraph or buildGraph. */
   readonly workflowDeps: WorkflowDepsFactory;
-  /** Every tool (a fresh tool session per call). */
+  /** Every tool (a fresh tool session per call; start_fix workflows are shared, and stopped cleanly by close()). */
   tools(): RedgreenTool[];
   /** Only fix_failing_tests, for a supervisor that just wants the suite green. */
   fixFailingTestsTool(): RedgreenTool;
@@ -118,6 +118,8 @@ export function createRedgreenToolkit(options: RedgreenToolkitOptions): Redgreen
     allowRisky: options.allowRisky ?? false,
   };
   let closed = false;
+  // start_fix's background workflows, whichever tools() call started them: close() stops them cleanly first.
+  const jobs = new WorkflowJobs();
   return {
     store,
     projects,
@@ -128,11 +130,12 @@ export function createRedgreenToolkit(options: RedgreenToolkitOptions): Redgreen
       ...services,
       workflowOptions: { ...options.workflowOptions, allowTestEdits: options.allowTestEdits ?? false, allowRisky: options.allowRisky ?? false },
     }),
-    tools: () => createTools(deps),
+    tools: () => createTools(deps, { jobs }),
     fixFailingTestsTool: () => createFixFailingTestsTool(deps),
     async close() {
       if (closed) return;
       closed = true;
+      await jobs.stopAll();
       await projects.close();
       store.close();
     },

@@ -1,6 +1,7 @@
 // analyze_failure: the StackTraceAnalyzer's verdict on one stored failure (category, root cause, where and how to fix).
 import { z } from "zod";
 import { analyzeFailure } from "../src/analysis/index.js";
+import { AnalysisSchema } from "../src/domain/index.js";
 import { defineTool } from "./define-tool.js";
 import type { RedgreenTool } from "./define-tool.js";
 import { nodeIdField, projectPathField, runIdField } from "./fields.js";
@@ -23,6 +24,11 @@ export function createAnalyzeFailureTool(session: ToolSession): RedgreenTool {
       "Analyze one failing test from a stored run: error category, root cause, the file and line to fix, the fix strategy, a " +
       "suggestion and a confidence, plus the other failures of that run sharing the root cause (fix those once). No files change.",
     schema: AnalyzeFailureInputSchema,
+    outputSchema: AnalysisSchema.omit({ groupKey: true }).extend({
+      runId: z.number().int(),
+      nodeId: z.string(),
+      sameRootCause: z.array(z.string()).describe("Other failures of the run with the same root cause: one fix should fix them too."),
+    }),
     async run(input) {
       const ref = session.findFailure(input);
       const analysis = session.analyze(ref);
@@ -31,7 +37,7 @@ export function createAnalyzeFailureTool(session: ToolSession): RedgreenTool {
         .filter((f) => f.nodeId !== ref.failure.nodeId && analyzeFailure(f, { projectRoot: ref.projectRoot }).groupKey === analysis.groupKey)
         .map((f) => f.nodeId);
       const { groupKey: _groupKey, ...shown } = analysis;
-      return JSON.stringify({ runId: ref.runId, nodeId: ref.failure.nodeId, ...shown, sameRootCause });
+      return { runId: ref.runId, nodeId: ref.failure.nodeId, ...shown, sameRootCause };
     },
   });
 }

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { RedgreenError } from "../src/domain/errors.js";
 import { proveFix } from "../src/proof/index.js";
+import { FixRecordSchema, RiskSchema, TestRunStatusSchema } from "../src/domain/index.js";
 import { compactDiff } from "./compact.js";
 import { defineTool } from "./define-tool.js";
 import type { RedgreenTool } from "./define-tool.js";
@@ -33,6 +34,23 @@ export function createApplyFixTool(session: ToolSession): RedgreenTool {
       "ran. Otherwise every file is restored byte for byte and the result says which rule refused it, with the evidence. A kept fix " +
       "returns an applyId that rollback_fix takes.",
     schema: ApplyFixInputSchema,
+    outputSchema: z.object({
+      applied: z.boolean(),
+      status: FixRecordSchema.shape.status,
+      valid: z.boolean(),
+      applyId: z.string().optional().describe("Give it to rollback_fix to undo a kept fix."),
+      proposalId: z.string().optional(),
+      nodeId: z.string().optional(),
+      files: z.array(z.string()),
+      reason: z.string(),
+      rule: z.string().optional(),
+      evidence: z.array(z.string()).optional(),
+      fixedNodeIds: z.array(z.string()),
+      after: z.object({ status: TestRunStatusSchema, passed: z.number().int(), failed: z.number().int(), errors: z.number().int(), total: z.number().int() }).optional(),
+      risk: RiskSchema,
+      warnings: z.array(z.string()),
+      diff: z.string(),
+    }),
     async run(input) {
       const { projectRoot, edits, proposal } = session.editsFor(input);
       const targets = input.nodeIds ?? (proposal !== null ? [proposal.nodeId] : null);
@@ -58,7 +76,7 @@ export function createApplyFixTool(session: ToolSession): RedgreenTool {
       const kept = outcome.status === "kept";
       if (kept) session.appliedRoots.set(applyId, projectRoot);
       const run = outcome.fullRun;
-      return JSON.stringify({
+      return {
         applied: kept,
         status: outcome.status,
         valid: outcome.rule !== "validation",
@@ -72,7 +90,7 @@ export function createApplyFixTool(session: ToolSession): RedgreenTool {
         risk: outcome.risk,
         warnings: outcome.warnings,
         diff: compactDiff(outcome.diff),
-      });
+      };
     },
   });
 }

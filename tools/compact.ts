@@ -1,6 +1,8 @@
 // Compact views of big results: what a tool returns to a model must stay small (failures only, trimmed text).
+import { z } from "zod";
+import { FailurePhaseSchema, SlowTestSchema } from "../src/domain/index.js";
 import type { TestRunResult } from "../src/domain/index.js";
-import { buildTestReport } from "../src/store/index.js";
+import { buildTestReport, TestRunSummarySchema } from "../src/store/index.js";
 
 /** Failures listed in full per result; the rest are counted. */
 export const MAX_FAILURES = 20;
@@ -25,8 +27,29 @@ export const compactDiff = (diff: string): string => cutHead(diff, DIFF_CHARS);
 
 const round2 = (n: number): number => Math.round(n * 100) / 100;
 
+/** A failure's identity and place, as tool results show it (compact runs and test reports). */
+export const FailureShownSchema = z.object({
+  nodeId: z.string(),
+  errorType: z.string(),
+  phase: FailurePhaseSchema,
+  location: z.string(),
+  hint: z.string().optional(),
+});
+
+/** The output schema of run_tests and run_specific_test (parse_test_output adds `source`). */
+export const CompactRunSchema = TestRunSummarySchema.pick({ status: true, passed: true, failed: true, errors: true, skipped: true, total: true, durationSeconds: true }).extend({
+  runId: z.number().int().optional().describe("The stored run's id (absent when the run was not stored)."),
+  coverage: z.number().nullable().describe("Line coverage percent, or null when not measured."),
+  coverageError: z.string().optional(),
+  message: z.string().optional().describe("Why the run itself failed (runner error, timeout), when it did."),
+  failures: z.array(FailureShownSchema.extend({ message: z.string(), raisedAt: z.string().optional(), stackTrace: z.string().optional() })),
+  moreFailures: z.number().int().optional().describe("Failures left out of the list."),
+  slowTests: z.array(SlowTestSchema).optional(),
+});
+export type CompactRun = z.infer<typeof CompactRunSchema>;
+
 /** One test run as a model should see it: counts, coverage, and each failure's type, message and location. */
-export function compactRun(result: TestRunResult, runId: number | null): Record<string, unknown> {
+export function compactRun(result: TestRunResult, runId: number | null): CompactRun {
   const report = buildTestReport(result);
   const failures = report.failureDetails.slice(0, MAX_FAILURES).map((d, i) => {
     const stack = result.failures[i]?.stackTrace ?? "";

@@ -30,23 +30,45 @@ export interface ToolContext {
   progress(p: ToolProgress): Promise<void>;
 }
 
-/** A tool's name, description, zod schema (the one source of truth for LangChain and MCP) and body. */
-export interface ToolSpec<S extends z.ZodObject> {
+/** What a tool body returns: the text for a tool without an output schema, else the object the schema describes. */
+export type ToolOutput<O extends z.ZodObject | undefined> = O extends z.ZodObject ? z.input<O> : string;
+
+/** A tool's name, description, zod schemas (the one source of truth for LangChain and MCP) and body. */
+export interface ToolSpec<S extends z.ZodObject, O extends z.ZodObject | undefined = undefined> {
   name: string;
   description: string;
   schema: S;
-  /** Returns the result text (compact JSON for most tools); throws for faults, which become error results. */
-  run(input: z.output<S>, ctx: ToolContext): Promise<string>;
+  /** The result's schema: MCP publishes it as outputSchema and returns the result as structuredContent. */
+  outputSchema?: O;
+  /** The result text derived from the result object; default: its compact JSON. */
+  summarize?: (output: z.output<NonNullable<O>>) => string;
+  /** Returns the result (text, or the object outputSchema describes); throws for faults, which become error results. */
+  run(input: z.output<S>, ctx: ToolContext): Promise<ToolOutput<O>>;
 }
 
-/** A redgreen tool: a LangChain structured tool whose `schema` is the zod object MCP also publishes. */
-export type RedgreenTool = StructuredToolInterface & { schema: z.ZodObject; name: string; description: string };
+/**
+ * A redgreen tool: a LangChain structured tool whose `schema` is the zod object MCP also publishes. Its response
+ * format is "content_and_artifact": the content is the result text, and a tool with an `outputSchema` gives its
+ * result object as the ToolMessage's `artifact` (what MCP returns as structuredContent); an error result's artifact
+ * is `{error, code}`.
+ */
+export type RedgreenTool = StructuredToolInterface & { schema: z.ZodObject; outputSchema?: z.ZodObject; name: string; description: string };
 
-/** The JSON every failed call returns: the message and a RedgreenError code ("internal" for anything else). */
+/** The object every failed call returns: the message and a RedgreenError code ("internal" for anything else). */
+export interface ErrorResult {
+  error: string;
+  code: string;
+}
+
+/** The error result of a fault. */
+export const errorObject = (error: unknown): ErrorResult =>
+  isRedgreenError(error)
+    ? { error: error.message, code: error.code }
+    : { error: error instanceof Error ? error.message : String(error), code: "internal" };
+
+/** The JSON every failed call returns. */
 export function errorJson(error: unknown): string {
-  if (isRedgreenError(error)) return JSON.stringify({ error: error.message, code: error.code });
-  const message = error instanceof Error ? error.message : String(error);
-  return JSON.stringify({ error: message, code: "internal" });
+  return JSON.stringify(errorObject(error));
 }
 
 /** True when a tool result (string content) is an error result. */
@@ -62,9 +84,14 @@ export function isErrorResult(content: unknown): boolean {
 const isToolCall = (x: unknown): x is ToolCall =>
   typeof x === "object" && x !== null && (x as { type?: unknown }).type === "tool_call" && "args" in x;
 
+/** The (content, artifact) pair of a result: the text, and the object when there is one. */
+type Response = [string | ToolMessage, unknown];
+
 /** As a ToolMessage with status "error" when called with a tool call (agents see the status), else the bare text. */
-function errorOutput(text: string, name: string, toolCallId: string | undefined): string | ToolMessage {
-  return toolCallId === undefined ? text : new ToolMessage({ content: text, tool_call_id: toolCallId, name, status: "error" });
+function errorResponse(error: ErrorResult, name: string, toolCallId: string | undefined): Response {
+  const text = JSON.stringify(error);
+  if (toolCallId === undefined) return [text, error];
+  return [new ToolMessage({ content: text, artifact: error, tool_call_id: toolCallId, name, status: "error" }), undefined];
 }
 
 /** The zod issues as one line per issue, e.g. "nodeId: Invalid input: expected string, received number". */
@@ -77,9 +104,15 @@ export function describeIssues(error: z.ZodError): string {
  * LangChain throw ToolInputParsingException before `run` (createAgent's ToolNode turns that into an error
  * message, but a direct `tool.invoke` caller would crash), so `call` is wrapped to answer with an error result.
  */
-export function defineTool<S extends z.ZodObject>(spec: ToolSpec<S>): RedgreenTool {
+export function defineTool<S extends z.ZodObject, O extends z.ZodObject | undefined = undefined>(spec: ToolSpec<S, O>): RedgreenTool {
+  const respond = (result: ToolOutput<O>): Response => {
+    if (spec.outputSchema === undefined) return [result as string, undefined];
+    // A result that breaks its own schema is a fault of the tool, reported as an "internal" error result.
+    const output = spec.outputSchema.parse(result) as z.output<NonNullable<O>>;
+    return [spec.summarize ? spec.summarize(output) : JSON.stringify(output), output];
+  };
   const t = tool(
-    async (input: z.output<S>, config: ToolRunnableConfig): Promise<string | ToolMessage> => {
+    async (input: z.output<S>, config: ToolRunnableConfig): Promise<Response> => {
       const ctx: ToolContext = {
         signal: config.signal,
         progress: async (p) => {
@@ -91,14 +124,14 @@ export function defineTool<S extends z.ZodObject>(spec: ToolSpec<S>): RedgreenTo
         },
       };
       try {
-        return await spec.run(input, ctx);
+        return respond(await spec.run(input, ctx));
       } catch (e) {
         // An abort is the caller's decision, not a tool fault: let it propagate as LangChain does.
         if (config.signal?.aborted) throw e;
-        return errorOutput(errorJson(e), spec.name, config.toolCall?.id);
+        return errorResponse(errorObject(e), spec.name, config.toolCall?.id);
       }
     },
-    { name: spec.name, description: spec.description, schema: spec.schema },
+    { name: spec.name, description: spec.description, schema: spec.schema, responseFormat: "content_and_artifact" },
   ) as unknown as RedgreenTool & { call: (arg: unknown, config?: ToolRunnableConfig, tags?: string[]) => Promise<unknown> };
 
   const strictCall = t.call.bind(t);
@@ -110,9 +143,10 @@ export function defineTool<S extends z.ZodObject>(spec: ToolSpec<S>): RedgreenTo
       const args = isToolCall(arg) ? arg.args : arg;
       const parsed = spec.schema.safeParse(args);
       const detail = parsed.success ? e.message : describeIssues(parsed.error);
-      const text = JSON.stringify({ error: `invalid arguments for ${spec.name}: ${detail}`, code: "usage" });
-      return errorOutput(text, spec.name, isToolCall(arg) ? arg.id : config?.toolCall?.id);
+      const [content] = errorResponse({ error: `invalid arguments for ${spec.name}: ${detail}`, code: "usage" }, spec.name, isToolCall(arg) ? arg.id : config?.toolCall?.id);
+      return content;
     }
   };
+  if (spec.outputSchema !== undefined) t.outputSchema = spec.outputSchema;
   return t;
 }

@@ -49,8 +49,10 @@ export interface WorkflowProgress {
 
 export interface RunWorkflowOptions {
   onProgress?: (progress: WorkflowProgress) => void;
-  /** Aborted when the caller gives up (agent cancelled, MCP request cancelled, server closing). */
+  /** Aborted when the caller gives up (agent cancelled, MCP request cancelled, server closing); the run then ends "cancelled". */
   signal?: AbortSignal;
+  /** Called once the workflow is stored (list_workflows and get_workflow see it), with its id. */
+  onStart?: (workflowId: string) => void;
 }
 
 /** Runs a whole red-to-green workflow (the graph, wired by the composition root); faults throw RedgreenError. */

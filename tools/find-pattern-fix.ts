@@ -3,7 +3,7 @@ import { createPatternContext, findPatternFix } from "../src/fixers/patterns/ind
 import { defineTool } from "./define-tool.js";
 import type { RedgreenTool } from "./define-tool.js";
 import { projectLanguageDeps } from "./project-services.js";
-import { StoredFailureInputSchema, proposalResult } from "./proposal-result.js";
+import { ProposalOutputSchema, StoredFailureInputSchema, proposalResult } from "./proposal-result.js";
 import type { ToolSession } from "./session.js";
 
 export const FindPatternFixInputSchema = StoredFailureInputSchema;
@@ -17,6 +17,7 @@ export function createFindPatternFixTool(session: ToolSession): RedgreenTool {
       "for one failing test of a stored run. Returns the edits, a diff preview and a proposalId for validate_fix / apply_fix, " +
       "or found=false. Nothing is written.",
     schema: FindPatternFixInputSchema,
+    outputSchema: ProposalOutputSchema,
     async run(input) {
       const ref = session.findFailure(input);
       const analysis = session.analyze(ref);
@@ -34,13 +35,13 @@ export function createFindPatternFixTool(session: ToolSession): RedgreenTool {
       );
       const about = { runId: ref.runId, nodeId: ref.failure.nodeId, category: analysis.errorCategory, strategy: analysis.fixStrategy };
       if (found === null) {
-        return JSON.stringify({
+        return {
           found: false,
           ...about,
           reason: `no fix pattern is sure about this ${analysis.errorCategory} failure (${analysis.rootCause}); try generate_llm_fix`,
-        });
+        };
       }
-      return JSON.stringify({ ...about, patternId: found.patternId, ...(await proposalResult(session, ref, found.proposal)) });
+      return { ...about, patternId: found.patternId, ...(await proposalResult(session, ref, found.proposal)) };
     },
   });
 }

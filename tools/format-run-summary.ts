@@ -9,9 +9,10 @@ const HEADLINE: Record<RunSummaryStatus, string> = {
   passed: "PASSED",
   failed: "FAILED",
   max_iterations: "STOPPED at the iteration cap",
-  stuck: "STUCK (no fix helped)",
+  stuck: "STUCK",
   no_tests: "NO TESTS",
   error: "ERROR",
+  cancelled: "CANCELLED (stopped by the caller; resumable)",
 };
 
 const counts = (c: RunCounts): string =>
@@ -19,23 +20,27 @@ const counts = (c: RunCounts): string =>
 
 const pct = (n: number | null | undefined): string => (n === null || n === undefined ? "n/a" : `${n.toFixed(1)}%`);
 
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : word.endsWith("x") ? "es" : "s"}`;
 
 /** Lists up to MAX_LISTED lines and counts the rest. */
 const listed = (lines: string[]): string[] =>
   lines.length <= MAX_LISTED ? lines : [...lines.slice(0, MAX_LISTED), `  … and ${lines.length - MAX_LISTED} more`];
 
+/** The status as a headline; a stuck run says how many fixes it kept before no further fix helped. */
+const headline = (s: RunSummary, kept: number): string =>
+  s.status !== "stuck" ? HEADLINE[s.status] : kept === 0 ? "STUCK (no fix helped)" : `STUCK (${plural(kept, "fix")} kept, then no further fix helped)`;
+
 /** The summary text fix_failing_tests returns: status, iterations, kept fixes, remaining failures, patch path. */
 export function formatRunSummary(s: RunSummary): string {
   const out: string[] = [];
-  out.push(`redgreen workflow ${s.workflowId}: ${HEADLINE[s.status]} after ${plural(s.iterations, "iteration")}. ${s.reason}`.trim());
+  const kept = s.fixes.filter((f) => f.status === "kept");
+  out.push(`redgreen workflow ${s.workflowId}: ${headline(s, kept.length)} after ${plural(s.iterations, "iteration")}. ${s.reason}`.trim());
   if (s.initial !== null || s.final !== null) {
     const before = s.initial !== null ? counts(s.initial) : "not run";
     const after = s.final !== null ? counts(s.final) : "not run";
     const coverage = s.initial?.coverage != null || s.final?.coverage != null ? ` Coverage ${pct(s.initial?.coverage)} → ${pct(s.final?.coverage)}.` : "";
     out.push(`Tests: before ${before}; after ${after}.${coverage}`);
   }
-  const kept = s.fixes.filter((f) => f.status === "kept");
   if (kept.length > 0) {
     out.push(`Kept fixes (${kept.length}):`);
     out.push(...listed(kept.map((f) => `  - ${f.file}: ${f.source}/${f.strategy} (risk ${f.risk}, iteration ${f.iteration}): ${cutHead(f.reason, 160)}`)));

@@ -2,7 +2,7 @@
 import { generateFixWithLlm } from "../src/fixers/llm/generate-fix.js";
 import { defineTool } from "./define-tool.js";
 import type { RedgreenTool } from "./define-tool.js";
-import { StoredFailureInputSchema, proposalResult } from "./proposal-result.js";
+import { ProposalOutputSchema, StoredFailureInputSchema, proposalResult } from "./proposal-result.js";
 import type { ToolSession } from "./session.js";
 
 export const GenerateLlmFixInputSchema = StoredFailureInputSchema;
@@ -16,6 +16,7 @@ export function createGenerateLlmFixTool(session: ToolSession): RedgreenTool {
       "and the analysis are sent; secrets are redacted). Returns the edits, a diff preview and a proposalId for validate_fix / " +
       "apply_fix, or found=false with the reason (no model configured, token budget spent, unusable answer). Nothing is written.",
     schema: GenerateLlmFixInputSchema,
+    outputSchema: ProposalOutputSchema,
     async run(input) {
       const ref = session.findFailure(input);
       const analysis = session.analyze(ref);
@@ -30,12 +31,12 @@ export function createGenerateLlmFixTool(session: ToolSession): RedgreenTool {
         relatedFailures: related.slice(0, 5),
       });
       const about = { runId: ref.runId, nodeId: ref.failure.nodeId, category: analysis.errorCategory };
-      if (outcome.kind !== "proposal") return JSON.stringify({ found: false, ...about, outcome: outcome.kind, reason: outcome.reason });
-      return JSON.stringify({
+      if (outcome.kind !== "proposal") return { found: false, ...about, outcome: outcome.kind, reason: outcome.reason };
+      return {
         ...about,
         ...(await proposalResult(session, ref, outcome.proposal)),
         tokens: { prompt: outcome.promptTokens, completion: outcome.completionTokens, calls: outcome.calls },
-      });
+      };
     },
   });
 }

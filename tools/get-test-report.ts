@@ -1,8 +1,9 @@
 // get_test_report: the test report of a stored run (summary, failure details, coverage, recommendations).
 import { z } from "zod";
 import { RedgreenError } from "../src/domain/errors.js";
+import { SlowTestSchema, TestRunStatusSchema } from "../src/domain/index.js";
 import { summaryLine } from "../src/store/index.js";
-import { cutHead, MAX_FAILURES } from "./compact.js";
+import { cutHead, FailureShownSchema, MAX_FAILURES } from "./compact.js";
 import { defineTool } from "./define-tool.js";
 import type { RedgreenTool } from "./define-tool.js";
 import { projectPathField } from "./fields.js";
@@ -13,6 +14,39 @@ export const GetTestReportInputSchema = z.strictObject({
   projectPath: projectPathField.describe("Project whose newest run to report when runId is omitted. Omit for the default project."),
 });
 
+const int = z.number().int();
+
+export const GetTestReportOutputSchema = z.object({
+  runId: int,
+  summaryLine: z.string(),
+  summary: z.object({
+    status: TestRunStatusSchema,
+    total: int,
+    passed: int,
+    failed: int,
+    errors: int,
+    skipped: int,
+    xfailed: int,
+    xpassed: int,
+    durationSeconds: z.number(),
+    passRate: z.number().nullable(),
+    message: z.string().optional(),
+  }),
+  failureDetails: z.array(FailureShownSchema.extend({ errorMessage: z.string(), raisedAt: z.string().nullable() })),
+  moreFailures: int.optional(),
+  coverage: z
+    .object({
+      percent: z.number(),
+      coveredLines: int,
+      totalLines: int,
+      leastCovered: z.array(z.object({ file: z.string(), percent: z.number(), missingLines: int })),
+    })
+    .nullable(),
+  coverageError: z.string().optional(),
+  slowTests: z.array(SlowTestSchema),
+  recommendations: z.array(z.string()),
+});
+
 /** The get_test_report tool. */
 export function createGetTestReportTool(session: ToolSession): RedgreenTool {
   return defineTool({
@@ -21,6 +55,7 @@ export function createGetTestReportTool(session: ToolSession): RedgreenTool {
       "Report on a stored test run: a one-line summary, pass rate, failure details (type, message, location), coverage with the " +
       "least covered files, slow tests and recommendations. Reads the database only; nothing is run.",
     schema: GetTestReportInputSchema,
+    outputSchema: GetTestReportOutputSchema,
     async run(input) {
       const { store } = session.deps;
       let runId = input.runId;
@@ -31,7 +66,7 @@ export function createGetTestReportTool(session: ToolSession): RedgreenTool {
         runId = newest.id;
       }
       const report = store.generateTestReport(runId);
-      return JSON.stringify({
+      return {
         runId,
         summaryLine: summaryLine(report),
         summary: report.summary,
@@ -41,7 +76,7 @@ export function createGetTestReportTool(session: ToolSession): RedgreenTool {
         ...(report.coverageError !== null ? { coverageError: report.coverageError } : {}),
         slowTests: report.slowTests.slice(0, 10),
         recommendations: report.recommendations,
-      });
+      };
     },
   });
 }

@@ -14,6 +14,9 @@ import { createRunSpecificTestTool } from "./run-specific-test.js";
 import { createRunTestsTool } from "./run-tests.js";
 import { ToolSession } from "./session.js";
 import { createValidateFixTool } from "./validate-fix.js";
+import { createStartFixTool } from "./start-fix.js";
+import { createCancelWorkflowTool, createGetWorkflowTool } from "./get-workflow.js";
+import { WorkflowJobs } from "./workflow-jobs.js";
 
 export type { FixFailingTestsDeps, ProjectScope, ProjectServices, RunWorkflow, RunWorkflowOptions, ToolDeps, WorkflowProgress, WorkflowRequest } from "./deps.js";
 export { defineTool, describeIssues, errorJson, isErrorResult, PROGRESS_EVENT } from "./define-tool.js";
@@ -22,11 +25,21 @@ export { createProjectServices } from "./project-services.js";
 export type { ClosableHelper, ProjectServicesOptions } from "./project-services.js";
 export { createFixFailingTestsTool, FixFailingTestsInputSchema } from "./fix-failing-tests.js";
 export { formatRunSummary } from "./format-run-summary.js";
+export { StartFixOutputSchema } from "./start-fix.js";
+export { WorkflowViewSchema } from "./workflow-view.js";
+export type { WorkflowView } from "./workflow-view.js";
+export { WorkflowJobs } from "./workflow-jobs.js";
 export { resolveProjectRoot } from "./project-scope.js";
 
+/** Where start_fix runs its workflows: give one to stop them all later (the MCP server does, when it closes). */
+export interface CreateToolsOptions {
+  jobs?: WorkflowJobs;
+}
+
 /** Every tool, in the order a model would use them: run, inspect, fix step by step, report, or the whole workflow. */
-export function createTools(deps: ToolDeps): RedgreenTool[] {
+export function createTools(deps: ToolDeps, options: CreateToolsOptions = {}): RedgreenTool[] {
   const session = new ToolSession(deps);
+  const jobs = options.jobs ?? new WorkflowJobs();
   return [
     createRunTestsTool(session),
     createRunSpecificTestTool(session),
@@ -40,5 +53,8 @@ export function createTools(deps: ToolDeps): RedgreenTool[] {
     createGetTestReportTool(session),
     createListWorkflowsTool(session),
     createFixFailingTestsTool(deps),
+    createStartFixTool(deps, jobs),
+    createGetWorkflowTool(session, jobs),
+    createCancelWorkflowTool(session, jobs),
   ];
 }

@@ -17,13 +17,45 @@ export const ListWorkflowsInputSchema = z.strictObject({
   limit: z.number().int().min(1).max(100).optional().describe("How many to return, newest first. Default: 20."),
 });
 
-const countsOf = (results: unknown): Record<string, unknown> | null => {
+const count = z.number().int().optional();
+/** How many of a workflow's fixes were kept, rolled back, or rejected by validation. */
+export const FixCountsSchema = z.object({ kept: z.number().int(), rolledBack: z.number().int(), rejected: z.number().int() });
+
+export const ListWorkflowsOutputSchema = z.object({
+  workflows: z.array(
+    z.object({
+      id: z.string(),
+      projectPath: z.string(),
+      status: WorkflowStatusSchema,
+      iterations: z.number().int(),
+      maxIterations: z.number().int(),
+      /** The counts of the latest stored run (a stored JSON column: fields an old row lacks are absent). */
+      lastRun: z.object({ status: z.string().optional(), passed: count, failed: count, errors: count, total: count }).nullable(),
+      initialCoverage: z.number().nullable(),
+      finalCoverage: z.number().nullable(),
+      fixes: FixCountsSchema,
+      createdAt: z.string(),
+      updatedAt: z.string(),
+    }),
+  ),
+});
+type WorkflowRow = z.input<typeof ListWorkflowsOutputSchema>["workflows"][number];
+
+const numberOr = (v: unknown): number | undefined => (typeof v === "number" ? v : undefined);
+
+const countsOf = (results: unknown): WorkflowRow["lastRun"] => {
   if (typeof results !== "object" || results === null) return null;
   const r = results as Record<string, unknown>;
-  return { status: r.status, passed: r.passed, failed: r.failed, errors: r.errors, total: r.total };
+  return {
+    ...(typeof r.status === "string" ? { status: r.status } : {}),
+    passed: numberOr(r.passed),
+    failed: numberOr(r.failed),
+    errors: numberOr(r.errors),
+    total: numberOr(r.total),
+  };
 };
 
-const row = (w: Workflow): Record<string, unknown> => ({
+const row = (w: Workflow): WorkflowRow => ({
   id: w.id,
   projectPath: w.projectPath,
   status: w.status,
@@ -47,8 +79,9 @@ export function createListWorkflowsTool(session: ToolSession): RedgreenTool {
     name: "list_workflows",
     description:
       "List redgreen workflows stored in the database, newest first: id, project, status (running, passed, failed, max_iterations, " +
-      "stuck, no_tests, error), iterations, last run counts, coverage before/after and how many fixes were kept, rolled back or rejected.",
+      "stuck, no_tests, error, cancelled), iterations, last run counts, coverage before/after and how many fixes were kept, rolled back or rejected.",
     schema: ListWorkflowsInputSchema,
+    outputSchema: ListWorkflowsOutputSchema,
     async run(input) {
       // A filter only reads the database, so any path may be named here (no allowed-roots check).
       const projectPath = input.projectPath === undefined ? undefined : resolve(session.deps.projectRoot, input.projectPath);
@@ -57,7 +90,7 @@ export function createListWorkflowsTool(session: ToolSession): RedgreenTool {
         ...(input.status !== undefined ? { status: input.status } : {}),
         limit: input.limit ?? 20,
       });
-      return JSON.stringify({ workflows: workflows.map(row) });
+      return { workflows: workflows.map(row) };
     },
   });
 }

@@ -8,11 +8,13 @@ import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import type { CallToolResult, ProgressToken, ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
+import { z } from "zod";
 import { packageRoot } from "../src/paths.js";
 import { PROGRESS_EVENT } from "./define-tool.js";
 import type { RedgreenTool, ToolProgressEvent } from "./define-tool.js";
 import type { ToolDeps } from "./deps.js";
 import { createTools } from "./index.js";
+import { WorkflowJobs } from "./workflow-jobs.js";
 
 /** The streams the server speaks JSON-RPC on; stdout carries nothing else. */
 export interface McpStreams {
@@ -59,11 +61,19 @@ class ProgressForwarder extends BaseCallbackHandler {
   }
 }
 
-/** The tool result text as MCP content; a JSON object result is also given as structuredContent. */
-function toCallToolResult(message: ToolMessage): CallToolResult {
+/**
+ * The tool result text as MCP content. A tool with an outputSchema gives its result object (the ToolMessage's
+ * artifact) as structuredContent, except on errors: the SDK client validates any structuredContent against the
+ * outputSchema, so an error's `{"error","code"}` is the text only. Other tools' JSON object results are also given
+ * as structuredContent.
+ */
+function toCallToolResult(message: ToolMessage, hasOutputSchema: boolean): CallToolResult {
   const text = typeof message.content === "string" ? message.content : JSON.stringify(message.content);
+  const failed = message.status === "error";
   let structured: Record<string, unknown> | undefined;
-  if (text.startsWith("{")) {
+  if (hasOutputSchema) {
+    structured = failed ? undefined : (message.artifact as Record<string, unknown>);
+  } else if (text.startsWith("{")) {
     try {
       const parsed: unknown = JSON.parse(text);
       if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) structured = parsed as Record<string, unknown>;
@@ -74,8 +84,18 @@ function toCallToolResult(message: ToolMessage): CallToolResult {
   return {
     content: [{ type: "text", text }],
     ...(structured !== undefined ? { structuredContent: structured } : {}),
-    ...(message.status === "error" ? { isError: true } : {}),
+    ...(failed ? { isError: true } : {}),
   };
+}
+
+/**
+ * The input schema registered with the SDK: it accepts any object (so invalid arguments reach defineTool, which
+ * answers with the documented `{"error","code":"usage"}` result) while tools/list publishes the tool's real JSON
+ * Schema, carried as metadata that the SDK's JSON Schema conversion merges in.
+ */
+function permissiveInput(schema: z.ZodObject): z.ZodObject {
+  const { $schema: _dialect, ...published } = z.toJSONSchema(schema, { io: "input" });
+  return z.looseObject({}).meta(published);
 }
 
 /**
@@ -83,7 +103,9 @@ function toCallToolResult(message: ToolMessage): CallToolResult {
  * validation, same error results); a request carrying a progressToken gets notifications/progress while it runs.
  */
 export async function startMcpServer(deps: ToolDeps, streams: McpStreams, options: McpServerOptions = {}): Promise<RunningMcpServer> {
-  const tools = options.tools ?? createTools(deps);
+  // start_fix's background workflows: stopped cleanly when the client goes away, before the store closes.
+  const jobs = new WorkflowJobs();
+  const tools = options.tools ?? createTools(deps, { jobs });
   const server = new McpServer({ name: "redgreen", version: packageVersion() }, { capabilities: { tools: {} } });
   // Aborted when the server closes, so a test run or workflow in flight stops instead of outliving the session.
   const shutdown = new AbortController();
@@ -91,7 +113,8 @@ export async function startMcpServer(deps: ToolDeps, streams: McpStreams, option
   const inFlight = new Set<Promise<unknown>>();
 
   for (const t of tools) {
-    server.registerTool(t.name, { description: t.description, inputSchema: t.schema }, async (args: Record<string, unknown>, extra: RequestHandlerExtra<ServerRequest, ServerNotification>) => {
+    const config = { description: t.description, inputSchema: permissiveInput(t.schema), ...(t.outputSchema ? { outputSchema: t.outputSchema } : {}) };
+    server.registerTool(t.name, config, async (args: Record<string, unknown>, extra: RequestHandlerExtra<ServerRequest, ServerNotification>) => {
       const progressToken: ProgressToken | undefined = extra._meta?.progressToken;
       const callbacks =
         progressToken === undefined
@@ -115,7 +138,7 @@ export async function startMcpServer(deps: ToolDeps, streams: McpStreams, option
       ) as Promise<ToolMessage>;
       inFlight.add(call);
       try {
-        return toCallToolResult(await call);
+        return toCallToolResult(await call, t.outputSchema !== undefined);
       } finally {
         inFlight.delete(call);
       }
@@ -126,7 +149,7 @@ export async function startMcpServer(deps: ToolDeps, streams: McpStreams, option
   const closed = new Promise<void>((resolve) => (markClosed = resolve));
   server.server.onclose = () => {
     shutdown.abort(new Error("the MCP server closed"));
-    void Promise.allSettled([...inFlight]).then(() => markClosed());
+    void Promise.allSettled([...inFlight, jobs.stopAll()]).then(() => markClosed());
   };
   await server.connect(new StdioServerTransport(streams.stdin, streams.stdout));
   // The stdio transport does not notice a closed stdin by itself; a client going away ends the session.

@@ -1,11 +1,12 @@
 // parse_test_output: pasted pytest, vitest or jest terminal output → the same structured result run_tests returns.
 import { z } from "zod";
 import { isJsTestPath } from "../src/analysis/language.js";
+import { TestRunResultSchema } from "../src/domain/index.js";
 import type { TestRunResult } from "../src/domain/index.js";
 import { parseJsText } from "../src/parsers/js-text.js";
 import { RUNNER_NAMES } from "../src/runners/adapter.js";
 import { parsePytestOutput } from "../src/runners/pytest/adapter.js";
-import { compactRun } from "./compact.js";
+import { compactRun, CompactRunSchema } from "./compact.js";
 import { defineTool } from "./define-tool.js";
 import type { RedgreenTool } from "./define-tool.js";
 import { projectPathField } from "./fields.js";
@@ -38,12 +39,13 @@ export function createParseTestOutputTool(session: ToolSession): RedgreenTool {
       "Parse pasted pytest, vitest or jest terminal output (e.g. from a CI log) into JSON: status, counts and each failure's nodeId, error type, " +
       "message and location. Nothing is run. The parsed run is stored under the project so analyze_failure and the fix tools can use it.",
     schema: ParseTestOutputInputSchema,
+    outputSchema: CompactRunSchema.extend({ source: TestRunResultSchema.shape.source }),
     async run(input) {
       const projectRoot = session.projectRoot(input.projectPath);
       const result = await parsePasted(input.output, projectRoot, input.runner, session);
       let runId: number | null = null;
       if (input.store !== false) runId = session.deps.store.saveTestRun(result, { projectPath: projectRoot });
-      return JSON.stringify({ ...compactRun(result, runId), source: result.source });
+      return { ...compactRun(result, runId), source: result.source };
     },
   });
 }

@@ -22,6 +22,7 @@ export function createRollbackFixTool(session: ToolSession): RedgreenTool {
       "Undo a fix applied with apply_fix: every file it changed gets its original bytes back. Refuses (with the file names) when a " +
       "file was changed again since, so later work is never overwritten.",
     schema: RollbackFixInputSchema,
+    outputSchema: z.object({ rolledBack: z.literal(true), applyId: z.string(), files: z.array(z.string()).describe("Files given their original bytes back.") }),
     async run(input) {
       const journal = session.journal();
       const entries = journal.list(input.applyId);
@@ -45,7 +46,7 @@ export function createRollbackFixTool(session: ToolSession): RedgreenTool {
         await restoreEdits(projectRoot, applied);
         journal.settle(input.applyId, input.applyId, "undone");
       });
-      return JSON.stringify({ rolledBack: true, applyId: input.applyId, files: kept.map((e) => e.file) });
+      return { rolledBack: true as const, applyId: input.applyId, files: kept.map((e) => e.file) };
     },
   });
 }

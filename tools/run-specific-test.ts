@@ -1,6 +1,6 @@
 // run_specific_test: runs one test (a file plus a test name) and returns its compact result.
 import { z } from "zod";
-import { compactRun } from "./compact.js";
+import { compactRun, CompactRunSchema } from "./compact.js";
 import { defineTool } from "./define-tool.js";
 import type { RedgreenTool } from "./define-tool.js";
 import { projectPathField } from "./fields.js";
@@ -25,6 +25,7 @@ export function createRunSpecificTestTool(session: ToolSession): RedgreenTool {
       "Run a single test and return JSON with its status and, when it fails, the error type, message, location and stack trace. " +
       "Use it to check one failure quickly after a fix. The run is stored and its runId returned.",
     schema: RunSpecificTestInputSchema,
+    outputSchema: CompactRunSchema,
     async run(input, ctx) {
       const projectRoot = session.projectRoot(input.projectPath);
       checkTestTargets(projectRoot, [input.testFile]);
@@ -34,7 +35,7 @@ export function createRunSpecificTestTool(session: ToolSession): RedgreenTool {
         ...(ctx.signal ? { signal: ctx.signal } : {}),
       });
       const runId = session.deps.store.saveTestRun(result, { projectPath: projectRoot });
-      return JSON.stringify(compactRun(result, runId));
+      return compactRun(result, runId);
     },
   });
 }

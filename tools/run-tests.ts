@@ -1,7 +1,7 @@
 // run_tests: runs a project's test suite (or some files), stores the run and returns a compact result.
 import { z } from "zod";
 import type { RunProgress } from "../src/runners/adapter.js";
-import { compactRun } from "./compact.js";
+import { compactRun, CompactRunSchema } from "./compact.js";
 import { defineTool } from "./define-tool.js";
 import type { RedgreenTool, ToolContext } from "./define-tool.js";
 import { projectPathField } from "./fields.js";
@@ -57,6 +57,7 @@ export function createRunTestsTool(session: ToolSession): RedgreenTool {
       "nodeId, error type, message, location and (for the first few) stack trace. The run is stored; its runId feeds " +
       "analyze_failure, find_pattern_fix, generate_llm_fix and get_test_report.",
     schema: RunTestsInputSchema,
+    outputSchema: CompactRunSchema,
     async run(input, ctx) {
       const projectRoot = session.projectRoot(input.projectPath);
       checkTestTargets(projectRoot, input.files ?? []);
@@ -69,7 +70,7 @@ export function createRunTestsTool(session: ToolSession): RedgreenTool {
         ...(ctx.signal ? { signal: ctx.signal } : {}),
       });
       const runId = session.deps.store.saveTestRun(result, { projectPath: projectRoot });
-      return JSON.stringify(compactRun(result, runId));
+      return compactRun(result, runId);
     },
   });
 }

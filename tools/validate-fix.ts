@@ -1,5 +1,6 @@
 // validate_fix: runs the FixValidator's static checks on a fix without writing anything.
 import { z } from "zod";
+import { RiskSchema } from "../src/domain/index.js";
 import { compactDiff } from "./compact.js";
 import { defineTool } from "./define-tool.js";
 import type { RedgreenTool } from "./define-tool.js";
@@ -22,17 +23,25 @@ export function createValidateFixTool(session: ToolSession): RedgreenTool {
       "change, resolvable imports, secrets, indentation and test integrity (tests may not be weakened). Returns valid, risk " +
       "(low/medium/high), reasons, warnings and the diff. Nothing is written.",
     schema: ValidateFixInputSchema,
+    outputSchema: z.object({
+      valid: z.boolean(),
+      risk: RiskSchema,
+      reasons: z.array(z.string()),
+      warnings: z.array(z.string()),
+      files: z.array(z.string()),
+      diff: z.string(),
+    }),
     async run(input) {
       const { projectRoot, edits } = session.editsFor(input);
       const check = await checkFix(edits, await session.checkDeps(projectRoot));
-      return JSON.stringify({
+      return {
         valid: check.valid,
         risk: check.risk,
         reasons: check.reasons,
         warnings: check.warnings,
         files: check.changes.map((c) => c.file),
         diff: compactDiff(check.diff),
-      });
+      };
     },
   });
 }

@@ -11,6 +11,27 @@ import { llmSkipReason } from "./llm_fix.js";
 /** Where a workflow's patch is written inside the project. */
 export const patchPathFor = (projectRoot: string, workflowId: string): string => join(projectRoot, ".redgreen", `${workflowId}.patch`);
 
+/**
+ * Writes the patch of every kept fix (.redgreen/ID.patch; null when none was kept) and, on a dry run, restores the
+ * files the kept fixes changed. The report node and a clean stop (graph/stop.ts) both settle a workflow's files here.
+ */
+export async function settleWorkflowFiles(deps: WorkflowDeps, workflowId: string, projectRoot: string, keptTotal: number): Promise<{ patchPath: string | null; notes: string[] }> {
+  const patch = await workflowPatch(deps.journal, workflowId, projectRoot);
+  let patchPath: string | null = null;
+  if (patch !== "") {
+    patchPath = patchPathFor(projectRoot, workflowId);
+    await mkdir(join(projectRoot, ".redgreen"), { recursive: true });
+    await writeFile(patchPath, patch);
+    ignoreStateDir(patchPath);
+  }
+  const notes: string[] = [];
+  if (deps.options.dryRun && keptTotal > 0) {
+    const undone = await undoWorkflow(deps.journal, workflowId, projectRoot);
+    notes.push(`dry run: restored ${undone.restored.length} file(s); the verified fixes are in the patch only`);
+  }
+  return { patchPath, notes };
+}
+
 /** Builds the report node. */
 export const reportNode =
   (deps: WorkflowDeps) =>
@@ -23,19 +44,7 @@ export const reportNode =
         : skip !== null
           ? `no pattern fits the remaining failures; ${skip}`
           : "no new fix could be proposed for the remaining failures";
-    const patch = await workflowPatch(deps.journal, state.workflowId, state.projectRoot);
-    let patchPath: string | null = null;
-    if (patch !== "") {
-      patchPath = patchPathFor(state.projectRoot, state.workflowId);
-      await mkdir(join(state.projectRoot, ".redgreen"), { recursive: true });
-      await writeFile(patchPath, patch);
-      ignoreStateDir(patchPath);
-    }
-    const notes: string[] = [];
-    if (deps.options.dryRun && state.keptTotal > 0) {
-      const undone = await undoWorkflow(deps.journal, state.workflowId, state.projectRoot);
-      notes.push(`dry run: restored ${undone.restored.length} file(s); the verified fixes are in the patch only`);
-    }
+    const { patchPath, notes } = await settleWorkflowFiles(deps, state.workflowId, state.projectRoot, state.keptTotal);
     deps.store.updateWorkflow(state.workflowId, {
       status,
       iterations: state.iteration,

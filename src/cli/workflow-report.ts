@@ -17,6 +17,7 @@ const STATUS_LINE: Record<RunSummary["status"], string> = {
   stuck: "RED: stuck",
   no_tests: "no tests found",
   error: "ERROR",
+  cancelled: "RED: cancelled by the caller (resumable)",
 };
 
 /** The final report, with the unified diff of every kept fix. */

@@ -13,7 +13,8 @@ export const RunCountsSchema = z.object({
 });
 export type RunCounts = z.infer<typeof RunCountsSchema>;
 
-export const RunSummaryStatusSchema = z.enum(["passed", "failed", "max_iterations", "stuck", "no_tests", "error"]);
+/** "cancelled": the caller stopped it (cancelled, timed out or disconnected); files are at the last kept fix, and it can be resumed. */
+export const RunSummaryStatusSchema = z.enum(["passed", "failed", "max_iterations", "stuck", "no_tests", "error", "cancelled"]);
 export type RunSummaryStatus = z.infer<typeof RunSummaryStatusSchema>;
 
 export const RunSummarySchema = z.object({

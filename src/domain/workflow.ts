@@ -11,6 +11,7 @@ export const WorkflowStatusSchema = z.enum([
   "stuck",
   "no_tests",
   "error",
+  "cancelled",
 ]);
 export type WorkflowStatus = z.infer<typeof WorkflowStatusSchema>;
 

@@ -99,10 +99,13 @@ describe("redgreen mcp", () => {
     expect(textOf(invalid)).toMatch(/nodeId/);
     const fault = (await client.callTool({ name: "get_test_report", arguments: { runId: 4242 } })) as CallToolResult;
     expect(fault.isError).toBe(true);
-    expect(fault.structuredContent).toEqual({ error: "no test run with id 4242", code: "not_found" });
+    expect(fault.structuredContent).toBeUndefined();
+    expect(JSON.parse(textOf(fault))).toEqual({ error: "no test run with id 4242", code: "not_found" });
+    // A tool with an outputSchema gives an error's {"error","code"} as text only: the SDK client validates any structuredContent.
     const outside = (await client.callTool({ name: "fix_failing_tests", arguments: { projectPath: "/" } })) as CallToolResult;
     expect(outside.isError).toBe(true);
-    expect(outside.structuredContent).toMatchObject({ code: "usage" });
+    expect(outside.structuredContent).toBeUndefined();
+    expect(JSON.parse(textOf(outside))).toMatchObject({ code: "usage" });
   });
 
   it("refuses test targets outside the project and never reads a file outside it (path policy over MCP)", async () => {
@@ -112,11 +115,11 @@ describe("redgreen mcp", () => {
       for (const kind of TARGET_KINDS) {
         const r = (await client.callTool({ name: "run_tests", arguments: { files: [targets[kind]] } })) as CallToolResult;
         expect(r.isError, kind).toBe(true);
-        expect(r.structuredContent, kind).toMatchObject({ code: "usage", error: expect.stringMatching(/^refusing to run /) });
+        expect(JSON.parse(textOf(r)), kind).toMatchObject({ code: "usage", error: expect.stringMatching(/^refusing to run /) });
       }
       for (const testFile of [targets.absolute, targets.dotdot, targets.symlinked]) {
         const r = (await client.callTool({ name: "run_specific_test", arguments: { testFile, testName: "test_evil" } })) as CallToolResult;
-        expect(r.structuredContent).toMatchObject({ code: "usage" });
+        expect(JSON.parse(textOf(r))).toMatchObject({ code: "usage" });
       }
       expect(existsSync(outside.marker)).toBe(false);
 
@@ -172,7 +175,7 @@ describe("redgreen mcp", () => {
     expect(runs.stdout).toContain(workflowId!);
   }, 90_000);
 
-  it("a client leaving mid-run stops the workflow, which stays resumable, and the server exits cleanly", async () => {
+  it("a client leaving mid-run stops the workflow cleanly (cancelled, resumable) and the server exits cleanly", async () => {
     let progressed: () => void = () => undefined;
     const firstProgress = new Promise<void>((resolve) => (progressed = resolve));
     const pending = client.callTool({ name: "fix_failing_tests", arguments: {} }, undefined, { onprogress: () => progressed() }).catch((e: unknown) => e);
@@ -186,7 +189,7 @@ describe("redgreen mcp", () => {
     expect(stderr).not.toMatch(/^\s+at /m);
     const store = openProjectStore(shop);
     try {
-      expect(store.listWorkflows({ projectPath: shop }).map((w) => w.status)).toEqual(["running"]);
+      expect(store.listWorkflows({ projectPath: shop }).map((w) => w.status)).toEqual(["cancelled"]);
     } finally {
       store.close();
     }

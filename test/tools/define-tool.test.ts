@@ -59,10 +59,13 @@ describe("schemas", () => {
       "get_test_report",
       "list_workflows",
       "fix_failing_tests",
+      "start_fix",
+      "get_workflow",
+      "cancel_workflow",
     ]);
   });
 
-  it.each(["run_tests", "run_specific_test", "parse_test_output", "analyze_failure", "find_pattern_fix", "generate_llm_fix", "validate_fix", "apply_fix", "rollback_fix", "get_test_report", "list_workflows", "fix_failing_tests"])(
+  it.each(["run_tests", "run_specific_test", "parse_test_output", "analyze_failure", "find_pattern_fix", "generate_llm_fix", "validate_fix", "apply_fix", "rollback_fix", "get_test_report", "list_workflows", "fix_failing_tests", "start_fix", "get_workflow", "cancel_workflow"])(
     "%s: every field is described and only the truly required ones are required",
     (name) => {
       const schema = toJsonSchema(byName(name).schema) as JsonSchemaNode;

@@ -53,7 +53,7 @@ describe("with the workflow graph as runner", () => {
     expect(shopSummary).toMatchObject({ status: "stuck", iterations: 2, initial: { passed: 1, failed: 2 }, final: { passed: 2, failed: 1 } });
     const lines = text.split("\n");
     expect(lines[0]).toBe(
-      `redgreen workflow ${shopSummary.workflowId}: STUCK (no fix helped) after 2 iterations. no pattern fits the remaining failures; ` +
+      `redgreen workflow ${shopSummary.workflowId}: STUCK (1 fix kept, then no further fix helped) after 2 iterations. no pattern fits the remaining failures; ` +
         "LLM step skipped: no model configured: set REDGREEN_MODEL (and OPENAI_BASE_URL/OPENAI_API_KEY) or pass --model",
     );
     expect(lines[1]).toBe("Tests: before 1 passed, 2 failed, 0 errors of 3; after 2 passed, 1 failed, 0 errors of 3. Coverage 100.0% → 100.0%.");

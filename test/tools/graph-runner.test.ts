@@ -7,6 +7,7 @@ import { workflowEventToProgress } from "../../graph/tool-runner.js";
 import { createRedgreenToolkit } from "../../graph/toolkit.js";
 import type { RedgreenToolkit } from "../../graph/toolkit.js";
 import type { WorkflowProgress } from "../../tools/index.js";
+import { openStore } from "../../src/store/index.js";
 import { copyProject } from "../helpers/project-copy.js";
 import { fixturePath, testPython } from "../helpers/python-env.js";
 
@@ -67,9 +68,10 @@ describe("the graph runner", () => {
         if (p.iteration === 1) cancel.abort(new Error("the caller gave up"));
       },
     });
-    await expect(run).rejects.toThrow();
+    // Stopped cleanly: the run answers with a "cancelled" summary and the row no longer says "running".
+    expect(await run).toMatchObject({ status: "cancelled", patchPath: null });
     const [workflow] = toolkit.store.listWorkflows({ projectPath: root });
-    expect(workflow).toMatchObject({ status: "running" });
+    expect(workflow).toMatchObject({ status: "cancelled" });
     expect(readFileSync(join(root, "notes", "text.py"), "utf8")).not.toContain("import textwrap");
 
     const summary = await resumeWorkflow(await toolkit.workflowDeps(root, { options: { noLlm: true } }), workflow!.id, { checkpointer: toolkit.checkpointer });
@@ -77,5 +79,20 @@ describe("the graph runner", () => {
     expect(summary.initial).toMatchObject({ passed: 1, failed: 2 });
     expect(toolkit.store.getWorkflow(workflow!.id)).toMatchObject({ status: "passed" });
     expect(seen[0]).toEqual({ message: "run_tests: running the full test suite" });
+  }, 60_000);
+
+  it("toolkit.close() stops a start_fix workflow cleanly before closing the store", async () => {
+    const { root, toolkit } = notesToolkit();
+    const startFix = toolkit.tools().find((t) => t.name === "start_fix")!;
+    const started = JSON.parse((await startFix.invoke({ noLlm: true })) as string) as { workflowId: string; status: string };
+    expect(started).toMatchObject({ status: "running", projectPath: root });
+    await toolkit.close();
+    const store = openStore(toolkit.store.path);
+    try {
+      expect(store.getWorkflow(started.workflowId)).toMatchObject({ status: "cancelled" });
+    } finally {
+      store.close();
+    }
+    expect(readFileSync(join(root, "notes", "text.py"), "utf8")).not.toContain("import textwrap");
   }, 60_000);
 });

@@ -11,8 +11,10 @@ export const help = `Usage: redgreen mcp [PATH] [options]
 Serves redgreen's tools to any Model Context Protocol client over stdio (stdout carries only
 JSON-RPC; diagnostics go to stderr): run_tests, run_specific_test, parse_test_output,
 analyze_failure, find_pattern_fix, generate_llm_fix, validate_fix, apply_fix, rollback_fix,
-get_test_report, list_workflows, and fix_failing_tests, which runs the whole workflow graph
-with progress notifications. PATH (default: the current directory) is the default project.
+get_test_report, list_workflows, fix_failing_tests, which runs the whole workflow graph
+with progress notifications, and start_fix / get_workflow / cancel_workflow, the same
+workflow in the background (start, poll, stop). PATH (default: the current directory) is
+the default project. A client that disconnects stops its workflows cleanly (resumable).
 
 Options:
   --allow-root DIR   another directory tools may work in (repeatable); default: only PATH

@@ -1,6 +1,7 @@
 // The uncaught error a JS runner died of before writing its report (a server callback throwing under jest's in-band
 // run kills jest itself), read from the runner's output: the failure of the tests that were running when it died.
 import type { Failure } from "../../domain/failure.js";
+import { failureLocation } from "../../parsers/failure-location.js";
 import { parseJsError, type JsError, type JsFrameContext } from "../../parsers/v8-stack.js";
 
 /** `ReferenceError: x is not defined`, `TypeError [ERR_X]: ...`, `Error: ...`: an error header Node prints for an uncaught error. */
@@ -29,7 +30,7 @@ export function crashFailure(nodeId: string, testFile: string, testName: string,
     errorType: error.errorType,
     errorMessage: error.errorMessage,
     stackTrace: `${error.stackTrace}\n(uncaught: ${runner} died of it while this test ran)`,
-    lineNumber: error.lineNumber,
+    ...failureLocation(error.frames, testFile),
     frames: error.frames,
     phase: "call",
     durationSeconds: 0,
