@@ -89,7 +89,7 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
     session.runStale = undoneSince(session, session.currentRun);
     if (model.kind === "ready") {
       agent = createChatAgent({
-        model: model.chat,
+        model: model.streamingChat ?? model.chat,
         checkpointer: runtime.checkpointer,
         runner: runtime.deps.adapter.name,
         ...(values.python ? { python: values.python } : {}),

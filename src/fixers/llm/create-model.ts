@@ -11,6 +11,8 @@ export interface CreateChatModelOptions {
   timeoutMs?: number;
   /** Upper bound on the completion length (default: DEFAULT_LLM_SETTINGS.maxTokens; every model gets a cap). */
   maxTokens?: number;
+  /** Stream replies token by token (the chat REPL); off by default, so a fix request is the same under every caller. */
+  streaming?: boolean;
 }
 
 /** Local servers ignore the key, but the OpenAI client refuses to start without one. */
@@ -20,7 +22,7 @@ const PLACEHOLDER_API_KEY = "not-needed";
  * Builds the model: ChatOpenAI for OpenAI and every OpenAI-compatible server (Ollama, vLLM, llama.cpp), other
  * providers through langchain's initChatModel (their @langchain/<provider> package must be installed).
  * Client-side retries are off: generateFixWithLlm retries with its own short, bounded backoff and records each try.
- * Streaming is off for good: LangGraph's "messages" stream mode (the dev server's, for Studio) would otherwise make
+ * Streaming is off unless asked for: LangGraph's "messages" stream mode (the dev server's, for Studio) would otherwise make
  * every call stream (`stream: true`), so the same workflow would send a different request than the CLI does.
  */
 export async function createChatModel(config: ModelConfig, options: CreateChatModelOptions = {}): Promise<BaseChatModel> {
@@ -32,7 +34,7 @@ export async function createChatModel(config: ModelConfig, options: CreateChatMo
       apiKey: config.apiKey ?? PLACEHOLDER_API_KEY,
       configuration: config.baseUrl !== undefined ? { baseURL: config.baseUrl } : {},
       maxRetries: 0,
-      disableStreaming: true,
+      disableStreaming: options.streaming !== true,
       ...(options.timeoutMs !== undefined ? { timeout: options.timeoutMs } : {}),
       maxTokens,
     });
@@ -44,7 +46,7 @@ export async function createChatModel(config: ModelConfig, options: CreateChatMo
       modelProvider: config.provider,
       temperature: 0,
       maxRetries: 0,
-      disableStreaming: true,
+      disableStreaming: options.streaming !== true,
       ...(config.apiKey !== undefined ? { apiKey: config.apiKey } : {}),
       ...(config.baseUrl !== undefined ? { baseUrl: config.baseUrl, configuration: { baseURL: config.baseUrl } } : {}),
       ...(options.timeoutMs !== undefined ? { timeout: options.timeoutMs } : {}),
@@ -69,6 +71,8 @@ export type LlmModel =
   | {
       kind: "ready";
       chat: BaseChatModel;
+      /** The same model streaming its replies, for a conversation shown as it is written (the chat REPL); absent for a model built elsewhere. */
+      streamingChat?: BaseChatModel;
       name: string;
       maxTokens?: number;
       /** The base URL the model is called at, when known: a dead endpoint's error names it. */
@@ -105,6 +109,7 @@ export async function loadLlmModel(input: ResolveModelConfigInput, options: Crea
   return {
     kind: "ready",
     chat: await createChatModel(config, { ...options, maxTokens }),
+    streamingChat: await createChatModel(config, { ...options, maxTokens, streaming: true }),
     name: describeModel(config),
     maxTokens,
     ...(endpoint !== undefined ? { endpoint } : {}),
