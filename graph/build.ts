@@ -28,6 +28,26 @@ function compactUpdate(update: WorkflowStateUpdate): Record<string, unknown> {
   return out;
 }
 
+/** Node runs under way, per workflow services: an aborted graph rejects at once, while its node may still be winding down. */
+const inFlight = new WeakMap<WorkflowDeps, Set<Promise<unknown>>>();
+
+/** Resolves once no node of a graph built over `deps` is running (after an abort: once the node saw it and stopped). */
+export async function nodesSettled(deps: WorkflowDeps): Promise<void> {
+  await Promise.allSettled([...(inFlight.get(deps) ?? [])]);
+}
+
+/** Runs a node, tracked in inFlight until it settles. */
+async function tracked(deps: WorkflowDeps, run: Promise<WorkflowStateUpdate>): Promise<WorkflowStateUpdate> {
+  let running = inFlight.get(deps);
+  if (!running) inFlight.set(deps, (running = new Set()));
+  running.add(run);
+  try {
+    return await run;
+  } finally {
+    running.delete(run);
+  }
+}
+
 /** Wraps a node so every visit writes one agent-log row (success, error, or waiting for approval). */
 const logged =
   (deps: WorkflowDeps, id: NodeId, node: Node): Node =>
@@ -35,7 +55,7 @@ const logged =
     const started = performance.now();
     const base = { workflowId: state.workflowId, agentId: "redgreen-workflow", phase: id, input: { iteration: state.iteration } };
     try {
-      const update = await node(state, runtime);
+      const update = await tracked(deps, node(state, runtime));
       deps.store.createAgentLog({ ...base, action: `${id} done`, output: compactUpdate(update), status: "success", durationMs: performance.now() - started });
       return update;
     } catch (e) {

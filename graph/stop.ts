@@ -2,6 +2,7 @@
 import type { BaseCheckpointSaver } from "@langchain/langgraph";
 import type { RunSummary } from "../src/domain/index.js";
 import { recoverPending } from "../src/fixers/journal.js";
+import { nodesSettled } from "./build.js";
 import type { WorkflowDeps } from "./deps.js";
 import { settleWorkflowFiles } from "./nodes/report.js";
 import { readCheckpointState, summarizeWorkflow } from "./run.js";
@@ -16,6 +17,8 @@ const EMPTY_STATE = { iteration: 0, statusReason: "", initialRun: null, lastRun:
  * says "cancelled" instead of staying "running". The checkpoints are untouched: `redgreen resume` continues it.
  */
 export async function stopWorkflowCleanly(deps: WorkflowDeps, workflowId: string, projectRoot: string, checkpointer: BaseCheckpointSaver): Promise<RunSummary> {
+  // The graph rejected as soon as the signal aborted; a node mid-proof may still write its fix: wait for it to stop.
+  await nodesSettled(deps);
   await recoverPending(deps.journal, workflowId, projectRoot);
   const saved = (await readCheckpointState(checkpointer, workflowId)) ?? {};
   const state = { ...EMPTY_STATE, ...saved, workflowId, projectRoot } as WorkflowStateValue;

@@ -169,7 +169,8 @@ describe("the step tools on the shop fixture", () => {
     server.respondWithError(400, "model not found");
     const r = await call("generate_llm_fix", { nodeId: AVERAGE, runId });
     expect(r).toMatchObject({ found: false, outcome: "failed" });
-    expect(r.reason).toContain("model not found");
+    // The server's "model not found" is read as the model being unknown: a reason naming the model, not the raw text.
+    expect(r.reason).toBe("unknown model 'local-coder' (400)");
   });
 
   it("parse_test_output turns pasted pytest output into a stored run", async () => {
