@@ -52,7 +52,17 @@ export interface ToolSpec<S extends z.ZodObject, O extends z.ZodObject | undefin
  * result object as the ToolMessage's `artifact` (what MCP returns as structuredContent); an error result's artifact
  * is `{error, code}`.
  */
-export type RedgreenTool = StructuredToolInterface & { schema: z.ZodObject; outputSchema?: z.ZodObject; name: string; description: string };
+export type RedgreenTool = StructuredToolInterface & {
+  schema: z.ZodObject;
+  outputSchema?: z.ZodObject;
+  name: string;
+  description: string;
+  /**
+   * Resolves once no call's body is running. A call aborted through its signal rejects at once (LangChain races the
+   * signal), while the body may still be stopping its work cleanly: a server waits for this before it closes.
+   */
+  settled(): Promise<void>;
+};
 
 /** The object every failed call returns: the message and a RedgreenError code ("internal" for anything else). */
 export interface ErrorResult {
@@ -111,6 +121,7 @@ export function defineTool<S extends z.ZodObject, O extends z.ZodObject | undefi
     const output = spec.outputSchema.parse(result) as z.output<NonNullable<O>>;
     return [spec.summarize ? spec.summarize(output) : JSON.stringify(output), output];
   };
+  const running = new Set<Promise<unknown>>();
   const t = tool(
     async (input: z.output<S>, config: ToolRunnableConfig): Promise<Response> => {
       const ctx: ToolContext = {
@@ -123,12 +134,16 @@ export function defineTool<S extends z.ZodObject, O extends z.ZodObject | undefi
           }
         },
       };
+      const body = spec.run(input, ctx);
+      running.add(body);
       try {
-        return respond(await spec.run(input, ctx));
+        return respond(await body);
       } catch (e) {
         // An abort is the caller's decision, not a tool fault: let it propagate as LangChain does.
         if (config.signal?.aborted) throw e;
         return errorResponse(errorObject(e), spec.name, config.toolCall?.id);
+      } finally {
+        running.delete(body);
       }
     },
     { name: spec.name, description: spec.description, schema: spec.schema, responseFormat: "content_and_artifact" },
@@ -148,5 +163,8 @@ export function defineTool<S extends z.ZodObject, O extends z.ZodObject | undefi
     }
   };
   if (spec.outputSchema !== undefined) t.outputSchema = spec.outputSchema;
+  t.settled = async () => {
+    await Promise.allSettled([...running]);
+  };
   return t;
 }

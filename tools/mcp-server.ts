@@ -149,7 +149,8 @@ export async function startMcpServer(deps: ToolDeps, streams: McpStreams, option
   const closed = new Promise<void>((resolve) => (markClosed = resolve));
   server.server.onclose = () => {
     shutdown.abort(new Error("the MCP server closed"));
-    void Promise.allSettled([...inFlight, jobs.stopAll()]).then(() => markClosed());
+    // The calls' bodies too: an aborted call rejects at once while its workflow is still stopping cleanly.
+    void Promise.allSettled([...inFlight, jobs.stopAll(), ...tools.map((t) => t.settled())]).then(() => markClosed());
   };
   await server.connect(new StdioServerTransport(streams.stdin, streams.stdout));
   // The stdio transport does not notice a closed stdin by itself; a client going away ends the session.
