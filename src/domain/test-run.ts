@@ -60,6 +60,16 @@ export const TamperedFileSchema = z.object({
 });
 export type TamperedFile = z.infer<typeof TamperedFileSchema>;
 
+/** Which tests a run selected: the whole suite, the files or ids it was given, or the tests affected by changed files. */
+export const RunSelectionSchema = z.object({
+  kind: z.enum(["all", "given", "affected"]),
+  /** For "affected": the project-relative files whose tests were selected. */
+  changedFiles: z.array(z.string()).optional(),
+  /** An affected-tests run that ran the whole suite instead, and why (no impact map yet, a file the map does not know). */
+  fallback: z.string().optional(),
+});
+export type RunSelection = z.infer<typeof RunSelectionSchema>;
+
 export const TestRunResultSchema = z.object({
   status: TestRunStatusSchema,
   passed: z.number().int().nonnegative(),
@@ -99,6 +109,8 @@ export const TestRunResultSchema = z.object({
    * was running, and the tests after them did not run (a proof against this run counts every new failure as broken).
    */
   crash: z.string().optional(),
+  /** What the run selected; absent on results from before selections were recorded (read them as "all" or "given"). */
+  selection: RunSelectionSchema.optional(),
   /** Human-readable note for status "error"/"timeout" (e.g. "pytest is not installed for /usr/bin/python3"). */
   message: z.string().optional(),
 });

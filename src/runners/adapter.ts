@@ -20,12 +20,28 @@ export interface RunTestsOptions {
   testTimeoutSeconds?: number;
   /** Hard timeout for the whole run in seconds; the process group is killed past it. */
   runTimeoutSeconds?: number;
+  /**
+   * Project-relative source files a fix changed: the run selects only the tests the runner's own impact machinery links
+   * to them (vitest related, jest --findRelatedTests, pytest's per-test coverage contexts). An adapter that cannot tell
+   * runs the whole suite and says why; either way `result.selection` records what was selected. Ignored with `files`.
+   */
+  affectedBy?: readonly string[];
   onProgress?: (p: RunProgress) => void;
   signal?: AbortSignal;
 }
 
 // The runner names are the domain's (a RunnerChoice names one); re-exported for the adapters' users.
 export { RUNNER_NAMES, type RunnerName } from "../domain/runner-choice.js";
+
+/** Per-test line coverage of one run: which tests executed which project lines. */
+export interface PerTestCoverage {
+  /** Node ids of every test the run measured. */
+  tests(): readonly string[];
+  /** Tests that executed at least one line of a project-relative file; null when the file was not measured at all. */
+  testsCovering(file: string): readonly string[] | null;
+  /** The lines one test executed, by project-relative file (empty when the test was not measured). */
+  linesOf(nodeId: string): ReadonlyMap<string, readonly number[]>;
+}
 
 export interface TestRunnerAdapter {
   readonly name: RunnerName;
@@ -39,6 +55,11 @@ export interface TestRunnerAdapter {
   isTestTimeout(durationSeconds: number): boolean;
   /** Whether a project-relative path is a test file for this runner (test integrity uses this). */
   isTestFile(relPath: string): boolean;
+  /**
+   * Which lines each test executed, as recorded by the last full run that measured per-test coverage (pytest: coverage.py
+   * dynamic contexts), or null when no run recorded it. Fault localisation and impact selection read it.
+   */
+  testCoverage?(): PerTestCoverage | null;
   /** Drops what the runner cached of these absolute files (pytest: their bytecode), after they were written or restored. */
   invalidateCaches?(absFiles: readonly string[]): void;
 }
