@@ -46,6 +46,22 @@ export const VOLATILE_PARTS: readonly VolatilePart[] = [
 const finders = VOLATILE_PARTS.map((p) => ({ part: p, re: new RegExp(p.find) }));
 
 /**
+ * Whether `nodeId` is `scope` or lies inside it: a test of a file or class ("f::C::t" in "f::C" and in "f"), a file of a
+ * directory ("tests/a.py" in "tests"); "." holds everything. The one containment rule for node ids.
+ */
+export const liesWithin = (scope: string, nodeId: string): boolean =>
+  scope === "." ||
+  nodeId === scope ||
+  nodeId.startsWith(`${scope}::`) ||
+  (!scope.includes("::") && nodeId.startsWith(`${scope}/`));
+
+/** A node id and the ids of the classes and file that hold it, innermost first ("f::C::t" → f::C::t, f::C, f). */
+export const holdersOf = (nodeId: string): string[] => {
+  const parts = nodeId.split("::");
+  return parts.map((_, i) => parts.slice(0, parts.length - i).join("::"));
+};
+
+/**
  * The stable form of a node id: every volatile part of its name replaced by its placeholder, so the same test has the
  * same id in every run ("t.test.ts::sorts (with seed=-912)" → "t.test.ts::sorts (with seed=<seed>)"). The file part is
  * kept as it is. Every comparison of tests across runs goes through it.

@@ -1,6 +1,6 @@
 // compareRuns: what became of a baseline's passing tests in a later run — still passing, failing, or absent —
 // matched by stable node id (a test whose name carries a seed or a timestamp is the same test in every run).
-import { stableIdSet, stableNodeId } from "../domain/node-id.js";
+import { holdersOf, stableIdSet, stableNodeId } from "../domain/node-id.js";
 import type { Failure } from "../domain/failure.js";
 import type { TestRunResult } from "../domain/test-run.js";
 
@@ -11,17 +11,11 @@ export interface RunComparison {
   absent: string[];
 }
 
-/** A stable id and the ids of the file and classes that hold it, innermost first ("f::C::t" → f::C::t, f::C, f). */
-const withHolders = (stableId: string): string[] => {
-  const parts = stableId.split("::");
-  return parts.map((_, i) => parts.slice(0, parts.length - i).join("::"));
-};
-
 /** The failure a run reports for the test (by its stable id), else for the innermost class or file that holds it. */
 export function failureOf(result: TestRunResult, nodeId: string): Failure | undefined {
   const byId = new Map<string, Failure>();
   for (const f of result.failures) if (!byId.has(stableNodeId(f.nodeId))) byId.set(stableNodeId(f.nodeId), f);
-  return withHolders(stableNodeId(nodeId))
+  return holdersOf(stableNodeId(nodeId))
     .map((id) => byId.get(id))
     .find((f) => f !== undefined);
 }
@@ -35,7 +29,7 @@ export function compareRuns(baseline: TestRunResult, after: TestRunResult, ignor
   for (const id of baseline.passedNodeIds) {
     const stable = stableNodeId(id);
     if (ignored.has(stable) || passedAfter.has(stable)) continue;
-    (withHolders(stable).some((h) => failedAfter.has(h)) ? out.failing : out.absent).push(id);
+    (holdersOf(stable).some((h) => failedAfter.has(h)) ? out.failing : out.absent).push(id);
   }
   return out;
 }

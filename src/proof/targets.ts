@@ -1,7 +1,7 @@
 // Proof targets: what a targeted run selects for each failing node id, and what counts as that target being fixed.
 import { posix } from "node:path";
 import type { TestRunResult } from "../domain/index.js";
-import { stableIdSet, stableNodeId } from "../domain/node-id.js";
+import { liesWithin, stableIdSet, stableNodeId } from "../domain/node-id.js";
 
 /** One target of a proof: a failing test, or a file whose collection failed (a test module, a conftest, a package). */
 export interface ProofTarget {
@@ -27,21 +27,17 @@ export function proofTargets(nodeIds: readonly string[], baseline: TestRunResult
 /** The paths the targeted run selects, without repeats. */
 export const targetedSelection = (targets: readonly ProofTarget[]): string[] => [...new Set(targets.map((t) => t.scope))];
 
-/** Whether `nodeId` is `scope` or lies inside it (a test of a module, a module of a directory; "." holds everything). */
-export const isWithin = (scope: string, nodeId: string): boolean =>
-  scope === "." || nodeId === scope || nodeId.startsWith(`${scope}::`) || nodeId.startsWith(`${scope}/`);
-
 /** Whether a run shows `nodeId` fixed: no failure for it, and it (or, for a module, a test in it) passed; ids compared stable. */
 export const isFixedIn = (result: TestRunResult, nodeId: string): boolean => {
   const id = stableNodeId(nodeId);
   const failed = result.failures.some((f) => stableNodeId(f.nodeId) === id);
-  return !failed && [...stableIdSet(result.passedNodeIds)].some((p) => p === id || p.startsWith(`${id}::`));
+  return !failed && [...stableIdSet(result.passedNodeIds)].some((p) => liesWithin(id, p));
 };
 
 /** Test node ids the run collected inside `scope`: those that passed, and those that failed after collection. */
 const collectedWithin = (result: TestRunResult, scope: string): string[] => [
-  ...result.passedNodeIds.filter((id) => isWithin(scope, id)),
-  ...result.failures.filter((f) => f.phase !== "collect" && f.nodeId.includes("::") && isWithin(scope, f.nodeId)).map((f) => f.nodeId),
+  ...result.passedNodeIds.filter((id) => liesWithin(scope, id)),
+  ...result.failures.filter((f) => f.phase !== "collect" && f.nodeId.includes("::") && liesWithin(scope, f.nodeId)).map((f) => f.nodeId),
 ];
 
 /**

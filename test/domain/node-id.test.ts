@@ -1,7 +1,7 @@
 // stableNodeId: the same test gets the same id in every run, whatever seed, uuid, timestamp, tmp path or duration its
 // name carries; words, whole numbers and dates that name a test are kept.
 import { describe, expect, it } from "vitest";
-import { sameTest, stableNodeId } from "../../src/domain/node-id.js";
+import { holdersOf, liesWithin, sameTest, stableNodeId } from "../../src/domain/node-id.js";
 import { exactNamePattern } from "../../src/runners/js/name-filter.js";
 
 describe("stableNodeId", () => {
@@ -34,5 +34,23 @@ describe("exactNamePattern", () => {
     expect(re.test("at 2027-01-01T00:00:00Z")).toBe(true);
     expect(re.test("money total (with seed=x)")).toBe(false);
     expect(re.test("money total (with seed=5) extra")).toBe(false);
+  });
+});
+
+describe("liesWithin and holdersOf", () => {
+  it("holds a test in its class, its file and its directory; a sibling whose name only starts alike is outside", () => {
+    expect(liesWithin("tests/test_a.py", "tests/test_a.py::C::t")).toBe(true);
+    expect(liesWithin("tests/test_a.py::C", "tests/test_a.py::C::t")).toBe(true);
+    expect(liesWithin("tests", "tests/test_a.py::t")).toBe(true);
+    expect(liesWithin(".", "anything.py::t")).toBe(true);
+    expect(liesWithin("tests/test_a.py::C", "tests/test_a.py::Cx::t")).toBe(false);
+    expect(liesWithin("tests/test_a.py", "tests/test_a.pyx::t")).toBe(false);
+    // A "/" inside a test's name is not a directory: "suite/other" is a test of its own, not inside "suite".
+    expect(liesWithin("a.test.ts::suite", "a.test.ts::suite/other")).toBe(false);
+  });
+
+  it("lists a node id's holders innermost first", () => {
+    expect(holdersOf("f.py::C::t")).toEqual(["f.py::C::t", "f.py::C", "f.py"]);
+    expect(holdersOf("f.py")).toEqual(["f.py"]);
   });
 });

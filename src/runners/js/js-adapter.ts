@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { isAbsolute, join, posix, relative, resolve } from "node:path";
 import { RedgreenError } from "../../domain/errors.js";
 import type { Failure } from "../../domain/failure.js";
+import { liesWithin } from "../../domain/node-id.js";
 import type { Coverage, RunAnomaly, TestRunResult } from "../../domain/test-run.js";
 import { parseIstanbulCoverageFiles } from "../../parsers/istanbul-coverage.js";
 import { emptyParts, jsNodeId, parseJestJson, type JestJsonParts } from "../../parsers/jest-json.js";
@@ -394,7 +395,7 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
     });
     const crash = `${this.name} died of an uncaught ${error.errorType} (${error.errorMessage.split("\n")[0]!.slice(0, 160)}) while running ${failures.map((f) => f.nodeId).join(", ")}; it wrote no report, so the tests after that did not run`;
     // A test of a file the runner died in is not counted passed: the file's run never finished.
-    const inCrashed = (id: string): boolean => failures.some((f) => id === f.nodeId || id.startsWith(`${f.nodeId}::`));
+    const inCrashed = (id: string): boolean => failures.some((f) => liesWithin(f.nodeId, id));
     return { crash, failures, passedNodeIds: log.passed().filter((id) => !inCrashed(id)) };
   }
 
