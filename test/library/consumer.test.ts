@@ -1,15 +1,13 @@
-// A consumer project: `import ... from "redgreen"` (the built package) calls runWorkflow with only { projectRoot },
+// A consumer project: `import ... from "redgreen"` (the packed package, installed as a user would) calls runWorkflow with only { projectRoot },
 // typechecks under `tsc --strict`, and runs.
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { packageRoot } from "../../src/paths.js";
 import { runProcess } from "../../src/process/run.js";
+import { consumerTsc, installPackedRedgreen } from "../helpers/packed-consumer.js";
 import { copyProject } from "../helpers/project-copy.js";
 import { fixturePath, testPython } from "../helpers/python-env.js";
-
-const tsc = join(packageRoot, "node_modules", "typescript", "bin", "tsc");
 
 const CONSUMER = `import { createRedgreenToolkit, runWorkflow } from "redgreen";
 import type { RunSummary } from "redgreen";
@@ -40,13 +38,10 @@ describe("a library consumer", () => {
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "consumer", type: "module", private: true }));
     writeFileSync(join(dir, "index.ts"), CONSUMER);
-    // node_modules/redgreen is this package (its dist/ must be built); its own dependencies resolve from its real path.
-    mkdirSync(join(dir, "node_modules"));
-    symlinkSync(packageRoot, join(dir, "node_modules", "redgreen"), "dir");
-    symlinkSync(join(packageRoot, "node_modules", "@types"), join(dir, "node_modules", "@types"), "dir");
+    await installPackedRedgreen(dir, dir);
     const compiled = await runProcess(
       process.execPath,
-      [tsc, "--strict", "--target", "es2022", "--module", "nodenext", "--moduleResolution", "nodenext", "--skipLibCheck", "--types", "node", "--outDir", "out", "index.ts"],
+      [consumerTsc(dir), "--strict", "--target", "es2022", "--module", "nodenext", "--moduleResolution", "nodenext", "--skipLibCheck", "--types", "node", "--outDir", "out", "index.ts"],
       { cwd: dir, timeoutMs: 120_000 },
     );
     expect(compiled.stdout + compiled.stderr).toBe("");
