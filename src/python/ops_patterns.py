@@ -3,6 +3,7 @@
 await_sites:       un-awaited calls of project coroutines inside `async def`s (at a line, or reachable from a test)
 commit_sites:      project functions reachable from a test that write to a session/connection and never commit
 none_guard:        the guard for `'NoneType' object has no attribute 'x'` at a line
+constant_guard:    the `is None` / `is not None` test a constant condition (`if False:`) stands where it belongs
 name_suggestion:   Python's "Did you mean" for an undefined name/attribute, and the rename at the line
 assertion_rewrite: the flipped/updated comparison of a failing `assert`, from pytest's rewritten message
 
@@ -1773,10 +1774,118 @@ def assertion_rewrite(file, line, message):
             "to": new_literal, "reason": ""}
 
 
+# ------------------------------------------------------------------------------------------ constant_guard
+
+
+def _maybe_none(func):
+    """Names in a function that may hold None: parameters defaulting to None, locals assigned None or `d.get(k)`."""
+    a = func.args
+    positional = a.posonlyargs + a.args
+    names = set()
+    for arg, default in zip(positional[len(positional) - len(a.defaults):], a.defaults):
+        if isinstance(default, ast.Constant) and default.value is None:
+            names.add(arg.arg)
+    for arg, default in zip(a.kwonlyargs, a.kw_defaults):
+        if isinstance(default, ast.Constant) and default.value is None:
+            names.add(arg.arg)
+    for node in _own_nodes(func):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            v = node.value
+            none_default = isinstance(v, ast.Call) and isinstance(v.func, ast.Attribute) and v.func.attr == "get" and (
+                len(v.args) == 1 or (len(v.args) == 2 and isinstance(v.args[1], ast.Constant) and v.args[1].value is None))
+            if (isinstance(v, ast.Constant) and v.value is None) or none_default:
+                names.add(node.targets[0].id)
+    return names
+
+
+def _names(nodes, ctx):
+    """Plain names loaded (ctx ast.Load) or bound (ast.Store) anywhere in the given nodes."""
+    return {n.id for node in nodes for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ctx)}
+
+
+def _rest_of_block(node, parents):
+    """The statements after `node` in the block that holds it (an `elif` counts as the rest of its `if`)."""
+    parent = parents.get(node)
+    for field in ("body", "orelse", "finalbody"):
+        block = getattr(parent, field, None)
+        if isinstance(block, list) and node in block:
+            i = block.index(node)
+            after = block[i + 1:]
+            if isinstance(parent, ast.If) and field == "orelse" and i == 0 and len(block) == 1:
+                return after + _rest_of_block(parent, parents)
+            return after
+    return []
+
+
+def _constant_guard_at(node, func, parents, maybe):
+    """(name, test) for one constant condition: the one may-be-None name the condition must have tested, or a reason."""
+    if isinstance(node, ast.If):
+        value, chosen, skipped, rest = node.test.value, node.body, node.orelse, _rest_of_block(node, parents)
+    else:
+        value, chosen, skipped, rest = node.test.value, [node.body], [node.orelse], []
+    # The branch the code needs only when the name is None, and the one it needs when it is not.
+    when_none, when_set = (chosen, skipped) if value is False else (skipped, chosen)
+    # `if x is None: x = default` sets the name; `if x is not None: use(x)` reads it; else the other side reads it.
+    bound = _names(when_none, ast.Store) & maybe
+    if value is False and len(bound) == 1:
+        return bound.pop(), "is None", None
+    read_when_set = (_names(when_set, ast.Load) - _names(when_none, ast.Load)) & maybe
+    if value is True and len(read_when_set) == 1:
+        return read_when_set.pop(), "is not None", None
+    if value is False:
+        read_after = (_names(skipped + rest, ast.Load) - _names(chosen, ast.Load)) & maybe
+        if len(read_after) == 1:
+            return read_after.pop(), "is None", None
+    return None, None, "no single name that may be None fits the constant condition at line %d" % node.test.lineno
+
+
+def constant_guard(frames):
+    """A condition left constant (`if False:`, `elif True:`, `a if True else b`) in a function of the failure's own
+    (non-test) files, where a name that may be None belongs: the `is None` / `is not None` test it stands for.
+    frames: [{file, line}] innermost last. Candidates in a function on the stack come first (innermost first), then
+    the nearest to a frame; exactly one name must fit, else the candidate is declined with its reason."""
+    ranked = []
+    reasons = []
+    on_stack = [(f["file"], f["line"]) for f in reversed(frames)]
+    for rel in dict.fromkeys(f["file"] for f in frames if not _is_test_rel(f["file"])):
+        loaded = _load(rel)
+        if loaded is None:
+            continue
+        _, lines, tree = loaded
+        parents = _parents(tree)
+        frame_lines = [line for (file, line) in on_stack if file == rel]
+        for _, func, _ in _functions(tree):
+            maybe = _maybe_none(func)
+            for node in _own_nodes(func):
+                if not isinstance(node, (ast.If, ast.IfExp)) or not isinstance(node.test, ast.Constant):
+                    continue
+                if not isinstance(node.test.value, bool) or node.test.lineno != _end(node.test):
+                    continue
+                name, test, why = _constant_guard_at(node, func, parents, maybe)
+                if name is None:
+                    reasons.append("%s: %s" % (rel, why))
+                    continue
+                depth = next((i for i, (file, line) in enumerate(on_stack)
+                              if file == rel and func.lineno <= line <= _end(func)), len(on_stack))
+                distance = min((abs(line - node.test.lineno) for line in frame_lines), default=10 ** 9)
+                ranked.append((depth, distance, rel, node, name, test, lines))
+    if not ranked:
+        return {"edit": None, "reason": "; ".join(reasons) or "no constant condition in the failure's project files"}
+    ranked.sort(key=lambda r: (r[0], r[1], r[2], r[3].test.lineno))
+    _, _, rel, node, name, test, lines = ranked[0]
+    line = lines[node.test.lineno - 1]
+    start = _char_col(line, node.test.col_offset)
+    end = _char_col(line, node.test.end_col_offset)
+    new = "%s %s" % (name, test)
+    return {"edit": _line_edit(lines, node.test.lineno, node.test.lineno, line[:start] + new + line[end:]), "file": rel,
+            "line": node.test.lineno, "constant": line[start:end], "test": new, "candidates": len(ranked), "reason": ""}
+
+
 OPS = {
     "await_sites": await_sites,
     "commit_sites": commit_sites,
     "none_guard": none_guard,
+    "constant_guard": constant_guard,
     "name_suggestion": name_suggestion,
     "assertion_rewrite": assertion_rewrite,
 }

@@ -88,6 +88,20 @@ export const NoneGuardSchema = z.object({
 });
 export type NoneGuard = z.infer<typeof NoneGuardSchema>;
 
+/** `constant_guard`: the None test a constant condition stands for, and the edit restoring it. */
+export const ConstantGuardSchema = z.object({
+  edit: PlannedEditSchema.nullable(),
+  file: z.string().optional(),
+  line: z.number().int().optional(),
+  /** The constant as written (`True`/`False`) and the test that replaces it (`key is None`). */
+  constant: z.string().optional(),
+  test: z.string().optional(),
+  /** How many constant conditions with a fitting name the failure's files hold (the first, nearest the stack, is chosen). */
+  candidates: z.number().int().optional(),
+  reason: z.string(),
+});
+export type ConstantGuard = z.infer<typeof ConstantGuardSchema>;
+
 export const NameSuggestionSchema = z.object({
   edit: PlannedEditSchema.nullable(),
   suggestion: z.string().optional(),
@@ -134,6 +148,10 @@ export const commitSites = (
 /** The `is not None` guard for an attribute access on None at file:line. */
 export const noneGuard = (helper: PythonCaller, args: { file: string; line: number; attr: string; allow_tests?: boolean }): Promise<NoneGuard> =>
   callOp(helper, "none_guard", args, NoneGuardSchema);
+
+/** The None test a constant condition in the failure's project files stands for (frames innermost last). */
+export const constantGuard = (helper: PythonCaller, args: { frames: { file: string; line: number }[] }): Promise<ConstantGuard> =>
+  callOp(helper, "constant_guard", args, ConstantGuardSchema);
 
 /** Python's "Did you mean" for a misspelt name or attribute, and the rename at the line. */
 export const nameSuggestion = (
