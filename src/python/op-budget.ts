@@ -34,6 +34,7 @@ export const OP_BUDGETS = {
   commit_sites: PROJECT_OP,
   none_guard: PROJECT_OP,
   constant_guard: PROJECT_OP,
+  dropped_return: PROJECT_OP,
   name_suggestion: PROJECT_OP,
   assertion_rewrite: PROJECT_OP,
 } as const satisfies Record<string, OpBudget>;

@@ -4,6 +4,7 @@ await_sites:       un-awaited calls of project coroutines inside `async def`s (a
 commit_sites:      project functions reachable from a test that write to a session/connection and never commit
 none_guard:        the guard for `'NoneType' object has no attribute 'x'` at a line
 constant_guard:    the `is None` / `is not None` test a constant condition (`if False:`) stands where it belongs
+dropped_return:    the value a `return None` dropped, in a function called at the failing line (its result was None)
 name_suggestion:   Python's "Did you mean" for an undefined name/attribute, and the rename at the line
 assertion_rewrite: the flipped/updated comparison of a failing `assert`, from pytest's rewritten message
 
@@ -1881,11 +1882,94 @@ def constant_guard(frames):
             "line": node.test.lineno, "constant": line[start:end], "test": new, "candidates": len(ranked), "reason": ""}
 
 
+# ------------------------------------------------------------------------------------------ dropped_return
+
+
+def _receiver_only(func, name):
+    """Whether every read of `name` in the function uses it as a receiver being filled (`x[k] = v`, `x.append(v)`,
+    `x.attr = v`, `x += v`): a value the function builds and never hands on."""
+    parents = _parents(func)
+    for node in _own_nodes(func):
+        if not (isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load)):
+            continue
+        # `(a if c else b)[k] = v` fills whichever it picks: look through the conditional.
+        held = node
+        while isinstance(parents.get(held), ast.IfExp) and parents[held].test is not held:
+            held = parents[held]
+        up = parents.get(held)
+        if isinstance(up, (ast.Subscript, ast.Attribute)) and up.value is held and isinstance(up.ctx, (ast.Store, ast.Del)):
+            continue
+        if isinstance(up, ast.Attribute) and up.value is held and isinstance(parents.get(up), ast.Call) \
+                and parents[up].func is up:
+            continue
+        return False
+    return True
+
+
+def _dropped_value(func, ret):
+    """The name a `return None` in `func` dropped, or (None, reason)."""
+    params = {a.arg for a in func.args.posonlyargs + func.args.args + func.args.kwonlyargs}
+    returns = [n for n in _own_nodes(func) if isinstance(n, ast.Return) and n is not ret and n.value is not None
+               and not (isinstance(n.value, ast.Constant) and n.value.value is None)]
+    bound = _names([n for n in _own_nodes(func) if isinstance(n, (ast.Assign, ast.AnnAssign, ast.AugAssign))], ast.Store)
+    if returns:
+        named = {n.value.id for n in returns if isinstance(n.value, ast.Name)}
+        if len(named) == 1 and len(returns) == len([n for n in returns if isinstance(n.value, ast.Name)]):
+            name = named.pop()
+            if name in bound or name in params:
+                return name, None
+        return None, "the function's other returns do not all return one name"
+    built = sorted(n for n in bound - params if _receiver_only(func, n))
+    if len(built) == 1:
+        return built[0], None
+    return None, "%s values the function builds and never returns" % ("no" if not built else "several (%s)" % ", ".join(built))
+
+
+def dropped_return(frames):
+    """A function called at a failing line returned None from an explicit `return None` where it should return the
+    value it built (`rv = {}; rv[k] = v; return None`) or the name its other returns give. frames: [{file, line}]
+    innermost last (test frames included: an `assert f(x) == y` calls f there)."""
+    by_name, _, _, modules = _project_functions()
+    reasons = []
+    for frame in reversed(frames):
+        loaded = _load(frame["file"])
+        if loaded is None:
+            continue
+        _, lines, tree = loaded
+        inner = _innermost_function(tree, frame["line"])
+        if inner is None:
+            continue
+        entry = {"file": frame["file"], "node": inner[0], "cls": inner[1]}
+        bindings = _import_bindings(tree, frame["file"])
+        calls = [n for n in _own_nodes(inner[0]) if isinstance(n, ast.Call) and n.lineno <= frame["line"] <= _end(n)]
+        for call in sorted(calls, key=lambda c: (c.lineno, c.col_offset)):
+            for target in _resolve_call(call, entry, bindings, by_name, modules):
+                if target["test"]:
+                    continue
+                func = target["node"]
+                for ret in (n for n in _own_nodes(func) if isinstance(n, ast.Return)):
+                    if not (isinstance(ret.value, ast.Constant) and ret.value.value is None):
+                        continue
+                    name, why = _dropped_value(func, ret)
+                    if name is None:
+                        reasons.append("%s:%d: %s" % (target["file"], ret.lineno, why))
+                        continue
+                    flines = _load(target["file"])[1]
+                    line = flines[ret.lineno - 1]
+                    start = _char_col(line, ret.value.col_offset)
+                    end = _char_col(line, ret.value.end_col_offset)
+                    return {"edit": _line_edit(flines, ret.lineno, ret.lineno, line[:start] + name + line[end:]),
+                            "file": target["file"], "line": ret.lineno, "function": target["qualname"], "value": name,
+                            "reason": ""}
+    return {"edit": None, "reason": "; ".join(reasons) or "no function called at the failing lines returns None explicitly"}
+
+
 OPS = {
     "await_sites": await_sites,
     "commit_sites": commit_sites,
     "none_guard": none_guard,
     "constant_guard": constant_guard,
+    "dropped_return": dropped_return,
     "name_suggestion": name_suggestion,
     "assertion_rewrite": assertion_rewrite,
 }

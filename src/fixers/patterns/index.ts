@@ -8,6 +8,7 @@ import type { FixProposal } from "../../domain/fix.js";
 import { isHelperOpError, type PythonCaller } from "../../python/client.js";
 import { resolveProjectFile } from "../paths.js";
 import { constantGuardPattern } from "./constant-guard.js";
+import { droppedReturnPattern } from "./dropped-return.js";
 import { missingAwaitPattern } from "./missing-await.js";
 import { missingCommitPattern } from "./missing-commit.js";
 import { missingImportPattern } from "./missing-import.js";
@@ -26,7 +27,7 @@ export type { FixPattern, PatternContext, ImportCatalogsInput, PatternLanguage }
 /**
  * Every pattern, in the order they are tried. Root causes before symptoms: a missing import before a "typo"
  * (Python suggests `bytes` for an unimported `pytest`), a missing commit before a None guard that would hide it,
- * a None test left constant before a guard at the place the None arrived.
+ * a None test left constant or a value not returned before a guard at the place the None arrived.
  */
 export const patterns = {
   "missing-import": missingImportPattern,
@@ -34,6 +35,7 @@ export const patterns = {
   "missing-commit": missingCommitPattern,
   "name-typo": nameTypoPattern,
   "constant-guard": constantGuardPattern,
+  "dropped-return": droppedReturnPattern,
   "none-guard": noneGuardPattern,
   "wrong-assertion": wrongAssertionPattern,
   "ts-missing-import": tsMissingImportPattern,

@@ -102,6 +102,17 @@ export const ConstantGuardSchema = z.object({
 });
 export type ConstantGuard = z.infer<typeof ConstantGuardSchema>;
 
+/** `dropped_return`: the value an explicit `return None` dropped, and the edit returning it. */
+export const DroppedReturnSchema = z.object({
+  edit: PlannedEditSchema.nullable(),
+  file: z.string().optional(),
+  line: z.number().int().optional(),
+  function: z.string().optional(),
+  value: z.string().optional(),
+  reason: z.string(),
+});
+export type DroppedReturn = z.infer<typeof DroppedReturnSchema>;
+
 export const NameSuggestionSchema = z.object({
   edit: PlannedEditSchema.nullable(),
   suggestion: z.string().optional(),
@@ -152,6 +163,10 @@ export const noneGuard = (helper: PythonCaller, args: { file: string; line: numb
 /** The None test a constant condition in the failure's project files stands for (frames innermost last). */
 export const constantGuard = (helper: PythonCaller, args: { frames: { file: string; line: number }[] }): Promise<ConstantGuard> =>
   callOp(helper, "constant_guard", args, ConstantGuardSchema);
+
+/** The value a `return None` dropped in a function called at one of the failing lines (frames innermost last). */
+export const droppedReturn = (helper: PythonCaller, args: { frames: { file: string; line: number }[] }): Promise<DroppedReturn> =>
+  callOp(helper, "dropped_return", args, DroppedReturnSchema);
 
 /** Python's "Did you mean" for a misspelt name or attribute, and the rename at the line. */
 export const nameSuggestion = (
