@@ -50,17 +50,19 @@ export class TestContexts implements PerTestCoverage {
   }
 
   testsCovering(file: string): readonly string[] | null {
-    const id = this.fileTable().ids.get(file.replace(/\\/g, "/").replace(/^\.\//, ""));
-    if (id === undefined) return null;
-    const sql =
-      "SELECT c.context FROM context c WHERE c.id IN " +
-      "(SELECT context_id FROM line_bits WHERE file_id = ? UNION SELECT context_id FROM arc WHERE file_id = ?) ORDER BY c.id";
+    const contexts = this.contextsOf(file);
+    if (contexts === null) return null;
     const out = new Set<string>();
-    for (const row of this.all<{ context: string }>(sql, id, id)) {
-      const test = contextTest(row.context);
+    for (const context of contexts) {
+      const test = contextTest(context);
       if (test !== null) out.add(test);
     }
     return [...out];
+  }
+
+  /** Whether lines of a project-relative file ran outside every test (at import, during collection). */
+  ranAtImport(file: string): boolean {
+    return (this.contextsOf(file) ?? []).some((c) => contextTest(c) === null);
   }
 
   linesOf(nodeId: string): ReadonlyMap<string, readonly number[]> {
@@ -93,6 +95,16 @@ export class TestContexts implements PerTestCoverage {
     this.statements.clear();
     this.db?.close();
     this.db = null;
+  }
+
+  /** The contexts that executed lines of a project-relative file, in recording order; null when it was not measured. */
+  private contextsOf(file: string): string[] | null {
+    const id = this.fileTable().ids.get(file.replace(/\\/g, "/").replace(/^\.\//, ""));
+    if (id === undefined) return null;
+    const sql =
+      "SELECT c.context FROM context c WHERE c.id IN " +
+      "(SELECT context_id FROM line_bits WHERE file_id = ? UNION SELECT context_id FROM arc WHERE file_id = ?) ORDER BY c.id";
+    return this.all<{ context: string }>(sql, id, id).map((r) => r.context);
   }
 
   /** Project-relative posix path <-> file id, for the measured files inside the project. */
