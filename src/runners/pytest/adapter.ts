@@ -256,7 +256,9 @@ export class PytestAdapter implements TestRunnerAdapter {
     );
     if (p.covJson && p.coverage) {
       const { projectRoot } = this;
-      args.push(...coverageArgs({ projectRoot, project: p.coverage, covJson: p.covJson, append: p.covAppend, contexts: p.contexts }));
+      // Without redgreen's plugins on the path (the plugin could not load), pytest-cov names the contexts.
+      const contexts = !p.contexts ? null : p.usePlugin ? "plugin" : "pytest-cov";
+      args.push(...coverageArgs({ projectRoot, project: p.coverage, covJson: p.covJson, append: p.covAppend, contexts }));
     }
     args.push(...(this.opts.pytestArgs ?? []), ...p.files);
     return args;

@@ -5,7 +5,10 @@ import type { Database as Db, Statement } from "better-sqlite3";
 import { projectRelativePath } from "../../analysis/frames.js";
 import type { PerTestCoverage } from "../adapter.js";
 
-/** The phases pytest-cov appends to a test's node id ("nodeid|setup", "nodeid|run", "nodeid|teardown"). */
+/**
+ * The phases pytest-cov appends to a test's node id ("nodeid|setup", "nodeid|run", "nodeid|teardown"); redgreen's own
+ * contexts plugin names a test's one context by its node id alone.
+ */
 const PHASES = ["setup", "run", "teardown"] as const;
 
 /** The line numbers set in a coverage.py numbits blob (bit i of byte j is line 8*j+i). */
@@ -21,9 +24,9 @@ export function decodeNumbits(blob: Uint8Array): number[] {
 
 /** A context's test node id, or null for a context outside every test (collection-time imports: the empty context). */
 function contextTest(context: string): string | null {
+  if (context === "") return null;
   const bar = context.lastIndexOf("|");
-  if (bar <= 0) return null;
-  return (PHASES as readonly string[]).includes(context.slice(bar + 1)) ? context.slice(0, bar) : null;
+  return bar > 0 && (PHASES as readonly string[]).includes(context.slice(bar + 1)) ? context.slice(0, bar) : context;
 }
 
 /**
@@ -66,8 +69,8 @@ export class TestContexts implements PerTestCoverage {
   }
 
   linesOf(nodeId: string): ReadonlyMap<string, readonly number[]> {
-    const contexts = PHASES.map((p) => `${nodeId}|${p}`);
-    const ids = this.all<{ id: number }>("SELECT id FROM context WHERE context IN (?, ?, ?)", ...contexts).map((r) => r.id);
+    const contexts = [nodeId, ...PHASES.map((p) => `${nodeId}|${p}`)];
+    const ids = this.all<{ id: number }>("SELECT id FROM context WHERE context IN (?, ?, ?, ?)", ...contexts).map((r) => r.id);
     const byFile = new Map<number, Set<number>>();
     const add = (fileId: number, lines: Iterable<number>): void => {
       let set = byFile.get(fileId);

@@ -47,7 +47,7 @@ for (const runner of ["vitest", "jest"] as const) {
       const unused = await adapter.runTests({ affectedBy: ["src/unused.ts"] });
       expect(unused).toMatchObject({ status: "no_tests", total: 0 });
       expect(unused.selection).toEqual({ kind: "affected", changedFiles: ["src/unused.ts"] });
-    });
+    }, 180_000);
 
     it("runs the whole suite, saying why, for what the import graph cannot follow", async () => {
       const adapter = await create(copies.copy("impact"));
@@ -66,6 +66,6 @@ for (const runner of ["vitest", "jest"] as const) {
       // Given files win over affectedBy.
       const given = await adapter.runTests({ files: ["tests/beta.test.ts"], affectedBy: ["src/alpha.ts"] });
       expect(given).toMatchObject({ total: 1, passedNodeIds: [BETA], selection: { kind: "given" } });
-    });
+    }, 180_000);
   });
 }

@@ -30,7 +30,7 @@ describe("pytest adapter: per-test coverage map", () => {
 
     const r = await adapter.runTests({ coverage: true });
     expect(r.status).toBe("passed");
-    expect(r.command.join(" ")).toContain("--cov-context=test");
+    expect(r.command.join(" ")).toContain("-p redgreen_test_contexts");
     const map = adapter.testCoverage?.();
     if (!map) throw new Error("no per-test coverage after a full run with coverage");
     expect([...map.tests()].sort()).toEqual([...ALPHA, ...BETA]);
@@ -67,6 +67,22 @@ describe("pytest adapter: per-test coverage map", () => {
       new Map([
         ["pkg/alpha.py", [2]],
         ["tests/test_beta.py", [13, 14]],
+      ]),
+    );
+  });
+
+  it("reads pytest-cov's own test contexts (nodeid|phase) when redgreen's plugins are not used", async () => {
+    const adapter = await createPytestAdapter({ projectRoot: copies.copy("impact"), python: testPython, usePlugin: false });
+    const r = await adapter.runTests({ coverage: true });
+    expect(r).toMatchObject({ status: "passed", source: "junit" });
+    expect(r.command).toContain("--cov-context=test");
+    const map = adapter.testCoverage?.();
+    expect([...(map?.tests() ?? [])].sort()).toEqual([...ALPHA, ...BETA]);
+    expect(map?.testsCovering("pkg/alpha.py")).toEqual(ALPHA);
+    expect(map?.linesOf("tests/test_alpha.py::test_double")).toEqual(
+      new Map([
+        ["pkg/alpha.py", [2]],
+        ["tests/test_alpha.py", [5]],
       ]),
     );
   });
@@ -148,5 +164,5 @@ describe("pytest adapter: affectedBy", () => {
     const given = await adapter.runTests({ files: ["tests/test_beta.py"], affectedBy: ["pkg/alpha.py"] });
     expect(given).toMatchObject({ total: 2, selection: { kind: "given" } });
     expect(adapter.testCoverage?.()).toBe(map);
-  });
+  }, 240_000);
 });
