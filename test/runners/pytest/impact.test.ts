@@ -71,6 +71,23 @@ describe("pytest adapter: per-test coverage map", () => {
     );
   });
 
+  it("records the same map when pytest-xdist runs the tests in workers", async () => {
+    const root = copies.copy("impact");
+    const adapter = await createPytestAdapter({ projectRoot: root, python: testPython, pytestArgs: ["-n", "2"] });
+    const r = await adapter.runTests({ coverage: true });
+    expect(r).toMatchObject({ status: "passed", total: 4 });
+    const map = adapter.testCoverage?.();
+    expect([...(map?.tests() ?? [])].sort()).toEqual([...ALPHA, ...BETA]);
+    expect(map?.testsCovering("pkg/alpha.py")).toEqual(expect.arrayContaining(ALPHA));
+    expect(map?.testsCovering("pkg/alpha.py")).toHaveLength(2);
+    expect(map?.linesOf("tests/test_beta.py::test_greet")).toEqual(
+      new Map([
+        ["pkg/beta.py", [5]],
+        ["tests/test_beta.py", [5]],
+      ]),
+    );
+  });
+
   it("reads pytest-cov's own test contexts (nodeid|phase) when redgreen's plugins are not used", async () => {
     const adapter = await createPytestAdapter({ projectRoot: copies.copy("impact"), python: testPython, usePlugin: false });
     const r = await adapter.runTests({ coverage: true });
