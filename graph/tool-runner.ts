@@ -23,6 +23,7 @@ export interface GraphRunWorkflowOptions extends WorkflowServices {
 const PHASE_LABEL: Record<Extract<WorkflowEvent, { kind: "tests" }>["phase"], string> = {
   full: "full suite",
   targeted: "targeted tests",
+  affected: "affected tests",
   "flaky-check": "flakiness re-run",
 };
 
