@@ -1,6 +1,7 @@
 // Run counts: how many full, affected and targeted test runs a workflow made (the report says, the bench reads it).
 import type { z } from "zod";
 import { RunSummarySchema } from "../src/domain/run-summary.js";
+import { observingAdapter } from "../src/proof/guard.js";
 import { selectedOnly } from "../src/proof/targets.js";
 import type { RunTestsOptions, TestRunnerAdapter } from "../src/runners/adapter.js";
 import type { WorkflowDeps } from "./deps.js";
@@ -49,7 +50,8 @@ export function countedAdapter(deps: WorkflowDeps): CountingAdapter {
     ...(inner.testCoverage ? { testCoverage: () => inner.testCoverage!() } : {}),
     invalidateCaches: (absFiles) => inner.invalidateCaches?.(absFiles),
   };
-  const made = { adapter, counts };
+  // Counting is no second guard: over a guarded adapter the proof's guardAdapter takes it as it is.
+  const made = { adapter: observingAdapter(inner, adapter), counts };
   counting.set(deps, made);
   return made;
 }
