@@ -8,7 +8,7 @@ import { isAbsolute, join, posix, resolve } from "node:path";
 import { RedgreenError } from "../../domain/errors.js";
 import type { Failure, FailurePhase } from "../../domain/failure.js";
 import { splitNodeId } from "../../domain/node-id.js";
-import type { Coverage, TestRunResult } from "../../domain/test-run.js";
+import type { Coverage, RunSelection, TestRunResult } from "../../domain/test-run.js";
 import { parseCoverageJson } from "../../parsers/coverage-json.js";
 import { isPytestTestFile } from "../../parsers/pytest-frames.js";
 import { PytestJsonlAccumulator, type PytestRunParts } from "../../parsers/pytest-jsonl.js";
@@ -16,7 +16,7 @@ import { parsePytestOutput } from "../../parsers/pytest-text.js";
 import { pythonSourcePath } from "../../paths.js";
 import { type ProcessResult, runProcess } from "../../process/run.js";
 import { resolvePython } from "../../python/interpreter.js";
-import type { RunTestsOptions, TestRunnerAdapter } from "../adapter.js";
+import type { PerTestCoverage, RunTestsOptions, TestRunnerAdapter } from "../adapter.js";
 import { FileTail } from "../file-tail.js";
 import { checkProjectRoot } from "../project-root.js";
 import { DEFAULT_RUN_TIMEOUT, pollWhileRunning, progressReporter } from "../run-progress.js";
@@ -27,6 +27,8 @@ import { SourceCache } from "../source-cache.js";
 import { BytecodeCache } from "./bytecode-cache.js";
 import { coverageArgs, probeProjectCoverage, type ProjectCoverage } from "./coverage-config.js";
 import { matchesPythonFiles, pytestChannelCheck } from "./channels.js";
+import { type AffectedTests, affectedTests } from "./affected.js";
+import { ContextMap } from "./context-map.js";
 import { hangPhase, parseHangDump } from "./hang-dump.js";
 import { pytestSelection } from "./selection.js";
 import { testProcessEnv } from "../test-env.js";
@@ -110,6 +112,8 @@ export class PytestAdapter implements TestRunnerAdapter {
   /** pytest's python_files patterns as the last run reported them (null before a run). */
   private pythonFiles: string[] | null = null;
   private readonly bytecode = new BytecodeCache();
+  /** Which test ran which lines, from the last full run that measured coverage. */
+  private readonly contexts = new ContextMap();
   /** Seconds of the slowest test earlier runs finished (timed-out tests left out): the default per-test timeout grows with it. */
   private slowestSeen = 0;
 
@@ -134,6 +138,10 @@ export class PytestAdapter implements TestRunnerAdapter {
     return isPytestTestFile(rel) || this.reportedTestFiles.has(rel) || matchesPythonFiles(rel, this.pythonFiles);
   }
 
+  testCoverage(): PerTestCoverage | null {
+    return this.contexts.map();
+  }
+
   invalidateCaches(absFiles: readonly string[]): void {
     this.bytecode.invalidate(absFiles);
   }
@@ -148,13 +156,20 @@ export class PytestAdapter implements TestRunnerAdapter {
   }
 
   async runTests(options: RunTestsOptions = {}): Promise<TestRunResult> {
-    const files = options.files ?? [];
-    for (const f of files) {
+    const given = options.files ?? [];
+    for (const f of given) {
       const path = splitNodeId(f).testFile;
       if (!existsSync(isAbsolute(path) ? path : join(this.projectRoot, path))) {
         throw new RedgreenError("path_not_found", `Test path not found: ${path} (in ${this.projectRoot})`);
       }
     }
+    const affected = given.length === 0 && options.affectedBy !== undefined ? this.affectedTests(options.affectedBy) : null;
+    const selection: RunSelection =
+      affected === null
+        ? { kind: given.length > 0 ? "given" : "all" }
+        : { kind: "affected", changedFiles: affected.changedFiles, ...(affected.ok ? {} : { fallback: affected.fallback }) };
+    if (affected?.ok && affected.select.length === 0) return noAffectedTests(selection, this.python);
+    const files = affected?.ok ? affected.select : given;
     let coverageError: string | undefined;
     let coverage: ProjectCoverage | null = null;
     if (options.coverage) {
@@ -162,13 +177,37 @@ export class PytestAdapter implements TestRunnerAdapter {
       if (check.ok) coverage = check.project;
       else coverageError = check.problem;
     }
+    // A full run that measures coverage also records which test ran which lines (the per-test coverage map).
+    const full = files.length === 0 && options.affectedBy === undefined;
+    const contexts = full && coverage !== null && !coverage.dynamicContext;
     const tmp = await mkdtemp(join(tmpdir(), "redgreen-pytest-"));
     try {
-      const result = await this.execute(tmp, files, options, coverage);
+      const result = await this.execute(tmp, files, options, coverage, contexts);
       if (options.coverage && coverageError) result.coverageError = coverageError;
-      return result;
+      if (full && coverage !== null) this.keepContexts(join(tmp, ".coverage"), result, contexts);
+      return { ...result, selection };
     } finally {
       await rm(tmp, { recursive: true, force: true });
+    }
+  }
+
+  /** The tests a change reaches by the per-test coverage map, or why the whole suite runs. */
+  private affectedTests(changed: readonly string[]): AffectedTests {
+    const { projectRoot, contexts } = this;
+    const isTestFile = (f: string): boolean => this.isTestFile(f);
+    return affectedTests(changed, { projectRoot, map: contexts.map(), whyMissing: contexts.whyMissing(), isTestFile });
+  }
+
+  /** Moves a full run's coverage data into the context map, or drops the map when the run could not record one. */
+  private keepContexts(dataFile: string, result: TestRunResult, recorded: boolean): void {
+    if (!recorded) {
+      this.contexts.drop("the project's coverage settings set dynamic_context, so redgreen records no per-test coverage");
+    } else if (result.status !== "passed" && result.status !== "failed") {
+      this.contexts.drop(`the last full run ended with status ${result.status} and recorded no per-test coverage`);
+    } else if (!existsSync(dataFile)) {
+      this.contexts.drop("the last full run wrote no coverage data");
+    } else {
+      this.contexts.record(dataFile, this.projectRoot);
     }
   }
 
@@ -197,6 +236,7 @@ export class PytestAdapter implements TestRunnerAdapter {
     covJson: string | null;
     coverage: ProjectCoverage | null;
     covAppend: boolean;
+    contexts: boolean;
   }): string[] {
     const args = ["-m", "pytest"];
     if (p.usePlugin) args.push("-p", PLUGIN_MODULE);
@@ -214,7 +254,10 @@ export class PytestAdapter implements TestRunnerAdapter {
       // result channel, is only printed above -2.
       p.verbose ? "--verbosity=1" : "--verbosity=-1",
     );
-    if (p.covJson && p.coverage) args.push(...coverageArgs(this.projectRoot, p.coverage, p.covJson, p.covAppend));
+    if (p.covJson && p.coverage) {
+      const { projectRoot } = this;
+      args.push(...coverageArgs({ projectRoot, project: p.coverage, covJson: p.covJson, append: p.covAppend, contexts: p.contexts }));
+    }
     args.push(...(this.opts.pytestArgs ?? []), ...p.files);
     return args;
   }
@@ -247,7 +290,13 @@ export class PytestAdapter implements TestRunnerAdapter {
     return env;
   }
 
-  private async execute(tmp: string, files: string[], options: RunTestsOptions, coverage: ProjectCoverage | null): Promise<TestRunResult> {
+  private async execute(
+    tmp: string,
+    files: string[],
+    options: RunTestsOptions,
+    coverage: ProjectCoverage | null,
+    contexts: boolean,
+  ): Promise<TestRunResult> {
     const started = performance.now();
     this.sources.clear();
     const runTimeout = options.runTimeoutSeconds ?? this.opts.runTimeoutSeconds ?? DEFAULT_RUN_TIMEOUT;
@@ -283,7 +332,8 @@ export class PytestAdapter implements TestRunnerAdapter {
         writeFileSync(deselectFile, [...skipped].map((id) => JSON.stringify(id)).join("\n") + "\n");
       }
       const verbose = options.verbose === true;
-      const args = this.buildArgs({ files: selection.argv, junit, verbose, usePlugin, covJson, coverage, covAppend: attempt > 1 });
+      const covAppend = attempt > 1;
+      const args = this.buildArgs({ files: selection.argv, junit, verbose, usePlugin, covJson, coverage, covAppend, contexts });
       command ??= [this.python, ...args];
       const env = this.buildEnv({ jsonl, testTimeout, deselectFile, selectFile, covData: join(tmp, ".coverage") });
       const tail = new FileTail(jsonl, (chunk) => acc.push(chunk));
@@ -601,3 +651,21 @@ export class PytestAdapter implements TestRunnerAdapter {
   }
 }
 
+/** An affected-tests run whose changed files no test executed: nothing to run, so nothing to compare. */
+function noAffectedTests(selection: RunSelection, python: string): TestRunResult {
+  const files = (selection.changedFiles ?? []).join(", ");
+  return {
+    status: "no_tests",
+    ...{ passed: 0, failed: 0, errors: 0, skipped: 0, xfailed: 0, xpassed: 0, total: 0, durationSeconds: 0 },
+    failures: [],
+    coverage: null,
+    command: [python],
+    slowTests: [],
+    passedNodeIds: [],
+    source: "jsonl",
+    testFiles: [],
+    anomalies: [],
+    selection,
+    message: `no test executed ${files} in the last full run: no test to run`,
+  };
+}
