@@ -40,6 +40,14 @@ export const DEFAULT_WORKFLOW_OPTIONS: WorkflowOptions = {
 };
 
 /** A progress event for the CLI's live output. */
+/** What each test-run phase is called in progress lines. */
+export const TEST_PHASE_LABEL: Record<ProofPhase, string> = {
+  full: "full suite",
+  targeted: "targeted tests",
+  affected: "affected tests",
+  "flaky-check": "flakiness re-run",
+};
+
 /** Test-run phases: the proof's (targeted, affected, full, flaky-check); run_tests uses full and flaky-check. */
 export type WorkflowEvent =
   | { kind: "node"; node: string; iteration: number; message: string }

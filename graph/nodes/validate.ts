@@ -105,7 +105,8 @@ export const validateNode =
     }
     const what = outcome.progress ? `kept as progress: ${outcome.evidence.join("; ")}` : `kept: fixed ${outcome.fixedNodeIds.join(", ")}`;
     // Kept on an affected run: the new baseline is the last one with that run's tests on top, and the fix waits for the
-    // iteration's full run. Kept on a full run (the runner could not select): that run is the baseline, as before.
+    // iteration's full run. Kept on a full run (the runner could not select): that run is the baseline, as before, and
+    // it confirms the fixes kept before it too (nothing that passed fails in it), so the iteration starts over from it.
     const unconfirmed: UnconfirmedFix[] = outcome.confirmed || attemptId === null ? [] : [{ signature, fixAttemptId: attemptId }];
     const next = outcome.confirmed ? outcome.fullRun! : overlayRun(baseline, outcome.affectedRun!);
     const runId = outcome.confirmed
@@ -119,10 +120,10 @@ export const validateNode =
       keptThisIteration: state.keptThisIteration + 1,
       keptTotal: state.keptTotal + 1,
       lastRun: digestRun(runId, next, flaky),
-      unconfirmed: [...state.unconfirmed, ...unconfirmed],
+      unconfirmed: outcome.confirmed ? [] : [...state.unconfirmed, ...unconfirmed],
+      ...(outcome.confirmed ? { iterationStartRunId: runId } : {}),
       runCounts,
       ...flakyUpdate,
-      // Any fix still unconfirmed needs the full run, even after a later fix's own full run (it judged only that fix).
-      dirty: state.unconfirmed.length + unconfirmed.length > 0,
+      dirty: !outcome.confirmed,
     };
   };
