@@ -1,9 +1,9 @@
 // affectedTests: the pytest tests a change can reach, from the per-test coverage map, or why the whole suite must run.
 import { existsSync } from "node:fs";
-import { isAbsolute, join, posix } from "node:path";
-import { projectRelativePath } from "../../analysis/frames.js";
+import { join, posix } from "node:path";
 import { splitNodeId } from "../../domain/node-id.js";
 import type { PerTestCoverage } from "../adapter.js";
+import { changedFileList } from "../changed-files.js";
 
 /** Files pytest or coverage.py read their settings from: a change to one can change any test. */
 const CONFIG_FILES = new Set(["pytest.ini", ".pytest.ini", "pyproject.toml", "setup.cfg", "tox.ini", ".coveragerc"]);
@@ -30,7 +30,7 @@ export interface AffectedContext {
  * selects nothing.
  */
 export function affectedTests(changed: readonly string[], ctx: AffectedContext): AffectedTests {
-  const changedFiles = [...new Set(changed.map((f) => relativeFile(f, ctx.projectRoot)))];
+  const changedFiles = changedFileList(changed, ctx.projectRoot);
   const fallback = (why: string): AffectedTests => ({ ok: false, changedFiles, fallback: why });
   if (ctx.map === null) return fallback(ctx.whyMissing);
   const wholeFiles: string[] = [];
@@ -59,10 +59,4 @@ export function affectedTests(changed: readonly string[], ctx: AffectedContext):
     return !whole.has(testFile) && existsSync(join(ctx.projectRoot, testFile));
   });
   return { ok: true, changedFiles, select: [...select, ...wholeFiles] };
-}
-
-/** A changed file as a project-relative posix path (absolute paths inside the project are made relative). */
-function relativeFile(file: string, projectRoot: string): string {
-  const rel = isAbsolute(file) ? projectRelativePath(file, projectRoot) : null;
-  return posix.normalize((rel ?? file).replace(/\\/g, "/")).replace(/^\.\//, "");
 }
