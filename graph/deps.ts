@@ -2,6 +2,7 @@
 import type { RunnableConfig } from "@langchain/core/runnables";
 import type { Store } from "../src/store/index.js";
 import type { EditJournal } from "../src/store/edit-journal.js";
+import type { ProofPhase } from "../src/proof/prove-fix.js";
 import type { TestRunnerAdapter } from "../src/runners/adapter.js";
 import type { PythonCaller } from "../src/python/client.js";
 import type { TsProject } from "../src/typescript/types.js";
@@ -39,9 +40,18 @@ export const DEFAULT_WORKFLOW_OPTIONS: WorkflowOptions = {
 };
 
 /** A progress event for the CLI's live output. */
+/** What each test-run phase is called in progress lines. */
+export const TEST_PHASE_LABEL: Record<ProofPhase, string> = {
+  full: "full suite",
+  targeted: "targeted tests",
+  affected: "affected tests",
+  "flaky-check": "flakiness re-run",
+};
+
+/** Test-run phases: the proof's (targeted, affected, full, flaky-check); run_tests uses full and flaky-check. */
 export type WorkflowEvent =
   | { kind: "node"; node: string; iteration: number; message: string }
-  | { kind: "tests"; phase: "full" | "targeted" | "flaky-check"; done: number; failed: number; collected: number | null };
+  | { kind: "tests"; phase: ProofPhase; done: number; failed: number; collected: number | null };
 
 export interface WorkflowDeps {
   store: Store;

@@ -62,6 +62,7 @@ export async function summarizeWorkflow(store: Store, state: WorkflowStateValue)
     flaky: state.flaky,
     patch,
     patchPath: state.patchPath,
+    ...(state.runCounts ? { testRuns: state.runCounts } : {}),
     notes: state.notes,
     db: store.path,
   };

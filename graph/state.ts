@@ -3,6 +3,7 @@ import { z } from "zod";
 import { ReducedValue, StateSchema } from "@langchain/langgraph";
 import { AnalysisSchema, FixProposalSchema } from "../src/domain/index.js";
 import { RUNNER_NAMES } from "../src/runners/adapter.js";
+import { NO_RUNS, RunCountsSchema } from "./run-counts.js";
 
 /** Counts of one test run plus the store id that holds the full result. */
 export const RunDigestSchema = z.object({
@@ -48,6 +49,15 @@ export const AttemptFeedbackSchema = z.object({
   outcome: z.string(),
 });
 export type AttemptFeedback = z.infer<typeof AttemptFeedbackSchema>;
+
+/** A fix kept on an affected-tests run only: the iteration's full run must confirm it (or bisect and take it back). */
+export const UnconfirmedFixSchema = z.object({
+  /** Its journal signature (the journal holds the originals of its files). */
+  signature: z.string(),
+  /** Its fix_attempts row (the record of it kept). */
+  fixAttemptId: z.number().int(),
+});
+export type UnconfirmedFix = z.infer<typeof UnconfirmedFixSchema>;
 
 const append = <T>(item: z.ZodType<T>) =>
   new ReducedValue(z.array(item).default(() => []), {
@@ -95,6 +105,12 @@ export const WorkflowState = new StateSchema({
   llmQueue: z.array(z.string()).default(() => []),
   candidates: z.array(CandidateSchema).default(() => []),
   keptThisIteration: z.number().int().default(0),
+  /** This iteration's fixes kept on affected runs, in the order they were kept; run_tests confirms them. */
+  unconfirmed: z.array(UnconfirmedFixSchema).default(() => []),
+  /** The stored full run this iteration started from: a test it passed that the confirming run fails was broken. */
+  iterationStartRunId: z.number().int().nullable().default(null),
+  /** Test runs made so far, by kind. */
+  runCounts: RunCountsSchema.default(() => ({ ...NO_RUNS })),
   /** The model was asked this iteration and gave nothing usable: another round may still bring a fix. */
   llmFailedThisIteration: z.boolean().default(false),
   /** Why the model cannot be used at all (unreachable, key rejected, unknown model): the workflow ends with status "error". */

@@ -5,7 +5,7 @@ import type { BaseCheckpointSaver } from "@langchain/langgraph";
 import { withProjectLock } from "../src/fixers/project-lock.js";
 import type { RunWorkflow, WorkflowProgress } from "../tools/index.js";
 import { createCheckpointer } from "./checkpointer.js";
-import type { WorkflowEvent } from "./deps.js";
+import { TEST_PHASE_LABEL, type WorkflowEvent } from "./deps.js";
 import { runWorkflow } from "./run.js";
 import { stopWorkflowCleanly } from "./stop.js";
 import { createWorkflowDepsFactory } from "./workflow-services.js";
@@ -20,17 +20,11 @@ export interface GraphRunWorkflowOptions extends WorkflowServices {
   testTimeoutSeconds?: number;
 }
 
-const PHASE_LABEL: Record<Extract<WorkflowEvent, { kind: "tests" }>["phase"], string> = {
-  full: "full suite",
-  targeted: "targeted tests",
-  "flaky-check": "flakiness re-run",
-};
-
 /** One graph event as a tool progress line: node steps always, per-test counts as droppable transient updates. */
 export function workflowEventToProgress(event: WorkflowEvent, maxIterations: number): WorkflowProgress {
   if (event.kind === "tests") {
     const of = event.collected !== null ? `/${event.collected}` : "";
-    return { message: `${PHASE_LABEL[event.phase]}: ${event.done}${of} tests run, ${event.failed} failed`, transient: true };
+    return { message: `${TEST_PHASE_LABEL[event.phase]}: ${event.done}${of} tests run, ${event.failed} failed`, transient: true };
   }
   return {
     message: `${event.node}: ${event.message}`,

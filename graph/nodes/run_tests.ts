@@ -1,7 +1,9 @@
 // run_tests: runs the full suite (unless a validated fix already did), checks new failures for flakiness, decides.
 import { recoverPending } from "../../src/fixers/journal.js";
-import { findFlaky } from "../../src/proof/index.js";
+import { findFlaky, type FlakyCheck } from "../../src/proof/index.js";
+import { confirmIteration } from "../confirm-iteration.js";
 import type { NodeRuntime, WorkflowDeps } from "../deps.js";
+import { countingRuns } from "../run-counts.js";
 import { decideAfterRun, failureSignature } from "../routes.js";
 import type { WorkflowStateUpdate, WorkflowStateValue } from "../state.js";
 import { announce, digestRun, failingIds, progressTo, throwIfAborted, withoutTests } from "./shared.js";
@@ -19,27 +21,44 @@ export const runTestsNode =
     let flaky = state.flaky;
     if (dirty) {
       announce(deps, "run_tests", state.iteration, "running the full test suite");
-      const result = await deps.adapter.runTests({
-        coverage: deps.options.coverage,
-        onProgress: progressTo(deps, "full"),
-        ...(signal ? { signal } : {}),
-      });
-      throwIfAborted(signal);
-      const runId = deps.store.saveResultsToWorkflow(state.workflowId, result);
-      // A test that fails and then passes on an unchanged re-run is flaky: reported, never "fixed". A bounded sample is
-      // re-run (per root cause, none that cannot flake): every failing test counts as checked.
-      const toCheck = withoutTests(failingIds(result), state.flakyChecked);
-      if (toCheck.length > 0 && result.status === "failed") {
-        announce(deps, "run_tests", state.iteration, `checking ${toCheck.length} failing test(s) for flakiness`);
-        const onProgress = progressTo(deps, "flaky-check");
-        const found = await findFlaky(deps.adapter, result.failures, toCheck, { ...(signal ? { signal } : {}), onProgress });
+      const { value, runCounts } = await countingRuns(deps, state.runCounts, async (adapter) => {
+        const onProgress = progressTo(deps, "full");
+        const first = await adapter.runTests({ coverage: deps.options.coverage, onProgress, ...(signal ? { signal } : {}) });
         throwIfAborted(signal);
-        if (found.rerun > 0) announce(deps, "run_tests", state.iteration, `re-ran ${found.rerun} of them: ${found.flaky.length} flaky`);
-        flaky = [...new Set([...flaky, ...found.flaky])];
-        update = { flakyChecked: [...state.flakyChecked, ...toCheck], flaky };
-      }
+        // Fixes kept this iteration on affected runs only are confirmed by this run (bisected and rolled back if not).
+        const confirmation = await confirmIteration(deps, state, adapter, first, signal);
+        const { result } = confirmation;
+        // A test that fails and then passes on an unchanged re-run is flaky: reported, never "fixed". A bounded sample
+        // is re-run (per root cause, none that cannot flake): every failing test counts as checked.
+        const checked = [...state.flakyChecked, ...confirmation.newlyFlaky];
+        const toCheck = withoutTests(failingIds(result), checked);
+        let found: FlakyCheck = { flaky: [], rerun: 0 };
+        if (toCheck.length > 0 && result.status === "failed") {
+          announce(deps, "run_tests", state.iteration, `checking ${toCheck.length} failing test(s) for flakiness`);
+          const onProgress = progressTo(deps, "flaky-check");
+          found = await findFlaky(adapter, result.failures, toCheck, { ...(signal ? { signal } : {}), onProgress });
+          throwIfAborted(signal);
+          if (found.rerun > 0) announce(deps, "run_tests", state.iteration, `re-ran ${found.rerun} of them: ${found.flaky.length} flaky`);
+        }
+        return { confirmation, flakyChecked: [...checked, ...toCheck], newlyFlaky: [...confirmation.newlyFlaky, ...found.flaky] };
+      });
+      const { result, rolledBack } = value.confirmation;
+      const retry = new Set(value.confirmation.retry);
+      flaky = [...new Set([...flaky, ...value.newlyFlaky])];
+      const runId = deps.store.saveResultsToWorkflow(state.workflowId, result);
       digest = digestRun(runId, result, flaky);
-      update = { ...update, lastRun: digest, dirty: false };
+      update = {
+        runCounts,
+        unconfirmed: [],
+        iterationStartRunId: runId,
+        lastRun: digest,
+        dirty: false,
+        ...(value.flakyChecked.length > state.flakyChecked.length ? { flakyChecked: value.flakyChecked, flaky } : {}),
+        // Fixes that went back with a culprit may be proposed again.
+        ...(rolledBack > 0
+          ? { keptTotal: state.keptTotal - rolledBack, triedSignatures: state.triedSignatures.filter((s) => !retry.has(s)) }
+          : {}),
+      };
       if (state.initialRun === null) update.initialRun = digest;
     }
     const run = digest!;

@@ -2,6 +2,7 @@
 import { RedgreenError } from "../../src/domain/errors.js";
 import type { Failure, TestRunResult } from "../../src/domain/index.js";
 import { stableIdSet, stableNodeId } from "../../src/domain/node-id.js";
+import type { ProofPhase } from "../../src/proof/index.js";
 import type { RunProgress } from "../../src/runners/adapter.js";
 import type { WorkflowDeps } from "../deps.js";
 import type { RunDigest, WorkflowStateValue } from "../state.js";
@@ -48,7 +49,7 @@ export function lastFailures(deps: WorkflowDeps, state: WorkflowStateValue): Map
 
 /** Forwards runner progress to the workflow's listener. */
 export const progressTo =
-  (deps: WorkflowDeps, phase: "full" | "targeted" | "flaky-check") =>
+  (deps: WorkflowDeps, phase: ProofPhase) =>
   (p: RunProgress): void =>
     deps.onEvent?.({ kind: "tests", phase, done: p.done, failed: p.failed, collected: p.collected });
 

@@ -2,10 +2,11 @@
 import { interrupt } from "@langchain/langgraph";
 import type { TestRunResult } from "../../src/domain/index.js";
 import { recoverPending } from "../../src/fixers/journal.js";
-import { fixRecordOf, proveFix, ProofInterrupted } from "../../src/proof/index.js";
+import { fixRecordOf, overlayRun, proveFix, ProofInterrupted } from "../../src/proof/index.js";
 import type { ProofOutcome } from "../../src/proof/index.js";
 import type { ApprovalAnswer, ApprovalRequest, NodeRuntime, WorkflowDeps } from "../deps.js";
-import type { WorkflowStateUpdate, WorkflowStateValue } from "../state.js";
+import { countingRuns } from "../run-counts.js";
+import type { UnconfirmedFix, WorkflowStateUpdate, WorkflowStateValue } from "../state.js";
 import { announce, digestRun, progressTo, testsIn, throwIfAborted } from "./shared.js";
 
 /** Builds the validate node (one candidate per visit; the route loops back while candidates remain). */
@@ -26,20 +27,30 @@ export const validateNode =
     // already settled is not applied a second time.
     await recoverPending(deps.journal, workflowId, projectRoot);
     const settled = deps.journal.list(workflowId).filter((e) => e.signature === signature);
-    if (settled.some((e) => e.state === "kept"))
-      return { candidates: rest, triedSignatures: tried, keptThisIteration: state.keptThisIteration + 1, keptTotal: state.keptTotal + 1, dirty: true };
+    if (settled.some((e) => e.state === "kept")) {
+      // Kept before the crash, perhaps on an affected run only: the iteration's full run confirms it like the others.
+      const attempt = deps.store
+        .listFixAttempts(workflowId)
+        .filter((a) => a.status === "kept" && a.iteration === iteration && a.strategy === proposal.strategy && a.file === files.join(", "))
+        .pop();
+      const unconfirmed = attempt ? [...state.unconfirmed, { signature, fixAttemptId: attempt.id }] : state.unconfirmed;
+      const counts = { keptThisIteration: state.keptThisIteration + 1, keptTotal: state.keptTotal + 1 };
+      return { candidates: rest, triedSignatures: tried, ...counts, unconfirmed, dirty: true };
+    }
     if (settled.some((e) => e.state === "rolled_back")) return { candidates: rest, triedSignatures: tried };
 
     const baseline: TestRunResult | null = state.lastRun === null ? null : (deps.store.getTestRun(state.lastRun.runId)?.result ?? null);
     if (baseline === null) return { candidates: rest, triedSignatures: tried };
     const record = (o: ProofOutcome) => fixRecordOf(proposal, o, iteration);
     let outcome: ProofOutcome;
+    let attemptId: number | null = null;
+    let runCounts = state.runCounts;
     try {
-      outcome = await proveFix(
+      ({ value: outcome, runCounts } = await countingRuns(deps, state.runCounts, (adapter) => proveFix(
         { proposal, targets: candidate.nodeIds, baseline, knownFlaky: state.flaky },
         {
           projectRoot,
-          adapter: deps.adapter,
+          adapter,
           helper: deps.helper,
           typescript: deps.typescript,
           journal: deps.journal,
@@ -49,6 +60,8 @@ export const validateNode =
           coverage: deps.options.coverage,
           // A fix that moves a failure further on is kept as progress: the next round proposes from the new failure.
           keepProgress: true,
+          // Only the tests the changed files affect run after the targeted run; run_tests confirms with the full suite.
+          scope: "affected",
           ...(signal ? { signal } : {}),
           onProgress: (phase, p) => progressTo(deps, phase)(p),
           onApply: (changed) => announce(deps, "validate", iteration, `applying ${proposal.source} fix (${proposal.strategy}) to ${changed.join(", ")}`),
@@ -70,10 +83,10 @@ export const validateNode =
           settle: (o, settleJournal) =>
             deps.store.db.transaction(() => {
               settleJournal();
-              deps.store.recordFixAttempt(workflowId, record(o));
+              attemptId = deps.store.recordFixAttempt(workflowId, record(o)).id;
             })(),
         },
-      );
+      )));
     } catch (e) {
       // Interrupted: the fix stays "pending" in the journal, so resume restores it and tries it again.
       if (e instanceof ProofInterrupted) throwIfAborted(signal);
@@ -82,21 +95,35 @@ export const validateNode =
     const feedback = { groupKey: candidate.groupKey, source: proposal.source, strategy: proposal.strategy, edits: proposal.edits };
     const flaky = [...state.flaky, ...outcome.newlyFlaky];
     const flakyUpdate = outcome.newlyFlaky.length > 0 ? { flaky, flakyChecked: [...state.flakyChecked, ...outcome.newlyFlaky] } : {};
+    const secondRun = outcome.fullRun ?? outcome.affectedRun;
     if (outcome.status !== "kept") {
-      if (outcome.fullRun && outcome.rule === "broke_tests") deps.store.saveTestRun(outcome.fullRun, { workflowId, projectPath: projectRoot });
+      if (secondRun && outcome.rule === "broke_tests") deps.store.saveTestRun(secondRun, { workflowId, projectPath: projectRoot });
       const verb = outcome.status === "rejected" ? "rejected" : "rolled back";
       announce(deps, "validate", iteration, `${verb} ${proposal.strategy} fix for ${files.join(", ")}: ${outcome.reason}`);
-      return { candidates: rest, triedSignatures: tried, ...flakyUpdate, feedback: { ...feedback, outcome: `${verb}: ${outcome.reason}` } };
+      const told = { ...feedback, outcome: `${verb}: ${outcome.reason}` };
+      return { candidates: rest, triedSignatures: tried, runCounts, ...flakyUpdate, feedback: told };
     }
-    const runId = deps.store.saveResultsToWorkflow(workflowId, outcome.fullRun!);
-    announce(deps, "validate", iteration, outcome.progress ? `kept as progress: ${outcome.evidence.join("; ")}` : `kept: fixed ${outcome.fixedNodeIds.join(", ")}`);
+    const what = outcome.progress ? `kept as progress: ${outcome.evidence.join("; ")}` : `kept: fixed ${outcome.fixedNodeIds.join(", ")}`;
+    // Kept on an affected run: the new baseline is the last one with that run's tests on top, and the fix waits for the
+    // iteration's full run. Kept on a full run (the runner could not select): that run is the baseline, as before, and
+    // it confirms the fixes kept before it too (nothing that passed fails in it), so the iteration starts over from it.
+    const unconfirmed: UnconfirmedFix[] = outcome.confirmed || attemptId === null ? [] : [{ signature, fixAttemptId: attemptId }];
+    const next = outcome.confirmed ? outcome.fullRun! : overlayRun(baseline, outcome.affectedRun!);
+    const runId = outcome.confirmed
+      ? deps.store.saveResultsToWorkflow(workflowId, next)
+      : deps.store.saveTestRun(next, { workflowId, projectPath: projectRoot });
+    const unconfirmedNote = " (on the affected tests only; the full run at the end of the iteration confirms it)";
+    announce(deps, "validate", iteration, outcome.confirmed ? what : `${what}${unconfirmedNote}`);
     return {
       candidates: rest,
       triedSignatures: tried,
       keptThisIteration: state.keptThisIteration + 1,
       keptTotal: state.keptTotal + 1,
-      lastRun: digestRun(runId, outcome.fullRun!, flaky),
+      lastRun: digestRun(runId, next, flaky),
+      unconfirmed: outcome.confirmed ? [] : [...state.unconfirmed, ...unconfirmed],
+      ...(outcome.confirmed ? { iterationStartRunId: runId } : {}),
+      runCounts,
       ...flakyUpdate,
-      dirty: false,
+      dirty: !outcome.confirmed,
     };
   };

@@ -4,7 +4,8 @@ import { PLAIN } from "./colour.js";
 import type { Palette } from "./colour.js";
 
 export interface ProgressReporter {
-  update(p: RunProgress): void;
+  /** Draws the counts, after `label` when given (which run of several this is). */
+  update(p: RunProgress, label?: string): void;
   /** Clears the live line (terminal) or prints the final count (plain). */
   done(): void;
 }
@@ -37,8 +38,8 @@ export function createProgressReporter({ stream, tty, paint = PLAIN, now = () =>
     pending = null;
   };
   return {
-    update(p) {
-      const text = describe(p, paint);
+    update(p, label) {
+      const text = `${label ? `${label}: ` : ""}${describe(p, paint)}`;
       if (text === lastText) return;
       if (now() - lastDrawn >= interval) draw(text);
       else pending = text;

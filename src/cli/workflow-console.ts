@@ -1,6 +1,6 @@
 // Console side of a workflow run: live progress lines on stderr and the y/n approval prompt for --approve.
 import { createInterface } from "node:readline/promises";
-import type { ApprovalAnswer, ApprovalRequest, WorkflowEvent } from "../../graph/deps.js";
+import { TEST_PHASE_LABEL, type ApprovalAnswer, type ApprovalRequest, type WorkflowEvent } from "../../graph/deps.js";
 import type { CliContext } from "./context.js";
 import { createProgressReporter } from "./progress.js";
 
@@ -12,7 +12,8 @@ export function createWorkflowEventPrinter(ctx: CliContext, quiet: boolean): ((e
   return (e) => {
     if (e.kind === "tests") {
       testsLive = true;
-      tests.update({ collected: e.collected, done: e.done, failed: e.failed });
+      // The full suite is the plain line it always was; the proof's other runs say which they are.
+      tests.update({ collected: e.collected, done: e.done, failed: e.failed }, e.phase === "full" ? undefined : TEST_PHASE_LABEL[e.phase]);
       return;
     }
     if (testsLive) {

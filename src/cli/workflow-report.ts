@@ -28,6 +28,7 @@ export function renderRunSummary(s: RunSummary, paint: Palette = PLAIN): string 
   out.push(`  before: ${counts(s.initial)}`);
   out.push(`  after:  ${counts(s.final)}`);
   if (s.runner) out.push(`  ${runnerLine(s.runner)}`);
+  if (s.testRuns) out.push(`  test runs: ${s.testRuns.full} full, ${s.testRuns.affected} affected-only, ${s.testRuns.targeted} targeted`);
   if (s.fixes.length > 0) {
     out.push("", "Fixes:");
     for (const f of s.fixes) {

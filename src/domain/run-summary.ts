@@ -32,6 +32,13 @@ export const RunSummarySchema = z.object({
   patch: z.string(),
   /** Where the patch was written (.redgreen/WORKFLOW_ID.patch), or null when nothing was kept. */
   patchPath: z.string().nullable(),
+  /**
+   * The test runs the workflow made, by kind: the whole suite, only the tests affected by a fix's changed files, given
+   * tests (a fix's targets, flakiness re-runs, bisection steps). Absent for workflows from before it was counted.
+   */
+  testRuns: z
+    .object({ full: z.number().int().nonnegative(), affected: z.number().int().nonnegative(), targeted: z.number().int().nonnegative() })
+    .optional(),
   /** Notes such as why the LLM step was skipped. */
   notes: z.array(z.string()),
   db: z.string(),

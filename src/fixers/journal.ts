@@ -26,14 +26,46 @@ export async function applyJournaled(
   projectRoot: string,
   edits: readonly FileEdit[],
 ): Promise<AppliedEdit[]> {
+  return writeJournaled(journal, { workflowId, signature, projectRoot }, edits.map((e) => e.file), () => applyEdits(projectRoot, edits));
+}
+
+/**
+ * Sets files to given bytes after journaling their current content (state "pending", the caller settles it): a crash
+ * before the settle puts them back, as for a fix. The graph moves files between its fixes' versions this way.
+ */
+export async function writeContentsJournaled(
+  journal: EditJournal,
+  key: { workflowId: string; signature: string; projectRoot: string },
+  contents: readonly { file: string; bytes: Buffer }[],
+): Promise<AppliedEdit[]> {
+  return writeJournaled(journal, key, contents.map((c) => c.file), async () => {
+    const applied: AppliedEdit[] = [];
+    for (const c of contents) {
+      const { rel, real, bytes } = await readProjectBytes(key.projectRoot, c.file);
+      if (bytes === null || bytes.equals(c.bytes)) continue;
+      await writeFileAtomic(real, c.bytes);
+      applied.push({ file: rel, originalBase64: bytes.toString("base64"), originalSha256: sha256(bytes), writtenSha256: sha256(c.bytes) });
+    }
+    return applied;
+  });
+}
+
+/** Journals the originals of `files` as pending, runs `write`, and records what it wrote for each file. */
+async function writeJournaled(
+  journal: EditJournal,
+  key: { workflowId: string; signature: string; projectRoot: string },
+  files: readonly string[],
+  write: () => Promise<AppliedEdit[]>,
+): Promise<AppliedEdit[]> {
+  const { workflowId, signature, projectRoot } = key;
   const originals = new Map<string, { file: string; originalBase64: string; originalSha256: string }>();
-  for (const edit of edits) {
-    const { rel, bytes } = await readProjectBytes(projectRoot, edit.file);
+  for (const file of files) {
+    const { rel, bytes } = await readProjectBytes(projectRoot, file);
     if (bytes === null || originals.has(rel)) continue;
     originals.set(rel, { file: rel, originalBase64: bytes.toString("base64"), originalSha256: sha256(bytes) });
   }
   journal.begin(workflowId, signature, [...originals.values()]);
-  const applied = await applyEdits(projectRoot, edits);
+  const applied = await write();
   for (const a of applied) journal.written(workflowId, signature, a.file, a.writtenSha256);
   return applied;
 }

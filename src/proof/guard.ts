@@ -12,6 +12,11 @@ const cache = new WeakMap<TestRunnerAdapter, TestRunnerAdapter>();
 /** Whether an adapter's runs are already watched. */
 const isGuarded = (adapter: TestRunnerAdapter): boolean => (adapter as { [GUARDED]?: true })[GUARDED] === true;
 
+/** A wrapper that only observes the runs of `inner` (counts them) and passes them through is guarded when `inner` is. */
+export function observingAdapter(inner: TestRunnerAdapter, wrapper: TestRunnerAdapter): TestRunnerAdapter {
+  return isGuarded(inner) ? Object.assign(wrapper, { [GUARDED]: true as const }) : wrapper;
+}
+
 /**
  * The adapter with every run watched: the project's source, test and config files are scanned before and after each
  * run; whatever the run changed is listed in `result.tampered` and restored (created files removed), so no test,

@@ -14,8 +14,8 @@ export interface JudgeContext {
   baseline: TestRunResult;
   /** The protected set: the runner's test files, conftests, setup and config files. */
   isTestFile: (relPath: string) => boolean;
-  /** A targeted run selects some tests; only a full run is compared with the baseline's test count. */
-  scope: "targeted" | "full";
+  /** A targeted or affected run selects some tests; only a full run is compared with the baseline's test count. */
+  scope: "targeted" | "affected" | "full";
 }
 
 const key = (a: RunAnomaly): string => `${a.kind}\0${a.nodeId ?? ""}`;

@@ -17,7 +17,7 @@ import { guardAdapter } from "./guard.js";
 import { judgeRun } from "./judge-run.js";
 import { lineMapping } from "../fixers/diff.js";
 import { describeError, newFailures, progressOf, type LineMap } from "./progress.js";
-import { isTargetFixedIn, proofTargets, targetedSelection } from "./targets.js";
+import { isTargetFixedIn, proofTargets, reportsTarget, selectedOnly, targetedSelection, type ProofTarget } from "./targets.js";
 
 /** The verdict on one fix. Kept fixes stay on disk; every other outcome left the files as they were. */
 export interface ProofOutcome {
@@ -38,6 +38,13 @@ export interface ProofOutcome {
   fixedNodeIds: string[];
   /** The full run after the fix, when one ran: the new baseline of a kept fix. */
   fullRun: TestRunResult | null;
+  /** The affected-tests run after the fix (scope "affected", when the runner selected tests), else null. */
+  affectedRun: TestRunResult | null;
+  /**
+   * False for a fix kept on an affected run only: no full run has judged it yet and the caller owns confirming it (the
+   * graph's end-of-iteration full run). True for every other outcome.
+   */
+  confirmed: boolean;
   /** Tests that failed after the fix but pass on an unchanged re-run. */
   newlyFlaky: string[];
   /** What was written, for an undo (kept fixes only). */
@@ -45,6 +52,9 @@ export interface ProofOutcome {
   /** Whether the edits were ever written (and the journal holds the fix): false for a fix refused before that. */
   written: boolean;
 }
+
+/** The runs a proof makes, as progress phases. */
+export type ProofPhase = "targeted" | "affected" | "full" | "flaky-check";
 
 /** What an approver sees before anything is written. */
 export interface ProofApproval {
@@ -70,7 +80,13 @@ export interface ProofDeps {
   /** Measure coverage on the full run. */
   coverage: boolean;
   signal?: AbortSignal;
-  onProgress?: (phase: "targeted" | "full" | "flaky-check", p: RunProgress) => void;
+  onProgress?: (phase: ProofPhase, p: RunProgress) => void;
+  /**
+   * What runs after the targeted run: "full" (default) the whole suite; "affected" only the tests the runner finds
+   * affected by the changed files, for a caller that confirms the fix with a full run later (a run that fell back to
+   * the whole suite is judged as a full run).
+   */
+  scope?: "full" | "affected";
   /**
    * Keep a fix that fixes no target but moves a target's failure further on (the next round builds on it), as status
    * "kept" with rule "progress". Default: such a fix is rolled back as still failing.
@@ -114,7 +130,9 @@ const describeFailure = (result: TestRunResult, nodeId: string): string => {
  * trustworthy (no file changed under it, the runner's channels agree, no test reported otherwise than it ran, no
  * test vanished), at least one target is fixed in both runs (a test passes; a collection error is gone and the tests
  * it blocked are collected), and no test that passed before fails (a test that passes on an unchanged re-run is flaky,
- * not broken). With keepProgress, a fix that fixes no target but moves a target's failure further on in both runs,
+ * not broken). With scope "affected" the second run is the tests affected by the changed files, compared only where
+ * it reported, and a fix kept on it is kept unconfirmed (`confirmed: false`) for the caller's full run.
+ * With keepProgress, a fix that fixes no target but moves a target's failure further on in both runs,
  * with no other test newly failing, is kept as progress. Anything else restores every file byte for byte.
  */
 export async function proveFix(input: ProofInput, deps: ProofDeps): Promise<ProofOutcome> {
@@ -135,7 +153,10 @@ export async function proveFix(input: ProofInput, deps: ProofDeps): Promise<Proo
     failingTests: await failingTestTexts(deps.projectRoot, targets),
     isTestFile,
   });
-  const base = { progress: false, risk: check.risk, warnings: check.warnings, diff: check.diff, changes: check.changes, fixedNodeIds: [], fullRun: null, newlyFlaky: [], applied: [], written: false };
+  const base = {
+    ...{ progress: false, risk: check.risk, warnings: check.warnings, diff: check.diff, changes: check.changes, fixedNodeIds: [] },
+    ...{ fullRun: null, affectedRun: null, confirmed: true, newlyFlaky: [], applied: [], written: false },
+  };
   if (!check.valid) {
     const reason = check.changes.length === 0 ? check.reasons.join("; ") : `validation failed: ${check.reasons.join("; ")}`;
     // The first structured finding names the rule (policy.*, overfit.*, scope.*); other static checks are "validation".
@@ -159,9 +180,11 @@ export async function proveFix(input: ProofInput, deps: ProofDeps): Promise<Proo
     else settleJournal();
     return o;
   };
-  const notKept = async (status: "rolled_back" | "rejected", rule: ProofRule, reason: string, evidence: string[], fullRun: TestRunResult | null = null): Promise<ProofOutcome> => {
+  type Seen = Pick<ProofOutcome, "fullRun" | "affectedRun"> & { newlyFlaky?: string[] };
+  type NotKept = "rolled_back" | "rejected";
+  const notKept = async (status: NotKept, rule: ProofRule, reason: string, evidence: string[], seen?: Seen): Promise<ProofOutcome> => {
     await restoreEdits(deps.projectRoot, applied);
-    return settle("rolled_back", { ...base, status, rule, reason, evidence, fullRun, written: true });
+    return settle("rolled_back", { ...base, status, rule, reason, evidence, ...seen, written: true });
   };
   try {
     const written = await readBackDiffers(deps.projectRoot, check.changes);
@@ -180,10 +203,19 @@ export async function proveFix(input: ProofInput, deps: ProofDeps): Promise<Proo
       return (outcome = await notKept("rolled_back", "still_failing", `${id} still fails: ${describeFailure(targeted, id)}`, [describeFailure(targeted, id)]));
     }
 
-    const full = await runner.runTests({ coverage: deps.coverage, ...progress(deps, "full") });
+    const changedFiles = check.changes.map((c) => c.file);
+    const full =
+      deps.scope === "affected"
+        ? await runner.runTests({ affectedBy: changedFiles, coverage: deps.coverage, ...progress(deps, "affected") })
+        : await runner.runTests({ coverage: deps.coverage, ...progress(deps, "full") });
     if (deps.signal?.aborted) throw new ProofInterrupted("the proof was interrupted");
-    const fullVerdict = judgeRun(full, { baseline, isTestFile, scope: "full" });
-    if (fullVerdict) return (outcome = await notKept(fullVerdict.status, fullVerdict.rule, fullVerdict.reason, fullVerdict.evidence, full));
+    // An affected run reports only the tests it selected: one it did not report is neither absent nor failing, and a
+    // target it did not select is judged by the targeted run. A run that fell back to the whole suite is a full run.
+    const selective = selectedOnly(full);
+    const seen = selective ? { fullRun: null, affectedRun: full } : { fullRun: full, affectedRun: null };
+    const runOf = (t: ProofTarget): TestRunResult => (selective && !reportsTarget(full, t) ? targeted : full);
+    const fullVerdict = judgeRun(full, { baseline, isTestFile, scope: selective ? "affected" : "full" });
+    if (fullVerdict) return (outcome = await notKept(fullVerdict.status, fullVerdict.rule, fullVerdict.reason, fullVerdict.evidence, seen));
     // Only a test the full run reports failing can be broken; one it does not report at all is absent (a whole
     // suite that shrank is the tests_vanished rule's, above).
     const { failing, absent } = compareRuns(baseline, full, input.knownFlaky ?? []);
@@ -199,28 +231,30 @@ export async function proveFix(input: ProofInput, deps: ProofDeps): Promise<Proo
       const shown = broken.slice(0, 3).map((id) => `${id} (${describeFailure(full, id)})`);
       const what = unseen.length > 0 ? "test(s) passing or not run before (the baseline run crashed)" : "passing test(s)";
       const reason = `broke ${broken.length} ${what}: ${shown.join(", ")}${broken.length > 3 ? `, and ${broken.length - 3} more` : ""}`;
-      return (outcome = { ...(await notKept("rolled_back", "broke_tests", reason, shown, full)), newlyFlaky });
+      return (outcome = await notKept("rolled_back", "broke_tests", reason, shown, { ...seen, newlyFlaky }));
     }
-    const fixedNodeIds = passing.filter((t) => isTargetFixedIn(full, t)).map((t) => t.nodeId);
+    const fixedNodeIds = passing.filter((t) => isTargetFixedIn(runOf(t), t)).map((t) => t.nodeId);
     if (fixedNodeIds.length === 0 && moving.length > 0) {
-      const moved = moving.flatMap((id) => progressOf(baseline, full, id, where) ?? []);
+      const moved = moving.flatMap((id) => progressOf(baseline, runOf(proofSet.find((t) => t.nodeId === id)!), id, where) ?? []);
       const added = newFailures(baseline, full, new Set([...(input.knownFlaky ?? []), ...newlyFlaky]));
       if (moved.length > 0 && added.length === 0) {
         const reason = `progress on ${moved.length} of ${targets.length} failing test(s), none fixed yet: ${moved[0]}`;
         const kept = { ...base, status: "kept" as const, progress: true, rule: "progress" as const, reason, evidence: moved };
-        return (outcome = settle("kept", { ...kept, fullRun: full, newlyFlaky, applied, written: true }));
+        return (outcome = settle("kept", { ...kept, ...seen, confirmed: !selective, newlyFlaky, applied, written: true }));
       }
       const why = added.length > 0 ? `its progress made ${added.length} other test(s) fail: ${added.slice(0, 3).join(", ")}` : "its progress did not hold in the full suite";
-      return (outcome = await notKept("rolled_back", "still_failing", `${targets[0]!} still fails and ${why}`, added.length > 0 ? added : moving, full));
+      const evidence = added.length > 0 ? added : moving;
+      return (outcome = await notKept("rolled_back", "still_failing", `${targets[0]!} still fails and ${why}`, evidence, seen));
     }
     if (fixedNodeIds.length === 0) {
       const ids = passing.map((t) => t.nodeId);
-      return (outcome = await notKept("rolled_back", "not_in_full_suite", "the target tests pass alone but not in the full suite", ids, full));
+      const why = "the target tests pass alone but not in the full suite";
+      return (outcome = await notKept("rolled_back", "not_in_full_suite", why, ids, seen));
     }
     const reason = `fixed ${fixedNodeIds.length} of ${targets.length} failing test(s): ${fixedNodeIds.slice(0, 3).join(", ")}`;
-    const warnings = absent.length === 0 ? base.warnings : [...base.warnings, absentNote(absent)];
-    const kept = { ...base, warnings, status: "kept" as const, rule: null, reason, evidence: [], fixedNodeIds, fullRun: full, newlyFlaky, applied, written: true };
-    return (outcome = settle("kept", kept));
+    const warnings = absent.length === 0 || selective ? base.warnings : [...base.warnings, absentNote(absent)];
+    const kept = { ...base, warnings, status: "kept" as const, rule: null, reason, evidence: [], fixedNodeIds, ...seen, newlyFlaky };
+    return (outcome = settle("kept", { ...kept, confirmed: !selective, applied, written: true }));
   } finally {
     // A fault or an interrupt between apply and verdict: an interrupt leaves the fix pending (resume restores it);
     // any other fault restores the files now.
@@ -235,7 +269,7 @@ const absentNote = (absent: readonly string[]): string =>
   `${absent.length} test(s) that passed before were not reported by the full run (absent, not failing): ` +
   `${absent.slice(0, 3).join(", ")}${absent.length > 3 ? `, and ${absent.length - 3} more` : ""}`;
 
-const progress = (deps: ProofDeps, phase: "targeted" | "full" | "flaky-check"): { onProgress?: (p: RunProgress) => void; signal?: AbortSignal } => ({
+const progress = (deps: ProofDeps, phase: ProofPhase): { onProgress?: (p: RunProgress) => void; signal?: AbortSignal } => ({
   ...(deps.onProgress ? { onProgress: (p: RunProgress) => deps.onProgress!(phase, p) } : {}),
   ...(deps.signal ? { signal: deps.signal } : {}),
 });

@@ -48,3 +48,13 @@ export function isTargetFixedIn(result: TestRunResult, target: ProofTarget): boo
   if (!target.collect) return isFixedIn(result, target.nodeId);
   return !result.failures.some((f) => f.nodeId === target.nodeId) && collectedWithin(result, target.scope).length > 0;
 }
+
+/** Whether a run reported only the tests affected by changed files (not a fallback to the whole suite). */
+export const selectedOnly = (result: TestRunResult): boolean =>
+  result.selection?.kind === "affected" && result.selection.fallback === undefined;
+
+/** Whether a run reported anything of the target: a test within its scope passed, failed or was skipped. */
+export function reportsTarget(result: TestRunResult, target: ProofTarget): boolean {
+  const within = (id: string): boolean => isWithin(target.scope, id) || isWithin(target.nodeId, id);
+  return [...result.passedNodeIds, ...(result.skippedNodeIds ?? []), ...result.failures.map((f) => f.nodeId)].some(within);
+}

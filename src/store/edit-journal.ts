@@ -61,8 +61,11 @@ export interface EditJournal {
   begin(workflowId: string, signature: string, originals: { file: string; originalBase64: string; originalSha256: string }[]): void;
   /** Records what was written for one file of a pending fix. */
   written(workflowId: string, signature: string, file: string, writtenSha256: string): void;
-  /** Moves every entry of a fix to a new state. */
-  settle(workflowId: string, signature: string, state: JournalState): void;
+  /**
+   * Moves every entry of a fix to a new state: pending ones, or for "undone" (and with `from: "kept"`, a kept fix the
+   * workflow's confirming full run took back) kept ones.
+   */
+  settle(workflowId: string, signature: string, state: JournalState, from?: "pending" | "kept"): void;
   /** Entries of a workflow, oldest first, optionally in one state. */
   list(workflowId: string, state?: JournalState): JournalEntry[];
 }
@@ -97,9 +100,9 @@ export function createEditJournal(db: Database, now: () => string): EditJournal 
   return {
     begin: (workflowId, signature, originals) => beginTx.immediate(workflowId, signature, originals),
     written: (workflowId, signature, file, sha) => void setWritten.run(sha, now(), workflowId, signature, file),
-    settle(workflowId, signature, state) {
-      // "undone" applies to kept entries; every other transition leaves "pending".
-      const stmt = state === "undone" ? setStateFromKept : setState;
+    settle(workflowId, signature, state, from) {
+      // "undone" applies to kept entries; every other transition leaves "pending" unless told to leave "kept".
+      const stmt = state === "undone" || from === "kept" ? setStateFromKept : setState;
       stmt.run(state, now(), workflowId, signature);
     },
     list: (workflowId, state) =>

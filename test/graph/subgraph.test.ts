@@ -116,7 +116,7 @@ describe("the redgreen subgraph as a node of a parent graph", () => {
     expect(events[0]).toEqual({ kind: "node", node: "run_tests", iteration: 0, message: "running the full test suite" });
     expect(events.at(-1)).toMatchObject({ kind: "node", node: "report", message: "passed: all tests pass" });
     console.info(`subgraph run on examples/shop (4 bugs): ${seconds.toFixed(1)} s, ${events.length} events`);
-  }, 60_000);
+  }, 120_000);
 
   it("passes an approval interrupt to the parent and resumes without starting a second workflow", async () => {
     const copy = copyProject(fixturePath("tools", "notes"));
