@@ -24,6 +24,9 @@ export interface RunWorkflowInput {
   testTimeoutSeconds?: number;
   runTimeoutSeconds?: number;
   runner?: RunnerName;
+  /** The runner args and xdist switch the deps' adapter was made with (recorded for resume; the adapter applies them). */
+  runnerArgs?: readonly string[];
+  parallel?: boolean;
 }
 
 export interface DriveOptions {
@@ -65,6 +68,7 @@ export async function summarizeWorkflow(store: Store, state: WorkflowStateValue)
     ...(state.runCounts ? { testRuns: state.runCounts } : {}),
     notes: state.notes,
     db: store.path,
+    ...(state.switches && state.switches.runnerArgs.length > 0 ? { runnerArgs: state.switches.runnerArgs } : {}),
   };
 }
 
@@ -99,7 +103,7 @@ async function drive(
 const checkpointerFor = (deps: WorkflowDeps, options: DriveOptions): BaseCheckpointSaver =>
   options.checkpointer ?? createCheckpointer(deps.store);
 
-type RunSwitchInput = Pick<RunWorkflowInput, "python" | "testTimeoutSeconds" | "runTimeoutSeconds" | "runner">;
+type RunSwitchInput = Pick<RunWorkflowInput, "python" | "testTimeoutSeconds" | "runTimeoutSeconds" | "runner" | "runnerArgs" | "parallel">;
 
 /** The graph's input for a fresh start: identity, cap, and the switches `resume` must reuse. */
 function initialInput(deps: WorkflowDeps, workflowId: string, projectRoot: string, maxIterations: number, run: RunSwitchInput = {}) {
@@ -115,6 +119,8 @@ function initialInput(deps: WorkflowDeps, workflowId: string, projectRoot: strin
     testTimeoutSeconds: run.testTimeoutSeconds ?? null,
     runTimeoutSeconds: run.runTimeoutSeconds ?? null,
     runner: run.runner ?? deps.adapter.name,
+    runnerArgs: [...(run.runnerArgs ?? [])],
+    parallel: run.parallel ?? true,
   };
   return { workflowId, projectRoot, maxIterations, switches };
 }

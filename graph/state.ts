@@ -81,6 +81,10 @@ export const WorkflowSwitchesSchema = z.object({
   runTimeoutSeconds: z.number().nullable().default(null),
   /** The test runner the run started with (null: detected from the project). */
   runner: z.enum(RUNNER_NAMES).nullable().default(null),
+  /** The user's runner args (`redgreen run -- -k smoke`), put on every run; [] for checkpoints from before they existed. */
+  runnerArgs: z.array(z.string()).default(() => []),
+  /** false: pytest stays off pytest-xdist (`--no-parallel`). */
+  parallel: z.boolean().default(true),
 });
 export type WorkflowSwitches = z.infer<typeof WorkflowSwitchesSchema>;
 

@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { resolve } from "node:path";
 import type { BaseCheckpointSaver } from "@langchain/langgraph";
 import { withProjectLock } from "../src/fixers/project-lock.js";
+import { withRunnerArgs } from "../src/runners/runner-args.js";
 import type { RunWorkflow, WorkflowProgress } from "../tools/index.js";
 import { createCheckpointer } from "./checkpointer.js";
 import { TEST_PHASE_LABEL, type WorkflowEvent } from "./deps.js";
@@ -47,7 +48,7 @@ export function createGraphRunWorkflow(options: GraphRunWorkflowOptions): RunWor
     const workflowId = randomUUID();
     return withProjectLock(root, { workflowId, command: "fix_failing_tests" }, async () => {
       const maxIterations = request.maxIterations ?? 5;
-      const deps = await depsFor(root, {
+      const shared = await depsFor(root, {
         options: {
           allowTestEdits: request.allowTestEdits ?? false,
           allowRisky: request.allowRisky ?? false,
@@ -57,6 +58,8 @@ export function createGraphRunWorkflow(options: GraphRunWorkflowOptions): RunWor
         },
         ...(onProgress ? { onEvent: (e: WorkflowEvent) => onProgress(workflowEventToProgress(e, maxIterations)) } : {}),
       });
+      // The project's shared adapter, given this request's runner args on every run (a refused one throws here, before the start).
+      const deps = { ...shared, adapter: withRunnerArgs(shared.adapter, request.runnerArgs) };
       const running = runWorkflow(
         deps,
         {
@@ -65,6 +68,7 @@ export function createGraphRunWorkflow(options: GraphRunWorkflowOptions): RunWor
           maxIterations,
           ...(options.python !== undefined ? { python: options.python } : {}),
           ...(options.testTimeoutSeconds !== undefined ? { testTimeoutSeconds: options.testTimeoutSeconds } : {}),
+          ...(request.runnerArgs !== undefined ? { runnerArgs: request.runnerArgs } : {}),
         },
         { checkpointer, ...(signal ? { signal } : {}) },
       );

@@ -36,6 +36,8 @@ export interface WorkflowRequest {
   noLlm?: boolean;
   /** Verify fixes, then restore every file: the patch is reported, nothing stays changed. Default: false. */
   dryRun?: boolean;
+  /** The test runner's arguments for every run (checked against the runner's allow-list; a refused one is a usage fault). */
+  runnerArgs?: readonly string[];
 }
 
 /** A progress line from a running workflow. */

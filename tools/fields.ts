@@ -8,6 +8,18 @@ export const projectPathField = z
   .optional()
   .describe("Project root to work in: absolute, or relative to the default project. Omit to use the default project.");
 
+/** The test runner's own arguments, allow-listed (src/runners/runner-args.ts). */
+export const runnerArgsField = z
+  .array(z.string().min(1).max(1000))
+  .max(50)
+  .optional()
+  .describe(
+    "Arguments for the test runner on every run, e.g. [\"-k\", \"smoke\"] or [\"-m\", \"not slow\"]. Allowed: pytest -k -m -n --dist --deselect --ignore " +
+      "--ignore-glob -W --runxfail --strict-markers --import-mode and paths/node ids inside the project; vitest -t --project --pool " +
+      "--maxWorkers and file filters; jest -t --testPathPattern(s) --selectProjects -w -i and path patterns. Anything else (plugins, " +
+      "config files, reports, --lf, -x, coverage, paths outside the project) is refused. A green then covers only the selected tests.",
+  );
+
 /** A failing test, as run_tests reported it. */
 export const nodeIdField = z
   .string()

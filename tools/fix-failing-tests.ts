@@ -5,7 +5,7 @@ import { RunSummarySchema } from "../src/domain/index.js";
 import { defineTool } from "./define-tool.js";
 import type { RedgreenTool } from "./define-tool.js";
 import type { FixFailingTestsDeps, RunWorkflow, WorkflowProgress, WorkflowRequest } from "./deps.js";
-import { projectPathField } from "./fields.js";
+import { projectPathField, runnerArgsField } from "./fields.js";
 import { formatRunSummary } from "./format-run-summary.js";
 import { resolveProjectRoot } from "./project-scope.js";
 
@@ -17,6 +17,7 @@ export const FixFailingTestsInputSchema = z.strictObject({
     .boolean()
     .optional()
     .describe("Find and verify fixes, then restore every file: only the patch is reported, nothing stays changed. Default: false."),
+  runnerArgs: runnerArgsField,
 });
 
 /** Minimum milliseconds between two transient progress updates (per-test counts); steps always go through. */
@@ -37,6 +38,7 @@ export function workflowCall(deps: OptionalRunner, input: z.output<typeof FixFai
     allowRisky: deps.allowRisky,
     noLlm: input.noLlm ?? false,
     dryRun: input.dryRun ?? false,
+    ...(input.runnerArgs !== undefined && input.runnerArgs.length > 0 ? { runnerArgs: input.runnerArgs } : {}),
   };
   return { runWorkflow: deps.runWorkflow, request };
 }

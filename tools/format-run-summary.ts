@@ -1,5 +1,6 @@
 // formatRunSummary: a whole workflow's RunSummary as a few lines a supervising model can read and act on.
 import type { RunCounts, RunSummary, RunSummaryStatus } from "../src/domain/index.js";
+import { runnerArgsNote } from "../src/runners/runner-args.js";
 import { cutHead } from "./compact.js";
 
 /** Entries listed per section; the rest are counted. */
@@ -34,7 +35,9 @@ const headline = (s: RunSummary, kept: number): string =>
 export function formatRunSummary(s: RunSummary): string {
   const out: string[] = [];
   const kept = s.fixes.filter((f) => f.status === "kept");
-  out.push(`redgreen workflow ${s.workflowId}: ${headline(s, kept.length)} after ${plural(s.iterations, "iteration")}. ${s.reason}`.trim());
+  const note = runnerArgsNote(s.runnerArgs);
+  const head = `${headline(s, kept.length)}${note === null ? "" : ` (${note})`}`;
+  out.push(`redgreen workflow ${s.workflowId}: ${head} after ${plural(s.iterations, "iteration")}. ${s.reason}`.trim());
   if (s.initial !== null || s.final !== null) {
     const before = s.initial !== null ? counts(s.initial) : "not run";
     const after = s.final !== null ? counts(s.final) : "not run";

@@ -4,7 +4,8 @@ import type { RunProgress } from "../src/runners/adapter.js";
 import { compactRun, CompactRunSchema } from "./compact.js";
 import { defineTool } from "./define-tool.js";
 import type { RedgreenTool, ToolContext } from "./define-tool.js";
-import { projectPathField } from "./fields.js";
+import { withRunnerArgs } from "../src/runners/runner-args.js";
+import { projectPathField, runnerArgsField } from "./fields.js";
 import { checkTestTargets } from "./project-scope.js";
 import type { ToolSession } from "./session.js";
 
@@ -25,6 +26,7 @@ export const RunTestsInputSchema = z.strictObject({
     .max(3600)
     .optional()
     .describe("Per-test time limit in seconds; a test past it fails as a timeout. Default: 10."),
+  runnerArgs: runnerArgsField,
 });
 
 /** Minimum milliseconds between two progress reports of one run. */
@@ -61,7 +63,7 @@ export function createRunTestsTool(session: ToolSession): RedgreenTool {
     async run(input, ctx) {
       const projectRoot = session.projectRoot(input.projectPath);
       checkTestTargets(projectRoot, input.files ?? []);
-      const adapter = await session.deps.projects.adapter(projectRoot);
+      const adapter = withRunnerArgs(await session.deps.projects.adapter(projectRoot), input.runnerArgs);
       const result = await adapter.runTests({
         ...(input.files !== undefined && input.files.length > 0 ? { files: input.files } : {}),
         coverage: input.coverage ?? false,

@@ -21,6 +21,12 @@ export function parseCommandArgs<T extends ParseArgsConfig>(command: string, con
   }
 }
 
+/** Splits a command's arguments at the first `--`: redgreen's own before it, the test runner's after it. */
+export function splitRunnerArgs(args: readonly string[]): { own: string[]; runnerArgs: string[] } {
+  const at = args.indexOf("--");
+  return at < 0 ? { own: [...args], runnerArgs: [] } : { own: args.slice(0, at), runnerArgs: args.slice(at + 1) };
+}
+
 type Token = NonNullable<Parsed<ParseArgsConfig & { tokens: true }>["tokens"]>[number];
 
 /**

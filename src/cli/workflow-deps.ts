@@ -34,6 +34,10 @@ export interface WorkflowDepsInput {
   apiKey?: string | undefined;
   /** Model credentials the test process gets anyway (--pass-env). */
   passEnv?: readonly string[] | undefined;
+  /** The user's runner args, put on every run (checked against the runner's allow-list: a refused one is a usage error). */
+  runnerArgs?: readonly string[] | undefined;
+  /** false keeps pytest off pytest-xdist (`--no-parallel`). */
+  parallel?: boolean | undefined;
   options?: Partial<WorkflowOptions>;
   llmSettings?: Partial<LlmSettings>;
   env?: Record<string, string | undefined>;
@@ -80,6 +84,8 @@ async function openRuntime(input: WorkflowDepsInput, env: Record<string, string 
     testTimeoutSeconds: input.testTimeoutSeconds,
     runTimeoutSeconds: input.runTimeoutSeconds,
     passEnv: input.passEnv,
+    runnerArgs: input.runnerArgs,
+    parallel: input.parallel,
   });
   const python = adapter.name === "pytest" ? await resolvePython({ projectRoot, ...(input.python ? { python: input.python } : {}) }) : null;
   // One redactor for the store and the prompts: the environment's secrets and redgreen's own API key.

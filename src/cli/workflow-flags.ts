@@ -25,6 +25,7 @@ export const serviceFlagOptions = {
 export const workflowFlagOptions = {
   ...serviceFlagOptions,
   "run-timeout": { type: "string" },
+  "no-parallel": { type: "boolean" },
   json: { type: "boolean" },
   quiet: { type: "boolean", short: "q" },
 } as const;
@@ -47,6 +48,16 @@ export function parsePassEnv(names: readonly string[] | undefined): string[] | u
   return names === undefined ? undefined : [...names];
 }
 
+/** Help line for --no-parallel, which every command that runs tests takes. */
+export const noParallelHelp = `  --no-parallel      keep pytest off pytest-xdist (by default the suite and big selections run with -n auto
+                     when the project's interpreter has xdist and neither the args nor the project's addopts set -n)`;
+
+/** Help lines for the runner args of `run` and `test`. */
+export const runnerArgsHelp = `  -- ARGS...         arguments for the test runner on every run (allow-listed: pytest -k -m -n --dist --deselect
+                     --ignore --ignore-glob -W --runxfail --strict-markers --import-mode and paths/node ids;
+                     vitest -t --project --pool --maxWorkers and filters; jest -t --testPathPattern(s)
+                     --selectProjects -w -i and patterns); anything that could fake a green is refused`;
+
 /** Help lines for the shared flags. */
 export const workflowFlagHelp = `  --json             print one JSON object (the run summary) on stdout; progress stays on stderr
   --runner R         pytest, vitest or jest (default: detected from the project's config and package.json)
@@ -58,6 +69,7 @@ export const workflowFlagHelp = `  --json             print one JSON object (the
   --base-url U       OpenAI-compatible server (or $OPENAI_BASE_URL), e.g. http://localhost:11434/v1
   --api-key K        API key (or $OPENAI_API_KEY)
 ${passEnvHelp}
+${noParallelHelp}
   -q, --quiet        no progress lines on stderr
   -h, --help         show this help`;
 
@@ -71,6 +83,7 @@ interface SharedValues {
   "base-url"?: string | undefined;
   "api-key"?: string | undefined;
   "pass-env"?: string[] | undefined;
+  "no-parallel"?: boolean | undefined;
 }
 
 /** The WorkflowDepsInput fields the shared flags set. */
@@ -85,6 +98,7 @@ export function depsInputFromFlags(values: SharedValues): Omit<WorkflowDepsInput
     baseUrl: values["base-url"],
     apiKey: values["api-key"],
     passEnv: parsePassEnv(values["pass-env"]),
+    parallel: values["no-parallel"] === true ? false : undefined,
   };
 }
 

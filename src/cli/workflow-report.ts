@@ -3,6 +3,7 @@ import type { RunCounts, RunSummary } from "../domain/index.js";
 import { paintStatus, PLAIN } from "./colour.js";
 import type { Palette } from "./colour.js";
 import { runnerLine } from "./runner-choice.js";
+import { runnerArgsNote } from "../runners/runner-args.js";
 
 const counts = (c: RunCounts | null): string =>
   c === null
@@ -23,7 +24,9 @@ const STATUS_LINE: Record<RunSummary["status"], string> = {
 /** The final report, with the unified diff of every kept fix. */
 export function renderRunSummary(s: RunSummary, paint: Palette = PLAIN): string {
   const out: string[] = [];
-  const reason = s.reason !== "" && s.reason !== "all tests pass" ? ` (${s.reason})` : "";
+  const note = runnerArgsNote(s.runnerArgs);
+  const why = [s.reason !== "" && s.reason !== "all tests pass" ? s.reason : null, note].filter((x) => x !== null);
+  const reason = why.length > 0 ? ` (${why.join("; ")})` : "";
   out.push(`${paintStatus(paint, s.status, STATUS_LINE[s.status])}${reason} after ${s.iterations} iteration(s)`);
   out.push(`  before: ${counts(s.initial)}`);
   out.push(`  after:  ${counts(s.final)}`);

@@ -44,5 +44,7 @@ export const RunSummarySchema = z.object({
   db: z.string(),
   /** The runner the command drove and why (set by the CLI command that ran the workflow). */
   runner: RunnerChoiceSchema.optional(),
+  /** The runner args every run of the workflow used (`redgreen run -- -k smoke`); absent when none: a green covers only them. */
+  runnerArgs: z.array(z.string()).optional(),
 });
 export type RunSummary = z.infer<typeof RunSummarySchema>;

@@ -26,6 +26,11 @@ export interface RunTestsOptions {
    * runs the whole suite and says why; either way `result.selection` records what was selected. Ignored with `files`.
    */
   affectedBy?: readonly string[];
+  /**
+   * The user's runner arguments (`redgreen run -- -k smoke`), checked by src/runners/runner-args.ts: placed on the run,
+   * less the file filters when the run names its own files or affected tests (they would widen it).
+   */
+  runnerArgs?: readonly string[];
   onProgress?: (p: RunProgress) => void;
   signal?: AbortSignal;
 }

@@ -3,6 +3,7 @@ import type { RunnerChoice } from "../domain/runner-choice.js";
 import type { RunnerName, TestRunnerAdapter } from "./adapter.js";
 import { guardAdapter } from "../proof/guard.js";
 import { detectRunner } from "./detect.js";
+import { withRunnerArgs } from "./runner-args.js";
 import { createJestAdapter } from "./jest/adapter.js";
 import { createPytestAdapter } from "./pytest/adapter.js";
 import { createVitestAdapter } from "./vitest/adapter.js";
@@ -17,6 +18,10 @@ export interface CreateRunnerAdapterOptions {
   runTimeoutSeconds?: number | undefined;
   /** Model credentials the test process gets anyway (`--pass-env`); by default it gets none. */
   passEnv?: readonly string[] | undefined;
+  /** The user's runner args (`redgreen run -- -k smoke`), checked against the runner's allow-list and put on every run. */
+  runnerArgs?: readonly string[] | undefined;
+  /** false keeps pytest off pytest-xdist (`--no-parallel`); by default big runs get `-n auto` when xdist is installed. */
+  parallel?: boolean | undefined;
 }
 
 /** The runner to drive and why: the one named by --runner, else the one detected (throws `config` when workspaces disagree). */
@@ -25,11 +30,11 @@ export async function chooseRunner(projectRoot: string, runner?: RunnerName): Pr
 }
 
 /**
- * Builds the adapter for the chosen (or detected) runner, every run guarded (src/proof/guard.ts); throws the runner's
- * own one-line error when it cannot run.
+ * Builds the adapter for the chosen (or detected) runner, every run guarded (src/proof/guard.ts) and given the runner
+ * args; throws the runner's own one-line error when it cannot run, a usage error for a refused runner arg.
  */
 export async function createRunnerAdapter(options: CreateRunnerAdapterOptions): Promise<TestRunnerAdapter> {
-  return guardAdapter(await createInnerAdapter(options));
+  return withRunnerArgs(guardAdapter(await createInnerAdapter(options)), options.runnerArgs);
 }
 
 async function createInnerAdapter(options: CreateRunnerAdapterOptions): Promise<TestRunnerAdapter> {
@@ -41,7 +46,12 @@ async function createInnerAdapter(options: CreateRunnerAdapterOptions): Promise<
   };
   switch (runner) {
     case "pytest":
-      return createPytestAdapter({ projectRoot: options.projectRoot, ...(options.python !== undefined ? { python: options.python } : {}), ...common });
+      return createPytestAdapter({
+        projectRoot: options.projectRoot,
+        ...(options.python !== undefined ? { python: options.python } : {}),
+        parallel: options.parallel ?? true,
+        ...common,
+      });
     case "vitest":
       return createVitestAdapter({ projectRoot: options.projectRoot, ...common });
     case "jest":

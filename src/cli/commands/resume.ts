@@ -14,7 +14,7 @@ import { printSummary } from "./run.js";
 export const help = `Usage: redgreen resume WORKFLOW_ID [PATH] [options]
 
 Continues the workflow from its last checkpoint with the switches it was started with
-(--no-llm, --allow-test-edits, ...). A fix that was half-applied when the run stopped is
+(--no-llm, --allow-test-edits, the runner args after --, ...). A fix that was half-applied when the run stopped is
 restored first; fixes already kept are not applied again. PATH is the project (default: .),
 used to find the database when --db is not given. WORKFLOW_ID may be a unique prefix.
 
@@ -24,6 +24,7 @@ ${workflowFlagHelp}
 
 /** Runs `redgreen resume`. */
 export async function run(args: string[], ctx: CliContext): Promise<number> {
+  if (args.includes("--")) throw usageError("resume runs with the runner args the workflow started with; start a new run to change them");
   const { values, positionals } = parseCommandArgs("resume", { args, allowPositionals: true, options: { ...workflowFlagOptions } });
   if (values.help) {
     ctx.stdout.write(help);
@@ -48,6 +49,8 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
     testTimeoutSeconds: flags.testTimeoutSeconds ?? switches?.testTimeoutSeconds ?? undefined,
     runTimeoutSeconds: flags.runTimeoutSeconds ?? switches?.runTimeoutSeconds ?? undefined,
     runner: flags.runner ?? switches?.runner ?? undefined,
+    runnerArgs: switches?.runnerArgs,
+    parallel: flags.parallel ?? switches?.parallel,
     db: dbPath,
     env: ctx.env,
     cwd: ctx.cwd,

@@ -2,17 +2,17 @@
 import { randomUUID } from "node:crypto";
 import { runWorkflow, MAX_ITERATIONS_CEILING } from "../../../graph/run.js";
 import type { RunSummary } from "../../domain/index.js";
-import { parseCommandArgs, usageError } from "../args.js";
+import { parseCommandArgs, splitRunnerArgs, usageError } from "../args.js";
 import { EXIT } from "../context.js";
 import type { CliContext } from "../context.js";
 import { createWorkflowRuntime } from "../workflow-deps.js";
 import { createTerminalApprover, createWorkflowEventPrinter } from "../workflow-console.js";
-import { depsInputFromFlags, projectDirFromArg, workflowFlagHelp, workflowFlagOptions } from "../workflow-flags.js";
+import { depsInputFromFlags, projectDirFromArg, runnerArgsHelp, workflowFlagHelp, workflowFlagOptions } from "../workflow-flags.js";
 import { renderRunSummary } from "../workflow-report.js";
 import { resumeCommand } from "../resume-hint.js";
 import { untrustedNoTests } from "../runner-choice.js";
 
-export const help = `Usage: redgreen run [PATH] [options]
+export const help = `Usage: redgreen run [PATH] [options] [-- RUNNER_ARGS...]
 
 Runs the tests of the project at PATH (default: the current directory; pytest, vitest or jest), analyses each
 failure, applies validated pattern fixes (and LLM fixes when a model is configured), keeps a fix
@@ -28,6 +28,7 @@ Options:
   --dry-run          verify fixes, then restore every file; the patch is reported only
   --no-coverage      do not measure coverage
 ${workflowFlagHelp}
+${runnerArgsHelp}
 
 Exit codes: 0 the suite ends green (or has no tests); 1 failures remain; 2 usage or environment error
 (also: no tests, when pytest was only the default and PATH has a package.json).
@@ -45,7 +46,8 @@ export function printSummary(ctx: CliContext, summary: RunSummary, json: boolean
 }
 
 /** Runs `redgreen run` with the arguments after the command name. */
-export async function run(args: string[], ctx: CliContext): Promise<number> {
+export async function run(argv: string[], ctx: CliContext): Promise<number> {
+  const { own: args, runnerArgs } = splitRunnerArgs(argv);
   const { values, positionals } = parseCommandArgs("run", {
     args,
     allowPositionals: true,
@@ -79,6 +81,7 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
   const runtime = await createWorkflowRuntime({
     projectRoot,
     ...flags,
+    runnerArgs,
     env: ctx.env,
     cwd: ctx.cwd,
     lock: { workflowId, command: "run", note: ctx.stderr },
@@ -105,6 +108,8 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
         runner: runtime.deps.adapter.name,
         ...(flags.testTimeoutSeconds !== undefined ? { testTimeoutSeconds: flags.testTimeoutSeconds } : {}),
         ...(flags.runTimeoutSeconds !== undefined ? { runTimeoutSeconds: flags.runTimeoutSeconds } : {}),
+        runnerArgs,
+        ...(flags.parallel !== undefined ? { parallel: flags.parallel } : {}),
       },
       { checkpointer: runtime.checkpointer, signal: ctx.signal, ...(values.approve ? { onApproval: createTerminalApprover(ctx) } : {}) },
     );

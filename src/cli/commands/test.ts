@@ -2,14 +2,15 @@
 import type { TestRunResult } from "../../domain/index.js";
 import { chooseRunner, createRunnerAdapter } from "../../runners/create-adapter.js";
 import { buildTestReport, ignoreStateDir, openStore, renderTestReport, resolveDbPath } from "../../store/index.js";
-import { parseCommandArgs, parseSeconds, splitGreedyPositionals, usageError } from "../args.js";
+import { runnerArgsNote } from "../../runners/runner-args.js";
+import { parseCommandArgs, parseSeconds, splitGreedyPositionals, splitRunnerArgs, usageError } from "../args.js";
 import { EXIT } from "../context.js";
 import type { CliContext } from "../context.js";
 import { createProgressReporter } from "../progress.js";
 import { runnerLine, untrustedNoTests } from "../runner-choice.js";
-import { parsePassEnv, parseRunner, passEnvHelp, projectDirFromArg } from "../workflow-flags.js";
+import { noParallelHelp, parsePassEnv, parseRunner, passEnvHelp, projectDirFromArg, runnerArgsHelp } from "../workflow-flags.js";
 
-export const help = `Usage: redgreen test [PATH] [options]
+export const help = `Usage: redgreen test [PATH] [options] [-- RUNNER_ARGS...]
 
 Runs the tests of the project at PATH (default: the current directory) with its runner
 (pytest, vitest or jest, detected from the project), measuring coverage, stores the run
@@ -26,6 +27,8 @@ Options:
   --test-timeout S   per-test timeout in seconds, exact (default: pytest max(60, 5x slowest test), vitest/jest the project's own; 0 = off)
   --run-timeout S    hard limit for the whole run in seconds (default 900)
 ${passEnvHelp}
+${noParallelHelp}
+${runnerArgsHelp}
   -q, --quiet        no progress lines on stderr
   -h, --help         show this help
 
@@ -60,7 +63,8 @@ export function errorGist(message: string | undefined): string {
 }
 
 /** Runs `redgreen test` with the arguments after the command name. */
-export async function run(args: string[], ctx: CliContext): Promise<number> {
+export async function run(argv: string[], ctx: CliContext): Promise<number> {
+  const { own: args, runnerArgs } = splitRunnerArgs(argv);
   const { values, tokens } = parseCommandArgs("test", {
     args,
     allowPositionals: true,
@@ -75,6 +79,7 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
       "test-timeout": { type: "string" },
       "run-timeout": { type: "string" },
       "pass-env": { type: "string", multiple: true },
+      "no-parallel": { type: "boolean" },
       quiet: { type: "boolean", short: "q" },
       help: { type: "boolean", short: "h" },
     },
@@ -105,6 +110,8 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
       testTimeoutSeconds,
       runTimeoutSeconds,
       passEnv,
+      runnerArgs,
+      parallel: values["no-parallel"] !== true,
     });
     const progress = values.quiet ? null : createProgressReporter({ stream: ctx.stderr, tty: ctx.stderr.isTTY, paint: ctx.colour.stderr });
     let result: TestRunResult;
@@ -122,10 +129,11 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
     if (ctx.signal.aborted) return EXIT.interrupted;
     const runId = store.saveTestRun(result, { projectPath: projectRoot });
     if (values.json) {
-      ctx.stdout.write(`${JSON.stringify({ ...result, runner: choice })}\n`);
+      ctx.stdout.write(`${JSON.stringify({ ...result, runner: choice, ...(runnerArgs.length > 0 ? { runnerArgs } : {}) })}\n`);
     } else {
+      const note = runnerArgsNote(runnerArgs);
       ctx.stdout.write(renderTestReport(buildTestReport(result)));
-      ctx.stdout.write(`\n${runnerLine(choice)}\nSaved as run ${runId} in ${store.path}\n`);
+      ctx.stdout.write(`\n${runnerLine(choice)}\n${note === null ? "" : `${note}\n`}Saved as run ${runId} in ${store.path}\n`);
     }
     const untrusted = result.status === "no_tests" ? untrustedNoTests(choice, projectRoot) : null;
     if (untrusted !== null) {

@@ -30,6 +30,7 @@ import { rejectedOptionsMessage } from "./rejected-options.js";
 import { type RelatedSelection, relatedSelection } from "./related.js";
 import { isJsTestFile } from "./test-files.js";
 import { testProcessEnv } from "../test-env.js";
+import { runnerArgsForRun } from "../runner-args.js";
 
 /** Options shared by the vitest and jest adapters. */
 export interface JsAdapterOptions {
@@ -334,16 +335,22 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
     const reportFile = join(tmp, "report.json");
     const progressFile = join(tmp, "progress.jsonl");
     const coverageDir = coverageOn ? join(tmp, "coverage") : null;
-    const args = this.spec.args({
-      files: targets.map((t) => t.path),
-      folders: targets.filter((t) => t.folder).map((t) => t.path),
-      related,
-      namePattern: selection.namePattern(),
-      reportFile,
-      reporter: this.spec.reporter,
-      testTimeoutMs: timeouts.explicit === undefined ? null : timeouts.explicit > 0 ? Math.min(MAX_TIMER_MS, Math.round(timeouts.explicit * 1000)) : MAX_TIMER_MS,
-      coverageDir,
-    });
+    const namePattern = selection.namePattern();
+    const own = { files: targets.length > 0 || (options.affectedBy?.length ?? 0) > 0, names: namePattern !== null };
+    const args = [
+      ...this.spec.args({
+        files: targets.map((t) => t.path),
+        folders: targets.filter((t) => t.folder).map((t) => t.path),
+        related,
+        namePattern,
+        reportFile,
+        reporter: this.spec.reporter,
+        testTimeoutMs: timeouts.explicit === undefined ? null : timeouts.explicit > 0 ? Math.min(MAX_TIMER_MS, Math.round(timeouts.explicit * 1000)) : MAX_TIMER_MS,
+        coverageDir,
+      }),
+      // The user's runner args last: jest's variadic --selectProjects cannot swallow the adapter's files there.
+      ...runnerArgsForRun(this.spec.name, options.runnerArgs, own, this.projectRoot),
+    ];
     const env: Record<string, string | undefined> = {
       ...testProcessEnv(process.env, this.opts.passEnv),
       ...this.opts.env,

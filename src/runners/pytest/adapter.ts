@@ -32,6 +32,8 @@ import { ContextMap } from "./context-map.js";
 import { hangPhase, parseHangDump } from "./hang-dump.js";
 import { pytestSelection } from "./selection.js";
 import { testProcessEnv } from "../test-env.js";
+import { runnerArgsForRun } from "../runner-args.js";
+import { probeXdist, projectSetsWorkers, XDIST_MIN_SUITE_SECONDS, xdistArgs } from "./xdist.js";
 
 export { parsePytestOutput } from "../../parsers/pytest-text.js";
 export { parseCoverageJson } from "../../parsers/coverage-json.js";
@@ -54,6 +56,14 @@ export interface PytestAdapterOptions {
   passEnv?: readonly string[] | undefined;
   /** Extra pytest arguments placed before the test paths, e.g. ["-n", "2"]. */
   pytestArgs?: string[];
+  /**
+   * Runs the whole suite and large selections on pytest-xdist (`-n auto`) when the interpreter can import it and an
+   * earlier whole-suite run took xdistMinSuiteSeconds or more, unless the runner args or the project's addopts choose
+   * workers themselves. Default false (createRunnerAdapter turns it on).
+   */
+  parallel?: boolean;
+  /** Seconds a whole-suite run must have taken before xdist is used (default XDIST_MIN_SUITE_SECONDS; 0: from the first run). */
+  xdistMinSuiteSeconds?: number;
   /** false runs pytest without the bundled plugin (results from JUnit XML, then terminal text). */
   usePlugin?: boolean;
   /** Seconds past the per-test timeout before a test stuck in C code is dumped and the run resumed without it (default 5). */
@@ -105,6 +115,9 @@ export class PytestAdapter implements TestRunnerAdapter {
   readonly projectRoot: string;
   private readonly pluginDir = pythonSourcePath("runners", "pytest");
   private coverageCheck: ReturnType<typeof probeProjectCoverage> | null = null;
+  private xdistCheck: Promise<boolean> | null = null;
+  /** Seconds of the longest whole-suite run so far (null before one): xdist only pays off for a slow suite. */
+  private suiteSeconds: number | null = null;
   /** Source lines for hang dumps, read fresh for every run (a fix may have edited the files). */
   private readonly sources = new SourceCache();
   /** Files pytest used to define tests in earlier runs: collected modules, conftests, its config file. */
@@ -177,12 +190,14 @@ export class PytestAdapter implements TestRunnerAdapter {
       if (check.ok) coverage = check.project;
       else coverageError = check.problem;
     }
-    // A full run that measures coverage also records which test ran which lines (the per-test coverage map).
-    const full = files.length === 0 && options.affectedBy === undefined;
+    // A run of the whole suite (an affected run that fell back included) that measures coverage also records which test
+    // ran which lines: the per-test coverage map.
+    const full = files.length === 0;
     const contexts = full && coverage !== null && !coverage.dynamicContext;
     const tmp = await mkdtemp(join(tmpdir(), "redgreen-pytest-"));
     try {
       const result = await this.execute(tmp, files, options, coverage, contexts);
+      if (full) this.suiteSeconds = Math.max(this.suiteSeconds ?? 0, result.durationSeconds);
       if (options.coverage && coverageError) result.coverageError = coverageError;
       if (full && coverage !== null) this.keepContexts(join(tmp, ".coverage"), result, contexts);
       return { ...result, selection };
@@ -224,6 +239,20 @@ export class PytestAdapter implements TestRunnerAdapter {
     return this.coverageCheck;
   }
 
+  /** The user's runner args for this run and `-n auto` when it is big enough for pytest-xdist (probed once per adapter). */
+  private async extraArgs(files: readonly string[], options: RunTestsOptions): Promise<string[]> {
+    // An affected run arrives here as the files it selected (or none, when it fell back to the whole suite).
+    const own = { files: files.length > 0, names: false };
+    const runnerArgs = runnerArgsForRun("pytest", options.runnerArgs, own, this.projectRoot);
+    if (this.opts.parallel !== true) return runnerArgs;
+    this.xdistCheck ??= probeXdist(this.python, this.projectRoot, this.baseEnv());
+    const available = await this.xdistCheck;
+    const projectSets = available && projectSetsWorkers(this.projectRoot, this.baseEnv());
+    const minSuiteSeconds = this.opts.xdistMinSuiteSeconds ?? XDIST_MIN_SUITE_SECONDS;
+    const choice = { available, projectSets, runnerArgs, targets: files.length, suiteSeconds: this.suiteSeconds, minSuiteSeconds };
+    return [...xdistArgs(choice), ...runnerArgs];
+  }
+
   private baseEnv(): Record<string, string | undefined> {
     return { ...testProcessEnv(process.env, this.opts.passEnv), ...this.opts.env };
   }
@@ -237,6 +266,7 @@ export class PytestAdapter implements TestRunnerAdapter {
     coverage: ProjectCoverage | null;
     covAppend: boolean;
     contexts: boolean;
+    extra: readonly string[];
   }): string[] {
     const args = ["-m", "pytest"];
     if (p.usePlugin) args.push("-p", PLUGIN_MODULE);
@@ -260,7 +290,7 @@ export class PytestAdapter implements TestRunnerAdapter {
       const contexts = !p.contexts ? null : p.usePlugin ? "plugin" : "pytest-cov";
       args.push(...coverageArgs({ projectRoot, project: p.coverage, covJson: p.covJson, append: p.covAppend, contexts }));
     }
-    args.push(...(this.opts.pytestArgs ?? []), ...p.files);
+    args.push(...(this.opts.pytestArgs ?? []), ...p.files, ...p.extra);
     return args;
   }
 
@@ -321,6 +351,7 @@ export class PytestAdapter implements TestRunnerAdapter {
     // Node ids argv cannot carry, or whose names vary between runs, are picked by the plugin after collection.
     const selection = pytestSelection(files, this.projectRoot);
     const selectFile = selection.pick === null ? null : join(tmp, "select.json");
+    const extra = await this.extraArgs(files, options);
     if (selectFile !== null) writeFileSync(selectFile, JSON.stringify(selection.pick));
 
     for (;;) {
@@ -335,7 +366,7 @@ export class PytestAdapter implements TestRunnerAdapter {
       }
       const verbose = options.verbose === true;
       const covAppend = attempt > 1;
-      const args = this.buildArgs({ files: selection.argv, junit, verbose, usePlugin, covJson, coverage, covAppend, contexts });
+      const args = this.buildArgs({ files: selection.argv, junit, verbose, usePlugin, covJson, coverage, covAppend, contexts, extra });
       command ??= [this.python, ...args];
       const env = this.buildEnv({ jsonl, testTimeout, deselectFile, selectFile, covData: join(tmp, ".coverage") });
       const tail = new FileTail(jsonl, (chunk) => acc.push(chunk));
