@@ -31,7 +31,7 @@ export function createAnalyzeFailureTool(session: ToolSession): RedgreenTool {
     }),
     async run(input) {
       const ref = session.findFailure(input);
-      const analysis = session.analyze(ref);
+      const analysis = await session.analyze(ref);
       const sameRootCause = ref.result.failures
         .slice(0, MAX_COMPARED)
         .filter((f) => f.nodeId !== ref.failure.nodeId && analyzeFailure(f, { projectRoot: ref.projectRoot }).groupKey === analysis.groupKey)
