@@ -66,6 +66,8 @@ export function guardAdapter(inner: TestRunnerAdapter): TestRunnerAdapter {
     isTestTimeout: (seconds) => inner.isTestTimeout(seconds),
     isTestFile: (rel) => inner.isTestFile(rel),
     invalidateCaches: (absFiles) => inner.invalidateCaches?.(absFiles),
+    // Only adapters that record per-test coverage have it: the guarded one has it exactly when the inner one does.
+    ...(inner.testCoverage ? { testCoverage: () => inner.testCoverage?.() ?? null } : {}),
   };
   cache.set(inner, guarded);
   return guarded;

@@ -16,7 +16,7 @@ import { parsePytestOutput } from "../../parsers/pytest-text.js";
 import { pythonSourcePath } from "../../paths.js";
 import { type ProcessResult, runProcess } from "../../process/run.js";
 import { resolvePython } from "../../python/interpreter.js";
-import type { RunTestsOptions, TestRunnerAdapter } from "../adapter.js";
+import type { PerTestCoverage, RunTestsOptions, TestRunnerAdapter } from "../adapter.js";
 import { FileTail } from "../file-tail.js";
 import { checkProjectRoot } from "../project-root.js";
 import { DEFAULT_RUN_TIMEOUT, pollWhileRunning, progressReporter } from "../run-progress.js";
@@ -27,6 +27,7 @@ import { SourceCache } from "../source-cache.js";
 import { BytecodeCache } from "./bytecode-cache.js";
 import { coverageArgs, probeProjectCoverage, type ProjectCoverage } from "./coverage-config.js";
 import { matchesPythonFiles, pytestChannelCheck } from "./channels.js";
+import { ContextMap } from "./context-map.js";
 import { hangPhase, parseHangDump } from "./hang-dump.js";
 import { pytestSelection } from "./selection.js";
 import { testProcessEnv } from "../test-env.js";
@@ -110,6 +111,8 @@ export class PytestAdapter implements TestRunnerAdapter {
   /** pytest's python_files patterns as the last run reported them (null before a run). */
   private pythonFiles: string[] | null = null;
   private readonly bytecode = new BytecodeCache();
+  /** Which test ran which lines, from the last full run that measured coverage. */
+  private readonly contexts = new ContextMap();
   /** Seconds of the slowest test earlier runs finished (timed-out tests left out): the default per-test timeout grows with it. */
   private slowestSeen = 0;
 
@@ -132,6 +135,10 @@ export class PytestAdapter implements TestRunnerAdapter {
   isTestFile(relPath: string): boolean {
     const rel = posix.normalize(relPath.replace(/\\/g, "/"));
     return isPytestTestFile(rel) || this.reportedTestFiles.has(rel) || matchesPythonFiles(rel, this.pythonFiles);
+  }
+
+  testCoverage(): PerTestCoverage | null {
+    return this.contexts.map();
   }
 
   invalidateCaches(absFiles: readonly string[]): void {
@@ -162,13 +169,30 @@ export class PytestAdapter implements TestRunnerAdapter {
       if (check.ok) coverage = check.project;
       else coverageError = check.problem;
     }
+    // A full run that measures coverage also records which test ran which lines (the per-test coverage map).
+    const full = files.length === 0 && options.affectedBy === undefined;
+    const contexts = full && coverage !== null && !coverage.dynamicContext;
     const tmp = await mkdtemp(join(tmpdir(), "redgreen-pytest-"));
     try {
-      const result = await this.execute(tmp, files, options, coverage);
+      const result = await this.execute(tmp, files, options, coverage, contexts);
       if (options.coverage && coverageError) result.coverageError = coverageError;
+      if (full && coverage !== null) this.keepContexts(join(tmp, ".coverage"), result, contexts);
       return result;
     } finally {
       await rm(tmp, { recursive: true, force: true });
+    }
+  }
+
+  /** Moves a full run's coverage data into the context map, or drops the map when the run could not record one. */
+  private keepContexts(dataFile: string, result: TestRunResult, recorded: boolean): void {
+    if (!recorded) {
+      this.contexts.drop("the project's coverage settings set dynamic_context, so redgreen records no per-test coverage");
+    } else if (result.status !== "passed" && result.status !== "failed") {
+      this.contexts.drop(`the last full run ended with status ${result.status} and recorded no per-test coverage`);
+    } else if (!existsSync(dataFile)) {
+      this.contexts.drop("the last full run wrote no coverage data");
+    } else {
+      this.contexts.record(dataFile, this.projectRoot);
     }
   }
 
@@ -197,6 +221,7 @@ export class PytestAdapter implements TestRunnerAdapter {
     covJson: string | null;
     coverage: ProjectCoverage | null;
     covAppend: boolean;
+    contexts: boolean;
   }): string[] {
     const args = ["-m", "pytest"];
     if (p.usePlugin) args.push("-p", PLUGIN_MODULE);
@@ -214,7 +239,10 @@ export class PytestAdapter implements TestRunnerAdapter {
       // result channel, is only printed above -2.
       p.verbose ? "--verbosity=1" : "--verbosity=-1",
     );
-    if (p.covJson && p.coverage) args.push(...coverageArgs(this.projectRoot, p.coverage, p.covJson, p.covAppend));
+    if (p.covJson && p.coverage) {
+      const { projectRoot } = this;
+      args.push(...coverageArgs({ projectRoot, project: p.coverage, covJson: p.covJson, append: p.covAppend, contexts: p.contexts }));
+    }
     args.push(...(this.opts.pytestArgs ?? []), ...p.files);
     return args;
   }
@@ -247,7 +275,13 @@ export class PytestAdapter implements TestRunnerAdapter {
     return env;
   }
 
-  private async execute(tmp: string, files: string[], options: RunTestsOptions, coverage: ProjectCoverage | null): Promise<TestRunResult> {
+  private async execute(
+    tmp: string,
+    files: string[],
+    options: RunTestsOptions,
+    coverage: ProjectCoverage | null,
+    contexts: boolean,
+  ): Promise<TestRunResult> {
     const started = performance.now();
     this.sources.clear();
     const runTimeout = options.runTimeoutSeconds ?? this.opts.runTimeoutSeconds ?? DEFAULT_RUN_TIMEOUT;
@@ -283,7 +317,8 @@ export class PytestAdapter implements TestRunnerAdapter {
         writeFileSync(deselectFile, [...skipped].map((id) => JSON.stringify(id)).join("\n") + "\n");
       }
       const verbose = options.verbose === true;
-      const args = this.buildArgs({ files: selection.argv, junit, verbose, usePlugin, covJson, coverage, covAppend: attempt > 1 });
+      const covAppend = attempt > 1;
+      const args = this.buildArgs({ files: selection.argv, junit, verbose, usePlugin, covJson, coverage, covAppend, contexts });
       command ??= [this.python, ...args];
       const env = this.buildEnv({ jsonl, testTimeout, deselectFile, selectFile, covData: join(tmp, ".coverage") });
       const tail = new FileTail(jsonl, (chunk) => acc.push(chunk));

@@ -1,10 +1,7 @@
 // BytecodeCache: the per-adapter PYTHONPYCACHEPREFIX folder, and dropping the bytecode of files that changed.
-import { mkdtempSync, readdirSync, rmSync, unlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, unlinkSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-
-const live = new Set<string>();
-let exitHook = false;
+import { OwnedDir } from "../owned-dir.js";
 
 /**
  * Python validates cached bytecode by the source's mtime (whole seconds) and size: a file restored within the second
@@ -13,29 +10,19 @@ let exitHook = false;
  * its bytecode removed before the next run.
  */
 export class BytecodeCache {
-  private folder: string | null = null;
+  private readonly folder = new OwnedDir("redgreen-pycache-");
 
   /** The PYTHONPYCACHEPREFIX folder, created on first use and removed when the process exits. */
   dir(): string {
-    if (this.folder === null) {
-      this.folder = mkdtempSync(join(tmpdir(), "redgreen-pycache-"));
-      live.add(this.folder);
-      if (!exitHook) {
-        exitHook = true;
-        process.once("exit", () => {
-          for (const d of live) rmSync(d, { recursive: true, force: true });
-        });
-      }
-    }
-    return this.folder;
+    return this.folder.path();
   }
 
   /** Removes the cached bytecode of these absolute source files (pytest's rewritten test modules included). */
   invalidate(absFiles: readonly string[]): void {
-    if (this.folder === null) return;
+    if (!this.folder.created()) return;
     for (const file of absFiles) {
       if (!file.endsWith(".py")) continue;
-      const mirror = join(this.folder, dirname(file));
+      const mirror = join(this.folder.path(), dirname(file));
       const stem = `${basename(file, ".py")}.`;
       let names: string[];
       try {

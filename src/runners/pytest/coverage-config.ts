@@ -7,13 +7,16 @@ export interface ProjectCoverage {
   configFile: string | null;
   /** Whether it names what to measure ([run] source, source_pkgs or include). */
   choosesFiles: boolean;
+  /** Whether it sets [run] dynamic_context itself: per-test contexts are then the project's, not pytest-cov's. */
+  dynamicContext: boolean;
 }
 
 /** pytest-cov must import; coverage then reports the settings it read from the project's files, as it reads them. */
 const PROBE = [
   "import json, pytest_cov, coverage",
   "c = coverage.Coverage().config",
-  "print(json.dumps({'configFile': c.config_file, 'choosesFiles': bool(c.source or c.source_pkgs or c.run_include)}))",
+  "chooses = bool(c.source or c.source_pkgs or c.run_include)",
+  "print(json.dumps({'configFile': c.config_file, 'choosesFiles': chooses, 'dynamicContext': bool(c.dynamic_context)}))",
 ].join("\n");
 
 /** The project's coverage settings, or why coverage cannot be measured with `python` (pytest-cov missing, a broken config). */
@@ -25,9 +28,9 @@ export async function probeProjectCoverage(
   try {
     const r = await runProcess(python, ["-c", PROBE], { cwd, env, timeoutMs: 30_000 });
     if (r.exitCode === 0) {
-      const out = JSON.parse(r.stdout.trim().split("\n").pop() ?? "") as { configFile?: unknown; choosesFiles?: unknown };
+      const out = JSON.parse(r.stdout.trim().split("\n").pop() ?? "") as Partial<Record<keyof ProjectCoverage, unknown>>;
       const configFile = typeof out.configFile === "string" ? out.configFile : null;
-      return { ok: true, project: { configFile, choosesFiles: out.choosesFiles === true } };
+      return { ok: true, project: { configFile, choosesFiles: out.choosesFiles === true, dynamicContext: out.dynamicContext === true } };
     }
     if (/No module named '?(pytest_cov|coverage)'?/.test(r.stderr)) {
       const install = `install it with: ${python} -m pip install pytest-cov`;
@@ -43,11 +46,19 @@ export async function probeProjectCoverage(
 /**
  * pytest-cov arguments for a run writing its JSON report to `covJson`. A project whose settings name what to measure
  * gets a bare --cov (its source/include apply); any other is measured under its root. Omit, branch and the report
- * settings always come from the project's files (pytest-cov reads them).
+ * settings always come from the project's files (pytest-cov reads them). `contexts` records which test ran each line
+ * (pytest-cov's test contexts, "nodeid|phase"), for the per-test coverage map.
  */
-export function coverageArgs(projectRoot: string, project: ProjectCoverage, covJson: string, append: boolean): string[] {
+export function coverageArgs(p: {
+  projectRoot: string;
+  project: ProjectCoverage;
+  covJson: string;
+  append: boolean;
+  contexts: boolean;
+}): string[] {
   // --cov-report right after a bare --cov: the next word can never be taken for --cov's optional value.
-  const args = [project.choosesFiles ? "--cov" : `--cov=${projectRoot}`, `--cov-report=json:${covJson}`];
-  if (append) args.push("--cov-append");
+  const args = [p.project.choosesFiles ? "--cov" : `--cov=${p.projectRoot}`, `--cov-report=json:${p.covJson}`];
+  if (p.append) args.push("--cov-append");
+  if (p.contexts) args.push("--cov-context=test");
   return args;
 }
