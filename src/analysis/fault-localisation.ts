@@ -38,26 +38,40 @@ interface FileSpectrum {
   ep: Map<number, number> | null;
 }
 
+/** The failing side of the spectrum: the measured tests, the measured failing ones, and ef per line of each file. */
+interface FailingSide {
+  measured: Set<string>;
+  failing: Set<string>;
+  files: Map<string, FileSpectrum>;
+}
+
 /**
- * Builds the localiser. Only the failing tests' lines are read up front; the passing tests of a file are read when a
- * failure that executed the file is ranked (through testsCovering), so a 20,000-test run is never read whole.
+ * Builds the localiser. Nothing is read until the first ranking; then the failing tests' lines, and the passing tests
+ * of a file only when a failure that executed the file is ranked (through testsCovering), so a 20,000-test run is never
+ * read whole, and a run whose failures all point into project code reads nothing.
  */
 export function createFaultLocaliser(input: SpectrumInput): FaultLocaliser {
   const { coverage, isTestFile, source } = input;
-  const measured = new Set(coverage.tests());
-  const failing = new Set(input.failing.filter((id) => measured.has(id)));
-  const files = new Map<string, FileSpectrum>();
-  for (const id of failing) {
-    for (const [file, lines] of coverage.linesOf(id)) {
-      if (isTestFile(file)) continue;
-      let spectrum = files.get(file);
-      if (spectrum === undefined) files.set(file, (spectrum = { ef: new Map(), ep: null }));
-      for (const line of new Set(lines)) spectrum.ef.set(line, (spectrum.ef.get(line) ?? 0) + 1);
+  let side: FailingSide | null = null;
+  const failingSide = (): FailingSide => {
+    if (side !== null) return side;
+    const measured = new Set(coverage.tests());
+    const failing = new Set(input.failing.filter((id) => measured.has(id)));
+    const files = new Map<string, FileSpectrum>();
+    for (const id of failing) {
+      for (const [file, lines] of coverage.linesOf(id)) {
+        if (isTestFile(file)) continue;
+        let spectrum = files.get(file);
+        if (spectrum === undefined) files.set(file, (spectrum = { ef: new Map(), ep: null }));
+        for (const line of new Set(lines)) spectrum.ef.set(line, (spectrum.ef.get(line) ?? 0) + 1);
+      }
     }
-  }
+    return (side = { measured, failing, files });
+  };
 
   const passingCounts = (file: string, spectrum: FileSpectrum): Map<number, number> => {
     if (spectrum.ep !== null) return spectrum.ep;
+    const { failing, measured } = failingSide();
     const ep = new Map<number, number>();
     for (const id of coverage.testsCovering(file) ?? []) {
       if (failing.has(id) || !measured.has(id)) continue;
@@ -72,6 +86,7 @@ export function createFaultLocaliser(input: SpectrumInput): FaultLocaliser {
   const localiser: FaultLocaliser = {
     suspects: (failure) => (stackMissesProject(failure, isTestFile) ? localiser.rank(failure.nodeId) : []),
     rank(nodeId, limit = SUSPICIOUS_LINES) {
+      const { failing, files } = failingSide();
       if (!failing.has(nodeId)) return [];
       const scored: { file: string; line: number; score: number }[] = [];
       for (const [file, lines] of coverage.linesOf(nodeId)) {

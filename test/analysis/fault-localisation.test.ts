@@ -112,8 +112,11 @@ describe("suspects and analyzeFailure", () => {
     expect(stackMissesProject({ faultFile: null }, isTestFile)).toBe(true);
     expect(stackMissesProject({ faultFile: "tests/test_m.py" }, isTestFile)).toBe(true);
     expect(stackMissesProject({ faultFile: "pkg/m.py" }, isTestFile)).toBe(false);
-    const localiser = createFaultLocaliser({ coverage: tableCoverage(TABLE), failing: ["tests/test_m.py::t1"], isTestFile, source: SOURCES });
+    const coverage = tableCoverage(TABLE);
+    const localiser = createFaultLocaliser({ coverage, failing: ["tests/test_m.py::t1"], isTestFile, source: SOURCES });
     expect(localiser.suspects(failure("pkg/m.py"))).toEqual([]);
+    // A failure raised in project code costs no coverage read.
+    expect(coverage.reads.size).toBe(0);
     expect(localiser.suspects(failure("tests/test_m.py"))[0]).toMatchObject({ file: "pkg/a.py", line: 9, score: 0.7071 });
   });
 
