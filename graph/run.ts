@@ -48,9 +48,18 @@ export async function summarizeWorkflow(store: Store, state: WorkflowStateValue)
   const last = state.lastRun === null ? null : store.getTestRun(state.lastRun.runId);
   const failing = new Set(state.lastRun?.failing ?? []);
   const seen = new Set<string>();
+  // Suspicious lines of the last analysis, shown once per root cause: on the first remaining failure of its group.
+  const suspects = new Map(state.groups.map((g) => [g, g.analysis.suspiciousLines ?? []] as const).filter(([, l]) => l.length > 0));
   const remainingFailures = (last?.result.failures ?? [])
     .filter((f) => failing.has(f.nodeId) && !seen.has(f.nodeId) && seen.add(f.nodeId))
-    .map((f) => ({ nodeId: f.nodeId, errorType: f.errorType, message: f.errorMessage.split("\n")[0] ?? "" }));
+    .map((f) => {
+      const remaining = { nodeId: f.nodeId, errorType: f.errorType, message: f.errorMessage.split("\n")[0] ?? "" };
+      const group = [...suspects.keys()].find((g) => g.nodeIds.includes(f.nodeId));
+      if (group === undefined) return remaining;
+      const suspiciousLines = suspects.get(group)!;
+      suspects.delete(group);
+      return { ...remaining, suspiciousLines };
+    });
   const patch = state.patchPath === null ? "" : await readFile(state.patchPath, "utf8").catch(() => "");
   const status = state.status === "running" ? "error" : state.status;
   return {

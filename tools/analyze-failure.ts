@@ -22,7 +22,9 @@ export function createAnalyzeFailureTool(session: ToolSession): RedgreenTool {
     name: "analyze_failure",
     description:
       "Analyze one failing test from a stored run: error category, root cause, the file and line to fix, the fix strategy, a " +
-      "suggestion and a confidence, plus the other failures of that run sharing the root cause (fix those once). No files change.",
+      "suggestion and a confidence, plus the other failures of that run sharing the root cause (fix those once). When the error is " +
+      "an assertion in the test itself and the last full run_tests measured coverage (pytest: per-test contexts), suspiciousLines " +
+      "ranks the project lines the failing tests ran more than the passing ones (Ochiai). No files change.",
     schema: AnalyzeFailureInputSchema,
     outputSchema: AnalysisSchema.omit({ groupKey: true }).extend({
       runId: z.number().int(),
@@ -31,7 +33,7 @@ export function createAnalyzeFailureTool(session: ToolSession): RedgreenTool {
     }),
     async run(input) {
       const ref = session.findFailure(input);
-      const analysis = session.analyze(ref);
+      const analysis = await session.analyze(ref);
       const sameRootCause = ref.result.failures
         .slice(0, MAX_COMPARED)
         .filter((f) => f.nodeId !== ref.failure.nodeId && analyzeFailure(f, { projectRoot: ref.projectRoot }).groupKey === analysis.groupKey)

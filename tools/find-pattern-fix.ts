@@ -20,7 +20,7 @@ export function createFindPatternFixTool(session: ToolSession): RedgreenTool {
     outputSchema: ProposalOutputSchema,
     async run(input) {
       const ref = session.findFailure(input);
-      const analysis = session.analyze(ref);
+      const analysis = await session.analyze(ref);
       const { adapter, helper, typescript } = await projectLanguageDeps(session.deps.projects, ref.projectRoot);
       const found = await findPatternFix(
         createPatternContext({

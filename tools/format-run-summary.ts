@@ -55,7 +55,11 @@ export function formatRunSummary(s: RunSummary): string {
   if (rolledBack + rejected > 0) out.push(`Also tried and undone: ${rolledBack} rolled back, ${rejected} rejected by validation.`);
   if (s.remainingFailures.length > 0) {
     out.push(`Remaining failures (${s.remainingFailures.length}):`);
-    out.push(...listed(s.remainingFailures.map((f) => `  - ${f.nodeId}: ${f.errorType}: ${cutHead(f.message.split("\n")[0] ?? "", 160)}`)));
+    const suspect = (f: RunSummary["remainingFailures"][number]): string => {
+      const top = f.suspiciousLines?.[0];
+      return top === undefined ? "" : ` (most suspicious line: ${top.file}:${top.line})`;
+    };
+    out.push(...listed(s.remainingFailures.map((f) => `  - ${f.nodeId}: ${f.errorType}: ${cutHead(f.message.split("\n")[0] ?? "", 160)}${suspect(f)}`)));
   } else if (s.final !== null) {
     out.push("Remaining failures: none.");
   }

@@ -19,7 +19,7 @@ export function createGenerateLlmFixTool(session: ToolSession): RedgreenTool {
     outputSchema: ProposalOutputSchema,
     async run(input) {
       const ref = session.findFailure(input);
-      const analysis = session.analyze(ref);
+      const analysis = await session.analyze(ref);
       const related = ref.result.failures.filter((f) => f.nodeId !== ref.failure.nodeId);
       const outcome = await generateFixWithLlm(ref.failure, analysis, {}, {
         model: await session.model(),

@@ -2,7 +2,7 @@
 import { randomBytes } from "node:crypto";
 import type { Analysis, Failure, FileEdit, FixProposal, TestRunResult } from "../src/domain/index.js";
 import { RedgreenError } from "../src/domain/errors.js";
-import { analyzeFailure } from "../src/analysis/index.js";
+import { analyzeFailure, faultLocaliserFor } from "../src/analysis/index.js";
 import type { LlmCallLog } from "../src/fixers/llm/call-log.js";
 import { NO_MODEL_REASON } from "../src/fixers/llm/config.js";
 import type { LlmModel } from "../src/fixers/llm/create-model.js";
@@ -104,9 +104,14 @@ export class ToolSession {
     throw new RedgreenError("not_found", `no stored test run of ${projectRoot} has a failure "${q.nodeId}": call run_tests first`);
   }
 
-  /** The analyzer's verdict on a failure. */
-  analyze(ref: FailureRef): Analysis {
-    return analyzeFailure(ref.failure, { projectRoot: ref.projectRoot });
+  /**
+   * The analyzer's verdict on a failure, with suspicious lines from the per-test coverage the project's adapter last
+   * recorded, ranked against the outcomes of the failure's run.
+   */
+  async analyze(ref: FailureRef): Promise<Analysis> {
+    const adapter = await this.deps.projects.adapter(ref.projectRoot);
+    const localiser = faultLocaliserFor(adapter, ref.result.failures.map((f) => f.nodeId));
+    return analyzeFailure(ref.failure, { projectRoot: ref.projectRoot, localiser });
   }
 
   /** The configured chat model, loaded once; "skipped" with the reason when none is configured. */

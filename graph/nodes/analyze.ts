@@ -1,5 +1,5 @@
 // analyze: starts a fix round — analyses every failing test and groups failures sharing a root cause.
-import { analyzeFailure, groupFailures } from "../../src/analysis/index.js";
+import { analyzeFailure, faultLocaliserFor, groupFailures } from "../../src/analysis/index.js";
 import type { WorkflowDeps } from "../deps.js";
 import type { FailureGroup, WorkflowStateUpdate, WorkflowStateValue } from "../state.js";
 import { announce, lastFailures } from "./shared.js";
@@ -10,10 +10,13 @@ export const analyzeNode =
   async (state: WorkflowStateValue): Promise<WorkflowStateUpdate> => {
     const iteration = state.iteration + 1;
     const failures = lastFailures(deps, state);
-    const analyses = (state.lastRun?.failing ?? [])
+    const failing = state.lastRun?.failing ?? [];
+    // Suspicious lines from the per-test coverage the last full run recorded (pytest with coverage; absent otherwise).
+    const localiser = faultLocaliserFor(deps.adapter, failing);
+    const analyses = failing
       .map((nodeId) => failures.get(nodeId))
       .filter((f) => f !== undefined)
-      .map((failure) => ({ nodeId: failure.nodeId, ...analyzeFailure(failure, { projectRoot: state.projectRoot }) }));
+      .map((failure) => ({ nodeId: failure.nodeId, ...analyzeFailure(failure, { projectRoot: state.projectRoot, localiser }) }));
     const groups: FailureGroup[] = groupFailures(analyses).map((g) => {
       const { nodeId, ...analysis } = g.representative;
       // The representative's test comes first: the fix nodes propose from its failure.

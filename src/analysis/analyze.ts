@@ -5,6 +5,7 @@ import { parsePythonTraceback, type ParsedTraceback } from "../parsers/traceback
 import { analyzeScriptFailure } from "./analyze-script.js";
 import { calledFunction, extractAssertionDetails, type AssertionDetails } from "./assertion.js";
 import { categorizeError } from "./categorize.js";
+import type { FaultLocaliser } from "./fault-localisation.js";
 import { firstLine, shortErrorType } from "./error-type.js";
 import { projectRelativePath } from "./frames.js";
 import { rootCauseKey } from "./group.js";
@@ -27,11 +28,15 @@ import { identifyFixStrategy, type StrategyFacts } from "./strategy.js";
 import { generateFixSuggestion, type SuggestionContext } from "./suggestion.js";
 import { upstreamCauseKey } from "./upstream-cause.js";
 
-/** What analyzeFailure needs: the project root, and optionally a source reader and import catalogs (defaults: the file system, data/). */
+/**
+ * What analyzeFailure needs: the project root, and optionally a source reader and import catalogs (defaults: the file
+ * system, data/), and the run's fault localiser (suspicious lines for failures whose stack misses project code).
+ */
 export interface AnalyzeContext {
   projectRoot: string;
   source?: SourceReader;
   imports?: ImportCatalogs;
+  localiser?: FaultLocaliser | null;
 }
 
 const SYNTAX_TYPES = new Set(["SyntaxError", "IndentationError", "TabError"]);
@@ -56,8 +61,15 @@ const STRATEGY_CONFIDENCE: Record<FixStrategy, number> = {
   llm: 0.35,
 };
 
-/** Analyzes one failure: what kind of error, where to fix it, how, and how sure the analyzer is. */
+/** Analyzes one failure: what kind of error, where to fix it, how, how sure the analyzer is, and the suspicious lines. */
 export function analyzeFailure(failure: Failure, ctx: AnalyzeContext): Analysis {
+  const analysis = analyzeStack(failure, ctx);
+  const suspects = ctx.localiser?.suspects(failure) ?? [];
+  return suspects.length > 0 ? { ...analysis, suspiciousLines: suspects } : analysis;
+}
+
+/** The analysis from the failure's error and stack alone. */
+function analyzeStack(failure: Failure, ctx: AnalyzeContext): Analysis {
   const source = ctx.source ?? createFsSourceReader(ctx.projectRoot);
   if (failureLanguage(failure) === "typescript") return analyzeScriptFailure(failure, { projectRoot: ctx.projectRoot, source });
   const parsed = failure.stackTrace.trim() ? parsePythonTraceback(failure.stackTrace) : null;

@@ -1,5 +1,13 @@
 // The StackTraceAnalyzer's public API.
 export { analyzeFailure, type AnalyzeContext } from "./analyze.js";
+export {
+  createFaultLocaliser,
+  faultLocaliserFor,
+  stackMissesProject,
+  SUSPICIOUS_LINES,
+  type FaultLocaliser,
+  type SpectrumInput,
+} from "./fault-localisation.js";
 export { categorizeError } from "./categorize.js";
 export { extractLocationFromTrace, locateInFrames, type CodeLocation, type LocateContext } from "./locate.js";
 export { identifyFixStrategy, type StrategyFacts } from "./strategy.js";

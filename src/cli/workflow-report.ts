@@ -43,7 +43,11 @@ export function renderRunSummary(s: RunSummary, paint: Palette = PLAIN): string 
   }
   if (s.remainingFailures.length > 0) {
     out.push("", "Remaining failures:");
-    for (const f of s.remainingFailures) out.push(`  ${f.nodeId}: ${f.errorType}: ${f.message}`);
+    for (const f of s.remainingFailures) {
+      out.push(`  ${f.nodeId}: ${f.errorType}: ${f.message}`);
+      if (f.suspiciousLines !== undefined) out.push("    suspicious lines (Ochiai, from per-test coverage):");
+      for (const l of f.suspiciousLines ?? []) out.push(`      ${l.file}:${l.line} (${l.score.toFixed(2)}) ${l.text}`);
+    }
   }
   if (s.flaky.length > 0) out.push("", `Flaky (passed on an unchanged re-run, not fixed): ${s.flaky.join(", ")}`);
   for (const n of s.notes) out.push(`Note: ${n}`);

@@ -30,6 +30,18 @@ export const FixStrategySchema = z.enum([
 ]);
 export type FixStrategy = z.infer<typeof FixStrategySchema>;
 
+/** A line spectrum-based fault localisation (Ochiai) ranks as likely faulty. */
+export const SuspiciousLineSchema = z.object({
+  /** Project-relative source file (never a test file). */
+  file: z.string(),
+  line: z.number().int().positive(),
+  /** Ochiai score in [0, 1]: ef / sqrt(|failing| * (ef + ep)), rounded to 4 decimals. */
+  score: z.number().min(0).max(1),
+  /** The line's source text, trimmed ("" when the file could not be read). */
+  text: z.string(),
+});
+export type SuspiciousLine = z.infer<typeof SuspiciousLineSchema>;
+
 export const AnalysisSchema = z.object({
   errorType: z.string(),
   errorCategory: ErrorCategorySchema,
@@ -49,5 +61,10 @@ export const AnalysisSchema = z.object({
   hint: z.string().optional(),
   /** Same value for failures sharing a root cause (file, line, error type): fix once per group. */
   groupKey: z.string(),
+  /**
+   * Most suspicious project lines, best first (at most 5), from per-test coverage of the last measured run; only when the
+   * failure's stack does not reach project code (an assertion in a test) and the runner recorded per-test coverage.
+   */
+  suspiciousLines: z.array(SuspiciousLineSchema).optional(),
 });
 export type Analysis = z.infer<typeof AnalysisSchema>;

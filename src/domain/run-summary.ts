@@ -1,5 +1,6 @@
 // RunSummary: the result of one `redgreen run` (the CLI's --json contract, also returned to agents).
 import { z } from "zod";
+import { SuspiciousLineSchema } from "./analysis.js";
 import { RunnerChoiceSchema } from "./runner-choice.js";
 import { FixRecordSchema } from "./workflow.js";
 
@@ -26,7 +27,15 @@ export const RunSummarySchema = z.object({
   initial: RunCountsSchema.nullable(),
   final: RunCountsSchema.nullable(),
   fixes: z.array(FixRecordSchema),
-  remainingFailures: z.array(z.object({ nodeId: z.string(), errorType: z.string(), message: z.string() })),
+  remainingFailures: z.array(
+    z.object({
+      nodeId: z.string(),
+      errorType: z.string(),
+      message: z.string(),
+      /** The last analysis's suspicious lines for this failure's root cause (on the first failure of each root cause only). */
+      suspiciousLines: z.array(SuspiciousLineSchema).optional(),
+    }),
+  ),
   flaky: z.array(z.string()),
   /** Unified diff of every kept fix (empty when none). */
   patch: z.string(),

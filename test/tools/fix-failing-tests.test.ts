@@ -132,7 +132,9 @@ describe("progress", () => {
 
 describe("formatRunSummary", () => {
   it("caps long lists and shows coverage when measured", () => {
-    const many = Array.from({ length: 13 }, (_, i) => ({ nodeId: `tests/test_x.py::test_${i}`, errorType: "ValueError", message: `bad ${i}\nsecond line` }));
+    const many: RunSummary["remainingFailures"] = Array.from({ length: 13 }, (_, i) => ({ nodeId: `tests/test_x.py::test_${i}`, errorType: "ValueError", message: `bad ${i}\nsecond line` }));
+    const suspect = { file: "pkg/x.py", line: 3, score: 0.5, text: "return a - b" };
+    many[1] = { ...many[1]!, suspiciousLines: [suspect, { ...suspect, line: 2 }] };
     const text = formatRunSummary({
       ...shopSummary,
       status: "max_iterations",
@@ -146,6 +148,8 @@ describe("formatRunSummary", () => {
     expect(text).toContain("Coverage 61.3% → 70.0%.");
     expect(text).toContain("Remaining failures (13):");
     expect(text).toContain("  - tests/test_x.py::test_9: ValueError: bad 9");
+    expect(text).toContain("  - tests/test_x.py::test_1: ValueError: bad 1 (most suspicious line: pkg/x.py:3)\n");
+    expect(text).toContain("  - tests/test_x.py::test_2: ValueError: bad 2\n");
     expect(text).not.toContain("test_10:");
     expect(text).not.toContain("second line");
     expect(text).toContain("  … and 3 more");

@@ -107,7 +107,8 @@ export async function generateFixWithLlm(
   const log = (line: string): void => deps.log?.(deps.redactor.redact(line));
 
   const sources: Record<string, string> = { ...sourceFiles };
-  for (const file of [analysis.fileToFix, failure.testFile]) {
+  // The most suspicious line's file too: the prompt shows its source when it is not the file to fix.
+  for (const file of [analysis.fileToFix, failure.testFile, analysis.suspiciousLines?.[0]?.file ?? null]) {
     if (file === null || file in sources || deps.projectRoot === undefined) continue;
     const text = readInside(deps.projectRoot, file);
     if (text !== undefined) sources[file] = text;

@@ -143,11 +143,23 @@ function renderUser(input: FixPromptInput, level: TrimLevel): string {
   if (analysis.hint !== undefined && analysis.hint !== failure.hint) a.push(`hint: ${analysis.hint}`);
   parts.push(`## Analysis\n${a.join("\n")}`);
 
+  const suspects = analysis.suspiciousLines ?? [];
+  if (suspects.length > 0) {
+    const lines = suspects.map((l, i) => `${i + 1}. ${l.file}:${l.line} (score ${l.score.toFixed(2)}): ${l.text}`);
+    parts.push(`## Suspicious lines (Ochiai: run by the failing tests more than by the passing ones; most suspicious first)\n${lines.join("\n")}`);
+  }
+
   const fixFile = analysis.fileToFix;
   const fixSource = fixFile !== null ? sourceFiles[fixFile] : undefined;
   if (fixFile !== null && fixSource !== undefined && fixFile !== failure.testFile) {
     const w = sourceWindow(fixFile, fixSource, analysis.lineNumber, level.fixRadius);
     parts.push(`## Source: ${fixFile} (lines ${w.startLine}-${w.endLine}${w.focusLine !== null ? `, error at line ${w.focusLine}` : ""})\n${w.text}`);
+  }
+  const top = suspects[0];
+  const topSource = top !== undefined ? sourceFiles[top.file] : undefined;
+  if (top !== undefined && topSource !== undefined && top.file !== fixFile && top.file !== failure.testFile) {
+    const w = sourceWindow(top.file, topSource, top.line, level.fixRadius);
+    parts.push(`## Source: ${top.file} (lines ${w.startLine}-${w.endLine}, most suspicious line ${top.line})\n${w.text}`);
   }
   const testSource = sourceFiles[failure.testFile];
   if (testSource !== undefined) {

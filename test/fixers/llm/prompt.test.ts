@@ -49,6 +49,33 @@ describe("buildFixPrompt", () => {
     expect(p.estimatedTokens).toBe(estimateTokens(p.system) + estimateTokens(p.user));
   });
 
+  it("lists the suspicious lines under their own heading and shows the most suspicious line's source, redacted", () => {
+    const analysis = discountAnalysis({
+      fileToFix: "tests/test_cart.py",
+      lineNumber: 22,
+      functionName: "test_discount_is_subtracted",
+      suspiciousLines: [
+        { file: "shop/cart.py", line: 15, score: 1, text: "return round(subtotal + discount, 2)" },
+        { file: "shop/cart.py", line: 14, score: 0.7071, text: "discount = subtotal * percent / 100" },
+        { file: "shop/cart.py", line: 5, score: 0.5, text: readShop("shop/cart.py").split("\n")[4]! },
+      ],
+    });
+    const redactor = createSecretRedactor({ env: {} });
+    const p = buildFixPrompt({ failure: discountFailure(), analysis, sourceFiles: sources, allowTestEdits: false, tokenBudget: 6000, redact: (t) => redactor.redact(t) });
+    const suspects = section(p.user, "## Suspicious lines");
+    expect(suspects.split("\n")).toEqual([
+      "## Suspicious lines (Ochiai: run by the failing tests more than by the passing ones; most suspicious first)",
+      "1. shop/cart.py:15 (score 1.00): return round(subtotal + discount, 2)",
+      "2. shop/cart.py:14 (score 0.71): discount = subtotal * percent / 100",
+      expect.stringMatching(/^3\. shop\/cart\.py:5 \(score 0\.50\): PAYMENT_KEY = /),
+    ]);
+    expect(p.user).not.toContain("pk_live_4eC39HqLyjWDarjtT1zdp7dc");
+    expect(p.user).toContain("## Source: shop/cart.py (lines 5-25, most suspicious line 15)\n");
+    expect(p.user).toContain("> 15 |     return round(subtotal + discount, 2)");
+    const plain = buildFixPrompt({ failure: discountFailure(), analysis: discountAnalysis(), sourceFiles: sources, allowTestEdits: false, tokenBudget: 6000, redact: noRedact });
+    expect(plain.user).not.toContain("Suspicious lines");
+  });
+
   it("lets the model touch tests only when allowed", () => {
     const p = buildFixPrompt({ failure: discountFailure(), analysis: discountAnalysis(), sourceFiles: sources, allowTestEdits: true, tokenBudget: 6000, redact: noRedact });
     expect(p.system).not.toContain("Do not edit test files");
