@@ -5,7 +5,7 @@ export interface WatchedRun {
   stdout: string;
   stderr: string;
   peakRssMb: number;
-  children: { pid: number; argv: string[] }[];
+  children: { pid: number; argv: string[]; seconds: number }[];
 }
 export function watchCommand(
   file: string,

@@ -36,7 +36,8 @@ function argvOf(pid) {
  * Runs `file args` to completion, polling every `intervalMs`: the process's VmHWM (the kernel's own high-water mark of
  * its resident set, so a peak between polls is not lost) and each new direct child's argv. A child that starts and
  * ends between two polls is missed, so the interval must stay below the shortest child's life (a runner start-up).
- * Resolves { exitCode, seconds, stdout, stderr, peakRssMb, children: [{ pid, argv }] }.
+ * A child's `seconds` is from the poll that first saw it to the last poll that still did (short by up to two intervals).
+ * Resolves { exitCode, seconds, stdout, stderr, peakRssMb, children: [{ pid, argv, seconds }] }.
  */
 export function watchCommand(file, args, { cwd, env, timeoutMs = 3_600_000, intervalMs = 100 }) {
   return new Promise((resolve, reject) => {
@@ -52,13 +53,19 @@ export function watchCommand(file, args, { cwd, env, timeoutMs = 3_600_000, inte
     const poll = () => {
       const hwm = statusKb(child.pid, "VmHWM");
       if (hwm !== null) peakKb = Math.max(peakKb, hwm);
+      const now = performance.now();
       for (const name of readdirSync("/proc")) {
-        if (!/^\d+$/.test(name) || seen.has(Number(name))) continue;
+        if (!/^\d+$/.test(name)) continue;
         const pid = Number(name);
+        const known = seen.get(pid);
+        if (known) {
+          known.lastMs = now;
+          continue;
+        }
         if (parentOf(pid) !== child.pid) continue;
         const argv = argvOf(pid);
         // Between fork and exec a child still shows its parent's argv: it is read again on the next poll.
-        if (argv !== null && argv.join("\0") !== selfArgv) seen.set(pid, argv);
+        if (argv !== null && argv.join("\0") !== selfArgv) seen.set(pid, { argv, firstMs: now, lastMs: now });
       }
     };
     const timer = setInterval(poll, intervalMs);
@@ -78,7 +85,7 @@ export function watchCommand(file, args, { cwd, env, timeoutMs = 3_600_000, inte
         stdout: Buffer.concat(out).toString("utf8"),
         stderr: Buffer.concat(err).toString("utf8"),
         peakRssMb: Math.round(peakKb / 102.4) / 10,
-        children: [...seen].map(([pid, argv]) => ({ pid, argv })),
+        children: [...seen].map(([pid, c]) => ({ pid, argv: c.argv, seconds: (c.lastMs - c.firstMs) / 1000 })),
       });
     });
   });

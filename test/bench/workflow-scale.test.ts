@@ -51,6 +51,9 @@ describe("workflow-scale suites (bench/lib/scale-suite.mjs)", () => {
     // the targeted proof of the fix), each told apart from the Python helper and the probes.
     expect(rg.peakRssMb).toBeGreaterThan(30);
     const runs = rg.children.map((c) => runnerRun(c.argv)).filter((r) => r !== null);
+    const inRuns = rg.children.filter((c) => runnerRun(c.argv) !== null).reduce((sum, c) => sum + c.seconds, 0);
+    expect(inRuns).toBeGreaterThan(0);
+    expect(inRuns).toBeLessThan(rg.seconds);
     expect(runs.every((r) => r.runner === (lang === "python" ? "pytest" : "vitest") && !r.coverage)).toBe(true);
     expect(runs.filter((r) => r.kind === "full").length).toBeGreaterThanOrEqual(1);
     expect(runs.filter((r) => r.kind === "selected").length).toBeGreaterThanOrEqual(1);
