@@ -114,9 +114,11 @@ function writeVitest(dir, specs, buggy) {
     devDependencies: { vitest: "^4.1.0" },
   };
   writeFileSync(join(dir, "package.json"), `${JSON.stringify(pkg, null, 2)}\n`);
+  // Vite's cache stays in the project: node_modules is the repository's own, shared with other work.
   writeFileSync(
     join(dir, "vitest.config.ts"),
-    'import { defineConfig } from "vitest/config";\n\nexport default defineConfig({ test: { include: ["tests/**/*.test.ts"] } });\n',
+    'import { defineConfig } from "vitest/config";\n\n' +
+      'export default defineConfig({ cacheDir: ".vite-cache", test: { include: ["tests/**/*.test.ts"] } });\n',
   );
   const compilerOptions = { target: "ES2022", module: "ESNext", moduleResolution: "Bundler", strict: true, noEmit: true };
   const tsconfig = { compilerOptions, include: ["src", "tests"] };

@@ -8,8 +8,9 @@ import { bareCommand, bareSawOneFailure, generateScaleSuite } from "../../bench/
 import type { ScaleLang } from "../../bench/lib/scale-suite.mjs";
 import type { RunSummary } from "../../src/domain/index.js";
 import { runnerRun, watchCommand } from "../../bench/lib/watch-process.mjs";
+import { runProcess } from "../../src/process/run.js";
 import { binPath } from "../cli/run-cli.js";
-import { testPython } from "../helpers/python-env.js";
+import { testDir, testPython } from "../helpers/python-env.js";
 
 const ENV = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", CI: "1", NO_COLOR: "1" };
 const TESTS = 20;
@@ -62,5 +63,23 @@ describe("workflow-scale suites (bench/lib/scale-suite.mjs)", () => {
 
     const after = await watchCommand(bare.file, bare.args, { cwd: project, env: ENV });
     expect(after.exitCode, after.stdout).toBe(0);
+    // About 35 s on an idle 2-core machine; four times that under a load of 15.
+  }, 180_000);
+
+  it("bench/run.mjs gives options only to a benchmark that takes them, each with a value", async () => {
+    const runMjs = join(testDir, "..", "bench", "run.mjs");
+    const run = (...args: string[]) => runProcess(process.execPath, [runMjs, ...args], { cwd: tmp, timeoutMs: 30_000 });
+    const [foreign, bare, wrong] = await Promise.all([
+      run("workflow-overhead", "--sizes", "1000"),
+      run("workflow-scale", "--sizes"),
+      run("workflow-scale", "--lang", "ruby"),
+    ]);
+    expect(foreign.exitCode).toBe(1);
+    expect(foreign.stderr).toMatch(/workflow-overhead takes no option --sizes; it takes: none/);
+    expect(bare.exitCode).toBe(1);
+    expect(bare.stderr).toMatch(/option --sizes needs a value/);
+    expect(wrong.exitCode).toBe(1);
+    expect(wrong.stderr).toMatch(/--lang takes python, vitest, got 'ruby'/);
+    expect(foreign.stdout + bare.stdout + wrong.stdout).not.toContain("BENCH");
   });
 });
