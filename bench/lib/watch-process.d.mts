@@ -2,6 +2,7 @@
 export interface WatchedRun {
   exitCode: number;
   seconds: number;
+  cpuSeconds: number;
   stdout: string;
   stderr: string;
   peakRssMb: number;

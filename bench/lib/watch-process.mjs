@@ -13,14 +13,23 @@ function statusKb(pid, field) {
   }
 }
 
-/** The parent pid of a process, or null when it is gone. */
-function parentOf(pid) {
+/** The fields of /proc/<pid>/stat after the command name (state is [0], ppid [1]), or null when it is gone. */
+function statFields(pid) {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   } catch {
     return null;
   }
+}
+
+/** Linux's USER_HZ, the unit of the CPU times in /proc/<pid>/stat. */
+const CLOCK_TICKS = 100;
+
+/** CPU seconds (user + sys) of a process and of its children it has waited for, or null when it is gone. */
+function cpuSecondsOf(pid) {
+  const f = statFields(pid);
+  return f === null ? null : (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / CLOCK_TICKS;
 }
 
 /** A process's argv, or null when it is gone. */
@@ -36,8 +45,9 @@ function argvOf(pid) {
  * Runs `file args` to completion, polling every `intervalMs`: the process's VmHWM (the kernel's own high-water mark of
  * its resident set, so a peak between polls is not lost) and each new direct child's argv. A child that starts and
  * ends between two polls is missed, so the interval must stay below the shortest child's life (a runner start-up).
- * A child's `seconds` is from the poll that first saw it to the last poll that still did (short by up to two intervals).
- * Resolves { exitCode, seconds, stdout, stderr, peakRssMb, children: [{ pid, argv, seconds }] }.
+ * A child's `seconds` is from the poll that first saw it to the last poll that still did (short by up to two intervals);
+ * `cpuSeconds` is the process's user + sys time with the children it waited for, at the last poll.
+ * Resolves { exitCode, seconds, cpuSeconds, stdout, stderr, peakRssMb, children: [{ pid, argv, seconds }] }.
  */
 export function watchCommand(file, args, { cwd, env, timeoutMs = 3_600_000, intervalMs = 100 }) {
   return new Promise((resolve, reject) => {
@@ -50,9 +60,11 @@ export function watchCommand(file, args, { cwd, env, timeoutMs = 3_600_000, inte
     const seen = new Map();
     const selfArgv = [file, ...args].join("\0");
     let peakKb = 0;
+    let cpuSeconds = 0;
     const poll = () => {
       const hwm = statusKb(child.pid, "VmHWM");
       if (hwm !== null) peakKb = Math.max(peakKb, hwm);
+      cpuSeconds = Math.max(cpuSeconds, cpuSecondsOf(child.pid) ?? 0);
       const now = performance.now();
       for (const name of readdirSync("/proc")) {
         if (!/^\d+$/.test(name)) continue;
@@ -62,7 +74,7 @@ export function watchCommand(file, args, { cwd, env, timeoutMs = 3_600_000, inte
           known.lastMs = now;
           continue;
         }
-        if (parentOf(pid) !== child.pid) continue;
+        if (Number(statFields(pid)?.[1]) !== child.pid) continue;
         const argv = argvOf(pid);
         // Between fork and exec a child still shows its parent's argv: it is read again on the next poll.
         if (argv !== null && argv.join("\0") !== selfArgv) seen.set(pid, { argv, firstMs: now, lastMs: now });
@@ -85,6 +97,7 @@ export function watchCommand(file, args, { cwd, env, timeoutMs = 3_600_000, inte
         stdout: Buffer.concat(out).toString("utf8"),
         stderr: Buffer.concat(err).toString("utf8"),
         peakRssMb: Math.round(peakKb / 102.4) / 10,
+        cpuSeconds,
         children: [...seen].map(([pid, c]) => ({ pid, argv: c.argv, seconds: (c.lastMs - c.firstMs) / 1000 })),
       });
     });

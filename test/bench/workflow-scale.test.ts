@@ -51,6 +51,9 @@ describe("workflow-scale suites (bench/lib/scale-suite.mjs)", () => {
     // What the benchmark reports: a node process's resident set, and the runs it made (one full run at least, and
     // the targeted proof of the fix), each told apart from the Python helper and the probes.
     expect(rg.peakRssMb).toBeGreaterThan(30);
+    // CPU time takes in the runs redgreen waited for: more than one bare run of the same suite, which it repeats.
+    expect(before.cpuSeconds).toBeGreaterThan(0);
+    expect(rg.cpuSeconds).toBeGreaterThan(before.cpuSeconds);
     const runs = rg.children.map((c) => runnerRun(c.argv)).filter((r) => r !== null);
     const inRuns = rg.children.filter((c) => runnerRun(c.argv) !== null).reduce((sum, c) => sum + c.seconds, 0);
     expect(inRuns).toBeGreaterThan(0);
