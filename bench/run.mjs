@@ -1,6 +1,7 @@
 // Runs the benchmarks in bench/benchmarks/*.mjs (all, or those named on the command line), prints one
 // `BENCH {json}` line per result and records it in BENCHMARKS.md. A benchmark file default-exports
-// { name, description, goal, run({ tmp, runs, log }) => result object, table(result) => markdown }.
+// { name, description, goal, options?, run({ tmp, runs, log, options }) => result object, table(result) => markdown };
+// `--key value` pairs on the command line go to the benchmarks that declare the key in `options` (name → help).
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -31,10 +32,31 @@ function recordSection(name, section) {
   writeFileSync(reportFile, next);
 }
 
+/** Benchmark names and `--key value` options from the command line. */
+function parseArgs(argv) {
+  const wanted = [];
+  const options = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (!a.startsWith("--")) {
+      wanted.push(a);
+      continue;
+    }
+    const value = argv[i + 1];
+    if (value === undefined || value.startsWith("--")) throw new Error(`option ${a} needs a value`);
+    options[a.slice(2)] = value;
+    i++;
+  }
+  return { wanted, options };
+}
+
+/** A benchmark's options for an error message. */
+const optionHelp = (bench) => Object.entries(bench.options ?? {}).map(([k, help]) => `--${k} (${help})`).join(", ") || "none";
+
 async function main() {
   if (!Number.isInteger(runs) || runs < 3) throw new Error(`BENCH_RUNS must be an integer of at least 3, got ${process.env.BENCH_RUNS}`);
   checkPrerequisites();
-  const wanted = process.argv.slice(2);
+  const { wanted, options } = parseArgs(process.argv.slice(2));
   const all = await Promise.all(
     readdirSync(benchDir)
       .filter((f) => f.endsWith(".mjs"))
@@ -43,15 +65,21 @@ async function main() {
   );
   const unknown = wanted.filter((w) => !all.some((b) => b.name === w));
   if (unknown.length > 0) throw new Error(`unknown benchmark ${unknown.join(", ")}; known: ${all.map((b) => b.name).join(", ")}`);
-  for (const bench of all.filter((b) => wanted.length === 0 || wanted.includes(b.name))) {
+  const selected = all.filter((b) => wanted.length === 0 || wanted.includes(b.name));
+  for (const bench of selected) {
+    const foreign = Object.keys(options).filter((k) => !Object.hasOwn(bench.options ?? {}, k));
+    if (foreign.length === 0) continue;
+    throw new Error(`${bench.name} takes no option ${foreign.map((k) => `--${k}`).join(", ")}; it takes: ${optionHelp(bench)}`);
+  }
+  for (const bench of selected) {
     const tmp = mkdtempSync(join(tmpdir(), `redgreen-bench-${bench.name}-`));
     try {
       const log = (msg) => process.stderr.write(`[${bench.name}] ${msg}\n`);
       log(bench.description);
-      const result = await bench.run({ tmp, runs, log });
+      const result = await bench.run({ tmp, runs, log, options });
       const line = { name: bench.name, ...result, machine: machine(), date: new Date().toISOString() };
       process.stdout.write(`BENCH ${JSON.stringify(line)}\n`);
-      const command = `npm run bench -- ${bench.name}`;
+      const command = ["npm run bench --", bench.name, ...Object.entries(options).map(([k, v]) => `--${k} ${v}`)].join(" ");
       recordSection(
         bench.name,
         [

@@ -6,6 +6,7 @@ import { readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { applyMutation, bareRun, isTestFile, loadProjects, projectDir, restore, sh, venvPython } from "../lib/corpus.mjs";
+import { seededRandom } from "../lib/seeded-random.mjs";
 import { jsCandidates } from "./candidates-js.mjs";
 
 const arg = (name, fallback) => {
@@ -19,19 +20,8 @@ const seed = Number(arg("seed", 18));
 const maxTries = Number(arg("max-tries", perKind * 3));
 if (!corpus || !name) throw new Error("usage: generate.mjs --corpus DIR --project NAME [--per-kind N] [--seed S] [--max-tries N]");
 
-/** Deterministic PRNG (mulberry32) so a seed always gives the same order. */
-function rng(s) {
-  let a = s >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const shuffle = (xs, s) => {
-  const r = rng(s);
+  const r = seededRandom(s);
   const out = [...xs];
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(r() * (i + 1));
