@@ -55,6 +55,6 @@ export const selectedOnly = (result: TestRunResult): boolean =>
 
 /** Whether a run reported anything of the target: a test within its scope passed, failed or was skipped. */
 export function reportsTarget(result: TestRunResult, target: ProofTarget): boolean {
-  const within = (id: string): boolean => isWithin(target.scope, id) || isWithin(target.nodeId, id);
+  const within = (id: string): boolean => liesWithin(target.scope, id) || liesWithin(target.nodeId, id);
   return [...result.passedNodeIds, ...(result.skippedNodeIds ?? []), ...result.failures.map((f) => f.nodeId)].some(within);
 }

@@ -63,7 +63,7 @@ describe("runnerArgsForRun", () => {
 });
 
 describe("the JS runners keep their own worker pools", () => {
-  const run: JsRunArgs = { files: [], folders: [], namePattern: null, reportFile: "/r.json", reporter: "/rep.mjs", testTimeoutMs: null, coverageDir: "/cov" };
+  const run: JsRunArgs = { files: [], folders: [], related: [], namePattern: null, reportFile: "/r.json", reporter: "/rep.mjs", testTimeoutMs: null, coverageDir: "/cov" };
   const SINGLE = /^(--runInBand|-i|--no-file-parallelism|--fileParallelism=false|--maxWorkers=1|-w=?1|--poolOptions\..*single.*|--pool=forks)$/;
   it.each([
     ["a whole run", run],

@@ -336,7 +336,7 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
     const progressFile = join(tmp, "progress.jsonl");
     const coverageDir = coverageOn ? join(tmp, "coverage") : null;
     const namePattern = selection.namePattern();
-    const own = { files: targets.length > 0 || (options.affectedBy?.length ?? 0) > 0, names: namePattern !== null };
+    const own = { files: targets.length > 0 || related.length > 0, names: namePattern !== null };
     const args = [
       ...this.spec.args({
         files: targets.map((t) => t.path),
