@@ -150,6 +150,8 @@ describe("pytest adapter: affectedBy", () => {
     const both = await adapter.runTests({ affectedBy: [join(root, "pkg/beta.py"), "pkg/alpha.py"] });
     expect([...both.passedNodeIds].sort()).toEqual([...ALPHA, "tests/test_beta.py::test_greet"]);
     expect(both.selection).toEqual({ kind: "affected", changedFiles: ["pkg/beta.py", "pkg/alpha.py"] });
+    // A file whose every test is selected is passed whole; single tests by node id.
+    expect(both.command.slice(-2)).toEqual(["tests/test_beta.py::test_greet", "tests/test_alpha.py"]);
     // A changed test module runs whole: it may hold tests the map never saw.
     const testModule = await adapter.runTests({ affectedBy: ["tests/test_beta.py"] });
     expect([...testModule.passedNodeIds].sort()).toEqual(BETA);
