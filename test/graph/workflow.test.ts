@@ -106,7 +106,7 @@ describe("the workflow graph with real pytest", () => {
     expect(second).toContain('return Decimal("0.00")');
     expect(second).toContain("test_small_orders_pay_flat_rate");
     expect(readFileSync(join(root, "shop", "shipping.py"), "utf8")).toContain("if subtotal >= FREE_SHIPPING_FROM:");
-  }, 120_000);
+  }, 240_000);
 
   it("honours the iteration cap when every model fix fails", async () => {
     const root = shopCopy();
