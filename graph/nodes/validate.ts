@@ -61,7 +61,9 @@ export const validateNode =
           // A fix that moves a failure further on is kept as progress: the next round proposes from the new failure.
           keepProgress: true,
           // Only the tests the changed files affect run after the targeted run; run_tests confirms with the full suite.
-          scope: "affected",
+          // The round's last candidate, with no fix of the round waiting for confirmation, runs the full suite at once:
+          // that run proves it and is the round's confirmation, so no second full run follows.
+          scope: rest.length === 0 && state.unconfirmed.length === 0 ? "full" : "affected",
           ...(signal ? { signal } : {}),
           onProgress: (phase, p) => progressTo(deps, phase)(p),
           onApply: (changed) => announce(deps, "validate", iteration, `applying ${proposal.source} fix (${proposal.strategy}) to ${changed.join(", ")}`),

@@ -68,6 +68,16 @@ describe("fixes proven on affected runs", () => {
     expect(readFileSync(join(root, "calc", "geometry.py"), "utf8")).toMatch(/^import math$/m);
   }, 240_000);
 
+  it("proves a round's only fix on the full suite at once: that run confirms it, no affected or second full run follows", async () => {
+    const root = projectCopy();
+    writeFileSync(join(root, "calc", "report.py"), 'import json\n\n\ndef as_json(data):\n    return json.dumps(data, sort_keys=True)\n');
+    const { summary, runs } = await run(root);
+    expect(summary.status).toBe("passed");
+    expect(summary.fixes.map((f) => [f.file, f.status])).toEqual([["calc/geometry.py", "kept"]]);
+    expect(runs.filter((k) => k !== "targeted")).toEqual(["full", "full"]);
+    expect(summary.testRuns).toEqual({ full: 2, affected: 0, targeted: runs.filter((k) => k === "targeted").length });
+  }, 240_000);
+
   it("catches a fix that breaks a test the impact map cannot see, bisects it and rolls it back byte for byte", async () => {
     const root = projectCopy();
     const geometry = join(root, "calc", "geometry.py");
