@@ -31,7 +31,7 @@ const parseLang = (s) => {
 };
 
 /** One language and size: generate, warm, time one bare run, then one `redgreen run` on a fresh copy. */
-async function measureCell({ tmp, log, lang, tests }) {
+async function measureCell({ tmp, log, lang, tests, coverage }) {
   const origin = join(tmp, `${lang}-${tests}`);
   const suite = generateScaleSuite(origin, { lang, tests });
   const bare = bareCommand(lang, origin, venvPython);
@@ -48,6 +48,7 @@ async function measureCell({ tmp, log, lang, tests }) {
   cpSync(origin, project, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
   log(`${lang} ${tests}: redgreen run --no-llm --json`);
   const args = [cliBin, "run", project, "--no-llm", "--json", "--quiet", "--db", join(tmp, `${lang}-${tests}.db`)];
+  if (!coverage) args.push("--no-coverage");
   if (lang === "python") args.push("--python", venvPython);
   const rg = await watchCommand(process.execPath, args, { cwd: repoRoot, env: ENV });
   let summary = null;
@@ -96,20 +97,27 @@ async function measureCell({ tmp, log, lang, tests }) {
 export default {
   name: "workflow-scale",
   description:
-    "`redgreen run --no-llm --json` (coverage on, the default) on generated suites of 1,000 / 5,000 / 20,000 tests (pytest and " +
-    "vitest, 50–200 tests per file) with one deleted import that the missing-import pattern fixes, against one bare full run " +
-    "(`python -m pytest -q`, `vitest run`) after a warm-up; peak RSS is the redgreen node process's own VmHWM (children " +
-    "excluded), test runs are its runner children",
+    "`redgreen run --no-llm --json` (with coverage, the default, unless `--coverage off`) on generated suites of 1,000 / 5,000 / " +
+    "20,000 tests (pytest and vitest, 50–200 tests per file) with one deleted import that the missing-import pattern fixes, " +
+    "against one bare full run (`python -m pytest -q`, `vitest run`) after a warm-up; peak RSS is the redgreen node process's " +
+    "own VmHWM (children excluded), test runs are its runner children",
   goal: `workflow / bare run <= ${GOAL_RATIO} at every size, peak RSS < ${GOAL_RSS_MB} MB at ${GOAL_SIZE.toLocaleString("en")} tests`,
-  options: { sizes: `comma-separated test counts, default ${DEFAULT_SIZES.join(",")}`, lang: `comma-separated, default ${LANGS.join(",")}` },
+  options: {
+    sizes: `comma-separated test counts, default ${DEFAULT_SIZES.join(",")}`,
+    lang: `comma-separated, default ${LANGS.join(",")}`,
+    coverage: "on (the default) or off: redgreen runs with --no-coverage",
+  },
   async run({ tmp, log, options }) {
     const sizes = listOption(options.sizes, DEFAULT_SIZES, parseSize);
     const langs = listOption(options.lang, LANGS, parseLang);
+    const coverageText = options.coverage ?? "on";
+    if (coverageText !== "on" && coverageText !== "off") throw new Error(`--coverage takes on or off, got '${coverageText}'`);
+    const coverage = coverageText === "on";
     const cells = [];
     // One process at a time: the machine is shared, and the runs measure wall time.
     for (const tests of sizes) {
       for (const lang of langs) {
-        const cell = await measureCell({ tmp, log, lang, tests });
+        const cell = await measureCell({ tmp, log, lang, tests, coverage });
         log(`${lang} ${tests}: ${JSON.stringify(cell)}`);
         cells.push(cell);
       }
@@ -117,7 +125,7 @@ export default {
     const metRatio = cells.every((c) => c.status === "passed" && c.ratio <= GOAL_RATIO);
     const atGoal = cells.filter((c) => c.tests >= GOAL_SIZE);
     const metRss = atGoal.length === 0 ? null : atGoal.every((c) => c.peakRssMb < GOAL_RSS_MB);
-    return { goalRatio: GOAL_RATIO, goalRssMb: GOAL_RSS_MB, goalSize: GOAL_SIZE, metRatio, metRss, cells };
+    return { goalRatio: GOAL_RATIO, goalRssMb: GOAL_RSS_MB, goalSize: GOAL_SIZE, coverage, metRatio, metRss, cells };
   },
   /** The BENCHMARKS.md table rows for a result. */
   table(r) {
@@ -136,7 +144,8 @@ export default {
       `|${" --- |".repeat(10)}`,
       ...rows,
       "",
-      `Goal: ratio ≤ ${r.goalRatio} — ${r.metRatio ? "met" : "not met"}; peak RSS < ${r.goalRssMb} MB at ${r.goalSize} tests — ${rss}. ` +
+      `redgreen ran ${r.coverage ? "with coverage (the default)" : "with --no-coverage"}. ` +
+        `Goal: ratio ≤ ${r.goalRatio} — ${r.metRatio ? "met" : "not met"}; peak RSS < ${r.goalRssMb} MB at ${r.goalSize} tests — ${rss}. ` +
         "One measured run per cell (a cell at 20,000 tests takes minutes): wall times swing with the shared machine's load, " +
         "CPU times (user + sys of the process and the children it waited for) much less. The goal is on wall time. " +
         "Test runs are counted from the runner processes redgreen started (polled every " +

@@ -72,10 +72,11 @@ describe("workflow-scale suites (bench/lib/scale-suite.mjs)", () => {
   it("bench/run.mjs gives options only to a benchmark that takes them, each with a value", async () => {
     const runMjs = join(testDir, "..", "bench", "run.mjs");
     const run = (...args: string[]) => runProcess(process.execPath, [runMjs, ...args], { cwd: tmp, timeoutMs: 30_000 });
-    const [foreign, bare, wrong] = await Promise.all([
+    const [foreign, bare, wrong, coverage] = await Promise.all([
       run("workflow-overhead", "--sizes", "1000"),
       run("workflow-scale", "--sizes"),
       run("workflow-scale", "--lang", "ruby"),
+      run("workflow-scale", "--coverage", "maybe"),
     ]);
     expect(foreign.exitCode).toBe(1);
     expect(foreign.stderr).toMatch(/workflow-overhead takes no option --sizes; it takes: none/);
@@ -83,6 +84,8 @@ describe("workflow-scale suites (bench/lib/scale-suite.mjs)", () => {
     expect(bare.stderr).toMatch(/option --sizes needs a value/);
     expect(wrong.exitCode).toBe(1);
     expect(wrong.stderr).toMatch(/--lang takes python, vitest, got 'ruby'/);
-    expect(foreign.stdout + bare.stdout + wrong.stdout).not.toContain("BENCH");
+    expect(coverage.exitCode).toBe(1);
+    expect(coverage.stderr).toMatch(/--coverage takes on or off, got 'maybe'/);
+    expect(foreign.stdout + bare.stdout + wrong.stdout + coverage.stdout).not.toContain("BENCH");
   });
 });
