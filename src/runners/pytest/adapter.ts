@@ -178,7 +178,8 @@ export class PytestAdapter implements TestRunnerAdapter {
     const tmp = await mkdtemp(join(tmpdir(), "redgreen-pytest-"));
     try {
       const result = await this.execute(tmp, files, options, coverage);
-      if (files.length === 0 && (options.affectedBy?.length ?? 0) === 0) this.suiteSeconds = Math.max(this.suiteSeconds ?? 0, result.durationSeconds);
+      const wholeSuite = files.length === 0 && (options.affectedBy?.length ?? 0) === 0;
+      if (wholeSuite) this.suiteSeconds = Math.max(this.suiteSeconds ?? 0, result.durationSeconds);
       if (options.coverage && coverageError) result.coverageError = coverageError;
       return result;
     } finally {
