@@ -77,7 +77,9 @@ const allowedList = (runner: RunnerName): string => ALLOWED[runner].flatMap((o) 
 
 /** The refusal reason for an unlisted option: pytest -o overrides ini settings, jest -o runs only changed files. */
 function refusalReason(runner: RunnerName, name: string): string {
-  if (name === "-o") return runner === "pytest" ? "it overrides the project's settings behind redgreen's back" : "it runs only part of the suite";
+  if (name === "-o") {
+    return runner === "pytest" ? "it overrides the project's settings behind redgreen's back" : "it runs only part of the suite";
+  }
   return REFUSED.find(([re]) => re.test(name))?.[1] ?? `it is not among the ${runner} options redgreen passes on (${allowedList(runner)})`;
 }
 
@@ -158,7 +160,12 @@ export interface OwnSelection {
  * The runner args for one run (already checked): file filters are left out when the run names its own files (runners
  * OR them, which would widen it), name filters when it sets its own name pattern (which they would replace).
  */
-export function runnerArgsForRun(runner: RunnerName, args: readonly string[] | undefined, own: OwnSelection, projectRoot: string): string[] {
+export function runnerArgsForRun(
+  runner: RunnerName,
+  args: readonly string[] | undefined,
+  own: OwnSelection,
+  projectRoot: string,
+): string[] {
   if (args === undefined || args.length === 0) return [];
   return parseRunnerArgs(runner, args, projectRoot)
     .filter((a) => !(a.role === "files" && own.files) && !(a.role === "names" && own.names))

@@ -33,7 +33,7 @@ import { hangPhase, parseHangDump } from "./hang-dump.js";
 import { pytestSelection } from "./selection.js";
 import { testProcessEnv } from "../test-env.js";
 import { runnerArgsForRun } from "../runner-args.js";
-import { probeXdist, projectSetsWorkers, XDIST_MIN_SUITE_SECONDS, xdistArgs } from "./xdist.js";
+import { probeXdist, projectSetsWorkers, XDIST_MIN_SUITE_SECONDS, xdistArgs, xdistWorthIt } from "./xdist.js";
 
 export { parsePytestOutput } from "../../parsers/pytest-text.js";
 export { parseCoverageJson } from "../../parsers/coverage-json.js";
@@ -245,11 +245,13 @@ export class PytestAdapter implements TestRunnerAdapter {
     const own = { files: files.length > 0, names: false };
     const runnerArgs = runnerArgsForRun("pytest", options.runnerArgs, own, this.projectRoot);
     if (this.opts.parallel !== true) return runnerArgs;
+    const minSuiteSeconds = this.opts.xdistMinSuiteSeconds ?? XDIST_MIN_SUITE_SECONDS;
+    const size = { runnerArgs, targets: files.length, suiteSeconds: this.suiteSeconds, minSuiteSeconds };
+    // The interpreter is asked only when workers would pay off: a fast suite never waits for the probe.
+    if (!xdistWorthIt(size)) return runnerArgs;
     this.xdistCheck ??= probeXdist(this.python, this.projectRoot, this.baseEnv());
     const available = await this.xdistCheck;
-    const projectSets = available && projectSetsWorkers(this.projectRoot, this.baseEnv());
-    const minSuiteSeconds = this.opts.xdistMinSuiteSeconds ?? XDIST_MIN_SUITE_SECONDS;
-    const choice = { available, projectSets, runnerArgs, targets: files.length, suiteSeconds: this.suiteSeconds, minSuiteSeconds };
+    const choice = { ...size, available, projectSets: available && projectSetsWorkers(this.projectRoot, this.baseEnv()) };
     return [...xdistArgs(choice), ...runnerArgs];
   }
 

@@ -58,10 +58,14 @@ export interface XdistChoice {
   minSuiteSeconds: number;
 }
 
+/** Whether a run is big enough, of a suite slow enough, for workers to pay off (and no runner arg chose them). */
+export function xdistWorthIt(c: Omit<XdistChoice, "available" | "projectSets">): boolean {
+  if (setsWorkers(c.runnerArgs)) return false;
+  if (c.targets > 0 && c.targets < XDIST_MIN_TARGETS) return false;
+  return c.minSuiteSeconds === 0 || (c.suiteSeconds !== null && c.suiteSeconds >= c.minSuiteSeconds);
+}
+
 /** `-n auto` for a big run of a suite slow enough to gain from workers, or nothing. */
 export function xdistArgs(c: XdistChoice): string[] {
-  if (!c.available || c.projectSets || setsWorkers(c.runnerArgs)) return [];
-  if (c.targets > 0 && c.targets < XDIST_MIN_TARGETS) return [];
-  const slow = c.minSuiteSeconds === 0 || (c.suiteSeconds !== null && c.suiteSeconds >= c.minSuiteSeconds);
-  return slow ? ["-n", "auto"] : [];
+  return c.available && !c.projectSets && xdistWorthIt(c) ? ["-n", "auto"] : [];
 }
