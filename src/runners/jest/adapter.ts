@@ -55,7 +55,10 @@ export function jestArgs(p: JsRunArgs, support: JestOptionSupport = ALL_JEST_OPT
     args.push("--coverage", ...(support.coverageProvider ? ["--coverageProvider=v8"] : []));
     args.push("--coverageReporters=json-summary", "--coverageReporters=json", `--coverageDirectory=${p.coverageDir}`);
   }
-  if (p.folders.length > 0) {
+  if (p.related.length > 0) {
+    // The test files whose imports reach the changed files (jest resolves them through its haste map).
+    args.push("--findRelatedTests", ...p.related);
+  } else if (p.folders.length > 0) {
     // --runTestsByPath matches no test under a folder: every entry becomes a path pattern instead (jest tests it
     // case-insensitively against the absolute path), and the adapter keeps only results of the requested paths.
     args.push(...p.files.flatMap((f) => jestPathPatterns(f, p.folders.includes(f))));

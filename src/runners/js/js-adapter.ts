@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { isAbsolute, join, posix, relative, resolve } from "node:path";
 import { RedgreenError } from "../../domain/errors.js";
 import type { Failure } from "../../domain/failure.js";
-import type { Coverage, RunAnomaly, TestRunResult } from "../../domain/test-run.js";
+import type { Coverage, RunAnomaly, RunSelection, TestRunResult } from "../../domain/test-run.js";
 import { parseIstanbulCoverageFiles } from "../../parsers/istanbul-coverage.js";
 import { emptyParts, jsNodeId, parseJestJson, type JestJsonParts } from "../../parsers/jest-json.js";
 import { parseJsText } from "../../parsers/js-text.js";
@@ -20,12 +20,13 @@ import { defaultTestTimeout, slowestDuration } from "../default-test-timeout.js"
 import { SourceCache } from "../source-cache.js";
 import { StallWatchdog, stallWindowSeconds } from "../stall-watchdog.js";
 import { timeoutFailure } from "../timeout-failure.js";
-import { configuredSetupFiles } from "./config-files.js";
+import { configuredSetupFiles, isJsSetupPath } from "./config-files.js";
 import { refineHookPhases } from "./hook-phase.js";
 import { JsSelection } from "./name-filter.js";
 import { ReporterLog } from "./progress.js";
 import { crashFailure, uncaughtError } from "./uncaught-crash.js";
 import { rejectedOptionsMessage } from "./rejected-options.js";
+import { type RelatedSelection, relatedSelection } from "./related.js";
 import { isJsTestFile } from "./test-files.js";
 import { testProcessEnv } from "../test-env.js";
 
@@ -53,6 +54,8 @@ export interface JsRunArgs {
   files: string[];
   /** The entries of `files` that are folders (every test under them runs). */
   folders: string[];
+  /** Absolute changed files whose related tests run (vitest related, jest --findRelatedTests); empty otherwise. */
+  related: string[];
   /** A regular expression over "describe titles + test title" joined by spaces, or null. */
   namePattern: string | null;
   reportFile: string;
@@ -111,6 +114,13 @@ const MAX_TIMER_MS = 2_147_483_647;
 interface RunTarget {
   path: string;
   folder: boolean;
+}
+
+/** What a run asks for: the requested tests, their files and folders, and the changed files whose related tests run. */
+interface RunPlan {
+  selection: JsSelection;
+  targets: RunTarget[];
+  related: string[];
 }
 
 /** A JSON report the runner finished writing. */
@@ -199,8 +209,15 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
   }
 
   async runTests(options: RunTestsOptions = {}): Promise<TestRunResult> {
-    const selection = new JsSelection(options.files ?? [], this.projectRoot, (f) => this.relative(f));
+    const given = options.files ?? [];
+    const selection = new JsSelection(given, this.projectRoot, (f) => this.relative(f));
     const targets = selection.paths().map((path) => this.target(path));
+    const affected = given.length === 0 && options.affectedBy !== undefined ? this.relatedFiles(options.affectedBy) : null;
+    const related = affected?.ok ? affected.related : [];
+    const runSelection: RunSelection =
+      affected === null
+        ? { kind: given.length > 0 ? "given" : "all" }
+        : { kind: "affected", changedFiles: affected.changedFiles, ...(affected.ok ? {} : { fallback: affected.fallback }) };
     let coverageError: string | undefined;
     let coverageOn = false;
     if (options.coverage) {
@@ -214,13 +231,13 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
     }
     const tmp = await mkdtemp(join(tmpdir(), `redgreen-${this.name}-`));
     try {
-      const first = await this.execute(join(tmp, "run"), selection, targets, options, coverageOn);
+      const first = await this.execute(join(tmp, "run"), { selection, targets, related }, options, coverageOn);
       let result = first.result;
       // A crash through project code is the project's, not coverage's: no second run for it.
       if (coverageOn && !first.reported && first.result.crash === undefined && !options.signal?.aborted) {
         // Coverage is extra information, never the verdict: a runner that cannot finish with it runs without it,
         // and later runs of this adapter skip it at once.
-        const again = await this.execute(join(tmp, "without-coverage"), selection, targets, options, false);
+        const again = await this.execute(join(tmp, "without-coverage"), { selection, targets, related }, options, false);
         if (again.reported) {
           this.coverageBreaksRuns = `coverage made ${this.name} fail (${(result.message ?? "").split("\n")[0]!.slice(0, 200)}); the tests ran without coverage`;
           coverageError = this.coverageBreaksRuns;
@@ -228,10 +245,17 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
         }
       }
       if (coverageError) result.coverageError = coverageError;
-      return result;
+      return { ...result, selection: runSelection };
     } finally {
       await rm(tmp, { recursive: true, force: true });
     }
+  }
+
+  /** The changed files for the runner's related-tests mode, or why the whole suite runs. */
+  private relatedFiles(changed: readonly string[]): RelatedSelection {
+    const isConfigOrSetup = (rel: string): boolean =>
+      this.spec.isConfigName(posix.basename(rel)) || isJsSetupPath(rel) || this.configSetupFiles().has(rel);
+    return relatedSelection(changed, { projectRoot: this.projectRoot, runner: this.name, isConfigOrSetup });
   }
 
   /** A requested path with whether it is a folder (one stat); throws path_not_found when it does not exist. */
@@ -262,8 +286,7 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
   /** Runs the selection, resuming past stalled tests; `reported` is false when the runner wrote no JSON report. */
   private async execute(
     tmp: string,
-    selection: JsSelection,
-    targets: RunTarget[],
+    plan: RunPlan,
     options: RunTestsOptions,
     coverageOn: boolean,
   ): Promise<{ result: TestRunResult; reported: boolean }> {
@@ -278,10 +301,11 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
     const testTimeout = explicit ?? defaultTestTimeout(this.slowestSeen);
     const deadline = started + runTimeout * 1000;
     const killed: Failure[] = [];
+    const { selection } = plan;
     for (let attempt = 1; ; attempt++) {
       const dir = join(tmp, String(attempt));
       mkdirSync(dir, { recursive: true });
-      const a = await this.attempt(dir, selection, targets, options, coverageOn, { explicit, watchdog: testTimeout }, deadline);
+      const a = await this.attempt(dir, plan, options, coverageOn, { explicit, watchdog: testTimeout }, deadline);
       const stuck = a.stalled ? a.log.running() : [];
       for (const t of stuck) {
         const rel = this.relative(t.file);
@@ -300,8 +324,7 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
   /** One run of the runner; `stalled` when the watchdog killed it because a running test outlived its timeout. */
   private async attempt(
     tmp: string,
-    selection: JsSelection,
-    targets: RunTarget[],
+    { selection, targets, related }: RunPlan,
     options: RunTestsOptions,
     coverageOn: boolean,
     timeouts: { explicit: number | undefined; watchdog: number },
@@ -313,6 +336,7 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
     const args = this.spec.args({
       files: targets.map((t) => t.path),
       folders: targets.filter((t) => t.folder).map((t) => t.path),
+      related,
       namePattern: selection.namePattern(),
       reportFile,
       reporter: this.spec.reporter,

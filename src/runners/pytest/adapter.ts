@@ -8,7 +8,7 @@ import { isAbsolute, join, posix, resolve } from "node:path";
 import { RedgreenError } from "../../domain/errors.js";
 import type { Failure, FailurePhase } from "../../domain/failure.js";
 import { splitNodeId } from "../../domain/node-id.js";
-import type { Coverage, TestRunResult } from "../../domain/test-run.js";
+import type { Coverage, RunSelection, TestRunResult } from "../../domain/test-run.js";
 import { parseCoverageJson } from "../../parsers/coverage-json.js";
 import { isPytestTestFile } from "../../parsers/pytest-frames.js";
 import { PytestJsonlAccumulator, type PytestRunParts } from "../../parsers/pytest-jsonl.js";
@@ -27,6 +27,7 @@ import { SourceCache } from "../source-cache.js";
 import { BytecodeCache } from "./bytecode-cache.js";
 import { coverageArgs, probeProjectCoverage, type ProjectCoverage } from "./coverage-config.js";
 import { matchesPythonFiles, pytestChannelCheck } from "./channels.js";
+import { type AffectedTests, affectedTests } from "./affected.js";
 import { ContextMap } from "./context-map.js";
 import { hangPhase, parseHangDump } from "./hang-dump.js";
 import { pytestSelection } from "./selection.js";
@@ -155,13 +156,20 @@ export class PytestAdapter implements TestRunnerAdapter {
   }
 
   async runTests(options: RunTestsOptions = {}): Promise<TestRunResult> {
-    const files = options.files ?? [];
-    for (const f of files) {
+    const given = options.files ?? [];
+    for (const f of given) {
       const path = splitNodeId(f).testFile;
       if (!existsSync(isAbsolute(path) ? path : join(this.projectRoot, path))) {
         throw new RedgreenError("path_not_found", `Test path not found: ${path} (in ${this.projectRoot})`);
       }
     }
+    const affected = given.length === 0 && options.affectedBy !== undefined ? this.affectedTests(options.affectedBy) : null;
+    const selection: RunSelection =
+      affected === null
+        ? { kind: given.length > 0 ? "given" : "all" }
+        : { kind: "affected", changedFiles: affected.changedFiles, ...(affected.ok ? {} : { fallback: affected.fallback }) };
+    if (affected?.ok && affected.select.length === 0) return noAffectedTests(selection, this.python);
+    const files = affected?.ok ? affected.select : given;
     let coverageError: string | undefined;
     let coverage: ProjectCoverage | null = null;
     if (options.coverage) {
@@ -177,10 +185,17 @@ export class PytestAdapter implements TestRunnerAdapter {
       const result = await this.execute(tmp, files, options, coverage, contexts);
       if (options.coverage && coverageError) result.coverageError = coverageError;
       if (full && coverage !== null) this.keepContexts(join(tmp, ".coverage"), result, contexts);
-      return result;
+      return { ...result, selection };
     } finally {
       await rm(tmp, { recursive: true, force: true });
     }
+  }
+
+  /** The tests a change reaches by the per-test coverage map, or why the whole suite runs. */
+  private affectedTests(changed: readonly string[]): AffectedTests {
+    const { projectRoot, contexts } = this;
+    const isTestFile = (f: string): boolean => this.isTestFile(f);
+    return affectedTests(changed, { projectRoot, map: contexts.map(), whyMissing: contexts.whyMissing(), isTestFile });
   }
 
   /** Moves a full run's coverage data into the context map, or drops the map when the run could not record one. */
@@ -241,7 +256,9 @@ export class PytestAdapter implements TestRunnerAdapter {
     );
     if (p.covJson && p.coverage) {
       const { projectRoot } = this;
-      args.push(...coverageArgs({ projectRoot, project: p.coverage, covJson: p.covJson, append: p.covAppend, contexts: p.contexts }));
+      // Without redgreen's plugins on the path (the plugin could not load), pytest-cov names the contexts.
+      const contexts = !p.contexts ? null : p.usePlugin ? "plugin" : "pytest-cov";
+      args.push(...coverageArgs({ projectRoot, project: p.coverage, covJson: p.covJson, append: p.covAppend, contexts }));
     }
     args.push(...(this.opts.pytestArgs ?? []), ...p.files);
     return args;
@@ -636,3 +653,21 @@ export class PytestAdapter implements TestRunnerAdapter {
   }
 }
 
+/** An affected-tests run whose changed files no test executed: nothing to run, so nothing to compare. */
+function noAffectedTests(selection: RunSelection, python: string): TestRunResult {
+  const files = (selection.changedFiles ?? []).join(", ");
+  return {
+    status: "no_tests",
+    ...{ passed: 0, failed: 0, errors: 0, skipped: 0, xfailed: 0, xpassed: 0, total: 0, durationSeconds: 0 },
+    failures: [],
+    coverage: null,
+    command: [python],
+    slowTests: [],
+    passedNodeIds: [],
+    source: "jsonl",
+    testFiles: [],
+    anomalies: [],
+    selection,
+    message: `no test executed ${files} in the last full run: no test to run`,
+  };
+}

@@ -11,6 +11,9 @@ export interface ProjectCoverage {
   dynamicContext: boolean;
 }
 
+/** redgreen's pytest plugin that names one coverage context per test (redgreen_test_contexts.py, next to this file). */
+const CONTEXTS_PLUGIN = "redgreen_test_contexts";
+
 /** pytest-cov must import; coverage then reports the settings it read from the project's files, as it reads them. */
 const PROBE = [
   "import json, pytest_cov, coverage",
@@ -46,19 +49,21 @@ export async function probeProjectCoverage(
 /**
  * pytest-cov arguments for a run writing its JSON report to `covJson`. A project whose settings name what to measure
  * gets a bare --cov (its source/include apply); any other is measured under its root. Omit, branch and the report
- * settings always come from the project's files (pytest-cov reads them). `contexts` records which test ran each line
- * (pytest-cov's test contexts, "nodeid|phase"), for the per-test coverage map.
+ * settings always come from the project's files (pytest-cov reads them). `contexts` records which test ran each line,
+ * for the per-test coverage map: "plugin" by redgreen's plugin (one context a test, named by its node id), "pytest-cov"
+ * by pytest-cov's test contexts ("nodeid|setup", "|run", "|teardown": three data writes a test instead of one).
  */
 export function coverageArgs(p: {
   projectRoot: string;
   project: ProjectCoverage;
   covJson: string;
   append: boolean;
-  contexts: boolean;
+  contexts: "plugin" | "pytest-cov" | null;
 }): string[] {
   // --cov-report right after a bare --cov: the next word can never be taken for --cov's optional value.
   const args = [p.project.choosesFiles ? "--cov" : `--cov=${p.projectRoot}`, `--cov-report=json:${p.covJson}`];
   if (p.append) args.push("--cov-append");
-  if (p.contexts) args.push("--cov-context=test");
+  if (p.contexts === "plugin") args.push("-p", CONTEXTS_PLUGIN);
+  else if (p.contexts === "pytest-cov") args.push("--cov-context=test");
   return args;
 }

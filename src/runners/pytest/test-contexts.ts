@@ -5,7 +5,10 @@ import type { Database as Db, Statement } from "better-sqlite3";
 import { projectRelativePath } from "../../analysis/frames.js";
 import type { PerTestCoverage } from "../adapter.js";
 
-/** The phases pytest-cov appends to a test's node id ("nodeid|setup", "nodeid|run", "nodeid|teardown"). */
+/**
+ * The phases pytest-cov appends to a test's node id ("nodeid|setup", "nodeid|run", "nodeid|teardown"); redgreen's own
+ * contexts plugin names a test's one context by its node id alone.
+ */
 const PHASES = ["setup", "run", "teardown"] as const;
 
 /** The line numbers set in a coverage.py numbits blob (bit i of byte j is line 8*j+i). */
@@ -21,9 +24,9 @@ export function decodeNumbits(blob: Uint8Array): number[] {
 
 /** A context's test node id, or null for a context outside every test (collection-time imports: the empty context). */
 function contextTest(context: string): string | null {
+  if (context === "") return null;
   const bar = context.lastIndexOf("|");
-  if (bar <= 0) return null;
-  return (PHASES as readonly string[]).includes(context.slice(bar + 1)) ? context.slice(0, bar) : null;
+  return bar > 0 && (PHASES as readonly string[]).includes(context.slice(bar + 1)) ? context.slice(0, bar) : context;
 }
 
 /**
@@ -50,22 +53,24 @@ export class TestContexts implements PerTestCoverage {
   }
 
   testsCovering(file: string): readonly string[] | null {
-    const id = this.fileTable().ids.get(file.replace(/\\/g, "/").replace(/^\.\//, ""));
-    if (id === undefined) return null;
-    const sql =
-      "SELECT c.context FROM context c WHERE c.id IN " +
-      "(SELECT context_id FROM line_bits WHERE file_id = ? UNION SELECT context_id FROM arc WHERE file_id = ?) ORDER BY c.id";
+    const contexts = this.contextsOf(file);
+    if (contexts === null) return null;
     const out = new Set<string>();
-    for (const row of this.all<{ context: string }>(sql, id, id)) {
-      const test = contextTest(row.context);
+    for (const context of contexts) {
+      const test = contextTest(context);
       if (test !== null) out.add(test);
     }
     return [...out];
   }
 
+  /** Whether lines of a project-relative file ran outside every test (at import, during collection). */
+  ranAtImport(file: string): boolean {
+    return (this.contextsOf(file) ?? []).some((c) => contextTest(c) === null);
+  }
+
   linesOf(nodeId: string): ReadonlyMap<string, readonly number[]> {
-    const contexts = PHASES.map((p) => `${nodeId}|${p}`);
-    const ids = this.all<{ id: number }>("SELECT id FROM context WHERE context IN (?, ?, ?)", ...contexts).map((r) => r.id);
+    const contexts = [nodeId, ...PHASES.map((p) => `${nodeId}|${p}`)];
+    const ids = this.all<{ id: number }>("SELECT id FROM context WHERE context IN (?, ?, ?, ?)", ...contexts).map((r) => r.id);
     const byFile = new Map<number, Set<number>>();
     const add = (fileId: number, lines: Iterable<number>): void => {
       let set = byFile.get(fileId);
@@ -93,6 +98,16 @@ export class TestContexts implements PerTestCoverage {
     this.statements.clear();
     this.db?.close();
     this.db = null;
+  }
+
+  /** The contexts that executed lines of a project-relative file, in recording order; null when it was not measured. */
+  private contextsOf(file: string): string[] | null {
+    const id = this.fileTable().ids.get(file.replace(/\\/g, "/").replace(/^\.\//, ""));
+    if (id === undefined) return null;
+    const sql =
+      "SELECT c.context FROM context c WHERE c.id IN " +
+      "(SELECT context_id FROM line_bits WHERE file_id = ? UNION SELECT context_id FROM arc WHERE file_id = ?) ORDER BY c.id";
+    return this.all<{ context: string }>(sql, id, id).map((r) => r.context);
   }
 
   /** Project-relative posix path <-> file id, for the measured files inside the project. */

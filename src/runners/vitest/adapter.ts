@@ -43,8 +43,9 @@ function projectsConfig(runDir: string, projects: readonly string[]): string | n
 
 /** vitest's command line for one run; `config` is a config file to use instead of the project's own (null: its own). */
 export function vitestArgs(root: string, p: JsRunArgs, config: string | null = null): string[] {
+  // `vitest related <files> --run`: only the test files whose imports reach the changed files.
   const args = [
-    "run",
+    ...(p.related.length > 0 ? ["related", ...p.related, "--run"] : ["run"]),
     `--root=${root}`,
     ...(config !== null ? [`--config=${config}`] : []),
     "--reporter=json",

@@ -69,3 +69,19 @@ describe(`jest ${VERSION}: a run that leaves a handle open`, () => {
     expect((performance.now() - started) / 1000).toBeLessThan(30);
   }, 150_000);
 });
+
+describe(`jest ${VERSION}: affectedBy`, () => {
+  it("runs only the tests related to a changed file (--findRelatedTests is as old as this jest)", async () => {
+    const dir = join(tmp, "related");
+    cpSync(fixturePath("jest", "old-jest"), dir, { recursive: true });
+    symlinkSync(join(project, "node_modules"), join(dir, "node_modules"), "dir");
+    writeFileSync(join(dir, "tests", "other.test.js"), 'it("imports nothing of src", () => {\n  expect(1).toBe(1);\n});\n');
+    const adapter = await createJestAdapter({ projectRoot: dir });
+    expect((await adapter.runTests()).total).toBe(3);
+    const r = await adapter.runTests({ affectedBy: ["src/cart.js"] });
+    expect(r.message).toBeUndefined();
+    expect(r).toMatchObject({ status: "failed", passed: 1, failed: 1, total: 2 });
+    expect(r.selection).toEqual({ kind: "affected", changedFiles: ["src/cart.js"] });
+    expect(r.command).toContain("--findRelatedTests");
+  }, 150_000);
+});

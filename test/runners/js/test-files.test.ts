@@ -49,7 +49,10 @@ describe("JS setup and config files", () => {
   });
 });
 
-const runArgs = (files: string[], folders: string[]): JsRunArgs => ({ files, folders, namePattern: null, reportFile: "/r.json", reporter: "/rep.js", testTimeoutMs: 1000, coverageDir: null });
+const runArgs = (files: string[], folders: string[]): JsRunArgs => ({
+  ...{ files, folders, related: [], namePattern: null },
+  ...{ reportFile: "/r.json", reporter: "/rep.js", testTimeoutMs: 1000, coverageDir: null },
+});
 
 describe("file arguments for folders", () => {
   it("gives jest exact paths by --runTestsByPath, and path patterns when a folder is asked for", () => {
