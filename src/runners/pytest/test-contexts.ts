@@ -81,7 +81,8 @@ export class TestContexts implements PerTestCoverage {
     type Arc = { file_id: number; fromno: number; tono: number };
     for (const id of ids) {
       // coverage.py indexes (file_id, context_id) only: probing it per file beats scanning the table for a context_id.
-      const bits = this.all<LineBits>("SELECT file_id, numbits FROM line_bits WHERE file_id IN (SELECT id FROM file) AND context_id = ?", id);
+      const bitsSql = "SELECT file_id, numbits FROM line_bits WHERE file_id IN (SELECT id FROM file) AND context_id = ?";
+      const bits = this.all<LineBits>(bitsSql, id);
       for (const r of bits) add(r.file_id, decodeNumbits(r.numbits));
       const arcs = this.all<Arc>("SELECT file_id, fromno, tono FROM arc WHERE file_id IN (SELECT id FROM file) AND context_id = ?", id);
       for (const r of arcs) add(r.file_id, [r.fromno, r.tono]);
