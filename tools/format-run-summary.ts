@@ -59,7 +59,9 @@ export function formatRunSummary(s: RunSummary): string {
       const top = f.suspiciousLines?.[0];
       return top === undefined ? "" : ` (most suspicious line: ${top.file}:${top.line})`;
     };
-    out.push(...listed(s.remainingFailures.map((f) => `  - ${f.nodeId}: ${f.errorType}: ${cutHead(f.message.split("\n")[0] ?? "", 160)}${suspect(f)}`)));
+    const line = (f: RunSummary["remainingFailures"][number]): string =>
+      `  - ${f.nodeId}: ${f.errorType}: ${cutHead(f.message.split("\n")[0] ?? "", 160)}${suspect(f)}`;
+    out.push(...listed(s.remainingFailures.map(line)));
   } else if (s.final !== null) {
     out.push("Remaining failures: none.");
   }

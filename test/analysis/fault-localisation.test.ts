@@ -47,7 +47,8 @@ const TABLE = {
 describe("createFaultLocaliser", () => {
   it("scores each line a failing test ran with ef / sqrt(|F| * (ef + ep)), best first, ties by file then line", () => {
     const coverage = tableCoverage(TABLE);
-    const localiser = createFaultLocaliser({ coverage, failing: ["tests/test_m.py::t1", "tests/test_m.py::t2"], isTestFile, source: SOURCES });
+    const failing = ["tests/test_m.py::t1", "tests/test_m.py::t2"];
+    const localiser = createFaultLocaliser({ coverage, failing, isTestFile, source: SOURCES });
     expect(localiser.rank("tests/test_m.py::t1")).toEqual([
       { file: "pkg/a.py", line: 9, score: 1, text: "LIMIT = 3" },
       { file: "pkg/m.py", line: 3, score: 1, text: "return s - sum(xs)" },
@@ -64,7 +65,8 @@ describe("createFaultLocaliser", () => {
   it("counts only measured failing tests in |F| and never reads a passing test of a file no failure ran", () => {
     const coverage = tableCoverage(TABLE);
     // A failing test the coverage did not measure (it failed at collection, say) neither counts nor ranks.
-    const localiser = createFaultLocaliser({ coverage, failing: ["tests/test_m.py::t1", "tests/test_gone.py::x"], isTestFile, source: SOURCES });
+    const failing = ["tests/test_m.py::t1", "tests/test_gone.py::x"];
+    const localiser = createFaultLocaliser({ coverage, failing, isTestFile, source: SOURCES });
     // F = {t1}; t2 now counts as passing. a.py 9: ef 1, ep 1; m.py 1: ef 1, ep 3; m.py 2 and 3: ef 1, ep 1.
     expect(localiser.rank("tests/test_m.py::t1").map((l) => [l.file, l.line, l.score])).toEqual([
       ["pkg/a.py", 9, 0.7071],

@@ -39,28 +39,32 @@ describe("suspicious lines in the workflow report", () => {
     expect(report.exitCode, report.stderr).toBe(run.exitCode);
     const summary = RunSummarySchema.parse(JSON.parse(report.stdout));
     const withdraw = summary.remainingFailures.find((f) => f.nodeId === "tests/test_accounts.py::test_withdraw");
-    expect(withdraw?.suspiciousLines?.[0]).toMatchObject({ file: "calc/accounts.py", line: 17, text: "return frozen and amount <= balance" });
+    const top = withdraw?.suspiciousLines?.[0];
+    expect(top).toMatchObject({ file: "calc/accounts.py", line: 17, text: "return frozen and amount <= balance" });
     expect(summary.remainingFailures.filter((f) => f.suspiciousLines !== undefined)).toHaveLength(8);
   }, 120_000);
 
   it("sends them to the model under their own heading, and the fix they point at is kept", async () => {
     const root = join(tmp, "seeded-llm");
     cpSync(fixturePath("faults", "seeded"), root, { recursive: true });
-    const fix = { file: "calc/pricing.py", find: "    return round(amount + discount, 2)", replace: "    return round(amount - discount, 2)" };
+    const find = "    return round(amount + discount, 2)";
+    const fix = { file: "calc/pricing.py", find, replace: find.replace("+", "-") };
     const server = await startOpenAiServer({
       fallback: {
         type: "dynamic",
         reply: (r) =>
           JSON.stringify(r.body?.messages ?? []).includes("## Failing test\\ntests/test_pricing.py::")
-            ? { type: "tool_calls", calls: [{ name: FIX_TOOL_NAME, args: { edits: [fix], explanation: "subtract the discount", confidence: 0.9 } }] }
+            ? { type: "tool_calls", calls: [{ name: FIX_TOOL_NAME, args: { edits: [fix], explanation: "subtract it", confidence: 0.9 } }] }
             : { type: "text", content: "I cannot fix this one." },
       },
     });
     try {
-      const args = ["run", root, "--python", testPython, "--model", "test-model", "--base-url", server.url, "--api-key", "sk-test-key-0123456789"];
+      const model = ["--model", "test-model", "--base-url", server.url, "--api-key", "sk-test-key-0123456789"];
+      const args = ["run", root, "--python", testPython, ...model];
       const run = await runCli([...args, "--max-iterations", "1"]);
       expect(run.stdout, run.stderr).toMatch(/^RED: /);
-      const pricing = server.requests.map((_, i) => server.promptText(i)).find((p) => p.includes("## Failing test\ntests/test_pricing.py::"));
+      const prompts = server.requests.map((_, i) => server.promptText(i));
+      const pricing = prompts.find((p) => p.includes("## Failing test\ntests/test_pricing.py::"));
       if (pricing === undefined) throw new Error("no fix prompt for the pricing failures was sent");
       const heading = "## Suspicious lines (Ochiai: run by the failing tests more than by the passing ones; most suspicious first)";
       const listed = pricing.slice(pricing.indexOf(heading)).split("\n").slice(1, 3);

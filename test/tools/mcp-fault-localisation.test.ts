@@ -24,8 +24,11 @@ async function call(name: string, args: Record<string, unknown>): Promise<Record
 
 beforeAll(async () => {
   cpSync(fixturePath("faults", "seeded"), root, { recursive: true });
-  const env = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && !/^(REDGREEN_|OPENAI_)/.test(e[0])));
-  const transport = new StdioClientTransport({ command: process.execPath, args: [binPath, "mcp", root, "--python", testPython], env, stderr: "pipe" });
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && !/^(REDGREEN_|OPENAI_)/.test(e[0])),
+  );
+  const args = [binPath, "mcp", root, "--python", testPython];
+  const transport = new StdioClientTransport({ command: process.execPath, args, env, stderr: "pipe" });
   client = new Client({ name: "redgreen-fault-test", version: "1.0.0" });
   await client.connect(transport);
 }, 60_000);

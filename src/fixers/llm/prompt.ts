@@ -146,7 +146,8 @@ function renderUser(input: FixPromptInput, level: TrimLevel): string {
   const suspects = analysis.suspiciousLines ?? [];
   if (suspects.length > 0) {
     const lines = suspects.map((l, i) => `${i + 1}. ${l.file}:${l.line} (score ${l.score.toFixed(2)}): ${l.text}`);
-    parts.push(`## Suspicious lines (Ochiai: run by the failing tests more than by the passing ones; most suspicious first)\n${lines.join("\n")}`);
+    const heading = "## Suspicious lines (Ochiai: run by the failing tests more than by the passing ones; most suspicious first)";
+    parts.push(`${heading}\n${lines.join("\n")}`);
   }
 
   const fixFile = analysis.fileToFix;
