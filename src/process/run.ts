@@ -47,6 +47,20 @@ export interface ProcessResult {
 }
 
 const DEFAULT_MAX_OUTPUT = 2 * 1024 * 1024;
+/** Milliseconds between the kills of an aborted command that has not exited yet. */
+const ABORT_RETRY_MS = 50;
+/** The result of a command never started (its signal aborted first). */
+const NOT_RUN: Omit<ProcessResult, "command"> = {
+  exitCode: null,
+  signal: null,
+  timedOut: false,
+  aborted: false,
+  parentKilled: false,
+  stdout: "",
+  stderr: "",
+  truncated: false,
+  durationMs: 0,
+};
 /** "file" capture: a file past this many bytes (or 8 × the cap, when larger) is compacted to head and tail. */
 const MIN_FILE_CEILING = 16 * 1024 * 1024;
 const FILE_CHECK_MS = 250;
@@ -227,6 +241,8 @@ export async function runProcess(file: string, args: string[], options: RunProce
   if (options.capture === "file" && (options.onStdout || options.onStderr)) {
     throw new RedgreenError("internal", 'runProcess: capture "file" cannot stream output to onStdout/onStderr');
   }
+  // Aborted before it started: nothing is spawned (a kill this early would find no command to kill, and it would run).
+  if (options.signal?.aborted) return { ...NOT_RUN, command: [file, ...args], aborted: true };
   const max = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
   const files = options.capture === "file" ? openFileCaptures(max) : null;
   try {
@@ -295,9 +311,12 @@ async function run(file: string, args: string[], options: RunProcessOptions, max
         }
       }, FILE_CHECK_MS)
     : undefined;
+  let killAgain: ReturnType<typeof setInterval> | undefined;
   const onAbort = (): void => {
     aborted = true;
     killCommand(child.pid);
+    // Right after the spawn the supervisor may not have started the command yet: kill again until everything exited.
+    killAgain ??= setInterval(() => (exited ? clearInterval(killAgain) : killCommand(child.pid)), ABORT_RETRY_MS);
   };
   if (options.signal?.aborted) onAbort();
   options.signal?.addEventListener("abort", onAbort, { once: true });
@@ -337,6 +356,7 @@ async function run(file: string, args: string[], options: RunProcessOptions, max
   } finally {
     if (timer) clearTimeout(timer);
     if (compactor) clearInterval(compactor);
+    if (killAgain) clearInterval(killAgain);
     options.signal?.removeEventListener("abort", onAbort);
     process.removeListener("exit", onExit);
     // Only when the exit handler did not run (a fault before the command exited).

@@ -1,6 +1,7 @@
 // runProcess: pipe and file capture agree on output, caps, exit codes, timeouts and spawn faults.
-import { readdirSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { RedgreenError } from "../../src/domain/errors.js";
 import { runProcess } from "../../src/process/run.js";
@@ -80,5 +81,33 @@ describe("runProcess capture", () => {
     const err = await runProcess("true", [], { cwd, capture: "file", onStdout: () => undefined }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RedgreenError);
     expect((err as RedgreenError).code).toBe("internal");
+  });
+});
+
+describe("runProcess abort", () => {
+  // A command that leaves a mark after a short while: whether it ran to its end shows on disk.
+  const marking = (mark: string): string => `import time, pathlib; time.sleep(0.4); pathlib.Path(${JSON.stringify(mark)}).write_text("ran")`;
+  const markPath = (): string => join(mkdtempSync(join(tmpdir(), "redgreen-abort-")), "mark");
+
+  it("never starts a command whose signal aborted before the call", async () => {
+    const mark = markPath();
+    const r = await python(marking(mark), { signal: AbortSignal.abort() });
+    expect(r).toMatchObject({ aborted: true, exitCode: null, stdout: "", stderr: "" });
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect(existsSync(mark)).toBe(false);
+  });
+
+  it("kills a command aborted right after the spawn, before the supervisor started it", async () => {
+    for (let i = 0; i < 5; i++) {
+      const mark = markPath();
+      const controller = new AbortController();
+      const running = python(marking(mark), { signal: controller.signal });
+      controller.abort();
+      const r = await running;
+      expect(r.aborted).toBe(true);
+      expect(r.durationMs).toBeLessThan(400);
+      await new Promise((resolve) => setTimeout(resolve, 800));
+      expect(existsSync(mark)).toBe(false);
+    }
   });
 });
