@@ -46,14 +46,13 @@ describe("messages for paths of the wrong kind", () => {
     chmodSync(db, 0o444);
     chmodSync(ro, 0o555);
     chmodSync(base, 0o755);
-    // Root ignores permission bits: as root, the CLI runs as nobody (uid 65534), for whom they hold.
-    const uid = process.getuid?.() === 0 ? 65534 : undefined;
-    const r = await runCli(["runs", "--db", db, "--json"], uid === undefined ? {} : { uid });
+    // Root ignores permission bits: as root, the CLI runs without CAP_DAC_OVERRIDE, so they hold for it too.
+    const r = await runCli(["runs", "--db", db, "--json"], { obeyFileModes: process.getuid?.() === 0 });
     expect(r.stderr).toBe("");
     expect(r.exitCode).toBe(0);
     expect((JSON.parse(r.stdout) as { id: string; status: string }[]).map((w) => [w.id, w.status])).toEqual([[id, "passed"]]);
     expect(readdirSync(ro)).toEqual(["redgreen.db"]);
-    // As the owner (root too), a read-only command still writes nothing beside the file.
+    // As the owner with every capability (root too), a read-only command still writes nothing beside the file.
     const owner = await runCli(["runs", "--db", db]);
     expect(owner.exitCode).toBe(0);
     expect(owner.stdout).toContain(id);

@@ -18,9 +18,13 @@ export interface CliRun {
 
 /**
  * Runs `redgreen ...args` with stdin closed; env entries are added to (or, when undefined, removed from) the current
- * one. `uid` runs it as that user (through setpriv, so a root test can check what file permissions stop).
+ * one. `obeyFileModes` runs it without the capabilities that let root ignore permission bits (through setpriv), so a
+ * root test can check what file modes stop while the checkout, readable by root alone, stays loadable.
  */
-export async function runCli(args: string[], options: { cwd?: string; env?: Record<string, string | undefined>; uid?: number } = {}): Promise<CliRun> {
+export async function runCli(
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string | undefined>; obeyFileModes?: boolean } = {},
+): Promise<CliRun> {
   if (!existsSync(builtMain)) throw new Error("the CLI is not built: run `npm run build` (npm test does it first)");
   const env: Record<string, string | undefined> = {
     ...process.env,
@@ -32,7 +36,7 @@ export async function runCli(args: string[], options: { cwd?: string; env?: Reco
     ...options.env,
   };
   const node = [process.execPath, binPath, ...args];
-  const argv = options.uid === undefined ? node : ["setpriv", `--reuid=${options.uid}`, `--regid=${options.uid}`, "--clear-groups", ...node];
+  const argv = options.obeyFileModes ? ["setpriv", "--inh-caps=-all", "--bounding-set=-dac_override,-dac_read_search", ...node] : node;
   const r = await runProcess(argv[0]!, argv.slice(1), { cwd: options.cwd ?? tmpdir(), env, timeoutMs: 60_000 });
   return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr };
 }
