@@ -1,9 +1,9 @@
 // Run counts: how many full, affected and targeted test runs a workflow made (the report says, the bench reads it).
 import type { z } from "zod";
 import { RunSummarySchema } from "../src/domain/run-summary.js";
-import { observingAdapter } from "../src/proof/guard.js";
 import { selectedOnly } from "../src/proof/targets.js";
 import type { RunTestsOptions, TestRunnerAdapter } from "../src/runners/adapter.js";
+import { wrapAdapter } from "../src/runners/wrap-adapter.js";
 import type { WorkflowDeps } from "./deps.js";
 
 export const RunCountsSchema = RunSummarySchema.shape.testRuns.unwrap();
@@ -31,9 +31,9 @@ export function countedAdapter(deps: WorkflowDeps): CountingAdapter {
   if (known) return known;
   const inner = deps.adapter;
   const counts = { ...NO_RUNS };
-  const adapter: TestRunnerAdapter = {
-    name: inner.name,
-    projectRoot: inner.projectRoot,
+  // Counting is no second guard: over a guarded adapter the proof's guardAdapter takes it as it is (wrapAdapter keeps
+  // the inner adapter's marker).
+  const adapter = wrapAdapter(inner, {
     runTests: async (options) => {
       const result = await inner.runTests(options);
       counts[kindOf(options, options?.affectedBy !== undefined && selectedOnly(result))] += 1;
@@ -44,14 +44,8 @@ export function countedAdapter(deps: WorkflowDeps): CountingAdapter {
       counts.targeted += 1;
       return result;
     },
-    parseOutput: (text) => inner.parseOutput(text),
-    isTestTimeout: (seconds) => inner.isTestTimeout(seconds),
-    isTestFile: (rel) => inner.isTestFile(rel),
-    ...(inner.testCoverage ? { testCoverage: () => inner.testCoverage!() } : {}),
-    invalidateCaches: (absFiles) => inner.invalidateCaches?.(absFiles),
-  };
-  // Counting is no second guard: over a guarded adapter the proof's guardAdapter takes it as it is.
-  const made = { adapter: observingAdapter(inner, adapter), counts };
+  });
+  const made = { adapter, counts };
   counting.set(deps, made);
   return made;
 }

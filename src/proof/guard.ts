@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { TamperedFile, TestRunResult } from "../domain/test-run.js";
 import { writeFileAtomic } from "../fixers/apply.js";
 import type { RunTestsOptions, TestRunnerAdapter } from "../runners/adapter.js";
+import { wrapAdapter } from "../runners/wrap-adapter.js";
 import { diffScans, WatchedFiles, type Scan } from "./watched-files.js";
 
 const GUARDED = Symbol("redgreen.guarded");
@@ -11,11 +12,6 @@ const cache = new WeakMap<TestRunnerAdapter, TestRunnerAdapter>();
 
 /** Whether an adapter's runs are already watched. */
 const isGuarded = (adapter: TestRunnerAdapter): boolean => (adapter as { [GUARDED]?: true })[GUARDED] === true;
-
-/** A wrapper that only observes the runs of `inner` (counts them) and passes them through is guarded when `inner` is. */
-export function observingAdapter(inner: TestRunnerAdapter, wrapper: TestRunnerAdapter): TestRunnerAdapter {
-  return isGuarded(inner) ? Object.assign(wrapper, { [GUARDED]: true as const }) : wrapper;
-}
 
 /**
  * The adapter with every run watched: the project's source, test and config files are scanned before and after each
@@ -61,19 +57,13 @@ export function guardAdapter(inner: TestRunnerAdapter): TestRunnerAdapter {
     return { ...result, tampered };
   };
 
-  const guarded: TestRunnerAdapter & { [GUARDED]: true } = {
-    [GUARDED]: true,
-    name: inner.name,
-    projectRoot: inner.projectRoot,
-    runTests: (options?: RunTestsOptions) => guardedRun(() => inner.runTests(options)),
-    runSpecificTest: (file, testName, options) => guardedRun(() => inner.runSpecificTest(file, testName, options)),
-    parseOutput: (text) => inner.parseOutput(text),
-    isTestTimeout: (seconds) => inner.isTestTimeout(seconds),
-    isTestFile: (rel) => inner.isTestFile(rel),
-    invalidateCaches: (absFiles) => inner.invalidateCaches?.(absFiles),
-    // Only adapters that record per-test coverage have it: the guarded one has it exactly when the inner one does.
-    ...(inner.testCoverage ? { testCoverage: () => inner.testCoverage?.() ?? null } : {}),
-  };
+  const guarded = Object.assign(
+    wrapAdapter(inner, {
+      runTests: (options?: RunTestsOptions) => guardedRun(() => inner.runTests(options)),
+      runSpecificTest: (file, testName, options) => guardedRun(() => inner.runSpecificTest(file, testName, options)),
+    }),
+    { [GUARDED]: true as const },
+  );
   cache.set(inner, guarded);
   return guarded;
 }

@@ -4,6 +4,7 @@ import { RedgreenError } from "../domain/errors.js";
 import { splitNodeId } from "../domain/node-id.js";
 import { resolveInProject } from "../project-path.js";
 import type { RunnerName, RunTestsOptions, TestRunnerAdapter } from "./adapter.js";
+import { wrapAdapter } from "./wrap-adapter.js";
 
 /**
  * What an allowed option does to a run's selection: "files" picks test files (dropped when the run names its own files,
@@ -207,18 +208,8 @@ export function withRunnerArgs(adapter: TestRunnerAdapter, args: readonly string
   if (args === undefined || args.length === 0) return adapter;
   const runnerArgs = checkRunnerArgs(adapter.name, args, adapter.projectRoot);
   const add = <T extends RunTestsOptions | undefined>(options: T): RunTestsOptions => ({ ...options, runnerArgs });
-  const wrapped: TestRunnerAdapter = {
-    // The inner adapter's markers (src/proof/guard.ts's "guarded"): every run goes through it, so they still hold.
-    ...Object.fromEntries(Object.getOwnPropertySymbols(adapter).map((sym) => [sym, (adapter as unknown as Record<symbol, unknown>)[sym]])),
-    name: adapter.name,
-    projectRoot: adapter.projectRoot,
+  return wrapAdapter(adapter, {
     runTests: (options) => adapter.runTests(add(options)),
     runSpecificTest: (file, testName, options) => adapter.runSpecificTest(file, testName, add(options)),
-    parseOutput: (text) => adapter.parseOutput(text),
-    isTestTimeout: (seconds) => adapter.isTestTimeout(seconds),
-    isTestFile: (rel) => adapter.isTestFile(rel),
-    invalidateCaches: (absFiles) => adapter.invalidateCaches?.(absFiles),
-  };
-  if (adapter.testCoverage) wrapped.testCoverage = () => adapter.testCoverage!();
-  return wrapped;
+  });
 }

@@ -6,6 +6,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { guardAdapter } from "../../src/proof/guard.js";
 import { createRunnerAdapter } from "../../src/runners/create-adapter.js";
 import { createPytestAdapter } from "../../src/runners/pytest/adapter.js";
+import { withRunnerArgs } from "../../src/runners/runner-args.js";
+import { wrapAdapter } from "../../src/runners/wrap-adapter.js";
 import { copyProject } from "../helpers/project-copy.js";
 import { testPython } from "../helpers/python-env.js";
 
@@ -87,5 +89,28 @@ describe("guarded test runs", () => {
     // A new file matching the project's python_files is a test file too, before any run collects it.
     expect(adapter.isTestFile("checks/check_new.py")).toBe(true);
     expect(adapter.isTestFile("pricing/labels.py")).toBe(false);
+  }, 60_000);
+
+  it("wrappers over a guarded adapter stay guarded (one guard, no second scan), and pass the inner members through", async () => {
+    const root = copy();
+    const inner = await createPytestAdapter({ projectRoot: root, python: testPython });
+    const guarded = guardAdapter(inner);
+    const withArgs = withRunnerArgs(guarded, ["-W", "ignore::DeprecationWarning"]);
+    const counted = wrapAdapter(withArgs, {});
+    for (const wrapper of [withArgs, counted]) expect(guardAdapter(wrapper)).toBe(wrapper);
+    // Over an unguarded adapter a wrapper is no guard: guardAdapter wraps it.
+    const bare = wrapAdapter(inner, {});
+    expect(guardAdapter(bare)).not.toBe(bare);
+    expect(counted.name).toBe("pytest");
+    expect(counted.projectRoot).toBe(root);
+    expect(counted.isTestFile("tests/test_discount.py")).toBe(inner.isTestFile("tests/test_discount.py"));
+    expect(counted.testCoverage === undefined).toBe(inner.testCoverage === undefined);
+    // A run still goes through the guard: what it changes is reported and put back.
+    const source = join(root, "pricing", "discount.py");
+    const before = readFileSync(source);
+    writeFileSync(join(root, "tests", "test_touch.py"), `import pathlib\n\ndef test_touch():\n    pathlib.Path(${JSON.stringify(source)}).write_text("x = 1\\n")\n`);
+    const r = await counted.runSpecificTest("tests/test_touch.py", "test_touch");
+    expect(r.tampered?.map((t) => t.file)).toEqual(["pricing/discount.py"]);
+    expect(readFileSync(source).equals(before)).toBe(true);
   }, 60_000);
 });
