@@ -252,21 +252,27 @@ def _local_types(func):
     return out
 
 
+def _module_functions(module, name, by_name, modules):
+    """The project functions `module.name` is: defined there, or re-exported through a package (the chain is followed
+    to the defining module)."""
+    hits = [e for e in by_name.get(name, []) if e["cls"] is None and e["module"] == module]
+    if not hits and module in modules:
+        sym = _symbols()
+        facts = {f["module"]: f for f in sym.project_facts(os.getcwd()) if f["module"]}
+        origin_module, origin_name = sym._origin(facts, module, name)
+        hits = [e for e in by_name.get(origin_name, []) if e["cls"] is None and e["module"] == origin_module]
+    return hits
+
+
 def _resolve_call(call, entry, bindings, by_name, modules):
     """Project functions a call may reach (over-approximated for methods of unknown receivers)."""
     func = call.func
-    sym = _symbols()
     if isinstance(func, ast.Name):
         name = func.id
         if name in bindings:
             module, attr = bindings[name]
             target = attr or name
-            hits = [e for e in by_name.get(target, []) if e["cls"] is None and e["module"] == module]
-            if not hits and module in modules:
-                # Re-exported through a package: follow the chain to the defining module.
-                facts = {f["module"]: f for f in sym.project_facts(os.getcwd()) if f["module"]}
-                origin_module, origin_name = sym._origin(facts, module, target)
-                hits = [e for e in by_name.get(origin_name, []) if e["cls"] is None and e["module"] == origin_module]
+            hits = _module_functions(module, target, by_name, modules)
             if not hits:
                 # A class: its __init__.
                 hits = [e for e in by_name.get("__init__", []) if e["cls"] is not None and e["cls"].name == target]
@@ -282,6 +288,7 @@ def _resolve_call(call, entry, bindings, by_name, modules):
             module, sub = bindings[recv.id]
             full = module + "." + sub if sub else module
             hits = [e for e in by_name.get(attr, []) if e["cls"] is None and e["module"] in (full, module)]
+            hits = hits or _module_functions(full, attr, by_name, modules)
             if hits:
                 return hits
         candidates = [e for e in by_name.get(attr, []) if e["cls"] is not None]
@@ -584,7 +591,8 @@ class _AwaitResolver:
         the innermost out that is a project function returning an `async def` (True) or a plain function that
         runs the coroutine (False); other decorators (functools.cache, a framework's route) keep the kind."""
         if func not in self._kinds:
-            self._kinds[func] = isinstance(func, ast.AsyncFunctionDef)  # provisional: a decorator that decorates itself
+            # provisional: a decorator that decorates itself; an async generator (`async def` with `yield`) is iterated
+            self._kinds[func] = isinstance(func, ast.AsyncFunctionDef) and not _yields(func)
             kind = self._kinds[func]
             for dec in reversed(func.decorator_list if rel is not None else []):
                 made = self._decorated_kind(dec, rel)
@@ -624,6 +632,11 @@ class _AwaitResolver:
         return any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store) for n in _own_nodes(func))
 
 
+def _yields(func):
+    """Whether a function's own body yields: an `async def` that does is an async generator, not a coroutine."""
+    return any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in _own_nodes(func))
+
+
 # Calls that run a coroutine to completion: a sync wrapper making them returns the result, not a coroutine.
 _RUNS_COROUTINE = {"asyncio.run", "anyio.run", "trio.run", "run_until_complete", "async_to_sync"}
 
@@ -644,8 +657,14 @@ def _returned_def(func):
     return made.pop() if len(made) == 1 else None
 
 
-def _unawaited_calls(func, parents, is_coroutine):
-    """Calls in an async def's own body to project coroutine functions whose result is not awaited."""
+# Methods that keep a value: a coroutine appended to a list is stored, not awaited by the method.
+_STORES_VALUE = {"append", "appendleft", "insert", "add"}
+
+
+def _unawaited_calls(func, parents, is_coroutine, wanted=None):
+    """Calls in an async def's own body to project coroutine functions whose result is not awaited.
+    wanted: the coroutine the failure shows as a value; one stored by `items.append(anext(it))` counts
+    (coroutines collected for a later gather never show up as values)."""
     out = []
     for node in _own_nodes(func):
         if not isinstance(node, ast.Call):
@@ -654,7 +673,9 @@ def _unawaited_calls(func, parents, is_coroutine):
         if isinstance(parent, ast.Await):
             continue
         if isinstance(parent, ast.Call) and node in parent.args + [k.value for k in parent.keywords]:
-            continue  # handed to create_task/gather/...: the callee awaits it
+            stored = wanted is not None and _call_name(node) == wanted and _call_name(parent) in _STORES_VALUE
+            if not stored:
+                continue  # handed to create_task/gather/...: the callee awaits it
         if isinstance(parent, (ast.List, ast.Tuple, ast.Set)):
             continue  # collected for gather(*coros)
         callee = is_coroutine(node)
@@ -698,10 +719,46 @@ def _await_edit(lines, call, parents):
     return _line_edit(lines, first, last, text)
 
 
+def _frame_entries(frames, by_name):
+    """The project functions (not tests) the failure's frames run in, innermost first."""
+    out = []
+    for fr in reversed(frames or []):
+        hits = [e for e in by_name.get(fr.get("function") or "", []) if e["file"] == fr["file"] and not e["test"]]
+        hits = hits or [e for es in by_name.values() for e in es if e["file"] == fr["file"] and not e["test"]]
+        inner = [e for e in hits if e["node"].lineno <= fr["line"] <= _end(e["node"])]
+        if inner:
+            out.append(max(inner, key=lambda e: e["node"].lineno))
+    return out
+
+
+def _reachable_sites(roots, by_name, modules, resolver, site, include_tests, wanted, how, max_depth=6):
+    """Un-awaited project coroutine calls in the async defs reachable from the roots. how="discarded": only calls
+    made as a bare statement (`self.step()`: created, dropped, never run), certain whatever error followed, since a
+    coroutine dropped unawaited is never intended; else the calls of `wanted` (any, when the failure names none)."""
+    out = []
+    for entry, _, _ in _reachable(roots, by_name, modules, max_depth=max_depth):
+        if (entry["test"] and not include_tests) or not isinstance(entry["node"], ast.AsyncFunctionDef):
+            continue
+        loaded = _load(entry["file"])
+        if loaded is None:
+            continue
+        _, lines, tree = loaded
+        parents = _parents(tree)
+        check = _coroutine_check(resolver, entry["file"], entry["node"], entry["cls"], parents)
+        for c in _unawaited_calls(entry["node"], parents, check, wanted):
+            kept = isinstance(parents.get(c[0]), ast.Expr) if how == "discarded" else not wanted or _call_name(c[0]) == wanted
+            if kept:
+                label = "called as a statement, never awaited" if how == "discarded" else "reachable from the test"
+                out.append(site(entry["file"], lines, entry["node"], c, parents, label))
+    return out
+
+
 def await_sites(file=None, line=None, coroutine=None, test_file=None, test_function=None, test_class=None,
-                include_tests=False):
+                include_tests=False, frames=None, discarded_only=False):
     """Un-awaited calls of project coroutines: first in the async def around file:line (the call on the
     line, or the call whose result a name used on the line holds), else anywhere reachable from the test.
+    discarded_only: only coroutines called as a bare statement, searched from the failure's frames (file,
+    line, function; innermost last) and then from the test.
 
     coroutine: the qualname from "coroutine 'X.y' was never awaited" or "<coroutine object X.y at ...>"."""
     by_name, _, _, modules = _project_functions()
@@ -714,7 +771,14 @@ def await_sites(file=None, line=None, coroutine=None, test_file=None, test_funct
         return {"file": rel, "line": call.lineno, "function": func.name, "call": _segment(lines, call).split("\n")[0],
                 "callee": callee, "how": how, "edit": _await_edit(lines, call, parents)}
 
-    if file and line:
+    if discarded_only:
+        # From the functions the failure ran through (two calls deep), then from the test.
+        sites = _reachable_sites(_frame_entries(frames, by_name), by_name, modules, resolver, site, include_tests, None,
+                                 "discarded", max_depth=2)
+        if not sites and test_file and test_function:
+            roots = _test_roots(test_file, test_function, test_class, by_name)
+            sites = _reachable_sites(roots, by_name, modules, resolver, site, include_tests, None, "discarded")
+    if file and line and not discarded_only:
         loaded = _load(file)
         if loaded is not None and (include_tests or not _is_test_rel(file)):
             _, lines, tree = loaded
@@ -722,7 +786,7 @@ def await_sites(file=None, line=None, coroutine=None, test_file=None, test_funct
             if inner is not None and isinstance(inner[0], ast.AsyncFunctionDef):
                 func, cls = inner
                 parents = _parents(tree)
-                calls = _unawaited_calls(func, parents, _coroutine_check(resolver, file, func, cls, parents))
+                calls = _unawaited_calls(func, parents, _coroutine_check(resolver, file, func, cls, parents), wanted)
                 on_line = [c for c in calls if c[0].lineno <= line <= _end(c[0])]
                 if wanted:
                     on_line = [c for c in on_line if _call_name(c[0]) == wanted] or on_line
@@ -742,23 +806,9 @@ def await_sites(file=None, line=None, coroutine=None, test_file=None, test_funct
                                     best = c
                     if best is not None:
                         sites.append(site(file, lines, func, best, parents, "assigned to a name the failing line uses"))
-    if not sites and test_file and test_function:
+    if not sites and not discarded_only and test_file and test_function:
         roots = _test_roots(test_file, test_function, test_class, by_name)
-        for entry, _, _ in _reachable(roots, by_name, modules):
-            if not isinstance(entry["node"], ast.AsyncFunctionDef):
-                continue
-            if entry["test"] and not include_tests:
-                continue
-            loaded = _load(entry["file"])
-            if loaded is None:
-                continue
-            _, lines, tree = loaded
-            parents = _parents(tree)
-            check = _coroutine_check(resolver, entry["file"], entry["node"], entry["cls"], parents)
-            for c in _unawaited_calls(entry["node"], parents, check):
-                if wanted and _call_name(c[0]) != wanted:
-                    continue
-                sites.append(site(entry["file"], lines, entry["node"], c, parents, "reachable from the test"))
+        sites = _reachable_sites(roots, by_name, modules, resolver, site, include_tests, wanted, "test")
     reason = "" if sites else "no un-awaited call of a project coroutine found"
     return {"sites": sites[:5], "reason": reason}
 
