@@ -684,12 +684,14 @@ def _unawaited_calls(func, parents, is_coroutine, wanted=None):
     return out
 
 
-def _awaited_alike(func, parents):
+def _awaited_alike(func, parents, awaited=None):
     """A coroutine test for calls of callees the function itself awaits elsewhere (`key = _awaitify(key)` ...
     `await key(x)`): the callee yields awaitables even when no def says so. A call whose result goes to a name
-    the function awaits later (`c = key(x)` ... `await c`) is awaited, not missing one."""
+    the function awaits later (`c = key(x)` ... `await c`) is awaited, not missing one. awaited: the callees
+    to test against instead of the function's own awaits."""
     own = list(_own_nodes(func))
-    awaited = {ast.unparse(n.value.func) for n in own if isinstance(n, ast.Await) and isinstance(n.value, ast.Call)}
+    if awaited is None:
+        awaited = {ast.unparse(n.value.func) for n in own if isinstance(n, ast.Await) and isinstance(n.value, ast.Call)}
     awaited_names = {n.value.id for n in own if isinstance(n, ast.Await) and isinstance(n.value, ast.Name)}
 
     def check(call):
@@ -753,6 +755,48 @@ def _reachable_sites(roots, by_name, modules, resolver, site, include_tests, wan
     return out
 
 
+_AWAITABLE_TESTS = {"isawaitable", "iscoroutine", "isfuture"}
+_AWAITABLE_TYPES = {"Awaitable", "Coroutine", "Future", "Task"}
+
+
+def _tests_awaitable(test, name):
+    """Whether a condition says `name` holds an awaitable: isinstance(name, Awaitable), inspect.isawaitable(name)."""
+    if not (isinstance(test, ast.Call) and test.args and isinstance(test.args[0], ast.Name) and test.args[0].id == name):
+        return False
+    fn = _terminal(test.func)
+    if fn in _AWAITABLE_TESTS:
+        return True
+    kinds = test.args[1].elts if fn == "isinstance" and len(test.args) == 2 and isinstance(test.args[1], ast.Tuple) else \
+        test.args[1:2] if fn == "isinstance" else []
+    return any(_terminal(k) in _AWAITABLE_TYPES for k in kinds)
+
+
+def _consistency_sites(site):
+    """Where the failure shows a coroutine as a value but no call reachable from the test is its cause, a site the project's
+    own code marks as one: a `self.<callable>(...)` its module awaits at two or more other calls, or a name returned
+    unawaited by an async def under a test that says it is awaitable (`if isinstance(result, Awaitable): return result`)."""
+    out = []
+    for rel in _symbols().project_files(os.getcwd()):
+        loaded = _load(rel)
+        if loaded is None or _is_test_rel(rel):
+            continue
+        _, lines, tree = loaded
+        funcs = [f for _, f, _ in _functions(tree) if isinstance(f, ast.AsyncFunctionDef)]
+        texts = [ast.unparse(n.value.func) for f in funcs for n in _own_nodes(f) if isinstance(n, ast.Await) and isinstance(n.value, ast.Call)]
+        awaited = {t for t in texts if t.startswith("self.") and texts.count(t) >= 2}
+        parents = _parents(tree) if funcs else {}
+        for func in funcs:
+            for c in _unawaited_calls(func, parents, _awaited_alike(func, parents, awaited)):
+                out.append(site(rel, lines, func, c, parents, "awaited at the module's other calls"))
+            for node in _own_nodes(func):
+                guard = parents.get(node)
+                if isinstance(node, ast.Return) and isinstance(node.value, ast.Name) and isinstance(guard, ast.If) \
+                        and node in guard.body and _tests_awaitable(guard.test, node.value.id):
+                    found = (node.value, node.value.id)
+                    out.append(site(rel, lines, func, found, parents, "returned where its test says it is awaitable"))
+    return out
+
+
 def await_sites(file=None, line=None, coroutine=None, test_file=None, test_function=None, test_class=None,
                 include_tests=False, frames=None, discarded_only=False):
     """Un-awaited calls of project coroutines: first in the async def around file:line (the call on the
@@ -809,6 +853,10 @@ def await_sites(file=None, line=None, coroutine=None, test_file=None, test_funct
     if not sites and not discarded_only and test_file and test_function:
         roots = _test_roots(test_file, test_function, test_class, by_name)
         sites = _reachable_sites(roots, by_name, modules, resolver, site, include_tests, wanted, "test")
+    if not sites and not discarded_only and coroutine and "<locals>" in coroutine:
+        # A coroutine of a function the test defined came back as a value: the project ran the test's callable unawaited.
+        marked = _consistency_sites(site)
+        sites = marked if len(marked) == 1 else []
     reason = "" if sites else "no un-awaited call of a project coroutine found"
     return {"sites": sites[:5], "reason": reason}
 
