@@ -771,21 +771,28 @@ def _tests_awaitable(test, name):
     return any(_terminal(k) in _AWAITABLE_TYPES for k in kinds)
 
 
-def _consistency_sites(site):
-    """Where the failure shows a coroutine as a value but no call reachable from the test is its cause, a site the project's
-    own code marks as one: a `self.<callable>(...)` its module awaits at two or more other calls, or a name returned
-    unawaited by an async def under a test that says it is awaitable (`if isinstance(result, Awaitable): return result`)."""
-    out = []
+def _project_async_defs():
+    """(file, lines, tree, [(async def, its class)]) for each non-test project module with async defs."""
     for rel in _symbols().project_files(os.getcwd()):
         loaded = _load(rel)
         if loaded is None or _is_test_rel(rel):
             continue
         _, lines, tree = loaded
-        funcs = [f for _, f, _ in _functions(tree) if isinstance(f, ast.AsyncFunctionDef)]
-        texts = [ast.unparse(n.value.func) for f in funcs for n in _own_nodes(f) if isinstance(n, ast.Await) and isinstance(n.value, ast.Call)]
+        funcs = [(f, cls) for _, f, cls in _functions(tree) if isinstance(f, ast.AsyncFunctionDef)]
+        if funcs:
+            yield rel, lines, tree, funcs
+
+
+def _consistency_sites(site):
+    """Where the failure shows a coroutine as a value but no call reachable from the test is its cause, a site the project's
+    own code marks as one: a `self.<callable>(...)` its module awaits at two or more other calls, or a name returned
+    unawaited by an async def under a test that says it is awaitable (`if isinstance(result, Awaitable): return result`)."""
+    out = []
+    for rel, lines, tree, funcs in _project_async_defs():
+        texts = [ast.unparse(n.value.func) for f, _ in funcs for n in _own_nodes(f) if isinstance(n, ast.Await) and isinstance(n.value, ast.Call)]
         awaited = {t for t in texts if t.startswith("self.") and texts.count(t) >= 2}
-        parents = _parents(tree) if funcs else {}
-        for func in funcs:
+        parents = _parents(tree)
+        for func, _ in funcs:
             for c in _unawaited_calls(func, parents, _awaited_alike(func, parents, awaited)):
                 out.append(site(rel, lines, func, c, parents, "awaited at the module's other calls"))
             for node in _own_nodes(func):
@@ -794,6 +801,34 @@ def _consistency_sites(site):
                         and node in guard.body and _tests_awaitable(guard.test, node.value.id):
                     found = (node.value, node.value.id)
                     out.append(site(rel, lines, func, found, parents, "returned where its test says it is awaitable"))
+    return out
+
+
+# Methods of the async iterator and context manager protocols: their calls return awaitables whatever the receiver.
+_ASYNC_PROTOCOL = {"aclose", "asend", "athrow", "__anext__", "__aenter__", "__aexit__"}
+
+
+def _dropped_names(resolver, site):
+    """Names of awaitables left as a bare statement in an async def (`aclose = it.aclose()` ... `aclose`): a statement
+    that does nothing, on a name bound to a call of a project coroutine or an async protocol method, lacks its await."""
+    out = []
+    for rel, lines, tree, funcs in _project_async_defs():
+        parents = None
+        for func, cls in funcs:
+            own = list(_own_nodes(func))
+            bare = [n.value for n in own if isinstance(n, ast.Expr) and isinstance(n.value, ast.Name)]
+            if not bare:
+                continue
+            bound = {t.id: n.value for n in own if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call)
+                     for t in n.targets if isinstance(t, ast.Name)}
+            for name in bare:
+                call = bound.get(name.id)
+                if call is None:
+                    continue
+                callee = _call_name(call) if _call_name(call) in _ASYNC_PROTOCOL else resolver.coroutine_callee(call, rel, func, cls)
+                if callee:
+                    parents = parents or _parents(tree)
+                    out.append(site(rel, lines, func, (name, callee), parents, "left as a statement, never awaited"))
     return out
 
 
@@ -822,6 +857,10 @@ def await_sites(file=None, line=None, coroutine=None, test_file=None, test_funct
         if not sites and test_file and test_function:
             roots = _test_roots(test_file, test_function, test_class, by_name)
             sites = _reachable_sites(roots, by_name, modules, resolver, site, include_tests, None, "discarded")
+        if not sites:
+            # Not reached by calls (an `__aexit__` runs by `async with`): the project's one such site, or none.
+            marked = _dropped_names(resolver, site)
+            sites = marked if len(marked) == 1 else []
     if file and line and not discarded_only:
         loaded = _load(file)
         if loaded is not None and (include_tests or not _is_test_rel(file)):

@@ -1,5 +1,8 @@
 // missing-await on a coroutine called as a bare statement (`self.step()` in a method the failing frame awaits): the
-// error is an AttributeError far from the call, the dropped coroutine is certain (asyncstdlib's groupby state).
+// error is an AttributeError far from the call, the dropped coroutine is certain (asyncstdlib's groupby state). An
+// awaitable name left as a statement in an `__aexit__` no call reaches: the project's one such site, or none.
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { awaitSites } from "../../../src/fixers/patterns/python-ops.js";
 import { openPatternProject, type PatternProject } from "../pattern-harness.js";
@@ -29,6 +32,19 @@ describe("missing-await on a coroutine dropped as a statement (fixture: patterns
     await p.apply(fix!.proposal);
     const after = await p.rerun();
     expect(after.status).toBe("passed");
-    expect(after.passed).toBe(2);
+    expect(after.passed).toBe(3);
+  });
+
+  it("awaits a protocol call's result left as a bare statement in an __aexit__ (async with, no call), and only a lone one", async () => {
+    const scoped = join(p.dir, "grouping", "scoped.py");
+    const good = await readFile(scoped, "utf8");
+    const target = { test_file: "tests/test_runs.py", test_function: "test_scoped_closes", frames: [], discarded_only: true };
+    expect((await awaitSites(p.helper, target)).sites).toEqual([]);
+    await writeFile(scoped, good.replace("        await closer", "        closer"));
+    expect((await awaitSites(p.helper, target)).sites).toEqual([
+      expect.objectContaining({ file: "grouping/scoped.py", line: 13, edit: expect.objectContaining({ find: "        closer", replace: "        await closer" }) }),
+    ]);
+    await writeFile(scoped, good.replace("        await closer", "        closer").replace("        return self._source", "        opened = self._source.__anext__()\n        opened\n        return self._source"));
+    expect((await awaitSites(p.helper, target)).sites).toEqual([]);
   });
 });
