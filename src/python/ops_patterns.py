@@ -1915,11 +1915,30 @@ def assertion_rewrite(file, line, message):
 # ------------------------------------------------------------------------------------------ constant_guard
 
 
+def _optional(ann):
+    """Whether an annotation admits None: `Optional[X]`, `X | None`, `Union[X, None]`, or any of them as a string."""
+    if isinstance(ann, ast.Constant) and isinstance(ann.value, str):
+        try:
+            return _optional(ast.parse(ann.value, mode="eval").body)
+        except SyntaxError:
+            return False
+    if isinstance(ann, ast.Constant):
+        return ann.value is None
+    if isinstance(ann, ast.BinOp) and isinstance(ann.op, ast.BitOr):
+        return _optional(ann.left) or _optional(ann.right)
+    if isinstance(ann, ast.Subscript):
+        kind = _terminal(ann.value)
+        args = ann.slice.value if type(ann.slice).__name__ == "Index" else ann.slice
+        return kind == "Optional" or (kind == "Union" and isinstance(args, ast.Tuple) and any(_optional(e) for e in args.elts))
+    return False
+
+
 def _maybe_none(func):
-    """Names in a function that may hold None: parameters defaulting to None, locals assigned None or `d.get(k)`."""
+    """Names in a function that may hold None: parameters defaulting to None or annotated Optional, locals assigned None
+    or `d.get(k)`."""
     a = func.args
     positional = a.posonlyargs + a.args
-    names = set()
+    names = {x.arg for x in positional + a.kwonlyargs if x.annotation is not None and _optional(x.annotation)}
     for arg, default in zip(positional[len(positional) - len(a.defaults):], a.defaults):
         if isinstance(default, ast.Constant) and default.value is None:
             names.add(arg.arg)
