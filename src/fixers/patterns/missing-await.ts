@@ -7,13 +7,17 @@ import { failureText, innermostOwnFrame, ownFrames, shortType, testTarget } from
 import { awaitSites } from "./python-ops.js";
 import type { FixPattern, PatternContext } from "./types.js";
 
+/** Errors a coroutine left unawaited cannot cause: a name or module that is missing, source that does not parse. */
+const UNRELATED_ERRORS = new Set(["NameError", "ImportError", "ModuleNotFoundError", "SyntaxError", "IndentationError", "TabError"]);
+
 export const missingAwaitPattern = {
   id: "missing-await",
   languages: ["python"],
   strategy: "add_await",
   // A fire-and-forget coroutine (`log.record(x)` without await) only shows up as a later assertion failure:
   // its "never awaited" warning is not part of the test's report.
-  matches: (failure) => failure.phase !== "collect" || showsCoroutineValue(failureText(failure)),
+  matches: (failure) =>
+    (failure.phase !== "collect" && !UNRELATED_ERRORS.has(shortType(failure.errorType))) || showsCoroutineValue(failureText(failure)),
   async propose(ctx: PatternContext): Promise<FixProposal | null> {
     const text = failureText(ctx.failure);
     const misuse = showsCoroutineValue(text);
