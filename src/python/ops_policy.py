@@ -51,9 +51,18 @@ def _parse(source, filename):
         return None
 
 
+def _walk(tree):
+    """ast.walk's nodes as a list kept on the node: the rules walk the same module many times (10 walks of a
+    5,000-line module were most of overfit_findings' time)."""
+    nodes = tree.__dict__.get("_redgreen_nodes")
+    if nodes is None:
+        nodes = tree._redgreen_nodes = list(ast.walk(tree))
+    return nodes
+
+
 def _parents(tree):
     parents = {}
-    for node in ast.walk(tree):
+    for node in _walk(tree):
         for child in ast.iter_child_nodes(node):
             parents[child] = node
     return parents
@@ -72,7 +81,7 @@ def _index(sub):
 def _aliases(tree):
     """Local name -> dotted name it stands for: imports, and `x = <dotted name>` assignments."""
     aliases = {}
-    for node in ast.walk(tree):
+    for node in _walk(tree):
         if isinstance(node, ast.Import):
             for a in node.names:
                 aliases[a.asname or a.name.split(".")[0]] = a.name if a.asname else a.name.split(".")[0]
@@ -80,13 +89,13 @@ def _aliases(tree):
             for a in node.names:
                 if a.name != "*":
                     aliases[a.asname or a.name] = "%s.%s" % (node.module, a.name)
-    for node in ast.walk(tree):
+    for node in _walk(tree):
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             q = _qualify(node.value, aliases)
             if q and q != node.targets[0].id and ("." in q or q in ("eval", "exec", "compile", "open", "__import__")):
                 aliases.setdefault(node.targets[0].id, q)
     # A name the file binds itself (a local `compile`, a parameter `socket`) refers to nothing known: None.
-    for node in ast.walk(tree):
+    for node in _walk(tree):
         if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
             aliases.setdefault(node.id, None)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -229,7 +238,7 @@ def _policy_findings(tree, source, is_test, secret_re, not_secret):
     found = _Findings(source)
     aliases = _aliases(tree)
     parents = _parents(tree)
-    for node in ast.walk(tree):
+    for node in _walk(tree):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             _import_finding(found, node)
             continue
@@ -296,7 +305,7 @@ def _literals(tree, parents=None):
     """(key, node) for every literal (negative numbers as one literal), docstrings excluded."""
     parents = parents if parents is not None else _parents(tree)
     out = []
-    for node in ast.walk(tree):
+    for node in _walk(tree):
         if not isinstance(node, ast.Constant):
             continue
         parent = parents.get(node)
@@ -342,11 +351,15 @@ def _find_test(tree, name):
 
 
 def _test_facts(tests):
-    """Literal keys of the failing test functions (decorators and module constants they read included), and their names."""
-    keys, names = set(), set()
+    """Literal keys of the failing test functions (decorators and module constants they read included), and their names.
+    Each test file is parsed once, however many of its tests failed (30 failures in a 240 KB test module are common)."""
+    keys, names, trees = set(), set(), {}
     for test in tests:
         name = test.get("name") or ""
-        tree = _parse(test.get("source") or "", test.get("file") or "<test>")
+        source, file = test.get("source") or "", test.get("file") or "<test>"
+        if (file, source) not in trees:
+            trees[(file, source)] = _parse(source, file)
+        tree = trees[(file, source)]
         if tree is None:
             continue
         fn = _find_test(tree, name)
@@ -389,7 +402,7 @@ def _guard_compares(test, literal_nodes):
 
 def _name_findings(tree, source, names, aliases, parents):
     found = _Findings(source)
-    for node in ast.walk(tree):
+    for node in _walk(tree):
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             if node.value == "PYTEST_CURRENT_TEST" or node.value in names:
                 found.add("overfit.test_name_branch", "name:" + node.value, node)
@@ -432,10 +445,10 @@ def _literal_findings(old_literals, new_tree, new_parents, fixed, test_keys):
     fresh = {n for k, n in added if old_counts[k] == 0}
     constants = {name for name, keys in _constant_keys(new_tree).items() if keys & test_keys}
     valued = {n for k, n in all_literals if k in test_keys}
-    valued.update(n for n in ast.walk(new_tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id in constants)
+    valued.update(n for n in _walk(new_tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id in constants)
     segment = lambda n: " ".join((ast.get_source_segment(fixed, n) or "").split())  # noqa: E731
     found = []
-    for cond in (n for n in ast.walk(new_tree) if isinstance(n, (ast.If, ast.IfExp))):
+    for cond in (n for n in _walk(new_tree) if isinstance(n, (ast.If, ast.IfExp))):
         if _guard_compares(cond.test, added_nodes) is None:
             continue
         yields = [cond.body] if isinstance(cond, ast.IfExp) else [s.value for b in cond.body for s in ast.walk(b) if isinstance(s, ast.Return) and s.value]

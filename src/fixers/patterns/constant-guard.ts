@@ -1,18 +1,15 @@
 // constant-guard: a None error traced to code where a condition is a constant (`if False:`, `elif True:`, `a if True else b`)
 // in a function with a name that may be None: the constant becomes the `is None` / `is not None` test it stands for.
 import type { FixProposal } from "../../domain/fix.js";
-import { messageHead, ownFrames, shortType } from "./failure-facts.js";
+import { noneUsedAsValue, ownFrames } from "./failure-facts.js";
 import { constantGuard } from "./python-ops.js";
 import type { FixPattern, PatternContext } from "./types.js";
-
-/** Python's messages about a None used as a value: not callable, not iterable, no attribute, a comparison with NoneType. */
-const NONE_USED_RE = /'NoneType'|\bNoneType\b|\bNone\b/;
 
 export const constantGuardPattern = {
   id: "constant-guard",
   languages: ["python"],
   strategy: "add_none_check",
-  matches: (failure) => ["TypeError", "AttributeError"].includes(shortType(failure.errorType)) && NONE_USED_RE.test(messageHead(failure)),
+  matches: noneUsedAsValue,
   async propose(ctx: PatternContext): Promise<FixProposal | null> {
     // Only the project's own code: a constant in a test is the test's business.
     const frames = ownFrames(ctx.failure, ctx.projectRoot).filter((f) => f.kind === "project" && !ctx.isTestFile(f.file));

@@ -1,22 +1,15 @@
 // dropped-return: a function called at the failing line gave None through an explicit `return None` while it built a value
 // (`rv = {}; rv[k] = v; return None`) or returns one name everywhere else: it returns that value again.
 import type { FixProposal } from "../../domain/fix.js";
-import { ownFrames, shortType } from "./failure-facts.js";
+import { noneAsserted, noneUsedAsValue, ownFrames } from "./failure-facts.js";
 import { droppedReturn } from "./python-ops.js";
 import type { FixPattern, PatternContext } from "./types.js";
-
-/** None used as a value (TypeError/AttributeError), or an assertion that compared a None result (`assert None == {...}`). */
-const usedNone = (errorType: string, message: string): boolean => {
-  const type = shortType(errorType);
-  if (type === "TypeError" || type === "AttributeError") return /'NoneType'|\bNoneType\b/.test(message);
-  return type === "AssertionError" && /\bassert None\b|\bNone (?:==|!=|in|is)\b|(?:==|!=) None\b|\bwhere None = /.test(message);
-};
 
 export const droppedReturnPattern = {
   id: "dropped-return",
   languages: ["python"],
   strategy: "add_none_check",
-  matches: (failure) => usedNone(failure.errorType, failure.errorMessage),
+  matches: (failure) => noneUsedAsValue(failure) || noneAsserted(failure),
   async propose(ctx: PatternContext): Promise<FixProposal | null> {
     // Test frames count: `assert f(x) == y` calls f there. The edit itself is never in a test file (the op skips them).
     const frames = ownFrames(ctx.failure, ctx.projectRoot);

@@ -66,3 +66,13 @@ export function suggestedName(f: Failure, a?: Analysis): string | undefined {
 
 /** The first line of the message (pytest appends explanation lines to assertion messages). */
 export const messageHead = (f: Failure): string => f.errorMessage.split("\n")[0]?.trim() ?? "";
+
+/** None used as a value: a TypeError or AttributeError whose message names None (not callable, not iterable, no attribute). */
+export function noneUsedAsValue(f: Failure): boolean {
+  return ["TypeError", "AttributeError"].includes(shortType(f.errorType)) && /'NoneType'|\bNoneType\b|\bNone\b/.test(messageHead(f));
+}
+
+/** An assertion that compared a None result (`assert None == {...}`, `where None = f(x)`). */
+export function noneAsserted(f: Failure): boolean {
+  return shortType(f.errorType) === "AssertionError" && /\bassert None\b|\bNone (?:==|!=|in|is)\b|(?:==|!=) None\b|\bwhere None = /.test(f.errorMessage);
+}

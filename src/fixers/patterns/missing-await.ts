@@ -1,9 +1,14 @@
 // missing-await: a coroutine used without `await` → add `await` at the call inside the project's async def.
+// Any error may follow a coroutine called as a bare statement (`self.step()` never runs): that shape is searched
+// from the failure's frames whatever the error; other shapes need coroutine misuse in the report or a failed assertion.
 import { coroutineName, showsCoroutineValue } from "../../analysis/upstream-cause.js";
 import type { FixProposal } from "../../domain/fix.js";
-import { failureText, innermostOwnFrame, shortType, testTarget } from "./failure-facts.js";
+import { failureText, innermostOwnFrame, ownFrames, shortType, testTarget } from "./failure-facts.js";
 import { awaitSites } from "./python-ops.js";
 import type { FixPattern, PatternContext } from "./types.js";
+
+/** Errors a coroutine left unawaited cannot cause: a name or module that is missing, source that does not parse. */
+const UNRELATED_ERRORS = new Set(["NameError", "ImportError", "ModuleNotFoundError", "SyntaxError", "IndentationError", "TabError"]);
 
 export const missingAwaitPattern = {
   id: "missing-await",
@@ -11,22 +16,25 @@ export const missingAwaitPattern = {
   strategy: "add_await",
   // A fire-and-forget coroutine (`log.record(x)` without await) only shows up as a later assertion failure:
   // its "never awaited" warning is not part of the test's report.
-  matches: (failure, analysis) =>
-    analysis.fixStrategy === "add_await" || showsCoroutineValue(failureText(failure)) || shortType(failure.errorType) === "AssertionError",
+  matches: (failure) =>
+    (failure.phase !== "collect" && !UNRELATED_ERRORS.has(shortType(failure.errorType))) || showsCoroutineValue(failureText(failure)),
   async propose(ctx: PatternContext): Promise<FixProposal | null> {
     const text = failureText(ctx.failure);
-    if (!showsCoroutineValue(text) && ctx.failure.phase === "collect") return null;
+    const misuse = showsCoroutineValue(text);
     // Without coroutine misuse in the report, only the calls reachable from the test are searched.
-    const frame = showsCoroutineValue(text) ? innermostOwnFrame(ctx.failure, ctx.projectRoot, ctx.allowTestEdits) : null;
+    const frame = misuse ? innermostOwnFrame(ctx.failure, ctx.projectRoot, ctx.allowTestEdits) : null;
     const target = testTarget(ctx.failure);
     const coroutine = coroutineName(text);
-    const found = await awaitSites(ctx.helper, {
-      ...(frame ? { file: frame.file, line: frame.line } : {}),
-      ...(coroutine ? { coroutine } : {}),
+    const common = {
       ...(target ? { test_file: target.testFile, test_function: target.testFunction, ...(target.testClass ? { test_class: target.testClass } : {}) } : {}),
       include_tests: ctx.allowTestEdits,
-    });
-    const site = found.sites[0];
+    };
+    const anyShape = misuse || ctx.analysis.fixStrategy === "add_await" || shortType(ctx.failure.errorType) === "AssertionError";
+    const found = anyShape
+      ? await awaitSites(ctx.helper, { ...(frame ? { file: frame.file, line: frame.line } : {}), ...(coroutine ? { coroutine } : {}), ...common })
+      : { sites: [] };
+    const frames = ownFrames(ctx.failure, ctx.projectRoot).map((f) => ({ file: f.file, line: f.line, function: f.function }));
+    const site = found.sites[0] ?? (await awaitSites(ctx.helper, { ...common, frames, discarded_only: true })).sites[0];
     if (!site) return null;
     if (ctx.isTestFile(site.file) && !ctx.allowTestEdits) return null;
     return {

@@ -147,7 +147,17 @@ export const importPlan = (
 /** Un-awaited calls of project coroutines at a failing line or reachable from the test. */
 export const awaitSites = (
   helper: PythonCaller,
-  args: { file?: string; line?: number; coroutine?: string; test_file?: string; test_function?: string; test_class?: string; include_tests?: boolean },
+  args: {
+    file?: string;
+    line?: number;
+    coroutine?: string;
+    test_file?: string;
+    test_function?: string;
+    test_class?: string;
+    include_tests?: boolean;
+    frames?: { file: string; line: number; function: string }[];
+    discarded_only?: boolean;
+  },
 ): Promise<AwaitSites> => callOp(helper, "await_sites", args, AwaitSitesSchema);
 
 /** Writes without a commit in project functions reachable from the test. */

@@ -1,5 +1,6 @@
 // constant-guard: a None test left constant (`if False:`, `elif True:`) where a name that may be None belongs is put back
-// as `name is None` / `name is not None`, chosen by what the branches bind and read; ambiguity declines.
+// as `name is None` / `name is not None`, chosen by what the branches bind and read; ambiguity declines. A name may be None
+// by a None default, an Optional annotation, or a None / `d.get(k)` assignment.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { constantGuard } from "../../../src/fixers/patterns/python-ops.js";
 import { openPatternProject, type PatternProject } from "../pattern-harness.js";
@@ -15,6 +16,8 @@ describe("constant-guard (fixture: patterns/constant-guard)", () => {
     expect(p.before.failures.map((f) => f.nodeId.split("::")[1]).sort()).toEqual([
       "test_chunked_short_tail",
       "test_count_cycle_forever",
+      "test_heads_plain",
+      "test_label_bare",
       "test_merge_plain",
       "test_pair_up_default",
       "test_sample_plain",
@@ -29,6 +32,9 @@ describe("constant-guard (fixture: patterns/constant-guard)", () => {
     // `elif True:` reading `weights` (counts is read only in the branches after it).
     ["test_sample_plain", "catalog/cycles.py", "    elif True:", "    elif weights is not None:"],
     // `if False:` binding the parameter: the default it sets is needed when the caller gave none.
+    // A parameter with no default but annotated `Optional[...]` / `"str | None"` may be None (asyncstdlib's heapq, __get__).
+    ["test_heads_plain", "catalog/keyed.py", "    return [(key(run[0]) if True", "    return [(key(run[0]) if key is not None"],
+    ["test_label_bare", "catalog/keyed.py", "    if False:", "    if unit is None:"],
     ["test_chunked_short_tail", "catalog/chunks.py", "    if False:\n        too_short", "    if too_short is None:\n        too_short"],
   ] as const;
 
