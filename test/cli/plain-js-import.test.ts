@@ -1,5 +1,5 @@
-// A deleted require in a plain JS file TypeScript does not check (no tsconfig, no checkJs): `redgreen run --no-llm`
-// restores the statement the project's other files import the name with, and declines when they write it two ways.
+// Plain JS files TypeScript does not check (no tsconfig, no checkJs): `redgreen run --no-llm` restores a deleted require
+// as the project's other files write it (declining on two ways), and renames a misspelt top-level name.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -48,5 +48,16 @@ describe("a deleted import in unchecked plain JS", () => {
     expect(summary.status).toBe("stuck");
     expect(summary.fixes.filter((f) => f.status === "kept")).toEqual([]);
     expect(readFileSync(join(root, "src", "report.js"), "utf8")).toBe(before);
+  }, 180_000);
+});
+
+describe("a misspelt top-level name in unchecked plain JS", () => {
+  it("is renamed to the one top-level name one edit away, used in a getter of module.exports", async () => {
+    const copy = copyJsProject(fixturePath("jest", "plain-js-spelling"));
+    cleanups.push(copy.cleanup);
+    const summary = await run(copy.root);
+    expect(summary.status).toBe("passed");
+    expect(summary.fixes.filter((f) => f.status === "kept")).toMatchObject([{ file: "src/request.js", strategy: "fix_attribute_name" }]);
+    expect(readFileSync(join(copy.root, "src", "request.js"), "utf8")).toContain('return normalize(this.header["content-type"]);');
   }, 180_000);
 });
