@@ -51,13 +51,16 @@ describe("a deleted import in unchecked plain JS", () => {
   }, 180_000);
 });
 
-describe("a misspelt top-level name in unchecked plain JS", () => {
-  it("is renamed to the one top-level name one edit away, used in a getter of module.exports", async () => {
+describe("a misspelt name in unchecked plain JS", () => {
+  it("is renamed to the one name one edit away: a top-level one used in a getter of module.exports, a local over a global", async () => {
     const copy = copyJsProject(fixturePath("jest", "plain-js-spelling"));
     cleanups.push(copy.cleanup);
     const summary = await run(copy.root);
     expect(summary.status).toBe("passed");
-    expect(summary.fixes.filter((f) => f.status === "kept")).toMatchObject([{ file: "src/request.js", strategy: "fix_attribute_name" }]);
-    expect(readFileSync(join(copy.root, "src", "request.js"), "utf8")).toContain('return normalize(this.header["content-type"]);');
+    const kept = summary.fixes.filter((f) => f.status === "kept");
+    expect(kept.map((f) => `${f.file} ${f.strategy}`)).toEqual(["src/request.js fix_attribute_name", "src/request.js fix_attribute_name"]);
+    const text = readFileSync(join(copy.root, "src", "request.js"), "utf8");
+    expect(text).toContain('return normalize(this.header["content-type"]);');
+    expect(text).toContain('return proxy && this.header["x-forwarded-proto"] === "https";');
   }, 180_000);
 });

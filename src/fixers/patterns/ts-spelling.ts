@@ -70,7 +70,10 @@ async function oneEditInScope(project: TsProject, file: string, lines: LineRange
       if (t.isIdentifier(node) && node.text === name && line >= lines.from && line <= lines.to && checker.getSymbolAtLocation(node) === undefined) {
         // Two symbols of one name (a local shadowing a global) are one spelling.
         const names = new Set([...checker.getSymbolsInScope(node, t.SymbolFlags.Value).map((s) => s.name), ...fileNames]);
-        const near = [...names].filter((n) => editDistance(n.toLowerCase(), name.toLowerCase()) === 1);
+        const blind = [...names].filter((n) => editDistance(n.toLowerCase(), name.toLowerCase()) === 1);
+        // A tie goes to the one name one edit away in case too (`porxy` → the local `proxy`, not the global `Proxy`).
+        const exact = blind.filter((n) => editDistance(n, name) === 1);
+        const near = blind.length > 1 && exact.length === 1 ? exact : blind;
         if (near.length === 1) {
           const start = node.getStart(sourceFile);
           const column = start - sourceFile.getLineStarts()[line - 1]! + 1;
