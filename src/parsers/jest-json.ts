@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Failure } from "../domain/failure.js";
 import { checkShape, parseJsonAs } from "./parse-json.js";
 import { failureLocation } from "./failure-location.js";
+import { withLoggedCause } from "./logged-cause.js";
 import { classifyJsFile, parseJsError, relativeToRoots, type JsFrameContext } from "./v8-stack.js";
 
 /** Counts, failures and passing node ids of one JS test run, before status and coverage are decided. */
@@ -35,6 +36,8 @@ export interface JestJsonContext extends JsFrameContext {
    * the runner's live reporter saw more (vitest's JSON drops a timeout's message and a load error's stack).
    */
   errorTexts?(absFile: string, titles: string[] | null): string[] | undefined;
+  /** The console output a failed test captured (the runner's live reporter records it; the JSON report drops it). */
+  capturedOutput?(absFile: string, titles: string[]): string | undefined;
   /** Whether a file's result (titles null) or a test's belongs to the run; a name filter makes runners report the rest as skipped. */
   keep?(relFile: string, titles: string[] | null): boolean;
 }
@@ -150,8 +153,10 @@ export function parseJestJson(input: string | unknown, ctx: JestJsonContext): Je
         ran++;
         parts.testDurations.set(nodeId, seconds);
         const texts = ctx.errorTexts?.(file.name, titles) ?? a.failureMessages ?? [];
+        const output = ctx.capturedOutput?.(file.name, titles);
         for (const text of texts.length > 0 ? texts : ["Error: the test failed without an error message"]) {
-          parts.failures.push(jsFailure(text, { relFile, titles, phase: "call", durationSeconds: seconds }, frameCtx));
+          const failure = jsFailure(text, { relFile, titles, phase: "call", durationSeconds: seconds }, frameCtx);
+          parts.failures.push(withLoggedCause(failure, output, frameCtx));
         }
       } else if (SKIPPED.has(a.status)) {
         parts.skipped++;

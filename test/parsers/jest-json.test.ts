@@ -111,3 +111,31 @@ describe("errorTextFromJestBlock", () => {
     expect(text).toBe("Cannot find module 'x' from 'a.test.ts'\n    at Object.require (tests/a.test.ts:2:1)");
   });
 });
+
+describe("parseJestJson with the console output a test captured", () => {
+  const ctx: JsFrameContext = { projectRoots: ["/p"], isTestFile: (rel) => rel.startsWith("tests/") };
+  const report = (failureMessage: string): unknown => ({
+    testResults: [{ name: "/p/tests/a.test.js", status: "failed", assertionResults: [{ ancestorTitles: [], title: "t", status: "failed", failureMessages: [failureMessage] }] }],
+  });
+  const assertion = "Error: expect(received).toBe(expected)\n\nExpected: 200\nReceived: 500\n    at Object.<anonymous> (/p/tests/a.test.js:9:20)";
+  const logged = (file: string): string => `\n  TypeError: boom\n      at handle (${file}:3:9)\n      at Server.emit (node:events:524:28)\n`;
+  const parse = (message: string, output: string) => parseJestJson(report(message), { ...ctx, capturedOutput: () => output }).failures[0]!;
+
+  it("takes a logged error with a frame in a source file as the cause of an assertion without one", () => {
+    const f = parse(assertion, `server started\n${logged("/p/lib/app.js")}`);
+    expect(f).toMatchObject({ errorType: "TypeError", errorMessage: "boom", faultFile: "lib/app.js", faultLine: 3, lineNumber: 9 });
+    expect(f.chain?.map((c) => c.errorType)).toEqual(["TypeError", "AssertionError"]);
+    expect(f.stackTrace).toContain("Received: 500");
+  });
+
+  it("keeps the test's own error when it has a source frame, or when the logged one has none (test or library code)", () => {
+    const own = parse(`TypeError: other\n    at run (/p/lib/run.js:5:1)\n    at Object.<anonymous> (/p/tests/a.test.js:9:20)`, logged("/p/lib/app.js"));
+    expect(own).toMatchObject({ errorType: "TypeError", errorMessage: "other", faultFile: "lib/run.js" });
+    expect(own.capturedOutput).toContain("TypeError: boom");
+    for (const file of ["/p/tests/helper.js", "/p/node_modules/x/index.js"]) {
+      const f = parse(assertion, logged(file));
+      expect(f).toMatchObject({ errorType: "AssertionError", lineNumber: 9 });
+      expect(f.chain).toBeUndefined();
+    }
+  });
+});

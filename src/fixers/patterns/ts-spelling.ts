@@ -3,7 +3,8 @@ import { isScriptPath } from "../../analysis/language.js";
 import { notAFunctionName, notDefinedName, undefinedRead } from "../../analysis/v8-messages.js";
 import type { FixProposal } from "../../domain/fix.js";
 import { editDistance } from "../../analysis/hints.js";
-import type { Node } from "typescript";
+import type ts from "typescript";
+import type { BindingName, Node, SourceFile } from "typescript";
 import type { TsCodeFix, TsProject } from "../../typescript/types.js";
 import { changedFiles, editsFor, errorFacts, failureLocation, fixesCleanly, tsProposal } from "./ts-facts.js";
 import { failureScopes, nearest, type LineRange } from "./ts-near.js";
@@ -33,6 +34,24 @@ const suggestion = (fix: TsCodeFix): string | null => /'([^']+)'/.exec(fix.descr
 /** The fixName of a spelling fix found among the names in scope, not offered by TypeScript. */
 const IN_SCOPE = "spellingInScope";
 
+/** The identifiers a binding name declares (`x`, `{ a, b: [c] }`). */
+function boundNames(t: typeof ts, name: BindingName): string[] {
+  if (t.isIdentifier(name)) return [name.text];
+  return name.elements.flatMap((e) => (t.isOmittedExpression(e) ? [] : boundNames(t, e.name)));
+}
+
+/**
+ * The names a file declares at its top level, in scope anywhere in it: TypeScript's scope query leaves them out in a
+ * CommonJS JS file that assigns `module.exports = { ... }` (koa's `const fresh = require('fresh')`, used in a getter).
+ */
+function topLevelNames(t: typeof ts, sourceFile: SourceFile): string[] {
+  return sourceFile.statements.flatMap((s) => {
+    if (t.isVariableStatement(s)) return s.declarationList.declarations.flatMap((d) => boundNames(t, d.name));
+    if ((t.isFunctionDeclaration(s) || t.isClassDeclaration(s)) && s.name) return [s.name.text];
+    return [];
+  });
+}
+
 /**
  * TypeScript offers no spelling fix for a short name one swap away (`nmae` for `name`: its threshold counts a swap as two
  * edits), and none at all in a plain JS file it does not check. For each use of the unresolved name on these lines: the
@@ -45,12 +64,16 @@ async function oneEditInScope(project: TsProject, file: string, lines: LineRange
   return project.inspect(file, ({ ts: t, sourceFile, checker, diagnostics }) => {
     const reported = diagnostics().filter((d) => d.code === 2304 && d.message.includes(`'${name}'`));
     const out = { fixes: [] as TsCodeFix[], checked: new Set<TsCodeFix>() };
+    const fileNames = topLevelNames(t, sourceFile);
     const visit = (node: Node): void => {
       const line = sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile)).line + 1;
       if (t.isIdentifier(node) && node.text === name && line >= lines.from && line <= lines.to && checker.getSymbolAtLocation(node) === undefined) {
         // Two symbols of one name (a local shadowing a global) are one spelling.
-        const names = new Set(checker.getSymbolsInScope(node, t.SymbolFlags.Value).map((s) => s.name));
-        const near = [...names].filter((n) => editDistance(n.toLowerCase(), name.toLowerCase()) === 1);
+        const names = new Set([...checker.getSymbolsInScope(node, t.SymbolFlags.Value).map((s) => s.name), ...fileNames]);
+        const blind = [...names].filter((n) => editDistance(n.toLowerCase(), name.toLowerCase()) === 1);
+        // A tie goes to the one name one edit away in case too (`porxy` → the local `proxy`, not the global `Proxy`).
+        const exact = blind.filter((n) => editDistance(n, name) === 1);
+        const near = blind.length > 1 && exact.length === 1 ? exact : blind;
         if (near.length === 1) {
           const start = node.getStart(sourceFile);
           const column = start - sourceFile.getLineStarts()[line - 1]! + 1;

@@ -464,6 +464,7 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
         parts = parseJestJson(p.completeReport ? p.completeReport.data : readFileSync(p.reportFile, "utf8"), {
           ...this.frameContext(),
           keep: (rel, titles) => p.selection.keeps(rel, titles),
+          capturedOutput: (file, titles) => p.log.consoleText(file, titles),
           ...(this.spec.preferReporterErrors ? { errorTexts: (file: string, titles: string[] | null) => p.log.errorTexts(file, titles) } : {}),
         });
         for (const rel of parts.testFiles) this.reportedTestFiles.add(rel);

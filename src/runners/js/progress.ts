@@ -14,7 +14,12 @@ export type ReporterEvent =
   | { e: "collected"; file: string; count: number; tests?: string[][] }
   | { e: "begin"; file: string; titles: string[] }
   | { e: "test"; file: string; titles: string[]; state: string; errors?: ReporterError[] }
-  | { e: "module"; file: string; errors?: ReporterError[] };
+  | { e: "module"; file: string; errors?: ReporterError[] }
+  /** Captured console output of a test (titles), or of a whole file (no titles: jest buffers it per file). */
+  | { e: "console"; file: string; titles?: string[]; text: string };
+
+/** Captured console output kept per test or file. */
+const CONSOLE_MAX = 16_000;
 
 /** An error's text as "Name: message" followed by the "at" lines of its stack. */
 export function reporterErrorText(err: ReporterError): string {
@@ -34,6 +39,8 @@ export class ReporterLog {
   private seen = false;
   private lastNodeId: string | undefined;
   private readonly errors = new Map<string, string[]>();
+  /** Captured console output per test or file, by key. */
+  private readonly consoleOut = new Map<string, string>();
   /** Tests that began and have not finished, by key, with their file and titles. */
   private readonly open = new Map<string, { file: string; titles: string[] }>();
   /** Files the runner started and has not finished (a "collected" event ends a file). */
@@ -88,6 +95,10 @@ export class ReporterLog {
       if (ev.errors && ev.errors.length > 0) this.errors.set(key(ev.file, ev.titles), ev.errors.map(reporterErrorText));
     } else if (ev.e === "module" && ev.errors && ev.errors.length > 0) {
       this.errors.set(key(ev.file, null), ev.errors.map(reporterErrorText));
+    } else if (ev.e === "console" && typeof ev.text === "string") {
+      const k = key(ev.file, ev.titles ?? null);
+      const before = this.consoleOut.get(k);
+      if ((before?.length ?? 0) < CONSOLE_MAX) this.consoleOut.set(k, (before === undefined ? ev.text : `${before}\n${ev.text}`).slice(0, CONSOLE_MAX));
     }
   }
 
@@ -121,6 +132,11 @@ export class ReporterLog {
     const p: RunProgress = { collected, done: this.done, failed: this.failed };
     if (this.lastNodeId !== undefined) p.lastNodeId = this.lastNodeId;
     return p;
+  }
+
+  /** The console output a test printed, else its file's (jest buffers console calls per file), if any. */
+  consoleText(file: string, titles: string[]): string | undefined {
+    return this.consoleOut.get(key(file, titles)) ?? this.consoleOut.get(key(file, null));
   }
 
   /** The error texts the reporter saw for a test (titles) or a file (null), if any. */

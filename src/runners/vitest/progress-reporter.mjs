@@ -1,4 +1,5 @@
-// redgreen's live-progress reporter for vitest 4: appends one JSON line per collected file, started and finished test and failed file to $REDGREEN_PROGRESS.
+// redgreen's live-progress reporter for vitest 4: appends one JSON line per collected file, started and finished test and failed file to $REDGREEN_PROGRESS,
+// and one per console call a test made (vitest's JSON report drops them).
 import { appendFileSync } from "node:fs";
 
 const out = process.env.REDGREEN_PROGRESS;
@@ -12,9 +13,23 @@ const titlesOf = (testCase) => {
   for (let p = testCase.parent; p && p.type === "suite"; p = p.parent) titles.unshift(p.name);
   return titles;
 };
+// Captured console output kept per call: its head, where a logged error's header and stack are.
+const CONSOLE_MAX = 16000;
 const errorsOf = (errors) => (errors ?? []).map((e) => ({ name: e.name, message: e.message, stack: e.stack }));
 
 export default class RedgreenProgressReporter {
+  onInit(vitest) {
+    this.vitest = vitest;
+  }
+
+  onUserConsoleLog(log) {
+    const entity = log.taskId ? this.vitest?.state.getReportedEntityById(log.taskId) : undefined;
+    if (!entity || typeof log.content !== "string") return;
+    const file = entity.type === "module" ? entity.moduleId : entity.module.moduleId;
+    const titles = entity.type === "test" ? titlesOf(entity) : null;
+    write({ e: "console", file, ...(titles ? { titles } : {}), text: log.content.slice(0, CONSOLE_MAX) });
+  }
+
   onTestCaseReady(testCase) {
     write({ e: "begin", file: testCase.module.moduleId, titles: titlesOf(testCase) });
   }
