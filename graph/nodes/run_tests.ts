@@ -20,6 +20,8 @@ export const runTestsNode =
     let digest = state.lastRun;
     let flaky = state.flaky;
     if (dirty) {
+      // The language service is not needed again before the next pattern_fix: its program is not held through the run.
+      deps.typescript?.dispose?.();
       announce(deps, "run_tests", state.iteration, "running the full test suite");
       const { value, runCounts } = await countingRuns(deps, state.runCounts, async (adapter) => {
         const onProgress = progressTo(deps, "full");
