@@ -345,6 +345,10 @@ export function createTsProject(options: TsProjectOptions): TsProject {
         opts.importers ?? false,
       ),
 
+    async warm() {
+      (await ensure()).service.getProgram()?.getTypeChecker();
+    },
+
     dispose() {
       state?.service.dispose();
       state = null;

@@ -64,6 +64,11 @@ export interface TsProject {
   inspect?<T>(rel: string, fn: (view: TsFileView) => T, text?: string, options?: { importers?: boolean }): Promise<T>;
   /** Releases the language service; later calls start a new one. */
   dispose?(): void;
+  /**
+   * Builds the program (every root parsed and bound) ahead of the first query, for a caller with idle time (a test
+   * run under way); the queries that follow on unchanged files reuse it.
+   */
+  warm?(): Promise<void>;
 }
 
 /** The compiler's view of one project file, for patterns that need the AST or types (only valid inside `inspect`). */
