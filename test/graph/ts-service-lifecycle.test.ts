@@ -23,7 +23,8 @@ describe("the workflow's language service on a vitest project", () => {
     // Without the discount bug (only a model fixes it) the patterns take the shop to green.
     rmSync(join(copy.root, "src", "discount.ts"));
     rmSync(join(copy.root, "tests", "discount.test.ts"));
-    runtime = await createWorkflowRuntime({ projectRoot: copy.root, env: {}, testTimeoutSeconds: 5, runner: "vitest", options: { noLlm: true } });
+    const input = { projectRoot: copy.root, env: {}, testTimeoutSeconds: 5, runner: "vitest" as const, options: { noLlm: true } };
+    runtime = await createWorkflowRuntime(input);
     const log: string[] = [];
     const { adapter, typescript } = runtime.deps;
     const watched = Object.create(adapter) as TestRunnerAdapter;
