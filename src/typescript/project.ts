@@ -215,7 +215,9 @@ export function createTsProject(options: TsProjectOptions): TsProject {
     fn: (st: ServiceState, abs: string) => T,
     importers = false,
   ): Promise<T> => {
-    const st = await ensure();
+    let st = await ensure();
+    // A dispose() between the start and this continuation (another caller releasing it) left `st` closed: start again.
+    while (st !== state) st = await ensure();
     const abs = absOf(rel);
     // The same version as the file on disk when the text is the file's (the program is then reused as it is), except
     // for a leading BOM: a disk file's hash includes it, but its text is served without it.
@@ -346,7 +348,9 @@ export function createTsProject(options: TsProjectOptions): TsProject {
       ),
 
     async warm() {
-      (await ensure()).service.getProgram()?.getTypeChecker();
+      let st = await ensure();
+      while (st !== state) st = await ensure();
+      st.service.getProgram()?.getTypeChecker();
     },
 
     dispose() {
