@@ -71,9 +71,10 @@ export function createProjectServices(options: ProjectServicesOptions = {}): Pro
     });
   const adapters = lazyPerProject(createAdapter);
   const helpers = lazyPerProject(startHelper);
-  const tsProjects = lazyPerProject(async (root): Promise<TsProject | undefined> =>
-    (await adapters.get(root)).name === "pytest" ? undefined : createTsProject({ projectRoot: root }),
-  );
+  const tsProjects = lazyPerProject(async (root): Promise<TsProject | undefined> => {
+    const adapter = await adapters.get(root);
+    return adapter.name === "pytest" ? undefined : createTsProject({ projectRoot: root, isTestFile: (rel) => adapter.isTestFile(rel) });
+  });
   let closed = false;
   return {
     adapter: (root) => adapters.get(root),

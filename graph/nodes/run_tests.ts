@@ -1,5 +1,6 @@
 // run_tests: runs the full suite (unless a validated fix already did), checks new failures for flakiness, decides.
 import { recoverPending } from "../../src/fixers/journal.js";
+import type { RunProgress } from "../../src/runners/adapter.js";
 import { findFlaky, type FlakyCheck } from "../../src/proof/index.js";
 import { confirmIteration } from "../confirm-iteration.js";
 import type { NodeRuntime, WorkflowDeps } from "../deps.js";
@@ -7,6 +8,20 @@ import { countingRuns } from "../run-counts.js";
 import { decideAfterRun, failureSignature } from "../routes.js";
 import type { WorkflowStateUpdate, WorkflowStateValue } from "../state.js";
 import { announce, digestRun, failingIds, progressTo, throwIfAborted, withoutTests } from "./shared.js";
+
+/**
+ * The progress listener, plus: at the run's first failing test, the language service starts building its program while
+ * the run goes on (pattern_fix queries it next), instead of after the run. Its faults surface at that first query.
+ */
+function warmingOnFailure(deps: WorkflowDeps, onProgress: (p: RunProgress) => void): (p: RunProgress) => void {
+  let warming = false;
+  return (p) => {
+    onProgress(p);
+    if (warming || p.failed === 0 || !deps.typescript?.warm) return;
+    warming = true;
+    deps.typescript.warm().catch(() => undefined);
+  };
+}
 
 /** Builds the run_tests node. */
 export const runTestsNode =
@@ -20,9 +35,11 @@ export const runTestsNode =
     let digest = state.lastRun;
     let flaky = state.flaky;
     if (dirty) {
+      // The language service is not needed again before the next pattern_fix: its program is not held through the run.
+      deps.typescript?.dispose?.();
       announce(deps, "run_tests", state.iteration, "running the full test suite");
       const { value, runCounts } = await countingRuns(deps, state.runCounts, async (adapter) => {
-        const onProgress = progressTo(deps, "full");
+        const onProgress = warmingOnFailure(deps, progressTo(deps, "full"));
         const first = await adapter.runTests({ coverage: deps.options.coverage, onProgress, ...(signal ? { signal } : {}) });
         throwIfAborted(signal);
         // Fixes kept this iteration on affected runs only are confirmed by this run (bisected and rolled back if not).

@@ -64,6 +64,8 @@ export const validateNode =
           // The round's last candidate, with no fix of the round waiting for confirmation, runs the full suite at once:
           // that run proves it and is the round's confirmation, so no second full run follows.
           scope: rest.length === 0 && state.unconfirmed.length === 0 ? "full" : "affected",
+          // The round's last candidate is its last use of the language service: freed before the runs (see run_tests).
+          releaseTypescript: rest.length === 0,
           ...(signal ? { signal } : {}),
           onProgress: (phase, p) => progressTo(deps, phase)(p),
           onApply: (changed) => announce(deps, "validate", iteration, `applying ${proposal.source} fix (${proposal.strategy}) to ${changed.join(", ")}`),

@@ -108,7 +108,8 @@ async function openRuntime(input: WorkflowDepsInput, env: Record<string, string 
     store.close();
     throw e;
   }
-  const typescript = adapter.name === "pytest" ? undefined : await createTsProject({ projectRoot });
+  const typescript =
+    adapter.name === "pytest" ? undefined : await createTsProject({ projectRoot, isTestFile: (rel) => adapter.isTestFile(rel) });
   const now = (): string => new Date().toISOString();
   const options: WorkflowOptions = { ...DEFAULT_WORKFLOW_OPTIONS, ...input.options };
   const model = options.noLlm

@@ -7,8 +7,14 @@ export const FLAKY_SAMPLE_PER_GROUP = 3;
 /** Tests re-run in one flakiness check at most (a flaky group's other members are checked in a second, as bounded, round). */
 export const FLAKY_SAMPLE_MAX = 60;
 
-/** Errors that code raises the same way on every run: a failure of only these kinds cannot be flaky. */
-const DETERMINISTIC_ERRORS = new Set(["ImportError", "ModuleNotFoundError", "NameError", "SyntaxError", "IndentationError", "TabError"]);
+/**
+ * Errors that code raises the same way on every run: a failure of only these kinds cannot be flaky. JavaScript's
+ * ReferenceError is Python's NameError (a name no scope declares, or one read before its declaration ran).
+ */
+const DETERMINISTIC_ERRORS = new Set([
+  ...["ImportError", "ModuleNotFoundError", "NameError", "SyntaxError", "IndentationError", "TabError"],
+  "ReferenceError",
+]);
 
 /** Whether a failure cannot be flaky: a collection error, or an import, name or syntax error. */
 export const deterministicFailure = (f: Failure): boolean => f.phase === "collect" || DETERMINISTIC_ERRORS.has(shortErrorType(f.errorType));

@@ -71,6 +71,11 @@ export interface ProofDeps {
   /** Needed when the fix edits Python files. */
   helper?: PythonCaller;
   typescript?: TsProject;
+  /**
+   * Release `typescript`'s language service once the static checks are done, before any run: a caller about to run
+   * the whole suite does not hold the program's memory through it (its next call starts a new service).
+   */
+  releaseTypescript?: boolean;
   journal: EditJournal;
   /** The journal key of this fix: its originals are recorded under it before anything is written. */
   journalKey: { workflowId: string; signature: string };
@@ -153,6 +158,7 @@ export async function proveFix(input: ProofInput, deps: ProofDeps): Promise<Proo
     failingTests: await failingTestTexts(deps.projectRoot, targets),
     isTestFile,
   });
+  if (deps.releaseTypescript) deps.typescript?.dispose?.();
   const base = {
     ...{ progress: false, risk: check.risk, warnings: check.warnings, diff: check.diff, changes: check.changes, fixedNodeIds: [] },
     ...{ fullRun: null, affectedRun: null, confirmed: true, newlyFlaky: [], applied: [], written: false },

@@ -1,6 +1,6 @@
 // createTsProject: one project's TypeScript language service (tsconfig or modern defaults) with per-call text overrides.
 import { readFileSync, statSync } from "node:fs";
-import { isAbsolute, relative, resolve, sep } from "node:path";
+import { basename, dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import type ts from "typescript";
 import { isJavaScriptPath } from "../analysis/language.js";
 import { RedgreenError } from "../domain/errors.js";
@@ -17,6 +17,12 @@ export interface TsProjectOptions {
   projectRoot: string;
   /** The typescript module to use; default: redgreen's own, imported on first use. */
   typescript?: TypeScriptApi;
+  /**
+   * The runner's test files (project-relative): these stay out of the program until a call names one or asks for the
+   * importers of a file (a one-file check then loads the file, what it imports and its importers, not every test).
+   * Default: none is a test file, every configured file is a root.
+   */
+  isTestFile?: (rel: string) => boolean;
 }
 
 // How many other project files are read to learn the project's import-specifier ending and quotes.
@@ -31,8 +37,10 @@ interface ServiceState {
   ts: TypeScriptApi;
   config: ProjectConfig;
   options: ts.CompilerOptions;
-  /** Root files: the config's plus files queried that it does not include (tests outside `include`, JS files). */
+  /** Root files: the config's but its test files, plus files queried (tests, files outside `include`, JS files). */
   roots: Set<string>;
+  /** The config's test files that are not roots: searched for importers when a call asks for them. */
+  leftOut: string[];
   service: ts.LanguageService;
   moduleCache: ts.ModuleResolutionCache;
   /** The project's import-specifier ending and quote, from a sample of its files, read on first need. */
@@ -100,10 +108,14 @@ export function createTsProject(options: TsProjectOptions): TsProject {
   /** What the service is built from: the config and the roots (plus `queried` files that still exist), read at the start and on refresh(). */
   const loadState = (tsApi: TypeScriptApi, queried: Iterable<string>): Omit<ServiceState, "ts" | "service"> => {
     const config = loadProjectConfig(tsApi, projectRoot);
-    const roots = new Set(config.fileNames.map((f) => resolve(f)));
+    const configured = config.fileNames.map((f) => resolve(f));
+    const isTest = (abs: string): boolean => options.isTestFile !== undefined && options.isTestFile(relOf(abs) ?? abs);
+    const roots = new Set(configured.filter((f) => !isTest(f)));
     for (const f of queried) if (readText(f) !== undefined) roots.add(f);
+    const leftOut = configured.filter((f) => !roots.has(f));
     const compilerOptions = allowingJs(config.options, roots);
-    return { config, options: compilerOptions, roots, moduleCache: tsApi.createModuleResolutionCache(projectRoot, (f) => f, compilerOptions), projectStyle: undefined };
+    const moduleCache = tsApi.createModuleResolutionCache(projectRoot, (f) => f, compilerOptions);
+    return { config, options: compilerOptions, roots, leftOut, moduleCache, projectStyle: undefined };
   };
 
   const start = async (): Promise<ServiceState> => {
@@ -159,18 +171,65 @@ export function createTsProject(options: TsProjectOptions): TsProject {
     return true;
   };
 
-  /** Runs `fn` with `text` standing in for the file; the override never outlives the call. */
-  const withText = async <T>(rel: string, text: string | undefined, fn: (st: ServiceState, abs: string) => T): Promise<T> => {
-    const st = await ensure();
+  /** The module resolution host of the service's own resolution, for import lists resolved outside the program. */
+  const resolutionHost = (st: ServiceState): ts.ModuleResolutionHost => ({
+    fileExists: (f) => st.ts.sys.fileExists(f),
+    readFile: (f) => st.ts.sys.readFile(f),
+    directoryExists: (d) => st.ts.sys.directoryExists(d),
+    realpath: (p) => (st.ts.sys.realpath ? st.ts.sys.realpath(p) : p),
+  });
+
+  /** The project files `from` imports (its text scanned, each specifier resolved as the compiler would). */
+  const resolvedImports = (st: ServiceState, from: string, text: string): string[] => {
+    const host = resolutionHost(st);
+    const format = st.ts.getImpliedNodeFormatForFile(from, st.moduleCache.getPackageJsonInfoCache(), host, st.options);
+    return st.ts.preProcessFile(text, true, true).importedFiles.flatMap((ref) => {
+      const resolved = st.ts.resolveModuleName(ref.fileName, from, st.options, host, st.moduleCache, undefined, format).resolvedModule;
+      if (!resolved || resolved.isExternalLibraryImport) return [];
+      const target = resolve(resolved.resolvedFileName);
+      return isProjectSource(target) && target !== from ? [target] : [];
+    });
+  };
+
+  /**
+   * The left-out test files that import `abs`, from their text alone (nothing is parsed into the program): only a file
+   * whose text names the module (its file name, or its folder's for an index file) has its imports resolved.
+   */
+  const leftOutImporters = (st: ServiceState, abs: string): string[] => {
+    const base = basename(abs).replace(/\.[^.]*$/, "");
+    const named = base === "index" ? basename(dirname(abs)) : base;
+    return st.leftOut.filter((f) => {
+      if (st.roots.has(f)) return false;
+      const text = readText(f);
+      return text !== undefined && text.includes(named) && resolvedImports(st, f, text).includes(abs);
+    });
+  };
+
+  /**
+   * Runs `fn` with `text` standing in for the file; the override never outlives the call. With `importers`, the test
+   * files left out of the program that import the file are roots for this call only.
+   */
+  const withText = async <T>(
+    rel: string,
+    text: string | undefined,
+    fn: (st: ServiceState, abs: string) => T,
+    importers = false,
+  ): Promise<T> => {
+    let st = await ensure();
+    // A dispose() between the start and this continuation (another caller releasing it) left `st` closed: start again.
+    while (st !== state) st = await ensure();
     const abs = absOf(rel);
     // The same version as the file on disk when the text is the file's (the program is then reused as it is), except
     // for a leading BOM: a disk file's hash includes it, but its text is served without it.
     if (text !== undefined) overrides.set(abs, { text, version: `${contentHash(text)}${text.startsWith("\uFEFF") ? ":bom" : ""}` });
     let added = false;
+    const visiting = importers ? leftOutImporters(st, abs) : [];
     try {
       added = addRoot(st, abs, rel);
+      for (const f of visiting) st.roots.add(f);
       return fn(st, abs);
     } finally {
+      for (const f of visiting) st.roots.delete(f);
       if (text !== undefined) {
         overrides.delete(abs);
         // A file that exists only as this call's text (a proposed new file) leaves the program with it.
@@ -197,7 +256,8 @@ export function createTsProject(options: TsProjectOptions): TsProject {
   const styleFor = (st: ServiceState, text: string): { ending: SpecifierEnding; quote: QuoteStyle } => {
     const projectStyle = (): { ending: SpecifierEnding; quote: QuoteStyle } => {
       if (st.projectStyle === undefined) {
-        const sample = [...st.roots].filter(isProjectSource).slice(0, STYLE_SAMPLE).map((f) => readText(f) ?? "");
+        const files = [...st.roots, ...st.leftOut].filter(isProjectSource);
+        const sample = [...new Set(files)].slice(0, STYLE_SAMPLE).map((f) => readText(f) ?? "");
         st.projectStyle = { ending: dominantEnding(sample), quote: quoteStyle(st.ts, sample) };
       }
       return st.projectStyle;
@@ -256,22 +316,7 @@ export function createTsProject(options: TsProjectOptions): TsProject {
         const program = st.service.getProgram();
         const sourceFile = program?.getSourceFile(abs);
         if (!program || !sourceFile) return [];
-        const host: ts.ModuleResolutionHost = {
-          fileExists: (f) => st.ts.sys.fileExists(f),
-          readFile: (f) => st.ts.sys.readFile(f),
-          directoryExists: (d) => st.ts.sys.directoryExists(d),
-          realpath: (p) => (st.ts.sys.realpath ? st.ts.sys.realpath(p) : p),
-        };
-        const found = new Set<string>();
-        for (const ref of st.ts.preProcessFile(sourceFile.text, true, true).importedFiles) {
-          const resolved = st.ts.resolveModuleName(ref.fileName, abs, program.getCompilerOptions(), host, st.moduleCache, undefined, sourceFile.impliedNodeFormat)
-            .resolvedModule;
-          if (!resolved || resolved.isExternalLibraryImport) continue;
-          const target = resolve(resolved.resolvedFileName);
-          const targetRel = relOf(target);
-          if (targetRel !== null && isProjectSource(target) && target !== abs) found.add(targetRel);
-        }
-        return [...found].sort();
+        return [...new Set(resolvedImports(st, abs, sourceFile.text).map((f) => relOf(f)!))].sort();
       }),
 
     refresh() {
@@ -288,13 +333,25 @@ export function createTsProject(options: TsProjectOptions): TsProject {
 
     compilerOptions: async () => (await ensure()).options,
 
-    inspect: <T>(rel: string, fn: (view: TsFileView) => T, text?: string) =>
-      withText(rel, text, (st, abs) => {
-        const program = st.service.getProgram();
-        const sourceFile = program?.getSourceFile(abs);
-        if (!program || !sourceFile) throw new RedgreenError("internal", `${rel} is not part of the TypeScript program`);
-        return fn({ ts: st.ts, program, checker: program.getTypeChecker(), sourceFile, file: relOf(abs)!, diagnostics: () => collect(st, abs) });
-      }),
+    inspect: <T>(rel: string, fn: (view: TsFileView) => T, text?: string, opts: { importers?: boolean } = {}) =>
+      withText(
+        rel,
+        text,
+        (st, abs) => {
+          const program = st.service.getProgram();
+          const sourceFile = program?.getSourceFile(abs);
+          if (!program || !sourceFile) throw new RedgreenError("internal", `${rel} is not part of the TypeScript program`);
+          const checker = program.getTypeChecker();
+          return fn({ ts: st.ts, program, checker, sourceFile, file: relOf(abs)!, diagnostics: () => collect(st, abs) });
+        },
+        opts.importers ?? false,
+      ),
+
+    async warm() {
+      let st = await ensure();
+      while (st !== state) st = await ensure();
+      st.service.getProgram()?.getTypeChecker();
+    },
 
     dispose() {
       state?.service.dispose();

@@ -56,10 +56,19 @@ export interface TsProject {
   refresh(): void;
   /** The compiler options the project is checked with (its tsconfig.json's, or the defaults without one). */
   compilerOptions?(): Promise<ts.CompilerOptions>;
-  /** Runs `fn` against the compiler's view of one file (AST, type checker); `text` replaces the file for this call only. */
-  inspect?<T>(rel: string, fn: (view: TsFileView) => T, text?: string): Promise<T>;
+  /**
+   * Runs `fn` against the compiler's view of one file (AST, type checker); `text` replaces the file for this call only.
+   * With `importers`, the project's files that import it are in the program for this call (test files are otherwise
+   * only when named).
+   */
+  inspect?<T>(rel: string, fn: (view: TsFileView) => T, text?: string, options?: { importers?: boolean }): Promise<T>;
   /** Releases the language service; later calls start a new one. */
   dispose?(): void;
+  /**
+   * Builds the program (every root parsed and bound) ahead of the first query, for a caller with idle time (a test
+   * run under way); the queries that follow on unchanged files reuse it.
+   */
+  warm?(): Promise<void>;
 }
 
 /** The compiler's view of one project file, for patterns that need the AST or types (only valid inside `inspect`). */

@@ -163,7 +163,11 @@ export const tsProjectCheckOf = (ctx: FixContext, side: Side): Promise<TsProject
     try {
       if (!project.inspect) return { ok: true as const, diagnostics: await project.diagnostics(ctx.relPath, ctx[side]), importers: null };
       const root = project.projectRoot;
-      const facts = await project.inspect(ctx.relPath, (view) => ({ diagnostics: view.diagnostics(), importers: importerErrors(view, root) }), ctx[side]);
+      const check = (view: TsFileView): { diagnostics: TsDiagnostic[]; importers: TsDiagnostic[] } => ({
+        diagnostics: view.diagnostics(),
+        importers: importerErrors(view, root),
+      });
+      const facts = await project.inspect(ctx.relPath, check, ctx[side], { importers: true });
       return { ok: true as const, ...facts };
     } catch (e) {
       // A file the language service cannot take (outside the project, unreadable config) is checked by parse only.

@@ -1,14 +1,20 @@
-// The pre-fix flakiness check with real pytest: deterministic failures are not re-run, each root cause only sampled.
+// The pre-fix flakiness check with real pytest and vitest: deterministic failures are not re-run, each root cause only sampled.
 import { afterAll, describe, expect, it } from "vitest";
 import type { RunTestsOptions, TestRunnerAdapter } from "../../src/runners/adapter.js";
 import { findFlaky } from "../../src/proof/flaky.js";
 import { sampleFlakyCandidates } from "../../src/proof/flaky-sample.js";
 import { createPytestAdapter } from "../../src/runners/pytest/adapter.js";
+import { createVitestAdapter } from "../../src/runners/vitest/adapter.js";
+import { jsFixtureCopies } from "../runners/js/fixtures.js";
 import { testPython } from "../helpers/python-env.js";
 import { fixtureCopies } from "../runners/pytest/fixture-copies.js";
 
 const copies = fixtureCopies();
-afterAll(() => copies.cleanup());
+const jsCopies = jsFixtureCopies("vitest");
+afterAll(() => {
+  copies.cleanup();
+  jsCopies.cleanup();
+});
 
 /** The adapter, recording the node ids of every targeted run. */
 function recording(inner: TestRunnerAdapter): { adapter: TestRunnerAdapter; targeted: string[][] } {
@@ -51,5 +57,17 @@ describe("findFlaky", () => {
     const ids = [...new Set(first.failures.map((f) => f.nodeId))];
     const { sample } = sampleFlakyCandidates(first.failures, ids, { perGroup: 3, max: 2 });
     expect(sample).toEqual(["tests/test_same_cause.py::test_add[0]", "tests/test_flaky_group.py::test_first_run_fails[0]"]);
+  });
+
+  it("takes a vitest ReferenceError (a name no scope declares) as deterministic, like Python's NameError", async () => {
+    const { adapter, targeted } = recording(await createVitestAdapter({ projectRoot: jsCopies.copy("failing") }));
+    const first = await adapter.runTests({ files: ["tests/cart.test.ts"] });
+    const undefinedName = "tests/cart.test.ts::mistakes in tests > uses an undefined name";
+    expect(first.failures.find((f) => f.nodeId === undefinedName)?.errorType).toBe("ReferenceError");
+    const candidates = [...new Set(first.failures.map((f) => f.nodeId))];
+    expect(sampleFlakyCandidates(first.failures, candidates).deterministic).toEqual([undefinedName]);
+    await findFlaky(adapter, first.failures, candidates);
+    expect(targeted.slice(1).flat()).not.toContain(undefinedName);
+    expect(targeted.slice(1).flat().length).toBeGreaterThan(0);
   });
 });

@@ -60,6 +60,14 @@ describe("createTsProject (fixture: ts-patterns/missing-import, with tsconfig.js
     expect(await c.project.localImports("src/cart.ts")).toEqual(["src/item.ts"]);
   });
 
+  it("answers a query that another caller's dispose() overtook with a new service", async () => {
+    await c.project.diagnostics("src/cart.ts");
+    // The query's continuation runs after the dispose: the service it found is closed by then.
+    const overtaken = c.project.diagnostics("src/cart.ts");
+    c.project.dispose!();
+    expect((await overtaken).map((d) => d.code)).toEqual([2304, 2304]);
+  });
+
   it("sees files changed on disk, and new files after refresh()", async () => {
     writeFileSync(join(c.root, "src/extra.ts"), "export const extra: string = 1;\n");
     expect((await c.project.diagnostics("src/extra.ts")).map((d) => d.code)).toEqual([2322]);

@@ -88,7 +88,7 @@ export interface TsCase {
 export function openTsCase(name: string): TsCase {
   const copy = copyProject(join(tsFixtures, name));
   symlinkSync(join(packageRoot, "node_modules"), join(copy.root, "node_modules"), "dir");
-  const project = createTsProject({ projectRoot: copy.root });
+  const project = createTsProject({ projectRoot: copy.root, isTestFile: isJsTestFile });
   return {
     root: copy.root,
     project,
