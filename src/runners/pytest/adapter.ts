@@ -29,6 +29,7 @@ import { coverageArgs, probeProjectCoverage, type ProjectCoverage } from "./cove
 import { matchesPythonFiles, pytestChannelCheck } from "./channels.js";
 import { type AffectedTests, affectedTests } from "./affected.js";
 import { ContextMap } from "./context-map.js";
+import { ImportMap, type StaticImports } from "./import-map.js";
 import { hangPhase, parseHangDump } from "./hang-dump.js";
 import { pytestSelection } from "./selection.js";
 import { testProcessEnv } from "../test-env.js";
@@ -127,6 +128,8 @@ export class PytestAdapter implements TestRunnerAdapter {
   private readonly bytecode = new BytecodeCache();
   /** Which test ran which lines, from the last full run that measured coverage. */
   private readonly contexts = new ContextMap();
+  /** Which test files import which project modules, built on the first affected run without a coverage map. */
+  private imports: ImportMap | null = null;
   /** Seconds of the slowest test earlier runs finished (timed-out tests left out): the default per-test timeout grows with it. */
   private slowestSeen = 0;
 
@@ -176,7 +179,7 @@ export class PytestAdapter implements TestRunnerAdapter {
         throw new RedgreenError("path_not_found", `Test path not found: ${path} (in ${this.projectRoot})`);
       }
     }
-    const affected = given.length === 0 && options.affectedBy !== undefined ? this.affectedTests(options.affectedBy) : null;
+    const affected = given.length === 0 && options.affectedBy !== undefined ? await this.affectedTests(options.affectedBy) : null;
     const selection: RunSelection =
       affected === null
         ? { kind: given.length > 0 ? "given" : "all" }
@@ -206,11 +209,23 @@ export class PytestAdapter implements TestRunnerAdapter {
     }
   }
 
-  /** The tests a change reaches by the per-test coverage map, or why the whole suite runs. */
-  private affectedTests(changed: readonly string[]): AffectedTests {
+  /** The tests a change reaches by the per-test coverage map, else by the static import map, or why the whole suite runs. */
+  private async affectedTests(changed: readonly string[]): Promise<AffectedTests> {
     const { projectRoot, contexts } = this;
     const isTestFile = (f: string): boolean => this.isTestFile(f);
-    return affectedTests(changed, { projectRoot, map: contexts.map(), whyMissing: contexts.whyMissing(), isTestFile });
+    const map = contexts.map();
+    let imports: StaticImports | null = null;
+    let whyMissing = contexts.whyMissing();
+    if (map === null) {
+      await this.checkPython();
+      this.imports ??= new ImportMap(projectRoot, this.python);
+      try {
+        imports = await this.imports.build(isTestFile);
+      } catch (error) {
+        whyMissing = `${whyMissing}, and the static import map could not be built: ${error instanceof Error ? error.message : String(error)}`;
+      }
+    }
+    return affectedTests(changed, { projectRoot, map, imports, whyMissing, isTestFile });
   }
 
   /** Moves a full run's coverage data into the context map, or drops the map when the run could not record one. */
