@@ -47,7 +47,7 @@ export function countedAdapter(deps: WorkflowDeps): CountingAdapter {
     parseOutput: (text) => inner.parseOutput(text),
     isTestTimeout: (seconds) => inner.isTestTimeout(seconds),
     isTestFile: (rel) => inner.isTestFile(rel),
-    ...(inner.testCoverage ? { testCoverage: () => inner.testCoverage!() } : {}),
+    ...(inner.testCoverage ? { testCoverage: (of) => inner.testCoverage!(of) } : {}),
     invalidateCaches: (absFiles) => inner.invalidateCaches?.(absFiles),
   };
   // Counting is no second guard: over a guarded adapter the proof's guardAdapter takes it as it is.

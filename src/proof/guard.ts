@@ -72,7 +72,7 @@ export function guardAdapter(inner: TestRunnerAdapter): TestRunnerAdapter {
     isTestFile: (rel) => inner.isTestFile(rel),
     invalidateCaches: (absFiles) => inner.invalidateCaches?.(absFiles),
     // Only adapters that record per-test coverage have it: the guarded one has it exactly when the inner one does.
-    ...(inner.testCoverage ? { testCoverage: () => inner.testCoverage?.() ?? null } : {}),
+    ...(inner.testCoverage ? { testCoverage: (of) => inner.testCoverage?.(of) ?? null } : {}),
   };
   cache.set(inner, guarded);
   return guarded;

@@ -219,6 +219,6 @@ export function withRunnerArgs(adapter: TestRunnerAdapter, args: readonly string
     isTestFile: (rel) => adapter.isTestFile(rel),
     invalidateCaches: (absFiles) => adapter.invalidateCaches?.(absFiles),
   };
-  if (adapter.testCoverage) wrapped.testCoverage = () => adapter.testCoverage!();
+  if (adapter.testCoverage) wrapped.testCoverage = (of) => adapter.testCoverage!(of);
   return wrapped;
 }
