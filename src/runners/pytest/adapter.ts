@@ -132,6 +132,8 @@ export class PytestAdapter implements TestRunnerAdapter {
   private readonly probeContexts = new ContextMap();
   /** Which test files import which project modules, built on the first affected run without a coverage map. */
   private imports: ImportMap | null = null;
+  /** The test files the last full run ran tests of (null before one): the only files the import map selects. */
+  private suiteTestFiles: ReadonlySet<string> | null = null;
   /** Seconds of the slowest test earlier runs finished (timed-out tests left out): the default per-test timeout grows with it. */
   private slowestSeen = 0;
 
@@ -205,6 +207,7 @@ export class PytestAdapter implements TestRunnerAdapter {
     try {
       const result = await this.execute(tmp, files, options, coverage, contexts);
       if (full) this.suiteSeconds = Math.max(this.suiteSeconds ?? 0, result.durationSeconds);
+      if (full && (result.status === "passed" || result.status === "failed")) this.suiteTestFiles = testFilesOf(result);
       if (options.coverage && coverageError) result.coverageError = coverageError;
       if (into !== null && coverage !== null) this.keepContexts(into, join(tmp, ".coverage"), result, contexts);
       // A probe that measured nothing leaves no earlier probe's map behind.
@@ -225,8 +228,10 @@ export class PytestAdapter implements TestRunnerAdapter {
     if (map === null) {
       await this.checkPython();
       this.imports ??= new ImportMap(projectRoot, this.python);
+      // A test file outside the suite (beyond testpaths, say) is never selected: the full suite would not run it.
+      const suite = this.suiteTestFiles;
       try {
-        imports = await this.imports.build(isTestFile);
+        imports = await this.imports.build(suite === null ? isTestFile : (f) => suite.has(f));
       } catch (error) {
         const why = error instanceof Error ? error.message : String(error);
         whyMissing = `${whyMissing}, and the static import map could not be built: ${why}`;
@@ -707,6 +712,12 @@ export class PytestAdapter implements TestRunnerAdapter {
       return null;
     }
   }
+}
+
+/** The test files a run ran tests of (passed, failed or skipped). */
+function testFilesOf(result: TestRunResult): Set<string> {
+  const ids = [...result.passedNodeIds, ...(result.skippedNodeIds ?? []), ...result.failures.map((f) => f.nodeId)];
+  return new Set(ids.map((id) => splitNodeId(id).testFile));
 }
 
 /** An affected-tests run whose changed files no test executed: nothing to run, so nothing to compare. */
