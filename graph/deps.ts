@@ -39,19 +39,22 @@ export const DEFAULT_WORKFLOW_OPTIONS: WorkflowOptions = {
   maxCandidatesPerIteration: 8,
 };
 
-/** A progress event for the CLI's live output. */
+/** Test-run phases: the proof's (targeted, affected, full, flaky-check), and analyze's fault-localisation run. */
+export type TestPhase = ProofPhase | "localise";
+
 /** What each test-run phase is called in progress lines. */
-export const TEST_PHASE_LABEL: Record<ProofPhase, string> = {
+export const TEST_PHASE_LABEL: Record<TestPhase, string> = {
   full: "full suite",
   targeted: "targeted tests",
   affected: "affected tests",
   "flaky-check": "flakiness re-run",
+  localise: "fault-localisation run",
 };
 
-/** Test-run phases: the proof's (targeted, affected, full, flaky-check); run_tests uses full and flaky-check. */
+/** A progress event for the CLI's live output (run_tests uses full and flaky-check). */
 export type WorkflowEvent =
   | { kind: "node"; node: string; iteration: number; message: string }
-  | { kind: "tests"; phase: ProofPhase; done: number; failed: number; collected: number | null };
+  | { kind: "tests"; phase: TestPhase; done: number; failed: number; collected: number | null };
 
 export interface WorkflowDeps {
   store: Store;

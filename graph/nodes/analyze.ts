@@ -1,18 +1,30 @@
 // analyze: starts a fix round — analyses every failing test and groups failures sharing a root cause.
 import { analyzeFailure, faultLocaliserFor, groupFailures } from "../../src/analysis/index.js";
-import type { WorkflowDeps } from "../deps.js";
+import type { NodeRuntime, WorkflowDeps } from "../deps.js";
+import { faultProbe } from "../fault-probe.js";
+import { countingRuns } from "../run-counts.js";
 import type { FailureGroup, WorkflowStateUpdate, WorkflowStateValue } from "../state.js";
-import { announce, lastFailures } from "./shared.js";
+import { announce, lastFailures, throwIfAborted } from "./shared.js";
 
 /** Builds the analyze node. */
 export const analyzeNode =
   (deps: WorkflowDeps) =>
-  async (state: WorkflowStateValue): Promise<WorkflowStateUpdate> => {
+  async (state: WorkflowStateValue, runtime?: NodeRuntime): Promise<WorkflowStateUpdate> => {
     const iteration = state.iteration + 1;
     const failures = lastFailures(deps, state);
     const failing = state.lastRun?.failing ?? [];
-    // Suspicious lines from the per-test coverage the last full run recorded (pytest with coverage; absent otherwise).
-    const localiser = faultLocaliserFor(deps.adapter, failing);
+    // Suspicious lines from the per-test coverage the last full run recorded (pytest with coverage); without it, from
+    // one capped probe run of the failures whose stack misses project code (pytest; JS runners have neither).
+    let localiser = faultLocaliserFor(deps.adapter, failing);
+    let runCounts = state.runCounts;
+    if (localiser === null && state.lastRun !== null) {
+      const passed = deps.store.getTestRun(state.lastRun.runId)?.result.passedNodeIds ?? [];
+      const probe = { failures, failing, passed, iteration, signal: runtime?.signal };
+      const counted = await countingRuns(deps, state.runCounts, (adapter) => faultProbe(deps, adapter, probe));
+      throwIfAborted(runtime?.signal);
+      localiser = counted.value;
+      runCounts = counted.runCounts;
+    }
     const analyses = failing
       .map((nodeId) => failures.get(nodeId))
       .filter((f) => f !== undefined)
@@ -32,6 +44,7 @@ export const analyzeNode =
       llmQueue: [],
       keptThisIteration: 0,
       llmFailedThisIteration: false,
+      ...(runCounts !== state.runCounts ? { runCounts } : {}),
       ...(groups.length === 0 ? { status: "stuck" as const, statusReason: "no analysable failure is left" } : {}),
     };
   };

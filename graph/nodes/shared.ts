@@ -2,9 +2,8 @@
 import { RedgreenError } from "../../src/domain/errors.js";
 import type { Failure, TestRunResult } from "../../src/domain/index.js";
 import { stableIdSet, stableNodeId } from "../../src/domain/node-id.js";
-import type { ProofPhase } from "../../src/proof/index.js";
 import type { RunProgress } from "../../src/runners/adapter.js";
-import type { WorkflowDeps } from "../deps.js";
+import type { TestPhase, WorkflowDeps } from "../deps.js";
 import type { RunDigest, WorkflowStateValue } from "../state.js";
 
 /** Node ids failing in a run (failed, errored or not collected), in order, without duplicates. */
@@ -49,7 +48,7 @@ export function lastFailures(deps: WorkflowDeps, state: WorkflowStateValue): Map
 
 /** Forwards runner progress to the workflow's listener. */
 export const progressTo =
-  (deps: WorkflowDeps, phase: ProofPhase) =>
+  (deps: WorkflowDeps, phase: TestPhase) =>
   (p: RunProgress): void =>
     deps.onEvent?.({ kind: "tests", phase, done: p.done, failed: p.failed, collected: p.collected });
 

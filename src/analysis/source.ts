@@ -16,9 +16,10 @@ export interface SourceReader {
   scriptFiles(): string[];
 }
 
-const SKIP_DIRS = new Set(["node_modules", "site-packages", "dist-packages", "__pycache__", "venv", "env", "build", "dist"]);
+/** Folders never read for Python sources: dependencies, caches and build output (hidden folders are skipped too). */
+export const PYTHON_SKIP_DIRS: ReadonlySet<string> = new Set(["node_modules", "site-packages", "dist-packages", "__pycache__", "venv", "env", "build", "dist"]);
 /** JS projects also keep generated scripts in coverage reports and framework output folders. */
-const SCRIPT_SKIP_DIRS = new Set([...SKIP_DIRS, "coverage", "out"]);
+const SCRIPT_SKIP_DIRS = new Set([...PYTHON_SKIP_DIRS, "coverage", "out"]);
 const MAX_FILES = 5000;
 
 /** A SourceReader over the project's files (never one outside its real root), caching what it read. */
@@ -32,7 +33,7 @@ export function createFsSourceReader(projectRoot: string): SourceReader {
       return cache.get(relPath) ?? null;
     },
     pythonFiles() {
-      return (python ??= listFiles(projectRoot, SKIP_DIRS, (name) => name.endsWith(".py")));
+      return (python ??= listFiles(projectRoot, PYTHON_SKIP_DIRS, (name) => name.endsWith(".py")));
     },
     scriptFiles() {
       return (scripts ??= listFiles(projectRoot, SCRIPT_SKIP_DIRS, (name) => isScriptPath(name) && !/\.d\.[cm]?ts$/.test(name)));
@@ -40,8 +41,16 @@ export function createFsSourceReader(projectRoot: string): SourceReader {
   };
 }
 
-/** Project-relative paths of the files whose name passes `wanted`, in a stable order, hidden and vendored folders skipped. */
-function listFiles(projectRoot: string, skipDirs: ReadonlySet<string>, wanted: (name: string) => boolean): string[] {
+/**
+ * Project-relative paths of the files whose name passes `wanted`, in a stable order, hidden and vendored folders skipped;
+ * the first `maxFiles` only.
+ */
+export function listFiles(
+  projectRoot: string,
+  skipDirs: ReadonlySet<string>,
+  wanted: (name: string) => boolean,
+  maxFiles = MAX_FILES,
+): string[] {
   const found: string[] = [];
   const walk = (rel: string): void => {
     let entries;
@@ -51,7 +60,7 @@ function listFiles(projectRoot: string, skipDirs: ReadonlySet<string>, wanted: (
       return;
     }
     for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-      if (found.length >= MAX_FILES) return;
+      if (found.length >= maxFiles) return;
       const child = rel === "" ? e.name : `${rel}/${e.name}`;
       if (e.isDirectory()) {
         if (!e.name.startsWith(".") && !skipDirs.has(e.name)) walk(child);

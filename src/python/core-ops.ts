@@ -91,6 +91,16 @@ export const ImportResolutionSchema = z.object({
 });
 export type ImportResolution = z.infer<typeof ImportResolutionSchema>;
 
+/** `import_graph`: per project-relative Python file, the project files its imports execute and its star imports' targets. */
+export const ImportGraphSchema = z.object({
+  files: z.record(
+    z.string(),
+    z.object({ imports: z.array(z.string()), star: z.array(z.string()), error: z.string().optional() }),
+  ),
+});
+export type ImportGraph = z.infer<typeof ImportGraphSchema>;
+export type ImportGraphEntry = ImportGraph["files"][string];
+
 /** One definition of `outline`: qualified name, line range and a digest of its signature. */
 export const OutlineDefSchema = z.object({
   name: z.string(),
@@ -149,6 +159,10 @@ export const resolveImports = async (
   (
     await callParsed(helper, z.object({ results: z.array(ImportResolutionSchema) }), "resolve_imports", { imports, file: file ?? null }, opts)
   ).results;
+
+/** The static import edges of project files (read from disk by the helper, parsed, never run). */
+export const importGraph = (helper: PythonCaller, files: readonly string[], opts?: CallOptions): Promise<ImportGraph> =>
+  callParsed(helper, ImportGraphSchema, "import_graph", { files }, opts);
 
 /** Definitions and control-flow counts of a source string. */
 export const outlineSource = (helper: PythonCaller, source: string, filename = "<unknown>", opts?: CallOptions): Promise<OutlineResult> =>

@@ -27,6 +27,8 @@ export const OP_BUDGETS = {
   compare_tests: COMPARE_OP,
   find_spec: { baseMs: 10_000, perKbMs: 0 },
   resolve_imports: { baseMs: 20_000, perKbMs: 0 },
+  // Reads the files it is given itself: callers send batches (IMPORT_GRAPH_BATCH files, well under a second each).
+  import_graph: PROJECT_OP,
   stdlib_modules: { baseMs: 10_000, perKbMs: 0 },
   symbols_index: PROJECT_OP,
   import_plan: PROJECT_OP,

@@ -27,6 +27,11 @@ export interface RunTestsOptions {
    */
   affectedBy?: readonly string[];
   /**
+   * With `files` and `coverage`: records which test ran which lines in this run too, kept apart from the suite's map
+   * (read it with `testCoverage("probe")`; fault localisation's extra run). Full runs with coverage always record one.
+   */
+  perTestCoverage?: boolean;
+  /**
    * The user's runner arguments (`redgreen run -- -k smoke`), checked by src/runners/runner-args.ts: placed on the run,
    * less the file filters when the run names its own files or affected tests (they would widen it).
    */
@@ -37,6 +42,9 @@ export interface RunTestsOptions {
 
 // The runner names are the domain's (a RunnerChoice names one); re-exported for the adapters' users.
 export { RUNNER_NAMES, type RunnerName } from "../domain/runner-choice.js";
+
+/** Which per-test coverage: the last full run's ("suite"), or the last run of given files that asked for it ("probe"). */
+export type CoverageScope = "suite" | "probe";
 
 /** Per-test line coverage of one run: which tests executed which project lines. */
 export interface PerTestCoverage {
@@ -64,7 +72,7 @@ export interface TestRunnerAdapter {
    * Which lines each test executed, as recorded by the last full run that measured per-test coverage (pytest: coverage.py
    * dynamic contexts), or null when no run recorded it. Fault localisation and impact selection read it.
    */
-  testCoverage?(): PerTestCoverage | null;
+  testCoverage?(of?: CoverageScope): PerTestCoverage | null;
   /** Drops what the runner cached of these absolute files (pytest: their bytecode), after they were written or restored. */
   invalidateCaches?(absFiles: readonly string[]): void;
 }

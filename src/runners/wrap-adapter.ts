@@ -25,6 +25,6 @@ export function wrapAdapter(inner: TestRunnerAdapter, runs: WrappedRuns): TestRu
     invalidateCaches: (absFiles) => inner.invalidateCaches?.(absFiles),
   };
   // Only adapters that record per-test coverage have it: the wrapper has it exactly when the inner one does.
-  if (inner.testCoverage) wrapped.testCoverage = () => inner.testCoverage?.() ?? null;
+  if (inner.testCoverage) wrapped.testCoverage = (of) => inner.testCoverage?.(of) ?? null;
   return wrapped;
 }

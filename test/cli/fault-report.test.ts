@@ -44,6 +44,20 @@ describe("suspicious lines in the workflow report", () => {
     expect(summary.remainingFailures.filter((f) => f.suspiciousLines !== undefined)).toHaveLength(8);
   }, 120_000);
 
+  it("ranks them without coverage too, from one announced and counted probe run", async () => {
+    const root = join(tmp, "seeded-no-coverage");
+    cpSync(fixturePath("faults", "seeded"), root, { recursive: true });
+    const run = await runCli(["run", root, "--python", testPython, "--no-llm", "--no-coverage", "--max-iterations", "1", "--json"]);
+    expect(run.stderr).toContain("analyze: fault localisation: one run with per-test coverage of 14 failing and 44 passing test(s)");
+    const summary = RunSummarySchema.parse(JSON.parse(run.stdout));
+    expect(summary.remainingFailures.filter((f) => f.suspiciousLines !== undefined)).toHaveLength(8);
+    const withdraw = summary.remainingFailures.find((f) => f.nodeId === "tests/test_accounts.py::test_withdraw");
+    expect(withdraw?.suspiciousLines?.[0]).toMatchObject({ file: "calc/accounts.py", line: 17 });
+    // The probe is one targeted run, on top of the initial full run and the flakiness re-runs.
+    expect(summary.testRuns?.full).toBe(1);
+    expect(summary.testRuns?.targeted).toBeGreaterThanOrEqual(1);
+  }, 120_000);
+
   it("sends them to the model under their own heading, and the fix they point at is kept", async () => {
     const root = join(tmp, "seeded-llm");
     cpSync(fixturePath("faults", "seeded"), root, { recursive: true });

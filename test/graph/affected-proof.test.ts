@@ -35,8 +35,9 @@ function recording(inner: TestRunnerAdapter): { adapter: TestRunnerAdapter; runs
   return { adapter, runs };
 }
 
-async function run(root: string) {
-  runtime = await createWorkflowRuntime({ projectRoot: root, python: testPython, env: {}, testTimeoutSeconds: 5 });
+async function run(root: string, coverage = true) {
+  const options = { coverage };
+  runtime = await createWorkflowRuntime({ projectRoot: root, python: testPython, env: {}, testTimeoutSeconds: 5, options });
   const { adapter, runs } = recording(runtime.deps.adapter);
   const summary = await runWorkflow({ ...runtime.deps, adapter }, { projectRoot: root }, { checkpointer: runtime.checkpointer });
   return { summary, runs };
@@ -78,7 +79,12 @@ describe("fixes proven on affected runs", () => {
     expect(summary.testRuns).toEqual({ full: 2, affected: 0, targeted: runs.filter((k) => k === "targeted").length });
   }, 240_000);
 
-  it("catches a fix that breaks a test the impact map cannot see, bisects it and rolls it back byte for byte", async () => {
+  // With coverage the affected runs select by the per-test coverage map; without, by the static import map. Neither sees
+  // a test that reads a module's bytes: the iteration's confirming full run does.
+  it.each([
+    ["with coverage", true],
+    ["without coverage", false],
+  ])("catches a fix that breaks a test the impact map cannot see (%s), bisects it and rolls it back byte for byte", async (_, coverage) => {
     const root = projectCopy();
     const geometry = join(root, "calc", "geometry.py");
     const original = readFileSync(geometry);
@@ -90,7 +96,7 @@ describe("fixes proven on affected runs", () => {
         '    data = (pathlib.Path(__file__).parent.parent / "calc" / "geometry.py").read_bytes()\n' +
         `    assert hashlib.sha256(data).hexdigest() == "${sha}"\n`,
     );
-    const { summary, runs } = await run(root);
+    const { summary, runs } = await run(root, coverage);
 
     // Both fixes were kept on affected runs that did not select the checksum test.
     const geometryFixes = summary.fixes.filter((f) => f.file === "calc/geometry.py");

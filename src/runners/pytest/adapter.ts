@@ -16,7 +16,7 @@ import { parsePytestOutput } from "../../parsers/pytest-text.js";
 import { pythonSourcePath } from "../../paths.js";
 import { type ProcessResult, runProcess } from "../../process/run.js";
 import { resolvePython } from "../../python/interpreter.js";
-import type { PerTestCoverage, RunTestsOptions, TestRunnerAdapter } from "../adapter.js";
+import type { CoverageScope, PerTestCoverage, RunTestsOptions, TestRunnerAdapter } from "../adapter.js";
 import { FileTail } from "../file-tail.js";
 import { checkProjectRoot } from "../project-root.js";
 import { DEFAULT_RUN_TIMEOUT, pollWhileRunning, progressReporter } from "../run-progress.js";
@@ -29,6 +29,7 @@ import { coverageArgs, probeProjectCoverage, type ProjectCoverage } from "./cove
 import { matchesPythonFiles, pytestChannelCheck } from "./channels.js";
 import { type AffectedTests, affectedTests } from "./affected.js";
 import { ContextMap } from "./context-map.js";
+import { ImportMap, type StaticImports } from "./import-map.js";
 import { hangPhase, parseHangDump } from "./hang-dump.js";
 import { pytestSelection } from "./selection.js";
 import { testProcessEnv } from "../test-env.js";
@@ -127,6 +128,12 @@ export class PytestAdapter implements TestRunnerAdapter {
   private readonly bytecode = new BytecodeCache();
   /** Which test ran which lines, from the last full run that measured coverage. */
   private readonly contexts = new ContextMap();
+  /** Which test ran which lines in the last run of given files that asked for it (fault localisation's probe). */
+  private readonly probeContexts = new ContextMap();
+  /** Which test files import which project modules, built on the first affected run without a coverage map. */
+  private imports: ImportMap | null = null;
+  /** The test files the last full run ran tests of (null before one): the only files the import map selects. */
+  private suiteTestFiles: ReadonlySet<string> | null = null;
   /** Seconds of the slowest test earlier runs finished (timed-out tests left out): the default per-test timeout grows with it. */
   private slowestSeen = 0;
 
@@ -151,8 +158,8 @@ export class PytestAdapter implements TestRunnerAdapter {
     return isPytestTestFile(rel) || this.reportedTestFiles.has(rel) || matchesPythonFiles(rel, this.pythonFiles);
   }
 
-  testCoverage(): PerTestCoverage | null {
-    return this.contexts.map();
+  testCoverage(of: CoverageScope = "suite"): PerTestCoverage | null {
+    return (of === "suite" ? this.contexts : this.probeContexts).map();
   }
 
   invalidateCaches(absFiles: readonly string[]): void {
@@ -176,7 +183,7 @@ export class PytestAdapter implements TestRunnerAdapter {
         throw new RedgreenError("path_not_found", `Test path not found: ${path} (in ${this.projectRoot})`);
       }
     }
-    const affected = given.length === 0 && options.affectedBy !== undefined ? this.affectedTests(options.affectedBy) : null;
+    const affected = given.length === 0 && options.affectedBy !== undefined ? await this.affectedTests(options.affectedBy) : null;
     const selection: RunSelection =
       affected === null
         ? { kind: given.length > 0 ? "given" : "all" }
@@ -192,37 +199,58 @@ export class PytestAdapter implements TestRunnerAdapter {
     }
     // A run of the whole suite (an affected run that fell back included) that measures coverage also records which test
     // ran which lines: the per-test coverage map.
+    // A run of given files asking for it records one too, kept apart: it does not describe the suite.
     const full = files.length === 0;
-    const contexts = full && coverage !== null && !coverage.dynamicContext;
+    const into = full ? this.contexts : options.perTestCoverage === true ? this.probeContexts : null;
+    const contexts = into !== null && coverage !== null && !coverage.dynamicContext;
     const tmp = await mkdtemp(join(tmpdir(), "redgreen-pytest-"));
     try {
       const result = await this.execute(tmp, files, options, coverage, contexts);
       if (full) this.suiteSeconds = Math.max(this.suiteSeconds ?? 0, result.durationSeconds);
+      if (full && (result.status === "passed" || result.status === "failed")) this.suiteTestFiles = testFilesOf(result);
       if (options.coverage && coverageError) result.coverageError = coverageError;
-      if (full && coverage !== null) this.keepContexts(join(tmp, ".coverage"), result, contexts);
+      if (into !== null && coverage !== null) this.keepContexts(into, join(tmp, ".coverage"), result, contexts);
+      // A probe that measured nothing leaves no earlier probe's map behind.
+      else if (into === this.probeContexts) into.drop(coverageError ?? "the run measured no coverage");
       return { ...result, selection };
     } finally {
       await rm(tmp, { recursive: true, force: true });
     }
   }
 
-  /** The tests a change reaches by the per-test coverage map, or why the whole suite runs. */
-  private affectedTests(changed: readonly string[]): AffectedTests {
+  /** The tests a change reaches by the per-test coverage map, else by the static import map, or why the whole suite runs. */
+  private async affectedTests(changed: readonly string[]): Promise<AffectedTests> {
     const { projectRoot, contexts } = this;
     const isTestFile = (f: string): boolean => this.isTestFile(f);
-    return affectedTests(changed, { projectRoot, map: contexts.map(), whyMissing: contexts.whyMissing(), isTestFile });
+    const map = contexts.map();
+    let imports: StaticImports | null = null;
+    let whyMissing = contexts.whyMissing();
+    if (map === null) {
+      await this.checkPython();
+      this.imports ??= new ImportMap(projectRoot, this.python);
+      // A test file outside the suite (beyond testpaths, say) is never selected: the full suite would not run it.
+      const suite = this.suiteTestFiles;
+      try {
+        imports = await this.imports.build(suite === null ? isTestFile : (f) => suite.has(f));
+      } catch (error) {
+        const why = error instanceof Error ? error.message : String(error);
+        whyMissing = `${whyMissing}, and the static import map could not be built: ${why}`;
+      }
+    }
+    return affectedTests(changed, { projectRoot, map, imports, whyMissing, isTestFile });
   }
 
-  /** Moves a full run's coverage data into the context map, or drops the map when the run could not record one. */
-  private keepContexts(dataFile: string, result: TestRunResult, recorded: boolean): void {
+  /** Moves a run's coverage data into a context map, or drops the map when the run could not record one. */
+  private keepContexts(into: ContextMap, dataFile: string, result: TestRunResult, recorded: boolean): void {
+    const run = into === this.contexts ? "full run" : "run";
     if (!recorded) {
-      this.contexts.drop("the project's coverage settings set dynamic_context, so redgreen records no per-test coverage");
+      into.drop("the project's coverage settings set dynamic_context, so redgreen records no per-test coverage");
     } else if (result.status !== "passed" && result.status !== "failed") {
-      this.contexts.drop(`the last full run ended with status ${result.status} and recorded no per-test coverage`);
+      into.drop(`the last ${run} ended with status ${result.status} and recorded no per-test coverage`);
     } else if (!existsSync(dataFile)) {
-      this.contexts.drop("the last full run wrote no coverage data");
+      into.drop(`the last ${run} wrote no coverage data`);
     } else {
-      this.contexts.record(dataFile, this.projectRoot);
+      into.record(dataFile, this.projectRoot);
     }
   }
 
@@ -684,6 +712,12 @@ export class PytestAdapter implements TestRunnerAdapter {
       return null;
     }
   }
+}
+
+/** The test files a run ran tests of (passed, failed or skipped). */
+function testFilesOf(result: TestRunResult): Set<string> {
+  const ids = [...result.passedNodeIds, ...(result.skippedNodeIds ?? []), ...result.failures.map((f) => f.nodeId)];
+  return new Set(ids.map((id) => splitNodeId(id).testFile));
 }
 
 /** An affected-tests run whose changed files no test executed: nothing to run, so nothing to compare. */
