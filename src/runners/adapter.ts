@@ -15,6 +15,11 @@ export interface RunTestsOptions {
   /** Test files or node ids to run; all tests when empty or absent. */
   files?: string[];
   coverage?: boolean;
+  /**
+   * A full run that measures coverage also records which test ran which lines (the per-test map impact selection and
+   * fault localisation read); false measures the totals only and leaves the last map as it is. Default: true.
+   */
+  perTestCoverage?: boolean;
   verbose?: boolean;
   /** Per-test timeout in seconds, honoured exactly (default: pytest max(60, 5x the slowest test seen), JS runners 10). */
   testTimeoutSeconds?: number;

@@ -36,7 +36,9 @@ function recording(inner: TestRunnerAdapter): { adapter: TestRunnerAdapter; runs
 }
 
 async function run(root: string) {
-  runtime = await createWorkflowRuntime({ projectRoot: root, python: testPython, env: {}, testTimeoutSeconds: 5 });
+  // Coverage opted in: the first full run records the per-test map the affected runs select by.
+  const options = { coverage: true };
+  runtime = await createWorkflowRuntime({ projectRoot: root, python: testPython, env: {}, testTimeoutSeconds: 5, options });
   const { adapter, runs } = recording(runtime.deps.adapter);
   const summary = await runWorkflow({ ...runtime.deps, adapter }, { projectRoot: root }, { checkpointer: runtime.checkpointer });
   return { summary, runs };

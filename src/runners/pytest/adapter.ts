@@ -193,13 +193,14 @@ export class PytestAdapter implements TestRunnerAdapter {
     // A run of the whole suite (an affected run that fell back included) that measures coverage also records which test
     // ran which lines: the per-test coverage map.
     const full = files.length === 0;
-    const contexts = full && coverage !== null && !coverage.dynamicContext;
+    const perTest = full && coverage !== null && options.perTestCoverage !== false;
+    const contexts = perTest && coverage !== null && !coverage.dynamicContext;
     const tmp = await mkdtemp(join(tmpdir(), "redgreen-pytest-"));
     try {
       const result = await this.execute(tmp, files, options, coverage, contexts);
       if (full) this.suiteSeconds = Math.max(this.suiteSeconds ?? 0, result.durationSeconds);
       if (options.coverage && coverageError) result.coverageError = coverageError;
-      if (full && coverage !== null) this.keepContexts(join(tmp, ".coverage"), result, contexts);
+      if (perTest) this.keepContexts(join(tmp, ".coverage"), result, contexts);
       return { ...result, selection };
     } finally {
       await rm(tmp, { recursive: true, force: true });
