@@ -91,7 +91,8 @@ export async function confirmIteration(
     deps.store.saveTestRun(result, { workflowId, projectPath: projectRoot });
     pending = pending.filter((f) => !taken.includes(f));
     announce(deps, "run_tests", iteration, "running the full test suite again");
-    result = await adapter.runTests({ coverage: deps.options.coverage, onProgress: progressTo(deps, "full"), ...options });
+    // A re-run after a rollback measures no coverage: the run_tests full run before it already did what was asked.
+    result = await adapter.runTests({ coverage: false, onProgress: progressTo(deps, "full"), ...options });
     throwIfAborted(signal);
   }
   return { result, ...out };

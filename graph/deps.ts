@@ -21,7 +21,10 @@ export interface WorkflowOptions {
   approve: boolean;
   /** Skip the LLM step even when a model is configured. */
   noLlm: boolean;
-  /** Measure coverage on full runs. */
+  /**
+   * Measure coverage (opt-in; off by default, it costs a pytest run 2.8-4x): on the first full run, with per-test contexts
+   * (the impact map), and on a full run that should prove green (the final coverage). Other runs measure none.
+   */
   coverage: boolean;
   /** Verify fixes, then restore every file at the end: the patch is reported, nothing stays changed. */
   dryRun: boolean;
@@ -34,7 +37,7 @@ export const DEFAULT_WORKFLOW_OPTIONS: WorkflowOptions = {
   allowRisky: false,
   approve: false,
   noLlm: false,
-  coverage: true,
+  coverage: false,
   dryRun: false,
   maxCandidatesPerIteration: 8,
 };

@@ -54,6 +54,7 @@ export function createGraphRunWorkflow(options: GraphRunWorkflowOptions): RunWor
           allowRisky: request.allowRisky ?? false,
           noLlm: request.noLlm ?? false,
           dryRun: request.dryRun ?? false,
+          ...(request.coverage !== undefined ? { coverage: request.coverage } : {}),
           approve: false,
         },
         ...(onProgress ? { onEvent: (e: WorkflowEvent) => onProgress(workflowEventToProgress(e, maxIterations)) } : {}),

@@ -36,6 +36,8 @@ export interface WorkflowRequest {
   noLlm?: boolean;
   /** Verify fixes, then restore every file: the patch is reported, nothing stays changed. Default: false. */
   dryRun?: boolean;
+  /** Measure coverage on the first full run (per-test map) and on the one that proves green; absent: the server's default (off). */
+  coverage?: boolean;
   /** The test runner's arguments for every run (checked against the runner's allow-list; a refused one is a usage fault). */
   runnerArgs?: readonly string[];
 }

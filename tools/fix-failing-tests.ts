@@ -17,6 +17,13 @@ export const FixFailingTestsInputSchema = z.strictObject({
     .boolean()
     .optional()
     .describe("Find and verify fixes, then restore every file: only the patch is reported, nothing stays changed. Default: false."),
+  coverage: z
+    .boolean()
+    .optional()
+    .describe(
+      "Measure line coverage: the first full run with per-test contexts (the impact map) and the full run that proves green " +
+        "(the summary's final coverage). Slower (pytest: 2-4x a run). Default: the server's setting (off unless it opted in), coverage null (not measured).",
+    ),
   runnerArgs: runnerArgsField,
 });
 
@@ -38,6 +45,7 @@ export function workflowCall(deps: OptionalRunner, input: z.output<typeof FixFai
     allowRisky: deps.allowRisky,
     noLlm: input.noLlm ?? false,
     dryRun: input.dryRun ?? false,
+    ...(input.coverage !== undefined ? { coverage: input.coverage } : {}),
     ...(input.runnerArgs !== undefined && input.runnerArgs.length > 0 ? { runnerArgs: input.runnerArgs } : {}),
   };
   return { runWorkflow: deps.runWorkflow, request };

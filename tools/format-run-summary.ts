@@ -41,7 +41,10 @@ export function formatRunSummary(s: RunSummary): string {
   if (s.initial !== null || s.final !== null) {
     const before = s.initial !== null ? counts(s.initial) : "not run";
     const after = s.final !== null ? counts(s.final) : "not run";
-    const coverage = s.initial?.coverage != null || s.final?.coverage != null ? ` Coverage ${pct(s.initial?.coverage)} → ${pct(s.final?.coverage)}.` : "";
+    const coverage =
+      s.initial?.coverage != null || s.final?.coverage != null
+        ? ` Coverage ${pct(s.initial?.coverage)} → ${pct(s.final?.coverage)}.`
+        : " Coverage not measured.";
     out.push(`Tests: before ${before}; after ${after}.${coverage}`);
   }
   if (kept.length > 0) {

@@ -48,7 +48,7 @@ async function measureCell({ tmp, log, lang, tests, coverage }) {
   cpSync(origin, project, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
   log(`${lang} ${tests}: redgreen run --no-llm --json`);
   const args = [cliBin, "run", project, "--no-llm", "--json", "--quiet", "--db", join(tmp, `${lang}-${tests}.db`)];
-  if (!coverage) args.push("--no-coverage");
+  if (coverage) args.push("--coverage");
   if (lang === "python") args.push("--python", venvPython);
   const rg = await watchCommand(process.execPath, args, { cwd: repoRoot, env: ENV });
   let summary = null;
@@ -97,7 +97,7 @@ async function measureCell({ tmp, log, lang, tests, coverage }) {
 export default {
   name: "workflow-scale",
   description:
-    "`redgreen run --no-llm --json` (with coverage, the default, unless `--coverage off`) on generated suites of 1,000 / 5,000 / " +
+    "`redgreen run --no-llm --json` (no coverage, the default, unless `--coverage on`) on generated suites of 1,000 / 5,000 / " +
     "20,000 tests (pytest and vitest, 50–200 tests per file) with one deleted import that the missing-import pattern fixes, " +
     "against one bare full run (`python -m pytest -q`, `vitest run`) after a warm-up; peak RSS is the redgreen node process's " +
     "own VmHWM (children excluded), test runs are its runner children",
@@ -105,12 +105,12 @@ export default {
   options: {
     sizes: `comma-separated test counts, default ${DEFAULT_SIZES.join(",")}`,
     lang: `comma-separated, default ${LANGS.join(",")}`,
-    coverage: "on (the default) or off: redgreen runs with --no-coverage",
+    coverage: "off (the default) or on: redgreen runs with --coverage",
   },
   async run({ tmp, log, options }) {
     const sizes = listOption(options.sizes, DEFAULT_SIZES, parseSize);
     const langs = listOption(options.lang, LANGS, parseLang);
-    const coverageText = options.coverage ?? "on";
+    const coverageText = options.coverage ?? "off";
     if (coverageText !== "on" && coverageText !== "off") throw new Error(`--coverage takes on or off, got '${coverageText}'`);
     const coverage = coverageText === "on";
     const cells = [];
@@ -144,7 +144,7 @@ export default {
       `|${" --- |".repeat(10)}`,
       ...rows,
       "",
-      `redgreen ran ${r.coverage ? "with coverage (the default)" : "with --no-coverage"}. ` +
+      `redgreen ran ${r.coverage ? "with --coverage" : "without coverage (the default)"}. ` +
         `Goal: ratio ≤ ${r.goalRatio} — ${r.metRatio ? "met" : "not met"}; peak RSS < ${r.goalRssMb} MB at ${r.goalSize} tests — ${rss}. ` +
         "One measured run per cell (a cell at 20,000 tests takes minutes): wall times swing with the shared machine's load, " +
         "CPU times (user + sys of the process and the children it waited for) much less. The goal is on wall time. " +

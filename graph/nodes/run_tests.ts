@@ -3,6 +3,7 @@ import { recoverPending } from "../../src/fixers/journal.js";
 import type { RunProgress } from "../../src/runners/adapter.js";
 import { findFlaky, type FlakyCheck } from "../../src/proof/index.js";
 import { confirmIteration } from "../confirm-iteration.js";
+import { fullRunCoverage } from "../coverage-plan.js";
 import type { NodeRuntime, WorkflowDeps } from "../deps.js";
 import { countingRuns } from "../run-counts.js";
 import { decideAfterRun, failureSignature } from "../routes.js";
@@ -40,7 +41,9 @@ export const runTestsNode =
       announce(deps, "run_tests", state.iteration, "running the full test suite");
       const { value, runCounts } = await countingRuns(deps, state.runCounts, async (adapter) => {
         const onProgress = warmingOnFailure(deps, progressTo(deps, "full"));
-        const first = await adapter.runTests({ coverage: deps.options.coverage, onProgress, ...(signal ? { signal } : {}) });
+        // Coverage (opted in) on the first full run, with the per-test map, and on a later one only when it should be green.
+        const measure = fullRunCoverage(deps.options, state.lastRun, state.lastRun?.failing.length === 0);
+        const first = await adapter.runTests({ ...measure, onProgress, ...(signal ? { signal } : {}) });
         throwIfAborted(signal);
         // Fixes kept this iteration on affected runs only are confirmed by this run (bisected and rolled back if not).
         const confirmation = await confirmIteration(deps, state, adapter, first, signal);

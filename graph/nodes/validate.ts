@@ -5,6 +5,7 @@ import { recoverPending } from "../../src/fixers/journal.js";
 import { fixRecordOf, overlayRun, proveFix, ProofInterrupted } from "../../src/proof/index.js";
 import type { ProofOutcome } from "../../src/proof/index.js";
 import type { ApprovalAnswer, ApprovalRequest, NodeRuntime, WorkflowDeps } from "../deps.js";
+import { fixesEverything, fullRunCoverage, NO_COVERAGE } from "../coverage-plan.js";
 import { countingRuns } from "../run-counts.js";
 import type { UnconfirmedFix, WorkflowStateUpdate, WorkflowStateValue } from "../state.js";
 import { announce, digestRun, progressTo, testsIn, throwIfAborted } from "./shared.js";
@@ -45,6 +46,10 @@ export const validateNode =
     let outcome: ProofOutcome;
     let attemptId: number | null = null;
     let runCounts = state.runCounts;
+    // Only the tests the changed files affect run after the targeted run; run_tests confirms with the full suite.
+    // The round's last candidate, with no fix of the round waiting for confirmation, runs the full suite at once:
+    // that run proves it and is the round's confirmation, so no second full run follows.
+    const scope = rest.length === 0 && state.unconfirmed.length === 0 ? "full" : "affected";
     try {
       ({ value: outcome, runCounts } = await countingRuns(deps, state.runCounts, (adapter) => proveFix(
         { proposal, targets: candidate.nodeIds, baseline, knownFlaky: state.flaky },
@@ -57,13 +62,11 @@ export const validateNode =
           journalKey: { workflowId, signature },
           allowTestEdits: deps.options.allowTestEdits,
           allowRisky: deps.options.allowRisky,
-          coverage: deps.options.coverage,
+          // Coverage (opted in) only on a full proof that should end green: it gives the report's final coverage.
+          ...(scope === "full" ? fullRunCoverage(deps.options, state.lastRun, fixesEverything(state.lastRun, candidate.nodeIds)) : NO_COVERAGE),
           // A fix that moves a failure further on is kept as progress: the next round proposes from the new failure.
           keepProgress: true,
-          // Only the tests the changed files affect run after the targeted run; run_tests confirms with the full suite.
-          // The round's last candidate, with no fix of the round waiting for confirmation, runs the full suite at once:
-          // that run proves it and is the round's confirmation, so no second full run follows.
-          scope: rest.length === 0 && state.unconfirmed.length === 0 ? "full" : "affected",
+          scope,
           // The round's last candidate is its last use of the language service: freed before the runs (see run_tests).
           releaseTypescript: rest.length === 0,
           ...(signal ? { signal } : {}),

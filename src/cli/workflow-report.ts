@@ -9,7 +9,7 @@ const counts = (c: RunCounts | null): string =>
   c === null
     ? "not run"
     : `${c.passed} passed, ${c.failed} failed, ${c.errors} errors, ${c.skipped} skipped` +
-      (c.coverage === null ? "" : `, coverage ${c.coverage.toFixed(1)}%`);
+      (c.coverage === null ? ", coverage not measured" : `, coverage ${c.coverage.toFixed(1)}%`);
 
 const STATUS_LINE: Record<RunSummary["status"], string> = {
   passed: "GREEN: all tests pass",

@@ -84,6 +84,8 @@ export interface ProofDeps {
   allowRisky?: boolean;
   /** Measure coverage on the full run. */
   coverage: boolean;
+  /** With coverage: also record the per-test map (RunTestsOptions.perTestCoverage). Default: true. */
+  perTestCoverage?: boolean;
   signal?: AbortSignal;
   onProgress?: (phase: ProofPhase, p: RunProgress) => void;
   /**
@@ -210,10 +212,11 @@ export async function proveFix(input: ProofInput, deps: ProofDeps): Promise<Proo
     }
 
     const changedFiles = check.changes.map((c) => c.file);
+    const measure = { coverage: deps.coverage, ...(deps.perTestCoverage !== undefined ? { perTestCoverage: deps.perTestCoverage } : {}) };
     const full =
       deps.scope === "affected"
-        ? await runner.runTests({ affectedBy: changedFiles, coverage: deps.coverage, ...progress(deps, "affected") })
-        : await runner.runTests({ coverage: deps.coverage, ...progress(deps, "full") });
+        ? await runner.runTests({ affectedBy: changedFiles, ...measure, ...progress(deps, "affected") })
+        : await runner.runTests({ ...measure, ...progress(deps, "full") });
     if (deps.signal?.aborted) throw new ProofInterrupted("the proof was interrupted");
     // An affected run reports only the tests it selected: one it did not report is neither absent nor failing, and a
     // target it did not select is judged by the targeted run. A run that fell back to the whole suite is a full run.

@@ -15,6 +15,13 @@ export interface RunTestsOptions {
   /** Test files or node ids to run; all tests when empty or absent. */
   files?: string[];
   coverage?: boolean;
+  /**
+   * Which test ran which lines, with `coverage`. A full run records the suite's per-test map (impact selection and fault
+   * localisation read it) unless this is false: then it measures the totals only and leaves the last map as it is. A
+   * run of given `files` records it only when this is true, kept apart from the suite's map (`testCoverage("probe")`,
+   * fault localisation's extra run).
+   */
+  perTestCoverage?: boolean;
   verbose?: boolean;
   /** Per-test timeout in seconds, honoured exactly (default: pytest max(60, 5x the slowest test seen), JS runners 10). */
   testTimeoutSeconds?: number;
@@ -26,11 +33,6 @@ export interface RunTestsOptions {
    * runs the whole suite and says why; either way `result.selection` records what was selected. Ignored with `files`.
    */
   affectedBy?: readonly string[];
-  /**
-   * With `files` and `coverage`: records which test ran which lines in this run too, kept apart from the suite's map
-   * (read it with `testCoverage("probe")`; fault localisation's extra run). Full runs with coverage always record one.
-   */
-  perTestCoverage?: boolean;
   /**
    * The user's runner arguments (`redgreen run -- -k smoke`), checked by src/runners/runner-args.ts: placed on the run,
    * less the file filters when the run names its own files or affected tests (they would widen it).

@@ -18,7 +18,8 @@ describe("suspicious lines in the workflow report", () => {
   it("shows them once per root cause in the text report, and in report --json", async () => {
     const root = join(tmp, "seeded");
     cpSync(fixturePath("faults", "seeded"), root, { recursive: true });
-    const run = await runCli(["run", root, "--python", testPython, "--no-llm", "--max-iterations", "1"]);
+    // Suspicious lines come from per-test coverage, which `run` measures only when asked.
+    const run = await runCli(["run", root, "--python", testPython, "--no-llm", "--coverage", "--max-iterations", "1"]);
     expect(run.stdout).toMatch(/^RED: stuck/);
     const lines = run.stdout.split("\n");
     const at = lines.indexOf("  tests/test_accounts.py::test_withdraw: AssertionError: assert False");
@@ -74,7 +75,7 @@ describe("suspicious lines in the workflow report", () => {
     });
     try {
       const model = ["--model", "test-model", "--base-url", server.url, "--api-key", "sk-test-key-0123456789"];
-      const args = ["run", root, "--python", testPython, ...model];
+      const args = ["run", root, "--python", testPython, "--coverage", ...model];
       const run = await runCli([...args, "--max-iterations", "1"]);
       expect(run.stdout, run.stderr).toMatch(/^RED: /);
       const prompts = server.requests.map((_, i) => server.promptText(i));

@@ -1,5 +1,5 @@
 // `redgreen mcp` as a real child process (the built CLI), driven by the MCP SDK's own client over stdio.
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
@@ -148,7 +148,10 @@ describe("redgreen mcp", () => {
     const text = textOf(r);
     const workflowId = /^redgreen workflow ([\w-]+): PASSED after 1 iteration\. all tests pass$/m.exec(text)?.[1];
     expect(workflowId).toBeDefined();
-    expect(text).toContain("Tests: before 1 passed, 2 failed, 0 errors of 3; after 3 passed, 0 failed, 0 errors of 3.");
+    expect(text).toContain("Tests: before 1 passed, 2 failed, 0 errors of 3; after 3 passed, 0 failed, 0 errors of 3. Coverage not measured.");
+    // Coverage is opt-in for the workflow: not asked for, not measured.
+    const counts = r.structuredContent as { initial: { coverage: number | null }; final: { coverage: number | null } };
+    expect([counts.initial.coverage, counts.final.coverage]).toEqual([null, null]);
     expect(text).toContain("Kept fixes (1):\n  - notes/text.py: pattern/add_import (risk low, iteration 1)");
     expect(text).toContain(`Patch: ${notes}/.redgreen/${workflowId}.patch`);
     expect(readFileSync(`${notes}/notes/text.py`, "utf8")).toMatch(/^import textwrap$/m);
@@ -173,6 +176,19 @@ describe("redgreen mcp", () => {
     const runs = await runCli(["runs", notes, "--db", `${shop}/.redgreen/redgreen.db`, "--json"]);
     expect(runs.exitCode).toBe(0);
     expect(runs.stdout).toContain(workflowId!);
+  }, 90_000);
+
+  it("fix_failing_tests with coverage: true measures it on the first full run and on the run that proves green", async () => {
+    // Break the notes project again (the previous call fixed it): the same deleted import.
+    const file = `${notes}/notes/text.py`;
+    writeFileSync(file, readFileSync(file, "utf8").replace(/^import textwrap\n/m, ""));
+    const r = (await client.callTool({ name: "fix_failing_tests", arguments: { projectPath: notes, coverage: true } })) as CallToolResult;
+    expect(r.isError).toBeUndefined();
+    const summary = r.structuredContent as { status: string; initial: { coverage: number | null }; final: { coverage: number | null } };
+    expect(summary.status).toBe("passed");
+    expect(summary.initial.coverage).toBeGreaterThan(0);
+    expect(summary.final.coverage).toBeGreaterThan(0);
+    expect(textOf(r)).toMatch(/ Coverage \d+\.\d% → \d+\.\d%\./);
   }, 90_000);
 
   it("a client leaving mid-run stops the workflow cleanly (cancelled, resumable) and the server exits cleanly", async () => {

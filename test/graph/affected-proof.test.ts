@@ -35,6 +35,7 @@ function recording(inner: TestRunnerAdapter): { adapter: TestRunnerAdapter; runs
   return { adapter, runs };
 }
 
+// Coverage opted in by default here: the first full run records the per-test map the affected runs select by.
 async function run(root: string, coverage = true) {
   const options = { coverage };
   runtime = await createWorkflowRuntime({ projectRoot: root, python: testPython, env: {}, testTimeoutSeconds: 5, options });

@@ -44,7 +44,7 @@ const keptFiles = (s: { fixes: { status: string; file: string }[] }): string[] =
 describe("the workflow graph with real pytest", () => {
   it("takes four bugs in four files to green with patterns only, in one fix round", async () => {
     const root = shopCopy({ withoutShipping: true });
-    const summary = await start(root);
+    const summary = await start(root, { options: { coverage: true } });
     expect(summary.status).toBe("passed");
     expect(summary.iterations).toBe(1);
     expect(summary.initial).toMatchObject({ passed: 2, failed: 6 });
@@ -69,7 +69,7 @@ describe("the workflow graph with real pytest", () => {
 
   it("stops as stuck, well before the cap, when only a model could go on and none is configured", async () => {
     const root = shopCopy();
-    const summary = await start(root);
+    const summary = await start(root, { options: { coverage: true } });
     expect(summary.status).toBe("stuck");
     expect(summary.iterations).toBe(2);
     expect(summary.reason).toContain("LLM step skipped: no model configured");

@@ -56,7 +56,8 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
   let projectRoot = projectDirFromArg(ctx, positionals[0]);
   const db = resolveDbPath({ projectRoot, db: values.db, env: ctx.env, cwd: ctx.cwd });
   const open = (root: string): Promise<WorkflowRuntime> =>
-    createWorkflowRuntime({ ...depsInputFromFlags(values), projectRoot: root, db, env: ctx.env, cwd: ctx.cwd });
+    // The REPL shows coverage with each run, as `redgreen test` does: it opts in (the workflow's default is off).
+    createWorkflowRuntime({ ...depsInputFromFlags(values), projectRoot: root, db, env: ctx.env, cwd: ctx.cwd, options: { coverage: true } });
 
   let runtime = await open(projectRoot);
   let agent: ChatAgent | null = null;

@@ -26,7 +26,8 @@ Options:
                      file writes) or look overfit to the tests: shown as warnings, always risk "high"
   --approve          show each fix's diff and ask before applying it (needs a terminal)
   --dry-run          verify fixes, then restore every file; the patch is reported only
-  --no-coverage      do not measure coverage
+  --coverage         measure coverage: the first full run with per-test contexts (the impact map), and the
+                     full run that proves green (the final coverage); slower. --no-coverage (the default) measures none
 ${workflowFlagHelp}
 ${runnerArgsHelp}
 
@@ -59,6 +60,7 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
       "allow-risky": { type: "boolean" },
       approve: { type: "boolean" },
       "dry-run": { type: "boolean" },
+      coverage: { type: "boolean" },
       "no-coverage": { type: "boolean" },
     },
   });
@@ -66,6 +68,7 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
     ctx.stdout.write(help);
     return EXIT.ok;
   }
+  if (values.coverage && values["no-coverage"]) throw usageError("--coverage and --no-coverage contradict each other: give one");
   if (positionals.length > 1) throw usageError(`expected one PATH, got ${positionals.length}: ${positionals.join(" ")}`);
   const maxText = values["max-iterations"];
   const maxIterations = maxText === undefined ? 5 : Number(maxText);
@@ -91,7 +94,7 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
       allowRisky: values["allow-risky"] === true,
       approve: values.approve === true,
       dryRun: values["dry-run"] === true,
-      coverage: values["no-coverage"] !== true,
+      coverage: values.coverage === true,
     },
     ...(values.quiet ? {} : { onEvent: createWorkflowEventPrinter(ctx, false)! }),
   });

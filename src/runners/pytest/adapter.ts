@@ -201,7 +201,8 @@ export class PytestAdapter implements TestRunnerAdapter {
     // ran which lines: the per-test coverage map.
     // A run of given files asking for it records one too, kept apart: it does not describe the suite.
     const full = files.length === 0;
-    const into = full ? this.contexts : options.perTestCoverage === true ? this.probeContexts : null;
+    // Full runs keep the suite's per-test map unless asked not to; a selected run asking for it is fault localisation's probe.
+    const into = full ? (options.perTestCoverage !== false ? this.contexts : null) : options.perTestCoverage === true ? this.probeContexts : null;
     const contexts = into !== null && coverage !== null && !coverage.dynamicContext;
     const tmp = await mkdtemp(join(tmpdir(), "redgreen-pytest-"));
     try {

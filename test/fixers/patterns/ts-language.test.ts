@@ -96,7 +96,7 @@ describe("pattern languages", () => {
       isTestFile: isJsTestFile,
       typescript: c.project,
     });
-    expect(patterns["missing-await"].matches(ctx.failure, ctx.analysis)).toBe(true);
+    expect(patterns["missing-await"].matches(ctx.failure)).toBe(true);
     // Only the sync greeting() is reachable and the test does not await it: every TS pattern declines.
     expect(await findPatternFix(ctx)).toBeNull();
     expect(pyCalls).toEqual([]);
