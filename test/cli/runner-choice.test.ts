@@ -32,8 +32,8 @@ describe("runner choice in the CLI", () => {
     };
     const lines = renderRunSummary(summary).split("\n");
     expect(lines.slice(1, 4)).toEqual([
-      "  before: 2 passed, 1 failed, 0 errors, 0 skipped",
-      "  after:  2 passed, 1 failed, 0 errors, 0 skipped",
+      "  before: 2 passed, 1 failed, 0 errors, 0 skipped, coverage not measured",
+      "  after:  2 passed, 1 failed, 0 errors, 0 skipped, coverage not measured",
       "  runner: vitest (vitest.config.ts found)",
     ]);
     expect(renderRunSummary({ ...summary, runner: undefined })).not.toContain("runner:");
