@@ -2,7 +2,7 @@
 import { randomBytes } from "node:crypto";
 import type { Analysis, Failure, FileEdit, FixProposal, TestRunResult } from "../src/domain/index.js";
 import { RedgreenError } from "../src/domain/errors.js";
-import { analyzeFailure, faultLocaliserFor } from "../src/analysis/index.js";
+import { runAnalyzer } from "../src/analysis/index.js";
 import type { LlmCallLog } from "../src/fixers/llm/call-log.js";
 import { NO_MODEL_REASON } from "../src/fixers/llm/config.js";
 import type { LlmModel } from "../src/fixers/llm/create-model.js";
@@ -110,8 +110,7 @@ export class ToolSession {
    */
   async analyze(ref: FailureRef): Promise<Analysis> {
     const adapter = await this.deps.projects.adapter(ref.projectRoot);
-    const localiser = faultLocaliserFor(adapter, ref.result.failures.map((f) => f.nodeId));
-    return analyzeFailure(ref.failure, { projectRoot: ref.projectRoot, localiser });
+    return runAnalyzer(adapter, ref.result.failures.map((f) => f.nodeId))(ref.failure);
   }
 
   /** The configured chat model, loaded once; "skipped" with the reason when none is configured. */

@@ -1,5 +1,5 @@
 // analyze: starts a fix round — analyses every failing test and groups failures sharing a root cause.
-import { analyzeFailure, faultLocaliserFor, groupFailures } from "../../src/analysis/index.js";
+import { faultLocaliserFor, groupFailures, runAnalyzer } from "../../src/analysis/index.js";
 import type { NodeRuntime, WorkflowDeps } from "../deps.js";
 import { faultProbe } from "../fault-probe.js";
 import { countingRuns } from "../run-counts.js";
@@ -25,10 +25,11 @@ export const analyzeNode =
       localiser = counted.value;
       runCounts = counted.runCounts;
     }
+    const analyze = runAnalyzer(deps.adapter, failing, localiser);
     const analyses = failing
       .map((nodeId) => failures.get(nodeId))
       .filter((f) => f !== undefined)
-      .map((failure) => ({ nodeId: failure.nodeId, ...analyzeFailure(failure, { projectRoot: state.projectRoot, localiser }) }));
+      .map((failure) => ({ nodeId: failure.nodeId, ...analyze(failure) }));
     const groups: FailureGroup[] = groupFailures(analyses).map((g) => {
       const { nodeId, ...analysis } = g.representative;
       // The representative's test comes first: the fix nodes propose from its failure.

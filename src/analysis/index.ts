@@ -1,5 +1,6 @@
 // The StackTraceAnalyzer's public API.
 export { analyzeFailure, type AnalyzeContext } from "./analyze.js";
+export { runAnalyzer, type FailureAnalyzer } from "./run-analyzer.js";
 export {
   createFaultLocaliser,
   faultLocaliserFor,

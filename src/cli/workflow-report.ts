@@ -3,6 +3,7 @@ import type { RunCounts, RunSummary } from "../domain/index.js";
 import { paintStatus, PLAIN } from "./colour.js";
 import type { Palette } from "./colour.js";
 import { runnerLine } from "./runner-choice.js";
+import { suspectLines } from "./suspects.js";
 import { runnerArgsNote } from "../runners/runner-args.js";
 
 const counts = (c: RunCounts | null): string =>
@@ -45,8 +46,7 @@ export function renderRunSummary(s: RunSummary, paint: Palette = PLAIN): string 
     out.push("", "Remaining failures:");
     for (const f of s.remainingFailures) {
       out.push(`  ${f.nodeId}: ${f.errorType}: ${f.message}`);
-      if (f.suspiciousLines !== undefined) out.push("    suspicious lines (Ochiai, from per-test coverage):");
-      for (const l of f.suspiciousLines ?? []) out.push(`      ${l.file}:${l.line} (${l.score.toFixed(2)}) ${l.text}`);
+      out.push(...suspectLines(f.suspiciousLines, "    "));
     }
   }
   if (s.flaky.length > 0) out.push("", `Flaky (passed on an unchanged re-run, not fixed): ${s.flaky.join(", ")}`);

@@ -55,6 +55,11 @@ describe("redgreen chat without a model", () => {
     // /analyze 2: the logic error in shipping.py.
     expect(out).toMatch(/category:\s+assertion/);
     expect(out).toMatch(/location:\s+shipping\.py:\d+/);
+    // The assertion's stack misses project code: /run measured per-test coverage, so Ochiai ranks the lines of
+    // shipping.py the failing test ran (the passing test runs them too, hence 0.50), the faulty comparison first.
+    expect(out).toMatch(
+      /suspicious lines \(Ochiai, from per-test coverage\):\n {2}shipping\.py:8 \(0\.50\) if subtotal > FREE_FROM:\n {2}shipping\.py:10 \(0\.50\) return/,
+    );
     // First /fix declined, second applied and proven.
     expect(out).toContain("pattern fix (add_import)");
     expect(out).toContain("+from decimal import Decimal");

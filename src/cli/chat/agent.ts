@@ -6,11 +6,10 @@ import type { BaseCheckpointSaver } from "@langchain/langgraph";
 import { createAgent } from "langchain";
 import { createTools, createProjectServices } from "../../../tools/index.js";
 import type { ProjectServices, RedgreenTool } from "../../../tools/index.js";
-import { analyzeFailure } from "../../analysis/index.js";
 import { RedgreenError } from "../../domain/errors.js";
 import { contentText } from "../../fixers/llm/parse-answer.js";
 import { sessionFixes } from "./fix-states.js";
-import { currentFailures, sessionWorkflow } from "./session.js";
+import { currentFailures, sessionAnalyzer, sessionWorkflow } from "./session.js";
 import type { ChatSession } from "./session.js";
 import { runCounts } from "./render.js";
 import type { RunnerName } from "../../runners/adapter.js";
@@ -56,8 +55,9 @@ export function chatSystemPrompt(s: ChatSession): string {
     facts.push(`Latest test run #${s.currentRun.id}: ${runCounts(s.currentRun)}${stale}.`);
   }
   facts.push(failures.length === 0 ? "No test is failing." : `Failing tests (numbered as the user sees them):`);
+  const analyze = sessionAnalyzer(s);
   failures.forEach((f, i) => {
-    const a = analyzeFailure(f, { projectRoot: s.projectRoot });
+    const a = analyze(f);
     facts.push(
       `${i + 1}. ${f.nodeId}: ${f.errorType}: ${f.errorMessage.split("\n")[0]?.slice(0, 300)}` +
         ` [category ${a.errorCategory}; likely at ${a.fileToFix ?? "?"}:${a.lineNumber ?? "?"}; ${a.rootCause}]`,

@@ -6,6 +6,7 @@ import type { TestRunRecord } from "../../store/index.js";
 import { paintStatus, PLAIN } from "../colour.js";
 import type { Palette } from "../colour.js";
 import type { FixNow } from "./fix-states.js";
+import { suspectLines } from "../suspects.js";
 
 const firstLine = (text: string): string => (text.split("\n").find((l) => l.trim() !== "") ?? "").trim();
 
@@ -105,6 +106,7 @@ export function renderAnalysis(n: number, f: Failure, a: Analysis): string {
     `strategy:      ${a.fixStrategy}`,
     `suggested fix: ${a.suggestedFix}`,
     `confidence:    ${a.confidence.toFixed(2)}`,
+    ...suspectLines(a.suspiciousLines, ""),
     "",
   ].join("\n");
 }

@@ -1,4 +1,5 @@
 // ChatSession: what the REPL works on — the project, its workflow (if any), the current test run and the services.
+import { runAnalyzer, type FailureAnalyzer } from "../../analysis/index.js";
 import type { Failure, TestRunResult, Workflow } from "../../domain/index.js";
 import type { TestRunRecord } from "../../store/index.js";
 import type { Palette } from "../colour.js";
@@ -57,3 +58,12 @@ export function undoneSince(s: Pick<ChatSession, "workflowId" | "runtime">, run:
 /** The note under a view of a stale run: which run it is and how to refresh it (empty while the run is current). */
 export const staleNote = (s: Pick<ChatSession, "currentRun" | "runStale">): string =>
   s.runStale === null || s.currentRun === null ? "" : `(from run #${s.currentRun.id}, before ${s.runStale}; /run to refresh)\n`;
+
+/**
+ * The analyzer of the current run's failures: suspicious lines come from the per-test coverage the project's adapter
+ * recorded on its last run (a /run with coverage), ranked against the current run's outcomes.
+ */
+export function sessionAnalyzer(s: Pick<ChatSession, "runtime" | "currentRun">): FailureAnalyzer {
+  const failing = [...new Set((s.currentRun?.result.failures ?? []).map((f) => f.nodeId))];
+  return runAnalyzer(s.runtime.deps.adapter, failing);
+}

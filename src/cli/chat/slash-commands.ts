@@ -1,7 +1,6 @@
 // The REPL's slash commands, declared once: name, usage, summary and what each does (all work without a model).
 import { buildGraph } from "../../../graph/build.js";
 import { drawingOnlyDeps, highlightPath, workflowMermaid } from "../../../graph/visualize.js";
-import { analyzeFailure } from "../../analysis/index.js";
 import { RedgreenError } from "../../domain/errors.js";
 import type { Failure } from "../../domain/index.js";
 import { undoWorkflow, workflowPatch } from "../../fixers/journal.js";
@@ -11,7 +10,7 @@ import { fixInteractively } from "./fix.js";
 import { workflowGraphText } from "./graph-text.js";
 import { renderAnalysis, renderFailureDetail, renderFailures, renderHistory, renderWorkflows, runCounts } from "./render.js";
 import { sessionFixes } from "./fix-states.js";
-import { adoptRun, currentFailures, staleNote } from "./session.js";
+import { adoptRun, currentFailures, sessionAnalyzer, staleNote } from "./session.js";
 import type { ChatSession } from "./session.js";
 
 /** What a slash command gets. */
@@ -88,7 +87,7 @@ export const slashCommands = {
     takesFailure: true,
     async run(ctx, args) {
       const { n, failure } = failureArg(ctx.session, args, "/show N");
-      const analysis = analyzeFailure(failure, { projectRoot: ctx.session.projectRoot });
+      const analysis = sessionAnalyzer(ctx.session)(failure);
       ctx.write(`${renderFailureDetail(n, failure, analysis, ctx.session.projectRoot)}${staleNote(ctx.session)}`);
     },
   },
@@ -98,7 +97,7 @@ export const slashCommands = {
     takesFailure: true,
     async run(ctx, args) {
       const { n, failure } = failureArg(ctx.session, args, "/analyze N");
-      ctx.write(`${renderAnalysis(n, failure, analyzeFailure(failure, { projectRoot: ctx.session.projectRoot }))}${staleNote(ctx.session)}`);
+      ctx.write(`${renderAnalysis(n, failure, sessionAnalyzer(ctx.session)(failure))}${staleNote(ctx.session)}`);
     },
   },
   fix: {
@@ -107,7 +106,7 @@ export const slashCommands = {
     takesFailure: true,
     async run(ctx, args) {
       const { failure } = failureArg(ctx.session, args, "/fix N");
-      const analysis = analyzeFailure(failure, { projectRoot: ctx.session.projectRoot });
+      const analysis = sessionAnalyzer(ctx.session)(failure);
       await withProjectLock(ctx.session.projectRoot, { workflowId: ctx.session.workflowId ?? "chat", command: "chat /fix", note: ctx }, () =>
         fixInteractively(ctx.session, failure, analysis, ctx),
       );
