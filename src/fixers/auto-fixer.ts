@@ -5,7 +5,7 @@ import { RedgreenError } from "../domain/errors.js";
 import type { PythonCaller } from "../python/client.js";
 import type { TsProject } from "../typescript/types.js";
 import type { TestRunnerAdapter } from "../runners/adapter.js";
-import { analyzeFailure } from "../analysis/analyze.js";
+import { runAnalyzer } from "../analysis/run-analyzer.js";
 import { fixRecordOf, patchSignature, proveFix } from "../proof/index.js";
 import type { ProofOutcome } from "../proof/index.js";
 import type { EditJournal } from "../store/edit-journal.js";
@@ -48,7 +48,7 @@ export interface AutoFixerDeps extends Omit<TryProposalDeps, "baseline"> {
   llm?: Omit<LlmFixDeps, "relatedFailures" | "previousAttempts" | "projectRoot">;
   /** Pattern fixes: the CommonFixPatterns registry by default, null for the LLM only. */
   findPatternFix?: PatternFinder | null;
-  /** The analyzer; analyzeFailure over the project by default. */
+  /** The analyzer; by default runAnalyzer over the runner's project and the baseline's failures (with suspicious lines). */
   analyze?: (failure: Failure) => Analysis;
   /** LLM proposals tried per failure (each after the previous one was undone); default 2. */
   maxLlmAttempts?: number;
@@ -157,7 +157,7 @@ export async function fixSingleFailure(failure: Failure, deps: AutoFixerDeps, op
   const log = deps.log ?? ((): void => undefined);
   const iteration = deps.iteration ?? 1;
   const baseline = deps.baseline ?? (await deps.runner.runTests());
-  const analysis = (deps.analyze ?? ((f: Failure): Analysis => analyzeFailure(f, { projectRoot: deps.projectRoot })))(failure);
+  const analysis = (deps.analyze ?? runAnalyzer(deps.runner, baseline.failures.map((f) => f.nodeId)))(failure);
   const tried = options.triedSignatures ?? new Set<string>();
   const records: FixRecord[] = [];
   const previous: PreviousAttempt[] = [];
@@ -227,10 +227,10 @@ export async function fixSingleFailure(failure: Failure, deps: AutoFixerDeps, op
  * when nothing fails, a round keeps no fix, or maxIterations rounds ran.
  */
 export async function fixFailures(failures: readonly Failure[], sourceFiles: SourceFiles, deps: AutoFixerDeps): Promise<FixFailuresResult> {
-  const analyze = deps.analyze ?? ((f: Failure): Analysis => analyzeFailure(f, { projectRoot: deps.projectRoot }));
   const maxIterations = deps.maxIterations ?? 5;
   if (maxIterations < 1) throw new RedgreenError("usage", `maxIterations must be at least 1 (got ${maxIterations})`);
   let run = deps.baseline ?? (await deps.runner.runTests());
+  const analyze = deps.analyze ?? runAnalyzer(deps.runner, run.failures.map((f) => f.nodeId));
   // The caller's failures set the scope: later rounds look at these tests only (a test may fail differently after a fix).
   const scope = new Set(failures.map((f) => f.nodeId));
   let current: readonly Failure[] = failures;
