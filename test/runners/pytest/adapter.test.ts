@@ -199,6 +199,13 @@ describe("pytest adapter: coverage", () => {
     expect(r.coverage!.percent).toBe(100);
   });
 
+  it("honours .coveragerc's [run] source and omit", async () => {
+    const r = await (await adapterFor("coverage_coveragerc")).runTests({ coverage: true });
+    expect(r.coverage!.files.map((f) => f.file)).toEqual(["lib/__init__.py", "lib/units.py"]);
+    const units = r.coverage!.files.find((f) => f.file === "lib/units.py")!;
+    expect(units.missingLines).toEqual([7]);
+  });
+
   it("leaves coverage null when not asked for", async () => {
     const r = await (await adapterFor("coverage")).runTests();
     expect(r.coverage).toBeNull();
