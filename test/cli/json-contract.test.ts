@@ -2,7 +2,8 @@
 // (@cfworker/json-schema, draft 2020-12) and with the zod schemas: `test` and `run` on pytest and vitest projects, and an error.
 import { Validator } from "@cfworker/json-schema";
 import type { Schema } from "@cfworker/json-schema";
-import { readFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { JsonErrorSchema, RunSummarySchema, TestCommandJsonSchema } from "../../src/domain/index.js";
@@ -72,6 +73,17 @@ describe("--json output matches the published schemas", () => {
     expect(runSummary.validate({ ...parsed, status: "green" }).valid).toBe(false);
     expect(runSummary.validate({ ...parsed, initial: { ...parsed.initial, passed: "2" } }).valid).toBe(false);
   }, 180_000);
+
+  it("redgreen test --json names the skipped tests (skippedNodeIds), as many as it counts skipped", async () => {
+    const project = join(mkdtempSync(join(tmpdir(), "redgreen-cli-marks-")), "marks");
+    cpSync(fixturePath("pytest", "marks"), project, { recursive: true });
+    const r = await runCli(["test", project, "--python", testPython, "--json"]);
+    const out = document(r.stdout);
+    expectValid(testRun, out);
+    const parsed = TestCommandJsonSchema.parse(out);
+    expect(parsed.skippedNodeIds).toEqual(["test_marks.py::test_skipped", "test_marks.py::test_skipif", "test_marks.py::test_skip_inside"]);
+    expect(parsed.skipped).toBe(3);
+  }, 120_000);
 
   it("an error object matches error.schema.json", async () => {
     const r = await runCli(["test", "/no/such/project", "--json"]);
