@@ -47,6 +47,43 @@ describe("guarded test runs", () => {
     expect(existsSync(join(root, "pricing", "__pycache__"))).toBe(false);
   }, 60_000);
 
+  it("only the project's own modules compile into redgreen's folder: the standard library and installed packages keep theirs", async () => {
+    const root = copy();
+    const site = join(root, ".venv", "lib", "site-packages");
+    mkdirSync(site, { recursive: true });
+    writeFileSync(join(site, "vendored.py"), "VALUE = 1\n");
+    writeFileSync(
+      join(root, "tests", "test_where.py"),
+      [
+        "import colorsys",
+        "import os",
+        "import sys",
+        "",
+        `sys.path.insert(0, ${JSON.stringify(site)})`,
+        "import vendored",
+        "from pricing import discount",
+        "",
+        "",
+        "def beside(module):",
+        '    return os.path.join(os.path.dirname(module.__file__), "__pycache__")',
+        "",
+        "",
+        "def test_where():",
+        "    prefix = sys.pycache_prefix",
+        "    assert prefix and discount.__cached__.startswith(prefix)",
+        "    assert os.path.dirname(colorsys.__cached__) == beside(colorsys)",
+        "    assert os.path.dirname(vendored.__cached__) == beside(vendored)",
+        "",
+      ].join("\n"),
+    );
+    const adapter = await createPytestAdapter({ projectRoot: root, python: testPython, env: { PYTHONDONTWRITEBYTECODE: "" } });
+    const result = await adapter.runTests({ files: ["tests/test_where.py"] });
+    expect(result.failures.map((f) => f.errorMessage)).toEqual([]);
+    expect(result.passed).toBe(1);
+    expect(existsSync(join(root, "pricing", "__pycache__"))).toBe(false);
+    expect(existsSync(join(root, "tests", "__pycache__"))).toBe(false);
+  }, 60_000);
+
   it("reports what a run changed and puts it back: a rewritten test file byte for byte, a created module removed", async () => {
     const root = copy();
     const testFile = join(root, "tests", "test_discount.py");

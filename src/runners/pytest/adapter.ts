@@ -326,6 +326,7 @@ export class PytestAdapter implements TestRunnerAdapter {
   }
 
   private buildEnv(p: {
+    usePlugin: boolean;
     jsonl: string;
     testTimeout: number;
     deselectFile: string | null;
@@ -342,10 +343,13 @@ export class PytestAdapter implements TestRunnerAdapter {
       // Keeps pytest-cov's data file out of the project.
       COVERAGE_FILE: p.covData,
       PY_COLORS: "0",
-      // Bytecode lives in this adapter's own folder, never in the project's __pycache__: a file restored within
-      // the same second as its fixed version was compiled can never run from stale bytecode (see invalidateCaches).
-      PYTHONPYCACHEPREFIX: this.bytecode.dir(),
     };
+    // Bytecode lives in this adapter's own folder, never in the project's __pycache__: a file restored within
+    // the same second as its fixed version was compiled can never run from stale bytecode (see invalidateCaches).
+    // The plugin switches to the folder once pytest is imported: a fresh PYTHONPYCACHEPREFIX would make the first run
+    // recompile the standard library and pytest (about as long again as a warm run of 1,000 tests).
+    if (p.usePlugin) env.REDGREEN_PYCACHE_PREFIX = this.bytecode.dir();
+    else env.PYTHONPYCACHEPREFIX = this.bytecode.dir();
     if (p.deselectFile) env.REDGREEN_DESELECT_FILE = p.deselectFile;
     else delete env.REDGREEN_DESELECT_FILE;
     if (p.selectFile) env.REDGREEN_SELECT_FILE = p.selectFile;
@@ -399,7 +403,7 @@ export class PytestAdapter implements TestRunnerAdapter {
       const covAppend = attempt > 1;
       const args = this.buildArgs({ files: selection.argv, junit, verbose, usePlugin, covJson, coverage, covAppend, contexts, extra });
       command ??= [this.python, ...args];
-      const env = this.buildEnv({ jsonl, testTimeout, deselectFile, selectFile, covData: join(tmp, ".coverage") });
+      const env = this.buildEnv({ usePlugin, jsonl, testTimeout, deselectFile, selectFile, covData: join(tmp, ".coverage") });
       const tail = new FileTail(jsonl, (chunk) => acc.push(chunk));
       acc.beginAttempt();
       const watchdog = usePlugin && testTimeout > 0 ? this.stallWatchdog(acc, testTimeout, grace) : undefined;

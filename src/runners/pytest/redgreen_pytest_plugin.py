@@ -18,6 +18,8 @@ Environment:
                           REDGREEN_JSONL + ".hang-<worker>-<pid>" and the process exits (default 5;
                           negative = off); SIGUSR2 then also dumps the stacks there (redgreen's
                           watchdog sends it before killing a test that outlived its timeout)
+  REDGREEN_PYCACHE_PREFIX folder the project's modules compile their bytecode into, never the project's
+                          __pycache__ (see redgreen_bytecode)
 """
 
 from __future__ import annotations
@@ -37,7 +39,12 @@ import traceback
 
 import pytest
 
+from redgreen_bytecode import redirect
 from redgreen_integrity import IntegrityWatch
+
+# `-p` plugins load before entry-point plugins, conftests and any project module (pytest runs in the project root).
+if os.environ.get("REDGREEN_PYCACHE_PREFIX"):
+    redirect(os.environ["REDGREEN_PYCACHE_PREFIX"], os.getcwd())
 
 PLUGIN_VERSION = 1
 _STACK_LIMIT = 20000
