@@ -1,4 +1,5 @@
 // The guarded runner with real pytest: changes made while tests run are reported and undone; bytecode is never stale.
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -45,6 +46,35 @@ describe("guarded test runs", () => {
     expect(again.status).toBe("failed");
     // Bytecode never lands in the project.
     expect(existsSync(join(root, "pricing", "__pycache__"))).toBe(false);
+  }, 60_000);
+
+  it("the project's own bytecode seeds redgreen's folder only when it predates redgreen's process", async () => {
+    // A same-size variant compiled into the project's __pycache__, then the original bytes back with the variant's
+    // mtime: the bytecode matches the source by Python's check (mtime + size) but holds the variant (RATE 0.9: passes).
+    const staleProject = (pycSeconds: number): string => {
+      const root = copy();
+      const file = join(root, "pricing", "discount.py");
+      const original = readFileSync(file);
+      writeFileSync(file, original.toString("utf8").replace('RATE = Decimal("0.8")', 'RATE = Decimal("0.9")'));
+      const past = new Date(Date.now() - 3600_000);
+      utimesSync(file, past, past);
+      const pyc = execFileSync(testPython, ["-c", "import py_compile, sys; print(py_compile.compile(sys.argv[1]))", file], {
+        env: { ...process.env, PYTHONPYCACHEPREFIX: "" },
+      })
+        .toString()
+        .trim();
+      utimesSync(pyc, pycSeconds, pycSeconds);
+      writeFileSync(file, original);
+      utimesSync(file, past, past);
+      return root;
+    };
+    const env = { PYTHONDONTWRITEBYTECODE: "" };
+    // Written while redgreen ran (a test's subprocess importing the project, say): never used.
+    const fresh = await createPytestAdapter({ projectRoot: staleProject(Date.now() / 1000), python: testPython, env });
+    expect((await fresh.runTests()).failed).toBe(3);
+    // From before redgreen started: used, as Python itself (and so the bare runner) would use it.
+    const old = await createPytestAdapter({ projectRoot: staleProject(Date.now() / 1000 - 3600), python: testPython, env });
+    expect((await old.runTests()).status).toBe("passed");
   }, 60_000);
 
   it("only the project's own modules compile into redgreen's folder: the standard library and installed packages keep theirs", async () => {

@@ -348,8 +348,12 @@ export class PytestAdapter implements TestRunnerAdapter {
     // the same second as its fixed version was compiled can never run from stale bytecode (see invalidateCaches).
     // The plugin switches to the folder once pytest is imported: a fresh PYTHONPYCACHEPREFIX would make the first run
     // recompile the standard library and pytest (about as long again as a warm run of 1,000 tests).
-    if (p.usePlugin) env.REDGREEN_PYCACHE_PREFIX = this.bytecode.dir();
-    else env.PYTHONPYCACHEPREFIX = this.bytecode.dir();
+    if (p.usePlugin) {
+      env.REDGREEN_PYCACHE_PREFIX = this.bytecode.dir();
+      env.REDGREEN_PYCACHE_SEED_BEFORE = String(this.bytecode.seedBefore());
+    } else {
+      env.PYTHONPYCACHEPREFIX = this.bytecode.dir();
+    }
     if (p.deselectFile) env.REDGREEN_DESELECT_FILE = p.deselectFile;
     else delete env.REDGREEN_DESELECT_FILE;
     if (p.selectFile) env.REDGREEN_SELECT_FILE = p.selectFile;

@@ -6,18 +6,37 @@ version was compiled could run stale bytecode from the project's __pycache__; re
 it writes from its own folder instead. A PYTHONPYCACHEPREFIX would send every module there, so the first run of each
 redgreen process would recompile the standard library and every plugin; here only files under the project (outside
 installed packages) go to the folder, and the rest keep their warm __pycache__.
+
+A project file's bytecode missing from the folder starts as a copy of the project's own __pycache__ entry when that
+entry was written before redgreen started (``seed_before``, epoch seconds): every file redgreen writes gets a later
+mtime, so such an entry can only match (Python's mtime + size check) a source redgreen has not written.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from importlib import _bootstrap_external
 
 _INSTALLED_MARKERS = (os.sep + "site-packages" + os.sep, os.sep + "dist-packages" + os.sep)
 
 
-def redirect(prefix: str, project_root: str) -> None:
+def _seed(cached: str, source: str, seed_before: float) -> None:
+    """Copies the project's own bytecode of `source` to `cached` when `cached` is missing and the copy predates redgreen."""
+    if os.path.exists(cached):
+        return
+    own = os.path.join(os.path.dirname(source), "__pycache__", os.path.basename(cached))
+    try:
+        if os.stat(own).st_mtime >= seed_before:
+            return
+        os.makedirs(os.path.dirname(cached), exist_ok=True)
+        shutil.copyfile(own, cached)
+    except OSError:
+        pass
+
+
+def redirect(prefix: str, project_root: str, seed_before: float) -> None:
     """Sends the bytecode of modules under project_root to prefix (pytest's rewritten modules follow sys.pycache_prefix)."""
     roots = tuple({os.path.abspath(project_root).rstrip(os.sep) + os.sep, os.path.realpath(project_root).rstrip(os.sep) + os.sep})
     sys.pycache_prefix = prefix
@@ -30,11 +49,25 @@ def redirect(prefix: str, project_root: str) -> None:
     def cache_from_source(path, debug_override=None, *, optimization=None):
         cached = prefixed(path, debug_override, optimization=optimization)
         source = os.fspath(path)
-        return cached if in_project(source) else os.path.join(os.path.dirname(source), "__pycache__", os.path.basename(cached))
+        if not in_project(source):
+            return os.path.join(os.path.dirname(source), "__pycache__", os.path.basename(cached))
+        _seed(cached, source, seed_before)
+        return cached
 
     _bootstrap_external.cache_from_source = cache_from_source
     # pytest's assertion rewriter keeps its own bytecode (test modules, conftests, plugins), by the same rule.
     rewrite = sys.modules.get("_pytest.assertion.rewrite")
     prefixed_dir = getattr(rewrite, "get_cache_dir", None)
-    if prefixed_dir is not None:
-        rewrite.get_cache_dir = lambda file_path: prefixed_dir(file_path) if in_project(str(file_path)) else file_path.parent / "__pycache__"
+    tail = getattr(rewrite, "PYC_TAIL", None)
+    if prefixed_dir is None:
+        return
+
+    def get_cache_dir(file_path):
+        if not in_project(str(file_path)):
+            return file_path.parent / "__pycache__"
+        folder = prefixed_dir(file_path)
+        if isinstance(tail, str) and file_path.name.endswith(".py"):
+            _seed(str(folder / (file_path.name[:-3] + tail)), str(file_path), seed_before)
+        return folder
+
+    rewrite.get_cache_dir = get_cache_dir
