@@ -1,6 +1,6 @@
 // The guarded runner with real pytest: changes made while tests run are reported and undone; bytecode is never stale.
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
@@ -75,6 +75,27 @@ describe("guarded test runs", () => {
     // From before redgreen started: used, as Python itself (and so the bare runner) would use it.
     const old = await createPytestAdapter({ projectRoot: staleProject(Date.now() / 1000 - 3600), python: testPython, env });
     expect((await old.runTests()).status).toBe("passed");
+  }, 60_000);
+
+  it("a project copied with its __pycache__ reports its own files in failures, not the ones the bytecode was compiled from", async () => {
+    const first = copy();
+    // The bare runner fails three tests and leaves its bytecode (pytest's rewritten test modules too) in the project.
+    const bare = spawnSync(testPython, ["-m", "pytest", "-q", "-p", "no:cacheprovider"], { cwd: first, env: { ...process.env, PYTHONDONTWRITEBYTECODE: "" } });
+    expect(bare.status).toBe(1);
+    const past = new Date(Date.now() - 3600_000);
+    for (const dir of ["pricing", "tests", "checks"]) {
+      const cache = join(first, dir, "__pycache__");
+      for (const name of readdirSync(cache)) utimesSync(join(cache, name), past, past);
+    }
+    const second = join(copy(), "..", "second");
+    cpSync(first, second, { recursive: true, preserveTimestamps: true });
+    const adapter = await createPytestAdapter({ projectRoot: second, python: testPython, env: { PYTHONDONTWRITEBYTECODE: "" } });
+    const result = await adapter.runTests();
+    expect(result.failed).toBe(3);
+    for (const failure of result.failures) {
+      expect(failure.frames?.find((f) => f.kind === "test")?.file).toBe(failure.testFile);
+      expect(failure.stackTrace).not.toContain(first);
+    }
   }, 60_000);
 
   it("only the project's own modules compile into redgreen's folder: the standard library and installed packages keep theirs", async () => {

@@ -14,8 +14,9 @@ mtime, so such an entry can only match (Python's mtime + size check) a source re
 
 from __future__ import annotations
 
+import _imp
+import marshal
 import os
-import shutil
 import sys
 from importlib import _bootstrap_external
 
@@ -23,16 +24,28 @@ _INSTALLED_MARKERS = (os.sep + "site-packages" + os.sep, os.sep + "dist-packages
 
 
 def _seed(cached: str, source: str, seed_before: float) -> None:
-    """Copies the project's own bytecode of `source` to `cached` when `cached` is missing and the copy predates redgreen."""
+    """Copies the project's own bytecode of `source` to `cached` when `cached` is missing and the copy predates redgreen.
+
+    The code's file names become `source`'s: a project copied with its __pycache__ keeps the names it was compiled
+    under, which importlib corrects on load but pytest's rewritten test modules would show in every traceback.
+    """
     if os.path.exists(cached):
         return
     own = os.path.join(os.path.dirname(source), "__pycache__", os.path.basename(cached))
     try:
         if os.stat(own).st_mtime >= seed_before:
             return
+        with open(own, "rb") as fh:
+            data = fh.read()
+        code = marshal.loads(data[16:])
+        _imp._fix_co_filename(code, source)
         os.makedirs(os.path.dirname(cached), exist_ok=True)
-        shutil.copyfile(own, cached)
-    except OSError:
+        # Written aside and renamed: xdist workers may seed and read the same file at once.
+        partial = f"{cached}.{os.getpid()}.tmp"
+        with open(partial, "wb") as fh:
+            fh.write(data[:16] + marshal.dumps(code))
+        os.replace(partial, cached)
+    except (OSError, ValueError, EOFError, TypeError, AttributeError):
         pass
 
 
