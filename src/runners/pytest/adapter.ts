@@ -34,7 +34,7 @@ import { hangPhase, parseHangDump } from "./hang-dump.js";
 import { pytestSelection } from "./selection.js";
 import { testProcessEnv } from "../test-env.js";
 import { runnerArgsForRun } from "../runner-args.js";
-import { probeXdist, projectSetsWorkers, XDIST_MIN_SUITE_SECONDS, xdistArgs, xdistWorthIt } from "./xdist.js";
+import { idleCores, probeXdist, projectSetsWorkers, XDIST_MIN_SUITE_SECONDS, xdistArgs, xdistWorthIt } from "./xdist.js";
 
 export { parsePytestOutput } from "../../parsers/pytest-text.js";
 export { parseCoverageJson } from "../../parsers/coverage-json.js";
@@ -275,7 +275,7 @@ export class PytestAdapter implements TestRunnerAdapter {
     const runnerArgs = runnerArgsForRun("pytest", options.runnerArgs, own, this.projectRoot);
     if (this.opts.parallel !== true) return runnerArgs;
     const minSuiteSeconds = this.opts.xdistMinSuiteSeconds ?? XDIST_MIN_SUITE_SECONDS;
-    const size = { runnerArgs, targets: files.length, suiteSeconds: this.suiteSeconds, minSuiteSeconds };
+    const size = { runnerArgs, targets: files.length, suiteSeconds: this.suiteSeconds, minSuiteSeconds, idleCores: idleCores() };
     // The interpreter is asked only when workers would pay off: a fast suite never waits for the probe.
     if (!xdistWorthIt(size)) return runnerArgs;
     this.xdistCheck ??= probeXdist(this.python, this.projectRoot, this.baseEnv());
