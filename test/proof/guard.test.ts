@@ -80,7 +80,8 @@ describe("guarded test runs", () => {
   it("a project copied with its __pycache__ reports its own files in failures, not the ones the bytecode was compiled from", async () => {
     const first = copy();
     // The bare runner fails three tests and leaves its bytecode (pytest's rewritten test modules too) in the project.
-    const bare = spawnSync(testPython, ["-m", "pytest", "-q", "-p", "no:cacheprovider"], { cwd: first, env: { ...process.env, PYTHONDONTWRITEBYTECODE: "" } });
+    const writing = { ...process.env, PYTHONDONTWRITEBYTECODE: "" };
+    const bare = spawnSync(testPython, ["-m", "pytest", "-q", "-p", "no:cacheprovider"], { cwd: first, env: writing });
     expect(bare.status).toBe(1);
     const past = new Date(Date.now() - 3600_000);
     for (const dir of ["pricing", "tests", "checks"]) {
