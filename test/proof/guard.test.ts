@@ -1,5 +1,6 @@
 // The guarded runner with real pytest: changes made while tests run are reported and undone; bytecode is never stale.
-import { existsSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
@@ -45,6 +46,94 @@ describe("guarded test runs", () => {
     expect(again.status).toBe("failed");
     // Bytecode never lands in the project.
     expect(existsSync(join(root, "pricing", "__pycache__"))).toBe(false);
+  }, 60_000);
+
+  it("the project's own bytecode seeds redgreen's folder only when it predates redgreen's process", async () => {
+    // A same-size variant compiled into the project's __pycache__, then the original bytes back with the variant's
+    // mtime: the bytecode matches the source by Python's check (mtime + size) but holds the variant (RATE 0.9: passes).
+    const staleProject = (pycSeconds: number): string => {
+      const root = copy();
+      const file = join(root, "pricing", "discount.py");
+      const original = readFileSync(file);
+      writeFileSync(file, original.toString("utf8").replace('RATE = Decimal("0.8")', 'RATE = Decimal("0.9")'));
+      const past = new Date(Date.now() - 3600_000);
+      utimesSync(file, past, past);
+      const pyc = execFileSync(testPython, ["-c", "import py_compile, sys; print(py_compile.compile(sys.argv[1]))", file], {
+        env: { ...process.env, PYTHONPYCACHEPREFIX: "" },
+      })
+        .toString()
+        .trim();
+      utimesSync(pyc, pycSeconds, pycSeconds);
+      writeFileSync(file, original);
+      utimesSync(file, past, past);
+      return root;
+    };
+    const env = { PYTHONDONTWRITEBYTECODE: "" };
+    // Written while redgreen ran (a test's subprocess importing the project, say): never used.
+    const fresh = await createPytestAdapter({ projectRoot: staleProject(Date.now() / 1000), python: testPython, env });
+    expect((await fresh.runTests()).failed).toBe(3);
+    // From before redgreen started: used, as Python itself (and so the bare runner) would use it.
+    const old = await createPytestAdapter({ projectRoot: staleProject(Date.now() / 1000 - 3600), python: testPython, env });
+    expect((await old.runTests()).status).toBe("passed");
+  }, 60_000);
+
+  it("a project copied with its __pycache__ reports its own files in failures, not the ones the bytecode was compiled from", async () => {
+    const first = copy();
+    // The bare runner fails three tests and leaves its bytecode (pytest's rewritten test modules too) in the project.
+    const writing = { ...process.env, PYTHONDONTWRITEBYTECODE: "" };
+    const bare = spawnSync(testPython, ["-m", "pytest", "-q", "-p", "no:cacheprovider"], { cwd: first, env: writing });
+    expect(bare.status).toBe(1);
+    const past = new Date(Date.now() - 3600_000);
+    for (const dir of ["pricing", "tests", "checks"]) {
+      const cache = join(first, dir, "__pycache__");
+      for (const name of readdirSync(cache)) utimesSync(join(cache, name), past, past);
+    }
+    const second = join(copy(), "..", "second");
+    cpSync(first, second, { recursive: true, preserveTimestamps: true });
+    const adapter = await createPytestAdapter({ projectRoot: second, python: testPython, env: { PYTHONDONTWRITEBYTECODE: "" } });
+    const result = await adapter.runTests();
+    expect(result.failed).toBe(3);
+    for (const failure of result.failures) {
+      expect(failure.frames?.find((f) => f.kind === "test")?.file).toBe(failure.testFile);
+      expect(failure.stackTrace).not.toContain(first);
+    }
+  }, 60_000);
+
+  it("only the project's own modules compile into redgreen's folder: the standard library and installed packages keep theirs", async () => {
+    const root = copy();
+    const site = join(root, ".venv", "lib", "site-packages");
+    mkdirSync(site, { recursive: true });
+    writeFileSync(join(site, "vendored.py"), "VALUE = 1\n");
+    writeFileSync(
+      join(root, "tests", "test_where.py"),
+      [
+        "import colorsys",
+        "import os",
+        "import sys",
+        "",
+        `sys.path.insert(0, ${JSON.stringify(site)})`,
+        "import vendored",
+        "from pricing import discount",
+        "",
+        "",
+        "def beside(module):",
+        '    return os.path.join(os.path.dirname(module.__file__), "__pycache__")',
+        "",
+        "",
+        "def test_where():",
+        "    prefix = sys.pycache_prefix",
+        "    assert prefix and discount.__cached__.startswith(prefix)",
+        "    assert os.path.dirname(colorsys.__cached__) == beside(colorsys)",
+        "    assert os.path.dirname(vendored.__cached__) == beside(vendored)",
+        "",
+      ].join("\n"),
+    );
+    const adapter = await createPytestAdapter({ projectRoot: root, python: testPython, env: { PYTHONDONTWRITEBYTECODE: "" } });
+    const result = await adapter.runTests({ files: ["tests/test_where.py"] });
+    expect(result.failures.map((f) => f.errorMessage)).toEqual([]);
+    expect(result.passed).toBe(1);
+    expect(existsSync(join(root, "pricing", "__pycache__"))).toBe(false);
+    expect(existsSync(join(root, "tests", "__pycache__"))).toBe(false);
   }, 60_000);
 
   it("reports what a run changed and puts it back: a rewritten test file byte for byte, a created module removed", async () => {

@@ -34,7 +34,7 @@ import { hangPhase, parseHangDump } from "./hang-dump.js";
 import { pytestSelection } from "./selection.js";
 import { testProcessEnv } from "../test-env.js";
 import { runnerArgsForRun } from "../runner-args.js";
-import { probeXdist, projectSetsWorkers, XDIST_MIN_SUITE_SECONDS, xdistArgs, xdistWorthIt } from "./xdist.js";
+import { idleCores, probeXdist, projectSetsWorkers, XDIST_MIN_SUITE_SECONDS, xdistArgs, xdistWorthIt } from "./xdist.js";
 
 export { parsePytestOutput } from "../../parsers/pytest-text.js";
 export { parseCoverageJson } from "../../parsers/coverage-json.js";
@@ -275,7 +275,7 @@ export class PytestAdapter implements TestRunnerAdapter {
     const runnerArgs = runnerArgsForRun("pytest", options.runnerArgs, own, this.projectRoot);
     if (this.opts.parallel !== true) return runnerArgs;
     const minSuiteSeconds = this.opts.xdistMinSuiteSeconds ?? XDIST_MIN_SUITE_SECONDS;
-    const size = { runnerArgs, targets: files.length, suiteSeconds: this.suiteSeconds, minSuiteSeconds };
+    const size = { runnerArgs, targets: files.length, suiteSeconds: this.suiteSeconds, minSuiteSeconds, idleCores: idleCores() };
     // The interpreter is asked only when workers would pay off: a fast suite never waits for the probe.
     if (!xdistWorthIt(size)) return runnerArgs;
     this.xdistCheck ??= probeXdist(this.python, this.projectRoot, this.baseEnv());
@@ -326,6 +326,7 @@ export class PytestAdapter implements TestRunnerAdapter {
   }
 
   private buildEnv(p: {
+    usePlugin: boolean;
     jsonl: string;
     testTimeout: number;
     deselectFile: string | null;
@@ -342,10 +343,17 @@ export class PytestAdapter implements TestRunnerAdapter {
       // Keeps pytest-cov's data file out of the project.
       COVERAGE_FILE: p.covData,
       PY_COLORS: "0",
-      // Bytecode lives in this adapter's own folder, never in the project's __pycache__: a file restored within
-      // the same second as its fixed version was compiled can never run from stale bytecode (see invalidateCaches).
-      PYTHONPYCACHEPREFIX: this.bytecode.dir(),
     };
+    // Bytecode lives in this adapter's own folder, never in the project's __pycache__: a file restored within
+    // the same second as its fixed version was compiled can never run from stale bytecode (see invalidateCaches).
+    // The plugin switches to the folder once pytest is imported: a fresh PYTHONPYCACHEPREFIX would make the first run
+    // recompile the standard library and pytest (about as long again as a warm run of 1,000 tests).
+    if (p.usePlugin) {
+      env.REDGREEN_PYCACHE_PREFIX = this.bytecode.dir();
+      env.REDGREEN_PYCACHE_SEED_BEFORE = String(this.bytecode.seedBefore());
+    } else {
+      env.PYTHONPYCACHEPREFIX = this.bytecode.dir();
+    }
     if (p.deselectFile) env.REDGREEN_DESELECT_FILE = p.deselectFile;
     else delete env.REDGREEN_DESELECT_FILE;
     if (p.selectFile) env.REDGREEN_SELECT_FILE = p.selectFile;
@@ -399,7 +407,7 @@ export class PytestAdapter implements TestRunnerAdapter {
       const covAppend = attempt > 1;
       const args = this.buildArgs({ files: selection.argv, junit, verbose, usePlugin, covJson, coverage, covAppend, contexts, extra });
       command ??= [this.python, ...args];
-      const env = this.buildEnv({ jsonl, testTimeout, deselectFile, selectFile, covData: join(tmp, ".coverage") });
+      const env = this.buildEnv({ usePlugin, jsonl, testTimeout, deselectFile, selectFile, covData: join(tmp, ".coverage") });
       const tail = new FileTail(jsonl, (chunk) => acc.push(chunk));
       acc.beginAttempt();
       const watchdog = usePlugin && testTimeout > 0 ? this.stallWatchdog(acc, testTimeout, grace) : undefined;

@@ -17,6 +17,14 @@ export class BytecodeCache {
     return this.folder.path();
   }
 
+  /**
+   * Epoch seconds this process started in: the project's own bytecode written before then may seed the folder (the
+   * plugin copies it in), since every file redgreen writes gets a later mtime, which that bytecode cannot match.
+   */
+  seedBefore(): number {
+    return Math.floor(performance.timeOrigin / 1000);
+  }
+
   /** Removes the cached bytecode of these absolute source files (pytest's rewritten test modules included). */
   invalidate(absFiles: readonly string[]): void {
     if (!this.folder.created()) return;

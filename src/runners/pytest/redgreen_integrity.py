@@ -52,11 +52,19 @@ def patched_machinery() -> list:
     return [name for name, original in _ORIGINALS.items() if now.get(name) is not original]
 
 
+_REAL: dict = {}
+
+
 def _real(path: str) -> str:
-    try:
-        return os.path.realpath(path)
-    except Exception:
-        return path
+    """os.path.realpath, once per path a run (it stats every component: thousands of tests share a few files)."""
+    real = _REAL.get(path)
+    if real is None:
+        try:
+            real = os.path.realpath(path)
+        except Exception:
+            real = path
+        _REAL[path] = real
+    return real
 
 
 _INSTALLED_MARKERS = (os.sep + "site-packages" + os.sep, os.sep + "dist-packages" + os.sep)

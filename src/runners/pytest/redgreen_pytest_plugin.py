@@ -18,6 +18,10 @@ Environment:
                           REDGREEN_JSONL + ".hang-<worker>-<pid>" and the process exits (default 5;
                           negative = off); SIGUSR2 then also dumps the stacks there (redgreen's
                           watchdog sends it before killing a test that outlived its timeout)
+  REDGREEN_PYCACHE_PREFIX folder the project's modules compile their bytecode into, never the project's
+                          __pycache__ (see redgreen_bytecode)
+  REDGREEN_PYCACHE_SEED_BEFORE  epoch seconds redgreen started at: the project's own bytecode written before
+                          then may seed the folder (default 0: never)
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ import traceback
 
 import pytest
 
+from redgreen_bytecode import redirect
 from redgreen_integrity import IntegrityWatch
 
 PLUGIN_VERSION = 1
@@ -91,6 +96,11 @@ def _env_float(name: str, default: float) -> float:
     except ValueError:
         return default
     return value if value >= 0 else default
+
+
+# `-p` plugins load before entry-point plugins, conftests and any project module (pytest runs in the project root).
+if os.environ.get("REDGREEN_PYCACHE_PREFIX"):
+    redirect(os.environ["REDGREEN_PYCACHE_PREFIX"], os.getcwd(), _env_float("REDGREEN_PYCACHE_SEED_BEFORE", 0.0))
 
 
 def _cut(text: str, limit: int) -> str:

@@ -1,5 +1,6 @@
 // pytest-xdist for big runs: `-n auto` when the project's interpreter can import xdist and nobody chose workers already.
 import { existsSync, readFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { runProcess } from "../../process/run.js";
 import { setsWorkers } from "../runner-args.js";
@@ -11,6 +12,15 @@ export const XDIST_MIN_TARGETS = 200;
  * four-test suite with coverage on a loaded 2-core machine) would cost more than the workers save.
  */
 export const XDIST_MIN_SUITE_SECONDS = 10;
+/**
+ * Cores that must be idle (count minus the 1-minute load average) before a slow suite goes on workers: each worker
+ * collects the whole suite again, so on a busy machine `-n auto` costs more than it saves (a 5,000-test suite at load 9
+ * on 2 cores: 18 s on workers against 10 s serial).
+ */
+export const XDIST_MIN_IDLE_CORES = 2;
+
+/** Cores this machine has that its 1-minute load average leaves idle. */
+export const idleCores = (): number => cpus().length - loadavg()[0]!;
 
 /** Whether `python` (with the test process's environment) can import pytest-xdist. */
 export async function probeXdist(python: string, cwd: string, env: Record<string, string | undefined>): Promise<boolean> {
@@ -54,15 +64,18 @@ export interface XdistChoice {
   targets: number;
   /** The longest whole-suite run this adapter made, in seconds (null before the first one). */
   suiteSeconds: number | null;
-  /** Seconds a whole-suite run must have taken for xdist to pay off (0: always). */
+  /** Seconds a whole-suite run must have taken for xdist to pay off (0: always, whatever the load). */
   minSuiteSeconds: number;
+  /** Idle cores now (see idleCores): fewer than XDIST_MIN_IDLE_CORES keep a run serial. */
+  idleCores: number;
 }
 
-/** Whether a run is big enough, of a suite slow enough, for workers to pay off (and no runner arg chose them). */
+/** Whether a run is big enough, of a suite slow enough, on a machine idle enough, for workers to pay off (and no runner arg chose them). */
 export function xdistWorthIt(c: Omit<XdistChoice, "available" | "projectSets">): boolean {
   if (setsWorkers(c.runnerArgs)) return false;
   if (c.targets > 0 && c.targets < XDIST_MIN_TARGETS) return false;
-  return c.minSuiteSeconds === 0 || (c.suiteSeconds !== null && c.suiteSeconds >= c.minSuiteSeconds);
+  if (c.minSuiteSeconds === 0) return true;
+  return c.suiteSeconds !== null && c.suiteSeconds >= c.minSuiteSeconds && c.idleCores >= XDIST_MIN_IDLE_CORES;
 }
 
 /** `-n auto` for a big run of a suite slow enough to gain from workers, or nothing. */

@@ -74,15 +74,21 @@ describe("pytest-xdist", () => {
     expect([forged.status, forged.anomalies.map((a) => a.kind)]).toEqual([forgedSerial.status, forgedSerial.anomalies.map((a) => a.kind)]);
   }, 120_000);
 
-  it("waits for a slow suite by default and stays off without xdist or when told", () => {
+  it("waits for a slow suite by default and stays off without xdist, on a busy machine, or when told", () => {
     const base = { available: true, projectSets: false, runnerArgs: [], targets: 0, suiteSeconds: null, minSuiteSeconds: 10 };
-    expect(xdistArgs(base)).toEqual([]);
-    expect(xdistArgs({ ...base, suiteSeconds: 9.9 })).toEqual([]);
-    expect(xdistArgs({ ...base, suiteSeconds: 10 })).toEqual(["-n", "auto"]);
-    expect(xdistArgs({ ...base, suiteSeconds: 60, targets: 5 })).toEqual([]);
-    expect(xdistArgs({ ...base, suiteSeconds: 60, targets: 500 })).toEqual(["-n", "auto"]);
-    expect(xdistArgs({ ...base, suiteSeconds: 60, available: false })).toEqual([]);
-    expect(xdistArgs({ ...base, suiteSeconds: 60, projectSets: true })).toEqual([]);
-    expect(xdistArgs({ ...base, suiteSeconds: 60, runnerArgs: ["--numprocesses=2"] })).toEqual([]);
+    const idle = { ...base, idleCores: 3.5 };
+    expect(xdistArgs(idle)).toEqual([]);
+    expect(xdistArgs({ ...idle, suiteSeconds: 9.9 })).toEqual([]);
+    expect(xdistArgs({ ...idle, suiteSeconds: 10 })).toEqual(["-n", "auto"]);
+    expect(xdistArgs({ ...idle, suiteSeconds: 60, targets: 5 })).toEqual([]);
+    expect(xdistArgs({ ...idle, suiteSeconds: 60, targets: 500 })).toEqual(["-n", "auto"]);
+    expect(xdistArgs({ ...idle, suiteSeconds: 60, available: false })).toEqual([]);
+    expect(xdistArgs({ ...idle, suiteSeconds: 60, projectSets: true })).toEqual([]);
+    expect(xdistArgs({ ...idle, suiteSeconds: 60, runnerArgs: ["--numprocesses=2"] })).toEqual([]);
+    // Workers each collect the whole suite again: without two idle cores they cost more than they save.
+    expect(xdistArgs({ ...idle, suiteSeconds: 60, idleCores: 1.9 })).toEqual([]);
+    expect(xdistArgs({ ...idle, suiteSeconds: 60, idleCores: 2 })).toEqual(["-n", "auto"]);
+    // 0 s asks for workers from the first run, whatever the load.
+    expect(xdistArgs({ ...idle, minSuiteSeconds: 0, idleCores: -7 })).toEqual(["-n", "auto"]);
   });
 });
