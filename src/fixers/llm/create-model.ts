@@ -1,6 +1,5 @@
 // createChatModel: the LangChain chat model for a resolved ModelConfig, always at temperature 0.
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
-import { ChatOpenAI } from "@langchain/openai";
 import { RedgreenError } from "../../domain/errors.js";
 import { describeModel, resolveModelConfig } from "./config.js";
 import { DEFAULT_LLM_SETTINGS } from "./settings.js";
@@ -28,6 +27,8 @@ const PLACEHOLDER_API_KEY = "not-needed";
 export async function createChatModel(config: ModelConfig, options: CreateChatModelOptions = {}): Promise<BaseChatModel> {
   const maxTokens = options.maxTokens ?? DEFAULT_LLM_SETTINGS.maxTokens;
   if (config.provider === "openai") {
+    // Loaded on first use: the OpenAI client and its tokenizer cost a run without a model (--no-llm) start-up time and memory.
+    const { ChatOpenAI } = await import("@langchain/openai");
     return new ChatOpenAI({
       model: config.model,
       temperature: 0,
