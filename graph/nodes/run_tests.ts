@@ -13,12 +13,14 @@ import { announce, digestRun, failingIds, progressTo, throwIfAborted, withoutTes
 /**
  * The progress listener, plus: at the run's first failing test, the language service starts building its program while
  * the run goes on (pattern_fix queries it next), instead of after the run. Its faults surface at that first query.
+ * Not in a run past options.warmDuringRunMaxTests collected tests: there the program would add to the big report's memory.
  */
 function warmingOnFailure(deps: WorkflowDeps, onProgress: (p: RunProgress) => void): (p: RunProgress) => void {
   let warming = false;
   return (p) => {
     onProgress(p);
     if (warming || p.failed === 0 || !deps.typescript?.warm) return;
+    if ((p.collected ?? p.done) > deps.options.warmDuringRunMaxTests) return;
     warming = true;
     deps.typescript.warm().catch(() => undefined);
   };

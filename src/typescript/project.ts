@@ -146,8 +146,12 @@ export function createTsProject(options: TsProjectOptions): TsProject {
       getDirectories: (d) => tsApi.sys.getDirectories(d),
       realpath: (p) => (tsApi.sys.realpath ? tsApi.sys.realpath(p) : p),
       useCaseSensitiveFileNames: () => tsApi.sys.useCaseSensitiveFileNames,
+      // As tsc parses: JSDoc only where it can change a type error (JS files; @see/@link in TS files). The declarations'
+      // doc comments (lib.dom's, @types/node's) are most of their text and no check reads them.
+      jsDocParsingMode: tsApi.JSDocParsingMode.ParseForTypeErrors,
     };
-    st.service = tsApi.createLanguageService(host, tsApi.createDocumentRegistry(tsApi.sys.useCaseSensitiveFileNames, projectRoot));
+    const registry = tsApi.createDocumentRegistry(tsApi.sys.useCaseSensitiveFileNames, projectRoot, host.jsDocParsingMode);
+    st.service = tsApi.createLanguageService(host, registry);
     return st;
   };
 

@@ -27,7 +27,7 @@ const PLACEHOLDER_API_KEY = "not-needed";
 export async function createChatModel(config: ModelConfig, options: CreateChatModelOptions = {}): Promise<BaseChatModel> {
   const maxTokens = options.maxTokens ?? DEFAULT_LLM_SETTINGS.maxTokens;
   if (config.provider === "openai") {
-    // Loaded on first use: @langchain/openai and its client cost a run without a model (--no-llm) most of a second.
+    // Loaded on first use: the OpenAI client and its tokenizer cost a run without a model (--no-llm) start-up time and memory.
     const { ChatOpenAI } = await import("@langchain/openai");
     return new ChatOpenAI({
       model: config.model,
