@@ -1,5 +1,5 @@
 // Generates big, seeded test suites (pytest or vitest) with one injected bug a pattern fixes: a deleted import.
-import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { repoRoot } from "./env.mjs";
 import { seededRandom } from "./seeded-random.mjs";
@@ -101,11 +101,40 @@ function writePython(dir, specs, buggy) {
   return `app/mod_${pad(buggy)}.py`;
 }
 
-/** The vitest project: src/ (shared, hash, modNNN), tests/modNNN.test.ts, the repository's node_modules linked in. */
+/** The `@types` packages npm installs with `name`: those in its dependency closure, read from the repository's lock file. */
+function typesInstalledWith(name) {
+  const packages = JSON.parse(readFileSync(join(repoRoot, "package-lock.json"), "utf8")).packages;
+  const seen = new Set();
+  const todo = [name];
+  while (todo.length > 0) {
+    const next = todo.pop();
+    if (seen.has(next)) continue;
+    seen.add(next);
+    todo.push(...Object.keys(packages[`node_modules/${next}`]?.dependencies ?? {}));
+  }
+  return [...seen].filter((n) => n.startsWith("@types/"));
+}
+
+/**
+ * The project's node_modules as `npm install` of its one devDependency (vitest) would leave it at the top: vitest, its
+ * bin, and the `@types` packages vitest brings (TypeScript loads every visible `@types` package). The packages are
+ * links into the repository's node_modules; vitest resolves its own dependencies from there. Linking the repository's
+ * whole node_modules instead would show the project redgreen's own 50 `@types` packages (d3, babel, node, ...).
+ */
+function linkVitestModules(dir) {
+  const modules = join(dir, "node_modules");
+  mkdirSync(join(modules, ".bin"), { recursive: true });
+  mkdirSync(join(modules, "@types"), { recursive: true });
+  symlinkSync(join(repoRoot, "node_modules", "vitest"), join(modules, "vitest"), "dir");
+  symlinkSync(join("..", "vitest", "vitest.mjs"), join(modules, ".bin", "vitest"));
+  for (const types of typesInstalledWith("vitest")) symlinkSync(join(repoRoot, "node_modules", types), join(modules, types), "dir");
+}
+
+/** The vitest project: src/ (shared, hash, modNNN), tests/modNNN.test.ts, node_modules as installing vitest makes it. */
 function writeVitest(dir, specs, buggy) {
   mkdirSync(join(dir, "src"), { recursive: true });
   mkdirSync(join(dir, "tests"), { recursive: true });
-  symlinkSync(join(repoRoot, "node_modules"), join(dir, "node_modules"), "dir");
+  linkVitestModules(dir);
   const pkg = {
     name: "workflow-scale-suite",
     private: true,
@@ -114,7 +143,7 @@ function writeVitest(dir, specs, buggy) {
     devDependencies: { vitest: "^4.1.0" },
   };
   writeFileSync(join(dir, "package.json"), `${JSON.stringify(pkg, null, 2)}\n`);
-  // Vite's cache stays in the project: node_modules is the repository's own, shared with other work.
+  // Vite's cache stays in the project: the packages in node_modules are the repository's own, shared with other work.
   writeFileSync(
     join(dir, "vitest.config.ts"),
     'import { defineConfig } from "vitest/config";\n\n' +
