@@ -1,5 +1,6 @@
 // Plain JS files TypeScript does not check (no tsconfig, no checkJs): `redgreen run --no-llm` restores a deleted require
-// as the project's other files write it (declining on two ways), and renames a misspelt top-level name.
+// as the project's other files write it (declining on two ways), else as the one declared package's README writes it
+// (declining when the README binds the name two ways), and renames a misspelt top-level name.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -48,6 +49,44 @@ describe("a deleted import in unchecked plain JS", () => {
     expect(summary.status).toBe("stuck");
     expect(summary.fixes.filter((f) => f.status === "kept")).toEqual([]);
     expect(readFileSync(join(root, "src", "report.js"), "utf8")).toBe(before);
+  }, 180_000);
+});
+
+describe("a deleted require of a package no project file imports", () => {
+  const documentedCopy = (): string => {
+    const copy = copyJsProject(fixturePath("jest", "plain-js-documented"));
+    cleanups.push(copy.cleanup);
+    return copy.root;
+  };
+
+  it("is restored as the package's README binds the name, in the file's own style", async () => {
+    const root = documentedCopy();
+    const summary = await run(root);
+    expect(summary.status).toBe("passed");
+    expect(summary.fixes.filter((f) => f.status === "kept")).toMatchObject([{ file: "src/newest.js", strategy: "add_import" }]);
+    expect(readFileSync(join(root, "src", "newest.js"), "utf8")).toContain('const { label } = require("./label");\nconst semver = require("semver");\n');
+  }, 180_000);
+
+  it("is left alone when the README binds the name two ways (debug: the module, and a call of it)", async () => {
+    const root = documentedCopy();
+    const source = [
+      "// Logs each release it labels. Its require of debug was deleted.",
+      'const { label } = require("./label");',
+      "",
+      "const log = (version) => {",
+      "  debug(version);",
+      "  return label(version);",
+      "};",
+      "",
+      "module.exports = { newest: (a, b) => log(a > b ? a : b) };",
+      "",
+    ].join("\n");
+    writeFileSync(join(root, "src", "newest.js"), source);
+    writeFileSync(join(root, "tests", "newest.test.js"), 'const { newest } = require("../src/newest");\n\ntest("labels", () => expect(newest("b", "a")).toBe("vb"));\n');
+    const summary = await run(root);
+    expect(summary.status).toBe("stuck");
+    expect(summary.fixes.filter((f) => f.status === "kept")).toEqual([]);
+    expect(readFileSync(join(root, "src", "newest.js"), "utf8")).toBe(source);
   }, 180_000);
 });
 

@@ -35,12 +35,29 @@ const isImportStatement = (t: typeof ts, s: ts.Statement): boolean =>
   t.isImportDeclaration(s) ||
   (t.isVariableStatement(s) && s.declarationList.declarations.some((d) => d.initializer !== undefined && /^require\(/.test(d.initializer.getText())));
 
+/** Whether `name` is declared in the file itself: an import of it would be a redeclaration. */
+const declaredInFile = (view: TsFileView, name: string): boolean =>
+  view.checker
+    .getSymbolsInScope(view.sourceFile, view.ts.SymbolFlags.Value)
+    .some((s) => s.name === name && s.declarations?.some((d) => d.getSourceFile() === view.sourceFile));
+
+/** The file's import statements (ES imports and top-level `require` declarations), in order. */
+export const fileImports = (view: TsFileView): ts.Statement[] => view.sourceFile.statements.filter((s) => isImportStatement(view.ts, s));
+
+/** The file's text with `statement` on its own line after the file's last import; null when it has none or declares `name`. */
+export function withImportAfterLast(view: TsFileView, name: string, statement: string): string | null {
+  if (declaredInFile(view, name)) return null;
+  const last = fileImports(view).pop();
+  if (!last) return null;
+  const text = view.sourceFile.text;
+  const lineEnd = text.indexOf("\n", last.getEnd());
+  const at = lineEnd === -1 ? text.length : lineEnd + 1;
+  const insert = lineEnd === -1 ? `\n${statement}` : `${statement}\n`;
+  return text.slice(0, at) + insert + text.slice(at);
+}
+
 function habit(view: TsFileView, name: string): HabitImport | null {
-  const { ts: t, program, checker, sourceFile } = view;
-  // The name must be free in the file: a declaration of it would make the import a redeclaration.
-  if (checker.getSymbolsInScope(sourceFile, t.SymbolFlags.Value).some((s) => s.name === name && s.declarations?.some((d) => d.getSourceFile() === sourceFile))) {
-    return null;
-  }
+  const { ts: t, program, sourceFile } = view;
   const texts = new Map<string, number>();
   for (const sf of program.getSourceFiles()) {
     if (sf === sourceFile || sf.isDeclarationFile || program.isSourceFileFromExternalLibrary(sf) || sf.fileName.split("/").includes("node_modules")) continue;
@@ -50,13 +67,8 @@ function habit(view: TsFileView, name: string): HabitImport | null {
   }
   if (texts.size !== 1) return null;
   const [statement, uses] = [...texts][0]!;
-  const last = [...sourceFile.statements].filter((s) => isImportStatement(t, s)).pop();
-  if (!last) return null;
-  const text = sourceFile.text;
-  const lineEnd = text.indexOf("\n", last.getEnd());
-  const at = lineEnd === -1 ? text.length : lineEnd + 1;
-  const insert = lineEnd === -1 ? `\n${statement}` : `${statement}\n`;
-  return { text: text.slice(0, at) + insert + text.slice(at), statement, uses };
+  const text = withImportAfterLast(view, name, statement);
+  return text === null ? null : { text, statement, uses };
 }
 
 /** The file's text with the project's own import of `name` restored, or null when the project has no single way of importing it. */

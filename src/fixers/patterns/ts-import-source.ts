@@ -9,7 +9,7 @@ export interface ImportSource {
   spec: string;
   /** The module's identity: its file, or the specifier (a builtin without its `node:` prefix). */
   key: string;
-  /** The name is declared in the module's own file (not re-exported, as a barrel `index.ts` does). */
+  /** The name (or the default export it is offered for) is declared in the module's own file (not re-exported, as a barrel does). */
   declares: boolean;
   /** What the module exports under the name is declared in a project file (the module itself or one it re-exports). */
   projectDeclared: boolean;
@@ -88,7 +88,9 @@ export async function importFacts(project: TsProject, file: string, name: string
       const resolved = t.resolveModuleName(spec, sourceFile.fileName, program.getCompilerOptions(), t.sys).resolvedModule;
       const target = resolved && !resolved.isExternalLibraryImport ? program.getSourceFile(resolved.resolvedFileName) : undefined;
       const moduleSymbol = target ? checker.getSymbolAtLocation(target) : undefined;
-      const declaredIn = declaringFile(view, moduleSymbol, name);
+      // An offered module that does not export the name is offered for its default export (TypeScript names an
+      // anonymous one after the module's path: `import ts from "../ts/index.js"`): that export is the declaration.
+      const declaredIn = declaringFile(view, moduleSymbol, name) ?? declaringFile(view, moduleSymbol, "default");
       const key = target?.fileName ?? resolved?.resolvedFileName ?? withoutNodePrefix(spec);
       return {
         spec,

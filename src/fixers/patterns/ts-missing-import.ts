@@ -9,6 +9,7 @@ import { declaredPackages, packageNameOf } from "../../typescript/packages.js";
 import type { TsCodeFix, TsProject } from "../../typescript/types.js";
 import { applyTextChanges } from "./ts-edits.js";
 import { editsFor, errorFacts, failureLocation, fixesCleanly, tsProposal, type TsLocation } from "./ts-facts.js";
+import { documentedImport } from "./js-documented-import.js";
 import { projectImportHabit } from "./js-import-habit.js";
 import { chooseImportSource, importFacts, type ImportChoice } from "./ts-import-source.js";
 import { failureScopes, nearest } from "./ts-near.js";
@@ -72,21 +73,30 @@ async function withImports(
 }
 
 /**
- * A plain JS file TypeScript does not check reports no missing name, so no import fix is offered: the statement the
- * project's other files import the name with, when there is one way only, restored after the file's last import.
+ * No import fix is offered (a plain JS file TypeScript does not check reports no missing name; a package without
+ * types exports nothing TypeScript knows): in an unchecked JS file, the statement the project's other files import the
+ * name with, when there is one way only; else the one import a declared package's README documents for the name.
+ * Either is restored after the file's last import.
  */
-async function habitProposal(ctx: PatternContext, project: TsProject, file: string, name: string): Promise<FixProposal | null> {
+async function unofferedImportProposal(ctx: PatternContext, project: TsProject, file: string, name: string): Promise<FixProposal | null> {
   const reported = (await project.diagnostics(file)).some((d) => MISSING_NAME_CODES.has(d.code) && d.message.includes(`'${name}'`));
-  if (reported) return null; // a checked file: TypeScript's own fixes decide, and it offered none
-  const restored = await projectImportHabit(project, file, name);
+  // In a checked file TypeScript's own fixes decide among the project's modules: it offered none of them.
+  const habit = !reported && isJavaScriptPath(file) ? await projectImportHabit(project, file, name) : null;
+  const docs = habit ? null : await documentedImport(project, file, name);
+  const restored = habit ?? docs;
   if (!restored) return null;
   const before = await ctx.readFile(file);
   const files = new Map([[file, { before, after: restored.text }]]);
   if (!(await fixesCleanly(project, files))) return null;
   const edits = editsFor(files);
   if (!edits) return null;
-  const where = restored.uses === 1 ? "another project file imports it" : `${restored.uses} other project files import it`;
-  return tsProposal("add_import", edits, `Import ${name} in ${file} with \`${restored.statement}\`: it is used there but not imported, and ${where} so.`, 0.8);
+  const why = habit
+    ? habit.uses === 1
+      ? "another project file imports it so"
+      : `${habit.uses} other project files import it so`
+    : `the README of "${docs!.pkg}", a declared dependency, imports it so (and no other declared package's does)`;
+  const explanation = `Import ${name} in ${file} with \`${restored.statement}\`: it is used there but not imported, and ${why}.`;
+  return tsProposal("add_import", edits, explanation, habit ? 0.8 : 0.7);
 }
 
 export const tsMissingImportPattern = {
@@ -106,7 +116,7 @@ export const tsMissingImportPattern = {
     if (!project || !name || !at || !isScriptPath(at.file)) return null;
     const missing = (await project.codeFixes(at.file, { fixNames: ["import"] })).filter((f) => MISSING_NAME_CODES.has(f.diagnostic.code));
     const own = missing.filter((f) => missingName(f) === name);
-    if (own.length === 0 && isJavaScriptPath(at.file)) return habitProposal(ctx, project, at.file, name);
+    if (own.length === 0) return unofferedImportProposal(ctx, project, at.file, name);
     // The uses nearest the failure; the runtime line and the compiler's can differ (source maps, a use on a
     // neighbouring line), so without one there any use in the file counts.
     const near = nearest(own, [...(await failureScopes(project, at)), { from: 1, to: Number.MAX_SAFE_INTEGER }]);

@@ -1,4 +1,4 @@
-// redgreen's live-progress reporter for vitest 4: appends one JSON line per collected file, started and finished test and failed file to $REDGREEN_PROGRESS,
+// redgreen's live-progress reporter for vitest (4; console lines also from 2.1 and 3): appends one JSON line per collected file, started and finished test and failed file to $REDGREEN_PROGRESS,
 // and one per console call a test made (vitest's JSON report drops them).
 import { appendFileSync } from "node:fs";
 
@@ -22,8 +22,17 @@ export default class RedgreenProgressReporter {
     this.vitest = vitest;
   }
 
+  /** The test or module a console call came from: vitest 4 looks it up by id; 2.1 and 3 by the task the id names. */
+  entityOf(taskId) {
+    const state = this.vitest?.state;
+    if (!taskId || !state) return undefined;
+    if (typeof state.getReportedEntityById === "function") return state.getReportedEntityById(taskId);
+    const task = state.idMap?.get(taskId);
+    return task && typeof state.getReportedEntity === "function" ? state.getReportedEntity(task) : undefined;
+  }
+
   onUserConsoleLog(log) {
-    const entity = log.taskId ? this.vitest?.state.getReportedEntityById(log.taskId) : undefined;
+    const entity = this.entityOf(log.taskId);
     if (!entity || typeof log.content !== "string") return;
     const file = entity.type === "module" ? entity.moduleId : entity.module.moduleId;
     const titles = entity.type === "test" ? titlesOf(entity) : null;
