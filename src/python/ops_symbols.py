@@ -298,7 +298,7 @@ def _usage(tree, name):
     """How `name` is used in a file: attributes read from it, called, awaited, subscripted, as a base."""
     parents = _parents(tree)
     usage = {"attrs": [], "called": False, "awaited": False, "subscripted": False, "base": False, "decorator": False,
-             "count": 0, "bareOnly": True}
+             "count": 0, "bareOnly": True, "calls": []}
     attrs = set()
     for node in ast.walk(tree):
         if not (isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load)):
@@ -310,6 +310,8 @@ def _usage(tree, name):
             usage["bareOnly"] = False
         elif isinstance(parent, ast.Call) and parent.func is node:
             usage["called"] = True
+            if not any(isinstance(a, ast.Starred) for a in parent.args) and all(k.arg for k in parent.keywords):
+                usage["calls"].append([len(parent.args), sorted(k.arg for k in parent.keywords)])
             if isinstance(parents.get(parent), ast.Await):
                 usage["awaited"] = True
         elif isinstance(parent, ast.Subscript) and parent.value is node:
@@ -484,7 +486,7 @@ def _fits(obj, usage, module=None):
             continue  # a submodule: handled by importing it
         return False
     if usage["called"] or usage["decorator"]:
-        if not callable(obj):
+        if not callable(obj) or _calls_refused(obj, usage.get("calls") or []):
             return False
     if usage["awaited"] and not (inspect.iscoroutinefunction(obj) or inspect.isclass(obj)):
         return False
@@ -496,6 +498,22 @@ def _fits(obj, usage, module=None):
     if usage["base"] and not (inspect.isclass(obj) or callable(obj)):
         return False
     return True
+
+
+def _calls_refused(obj, calls):
+    """Whether the object's signature refuses every call the file makes (`version("toolz")` is not
+    platform.version(), which takes no argument); False when the signature is unknown."""
+    try:
+        sig = inspect.signature(obj)
+    except (TypeError, ValueError):
+        return False
+    refused = 0
+    for positional, keywords in calls:
+        try:
+            sig.bind(*([None] * positional), **{k: None for k in keywords})
+        except TypeError:
+            refused += 1
+    return bool(calls) and refused == len(calls)
 
 
 def _candidate(module, name, asname, source, kind=None, evidence=0, level=0):
@@ -550,11 +568,14 @@ def _project_candidates(facts, target, name, usage):
             evidence[k]["evidence"] += 1
     by_module = {f["module"]: f for f in facts if f["module"]}
     definitions = []
+    # Importable: modules under the project root or the target's own root, and packages the project imports (src/).
+    imported_tops = {m.split(".")[0] for m in module_popularity}
+    reachable = {"", _import_root(target)}
     for f in facts:
         if f["module"] is None or f["rel"] == target["rel"] or f["module"] == target["module"]:
             continue
-        if f["isTest"]:
-            continue
+        if f["isTest"] or (_import_root(f) not in reachable and f["module"].split(".")[0] not in imported_tops):
+            continue  # a test, or a script folder nothing puts on sys.path (a Sphinx doc/conf.py)
         kind = f["defines"].get(name)
         exported = name in f["reexports"] or (f["all"] is not None and name in f["all"])
         if kind or exported:
@@ -570,6 +591,15 @@ def _project_candidates(facts, target, name, usage):
                 definitions.append(_candidate(name, None, None, "project", "module", module_popularity.get(f["module"], 0)))
             definitions[-1]["origin"] = [f["module"], None]
     return list(evidence.values()), definitions
+
+
+def _import_root(f):
+    """The folder on sys.path from which a file's module name resolves ("" for the project root)."""
+    folder = os.path.dirname(f["rel"])
+    depth = len((f.get("module") or "").split(".")) - (0 if f.get("isPackage") else 1) if f.get("module") else 0
+    for _ in range(depth):
+        folder = os.path.dirname(folder)
+    return folder
 
 
 def _choose_definition(definitions, target_module):
@@ -1028,8 +1058,21 @@ def _merge_into(stmt, lines, added):
     return {"find": line, "replace": merged, "nearLine": stmt.lineno}
 
 
-def _plan_edit(tree, lines, c, statement, module_for_group, level, local_tops):
-    imports = _top_imports(tree)
+def _first_module_use(tree, names):
+    """The first line where module-level code (not a function body) reads one of `names`, else None."""
+    def reads(node):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            return False
+        if isinstance(node, ast.Name) and node.id in names and isinstance(node.ctx, ast.Load):
+            return True
+        return any(reads(child) for child in ast.iter_child_nodes(node))
+    return next((stmt.lineno for stmt in tree.body if reads(stmt)), None)
+
+
+def _plan_edit(tree, lines, c, statement, module_for_group, level, local_tops, names=()):
+    # Only imports above the first module-level use of a restored name: an import below it binds too late.
+    use = _first_module_use(tree, set(names))
+    imports = [s for s in _top_imports(tree) if use is None or getattr(s, "end_lineno", s.lineno) < use]
     # Same module already imported with `from M import ...`: extend that statement.
     if c["name"] is not None:
         for stmt in imports:
@@ -1309,7 +1352,9 @@ def import_plan(file, name, catalog=None, line=None, allow_project_evidence=True
             chosen = dict(chosen, module=parent, name=leaf)
             module_for_group = parent
     statement = _statement(chosen, relative_module)
-    edit, where = _plan_edit(tree, lines, chosen, statement, module_for_group, level, local_tops)
+    bound = [chosen["asname"] or (chosen["name"] if chosen["name"] else chosen["module"].split(".")[0])]
+    edit, where = _plan_edit(tree, lines, chosen, statement, module_for_group, level, local_tops,
+                             bound + list(chosen.get("also") or []))
     plan = {
         "candidates": ranked,
         "chosen": chosen,
