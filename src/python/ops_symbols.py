@@ -564,8 +564,9 @@ def _project_candidates(facts, target, name, usage):
                 c = _candidate(imp["module"], None, imp["asname"], "project-import")
             k = _key(c)
             if k not in evidence:
-                evidence[k] = c
+                evidence[k] = dict(c, fromLibrary=False)
             evidence[k]["evidence"] += 1
+            evidence[k]["fromLibrary"] = evidence[k]["fromLibrary"] or not f["isTest"]
     by_module = {f["module"]: f for f in facts if f["module"]}
     definitions = []
     # Importable: modules under the project root or the target's own root, and packages the project imports (src/).
@@ -590,7 +591,12 @@ def _project_candidates(facts, target, name, usage):
             else:
                 definitions.append(_candidate(name, None, None, "project", "module", module_popularity.get(f["module"], 0)))
             definitions[-1]["origin"] = [f["module"], None]
-    return list(evidence.values()), definitions
+    found = list(evidence.values())
+    if not target.get("isTest") and any(c["fromLibrary"] for c in found):
+        # Library code imports the way library code does: tests' own helpers of the same name (a test utility's
+        # awaitify) are no evidence against the package's import of it.
+        found = [c for c in found if c["fromLibrary"]]
+    return [{k: v for k, v in c.items() if k != "fromLibrary"} for c in found], definitions
 
 
 def _import_root(f):
@@ -876,6 +882,20 @@ def _unbound_names(source, path, tree):
     visit(top)
     return found
 
+
+
+def _shadowed_builtins(tree, facts, target):
+    """Builtins the file reads and never binds that the project's library code imports from its own modules
+    (asyncstdlib's `from ._core import aiter`): a deleted import took the project's version with it."""
+    bound = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+    bound |= {n.name for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+    bound |= {n.arg for n in ast.walk(tree) if isinstance(n, ast.arg)}
+    read = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    read = {n for n in read - bound if hasattr(builtins, n) and not n.startswith("__")}
+    local_tops = {f["module"].split(".")[0] for f in facts if f["module"]}
+    shadowed = {imp["bound"] for f in facts if not f["isTest"] and f["rel"] != target["rel"] for imp in f["imports"]
+                if imp["bound"] in read and imp["module"] and (imp["level"] or imp["module"].split(".")[0] in local_tops)}
+    return sorted(shadowed)
 
 
 def _rank_pool(pool, file_modules, project_modules):
@@ -1248,9 +1268,11 @@ def _same_binding(a, b, name, by_module):
     return obj is not _UNKNOWN and obj is not _MISSING and obj is _stdlib_object(b, name)
 
 
-def _provides(module, name, choice, by_module):
+def _provides(module, name, choice, by_module, primary=False):
     """Whether `from module import name` binds what the name's own choice would, or settles a name that had no
-    choice or only a guess among installed packages (`Session` from sqlalchemy.orm with Mapped, not pytest's)."""
+    choice or only a guess among installed packages (`Session` from sqlalchemy.orm with Mapped, not pytest's).
+    primary: the module chosen for the name that raised; its own definition of the name counts over the name's
+    separate choice (one deleted `from ._core import awaitify, borrow` against a second `borrow` re-exported elsewhere)."""
     best = choice["chosen"]
     if best is not None and best["module"] == module and best["name"] == name and not best["asname"]:
         return True
@@ -1262,6 +1284,8 @@ def _provides(module, name, choice, by_module):
     listed = any(c["module"] == module and c["name"] == name and not c["asname"] for c in choice["candidates"])
     if best is not None and best["name"] == name and not best["asname"] and _same_binding(module, best["module"], name, by_module):
         return listed
+    if primary and f is not None and name in f["defines"]:
+        return True
     if best is not None and best["source"] != "installed":
         return False
     return listed or f is not None or (module.split(".")[0] not in _STDLIB_TOP and name in _static_exports(module))
@@ -1278,7 +1302,8 @@ def _gather(name, choice, also, scope):
     for module in modules:
         if module != choice["chosen"]["module"] and not _provides(module, name, choice, by_module):
             continue
-        names = [n for n, c in choices.items() if _provides(module, n, c, by_module)]
+        primary = module == choice["chosen"]["module"]
+        names = [n for n, c in choices.items() if _provides(module, n, c, by_module, primary)]
         if len(names) > len(covered):
             best, covered = module, names
     chosen = dict(choice["chosen"], module=best)
@@ -1328,7 +1353,8 @@ def import_plan(file, name, catalog=None, line=None, allow_project_evidence=True
     others = []
     if also is None and chosen["name"] and not chosen["asname"]:
         # The caller may ask again with catalogs for these names, to restore them in the same fix.
-        others = [n for n in _unbound_names(source, abs_path, tree) if n != name][:_MAX_OTHERS]
+        others = [n for n in _unbound_names(source, abs_path, tree) + _shadowed_builtins(tree, facts, target)
+                  if n != name][:_MAX_OTHERS]
     elif also and chosen["name"] and not chosen["asname"]:
         chosen = _gather(name, choice, also, scope)
     ranked, reason, usage, local_tops = choice["candidates"], choice["reason"], choice["usage"], scope["localTops"]
