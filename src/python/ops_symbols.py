@@ -1078,6 +1078,20 @@ def _merge_into(stmt, lines, added):
     return {"find": line, "replace": merged, "nearLine": stmt.lineno}
 
 
+def _sole_function_use(tree, names):
+    """The one top-level function every read of `names` lies in, else None."""
+    reads = [n for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id in names and isinstance(n.ctx, ast.Load)]
+    owners = {id(f): f for f in tree.body if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
+              for n in reads if f.lineno <= n.lineno <= _end_line(f)}
+    if len(owners) != 1 or any(not any(f.lineno <= n.lineno <= _end_line(f) for f in owners.values()) for n in reads):
+        return None
+    return next(iter(owners.values()))
+
+
+def _end_line(node):
+    return getattr(node, "end_lineno", node.lineno)
+
+
 def _first_module_use(tree, names):
     """The first line where module-level code (not a function body) reads one of `names`, else None."""
     def reads(node):
@@ -1379,8 +1393,16 @@ def import_plan(file, name, catalog=None, line=None, allow_project_evidence=True
             module_for_group = parent
     statement = _statement(chosen, relative_module)
     bound = [chosen["asname"] or (chosen["name"] if chosen["name"] else chosen["module"].split(".")[0])]
-    edit, where = _plan_edit(tree, lines, chosen, statement, module_for_group, level, local_tops,
-                             bound + list(chosen.get("also") or []))
+    names = bound + list(chosen.get("also") or [])
+    local = _sole_function_use(tree, names) if target.get("isPackage") else None
+    if local is not None:
+        # A package's namespace is its public API: an import only one function needs stays in that function.
+        body = local.body[1:] if ast.get_docstring(local) is not None and len(local.body) > 1 else local.body
+        first = body[0]
+        indent = lines[first.lineno - 1][: len(lines[first.lineno - 1]) - len(lines[first.lineno - 1].lstrip())]
+        edit, where = _edit_insert(lines, first.lineno, indent + statement), "at the top of %s, its one user" % local.name
+    else:
+        edit, where = _plan_edit(tree, lines, chosen, statement, module_for_group, level, local_tops, names)
     plan = {
         "candidates": ranked,
         "chosen": chosen,

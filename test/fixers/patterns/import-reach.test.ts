@@ -15,6 +15,7 @@ describe("missing-import reach and call shape (fixture: patterns/import-reach)",
     expect(p.before.failures.map((f) => `${f.errorType}: ${f.errorMessage.split("\n")[0]}`).sort()).toEqual([
       "NameError: name 'sys' is not defined",
       "NameError: name 'version' is not defined",
+      "NameError: name 'version' is not defined",
     ]);
   });
 
@@ -34,9 +35,16 @@ describe("missing-import reach and call shape (fixture: patterns/import-reach)",
     expect(await p.read("kit/compat.py")).toContain("\nimport operator\nimport sys\n\nPY3 = sys.version_info[0] > 2\n");
   });
 
+  it("keeps an import only a package's __getattr__ reads inside that function, out of the package's namespace", async () => {
+    const fix = await p.fix("test_meta.py::test_lazy_version");
+    expect(fix?.patternId).toBe("missing-import");
+    await p.apply(fix!.proposal);
+    expect(await p.read("kit/meta/__init__.py")).toContain("def __getattr__(name):\n    from importlib.metadata import version\n    if name");
+  });
+
   it("ends green under real pytest", async () => {
     const after = await p.rerun();
     expect(after.status).toBe("passed");
-    expect(after.passed).toBe(2);
+    expect(after.passed).toBe(3);
   });
 });
