@@ -1410,14 +1410,23 @@ def _levenshtein(a, b, max_cost):
     return result
 
 
+def _one_swap(a, b):
+    """Whether b is a with two adjacent letters swapped (`slef` for `self`): one slip of the fingers."""
+    if len(a) != len(b) or a == b:
+        return False
+    diff = [i for i in range(len(a)) if a[i] != b[i]]
+    return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+
+
 def _suggest(wrong, candidates):
-    """(best, runner-up distance, best distance): Python's rule, plus whether the best is unique."""
+    """(best, runner-up distance, best distance): Python's rule, plus whether the best is unique. A swap of two
+    adjacent letters costs one substitution (Python's rule counts two, too far for a short name like `slef`)."""
     scored = []
     for cand in list(candidates)[:_MAX_CANDIDATES * 4]:
         if cand == wrong:
             continue
         max_distance = (len(cand) + len(wrong) + 3) * _MOVE_COST // 6
-        d = _levenshtein(wrong, cand, max_distance)
+        d = _MOVE_COST if _one_swap(wrong, cand) else _levenshtein(wrong, cand, max_distance)
         if d <= max_distance:
             scored.append((d, cand))
     scored.sort()

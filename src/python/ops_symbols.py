@@ -298,7 +298,7 @@ def _usage(tree, name):
     """How `name` is used in a file: attributes read from it, called, awaited, subscripted, as a base."""
     parents = _parents(tree)
     usage = {"attrs": [], "called": False, "awaited": False, "subscripted": False, "base": False, "decorator": False,
-             "count": 0, "bareOnly": True}
+             "count": 0, "bareOnly": True, "calls": []}
     attrs = set()
     for node in ast.walk(tree):
         if not (isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load)):
@@ -310,6 +310,8 @@ def _usage(tree, name):
             usage["bareOnly"] = False
         elif isinstance(parent, ast.Call) and parent.func is node:
             usage["called"] = True
+            if not any(isinstance(a, ast.Starred) for a in parent.args) and all(k.arg for k in parent.keywords):
+                usage["calls"].append([len(parent.args), sorted(k.arg for k in parent.keywords)])
             if isinstance(parents.get(parent), ast.Await):
                 usage["awaited"] = True
         elif isinstance(parent, ast.Subscript) and parent.value is node:
@@ -484,7 +486,7 @@ def _fits(obj, usage, module=None):
             continue  # a submodule: handled by importing it
         return False
     if usage["called"] or usage["decorator"]:
-        if not callable(obj):
+        if not callable(obj) or _calls_refused(obj, usage.get("calls") or []):
             return False
     if usage["awaited"] and not (inspect.iscoroutinefunction(obj) or inspect.isclass(obj)):
         return False
@@ -496,6 +498,22 @@ def _fits(obj, usage, module=None):
     if usage["base"] and not (inspect.isclass(obj) or callable(obj)):
         return False
     return True
+
+
+def _calls_refused(obj, calls):
+    """Whether the object's signature refuses every call the file makes (`version("toolz")` is not
+    platform.version(), which takes no argument); False when the signature is unknown."""
+    try:
+        sig = inspect.signature(obj)
+    except (TypeError, ValueError):
+        return False
+    refused = 0
+    for positional, keywords in calls:
+        try:
+            sig.bind(*([None] * positional), **{k: None for k in keywords})
+        except TypeError:
+            refused += 1
+    return bool(calls) and refused == len(calls)
 
 
 def _candidate(module, name, asname, source, kind=None, evidence=0, level=0):
@@ -546,15 +564,19 @@ def _project_candidates(facts, target, name, usage):
                 c = _candidate(imp["module"], None, imp["asname"], "project-import")
             k = _key(c)
             if k not in evidence:
-                evidence[k] = c
+                evidence[k] = dict(c, fromLibrary=False)
             evidence[k]["evidence"] += 1
+            evidence[k]["fromLibrary"] = evidence[k]["fromLibrary"] or not f["isTest"]
     by_module = {f["module"]: f for f in facts if f["module"]}
     definitions = []
+    # Importable: modules under the project root or the target's own root, and packages the project imports (src/).
+    imported_tops = {m.split(".")[0] for m in module_popularity}
+    reachable = {"", _import_root(target)}
     for f in facts:
         if f["module"] is None or f["rel"] == target["rel"] or f["module"] == target["module"]:
             continue
-        if f["isTest"]:
-            continue
+        if f["isTest"] or (_import_root(f) not in reachable and f["module"].split(".")[0] not in imported_tops):
+            continue  # a test, or a script folder nothing puts on sys.path (a Sphinx doc/conf.py)
         kind = f["defines"].get(name)
         exported = name in f["reexports"] or (f["all"] is not None and name in f["all"])
         if kind or exported:
@@ -569,7 +591,21 @@ def _project_candidates(facts, target, name, usage):
             else:
                 definitions.append(_candidate(name, None, None, "project", "module", module_popularity.get(f["module"], 0)))
             definitions[-1]["origin"] = [f["module"], None]
-    return list(evidence.values()), definitions
+    found = list(evidence.values())
+    if not target.get("isTest") and any(c["fromLibrary"] for c in found):
+        # Library code imports the way library code does: tests' own helpers of the same name (a test utility's
+        # awaitify) are no evidence against the package's import of it.
+        found = [c for c in found if c["fromLibrary"]]
+    return [{k: v for k, v in c.items() if k != "fromLibrary"} for c in found], definitions
+
+
+def _import_root(f):
+    """The folder on sys.path from which a file's module name resolves ("" for the project root)."""
+    folder = os.path.dirname(f["rel"])
+    depth = len((f.get("module") or "").split(".")) - (0 if f.get("isPackage") else 1) if f.get("module") else 0
+    for _ in range(depth):
+        folder = os.path.dirname(folder)
+    return folder
 
 
 def _choose_definition(definitions, target_module):
@@ -848,6 +884,20 @@ def _unbound_names(source, path, tree):
 
 
 
+def _shadowed_builtins(tree, facts, target):
+    """Builtins the file reads and never binds that the project's library code imports from its own modules
+    (asyncstdlib's `from ._core import aiter`): a deleted import took the project's version with it."""
+    bound = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+    bound |= {n.name for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+    bound |= {n.arg for n in ast.walk(tree) if isinstance(n, ast.arg)}
+    read = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    read = {n for n in read - bound if hasattr(builtins, n) and not n.startswith("__")}
+    local_tops = {f["module"].split(".")[0] for f in facts if f["module"]}
+    shadowed = {imp["bound"] for f in facts if not f["isTest"] and f["rel"] != target["rel"] for imp in f["imports"]
+                if imp["bound"] in read and imp["module"] and (imp["level"] or imp["module"].split(".")[0] in local_tops)}
+    return sorted(shadowed)
+
+
 def _rank_pool(pool, file_modules, project_modules):
     """Orders stdlib/alias/installed candidates: what the file (then the project) already imports from the
     same package first, then stdlib over third-party, common stdlib homes first. Flags an undecidable tie."""
@@ -1028,8 +1078,35 @@ def _merge_into(stmt, lines, added):
     return {"find": line, "replace": merged, "nearLine": stmt.lineno}
 
 
-def _plan_edit(tree, lines, c, statement, module_for_group, level, local_tops):
-    imports = _top_imports(tree)
+def _sole_function_use(tree, names):
+    """The one top-level function every read of `names` lies in, else None."""
+    reads = [n for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id in names and isinstance(n.ctx, ast.Load)]
+    owners = {id(f): f for f in tree.body if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
+              for n in reads if f.lineno <= n.lineno <= _end_line(f)}
+    if len(owners) != 1 or any(not any(f.lineno <= n.lineno <= _end_line(f) for f in owners.values()) for n in reads):
+        return None
+    return next(iter(owners.values()))
+
+
+def _end_line(node):
+    return getattr(node, "end_lineno", node.lineno)
+
+
+def _first_module_use(tree, names):
+    """The first line where module-level code (not a function body) reads one of `names`, else None."""
+    def reads(node):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            return False
+        if isinstance(node, ast.Name) and node.id in names and isinstance(node.ctx, ast.Load):
+            return True
+        return any(reads(child) for child in ast.iter_child_nodes(node))
+    return next((stmt.lineno for stmt in tree.body if reads(stmt)), None)
+
+
+def _plan_edit(tree, lines, c, statement, module_for_group, level, local_tops, names=()):
+    # Only imports above the first module-level use of a restored name: an import below it binds too late.
+    use = _first_module_use(tree, set(names))
+    imports = [s for s in _top_imports(tree) if use is None or getattr(s, "end_lineno", s.lineno) < use]
     # Same module already imported with `from M import ...`: extend that statement.
     if c["name"] is not None:
         for stmt in imports:
@@ -1205,9 +1282,11 @@ def _same_binding(a, b, name, by_module):
     return obj is not _UNKNOWN and obj is not _MISSING and obj is _stdlib_object(b, name)
 
 
-def _provides(module, name, choice, by_module):
+def _provides(module, name, choice, by_module, primary=False):
     """Whether `from module import name` binds what the name's own choice would, or settles a name that had no
-    choice or only a guess among installed packages (`Session` from sqlalchemy.orm with Mapped, not pytest's)."""
+    choice or only a guess among installed packages (`Session` from sqlalchemy.orm with Mapped, not pytest's).
+    primary: the module chosen for the name that raised; its own definition of the name counts over the name's
+    separate choice (one deleted `from ._core import awaitify, borrow` against a second `borrow` re-exported elsewhere)."""
     best = choice["chosen"]
     if best is not None and best["module"] == module and best["name"] == name and not best["asname"]:
         return True
@@ -1219,6 +1298,8 @@ def _provides(module, name, choice, by_module):
     listed = any(c["module"] == module and c["name"] == name and not c["asname"] for c in choice["candidates"])
     if best is not None and best["name"] == name and not best["asname"] and _same_binding(module, best["module"], name, by_module):
         return listed
+    if primary and f is not None and name in f["defines"]:
+        return True
     if best is not None and best["source"] != "installed":
         return False
     return listed or f is not None or (module.split(".")[0] not in _STDLIB_TOP and name in _static_exports(module))
@@ -1235,7 +1316,8 @@ def _gather(name, choice, also, scope):
     for module in modules:
         if module != choice["chosen"]["module"] and not _provides(module, name, choice, by_module):
             continue
-        names = [n for n, c in choices.items() if _provides(module, n, c, by_module)]
+        primary = module == choice["chosen"]["module"]
+        names = [n for n, c in choices.items() if _provides(module, n, c, by_module, primary)]
         if len(names) > len(covered):
             best, covered = module, names
     chosen = dict(choice["chosen"], module=best)
@@ -1285,7 +1367,8 @@ def import_plan(file, name, catalog=None, line=None, allow_project_evidence=True
     others = []
     if also is None and chosen["name"] and not chosen["asname"]:
         # The caller may ask again with catalogs for these names, to restore them in the same fix.
-        others = [n for n in _unbound_names(source, abs_path, tree) if n != name][:_MAX_OTHERS]
+        others = [n for n in _unbound_names(source, abs_path, tree) + _shadowed_builtins(tree, facts, target)
+                  if n != name][:_MAX_OTHERS]
     elif also and chosen["name"] and not chosen["asname"]:
         chosen = _gather(name, choice, also, scope)
     ranked, reason, usage, local_tops = choice["candidates"], choice["reason"], choice["usage"], scope["localTops"]
@@ -1309,7 +1392,17 @@ def import_plan(file, name, catalog=None, line=None, allow_project_evidence=True
             chosen = dict(chosen, module=parent, name=leaf)
             module_for_group = parent
     statement = _statement(chosen, relative_module)
-    edit, where = _plan_edit(tree, lines, chosen, statement, module_for_group, level, local_tops)
+    bound = [chosen["asname"] or (chosen["name"] if chosen["name"] else chosen["module"].split(".")[0])]
+    names = bound + list(chosen.get("also") or [])
+    local = _sole_function_use(tree, names) if target.get("isPackage") else None
+    if local is not None:
+        # A package's namespace is its public API: an import only one function needs stays in that function.
+        body = local.body[1:] if ast.get_docstring(local) is not None and len(local.body) > 1 else local.body
+        first = body[0]
+        indent = lines[first.lineno - 1][: len(lines[first.lineno - 1]) - len(lines[first.lineno - 1].lstrip())]
+        edit, where = _edit_insert(lines, first.lineno, indent + statement), "at the top of %s, its one user" % local.name
+    else:
+        edit, where = _plan_edit(tree, lines, chosen, statement, module_for_group, level, local_tops, names)
     plan = {
         "candidates": ranked,
         "chosen": chosen,
