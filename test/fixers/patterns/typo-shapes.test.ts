@@ -25,7 +25,7 @@ describe("name-typo pattern shapes (fixture: patterns/typo-shapes)", () => {
   it.each([
     [11, "memoo", "Entry", "        self.memo = text"],
     [21, "colour", "Tag", "        self.color = color"],
-  ])("attrs slotted classes (read statically): line %i renames the store of %s to a declared field", async (line, name, type, replace) => {
+  ])("attrs slotted classes (read statically, without Python's hint): line %i renames the store of %s to a declared field", async (line, name, type, replace) => {
     const found = await nameSuggestion(p.helper, { file: "ledger/records.py", line, name, kind: "attribute", type_name: type });
     expect(found.edit?.replace).toBe(replace);
   });
@@ -42,6 +42,8 @@ describe("name-typo pattern shapes (fixture: patterns/typo-shapes)", () => {
     ["test_window", "ledger/texts.py", "        recent.apend(item)", "        recent.append(item)"],
     ["test_top_word", "ledger/texts.py", "    return Counter(words).most_comon(1)[0][0]", "    return Counter(words).most_common(1)[0][0]"],
     ["test_zeroed", "ledger/texts.py", "    return OrderedDict.fromkeyz(keys, 0)", "    return OrderedDict.fromkeys(keys, 0)"],
+    ["test_relabel", "ledger/records.py", "        self.memoo = text", "        self.memo = text"],
+    ["test_paint", "ledger/records.py", "        self.colour = color", "        self.color = color"],
   ])("%s: renames %s as the source spells it", async (test, file, find, replace) => {
     const fix = await p.fix(`test_ledger.py::${test}`);
     expect(fix?.patternId).toBe("name-typo");
@@ -57,6 +59,6 @@ describe("name-typo pattern shapes (fixture: patterns/typo-shapes)", () => {
   it("ends green under real pytest except the undeclared global", async () => {
     const after = await p.rerun();
     expect(after.failures.map((f) => f.nodeId)).toEqual(["tests/test_ledger.py::test_hit"]);
-    expect(after.passed).toBe(11);
+    expect(after.passed).toBe(13);
   });
 });
