@@ -51,14 +51,15 @@ describe("guarded test runs", () => {
   it("the project's own bytecode seeds redgreen's folder only when it predates redgreen's process", async () => {
     // A same-size variant compiled into the project's __pycache__, then the original bytes back with the variant's
     // mtime: the bytecode matches the source by Python's check (mtime + size) but holds the variant (RATE 0.9: passes).
-    const staleProject = (pycSeconds: number): string => {
+    const staleProject = (pycSeconds: number, mode = "TIMESTAMP"): string => {
       const root = copy();
       const file = join(root, "pricing", "discount.py");
       const original = readFileSync(file);
       writeFileSync(file, original.toString("utf8").replace('RATE = Decimal("0.8")', 'RATE = Decimal("0.9")'));
       const past = new Date(Date.now() - 3600_000);
       utimesSync(file, past, past);
-      const pyc = execFileSync(testPython, ["-c", "import py_compile, sys; print(py_compile.compile(sys.argv[1]))", file], {
+      const compile = "import py_compile as p, sys; print(p.compile(sys.argv[1], invalidation_mode=p.PycInvalidationMode[sys.argv[2]]))";
+      const pyc = execFileSync(testPython, ["-c", compile, file, mode], {
         env: { ...process.env, PYTHONPYCACHEPREFIX: "" },
       })
         .toString()
@@ -75,6 +76,10 @@ describe("guarded test runs", () => {
     // From before redgreen started: used, as Python itself (and so the bare runner) would use it.
     const old = await createPytestAdapter({ projectRoot: staleProject(Date.now() / 1000 - 3600), python: testPython, env });
     expect((await old.runTests()).status).toBe("passed");
+    // Bytecode Python never checks against its source (unchecked hash) is never seeded, however old.
+    const unchecked = staleProject(Date.now() / 1000 - 3600, "UNCHECKED_HASH");
+    const hashed = await createPytestAdapter({ projectRoot: unchecked, python: testPython, env });
+    expect((await hashed.runTests()).failed).toBe(3);
   }, 60_000);
 
   it("a project copied with its __pycache__ reports its own files in failures, not the ones the bytecode was compiled from", async () => {

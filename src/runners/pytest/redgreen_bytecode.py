@@ -37,6 +37,10 @@ def _seed(cached: str, source: str, seed_before: float) -> None:
             return
         with open(own, "rb") as fh:
             data = fh.read()
+        # Only bytecode Python checks against its source by mtime and size (flags 0): an unchecked hash-based pyc
+        # would hold its code whatever redgreen writes to the source.
+        if int.from_bytes(data[4:8], "little") != 0:
+            return
         code = marshal.loads(data[16:])
         _imp._fix_co_filename(code, source)
         os.makedirs(os.path.dirname(cached), exist_ok=True)
@@ -53,6 +57,8 @@ def redirect(prefix: str, project_root: str, seed_before: float) -> None:
     """Sends the bytecode of modules under project_root to prefix (pytest's rewritten modules follow sys.pycache_prefix)."""
     roots = tuple({os.path.abspath(project_root).rstrip(os.sep) + os.sep, os.path.realpath(project_root).rstrip(os.sep) + os.sep})
     sys.pycache_prefix = prefix
+    # Python processes the tests start load no plugin: they keep all their bytecode in the folder, as before.
+    os.environ["PYTHONPYCACHEPREFIX"] = prefix
 
     def in_project(source: str) -> bool:
         return os.path.abspath(source).startswith(roots) and not any(m in source for m in _INSTALLED_MARKERS)
