@@ -1079,17 +1079,14 @@ def _merge_into(stmt, lines, added):
 
 
 def _sole_function_use(tree, names):
-    """The one top-level function every read of `names` lies in, else None."""
-    reads = [n for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id in names and isinstance(n.ctx, ast.Load)]
-    owners = {id(f): f for f in tree.body if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
-              for n in reads if f.lineno <= n.lineno <= _end_line(f)}
-    if len(owners) != 1 or any(not any(f.lineno <= n.lineno <= _end_line(f) for f in owners.values()) for n in reads):
+    """The one top-level function whose body holds every read of `names`, else None (its defaults, annotations and
+    decorators run when the module loads, so a read there does not count as inside)."""
+    def reads(nodes):
+        return sum(1 for node in nodes for n in ast.walk(node) if isinstance(n, ast.Name) and n.id in names and isinstance(n.ctx, ast.Load))
+    total = reads([tree])
+    if total == 0:
         return None
-    return next(iter(owners.values()))
-
-
-def _end_line(node):
-    return getattr(node, "end_lineno", node.lineno)
+    return next((f for f in tree.body if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)) and reads(f.body) == total), None)
 
 
 def _first_module_use(tree, names):
