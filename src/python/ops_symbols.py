@@ -883,11 +883,14 @@ def _unbound_names(source, path, tree):
     return found
 
 
-
 def _shadowed_builtins(tree, facts, target):
     """Builtins the file reads and never binds that the project's library code imports from its own modules
-    (asyncstdlib's `from ._core import aiter`): a deleted import took the project's version with it."""
+    (asyncstdlib's `from ._core import aiter`): a deleted import took the project's version with it. Nothing when a star
+    import could bind anything; a name the file still imports is bound."""
+    if any(isinstance(n, ast.ImportFrom) and any(a.name == "*" for a in n.names) for n in ast.walk(tree)):
+        return []
     bound = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+    bound |= {(a.asname or a.name).split(".")[0] for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom)) for a in n.names}
     bound |= {n.name for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
     bound |= {n.arg for n in ast.walk(tree) if isinstance(n, ast.arg)}
     read = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}

@@ -14,6 +14,7 @@ describe("missing-import gathering (fixture: patterns/import-gather)", () => {
   it("starts red with the NameError of the first name the deleted import bound", () => {
     expect(p.before.failures.map((f) => `${f.nodeId}: ${f.errorMessage.split("\n")[0]}`)).toEqual([
       "tests/test_heap.py::test_first_two_doubled: name 'awaitify' is not defined",
+      "tests/test_pairs.py::test_first_pair_doubled: name 'awaitify' is not defined",
     ]);
   });
 
@@ -27,9 +28,18 @@ describe("missing-import gathering (fixture: patterns/import-gather)", () => {
     expect(source).not.toMatch(/from (utility|\.tools) import .*(awaitify|borrow)/);
   });
 
+  it("leaves a shadowing builtin the file still imports alone: only the names the deleted statement bound come back", async () => {
+    const fix = await p.fix("test_pairs.py::test_first_pair_doubled");
+    expect(fix?.patternId).toBe("missing-import");
+    await p.apply(fix!.proposal);
+    const source = await p.read("lib/pairs.py");
+    expect(source.split("\n").filter((line) => /^from .* import .*\baiter\b/.test(line))).toHaveLength(1);
+    expect(source).toMatch(/from \._core import (aiter, )?awaitify, borrow\n/);
+  });
+
   it("ends green under real pytest", async () => {
     const after = await p.rerun();
     expect(after.status).toBe("passed");
-    expect(after.passed).toBe(3);
+    expect(after.passed).toBe(4);
   });
 });
