@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyEdits } from "../../../src/fixers/apply.js";
 import { findPatternFix } from "../../../src/fixers/patterns/index.js";
 import { jsFailure, openTsCase, type TsCase } from "../../typescript/ts-case.js";
+import { profileShowsName } from "../../typescript/ts-failures.js";
 
 describe("ts-missing-await (fixture: ts-patterns/missing-await)", () => {
   let c: TsCase;
@@ -12,13 +13,7 @@ describe("ts-missing-await (fixture: ts-patterns/missing-await)", () => {
   afterAll(() => c?.close());
 
   it("finds the un-awaited call in the function the test calls, from an assertion with no project frame", async () => {
-    const f = jsFailure(c.root, {
-      testFile: "test/profile.test.ts",
-      testName: "profile > shows the user's name",
-      errorType: "AssertionError",
-      errorMessage: "expected undefined to be 'Ann' // Object.is equality",
-      frames: [{ file: "test/profile.test.ts", line: 6, column: 34, fn: "test/profile.test.ts", kind: "test" }],
-    });
+    const f = jsFailure(c.root, profileShowsName);
     const fix = await findPatternFix(c.ctx(f));
     expect(fix?.patternId).toBe("ts-missing-await");
     expect(fix!.proposal.edits).toEqual([

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyEdits } from "../../../src/fixers/apply.js";
 import { findPatternFix } from "../../../src/fixers/patterns/index.js";
 import { jsFailure, openTsCase, type TsCase } from "../../typescript/ts-case.js";
+import { cartFormatsALine } from "../../typescript/ts-failures.js";
 
 describe("ts-missing-import (fixture: ts-patterns/missing-import)", () => {
   let c: TsCase;
@@ -11,17 +12,7 @@ describe("ts-missing-import (fixture: ts-patterns/missing-import)", () => {
   });
   afterAll(() => c?.close());
 
-  const failure = () =>
-    jsFailure(c.root, {
-      testFile: "test/cart.test.ts",
-      testName: "cart > formats a line",
-      errorType: "ReferenceError",
-      errorMessage: "formatPrice is not defined",
-      frames: [
-        { file: "test/cart.test.ts", line: 6, column: 12, fn: "test/cart.test.ts", kind: "test" },
-        { file: "src/cart.ts", line: 4, column: 27, fn: "cartLine", kind: "project" },
-      ],
-    });
+  const failure = () => jsFailure(c.root, cartFormatsALine);
 
   it("imports the name from the one project module exporting it, with the project's .js specifier", async () => {
     const fix = await findPatternFix(c.ctx(failure()));

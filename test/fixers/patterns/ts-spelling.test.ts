@@ -4,6 +4,7 @@ import { applyEdits } from "../../../src/fixers/apply.js";
 import { findPatternFix } from "../../../src/fixers/patterns/index.js";
 import { misspelt } from "../../../src/fixers/patterns/ts-spelling.js";
 import { jsFailure, openTsCase, type TsCase } from "../../typescript/ts-case.js";
+import { checkoutTotals } from "../../typescript/ts-failures.js";
 
 describe("ts-spelling (fixture: ts-patterns/spelling)", () => {
   let c: TsCase;
@@ -21,16 +22,7 @@ describe("ts-spelling (fixture: ts-patterns/spelling)", () => {
   });
 
   it("renames a misspelt method call (`cart.totl is not a function`)", async () => {
-    const f = jsFailure(c.root, {
-      testFile: "test/checkout.test.ts",
-      testName: "totals",
-      errorType: "TypeError",
-      errorMessage: "cart.totl is not a function",
-      frames: [
-        { file: "test/checkout.test.ts", line: 5, column: 10, fn: "test/checkout.test.ts", kind: "test" },
-        { file: "src/checkout.ts", line: 6, column: 15, fn: "checkoutTotal", kind: "project" },
-      ],
-    });
+    const f = jsFailure(c.root, checkoutTotals);
     const fix = await findPatternFix(c.ctx(f));
     expect(fix?.patternId).toBe("ts-spelling");
     expect(fix!.proposal.edits).toEqual([{ file: "src/checkout.ts", find: "  return cart.totl();\n", replace: "  return cart.total();\n", nearLine: 6 }]);
