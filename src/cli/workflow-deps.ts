@@ -12,7 +12,7 @@ import type { RunnerName } from "../runners/adapter.js";
 import { resolvePython } from "../python/interpreter.js";
 import { PythonHelper } from "../python/client.js";
 import { lazyPythonHelper, type ClosablePythonCaller } from "../python/lazy-helper.js";
-import type { OpBudgetOverrides } from "../python/op-budget.js";
+import type { OpBudgetOverrides } from "../python/ops.js";
 import { closeTsProject, createTsProject } from "../typescript/project.js";
 import { createSecretRedactor } from "../fixers/llm/redact.js";
 import { acquireProjectLock } from "../fixers/project-lock.js";
@@ -43,7 +43,7 @@ export interface WorkflowDepsInput {
   env?: Record<string, string | undefined>;
   cwd?: string;
   onEvent?: (event: WorkflowEvent) => void;
-  /** Helper op budgets replacing src/python/op-budget.ts's (tests force a timeout). */
+  /** Helper op budgets replacing src/python/ops.ts's (tests force a timeout). */
   opBudgets?: OpBudgetOverrides;
   /** Holds the project lock for this workflow from now until close() (run and resume); chat locks per command. */
   lock?: LockRequest | undefined;

@@ -5,7 +5,7 @@ import { execa } from "execa";
 import { z } from "zod";
 import { RedgreenError } from "../domain/errors.js";
 import { pythonSourcePath } from "../paths.js";
-import { opTimeoutMs, type OpBudgetOverrides } from "./op-budget.js";
+import { opTimeoutMs, type OpBudgetOverrides } from "./ops.js";
 import { testProcessEnv } from "../runners/test-env.js";
 
 /** What a check or service needs from the helper: calls by op name (fakes implement just this). */
@@ -16,7 +16,7 @@ export interface PythonCaller {
 export interface CallOptions {
   /** Per-call limit, counted from when the helper starts the op; past it the call rejects and the helper is restarted. */
   timeoutMs?: number;
-  /** Characters of source the op parses or compares: its budget (src/python/op-budget.ts) grows with them. */
+  /** Characters of source the op parses or compares: its budget (src/python/ops.ts) grows with them. */
   inputChars?: number;
 }
 
@@ -43,9 +43,9 @@ export interface PythonHelperOptions {
   projectRoot: string;
   /** Extra environment for the helper process (merged over process.env). */
   env?: Record<string, string | undefined>;
-  /** Per-call timeout of ops without a budget in src/python/op-budget.ts (10 s). */
+  /** Per-call timeout of ops without a budget in src/python/ops.ts (10 s). */
   timeoutMs?: number;
-  /** Budgets replacing op-budget.ts's for some ops. */
+  /** Budgets replacing the op table's for some ops. */
   opBudgets?: OpBudgetOverrides;
   /** Limit for the first `version` call that proves the helper runs (20 s). */
   startTimeoutMs?: number;
@@ -66,6 +66,8 @@ export const HelperInfoSchema = z.object({
   pid: z.number().int(),
   projectRoot: z.string(),
   ops: z.array(z.string()),
+  /** The module serving each op (ops_core, …; "helper" for ping and version). */
+  origins: z.record(z.string(), z.string()),
   /** ops_*.py modules that failed to import, with their traceback. */
   loadErrors: z.record(z.string(), z.string()),
 });

@@ -1,6 +1,7 @@
 // Typed wrappers over ops_core.py: each validates the helper's reply with zod before anyone relies on it.
 import { z } from "zod";
 import type { CallOptions, PythonCaller } from "./client.js";
+import { callOp, sized } from "./ops.js";
 
 /** `parse`: the source compiles, or where and why it does not. */
 export const ParseResultSchema = z.union([
@@ -119,35 +120,21 @@ export const OutlineResultSchema = z.union([
 ]);
 export type OutlineResult = z.infer<typeof OutlineResultSchema>;
 
-const callParsed = async <S extends z.ZodType>(
-  helper: PythonCaller,
-  schema: S,
-  op: string,
-  args: object,
-  opts?: CallOptions,
-): Promise<z.infer<S>> => schema.parse(await helper.call<unknown>(op, args, opts));
-
-/** The call's options with the size of the sources it sends, which its time budget (src/python/op-budget.ts) grows with. */
-export const sized = (opts: CallOptions | undefined, ...sources: readonly string[]): CallOptions => ({
-  inputChars: sources.reduce((n, s) => n + s.length, 0),
-  ...opts,
-});
-
 /** Compiles a source string with the project's interpreter. */
 export const parseSource = (helper: PythonCaller, source: string, filename = "<unknown>", opts?: CallOptions): Promise<ParseResult> =>
-  callParsed(helper, ParseResultSchema, "parse", { source, filename }, sized(opts, source));
+  callOp(helper, "parse", { source, filename }, ParseResultSchema, sized(opts, source));
 
 /** Tokenizes a source string and reports its indentation convention. */
 export const checkIndentationOf = (helper: PythonCaller, source: string, opts?: CallOptions): Promise<IndentationReport> =>
-  callParsed(helper, IndentationReportSchema, "check_indentation", { source }, sized(opts, source));
+  callOp(helper, "check_indentation", { source }, IndentationReportSchema, sized(opts, source));
 
 /** Lists every import statement of a source string. */
 export const listImports = (helper: PythonCaller, source: string, filename = "<unknown>", opts?: CallOptions): Promise<ListImportsResult> =>
-  callParsed(helper, ListImportsResultSchema, "list_imports", { source, filename }, sized(opts, source));
+  callOp(helper, "list_imports", { source, filename }, ListImportsResultSchema, sized(opts, source));
 
 /** Whether a module resolves in the project's interpreter (or inside the project); `file` adds pytest's rootdir path. */
 export const findSpec = (helper: PythonCaller, module: string, file?: string, opts?: CallOptions): Promise<ModuleSpec> =>
-  callParsed(helper, ModuleSpecSchema, "find_spec", { module, file: file ?? null }, opts);
+  callOp(helper, "find_spec", { module, file: file ?? null }, ModuleSpecSchema, opts);
 
 /** Resolves a batch of imports written in `file` (project-relative; needed for relative imports). */
 export const resolveImports = async (
@@ -157,17 +144,17 @@ export const resolveImports = async (
   opts?: CallOptions,
 ): Promise<ImportResolution[]> =>
   (
-    await callParsed(helper, z.object({ results: z.array(ImportResolutionSchema) }), "resolve_imports", { imports, file: file ?? null }, opts)
+    await callOp(helper, "resolve_imports", { imports, file: file ?? null }, z.object({ results: z.array(ImportResolutionSchema) }), opts)
   ).results;
 
 /** The static import edges of project files (read from disk by the helper, parsed, never run). */
 export const importGraph = (helper: PythonCaller, files: readonly string[], opts?: CallOptions): Promise<ImportGraph> =>
-  callParsed(helper, ImportGraphSchema, "import_graph", { files }, opts);
+  callOp(helper, "import_graph", { files }, ImportGraphSchema, opts);
 
 /** Definitions and control-flow counts of a source string. */
 export const outlineSource = (helper: PythonCaller, source: string, filename = "<unknown>", opts?: CallOptions): Promise<OutlineResult> =>
-  callParsed(helper, OutlineResultSchema, "outline", { source, filename }, sized(opts, source));
+  callOp(helper, "outline", { source, filename }, OutlineResultSchema, sized(opts, source));
 
 /** The interpreter's top-level stdlib module names. */
 export const stdlibModules = (helper: PythonCaller, opts?: CallOptions): Promise<string[]> =>
-  callParsed(helper, z.array(z.string()), "stdlib_modules", {}, opts);
+  callOp(helper, "stdlib_modules", {}, z.array(z.string()), opts);

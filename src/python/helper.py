@@ -93,6 +93,7 @@ class Helper(object):
             "pid": os.getpid(),
             "projectRoot": self.project_root,
             "ops": sorted(self.ops),
+            "origins": dict(self.origins),
             "loadErrors": self.load_errors,
         }
 

@@ -1,7 +1,7 @@
 // Typed wrapper over ops_integrity.py's compare_tests: how a new version of a test file checks less than the old one.
 import { z } from "zod";
 import type { CallOptions, PythonCaller } from "./client.js";
-import { sized } from "./core-ops.js";
+import { callOp, sized } from "./ops.js";
 
 export const TestWeakeningKindSchema = z.enum([
   "deleted_assert",
@@ -39,11 +39,11 @@ export const TestComparisonSchema = z.object({
 export type TestComparison = z.infer<typeof TestComparisonSchema>;
 
 /** Compares two versions of a test (or conftest) file. */
-export const compareTests = async (
+export const compareTests = (
   helper: PythonCaller,
   original: string,
   fixed: string,
   filename = "<test>",
   opts?: CallOptions,
 ): Promise<TestComparison> =>
-  TestComparisonSchema.parse(await helper.call<unknown>("compare_tests", { original, fixed, filename }, sized(opts, original, fixed)));
+  callOp(helper, "compare_tests", { original, fixed, filename }, TestComparisonSchema, sized(opts, original, fixed));

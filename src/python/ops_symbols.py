@@ -1,13 +1,12 @@
 """Project symbol index and import planning for the missing-import fix pattern.
 
-symbols_index: every project module's top-level names, re-exports, __all__ and the imports it makes.
-import_plan:   for `NameError: name 'X' is not defined` in a file, the ranked places X can be imported
-               from (the project's own modules and the project's existing imports first, then the stdlib
-               catalog candidates the caller passes, then installed packages the project declares) and the
-               minimal edit that adds the import next to the file's other imports of the same group. Only
-               homes binding what the file's usage needs count (a module for `random.randint`, asyncio.Queue
-               only where its methods are awaited); an undecidable tie declines. The file's other unbound
-               names that the same module provides join the statement (a deleted `from m import a, b, c`).
+import_plan: for `NameError: name 'X' is not defined` in a file, the ranked places X can be imported
+             from (the project's own modules and the project's existing imports first, then the stdlib
+             catalog candidates the caller passes, then installed packages the project declares) and the
+             minimal edit that adds the import next to the file's other imports of the same group. Only
+             homes binding what the file's usage needs count (a module for `random.randint`, asyncio.Queue
+             only where its methods are awaited); an undecidable tie declines. The file's other unbound
+             names that the same module provides join the statement (a deleted `from m import a, b, c`).
 
 Python 3.8+ stdlib only. Project code is never imported or run: project and third-party modules are
 read with ast; only stdlib modules are imported (to check that a candidate fits how the name is used).
@@ -263,24 +262,6 @@ def project_facts(root):
         if facts is not None and facts["ok"]:
             out.append(facts)
     return out
-
-
-def symbols_index(file=None):
-    """The project's modules with their top-level names, re-exports, __all__ and import counts."""
-    root = os.getcwd()
-    facts = project_facts(root)
-    modules = {}
-    for f in facts:
-        if f["module"] is None:
-            continue
-        modules[f["module"]] = {
-            "file": f["rel"],
-            "isTest": f["isTest"],
-            "defines": f["defines"],
-            "reexports": {k: list(v) for k, v in f["reexports"].items()},
-            "all": f["all"],
-        }
-    return {"modules": modules, "files": len(facts)}
 
 
 # ---------------------------------------------------------------------------------------- usage
@@ -1418,6 +1399,5 @@ def import_plan(file, name, catalog=None, line=None, allow_project_evidence=True
 
 
 OPS = {
-    "symbols_index": symbols_index,
     "import_plan": import_plan,
 }

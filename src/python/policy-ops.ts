@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { ViolationRuleSchema } from "../domain/validation.js";
 import type { CallOptions, PythonCaller } from "./client.js";
-import { sized } from "./core-ops.js";
+import { callOp, sized } from "./ops.js";
 
 export const FindingSchema = z.object({ rule: ViolationRuleSchema, key: z.string(), line: z.number().int(), evidence: z.string() });
 
@@ -19,7 +19,7 @@ export interface SecretNameRule {
 }
 
 /** Policy findings (test infrastructure, execution, network, secret or whole-environment reads, file writes) of one version. */
-export const policyFindings = async (
+export const policyFindings = (
   helper: PythonCaller,
   source: string,
   filename: string,
@@ -27,16 +27,16 @@ export const policyFindings = async (
   secrets: SecretNameRule,
   opts?: CallOptions,
 ): Promise<PolicyFindings> =>
-  PolicyFindingsSchema.parse(
-    await helper.call<unknown>(
-      "policy_findings",
-      { source, filename, is_test: isTest, secret_name_pattern: secrets.pattern, not_secret_names: secrets.notSecret },
-      sized(opts, source),
-    ),
+  callOp(
+    helper,
+    "policy_findings",
+    { source, filename, is_test: isTest, secret_name_pattern: secrets.pattern, not_secret_names: secrets.notSecret },
+    PolicyFindingsSchema,
+    sized(opts, source),
   );
 
 /** Overfit findings of both versions; tests: each failing test's name (the node id after "::"), file and source. */
-export const overfitFindings = async (
+export const overfitFindings = (
   helper: PythonCaller,
   original: string,
   fixed: string,
@@ -44,10 +44,10 @@ export const overfitFindings = async (
   tests: readonly { name: string; file: string; source: string }[],
   opts?: CallOptions,
 ): Promise<OverfitFindings> =>
-  OverfitFindingsSchema.parse(
-    await helper.call<unknown>(
-      "overfit_findings",
-      { original, fixed, filename, tests },
-      sized(opts, original, fixed, ...tests.map((t) => t.source)),
-    ),
+  callOp(
+    helper,
+    "overfit_findings",
+    { original, fixed, filename, tests },
+    OverfitFindingsSchema,
+    sized(opts, original, fixed, ...tests.map((t) => t.source)),
   );

@@ -11,7 +11,7 @@ import type { TestRunResult } from "../../src/domain/test-run.js";
 import { applyEdits, applyFix } from "../../src/fixers/apply.js";
 import { createPatternContext, findPatternFix, patterns, type PatternFix, type PatternId } from "../../src/fixers/patterns/index.js";
 import { PythonHelper } from "../../src/python/client.js";
-import type { OpBudgetOverrides } from "../../src/python/op-budget.js";
+import type { OpBudgetOverrides } from "../../src/python/ops.js";
 import { createPytestAdapter } from "../../src/runners/pytest/adapter.js";
 import type { TestRunnerAdapter } from "../../src/runners/adapter.js";
 import { fixturePath, testPython } from "../helpers/python-env.js";

@@ -8,7 +8,7 @@ import { runWorkflow } from "../../graph/run.js";
 import { createWorkflowRuntime, type WorkflowRuntime } from "../../src/cli/workflow-deps.js";
 import { FIX_TOOL_NAME } from "../../src/fixers/llm/response-schema.js";
 import { parseSource } from "../../src/python/core-ops.js";
-import { opTimeoutMs } from "../../src/python/op-budget.js";
+import { opTimeoutMs } from "../../src/python/ops.js";
 import { startOpenAiServer, type OpenAiTestServer } from "../helpers/openai-server.js";
 import { copyProject } from "../helpers/project-copy.js";
 import { testPython } from "../helpers/python-env.js";

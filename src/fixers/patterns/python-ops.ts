@@ -1,7 +1,7 @@
 // Typed wrappers over ops_symbols.py / ops_patterns.py: each reply is validated with zod before a pattern relies on it.
 import { z } from "zod";
-import { RedgreenError } from "../../domain/errors.js";
 import type { PythonCaller } from "../../python/client.js";
+import { callOp } from "../../python/ops.js";
 
 /** An edit as the Python side plans it (the file is added by the pattern). */
 export const PlannedEditSchema = z.object({
@@ -129,13 +129,6 @@ export const AssertionRewriteSchema = z.object({
   reason: z.string(),
 });
 export type AssertionRewrite = z.infer<typeof AssertionRewriteSchema>;
-
-const callOp = async <S extends z.ZodType>(helper: PythonCaller, op: string, args: object, schema: S): Promise<z.infer<S>> => {
-  const raw = await helper.call<unknown>(op, args);
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw new RedgreenError("internal", `python helper op "${op}" returned an unexpected shape: ${z.prettifyError(parsed.error)}`);
-  return parsed.data;
-};
 
 /** Where a missing name can be imported from in `file`, and the edit adding the import. */
 export const importPlan = (

@@ -7,7 +7,7 @@ import { importGraph } from "../../python/core-ops.js";
 import { PythonHelper } from "../../python/client.js";
 import { OwnedDir } from "../owned-dir.js";
 
-/** Files one helper call parses: each stays well inside the op's budget (src/python/op-budget.ts). */
+/** Files one helper call parses: each stays well inside the op's budget (src/python/ops.ts). */
 export const IMPORT_GRAPH_BATCH = 2000;
 
 /** One file's cache entry: its stat when parsed, and the project files its imports execute. */
