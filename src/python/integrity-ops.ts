@@ -2,29 +2,7 @@
 import { z } from "zod";
 import type { CallOptions, PythonCaller } from "./client.js";
 import { callOp, sized } from "./ops.js";
-
-export const TestWeakeningKindSchema = z.enum([
-  "deleted_assert",
-  "removed_test",
-  "skip_marker",
-  "skip_call",
-  "weakened_comparison",
-  "trivial_assert",
-  "loosened_tolerance",
-  "removed_raises",
-  "broadened_raises",
-  "swallowed_assertion",
-  "early_return",
-]);
-export type TestWeakeningKind = z.infer<typeof TestWeakeningKindSchema>;
-
-export const TestWeakeningSchema = z.object({
-  kind: TestWeakeningKindSchema,
-  /** Line in the new version (in the old one for deletions); null from the text fallback. */
-  line: z.number().int().nullable(),
-  message: z.string(),
-});
-export type TestWeakening = z.infer<typeof TestWeakeningSchema>;
+import { TestWeakeningSchema } from "../domain/validation.js";
 
 export const TestComparisonSchema = z.object({
   /** False when either version does not parse; weakenings then come from a text comparison. */

@@ -29,7 +29,7 @@ export type { Outline, OutlineEntry, RiskEstimate } from "./estimate-risk.js";
 export { createFixContext, DEFAULT_LIMITS } from "./context.js";
 export type { CheckResult, FailingTestText, FixContext, FixInput, FixLanguage, ValidationLimits } from "./context.js";
 export { compareTsTests } from "./ts-test-integrity.js";
-export type { TsTestComparison, TsWeakening, TsWeakeningKind } from "./ts-test-integrity.js";
+export type { TsTestComparison } from "./ts-test-integrity.js";
 export { analyzeJsTestConfigChange, isJsTestConfigPath } from "./ts-test-config.js";
 export { outlineTs } from "./ts-outline.js";
 export { newDiagnostics } from "../typescript/diagnostics.js";

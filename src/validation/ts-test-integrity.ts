@@ -3,30 +3,8 @@ import type * as ts from "typescript";
 import type { TypeScriptApi } from "../typescript/load.js";
 import { diffLines, splitLines, type LineDiff } from "./line-diff.js";
 import { parseTs, type TsParsed } from "./ts-facts.js";
+import type { TestWeakening, TestWeakeningKind } from "../domain/validation.js";
 
-/** The ways a JS test file can be weakened. */
-export type TsWeakeningKind =
-  | "removed-assertion"
-  | "removed-test"
-  | "skipped-test"
-  | "only-added"
-  | "assertion-count"
-  | "looser-matcher"
-  | "negated-matcher"
-  | "removed-throw"
-  | "loosened-precision"
-  | "trivial-assertion"
-  | "swallowed-assertion"
-  | "early-return"
-  | "conditional-assertion"
-  | "raised-timeout";
-
-export interface TsWeakening {
-  kind: TsWeakeningKind;
-  /** Line in the new version (in the old one for removals); null from the text fallback. */
-  line: number | null;
-  message: string;
-}
 
 /** The comparison of two versions of a test file. */
 export interface TsTestComparison {
@@ -36,7 +14,7 @@ export interface TsTestComparison {
   importOnly: boolean;
   /** Why the edit is not import-only, when it is not. */
   notImportOnly: string | null;
-  weakenings: TsWeakening[];
+  weakenings: TestWeakening[];
 }
 
 const TEST_FUNCTIONS = new Set(["test", "it", "describe", "suite", "specify", "context", "bench"]);
@@ -419,78 +397,78 @@ const isTrivial = (a: Assertion): boolean => {
 const anyMatchers = (a: Assertion): number => a.args.join(",").split(/expect\.(?:anything|any)\(/).length - 1;
 
 /** Why `after` checks less than `before`, or null. */
-function weakerAssertion(before: Assertion, after: Assertion): [TsWeakeningKind, string] | null {
-  if (isTrivial(after) && !isTrivial(before)) return ["trivial-assertion", "assertion made always true"];
+function weakerAssertion(before: Assertion, after: Assertion): [TestWeakeningKind, string] | null {
+  if (isTrivial(after) && !isTrivial(before)) return ["trivial_assert", "assertion made always true"];
   if (before.style !== after.style) return null;
-  if (THROW_MATCHERS.has(before.matcher) && !THROW_MATCHERS.has(after.matcher)) return ["removed-throw", `replaces ${before.matcher} with ${after.matcher}`];
-  if (before.negated !== after.negated) return ["negated-matcher", after.negated ? "adds .not to the assertion" : "removes .not from the assertion"];
-  if (THROW_MATCHERS.has(before.matcher) && before.args.length > 0 && after.args.length === 0) return ["removed-throw", `${after.matcher}() no longer checks which error is thrown`];
+  if (THROW_MATCHERS.has(before.matcher) && !THROW_MATCHERS.has(after.matcher)) return ["removed_raises", `replaces ${before.matcher} with ${after.matcher}`];
+  if (before.negated !== after.negated) return ["negated_assertion", after.negated ? "adds .not to the assertion" : "removes .not from the assertion"];
+  if (THROW_MATCHERS.has(before.matcher) && before.args.length > 0 && after.args.length === 0) return ["broadened_raises", `${after.matcher}() no longer checks which error is thrown`];
   if (before.matcher !== after.matcher) {
     if (ALLOWED_MATCHER_CHANGES.has(`${before.matcher}>${after.matcher}`)) {
-      if (after.matcher === "toBeCloseTo" && precisionOf(after) < 2) return ["loosened-precision", `toBeCloseTo precision ${precisionOf(after)}`];
+      if (after.matcher === "toBeCloseTo" && precisionOf(after) < 2) return ["loosened_tolerance", `toBeCloseTo precision ${precisionOf(after)}`];
       return null;
     }
     if (LOOSE_MATCHERS.has(before.matcher) && !LOOSE_MATCHERS.has(after.matcher)) return null;
     if (before.style === "assert" && LOOSE_FROM_ANY.has(before.matcher)) return null;
     const kind = LOOSE_MATCHERS.has(after.matcher) || LOOSE_FROM_ANY.has(after.matcher) ? "looser" : "different";
-    return ["looser-matcher", `changes ${before.matcher} to ${after.matcher}${kind === "looser" ? " (checks less)" : ""}`];
+    return ["weakened_comparison", `changes ${before.matcher} to ${after.matcher}${kind === "looser" ? " (checks less)" : ""}`];
   }
   if (after.matcher === "toBeCloseTo" && precisionOf(after) < precisionOf(before)) {
-    return ["loosened-precision", `lowers toBeCloseTo precision from ${precisionOf(before)} to ${precisionOf(after)}`];
+    return ["loosened_tolerance", `lowers toBeCloseTo precision from ${precisionOf(before)} to ${precisionOf(after)}`];
   }
-  if (anyMatchers(after) > anyMatchers(before)) return ["looser-matcher", "replaces an expected value with expect.anything()/expect.any()"];
+  if (anyMatchers(after) > anyMatchers(before)) return ["weakened_comparison", "replaces an expected value with expect.anything()/expect.any()"];
   return null;
 }
 
 const label = (scope: Scope): string => (scope.kind === "module" ? "the module level" : `'${scope.key}'`);
 
 /** Every way the new scopes check less than the old ones. */
-function weakenings(before: Map<string, Scope>, after: Map<string, Scope>): TsWeakening[] {
-  const found: TsWeakening[] = [];
-  const add = (kind: TsWeakeningKind, line: number | null, message: string): void => {
+function weakenings(before: Map<string, Scope>, after: Map<string, Scope>): TestWeakening[] {
+  const found: TestWeakening[] = [];
+  const add = (kind: TestWeakeningKind, line: number | null, message: string): void => {
     found.push({ kind, line, message });
   };
   const onlyBefore = [...before.values()].filter((s) => s.modifiers.has("only")).length;
   for (const scope of after.values()) {
     const old = before.get(scope.key);
     if (scope.modifiers.has("only") && (!old || !old.modifiers.has("only")) && onlyBefore < [...after.values()].filter((s) => s.modifiers.has("only")).length) {
-      add("only-added", scope.line, `adds .only to ${label(scope)}, which skips every other test`);
+      add("focused_test", scope.line, `adds .only to ${label(scope)}, which skips every other test`);
     }
   }
   for (const [key, old] of before) {
     const now = after.get(key);
     if (!now) {
-      if (old.kind === "test") add("removed-test", old.line, `removes or renames test ${label(old)}`);
-      else if (old.assertions.length > 0) add("removed-assertion", old.line, `removes ${label(old)} and its ${old.assertions.length} assertion(s)`);
+      if (old.kind === "test") add("removed_test", old.line, `removes or renames test ${label(old)}`);
+      else if (old.assertions.length > 0) add("deleted_assert", old.line, `removes ${label(old)} and its ${old.assertions.length} assertion(s)`);
       continue;
     }
     for (const m of now.modifiers) {
-      if (SKIPPING.has(m) && !old.modifiers.has(m)) add("skipped-test", now.line, `turns ${label(now)} into .${m}`);
+      if (SKIPPING.has(m) && !old.modifiers.has(m)) add("skip_marker", now.line, `turns ${label(now)} into .${m}`);
     }
     if (old.tableRows !== null && now.tableRows !== null && now.tableRows < old.tableRows) {
-      add("removed-test", now.line, `removes ${old.tableRows - now.tableRows} case(s) from the .each table of ${label(now)}`);
+      add("removed_test", now.line, `removes ${old.tableRows - now.tableRows} case(s) from the .each table of ${label(now)}`);
     }
-    if (now.runtimeSkips.length > old.runtimeSkips.length) add("skipped-test", now.runtimeSkips.at(-1)!, `skips ${label(now)} at runtime`);
+    if (now.runtimeSkips.length > old.runtimeSkips.length) add("skip_call", now.runtimeSkips.at(-1)!, `skips ${label(now)} at runtime`);
     const { changed, removed } = align(old.assertions, now.assertions);
-    for (const a of removed) add("removed-assertion", a.line, `removes an ${a.style === "expect" ? "expect()" : "assert"} in ${label(now)}`);
+    for (const a of removed) add("deleted_assert", a.line, `removes an ${a.style === "expect" ? "expect()" : "assert"} in ${label(now)}`);
     for (const [a, b] of changed) {
       const why = weakerAssertion(a, b);
       if (why) add(why[0], b.line, `${why[1]} in ${label(now)}`);
     }
     if (old.plannedAssertions >= 0 && now.plannedAssertions < old.plannedAssertions) {
-      add("assertion-count", now.line, now.plannedAssertions < 0 ? `removes expect.assertions/hasAssertions from ${label(now)}` : `lowers expect.assertions in ${label(now)}`);
+      add("fewer_assertions", now.line, now.plannedAssertions < 0 ? `removes expect.assertions/hasAssertions from ${label(now)}` : `lowers expect.assertions in ${label(now)}`);
     }
-    if (now.swallows.length > old.swallows.length) add("swallowed-assertion", now.swallows.at(-1)!, `catches assertion failures in ${label(now)}`);
-    if (now.kind !== "module" && now.earlyReturns.length > old.earlyReturns.length) add("early-return", now.earlyReturns[0]!, `returns before its assertions in ${label(now)}`);
+    if (now.swallows.length > old.swallows.length) add("swallowed_assertion", now.swallows.at(-1)!, `catches assertion failures in ${label(now)}`);
+    if (now.kind !== "module" && now.earlyReturns.length > old.earlyReturns.length) add("early_return", now.earlyReturns[0]!, `returns before its assertions in ${label(now)}`);
     const conditional = (s: Scope): number => s.assertions.filter((a) => a.conditional).length;
     if (conditional(now) > conditional(old)) {
-      add("conditional-assertion", now.assertions.find((a) => a.conditional)!.line, `makes an assertion conditional in ${label(now)}`);
+      add("conditional_assertion", now.assertions.find((a) => a.conditional)!.line, `makes an assertion conditional in ${label(now)}`);
     }
     for (const [name, { value, line }] of now.settings) {
       const prior = old.settings.get(name)?.value;
       const isRetry = RETRY_KEYS.has(name);
       const raised = prior !== undefined ? value > prior : isRetry ? value > 0 : value > DEFAULT_TIMEOUT_MS;
-      if (raised) add("raised-timeout", line, `${prior === undefined ? "sets" : "raises"} ${name} to ${value} in ${label(now)}`);
+      if (raised) add("raised_timeout", line, `${prior === undefined ? "sets" : "raises"} ${name} to ${value} in ${label(now)}`);
     }
   }
   return found;
@@ -600,10 +578,10 @@ export function compareTsTests(ts: TypeScriptApi, original: string, fixed: strin
   const b = facts?.fixed ?? parseTs(ts, relPath, fixed);
   const broken = (p: typeof a): boolean => p.syntactic.some((d) => d.category === "error");
   if (broken(a) || broken(b)) {
-    const weakened: TsWeakening[] = [];
+    const weakened: TestWeakening[] = [];
     const count = (text: string, re: RegExp): number => (text.match(re) ?? []).length;
-    if (count(fixed, TEXT_ASSERT) < count(original, TEXT_ASSERT)) weakened.push({ kind: "removed-assertion", line: null, message: "removes assertions" });
-    if (count(fixed, TEXT_SKIP) > count(original, TEXT_SKIP)) weakened.push({ kind: "skipped-test", line: null, message: "adds a skip/only/todo modifier" });
+    if (count(fixed, TEXT_ASSERT) < count(original, TEXT_ASSERT)) weakened.push({ kind: "deleted_assert", line: null, message: "removes assertions" });
+    if (count(fixed, TEXT_SKIP) > count(original, TEXT_SKIP)) weakened.push({ kind: "skip_marker", line: null, message: "adds a skip/only/todo modifier" });
     return { parsed: false, importOnly: false, notImportOnly: "does not parse", weakenings: weakened };
   }
   const why = notImportOnly(ts, original, fixed, a.sourceFile, b.sourceFile, facts?.diff ?? diffLines(original, fixed));
