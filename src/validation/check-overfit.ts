@@ -1,13 +1,8 @@
 // checkOverfit: a fix may not fit itself to the failing tests (their literals, their exact inputs, their names).
-import { splitNodeId } from "../domain/node-id.js";
-import { overfitFindings } from "../python/policy-ops.js";
 import { languageOfPath } from "../analysis/language.js";
 import { addedFindings } from "./check-policy.js";
 import type { CheckResult, FixContext } from "./context.js";
-import { pythonHelper } from "./context.js";
 import { classifyTestPath } from "./test-paths.js";
-import { scriptKindOf, tsParsedOf } from "./ts-facts.js";
-import { testFacts, tsLiteralFindings, tsNameFindings } from "./ts-overfit.js";
 
 /**
  * Rejects a change to the code under test that: brings two or more literals of the failing tests' functions into
@@ -19,20 +14,9 @@ import { testFacts, tsLiteralFindings, tsNameFindings } from "./ts-overfit.js";
 export function checkOverfit(ctx: FixContext): Promise<CheckResult> {
   return ctx.memo("check:overfit", async () => {
     const none: CheckResult = { reasons: [], warnings: [], violations: [] };
-    if (ctx.original === ctx.fixed || classifyTestPath(ctx.relPath, ctx.isTestFile) !== null) return none;
+    if (ctx.original === ctx.fixed || !ctx.support || classifyTestPath(ctx.relPath, ctx.isTestFile) !== null) return none;
     const tests = ctx.failingTests.filter((t) => languageOfPath(t.file) === ctx.language);
-    if (ctx.isPython) {
-      const named = tests.map((t) => ({ name: splitNodeId(t.nodeId).testName, file: t.file, source: t.source }));
-      const r = await overfitFindings(pythonHelper(ctx), ctx.original, ctx.fixed, ctx.relPath, named);
-      return r.parsed ? { ...none, violations: await addedFindings(ctx, r.original, r.fixed) } : none;
-    }
-    if (!ctx.isTypeScript) return none;
-    const [original, fixed] = await Promise.all([tsParsedOf(ctx, "original"), tsParsedOf(ctx, "fixed")]);
-    if ([original, fixed].some((p) => p.syntactic.some((d) => d.category === "error"))) return none;
-    const ts = fixed.ts;
-    const parse = (file: string, source: string) => ts.createSourceFile(`/${file}`, source, ts.ScriptTarget.Latest, true, scriptKindOf(ts, file));
-    const facts = testFacts(ts, parse, tests);
-    const found = [...tsNameFindings(ts, fixed.sourceFile, facts.titles), ...tsLiteralFindings(ts, original.sourceFile, fixed.sourceFile, facts.keys)];
-    return { ...none, violations: await addedFindings(ctx, tsNameFindings(ts, original.sourceFile, facts.titles), found) };
+    const found = await ctx.support.overfitFindings(ctx, tests);
+    return found ? { ...none, violations: await addedFindings(ctx, found.original, found.fixed) } : none;
   });
 }

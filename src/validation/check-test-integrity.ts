@@ -1,19 +1,15 @@
 // checkTestIntegrity: never pass by editing or weakening tests, test configuration or coverage settings.
-import { compareTests } from "../python/integrity-ops.js";
-import { pythonHelper } from "./context.js";
 import type { CheckResult, FixContext } from "./context.js";
 import { loadTypeScript } from "../typescript/load.js";
-import { diffOf } from "./facts.js";
 import { analyzeTestConfigChange } from "./test-config.js";
 import type { TestConfigChange } from "./test-config.js";
 import { classifyTestPath, isPytestConfigPath } from "./test-paths.js";
 import { analyzeJsTestConfigChange } from "./ts-test-config.js";
 import { tsParsedOf } from "./ts-facts.js";
-import { compareTsTests } from "./ts-test-integrity.js";
 
 /** A JS test config edit, with the scripts parsed once for every check (package.json and other JSON are not parsed as scripts). */
 async function analyzeJsConfig(ctx: FixContext): Promise<TestConfigChange> {
-  if (!ctx.isTypeScript) return analyzeJsTestConfigChange(await loadTypeScript(), ctx.relPath, ctx.original, ctx.fixed);
+  if (ctx.language !== "typescript") return analyzeJsTestConfigChange(await loadTypeScript(), ctx.relPath, ctx.original, ctx.fixed);
   const [original, fixed] = await Promise.all([tsParsedOf(ctx, "original"), tsParsedOf(ctx, "fixed")]);
   return analyzeJsTestConfigChange(original.ts, ctx.relPath, ctx.original, ctx.fixed, { original, fixed });
 }
@@ -52,29 +48,18 @@ export function checkTestIntegrity(ctx: FixContext): Promise<TestIntegrityResult
       denied(`edits test settings in ${ctx.relPath} [${change.sections.join(", ")}]`);
       return result;
     }
-    if (ctx.isTypeScript) {
-      const [original, fixed, diff] = await Promise.all([tsParsedOf(ctx, "original"), tsParsedOf(ctx, "fixed"), diffOf(ctx)]);
-      const comparison = compareTsTests(original.ts, ctx.original, ctx.fixed, ctx.relPath, { original, fixed, diff });
-      for (const w of comparison.weakenings) {
-        result.reasons.push(`test-integrity: weakens ${ctx.relPath}${w.line === null ? "" : ` at line ${w.line}`}: ${w.message} [${w.kind}]`);
-      }
-      if (comparison.importOnly) return result;
-      denied(`edits test file ${ctx.relPath}`);
-      if (!comparison.parsed && ctx.allowTestEdits) result.warnings.push(`test-integrity: could not compare ${ctx.relPath} structurally (it does not parse); checked as text`);
-      return result;
-    }
-    if (!ctx.isPython) {
+    if (!ctx.support) {
       denied(`edits ${ctx.relPath}, which belongs to the tests`);
       return result;
     }
-    const comparison = await compareTests(pythonHelper(ctx), ctx.original, ctx.fixed, ctx.relPath);
+    const comparison = await ctx.support.compareTests(ctx);
     for (const w of comparison.weakenings) {
       result.reasons.push(`test-integrity: weakens ${ctx.relPath}${w.line === null ? "" : ` at line ${w.line}`}: ${w.message} [${w.kind}]`);
     }
     if (comparison.importOnly) return result;
     denied(`edits test file ${ctx.relPath}`);
-    if (!comparison.parsed && ctx.allowTestEdits) {
-      result.warnings.push(`test-integrity: could not compare ${ctx.relPath} structurally (${comparison.parseError ?? "parse error"}); checked as text`);
+    if (comparison.parseNote !== null && ctx.allowTestEdits) {
+      result.warnings.push(`test-integrity: could not compare ${ctx.relPath} structurally (${comparison.parseNote}); checked as text`);
     }
     return result;
   });

@@ -1,11 +1,11 @@
 // FixContext: one proposed change to one file, with per-context memoisation shared by every check.
 import { isAbsolute, relative, sep } from "node:path";
-import { RedgreenError } from "../domain/errors.js";
 import type { PythonCaller } from "../python/client.js";
 import type { TsProject } from "../typescript/types.js";
 import type { Violation } from "../domain/validation.js";
 import type { SecretCatalog } from "./secret-catalog.js";
 import { languageOfPath, type SourceLanguage } from "../analysis/language.js";
+import { LANGUAGES, type LanguageSupport } from "../languages/index.js";
 
 /** Size limits a fix must stay within. */
 export interface ValidationLimits {
@@ -81,8 +81,8 @@ export interface FixContext extends Required<Omit<FixInput, "limits" | "isTestFi
   /** Project-relative path with forward slashes. */
   relPath: string;
   language: FixLanguage;
-  isPython: boolean;
-  isTypeScript: boolean;
+  /** The language half of every check for this file (null: not a Python or TS/JS file, only the text checks apply). */
+  support: LanguageSupport | null;
   /** Runs `compute` once per key for this context (checks share helper calls and each other's results). */
   memo<T>(key: string, compute: () => Promise<T>): Promise<T>;
 }
@@ -115,8 +115,7 @@ export function createFixContext(input: FixInput): FixContext {
     failingTests: input.failingTests ?? [],
     relPath,
     language,
-    isPython: language === "python",
-    isTypeScript: language === "typescript",
+    support: language === null ? null : LANGUAGES[language],
     memo<T>(key: string, compute: () => Promise<T>): Promise<T> {
       let hit = cache.get(key);
       if (!hit) {
@@ -126,10 +125,4 @@ export function createFixContext(input: FixInput): FixContext {
       return hit as Promise<T>;
     },
   };
-}
-
-/** The Python helper of a context that checks a Python file; a caller that forgot to pass one is a fault. */
-export function pythonHelper(ctx: FixContext): PythonCaller {
-  if (!ctx.helper) throw new RedgreenError("internal", `validating the Python file ${ctx.relPath} needs the Python helper (FixInput.helper)`);
-  return ctx.helper;
 }

@@ -1,12 +1,11 @@
 // estimateFixRisk: low (one line), medium (multi-line), high (logic/structure change, new dependency, test edit).
 import type { Risk } from "../domain/validation.js";
+import type { FileShape } from "../languages/types.js";
 import { checkImports } from "./check-imports.js";
 import { checkTestIntegrity } from "./check-test-integrity.js";
 import type { FixContext } from "./context.js";
-import { diffOf, importsOf, outlineOf } from "./facts.js";
+import { diffOf } from "./facts.js";
 import { splitLines } from "./line-diff.js";
-import { tsImportLines, tsParsedOf } from "./ts-facts.js";
-import { outlineTs } from "./ts-outline.js";
 
 /** The risk and the facts that decided it. */
 export interface RiskEstimate {
@@ -52,12 +51,6 @@ export function structuralChanges(before: Outline, after: Outline): string[] {
   return found;
 }
 
-const importLineSet = (result: Awaited<ReturnType<typeof importsOf>>): Set<number> => {
-  const lines = new Set<number>();
-  if (result.ok) for (const i of result.imports) for (let l = i.line; l <= i.endLine; l++) lines.add(l);
-  return lines;
-};
-
 /** Estimates the risk of a fix from the other checks' facts (memoised in the context) and the outline diff. */
 export function estimateFixRisk(ctx: FixContext): Promise<RiskEstimate> {
   return ctx.memo("check:risk", async () => {
@@ -65,19 +58,12 @@ export function estimateFixRisk(ctx: FixContext): Promise<RiskEstimate> {
     const [integrity, imports, diff] = await Promise.all([checkTestIntegrity(ctx), checkImports(ctx), diffOf(ctx)]);
     if (integrity.testEdit) high.push("edits a test file");
     for (const dep of imports.newDependencies) high.push(`new dependency ${dep}`);
-    let importA = new Set<number>();
-    let importB = new Set<number>();
-    if (ctx.isPython) {
-      const [oa, ob, ia, ib] = await Promise.all([outlineOf(ctx, "original"), outlineOf(ctx, "fixed"), importsOf(ctx, "original"), importsOf(ctx, "fixed")]);
-      if (oa.ok && ob.ok) high.push(...structuralChanges(oa, ob));
-      importA = importLineSet(ia);
-      importB = importLineSet(ib);
-    } else if (ctx.isTypeScript) {
-      const [pa, pb] = await Promise.all([tsParsedOf(ctx, "original"), tsParsedOf(ctx, "fixed")]);
-      const parses = (p: typeof pa): boolean => !p.syntactic.some((d) => d.category === "error");
-      if (parses(pa) && parses(pb)) high.push(...structuralChanges(outlineTs(pa.ts, pa.sourceFile), outlineTs(pb.ts, pb.sourceFile)));
-      [importA, importB] = await Promise.all([tsImportLines(ctx, "original"), tsImportLines(ctx, "fixed")]);
-    }
+    const unknown: FileShape = { outline: null, importLines: new Set() };
+    const support = ctx.support;
+    const [before, after] = support ? await Promise.all([support.shape(ctx, "original"), support.shape(ctx, "fixed")]) : [unknown, unknown];
+    if (before.outline && after.outline) high.push(...structuralChanges(before.outline, after.outline));
+    const importA = before.importLines;
+    const importB = after.importLines;
     if (high.length > 0) return { risk: "high", factors: high };
     const a = splitLines(ctx.original);
     const b = splitLines(ctx.fixed);

@@ -1,0 +1,47 @@
+// TypeScript's LanguageSupport (JavaScript too): every check answered by the TypeScript compiler API, with the project's
+// language service for types and module resolution when the workflow has one.
+import { NOT_SECRET_NAMES, SECRET_ENV_NAME } from "../../validation/env-secrets.js";
+import { diffOf } from "../../validation/facts.js";
+import { scriptKindOf, tsImportLines, tsParsedOf, type TsParsed } from "../../validation/ts-facts.js";
+import { checkTsImports } from "../../validation/ts-imports.js";
+import { outlineTs } from "../../validation/ts-outline.js";
+import { testFacts, tsLiteralFindings, tsNameFindings } from "../../validation/ts-overfit.js";
+import { tsPolicyFindings } from "../../validation/ts-policy.js";
+import { checkTsSyntax } from "../../validation/ts-syntax.js";
+import { compareTsTests } from "../../validation/ts-test-integrity.js";
+import type { LanguageSupport } from "../types.js";
+import { checkTsIndentation } from "./indentation.js";
+
+const parses = (p: TsParsed): boolean => !p.syntactic.some((d) => d.category === "error");
+
+export const typescriptLanguage: LanguageSupport = {
+  id: "typescript",
+  checkSyntax: checkTsSyntax,
+  checkImports: checkTsImports,
+  checkIndentation: checkTsIndentation,
+  async compareTests(ctx) {
+    const [original, fixed, diff] = await Promise.all([tsParsedOf(ctx, "original"), tsParsedOf(ctx, "fixed"), diffOf(ctx)]);
+    const c = compareTsTests(original.ts, ctx.original, ctx.fixed, ctx.relPath, { original, fixed, diff });
+    return { parsed: c.parsed, parseNote: c.parsed ? null : "it does not parse", importOnly: c.importOnly, weakenings: c.weakenings };
+  },
+  async policyFindings(ctx, side, isTest) {
+    const parsed = await tsParsedOf(ctx, side);
+    if (!parses(parsed)) return null;
+    return tsPolicyFindings(parsed.ts, parsed.sourceFile, isTest, { pattern: SECRET_ENV_NAME, notSecret: NOT_SECRET_NAMES });
+  },
+  async overfitFindings(ctx, tests) {
+    const [original, fixed] = await Promise.all([tsParsedOf(ctx, "original"), tsParsedOf(ctx, "fixed")]);
+    if (!parses(original) || !parses(fixed)) return null;
+    const ts = fixed.ts;
+    const parse = (file: string, source: string) => ts.createSourceFile(`/${file}`, source, ts.ScriptTarget.Latest, true, scriptKindOf(ts, file));
+    const facts = testFacts(ts, parse, tests);
+    return {
+      original: tsNameFindings(ts, original.sourceFile, facts.titles),
+      fixed: [...tsNameFindings(ts, fixed.sourceFile, facts.titles), ...tsLiteralFindings(ts, original.sourceFile, fixed.sourceFile, facts.keys)],
+    };
+  },
+  async shape(ctx, side) {
+    const [parsed, importLines] = await Promise.all([tsParsedOf(ctx, side), tsImportLines(ctx, side)]);
+    return { outline: parses(parsed) ? outlineTs(parsed.ts, parsed.sourceFile) : null, importLines };
+  },
+};
