@@ -1,4 +1,4 @@
-// Workflow rows (the seed's AutonomousWorkflow) and the per-fix history the run reports.
+// Workflow rows (one per redgreen run on a project) and the per-fix history the run reports.
 import { z } from "zod";
 import { RiskSchema } from "./validation.js";
 import { FixSourceSchema } from "./fix.js";
@@ -40,7 +40,7 @@ export const WorkflowSchema = z.object({
   status: WorkflowStatusSchema,
   iterations: z.number().int().nonnegative(),
   maxIterations: z.number().int().positive(),
-  /** The latest TestRunResult, as stored JSON (the seed's test_results column). */
+  /** The latest TestRunResult, as stored JSON (the workflows table's test_results column). */
   testResults: z.unknown().nullable(),
   initialCoverage: z.number().nullable(),
   finalCoverage: z.number().nullable(),

@@ -72,7 +72,7 @@ export interface SingleFixResult {
   llmSkipped?: string;
 }
 
-/** fixFailures' result, in the seed's shape. */
+/** fixFailures' result: what was fixed, what was not, and why. */
 export interface FixFailuresResult {
   fixesApplied: FileChange[];
   remainingFailures: Failure[];

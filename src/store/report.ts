@@ -1,4 +1,4 @@
-// Test reports (the seed's generate_test_report) and coverage deltas, computed from a TestRunResult alone.
+// Test reports (summary, failure details, coverage, recommendations) and coverage deltas, computed from a TestRunResult alone.
 import type { Coverage, Failure, SlowTest, TestRunResult, TestRunStatus } from "../domain/index.js";
 
 /** Below this line coverage the report recommends adding tests. */
@@ -39,7 +39,7 @@ export interface CoverageSummary {
   leastCovered: { file: string; percent: number; missingLines: number }[];
 }
 
-/** The seed's report: summary, failure details, coverage summary and recommendations. */
+/** A test report: summary, failure details, coverage summary and recommendations. */
 export interface TestReport {
   summary: ReportSummary;
   failureDetails: FailureDetail[];

@@ -1,4 +1,4 @@
-// openStore: the seed's TestResultStorage — workflows, test runs, fix attempts and agent logs in one SQLite file.
+// openStore: redgreen's storage — workflows, test runs, fix attempts and agent logs in one SQLite file.
 import type { Database } from "better-sqlite3";
 import { RedgreenError } from "../domain/errors.js";
 import type { AgentLog, AgentLogInput, Coverage, FixRecord, TestRunResult, Workflow } from "../domain/index.js";

@@ -1,4 +1,4 @@
-// Workflow repository: the seed's AutonomousWorkflow rows, one per redgreen run on a project.
+// Workflow repository: the workflows table, one row per redgreen run on a project.
 import { randomUUID } from "node:crypto";
 import type { Database } from "better-sqlite3";
 import { RedgreenError } from "../domain/errors.js";
@@ -13,7 +13,7 @@ export interface CreateWorkflowInput {
   /** Chosen by the caller (e.g. a LangGraph thread id); a random UUID otherwise. */
   id?: string;
   projectPath: string;
-  /** Default 5, the seed's iteration cap. */
+  /** Default 5: the iteration cap. */
   maxIterations?: number;
   status?: WorkflowStatus;
 }
