@@ -8,7 +8,7 @@ import { outlineTs } from "../../validation/ts-outline.js";
 import { testFacts, tsLiteralFindings, tsNameFindings } from "../../validation/ts-overfit.js";
 import { tsPolicyFindings } from "../../validation/ts-policy.js";
 import { checkTsSyntax } from "../../validation/ts-syntax.js";
-import { compareTsTests } from "../../validation/ts-test-integrity.js";
+import { compareTsTests } from "./test-integrity.js";
 import type { LanguageSupport } from "../types.js";
 import { checkTsIndentation } from "./indentation.js";
 
