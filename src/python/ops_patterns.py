@@ -2318,10 +2318,59 @@ class _Wrappers:
         return []
 
 
+def _dropped_in(target, reasons):
+    """The op's answer for one function that may have dropped its value, or None (its reasons appended)."""
+    func = target["node"]
+    flines = _load(target["file"])[1]
+    for ret in (n for n in _own_nodes(func) if isinstance(n, ast.Return)):
+        if not (isinstance(ret.value, ast.Constant) and ret.value.value is None):
+            continue
+        name, why = _dropped_value(func, ret)
+        if name is None:
+            name, orphan_why = _orphan_helper_call(target["file"], func, ret)
+            why = "%s; %s" % (why, orphan_why) if orphan_why else why
+        if name is None:
+            reasons.append("%s:%d: %s" % (target["file"], ret.lineno, why))
+            continue
+        line = flines[ret.lineno - 1]
+        start = _char_col(line, ret.value.col_offset)
+        end = _char_col(line, ret.value.end_col_offset)
+        return {"edit": _line_edit(flines, ret.lineno, ret.lineno, line[:start] + name + line[end:]),
+                "file": target["file"], "line": ret.lineno, "function": target["qualname"], "value": name, "reason": ""}
+    tail = _discarded_tail_call(target["file"], func)
+    if tail is not None:
+        line = flines[tail.lineno - 1]
+        start = _char_col(line, tail.col_offset)
+        return {"edit": _line_edit(flines, tail.lineno, tail.lineno, line[:start] + "return " + line[start:]),
+                "file": target["file"], "line": tail.lineno, "function": target["qualname"],
+                "value": _segment(flines, tail.value), "reason": ""}
+    return None
+
+
+def _discarded_tail_call(rel, func):
+    """The last statement of a function when it calls a private function of the same module for nothing: that helper
+    only ever returns values (`return _build(x)` that lost its `return`), and the function is no generator."""
+    last = func.body[-1]
+    if not (isinstance(last, ast.Expr) and isinstance(last.value, ast.Call) and isinstance(last.value.func, ast.Name)):
+        return None
+    name = last.value.func.id
+    if not name.startswith("_") or name.startswith("__") or _yields(func):
+        return None
+    helper = [n for n in _load(rel)[2].body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == name]
+    if len(helper) != 1 or _yields(helper[0]):
+        return None
+    returns = [n for n in _own_nodes(helper[0]) if isinstance(n, ast.Return)]
+    gives = returns and all(r.value is not None and not (isinstance(r.value, ast.Constant) and r.value.value is None)
+                            for r in returns)
+    return last if gives else None
+
+
 def dropped_return(frames):
     """A function called at a failing line returned None from an explicit `return None` where it should return the
-    value it built (`rv = {}; rv[k] = v; return None`) or the name its other returns give. frames: [{file, line}]
-    innermost last (test frames included: an `assert f(x) == y` calls f there)."""
+    value it built (`rv = {}; rv[k] = v; return None`), the name its other returns give, or the call of a private helper
+    nothing calls any more; or it ends calling a value-returning private helper for nothing (a lost `return`).
+    A decorated def counts through its decorator's wrapper. frames: [{file, line}] innermost last (test frames
+    included: an `assert f(x) == y` calls f there)."""
     by_name, _, _, modules = _project_functions()
     wrappers = _Wrappers(by_name, modules)
     reasons = []
@@ -2340,26 +2389,9 @@ def dropped_return(frames):
             # A decorated def (`@lru_cache(maxsize=None) async def f`, even one in a test) runs its decorator's wrapper.
             targets = [t for hit in _resolve_call(call, entry, bindings, by_name, modules) for t in [hit] + wrappers.of(hit)]
             for target in targets:
-                if target["test"]:
-                    continue
-                func = target["node"]
-                for ret in (n for n in _own_nodes(func) if isinstance(n, ast.Return)):
-                    if not (isinstance(ret.value, ast.Constant) and ret.value.value is None):
-                        continue
-                    name, why = _dropped_value(func, ret)
-                    if name is None:
-                        name, orphan_why = _orphan_helper_call(target["file"], func, ret)
-                        why = "%s; %s" % (why, orphan_why) if orphan_why else why
-                    if name is None:
-                        reasons.append("%s:%d: %s" % (target["file"], ret.lineno, why))
-                        continue
-                    flines = _load(target["file"])[1]
-                    line = flines[ret.lineno - 1]
-                    start = _char_col(line, ret.value.col_offset)
-                    end = _char_col(line, ret.value.end_col_offset)
-                    return {"edit": _line_edit(flines, ret.lineno, ret.lineno, line[:start] + name + line[end:]),
-                            "file": target["file"], "line": ret.lineno, "function": target["qualname"], "value": name,
-                            "reason": ""}
+                found = None if target["test"] else _dropped_in(target, reasons)
+                if found is not None:
+                    return found
     return {"edit": None, "reason": "; ".join(reasons) or "no function called at the failing lines returns None explicitly"}
 
 

@@ -37,7 +37,8 @@ describe("dropped-return (fixture: patterns/dropped-return)", () => {
 });
 
 // The None came from code the failing line reaches indirectly: a decorator's wrapper (a class instance's `__call__`, through
-// a factory and `return factory(...)(fn)`), a private helper the mutated return no longer calls, a `from x import *` package.
+// a factory and `return factory(...)(fn)`), a private helper the mutated return no longer calls, a `from x import *` package;
+// or a function ends calling a value-returning private helper for nothing.
 describe("dropped-return beyond the called def (fixture: patterns/dropped-return-wrapped)", () => {
   let p: PatternProject;
   beforeAll(async () => {
@@ -54,6 +55,8 @@ describe("dropped-return beyond the called def (fixture: patterns/dropped-return
     ["test_pick_weighted", "memo/sampling.py", "        return None", "        return _pick_weighted(items, k, weights)"],
     // `memo.tally`: memo/__init__.py has it only through `from .sampling import *`.
     ["test_tally_through_package", "memo/sampling.py", "    return None", "    return counts"],
+    // spread ends calling `_evenly(items, n)` for nothing: the helper only ever returns a value.
+    ["test_spread_picks_evenly", "memo/sampling.py", "    _evenly(items, n)", "    return _evenly(items, n)"],
   ] as const;
 
   for (const [test, file, find, replace] of cases) {
@@ -63,13 +66,13 @@ describe("dropped-return beyond the called def (fixture: patterns/dropped-return
     });
   }
 
-  it("makes the suite green once the three edits are applied under real pytest", async () => {
-    for (const test of ["test_memoize_unbounded", "test_pick_weighted", "test_tally_through_package"]) {
+  it("makes the suite green once the four edits are applied under real pytest", async () => {
+    for (const test of ["test_memoize_unbounded", "test_pick_weighted", "test_tally_through_package", "test_spread_picks_evenly"]) {
       const fix = await p.fix(test, { only: ["dropped-return"] });
       await p.apply(fix!.proposal);
     }
     const after = await p.rerun();
     expect(after.failures).toEqual([]);
-    expect(after.passedNodeIds).toHaveLength(6);
+    expect(after.passedNodeIds).toHaveLength(7);
   });
 });
