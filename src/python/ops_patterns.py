@@ -2005,11 +2005,87 @@ def _constant_guard_at(node, func, parents, maybe):
     return None, None, "no single name that may be None fits the constant condition at line %d" % node.test.lineno
 
 
-def constant_guard(frames):
+def _maybe_none_attrs(cls):
+    """`self.x` attributes of a class that may hold None: set to None or annotated Optional in a method, or declared
+    so in the class body."""
+    out = set()
+    for node in ast.walk(cls):
+        target = value = ann = None
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, value = node.targets[0], node.value
+        elif isinstance(node, ast.AnnAssign):
+            target, value, ann = node.target, node.value, node.annotation
+        none = (isinstance(value, ast.Constant) and value.value is None) or (ann is not None and _optional(ann))
+        if not none:
+            continue
+        if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == "self":
+            out.add("self." + target.attr)
+        elif isinstance(target, ast.Name) and any(target is n for n in cls.body for n in ast.walk(n)):
+            out.add("self." + target.id)
+    return out
+
+
+def _mention(node):
+    """`x` for a plain name, `self.x` for an attribute of self; None for anything else."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self":
+        return "self." + node.attr
+    return None
+
+
+def _mentions_in_order(node):
+    """(name or `self.x`, ast.Load / ast.Store) in evaluation order: an assignment's value before its targets, an
+    augmented target read before it is written."""
+    if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+        if isinstance(node, ast.AugAssign) and _mention(node.target):
+            yield _mention(node.target), ast.Load
+        if node.value is not None:
+            yield from _mentions_in_order(node.value)
+        for target in getattr(node, "targets", [getattr(node, "target", None)]):
+            yield from _mentions_in_order(target)
+        return
+    mention = _mention(node)
+    if mention is not None:
+        yield mention, type(node.ctx)
+        return
+    for child in ast.iter_child_nodes(node):
+        yield from _mentions_in_order(child)
+
+
+def _raise_guard_at(node, func, cls, parents, line):
+    """(test, reason) for `if True: raise ...` raising at `line`: the guard it stands for, decided by what the rest of
+    the block does with the one value that may be None. Stored there first (`self._it = make()`): the raise refused a
+    second use, `is not None`. Only read there: the raise refused a missing value, `is None`."""
+    if not (isinstance(node, ast.If) and node.test.value is True):
+        return None, None
+    if not any(isinstance(st, ast.Raise) and st.lineno <= line <= _end(st) for st in node.body):
+        return None, None
+    maybe = _maybe_none(func) | (_maybe_none_attrs(cls) if cls is not None else set())
+    first = {}  # candidate -> ctx of its first mention after the if
+    for st in _rest_of_block(node, parents):
+        for mention, ctx in _mentions_in_order(st):
+            if mention in maybe:
+                first.setdefault(mention, ctx)
+    stored = sorted(m for m, ctx in first.items() if ctx is ast.Store)
+    read = sorted(m for m, ctx in first.items() if ctx is ast.Load)
+    if len(stored) == 1 and not read:
+        return "%s is not None" % stored[0], None
+    if len(read) == 1 and not stored:
+        return "%s is None" % read[0], None
+    return None, "the block after the raise at line %d does not settle one value that may be None (stored: %s; read: %s)" % (
+        line, ", ".join(stored) or "none", ", ".join(read) or "none")
+
+
+def constant_guard(frames, raised=None):
     """A condition left constant (`if False:`, `elif True:`, `a if True else b`) in a function of the failure's own
     (non-test) files, where a name that may be None belongs: the `is None` / `is not None` test it stands for.
     frames: [{file, line}] innermost last. Candidates in a function on the stack come first (innermost first), then
-    the nearest to a frame; exactly one name must fit, else the candidate is declined with its reason."""
+    the nearest to a frame; exactly one name must fit, else the candidate is declined with its reason.
+    raised: {file, line} when the failure is an exception the project raised there (not a None error): only an
+    `if True:` around that raise is considered (see _raise_guard_at)."""
+    if raised is not None:
+        return _raise_guard(raised)
     ranked = []
     reasons = []
     on_stack = [(f["file"], f["line"]) for f in reversed(frames)]
@@ -2039,12 +2115,34 @@ def constant_guard(frames):
         return {"edit": None, "reason": "; ".join(reasons) or "no constant condition in the failure's project files"}
     ranked.sort(key=lambda r: (r[0], r[1], r[2], r[3].test.lineno))
     _, _, rel, node, name, test, lines = ranked[0]
+    return _guard_edit(rel, lines, node, "%s %s" % (name, test), len(ranked))
+
+
+def _guard_edit(rel, lines, node, new, candidates):
+    """The op's answer: the constant condition of `node` replaced by the test `new`."""
     line = lines[node.test.lineno - 1]
     start = _char_col(line, node.test.col_offset)
     end = _char_col(line, node.test.end_col_offset)
-    new = "%s %s" % (name, test)
     return {"edit": _line_edit(lines, node.test.lineno, node.test.lineno, line[:start] + new + line[end:]), "file": rel,
-            "line": node.test.lineno, "constant": line[start:end], "test": new, "candidates": len(ranked), "reason": ""}
+            "line": node.test.lineno, "constant": line[start:end], "test": new, "candidates": candidates, "reason": ""}
+
+
+def _raise_guard(raised):
+    """constant_guard for an exception the project raised itself under `if True:` at raised = {file, line}."""
+    loaded = _load(raised["file"])
+    inner = _innermost_function(loaded[2], raised["line"]) if loaded else None
+    if inner is None:
+        return {"edit": None, "reason": "the raise at %s:%d is in no function" % (raised["file"], raised["line"])}
+    _, lines, tree = loaded
+    parents = _parents(tree)
+    for node in _own_nodes(inner[0]):
+        if isinstance(node, ast.If) and isinstance(node.test, ast.Constant) and node.test.lineno == _end(node.test):
+            test, why = _raise_guard_at(node, inner[0], inner[1], parents, raised["line"])
+            if test is not None:
+                return _guard_edit(raised["file"], lines, node, test, 1)
+            if why is not None:
+                return {"edit": None, "reason": why}
+    return {"edit": None, "reason": "no `if True:` holds the raise at %s:%d" % (raised["file"], raised["line"])}
 
 
 # ------------------------------------------------------------------------------------------ dropped_return
@@ -2090,11 +2188,191 @@ def _dropped_value(func, ret):
     return None, "%s values the function builds and never returns" % ("no" if not built else "several (%s)" % ", ".join(built))
 
 
+def _bound_before(func, line):
+    """Names a function has bound before a line: its parameters, then assignments, loop and with targets above it."""
+    a = func.args
+    names = {x.arg for x in a.posonlyargs + a.args + a.kwonlyargs + [a.vararg, a.kwarg] if x is not None}
+    stores = [n for n in _own_nodes(func) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store) and n.lineno < line]
+    return names | {n.id for n in stores}
+
+
+def _referenced_elsewhere(name, defining):
+    """Whether any project file (tests included) mentions `name` outside the def `defining` itself."""
+    sym = _symbols()
+    for rel in sym.project_files(os.getcwd()):
+        loaded = _load(rel)
+        if loaded is None or name not in loaded[0]:
+            continue
+        inside = {id(n) for n in ast.walk(defining)}
+        for node in ast.walk(loaded[2]):
+            mentioned = (isinstance(node, ast.Name) and node.id == name) or (isinstance(node, ast.Attribute) and node.attr == name) \
+                or (isinstance(node, ast.alias) and (node.asname or node.name).split(".")[-1] == name)
+            if mentioned and id(node) not in inside:
+                return True
+    return False
+
+
+def _orphan_helper_call(rel, func, ret):
+    """`_helper(a, b)` for a `return None` whose lost value was the call of a private module function nothing calls any
+    more: exactly one such orphan whose required parameters are all names bound in `func` before the return (optional
+    ones are passed by keyword when bound). (None, reason) when several fit, (None, None) when none does."""
+    tree = _load(rel)[2]
+    bound = _bound_before(func, ret.lineno)
+    fits = []
+    for node in tree.body:
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or node is func:
+            continue
+        if not node.name.startswith("_") or node.name.startswith("__") or node.decorator_list:
+            continue
+        a = node.args
+        positional = a.posonlyargs + a.args
+        required = positional[:len(positional) - len(a.defaults)]
+        optional = positional[len(positional) - len(a.defaults):]
+        kw_required = [x for x, d in zip(a.kwonlyargs, a.kw_defaults) if d is None]
+        if not all(x.arg in bound for x in required + kw_required) or _referenced_elsewhere(node.name, node):
+            continue
+        args = [x.arg for x in required]
+        args += ["%s=%s" % (x.arg, x.arg) for x in optional + a.kwonlyargs if x not in required and x.arg in bound]
+        call = "%s(%s)" % (node.name, ", ".join(args))
+        both_async = isinstance(node, ast.AsyncFunctionDef) and isinstance(func, ast.AsyncFunctionDef)
+        fits.append("await " + call if both_async else call)
+    if len(fits) == 1:
+        return fits[0], None
+    return None, ("several uncalled private helpers fit (%s)" % ", ".join(fits)) if fits else None
+
+
+class _Wrappers:
+    """What a decorated def's calls really run: a decorator (`@deco`, `@factory(...)`) is followed to the callables it
+    hands back (a nested def it returns, or `__call__` of a project class it instantiates), through factories and
+    `return deco(args)(fn)`, a few levels deep. Over-approximated: every branch's value counts."""
+
+    def __init__(self, by_name, modules, max_depth=5):
+        self.by_name, self.modules, self.max_depth = by_name, modules, max_depth
+        self._bindings = {}
+
+    def bindings(self, rel):
+        if rel not in self._bindings:
+            loaded = _load(rel)
+            self._bindings[rel] = _import_bindings(loaded[2], rel) if loaded else {}
+        return self._bindings[rel]
+
+    def of(self, target):
+        """The wrapper functions a call of the decorated def `target` runs (outermost decorator's), [] if undecorated."""
+        out = []
+        for dec in target["node"].decorator_list[:1]:
+            if isinstance(dec, ast.Call):
+                made = self._produced(dec, target, 0)
+            else:
+                made = self._resolve(ast.Call(func=dec, args=[], keywords=[]), target)
+            for wrapper in made:
+                out.extend(self._called(wrapper, 1))
+        return self._unique(out)
+
+    @staticmethod
+    def _unique(entries):
+        seen, out = set(), []
+        for e in entries:
+            if id(e["node"]) not in seen:
+                seen.add(id(e["node"]))
+                out.append(e)
+        return out
+
+    def _resolve(self, call, entry):
+        if not isinstance(call.func, (ast.Name, ast.Attribute)):
+            return []
+        return _resolve_call(call, entry, self.bindings(entry["file"]), self.by_name, self.modules)
+
+    def _instance_calls(self, cls):
+        """`__call__` of a project class (what calling its instance runs)."""
+        return [e for e in self.by_name.get("__call__", []) if e["cls"] is not None and e["cls"].name == cls.name]
+
+    def _called(self, entry, depth):
+        """What calling a callable gives when that is itself callable: a class's instance (its `__call__`), or the
+        callables a function returns."""
+        if entry["node"].name == "__init__" and entry["cls"] is not None:
+            return self._instance_calls(entry["cls"])
+        if depth > self.max_depth:
+            return []
+        out = []
+        for ret in (n for n in _own_nodes(entry["node"]) if isinstance(n, ast.Return) and n.value is not None):
+            out.extend(self._produced(ret.value, entry, depth))
+        return out
+
+    def _produced(self, expr, entry, depth):
+        """Callables an expression in `entry`'s body evaluates to: a nested def by name, a local assigned one, a call's."""
+        if depth > self.max_depth:
+            return []
+        func = entry["node"]
+        if isinstance(expr, ast.Call):
+            # `f(x)` calls what f names; `f(a)(x)` calls what `f(a)` gave.
+            callees = self._produced(expr.func, entry, depth + 1) if isinstance(expr.func, ast.Call) else self._resolve(expr, entry)
+            return [made for callee in callees for made in self._called(callee, depth + 1)]
+        if isinstance(expr, ast.Name):
+            nested = [c for n in [func, *_own_nodes(func)] for c in ast.iter_child_nodes(n)
+                      if isinstance(c, (ast.FunctionDef, ast.AsyncFunctionDef)) and c.name == expr.id]
+            if nested:
+                return [e for e in self.by_name.get(expr.id, []) if e["node"] is nested[-1]]
+            values = [n.value for n in _own_nodes(func) if isinstance(n, (ast.Assign, ast.AnnAssign)) and n.value is not None
+                      and any(isinstance(t, ast.Name) and t.id == expr.id for t in getattr(n, "targets", [getattr(n, "target", None)]))]
+            return [made for v in values for made in self._produced(v, entry, depth + 1)]
+        return []
+
+
+def _dropped_in(target, reasons):
+    """The op's answer for one function that may have dropped its value, or None (its reasons appended)."""
+    func = target["node"]
+    flines = _load(target["file"])[1]
+    for ret in (n for n in _own_nodes(func) if isinstance(n, ast.Return)):
+        if not (isinstance(ret.value, ast.Constant) and ret.value.value is None):
+            continue
+        name, why = _dropped_value(func, ret)
+        if name is None:
+            name, orphan_why = _orphan_helper_call(target["file"], func, ret)
+            why = "%s; %s" % (why, orphan_why) if orphan_why else why
+        if name is None:
+            reasons.append("%s:%d: %s" % (target["file"], ret.lineno, why))
+            continue
+        line = flines[ret.lineno - 1]
+        start = _char_col(line, ret.value.col_offset)
+        end = _char_col(line, ret.value.end_col_offset)
+        return {"edit": _line_edit(flines, ret.lineno, ret.lineno, line[:start] + name + line[end:]),
+                "file": target["file"], "line": ret.lineno, "function": target["qualname"], "value": name, "reason": ""}
+    tail = _discarded_tail_call(target["file"], func)
+    if tail is not None:
+        line = flines[tail.lineno - 1]
+        start = _char_col(line, tail.col_offset)
+        return {"edit": _line_edit(flines, tail.lineno, tail.lineno, line[:start] + "return " + line[start:]),
+                "file": target["file"], "line": tail.lineno, "function": target["qualname"],
+                "value": _segment(flines, tail.value), "reason": ""}
+    return None
+
+
+def _discarded_tail_call(rel, func):
+    """The last statement of a function when it calls a private function of the same module for nothing: that helper
+    only ever returns values (`return _build(x)` that lost its `return`), and the function is no generator."""
+    last = func.body[-1]
+    if not (isinstance(last, ast.Expr) and isinstance(last.value, ast.Call) and isinstance(last.value.func, ast.Name)):
+        return None
+    name = last.value.func.id
+    if not name.startswith("_") or name.startswith("__") or _yields(func):
+        return None
+    helper = [n for n in _load(rel)[2].body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == name]
+    if len(helper) != 1 or _yields(helper[0]):
+        return None
+    returns = [n for n in _own_nodes(helper[0]) if isinstance(n, ast.Return)]
+    gives = returns and all(r.value is not None and not (isinstance(r.value, ast.Constant) and r.value.value is None)
+                            for r in returns)
+    return last if gives else None
+
+
 def dropped_return(frames):
     """A function called at a failing line returned None from an explicit `return None` where it should return the
-    value it built (`rv = {}; rv[k] = v; return None`) or the name its other returns give. frames: [{file, line}]
-    innermost last (test frames included: an `assert f(x) == y` calls f there)."""
+    value it built (`rv = {}; rv[k] = v; return None`), the name its other returns give, or the call of a private helper
+    nothing calls any more; or it ends calling a value-returning private helper for nothing (a lost `return`).
+    A decorated def counts through its decorator's wrapper. frames: [{file, line}] innermost last (test frames
+    included: an `assert f(x) == y` calls f there)."""
     by_name, _, _, modules = _project_functions()
+    wrappers = _Wrappers(by_name, modules)
     reasons = []
     for frame in reversed(frames):
         loaded = _load(frame["file"])
@@ -2108,24 +2386,12 @@ def dropped_return(frames):
         bindings = _import_bindings(tree, frame["file"])
         calls = [n for n in _own_nodes(inner[0]) if isinstance(n, ast.Call) and n.lineno <= frame["line"] <= _end(n)]
         for call in sorted(calls, key=lambda c: (c.lineno, c.col_offset)):
-            for target in _resolve_call(call, entry, bindings, by_name, modules):
-                if target["test"]:
-                    continue
-                func = target["node"]
-                for ret in (n for n in _own_nodes(func) if isinstance(n, ast.Return)):
-                    if not (isinstance(ret.value, ast.Constant) and ret.value.value is None):
-                        continue
-                    name, why = _dropped_value(func, ret)
-                    if name is None:
-                        reasons.append("%s:%d: %s" % (target["file"], ret.lineno, why))
-                        continue
-                    flines = _load(target["file"])[1]
-                    line = flines[ret.lineno - 1]
-                    start = _char_col(line, ret.value.col_offset)
-                    end = _char_col(line, ret.value.end_col_offset)
-                    return {"edit": _line_edit(flines, ret.lineno, ret.lineno, line[:start] + name + line[end:]),
-                            "file": target["file"], "line": ret.lineno, "function": target["qualname"], "value": name,
-                            "reason": ""}
+            # A decorated def (`@lru_cache(maxsize=None) async def f`, even one in a test) runs its decorator's wrapper.
+            targets = [t for hit in _resolve_call(call, entry, bindings, by_name, modules) for t in [hit] + wrappers.of(hit)]
+            for target in targets:
+                found = None if target["test"] else _dropped_in(target, reasons)
+                if found is not None:
+                    return found
     return {"edit": None, "reason": "; ".join(reasons) or "no function called at the failing lines returns None explicitly"}
 
 

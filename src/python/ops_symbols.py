@@ -140,6 +140,7 @@ def _file_facts(root, rel):
         "isTest": _is_test_file(rel),
         "defines": {},  # name -> kind (function/async/class/variable)
         "reexports": {},  # name -> (absolute module, original name)
+        "stars": [],  # absolute modules of `from x import *` at module level, in order
         "all": None,
         "decorated": [],
         "imports": [],  # every import: {kind, module(abs), name, asname, bound, level, line, scope}
@@ -180,7 +181,9 @@ def _file_facts(root, rel):
             elif isinstance(stmt, ast.ImportFrom):
                 absolute = _resolve_relative(stmt.module, stmt.level, module, is_package)
                 for alias in stmt.names:
-                    if alias.name != "*" and absolute:
+                    if alias.name == "*" and absolute:
+                        facts["stars"].append(absolute)
+                    elif absolute:
                         facts["reexports"][alias.asname or alias.name] = (absolute, alias.name)
             elif isinstance(stmt, ast.If):
                 # `if sys.version_info ...:` / `if TYPE_CHECKING:` blocks still define names for readers.
@@ -522,7 +525,20 @@ def _origin(facts_by_module, module, name, depth=0):
     if name in f["reexports"]:
         src_module, src_name = f["reexports"][name]
         return _origin(facts_by_module, src_module, src_name, depth + 1)
+    # `from .more import *`: the last star module that exports the name binds it (a later star import wins).
+    for star in reversed(f["stars"]):
+        if _star_exports(facts_by_module.get(star), name):
+            return _origin(facts_by_module, star, name, depth + 1)
     return (module, name)
+
+
+def _star_exports(f, name):
+    """Whether `from <f's module> import *` binds `name`: listed in __all__, else a public name it defines or imports."""
+    if f is None:
+        return False
+    if f["all"] is not None:
+        return name in f["all"]
+    return not name.startswith("_") and (name in f["defines"] or name in f["reexports"])
 
 
 def _project_candidates(facts, target, name, usage):

@@ -164,7 +164,10 @@ export const noneGuard = (helper: PythonCaller, args: { file: string; line: numb
   callOp(helper, "none_guard", args, NoneGuardSchema);
 
 /** The None test a constant condition in the failure's project files stands for (frames innermost last). */
-export const constantGuard = (helper: PythonCaller, args: { frames: { file: string; line: number }[] }): Promise<ConstantGuard> =>
+export const constantGuard = (
+  helper: PythonCaller,
+  args: { frames: { file: string; line: number }[]; raised?: { file: string; line: number } | undefined },
+): Promise<ConstantGuard> =>
   callOp(helper, "constant_guard", args, ConstantGuardSchema);
 
 /** The value a `return None` dropped in a function called at one of the failing lines (frames innermost last). */

@@ -65,3 +65,39 @@ describe("constant-guard (fixture: patterns/constant-guard)", () => {
     expect(guard.edit).toBeNull();
   });
 });
+
+// An exception the project raises itself under `if True:`: the guard it stands for is decided by the block after it.
+describe("constant-guard on a raise (fixture: patterns/constant-guard-raise)", () => {
+  let p: PatternProject;
+  beforeAll(async () => {
+    p = await openPatternProject("constant-guard-raise");
+  });
+  afterAll(async () => p?.close());
+
+  const cases = [
+    // The block after the raise stores the Optional attribute first: the raise refused a second take.
+    ["test_take_once", "        if True:", "        if self._held is not None:"],
+    // The block after the raise only reads the parameter defaulting to None: the raise refused a missing name.
+    ["test_require_given", "    if True:", "    if name is None:"],
+  ] as const;
+
+  for (const [test, find, replace] of cases) {
+    it(`restores the guard around the raise behind ${test}, and the test passes under real pytest`, async () => {
+      const fix = await p.fix(test, { only: ["constant-guard"] });
+      expect(fix?.proposal.edits).toEqual([expect.objectContaining({ file: "pool/lease.py", find, replace })]);
+      await p.apply(fix!.proposal);
+      const after = await p.rerun();
+      expect(after.passedNodeIds).toContain(`tests/test_lease.py::${test}`);
+    });
+  }
+
+  it("declines when the block after the raise reads two values that may be None", async () => {
+    expect(await p.fix("test_join_given", { only: ["constant-guard"] })).toBeNull();
+    const at = { file: "pool/lease.py", line: 33 };
+    const guard = await constantGuard(p.helper, { frames: [at], raised: at });
+    expect(guard.edit).toBeNull();
+    expect(guard.reason).toBe(
+      "the block after the raise at line 33 does not settle one value that may be None (stored: none; read: first, second)",
+    );
+  });
+});
