@@ -1,6 +1,7 @@
 // Plain JS files TypeScript does not check (no tsconfig, no checkJs): `redgreen run --no-llm` restores a deleted require
 // as the project's other files write it (declining on two ways), else as the one declared package's README writes it
-// (declining when the README binds the name two ways), and renames a misspelt top-level name.
+// (declining when the README binds the name two ways), also when a try swallowed the ReferenceError, and renames a
+// misspelt top-level name.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -87,6 +88,19 @@ describe("a deleted require of a package no project file imports", () => {
     expect(summary.status).toBe("stuck");
     expect(summary.fixes.filter((f) => f.status === "kept")).toEqual([]);
     expect(readFileSync(join(root, "src", "newest.js"), "utf8")).toBe(source);
+  }, 180_000);
+});
+
+describe("a deleted require whose ReferenceError a try swallows (fixture: jest/plain-js-swallowed)", () => {
+  it("is restored from the name nothing defines in the file the failing test requires, though the failure is an assertion", async () => {
+    const copy = copyJsProject(fixturePath("jest", "plain-js-swallowed"));
+    cleanups.push(copy.cleanup);
+    const testBefore = readFileSync(join(copy.root, "tests", "newest.test.js"), "utf8");
+    const summary = await run(copy.root);
+    expect(summary.status).toBe("passed");
+    expect(summary.fixes.filter((f) => f.status === "kept")).toMatchObject([{ file: "src/newest.js", strategy: "add_import" }]);
+    expect(readFileSync(join(copy.root, "src", "newest.js"), "utf8")).toContain('const { label } = require("./label");\nconst semver = require("semver");\n');
+    expect(readFileSync(join(copy.root, "tests", "newest.test.js"), "utf8")).toBe(testBefore);
   }, 180_000);
 });
 

@@ -18,6 +18,7 @@ import { tsMissingAwaitPattern } from "./ts-missing-await.js";
 import { tsMissingImportPattern } from "./ts-missing-import.js";
 import { tsSpellingPattern } from "./ts-spelling.js";
 import { tsUndefinedGuardPattern } from "./ts-undefined-guard.js";
+import { tsUnresolvedNamePattern } from "./ts-unresolved-name.js";
 import type { FixPattern, ImportCatalogsInput, PatternContext } from "./types.js";
 import { wrongAssertionPattern } from "./wrong-assertion.js";
 import type { TsProject } from "../../typescript/types.js";
@@ -27,7 +28,9 @@ export type { FixPattern, PatternContext, ImportCatalogsInput, PatternLanguage }
 /**
  * Every pattern, in the order they are tried. Root causes before symptoms: a missing import before a "typo"
  * (Python suggests `bytes` for an unimported `pytest`), a missing commit before a None guard that would hide it,
- * a None test left constant or a value not returned before a guard at the place the None arrived.
+ * a None test left constant or a value not returned before a guard at the place the None arrived. Last, a name nothing
+ * defines in a file the failing test runs, for a failure that shows no ReferenceError (it is the cause only when no
+ * pattern finds one nearer).
  */
 export const patterns = {
   "missing-import": missingImportPattern,
@@ -42,6 +45,7 @@ export const patterns = {
   "ts-missing-await": tsMissingAwaitPattern,
   "ts-spelling": tsSpellingPattern,
   "ts-undefined-guard": tsUndefinedGuardPattern,
+  "ts-unresolved-name": tsUnresolvedNamePattern,
 } satisfies Record<string, FixPattern>;
 
 export type PatternId = keyof typeof patterns;

@@ -52,8 +52,10 @@ function bindingsIn(readme: string, name: string, pkg: string): Binding[] {
   for (const m of readme.matchAll(new RegExp(`\\bimport\\s+${n}\\s+from\\s+["']([^"']+)["']`, "g"))) {
     if (ofPkg(m[1]!)) out.push({ form: "default", spec: m[1]!, extra: false });
   }
-  for (const m of readme.matchAll(new RegExp(`\\bimport\\s*\\{\\s*${n}\\s*\\}\\s*from\\s+["']([^"']+)["']`, "g"))) {
-    if (ofPkg(m[1]!)) out.push({ form: "named", spec: m[1]!, extra: false });
+  // `import { encode, decode } from "m"`: the name among the braces, not renamed (`{ a as encode }` binds a).
+  for (const m of readme.matchAll(/\bimport\s*\{([^}]*)\}\s*from\s+["']([^"']+)["']/g)) {
+    const names = m[1]!.split(",").map((e) => e.trim());
+    if (names.includes(name) && ofPkg(m[2]!)) out.push({ form: "named", spec: m[2]!, extra: false });
   }
   return out;
 }

@@ -16,7 +16,7 @@ import { failureScopes, nearest } from "./ts-near.js";
 import type { FixPattern, PatternContext } from "./types.js";
 
 // "Cannot find name", "... Did you mean", "Cannot find namespace", "refers to a UMD global", shorthand property.
-const MISSING_NAME_CODES = new Set([2304, 2552, 2503, 2686, 18004]);
+export const MISSING_NAME_CODES = new Set([2304, 2552, 2503, 2686, 18004]);
 const SPECIFIER_RE = /(?:import|from) ["']([^"']+)["']/;
 
 /** The undefined name of a ReferenceError. */
@@ -38,9 +38,12 @@ function allowedModule(spec: string, projectRoot: string, file: string): boolean
 /** The name a missing-name diagnostic is about (its first quoted name). */
 const missingName = (fix: TsCodeFix): string | null => /'([^']+)'/.exec(fix.diagnostic.message)?.[1] ?? null;
 
+/** The modules the import fixes offer, each once. */
+const offeredModules = (fixes: readonly TsCodeFix[]): string[] => [...new Set(fixes.map(importedModule))].filter((m): m is string => m !== null);
+
 /** The module to import `name` from, among those the import fixes offer that the project may use; null when it is a guess. */
 async function sourceFor(ctx: PatternContext, at: TsLocation, name: string, fixes: readonly TsCodeFix[]): Promise<ImportChoice | null> {
-  const specs = [...new Set(fixes.map(importedModule))].filter((m): m is string => m !== null && allowedModule(m, ctx.projectRoot, at.file));
+  const specs = offeredModules(fixes).filter((m) => allowedModule(m, ctx.projectRoot, at.file));
   if (specs.length === 0) return null;
   const facts = await importFacts(ctx.typescript!, at.file, name, specs);
   if (facts) return chooseImportSource(facts);
@@ -72,6 +75,27 @@ async function withImports(
   return done.includes(required) ? { text, names: done } : null;
 }
 
+/** A proposal restoring `restored`, an import TypeScript did not offer, when the file then checks as cleanly as before. */
+async function restoredImport(
+  ctx: PatternContext,
+  project: TsProject,
+  file: string,
+  name: string,
+  restored: { text: string; statement: string },
+  why: string,
+  confidence: number,
+): Promise<FixProposal | null> {
+  const before = await ctx.readFile(file);
+  const files = new Map([[file, { before, after: restored.text }]]);
+  if (!(await fixesCleanly(project, files))) return null;
+  const edits = editsFor(files);
+  if (!edits) return null;
+  const explanation = `Import ${name} in ${file} with \`${restored.statement}\`: it is used there but not imported, and ${why}.`;
+  return tsProposal("add_import", edits, explanation, confidence);
+}
+
+const readmeWhy = (pkg: string): string => `the README of "${pkg}", a declared dependency, imports it so (and no other declared package's does)`;
+
 /**
  * No import fix is offered (a plain JS file TypeScript does not check reports no missing name; a package without
  * types exports nothing TypeScript knows): in an unchecked JS file, the statement the project's other files import the
@@ -82,21 +106,72 @@ async function unofferedImportProposal(ctx: PatternContext, project: TsProject, 
   const reported = (await project.diagnostics(file)).some((d) => MISSING_NAME_CODES.has(d.code) && d.message.includes(`'${name}'`));
   // In a checked file TypeScript's own fixes decide among the project's modules: it offered none of them.
   const habit = !reported && isJavaScriptPath(file) ? await projectImportHabit(project, file, name) : null;
-  const docs = habit ? null : await documentedImport(project, file, name);
-  const restored = habit ?? docs;
+  if (habit) {
+    const why = habit.uses === 1 ? "another project file imports it so" : `${habit.uses} other project files import it so`;
+    return restoredImport(ctx, project, file, name, habit, why, 0.8);
+  }
+  const docs = await documentedImport(project, file, name);
+  return docs ? restoredImport(ctx, project, file, name, docs, readmeWhy(docs.pkg), 0.7) : null;
+}
+
+/**
+ * TypeScript offers only Node builtins that tie for the name (punycode's and querystring's `encode`): a package the
+ * project declares but nothing in the program imports any more is not on offer. The one declared package whose README
+ * imports the name is the choice; else none.
+ */
+async function builtinTieProposal(ctx: PatternContext, project: TsProject, file: string, name: string, specs: readonly string[]): Promise<FixProposal | null> {
+  if (specs.length < 2 || !specs.every((s) => isBuiltin(s))) return null;
+  // The project's own declaration of the name, not on offer, is what the file lost; an outside import would shadow it.
+  if ((await importFacts(project, file, name, specs))?.projectDeclares !== false) return null;
+  const docs = await documentedImport(project, file, name);
+  const why = `${readmeWhy(docs?.pkg ?? "")}, where only Node builtins that tie (${specs.join(", ")}) were on offer`;
+  return docs ? restoredImport(ctx, project, file, name, docs, why, 0.7) : null;
+}
+
+/**
+ * The import of `name` into `at.file`, where it is used but not defined: TypeScript's own import fix from the module that
+ * should provide it (restoring in the same declaration the other names the file lost with it), else an import the
+ * project or a declared package's README writes. Null when the choice would be a guess.
+ */
+export async function importProposal(ctx: PatternContext, project: TsProject, at: TsLocation, name: string): Promise<FixProposal | null> {
+  const missing = (await project.codeFixes(at.file, { fixNames: ["import"] })).filter((f) => MISSING_NAME_CODES.has(f.diagnostic.code));
+  const own = missing.filter((f) => missingName(f) === name);
+  if (own.length === 0) return unofferedImportProposal(ctx, project, at.file, name);
+  // The uses nearest the failure; the runtime line and the compiler's can differ (source maps, a use on a
+  // neighbouring line), so without one there any use in the file counts.
+  const near = nearest(own, [...(await failureScopes(project, at)), { from: 1, to: Number.MAX_SAFE_INTEGER }]);
+  const chosen = await sourceFor(ctx, at, name, own);
+  if (!chosen) return builtinTieProposal(ctx, project, at.file, name, offeredModules(own));
+  if (near.length === 0) return null;
+  const { spec } = chosen;
+  const target = (near.find((f) => importedModule(f) === spec) ?? near[0]!).diagnostic;
+  // Other names the file misses that come from the same module went with the same deleted import: restored with it.
+  const others: string[] = [];
+  for (const other of new Set(missing.map(missingName))) {
+    if (!other || other === name) continue;
+    const fixes = missing.filter((f) => missingName(f) === other);
+    if ((await sourceFor(ctx, at, other, fixes))?.spec === spec) others.push(other);
+  }
+  const before = await ctx.readFile(at.file);
+  const restored = await withImports(project, at.file, before, [name, ...others].sort(), spec, name);
   if (!restored) return null;
-  const before = await ctx.readFile(file);
-  const files = new Map([[file, { before, after: restored.text }]]);
-  if (!(await fixesCleanly(project, files))) return null;
+  const files = new Map([[at.file, { before, after: restored.text }]]);
+  if (!(await fixesCleanly(project, files, target))) return null;
   const edits = editsFor(files);
   if (!edits) return null;
-  const why = habit
-    ? habit.uses === 1
-      ? "another project file imports it so"
-      : `${habit.uses} other project files import it so`
-    : `the README of "${docs!.pkg}", a declared dependency, imports it so (and no other declared package's does)`;
-  const explanation = `Import ${name} in ${file} with \`${restored.statement}\`: it is used there but not imported, and ${why}.`;
-  return tsProposal("add_import", edits, explanation, habit ? 0.8 : 0.7);
+  const names = restored.names;
+  const used =
+    names.length === 1
+      ? `it is used there but not imported, and "${spec}" is ${chosen.reason}`
+      : `they are used there but not imported (one lost import), "${spec}" is, for ${name}, ${chosen.reason}, ` +
+        "and it is the choice for the others too";
+  const testNote = ctx.isTestFile(at.file) ? " (an import is the one edit allowed in a test file)" : "";
+  return tsProposal(
+    "add_import",
+    edits,
+    `Import ${names.join(", ")} from "${spec}" in ${at.file}: ${used} (TypeScript's own import fix)${testNote}.`,
+    spec.startsWith(".") ? 0.9 : 0.8,
+  );
 }
 
 export const tsMissingImportPattern = {
@@ -114,42 +189,6 @@ export const tsMissingImportPattern = {
     // The name is missing where it was used; a test file may gain an import (the one edit allowed there).
     const at = failureLocation({ ...ctx, allowTestEdits: true });
     if (!project || !name || !at || !isScriptPath(at.file)) return null;
-    const missing = (await project.codeFixes(at.file, { fixNames: ["import"] })).filter((f) => MISSING_NAME_CODES.has(f.diagnostic.code));
-    const own = missing.filter((f) => missingName(f) === name);
-    if (own.length === 0) return unofferedImportProposal(ctx, project, at.file, name);
-    // The uses nearest the failure; the runtime line and the compiler's can differ (source maps, a use on a
-    // neighbouring line), so without one there any use in the file counts.
-    const near = nearest(own, [...(await failureScopes(project, at)), { from: 1, to: Number.MAX_SAFE_INTEGER }]);
-    const chosen = await sourceFor(ctx, at, name, own);
-    if (!chosen || near.length === 0) return null;
-    const { spec } = chosen;
-    const target = (near.find((f) => importedModule(f) === spec) ?? near[0]!).diagnostic;
-    // Other names the file misses that come from the same module went with the same deleted import: restored with it.
-    const others: string[] = [];
-    for (const other of new Set(missing.map(missingName))) {
-      if (!other || other === name) continue;
-      const fixes = missing.filter((f) => missingName(f) === other);
-      if ((await sourceFor(ctx, at, other, fixes))?.spec === spec) others.push(other);
-    }
-    const before = await ctx.readFile(at.file);
-    const restored = await withImports(project, at.file, before, [name, ...others].sort(), spec, name);
-    if (!restored) return null;
-    const files = new Map([[at.file, { before, after: restored.text }]]);
-    if (!(await fixesCleanly(project, files, target))) return null;
-    const edits = editsFor(files);
-    if (!edits) return null;
-    const names = restored.names;
-    const used =
-      names.length === 1
-        ? `it is used there but not imported, and "${spec}" is ${chosen.reason}`
-        : `they are used there but not imported (one lost import), "${spec}" is, for ${name}, ${chosen.reason}, ` +
-          "and it is the choice for the others too";
-    const testNote = ctx.isTestFile(at.file) ? " (an import is the one edit allowed in a test file)" : "";
-    return tsProposal(
-      "add_import",
-      edits,
-      `Import ${names.join(", ")} from "${spec}" in ${at.file}: ${used} (TypeScript's own import fix)${testNote}.`,
-      spec.startsWith(".") ? 0.9 : 0.8,
-    );
+    return importProposal(ctx, project, at, name);
   },
 } satisfies FixPattern;

@@ -1,4 +1,6 @@
 // ts-missing-import on real TS projects: TypeScript's own import fix, and the cases it must decline.
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyEdits } from "../../../src/fixers/apply.js";
 import { findPatternFix } from "../../../src/fixers/patterns/index.js";
@@ -95,5 +97,53 @@ describe("ts-missing-import declines (fixture: ts-patterns/import-declines)", ()
 
   it("declines when no module exports the name", async () => {
     expect(await findPatternFix(c.ctx(failure("formatTotal", 6, "receiptFooter")))).toBeNull();
+  });
+});
+
+describe("ts-missing-import when only Node builtins tie (fixture: ts-patterns/import-documented)", () => {
+  let c: TsCase;
+  beforeAll(() => {
+    c = openTsCase("import-documented");
+  });
+  afterAll(() => c?.close());
+
+  const failure = (root: string) =>
+    jsFailure(root, {
+      testFile: "test/mappings.test.js",
+      testName: "encodes the mappings",
+      errorType: "ReferenceError",
+      errorMessage: "encode is not defined",
+      frames: [
+        { file: "test/mappings.test.js", line: 6, column: 10, fn: "test/mappings.test.js", kind: "test" },
+        { file: "src/mappings.js", line: 11, column: 71, fn: "sourceMap", kind: "project" },
+      ],
+    });
+
+  it("imports the name as the README of the declared package writes it, not from punycode or querystring", async () => {
+    const offered = await c.project.codeFixes("src/mappings.js", { fixNames: ["import"] });
+    expect(offered.map((f) => f.description).sort()).toEqual(['Add import from "node:punycode"', 'Add import from "node:querystring"']);
+    const fix = await findPatternFix(c.ctx(failure(c.root)));
+    expect(fix?.patternId).toBe("ts-missing-import");
+    expect(fix!.proposal.edits).toEqual([
+      {
+        file: "src/mappings.js",
+        find: 'import { relative } from "node:path";\n',
+        replace: 'import { relative } from "node:path";\nimport { encode } from "@jridgewell/sourcemap-codec";\n',
+        nearLine: 3,
+      },
+    ]);
+    expect(fix!.proposal.explanation).toContain('README of "@jridgewell/sourcemap-codec"');
+    await applyEdits(c.root, fix!.proposal.edits);
+    expect(await c.project.diagnostics("src/mappings.js")).toEqual([]);
+  });
+
+  it("declines when the project does not declare the package (a tie between builtins stays a guess)", async () => {
+    const copy = openTsCase("import-documented");
+    try {
+      writeFileSync(join(copy.root, "package.json"), '{ "name": "ts-import-documented", "private": true, "type": "module" }\n');
+      expect(await findPatternFix(copy.ctx(failure(copy.root)))).toBeNull();
+    } finally {
+      copy.close();
+    }
   });
 });
