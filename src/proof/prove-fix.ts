@@ -16,6 +16,7 @@ import { confirmFlaky } from "./flaky.js";
 import { guardAdapter } from "./guard.js";
 import { judgeRun } from "./judge-run.js";
 import { lineMapping } from "../fixers/diff.js";
+import { reportPhase } from "../process/timings.js";
 import { describeError, newFailures, progressOf, type LineMap } from "./progress.js";
 import { isTargetFixedIn, proofTargets, reportsTarget, selectedOnly, targetedSelection, type ProofTarget } from "./targets.js";
 
@@ -159,6 +160,7 @@ export async function proveFix(input: ProofInput, deps: ProofDeps): Promise<Proo
   };
   const protectedFiles = new Set(baseline.testFiles);
   const isTestFile = (rel: string): boolean => protectedFiles.has(rel) || runner.isTestFile(rel);
+  const checksStarted = performance.now();
   const check = await checkFix(proposal.edits, {
     projectRoot: deps.projectRoot,
     helper: deps.helper,
@@ -168,6 +170,7 @@ export async function proveFix(input: ProofInput, deps: ProofDeps): Promise<Proo
     failingTests: await failingTestTexts(deps.projectRoot, targets),
     isTestFile,
   });
+  reportPhase(`proof checks (${check.valid ? "valid" : "invalid"}): ${[...new Set(proposal.edits.map((e) => e.file))].join(", ")}`, checksStarted);
   if (deps.releaseTypescript) deps.typescript?.dispose?.();
   const base = {
     ...{ progress: false, risk: check.risk, warnings: check.warnings, diff: check.diff, changes: check.changes, fixedNodeIds: [] },
