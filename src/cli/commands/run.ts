@@ -1,6 +1,6 @@
 // `redgreen run`: runs the workflow graph on a project until the suite is green, stuck, or out of iterations.
 import { randomUUID } from "node:crypto";
-import { runWorkflow, MAX_ITERATIONS_CEILING } from "../../../graph/run.js";
+import { MAX_ITERATIONS_CEILING } from "../../../graph/routes.js";
 import type { RunSummary } from "../../domain/index.js";
 import { reportPhase, timePhase } from "../../process/timings.js";
 import { parseCommandArgs, splitRunnerArgs, usageError } from "../args.js";
@@ -90,6 +90,9 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
     env: ctx.env,
     cwd: ctx.cwd,
     lock: { workflowId, command: "run", note: ctx.stderr },
+    // The first full run starts once the store is open, while the graph's modules load (below).
+    prestartRun: true,
+    signal: ctx.signal,
     options: {
       noLlm: values["no-llm"] === true,
       allowTestEdits: values["allow-test-edits"] === true,
@@ -103,6 +106,7 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
   const resumeWith = resumeCommand(ctx, workflowId, projectRoot, values.db);
   if (!values.quiet) ctx.stderr.write(`redgreen: workflow ${workflowId} on ${projectRoot} (resume with: ${resumeWith})\n`);
   try {
+    const { runWorkflow } = await timePhase("load: the workflow graph's modules", () => import("../../../graph/run.js"));
     const summary = await timePhase("workflow", () => runWorkflow(
       runtime.deps,
       {
