@@ -5,12 +5,14 @@ const enabled = (): boolean => process.env.REDGREEN_TIMINGS === "1";
 const seconds = (ms: number): string => (ms / 1000).toFixed(3);
 
 /**
- * Writes one timeline line, `redgreen timings: <start> s +<duration> s <label>`: the start in seconds since the process
- * started (performance.now()'s origin) and the phase's length. Nothing unless REDGREEN_TIMINGS=1.
+ * Writes one timeline line, `redgreen timings: <start> s +<duration> s <peak> MB <label>`: the start in seconds since the
+ * process started (performance.now()'s origin), the phase's length, and the process's peak RSS so far. Nothing unless
+ * REDGREEN_TIMINGS=1.
  */
 export function reportPhase(label: string, startedMs: number, endedMs: number = performance.now()): void {
   if (!enabled()) return;
-  process.stderr.write(`redgreen timings: ${seconds(startedMs)} s +${seconds(endedMs - startedMs)} s ${label}\n`);
+  const peakMb = Math.round(process.resourceUsage().maxRSS / 1024);
+  process.stderr.write(`redgreen timings: ${seconds(startedMs)} s +${seconds(endedMs - startedMs)} s ${peakMb} MB ${label}\n`);
 }
 
 /** Runs `work` as one phase: its line is written when it settles, with `detail` of its value after the label. */

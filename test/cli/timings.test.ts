@@ -1,4 +1,4 @@
-// REDGREEN_TIMINGS=1: `redgreen run` writes its phase timeline (start-up, test runs, analysis, proof checks) to stderr.
+// REDGREEN_TIMINGS=1: `redgreen run` writes its phase timeline (start-up, test runs, analysis, proof checks, peak RSS) to stderr.
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { copyProject } from "../helpers/project-copy.js";
@@ -10,7 +10,7 @@ afterEach(() => {
   for (const c of cleanups.splice(0)) c();
 });
 
-const LINE = /^redgreen timings: (\d+\.\d{3}) s \+(\d+\.\d{3}) s (.+)$/;
+const LINE = /^redgreen timings: (\d+\.\d{3}) s \+(\d+\.\d{3}) s (\d+) MB (.+)$/;
 
 /** `redgreen run --json` on a copy of two-modules (two deleted imports, two pattern fixes), with the given env. */
 async function runTwoModules(env: Record<string, string | undefined>) {
@@ -31,7 +31,7 @@ describe("REDGREEN_TIMINGS", () => {
       .map((l) => {
         const m = LINE.exec(l);
         expect(m, l).not.toBeNull();
-        return { start: Number(m![1]), seconds: Number(m![2]), label: m![3]! };
+        return { start: Number(m![1]), seconds: Number(m![2]), peakMb: Number(m![3]), label: m![4]! };
       });
     const labels = phases.map((p) => p.label);
     expect(labels.slice(0, 2)).toEqual(["start-up: node and the run command's modules", "open: store, runner, helper, language service, model"]);
@@ -47,6 +47,9 @@ describe("REDGREEN_TIMINGS", () => {
     expect(labels.slice(geometry + 1, geometry + 4)).toEqual(["test run: targeted, 1 tests", "test run: affected, 1 tests", "node validate (iteration 1)"]);
     expect(labels).toContain("proof checks (valid): calc/report.py");
     expect(labels.at(-1)).toBe("workflow");
+    // The peak RSS so far: a plausible size for node, and it never goes down.
+    expect(phases[0]!.peakMb).toBeGreaterThan(20);
+    for (let i = 1; i < phases.length; i++) expect(phases[i]!.peakMb).toBeGreaterThanOrEqual(phases[i - 1]!.peakMb);
     // The workflow phase holds every node: none starts before it or ends after it.
     const workflow = phases.at(-1)!;
     for (const p of phases.filter((x) => x.label.startsWith("node "))) {

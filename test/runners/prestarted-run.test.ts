@@ -96,7 +96,7 @@ describe("redgreen run", () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ status: "passed", testRuns: { full: 1, affected: 0, targeted: 0 } });
     expect(existsSync(marker)).toBe(true);
     const phase = (label: string) => {
-      const m = new RegExp(`^redgreen timings: (\\d+\\.\\d+) s \\+(\\d+\\.\\d+) s ${label}$`, "m").exec(r.stderr);
+      const m = new RegExp(`^redgreen timings: (\\d+\\.\\d+) s \\+(\\d+\\.\\d+) s \\d+ MB ${label}$`, "m").exec(r.stderr);
       expect(m, `${label} in\n${r.stderr}`).not.toBeNull();
       return { start: Number(m![1]), end: Number(m![1]) + Number(m![2]) };
     };
