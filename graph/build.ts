@@ -1,6 +1,7 @@
 // buildGraph: the workflow state machine run_tests → analyze → pattern_fix → (llm_fix) → validate → … → report.
 import { END, START, StateGraph, isGraphInterrupt } from "@langchain/langgraph";
 import type { BaseCheckpointSaver } from "@langchain/langgraph";
+import { reportPhase } from "../src/process/timings.js";
 import type { NodeRuntime, WorkflowDeps } from "./deps.js";
 import { analyzeNode } from "./nodes/analyze.js";
 import { llmFixNode } from "./nodes/llm_fix.js";
@@ -56,6 +57,7 @@ const logged =
     const base = { workflowId: state.workflowId, agentId: "redgreen-workflow", phase: id, input: { iteration: state.iteration } };
     try {
       const update = await tracked(deps, node(state, runtime));
+      reportPhase(`node ${id} (iteration ${state.iteration})`, started);
       deps.store.createAgentLog({ ...base, action: `${id} done`, output: compactUpdate(update), status: "success", durationMs: performance.now() - started });
       return update;
     } catch (e) {

@@ -36,6 +36,12 @@ export interface WorkflowOptions {
    * the program (measured: 20,000 vitest tests, peak RSS 388 -> 362 MB without the overlap, at the same wall time).
    */
   warmDuringRunMaxTests: number;
+  /**
+   * The round's last candidate is proved by the full suite alone (no targeted run first) when the last full run took at
+   * most this many seconds: on a quick suite the targeted run costs about as much as the full one (process start,
+   * collection) and the full run must follow anyway. 0 turns it off.
+   */
+  fullFirstMaxSeconds: number;
 }
 
 export const DEFAULT_WORKFLOW_OPTIONS: WorkflowOptions = {
@@ -47,6 +53,7 @@ export const DEFAULT_WORKFLOW_OPTIONS: WorkflowOptions = {
   dryRun: false,
   maxCandidatesPerIteration: 8,
   warmDuringRunMaxTests: 10_000,
+  fullFirstMaxSeconds: 10,
 };
 
 /** Test-run phases: the proof's (targeted, affected, full, flaky-check), and analyze's fault-localisation run. */

@@ -8,6 +8,9 @@ export type NodeId = "run_tests" | "analyze" | "pattern_fix" | "llm_fix" | "vali
 /** Iterations in a row with the same failing set and no kept fix before the run counts as stuck. */
 export const REPEAT_LIMIT = 3;
 
+/** The hard ceiling on iterations, whatever the caller asks for. */
+export const MAX_ITERATIONS_CEILING = 20;
+
 export interface TerminalDecision {
   status: WorkflowStateValue["status"];
   reason: string;

@@ -4,6 +4,7 @@ import { RunSummarySchema } from "../src/domain/run-summary.js";
 import { selectedOnly } from "../src/proof/targets.js";
 import type { RunTestsOptions, TestRunnerAdapter } from "../src/runners/adapter.js";
 import { wrapAdapter } from "../src/runners/wrap-adapter.js";
+import { reportPhase } from "../src/process/timings.js";
 import type { WorkflowDeps } from "./deps.js";
 
 export const RunCountsSchema = RunSummarySchema.shape.testRuns.unwrap();
@@ -35,13 +36,18 @@ export function countedAdapter(deps: WorkflowDeps): CountingAdapter {
   // the inner adapter's marker).
   const adapter = wrapAdapter(inner, {
     runTests: async (options) => {
+      const started = performance.now();
       const result = await inner.runTests(options);
-      counts[kindOf(options, options?.affectedBy !== undefined && selectedOnly(result))] += 1;
+      const kind = kindOf(options, options?.affectedBy !== undefined && selectedOnly(result));
+      counts[kind] += 1;
+      reportPhase(`test run: ${kind}, ${result.total} tests`, started);
       return result;
     },
     runSpecificTest: async (file, testName, options) => {
+      const started = performance.now();
       const result = await inner.runSpecificTest(file, testName, options);
       counts.targeted += 1;
+      reportPhase(`test run: targeted, ${result.total} tests`, started);
       return result;
     },
   });

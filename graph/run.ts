@@ -10,7 +10,7 @@ import type { RunnerName } from "../src/runners/adapter.js";
 import { buildGraph } from "./build.js";
 import { createCheckpointer } from "./checkpointer.js";
 import type { ApprovalAnswer, ApprovalRequest, WorkflowDeps } from "./deps.js";
-import { recursionLimitFor } from "./routes.js";
+import { MAX_ITERATIONS_CEILING, recursionLimitFor } from "./routes.js";
 import type { RunDigest, WorkflowStateValue } from "./state.js";
 
 export interface RunWorkflowInput {
@@ -37,8 +37,8 @@ export interface DriveOptions {
   signal?: AbortSignal;
 }
 
-/** The hard ceiling on iterations, whatever the caller asks for. */
-export const MAX_ITERATIONS_CEILING = 20;
+// The hard ceiling on iterations lives with the routes (the CLI reads it without loading the graph).
+export { MAX_ITERATIONS_CEILING } from "./routes.js";
 
 const counts = (d: RunDigest | null): RunCounts | null =>
   d === null ? null : { passed: d.passed, failed: d.failed, errors: d.errors, skipped: d.skipped, total: d.total, coverage: d.coverage };

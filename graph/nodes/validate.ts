@@ -50,6 +50,8 @@ export const validateNode =
     // The round's last candidate, with no fix of the round waiting for confirmation, runs the full suite at once:
     // that run proves it and is the round's confirmation, so no second full run follows.
     const scope = rest.length === 0 && state.unconfirmed.length === 0 ? "full" : "affected";
+    // On a quick suite that full run comes first and replaces the targeted run (src/proof/prove-fix.ts, fullFirst).
+    const fullFirst = scope === "full" && baseline.durationSeconds <= deps.options.fullFirstMaxSeconds;
     try {
       ({ value: outcome, runCounts } = await countingRuns(deps, state.runCounts, (adapter) => proveFix(
         { proposal, targets: candidate.nodeIds, baseline, knownFlaky: state.flaky },
@@ -67,6 +69,7 @@ export const validateNode =
           // A fix that moves a failure further on is kept as progress: the next round proposes from the new failure.
           keepProgress: true,
           scope,
+          fullFirst,
           // The round's last candidate is its last use of the language service: freed before the runs (see run_tests).
           releaseTypescript: rest.length === 0,
           ...(signal ? { signal } : {}),

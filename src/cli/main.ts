@@ -29,7 +29,7 @@ Options:
   --no-color       no colour (also NO_COLOR=1; FORCE_COLOR=1 forces it; --json output never has colour)
 
 Exit codes: 0 success, 1 tests failed, 2 usage or environment error, 130 interrupted.
-Environment: REDGREEN_DB (database file), REDGREEN_DEBUG=1 (stack traces on errors).
+Environment: REDGREEN_DB (database file), REDGREEN_DEBUG=1 (stack traces on errors), REDGREEN_TIMINGS=1 (phase timeline).
 `;
 };
 

@@ -1,14 +1,17 @@
 // Builds WorkflowDeps (store, journal, runner, Python helper or TypeScript project, model) from CLI flags: the workflow's composition root.
 import type { BaseCheckpointSaver } from "@langchain/langgraph";
-import { createCheckpointer } from "../../graph/checkpointer.js";
+import { fullRunCoverage } from "../../graph/coverage-plan.js";
 import { DEFAULT_WORKFLOW_OPTIONS } from "../../graph/deps.js";
 import type { WorkflowDeps, WorkflowEvent, WorkflowOptions } from "../../graph/deps.js";
 import { createEditJournal } from "../store/edit-journal.js";
 import { createLlmCallRepository } from "../store/llm-calls.js";
 import { ignoreStateDir, openStore, resolveDbPath } from "../store/index.js";
 import { chooseRunner, createRunnerAdapter } from "../runners/create-adapter.js";
+import { prestartRun, type PrestartedRun } from "../runners/prestart.js";
 import type { RunnerChoice } from "../domain/runner-choice.js";
-import type { RunnerName } from "../runners/adapter.js";
+import type { RunnerName, TestRunnerAdapter } from "../runners/adapter.js";
+import type { SecretRedactor } from "../fixers/llm/redact.js";
+import type { Store } from "../store/index.js";
 import { resolvePython } from "../python/interpreter.js";
 import { PythonHelper } from "../python/client.js";
 import { lazyPythonHelper, type ClosablePythonCaller } from "../python/lazy-helper.js";
@@ -47,6 +50,13 @@ export interface WorkflowDepsInput {
   opBudgets?: OpBudgetOverrides;
   /** Holds the project lock for this workflow from now until close() (run and resume); chat locks per command. */
   lock?: LockRequest | undefined;
+  /**
+   * Start the workflow's first full run as soon as the store is open and the runner known, while the rest (the Python
+   * helper, the checkpointer, the model, and the caller's graph modules) loads: the run_tests node takes it
+   * (src/runners/prestart.ts). Only for a new workflow (its first run is a plain full run); `signal` stops it.
+   */
+  prestartRun?: boolean;
+  signal?: AbortSignal;
 }
 
 /** Everything a workflow run needs, plus the checkpointer and one close() for all of it. */
@@ -92,36 +102,58 @@ async function openRuntime(input: WorkflowDepsInput, env: Record<string, string 
   const redactor = createSecretRedactor({ env, apiKey: input.apiKey });
   const store = openStore(resolveDbPath({ projectRoot, db: input.db, env, cwd: input.cwd ?? process.cwd() }), { redactor });
   ignoreStateDir(store.path);
-  let helper: ClosablePythonCaller;
+  const options: WorkflowOptions = { ...DEFAULT_WORKFLOW_OPTIONS, ...input.options };
+  // After the store opened (a bad --db stops everything before a test runs), before anything slow.
+  const prestarted: PrestartedRun | null = input.prestartRun ? prestartRun(adapter, fullRunCoverage(options, null, false), input.signal) : null;
   try {
-    helper =
-      python !== null
-        ? await PythonHelper.start({ python, projectRoot, ...(input.opBudgets ? { opBudgets: input.opBudgets } : {}) })
-        : lazyPythonHelper(async () =>
-            PythonHelper.start({
-              python: await resolvePython({ projectRoot, ...(input.python ? { python: input.python } : {}) }),
-              projectRoot,
-              ...(input.opBudgets ? { opBudgets: input.opBudgets } : {}),
-            }),
-          );
+    return await openServices(input, env, lock, { runnerChoice, adapter, python, redactor, store, options, prestarted });
   } catch (e) {
+    await prestarted?.cancel();
     store.close();
     throw e;
   }
+}
+
+/** What openRuntime opened before the slow part. */
+interface Opened {
+  runnerChoice: RunnerChoice;
+  adapter: TestRunnerAdapter;
+  python: string | null;
+  redactor: SecretRedactor;
+  store: Store;
+  options: WorkflowOptions;
+  prestarted: PrestartedRun | null;
+}
+
+/** The rest, once the store is open: the Python helper or the TypeScript project, the model, the checkpointer. */
+async function openServices(input: WorkflowDepsInput, env: Record<string, string | undefined>, lock: ProjectLock | null, opened: Opened) {
+  const { runnerChoice, adapter, python, redactor, store, options, prestarted } = opened;
+  const projectRoot = input.projectRoot;
+  const helper: ClosablePythonCaller =
+    python !== null
+      ? await PythonHelper.start({ python, projectRoot, ...(input.opBudgets ? { opBudgets: input.opBudgets } : {}) })
+      : lazyPythonHelper(async () =>
+          PythonHelper.start({
+            python: await resolvePython({ projectRoot, ...(input.python ? { python: input.python } : {}) }),
+            projectRoot,
+            ...(input.opBudgets ? { opBudgets: input.opBudgets } : {}),
+          }),
+        );
   const typescript =
     adapter.name === "pytest" ? undefined : await createTsProject({ projectRoot, isTestFile: (rel) => adapter.isTestFile(rel) });
   const now = (): string => new Date().toISOString();
-  const options: WorkflowOptions = { ...DEFAULT_WORKFLOW_OPTIONS, ...input.options };
   const model = options.noLlm
     ? ({ kind: "skipped", reason: "disabled with --no-llm" } as const)
     : await loadLlmModel(
         { model: input.model, baseUrl: input.baseUrl, apiKey: input.apiKey, env },
         input.llmSettings?.maxTokens !== undefined ? { maxTokens: input.llmSettings.maxTokens } : {},
       );
+  // Loaded here, not at start-up: LangGraph's modules load while a prestarted run goes on.
+  const { createCheckpointer } = await import("../../graph/checkpointer.js");
   const deps: WorkflowDeps = {
     store,
     journal: createEditJournal(store.db, now),
-    adapter,
+    adapter: prestarted?.adapter ?? adapter,
     helper,
     typescript,
     llm: {
@@ -139,6 +171,7 @@ async function openRuntime(input: WorkflowDepsInput, env: Record<string, string 
     checkpointer: createCheckpointer(store),
     python,
     async close() {
+      await prestarted?.cancel();
       await helper.close();
       if (typescript) closeTsProject(typescript);
       store.close();

@@ -16,6 +16,7 @@ import { confirmFlaky } from "./flaky.js";
 import { guardAdapter } from "./guard.js";
 import { judgeRun } from "./judge-run.js";
 import { lineMapping } from "../fixers/diff.js";
+import { reportPhase } from "../process/timings.js";
 import { describeError, newFailures, progressOf, type LineMap } from "./progress.js";
 import { isTargetFixedIn, proofTargets, reportsTarget, selectedOnly, targetedSelection, type ProofTarget } from "./targets.js";
 
@@ -95,6 +96,12 @@ export interface ProofDeps {
    */
   scope?: "full" | "affected";
   /**
+   * Run the whole suite first, in place of the targeted run (scope "full" only): for a caller whose suite is quick, one
+   * run instead of two. The full run is authoritative: the baseline failure was seen in a full run, so a target that
+   * passes in the full suite is fixed even if it would fail run alone (which the targeted run would have rolled back).
+   */
+  fullFirst?: boolean;
+  /**
    * Keep a fix that fixes no target but moves a target's failure further on (the next round builds on it), as status
    * "kept" with rule "progress". Default: such a fix is rolled back as still failing.
    */
@@ -139,6 +146,8 @@ const describeFailure = (result: TestRunResult, nodeId: string): string => {
  * it blocked are collected), and no test that passed before fails (a test that passes on an unchanged re-run is flaky,
  * not broken). With scope "affected" the second run is the tests affected by the changed files, compared only where
  * it reported, and a fix kept on it is kept unconfirmed (`confirmed: false`) for the caller's full run.
+ * With fullFirst (scope "full") the full run is made first and replaces the targeted run: it alone decides, so a target
+ * that fails only when run alone but passes in the full suite is kept (the baseline failure was seen in a full run too).
  * With keepProgress, a fix that fixes no target but moves a target's failure further on in both runs,
  * with no other test newly failing, is kept as progress. Anything else restores every file byte for byte.
  */
@@ -151,6 +160,7 @@ export async function proveFix(input: ProofInput, deps: ProofDeps): Promise<Proo
   };
   const protectedFiles = new Set(baseline.testFiles);
   const isTestFile = (rel: string): boolean => protectedFiles.has(rel) || runner.isTestFile(rel);
+  const checksStarted = performance.now();
   const check = await checkFix(proposal.edits, {
     projectRoot: deps.projectRoot,
     helper: deps.helper,
@@ -160,6 +170,7 @@ export async function proveFix(input: ProofInput, deps: ProofDeps): Promise<Proo
     failingTests: await failingTestTexts(deps.projectRoot, targets),
     isTestFile,
   });
+  reportPhase(`proof checks (${check.valid ? "valid" : "invalid"}): ${[...new Set(proposal.edits.map((e) => e.file))].join(", ")}`, checksStarted);
   if (deps.releaseTypescript) deps.typescript?.dispose?.();
   const base = {
     ...{ progress: false, risk: check.risk, warnings: check.warnings, diff: check.diff, changes: check.changes, fixedNodeIds: [] },
@@ -199,24 +210,35 @@ export async function proveFix(input: ProofInput, deps: ProofDeps): Promise<Proo
     if (written !== null) return (outcome = await notKept("rejected", "tamper", `${written} as written differs from the validated content`, [written]));
 
     const proofSet = proofTargets(targets, baseline);
-    const targeted = await runner.runTests({ files: targetedSelection(proofSet), coverage: false, ...progress(deps, "targeted") });
+    const measure = { coverage: deps.coverage, ...(deps.perTestCoverage !== undefined ? { perTestCoverage: deps.perTestCoverage } : {}) };
+    const runFull = (): Promise<TestRunResult> => runner.runTests({ ...measure, ...progress(deps, "full") });
+    // fullFirst: the full run comes first and stands in for the targeted run (its verdict is the full run's).
+    const fullFirst = deps.fullFirst === true && deps.scope !== "affected";
+    const targeted = fullFirst
+      ? await runFull()
+      : await runner.runTests({ files: targetedSelection(proofSet), coverage: false, ...progress(deps, "targeted") });
     if (deps.signal?.aborted) throw new ProofInterrupted("the proof was interrupted");
-    const targetedVerdict = judgeRun(targeted, { baseline, isTestFile, scope: "targeted" });
-    if (targetedVerdict) return (outcome = await notKept(targetedVerdict.status, targetedVerdict.rule, targetedVerdict.reason, targetedVerdict.evidence));
+    const firstSeen = fullFirst ? { fullRun: targeted, affectedRun: null } : undefined;
+    const targetedVerdict = judgeRun(targeted, { baseline, isTestFile, scope: fullFirst ? "full" : "targeted" });
+    if (targetedVerdict) {
+      const { status, rule, reason, evidence } = targetedVerdict;
+      return (outcome = await notKept(status, rule, reason, evidence, firstSeen));
+    }
     const passing = proofSet.filter((t) => isTargetFixedIn(targeted, t));
     const where = linesAfter(check.changes);
     const moving = deps.keepProgress ? targets.filter((id) => progressOf(baseline, targeted, id, where) !== null) : [];
     if (passing.length === 0 && moving.length === 0) {
       const id = targets[0]!;
-      return (outcome = await notKept("rolled_back", "still_failing", `${id} still fails: ${describeFailure(targeted, id)}`, [describeFailure(targeted, id)]));
+      const why = describeFailure(targeted, id);
+      return (outcome = await notKept("rolled_back", "still_failing", `${id} still fails: ${why}`, [why], firstSeen));
     }
 
     const changedFiles = check.changes.map((c) => c.file);
-    const measure = { coverage: deps.coverage, ...(deps.perTestCoverage !== undefined ? { perTestCoverage: deps.perTestCoverage } : {}) };
-    const full =
-      deps.scope === "affected"
+    const full = fullFirst
+      ? targeted
+      : deps.scope === "affected"
         ? await runner.runTests({ affectedBy: changedFiles, ...measure, ...progress(deps, "affected") })
-        : await runner.runTests({ ...measure, ...progress(deps, "full") });
+        : await runFull();
     if (deps.signal?.aborted) throw new ProofInterrupted("the proof was interrupted");
     // An affected run reports only the tests it selected: one it did not report is neither absent nor failing, and a
     // target it did not select is judged by the targeted run. A run that fell back to the whole suite is a full run.

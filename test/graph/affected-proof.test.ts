@@ -36,8 +36,8 @@ function recording(inner: TestRunnerAdapter): { adapter: TestRunnerAdapter; runs
 }
 
 // Coverage opted in by default here: the first full run records the per-test map the affected runs select by.
-async function run(root: string, coverage = true) {
-  const options = { coverage };
+async function run(root: string, coverage = true, fullFirstMaxSeconds?: number) {
+  const options = { coverage, ...(fullFirstMaxSeconds !== undefined ? { fullFirstMaxSeconds } : {}) };
   runtime = await createWorkflowRuntime({ projectRoot: root, python: testPython, env: {}, testTimeoutSeconds: 5, options });
   const { adapter, runs } = recording(runtime.deps.adapter);
   const summary = await runWorkflow({ ...runtime.deps, adapter }, { projectRoot: root }, { checkpointer: runtime.checkpointer });
@@ -76,8 +76,18 @@ describe("fixes proven on affected runs", () => {
     const { summary, runs } = await run(root);
     expect(summary.status).toBe("passed");
     expect(summary.fixes.map((f) => [f.file, f.status])).toEqual([["calc/geometry.py", "kept"]]);
-    expect(runs.filter((k) => k !== "targeted")).toEqual(["full", "full"]);
-    expect(summary.testRuns).toEqual({ full: 2, affected: 0, targeted: runs.filter((k) => k === "targeted").length });
+    // The suite is quick (under fullFirstMaxSeconds): the full run is the proof's only run, no targeted run before it.
+    expect(runs).toEqual(["full", "full"]);
+    expect(summary.testRuns).toEqual({ full: 2, affected: 0, targeted: 0 });
+  }, 240_000);
+
+  it("runs the targeted tests before that full run when the last full run took longer than fullFirstMaxSeconds", async () => {
+    const root = projectCopy();
+    writeFileSync(join(root, "calc", "report.py"), 'import json\n\n\ndef as_json(data):\n    return json.dumps(data, sort_keys=True)\n');
+    const { summary, runs } = await run(root, true, 0);
+    expect(summary.status).toBe("passed");
+    expect(runs).toEqual(["full", "targeted", "full"]);
+    expect(summary.testRuns).toEqual({ full: 2, affected: 0, targeted: 1 });
   }, 240_000);
 
   // With coverage the affected runs select by the per-test coverage map; without, by the static import map. Neither sees

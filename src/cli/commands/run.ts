@@ -1,7 +1,8 @@
 // `redgreen run`: runs the workflow graph on a project until the suite is green, stuck, or out of iterations.
 import { randomUUID } from "node:crypto";
-import { runWorkflow, MAX_ITERATIONS_CEILING } from "../../../graph/run.js";
+import { MAX_ITERATIONS_CEILING } from "../../../graph/routes.js";
 import type { RunSummary } from "../../domain/index.js";
+import { reportPhase, timePhase } from "../../process/timings.js";
 import { parseCommandArgs, splitRunnerArgs, usageError } from "../args.js";
 import { EXIT } from "../context.js";
 import type { CliContext } from "../context.js";
@@ -48,6 +49,7 @@ export function printSummary(ctx: CliContext, summary: RunSummary, json: boolean
 
 /** Runs `redgreen run` with the arguments after the command name. */
 export async function run(argv: string[], ctx: CliContext): Promise<number> {
+  reportPhase("start-up: node and the run command's modules", 0);
   const { own: args, runnerArgs } = splitRunnerArgs(argv);
   const { values, positionals } = parseCommandArgs("run", {
     args,
@@ -81,13 +83,16 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
   const projectRoot = projectDirFromArg(ctx, positionals[0]);
   const flags = depsInputFromFlags(values);
   const workflowId = randomUUID();
-  const runtime = await createWorkflowRuntime({
+  const runtime = await timePhase("open: store, runner, helper, language service, model", () => createWorkflowRuntime({
     projectRoot,
     ...flags,
     runnerArgs,
     env: ctx.env,
     cwd: ctx.cwd,
     lock: { workflowId, command: "run", note: ctx.stderr },
+    // The first full run starts once the store is open, while the graph's modules load (below).
+    prestartRun: true,
+    signal: ctx.signal,
     options: {
       noLlm: values["no-llm"] === true,
       allowTestEdits: values["allow-test-edits"] === true,
@@ -97,11 +102,12 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
       coverage: values.coverage === true,
     },
     ...(values.quiet ? {} : { onEvent: createWorkflowEventPrinter(ctx, false)! }),
-  });
+  }));
   const resumeWith = resumeCommand(ctx, workflowId, projectRoot, values.db);
   if (!values.quiet) ctx.stderr.write(`redgreen: workflow ${workflowId} on ${projectRoot} (resume with: ${resumeWith})\n`);
   try {
-    const summary = await runWorkflow(
+    const { runWorkflow } = await timePhase("load: the workflow graph's modules", () => import("../../../graph/run.js"));
+    const summary = await timePhase("workflow", () => runWorkflow(
       runtime.deps,
       {
         projectRoot,
@@ -115,7 +121,7 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
         ...(flags.parallel !== undefined ? { parallel: flags.parallel } : {}),
       },
       { checkpointer: runtime.checkpointer, signal: ctx.signal, ...(values.approve ? { onApproval: createTerminalApprover(ctx) } : {}) },
-    );
+    ));
     const code = printSummary(ctx, { ...summary, runner: runtime.runnerChoice }, values.json === true);
     const untrusted = summary.status === "no_tests" ? untrustedNoTests(runtime.runnerChoice, projectRoot) : null;
     if (untrusted === null) return code;

@@ -1,0 +1,107 @@
+// prestartRun on real pytest: the run starts before anyone asks, the first full run asked for is that run, and
+// `redgreen run` starts it while the graph loads, but only after the store opened (a bad --db runs nothing).
+import { existsSync, mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import type { RunProgress, RunTestsOptions, TestRunnerAdapter } from "../../src/runners/adapter.js";
+import { prestartRun } from "../../src/runners/prestart.js";
+import { createPytestAdapter } from "../../src/runners/pytest/adapter.js";
+import { expectOneErrorLine, runCli } from "../cli/run-cli.js";
+import { copyProject } from "../helpers/project-copy.js";
+import { fixturePath, testPython } from "../helpers/python-env.js";
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
+
+/**
+ * A fresh copy of prestart-marker: its one test writes prestart-ran.txt beside the project when it runs (outside it:
+ * the run guard removes what a run creates inside), in the copy's own temp folder.
+ */
+function project(): { root: string; marker: string } {
+  const copy = copyProject(fixturePath("runners", "prestart-marker"));
+  cleanups.push(copy.cleanup);
+  return { root: copy.root, marker: join(dirname(copy.root), "prestart-ran.txt") };
+}
+
+/** The real pytest adapter with the options of every run it was asked for logged. */
+async function loggedAdapter(root: string): Promise<{ inner: TestRunnerAdapter; calls: RunTestsOptions[] }> {
+  const real = await createPytestAdapter({ projectRoot: root, python: testPython });
+  const calls: RunTestsOptions[] = [];
+  const inner = Object.create(real) as TestRunnerAdapter;
+  inner.runTests = (o = {}) => {
+    calls.push(o);
+    return real.runTests(o);
+  };
+  return { inner, calls };
+}
+
+async function until(condition: () => boolean, ms = 30_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error("timed out waiting");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe("prestartRun", () => {
+  it("runs before anyone asks, and the first full run asked for with the same coverage is that run", async () => {
+    const { root, marker } = project();
+    const { inner, calls } = await loggedAdapter(root);
+    const prestarted = prestartRun(inner, { coverage: false, perTestCoverage: false });
+    // The test wrote its file with no runTests call on the returned adapter yet.
+    await until(() => existsSync(marker));
+    const heard: RunProgress[] = [];
+    const result = await prestarted.adapter.runTests({ coverage: false, perTestCoverage: false, onProgress: (p) => heard.push(p) });
+    expect(result).toMatchObject({ status: "passed", passed: 1, total: 1 });
+    expect(calls).toHaveLength(1);
+    expect(prestarted.taken()).toBe(true);
+    // The run's progress so far reached the caller that took it (at least its latest event).
+    expect(heard.at(-1)).toMatchObject({ done: 1, failed: 0 });
+    // Runs after it are the adapter's own.
+    await prestarted.adapter.runTests({ coverage: false });
+    expect(calls).toHaveLength(2);
+    await prestarted.cancel();
+  }, 60_000);
+
+  it("a first run asking for something else stops the prestarted run and runs on its own after it", async () => {
+    const { root } = project();
+    const { inner, calls } = await loggedAdapter(root);
+    const prestarted = prestartRun(inner, { coverage: false });
+    const result = await prestarted.adapter.runTests({ files: ["tests/test_core.py::test_answer"], coverage: false });
+    expect(result).toMatchObject({ status: "passed", passed: 1 });
+    expect(prestarted.taken()).toBe(false);
+    expect(calls.map((c) => c.files ?? "full")).toEqual(["full", ["tests/test_core.py::test_answer"]]);
+    expect(calls[0]!.signal!.aborted).toBe(true);
+  }, 60_000);
+});
+
+describe("redgreen run", () => {
+  it("a bad --db is one error line, and no test ran", async () => {
+    const { root, marker } = project();
+    const dir = join(root, "db-dir");
+    mkdirSync(dir);
+    const r = await runCli(["run", root, "--no-llm", "--python", testPython, "--db", dir]);
+    expect(r.exitCode).toBe(2);
+    expectOneErrorLine(r.stderr, /is a directory, not a database file$/);
+    expect(existsSync(marker)).toBe(false);
+  }, 60_000);
+
+  it("starts the first run before the workflow graph's modules finished loading", async () => {
+    const { root, marker } = project();
+    const args = ["run", root, "--no-llm", "--json", "--quiet", "--python", testPython, "--db", join(root, "rg.db")];
+    const r = await runCli(args, { env: { REDGREEN_TIMINGS: "1" } });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ status: "passed", testRuns: { full: 1, affected: 0, targeted: 0 } });
+    expect(existsSync(marker)).toBe(true);
+    const phase = (label: string) => {
+      const m = new RegExp(`^redgreen timings: (\\d+\\.\\d+) s \\+(\\d+\\.\\d+) s \\d+ MB ${label}$`, "m").exec(r.stderr);
+      expect(m, `${label} in\n${r.stderr}`).not.toBeNull();
+      return { start: Number(m![1]), end: Number(m![1]) + Number(m![2]) };
+    };
+    const run = phase("test run: prestarted full, 1 tests");
+    const graph = phase("load: the workflow graph's modules");
+    expect(run.start).toBeLessThan(graph.start);
+  }, 60_000);
+});
