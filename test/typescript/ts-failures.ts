@@ -54,3 +54,12 @@ export const shippingCityWithoutAddress: TsFailureSpec = {
     { file: "src/order.ts", line: 13, column: 24, fn: "shippingCity", kind: "project" },
   ],
 };
+
+/** ts-patterns/unresolved-name: only the test's assertion shows; receiptLine caught the ReferenceError of `formatPrice`. */
+export const receiptPrintsALine: TsFailureSpec = {
+  testFile: "test/receipt.test.ts",
+  testName: "prints a line",
+  errorType: "AssertionError",
+  errorMessage: "expected 'tea ?' to be 'tea $2.50'",
+  frames: [{ file: "test/receipt.test.ts", line: 5, column: 36, fn: "test/receipt.test.ts", kind: "test" }],
+};

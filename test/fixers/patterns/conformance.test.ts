@@ -2,7 +2,7 @@
 import { expect } from "vitest";
 import { createPatternContext, type PatternId } from "../../../src/fixers/patterns/index.js";
 import { jsFailure, openTsCase } from "../../typescript/ts-case.js";
-import { cartFormatsALine, checkoutTotals, profileShowsName, shippingCityWithoutAddress, type TsFailureSpec } from "../../typescript/ts-failures.js";
+import { cartFormatsALine, checkoutTotals, profileShowsName, receiptPrintsALine, shippingCityWithoutAddress, type TsFailureSpec } from "../../typescript/ts-failures.js";
 import { openPatternProject } from "../pattern-harness.js";
 import { runPatternConformance, type PatternCase } from "../pattern-conformance.js";
 
@@ -85,6 +85,12 @@ const cases = {
       shippingCityWithoutAddress,
       { script: 'import { shippingCity } from "./order.js"; console.log(String(shippingCity({ id: 1, notes: null })));', stdout: "undefined" },
     ),
+  },
+  "ts-unresolved-name": {
+    open: tsCase("unresolved-name", receiptPrintsALine, {
+      script: 'import { receiptLine } from "./receipt.js"; console.log(receiptLine("tea", 250));',
+      stdout: "tea $2.50",
+    }),
   },
 } satisfies Record<PatternId, PatternCase>;
 
