@@ -40,8 +40,8 @@ export { WorkflowState } from "../graph/state.js";
 export type { WorkflowStateUpdate, WorkflowStateValue } from "../graph/state.js";
 export { createWorkflowDepsFactory } from "../graph/workflow-services.js";
 export type { WorkflowDepsFactory, WorkflowDepsOverrides, WorkflowServices } from "../graph/workflow-services.js";
-export { createWorkflowRuntime } from "./cli/workflow-deps.js";
-export type { WorkflowDepsInput, WorkflowRuntime } from "./cli/workflow-deps.js";
+export { createWorkflowRuntime } from "../graph/runtime.js";
+export type { WorkflowDepsInput, WorkflowRuntime } from "../graph/runtime.js";
 
 // Storage, for reading workflows, runs and fixes afterwards.
 export { openStore, resolveDbPath } from "./store/index.js";

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { MemorySaver } from "@langchain/langgraph";
 import { runWorkflow } from "../../dist/graph/run.js";
-import { createWorkflowRuntime } from "../../dist/src/cli/workflow-deps.js";
+import { createWorkflowRuntime } from "../../dist/graph/runtime.js";
 import { cpuSecondsNow } from "../lib/cpu.mjs";
 import { repoRoot, venvPython } from "../lib/env.mjs";
 import { median, round3 } from "../lib/measure.mjs";

@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { runWorkflow } from "../../dist/graph/run.js";
-import { createWorkflowRuntime } from "../../dist/src/cli/workflow-deps.js";
+import { createWorkflowRuntime } from "../../dist/graph/runtime.js";
 import { cpuSecondsNow } from "../lib/cpu.mjs";
 import { cliBin, repoRoot, venvPython } from "../lib/env.mjs";
 import { alternate, median, round3, timeCommand } from "../lib/measure.mjs";

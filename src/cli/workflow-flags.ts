@@ -6,7 +6,7 @@ import { RUNNER_NAMES, type RunnerName } from "../runners/adapter.js";
 import { ENV_NAME } from "../runners/test-env.js";
 import { parseSeconds, usageError } from "./args.js";
 import type { CliContext } from "./context.js";
-import type { WorkflowDepsInput } from "./workflow-deps.js";
+import type { WorkflowDepsInput } from "../../graph/runtime.js";
 
 /** parseArgs declarations of the flags that configure the services: interpreter, database, timeout, model. */
 export const serviceFlagOptions = {

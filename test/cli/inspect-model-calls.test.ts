@@ -14,7 +14,7 @@ import { svgHtmlPage, workflowGraphSvg } from "../../src/cli/inspect/graph-svg.j
 import { startInspectorServer } from "../../src/cli/inspect/server.js";
 import type { InspectorOptions, InspectorServer } from "../../src/cli/inspect/server.js";
 import type { TimelineEntry } from "../../src/cli/inspect/timeline.js";
-import { createWorkflowRuntime } from "../../src/cli/workflow-deps.js";
+import { createWorkflowRuntime } from "../../graph/runtime.js";
 import { createEditJournal } from "../../src/store/edit-journal.js";
 import { openStore } from "../../src/store/index.js";
 import { createLlmCallRepository } from "../../src/store/llm-calls.js";

@@ -18,7 +18,7 @@ import { TOKEN_HEADER } from "../../src/cli/inspect/guard.js";
 import { startInspectorServer } from "../../src/cli/inspect/server.js";
 import type { InspectorServer } from "../../src/cli/inspect/server.js";
 import type { TimelineEntry } from "../../src/cli/inspect/timeline.js";
-import { createWorkflowRuntime } from "../../src/cli/workflow-deps.js";
+import { createWorkflowRuntime } from "../../graph/runtime.js";
 import { fixturePath, testPython } from "../helpers/python-env.js";
 import { freePort } from "../helpers/free-port.js";
 import { copyExampleShop, copyProject } from "../helpers/project-copy.js";

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { runWorkflow } from "../../graph/run.js";
 import { stopWorkflowCleanly } from "../../graph/stop.js";
 import type { RunTestsOptions, TestRunnerAdapter } from "../../src/runners/adapter.js";
-import { createWorkflowRuntime } from "../../src/cli/workflow-deps.js";
+import { createWorkflowRuntime } from "../../graph/runtime.js";
 import { copyProject } from "../helpers/project-copy.js";
 import { fixturePath, testPython } from "../helpers/python-env.js";
 

@@ -2,7 +2,7 @@
 import { readFileSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { createWorkflowRuntime, type WorkflowDepsInput, type WorkflowRuntime } from "../../src/cli/workflow-deps.js";
+import { createWorkflowRuntime, type WorkflowDepsInput, type WorkflowRuntime } from "../../graph/runtime.js";
 import { undoWorkflow } from "../../src/fixers/journal.js";
 import { FIX_TOOL_NAME } from "../../src/fixers/llm/response-schema.js";
 import { readCheckpointState, runWorkflow } from "../../graph/run.js";

@@ -2,7 +2,7 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { createWorkflowRuntime, type WorkflowRuntime } from "../../src/cli/workflow-deps.js";
+import { createWorkflowRuntime, type WorkflowRuntime } from "../../graph/runtime.js";
 import { runWorkflow } from "../../graph/run.js";
 import type { TestRunnerAdapter } from "../../src/runners/adapter.js";
 import type { TsProject } from "../../src/typescript/types.js";

@@ -1,7 +1,7 @@
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { createWorkflowRuntime, type WorkflowDepsInput, type WorkflowRuntime } from "../../src/cli/workflow-deps.js";
+import { createWorkflowRuntime, type WorkflowDepsInput, type WorkflowRuntime } from "../../graph/runtime.js";
 import { undoWorkflow } from "../../src/fixers/journal.js";
 import { runWorkflow } from "../../graph/run.js";
 import type { ApprovalRequest } from "../../graph/deps.js";

@@ -5,7 +5,7 @@ import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { runWorkflow } from "../../graph/run.js";
-import { createWorkflowRuntime, type WorkflowRuntime } from "../../src/cli/workflow-deps.js";
+import { createWorkflowRuntime, type WorkflowRuntime } from "../../graph/runtime.js";
 import type { FileEdit, RunSummary } from "../../src/domain/index.js";
 import { FIX_TOOL_NAME } from "../../src/fixers/llm/response-schema.js";
 import { startOpenAiServer, type OpenAiTestServer } from "../helpers/openai-server.js";

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { runWorkflow } from "../../graph/run.js";
-import { createWorkflowRuntime, type WorkflowRuntime } from "../../src/cli/workflow-deps.js";
+import { createWorkflowRuntime, type WorkflowRuntime } from "../../graph/runtime.js";
 import { renderRunSummary } from "../../src/cli/workflow-report.js";
 import { copyProject } from "../helpers/project-copy.js";
 import { fixturePath, testPython } from "../helpers/python-env.js";

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { runWorkflow } from "../../graph/run.js";
-import { createWorkflowRuntime, type WorkflowRuntime } from "../../src/cli/workflow-deps.js";
+import { createWorkflowRuntime, type WorkflowRuntime } from "../../graph/runtime.js";
 import { FIX_TOOL_NAME } from "../../src/fixers/llm/response-schema.js";
 import { parseSource } from "../../src/python/core-ops.js";
 import { opTimeoutMs } from "../../src/python/ops.js";

@@ -4,8 +4,9 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { PythonHelper } from "../../src/python/client.js";
 import { createProjectServices } from "../../tools/index.js";
+import { projectLanguageDeps } from "../../tools/project-services.js";
 import type { ClosableHelper } from "../../tools/index.js";
-import { testPython } from "../helpers/python-env.js";
+import { fixturePath, testPython } from "../helpers/python-env.js";
 import { copyToolsFixture } from "./helpers.js";
 
 const project = copyToolsFixture("notes");
@@ -56,5 +57,26 @@ describe("createProjectServices", () => {
     await expect(services.helper(project)).rejects.toMatchObject({ code: "python_missing" });
     await expect(services.adapter(project)).rejects.toMatchObject({ code: "python_missing" });
     await services.close();
+  });
+
+  it("a vitest project's deps start no Python helper until something calls it, and refuse calls once closed", async () => {
+    const root = fixturePath("ts-patterns", "spelling");
+    let starts = 0;
+    const services = createProjectServices({
+      runner: "vitest",
+      startHelper: async (projectRoot) => {
+        starts++;
+        return PythonHelper.start({ python: testPython, projectRoot });
+      },
+    });
+    const deps = await projectLanguageDeps(services, root);
+    expect(deps.adapter.name).toBe("vitest");
+    expect(deps.typescript).toBeDefined();
+    expect(starts).toBe(0);
+    expect(await deps.helper.call<{ projectRoot: string }>("version", {})).toMatchObject({ projectRoot: root });
+    await deps.helper.call("ping", {});
+    expect(starts).toBe(1);
+    await services.close();
+    await expect(deps.helper.call("ping", {})).rejects.toThrow(/closed/);
   });
 });

@@ -3,7 +3,7 @@ import { runAnalyzer, type FailureAnalyzer } from "../../analysis/index.js";
 import type { Failure, TestRunResult, Workflow } from "../../domain/index.js";
 import type { TestRunRecord } from "../../store/index.js";
 import type { Palette } from "../colour.js";
-import type { WorkflowRuntime } from "../workflow-deps.js";
+import type { WorkflowRuntime } from "../../../graph/runtime.js";
 
 /** The REPL's state between commands; commands read and update it. */
 export interface ChatSession {

@@ -11,8 +11,8 @@ import { renderOpening } from "../chat/render.js";
 import { runRepl } from "../chat/repl.js";
 import { currentFailures, latestRun, undoneSince } from "../chat/session.js";
 import type { ChatSession } from "../chat/session.js";
-import { createWorkflowRuntime } from "../workflow-deps.js";
-import type { WorkflowRuntime } from "../workflow-deps.js";
+import { createWorkflowRuntime } from "../../../graph/runtime.js";
+import type { WorkflowRuntime } from "../../../graph/runtime.js";
 import { depsInputFromFlags, passEnvHelp, projectDirFromArg, serviceFlagOptions } from "../workflow-flags.js";
 
 export const help = `Usage: redgreen chat [PATH] [options]

@@ -11,7 +11,7 @@ import { parseCommandArgs, usageError } from "../args.js";
 import { EXIT } from "../context.js";
 import type { CliContext } from "../context.js";
 import { startInspectorServer } from "../inspect/server.js";
-import { createWorkflowRuntime } from "../workflow-deps.js";
+import { createWorkflowRuntime } from "../../../graph/runtime.js";
 import { depsInputFromFlags } from "../workflow-flags.js";
 
 export const help = `Usage: redgreen inspect [WORKFLOW_ID] [options]

@@ -4,7 +4,7 @@ import { readCheckpointState, resumeWorkflow } from "../../../graph/run.js";
 import { parseCommandArgs, usageError } from "../args.js";
 import { EXIT } from "../context.js";
 import type { CliContext } from "../context.js";
-import { createWorkflowRuntime } from "../workflow-deps.js";
+import { createWorkflowRuntime } from "../../../graph/runtime.js";
 import { createTerminalApprover, createWorkflowEventPrinter } from "../workflow-console.js";
 import { depsInputFromFlags, workflowFlagHelp, workflowFlagOptions } from "../workflow-flags.js";
 import { openWorkflowFromArgs } from "../workflow-lookup.js";

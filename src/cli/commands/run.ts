@@ -6,7 +6,7 @@ import { reportPhase, timePhase } from "../../process/timings.js";
 import { parseCommandArgs, splitRunnerArgs, usageError } from "../args.js";
 import { EXIT } from "../context.js";
 import type { CliContext } from "../context.js";
-import { createWorkflowRuntime } from "../workflow-deps.js";
+import { createWorkflowRuntime } from "../../../graph/runtime.js";
 import { createTerminalApprover, createWorkflowEventPrinter } from "../workflow-console.js";
 import { depsInputFromFlags, projectDirFromArg, runnerArgsHelp, workflowFlagHelp, workflowFlagOptions } from "../workflow-flags.js";
 import { renderRunSummary } from "../workflow-report.js";

@@ -1,27 +1,24 @@
-// Builds WorkflowDeps (store, journal, runner, Python helper or TypeScript project, model) from CLI flags: the workflow's composition root.
+// The CLI's WorkflowRuntime: the lock, the runner, the store and a prestarted first run from CLI flags, then the workflow's services
+// built by the one composition root every entry point shares (ProjectServices + createWorkflowDepsFactory).
 import type { BaseCheckpointSaver } from "@langchain/langgraph";
-import { fullRunCoverage } from "../../graph/coverage-plan.js";
-import { DEFAULT_WORKFLOW_OPTIONS } from "../../graph/deps.js";
-import type { WorkflowDeps, WorkflowEvent, WorkflowOptions } from "../../graph/deps.js";
-import { createEditJournal } from "../store/edit-journal.js";
-import { createLlmCallRepository } from "../store/llm-calls.js";
-import { ignoreStateDir, openStore, resolveDbPath } from "../store/index.js";
-import { chooseRunner, createRunnerAdapter } from "../runners/create-adapter.js";
-import { prestartRun, type PrestartedRun } from "../runners/prestart.js";
-import type { RunnerChoice } from "../domain/runner-choice.js";
-import type { RunnerName, TestRunnerAdapter } from "../runners/adapter.js";
-import type { SecretRedactor } from "../fixers/llm/redact.js";
-import type { Store } from "../store/index.js";
-import { resolvePython } from "../python/interpreter.js";
-import { PythonHelper } from "../python/client.js";
-import { lazyPythonHelper, type ClosablePythonCaller } from "../python/lazy-helper.js";
-import type { OpBudgetOverrides } from "../python/ops.js";
-import { closeTsProject, createTsProject } from "../typescript/project.js";
-import { createSecretRedactor } from "../fixers/llm/redact.js";
-import { acquireProjectLock } from "../fixers/project-lock.js";
-import type { LockRequest, ProjectLock } from "../fixers/project-lock.js";
-import { loadLlmModel } from "../fixers/llm/create-model.js";
-import type { LlmSettings } from "../fixers/llm/settings.js";
+import { fullRunCoverage } from "./coverage-plan.js";
+import { DEFAULT_WORKFLOW_OPTIONS } from "./deps.js";
+import type { WorkflowDeps, WorkflowEvent, WorkflowOptions } from "./deps.js";
+import { ignoreStateDir, openStore, resolveDbPath } from "../src/store/index.js";
+import { chooseRunner, createRunnerAdapter } from "../src/runners/create-adapter.js";
+import { prestartRun, type PrestartedRun } from "../src/runners/prestart.js";
+import type { RunnerChoice } from "../src/domain/runner-choice.js";
+import type { RunnerName, TestRunnerAdapter } from "../src/runners/adapter.js";
+import type { SecretRedactor } from "../src/fixers/llm/redact.js";
+import type { Store } from "../src/store/index.js";
+import { resolvePython } from "../src/python/interpreter.js";
+import { PythonHelper } from "../src/python/client.js";
+import type { OpBudgetOverrides } from "../src/python/ops.js";
+import { createSecretRedactor } from "../src/fixers/llm/redact.js";
+import { acquireProjectLock } from "../src/fixers/project-lock.js";
+import type { LockRequest, ProjectLock } from "../src/fixers/project-lock.js";
+import { loadLlmModel } from "../src/fixers/llm/create-model.js";
+import type { LlmSettings } from "../src/fixers/llm/settings.js";
 
 export interface WorkflowDepsInput {
   projectRoot: string;
@@ -125,57 +122,52 @@ interface Opened {
   prestarted: PrestartedRun | null;
 }
 
-/** The rest, once the store is open: the Python helper or the TypeScript project, the model, the checkpointer. */
+/**
+ * The rest, once the store is open, built the way the library, MCP and Studio build it (ProjectServices and the
+ * WorkflowDeps factory): the Python helper or the TypeScript project, the model, the checkpointer. The CLI only brings
+ * its adapter (prestarted or not) and the helper's op budgets.
+ */
 async function openServices(input: WorkflowDepsInput, env: Record<string, string | undefined>, lock: ProjectLock | null, opened: Opened) {
   const { runnerChoice, adapter, python, redactor, store, options, prestarted } = opened;
-  const projectRoot = input.projectRoot;
-  const helper: ClosablePythonCaller =
-    python !== null
-      ? await PythonHelper.start({ python, projectRoot, ...(input.opBudgets ? { opBudgets: input.opBudgets } : {}) })
-      : lazyPythonHelper(async () =>
-          PythonHelper.start({
-            python: await resolvePython({ projectRoot, ...(input.python ? { python: input.python } : {}) }),
-            projectRoot,
-            ...(input.opBudgets ? { opBudgets: input.opBudgets } : {}),
-          }),
-        );
-  const typescript =
-    adapter.name === "pytest" ? undefined : await createTsProject({ projectRoot, isTestFile: (rel) => adapter.isTestFile(rel) });
-  const now = (): string => new Date().toISOString();
-  const model = options.noLlm
-    ? ({ kind: "skipped", reason: "disabled with --no-llm" } as const)
-    : await loadLlmModel(
-        { model: input.model, baseUrl: input.baseUrl, apiKey: input.apiKey, env },
-        input.llmSettings?.maxTokens !== undefined ? { maxTokens: input.llmSettings.maxTokens } : {},
-      );
   // Loaded here, not at start-up: LangGraph's modules load while a prestarted run goes on.
-  const { createCheckpointer } = await import("../../graph/checkpointer.js");
-  const deps: WorkflowDeps = {
-    store,
-    journal: createEditJournal(store.db, now),
-    adapter: prestarted?.adapter ?? adapter,
-    helper,
-    typescript,
-    llm: {
-      model,
-      callLog: createLlmCallRepository(store, now),
+  const [{ createCheckpointer }, { createWorkflowDepsFactory }, { createProjectServices }] = await Promise.all([
+    import("./checkpointer.js"),
+    import("./workflow-services.js"),
+    import("../tools/project-services.js"),
+  ]);
+  const projects = createProjectServices({
+    createAdapter: () => Promise.resolve(prestarted?.adapter ?? adapter),
+    startHelper: async (projectRoot) =>
+      PythonHelper.start({
+        python: python ?? (await resolvePython({ projectRoot, ...(input.python ? { python: input.python } : {}) })),
+        projectRoot,
+        ...(input.opBudgets ? { opBudgets: input.opBudgets } : {}),
+      }),
+  });
+  try {
+    const depsFor = createWorkflowDepsFactory({
+      store,
+      projects,
       redactor,
-      ...(input.llmSettings ? { settings: input.llmSettings } : {}),
-    },
-    options,
-    ...(input.onEvent ? { onEvent: input.onEvent } : {}),
-  };
-  return {
-    deps,
-    runnerChoice,
-    checkpointer: createCheckpointer(store),
-    python,
-    async close() {
-      await prestarted?.cancel();
-      await helper.close();
-      if (typescript) closeTsProject(typescript);
-      store.close();
-      lock?.release();
-    },
-  };
+      model: () => loadLlmModel({ model: input.model, baseUrl: input.baseUrl, apiKey: input.apiKey, env }, input.llmSettings?.maxTokens !== undefined ? { maxTokens: input.llmSettings.maxTokens } : {}),
+      ...(input.llmSettings ? { llmSettings: input.llmSettings } : {}),
+      workflowOptions: options,
+    });
+    const deps = await depsFor(input.projectRoot, input.onEvent ? { onEvent: input.onEvent } : {});
+    return {
+      deps,
+      runnerChoice,
+      checkpointer: createCheckpointer(store),
+      python,
+      async close() {
+        await prestarted?.cancel();
+        await projects.close();
+        store.close();
+        lock?.release();
+      },
+    };
+  } catch (e) {
+    await projects.close();
+    throw e;
+  }
 }
