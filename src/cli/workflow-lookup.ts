@@ -5,8 +5,37 @@ import { RedgreenError } from "../domain/errors.js";
 import type { Workflow } from "../domain/index.js";
 import { openStore, resolveDbPath } from "../store/index.js";
 import type { Store } from "../store/index.js";
-import { usageError } from "./args.js";
+import { parseCommandArgs, usageError } from "./args.js";
+import { EXIT } from "./context.js";
 import type { CliContext } from "./context.js";
+
+/**
+ * A read-only `redgreen COMMAND WORKFLOW_ID [PATH] [--db P] [--json]` command (report, undo): parses its arguments,
+ * prints its help, opens the workflow and closes the store once `body` is done.
+ */
+export async function runWorkflowCommand(
+  command: string,
+  help: string,
+  args: string[],
+  ctx: CliContext,
+  body: (opened: { store: Store; workflow: Workflow; json: boolean }) => Promise<number>,
+): Promise<number> {
+  const { values, positionals } = parseCommandArgs(command, {
+    args,
+    allowPositionals: true,
+    options: { db: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+  });
+  if (values.help) {
+    ctx.stdout.write(help);
+    return EXIT.ok;
+  }
+  const { store, workflow } = openWorkflowFromArgs(command, positionals, ctx, values.db);
+  try {
+    return await body({ store, workflow, json: values.json === true });
+  } finally {
+    store.close();
+  }
+}
 
 /** Opens the workflow named by a command's `WORKFLOW_ID [PATH]` arguments (a usage error for any other shape). */
 export function openWorkflowFromArgs(command: string, positionals: string[], ctx: CliContext, db: string | undefined): { store: Store; workflow: Workflow } {

@@ -1,6 +1,7 @@
 // locateEdit / applyFix: finds an edit's `find` text near a line and splices in `replace`, re-indented and EOL-preserving.
 import type { FileEdit } from "../domain/fix.js";
 import { RedgreenError } from "../domain/errors.js";
+import { lineOfOffset, lineStarts } from "../text-lines.js";
 
 /** Where an edit's `find` text sits, in offsets of the LF-normalised text (BOM removed). */
 export interface EditLocation {
@@ -19,25 +20,6 @@ const leading = (s: string): string => LEADING_WS.exec(s)![0];
 const isBlank = (s: string): boolean => strip(s) === "";
 /** The first line of a text that is not blank ("" when there is none). */
 const firstCodeLine = (s: string): string => s.split("\n").find((l) => !isBlank(l)) ?? "";
-
-/** Line starts (offsets) of a text, one per line. */
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
-  return starts;
-}
-
-/** 1-based line of an offset (binary search over lineStarts). */
-function lineOf(starts: number[], offset: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo + 1;
-}
 
 interface Candidate {
   start: number;
@@ -73,14 +55,14 @@ type Pick = { kind: "one"; candidate: Candidate } | { kind: "ambiguous"; lines: 
  */
 function choose(starts: number[], candidates: Candidate[], line: number | undefined): Pick {
   if (candidates.length === 1) return { kind: "one", candidate: candidates[0]! };
-  const lines = candidates.map((c) => lineOf(starts, c.start));
+  const lines = candidates.map((c) => lineOfOffset(starts, c.start));
   if (line === undefined) return { kind: "ambiguous", lines };
   let best: Candidate | undefined;
   let bestDistance = Infinity;
   let tie = false;
   for (const c of candidates) {
-    const first = lineOf(starts, c.start);
-    const last = lineOf(starts, Math.max(c.start, c.end - 1));
+    const first = lineOfOffset(starts, c.start);
+    const last = lineOfOffset(starts, Math.max(c.start, c.end - 1));
     const distance = line < first ? first - line : line > last ? line - last : 0;
     if (distance < bestDistance) {
       best = c;
@@ -104,7 +86,7 @@ function findEdit(text: string, find: string, line?: number): Located {
     const picked = choose(starts, candidates, line);
     if (picked.kind === "ambiguous") return { kind: "ambiguous", how, lines: picked.lines };
     const c = picked.candidate;
-    return { kind: "found", at: { start: c.start, end: c.end, startLine: lineOf(starts, c.start), endLine: lineOf(starts, Math.max(c.start, c.end - 1)), how } };
+    return { kind: "found", at: { start: c.start, end: c.end, startLine: lineOfOffset(starts, c.start), endLine: lineOfOffset(starts, Math.max(c.start, c.end - 1)), how } };
   };
 
   const exact = wholeMatches(text, find);

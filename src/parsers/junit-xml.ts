@@ -2,8 +2,7 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { RedgreenError } from "../domain/errors.js";
 import type { Failure, FailurePhase } from "../domain/failure.js";
-import { failureLocation } from "./failure-location.js";
-import { focusFrames, formatFramesAsTraceback, hintFromMessage, withFrameKinds } from "./pytest-frames.js";
+import { focusFrames, hintFromMessage, pythonFailure, withFrameKinds } from "./pytest-frames.js";
 import { parsePythonTraceback } from "./traceback.js";
 import type { PytestRunParts } from "./pytest-jsonl.js";
 
@@ -103,20 +102,7 @@ function failureFrom(nodeId: string, phase: FailurePhase, element: XmlNode, test
     errorMessage = parsed.errorMessage;
   }
   const frames = focusFrames(withFrameKinds(parsed.frames, rootDir), errorType);
-  const at = nodeId.indexOf("::");
-  const testFile = at < 0 ? nodeId : nodeId.slice(0, at);
-  const failure: Failure = {
-    nodeId,
-    testFile,
-    testName: at < 0 ? "" : nodeId.slice(at + 2),
-    errorType,
-    errorMessage,
-    stackTrace: body.trim() || formatFramesAsTraceback(frames, errorType, errorMessage),
-    ...failureLocation(frames, testFile),
-    frames,
-    phase,
-    durationSeconds: duration,
-  };
+  const failure = pythonFailure({ nodeId, errorType, errorMessage, trace: body, frames, phase, durationSeconds: duration });
   if (parsed.chain.length > 0) {
     failure.chain = [...parsed.chain.map((c) => ({ errorType: c.errorType, errorMessage: c.errorMessage })), { errorType, errorMessage }];
   }

@@ -1,5 +1,7 @@
-// Frame helpers shared by the pytest parsers: test-file naming, frame kinds, the failing line.
-import type { StackFrame } from "../domain/failure.js";
+// Frame helpers shared by the pytest parsers: test-file naming, frame kinds, the failing line, and the Failure they make.
+import type { Failure, FailurePhase, StackFrame } from "../domain/failure.js";
+import { splitNodeId } from "../domain/node-id.js";
+import { failureLocation } from "./failure-location.js";
 
 const TEST_DIRS = new Set(["tests", "test"]);
 
@@ -77,4 +79,32 @@ export function formatFramesAsTraceback(frames: StackFrame[], errorType: string,
   }
   lines.push(errorMessage ? `${errorType}: ${errorMessage}` : errorType);
   return lines.join("\n");
+}
+
+/**
+ * A pytest Failure from its parsed parts, the same way every pytest parser builds it: the node id split into file and
+ * name, the location from the frames, and the trace text as given (or one formatted from the frames when it is empty).
+ */
+export function pythonFailure(p: {
+  nodeId: string;
+  errorType: string;
+  errorMessage: string;
+  trace: string;
+  frames: StackFrame[];
+  phase: FailurePhase;
+  durationSeconds: number;
+}): Failure {
+  const { testFile, testName } = splitNodeId(p.nodeId);
+  return {
+    nodeId: p.nodeId,
+    testFile,
+    testName,
+    errorType: p.errorType,
+    errorMessage: p.errorMessage,
+    stackTrace: p.trace.trim() || formatFramesAsTraceback(p.frames, p.errorType, p.errorMessage),
+    ...failureLocation(p.frames, testFile),
+    frames: p.frames,
+    phase: p.phase,
+    durationSeconds: p.durationSeconds,
+  };
 }

@@ -2,8 +2,7 @@
 import type { Failure, FailurePhase, StackFrame } from "../domain/failure.js";
 import { RunAnomalyKindSchema, type RunAnomaly } from "../domain/test-run.js";
 import { splitNodeId } from "../domain/node-id.js";
-import { failureLocation } from "./failure-location.js";
-import { formatFramesAsTraceback, withFrameKinds } from "./pytest-frames.js";
+import { pythonFailure, withFrameKinds } from "./pytest-frames.js";
 
 /** The failure details the plugin attaches to a failed phase or collection. */
 export interface PluginFailure {
@@ -106,19 +105,7 @@ export function failureFromPlugin(nodeId: string, phase: FailurePhase, duration:
   const frames = withFrameKinds(cleanFrames(p.frames), rootDir);
   const errorType = str(p.errorType) || "Error";
   const errorMessage = str(p.errorMessage);
-  const { testFile, testName } = splitNodeId(nodeId);
-  const failure: Failure = {
-    nodeId,
-    testFile,
-    testName,
-    errorType,
-    errorMessage,
-    stackTrace: str(p.stackTrace) || formatFramesAsTraceback(frames, errorType, errorMessage),
-    ...failureLocation(frames, testFile),
-    frames,
-    phase,
-    durationSeconds: Math.max(0, duration),
-  };
+  const failure = pythonFailure({ nodeId, errorType, errorMessage, trace: str(p.stackTrace), frames, phase, durationSeconds: Math.max(0, duration) });
   if (typeof p.hint === "string" && p.hint) failure.hint = p.hint;
   if (typeof p.capturedOutput === "string" && p.capturedOutput) failure.capturedOutput = p.capturedOutput;
   if (Array.isArray(p.chain) && p.chain.length > 1) {

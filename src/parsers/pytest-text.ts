@@ -2,8 +2,7 @@
 import type { Failure, FailurePhase } from "../domain/failure.js";
 import { splitNodeId } from "../domain/node-id.js";
 import type { TestRunResult } from "../domain/test-run.js";
-import { failureLocation } from "./failure-location.js";
-import { focusFrames, formatFramesAsTraceback, hintFromMessage, withFrameKinds } from "./pytest-frames.js";
+import { focusFrames, hintFromMessage, pythonFailure, withFrameKinds } from "./pytest-frames.js";
 import { parsePythonTraceback } from "./traceback.js";
 
 // eslint-disable-next-line no-control-regex
@@ -96,19 +95,7 @@ function makeFailure(nodeId: string, phase: FailurePhase, traceText: string, cap
   const errorType = parsed.errorType || fromShort.errorType || "Error";
   const errorMessage = parsed.errorType ? parsed.errorMessage : fromShort.errorMessage;
   const frames = focusFrames(withFrameKinds(parsed.frames, rootDir), errorType);
-  const { testFile, testName } = splitNodeId(nodeId);
-  const failure: Failure = {
-    nodeId,
-    testFile,
-    testName,
-    errorType,
-    errorMessage,
-    stackTrace: traceText.trim() || formatFramesAsTraceback(frames, errorType, errorMessage),
-    ...failureLocation(frames, testFile),
-    frames,
-    phase,
-    durationSeconds: 0,
-  };
+  const failure = pythonFailure({ nodeId, errorType, errorMessage, trace: traceText, frames, phase, durationSeconds: 0 });
   const hint = hintFromMessage(errorMessage);
   if (hint) failure.hint = hint;
   if (captured) failure.capturedOutput = captured;

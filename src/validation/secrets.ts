@@ -1,6 +1,7 @@
 // Secret scanning: catalog patterns plus a Shannon-entropy rule; findings never carry the secret itself.
 import { loadSecretCatalog } from "./secret-catalog.js";
 import type { SecretCatalog } from "./secret-catalog.js";
+import { lineOfOffset, lineStarts } from "../text-lines.js";
 
 /** A secret found in a text: which rule, on which line (1-based). */
 export interface SecretFinding {
@@ -29,23 +30,6 @@ export function shannonEntropy(text: string): number {
   }
   return bits;
 }
-
-const lineIndex = (text: string): number[] => {
-  const starts = [0];
-  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
-  return starts;
-};
-
-const lineAt = (starts: number[], offset: number): number => {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo + 1;
-};
 
 const isPlaceholder = (value: string, catalog: SecretCatalog): boolean => catalog.placeholders.some((p) => p.test(value.trim()));
 
@@ -80,14 +64,14 @@ export function isHighEntropySecret(token: string, lineText: string, catalog: Se
 
 /** Every secret in a text with the offsets of its secret part; earlier catalog patterns win overlaps. */
 export function scanSecrets(text: string, catalog: SecretCatalog = loadSecretCatalog()): SecretSpan[] {
-  const starts = lineIndex(text);
+  const starts = lineStarts(text);
   const taken: Array<[number, number]> = [];
   const overlaps = (s: number, e: number): boolean => taken.some(([a, b]) => s < b && a < e);
   const found: SecretSpan[] = [];
   const accept = (name: string, start: number, end: number): void => {
     if (end <= start || overlaps(start, end)) return;
     taken.push([start, end]);
-    found.push({ name, line: lineAt(starts, start), start, end });
+    found.push({ name, line: lineOfOffset(starts, start), start, end });
   };
   for (const { name, regex, secretGroup } of catalog.patterns) {
     regex.lastIndex = 0;
@@ -109,7 +93,7 @@ export function scanSecrets(text: string, catalog: SecretCatalog = loadSecretCat
     const token = m[2] ?? m[3];
     const at = m.indices?.[m[2] === undefined ? 3 : 2];
     if (token === undefined || !at) continue;
-    const line = lineAt(starts, at[0]);
+    const line = lineOfOffset(starts, at[0]);
     const lineText = text.slice(starts[line - 1], starts[line] ?? text.length);
     if (!isPlaceholder(token, catalog) && isHighEntropySecret(token, lineText, catalog)) accept(HIGH_ENTROPY, at[0], at[1]);
   }

@@ -2,10 +2,9 @@
 import { createCheckpointer } from "../../../graph/checkpointer.js";
 import { readCheckpointState, summarizeWorkflow } from "../../../graph/run.js";
 import type { WorkflowStateValue } from "../../../graph/state.js";
-import { parseCommandArgs } from "../args.js";
 import { EXIT } from "../context.js";
 import type { CliContext } from "../context.js";
-import { openWorkflowFromArgs } from "../workflow-lookup.js";
+import { runWorkflowCommand } from "../workflow-lookup.js";
 import { printSummary } from "./run.js";
 
 export const help = `Usage: redgreen report WORKFLOW_ID [PATH] [--db P] [--json]
@@ -15,26 +14,14 @@ with its verdict, the remaining failures and the patch. WORKFLOW_ID may be a uni
 `;
 
 /** Runs `redgreen report`. */
-export async function run(args: string[], ctx: CliContext): Promise<number> {
-  const { values, positionals } = parseCommandArgs("report", {
-    args,
-    allowPositionals: true,
-    options: { db: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
-  });
-  if (values.help) {
-    ctx.stdout.write(help);
-    return EXIT.ok;
-  }
-  const { store, workflow } = openWorkflowFromArgs("report", positionals, ctx, values.db);
-  try {
+export function run(args: string[], ctx: CliContext): Promise<number> {
+  return runWorkflowCommand("report", help, args, ctx, async ({ store, workflow, json }) => {
     const state = await readCheckpointState(createCheckpointer(store), workflow.id);
     if (state?.workflowId === undefined) {
       ctx.stdout.write(`workflow ${workflow.id} (${workflow.status}) has no checkpoint yet: it stopped before its first test run\n`);
       return EXIT.failed;
     }
     const summary = await summarizeWorkflow(store, state as WorkflowStateValue);
-    return printSummary(ctx, summary, values.json === true);
-  } finally {
-    store.close();
-  }
+    return printSummary(ctx, summary, json);
+  });
 }
