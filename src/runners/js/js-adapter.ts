@@ -1,23 +1,21 @@
 // The shared TestRunnerAdapter of the JS runners: runs vitest or jest with their JSON report and the bundled progress reporter.
-import { lastLines } from "../output-tail.js";
-import { SLOW_TEST_SECONDS, slowTests } from "../slow-tests.js";
-import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { SLOW_TEST_SECONDS } from "../slow-tests.js";
+import { mkdirSync, readdirSync, realpathSync, statSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { isAbsolute, join, posix, relative, resolve } from "node:path";
 import { RedgreenError } from "../../domain/errors.js";
 import type { Failure } from "../../domain/failure.js";
 import { liesWithin } from "../../domain/node-id.js";
-import type { Coverage, RunAnomaly, RunSelection, TestRunResult } from "../../domain/test-run.js";
-import { parseIstanbulCoverageFiles } from "../../parsers/istanbul-coverage.js";
-import { emptyParts, jsNodeId, parseJestJson, type JestJsonParts } from "../../parsers/jest-json.js";
+import type { RunSelection, TestRunResult } from "../../domain/test-run.js";
+import { jsNodeId } from "../../parsers/jest-json.js";
 import { parseJsText } from "../../parsers/js-text.js";
 import { relativeToRoots, type JsFrameContext } from "../../parsers/v8-stack.js";
 import { runProcess, type ProcessResult } from "../../process/run.js";
 import type { RunTestsOptions, TestRunnerAdapter } from "../adapter.js";
 import { FileTail } from "../file-tail.js";
 import { DEFAULT_RUN_TIMEOUT, pollWhileRunning, progressReporter } from "../run-progress.js";
-import { defaultTestTimeout, slowestDuration } from "../default-test-timeout.js";
+import { defaultTestTimeout } from "../default-test-timeout.js";
 import { SourceCache } from "../source-cache.js";
 import { StallWatchdog, stallWindowSeconds } from "../stall-watchdog.js";
 import { timeoutFailure } from "../timeout-failure.js";
@@ -26,76 +24,14 @@ import { refineHookPhases } from "./hook-phase.js";
 import { JsSelection } from "./name-filter.js";
 import { ReporterLog } from "./progress.js";
 import { crashFailure, uncaughtError } from "./uncaught-crash.js";
-import { rejectedOptionsMessage } from "./rejected-options.js";
+import { buildJsResult, readCompleteReport, type CompleteReport, type JsCrash, type JsRunOutcome } from "./js-result.js";
+import type { JsAdapterOptions, JsRunnerSpec } from "./runner-spec.js";
+
+export type { JsAdapterOptions, JsRunArgs, JsRunnerSpec } from "./runner-spec.js";
 import { type RelatedSelection, relatedSelection } from "./related.js";
 import { isJsTestFile } from "./test-files.js";
 import { testProcessEnv } from "../test-env.js";
 import { runnerArgsForRun } from "../runner-args.js";
-
-/** Options shared by the vitest and jest adapters. */
-export interface JsAdapterOptions {
-  projectRoot: string;
-  /**
-   * Per-test timeout in seconds, passed to the runner as given (0 turns it off). Without one the project's own setting
-   * (or the runner's default) applies, as in a bare run, and redgreen's stall watchdog uses a generous default.
-   */
-  testTimeoutSeconds?: number;
-  /** Hard limit for a whole run in seconds (default 900); the process group is killed past it. */
-  runTimeoutSeconds?: number;
-  /** Extra environment variables for the runner. */
-  env?: Record<string, string>;
-  /** Model credentials the test process gets anyway (`--pass-env`); every other one is withheld (see test-env.ts). */
-  passEnv?: readonly string[] | undefined;
-  /** Bytes of stdout/stderr kept from the runner (each; default 2 MiB). */
-  maxOutputBytes?: number;
-}
-
-/** What one run asks of the runner's command line. */
-export interface JsRunArgs {
-  /** Absolute test file (or folder) paths; all tests when empty. */
-  files: string[];
-  /** The entries of `files` that are folders (every test under them runs). */
-  folders: string[];
-  /** Absolute changed files whose related tests run (vitest related, jest --findRelatedTests); empty otherwise. */
-  related: string[];
-  /** A regular expression over "describe titles + test title" joined by spaces, or null. */
-  namePattern: string | null;
-  reportFile: string;
-  /** Absolute path of the bundled progress reporter. */
-  reporter: string;
-  /** The runner's per-test timeout, or null to leave the project's own setting (or the runner's default) in force. */
-  testTimeoutMs: number | null;
-  /** Folder for json-summary and json coverage reports, or null without coverage. */
-  coverageDir: string | null;
-}
-
-/** What differs between vitest and jest. */
-export interface JsRunnerSpec {
-  readonly name: "vitest" | "jest";
-  /** Absolute path of the runner's executable. */
-  readonly bin: string;
-  /** The version of the runner's CLI package, or null when it cannot be read (named in errors). */
-  readonly version: string | null;
-  /** Absolute path of the bundled progress reporter. */
-  readonly reporter: string;
-  /** Whether a file name is one of the runner's config files (they count as test files; their setup files too). */
-  isConfigName(base: string): boolean;
-  args(p: JsRunArgs): string[];
-  /** null when coverage can be measured, else the reason it cannot. */
-  coverageProblem(): string | null;
-  /** Whether the live reporter's errors are better than the JSON report's (vitest's JSON drops some messages). */
-  readonly preferReporterErrors: boolean;
-  /**
-   * Milliseconds the runner may keep running once its JSON report is complete before it is stopped and the run
-   * reported from that report (jest waits forever for a handle a test left open); null: wait for it to exit.
-   */
-  readonly exitGraceMs: number | null;
-  /**
-   * A note when a test left a handle (timer, socket) open, else null: the runner's output says so, or the runner
-   * was stopped `lingered` seconds after its report was complete (null when it exited by itself).
-   */
-  openHandleNote(output: string, lingered: number | null): string | null;
-}
 
 /** Attempts after a stall: each resumes without the tests that had to be killed. */
 const MAX_RESUMES = 5;
@@ -123,24 +59,6 @@ interface RunPlan {
   selection: JsSelection;
   targets: RunTarget[];
   related: string[];
-}
-
-/** A JSON report the runner finished writing. */
-interface CompleteReport {
-  data: unknown;
-}
-
-/**
- * The runner's JSON report once it is complete: the file parses as one JSON object (jest and vitest write it in one
- * piece; jest before 30 without a final newline, so a cut-off write is told apart by parsing, not by its end); else null.
- */
-function readCompleteReport(path: string): CompleteReport | null {
-  try {
-    const data = JSON.parse(readFileSync(path, "utf8")) as unknown;
-    return typeof data === "object" && data !== null && !Array.isArray(data) ? { data } : null;
-  } catch {
-    return null;
-  }
 }
 
 /** The vitest/jest implementation of TestRunnerAdapter; the runner-specific part comes from a JsRunnerSpec. */
@@ -415,7 +333,7 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
    * A runner that died of an uncaught error through project code (a server callback throwing under jest's in-band run)
    * wrote no report: its failures are the tests it was running, with that error; null when the output shows no such error.
    */
-  private crashOf(proc: ProcessResult, log: ReporterLog, selection: JsSelection): { crash: string; failures: Failure[]; passedNodeIds: string[] } | null {
+  private crashOf(proc: ProcessResult, log: ReporterLog, selection: JsSelection): JsCrash | null {
     const error = uncaughtError(`${proc.stdout}\n${proc.stderr}`, this.frameContext());
     if (!error) return null;
     const where = log.underWay().map((t) => ({ rel: this.relative(t.file), titles: t.titles })).filter((t) => selection.keeps(t.rel, t.titles.length ? t.titles : null));
@@ -436,134 +354,21 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
     return timeoutFailure(jsNodeId(relFile, titles), message, { traceLines: [], frames: [], phase: "call", durationSeconds: testTimeout });
   }
 
-  private buildResult(p: {
-    proc: ProcessResult;
-    reportFile: string;
-    /** The report as the exit-grace check already read it, else null (read from reportFile). */
-    completeReport: CompleteReport | null;
-    coverageDir: string | null;
-    log: ReporterLog;
-    selection: JsSelection;
-    started: number;
-    runTimeout: number;
-    /** Whether the caller aborted the run. */
-    aborted: boolean;
-    /** Seconds the runner kept running after its report was complete before it was stopped, or null when it exited. */
-    lingered: number | null;
-    /** Seconds of silence after which a run was killed without a test to blame, else null. */
-    stall: number | null;
-    command: string[];
-  }): { result: TestRunResult; reported: boolean } {
-    const { proc } = p;
-    let reported = true;
-    let crashed: { crash: string; failures: Failure[]; passedNodeIds: string[] } | null = null;
-    const notes: string[] = [];
-    let parts: JestJsonParts | null = null;
-    if (p.completeReport || existsSync(p.reportFile)) {
-      try {
-        parts = parseJestJson(p.completeReport ? p.completeReport.data : readFileSync(p.reportFile, "utf8"), {
-          ...this.frameContext(),
-          keep: (rel, titles) => p.selection.keeps(rel, titles),
-          capturedOutput: (file, titles) => p.log.consoleText(file, titles),
-          ...(this.spec.preferReporterErrors ? { errorTexts: (file: string, titles: string[] | null) => p.log.errorTexts(file, titles) } : {}),
-        });
-        for (const rel of parts.testFiles) this.reportedTestFiles.add(rel);
-      } catch (e) {
-        notes.push(e instanceof Error ? e.message : String(e));
-      }
-    }
-    const base = parts ?? emptyParts();
-    const failures = refineHookPhases(base.failures, (rel) => this.sourceText(rel));
-    const anomalies: RunAnomaly[] = [];
-    const streamed = p.log.progress();
-    if (parts && failures.length === 0 && base.failed + base.errors === 0 && streamed !== null && streamed.failed > 0) {
-      anomalies.push({ kind: "channels_disagree", nodeId: null, detail: `the live reporter saw ${streamed!.failed} failing test(s) but ${this.name}'s JSON report lists none` });
-    }
-    let status: TestRunResult["status"];
-    let message: string | undefined;
-    if (proc.timedOut) {
-      status = "timeout";
-      message = `the run exceeded its ${p.runTimeout} s limit and was killed`;
-    } else if (p.stall !== null) {
-      status = "timeout";
-      message = `the run made no progress for ${p.stall} s, beyond the per-test timeout, and was killed`;
-    } else if (anomalies.length > 0) {
-      status = "error";
-      message = `the test results cannot be trusted: ${anomalies.map((a) => a.detail).join("; ")}`;
-    } else if (p.aborted) {
-      status = "error";
-      message = "the run was aborted";
-    } else if (!parts) {
-      status = "error";
-      reported = false;
-      // A rejected option is the whole story, in one line; otherwise the runner's last lines tell it.
-      const rejected = rejectedOptionsMessage(this.name, this.spec.version, `${proc.stdout}\n${proc.stderr}`);
-      const why = [`${this.name} wrote no JSON report (exit code ${String(proc.exitCode)}${proc.signal ? `, ${proc.signal}` : ""})`, ...notes];
-      message = rejected ?? [...why, lastLines(proc.stderr || proc.stdout, 12)].filter(Boolean).join("; ");
-      crashed = rejected === null ? this.crashOf(proc, p.log, p.selection) : null;
-      if (crashed) {
-        status = "failed";
-        message = crashed.crash;
-      }
-    } else if (failures.length > 0 || base.failed + base.errors > 0) {
-      status = "failed";
-    } else if (base.total === 0) {
-      status = "no_tests";
-    } else if (proc.exitCode === 0 || p.lingered !== null) {
-      status = "passed";
-    } else if (proc.exitCode === 1) {
-      // The report lists no failure, yet the runner failed the run: disagreement is never green.
-      status = "error";
-      anomalies.push({ kind: "channels_disagree", nodeId: null, detail: `${this.name} exited with code 1 although its JSON report lists no failure` });
-      message = `the test results cannot be trusted: ${anomalies.at(-1)!.detail}: ${lastLines(proc.stderr || proc.stdout, 8)}`;
-    } else {
-      status = "error";
-      message = `${this.name} exited with code ${String(proc.exitCode)}: ${lastLines(proc.stderr || proc.stdout, 8)}`;
-    }
-    let coverage: Coverage | null = null;
-    let coverageError: string | undefined;
-    if (p.coverageDir) {
-      try {
-        coverage = parseIstanbulCoverageFiles(p.coverageDir, { projectRoots: this.roots, isTestFile: (rel) => this.isTestFile(rel) });
-      } catch (e) {
-        coverageError = `coverage report unavailable: ${e instanceof Error ? e.message : String(e)}`;
-      }
-    }
-    const timedOut = new Set(failures.filter((f) => f.errorType === "Timeout").map((f) => f.nodeId));
-    this.slowestSeen = Math.max(this.slowestSeen, slowestDuration(base.testDurations, timedOut));
-    if (crashed) {
-      failures.push(...crashed.failures);
-      base.failed += crashed.failures.length;
-      base.passed = crashed.passedNodeIds.length;
-      base.passedNodeIds = crashed.passedNodeIds;
-      base.total = base.passed + base.failed;
-    }
-    const result: TestRunResult = {
-      status,
-      passed: base.passed,
-      failed: base.failed,
-      errors: base.errors,
-      skipped: base.skipped,
-      xfailed: 0,
-      xpassed: 0,
-      total: base.total,
-      durationSeconds: (performance.now() - p.started) / 1000,
-      failures,
-      coverage,
-      command: p.command,
-      slowTests: slowTests(base.testDurations),
-      passedNodeIds: base.passedNodeIds,
-      source: "json",
-      testFiles: this.definingFiles(parts?.testFiles ?? []),
-      anomalies,
-    };
-    if (coverageError) result.coverageError = coverageError;
-    if (crashed) result.crash = crashed.crash;
-    // A run that completed but left a handle open is reported as it ended, with a note saying so.
-    const handles = this.spec.openHandleNote(`${proc.stdout}\n${proc.stderr}`, p.lingered);
-    if (handles && status !== "timeout" && status !== "error") message = message ? `${message}; ${handles}` : handles;
-    if (message) result.message = message;
-    return { result, reported };
+  private buildResult(p: JsRunOutcome): { result: TestRunResult; reported: boolean } {
+    return buildJsResult(
+      {
+        spec: this.spec,
+        frameContext: this.frameContext(),
+        sourceText: (rel) => this.sourceText(rel),
+        reportedTestFiles: (rels) => rels.forEach((rel) => this.reportedTestFiles.add(rel)),
+        sawSlowest: (seconds) => {
+          this.slowestSeen = Math.max(this.slowestSeen, seconds);
+        },
+        definingFiles: (reported) => this.definingFiles(reported),
+        crashOf: (proc, log, selection) => this.crashOf(proc, log, selection),
+      },
+      p,
+    );
   }
 
 }
