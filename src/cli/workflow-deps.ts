@@ -129,9 +129,9 @@ interface Opened {
 async function openServices(input: WorkflowDepsInput, env: Record<string, string | undefined>, lock: ProjectLock | null, opened: Opened) {
   const { runnerChoice, adapter, python, redactor, store, options, prestarted } = opened;
   const projectRoot = input.projectRoot;
-  const helper: ClosablePythonCaller =
+  const startHelper = async (): Promise<ClosablePythonCaller> =>
     python !== null
-      ? await PythonHelper.start({ python, projectRoot, ...(input.opBudgets ? { opBudgets: input.opBudgets } : {}) })
+      ? PythonHelper.start({ python, projectRoot, ...(input.opBudgets ? { opBudgets: input.opBudgets } : {}) })
       : lazyPythonHelper(async () =>
           PythonHelper.start({
             python: await resolvePython({ projectRoot, ...(input.python ? { python: input.python } : {}) }),
@@ -139,6 +139,8 @@ async function openServices(input: WorkflowDepsInput, env: Record<string, string
             ...(input.opBudgets ? { opBudgets: input.opBudgets } : {}),
           }),
         );
+  // The helper's process starts while LangGraph's modules (the checkpointer's) load: a child process and this thread.
+  const [helper, { createCheckpointer }] = await Promise.all([startHelper(), import("../../graph/checkpointer.js")]);
   const typescript =
     adapter.name === "pytest" ? undefined : await createTsProject({ projectRoot, isTestFile: (rel) => adapter.isTestFile(rel) });
   const now = (): string => new Date().toISOString();
@@ -148,8 +150,6 @@ async function openServices(input: WorkflowDepsInput, env: Record<string, string
         { model: input.model, baseUrl: input.baseUrl, apiKey: input.apiKey, env },
         input.llmSettings?.maxTokens !== undefined ? { maxTokens: input.llmSettings.maxTokens } : {},
       );
-  // Loaded here, not at start-up: LangGraph's modules load while a prestarted run goes on.
-  const { createCheckpointer } = await import("../../graph/checkpointer.js");
   const deps: WorkflowDeps = {
     store,
     journal: createEditJournal(store.db, now),
