@@ -13,6 +13,7 @@ import type { SecretRedactor } from "../src/fixers/llm/redact.js";
 import type { Store } from "../src/store/index.js";
 import { resolvePython } from "../src/python/interpreter.js";
 import { PythonHelper } from "../src/python/client.js";
+import { createProjectServices } from "../tools/project-services.js";
 import type { OpBudgetOverrides } from "../src/python/ops.js";
 import { createSecretRedactor } from "../src/fixers/llm/redact.js";
 import { acquireProjectLock } from "../src/fixers/project-lock.js";
@@ -129,12 +130,6 @@ interface Opened {
  */
 async function openServices(input: WorkflowDepsInput, env: Record<string, string | undefined>, lock: ProjectLock | null, opened: Opened) {
   const { runnerChoice, adapter, python, redactor, store, options, prestarted } = opened;
-  // Loaded here, not at start-up: LangGraph's modules load while a prestarted run goes on.
-  const [{ createCheckpointer }, { createWorkflowDepsFactory }, { createProjectServices }] = await Promise.all([
-    import("./checkpointer.js"),
-    import("./workflow-services.js"),
-    import("../tools/project-services.js"),
-  ]);
   const projects = createProjectServices({
     createAdapter: () => Promise.resolve(prestarted?.adapter ?? adapter),
     startHelper: async (projectRoot) =>
@@ -145,6 +140,13 @@ async function openServices(input: WorkflowDepsInput, env: Record<string, string
       }),
   });
   try {
+    // LangGraph's modules load here, not at start-up, while a prestarted run goes on; a pytest project's helper process
+    // starts meanwhile (a child process and this thread; a failed start still fails the runtime).
+    const [{ createCheckpointer }, { createWorkflowDepsFactory }] = await Promise.all([
+      import("./checkpointer.js"),
+      import("./workflow-services.js"),
+      python !== null ? projects.helper(input.projectRoot) : null,
+    ]);
     const depsFor = createWorkflowDepsFactory({
       store,
       projects,

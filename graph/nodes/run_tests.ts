@@ -1,5 +1,6 @@
 // run_tests: runs the full suite (unless a validated fix already did), checks new failures for flakiness, decides.
 import { recoverPending } from "../../src/fixers/journal.js";
+import { timePhase } from "../../src/process/timings.js";
 import type { RunProgress } from "../../src/runners/adapter.js";
 import { findFlaky, type FlakyCheck } from "../../src/proof/index.js";
 import { confirmIteration } from "../confirm-iteration.js";
@@ -22,7 +23,8 @@ function warmingOnFailure(deps: WorkflowDeps, onProgress: (p: RunProgress) => vo
     if (warming || p.failed === 0 || !deps.typescript?.warm) return;
     if ((p.collected ?? p.done) > deps.options.warmDuringRunMaxTests) return;
     warming = true;
-    deps.typescript.warm().catch(() => undefined);
+    const warm = deps.typescript.warm;
+    timePhase(`language service built during the run (at ${p.collected ?? "?"} collected, ${p.done} done)`, () => warm()).catch(() => undefined);
   };
 }
 

@@ -1,6 +1,8 @@
 // createTsProject on real fixture projects: diagnostics, per-call overrides, code fixes, local imports, refresh.
+import { execFileSync } from "node:child_process";
 import { statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTsProject } from "../../src/typescript/project.js";
 import { loadTypeScript } from "../../src/typescript/load.js";
@@ -186,4 +188,26 @@ describe("createTsProject with an injected typescript module", () => {
       project.dispose?.();
     }
   });
+});
+
+describe("createTsProject dispose()", () => {
+  // The workflow releases the service before each full run so the run does not hold the program's memory: nothing of
+  // the project may keep the program alive. Checked in a fresh process with a GC the test can force.
+  it("leaves nothing holding the program: it is collected, and the heap falls back", () => {
+    const built = fileURLToPath(new URL("../../dist/src/typescript/project.js", import.meta.url));
+    const script = `const { createTsProject } = await import(${JSON.stringify(built)});
+      const project = createTsProject({ projectRoot: ${JSON.stringify(join(tsFixtures, "spelling"))} });
+      let program;
+      await project.inspect("src/checkout.ts", (view) => { program = new WeakRef(view.program); });
+      const heap = () => { globalThis.gc(); return process.memoryUsage().heapUsed / 1048576; };
+      const held = heap();
+      project.dispose();
+      await new Promise((r) => setTimeout(r, 10));
+      const released = heap();
+      console.log(JSON.stringify({ collected: program.deref() === undefined, held, released }));`;
+    const out = execFileSync(process.execPath, ["--expose-gc", "--input-type=module", "-e", script], { encoding: "utf8" });
+    const r = JSON.parse(out) as { collected: boolean; held: number; released: number };
+    expect(r.collected, out).toBe(true);
+    expect(r.released, out).toBeLessThan(r.held - 5);
+  }, 60_000);
 });
