@@ -94,7 +94,8 @@ async function restoredImport(
   return tsProposal("add_import", edits, explanation, confidence);
 }
 
-const readmeWhy = (pkg: string): string => `the README of "${pkg}", a declared dependency, imports it so (and no other declared package's does)`;
+const readmeWhy = (pkg: string): string =>
+  `the README of "${pkg}", a declared dependency, imports it so (and no other declared package's does)`;
 
 /**
  * No import fix is offered (a plain JS file TypeScript does not check reports no missing name; a package without
@@ -119,7 +120,13 @@ async function unofferedImportProposal(ctx: PatternContext, project: TsProject, 
  * project declares but nothing in the program imports any more is not on offer. The one declared package whose README
  * imports the name is the choice; else none.
  */
-async function builtinTieProposal(ctx: PatternContext, project: TsProject, file: string, name: string, specs: readonly string[]): Promise<FixProposal | null> {
+async function builtinTieProposal(
+  ctx: PatternContext,
+  project: TsProject,
+  file: string,
+  name: string,
+  specs: readonly string[],
+): Promise<FixProposal | null> {
   if (specs.length < 2 || !specs.every((s) => isBuiltin(s))) return null;
   // The project's own declaration of the name, not on offer, is what the file lost; an outside import would shadow it.
   if ((await importFacts(project, file, name, specs))?.projectDeclares !== false) return null;

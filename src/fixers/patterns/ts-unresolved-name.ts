@@ -109,7 +109,9 @@ export const tsUnresolvedNamePattern = {
         tried.add(use.name);
         const proposal = await importProposal(ctx, project, use, use.name);
         if (proposal) {
-          const why = `the failure shows no ReferenceError (a try or a handler may have caught it), but ${file}:${use.line}, which the failing test executes, uses ${use.name} and nothing defines it`;
+          const why =
+            `the failure shows no ReferenceError (a try or a handler may have caught it), but ${file}:${use.line}, ` +
+            `which the failing test executes, uses ${use.name} and nothing defines it`;
           return { ...proposal, explanation: `${proposal.explanation} (${why})` };
         }
       }
