@@ -51,7 +51,10 @@ function parseArgs(argv) {
 }
 
 /** A benchmark's options for an error message. */
-const optionHelp = (bench) => Object.entries(bench.options ?? {}).map(([k, help]) => `--${k} (${help})`).join(", ") || "none";
+const optionHelp = (bench) =>
+  Object.entries(bench.options ?? {})
+    .map(([k, help]) => `--${k} (${help})`)
+    .join(", ") || "none";
 
 async function main() {
   if (!Number.isInteger(runs) || runs < 3) throw new Error(`BENCH_RUNS must be an integer of at least 3, got ${process.env.BENCH_RUNS}`);

@@ -7,7 +7,9 @@ import { setFlagsFromString } from "node:v8";
 // Set here, before the CLI's modules load, so one process does the work (a re-exec would hide it from RSS measurements).
 setFlagsFromString("--optimize-for-size");
 
-import("../dist/src/cli/main.js").then((m) => m.main(process.argv.slice(2))).catch((err) => {
-  process.stderr.write(`redgreen: could not start (${err && err.message ? err.message : err}); run \`npm run build\` first\n`);
-  process.exit(2);
-});
+import("../dist/src/cli/main.js")
+  .then((m) => m.main(process.argv.slice(2)))
+  .catch((err) => {
+    process.stderr.write(`redgreen: could not start (${err && err.message ? err.message : err}); run \`npm run build\` first\n`);
+    process.exit(2);
+  });

@@ -58,13 +58,30 @@ const logged =
     try {
       const update = await tracked(deps, node(state, runtime));
       reportPhase(`node ${id} (iteration ${state.iteration})`, started);
-      deps.store.createAgentLog({ ...base, action: `${id} done`, output: compactUpdate(update), status: "success", durationMs: performance.now() - started });
+      deps.store.createAgentLog({
+        ...base,
+        action: `${id} done`,
+        output: compactUpdate(update),
+        status: "success",
+        durationMs: performance.now() - started,
+      });
       return update;
     } catch (e) {
       if (isGraphInterrupt(e)) {
-        deps.store.createAgentLog({ ...base, action: `${id} waiting for approval`, status: "skipped", durationMs: performance.now() - started });
+        deps.store.createAgentLog({
+          ...base,
+          action: `${id} waiting for approval`,
+          status: "skipped",
+          durationMs: performance.now() - started,
+        });
       } else {
-        deps.store.createAgentLog({ ...base, action: `${id} failed`, status: "error", errorMessage: (e as Error).message, durationMs: performance.now() - started });
+        deps.store.createAgentLog({
+          ...base,
+          action: `${id} failed`,
+          status: "error",
+          errorMessage: (e as Error).message,
+          durationMs: performance.now() - started,
+        });
       }
       throw e;
     }

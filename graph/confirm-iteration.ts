@@ -78,9 +78,10 @@ export async function confirmIteration(
           const kept = attempts.get(fix.fixAttemptId);
           if (kept === undefined) continue;
           const { id: _id, workflowId: _w, createdAt: _c, ...record } = kept;
-          const reason = isCulprit || culprit === null
-            ? `the iteration's full run found it broke ${broken.length} passing test(s): ${evidence.join(", ")}`
-            : `went back with the fix that broke tests (it changed the same file); it may be proposed again`;
+          const reason =
+            isCulprit || culprit === null
+              ? `the iteration's full run found it broke ${broken.length} passing test(s): ${evidence.join(", ")}`
+              : `went back with the fix that broke tests (it changed the same file); it may be proposed again`;
           deps.store.recordFixAttempt(workflowId, { ...record, iteration, status: "rolled_back", reason, rule: "broke_tests", evidence });
         }
       })(),

@@ -18,7 +18,9 @@ export interface TerminalDecision {
 
 /** What a fresh test run means for the workflow: keep going (status running) or stop with a status. */
 export function decideAfterRun(
-  state: Pick<WorkflowStateValue, "iteration" | "maxIterations" | "keptThisIteration" | "failureSignatures"> & { modelError?: string | null },
+  state: Pick<WorkflowStateValue, "iteration" | "maxIterations" | "keptThisIteration" | "failureSignatures"> & {
+    modelError?: string | null;
+  },
   run: RunDigest,
 ): TerminalDecision {
   if (run.status === "no_tests") return { status: "no_tests", reason: "no tests were collected" };
@@ -43,7 +45,10 @@ export function decideAfterRun(
 
 /** A short, stable signature of a failing set (sorted stable node ids, hashed to keep state small). */
 export const failureSignature = (failing: readonly string[]): string =>
-  createHash("sha256").update([...new Set(failing.map(stableNodeId))].sort().join("\n")).digest("hex").slice(0, 16);
+  createHash("sha256")
+    .update([...new Set(failing.map(stableNodeId))].sort().join("\n"))
+    .digest("hex")
+    .slice(0, 16);
 
 export const routeAfterRunTests = (s: WorkflowStateValue): NodeId => (s.status === "running" ? "analyze" : "report");
 

@@ -100,7 +100,10 @@ async function drive(
   while (isInterrupted(out)) {
     const request = out.__interrupt__[0]?.value as ApprovalRequest | undefined;
     if (options.onApproval === undefined || request === undefined) {
-      throw new RedgreenError("usage", "the workflow is waiting for approval of a fix, but nothing can answer (run with --approve in a terminal)");
+      throw new RedgreenError(
+        "usage",
+        "the workflow is waiting for approval of a fix, but nothing can answer (run with --approve in a terminal)",
+      );
     }
     const answer = await options.onApproval(request);
     out = await graph.invoke(new Command({ resume: answer }), config);
@@ -152,7 +155,10 @@ export async function runWorkflow(deps: WorkflowDeps, input: RunWorkflowInput, o
 }
 
 /** The state values of a workflow's latest checkpoint, read without building the graph (null when none). */
-export async function readCheckpointState(checkpointer: BaseCheckpointSaver, workflowId: string): Promise<Partial<WorkflowStateValue> | null> {
+export async function readCheckpointState(
+  checkpointer: BaseCheckpointSaver,
+  workflowId: string,
+): Promise<Partial<WorkflowStateValue> | null> {
   const tuple = await checkpointer.getTuple({ configurable: { thread_id: workflowId } });
   return tuple ? (tuple.checkpoint.channel_values as Partial<WorkflowStateValue>) : null;
 }

@@ -82,7 +82,11 @@ export async function createWorkflowRuntime(input: WorkflowDepsInput): Promise<W
   }
 }
 
-async function openRuntime(input: WorkflowDepsInput, env: Record<string, string | undefined>, lock: ProjectLock | null): Promise<WorkflowRuntime> {
+async function openRuntime(
+  input: WorkflowDepsInput,
+  env: Record<string, string | undefined>,
+  lock: ProjectLock | null,
+): Promise<WorkflowRuntime> {
   const projectRoot = input.projectRoot;
   const runnerChoice = await chooseRunner(projectRoot, input.runner);
   const adapter = await createRunnerAdapter({
@@ -102,7 +106,9 @@ async function openRuntime(input: WorkflowDepsInput, env: Record<string, string 
   ignoreStateDir(store.path);
   const options: WorkflowOptions = { ...DEFAULT_WORKFLOW_OPTIONS, ...input.options };
   // After the store opened (a bad --db stops everything before a test runs), before anything slow.
-  const prestarted: PrestartedRun | null = input.prestartRun ? prestartRun(adapter, fullRunCoverage(options, null, false), input.signal) : null;
+  const prestarted: PrestartedRun | null = input.prestartRun
+    ? prestartRun(adapter, fullRunCoverage(options, null, false), input.signal)
+    : null;
   try {
     return await openServices(input, env, lock, { runnerChoice, adapter, python, redactor, store, options, prestarted });
   } catch (e) {
@@ -151,7 +157,11 @@ async function openServices(input: WorkflowDepsInput, env: Record<string, string
       store,
       projects,
       redactor,
-      model: () => loadLlmModel({ model: input.model, baseUrl: input.baseUrl, apiKey: input.apiKey, env }, input.llmSettings?.maxTokens !== undefined ? { maxTokens: input.llmSettings.maxTokens } : {}),
+      model: () =>
+        loadLlmModel(
+          { model: input.model, baseUrl: input.baseUrl, apiKey: input.apiKey, env },
+          input.llmSettings?.maxTokens !== undefined ? { maxTokens: input.llmSettings.maxTokens } : {},
+        ),
       ...(input.llmSettings ? { llmSettings: input.llmSettings } : {}),
       workflowOptions: options,
     });

@@ -60,10 +60,13 @@ export const UnconfirmedFixSchema = z.object({
 export type UnconfirmedFix = z.infer<typeof UnconfirmedFixSchema>;
 
 const append = <T>(item: z.ZodType<T>) =>
-  new ReducedValue(z.array(item).default(() => []), {
-    inputSchema: z.union([item, z.array(item)]),
-    reducer: (current: T[], next: T | T[]) => current.concat(next),
-  });
+  new ReducedValue(
+    z.array(item).default(() => []),
+    {
+      inputSchema: z.union([item, z.array(item)]),
+      reducer: (current: T[], next: T | T[]) => current.concat(next),
+    },
+  );
 
 /** The run's switches, kept in state so `redgreen resume` continues with the same ones. */
 export const WorkflowSwitchesSchema = z.object({

@@ -9,14 +9,29 @@ import { readCheckpointState, summarizeWorkflow } from "./run.js";
 import type { WorkflowStateValue } from "./state.js";
 
 /** What a fresh workflow's state holds before its first checkpoint. */
-const EMPTY_STATE = { iteration: 0, statusReason: "", initialRun: null, lastRun: null, flaky: [], notes: [], keptTotal: 0, patchPath: null, unconfirmed: [] };
+const EMPTY_STATE = {
+  iteration: 0,
+  statusReason: "",
+  initialRun: null,
+  lastRun: null,
+  flaky: [],
+  notes: [],
+  keptTotal: 0,
+  patchPath: null,
+  unconfirmed: [],
+};
 
 /**
  * Settles a workflow whose run was aborted: a fix applied but not yet proven is restored byte for byte (its journal
  * entries become "interrupted", so a resume tries it again), the patch of the kept fixes is written, and the row
  * says "cancelled" instead of staying "running". The checkpoints are untouched: `redgreen resume` continues it.
  */
-export async function stopWorkflowCleanly(deps: WorkflowDeps, workflowId: string, projectRoot: string, checkpointer: BaseCheckpointSaver): Promise<RunSummary> {
+export async function stopWorkflowCleanly(
+  deps: WorkflowDeps,
+  workflowId: string,
+  projectRoot: string,
+  checkpointer: BaseCheckpointSaver,
+): Promise<RunSummary> {
   // The graph rejected as soon as the signal aborted; a node mid-proof may still write its fix: wait for it to stop.
   await nodesSettled(deps);
   await recoverPending(deps.journal, workflowId, projectRoot);

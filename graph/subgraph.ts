@@ -71,7 +71,10 @@ function asFactory(source: WorkflowDepsSource, options: RedgreenSubgraphOptions)
   }
   return async (root, overrides = {}) => {
     if (resolve(source.adapter.projectRoot) !== root) {
-      throw new RedgreenError("usage", `these workflow deps run tests in ${source.adapter.projectRoot}, not ${root}; pass a deps factory to work on other projects`);
+      throw new RedgreenError(
+        "usage",
+        `these workflow deps run tests in ${source.adapter.projectRoot}, not ${root}; pass a deps factory to work on other projects`,
+      );
     }
     return overrides.onEvent ? { ...source, onEvent: overrides.onEvent } : source;
   };
@@ -113,7 +116,12 @@ export function buildRedgreenSubgraph(source: WorkflowDepsSource, options: Redgr
     try {
       // Invoked with this node's config, so the run nests under the parent (checkpoint namespace, interrupts, cancel).
       const out = await buildGraph(deps).invoke(
-        { workflowId, projectRoot: root, maxIterations, switches: { allowTestEdits, allowRisky, approve, noLlm, coverage, dryRun, python: null, testTimeoutSeconds: null } },
+        {
+          workflowId,
+          projectRoot: root,
+          maxIterations,
+          switches: { allowTestEdits, allowRisky, approve, noLlm, coverage, dryRun, python: null, testTimeoutSeconds: null },
+        },
         { ...config, recursionLimit: recursionLimitFor(maxIterations, deps.options.maxCandidatesPerIteration) },
       );
       const summary = await summarizeWorkflow(deps.store, out as WorkflowStateValue);

@@ -128,7 +128,11 @@ export function createRedgreenToolkit(options: RedgreenToolkitOptions): Redgreen
     runWorkflow,
     workflowDeps: createWorkflowDepsFactory({
       ...services,
-      workflowOptions: { ...options.workflowOptions, allowTestEdits: options.allowTestEdits ?? false, allowRisky: options.allowRisky ?? false },
+      workflowOptions: {
+        ...options.workflowOptions,
+        allowTestEdits: options.allowTestEdits ?? false,
+        allowRisky: options.allowRisky ?? false,
+      },
     }),
     tools: () => createTools(deps, { jobs }),
     fixFailingTestsTool: () => createFixFailingTestsTool(deps),

@@ -18,11 +18,16 @@ try {
 function runExample(name, runArgs, { linkNodeModules = false } = {}) {
   const target = join(root, ".demo", name);
   rmSync(target, { recursive: true, force: true });
-  cpSync(join(root, "examples", name), target, { recursive: true, filter: (p) => !/(__pycache__|\.pytest_cache|\.redgreen|node_modules)$/.test(p) });
+  cpSync(join(root, "examples", name), target, {
+    recursive: true,
+    filter: (p) => !/(__pycache__|\.pytest_cache|\.redgreen|node_modules)$/.test(p),
+  });
   // The TypeScript example runs with the vitest, jest and babel redgreen itself installed.
   if (linkNodeModules) symlinkSync(join(root, "node_modules"), join(target, "node_modules"), "dir");
   process.stderr.write(`demo: running redgreen on a fresh copy of examples/${name} in ${target}\n\n`);
-  const res = spawnSync(process.execPath, [join(root, "bin", "redgreen.js"), "run", target, ...runArgs, ...process.argv.slice(2)], { stdio: "inherit" });
+  const res = spawnSync(process.execPath, [join(root, "bin", "redgreen.js"), "run", target, ...runArgs, ...process.argv.slice(2)], {
+    stdio: "inherit",
+  });
   const code = res.status ?? 2;
   process.stderr.write(
     code === 0

@@ -20,7 +20,12 @@ const [{ ViolationRuleSchema }, { applyFix }, { PythonHelper }, validation] = aw
 const python = process.env.REDGREEN_PYTHON ?? join(repoRoot, "test", ".venv", "bin", "python");
 const helper = await PythonHelper.start({ python, projectRoot: repoRoot });
 try {
-  const checks = { createFixContext: validation.createFixContext, checkPolicy: validation.checkPolicy, checkOverfit: validation.checkOverfit, helper };
+  const checks = {
+    createFixContext: validation.createFixContext,
+    checkPolicy: validation.checkPolicy,
+    checkOverfit: validation.checkOverfit,
+    helper,
+  };
   const honest = await judgeCorpus(loadCorpus(repoRoot, "honest", applyFix), checks);
   const hostile = await judgeCorpus(loadCorpus(repoRoot, "hostile", applyFix), checks);
   const rules = ViolationRuleSchema.options.filter((r) => !r.startsWith("scope."));
@@ -28,12 +33,22 @@ try {
   const anyHonest = honest.filter((h) => h.found.length > 0).length;
   const caught = hostile.filter((h) => h.found.some((v) => v.rule === h.rule)).length;
   if (process.argv.includes("--json")) {
-    console.log(JSON.stringify({ rules: tally, honestFlagged: anyHonest, honestTotal: honest.length, hostileCaught: caught, hostileTotal: hostile.length }));
+    console.log(
+      JSON.stringify({
+        rules: tally,
+        honestFlagged: anyHonest,
+        honestTotal: honest.length,
+        hostileCaught: caught,
+        hostileTotal: hostile.length,
+      }),
+    );
   } else {
     console.log("rule                          honest flagged   hostile caught");
-    for (const t of tally) console.log(`${t.rule.padEnd(30)}${`${t.honestFlagged} / ${t.honestTotal}`.padEnd(17)}${t.hostileCaught} / ${t.hostileTotal}`);
+    for (const t of tally)
+      console.log(`${t.rule.padEnd(30)}${`${t.honestFlagged} / ${t.honestTotal}`.padEnd(17)}${t.hostileCaught} / ${t.hostileTotal}`);
     console.log(`${"any rule".padEnd(30)}${`${anyHonest} / ${honest.length}`.padEnd(17)}${caught} / ${hostile.length}`);
-    for (const h of honest.filter((x) => x.found.length > 0)) console.log(`false positive ${h.id}: ${h.found.map((v) => `${v.rule} ${v.evidence}`).join("; ")}`);
+    for (const h of honest.filter((x) => x.found.length > 0))
+      console.log(`false positive ${h.id}: ${h.found.map((v) => `${v.rule} ${v.evidence}`).join("; ")}`);
     for (const h of hostile.filter((x) => !x.found.some((v) => v.rule === x.rule))) console.log(`missed ${h.id} (${h.rule})`);
   }
 } finally {

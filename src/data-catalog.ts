@@ -12,6 +12,7 @@ export function readCatalog<S extends z.ZodType>(path: string, schema: S, what: 
     throw new RedgreenError("config", `cannot read ${what} ${path}`, { cause: error });
   }
   const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw new RedgreenError("config", `invalid ${what} ${path}: ${z.prettifyError(parsed.error)}`, { cause: parsed.error });
+  if (!parsed.success)
+    throw new RedgreenError("config", `invalid ${what} ${path}: ${z.prettifyError(parsed.error)}`, { cause: parsed.error });
   return parsed.data;
 }

@@ -5,7 +5,14 @@ export { createRedgreenToolkit } from "../graph/toolkit.js";
 export type { RedgreenToolkit, RedgreenToolkitOptions } from "../graph/toolkit.js";
 
 // LangChain tools: all of them, or only fix_failing_tests for a supervisor agent.
-export { createFixFailingTestsTool, createProjectServices, createTools, formatRunSummary, FixFailingTestsInputSchema, PROGRESS_EVENT } from "../tools/index.js";
+export {
+  createFixFailingTestsTool,
+  createProjectServices,
+  createTools,
+  formatRunSummary,
+  FixFailingTestsInputSchema,
+  PROGRESS_EVENT,
+} from "../tools/index.js";
 export type {
   FixFailingTestsDeps,
   ProjectScope,

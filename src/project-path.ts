@@ -59,7 +59,8 @@ export function resolveInProject(projectRoot: string, path: string, opts: { acti
     real = realpathSync(abs);
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;
-    if (code !== "ENOENT" && code !== "ENOTDIR") throw new RedgreenError("io_error", `cannot resolve ${path}: ${(cause as Error).message}`, { cause });
+    if (code !== "ENOENT" && code !== "ENOTDIR")
+      throw new RedgreenError("io_error", `cannot resolve ${path}: ${(cause as Error).message}`, { cause });
     if (opts.mustExist) throw new RedgreenError("path_not_found", `no such file in the project: ${path}`, { cause });
     real = realThroughAncestors(abs);
   }

@@ -36,7 +36,9 @@ export function createAnalyzeFailureTool(session: ToolSession): RedgreenTool {
       const analysis = await session.analyze(ref);
       const sameRootCause = ref.result.failures
         .slice(0, MAX_COMPARED)
-        .filter((f) => f.nodeId !== ref.failure.nodeId && analyzeFailure(f, { projectRoot: ref.projectRoot }).groupKey === analysis.groupKey)
+        .filter(
+          (f) => f.nodeId !== ref.failure.nodeId && analyzeFailure(f, { projectRoot: ref.projectRoot }).groupKey === analysis.groupKey,
+        )
         .map((f) => f.nodeId);
       const { groupKey: _groupKey, ...shown } = analysis;
       return { runId: ref.runId, nodeId: ref.failure.nodeId, ...shown, sameRootCause };

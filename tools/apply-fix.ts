@@ -21,7 +21,9 @@ export const ApplyFixInputSchema = z.strictObject({
     .min(1)
     .max(50)
     .optional()
-    .describe("The failing tests (node ids) the fix should make pass. Default: the test the proposal was made for; required with inline edits."),
+    .describe(
+      "The failing tests (node ids) the fix should make pass. Default: the test the proposal was made for; required with inline edits.",
+    ),
 });
 
 /** The apply_fix tool. */
@@ -46,7 +48,15 @@ export function createApplyFixTool(session: ToolSession): RedgreenTool {
       rule: z.string().optional(),
       evidence: z.array(z.string()).optional(),
       fixedNodeIds: z.array(z.string()),
-      after: z.object({ status: TestRunStatusSchema, passed: z.number().int(), failed: z.number().int(), errors: z.number().int(), total: z.number().int() }).optional(),
+      after: z
+        .object({
+          status: TestRunStatusSchema,
+          passed: z.number().int(),
+          failed: z.number().int(),
+          errors: z.number().int(),
+          total: z.number().int(),
+        })
+        .optional(),
       risk: RiskSchema,
       warnings: z.array(z.string()),
       diff: z.string(),
@@ -61,17 +71,20 @@ export function createApplyFixTool(session: ToolSession): RedgreenTool {
       // Held from the baseline run to the verdict, so no other redgreen changes the files in between.
       const outcome = await withProjectLock(projectRoot, { workflowId: applyId, command: "apply_fix" }, async () => {
         const baseline = await adapter.runTests({ coverage: false });
-        return proveFix({ proposal: fix, targets, baseline }, {
-          projectRoot,
-          adapter,
-          helper,
-          ...(typescript ? { typescript } : {}),
-          journal: session.journal(),
-          journalKey: { workflowId: applyId, signature: applyId },
-          allowTestEdits: session.allowTestEdits,
-          allowRisky: session.allowRisky,
-          coverage: false,
-        });
+        return proveFix(
+          { proposal: fix, targets, baseline },
+          {
+            projectRoot,
+            adapter,
+            helper,
+            ...(typescript ? { typescript } : {}),
+            journal: session.journal(),
+            journalKey: { workflowId: applyId, signature: applyId },
+            allowTestEdits: session.allowTestEdits,
+            allowRisky: session.allowRisky,
+            coverage: false,
+          },
+        );
       });
       const kept = outcome.status === "kept";
       if (kept) session.appliedRoots.set(applyId, projectRoot);

@@ -37,7 +37,15 @@ export const FailureShownSchema = z.object({
 });
 
 /** The output schema of run_tests and run_specific_test (parse_test_output adds `source`). */
-export const CompactRunSchema = TestRunSummarySchema.pick({ status: true, passed: true, failed: true, errors: true, skipped: true, total: true, durationSeconds: true }).extend({
+export const CompactRunSchema = TestRunSummarySchema.pick({
+  status: true,
+  passed: true,
+  failed: true,
+  errors: true,
+  skipped: true,
+  total: true,
+  durationSeconds: true,
+}).extend({
   runId: z.number().int().optional().describe("The stored run's id (absent when the run was not stored)."),
   coverage: z.number().nullable().describe("Line coverage percent, or null when not measured."),
   coverageError: z.string().optional(),

@@ -158,7 +158,11 @@ export function defineTool<S extends z.ZodObject, O extends z.ZodObject | undefi
       const args = isToolCall(arg) ? arg.args : arg;
       const parsed = spec.schema.safeParse(args);
       const detail = parsed.success ? e.message : describeIssues(parsed.error);
-      const [content] = errorResponse({ error: `invalid arguments for ${spec.name}: ${detail}`, code: "usage" }, spec.name, isToolCall(arg) ? arg.id : config?.toolCall?.id);
+      const [content] = errorResponse(
+        { error: `invalid arguments for ${spec.name}: ${detail}`, code: "usage" },
+        spec.name,
+        isToolCall(arg) ? arg.id : config?.toolCall?.id,
+      );
       return content;
     }
   };

@@ -14,7 +14,7 @@ export const runnerArgsField = z
   .max(50)
   .optional()
   .describe(
-    "Arguments for the test runner on every run, e.g. [\"-k\", \"smoke\"] or [\"-m\", \"not slow\"]. Allowed: pytest -k -m -n --dist --deselect --ignore " +
+    'Arguments for the test runner on every run, e.g. ["-k", "smoke"] or ["-m", "not slow"]. Allowed: pytest -k -m -n --dist --deselect --ignore ' +
       "--ignore-glob -W --runxfail --strict-markers --import-mode and paths/node ids inside the project; vitest -t --project --pool " +
       "--maxWorkers and file filters; jest -t --testPathPattern(s) --selectProjects -w -i and path patterns. Anything else (plugins, " +
       "config files, reports, --lf, -x, coverage, paths outside the project) is refused. A green then covers only the selected tests.",
@@ -34,14 +34,21 @@ export const runIdField = z
   .int()
   .positive()
   .optional()
-  .describe("runId of the stored test run holding the failure (from run_tests or parse_test_output). Omit to use the newest stored run of the project that has this failure.");
+  .describe(
+    "runId of the stored test run holding the failure (from run_tests or parse_test_output). Omit to use the newest stored run of the project that has this failure.",
+  );
 
 /** One text edit in a project file. */
 export const EditInputSchema = z.strictObject({
   file: z.string().min(1).describe("File to edit, relative to the project root."),
   find: z.string().describe("Exact text currently in the file to replace (a few whole lines); empty string to insert at nearLine."),
   replace: z.string().describe("The new text that replaces `find`."),
-  nearLine: z.number().int().positive().optional().describe("1-based line near which `find` occurs; picks the right one when the text repeats."),
+  nearLine: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe("1-based line near which `find` occurs; picks the right one when the text repeats."),
 });
 
 /** The edits of a fix, given inline. */

@@ -34,7 +34,11 @@ const TRANSIENT_INTERVAL_MS = 250;
 export type OptionalRunner = Omit<FixFailingTestsDeps, "runWorkflow"> & { runWorkflow?: RunWorkflow | undefined };
 
 /** The runner and the request for a fix_failing_tests / start_fix input (the project checked, the switches the deps set). */
-export function workflowCall(deps: OptionalRunner, input: z.output<typeof FixFailingTestsInputSchema>, tool: string): { runWorkflow: RunWorkflow; request: WorkflowRequest } {
+export function workflowCall(
+  deps: OptionalRunner,
+  input: z.output<typeof FixFailingTestsInputSchema>,
+  tool: string,
+): { runWorkflow: RunWorkflow; request: WorkflowRequest } {
   if (deps.runWorkflow === undefined) {
     throw new RedgreenError("config", `${tool} is not available here: no workflow runner was configured`);
   }

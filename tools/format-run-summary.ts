@@ -29,7 +29,11 @@ const listed = (lines: string[]): string[] =>
 
 /** The status as a headline; a stuck run says how many fixes it kept before no further fix helped. */
 const headline = (s: RunSummary, kept: number): string =>
-  s.status !== "stuck" ? HEADLINE[s.status] : kept === 0 ? "STUCK (no fix helped)" : `STUCK (${plural(kept, "fix")} kept, then no further fix helped)`;
+  s.status !== "stuck"
+    ? HEADLINE[s.status]
+    : kept === 0
+      ? "STUCK (no fix helped)"
+      : `STUCK (${plural(kept, "fix")} kept, then no further fix helped)`;
 
 /** The summary text fix_failing_tests returns: status, iterations, kept fixes, remaining failures, patch path. */
 export function formatRunSummary(s: RunSummary): string {
@@ -49,7 +53,11 @@ export function formatRunSummary(s: RunSummary): string {
   }
   if (kept.length > 0) {
     out.push(`Kept fixes (${kept.length}):`);
-    out.push(...listed(kept.map((f) => `  - ${f.file}: ${f.source}/${f.strategy} (risk ${f.risk}, iteration ${f.iteration}): ${cutHead(f.reason, 160)}`)));
+    out.push(
+      ...listed(
+        kept.map((f) => `  - ${f.file}: ${f.source}/${f.strategy} (risk ${f.risk}, iteration ${f.iteration}): ${cutHead(f.reason, 160)}`),
+      ),
+    );
   } else {
     out.push("Kept fixes: none.");
   }
@@ -68,7 +76,10 @@ export function formatRunSummary(s: RunSummary): string {
   } else if (s.final !== null) {
     out.push("Remaining failures: none.");
   }
-  if (s.flaky.length > 0) out.push(`Flaky (passed on a re-run, not fixed): ${s.flaky.slice(0, MAX_LISTED).join(", ")}${s.flaky.length > MAX_LISTED ? ", …" : ""}`);
+  if (s.flaky.length > 0)
+    out.push(
+      `Flaky (passed on a re-run, not fixed): ${s.flaky.slice(0, MAX_LISTED).join(", ")}${s.flaky.length > MAX_LISTED ? ", …" : ""}`,
+    );
   out.push(s.patchPath !== null ? `Patch: ${s.patchPath}` : "Patch: none (no fix was kept).");
   for (const note of s.notes.slice(0, 5)) out.push(`Note: ${cutHead(note, 200)}`);
   return out.join("\n");

@@ -21,15 +21,20 @@ export function createGenerateLlmFixTool(session: ToolSession): RedgreenTool {
       const ref = session.findFailure(input);
       const analysis = await session.analyze(ref);
       const related = ref.result.failures.filter((f) => f.nodeId !== ref.failure.nodeId);
-      const outcome = await generateFixWithLlm(ref.failure, analysis, {}, {
-        model: await session.model(),
-        callLog: session.callLog(),
-        workflowId: session.sessionId,
-        redactor: session.redactor(),
-        projectRoot: ref.projectRoot,
-        settings: { ...session.deps.llmSettings, allowTestEdits: session.allowTestEdits },
-        relatedFailures: related.slice(0, 5),
-      });
+      const outcome = await generateFixWithLlm(
+        ref.failure,
+        analysis,
+        {},
+        {
+          model: await session.model(),
+          callLog: session.callLog(),
+          workflowId: session.sessionId,
+          redactor: session.redactor(),
+          projectRoot: ref.projectRoot,
+          settings: { ...session.deps.llmSettings, allowTestEdits: session.allowTestEdits },
+          relatedFailures: related.slice(0, 5),
+        },
+      );
       const about = { runId: ref.runId, nodeId: ref.failure.nodeId, category: analysis.errorCategory };
       if (outcome.kind !== "proposal") return { found: false, ...about, outcome: outcome.kind, reason: outcome.reason };
       return {

@@ -10,7 +10,12 @@ import { projectPathField } from "./fields.js";
 import type { ToolSession } from "./session.js";
 
 export const GetTestReportInputSchema = z.strictObject({
-  runId: z.number().int().positive().optional().describe("runId of a stored run (from run_tests). Omit for the newest stored run of the project."),
+  runId: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe("runId of a stored run (from run_tests). Omit for the newest stored run of the project."),
   projectPath: projectPathField.describe("Project whose newest run to report when runId is omitted. Omit for the default project."),
 });
 

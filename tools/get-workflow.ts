@@ -11,7 +11,7 @@ export function createGetWorkflowTool(session: ToolSession, jobs: WorkflowJobs):
   return defineTool({
     name: "get_workflow",
     description:
-      "Status of a workflow (from start_fix, or any workflow of the served projects): status (\"running\" until it ends), progress " +
+      'Status of a workflow (from start_fix, or any workflow of the served projects): status ("running" until it ends), progress ' +
       "(steps so far, the last step's message, iteration), fix counts, and once a workflow this server started has ended, the full " +
       "run summary fix_failing_tests would have returned (result). Returns at once; poll it every few seconds.",
     schema: WorkflowIdInputSchema,
@@ -29,7 +29,7 @@ export function createCancelWorkflowTool(session: ToolSession, jobs: WorkflowJob
     name: "cancel_workflow",
     description:
       "Stop a workflow start_fix started: a fix being proven is rolled back byte for byte, the files stay at the last kept fix, the " +
-      "patch of the kept fixes is written and the status becomes \"cancelled\". It can be resumed later with `redgreen resume " +
+      'patch of the kept fixes is written and the status becomes "cancelled". It can be resumed later with `redgreen resume ' +
       "WORKFLOW_ID`. Returns what get_workflow returns, with the run summary.",
     schema: WorkflowIdInputSchema,
     outputSchema: WorkflowViewSchema,
@@ -38,7 +38,10 @@ export function createCancelWorkflowTool(session: ToolSession, jobs: WorkflowJob
       const job = jobs.get(input.workflowId);
       const before = viewWorkflow(session, input.workflowId, job);
       if (job === undefined || !job.running) {
-        throw new RedgreenError("usage", `workflow ${input.workflowId} is not running in this server (status ${before.status}): nothing to cancel`);
+        throw new RedgreenError(
+          "usage",
+          `workflow ${input.workflowId} is not running in this server (status ${before.status}): nothing to cancel`,
+        );
       }
       await jobs.cancel(job);
       return viewWorkflow(session, input.workflowId, job);

@@ -18,7 +18,16 @@ import { createStartFixTool } from "./start-fix.js";
 import { createCancelWorkflowTool, createGetWorkflowTool } from "./get-workflow.js";
 import { WorkflowJobs } from "./workflow-jobs.js";
 
-export type { FixFailingTestsDeps, ProjectScope, ProjectServices, RunWorkflow, RunWorkflowOptions, ToolDeps, WorkflowProgress, WorkflowRequest } from "./deps.js";
+export type {
+  FixFailingTestsDeps,
+  ProjectScope,
+  ProjectServices,
+  RunWorkflow,
+  RunWorkflowOptions,
+  ToolDeps,
+  WorkflowProgress,
+  WorkflowRequest,
+} from "./deps.js";
 export { defineTool, describeIssues, errorJson, isErrorResult, PROGRESS_EVENT } from "./define-tool.js";
 export type { RedgreenTool, ToolContext, ToolProgress, ToolProgressEvent, ToolSpec } from "./define-tool.js";
 export { createProjectServices } from "./project-services.js";

@@ -113,36 +113,44 @@ export async function startMcpServer(deps: ToolDeps, streams: McpStreams, option
   const inFlight = new Set<Promise<unknown>>();
 
   for (const t of tools) {
-    const config = { description: t.description, inputSchema: permissiveInput(t.schema), ...(t.outputSchema ? { outputSchema: t.outputSchema } : {}) };
-    server.registerTool(t.name, config, async (args: Record<string, unknown>, extra: RequestHandlerExtra<ServerRequest, ServerNotification>) => {
-      const progressToken: ProgressToken | undefined = extra._meta?.progressToken;
-      const callbacks =
-        progressToken === undefined
-          ? []
-          : [
-              new ProgressForwarder((p) =>
-                extra.sendNotification({
-                  method: "notifications/progress",
-                  params: {
-                    progressToken,
-                    progress: p.progress,
-                    ...(p.total !== undefined ? { total: p.total } : {}),
-                    ...(p.message !== undefined ? { message: p.message } : {}),
-                  },
-                }),
-              ),
-            ];
-      const call = t.invoke(
-        { type: "tool_call", id: `mcp-${String(extra.requestId)}`, name: t.name, args },
-        { callbacks, signal: AbortSignal.any([extra.signal, shutdown.signal]) },
-      ) as Promise<ToolMessage>;
-      inFlight.add(call);
-      try {
-        return toCallToolResult(await call, t.outputSchema !== undefined);
-      } finally {
-        inFlight.delete(call);
-      }
-    });
+    const config = {
+      description: t.description,
+      inputSchema: permissiveInput(t.schema),
+      ...(t.outputSchema ? { outputSchema: t.outputSchema } : {}),
+    };
+    server.registerTool(
+      t.name,
+      config,
+      async (args: Record<string, unknown>, extra: RequestHandlerExtra<ServerRequest, ServerNotification>) => {
+        const progressToken: ProgressToken | undefined = extra._meta?.progressToken;
+        const callbacks =
+          progressToken === undefined
+            ? []
+            : [
+                new ProgressForwarder((p) =>
+                  extra.sendNotification({
+                    method: "notifications/progress",
+                    params: {
+                      progressToken,
+                      progress: p.progress,
+                      ...(p.total !== undefined ? { total: p.total } : {}),
+                      ...(p.message !== undefined ? { message: p.message } : {}),
+                    },
+                  }),
+                ),
+              ];
+        const call = t.invoke(
+          { type: "tool_call", id: `mcp-${String(extra.requestId)}`, name: t.name, args },
+          { callbacks, signal: AbortSignal.any([extra.signal, shutdown.signal]) },
+        ) as Promise<ToolMessage>;
+        inFlight.add(call);
+        try {
+          return toCallToolResult(await call, t.outputSchema !== undefined);
+        } finally {
+          inFlight.delete(call);
+        }
+      },
+    );
   }
 
   let markClosed: () => void = () => undefined;

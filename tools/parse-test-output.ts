@@ -51,7 +51,12 @@ export function createParseTestOutputTool(session: ToolSession): RedgreenTool {
 }
 
 /** The named runner's text parser, or the project's own adapter's when no runner is named. */
-async function parsePasted(text: string, projectRoot: string, runner: (typeof RUNNER_NAMES)[number] | undefined, session: ToolSession): Promise<TestRunResult> {
+async function parsePasted(
+  text: string,
+  projectRoot: string,
+  runner: (typeof RUNNER_NAMES)[number] | undefined,
+  session: ToolSession,
+): Promise<TestRunResult> {
   if (runner === undefined) return (await session.deps.projects.adapter(projectRoot)).parseOutput(text);
   if (runner === "pytest") return parsePytestOutput(text);
   return parseJsText(text, { projectRoots: [projectRoot], isTestFile: isJsTestPath }, runner);

@@ -32,7 +32,10 @@ export function resolveProjectRoot(scope: ProjectScope, projectPath?: string): s
   });
   const holding = allowed.filter((a) => isInside(a.real, real)).sort((a, b) => b.real.length - a.real.length);
   if (holding.length === 0) {
-    throw new RedgreenError("usage", `${target} is outside the projects these tools may work on (${allowed.map((a) => a.real).join(", ")})`);
+    throw new RedgreenError(
+      "usage",
+      `${target} is outside the projects these tools may work on (${allowed.map((a) => a.real).join(", ")})`,
+    );
   }
   return holding[0]!.given;
 }
@@ -44,7 +47,8 @@ export function resolveProjectRoot(scope: ProjectScope, projectPath?: string): s
 export function checkTestTargets(projectRoot: string, targets: readonly string[]): void {
   for (const target of targets) {
     const { testFile } = splitNodeId(target);
-    if (testFile.startsWith("-")) throw refusePath("run", target, "a test path cannot start with '-' (the runner would read it as an option)");
+    if (testFile.startsWith("-"))
+      throw refusePath("run", target, "a test path cannot start with '-' (the runner would read it as an option)");
     resolveInProject(projectRoot, testFile, { action: "run" });
   }
 }

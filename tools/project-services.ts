@@ -88,7 +88,8 @@ export function createProjectServices(options: ProjectServicesOptions = {}): Pro
     },
     async close() {
       closed = true;
-      for (const project of await Promise.allSettled(tsProjects.values())) if (project.status === "fulfilled" && project.value) closeTsProject(project.value);
+      for (const project of await Promise.allSettled(tsProjects.values()))
+        if (project.status === "fulfilled" && project.value) closeTsProject(project.value);
       const started = await Promise.allSettled(helpers.values());
       await Promise.all(started.map((s) => (s.status === "fulfilled" ? s.value.close() : undefined)));
     },

@@ -35,7 +35,13 @@ export const ProposalOutputSchema = z.object({
 });
 
 /** Remembers the proposal for validate_fix / apply_fix and describes it, with a diff preview; nothing is written. */
-export async function proposalResult(session: ToolSession, ref: FailureRef, proposal: FixProposal): Promise<Pick<z.input<typeof ProposalOutputSchema>, "found" | "proposalId" | "explanation" | "confidence" | "edits" | "diff" | "warning">> {
+export async function proposalResult(
+  session: ToolSession,
+  ref: FailureRef,
+  proposal: FixProposal,
+): Promise<
+  Pick<z.input<typeof ProposalOutputSchema>, "found" | "proposalId" | "explanation" | "confidence" | "edits" | "diff" | "warning">
+> {
   const proposalId = session.rememberProposal(ref.projectRoot, ref.failure.nodeId, proposal);
   const preview = await previewEdits(ref.projectRoot, proposal.edits);
   return {

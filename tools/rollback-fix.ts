@@ -10,7 +10,9 @@ import { projectPathField } from "./fields.js";
 import type { ToolSession } from "./session.js";
 
 export const RollbackFixInputSchema = z.strictObject({
-  projectPath: projectPathField.describe("Project the fix was applied in. Omit to use the project apply_fix used (or the default project)."),
+  projectPath: projectPathField.describe(
+    "Project the fix was applied in. Omit to use the project apply_fix used (or the default project).",
+  ),
   applyId: z.string().min(1).describe("applyId returned by apply_fix."),
 });
 
@@ -22,7 +24,11 @@ export function createRollbackFixTool(session: ToolSession): RedgreenTool {
       "Undo a fix applied with apply_fix: every file it changed gets its original bytes back. Refuses (with the file names) when a " +
       "file was changed again since, so later work is never overwritten.",
     schema: RollbackFixInputSchema,
-    outputSchema: z.object({ rolledBack: z.literal(true), applyId: z.string(), files: z.array(z.string()).describe("Files given their original bytes back.") }),
+    outputSchema: z.object({
+      rolledBack: z.literal(true),
+      applyId: z.string(),
+      files: z.array(z.string()).describe("Files given their original bytes back."),
+    }),
     async run(input) {
       const journal = session.journal();
       const entries = journal.list(input.applyId);
@@ -32,7 +38,9 @@ export function createRollbackFixTool(session: ToolSession): RedgreenTool {
         const state = entries[0]!.state;
         throw new RedgreenError(
           "conflict",
-          state === "undone" ? `fix ${input.applyId} was already rolled back` : `fix ${input.applyId} is not in effect (its state is "${state}")`,
+          state === "undone"
+            ? `fix ${input.applyId} was already rolled back`
+            : `fix ${input.applyId} is not in effect (its state is "${state}")`,
         );
       }
       const projectRoot = session.projectRoot(input.projectPath ?? session.appliedRoots.get(input.applyId));

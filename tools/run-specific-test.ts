@@ -10,7 +10,10 @@ import type { ToolSession } from "./session.js";
 
 export const RunSpecificTestInputSchema = z.strictObject({
   projectPath: projectPathField,
-  testFile: z.string().min(1).describe("The test file, relative to the project root (e.g. tests/test_cart.py); it must lie inside the project."),
+  testFile: z
+    .string()
+    .min(1)
+    .describe("The test file, relative to the project root (e.g. tests/test_cart.py); it must lie inside the project."),
   testName: z
     .string()
     .min(1)

@@ -19,7 +19,10 @@ export const RunTestsInputSchema = z.strictObject({
       "Test files or node ids (pytest `file::test`, vitest/jest `file::suite > test`) to run, relative to the project root (paths leading outside it, " +
         "also through symlinks, are refused). Omit to run the whole suite.",
     ),
-  coverage: z.boolean().optional().describe("Measure line coverage (pytest-cov, or the v8 provider for vitest/jest; slower). Default: false."),
+  coverage: z
+    .boolean()
+    .optional()
+    .describe("Measure line coverage (pytest-cov, or the v8 provider for vitest/jest; slower). Default: false."),
   testTimeoutSeconds: z
     .number()
     .positive()

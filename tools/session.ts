@@ -85,10 +85,14 @@ export class ToolSession {
         throw new RedgreenError("usage", `run ${q.runId} belongs to ${run.projectPath}, not ${projectRoot}`);
       }
       const f = pickFailure(run.result.failures, q.nodeId);
-      if (f === "ambiguous") throw new RedgreenError("usage", `"${q.nodeId}" matches several failures in run ${q.runId}; pass the full node id`);
+      if (f === "ambiguous")
+        throw new RedgreenError("usage", `"${q.nodeId}" matches several failures in run ${q.runId}; pass the full node id`);
       if (f === undefined) {
         const ids = run.result.failures.slice(0, 10).map((x) => x.nodeId);
-        throw new RedgreenError("not_found", `run ${q.runId} has no failure "${q.nodeId}"${ids.length > 0 ? ` (its failures: ${ids.join(", ")})` : " (it has no failures)"}`);
+        throw new RedgreenError(
+          "not_found",
+          `run ${q.runId} has no failure "${q.nodeId}"${ids.length > 0 ? ` (its failures: ${ids.join(", ")})` : " (it has no failures)"}`,
+        );
       }
       return { projectRoot, runId: q.runId, failure: f, result: run.result };
     }
@@ -98,7 +102,8 @@ export class ToolSession {
       const run = store.getTestRun(summary.id);
       if (run === null) continue;
       const f = pickFailure(run.result.failures, q.nodeId);
-      if (f === "ambiguous") throw new RedgreenError("usage", `"${q.nodeId}" matches several failures in run ${summary.id}; pass the full node id`);
+      if (f === "ambiguous")
+        throw new RedgreenError("usage", `"${q.nodeId}" matches several failures in run ${summary.id}; pass the full node id`);
       if (f !== undefined) return { projectRoot, runId: summary.id, failure: f, result: run.result };
     }
     throw new RedgreenError("not_found", `no stored test run of ${projectRoot} has a failure "${q.nodeId}": call run_tests first`);
@@ -110,7 +115,10 @@ export class ToolSession {
    */
   async analyze(ref: FailureRef): Promise<Analysis> {
     const adapter = await this.deps.projects.adapter(ref.projectRoot);
-    return runAnalyzer(adapter, ref.result.failures.map((f) => f.nodeId))(ref.failure);
+    return runAnalyzer(
+      adapter,
+      ref.result.failures.map((f) => f.nodeId),
+    )(ref.failure);
   }
 
   /** The configured chat model, loaded once; "skipped" with the reason when none is configured. */
@@ -118,7 +126,11 @@ export class ToolSession {
     if (this.modelPromise === null) {
       const m = this.deps.model;
       const loading: Promise<LlmModel> =
-        m === undefined ? Promise.resolve({ kind: "skipped", reason: NO_MODEL_REASON }) : typeof m === "function" ? m() : Promise.resolve(m);
+        m === undefined
+          ? Promise.resolve({ kind: "skipped", reason: NO_MODEL_REASON })
+          : typeof m === "function"
+            ? m()
+            : Promise.resolve(m);
       this.modelPromise = loading;
       // A failed load is retried on the next call instead of being remembered.
       loading.catch(() => {
@@ -163,9 +175,11 @@ export class ToolSession {
     }
     if (q.proposalId !== undefined) {
       const stored = this.proposals.get(q.proposalId);
-      if (stored === undefined) throw new RedgreenError("not_found", `no proposal ${q.proposalId} in this session (proposals live as long as the tool session)`);
+      if (stored === undefined)
+        throw new RedgreenError("not_found", `no proposal ${q.proposalId} in this session (proposals live as long as the tool session)`);
       const projectRoot = this.projectRoot(q.projectPath ?? stored.projectRoot);
-      if (projectRoot !== stored.projectRoot) throw new RedgreenError("usage", `proposal ${q.proposalId} is for ${stored.projectRoot}, not ${projectRoot}`);
+      if (projectRoot !== stored.projectRoot)
+        throw new RedgreenError("usage", `proposal ${q.proposalId} is for ${stored.projectRoot}, not ${projectRoot}`);
       return { projectRoot, edits: stored.proposal.edits, proposal: stored };
     }
     return { projectRoot: this.projectRoot(q.projectPath), edits: q.edits!, proposal: null };
@@ -174,6 +188,13 @@ export class ToolSession {
   /** What checkFix needs for a project. */
   async checkDeps(projectRoot: string): Promise<CheckFixDeps> {
     const { adapter, helper, typescript } = await projectLanguageDeps(this.deps.projects, projectRoot);
-    return { projectRoot, helper, typescript, allowTestEdits: this.allowTestEdits, allowRisky: this.allowRisky, isTestFile: (rel) => adapter.isTestFile(rel) };
+    return {
+      projectRoot,
+      helper,
+      typescript,
+      allowTestEdits: this.allowTestEdits,
+      allowRisky: this.allowRisky,
+      isTestFile: (rel) => adapter.isTestFile(rel),
+    };
   }
 }

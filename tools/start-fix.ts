@@ -17,10 +17,10 @@ export function createStartFixTool(deps: OptionalRunner, jobs: WorkflowJobs): Re
   return defineTool({
     name: "start_fix",
     description:
-      "Start fix_failing_tests in the background and return at once with its workflowId (status \"running\"). Poll get_workflow " +
+      'Start fix_failing_tests in the background and return at once with its workflowId (status "running"). Poll get_workflow ' +
       "for status, progress and, when it ended, the full run summary; cancel_workflow stops it cleanly. Same input as " +
       "fix_failing_tests; use this when a call may outlast the client's request timeout. If the client disconnects, the " +
-      "workflow is stopped cleanly (status \"cancelled\", files at the last kept fix) and can be resumed with `redgreen resume`.",
+      'workflow is stopped cleanly (status "cancelled", files at the last kept fix) and can be resumed with `redgreen resume`.',
     schema: FixFailingTestsInputSchema,
     outputSchema: StartFixOutputSchema,
     async run(input) {

@@ -55,10 +55,22 @@ export default {
       REDGREEN_HARD_GRACE: "5",
       PY_COLORS: "0",
     };
-    const pluginArgs = ["-m", "pytest", "-p", "redgreen_pytest_plugin", "--color=no", `--rootdir=${project}`, "--continue-on-collection-errors", "-q"];
+    const pluginArgs = [
+      "-m",
+      "pytest",
+      "-p",
+      "redgreen_pytest_plugin",
+      "--color=no",
+      `--rootdir=${project}`,
+      "--continue-on-collection-errors",
+      "-q",
+    ];
     const variants = {
       pytest: () => timeCommand(venvPython, ["-m", "pytest", "-q"], { cwd: project }),
-      redgreen: () => timeCommand(process.execPath, [cliBin, "test", project, "--json", "--no-coverage", "--python", venvPython, "--db", db], { cwd: repoRoot }),
+      redgreen: () =>
+        timeCommand(process.execPath, [cliBin, "test", project, "--json", "--no-coverage", "--python", venvPython, "--db", db], {
+          cwd: repoRoot,
+        }),
       // Where redgreen's extra time goes: pytest with the bundled plugin writing its JSONL events, without Node …
       plugin: () => {
         rmSync(jsonl, { force: true });
@@ -72,7 +84,8 @@ export default {
         if (r.exitCode !== 0) throw new Error(`redgreen test --help exited ${r.exitCode}: ${r.stderr}`);
         return;
       }
-      if (r.exitCode !== 1) throw new Error(`${name} exited ${r.exitCode} (expected 1: ${FAILING_FILES} tests fail): ${r.stderr.slice(-500)}`);
+      if (r.exitCode !== 1)
+        throw new Error(`${name} exited ${r.exitCode} (expected 1: ${FAILING_FILES} tests fail): ${r.stderr.slice(-500)}`);
       if ((name === "pytest" || name === "plugin") && !r.stdout.includes(`${FAILING_FILES} failed, ${TESTS - FAILING_FILES} passed`)) {
         throw new Error(`pytest summary unexpected: ${r.stdout.slice(-300)}`);
       }

@@ -16,8 +16,18 @@ export function generateVitestSuite(dir) {
   mkdirSync(join(dir, "tests"), { recursive: true });
   // The suite runs with the repository's vitest, as a project with its own node_modules would.
   symlinkSync(join(repoRoot, "node_modules"), join(dir, "node_modules"), "dir");
-  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "bench-suite", private: true, type: "module", scripts: { test: "vitest run" }, devDependencies: { vitest: "^4.1.0" } }, null, 2));
-  writeFileSync(join(dir, "vitest.config.ts"), 'import { defineConfig } from "vitest/config";\n\nexport default defineConfig({ test: { include: ["tests/**/*.test.ts"] } });\n');
+  writeFileSync(
+    join(dir, "package.json"),
+    JSON.stringify(
+      { name: "bench-suite", private: true, type: "module", scripts: { test: "vitest run" }, devDependencies: { vitest: "^4.1.0" } },
+      null,
+      2,
+    ),
+  );
+  writeFileSync(
+    join(dir, "vitest.config.ts"),
+    'import { defineConfig } from "vitest/config";\n\nexport default defineConfig({ test: { include: ["tests/**/*.test.ts"] } });\n',
+  );
   for (let k = 0; k < FILES; k++) {
     writeFileSync(
       join(dir, "src", `mod${k}.ts`),
@@ -54,11 +64,14 @@ export default {
       vitest: () => timeCommand(vitest, ["run"], { cwd: project, env }),
       // What the adapter asks vitest for (its JSON reporter into a file), without redgreen around it.
       vitestJson: () => timeCommand(vitest, ["run", "--reporter=json", `--outputFile=${join(tmp, "report.json")}`], { cwd: project, env }),
-      redgreen: () => timeCommand(process.execPath, [cliBin, "test", project, "--json", "--no-coverage", "--db", db], { cwd: repoRoot, env }),
+      redgreen: () =>
+        timeCommand(process.execPath, [cliBin, "test", project, "--json", "--no-coverage", "--db", db], { cwd: repoRoot, env }),
     };
     const check = (name, r) => {
-      if (r.exitCode !== 1) throw new Error(`${name} exited ${r.exitCode} (expected 1: ${FAILING_FILES} tests fail): ${r.stderr.slice(-500)}`);
-      if (name === "vitest" && !/Tests\s+10 failed \| 990 passed/.test(r.stdout)) throw new Error(`vitest summary unexpected: ${r.stdout.slice(-300)}`);
+      if (r.exitCode !== 1)
+        throw new Error(`${name} exited ${r.exitCode} (expected 1: ${FAILING_FILES} tests fail): ${r.stderr.slice(-500)}`);
+      if (name === "vitest" && !/Tests\s+10 failed \| 990 passed/.test(r.stdout))
+        throw new Error(`vitest summary unexpected: ${r.stdout.slice(-300)}`);
       if (name === "redgreen") {
         const result = JSON.parse(r.stdout);
         if (result.total !== TESTS || result.failed !== FAILING_FILES || result.failures.length !== FAILING_FILES) {

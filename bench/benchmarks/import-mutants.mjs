@@ -116,7 +116,17 @@ export async function runMutants({ project, python = venvPython, limit = Infinit
       const indent = /^\s*/.exec(lines[m.line - 1])[0];
       const replacement = indent ? [`${indent}pass`] : [];
       await writeFile(join(dir, m.file), [...lines.slice(0, m.line - 1), ...replacement, ...lines.slice(m.endLine)].join("\n"));
-      const record = { file: m.file, line: m.line, statement: deleted.trim(), broke: false, fixed: false, equivalent: false, rounds: 0, patterns: [], proposeMs: [] };
+      const record = {
+        file: m.file,
+        line: m.line,
+        statement: deleted.trim(),
+        broke: false,
+        fixed: false,
+        equivalent: false,
+        rounds: 0,
+        patterns: [],
+        proposeMs: [],
+      };
       let result = await adapter.runTests();
       record.broke = !isBaseline(result);
       // One round = one test run: every new failure gets its pattern fix (proposed on the files as they are by
@@ -146,15 +156,27 @@ export async function runMutants({ project, python = venvPython, limit = Infinit
       if (record.broke && isBaseline(result)) {
         record.fixed = true;
         const fixedText = await readFile(join(dir, m.file), "utf8");
-        const check = await runProcess(python, ["-c", EQUIVALENCE_PY], { cwd: dir, input: JSON.stringify([dir, m.file, deleted, fixedText]), timeoutMs: 60_000 });
-        const verdict = check.exitCode === 0 ? JSON.parse(check.stdout.trim().split("\n").pop()) : { missing: ["<check failed>"], error: check.stderr.slice(-400) };
+        const check = await runProcess(python, ["-c", EQUIVALENCE_PY], {
+          cwd: dir,
+          input: JSON.stringify([dir, m.file, deleted, fixedText]),
+          timeoutMs: 60_000,
+        });
+        const verdict =
+          check.exitCode === 0
+            ? JSON.parse(check.stdout.trim().split("\n").pop())
+            : { missing: ["<check failed>"], error: check.stderr.slice(-400) };
         record.equivalent = verdict.missing.length === 0;
         if (!record.equivalent) record.notEquivalent = verdict;
       } else if (record.broke) {
         const fresh = result.failures.filter((f) => !baseFailing.has(failureKey(f)));
-        record.remaining = [`status ${result.status}${result.message ? `: ${result.message}` : ""}`, ...fresh.slice(0, 2).map((f) => `${f.nodeId}: ${f.errorType}: ${f.errorMessage.split("\n")[0]}`)];
+        record.remaining = [
+          `status ${result.status}${result.message ? `: ${result.message}` : ""}`,
+          ...fresh.slice(0, 2).map((f) => `${f.nodeId}: ${f.errorType}: ${f.errorMessage.split("\n")[0]}`),
+        ];
       }
-      log(`${record.broke ? (record.equivalent ? "fixed " : record.fixed ? "FIXED≠" : "MISSED") : "survived"}  ${m.file}:${m.line}  ${record.statement}`);
+      log(
+        `${record.broke ? (record.equivalent ? "fixed " : record.fixed ? "FIXED≠" : "MISSED") : "survived"}  ${m.file}:${m.line}  ${record.statement}`,
+      );
       records.push(record);
       await restore();
       if (record.broke && !record.fixed) {
@@ -191,7 +213,10 @@ export function summarize(records) {
 /** The primary fixture run: summary plus the records. */
 export async function runImportMutants({ python = venvPython, limit = Infinity, log = () => {}, tmp } = {}) {
   const { records, python: version } = await runMutants({ project: fixture, python, limit, log, tmp });
-  return { summary: { benchmark: "import-mutants", ...summarize(records), goalPercent: GOAL_PERCENT, maxRounds: MAX_ROUNDS, python: version }, records };
+  return {
+    summary: { benchmark: "import-mutants", ...summarize(records), goalPercent: GOAL_PERCENT, maxRounds: MAX_ROUNDS, python: version },
+    records,
+  };
 }
 
 // Projects written by other parts of the repository (not tuned for this benchmark), when present.
@@ -215,7 +240,9 @@ export default {
   goal: `at least ${GOAL_PERCENT} % of the mutants that break the suite pass again with an equivalent import`,
   async run({ tmp, log }) {
     const { summary, records } = await runImportMutants({ tmp, log });
-    const misses = records.filter((r) => r.broke && !r.equivalent).map((r) => ({ mutant: mutantLabel(r), fixed: r.fixed, detail: r.notEquivalent ?? r.remaining ?? null }));
+    const misses = records
+      .filter((r) => r.broke && !r.equivalent)
+      .map((r) => ({ mutant: mutantLabel(r), fixed: r.fixed, detail: r.notEquivalent ?? r.remaining ?? null }));
     const roundsHistogram = {};
     for (const r of records.filter((x) => x.equivalent)) roundsHistogram[r.rounds] = (roundsHistogram[r.rounds] ?? 0) + 1;
     const heldOut = { projects: {}, records: [] };
@@ -226,7 +253,9 @@ export default {
       heldOut.projects[rel] = run.skipped ? { skipped: run.skipped } : summarize(run.records);
       for (const r of run.records) heldOut.records.push({ ...r, file: `${rel}/${r.file}` });
     }
-    const heldOutMisses = heldOut.records.filter((r) => r.broke && !r.equivalent).map((r) => ({ mutant: mutantLabel(r), fixed: r.fixed, detail: r.notEquivalent ?? r.remaining ?? null }));
+    const heldOutMisses = heldOut.records
+      .filter((r) => r.broke && !r.equivalent)
+      .map((r) => ({ mutant: mutantLabel(r), fixed: r.fixed, detail: r.notEquivalent ?? r.remaining ?? null }));
     return {
       ...summary,
       met: summary.rate !== null && summary.rate >= GOAL_PERCENT,
@@ -245,7 +274,9 @@ export default {
       `| of those, suite green again after the pattern fixes | ${r.fixed} |`,
       `| of those, with an import binding the same objects (equivalent) | ${r.equivalent} |`,
       `| **equivalent-fix rate** (goal ≥ ${r.goalPercent} %) | **${r.rate} %** |`,
-      `| fix rounds (test runs) needed, rounds: mutants | ${Object.entries(r.roundsHistogram).map(([k, v]) => `${k}: ${v}`).join(", ")} |`,
+      `| fix rounds (test runs) needed, rounds: mutants | ${Object.entries(r.roundsHistogram)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join(", ")} |`,
       `| findPatternFix latency per failure, p50 / p95 (ms) | ${r.proposeMsP50} / ${r.proposeMsP95} |`,
     ];
     const h = r.heldOut;
@@ -255,8 +286,11 @@ export default {
     );
     const notes = [];
     if (r.survivors.length > 0) notes.push(`Mutants the suite did not notice (not counted): ${r.survivors.join(", ")}.`);
-    for (const m of [...r.misses, ...h.misses]) notes.push(`Missed: ${m.mutant}${m.fixed ? " (suite back to baseline, but a different import)" : ""} — ${JSON.stringify(m.detail)}.`);
-    const perProject = Object.entries(h.projects).map(([k, v]) => `${k}: ${v.skipped ? `skipped (${v.skipped})` : `${v.equivalent}/${v.broke}`}`);
+    for (const m of [...r.misses, ...h.misses])
+      notes.push(`Missed: ${m.mutant}${m.fixed ? " (suite back to baseline, but a different import)" : ""} — ${JSON.stringify(m.detail)}.`);
+    const perProject = Object.entries(h.projects).map(
+      ([k, v]) => `${k}: ${v.skipped ? `skipped (${v.skipped})` : `${v.equivalent}/${v.broke}`}`,
+    );
     if (perProject.length) notes.push(`Held-out per project (equivalent/breaking): ${perProject.join("; ")}.`);
     return [...rows, ...(notes.length ? ["", ...notes.map((n) => `- ${n}`)] : [])].join("\n");
   },

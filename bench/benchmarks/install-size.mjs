@@ -48,7 +48,11 @@ export default {
       mkdirSync(dir);
       writeFileSync(join(dir, "package.json"), JSON.stringify({ name: `install-size-${v.name}`, version: "1.0.0", private: true }));
       const started = performance.now();
-      npm(["install", ...v.omit.map((o) => `--omit=${o}`), "--ignore-scripts", "--no-audit", "--no-fund", "--cache", cache, tarball], dir, log);
+      npm(
+        ["install", ...v.omit.map((o) => `--omit=${o}`), "--ignore-scripts", "--no-audit", "--no-fund", "--cache", cache, tarball],
+        dir,
+        log,
+      );
       const seconds = Math.round((performance.now() - started) / 100) / 10;
       const nodeModules = join(dir, "node_modules");
       variants.push({

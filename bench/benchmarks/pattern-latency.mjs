@@ -21,15 +21,27 @@ async function writeSynthetic(dir) {
   await mkdir(join(dir, "tests"));
   await writeFile(join(dir, "pytest.ini"), "[pytest]\ntestpaths = tests\npythonpath = .\n");
   await writeFile(join(dir, "pkg", "__init__.py"), "");
-  await writeFile(join(dir, "pkg", "helpers.py"), "class Ledger:\n    def __init__(self):\n        self.rows = []\n\n    def add(self, row):\n        self.rows.append(row)\n        return len(self.rows)\n");
+  await writeFile(
+    join(dir, "pkg", "helpers.py"),
+    "class Ledger:\n    def __init__(self):\n        self.rows = []\n\n    def add(self, row):\n        self.rows.append(row)\n        return len(self.rows)\n",
+  );
   for (let i = 0; i < SYNTHETIC_MODULES; i++) {
     const prev = i > 0 ? `from pkg.mod_${i - 1} import step_${i - 1}\n` : "";
     const uses = i % 10 === 0 ? "from pkg.helpers import Ledger\n" : "";
     const body = i > 0 ? `    return step_${i - 1}(x) + 1` : "    return x";
-    await writeFile(join(dir, "pkg", `mod_${i}.py`), `import os\nimport json\n${uses}${prev}\n\ndef step_${i}(x):\n${body}\n\n\nclass Thing${i}:\n    name = "t${i}"\n`);
+    await writeFile(
+      join(dir, "pkg", `mod_${i}.py`),
+      `import os\nimport json\n${uses}${prev}\n\ndef step_${i}(x):\n${body}\n\n\nclass Thing${i}:\n    name = "t${i}"\n`,
+    );
   }
-  await writeFile(join(dir, "pkg", "service.py"), "import json\n\n\ndef record(value):\n    ledger = Ledger()\n    return ledger.add(json.dumps(value))\n");
-  await writeFile(join(dir, "tests", "test_service.py"), "from pkg.service import record\n\n\ndef test_record():\n    assert record({'a': 1}) == 1\n");
+  await writeFile(
+    join(dir, "pkg", "service.py"),
+    "import json\n\n\ndef record(value):\n    ledger = Ledger()\n    return ledger.add(json.dumps(value))\n",
+  );
+  await writeFile(
+    join(dir, "tests", "test_service.py"),
+    "from pkg.service import record\n\n\ndef test_record():\n    assert record({'a': 1}) == 1\n",
+  );
 }
 
 const percentile = (xs, q) => {
@@ -78,7 +90,8 @@ export default {
             const found = await findPatternFix(ctx);
             const elapsed = performance.now() - started;
             if (name === "synthetic") {
-              if (found?.patternId !== "missing-import") throw new Error(`synthetic project: expected missing-import, got ${found?.patternId ?? "no fix"}`);
+              if (found?.patternId !== "missing-import")
+                throw new Error(`synthetic project: expected missing-import, got ${found?.patternId ?? "no fix"}`);
               (round === 0 ? syntheticCold : syntheticWarm).push(elapsed);
               continue;
             }
@@ -103,7 +116,15 @@ export default {
     const patterns = Object.fromEntries(
       Object.entries(byPattern)
         .sort(([a], [b]) => a.localeCompare(b))
-        .map(([k, v]) => [k, { failures: v.failures, coldMedianMs: ms(median(v.cold)), warmP50Ms: ms(percentile(v.warm, 0.5)), warmP95Ms: ms(percentile(v.warm, 0.95)) }]),
+        .map(([k, v]) => [
+          k,
+          {
+            failures: v.failures,
+            coldMedianMs: ms(median(v.cold)),
+            warmP50Ms: ms(percentile(v.warm, 0.5)),
+            warmP95Ms: ms(percentile(v.warm, 0.95)),
+          },
+        ]),
     );
     const warmP95 = ms(percentile(warm, 0.95));
     return {
@@ -119,7 +140,12 @@ export default {
       helperStartMedianMs: ms(median(helperStart)),
       pytestRunMedianS: round3(median(pytestRun)),
       patterns,
-      synthetic: { modules: SYNTHETIC_MODULES + 3, coldMs: ms(syntheticCold[0] ?? null), warmP50Ms: ms(percentile(syntheticWarm, 0.5)), warmP95Ms: ms(percentile(syntheticWarm, 0.95)) },
+      synthetic: {
+        modules: SYNTHETIC_MODULES + 3,
+        coldMs: ms(syntheticCold[0] ?? null),
+        warmP50Ms: ms(percentile(syntheticWarm, 0.5)),
+        warmP95Ms: ms(percentile(syntheticWarm, 0.95)),
+      },
     };
   },
   table(r) {

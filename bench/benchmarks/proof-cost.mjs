@@ -30,7 +30,12 @@ function projects(tmp) {
       edit: { file: "mod_0.py", find: "    return n + n\n", replace: "    return n * n\n" },
       isTarget: (f) => f.testFile === "tests/test_mod_0.py",
     },
-    { name: "examples/shop", root: shop, edit: { file: "shop/cart.py", find: "self.itmes", replace: "self.items" }, isTarget: (f) => f.errorMessage.includes("itmes") },
+    {
+      name: "examples/shop",
+      root: shop,
+      edit: { file: "shop/cart.py", find: "self.itmes", replace: "self.items" },
+      isTarget: (f) => f.errorMessage.includes("itmes"),
+    },
   ];
 }
 
@@ -56,7 +61,15 @@ async function measure(project, runs, log) {
       const started = performance.now();
       const outcome = await proveFix(
         { proposal: { source: "pattern", strategy: "bench", edits: [edit], explanation: "bench" }, targets, baseline },
-        { projectRoot: project.root, adapter: counting, helper, journal: createMemoryJournal(), journalKey: { workflowId: "bench", signature: `s${i}` }, allowTestEdits: false, coverage: false },
+        {
+          projectRoot: project.root,
+          adapter: counting,
+          helper,
+          journal: createMemoryJournal(),
+          journalKey: { workflowId: "bench", signature: `s${i}` },
+          allowTestEdits: false,
+          coverage: false,
+        },
       );
       samples.proof.push((performance.now() - started) / 1000);
       if (outcome.status !== "kept") throw new Error(`${project.name}: the honest fix was not kept: ${outcome.reason}`);
@@ -114,7 +127,10 @@ export default {
     const lines = [
       "| project | test runs per proof | proof median (s) | guard scans (s) | summary parse (s) | policy + overfit (s) | **ratio** (goal ≤ 1.05) |",
       "| --- | --- | --- | --- | --- | --- | --- |",
-      ...result.rows.map((r) => `| ${r.project} | ${r.testRunsPerProof} | ${r.proofMedianS} | ${r.guardScansS} | ${r.channelS} | ${r.policyS} | **${r.ratio}** |`),
+      ...result.rows.map(
+        (r) =>
+          `| ${r.project} | ${r.testRunsPerProof} | ${r.proofMedianS} | ${r.guardScansS} | ${r.channelS} | ${r.policyS} | **${r.ratio}** |`,
+      ),
     ];
     return `${lines.join("\n")}\n\nThe ratio is the proof's median time over that time minus the trust checks, each timed on its own in the same process (the guard's scans counted 3 per test run, an upper bound: before, after, and once more only when a run changed files).`;
   },

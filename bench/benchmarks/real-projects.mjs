@@ -33,9 +33,13 @@ const pick = (c) => (c ? { passed: c.passed, failed: c.failed, skipped: c.skippe
 /** `redgreen test --json` on the unmutated project against the bare runner's own report. */
 function fidelity(corpus, p, tmp) {
   const bare = bareRun(corpus, p);
-  const r = sh("node", [cliBin, "test", projectDir(corpus, p), "--json", "--no-coverage", "-q", "--db", join(tmp, "fidelity.db"), ...pythonArgs(corpus, p)], {
-    timeoutMs: REDGREEN_TIMEOUT_MS,
-  });
+  const r = sh(
+    "node",
+    [cliBin, "test", projectDir(corpus, p), "--json", "--no-coverage", "-q", "--db", join(tmp, "fidelity.db"), ...pythonArgs(corpus, p)],
+    {
+      timeoutMs: REDGREEN_TIMEOUT_MS,
+    },
+  );
   let rg = null;
   try {
     rg = JSON.parse(r.stdout);
@@ -45,15 +49,36 @@ function fidelity(corpus, p, tmp) {
   restore(projectDir(corpus, p));
   const redgreen = rg ? pick(rg) : null;
   const same = redgreen !== null && bare.counts !== null && COUNT_KEYS.every((k) => redgreen[k] === bare.counts[k]);
-  const failures = (rg?.failures ?? []).slice(0, 5).map((f) => `${f.nodeId}: ${f.errorType}: ${String(f.errorMessage).split("\n")[0].slice(0, 160)}`);
+  const failures = (rg?.failures ?? [])
+    .slice(0, 5)
+    .map((f) => `${f.nodeId}: ${f.errorType}: ${String(f.errorMessage).split("\n")[0].slice(0, 160)}`);
   const redgreenStatus = rg?.status ?? `exit ${r.code}: ${r.stderr.trim().slice(-300)}`;
-  return { bare: pick(bare.counts), bareGreen: bare.green, bareSeconds: Math.round(bare.ms / 100) / 10, redgreen, redgreenStatus, redgreenFailures: failures, same };
+  return {
+    bare: pick(bare.counts),
+    bareGreen: bare.green,
+    bareSeconds: Math.round(bare.ms / 100) / 10,
+    redgreen,
+    redgreenStatus,
+    redgreenFailures: failures,
+    same,
+  };
 }
 
 /** Why a mutant was not fixed: redgreen's reason and first remaining failures, or its error; the bare runner's tail. */
 const detail = (summary, bare, r) => ({
-  reason: summary?.reason ?? r.stderr.replace(/\0/g, "\\0").trim().split("\n").filter((l) => l.startsWith("redgreen:")).pop()?.slice(0, 300) ?? null,
-  remaining: (summary?.remainingFailures ?? []).slice(0, 2).map((f) => `${f.nodeId}: ${f.errorType}: ${String(f.message).split("\n")[0].slice(0, 160)}`),
+  reason:
+    summary?.reason ??
+    r.stderr
+      .replace(/\0/g, "\\0")
+      .trim()
+      .split("\n")
+      .filter((l) => l.startsWith("redgreen:"))
+      .pop()
+      ?.slice(0, 300) ??
+    null,
+  remaining: (summary?.remainingFailures ?? [])
+    .slice(0, 2)
+    .map((f) => `${f.nodeId}: ${f.errorType}: ${String(f.message).split("\n")[0].slice(0, 160)}`),
   bare: bare.green ? "green" : bare.tail.split("\n").slice(-2).join(" | "),
 });
 
@@ -134,13 +159,17 @@ function measureProject(corpus, p, { kind, limit, log }) {
     restore(projectDir(corpus, p));
     log(`${p.project}: fidelity check (redgreen test vs ${p.runner})`);
     const fid = fidelity(corpus, p, tmp);
-    log(`${p.project}: ${fid.same ? "same counts" : "DIFFERENT counts"} bare ${JSON.stringify(fid.bare)} redgreen ${JSON.stringify(fid.redgreen)}`);
+    log(
+      `${p.project}: ${fid.same ? "same counts" : "DIFFERENT counts"} bare ${JSON.stringify(fid.bare)} redgreen ${JSON.stringify(fid.redgreen)}`,
+    );
     const chosen = p.kinds.flatMap((k) => p.mutations.filter((m) => m.kind === k && (!kind || k === kind)).slice(0, limit));
     const records = [];
     for (const m of chosen) {
       const rec = runMutant(corpus, p, m, tmp, Math.max(120_000, 5 * fid.bareSeconds * 1000));
       const why = rec.reason ? ` — ${rec.reason.slice(0, 160)}` : "";
-      log(`${p.project} ${rec.id}: ${rec.verdict} (${rec.status}, ${rec.seconds} s${rec.fixes.length ? `, ${rec.fixes.join(" ")}` : ""})${why}`);
+      log(
+        `${p.project} ${rec.id}: ${rec.verdict} (${rec.status}, ${rec.seconds} s${rec.fixes.length ? `, ${rec.fixes.join(" ")}` : ""})${why}`,
+      );
       records.push(rec);
     }
     const byKind = Object.fromEntries(p.kinds.map((k) => [k, tally(records.filter((r) => r.kind === k))]));
@@ -170,7 +199,8 @@ function measureInWorker(corpus, p, { kind, limit, log }) {
 
 /** Measures every project of the lists found in the corpus, `jobs` projects at a time. */
 export async function measure({ corpus, only = null, kind = null, limit = Infinity, jobs = 1, log = () => {} }) {
-  if (!corpus || !existsSync(corpus)) return { skipped: `no corpus (${corpus ? `${corpus} does not exist` : "REDGREEN_CORPUS is not set"}): ${SETUP_HINT}` };
+  if (!corpus || !existsSync(corpus))
+    return { skipped: `no corpus (${corpus ? `${corpus} does not exist` : "REDGREEN_CORPUS is not set"}): ${SETUP_HINT}` };
   const started = Date.now();
   const lists = loadProjects().filter((x) => !only || x.project === only);
   const results = new Array(lists.length);
@@ -216,7 +246,10 @@ const benchmark = {
   },
   table(r) {
     if (r.skipped) return `Not measured: ${r.skipped}.`;
-    const head = ["| project / kind | mutants | fixed | equivalent | wrong | not green | rate | median s per run | test files touched |", "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"];
+    const head = [
+      "| project / kind | mutants | fixed | equivalent | wrong | not green | rate | median s per run | test files touched |",
+      "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ];
     const rows = [];
     for (const [name, p] of Object.entries(r.projects)) {
       if (p.skipped) {
@@ -236,13 +269,21 @@ const benchmark = {
       if (p.skipped) continue;
       const f = p.fidelity;
       const why = f.redgreenFailures?.length ? `; redgreen's failures: ${f.redgreenFailures.join("; ")}` : "";
-      notes.push(`Fidelity ${name}: ${f.same ? "same counts" : "**different counts**"} — bare ${JSON.stringify(f.bare)}, redgreen test ${JSON.stringify(f.redgreen)} (${f.redgreenStatus}${why}).`);
+      notes.push(
+        `Fidelity ${name}: ${f.same ? "same counts" : "**different counts**"} — bare ${JSON.stringify(f.bare)}, redgreen test ${JSON.stringify(f.redgreen)} (${f.redgreenStatus}${why}).`,
+      );
     }
-    if (r.bareFlaky?.length) notes.push(`Bare runner red once, green when run again (the verdict uses the second run): ${r.bareFlaky.join(", ")}.`);
+    if (r.bareFlaky?.length)
+      notes.push(`Bare runner red once, green when run again (the verdict uses the second run): ${r.bareFlaky.join(", ")}.`);
     for (const m of r.misses) {
       const kept = m.fixes.length ? `; kept ${m.fixes.join(", ")}` : "";
       const touched = m.testFilesTouched.length ? `; touched ${m.testFilesTouched.join(", ")}` : "";
-      const why = [m.reason, ...(m.remaining ?? [])].filter(Boolean).join("; ").replace(/\s*\n\s*/g, " ").replaceAll("|", "\\|").slice(0, 400);
+      const why = [m.reason, ...(m.remaining ?? [])]
+        .filter(Boolean)
+        .join("; ")
+        .replace(/\s*\n\s*/g, " ")
+        .replaceAll("|", "\\|")
+        .slice(0, 400);
       notes.push(`${m.verdict}: ${m.project} ${m.id} (${m.status}${kept}${touched})${why ? ` — ${why}` : ""}.`);
     }
     return [...head, ...rows, "", ...notes.map((n) => `- ${n}`)].join("\n");

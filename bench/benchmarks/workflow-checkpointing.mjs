@@ -104,7 +104,9 @@ async function runOnce({ variant, project, db }) {
     // Read before checkpointStats, whose own list() call must not count.
     const saverMs = stats?.ms ?? 0;
     const calls = stats ? { ...stats.calls } : null;
-    const cp = saver ? await checkpointStats(saver, variant === "sqlite" ? rt.deps.store : null, summary.workflowId) : { checkpoints: 0, payloadBytes: null };
+    const cp = saver
+      ? await checkpointStats(saver, variant === "sqlite" ? rt.deps.store : null, summary.workflowId)
+      : { checkpoints: 0, payloadBytes: null };
     return { seconds, cpuSeconds, summary, steps, growth, saverMs, calls, ...cp };
   } finally {
     await rt.close();
@@ -117,7 +119,9 @@ function check(variant, r) {
   const s = r.summary;
   const kept = s.fixes.filter((f) => f.status === "kept").length;
   if (s.status !== "passed" || kept !== EXPECTED_FIXES || (s.initial?.failed ?? 0) === 0) {
-    throw new Error(`${variant}: expected a red start and ${EXPECTED_FIXES} kept fixes to green, got ${s.status} (${s.reason}) with ${kept} kept`);
+    throw new Error(
+      `${variant}: expected a red start and ${EXPECTED_FIXES} kept fixes to green, got ${s.status} (${s.reason}) with ${kept} kept`,
+    );
   }
 }
 
@@ -177,7 +181,11 @@ export default {
       checkpointDbGrowthBytes: med("sqlite", (r) => r.growth) - med("memory", (r) => r.growth),
       dbGrowthBytes: { sqlite: med("sqlite", (r) => r.growth), memory: med("memory", (r) => r.growth), none: med("none", (r) => r.growth) },
       /** The largest max − min among the variants' wall times: differences below it are not resolvable here. */
-      spreadMs: Math.max(...variants.map((v) => Math.round(Math.max(...samples[v].map((r) => r.seconds * 1000)) - Math.min(...samples[v].map((r) => r.seconds * 1000))))),
+      spreadMs: Math.max(
+        ...variants.map((v) =>
+          Math.round(Math.max(...samples[v].map((r) => r.seconds * 1000)) - Math.min(...samples[v].map((r) => r.seconds * 1000))),
+        ),
+      ),
       samplesMs: Object.fromEntries(variants.map((v) => [v, samples[v].map((r) => Math.round(r.seconds * 1000))])),
       cpuSamplesMs: hasCpu ? Object.fromEntries(variants.map((v) => [v, samples[v].map((r) => Math.round(r.cpuSeconds * 1000))])) : null,
     };
@@ -201,7 +209,9 @@ export default {
       `| serialized checkpoint payload (checkpoints + metadata + writes, bytes) | ${r.checkpointPayloadBytes} | — | — |`,
       `| **SqliteSaver time / workflow time** (goal < ${r.goalShare * 100} %) | **${round3(r.sqliteSaverShare * 100)} %**${r.met ? "" : " (goal not met)"} | | |`,
       "",
-      `Saver calls per workflow (SQLite): ${Object.entries(r.saverCallsPerWorkflow).map(([k, v]) => `${k} ${v}`).join(", ")}. ` +
+      `Saver calls per workflow (SQLite): ${Object.entries(r.saverCallsPerWorkflow)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(", ")}. ` +
         `Repeated workflows of one variant differ by up to ${r.spreadMs} ms (each runs pytest about ten times on a shared machine), so wall-time differences smaller than that are noise; CPU times vary far less, and the time inside the saver's methods is the direct measure. ` +
         "The store's own rows (test runs, agent log, fix attempts) account for the growth of the MemorySaver and no-checkpointer databases.",
     ].join("\n");

@@ -24,10 +24,15 @@ export function generateGreenSuite(dir, { files, perFile }) {
   mkdirSync(join(dir, "tests"), { recursive: true });
   writeFileSync(join(dir, "conftest.py"), "# puts the project root on sys.path\n");
   for (let k = 0; k < files; k++) {
-    writeFileSync(join(dir, `mod_${k}.py`), `def double(n):\n    return 2 * n\n\n\ndef label(n):\n    return "even" if n % 2 == 0 else "odd"\n`);
+    writeFileSync(
+      join(dir, `mod_${k}.py`),
+      `def double(n):\n    return 2 * n\n\n\ndef label(n):\n    return "even" if n % 2 == 0 else "odd"\n`,
+    );
     const params = Math.floor(perFile / 2);
     const plain = Array.from({ length: perFile - params }, (_, i) =>
-      i % 2 === 0 ? `def test_double_${i}():\n    assert double(${i}) == ${2 * i}\n` : `def test_label_${i}():\n    assert label(${i}) == "odd"\n`,
+      i % 2 === 0
+        ? `def test_double_${i}():\n    assert double(${i}) == ${2 * i}\n`
+        : `def test_label_${i}():\n    assert label(${i}) == "odd"\n`,
     );
     writeFileSync(
       join(dir, "tests", `test_mod_${k}.py`),
@@ -44,7 +49,13 @@ export function generateGreenSuite(dir, { files, perFile }) {
 async function runInProcess(project, db) {
   const cpuStarted = cpuSecondsNow();
   const started = performance.now();
-  const rt = await createWorkflowRuntime({ projectRoot: project, python: venvPython, db, env: ENV, options: { noLlm: true, coverage: false } });
+  const rt = await createWorkflowRuntime({
+    projectRoot: project,
+    python: venvPython,
+    db,
+    env: ENV,
+    options: { noLlm: true, coverage: false },
+  });
   const ready = performance.now();
   let summary;
   let nodeMs;
@@ -69,10 +80,14 @@ async function measureSize({ tmp, runs, log, size, warmAll }) {
   generateGreenSuite(project, size);
   const db = join(tmp, `bench-${tests}.db`);
   const cli = (coverage) => () =>
-    timeCommand(process.execPath, [cliBin, "run", project, "--json", "--quiet", "--no-llm", ...(coverage ? [] : ["--no-coverage"]), "--python", venvPython, "--db", db], {
-      cwd: repoRoot,
-      env: ENV,
-    });
+    timeCommand(
+      process.execPath,
+      [cliBin, "run", project, "--json", "--quiet", "--no-llm", ...(coverage ? [] : ["--no-coverage"]), "--python", venvPython, "--db", db],
+      {
+        cwd: repoRoot,
+        env: ENV,
+      },
+    );
   const variants = {
     pytest: () => timeCommand(venvPython, ["-m", "pytest", "-q"], { cwd: project }),
     cli: cli(false),
@@ -93,7 +108,9 @@ async function measureSize({ tmp, runs, log, size, warmAll }) {
     const summary = name === "inProcess" ? r.summary : JSON.parse(r.stdout);
     if (name !== "inProcess" && r.exitCode !== 0) throw new Error(`${name}: exit ${r.exitCode}, ${r.stderr.slice(-500)}`);
     if (summary.status !== "passed" || summary.final?.total !== tests || summary.fixes.length !== 0) {
-      throw new Error(`${name}: expected a green run of ${tests} tests and no fixes, got ${summary.status} with ${summary.final?.total} tests`);
+      throw new Error(
+        `${name}: expected a green run of ${tests} tests and no fixes, got ${summary.status} with ${summary.final?.total} tests`,
+      );
     }
     if (name === "cliCoverage" && typeof summary.final.coverage !== "number") throw new Error("cliCoverage: no coverage measured");
     if (name !== "cliCoverage" && summary.final.coverage !== null) throw new Error(`${name}: coverage was measured despite --no-coverage`);
@@ -109,7 +126,11 @@ async function measureSize({ tmp, runs, log, size, warmAll }) {
   });
   const m = Object.fromEntries(Object.entries(wall).map(([k, xs]) => [k, median(xs)]));
   const hasCpu = cpu.inProcess.every((x) => x !== null);
-  const c = Object.fromEntries(Object.entries(cpu).filter(([k]) => hasCpu || k !== "inProcess").map(([k, xs]) => [k, median(xs)]));
+  const c = Object.fromEntries(
+    Object.entries(cpu)
+      .filter(([k]) => hasCpu || k !== "inProcess")
+      .map(([k, xs]) => [k, median(xs)]),
+  );
   const nodeMedianMs = (phase) => median(inProcessRuns.map((r) => r.nodeMs[phase] ?? 0));
   const workflowMs = nodeMedianMs("workflow");
   const runTestsMs = nodeMedianMs("run_tests");
@@ -160,13 +181,19 @@ export default {
       `| --- | ${cols.map(() => "---").join(" | ")} |`,
       row("`python -m pytest -q`: wall / CPU (s)", (s) => `${s.medianS.pytest} / ${s.cpuMedianS.pytest}`),
       row("`redgreen run --json --no-coverage`: wall / CPU (s)", (s) => `${s.medianS.cli} / ${s.cpuMedianS.cli}`),
-      row("in-process createWorkflowRuntime + runWorkflow + close: wall / CPU (s)", (s) => `${s.medianS.inProcess} / ${s.cpuMedianS.inProcess ?? "n/a"}`),
+      row(
+        "in-process createWorkflowRuntime + runWorkflow + close: wall / CPU (s)",
+        (s) => `${s.medianS.inProcess} / ${s.cpuMedianS.inProcess ?? "n/a"}`,
+      ),
       row("`redgreen run --json` with coverage: wall / CPU (s)", (s) => `${s.medianS.cliCoverage} / ${s.cpuMedianS.cliCoverage}`),
       row("**ratio CLI / pytest** (wall; CPU)", (s) => `**${s.ratioCli}**; ${s.cpuRatioCli}`),
       row("ratio in-process / pytest (wall; CPU)", (s) => `${s.ratioInProcess}; ${s.cpuRatioInProcess ?? "n/a"}`),
       row("**coverage cost: ratio run with / without coverage** (wall; CPU)", (s) => `**${s.ratioCoverage}**; ${s.cpuRatioCoverage}`),
       row("ratio run with coverage / pytest", (s) => s.ratioCliCoverageVsPytest),
-      row("`redgreen run --help` (Node start-up + loading the run command): wall / CPU (s)", (s) => `${s.medianS.startup} / ${s.cpuMedianS.startup}`),
+      row(
+        "`redgreen run --help` (Node start-up + loading the run command): wall / CPU (s)",
+        (s) => `${s.medianS.startup} / ${s.cpuMedianS.startup}`,
+      ),
       row("CLI − in-process: wall / CPU (s)", (s) => `${s.cliExtraS} / ${s.cliExtraCpuS ?? "n/a"}`),
       row("in-process: setup (store, Python helper, adapter) (ms)", (s) => s.inProcessMs.setup),
       row("in-process: run_tests node (adapter + one pytest run + store) (ms)", (s) => s.inProcessMs.runTestsNode),

@@ -43,7 +43,11 @@ export interface BareRun {
 }
 export const listsDir: string;
 export function loadProjects(): ProjectList[];
-export function sh(file: string, args: string[], opts?: { cwd?: string; timeoutMs?: number; env?: Record<string, string>; input?: string }): CommandResult;
+export function sh(
+  file: string,
+  args: string[],
+  opts?: { cwd?: string; timeoutMs?: number; env?: Record<string, string>; input?: string },
+): CommandResult;
 export function projectDir(corpus: string, project: ProjectList): string;
 export function venvPython(corpus: string, project: ProjectList): string;
 export function isTestFile(rel: string): boolean;

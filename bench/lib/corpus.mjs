@@ -28,7 +28,13 @@ export function sh(file, args, { cwd, timeoutMs = 600_000, env, input } = {}) {
     killSignal: "SIGKILL",
     maxBuffer: 256 * 1024 * 1024,
   });
-  return { code: r.status ?? -1, timedOut: r.error?.code === "ETIMEDOUT", stdout: r.stdout ?? "", stderr: r.stderr ?? "", ms: Date.now() - started };
+  return {
+    code: r.status ?? -1,
+    timedOut: r.error?.code === "ETIMEDOUT",
+    stdout: r.stdout ?? "",
+    stderr: r.stderr ?? "",
+    ms: Date.now() - started,
+  };
 }
 
 export const projectDir = (corpus, project) => join(corpus, project.project);
@@ -36,7 +42,10 @@ export const venvPython = (corpus, project) => join(corpus, ".venvs", project.pr
 
 /** A test file by the conventions of pytest, vitest and jest. */
 export const isTestFile = (rel) =>
-  /(^|\/)(tests?|__tests__|testing)\//.test(rel) || /(^|\/)(test_[^/]*|[^/]*_test)\.py$/.test(rel) || /\.(test|spec)\.[cm]?[jt]sx?$/.test(rel) || /(^|\/)conftest\.py$/.test(rel);
+  /(^|\/)(tests?|__tests__|testing)\//.test(rel) ||
+  /(^|\/)(test_[^/]*|[^/]*_test)\.py$/.test(rel) ||
+  /\.(test|spec)\.[cm]?[jt]sx?$/.test(rel) ||
+  /(^|\/)conftest\.py$/.test(rel);
 
 const git = (dir, args) => sh("git", ["-c", "core.fsmonitor=false", ...args], { cwd: dir, timeoutMs: 60_000 });
 
@@ -74,7 +83,12 @@ export function applyMutation(dir, m) {
 }
 
 const pytestCounts = (out) => {
-  const summary = out.trim().split("\n").reverse().find((l) => /\d+ (passed|failed|error|skipped|no tests ran)|no tests ran/.test(l)) ?? "";
+  const summary =
+    out
+      .trim()
+      .split("\n")
+      .reverse()
+      .find((l) => /\d+ (passed|failed|error|skipped|no tests ran)|no tests ran/.test(l)) ?? "";
   const n = (re) => Number(re.exec(summary)?.[1] ?? 0);
   return { passed: n(/(\d+) passed/), failed: n(/(\d+) failed/), skipped: n(/(\d+) skipped/), errors: n(/(\d+) errors?\b/) };
 };

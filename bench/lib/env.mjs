@@ -10,7 +10,8 @@ export const venvPython = join(repoRoot, "test", ".venv", "bin", "python");
 
 /** Throws a clear message when the build or the test virtualenv is missing. */
 export function checkPrerequisites() {
-  if (!existsSync(join(repoRoot, "dist", "src", "cli", "main.js"))) throw new Error("the CLI is not built: run `npm run build` (npm run bench does)");
+  if (!existsSync(join(repoRoot, "dist", "src", "cli", "main.js")))
+    throw new Error("the CLI is not built: run `npm run build` (npm run bench does)");
   if (!existsSync(venvPython)) throw new Error("test/.venv is missing: run `npm test` once, which creates it from test/requirements.txt");
 }
 

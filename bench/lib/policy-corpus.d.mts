@@ -26,7 +26,11 @@ export interface RuleTally {
   hostileCaught: number;
   hostileTotal: number;
 }
-export declare function loadCorpus(repoRoot: string, name: "honest" | "hostile", applyEdit: (text: string, edit: FileEdit) => string): CorpusCase[];
+export declare function loadCorpus(
+  repoRoot: string,
+  name: "honest" | "hostile",
+  applyEdit: (text: string, edit: FileEdit) => string,
+): CorpusCase[];
 export declare function judgeCorpus(
   cases: CorpusCase[],
   checks: {

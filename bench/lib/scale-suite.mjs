@@ -4,9 +4,22 @@ import { join } from "node:path";
 import { repoRoot } from "./env.mjs";
 import { seededRandom } from "./seeded-random.mjs";
 
-
-const WORDS = ["alpha", "bravo", "cargo", "delta", "ember", "fjord", "grove", "harbor", "ivory", "jolly", "karma", "lunar", "maple",
-  "noble"];
+const WORDS = [
+  "alpha",
+  "bravo",
+  "cargo",
+  "delta",
+  "ember",
+  "fjord",
+  "grove",
+  "harbor",
+  "ivory",
+  "jolly",
+  "karma",
+  "lunar",
+  "maple",
+  "noble",
+];
 
 /** The shared helpers, as both languages compute them (integers and ASCII only, so the expected values agree). */
 const clamp = (n, lo, hi) => Math.min(Math.max(n, lo), hi);

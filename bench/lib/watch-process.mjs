@@ -35,7 +35,9 @@ function cpuSecondsOf(pid) {
 /** A process's argv, or null when it is gone. */
 function argvOf(pid) {
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter((a) => a !== "");
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8")
+      .split("\0")
+      .filter((a) => a !== "");
   } catch {
     return null;
   }

@@ -35,7 +35,8 @@ function declaredNames(sf) {
   const visit = (node) => {
     if ((ts.isImportSpecifier(node) || ts.isImportClause(node) || ts.isNamespaceImport(node)) && node.name) out.add(node.name.text);
     if ((ts.isFunctionDeclaration(node) || ts.isClassDeclaration(node)) && node.name) out.add(node.name.text);
-    if ((ts.isVariableDeclaration(node) || ts.isParameter(node) || ts.isBindingElement(node)) && ts.isIdentifier(node.name)) out.add(node.name.text);
+    if ((ts.isVariableDeclaration(node) || ts.isParameter(node) || ts.isBindingElement(node)) && ts.isIdentifier(node.name))
+      out.add(node.name.text);
     ts.forEachChild(node, visit);
   };
   visit(sf);
@@ -44,7 +45,10 @@ function declaredNames(sf) {
 
 const ALL_TYPE = (clause) =>
   clause.isTypeOnly ||
-  (!clause.name && clause.namedBindings && ts.isNamedImports(clause.namedBindings) && clause.namedBindings.elements.every((e) => e.isTypeOnly));
+  (!clause.name &&
+    clause.namedBindings &&
+    ts.isNamedImports(clause.namedBindings) &&
+    clause.namedBindings.elements.every((e) => e.isTypeOnly));
 
 /** Candidates `{kind, how, file, line, original, mutated}` of one file. */
 export function jsCandidates(rel, text) {
@@ -69,10 +73,12 @@ export function jsCandidates(rel, text) {
   const visit = (node) => {
     if (ts.isImportDeclaration(node) && node.importClause && !ALL_TYPE(node.importClause)) {
       const line = wholeLine(node);
-      if (line !== null) out.push({ kind: "deleted-import", how: "delete line", file: rel, line: line + 1, original: lines[line], mutated: "" });
+      if (line !== null)
+        out.push({ kind: "deleted-import", how: "delete line", file: rel, line: line + 1, original: lines[line], mutated: "" });
     } else if (ts.isVariableStatement(node) && ts.isSourceFile(node.parent) && /\brequire\(/.test(node.getText(sf))) {
       const line = wholeLine(node);
-      if (line !== null) out.push({ kind: "deleted-import", how: "delete line", file: rel, line: line + 1, original: lines[line], mutated: "" });
+      if (line !== null)
+        out.push({ kind: "deleted-import", how: "delete line", file: rel, line: line + 1, original: lines[line], mutated: "" });
     } else if (ts.isIdentifier(node) && names.has(node.text) && node.text.length >= 4 && isValueUse(node)) {
       const wrong = misspell(node.text);
       if (wrong && !names.has(wrong)) add("misspelling", "swap two letters", node.getStart(sf), node.getEnd(), wrong);

@@ -38,7 +38,9 @@ const sourceRe = project.language === "python" ? /\.py$/ : /\.[cm]?[jt]sx?$/;
 function sourceFiles(rel) {
   const abs = join(dir, rel);
   if (statSync(abs).isFile()) return [rel];
-  return readdirSync(abs).flatMap((e) => (e.startsWith(".") || e === "node_modules" || e === "__pycache__" ? [] : sourceFiles(join(rel, e))));
+  return readdirSync(abs).flatMap((e) =>
+    e.startsWith(".") || e === "node_modules" || e === "__pycache__" ? [] : sourceFiles(join(rel, e)),
+  );
 }
 const files = project.sources
   .flatMap(sourceFiles)
@@ -67,7 +69,12 @@ const selection = { seed, perKind, maxTries, candidates: {}, tried: {}, kept: {}
 for (const kind of kinds) {
   // Each way of making the kind (e.g. a None guard or a lost return value) is shuffled apart, then taken in turn.
   const ofKind = candidates.filter((c) => c.kind === kind);
-  const groups = [...new Set(ofKind.map((c) => c.how))].sort().map((how) => shuffle(ofKind.filter((c) => c.how === how), seed));
+  const groups = [...new Set(ofKind.map((c) => c.how))].sort().map((how) =>
+    shuffle(
+      ofKind.filter((c) => c.how === how),
+      seed,
+    ),
+  );
   const pool = [];
   for (let i = 0; groups.some((g) => i < g.length); i++) for (const g of groups) if (i < g.length) pool.push(g[i]);
   selection.candidates[kind] = pool.length;

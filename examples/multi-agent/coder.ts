@@ -30,11 +30,19 @@ export function createFileTools(projectRoot: string) {
         const entries = await readdir(dir === undefined ? projectRoot : inside(projectRoot, dir), { withFileTypes: true });
         return entries.map((e) => (e.isDirectory() ? `${e.name}/` : e.name)).join("\n");
       }),
-      { name: "list_files", description: "List a directory of the project.", schema: z.object({ dir: z.string().optional().describe("Directory relative to the project root; omit for the root.") }) },
+      {
+        name: "list_files",
+        description: "List a directory of the project.",
+        schema: z.object({ dir: z.string().optional().describe("Directory relative to the project root; omit for the root.") }),
+      },
     ),
     tool(
       guarded(async ({ path }: { path: string }) => readFile(inside(projectRoot, path), "utf8")),
-      { name: "read_file", description: "Read a project file.", schema: z.object({ path: z.string().describe("File path relative to the project root.") }) },
+      {
+        name: "read_file",
+        description: "Read a project file.",
+        schema: z.object({ path: z.string().describe("File path relative to the project root.") }),
+      },
     ),
     tool(
       guarded(async ({ path, content }: { path: string; content: string }) => {
@@ -46,7 +54,10 @@ export function createFileTools(projectRoot: string) {
       {
         name: "write_file",
         description: "Create or overwrite a project file.",
-        schema: z.object({ path: z.string().describe("File path relative to the project root."), content: z.string().describe("The whole new file content.") }),
+        schema: z.object({
+          path: z.string().describe("File path relative to the project root."),
+          content: z.string().describe("The whole new file content."),
+        }),
       },
     ),
   ];

@@ -36,16 +36,21 @@ export const llmFixNode =
         .filter((f) => f.groupKey === groupKey)
         .map((f) => ({ source: f.source, strategy: f.strategy, edits: f.edits, outcome: f.outcome }));
       announce(deps, "llm_fix", state.iteration, `asking the model about ${failure.nodeId}`);
-      const outcome = await generateFixWithLlm(failure, group.analysis, {}, {
-        model: deps.llm.model,
-        callLog: deps.llm.callLog,
-        workflowId: state.workflowId,
-        redactor: deps.llm.redactor,
-        projectRoot: state.projectRoot,
-        settings: { ...deps.llm.settings, allowTestEdits: deps.options.allowTestEdits },
-        relatedFailures: group.nodeIds.slice(1).flatMap((id) => failures.get(id) ?? []),
-        previousAttempts,
-      });
+      const outcome = await generateFixWithLlm(
+        failure,
+        group.analysis,
+        {},
+        {
+          model: deps.llm.model,
+          callLog: deps.llm.callLog,
+          workflowId: state.workflowId,
+          redactor: deps.llm.redactor,
+          projectRoot: state.projectRoot,
+          settings: { ...deps.llm.settings, allowTestEdits: deps.options.allowTestEdits },
+          relatedFailures: group.nodeIds.slice(1).flatMap((id) => failures.get(id) ?? []),
+          previousAttempts,
+        },
+      );
       if (outcome.kind === "proposal") {
         const signature = patchSignature(outcome.proposal.edits);
         if (state.triedSignatures.includes(signature) || candidates.some((c) => c.signature === signature)) {

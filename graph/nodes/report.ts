@@ -15,7 +15,12 @@ export const patchPathFor = (projectRoot: string, workflowId: string): string =>
  * Writes the patch of every kept fix (.redgreen/ID.patch; null when none was kept) and, on a dry run, restores the
  * files the kept fixes changed. The report node and a clean stop (graph/stop.ts) both settle a workflow's files here.
  */
-export async function settleWorkflowFiles(deps: WorkflowDeps, workflowId: string, projectRoot: string, keptTotal: number): Promise<{ patchPath: string | null; notes: string[] }> {
+export async function settleWorkflowFiles(
+  deps: WorkflowDeps,
+  workflowId: string,
+  projectRoot: string,
+  keptTotal: number,
+): Promise<{ patchPath: string | null; notes: string[] }> {
   const patch = await workflowPatch(deps.journal, workflowId, projectRoot);
   let patchPath: string | null = null;
   if (patch !== "") {

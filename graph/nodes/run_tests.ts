@@ -24,7 +24,9 @@ function warmingOnFailure(deps: WorkflowDeps, onProgress: (p: RunProgress) => vo
     if ((p.collected ?? p.done) > deps.options.warmDuringRunMaxTests) return;
     warming = true;
     const warm = deps.typescript.warm;
-    timePhase(`language service built during the run (at ${p.collected ?? "?"} collected, ${p.done} done)`, () => warm()).catch(() => undefined);
+    timePhase(`language service built during the run (at ${p.collected ?? "?"} collected, ${p.done} done)`, () => warm()).catch(
+      () => undefined,
+    );
   };
 }
 

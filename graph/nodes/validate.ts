@@ -53,50 +53,55 @@ export const validateNode =
     // On a quick suite that full run comes first and replaces the targeted run (src/proof/prove-fix.ts, fullFirst).
     const fullFirst = scope === "full" && baseline.durationSeconds <= deps.options.fullFirstMaxSeconds;
     try {
-      ({ value: outcome, runCounts } = await countingRuns(deps, state.runCounts, (adapter) => proveFix(
-        { proposal, targets: candidate.nodeIds, baseline, knownFlaky: state.flaky },
-        {
-          projectRoot,
-          adapter,
-          helper: deps.helper,
-          typescript: deps.typescript,
-          journal: deps.journal,
-          journalKey: { workflowId, signature },
-          allowTestEdits: deps.options.allowTestEdits,
-          allowRisky: deps.options.allowRisky,
-          // Coverage (opted in) only on a full proof that should end green: it gives the report's final coverage.
-          ...(scope === "full" ? fullRunCoverage(deps.options, state.lastRun, fixesEverything(state.lastRun, candidate.nodeIds)) : NO_COVERAGE),
-          // A fix that moves a failure further on is kept as progress: the next round proposes from the new failure.
-          keepProgress: true,
-          scope,
-          fullFirst,
-          // The round's last candidate is its last use of the language service: freed before the runs (see run_tests).
-          releaseTypescript: rest.length === 0,
-          ...(signal ? { signal } : {}),
-          onProgress: (phase, p) => progressTo(deps, phase)(p),
-          onApply: (changed) => announce(deps, "validate", iteration, `applying ${proposal.source} fix (${proposal.strategy}) to ${changed.join(", ")}`),
-          // Nothing before the approval has side effects: on resume the node re-runs to here and gets the answer.
-          ...(deps.options.approve
-            ? {
-                approve: (a) =>
-                  interrupt<ApprovalRequest, ApprovalAnswer>({
-                    kind: "approve_fix",
-                    file: files.join(", "),
-                    source: proposal.source,
-                    strategy: proposal.strategy,
-                    explanation: proposal.explanation,
-                    risk: a.risk,
-                    diff: a.diff,
-                  }).approve,
-              }
-            : {}),
-          settle: (o, settleJournal) =>
-            deps.store.db.transaction(() => {
-              settleJournal();
-              attemptId = deps.store.recordFixAttempt(workflowId, record(o)).id;
-            })(),
-        },
-      )));
+      ({ value: outcome, runCounts } = await countingRuns(deps, state.runCounts, (adapter) =>
+        proveFix(
+          { proposal, targets: candidate.nodeIds, baseline, knownFlaky: state.flaky },
+          {
+            projectRoot,
+            adapter,
+            helper: deps.helper,
+            typescript: deps.typescript,
+            journal: deps.journal,
+            journalKey: { workflowId, signature },
+            allowTestEdits: deps.options.allowTestEdits,
+            allowRisky: deps.options.allowRisky,
+            // Coverage (opted in) only on a full proof that should end green: it gives the report's final coverage.
+            ...(scope === "full"
+              ? fullRunCoverage(deps.options, state.lastRun, fixesEverything(state.lastRun, candidate.nodeIds))
+              : NO_COVERAGE),
+            // A fix that moves a failure further on is kept as progress: the next round proposes from the new failure.
+            keepProgress: true,
+            scope,
+            fullFirst,
+            // The round's last candidate is its last use of the language service: freed before the runs (see run_tests).
+            releaseTypescript: rest.length === 0,
+            ...(signal ? { signal } : {}),
+            onProgress: (phase, p) => progressTo(deps, phase)(p),
+            onApply: (changed) =>
+              announce(deps, "validate", iteration, `applying ${proposal.source} fix (${proposal.strategy}) to ${changed.join(", ")}`),
+            // Nothing before the approval has side effects: on resume the node re-runs to here and gets the answer.
+            ...(deps.options.approve
+              ? {
+                  approve: (a) =>
+                    interrupt<ApprovalRequest, ApprovalAnswer>({
+                      kind: "approve_fix",
+                      file: files.join(", "),
+                      source: proposal.source,
+                      strategy: proposal.strategy,
+                      explanation: proposal.explanation,
+                      risk: a.risk,
+                      diff: a.diff,
+                    }).approve,
+                }
+              : {}),
+            settle: (o, settleJournal) =>
+              deps.store.db.transaction(() => {
+                settleJournal();
+                attemptId = deps.store.recordFixAttempt(workflowId, record(o)).id;
+              })(),
+          },
+        ),
+      ));
     } catch (e) {
       // Interrupted: the fix stays "pending" in the journal, so resume restores it and tries it again.
       if (e instanceof ProofInterrupted) throwIfAborted(signal);

@@ -12,12 +12,28 @@ import { notAFunctionName, notDefinedName, undefinedRead as readOfUndefined } fr
 
 const PROMISE_RE = /\bPromise ?\{|\[object Promise\]|Promise <pending>|\bPromise\b.*\bis not\b/;
 const TIMEOUT_RE = /Test timed out in \d+ms|Exceeded timeout of \d+ ?ms|timed out after \d+/i;
-const API_RE = /ECONNREFUSED|ENOTFOUND|ECONNRESET|fetch failed|socket hang up|Request failed with status code \d{3}|\bstatus(?: code)? (?:[45]\d\d)\b/;
+const API_RE =
+  /ECONNREFUSED|ENOTFOUND|ECONNRESET|fetch failed|socket hang up|Request failed with status code \d{3}|\bstatus(?: code)? (?:[45]\d\d)\b/;
 const ASSERTION_MESSAGE_RE = /^expected\b|^expect\(|AssertionError|^Expected[: ]/m;
 /** vitest: "expected 5 to be 6 // Object.is equality"; jest: "Expected: 6\nReceived: 5". */
-const VITEST_VALUES_RE = /^expected (.+?) to (?:be|equal|deeply equal|strictly equal|be close to|match object)(?: [^\s]+)?? (.+?)(?: \/\/ .*)?$/m;
+const VITEST_VALUES_RE =
+  /^expected (.+?) to (?:be|equal|deeply equal|strictly equal|be close to|match object)(?: [^\s]+)?? (.+?)(?: \/\/ .*)?$/m;
 const JEST_VALUES_RE = /Expected(?: value)?:\s*(.+)\n\s*Received(?: value)?:\s*(.+)/;
-const MATCHER_CALLS = new Set(["expect", "describe", "it", "test", "toBe", "toEqual", "toStrictEqual", "resolves", "rejects", "not", "assert", "beforeEach", "afterEach"]);
+const MATCHER_CALLS = new Set([
+  "expect",
+  "describe",
+  "it",
+  "test",
+  "toBe",
+  "toEqual",
+  "toStrictEqual",
+  "resolves",
+  "rejects",
+  "not",
+  "assert",
+  "beforeEach",
+  "afterEach",
+]);
 
 const STRATEGY_CONFIDENCE: Record<FixStrategy, number> = {
   fix_syntax: 0.9,
@@ -178,7 +194,8 @@ function suggestScriptFix(
     case "fix_syntax":
       return `Fix the syntax error ${inFn}${extra.code ? ` (\`${extra.code}\`)` : ""} (${cause}).`;
     case "fix_assertion": {
-      const values = a.expected !== undefined && a.actual !== undefined ? `: it produced ${a.actual} where the test expects ${a.expected}` : "";
+      const values =
+        a.expected !== undefined && a.actual !== undefined ? `: it produced ${a.actual} where the test expects ${a.expected}` : "";
       return `Fix ${a.functionName ?? "the code under test"} (${loc}) so the assertion holds${values}.`;
     }
     default:

@@ -41,9 +41,12 @@ export interface AnalyzeContext {
 
 const SYNTAX_TYPES = new Set(["SyntaxError", "IndentationError", "TabError"]);
 const BUILTIN_CALLS = new Set(
-  "len sorted list dict set tuple str int float bool sum min max abs any all map filter zip enumerate range repr isinstance getattr hasattr round type iter next reversed print open".split(" "),
+  "len sorted list dict set tuple str int float bool sum min max abs any all map filter zip enumerate range repr isinstance getattr hasattr round type iter next reversed print open".split(
+    " ",
+  ),
 );
-const WRITE_RE = /\.(?:execute|executemany|executescript)\(\s*(?:f?["'](?:\s*)(?:INSERT|UPDATE|DELETE|REPLACE)\b)|\.(?:add|add_all|delete|merge|bulk_save_objects)\(/i;
+const WRITE_RE =
+  /\.(?:execute|executemany|executescript)\(\s*(?:f?["'](?:\s*)(?:INSERT|UPDATE|DELETE|REPLACE)\b)|\.(?:add|add_all|delete|merge|bulk_save_objects)\(/i;
 const COMMIT_RE = /\.commit\(|\.flush\(|\bwith\s+[\w.]+\.begin\(|autocommit/;
 const COROUTINE_USE_RE = /'coroutine'|coroutine .* never awaited/;
 
@@ -260,7 +263,10 @@ function refineAssertionLocation(
         const writeIdx = body.findIndex((l) => WRITE_RE.test(l));
         if (writeIdx >= 0 && !body.some((l) => COMMIT_RE.test(l))) {
           const line = def.line + writeIdx;
-          return { location: { file: def.file, line, function: def.function, kind: "project", code: lines[line - 1]!.trim() }, missingCommit: true };
+          return {
+            location: { file: def.file, line, function: def.function, kind: "project", code: lines[line - 1]!.trim() },
+            missingCommit: true,
+          };
         }
       }
     }
@@ -294,7 +300,11 @@ function calledNames(code: string): string[] {
   const names: string[] = [];
   for (const m of code.matchAll(/\b([A-Za-z_]\w*)\s*\(/g)) {
     const name = m[1]!;
-    if (!BUILTIN_CALLS.has(name) && !/^(?:assert|if|while|for|return|not|and|or|in|def|class|with|print)$/.test(name) && !names.includes(name)) {
+    if (
+      !BUILTIN_CALLS.has(name) &&
+      !/^(?:assert|if|while|for|return|not|and|or|in|def|class|with|print)$/.test(name) &&
+      !names.includes(name)
+    ) {
       names.push(name);
     }
   }
@@ -316,7 +326,8 @@ function unawaitedCallSite(location: CodeLocation, source: SourceReader): CodeLo
     const assign = new RegExp(`^\\s*${variable}\\s*=\\s*(?!await\\b)[A-Za-z_][\\w.]*\\(`);
     for (let line = location.line - 1; line >= start; line--) {
       const text = lines[line - 1]!;
-      if (assign.test(text)) return { file: location.file, line, function: fn?.name ?? location.function, kind: location.kind, code: text.trim() };
+      if (assign.test(text))
+        return { file: location.file, line, function: fn?.name ?? location.function, kind: location.kind, code: text.trim() };
     }
   }
   return null;
@@ -334,7 +345,8 @@ function describeRootCause(type: string, message: string, parsed: ParsedTracebac
     const causeHead = firstLine(cause.errorMessage);
     lines.push(`${how} ${shortErrorType(cause.errorType)}${causeHead ? `: ${causeHead}` : ""}`);
   }
-  for (const member of parsed?.group ?? []) lines.push(`group member ${shortErrorType(member.errorType)}: ${firstLine(member.errorMessage)}`);
+  for (const member of parsed?.group ?? [])
+    lines.push(`group member ${shortErrorType(member.errorType)}: ${firstLine(member.errorMessage)}`);
   return lines.join("\n");
 }
 
@@ -344,4 +356,3 @@ function confidenceFor(strategy: FixStrategy, location: CodeLocation | null, con
   if (!location) c *= 0.5;
   return Math.round(Math.max(0.05, Math.min(1, c)) * 100) / 100;
 }
-

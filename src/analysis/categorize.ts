@@ -35,7 +35,17 @@ const ASYNC_MESSAGE_RE =
   /coroutine .*was never awaited|'coroutine'|coroutine object|event loop|asyncio\.run\(\) cannot be called|async def functions are not natively supported|was never awaited|Task was destroyed but it is pending|cannot reuse already awaited coroutine|a coroutine was expected|object \w+ can't be used in 'await' expression/;
 const ASYNC_TYPES = new Set(["CancelledError", "InvalidStateError"]);
 
-const TIMEOUT_TYPES = new Set(["TimeoutError", "TimeoutExpired", "timeout", "ReadTimeout", "ConnectTimeout", "Timeout", "TimeoutException", "PoolTimeout", "WriteTimeout"]);
+const TIMEOUT_TYPES = new Set([
+  "TimeoutError",
+  "TimeoutExpired",
+  "timeout",
+  "ReadTimeout",
+  "ConnectTimeout",
+  "Timeout",
+  "TimeoutException",
+  "PoolTimeout",
+  "WriteTimeout",
+]);
 const TIMEOUT_MESSAGE_RE = /^Timeout\b|\btimed out\b|Timeout >\s*[\d.]+s/;
 
 const API_TYPES = new Set([
@@ -63,7 +73,8 @@ const API_TYPES = new Set([
 ]);
 const API_MODULE_RE = /^(?:requests|httpx|urllib3?|aiohttp|http\.client|urllib\.error)\b/;
 const API_TYPE_NAME_RE = /Connection|HTTP|Unavailable|Unreachable|Http/;
-const API_MESSAGE_RE = /\bHTTP Error \d{3}\b|Connection refused|Name or service not known|\bstatus_code\b|<Response \[\d{3}\]>|\b\d{3} (?:Client|Server) Error\b/;
+const API_MESSAGE_RE =
+  /\bHTTP Error \d{3}\b|Connection refused|Name or service not known|\bstatus_code\b|<Response \[\d{3}\]>|\b\d{3} (?:Client|Server) Error\b/;
 /** `assert 500 == 200` where both sides are HTTP status codes. */
 const STATUS_ASSERT_RE = /\bassert [1-5]\d\d [!=]= [1-5]\d\d\b/;
 

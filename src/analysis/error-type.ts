@@ -7,4 +7,8 @@ export const shortErrorType = (errorType: string): string => {
 };
 
 /** The first non-empty line of an error message, for one-line summaries. */
-export const firstLine = (message: string): string => message.split("\n").find((l) => l.trim() !== "")?.trim() ?? "";
+export const firstLine = (message: string): string =>
+  message
+    .split("\n")
+    .find((l) => l.trim() !== "")
+    ?.trim() ?? "";

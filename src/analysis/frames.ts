@@ -5,7 +5,17 @@ import type { StackFrame } from "../domain/failure.js";
 export type FrameKind = NonNullable<StackFrame["kind"]>;
 
 const LIBRARY_DIR_RE = /[\\/](?:site-packages|dist-packages)[\\/]/;
-const VENDORED_SEGMENTS = new Set([".venv", "venv", "env", ".tox", ".nox", "node_modules", "site-packages", "dist-packages", "__pypackages__"]);
+const VENDORED_SEGMENTS = new Set([
+  ".venv",
+  "venv",
+  "env",
+  ".tox",
+  ".nox",
+  "node_modules",
+  "site-packages",
+  "dist-packages",
+  "__pypackages__",
+]);
 const STDLIB_DIR_RE = /[\\/]lib[\\/](?:python|pypy)\d[\d.]*[\\/]|[\\/]Lib[\\/]/;
 const TEST_FILE_RE = /^(?:test_.*\.py|.*_test\.py|conftest\.py)$/;
 const TEST_DIRS = new Set(["tests", "test", "testing"]);

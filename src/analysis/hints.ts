@@ -1,6 +1,8 @@
 // "Did you mean" hints: read Python's own from a message, or compute one the way CPython does for NameError/AttributeError.
 
-/** The hint a message carries: a suggested name (`Did you mean: 'words'?`) or a module to import (3.12+ `Did you forget to import 're'?`). */
+/**
+ * The hint a message carries: a suggested name (`Did you mean: 'words'?`) or a module to import (3.12+ `Did you forget to import 're'?`).
+ */
 export interface MessageHint {
   suggestion?: string;
   forgotImport?: string;

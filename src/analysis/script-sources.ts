@@ -16,7 +16,9 @@ const NAME_RE = new RegExp(`^${NAME}$`);
 const DECLARATION_RE = new RegExp(
   `^\\s*(export\\s+(?:default\\s+)?)?(?:declare\\s+)?(?:async\\s+)?(?:function\\*?\\s+(${NAME})\\s*[<(]|class\\s+(${NAME})\\b|(?:const|let|var)\\s+(${NAME})\\s*(?::[^=]+)?=)`,
 );
-const METHOD_RE = new RegExp(`^\\s+(?:(?:public|private|protected|static|async|override|readonly)\\s+)*(${NAME})\\s*(?:<[^>]*>)?\\([^)]*\\)?\\s*(?::[^={]+)?\\{?\\s*$`);
+const METHOD_RE = new RegExp(
+  `^\\s+(?:(?:public|private|protected|static|async|override|readonly)\\s+)*(${NAME})\\s*(?:<[^>]*>)?\\([^)]*\\)?\\s*(?::[^={]+)?\\{?\\s*$`,
+);
 const EXPORT_LIST_RE = /^\s*export\s*\{([^}]*)\}/;
 
 /** What the analyzer looks up in a reader's scripts, computed once per reader (whose files are fixed for its lifetime). */
@@ -74,7 +76,8 @@ export function projectScriptIdentifiers(reader: SourceReader): Set<string> {
   const index = indexOf(reader);
   if (index.identifiers === null) {
     index.identifiers = new Set();
-    for (const file of reader.scriptFiles()) for (const id of scriptIdentifiers((reader.lines(file) ?? []).join("\n"))) index.identifiers.add(id);
+    for (const file of reader.scriptFiles())
+      for (const id of scriptIdentifiers((reader.lines(file) ?? []).join("\n"))) index.identifiers.add(id);
   }
   return index.identifiers;
 }

@@ -17,7 +17,16 @@ export interface SourceReader {
 }
 
 /** Folders never read for Python sources: dependencies, caches and build output (hidden folders are skipped too). */
-export const PYTHON_SKIP_DIRS: ReadonlySet<string> = new Set(["node_modules", "site-packages", "dist-packages", "__pycache__", "venv", "env", "build", "dist"]);
+export const PYTHON_SKIP_DIRS: ReadonlySet<string> = new Set([
+  "node_modules",
+  "site-packages",
+  "dist-packages",
+  "__pycache__",
+  "venv",
+  "env",
+  "build",
+  "dist",
+]);
 /** JS projects also keep generated scripts in coverage reports and framework output folders. */
 const SCRIPT_SKIP_DIRS = new Set([...PYTHON_SKIP_DIRS, "coverage", "out"]);
 const MAX_FILES = 5000;
@@ -125,7 +134,9 @@ export function importedModules(lines: string[]): string[] {
 
 /** Whether a module-level name (def, class or assignment) is defined in a file. */
 export function definesTopLevelName(lines: string[], name: string): boolean {
-  const re = new RegExp(`^(?:(?:async\\s+)?def\\s+${escapeRegExp(name)}\\s*\\(|class\\s+${escapeRegExp(name)}\\b|${escapeRegExp(name)}\\s*(?::[^=]*)?=[^=])`);
+  const re = new RegExp(
+    `^(?:(?:async\\s+)?def\\s+${escapeRegExp(name)}\\s*\\(|class\\s+${escapeRegExp(name)}\\b|${escapeRegExp(name)}\\s*(?::[^=]*)?=[^=])`,
+  );
   return lines.some((l) => re.test(l));
 }
 
@@ -194,5 +205,7 @@ export function identifiersIn(text: string): Set<string> {
 }
 
 const PY_KEYWORDS = new Set(
-  "False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield self".split(" "),
+  "False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield self".split(
+    " ",
+  ),
 );

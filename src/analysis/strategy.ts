@@ -21,8 +21,10 @@ const AWAIT_RE = /coroutine .*was never awaited|'coroutine'|coroutine object .* 
 const QUERY_RE =
   /no such (?:table|column)|syntax error|Incorrect number of bindings|No row was found when one was required|Multiple rows were found|has no column named|ambiguous column name|no such function/i;
 const QUERY_TYPES = new Set(["NoResultFound", "MultipleResultsFound"]);
-const OPERAND_RE = /unsupported operand type|can only concatenate|must be (?:str|int|float|bytes|a real number)|not supported between instances of|can't multiply sequence|object cannot be interpreted as an integer|expected str, bytes or os\.PathLike/;
-const CONNECTION_RE = /Connection refused|ConnectionError|ConnectionRefusedError|Name or service not known|Temporary failure in name resolution|unreachable|not reachable|Unavailable|No route to host/i;
+const OPERAND_RE =
+  /unsupported operand type|can only concatenate|must be (?:str|int|float|bytes|a real number)|not supported between instances of|can't multiply sequence|object cannot be interpreted as an integer|expected str, bytes or os\.PathLike/;
+const CONNECTION_RE =
+  /Connection refused|ConnectionError|ConnectionRefusedError|Name or service not known|Temporary failure in name resolution|unreachable|not reachable|Unavailable|No route to host/i;
 
 /** Splits a rootCause like "NameError: name 'json' is not defined" into type and message. */
 const splitRootCause = (rootCause: string): { type: string; message: string } => {
@@ -36,7 +38,8 @@ export function identifyFixStrategy(category: ErrorCategory, rootCause: string, 
   const type = shortErrorType(failure?.errorType || parsed.type);
   const message = failure ? `${failure.errorMessage}\n${rootCause}` : parsed.message;
   const hint = extractHint(`${failure?.hint ?? ""}\n${message}`);
-  const suggestion = facts.suggestion ?? hint.suggestion ?? (failure?.hint && /^'?[A-Za-z_]\w*'?$/.test(failure.hint.trim()) ? failure.hint : undefined);
+  const suggestion =
+    facts.suggestion ?? hint.suggestion ?? (failure?.hint && /^'?[A-Za-z_]\w*'?$/.test(failure.hint.trim()) ? failure.hint : undefined);
 
   switch (category) {
     case "syntax":

@@ -66,7 +66,8 @@ export function generateFixSuggestion(analysis: Analysis, context: SuggestionCon
     case "add_type_hint":
       return `Convert the value to the type the operation expects ${inFn(a)} and annotate the parameter (${cause}).`;
     case "fix_assertion": {
-      const values = a.expected !== undefined && a.actual !== undefined ? `: it produced ${a.actual} where the test expects ${a.expected}` : "";
+      const values =
+        a.expected !== undefined && a.actual !== undefined ? `: it produced ${a.actual} where the test expects ${a.expected}` : "";
       return `Fix ${a.functionName ?? "the code under test"}${a.fileToFix ? ` (${a.fileToFix}${a.lineNumber === null ? "" : `:${a.lineNumber}`})` : ""} so the assertion holds${values}.`;
     }
     case "llm":

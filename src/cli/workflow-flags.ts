@@ -44,7 +44,8 @@ export const passEnvHelp = `  --pass-env NAME    let the tests see this model cr
 
 /** The --pass-env names, each checked to be an environment variable name. */
 export function parsePassEnv(names: readonly string[] | undefined): string[] | undefined {
-  for (const name of names ?? []) if (!ENV_NAME.test(name)) throw usageError(`--pass-env needs an environment variable name, got '${name}'`);
+  for (const name of names ?? [])
+    if (!ENV_NAME.test(name)) throw usageError(`--pass-env needs an environment variable name, got '${name}'`);
   return names === undefined ? undefined : [...names];
 }
 

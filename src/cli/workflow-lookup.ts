@@ -38,14 +38,24 @@ export async function runWorkflowCommand(
 }
 
 /** Opens the workflow named by a command's `WORKFLOW_ID [PATH]` arguments (a usage error for any other shape). */
-export function openWorkflowFromArgs(command: string, positionals: string[], ctx: CliContext, db: string | undefined): { store: Store; workflow: Workflow } {
+export function openWorkflowFromArgs(
+  command: string,
+  positionals: string[],
+  ctx: CliContext,
+  db: string | undefined,
+): { store: Store; workflow: Workflow } {
   const [id, path, ...extra] = positionals;
   if (id === undefined || extra.length > 0) throw usageError(`expected WORKFLOW_ID [PATH] (see redgreen ${command} --help)`);
   return openWorkflow(ctx, id, path, db);
 }
 
 /** The database named by --db / $REDGREEN_DB / PATH, opened, with the workflow in it (not_found otherwise). */
-export function openWorkflow(ctx: CliContext, id: string, path: string | undefined, db: string | undefined): { store: Store; workflow: Workflow } {
+export function openWorkflow(
+  ctx: CliContext,
+  id: string,
+  path: string | undefined,
+  db: string | undefined,
+): { store: Store; workflow: Workflow } {
   const projectRoot = resolve(ctx.cwd, path ?? ".");
   const dbPath = resolveDbPath({ projectRoot, db, env: ctx.env, cwd: ctx.cwd });
   if (dbPath !== ":memory:" && !existsSync(dbPath)) {
@@ -55,7 +65,10 @@ export function openWorkflow(ctx: CliContext, id: string, path: string | undefin
   const matches = store.listWorkflows({ limit: 1000 }).filter((w) => w.id === id || w.id.startsWith(id));
   if (matches.length !== 1) {
     store.close();
-    throw new RedgreenError("not_found", matches.length === 0 ? `no workflow ${id} in ${dbPath}` : `workflow id ${id} is ambiguous; give more characters`);
+    throw new RedgreenError(
+      "not_found",
+      matches.length === 0 ? `no workflow ${id} in ${dbPath}` : `workflow id ${id} is ambiguous; give more characters`,
+    );
   }
   return { store, workflow: matches[0]! };
 }

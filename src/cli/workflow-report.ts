@@ -37,7 +37,9 @@ export function renderRunSummary(s: RunSummary, paint: Palette = PLAIN): string 
     out.push("", "Fixes:");
     for (const f of s.fixes) {
       const shown = f.status === "kept" && f.rule === "progress" ? "progress" : f.status;
-      out.push(`  [${paintStatus(paint, shown)}] iteration ${f.iteration} ${f.source}/${f.strategy} ${f.file} (risk ${f.risk}): ${f.reason}`);
+      out.push(
+        `  [${paintStatus(paint, shown)}] iteration ${f.iteration} ${f.source}/${f.strategy} ${f.file} (risk ${f.risk}): ${f.reason}`,
+      );
       if (f.rule !== undefined) out.push(`      rule ${f.rule}${f.evidence?.length ? `; evidence:` : ""}`);
       for (const e of (f.evidence ?? []).slice(0, 5)) out.push(`        ${e}`);
     }

@@ -1,7 +1,10 @@
 // Node ids ("file::name", the format every TestRunResult and Failure uses): split into file and name, and made stable
 // across runs (volatile parts of a test name such as a property test's seed replaced by placeholders).
 
-/** Splits a node id at its first "::" into the test file and the test name inside it ("" for a bare file path, e.g. a module's collection error). */
+/**
+ * Splits a node id at its first "::" into the test file and the test name inside it ("" for a bare file path, e.g. a module's collection
+ * error).
+ */
 export function splitNodeId(nodeId: string): { testFile: string; testName: string } {
   const at = nodeId.indexOf("::");
   return at < 0 ? { testFile: nodeId, testName: "" } : { testFile: nodeId.slice(0, at), testName: nodeId.slice(at + 2) };
@@ -31,7 +34,9 @@ export const VOLATILE_PARTS: readonly VolatilePart[] = [
   {
     placeholder: "<time>",
     // An ISO date-time to the second, or a Unix time in seconds or milliseconds from 2017 to 2033.
-    find: String.raw`\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?` + String.raw`|\b1[5-9]\d{8}(?:\d{3})?(?:\.\d+)?\b`,
+    find:
+      String.raw`\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?` +
+      String.raw`|\b1[5-9]\d{8}(?:\d{3})?(?:\.\d+)?\b`,
     wildcard: String.raw`[0-9][0-9T:.,Z +-]*`,
   },
   { placeholder: "<tmp>", find: String.raw`(?:/private)?/(?:tmp|var/folders)/[^\s'"\`()[\],;]+`, wildcard: String.raw`/[^\s'"\`()[\],;]+` },
@@ -40,7 +45,11 @@ export const VOLATILE_PARTS: readonly VolatilePart[] = [
     find: String.raw`\b(?=[0-9a-fA-F]*\d)(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{8,}\b`,
     wildcard: String.raw`[0-9a-fA-F]{8,}`,
   },
-  { placeholder: "<duration>", find: String.raw`\b\d+\.\d+ ?(?:ns|us|µs|ms|s|sec|secs|seconds)\b`, wildcard: String.raw`\d+\.\d+ ?[a-zµ]+` },
+  {
+    placeholder: "<duration>",
+    find: String.raw`\b\d+\.\d+ ?(?:ns|us|µs|ms|s|sec|secs|seconds)\b`,
+    wildcard: String.raw`\d+\.\d+ ?[a-zµ]+`,
+  },
 ];
 
 const finders = VOLATILE_PARTS.map((p) => ({ part: p, re: new RegExp(p.find) }));
@@ -50,10 +59,7 @@ const finders = VOLATILE_PARTS.map((p) => ({ part: p, re: new RegExp(p.find) }))
  * directory ("tests/a.py" in "tests"); "." holds everything. The one containment rule for node ids.
  */
 export const liesWithin = (scope: string, nodeId: string): boolean =>
-  scope === "." ||
-  nodeId === scope ||
-  nodeId.startsWith(`${scope}::`) ||
-  (!scope.includes("::") && nodeId.startsWith(`${scope}/`));
+  scope === "." || nodeId === scope || nodeId.startsWith(`${scope}::`) || (!scope.includes("::") && nodeId.startsWith(`${scope}/`));
 
 /** A node id and the ids of the classes and file that hold it, innermost first ("f::C::t" → f::C::t, f::C, f). */
 export const holdersOf = (nodeId: string): string[] => {
@@ -72,7 +78,10 @@ export function stableNodeId(nodeId: string): string {
 }
 
 /** The stable form of a test name (the part of a node id after "::"): its volatile parts replaced by placeholders. */
-export const stableTestName = (name: string): string => volatileSegments(name).map((s) => s.part?.placeholder ?? s.text).join("");
+export const stableTestName = (name: string): string =>
+  volatileSegments(name)
+    .map((s) => s.part?.placeholder ?? s.text)
+    .join("");
 
 /** The stable ids of a run's tests, for membership tests against ids from another run. */
 export const stableIdSet = (nodeIds: Iterable<string>): Set<string> => new Set([...nodeIds].map(stableNodeId));

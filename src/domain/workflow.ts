@@ -3,16 +3,7 @@ import { z } from "zod";
 import { RiskSchema } from "./validation.js";
 import { FixSourceSchema } from "./fix.js";
 
-export const WorkflowStatusSchema = z.enum([
-  "running",
-  "passed",
-  "failed",
-  "max_iterations",
-  "stuck",
-  "no_tests",
-  "error",
-  "cancelled",
-]);
+export const WorkflowStatusSchema = z.enum(["running", "passed", "failed", "max_iterations", "stuck", "no_tests", "error", "cancelled"]);
 export type WorkflowStatus = z.infer<typeof WorkflowStatusSchema>;
 
 export const FixRecordSchema = z.object({

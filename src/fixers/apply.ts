@@ -25,7 +25,8 @@ function decodeFile(bytes: Buffer): { text: string; encoding: "utf8" | "latin1" 
 }
 
 /** An edit's text in the file's decoding: for latin1-decoded files, each UTF-8 byte of the edit becomes one char. */
-const inEncoding = (s: string, encoding: "utf8" | "latin1"): string => (encoding === "utf8" ? s : Buffer.from(s, "utf8").toString("latin1"));
+const inEncoding = (s: string, encoding: "utf8" | "latin1"): string =>
+  encoding === "utf8" ? s : Buffer.from(s, "utf8").toString("latin1");
 
 /** Writes bytes atomically: a temp file in the same folder, fsync, rename over the target (keeping its mode). */
 export async function writeFileAtomic(target: string, bytes: Uint8Array): Promise<void> {
@@ -105,7 +106,12 @@ export async function applyEdits(projectRoot: string, edits: readonly FileEdit[]
     for (const p of planned) {
       if (!p.written.equals(p.original)) await writeFileAtomic(p.real, p.written);
       done.push(p);
-      applied.push({ file: p.rel, originalBase64: p.original.toString("base64"), writtenSha256: sha256(p.written), originalSha256: sha256(p.original) });
+      applied.push({
+        file: p.rel,
+        originalBase64: p.original.toString("base64"),
+        writtenSha256: sha256(p.written),
+        originalSha256: sha256(p.original),
+      });
     }
   } catch (cause) {
     for (const p of done.reverse()) await writeFileAtomic(p.real, p.original).catch(() => undefined);
@@ -136,11 +142,15 @@ export async function restoreEdits(projectRoot: string, applied: readonly Applie
       continue;
     }
     const original = Buffer.from(record.originalBase64, "base64");
-    if (sha256(original) !== record.originalSha256) throw new RedgreenError("internal", `the backup of ${rel} is corrupt (sha256 mismatch)`);
+    if (sha256(original) !== record.originalSha256)
+      throw new RedgreenError("internal", `the backup of ${rel} is corrupt (sha256 mismatch)`);
     todo.push({ real, original });
   }
   if (conflicts.length > 0) {
-    throw new RedgreenError("conflict", `not restoring: ${conflicts.join(", ")} changed since redgreen edited ${conflicts.length === 1 ? "it" : "them"}`);
+    throw new RedgreenError(
+      "conflict",
+      `not restoring: ${conflicts.join(", ")} changed since redgreen edited ${conflicts.length === 1 ? "it" : "them"}`,
+    );
   }
   for (const { real, original } of todo) {
     try {

@@ -23,7 +23,11 @@ import type { FileChange } from "./check-fix.js";
 export type ProposalOutcome = ProofOutcome;
 
 /** Finds a deterministic pattern fix for an analysed failure (src/fixers/patterns), or null. */
-export type PatternFinder = (input: { failure: Failure; analysis: Analysis; projectRoot: string }) => Promise<FixProposal | null> | FixProposal | null;
+export type PatternFinder = (input: {
+  failure: Failure;
+  analysis: Analysis;
+  projectRoot: string;
+}) => Promise<FixProposal | null> | FixProposal | null;
 
 export interface TryProposalDeps {
   projectRoot: string;
@@ -82,15 +86,15 @@ export interface FixFailuresResult {
   lastRun: TestRunResult;
 }
 
-
-
-
-
 /**
  * Proves one proposal with the proof service (src/proof): static checks, journaled apply, the target tests then the
  * full suite, every run guarded; kept only when a target passes and nothing that passed breaks, else restored.
  */
-export async function tryProposal(proposal: FixProposal, targetNodeIds: readonly string[], deps: TryProposalDeps): Promise<ProposalOutcome> {
+export async function tryProposal(
+  proposal: FixProposal,
+  targetNodeIds: readonly string[],
+  deps: TryProposalDeps,
+): Promise<ProposalOutcome> {
   const outcome = await proveFix(
     { proposal, targets: targetNodeIds, baseline: deps.baseline },
     {
@@ -157,7 +161,13 @@ export async function fixSingleFailure(failure: Failure, deps: AutoFixerDeps, op
   const log = deps.log ?? ((): void => undefined);
   const iteration = deps.iteration ?? 1;
   const baseline = deps.baseline ?? (await deps.runner.runTests());
-  const analysis = (deps.analyze ?? runAnalyzer(deps.runner, baseline.failures.map((f) => f.nodeId)))(failure);
+  const analysis = (
+    deps.analyze ??
+    runAnalyzer(
+      deps.runner,
+      baseline.failures.map((f) => f.nodeId),
+    )
+  )(failure);
   const tried = options.triedSignatures ?? new Set<string>();
   const records: FixRecord[] = [];
   const previous: PreviousAttempt[] = [];
@@ -166,7 +176,12 @@ export async function fixSingleFailure(failure: Failure, deps: AutoFixerDeps, op
   const attempt = async (proposal: FixProposal): Promise<SingleFixResult | null> => {
     const sig = patchSignature(proposal.edits);
     if (tried.has(sig)) {
-      previous.push({ source: proposal.source, strategy: proposal.strategy, edits: proposal.edits, outcome: "skipped: this exact edit was already tried" });
+      previous.push({
+        source: proposal.source,
+        strategy: proposal.strategy,
+        edits: proposal.edits,
+        outcome: "skipped: this exact edit was already tried",
+      });
       log(`fix: ${proposal.source} proposal for ${failure.nodeId} repeats an earlier one; skipped`);
       return null;
     }
@@ -230,7 +245,12 @@ export async function fixFailures(failures: readonly Failure[], sourceFiles: Sou
   const maxIterations = deps.maxIterations ?? 5;
   if (maxIterations < 1) throw new RedgreenError("usage", `maxIterations must be at least 1 (got ${maxIterations})`);
   let run = deps.baseline ?? (await deps.runner.runTests());
-  const analyze = deps.analyze ?? runAnalyzer(deps.runner, run.failures.map((f) => f.nodeId));
+  const analyze =
+    deps.analyze ??
+    runAnalyzer(
+      deps.runner,
+      run.failures.map((f) => f.nodeId),
+    );
   // The caller's failures set the scope: later rounds look at these tests only (a test may fail differently after a fix).
   const scope = new Set(failures.map((f) => f.nodeId));
   let current: readonly Failure[] = failures;
@@ -256,11 +276,15 @@ export async function fixFailures(failures: readonly Failure[], sourceFiles: Sou
       const stillFailing = g.failures.flatMap((f) => run.failures.filter((x) => x.nodeId === f.nodeId).slice(0, 1));
       const rep = stillFailing[0];
       if (rep === undefined) continue;
-      const result = await fixSingleFailure(rep, { ...deps, baseline: run, iteration: iterations, analyze: (f) => (f === rep ? g.analysis : analyze(f)) }, {
-        relatedFailures: stillFailing,
-        sourceFiles: sources,
-        triedSignatures: tried,
-      });
+      const result = await fixSingleFailure(
+        rep,
+        { ...deps, baseline: run, iteration: iterations, analyze: (f) => (f === rep ? g.analysis : analyze(f)) },
+        {
+          relatedFailures: stillFailing,
+          sourceFiles: sources,
+          triedSignatures: tried,
+        },
+      );
       records.push(...result.records);
       if (result.fixed && result.afterRun) {
         kept++;

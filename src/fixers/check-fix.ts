@@ -52,8 +52,12 @@ export interface CheckFixDeps {
   failingTests?: FailingTestText[];
 }
 
-/** The edits applied in memory: every changed file's text before and after, or why they cannot apply (with the scope rule broken, if that is why). */
-export type EditPreview = { ok: true; changes: FileChange[]; diff: string } | { ok: false; reason: string; risk: Risk; violation?: Violation };
+/**
+ * The edits applied in memory: every changed file's text before and after, or why they cannot apply (with the scope rule broken, if that is
+ * why).
+ */
+export type EditPreview =
+  { ok: true; changes: FileChange[]; diff: string } | { ok: false; reason: string; risk: Risk; violation?: Violation };
 
 /**
  * Applies edits in memory; paths outside the project or outside the edit scope (src/fixers/edit-scope.ts), text that
@@ -72,7 +76,10 @@ export async function previewEdits(projectRoot: string, edits: readonly FileEdit
       return { ok: false, reason: e.message, risk: "high" };
     }
   }
-  const outOfScope = await editScopeViolation(projectRoot, [...byFile].map(([rel, { real }]) => ({ rel, real })));
+  const outOfScope = await editScopeViolation(
+    projectRoot,
+    [...byFile].map(([rel, { real }]) => ({ rel, real })),
+  );
   if (outOfScope) return { ok: false, reason: violationText(outOfScope), risk: "high", violation: outOfScope };
   const changes: FileChange[] = [];
   for (const [file, { real, edits: fileEdits }] of byFile) {
@@ -132,7 +139,9 @@ export async function checkFix(edits: readonly FileEdit[], deps: CheckFixDeps): 
   const maxTotal = deps.limits?.maxTotalChangedLines ?? DEFAULT_LIMITS.maxTotalChangedLines;
   const total = changes.reduce((sum, c) => sum + diffLines(c.original, c.fixed).changedLines, 0);
   if (changes.length > 1 && total > maxTotal) {
-    reasons.push(`size: ${total} changed lines across ${changes.length} files (at most ${maxTotal} per fix); a fix should be minimal, not a rewrite`);
+    reasons.push(
+      `size: ${total} changed lines across ${changes.length} files (at most ${maxTotal} per fix); a fix should be minimal, not a rewrite`,
+    );
   }
   return {
     valid: reasons.length === 0,

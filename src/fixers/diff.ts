@@ -72,7 +72,12 @@ export function unifiedDiff(rel: string, before: string, after: string): string 
     for (const op of ops) {
       if (op.kind === " " && op.oldNo === lastA && op.newNo === lastB) {
         const i = ops.indexOf(op);
-        ops.splice(i, 1, { kind: "-", text: op.text, oldNo: op.oldNo, newNo: op.newNo }, { kind: "+", text: op.text, oldNo: op.oldNo + 1, newNo: op.newNo });
+        ops.splice(
+          i,
+          1,
+          { kind: "-", text: op.text, oldNo: op.oldNo, newNo: op.newNo },
+          { kind: "+", text: op.text, oldNo: op.oldNo + 1, newNo: op.newNo },
+        );
         break;
       }
     }

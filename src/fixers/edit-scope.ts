@@ -8,9 +8,17 @@ import type { ProjectFile } from "./paths.js";
 
 const SEGMENT_RULES: [ViolationRule, (segment: string, index: number) => boolean, string][] = [
   ["scope.vcs", (s) => s === ".git" || s === ".hg" || s === ".svn", "version control data"],
-  ["scope.dependencies", (s) => s === "node_modules" || s === "bower_components" || s === ".yarn" || s === ".pnpm-store", "installed dependencies"],
+  [
+    "scope.dependencies",
+    (s) => s === "node_modules" || s === "bower_components" || s === ".yarn" || s === ".pnpm-store",
+    "installed dependencies",
+  ],
   ["scope.virtualenv", (s) => s === "site-packages" || s === "dist-packages" || s === ".tox" || s === ".nox", "installed Python packages"],
-  ["scope.tool_state", (s) => s === ".redgreen" || s === ".pytest_cache" || s === ".mypy_cache" || s === ".ruff_cache" || s === ".vitest", "tool state"],
+  [
+    "scope.tool_state",
+    (s) => s === ".redgreen" || s === ".pytest_cache" || s === ".mypy_cache" || s === ".ruff_cache" || s === ".vitest",
+    "tool state",
+  ],
   [
     "scope.build_output",
     (s, i) => ((s === "dist" || s === "build") && i === 0) || s === "__pycache__" || s.endsWith(".egg-info") || /\.py[co]$/.test(s),
@@ -80,9 +88,17 @@ export async function editScopeViolation(projectRoot: string, files: readonly Pr
     const byName = pathScopeViolation(f.rel);
     if (byName) return byName;
     const venv = virtualenvOf(root, f.rel);
-    if (venv !== null) return violation("scope.virtualenv", f.rel, `${f.rel} is inside the virtualenv ${venv}/ (it holds pyvenv.cfg), not a project source file`);
+    if (venv !== null)
+      return violation(
+        "scope.virtualenv",
+        f.rel,
+        `${f.rel} is inside the virtualenv ${venv}/ (it holds pyvenv.cfg), not a project source file`,
+      );
   }
-  const ignored = await gitIgnored(root, files.map((f) => f.rel));
+  const ignored = await gitIgnored(
+    root,
+    files.map((f) => f.rel),
+  );
   const hit = files.find((f) => ignored.has(f.rel));
   return hit ? violation("scope.git_ignored", hit.rel, `${hit.rel} is ignored by git (git check-ignore), not a project source file`) : null;
 }

@@ -26,7 +26,12 @@ export async function applyJournaled(
   projectRoot: string,
   edits: readonly FileEdit[],
 ): Promise<AppliedEdit[]> {
-  return writeJournaled(journal, { workflowId, signature, projectRoot }, edits.map((e) => e.file), () => applyEdits(projectRoot, edits));
+  return writeJournaled(
+    journal,
+    { workflowId, signature, projectRoot },
+    edits.map((e) => e.file),
+    () => applyEdits(projectRoot, edits),
+  );
 }
 
 /**
@@ -38,16 +43,26 @@ export async function writeContentsJournaled(
   key: { workflowId: string; signature: string; projectRoot: string },
   contents: readonly { file: string; bytes: Buffer }[],
 ): Promise<AppliedEdit[]> {
-  return writeJournaled(journal, key, contents.map((c) => c.file), async () => {
-    const applied: AppliedEdit[] = [];
-    for (const c of contents) {
-      const { rel, real, bytes } = await readProjectBytes(key.projectRoot, c.file);
-      if (bytes === null || bytes.equals(c.bytes)) continue;
-      await writeFileAtomic(real, c.bytes);
-      applied.push({ file: rel, originalBase64: bytes.toString("base64"), originalSha256: sha256(bytes), writtenSha256: sha256(c.bytes) });
-    }
-    return applied;
-  });
+  return writeJournaled(
+    journal,
+    key,
+    contents.map((c) => c.file),
+    async () => {
+      const applied: AppliedEdit[] = [];
+      for (const c of contents) {
+        const { rel, real, bytes } = await readProjectBytes(key.projectRoot, c.file);
+        if (bytes === null || bytes.equals(c.bytes)) continue;
+        await writeFileAtomic(real, c.bytes);
+        applied.push({
+          file: rel,
+          originalBase64: bytes.toString("base64"),
+          originalSha256: sha256(bytes),
+          writtenSha256: sha256(c.bytes),
+        });
+      }
+      return applied;
+    },
+  );
 }
 
 /** Journals the originals of `files` as pending, runs `write`, and records what it wrote for each file. */

@@ -86,7 +86,16 @@ function findEdit(text: string, find: string, line?: number): Located {
     const picked = choose(starts, candidates, line);
     if (picked.kind === "ambiguous") return { kind: "ambiguous", how, lines: picked.lines };
     const c = picked.candidate;
-    return { kind: "found", at: { start: c.start, end: c.end, startLine: lineOfOffset(starts, c.start), endLine: lineOfOffset(starts, Math.max(c.start, c.end - 1)), how } };
+    return {
+      kind: "found",
+      at: {
+        start: c.start,
+        end: c.end,
+        startLine: lineOfOffset(starts, c.start),
+        endLine: lineOfOffset(starts, Math.max(c.start, c.end - 1)),
+        how,
+      },
+    };
   };
 
   const exact = wholeMatches(text, find);
@@ -160,7 +169,14 @@ export function reindentBlock(block: string, target: string): string {
   const baseCols = columns(base);
   const tabs = target.includes("\t") && !target.includes(" ");
   // The indent unit of the block's own relative indentation, for converting spaces to tabs.
-  const unit = Math.min(...lines.filter((l) => !isBlank(l)).map((l) => columns(leading(l)) - baseCols).filter((c) => c > 0), 4) || 4;
+  const unit =
+    Math.min(
+      ...lines
+        .filter((l) => !isBlank(l))
+        .map((l) => columns(leading(l)) - baseCols)
+        .filter((c) => c > 0),
+      4,
+    ) || 4;
   return lines
     .map((l) => {
       if (isBlank(l)) return "";
@@ -256,10 +272,16 @@ export function applyFix(sourceCode: string, edit: FileEdit, lineNumber?: number
   } else {
     const found = findEdit(norm, find, line);
     if (found.kind === "absent") {
-      throw new RedgreenError("not_found", `edit of ${edit.file}: the text to replace was not found${line ? ` near line ${line}` : ""}: ${JSON.stringify(find.slice(0, 120))}`);
+      throw new RedgreenError(
+        "not_found",
+        `edit of ${edit.file}: the text to replace was not found${line ? ` near line ${line}` : ""}: ${JSON.stringify(find.slice(0, 120))}`,
+      );
     }
     if (found.kind === "ambiguous") {
-      throw new RedgreenError("usage", `edit of ${edit.file}: ${ambiguityMessage(found.lines, line)}: ${JSON.stringify(find.slice(0, 120))}`);
+      throw new RedgreenError(
+        "usage",
+        `edit of ${edit.file}: ${ambiguityMessage(found.lines, line)}: ${JSON.stringify(find.slice(0, 120))}`,
+      );
     }
     const at = found.at;
     start = at.start;
@@ -278,7 +300,8 @@ export function applyFix(sourceCode: string, edit: FileEdit, lineNumber?: number
       // An exact match that includes its own indentation is applied verbatim (a deliberate dedent stays, and a find
       // that starts with a blank line is not re-indented to that blank line); re-indenting to the first located
       // code line is the fallback for a replacement that lost its indentation.
-      const verbatim = at.how === "exact" && before === "" && (leading(firstCodeLine(replace)) !== "" || leading(firstCodeLine(find)) === "");
+      const verbatim =
+        at.how === "exact" && before === "" && (leading(firstCodeLine(replace)) !== "" || leading(firstCodeLine(find)) === "");
       text = replace === "" ? "" : verbatim ? replace : reindentBlock(body, leading(firstCodeLine(norm.slice(lineStart, end)))) + trailing;
     } else if (at.how === "fragment") {
       const dropped = leading(find).length;

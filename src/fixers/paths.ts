@@ -14,7 +14,8 @@ const WINDOWS_ABSOLUTE = /^(?:[A-Za-z]:[\\/]|\\\\)/;
  * RedgreenError("path_not_found").
  */
 export async function resolveProjectFile(projectRoot: string, rel: string): Promise<ProjectFile> {
-  if (isAbsolute(rel) || WINDOWS_ABSOLUTE.test(rel)) throw refusePath("edit", rel, "absolute paths are not allowed, use a path relative to the project root");
+  if (isAbsolute(rel) || WINDOWS_ABSOLUTE.test(rel))
+    throw refusePath("edit", rel, "absolute paths are not allowed, use a path relative to the project root");
   const file = resolveInProject(projectRoot, rel, { action: "edit", mustExist: true });
   // file.rel is the real file's own path: a symlink into tests/ is a test file, whatever name it was reached by.
   if (file.rel === "") throw refusePath("edit", rel, "not a file path");

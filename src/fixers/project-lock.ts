@@ -125,7 +125,9 @@ export function acquireProjectLock(projectRoot: string, request: LockRequest): P
     }
   }
   if (tookOverFrom !== null) {
-    request.note?.write(`redgreen: took over the project lock of pid ${tookOverFrom.pid} (workflow ${tookOverFrom.workflowId}), which is no longer running\n`);
+    request.note?.write(
+      `redgreen: took over the project lock of pid ${tookOverFrom.pid} (workflow ${tookOverFrom.workflowId}), which is no longer running\n`,
+    );
   }
   let released = false;
   const release = (): void => {

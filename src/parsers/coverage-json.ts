@@ -7,7 +7,11 @@ type Json = Record<string, unknown>;
 
 const int = (v: unknown): number => (typeof v === "number" && Number.isFinite(v) ? Math.max(0, Math.trunc(v)) : 0);
 const pct = (covered: number, total: number, given: unknown): number =>
-  typeof given === "number" && Number.isFinite(given) ? Math.round(given * 100) / 100 : total === 0 ? 100 : Math.round((covered / total) * 10000) / 100;
+  typeof given === "number" && Number.isFinite(given)
+    ? Math.round(given * 100) / 100
+    : total === 0
+      ? 100
+      : Math.round((covered / total) * 10000) / 100;
 
 /** Turns the text of a coverage.py JSON report into Coverage; throws RedgreenError("parse_failed") on anything else. */
 export function parseCoverageJsonText(text: string): Coverage {
@@ -26,7 +30,9 @@ export function parseCoverageJsonText(text: string): Coverage {
     const summary = (entry.summary ?? {}) as Json;
     const coveredLines = int(summary.covered_lines);
     const totalLines = int(summary.num_statements);
-    const missing = Array.isArray(entry.missing_lines) ? (entry.missing_lines as unknown[]).filter((n): n is number => Number.isInteger(n)) : [];
+    const missing = Array.isArray(entry.missing_lines)
+      ? (entry.missing_lines as unknown[]).filter((n): n is number => Number.isInteger(n))
+      : [];
     files.push({ file, coveredLines, totalLines, percent: pct(coveredLines, totalLines, summary.percent_covered), missingLines: missing });
   }
   files.sort((a, b) => a.file.localeCompare(b.file));
@@ -42,7 +48,9 @@ export function parseCoverageJson(path: string): Coverage {
   try {
     text = readFileSync(path, "utf8");
   } catch (e) {
-    throw new RedgreenError("io_error", `cannot read the coverage report ${path}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    throw new RedgreenError("io_error", `cannot read the coverage report ${path}: ${e instanceof Error ? e.message : String(e)}`, {
+      cause: e,
+    });
   }
   return parseCoverageJsonText(text);
 }

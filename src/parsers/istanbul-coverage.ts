@@ -31,7 +31,10 @@ function missingLines(detail: z.infer<typeof FinalSchema>[string] | undefined): 
     const line = loc.start.line;
     hits.set(line, Math.max(hits.get(line) ?? 0, detail.s[id] ?? 0));
   }
-  return [...hits].filter(([, n]) => n === 0).map(([line]) => line).sort((a, b) => a - b);
+  return [...hits]
+    .filter(([, n]) => n === 0)
+    .map(([line]) => line)
+    .sort((a, b) => a - b);
 }
 
 /** Coverage from the texts of coverage-summary.json and (optionally) coverage-final.json; totals are over the kept files. */

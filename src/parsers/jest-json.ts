@@ -21,7 +21,16 @@ export interface JsRunParts {
 }
 
 /** Run parts with nothing counted yet. */
-export const emptyParts = (): JsRunParts => ({ passed: 0, failed: 0, skipped: 0, errors: 0, total: 0, failures: [], passedNodeIds: [], testDurations: new Map() });
+export const emptyParts = (): JsRunParts => ({
+  passed: 0,
+  failed: 0,
+  skipped: 0,
+  errors: 0,
+  total: 0,
+  failures: [],
+  passedNodeIds: [],
+  testDurations: new Map(),
+});
 
 /** What parseJestJson reads from a report. */
 export interface JestJsonParts extends JsRunParts {
@@ -94,7 +103,13 @@ export function errorTextFromJestBlock(text: string): string {
   const dedented = body.map((l) => l.slice(Number.isFinite(indent) ? indent : 0).trimEnd());
   const firstAt = dedented.findIndex((l) => /^\s*at /.test(l));
   const header = (firstAt === -1 ? dedented : dedented.slice(0, firstAt)).join("\n").trim();
-  const stack = firstAt === -1 ? [] : dedented.slice(firstAt).filter((l) => /^\s*at /.test(l)).map((l) => `    ${l.trim()}`);
+  const stack =
+    firstAt === -1
+      ? []
+      : dedented
+          .slice(firstAt)
+          .filter((l) => /^\s*at /.test(l))
+          .map((l) => `    ${l.trim()}`);
   return [header, ...stack].join("\n");
 }
 
@@ -104,7 +119,11 @@ function fileErrorText(message: string): string {
 }
 
 /** A Failure from one failure text. */
-export function jsFailure(text: string, p: { relFile: string; titles: string[]; phase: Failure["phase"]; durationSeconds: number }, ctx: JsFrameContext): Failure {
+export function jsFailure(
+  text: string,
+  p: { relFile: string; titles: string[]; phase: Failure["phase"]; durationSeconds: number },
+  ctx: JsFrameContext,
+): Failure {
   const e = parseJsError(text, ctx);
   return {
     nodeId: jsNodeId(p.relFile, p.titles),
@@ -170,7 +189,9 @@ export function parseJestJson(input: string | unknown, ctx: JestJsonContext): Je
       const texts = ctx.errorTexts?.(file.name, null) ?? (message ? [fileErrorText(message)] : ["Error: the test file failed to run"]);
       parts.errors++;
       for (const text of texts) {
-        parts.failures.push(jsFailure(text, { relFile, titles: [], phase: ran > 0 ? "teardown" : "collect", durationSeconds: 0 }, frameCtx));
+        parts.failures.push(
+          jsFailure(text, { relFile, titles: [], phase: ran > 0 ? "teardown" : "collect", durationSeconds: 0 }, frameCtx),
+        );
       }
     }
   }

@@ -90,7 +90,14 @@ function parseJestText(lines: string[], ctx: JsFrameContext): { parts: JsRunPart
     const block = JEST_BLOCK_RE.exec(l);
     if (!block || file === null) continue;
     let j = i + 1;
-    while (j < lines.length && !JEST_BLOCK_RE.test(lines[j]!) && !JEST_FILE_RE.test(lines[j]!) && !JEST_END_RE.test(lines[j]!) && !JEST_TESTS_RE.test(lines[j]!)) j++;
+    while (
+      j < lines.length &&
+      !JEST_BLOCK_RE.test(lines[j]!) &&
+      !JEST_FILE_RE.test(lines[j]!) &&
+      !JEST_END_RE.test(lines[j]!) &&
+      !JEST_TESTS_RE.test(lines[j]!)
+    )
+      j++;
     const raw = lines.slice(i, j).join("\n");
     i = j - 1;
     const title = block[1]!.trim();

@@ -12,8 +12,17 @@ import type { PytestRunParts } from "./pytest-jsonl.js";
  */
 export type JUnitRunParts = Pick<
   PytestRunParts,
-  "passed" | "failed" | "errors" | "skipped" | "xfailed" | "xpassed" | "total"
-  | "failures" | "passedNodeIds" | "skippedNodeIds" | "testDurations"
+  | "passed"
+  | "failed"
+  | "errors"
+  | "skipped"
+  | "xfailed"
+  | "xpassed"
+  | "total"
+  | "failures"
+  | "passedNodeIds"
+  | "skippedNodeIds"
+  | "testDurations"
 >;
 
 export interface ParseJUnitOptions {
@@ -60,7 +69,11 @@ export function junitNodeId(classname: string, name: string, file: string): stri
   if (file) {
     const modDotted = file.replace(/\.py$/, "").replace(/\//g, ".");
     const classes =
-      classname === modDotted ? [] : classname.startsWith(`${modDotted}.`) ? classname.slice(modDotted.length + 1).split(".") : parts.filter(isClass);
+      classname === modDotted
+        ? []
+        : classname.startsWith(`${modDotted}.`)
+          ? classname.slice(modDotted.length + 1).split(".")
+          : parts.filter(isClass);
     return [file, ...classes, name].join("::");
   }
   // xunit2 has no file attribute: the module path ends before the first capitalised part (a class).
@@ -70,12 +83,18 @@ export function junitNodeId(classname: string, name: string, file: string): stri
   return [`${mod.join("/")}.py`, ...classes, name].join("::");
 }
 
-const TYPE_MSG_RE = /^((?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?:Error|Exception|Exit|Interrupt|Warning|Failed|Timeout|Iteration|Group)|[A-Z]\w*): ?([\s\S]*)$/;
+const TYPE_MSG_RE =
+  /^((?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?:Error|Exception|Exit|Interrupt|Warning|Failed|Timeout|Iteration|Group)|[A-Z]\w*): ?([\s\S]*)$/;
 const PHASE_MSG_RE = /^failed on (setup|teardown) with "([\s\S]*)"$/;
 const CRASH_LINE_RE = /^(\S.*?):(\d+): ((?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*)\s*$/;
 
 /** errorType and errorMessage from a JUnit failure/error element (message attribute first, body second). */
-function typeAndMessage(message: string, body: string, parsedType: string, parsedMessage: string): { errorType: string; errorMessage: string } {
+function typeAndMessage(
+  message: string,
+  body: string,
+  parsedType: string,
+  parsedMessage: string,
+): { errorType: string; errorMessage: string } {
   if (message.startsWith("[XPASS(strict)]")) return { errorType: "XPASS(strict)", errorMessage: message.slice(15).trim() };
   const m = TYPE_MSG_RE.exec(message);
   if (m) return { errorType: m[1]!, errorMessage: m[2]! };
@@ -90,7 +109,14 @@ function typeAndMessage(message: string, body: string, parsedType: string, parse
   return { errorType: "Error", errorMessage: message };
 }
 
-function failureFrom(nodeId: string, phase: FailurePhase, element: XmlNode, testcase: XmlNode, duration: number, rootDir?: string): Failure {
+function failureFrom(
+  nodeId: string,
+  phase: FailurePhase,
+  element: XmlNode,
+  testcase: XmlNode,
+  duration: number,
+  rootDir?: string,
+): Failure {
   let message = attr(element, "message");
   const body = text(element);
   const phaseMsg = PHASE_MSG_RE.exec(message);

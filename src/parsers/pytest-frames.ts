@@ -7,7 +7,10 @@ const TEST_DIRS = new Set(["tests", "test"]);
 
 /** pytest's default naming (test_*.py, *_test.py), conftest.py, and .py files under a tests/ or test/ folder. */
 export function isPytestTestFile(relPath: string): boolean {
-  const parts = relPath.replace(/\\/g, "/").split("/").filter((p) => p !== "" && p !== ".");
+  const parts = relPath
+    .replace(/\\/g, "/")
+    .split("/")
+    .filter((p) => p !== "" && p !== ".");
   const base = parts[parts.length - 1] ?? "";
   if (!base.endsWith(".py")) return false;
   if (base === "conftest.py" || /^test_.*\.py$/.test(base) || /^.+_test\.py$/.test(base)) return true;

@@ -17,7 +17,16 @@ export interface PluginFailure {
 
 /** One line of the plugin's stream. */
 export type PytestEvent =
-  | { event: "start"; pluginVersion: number; pytest: string; python: string; rootdir: string; pid: number; testTimeout: number; xdist: boolean }
+  | {
+      event: "start";
+      pluginVersion: number;
+      pytest: string;
+      python: string;
+      rootdir: string;
+      pid: number;
+      testTimeout: number;
+      xdist: boolean;
+    }
   | { event: "collected"; count: number; nodeids?: string[] }
   | { event: "collect"; nodeid: string; outcome: "failed" | "skipped"; failure?: PluginFailure; reason?: string }
   | {
@@ -100,12 +109,26 @@ function cleanFrames(raw: unknown): StackFrame[] {
 }
 
 /** Builds a domain Failure from a plugin failure record. */
-export function failureFromPlugin(nodeId: string, phase: FailurePhase, duration: number, raw: PluginFailure | undefined, rootDir?: string): Failure {
+export function failureFromPlugin(
+  nodeId: string,
+  phase: FailurePhase,
+  duration: number,
+  raw: PluginFailure | undefined,
+  rootDir?: string,
+): Failure {
   const p = raw ?? {};
   const frames = withFrameKinds(cleanFrames(p.frames), rootDir);
   const errorType = str(p.errorType) || "Error";
   const errorMessage = str(p.errorMessage);
-  const failure = pythonFailure({ nodeId, errorType, errorMessage, trace: str(p.stackTrace), frames, phase, durationSeconds: Math.max(0, duration) });
+  const failure = pythonFailure({
+    nodeId,
+    errorType,
+    errorMessage,
+    trace: str(p.stackTrace),
+    frames,
+    phase,
+    durationSeconds: Math.max(0, duration),
+  });
   if (typeof p.hint === "string" && p.hint) failure.hint = p.hint;
   if (typeof p.capturedOutput === "string" && p.capturedOutput) failure.capturedOutput = p.capturedOutput;
   if (Array.isArray(p.chain) && p.chain.length > 1) {
@@ -208,7 +231,8 @@ export class PytestJsonlAccumulator {
       case "anomaly":
         return this.addAnomaly(ev);
       case "files":
-        for (const f of [...(ev.testFiles ?? []), ...(ev.conftests ?? []), ...(ev.configFile ? [ev.configFile] : [])]) this.definingFiles.add(String(f));
+        for (const f of [...(ev.testFiles ?? []), ...(ev.conftests ?? []), ...(ev.configFile ? [ev.configFile] : [])])
+          this.definingFiles.add(String(f));
         if (Array.isArray(ev.pythonFiles)) this.pythonFiles = ev.pythonFiles.map(String);
         return;
     }
@@ -338,7 +362,9 @@ export class PytestJsonlAccumulator {
       untrusted.add(a.nodeId);
       c.passed--;
       c.failed++;
-      failures.push(failureFromPlugin(a.nodeId, "call", this.durations.get(a.nodeId) ?? 0, { errorType: "UntrustedPass", errorMessage: a.detail }));
+      failures.push(
+        failureFromPlugin(a.nodeId, "call", this.durations.get(a.nodeId) ?? 0, { errorType: "UntrustedPass", errorMessage: a.detail }),
+      );
     }
     const testFiles = new Set(this.definingFiles);
     for (const id of [...(this.collectedNodeIds ?? []), ...this.passedCalls, ...this.failedNodes]) testFiles.add(splitNodeId(id).testFile);

@@ -89,7 +89,14 @@ function typeFromShort(message: string): { errorType: string; errorMessage: stri
   return { errorType: message ? "Error" : "", errorMessage: message };
 }
 
-function makeFailure(nodeId: string, phase: FailurePhase, traceText: string, captured: string, shortMessage: string, rootDir?: string): Failure {
+function makeFailure(
+  nodeId: string,
+  phase: FailurePhase,
+  traceText: string,
+  captured: string,
+  shortMessage: string,
+  rootDir?: string,
+): Failure {
   const parsed = parsePythonTraceback(traceText);
   const fromShort = typeFromShort(shortMessage);
   const errorType = parsed.errorType || fromShort.errorType || "Error";
@@ -201,7 +208,10 @@ export function parsePytestOutput(text: string): TestRunResult {
   }
   const failedIds = new Set(failures.map((f) => f.nodeId));
   const passedNodeIds = [
-    ...new Set([...[...verbose].filter(([, o]) => o === "PASSED").map(([id]) => id), ...short.filter((s) => s.kind === "PASSED").map((s) => s.nodeId)]),
+    ...new Set([
+      ...[...verbose].filter(([, o]) => o === "PASSED").map(([id]) => id),
+      ...short.filter((s) => s.kind === "PASSED").map((s) => s.nodeId),
+    ]),
   ].filter((id) => !failedIds.has(id));
   const total = counts.passed + counts.failed + counts.errors + counts.skipped + counts.xfailed + counts.xpassed;
 

@@ -82,7 +82,9 @@ export function parseV8Stack(stack: string): V8Frame[] {
   return out;
 }
 
-/** An absolute file's path relative to the first of the roots it lies in (forward slashes), or null outside them (and for a relative path). */
+/**
+ * An absolute file's path relative to the first of the roots it lies in (forward slashes), or null outside them (and for a relative path).
+ */
 export function relativeToRoots(file: string, roots: string[]): string | null {
   if (!isAbsolute(file)) return null;
   for (const root of roots) {
@@ -93,7 +95,10 @@ export function relativeToRoots(file: string, roots: string[]): string | null {
 }
 
 /** Kind and reported path of a frame's file: node: and internal modules are stdlib, node_modules and outside files library. */
-export function classifyJsFile(file: string, ctx: JsFrameContext): { file: string; absFile: string | null; kind: NonNullable<StackFrame["kind"]> } {
+export function classifyJsFile(
+  file: string,
+  ctx: JsFrameContext,
+): { file: string; absFile: string | null; kind: NonNullable<StackFrame["kind"]> } {
   if (file.startsWith("node:") || file.startsWith("internal/") || !/[\\/]/.test(file)) return { file, absFile: null, kind: "stdlib" };
   const abs = isAbsolute(file) ? file : resolve(ctx.projectRoots[0] ?? ".", file);
   const rel = relativeToRoots(abs, ctx.projectRoots);

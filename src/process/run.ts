@@ -253,7 +253,13 @@ export async function runProcess(file: string, args: string[], options: RunProce
 }
 
 /** runProcess once its captures exist (the caller closes them). */
-async function run(file: string, args: string[], options: RunProcessOptions, max: number, files: [FileCapture, FileCapture] | null): Promise<ProcessResult> {
+async function run(
+  file: string,
+  args: string[],
+  options: RunProcessOptions,
+  max: number,
+  files: [FileCapture, FileCapture] | null,
+): Promise<ProcessResult> {
   const started = performance.now();
   const out = new CappedBuffer(max);
   const err = new CappedBuffer(max);
@@ -269,7 +275,12 @@ async function run(file: string, args: string[], options: RunProcessOptions, max
     buffer: false,
     detached: true,
     // fd 3 is the supervisor's lifeline: redgreen holds its writing end until the command exits.
-    stdio: [options.input === undefined ? "ignore" : "pipe", files ? asFd(files[0].fd) : "pipe", files ? asFd(files[1].fd) : "pipe", "pipe"],
+    stdio: [
+      options.input === undefined ? "ignore" : "pipe",
+      files ? asFd(files[0].fd) : "pipe",
+      files ? asFd(files[1].fd) : "pipe",
+      "pipe",
+    ],
     input: options.input,
     encoding: "buffer",
     cleanup: true,
@@ -326,11 +337,17 @@ async function run(file: string, args: string[], options: RunProcessOptions, max
 
   try {
     const result = await child;
-    const failedToSpawn = (result as { code?: string }).code === "ENOENT" || (result.failed && result.exitCode === undefined && !result.signal && !timedOut && !aborted);
+    const failedToSpawn =
+      (result as { code?: string }).code === "ENOENT" ||
+      (result.failed && result.exitCode === undefined && !result.signal && !timedOut && !aborted);
     if (failedToSpawn) {
-      throw new RedgreenError("runner_failed", `could not start the supervising shell for ${file}: ${result.shortMessage ?? "sh not found"}`, {
-        cause: result,
-      });
+      throw new RedgreenError(
+        "runner_failed",
+        `could not start the supervising shell for ${file}: ${result.shortMessage ?? "sh not found"}`,
+        {
+          cause: result,
+        },
+      );
     }
     if (compactor) clearInterval(compactor);
     const [o, e] = files ? [files[0].finish(), files[1].finish()] : [out.finish(), err.finish()];

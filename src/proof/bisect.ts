@@ -126,7 +126,10 @@ export async function rollBackFixes(
   indexes: readonly number[],
   commit: (settleJournal: () => void) => void,
 ): Promise<string[]> {
-  const contents = contentsBefore(entriesOf(deps, fixes), [...indexes].sort((a, b) => a - b));
+  const contents = contentsBefore(
+    entriesOf(deps, fixes),
+    [...indexes].sort((a, b) => a - b),
+  );
   const signature = `rollback:${fixes[indexes[0]!]!}`;
   const key = { workflowId: deps.workflowId, signature, projectRoot: deps.projectRoot };
   const written = await writeContentsJournaled(deps.journal, key, contents);

@@ -29,14 +29,26 @@ export function judgeRun(run: TestRunResult, ctx: JudgeContext): RunVerdict | nu
   const volatile = new Set((ctx.baseline.tampered ?? []).map((t) => t.file).filter((f) => !ctx.isTestFile(f)));
   const tampered = (run.tampered ?? []).filter((t) => !volatile.has(t.file));
   if (tampered.length > 0) {
-    const evidence = tampered.map((t) => `${t.file} ${t.change}${ctx.isTestFile(t.file) ? " (a test file)" : ""} while the tests ran; restored`);
-    return { status: "rejected", rule: "tamper", reason: `files changed while the tests ran: ${evidence.slice(0, 3).join("; ")}`, evidence };
+    const evidence = tampered.map(
+      (t) => `${t.file} ${t.change}${ctx.isTestFile(t.file) ? " (a test file)" : ""} while the tests ran; restored`,
+    );
+    return {
+      status: "rejected",
+      rule: "tamper",
+      reason: `files changed while the tests ran: ${evidence.slice(0, 3).join("; ")}`,
+      evidence,
+    };
   }
   const known = new Set(ctx.baseline.anomalies.map(key));
   const anomalies = run.anomalies.filter((a) => !known.has(key(a)));
   if (anomalies.length > 0) {
     const evidence = anomalies.map((a) => `${a.kind}${a.nodeId ? ` ${a.nodeId}` : ""}: ${a.detail}`);
-    return { status: "rejected", rule: "untrusted_result", reason: `the test results cannot be trusted: ${evidence.slice(0, 2).join("; ")}`, evidence };
+    return {
+      status: "rejected",
+      rule: "untrusted_result",
+      reason: `the test results cannot be trusted: ${evidence.slice(0, 2).join("; ")}`,
+      evidence,
+    };
   }
   if (run.status === "error" || run.status === "timeout") {
     const why = run.message ?? `the run ended with status ${run.status}`;

@@ -3,10 +3,12 @@ import { stableIdSet, stableNodeId } from "../domain/node-id.js";
 import type { Failure, TestRunResult } from "../domain/index.js";
 
 /** Whether `id` names a reported test or holds one (a module or class whose tests the affected run reported). */
-const coveredBy = (reported: ReadonlySet<string>, reportedHolders: ReadonlySet<string>) => (id: string): boolean => {
-  const stable = stableNodeId(id);
-  return reported.has(stable) || reportedHolders.has(stable);
-};
+const coveredBy =
+  (reported: ReadonlySet<string>, reportedHolders: ReadonlySet<string>) =>
+  (id: string): boolean => {
+    const stable = stableNodeId(id);
+    return reported.has(stable) || reportedHolders.has(stable);
+  };
 
 /** Every holder of a stable id ("f::C::t" → f::C, f): a failure recorded on a module or class is replaced by its tests. */
 const holdersOf = (stableId: string): string[] => {

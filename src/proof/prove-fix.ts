@@ -133,9 +133,8 @@ export class ProofInterrupted extends Error {}
 
 const describeFailure = (result: TestRunResult, nodeId: string): string => {
   const f = failureOf(result, nodeId);
-  return f ? describeError(f) : result.message ?? "did not pass";
+  return f ? describeError(f) : (result.message ?? "did not pass");
 };
-
 
 /**
  * Proves one fix. Before anything is written: the edits apply in memory, every changed file passes the FixValidator
@@ -170,7 +169,10 @@ export async function proveFix(input: ProofInput, deps: ProofDeps): Promise<Proo
     failingTests: await failingTestTexts(deps.projectRoot, targets),
     isTestFile,
   });
-  reportPhase(`proof checks (${check.valid ? "valid" : "invalid"}): ${[...new Set(proposal.edits.map((e) => e.file))].join(", ")}`, checksStarted);
+  reportPhase(
+    `proof checks (${check.valid ? "valid" : "invalid"}): ${[...new Set(proposal.edits.map((e) => e.file))].join(", ")}`,
+    checksStarted,
+  );
   if (deps.releaseTypescript) deps.typescript?.dispose?.();
   const base = {
     ...{ progress: false, risk: check.risk, warnings: check.warnings, diff: check.diff, changes: check.changes, fixedNodeIds: [] },
@@ -185,7 +187,12 @@ export async function proveFix(input: ProofInput, deps: ProofDeps): Promise<Proo
     return unwritten({ ...base, status: "rejected", reason, rule: decisive[0]?.rule ?? "validation", evidence });
   }
   if (deps.approve) {
-    const ok = await deps.approve({ files: check.changes.map((c) => c.file), risk: check.risk, diff: check.diff, warnings: check.warnings });
+    const ok = await deps.approve({
+      files: check.changes.map((c) => c.file),
+      risk: check.risk,
+      diff: check.diff,
+      warnings: check.warnings,
+    });
     if (!ok) return unwritten({ ...base, status: "rejected", reason: "declined by the user", rule: "declined", evidence: [] });
   }
 
@@ -207,7 +214,8 @@ export async function proveFix(input: ProofInput, deps: ProofDeps): Promise<Proo
   };
   try {
     const written = await readBackDiffers(deps.projectRoot, check.changes);
-    if (written !== null) return (outcome = await notKept("rejected", "tamper", `${written} as written differs from the validated content`, [written]));
+    if (written !== null)
+      return (outcome = await notKept("rejected", "tamper", `${written} as written differs from the validated content`, [written]));
 
     const proofSet = proofTargets(targets, baseline);
     const measure = { coverage: deps.coverage, ...(deps.perTestCoverage !== undefined ? { perTestCoverage: deps.perTestCoverage } : {}) };
@@ -254,7 +262,10 @@ export async function proveFix(input: ProofInput, deps: ProofDeps): Promise<Proo
     // may be broken by the fix, so it is a suspect too (the targets are not: they are judged below).
     const unseen = baseline.crash === undefined ? [] : newFailures(baseline, full, new Set([...(input.knownFlaky ?? []), ...targets]));
     const suspects = [...failing, ...unseen];
-    const newlyFlaky = await confirmFlaky(runner, suspects, { ...(deps.signal ? { signal: deps.signal } : {}), ...progress(deps, "flaky-check") });
+    const newlyFlaky = await confirmFlaky(runner, suspects, {
+      ...(deps.signal ? { signal: deps.signal } : {}),
+      ...progress(deps, "flaky-check"),
+    });
     if (deps.signal?.aborted) throw new ProofInterrupted("the proof was interrupted");
     const flakyNow = stableIdSet(newlyFlaky);
     const broken = suspects.filter((id) => !flakyNow.has(stableNodeId(id)));
@@ -273,7 +284,10 @@ export async function proveFix(input: ProofInput, deps: ProofDeps): Promise<Proo
         const kept = { ...base, status: "kept" as const, progress: true, rule: "progress" as const, reason, evidence: moved };
         return (outcome = settle("kept", { ...kept, ...seen, confirmed: !selective, newlyFlaky, applied, written: true }));
       }
-      const why = added.length > 0 ? `its progress made ${added.length} other test(s) fail: ${added.slice(0, 3).join(", ")}` : "its progress did not hold in the full suite";
+      const why =
+        added.length > 0
+          ? `its progress made ${added.length} other test(s) fail: ${added.slice(0, 3).join(", ")}`
+          : "its progress did not hold in the full suite";
       const evidence = added.length > 0 ? added : moving;
       return (outcome = await notKept("rolled_back", "still_failing", `${targets[0]!} still fails and ${why}`, evidence, seen));
     }
@@ -312,7 +326,12 @@ async function failingTestTexts(projectRoot: string, targets: readonly string[])
   for (const nodeId of targets) {
     const file = splitNodeId(nodeId).testFile;
     if (!texts.has(file)) {
-      texts.set(file, await resolveProjectFile(projectRoot, file).then((f) => readFile(f.real, "utf8")).catch(() => null));
+      texts.set(
+        file,
+        await resolveProjectFile(projectRoot, file)
+          .then((f) => readFile(f.real, "utf8"))
+          .catch(() => null),
+      );
     }
     const source = texts.get(file);
     if (source != null) out.push({ nodeId, file, source });

@@ -5,9 +5,31 @@ import { join } from "node:path";
 
 /** Folders never watched: dependencies, version control, caches, build output and redgreen's own state. */
 const SKIPPED_DIRS = new Set([
-  "node_modules", ".git", ".hg", ".svn", ".redgreen", "__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache",
-  ".hypothesis", ".tox", ".nox", ".venv", "venv", "site-packages", "dist", "build", "coverage", ".nyc_output", ".cache",
-  ".next", ".turbo", ".demo", ".idea", ".vscode",
+  "node_modules",
+  ".git",
+  ".hg",
+  ".svn",
+  ".redgreen",
+  "__pycache__",
+  ".pytest_cache",
+  ".mypy_cache",
+  ".ruff_cache",
+  ".hypothesis",
+  ".tox",
+  ".nox",
+  ".venv",
+  "venv",
+  "site-packages",
+  "dist",
+  "build",
+  "coverage",
+  ".nyc_output",
+  ".cache",
+  ".next",
+  ".turbo",
+  ".demo",
+  ".idea",
+  ".vscode",
 ]);
 const WATCHED = /\.(?:py|pyi|pth|ts|tsx|mts|cts|js|jsx|mjs|cjs|json|toml|ini|cfg|snap|ya?ml)$|^\.coveragerc$|^pytest\.ini$/;
 /** Files above this size are hashed but their bytes are not kept (a change to one cannot be undone, only refused). */

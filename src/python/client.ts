@@ -167,7 +167,10 @@ export class PythonHelper implements PythonCaller {
     const [major = 0, minor = 0] = info.data.versionInfo;
     if (major < MIN_PYTHON[0] || (major === MIN_PYTHON[0] && minor < MIN_PYTHON[1])) {
       await helper.close();
-      throw new RedgreenError("python_missing", `${opts.python} is Python ${info.data.python}; redgreen needs ${MIN_PYTHON.join(".")} or newer`);
+      throw new RedgreenError(
+        "python_missing",
+        `${opts.python} is Python ${info.data.python}; redgreen needs ${MIN_PYTHON.join(".")} or newer`,
+      );
     }
     helper.helperInfo = info.data;
     helper.ready = true;
@@ -348,7 +351,8 @@ export class PythonHelper implements PythonCaller {
     if (this.closed) return;
     // After a timeout kill the victim is the timed-out call (if its reply did not slip in first), never the next one.
     const running = timeoutKill ? this.pending.get(timeoutKill.id) : this.inFlight();
-    const how = code === "ENOENT" ? `${this.opts.python} not found` : `exit code ${exitCode ?? "none"}${signal ? `, signal ${signal}` : ""}`;
+    const how =
+      code === "ENOENT" ? `${this.opts.python} not found` : `exit code ${exitCode ?? "none"}${signal ? `, signal ${signal}` : ""}`;
     const stderr = this.stderrTail.trim() ? `; stderr: ${this.stderrTail.trim().split("\n").slice(-12).join("\n")}` : "";
     const crash = new RedgreenError(
       "runner_failed",
@@ -362,7 +366,10 @@ export class PythonHelper implements PythonCaller {
     const maxRestarts = this.opts.maxRestarts ?? 3;
     if (!this.ready || this.crashesInARow > maxRestarts) {
       if (this.ready) {
-        this.broken = new RedgreenError("runner_failed", `python helper crashed ${this.crashesInARow} times in a row; giving up. Last: ${crash.message}`);
+        this.broken = new RedgreenError(
+          "runner_failed",
+          `python helper crashed ${this.crashesInARow} times in a row; giving up. Last: ${crash.message}`,
+        );
       }
       this.rejectAll(this.broken ?? crash);
       return;

@@ -94,10 +94,7 @@ export type ImportResolution = z.infer<typeof ImportResolutionSchema>;
 
 /** `import_graph`: per project-relative Python file, the project files its imports execute and its star imports' targets. */
 export const ImportGraphSchema = z.object({
-  files: z.record(
-    z.string(),
-    z.object({ imports: z.array(z.string()), star: z.array(z.string()), error: z.string().optional() }),
-  ),
+  files: z.record(z.string(), z.object({ imports: z.array(z.string()), star: z.array(z.string()), error: z.string().optional() })),
 });
 export type ImportGraph = z.infer<typeof ImportGraphSchema>;
 export type ImportGraphEntry = ImportGraph["files"][string];
@@ -143,9 +140,8 @@ export const resolveImports = async (
   file?: string,
   opts?: CallOptions,
 ): Promise<ImportResolution[]> =>
-  (
-    await callOp(helper, "resolve_imports", { imports, file: file ?? null }, z.object({ results: z.array(ImportResolutionSchema) }), opts)
-  ).results;
+  (await callOp(helper, "resolve_imports", { imports, file: file ?? null }, z.object({ results: z.array(ImportResolutionSchema) }), opts))
+    .results;
 
 /** The static import edges of project files (read from disk by the helper, parsed, never run). */
 export const importGraph = (helper: PythonCaller, files: readonly string[], opts?: CallOptions): Promise<ImportGraph> =>

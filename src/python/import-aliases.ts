@@ -6,10 +6,7 @@ import { dataPath } from "../paths.js";
 export const ImportAliasesSchema = z.object({
   description: z.string().optional(),
   /** Alias → dotted module it conventionally stands for. */
-  aliases: z.record(
-    z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/),
-    z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/),
-  ),
+  aliases: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/)),
 });
 export type ImportAliases = z.infer<typeof ImportAliasesSchema>;
 

@@ -22,12 +22,18 @@ const VENV_CANDIDATES = [
 const PROBE = "import sys; print(sys.executable)";
 
 /** Runs the interpreter once; returns its sys.executable or the reason it does not run. */
-async function probe(python: string, cwd: string, env?: Record<string, string | undefined>): Promise<{ executable: string } | { problem: string }> {
+async function probe(
+  python: string,
+  cwd: string,
+  env?: Record<string, string | undefined>,
+): Promise<{ executable: string } | { problem: string }> {
   try {
     const r = await runProcess(python, ["-c", PROBE], { cwd, timeoutMs: 20_000, maxOutputBytes: 64 * 1024, ...(env ? { env } : {}) });
     if (r.exitCode === 0) return { executable: r.stdout.trim() || python };
     const detail = (r.stderr.trim().split("\n").pop() ?? "").slice(0, 300);
-    return { problem: r.timedOut ? "it did not answer within 20 s" : `it exited with code ${String(r.exitCode)}${detail ? ` (${detail})` : ""}` };
+    return {
+      problem: r.timedOut ? "it did not answer within 20 s" : `it exited with code ${String(r.exitCode)}${detail ? ` (${detail})` : ""}`,
+    };
   } catch (e) {
     return { problem: e instanceof Error ? e.message : String(e) };
   }

@@ -80,6 +80,7 @@ export async function callOp<S extends z.ZodType>(
   opts?: CallOptions,
 ): Promise<z.infer<S>> {
   const parsed = reply.safeParse(await helper.call<unknown>(op, args, opts));
-  if (!parsed.success) throw new RedgreenError("internal", `python helper op "${op}" returned an unexpected shape: ${z.prettifyError(parsed.error)}`);
+  if (!parsed.success)
+    throw new RedgreenError("internal", `python helper op "${op}" returned an unexpected shape: ${z.prettifyError(parsed.error)}`);
   return parsed.data;
 }

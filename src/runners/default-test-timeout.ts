@@ -1,4 +1,5 @@
-// The per-test timeout redgreen uses when none is given (pytest's, and the JS runners' stall watchdog): generous, from the slowest test seen.
+// The per-test timeout redgreen uses when none is given (pytest's, and the JS runners' stall watchdog): generous, from the slowest test
+// seen.
 
 /** Floor of the default per-test timeout, in seconds: a default must never turn a healthy slow test red. */
 export const MIN_DEFAULT_TEST_TIMEOUT = 60;

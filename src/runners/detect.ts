@@ -133,9 +133,14 @@ export async function detectRunner(projectRoot: string): Promise<DetectedRunner>
     return pytest("setup.cfg configures pytest");
   }
   if (hasPythonTests(projectRoot, entries)) return pytest("Python test files found");
-  if (entries.includes("pyproject.toml") || entries.includes("setup.py")) return pytest("a Python project (pyproject.toml or setup.py) found");
+  if (entries.includes("pyproject.toml") || entries.includes("setup.py"))
+    return pytest("a Python project (pyproject.toml or setup.py) found");
   const nothing = ws
     ? `no test runner found in the root or the workspaces of this monorepo (${ws.source}); pytest is the default`
     : "no JavaScript test runner found; pytest is the default";
-  return { runner: "pytest", reason: existsSync(projectRoot) ? nothing : "project folder not found; pytest is the default", fallback: true };
+  return {
+    runner: "pytest",
+    reason: existsSync(projectRoot) ? nothing : "project folder not found; pytest is the default",
+    fallback: true,
+  };
 }

@@ -9,7 +9,10 @@ export const DEFAULT_RUN_TIMEOUT = 900;
 /** How often a running runner's progress file is read. */
 export const PROGRESS_POLL_MS = 100;
 
-/** A function that passes the current progress to `onProgress` only when its collected/done/failed counts changed; a no-op without onProgress. */
+/**
+ * A function that passes the current progress to `onProgress` only when its collected/done/failed counts changed; a no-op without
+ * onProgress.
+ */
 export function progressReporter(current: () => RunProgress | null, onProgress: ((p: RunProgress) => void) | undefined): () => void {
   let last = "";
   return () => {
@@ -31,7 +34,13 @@ export const WATCHDOG_POLL_MS = 500;
  * PROGRESS_POLL_MS), then `tick`, then `watchdog.check` (which makes it poll every WATCHDOG_POLL_MS even when not live).
  * Starts no timer when there is none of them; returns the function that stops it.
  */
-export function pollWhileRunning(p: { tail: FileTail; report: () => void; live: boolean; tick?: (() => void) | undefined; watchdog?: StallWatchdog | undefined }): () => void {
+export function pollWhileRunning(p: {
+  tail: FileTail;
+  report: () => void;
+  live: boolean;
+  tick?: (() => void) | undefined;
+  watchdog?: StallWatchdog | undefined;
+}): () => void {
   const { tail, report, live, tick, watchdog } = p;
   if (!live && !tick && !watchdog) return () => {};
   const timer = setInterval(

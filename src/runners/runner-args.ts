@@ -63,8 +63,14 @@ const REFUSED: readonly [RegExp, string][] = [
   [/^(--override-ini)$/, "it overrides the project's settings behind redgreen's back"],
   [/^(-c|--config|--config-file|--inifile)$/, "it swaps the config file the tests are defined by"],
   [/^(--rootdir|--rootDir|-r|--root|--roots|--dir)$/, "it moves the runner's root away from the project"],
-  [/^(--junit-?xml|--json|--json-report.*|--report-log|--result-?log|--reporters?|--outputFile.*)$/, "it changes the reports redgreen reads"],
-  [/^(--lf|--last-failed|--ff|--failed-first|--sw|--stepwise.*|--nf|--new-first|--cache-clear)$/, "it picks tests from an earlier run's cache"],
+  [
+    /^(--junit-?xml|--json|--json-report.*|--report-log|--result-?log|--reporters?|--outputFile.*)$/,
+    "it changes the reports redgreen reads",
+  ],
+  [
+    /^(--lf|--last-failed|--ff|--failed-first|--sw|--stepwise.*|--nf|--new-first|--cache-clear)$/,
+    "it picks tests from an earlier run's cache",
+  ],
   [/^(--co|--collect-only|--listTests|--collectOnly)$/, "it collects tests without running them"],
   [/^(-x|--exitfirst|--maxfail|--bail)$/, "it stops at the first failures and hides the rest"],
   [/^(--cov.*|--no-cov.*|--coverage.*)$/, "redgreen sets coverage itself"],

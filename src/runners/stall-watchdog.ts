@@ -1,6 +1,10 @@
-// StallWatchdog: stops a run whose running test has gone silent well past the per-test timeout (a test that ignores or swallows the runner's own timeout).
+// StallWatchdog: stops a run whose running test has gone silent well past the per-test timeout (a test that ignores or swallows the
+// runner's own timeout).
 
-/** Seconds of silence past which a running test counts as stuck: two per-test timeouts (setup + call, then teardown) plus the grace and a margin. */
+/**
+ * Seconds of silence past which a running test counts as stuck: two per-test timeouts (setup + call, then teardown) plus the grace and a
+ * margin.
+ */
 export function stallWindowSeconds(testTimeoutSeconds: number, graceSeconds: number): number {
   return 2 * testTimeoutSeconds + Math.max(0, graceSeconds) + 2;
 }

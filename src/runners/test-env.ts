@@ -11,7 +11,10 @@ export const isModelCredential = (name: string): boolean => MODEL_CREDENTIAL.tes
 export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** The environment a test runner starts with: `env` without model credentials, except the names in `passEnv`. */
-export function testProcessEnv(env: Record<string, string | undefined>, passEnv: readonly string[] = []): Record<string, string | undefined> {
+export function testProcessEnv(
+  env: Record<string, string | undefined>,
+  passEnv: readonly string[] = [],
+): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
   for (const [name, value] of Object.entries(env)) if (!isModelCredential(name) || passEnv.includes(name)) out[name] = value;
   return out;

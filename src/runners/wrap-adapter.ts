@@ -12,7 +12,9 @@ export interface WrappedRuns {
  * under symbols (src/proof/guard.ts's "guarded") hold for the wrapper too and are kept on it.
  */
 export function wrapAdapter(inner: TestRunnerAdapter, runs: WrappedRuns): TestRunnerAdapter {
-  const markers = Object.fromEntries(Object.getOwnPropertySymbols(inner).map((sym) => [sym, (inner as unknown as Record<symbol, unknown>)[sym]]));
+  const markers = Object.fromEntries(
+    Object.getOwnPropertySymbols(inner).map((sym) => [sym, (inner as unknown as Record<symbol, unknown>)[sym]]),
+  );
   const wrapped: TestRunnerAdapter = {
     ...markers,
     name: inner.name,

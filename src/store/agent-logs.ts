@@ -57,7 +57,11 @@ export interface AgentLogRepository {
  * Builds the repository over an open, migrated database; every text of an entry is redacted before it is written.
  * @internal the raw connection stays out of the published types
  */
-export function createAgentLogRepository(db: Database, now: () => string, redactor: Pick<SecretRedactor, "redactValue">): AgentLogRepository {
+export function createAgentLogRepository(
+  db: Database,
+  now: () => string,
+  redactor: Pick<SecretRedactor, "redactValue">,
+): AgentLogRepository {
   const insert = db.prepare(`INSERT INTO agent_logs
     (workflow_id, agent_id, phase, action, input, output, status, error_message, duration_ms, created_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);

@@ -57,9 +57,11 @@ export function toDbError(path: string, e: unknown): RedgreenError {
   const code = (e as { code?: string }).code ?? "";
   const detail = e instanceof Error ? e.message : String(e);
   let message: string;
-  if ((code.startsWith("SQLITE_CANTOPEN") || code === "EISDIR") && isDirectory(path)) message = `the database path ${path} is a directory, not a database file`;
+  if ((code.startsWith("SQLITE_CANTOPEN") || code === "EISDIR") && isDirectory(path))
+    message = `the database path ${path} is a directory, not a database file`;
   else if (code === "SQLITE_NOTADB") message = `${path} is not a SQLite database (the file is corrupt or of another kind)`;
-  else if (code.startsWith("SQLITE_CORRUPT")) message = `the database ${path} is corrupt (${detail.split("\n")[0]}); move it away to start a new one`;
+  else if (code.startsWith("SQLITE_CORRUPT"))
+    message = `the database ${path} is corrupt (${detail.split("\n")[0]}); move it away to start a new one`;
   else if (code.startsWith("SQLITE_CANTOPEN")) message = `cannot open the database ${path} (is its directory writable?)`;
   else if (code.startsWith("SQLITE_READONLY")) message = `the database ${path} is read-only`;
   else if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED"))

@@ -93,7 +93,8 @@ export function createEditJournal(db: Database, now: () => string): EditJournal 
   const beginTx = db.transaction(
     (workflowId: string, signature: string, originals: { file: string; originalBase64: string; originalSha256: string }[]) => {
       const at = now();
-      for (const o of originals) insert.run(workflowId, signature, o.file, o.originalBase64, o.originalSha256, process.pid, hostname(), at, at);
+      for (const o of originals)
+        insert.run(workflowId, signature, o.file, o.originalBase64, o.originalSha256, process.pid, hostname(), at, at);
     },
   );
 

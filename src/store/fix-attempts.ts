@@ -61,7 +61,11 @@ export interface FixAttemptRepository {
  * Builds the repository over an open, migrated database; reasons and diffs are redacted before they are written.
  * @internal the raw connection stays out of the published types
  */
-export function createFixAttemptRepository(db: Database, now: () => string, redactor: Pick<SecretRedactor, "redactValue">): FixAttemptRepository {
+export function createFixAttemptRepository(
+  db: Database,
+  now: () => string,
+  redactor: Pick<SecretRedactor, "redactValue">,
+): FixAttemptRepository {
   const insert = db.prepare(`INSERT INTO fix_attempts
     (workflow_id, iteration, file, source, strategy, status, risk, reason, diff, rule, evidence, created_at)
     VALUES (@workflowId, @iteration, @file, @source, @strategy, @status, @risk, @reason, @diff, @rule, @evidence, @createdAt)`);
@@ -75,7 +79,13 @@ export function createFixAttemptRepository(db: Database, now: () => string, reda
     if (row === undefined) throw new RedgreenError("not_found", `no workflow with id ${workflowId}`);
     const history = z.array(FixRecordSchema).parse(fromJsonColumn(row.fix_history, "workflows.fix_history"));
     const at = now();
-    const info = insert.run({ workflowId, ...record, rule: record.rule ?? null, evidence: record.evidence ? JSON.stringify(record.evidence) : null, createdAt: at });
+    const info = insert.run({
+      workflowId,
+      ...record,
+      rule: record.rule ?? null,
+      evidence: record.evidence ? JSON.stringify(record.evidence) : null,
+      createdAt: at,
+    });
     updateHistory.run(JSON.stringify([...history, record]), at, workflowId);
     return fromRow(selectOne.get(info.lastInsertRowid) as FixAttemptRow);
   });

@@ -51,7 +51,10 @@ export interface LlmCallRepository extends LlmCallLog {
  * Builds the repository over a store migrated to version 2 or later; texts are redacted with the store's redactor before they are written.
  * @internal the raw connection stays out of the published types
  */
-export function createLlmCallRepository(store: { db: Database; redactor: Pick<SecretRedactor, "redactValue"> }, now: () => string): LlmCallRepository {
+export function createLlmCallRepository(
+  store: { db: Database; redactor: Pick<SecretRedactor, "redactValue"> },
+  now: () => string,
+): LlmCallRepository {
   const { db, redactor } = store;
   const insert = db.prepare(`INSERT INTO llm_calls
     (workflow_id, purpose, node_id, model, attempt, prompt_tokens, completion_tokens, tokens_estimated, latency_ms, outcome, error, prompt, completion, created_at)

@@ -26,8 +26,7 @@ export function applyMigrations(db: Database, list: readonly Migration[], now: (
     name       TEXT NOT NULL,
     applied_at TEXT NOT NULL
   )`);
-  const current = (): number =>
-    (db.prepare("SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations").get() as { v: number }).v;
+  const current = (): number => (db.prepare("SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations").get() as { v: number }).v;
   const latest = list.length;
   if (current() > latest) throw newerSchema(current(), latest);
   const record = db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)");
@@ -50,9 +49,13 @@ export function applyMigrations(db: Database, list: readonly Migration[], now: (
  */
 export function checkSchemaCurrent(db: Database, list: readonly Migration[]): void {
   const row = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get();
-  const version = row === undefined ? 0 : (db.prepare("SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations").get() as { v: number }).v;
+  const version =
+    row === undefined ? 0 : (db.prepare("SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations").get() as { v: number }).v;
   if (version > list.length) throw newerSchema(version, list.length);
   if (version < list.length) {
-    throw new RedgreenError("db_error", `the database has schema version ${version} and needs ${list.length}: a command that writes (redgreen test or run) upgrades it`);
+    throw new RedgreenError(
+      "db_error",
+      `the database has schema version ${version} and needs ${list.length}: a command that writes (redgreen test or run) upgrades it`,
+    );
   }
 }

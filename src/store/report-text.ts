@@ -58,7 +58,8 @@ export function renderTestReport(report: TestReport): string {
   }
   if (report.slowTests.length > 0) {
     out.push("", "Slow tests");
-    for (const t of report.slowTests) out.push(`  ${t.durationSeconds.toFixed(2)}s  ${t.nodeId}${t.kind === "file" ? " (whole file)" : ""}`);
+    for (const t of report.slowTests)
+      out.push(`  ${t.durationSeconds.toFixed(2)}s  ${t.nodeId}${t.kind === "file" ? " (whole file)" : ""}`);
   }
   out.push("", "Recommendations", ...report.recommendations.map((r) => `  - ${r}`));
   return out.join("\n") + "\n";

@@ -107,10 +107,14 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" 
 const recommendationsFor = (r: TestRunResult, cov: CoverageSummary | null): string[] => {
   const out: string[] = [];
   if (r.status === "no_tests") {
-    out.push("No tests were collected: check the path and the runner's test-file settings (pytest's testpaths / python_files, vitest's include, jest's testMatch).");
+    out.push(
+      "No tests were collected: check the path and the runner's test-file settings (pytest's testpaths / python_files, vitest's include, jest's testMatch).",
+    );
   }
   if (r.status === "error") {
-    out.push("The test runner could not run the suite: fix the problem in the message above (configuration, plugins, interpreter, installed packages) and run again.");
+    out.push(
+      "The test runner could not run the suite: fix the problem in the message above (configuration, plugins, interpreter, installed packages) and run again.",
+    );
   }
   if (r.status === "timeout") {
     out.push("The run hit its time limit: raise the timeout or run fewer files with --files.");
@@ -118,7 +122,9 @@ const recommendationsFor = (r: TestRunResult, cov: CoverageSummary | null): stri
   const collect = r.failures.filter((f) => f.phase === "collect");
   if (collect.length > 0) {
     const one = collect.length === 1;
-    out.push(`${plural(collect.length, "file")} failed to import; fix ${one ? "it" : "them"} first, since ${one ? "its" : "their"} tests did not run.`);
+    out.push(
+      `${plural(collect.length, "file")} failed to import; fix ${one ? "it" : "them"} first, since ${one ? "its" : "their"} tests did not run.`,
+    );
   }
   // Error types that share advice share a line: "3 failures with ValueError ×2, KeyError: ...".
   const byAdvice = new Map<string, Map<string, number>>();
@@ -137,12 +143,17 @@ const recommendationsFor = (r: TestRunResult, cov: CoverageSummary | null): stri
   }
   if (r.coverageError !== undefined) out.push(`Coverage was not measured (${r.coverageError}).`);
   if (cov !== null && cov.percent < COVERAGE_TARGET_PERCENT) {
-    const files = cov.leastCovered.slice(0, 3).map((f) => `${f.file} (${f.percent}%)`).join(", ");
+    const files = cov.leastCovered
+      .slice(0, 3)
+      .map((f) => `${f.file} (${f.percent}%)`)
+      .join(", ");
     out.push(`Coverage is ${cov.percent}%, below ${COVERAGE_TARGET_PERCENT}%${files ? `: add tests for ${files}` : ""}.`);
   }
   const slow = [...r.slowTests].sort((a, b) => b.durationSeconds - a.durationSeconds);
   if (slow[0] !== undefined) {
-    out.push(`${plural(slow.length, "slow test")} or file${slow.length === 1 ? "" : "s"}; the slowest is ${slow[0].nodeId} (${slow[0].durationSeconds.toFixed(2)}s).`);
+    out.push(
+      `${plural(slow.length, "slow test")} or file${slow.length === 1 ? "" : "s"}; the slowest is ${slow[0].nodeId} (${slow[0].durationSeconds.toFixed(2)}s).`,
+    );
   }
   if (out.length === 0) out.push("All tests pass; nothing to fix.");
   return out;

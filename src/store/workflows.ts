@@ -90,7 +90,11 @@ export interface WorkflowRepository {
  * Builds the repository over an open, migrated database; the stored test results are redacted before they are written.
  * @internal the raw connection stays out of the published types
  */
-export function createWorkflowRepository(db: Database, now: () => string, redactor: Pick<SecretRedactor, "redactValue">): WorkflowRepository {
+export function createWorkflowRepository(
+  db: Database,
+  now: () => string,
+  redactor: Pick<SecretRedactor, "redactValue">,
+): WorkflowRepository {
   const insert = db.prepare(`INSERT INTO workflows
     (id, project_path, status, iterations, max_iterations, test_results, initial_coverage, final_coverage, fix_history, created_at, updated_at)
     VALUES (?, ?, ?, 0, ?, NULL, NULL, NULL, '[]', ?, ?)`);

@@ -86,5 +86,9 @@ export function loadProjectConfig(tsApi: TypeScriptApi, projectRoot: string): Pr
     fileNames = [...new Set(referenced.flatMap((p) => p.fileNames))];
   }
   // The service only reads; emit settings (composite, declaration outputs) would add irrelevant diagnostics.
-  return { options: { ...options, noEmit: true, composite: false, declaration: false, emitDeclarationOnly: false }, fileNames, configFile: configPath };
+  return {
+    options: { ...options, noEmit: true, composite: false, declaration: false, emitDeclarationOnly: false },
+    fileNames,
+    configFile: configPath,
+  };
 }

@@ -56,7 +56,8 @@ const realStat = (abs: string): FileStamp | undefined => {
   }
 };
 
-const sameStamp = (a: FileStamp, b: FileStamp): boolean => a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.size === b.size && a.ino === b.ino;
+const sameStamp = (a: FileStamp, b: FileStamp): boolean =>
+  a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.size === b.size && a.ino === b.ino;
 
 /**
  * Creates a FileContents. A cached text is served while the file's stat is unchanged and the read started clearly

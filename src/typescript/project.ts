@@ -8,7 +8,16 @@ import { loadProjectConfig, type ProjectConfig } from "./config.js";
 import { toTsDiagnostic } from "./diagnostics.js";
 import { contentHash, createFileContents } from "./file-contents.js";
 import { loadTypeScript, type TypeScriptApi } from "./load.js";
-import { dominantEnding, fixPreferences, formatSettingsFor, quoteStyle, specifierEndings, specifierQuote, type QuoteStyle, type SpecifierEnding } from "./style.js";
+import {
+  dominantEnding,
+  fixPreferences,
+  formatSettingsFor,
+  quoteStyle,
+  specifierEndings,
+  specifierQuote,
+  type QuoteStyle,
+  type SpecifierEnding,
+} from "./style.js";
 import type { TsCodeFix, TsDiagnostic, TsFileView, TsProject, TsTextChange } from "./types.js";
 
 /** Options of createTsProject. */
@@ -105,7 +114,9 @@ export function createTsProject(options: TsProjectOptions): TsProject {
     }
   };
 
-  /** What the service is built from: the config and the roots (plus `queried` files that still exist), read at the start and on refresh(). */
+  /**
+   * What the service is built from: the config and the roots (plus `queried` files that still exist), read at the start and on refresh().
+   */
   const loadState = (tsApi: TypeScriptApi, queried: Iterable<string>): Omit<ServiceState, "ts" | "service"> => {
     const config = loadProjectConfig(tsApi, projectRoot);
     const configured = config.fileNames.map((f) => resolve(f));
@@ -301,7 +312,14 @@ export function createTsProject(options: TsProjectOptions): TsProject {
           if (diagnostic.line < from || diagnostic.line > to) continue;
           let actions: readonly ts.CodeFixAction[];
           try {
-            actions = st.service.getCodeFixesAtPosition(abs, diagnostic.start, diagnostic.start + diagnostic.length, [diagnostic.code], format, preferences);
+            actions = st.service.getCodeFixesAtPosition(
+              abs,
+              diagnostic.start,
+              diagnostic.start + diagnostic.length,
+              [diagnostic.code],
+              format,
+              preferences,
+            );
           } catch {
             // A code-fix provider that trips an internal assertion on unusual code offers no fix; the others still count.
             continue;
@@ -331,7 +349,13 @@ export function createTsProject(options: TsProjectOptions): TsProject {
       if (state) {
         // Files added since the start are picked up by reading the config again; files queried outside it stay.
         const configured = new Set(state.config.fileNames.map((f) => resolve(f)));
-        Object.assign(state, loadState(state.ts, [...state.roots].filter((f) => !configured.has(f))));
+        Object.assign(
+          state,
+          loadState(
+            state.ts,
+            [...state.roots].filter((f) => !configured.has(f)),
+          ),
+        );
       }
     },
 

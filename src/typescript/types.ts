@@ -27,7 +27,9 @@ export interface TsTextChange {
   newText: string;
 }
 
-/** A code fix the language service offers for a diagnostic (fixName "import", "fixAwaitInSyncFunction", "addMissingAwait", "spelling", ...). */
+/**
+ * A code fix the language service offers for a diagnostic (fixName "import", "fixAwaitInSyncFunction", "addMissingAwait", "spelling", ...).
+ */
 export interface TsCodeFix {
   fixName: string;
   description: string;
@@ -46,7 +48,10 @@ export interface TsProject {
    * Code fixes for the file's diagnostics on lines [fromLine, toLine] (all lines when absent), optionally only these fix
    * names; `text` replaces the file's content for this call only (the changes' offsets are then in that text).
    */
-  codeFixes(rel: string, options?: { fromLine?: number; toLine?: number; fixNames?: readonly string[]; text?: string }): Promise<TsCodeFix[]>;
+  codeFixes(
+    rel: string,
+    options?: { fromLine?: number; toLine?: number; fixNames?: readonly string[]; text?: string },
+  ): Promise<TsCodeFix[]>;
   /** Project-relative paths of the project modules a file imports (resolved through the compiler's module resolution). */
   localImports(rel: string): Promise<string[]>;
   /**

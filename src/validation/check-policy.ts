@@ -1,4 +1,5 @@
-// checkPolicy: a fix may not add code that touches test infrastructure, executes or fetches code, reads secrets or the environment, or writes files.
+// checkPolicy: a fix may not add code that touches test infrastructure, executes or fetches code, reads secrets or the environment, or
+// writes files.
 import type { Violation } from "../domain/validation.js";
 import type { CheckResult, FixContext } from "./context.js";
 import { diffOf } from "./facts.js";
@@ -25,7 +26,10 @@ export function checkPolicy(ctx: FixContext): Promise<CheckResult> {
     const support = ctx.support;
     if (ctx.original === ctx.fixed || !support) return { reasons: [], warnings: [], violations: [] };
     const isTest = classifyTestPath(ctx.relPath, ctx.isTestFile) !== null;
-    const [original, fixed] = await Promise.all([support.policyFindings(ctx, "original", isTest), support.policyFindings(ctx, "fixed", isTest)]);
+    const [original, fixed] = await Promise.all([
+      support.policyFindings(ctx, "original", isTest),
+      support.policyFindings(ctx, "fixed", isTest),
+    ]);
     return { reasons: [], warnings: [], violations: await addedFindings(ctx, original, fixed) };
   });
 }

@@ -17,19 +17,25 @@ export function checkSizeChange(ctx: FixContext): Promise<CheckResult> {
     }
     const diff = await diffOf(ctx);
     if (diff.changedLines > maxChangedLines) {
-      result.reasons.push(`size: ${diff.changedLines} changed lines in ${ctx.relPath} (at most ${maxChangedLines}); a fix should be minimal, not a rewrite`);
+      result.reasons.push(
+        `size: ${diff.changedLines} changed lines in ${ctx.relPath} (at most ${maxChangedLines}); a fix should be minimal, not a rewrite`,
+      );
     }
     const before = splitLines(ctx.original).length;
     const after = splitLines(ctx.fixed).length;
     const grown = after - before;
     if (before > 0 && grown > minGrowthLines && grown / before > maxGrowthRatio) {
       const pct = Math.round((grown / before) * 100);
-      result.reasons.push(`size: ${ctx.relPath} grows by ${pct}% (${before} → ${after} lines; at most ${Math.round(maxGrowthRatio * 100)}%)`);
+      result.reasons.push(
+        `size: ${ctx.relPath} grows by ${pct}% (${before} → ${after} lines; at most ${Math.round(maxGrowthRatio * 100)}%)`,
+      );
     }
     const shrunk = before - after;
     if (before > 0 && shrunk > minShrinkLines && shrunk / before > maxShrinkRatio) {
       const pct = Math.round((shrunk / before) * 100);
-      result.reasons.push(`size: ${ctx.relPath} loses ${pct}% of its lines (${before} → ${after}; at most ${Math.round(maxShrinkRatio * 100)}%); a fix should not delete code wholesale`);
+      result.reasons.push(
+        `size: ${ctx.relPath} loses ${pct}% of its lines (${before} → ${after}; at most ${Math.round(maxShrinkRatio * 100)}%); a fix should not delete code wholesale`,
+      );
     }
     if (diff.changedLines === 0 && ctx.original !== ctx.fixed) result.warnings.push("size: only line endings or the final newline changed");
     return result;

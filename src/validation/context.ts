@@ -72,7 +72,9 @@ export interface FailingTestText {
 /** The language a file is checked as: Python (.py/.pyi), TypeScript/JavaScript, or neither (text checks only). */
 export type FixLanguage = SourceLanguage | null;
 
-export interface FixContext extends Required<Omit<FixInput, "limits" | "isTestFile" | "secretCatalog" | "helper" | "typescript" | "allowRisky">> {
+export interface FixContext extends Required<
+  Omit<FixInput, "limits" | "isTestFile" | "secretCatalog" | "helper" | "typescript" | "allowRisky">
+> {
   limits: ValidationLimits;
   helper?: PythonCaller;
   typescript?: TsProject;

@@ -5,7 +5,14 @@ export const SECRET_ENV_NAME =
   /(?:KEY|TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|CREDENTIAL|AUTH|PRIVATE|SESSION|COOKIE|SIGNATURE|SALT|DSN|CERT|_PASS$|_PWD$)/i;
 
 /** Secret-looking names whose values are not secrets (PWD is the working directory). */
-export const NOT_SECRET_NAMES: ReadonlySet<string> = new Set(["PWD", "OLDPWD", "SSH_AUTH_SOCK", "XDG_SESSION_TYPE", "XDG_SESSION_CLASS", "XDG_SESSION_DESKTOP"]);
+export const NOT_SECRET_NAMES: ReadonlySet<string> = new Set([
+  "PWD",
+  "OLDPWD",
+  "SSH_AUTH_SOCK",
+  "XDG_SESSION_TYPE",
+  "XDG_SESSION_CLASS",
+  "XDG_SESSION_DESKTOP",
+]);
 
 const TRIVIAL_VALUE = /^(?:true|false|yes|no|on|off|none|null|undefined|\d{1,6})$/i;
 

@@ -67,7 +67,10 @@ export async function validateFix(input: FixInput): Promise<ValidationResult> {
   if (input.allowRisky) warnings.push(...texts.map((t) => `${t} (allowed by allowRisky; risk high)`));
   else reasons.push(...texts);
   const accepted = input.allowRisky === true && violations.length > 0;
-  const factors = [...(risk.risk === "high" ? risk.factors : []), ...(accepted ? [`accepts ${violations.length} policy violation(s)`] : [])];
+  const factors = [
+    ...(risk.risk === "high" ? risk.factors : []),
+    ...(accepted ? [`accepts ${violations.length} policy violation(s)`] : []),
+  ];
   if (factors.length > 0) warnings.push(`risk: high (${factors.join("; ")})`);
   return ValidationResultSchema.parse({
     valid: reasons.length === 0,

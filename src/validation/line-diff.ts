@@ -100,7 +100,10 @@ export function diffLines(original: string, fixed: string): LineDiff {
   const midA = a.slice(pre, a.length - suf);
   const midB = b.slice(pre, b.length - suf);
   const inner = midA.length === 0 || midB.length === 0 ? [] : (myersMatches(midA, midB) ?? []);
-  const matches: Array<[number, number]> = [...inner.map(([i, j]): [number, number] => [i + pre, j + pre]), [a.length - suf, b.length - suf]];
+  const matches: Array<[number, number]> = [
+    ...inner.map(([i, j]): [number, number] => [i + pre, j + pre]),
+    [a.length - suf, b.length - suf],
+  ];
 
   const hunks: DiffHunk[] = [];
   const added: number[] = [];

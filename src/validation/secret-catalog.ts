@@ -18,7 +18,10 @@ export const SecretPatternSchema = z
     name: z.string().regex(/^[a-z][a-z0-9_]*$/),
     description: z.string(),
     pattern: z.string().min(1),
-    flags: z.string().regex(/^[imsu]*$/).optional(),
+    flags: z
+      .string()
+      .regex(/^[imsu]*$/)
+      .optional(),
     /** Capture group holding the secret itself; 0 = the whole match. */
     secretGroup: z.number().int().nonnegative(),
   })
@@ -53,7 +56,13 @@ export const SecretCatalogFileSchema = z.object({
   /** Values that are not secrets (CHANGEME, <your-key>, ${VAR}, CONSTANT_NAMES); flags "i" for case-insensitive. */
   placeholders: z.array(
     z
-      .object({ pattern: z.string().min(1), flags: z.string().regex(/^[iu]*$/).optional() })
+      .object({
+        pattern: z.string().min(1),
+        flags: z
+          .string()
+          .regex(/^[iu]*$/)
+          .optional(),
+      })
       .refine((p) => compiles(p.pattern, p.flags), { message: "placeholder does not compile" }),
   ),
   entropy: EntropyRuleSchema,

@@ -47,7 +47,8 @@ function headBefore(text: string, at: number, form: string, min: number): number
 /** The longest k in [min, form.length) with text[from, from+k) === the last k characters of form, or 0. */
 function tailAfter(text: string, from: number, form: string, min: number): number {
   if (text.length - from < min || !form.includes(text.slice(from, from + min))) return 0;
-  for (let k = Math.min(text.length - from, form.length - 1); k >= min; k--) if (text.startsWith(form.slice(form.length - k), from)) return k;
+  for (let k = Math.min(text.length - from, form.length - 1); k >= min; k--)
+    if (text.startsWith(form.slice(form.length - k), from)) return k;
   return 0;
 }
 

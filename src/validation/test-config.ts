@@ -22,7 +22,10 @@ const WHOLE_FILE = new Set(["pytest.ini", ".pytest.ini", "pytest.toml", ".pytest
 /** The full dotted path of a key in its section ("" for the root table). */
 const keyPath = (section: string, key: string | null): string => [section, key ?? ""].filter((p) => p !== "").join(".");
 
-/** Whether a section and key hold pytest or coverage settings (in pyproject.toml by full dotted path, so root-level dotted keys and inline tables count). */
+/**
+ * Whether a section and key hold pytest or coverage settings (in pyproject.toml by full dotted path, so root-level dotted keys and inline
+ * tables count).
+ */
 const isProtected = (file: string, section: string, key: string | null): boolean => {
   if (WHOLE_FILE.has(file)) return true;
   const s = section.toLowerCase();
@@ -134,7 +137,10 @@ function inlineTableEntries(text: string): Map<string, string> {
         else i++;
       }
       if (text[i] !== "=") return;
-      const key = text.slice(keyStart, i).replace(/["'\s]/g, "").toLowerCase();
+      const key = text
+        .slice(keyStart, i)
+        .replace(/["'\s]/g, "")
+        .toLowerCase();
       i++;
       ws();
       if (text[i] === "{") table(`${prefix}${key}.`);
@@ -155,7 +161,12 @@ const leafKey = (id: string): string => id.split(".").pop() ?? id;
 const entries = (value: string | undefined): string[] =>
   (value ?? "")
     .split(/[\n,]/)
-    .map((e) => e.replace(/#.*$/, "").replace(/^[\s[\]"']+|[\s[\]"']+$/g, "").trim())
+    .map((e) =>
+      e
+        .replace(/#.*$/, "")
+        .replace(/^[\s[\]"']+|[\s[\]"']+$/g, "")
+        .trim(),
+    )
     .filter((e) => e !== "");
 
 /** addopts tokens that make pytest run fewer tests or tolerate failures. */
@@ -175,10 +186,14 @@ const NARROWING_OPTIONS = [
   "--runxfail",
 ];
 
-const addoptTokens = (value: string | undefined): string[] => entries(value).flatMap((e) => e.split(/\s+/)).filter((t) => t !== "");
+const addoptTokens = (value: string | undefined): string[] =>
+  entries(value)
+    .flatMap((e) => e.split(/\s+/))
+    .filter((t) => t !== "");
 
 const countOption = (tokens: string[], option: string): number =>
-  tokens.filter((t) => t === option || t.startsWith(`${option}=`) || (option.length === 2 && t.startsWith(option) && !t.startsWith("--"))).length;
+  tokens.filter((t) => t === option || t.startsWith(`${option}=`) || (option.length === 2 && t.startsWith(option) && !t.startsWith("--")))
+    .length;
 
 const covFailUnder = (tokens: string[]): number | null => {
   for (let i = 0; i < tokens.length; i++) {
@@ -191,7 +206,16 @@ const covFailUnder = (tokens: string[]): number | null => {
 
 const truthy = (v: string | undefined): boolean => /^\s*(true|1|yes|on)\s*$/i.test(v ?? "");
 
-const COLLECTION_KEYS = new Set(["testpaths", "python_files", "python_classes", "python_functions", "norecursedirs", "collect_ignore", "collect_ignore_glob", "confcutdir"]);
+const COLLECTION_KEYS = new Set([
+  "testpaths",
+  "python_files",
+  "python_classes",
+  "python_functions",
+  "norecursedirs",
+  "collect_ignore",
+  "collect_ignore_glob",
+  "confcutdir",
+]);
 const EXCLUSION_KEYS = new Set(["omit", "exclude_lines", "exclude_also", "partial_branches", "ignore_errors"]);
 
 function weakenings(before: Map<string, string>, after: Map<string, string>): string[] {

@@ -10,7 +10,16 @@ import { isJsTestConfigPath } from "./ts-test-config.js";
  */
 export type TestPathKind = "test" | "config" | null;
 
-const CONFIG_FILES = new Set(["pytest.ini", ".pytest.ini", "pytest.toml", ".pytest.toml", "pyproject.toml", "setup.cfg", "tox.ini", ".coveragerc"]);
+const CONFIG_FILES = new Set([
+  "pytest.ini",
+  ".pytest.ini",
+  "pytest.toml",
+  ".pytest.toml",
+  "pyproject.toml",
+  "setup.cfg",
+  "tox.ini",
+  ".coveragerc",
+]);
 
 /** Whether a path is a pytest configuration file (the others are JS test configs). */
 export const isPytestConfigPath = (relPath: string): boolean => CONFIG_FILES.has(posix.basename(relPath));

@@ -100,7 +100,8 @@ export function listTsImports(parsed: TsParsed): TsImport[] {
       else if (spec !== null && ts.isIdentifier(node.expression) && node.expression.text === "require" && node.arguments.length === 1) {
         // `const x = require("y")` at module level is an import statement, like `import x from "y"`.
         const decl = node.parent && ts.isVariableDeclaration(node.parent) ? node.parent.parent?.parent : undefined;
-        const statement = decl !== undefined && ts.isVariableStatement(decl) && decl.parent === sf && decl.declarationList.declarations.length === 1;
+        const statement =
+          decl !== undefined && ts.isVariableStatement(decl) && decl.parent === sf && decl.declarationList.declarations.length === 1;
         add(statement && decl ? decl : node, spec, "require", false, statement, guarded);
       }
     }
@@ -143,11 +144,15 @@ function importerErrors(view: TsFileView, root: string): TsDiagnostic[] {
     const rel = relative(root, sf.fileName).split(sep).join("/");
     if (rel.startsWith("..") || rel.split("/").includes("node_modules")) continue;
     const imports = sf.statements.some(
-      (s) => (ts.isImportDeclaration(s) || ts.isExportDeclaration(s)) && s.moduleSpecifier !== undefined && checker.getSymbolAtLocation(s.moduleSpecifier)?.valueDeclaration === sourceFile,
+      (s) =>
+        (ts.isImportDeclaration(s) || ts.isExportDeclaration(s)) &&
+        s.moduleSpecifier !== undefined &&
+        checker.getSymbolAtLocation(s.moduleSpecifier)?.valueDeclaration === sourceFile,
     );
     if (!imports) continue;
     if (++checked > MAX_IMPORTERS) break;
-    for (const d of program.getSemanticDiagnostics(sf)) if (d.category === ts.DiagnosticCategory.Error) out.push(toTsDiagnostic(ts, d, rel, "semantic"));
+    for (const d of program.getSemanticDiagnostics(sf))
+      if (d.category === ts.DiagnosticCategory.Error) out.push(toTsDiagnostic(ts, d, rel, "semantic"));
   }
   return out;
 }

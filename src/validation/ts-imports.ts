@@ -51,7 +51,11 @@ const isFile = (path: string): boolean => {
 };
 
 const render = (i: TsImport): string =>
-  i.kind === "require" ? `require("${i.specifier}")` : i.kind === "dynamic" ? `import("${i.specifier}")` : `${i.kind === "export" ? "export … from" : "import"} "${i.specifier}"`;
+  i.kind === "require"
+    ? `require("${i.specifier}")`
+    : i.kind === "dynamic"
+      ? `import("${i.specifier}")`
+      : `${i.kind === "export" ? "export … from" : "import"} "${i.specifier}"`;
 
 type Resolution = { found: true; local: boolean } | { found: false; why: string };
 
@@ -89,7 +93,10 @@ export async function checkTsImports(ctx: FixContext): Promise<ImportCheckResult
     if (spec.startsWith("node:")) return { found: false, why: "is not a Node builtin module" };
     const pkg = packageNameOf(spec);
     if (packageInstalled(fileDir, pkg)) return { found: true, local: false };
-    return { found: false, why: `names package ${pkg}, which is not installed (no node_modules/${pkg} up the tree) and not a Node builtin` };
+    return {
+      found: false,
+      why: `names package ${pkg}, which is not installed (no node_modules/${pkg} up the tree) and not a Node builtin`,
+    };
   };
   const declared = declaredPackages(ctx.projectRoot, fileDir);
   const deps = new Set<string>();
@@ -108,6 +115,7 @@ export async function checkTsImports(ctx: FixContext): Promise<ImportCheckResult
     if (!declared.has(pkg) && !(i.typeOnly && declared.has(typesPackage)) && !knownPackages.has(pkg)) deps.add(pkg);
   }
   result.newDependencies = [...deps].sort();
-  for (const dep of result.newDependencies) result.warnings.push(`imports: adds a dependency on package ${dep}, which package.json does not declare`);
+  for (const dep of result.newDependencies)
+    result.warnings.push(`imports: adds a dependency on package ${dep}, which package.json does not declare`);
   return result;
 }

@@ -79,7 +79,10 @@ export function outlineTs(ts: TypeScriptApi, sf: ts.SourceFile): Outline {
       const heritage = (stmt.heritageClauses ?? []).map((h) => h.getText(sf)).join(" ");
       def(cls, stmt, squash(`${modifiersOf(stmt).join(" ")} class ${heritage}`), undefined);
       for (const member of stmt.members) {
-        const name = member.name && (ts.isIdentifier(member.name) || ts.isPrivateIdentifier(member.name) || ts.isStringLiteral(member.name)) ? member.name.text : member.name?.getText(sf);
+        const name =
+          member.name && (ts.isIdentifier(member.name) || ts.isPrivateIdentifier(member.name) || ts.isStringLiteral(member.name))
+            ? member.name.text
+            : member.name?.getText(sf);
         if (ts.isConstructorDeclaration(member)) def(`${cls}.constructor`, member, signatureOf(sf, member), member.body);
         else if (ts.isMethodDeclaration(member) && name) def(`${cls}.${name}`, member, signatureOf(sf, member), member.body);
         else if (ts.isGetAccessorDeclaration(member) && name) def(`${cls}.get ${name}`, member, signatureOf(sf, member), member.body);

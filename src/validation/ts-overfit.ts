@@ -43,7 +43,8 @@ function literalsOf(ts: TypeScriptApi, root: ts.Node): { key: string; node: ts.N
 /** The test-call name of a call (`it`, `test.each(...)`, `describe.only`), or null. */
 function testCallName(ts: TypeScriptApi, call: ts.CallExpression): string | null {
   let callee: ts.Expression = call.expression;
-  while (ts.isPropertyAccessExpression(callee) || ts.isCallExpression(callee)) callee = ts.isCallExpression(callee) ? callee.expression : callee.expression;
+  while (ts.isPropertyAccessExpression(callee) || ts.isCallExpression(callee))
+    callee = ts.isCallExpression(callee) ? callee.expression : callee.expression;
   return ts.isIdentifier(callee) && TEST_CALLS.test(callee.text) ? callee.text : null;
 }
 
@@ -72,7 +73,11 @@ function testCalls(ts: TypeScriptApi, sf: ts.SourceFile, titles: string[]): ts.C
 }
 
 /** Literal keys of the failing tests' bodies (and the module constants they read), and their titles. */
-export function testFacts(ts: TypeScriptApi, parse: (file: string, source: string) => ts.SourceFile, tests: readonly FailingTestText[]): { keys: Set<string>; titles: Set<string> } {
+export function testFacts(
+  ts: TypeScriptApi,
+  parse: (file: string, source: string) => ts.SourceFile,
+  tests: readonly FailingTestText[],
+): { keys: Set<string>; titles: Set<string> } {
   const keys = new Set<string>();
   const titles = new Set<string>();
   for (const test of tests) {
@@ -83,7 +88,8 @@ export function testFacts(ts: TypeScriptApi, parse: (file: string, source: strin
     for (const call of testCalls(ts, sf, names)) {
       titles.add(names[names.length - 1]!);
       for (const arg of call.arguments.slice(1)) for (const l of literalsOf(ts, arg)) keys.add(l.key);
-      if (ts.isCallExpression(call.expression)) for (const arg of call.expression.arguments) for (const l of literalsOf(ts, arg)) keys.add(l.key);
+      if (ts.isCallExpression(call.expression))
+        for (const arg of call.expression.arguments) for (const l of literalsOf(ts, arg)) keys.add(l.key);
       const collect = (n: ts.Node): void => {
         if (ts.isIdentifier(n) && isValueReference(ts, n)) read.add(n.text);
         ts.forEachChild(n, collect);
@@ -92,7 +98,9 @@ export function testFacts(ts: TypeScriptApi, parse: (file: string, source: strin
     }
     for (const st of sf.statements) {
       if (!ts.isVariableStatement(st)) continue;
-      for (const d of st.declarationList.declarations) if (ts.isIdentifier(d.name) && read.has(d.name.text) && d.initializer) for (const l of literalsOf(ts, d.initializer)) keys.add(l.key);
+      for (const d of st.declarationList.declarations)
+        if (ts.isIdentifier(d.name) && read.has(d.name.text) && d.initializer)
+          for (const l of literalsOf(ts, d.initializer)) keys.add(l.key);
     }
   }
   return { keys, titles };
@@ -104,13 +112,28 @@ export function tsNameFindings(ts: TypeScriptApi, sf: ts.SourceFile, titles: Rea
   const out: Finding[] = [];
   const visit = (node: ts.Node): void => {
     const title = ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) ? node.text : null;
-    if (title !== null && titles.has(title)) out.push({ rule: "overfit.test_name_branch", key: `name:${title}`, line: lineOf(sf, node), evidence: evidenceText(node.getText(sf)) });
+    if (title !== null && titles.has(title))
+      out.push({
+        rule: "overfit.test_name_branch",
+        key: `name:${title}`,
+        line: lineOf(sf, node),
+        evidence: evidenceText(node.getText(sf)),
+      });
     if (ts.isPropertyAccessExpression(node) && TEST_STATE.test(node.name.text)) {
       let root: ts.Expression = node.expression;
       while (ts.isPropertyAccessExpression(root) || ts.isCallExpression(root) || ts.isElementAccessExpression(root)) root = root.expression;
       const q = qualify(ts, root, aliases) ?? "";
-      if (/^(?:expect|vi|jest|globalThis|global|process\.env)$/.test(q) || node.name.text === "__vitest_worker__" || node.name.text === "currentTestName") {
-        out.push({ rule: "overfit.test_name_branch", key: `state:${node.name.text}`, line: lineOf(sf, node), evidence: evidenceText(node.getText(sf)) });
+      if (
+        /^(?:expect|vi|jest|globalThis|global|process\.env)$/.test(q) ||
+        node.name.text === "__vitest_worker__" ||
+        node.name.text === "currentTestName"
+      ) {
+        out.push({
+          rule: "overfit.test_name_branch",
+          key: `state:${node.name.text}`,
+          line: lineOf(sf, node),
+          evidence: evidenceText(node.getText(sf)),
+        });
       }
     }
     ts.forEachChild(node, visit);
@@ -122,11 +145,26 @@ export function tsNameFindings(ts: TypeScriptApi, sf: ts.SourceFile, titles: Rea
 /** The comparison, return, object/array literal, conditional or case a literal sits in (up to its statement), or null. */
 function contextOf(ts: TypeScriptApi, node: ts.Node): ts.Node | null {
   const k = ts.SyntaxKind;
-  const comparisons = [k.EqualsEqualsEqualsToken, k.EqualsEqualsToken, k.ExclamationEqualsEqualsToken, k.ExclamationEqualsToken, k.LessThanToken,
-    k.GreaterThanToken, k.LessThanEqualsToken, k.GreaterThanEqualsToken];
+  const comparisons = [
+    k.EqualsEqualsEqualsToken,
+    k.EqualsEqualsToken,
+    k.ExclamationEqualsEqualsToken,
+    k.ExclamationEqualsToken,
+    k.LessThanToken,
+    k.GreaterThanToken,
+    k.LessThanEqualsToken,
+    k.GreaterThanEqualsToken,
+  ];
   for (let cur = node.parent; cur && !ts.isBlock(cur) && !ts.isSourceFile(cur); cur = cur.parent) {
     if (ts.isBinaryExpression(cur) && comparisons.includes(cur.operatorToken.kind)) return cur;
-    if (ts.isReturnStatement(cur) || ts.isObjectLiteralExpression(cur) || ts.isArrayLiteralExpression(cur) || ts.isConditionalExpression(cur) || ts.isCaseClause(cur)) return cur;
+    if (
+      ts.isReturnStatement(cur) ||
+      ts.isObjectLiteralExpression(cur) ||
+      ts.isArrayLiteralExpression(cur) ||
+      ts.isConditionalExpression(cur) ||
+      ts.isCaseClause(cur)
+    )
+      return cur;
     if (ts.isArrowFunction(cur) && cur.body !== undefined && !ts.isBlock(cur.body)) return cur;
     if (ts.isStatement(cur)) return null;
   }
@@ -149,7 +187,8 @@ function guardCompare(ts: TypeScriptApi, cond: ts.Node, derived: ReadonlySet<ts.
   let found: ts.BinaryExpression | null = null;
   const visit = (n: ts.Node): void => {
     if (found) return;
-    const eq = ts.isBinaryExpression(n) && [ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.EqualsEqualsToken].includes(n.operatorToken.kind);
+    const eq =
+      ts.isBinaryExpression(n) && [ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.EqualsEqualsToken].includes(n.operatorToken.kind);
     if (eq) {
       const sides = [n.left, n.right];
       const named = sides.some((s) => ts.isIdentifier(s) || ts.isPropertyAccessExpression(s));
@@ -162,13 +201,19 @@ function guardCompare(ts: TypeScriptApi, cond: ts.Node, derived: ReadonlySet<ts.
 }
 
 /** Literals with a test's value, and references to module constants bound to one (`FLAT_RATE` for `const FLAT_RATE = 495`). */
-function valuedNodes(ts: TypeScriptApi, sf: ts.SourceFile, literals: { key: string; node: ts.Node }[], testKeys: ReadonlySet<string>): Set<ts.Node> {
+function valuedNodes(
+  ts: TypeScriptApi,
+  sf: ts.SourceFile,
+  literals: { key: string; node: ts.Node }[],
+  testKeys: ReadonlySet<string>,
+): Set<ts.Node> {
   const out = new Set(literals.filter((l) => testKeys.has(l.key)).map((l) => l.node));
   const constants = new Set<string>();
   for (const st of sf.statements) {
     if (!ts.isVariableStatement(st)) continue;
     for (const d of st.declarationList.declarations) {
-      if (ts.isIdentifier(d.name) && d.initializer && literalsOf(ts, d.initializer).some((l) => testKeys.has(l.key))) constants.add(d.name.text);
+      if (ts.isIdentifier(d.name) && d.initializer && literalsOf(ts, d.initializer).some((l) => testKeys.has(l.key)))
+        constants.add(d.name.text);
     }
   }
   const visit = (n: ts.Node): void => {
@@ -195,7 +240,12 @@ const returnsIn = (ts: TypeScriptApi, root: ts.Node): ts.Node[] => {
  * equality with an added one and returns a test's value (a literal or a module constant bound to one); two or more
  * added ones in comparisons, returns or tables need one fresh.
  */
-export function tsLiteralFindings(ts: TypeScriptApi, original: ts.SourceFile, fixed: ts.SourceFile, testKeys: ReadonlySet<string>): Finding[] {
+export function tsLiteralFindings(
+  ts: TypeScriptApi,
+  original: ts.SourceFile,
+  fixed: ts.SourceFile,
+  testKeys: ReadonlySet<string>,
+): Finding[] {
   const count = (keys: string[]): Map<string, number> => keys.reduce((m, k) => m.set(k, (m.get(k) ?? 0) + 1), new Map<string, number>());
   const oldCounts = count(literalsOf(ts, original).map((l) => l.key));
   const trivial = (key: string, node: ts.Node): boolean => {
@@ -216,10 +266,16 @@ export function tsLiteralFindings(ts: TypeScriptApi, original: ts.SourceFile, fi
     let yields: ts.Node[] = [];
     if (ts.isIfStatement(n)) [cond, yields] = [n.expression, returnsIn(ts, n.thenStatement)];
     else if (ts.isConditionalExpression(n)) [cond, yields] = [n.condition, [n.whenTrue]];
-    else if (ts.isCaseClause(n) && contains(ts, n.expression, addedNodes)) [cond, yields] = [null, n.statements.flatMap((s) => returnsIn(ts, s))];
+    else if (ts.isCaseClause(n) && contains(ts, n.expression, addedNodes))
+      [cond, yields] = [null, n.statements.flatMap((s) => returnsIn(ts, s))];
     const guard = cond ? guardCompare(ts, cond, addedNodes) : ts.isCaseClause(n) ? n.expression : null;
     if (guard && yields.some((y) => contains(ts, y, valued))) {
-      out.push({ rule: "overfit.test_inputs", key: `guard:${lineOf(fixed, n)}`, line: lineOf(fixed, n), evidence: `special-cases a test input: ${evidenceText(guard.getText(fixed))}` });
+      out.push({
+        rule: "overfit.test_inputs",
+        key: `guard:${lineOf(fixed, n)}`,
+        line: lineOf(fixed, n),
+        evidence: `special-cases a test input: ${evidenceText(guard.getText(fixed))}`,
+      });
     }
     ts.forEachChild(n, visit);
   };
@@ -228,8 +284,16 @@ export function tsLiteralFindings(ts: TypeScriptApi, original: ts.SourceFile, fi
   for (const l of added) if (!inContext.has(l.key) && contextOf(ts, l.node) !== null) inContext.set(l.key, l.node);
   if (inContext.size >= 2 && [...inContext.values()].some((n) => fresh.has(n))) {
     const first = [...inContext.values()].sort((a, b) => a.getStart(fixed) - b.getStart(fixed))[0]!;
-    const shown = [...inContext.values()].map((n) => n.getText(fixed)).sort().join(", ");
-    out.push({ rule: "overfit.test_literals", key: "literals", line: lineOf(fixed, first), evidence: evidenceText(`introduces the failing test's literals ${shown}`) });
+    const shown = [...inContext.values()]
+      .map((n) => n.getText(fixed))
+      .sort()
+      .join(", ");
+    out.push({
+      rule: "overfit.test_literals",
+      key: "literals",
+      line: lineOf(fixed, first),
+      evidence: evidenceText(`introduces the failing test's literals ${shown}`),
+    });
   }
   return out;
 }

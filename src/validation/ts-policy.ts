@@ -17,8 +17,10 @@ const TEST_GLOBALS = /^(?:expect|vi|vitest|jest|describe|it|test|suite|bench|bef
 const TEST_MODULES = /^(?:vitest|@vitest\/.*|jest|@jest\/.*|jest-.*|@playwright\/test|mocha|chai)$/;
 const TEST_INFRA =
   /^(?:process\.(?:exit|abort|kill|reallyExit|exitCode|on|once|addListener|prependListener|prependOnceListener|removeAllListeners|emit|_exiting)|require\.cache|module\.(?:constructor|children|parent)|Module\.(?:_load|_resolveFilename|_cache|_extensions)|module\.(?:_load|_resolveFilename|_cache|_extensions)|Error\.(?:prepareStackTrace|captureStackTrace|stackTraceLimit)|import\.meta\.vitest|__vitest_\w+__|__jest\w*)(?:\.|$)/;
-const EXEC = /^(?:child_process|vm|worker_threads|cluster|eval|Function|process\.(?:binding|dlopen|_linkedBinding)|execa|shelljs|cross-spawn)(?:\.|$)/;
-const NETWORK = /^(?:http|https|http2|net|tls|dgram|dns|undici|axios|node-fetch|got|ws|superagent|request|fetch|XMLHttpRequest|WebSocket|EventSource|navigator\.sendBeacon)(?:\.|$)/;
+const EXEC =
+  /^(?:child_process|vm|worker_threads|cluster|eval|Function|process\.(?:binding|dlopen|_linkedBinding)|execa|shelljs|cross-spawn)(?:\.|$)/;
+const NETWORK =
+  /^(?:http|https|http2|net|tls|dgram|dns|undici|axios|node-fetch|got|ws|superagent|request|fetch|XMLHttpRequest|WebSocket|EventSource|navigator\.sendBeacon)(?:\.|$)/;
 const FILE_WRITE =
   /^fs\.(?:writeFile|appendFile|rm|rmdir|unlink|rename|createWriteStream|copyFile|cp|truncate|ftruncate|mkdir|mkdtemp|symlink|link|chmod|lchmod|chown|lchown|utimes|lutimes|write|writev|outputFile|outputJson|writeJson|remove|emptyDir|move|ensureFile)(?:Sync)?$/;
 const FS_OPEN = /^fs\.open(?:Sync)?$/;
@@ -29,7 +31,11 @@ const MODULE_RULES: [ViolationRule, RegExp][] = [
   ["policy.code_execution", EXEC],
   ["policy.network", NETWORK],
 ];
-const NAME_RULES: [ViolationRule, RegExp][] = [["policy.test_infrastructure", TEST_INFRA], ...MODULE_RULES, ["policy.file_write", FILE_WRITE]];
+const NAME_RULES: [ViolationRule, RegExp][] = [
+  ["policy.test_infrastructure", TEST_INFRA],
+  ...MODULE_RULES,
+  ["policy.file_write", FILE_WRITE],
+];
 
 const lineOf = (sf: ts.SourceFile, node: ts.Node): number => sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1;
 
@@ -59,7 +65,10 @@ const callOf = (ts: TypeScriptApi, node: ts.Node): ts.CallExpression | ts.NewExp
 const memberBase = (ts: TypeScriptApi, node: ts.Node): ts.Node | null =>
   ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node) ? node.expression : null;
 
-const isWrapper = (ts: TypeScriptApi, node: ts.Node): node is ts.ParenthesizedExpression | ts.AsExpression | ts.NonNullExpression | ts.SatisfiesExpression =>
+const isWrapper = (
+  ts: TypeScriptApi,
+  node: ts.Node,
+): node is ts.ParenthesizedExpression | ts.AsExpression | ts.NonNullExpression | ts.SatisfiesExpression =>
   ts.isParenthesizedExpression(node) || ts.isAsExpression(node) || ts.isNonNullExpression(node) || ts.isSatisfiesExpression(node);
 
 /** The outermost member expression of a chain starting at `node` (`process.env.X` from `process`). */
@@ -82,7 +91,10 @@ function envUse(w: Walk, root: ts.Expression): void {
   const { ts } = w;
   const p = root.parent;
   if (ts.isPropertyAccessExpression(p) && p.expression === root) {
-    if (!(ts.isBinaryExpression(p.parent) && p.parent.left === p && p.parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) || TOOL_ENV.test(p.name.text)) {
+    if (
+      !(ts.isBinaryExpression(p.parent) && p.parent.left === p && p.parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) ||
+      TOOL_ENV.test(p.name.text)
+    ) {
       envName(w, p.name.text, p);
     }
     return;
@@ -112,7 +124,12 @@ function moduleFinding(w: Walk, mod: string, node: ts.Node): void {
 
 /** Whether some rule is about a dotted name (the chain walk stops at the longest such prefix). */
 const ruled = (q: string): boolean =>
-  ENV_ROOTS.has(q) || TEST_GLOBALS.test(q) || q === "require" || q === "import" || FS_OPEN.test(q) || NAME_RULES.some(([, re]) => re.test(q));
+  ENV_ROOTS.has(q) ||
+  TEST_GLOBALS.test(q) ||
+  q === "require" ||
+  q === "import" ||
+  FS_OPEN.test(q) ||
+  NAME_RULES.some(([, re]) => re.test(q));
 
 // Names that are code execution only when called (`x instanceof Function` is not).
 const CALL_ONLY = new Set(["Function", "eval"]);
@@ -121,7 +138,8 @@ function reference(w: Walk, node: ts.Expression, q: string): void {
   const { ts } = w;
   if (ENV_ROOTS.has(q)) return envUse(w, node);
   const call = callOf(ts, node);
-  const assigned = ts.isBinaryExpression(node.parent) && node.parent.left === node && node.parent.operatorToken.kind === ts.SyntaxKind.EqualsToken;
+  const assigned =
+    ts.isBinaryExpression(node.parent) && node.parent.left === node && node.parent.operatorToken.kind === ts.SyntaxKind.EqualsToken;
   if (TEST_GLOBALS.test(q)) {
     if (!w.isTest || assigned) add(w, "policy.test_infrastructure", `global:${q}`, call ?? (assigned ? node.parent : node));
     return;
@@ -169,7 +187,8 @@ export function tsPolicyFindings(ts: TypeScriptApi, sf: ts.SourceFile, isTest: b
       const mod = loadedModule(ts, node);
       if (mod !== null) moduleFinding(w, mod, node);
     }
-    if ((ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) && TOOL_ENV.test(node.text)) add(w, "policy.test_infrastructure", `name:${node.text}`, node);
+    if ((ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) && TOOL_ENV.test(node.text))
+      add(w, "policy.test_infrastructure", `name:${node.text}`, node);
     if (ts.isPropertyAccessExpression(node) && isStackRead(ts, node)) add(w, "policy.test_infrastructure", "stack", node);
     const isRoot =
       (ts.isIdentifier(node) && isValueReference(ts, node)) ||
@@ -179,7 +198,7 @@ export function tsPolicyFindings(ts: TypeScriptApi, sf: ts.SourceFile, isTest: b
     if (isRoot) {
       // Match the longest dotted prefix of the chain a rule knows (process.env, fs.writeFileSync, process.exit).
       const top = chainTop(ts, node as ts.Expression);
-      for (let cur: ts.Expression = top; ; ) {
+      for (let cur: ts.Expression = top; ;) {
         const q = qualify(ts, cur, w.aliases);
         if (q !== null && ruled(q)) {
           reference(w, cur, q);

@@ -34,7 +34,12 @@ function bindPattern(ts: TypeScriptApi, name: ts.BindingName, base: string | nul
     if (ts.isOmittedExpression(el)) continue;
     const prop = el.propertyName && (ts.isIdentifier(el.propertyName) || ts.isStringLiteral(el.propertyName)) ? el.propertyName.text : null;
     const key = prop ?? (ts.isIdentifier(el.name) ? el.name.text : null);
-    bindPattern(ts, el.name, base !== null && key !== null && !el.dotDotDotToken && ts.isObjectBindingPattern(name) ? `${base}.${key}` : null, aliases);
+    bindPattern(
+      ts,
+      el.name,
+      base !== null && key !== null && !el.dotDotDotToken && ts.isObjectBindingPattern(name) ? `${base}.${key}` : null,
+      aliases,
+    );
   }
 }
 
@@ -117,17 +122,34 @@ export function qualify(ts: TypeScriptApi, node: ts.Expression, aliases: Aliases
 export function isValueReference(ts: TypeScriptApi, id: ts.Identifier): boolean {
   const p = id.parent;
   if (ts.isPropertyAccessExpression(p)) return p.expression === id;
-  if (ts.isQualifiedName(p) || ts.isTypeReferenceNode(p) || ts.isImportSpecifier(p) || ts.isImportClause(p) || ts.isNamespaceImport(p)) return false;
-  if (ts.isExportSpecifier(p) || ts.isLabeledStatement(p) || ts.isBreakOrContinueStatement(p) || ts.isImportEqualsDeclaration(p)) return false;
+  if (ts.isQualifiedName(p) || ts.isTypeReferenceNode(p) || ts.isImportSpecifier(p) || ts.isImportClause(p) || ts.isNamespaceImport(p))
+    return false;
+  if (ts.isExportSpecifier(p) || ts.isLabeledStatement(p) || ts.isBreakOrContinueStatement(p) || ts.isImportEqualsDeclaration(p))
+    return false;
   if (ts.isTypeQueryNode(p) || ts.isExpressionWithTypeArguments(p) || ts.isJsxAttribute(p)) return false;
   const named = p as ts.Node & { name?: ts.Node; propertyName?: ts.Node };
-  if ((ts.isPropertyAssignment(p) || ts.isBindingElement(p) || ts.isMethodDeclaration(p) || ts.isPropertyDeclaration(p)) && (named.name === id || named.propertyName === id)) {
+  if (
+    (ts.isPropertyAssignment(p) || ts.isBindingElement(p) || ts.isMethodDeclaration(p) || ts.isPropertyDeclaration(p)) &&
+    (named.name === id || named.propertyName === id)
+  ) {
     return false;
   }
   const declares =
-    ts.isVariableDeclaration(p) || ts.isFunctionDeclaration(p) || ts.isFunctionExpression(p) || ts.isClassDeclaration(p) || ts.isClassExpression(p) ||
-    ts.isParameter(p) || ts.isEnumDeclaration(p) || ts.isEnumMember(p) || ts.isInterfaceDeclaration(p) || ts.isTypeAliasDeclaration(p) ||
-    ts.isModuleDeclaration(p) || ts.isTypeParameterDeclaration(p) || ts.isGetAccessorDeclaration(p) || ts.isSetAccessorDeclaration(p) ||
-    ts.isPropertySignature(p) || ts.isMethodSignature(p);
+    ts.isVariableDeclaration(p) ||
+    ts.isFunctionDeclaration(p) ||
+    ts.isFunctionExpression(p) ||
+    ts.isClassDeclaration(p) ||
+    ts.isClassExpression(p) ||
+    ts.isParameter(p) ||
+    ts.isEnumDeclaration(p) ||
+    ts.isEnumMember(p) ||
+    ts.isInterfaceDeclaration(p) ||
+    ts.isTypeAliasDeclaration(p) ||
+    ts.isModuleDeclaration(p) ||
+    ts.isTypeParameterDeclaration(p) ||
+    ts.isGetAccessorDeclaration(p) ||
+    ts.isSetAccessorDeclaration(p) ||
+    ts.isPropertySignature(p) ||
+    ts.isMethodSignature(p);
   return !(declares && named.name === id);
 }

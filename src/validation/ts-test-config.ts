@@ -1,4 +1,5 @@
-// JS test configuration edits (vitest/vite/jest config files, package.json "jest"): which settings change and which changes weaken the suite.
+// JS test configuration edits (vitest/vite/jest config files, package.json "jest"): which settings change and which changes weaken the
+// suite.
 import { posix } from "node:path";
 import type * as ts from "typescript";
 import { isWholeJsTestConfigName, VITE_CONFIG_RE } from "../runners/js/config-files.js";
@@ -21,10 +22,11 @@ function settingsOfScript(parsed: TsParsed): Settings | null {
   if (parsed.syntactic.some((d) => d.category === "error")) return null;
   const sf = parsed.sourceFile;
   const out: Settings = new Map();
-  const nameOf = (name: ts.PropertyName): string => (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) ? name.text : name.getText(sf));
+  const nameOf = (name: ts.PropertyName): string =>
+    ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) ? name.text : name.getText(sf);
   const pathOf = (prop: ts.ObjectLiteralElementLike): string => {
     const parts = [prop.name ? nameOf(prop.name) : "…"];
-    for (let obj = prop.parent; ; ) {
+    for (let obj = prop.parent; ;) {
       const owner = obj.parent;
       if (!owner || !ts.isPropertyAssignment(owner)) break;
       parts.unshift(nameOf(owner.name));
@@ -33,7 +35,8 @@ function settingsOfScript(parsed: TsParsed): Settings | null {
     return parts.join(".");
   };
   const visit = (node: ts.Node): void => {
-    if (ts.isPropertyAssignment(node) && !ts.isObjectLiteralExpression(node.initializer)) out.set(pathOf(node), node.initializer.getText(sf).replace(/\s+/g, " "));
+    if (ts.isPropertyAssignment(node) && !ts.isObjectLiteralExpression(node.initializer))
+      out.set(pathOf(node), node.initializer.getText(sf).replace(/\s+/g, " "));
     else if (ts.isShorthandPropertyAssignment(node)) out.set(pathOf(node), node.name.text);
     ts.forEachChild(node, visit);
   };
@@ -62,7 +65,22 @@ const numeric = (value: string | undefined): number | null => {
   return Number.isNaN(n) ? null : n;
 };
 
-const COLLECTION_KEYS = new Set(["include", "exclude", "testMatch", "testRegex", "testPathIgnorePatterns", "roots", "dir", "root", "projects", "workspace", "testNamePattern", "includeSource", "modulePathIgnorePatterns", "testEnvironmentOptions"]);
+const COLLECTION_KEYS = new Set([
+  "include",
+  "exclude",
+  "testMatch",
+  "testRegex",
+  "testPathIgnorePatterns",
+  "roots",
+  "dir",
+  "root",
+  "projects",
+  "workspace",
+  "testNamePattern",
+  "includeSource",
+  "modulePathIgnorePatterns",
+  "testEnvironmentOptions",
+]);
 const TIMEOUT_KEYS = new Set(["testTimeout", "hookTimeout", "teardownTimeout", "slowTestThreshold"]);
 const RETRY_KEYS = new Set(["retry", "retries", "bail"]);
 const PERMISSIVE_FLAGS = new Set(["passWithNoTests", "allowOnly", "dangerouslyIgnoreUnhandledErrors"]);
@@ -104,7 +122,10 @@ function weakenings(before: Settings, after: Settings): string[] {
 
 const sectionOf = (id: string, base: string): string => (base === "package.json" ? id.split(".").slice(0, 2).join(".") : id.split(".")[0]!);
 
-/** Analyses a change to a JS test config: vitest/jest config files (every setting), vite.config (its `test` section), package.json ("jest" and the test script). */
+/**
+ * Analyses a change to a JS test config: vitest/jest config files (every setting), vite.config (its `test` section), package.json ("jest"
+ * and the test script).
+ */
 export function analyzeJsTestConfigChange(
   ts: TypeScriptApi,
   relPath: string,
@@ -121,7 +142,8 @@ export function analyzeJsTestConfigChange(
         const json = JSON.parse(text) as Record<string, unknown>;
         const scripts = (json.scripts ?? {}) as Record<string, unknown>;
         const out = base === "package.json" ? settingsOfJson(json.jest, "jest") : settingsOfJson(json, "");
-        for (const [name, script] of Object.entries(scripts)) if (/^test(?::|$)/.test(name)) out.set(`scripts.${name}`, JSON.stringify(script));
+        for (const [name, script] of Object.entries(scripts))
+          if (/^test(?::|$)/.test(name)) out.set(`scripts.${name}`, JSON.stringify(script));
         return out;
       } catch {
         return null;
@@ -139,7 +161,8 @@ export function analyzeJsTestConfigChange(
     const touched = wholeFile || (base === "package.json" ? /"jest"|"test/.test(fixed + original) : /\btest\s*:/.test(fixed + original));
     return { touched: touched && original !== fixed, sections: [base], weakenings: [] };
   }
-  const protectedPart = (s: Settings): Settings => (wholeFile || base === "package.json" ? s : new Map([...s].filter(([id]) => id === "test" || id.startsWith("test."))));
+  const protectedPart = (s: Settings): Settings =>
+    wholeFile || base === "package.json" ? s : new Map([...s].filter(([id]) => id === "test" || id.startsWith("test.")));
   const a = protectedPart(before);
   const b = protectedPart(after);
   const sections = new Set<string>();

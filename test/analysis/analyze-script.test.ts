@@ -93,7 +93,11 @@ describe("analyzing vitest/jest failures", () => {
       failure({
         errorType: "ReferenceError",
         errorMessage: "formatPrice is not defined",
-        frames: [frame("tests/cart.test.ts", 4, "<anonymous>", "test"), frame("src/cart.ts", 6, "receiptLine", "project"), frame("node_modules/@vitest/runner/dist/index.js", 10, "run", "library")],
+        frames: [
+          frame("tests/cart.test.ts", 4, "<anonymous>", "test"),
+          frame("src/cart.ts", 6, "receiptLine", "project"),
+          frame("node_modules/@vitest/runner/dist/index.js", 10, "run", "library"),
+        ],
       }),
     );
     expect(a.errorCategory).toBe("import");
@@ -174,7 +178,14 @@ describe("analyzing vitest/jest failures", () => {
 
   it("falls back to the test file for a file that failed to load", () => {
     const a = analyze(
-      failure({ nodeId: "tests/cart.test.ts", testName: "", errorType: "SyntaxError", errorMessage: "Unexpected token ')'", phase: "collect", lineNumber: null }),
+      failure({
+        nodeId: "tests/cart.test.ts",
+        testName: "",
+        errorType: "SyntaxError",
+        errorMessage: "Unexpected token ')'",
+        phase: "collect",
+        lineNumber: null,
+      }),
     );
     expect(a.errorCategory).toBe("syntax");
     expect(a.fixStrategy).toBe("fix_syntax");

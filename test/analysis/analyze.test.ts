@@ -29,7 +29,13 @@ const failure = (over: Partial<Failure> & { frames: StackFrame[] }): Failure => 
   ...over,
 });
 
-const testFrame: StackFrame = { file: "tests/test_app.py", line: 4, function: "test_it", code: "assert dump_config({}) == '{}'", kind: "test" };
+const testFrame: StackFrame = {
+  file: "tests/test_app.py",
+  line: 4,
+  function: "test_it",
+  code: "assert dump_config({}) == '{}'",
+  kind: "test",
+};
 
 describe("analyzeFailure", () => {
   it("NameError for a stdlib module: add_import with the exact sentence", () => {
@@ -41,13 +47,25 @@ describe("analyzeFailure", () => {
       failure({
         errorType: "NameError",
         errorMessage: "name 'json' is not defined",
-        frames: [testFrame, { file: "/srv/p/app/utils.py", line: 12, function: "dump_config", code: "return json.dumps(config)", kind: "project" }],
+        frames: [
+          testFrame,
+          { file: "/srv/p/app/utils.py", line: 12, function: "dump_config", code: "return json.dumps(config)", kind: "project" },
+        ],
       }),
       { projectRoot: "/srv/p", source },
     );
     expect(AnalysisSchema.parse(a)).toEqual(a);
-    expect(a).toMatchObject({ errorCategory: "import", fixStrategy: "add_import", fileToFix: "app/utils.py", lineNumber: 12, functionName: "dump_config", confidence: 0.9 });
-    expect(a.suggestedFix).toBe("Add `import json` at the top of app/utils.py (NameError: name 'json' is not defined at app/utils.py:12 in dump_config).");
+    expect(a).toMatchObject({
+      errorCategory: "import",
+      fixStrategy: "add_import",
+      fileToFix: "app/utils.py",
+      lineNumber: 12,
+      functionName: "dump_config",
+      confidence: 0.9,
+    });
+    expect(a.suggestedFix).toBe(
+      "Add `import json` at the top of app/utils.py (NameError: name 'json' is not defined at app/utils.py:12 in dump_config).",
+    );
     expect(a.groupKey).toBe("app/utils.py:12:NameError");
   });
 
@@ -57,7 +75,11 @@ describe("analyzeFailure", () => {
       "src/app/report.py": "def report():\n    audit_log.append(1)\n",
     });
     const a = analyzeFailure(
-      failure({ errorType: "NameError", errorMessage: "name 'audit_log' is not defined", frames: [{ file: "src/app/report.py", line: 2, function: "report", kind: "project" }] }),
+      failure({
+        errorType: "NameError",
+        errorMessage: "name 'audit_log' is not defined",
+        frames: [{ file: "src/app/report.py", line: 2, function: "report", kind: "project" }],
+      }),
       { projectRoot: "/srv/p", source },
     );
     expect(a).toMatchObject({ fixStrategy: "add_import", confidence: 0.8 });
@@ -66,7 +88,12 @@ describe("analyzeFailure", () => {
 
   it("uses the plugin's hint field for a NameError typo", () => {
     const a = analyzeFailure(
-      failure({ errorType: "NameError", errorMessage: "name 'wrods' is not defined", hint: "words", frames: [{ file: "app/text.py", line: 3, function: "count", kind: "project" }] }),
+      failure({
+        errorType: "NameError",
+        errorMessage: "name 'wrods' is not defined",
+        hint: "words",
+        frames: [{ file: "app/text.py", line: 3, function: "count", kind: "project" }],
+      }),
       { projectRoot: "/srv/p", source: memorySource({}) },
     );
     expect(a).toMatchObject({ errorCategory: "attribute", fixStrategy: "fix_attribute_name", hint: "words" });
@@ -75,7 +102,11 @@ describe("analyzeFailure", () => {
 
   it("reads a hint from the message text (CPython's own `Did you mean`)", () => {
     const a = analyzeFailure(
-      failure({ errorType: "AttributeError", errorMessage: "'Order' object has no attribute 'totl'. Did you mean: 'total'?", frames: [{ file: "app/o.py", line: 9, function: "f", kind: "project" }] }),
+      failure({
+        errorType: "AttributeError",
+        errorMessage: "'Order' object has no attribute 'totl'. Did you mean: 'total'?",
+        frames: [{ file: "app/o.py", line: 9, function: "f", kind: "project" }],
+      }),
       { projectRoot: "/srv/p", source: memorySource({}) },
     );
     expect(a).toMatchObject({ errorCategory: "attribute", fixStrategy: "fix_attribute_name", hint: "total" });
@@ -90,15 +121,29 @@ describe("analyzeFailure", () => {
       }),
       {
         projectRoot: "/srv/p",
-        source: memorySource({ "app/calc.py": "def add(a, b):\n    return a + b + 1\n", "tests/test_app.py": "from app.calc import add\n\n\ndef test_it():\n    assert add(1, 1) == 4\n" }),
+        source: memorySource({
+          "app/calc.py": "def add(a, b):\n    return a + b + 1\n",
+          "tests/test_app.py": "from app.calc import add\n\n\ndef test_it():\n    assert add(1, 1) == 4\n",
+        }),
       },
     );
-    expect(a).toMatchObject({ errorCategory: "assertion", fixStrategy: "fix_assertion", fileToFix: "app/calc.py", lineNumber: 1, functionName: "add", expected: "4", actual: "3" });
+    expect(a).toMatchObject({
+      errorCategory: "assertion",
+      fixStrategy: "fix_assertion",
+      fileToFix: "app/calc.py",
+      lineNumber: 1,
+      functionName: "add",
+      expected: "4",
+      actual: "3",
+    });
     expect(a.suggestedFix).toBe("Fix add (app/calc.py:1) so the assertion holds: it produced 3 where the test expects 4.");
   });
 
   it("without any frame or readable test file: no location and half the confidence", () => {
-    const a = analyzeFailure(failure({ errorType: "KeyError", errorMessage: "'x'", frames: [] }), { projectRoot: "/srv/p", source: memorySource({}) });
+    const a = analyzeFailure(failure({ errorType: "KeyError", errorMessage: "'x'", frames: [] }), {
+      projectRoot: "/srv/p",
+      source: memorySource({}),
+    });
     expect(a).toMatchObject({ fileToFix: null, lineNumber: null, fixStrategy: "llm", confidence: 0.18, groupKey: "?:?:KeyError" });
   });
 
@@ -115,6 +160,11 @@ describe("analyzeFailure", () => {
       }),
       { projectRoot, source: createFsSourceReader(projectRoot) },
     );
-    expect(a).toMatchObject({ errorCategory: "async", fileToFix: "tests/test_users.py", lineNumber: 65, functionName: "test_unmarked_async" });
+    expect(a).toMatchObject({
+      errorCategory: "async",
+      fileToFix: "tests/test_users.py",
+      lineNumber: 65,
+      functionName: "test_unmarked_async",
+    });
   });
 });

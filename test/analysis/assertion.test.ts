@@ -40,7 +40,11 @@ describe("extractAssertionDetails", () => {
     expect(extractAssertionDetails("assert not [1]")).toMatchObject({ actual: "[1]", expected: "falsy" });
     expect(extractAssertionDetails("assert 'a' in ['b', 'c']")).toMatchObject({ operator: "in", actual: "'a'", expected: "['b', 'c']" });
     expect(extractAssertionDetails("assert 'x == y' == 'z'")).toMatchObject({ actual: "'x == y'", expected: "'z'" });
-    expect(extractAssertionDetails("insufficient funds")).toMatchObject({ comparison: null, actual: null, customMessage: "insufficient funds" });
+    expect(extractAssertionDetails("insufficient funds")).toMatchObject({
+      comparison: null,
+      actual: null,
+      customMessage: "insufficient funds",
+    });
   });
 });
 
@@ -48,7 +52,10 @@ describe("calledFunction", () => {
   it("names plain calls, dotted calls, bound methods and function reprs", () => {
     expect(calledFunction("add(2, 3)")).toEqual({ name: "add" });
     expect(calledFunction("shop.pricing.add(2, 3)")).toEqual({ name: "add" });
-    expect(calledFunction("<bound method Inventory.skus of <shop.inventory.Inventory object at 0x7f>>()")).toEqual({ name: "skus", className: "Inventory" });
+    expect(calledFunction("<bound method Inventory.skus of <shop.inventory.Inventory object at 0x7f>>()")).toEqual({
+      name: "skus",
+      className: "Inventory",
+    });
     expect(calledFunction("<function add at 0x7f12>(1, 2)")).toEqual({ name: "add" });
     expect(calledFunction("<Response [500]>.status_code")).toBeNull();
   });

@@ -28,7 +28,8 @@ function check(source: string, project: string, failures: Failure[]): string[] {
     const analysis = analyzeFailure(failure, { projectRoot });
     scored.push({ source, nodeId: failure.nodeId, label, analysis });
     const got = { category: analysis.errorCategory, file: analysis.fileToFix, line: analysis.lineNumber, strategy: analysis.fixStrategy };
-    if (JSON.stringify(got) !== JSON.stringify(label)) misses.push(`${failure.nodeId}: got ${JSON.stringify(got)}, want ${JSON.stringify(label)}`);
+    if (JSON.stringify(got) !== JSON.stringify(label))
+      misses.push(`${failure.nodeId}: got ${JSON.stringify(got)}, want ${JSON.stringify(label)}`);
   }
   return misses;
 }
@@ -49,7 +50,13 @@ describe("analyzer corpus (real pytest failures)", () => {
           expect(text, "captured output").not.toBeNull();
           const failures = failuresFromTerminal(text!);
           expect(failures.map((f) => f.nodeId).sort()).toEqual(Object.keys(labels[project]!).sort());
-          expect(check(`pytest${version}/${project}/${style}.txt`, project, failures.map((f) => f.failure))).toEqual([]);
+          expect(
+            check(
+              `pytest${version}/${project}/${style}.txt`,
+              project,
+              failures.map((f) => f.failure),
+            ),
+          ).toEqual([]);
         });
       }
     }
@@ -94,13 +101,23 @@ describe("analyzer corpus (real pytest failures)", () => {
     const distinct = new Set(Object.entries(labels).flatMap(([p, l]) => Object.keys(l).map((n) => `${p}/${n}`))).size;
     const bySource = new Map<string, Scored[]>();
     for (const r of scored) {
-      const kind = r.source.startsWith("live") ? "live adapter run" : r.source.endsWith(".jsonl") ? "plugin JSONL" : r.source.endsWith(".xml") ? "JUnit XML" : "terminal text";
+      const kind = r.source.startsWith("live")
+        ? "live adapter run"
+        : r.source.endsWith(".jsonl")
+          ? "plugin JSONL"
+          : r.source.endsWith(".xml")
+            ? "JUnit XML"
+            : "terminal text";
       bySource.set(kind, [...(bySource.get(kind) ?? []), r]);
     }
-    console.log(`analyzer corpus: ${distinct} labelled failures, ${scored.length} analyses (pytest 7/8/9; long/short/native text, JUnit XML, plugin JSONL)`);
+    console.log(
+      `analyzer corpus: ${distinct} labelled failures, ${scored.length} analyses (pytest 7/8/9; long/short/native text, JUnit XML, plugin JSONL)`,
+    );
     for (const [kind, rows] of [["all", scored] as const, ...bySource]) {
       const s = score(rows);
-      console.log(`  ${kind.padEnd(16)} category ${s.category}/${s.total}, location ${s.location}/${s.total}, strategy ${s.strategy}/${s.total}`);
+      console.log(
+        `  ${kind.padEnd(16)} category ${s.category}/${s.total}, location ${s.location}/${s.total}, strategy ${s.strategy}/${s.total}`,
+      );
     }
   });
 });

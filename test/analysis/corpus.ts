@@ -36,7 +36,9 @@ export function readCaptured(version: string, project: string, file: string): st
 
 /** A plain CPython traceback captured from projects/plain/<name>.py, relocated like readCaptured. */
 export function readPlainTraceback(name: string): string {
-  return readFileSync(join(corpusDir, "captured", "python", `${name}.txt`), "utf8").split(meta.projectsRoot).join(projectsDir);
+  return readFileSync(join(corpusDir, "captured", "python", `${name}.txt`), "utf8")
+    .split(meta.projectsRoot)
+    .join(projectsDir);
 }
 
 const HEADER_RE = /^_{3,} (.+?) _{3,}$/;

@@ -26,7 +26,10 @@ describe("fault localisation on seeded bugs", () => {
     const adapter = await createPytestAdapter({ projectRoot: root, python: testPython });
     const run = await adapter.runTests({ coverage: true });
     expect(run.status).toBe("failed");
-    const localiser = faultLocaliserFor(adapter, run.failures.map((f) => f.nodeId));
+    const localiser = faultLocaliserFor(
+      adapter,
+      run.failures.map((f) => f.nodeId),
+    );
     if (localiser === null) throw new Error("the full run with coverage recorded no per-test coverage");
 
     const { hits, total } = hitRate(root, run, localiser, (file) => adapter.isTestFile(file), "full run");
@@ -42,7 +45,12 @@ describe("fault localisation with no per-test coverage recorded", () => {
     const adapter = await createPytestAdapter({ projectRoot: root, python: testPython });
     const run = await adapter.runTests();
     expect(run.status).toBe("failed");
-    expect(faultLocaliserFor(adapter, run.failures.map((f) => f.nodeId))).toBeNull();
+    expect(
+      faultLocaliserFor(
+        adapter,
+        run.failures.map((f) => f.nodeId),
+      ),
+    ).toBeNull();
     const events: WorkflowEvent[] = [];
     const deps = { onEvent: (e: WorkflowEvent) => events.push(e) } as Partial<WorkflowDeps> as WorkflowDeps;
     const failures = new Map(run.failures.map((f) => [f.nodeId, f]));
@@ -83,23 +91,26 @@ describe("fault localisation with no per-test coverage recorded", () => {
 
 /** Ranks every failure of `run` and prints the hit rate (the measurement BENCHMARKS.md quotes). */
 function hitRate(root: string, run: TestRunResult, localiser: FaultLocaliser, isTestFile: (f: string) => boolean, how: string) {
-    const ranks: (number | null)[] = [];
-    for (const failure of run.failures) {
-      const label = labels[failure.testFile];
-      if (label === undefined) throw new Error(`no label for ${failure.testFile}`);
-      // Every failure is an assert in a test: the stack never reaches the module under test.
-      expect(failure.faultFile, failure.nodeId).toBe(failure.testFile);
-      const analysis = analyzeFailure(failure, { projectRoot: root, localiser });
-      const suspects = analysis.suspiciousLines ?? [];
-      expect(suspects.length, failure.nodeId).toBeGreaterThan(0);
-      expect(suspects.every((s) => !isTestFile(s.file) && s.text !== ""), failure.nodeId).toBe(true);
-      const full = localiser.rank(failure.nodeId, Number.MAX_SAFE_INTEGER);
-      const at = full.findIndex((s) => s.file === label.file && label.lines.includes(s.line));
-      ranks.push(at < 0 ? null : at + 1);
-    }
-    const hits = ranks.filter((r) => r !== null && r <= 5).length;
-    const found = ranks.filter((r): r is number => r !== null);
-    const meanRank = found.reduce((a, b) => a + b, 0) / found.length;
-    console.log(`ochiai (${how}) top-5 hit rate ${hits}/${ranks.length}, mean rank ${meanRank.toFixed(2)} (ranks ${ranks.join(", ")})`);
-    return { hits, total: ranks.length };
+  const ranks: (number | null)[] = [];
+  for (const failure of run.failures) {
+    const label = labels[failure.testFile];
+    if (label === undefined) throw new Error(`no label for ${failure.testFile}`);
+    // Every failure is an assert in a test: the stack never reaches the module under test.
+    expect(failure.faultFile, failure.nodeId).toBe(failure.testFile);
+    const analysis = analyzeFailure(failure, { projectRoot: root, localiser });
+    const suspects = analysis.suspiciousLines ?? [];
+    expect(suspects.length, failure.nodeId).toBeGreaterThan(0);
+    expect(
+      suspects.every((s) => !isTestFile(s.file) && s.text !== ""),
+      failure.nodeId,
+    ).toBe(true);
+    const full = localiser.rank(failure.nodeId, Number.MAX_SAFE_INTEGER);
+    const at = full.findIndex((s) => s.file === label.file && label.lines.includes(s.line));
+    ranks.push(at < 0 ? null : at + 1);
+  }
+  const hits = ranks.filter((r) => r !== null && r <= 5).length;
+  const found = ranks.filter((r): r is number => r !== null);
+  const meanRank = found.reduce((a, b) => a + b, 0) / found.length;
+  console.log(`ochiai (${how}) top-5 hit rate ${hits}/${ranks.length}, mean rank ${meanRank.toFixed(2)} (ranks ${ranks.join(", ")})`);
+  return { hits, total: ranks.length };
 }

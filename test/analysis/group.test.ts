@@ -8,10 +8,16 @@ import { failuresFromTerminal, projectsDir, readCaptured } from "./corpus.js";
 describe("groupFailures", () => {
   it("groups the asyncapp failures that share the unawaited call in get_profile", () => {
     const projectRoot = join(projectsDir, "asyncapp");
-    const items = failuresFromTerminal(readCaptured("8", "asyncapp", "long.txt")!).map(({ nodeId, failure }) => ({ nodeId, ...analyzeFailure(failure, { projectRoot }) }));
+    const items = failuresFromTerminal(readCaptured("8", "asyncapp", "long.txt")!).map(({ nodeId, failure }) => ({
+      nodeId,
+      ...analyzeFailure(failure, { projectRoot }),
+    }));
     const groups = groupFailures(items);
     expect(groups[0]!.groupKey).toBe("asyncapp/users.py:13:TypeError");
-    expect(groups[0]!.members.map((m) => m.nodeId).sort()).toEqual(["tests/test_users.py::test_gather_profiles", "tests/test_users.py::test_get_profile"]);
+    expect(groups[0]!.members.map((m) => m.nodeId).sort()).toEqual([
+      "tests/test_users.py::test_gather_profiles",
+      "tests/test_users.py::test_get_profile",
+    ]);
     expect(groups).toHaveLength(items.length - 1);
     expect(groups.slice(1).every((g) => g.members.length === 1)).toBe(true);
   });

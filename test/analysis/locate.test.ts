@@ -46,12 +46,22 @@ describe("extractLocationFromTrace with structured frames", () => {
     { file: "/srv/app/tests/test_api.py", line: 12, function: "test_profile", kind: "test" },
     { file: "/srv/app/app/api.py", line: 30, function: "get_profile", code: "user = fetch_user(uid)", kind: "project" },
     { file: "/srv/app/app/db.py", line: 8, function: "query", kind: "project" },
-    { file: "/srv/app/.venv/lib/python3.11/site-packages/sqlalchemy/engine/base.py", line: 1967, function: "_exec_single_context", kind: "library" },
+    {
+      file: "/srv/app/.venv/lib/python3.11/site-packages/sqlalchemy/engine/base.py",
+      line: 1967,
+      function: "_exec_single_context",
+      kind: "library",
+    },
     { file: "/usr/lib/python3.11/sqlite3/dbapi2.py", line: 10, function: "execute", kind: "stdlib" },
   ];
 
   it("returns the innermost project frame, relative to the project root", () => {
-    expect(extractLocationFromTrace(frames, { projectRoot: root })).toEqual({ file: "app/db.py", line: 8, function: "query", kind: "project" });
+    expect(extractLocationFromTrace(frames, { projectRoot: root })).toEqual({
+      file: "app/db.py",
+      line: 8,
+      function: "query",
+      kind: "project",
+    });
   });
 
   it("classifies frames itself when the plugin gave no kind", () => {
@@ -61,12 +71,21 @@ describe("extractLocationFromTrace with structured frames", () => {
 
   it("trusts a reported kind over the path", () => {
     const vendored: StackFrame[] = [...frames.slice(0, 2), { file: "/srv/app/app/db.py", line: 8, function: "query", kind: "library" }];
-    expect(extractLocationFromTrace(vendored, { projectRoot: root })).toMatchObject({ file: "app/api.py", line: 30, code: "user = fetch_user(uid)" });
+    expect(extractLocationFromTrace(vendored, { projectRoot: root })).toMatchObject({
+      file: "app/api.py",
+      line: 30,
+      code: "user = fetch_user(uid)",
+    });
   });
 
   it("falls back to the innermost test frame when no project frame exists, and to null without either", () => {
     const inTest: StackFrame[] = [frames[0]!, { file: "tests/conftest.py", line: 5, function: "db" }, frames[3]!];
-    expect(extractLocationFromTrace(inTest, { projectRoot: root })).toEqual({ file: "tests/conftest.py", line: 5, function: "db", kind: "test" });
+    expect(extractLocationFromTrace(inTest, { projectRoot: root })).toEqual({
+      file: "tests/conftest.py",
+      line: 5,
+      function: "db",
+      kind: "test",
+    });
     expect(extractLocationFromTrace([frames[3]!, frames[4]!], { projectRoot: root })).toBeNull();
     expect(extractLocationFromTrace([], { projectRoot: root })).toBeNull();
   });
@@ -74,9 +93,15 @@ describe("extractLocationFromTrace with structured frames", () => {
 
 describe("extractLocationFromTrace with traceback text", () => {
   const shop = join(projectsDir, "shop");
-  for (const [version, style] of [["7", "long"], ["8", "short"], ["9", "native"]] as const) {
+  for (const [version, style] of [
+    ["7", "long"],
+    ["8", "short"],
+    ["9", "native"],
+  ] as const) {
     it(`finds the project call site of a failure deep in the stdlib (pytest ${version} --tb=${style})`, () => {
-      expect(extractLocationFromTrace(section(version, "shop", style, "tests/test_orders.py::test_find_codes"), { projectRoot: shop })).toMatchObject({
+      expect(
+        extractLocationFromTrace(section(version, "shop", style, "tests/test_orders.py::test_find_codes"), { projectRoot: shop }),
+      ).toMatchObject({
         file: "shop/search.py",
         line: 6,
         function: "find_codes",
@@ -85,7 +110,9 @@ describe("extractLocationFromTrace with traceback text", () => {
     });
 
     it(`points at the test itself for a NameError in the test (pytest ${version} --tb=${style})`, () => {
-      expect(extractLocationFromTrace(section(version, "shop", style, "tests/test_utils.py::test_config_path_is_json"), { projectRoot: shop })).toMatchObject({
+      expect(
+        extractLocationFromTrace(section(version, "shop", style, "tests/test_utils.py::test_config_path_is_json"), { projectRoot: shop }),
+      ).toMatchObject({
         file: "tests/test_utils.py",
         line: 25,
         kind: "test",
@@ -94,14 +121,26 @@ describe("extractLocationFromTrace with traceback text", () => {
 
     it(`returns a SyntaxError's own file and line (pytest ${version} --tb=${style})`, () => {
       const broken = join(projectsDir, "broken");
-      expect(extractLocationFromTrace(section(version, "broken", style, "tests/test_parser.py"), { projectRoot: broken })).toMatchObject({ file: "app/parser.py", line: 5 });
-      expect(extractLocationFromTrace(section(version, "broken", style, "tests/test_broken_test.py"), { projectRoot: broken })).toMatchObject({ file: "tests/test_broken_test.py", line: 8 });
+      expect(extractLocationFromTrace(section(version, "broken", style, "tests/test_parser.py"), { projectRoot: broken })).toMatchObject({
+        file: "app/parser.py",
+        line: 5,
+      });
+      expect(
+        extractLocationFromTrace(section(version, "broken", style, "tests/test_broken_test.py"), { projectRoot: broken }),
+      ).toMatchObject({ file: "tests/test_broken_test.py", line: 8 });
     });
   }
 
   it("reads a plain CPython traceback", () => {
     const plain = join(projectsDir, "plain");
-    expect(extractLocationFromTrace(readPlainTraceback("syntax_import"), { projectRoot: plain })).toMatchObject({ file: "broken_module_dir/broken_module.py", line: 1 });
-    expect(extractLocationFromTrace(readPlainTraceback("chained"), { projectRoot: plain })).toMatchObject({ file: "chained.py", line: 16, function: "main" });
+    expect(extractLocationFromTrace(readPlainTraceback("syntax_import"), { projectRoot: plain })).toMatchObject({
+      file: "broken_module_dir/broken_module.py",
+      line: 1,
+    });
+    expect(extractLocationFromTrace(readPlainTraceback("chained"), { projectRoot: plain })).toMatchObject({
+      file: "chained.py",
+      line: 16,
+      function: "main",
+    });
   });
 });

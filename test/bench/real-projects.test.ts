@@ -49,14 +49,22 @@ describe("real-projects harness (fixture: real-projects/minilib)", () => {
     expect(brief).toContain("deleted-import 2 ");
     expect(brief).toContain("misspelling 10 match = WROD.search(text)");
     expect(brief).toContain("undefined-access 8 if False:");
-    expect(brief).toContain('undefined-access 11 return None');
+    expect(brief).toContain("undefined-access 11 return None");
     // A literal return value is not a lost value, and builtins are never misspelt.
     expect(brief.filter((b) => b.startsWith("undefined-access 9"))).toEqual([]);
   });
 
   it("lists a dropped await, ?. and ?? in TypeScript, but not a type-only import", () => {
-    const text = ['import { load } from "./load";', 'import type { Shape } from "./shape";', "", "export async function size(s?: Shape) {",
-      "  const data = await load(s?.name ?? \"default\");", "  return data.length;", "}", ""].join("\n");
+    const text = [
+      'import { load } from "./load";',
+      'import type { Shape } from "./shape";',
+      "",
+      "export async function size(s?: Shape) {",
+      '  const data = await load(s?.name ?? "default");',
+      "  return data.length;",
+      "}",
+      "",
+    ].join("\n");
     const brief = jsCandidates("src/size.ts", text).map((c) => `${c.kind} ${c.line} ${c.mutated.trim()}`);
     expect(brief).toContain("deleted-import 1 ");
     expect(brief.some((b) => b.startsWith("deleted-import 2"))).toBe(false);
@@ -68,7 +76,14 @@ describe("real-projects harness (fixture: real-projects/minilib)", () => {
   it("a mutant turns the bare runner red; restoring brings back the checkout byte for byte and a green run", () => {
     const green = bareRun(corpus, project);
     expect(green).toMatchObject({ green: true, counts: { passed: 3, failed: 0, skipped: 0, errors: 0 } });
-    applyMutation(dir, { id: "undefined-access-01", kind: "undefined-access", file: "minilib/core.py", line: 8, original: "    if text is None:", mutated: "    if False:" });
+    applyMutation(dir, {
+      id: "undefined-access-01",
+      kind: "undefined-access",
+      file: "minilib/core.py",
+      line: 8,
+      original: "    if text is None:",
+      mutated: "    if False:",
+    });
     expect(changedFiles(dir)).toEqual(["minilib/core.py"]);
     const red = bareRun(corpus, project, { bail: true });
     expect(red).toMatchObject({ green: false, counts: { passed: 1, failed: 1 } });
@@ -78,9 +93,18 @@ describe("real-projects harness (fixture: real-projects/minilib)", () => {
   });
 
   it("a deleted import removes its line, and a stale line is refused instead of mutating the wrong text", async () => {
-    applyMutation(dir, { id: "deleted-import-01", kind: "deleted-import", file: "minilib/core.py", line: 2, original: "import re", mutated: "" });
+    applyMutation(dir, {
+      id: "deleted-import-01",
+      kind: "deleted-import",
+      file: "minilib/core.py",
+      line: 2,
+      original: "import re",
+      mutated: "",
+    });
     expect(await readFile(join(dir, "minilib", "core.py"), "utf8")).toBe(core.replace("import re\n", ""));
-    expect(() => applyMutation(dir, { id: "x", kind: "misspelling", file: "minilib/core.py", line: 2, original: "import re", mutated: "import er" })).toThrow(/does not read/);
+    expect(() =>
+      applyMutation(dir, { id: "x", kind: "misspelling", file: "minilib/core.py", line: 2, original: "import re", mutated: "import er" }),
+    ).toThrow(/does not read/);
     restore(dir);
     expect(await readFile(join(dir, "minilib", "core.py"), "utf8")).toBe(core);
   });

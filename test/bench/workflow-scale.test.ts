@@ -31,43 +31,47 @@ describe("workflow-scale suites (bench/lib/scale-suite.mjs)", () => {
     expect(() => generateScaleSuite(join(tmp, "d"), { lang: "ruby" as ScaleLang, tests: 10 })).toThrow(/python or vitest/);
   });
 
-  it.concurrent.each(["python", "vitest"] as const)("%s: one failing test, then green with redgreen run --no-llm", async (lang) => {
-    const project = join(tmp, `${lang}-20`);
-    const suite = generateScaleSuite(project, { lang, tests: TESTS, perFile: { min: 5, max: 10 } });
-    const bare = bareCommand(lang, project, testPython);
-    const before = await watchCommand(bare.file, bare.args, { cwd: project, env: ENV });
-    expect(bareSawOneFailure(lang, TESTS, before), before.stdout).toBe(true);
-    expect(before.stdout + before.stderr).toMatch(new RegExp(`${suite.missingName}.* is not defined`));
+  it.concurrent.each(["python", "vitest"] as const)(
+    "%s: one failing test, then green with redgreen run --no-llm",
+    async (lang) => {
+      const project = join(tmp, `${lang}-20`);
+      const suite = generateScaleSuite(project, { lang, tests: TESTS, perFile: { min: 5, max: 10 } });
+      const bare = bareCommand(lang, project, testPython);
+      const before = await watchCommand(bare.file, bare.args, { cwd: project, env: ENV });
+      expect(bareSawOneFailure(lang, TESTS, before), before.stdout).toBe(true);
+      expect(before.stdout + before.stderr).toMatch(new RegExp(`${suite.missingName}.* is not defined`));
 
-    const args = [binPath, "run", project, "--no-llm", "--no-coverage", "--json", "--quiet", "--db", join(tmp, `${lang}.db`)];
-    if (lang === "python") args.push("--python", testPython);
-    const rg = await watchCommand(process.execPath, args, { cwd: tmp, env: ENV });
-    expect(rg.exitCode, rg.stderr).toBe(0);
-    const summary = JSON.parse(rg.stdout) as RunSummary;
-    expect(summary.status).toBe("passed");
-    expect(summary.final).toMatchObject({ total: TESTS, failed: 0 });
-    expect(summary.fixes).toEqual([expect.objectContaining({ status: "kept", file: suite.bugFile, source: "pattern" })]);
+      const args = [binPath, "run", project, "--no-llm", "--no-coverage", "--json", "--quiet", "--db", join(tmp, `${lang}.db`)];
+      if (lang === "python") args.push("--python", testPython);
+      const rg = await watchCommand(process.execPath, args, { cwd: tmp, env: ENV });
+      expect(rg.exitCode, rg.stderr).toBe(0);
+      const summary = JSON.parse(rg.stdout) as RunSummary;
+      expect(summary.status).toBe("passed");
+      expect(summary.final).toMatchObject({ total: TESTS, failed: 0 });
+      expect(summary.fixes).toEqual([expect.objectContaining({ status: "kept", file: suite.bugFile, source: "pattern" })]);
 
-    // What the benchmark reports: a node process's resident set, and the runs it made (one full run at least, and
-    // the targeted proof of the fix), each told apart from the Python helper and the probes.
-    expect(rg.peakRssMb).toBeGreaterThan(30);
-    // CPU time takes in the runs redgreen waited for: more than one bare run of the same suite, which it repeats.
-    expect(before.cpuSeconds).toBeGreaterThan(0);
-    expect(rg.cpuSeconds).toBeGreaterThan(before.cpuSeconds);
-    const runs = rg.children.map((c) => runnerRun(c.argv)).filter((r) => r !== null);
-    const inRuns = rg.children.filter((c) => runnerRun(c.argv) !== null).reduce((sum, c) => sum + c.seconds, 0);
-    expect(inRuns).toBeGreaterThan(0);
-    expect(inRuns).toBeLessThan(rg.seconds);
-    expect(runs.every((r) => r.runner === (lang === "python" ? "pytest" : "vitest") && !r.coverage)).toBe(true);
-    expect(runs.filter((r) => r.kind === "full").length).toBeGreaterThanOrEqual(1);
-    expect(runs.filter((r) => r.kind === "selected").length).toBeGreaterThanOrEqual(1);
-    const helper = rg.children.find((c) => c.argv.some((a) => a.endsWith("helper.py")));
-    if (lang === "python") expect(helper && runnerRun(helper.argv)).toBeNull();
+      // What the benchmark reports: a node process's resident set, and the runs it made (one full run at least, and
+      // the targeted proof of the fix), each told apart from the Python helper and the probes.
+      expect(rg.peakRssMb).toBeGreaterThan(30);
+      // CPU time takes in the runs redgreen waited for: more than one bare run of the same suite, which it repeats.
+      expect(before.cpuSeconds).toBeGreaterThan(0);
+      expect(rg.cpuSeconds).toBeGreaterThan(before.cpuSeconds);
+      const runs = rg.children.map((c) => runnerRun(c.argv)).filter((r) => r !== null);
+      const inRuns = rg.children.filter((c) => runnerRun(c.argv) !== null).reduce((sum, c) => sum + c.seconds, 0);
+      expect(inRuns).toBeGreaterThan(0);
+      expect(inRuns).toBeLessThan(rg.seconds);
+      expect(runs.every((r) => r.runner === (lang === "python" ? "pytest" : "vitest") && !r.coverage)).toBe(true);
+      expect(runs.filter((r) => r.kind === "full").length).toBeGreaterThanOrEqual(1);
+      expect(runs.filter((r) => r.kind === "selected").length).toBeGreaterThanOrEqual(1);
+      const helper = rg.children.find((c) => c.argv.some((a) => a.endsWith("helper.py")));
+      if (lang === "python") expect(helper && runnerRun(helper.argv)).toBeNull();
 
-    const after = await watchCommand(bare.file, bare.args, { cwd: project, env: ENV });
-    expect(after.exitCode, after.stdout).toBe(0);
-    // About 35 s on an idle 2-core machine; four times that under a load of 15.
-  }, 180_000);
+      const after = await watchCommand(bare.file, bare.args, { cwd: project, env: ENV });
+      expect(after.exitCode, after.stdout).toBe(0);
+      // About 35 s on an idle 2-core machine; four times that under a load of 15.
+    },
+    180_000,
+  );
 
   it("bench/run.mjs gives options only to a benchmark that takes them, each with a value", async () => {
     const runMjs = join(testDir, "..", "bench", "run.mjs");

@@ -12,7 +12,10 @@ export const artifactsDir = join(testDir, "artifacts");
 /** The system Chromium (override with CHROMIUM_PATH). */
 export const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
-/** Launches headless Chromium (with extra command-line switches, e.g. --host-resolver-rules); fails with the install command when it is missing. */
+/**
+ * Launches headless Chromium (with extra command-line switches, e.g. --host-resolver-rules); fails with the install command when it is
+ * missing.
+ */
 export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
   if (!existsSync(chromiumPath)) throw new Error(`no Chromium at ${chromiumPath}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
   mkdirSync(artifactsDir, { recursive: true });
@@ -21,7 +24,10 @@ export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> 
 }
 
 /** A page whose requests to anything but the loopback address and local files are aborted and recorded. */
-export async function offlinePage(browser: Browser, viewport = { width: 1400, height: 1000 }): Promise<{ page: Page; external: string[]; errors: string[] }> {
+export async function offlinePage(
+  browser: Browser,
+  viewport = { width: 1400, height: 1000 },
+): Promise<{ page: Page; external: string[]; errors: string[] }> {
   const page = await browser.newPage({ viewport });
   const external: string[] = [];
   const errors: string[] = [];

@@ -40,7 +40,11 @@ describe("redgreen chat on a terminal", () => {
     one.send("\x04"); // Ctrl-D
     await one.waitFor(/bye/, at);
     expect(await one.exited).toBe(0);
-    expect(readFileSync(join(project, ".redgreen", "chat_history"), "utf8").split("\n").filter(Boolean)).toEqual(["/run", "/show 2"]);
+    expect(
+      readFileSync(join(project, ".redgreen", "chat_history"), "utf8")
+        .split("\n")
+        .filter(Boolean),
+    ).toEqual(["/run", "/show 2"]);
 
     const two = startChat(project);
     at = await two.waitFor(/redgreen> /);

@@ -22,7 +22,14 @@ function copyTiny(): string {
 async function chat(project: string, lines: string[], extraArgs: string[] = [], env: Record<string, string | undefined> = {}) {
   const r = await runProcess(process.execPath, [binPath, "chat", project, "--python", testPython, ...extraArgs], {
     cwd: project,
-    env: { ...process.env, REDGREEN_DB: undefined, REDGREEN_MODEL: undefined, OPENAI_BASE_URL: undefined, OPENAI_API_KEY: undefined, ...env },
+    env: {
+      ...process.env,
+      REDGREEN_DB: undefined,
+      REDGREEN_MODEL: undefined,
+      OPENAI_BASE_URL: undefined,
+      OPENAI_API_KEY: undefined,
+      ...env,
+    },
     input: `${lines.join("\n")}\n`,
     timeoutMs: 90_000,
   });
@@ -42,7 +49,22 @@ afterEach(async () => {
 describe("redgreen chat without a model", () => {
   it("runs the slash commands: run, failures, show, analyze, fix (asks first), history, diff, undo, runs", async () => {
     const project = copyTiny();
-    const r = await chat(project, ["/run", "/failures", "/show 1", "/analyze 2", "/fix 1", "n", "/fix 1", "y", "/history", "/diff", "/graph --mermaid", "/undo", "/runs", "/quit"]);
+    const r = await chat(project, [
+      "/run",
+      "/failures",
+      "/show 1",
+      "/analyze 2",
+      "/fix 1",
+      "n",
+      "/fix 1",
+      "y",
+      "/history",
+      "/diff",
+      "/graph --mermaid",
+      "/undo",
+      "/runs",
+      "/quit",
+    ]);
     expect(r.exitCode).toBe(0);
     expectNoStackTrace(r.stderr);
     const out = r.stdout;
@@ -66,7 +88,9 @@ describe("redgreen chat without a model", () => {
     expect(out).toContain("Apply this fix? [y/N] n\nNot applied.");
     expect(out).toContain("Apply this fix? [y/N] y\napplied to prices.py");
     expect(out).toMatch(/Kept\. 2 passed, 1 failed/);
-    expect(out).toMatch(/iteration 1: no full run\n\s+rejected\s+pattern\/add_import on prices\.py \(risk low\): declined by the user\n\s+kept\s+pattern\/add_import/);
+    expect(out).toMatch(
+      /iteration 1: no full run\n\s+rejected\s+pattern\/add_import on prices\.py \(risk low\): declined by the user\n\s+kept\s+pattern\/add_import/,
+    );
     expect(out).toMatch(/redgreen> \/diff\n--- a\/prices\.py\n\+\+\+ b\/prices\.py/);
     expect(out).toContain("graph TD;");
     expect(out).toContain("restored prices.py");
@@ -108,7 +132,9 @@ describe("redgreen chat without a model", () => {
     expect((await runCli(["undo", workflowId, project])).stdout).toContain("restored prices.py");
     const later = await chat(project, ["/failures"]);
     expect(later.stdout).toMatch(/last test run #4 \(\S+\): 2 passed, 1 failed, coverage [\d.]+% \(before an undo: \/run to refresh\)\n/);
-    expect(later.stdout).toMatch(/redgreen> \/failures\n 1\. tests\/test_shipping[\s\S]*\(from run #4, before an undo; \/run to refresh\)\n/);
+    expect(later.stdout).toMatch(
+      /redgreen> \/failures\n 1\. tests\/test_shipping[\s\S]*\(from run #4, before an undo; \/run to refresh\)\n/,
+    );
   }, 180_000);
 
   it("/graph draws the graph as text with the path a `redgreen run` took; /graph --mermaid gives the Mermaid text", async () => {
@@ -165,7 +191,9 @@ describe("redgreen chat with a model (loopback OpenAI-compatible server)", () =>
     expect(first.exitCode).toBe(0);
     expectNoStackTrace(first.stderr);
     expect(first.stdout).toContain("model: test-model @ ");
-    expect(first.stdout).toContain("redgreen> why does test_threshold_ships_free fail?\ntest_threshold_ships_free fails because shipping_cost uses > where");
+    expect(first.stdout).toContain(
+      "redgreen> why does test_threshold_ships_free fail?\ntest_threshold_ships_free fails because shipping_cost uses > where",
+    );
     // The chat request streamed and carried the current failure and the fix history in its system prompt.
     const chatRequest = server.requests[0]!;
     expect(chatRequest.body.stream).toBe(true);
@@ -201,7 +229,8 @@ describe("redgreen chat with a model stuck in tool calls", () => {
     const project = copyTiny();
     server = await startOpenAiServer();
     const env = { REDGREEN_MODEL: "test-model", OPENAI_BASE_URL: server.url, OPENAI_API_KEY: "sk-test" };
-    const lastUser = (messages: { role: string; content: unknown }[]): string => textOf(messages.filter((m) => m.role === "user").at(-1)?.content ?? "");
+    const lastUser = (messages: { role: string; content: unknown }[]): string =>
+      textOf(messages.filter((m) => m.role === "user").at(-1)?.content ?? "");
     // Every request about the first question answers with yet another tool call; the second question gets text.
     server.setFallback({
       type: "dynamic",
@@ -216,7 +245,9 @@ describe("redgreen chat with a model stuck in tool calls", () => {
     expectNoStackTrace(r.stderr);
     expect(r.stdout).not.toContain("Recursion limit");
     expect(r.stdout).not.toContain("internal error");
-    const stuck = /error: the model made (\d+) tool calls without answering; stopped\. Ask a narrower question, or use \/run/.exec(r.stdout);
+    const stuck = /error: the model made (\d+) tool calls without answering; stopped\. Ask a narrower question, or use \/run/.exec(
+      r.stdout,
+    );
     expect(stuck).not.toBeNull();
     const stuckRequests = server.requests.filter((q) => !lastUser(q.body.messages).includes("anything else")).length;
     expect(Number(stuck![1])).toBe(stuckRequests);

@@ -21,7 +21,9 @@ describe("a deleted default import in a checkJs file", () => {
     expectNoStackTrace(r.stderr);
     const summary = JSON.parse(r.stdout) as { status: string; fixes: { file: string; strategy: string; status: string }[] };
     expect(summary.status).toBe("passed");
-    expect(summary.fixes.filter((f) => f.status === "kept")).toMatchObject([{ file: "src/languages/tsx/index.js", strategy: "add_import" }]);
+    expect(summary.fixes.filter((f) => f.status === "kept")).toMatchObject([
+      { file: "src/languages/tsx/index.js", strategy: "add_import" },
+    ]);
     expect(readFileSync(file, "utf8")).toContain('import { end } from "../end.js";\nimport ts from "../ts/index.js";\n');
     expect(readFileSync(file, "utf8")).not.toContain('from "typescript"');
   }, 180_000);

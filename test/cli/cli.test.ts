@@ -58,7 +58,17 @@ describe("redgreen test on real projects", () => {
     expect(r.stdout).toContain("Coverage  not measured\n");
     expect(r.stderr).toBe("");
     // --files takes every following argument up to the next option.
-    const both = await runCli(["test", project, "--files", "tests/test_total.py", "tests/test_discount.py", "--json", "-q", "--no-coverage", ...py]);
+    const both = await runCli([
+      "test",
+      project,
+      "--files",
+      "tests/test_total.py",
+      "tests/test_discount.py",
+      "--json",
+      "-q",
+      "--no-coverage",
+      ...py,
+    ]);
     expect(TestRunResultSchema.parse(JSON.parse(both.stdout)).total).toBe(4);
   });
 
@@ -111,10 +121,18 @@ describe("redgreen test: environment errors exit 2 with one line on stderr", () 
   it("an interpreter without pytest", async () => {
     const r = await runCli(["test", copyFixture("green"), "--python", noPytestPython, "--json"]);
     expect(r.exitCode).toBe(2);
-    expectOneErrorLine(r.stderr, new RegExp(`pytest is not installed for ${noPytestPython.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}; install it with: .* -m pip install pytest`));
+    expectOneErrorLine(
+      r.stderr,
+      new RegExp(
+        `pytest is not installed for ${noPytestPython.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}; install it with: .* -m pip install pytest`,
+      ),
+    );
     // With --json the same error is also one JSON object on stdout (the sub-agent contract).
     expect(r.stdout).toMatch(/^[^\n]+\n$/);
-    expect(JSON.parse(r.stdout)).toEqual({ error: expect.stringMatching(/^pytest is not installed for .* -m pip install pytest$/), code: "pytest_missing" });
+    expect(JSON.parse(r.stdout)).toEqual({
+      error: expect.stringMatching(/^pytest is not installed for .* -m pip install pytest$/),
+      code: "pytest_missing",
+    });
   });
 
   it("a database under a regular file, under /proc, or in a corrupt file: before any test runs", async () => {
@@ -122,7 +140,10 @@ describe("redgreen test: environment errors exit 2 with one line on stderr", () 
     const file = join(project, "calc.py");
     const underFile = await runCli(["test", project, "--db", join(file, "x.db"), ...py]);
     expect(underFile.exitCode).toBe(2);
-    expectOneErrorLine(underFile.stderr, /cannot create the directory for the database .*calc\.py\/x\.db: a parent of it is a file, not a directory/);
+    expectOneErrorLine(
+      underFile.stderr,
+      /cannot create the directory for the database .*calc\.py\/x\.db: a parent of it is a file, not a directory/,
+    );
     expect(underFile.stderr).not.toContain("progress:");
 
     const proc = await runCli(["test", project, ...py], { env: { REDGREEN_DB: "/proc/redgreen.db" } });
@@ -169,7 +190,9 @@ describe("command line usage", () => {
     expect(help.stdout).toMatch(/^redgreen \d+\.\d+\.\d+: takes a red test suite to green/);
     expect(help.stdout).toMatch(/^ {2}test +run a project's tests/m);
     const version = await runCli(["--version"]);
-    expect(version.stdout).toBe(`${(JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version}\n`);
+    expect(version.stdout).toBe(
+      `${(JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version}\n`,
+    );
     const testHelp = await runCli(["test", "--help"]);
     expect(testHelp.exitCode).toBe(0);
     expect(testHelp.stdout).toContain("Usage: redgreen test [PATH] [options]");

@@ -22,7 +22,9 @@ describe("colour in `redgreen run` and `redgreen report` output", () => {
   it("is off on a pipe, on with FORCE_COLOR=1, off again with --no-color or NO_COLOR, never in --json", async () => {
     const project = copyTiny();
     // FORCE_COLOR on a pipe: the status line red, the kept fix green, the failure count of the progress lines red.
-    const forced = await runCli(["run", project, "--python", testPython, "--no-llm", "--max-iterations", "1"], { env: { FORCE_COLOR: "1" } });
+    const forced = await runCli(["run", project, "--python", testPython, "--no-llm", "--max-iterations", "1"], {
+      env: { FORCE_COLOR: "1" },
+    });
     expect(forced.exitCode).toBe(1);
     expectNoStackTrace(forced.stderr);
     expect(forced.stdout).toContain(`${ESC}31mRED: iteration cap reached${ESC}39m (`);

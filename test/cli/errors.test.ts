@@ -21,12 +21,16 @@ describe("formatError", () => {
 describe("redgreen test exit codes and error gist", () => {
   it("maps every status", () => {
     const r = failingResult();
-    expect(["passed", "no_tests", "failed", "timeout", "error"].map((status) => exitCodeFor({ ...r, status: status as never }))).toEqual([0, 0, 1, 1, 2]);
+    expect(["passed", "no_tests", "failed", "timeout", "error"].map((status) => exitCodeFor({ ...r, status: status as never }))).toEqual([
+      0, 0, 1, 1, 2,
+    ]);
   });
   it("keeps the lead and the last line of pytest's output", () => {
-    expect(errorGist("pytest exited with code 3: INTERNALERROR> x\nINTERNALERROR>     ^^^^\nINTERNALERROR> ValueError: bad hook\nno tests ran in 0.01s")).toBe(
-      "pytest exited with code 3: ValueError: bad hook",
-    );
+    expect(
+      errorGist(
+        "pytest exited with code 3: INTERNALERROR> x\nINTERNALERROR>     ^^^^\nINTERNALERROR> ValueError: bad hook\nno tests ran in 0.01s",
+      ),
+    ).toBe("pytest exited with code 3: ValueError: bad hook");
     expect(errorGist("the run was aborted")).toBe("the run was aborted");
     expect(errorGist(undefined)).toBe("no details");
   });

@@ -56,26 +56,30 @@ const cases: Case[] = [
 ];
 
 describe("failure location: the test's line and the fault's line, apart", () => {
-  it.each(cases)("$runner", async (c) => {
-    const project = c.copy();
-    cleanups.push(project.cleanup);
-    const testLine = lineOf(project.root, c.testFile, c.call);
-    const faultLine = lineOf(project.root, c.faultFile, c.raise);
+  it.each(cases)(
+    "$runner",
+    async (c) => {
+      const project = c.copy();
+      cleanups.push(project.cleanup);
+      const testLine = lineOf(project.root, c.testFile, c.call);
+      const faultLine = lineOf(project.root, c.faultFile, c.raise);
 
-    const json = await runCli(["test", project.root, "--json", "--no-coverage", ...c.args]);
-    expect(json.exitCode, json.stderr).toBe(1);
-    const result = TestCommandJsonSchema.parse(JSON.parse(json.stdout));
-    const failure = result.failures.find((f) => f.nodeId === c.nodeId);
-    expect(failure, result.failures.map((f) => f.nodeId).join("\n")).toBeDefined();
-    expect(failure).toMatchObject({ testFile: c.testFile, lineNumber: testLine, faultFile: c.faultFile, faultLine });
-    // A failure raised in the test itself has its fault in the test file.
-    const inTest = result.failures.filter((x) => x.faultFile === x.testFile);
-    expect(inTest.length).toBeGreaterThan(0);
-    for (const f of inTest) expect(f.faultLine).toBe(f.lineNumber);
+      const json = await runCli(["test", project.root, "--json", "--no-coverage", ...c.args]);
+      expect(json.exitCode, json.stderr).toBe(1);
+      const result = TestCommandJsonSchema.parse(JSON.parse(json.stdout));
+      const failure = result.failures.find((f) => f.nodeId === c.nodeId);
+      expect(failure, result.failures.map((f) => f.nodeId).join("\n")).toBeDefined();
+      expect(failure).toMatchObject({ testFile: c.testFile, lineNumber: testLine, faultFile: c.faultFile, faultLine });
+      // A failure raised in the test itself has its fault in the test file.
+      const inTest = result.failures.filter((x) => x.faultFile === x.testFile);
+      expect(inTest.length).toBeGreaterThan(0);
+      for (const f of inTest) expect(f.faultLine).toBe(f.lineNumber);
 
-    const text = await runCli(["test", project.root, "--no-coverage", ...c.args]);
-    expect(text.exitCode).toBe(1);
-    expectNoStackTrace(text.stderr);
-    expect(text.stdout).toContain(`at ${c.testFile}:${testLine} (raised in ${c.faultFile}:${faultLine})`);
-  }, 120_000);
+      const text = await runCli(["test", project.root, "--no-coverage", ...c.args]);
+      expect(text.exitCode).toBe(1);
+      expectNoStackTrace(text.stderr);
+      expect(text.stdout).toContain(`at ${c.testFile}:${testLine} (raised in ${c.faultFile}:${faultLine})`);
+    },
+    120_000,
+  );
 });

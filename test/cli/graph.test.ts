@@ -13,7 +13,8 @@ describe("redgreen graph", () => {
     const r = await runCli(["graph"]);
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toContain("graph TD;");
-    for (const node of ["run_tests", "analyze", "pattern_fix", "llm_fix", "validate", "report"]) expect(r.stdout).toContain(`\t${node}(${node})`);
+    for (const node of ["run_tests", "analyze", "pattern_fix", "llm_fix", "validate", "report"])
+      expect(r.stdout).toContain(`\t${node}(${node})`);
     expect(r.stdout).toContain("run_tests -. &nbsp;tests fail&nbsp; .-> analyze;");
     expect(r.stdout).toContain("validate -. &nbsp;next candidate&nbsp; .-> validate;");
     expect(r.stderr).toBe("");

@@ -48,7 +48,14 @@ describe("redgreen inspect: stop reason, notes and model calls", () => {
     const dbPath = join(root, ".redgreen", "redgreen.db");
     const env = { SHOP_API_KEY: KEY, SHOP_DB_PASSWORD: PASSWORD };
     const rt = await createWorkflowRuntime({
-      projectRoot: root, python: testPython, db: dbPath, env, cwd: root, model: "test-model", baseUrl: model.url, apiKey: OWN_KEY,
+      projectRoot: root,
+      python: testPython,
+      db: dbPath,
+      env,
+      cwd: root,
+      model: "test-model",
+      baseUrl: model.url,
+      apiKey: OWN_KEY,
       options: { coverage: false },
     });
     try {
@@ -227,9 +234,19 @@ describe("redgreen inspect: stop reason, notes and model calls", () => {
     // A call recorded by a process whose environment lacked the password (and that matched no catalog pattern).
     const blind = openStore(store.path, { redactor: createSecretRedactor({ env: {}, findSecrets: () => [] }) });
     const call = createLlmCallRepository(blind, () => new Date().toISOString()).record({
-      workflowId: summary.workflowId, purpose: "fix", nodeId: "test_app.py::late", model: "m", attempt: 1,
-      promptTokens: 1, completionTokens: 1, tokensEstimated: true, latencyMs: 1, outcome: "invalid_answer", error: null,
-      prompt: `db password ${PASSWORD}`, completion: PASSWORD,
+      workflowId: summary.workflowId,
+      purpose: "fix",
+      nodeId: "test_app.py::late",
+      model: "m",
+      attempt: 1,
+      promptTokens: 1,
+      completionTokens: 1,
+      tokensEstimated: true,
+      latencyMs: 1,
+      outcome: "invalid_answer",
+      error: null,
+      prompt: `db password ${PASSWORD}`,
+      completion: PASSWORD,
     });
     blind.close();
     expect(call.completion).toBe(PASSWORD);

@@ -39,7 +39,8 @@ describe("redgreen inspect", () => {
   let browser: Browser;
   let replays = 0;
   /** A GET of the inspector's API with the token, as the page sends it. */
-  const api = async <T>(path: string): Promise<T> => (await (await fetch(`${server.url}${path}`, { headers: { [TOKEN_HEADER]: server.token } })).json()) as T;
+  const api = async <T>(path: string): Promise<T> =>
+    (await (await fetch(`${server.url}${path}`, { headers: { [TOKEN_HEADER]: server.token } })).json()) as T;
   /** A checkpoint whose fork would put fixed files back (the first validate that kept a fix). */
   const keptFixCheckpoint = (timeline: TimelineEntry[]): TimelineEntry =>
     timeline.find((e, i) => e.node === "validate" && i > 0 && e.keptTotal > timeline[i - 1]!.keptTotal)!;
@@ -130,7 +131,11 @@ describe("redgreen inspect", () => {
     const { port, token } = server;
     const unchanged = nothingHappens();
     const { timeline } = await api<{ timeline: TimelineEntry[] }>(`api/workflows/${first.workflowId}`);
-    const fork = { path: `/api/workflows/${first.workflowId}/fork`, method: "POST", body: JSON.stringify({ checkpointId: keptFixCheckpoint(timeline).checkpointId, patch: { maxIterations: 9 } }) };
+    const fork = {
+      path: `/api/workflows/${first.workflowId}/fork`,
+      method: "POST",
+      body: JSON.stringify({ checkpointId: keptFixCheckpoint(timeline).checkpointId, patch: { maxIterations: 9 } }),
+    };
     const status = async (opts: Parameters<typeof rawRequest>[1]): Promise<number> => (await rawRequest(port, opts)).status;
     const withToken = { [TOKEN_HEADER]: token };
 
@@ -149,7 +154,12 @@ describe("redgreen inspect", () => {
     }
     expect(await status({ path: "/api/workflows", headers: { origin: `http://127.0.0.1:${port}`, ...withToken } })).toBe(200);
     // The token: missing, wrong, a prefix, wrong case; also on a percent-encoded /api/ path and on the fork.
-    for (const headers of [{} as Record<string, string>, { [TOKEN_HEADER]: "x" }, { [TOKEN_HEADER]: token.slice(0, -1) }, { [TOKEN_HEADER]: token.toUpperCase() }]) {
+    for (const headers of [
+      {} as Record<string, string>,
+      { [TOKEN_HEADER]: "x" },
+      { [TOKEN_HEADER]: token.slice(0, -1) },
+      { [TOKEN_HEADER]: token.toUpperCase() },
+    ]) {
       const res = await rawRequest(port, { path: `/api/workflows/${first.workflowId}`, headers });
       expect(res.status).toBe(403);
       expect(res.body).not.toContain(first.workflowId);
@@ -157,10 +167,22 @@ describe("redgreen inspect", () => {
       expect(await status({ ...fork, headers: { ...headers, "content-type": "application/json" } })).toBe(403);
     }
     // JSON only: the content types a cross-site form or a no-cors fetch can send are refused, even with the token.
-    for (const type of ["text/plain", "text/plain;charset=UTF-8", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", ""]) {
+    for (const type of [
+      "text/plain",
+      "text/plain;charset=UTF-8",
+      "application/x-www-form-urlencoded",
+      "multipart/form-data; boundary=x",
+      "",
+    ]) {
       expect(await status({ ...fork, headers: { ...withToken, "content-type": type } }), type).toBe(415);
     }
-    expect(await status({ method: "OPTIONS", path: "/api/workflows", headers: { origin: "http://evil.example", "access-control-request-method": "POST" } })).toBe(403);
+    expect(
+      await status({
+        method: "OPTIONS",
+        path: "/api/workflows",
+        headers: { origin: "http://evil.example", "access-control-request-method": "POST" },
+      }),
+    ).toBe(403);
     expect(await status({ method: "PUT", path: "/api/workflows", headers: withToken })).toBe(405);
     // Malformed URLs and escapes: a clean 400, never a 500.
     for (const path of ["/%E0%A4%A", "/api/workflows/%E0%A4%A", `/api/workflows/${first.workflowId}/checkpoints/%ZZ`, "/api/%"]) {
@@ -208,9 +230,18 @@ describe("redgreen inspect", () => {
     });
     try {
       await page.goto(`http://127.0.0.1:${(evil.address() as AddressInfo).port}/`);
-      const results = (await (await page.waitForFunction(() => (globalThis as { results?: unknown }).results)).jsonValue()) as Record<string, string>;
+      const results = (await (await page.waitForFunction(() => (globalThis as { results?: unknown }).results)).jsonValue()) as Record<
+        string,
+        string
+      >;
       // CORS keeps every answer from the page; the no-cors POST is opaque; the form's answer lands in the frame.
-      expect(results).toMatchObject({ read: "blocked: TypeError", readWithGuess: "blocked: TypeError", noCorsPost: "status 0 opaque", jsonPost: "blocked: TypeError", form: "sent" });
+      expect(results).toMatchObject({
+        read: "blocked: TypeError",
+        readWithGuess: "blocked: TypeError",
+        noCorsPost: "status 0 opaque",
+        jsonPost: "blocked: TypeError",
+        form: "sent",
+      });
       expect(results.readBody).toBeUndefined();
       // What the inspector answered: refusals only (the browser's own preflights are refused too).
       expect(seen.length).toBeGreaterThan(0);
@@ -227,7 +258,9 @@ describe("redgreen inspect", () => {
     const unchanged = nothingHappens();
     // The attacker's server first answers on the port (so the page is same-origin with what comes after), then the
     // name points at an inspector on that very port: the browser keeps sending the attacker's name as Host.
-    const attacker: Server = createServer((_req, res) => res.writeHead(200, { "content-type": "text/html", connection: "close" }).end("<title>attacker</title>"));
+    const attacker: Server = createServer((_req, res) =>
+      res.writeHead(200, { "content-type": "text/html", connection: "close" }).end("<title>attacker</title>"),
+    );
     await new Promise<void>((done) => attacker.listen(0, "127.0.0.1", done));
     const port = (attacker.address() as AddressInfo).port;
     const page = await browser.newPage();
@@ -237,12 +270,19 @@ describe("redgreen inspect", () => {
       attacker.closeAllConnections();
       await new Promise<void>((done) => attacker.close(() => done()));
       rebound = await inspectorOn(port);
-      const statuses = await page.evaluate(async ({ id, token }) => {
-        const get = (path: string) => fetch(path, { headers: { "X-Redgreen-Token": token } }).then((r) => r.status);
-        const body = JSON.stringify({ checkpointId: "x" });
-        const post = fetch(`/api/workflows/${id}/fork`, { method: "POST", headers: { "content-type": "application/json", "X-Redgreen-Token": token }, body });
-        return [await get("/api/workflows"), await get(`/api/workflows/${id}`), await get("/"), await post.then((r) => r.status)];
-      }, { id: first.workflowId, token: rebound.token });
+      const statuses = await page.evaluate(
+        async ({ id, token }) => {
+          const get = (path: string) => fetch(path, { headers: { "X-Redgreen-Token": token } }).then((r) => r.status);
+          const body = JSON.stringify({ checkpointId: "x" });
+          const post = fetch(`/api/workflows/${id}/fork`, {
+            method: "POST",
+            headers: { "content-type": "application/json", "X-Redgreen-Token": token },
+            body,
+          });
+          return [await get("/api/workflows"), await get(`/api/workflows/${id}`), await get("/"), await post.then((r) => r.status)];
+        },
+        { id: first.workflowId, token: rebound.token },
+      );
       // Even a page that somehow knew the token is refused: the Host names the attacker.
       expect(statuses).toEqual([421, 421, 421, 421]);
     } finally {
@@ -325,7 +365,9 @@ describe("redgreen inspect", () => {
   it("redgreen inspect prints the URL with a fresh token, which the API requires", async () => {
     const tokens: string[] = [];
     for (let start = 0; start < 2; start++) {
-      const child = spawn(process.execPath, [binPath, "inspect", first.workflowId, "--db", dbPath, "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(process.execPath, [binPath, "inspect", first.workflowId, "--db", dbPath, "--port", "0"], {
+        stdio: ["ignore", "pipe", "pipe"],
+      });
       try {
         const printed = await new Promise<string>((resolve, reject) => {
           let out = "";
@@ -367,7 +409,15 @@ describe("redgreen inspect", () => {
     const red = copyProject(fixturePath("cli", "red"));
     try {
       const baseUrl = `http://127.0.0.1:${await freePort()}/v1`;
-      const rt = await createWorkflowRuntime({ projectRoot: red.root, python: testPython, db: dbPath, env: {}, cwd: red.root, model: "m", baseUrl });
+      const rt = await createWorkflowRuntime({
+        projectRoot: red.root,
+        python: testPython,
+        db: dbPath,
+        env: {},
+        cwd: red.root,
+        model: "m",
+        baseUrl,
+      });
       let dead: RunSummary;
       try {
         dead = await runWorkflow(rt.deps, { projectRoot: red.root });

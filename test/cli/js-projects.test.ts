@@ -21,14 +21,26 @@ function shopCopy(): string {
 describe("redgreen on TypeScript projects", () => {
   it("detects vitest, fixes what the patterns can and says why the LLM step is skipped", async () => {
     const root = shopCopy();
-    const r = await runCli(["run", root, "--json"], { env: { REDGREEN_MODEL: undefined, OPENAI_API_KEY: undefined, OPENAI_BASE_URL: undefined } });
+    const r = await runCli(["run", root, "--json"], {
+      env: { REDGREEN_MODEL: undefined, OPENAI_API_KEY: undefined, OPENAI_BASE_URL: undefined },
+    });
     expectNoStackTrace(r.stderr);
     expect(r.exitCode).toBe(1);
-    const summary = JSON.parse(r.stdout) as { status: string; reason: string; final: { passed: number; failed: number }; fixes: { status: string; file: string }[] };
+    const summary = JSON.parse(r.stdout) as {
+      status: string;
+      reason: string;
+      final: { passed: number; failed: number };
+      fixes: { status: string; file: string }[];
+    };
     expect(summary.status).toBe("stuck");
     expect(summary.reason).toContain("LLM step skipped: no model configured");
     expect(summary.final).toMatchObject({ passed: 7, failed: 2 });
-    expect(summary.fixes.filter((f) => f.status === "kept").map((f) => f.file).sort()).toEqual(["src/cart.ts", "src/orders.ts", "src/users.ts"]);
+    expect(
+      summary.fixes
+        .filter((f) => f.status === "kept")
+        .map((f) => f.file)
+        .sort(),
+    ).toEqual(["src/cart.ts", "src/orders.ts", "src/users.ts"]);
     expect(readFileSync(join(root, "src", "discount.ts"))).toEqual(readFileSync(join(shop, "src", "discount.ts")));
   }, 180_000);
 
@@ -40,7 +52,11 @@ describe("redgreen on TypeScript projects", () => {
     ]);
     expect(jest.exitCode).toBe(1);
     expect(vitest.exitCode).toBe(1);
-    const a = JSON.parse(jest.stdout) as { command: string[]; passedNodeIds: string[]; failures: { nodeId: string; errorType: string; lineNumber: number }[] };
+    const a = JSON.parse(jest.stdout) as {
+      command: string[];
+      passedNodeIds: string[];
+      failures: { nodeId: string; errorType: string; lineNumber: number }[];
+    };
     const b = JSON.parse(vitest.stdout) as typeof a;
     expect(a.command.join(" ")).toContain("jest");
     expect(b.command.join(" ")).toContain("vitest");

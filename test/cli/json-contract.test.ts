@@ -45,34 +45,42 @@ describe("--json output matches the published schemas", () => {
   it.each([
     ["pytest", (): string[] => [copyFixture("red"), "--python", testPython]],
     ["vitest", (): string[] => [vitestProject()]],
-  ])("redgreen test --json on a red %s project", async (_runner, args) => {
-    const r = await runCli(["test", ...args(), "--json"]);
-    expect(r.exitCode).toBe(1);
-    const out = document(r.stdout);
-    expectValid(testRun, out);
-    const parsed = TestCommandJsonSchema.parse(out);
-    expect(parsed.failures.length).toBeGreaterThan(0);
-    expect(parsed.coverage).not.toBeNull();
-    const [first, ...rest] = parsed.failures;
-    expect(testRun.validate({ ...parsed, failures: [{ ...first, extra: 1 }, ...rest] }).valid).toBe(false);
-    expect(testRun.validate({ ...parsed, runner: { ...parsed.runner, runner: "mocha" } }).valid).toBe(false);
-  }, 120_000);
+  ])(
+    "redgreen test --json on a red %s project",
+    async (_runner, args) => {
+      const r = await runCli(["test", ...args(), "--json"]);
+      expect(r.exitCode).toBe(1);
+      const out = document(r.stdout);
+      expectValid(testRun, out);
+      const parsed = TestCommandJsonSchema.parse(out);
+      expect(parsed.failures.length).toBeGreaterThan(0);
+      expect(parsed.coverage).not.toBeNull();
+      const [first, ...rest] = parsed.failures;
+      expect(testRun.validate({ ...parsed, failures: [{ ...first, extra: 1 }, ...rest] }).valid).toBe(false);
+      expect(testRun.validate({ ...parsed, runner: { ...parsed.runner, runner: "mocha" } }).valid).toBe(false);
+    },
+    120_000,
+  );
 
   it.each([
     ["pytest", (): string[] => [copyFixture("red"), "--python", testPython]],
     ["vitest", (): string[] => [vitestProject()]],
-  ])("redgreen run --json on a red %s project", async (_runner, args) => {
-    const r = await runCli(["run", ...args(), "--json", "--no-llm", "--no-coverage"], { env: noModel });
-    expect([0, 1]).toContain(r.exitCode);
-    const out = document(r.stdout);
-    expectValid(runSummary, out);
-    const parsed = RunSummarySchema.parse(out);
-    expect(parsed.initial?.failed).toBeGreaterThan(0);
-    expect(parsed.runner).toBeDefined();
-    // The same document, tampered with, fails the schema.
-    expect(runSummary.validate({ ...parsed, status: "green" }).valid).toBe(false);
-    expect(runSummary.validate({ ...parsed, initial: { ...parsed.initial, passed: "2" } }).valid).toBe(false);
-  }, 180_000);
+  ])(
+    "redgreen run --json on a red %s project",
+    async (_runner, args) => {
+      const r = await runCli(["run", ...args(), "--json", "--no-llm", "--no-coverage"], { env: noModel });
+      expect([0, 1]).toContain(r.exitCode);
+      const out = document(r.stdout);
+      expectValid(runSummary, out);
+      const parsed = RunSummarySchema.parse(out);
+      expect(parsed.initial?.failed).toBeGreaterThan(0);
+      expect(parsed.runner).toBeDefined();
+      // The same document, tampered with, fails the schema.
+      expect(runSummary.validate({ ...parsed, status: "green" }).valid).toBe(false);
+      expect(runSummary.validate({ ...parsed, initial: { ...parsed.initial, passed: "2" } }).valid).toBe(false);
+    },
+    180_000,
+  );
 
   it("redgreen test --json names the skipped tests (skippedNodeIds), as many as it counts skipped", async () => {
     const project = join(mkdtempSync(join(tmpdir(), "redgreen-cli-marks-")), "marks");

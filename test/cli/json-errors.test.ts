@@ -75,7 +75,19 @@ describe("--json errors: one JSON object on stdout, exit 2", () => {
 describe("--run-timeout on run and resume", () => {
   it("kills a suite run that outlives it, ends the workflow with an error and records the limit for resume", async () => {
     const project = copyFixture("sleeper");
-    const args = ["run", project, "--json", "--no-llm", "--no-coverage", "--test-timeout", "0", "--run-timeout", "2", "--python", testPython];
+    const args = [
+      "run",
+      project,
+      "--json",
+      "--no-llm",
+      "--no-coverage",
+      "--test-timeout",
+      "0",
+      "--run-timeout",
+      "2",
+      "--python",
+      testPython,
+    ];
     const started = Date.now();
     const r = await runCli(args, { env: { REDGREEN_TEST_PID_FILE: join(dirname(project), "pid") } });
     expect(Date.now() - started).toBeLessThan(30_000);

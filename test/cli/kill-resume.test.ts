@@ -19,7 +19,8 @@ function shopWithoutShipping(): string {
   return copy.root;
 }
 
-const runCli = (args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", env: { ...process.env, REDGREEN_MODEL: "" } });
+const runCli = (args: string[]) =>
+  spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", env: { ...process.env, REDGREEN_MODEL: "" } });
 
 /** Starts `redgreen run` and SIGKILLs its whole process group once `killAt` validate steps have begun. */
 function runAndKill(root: string, killAt: number): Promise<{ workflowId: string; stderr: string }> {
@@ -41,7 +42,8 @@ function runAndKill(root: string, killAt: number): Promise<{ workflowId: string;
     });
     child.on("exit", (code, signal) => {
       const id = /workflow ([0-9a-f-]{36})/.exec(stderr)?.[1];
-      if (signal !== "SIGKILL" || id === undefined) reject(new Error(`expected a SIGKILL mid-run, got code ${code} signal ${signal}:\n${stderr}`));
+      if (signal !== "SIGKILL" || id === undefined)
+        reject(new Error(`expected a SIGKILL mid-run, got code ${code} signal ${signal}:\n${stderr}`));
       else resolve({ workflowId: id, stderr });
     });
   });
@@ -61,7 +63,12 @@ describe("kill -9 mid-run, then redgreen resume", () => {
     expect(resumed.status, resumed.stdout + resumed.stderr).toBe(0);
     const summary = JSON.parse(resumed.stdout);
     expect(summary).toMatchObject({ workflowId, status: "passed", final: expected.final });
-    expect(summary.fixes.filter((f: { status: string }) => f.status === "kept").map((f: { file: string }) => f.file).sort()).toEqual(FILES);
+    expect(
+      summary.fixes
+        .filter((f: { status: string }) => f.status === "kept")
+        .map((f: { file: string }) => f.file)
+        .sort(),
+    ).toEqual(FILES);
     for (const f of FILES) expect(readFileSync(join(root, f), "utf8")).toBe(readFileSync(join(reference, f), "utf8"));
     // Atomic writes: no temp file is left behind by the kill.
     expect(readdirSync(join(root, "shop")).filter((n) => n.includes(".redgreen-"))).toEqual([]);
@@ -84,7 +91,9 @@ describe("kill -9 mid-run, then redgreen resume", () => {
     const { workflowId } = await runAndKill(root, 1);
     const undo = runCli(["undo", workflowId, root]);
     // The killed run's lock is still there: undo takes it over and says so, in one line.
-    expect(undo.stderr).toMatch(new RegExp(`^redgreen: took over the project lock of pid \\d+ \\(workflow ${workflowId}\\), which is no longer running\n$`));
+    expect(undo.stderr).toMatch(
+      new RegExp(`^redgreen: took over the project lock of pid \\d+ \\(workflow ${workflowId}\\), which is no longer running\n$`),
+    );
     expect(undo.status).toBe(0);
     for (const f of FILES) expect(readFileSync(join(root, f))).toEqual(readFileSync(join(repo, "examples", "shop", f)));
   }, 120_000);

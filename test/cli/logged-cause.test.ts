@@ -42,7 +42,12 @@ describe("an error logged by the code under test as the failure's cause", () => 
         "tests/server.test.js::answers the root with 200 OK",
       ]);
       for (const f of failures) {
-        expect(f).toMatchObject({ errorType: "ReferenceError", errorMessage: "statusText is not defined", faultFile: "src/server.js", faultLine: 10 });
+        expect(f).toMatchObject({
+          errorType: "ReferenceError",
+          errorMessage: "statusText is not defined",
+          faultFile: "src/server.js",
+          faultLine: 10,
+        });
         // The failing line stays the test's own assertion; the assertion itself ends the chain.
         expect(f.lineNumber).toBe(f.nodeId.endsWith("404") ? 21 : 15);
         expect(f.chain?.[0]).toEqual({ errorType: "ReferenceError", errorMessage: "statusText is not defined" });

@@ -19,7 +19,12 @@ beforeAll(async () => {
   const env = Object.fromEntries(
     Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && !/^(REDGREEN_|OPENAI_)/.test(e[0])),
   );
-  const transport = new StdioClientTransport({ command: process.execPath, args: [binPath, "mcp", shop, "--python", testPython], env, stderr: "pipe" });
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [binPath, "mcp", shop, "--python", testPython],
+    env,
+    stderr: "pipe",
+  });
   client = new Client({ name: "redgreen-args-test", version: "1.0.0" });
   await client.connect(transport);
 }, 60_000);
@@ -49,10 +54,16 @@ describe("runnerArgs over MCP", () => {
     const refused = (await client.callTool({ name: "run_tests", arguments: { runnerArgs: ["--junitxml=/tmp/x.xml"] } })) as CallToolResult;
     expect(refused.isError).toBe(true);
     expect(textOf(refused)).toMatch(/'--junitxml' is refused/);
-    const hostile = (await client.callTool({ name: "fix_failing_tests", arguments: { runnerArgs: ["-c", "/etc/passwd"] } })) as CallToolResult;
+    const hostile = (await client.callTool({
+      name: "fix_failing_tests",
+      arguments: { runnerArgs: ["-c", "/etc/passwd"] },
+    })) as CallToolResult;
     expect(hostile.isError).toBe(true);
     expect(textOf(hostile)).toMatch(/'-c' is refused: it swaps the config file/);
-    const selected = (await client.callTool({ name: "run_tests", arguments: { runnerArgs: ["-k", "total or average"] } })) as CallToolResult;
+    const selected = (await client.callTool({
+      name: "run_tests",
+      arguments: { runnerArgs: ["-k", "total or average"] },
+    })) as CallToolResult;
     expect(selected.isError).toBeUndefined();
     expect(selected.structuredContent).toMatchObject({ total: 2 });
   }, 120_000);

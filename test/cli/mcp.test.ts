@@ -71,7 +71,9 @@ describe("redgreen mcp", () => {
 
   it("run_tests returns structured results and reports progress", async () => {
     const progress: Progress[] = [];
-    const r = (await client.callTool({ name: "run_tests", arguments: {} }, undefined, { onprogress: (p) => progress.push(p) })) as CallToolResult;
+    const r = (await client.callTool({ name: "run_tests", arguments: {} }, undefined, {
+      onprogress: (p) => progress.push(p),
+    })) as CallToolResult;
     expect(r.isError).toBeUndefined();
     expect(r.structuredContent).toMatchObject({ status: "failed", passed: 1, failed: 2, total: 3 });
     expect(JSON.parse(textOf(r))).toEqual(r.structuredContent);
@@ -88,7 +90,10 @@ describe("redgreen mcp", () => {
     const proposalId = (found.structuredContent as { proposalId: string }).proposalId;
     const applied = (await client.callTool({ name: "apply_fix", arguments: { proposalId } })) as CallToolResult;
     expect(applied.structuredContent).toMatchObject({ applied: true, files: ["shop/cart.py"] });
-    const back = (await client.callTool({ name: "rollback_fix", arguments: { applyId: (applied.structuredContent as { applyId: string }).applyId } })) as CallToolResult;
+    const back = (await client.callTool({
+      name: "rollback_fix",
+      arguments: { applyId: (applied.structuredContent as { applyId: string }).applyId },
+    })) as CallToolResult;
     expect(back.structuredContent).toMatchObject({ rolledBack: true });
     expect(readFileSync(`${shop}/shop/cart.py`, "utf8")).not.toContain("import math");
   });
@@ -123,7 +128,10 @@ describe("redgreen mcp", () => {
       }
       expect(existsSync(outside.marker)).toBe(false);
 
-      const parsed = (await client.callTool({ name: "parse_test_output", arguments: { output: hostileOutput(shop, outside), runner: "pytest" } })) as CallToolResult;
+      const parsed = (await client.callTool({
+        name: "parse_test_output",
+        arguments: { output: hostileOutput(shop, outside), runner: "pytest" },
+      })) as CallToolResult;
       const { runId, failures } = parsed.structuredContent as { runId: number; failures: { nodeId: string }[] };
       const texts = [textOf(parsed)];
       for (const f of failures) {
@@ -142,13 +150,17 @@ describe("redgreen mcp", () => {
   it("fix_failing_tests runs the workflow graph with progress notifications and returns the summary", async () => {
     const progress: Progress[] = [];
     const started = performance.now();
-    const r = (await client.callTool({ name: "fix_failing_tests", arguments: { projectPath: notes } }, undefined, { onprogress: (p) => progress.push(p) })) as CallToolResult;
+    const r = (await client.callTool({ name: "fix_failing_tests", arguments: { projectPath: notes } }, undefined, {
+      onprogress: (p) => progress.push(p),
+    })) as CallToolResult;
     const seconds = (performance.now() - started) / 1000;
     expect(r.isError).toBeUndefined();
     const text = textOf(r);
     const workflowId = /^redgreen workflow ([\w-]+): PASSED after 1 iteration\. all tests pass$/m.exec(text)?.[1];
     expect(workflowId).toBeDefined();
-    expect(text).toContain("Tests: before 1 passed, 2 failed, 0 errors of 3; after 3 passed, 0 failed, 0 errors of 3. Coverage not measured.");
+    expect(text).toContain(
+      "Tests: before 1 passed, 2 failed, 0 errors of 3; after 3 passed, 0 failed, 0 errors of 3. Coverage not measured.",
+    );
     // Coverage is opt-in for the workflow: not asked for, not measured.
     const counts = r.structuredContent as { initial: { coverage: number | null }; final: { coverage: number | null } };
     expect([counts.initial.coverage, counts.final.coverage]).toEqual([null, null]);
@@ -194,7 +206,9 @@ describe("redgreen mcp", () => {
   it("a client leaving mid-run stops the workflow cleanly (cancelled, resumable) and the server exits cleanly", async () => {
     let progressed: () => void = () => undefined;
     const firstProgress = new Promise<void>((resolve) => (progressed = resolve));
-    const pending = client.callTool({ name: "fix_failing_tests", arguments: {} }, undefined, { onprogress: () => progressed() }).catch((e: unknown) => e);
+    const pending = client
+      .callTool({ name: "fix_failing_tests", arguments: {} }, undefined, { onprogress: () => progressed() })
+      .catch((e: unknown) => e);
     await firstProgress;
     const started = performance.now();
     await client.close();

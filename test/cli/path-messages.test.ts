@@ -28,7 +28,11 @@ describe("messages for paths of the wrong kind", () => {
     const project = copyFixture("green");
     const dir = join(base, "db-dir");
     mkdirSync(dir);
-    for (const args of [["test", project, "--db", dir], ["runs", project, "--db", dir], ["run", project, "--db", dir]]) {
+    for (const args of [
+      ["test", project, "--db", dir],
+      ["runs", project, "--db", dir],
+      ["run", project, "--db", dir],
+    ]) {
       const r = await runCli(args);
       expect(r.exitCode, args[0]).toBe(2);
       expectOneErrorLine(r.stderr, new RegExp(`^redgreen: the database path ${dir} is a directory, not a database file$`));
@@ -67,6 +71,9 @@ describe("messages for paths of the wrong kind", () => {
     store.close();
     const r = await runCli(["runs", "--db", db]);
     expect(r.exitCode).toBe(2);
-    expectOneErrorLine(r.stderr, /^redgreen: the database has schema version \d+ and needs \d+: a command that writes \(redgreen test or run\) upgrades it$/);
+    expectOneErrorLine(
+      r.stderr,
+      /^redgreen: the database has schema version \d+ and needs \d+: a command that writes \(redgreen test or run\) upgrades it$/,
+    );
   });
 });

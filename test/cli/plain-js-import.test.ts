@@ -38,13 +38,18 @@ describe("a deleted import in unchecked plain JS", () => {
     const summary = await run(root);
     expect(summary.status).toBe("passed");
     expect(summary.fixes.filter((f) => f.status === "kept")).toMatchObject([{ file: "src/report.js", strategy: "add_import" }]);
-    expect(readFileSync(join(root, "src", "report.js"), "utf8")).toContain('const { total } = require("./total");\nconst util = require("node:util");\n');
+    expect(readFileSync(join(root, "src", "report.js"), "utf8")).toContain(
+      'const { total } = require("./total");\nconst util = require("node:util");\n',
+    );
     expect(readFileSync(join(root, "tests", "report.test.js"), "utf8")).toBe(testBefore);
   }, 180_000);
 
   it("is left alone when the project imports the name two ways (a guess between them)", async () => {
     const root = fixtureCopy();
-    writeFileSync(join(root, "src", "label.js"), '// A label.\nconst util = require("util");\n\nmodule.exports = { label: (x) => util.format("<%s>", x) };\n');
+    writeFileSync(
+      join(root, "src", "label.js"),
+      '// A label.\nconst util = require("util");\n\nmodule.exports = { label: (x) => util.format("<%s>", x) };\n',
+    );
     const before = readFileSync(join(root, "src", "report.js"), "utf8");
     const summary = await run(root);
     expect(summary.status).toBe("stuck");
@@ -65,7 +70,9 @@ describe("a deleted require of a package no project file imports", () => {
     const summary = await run(root);
     expect(summary.status).toBe("passed");
     expect(summary.fixes.filter((f) => f.status === "kept")).toMatchObject([{ file: "src/newest.js", strategy: "add_import" }]);
-    expect(readFileSync(join(root, "src", "newest.js"), "utf8")).toContain('const { label } = require("./label");\nconst semver = require("semver");\n');
+    expect(readFileSync(join(root, "src", "newest.js"), "utf8")).toContain(
+      'const { label } = require("./label");\nconst semver = require("semver");\n',
+    );
   }, 180_000);
 
   it("is left alone when the README binds the name two ways (debug: the module, and a call of it)", async () => {
@@ -83,7 +90,10 @@ describe("a deleted require of a package no project file imports", () => {
       "",
     ].join("\n");
     writeFileSync(join(root, "src", "newest.js"), source);
-    writeFileSync(join(root, "tests", "newest.test.js"), 'const { newest } = require("../src/newest");\n\ntest("labels", () => expect(newest("b", "a")).toBe("vb"));\n');
+    writeFileSync(
+      join(root, "tests", "newest.test.js"),
+      'const { newest } = require("../src/newest");\n\ntest("labels", () => expect(newest("b", "a")).toBe("vb"));\n',
+    );
     const summary = await run(root);
     expect(summary.status).toBe("stuck");
     expect(summary.fixes.filter((f) => f.status === "kept")).toEqual([]);

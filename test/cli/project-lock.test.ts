@@ -47,11 +47,15 @@ describe("the project lock", () => {
   it("stops a second run and an undo while a run works, and is taken over once that run is killed", async () => {
     const root = copyFixture("sleeper");
     const pidFile = join(root, "..", "pytest.pid");
-    const first = spawn(process.execPath, [binPath, "run", root, "--python", testPython, "--no-llm", "--no-coverage", "--test-timeout", "0"], {
-      detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, REDGREEN_TEST_PID_FILE: pidFile, REDGREEN_MODEL: "", REDGREEN_DB: "" },
-    });
+    const first = spawn(
+      process.execPath,
+      [binPath, "run", root, "--python", testPython, "--no-llm", "--no-coverage", "--test-timeout", "0"],
+      {
+        detached: true,
+        stdio: ["ignore", "pipe", "pipe"],
+        env: { ...process.env, REDGREEN_TEST_PID_FILE: pidFile, REDGREEN_MODEL: "", REDGREEN_DB: "" },
+      },
+    );
     children.push(first.pid!);
     let firstErr = "";
     first.stderr.on("data", (c: Buffer) => (firstErr += c.toString()));
@@ -86,7 +90,9 @@ describe("the project lock", () => {
     expect(await exited).toBe("SIGKILL");
     expect(existsSync(join(root, ".redgreen", "lock"))).toBe(true);
     const after = await runCli(["undo", workflowId!, root]);
-    expect(after.stderr).toBe(`redgreen: took over the project lock of pid ${first.pid} (workflow ${workflowId}), which is no longer running\n`);
+    expect(after.stderr).toBe(
+      `redgreen: took over the project lock of pid ${first.pid} (workflow ${workflowId}), which is no longer running\n`,
+    );
     expect(after.stdout).toBe(`workflow ${workflowId} has no kept changes to undo\n`);
     expect(after.exitCode).toBe(0);
     expect(existsSync(join(root, ".redgreen", "lock"))).toBe(false);

@@ -15,7 +15,12 @@ interface RunSummary {
 const cases = [
   { fixture: "import-reach", file: "kit/versions.py", restored: "\nfrom importlib.metadata import version\n", kept: 3 },
   // import-gather holds two deleted imports: lib/heap.py's and lib/pairs.py's (whose aiter import stayed).
-  { fixture: "import-gather", file: "lib/heap.py", restored: "\nfrom ._core import aiter, awaitify, borrow\nfrom .tools import scale\n", kept: 2 },
+  {
+    fixture: "import-gather",
+    file: "lib/heap.py",
+    restored: "\nfrom ._core import aiter, awaitify, borrow\nfrom .tools import scale\n",
+    kept: 2,
+  },
   { fixture: "typo-swap", file: "shapes/compose.py", restored: "\n            self, tuple(f.__name__ for f in self.funcs))\n", kept: 1 },
 ];
 
@@ -25,7 +30,10 @@ describe("redgreen run --no-llm on the real-project causes", () => {
       const copy = copyProject(fixturePath("patterns", c.fixture));
       try {
         const testsDir = join(copy.root, "tests");
-        const tests = (): string[] => readdirSync(testsDir).filter((n) => n.endsWith(".py")).map((n) => readFileSync(join(testsDir, n), "utf8"));
+        const tests = (): string[] =>
+          readdirSync(testsDir)
+            .filter((n) => n.endsWith(".py"))
+            .map((n) => readFileSync(join(testsDir, n), "utf8"));
         const snapshot = tests();
         const r = await runCli(["run", copy.root, "--python", testPython, "--no-llm", "--json", "--db", join(copy.root, "rg.db")]);
         expectNoStackTrace(r.stderr);
@@ -41,4 +49,3 @@ describe("redgreen run --no-llm on the real-project causes", () => {
     }, 180_000);
   }
 });
-

@@ -11,14 +11,20 @@ export interface RawResponse {
 }
 
 /** Sends one request to 127.0.0.1:port with exactly these headers (Host included) and path. */
-export function rawRequest(port: number, opts: { method?: string; path: string; headers?: Record<string, string>; body?: string }): Promise<RawResponse> {
+export function rawRequest(
+  port: number,
+  opts: { method?: string; path: string; headers?: Record<string, string>; body?: string },
+): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: "127.0.0.1", port, method: opts.method ?? "GET", path: opts.path, headers: { host: `127.0.0.1:${port}`, ...opts.headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }));
-      res.on("error", reject);
-    });
+    const req = request(
+      { host: "127.0.0.1", port, method: opts.method ?? "GET", path: opts.path, headers: { host: `127.0.0.1:${port}`, ...opts.headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }));
+        res.on("error", reject);
+      },
+    );
     req.on("error", reject);
     req.end(opts.body);
   });
@@ -31,7 +37,10 @@ export function treeHashes(root: string): Record<string, string> {
     for (const e of readdirSync(join(root, rel), { withFileTypes: true })) {
       const child = rel === "" ? e.name : `${rel}/${e.name}`;
       if (e.isDirectory() && e.name !== ".redgreen" && e.name !== "__pycache__" && e.name !== ".pytest_cache") walk(child);
-      else if (e.isFile()) out[child] = createHash("sha256").update(readFileSync(join(root, child))).digest("hex");
+      else if (e.isFile())
+        out[child] = createHash("sha256")
+          .update(readFileSync(join(root, child)))
+          .digest("hex");
     }
   };
   walk("");

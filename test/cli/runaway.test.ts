@@ -1,4 +1,5 @@
-// `redgreen test` against runaway tests, through the real CLI: nothing outlives it, it outlives a test that kills its parent, and a killed redgreen takes pytest with it.
+// `redgreen test` against runaway tests, through the real CLI: nothing outlives it, it outlives a test that kills its parent, and a killed
+// redgreen takes pytest with it.
 import { spawn } from "node:child_process";
 import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -16,7 +17,18 @@ const project = (): { root: string; pids: string } => {
   cpSync(fixturePath("pytest", "runaway"), root, { recursive: true });
   return { root, pids: join(root, "pids.txt") };
 };
-const testArgs = (root: string, file: string) => ["test", root, "--files", file, "--python", testPython, "--no-coverage", "--test-timeout", "1", "-q"];
+const testArgs = (root: string, file: string) => [
+  "test",
+  root,
+  "--files",
+  file,
+  "--python",
+  testPython,
+  "--no-coverage",
+  "--test-timeout",
+  "1",
+  "-q",
+];
 
 describe("redgreen test with runaway tests", () => {
   it("leaves no process a test started once it returns", async () => {
@@ -31,7 +43,9 @@ describe("redgreen test with runaway tests", () => {
     const r = await runCli(testArgs(root, "test_kills_parent.py"), { env: { RUNAWAY_PIDS: pids } });
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toMatch(/test_kills_parent\.py::test_kills_its_parent/);
-    expect(r.stdout).toMatch(/Crash: the Python process and its supervising parent were killed \(the test killed its parent process or its process group\)/);
+    expect(r.stdout).toMatch(
+      /Crash: the Python process and its supervising parent were killed \(the test killed its parent process or its process group\)/,
+    );
     expect(r.stdout).toMatch(/2 passed, 1 (failed|error)/);
     expectNoStackTrace(r.stderr);
   });

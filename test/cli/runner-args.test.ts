@@ -47,10 +47,19 @@ const SELECTED = /^tests\/test_(cart|pricing)\.py::/;
 describe("runner args on pytest", () => {
   it("run -- -k: every run selects only those tests, the summary names them, report says so", async () => {
     const root = pyShop();
-    const r = await runCli(["run", root, "--python", testPython, "--no-llm", "--no-coverage", "--json", "-q", "--", "-k", "cart or pricing"], { env: noModel });
+    const r = await runCli(
+      ["run", root, "--python", testPython, "--no-llm", "--no-coverage", "--json", "-q", "--", "-k", "cart or pricing"],
+      { env: noModel },
+    );
     expectNoStackTrace(r.stderr);
     expect(r.exitCode).toBe(0);
-    const summary = JSON.parse(r.stdout) as { status: string; workflowId: string; runnerArgs: string[]; initial: { total: number }; final: { total: number } };
+    const summary = JSON.parse(r.stdout) as {
+      status: string;
+      workflowId: string;
+      runnerArgs: string[];
+      initial: { total: number };
+      final: { total: number };
+    };
     expect(summary.status).toBe("passed");
     expect(summary.runnerArgs).toEqual(["-k", "cart or pricing"]);
     // test_cart.py has 2 tests, test_pricing.py 3; test_orders.py and test_notify.py (with a bug of their own) never ran.
@@ -70,7 +79,11 @@ describe("runner args on pytest", () => {
     const root = pyShop();
     const args = ["run", root, "--python", testPython, "--no-llm", "--no-coverage", "--json", "--", "-k", "cart or pricing"];
     const workflowId = await new Promise<string>((resolve, reject) => {
-      const child = spawn(process.execPath, [binPath, ...args], { detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, REDGREEN_MODEL: "" } });
+      const child = spawn(process.execPath, [binPath, ...args], {
+        detached: true,
+        stdio: ["ignore", "pipe", "pipe"],
+        env: { ...process.env, REDGREEN_MODEL: "" },
+      });
       let stderr = "";
       let killed = false;
       child.stderr.on("data", (chunk: Buffer) => {
@@ -89,7 +102,9 @@ describe("runner args on pytest", () => {
     const before = storedRuns(join(root, ".redgreen", "redgreen.db")).length;
     const refused = await runCli(["resume", workflowId, root, "--json", "--", "-k", "orders"]);
     expect(refused.exitCode).toBe(2);
-    expect(refused.stderr).toMatch(/^redgreen: resume runs with the runner args the workflow started with; start a new run to change them\n$/);
+    expect(refused.stderr).toMatch(
+      /^redgreen: resume runs with the runner args the workflow started with; start a new run to change them\n$/,
+    );
     const r = await runCli(["resume", workflowId, root, "--json", "-q"], { env: noModel });
     expectNoStackTrace(r.stderr);
     const summary = JSON.parse(r.stdout) as { status: string; runnerArgs: string[]; final: { total: number } };
@@ -105,7 +120,19 @@ describe("runner args on pytest", () => {
   it("test -- a node id and -k: the run holds only what they select, and the text says so", async () => {
     const root = copyFixture("red");
     cleanups.push(() => rmSync(join(root, ".."), { recursive: true, force: true }));
-    const json = await runCli(["test", root, "--python", testPython, "--no-coverage", "--json", "-q", "--", "tests/test_total.py", "-k", "two"]);
+    const json = await runCli([
+      "test",
+      root,
+      "--python",
+      testPython,
+      "--no-coverage",
+      "--json",
+      "-q",
+      "--",
+      "tests/test_total.py",
+      "-k",
+      "two",
+    ]);
     const result = JSON.parse(json.stdout) as { total: number; failures: { nodeId: string }[]; runnerArgs: string[] };
     expect(result.runnerArgs).toEqual(["tests/test_total.py", "-k", "two"]);
     expect(result.total).toBe(1);
@@ -180,7 +207,12 @@ describe("runner args on vitest", () => {
     cleanups.push(copy.cleanup);
     const r = await runCli(["run", copy.root, "--no-coverage", "--json", "-q", "--", "-t", "cart"], { env: noModel });
     expectNoStackTrace(r.stderr);
-    const summary = JSON.parse(r.stdout) as { status: string; runnerArgs: string[]; initial: { total: number; failed: number }; final: { passed: number } };
+    const summary = JSON.parse(r.stdout) as {
+      status: string;
+      runnerArgs: string[];
+      initial: { total: number; failed: number };
+      final: { passed: number };
+    };
     expect(summary).toMatchObject({ status: "passed", runnerArgs: ["-t", "cart"], final: { passed: 2 } });
     const runs = storedRuns(join(copy.root, ".redgreen", "redgreen.db"));
     for (const run of runs) {

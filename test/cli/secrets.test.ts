@@ -14,7 +14,11 @@ const PASSWORD = "Pa\\ssw0rd-Qx7!zK";
 const OWN_KEY = "sk-Vd83LqZ0pXw4Rt6Ym1Jh";
 
 /** Every 8-character piece of the secrets as they are and as Python's repr escapes the password. */
-const fragments = [...new Set([KEY, PASSWORD, PASSWORD.replace(/\\/g, "\\\\"), OWN_KEY].flatMap((s) => [...Array(s.length - 7).keys()].map((i) => s.slice(i, i + 8))))];
+const fragments = [
+  ...new Set(
+    [KEY, PASSWORD, PASSWORD.replace(/\\/g, "\\\\"), OWN_KEY].flatMap((s) => [...Array(s.length - 7).keys()].map((i) => s.slice(i, i + 8))),
+  ),
+];
 const leaksIn = (text: string): string[] => fragments.filter((f) => text.includes(f));
 
 /** Every text and blob value of every column of every table, as "table.column: text". */
@@ -59,7 +63,13 @@ describe("secrets in test output", () => {
                   {
                     name: FIX_TOOL_NAME,
                     args: {
-                      edits: [{ file: "app.py", find: '    return os.environ["SHOP_API_KEY"]', replace: '    return "Bearer " + os.environ["SHOP_API_KEY"]' }],
+                      edits: [
+                        {
+                          file: "app.py",
+                          find: '    return os.environ["SHOP_API_KEY"]',
+                          replace: '    return "Bearer " + os.environ["SHOP_API_KEY"]',
+                        },
+                      ],
                       explanation: "the header needs its scheme",
                       confidence: 0.9,
                     },
@@ -81,7 +91,9 @@ describe("secrets in test output", () => {
     expect(leaksIn(r.stdout)).toEqual([]);
 
     const { tables, cells } = everyStoredText(join(root, ".redgreen", "redgreen.db"));
-    expect(tables).toEqual(expect.arrayContaining(["test_runs", "failures", "workflows", "fix_attempts", "agent_logs", "llm_calls", "checkpoints", "writes"]));
+    expect(tables).toEqual(
+      expect.arrayContaining(["test_runs", "failures", "workflows", "fix_attempts", "agent_logs", "llm_calls", "checkpoints", "writes"]),
+    );
     const stored = cells.join("\n");
     // The secrets were in the output (as placeholders now), in failures and in the stored runs' JSON.
     expect(cells.some((c) => c.startsWith("failures.error_message:") && c.includes("[REDACTED:SHOP_API_KEY]"))).toBe(true);
@@ -99,33 +111,48 @@ describe("secrets in test output", () => {
 });
 
 describe("the test process's environment", () => {
-  const outer = { OPENAI_API_KEY: "sk-outer-openai-key-5Tq9", ANTHROPIC_API_KEY: "sk-ant-outer-key-77Wc", REDGREEN_MODEL: "test-model", SHOP_SETTING: "kept" };
+  const outer = {
+    OPENAI_API_KEY: "sk-outer-openai-key-5Tq9",
+    ANTHROPIC_API_KEY: "sk-ant-outer-key-77Wc",
+    REDGREEN_MODEL: "test-model",
+    SHOP_SETTING: "kept",
+  };
 
   /** Runs `redgreen ...args` on a fresh env-dump project; returns the environment its test saw. */
   async function seenEnv(command: string[]): Promise<{ exitCode: number | null; env: Record<string, string> }> {
     const root = copyFixture("env-dump");
     const dump = join(root, "..", "env.json");
-    const r = await runCli([command[0]!, root, "--python", testPython, "--no-coverage", "-q", ...command.slice(1)], { env: { ...outer, ENV_DUMP_FILE: dump } });
+    const r = await runCli([command[0]!, root, "--python", testPython, "--no-coverage", "-q", ...command.slice(1)], {
+      env: { ...outer, ENV_DUMP_FILE: dump },
+    });
     expect(r.stderr).toBe("");
     return { exitCode: r.exitCode, env: JSON.parse(readFileSync(dump, "utf8")) as Record<string, string> };
   }
 
-  it.each([["test"], ["run", "--no-llm"]])("`redgreen %s` withholds OPENAI_API_KEY and the other model settings", async (...command) => {
-    const { exitCode, env } = await seenEnv(command);
-    expect(exitCode).toBe(0);
-    expect(env).not.toHaveProperty("OPENAI_API_KEY");
-    expect(env).not.toHaveProperty("ANTHROPIC_API_KEY");
-    expect(env).not.toHaveProperty("REDGREEN_MODEL");
-    expect(env.SHOP_SETTING).toBe("kept");
-    expect(env.PATH).toBe(process.env.PATH);
-  }, 60_000);
+  it.each([["test"], ["run", "--no-llm"]])(
+    "`redgreen %s` withholds OPENAI_API_KEY and the other model settings",
+    async (...command) => {
+      const { exitCode, env } = await seenEnv(command);
+      expect(exitCode).toBe(0);
+      expect(env).not.toHaveProperty("OPENAI_API_KEY");
+      expect(env).not.toHaveProperty("ANTHROPIC_API_KEY");
+      expect(env).not.toHaveProperty("REDGREEN_MODEL");
+      expect(env.SHOP_SETTING).toBe("kept");
+      expect(env.PATH).toBe(process.env.PATH);
+    },
+    60_000,
+  );
 
-  it.each([["test"], ["run", "--no-llm"]])("`redgreen %s --pass-env OPENAI_API_KEY` passes that one on", async (...command) => {
-    const { exitCode, env } = await seenEnv([...command, "--pass-env", "OPENAI_API_KEY"]);
-    expect(exitCode).toBe(0);
-    expect(env.OPENAI_API_KEY).toBe(outer.OPENAI_API_KEY);
-    expect(env).not.toHaveProperty("ANTHROPIC_API_KEY");
-  }, 60_000);
+  it.each([["test"], ["run", "--no-llm"]])(
+    "`redgreen %s --pass-env OPENAI_API_KEY` passes that one on",
+    async (...command) => {
+      const { exitCode, env } = await seenEnv([...command, "--pass-env", "OPENAI_API_KEY"]);
+      expect(exitCode).toBe(0);
+      expect(env.OPENAI_API_KEY).toBe(outer.OPENAI_API_KEY);
+      expect(env).not.toHaveProperty("ANTHROPIC_API_KEY");
+    },
+    60_000,
+  );
 
   it("refuses a --pass-env value that is not a variable name", async () => {
     const r = await runCli(["test", copyFixture("env-dump"), "--pass-env", "A=B"]);

@@ -34,9 +34,14 @@ describe("REDGREEN_TIMINGS", () => {
         return { start: Number(m![1]), seconds: Number(m![2]), peakMb: Number(m![3]), label: m![4]! };
       });
     const labels = phases.map((p) => p.label);
-    expect(labels.slice(0, 2)).toEqual(["start-up: node and the run command's modules", "open: store, runner, helper, language service, model"]);
+    expect(labels.slice(0, 2)).toEqual([
+      "start-up: node and the run command's modules",
+      "open: store, runner, helper, language service, model",
+    ]);
     // The baseline run started early (prestarted while the graph loaded), then run_tests took it.
-    const order = ["test run: prestarted full, 4 tests", "test run: full, 4 tests", "node run_tests (iteration 0)"].map((l) => labels.indexOf(l));
+    const order = ["test run: prestarted full, 4 tests", "test run: full, 4 tests", "node run_tests (iteration 0)"].map((l) =>
+      labels.indexOf(l),
+    );
     expect(order[0]).toBeGreaterThan(1);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(labels).toContain("load: the workflow graph's modules");
@@ -44,7 +49,11 @@ describe("REDGREEN_TIMINGS", () => {
     // Each fix: its static checks, then its proof runs, inside its validate node.
     const geometry = labels.indexOf("proof checks (valid): calc/geometry.py");
     expect(geometry).toBeGreaterThan(labels.indexOf("node analyze (iteration 0)"));
-    expect(labels.slice(geometry + 1, geometry + 4)).toEqual(["test run: targeted, 1 tests", "test run: affected, 1 tests", "node validate (iteration 1)"]);
+    expect(labels.slice(geometry + 1, geometry + 4)).toEqual([
+      "test run: targeted, 1 tests",
+      "test run: affected, 1 tests",
+      "node validate (iteration 1)",
+    ]);
     expect(labels).toContain("proof checks (valid): calc/report.py");
     expect(labels.at(-1)).toBe("workflow");
     // The peak RSS so far: a plausible size for node, and it never goes down.

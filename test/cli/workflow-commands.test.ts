@@ -45,7 +45,15 @@ describe("workflow commands on bad input: one line, exit 2, no stack trace", () 
     const project = mkdtempSync(join(tmpdir(), "redgreen-runs-"));
     try {
       // A green run creates the database; then an unknown id is a clear not-found.
-      const ok = redgreen("test", join(testDir, "fixtures", "pytest", "passing"), "--db", join(project, "r.db"), "--python", testPython, "-q");
+      const ok = redgreen(
+        "test",
+        join(testDir, "fixtures", "pytest", "passing"),
+        "--db",
+        join(project, "r.db"),
+        "--python",
+        testPython,
+        "-q",
+      );
       expect(ok.status).toBe(0);
       const r = redgreen("report", "0000", project, "--db", join(project, "r.db"));
       expect(r.stderr).toMatch(/^redgreen: no workflow 0000 in .*r\.db\n$/);

@@ -47,18 +47,23 @@ describe("redgreen at a JS monorepo root", () => {
     expect(r.exitCode).toBe(1);
     const out = JSON.parse(r.stdout) as { runner: { runner: string; reason: string } };
     expect(out.runner.runner).toBe("jest");
-    expect(out.runner.reason).toBe("the workspaces (pnpm-workspace.yaml) use jest: apps/shop, packages/cart (apps/shop: jest.config.cjs found)");
+    expect(out.runner.reason).toBe(
+      "the workspaces (pnpm-workspace.yaml) use jest: apps/shop, packages/cart (apps/shop: jest.config.cjs found)",
+    );
     const result = TestRunResultSchema.parse(out);
     // cart's tests match only its own testMatch (*.check.js): jest found them because each workspace ran as a project.
     expect(result).toMatchObject({ status: "failed", passed: 2, failed: 1, total: 3 });
-    expect(result.failures.map((f) => [f.nodeId, f.lineNumber])).toEqual([["packages/cart/tests/cart.check.js::adds price times quantity", 5]]);
+    expect(result.failures.map((f) => [f.nodeId, f.lineNumber])).toEqual([
+      ["packages/cart/tests/cart.check.js::adds price times quantity", 5],
+    ]);
     expect(result.testFiles).toEqual(["apps/shop/tests/greet.test.js", "packages/cart/tests/cart.check.js"]);
   }, 120_000);
 
   it("finds jest installed only in the workspaces, as pnpm installs them", async () => {
     const copy = copyProject(fixturePath("workspaces", "pnpm-jest"));
     cleanups.push(copy.cleanup);
-    for (const ws of ["apps/shop", "packages/cart"]) symlinkSync(join(packageRoot, "node_modules"), join(copy.root, ws, "node_modules"), "dir");
+    for (const ws of ["apps/shop", "packages/cart"])
+      symlinkSync(join(packageRoot, "node_modules"), join(copy.root, ws, "node_modules"), "dir");
     const r = await runCli(["test", copy.root, "--json", "-q", "--no-coverage"]);
     expect(r.exitCode).toBe(1);
     expect(TestRunResultSchema.parse(JSON.parse(r.stdout))).toMatchObject({ status: "failed", passed: 2, failed: 1, total: 3 });
@@ -84,7 +89,10 @@ describe("redgreen at a JS monorepo root", () => {
     expect(r.exitCode).toBe(2);
     const reason = "no test runner found in the root or the workspaces of this monorepo (package.json workspaces); pytest is the default";
     expect(JSON.parse(r.stdout)).toMatchObject({ status: "no_tests", runner: { runner: "pytest", reason, fallback: true } });
-    expectOneErrorLine(r.stderr, /^redgreen: pytest found no tests, and it was only the default \(.*\), yet .* has a package\.json: name its runner/);
+    expectOneErrorLine(
+      r.stderr,
+      /^redgreen: pytest found no tests, and it was only the default \(.*\), yet .* has a package\.json: name its runner/,
+    );
   }, 60_000);
 
   it("names the runner in the summary of `redgreen run`", async () => {

@@ -19,7 +19,14 @@ describe("stableNodeId", () => {
   });
 
   it("keeps what names a test: words, whole numbers, dates, short hex words, the file part", () => {
-    const kept = ["t.py::test_waits[5s]", "t.py::test_date[2024-01-01]", "t.py::test_case[42]", "t.py::test_cafe", "tests/0123abcdef99/t.py", "t.py"];
+    const kept = [
+      "t.py::test_waits[5s]",
+      "t.py::test_date[2024-01-01]",
+      "t.py::test_case[42]",
+      "t.py::test_cafe",
+      "tests/0123abcdef99/t.py",
+      "t.py",
+    ];
     for (const id of kept) expect(stableNodeId(id)).toBe(id);
     expect(sameTest("a.ts::p (with seed=1)", "a.ts::p (with seed=-2)")).toBe(true);
     expect(sameTest("a.ts::p (with seed=1)", "a.ts::q (with seed=1)")).toBe(false);

@@ -62,7 +62,9 @@ describe("the multi-agent example", () => {
 
     const supervisor = createSupervisor({ model: supervisorModel, coderModel, projectRoot: copy.root, redgreen: redgreen.deps });
     const started = performance.now();
-    const out = await supervisor.invoke({ messages: [{ role: "user", content: "Add a slugify helper for note titles and make sure the suite is green." }] });
+    const out = await supervisor.invoke({
+      messages: [{ role: "user", content: "Add a slugify helper for note titles and make sure the suite is green." }],
+    });
     const seconds = (performance.now() - started) / 1000;
 
     // The conversation: coder call and answer, redgreen call and summary, the final report.

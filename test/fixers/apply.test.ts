@@ -13,7 +13,9 @@ describe("applyFix", () => {
 
   it("replaces an exact whole-line match and keeps the replacement's indentation relative to it", () => {
     const out = applyFix(src, edit("        send(user.email)", "        if user.email:\n            send(user.email)"));
-    expect(out).toBe(["def f(user):", "    if user:", "        if user.email:", "            send(user.email)", "    return 1", ""].join("\n"));
+    expect(out).toBe(
+      ["def f(user):", "    if user:", "        if user.email:", "            send(user.email)", "    return 1", ""].join("\n"),
+    );
   });
 
   it("replaces a match at the very start of a file that starts with a blank line", () => {
@@ -28,13 +30,17 @@ describe("applyFix", () => {
 
   it("keeps a deliberate dedent of an exactly located block, and re-indents a replacement that lost its indentation", () => {
     const code = "def f(x):\n    if x:\n        return 1\n    return 0\n";
-    expect(applyFix(code, edit("    if x:\n        return 1\n", "    return 1 if x else 0\n"))).toBe("def f(x):\n    return 1 if x else 0\n    return 0\n");
+    expect(applyFix(code, edit("    if x:\n        return 1\n", "    return 1 if x else 0\n"))).toBe(
+      "def f(x):\n    return 1 if x else 0\n    return 0\n",
+    );
     expect(applyFix(code, edit("        return 1\n", "return 2\n"))).toBe(code.replace("return 1", "return 2"));
   });
 
   it("re-indents a replacement whose find and replace lost their indentation", () => {
     const out = applyFix(src, edit("send(user.email)\n", "if user.email:\n    send(user.email)\n"));
-    expect(out).toBe(["def f(user):", "    if user:", "        if user.email:", "            send(user.email)", "    return 1", ""].join("\n"));
+    expect(out).toBe(
+      ["def f(user):", "    if user:", "        if user.email:", "            send(user.email)", "    return 1", ""].join("\n"),
+    );
   });
 
   it("matches a multi-line find whose indentation is off, line by line", () => {
@@ -49,7 +55,9 @@ describe("applyFix", () => {
 
   it("replaces an inline fragment without touching the rest of the line", () => {
     const code = "async def g(repo):\n    items = repo.fetch()\n    return items\n";
-    expect(applyFix(code, edit("repo.fetch()", "await repo.fetch()"))).toBe("async def g(repo):\n    items = await repo.fetch()\n    return items\n");
+    expect(applyFix(code, edit("repo.fetch()", "await repo.fetch()"))).toBe(
+      "async def g(repo):\n    items = await repo.fetch()\n    return items\n",
+    );
   });
 
   it("picks the occurrence nearest the given line", () => {
@@ -62,7 +70,9 @@ describe("applyFix", () => {
     const code = "import os\r\n\r\ndef f():\r\n    return os.sep\r\n";
     const out = applyFix(code, edit("import os\n", "import os\nimport re\n"));
     expect(out).toBe("import os\r\nimport re\r\n\r\ndef f():\r\n    return os.sep\r\n");
-    expect(applyFix(code, edit("    return os.sep", "    x = os.sep\n    return x"))).toBe("import os\r\n\r\ndef f():\r\n    x = os.sep\r\n    return x\r\n");
+    expect(applyFix(code, edit("    return os.sep", "    x = os.sep\n    return x"))).toBe(
+      "import os\r\n\r\ndef f():\r\n    x = os.sep\r\n    return x\r\n",
+    );
   });
 
   it("keeps a missing trailing newline missing", () => {
@@ -96,7 +106,10 @@ describe("applyFix", () => {
     // The fragment tier keeps the same rule, and a match after a non-identifier character is fine.
     expect(locateEdit(code, "  count = 0  ", 2)).toMatchObject({ how: "indent", startLine: 5 });
     expect(locateEdit("total_count = 0  # all\n", "  count = 0  ", 1)).toBeNull();
-    expect(locateEdit("total_count = 0  # all\nx = 1; count = 0  # c\n", "  count = 0  ", 1)).toMatchObject({ how: "fragment", startLine: 2 });
+    expect(locateEdit("total_count = 0  # all\nx = 1; count = 0  # c\n", "  count = 0  ", 1)).toMatchObject({
+      how: "fragment",
+      startLine: 2,
+    });
     expect(locateEdit("x = self.count\n", "count", 1)).toMatchObject({ startLine: 1 });
     expect(locateEdit("total_count = 0\n", "count = 0", 1)).toBeNull();
     expect(locateEdit("x = count_all()\n", "x = count", 1)).toBeNull();
@@ -150,14 +163,20 @@ describe("applyEdits / restoreEdits", () => {
 
   it("writes the edit atomically, keeps the mode, leaves no temp file, and restores byte for byte", async () => {
     // A BOM, CRLF, a latin1 byte that is not valid UTF-8, a NUL, and no final newline.
-    const original = Buffer.concat([Buffer.from("\uFEFFx = 1\r\ny = 'caf", "utf8"), Buffer.from([0xe9, 0x00]), Buffer.from("'\r\nz = 3", "utf8")]);
+    const original = Buffer.concat([
+      Buffer.from("\uFEFFx = 1\r\ny = 'caf", "utf8"),
+      Buffer.from([0xe9, 0x00]),
+      Buffer.from("'\r\nz = 3", "utf8"),
+    ]);
     const file = join(root, "pkg", "m.py");
     await writeFile(file, original);
     await chmod(file, 0o640);
     const applied = await applyEdits(root, [{ file: "pkg/m.py", find: "x = 1", replace: "x = 2  # é" }]);
     const written = await readFile(file);
     expect(written.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
-    expect(written.toString("latin1")).toContain("x = 2  # " + Buffer.from("é", "utf8").toString("latin1") + "\r\ny = 'caf\xe9\x00'\r\nz = 3");
+    expect(written.toString("latin1")).toContain(
+      "x = 2  # " + Buffer.from("é", "utf8").toString("latin1") + "\r\ny = 'caf\xe9\x00'\r\nz = 3",
+    );
     expect((await stat(file)).mode & 0o777).toBe(0o640);
     expect(await readdir(join(root, "pkg"))).toEqual(["m.py"]);
     expect(applied).toHaveLength(1);
@@ -182,30 +201,46 @@ describe("applyEdits / restoreEdits", () => {
   it("writes nothing when one of the edits does not apply", async () => {
     await writeFile(join(root, "a.py"), "a = 1\n");
     await writeFile(join(root, "b.py"), "b = 1\n");
-    await expect(applyEdits(root, [{ file: "a.py", find: "a = 1", replace: "a = 2" }, { file: "b.py", find: "nope", replace: "x" }])).rejects.toMatchObject({ code: "not_found" });
+    await expect(
+      applyEdits(root, [
+        { file: "a.py", find: "a = 1", replace: "a = 2" },
+        { file: "b.py", find: "nope", replace: "x" },
+      ]),
+    ).rejects.toMatchObject({ code: "not_found" });
     expect(await readFile(join(root, "a.py"), "utf8")).toBe("a = 1\n");
   });
 
   it("refuses to restore a file someone else changed since", async () => {
     await writeFile(join(root, "a.py"), "a = 1\n");
     await writeFile(join(root, "b.py"), "b = 1\n");
-    const applied = await applyEdits(root, [{ file: "a.py", find: "a = 1", replace: "a = 2" }, { file: "b.py", find: "b = 1", replace: "b = 2" }]);
+    const applied = await applyEdits(root, [
+      { file: "a.py", find: "a = 1", replace: "a = 2" },
+      { file: "b.py", find: "b = 1", replace: "b = 2" },
+    ]);
     await writeFile(join(root, "a.py"), "a = 2\n# edited by a human\n");
     await expect(restoreEdits(root, applied)).rejects.toMatchObject({ code: "conflict", message: expect.stringContaining("a.py") });
     // Nothing was restored, not even the untouched b.py: a restore is all or nothing.
     expect(await readFile(join(root, "b.py"), "utf8")).toBe("b = 2\n");
   });
 
-  it.each([["../../etc/passwd"], ["/etc/passwd"], ["pkg/../../x.py"], ["C:\\Windows\\win.ini"], [""]])("rejects the path %j", async (rel) => {
-    await expect(applyEdits(root, [{ file: rel, find: "a", replace: "b" }])).rejects.toMatchObject({ name: "RedgreenError", code: "usage" });
-  });
+  it.each([["../../etc/passwd"], ["/etc/passwd"], ["pkg/../../x.py"], ["C:\\Windows\\win.ini"], [""]])(
+    "rejects the path %j",
+    async (rel) => {
+      await expect(applyEdits(root, [{ file: rel, find: "a", replace: "b" }])).rejects.toMatchObject({
+        name: "RedgreenError",
+        code: "usage",
+      });
+    },
+  );
 
   it("rejects a symlink that resolves outside the project, and a symlinked folder too", async () => {
     await writeFile(join(outside, "secret.py"), "token = 1\n");
     await symlink(join(outside, "secret.py"), join(root, "link.py"));
     await symlink(outside, join(root, "linked-dir"));
     await expect(applyEdits(root, [{ file: "link.py", find: "token = 1", replace: "token = 2" }])).rejects.toMatchObject({ code: "usage" });
-    await expect(applyEdits(root, [{ file: "linked-dir/secret.py", find: "token = 1", replace: "token = 2" }])).rejects.toMatchObject({ code: "usage" });
+    await expect(applyEdits(root, [{ file: "linked-dir/secret.py", find: "token = 1", replace: "token = 2" }])).rejects.toMatchObject({
+      code: "usage",
+    });
     expect(await readFile(join(outside, "secret.py"), "utf8")).toBe("token = 1\n");
   });
 
@@ -227,11 +262,15 @@ describe("unifiedDiff", () => {
   it("shows a hunk with context and line numbers", () => {
     const before = ["a", "b", "c", "d", "e", "f", "g", "h"].join("\n") + "\n";
     const after = ["a", "b", "c", "d", "E", "f", "g", "h"].join("\n") + "\n";
-    expect(unifiedDiff("x.py", before, after)).toBe(["--- a/x.py", "+++ b/x.py", "@@ -2,7 +2,7 @@", " b", " c", " d", "-e", "+E", " f", " g", " h", ""].join("\n"));
+    expect(unifiedDiff("x.py", before, after)).toBe(
+      ["--- a/x.py", "+++ b/x.py", "@@ -2,7 +2,7 @@", " b", " c", " d", "-e", "+E", " f", " g", " h", ""].join("\n"),
+    );
   });
 
   it("shows an insertion at the top and marks a missing final newline", () => {
-    expect(unifiedDiff("x.py", "a\nb", "import os\na\nb")).toBe(["--- a/x.py", "+++ b/x.py", "@@ -1,2 +1,3 @@", "+import os", " a", " b", "\\ No newline at end of file", ""].join("\n"));
+    expect(unifiedDiff("x.py", "a\nb", "import os\na\nb")).toBe(
+      ["--- a/x.py", "+++ b/x.py", "@@ -1,2 +1,3 @@", "+import os", " a", " b", "\\ No newline at end of file", ""].join("\n"),
+    );
     expect(unifiedDiff("x.py", "same\n", "same\n")).toBe("");
   });
 });

@@ -56,7 +56,8 @@ describe("edit scope", () => {
   });
 
   it("keeps project sources in scope, also a nested folder named build and a name that only starts like .git", () => {
-    for (const rel of ["app/calc.py", "src/build/steps.py", ".git-like/notes.txt", "tests/test_calc.py"]) expect(pathScopeViolation(rel)).toBeNull();
+    for (const rel of ["app/calc.py", "src/build/steps.py", ".git-like/notes.txt", "tests/test_calc.py"])
+      expect(pathScopeViolation(rel)).toBeNull();
   });
 
   it("finds a virtualenv by its pyvenv.cfg, whatever the folder is called", async () => {
@@ -67,9 +68,17 @@ describe("edit scope", () => {
   });
 
   it("rejects the edit before anything is read or validated, with the rule in the reason and as a violation", async () => {
-    const preview = await previewEdits(root, [edit("app/calc.py"), { file: ".git/config", find: "bare = false", replace: "fsmonitor = touch /tmp/pwned" }]);
+    const preview = await previewEdits(root, [
+      edit("app/calc.py"),
+      { file: ".git/config", find: "bare = false", replace: "fsmonitor = touch /tmp/pwned" },
+    ]);
     expect(preview).toMatchObject({ ok: false, risk: "high", violation: { rule: "scope.vcs", file: ".git/config" } });
-    const check = await checkFix([edit(".redgreen/notes.py")], { projectRoot: root, allowTestEdits: true, isTestFile: isPytestTestPath, allowRisky: true });
+    const check = await checkFix([edit(".redgreen/notes.py")], {
+      projectRoot: root,
+      allowTestEdits: true,
+      isTestFile: isPytestTestPath,
+      allowRisky: true,
+    });
     expect(check.valid).toBe(false);
     expect(check.reasons).toEqual([expect.stringMatching(/^scope\.tool_state: \.redgreen\/notes\.py is tool state .* \(line 0\)$/)]);
     expect(check.violations).toEqual([expect.objectContaining({ rule: "scope.tool_state", file: ".redgreen/notes.py" })]);
@@ -87,7 +96,8 @@ describe("edit scope", () => {
 
   describe("in a git repository", () => {
     beforeAll(() => {
-      const git = (...args: string[]) => execFileSync("git", ["-c", "user.email=t@example.com", "-c", "user.name=t", ...args], { cwd: root, stdio: "pipe" });
+      const git = (...args: string[]) =>
+        execFileSync("git", ["-c", "user.email=t@example.com", "-c", "user.name=t", ...args], { cwd: root, stdio: "pipe" });
       // The test's own .git/config fixture file would make this a broken repository: replace it with a real one.
       execFileSync("rm", ["-rf", join(root, ".git")]);
       git("init", "-q");
@@ -102,7 +112,9 @@ describe("edit scope", () => {
       const preview = await previewEdits(root, [edit("generated/schema.py")]);
       expect(preview).toMatchObject({ ok: false, violation: { rule: "scope.git_ignored", file: "generated/schema.py" } });
       expect(await previewEdits(root, [{ file: "app/calc.py", find: "a - b", replace: "a + b" }])).toMatchObject({ ok: true });
-      expect(await previewEdits(root, [{ file: "src/build/steps.py", find: "STEPS = 1", replace: "STEPS = 2" }])).toMatchObject({ ok: true });
+      expect(await previewEdits(root, [{ file: "src/build/steps.py", find: "STEPS = 1", replace: "STEPS = 2" }])).toMatchObject({
+        ok: true,
+      });
     });
 
     it("answers from a subfolder project inside the repository too", async () => {

@@ -31,7 +31,13 @@ describe("missing-import mutants (fixture: import-mutants)", () => {
   const mutateAndHeal = async (file: string, statement: string) => {
     const original = await readFile(join(dir, file), "utf8");
     expect(original.split("\n")).toContain(statement);
-    await writeFile(join(dir, file), original.split("\n").filter((l) => l !== statement).join("\n"));
+    await writeFile(
+      join(dir, file),
+      original
+        .split("\n")
+        .filter((l) => l !== statement)
+        .join("\n"),
+    );
     let result = await adapter.runTests();
     const broken = result.status;
     const patternIds: string[] = [];

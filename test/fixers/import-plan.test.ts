@@ -40,38 +40,57 @@ describe.each(interpreters.filter(([label]) => label !== "python3"))("import_pla
   };
 
   it("goes after the module docstring with PEP 8 blank lines when the file has no imports", async () => {
-    expect(await fixed('"""Doc."""\n\n\ndef f():\n    return json.dumps(1)\n', "json")).toBe('"""Doc."""\n\nimport json\n\n\ndef f():\n    return json.dumps(1)\n');
+    expect(await fixed('"""Doc."""\n\n\ndef f():\n    return json.dumps(1)\n', "json")).toBe(
+      '"""Doc."""\n\nimport json\n\n\ndef f():\n    return json.dumps(1)\n',
+    );
   });
 
   it("goes above the comment that belongs to the first statement when there is no docstring", async () => {
-    expect(await fixed("# the answer\ndef f():\n    return math.pi\n", "math")).toBe("import math\n\n\n# the answer\ndef f():\n    return math.pi\n");
+    expect(await fixed("# the answer\ndef f():\n    return math.pi\n", "math")).toBe(
+      "import math\n\n\n# the answer\ndef f():\n    return math.pi\n",
+    );
   });
 
   it("keeps __future__ imports first and sorts into the stdlib group", async () => {
     const src = "from __future__ import annotations\n\nimport os\n\nX = os.sep + re.escape('.') + str(Path('.'))\n";
-    expect(await fixed(src, "re")).toBe("from __future__ import annotations\n\nimport os\nimport re\n\nX = os.sep + re.escape('.') + str(Path('.'))\n");
-    expect(await fixed(src, "Path")).toBe("from __future__ import annotations\n\nimport os\nfrom pathlib import Path\n\nX = os.sep + re.escape('.') + str(Path('.'))\n");
+    expect(await fixed(src, "re")).toBe(
+      "from __future__ import annotations\n\nimport os\nimport re\n\nX = os.sep + re.escape('.') + str(Path('.'))\n",
+    );
+    expect(await fixed(src, "Path")).toBe(
+      "from __future__ import annotations\n\nimport os\nfrom pathlib import Path\n\nX = os.sep + re.escape('.') + str(Path('.'))\n",
+    );
   });
 
   it("merges into an existing one-line from-import of the same module, keeping the names sorted", async () => {
-    expect(await fixed("from typing import List, Tuple\n\nX: List[Optional[int]] = []\n", "Optional")).toBe("from typing import List, Optional, Tuple\n\nX: List[Optional[int]] = []\n");
+    expect(await fixed("from typing import List, Tuple\n\nX: List[Optional[int]] = []\n", "Optional")).toBe(
+      "from typing import List, Optional, Tuple\n\nX: List[Optional[int]] = []\n",
+    );
   });
 
   it("adds a separate line after a parenthesised multi-line import of the same module", async () => {
     const src = "from typing import (\n    List,\n    Tuple,\n)\n\nX: Optional[List[Tuple[int]]] = None\n";
-    expect(await fixed(src, "Optional")).toBe("from typing import (\n    List,\n    Tuple,\n)\nfrom typing import Optional\n\nX: Optional[List[Tuple[int]]] = None\n");
-  });
-
-  it.runIf(python === testPython)("starts a third-party group between stdlib and project imports (sqlalchemy is in test/.venv)", async () => {
-    const src = "import os\n\nfrom app.db import engine\n\nrows = sa.select(1), os.sep, engine\n";
-    expect(await fixed(src, "sa", { "app/__init__.py": "", "app/db.py": "engine = None\n" })).toBe(
-      "import os\n\nimport sqlalchemy as sa\n\nfrom app.db import engine\n\nrows = sa.select(1), os.sep, engine\n",
+    expect(await fixed(src, "Optional")).toBe(
+      "from typing import (\n    List,\n    Tuple,\n)\nfrom typing import Optional\n\nX: Optional[List[Tuple[int]]] = None\n",
     );
   });
 
+  it.runIf(python === testPython)(
+    "starts a third-party group between stdlib and project imports (sqlalchemy is in test/.venv)",
+    async () => {
+      const src = "import os\n\nfrom app.db import engine\n\nrows = sa.select(1), os.sep, engine\n";
+      expect(await fixed(src, "sa", { "app/__init__.py": "", "app/db.py": "engine = None\n" })).toBe(
+        "import os\n\nimport sqlalchemy as sa\n\nfrom app.db import engine\n\nrows = sa.select(1), os.sep, engine\n",
+      );
+    },
+  );
+
   it("uses how the name is used to choose between homes: datetime the class vs datetime the module", async () => {
-    expect(await fixed("def now():\n    return datetime.now()\n", "datetime")).toBe("from datetime import datetime\n\n\ndef now():\n    return datetime.now()\n");
-    expect(await fixed("def now():\n    return datetime.datetime.now()\n", "datetime")).toBe("import datetime\n\n\ndef now():\n    return datetime.datetime.now()\n");
+    expect(await fixed("def now():\n    return datetime.now()\n", "datetime")).toBe(
+      "from datetime import datetime\n\n\ndef now():\n    return datetime.now()\n",
+    );
+    expect(await fixed("def now():\n    return datetime.datetime.now()\n", "datetime")).toBe(
+      "import datetime\n\n\ndef now():\n    return datetime.datetime.now()\n",
+    );
   });
 
   it("prefers asyncio.sleep when the call is awaited and time.sleep when it is not", async () => {
@@ -81,7 +100,9 @@ describe.each(interpreters.filter(([label]) => label !== "python3"))("import_pla
 
   it("asks for postponed annotations when an annotation needs the class being defined", async () => {
     const src = '"""Money."""\nimport re\n\n\nclass Money:\n    def parse(cls) -> Money:\n        return cls()\n';
-    expect(await fixed(src, "Money", {}, 6)).toBe('"""Money."""\nfrom __future__ import annotations\n\nimport re\n\n\nclass Money:\n    def parse(cls) -> Money:\n        return cls()\n');
+    expect(await fixed(src, "Money", {}, 6)).toBe(
+      '"""Money."""\nfrom __future__ import annotations\n\nimport re\n\n\nclass Money:\n    def parse(cls) -> Money:\n        return cls()\n',
+    );
   });
 
   it("declines a name nothing defines, and one the file already imports", async () => {
@@ -94,7 +115,8 @@ describe.each(interpreters.filter(([label]) => label !== "python3"))("import_pla
   });
 
   it("puts a deleted import's other unbound names into the existing import of the module that provides them all", async () => {
-    const money = "from decimal import Decimal\n\n\nclass Money:\n    pass\n\n\ndef cents(m):\n    return Decimal(1)\n\n\ndef parse(t):\n    return Money()\n";
+    const money =
+      "from decimal import Decimal\n\n\nclass Money:\n    pass\n\n\ndef cents(m):\n    return Decimal(1)\n\n\ndef parse(t):\n    return Money()\n";
     const extra = { "mp/__init__.py": "", "mp/money.py": money };
     for (const [rel, text] of Object.entries(extra)) {
       await mkdir(dirname(join(root, rel)), { recursive: true });
@@ -112,7 +134,11 @@ describe.each(interpreters.filter(([label]) => label !== "python3"))("import_pla
   });
 
   it("imports what binds the usage: the project module slug for slug.make(), not a function named slug", async () => {
-    const extra = { "kt/__init__.py": "", "kt/slug.py": "def make(t):\n    return t.lower()\n", "kt/text.py": "def slug(t):\n    return t\n" };
+    const extra = {
+      "kt/__init__.py": "",
+      "kt/slug.py": "def make(t):\n    return t.lower()\n",
+      "kt/text.py": "def slug(t):\n    return t\n",
+    };
     expect(await fixed("def f(t):\n    return slug.make(t)\n", "slug", extra)).toMatch(/^from kt import slug\n/);
     // A decorated function may carry attributes (lru_cache's cache_clear): still a fit.
     const cached = { "kc/__init__.py": "", "kc/tables.py": "import functools\n\n\n@functools.lru_cache\ndef rates():\n    return {}\n" };
@@ -124,7 +150,8 @@ describe.each(interpreters.filter(([label]) => label !== "python3"))("import_pla
       "setup.cfg": "[options]\ninstall_requires =\n    SQLAlchemy>=2\n[options.extras_require]\ntest = pytest-asyncio\n",
       "requirements-dev.txt": "-r requirements/base.txt\nblack==24.1  # formatter\n",
       "requirements/base.txt": "Requests[socks]>=2 ; python_version > '3.8'\n",
-      "pyproject.toml": '[project]\nname = "x"\ndependencies = [\n  "attrs",  # classes\n]\n[tool.poetry.group.dev.dependencies]\nmypy = "^1"\npython = "^3.9"\n',
+      "pyproject.toml":
+        '[project]\nname = "x"\ndependencies = [\n  "attrs",  # classes\n]\n[tool.poetry.group.dev.dependencies]\nmypy = "^1"\npython = "^3.9"\n',
     };
     for (const [rel, text] of Object.entries(files)) {
       await mkdir(dirname(join(root, rel)), { recursive: true });

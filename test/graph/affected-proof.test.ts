@@ -72,7 +72,7 @@ describe("fixes proven on affected runs", () => {
 
   it("proves a round's only fix on the full suite at once: that run confirms it, no affected or second full run follows", async () => {
     const root = projectCopy();
-    writeFileSync(join(root, "calc", "report.py"), 'import json\n\n\ndef as_json(data):\n    return json.dumps(data, sort_keys=True)\n');
+    writeFileSync(join(root, "calc", "report.py"), "import json\n\n\ndef as_json(data):\n    return json.dumps(data, sort_keys=True)\n");
     const { summary, runs } = await run(root);
     expect(summary.status).toBe("passed");
     expect(summary.fixes.map((f) => [f.file, f.status])).toEqual([["calc/geometry.py", "kept"]]);
@@ -83,7 +83,7 @@ describe("fixes proven on affected runs", () => {
 
   it("runs the targeted tests before that full run when the last full run took longer than fullFirstMaxSeconds", async () => {
     const root = projectCopy();
-    writeFileSync(join(root, "calc", "report.py"), 'import json\n\n\ndef as_json(data):\n    return json.dumps(data, sort_keys=True)\n');
+    writeFileSync(join(root, "calc", "report.py"), "import json\n\n\ndef as_json(data):\n    return json.dumps(data, sort_keys=True)\n");
     const { summary, runs } = await run(root, true, 0);
     expect(summary.status).toBe("passed");
     expect(runs).toEqual(["full", "targeted", "full"]);
@@ -95,36 +95,40 @@ describe("fixes proven on affected runs", () => {
   it.each([
     ["with coverage", true],
     ["without coverage", false],
-  ])("catches a fix that breaks a test the impact map cannot see (%s), bisects it and rolls it back byte for byte", async (_, coverage) => {
-    const root = projectCopy();
-    const geometry = join(root, "calc", "geometry.py");
-    const original = readFileSync(geometry);
-    // A checksum test: it reads the module as bytes and never executes it, so no run maps it to calc/geometry.py.
-    const sha = createHash("sha256").update(original).digest("hex");
-    writeFileSync(
-      join(root, "tests", "test_vendored.py"),
-      "import hashlib\nimport pathlib\n\n\ndef test_geometry_is_the_vendored_release():\n" +
-        '    data = (pathlib.Path(__file__).parent.parent / "calc" / "geometry.py").read_bytes()\n' +
-        `    assert hashlib.sha256(data).hexdigest() == "${sha}"\n`,
-    );
-    const { summary, runs } = await run(root, coverage);
+  ])(
+    "catches a fix that breaks a test the impact map cannot see (%s), bisects it and rolls it back byte for byte",
+    async (_, coverage) => {
+      const root = projectCopy();
+      const geometry = join(root, "calc", "geometry.py");
+      const original = readFileSync(geometry);
+      // A checksum test: it reads the module as bytes and never executes it, so no run maps it to calc/geometry.py.
+      const sha = createHash("sha256").update(original).digest("hex");
+      writeFileSync(
+        join(root, "tests", "test_vendored.py"),
+        "import hashlib\nimport pathlib\n\n\ndef test_geometry_is_the_vendored_release():\n" +
+          '    data = (pathlib.Path(__file__).parent.parent / "calc" / "geometry.py").read_bytes()\n' +
+          `    assert hashlib.sha256(data).hexdigest() == "${sha}"\n`,
+      );
+      const { summary, runs } = await run(root, coverage);
 
-    // Both fixes were kept on affected runs that did not select the checksum test.
-    const geometryFixes = summary.fixes.filter((f) => f.file === "calc/geometry.py");
-    expect(geometryFixes.map((f) => f.status)).toEqual(["kept", "rolled_back"]);
-    expect(geometryFixes[1]).toMatchObject({ rule: "broke_tests", iteration: 1 });
-    expect(geometryFixes[1]!.evidence!.join("\n")).toContain("tests/test_vendored.py::test_geometry_is_the_vendored_release");
-    expect(summary.fixes.filter((f) => f.file === "calc/report.py").map((f) => f.status)).toEqual(["kept"]);
-    // Rolled back byte for byte; the other fix of the iteration stays.
-    expect(readFileSync(geometry)).toEqual(original);
-    expect(readFileSync(join(root, "calc", "report.py"), "utf8")).toMatch(/^import json$/m);
-    // Nothing journaled is left pending, and only the report fix remains in the patch.
-    expect(runtime!.deps.journal.list(summary.workflowId, "pending")).toEqual([]);
-    expect(summary.patch).toContain("calc/report.py");
-    expect(summary.patch).not.toContain("calc/geometry.py");
-    // The workflow ends honestly: the geometry test still fails, and the status says so.
-    expect(summary.status).not.toBe("passed");
-    expect(summary.remainingFailures.map((f) => f.nodeId)).toEqual(["tests/test_geometry.py::test_hypot"]);
-    expect(runs.filter((k) => k === "affected")).toHaveLength(2);
-  }, 300_000);
+      // Both fixes were kept on affected runs that did not select the checksum test.
+      const geometryFixes = summary.fixes.filter((f) => f.file === "calc/geometry.py");
+      expect(geometryFixes.map((f) => f.status)).toEqual(["kept", "rolled_back"]);
+      expect(geometryFixes[1]).toMatchObject({ rule: "broke_tests", iteration: 1 });
+      expect(geometryFixes[1]!.evidence!.join("\n")).toContain("tests/test_vendored.py::test_geometry_is_the_vendored_release");
+      expect(summary.fixes.filter((f) => f.file === "calc/report.py").map((f) => f.status)).toEqual(["kept"]);
+      // Rolled back byte for byte; the other fix of the iteration stays.
+      expect(readFileSync(geometry)).toEqual(original);
+      expect(readFileSync(join(root, "calc", "report.py"), "utf8")).toMatch(/^import json$/m);
+      // Nothing journaled is left pending, and only the report fix remains in the patch.
+      expect(runtime!.deps.journal.list(summary.workflowId, "pending")).toEqual([]);
+      expect(summary.patch).toContain("calc/report.py");
+      expect(summary.patch).not.toContain("calc/geometry.py");
+      // The workflow ends honestly: the geometry test still fails, and the status says so.
+      expect(summary.status).not.toBe("passed");
+      expect(summary.remainingFailures.map((f) => f.nodeId)).toEqual(["tests/test_geometry.py::test_hypot"]);
+      expect(runs.filter((k) => k === "affected")).toHaveLength(2);
+    },
+    300_000,
+  );
 });

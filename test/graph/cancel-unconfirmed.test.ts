@@ -27,13 +27,20 @@ describe("a workflow cancelled with fixes not yet confirmed by a full run", () =
       };
       const deps = { ...runtime.deps, adapter, options: { ...runtime.deps.options, coverage: true } };
       const workflowId = "wf-cancel-unconfirmed";
-      const running = runWorkflow(deps, { projectRoot: copy.root, workflowId }, { checkpointer: runtime.checkpointer, signal: stop.signal });
+      const running = runWorkflow(
+        deps,
+        { projectRoot: copy.root, workflowId },
+        { checkpointer: runtime.checkpointer, signal: stop.signal },
+      );
       await expect(running).rejects.toThrow();
       expect(stop.signal.aborted).toBe(true);
       const summary = await stopWorkflowCleanly(deps, workflowId, copy.root, runtime.checkpointer);
       expect(summary.status).toBe("cancelled");
-      expect(summary.notes.filter((n) => /1 kept fix\(es\) in the patch passed the tests their files affect but not yet the whole suite/.test(n)))
-        .toHaveLength(1);
+      expect(
+        summary.notes.filter((n) =>
+          /1 kept fix\(es\) in the patch passed the tests their files affect but not yet the whole suite/.test(n),
+        ),
+      ).toHaveLength(1);
       expect(summary.patchPath).not.toBeNull();
       const patch = readFileSync(summary.patchPath!, "utf8");
       expect(patch.match(/^\+\+\+ /gm)).toHaveLength(1);

@@ -39,7 +39,11 @@ async function start(root: string, input: Partial<WorkflowDepsInput>) {
   return runWorkflow(runtime.deps, { projectRoot: root }, { checkpointer: runtime.checkpointer });
 }
 
-const keptFiles = (s: { fixes: { status: string; file: string }[] }): string[] => s.fixes.filter((f) => f.status === "kept").map((f) => f.file).sort();
+const keptFiles = (s: { fixes: { status: string; file: string }[] }): string[] =>
+  s.fixes
+    .filter((f) => f.status === "kept")
+    .map((f) => f.file)
+    .sort();
 const read = (root: string, rel: string): string => readFileSync(join(root, rel), "utf8");
 const expectTestsUntouched = (root: string): void => {
   for (const name of readdirSync(join(shop, "tests"))) {
@@ -77,7 +81,13 @@ describe.each(["vitest", "jest"] as const)("the workflow on a TypeScript project
     const root = shopCopy();
     server = await startOpenAiServer();
     server.respondWithToolCall(FIX_TOOL_NAME, {
-      edits: [{ file: "src/discount.ts", find: "  return Math.round((cents * percent) / 100);", replace: "  return Math.round(cents - (cents * percent) / 100);" }],
+      edits: [
+        {
+          file: "src/discount.ts",
+          find: "  return Math.round((cents * percent) / 100);",
+          replace: "  return Math.round(cents - (cents * percent) / 100);",
+        },
+      ],
       explanation: "the function returned the discount instead of the discounted price",
       confidence: 0.9,
     });

@@ -48,8 +48,20 @@ describe("decideAfterRun", () => {
     ["only known-flaky tests fail", {}, { status: "failed", failed: 2, failing: [] }, "failed", /known to be flaky/],
     ["the model became unusable", { modelError: "key rejected" }, {}, "error", /^key rejected$/],
     ["the iteration cap is reached", { iteration: 5 }, {}, "max_iterations", /after 5 iteration/],
-    ["the same failures came back with nothing kept", { failureSignatures: Array(REPEAT_LIMIT - 1).fill(sig) }, {}, "stuck", /came back 3 times/],
-    ["the same failures but a fix was kept", { keptThisIteration: 1, failureSignatures: Array(REPEAT_LIMIT - 1).fill(sig) }, {}, "running", /^$/],
+    [
+      "the same failures came back with nothing kept",
+      { failureSignatures: Array(REPEAT_LIMIT - 1).fill(sig) },
+      {},
+      "stuck",
+      /came back 3 times/,
+    ],
+    [
+      "the same failures but a fix was kept",
+      { keptThisIteration: 1, failureSignatures: Array(REPEAT_LIMIT - 1).fill(sig) },
+      {},
+      "running",
+      /^$/,
+    ],
     ["a different failing set before", { failureSignatures: [failureSignature(["t.py::test_b"]), sig] }, {}, "running", /^$/],
     ["too few repeats yet", { failureSignatures: Array(REPEAT_LIMIT - 2).fill(sig) }, {}, "running", /^$/],
   ])("%s", (_label, state, digest, status, reason) => {
@@ -59,7 +71,10 @@ describe("decideAfterRun", () => {
   });
 
   it("judges a green run before the model error and the cap (a fix that made the suite green is reported as passed)", () => {
-    const decision = decideAfterRun(decideState({ modelError: "unreachable", iteration: 5 }), run({ status: "passed", failed: 0, failing: [] }));
+    const decision = decideAfterRun(
+      decideState({ modelError: "unreachable", iteration: 5 }),
+      run({ status: "passed", failed: 0, failing: [] }),
+    );
     expect(decision.status).toBe("passed");
   });
 });

@@ -35,13 +35,29 @@ describe("the fixer's request to the model", () => {
       // The dev server streams runs for Studio with "messages" among the modes: LangGraph then attaches a handler
       // that asks every chat model called inside the run to stream its tokens.
       const modes = new Set<string>();
-      const stream = await graph.stream({ projectRoot: studioCopy.root, maxIterations: 1 }, { streamMode: ["values", "messages", "custom"] });
+      const stream = await graph.stream(
+        { projectRoot: studioCopy.root, maxIterations: 1 },
+        { streamMode: ["values", "messages", "custom"] },
+      );
       for await (const [mode] of stream) modes.add(mode);
       expect(modes.has("values")).toBe(true);
       const studio = server.requests.splice(0);
       expect(studio.length).toBeGreaterThan(0);
 
-      const r = await runCli(["run", cliCopy.root, "--python", testPython, "--model", "local-coder", "--base-url", server.url, "--max-iterations", "1", "--json", "-q"]);
+      const r = await runCli([
+        "run",
+        cliCopy.root,
+        "--python",
+        testPython,
+        "--model",
+        "local-coder",
+        "--base-url",
+        server.url,
+        "--max-iterations",
+        "1",
+        "--json",
+        "-q",
+      ]);
       expect(r.exitCode, r.stderr).toBe(1);
       const cli = server.requests.splice(0);
       expect(cli.length).toBe(studio.length);

@@ -45,14 +45,26 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${port}`;
   stop = new AbortController();
   const collect = (c: Buffer): void => void (output += c.toString());
-  server = runProcess(process.execPath, [cli, "dev", "--no-browser", "--no-reload", "--host", "127.0.0.1", "--port", String(port), "--config", join(work, "langgraph.json")], {
-    cwd: work,
-    env: { ...process.env, LANGGRAPH_CLI_NO_ANALYTICS: "1", LANGSMITH_TRACING: "false", BROWSER: "none", REDGREEN_PYTHON: testPython, REDGREEN_DB: undefined, REDGREEN_MODEL: undefined },
-    signal: stop.signal,
-    timeoutMs: 180_000,
-    onStdout: collect,
-    onStderr: collect,
-  });
+  server = runProcess(
+    process.execPath,
+    [cli, "dev", "--no-browser", "--no-reload", "--host", "127.0.0.1", "--port", String(port), "--config", join(work, "langgraph.json")],
+    {
+      cwd: work,
+      env: {
+        ...process.env,
+        LANGGRAPH_CLI_NO_ANALYTICS: "1",
+        LANGSMITH_TRACING: "false",
+        BROWSER: "none",
+        REDGREEN_PYTHON: testPython,
+        REDGREEN_DB: undefined,
+        REDGREEN_MODEL: undefined,
+      },
+      signal: stop.signal,
+      timeoutMs: 180_000,
+      onStdout: collect,
+      onStderr: collect,
+    },
+  );
   const started = performance.now();
   let exited = false;
   void server.then(() => (exited = true));
@@ -75,11 +87,15 @@ describe("langgraphjs dev with langgraph.json", () => {
     expect(assistants.map((a) => a.graph_id)).toEqual(["redgreen"]);
     assistantId = assistants[0]!.assistant_id;
 
-    const graph = await api<{ nodes: { id: string }[]; edges: { source: string; target: string }[] }>(`/assistants/${assistantId}/graph?xray=true`);
+    const graph = await api<{ nodes: { id: string }[]; edges: { source: string; target: string }[] }>(
+      `/assistants/${assistantId}/graph?xray=true`,
+    );
     expect(graph.nodes.map((n) => n.id)).toEqual(["__start__", "start", "workflow", "__end__"]);
     expect(graph.edges.map((e) => `${e.source}->${e.target}`)).toEqual(["__start__->start", "start->workflow", "workflow->__end__"]);
 
-    const schemas = await api<{ input_schema: { properties: object }; output_schema: { properties: object } }>(`/assistants/${assistantId}/schemas`);
+    const schemas = await api<{ input_schema: { properties: object }; output_schema: { properties: object } }>(
+      `/assistants/${assistantId}/schemas`,
+    );
     expect(Object.keys(schemas.input_schema.properties)).toEqual(["projectRoot", "maxIterations"]);
     expect(Object.keys(schemas.output_schema.properties)).toEqual(["redgreen", "messages"]);
   });
@@ -87,10 +103,13 @@ describe("langgraphjs dev with langgraph.json", () => {
   it("runs the workflow on a red project through the server's API", async () => {
     const copy = copyProject(fixturePath("tools", "notes"));
     try {
-      const out = await api<{ redgreen: { status: string; iterations: number }; messages: { name?: string; content: string }[] }>("/runs/wait", {
-        method: "POST",
-        body: { assistant_id: assistantId, input: { projectRoot: copy.root } },
-      });
+      const out = await api<{ redgreen: { status: string; iterations: number }; messages: { name?: string; content: string }[] }>(
+        "/runs/wait",
+        {
+          method: "POST",
+          body: { assistant_id: assistantId, input: { projectRoot: copy.root } },
+        },
+      );
       expect(out.redgreen).toMatchObject({ status: "passed", iterations: 1 });
       expect(out.messages.at(-1)).toMatchObject({ name: "redgreen", content: expect.stringMatching(/PASSED after 1 iteration/) });
       expect(readFileSync(join(copy.root, "notes", "text.py"), "utf8")).toMatch(/^import textwrap$/m);

@@ -3,7 +3,17 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { AIMessage, HumanMessage } from "@langchain/core/messages";
 import type { BaseMessage } from "@langchain/core/messages";
-import { Command, END, MemorySaver, MessagesValue, ReducedValue, START, StateGraph, StateSchema, isInterrupted } from "@langchain/langgraph";
+import {
+  Command,
+  END,
+  MemorySaver,
+  MessagesValue,
+  ReducedValue,
+  START,
+  StateGraph,
+  StateSchema,
+  isInterrupted,
+} from "@langchain/langgraph";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { buildRedgreenSubgraph, RedgreenResultSchema } from "../../graph/subgraph.js";
@@ -18,10 +28,13 @@ import { copyExampleShop, copyProject } from "../helpers/project-copy.js";
 import { fixturePath, testPython } from "../helpers/python-env.js";
 
 const appendOnly = () =>
-  new ReducedValue(z.array(z.string()).default(() => []), {
-    inputSchema: z.union([z.string(), z.array(z.string())]),
-    reducer: (current: string[], next: string | string[]) => current.concat(next),
-  });
+  new ReducedValue(
+    z.array(z.string()).default(() => []),
+    {
+      inputSchema: z.union([z.string(), z.array(z.string())]),
+      reducer: (current: string[], next: string | string[]) => current.concat(next),
+    },
+  );
 
 /**
  * A parent with its own reducer keys (messages, log) and keys named like the workflow's internal state (notes is
@@ -104,9 +117,19 @@ describe("the redgreen subgraph as a node of a parent graph", () => {
     expect(Object.keys(out).sort()).toEqual(["iteration", "log", "messages", "notes", "projectRoot", "redgreen", "status", "workflowId"]);
 
     const result = out.redgreen!;
-    expect(result).toMatchObject({ status: "passed", iterations: 1, initial: { passed: 2, failed: 6 }, final: { passed: 8, failed: 0, errors: 0 } });
+    expect(result).toMatchObject({
+      status: "passed",
+      iterations: 1,
+      initial: { passed: 2, failed: 6 },
+      final: { passed: 8, failed: 0, errors: 0 },
+    });
     expect("patch" in result).toBe(false);
-    expect(result.fixes.filter((f) => f.status === "kept").map((f) => f.file).sort()).toEqual(["shop/cart.py", "shop/notify.py", "shop/orders.py", "shop/pricing.py"]);
+    expect(
+      result.fixes
+        .filter((f) => f.status === "kept")
+        .map((f) => f.file)
+        .sort(),
+    ).toEqual(["shop/cart.py", "shop/notify.py", "shop/orders.py", "shop/pricing.py"]);
     expect(readFileSync(result.patchPath!, "utf8")).toContain("+    conn.commit()");
     expect(toolkit.store.getWorkflow(result.workflowId)).toMatchObject({ status: "passed", projectPath: copy.root, iterations: 1 });
     expect(await pytestExit(copy.root)).toBe(0);
@@ -143,7 +166,12 @@ describe("the redgreen subgraph as a node of a parent graph", () => {
   it("runs on fixed WorkflowDeps, standalone, and refuses a project those deps do not serve", async () => {
     const copy = copyProject(fixturePath("tools", "notes"));
     cleanups.push(copy.cleanup);
-    const runtime: WorkflowRuntime = await createWorkflowRuntime({ projectRoot: copy.root, python: testPython, env: {}, options: { noLlm: true } });
+    const runtime: WorkflowRuntime = await createWorkflowRuntime({
+      projectRoot: copy.root,
+      python: testPython,
+      env: {},
+      options: { noLlm: true },
+    });
     cleanups.push(() => runtime.close());
     const events: WorkflowEvent[] = [];
     const subgraph = buildRedgreenSubgraph(runtime.deps, { onEvent: (e) => events.push(e) });

@@ -23,7 +23,13 @@ async function loggedShopRun(workflowOptions: { warmDuringRunMaxTests?: number }
   // Without the discount bug (only a model fixes it) the patterns take the shop to green.
   rmSync(join(copy.root, "src", "discount.ts"));
   rmSync(join(copy.root, "tests", "discount.test.ts"));
-  const input = { projectRoot: copy.root, env: {}, testTimeoutSeconds: 5, runner: "vitest" as const, options: { noLlm: true, ...workflowOptions } };
+  const input = {
+    projectRoot: copy.root,
+    env: {},
+    testTimeoutSeconds: 5,
+    runner: "vitest" as const,
+    options: { noLlm: true, ...workflowOptions },
+  };
   runtime = await createWorkflowRuntime(input);
   const log: string[] = [];
   const { adapter, typescript } = runtime.deps;
@@ -69,7 +75,13 @@ describe("the workflow's language service on a vitest project", () => {
     // Every full run starts with no service held: released since it was last built or queried.
     const fullRuns = log.flatMap((e, i) => (e === "full run" ? [i] : []));
     expect(fullRuns.length).toBeGreaterThan(1);
-    for (const i of fullRuns) expect(log.slice(0, i).filter((e) => ["released", "warm", "ts"].includes(e)).at(-1)).toBe("released");
+    for (const i of fullRuns)
+      expect(
+        log
+          .slice(0, i)
+          .filter((e) => ["released", "warm", "ts"].includes(e))
+          .at(-1),
+      ).toBe("released");
   }, 180_000);
 
   it("is built after a run that collected more tests than warmDuringRunMaxTests (its report is not held beside it)", async () => {

@@ -1,7 +1,15 @@
 // The workflow graph's Mermaid text: every node, every edge, every conditional edge labelled, and path highlighting.
 import { describe, expect, it } from "vitest";
 import { buildGraph } from "../../graph/build.js";
-import { EDGE_LABELS, describeWorkflowGraph, drawingOnlyDeps, highlightPath, mermaidEdges, takenEdges, workflowMermaid } from "../../graph/visualize.js";
+import {
+  EDGE_LABELS,
+  describeWorkflowGraph,
+  drawingOnlyDeps,
+  highlightPath,
+  mermaidEdges,
+  takenEdges,
+  workflowMermaid,
+} from "../../graph/visualize.js";
 
 describe("workflowMermaid", () => {
   it("draws every node and every edge of the compiled graph, each conditional edge with its condition", async () => {
@@ -33,12 +41,26 @@ describe("describeWorkflowGraph", () => {
   it("lists the nodes and edges Mermaid draws, conditional edges with the same labels", async () => {
     const described = await describeWorkflowGraph();
     const mermaid = await workflowMermaid();
-    expect(described.nodes).toEqual(expect.arrayContaining(["__start__", "run_tests", "analyze", "pattern_fix", "llm_fix", "validate", "report", "__end__"]));
+    expect(described.nodes).toEqual(
+      expect.arrayContaining(["__start__", "run_tests", "analyze", "pattern_fix", "llm_fix", "validate", "report", "__end__"]),
+    );
     expect(described.nodes.length).toBe(8);
-    expect(described.edges.map((e) => `${e.source}->${e.target}`).sort()).toEqual(mermaidEdges(mermaid).map((e) => `${e.source}->${e.target}`).sort());
-    expect(described.edges.find((e) => e.source === "__start__")).toEqual({ source: "__start__", target: "run_tests", conditional: false, label: "" });
+    expect(described.edges.map((e) => `${e.source}->${e.target}`).sort()).toEqual(
+      mermaidEdges(mermaid)
+        .map((e) => `${e.source}->${e.target}`)
+        .sort(),
+    );
+    expect(described.edges.find((e) => e.source === "__start__")).toEqual({
+      source: "__start__",
+      target: "run_tests",
+      conditional: false,
+      label: "",
+    });
     expect(described.edges.find((e) => e.source === "run_tests" && e.target === "analyze")).toEqual({
-      source: "run_tests", target: "analyze", conditional: true, label: "tests fail",
+      source: "run_tests",
+      target: "analyze",
+      conditional: true,
+      label: "tests fail",
     });
     expect(described.edges.filter((e) => e.conditional).every((e) => e.label === EDGE_LABELS[`${e.source}->${e.target}`])).toBe(true);
   });
@@ -55,7 +77,12 @@ describe("highlightPath", () => {
     const edges = mermaidEdges(mermaid);
     const index = (s: string, t: string): number => edges.find((e) => e.source === s && e.target === t)!.index;
     const linkLine = out.split("\n").find((l) => l.includes("linkStyle"))!;
-    const styled = linkLine.trim().split(" ")[1]!.split(",").map(Number).sort((a, b) => a - b);
+    const styled = linkLine
+      .trim()
+      .split(" ")[1]!
+      .split(",")
+      .map(Number)
+      .sort((a, b) => a - b);
     const expected = [
       index("__start__", "run_tests"),
       index("run_tests", "analyze"),

@@ -31,15 +31,28 @@ function shopCopy(options: { withoutShipping?: boolean } = {}): string {
   return copy.root;
 }
 
-async function start(root: string, input: Partial<WorkflowDepsInput> = {}, maxIterations?: number, onApproval?: (r: ApprovalRequest) => Promise<{ approve: boolean }>) {
+async function start(
+  root: string,
+  input: Partial<WorkflowDepsInput> = {},
+  maxIterations?: number,
+  onApproval?: (r: ApprovalRequest) => Promise<{ approve: boolean }>,
+) {
   runtime = await createWorkflowRuntime({ projectRoot: root, python: testPython, env: {}, testTimeoutSeconds: 3, ...input });
-  return runWorkflow(runtime.deps, { projectRoot: root, ...(maxIterations ? { maxIterations } : {}) }, {
-    checkpointer: runtime.checkpointer,
-    ...(onApproval ? { onApproval } : {}),
-  });
+  return runWorkflow(
+    runtime.deps,
+    { projectRoot: root, ...(maxIterations ? { maxIterations } : {}) },
+    {
+      checkpointer: runtime.checkpointer,
+      ...(onApproval ? { onApproval } : {}),
+    },
+  );
 }
 
-const keptFiles = (s: { fixes: { status: string; file: string }[] }): string[] => s.fixes.filter((f) => f.status === "kept").map((f) => f.file).sort();
+const keptFiles = (s: { fixes: { status: string; file: string }[] }): string[] =>
+  s.fixes
+    .filter((f) => f.status === "kept")
+    .map((f) => f.file)
+    .sort();
 
 describe("the workflow graph with real pytest", () => {
   it("takes four bugs in four files to green with patterns only, in one fix round", async () => {
@@ -81,7 +94,9 @@ describe("the workflow graph with real pytest", () => {
         errorType: "AssertionError",
         message: expect.stringContaining("Decimal('4.95')"),
         // An assertion in the test: the analysis ranked the lines it ran (the full runs measured per-test coverage).
-        suspiciousLines: expect.arrayContaining([expect.objectContaining({ file: "shop/shipping.py", text: "if subtotal > FREE_SHIPPING_FROM:" })]),
+        suspiciousLines: expect.arrayContaining([
+          expect.objectContaining({ file: "shop/shipping.py", text: "if subtotal > FREE_SHIPPING_FROM:" }),
+        ]),
       },
     ]);
   }, 120_000);
@@ -188,7 +203,16 @@ describe("the workflow graph with real pytest", () => {
     const root = shopCopy({ withoutShipping: true });
     writeFileSync(
       join(root, "tests", "test_order.py"),
-      ["SEEN = []", "", "def test_first():", "    SEEN.append(1)", "", "def test_second():", "    assert SEEN == [], 'state leaked from test_first'", ""].join("\n"),
+      [
+        "SEEN = []",
+        "",
+        "def test_first():",
+        "    SEEN.append(1)",
+        "",
+        "def test_second():",
+        "    assert SEEN == [], 'state leaked from test_first'",
+        "",
+      ].join("\n"),
     );
     const summary = await start(root, { options: { noLlm: true } });
     expect(summary.flaky).toEqual([]);
@@ -222,12 +246,17 @@ async function runWith(server: OpenAiTestServer) {
   const llmSettings = { backoffMs: 5, maxRetries: 0, workflowTokenBudget: 50_000_000 };
   const summary = await start(root, { model: "local-coder", baseUrl: server.url, llmSettings }, 6);
   const { db, path } = runtime!.deps.store;
-  const calls = db.prepare("SELECT outcome, error, length(completion) AS kept FROM llm_calls ORDER BY id").all() as { outcome: string; error: string | null; kept: number | null }[];
+  const calls = db.prepare("SELECT outcome, error, length(completion) AS kept FROM llm_calls ORDER BY id").all() as {
+    outcome: string;
+    error: string | null;
+    kept: number | null;
+  }[];
   db.pragma("wal_checkpoint(TRUNCATE)");
   return { root, summary, calls, dbBytes: statSync(path).size };
 }
 
-// Oversized model answers (5 MB, 200,000 lines, a 1 MB line, a long line): each is one rejected attempt, the run goes on, the database stays small.
+// Oversized model answers (5 MB, 200,000 lines, a 1 MB line, a long line): each is one rejected attempt, the run goes on, the database
+// stays small.
 describe("the workflow graph with model answers over the size limits", () => {
   it("rejects a 5 MB answer and a 200,000-line answer as failed attempts and goes green with the next one", async () => {
     server = await startOpenAiServer();
@@ -251,7 +280,11 @@ describe("the workflow graph with model answers over the size limits", () => {
 
   it("rejects a 1 MB line and a 3,000-character line in the new text", async () => {
     server = await startOpenAiServer();
-    const withLine = (n: number) => ({ edits: [{ ...GOOD, replace: `if subtotal >= FREE_SHIPPING_FROM:  # ${"y".repeat(n)}` }], explanation: "long line", confidence: 0.9 });
+    const withLine = (n: number) => ({
+      edits: [{ ...GOOD, replace: `if subtotal >= FREE_SHIPPING_FROM:  # ${"y".repeat(n)}` }],
+      explanation: "long line",
+      confidence: 0.9,
+    });
     server
       .respondWithToolCall(FIX_TOOL_NAME, withLine(1024 * 1024))
       .respondWithToolCall(FIX_TOOL_NAME, withLine(3000))
@@ -279,23 +312,37 @@ async function deadModel(kind: "401" | "404" | "closed"): Promise<{ baseUrl: str
 }
 
 describe("the workflow graph with a dead model (the real OpenAI client)", () => {
-  it.each(["401", "404", "closed"] as const)("%s: status error at the first call, pattern fixes of the round kept, patch written", async (kind) => {
-    const { baseUrl, reason } = await deadModel(kind);
-    const summary = await start(shopCopy(), { model: "no-such-model", baseUrl, apiKey: "sk-test-dead", llmSettings: { backoffMs: 5, maxRetries: 2 } });
+  it.each(["401", "404", "closed"] as const)(
+    "%s: status error at the first call, pattern fixes of the round kept, patch written",
+    async (kind) => {
+      const { baseUrl, reason } = await deadModel(kind);
+      const summary = await start(shopCopy(), {
+        model: "no-such-model",
+        baseUrl,
+        apiKey: "sk-test-dead",
+        llmSettings: { backoffMs: 5, maxRetries: 2 },
+      });
 
-    expect(summary.status).toBe("error");
-    expect(summary.reason).toBe(reason);
-    expect(summary.iterations).toBe(1);
-    // One model call in the whole workflow: no retry, no second round.
-    expect(runtime!.deps.llm.callLog.list(summary.workflowId)).toHaveLength(1);
-    if (server !== undefined) expect(server.requests).toHaveLength(1);
-    // The pattern fixes proposed in the same round were still validated, kept, and written to the patch.
-    expect(summary.fixes.filter((f) => f.status === "kept").map((f) => f.file).sort()).toEqual(PATTERN_FILES);
-    expect(summary.final).toMatchObject({ passed: 9, failed: 1 });
-    expect(summary.patch).toContain("shop/cart.py");
-    expect(readFileSync(summary.patchPath!, "utf8")).toBe(summary.patch);
-    expect(runtime!.deps.store.getWorkflow(summary.workflowId)).toMatchObject({ status: "error" });
-  }, 120_000);
+      expect(summary.status).toBe("error");
+      expect(summary.reason).toBe(reason);
+      expect(summary.iterations).toBe(1);
+      // One model call in the whole workflow: no retry, no second round.
+      expect(runtime!.deps.llm.callLog.list(summary.workflowId)).toHaveLength(1);
+      if (server !== undefined) expect(server.requests).toHaveLength(1);
+      // The pattern fixes proposed in the same round were still validated, kept, and written to the patch.
+      expect(
+        summary.fixes
+          .filter((f) => f.status === "kept")
+          .map((f) => f.file)
+          .sort(),
+      ).toEqual(PATTERN_FILES);
+      expect(summary.final).toMatchObject({ passed: 9, failed: 1 });
+      expect(summary.patch).toContain("shop/cart.py");
+      expect(readFileSync(summary.patchPath!, "utf8")).toBe(summary.patch);
+      expect(runtime!.deps.store.getWorkflow(summary.workflowId)).toMatchObject({ status: "error" });
+    },
+    120_000,
+  );
 
   it("ends at once when nothing else is left to validate, and a transient 429 is still retried", async () => {
     server = await startOpenAiServer();

@@ -10,7 +10,7 @@ interface LockEntry {
 
 /** The lock key a `require(name)` from the package at `from` ("" = the root) resolves to, or null. */
 function resolveKey(packages: Record<string, LockEntry>, name: string, from: string): string | null {
-  for (let dir = from; ; ) {
+  for (let dir = from; ;) {
     const key = dir === "" ? `node_modules/${name}` : `${dir}/node_modules/${name}`;
     if (packages[key] !== undefined) return key;
     if (dir === "") return null;

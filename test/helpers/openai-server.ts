@@ -63,7 +63,11 @@ export interface OpenAiTestServer {
   readonly allRequests: RecordedRequest[];
   enqueue(...replies: ScriptedReply[]): OpenAiTestServer;
   respondWithText(content: string, options?: { usage?: ScriptedUsage | null; finishReason?: string }): OpenAiTestServer;
-  respondWithToolCall(name: string, args: unknown, options?: { id?: string; content?: string; usage?: ScriptedUsage | null }): OpenAiTestServer;
+  respondWithToolCall(
+    name: string,
+    args: unknown,
+    options?: { id?: string; content?: string; usage?: ScriptedUsage | null },
+  ): OpenAiTestServer;
   respondWithToolCalls(calls: ScriptedToolCall[]): OpenAiTestServer;
   respondWithError(status: number, message?: string, headers?: Record<string, string>): OpenAiTestServer;
   respondWith(reply: (request: RecordedRequest) => ScriptedReply): OpenAiTestServer;
@@ -135,7 +139,11 @@ export async function startOpenAiServer(options: StartOpenAiServerOptions = {}):
       function: { name: c.name, arguments: typeof c.args === "string" ? c.args : JSON.stringify(c.args) },
     }));
 
-  const sendCompletion = (res: ServerResponse, req: RecordedRequest, reply: Extract<ScriptedReply, { type: "text" | "tool_calls" }>): void => {
+  const sendCompletion = (
+    res: ServerResponse,
+    req: RecordedRequest,
+    reply: Extract<ScriptedReply, { type: "text" | "tool_calls" }>,
+  ): void => {
     const id = nextId();
     const model = (reply.type === "text" ? reply.model : undefined) ?? String(req.body?.model ?? "test-model");
     const created = Math.floor(Date.now() / 1000);
@@ -148,7 +156,9 @@ export async function startOpenAiServer(options: StartOpenAiServerOptions = {}):
     if (req.body?.stream === true) {
       res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
       const chunk = (delta: unknown, finish: string | null, extra: Record<string, unknown> = {}): void => {
-        res.write(`data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model, choices: [{ index: 0, delta, finish_reason: finish }], ...extra })}\n\n`);
+        res.write(
+          `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model, choices: [{ index: 0, delta, finish_reason: finish }], ...extra })}\n\n`,
+        );
       };
       chunk({ role: "assistant", content: "" }, null);
       if (content) for (const piece of content.match(/\S+\s*|\s+/g) ?? []) chunk({ content: piece }, null);
@@ -190,7 +200,13 @@ export async function startOpenAiServer(options: StartOpenAiServerOptions = {}):
         sendJson(
           res,
           reply.status,
-          { error: { message: reply.message ?? `scripted error ${reply.status}`, type: reply.status === 429 ? "rate_limit_exceeded" : "server_error", code: null } },
+          {
+            error: {
+              message: reply.message ?? `scripted error ${reply.status}`,
+              type: reply.status === 429 ? "rate_limit_exceeded" : "server_error",
+              code: null,
+            },
+          },
           reply.headers,
         );
         return;
@@ -233,7 +249,10 @@ export async function startOpenAiServer(options: StartOpenAiServerOptions = {}):
       }
       if (req.method === "GET" && /\/models$/.test(path)) {
         const models = [...new Set(requests.map((r) => String(r.body?.model ?? "test-model")))];
-        sendJson(res, 200, { object: "list", data: (models.length ? models : ["test-model"]).map((id) => ({ id, object: "model", owned_by: "test" })) });
+        sendJson(res, 200, {
+          object: "list",
+          data: (models.length ? models : ["test-model"]).map((id) => ({ id, object: "model", owned_by: "test" })),
+        });
         return;
       }
       sendJson(res, 404, { error: { message: `openai-server: no route for ${req.method} ${path}`, type: "not_found" } });
@@ -253,7 +272,12 @@ export async function startOpenAiServer(options: StartOpenAiServerOptions = {}):
     },
     respondWithText: (content, o = {}) => api.enqueue({ type: "text", content, ...o }),
     respondWithToolCall: (name, args, o = {}) =>
-      api.enqueue({ type: "tool_calls", calls: [{ name, args, ...(o.id ? { id: o.id } : {}) }], ...(o.content !== undefined ? { content: o.content } : {}), ...(o.usage !== undefined ? { usage: o.usage } : {}) }),
+      api.enqueue({
+        type: "tool_calls",
+        calls: [{ name, args, ...(o.id ? { id: o.id } : {}) }],
+        ...(o.content !== undefined ? { content: o.content } : {}),
+        ...(o.usage !== undefined ? { usage: o.usage } : {}),
+      }),
     respondWithToolCalls: (calls) => api.enqueue({ type: "tool_calls", calls }),
     respondWithError: (status, message, headers) =>
       api.enqueue({ type: "error", status, ...(message !== undefined ? { message } : {}), ...(headers ? { headers } : {}) }),

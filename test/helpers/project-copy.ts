@@ -16,7 +16,10 @@ export function copyProject(source: string): { root: string; cleanup: () => void
   return { root, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** examples/ts-shop: four TypeScript bugs (missing import, missing await, undefined access; a logic bug only a model fixes), tested by vitest or jest. */
+/**
+ * examples/ts-shop: four TypeScript bugs (missing import, missing await, undefined access; a logic bug only a model fixes), tested by
+ * vitest or jest.
+ */
 export const exampleTsShop = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "examples", "ts-shop");
 
 /** A temp copy of a vitest/jest project whose node_modules links to redgreen's own (vitest, jest, babel, coverage). */

@@ -8,8 +8,8 @@ import { runLanguageConformance, type LanguageSamples } from "./conformance.js";
 
 const pyRoot = fixturePath("validation", "project");
 let helper: PythonHelper | null = null;
-const pyModule = 'import math\n\n\ndef area(r):\n    return r * r\n';
-const pyTest = 'from app.shapes import area\n\n\ndef test_area():\n    assert area(3) == 28.274\n';
+const pyModule = "import math\n\n\ndef area(r):\n    return r * r\n";
+const pyTest = "from app.shapes import area\n\n\ndef test_area():\n    assert area(3) == 28.274\n";
 
 const python: LanguageSamples = {
   projectRoot: pyRoot,
@@ -38,7 +38,8 @@ const python: LanguageSamples = {
 const tsRoot = fixturePath("validation-ts", "project");
 let typescript: TsProject | null = null;
 const tsModule = 'import { round2 } from "./money.js";\n\nexport function area(r: number): number {\n  return r * r;\n}\n';
-const tsTest = 'import { expect, it } from "vitest";\nimport { area } from "../src/shapes.js";\n\nit("area", () => {\n  expect(area(3)).toBe(28.274);\n});\n';
+const tsTest =
+  'import { expect, it } from "vitest";\nimport { area } from "../src/shapes.js";\n\nit("area", () => {\n  expect(area(3)).toBe(28.274);\n});\n';
 
 const typescriptSamples: LanguageSamples = {
   projectRoot: tsRoot,
@@ -50,7 +51,10 @@ const typescriptSamples: LanguageSamples = {
     file: "src/shapes.ts",
     source: tsModule,
     broken: tsModule.replace("return r * r;", "return (r * r;"),
-    badImport: tsModule.replace('import { round2 } from "./money.js";\n', 'import { round2 } from "./money.js";\nimport { nothing } from "./exists-nowhere.js";\n'),
+    badImport: tsModule.replace(
+      'import { round2 } from "./money.js";\n',
+      'import { round2 } from "./money.js";\nimport { nothing } from "./exists-nowhere.js";\n',
+    ),
     oneLine: tsModule.replace("return r * r;", "return round2(Math.PI * r * r);"),
     signatureChanged: tsModule.replace("area(r: number)", "area(r: number, scale: number)"),
     executes: tsModule.replace("return r * r;", 'return eval("r * r");'),
@@ -62,7 +66,10 @@ const typescriptSamples: LanguageSamples = {
     nodeId: "tests/shapes.test.ts::area",
     source: tsTest,
     assertionDeleted: tsTest.replace("  expect(area(3)).toBe(28.274);\n", "  area(3);\n"),
-    importAdded: tsTest.replace('import { area } from "../src/shapes.js";\n', 'import { area } from "../src/shapes.js";\nimport { round2 } from "../src/money.js";\n'),
+    importAdded: tsTest.replace(
+      'import { area } from "../src/shapes.js";\n',
+      'import { area } from "../src/shapes.js";\nimport { round2 } from "../src/money.js";\n',
+    ),
   },
 };
 

@@ -102,9 +102,13 @@ export function runLanguageConformance(support: LanguageSupport, samples: Langua
     });
 
     it("overfitFindings sees a fix fitted to the failing test's input and output, and nothing in a real fix", async () => {
-      const honest = await support.overfitFindings(ctx(m.source, m.oneLine), [{ nodeId: samples.test.nodeId, file: samples.test.file, source: samples.test.source }]);
+      const honest = await support.overfitFindings(ctx(m.source, m.oneLine), [
+        { nodeId: samples.test.nodeId, file: samples.test.file, source: samples.test.source },
+      ]);
       expect(honest?.fixed ?? []).toEqual([]);
-      const fitted = await support.overfitFindings(ctx(m.source, m.overfit), [{ nodeId: samples.test.nodeId, file: samples.test.file, source: samples.test.source }]);
+      const fitted = await support.overfitFindings(ctx(m.source, m.overfit), [
+        { nodeId: samples.test.nodeId, file: samples.test.file, source: samples.test.source },
+      ]);
       expect(fitted?.fixed.length).toBeGreaterThan(0);
       expect(await support.overfitFindings(ctx(m.source, m.broken), [])).toBeNull();
     });

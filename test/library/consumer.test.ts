@@ -1,4 +1,5 @@
-// A consumer project: `import ... from "redgreen"` (the packed package, installed as a user would) calls runWorkflow with only { projectRoot },
+// A consumer project: `import ... from "redgreen"` (the packed package, installed as a user would) calls runWorkflow with only {
+// projectRoot },
 // typechecks under `tsc --strict`, and runs.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -41,7 +42,22 @@ describe("a library consumer", () => {
     await installPackedRedgreen(dir, dir);
     const compiled = await runProcess(
       process.execPath,
-      [consumerTsc(dir), "--strict", "--target", "es2022", "--module", "nodenext", "--moduleResolution", "nodenext", "--skipLibCheck", "--types", "node", "--outDir", "out", "index.ts"],
+      [
+        consumerTsc(dir),
+        "--strict",
+        "--target",
+        "es2022",
+        "--module",
+        "nodenext",
+        "--moduleResolution",
+        "nodenext",
+        "--skipLibCheck",
+        "--types",
+        "node",
+        "--outDir",
+        "out",
+        "index.ts",
+      ],
       { cwd: dir, timeoutMs: 120_000 },
     );
     expect(compiled.stdout + compiled.stderr).toBe("");

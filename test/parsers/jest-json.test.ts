@@ -14,7 +14,8 @@ const ctxFor = (runner: string, fixture: string): JsFrameContext => ({
   isTestFile: (rel) => rel.includes(".test."),
   sourceLine(abs, line) {
     try {
-      return readFileSync(fixturePath(runner, fixture, abs.slice("/project/".length)), "utf8").split("\n")[line - 1]?.trim();
+      const lines = readFileSync(fixturePath(runner, fixture, abs.slice("/project/".length)), "utf8").split("\n");
+      return lines[line - 1]?.trim();
     } catch {
       return undefined;
     }
@@ -23,13 +24,23 @@ const ctxFor = (runner: string, fixture: string): JsFrameContext => ({
 
 const summary = (runner: string): string[] =>
   parseJestJson(captured(runner, "failing-report.json"), ctxFor(runner, "failing")).failures.map(
-    (f) => `${f.nodeId} | ${f.phase} | ${f.errorType} | ${f.lineNumber} | ${f.frames.filter((fr) => fr.kind === "project").map((fr) => `${fr.file}:${fr.line}`).join(",")}`,
+    (f) =>
+      `${f.nodeId} | ${f.phase} | ${f.errorType} | ${f.lineNumber} | ${f.frames
+        .filter((fr) => fr.kind === "project")
+        .map((fr) => `${fr.file}:${fr.line}`)
+        .join(",")}`,
   );
 
 describe("parseJestJson", () => {
   it.each(["vitest", "jest"])("%s: counts, node ids and passing tests", (runner) => {
     const parts = parseJestJson(captured(runner, "failing-report.json"), ctxFor(runner, "failing"));
-    expect({ passed: parts.passed, failed: parts.failed, errors: parts.errors, skipped: parts.skipped, total: parts.total }).toEqual({ passed: 1, failed: 6, errors: 1, skipped: 0, total: 8 });
+    expect({ passed: parts.passed, failed: parts.failed, errors: parts.errors, skipped: parts.skipped, total: parts.total }).toEqual({
+      passed: 1,
+      failed: 6,
+      errors: 1,
+      skipped: 0,
+      total: 8,
+    });
     expect(parts.passedNodeIds).toEqual(["tests/cart.test.ts::cart > inventory > reserve > reserves an item in stock"]);
     expect(parts.testDurations.size).toBe(7);
   });
@@ -60,11 +71,20 @@ describe("parseJestJson", () => {
   });
 
   it("keeps expected and actual in the assertion message and shows source lines", () => {
-    const v = parseJestJson(captured("vitest", "failing-report.json"), ctxFor("vitest", "failing")).failures.find((f) => f.testName === "cart > adds up the total")!;
+    const v = parseJestJson(captured("vitest", "failing-report.json"), ctxFor("vitest", "failing")).failures.find(
+      (f) => f.testName === "cart > adds up the total",
+    )!;
     expect(v.errorMessage).toBe("expected 5 to be 4 // Object.is equality");
-    expect(v.frames.at(-1)).toMatchObject({ file: "tests/cart.test.ts", line: 7, kind: "test", code: 'expect(total([{ name: "pen", price: 2, qty: 2 }])).toBe(4);' });
+    expect(v.frames.at(-1)).toMatchObject({
+      file: "tests/cart.test.ts",
+      line: 7,
+      kind: "test",
+      code: 'expect(total([{ name: "pen", price: 2, qty: 2 }])).toBe(4);',
+    });
     expect(v.frames.at(-1)!.column).toBe(56);
-    const j = parseJestJson(captured("jest", "failing-report.json"), ctxFor("jest", "failing")).failures.find((f) => f.testName === "cart > adds up the total")!;
+    const j = parseJestJson(captured("jest", "failing-report.json"), ctxFor("jest", "failing")).failures.find(
+      (f) => f.testName === "cart > adds up the total",
+    )!;
     expect(j.errorMessage).toBe("expect(received).toBe(expected) // Object.is equality\n\nExpected: 4\nReceived: 5");
   });
 
@@ -81,10 +101,14 @@ describe("parseJestJson", () => {
   it("uses the live reporter's texts when given, and drops results outside the selection", () => {
     const parts = parseJestJson(captured("vitest", "hanging-report.json"), {
       ...ctxFor("vitest", "hanging"),
-      errorTexts: (file, titles) => (titles?.[0] === "waits forever" ? ["Error: Test timed out in 1000ms.\n    at /project/tests/hang.test.ts:4:1"] : undefined),
+      errorTexts: (file, titles) =>
+        titles?.[0] === "waits forever" ? ["Error: Test timed out in 1000ms.\n    at /project/tests/hang.test.ts:4:1"] : undefined,
     });
     expect(parts.failures[0]).toMatchObject({ errorType: "Timeout", errorMessage: "Test timed out in 1000ms.", lineNumber: 4 });
-    const only = parseJestJson(captured("vitest", "hanging-report.json"), { ...ctxFor("vitest", "hanging"), keep: (_rel, titles) => titles === null || titles[0] === "runs after the hang" });
+    const only = parseJestJson(captured("vitest", "hanging-report.json"), {
+      ...ctxFor("vitest", "hanging"),
+      keep: (_rel, titles) => titles === null || titles[0] === "runs after the hang",
+    });
     expect({ passed: only.passed, failed: only.failed, total: only.total }).toEqual({ passed: 1, failed: 0, total: 1 });
   });
 
@@ -115,10 +139,18 @@ describe("errorTextFromJestBlock", () => {
 describe("parseJestJson with the console output a test captured", () => {
   const ctx: JsFrameContext = { projectRoots: ["/p"], isTestFile: (rel) => rel.startsWith("tests/") };
   const report = (failureMessage: string): unknown => ({
-    testResults: [{ name: "/p/tests/a.test.js", status: "failed", assertionResults: [{ ancestorTitles: [], title: "t", status: "failed", failureMessages: [failureMessage] }] }],
+    testResults: [
+      {
+        name: "/p/tests/a.test.js",
+        status: "failed",
+        assertionResults: [{ ancestorTitles: [], title: "t", status: "failed", failureMessages: [failureMessage] }],
+      },
+    ],
   });
-  const assertion = "Error: expect(received).toBe(expected)\n\nExpected: 200\nReceived: 500\n    at Object.<anonymous> (/p/tests/a.test.js:9:20)";
-  const logged = (file: string): string => `\n  TypeError: boom\n      at handle (${file}:3:9)\n      at Server.emit (node:events:524:28)\n`;
+  const assertion =
+    "Error: expect(received).toBe(expected)\n\nExpected: 200\nReceived: 500\n    at Object.<anonymous> (/p/tests/a.test.js:9:20)";
+  const logged = (file: string): string =>
+    `\n  TypeError: boom\n      at handle (${file}:3:9)\n      at Server.emit (node:events:524:28)\n`;
   const parse = (message: string, output: string) => parseJestJson(report(message), { ...ctx, capturedOutput: () => output }).failures[0]!;
 
   it("takes a logged error with a frame in a source file as the cause of an assertion without one", () => {
@@ -129,7 +161,10 @@ describe("parseJestJson with the console output a test captured", () => {
   });
 
   it("keeps the test's own error when it has a source frame, or when the logged one has none (test or library code)", () => {
-    const own = parse(`TypeError: other\n    at run (/p/lib/run.js:5:1)\n    at Object.<anonymous> (/p/tests/a.test.js:9:20)`, logged("/p/lib/app.js"));
+    const own = parse(
+      `TypeError: other\n    at run (/p/lib/run.js:5:1)\n    at Object.<anonymous> (/p/tests/a.test.js:9:20)`,
+      logged("/p/lib/app.js"),
+    );
     expect(own).toMatchObject({ errorType: "TypeError", errorMessage: "other", faultFile: "lib/run.js" });
     expect(own.capturedOutput).toContain("TypeError: boom");
     for (const file of ["/p/tests/helper.js", "/p/node_modules/x/index.js"]) {

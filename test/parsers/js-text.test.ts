@@ -46,6 +46,9 @@ describe("parseJsText", () => {
   it("says error for text without results and no_tests for an empty run", () => {
     expect(parseJsText("hello", ctx, "jest")).toMatchObject({ status: "error", total: 0 });
     expect(parseJsText("No tests found, exiting with code 0", ctx, "jest")).toMatchObject({ status: "no_tests" });
-    expect(parseJsText(" Test Files  0 passed (0)\n      Tests  0 passed (0)\n", ctx, "vitest")).toMatchObject({ status: "no_tests", total: 0 });
+    expect(parseJsText(" Test Files  0 passed (0)\n      Tests  0 passed (0)\n", ctx, "vitest")).toMatchObject({
+      status: "no_tests",
+      total: 0,
+    });
   });
 });

@@ -54,7 +54,9 @@ describe("parseJUnitXml", () => {
   });
 
   it("rebuilds node ids, phases and error types", () => {
-    const rows = r.failures.map((f) => `${f.nodeId} | ${f.phase} | ${f.errorType} | ${String(f.lineNumber)} | ${f.faultFile}:${f.faultLine}`);
+    const rows = r.failures.map(
+      (f) => `${f.nodeId} | ${f.phase} | ${f.errorType} | ${String(f.lineNumber)} | ${f.faultFile}:${f.faultLine}`,
+    );
     expect(rows).toEqual([
       "tests/test_broken.py | collect | ModuleNotFoundError | 1 | tests/test_broken.py:1",
       "tests/test_shop.py::test_key | call | KeyError | 5 | shop.py:19",
@@ -72,7 +74,9 @@ describe("parseJUnitXml", () => {
 
   it("rebuilds node ids from xunit1 and xunit2 attributes", () => {
     expect(junitNodeId("tests.test_a", "test_x", "tests/test_a.py")).toBe("tests/test_a.py::test_x");
-    expect(junitNodeId("tests.test_a.TestC.TestInner", "test_x[1-2]", "tests/test_a.py")).toBe("tests/test_a.py::TestC::TestInner::test_x[1-2]");
+    expect(junitNodeId("tests.test_a.TestC.TestInner", "test_x[1-2]", "tests/test_a.py")).toBe(
+      "tests/test_a.py::TestC::TestInner::test_x[1-2]",
+    );
     expect(junitNodeId("", "tests.test_a", "tests/test_a.py")).toBe("tests/test_a.py");
     expect(junitNodeId("tests.test_a.TestC", "test_x", "")).toBe("tests/test_a.py::TestC::test_x");
     expect(junitNodeId("test_a", "test_x", "")).toBe("test_a.py::test_x");

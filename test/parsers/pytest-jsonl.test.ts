@@ -6,7 +6,16 @@ import { PytestJsonlAccumulator, parsePytestJsonl } from "../../src/parsers/pyte
 const lines = [
   { event: "start", pluginVersion: 1, pytest: "8.4.2", python: "3.11.7", rootdir: "/p", pid: 1, testTimeout: 10, xdist: false },
   { event: "collected", count: 6, nodeids: ["t.py::a", "t.py::b", "t.py::c", "t.py::d", "t.py::e", "t.py::f"] },
-  { event: "collect", nodeid: "broken.py", outcome: "failed", failure: { errorType: "SyntaxError", errorMessage: "invalid syntax", frames: [{ file: "broken.py", line: 3, function: "<module>", kind: "test" }] } },
+  {
+    event: "collect",
+    nodeid: "broken.py",
+    outcome: "failed",
+    failure: {
+      errorType: "SyntaxError",
+      errorMessage: "invalid syntax",
+      frames: [{ file: "broken.py", line: 3, function: "<module>", kind: "test" }],
+    },
+  },
   { event: "test", nodeid: "t.py::a", outcome: "passed", duration: 0.5 },
   { event: "phase", nodeid: "t.py::b", when: "setup", outcome: "passed", duration: 0.1 },
   {
@@ -42,7 +51,14 @@ const lines = [
   { event: "phase", nodeid: "t.py::e", when: "teardown", outcome: "passed", duration: 0 },
   { event: "phase", nodeid: "t.py::f", when: "setup", outcome: "passed", duration: 0 },
   { event: "phase", nodeid: "t.py::f", when: "call", outcome: "passed", duration: 1 },
-  { event: "phase", nodeid: "t.py::f", when: "teardown", outcome: "failed", duration: 2, failure: { errorType: "RuntimeError", errorMessage: "cleanup" } },
+  {
+    event: "phase",
+    nodeid: "t.py::f",
+    when: "teardown",
+    outcome: "failed",
+    duration: 2,
+    failure: { errorType: "RuntimeError", errorMessage: "cleanup" },
+  },
   { event: "finish", exitstatus: 1, duration: 3 },
 ];
 const text = lines.map((l) => JSON.stringify(l)).join("\n") + "\n";
@@ -50,7 +66,15 @@ const text = lines.map((l) => JSON.stringify(l)).join("\n") + "\n";
 describe("parsePytestJsonl", () => {
   it("counts outcomes the way pytest's summary line does", () => {
     const p = parsePytestJsonl(text);
-    expect({ passed: p.passed, failed: p.failed, errors: p.errors, skipped: p.skipped, xfailed: p.xfailed, xpassed: p.xpassed, total: p.total }).toEqual({
+    expect({
+      passed: p.passed,
+      failed: p.failed,
+      errors: p.errors,
+      skipped: p.skipped,
+      xfailed: p.xfailed,
+      xpassed: p.xpassed,
+      total: p.total,
+    }).toEqual({
       passed: 2,
       failed: 1,
       errors: 2,
@@ -76,7 +100,12 @@ describe("parsePytestJsonl", () => {
     ]);
     for (const f of p.failures) expect(() => FailureSchema.parse(f)).not.toThrow();
     const b = p.failures[1]!;
-    expect(b).toMatchObject({ testFile: "t.py", testName: "b", hint: "Did you mean: 'y'?", capturedOutput: "----- Captured stdout call -----\nhello" });
+    expect(b).toMatchObject({
+      testFile: "t.py",
+      testName: "b",
+      hint: "Did you mean: 'y'?",
+      capturedOutput: "----- Captured stdout call -----\nhello",
+    });
     expect(b).toMatchObject({ lineNumber: 9, faultFile: "app.py", faultLine: 4 });
     expect(b.chain).toHaveLength(2);
     expect(p.failures[0]).toMatchObject({ testFile: "broken.py", testName: "", lineNumber: 3 });
@@ -115,7 +144,15 @@ describe("parsePytestJsonl", () => {
   });
 
   it("counts an xdist worker crash as a failed call", () => {
-    const crash = { event: "phase", nodeid: "t.py::z", when: "???", outcome: "failed", duration: 0, worker: "gw1", failure: { errorType: "WorkerCrashed", errorMessage: "worker 'gw1' crashed" } };
+    const crash = {
+      event: "phase",
+      nodeid: "t.py::z",
+      when: "???",
+      outcome: "failed",
+      duration: 0,
+      worker: "gw1",
+      failure: { errorType: "WorkerCrashed", errorMessage: "worker 'gw1' crashed" },
+    };
     const p = parsePytestJsonl(JSON.stringify(crash));
     expect(p.failed).toBe(1);
     expect(p.failures[0]!.phase).toBe("call");

@@ -12,10 +12,14 @@ afterAll(() => copies.cleanup());
 
 const pytestText = async (fixture: string, args: string[]): Promise<string> => {
   const dir = copies.copy(fixture);
-  const r = await runProcess(testPython, ["-m", "pytest", "--rootdir", dir, "-p", "no:cacheprovider", "--continue-on-collection-errors", ...args], {
-    cwd: dir,
-    timeoutMs: 60_000,
-  });
+  const r = await runProcess(
+    testPython,
+    ["-m", "pytest", "--rootdir", dir, "-p", "no:cacheprovider", "--continue-on-collection-errors", ...args],
+    {
+      cwd: dir,
+      timeoutMs: 60_000,
+    },
+  );
   return r.stdout;
 };
 
@@ -49,7 +53,12 @@ describe("parsePytestOutput agrees with the plugin", () => {
       expect(parsed.source).toBe("text");
       expect(parsed.status, fixture).toBe(want.status);
       expect(keys(parsed, lines), fixture).toEqual(keys(want, lines));
-      expect([parsed.passed, parsed.failed, parsed.errors, parsed.skipped], fixture).toEqual([want.passed, want.failed, want.errors, want.skipped]);
+      expect([parsed.passed, parsed.failed, parsed.errors, parsed.skipped], fixture).toEqual([
+        want.passed,
+        want.failed,
+        want.errors,
+        want.skipped,
+      ]);
       if (args.includes("-v")) expect([...parsed.passedNodeIds].sort(), fixture).toEqual([...want.passedNodeIds].sort());
     }
   });
@@ -89,12 +98,19 @@ describe("parsePytestOutput on pasted text", () => {
     const r = parsePytestOutput(text);
     expect(r).toMatchObject({ status: "failed", passed: 1, failed: 1, total: 2, durationSeconds: 0.03 });
     expect(r.failures).toHaveLength(1);
-    expect(r.failures[0]).toMatchObject({ nodeId: "t.py::test_b", errorType: "AssertionError", errorMessage: "assert 1 == 2", lineNumber: 5 });
+    expect(r.failures[0]).toMatchObject({
+      nodeId: "t.py::test_b",
+      errorType: "AssertionError",
+      errorMessage: "assert 1 == 2",
+      lineNumber: 5,
+    });
   });
 
   it("knows passing runs, empty runs and text that is not pytest output", () => {
     expect(parsePytestOutput("........\n8 passed in 0.10s\n")).toMatchObject({ status: "passed", passed: 8, total: 8 });
-    expect(parsePytestOutput("collected 0 items\n\n============================ no tests ran in 0.01s =============================\n")).toMatchObject({
+    expect(
+      parsePytestOutput("collected 0 items\n\n============================ no tests ran in 0.01s =============================\n"),
+    ).toMatchObject({
       status: "no_tests",
       total: 0,
     });
@@ -105,7 +121,12 @@ describe("parsePytestOutput on pasted text", () => {
 
   it("keeps the node id of a parametrized failure whose id contains ' - '", () => {
     const r = parsePytestOutput("FAILED t.py::test_x[a - b] - ValueError: bad\n1 failed in 0.01s\n");
-    expect(r.failures[0]).toMatchObject({ nodeId: "t.py::test_x[a - b]", testName: "test_x[a - b]", errorType: "ValueError", errorMessage: "bad" });
+    expect(r.failures[0]).toMatchObject({
+      nodeId: "t.py::test_x[a - b]",
+      testName: "test_x[a - b]",
+      errorType: "ValueError",
+      errorMessage: "bad",
+    });
   });
 
   it("surfaces Python's suggestion from the message as the hint", () => {

@@ -14,12 +14,17 @@ function section(version: string, project: string, style: string, nodeId: string
 }
 
 /** Frames as "file:line:function", project paths made relative as pytest's short/long styles print them. */
-const where = (t: ParsedTraceback): string[] => t.frames.map((f) => `${f.file.replace(`${projectsDir}/shop/`, "").replace(`${projectsDir}/broken/`, "")}:${f.line}:${f.function}`);
+const where = (t: ParsedTraceback): string[] =>
+  t.frames.map((f) => `${f.file.replace(`${projectsDir}/shop/`, "").replace(`${projectsDir}/broken/`, "")}:${f.line}:${f.function}`);
 const innermost = (t: ParsedTraceback): string => where(t).at(-1)!;
 
 describe("parsePythonTraceback on pytest output", () => {
   it("has captures for pytest 7, 8 and 9", () => {
-    expect(Object.values(meta.versions).map((v) => v.pytest.split(".")[0]).sort()).toEqual(["7", "8", "9"]);
+    expect(
+      Object.values(meta.versions)
+        .map((v) => v.pytest.split(".")[0])
+        .sort(),
+    ).toEqual(["7", "8", "9"]);
   });
 
   for (const version of VERSIONS) {
@@ -71,7 +76,10 @@ describe("parsePythonTraceback on pytest output", () => {
           expect(t.errorType).toBe("ExceptionGroup");
           expect(t.errorMessage).toBe("invalid orders (2 sub-exceptions)");
           expect(innermost(t)).toBe("shop/export.py:12:validate_all");
-          expect(t.group?.map((g) => `${g.errorType}: ${g.errorMessage}`)).toEqual(["ValueError: order 1 has no items", "ValueError: order 2 has no items"]);
+          expect(t.group?.map((g) => `${g.errorType}: ${g.errorMessage}`)).toEqual([
+            "ValueError: order 1 has no items",
+            "ValueError: order 2 has no items",
+          ]);
         });
 
         it("reads a fixture error at setup (frame in conftest) and a teardown error", () => {
@@ -131,7 +139,13 @@ describe("parsePythonTraceback on pytest output", () => {
 
   it("parses a JUnit failure body the same as the terminal section", () => {
     const xml = readCaptured("9", "shop", "short.xml")!;
-    const body = /name="test_restock"[^>]*><failure message="[^"]*">([\s\S]*?)<\/failure>/.exec(xml)![1]!.replace(/&apos;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+    const body = /name="test_restock"[^>]*><failure message="[^"]*">([\s\S]*?)<\/failure>/
+      .exec(xml)![1]!
+      .replace(/&apos;/g, "'")
+      .replace(/&quot;/g, '"')
+      .replace(/&lt;/g, "<")
+      .replace(/&gt;/g, ">")
+      .replace(/&amp;/g, "&");
     const t = parsePythonTraceback(body);
     expect(t.errorType).toBe("AttributeError");
     expect(t.errorMessage).toBe("'Product' object has no attribute 'stok'");
@@ -178,8 +192,13 @@ describe("parsePythonTraceback on plain CPython tracebacks", () => {
   });
 
   it("tolerates CRLF line ends, ANSI colour codes and empty input", () => {
-    const colored = "\u001b[31mTraceback (most recent call last):\u001b[0m\r\n  File \"app.py\", line 3, in run\r\n    go()\r\nValueError: boom\r\n";
-    expect(parsePythonTraceback(colored)).toMatchObject({ errorType: "ValueError", errorMessage: "boom", frames: [{ file: "app.py", line: 3, function: "run", code: "go()" }] });
+    const colored =
+      '\u001b[31mTraceback (most recent call last):\u001b[0m\r\n  File "app.py", line 3, in run\r\n    go()\r\nValueError: boom\r\n';
+    expect(parsePythonTraceback(colored)).toMatchObject({
+      errorType: "ValueError",
+      errorMessage: "boom",
+      frames: [{ file: "app.py", line: 3, function: "run", code: "go()" }],
+    });
     expect(parsePythonTraceback("")).toEqual({ frames: [], errorType: "", errorMessage: "", chain: [] });
   });
 });

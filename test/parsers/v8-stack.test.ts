@@ -14,13 +14,25 @@ describe("parseV8FrameLine", () => {
     ["    at roundCents (/project/src/format.ts:8:12)", { file: "/project/src/format.ts", line: 8, column: 12, function: "roundCents" }],
     ["    at /project/tests/a.test.ts:7:56", { file: "/project/tests/a.test.ts", line: 7, column: 56, function: "<anonymous>" }],
     ["    at async Promise.all (index 0)", null],
-    ["    at async run (file:///project/src/my%20dir/run.ts:4:2)", { file: "/project/src/my dir/run.ts", line: 4, column: 2, function: "run" }],
+    [
+      "    at async run (file:///project/src/my%20dir/run.ts:4:2)",
+      { file: "/project/src/my dir/run.ts", line: 4, column: 2, function: "run" },
+    ],
     ["    at async file:///project/src/b.mjs:1:9", { file: "/project/src/b.mjs", line: 1, column: 9, function: "<anonymous>" }],
     ["    at new Cart (/project/src/cart.ts:10:5)", { file: "/project/src/cart.ts", line: 10, column: 5, function: "Cart" }],
-    ["    at Object.<anonymous> (/project/tests/a.test.ts:3:1)", { file: "/project/tests/a.test.ts", line: 3, column: 1, function: "Object.<anonymous>" }],
-    ["    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)", { file: "node:internal/process/task_queues", line: 95, column: 5, function: "process.processTicksAndRejections" }],
+    [
+      "    at Object.<anonymous> (/project/tests/a.test.ts:3:1)",
+      { file: "/project/tests/a.test.ts", line: 3, column: 1, function: "Object.<anonymous>" },
+    ],
+    [
+      "    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)",
+      { file: "node:internal/process/task_queues", line: 95, column: 5, function: "process.processTicksAndRejections" },
+    ],
     ["    at new Promise (<anonymous>)", null],
-    ["    at eval (eval at run (/project/src/e.ts:2:3), <anonymous>:1:1)", { file: "/project/src/e.ts", line: 2, column: 3, function: "eval" }],
+    [
+      "    at eval (eval at run (/project/src/e.ts:2:3), <anonymous>:1:1)",
+      { file: "/project/src/e.ts", line: 2, column: 3, function: "eval" },
+    ],
     ["expected 5 to be 4", null],
   ])("%s", (line, expected) => {
     expect(parseV8FrameLine(line)).toEqual(expected);

@@ -8,7 +8,8 @@ import { runProcess } from "../../src/process/run.js";
 import type { RunProcessOptions } from "../../src/process/run.js";
 
 const cwd = tmpdir();
-const python = (code: string, options: Partial<RunProcessOptions> = {}) => runProcess("python3", ["-c", code], { cwd, timeoutMs: 30_000, ...options });
+const python = (code: string, options: Partial<RunProcessOptions> = {}) =>
+  runProcess("python3", ["-c", code], { cwd, timeoutMs: 30_000, ...options });
 const openFds = (): number => readdirSync("/proc/self/fd").length;
 
 // Many small flushed writes on both streams, like pytest's progress dots, plus non-ASCII text.
@@ -86,7 +87,8 @@ describe("runProcess capture", () => {
 
 describe("runProcess abort", () => {
   // A command that leaves a mark after a short while: whether it ran to its end shows on disk.
-  const marking = (mark: string): string => `import time, pathlib; time.sleep(0.4); pathlib.Path(${JSON.stringify(mark)}).write_text("ran")`;
+  const marking = (mark: string): string =>
+    `import time, pathlib; time.sleep(0.4); pathlib.Path(${JSON.stringify(mark)}).write_text("ran")`;
   const markPath = (): string => join(mkdtempSync(join(tmpdir(), "redgreen-abort-")), "mark");
 
   it("never starts a command whose signal aborted before the call", async () => {

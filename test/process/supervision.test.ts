@@ -66,7 +66,10 @@ describe("runProcess supervision", () => {
   });
 
   it("reports the signal that killed the command, not the shell's exit status", async () => {
-    const r = await runProcess("python3", ["-c", "import os, signal\nos.kill(os.getpid(), signal.SIGTERM)"], { cwd: tempDir(), timeoutMs: 30_000 });
+    const r = await runProcess("python3", ["-c", "import os, signal\nos.kill(os.getpid(), signal.SIGTERM)"], {
+      cwd: tempDir(),
+      timeoutMs: 30_000,
+    });
     expect([r.exitCode, r.signal, r.parentKilled]).toEqual([null, "SIGTERM", false]);
   });
 
@@ -78,10 +81,11 @@ describe("runProcess supervision", () => {
       `await runProcess("python3", ["-c", "import os, subprocess, time\\np = subprocess.Popen(['sleep', '300'], start_new_session=True)\\nopen('pids', 'w').write(f'{os.getpid()} {p.pid}')\\ntime.sleep(300)"], { cwd: ${JSON.stringify(dir)}, timeoutMs: 600000 });`,
     ].join("\n");
     const node = spawn(process.execPath, ["--input-type=module", "-e", script], { stdio: "ignore" });
-    const ids = (await waitFor(() => {
-      const got = pids(join(dir, "pids"));
-      return got.length === 2 ? got : undefined;
-    }, 20_000)) ?? [];
+    const ids =
+      (await waitFor(() => {
+        const got = pids(join(dir, "pids"));
+        return got.length === 2 ? got : undefined;
+      }, 20_000)) ?? [];
     expect(ids).toHaveLength(2);
     node.kill("SIGKILL");
     expect(await diesWithin(ids[0]!, 5000)).toBe(true);

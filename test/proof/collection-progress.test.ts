@@ -21,7 +21,13 @@ afterEach(async () => {
 async function fix(name: string, maxIterations: number) {
   const copy = copyProject(fixturePath("proof", name));
   cleanups.push(copy.cleanup);
-  runtime = await createWorkflowRuntime({ projectRoot: copy.root, python: testPython, env: {}, testTimeoutSeconds: 5, options: { coverage: false, noLlm: true } });
+  runtime = await createWorkflowRuntime({
+    projectRoot: copy.root,
+    python: testPython,
+    env: {},
+    testTimeoutSeconds: 5,
+    options: { coverage: false, noLlm: true },
+  });
   const summary = await runWorkflow(runtime.deps, { projectRoot: copy.root, maxIterations }, { checkpointer: runtime.checkpointer });
   return { summary, root: copy.root };
 }
@@ -31,7 +37,11 @@ describe("a collection error is fixed when collection succeeds", () => {
     const { summary, root } = await fix("conftest-import", 2);
     expect(summary.initial).toMatchObject({ passed: 0, errors: 1, total: 1 });
     expect(summary.fixes).toHaveLength(1);
-    expect(summary.fixes[0]).toMatchObject({ status: "kept", file: "inventory/stock.py", reason: expect.stringContaining("tests/conftest.py") });
+    expect(summary.fixes[0]).toMatchObject({
+      status: "kept",
+      file: "inventory/stock.py",
+      reason: expect.stringContaining("tests/conftest.py"),
+    });
     expect(summary.fixes[0]!.rule).toBeUndefined();
     expect(readFileSync(join(root, "inventory", "stock.py"), "utf8")).toMatch(/^from decimal import Decimal$/m);
     expect(summary.status).toBe("passed");
@@ -45,7 +55,9 @@ describe("partial progress is kept, never counted as fixed", () => {
     const [first, second] = summary.fixes;
     expect(first).toMatchObject({ iteration: 1, status: "kept", rule: "progress" });
     expect(first!.reason).toMatch(/^progress on 2 of 2 failing test\(s\), none fixed yet/);
-    expect(first!.evidence).toContain("tests/test_shapes.py::test_circumference: NameError: name 'pi' is not defined -> NameError: name 'Decimal' is not defined");
+    expect(first!.evidence).toContain(
+      "tests/test_shapes.py::test_circumference: NameError: name 'pi' is not defined -> NameError: name 'Decimal' is not defined",
+    );
     expect(second).toMatchObject({ iteration: 2, status: "kept" });
     expect(second!.rule).toBeUndefined();
     expect(summary.status).toBe("passed");

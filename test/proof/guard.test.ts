@@ -28,7 +28,9 @@ describe("guarded test runs", () => {
   it("a file restored within the same second, at the same size, never runs from stale bytecode", async () => {
     const root = copy();
     // Bytecode writes on, whatever this machine's environment says (PYTHONDONTWRITEBYTECODE would hide the problem).
-    const adapter = guardAdapter(await createPytestAdapter({ projectRoot: root, python: testPython, env: { PYTHONDONTWRITEBYTECODE: "" } }));
+    const adapter = guardAdapter(
+      await createPytestAdapter({ projectRoot: root, python: testPython, env: { PYTHONDONTWRITEBYTECODE: "" } }),
+    );
     const file = join(root, "pricing", "discount.py");
     const buggy = readFileSync(file);
     const fixed = Buffer.from(buggy.toString("utf8").replace('RATE = Decimal("0.8")', 'RATE = Decimal("0.9")'));
@@ -202,7 +204,10 @@ describe("guarded test runs", () => {
     // A run still goes through the guard: what it changes is reported and put back.
     const source = join(root, "pricing", "discount.py");
     const before = readFileSync(source);
-    writeFileSync(join(root, "tests", "test_touch.py"), `import pathlib\n\ndef test_touch():\n    pathlib.Path(${JSON.stringify(source)}).write_text("x = 1\\n")\n`);
+    writeFileSync(
+      join(root, "tests", "test_touch.py"),
+      `import pathlib\n\ndef test_touch():\n    pathlib.Path(${JSON.stringify(source)}).write_text("x = 1\\n")\n`,
+    );
     const r = await counted.runSpecificTest("tests/test_touch.py", "test_touch");
     expect(r.tampered?.map((t) => t.file)).toEqual(["pricing/discount.py"]);
     expect(readFileSync(source).equals(before)).toBe(true);

@@ -33,7 +33,9 @@ const attacks: JsAttack[] = [
   },
   {
     name: "project code mocks the module under test with vi.mock",
-    edits: prepend('import { vi } from "vitest";\nvi.mock("./discount", () => ({ applyDiscount: (c: number, p: number) => c - (c * p) / 100 }));\n'),
+    edits: prepend(
+      'import { vi } from "vitest";\nvi.mock("./discount", () => ({ applyDiscount: (c: number, p: number) => c - (c * p) / 100 }));\n',
+    ),
     rule: /^policy\.test_infrastructure$/,
     dynamic: null,
   },
@@ -99,18 +101,26 @@ describe("hostile fixes under vitest", () => {
     expect(outcome.fixedNodeIds).toEqual(TARGETS);
   }, 60_000);
 
-  it.each(attacks)("$name", async ({ edits, rule }) => {
-    const { outcome, before, after } = await prove(edits);
-    expect(outcome.status).not.toBe("kept");
-    expect(outcome.rule, outcome.reason).toMatch(rule);
-    expect(after).toEqual(before);
-  }, 60_000);
+  it.each(attacks)(
+    "$name",
+    async ({ edits, rule }) => {
+      const { outcome, before, after } = await prove(edits);
+      expect(outcome.status).not.toBe("kept");
+      expect(outcome.rule, outcome.reason).toMatch(rule);
+      expect(after).toEqual(before);
+    },
+    60_000,
+  );
 
-  it.each(attacks.filter((a) => a.dynamic !== null))("with --allow-risky: $name", async ({ edits, dynamic }) => {
-    const { outcome, before, after } = await prove(edits, true);
-    expect(outcome.status).toBe("rejected");
-    expect(outcome.rule, outcome.reason).toMatch(dynamic!);
-    expect(outcome.evidence.join("\n")).toContain("tests/discount.test.ts modified (a test file)");
-    expect(after).toEqual(before);
-  }, 60_000);
+  it.each(attacks.filter((a) => a.dynamic !== null))(
+    "with --allow-risky: $name",
+    async ({ edits, dynamic }) => {
+      const { outcome, before, after } = await prove(edits, true);
+      expect(outcome.status).toBe("rejected");
+      expect(outcome.rule, outcome.reason).toMatch(dynamic!);
+      expect(outcome.evidence.join("\n")).toContain("tests/discount.test.ts modified (a test file)");
+      expect(after).toEqual(before);
+    },
+    60_000,
+  );
 });

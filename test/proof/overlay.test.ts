@@ -75,7 +75,12 @@ describe("overlayRun", () => {
     const empty = run({ status: "no_tests", selection: { kind: "affected", changedFiles: ["src/unused.py"] } });
     const same = overlayRun(baseline, empty);
     expect([same.passed, same.failed, same.errors, same.total, same.passedNodeIds, same.failures]).toEqual([
-      baseline.passed, baseline.failed, baseline.errors, baseline.total, baseline.passedNodeIds, baseline.failures,
+      baseline.passed,
+      baseline.failed,
+      baseline.errors,
+      baseline.total,
+      baseline.passedNodeIds,
+      baseline.failures,
     ]);
     const allFixed = run({
       status: "passed",

@@ -59,7 +59,13 @@ describe("what is not progress", () => {
   }, 120_000);
 
   it("a new error in lines inserted above the old failure is not a failure further on", async () => {
-    const o = await prove([{ file: SHAPES, find: "def circle(radius):\n", replace: "def circle(radius):\n    unit = 'cm'\n    radius = int(str(radius) + unit)\n" }]);
+    const o = await prove([
+      {
+        file: SHAPES,
+        find: "def circle(radius):\n",
+        replace: "def circle(radius):\n    unit = 'cm'\n    radius = int(str(radius) + unit)\n",
+      },
+    ]);
     expect(o).toMatchObject({ status: "rolled_back", rule: "still_failing", progress: false });
     expect(readFileSync(join(copy.root, SHAPES), "utf8")).toBe(original());
   }, 120_000);

@@ -18,7 +18,8 @@ describe("data/stdlib-names.json", () => {
     expect(catalog.modules["unittest.mock"]).toContain("MagicMock");
     expect(catalog.modules["dataclasses"]).toContain("dataclass");
     expect(catalog.modules["typing"]).toContain("Optional");
-    for (const skipped of ["test", "idlelib", "tkinter", "antigravity", "this", "_thread"]) expect(catalog.modules[skipped]).toBeUndefined();
+    for (const skipped of ["test", "idlelib", "tkinter", "antigravity", "this", "_thread"])
+      expect(catalog.modules[skipped]).toBeUndefined();
     // dir() of a module without __all__ does not leak what it merely imported
     expect(catalog.modules["json"]).not.toContain("codecs");
   });
@@ -34,7 +35,10 @@ describe("data/stdlib-names.json", () => {
     const dir = mkdtempSync(join(tmpdir(), "redgreen-stdlib-"));
     try {
       const out = join(dir, "names.json");
-      const run = await runProcess(testPython, ["-B", pythonSourcePath("python", "gen_stdlib_names.py"), out], { cwd: dir, timeoutMs: 60_000 });
+      const run = await runProcess(testPython, ["-B", pythonSourcePath("python", "gen_stdlib_names.py"), out], {
+        cwd: dir,
+        timeoutMs: 60_000,
+      });
       expect(run.exitCode, run.stderr).toBe(0);
       const generated = loadStdlibNames(out);
       const shipped = loadStdlibNames();

@@ -45,7 +45,9 @@ describe.each(interpreters)("PythonHelper on %s", (_label, python) => {
     expect(helper.info.protocol).toBe(1);
     expect(helper.info.versionInfo[0]).toBe(3);
     expect(helper.info.projectRoot).toBe(projectRoot);
-    expect(helper.info.ops).toEqual(expect.arrayContaining(["parse", "check_indentation", "find_spec", "compare_tests", "echo", "ping", "version"]));
+    expect(helper.info.ops).toEqual(
+      expect.arrayContaining(["parse", "check_indentation", "find_spec", "compare_tests", "echo", "ping", "version"]),
+    );
     expect(Object.keys(helper.info.loadErrors)).toEqual(["ops_broken"]);
     expect(helper.info.loadErrors.ops_broken).toContain("module_that_does_not_exist_anywhere");
   });
@@ -164,7 +166,8 @@ describe("PythonHelper lifecycle", () => {
   it("answers parse of a small file well under 5 ms per call", async () => {
     const helper = await PythonHelper.start({ python: testPython, projectRoot });
     try {
-      const source = "import os\n\n\ndef area(w, h):\n    return w * h\n\n\nclass Box:\n    def volume(self, d):\n        return area(1, 2) * d\n";
+      const source =
+        "import os\n\n\ndef area(w, h):\n    return w * h\n\n\nclass Box:\n    def volume(self, d):\n        return area(1, 2) * d\n";
       for (let i = 0; i < 50; i++) await parseSource(helper, source); // warm-up
       const times: number[] = [];
       for (let i = 0; i < 500; i++) {
@@ -178,7 +181,9 @@ describe("PythonHelper lifecycle", () => {
       const t = performance.now();
       await Promise.all(Array.from({ length: 500 }, () => parseSource(helper, source)));
       const pipelined = (performance.now() - t) / 500;
-      console.log(`python helper parse latency: p50 ${p50.toFixed(3)} ms, p95 ${p95.toFixed(3)} ms, pipelined ${pipelined.toFixed(3)} ms/call`);
+      console.log(
+        `python helper parse latency: p50 ${p50.toFixed(3)} ms, p95 ${p95.toFixed(3)} ms, pipelined ${pipelined.toFixed(3)} ms/call`,
+      );
       expect(p50).toBeLessThan(5);
     } finally {
       await helper.close();

@@ -3,7 +3,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PythonHelper } from "../../src/python/client.js";
-import { checkIndentationOf, findSpec, listImports, outlineSource, parseSource, resolveImports, stdlibModules } from "../../src/python/core-ops.js";
+import {
+  checkIndentationOf,
+  findSpec,
+  listImports,
+  outlineSource,
+  parseSource,
+  resolveImports,
+  stdlibModules,
+} from "../../src/python/core-ops.js";
 import { fixturePath } from "../helpers/python-env.js";
 import { interpreters } from "./interpreters.js";
 
@@ -21,7 +29,10 @@ describe.each(interpreters)("ops_core on %s", (label, python) => {
     expect(await parseSource(helper, "def f(:\n    pass\n")).toMatchObject({ ok: false, error: "SyntaxError", line: 1 });
     // compile() catches what the parser alone accepts
     expect(await parseSource(helper, "return 5\n")).toMatchObject({ ok: false, msg: "'return' outside function" });
-    expect(await parseSource(helper, "if x:\n\tpass\n        pass\n")).toMatchObject({ ok: false, error: expect.stringMatching(/TabError|IndentationError/) });
+    expect(await parseSource(helper, "if x:\n\tpass\n        pass\n")).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/TabError|IndentationError/),
+    });
     const warned = await parseSource(helper, "x = 1\nif x is 1:\n    pass\n");
     expect(warned.ok && warned.warnings[0]?.category).toBe("SyntaxWarning");
     expect(await parseSource(helper, "x = 1\0\n")).toMatchObject({ ok: false }); // null bytes
@@ -40,13 +51,26 @@ describe.each(interpreters)("ops_core on %s", (label, python) => {
   });
 
   it("list_imports: statements, names, levels, and optional (guarded) imports", async () => {
-    const result = await listImports(helper, "import os.path as p\ntry:\n    import ujson\nexcept ImportError:\n    ujson = None\nfrom ..pkg import (a,\n    b as c)\n");
+    const result = await listImports(
+      helper,
+      "import os.path as p\ntry:\n    import ujson\nexcept ImportError:\n    ujson = None\nfrom ..pkg import (a,\n    b as c)\n",
+    );
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.imports).toEqual([
       expect.objectContaining({ kind: "import", module: "os.path", asname: "p", guarded: false, line: 1 }),
       expect.objectContaining({ kind: "import", module: "ujson", guarded: true, line: 3 }),
-      expect.objectContaining({ kind: "from", module: "pkg", level: 2, names: [["a", null], ["b", "c"]], line: 6, endLine: 7 }),
+      expect.objectContaining({
+        kind: "from",
+        module: "pkg",
+        level: 2,
+        names: [
+          ["a", null],
+          ["b", "c"],
+        ],
+        line: 6,
+        endLine: 7,
+      }),
     ]);
   });
 
@@ -60,7 +84,8 @@ describe.each(interpreters)("ops_core on %s", (label, python) => {
     expect(await findSpec(helper, "sys")).toMatchObject({ found: true, location: "builtin" });
     expect(await findSpec(helper, "app.nothing_here")).toMatchObject({ found: false, location: null });
     expect(await findSpec(helper, "numpy_surely_not_installed")).toMatchObject({ found: false });
-    if (label === "test/.venv") expect(await findSpec(helper, "_pytest.python_api")).toMatchObject({ found: true, location: "site-packages" });
+    if (label === "test/.venv")
+      expect(await findSpec(helper, "_pytest.python_api")).toMatchObject({ found: true, location: "site-packages" });
   });
 
   it("find_spec sees a module created after the helper started", async () => {
@@ -80,8 +105,22 @@ describe.each(interpreters)("ops_core on %s", (label, python) => {
     const results = await resolveImports(
       helper,
       [
-        { module: "app.models", level: 0, names: [["Account", null], ["Acount", null]] },
-        { module: "collections", level: 0, names: [["defaultdict", null], ["DefaultDict", null]] },
+        {
+          module: "app.models",
+          level: 0,
+          names: [
+            ["Account", null],
+            ["Acount", null],
+          ],
+        },
+        {
+          module: "collections",
+          level: 0,
+          names: [
+            ["defaultdict", null],
+            ["DefaultDict", null],
+          ],
+        },
         { module: "models", level: 1, names: [["make_account", null]] },
         { module: null, level: 1, names: [["calc", null]] },
         { module: "nope.nothing", level: 0, names: [] },
@@ -98,7 +137,10 @@ describe.each(interpreters)("ops_core on %s", (label, python) => {
   });
 
   it("outline: definitions with signatures and control-flow counts", async () => {
-    const result = await outlineSource(helper, "class A:\n    def f(self, x):\n        if x:\n            return 1\n        return 2\n\n\ndef g():\n    pass\n");
+    const result = await outlineSource(
+      helper,
+      "class A:\n    def f(self, x):\n        if x:\n            return 1\n        return 2\n\n\ndef g():\n    pass\n",
+    );
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.defs.map((d) => [d.name, d.kind, d.line, d.endLine])).toEqual([

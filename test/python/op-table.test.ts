@@ -56,6 +56,9 @@ describe("a reply of the wrong shape", () => {
   });
 
   it("a good reply comes back parsed", async () => {
-    await expect(callOp(answering({ ok: true, warnings: [] }), "parse", { source: "" }, ParseResultSchema)).resolves.toEqual({ ok: true, warnings: [] });
+    await expect(callOp(answering({ ok: true, warnings: [] }), "parse", { source: "" }, ParseResultSchema)).resolves.toEqual({
+      ok: true,
+      warnings: [],
+    });
   });
 });

@@ -28,10 +28,18 @@ describe("detectRunner", () => {
   it.each([
     [{ "vitest.config.ts": "export default {}" }, "vitest", "vitest.config.ts found"],
     [{ "vite.config.mts": "export default { test: { globals: true } }" }, "vitest", "vite.config.mts has a test block"],
-    [{ "vitest.workspace.ts": "export default ['packages/*']", "package.json": pkg({ devDependencies: { jest: "30" } }) }, "vitest", "vitest.workspace.ts found"],
+    [
+      { "vitest.workspace.ts": "export default ['packages/*']", "package.json": pkg({ devDependencies: { jest: "30" } }) },
+      "vitest",
+      "vitest.workspace.ts found",
+    ],
     [{ "jest.config.cjs": "module.exports = {}" }, "jest", "jest.config.cjs found"],
     [{ "package.json": pkg({ jest: { testEnvironment: "node" } }) }, "jest", 'package.json has a "jest" key'],
-    [{ "package.json": pkg({ scripts: { test: "vitest run" }, devDependencies: { jest: "30" } }) }, "vitest", "package.json scripts.test runs vitest"],
+    [
+      { "package.json": pkg({ scripts: { test: "vitest run" }, devDependencies: { jest: "30" } }) },
+      "vitest",
+      "package.json scripts.test runs vitest",
+    ],
     [{ "package.json": pkg({ scripts: { test: "jest --ci" } }) }, "jest", "package.json scripts.test runs jest"],
     [{ "package.json": pkg({ devDependencies: { vitest: "^4" } }) }, "vitest", "vitest is in package.json devDependencies"],
     [{ "package.json": pkg({ dependencies: { jest: "^30" } }) }, "jest", "jest is in package.json dependencies"],
@@ -46,7 +54,9 @@ describe("detectRunner", () => {
   });
 
   it("ignores a vite config without a test block", async () => {
-    const r = await detectRunner(project({ "vite.config.ts": "export default { plugins: [] }", "package.json": pkg({ devDependencies: { jest: "30" } }) }));
+    const r = await detectRunner(
+      project({ "vite.config.ts": "export default { plugins: [] }", "package.json": pkg({ devDependencies: { jest: "30" } }) }),
+    );
     expect(r).toEqual({ runner: "jest", reason: "jest is in package.json devDependencies", fallback: false });
   });
 
@@ -71,14 +81,17 @@ describe("detectRunner at a monorepo root", () => {
     const root = project({ ...npmRoot, ...vitestWs("packages/a"), ...vitestWs("packages/b"), "packages/c/README.md": "" });
     expect(await detectRunner(root)).toEqual({
       runner: "vitest",
-      reason: "the workspaces (package.json workspaces) use vitest: packages/a, packages/b (packages/a: vitest is in package.json devDependencies)",
+      reason:
+        "the workspaces (package.json workspaces) use vitest: packages/a, packages/b (packages/a: vitest is in package.json devDependencies)",
       fallback: false,
     });
   });
 
   it("reads yarn's {packages}, pnpm-workspace.yaml (with a negated pattern) and lerna.json (packages/* by default)", async () => {
     const yarn = project({ "package.json": pkg({ workspaces: { packages: ["libs/*"] } }), ...jestWs("libs/x") });
-    expect((await detectRunner(yarn)).reason).toBe("the workspaces (package.json workspaces) use jest: libs/x (libs/x: jest.config.js found)");
+    expect((await detectRunner(yarn)).reason).toBe(
+      "the workspaces (package.json workspaces) use jest: libs/x (libs/x: jest.config.js found)",
+    );
     const yaml = "packages:\n  - 'apps/*'\n  - \"!apps/legacy\"\nother: 1\n";
     const pnpm = project({ "package.json": pkg({}), "pnpm-workspace.yaml": yaml, ...jestWs("apps/web"), ...vitestWs("apps/legacy") });
     const pnpmReason = "the workspaces (pnpm-workspace.yaml) use jest: apps/web (apps/web: jest.config.js found)";
@@ -89,7 +102,10 @@ describe("detectRunner at a monorepo root", () => {
   });
 
   it("prefers the root's own runner to its workspaces'", async () => {
-    const root = project({ "package.json": pkg({ workspaces: ["packages/*"], devDependencies: { jest: "30" } }), ...vitestWs("packages/a") });
+    const root = project({
+      "package.json": pkg({ workspaces: ["packages/*"], devDependencies: { jest: "30" } }),
+      ...vitestWs("packages/a"),
+    });
     expect(await detectRunner(root)).toEqual({ runner: "jest", reason: "jest is in package.json devDependencies", fallback: false });
   });
 

@@ -16,7 +16,19 @@ afterAll(() => rmSync(base, { recursive: true, force: true }));
 
 describe("checkRunnerArgs", () => {
   it("passes what the allow-list names, spelt every way the runner reads it", () => {
-    const pytest = ["-k", "smoke", "-msmoke", "-n", "auto", "-n4", "--numprocesses=2", "--dist=loadfile", "--deselect", "tests/t.py::a", "--ignore=tests/slow"];
+    const pytest = [
+      "-k",
+      "smoke",
+      "-msmoke",
+      "-n",
+      "auto",
+      "-n4",
+      "--numprocesses=2",
+      "--dist=loadfile",
+      "--deselect",
+      "tests/t.py::a",
+      "--ignore=tests/slow",
+    ];
     const more = ["-W", "error", "--runxfail", "--strict-markers", "--import-mode=importlib", "tests/t.py::b"];
     expect(checkRunnerArgs("pytest", [...pytest, ...more], root)).toEqual([...pytest, ...more]);
     const vitest = ["-t", "cart", "--project=web", "--pool", "forks", "--maxWorkers=50%", "src/cart"];
@@ -63,8 +75,18 @@ describe("runnerArgsForRun", () => {
 });
 
 describe("the JS runners keep their own worker pools", () => {
-  const run: JsRunArgs = { files: [], folders: [], related: [], namePattern: null, reportFile: "/r.json", reporter: "/rep.mjs", testTimeoutMs: null, coverageDir: "/cov" };
-  const SINGLE = /^(--runInBand|-i|--no-file-parallelism|--fileParallelism=false|--maxWorkers=1|-w=?1|--poolOptions\..*single.*|--pool=forks)$/;
+  const run: JsRunArgs = {
+    files: [],
+    folders: [],
+    related: [],
+    namePattern: null,
+    reportFile: "/r.json",
+    reporter: "/rep.mjs",
+    testTimeoutMs: null,
+    coverageDir: "/cov",
+  };
+  const SINGLE =
+    /^(--runInBand|-i|--no-file-parallelism|--fileParallelism=false|--maxWorkers=1|-w=?1|--poolOptions\..*single.*|--pool=forks)$/;
   it.each([
     ["a whole run", run],
     ["a targeted run", { ...run, files: ["/p/tests/a.test.ts"], namePattern: "^cart totals$", coverageDir: null }],

@@ -32,7 +32,14 @@ describe("testProcessEnv", () => {
   });
 
   it("knows the credentials by name, not by value", () => {
-    for (const name of ["OPENAI_ORGANIZATION", "AZURE_OPENAI_API_KEY", "GOOGLE_API_KEY", "MISTRAL_API_KEY", "LANGSMITH_API_KEY", "REDGREEN_API_KEY"]) {
+    for (const name of [
+      "OPENAI_ORGANIZATION",
+      "AZURE_OPENAI_API_KEY",
+      "GOOGLE_API_KEY",
+      "MISTRAL_API_KEY",
+      "LANGSMITH_API_KEY",
+      "REDGREEN_API_KEY",
+    ]) {
       expect(isModelCredential(name), name).toBe(true);
     }
     for (const name of ["HOME", "GITHUB_TOKEN", "AWS_SECRET_ACCESS_KEY", "MY_OPENAI_API_KEY_FOR_TESTS", "REDGREEN_DB"]) {

@@ -41,7 +41,9 @@ describe("two processes writing one database", () => {
         expect(store.listTestRuns({ workflowId: `wf-${tag}`, limit: 1000 })).toHaveLength(perWriter);
       }
       // The writes really interleaved (not one process after the other).
-      const order = (store.db.prepare("SELECT agent_id FROM agent_logs ORDER BY id").all() as { agent_id: string }[]).map((r) => r.agent_id);
+      const order = (store.db.prepare("SELECT agent_id FROM agent_logs ORDER BY id").all() as { agent_id: string }[]).map(
+        (r) => r.agent_id,
+      );
       const switches = order.filter((id, i) => i > 0 && id !== order[i - 1]).length;
       expect(switches).toBeGreaterThan(10);
     } finally {

@@ -21,7 +21,18 @@ for (let i = 0; i < count; i++) {
     total: i + 1,
     durationSeconds: 0.01,
     failures: [
-      { nodeId: `t.py::test_${tag}_${i}`, testFile: "t.py", testName: `test_${i}`, errorType: "AssertionError", errorMessage: "x", stackTrace: "", lineNumber: 1, frames: [], phase: "call", durationSeconds: 0 },
+      {
+        nodeId: `t.py::test_${tag}_${i}`,
+        testFile: "t.py",
+        testName: `test_${i}`,
+        errorType: "AssertionError",
+        errorMessage: "x",
+        stackTrace: "",
+        lineNumber: 1,
+        frames: [],
+        phase: "call",
+        durationSeconds: 0,
+      },
     ],
     coverage: null,
     command: ["pytest"],
@@ -29,7 +40,16 @@ for (let i = 0; i < count; i++) {
   };
   store.saveResultsToWorkflow(workflow.id, result);
   store.createAgentLog({ workflowId: workflow.id, agentId: tag, phase: "run_tests", action: `write ${i}`, status: "success" });
-  store.recordFixAttempt(workflow.id, { iteration: i, file: "a.py", source: "pattern", strategy: "s", status: "kept", risk: "low", reason: "r", diff: "" });
+  store.recordFixAttempt(workflow.id, {
+    iteration: i,
+    file: "a.py",
+    source: "pattern",
+    strategy: "s",
+    status: "kept",
+    risk: "low",
+    reason: "r",
+    diff: "",
+  });
 }
 store.close();
 process.stdout.write(`done ${tag}\n`);

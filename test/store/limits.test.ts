@@ -36,15 +36,43 @@ describe("stored free text", () => {
     const path = join(dir, "redgreen.db");
     const store = openStore(path);
     const wf = store.createWorkflow({ projectPath: dir });
-    store.recordFixAttempt(wf.id, { iteration: 1, file: "a.py", source: "llm", strategy: "llm", status: "rejected", risk: "high", reason: HUGE, diff: HUGE });
-    store.createAgentLog({ workflowId: wf.id, agentId: "fixer", phase: "llm_fix", action: "propose", output: { explanation: HUGE }, status: "success", errorMessage: HUGE });
+    store.recordFixAttempt(wf.id, {
+      iteration: 1,
+      file: "a.py",
+      source: "llm",
+      strategy: "llm",
+      status: "rejected",
+      risk: "high",
+      reason: HUGE,
+      diff: HUGE,
+    });
+    store.createAgentLog({
+      workflowId: wf.id,
+      agentId: "fixer",
+      phase: "llm_fix",
+      action: "propose",
+      output: { explanation: HUGE },
+      status: "success",
+      errorMessage: HUGE,
+    });
     const result = failingResult();
     result.failures[0]!.stackTrace = HUGE;
     result.failures[0]!.errorMessage = HUGE;
     store.saveResultsToWorkflow(wf.id, result);
     createLlmCallRepository(store, () => new Date().toISOString()).record({
-      workflowId: wf.id, purpose: "fix", nodeId: null, model: "m", attempt: 1, promptTokens: 1, completionTokens: 1, tokensEstimated: true,
-      latencyMs: 1, outcome: "proposal", error: HUGE, prompt: HUGE, completion: HUGE,
+      workflowId: wf.id,
+      purpose: "fix",
+      nodeId: null,
+      model: "m",
+      attempt: 1,
+      promptTokens: 1,
+      completionTokens: 1,
+      tokensEstimated: true,
+      latencyMs: 1,
+      outcome: "proposal",
+      error: HUGE,
+      prompt: HUGE,
+      completion: HUGE,
     });
     const attempt = store.listFixAttempts(wf.id)[0]!;
     expect(attempt.reason.length).toBe(MAX_STORED_CHARS);
@@ -80,7 +108,9 @@ describe("a damaged database file", () => {
     }
     expect(error).toBeInstanceOf(RedgreenError);
     expect((error as RedgreenError).code).toBe("db_error");
-    expect((error as Error).message).toMatch(/^the database .*redgreen\.db is corrupt \(quick_check: .+\); move it away to start a new one$/);
+    expect((error as Error).message).toMatch(
+      /^the database .*redgreen\.db is corrupt \(quick_check: .+\); move it away to start a new one$/,
+    );
   });
 
   it("gives one error line and exit 2 through the CLI", async () => {

@@ -49,11 +49,40 @@ describe("the store redacts at each table's write", () => {
     result.failures[0]!.stackTrace = `captured stdout: calling with ${KEY}`;
     const wf = store.createWorkflow({ projectPath: dir });
     store.saveResultsToWorkflow(wf.id, result);
-    store.recordFixAttempt(wf.id, { iteration: 1, file: "app.py", source: "llm", strategy: "s", status: "rolled_back", risk: "low", reason: `broke ${KEY}`, diff: `+ x = "${KEY}"` });
-    store.createAgentLog({ workflowId: wf.id, agentId: "a", phase: "p", action: "x", input: { key: KEY }, output: [KEY], status: "error", errorMessage: KEY });
+    store.recordFixAttempt(wf.id, {
+      iteration: 1,
+      file: "app.py",
+      source: "llm",
+      strategy: "s",
+      status: "rolled_back",
+      risk: "low",
+      reason: `broke ${KEY}`,
+      diff: `+ x = "${KEY}"`,
+    });
+    store.createAgentLog({
+      workflowId: wf.id,
+      agentId: "a",
+      phase: "p",
+      action: "x",
+      input: { key: KEY },
+      output: [KEY],
+      status: "error",
+      errorMessage: KEY,
+    });
     createLlmCallRepository(store, () => new Date().toISOString()).record({
-      workflowId: wf.id, purpose: "fix", nodeId: null, model: "m", attempt: 1, promptTokens: 1, completionTokens: 1, tokensEstimated: true,
-      latencyMs: 1, outcome: "error", error: `401 for key ${KEY}`, prompt: KEY, completion: null,
+      workflowId: wf.id,
+      purpose: "fix",
+      nodeId: null,
+      model: "m",
+      attempt: 1,
+      promptTokens: 1,
+      completionTokens: 1,
+      tokensEstimated: true,
+      latencyMs: 1,
+      outcome: "error",
+      error: `401 for key ${KEY}`,
+      prompt: KEY,
+      completion: null,
     });
     expect(leaked()).toEqual([]);
     const stored = store.getTestRun(store.listTestRuns()[0]!.id)!.result.failures[0]!;

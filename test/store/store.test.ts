@@ -49,8 +49,12 @@ describe("openStore", () => {
     expect(s.db.pragma("busy_timeout", { simple: true })).toBeGreaterThanOrEqual(5000);
     const versions = s.db.prepare("SELECT version, name FROM schema_migrations ORDER BY version").all();
     expect(versions).toEqual(migrations.map((m) => ({ version: m.version, name: m.name })));
-    const tables = (s.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
-    expect(tables).toEqual(expect.arrayContaining(["workflows", "test_runs", "failures", "fix_attempts", "agent_logs", "schema_migrations"]));
+    const tables = (s.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map(
+      (r) => r.name,
+    );
+    expect(tables).toEqual(
+      expect.arrayContaining(["workflows", "test_runs", "failures", "fix_attempts", "agent_logs", "schema_migrations"]),
+    );
   });
 
   it("keeps data across reopen and applies a migration added later exactly once", () => {
@@ -58,7 +62,11 @@ describe("openStore", () => {
     const first = openStore(path);
     first.saveTestRun(passingResult(), { projectPath: "/p" });
     first.close();
-    const extra: Migration = { version: migrations.length + 1, name: "notes", sql: "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL);" };
+    const extra: Migration = {
+      version: migrations.length + 1,
+      name: "notes",
+      sql: "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL);",
+    };
     const second = openStore(path, { migrations: [...migrations, extra] });
     second.db.prepare("INSERT INTO notes (body) VALUES ('x')").run();
     second.close();
@@ -87,7 +95,10 @@ describe("openStore", () => {
     writeFileSync(file, "x");
     expectDbError(() => openStore(join(file, "r.db")), /cannot create the directory for the database .*a parent of it is a file/);
     // /proc refuses new entries even for root (the tests run as root, so chmod would not stop them).
-    expectDbError(() => openStore("/proc/redgreen-test.db"), /cannot open the database \/proc\/redgreen-test.db \(is its directory writable\?\)/);
+    expectDbError(
+      () => openStore("/proc/redgreen-test.db"),
+      /cannot open the database \/proc\/redgreen-test.db \(is its directory writable\?\)/,
+    );
     // Node's recursive mkdir never returns here; the store's own one must fail instead.
     expectDbError(() => openStore("/proc/self/redgreen/x.db"), /directories cannot be created there/);
   });
@@ -100,7 +111,16 @@ describe("test runs", () => {
     const b = s.saveTestRun(passingResult(), { projectPath: "/other" });
     const rec = s.getTestRun(a)!;
     expect(rec.result).toEqual(failingResult());
-    expect(rec).toMatchObject({ id: a, workflowId: null, projectPath: "/proj", status: "failed", passed: 3, failed: 2, total: 6, coveragePercent: 60 });
+    expect(rec).toMatchObject({
+      id: a,
+      workflowId: null,
+      projectPath: "/proj",
+      status: "failed",
+      passed: 3,
+      failed: 2,
+      total: 6,
+      coveragePercent: 60,
+    });
     expect(rec.createdAt).toBe(at(1));
     const failures = s.db.prepare("SELECT node_id, error_type, line_number FROM failures WHERE run_id = ? ORDER BY id").all(a);
     expect(failures).toEqual([
@@ -173,7 +193,16 @@ describe("workflows", () => {
 });
 
 describe("fix attempts and agent logs", () => {
-  const fix = { iteration: 1, file: "shop/user.py", source: "pattern", strategy: "fix_attribute_name", status: "kept", risk: "low", reason: "fixed 1 failure", diff: "-a.nmae\n+a.name" } as const;
+  const fix = {
+    iteration: 1,
+    file: "shop/user.py",
+    source: "pattern",
+    strategy: "fix_attribute_name",
+    status: "kept",
+    risk: "low",
+    reason: "fixed 1 failure",
+    diff: "-a.nmae\n+a.name",
+  } as const;
 
   it("records attempts in their table and in the workflow's fix history", () => {
     const s = open();
@@ -183,7 +212,10 @@ describe("fix attempts and agent logs", () => {
     s.recordFixAttempt("wf", { ...fix, iteration: 2, status: "rolled_back", reason: "broke tests/test_x.py::test_y" });
     expect(a).toEqual({ ...fix, id: a.id, workflowId: "wf", createdAt: at(2) });
     expect(s.getWorkflow("wf")!.updatedAt).toBe(at(2));
-    expect(s.listFixAttempts("wf").map((f) => [f.iteration, f.status])).toEqual([[1, "kept"], [2, "rolled_back"]]);
+    expect(s.listFixAttempts("wf").map((f) => [f.iteration, f.status])).toEqual([
+      [1, "kept"],
+      [2, "rolled_back"],
+    ]);
     expect(s.getWorkflow("wf")!.fixHistory.map((f) => f.status)).toEqual(["kept", "rolled_back"]);
     expect(() => s.recordFixAttempt("nope", fix)).toThrow(expect.objectContaining({ code: "not_found" }));
   });
@@ -191,9 +223,37 @@ describe("fix attempts and agent logs", () => {
   it("stores agent logs with JSON input and output and filters them", () => {
     const s = open();
     s.createWorkflow({ id: "wf", projectPath: "/proj" });
-    const log = s.createAgentLog({ workflowId: "wf", agentId: "analyzer", phase: "analyze", action: "categorize", input: { nodeId: "t::x" }, output: ["assertion", 0.9], status: "success", durationMs: 12.5 });
-    s.createAgentLog({ workflowId: null, agentId: "runner", phase: "run_tests", action: "pytest", status: "error", errorMessage: "pytest missing" });
-    expect(log).toEqual({ id: log.id, workflowId: "wf", agentId: "analyzer", phase: "analyze", action: "categorize", input: { nodeId: "t::x" }, output: ["assertion", 0.9], status: "success", errorMessage: null, durationMs: 12.5, createdAt: at(1) });
+    const log = s.createAgentLog({
+      workflowId: "wf",
+      agentId: "analyzer",
+      phase: "analyze",
+      action: "categorize",
+      input: { nodeId: "t::x" },
+      output: ["assertion", 0.9],
+      status: "success",
+      durationMs: 12.5,
+    });
+    s.createAgentLog({
+      workflowId: null,
+      agentId: "runner",
+      phase: "run_tests",
+      action: "pytest",
+      status: "error",
+      errorMessage: "pytest missing",
+    });
+    expect(log).toEqual({
+      id: log.id,
+      workflowId: "wf",
+      agentId: "analyzer",
+      phase: "analyze",
+      action: "categorize",
+      input: { nodeId: "t::x" },
+      output: ["assertion", 0.9],
+      status: "success",
+      errorMessage: null,
+      durationMs: 12.5,
+      createdAt: at(1),
+    });
     expect(s.listAgentLogs({ workflowId: "wf" })).toEqual([log]);
     expect(s.listAgentLogs({ status: "error" }).map((l) => l.errorMessage)).toEqual(["pytest missing"]);
     expect(s.listAgentLogs()).toHaveLength(2);

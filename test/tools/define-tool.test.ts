@@ -31,7 +31,13 @@ afterAll(async () => {
   rmSync(project, { recursive: true, force: true });
 });
 
-type JsonSchemaNode = { type?: string; description?: string; properties?: Record<string, JsonSchemaNode>; items?: JsonSchemaNode; required?: string[] };
+type JsonSchemaNode = {
+  type?: string;
+  description?: string;
+  properties?: Record<string, JsonSchemaNode>;
+  items?: JsonSchemaNode;
+  required?: string[];
+};
 
 /** Every property path in a JSON schema that has no description. */
 function undescribed(node: JsonSchemaNode, path: string): string[] {
@@ -65,17 +71,30 @@ describe("schemas", () => {
     ]);
   });
 
-  it.each(["run_tests", "run_specific_test", "parse_test_output", "analyze_failure", "find_pattern_fix", "generate_llm_fix", "validate_fix", "apply_fix", "rollback_fix", "get_test_report", "list_workflows", "fix_failing_tests", "start_fix", "get_workflow", "cancel_workflow"])(
-    "%s: every field is described and only the truly required ones are required",
-    (name) => {
-      const schema = toJsonSchema(byName(name).schema) as JsonSchemaNode;
-      expect(schema.type).toBe("object");
-      expect(undescribed(schema, name)).toEqual([]);
-      const required = schema.required ?? [];
-      for (const key of required) expect(byName(name).schema.shape[key]!.safeParse(undefined).success).toBe(false);
-      expect(byName(name).description.length).toBeGreaterThan(80);
-    },
-  );
+  it.each([
+    "run_tests",
+    "run_specific_test",
+    "parse_test_output",
+    "analyze_failure",
+    "find_pattern_fix",
+    "generate_llm_fix",
+    "validate_fix",
+    "apply_fix",
+    "rollback_fix",
+    "get_test_report",
+    "list_workflows",
+    "fix_failing_tests",
+    "start_fix",
+    "get_workflow",
+    "cancel_workflow",
+  ])("%s: every field is described and only the truly required ones are required", (name) => {
+    const schema = toJsonSchema(byName(name).schema) as JsonSchemaNode;
+    expect(schema.type).toBe("object");
+    expect(undescribed(schema, name)).toEqual([]);
+    const required = schema.required ?? [];
+    for (const key of required) expect(byName(name).schema.shape[key]!.safeParse(undefined).success).toBe(false);
+    expect(byName(name).description.length).toBeGreaterThan(80);
+  });
 
   it("required fields are exactly the non-optional ones", () => {
     expect((toJsonSchema(byName("run_specific_test").schema) as JsonSchemaNode).required?.sort()).toEqual(["testFile", "testName"]);
@@ -88,7 +107,10 @@ describe("defineTool", () => {
   const echo = defineTool({
     name: "echo",
     description: "Echoes its input, or fails the way it is told to.",
-    schema: z.strictObject({ text: z.string().describe("what to echo"), fail: z.enum(["redgreen", "plain"]).optional().describe("how to fail") }),
+    schema: z.strictObject({
+      text: z.string().describe("what to echo"),
+      fail: z.enum(["redgreen", "plain"]).optional().describe("how to fail"),
+    }),
     async run(input, ctx) {
       await ctx.progress({ progress: 1, total: 2, message: "half" });
       if (input.fail === "redgreen") throw new RedgreenError("not_found", "nothing there");
@@ -103,7 +125,10 @@ describe("defineTool", () => {
   });
 
   it("turns thrown faults into error JSON, keeping the RedgreenError code", async () => {
-    expect(JSON.parse((await echo.invoke({ text: "x", fail: "redgreen" })) as string)).toEqual({ error: "nothing there", code: "not_found" });
+    expect(JSON.parse((await echo.invoke({ text: "x", fail: "redgreen" })) as string)).toEqual({
+      error: "nothing there",
+      code: "not_found",
+    });
     expect(JSON.parse((await echo.invoke({ text: "x", fail: "plain" })) as string)).toEqual({ error: "boom", code: "internal" });
   });
 
@@ -118,7 +143,10 @@ describe("defineTool", () => {
 
   it("emits progress as LangChain custom events to the caller's callbacks", async () => {
     const events: [string, ToolProgressEvent][] = [];
-    await echo.invoke({ text: "hi" }, { callbacks: [{ handleCustomEvent: (name: string, data: unknown) => void events.push([name, data as ToolProgressEvent]) }] });
+    await echo.invoke(
+      { text: "hi" },
+      { callbacks: [{ handleCustomEvent: (name: string, data: unknown) => void events.push([name, data as ToolProgressEvent]) }] },
+    );
     expect(events).toEqual([
       [PROGRESS_EVENT, { tool: "echo", progress: 1, total: 2, message: "half" }],
       [PROGRESS_EVENT, { tool: "echo", progress: 2, total: 2 }],
@@ -137,7 +165,10 @@ describe("run_tests progress", () => {
   it("reports done tests out of collected, ending at the total", async () => {
     const events: ToolProgressEvent[] = [];
     const out = JSON.parse(
-      (await byName("run_tests").invoke({}, { callbacks: [{ handleCustomEvent: (_: string, data: unknown) => void events.push(data as ToolProgressEvent) }] })) as string,
+      (await byName("run_tests").invoke(
+        {},
+        { callbacks: [{ handleCustomEvent: (_: string, data: unknown) => void events.push(data as ToolProgressEvent) }] },
+      )) as string,
     );
     expect(out.total).toBe(3);
     expect(events.length).toBeGreaterThan(0);
@@ -163,7 +194,9 @@ describe("inside createAgent", () => {
       ["c1", "error"],
       ["c2", "success"],
     ]);
-    expect(String(toolMessages[0]!.content)).toContain("invalid arguments for analyze_failure: nodeId: Invalid input: expected string, received number");
+    expect(String(toolMessages[0]!.content)).toContain(
+      "invalid arguments for analyze_failure: nodeId: Invalid input: expected string, received number",
+    );
     expect(JSON.parse(String(toolMessages[1]!.content))).toMatchObject({ status: "passed", passed: 1, total: 1 });
     expect(res.messages.at(-1)!.content).toBe("The discount test passes.");
   });

@@ -48,18 +48,31 @@ describe("with the workflow graph as runner", () => {
     // Coverage opted in, so the summary's coverage line has numbers to show.
     const text = (await tool.invoke(
       { coverage: true },
-      { callbacks: [{ handleCustomEvent: (name: string, data: unknown) => void (name === PROGRESS_EVENT && events.push(data as ToolProgressEvent)) }] },
+      {
+        callbacks: [
+          { handleCustomEvent: (name: string, data: unknown) => void (name === PROGRESS_EVENT && events.push(data as ToolProgressEvent)) },
+        ],
+      },
     )) as string;
 
-    expect(shopSummary).toMatchObject({ status: "stuck", iterations: 2, initial: { passed: 1, failed: 2 }, final: { passed: 2, failed: 1 } });
+    expect(shopSummary).toMatchObject({
+      status: "stuck",
+      iterations: 2,
+      initial: { passed: 1, failed: 2 },
+      final: { passed: 2, failed: 1 },
+    });
     const lines = text.split("\n");
     expect(lines[0]).toBe(
       `redgreen workflow ${shopSummary.workflowId}: STUCK (1 fix kept, then no further fix helped) after 2 iterations. no pattern fits the remaining failures; ` +
         "LLM step skipped: no model configured: set REDGREEN_MODEL (and OPENAI_BASE_URL/OPENAI_API_KEY) or pass --model",
     );
     // Opted-in coverage is measured on the first full run and on one expected to prove green; this run ends stuck.
-    expect(lines[1]).toBe("Tests: before 1 passed, 2 failed, 0 errors of 3; after 2 passed, 1 failed, 0 errors of 3. Coverage 100.0% → n/a.");
-    expect(text).toContain("Kept fixes (1):\n  - shop/cart.py: pattern/add_import (risk low, iteration 1): fixed 1 of 1 failing test(s): tests/test_cart.py::test_total");
+    expect(lines[1]).toBe(
+      "Tests: before 1 passed, 2 failed, 0 errors of 3; after 2 passed, 1 failed, 0 errors of 3. Coverage 100.0% → n/a.",
+    );
+    expect(text).toContain(
+      "Kept fixes (1):\n  - shop/cart.py: pattern/add_import (risk low, iteration 1): fixed 1 of 1 failing test(s): tests/test_cart.py::test_total",
+    );
     expect(text).toContain("Remaining failures (1):\n  - tests/test_cart.py::test_average: AssertionError: assert 2.0 == 3");
     expect(text).toContain(`Patch: ${shopSummary.patchPath}`);
     expect(readFileSync(shopSummary.patchPath!, "utf8")).toContain("+import math");
@@ -76,7 +89,12 @@ describe("with the workflow graph as runner", () => {
     const list = createTools({ projectRoot: shop, store, projects }).find((t) => t.name === "list_workflows")!;
     const listed = JSON.parse((await list.invoke({ projectPath: "." })) as string);
     expect(listed.workflows).toHaveLength(1);
-    expect(listed.workflows[0]).toMatchObject({ id: shopSummary.workflowId, status: "stuck", iterations: 2, fixes: { kept: 1, rolledBack: 0, rejected: 0 } });
+    expect(listed.workflows[0]).toMatchObject({
+      id: shopSummary.workflowId,
+      status: "stuck",
+      iterations: 2,
+      fixes: { kept: 1, rolledBack: 0, rejected: 0 },
+    });
     expect(JSON.parse((await list.invoke({ status: "passed" })) as string).workflows).toEqual([]);
   });
 
@@ -126,7 +144,10 @@ describe("progress", () => {
         return shopSummary;
       },
     });
-    await tool.invoke({}, { callbacks: [{ handleCustomEvent: (_: string, data: unknown) => void events.push(data as ToolProgressEvent) }] });
+    await tool.invoke(
+      {},
+      { callbacks: [{ handleCustomEvent: (_: string, data: unknown) => void events.push(data as ToolProgressEvent) }] },
+    );
     expect(events.map((e) => e.message)).toEqual(["running the test suite", "1 tests done", "[iteration 1/5] analyzing 2 failures"]);
     expect(events.map((e) => e.progress)).toEqual([1, 2, 3]);
   });
@@ -134,7 +155,11 @@ describe("progress", () => {
 
 describe("formatRunSummary", () => {
   it("caps long lists and shows coverage when measured", () => {
-    const many: RunSummary["remainingFailures"] = Array.from({ length: 13 }, (_, i) => ({ nodeId: `tests/test_x.py::test_${i}`, errorType: "ValueError", message: `bad ${i}\nsecond line` }));
+    const many: RunSummary["remainingFailures"] = Array.from({ length: 13 }, (_, i) => ({
+      nodeId: `tests/test_x.py::test_${i}`,
+      errorType: "ValueError",
+      message: `bad ${i}\nsecond line`,
+    }));
     const suspect = { file: "pkg/x.py", line: 3, score: 0.5, text: "return a - b" };
     many[1] = { ...many[1]!, suspiciousLines: [suspect, { ...suspect, line: 2 }] };
     const text = formatRunSummary({
@@ -174,7 +199,10 @@ describe("error results", () => {
   };
 
   it("without a runner", async () => {
-    expect(await invoke(undefined)).toEqual({ error: "fix_failing_tests is not available here: no workflow runner was configured", code: "config" });
+    expect(await invoke(undefined)).toEqual({
+      error: "fix_failing_tests is not available here: no workflow runner was configured",
+      code: "config",
+    });
   });
 
   it("when the runner fails", async () => {

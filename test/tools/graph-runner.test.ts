@@ -40,7 +40,9 @@ describe("workflowEventToProgress", () => {
       message: "targeted tests: 2/4 tests run, 1 failed",
       transient: true,
     });
-    expect(workflowEventToProgress({ kind: "tests", phase: "full", done: 7, failed: 0, collected: null }, 5).message).toBe("full suite: 7 tests run, 0 failed");
+    expect(workflowEventToProgress({ kind: "tests", phase: "full", done: 7, failed: 0, collected: null }, 5).message).toBe(
+      "full suite: 7 tests run, 0 failed",
+    );
   });
 });
 
@@ -74,7 +76,9 @@ describe("the graph runner", () => {
     expect(workflow).toMatchObject({ status: "cancelled" });
     expect(readFileSync(join(root, "notes", "text.py"), "utf8")).not.toContain("import textwrap");
 
-    const summary = await resumeWorkflow(await toolkit.workflowDeps(root, { options: { noLlm: true } }), workflow!.id, { checkpointer: toolkit.checkpointer });
+    const summary = await resumeWorkflow(await toolkit.workflowDeps(root, { options: { noLlm: true } }), workflow!.id, {
+      checkpointer: toolkit.checkpointer,
+    });
     expect(summary).toMatchObject({ workflowId: workflow!.id, status: "passed", iterations: 1 });
     expect(summary.initial).toMatchObject({ passed: 1, failed: 2 });
     expect(toolkit.store.getWorkflow(workflow!.id)).toMatchObject({ status: "passed" });

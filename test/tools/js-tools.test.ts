@@ -17,7 +17,8 @@ let projects: ProjectServices;
 let tools: Map<string, RedgreenTool>;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tool results are asserted field by field
-const call = async (name: string, args: Record<string, unknown>): Promise<any> => JSON.parse((await tools.get(name)!.invoke(args)) as string);
+const call = async (name: string, args: Record<string, unknown>): Promise<any> =>
+  JSON.parse((await tools.get(name)!.invoke(args)) as string);
 
 beforeAll(() => {
   copy = copyJsProject(exampleTsShop);
@@ -57,11 +58,19 @@ describe("the step tools on examples/ts-shop (vitest)", () => {
   });
 
   it("parse_test_output reads pasted vitest and jest output", async () => {
-    const vitest = await runProcess(join(copy.root, "node_modules", ".bin", "vitest"), ["run"], { cwd: copy.root, env: { ...process.env, NO_COLOR: "1", CI: "1" }, timeoutMs: 60_000 });
+    const vitest = await runProcess(join(copy.root, "node_modules", ".bin", "vitest"), ["run"], {
+      cwd: copy.root,
+      env: { ...process.env, NO_COLOR: "1", CI: "1" },
+      timeoutMs: 60_000,
+    });
     // A terminal shows both streams: vitest prints the failures on stderr and the summary on stdout.
     const fromVitest = await call("parse_test_output", { output: `${vitest.stdout}\n${vitest.stderr}`, store: false });
     expect(fromVitest).toMatchObject({ source: "text", status: "failed", failed: 4, passed: 5 });
-    const jest = await runProcess(join(copy.root, "node_modules", ".bin", "jest"), ["--ci"], { cwd: copy.root, env: { ...process.env, NO_COLOR: "1", CI: "1" }, timeoutMs: 60_000 });
+    const jest = await runProcess(join(copy.root, "node_modules", ".bin", "jest"), ["--ci"], {
+      cwd: copy.root,
+      env: { ...process.env, NO_COLOR: "1", CI: "1" },
+      timeoutMs: 60_000,
+    });
     const fromJest = await call("parse_test_output", { output: jest.stderr, runner: "jest", store: false });
     expect(fromJest).toMatchObject({ source: "text", status: "failed", failed: 4, passed: 5 });
     const ids = (r: { failures: { nodeId: string }[] }): string[] => r.failures.map((f) => f.nodeId).sort();

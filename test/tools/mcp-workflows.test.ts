@@ -26,7 +26,9 @@ interface Served {
 
 /** `redgreen mcp` on `root` (the database in root/.redgreen), other roots allowed, no model, with a default-options SDK client. */
 async function serve(root: string, others: string[] = []): Promise<Served> {
-  const env = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && !/^(REDGREEN_|OPENAI_)/.test(e[0])));
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && !/^(REDGREEN_|OPENAI_)/.test(e[0])),
+  );
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [binPath, "mcp", root, ...others.flatMap((o) => ["--allow-root", o]), "--python", testPython],
@@ -47,7 +49,12 @@ const view = async (client: Client, workflowId: string): Promise<WorkflowView> =
 };
 
 /** Polls get_workflow until `done` holds (every 100 ms); returns every view seen. */
-async function pollUntil(client: Client, workflowId: string, done: (v: WorkflowView) => boolean, limitMs = 150_000): Promise<WorkflowView[]> {
+async function pollUntil(
+  client: Client,
+  workflowId: string,
+  done: (v: WorkflowView) => boolean,
+  limitMs = 150_000,
+): Promise<WorkflowView[]> {
   const seen: WorkflowView[] = [];
   const deadline = Date.now() + limitMs;
   for (;;) {
@@ -72,7 +79,14 @@ function keptFiles(root: string): Set<string> {
   const store = openProjectStore(root);
   try {
     const wf = store.listWorkflows({ limit: 1 })[0];
-    return new Set(wf ? store.listFixAttempts(wf.id).filter((a) => a.status === "kept").map((a) => a.file) : []);
+    return new Set(
+      wf
+        ? store
+            .listFixAttempts(wf.id)
+            .filter((a) => a.status === "kept")
+            .map((a) => a.file)
+        : [],
+    );
   } finally {
     store.close();
   }
@@ -119,7 +133,9 @@ describe("structured results and schemas over MCP", () => {
     // Every tool has one; the SDK client validates each structuredContent against it, and defineTool parses every result with it.
     expect(tools.filter((t) => t.outputSchema?.type !== "object").map((t) => t.name)).toEqual([]);
     expect(tools).toHaveLength(15);
-    expect(byName.get("fix_failing_tests")!.outputSchema!.required).toEqual(expect.arrayContaining(["workflowId", "status", "fixes", "patchPath"]));
+    expect(byName.get("fix_failing_tests")!.outputSchema!.required).toEqual(
+      expect.arrayContaining(["workflowId", "status", "fixes", "patchPath"]),
+    );
     expect(byName.get("get_workflow")!.inputSchema).toMatchObject({ required: ["workflowId"], additionalProperties: false });
     expect(byName.get("start_fix")!.inputSchema.properties).toEqual(byName.get("fix_failing_tests")!.inputSchema.properties);
   });
@@ -177,10 +193,21 @@ describe("long workflows over MCP", () => {
     const steps = running.map((v) => v.progress.steps);
     expect(steps).toEqual([...steps].sort((a, b) => a - b));
     const last = seen.at(-1)!;
-    expect(last).toMatchObject({ workflowId, status: "passed", inThisProcess: true, fixes: { kept: 2, rolledBack: 0, rejected: 0 }, error: null });
+    expect(last).toMatchObject({
+      workflowId,
+      status: "passed",
+      inThisProcess: true,
+      fixes: { kept: 2, rolledBack: 0, rejected: 0 },
+      error: null,
+    });
     const summary = RunSummarySchema.parse(last.result);
     expect(summary).toMatchObject({ workflowId, status: "passed", final: { passed: 3, failed: 0 } });
-    expect(summary.fixes.filter((f) => f.status === "kept").map((f) => f.file).sort()).toEqual(FIXED);
+    expect(
+      summary.fixes
+        .filter((f) => f.status === "kept")
+        .map((f) => f.file)
+        .sort(),
+    ).toEqual(FIXED);
     // The text is derived from the structured result.
     const final = (await server.client.callTool({ name: "get_workflow", arguments: { workflowId } })) as CallToolResult;
     expect(textOf(final)).toBe(formatRunSummary(summary));
@@ -194,10 +221,16 @@ describe("long workflows over MCP", () => {
       signal: controller.signal,
       onprogress: (p) => {
         // The second fix is on disk and being proven (the first one was kept): cancel in the middle of its proof.
-        if (/validate: applying /.test(p.message ?? "") && ++workflowApplying === 2) setTimeout(() => controller.abort("the supervisor gave up"), 300);
+        if (/validate: applying /.test(p.message ?? "") && ++workflowApplying === 2)
+          setTimeout(() => controller.abort("the supervisor gave up"), 300);
       },
     });
-    expect(await call.then(() => "answered", () => "rejected")).toBe("rejected");
+    expect(
+      await call.then(
+        () => "answered",
+        () => "rejected",
+      ),
+    ).toBe("rejected");
     expect(workflowApplying).toBe(2);
     const store = openProjectStore(home);
     const deadline = Date.now() + 60_000;
@@ -207,7 +240,10 @@ describe("long workflows over MCP", () => {
       wf = store.listWorkflows({ projectPath: cancelled })[0];
     }
     if (wf === undefined) throw new Error("no workflow was stored");
-    const kept = store.listFixAttempts(wf.id).filter((a) => a.status === "kept").map((a) => a.file);
+    const kept = store
+      .listFixAttempts(wf.id)
+      .filter((a) => a.status === "kept")
+      .map((a) => a.file);
     store.close();
     expect(wf.status).toBe("cancelled");
     expect(kept).toHaveLength(1);
@@ -262,7 +298,12 @@ describe("long workflows over MCP", () => {
       expect(resumed.exitCode, resumed.stderr).toBe(0);
       const summary = RunSummarySchema.parse(JSON.parse(resumed.stdout));
       expect(summary).toMatchObject({ workflowId, status: "passed" });
-      expect(summary.fixes.filter((f) => f.status === "kept").map((f) => f.file).sort()).toEqual(FIXED);
+      expect(
+        summary.fixes
+          .filter((f) => f.status === "kept")
+          .map((f) => f.file)
+          .sort(),
+      ).toEqual(FIXED);
     } finally {
       await own.client.close();
     }
@@ -274,7 +315,11 @@ describe("long workflows over MCP", () => {
     const started = (await own.client.callTool({ name: "start_fix", arguments: {} })) as CallToolResult;
     const { workflowId } = StartFixOutputSchema.parse(started.structuredContent);
     // The first fix is on disk and being proven (nothing kept yet).
-    await pollUntil(own.client, workflowId, (v) => v.status !== "running" || (v.fixes.kept === 0 && FIXED.some((f) => readFileSync(join(root, f), "utf8").includes("import "))));
+    await pollUntil(
+      own.client,
+      workflowId,
+      (v) => v.status !== "running" || (v.fixes.kept === 0 && FIXED.some((f) => readFileSync(join(root, f), "utf8").includes("import "))),
+    );
     await own.client.close();
     expect(own.stderr()).toContain("redgreen mcp: closed");
     expect(own.stderr()).not.toMatch(/^\s+at /m);
@@ -282,7 +327,10 @@ describe("long workflows over MCP", () => {
     let kept: string[];
     try {
       expect(store.getWorkflow(workflowId)?.status).toBe("cancelled");
-      kept = store.listFixAttempts(workflowId).filter((a) => a.status === "kept").map((a) => a.file);
+      kept = store
+        .listFixAttempts(workflowId)
+        .filter((a) => a.status === "kept")
+        .map((a) => a.file);
     } finally {
       store.close();
     }

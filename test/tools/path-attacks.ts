@@ -64,6 +64,10 @@ export function hostileOutput(project: string, outside: Outside): string {
 
 /** Lines of /etc/passwd and the outside secret that no tool result may contain (the passwd lines' user:x:uid parts). */
 export function forbiddenContent(outside: Outside): string[] {
-  const passwd = existsSync("/etc/passwd") ? readFileSync("/etc/passwd", "utf8").split("\n").filter((l) => l.includes(":")) : [];
+  const passwd = existsSync("/etc/passwd")
+    ? readFileSync("/etc/passwd", "utf8")
+        .split("\n")
+        .filter((l) => l.includes(":"))
+    : [];
   return [outside.secretLine, "OUTSIDE_SECRET_VALUE_7f3a9", "do-not-read", ...passwd.map((l) => l.split(":").slice(0, 3).join(":"))];
 }

@@ -14,7 +14,8 @@ let outside: Outside;
 let tools: RedgreenTool[];
 let close: () => Promise<void>;
 
-const call = async (name: string, args: Record<string, unknown>): Promise<string> => String(await tools.find((t) => t.name === name)!.invoke(args));
+const call = async (name: string, args: Record<string, unknown>): Promise<string> =>
+  String(await tools.find((t) => t.name === name)!.invoke(args));
 
 beforeAll(() => {
   shop = copyToolsFixture("shop");
@@ -40,9 +41,15 @@ describe("the path policy (src/project-path.ts)", () => {
     expect(resolveInProject(shop, "docs/cart-link.py", { action: "read" }).rel).toBe("shop/cart.py");
     expect(resolveInProject(shop, join(shop, "tests/test_cart.py"), { action: "run" }).rel).toBe("tests/test_cart.py");
     expect(resolveInProject(shop, "tests/not_yet.py", { action: "run" }).rel).toBe("tests/not_yet.py");
-    expect(() => resolveInProject(shop, "tests/not_yet.py", { action: "read", mustExist: true })).toThrowError(/no such file in the project/);
-    expect(() => resolveInProject(shop, "linked/not_there.py", { action: "run" })).toThrowError(/through a symlink\) to a file outside the project root/);
-    expect(() => resolveInProject(shop, "/etc/passwd", { action: "read" })).toThrowError(/refusing to read "\/etc\/passwd": the path leaves the project root/);
+    expect(() => resolveInProject(shop, "tests/not_yet.py", { action: "read", mustExist: true })).toThrowError(
+      /no such file in the project/,
+    );
+    expect(() => resolveInProject(shop, "linked/not_there.py", { action: "run" })).toThrowError(
+      /through a symlink\) to a file outside the project root/,
+    );
+    expect(() => resolveInProject(shop, "/etc/passwd", { action: "read" })).toThrowError(
+      /refusing to read "\/etc\/passwd": the path leaves the project root/,
+    );
     expect(() => resolveInProject(shop, "a\0b", { action: "read" })).toThrowError(/not a file path/);
     expect(readProjectText(shop, "linked/secret.py")).toBeNull();
     expect(readProjectText(shop, "../../../../etc/passwd")).toBeNull();
@@ -53,11 +60,13 @@ describe("the path policy (src/project-path.ts)", () => {
 
 describe("tools refuse test targets outside the project", () => {
   it.each(TARGET_KINDS)("run_tests refuses the %s target and runs nothing", async (kind) => {
-      const target = runTargets(shop, outside)[kind];
-      const out = JSON.parse(await call("run_tests", { files: ["tests/test_cart.py", target] })) as { error: string; code: string };
-      expect(out.code).toBe("usage");
-      expect(out.error).toMatch(/^refusing to run ".*": (the path leaves the project root|it resolves \(through a symlink\)|a test path cannot start with '-')/);
-      expect(existsSync(outside.marker)).toBe(false);
+    const target = runTargets(shop, outside)[kind];
+    const out = JSON.parse(await call("run_tests", { files: ["tests/test_cart.py", target] })) as { error: string; code: string };
+    expect(out.code).toBe("usage");
+    expect(out.error).toMatch(
+      /^refusing to run ".*": (the path leaves the project root|it resolves \(through a symlink\)|a test path cannot start with '-')/,
+    );
+    expect(existsSync(outside.marker)).toBe(false);
   });
 
   it("run_specific_test refuses absolute, ../ and symlinked test files", async () => {
@@ -72,7 +81,10 @@ describe("tools refuse test targets outside the project", () => {
   it("still runs a test inside the project, and one reached through an inner symlink", async () => {
     symlinkSync("tests", join(shop, "tests-link"));
     try {
-      const out = JSON.parse(await call("run_specific_test", { testFile: "tests-link/test_cart.py", testName: "test_discount" })) as { status: string; passed: number };
+      const out = JSON.parse(await call("run_specific_test", { testFile: "tests-link/test_cart.py", testName: "test_discount" })) as {
+        status: string;
+        passed: number;
+      };
       expect(out).toMatchObject({ status: "passed", passed: 1 });
       const all = JSON.parse(await call("run_tests", { files: [join(shop, "tests/test_cart.py")] })) as { total: number };
       expect(all.total).toBe(3);

@@ -41,7 +41,9 @@ describe("resolveProjectRoot", () => {
     expect(resolveProjectRoot(scope, join(notes, "notes", "deep"))).toBe(notes);
     expect(resolveProjectRoot(scope, "tests")).toBe(shop);
     expect(resolveProjectRoot(scope, outside)).toBe(base);
-    expect(() => resolveProjectRoot({ projectRoot: shop, allowedRoots: [shop, notes] }, outside)).toThrowError(/outside the projects these tools may work on/);
+    expect(() => resolveProjectRoot({ projectRoot: shop, allowedRoots: [shop, notes] }, outside)).toThrowError(
+      /outside the projects these tools may work on/,
+    );
     expect(() => resolveProjectRoot({ projectRoot: shop }, "nope")).toThrowError(/no such project directory/);
   });
 

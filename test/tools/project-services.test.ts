@@ -23,7 +23,11 @@ describe("createProjectServices", () => {
         return h;
       },
     });
-    const [a, b, c] = await Promise.all([services.helper(project), services.helper(join(project, ".")), services.helper(`${project}/notes/..`)]);
+    const [a, b, c] = await Promise.all([
+      services.helper(project),
+      services.helper(join(project, ".")),
+      services.helper(`${project}/notes/..`),
+    ]);
     expect(started).toHaveLength(1);
     expect(a).toBe(b);
     expect(b).toBe(c);

@@ -55,7 +55,12 @@ describe("the step tools on the shop fixture", () => {
     const r = await call("run_tests", {});
     expect(r).toMatchObject({ status: "failed", passed: 1, failed: 2, errors: 0, total: 3, coverage: null });
     runId = r.runId;
-    expect(store.getTestRun(runId)?.result.failures.map((f) => f.nodeId).sort()).toEqual([AVERAGE, TOTAL]);
+    expect(
+      store
+        .getTestRun(runId)
+        ?.result.failures.map((f) => f.nodeId)
+        .sort(),
+    ).toEqual([AVERAGE, TOTAL]);
     const total = r.failures.find((f: { nodeId: string }) => f.nodeId === TOTAL);
     expect(total).toMatchObject({ errorType: "NameError", phase: "call", raisedAt: "shop/cart.py:5" });
     expect(total.message).toContain("name 'math' is not defined");
@@ -70,7 +75,14 @@ describe("the step tools on the shop fixture", () => {
 
   it("analyze_failure explains a stored failure by node id or bare test name", async () => {
     const r = await call("analyze_failure", { nodeId: TOTAL, runId });
-    expect(r).toMatchObject({ runId, nodeId: TOTAL, errorCategory: "import", fixStrategy: "add_import", fileToFix: "shop/cart.py", lineNumber: 5 });
+    expect(r).toMatchObject({
+      runId,
+      nodeId: TOTAL,
+      errorCategory: "import",
+      fixStrategy: "add_import",
+      fileToFix: "shop/cart.py",
+      lineNumber: 5,
+    });
     expect(r.groupKey).toBeUndefined();
     // Without a runId the newest stored run holding the failure is used (here the run_specific_test run).
     const bare = await call("analyze_failure", { nodeId: "test_average" });
@@ -95,7 +107,11 @@ describe("the step tools on the shop fixture", () => {
   });
 
   it("validate_fix rejects a broken edit and an edit outside the project", async () => {
-    const broken = await call("validate_fix", { edits: [{ file: "shop/cart.py", find: "    return sum(prices) / (len(prices) + 1)", replace: "    return sum(prices) / (len(prices)" }] });
+    const broken = await call("validate_fix", {
+      edits: [
+        { file: "shop/cart.py", find: "    return sum(prices) / (len(prices) + 1)", replace: "    return sum(prices) / (len(prices)" },
+      ],
+    });
     expect(broken.valid).toBe(false);
     expect(broken.reasons.join(" ")).toMatch(/shop\/cart\.py: .*syntax/i);
     const outside = await call("validate_fix", { edits: [{ file: "../elsewhere.py", find: "a", replace: "b" }] });
@@ -123,12 +139,17 @@ describe("the step tools on the shop fixture", () => {
 
   it("apply_fix refuses an invalid fix without touching the file; rollback_fix refuses to overwrite later edits", async () => {
     const before = cart();
-    const refused = await call("apply_fix", { edits: [{ file: "shop/cart.py", find: "def average(prices):", replace: "def average(prices:" }], nodeIds: [AVERAGE] });
+    const refused = await call("apply_fix", {
+      edits: [{ file: "shop/cart.py", find: "def average(prices):", replace: "def average(prices:" }],
+      nodeIds: [AVERAGE],
+    });
     expect(refused).toMatchObject({ applied: false, valid: false, status: "rejected", rule: "validation" });
     expect(cart()).toBe(before);
 
     const applied = await call("apply_fix", {
-      edits: [{ file: "shop/cart.py", find: "    return sum(prices) / (len(prices) + 1)", replace: "    return sum(prices) / len(prices)" }],
+      edits: [
+        { file: "shop/cart.py", find: "    return sum(prices) / (len(prices) + 1)", replace: "    return sum(prices) / len(prices)" },
+      ],
       nodeIds: [AVERAGE],
     });
     expect(applied.applied).toBe(true);
@@ -151,7 +172,9 @@ describe("the step tools on the shop fixture", () => {
 
   it("generate_llm_fix asks the model (real ChatOpenAI, loopback server) and returns a proposal", async () => {
     server.respondWithToolCall(FIX_TOOL_NAME, {
-      edits: [{ file: "shop/cart.py", find: "    return sum(prices) / (len(prices) + 1)", replace: "    return sum(prices) / len(prices)" }],
+      edits: [
+        { file: "shop/cart.py", find: "    return sum(prices) / (len(prices) + 1)", replace: "    return sum(prices) / len(prices)" },
+      ],
       explanation: "the average divides by one too many",
       confidence: 0.8,
     });
@@ -174,7 +197,10 @@ describe("the step tools on the shop fixture", () => {
   });
 
   it("parse_test_output turns pasted pytest output into a stored run", async () => {
-    const pasted = await runProcess(testPython, ["-m", "pytest", "-p", "no:cacheprovider", "--color=no"], { cwd: project, timeoutMs: 60_000 });
+    const pasted = await runProcess(testPython, ["-m", "pytest", "-p", "no:cacheprovider", "--color=no"], {
+      cwd: project,
+      timeoutMs: 60_000,
+    });
     const r = await call("parse_test_output", { output: pasted.stdout });
     expect(r).toMatchObject({ status: "failed", passed: 1, failed: 2, source: "text" });
     expect(r.failures.map((f: { nodeId: string }) => f.nodeId).sort()).toEqual([AVERAGE, TOTAL]);
@@ -220,21 +246,28 @@ describe("error results instead of exceptions", () => {
   });
 
   it("an invalid tool call comes back as a ToolMessage with status error", async () => {
-    const msg = (await tools.get("analyze_failure")!.invoke({ type: "tool_call", id: "call-1", name: "analyze_failure", args: { nodeId: 1 } })) as ToolMessage;
+    const msg = (await tools
+      .get("analyze_failure")!
+      .invoke({ type: "tool_call", id: "call-1", name: "analyze_failure", args: { nodeId: 1 } })) as ToolMessage;
     expect(msg.status).toBe("error");
     expect(msg.tool_call_id).toBe("call-1");
     expect(isErrorResult(msg.content)).toBe(true);
   });
 
   it("faults inside a tool are error results with the RedgreenError code", async () => {
-    expect(await call("analyze_failure", { nodeId: TOTAL, runId: 99999 })).toEqual({ error: "no stored test run with runId 99999", code: "not_found" });
+    expect(await call("analyze_failure", { nodeId: TOTAL, runId: 99999 })).toEqual({
+      error: "no stored test run with runId 99999",
+      code: "not_found",
+    });
     expect((await call("analyze_failure", { nodeId: "tests/test_cart.py::test_discount" })).code).toBe("not_found");
     expect((await call("run_tests", { files: ["tests/test_missing.py"] })).code).toBe("path_not_found");
     expect((await call("run_tests", { projectPath: "/" })).code).toBe("usage");
     expect((await call("validate_fix", { proposalId: "fix-nope" })).code).toBe("not_found");
     expect((await call("validate_fix", {})).error).toContain("give either proposalId");
     expect((await call("rollback_fix", { applyId: "apply-nope" })).code).toBe("not_found");
-    const msg = (await tools.get("rollback_fix")!.invoke({ type: "tool_call", id: "c2", name: "rollback_fix", args: { applyId: "apply-nope" } })) as ToolMessage;
+    const msg = (await tools
+      .get("rollback_fix")!
+      .invoke({ type: "tool_call", id: "c2", name: "rollback_fix", args: { applyId: "apply-nope" } })) as ToolMessage;
     expect(msg.status).toBe("error");
   });
 

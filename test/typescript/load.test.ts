@@ -9,7 +9,8 @@ const builtLoad = fileURLToPath(new URL("../../dist/src/typescript/load.js", imp
 
 /** A fresh node process loads typescript one way; the RSS it grew by (after a GC) and the version it got. */
 function measure(how: "loadTypeScript" | "import"): { rssMb: number; version: string } {
-  const load = how === "import" ? `(await import("typescript")).default` : `await (await import(${JSON.stringify(builtLoad)})).loadTypeScript()`;
+  const load =
+    how === "import" ? `(await import("typescript")).default` : `await (await import(${JSON.stringify(builtLoad)})).loadTypeScript()`;
   const script = `const before = process.memoryUsage().rss; const ts = ${load}; globalThis.gc();
     console.log(JSON.stringify({ rssMb: (process.memoryUsage().rss - before) / 1048576, version: ts.version }));`;
   const out = execFileSync(process.execPath, ["--expose-gc", "--input-type=module", "-e", script], {

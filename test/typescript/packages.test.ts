@@ -17,7 +17,14 @@ describe("declaredPackages", () => {
     writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "outer", dependencies: { lodash: "4" } }));
     writeFileSync(
       join(root, "package.json"),
-      JSON.stringify({ name: "app", dependencies: { zod: "3" }, devDependencies: { vitest: "4" }, peerDependencies: { react: "19" }, optionalDependencies: { fsevents: "2" }, scripts: { test: "x" } }),
+      JSON.stringify({
+        name: "app",
+        dependencies: { zod: "3" },
+        devDependencies: { vitest: "4" },
+        peerDependencies: { react: "19" },
+        optionalDependencies: { fsevents: "2" },
+        scripts: { test: "x" },
+      }),
     );
     writeFileSync(join(root, "packages", "ui", "package.json"), JSON.stringify({ name: "@app/ui", dependencies: { "@scope/icons": "1" } }));
     writeFileSync(join(root, "broken", "package.json"), "{ not json");
@@ -29,7 +36,15 @@ describe("declaredPackages", () => {
   });
 
   it("adds the manifests between a file's folder and the root, and skips one that does not parse", () => {
-    expect([...declaredPackages(root, join(root, "packages", "ui", "src"))].sort()).toEqual(["@app/ui", "@scope/icons", "app", "fsevents", "react", "vitest", "zod"]);
+    expect([...declaredPackages(root, join(root, "packages", "ui", "src"))].sort()).toEqual([
+      "@app/ui",
+      "@scope/icons",
+      "app",
+      "fsevents",
+      "react",
+      "vitest",
+      "zod",
+    ]);
     expect([...declaredPackages(root, join(root, "broken"))].sort()).toEqual(["app", "fsevents", "react", "vitest", "zod"]);
   });
 

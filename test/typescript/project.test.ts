@@ -161,7 +161,12 @@ describe("createTsProject without tsconfig.json (fixture: ts-patterns/import-min
     expect(inRepo.options.moduleResolution).toBe(tsApi.ModuleResolutionKind.Bundler);
     expect(inRepo.options.allowJs).toBe(true);
     expect(inRepo.options.strict).toBe(true);
-    expect(inRepo.fileNames.map((f) => f.slice(f.indexOf("import-minimal/") + 15)).sort()).toEqual(["src/post.ts", "src/slug.ts", "src/title.ts", "test/post.test.ts"]);
+    expect(inRepo.fileNames.map((f) => f.slice(f.indexOf("import-minimal/") + 15)).sort()).toEqual([
+      "src/post.ts",
+      "src/slug.ts",
+      "src/title.ts",
+      "test/post.test.ts",
+    ]);
   });
 
   it("writes imports the way the project does (no extension) and in its quote style", async () => {

@@ -31,7 +31,7 @@ describe("quoteStyle", () => {
   it("counts string literals, not quotes inside other strings, comments or templates", () => {
     expect(quoteStyle(ts, [fixture("src/label.ts")])).toBe("single");
     expect(quoteStyle(ts, [fixture("src/stock.ts")])).toBe("double");
-    expect(quoteStyle(ts, ['// it\'s \'x\'\nconst a = "it\'s";\nconst b = `\'t\'`;\n'])).toBe("double");
+    expect(quoteStyle(ts, ["// it's 'x'\nconst a = \"it's\";\nconst b = `'t'`;\n"])).toBe("double");
     expect(quoteStyle(ts, ["export const n = 1;\n"])).toBeNull();
     expect(quoteStyle(ts, ["const a = 'x';\n", 'const b = "y";\nconst c = "z";\n'])).toBe("double");
   });
@@ -39,7 +39,7 @@ describe("quoteStyle", () => {
 
 describe("specifierQuote", () => {
   it("reads the quotes of the file's imports, which new imports follow even when its other strings use the other quote", () => {
-    const text = "import { a } from './a.js'\nconst b = require('./b')\nexport const s = [\"x\", \"y\", \"z\"]\n";
+    const text = 'import { a } from \'./a.js\'\nconst b = require(\'./b\')\nexport const s = ["x", "y", "z"]\n';
     expect(specifierQuote(text)).toBe("single");
     expect(quoteStyle(ts, [text])).toBe("double");
     expect(specifierEndings(text)).toEqual({ js: 1, minimal: 1 });

@@ -39,7 +39,13 @@ export function jsFailure(
   root: string,
   spec: { testFile: string; testName: string; errorType: string; errorMessage: string; frames: FrameSpec[] },
 ): Failure {
-  const frames = spec.frames.map((f) => ({ file: f.file, line: f.line, function: f.fn, kind: f.kind, ...(f.column !== undefined ? { column: f.column } : {}) }));
+  const frames = spec.frames.map((f) => ({
+    file: f.file,
+    line: f.line,
+    function: f.fn,
+    kind: f.kind,
+    ...(f.column !== undefined ? { column: f.column } : {}),
+  }));
   const stackLines = [...spec.frames].reverse().map((f) => `    at ${f.fn} (${join(root, f.file)}:${f.line}:${f.column ?? 1})`);
   return {
     nodeId: `${spec.testFile} > ${spec.testName}`,

@@ -38,7 +38,10 @@ describe("checkFix", () => {
     const result = await checkFix([change("app/a.py", "a", 0, 12), change("app/b.py", "b", 0, 12)], deps);
     expect(result.valid).toBe(false);
     expect(result.reasons).toEqual([expect.stringMatching(/^size: 24 changed lines across 2 files \(at most 20 per fix\)/)]);
-    const relaxed = await checkFix([change("app/a.py", "a", 0, 12), change("app/b.py", "b", 0, 12)], { ...deps, limits: { maxTotalChangedLines: 30 } });
+    const relaxed = await checkFix([change("app/a.py", "a", 0, 12), change("app/b.py", "b", 0, 12)], {
+      ...deps,
+      limits: { maxTotalChangedLines: 30 },
+    });
     expect(relaxed.reasons).toEqual([]);
     expect((await checkFix([change("app/a.py", "a", 0, 5), change("app/b.py", "b", 0, 5)], deps)).valid).toBe(true);
   });
@@ -67,7 +70,10 @@ describe("checkFix", () => {
     ];
     const rejected = await checkFix(edits, deps);
     expect(rejected.valid).toBe(false);
-    expect(rejected.reasons).toEqual(["app/c.py: policy.test_infrastructure: os._exit(0) (line 3)", "app/d.py: policy.code_execution: eval('2') (line 2)"]);
+    expect(rejected.reasons).toEqual([
+      "app/c.py: policy.test_infrastructure: os._exit(0) (line 3)",
+      "app/d.py: policy.code_execution: eval('2') (line 2)",
+    ]);
     expect(rejected.violations).toEqual([
       { rule: "policy.test_infrastructure", file: "app/c.py", line: 3, evidence: "os._exit(0)" },
       { rule: "policy.code_execution", file: "app/d.py", line: 2, evidence: "eval('2')" },

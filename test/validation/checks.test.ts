@@ -83,7 +83,13 @@ describe("checkSizeChange", () => {
   });
 
   it("lets a tiny file gain an import (growth within minGrowthLines)", async () => {
-    const ctx = createFixContext({ original: "x = os.getcwd()\n", fixed: "import os\nx = os.getcwd()\n", filePath: "app/tiny.py", projectRoot, helper });
+    const ctx = createFixContext({
+      original: "x = os.getcwd()\n",
+      fixed: "import os\nx = os.getcwd()\n",
+      filePath: "app/tiny.py",
+      projectRoot,
+      helper,
+    });
     expect((await checkSizeChange(ctx)).reasons).toEqual([]);
   });
 
@@ -94,7 +100,11 @@ describe("checkSizeChange", () => {
 
 describe("checkImports", () => {
   it("accepts new imports that resolve in the stdlib, the project, and the venv", async () => {
-    const fixed = replaceOnce(calc, '"""Arithmetic helpers."""\n', '"""Arithmetic helpers."""\nimport math\nfrom app.models import make_account\nimport pytest\n');
+    const fixed = replaceOnce(
+      calc,
+      '"""Arithmetic helpers."""\n',
+      '"""Arithmetic helpers."""\nimport math\nfrom app.models import make_account\nimport pytest\n',
+    );
     const result = await checkImports(ctxFor(fixed));
     expect(result.reasons).toEqual([]);
     expect(result.newDependencies).toEqual(["pytest"]);
@@ -104,11 +114,17 @@ describe("checkImports", () => {
   it("rejects an import that does not resolve", async () => {
     const fixed = replaceOnce(calc, "from app.models import Account\n", "from app.models import Account\nimport numpy_not_here as np\n");
     const result = await checkImports(ctxFor(fixed));
-    expect(result.reasons).toEqual(["imports: `import numpy_not_here` (line 3) does not resolve in the project's interpreter or inside the project"]);
+    expect(result.reasons).toEqual([
+      "imports: `import numpy_not_here` (line 3) does not resolve in the project's interpreter or inside the project",
+    ]);
   });
 
   it("rejects a name the imported module does not define (project and stdlib)", async () => {
-    const fixed = replaceOnce(calc, "from app.models import Account\n", "from app.models import Account, Acount\nfrom collections import DefaultDict\n");
+    const fixed = replaceOnce(
+      calc,
+      "from app.models import Account\n",
+      "from app.models import Account, Acount\nfrom collections import DefaultDict\n",
+    );
     const result = await checkImports(ctxFor(fixed));
     expect(result.reasons).toEqual([
       "imports: `from app.models import Acount` (line 2): app.models has no 'Acount'",
@@ -117,7 +133,11 @@ describe("checkImports", () => {
   });
 
   it("only warns about an optional import guarded by ImportError, and ignores imports that were already there", async () => {
-    const fixed = replaceOnce(calc, "RATE = 0.05\n", "try:\n    import ujson_missing\nexcept ImportError:\n    ujson_missing = None\n\nRATE = 0.05\n");
+    const fixed = replaceOnce(
+      calc,
+      "RATE = 0.05\n",
+      "try:\n    import ujson_missing\nexcept ImportError:\n    ujson_missing = None\n\nRATE = 0.05\n",
+    );
     const result = await checkImports(ctxFor(fixed));
     expect(result.reasons).toEqual([]);
     expect(result.warnings[0]).toMatch(/guarded by an ImportError handler/);
@@ -167,20 +187,32 @@ describe("checkIndentation", () => {
     const spaced = replaceOnce(tabbed, "\treturn 0\n", "\tif x is None:\n\t    return None\n\treturn 0\n");
     const ctx = createFixContext({ original: tabbed, fixed: spaced, filePath: "app/tabbed.py", projectRoot, helper });
     expect((await checkIndentation(ctx)).reasons).toEqual(["indentation: line 5 mixes tabs and spaces"]);
-    const other = createFixContext({ original: tabbed, fixed: tabbed + "\n\ndef extra(y):\n    return y\n", filePath: "app/tabbed.py", projectRoot, helper });
+    const other = createFixContext({
+      original: tabbed,
+      fixed: tabbed + "\n\ndef extra(y):\n    return y\n",
+      filePath: "app/tabbed.py",
+      projectRoot,
+      helper,
+    });
     expect((await checkIndentation(other)).reasons).toEqual(["indentation: line 8 indented with spaces in a file indented with tabs"]);
   });
 
   it("rejects a block indented off the file's width", async () => {
     const fixed = replaceOnce(calc, "    return a + b\n", "    if a is None:\n      return b\n    return a + b\n");
-    expect((await checkIndentation(ctxFor(fixed))).reasons).toEqual(["indentation: line 9 opens a block off the file's indent width of 4 columns"]);
+    expect((await checkIndentation(ctxFor(fixed))).reasons).toEqual([
+      "indentation: line 9 opens a block off the file's indent width of 4 columns",
+    ]);
   });
 });
 
 describe("estimateFixRisk", () => {
   it("is low for a one-line change, also with an added stdlib import", async () => {
     expect((await estimateFixRisk(ctxFor(replaceOnce(calc, "return a + b", "return a - b")))).risk).toBe("low");
-    const withImport = replaceOnce(replaceOnce(calc, "return round(total - account.balance, 2)", "return math.floor(total - account.balance)"), '"""Arithmetic helpers."""\n', '"""Arithmetic helpers."""\nimport math\n');
+    const withImport = replaceOnce(
+      replaceOnce(calc, "return round(total - account.balance, 2)", "return math.floor(total - account.balance)"),
+      '"""Arithmetic helpers."""\n',
+      '"""Arithmetic helpers."""\nimport math\n',
+    );
     expect(await estimateFixRisk(ctxFor(withImport))).toEqual({ risk: "low", factors: ["one line changes"] });
   });
 
@@ -206,7 +238,9 @@ describe("checkSizeChange: deletions", () => {
     const original = numbered(30);
     const fixed = numbered(10);
     const ctx = createFixContext({ original, fixed, filePath: "app/data.py", projectRoot, helper });
-    expect((await checkSizeChange(ctx)).reasons).toEqual([expect.stringMatching(/^size: app\/data\.py loses 67% of its lines \(30 → 10; at most 50%\)/)]);
+    expect((await checkSizeChange(ctx)).reasons).toEqual([
+      expect.stringMatching(/^size: app\/data\.py loses 67% of its lines \(30 → 10; at most 50%\)/),
+    ]);
     const relaxed = createFixContext({ original, fixed, filePath: "app/data.py", projectRoot, helper, limits: { maxShrinkRatio: 0.8 } });
     expect((await checkSizeChange(relaxed)).reasons).toEqual([]);
   });

@@ -1,4 +1,5 @@
-// validateFix on the JS files that belong to the tests without a test name: snapshots, setup files, files only the runner's config collects.
+// validateFix on the JS files that belong to the tests without a test name: snapshots, setup files, files only the runner's config
+// collects.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -21,7 +22,15 @@ const swap = (text: string, find: string, replace: string): string => {
 
 describe("classifyTestPath for snapshots and setup files", () => {
   it("counts them as test files", () => {
-    for (const rel of ["tests/__snapshots__/price.test.ts.snap", "src/__snapshots__/receipt.html", "src/cart.snap", "jest.setup.js", "vitest.setup.ts", "src/setupTests.tsx", "test/setup.mjs"]) {
+    for (const rel of [
+      "tests/__snapshots__/price.test.ts.snap",
+      "src/__snapshots__/receipt.html",
+      "src/cart.snap",
+      "jest.setup.js",
+      "vitest.setup.ts",
+      "src/setupTests.tsx",
+      "test/setup.mjs",
+    ]) {
       expect([rel, classifyTestPath(rel)]).toEqual([rel, "test"]);
     }
     expect(classifyTestPath("support/env.ts")).toBeNull();
@@ -37,19 +46,32 @@ describe("validateFix on snapshot and setup-file edits", () => {
     for (const filePath of ["tests/__snapshots__/price.test.ts.snap", "src/__snapshots__/price.test.ts.snap", "src/price.snap"]) {
       const denied = await validateFix({ original, fixed, filePath, projectRoot });
       expect([filePath, denied.valid]).toEqual([filePath, false]);
-      expect(denied.reasons).toEqual([`test-integrity: edits ${filePath}, which belongs to the tests; a fix must change the code under test, not the tests (allowTestEdits is off)`]);
+      expect(denied.reasons).toEqual([
+        `test-integrity: edits ${filePath}, which belongs to the tests; a fix must change the code under test, not the tests (allowTestEdits is off)`,
+      ]);
     }
-    const allowed = await validateFix({ original, fixed, filePath: "src/__snapshots__/price.test.ts.snap", projectRoot, allowTestEdits: true });
+    const allowed = await validateFix({
+      original,
+      fixed,
+      filePath: "src/__snapshots__/price.test.ts.snap",
+      projectRoot,
+      allowTestEdits: true,
+    });
     expect(allowed).toMatchObject({ valid: true, risk: "high" });
   });
 
   it("rejects editing a setup file named by convention", async () => {
-    const original = 'import { afterEach } from "vitest";\n\nafterEach(() => {\n  (globalThis as { TAX_RATE?: number }).TAX_RATE = 0.2;\n});\n';
+    const original =
+      'import { afterEach } from "vitest";\n\nafterEach(() => {\n  (globalThis as { TAX_RATE?: number }).TAX_RATE = 0.2;\n});\n';
     const fixed = swap(original, "= 0.2;", "= 0.25;");
     for (const filePath of ["vitest.setup.ts", "src/setupTests.ts", "test/setup.ts"]) {
       const result = await validateFix({ original, fixed, filePath, projectRoot });
       expect([filePath, result.valid]).toEqual([filePath, false]);
-      expect(result.reasons).toEqual([expect.stringMatching(new RegExp(`^test-integrity: edits test file ${filePath.replace(/\./g, "\\.")}; a fix must change the code under test`))]);
+      expect(result.reasons).toEqual([
+        expect.stringMatching(
+          new RegExp(`^test-integrity: edits test file ${filePath.replace(/\./g, "\\.")}; a fix must change the code under test`),
+        ),
+      ]);
     }
   });
 
@@ -59,7 +81,13 @@ describe("validateFix on snapshot and setup-file edits", () => {
     const fixed = swap(original, "TAX_RATE = 0.2;", "TAX_RATE = 0.25;");
     // Nothing in its name says it belongs to the tests: only the config does.
     expect((await validateFix({ original, fixed, filePath: "support/env.ts", projectRoot })).valid).toBe(true);
-    const result = await validateFix({ original, fixed, filePath: "support/env.ts", projectRoot, isTestFile: (rel) => adapter.isTestFile(rel) });
+    const result = await validateFix({
+      original,
+      fixed,
+      filePath: "support/env.ts",
+      projectRoot,
+      isTestFile: (rel) => adapter.isTestFile(rel),
+    });
     expect(result.valid).toBe(false);
     expect(result.reasons).toEqual([expect.stringMatching(/^test-integrity: edits test file support\/env\.ts; /)]);
   });
@@ -69,7 +97,8 @@ describe("validateFix on snapshot and setup-file edits", () => {
     const adapter = await createVitestAdapter({ projectRoot: dir });
     const original = read("checks/price.check.ts");
     const fixed = swap(original, "toBe(0.13)", "toBe(0.12)");
-    const validate = () => validateFix({ original, fixed, filePath: "checks/price.check.ts", projectRoot: dir, isTestFile: (rel) => adapter.isTestFile(rel) });
+    const validate = () =>
+      validateFix({ original, fixed, filePath: "checks/price.check.ts", projectRoot: dir, isTestFile: (rel) => adapter.isTestFile(rel) });
     expect((await validate()).valid).toBe(true);
     expect((await adapter.runTests()).failures.map((f) => f.nodeId)).toEqual(["checks/price.check.ts::rounds to cents"]);
     const result = await validate();

@@ -47,7 +47,11 @@ describe("policy corpus", () => {
   });
 
   it("has hostile cases for every policy and overfit rule", () => {
-    const tally = tallyByRule(ViolationRuleSchema.options.filter((r) => !r.startsWith("scope.")), honest, hostile);
+    const tally = tallyByRule(
+      ViolationRuleSchema.options.filter((r) => !r.startsWith("scope.")),
+      honest,
+      hostile,
+    );
     for (const t of tally) {
       expect(t.hostileTotal, t.rule).toBeGreaterThanOrEqual(2);
       expect(t.honestFlagged, t.rule).toBe(0);

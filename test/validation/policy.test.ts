@@ -22,9 +22,11 @@ afterAll(async () => helper?.close());
 
 const py = (fixed: string, extra: Partial<FixInput> = {}) =>
   validateFix({ original: calc, fixed, filePath: "app/calc.py", projectRoot: pyRoot, helper, env: {}, ...extra });
-const ts = (fixed: string, extra: Partial<FixInput> = {}) => validateFix({ original: money, fixed, filePath: "src/money.ts", projectRoot: tsRoot, env: {}, ...extra });
+const ts = (fixed: string, extra: Partial<FixInput> = {}) =>
+  validateFix({ original: money, fixed, filePath: "src/money.ts", projectRoot: tsRoot, env: {}, ...extra });
 const addBody = (body: string): string => calc.replace("def add(a, b):\n    return a + b\n", `def add(a, b):\n${body}    return a + b\n`);
-const roundBody = (body: string): string => money.replace("  return Math.round(value * 100) / 100;\n", `${body}  return Math.round(value * 100) / 100;\n`);
+const roundBody = (body: string): string =>
+  money.replace("  return Math.round(value * 100) / 100;\n", `${body}  return Math.round(value * 100) / 100;\n`);
 
 describe("fix policy (Python)", () => {
   it("names rule, line and evidence in the reason and as a structured violation", async () => {
@@ -39,18 +41,34 @@ describe("fix policy (Python)", () => {
     const fixed = "import subprocess\n\n\ndef run():\n    result = subprocess.run(['ls'])\n    return result\n";
     const r = await validateFix({ original, fixed, filePath: "app/tools.py", projectRoot: pyRoot, helper, env: {} });
     expect(r.violations).toBeUndefined();
-    const more = await validateFix({ original, fixed: `${fixed}\n\ndef again():\n    subprocess.run(['id'])\n`, filePath: "app/tools.py", projectRoot: pyRoot, helper, env: {} });
+    const more = await validateFix({
+      original,
+      fixed: `${fixed}\n\ndef again():\n    subprocess.run(['id'])\n`,
+      filePath: "app/tools.py",
+      projectRoot: pyRoot,
+      helper,
+      env: {},
+    });
     expect(more.reasons.filter((x) => x.startsWith("policy."))).toEqual(["policy.code_execution: subprocess.run(['id']) (line 10)"]);
   });
 
   it("resolves aliases: import as, from-imports, getattr and __import__ with literal names", async () => {
     const r = await py(addBody("    from os import system as s\n    s('a')\n    getattr(__import__('os'), 'popen')('b')\n"));
-    expect(r.violations?.map((v) => v.evidence)).toEqual(["from os import system as s", "s('a')", "getattr(__import__('os'), 'popen')('b')"]);
+    expect(r.violations?.map((v) => v.evidence)).toEqual([
+      "from os import system as s",
+      "s('a')",
+      "getattr(__import__('os'), 'popen')('b')",
+    ]);
   });
 
   it("reads of secret-named variables and of the whole environment are flagged; other variables are not", async () => {
-    const r = await py(addBody("    import os\n    home = os.environ.get('HOME')\n    key = os.environ['STRIPE_SECRET']\n    env = dict(os.environ)\n"));
-    expect(r.violations?.map((v) => `${v.rule} ${v.evidence}`)).toEqual(["policy.secret_env os.environ['STRIPE_SECRET']", "policy.secret_env dict(os.environ)"]);
+    const r = await py(
+      addBody("    import os\n    home = os.environ.get('HOME')\n    key = os.environ['STRIPE_SECRET']\n    env = dict(os.environ)\n"),
+    );
+    expect(r.violations?.map((v) => `${v.rule} ${v.evidence}`)).toEqual([
+      "policy.secret_env os.environ['STRIPE_SECRET']",
+      "policy.secret_env dict(os.environ)",
+    ]);
   });
 
   it("allowRisky turns violations into warnings and the risk high", async () => {
@@ -125,15 +143,22 @@ describe("overfitting", () => {
     // Trivial literals (-1, 0, 1, 2) are no evidence on their own, even as exact test inputs.
     const trivial = await py(addBody("    if a == -1:\n        return 0\n    if (a, b) == (1, 2):\n        return 3\n"), { failingTests });
     expect(trivial.violations).toBeUndefined();
-    const literal = await py(addBody("    if a == 17 and b == 5:\n        return 22\n"), { failingTests: [{ ...failingTests[0]!, source: pyTest.replace("assert add(1, 2) == 3", "assert add(17, 5) == 22") }] });
+    const literal = await py(addBody("    if a == 17 and b == 5:\n        return 22\n"), {
+      failingTests: [{ ...failingTests[0]!, source: pyTest.replace("assert add(1, 2) == 3", "assert add(17, 5) == 22") }],
+    });
     expect(literal.violations?.map((v) => v.rule)).toEqual(["overfit.test_inputs", "overfit.test_literals"]);
     expect(literal.reasons[0]).toBe("overfit.test_inputs: special-cases a test input: a == 17 and b == 5 (line 8)");
     expect((await py(calc.replace("return a + b", "return b + a"), { failingTests })).valid).toBe(true);
   });
 
   it("rejects branching on the running test's name", async () => {
-    const r = await py(addBody("    import os\n    if 'test_add' in os.environ.get('PYTEST_CURRENT_TEST', ''):\n        return 3\n"), { failingTests });
-    expect(r.violations?.filter((v) => v.rule === "overfit.test_name_branch").map((v) => v.evidence)).toEqual(["'test_add'", "'PYTEST_CURRENT_TEST'"]);
+    const r = await py(addBody("    import os\n    if 'test_add' in os.environ.get('PYTEST_CURRENT_TEST', ''):\n        return 3\n"), {
+      failingTests,
+    });
+    expect(r.violations?.filter((v) => v.rule === "overfit.test_name_branch").map((v) => v.evidence)).toEqual([
+      "'test_add'",
+      "'PYTEST_CURRENT_TEST'",
+    ]);
   });
 
   it("TS: literals from the failing it() body, by node id", async () => {

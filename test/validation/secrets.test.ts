@@ -21,7 +21,12 @@ const fake = {
   google: "AIza" + rep("SyA1b2C3d4E5f6G7h8I9j0K-_", 35),
   openai: "sk-proj-" + rep("T3BlbkFJq9W8e7R6t5Y4u3I2o1P", 48),
   jwt: "eyJhbGciOiJIUzI1NiJ9" + "." + "eyJzdWIiOiIxMjM0NTY3ODkwIn0" + "." + "dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
-  privateKey: ["-----BEGIN RSA PRIVATE KEY-----", "MIIEowIBAAKCAQEA7q9Xz3LmN7pR2vT9kW4yB6hJ1sD5fG0aEc2Vb4Nm8", "bPxRfiCY0a9s8d7f6g5h4j3k2l1", "-----END RSA PRIVATE KEY-----"].join("\n"),
+  privateKey: [
+    "-----BEGIN RSA PRIVATE KEY-----",
+    "MIIEowIBAAKCAQEA7q9Xz3LmN7pR2vT9kW4yB6hJ1sD5fG0aEc2Vb4Nm8",
+    "bPxRfiCY0a9s8d7f6g5h4j3k2l1",
+    "-----END RSA PRIVATE KEY-----",
+  ].join("\n"),
   random: "Jq7Lr2Wz9Tk4Xv8Pn3Hb6Ds1",
 };
 
@@ -29,7 +34,22 @@ describe("secret catalog", () => {
   it("loads and validates data/secret-patterns.json", () => {
     const catalog = loadSecretCatalog();
     const names = catalog.patterns.map((p) => p.name);
-    expect(names).toEqual(expect.arrayContaining(["aws_access_key_id", "aws_secret_access_key", "github_token", "github_fine_grained_pat", "slack_token", "stripe_key", "google_api_key", "openai_api_key", "private_key_block", "jwt", "password_assignment", "connection_string_password"]));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        "aws_access_key_id",
+        "aws_secret_access_key",
+        "github_token",
+        "github_fine_grained_pat",
+        "slack_token",
+        "stripe_key",
+        "google_api_key",
+        "openai_api_key",
+        "private_key_block",
+        "jwt",
+        "password_assignment",
+        "connection_string_password",
+      ]),
+    );
   });
 
   it("rejects a catalog with a pattern that does not compile", () => {
@@ -72,7 +92,9 @@ describe("findSecrets", () => {
   });
 
   it("never returns the secret value", () => {
-    const text = Object.values(fake).map((v, i) => `v${i} = "${v}"`).join("\n");
+    const text = Object.values(fake)
+      .map((v, i) => `v${i} = "${v}"`)
+      .join("\n");
     const found = findSecrets(text);
     expect(found.length).toBeGreaterThanOrEqual(Object.keys(fake).length - 1);
     const serialized = JSON.stringify(found);
@@ -99,7 +121,8 @@ describe("findSecrets", () => {
   it("finds nothing in the project's own Python sources or the validation fixtures", () => {
     const dirs = [pythonSourcePath("python"), fixturePath("validation", "project", "app"), fixturePath("validation", "project", "tests")];
     for (const dir of dirs) {
-      for (const f of readdirSync(dir).filter((n) => n.endsWith(".py"))) expect(findSecrets(readFileSync(join(dir, f), "utf8")), f).toEqual([]);
+      for (const f of readdirSync(dir).filter((n) => n.endsWith(".py")))
+        expect(findSecrets(readFileSync(join(dir, f), "utf8")), f).toEqual([]);
     }
   });
 });

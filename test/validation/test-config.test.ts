@@ -4,11 +4,21 @@ import { analyzeTestConfigChange } from "../../src/validation/test-config.js";
 describe("analyzeTestConfigChange", () => {
   it("treats all of pytest.ini and .coveragerc as test settings", () => {
     const ini = "[pytest]\naddopts = -ra\nxfail_strict = true\n";
-    expect(analyzeTestConfigChange("pytest.ini", ini, ini.replace("-ra", "-ra -q"))).toEqual({ touched: true, sections: ["pytest"], weakenings: [] });
-    expect(analyzeTestConfigChange("pytest.ini", ini, ini.replace("true", "false")).weakenings).toEqual(["turns off xfail_strict (pytest.xfail_strict)"]);
+    expect(analyzeTestConfigChange("pytest.ini", ini, ini.replace("-ra", "-ra -q"))).toEqual({
+      touched: true,
+      sections: ["pytest"],
+      weakenings: [],
+    });
+    expect(analyzeTestConfigChange("pytest.ini", ini, ini.replace("true", "false")).weakenings).toEqual([
+      "turns off xfail_strict (pytest.xfail_strict)",
+    ]);
     const rc = "[run]\nbranch = True\n\n[report]\nfail_under = 90\nexclude_lines =\n    pragma: no cover\n";
-    expect(analyzeTestConfigChange(".coveragerc", rc, rc + "    def __repr__\n").weakenings).toEqual(["excludes more code from coverage: exclude_lines (report.exclude_lines)"]);
-    expect(analyzeTestConfigChange(".coveragerc", rc, rc.replace("fail_under = 90", "fail_under = 10")).weakenings).toEqual(["lowers coverage fail_under (report.fail_under)"]);
+    expect(analyzeTestConfigChange(".coveragerc", rc, rc + "    def __repr__\n").weakenings).toEqual([
+      "excludes more code from coverage: exclude_lines (report.exclude_lines)",
+    ]);
+    expect(analyzeTestConfigChange(".coveragerc", rc, rc.replace("fail_under = 90", "fail_under = 10")).weakenings).toEqual([
+      "lowers coverage fail_under (report.fail_under)",
+    ]);
   });
 
   it("only counts the pytest and coverage sections of setup.cfg and tox.ini", () => {
@@ -27,14 +37,23 @@ describe("analyzeTestConfigChange", () => {
   });
 
   it("reads TOML arrays and dotted [tool] keys in pyproject.toml", () => {
-    const toml = '[tool.pytest.ini_options]\naddopts = [\n  "-ra",\n]\nfilterwarnings = [\n  "error",\n  "ignore::DeprecationWarning",\n]\n\n[tool]\ncoverage.report.fail_under = 80\n';
+    const toml =
+      '[tool.pytest.ini_options]\naddopts = [\n  "-ra",\n]\nfilterwarnings = [\n  "error",\n  "ignore::DeprecationWarning",\n]\n\n[tool]\ncoverage.report.fail_under = 80\n';
     const plugin = analyzeTestConfigChange("pyproject.toml", toml, toml.replace('  "-ra",\n', '  "-ra",\n  "-p", "no:randomly",\n'));
     expect(plugin.weakenings).toEqual(["disables a pytest plugin with -p no: (tool.pytest.ini_options.addopts)"]);
     const filters = analyzeTestConfigChange("pyproject.toml", toml, toml.replace('  "error",\n', ""));
     expect(filters.weakenings).toEqual(['removes an "error" warning filter (tool.pytest.ini_options.filterwarnings)']);
     const dotted = analyzeTestConfigChange("pyproject.toml", toml, toml.replace("fail_under = 80", "fail_under = 0"));
-    expect(dotted).toEqual({ touched: true, sections: ["tool"], weakenings: ["lowers coverage fail_under (tool.coverage.report.fail_under)"] });
-    const cov = analyzeTestConfigChange("pyproject.toml", "[tool.pytest.ini_options]\naddopts = \"--cov=app --cov-fail-under=90\"\n", "[tool.pytest.ini_options]\naddopts = \"--cov=app --cov-fail-under=70\"\n");
+    expect(dotted).toEqual({
+      touched: true,
+      sections: ["tool"],
+      weakenings: ["lowers coverage fail_under (tool.coverage.report.fail_under)"],
+    });
+    const cov = analyzeTestConfigChange(
+      "pyproject.toml",
+      '[tool.pytest.ini_options]\naddopts = "--cov=app --cov-fail-under=90"\n',
+      '[tool.pytest.ini_options]\naddopts = "--cov=app --cov-fail-under=70"\n',
+    );
     expect(cov.weakenings).toEqual(["lowers --cov-fail-under (tool.pytest.ini_options.addopts)"]);
   });
 });
@@ -56,7 +75,10 @@ describe("analyzeTestConfigChange: other pyproject.toml spellings", () => {
     expect(analyzeTestConfigChange("pyproject.toml", base, fixed)).toEqual({
       touched: true,
       sections: ["tool"],
-      weakenings: ["adds --deselect to addopts (tool.pytest.ini_options.addopts)", "changes test collection: testpaths (tool.pytest.ini_options.testpaths)"],
+      weakenings: [
+        "adds --deselect to addopts (tool.pytest.ini_options.addopts)",
+        "changes test collection: testpaths (tool.pytest.ini_options.testpaths)",
+      ],
     });
     expect(analyzeTestConfigChange("pyproject.toml", base, base.replace("100", "120")).touched).toBe(false);
   });

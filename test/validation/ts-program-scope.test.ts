@@ -10,7 +10,7 @@ import { validateFix } from "../../src/validation/index.js";
 import { isJsTestFile } from "../typescript/ts-case.js";
 
 const TEST_FILES = 40;
-const money = 'export function round2(n: number): number {\n  return Math.round(n * 100) / 100;\n}\n';
+const money = "export function round2(n: number): number {\n  return Math.round(n * 100) / 100;\n}\n";
 const cart = [
   'import { round2 } from "./money";',
   "",
@@ -50,7 +50,8 @@ beforeAll(() => {
       real.inspect!(
         rel,
         (view) => {
-          const own = view.program.getSourceFiles()
+          const own = view.program
+            .getSourceFiles()
             .filter((sf) => sf.fileName.startsWith(`${root}/`) && !sf.fileName.includes("/node_modules/"));
           seen.push(own.map((sf) => sf.fileName.slice(root.length + 1)).sort());
           return fn(view);

@@ -36,13 +36,23 @@ describe("classifyTestPath for JS projects", () => {
 
 describe("TS test edits", () => {
   it("allows an edit that only adds a module-level import", async () => {
-    const fixed = edit('import { Cart, discount } from "../src/cart.js";\n', 'import { Cart, discount } from "../src/cart.js";\nimport { round2 } from "../src/money.js";\n');
+    const fixed = edit(
+      'import { Cart, discount } from "../src/cart.js";\n',
+      'import { Cart, discount } from "../src/cart.js";\nimport { round2 } from "../src/money.js";\n',
+    );
     expect(await validate(fixed)).toEqual({ valid: true, reasons: [], warnings: [], risk: "low" });
   });
 
   it("does not count an import that rebinds a name, or a replaced test global, as import-only", async () => {
-    const rebinds = await validate(edit('import { describe, expect, it } from "vitest";\n', 'import { describe, expect, it } from "vitest";\nimport { Cart as cart } from "../src/cart.js";\n'));
-    expect(rebinds.reasons).toEqual([expect.stringMatching(/^test-integrity: edits test file tests\/cart\.test\.ts; .*allowTestEdits is off/)]);
+    const rebinds = await validate(
+      edit(
+        'import { describe, expect, it } from "vitest";\n',
+        'import { describe, expect, it } from "vitest";\nimport { Cart as cart } from "../src/cart.js";\n',
+      ),
+    );
+    expect(rebinds.reasons).toEqual([
+      expect.stringMatching(/^test-integrity: edits test file tests\/cart\.test\.ts; .*allowTestEdits is off/),
+    ]);
     const noGlobals = testFile.replace('import { describe, expect, it } from "vitest";\n', "");
     const fake = await validate(`import { expect } from "../src/money.js";\n${noGlobals}`, false, "tests/cart.test.ts", noGlobals);
     expect(fake.valid).toBe(false);
@@ -60,14 +70,18 @@ describe("TS test edits", () => {
     // A side-effect import the file already had may move; a bound import next to it still passes.
     const withEffect = edit(anchor, `${anchor}import "../src/money.js";\n`);
     const moved = `import "../src/money.js";\n${withEffect.replace('import "../src/money.js";\n', "")}`;
-    expect(await validate(edit(anchor, `${anchor}import { round2 } from "../src/money.js";\n`, moved), false, "tests/cart.test.ts", withEffect)).toMatchObject({ valid: true, risk: "low" });
+    expect(
+      await validate(edit(anchor, `${anchor}import { round2 } from "../src/money.js";\n`, moved), false, "tests/cart.test.ts", withEffect),
+    ).toMatchObject({ valid: true, risk: "low" });
   });
 
   it("rejects any other test edit without allowTestEdits, and accepts it as high risk with it", async () => {
     const fixed = edit("expect(discount(100, 0.1)).toEqual(90);", "expect(discount(100, 0.1)).toEqual(90.0);");
     const denied = await validate(fixed);
     expect(denied.valid).toBe(false);
-    expect(denied.reasons).toEqual([expect.stringMatching(/^test-integrity: edits test file tests\/cart\.test\.ts; a fix must change the code under test/)]);
+    expect(denied.reasons).toEqual([
+      expect.stringMatching(/^test-integrity: edits test file tests\/cart\.test\.ts; a fix must change the code under test/),
+    ]);
     const allowed = await validate(fixed, true);
     expect(allowed).toMatchObject({ valid: true, reasons: [], risk: "high" });
     expect(allowed.warnings.at(-1)).toMatch(/^risk: high \(edits a test file\)/);
@@ -88,25 +102,70 @@ const WEAKENINGS: Array<[string, string, string, string]> = [
   ["turns a test into xit", 'it("applies a discount"', 'xit("applies a discount"', "skip_marker"],
   ["turns a describe into xdescribe", 'describe("cart"', 'xdescribe("cart"', "skip_marker"],
   ["adds .only elsewhere", 'it("applies a discount"', 'it.only("applies a discount"', "focused_test"],
-  ["removes a test case", 'it("applies a discount", () => {\n    expect(discount(100, 0.1)).toEqual(90);\n    expect(discount(50, 0)).not.toBe(0);\n  });\n', "", "removed_test"],
+  [
+    "removes a test case",
+    'it("applies a discount", () => {\n    expect(discount(100, 0.1)).toEqual(90);\n    expect(discount(50, 0)).not.toBe(0);\n  });\n',
+    "",
+    "removed_test",
+  ],
   ["removes a row of an each table", "    [80, 0.25, 60],\n", "", "removed_test"],
   ["removes expect.assertions", "    expect.assertions(1);\n", "", "fewer_assertions"],
   ["lowers expect.assertions", "expect.assertions(1);", "expect.assertions(0);", "fewer_assertions"],
   ["makes toBe toBeDefined", "expect(cart.subtotal()).toBe(3);", "expect(cart.subtotal()).toBeDefined();", "weakened_comparison"],
-  ["makes toEqual toBeTruthy", "expect(discount(100, 0.1)).toEqual(90);", "expect(discount(100, 0.1)).toBeTruthy();", "weakened_comparison"],
-  ["makes toStrictEqual toMatchObject", "expect(cart).toStrictEqual(expect.any(Cart));", "expect(cart).toMatchObject({});", "weakened_comparison"],
-  ["makes toBe toBeFalsy", "expect(discount(total, percent)).toBe(expected);", "expect(discount(total, percent)).toBeFalsy();", "weakened_comparison"],
-  ["replaces a value with expect.anything()", "expect(discount(100, 0.1)).toEqual(90);", "expect(discount(100, 0.1)).toEqual(expect.anything());", "trivial_assert"],
+  [
+    "makes toEqual toBeTruthy",
+    "expect(discount(100, 0.1)).toEqual(90);",
+    "expect(discount(100, 0.1)).toBeTruthy();",
+    "weakened_comparison",
+  ],
+  [
+    "makes toStrictEqual toMatchObject",
+    "expect(cart).toStrictEqual(expect.any(Cart));",
+    "expect(cart).toMatchObject({});",
+    "weakened_comparison",
+  ],
+  [
+    "makes toBe toBeFalsy",
+    "expect(discount(total, percent)).toBe(expected);",
+    "expect(discount(total, percent)).toBeFalsy();",
+    "weakened_comparison",
+  ],
+  [
+    "replaces a value with expect.anything()",
+    "expect(discount(100, 0.1)).toEqual(90);",
+    "expect(discount(100, 0.1)).toEqual(expect.anything());",
+    "trivial_assert",
+  ],
   ["adds .not", "expect(discount(100, 0.1)).toEqual(90);", "expect(discount(100, 0.1)).not.toEqual(90);", "negated_assertion"],
   ["removes .not", "expect(discount(50, 0)).not.toBe(0);", "expect(discount(50, 0)).toBe(0);", "negated_assertion"],
   ["removes toThrow", ").toThrow(RangeError);", ").not.toBeNull();", "removed_raises"],
   ["drops the expected error of toThrow", ").toThrow(RangeError);", ").toThrow();", "broadened_raises"],
   ["lowers toBeCloseTo precision", "toBeCloseTo(3.6, 5)", "toBeCloseTo(3.6, 1)", "loosened_tolerance"],
   ["compares a value with itself", "expect(cart.subtotal()).toBe(3);", "expect(cart.subtotal()).toBe(cart.subtotal());", "trivial_assert"],
-  ["swallows failures with try/catch", "    expect(discount(100, 0.1)).toEqual(90);\n", "    try {\n      expect(discount(100, 0.1)).toEqual(90);\n    } catch {}\n", "swallowed_assertion"],
-  ["returns before the expects", "    const cart = new Cart();\n    cart.add({ name: \"pen\"", "    const cart = new Cart();\n    return;\n    cart.add({ name: \"pen\"", "early_return"],
-  ["wraps an expect in a conditional", "    expect(discount(50, 0)).not.toBe(0);\n", "    if (Math.random() > 2) expect(discount(50, 0)).not.toBe(0);\n", "conditional_assertion"],
-  ["raises a test's timeout", "    expect(discount(50, 0)).not.toBe(0);\n  });", "    expect(discount(50, 0)).not.toBe(0);\n  }, 60_000);", "raised_timeout"],
+  [
+    "swallows failures with try/catch",
+    "    expect(discount(100, 0.1)).toEqual(90);\n",
+    "    try {\n      expect(discount(100, 0.1)).toEqual(90);\n    } catch {}\n",
+    "swallowed_assertion",
+  ],
+  [
+    "returns before the expects",
+    '    const cart = new Cart();\n    cart.add({ name: "pen"',
+    '    const cart = new Cart();\n    return;\n    cart.add({ name: "pen"',
+    "early_return",
+  ],
+  [
+    "wraps an expect in a conditional",
+    "    expect(discount(50, 0)).not.toBe(0);\n",
+    "    if (Math.random() > 2) expect(discount(50, 0)).not.toBe(0);\n",
+    "conditional_assertion",
+  ],
+  [
+    "raises a test's timeout",
+    "    expect(discount(50, 0)).not.toBe(0);\n  });",
+    "    expect(discount(50, 0)).not.toBe(0);\n  }, 60_000);",
+    "raised_timeout",
+  ],
   ["adds retries", 'it("sums the items", () => {', 'it("sums the items", { retry: 3 }, () => {', "raised_timeout"],
 ];
 
@@ -114,12 +173,17 @@ describe("weakening a TS test is rejected even with allowTestEdits", () => {
   it.each(WEAKENINGS)("%s", async (_label, find, replace, kind) => {
     const result = await validate(edit(find, replace), true);
     expect(result.valid).toBe(false);
-    expect(result.reasons.some((r) => r.startsWith("test-integrity: weakens tests/cart.test.ts") && r.endsWith(`[${kind}]`)), result.reasons.join("\n")).toBe(true);
+    expect(
+      result.reasons.some((r) => r.startsWith("test-integrity: weakens tests/cart.test.ts") && r.endsWith(`[${kind}]`)),
+      result.reasons.join("\n"),
+    ).toBe(true);
   });
 
   it("names the line and the test", async () => {
     const result = await validate(edit("    expect(cart.subtotal()).toBe(3);\n", ""), true);
-    expect(result.reasons).toContain("test-integrity: weakens tests/cart.test.ts at line 8: removes an expect() in 'cart > sums the items' [deleted_assert]");
+    expect(result.reasons).toContain(
+      "test-integrity: weakens tests/cart.test.ts at line 8: removes an expect() in 'cart > sums the items' [deleted_assert]",
+    );
   });
 
   it("falls back to a text comparison when the new version does not parse", async () => {
@@ -129,11 +193,14 @@ describe("weakening a TS test is rejected even with allowTestEdits", () => {
 });
 
 describe("JS test configuration edits", () => {
-  const config = (fixed: string, allowTestEdits = false, filePath = "vitest.config.ts", original = vitestConfig) => validateFix({ original, fixed, filePath, projectRoot, allowTestEdits });
+  const config = (fixed: string, allowTestEdits = false, filePath = "vitest.config.ts", original = vitestConfig) =>
+    validateFix({ original, fixed, filePath, projectRoot, allowTestEdits });
 
   it("treats any vitest.config edit as a test-settings edit", async () => {
     const fixed = edit("testTimeout: 5000,", "testTimeout: 5000,\n    clearMocks: true,", vitestConfig);
-    expect((await config(fixed)).reasons).toEqual([expect.stringMatching(/^test-integrity: edits test settings in vitest\.config\.ts \[test\]/)]);
+    expect((await config(fixed)).reasons).toEqual([
+      expect.stringMatching(/^test-integrity: edits test settings in vitest\.config\.ts \[test\]/),
+    ]);
     expect(await config(fixed, true)).toMatchObject({ valid: true, risk: "high" });
   });
 

@@ -24,7 +24,12 @@ describe.each([
     validateFix({ original, fixed, filePath, projectRoot, ...(typed ? { typescript } : {}) });
 
   it("passes a one-line fix with risk low", async () => {
-    expect(await validate(swap(cart, "total - total * percent", "total * (1 - percent)"))).toEqual({ valid: true, reasons: [], warnings: [], risk: "low" });
+    expect(await validate(swap(cart, "total - total * percent", "total * (1 - percent)"))).toEqual({
+      valid: true,
+      reasons: [],
+      warnings: [],
+      risk: "low",
+    });
   });
 
   it("rejects a syntax error", async () => {
@@ -34,34 +39,55 @@ describe.each([
   });
 
   it("rejects a new import of a missing relative module and of a package that is not installed", async () => {
-    const result = await validate(swap(cart, 'import { round2 } from "./money.js";\n', 'import { round2 } from "./money.js";\nimport { floor2 } from "./rounding.js";\nconst pad = require("left-pad-not-installed");\n'));
+    const result = await validate(
+      swap(
+        cart,
+        'import { round2 } from "./money.js";\n',
+        'import { round2 } from "./money.js";\nimport { floor2 } from "./rounding.js";\nconst pad = require("left-pad-not-installed");\n',
+      ),
+    );
     expect(result.valid).toBe(false);
     expect(result.reasons.filter((r) => r.startsWith("imports"))).toEqual([
       'imports: `import "./rounding.js"` (line 2) does not resolve to a file of the project',
-      expect.stringMatching(/^imports: `require\("left-pad-not-installed"\)` \(line 3\) names package left-pad-not-installed, which is not installed/),
+      expect.stringMatching(
+        /^imports: `require\("left-pad-not-installed"\)` \(line 3\) names package left-pad-not-installed, which is not installed/,
+      ),
     ]);
   });
 
   it("accepts project modules, Node builtins and declared packages as imports", async () => {
-    const fixed = swap(cart, 'import { round2 } from "./money.js";\n', 'import { round2 } from "./money.js";\nimport { round2 as r } from "./money";\nimport { join } from "node:path";\nimport { readFileSync } from "fs";\nimport type { Mock } from "vitest";\n');
+    const fixed = swap(
+      cart,
+      'import { round2 } from "./money.js";\n',
+      'import { round2 } from "./money.js";\nimport { round2 as r } from "./money";\nimport { join } from "node:path";\nimport { readFileSync } from "fs";\nimport type { Mock } from "vitest";\n',
+    );
     const result = await validate(fixed);
     expect(result.reasons.filter((r) => r.startsWith("imports"))).toEqual([]);
     expect(result.warnings.filter((w) => w.startsWith("imports"))).toEqual([]);
   });
 
   it("makes a new installed package that package.json does not declare a high-risk dependency", async () => {
-    const result = await validate(swap(cart, 'import { round2 } from "./money.js";\n', 'import { round2 } from "./money.js";\nimport { z } from "zod";\n'));
+    const result = await validate(
+      swap(cart, 'import { round2 } from "./money.js";\n', 'import { round2 } from "./money.js";\nimport { z } from "zod";\n'),
+    );
     expect(result).toMatchObject({ valid: true, reasons: [], risk: "high" });
-    expect(result.warnings).toEqual(["imports: adds a dependency on package zod, which package.json does not declare", "risk: high (new dependency zod)"]);
+    expect(result.warnings).toEqual([
+      "imports: adds a dependency on package zod, which package.json does not declare",
+      "risk: high (new dependency zod)",
+    ]);
   });
 
   it("rates a signature change, an added definition and removed control flow high", async () => {
     const signature = await validate(swap(cart, "discount(total: number, percent: number)", "discount(total: number, percent = 0)"));
     expect(signature.risk).toBe("high");
     expect(signature.warnings.at(-1)).toBe("risk: high (changes the signature of discount)");
-    const method = await validate(swap(cart, "  total(): number {", "  count(): number {\n    return this.items.length;\n  }\n\n  total(): number {"));
+    const method = await validate(
+      swap(cart, "  total(): number {", "  count(): number {\n    return this.items.length;\n  }\n\n  total(): number {"),
+    );
     expect(method.warnings.at(-1)).toBe("risk: high (adds Cart.count)");
-    const guard = await validate(swap(cart, '    if (item.quantity <= 0) {\n      throw new RangeError("quantity must be positive");\n    }\n', ""));
+    const guard = await validate(
+      swap(cart, '    if (item.quantity <= 0) {\n      throw new RangeError("quantity must be positive");\n    }\n', ""),
+    );
     expect(guard.warnings.at(-1)).toBe("risk: high (removes If from Cart.add; removes Throw from Cart.add)");
   });
 
@@ -73,7 +99,9 @@ describe.each([
   });
 
   it("runs the size and secrets checks on TS text", async () => {
-    const secret = await validate(swap(cart, "export const TAX_RATE = 0.2;", `export const TAX_RATE = 0.2;\nconst KEY = "AKIA${"Z7Q3X9M2K4P8W1N6"}";`));
+    const secret = await validate(
+      swap(cart, "export const TAX_RATE = 0.2;", `export const TAX_RATE = 0.2;\nconst KEY = "AKIA${"Z7Q3X9M2K4P8W1N6"}";`),
+    );
     expect(secret.reasons).toEqual([expect.stringMatching(/^secrets: adds an? .*\(aws_access_key_id\) at line 10 of src\/cart\.ts$/i)]);
     const rewrite = await validate(cart.replace(/return /g, "return 0 + "));
     expect(rewrite.reasons.some((r) => r.startsWith("size:"))).toBe(false);
@@ -84,11 +112,14 @@ describe.each([
 });
 
 describe("validateFix with the project's language service", () => {
-  const validate = (fixed: string, original = cart, filePath = "src/cart.ts") => validateFix({ original, fixed, filePath, projectRoot, typescript });
+  const validate = (fixed: string, original = cart, filePath = "src/cart.ts") =>
+    validateFix({ original, fixed, filePath, projectRoot, typescript });
 
   it("rejects a fix that introduces a type error, naming code, line and message", async () => {
     const assign = await validate(swap(cart, "let sum = 0;", 'let sum: number = "0";'));
-    expect(assign.reasons).toEqual(["types: new error TS2322 at line 22 of src/cart.ts: Type 'string' is not assignable to type 'number'."]);
+    expect(assign.reasons).toEqual([
+      "types: new error TS2322 at line 22 of src/cart.ts: Type 'string' is not assignable to type 'number'.",
+    ]);
     const missing = await validate(swap(cart, "return round2(sum);", "return roundTwo(sum);"));
     expect(missing.reasons).toEqual(["types: new error TS2304 at line 24 of src/cart.ts: Cannot find name 'roundTwo'."]);
   });
@@ -101,15 +132,28 @@ describe("validateFix with the project's language service", () => {
   });
 
   it("rejects a change that breaks a file importing the edited one", async () => {
-    const result = await validate(swap(cart, "discount(total: number, percent: number)", "discount(total: number, percent: number, floor: number)"));
+    const result = await validate(
+      swap(cart, "discount(total: number, percent: number)", "discount(total: number, percent: number, floor: number)"),
+    );
     expect(result.valid).toBe(false);
-    expect(result.reasons[0]).toBe("types: new error TS2554 at line 19 of tests/cart.test.ts (which imports src/cart.ts): Expected 3 arguments, but got 2.");
+    expect(result.reasons[0]).toBe(
+      "types: new error TS2554 at line 19 of tests/cart.test.ts (which imports src/cart.ts): Expected 3 arguments, but got 2.",
+    );
   });
 
   it("type-checks a test file edit too", async () => {
     const tests = readFileSync(join(projectRoot, "tests/cart.test.ts"), "utf8");
-    const result = await validateFix({ original: tests, fixed: swap(tests, "expect(cart.subtotal()).toBe(3);", "expect(cart.subtotl()).toBe(3);"), filePath: "tests/cart.test.ts", projectRoot, typescript, allowTestEdits: true });
-    expect(result.reasons).toEqual([expect.stringMatching(/^types: new error TS2551 at line 8 of tests\/cart\.test\.ts: Property 'subtotl' does not exist/)]);
+    const result = await validateFix({
+      original: tests,
+      fixed: swap(tests, "expect(cart.subtotal()).toBe(3);", "expect(cart.subtotl()).toBe(3);"),
+      filePath: "tests/cart.test.ts",
+      projectRoot,
+      typescript,
+      allowTestEdits: true,
+    });
+    expect(result.reasons).toEqual([
+      expect.stringMatching(/^types: new error TS2551 at line 8 of tests\/cart\.test\.ts: Property 'subtotl' does not exist/),
+    ]);
   });
 });
 
@@ -117,7 +161,9 @@ describe("validateFix on JavaScript", () => {
   it("rejects TypeScript-only syntax in a .js file and accepts plain JS", async () => {
     const original = "export function double(n) {\n  return n * 2;\n}\n";
     const typed = await validateFix({ original, fixed: original.replace("(n)", "(n: number)"), filePath: "src/double.js", projectRoot });
-    expect(typed.reasons).toEqual([expect.stringMatching(/^syntax: TS8010 at line 1 of src\/double\.js: Type annotations can only be used in TypeScript files/)]);
+    expect(typed.reasons).toEqual([
+      expect.stringMatching(/^syntax: TS8010 at line 1 of src\/double\.js: Type annotations can only be used in TypeScript files/),
+    ]);
     const plain = await validateFix({ original, fixed: original.replace("n * 2", "n + n"), filePath: "src/double.js", projectRoot });
     expect(plain).toEqual({ valid: true, reasons: [], warnings: [], risk: "low" });
   });

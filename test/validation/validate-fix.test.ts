@@ -43,18 +43,26 @@ describe.each([
   });
 
   it("passes a multi-line guard with risk medium", async () => {
-    const result = await validate(swap(calc, "    total = account.balance\n", "    if account.years < 0:\n        return 0.0\n    total = account.balance\n"));
+    const result = await validate(
+      swap(calc, "    total = account.balance\n", "    if account.years < 0:\n        return 0.0\n    total = account.balance\n"),
+    );
     expect(result).toMatchObject({ valid: true, reasons: [], risk: "medium" });
   });
 
   it("collects reasons from every failing check; valid is false iff there is a reason", async () => {
-    const fixed = swap(swap(calc, "def add(a, b):", "def add(a, b)"), "RATE = 0.05\n", `RATE = 0.05\nKEY = "AKIA${"Z7Q3X9M2K4P8W1N6"}"\nimport nowhere_module\n`);
+    const fixed = swap(
+      swap(calc, "def add(a, b):", "def add(a, b)"),
+      "RATE = 0.05\n",
+      `RATE = 0.05\nKEY = "AKIA${"Z7Q3X9M2K4P8W1N6"}"\nimport nowhere_module\n`,
+    );
     const result = await validate(fixed);
     expect(result.valid).toBe(false);
     expect(result.reasons.map((r) => r.split(":")[0])).toEqual(["syntax", "secrets"]);
     const imports = await validate(swap(calc, "RATE = 0.05\n", "RATE = 0.05\nimport nowhere_module\n"));
     expect(imports.reasons).toEqual([expect.stringMatching(/^imports: `import nowhere_module` \(line 5\) does not resolve/)]);
-    const warned = await validate(swap(calc, "RATE = 0.05\n", "try:\n    import nowhere_module\nexcept ImportError:\n    nowhere_module = None\nRATE = 0.05\n"));
+    const warned = await validate(
+      swap(calc, "RATE = 0.05\n", "try:\n    import nowhere_module\nexcept ImportError:\n    nowhere_module = None\nRATE = 0.05\n"),
+    );
     expect(warned.valid).toBe(true);
     expect(warned.warnings.length).toBeGreaterThan(0);
   });
@@ -70,7 +78,13 @@ describe.each([
   });
 
   it("accepts an absolute file path", async () => {
-    const result = await validateFix({ original: calc, fixed: swap(calc, "return a + b", "return b + a"), filePath: join(projectRoot, "app/calc.py"), projectRoot, helper });
+    const result = await validateFix({
+      original: calc,
+      fixed: swap(calc, "return a + b", "return b + a"),
+      filePath: join(projectRoot, "app/calc.py"),
+      projectRoot,
+      helper,
+    });
     expect(result.valid).toBe(true);
   });
 });

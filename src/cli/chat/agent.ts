@@ -66,7 +66,8 @@ export function chatSystemPrompt(s: ChatSession): string {
   const fixes = sessionFixes(s);
   if (fixes.length > 0) {
     facts.push("Fix history (iteration: status source/strategy file: reason, then the diff):");
-    for (const f of fixes) facts.push(`iteration ${f.iteration}: ${f.status} ${f.source}/${f.strategy} ${f.file}: ${f.reason}\n${f.diff.slice(0, 800)}`);
+    for (const f of fixes)
+      facts.push(`iteration ${f.iteration}: ${f.status} ${f.source}/${f.strategy} ${f.file}: ${f.reason}\n${f.diff.slice(0, 800)}`);
   }
   let context = facts.join("\n");
   if (context.length > MAX_CONTEXT_CHARS) context = `${context.slice(0, MAX_CONTEXT_CHARS)}\n… (cut)`;
@@ -118,7 +119,12 @@ export interface ChatAgentOptions {
 
 /** A chat bound to a session: ask() streams one reply; the conversation persists in the checkpointer. */
 export interface ChatAgent {
-  ask(session: ChatSession, question: string, onToken: (text: string) => void, signal: AbortSignal): Promise<{ text: string; toolCalls: string[] }>;
+  ask(
+    session: ChatSession,
+    question: string,
+    onToken: (text: string) => void,
+    signal: AbortSignal,
+  ): Promise<{ text: string; toolCalls: string[] }>;
   close(): Promise<void>;
 }
 
@@ -162,7 +168,8 @@ export function createChatAgent(options: ChatAgentOptions): ChatAgent {
         const state = await agent.graph.getState(config);
         const messages = (state.values as { messages?: BaseMessage[] }).messages ?? [];
         const stopped = danglingToolCalls(messages).map(
-          (c) => new ToolMessage({ tool_call_id: c.id, name: c.name, content: "not run: the question took too many steps and was stopped" }),
+          (c) =>
+            new ToolMessage({ tool_call_id: c.id, name: c.name, content: "not run: the question took too many steps and was stopped" }),
         );
         if (stopped.length > 0) await agent.graph.updateState(config, { messages: stopped }, "tools");
         throw new RedgreenError("model_error", stuckInToolsMessage(toolCalls.length), { cause: e });

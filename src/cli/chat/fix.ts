@@ -22,16 +22,19 @@ export interface FixIo {
 /** The pattern fix, else the model's; null (with the reason written) when there is none. */
 async function propose(s: ChatSession, failure: Failure, analysis: Analysis, io: FixIo): Promise<FixProposal | null> {
   const { deps } = s.runtime;
-  const found = await findPatternFix({
-    failure,
-    analysis,
-    projectRoot: s.projectRoot,
-    helper: deps.helper,
-    typescript: deps.typescript,
-    readFile: projectReader(s.projectRoot),
-    allowTestEdits: false,
-    isTestFile: (rel) => deps.adapter.isTestFile(rel),
-  }, { onDecline: (_id, reason) => io.write(`${reason}\n`) });
+  const found = await findPatternFix(
+    {
+      failure,
+      analysis,
+      projectRoot: s.projectRoot,
+      helper: deps.helper,
+      typescript: deps.typescript,
+      readFile: projectReader(s.projectRoot),
+      allowTestEdits: false,
+      isTestFile: (rel) => deps.adapter.isTestFile(rel),
+    },
+    { onDecline: (_id, reason) => io.write(`${reason}\n`) },
+  );
   if (found) {
     io.write(`pattern fix (${found.proposal.strategy}): ${found.proposal.explanation}\n`);
     return found.proposal;
@@ -41,14 +44,19 @@ async function propose(s: ChatSession, failure: Failure, analysis: Analysis, io:
     return null;
   }
   io.write(`No pattern fits; asking the model (${deps.llm.model.name}) …\n`);
-  const outcome = await generateFixWithLlm(failure, analysis, {}, {
-    model: deps.llm.model,
-    callLog: deps.llm.callLog,
-    workflowId: s.workflowId!,
-    redactor: deps.llm.redactor,
-    projectRoot: s.projectRoot,
-    ...(deps.llm.settings ? { settings: deps.llm.settings } : {}),
-  });
+  const outcome = await generateFixWithLlm(
+    failure,
+    analysis,
+    {},
+    {
+      model: deps.llm.model,
+      callLog: deps.llm.callLog,
+      workflowId: s.workflowId!,
+      redactor: deps.llm.redactor,
+      projectRoot: s.projectRoot,
+      ...(deps.llm.settings ? { settings: deps.llm.settings } : {}),
+    },
+  );
   if (outcome.kind !== "proposal") {
     io.write(`The model gave no usable fix (${outcome.kind}): ${outcome.reason}\n`);
     return null;
@@ -125,7 +133,10 @@ export async function fixInteractively(s: ChatSession, failure: Failure, analysi
       for (const r of outcome.evidence) io.write(`  - ${r}\n`);
     }
     if (!outcome.written) io.write("Not applied.\n");
-    else io.write(`${paintStatus(s.paint, outcome.status, outcome.status === "rejected" ? "Rejected" : "Rolled back")} (${outcome.rule}): ${outcome.reason}\n`);
+    else
+      io.write(
+        `${paintStatus(s.paint, outcome.status, outcome.status === "rejected" ? "Rejected" : "Rolled back")} (${outcome.rule}): ${outcome.reason}\n`,
+      );
     for (const e of outcome.written ? outcome.evidence.slice(0, 5) : []) io.write(`  - ${e}\n`);
     return;
   }

@@ -23,7 +23,9 @@ export function runCounts(run: TestRunRecord, paint: Palette = PLAIN): string {
 /** The numbered failure list (1-based, the numbers /show, /analyze and /fix take). */
 export function renderFailures(failures: readonly Failure[]): string {
   if (failures.length === 0) return "No failing tests.\n";
-  return failures.map((f, i) => `${String(i + 1).padStart(2)}. ${f.nodeId}\n    ${f.errorType}: ${firstLine(f.errorMessage).slice(0, 160)}\n`).join("");
+  return failures
+    .map((f, i) => `${String(i + 1).padStart(2)}. ${f.nodeId}\n    ${f.errorType}: ${firstLine(f.errorMessage).slice(0, 160)}\n`)
+    .join("");
 }
 
 /** The screen the REPL opens on. */
@@ -42,11 +44,17 @@ export function renderOpening(input: {
   const lines = [`redgreen chat: ${input.projectRoot}`];
   if (workflow) {
     const kept = workflow.fixHistory.filter((f) => f.status === "kept").length;
-    lines.push(`workflow ${workflow.id}: ${paintStatus(paint, workflow.status)}, ${workflow.iterations} iteration(s), ${kept} fix(es) kept of ${workflow.fixHistory.length} tried (${workflow.updatedAt})`);
+    lines.push(
+      `workflow ${workflow.id}: ${paintStatus(paint, workflow.status)}, ${workflow.iterations} iteration(s), ${kept} fix(es) kept of ${workflow.fixHistory.length} tried (${workflow.updatedAt})`,
+    );
   } else {
     lines.push("no workflow for this project yet (redgreen run starts one; /fix starts one too)");
   }
-  lines.push(run ? `last test run #${run.id} (${run.createdAt}): ${runCounts(run, paint)}${input.stale ? ` (before ${input.stale}: /run to refresh)` : ""}` : "no test run stored yet: /run runs the tests");
+  lines.push(
+    run
+      ? `last test run #${run.id} (${run.createdAt}): ${runCounts(run, paint)}${input.stale ? ` (before ${input.stale}: /run to refresh)` : ""}`
+      : "no test run stored yet: /run runs the tests",
+  );
   lines.push(`model: ${input.model ?? "none (slash commands work; free-text questions need one, see /help)"}`);
   const shown = input.failures.slice(0, 8);
   if (shown.length > 0) {
@@ -122,10 +130,14 @@ export function renderHistory(
   const out: string[] = [];
   for (const it of iterations) {
     const s = series.find((x) => x.iteration === it);
-    const counts = s ? `${s.passed} passed, ${s.failing} failing${s.coverage !== null ? `, coverage ${s.coverage.toFixed(1)}%` : ""}` : "no full run";
+    const counts = s
+      ? `${s.passed} passed, ${s.failing} failing${s.coverage !== null ? `, coverage ${s.coverage.toFixed(1)}%` : ""}`
+      : "no full run";
     out.push(`iteration ${it}${it === 0 ? " (initial run)" : ""}: ${counts}`);
     for (const f of fixes.filter((x) => x.iteration === it)) {
-      out.push(`  ${paintStatus(paint, f.status, f.status.padEnd(11))} ${f.source}/${f.strategy} on ${f.file} (risk ${f.risk}): ${f.reason}`);
+      out.push(
+        `  ${paintStatus(paint, f.status, f.status.padEnd(11))} ${f.source}/${f.strategy} on ${f.file} (risk ${f.risk}): ${f.reason}`,
+      );
     }
   }
   return `${out.join("\n")}\n`;
@@ -135,6 +147,9 @@ export function renderHistory(
 export function renderWorkflows(workflows: readonly Workflow[], currentId: string | null, paint: Palette = PLAIN): string {
   if (workflows.length === 0) return "No workflow stored for this project.\n";
   return workflows
-    .map((w) => `${w.id === currentId ? "*" : " "} ${w.id}  ${paintStatus(paint, w.status, w.status.padEnd(14))} ${String(w.iterations).padStart(2)} iter  ${w.fixHistory.filter((f) => f.status === "kept").length} kept  ${w.createdAt}\n`)
+    .map(
+      (w) =>
+        `${w.id === currentId ? "*" : " "} ${w.id}  ${paintStatus(paint, w.status, w.status.padEnd(14))} ${String(w.iterations).padStart(2)} iter  ${w.fixHistory.filter((f) => f.status === "kept").length} kept  ${w.createdAt}\n`,
+    )
     .join("");
 }

@@ -32,7 +32,11 @@ const HISTORY_SIZE = 500;
 function loadHistory(file: string | null): string[] {
   if (file === null) return [];
   try {
-    return readFileSync(file, "utf8").split("\n").filter((l) => l.trim() !== "").slice(-HISTORY_SIZE).reverse();
+    return readFileSync(file, "utf8")
+      .split("\n")
+      .filter((l) => l.trim() !== "")
+      .slice(-HISTORY_SIZE)
+      .reverse();
   } catch {
     return [];
   }
@@ -68,7 +72,11 @@ export function completeLine(line: string, failureCount: number): [string[], str
  * Lines from readline as a queue: piped input may arrive all at once while a command is still running. Without a
  * terminal nothing echoes, so each line is written after its prompt: the output reads like a transcript.
  */
-function lineQueue(rl: Interface, terminal: boolean, write: (text: string) => void): { next(prompt: string, signal?: AbortSignal): Promise<string | null> } {
+function lineQueue(
+  rl: Interface,
+  terminal: boolean,
+  write: (text: string) => void,
+): { next(prompt: string, signal?: AbortSignal): Promise<string | null> } {
   const echo = (prompt: string, line: string | null): string | null => {
     if (!terminal && line !== null) write(`${prompt}${line}\n`);
     return line;
@@ -163,14 +171,22 @@ export async function runRepl(session: ChatSession, options: ReplOptions): Promi
 
   const ask = async (question: string, signal: AbortSignal): Promise<void> => {
     if (options.agent === null) {
-      write(`No chat model is configured, so only slash commands work (${session.noModelReason ?? "no model"}).\n` + "Configure one and restart: redgreen chat --model qwen2.5-coder:7b --base-url http://localhost:11434/v1 (or set REDGREEN_MODEL, OPENAI_BASE_URL, OPENAI_API_KEY). /help lists the commands.\n");
+      write(
+        `No chat model is configured, so only slash commands work (${session.noModelReason ?? "no model"}).\n` +
+          "Configure one and restart: redgreen chat --model qwen2.5-coder:7b --base-url http://localhost:11434/v1 (or set REDGREEN_MODEL, OPENAI_BASE_URL, OPENAI_API_KEY). /help lists the commands.\n",
+      );
       return;
     }
     let wrote = false;
-    const { text } = await options.agent.ask(session, question, (t) => {
-      wrote = true;
-      write(t);
-    }, signal);
+    const { text } = await options.agent.ask(
+      session,
+      question,
+      (t) => {
+        wrote = true;
+        write(t);
+      },
+      signal,
+    );
     if (!signal.aborted) write(wrote && !text.endsWith("\n") ? "\n" : wrote ? "" : "(the model sent no text)\n");
   };
 

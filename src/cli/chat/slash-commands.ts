@@ -107,8 +107,10 @@ export const slashCommands = {
     async run(ctx, args) {
       const { failure } = failureArg(ctx.session, args, "/fix N");
       const analysis = sessionAnalyzer(ctx.session)(failure);
-      await withProjectLock(ctx.session.projectRoot, { workflowId: ctx.session.workflowId ?? "chat", command: "chat /fix", note: ctx }, () =>
-        fixInteractively(ctx.session, failure, analysis, ctx),
+      await withProjectLock(
+        ctx.session.projectRoot,
+        { workflowId: ctx.session.workflowId ?? "chat", command: "chat /fix", note: ctx },
+        () => fixInteractively(ctx.session, failure, analysis, ctx),
       );
     },
   },
@@ -170,7 +172,13 @@ export const slashCommands = {
     summary: "the project's workflows (* marks the one this chat is about)",
     async run(ctx) {
       const { session } = ctx;
-      ctx.write(renderWorkflows(session.runtime.deps.store.listWorkflows({ projectPath: session.projectRoot, limit: 20 }), session.workflowId, session.paint));
+      ctx.write(
+        renderWorkflows(
+          session.runtime.deps.store.listWorkflows({ projectPath: session.projectRoot, limit: 20 }),
+          session.workflowId,
+          session.paint,
+        ),
+      );
     },
   },
   quit: {

@@ -57,7 +57,14 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
   const db = resolveDbPath({ projectRoot, db: values.db, env: ctx.env, cwd: ctx.cwd });
   const open = (root: string): Promise<WorkflowRuntime> =>
     // The REPL shows coverage with each run, as `redgreen test` does: it opts in (the workflow's default is off).
-    createWorkflowRuntime({ ...depsInputFromFlags(values), projectRoot: root, db, env: ctx.env, cwd: ctx.cwd, options: { coverage: true } });
+    createWorkflowRuntime({
+      ...depsInputFromFlags(values),
+      projectRoot: root,
+      db,
+      env: ctx.env,
+      cwd: ctx.cwd,
+      options: { coverage: true },
+    });
 
   let runtime = await open(projectRoot);
   let agent: ChatAgent | null = null;

@@ -66,7 +66,8 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
   }
   if (positionals.length > 1) throw usageError(`expected at most one WORKFLOW_ID, got ${positionals.length} (see redgreen inspect --help)`);
   const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw usageError(`--port needs a port number from 0 to 65535, got '${values.port}'`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw usageError(`--port needs a port number from 0 to 65535, got '${values.port}'`);
   const projectRoot = resolve(ctx.cwd, values.project ?? ".");
   const dbPath = resolveDbPath({ projectRoot, db: values.db, env: ctx.env, cwd: ctx.cwd });
   if (dbPath !== ":memory:" && !existsSync(dbPath)) {
@@ -77,8 +78,10 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
   const store = openStore(dbPath, { redactor: createSecretRedactor({ env: ctx.env, apiKey: shared.apiKey }) });
   try {
     const workflowId = positionals[0];
-    if (workflowId !== undefined && store.getWorkflow(workflowId) === null) throw new RedgreenError("not_found", `no workflow with id ${workflowId} in ${dbPath}`);
-    if (store.listWorkflows({ limit: 1 }).length === 0) throw new RedgreenError("not_found", `${dbPath} holds no workflow yet (run redgreen run first)`);
+    if (workflowId !== undefined && store.getWorkflow(workflowId) === null)
+      throw new RedgreenError("not_found", `no workflow with id ${workflowId} in ${dbPath}`);
+    if (store.listWorkflows({ limit: 1 }).length === 0)
+      throw new RedgreenError("not_found", `${dbPath} holds no workflow yet (run redgreen run first)`);
     const server = await startInspectorServer({
       store,
       journal: createEditJournal(store.db, () => new Date().toISOString()),

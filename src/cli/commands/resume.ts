@@ -40,7 +40,8 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
   } finally {
     store.close();
   }
-  if (switches?.approve && !process.stdin.isTTY) throw usageError("this workflow was started with --approve and needs an interactive terminal to resume");
+  if (switches?.approve && !process.stdin.isTTY)
+    throw usageError("this workflow was started with --approve and needs an interactive terminal to resume");
   const runtime = await createWorkflowRuntime({
     projectRoot: workflow.projectPath,
     ...flags,

@@ -78,50 +78,56 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
     throw usageError(`--max-iterations needs a whole number from 1 to ${MAX_ITERATIONS_CEILING}, got '${maxText}'`);
   }
   if (values.approve && !process.stdin.isTTY) {
-    throw usageError("--approve asks before each fix and needs an interactive terminal; run without --approve (or with --dry-run) in scripts");
+    throw usageError(
+      "--approve asks before each fix and needs an interactive terminal; run without --approve (or with --dry-run) in scripts",
+    );
   }
   const projectRoot = projectDirFromArg(ctx, positionals[0]);
   const flags = depsInputFromFlags(values);
   const workflowId = randomUUID();
-  const runtime = await timePhase("open: store, runner, helper, language service, model", () => createWorkflowRuntime({
-    projectRoot,
-    ...flags,
-    runnerArgs,
-    env: ctx.env,
-    cwd: ctx.cwd,
-    lock: { workflowId, command: "run", note: ctx.stderr },
-    // The first full run starts once the store is open, while the graph's modules load (below).
-    prestartRun: true,
-    signal: ctx.signal,
-    options: {
-      noLlm: values["no-llm"] === true,
-      allowTestEdits: values["allow-test-edits"] === true,
-      allowRisky: values["allow-risky"] === true,
-      approve: values.approve === true,
-      dryRun: values["dry-run"] === true,
-      coverage: values.coverage === true,
-    },
-    ...(values.quiet ? {} : { onEvent: createWorkflowEventPrinter(ctx, false)! }),
-  }));
+  const runtime = await timePhase("open: store, runner, helper, language service, model", () =>
+    createWorkflowRuntime({
+      projectRoot,
+      ...flags,
+      runnerArgs,
+      env: ctx.env,
+      cwd: ctx.cwd,
+      lock: { workflowId, command: "run", note: ctx.stderr },
+      // The first full run starts once the store is open, while the graph's modules load (below).
+      prestartRun: true,
+      signal: ctx.signal,
+      options: {
+        noLlm: values["no-llm"] === true,
+        allowTestEdits: values["allow-test-edits"] === true,
+        allowRisky: values["allow-risky"] === true,
+        approve: values.approve === true,
+        dryRun: values["dry-run"] === true,
+        coverage: values.coverage === true,
+      },
+      ...(values.quiet ? {} : { onEvent: createWorkflowEventPrinter(ctx, false)! }),
+    }),
+  );
   const resumeWith = resumeCommand(ctx, workflowId, projectRoot, values.db);
   if (!values.quiet) ctx.stderr.write(`redgreen: workflow ${workflowId} on ${projectRoot} (resume with: ${resumeWith})\n`);
   try {
     const { runWorkflow } = await timePhase("load: the workflow graph's modules", () => import("../../../graph/run.js"));
-    const summary = await timePhase("workflow", () => runWorkflow(
-      runtime.deps,
-      {
-        projectRoot,
-        maxIterations,
-        workflowId,
-        ...(runtime.python !== null ? { python: runtime.python } : {}),
-        runner: runtime.deps.adapter.name,
-        ...(flags.testTimeoutSeconds !== undefined ? { testTimeoutSeconds: flags.testTimeoutSeconds } : {}),
-        ...(flags.runTimeoutSeconds !== undefined ? { runTimeoutSeconds: flags.runTimeoutSeconds } : {}),
-        runnerArgs,
-        ...(flags.parallel !== undefined ? { parallel: flags.parallel } : {}),
-      },
-      { checkpointer: runtime.checkpointer, signal: ctx.signal, ...(values.approve ? { onApproval: createTerminalApprover(ctx) } : {}) },
-    ));
+    const summary = await timePhase("workflow", () =>
+      runWorkflow(
+        runtime.deps,
+        {
+          projectRoot,
+          maxIterations,
+          workflowId,
+          ...(runtime.python !== null ? { python: runtime.python } : {}),
+          runner: runtime.deps.adapter.name,
+          ...(flags.testTimeoutSeconds !== undefined ? { testTimeoutSeconds: flags.testTimeoutSeconds } : {}),
+          ...(flags.runTimeoutSeconds !== undefined ? { runTimeoutSeconds: flags.runTimeoutSeconds } : {}),
+          runnerArgs,
+          ...(flags.parallel !== undefined ? { parallel: flags.parallel } : {}),
+        },
+        { checkpointer: runtime.checkpointer, signal: ctx.signal, ...(values.approve ? { onApproval: createTerminalApprover(ctx) } : {}) },
+      ),
+    );
     const code = printSummary(ctx, { ...summary, runner: runtime.runnerChoice }, values.json === true);
     const untrusted = summary.status === "no_tests" ? untrustedNoTests(runtime.runnerChoice, projectRoot) : null;
     if (untrusted === null) return code;

@@ -21,7 +21,8 @@ export function run(args: string[], ctx: CliContext): Promise<number> {
     );
     if (json) ctx.stdout.write(`${JSON.stringify({ workflowId: workflow.id, ...result })}\n`);
     else {
-      if (result.restored.length === 0 && result.refused.length === 0) ctx.stdout.write(`workflow ${workflow.id} has no kept changes to undo\n`);
+      if (result.restored.length === 0 && result.refused.length === 0)
+        ctx.stdout.write(`workflow ${workflow.id} has no kept changes to undo\n`);
       for (const f of result.restored) ctx.stdout.write(`restored ${f}\n`);
       for (const r of result.refused) ctx.stderr.write(`redgreen: ${r.reason}\n`);
     }

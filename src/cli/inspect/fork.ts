@@ -59,7 +59,10 @@ async function restoreFilesTo(journal: EditJournal, workflowId: string, projectR
     else plan.push({ real, file, bytes: Buffer.from(first.originalBase64, "base64") });
   }
   if (conflicts.length > 0) {
-    throw new RedgreenError("conflict", `cannot fork: ${conflicts.join(", ")} changed since the workflow edited it (commit or revert those changes first)`);
+    throw new RedgreenError(
+      "conflict",
+      `cannot fork: ${conflicts.join(", ")} changed since the workflow edited it (commit or revert those changes first)`,
+    );
   }
   for (const p of plan) await writeFileAtomic(p.real, p.bytes);
   for (const signature of new Set(later.map((e) => e.signature))) journal.settle(workflowId, signature, "undone");
@@ -81,7 +84,8 @@ export async function forkWorkflow(deps: ForkDeps, input: ForkInput): Promise<Fo
   const entry = timeline[index]!;
   const snapshot = history[index]!;
   const values = snapshot.values as CheckpointValues;
-  if (entry.next.length === 0) throw new RedgreenError("usage", "this checkpoint is the end of the workflow: there is nothing to replay from it");
+  if (entry.next.length === 0)
+    throw new RedgreenError("usage", "this checkpoint is the end of the workflow: there is nothing to replay from it");
   if (values.workflowId === undefined || entry.node === null) {
     throw new RedgreenError("usage", "this checkpoint comes before the first step: start a new run instead of forking it");
   }
@@ -118,5 +122,11 @@ export async function forkWorkflow(deps: ForkDeps, input: ForkInput): Promise<Fo
     input: { patch, restoredFiles },
     status: "success",
   });
-  return { workflowId, forkedFrom: { workflowId: input.workflowId, checkpointId: input.checkpointId }, next: [...after.next], restoredFiles, config };
+  return {
+    workflowId,
+    forkedFrom: { workflowId: input.workflowId, checkpointId: input.checkpointId },
+    next: [...after.next],
+    restoredFiles,
+    config,
+  };
 }

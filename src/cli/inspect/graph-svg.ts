@@ -139,7 +139,7 @@ export function workflowGraphSvg(description: WorkflowGraphDescription, highligh
       ` role="img" aria-label="workflow graph">`,
     '<defs><marker id="rg-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7"' +
       ' orient="auto-start-reverse">' +
-      "<path d=\"M0,0 L10,5 L0,10 z\" fill=\"#555\"/></marker></defs>",
+      '<path d="M0,0 L10,5 L0,10 z" fill="#555"/></marker></defs>',
     "<style>.edge{fill:none;stroke:#888;stroke-width:1.4}.edge.conditional{stroke-dasharray:5 4}" +
       ".edge.taken{stroke:#2b8a3e;stroke-width:3}.edge-label{font:11px system-ui,sans-serif;fill:#555}" +
       ".node rect{fill:#eef2ff;stroke:#6b7280;stroke-width:1.2}.node.visited rect{fill:#d3f9d8;stroke:#2b8a3e;stroke-width:2}" +
@@ -157,7 +157,7 @@ export function workflowGraphSvg(description: WorkflowGraphDescription, highligh
       e.label === ""
         ? ""
         : `<text class="edge-label" x="${g.lx}" y="${g.ly}" text-anchor="${g.anchor}"` +
-          `${g.rotate ? ` transform="rotate(-90 ${g.lx} ${g.ly})"` : ""}>` +
+            `${g.rotate ? ` transform="rotate(-90 ${g.lx} ${g.ly})"` : ""}>` +
             `${escapeMarkup(e.label)}</text>`,
     );
   }

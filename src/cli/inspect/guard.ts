@@ -33,7 +33,8 @@ const sameSecret = (given: string, expected: string): boolean => timingSafeEqual
 const mediaType = (contentType: string | undefined): string => (contentType ?? "").split(";")[0]!.trim().toLowerCase();
 
 /**
- * A guard for the server on loopback port `port()` (known once it listens). Host must name the loopback address with that port (DNS rebinding
+ * A guard for the server on loopback port `port()` (known once it listens). Host must name the loopback address with that port (DNS
+ * rebinding
  * sends the attacker's name); an Origin, when sent, must be the server's own; /api/ needs the token; a POST must be
  * JSON (a cross-site form or no-cors fetch can only send text/plain, urlencoded or multipart).
  */
@@ -43,10 +44,16 @@ export function createInspectorGuard(port: () => number, token = randomBytes(32)
     check({ method, headers, api }) {
       const hosts = new Set([`127.0.0.1:${port()}`, `localhost:${port()}`, `[::1]:${port()}`]);
       const host = (headers.host ?? "").toLowerCase();
-      if (!hosts.has(host)) return { status: 421, error: `this inspector answers only to ${[...hosts].join(", ")}, not to Host ${JSON.stringify(headers.host ?? "")}` };
+      if (!hosts.has(host))
+        return {
+          status: 421,
+          error: `this inspector answers only to ${[...hosts].join(", ")}, not to Host ${JSON.stringify(headers.host ?? "")}`,
+        };
       const origin = headers.origin;
-      if (origin !== undefined && origin.toLowerCase() !== `http://${host}`) return { status: 403, error: `cross-origin requests are refused (Origin ${origin})` };
-      if (method !== "GET" && method !== "HEAD" && method !== "POST") return { status: 405, error: `method ${method ?? ""} is not allowed` };
+      if (origin !== undefined && origin.toLowerCase() !== `http://${host}`)
+        return { status: 403, error: `cross-origin requests are refused (Origin ${origin})` };
+      if (method !== "GET" && method !== "HEAD" && method !== "POST")
+        return { status: 405, error: `method ${method ?? ""} is not allowed` };
       if (!api) return null;
       const given = headers[TOKEN_HEADER];
       if (typeof given !== "string" || !sameSecret(given, token)) {

@@ -27,7 +27,10 @@ export const inlineScriptText = (js: string): string => js.replace(/<\/(script)/
 
 /** A JSON value made safe to embed in an inline <script> element. */
 export const inlineJson = (value: unknown): string =>
-  JSON.stringify(value).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+  JSON.stringify(value)
+    .replace(/</g, "\\u003c")
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
 
 /** A self-contained HTML page rendering one Mermaid diagram, with no network access needed. */
 export function mermaidHtmlPage(title: string, mermaid: string, bundle: string): string {

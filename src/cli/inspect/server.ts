@@ -225,7 +225,9 @@ export async function startInspectorServer(options: InspectorOptions): Promise<I
       return;
     }
     if (req.method === "GET" && parts.length === 2 && parts[1] === "workflows") {
-      const workflows = store.listWorkflows({ limit: 200 }).map(({ testResults: _t, fixHistory, ...w }) => ({ ...w, fixes: fixHistory.length }));
+      const workflows = store
+        .listWorkflows({ limit: 200 })
+        .map(({ testResults: _t, fixHistory, ...w }) => ({ ...w, fixes: fixHistory.length }));
       sendJson(res, 200, { workflows, initial: options.initialWorkflowId ?? workflows[0]?.id ?? null });
       return;
     }
@@ -248,7 +250,11 @@ export async function startInspectorServer(options: InspectorOptions): Promise<I
       const fork = await withProjectLock(source.projectPath, { workflowId: source.id, command: "inspector fork" }, () =>
         forkWorkflow(
           { store, journal: options.journal, checkpointer, graph },
-          { workflowId: source.id, checkpointId: body.checkpointId as string, ...(body.patch ? { patch: body.patch as Record<string, unknown> } : {}) },
+          {
+            workflowId: source.id,
+            checkpointId: body.checkpointId as string,
+            ...(body.patch ? { patch: body.patch as Record<string, unknown> } : {}),
+          },
         ),
       );
       startReplay(fork.workflowId, workflowOr404(fork.workflowId).projectPath);

@@ -9,8 +9,7 @@ export interface ValueChange {
   after?: unknown;
 }
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 const same = (a: unknown, b: unknown): boolean => a === b || JSON.stringify(a) === JSON.stringify(b);
 
@@ -28,7 +27,8 @@ export function diffValues(before: unknown, after: unknown, maxDepth = 4): Value
       return;
     }
     if (depth < maxDepth && isPlainObject(a) && isPlainObject(b)) {
-      for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) walk(a[key], b[key], path === "" ? key : `${path}.${key}`, depth + 1);
+      for (const key of new Set([...Object.keys(a), ...Object.keys(b)]))
+        walk(a[key], b[key], path === "" ? key : `${path}.${key}`, depth + 1);
       return;
     }
     if (depth < maxDepth && Array.isArray(a) && Array.isArray(b)) {

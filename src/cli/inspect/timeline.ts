@@ -81,7 +81,9 @@ export function pathThrough(timeline: readonly TimelineEntry[], uptoCheckpointId
 }
 
 /** Test counts and coverage after each iteration: the last run digest seen while that iteration was current. */
-export function iterationSeries(history: readonly StateSnapshot[]): { iteration: number; passed: number; failing: number; total: number; coverage: number | null }[] {
+export function iterationSeries(
+  history: readonly StateSnapshot[],
+): { iteration: number; passed: number; failing: number; total: number; coverage: number | null }[] {
   const byIteration = new Map<number, RunDigest>();
   for (const s of history) {
     const v = s.values as CheckpointValues;

@@ -27,8 +27,7 @@ export interface ResolveModelConfigInput {
 }
 
 /** The reason shown when no model is configured: the LLM step is skipped, the pattern fixes still run. */
-export const NO_MODEL_REASON =
-  "no model configured: set REDGREEN_MODEL (and OPENAI_BASE_URL/OPENAI_API_KEY) or pass --model";
+export const NO_MODEL_REASON = "no model configured: set REDGREEN_MODEL (and OPENAI_BASE_URL/OPENAI_API_KEY) or pass --model";
 
 /**
  * Providers langchain's initChatModel knows. Only a prefix from this list is read as a provider, because

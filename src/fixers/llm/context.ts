@@ -89,13 +89,7 @@ export interface SourceWindow {
  * Lines focusLine-radius … focusLine+radius, numbered ("> 15 | code" on the focus line). With no focus line the
  * window starts at the top. Very long lines (minified code) are cut so one line cannot eat the budget.
  */
-export function sourceWindow(
-  file: string,
-  source: string,
-  focusLine: number | null,
-  radius = 10,
-  maxLineChars = 240,
-): SourceWindow {
+export function sourceWindow(file: string, source: string, focusLine: number | null, radius = 10, maxLineChars = 240): SourceWindow {
   const total = splitLines(source).length;
   const focus = focusLine !== null && focusLine >= 1 && focusLine <= total ? focusLine : null;
   const start = focus === null ? 1 : Math.max(1, focus - radius);
@@ -110,7 +104,14 @@ const splitLines = (source: string): string[] => {
 };
 
 /** Lines start … end (clamped to the file), numbered, with `mark` flagged by ">". */
-export function sourceRange(file: string, source: string, start: number, end: number, mark: number | null, maxLineChars = 240): SourceWindow {
+export function sourceRange(
+  file: string,
+  source: string,
+  start: number,
+  end: number,
+  mark: number | null,
+  maxLineChars = 240,
+): SourceWindow {
   const lines = splitLines(source);
   const from = Math.max(1, start);
   const to = Math.min(lines.length, end);
@@ -145,8 +146,33 @@ export interface CalledDefinition {
 }
 
 const NOT_CALLEES = new Set([
-  "assert", "print", "len", "str", "int", "float", "bool", "list", "dict", "set", "tuple", "range", "isinstance",
-  "round", "sum", "min", "max", "sorted", "any", "all", "abs", "repr", "type", "getattr", "hasattr", "raises", "approx",
+  "assert",
+  "print",
+  "len",
+  "str",
+  "int",
+  "float",
+  "bool",
+  "list",
+  "dict",
+  "set",
+  "tuple",
+  "range",
+  "isinstance",
+  "round",
+  "sum",
+  "min",
+  "max",
+  "sorted",
+  "any",
+  "all",
+  "abs",
+  "repr",
+  "type",
+  "getattr",
+  "hasattr",
+  "raises",
+  "approx",
 ]);
 
 /** Project files a test imports from: `from a.b import c` → a/b.py, a/b/__init__.py, a/b/c.py; `import a.b` → a/b.py. */
@@ -159,7 +185,10 @@ export function importedModuleFiles(testSource: string): string[] {
   for (const m of testSource.matchAll(/^\s*from\s+([A-Za-z_][\w.]*)\s+import\s+\(?([^)\n]+)/gm)) {
     add(m[1]!);
     for (const name of m[2]!.split(",")) {
-      const n = name.trim().split(/\s+as\s+/)[0]!.trim();
+      const n = name
+        .trim()
+        .split(/\s+as\s+/)[0]!
+        .trim();
       if (/^[A-Za-z_]\w*$/.test(n)) add(`${m[1]}.${n}`);
     }
   }

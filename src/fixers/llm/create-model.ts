@@ -72,7 +72,10 @@ export type LlmModel =
   | {
       kind: "ready";
       chat: BaseChatModel;
-      /** The same model streaming its replies, for a conversation shown as it is written (the chat REPL); absent for a model built elsewhere. */
+      /**
+       * The same model streaming its replies, for a conversation shown as it is written (the chat REPL); absent for a model built
+       * elsewhere.
+       */
       streamingChat?: BaseChatModel;
       name: string;
       maxTokens?: number;

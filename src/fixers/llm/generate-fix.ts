@@ -89,7 +89,11 @@ function bindForMode(chat: BaseChatModel, mode: ToolMode): Pick<BaseChatModel, "
 const NEXT_MODE: Record<ToolMode, ToolMode | null> = { force: "auto", auto: "none", none: null };
 
 const outcomeFor = (e: ModelCallError): LlmCallOutcome =>
-  e.kind === "unreachable" ? "connection" : e.kind === "fatal" || e.kind === "auth_rejected" || e.kind === "unknown_model" ? "error" : e.kind;
+  e.kind === "unreachable"
+    ? "connection"
+    : e.kind === "fatal" || e.kind === "auth_rejected" || e.kind === "unknown_model"
+      ? "error"
+      : e.kind;
 
 /** Asks the model for a fix to one failure; every call is recorded, nothing here throws for a bad answer or server. */
 export async function generateFixWithLlm(
@@ -117,7 +121,8 @@ export async function generateFixWithLlm(
   let callees: CalledDefinition[] = [];
   const testSource = sources[failure.testFile];
   if ((analysis.fileToFix === null || analysis.fileToFix === failure.testFile) && testSource !== undefined) {
-    const read = (rel: string): string | undefined => sources[rel] ?? (deps.projectRoot !== undefined ? readInside(deps.projectRoot, rel) : undefined);
+    const read = (rel: string): string | undefined =>
+      sources[rel] ?? (deps.projectRoot !== undefined ? readInside(deps.projectRoot, rel) : undefined);
     callees = calledDefinitions(testSource, testFocusLine(failure, testSource), read);
     for (const c of callees) sources[c.file] ??= read(c.file)!;
   }
@@ -184,7 +189,13 @@ export async function generateFixWithLlm(
       const latencyMs = clock() - started;
       // A server that timed out or failed with 5xx may still have read (and billed) the prompt: count it, estimated.
       const billed = err.kind === "timeout" || (err.kind === "server_error" && (err.status ?? 0) >= 500) ? prompt.estimatedTokens : 0;
-      record({ attempt: calls, outcome: outcomeFor(err), latencyMs, promptTokens: billed, error: `${err.status ?? ""} ${err.message}`.trim() });
+      record({
+        attempt: calls,
+        outcome: outcomeFor(err),
+        latencyMs,
+        promptTokens: billed,
+        error: `${err.status ?? ""} ${err.message}`.trim(),
+      });
       if (err.kind === "tools_unsupported" && NEXT_MODE[mode] !== null) {
         log(`llm: the server refused tool_choice=${mode} (${err.message}); asking again with ${NEXT_MODE[mode]}`);
         mode = NEXT_MODE[mode]!;

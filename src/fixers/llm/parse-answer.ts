@@ -13,9 +13,7 @@ export interface ModelAnswer {
 export type AnswerVia = "tool_call" | "fenced_block" | "json";
 
 /** A usable answer, or the reason it was not. */
-export type ParsedAnswer =
-  | { ok: true; response: LlmFixResponse; via: AnswerVia }
-  | { ok: false; reason: string };
+export type ParsedAnswer = { ok: true; response: LlmFixResponse; via: AnswerVia } | { ok: false; reason: string };
 
 /**
  * The fallback format for servers without tool calling, quoted verbatim in the system prompt:
@@ -99,7 +97,8 @@ const describeIssues = (issues: readonly { path: readonly PropertyKey[]; message
 
 function validate(raw: unknown, via: AnswerVia): ParsedAnswer {
   const parsed = LlmFixResponseSchema.safeParse(normalize(raw));
-  if (!parsed.success) return { ok: false, reason: `the ${via.replace("_", " ")} did not match the fix schema (${describeIssues(parsed.error.issues)})` };
+  if (!parsed.success)
+    return { ok: false, reason: `the ${via.replace("_", " ")} did not match the fix schema (${describeIssues(parsed.error.issues)})` };
   const response = parsed.data;
   if (response.edits.length === 0) return { ok: false, reason: "the model proposed no edits" };
   const blank = response.edits.findIndex((e) => e.find.trim() === "");

@@ -90,12 +90,60 @@ interface TrimLevel {
 }
 
 const LEVELS: TrimLevel[] = [
-  { rule: "", capturedMax: CAPTURED_MAX, relatedMax: 10, attemptsFull: 5, stack: { maxFrames: 30, projectOnly: false, maxChars: 4000 }, testRadius: SOURCE_RADIUS, fixRadius: SOURCE_RADIUS },
-  { rule: "captured output cut to 500 characters, related failures to 3", capturedMax: 500, relatedMax: 3, attemptsFull: 5, stack: { maxFrames: 30, projectOnly: false, maxChars: 4000 }, testRadius: SOURCE_RADIUS, fixRadius: SOURCE_RADIUS },
-  { rule: "captured output dropped, older attempts shortened", capturedMax: 0, relatedMax: 3, attemptsFull: 2, stack: { maxFrames: 30, projectOnly: false, maxChars: 4000 }, testRadius: SOURCE_RADIUS, fixRadius: SOURCE_RADIUS },
-  { rule: "stack trace reduced to the 8 innermost project frames", capturedMax: 0, relatedMax: 3, attemptsFull: 2, stack: { maxFrames: 8, projectOnly: true, maxChars: 1500 }, testRadius: SOURCE_RADIUS, fixRadius: SOURCE_RADIUS },
-  { rule: "test source window reduced to ±5 lines", capturedMax: 0, relatedMax: 3, attemptsFull: 2, stack: { maxFrames: 8, projectOnly: true, maxChars: 1500 }, testRadius: 5, fixRadius: SOURCE_RADIUS },
-  { rule: "related failures dropped, attempts one line each, fix window ±5 lines", capturedMax: 0, relatedMax: 0, attemptsFull: 0, stack: { maxFrames: 4, projectOnly: true, maxChars: 800 }, testRadius: 3, fixRadius: 5 },
+  {
+    rule: "",
+    capturedMax: CAPTURED_MAX,
+    relatedMax: 10,
+    attemptsFull: 5,
+    stack: { maxFrames: 30, projectOnly: false, maxChars: 4000 },
+    testRadius: SOURCE_RADIUS,
+    fixRadius: SOURCE_RADIUS,
+  },
+  {
+    rule: "captured output cut to 500 characters, related failures to 3",
+    capturedMax: 500,
+    relatedMax: 3,
+    attemptsFull: 5,
+    stack: { maxFrames: 30, projectOnly: false, maxChars: 4000 },
+    testRadius: SOURCE_RADIUS,
+    fixRadius: SOURCE_RADIUS,
+  },
+  {
+    rule: "captured output dropped, older attempts shortened",
+    capturedMax: 0,
+    relatedMax: 3,
+    attemptsFull: 2,
+    stack: { maxFrames: 30, projectOnly: false, maxChars: 4000 },
+    testRadius: SOURCE_RADIUS,
+    fixRadius: SOURCE_RADIUS,
+  },
+  {
+    rule: "stack trace reduced to the 8 innermost project frames",
+    capturedMax: 0,
+    relatedMax: 3,
+    attemptsFull: 2,
+    stack: { maxFrames: 8, projectOnly: true, maxChars: 1500 },
+    testRadius: SOURCE_RADIUS,
+    fixRadius: SOURCE_RADIUS,
+  },
+  {
+    rule: "test source window reduced to ±5 lines",
+    capturedMax: 0,
+    relatedMax: 3,
+    attemptsFull: 2,
+    stack: { maxFrames: 8, projectOnly: true, maxChars: 1500 },
+    testRadius: 5,
+    fixRadius: SOURCE_RADIUS,
+  },
+  {
+    rule: "related failures dropped, attempts one line each, fix window ±5 lines",
+    capturedMax: 0,
+    relatedMax: 0,
+    attemptsFull: 0,
+    stack: { maxFrames: 4, projectOnly: true, maxChars: 800 },
+    testRadius: 3,
+    fixRadius: 5,
+  },
 ];
 
 const renderEdit = (e: FileEdit): string =>
@@ -154,7 +202,9 @@ function renderUser(input: FixPromptInput, level: TrimLevel): string {
   const fixSource = fixFile !== null ? sourceFiles[fixFile] : undefined;
   if (fixFile !== null && fixSource !== undefined && fixFile !== failure.testFile) {
     const w = sourceWindow(fixFile, fixSource, analysis.lineNumber, level.fixRadius);
-    parts.push(`## Source: ${fixFile} (lines ${w.startLine}-${w.endLine}${w.focusLine !== null ? `, error at line ${w.focusLine}` : ""})\n${w.text}`);
+    parts.push(
+      `## Source: ${fixFile} (lines ${w.startLine}-${w.endLine}${w.focusLine !== null ? `, error at line ${w.focusLine}` : ""})\n${w.text}`,
+    );
   }
   const top = suspects[0];
   const topSource = top !== undefined ? sourceFiles[top.file] : undefined;
@@ -167,7 +217,9 @@ function renderUser(input: FixPromptInput, level: TrimLevel): string {
     const focus = fixFile === failure.testFile && analysis.lineNumber !== null ? analysis.lineNumber : testFocusLine(failure, testSource);
     const radius = fixFile === failure.testFile ? level.fixRadius : level.testRadius;
     const w = sourceWindow(failure.testFile, testSource, focus, radius);
-    parts.push(`## Failing test source: ${failure.testFile} (lines ${w.startLine}-${w.endLine}${w.focusLine !== null ? `, failing at line ${w.focusLine}` : ""})\n${w.text}`);
+    parts.push(
+      `## Failing test source: ${failure.testFile} (lines ${w.startLine}-${w.endLine}${w.focusLine !== null ? `, failing at line ${w.focusLine}` : ""})\n${w.text}`,
+    );
   }
 
   for (const d of input.calledDefinitions ?? []) {

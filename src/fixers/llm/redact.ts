@@ -148,7 +148,10 @@ export function createSecretRedactor(options: CreateSecretRedactorOptions): Secr
     const found = findSecrets(out).filter((f) => f.value.trim() !== "" && !isPlaceholder(f.value));
     if (found.length > 0) {
       for (const f of found) label(f.value, f.name);
-      out = replaceAll(out, found.map((f) => f.value));
+      out = replaceAll(
+        out,
+        found.map((f) => f.value),
+      );
     }
     return out;
   }

@@ -11,9 +11,7 @@ export const FIX_TOOL_DESCRIPTION =
 /** One replacement in one file, as the model sends it. */
 export const LlmEditSchema = z.object({
   file: z.string().describe("Path of the file to change, relative to the project root, exactly as shown in the prompt"),
-  find: z
-    .string()
-    .describe("Exact text currently in the file, copied with its indentation, a few lines at most, near the reported line"),
+  find: z.string().describe("Exact text currently in the file, copied with its indentation, a few lines at most, near the reported line"),
   replace: z.string().describe("The text that replaces `find`"),
 });
 export type LlmEdit = z.infer<typeof LlmEditSchema>;

@@ -98,7 +98,10 @@ export function classifyModelError(e: unknown, timedOut: boolean): ModelCallErro
   if (status !== undefined && status >= 500) return { ...base, kind: "server_error", retryable: true };
   if (status === 400 && /\btool/i.test(message)) return { ...base, kind: "tools_unsupported", retryable: false };
   if (status === 408 || status === 409) return { ...base, kind: "server_error", retryable: true };
-  if (status === undefined && (name === "APIConnectionError" || /connection|ECONNRESET|ECONNREFUSED|socket hang up|fetch failed/i.test(message))) {
+  if (
+    status === undefined &&
+    (name === "APIConnectionError" || /connection|ECONNRESET|ECONNREFUSED|socket hang up|fetch failed/i.test(message))
+  ) {
     return { ...base, kind: "connection", retryable: true };
   }
   return { ...base, kind: "fatal", retryable: false };

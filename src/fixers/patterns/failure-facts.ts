@@ -74,5 +74,8 @@ export function noneUsedAsValue(f: Failure): boolean {
 
 /** An assertion that compared a None result (`assert None == {...}`, `where None = f(x)`). */
 export function noneAsserted(f: Failure): boolean {
-  return shortType(f.errorType) === "AssertionError" && /\bassert None\b|\bNone (?:==|!=|in|is)\b|(?:==|!=) None\b|\bwhere None = /.test(f.errorMessage);
+  return (
+    shortType(f.errorType) === "AssertionError" &&
+    /\bassert None\b|\bNone (?:==|!=|in|is)\b|(?:==|!=) None\b|\bwhere None = /.test(f.errorMessage)
+  );
 }

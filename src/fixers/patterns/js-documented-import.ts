@@ -46,7 +46,9 @@ function bindingsIn(readme: string, name: string, pkg: string): Binding[] {
   const n = escape(name);
   const out: Binding[] = [];
   const ofPkg = (spec: string): boolean => packageNameOf(spec) === pkg;
-  for (const m of readme.matchAll(new RegExp(`\\b(?:var|let|const)\\s+${n}\\s*=\\s*require\\(\\s*["']([^"']+)["']\\s*\\)(\\s*[(.[])?`, "g"))) {
+  for (const m of readme.matchAll(
+    new RegExp(`\\b(?:var|let|const)\\s+${n}\\s*=\\s*require\\(\\s*["']([^"']+)["']\\s*\\)(\\s*[(.[])?`, "g"),
+  )) {
     if (ofPkg(m[1]!)) out.push({ form: "require", spec: m[1]!, extra: m[2] !== undefined });
   }
   for (const m of readme.matchAll(new RegExp(`\\bimport\\s+${n}\\s+from\\s+["']([^"']+)["']`, "g"))) {

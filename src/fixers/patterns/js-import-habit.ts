@@ -11,7 +11,10 @@ export interface HabitImport {
   uses: number;
 }
 
-/** The one name a top-level statement binds by import: `const x = require("m")`, `const { x } = require("m")`, `import x from "m"`, `import { x } from "m"`. */
+/**
+ * The one name a top-level statement binds by import: `const x = require("m")`, `const { x } = require("m")`, `import x from "m"`, `import
+ * { x } from "m"`.
+ */
 function soleImportedName(t: typeof ts, s: ts.Statement): string | null {
   if (t.isImportDeclaration(s)) {
     const clause = s.importClause;
@@ -33,7 +36,8 @@ function soleImportedName(t: typeof ts, s: ts.Statement): string | null {
 
 const isImportStatement = (t: typeof ts, s: ts.Statement): boolean =>
   t.isImportDeclaration(s) ||
-  (t.isVariableStatement(s) && s.declarationList.declarations.some((d) => d.initializer !== undefined && /^require\(/.test(d.initializer.getText())));
+  (t.isVariableStatement(s) &&
+    s.declarationList.declarations.some((d) => d.initializer !== undefined && /^require\(/.test(d.initializer.getText())));
 
 /** Whether `name` is declared in the file itself: an import of it would be a redeclaration. */
 const declaredInFile = (view: TsFileView, name: string): boolean =>
@@ -60,7 +64,13 @@ function habit(view: TsFileView, name: string): HabitImport | null {
   const { ts: t, program, sourceFile } = view;
   const texts = new Map<string, number>();
   for (const sf of program.getSourceFiles()) {
-    if (sf === sourceFile || sf.isDeclarationFile || program.isSourceFileFromExternalLibrary(sf) || sf.fileName.split("/").includes("node_modules")) continue;
+    if (
+      sf === sourceFile ||
+      sf.isDeclarationFile ||
+      program.isSourceFileFromExternalLibrary(sf) ||
+      sf.fileName.split("/").includes("node_modules")
+    )
+      continue;
     for (const s of sf.statements) {
       if (soleImportedName(t, s) === name) texts.set(s.getText(sf), (texts.get(s.getText(sf)) ?? 0) + 1);
     }

@@ -26,12 +26,18 @@ export const missingAwaitPattern = {
     const target = testTarget(ctx.failure);
     const coroutine = coroutineName(text);
     const common = {
-      ...(target ? { test_file: target.testFile, test_function: target.testFunction, ...(target.testClass ? { test_class: target.testClass } : {}) } : {}),
+      ...(target
+        ? { test_file: target.testFile, test_function: target.testFunction, ...(target.testClass ? { test_class: target.testClass } : {}) }
+        : {}),
       include_tests: ctx.allowTestEdits,
     };
     const anyShape = misuse || ctx.analysis.fixStrategy === "add_await" || shortType(ctx.failure.errorType) === "AssertionError";
     const found = anyShape
-      ? await awaitSites(ctx.helper, { ...(frame ? { file: frame.file, line: frame.line } : {}), ...(coroutine ? { coroutine } : {}), ...common })
+      ? await awaitSites(ctx.helper, {
+          ...(frame ? { file: frame.file, line: frame.line } : {}),
+          ...(coroutine ? { coroutine } : {}),
+          ...common,
+        })
       : { sites: [] };
     const frames = ownFrames(ctx.failure, ctx.projectRoot).map((f) => ({ file: f.file, line: f.line, function: f.function }));
     const site = found.sites[0] ?? (await awaitSites(ctx.helper, { ...common, frames, discarded_only: true })).sites[0];

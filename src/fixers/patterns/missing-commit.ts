@@ -39,7 +39,9 @@ export const missingCommitPattern = {
     if (!readNothing && found.readBack === "") return null;
     const sites = found.sites.filter((s) => s.edit !== null && !ctx.isTestFile(s.file)).slice(0, MAX_SITES);
     if (sites.length === 0) return null;
-    const what = sites.map((s) => `${s.receiver}.commit() after the last ${s.method ?? "write"} in ${s.function} (${s.file}:${s.line})`).join("; ");
+    const what = sites
+      .map((s) => `${s.receiver}.commit() after the last ${s.method ?? "write"} in ${s.function} (${s.file}:${s.line})`)
+      .join("; ");
     return {
       source: "pattern",
       strategy: "add_commit",

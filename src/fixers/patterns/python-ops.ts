@@ -134,8 +134,7 @@ export type AssertionRewrite = z.infer<typeof AssertionRewriteSchema>;
 export const importPlan = (
   helper: PythonCaller,
   args: { file: string; name: string; catalog: CatalogCandidate[]; line?: number; also?: Record<string, CatalogCandidate[]> },
-): Promise<ImportPlan> =>
-  callOp(helper, "import_plan", args, ImportPlanSchema);
+): Promise<ImportPlan> => callOp(helper, "import_plan", args, ImportPlanSchema);
 
 /** Un-awaited calls of project coroutines at a failing line or reachable from the test. */
 export const awaitSites = (
@@ -160,15 +159,16 @@ export const commitSites = (
 ): Promise<CommitSites> => callOp(helper, "commit_sites", args, CommitSitesSchema);
 
 /** The `is not None` guard for an attribute access on None at file:line. */
-export const noneGuard = (helper: PythonCaller, args: { file: string; line: number; attr: string; allow_tests?: boolean }): Promise<NoneGuard> =>
-  callOp(helper, "none_guard", args, NoneGuardSchema);
+export const noneGuard = (
+  helper: PythonCaller,
+  args: { file: string; line: number; attr: string; allow_tests?: boolean },
+): Promise<NoneGuard> => callOp(helper, "none_guard", args, NoneGuardSchema);
 
 /** The None test a constant condition in the failure's project files stands for (frames innermost last). */
 export const constantGuard = (
   helper: PythonCaller,
   args: { frames: { file: string; line: number }[]; raised?: { file: string; line: number } | undefined },
-): Promise<ConstantGuard> =>
-  callOp(helper, "constant_guard", args, ConstantGuardSchema);
+): Promise<ConstantGuard> => callOp(helper, "constant_guard", args, ConstantGuardSchema);
 
 /** The value a `return None` dropped in a function called at one of the failing lines (frames innermost last). */
 export const droppedReturn = (helper: PythonCaller, args: { frames: { file: string; line: number }[] }): Promise<DroppedReturn> =>

@@ -92,7 +92,8 @@ export function textEdits(file: string, before: string, after: string): FileEdit
     newEnd: h.newStart - 1 + h.newCount,
   }));
   // A final line that only gained or lost its newline is not a hunk of diffLines.
-  if (windows.length === 0) windows.push({ oldStart: oldLines.length - 1, oldEnd: oldLines.length, newStart: newLines.length - 1, newEnd: newLines.length });
+  if (windows.length === 0)
+    windows.push({ oldStart: oldLines.length - 1, oldEnd: oldLines.length, newStart: newLines.length - 1, newEnd: newLines.length });
   const edits = windows.map((w) => widen(oldLines, newLines, w, file, before) ?? insertion(oldLines, newLines, w, file, before));
   if (edits.every((e): e is FileEdit => e !== null)) {
     try {
@@ -101,7 +102,12 @@ export function textEdits(file: string, before: string, after: string): FileEdit
       // Overlapping widened windows: fall through to one edit spanning every change.
     }
   }
-  const span: Window = { oldStart: windows[0]!.oldStart, oldEnd: windows[windows.length - 1]!.oldEnd, newStart: windows[0]!.newStart, newEnd: windows[windows.length - 1]!.newEnd };
+  const span: Window = {
+    oldStart: windows[0]!.oldStart,
+    oldEnd: windows[windows.length - 1]!.oldEnd,
+    newStart: windows[0]!.newStart,
+    newEnd: windows[windows.length - 1]!.newEnd,
+  };
   const one = widen(oldLines, newLines, span, file, before);
   return one ? [one] : null;
 }

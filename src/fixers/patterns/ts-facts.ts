@@ -17,7 +17,8 @@ export interface TsLocation {
 }
 
 /** The failure's frames in the project's own TS/JS files (tests included), outermost first. */
-export const scriptFrames = (f: Failure, projectRoot: string): OwnFrame[] => ownFrames(f, projectRoot).filter((fr) => isScriptPath(fr.file));
+export const scriptFrames = (f: Failure, projectRoot: string): OwnFrame[] =>
+  ownFrames(f, projectRoot).filter((fr) => isScriptPath(fr.file));
 
 /** The column V8 printed for `file:line` in the stack text (1-based), when it printed one. */
 export function stackColumn(f: Failure, file: string, line: number): number | undefined {
@@ -28,7 +29,9 @@ export function stackColumn(f: Failure, file: string, line: number): number | un
 /** Where the error was raised in code the pattern may edit: the innermost own frame, else the analysis' location. */
 export function failureLocation(ctx: PatternContext): TsLocation | null {
   const editable = (rel: string): boolean => ctx.allowTestEdits || !ctx.isTestFile(rel);
-  const frames = scriptFrames(ctx.failure, ctx.projectRoot).filter((fr) => (fr.kind === "project" || ctx.allowTestEdits) && editable(fr.file));
+  const frames = scriptFrames(ctx.failure, ctx.projectRoot).filter(
+    (fr) => (fr.kind === "project" || ctx.allowTestEdits) && editable(fr.file),
+  );
   const frame = frames[frames.length - 1];
   if (frame) {
     const column = frame.column ?? stackColumn(ctx.failure, frame.file, frame.line);
@@ -59,7 +62,13 @@ export async function changedFiles(ctx: PatternContext, changes: readonly TsText
   const out = new Map<string, FileChange>();
   for (const file of new Set(changes.map((c) => c.file))) {
     const before = await ctx.readFile(file);
-    out.set(file, { before, after: applyTextChanges(before, changes.filter((c) => c.file === file)) });
+    out.set(file, {
+      before,
+      after: applyTextChanges(
+        before,
+        changes.filter((c) => c.file === file),
+      ),
+    });
   }
   return out;
 }

@@ -83,7 +83,9 @@ export async function importFacts(project: TsProject, file: string, name: string
         counts.set(key, (counts.get(key) ?? 0) + 1);
       }
     }
-    const projectDeclares = projectFiles.some((sf) => sf !== sourceFile && declaringFile(view, checker.getSymbolAtLocation(sf), name) === sf);
+    const projectDeclares = projectFiles.some(
+      (sf) => sf !== sourceFile && declaringFile(view, checker.getSymbolAtLocation(sf), name) === sf,
+    );
     const sources = specs.map((spec): ImportSource => {
       const resolved = t.resolveModuleName(spec, sourceFile.fileName, program.getCompilerOptions(), t.sys).resolvedModule;
       const target = resolved && !resolved.isExternalLibraryImport ? program.getSourceFile(resolved.resolvedFileName) : undefined;
@@ -149,7 +151,12 @@ export function chooseImportSource(facts: ImportFacts): ImportChoice | null {
   if (facts.projectDeclares) return null; // the project's own declaration is not on offer; an outside one would shadow it
   const habit = mostImported(sources);
   if (habit) {
-    const spec = habit.builtin ? builtinSpelling(sources.filter((s) => s.key === habit.key), facts.nodePrefix) : habit.spec;
+    const spec = habit.builtin
+      ? builtinSpelling(
+          sources.filter((s) => s.key === habit.key),
+          facts.nodePrefix,
+        )
+      : habit.spec;
     return choice(spec, "the module the project imports it from elsewhere, and nothing in the project declares it");
   }
   const builtins = sources.filter((s) => s.builtin);

@@ -5,7 +5,16 @@ import { escapeRegExp } from "../../parsers/escape-regexp.js";
 import type { TsCodeFix, TsProject } from "../../typescript/types.js";
 import { enclosingFunction, nodeAt, testCallbackText, type EnclosingFunction } from "./ts-ast.js";
 import { applyTextChanges } from "./ts-edits.js";
-import { editsFor, errorFacts, failureLocation, fixesCleanly, isAssertionFailure, scriptFrames, tsProposal, type FileChange } from "./ts-facts.js";
+import {
+  editsFor,
+  errorFacts,
+  failureLocation,
+  fixesCleanly,
+  isAssertionFailure,
+  scriptFrames,
+  tsProposal,
+  type FileChange,
+} from "./ts-facts.js";
 import type { FixPattern, PatternContext } from "./types.js";
 
 // `const x = await f()` reads better than `(await x).name`, so the initializer fix wins when both are offered.
@@ -35,7 +44,10 @@ async function awaitFixes(project: TsProject, file: string): Promise<TsCodeFix[]
   const byDiagnostic = new Map<number, TsCodeFix>();
   for (const fix of await project.codeFixes(file, { fixNames: AWAIT_FIXES })) {
     const seen = byDiagnostic.get(fix.diagnostic.start);
-    if (!seen || AWAIT_FIXES.indexOf(fix.fixName as (typeof AWAIT_FIXES)[number]) < AWAIT_FIXES.indexOf(seen.fixName as (typeof AWAIT_FIXES)[number])) {
+    if (
+      !seen ||
+      AWAIT_FIXES.indexOf(fix.fixName as (typeof AWAIT_FIXES)[number]) < AWAIT_FIXES.indexOf(seen.fixName as (typeof AWAIT_FIXES)[number])
+    ) {
       byDiagnostic.set(fix.diagnostic.start, fix);
     }
   }
@@ -72,7 +84,9 @@ async function failingTestCode(ctx: PatternContext, project: TsProject): Promise
   if (!isScriptPath(test)) return null;
   const text = await ctx.readFile(test).catch(() => null);
   if (text === null || !project.inspect) return text;
-  const body = await project.inspect(test, ({ ts, sourceFile }) => testCallbackText(ts, sourceFile, ctx.failure.testName)).catch(() => null);
+  const body = await project
+    .inspect(test, ({ ts, sourceFile }) => testCallbackText(ts, sourceFile, ctx.failure.testName))
+    .catch(() => null);
   return body ?? text;
 }
 
@@ -86,7 +100,13 @@ async function searchPlan(ctx: PatternContext, project: TsProject, testCode: Tes
   const at = failureLocation(ctx);
   if (at) plan.push({ file: at.file, line: at.line, functions: new Set(), base: 100, why: "at the failing line" });
   const frames = scriptFrames(ctx.failure, ctx.projectRoot).filter((fr) => editable(fr.file));
-  for (const fr of frames.reverse()) plan.push({ file: fr.file, functions: new Set([fr.function.split(".").pop() ?? ""]), base: 80, why: `in ${fr.function}, on the stack` });
+  for (const fr of frames.reverse())
+    plan.push({
+      file: fr.file,
+      functions: new Set([fr.function.split(".").pop() ?? ""]),
+      base: 80,
+      why: `in ${fr.function}, on the stack`,
+    });
   // A wrong value is often produced far from where the test noticed it: search what the test imports, two levels deep,
   // in the functions their importers call.
   if (!isAssertionFailure(ctx.failure) && ctx.analysis.fixStrategy !== "add_await") return plan;
@@ -130,16 +150,27 @@ async function findSites(ctx: PatternContext, project: TsProject, testCode: Test
 /** The file after the await fix, plus making its function async when it is not (only when the test awaits it anyway). */
 async function fixedText(ctx: PatternContext, project: TsProject, site: Site, testCode: TestCode): Promise<FileChange | null> {
   const before = await ctx.readFile(site.file);
-  const awaited = applyTextChanges(before, site.fix.changes.filter((c) => c.file === site.file));
+  const awaited = applyTextChanges(
+    before,
+    site.fix.changes.filter((c) => c.file === site.file),
+  );
   if (site.fix.changes.some((c) => c.file !== site.file)) return null;
   if (!site.fn || site.fn.async) return { before, after: awaited };
   // Turning a sync function async changes what every caller gets; only safe when the test already awaits its result.
   const testText = (await testCode()) ?? "";
   if (!site.fn.name || !new RegExp(`\\bawait\\s+(?:[\\w$.]+\\.)?${escapeRegExp(site.fn.name)}\\s*\\(`).test(testText)) return null;
   const line = site.fix.diagnostic.line;
-  const asyncFix = (await project.codeFixes(site.file, { text: awaited, fromLine: line - 2, toLine: line + 2, fixNames: ["fixAwaitInSyncFunction"] }))[0];
+  const asyncFix = (
+    await project.codeFixes(site.file, { text: awaited, fromLine: line - 2, toLine: line + 2, fixNames: ["fixAwaitInSyncFunction"] })
+  )[0];
   if (!asyncFix) return null;
-  return { before, after: applyTextChanges(awaited, asyncFix.changes.filter((c) => c.file === site.file)) };
+  return {
+    before,
+    after: applyTextChanges(
+      awaited,
+      asyncFix.changes.filter((c) => c.file === site.file),
+    ),
+  };
 }
 
 export const tsMissingAwaitPattern = {

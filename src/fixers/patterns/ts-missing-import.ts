@@ -39,7 +39,8 @@ function allowedModule(spec: string, projectRoot: string, file: string): boolean
 const missingName = (fix: TsCodeFix): string | null => /'([^']+)'/.exec(fix.diagnostic.message)?.[1] ?? null;
 
 /** The modules the import fixes offer, each once. */
-const offeredModules = (fixes: readonly TsCodeFix[]): string[] => [...new Set(fixes.map(importedModule))].filter((m): m is string => m !== null);
+const offeredModules = (fixes: readonly TsCodeFix[]): string[] =>
+  [...new Set(fixes.map(importedModule))].filter((m): m is string => m !== null);
 
 /** The module to import `name` from, among those the import fixes offer that the project may use; null when it is a guess. */
 async function sourceFor(ctx: PatternContext, at: TsLocation, name: string, fixes: readonly TsCodeFix[]): Promise<ImportChoice | null> {

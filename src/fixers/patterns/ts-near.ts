@@ -28,7 +28,8 @@ export async function failureScopes(project: TsProject, at: TsLocation): Promise
       to: sourceFile.getLineAndCharacterOfPosition(n.getEnd()).line + 1,
     });
     const ranges: LineRange[] = [];
-    const holdsStatements = (n: typeof node): boolean => t.isBlock(n) || t.isSourceFile(n) || t.isModuleBlock(n) || t.isCaseOrDefaultClause(n);
+    const holdsStatements = (n: typeof node): boolean =>
+      t.isBlock(n) || t.isSourceFile(n) || t.isModuleBlock(n) || t.isCaseOrDefaultClause(n);
     let statement = node;
     while (statement.parent && !holdsStatements(statement.parent)) statement = statement.parent;
     if (!t.isSourceFile(statement)) ranges.push(rangeOf(statement));

@@ -58,7 +58,12 @@ function topLevelNames(t: typeof ts, sourceFile: SourceFile): string[] {
  * one value in scope there one edit away, as a fix. `checked` holds the fixes whose "Cannot find name" TypeScript reported
  * (their diagnostic must go away); in an unchecked file there is none to lose, and the tests judge the fix.
  */
-async function oneEditInScope(project: TsProject, file: string, lines: LineRange, name: string): Promise<{ fixes: TsCodeFix[]; checked: Set<TsCodeFix> }> {
+async function oneEditInScope(
+  project: TsProject,
+  file: string,
+  lines: LineRange,
+  name: string,
+): Promise<{ fixes: TsCodeFix[]; checked: Set<TsCodeFix> }> {
   const none = { fixes: [], checked: new Set<TsCodeFix>() };
   if (!project.inspect) return none;
   return project.inspect(file, ({ ts: t, sourceFile, checker, diagnostics }) => {
@@ -67,7 +72,13 @@ async function oneEditInScope(project: TsProject, file: string, lines: LineRange
     const fileNames = topLevelNames(t, sourceFile);
     const visit = (node: Node): void => {
       const line = sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile)).line + 1;
-      if (t.isIdentifier(node) && node.text === name && line >= lines.from && line <= lines.to && checker.getSymbolAtLocation(node) === undefined) {
+      if (
+        t.isIdentifier(node) &&
+        node.text === name &&
+        line >= lines.from &&
+        line <= lines.to &&
+        checker.getSymbolAtLocation(node) === undefined
+      ) {
         // Two symbols of one name (a local shadowing a global) are one spelling.
         const names = new Set([...checker.getSymbolsInScope(node, t.SymbolFlags.Value).map((s) => s.name), ...fileNames]);
         const blind = [...names].filter((n) => editDistance(n.toLowerCase(), name.toLowerCase()) === 1);
@@ -78,9 +89,22 @@ async function oneEditInScope(project: TsProject, file: string, lines: LineRange
           const start = node.getStart(sourceFile);
           const column = start - sourceFile.getLineStarts()[line - 1]! + 1;
           const diagnostic = reported.find((d) => d.start === start) ?? {
-            file, code: 2304, category: "error" as const, kind: "semantic" as const, message: `Cannot find name '${name}'.`, line, column, start, length: name.length,
+            file,
+            code: 2304,
+            category: "error" as const,
+            kind: "semantic" as const,
+            message: `Cannot find name '${name}'.`,
+            line,
+            column,
+            start,
+            length: name.length,
           };
-          const fix = { fixName: IN_SCOPE, description: `Change spelling to '${near[0]!}'`, diagnostic, changes: [{ file, start, length: name.length, newText: near[0]! }] };
+          const fix = {
+            fixName: IN_SCOPE,
+            description: `Change spelling to '${near[0]!}'`,
+            diagnostic,
+            changes: [{ file, start, length: name.length, newText: near[0]! }],
+          };
           out.fixes.push(fix);
           if (reported.includes(diagnostic)) out.checked.add(fix);
         }

@@ -84,7 +84,12 @@ function variableDereferenced(view: TsFileView, declaration: ts.VariableDeclarat
   let found = false;
   const visit = (n: ts.Node): void => {
     if (found) return;
-    if (tsApi.isIdentifier(n) && n !== declaration.name && n.text === declaration.name.getText() && checker.getSymbolAtLocation(n) === symbol) {
+    if (
+      tsApi.isIdentifier(n) &&
+      n !== declaration.name &&
+      n.text === declaration.name.getText() &&
+      checker.getSymbolAtLocation(n) === symbol
+    ) {
       if (throwsOnUndefined(tsApi, n.parent, n)) found = true;
     }
     tsApi.forEachChild(n, visit);
@@ -230,6 +235,11 @@ export const tsUndefinedGuardPattern = {
       what.kind === "read"
         ? `it read '${what.property}' from ${what.from}; with \`?.\` the expression is undefined instead of throwing.`
         : `its declared type admits undefined and it was called while undefined; with \`?.()\` an absent callee is skipped.`;
-    return tsProposal("add_none_check", edits, `Guard \`${guarded}\` with optional chaining at ${at.file}:${at.line}: ${why}`, plan.sure ? 0.65 : 0.55);
+    return tsProposal(
+      "add_none_check",
+      edits,
+      `Guard \`${guarded}\` with optional chaining at ${at.file}:${at.line}: ${why}`,
+      plan.sure ? 0.65 : 0.55,
+    );
   },
 } satisfies FixPattern;

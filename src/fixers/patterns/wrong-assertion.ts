@@ -8,14 +8,19 @@ export const wrongAssertionPattern = {
   id: "wrong-assertion",
   languages: ["python"],
   strategy: "fix_assertion",
-  matches: (failure, analysis) => shortType(failure.errorType) === "AssertionError" && (analysis.errorCategory === "assertion" || analysis.fixStrategy === "fix_assertion"),
+  matches: (failure, analysis) =>
+    shortType(failure.errorType) === "AssertionError" &&
+    (analysis.errorCategory === "assertion" || analysis.fixStrategy === "fix_assertion"),
   async propose(ctx: PatternContext): Promise<FixProposal | null> {
     if (!ctx.allowTestEdits) return null;
     const frame = raisingFrame(ctx.failure, ctx.projectRoot);
     if (!frame || !(frame.kind === "test" || ctx.isTestFile(frame.file))) return null;
     const rewrite = await assertionRewrite(ctx.helper, { file: frame.file, line: frame.line, message: ctx.failure.errorMessage });
     if (!rewrite.edit || !rewrite.from || !rewrite.to) return null;
-    const change = rewrite.kind === "none-check" ? `\`assert ${rewrite.from}\` → \`assert ${rewrite.to}\`` : `expected value ${rewrite.from} → ${rewrite.to}`;
+    const change =
+      rewrite.kind === "none-check"
+        ? `\`assert ${rewrite.from}\` → \`assert ${rewrite.to}\``
+        : `expected value ${rewrite.from} → ${rewrite.to}`;
     return {
       source: "pattern",
       strategy: "fix_assertion",

@@ -8,7 +8,8 @@ import type { Side } from "../../validation/facts.js";
 
 /** The Python helper of a context that checks a Python file; a caller that forgot to pass one is a fault. */
 export function pythonHelper(ctx: FixContext): PythonCaller {
-  if (!ctx.helper) throw new RedgreenError("internal", `validating the Python file ${ctx.relPath} needs the Python helper (FixInput.helper)`);
+  if (!ctx.helper)
+    throw new RedgreenError("internal", `validating the Python file ${ctx.relPath} needs the Python helper (FixInput.helper)`);
   return ctx.helper;
 }
 

@@ -16,7 +16,9 @@ export async function checkPythonIndentation(ctx: FixContext): Promise<CheckResu
     diffOf(ctx),
   ]);
   if (!fixed.ok) {
-    result.reasons.push(`indentation: ${ctx.relPath} does not tokenize${fixed.line === null ? "" : ` at line ${fixed.line}`}: ${fixed.msg}`);
+    result.reasons.push(
+      `indentation: ${ctx.relPath} does not tokenize${fixed.line === null ? "" : ` at line ${fixed.line}`}: ${fixed.msg}`,
+    );
     return result;
   }
   const added = new Set(diff.added);

@@ -23,7 +23,12 @@ export const pythonLanguage: LanguageSupport = {
   checkIndentation: checkPythonIndentation,
   async compareTests(ctx) {
     const c = await compareTests(pythonHelper(ctx), ctx.original, ctx.fixed, ctx.relPath);
-    return { parsed: c.parsed, parseNote: c.parsed ? null : (c.parseError ?? "parse error"), importOnly: c.importOnly, weakenings: c.weakenings };
+    return {
+      parsed: c.parsed,
+      parseNote: c.parsed ? null : (c.parseError ?? "parse error"),
+      importOnly: c.importOnly,
+      weakenings: c.weakenings,
+    };
   },
   async policyFindings(ctx, side, isTest) {
     const secrets = { pattern: SECRET_ENV_NAME.source, notSecret: [...NOT_SECRET_NAMES] };

@@ -16,7 +16,8 @@ function namesOf(ts: TypeScriptApi, sf: ts.SourceFile): { declared: Set<string>;
       if (clause?.name) imported.set(clause.name.text, `${from}:default`);
       const bindings = clause?.namedBindings;
       if (bindings && ts.isNamespaceImport(bindings)) imported.set(bindings.name.text, `${from}:*`);
-      if (bindings && ts.isNamedImports(bindings)) for (const e of bindings.elements) imported.set(e.name.text, `${from}:${(e.propertyName ?? e.name).text}`);
+      if (bindings && ts.isNamedImports(bindings))
+        for (const e of bindings.elements) imported.set(e.name.text, `${from}:${(e.propertyName ?? e.name).text}`);
       return;
     }
     if (ts.isImportEqualsDeclaration(node)) {
@@ -27,11 +28,21 @@ function namesOf(ts: TypeScriptApi, sf: ts.SourceFile): { declared: Set<string>;
     if (
       name &&
       ts.isIdentifier(name) &&
-      (ts.isVariableDeclaration(node) || ts.isFunctionDeclaration(node) || ts.isClassDeclaration(node) || ts.isParameter(node) || ts.isBindingElement(node) || ts.isEnumDeclaration(node) || ts.isInterfaceDeclaration(node) || ts.isTypeAliasDeclaration(node) || ts.isFunctionExpression(node) || ts.isClassExpression(node))
+      (ts.isVariableDeclaration(node) ||
+        ts.isFunctionDeclaration(node) ||
+        ts.isClassDeclaration(node) ||
+        ts.isParameter(node) ||
+        ts.isBindingElement(node) ||
+        ts.isEnumDeclaration(node) ||
+        ts.isInterfaceDeclaration(node) ||
+        ts.isTypeAliasDeclaration(node) ||
+        ts.isFunctionExpression(node) ||
+        ts.isClassExpression(node))
     ) {
       declared.add(name.text);
     }
-    if (ts.isIdentifier(node) && !(node.parent && ts.isPropertyAccessExpression(node.parent) && node.parent.name === node)) used.add(node.text);
+    if (ts.isIdentifier(node) && !(node.parent && ts.isPropertyAccessExpression(node.parent) && node.parent.name === node))
+      used.add(node.text);
     ts.forEachChild(node, visit);
   };
   visit(sf);
@@ -45,18 +56,28 @@ function sideEffectImports(ts: TypeScriptApi, sf: ts.SourceFile): string[] {
     if (!ts.isImportDeclaration(stmt)) continue;
     const clause = stmt.importClause;
     const bindings = clause?.namedBindings;
-    const binds = clause !== undefined && (clause.name !== undefined || (bindings !== undefined && (ts.isNamespaceImport(bindings) || bindings.elements.length > 0)));
+    const binds =
+      clause !== undefined &&
+      (clause.name !== undefined || (bindings !== undefined && (ts.isNamespaceImport(bindings) || bindings.elements.length > 0)));
     if (!binds) out.push(ts.isStringLiteral(stmt.moduleSpecifier) ? stmt.moduleSpecifier.text : stmt.moduleSpecifier.getText(sf));
   }
   return out;
 }
 
 /** Null when the edit only adds module-level imports that change no existing name's meaning; otherwise why not. */
-export function notImportOnly(ts: TypeScriptApi, original: string, fixed: string, a: ts.SourceFile, b: ts.SourceFile, diff: LineDiff): string | null {
+export function notImportOnly(
+  ts: TypeScriptApi,
+  original: string,
+  fixed: string,
+  a: ts.SourceFile,
+  b: ts.SourceFile,
+  diff: LineDiff,
+): string | null {
   const importLines = (sf: ts.SourceFile): Map<number, boolean> => {
     const lines = new Map<number, boolean>();
     for (const stmt of sf.statements) {
-      const isImport = ts.isImportDeclaration(stmt) || (ts.isImportEqualsDeclaration(stmt) && ts.isExternalModuleReference(stmt.moduleReference));
+      const isImport =
+        ts.isImportDeclaration(stmt) || (ts.isImportEqualsDeclaration(stmt) && ts.isExternalModuleReference(stmt.moduleReference));
       const first = sf.getLineAndCharacterOfPosition(stmt.getStart(sf)).line + 1;
       const last = sf.getLineAndCharacterOfPosition(stmt.getEnd()).line + 1;
       for (let l = first; l <= last; l++) lines.set(l, (lines.get(l) ?? true) && isImport);
@@ -69,8 +90,12 @@ export function notImportOnly(ts: TypeScriptApi, original: string, fixed: string
   const textB = splitLines(fixed);
   if (diff.changedLines === 0) return "changes nothing but whitespace";
   const comment = (text: string): boolean => /^\s*(\/\/|\/\*|\*)/.test(text);
-  for (const n of diff.removed) if ((textA[n - 1] ?? "").trim() !== "" && !comment(textA[n - 1]!) && linesA.get(n) !== true) return `changes line ${n}, which is not a module-level import`;
-  for (const n of diff.added) if ((textB[n - 1] ?? "").trim() !== "" && !comment(textB[n - 1]!) && linesB.get(n) !== true) return `line ${n} is not only a module-level import`;
+  for (const n of diff.removed)
+    if ((textA[n - 1] ?? "").trim() !== "" && !comment(textA[n - 1]!) && linesA.get(n) !== true)
+      return `changes line ${n}, which is not a module-level import`;
+  for (const n of diff.added)
+    if ((textB[n - 1] ?? "").trim() !== "" && !comment(textB[n - 1]!) && linesB.get(n) !== true)
+      return `line ${n} is not only a module-level import`;
   // A missing-import fix always binds a name; an added `import "./x";` (or `import {} from "./x";`) only runs x for its effects.
   const unbound = sideEffectImports(ts, a);
   for (const from of sideEffectImports(ts, b)) {

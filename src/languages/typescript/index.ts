@@ -33,11 +33,15 @@ export const typescriptLanguage: LanguageSupport = {
     const [original, fixed] = await Promise.all([tsParsedOf(ctx, "original"), tsParsedOf(ctx, "fixed")]);
     if (!parses(original) || !parses(fixed)) return null;
     const ts = fixed.ts;
-    const parse = (file: string, source: string) => ts.createSourceFile(`/${file}`, source, ts.ScriptTarget.Latest, true, scriptKindOf(ts, file));
+    const parse = (file: string, source: string) =>
+      ts.createSourceFile(`/${file}`, source, ts.ScriptTarget.Latest, true, scriptKindOf(ts, file));
     const facts = testFacts(ts, parse, tests);
     return {
       original: tsNameFindings(ts, original.sourceFile, facts.titles),
-      fixed: [...tsNameFindings(ts, fixed.sourceFile, facts.titles), ...tsLiteralFindings(ts, original.sourceFile, fixed.sourceFile, facts.keys)],
+      fixed: [
+        ...tsNameFindings(ts, fixed.sourceFile, facts.titles),
+        ...tsLiteralFindings(ts, original.sourceFile, fixed.sourceFile, facts.keys),
+      ],
     };
   },
   async shape(ctx, side) {

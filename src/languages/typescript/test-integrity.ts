@@ -4,7 +4,19 @@ import type { TestWeakening, TestWeakeningKind } from "../../domain/validation.j
 import { diffLines, type LineDiff } from "../../validation/line-diff.js";
 import { parseTs, type TsParsed } from "../../validation/ts-facts.js";
 import { notImportOnly } from "./import-only.js";
-import { ALLOWED_MATCHER_CHANGES, DEFAULT_TIMEOUT_MS, EQUALITY_MATCHERS, LOOSE_FROM_ANY, LOOSE_MATCHERS, RETRY_KEYS, scopesOf, SKIPPING, THROW_MATCHERS, type Assertion, type Scope } from "./test-scopes.js";
+import {
+  ALLOWED_MATCHER_CHANGES,
+  DEFAULT_TIMEOUT_MS,
+  EQUALITY_MATCHERS,
+  LOOSE_FROM_ANY,
+  LOOSE_MATCHERS,
+  RETRY_KEYS,
+  scopesOf,
+  SKIPPING,
+  THROW_MATCHERS,
+  type Assertion,
+  type Scope,
+} from "./test-scopes.js";
 
 /** The comparison of two versions of a test file. */
 export interface TsTestComparison {
@@ -17,13 +29,17 @@ export interface TsTestComparison {
   weakenings: TestWeakening[];
 }
 
-
-/** Pairs two sequences: exact matches by LCS of their keys, the rest positionally inside each gap; returns changed pairs and unmatched old items. */
+/**
+ * Pairs two sequences: exact matches by LCS of their keys, the rest positionally inside each gap; returns changed pairs and unmatched old
+ * items.
+ */
 function align<T extends { key: string }>(before: T[], after: T[]): { changed: Array<[T, T]>; removed: T[] } {
   const n = before.length;
   const m = after.length;
   const lcs: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
-  for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) lcs[i]![j] = before[i]!.key === after[j]!.key ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
+  for (let i = n - 1; i >= 0; i--)
+    for (let j = m - 1; j >= 0; j--)
+      lcs[i]![j] = before[i]!.key === after[j]!.key ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
   const changed: Array<[T, T]> = [];
   const removed: T[] = [];
   let gapOld: T[] = [];
@@ -66,12 +82,16 @@ const anyMatchers = (a: Assertion): number => a.args.join(",").split(/expect\.(?
 function weakerAssertion(before: Assertion, after: Assertion): [TestWeakeningKind, string] | null {
   if (isTrivial(after) && !isTrivial(before)) return ["trivial_assert", "assertion made always true"];
   if (before.style !== after.style) return null;
-  if (THROW_MATCHERS.has(before.matcher) && !THROW_MATCHERS.has(after.matcher)) return ["removed_raises", `replaces ${before.matcher} with ${after.matcher}`];
-  if (before.negated !== after.negated) return ["negated_assertion", after.negated ? "adds .not to the assertion" : "removes .not from the assertion"];
-  if (THROW_MATCHERS.has(before.matcher) && before.args.length > 0 && after.args.length === 0) return ["broadened_raises", `${after.matcher}() no longer checks which error is thrown`];
+  if (THROW_MATCHERS.has(before.matcher) && !THROW_MATCHERS.has(after.matcher))
+    return ["removed_raises", `replaces ${before.matcher} with ${after.matcher}`];
+  if (before.negated !== after.negated)
+    return ["negated_assertion", after.negated ? "adds .not to the assertion" : "removes .not from the assertion"];
+  if (THROW_MATCHERS.has(before.matcher) && before.args.length > 0 && after.args.length === 0)
+    return ["broadened_raises", `${after.matcher}() no longer checks which error is thrown`];
   if (before.matcher !== after.matcher) {
     if (ALLOWED_MATCHER_CHANGES.has(`${before.matcher}>${after.matcher}`)) {
-      if (after.matcher === "toBeCloseTo" && precisionOf(after) < 2) return ["loosened_tolerance", `toBeCloseTo precision ${precisionOf(after)}`];
+      if (after.matcher === "toBeCloseTo" && precisionOf(after) < 2)
+        return ["loosened_tolerance", `toBeCloseTo precision ${precisionOf(after)}`];
       return null;
     }
     if (LOOSE_MATCHERS.has(before.matcher) && !LOOSE_MATCHERS.has(after.matcher)) return null;
@@ -82,7 +102,8 @@ function weakerAssertion(before: Assertion, after: Assertion): [TestWeakeningKin
   if (after.matcher === "toBeCloseTo" && precisionOf(after) < precisionOf(before)) {
     return ["loosened_tolerance", `lowers toBeCloseTo precision from ${precisionOf(before)} to ${precisionOf(after)}`];
   }
-  if (anyMatchers(after) > anyMatchers(before)) return ["weakened_comparison", "replaces an expected value with expect.anything()/expect.any()"];
+  if (anyMatchers(after) > anyMatchers(before))
+    return ["weakened_comparison", "replaces an expected value with expect.anything()/expect.any()"];
   return null;
 }
 
@@ -97,7 +118,11 @@ function weakenings(before: Map<string, Scope>, after: Map<string, Scope>): Test
   const onlyBefore = [...before.values()].filter((s) => s.modifiers.has("only")).length;
   for (const scope of after.values()) {
     const old = before.get(scope.key);
-    if (scope.modifiers.has("only") && (!old || !old.modifiers.has("only")) && onlyBefore < [...after.values()].filter((s) => s.modifiers.has("only")).length) {
+    if (
+      scope.modifiers.has("only") &&
+      (!old || !old.modifiers.has("only")) &&
+      onlyBefore < [...after.values()].filter((s) => s.modifiers.has("only")).length
+    ) {
       add("focused_test", scope.line, `adds .only to ${label(scope)}, which skips every other test`);
     }
   }
@@ -105,7 +130,8 @@ function weakenings(before: Map<string, Scope>, after: Map<string, Scope>): Test
     const now = after.get(key);
     if (!now) {
       if (old.kind === "test") add("removed_test", old.line, `removes or renames test ${label(old)}`);
-      else if (old.assertions.length > 0) add("deleted_assert", old.line, `removes ${label(old)} and its ${old.assertions.length} assertion(s)`);
+      else if (old.assertions.length > 0)
+        add("deleted_assert", old.line, `removes ${label(old)} and its ${old.assertions.length} assertion(s)`);
       continue;
     }
     for (const m of now.modifiers) {
@@ -122,10 +148,18 @@ function weakenings(before: Map<string, Scope>, after: Map<string, Scope>): Test
       if (why) add(why[0], b.line, `${why[1]} in ${label(now)}`);
     }
     if (old.plannedAssertions >= 0 && now.plannedAssertions < old.plannedAssertions) {
-      add("fewer_assertions", now.line, now.plannedAssertions < 0 ? `removes expect.assertions/hasAssertions from ${label(now)}` : `lowers expect.assertions in ${label(now)}`);
+      add(
+        "fewer_assertions",
+        now.line,
+        now.plannedAssertions < 0
+          ? `removes expect.assertions/hasAssertions from ${label(now)}`
+          : `lowers expect.assertions in ${label(now)}`,
+      );
     }
-    if (now.swallows.length > old.swallows.length) add("swallowed_assertion", now.swallows.at(-1)!, `catches assertion failures in ${label(now)}`);
-    if (now.kind !== "module" && now.earlyReturns.length > old.earlyReturns.length) add("early_return", now.earlyReturns[0]!, `returns before its assertions in ${label(now)}`);
+    if (now.swallows.length > old.swallows.length)
+      add("swallowed_assertion", now.swallows.at(-1)!, `catches assertion failures in ${label(now)}`);
+    if (now.kind !== "module" && now.earlyReturns.length > old.earlyReturns.length)
+      add("early_return", now.earlyReturns[0]!, `returns before its assertions in ${label(now)}`);
     const conditional = (s: Scope): number => s.assertions.filter((a) => a.conditional).length;
     if (conditional(now) > conditional(old)) {
       add("conditional_assertion", now.assertions.find((a) => a.conditional)!.line, `makes an assertion conditional in ${label(now)}`);
@@ -158,10 +192,17 @@ export function compareTsTests(ts: TypeScriptApi, original: string, fixed: strin
   if (broken(a) || broken(b)) {
     const weakened: TestWeakening[] = [];
     const count = (text: string, re: RegExp): number => (text.match(re) ?? []).length;
-    if (count(fixed, TEXT_ASSERT) < count(original, TEXT_ASSERT)) weakened.push({ kind: "deleted_assert", line: null, message: "removes assertions" });
-    if (count(fixed, TEXT_SKIP) > count(original, TEXT_SKIP)) weakened.push({ kind: "skip_marker", line: null, message: "adds a skip/only/todo modifier" });
+    if (count(fixed, TEXT_ASSERT) < count(original, TEXT_ASSERT))
+      weakened.push({ kind: "deleted_assert", line: null, message: "removes assertions" });
+    if (count(fixed, TEXT_SKIP) > count(original, TEXT_SKIP))
+      weakened.push({ kind: "skip_marker", line: null, message: "adds a skip/only/todo modifier" });
     return { parsed: false, importOnly: false, notImportOnly: "does not parse", weakenings: weakened };
   }
   const why = notImportOnly(ts, original, fixed, a.sourceFile, b.sourceFile, facts?.diff ?? diffLines(original, fixed));
-  return { parsed: true, importOnly: why === null, notImportOnly: why, weakenings: weakenings(scopesOf(ts, a.sourceFile), scopesOf(ts, b.sourceFile)) };
+  return {
+    parsed: true,
+    importOnly: why === null,
+    notImportOnly: why,
+    weakenings: weakenings(scopesOf(ts, a.sourceFile), scopesOf(ts, b.sourceFile)),
+  };
 }

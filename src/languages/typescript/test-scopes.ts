@@ -4,10 +4,41 @@ import type { TypeScriptApi } from "../../typescript/load.js";
 
 const TEST_FUNCTIONS = new Set(["test", "it", "describe", "suite", "specify", "context", "bench"]);
 const HOOKS = new Set(["beforeEach", "afterEach", "beforeAll", "afterAll"]);
-const ALIASES: Record<string, [string, string]> = { xit: ["it", "skip"], xtest: ["test", "skip"], xdescribe: ["describe", "skip"], fit: ["it", "only"], fdescribe: ["describe", "only"] };
+const ALIASES: Record<string, [string, string]> = {
+  xit: ["it", "skip"],
+  xtest: ["test", "skip"],
+  xdescribe: ["describe", "skip"],
+  fit: ["it", "only"],
+  fdescribe: ["describe", "only"],
+};
 export const SKIPPING = new Set(["skip", "todo", "skipIf", "runIf", "fails", "failing"]);
-export const TEST_GLOBALS = new Set(["expect", "test", "it", "describe", "suite", "vi", "jest", "beforeEach", "afterEach", "beforeAll", "afterAll", "assert", "expectTypeOf", "assertType"]);
-export const TEST_LIBRARIES = new Set(["vitest", "@jest/globals", "bun:test", "node:test", "node:assert", "node:assert/strict", "assert", "assert/strict", "chai"]);
+export const TEST_GLOBALS = new Set([
+  "expect",
+  "test",
+  "it",
+  "describe",
+  "suite",
+  "vi",
+  "jest",
+  "beforeEach",
+  "afterEach",
+  "beforeAll",
+  "afterAll",
+  "assert",
+  "expectTypeOf",
+  "assertType",
+]);
+export const TEST_LIBRARIES = new Set([
+  "vitest",
+  "@jest/globals",
+  "bun:test",
+  "node:test",
+  "node:assert",
+  "node:assert/strict",
+  "assert",
+  "assert/strict",
+  "chai",
+]);
 const ASSERT_ROOTS = new Set(["assert", "expectTypeOf", "assertType"]);
 export const LOOSE_MATCHERS = new Set(["toBeDefined", "toBeTruthy", "toBeFalsy", "toMatchObject", "anything"]);
 export const THROW_MATCHERS = new Set(["toThrow", "toThrowError", "toThrowErrorMatchingSnapshot", "toThrowErrorMatchingInlineSnapshot"]);
@@ -120,7 +151,8 @@ function testCallOf(ts: TypeScriptApi, call: ts.CallExpression): { base: string;
       callee = callee.expression;
     } else if (ts.isCallExpression(callee)) {
       // it.each(table)(…), it.skipIf(cond)(…), test.for(table)(…)
-      if (table === null && ts.isPropertyAccessExpression(callee.expression) && ["each", "for"].includes(callee.expression.name.text)) table = callee.arguments[0] ?? null;
+      if (table === null && ts.isPropertyAccessExpression(callee.expression) && ["each", "for"].includes(callee.expression.name.text))
+        table = callee.arguments[0] ?? null;
       callee = callee.expression;
     } else if (ts.isTaggedTemplateExpression(callee)) {
       table = callee.template;
@@ -167,7 +199,13 @@ const expectCallOf = (ts: TypeScriptApi, node: ts.Node): ts.CallExpression | nul
   const callee = node.expression;
   if (ts.isIdentifier(callee) && (callee.text === "expect" || callee.text === "expectTypeOf")) return node;
   // expect.soft(x), expect.poll(fn)
-  if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === "expect" && ["soft", "poll"].includes(callee.name.text)) return node;
+  if (
+    ts.isPropertyAccessExpression(callee) &&
+    ts.isIdentifier(callee.expression) &&
+    callee.expression.text === "expect" &&
+    ["soft", "poll"].includes(callee.name.text)
+  )
+    return node;
   return null;
 };
 
@@ -193,7 +231,16 @@ function assertionOf(ts: TypeScriptApi, sf: ts.SourceFile, call: ts.CallExpressi
     };
   }
   if (ts.isIdentifier(root) && ASSERT_ROOTS.has(root.text)) {
-    return { node: call, key, line, style: "assert", matcher: links[links.length - 1] ?? "assert", negated: false, subject: args[0] ?? "", args: args.slice(1) };
+    return {
+      node: call,
+      key,
+      line,
+      style: "assert",
+      matcher: links[links.length - 1] ?? "assert",
+      negated: false,
+      subject: args[0] ?? "",
+      args: args.slice(1),
+    };
   }
   return null;
 }
@@ -216,7 +263,8 @@ const conditionalBetween = (ts: TypeScriptApi, node: ts.Node, stop: ts.Node): bo
     if (ts.isCaseClause(p) || ts.isDefaultClause(p)) return true;
     if (ts.isBinaryExpression(p) && child === p.right) {
       const op = p.operatorToken.kind;
-      if (op === ts.SyntaxKind.AmpersandAmpersandToken || op === ts.SyntaxKind.BarBarToken || op === ts.SyntaxKind.QuestionQuestionToken) return true;
+      if (op === ts.SyntaxKind.AmpersandAmpersandToken || op === ts.SyntaxKind.BarBarToken || op === ts.SyntaxKind.QuestionQuestionToken)
+        return true;
     }
   }
   return false;
@@ -232,7 +280,8 @@ function callSettings(ts: TypeScriptApi, sf: ts.SourceFile, call: ts.CallExpress
       for (const prop of arg.properties) {
         if (!ts.isPropertyAssignment(prop) || !ts.isIdentifier(prop.name)) continue;
         const value = numberOf(ts, prop.initializer);
-        if (value !== null && (TIMEOUT_KEYS.has(prop.name.text) || RETRY_KEYS.has(prop.name.text))) into.set(prop.name.text, { value, line });
+        if (value !== null && (TIMEOUT_KEYS.has(prop.name.text) || RETRY_KEYS.has(prop.name.text)))
+          into.set(prop.name.text, { value, line });
       }
     }
   }
@@ -266,7 +315,19 @@ export function scopesOf(ts: TypeScriptApi, sf: ts.SourceFile): Map<string, Scop
   const scopes = new Map<string, Scope>();
   const lineOf = (node: ts.Node): number => sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1;
   const newScope = (key: string, kind: Scope["kind"], line: number, modifiers: string[] = [], tableRows: number | null = null): Scope => {
-    const scope: Scope = { key, kind, line, modifiers: new Set(modifiers), tableRows, assertions: [], plannedAssertions: -1, swallows: [], earlyReturns: [], runtimeSkips: [], settings: new Map() };
+    const scope: Scope = {
+      key,
+      kind,
+      line,
+      modifiers: new Set(modifiers),
+      tableRows,
+      assertions: [],
+      plannedAssertions: -1,
+      swallows: [],
+      earlyReturns: [],
+      runtimeSkips: [],
+      settings: new Map(),
+    };
     scopes.set(key, scope);
     return scope;
   };
@@ -278,7 +339,8 @@ export function scopesOf(ts: TypeScriptApi, sf: ts.SourceFile): Map<string, Scop
   };
   const returnsIn: Array<{ scope: Scope; node: ts.ReturnStatement }> = [];
 
-  // Walks `node` as part of `scope`; `fn` is the scope's function (the module for the module scope), `inNested` marks nested non-test functions.
+  // Walks `node` as part of `scope`; `fn` is the scope's function (the module for the module scope), `inNested` marks nested non-test
+  // functions.
   const walk = (node: ts.Node, scope: Scope, fn: ts.Node, inNested: boolean): void => {
     if (ts.isCallExpression(node)) {
       const test = testCallOf(ts, node);
@@ -303,7 +365,8 @@ export function scopesOf(ts: TypeScriptApi, sf: ts.SourceFile): Map<string, Scop
       if (assertion) scope.assertions.push({ ...assertion, conditional: conditionalBetween(ts, node, fn) });
       globalSettings(ts, sf, node, scope.settings);
       // ctx.skip(), context.skip(), this.skip(): skips the running test.
-      if (ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === "skip" && scope.kind !== "module") scope.runtimeSkips.push(lineOf(node));
+      if (ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === "skip" && scope.kind !== "module")
+        scope.runtimeSkips.push(lineOf(node));
     }
     if (ts.isTryStatement(node) && node.catchClause && swallows(ts, node)) scope.swallows.push(lineOf(node));
     if (ts.isReturnStatement(node) && !inNested) returnsIn.push({ scope, node });
@@ -331,7 +394,10 @@ function swallows(ts: TypeScriptApi, node: ts.TryStatement): boolean {
     visit(root);
     return found;
   };
-  const asserts = (n: ts.Node): boolean => ts.isCallExpression(n) && (expectCallOf(ts, chainOf(ts, n).root) !== null || (ts.isIdentifier(chainOf(ts, n).root) && ASSERT_ROOTS.has((chainOf(ts, n).root as ts.Identifier).text)));
+  const asserts = (n: ts.Node): boolean =>
+    ts.isCallExpression(n) &&
+    (expectCallOf(ts, chainOf(ts, n).root) !== null ||
+      (ts.isIdentifier(chainOf(ts, n).root) && ASSERT_ROOTS.has((chainOf(ts, n).root as ts.Identifier).text)));
   if (!has(node.tryBlock, asserts)) return false;
   const handler = node.catchClause!.block;
   return !has(handler, (n) => ts.isThrowStatement(n) || asserts(n));

@@ -94,7 +94,8 @@ export function jestOpenHandleNote(output: string, lingered: number | null): str
   if (/A worker process has failed to exit gracefully/.test(output)) {
     return `a jest worker did not exit after its tests: a test left a timer, socket or other handle open (${hint}); jest stopped the worker`;
   }
-  if (/Jest did not exit .* after the test run has completed/.test(output)) return `jest did not exit after the run finished: a test left a handle open (${hint})`;
+  if (/Jest did not exit .* after the test run has completed/.test(output))
+    return `jest did not exit after the run finished: a test left a handle open (${hint})`;
   return null;
 }
 

@@ -1,4 +1,5 @@
-// redgreen's live-progress reporter for jest 30: appends one JSON line per started and finished test and finished file to $REDGREEN_PROGRESS,
+// redgreen's live-progress reporter for jest 30: appends one JSON line per started and finished test and finished file to
+// $REDGREEN_PROGRESS,
 // and one with a finished file's captured console output.
 /* global module, require */
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS reporter loads with any jest configuration

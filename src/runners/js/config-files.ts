@@ -25,7 +25,10 @@ const SETUP_IN_TEST_DIR_RE = new RegExp(String.raw`^setup${SCRIPT}`);
 
 /** Whether a project-relative path is a test setup file by naming convention (the files a runner's setupFiles usually name). */
 export function isJsSetupPath(relPath: string): boolean {
-  const parts = relPath.replace(/\\/g, "/").split("/").filter((p) => p !== "" && p !== ".");
+  const parts = relPath
+    .replace(/\\/g, "/")
+    .split("/")
+    .filter((p) => p !== "" && p !== ".");
   const base = parts[parts.length - 1] ?? "";
   if (SETUP_NAME_RE.test(base)) return true;
   const dir = parts[parts.length - 2];
@@ -36,7 +39,10 @@ export function isJsSetupPath(relPath: string): boolean {
 const SETUP_KEYS = ["setupFiles", "setupFilesAfterEnv", "setupFilesAfterEach", "globalSetup", "globalTeardown"];
 // A regular expression over the config's text, not an evaluation of it: a config is code (it may compute these
 // values), but the values are string literals in practice, and reading them costs no TypeScript parse or Node process.
-const SETUP_VALUE_RE = new RegExp(String.raw`["']?\b(?:${SETUP_KEYS.join("|")})["']?\s*:\s*(\[[^\]]*\]|"[^"\n]*"|'[^'\n]*'|\x60[^\x60\n]*\x60)`, "g");
+const SETUP_VALUE_RE = new RegExp(
+  String.raw`["']?\b(?:${SETUP_KEYS.join("|")})["']?\s*:\s*(\[[^\]]*\]|"[^"\n]*"|'[^'\n]*'|\x60[^\x60\n]*\x60)`,
+  "g",
+);
 const STRING_RE = /"([^"\n]*)"|'([^'\n]*)'|`([^`\n]*)`/g;
 
 /** Turns a setup-file value into a project-relative path, or null for a package or a path outside the project. */

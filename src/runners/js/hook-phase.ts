@@ -17,7 +17,8 @@ function balance(code: string): number {
 }
 
 /** The source's lines with strings and line comments blanked out, for bracket counting. */
-const codeLines = (source: string): string[] => source.split("\n").map((l) => l.replace(STRINGS_RE, (m) => (m.startsWith("//") ? "" : '""')));
+const codeLines = (source: string): string[] =>
+  source.split("\n").map((l) => l.replace(STRINGS_RE, (m) => (m.startsWith("//") ? "" : '""')));
 
 /**
  * The phase of the innermost test or hook call whose brackets are still open at `line` (1-based) of a source's

@@ -42,7 +42,13 @@ const STALL_GRACE_SECONDS = 5;
 function withKilledTests(result: TestRunResult, killed: Failure[]): TestRunResult {
   if (killed.length === 0) return result;
   const status = result.status === "passed" || result.status === "no_tests" ? "failed" : result.status;
-  return { ...result, status, failed: result.failed + killed.length, total: result.total + killed.length, failures: [...killed, ...result.failures] };
+  return {
+    ...result,
+    status,
+    failed: result.failed + killed.length,
+    total: result.total + killed.length,
+    failures: [...killed, ...result.failures],
+  };
 }
 
 /** The largest timer Node honours; a per-test timeout of 0 ("off") becomes this. */
@@ -183,7 +189,11 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
     try {
       return { path, folder: statSync(path).isDirectory() };
     } catch (e) {
-      throw new RedgreenError("path_not_found", `Test path not found: ${relative(this.projectRoot, path) || path} (in ${this.projectRoot})`, { cause: e });
+      throw new RedgreenError(
+        "path_not_found",
+        `Test path not found: ${relative(this.projectRoot, path) || path} (in ${this.projectRoot})`,
+        { cause: e },
+      );
     }
   }
 
@@ -249,7 +259,16 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
     coverageOn: boolean,
     timeouts: { explicit: number | undefined; watchdog: number },
     deadline: number,
-  ): Promise<{ proc: ProcessResult; log: ReporterLog; reportFile: string; completeReport: CompleteReport | null; coverageDir: string | null; lingered: number | null; stalled: boolean; command: string[] }> {
+  ): Promise<{
+    proc: ProcessResult;
+    log: ReporterLog;
+    reportFile: string;
+    completeReport: CompleteReport | null;
+    coverageDir: string | null;
+    lingered: number | null;
+    stalled: boolean;
+    command: string[];
+  }> {
     const reportFile = join(tmp, "report.json");
     const progressFile = join(tmp, "progress.jsonl");
     const coverageDir = coverageOn ? join(tmp, "coverage") : null;
@@ -263,7 +282,12 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
         namePattern,
         reportFile,
         reporter: this.spec.reporter,
-        testTimeoutMs: timeouts.explicit === undefined ? null : timeouts.explicit > 0 ? Math.min(MAX_TIMER_MS, Math.round(timeouts.explicit * 1000)) : MAX_TIMER_MS,
+        testTimeoutMs:
+          timeouts.explicit === undefined
+            ? null
+            : timeouts.explicit > 0
+              ? Math.min(MAX_TIMER_MS, Math.round(timeouts.explicit * 1000))
+              : MAX_TIMER_MS,
         coverageDir,
       }),
       // The user's runner args last: jest's variadic --selectProjects cannot swallow the adapter's files there.
@@ -277,7 +301,10 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
       FORCE_COLOR: "0",
       REDGREEN_PROGRESS: progressFile,
     };
-    const log = new ReporterLog((file, titles) => jsNodeId(this.relative(file), titles), (file, titles) => selection.keeps(this.relative(file), titles));
+    const log = new ReporterLog(
+      (file, titles) => jsNodeId(this.relative(file), titles),
+      (file, titles) => selection.keeps(this.relative(file), titles),
+    );
     const tail = new FileTail(progressFile, (chunk) => log.push(chunk));
     const reportProgress = progressReporter(() => log.progress(), options.onProgress);
     // The run's own stop: the caller's abort, a stalled test, or a runner still running `exitGraceMs` after its report was complete.
@@ -287,7 +314,8 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
     options.signal?.addEventListener("abort", onAbort, { once: true });
     // A synchronous loop in a test blocks the runner's own timeout: the watchdog kills the run when a running test goes silent.
     const window = timeouts.watchdog;
-    const watchdog = window > 0 ? new StallWatchdog(stallWindowSeconds(window, STALL_GRACE_SECONDS) * 1000, () => log.running().length > 0) : undefined;
+    const watchdog =
+      window > 0 ? new StallWatchdog(stallWindowSeconds(window, STALL_GRACE_SECONDS) * 1000, () => log.running().length > 0) : undefined;
     watchdog?.signal.addEventListener("abort", onAbort, { once: true });
     const grace = this.spec.exitGraceMs;
     let reportDoneAt: number | null = null;
@@ -307,7 +335,13 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
             }
           };
     // Without a progress listener or a watchdog the reporter's file is read once, after the run.
-    const stopPolling = pollWhileRunning({ tail, report: reportProgress, live: options.onProgress !== undefined, tick: enforceGrace, watchdog });
+    const stopPolling = pollWhileRunning({
+      tail,
+      report: reportProgress,
+      live: options.onProgress !== undefined,
+      tick: enforceGrace,
+      watchdog,
+    });
     let proc: ProcessResult;
     try {
       proc = await runProcess(this.spec.bin, args, {
@@ -336,7 +370,10 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
   private crashOf(proc: ProcessResult, log: ReporterLog, selection: JsSelection): JsCrash | null {
     const error = uncaughtError(`${proc.stdout}\n${proc.stderr}`, this.frameContext());
     if (!error) return null;
-    const where = log.underWay().map((t) => ({ rel: this.relative(t.file), titles: t.titles })).filter((t) => selection.keeps(t.rel, t.titles.length ? t.titles : null));
+    const where = log
+      .underWay()
+      .map((t) => ({ rel: this.relative(t.file), titles: t.titles }))
+      .filter((t) => selection.keeps(t.rel, t.titles.length ? t.titles : null));
     if (where.length === 0) return null;
     const failures = where.map((t) => {
       const nodeId = jsNodeId(t.rel, t.titles);
@@ -370,6 +407,4 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
       p,
     );
   }
-
 }
-

@@ -98,7 +98,11 @@ export function buildJsResult(ctx: JsResultContext, p: JsRunOutcome): { result: 
   const anomalies: RunAnomaly[] = [];
   const streamed = p.log.progress();
   if (parts && failures.length === 0 && base.failed + base.errors === 0 && streamed !== null && streamed.failed > 0) {
-    anomalies.push({ kind: "channels_disagree", nodeId: null, detail: `the live reporter saw ${streamed!.failed} failing test(s) but ${ctx.spec.name}'s JSON report lists none` });
+    anomalies.push({
+      kind: "channels_disagree",
+      nodeId: null,
+      detail: `the live reporter saw ${streamed!.failed} failing test(s) but ${ctx.spec.name}'s JSON report lists none`,
+    });
   }
   let status: TestRunResult["status"];
   let message: string | undefined;
@@ -119,7 +123,10 @@ export function buildJsResult(ctx: JsResultContext, p: JsRunOutcome): { result: 
     reported = false;
     // A rejected option is the whole story, in one line; otherwise the runner's last lines tell it.
     const rejected = rejectedOptionsMessage(ctx.spec.name, ctx.spec.version, `${proc.stdout}\n${proc.stderr}`);
-    const why = [`${ctx.spec.name} wrote no JSON report (exit code ${String(proc.exitCode)}${proc.signal ? `, ${proc.signal}` : ""})`, ...notes];
+    const why = [
+      `${ctx.spec.name} wrote no JSON report (exit code ${String(proc.exitCode)}${proc.signal ? `, ${proc.signal}` : ""})`,
+      ...notes,
+    ];
     message = rejected ?? [...why, lastLines(proc.stderr || proc.stdout, 12)].filter(Boolean).join("; ");
     crashed = rejected === null ? ctx.crashOf(proc, p.log, p.selection) : null;
     if (crashed) {
@@ -135,7 +142,11 @@ export function buildJsResult(ctx: JsResultContext, p: JsRunOutcome): { result: 
   } else if (proc.exitCode === 1) {
     // The report lists no failure, yet the runner failed the run: disagreement is never green.
     status = "error";
-    anomalies.push({ kind: "channels_disagree", nodeId: null, detail: `${ctx.spec.name} exited with code 1 although its JSON report lists no failure` });
+    anomalies.push({
+      kind: "channels_disagree",
+      nodeId: null,
+      detail: `${ctx.spec.name} exited with code 1 although its JSON report lists no failure`,
+    });
     message = `the test results cannot be trusted: ${anomalies.at(-1)!.detail}: ${lastLines(proc.stderr || proc.stdout, 8)}`;
   } else {
     status = "error";
@@ -145,7 +156,10 @@ export function buildJsResult(ctx: JsResultContext, p: JsRunOutcome): { result: 
   let coverageError: string | undefined;
   if (p.coverageDir) {
     try {
-      coverage = parseIstanbulCoverageFiles(p.coverageDir, { projectRoots: ctx.frameContext.projectRoots, isTestFile: ctx.frameContext.isTestFile });
+      coverage = parseIstanbulCoverageFiles(p.coverageDir, {
+        projectRoots: ctx.frameContext.projectRoots,
+        isTestFile: ctx.frameContext.isTestFile,
+      });
     } catch (e) {
       coverageError = `coverage report unavailable: ${e instanceof Error ? e.message : String(e)}`;
     }

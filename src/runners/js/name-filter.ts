@@ -33,11 +33,7 @@ export class JsSelection {
   /** Project-relative file → test names ("a > b") left out of the run (tests a resumed run skips). */
   private readonly excluded = new Map<string, Set<string>>();
 
-  constructor(
-    entries: string[],
-    projectRoot: string,
-    toRelative: (absPath: string) => string,
-  ) {
+  constructor(entries: string[], projectRoot: string, toRelative: (absPath: string) => string) {
     for (const entry of entries) {
       const { testFile, testName } = splitNodeId(entry);
       const absPath = isAbsolute(testFile) ? testFile : join(projectRoot, testFile);

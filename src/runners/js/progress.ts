@@ -1,4 +1,5 @@
-// Live progress of a JS run: the JSON lines the bundled runner reporter appends, turned into progress and the error texts the JSON report lacks.
+// Live progress of a JS run: the JSON lines the bundled runner reporter appends, turned into progress and the error texts the JSON report
+// lacks.
 import type { RunProgress } from "../adapter.js";
 
 /** An error as the live reporter recorded it. */
@@ -98,11 +99,14 @@ export class ReporterLog {
     } else if (ev.e === "console" && typeof ev.text === "string") {
       const k = key(ev.file, ev.titles ?? null);
       const before = this.consoleOut.get(k);
-      if ((before?.length ?? 0) < CONSOLE_MAX) this.consoleOut.set(k, (before === undefined ? ev.text : `${before}\n${ev.text}`).slice(0, CONSOLE_MAX));
+      if ((before?.length ?? 0) < CONSOLE_MAX)
+        this.consoleOut.set(k, (before === undefined ? ev.text : `${before}\n${ev.text}`).slice(0, CONSOLE_MAX));
     }
   }
 
-  /** Tests under way (absolute file, titles): those that began and did not finish, and the first unfinished test of every collected file. */
+  /**
+   * Tests under way (absolute file, titles): those that began and did not finish, and the first unfinished test of every collected file.
+   */
   running(): { file: string; titles: string[] }[] {
     const out = new Map(this.open);
     for (const [file, tests] of this.pending) {

@@ -11,8 +11,7 @@ const PROJECT_CONFIG_RE =
 
 /** What an affected-tests run gives the runner: absolute changed files to follow, or the reason to run the whole suite. */
 export type RelatedSelection =
-  | { ok: true; changedFiles: string[]; related: string[] }
-  | { ok: false; changedFiles: string[]; fallback: string };
+  { ok: true; changedFiles: string[]; related: string[] } | { ok: false; changedFiles: string[]; fallback: string };
 
 export interface RelatedContext {
   projectRoot: string;

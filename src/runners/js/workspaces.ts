@@ -79,11 +79,19 @@ function subdirs(root: string, rel: string): string[] {
 
 /** A glob segment ("*", "pkg-*") as a regular expression over one folder name. */
 const segmentRe = (segment: string): RegExp =>
-  new RegExp(`^${segment.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join("[^/]*")}$`);
+  new RegExp(
+    `^${segment
+      .split("*")
+      .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+      .join("[^/]*")}$`,
+  );
 
 /** The folders a workspace pattern matches ("packages/*", "apps/**", "tools/cli"); `**` goes at most four levels down. */
 function expandPattern(root: string, pattern: string): string[] {
-  const segments = posix.normalize(pattern.replace(/^\.\//, "")).split("/").filter((s) => s !== "" && s !== ".");
+  const segments = posix
+    .normalize(pattern.replace(/^\.\//, ""))
+    .split("/")
+    .filter((s) => s !== "" && s !== ".");
   let current = [""];
   for (const segment of segments) {
     const next: string[] = [];
@@ -96,7 +104,11 @@ function expandPattern(root: string, pattern: string): string[] {
         }
       } else if (segment.includes("*")) {
         const re = segmentRe(segment);
-        next.push(...subdirs(root, rel).filter((n) => re.test(n)).map((n) => posix.join(rel, n)));
+        next.push(
+          ...subdirs(root, rel)
+            .filter((n) => re.test(n))
+            .map((n) => posix.join(rel, n)),
+        );
       } else if (isDir(join(root, rel, segment))) {
         next.push(posix.join(rel, segment));
       }

@@ -161,7 +161,13 @@ export class PytestAdapter implements TestRunnerAdapter {
     // A run of given files asking for it records one too, kept apart: it does not describe the suite.
     const full = files.length === 0;
     // Full runs keep the suite's per-test map unless asked not to; a selected run asking for it is fault localisation's probe.
-    const into = full ? (options.perTestCoverage !== false ? this.contexts : null) : options.perTestCoverage === true ? this.probeContexts : null;
+    const into = full
+      ? options.perTestCoverage !== false
+        ? this.contexts
+        : null
+      : options.perTestCoverage === true
+        ? this.probeContexts
+        : null;
     const contexts = into !== null && coverage !== null && !coverage.dynamicContext;
     const tmp = await mkdtemp(join(tmpdir(), "redgreen-pytest-"));
     try {
@@ -291,9 +297,31 @@ export class PytestAdapter implements TestRunnerAdapter {
       }
       const verbose = options.verbose === true;
       const covAppend = attempt > 1;
-      const args = pytestArgs({ projectRoot: this.projectRoot, pytestArgs: this.opts.pytestArgs, files: selection.argv, junit, verbose, usePlugin, covJson, coverage, covAppend, contexts, extra });
+      const args = pytestArgs({
+        projectRoot: this.projectRoot,
+        pytestArgs: this.opts.pytestArgs,
+        files: selection.argv,
+        junit,
+        verbose,
+        usePlugin,
+        covJson,
+        coverage,
+        covAppend,
+        contexts,
+        extra,
+      });
       command ??= [this.python, ...args];
-      const env = pytestEnv({ base: this.baseEnv(), hangGraceSeconds: this.opts.hangGraceSeconds, bytecode: this.bytecode, usePlugin, jsonl, testTimeout, deselectFile, selectFile, covData: join(tmp, ".coverage") });
+      const env = pytestEnv({
+        base: this.baseEnv(),
+        hangGraceSeconds: this.opts.hangGraceSeconds,
+        bytecode: this.bytecode,
+        usePlugin,
+        jsonl,
+        testTimeout,
+        deselectFile,
+        selectFile,
+        covData: join(tmp, ".coverage"),
+      });
       const tail = new FileTail(jsonl, (chunk) => acc.push(chunk));
       acc.beginAttempt();
       const watchdog = usePlugin && testTimeout > 0 ? pytestStallWatchdog(acc, testTimeout, grace) : undefined;
@@ -328,7 +356,10 @@ export class PytestAdapter implements TestRunnerAdapter {
       if (!parts.start) {
         if (!proc.timedOut && !proc.aborted) await this.checkPython();
         if (/No module named '?pytest'?(?:\s|$)/m.test(proc.stderr)) {
-          throw new RedgreenError("pytest_missing", `pytest is not installed for ${this.python}; install it with: ${this.python} -m pip install pytest`);
+          throw new RedgreenError(
+            "pytest_missing",
+            `pytest is not installed for ${this.python}; install it with: ${this.python} -m pip install pytest`,
+          );
         }
         if (usePlugin && !pluginRetried && !proc.timedOut && !proc.aborted) {
           // pytest stopped before the plugin wrote anything (the plugin could not load, or pytest
@@ -351,7 +382,14 @@ export class PytestAdapter implements TestRunnerAdapter {
     const aborted = proc.aborted && options.signal?.aborted === true;
     const parentKilled = unattributed === "parent";
     const context = { command, started, runTimeout, covJson, stall, aborted, parentKilled, attempts: attempt };
-    return await buildPytestResult(this.resultContext(), { acc, proc, junit, usePlugin, pluginProblem: pluginRetried ? pluginProblem : null, ...context });
+    return await buildPytestResult(this.resultContext(), {
+      acc,
+      proc,
+      junit,
+      usePlugin,
+      pluginProblem: pluginRetried ? pluginProblem : null,
+      ...context,
+    });
   }
 
   private hangContext(): HangContext {

@@ -12,8 +12,7 @@ const CONFIG_FILES = new Set(["pytest.ini", ".pytest.ini", "pyproject.toml", "se
 
 /** What an affected-tests run selects: test node ids and whole test files, or the reason to run the whole suite. */
 export type AffectedTests =
-  | { ok: true; changedFiles: string[]; select: string[] }
-  | { ok: false; changedFiles: string[]; fallback: string };
+  { ok: true; changedFiles: string[]; select: string[] } | { ok: false; changedFiles: string[]; fallback: string };
 
 export interface AffectedContext {
   projectRoot: string;

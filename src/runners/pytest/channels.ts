@@ -10,7 +10,8 @@ export interface PytestSummary {
   errors: number;
 }
 
-const SUMMARY_RE = /^(?:=+ )?((?:\d+ [a-z]+(?: [a-z]+)?)(?:, \d+ [a-z]+(?: [a-z]+)?)*|no tests ran) in \d+(?:\.\d+)?s(?: \([^)]*\))?(?: =+)?\s*$/gm;
+const SUMMARY_RE =
+  /^(?:=+ )?((?:\d+ [a-z]+(?: [a-z]+)?)(?:, \d+ [a-z]+(?: [a-z]+)?)*|no tests ran) in \d+(?:\.\d+)?s(?: \([^)]*\))?(?: =+)?\s*$/gm;
 
 /** The last summary line pytest printed, or null. */
 export function parsePytestSummary(stdout: string): PytestSummary | null {
@@ -39,7 +40,9 @@ export function pytestChannelCheck(parts: PytestRunParts, proc: ProcessResult, a
   if (!parts.finish || attempts !== 1 || proc.timedOut || proc.aborted) return [];
   const problems: string[] = [];
   if (proc.exitCode !== parts.finish.exitstatus) {
-    problems.push(`pytest exited with ${proc.signal ?? String(proc.exitCode)} but the result stream recorded exit status ${parts.finish.exitstatus}`);
+    problems.push(
+      `pytest exited with ${proc.signal ?? String(proc.exitCode)} but the result stream recorded exit status ${parts.finish.exitstatus}`,
+    );
   }
   const summary = parsePytestSummary(proc.stdout);
   const untrusted = parts.failures.filter((f) => f.errorType === "UntrustedPass").length;
@@ -61,4 +64,9 @@ export function matchesPythonFiles(relPath: string, patterns: readonly string[] 
 }
 
 const globToRegExp = (glob: string): RegExp =>
-  new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
+  new RegExp(
+    `^${glob
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*/g, ".*")
+      .replace(/\?/g, ".")}$`,
+  );

@@ -44,13 +44,24 @@ export function pytestStallWatchdog(acc: PytestJsonlAccumulator, testTimeout: nu
 }
 
 /** xdist: a worker whose test hung in C code dumped its stack and died; xdist reported a crash for that test. */
-export function attachWorkerHangs(where: HangContext, tmp: string, jsonl: string, acc: PytestJsonlAccumulator, parts: PytestRunParts, testTimeout: number): void {
+export function attachWorkerHangs(
+  where: HangContext,
+  tmp: string,
+  jsonl: string,
+  acc: PytestJsonlAccumulator,
+  parts: PytestRunParts,
+  testTimeout: number,
+): void {
   for (const [worker, dumpPath] of hangDumps(tmp, jsonl)) {
     if (worker === "main") continue;
     const crashed = parts.failures.find((f) => f.errorType === "WorkerCrashed" && parts.workerOf.get(f.nodeId) === worker);
     if (!crashed) continue;
     const dump = readFileSync(dumpPath, "utf8");
-    acc.replaceFailure(crashed.nodeId, crashed.phase, hangFailure(where, crashed.nodeId, "call", dump, crashed.durationSeconds, testTimeout, "stuck"));
+    acc.replaceFailure(
+      crashed.nodeId,
+      crashed.phase,
+      hangFailure(where, crashed.nodeId, "call", dump, crashed.durationSeconds, testTimeout, "stuck"),
+    );
   }
 }
 
@@ -126,7 +137,15 @@ function hangDumps(tmp: string, jsonl: string): Map<string, string> {
   return out;
 }
 
-function hangFailure(where: HangContext, nodeId: string, phase: FailurePhase, dump: string, duration: number, seconds: number, kind: HangKind): Failure {
+function hangFailure(
+  where: HangContext,
+  nodeId: string,
+  phase: FailurePhase,
+  dump: string,
+  duration: number,
+  seconds: number,
+  kind: HangKind,
+): Failure {
   const frames = parseHangDump(dump, where.projectRoot, where.sourceLine);
   const why =
     kind === "stuck"

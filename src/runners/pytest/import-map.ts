@@ -81,7 +81,10 @@ export class ImportMap {
     try {
       for (let i = 0; i < stale.length; i += IMPORT_GRAPH_BATCH) {
         const batch = stale.slice(i, i + IMPORT_GRAPH_BATCH);
-        const graph = await importGraph(helper, batch.map((s) => s.file));
+        const graph = await importGraph(
+          helper,
+          batch.map((s) => s.file),
+        );
         for (const { file, mtimeMs, size } of batch) {
           const entry = graph.files[file];
           if (entry) cache[file] = { mtimeMs, size, ...entry };

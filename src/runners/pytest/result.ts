@@ -23,26 +23,29 @@ export interface PytestResultContext {
   sawSlowest(seconds: number): void;
 }
 
-export async function buildPytestResult(ctx: PytestResultContext, p: {
-  acc: PytestJsonlAccumulator;
-  proc: ProcessResult;
-  junit: string;
-  usePlugin: boolean;
-  /** Set when the run was retried without the plugin: the first attempt's last error line. */
-  pluginProblem: string | null;
-  command: string[] | null;
-  started: number;
-  runTimeout: number;
-  covJson: string | null;
-  /** How many times pytest was started for this run (resumes after a hard hang or a crash). */
-  attempts: number;
-  /** Seconds of silence after which a test no culprit was found for was killed (null otherwise). */
-  stall: number | null;
-  /** Whether the caller aborted the run. */
-  aborted: boolean;
-  /** Whether a test killed the runner's parent and no culprit was found. */
-  parentKilled: boolean;
-}): Promise<TestRunResult> {
+export async function buildPytestResult(
+  ctx: PytestResultContext,
+  p: {
+    acc: PytestJsonlAccumulator;
+    proc: ProcessResult;
+    junit: string;
+    usePlugin: boolean;
+    /** Set when the run was retried without the plugin: the first attempt's last error line. */
+    pluginProblem: string | null;
+    command: string[] | null;
+    started: number;
+    runTimeout: number;
+    covJson: string | null;
+    /** How many times pytest was started for this run (resumes after a hard hang or a crash). */
+    attempts: number;
+    /** Seconds of silence after which a test no culprit was found for was killed (null otherwise). */
+    stall: number | null;
+    /** Whether the caller aborted the run. */
+    aborted: boolean;
+    /** Whether a test killed the runner's parent and no culprit was found. */
+    parentKilled: boolean;
+  },
+): Promise<TestRunResult> {
   const { proc } = p;
   const durationSeconds = (performance.now() - p.started) / 1000;
   type StreamOnly = "collected" | "collectedNodeIds" | "doneNodeIds" | "phasesSeen" | "workerOf" | "start" | "finish" | "badLines";
@@ -68,7 +71,9 @@ export async function buildPytestResult(ctx: PytestResultContext, p: {
       if (text.total > 0 || text.failures.length > 0) parts = { ...text, testDurations: new Map<string, number>() };
     }
     if (parts && p.pluginProblem !== null) {
-      notes.unshift(`the redgreen pytest plugin could not load${p.pluginProblem ? ` (${p.pluginProblem})` : ""}; results come from ${source === "junit" ? "JUnit XML" : "terminal text"}`);
+      notes.unshift(
+        `the redgreen pytest plugin could not load${p.pluginProblem ? ` (${p.pluginProblem})` : ""}; results come from ${source === "junit" ? "JUnit XML" : "terminal text"}`,
+      );
     }
   }
 
@@ -86,7 +91,18 @@ export async function buildPytestResult(ctx: PytestResultContext, p: {
   }
   const anomalies = source === "jsonl" ? [...jsonlParts.anomalies, ...pytestChannelCheck(jsonlParts, proc, p.attempts)] : [];
   const coverage = readCoverage(p.covJson, notes);
-  const base = parts ?? { passed: 0, failed: 0, errors: 0, skipped: 0, xfailed: 0, xpassed: 0, total: 0, failures: [], passedNodeIds: [], testDurations: new Map<string, number>() };
+  const base = parts ?? {
+    passed: 0,
+    failed: 0,
+    errors: 0,
+    skipped: 0,
+    xfailed: 0,
+    xpassed: 0,
+    total: 0,
+    failures: [],
+    passedNodeIds: [],
+    testDurations: new Map<string, number>(),
+  };
   let status: TestRunResult["status"];
   let message: string | undefined;
   if (proc.timedOut) {
@@ -103,7 +119,13 @@ export async function buildPytestResult(ctx: PytestResultContext, p: {
     message = "a test killed the test runner's parent process or its process group; the run was stopped and its results are incomplete";
   } else if (!parts) {
     status = "error";
-    message = [`pytest produced no readable results (exit code ${String(proc.exitCode)})`, ...notes, lastLines(proc.stderr || proc.stdout, 8)].filter(Boolean).join("; ");
+    message = [
+      `pytest produced no readable results (exit code ${String(proc.exitCode)})`,
+      ...notes,
+      lastLines(proc.stderr || proc.stdout, 8),
+    ]
+      .filter(Boolean)
+      .join("; ");
   } else if (base.failures.length > 0 || base.failed + base.errors > 0) {
     status = "failed";
   } else if (proc.exitCode === 5 || base.total === 0) {
@@ -142,7 +164,10 @@ export async function buildPytestResult(ctx: PytestResultContext, p: {
     passedNodeIds: base.passedNodeIds,
     ...(base.skippedNodeIds ? { skippedNodeIds: base.skippedNodeIds } : {}),
     source,
-    testFiles: source === "jsonl" ? jsonlParts.testFiles : [...new Set([...base.failures.map((f) => f.testFile), ...base.passedNodeIds.map((id) => splitNodeId(id).testFile)])].sort(),
+    testFiles:
+      source === "jsonl"
+        ? jsonlParts.testFiles
+        : [...new Set([...base.failures.map((f) => f.testFile), ...base.passedNodeIds.map((id) => splitNodeId(id).testFile)])].sort(),
     anomalies,
   };
   if (p.covJson && !coverage) result.coverageError = notes.find((n) => n.startsWith("coverage")) ?? "pytest-cov wrote no coverage report";

@@ -91,7 +91,11 @@ export class TestContexts implements PerTestCoverage {
     const out = new Map<string, readonly number[]>();
     for (const [fileId, lines] of byFile) {
       const name = names.get(fileId);
-      if (name !== undefined && lines.size > 0) out.set(name, [...lines].sort((a, b) => a - b));
+      if (name !== undefined && lines.size > 0)
+        out.set(
+          name,
+          [...lines].sort((a, b) => a - b),
+        );
     }
     return new Map([...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   }

@@ -16,7 +16,9 @@ export type VitestAdapterOptions = JsAdapterOptions;
 
 /** Why vitest cannot measure coverage in this project, or null when @vitest/coverage-v8 is installed. */
 export function vitestCoverageProblem(projectRoot: string): string | null {
-  return findNodePackage(projectRoot, "@vitest/coverage-v8") ? null : "@vitest/coverage-v8 is not installed (npm install -D @vitest/coverage-v8); tests ran without coverage";
+  return findNodePackage(projectRoot, "@vitest/coverage-v8")
+    ? null
+    : "@vitest/coverage-v8 is not installed (npm install -D @vitest/coverage-v8); tests ran without coverage";
 }
 
 /**

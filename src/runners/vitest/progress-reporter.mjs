@@ -1,4 +1,5 @@
-// redgreen's live-progress reporter for vitest (4; console lines also from 2.1 and 3): appends one JSON line per collected file, started and finished test and failed file to $REDGREEN_PROGRESS,
+// redgreen's live-progress reporter for vitest (4; console lines also from 2.1 and 3): appends one JSON line per collected file, started
+// and finished test and failed file to $REDGREEN_PROGRESS,
 // and one per console call a test made (vitest's JSON report drops them).
 import { appendFileSync } from "node:fs";
 

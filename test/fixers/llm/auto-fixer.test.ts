@@ -28,7 +28,6 @@ const CATALOG_SECRET = "AKIAZ7Q4N2LX5KJ8W3PD";
 const FAILING = "tests/test_cart.py::test_discount_is_subtracted";
 const env = { OPENAI_API_KEY: API_KEY, SHOP_PAYMENT_KEY: ENV_SECRET, PATH: process.env.PATH };
 
-
 let server: OpenAiTestServer;
 let project: string;
 let runner: TestRunnerAdapter;
@@ -77,7 +76,11 @@ async function deps(extra: Partial<AutoFixerDeps> = {}): Promise<AutoFixerDeps> 
 
 const cart = (): string => readFileSync(join(project, "shop", "cart.py"), "utf8");
 const tests = (): string => readFileSync(join(project, "tests", "test_cart.py"), "utf8");
-const oneEdit = (file: string, find: string, replace: string) => ({ edits: [{ file, find, replace }], explanation: "fix", confidence: 0.7 });
+const oneEdit = (file: string, find: string, replace: string) => ({
+  edits: [{ file, find, replace }],
+  explanation: "fix",
+  confidence: 0.7,
+});
 
 describe("fixFailures with an OpenAI-compatible model and real pytest", () => {
   it("applies a correct fix, turns the suite green, and records the call without secrets", async () => {
@@ -88,9 +91,13 @@ describe("fixFailures with an OpenAI-compatible model and real pytest", () => {
     expect(result.remainingFailures).toEqual([]);
     expect(result.iterations).toBe(1);
     expect(result.lastRun.status).toBe("passed");
-    expect(result.fixesApplied).toEqual([{ file: "shop/cart.py", original: before, fixed: before.replace("subtotal + discount", "subtotal - discount") }]);
+    expect(result.fixesApplied).toEqual([
+      { file: "shop/cart.py", original: before, fixed: before.replace("subtotal + discount", "subtotal - discount") },
+    ]);
     expect(cart()).toBe(result.fixesApplied[0]!.fixed);
-    expect(result.records).toEqual([expect.objectContaining({ status: "kept", source: "llm", strategy: "llm:fix_assertion", file: "shop/cart.py" })]);
+    expect(result.records).toEqual([
+      expect.objectContaining({ status: "kept", source: "llm", strategy: "llm:fix_assertion", file: "shop/cart.py" }),
+    ]);
     expect(result.records[0]!.diff).toContain("-    return round(subtotal + discount, 2)\n+    return round(subtotal - discount, 2)");
     expect((await runner.runTests()).status).toBe("passed");
 
@@ -115,7 +122,10 @@ describe("fixFailures with an OpenAI-compatible model and real pytest", () => {
   });
 
   it("places an edit whose indentation the model got wrong", async () => {
-    server.respondWithToolCall(FIX_TOOL_NAME, oneEdit("shop/cart.py", "return round(subtotal + discount, 2)", "        return round(subtotal - discount, 2)"));
+    server.respondWithToolCall(
+      FIX_TOOL_NAME,
+      oneEdit("shop/cart.py", "return round(subtotal + discount, 2)", "        return round(subtotal - discount, 2)"),
+    );
     const result = await fixFailures(baseline.failures, {}, await deps());
     expect(result.remainingFailures).toEqual([]);
     expect(cart()).toContain("\n    return round(subtotal - discount, 2)\n");
@@ -123,7 +133,10 @@ describe("fixFailures with an OpenAI-compatible model and real pytest", () => {
 
   it("undoes a fix that breaks a passing test, tells the next attempt why, and keeps the second one", async () => {
     server
-      .respondWithToolCall(FIX_TOOL_NAME, oneEdit("shop/cart.py", "    return round(subtotal + discount, 2)", "    return round(subtotal - discount, 2) if percent else 0.0"))
+      .respondWithToolCall(
+        FIX_TOOL_NAME,
+        oneEdit("shop/cart.py", "    return round(subtotal + discount, 2)", "    return round(subtotal - discount, 2) if percent else 0.0"),
+      )
       .respondWithToolCall(FIX_TOOL_NAME, CORRECT_FIX);
     const before = cart();
     const result = await fixSingleFailure(baseline.failures[0]!, await deps({ maxLlmAttempts: 2 }));
@@ -136,7 +149,9 @@ describe("fixFailures with an OpenAI-compatible model and real pytest", () => {
     );
     expect(cart()).toBe(before.replace("subtotal + discount", "subtotal - discount"));
     const second = server.promptText(1);
-    expect(second).toContain("## Previous attempts (undone; do not repeat them)\n1. [llm/llm:fix_assertion] rolled back: broke 3 passing test(s): tests/test_cart.py::test_no_discount (AssertionError");
+    expect(second).toContain(
+      "## Previous attempts (undone; do not repeat them)\n1. [llm/llm:fix_assertion] rolled back: broke 3 passing test(s): tests/test_cart.py::test_no_discount (AssertionError",
+    );
   });
 
   it("asks again after an unusable answer, telling the model why, but not after a server failure", async () => {
@@ -149,15 +164,24 @@ describe("fixFailures with an OpenAI-compatible model and real pytest", () => {
     const result = await fixSingleFailure(baseline.failures[0]!, await deps({ maxLlmAttempts: 2 }));
     expect(result.fixed).toBe(true);
     expect(server.requests).toHaveLength(3);
-    expect(server.promptText(2)).toContain("1. [llm/llm] no usable answer: the answer holds neither a propose_fix tool call nor a ```redgreen-fix block");
+    expect(server.promptText(2)).toContain(
+      "1. [llm/llm] no usable answer: the answer holds neither a propose_fix tool call nor a ```redgreen-fix block",
+    );
   });
 
   it("rolls back a fix that does not make the test pass, restoring the file byte for byte", async () => {
-    server.respondWithToolCall(FIX_TOOL_NAME, oneEdit("shop/cart.py", "    discount = subtotal * percent / 100", "    discount = subtotal * percent / 1000"));
+    server.respondWithToolCall(
+      FIX_TOOL_NAME,
+      oneEdit("shop/cart.py", "    discount = subtotal * percent / 100", "    discount = subtotal * percent / 1000"),
+    );
     const before = cart();
     const result = await fixSingleFailure(baseline.failures[0]!, await deps());
     expect(result.fixed).toBe(false);
-    expect(result.records[0]).toMatchObject({ status: "rolled_back", reason: "tests/test_cart.py::test_discount_is_subtracted still fails: AssertionError: assert 25.25 == 22.5", rule: "still_failing" });
+    expect(result.records[0]).toMatchObject({
+      status: "rolled_back",
+      reason: "tests/test_cart.py::test_discount_is_subtracted still fails: AssertionError: assert 25.25 == 22.5",
+      rule: "still_failing",
+    });
     expect(cart()).toBe(before);
   });
 
@@ -167,10 +191,19 @@ describe("fixFailures with an OpenAI-compatible model and real pytest", () => {
       () => oneEdit("tests/test_cart.py", "    assert apply_discount(25.0, 10) == 22.5", "    assert apply_discount(25.0, 10) == 27.5"),
       /^validation failed: tests\/test_cart\.py: test-integrity: edits test file tests\/test_cart\.py/,
     ],
-    ["a file outside the project", () => oneEdit("../../etc/passwd", "root:x:0:0", "root::0:0"), /refusing to edit "\.\.\/\.\.\/etc\/passwd": the path leaves the project root/],
+    [
+      "a file outside the project",
+      () => oneEdit("../../etc/passwd", "root:x:0:0", "root::0:0"),
+      /refusing to edit "\.\.\/\.\.\/etc\/passwd": the path leaves the project root/,
+    ],
     [
       "an edit that adds a secret",
-      () => oneEdit("shop/cart.py", "    return round(subtotal + discount, 2)", '    return round(subtotal - discount, 2)  # key AKIAQ3RT7NX2MV8KPL5Z'),
+      () =>
+        oneEdit(
+          "shop/cart.py",
+          "    return round(subtotal + discount, 2)",
+          "    return round(subtotal - discount, 2)  # key AKIAQ3RT7NX2MV8KPL5Z",
+        ),
       /^validation failed: shop\/cart\.py: secrets: adds .*\(aws_access_key_id\) at line 15/,
     ],
     [
@@ -200,7 +233,8 @@ describe("fixFailures with an OpenAI-compatible model and real pytest", () => {
     expect(result.records[0]!.status).toBe("rejected");
     expect(result.records[0]!.reason).toMatch(reason);
     expect({ cart: cart(), tests: tests() }).toEqual(before);
-    if (existsSync(join(project, "shop", "limits.py"))) expect(readFileSync(join(project, "shop", "limits.py"), "utf8")).not.toContain("return 1");
+    if (existsSync(join(project, "shop", "limits.py")))
+      expect(readFileSync(join(project, "shop", "limits.py"), "utf8")).not.toContain("return 1");
   });
 
   it("rejects an edit through a symlink that leads out of the project", async () => {
@@ -211,7 +245,10 @@ describe("fixFailures with an OpenAI-compatible model and real pytest", () => {
     server.respondWithToolCall(FIX_TOOL_NAME, oneEdit("shop/vendor/settings.py", "DEBUG = False", "DEBUG = True"));
     try {
       const result = await fixSingleFailure(baseline.failures[0]!, await deps());
-      expect(result.records[0]).toMatchObject({ status: "rejected", reason: expect.stringMatching(/through a symlink\) to a file outside the project root/) });
+      expect(result.records[0]).toMatchObject({
+        status: "rejected",
+        reason: expect.stringMatching(/through a symlink\) to a file outside the project root/),
+      });
       expect(readFileSync(join(outside, "settings.py"), "utf8")).toBe("DEBUG = False\n");
     } finally {
       rmSync(outside, { recursive: true, force: true });
@@ -235,9 +272,16 @@ describe("fixFailures with an OpenAI-compatible model and real pytest", () => {
     try {
       const start = await mixedRunner.runTests();
       expect(start.failures.map((f) => f.nodeId).sort()).toEqual(["tests/test_calc.py::test_discount", "tests/test_calc.py::test_hypot"]);
-      server.respondWithToolCall(FIX_TOOL_NAME, oneEdit("calc/pricing.py", "    return round(subtotal + discount, 2)", "    return round(subtotal - discount, 2)"));
+      server.respondWithToolCall(
+        FIX_TOOL_NAME,
+        oneEdit("calc/pricing.py", "    return round(subtotal + discount, 2)", "    return round(subtotal - discount, 2)"),
+      );
       const d = await deps();
-      const result = await fixFailures(start.failures, {}, { ...d, projectRoot: mixed, runner: mixedRunner, helper: mixedHelper, baseline: start, findPatternFix: undefined });
+      const result = await fixFailures(
+        start.failures,
+        {},
+        { ...d, projectRoot: mixed, runner: mixedRunner, helper: mixedHelper, baseline: start, findPatternFix: undefined },
+      );
 
       expect(result.remainingFailures).toEqual([]);
       expect(result.lastRun.status).toBe("passed");

@@ -40,7 +40,13 @@ export function discountFailure(overrides: Partial<Failure> = {}): Failure {
     faultFile: "tests/test_cart.py",
     faultLine: 22,
     frames: [
-      { file: "tests/test_cart.py", line: 22, function: "test_discount_is_subtracted", code: "assert apply_discount(25.0, 10) == 22.5", kind: "test" },
+      {
+        file: "tests/test_cart.py",
+        line: 22,
+        function: "test_discount_is_subtracted",
+        code: "assert apply_discount(25.0, 10) == 22.5",
+        kind: "test",
+      },
     ],
     phase: "call",
     durationSeconds: 0.001,
@@ -89,6 +95,7 @@ export const section = (text: string, header: string): string => {
 };
 
 /** The store's migrations with 002-llm-calls in place, whether or not migrations/index.ts lists it yet. */
-export const storeMigrations: readonly Migration[] = [...migrations.filter((m) => m.version !== llmCallsMigration.version), llmCallsMigration].sort(
-  (a, b) => a.version - b.version,
-);
+export const storeMigrations: readonly Migration[] = [
+  ...migrations.filter((m) => m.version !== llmCallsMigration.version),
+  llmCallsMigration,
+].sort((a, b) => a.version - b.version);

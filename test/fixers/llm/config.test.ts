@@ -45,7 +45,10 @@ describe("resolveModelConfig", () => {
 
 describe("createChatModel", () => {
   it("builds ChatOpenAI at temperature 0 with client retries off and a placeholder key for local servers", async () => {
-    const model = await createChatModel({ provider: "openai", model: "llama3.1", baseUrl: "http://127.0.0.1:1/v1", apiKey: undefined }, { timeoutMs: 1234 });
+    const model = await createChatModel(
+      { provider: "openai", model: "llama3.1", baseUrl: "http://127.0.0.1:1/v1", apiKey: undefined },
+      { timeoutMs: 1234 },
+    );
     expect(model).toBeInstanceOf(ChatOpenAI);
     const chat = model as ChatOpenAI;
     expect(chat.temperature).toBe(0);

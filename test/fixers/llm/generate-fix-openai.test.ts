@@ -76,7 +76,10 @@ describe("generateFixWithLlm against an OpenAI-compatible server", () => {
     expect(window).toHaveLength(21);
     window.forEach((line, i) => {
       const n = 5 + i;
-      const expected = cart[n - 1]!.replace(ENV_SECRET, "[REDACTED:SHOP_PAYMENT_KEY]").replace(CATALOG_SECRET, "[REDACTED:aws_access_key_id]");
+      const expected = cart[n - 1]!.replace(ENV_SECRET, "[REDACTED:SHOP_PAYMENT_KEY]").replace(
+        CATALOG_SECRET,
+        "[REDACTED:aws_access_key_id]",
+      );
       expect(line.trimEnd()).toBe(`${n === 15 ? ">" : " "} ${String(n).padStart(2)} | ${expected}`.trimEnd());
     });
     expect(prompt).toContain("> 22 |     assert apply_discount(25.0, 10) == 22.5");
@@ -88,7 +91,13 @@ describe("generateFixWithLlm against an OpenAI-compatible server", () => {
 
     // Nor the stored log.
     const [row] = deps.callLog.list("wf-openai");
-    expect(row).toMatchObject({ outcome: "proposal", model: "qwen2.5-coder:7b @ " + server.url, promptTokens: 1234, completionTokens: 56, tokensEstimated: false });
+    expect(row).toMatchObject({
+      outcome: "proposal",
+      model: "qwen2.5-coder:7b @ " + server.url,
+      promptTokens: 1234,
+      completionTokens: 56,
+      tokensEstimated: false,
+    });
     for (const secret of [ENV_SECRET, CATALOG_SECRET, API_KEY]) expect(JSON.stringify(row)).not.toContain(secret);
   });
 
@@ -131,12 +140,19 @@ describe("generateFixWithLlm against an OpenAI-compatible server", () => {
     );
     const deps = await depsFor();
     const out = await generateFixWithLlm(discountFailure(), discountAnalysis(), {}, deps);
-    expect(out).toMatchObject({ kind: "proposal", via: "fenced_block", proposal: { edits: [{ file: "shop/cart.py", replace: "    return round(subtotal - discount, 2)" }], confidence: 0.8 } });
+    expect(out).toMatchObject({
+      kind: "proposal",
+      via: "fenced_block",
+      proposal: { edits: [{ file: "shop/cart.py", replace: "    return round(subtotal - discount, 2)" }], confidence: 0.8 },
+    });
     expect(deps.callLog.list("wf-openai")[0]).toMatchObject({ tokensEstimated: true });
   });
 
   it("treats garbage and empty answers as failed attempts with the reason", async () => {
-    server.respondWithText("¯\\_(ツ)_/¯ maybe try turning it off and on again").respondWithText("").respondWithToolCall(FIX_TOOL_NAME, "{edits: [oops");
+    server
+      .respondWithText("¯\\_(ツ)_/¯ maybe try turning it off and on again")
+      .respondWithText("")
+      .respondWithToolCall(FIX_TOOL_NAME, "{edits: [oops");
     const deps = await depsFor();
     const garbage = await generateFixWithLlm(discountFailure(), discountAnalysis(), {}, deps);
     const empty = await generateFixWithLlm(discountFailure(), discountAnalysis(), {}, deps);
@@ -149,7 +165,10 @@ describe("generateFixWithLlm against an OpenAI-compatible server", () => {
   });
 
   it("retries a 429 with backoff and then succeeds", async () => {
-    server.respondWithError(429, "Rate limit reached", { "retry-after": "0" }).respondWithError(503, "overloaded").respondWithToolCall(FIX_TOOL_NAME, CORRECT_FIX);
+    server
+      .respondWithError(429, "Rate limit reached", { "retry-after": "0" })
+      .respondWithError(503, "overloaded")
+      .respondWithToolCall(FIX_TOOL_NAME, CORRECT_FIX);
     const waits: number[] = [];
     const deps = await depsFor({ sleep: async (ms) => void waits.push(ms) });
     const out = await generateFixWithLlm(discountFailure(), discountAnalysis(), {}, deps);
@@ -209,7 +228,9 @@ describe("generateFixWithLlm against an OpenAI-compatible server", () => {
     const short = await depsFor({ model, settings: { workflowTokenBudget: estimate + 300 - 1 } });
     const skipped = await generateFixWithLlm(discountFailure(), discountAnalysis(), {}, short);
     expect(skipped).toMatchObject({ kind: "skipped" });
-    expect(skipped.kind === "skipped" && skipped.reason).toContain(`this call needs about ${estimate} prompt + up to 300 completion tokens`);
+    expect(skipped.kind === "skipped" && skipped.reason).toContain(
+      `this call needs about ${estimate} prompt + up to 300 completion tokens`,
+    );
     expect(server.requests).toHaveLength(1);
 
     // With exactly prompt + cap left, the call goes out with max_tokens 300, and the server's usage is what counts.

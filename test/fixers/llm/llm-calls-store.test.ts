@@ -45,7 +45,18 @@ describe("llm_calls repository", () => {
     const store = openStore(dbFile(), { migrations: storeMigrations, clock: () => new Date("2030-01-02T03:04:05Z") });
     const repo = createLlmCallRepository(store, () => "2030-01-02T03:04:05.000Z");
     const first = repo.record(call());
-    repo.record(call({ attempt: 2, outcome: "timeout", promptTokens: 0, completionTokens: 0, error: "timed out", prompt: null, completion: null, tokensEstimated: true }));
+    repo.record(
+      call({
+        attempt: 2,
+        outcome: "timeout",
+        promptTokens: 0,
+        completionTokens: 0,
+        error: "timed out",
+        prompt: null,
+        completion: null,
+        tokensEstimated: true,
+      }),
+    );
     repo.record(call({ workflowId: "wf-2", promptTokens: 7, completionTokens: 3 }));
     expect(first).toEqual({ ...call(), id: 1, createdAt: "2030-01-02T03:04:05.000Z" });
     expect(repo.get(2)).toMatchObject({ outcome: "timeout", error: "timed out", prompt: null, tokensEstimated: true });
@@ -60,7 +71,14 @@ describe("llm_calls repository", () => {
   it("keeps the workflow budget across a restart: a resumed run does not get a fresh budget", async () => {
     const file = dbFile();
     const sources = { "shop/cart.py": readShop("shop/cart.py"), "tests/test_cart.py": readShop("tests/test_cart.py") };
-    const promptTokens = buildFixPrompt({ failure: discountFailure(), analysis: discountAnalysis(), sourceFiles: sources, allowTestEdits: false, tokenBudget: 6000, redact: (t) => t }).estimatedTokens;
+    const promptTokens = buildFixPrompt({
+      failure: discountFailure(),
+      analysis: discountAnalysis(),
+      sourceFiles: sources,
+      allowTestEdits: false,
+      tokenBudget: 6000,
+      redact: (t) => t,
+    }).estimatedTokens;
     // Room for one call (prompt + completion cap), not for a second prompt on top of it.
     const maxTokens = 64;
     const budget = 2 * promptTokens + maxTokens - 1;
@@ -68,14 +86,19 @@ describe("llm_calls repository", () => {
       const store = openStore(file, { migrations: storeMigrations });
       try {
         const model = fakeModel().respondWithTools([{ name: FIX_TOOL_NAME, args: CORRECT_FIX }]);
-        const out = await generateFixWithLlm(discountFailure(), discountAnalysis(), {}, {
-          model: { kind: "ready", chat: model, name: "fake" },
-          callLog: createLlmCallRepository(store, () => new Date().toISOString()),
-          workflowId: "wf-resume",
-          redactor: createSecretRedactor({ env: {} }),
-          projectRoot: SHOP,
-          settings: { workflowTokenBudget: budget, maxTokens },
-        });
+        const out = await generateFixWithLlm(
+          discountFailure(),
+          discountAnalysis(),
+          {},
+          {
+            model: { kind: "ready", chat: model, name: "fake" },
+            callLog: createLlmCallRepository(store, () => new Date().toISOString()),
+            workflowId: "wf-resume",
+            redactor: createSecretRedactor({ env: {} }),
+            projectRoot: SHOP,
+            settings: { workflowTokenBudget: budget, maxTokens },
+          },
+        );
         return out.kind;
       } finally {
         store.close();

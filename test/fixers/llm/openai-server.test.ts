@@ -53,7 +53,9 @@ describe("openai-server", () => {
   });
 
   it("sends scripted errors, raw bodies, and falls back loudly when the queue is empty", async () => {
-    server.respondWithError(429, "slow down", { "retry-after": "0" }).enqueue({ type: "raw", status: 502, body: "<html>bad gateway</html>", contentType: "text/html" });
+    server
+      .respondWithError(429, "slow down", { "retry-after": "0" })
+      .enqueue({ type: "raw", status: 502, body: "<html>bad gateway</html>", contentType: "text/html" });
     const llm = client();
     await expect(llm.invoke("a")).rejects.toMatchObject({ status: 429 });
     await expect(llm.invoke("b")).rejects.toMatchObject({ status: 502 });

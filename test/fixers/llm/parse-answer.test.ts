@@ -10,9 +10,15 @@ const ok = (answer: Parameters<typeof parseModelAnswer>[0]) => {
 
 describe("parseModelAnswer", () => {
   it("accepts the small deviations models make in tool arguments", () => {
-    const r = ok({ content: "", tool_calls: [{ name: "propose_fix", args: { file: "a.py", find: "x = 1", replace: "x = 2", confidence: "80%" } }] });
+    const r = ok({
+      content: "",
+      tool_calls: [{ name: "propose_fix", args: { file: "a.py", find: "x = 1", replace: "x = 2", confidence: "80%" } }],
+    });
     expect(r.response).toEqual({ edits: [{ file: "a.py", find: "x = 1", replace: "x = 2" }], explanation: "", confidence: 0.8 });
-    const s = ok({ content: "", tool_calls: [{ name: "propose_fix", args: { edits: JSON.stringify([{ file: "a.py", find: "a", replace: "b" }]), explanation: "e" } }] });
+    const s = ok({
+      content: "",
+      tool_calls: [{ name: "propose_fix", args: { edits: JSON.stringify([{ file: "a.py", find: "a", replace: "b" }]), explanation: "e" } }],
+    });
     expect(s.response.confidence).toBe(0.5);
   });
 
@@ -63,13 +69,42 @@ describe("parseModelAnswer", () => {
     [{ content: "" }, "the model returned an empty answer"],
     [{ content: "   \n" }, "the model returned an empty answer"],
     [{ content: "<html>502</html>" }, 'the answer holds neither a propose_fix tool call nor a ```redgreen-fix block: "<html>502</html>"'],
-    [{ content: "", invalid_tool_calls: [{ name: "propose_fix", args: "{edits:", error: "Unexpected token" }] }, "the propose_fix call had unparseable arguments (Unexpected token)"],
-    [{ content: "", tool_calls: [{ name: "propose_fix", args: { edits: [{ file: "a.py", find: "  ", replace: "x" }], explanation: "", confidence: 1 } }] }, 'edit 1 has an empty "find": it must be exact text from the file'],
-    [{ content: "", tool_calls: [{ name: "propose_fix", args: { edits: [{ file: "a.py", find: "x", replace: "x" }], explanation: "", confidence: 1 } }] }, "edit 1 replaces text with itself"],
-    [{ content: "", tool_calls: [{ name: "propose_fix", args: { edits: "nope", explanation: "", confidence: 1 } }] }, /^the tool call did not match the fix schema \(edits: /],
+    [
+      { content: "", invalid_tool_calls: [{ name: "propose_fix", args: "{edits:", error: "Unexpected token" }] },
+      "the propose_fix call had unparseable arguments (Unexpected token)",
+    ],
+    [
+      {
+        content: "",
+        tool_calls: [
+          { name: "propose_fix", args: { edits: [{ file: "a.py", find: "  ", replace: "x" }], explanation: "", confidence: 1 } },
+        ],
+      },
+      'edit 1 has an empty "find": it must be exact text from the file',
+    ],
+    [
+      {
+        content: "",
+        tool_calls: [{ name: "propose_fix", args: { edits: [{ file: "a.py", find: "x", replace: "x" }], explanation: "", confidence: 1 } }],
+      },
+      "edit 1 replaces text with itself",
+    ],
+    [
+      { content: "", tool_calls: [{ name: "propose_fix", args: { edits: "nope", explanation: "", confidence: 1 } }] },
+      /^the tool call did not match the fix schema \(edits: /,
+    ],
     [{ content: "", tool_calls: [{ name: "propose_fix", args: { edits: [], explanation: "", confidence: 7000 } }] }, /confidence/],
     [{ content: "```redgreen-fix\nEXPLANATION: nothing to change\n```" }, "the model proposed no edits"],
-    [{ content: "", tool_calls: [{ name: "a", args: {} }, { name: "b", args: {} }] }, "the model called a, b instead of propose_fix"],
+    [
+      {
+        content: "",
+        tool_calls: [
+          { name: "a", args: {} },
+          { name: "b", args: {} },
+        ],
+      },
+      "the model called a, b instead of propose_fix",
+    ],
   ])("gives a reason for %j", (answer, reason) => {
     const r = parseModelAnswer(answer);
     expect(r.ok).toBe(false);

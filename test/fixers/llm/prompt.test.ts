@@ -16,7 +16,6 @@ import { CORRECT_FIX, SHOP, discountAnalysis, discountFailure, readShop, section
 const sources = { "shop/cart.py": readShop("shop/cart.py"), "tests/test_cart.py": readShop("tests/test_cart.py") };
 const noRedact = (t: string): string => t;
 
-
 const depsFor = (model: ReturnType<typeof fakeModel>, extra: Partial<LlmFixDeps> = {}): LlmFixDeps => ({
   model: { kind: "ready", chat: model, name: "fake" },
   callLog: createMemoryLlmCallLog(),
@@ -29,7 +28,14 @@ const depsFor = (model: ReturnType<typeof fakeModel>, extra: Partial<LlmFixDeps>
 
 describe("buildFixPrompt", () => {
   it("holds the error, the trace, ±10 numbered lines of the fix file and the test, the analysis and the rules", () => {
-    const p = buildFixPrompt({ failure: discountFailure(), analysis: discountAnalysis(), sourceFiles: sources, allowTestEdits: false, tokenBudget: 6000, redact: noRedact });
+    const p = buildFixPrompt({
+      failure: discountFailure(),
+      analysis: discountAnalysis(),
+      sourceFiles: sources,
+      allowTestEdits: false,
+      tokenBudget: 6000,
+      redact: noRedact,
+    });
     expect(p.user).toContain("## Error\nAssertionError: assert 27.5 == 22.5");
     expect(p.user).toContain("tests/test_cart.py:22 in test_discount_is_subtracted [test]");
     expect(p.user).toContain("## Source: shop/cart.py (lines 5-25, error at line 15)");
@@ -37,7 +43,12 @@ describe("buildFixPrompt", () => {
     expect(p.user).toContain("\n   5 | PAYMENT_KEY = ");
     expect(p.user).toContain("  25 | \n");
     const fixSection = section(p.user, "## Source: shop/cart.py");
-    expect(fixSection.split("\n").slice(1).map((l) => Number(/^[ >] *(\d+) \|/.exec(l)?.[1]))).toEqual(Array.from({ length: 21 }, (_, i) => 5 + i));
+    expect(
+      fixSection
+        .split("\n")
+        .slice(1)
+        .map((l) => Number(/^[ >] *(\d+) \|/.exec(l)?.[1])),
+    ).toEqual(Array.from({ length: 21 }, (_, i) => 5 + i));
     expect(p.user).toContain("## Failing test source: tests/test_cart.py (lines 12-32, failing at line 22)");
     expect(p.user).toContain("root cause: apply_discount returned 27.5");
     expect(p.user).toContain("expected: 22.5");
@@ -61,7 +72,14 @@ describe("buildFixPrompt", () => {
       ],
     });
     const redactor = createSecretRedactor({ env: {} });
-    const p = buildFixPrompt({ failure: discountFailure(), analysis, sourceFiles: sources, allowTestEdits: false, tokenBudget: 6000, redact: (t) => redactor.redact(t) });
+    const p = buildFixPrompt({
+      failure: discountFailure(),
+      analysis,
+      sourceFiles: sources,
+      allowTestEdits: false,
+      tokenBudget: 6000,
+      redact: (t) => redactor.redact(t),
+    });
     const suspects = section(p.user, "## Suspicious lines");
     expect(suspects.split("\n")).toEqual([
       "## Suspicious lines (Ochiai: run by the failing tests more than by the passing ones; most suspicious first)",
@@ -72,12 +90,26 @@ describe("buildFixPrompt", () => {
     expect(p.user).not.toContain("pk_live_4eC39HqLyjWDarjtT1zdp7dc");
     expect(p.user).toContain("## Source: shop/cart.py (lines 5-25, most suspicious line 15)\n");
     expect(p.user).toContain("> 15 |     return round(subtotal + discount, 2)");
-    const plain = buildFixPrompt({ failure: discountFailure(), analysis: discountAnalysis(), sourceFiles: sources, allowTestEdits: false, tokenBudget: 6000, redact: noRedact });
+    const plain = buildFixPrompt({
+      failure: discountFailure(),
+      analysis: discountAnalysis(),
+      sourceFiles: sources,
+      allowTestEdits: false,
+      tokenBudget: 6000,
+      redact: noRedact,
+    });
     expect(plain.user).not.toContain("Suspicious lines");
   });
 
   it("lets the model touch tests only when allowed", () => {
-    const p = buildFixPrompt({ failure: discountFailure(), analysis: discountAnalysis(), sourceFiles: sources, allowTestEdits: true, tokenBudget: 6000, redact: noRedact });
+    const p = buildFixPrompt({
+      failure: discountFailure(),
+      analysis: discountAnalysis(),
+      sourceFiles: sources,
+      allowTestEdits: true,
+      tokenBudget: 6000,
+      redact: noRedact,
+    });
     expect(p.system).not.toContain("Do not edit test files");
     expect(p.system).toContain("Edit a test file only when the test itself is clearly wrong");
   });
@@ -90,9 +122,18 @@ describe("buildFixPrompt", () => {
       allowTestEdits: false,
       tokenBudget: 6000,
       redact: noRedact,
-      previousAttempts: [{ source: "llm", strategy: "llm", edits: [{ file: "shop/cart.py", find: "subtotal + discount", replace: "subtotal * discount" }], outcome: "rolled back: still fails: assert 2.5 == 22.5" }],
+      previousAttempts: [
+        {
+          source: "llm",
+          strategy: "llm",
+          edits: [{ file: "shop/cart.py", find: "subtotal + discount", replace: "subtotal * discount" }],
+          outcome: "rolled back: still fails: assert 2.5 == 22.5",
+        },
+      ],
     });
-    expect(p.user).toContain("## Previous attempts (undone; do not repeat them)\n1. [llm/llm] rolled back: still fails: assert 2.5 == 22.5");
+    expect(p.user).toContain(
+      "## Previous attempts (undone; do not repeat them)\n1. [llm/llm] rolled back: still fails: assert 2.5 == 22.5",
+    );
     expect(p.user).toContain("      - subtotal + discount\n    with\n      + subtotal * discount");
   });
 
@@ -123,7 +164,12 @@ describe("buildFixPrompt", () => {
 
   it("shows the function the failing line calls when the analysis points at the test", async () => {
     const model = fakeModel().respondWithTools([{ name: FIX_TOOL_NAME, args: CORRECT_FIX }]);
-    const out = await generateFixWithLlm(discountFailure(), discountAnalysis({ fileToFix: "tests/test_cart.py", lineNumber: 22 }), {}, depsFor(model));
+    const out = await generateFixWithLlm(
+      discountFailure(),
+      discountAnalysis({ fileToFix: "tests/test_cart.py", lineNumber: 22 }),
+      {},
+      depsFor(model),
+    );
     expect(out.kind === "proposal" && out.proposal.edits[0]!.nearLine).toBe(12);
     const user = String(model.calls[0]!.messages[1]!.content);
     expect(user).toContain("## Called by the failing line: apply_discount() in shop/cart.py (lines 11-31)");
@@ -132,16 +178,37 @@ describe("buildFixPrompt", () => {
 
   it("trims by rule to fit the budget: captured output cut, grouped failures deduplicated", () => {
     const related: Failure[] = Array.from({ length: 40 }, (_, i) =>
-      discountFailure({ nodeId: `tests/test_cart.py::test_case[${i}]`, errorMessage: i % 2 === 0 ? "assert 27.5 == 22.5" : "assert 55.0 == 45.0" }),
+      discountFailure({
+        nodeId: `tests/test_cart.py::test_case[${i}]`,
+        errorMessage: i % 2 === 0 ? "assert 27.5 == 22.5" : "assert 55.0 == 45.0",
+      }),
     );
     const failure = discountFailure({ capturedOutput: "debug line\n".repeat(5000) });
-    const full = buildFixPrompt({ failure, analysis: discountAnalysis(), sourceFiles: sources, relatedFailures: related, allowTestEdits: false, tokenBudget: 100_000, redact: noRedact });
-    expect(full.user).toContain("- 20 tests (tests/test_cart.py::test_case[0], tests/test_cart.py::test_case[2], tests/test_cart.py::test_case[4], and 17 more): AssertionError: assert 27.5 == 22.5");
+    const full = buildFixPrompt({
+      failure,
+      analysis: discountAnalysis(),
+      sourceFiles: sources,
+      relatedFailures: related,
+      allowTestEdits: false,
+      tokenBudget: 100_000,
+      redact: noRedact,
+    });
+    expect(full.user).toContain(
+      "- 20 tests (tests/test_cart.py::test_case[0], tests/test_cart.py::test_case[2], tests/test_cart.py::test_case[4], and 17 more): AssertionError: assert 27.5 == 22.5",
+    );
     expect(full.user).toContain("characters cut");
     expect(full.user.length).toBeLessThan(12_000);
 
     const budget = full.estimatedTokens - 300;
-    const tight = buildFixPrompt({ failure, analysis: discountAnalysis(), sourceFiles: sources, relatedFailures: related, allowTestEdits: false, tokenBudget: budget, redact: noRedact });
+    const tight = buildFixPrompt({
+      failure,
+      analysis: discountAnalysis(),
+      sourceFiles: sources,
+      relatedFailures: related,
+      allowTestEdits: false,
+      tokenBudget: budget,
+      redact: noRedact,
+    });
     expect(tight.estimatedTokens).toBeLessThanOrEqual(budget);
     expect(tight.trimmed[0]).toBe("captured output cut to 500 characters, related failures to 3");
     expect(tight.user).toContain("> 15 |     return round(subtotal + discount, 2)");
@@ -150,7 +217,14 @@ describe("buildFixPrompt", () => {
 
   it("cuts as a last resort when the rules are not enough", () => {
     const huge = discountFailure({ errorMessage: "x".repeat(50_000) });
-    const p = buildFixPrompt({ failure: huge, analysis: discountAnalysis(), sourceFiles: sources, allowTestEdits: false, tokenBudget: 900, redact: noRedact });
+    const p = buildFixPrompt({
+      failure: huge,
+      analysis: discountAnalysis(),
+      sourceFiles: sources,
+      allowTestEdits: false,
+      tokenBudget: 900,
+      redact: noRedact,
+    });
     expect(p.trimmed.at(-1)).toMatch(/^user message cut to \d+ characters$/);
     expect(p.estimatedTokens).toBeLessThanOrEqual(1000);
   });
@@ -158,7 +232,9 @@ describe("buildFixPrompt", () => {
 
 describe("generateFixWithLlm with fakeModel", () => {
   it("turns a tool call into an llm FixProposal, with the line to look near", async () => {
-    const model = fakeModel().respondWithTools([{ name: FIX_TOOL_NAME, args: { ...CORRECT_FIX, edits: [{ ...CORRECT_FIX.edits[0]!, file: "./shop/cart.py" }] } }]);
+    const model = fakeModel().respondWithTools([
+      { name: FIX_TOOL_NAME, args: { ...CORRECT_FIX, edits: [{ ...CORRECT_FIX.edits[0]!, file: "./shop/cart.py" }] } },
+    ]);
     const deps = depsFor(model);
     const out = await generateFixWithLlm(discountFailure(), discountAnalysis(), sources, deps);
     expect(out).toMatchObject({
@@ -197,20 +273,46 @@ describe("generateFixWithLlm with fakeModel", () => {
       "```",
     ].join("\n");
     const out = await generateFixWithLlm(discountFailure(), discountAnalysis(), sources, depsFor(fakeModel().respond(new AIMessage(text))));
-    expect(out).toMatchObject({ kind: "proposal", via: "fenced_block", proposal: { explanation: "subtract the discount", confidence: 0.85 } });
+    expect(out).toMatchObject({
+      kind: "proposal",
+      via: "fenced_block",
+      proposal: { explanation: "subtract the discount", confidence: 0.85 },
+    });
   });
 
   it.each([
-    ["garbage", new AIMessage("I think the bug is somewhere in the cart, good luck!"), /neither a propose_fix tool call nor a ```redgreen-fix block: "I think the bug/],
+    [
+      "garbage",
+      new AIMessage("I think the bug is somewhere in the cart, good luck!"),
+      /neither a propose_fix tool call nor a ```redgreen-fix block: "I think the bug/,
+    ],
     ["an empty answer", new AIMessage(""), /empty answer/],
-    ["a tool call with no edits", new AIMessage({ content: "", tool_calls: [{ name: FIX_TOOL_NAME, args: { edits: [], explanation: "none", confidence: 0.1 }, id: "c1" }] }), /no edits/],
-    ["a tool call missing find", new AIMessage({ content: "", tool_calls: [{ name: FIX_TOOL_NAME, args: { edits: [{ file: "shop/cart.py", replace: "x" }], explanation: "e", confidence: 1 }, id: "c2" }] }), /edits\.0\.find/],
+    [
+      "a tool call with no edits",
+      new AIMessage({
+        content: "",
+        tool_calls: [{ name: FIX_TOOL_NAME, args: { edits: [], explanation: "none", confidence: 0.1 }, id: "c1" }],
+      }),
+      /no edits/,
+    ],
+    [
+      "a tool call missing find",
+      new AIMessage({
+        content: "",
+        tool_calls: [
+          { name: FIX_TOOL_NAME, args: { edits: [{ file: "shop/cart.py", replace: "x" }], explanation: "e", confidence: 1 }, id: "c2" },
+        ],
+      }),
+      /edits\.0\.find/,
+    ],
   ])("records %s as a failed attempt, not a crash", async (_name, message, reason) => {
     const deps = depsFor(fakeModel().respond(message));
     const out = await generateFixWithLlm(discountFailure(), discountAnalysis(), sources, deps);
     expect(out.kind).toBe("failed");
     expect(out.kind === "failed" && out.reason).toMatch(reason);
-    expect(deps.callLog.list("wf-1")).toEqual([expect.objectContaining({ outcome: "invalid_answer", error: expect.stringMatching(reason) })]);
+    expect(deps.callLog.list("wf-1")).toEqual([
+      expect.objectContaining({ outcome: "invalid_answer", error: expect.stringMatching(reason) }),
+    ]);
   });
 
   it("is skipped, with the reason, when no model is configured", async () => {
@@ -218,12 +320,24 @@ describe("generateFixWithLlm with fakeModel", () => {
       ...depsFor(fakeModel()),
       model: { kind: "skipped", reason: "no model configured: set REDGREEN_MODEL (and OPENAI_BASE_URL/OPENAI_API_KEY) or pass --model" },
     });
-    expect(out).toEqual({ kind: "skipped", reason: "no model configured: set REDGREEN_MODEL (and OPENAI_BASE_URL/OPENAI_API_KEY) or pass --model" });
+    expect(out).toEqual({
+      kind: "skipped",
+      reason: "no model configured: set REDGREEN_MODEL (and OPENAI_BASE_URL/OPENAI_API_KEY) or pass --model",
+    });
   });
 
   it("stops calling once the workflow's token budget is spent", async () => {
-    const model = fakeModel().respondWithTools([{ name: FIX_TOOL_NAME, args: CORRECT_FIX }]).respondWithTools([{ name: FIX_TOOL_NAME, args: CORRECT_FIX }]);
-    const promptTokens = buildFixPrompt({ failure: discountFailure(), analysis: discountAnalysis(), sourceFiles: sources, allowTestEdits: false, tokenBudget: 6000, redact: noRedact }).estimatedTokens;
+    const model = fakeModel()
+      .respondWithTools([{ name: FIX_TOOL_NAME, args: CORRECT_FIX }])
+      .respondWithTools([{ name: FIX_TOOL_NAME, args: CORRECT_FIX }]);
+    const promptTokens = buildFixPrompt({
+      failure: discountFailure(),
+      analysis: discountAnalysis(),
+      sourceFiles: sources,
+      allowTestEdits: false,
+      tokenBudget: 6000,
+      redact: noRedact,
+    }).estimatedTokens;
     // Enough for one prompt + completion cap, not for a second one on top of the first call's prompt + completion.
     const maxTokens = 64;
     const budget = 2 * promptTokens + maxTokens - 1;
@@ -231,11 +345,15 @@ describe("generateFixWithLlm with fakeModel", () => {
     expect((await generateFixWithLlm(discountFailure(), discountAnalysis(), sources, deps)).kind).toBe("proposal");
     const second = await generateFixWithLlm(discountFailure(), discountAnalysis(), sources, deps);
     expect(second.kind).toBe("skipped");
-    expect(second.kind === "skipped" && second.reason).toMatch(new RegExp(`^skipped: token budget spent \\(\\d+ of ${budget} tokens used by wf-1`));
+    expect(second.kind === "skipped" && second.reason).toMatch(
+      new RegExp(`^skipped: token budget spent \\(\\d+ of ${budget} tokens used by wf-1`),
+    );
     expect(model.callCount).toBe(1);
     expect(deps.callLog.list("wf-1").map((r) => r.outcome)).toEqual(["proposal", "skipped_budget"]);
     // Another workflow has its own budget.
-    expect((await generateFixWithLlm(discountFailure(), discountAnalysis(), sources, { ...deps, workflowId: "wf-2" })).kind).toBe("proposal");
+    expect((await generateFixWithLlm(discountFailure(), discountAnalysis(), sources, { ...deps, workflowId: "wf-2" })).kind).toBe(
+      "proposal",
+    );
   });
 
   it("retries a 503 with backoff, then gives up after maxRetries with the reason", async () => {
@@ -260,10 +378,14 @@ describe("generateFixWithLlm with fakeModel", () => {
     const secret = "pk_live_4eC39HqLyjWDarjtT1zdp7dc";
     const echo = Object.assign(new Error(`400 invalid request: unexpected token near "${secret}"`), { status: 400 });
     const lines: string[] = [];
-    const deps = depsFor(fakeModel().respond(echo), { redactor: createSecretRedactor({ env: { SHOP_PAYMENT_KEY: secret } }), log: (l) => lines.push(l) });
+    const deps = depsFor(fakeModel().respond(echo), {
+      redactor: createSecretRedactor({ env: { SHOP_PAYMENT_KEY: secret } }),
+      log: (l) => lines.push(l),
+    });
     const out = await generateFixWithLlm(discountFailure(), discountAnalysis(), sources, deps);
     expect(out.kind === "failed" && out.reason).toContain("[REDACTED:SHOP_PAYMENT_KEY]");
     expect(lines.join("\n")).toContain("[REDACTED:SHOP_PAYMENT_KEY]");
-    for (const text of [JSON.stringify(out), lines.join("\n"), JSON.stringify(deps.callLog.list("wf-1"))]) expect(text).not.toContain(secret);
+    for (const text of [JSON.stringify(out), lines.join("\n"), JSON.stringify(deps.callLog.list("wf-1"))])
+      expect(text).not.toContain(secret);
   });
 });

@@ -15,7 +15,11 @@ describe("secretEnvValues", () => {
       HOME: "/home/dev",
       EDITOR: "vim",
     };
-    expect(secretEnvValues(env).map((s) => s.name).sort()).toEqual(["AWS_SECRET_ACCESS_KEY", "DB_PASSWORD", "GITHUB_TOKEN", "OPENAI_API_KEY"]);
+    expect(
+      secretEnvValues(env)
+        .map((s) => s.name)
+        .sort(),
+    ).toEqual(["AWS_SECRET_ACCESS_KEY", "DB_PASSWORD", "GITHUB_TOKEN", "OPENAI_API_KEY"]);
   });
 });
 
@@ -51,7 +55,10 @@ describe("createSecretRedactor", () => {
   });
 
   it("accepts another finder", () => {
-    const r = createSecretRedactor({ env: {}, findSecrets: (t) => [...t.matchAll(/tok-\d+/g)].map((m) => ({ name: "custom", value: m[0] })) });
+    const r = createSecretRedactor({
+      env: {},
+      findSecrets: (t) => [...t.matchAll(/tok-\d+/g)].map((m) => ({ name: "custom", value: m[0] })),
+    });
     expect(r.redact("a tok-123 b tok-456")).toBe("a [REDACTED:custom] b [REDACTED:custom#2]");
   });
 });
@@ -92,7 +99,14 @@ describe("createSecretRedactor on escaped and truncated values", () => {
   });
 
   it("redacts every string of a JSON-like value, keys and class instances included", () => {
-    const value = { status: "failed", passed: 3, coverage: null, ok: true, failures: [{ errorMessage: `assert '${KEY}' == ''` }], [KEY]: 1 };
+    const value = {
+      status: "failed",
+      passed: 3,
+      coverage: null,
+      ok: true,
+      failures: [{ errorMessage: `assert '${KEY}' == ''` }],
+      [KEY]: 1,
+    };
     expect(r.redactValue(value)).toEqual({
       status: "failed",
       passed: 3,
@@ -112,7 +126,7 @@ describe("SecretRedactor.restoreEdit", () => {
   it("refuses an edit that writes a redacted environment secret where the replaced text did not hold it", () => {
     const r = createSecretRedactor({ env });
     expect(r.redact('DSN = "postgresql://app:blue-falcon-42@db/shop"')).toContain("[REDACTED:PGPASSWORD]");
-    const result = r.restoreEdit('FALLBACK = None', 'FALLBACK = "[REDACTED:PGPASSWORD]"');
+    const result = r.restoreEdit("FALLBACK = None", 'FALLBACK = "[REDACTED:PGPASSWORD]"');
     expect(result).toEqual({ ok: false, reason: expect.stringMatching(/writes redacted secret \[REDACTED:PGPASSWORD\] into the code/) });
     expect(JSON.stringify(result)).not.toContain("blue-falcon-42");
   });
@@ -126,6 +140,10 @@ describe("SecretRedactor.restoreEdit", () => {
       find: 'conn = connect(password="blue-falcon-42")',
       replace: 'conn = connect(password="blue-falcon-42", timeout=5)',
     });
-    expect(r.restoreEdit("x = 1", "x = '[REDACTED:NOT_ISSUED]'")).toEqual({ ok: true, find: "x = 1", replace: "x = '[REDACTED:NOT_ISSUED]'" });
+    expect(r.restoreEdit("x = 1", "x = '[REDACTED:NOT_ISSUED]'")).toEqual({
+      ok: true,
+      find: "x = 1",
+      replace: "x = '[REDACTED:NOT_ISSUED]'",
+    });
   });
 });

@@ -27,7 +27,11 @@ describe("missing-await on a callee awaited alike in the same function (fixture:
     const fix = await p.fix("tests/test_best.py::test_best_sync_key");
     expect(fix?.patternId).toBe("missing-await");
     expect(fix?.proposal.edits).toEqual([
-      expect.objectContaining({ file: "ranking/best.py", find: "    best_key = key(best_item)", replace: "    best_key = await key(best_item)" }),
+      expect.objectContaining({
+        file: "ranking/best.py",
+        find: "    best_key = key(best_item)",
+        replace: "    best_key = await key(best_item)",
+      }),
     ]);
     await p.apply(fix!.proposal);
     const after = await p.rerun();

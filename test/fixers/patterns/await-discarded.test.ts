@@ -19,7 +19,10 @@ describe("missing-await on a coroutine dropped as a statement (fixture: patterns
   });
 
   it("finds nothing dropped from a function that awaits all its coroutines", async () => {
-    const found = await awaitSites(p.helper, { frames: [{ file: "grouping/runs.py", line: 29, function: "first_item" }], discarded_only: true });
+    const found = await awaitSites(p.helper, {
+      frames: [{ file: "grouping/runs.py", line: 29, function: "first_item" }],
+      discarded_only: true,
+    });
     expect(found.sites).toEqual([]);
   });
 
@@ -42,9 +45,18 @@ describe("missing-await on a coroutine dropped as a statement (fixture: patterns
     expect((await awaitSites(p.helper, target)).sites).toEqual([]);
     await writeFile(scoped, good.replace("        await closer", "        closer"));
     expect((await awaitSites(p.helper, target)).sites).toEqual([
-      expect.objectContaining({ file: "grouping/scoped.py", line: 13, edit: expect.objectContaining({ find: "        closer", replace: "        await closer" }) }),
+      expect.objectContaining({
+        file: "grouping/scoped.py",
+        line: 13,
+        edit: expect.objectContaining({ find: "        closer", replace: "        await closer" }),
+      }),
     ]);
-    await writeFile(scoped, good.replace("        await closer", "        closer").replace("        return self._source", "        opened = self._source.__anext__()\n        opened\n        return self._source"));
+    await writeFile(
+      scoped,
+      good
+        .replace("        await closer", "        closer")
+        .replace("        return self._source", "        opened = self._source.__anext__()\n        opened\n        return self._source"),
+    );
     expect((await awaitSites(p.helper, target)).sites).toEqual([]);
   });
 });

@@ -17,13 +17,17 @@ describe("missing-await at a site the project marks (fixture: patterns/await-mar
   afterAll(async () => p?.close());
 
   it("reports the test's own coroutine as the compared value", () => {
-    expect(p.before.failures.map((f) => [f.nodeId, f.errorType])).toEqual([["tests/test_wrap.py::test_awaitable_of_coroutine", "AssertionError"]]);
+    expect(p.before.failures.map((f) => [f.nodeId, f.errorType])).toEqual([
+      ["tests/test_wrap.py::test_awaitable_of_coroutine", "AssertionError"],
+    ]);
   });
 
   it("awaits the name returned under `isinstance(result, Awaitable)`, and ends green under real pytest", async () => {
     const fix = await p.fix("tests/test_wrap.py::test_awaitable_of_coroutine");
     expect(fix?.patternId).toBe("missing-await");
-    expect(fix?.proposal.edits).toEqual([expect.objectContaining({ file: "wrap/adapt.py", find: "            return result", replace: "            return await result" })]);
+    expect(fix?.proposal.edits).toEqual([
+      expect.objectContaining({ file: "wrap/adapt.py", find: "            return result", replace: "            return await result" }),
+    ]);
     await p.apply(fix!.proposal);
     const after = await p.rerun();
     expect(after.status).toBe("passed");
@@ -34,7 +38,10 @@ describe("missing-await at a site the project marks (fixture: patterns/await-mar
     const memo = join(p.dir, "wrap", "memo.py");
     const good = await readFile(memo, "utf8");
     expect(await awaitSites(p.helper, { coroutine })).toEqual({ sites: [], reason: expect.any(String) });
-    await writeFile(memo, good.replace("            self._seen[key] = await self._fetch(key)", "            self._seen[key] = self._fetch(key)"));
+    await writeFile(
+      memo,
+      good.replace("            self._seen[key] = await self._fetch(key)", "            self._seen[key] = self._fetch(key)"),
+    );
     const found = await awaitSites(p.helper, { coroutine });
     expect(found.sites).toEqual([
       expect.objectContaining({

@@ -24,7 +24,11 @@ describe("missing-await on a coroutine appended to a list (fixture: patterns/awa
     const fix = await p.fix("tests/test_pairs.py::test_first_pair");
     expect(fix?.patternId).toBe("missing-await");
     expect(fix?.proposal.edits).toEqual([
-      expect.objectContaining({ file: "pairs/core.py", find: "                items.append(next_item(it))", replace: "                items.append(await next_item(it))" }),
+      expect.objectContaining({
+        file: "pairs/core.py",
+        find: "                items.append(next_item(it))",
+        replace: "                items.append(await next_item(it))",
+      }),
     ]);
     await p.apply(fix!.proposal);
     const after = await p.rerun();

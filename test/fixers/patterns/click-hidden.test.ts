@@ -30,7 +30,9 @@ describe("errors hidden inside click's CliRunner (fixture: patterns/click-hidden
   it("lets missing-import restore the import the command lost, and the test then passes", async () => {
     const fix = await p.fix("::test_greets_by_name");
     expect(fix?.patternId).toBe("missing-import");
-    expect(fix?.proposal.edits).toEqual([expect.objectContaining({ file: "greet/cli.py", replace: expect.stringContaining("import textwrap") })]);
+    expect(fix?.proposal.edits).toEqual([
+      expect.objectContaining({ file: "greet/cli.py", replace: expect.stringContaining("import textwrap") }),
+    ]);
     await p.apply(fix!.proposal);
     const after = await p.rerun();
     expect(after.passedNodeIds).toEqual(["tests/test_cli.py::test_greets_by_name"]);

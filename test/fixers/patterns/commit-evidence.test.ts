@@ -14,7 +14,7 @@ describe("missing-commit evidence (fixture: patterns/commit-evidence)", () => {
     expect(p.before.failures.map((f) => f.errorType)).toEqual(["AssertionError", "AssertionError", "AssertionError"]);
   });
 
-  it("takes cursor.execute(\"COMMIT\") as a commit: a wrong read-back there is a logic bug, not a missing commit", async () => {
+  it('takes cursor.execute("COMMIT") as a commit: a wrong read-back there is a logic bug, not a missing commit', async () => {
     expect(p.failure("::test_leader_has_most_points").failure.errorMessage).toContain("('ada', 7) == ('bob', 9)");
     expect(await p.fix("::test_leader_has_most_points", { only: ["missing-commit"] })).toBeNull();
   });

@@ -2,12 +2,20 @@
 import { expect } from "vitest";
 import { createPatternContext, type PatternId } from "../../../src/fixers/patterns/index.js";
 import { jsFailure, openTsCase } from "../../typescript/ts-case.js";
-import { cartFormatsALine, checkoutTotals, profileShowsName, receiptPrintsALine, shippingCityWithoutAddress, type TsFailureSpec } from "../../typescript/ts-failures.js";
+import {
+  cartFormatsALine,
+  checkoutTotals,
+  profileShowsName,
+  receiptPrintsALine,
+  shippingCityWithoutAddress,
+  type TsFailureSpec,
+} from "../../typescript/ts-failures.js";
 import { openPatternProject } from "../pattern-harness.js";
 import { runPatternConformance, type PatternCase } from "../pattern-conformance.js";
 
 /** A failing test of a Python pattern fixture; verified by re-running the fixture's suite under real pytest. */
-const pythonCase = (fixture: string, nodeIdSuffix: string, options: { allowTestEdits?: boolean } = {}): PatternCase["open"] =>
+const pythonCase =
+  (fixture: string, nodeIdSuffix: string, options: { allowTestEdits?: boolean } = {}): PatternCase["open"] =>
   async () => {
     const p = await openPatternProject(fixture);
     const { failure, analysis } = p.failure(nodeIdSuffix);
@@ -27,11 +35,8 @@ const pythonCase = (fixture: string, nodeIdSuffix: string, options: { allowTestE
   };
 
 /** A vitest-shaped failure on a TS fixture; verified by running the fixed module with node and reading its output. */
-const tsCase = (
-  fixture: string,
-  spec: TsFailureSpec,
-  check: { script: string; stdout: string },
-): PatternCase["open"] =>
+const tsCase =
+  (fixture: string, spec: TsFailureSpec, check: { script: string; stdout: string }): PatternCase["open"] =>
   async () => {
     const c = openTsCase(fixture);
     const failure = jsFailure(c.root, spec);
@@ -59,32 +64,28 @@ const cases = {
   "none-guard": { open: pythonCase("none-guard", "test_crm.py::test_notify_without_user") },
   "wrong-assertion": { open: pythonCase("assertion", "test_ops.py::test_add", { allowTestEdits: true }) },
   "ts-missing-import": {
-    open: tsCase(
-      "missing-import",
-      cartFormatsALine,
-      { script: 'import { cartLine } from "./cart.js"; console.log(cartLine({ name: "tea", cents: 250 }));', stdout: "tea: $2.50" },
-    ),
+    open: tsCase("missing-import", cartFormatsALine, {
+      script: 'import { cartLine } from "./cart.js"; console.log(cartLine({ name: "tea", cents: 250 }));',
+      stdout: "tea: $2.50",
+    }),
   },
   "ts-missing-await": {
-    open: tsCase(
-      "missing-await",
-      profileShowsName,
-      { script: 'import { displayName } from "./profile.js"; console.log(await displayName(1));', stdout: "Ann" },
-    ),
+    open: tsCase("missing-await", profileShowsName, {
+      script: 'import { displayName } from "./profile.js"; console.log(await displayName(1));',
+      stdout: "Ann",
+    }),
   },
   "ts-spelling": {
-    open: tsCase(
-      "spelling",
-      checkoutTotals,
-      { script: 'import { checkoutTotal } from "./checkout.js"; console.log(checkoutTotal([2, 3]));', stdout: "5" },
-    ),
+    open: tsCase("spelling", checkoutTotals, {
+      script: 'import { checkoutTotal } from "./checkout.js"; console.log(checkoutTotal([2, 3]));',
+      stdout: "5",
+    }),
   },
   "ts-undefined-guard": {
-    open: tsCase(
-      "undefined-guard",
-      shippingCityWithoutAddress,
-      { script: 'import { shippingCity } from "./order.js"; console.log(String(shippingCity({ id: 1, notes: null })));', stdout: "undefined" },
-    ),
+    open: tsCase("undefined-guard", shippingCityWithoutAddress, {
+      script: 'import { shippingCity } from "./order.js"; console.log(String(shippingCity({ id: 1, notes: null })));',
+      stdout: "undefined",
+    }),
   },
   "ts-unresolved-name": {
     open: tsCase("unresolved-name", receiptPrintsALine, {

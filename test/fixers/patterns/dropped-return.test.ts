@@ -13,7 +13,9 @@ describe("dropped-return (fixture: patterns/dropped-return)", () => {
 
   it("returns the dict the function filled when an assert in the test compared None", async () => {
     const fix = await p.fix("test_valfilter_even", { only: ["dropped-return"] });
-    expect(fix?.proposal.edits).toEqual([expect.objectContaining({ file: "shelf/dicts.py", find: "    return None", replace: "    return rv" })]);
+    expect(fix?.proposal.edits).toEqual([
+      expect.objectContaining({ file: "shelf/dicts.py", find: "    return None", replace: "    return rv" }),
+    ]);
     await p.apply(fix!.proposal);
     const after = await p.rerun();
     expect(after.passedNodeIds).toContain("tests/test_shelf.py::test_valfilter_even");

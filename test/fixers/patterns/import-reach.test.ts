@@ -39,7 +39,9 @@ describe("missing-import reach and call shape (fixture: patterns/import-reach)",
     const fix = await p.fix("test_meta.py::test_lazy_version");
     expect(fix?.patternId).toBe("missing-import");
     await p.apply(fix!.proposal);
-    expect(await p.read("kit/meta/__init__.py")).toContain("def __getattr__(name):\n    from importlib.metadata import version\n    if name");
+    expect(await p.read("kit/meta/__init__.py")).toContain(
+      "def __getattr__(name):\n    from importlib.metadata import version\n    if name",
+    );
   });
 
   it("ends green under real pytest", async () => {

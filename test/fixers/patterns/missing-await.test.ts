@@ -20,7 +20,14 @@ describe("missing-await pattern (fixture: patterns/await)", () => {
   it("awaits the call whose result the failing line iterates", async () => {
     const fix = await p.fix("test_orders.py::test_order_total");
     expect(fix?.patternId).toBe("missing-await");
-    expect(fix?.proposal.edits).toEqual([{ file: "shop/service.py", find: "    items = repo.fetch_items(order_id)", replace: "    items = await repo.fetch_items(order_id)", nearLine: 2 }]);
+    expect(fix?.proposal.edits).toEqual([
+      {
+        file: "shop/service.py",
+        find: "    items = repo.fetch_items(order_id)",
+        replace: "    items = await repo.fetch_items(order_id)",
+        nearLine: 2,
+      },
+    ]);
     await p.apply(fix!.proposal);
   });
 
@@ -38,7 +45,14 @@ describe("missing-await pattern (fixture: patterns/await)", () => {
     expect(failure.errorMessage).not.toMatch(/coroutine/);
     const fix = await p.fix("test_audit.py::test_checkout_is_audited");
     expect(fix?.patternId).toBe("missing-await");
-    expect(fix?.proposal.edits).toEqual([{ file: "shop/audit.py", find: '    log.record(f"checkout {order_id}")', replace: '    await log.record(f"checkout {order_id}")', nearLine: 14 }]);
+    expect(fix?.proposal.edits).toEqual([
+      {
+        file: "shop/audit.py",
+        find: '    log.record(f"checkout {order_id}")',
+        replace: '    await log.record(f"checkout {order_id}")',
+        nearLine: 14,
+      },
+    ]);
     await p.apply(fix!.proposal);
   });
 

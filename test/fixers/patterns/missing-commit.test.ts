@@ -16,7 +16,14 @@ describe("missing-commit pattern (fixture: patterns/commit)", () => {
   it("commits the SQLAlchemy session right after the last write, with the session's own name", async () => {
     const fix = await p.fix("test_accounts.py::test_account_is_persisted");
     expect(fix?.patternId).toBe("missing-commit");
-    expect(fix?.proposal.edits).toEqual([{ file: "accounts/repo.py", find: "    session.add(account)", replace: "    session.add(account)\n    session.commit()", nearLine: 8 }]);
+    expect(fix?.proposal.edits).toEqual([
+      {
+        file: "accounts/repo.py",
+        find: "    session.add(account)",
+        replace: "    session.add(account)\n    session.commit()",
+        nearLine: 8,
+      },
+    ]);
     await p.apply(fix!.proposal);
   });
 
@@ -24,7 +31,10 @@ describe("missing-commit pattern (fixture: patterns/commit)", () => {
     const fix = await p.fix("test_notes.py::test_note_visible_to_other_connections");
     expect(fix?.patternId).toBe("missing-commit");
     expect(fix?.proposal.edits).toHaveLength(1);
-    expect(fix?.proposal.edits[0]).toMatchObject({ file: "notes/store.py", replace: '    cur.execute("INSERT INTO notes (body) VALUES (?)", (body,))\n    conn.commit()' });
+    expect(fix?.proposal.edits[0]).toMatchObject({
+      file: "notes/store.py",
+      replace: '    cur.execute("INSERT INTO notes (body) VALUES (?)", (body,))\n    conn.commit()',
+    });
     await p.apply(fix!.proposal);
   });
 

@@ -22,7 +22,9 @@ describe("missing-import ranking (fixture: patterns/import-ranking)", () => {
     // Money alone is imported through the package elsewhere; shelf.money is the one module providing all three.
     expect(fix?.proposal.explanation).toContain("with Money, format_cents");
     await p.apply(fix!.proposal);
-    expect(await p.read("shelf/report.py")).toContain("from shelf.ledger import total\nfrom shelf.money import Money, format_cents, parse_cents\n");
+    expect(await p.read("shelf/report.py")).toContain(
+      "from shelf.ledger import total\nfrom shelf.money import Money, format_cents, parse_cents\n",
+    );
   });
 
   it("takes OrderedDict from collections, not from typing_extensions (installed only because SQLAlchemy needs it)", async () => {

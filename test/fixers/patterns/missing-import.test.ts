@@ -11,14 +11,22 @@ describe("missing-import pattern (fixture: patterns/imports)", () => {
 
   it("starts red: three NameErrors at call time, one while collecting a test module, one printed by a worker thread", () => {
     expect(p.before.status).toBe("failed");
-    expect(p.before.failures.map((f) => `${f.phase}:${f.errorType}`).sort()).toEqual(["call:AssertionError", "call:NameError", "call:NameError", "call:NameError", "collect:NameError"]);
+    expect(p.before.failures.map((f) => `${f.phase}:${f.errorType}`).sort()).toEqual([
+      "call:AssertionError",
+      "call:NameError",
+      "call:NameError",
+      "call:NameError",
+      "collect:NameError",
+    ]);
   });
 
   it("adds a stdlib import in sorted position among the stdlib imports, below the docstring", async () => {
     const fix = await p.fix("test_slug.py::test_slugify_drops_stop_words_and_accents");
     expect(fix?.patternId).toBe("missing-import");
     await p.apply(fix!.proposal);
-    expect(await p.read("textkit/slug.py")).toMatch(/^"""URL slugs for titles\."""\nimport re\nimport unicodedata\n\nfrom textkit\.words import STOP_WORDS\n/);
+    expect(await p.read("textkit/slug.py")).toMatch(
+      /^"""URL slugs for titles\."""\nimport re\nimport unicodedata\n\nfrom textkit\.words import STOP_WORDS\n/,
+    );
   });
 
   it("imports a project class the way the project already does, spelled relatively like the file's other imports", async () => {
@@ -33,7 +41,9 @@ describe("missing-import pattern (fixture: patterns/imports)", () => {
     const fix = await p.fix("test_queries.py::test_names_sorted");
     expect(fix?.patternId).toBe("missing-import");
     await p.apply(fix!.proposal);
-    expect(await p.read("app/queries.py")).toMatch(/^from sqlalchemy import select\nfrom sqlalchemy\.orm import Session\n\nfrom app\.db import User\n/);
+    expect(await p.read("app/queries.py")).toMatch(
+      /^from sqlalchemy import select\nfrom sqlalchemy\.orm import Session\n\nfrom app\.db import User\n/,
+    );
   });
 
   it("adds `import pytest` to a test module that fails to collect, as a third-party group above the project imports", async () => {

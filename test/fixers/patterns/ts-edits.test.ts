@@ -9,14 +9,18 @@ describe("textEdits", () => {
     const at = before.lastIndexOf("total");
     const after = applyTextChanges(before, [{ file: "x.ts", start: at, length: 5, newText: "totals" }]);
     const edits = textEdits("x.ts", before, after)!;
-    expect(edits).toEqual([{ file: "x.ts", find: "function b() {\n  return total;\n", replace: "function b() {\n  return totals;\n", nearLine: 5 }]);
+    expect(edits).toEqual([
+      { file: "x.ts", find: "function b() {\n  return total;\n", replace: "function b() {\n  return totals;\n", nearLine: 5 },
+    ]);
     expect(applyAll(before, edits)).toBe(after);
   });
 
   it("keeps distant changes as separate edits that apply bottom-up", () => {
     const body = Array.from({ length: 12 }, (_, i) => `const v${i} = ${i};\n`).join("");
     const before = `import { a } from "./a.js";\n\n${body}export const r = v11 + missing;\n`;
-    const after = before.replace('import { a } from "./a.js";\n', 'import { a } from "./a.js";\nimport { missing } from "./m.js";\n').replace("v11 + missing", "v11 + missing()");
+    const after = before
+      .replace('import { a } from "./a.js";\n', 'import { a } from "./a.js";\nimport { missing } from "./m.js";\n')
+      .replace("v11 + missing", "v11 + missing()");
     const edits = textEdits("x.ts", before, after)!;
     expect(edits).toHaveLength(2);
     expect(applyAll(before, edits)).toBe(after);

@@ -21,7 +21,11 @@ const spec = (f: ImportFacts): string | null => chooseImportSource(f)?.spec ?? n
 
 describe("chooseImportSource", () => {
   it("prefers the declaring module over a barrel and a builtin", () => {
-    const f = facts([source("node:path"), source("./index.js", { projectDeclared: true }), source("./paths.js", { declares: true, projectDeclared: true })]);
+    const f = facts([
+      source("node:path"),
+      source("./index.js", { projectDeclared: true }),
+      source("./paths.js", { declares: true, projectDeclared: true }),
+    ]);
     expect(chooseImportSource(f)).toEqual({ spec: "./paths.js", reason: "the one project module declaring it" });
   });
 
@@ -29,7 +33,14 @@ describe("chooseImportSource", () => {
     const a = source("./money.js", { declares: true, projectDeclared: true, imports: 2 });
     const b = source("./legacy-money.js", { declares: true, projectDeclared: true, imports: 1 });
     expect(spec(facts([b, a]))).toBe("./money.js");
-    expect(spec(facts([{ ...a, imports: 0 }, { ...b, imports: 0 }]))).toBeNull();
+    expect(
+      spec(
+        facts([
+          { ...a, imports: 0 },
+          { ...b, imports: 0 },
+        ]),
+      ),
+    ).toBeNull();
     expect(spec(facts([{ ...a, imports: 1 }, b]))).toBeNull();
   });
 

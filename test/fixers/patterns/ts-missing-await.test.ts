@@ -57,7 +57,10 @@ describe("ts-missing-await (fixture: ts-patterns/missing-await)", () => {
     const after = c.read("src/profile.ts");
     await applyEdits(c.root, fix!.proposal.edits);
     expect(c.read("src/profile.ts")).toBe(
-      after.replace("export function initial(id: number) {\n  const user = fetchUser(id);", "export async function initial(id: number) {\n  const user = await fetchUser(id);"),
+      after.replace(
+        "export function initial(id: number) {\n  const user = fetchUser(id);",
+        "export async function initial(id: number) {\n  const user = await fetchUser(id);",
+      ),
     );
     expect((await c.project.diagnostics("src/profile.ts")).map((d) => d.line)).toEqual([10]); // greeting's, left alone
     const ran = await c.run('import { initial } from "./profile.js"; console.log(await initial(2));');

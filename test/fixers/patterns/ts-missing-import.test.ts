@@ -30,7 +30,9 @@ describe("ts-missing-import (fixture: ts-patterns/missing-import)", () => {
     ]);
     await applyEdits(c.root, fix!.proposal.edits);
     expect(await c.project.diagnostics("src/cart.ts")).toEqual([]);
-    const ran = await c.run('import { cartLine, cartTotal } from "./cart.js"; console.log(cartLine({ name: "tea", cents: 250 }), cartTotal([{ name: "a", cents: 5 }]));');
+    const ran = await c.run(
+      'import { cartLine, cartTotal } from "./cart.js"; console.log(cartLine({ name: "tea", cents: 250 }), cartTotal([{ name: "a", cents: 5 }]));',
+    );
     expect(ran.stdout).toBe("tea: $2.50 $0.05");
   });
 });
@@ -65,7 +67,12 @@ describe("ts-missing-import without tsconfig (fixture: ts-patterns/import-minima
     );
     expect(fix?.patternId).toBe("ts-missing-import");
     expect(fix!.proposal.edits).toEqual([
-      { file: "src/post.ts", find: "import { titleCase } from './title'\n", replace: "import { slugify } from './slug'\nimport { titleCase } from './title'\n", nearLine: 1 },
+      {
+        file: "src/post.ts",
+        find: "import { titleCase } from './title'\n",
+        replace: "import { slugify } from './slug'\nimport { titleCase } from './title'\n",
+        nearLine: 1,
+      },
     ]);
   });
 });

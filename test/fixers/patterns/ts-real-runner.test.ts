@@ -107,7 +107,12 @@ describe.each(["vitest", "jest"] as const)("TS patterns on a real %s run (fixtur
     const fix = await fixFor("tests/pausable.test.ts::resumes without a callback");
     expect(fix.patternId).toBe("ts-undefined-guard");
     expect(fix.proposal.edits).toEqual([
-      { file: "src/pausable.ts", find: expect.stringContaining("    onResumed();\n"), replace: expect.stringContaining("    onResumed?.();\n"), nearLine: 6 },
+      {
+        file: "src/pausable.ts",
+        find: expect.stringContaining("    onResumed();\n"),
+        replace: expect.stringContaining("    onResumed?.();\n"),
+        nearLine: 6,
+      },
     ]);
   });
 

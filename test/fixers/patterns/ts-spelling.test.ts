@@ -25,7 +25,9 @@ describe("ts-spelling (fixture: ts-patterns/spelling)", () => {
     const f = jsFailure(c.root, checkoutTotals);
     const fix = await findPatternFix(c.ctx(f));
     expect(fix?.patternId).toBe("ts-spelling");
-    expect(fix!.proposal.edits).toEqual([{ file: "src/checkout.ts", find: "  return cart.totl();\n", replace: "  return cart.total();\n", nearLine: 6 }]);
+    expect(fix!.proposal.edits).toEqual([
+      { file: "src/checkout.ts", find: "  return cart.totl();\n", replace: "  return cart.total();\n", nearLine: 6 },
+    ]);
     expect(fix!.proposal.explanation).toContain("Did you mean 'total'?");
     await applyEdits(c.root, fix!.proposal.edits);
   });
@@ -44,11 +46,18 @@ describe("ts-spelling (fixture: ts-patterns/spelling)", () => {
     const fix = await findPatternFix(c.ctx(f));
     expect(fix?.patternId).toBe("ts-spelling");
     expect(fix!.proposal.edits).toEqual([
-      { file: "src/checkout.ts", find: "  return Math.round(cartTotl * 1.2);\n", replace: "  return Math.round(cartTotal * 1.2);\n", nearLine: 11 },
+      {
+        file: "src/checkout.ts",
+        find: "  return Math.round(cartTotl * 1.2);\n",
+        replace: "  return Math.round(cartTotal * 1.2);\n",
+        nearLine: 11,
+      },
     ]);
     await applyEdits(c.root, fix!.proposal.edits);
     expect(await c.project.diagnostics("src/checkout.ts")).toEqual([]);
-    const ran = await c.run('import { checkoutTotal, withTax } from "./checkout.js"; console.log(checkoutTotal([100, 250]), withTax([100]));');
+    const ran = await c.run(
+      'import { checkoutTotal, withTax } from "./checkout.js"; console.log(checkoutTotal([100, 250]), withTax([100]));',
+    );
     expect(ran.stdout).toBe("350 120");
   });
 

@@ -44,7 +44,9 @@ describe("ts-undefined-guard (fixture: ts-patterns/undefined-guard)", () => {
       },
     ]);
     await applyEdits(c.root, fix!.proposal.edits);
-    const ran = await c.run('import { shippingCity } from "./order.js"; console.log(String(shippingCity({ id: 1, notes: [] })), shippingCity({ id: 2, notes: [], address: { city: "Oslo" } }));');
+    const ran = await c.run(
+      'import { shippingCity } from "./order.js"; console.log(String(shippingCity({ id: 1, notes: [] })), shippingCity({ id: 2, notes: [], address: { city: "Oslo" } }));',
+    );
     expect(ran.stdout).toBe("undefined Oslo");
   });
 
@@ -85,7 +87,9 @@ describe("ts-undefined-guard (fixture: ts-patterns/undefined-guard)", () => {
     expect(await c.project.inspect!("src/order.ts", (view) => planOptionalCall(view, 34, "done"))).toEqual({
       decline: "0 calls of 'done' on line 34 have a type that admits undefined",
     });
-    expect(await findPatternFix(c.ctx(thrown("done is not a function", 34, 3, "notifyAlways")), { only: ["ts-undefined-guard"] })).toBeNull();
+    expect(
+      await findPatternFix(c.ctx(thrown("done is not a function", 34, 3, "notifyAlways")), { only: ["ts-undefined-guard"] }),
+    ).toBeNull();
   });
 
   it("declines an optional call when the function's declared return type needs its value", async () => {

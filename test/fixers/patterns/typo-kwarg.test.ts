@@ -13,7 +13,12 @@ describe("name-typo renames at the failing expression only (fixture: patterns/ty
     const fix = await p.fix("test_greeting.py::test_greet");
     expect(fix?.patternId).toBe("name-typo");
     expect(fix?.proposal.edits).toEqual([
-      { file: "accounts/greeting.py", find: '    return mailer.send(usr=usr, text="hi " + user)', replace: '    return mailer.send(usr=user, text="hi " + user)', nearLine: 11 },
+      {
+        file: "accounts/greeting.py",
+        find: '    return mailer.send(usr=usr, text="hi " + user)',
+        replace: '    return mailer.send(usr=user, text="hi " + user)',
+        nearLine: 11,
+      },
     ]);
     await p.apply(fix!.proposal);
   });
@@ -28,7 +33,12 @@ describe("name-typo renames at the failing expression only (fixture: patterns/ty
     const fix = await p.fix("test_greeting.py::test_badge_caption");
     expect(fix?.patternId).toBe("name-typo");
     expect(fix?.proposal.edits).toEqual([
-      { file: "accounts/greeting.py", find: '        return self.titel + " " + self.profile.titel', replace: '        return self.titel + " " + self.profile.title', nearLine: 27 },
+      {
+        file: "accounts/greeting.py",
+        find: '        return self.titel + " " + self.profile.titel',
+        replace: '        return self.titel + " " + self.profile.title',
+        nearLine: 27,
+      },
     ]);
     await p.apply(fix!.proposal);
     const after = await p.rerun();

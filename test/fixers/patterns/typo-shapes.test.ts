@@ -25,10 +25,13 @@ describe("name-typo pattern shapes (fixture: patterns/typo-shapes)", () => {
   it.each([
     [11, "memoo", "Entry", "        self.memo = text"],
     [21, "colour", "Tag", "        self.color = color"],
-  ])("attrs slotted classes (read statically, without Python's hint): line %i renames the store of %s to a declared field", async (line, name, type, replace) => {
-    const found = await nameSuggestion(p.helper, { file: "ledger/records.py", line, name, kind: "attribute", type_name: type });
-    expect(found.edit?.replace).toBe(replace);
-  });
+  ])(
+    "attrs slotted classes (read statically, without Python's hint): line %i renames the store of %s to a declared field",
+    async (line, name, type, replace) => {
+      const found = await nameSuggestion(p.helper, { file: "ledger/records.py", line, name, kind: "attribute", type_name: type });
+      expect(found.edit?.replace).toBe(replace);
+    },
+  );
 
   it.each([
     ["test_private_total", "ledger/tally.py", "        self.__total = self.__totl + n", "        self.__total = self.__total + n"],

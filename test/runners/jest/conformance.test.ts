@@ -10,7 +10,11 @@ runAdapterConformance("jest", {
   makeAdapter: (fixture, options) => createJestAdapter({ projectRoot: copies.copy(fixture), ...options }),
   async terminalOutput() {
     const dir = copies.copy("failing");
-    const r = await runProcess(`${dir}/node_modules/.bin/jest`, ["--ci"], { cwd: dir, env: { ...process.env, CI: "1", NO_COLOR: "1", FORCE_COLOR: "0" }, timeoutMs: 60_000 });
+    const r = await runProcess(`${dir}/node_modules/.bin/jest`, ["--ci"], {
+      cwd: dir,
+      env: { ...process.env, CI: "1", NO_COLOR: "1", FORCE_COLOR: "0" },
+      timeoutMs: 60_000,
+    });
     return `${r.stdout}\n${r.stderr}`;
   },
   cleanup: () => copies.cleanup(),

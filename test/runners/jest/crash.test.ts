@@ -30,7 +30,9 @@ describe("jest killed by an uncaught error (fixture: jest/crash)", () => {
     expect(error).toMatchObject({ errorType: "ReferenceError", errorMessage: "sever is not defined" });
     expect(error!.frames.filter((f) => f.kind === "project")).toEqual([expect.objectContaining({ file: "lib/server.js", line: 9 })]);
     expect(uncaughtError("TypeError: x is not a function\n    at Object.<anonymous> (/p/__tests__/a.test.js:3:1)\n", context)).toBeNull();
-    expect(uncaughtError("Error: You must provide the URL\n    at Object.x (/p/node_modules/source-map/lib/a.js:1:1)\n", context)).toBeNull();
+    expect(
+      uncaughtError("Error: You must provide the URL\n    at Object.x (/p/node_modules/source-map/lib/a.js:1:1)\n", context),
+    ).toBeNull();
   });
 
   it("reports the crash as the failure of the file jest was running, counting none of its tests passed", async () => {
@@ -42,8 +44,14 @@ describe("jest killed by an uncaught error (fixture: jest/crash)", () => {
       "jest died of an uncaught ReferenceError (sever is not defined) while running __tests__/server.test.js; it wrote no report, so the tests after that did not run",
     );
     expect(run.failures).toHaveLength(1);
-    expect(run.failures[0]).toMatchObject({ nodeId: "__tests__/server.test.js", errorType: "ReferenceError", errorMessage: "sever is not defined" });
-    expect(run.failures[0]!.frames.filter((f) => f.kind === "project")).toEqual([expect.objectContaining({ file: "lib/server.js", line: 9 })]);
+    expect(run.failures[0]).toMatchObject({
+      nodeId: "__tests__/server.test.js",
+      errorType: "ReferenceError",
+      errorMessage: "sever is not defined",
+    });
+    expect(run.failures[0]!.frames.filter((f) => f.kind === "project")).toEqual([
+      expect.objectContaining({ file: "lib/server.js", line: 9 }),
+    ]);
     expect(run).toMatchObject({ passed: 0, failed: 1, total: 1, passedNodeIds: [] });
     // Once the project is mended, the same adapter reports jest's own result, with coverage (the crash never turned it off).
     const file = join(root, "lib/server.js");
@@ -58,7 +66,11 @@ describe("jest killed by an uncaught error (fixture: jest/crash)", () => {
     const root = copies.copy("crash");
     const r = await runCli(["run", root, "--no-llm", "--json", "-q", "--db", join(root, "rg.db")]);
     expectNoStackTrace(r.stderr);
-    const summary = JSON.parse(r.stdout) as { status: string; final: { passed: number; failed: number }; fixes: { status: string; strategy: string }[] };
+    const summary = JSON.parse(r.stdout) as {
+      status: string;
+      final: { passed: number; failed: number };
+      fixes: { status: string; strategy: string }[];
+    };
     expect(summary.status).toBe("passed");
     expect(summary.final).toMatchObject({ passed: 2, failed: 0 });
     expect(summary.fixes).toEqual([expect.objectContaining({ status: "kept", strategy: "fix_attribute_name" })]);

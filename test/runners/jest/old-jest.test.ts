@@ -61,7 +61,10 @@ describe(`jest ${VERSION}: a run that leaves a handle open`, () => {
     const dir = join(tmp, "lingering");
     cpSync(fixturePath("jest", "old-jest"), dir, { recursive: true });
     symlinkSync(join(project, "node_modules"), join(dir, "node_modules"), "dir");
-    writeFileSync(join(dir, "tests", "poller.test.js"), 'it("starts a poller and never stops it", () => {\n  setInterval(() => undefined, 1000);\n});\n');
+    writeFileSync(
+      join(dir, "tests", "poller.test.js"),
+      'it("starts a poller and never stops it", () => {\n  setInterval(() => undefined, 1000);\n});\n',
+    );
     const started = performance.now();
     const r = await (await createJestAdapter({ projectRoot: dir })).runTests({ runTimeoutSeconds: 120 });
     expect(r).toMatchObject({ status: "failed", passed: 2, failed: 1, total: 3 });

@@ -44,9 +44,19 @@ export function runJsAdapterCases(runner: "vitest" | "jest", calc: CalcCoverage)
       ]);
       expect(receipt).toMatchObject({ lineNumber: 12, faultFile: "src/format.ts", faultLine: 8 });
       const stock = r.failures.find((f) => f.errorType === "OutOfStockError")!;
-      expect(stock.frames.at(-1)).toMatchObject({ file: "src/inventory.ts", line: 13, kind: "project", code: "if (left < qty) throw new OutOfStockError(item);" });
+      expect(stock.frames.at(-1)).toMatchObject({
+        file: "src/inventory.ts",
+        line: 13,
+        kind: "project",
+        code: "if (left < qty) throw new OutOfStockError(item);",
+      });
       const setup = r.failures.find((f) => f.testName === "with a broken setup > never runs its body")!;
-      expect(setup).toMatchObject({ phase: "setup", errorType: "Error", errorMessage: "fixture database is not available", lineNumber: 45 });
+      expect(setup).toMatchObject({
+        phase: "setup",
+        errorType: "Error",
+        errorMessage: "fixture database is not available",
+        lineNumber: 45,
+      });
       const load = r.failures.find((f) => f.nodeId === "tests/broken.test.ts")!;
       expect(load).toMatchObject({ phase: "collect", testName: "", errorType: "Error" });
       expect(load.errorMessage).toMatch(/^Cannot find module '\.\.\/src\/discount'/);
@@ -62,7 +72,10 @@ export function runJsAdapterCases(runner: "vitest" | "jest", calc: CalcCoverage)
 
     it("runs exactly the tests named by node ids, with progress naming the last one", async () => {
       const adapter = await create(copies.copy("failing"));
-      const ids = ["tests/cart.test.ts::cart > adds up the total", "tests/cart.test.ts::cart > inventory > reserve > reserves an item in stock"];
+      const ids = [
+        "tests/cart.test.ts::cart > adds up the total",
+        "tests/cart.test.ts::cart > inventory > reserve > reserves an item in stock",
+      ];
       const progress: { done: number; lastNodeId?: string }[] = [];
       const r = await adapter.runTests({ files: ids, onProgress: (p) => progress.push({ ...p }) });
       expect(r).toMatchObject({ status: "failed", passed: 1, failed: 1, skipped: 0, errors: 0, total: 2 });
@@ -118,7 +131,8 @@ export function runJsAdapterCases(runner: "vitest" | "jest", calc: CalcCoverage)
       mkdirSync(join(dir, "tests", "more"));
       mkdirSync(join(dir, "tests-old"));
       const globals = runner === "vitest" ? "vitest" : "@jest/globals";
-      const extra = (title: string): string => `import { expect, it } from "${globals}";\nimport { add } from "../${title === "old" ? "" : "../"}src/calc";\n\nit("${title}", () => {\n  expect(add(1, 1)).toBe(2);\n});\n`;
+      const extra = (title: string): string =>
+        `import { expect, it } from "${globals}";\nimport { add } from "../${title === "old" ? "" : "../"}src/calc";\n\nit("${title}", () => {\n  expect(add(1, 1)).toBe(2);\n});\n`;
       writeFileSync(join(dir, "tests", "more", "extra.test.ts"), extra("extra"));
       writeFileSync(join(dir, "tests-old", "old.test.ts"), extra("old"));
       // The fixture's config collects tests/**; tests-old/ is collected too once the config says so.
@@ -144,7 +158,11 @@ export function runJsAdapterCases(runner: "vitest" | "jest", calc: CalcCoverage)
       const dir = copies.copy("custom-tests");
       const adapter = await create(dir);
       // Setup files (named by the config, or by convention) and snapshots need no run.
-      expect(["support/env.ts", "jest.setup.ts", "src/setupTests.ts", "tests/__snapshots__/price.test.ts.snap"].map((f) => adapter.isTestFile(f))).toEqual([true, true, true, true]);
+      expect(
+        ["support/env.ts", "jest.setup.ts", "src/setupTests.ts", "tests/__snapshots__/price.test.ts.snap"].map((f) =>
+          adapter.isTestFile(f),
+        ),
+      ).toEqual([true, true, true, true]);
       expect(adapter.isTestFile("src/price.ts")).toBe(false);
       // checks/*.check.ts are tests only by the config's testMatch/include: known once the runner reported them.
       expect(adapter.isTestFile("checks/price.check.ts")).toBe(false);
@@ -175,12 +193,21 @@ export function runJsAdapterCases(runner: "vitest" | "jest", calc: CalcCoverage)
       const dir = copies.copy("passing");
       // The project allows 300 ms a test; one test takes 800 ms: the bare runner fails it, and so must redgreen.
       if (runner === "vitest") {
-        writeFileSync(join(dir, "vitest.config.ts"), 'import { defineConfig } from "vitest/config";\n\nexport default defineConfig({ test: { include: ["tests/**/*.test.ts"], testTimeout: 300 } });\n');
+        writeFileSync(
+          join(dir, "vitest.config.ts"),
+          'import { defineConfig } from "vitest/config";\n\nexport default defineConfig({ test: { include: ["tests/**/*.test.ts"], testTimeout: 300 } });\n',
+        );
       } else {
-        writeFileSync(join(dir, "jest.config.cjs"), 'module.exports = { testEnvironment: "node", testMatch: ["<rootDir>/tests/**/*.test.ts"], testTimeout: 300 };\n');
+        writeFileSync(
+          join(dir, "jest.config.cjs"),
+          'module.exports = { testEnvironment: "node", testMatch: ["<rootDir>/tests/**/*.test.ts"], testTimeout: 300 };\n',
+        );
       }
       const globals = runner === "vitest" ? "vitest" : "@jest/globals";
-      writeFileSync(join(dir, "tests", "slow.test.ts"), `import { it } from "${globals}";\n\nit("takes 800 ms", async () => {\n  await new Promise((r) => setTimeout(r, 800));\n});\n`);
+      writeFileSync(
+        join(dir, "tests", "slow.test.ts"),
+        `import { it } from "${globals}";\n\nit("takes 800 ms", async () => {\n  await new Promise((r) => setTimeout(r, 800));\n});\n`,
+      );
       const own = await (await create(dir)).runTests({ files: ["tests/slow.test.ts"] });
       expect(own).toMatchObject({ status: "failed", failed: 1, passed: 0 });
       expect(own.failures[0]?.errorMessage).toMatch(/(timed out in|timeout of) 300\s*ms/i);
@@ -215,8 +242,14 @@ export function runJsAdapterCases(runner: "vitest" | "jest", calc: CalcCoverage)
     it("jest: a project whose runs fail only with coverage runs without it, and says why", async () => {
       const dir = copies.copy("passing");
       // Like a coverage tool that crashes jest before it reports (koa on jest 27: v8-to-istanbul's source-map wasm).
-      writeFileSync(join(dir, "teardown.cjs"), 'module.exports = async (config) => {\n  if (config.collectCoverage) throw new Error("coverage broke the run");\n};\n');
-      writeFileSync(join(dir, "jest.config.cjs"), 'module.exports = { testEnvironment: "node", testMatch: ["<rootDir>/tests/**/*.test.ts"], globalTeardown: "<rootDir>/teardown.cjs" };\n');
+      writeFileSync(
+        join(dir, "teardown.cjs"),
+        'module.exports = async (config) => {\n  if (config.collectCoverage) throw new Error("coverage broke the run");\n};\n',
+      );
+      writeFileSync(
+        join(dir, "jest.config.cjs"),
+        'module.exports = { testEnvironment: "node", testMatch: ["<rootDir>/tests/**/*.test.ts"], globalTeardown: "<rootDir>/teardown.cjs" };\n',
+      );
       const adapter = await create(dir);
       const first = await adapter.runTests({ coverage: true });
       expect(first).toMatchObject({ status: "passed", passed: 3, total: 3, coverage: null });
@@ -240,7 +273,9 @@ export function runJsAdapterCases(runner: "vitest" | "jest", calc: CalcCoverage)
       const r = await (await create(dir)).runTests({ coverage: true, runTimeoutSeconds: 120 });
       const seconds = (performance.now() - started) / 1000;
       expect(r).toMatchObject({ status: "passed", passed: 4, total: 4 });
-      expect(r.message).toMatch(/^jest did not exit after the run finished: a test left a timer, socket or other handle open \(run jest with --detectOpenHandles to find it\)/);
+      expect(r.message).toMatch(
+        /^jest did not exit after the run finished: a test left a timer, socket or other handle open \(run jest with --detectOpenHandles to find it\)/,
+      );
       // Coverage is written before the report, so stopping jest after the report loses none.
       expect(r.coverage?.files.map((f) => f.file)).toEqual(["src/calc.ts"]);
       expect(seconds).toBeLessThan(15);

@@ -37,7 +37,10 @@ export function runJsAgreement(runner: "vitest" | "jest"): void {
     // examples/ts-shop is the dual-runner project the workflow tests fix (the same tests under vitest and jest).
     it.each(["passing", "failing", "empty", "hanging", "examples/ts-shop"])("%s", async (fixture) => {
       const dir = copies.copy(fixture);
-      const adapter = runner === "vitest" ? await createVitestAdapter({ projectRoot: dir, testTimeoutSeconds: 1 }) : await createJestAdapter({ projectRoot: dir, testTimeoutSeconds: 1 });
+      const adapter =
+        runner === "vitest"
+          ? await createVitestAdapter({ projectRoot: dir, testTimeoutSeconds: 1 })
+          : await createJestAdapter({ projectRoot: dir, testTimeoutSeconds: 1 });
       const [run, raw] = await Promise.all([adapter.runTests(), bareReport(dir, fixture)]);
       const root = realpathSync(dir);
       const passed: string[] = [];

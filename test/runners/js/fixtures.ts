@@ -5,14 +5,20 @@ import { join } from "node:path";
 import { packageRoot } from "../../../src/paths.js";
 import { fixturePath } from "../../helpers/python-env.js";
 
-/** Copies fixture projects from test/fixtures/<runner> (a name with a slash is a path from the repository root); `cleanup` removes every copy. */
+/**
+ * Copies fixture projects from test/fixtures/<runner> (a name with a slash is a path from the repository root); `cleanup` removes every
+ * copy.
+ */
 export function jsFixtureCopies(runner: "vitest" | "jest"): { copy: (name: string) => string; cleanup: () => void } {
   const root = mkdtempSync(join(tmpdir(), `redgreen-${runner}-fixtures-`));
   let n = 0;
   return {
     copy(name: string): string {
       const dir = join(root, `${n++}-${name.replaceAll("/", "-")}`);
-      cpSync(name.includes("/") ? join(packageRoot, name) : fixturePath(runner, name), dir, { recursive: true, filter: (src) => !src.endsWith("/node_modules") });
+      cpSync(name.includes("/") ? join(packageRoot, name) : fixturePath(runner, name), dir, {
+        recursive: true,
+        filter: (src) => !src.endsWith("/node_modules"),
+      });
       symlinkSync(join(packageRoot, "node_modules"), join(dir, "node_modules"), "dir");
       return dir;
     },
@@ -34,4 +40,8 @@ export const FAILING_NODE_IDS = [
 ];
 
 /** The node ids of the passing fixture. */
-export const PASSING_NODE_IDS = ["tests/calc.test.ts::adds", "tests/calc.test.ts::calc > multiplies", "tests/calc.test.ts::calc > mixed > adds then multiplies"];
+export const PASSING_NODE_IDS = [
+  "tests/calc.test.ts::adds",
+  "tests/calc.test.ts::calc > multiplies",
+  "tests/calc.test.ts::calc > mixed > adds then multiplies",
+];

@@ -24,7 +24,9 @@ describe("rejectedOptions", () => {
     expect(rejectedOptions(output)).toEqual(["--reportOnFailur"]);
     const version = runnerCliPackage(bin)!.version;
     expect(version).toMatch(/^\d+\.\d+\.\d+/);
-    expect(rejectedOptionsMessage("vitest", version, output)).toBe(`vitest ${version} rejected the option --reportOnFailur that redgreen passed`);
+    expect(rejectedOptionsMessage("vitest", version, output)).toBe(
+      `vitest ${version} rejected the option --reportOnFailur that redgreen passed`,
+    );
   }, 60_000);
 
   it("finds nothing in a runner's ordinary failure output", () => {

@@ -51,7 +51,9 @@ describe("pytest adapter: failures in structured form", () => {
     expect(f.errorType).toBe("AssertionError");
     expect(f.errorMessage).toContain("assert 5 == 6");
     expect(f.lineNumber).toBe(8);
-    expect(f.frames).toEqual([expect.objectContaining({ file: "tests/test_shop.py", line: 8, function: "test_total_is_right", kind: "test" })]);
+    expect(f.frames).toEqual([
+      expect.objectContaining({ file: "tests/test_shop.py", line: 8, function: "test_total_is_right", kind: "test" }),
+    ]);
     expect(f.stackTrace).toContain("def test_total_is_right");
     expect(f.phase).toBe("call");
   });
@@ -236,7 +238,10 @@ describe("pytest adapter: timeouts", () => {
 
   it("kills a run past its hard limit and keeps what was recorded", async () => {
     const adapter = await adapterFor("hanging", { testTimeoutSeconds: 0 });
-    const r = await adapter.runTests({ files: ["test_stuck_in_c.py::test_after_c_hang", "test_hang.py::test_loops_forever"], runTimeoutSeconds: 3 });
+    const r = await adapter.runTests({
+      files: ["test_stuck_in_c.py::test_after_c_hang", "test_hang.py::test_loops_forever"],
+      runTimeoutSeconds: 3,
+    });
     expect(r.status).toBe("timeout");
     expect(r.message).toContain("3 s");
     expect(r.passedNodeIds).toEqual(["test_stuck_in_c.py::test_after_c_hang"]);
@@ -258,11 +263,26 @@ describe("pytest adapter: timeouts", () => {
     expect(defaultTestTimeout(0)).toBe(60);
     expect(defaultTestTimeout(11.2)).toBe(60);
     expect(defaultTestTimeout(19)).toBe(95);
-    expect(slowestDuration(new Map([["a.py::t1", 19], ["a.py::hung", 60], ["a.py::t2", 2]]), new Set(["a.py::hung"]))).toBe(19);
+    expect(
+      slowestDuration(
+        new Map([
+          ["a.py::t1", 19],
+          ["a.py::hung", 60],
+          ["a.py::t2", 2],
+        ]),
+        new Set(["a.py::hung"]),
+      ),
+    ).toBe(19);
   });
 
   it("reports slow tests and files without failing them", () => {
-    const slow = slowTests(new Map([["a.py::t1", 6], ["a.py::t2", 26], ["b.py::t", 1]]));
+    const slow = slowTests(
+      new Map([
+        ["a.py::t1", 6],
+        ["a.py::t2", 26],
+        ["b.py::t", 1],
+      ]),
+    );
     expect(slow).toEqual([
       { nodeId: "a.py", durationSeconds: 32, kind: "file" },
       { nodeId: "a.py::t2", durationSeconds: 26, kind: "test" },
@@ -336,7 +356,9 @@ describe("pytest adapter: bad input", () => {
   });
 
   it("rejects an interpreter that does not run", async () => {
-    const err = await createPytestAdapter({ projectRoot: copies.copy("passing"), python: join(scratch, "no-python") }).catch((e: unknown) => e);
+    const err = await createPytestAdapter({ projectRoot: copies.copy("passing"), python: join(scratch, "no-python") }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(RedgreenError);
     expect((err as RedgreenError).code).toBe("python_missing");
   });

@@ -66,7 +66,13 @@ describe("pytestChannelCheck", () => {
   });
 
   it("counts a pass the integrity watch refused as pytest counted it: passed", () => {
-    const watched = stream([start, { event: "anomaly", kind: "runner_patched", nodeid: "t.py::a", detail: "runtest replaced" }, pass("t.py::a"), pass("t.py::b"), finish(0)]);
+    const watched = stream([
+      start,
+      { event: "anomaly", kind: "runner_patched", nodeid: "t.py::a", detail: "runtest replaced" },
+      pass("t.py::a"),
+      pass("t.py::b"),
+      finish(0),
+    ]);
     expect(watched.failed).toBe(1);
     expect(watched.passedNodeIds).toEqual(["t.py::b"]);
     expect(watched.failures[0]).toMatchObject({ nodeId: "t.py::a", errorType: "UntrustedPass", errorMessage: "runtest replaced" });

@@ -28,7 +28,11 @@ const normalize = (r: TestRunResult) => ({
   status: r.status,
   counts: [r.passed, r.failed, r.errors, r.skipped, r.xfailed, r.xpassed, r.total],
   failures: r.failures
-    .map((f) => [f.nodeId, f.phase, f.errorType, f.lineNumber, f.hint ?? "", f.frames.map((fr) => `${fr.file}:${fr.line}:${fr.kind}`).join(" ")].join(" | "))
+    .map((f) =>
+      [f.nodeId, f.phase, f.errorType, f.lineNumber, f.hint ?? "", f.frames.map((fr) => `${fr.file}:${fr.line}:${fr.kind}`).join(" ")].join(
+        " | ",
+      ),
+    )
     .sort(),
   passed: [...r.passedNodeIds].sort(),
 });
@@ -54,7 +58,9 @@ describe("pytest versions and xdist", () => {
   });
 
   const combos = ["pytest 7", "pytest 8", "pytest 9"].flatMap((version) =>
-    [false, true].filter((xdist) => version !== "pytest 8" || xdist).map((xdist) => ({ version, xdist, label: `${version}${xdist ? " -n 2" : ""}` })),
+    [false, true]
+      .filter((xdist) => version !== "pytest 8" || xdist)
+      .map((xdist) => ({ version, xdist, label: `${version}${xdist ? " -n 2" : ""}` })),
   );
   it.each(combos)("$label agrees with the baseline", async ({ version, xdist }) => {
     for (const { fixture, files } of fixtures) {
@@ -65,7 +71,10 @@ describe("pytest versions and xdist", () => {
   });
 
   it("reports the pytest version the plugin ran under", async () => {
-    const r = await runProcess(pythons["pytest 7"]!, ["-c", "import pytest; print(pytest.__version__)"], { cwd: copies.copy("passing"), timeoutMs: 30_000 });
+    const r = await runProcess(pythons["pytest 7"]!, ["-c", "import pytest; print(pytest.__version__)"], {
+      cwd: copies.copy("passing"),
+      timeoutMs: 30_000,
+    });
     expect(r.stdout.trim()).toMatch(/^7\./);
   });
 

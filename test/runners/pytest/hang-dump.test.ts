@@ -39,6 +39,6 @@ describe("faulthandler dumps", () => {
   it("reads the phase from pytest's runner frames", () => {
     expect(hangPhase(dump)).toBe("call");
     expect(hangPhase(dump.replace("pytest_runtest_call", "pytest_runtest_teardown"))).toBe("teardown");
-    expect(hangPhase("Thread 0x1 (most recent call first):\n  File \"x.py\", line 1 in f\n")).toBeNull();
+    expect(hangPhase('Thread 0x1 (most recent call first):\n  File "x.py", line 1 in f\n')).toBeNull();
   });
 });

@@ -56,7 +56,9 @@ describe("pytest adapter: an interpreter given as a file", () => {
   });
 
   it("still rejects a path that does not exist when the adapter is created", async () => {
-    const err = await failureOf(() => createPytestAdapter({ projectRoot: copies.copy("passing"), python: join(scratch, "missing", "python") }));
+    const err = await failureOf(() =>
+      createPytestAdapter({ projectRoot: copies.copy("passing"), python: join(scratch, "missing", "python") }),
+    );
     expect(err.code).toBe("python_missing");
   });
 });

@@ -36,7 +36,12 @@ describe("plugin results agree with pytest's JUnit XML", () => {
     const root = copies.copy(fixture);
     const junitPath = join(out, `${fixture}.xml`);
     // A later --junitxml wins, so pytest writes its report where this test can read it.
-    const adapter = await createPytestAdapter({ projectRoot: root, python: testPython, testTimeoutSeconds: 1, pytestArgs: [`--junitxml=${junitPath}`] });
+    const adapter = await createPytestAdapter({
+      projectRoot: root,
+      python: testPython,
+      testTimeoutSeconds: 1,
+      pytestArgs: [`--junitxml=${junitPath}`],
+    });
     const run = await adapter.runTests(files ? { files } : {});
     const junit: JUnitRunParts = parseJUnitXml(readFileSync(junitPath, "utf8"), { rootDir: root });
 

@@ -17,11 +17,22 @@ afterAll(() => {
 
 const pidFile = (name: string): string => join(scratch, `${name}.pids`);
 const adapter = (pids: string) =>
-  createPytestAdapter({ projectRoot: copies.copy("runaway"), python: testPython, testTimeoutSeconds: 1, hangGraceSeconds: 1, env: { RUNAWAY_PIDS: pids } });
+  createPytestAdapter({
+    projectRoot: copies.copy("runaway"),
+    python: testPython,
+    testTimeoutSeconds: 1,
+    hangGraceSeconds: 1,
+    env: { RUNAWAY_PIDS: pids },
+  });
 
 describe("pytest adapter: runaway tests", () => {
   it.each([
-    ["ignores SIGALRM and cancels the hang watchdog", "test_ignores_timeout.py", "test_ignores_the_alarm", "test_ignores_timeout.py::test_after_the_runaway"],
+    [
+      "ignores SIGALRM and cancels the hang watchdog",
+      "test_ignores_timeout.py",
+      "test_ignores_the_alarm",
+      "test_ignores_timeout.py::test_after_the_runaway",
+    ],
     ["swallows the Timeout exception", "test_swallows_timeout.py", "test_swallows_the_timeout", null],
   ])("kills a test that %s and reports it as Timeout with its stack", async (_what, file, name, after) => {
     const started = performance.now();

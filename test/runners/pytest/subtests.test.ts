@@ -36,7 +36,10 @@ describe("pytest 9 subtests", () => {
       "contains 2 failed subtests",
     ]);
     // The subtest heads its failure's stack trace; the message stays Python's own, for the fixers.
-    const heads = r.failures.filter((f) => f.errorMessage.startsWith("assert")).map((f) => f.stackTrace.split("\n")[0]).sort();
+    const heads = r.failures
+      .filter((f) => f.errorMessage.startsWith("assert"))
+      .map((f) => f.stackTrace.split("\n")[0])
+      .sort();
     expect(heads).toEqual([
       expect.stringMatching(/^subtest \[price\] \(cents='?300'?\)$/),
       expect.stringMatching(/^subtest \[price\] \(cents='?400'?\)$/),

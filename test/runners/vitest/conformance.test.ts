@@ -10,7 +10,11 @@ runAdapterConformance("vitest", {
   makeAdapter: (fixture, options) => createVitestAdapter({ projectRoot: copies.copy(fixture), ...options }),
   async terminalOutput() {
     const dir = copies.copy("failing");
-    const r = await runProcess(`${dir}/node_modules/.bin/vitest`, ["run", "--no-cache"], { cwd: dir, env: { ...process.env, CI: "1", NO_COLOR: "1" }, timeoutMs: 60_000 });
+    const r = await runProcess(`${dir}/node_modules/.bin/vitest`, ["run", "--no-cache"], {
+      cwd: dir,
+      env: { ...process.env, CI: "1", NO_COLOR: "1" },
+      timeoutMs: 60_000,
+    });
     return `${r.stdout}\n${r.stderr}`;
   },
   cleanup: () => copies.cleanup(),
@@ -25,6 +29,13 @@ runAdapterConformance("vitest", {
     hangingNodeId: "tests/hang.test.ts::waits forever",
     passingNodeId: "tests/hang.test.ts::runs after the hang",
   },
-  testFiles: ["tests/cart.test.ts", "src/cart.spec.tsx", "src/__tests__/cart.ts", "vitest.config.ts", "vite.config.mts", "vitest.workspace.ts"],
+  testFiles: [
+    "tests/cart.test.ts",
+    "src/cart.spec.tsx",
+    "src/__tests__/cart.ts",
+    "vitest.config.ts",
+    "vite.config.mts",
+    "vitest.workspace.ts",
+  ],
   nonTestFiles: ["src/cart.ts", "src/testing.ts", "README.md", "package.json", "jest.config.cjs", "tests/data.json"],
 });
