@@ -3,7 +3,7 @@
 import { setFlagsFromString } from "node:v8";
 
 // V8 favours memory over speed: measured on the generated 1,000-test vitest suite (REDGREEN_TIMINGS, load 7-8), peak RSS
-// 226-227 -> 201-204 MB, the TypeScript checks about as fast (1.45-1.51 -> 1.74-1.94 s, within the machine's noise).
+// 226-227 -> 201-204 MB, for TypeScript checks about a fifth slower (1.45-1.51 -> 1.74-1.94 s at that load).
 // Set here, before the CLI's modules load, so one process does the work (a re-exec would hide it from RSS measurements).
 setFlagsFromString("--optimize-for-size");
 

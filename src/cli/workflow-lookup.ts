@@ -10,7 +10,7 @@ import { EXIT } from "./context.js";
 import type { CliContext } from "./context.js";
 
 /**
- * A read-only `redgreen COMMAND WORKFLOW_ID [PATH] [--db P] [--json]` command (report, undo): parses its arguments,
+ * A `redgreen COMMAND WORKFLOW_ID [PATH] [--db P] [--json]` command on a stored workflow (report, undo): parses its arguments,
  * prints its help, opens the workflow and closes the store once `body` is done.
  */
 export async function runWorkflowCommand(

@@ -8,7 +8,7 @@ import type { Side } from "../validation/facts.js";
 import type { Finding } from "../validation/findings.js";
 
 /** How the fixed version of a test file checks less than the original, in the language's own terms. */
-export interface TestComparison {
+export interface TestFileComparison {
   /** False when either version does not parse (the weakenings then come from a text comparison). */
   parsed: boolean;
   /** Why a structural comparison was impossible, when it was. */
@@ -38,7 +38,7 @@ export interface LanguageSupport {
   /** The lines the fix adds follow the file's indentation. */
   checkIndentation(ctx: FixContext): Promise<CheckResult>;
   /** The fixed version of a test file against the original. */
-  compareTests(ctx: FixContext): Promise<TestComparison>;
+  compareTests(ctx: FixContext): Promise<TestFileComparison>;
   /** The policy's findings in one version; null when it does not parse (the syntax check reports that). */
   policyFindings(ctx: FixContext, side: Side, isTest: boolean): Promise<Finding[] | null>;
   /** The overfit rule's findings in both versions, against the failing tests of this language; null when either does not parse. */

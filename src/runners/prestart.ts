@@ -31,7 +31,9 @@ const isFullRun = (o: RunTestsOptions): boolean => (o.files === undefined || o.f
  */
 export function prestartRun(inner: TestRunnerAdapter, options: PrestartOptions, signal?: AbortSignal): PrestartedRun {
   const controller = new AbortController();
-  signal?.addEventListener("abort", () => controller.abort(signal.reason), { once: true });
+  // A Ctrl-C that came while the runtime was opening stops the run before it starts.
+  if (signal?.aborted) controller.abort(signal.reason);
+  else signal?.addEventListener("abort", () => controller.abort(signal.reason), { once: true });
   let listener: ((p: RunProgress) => void) | undefined;
   let last: RunProgress | undefined;
   const started = performance.now();

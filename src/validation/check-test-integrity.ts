@@ -58,7 +58,7 @@ export function checkTestIntegrity(ctx: FixContext): Promise<TestIntegrityResult
     }
     if (comparison.importOnly) return result;
     denied(`edits test file ${ctx.relPath}`);
-    if (comparison.parseNote !== null && ctx.allowTestEdits) {
+    if (!comparison.parsed && ctx.allowTestEdits) {
       result.warnings.push(`test-integrity: could not compare ${ctx.relPath} structurally (${comparison.parseNote}); checked as text`);
     }
     return result;

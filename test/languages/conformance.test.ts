@@ -32,6 +32,7 @@ const python: LanguageSamples = {
     source: pyTest,
     assertionDeleted: pyTest.replace("    assert area(3) == 28.274\n", "    area(3)\n"),
     importAdded: pyTest.replace("from app.shapes import area\n", "import math\nfrom app.shapes import area\n"),
+    broken: pyTest.replace("assert area(3)", "assert (area(3)"),
   },
 };
 
@@ -70,6 +71,7 @@ const typescriptSamples: LanguageSamples = {
       'import { area } from "../src/shapes.js";\n',
       'import { area } from "../src/shapes.js";\nimport { round2 } from "../src/money.js";\n',
     ),
+    broken: tsTest.replace("expect(area(3))", "expect(area(3)"),
   },
 };
 

@@ -35,6 +35,8 @@ export interface LanguageSamples {
     assertionDeleted: string;
     /** Only an import added. */
     importAdded: string;
+    /** The test with a syntax error. */
+    broken: string;
   };
 }
 
@@ -93,6 +95,14 @@ export function runLanguageConformance(support: LanguageSupport, samples: Langua
       expect(imported).toEqual({ parsed: true, parseNote: null, importOnly: true, weakenings: [] });
     });
 
+    it("compareTests says why it fell back to the text when the new test does not parse", async () => {
+      const t = samples.test;
+      const broken = await support.compareTests(ctx(t.source, t.broken, t.file));
+      expect(broken.parsed).toBe(false);
+      expect(broken.parseNote).toMatch(/\S/);
+      expect(broken.importOnly).toBe(false);
+    });
+
     it("policyFindings sees code execution in the version that adds it and none in the original; null for what does not parse", async () => {
       const c = ctx(m.source, m.executes);
       expect(await support.policyFindings(c, "original", false)).toEqual([]);
@@ -105,7 +115,8 @@ export function runLanguageConformance(support: LanguageSupport, samples: Langua
       const honest = await support.overfitFindings(ctx(m.source, m.oneLine), [
         { nodeId: samples.test.nodeId, file: samples.test.file, source: samples.test.source },
       ]);
-      expect(honest?.fixed ?? []).toEqual([]);
+      expect(honest).not.toBeNull();
+      expect(honest!.fixed).toEqual([]);
       const fitted = await support.overfitFindings(ctx(m.source, m.overfit), [
         { nodeId: samples.test.nodeId, file: samples.test.file, source: samples.test.source },
       ]);

@@ -46,6 +46,18 @@ async function until(condition: () => boolean, ms = 30_000): Promise<void> {
 }
 
 describe("prestartRun", () => {
+  it("runs no test when the caller's signal was aborted before the run could start (a Ctrl-C while redgreen opened)", async () => {
+    const { root, marker } = project();
+    const { inner } = await loggedAdapter(root);
+    const stop = new AbortController();
+    stop.abort();
+    const prestarted = prestartRun(inner, { coverage: false, perTestCoverage: false }, stop.signal);
+    const result = await prestarted.adapter.runTests({ coverage: false, perTestCoverage: false });
+    expect(result.status).toBe("error");
+    expect(result.passed).toBe(0);
+    expect(existsSync(marker)).toBe(false);
+  });
+
   it("runs before anyone asks, and the first full run asked for with the same coverage is that run", async () => {
     const { root, marker } = project();
     const { inner, calls } = await loggedAdapter(root);
