@@ -22,6 +22,8 @@ import symtable
 import sys
 import sysconfig
 
+from . import deps as _deps
+
 _SKIP_DIRS = {"__pycache__", "node_modules", "site-packages", "dist-packages", "build", "dist", "htmlcov"}
 _MAX_FILES = 5000
 # Stdlib modules whose import has visible side effects or needs a display.
@@ -37,18 +39,6 @@ _PREFERRED_STDLIB = [
     "weakref", "queue", "concurrent.futures", "multiprocessing", "email", "html", "http", "xml.etree.ElementTree",
 ]
 
-
-
-def _deps():
-    """The sibling ops_deps module (declared dependencies), as helper.py loaded it or loaded here on demand."""
-    name = "_redgreen_helper_ops_deps"
-    mod = sys.modules.get(name)
-    if mod is None:
-        spec = importlib.util.spec_from_file_location(name, os.path.join(os.path.dirname(os.path.abspath(__file__)), "ops_deps.py"))
-        mod = importlib.util.module_from_spec(spec)
-        sys.modules[name] = mod
-        spec.loader.exec_module(mod)
-    return mod
 
 
 # ---------------------------------------------------------------------------------------- file facts
@@ -714,7 +704,7 @@ def _binding_fits(c, usage, by_module, tree=None):
 def _declared_filter(local_tops):
     """module -> whether importing it stays within the project, the stdlib and the DECLARED dependencies (every
     installed package counts when the project declares none)."""
-    declares, tops, _ = _deps().declared_modules()
+    declares, tops, _ = _deps.declared_modules()
 
     def allowed(module):
         top = module.split(".")[0]

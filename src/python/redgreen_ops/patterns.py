@@ -18,21 +18,9 @@ import re
 import sys
 import tokenize
 
+from . import symbols as _sym
+
 # ------------------------------------------------------------------------------------------ shared
-
-
-def _symbols():
-    """The sibling ops_symbols module (loaded by helper.py under a prefixed name, or on demand)."""
-    mod = sys.modules.get("_redgreen_helper_ops_symbols")
-    if mod is None:
-        import importlib.util
-
-        path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "ops_symbols.py")
-        spec = importlib.util.spec_from_file_location("_redgreen_helper_ops_symbols", path)
-        mod = importlib.util.module_from_spec(spec)
-        sys.modules["_redgreen_helper_ops_symbols"] = mod
-        spec.loader.exec_module(mod)
-    return mod
 
 
 _TREES = {}  # abs path -> (mtime_ns, size, source, lines, tree)
@@ -49,7 +37,7 @@ def _load(rel):
     if hit and hit[0] == st.st_mtime_ns and hit[1] == st.st_size:
         return hit[2:]
     try:
-        source = _symbols()._read_source(path)
+        source = _sym._read_source(path)
         tree = ast.parse(source, path)
     except (SyntaxError, ValueError, OSError):
         return None
@@ -126,7 +114,7 @@ def _innermost_function(tree, line):
 
 
 def _is_test_rel(rel):
-    return _symbols()._is_test_file(rel)
+    return _sym._is_test_file(rel)
 
 
 def _indent_of(line):
@@ -179,7 +167,7 @@ def _insert_text(lines, node, before, after):
 
 def _project_functions():
     """Every function/method of the project's non-test modules, by name, plus async/sync name sets."""
-    sym = _symbols()
+    sym = _sym
     root = os.getcwd()
     by_name = {}
     async_names = set()
@@ -206,7 +194,7 @@ def _project_functions():
 
 def _import_bindings(tree, rel):
     """Module-level names bound by imports in a file: name -> (absolute module, attribute or None)."""
-    sym = _symbols()
+    sym = _sym
     root = os.getcwd()
     module, is_pkg = sym._module_name(root, rel)
     out = {}
@@ -257,7 +245,7 @@ def _module_functions(module, name, by_name, modules):
     to the defining module)."""
     hits = [e for e in by_name.get(name, []) if e["cls"] is None and e["module"] == module]
     if not hits and module in modules:
-        sym = _symbols()
+        sym = _sym
         facts = {f["module"]: f for f in sym.project_facts(os.getcwd()) if f["module"]}
         origin_module, origin_name = sym._origin(facts, module, name)
         hits = [e for e in by_name.get(origin_name, []) if e["cls"] is None and e["module"] == origin_module]
@@ -420,7 +408,7 @@ class _AwaitResolver:
         if self._classes is not None:
             return
         self._classes, self._calls, self._funcs = {}, {}, {}
-        for rel in _symbols().project_files(os.getcwd()):
+        for rel in _sym.project_files(os.getcwd()):
             loaded = _load(rel)
             if loaded is None:
                 continue
@@ -773,7 +761,7 @@ def _tests_awaitable(test, name):
 
 def _project_async_defs():
     """(file, lines, tree, [(async def, its class)]) for each non-test project module with async defs."""
-    for rel in _symbols().project_files(os.getcwd()):
+    for rel in _sym.project_files(os.getcwd()):
         loaded = _load(rel)
         if loaded is None or _is_test_rel(rel):
             continue
@@ -1443,7 +1431,7 @@ def _class_attrs(class_name, seen=None):
     if class_name in seen:
         return set(), 0
     seen.add(class_name)
-    sym = _symbols()
+    sym = _sym
     root = os.getcwd()
     names = set()
     found = 0
@@ -1524,7 +1512,7 @@ def _foreign_type_attrs(type_name, type_module, tree, rel):
         if bound is not None and bound[1] is not None:
             places.append(bound)
     for module, name in places:
-        obj = getattr(builtins, name, None) if module == "builtins" else _symbols()._stdlib_object(module, name)
+        obj = getattr(builtins, name, None) if module == "builtins" else _sym._stdlib_object(module, name)
         if isinstance(obj, type):
             return set(dir(obj))
     return None
@@ -1607,7 +1595,7 @@ def _bound_in(stmt):
 
 def _module_attrs(module):
     """Names a module offers: project modules statically (defines, re-exports, submodules); stdlib by dir()."""
-    sym = _symbols()
+    sym = _sym
     root = os.getcwd()
     for f in sym.project_facts(root):
         if f["module"] == module:
@@ -2198,7 +2186,7 @@ def _bound_before(func, line):
 
 def _referenced_elsewhere(name, defining):
     """Whether any project file (tests included) mentions `name` outside the def `defining` itself."""
-    sym = _symbols()
+    sym = _sym
     for rel in sym.project_files(os.getcwd()):
         loaded = _load(rel)
         if loaded is None or name not in loaded[0]:
