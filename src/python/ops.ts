@@ -12,7 +12,25 @@ export interface OpBudget {
 
 /** One op of the table: the redgreen_ops module serving it and its time budget. */
 export interface OpSpec {
-  module: "core" | "deps" | "integrity" | "patterns" | "policy" | "symbols";
+  module:
+    | "assertion_rewrite"
+    | "await_sites"
+    | "commit_sites"
+    | "compare_tests"
+    | "constant_guard"
+    | "deps"
+    | "dropped_return"
+    | "import_graph"
+    | "import_plan"
+    | "imports"
+    | "indentation"
+    | "name_suggestion"
+    | "none_guard"
+    | "outline"
+    | "overfit"
+    | "parse"
+    | "policy"
+    | "resolve";
   budget: OpBudget;
 }
 
@@ -28,27 +46,27 @@ const PROJECT_OP: OpBudget = { baseMs: 30_000, perKbMs: 0 };
 
 /** Every op the helper serves besides its own `ping` and `version` (test/python/op-table.test.ts holds both sides to it). */
 export const OPS = {
-  parse: { module: "core", budget: SOURCE_OP },
-  check_indentation: { module: "core", budget: SOURCE_OP },
-  list_imports: { module: "core", budget: SOURCE_OP },
-  outline: { module: "core", budget: SOURCE_OP },
-  find_spec: { module: "core", budget: LOOKUP_OP },
-  resolve_imports: { module: "core", budget: { baseMs: 20_000, perKbMs: 0 } },
+  parse: { module: "parse", budget: SOURCE_OP },
+  check_indentation: { module: "indentation", budget: SOURCE_OP },
+  list_imports: { module: "imports", budget: SOURCE_OP },
+  outline: { module: "outline", budget: SOURCE_OP },
+  find_spec: { module: "resolve", budget: LOOKUP_OP },
+  resolve_imports: { module: "resolve", budget: { baseMs: 20_000, perKbMs: 0 } },
   // Reads the files it is given itself: callers send batches (IMPORT_GRAPH_BATCH files, well under a second each).
-  import_graph: { module: "core", budget: PROJECT_OP },
-  stdlib_modules: { module: "core", budget: LOOKUP_OP },
+  import_graph: { module: "import_graph", budget: PROJECT_OP },
+  stdlib_modules: { module: "resolve", budget: LOOKUP_OP },
   declared_dependencies: { module: "deps", budget: PROJECT_OP },
-  compare_tests: { module: "integrity", budget: COMPARE_OP },
+  compare_tests: { module: "compare_tests", budget: COMPARE_OP },
   policy_findings: { module: "policy", budget: SOURCE_OP },
-  overfit_findings: { module: "policy", budget: COMPARE_OP },
-  import_plan: { module: "symbols", budget: PROJECT_OP },
-  await_sites: { module: "patterns", budget: PROJECT_OP },
-  commit_sites: { module: "patterns", budget: PROJECT_OP },
-  none_guard: { module: "patterns", budget: PROJECT_OP },
-  constant_guard: { module: "patterns", budget: PROJECT_OP },
-  dropped_return: { module: "patterns", budget: PROJECT_OP },
-  name_suggestion: { module: "patterns", budget: PROJECT_OP },
-  assertion_rewrite: { module: "patterns", budget: PROJECT_OP },
+  overfit_findings: { module: "overfit", budget: COMPARE_OP },
+  import_plan: { module: "import_plan", budget: PROJECT_OP },
+  await_sites: { module: "await_sites", budget: PROJECT_OP },
+  commit_sites: { module: "commit_sites", budget: PROJECT_OP },
+  none_guard: { module: "none_guard", budget: PROJECT_OP },
+  constant_guard: { module: "constant_guard", budget: PROJECT_OP },
+  dropped_return: { module: "dropped_return", budget: PROJECT_OP },
+  name_suggestion: { module: "name_suggestion", budget: PROJECT_OP },
+  assertion_rewrite: { module: "assertion_rewrite", budget: PROJECT_OP },
 } as const satisfies Record<string, OpSpec>;
 export type OpName = keyof typeof OPS;
 

@@ -41,10 +41,10 @@ describe("a reply of the wrong shape", () => {
   const answering = (reply: unknown): PythonCaller => ({ call: <T>() => Promise.resolve(reply as T) });
 
   it.each<[string, (h: PythonCaller) => Promise<unknown>]>([
-    ["parse (core)", (h) => parseSource(h, "x = 1")],
-    ["compare_tests (integrity)", (h) => compareTests(h, "a", "b")],
+    ["parse (parse)", (h) => parseSource(h, "x = 1")],
+    ["compare_tests (compare_tests)", (h) => compareTests(h, "a", "b")],
     ["policy_findings (policy)", (h) => policyFindings(h, "x = 1", "m.py", false, { pattern: "KEY", notSecret: [] })],
-    ["dropped_return (patterns)", (h) => droppedReturn(h, { frames: [] })],
+    ["dropped_return (dropped_return)", (h) => droppedReturn(h, { frames: [] })],
   ])("%s fails as one internal error naming the op", async (label, call) => {
     const error = await call(answering({ surprise: true })).then(
       () => null,

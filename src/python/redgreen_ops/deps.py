@@ -1,14 +1,4 @@
-"""The project's DECLARED dependencies, as the top-level modules they install (for the missing-import fix).
-
-declared_dependencies: the requirement names the project declares (pyproject [project] dependencies and
-optional dependencies, PEP 735 dependency groups, Poetry dependency tables, setup.cfg install_requires /
-extras_require / tests_require, setup.py's literal lists of the same, requirements*.txt and requirements/*.txt
-with their -r includes) and the importable top-level modules of the installed distributions they name.
-A package that is installed only because a declared one needs it (typing_extensions under SQLAlchemy) is not
-declared. The test runner itself (pytest) always counts: it is what runs the suite.
-
-Python 3.8+ stdlib only (tomllib when available, else a reader for the few TOML shapes that hold requirements).
-"""
+"""The declared_dependencies op: the distributions a project declares (pyproject, setup.cfg/py, requirements) and their modules."""
 import ast
 import configparser
 import glob
@@ -16,10 +6,12 @@ import os
 import re
 import sys
 
+
 try:
     import tomllib  # Python 3.11+
 except ImportError:  # pragma: no cover - older interpreters use the fallback reader
     tomllib = None
+
 
 _ALWAYS = {"pytest", "_pytest"}
 _REQ_NAME = re.compile(r"^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)")
@@ -253,6 +245,4 @@ def declared_dependencies():
     return {"declares": declares, "requirements": names, "modules": sorted(tops), "files": files}
 
 
-OPS = {
-    "declared_dependencies": declared_dependencies,
-}
+OPS = {"declared_dependencies": declared_dependencies}
