@@ -3,9 +3,9 @@
 Request:  {"id": 1, "op": "parse", "args": {"source": "x = 1\n"}}
 Reply:    {"id": 1, "ok": true, "result": {...}}   or   {"id": 1, "ok": false, "kind": "...", "error": "..."}
 
-Ops come from every public module (name not starting with "_") of the redgreen_ops package beside this file:
-each exports OPS = {"name": callable}, and an op is called with the request's args as keyword arguments. Runs on the project's interpreter (Python 3.8+,
-stdlib only) with cwd = the project root and the project root first on sys.path.
+Ops come from every public module (name not starting with "_") of the redgreen_ops package beside this
+file: each exports OPS = {"name": callable}, and an op is called with the request's args as keyword
+arguments. Runs on the project's interpreter (Python 3.8+, stdlib only) with cwd = the project root and the project root first on sys.path.
 """
 import glob
 import importlib
