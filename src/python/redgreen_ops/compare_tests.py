@@ -1,4 +1,9 @@
-"""The compare_tests op: how a fixed test file checks less than the original (weakenings, import-only edits)."""
+"""The compare_tests op: compares two versions of a test file and reports every way the new one checks
+less than the old one (deleted asserts, skip/xfail marks, weakened comparisons, looser tolerances,
+removed pytest.raises, swallowed AssertionErrors, early returns), and whether the edit only adds imports.
+
+Python 3.8+ stdlib only.
+"""
 import ast
 import builtins
 import re

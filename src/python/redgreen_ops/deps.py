@@ -1,4 +1,14 @@
-"""The declared_dependencies op: the distributions a project declares (pyproject, setup.cfg/py, requirements) and their modules."""
+"""The project's DECLARED dependencies, as the top-level modules they install (for the missing-import fix).
+
+declared_dependencies: the requirement names the project declares (pyproject [project] dependencies and
+optional dependencies, PEP 735 dependency groups, Poetry dependency tables, setup.cfg install_requires /
+extras_require / tests_require, setup.py's literal lists of the same, requirements*.txt and requirements/*.txt
+with their -r includes) and the importable top-level modules of the installed distributions they name.
+A package that is installed only because a declared one needs it (typing_extensions under SQLAlchemy) is not
+declared. The test runner itself (pytest) always counts: it is what runs the suite.
+
+Python 3.8+ stdlib only (tomllib when available, else a reader for the few TOML shapes that hold requirements).
+"""
 import ast
 import configparser
 import glob

@@ -1,4 +1,16 @@
-"""The import_plan op: for `name 'X' is not defined`, the ranked homes of X and the edit adding its import."""
+"""The import_plan op: import planning for the missing-import fix pattern.
+
+import_plan: for `NameError: name 'X' is not defined` in a file, the ranked places X can be imported
+             from (the project's own modules and the project's existing imports first, then the stdlib
+             catalog candidates the caller passes, then installed packages the project declares) and the
+             minimal edit that adds the import next to the file's other imports of the same group. Only
+             homes binding what the file's usage needs count (a module for `random.randint`, asyncio.Queue
+             only where its methods are awaited); an undecidable tie declines. The file's other unbound
+             names that the same module provides join the statement (a deleted `from m import a, b, c`).
+
+Python 3.8+ stdlib only. Project code is never imported or run: project and third-party modules are
+read with ast; only stdlib modules are imported (to check that a candidate fits how the name is used).
+"""
 import ast
 import os
 

@@ -1,4 +1,8 @@
-"""The overfit_findings op: a fix that special-cases the failing test's literals or names."""
+"""The overfit_findings op: whether a fix fits itself to the failing tests (their literals, exact inputs, or names).
+
+Findings {rule, key, line, evidence} of the fixed version, compared by the caller (src/validation/findings.ts) with
+the original's as multisets of (rule, key). Python 3.8+ stdlib only.
+"""
 import ast
 import re
 from collections import Counter

@@ -1,4 +1,10 @@
-"""The policy_findings op: what a fix does that the policy forbids (exec, network, file writes, env reads, exits)."""
+"""The policy_findings op: what a fix's added code does that a fix must not (touch test infrastructure, execute or
+fetch code, read secret or whole environments, write files).
+
+It reports findings {rule, key, line, evidence} of a version of the file; the caller (src/validation/findings.ts)
+compares the versions as multisets of (rule, key), so code that was already there, even where it moved, is never
+reported. Python 3.8+ stdlib only.
+"""
 import ast
 import re
 
