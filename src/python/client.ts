@@ -66,9 +66,9 @@ export const HelperInfoSchema = z.object({
   pid: z.number().int(),
   projectRoot: z.string(),
   ops: z.array(z.string()),
-  /** The module serving each op (ops_core, …; "helper" for ping and version). */
+  /** The redgreen_ops module serving each op (parse, resolve, …; "helper" for ping and version). */
   origins: z.record(z.string(), z.string()),
-  /** ops_*.py modules that failed to import, with their traceback. */
+  /** redgreen_ops modules that failed to import, with their traceback. */
   loadErrors: z.record(z.string(), z.string()),
 });
 export type HelperInfo = z.infer<typeof HelperInfoSchema>;

@@ -1,4 +1,4 @@
-// Typed wrappers over ops_core.py: each validates the helper's reply with zod before anyone relies on it.
+// Typed wrappers over the core ops of redgreen_ops (parse, indentation, imports, resolve, outline), replies checked with zod.
 import { z } from "zod";
 import type { CallOptions, PythonCaller } from "./client.js";
 import { callOp, sized } from "./ops.js";

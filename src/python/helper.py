@@ -3,11 +3,12 @@
 Request:  {"id": 1, "op": "parse", "args": {"source": "x = 1\n"}}
 Reply:    {"id": 1, "ok": true, "result": {...}}   or   {"id": 1, "ok": false, "kind": "...", "error": "..."}
 
-Ops come from every ops_*.py module beside this file: each exports OPS = {"name": callable}, and an op
-is called with the request's args as keyword arguments. Runs on the project's interpreter (Python 3.8+,
-stdlib only) with cwd = the project root and the project root first on sys.path.
+Ops come from every public module (name not starting with "_") of the redgreen_ops package beside this
+file: each exports OPS = {"name": callable}, and an op is called with the request's args as keyword
+arguments. Runs on the project's interpreter (Python 3.8+, stdlib only) with cwd = the project root and the project root first on sys.path.
 """
 import glob
+import importlib
 import importlib.util
 import json
 import os
@@ -16,7 +17,8 @@ import traceback
 
 PROTOCOL = 1
 HERE = os.path.dirname(os.path.abspath(__file__))
-MODULE_PREFIX = "_redgreen_helper_"
+PACKAGE_DIR = os.path.join(HERE, "redgreen_ops")
+PACKAGE = "_redgreen_helper_ops"  # a private name: the project may have a module called redgreen_ops
 
 
 def _take_protocol_streams():
@@ -41,19 +43,32 @@ def _setup_project(project_root):
     sys.path.insert(0, project_root)
 
 
+def _load_package():
+    """Imports the redgreen_ops package under its private name, so its modules' relative imports work."""
+    module = sys.modules.get(PACKAGE)
+    if module is not None:
+        return module
+    init = os.path.join(PACKAGE_DIR, "__init__.py")
+    spec = importlib.util.spec_from_file_location(PACKAGE, init, submodule_search_locations=[PACKAGE_DIR])
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[PACKAGE] = module
+    spec.loader.exec_module(module)
+    return module
+
+
 def load_ops():
-    """Imports every ops_*.py beside this file; a module that fails to load is reported, not fatal."""
+    """Imports every public module of the package; a module that fails to load is reported, not fatal."""
     ops = {}
     origins = {}
     load_errors = {}
-    for path in sorted(glob.glob(os.path.join(HERE, "ops_*.py"))):
+    _load_package()
+    for path in sorted(glob.glob(os.path.join(PACKAGE_DIR, "*.py"))):
         stem = os.path.splitext(os.path.basename(path))[0]
-        name = MODULE_PREFIX + stem
+        if stem.startswith("_"):
+            continue
+        name = PACKAGE + "." + stem
         try:
-            spec = importlib.util.spec_from_file_location(name, path)
-            module = importlib.util.module_from_spec(spec)
-            sys.modules[name] = module
-            spec.loader.exec_module(module)
+            module = importlib.import_module(name)
             table = getattr(module, "OPS", None)
             if not isinstance(table, dict):
                 raise TypeError("%s.py has no OPS dict" % stem)

@@ -1,4 +1,4 @@
-// Typed wrapper over ops_integrity.py's compare_tests: how a new version of a test file checks less than the old one.
+// Typed wrapper over redgreen_ops/compare_tests.py: how a new version of a test file checks less than the old one.
 import { z } from "zod";
 import type { CallOptions, PythonCaller } from "./client.js";
 import { callOp, sized } from "./ops.js";

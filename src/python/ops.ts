@@ -1,4 +1,4 @@
-// The helper's op table: every op ops_*.py serves, with its time budget, and the one way TypeScript calls an op.
+// The helper's op table: every op the redgreen_ops package serves, with its time budget, and the one way TypeScript calls an op.
 // A budget is a base per op plus an allowance per KB of the source it is given; the client applies it, callers pass the size.
 import { z } from "zod";
 import { RedgreenError } from "../domain/errors.js";
@@ -10,9 +10,27 @@ export interface OpBudget {
   perKbMs: number;
 }
 
-/** One op of the table: the ops_*.py module serving it and its time budget. */
+/** One op of the table: the redgreen_ops module serving it and its time budget. */
 export interface OpSpec {
-  module: "ops_core" | "ops_deps" | "ops_integrity" | "ops_patterns" | "ops_policy" | "ops_symbols";
+  module:
+    | "assertion_rewrite"
+    | "await_sites"
+    | "commit_sites"
+    | "compare_tests"
+    | "constant_guard"
+    | "deps"
+    | "dropped_return"
+    | "import_graph"
+    | "import_plan"
+    | "imports"
+    | "indentation"
+    | "name_suggestion"
+    | "none_guard"
+    | "outline"
+    | "overfit"
+    | "parse"
+    | "policy"
+    | "resolve";
   budget: OpBudget;
 }
 
@@ -28,27 +46,27 @@ const PROJECT_OP: OpBudget = { baseMs: 30_000, perKbMs: 0 };
 
 /** Every op the helper serves besides its own `ping` and `version` (test/python/op-table.test.ts holds both sides to it). */
 export const OPS = {
-  parse: { module: "ops_core", budget: SOURCE_OP },
-  check_indentation: { module: "ops_core", budget: SOURCE_OP },
-  list_imports: { module: "ops_core", budget: SOURCE_OP },
-  outline: { module: "ops_core", budget: SOURCE_OP },
-  find_spec: { module: "ops_core", budget: LOOKUP_OP },
-  resolve_imports: { module: "ops_core", budget: { baseMs: 20_000, perKbMs: 0 } },
+  parse: { module: "parse", budget: SOURCE_OP },
+  check_indentation: { module: "indentation", budget: SOURCE_OP },
+  list_imports: { module: "imports", budget: SOURCE_OP },
+  outline: { module: "outline", budget: SOURCE_OP },
+  find_spec: { module: "resolve", budget: LOOKUP_OP },
+  resolve_imports: { module: "resolve", budget: { baseMs: 20_000, perKbMs: 0 } },
   // Reads the files it is given itself: callers send batches (IMPORT_GRAPH_BATCH files, well under a second each).
-  import_graph: { module: "ops_core", budget: PROJECT_OP },
-  stdlib_modules: { module: "ops_core", budget: LOOKUP_OP },
-  declared_dependencies: { module: "ops_deps", budget: PROJECT_OP },
-  compare_tests: { module: "ops_integrity", budget: COMPARE_OP },
-  policy_findings: { module: "ops_policy", budget: SOURCE_OP },
-  overfit_findings: { module: "ops_policy", budget: COMPARE_OP },
-  import_plan: { module: "ops_symbols", budget: PROJECT_OP },
-  await_sites: { module: "ops_patterns", budget: PROJECT_OP },
-  commit_sites: { module: "ops_patterns", budget: PROJECT_OP },
-  none_guard: { module: "ops_patterns", budget: PROJECT_OP },
-  constant_guard: { module: "ops_patterns", budget: PROJECT_OP },
-  dropped_return: { module: "ops_patterns", budget: PROJECT_OP },
-  name_suggestion: { module: "ops_patterns", budget: PROJECT_OP },
-  assertion_rewrite: { module: "ops_patterns", budget: PROJECT_OP },
+  import_graph: { module: "import_graph", budget: PROJECT_OP },
+  stdlib_modules: { module: "resolve", budget: LOOKUP_OP },
+  declared_dependencies: { module: "deps", budget: PROJECT_OP },
+  compare_tests: { module: "compare_tests", budget: COMPARE_OP },
+  policy_findings: { module: "policy", budget: SOURCE_OP },
+  overfit_findings: { module: "overfit", budget: COMPARE_OP },
+  import_plan: { module: "import_plan", budget: PROJECT_OP },
+  await_sites: { module: "await_sites", budget: PROJECT_OP },
+  commit_sites: { module: "commit_sites", budget: PROJECT_OP },
+  none_guard: { module: "none_guard", budget: PROJECT_OP },
+  constant_guard: { module: "constant_guard", budget: PROJECT_OP },
+  dropped_return: { module: "dropped_return", budget: PROJECT_OP },
+  name_suggestion: { module: "name_suggestion", budget: PROJECT_OP },
+  assertion_rewrite: { module: "assertion_rewrite", budget: PROJECT_OP },
 } as const satisfies Record<string, OpSpec>;
 export type OpName = keyof typeof OPS;
 

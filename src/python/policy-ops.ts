@@ -1,4 +1,4 @@
-// Typed wrappers over ops_policy.py: the policy's and the overfit rule's findings in a Python file's two versions.
+// Typed wrappers over redgreen_ops/policy.py and overfit.py: the policy's and the overfit rule's findings in a Python file's two versions.
 import { z } from "zod";
 import { ViolationRuleSchema } from "../domain/validation.js";
 import type { CallOptions, PythonCaller } from "./client.js";

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,11 +11,12 @@ import { interpreters } from "./interpreters.js";
 
 const projectRoot = fixturePath("validation", "project");
 
-/** A copy of the shipped helper with the protocol-test ops (and a broken ops module) beside it. */
+/** A copy of the shipped helper whose ops package also holds the protocol-test ops (and a broken ops module). */
 const helperWithTestOps = (): { dir: string; script: string } => {
   const dir = mkdtempSync(join(tmpdir(), "redgreen-helper-"));
-  for (const f of ["helper.py", "ops_core.py", "ops_integrity.py"]) copyFileSync(pythonSourcePath("python", f), join(dir, f));
-  for (const f of ["ops_testing.py", "ops_broken.py"]) copyFileSync(fixturePath("validation", "helper-ops", f), join(dir, f));
+  copyFileSync(pythonSourcePath("python", "helper.py"), join(dir, "helper.py"));
+  cpSync(pythonSourcePath("python", "redgreen_ops"), join(dir, "redgreen_ops"), { recursive: true, filter: (src) => !src.includes("__pycache__") });
+  for (const f of ["ops_testing.py", "ops_broken.py"]) copyFileSync(fixturePath("validation", "helper-ops", f), join(dir, "redgreen_ops", f));
   return { dir, script: join(dir, "helper.py") };
 };
 
@@ -41,7 +42,7 @@ describe.each(interpreters)("PythonHelper on %s", (_label, python) => {
     rmSync(copy.dir, { recursive: true, force: true });
   });
 
-  it("reports the interpreter, the ops of every ops_*.py module, and modules that failed to load", () => {
+  it("reports the interpreter, the ops of every public module of the package, and modules that failed to load", () => {
     expect(helper.info.protocol).toBe(1);
     expect(helper.info.versionInfo[0]).toBe(3);
     expect(helper.info.projectRoot).toBe(projectRoot);

@@ -17,7 +17,7 @@ import { interpreters } from "./interpreters.js";
 
 const projectRoot = fixturePath("validation", "project");
 
-describe.each(interpreters)("ops_core on %s", (label, python) => {
+describe.each(interpreters)("the core ops on %s", (label, python) => {
   let helper: PythonHelper;
   beforeAll(async () => {
     helper = await PythonHelper.start({ python, projectRoot });

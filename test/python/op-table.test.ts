@@ -41,10 +41,10 @@ describe("a reply of the wrong shape", () => {
   const answering = (reply: unknown): PythonCaller => ({ call: <T>() => Promise.resolve(reply as T) });
 
   it.each<[string, (h: PythonCaller) => Promise<unknown>]>([
-    ["parse (ops_core)", (h) => parseSource(h, "x = 1")],
-    ["compare_tests (ops_integrity)", (h) => compareTests(h, "a", "b")],
-    ["policy_findings (ops_policy)", (h) => policyFindings(h, "x = 1", "m.py", false, { pattern: "KEY", notSecret: [] })],
-    ["dropped_return (ops_patterns)", (h) => droppedReturn(h, { frames: [] })],
+    ["parse (parse)", (h) => parseSource(h, "x = 1")],
+    ["compare_tests (compare_tests)", (h) => compareTests(h, "a", "b")],
+    ["policy_findings (policy)", (h) => policyFindings(h, "x = 1", "m.py", false, { pattern: "KEY", notSecret: [] })],
+    ["dropped_return (dropped_return)", (h) => droppedReturn(h, { frames: [] })],
   ])("%s fails as one internal error naming the op", async (label, call) => {
     const error = await call(answering({ surprise: true })).then(
       () => null,

@@ -1,4 +1,4 @@
-// Typed wrappers over ops_symbols.py / ops_patterns.py: each reply is validated with zod before a pattern relies on it.
+// Typed wrappers over the pattern ops of redgreen_ops (import_plan, await_sites, ...), each reply validated with zod.
 import { z } from "zod";
 import type { PythonCaller } from "../../python/client.js";
 import { callOp } from "../../python/ops.js";

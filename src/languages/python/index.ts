@@ -1,4 +1,4 @@
-// Python's LanguageSupport: every check answered by the project's own interpreter through the long-lived helper (ops_*.py).
+// Python's LanguageSupport: every check answered by the project's own interpreter through the long-lived helper (redgreen_ops).
 import { splitNodeId } from "../../domain/node-id.js";
 import { compareTests } from "../../python/integrity-ops.js";
 import { overfitFindings, policyFindings } from "../../python/policy-ops.js";

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import faulthandler
 import fnmatch
+import importlib.util
 import json
 import linecache
 import os
@@ -115,59 +116,23 @@ def _cut(text: str, limit: int) -> str:
 # ---------------------------------------------------------------------------------------------------
 # Python's "Did you mean" suggestion, as CPython 3.12+ computes it in traceback.TracebackException
 # (3.10/3.11 compute it only in C while printing, so the traceback module cannot give it there).
-
-_MAX_CANDIDATE_ITEMS = 750
-_MAX_STRING_SIZE = 40
-_MOVE_COST = 2
-_CASE_COST = 1
+# The distance and the rule live in the helper's package, shared with its name_suggestion op; loaded by path
+# because this plugin runs inside the project's pytest, where the helper's package is not importable.
 
 
-def _substitution_cost(ch_a: str, ch_b: str) -> int:
-    if ch_a == ch_b:
-        return 0
-    if ch_a.lower() == ch_b.lower():
-        return _CASE_COST
-    return _MOVE_COST
+def _load_suggest():
+    name = "_redgreen_suggest"
+    module = sys.modules.get(name)
+    if module is None:
+        path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python", "redgreen_ops", "_suggest.py")
+        spec = importlib.util.spec_from_file_location(name, os.path.normpath(path))
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        sys.modules[name] = module
+    return module
 
 
-def _levenshtein_distance(a: str, b: str, max_cost: int) -> int:
-    if a == b:
-        return 0
-    pre = 0
-    while a[pre:] and b[pre:] and a[pre] == b[pre]:
-        pre += 1
-    a = a[pre:]
-    b = b[pre:]
-    post = 0
-    while a[: post or None] and b[: post or None] and a[post - 1] == b[post - 1]:
-        post -= 1
-    a = a[: post or None]
-    b = b[: post or None]
-    if not a or not b:
-        return _MOVE_COST * (len(a) + len(b))
-    if len(a) > _MAX_STRING_SIZE or len(b) > _MAX_STRING_SIZE:
-        return max_cost + 1
-    if len(b) < len(a):
-        a, b = b, a
-    if (len(b) - len(a)) * _MOVE_COST > max_cost:
-        return max_cost + 1
-    row = list(range(_MOVE_COST, _MOVE_COST * (len(a) + 1), _MOVE_COST))
-    result = 0
-    for bindex in range(len(b)):
-        bchar = b[bindex]
-        distance = result = bindex * _MOVE_COST
-        minimum = sys.maxsize
-        for index in range(len(a)):
-            substitute = distance + _substitution_cost(bchar, a[index])
-            distance = row[index]
-            insert_delete = min(result, distance) + _MOVE_COST
-            result = min(insert_delete, substitute)
-            row[index] = result
-            if result < minimum:
-                minimum = result
-        if minimum > max_cost:
-            return max_cost + 1
-    return result
+_closest = _load_suggest()._closest
 
 
 def _last_frame(tb):
@@ -217,28 +182,6 @@ def _candidates(exc, tb, wrong_name):
         except Exception:
             pass
     return names, None
-
-
-def _closest(names, wrong_name):
-    if len(names) > _MAX_CANDIDATE_ITEMS:
-        return None
-    wrong_len = len(wrong_name)
-    if wrong_len > _MAX_STRING_SIZE:
-        return None
-    best = wrong_len
-    suggestion = None
-    for name in names:
-        if name == wrong_name:
-            continue
-        max_distance = (len(name) + wrong_len + 3) * _MOVE_COST // 6
-        max_distance = min(max_distance, best - 1)
-        distance = _levenshtein_distance(wrong_name, name, max_distance)
-        if distance > max_distance:
-            continue
-        if not suggestion or distance < best:
-            suggestion = name
-            best = distance
-    return suggestion
 
 
 def _compute_suggestion(exc, tb, wrong_name):

@@ -16,10 +16,12 @@ import os
 import re
 import sys
 
+
 try:
     import tomllib  # Python 3.11+
 except ImportError:  # pragma: no cover - older interpreters use the fallback reader
     tomllib = None
+
 
 _ALWAYS = {"pytest", "_pytest"}
 _REQ_NAME = re.compile(r"^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)")
@@ -253,6 +255,4 @@ def declared_dependencies():
     return {"declares": declares, "requirements": names, "modules": sorted(tops), "files": files}
 
 
-OPS = {
-    "declared_dependencies": declared_dependencies,
-}
+OPS = {"declared_dependencies": declared_dependencies}
