@@ -15,8 +15,12 @@ const projectRoot = fixturePath("validation", "project");
 const helperWithTestOps = (): { dir: string; script: string } => {
   const dir = mkdtempSync(join(tmpdir(), "redgreen-helper-"));
   copyFileSync(pythonSourcePath("python", "helper.py"), join(dir, "helper.py"));
-  cpSync(pythonSourcePath("python", "redgreen_ops"), join(dir, "redgreen_ops"), { recursive: true, filter: (src) => !src.includes("__pycache__") });
-  for (const f of ["ops_testing.py", "ops_broken.py"]) copyFileSync(fixturePath("validation", "helper-ops", f), join(dir, "redgreen_ops", f));
+  cpSync(pythonSourcePath("python", "redgreen_ops"), join(dir, "redgreen_ops"), {
+    recursive: true,
+    filter: (src) => !src.includes("__pycache__"),
+  });
+  for (const f of ["ops_testing.py", "ops_broken.py"])
+    copyFileSync(fixturePath("validation", "helper-ops", f), join(dir, "redgreen_ops", f));
   return { dir, script: join(dir, "helper.py") };
 };
 
