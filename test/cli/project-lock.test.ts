@@ -60,8 +60,9 @@ describe("the project lock", () => {
     let firstErr = "";
     first.stderr.on("data", (c: Buffer) => (firstErr += c.toString()));
     const exited = new Promise<NodeJS.Signals | null>((done) => first.on("exit", (_code, signal) => done(signal)));
-    // The slow test is running: the first run holds the lock.
-    await waitFor(() => existsSync(pidFile), "the slow test to start");
+    // The slow test is running and the workflow is announced: the first run holds the lock. (The first test run starts
+    // while redgreen still loads, so the test may be running before the workflow line is written.)
+    await waitFor(() => existsSync(pidFile) && /workflow [0-9a-f-]{36}/.test(firstErr), "the slow test to start under a workflow");
     const workflowId = /workflow ([0-9a-f-]{36})/.exec(firstErr)?.[1];
     expect(workflowId, firstErr).toBeDefined();
     const lock = JSON.parse(readFileSync(join(root, ".redgreen", "lock"), "utf8"));

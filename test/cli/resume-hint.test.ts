@@ -69,7 +69,8 @@ describe("the resume hint", () => {
     let stderr = "";
     child.stderr.on("data", (c: Buffer) => void (stderr += c.toString()));
     const exited = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
-    while (!existsSync(pidFile)) await new Promise((r) => setTimeout(r, 100));
+    // The test is running and the workflow announced (the first test run starts while redgreen still loads).
+    while (!existsSync(pidFile) || !stderr.includes("(resume with: ")) await new Promise((r) => setTimeout(r, 100));
     child.kill("SIGINT");
     expect(await exited).toBe(130);
     const started = hintIn(stderr, "(resume with: ");
