@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { applyMutation, bareRun, changedFiles, isTestFile, loadProjects, projectDir, restore, sh, venvPython } from "../lib/corpus.mjs";
+import { applyMutation, bareRun, changedFiles, isTestFile, loadProjects, projectDir, restore, sh, venvPython, verdictOf } from "../lib/corpus.mjs";
 import { cliBin } from "../lib/env.mjs";
 import { median } from "../lib/measure.mjs";
 
@@ -108,10 +108,7 @@ function runMutant(corpus, p, m, tmp, bareTimeoutMs) {
       bareFlaky = again.green;
       if (again.green) bare = again;
     }
-    let verdict;
-    if (testFilesTouched.length > 0 || (status === "passed" && !bare.green)) verdict = "wrong";
-    else if (bare.green) verdict = changed.length === 0 ? "fixed" : "equivalent";
-    else verdict = "not-green";
+    const verdict = verdictOf({ status, bareGreen: bare.green, changed, testFilesTouched });
     const fixes = (summary?.fixes ?? []).filter((f) => f.status === "kept").map((f) => `${f.source}:${f.strategy}`);
     return {
       project: p.project,

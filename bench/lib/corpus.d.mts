@@ -55,3 +55,5 @@ export function changedFiles(dir: string): string[];
 export function restore(dir: string): void;
 export function applyMutation(dir: string, m: Mutation): void;
 export function bareRun(corpus: string, project: ProjectList, opts?: { bail?: boolean; timeoutMs?: number }): BareRun;
+export type Verdict = "fixed" | "equivalent" | "wrong" | "not-green";
+export function verdictOf(run: { status: string; bareGreen: boolean; changed: string[]; testFilesTouched: string[] }): Verdict;

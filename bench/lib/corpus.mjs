@@ -134,3 +134,14 @@ export function bareRun(corpus, project, { bail = false, timeoutMs = 900_000 } =
     rmSync(tmp, { recursive: true, force: true });
   }
 }
+
+/**
+ * The verdict on one mutant. Only a run redgreen itself called passed counts as fixed (the mutated files restored byte for
+ * byte) or equivalent (other text): a run cut off by the harness's timeout may have left a fix on disk, but it did not
+ * say green. Wrong: a test file touched, or passed while the bare runner is red.
+ */
+export function verdictOf({ status, bareGreen, changed, testFilesTouched }) {
+  if (testFilesTouched.length > 0 || (status === "passed" && !bareGreen)) return "wrong";
+  if (status === "passed" && bareGreen) return changed.length === 0 ? "fixed" : "equivalent";
+  return "not-green";
+}

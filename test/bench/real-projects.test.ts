@@ -5,7 +5,7 @@ import { cp, mkdir, mkdtemp, readFile, rm, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { applyMutation, bareRun, changedFiles, isTestFile, restore, sh } from "../../bench/lib/corpus.mjs";
+import { applyMutation, bareRun, changedFiles, isTestFile, restore, sh, verdictOf } from "../../bench/lib/corpus.mjs";
 import type { Mutation, ProjectList } from "../../bench/lib/corpus.mjs";
 import { jsCandidates } from "../../bench/real-projects/candidates-js.mjs";
 import { fixturePath, testDir, venvDir } from "../helpers/python-env.js";
@@ -112,5 +112,16 @@ describe("real-projects harness (fixture: real-projects/minilib)", () => {
   it("tells test files from source files by pytest, vitest and jest conventions", () => {
     expect(["tests/test_core.py", "src/a.test.ts", "lib/__tests__/x.js", "conftest.py", "pkg/util_test.py"].every(isTestFile)).toBe(true);
     expect(["minilib/core.py", "src/testing-utils.ts", "lib/attest.js"].some(isTestFile)).toBe(false);
+  });
+
+  it("counts a mutant as fixed or equivalent only when redgreen itself said passed", () => {
+    const clean = { changed: [], testFilesTouched: [] };
+    expect(verdictOf({ status: "passed", bareGreen: true, ...clean })).toBe("fixed");
+    expect(verdictOf({ status: "passed", bareGreen: true, changed: ["src/a.ts"], testFilesTouched: [] })).toBe("equivalent");
+    // Cut off by the harness's timeout with a fix left on disk: the bare runner is green, but redgreen never said so.
+    expect(verdictOf({ status: "timeout", bareGreen: true, ...clean })).toBe("not-green");
+    expect(verdictOf({ status: "stuck", bareGreen: true, changed: ["src/a.ts"], testFilesTouched: [] })).toBe("not-green");
+    expect(verdictOf({ status: "passed", bareGreen: false, ...clean })).toBe("wrong");
+    expect(verdictOf({ status: "failed", bareGreen: true, changed: ["tests/test_a.py"], testFilesTouched: ["tests/test_a.py"] })).toBe("wrong");
   });
 });
