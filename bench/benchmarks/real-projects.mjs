@@ -11,7 +11,18 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { applyMutation, bareRun, changedFiles, isTestFile, loadProjects, projectDir, restore, sh, venvPython, verdictOf } from "../lib/corpus.mjs";
+import {
+  applyMutation,
+  bareRun,
+  changedFiles,
+  isTestFile,
+  loadProjects,
+  projectDir,
+  restore,
+  sh,
+  venvPython,
+  verdictOf,
+} from "../lib/corpus.mjs";
 import { cliBin } from "../lib/env.mjs";
 import { median } from "../lib/measure.mjs";
 

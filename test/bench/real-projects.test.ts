@@ -122,6 +122,8 @@ describe("real-projects harness (fixture: real-projects/minilib)", () => {
     expect(verdictOf({ status: "timeout", bareGreen: true, ...clean })).toBe("not-green");
     expect(verdictOf({ status: "stuck", bareGreen: true, changed: ["src/a.ts"], testFilesTouched: [] })).toBe("not-green");
     expect(verdictOf({ status: "passed", bareGreen: false, ...clean })).toBe("wrong");
-    expect(verdictOf({ status: "failed", bareGreen: true, changed: ["tests/test_a.py"], testFilesTouched: ["tests/test_a.py"] })).toBe("wrong");
+    expect(verdictOf({ status: "failed", bareGreen: true, changed: ["tests/test_a.py"], testFilesTouched: ["tests/test_a.py"] })).toBe(
+      "wrong",
+    );
   });
 });
