@@ -1,6 +1,8 @@
 """What a test asserts: assert calls, scopes of test functions, and whether a new assert is weaker than the old one."""
 import ast
 
+from ._ast import _dotted_parts
+
 
 # unittest / numpy.testing assertion methods that are plain aliases of each other (a rename is no weakening).
 _ASSERT_ALIASES = {
@@ -64,15 +66,8 @@ def _call_name(node):
 
 
 def _dotted(node):
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-    elif isinstance(node, ast.Call):
-        return _dotted(node.func)
-    return ".".join(reversed(parts))
+    """The dotted name of an expression, through calls: `pytest.mark.skip(...)` -> "pytest.mark.skip"."""
+    return ".".join(reversed(_dotted_parts(node, through_calls=True)))
 
 
 def _is_assert_call(node):
@@ -87,7 +82,8 @@ def _is_assert_call(node):
 
 
 def _own_nodes(body):
-    """All nodes of a function body, in source order, without descending into nested defs/lambdas."""
+    """All nodes of a function body, in source order; nested functions, classes and lambdas are kept but not walked into
+    (unlike _ast._own_nodes, which leaves out those nested in statements)."""
     out = []
     stack = list(reversed(body))
     while stack:

@@ -31,7 +31,8 @@ def _segment(lines, node):
 
 
 def _own_nodes(func):
-    """Nodes of a function body, not descending into nested functions, classes or lambdas."""
+    """Nodes of a function body, last statement first. Functions, classes and lambdas nested in a statement are left out
+    with everything in them; a def or class that is itself a statement of the body is kept and walked into."""
     stack = list(func.body)
     while stack:
         node = stack.pop()
@@ -69,7 +70,10 @@ def _innermost_function(tree, line):
     return best
 
 
-def _dotted_parts(node):
+def _dotted_parts(node, through_calls=False):
+    """The names of a dotted chain, last first (`a.b.c` -> ['c', 'b', 'a']); [] unless it starts at a plain name.
+    through_calls: a call stands for its callee (`a.b().c` -> ['b', 'a']) and a chain on any other base keeps the
+    attributes it has (`x[0].y` -> ['y'])."""
     parts = []
     while isinstance(node, ast.Attribute):
         parts.append(node.attr)
@@ -77,4 +81,6 @@ def _dotted_parts(node):
     if isinstance(node, ast.Name):
         parts.append(node.id)
         return parts
+    if through_calls:
+        return _dotted_parts(node.func, True) if isinstance(node, ast.Call) else parts
     return []

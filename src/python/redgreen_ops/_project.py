@@ -5,7 +5,7 @@ import os
 
 _SKIP_DIRS = {"__pycache__", "node_modules", "site-packages", "dist-packages", "build", "dist", "htmlcov"}
 _MAX_FILES = 5000
-_FACTS_CACHE = {}  # abs path -> (mtime_ns, size, facts)
+_FACTS_CACHE = {}  # abs path -> ((mtime_ns, size), facts)
 
 
 def _read_source(path):
@@ -75,15 +75,25 @@ def _literal_strings(node):
     return None
 
 
+def _cached(cache, path):
+    """The file's stamp (mtime_ns, size) and what `cache` (path -> (stamp, value)) holds for it at that stamp, else None;
+    (None, None) when the file cannot be stat'ed."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None, None
+    stamp = (st.st_mtime_ns, st.st_size)
+    hit = cache.get(path)
+    return stamp, (hit[1] if hit and hit[0] == stamp else None)
+
+
 def _file_facts(root, rel):
     abs_path = os.path.join(root, rel)
-    try:
-        st = os.stat(abs_path)
-    except OSError:
+    stamp, cached = _cached(_FACTS_CACHE, abs_path)
+    if stamp is None:
         return None
-    cached = _FACTS_CACHE.get(abs_path)
-    if cached and cached[0] == st.st_mtime_ns and cached[1] == st.st_size:
-        return cached[2]
+    if cached is not None:
+        return cached
     module, is_package = _module_name(root, rel)
     facts = {
         "rel": rel,
@@ -102,7 +112,7 @@ def _file_facts(root, rel):
         tree = ast.parse(_read_source(abs_path), abs_path)
     except (SyntaxError, ValueError, OSError, UnicodeDecodeError):
         facts["ok"] = False
-        _FACTS_CACHE[abs_path] = (st.st_mtime_ns, st.st_size, facts)
+        _FACTS_CACHE[abs_path] = (stamp, facts)
         return facts
 
     def top_level(stmts):
@@ -185,7 +195,7 @@ def _file_facts(root, rel):
             collect(child, child_scope)
 
     collect(tree, "module")
-    _FACTS_CACHE[abs_path] = (st.st_mtime_ns, st.st_size, facts)
+    _FACTS_CACHE[abs_path] = (stamp, facts)
     return facts
 
 
@@ -219,26 +229,24 @@ def project_facts(root):
     return out
 
 
-_TREES = {}  # abs path -> (mtime_ns, size, source, lines, tree)
+_TREES = {}  # abs path -> ((mtime_ns, size), (source, lines, tree))
 
 
 def _load(rel):
     """(source, lines, tree) of a project file, cached by mtime; None when it cannot be parsed."""
     path = os.path.join(os.getcwd(), rel)
-    try:
-        st = os.stat(path)
-    except OSError:
+    stamp, hit = _cached(_TREES, path)
+    if stamp is None:
         return None
-    hit = _TREES.get(path)
-    if hit and hit[0] == st.st_mtime_ns and hit[1] == st.st_size:
-        return hit[2:]
+    if hit is not None:
+        return hit
     try:
         source = _read_source(path)
         tree = ast.parse(source, path)
     except (SyntaxError, ValueError, OSError):
         return None
     lines = source.split("\n")
-    _TREES[path] = (st.st_mtime_ns, st.st_size, source, lines, tree)
+    _TREES[path] = (stamp, (source, lines, tree))
     return source, lines, tree
 
 

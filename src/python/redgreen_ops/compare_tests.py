@@ -146,22 +146,20 @@ def _text_weakenings(old_src, new_src):
     return found
 
 
+def _parse(source, filename):
+    """(tree, None), or (None, "SyntaxError: ...") when `source` does not parse."""
+    try:
+        return ast.parse(source, filename), None
+    except (SyntaxError, ValueError) as exc:
+        return None, "%s: %s" % (type(exc).__name__, exc)
+
+
 def compare_tests(original, fixed, filename="<test>"):
     """Weakenings of `fixed` relative to `original` (a test or conftest file), and importOnly: whether
     the edit does nothing but add import lines. Falls back to a text comparison when either side does
     not parse."""
-    try:
-        old_tree = ast.parse(original, filename)
-    except (SyntaxError, ValueError) as exc:
-        old_tree, old_error = None, "%s: %s" % (type(exc).__name__, exc)
-    else:
-        old_error = None
-    try:
-        new_tree = ast.parse(fixed, filename)
-    except (SyntaxError, ValueError) as exc:
-        new_tree, new_error = None, "%s: %s" % (type(exc).__name__, exc)
-    else:
-        new_error = None
+    old_tree, old_error = _parse(original, filename)
+    new_tree, new_error = _parse(fixed, filename)
     if old_tree is None or new_tree is None:
         return {
             "parsed": False,

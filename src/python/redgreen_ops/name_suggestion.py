@@ -137,16 +137,7 @@ def _scope_names(tree, line):
                 names.add(a.vararg.arg)
             if a.kwarg:
                 names.add(a.kwarg.arg)
-            for node in _own_nodes(func):
-                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-                    names.add(node.id)
-                elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                    names.add(node.name)
-                elif isinstance(node, (ast.Import, ast.ImportFrom)):
-                    for al in node.names:
-                        names.add(al.asname or al.name.split(".")[0])
-                elif isinstance(node, ast.ExceptHandler) and node.name:
-                    names.add(node.name)
+            names |= _names_bound(_own_nodes(func), except_names=True)
             for node in func.body:
                 if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                     names.add(node.name)
@@ -160,23 +151,27 @@ def _defined_in_file(tree, name):
 
 
 def _bound_in(stmt):
+    """Names a module-level statement binds (a def, class or import: only its own names)."""
+    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)):
+        return _names_bound([stmt], except_names=False)
+    return _names_bound(ast.walk(stmt), except_names=False)
+
+
+def _names_bound(nodes, except_names):
+    """Names the nodes bind: assignment targets, defs and classes, imports (not `*`), and `except ... as` names when
+    except_names."""
     out = set()
-    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-        out.add(stmt.name)
-    elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
-        for a in stmt.names:
-            if a.name != "*":
-                out.add(a.asname or a.name.split(".")[0])
-    else:
-        for n in ast.walk(stmt):
-            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
-                out.add(n.id)
-            elif isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                out.add(n.name)
-            elif isinstance(n, (ast.Import, ast.ImportFrom)):
-                for a in n.names:
-                    if a.name != "*":
-                        out.add(a.asname or a.name.split(".")[0])
+    for n in nodes:
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
+            out.add(n.id)
+        elif isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            out.add(n.name)
+        elif isinstance(n, (ast.Import, ast.ImportFrom)):
+            for a in n.names:
+                if a.name != "*":
+                    out.add(a.asname or a.name.split(".")[0])
+        elif except_names and isinstance(n, ast.ExceptHandler) and n.name:
+            out.add(n.name)
     return out
 
 

@@ -4,7 +4,9 @@ import { classifyFramePath } from "../../parsers/pytest-frames.js";
 
 const THREAD_RE = /^(?:Current )?[Tt]hread 0x[0-9a-f]+.*\(most recent call first\):\s*$/;
 const FRAME_RE = /^\s+File "(.+)", line (\d+) in (.+?)\s*$/;
-const INTERNAL_RE = /(?:\/_pytest\/|\/pluggy\/|\/pytest\/__main__\.py$|redgreen_pytest_plugin\.py$|^<frozen runpy>$|\/runpy\.py$)/;
+// The plugin's own modules (redgreen_*.py in src/runners/pytest) are internal like pytest's.
+const INTERNAL_RE =
+  /(?:\/_pytest\/|\/pluggy\/|\/pytest\/__main__\.py$|\/runners\/pytest\/redgreen_[a-z_]+\.py$|^<frozen runpy>$|\/runpy\.py$)/;
 
 /** A faulthandler dump's thread stacks, each outermost frame first. */
 export function parseFaulthandlerThreads(text: string): { file: string; line: number; function: string }[][] {

@@ -36,6 +36,19 @@ describe("faulthandler dumps", () => {
     ]);
   });
 
+  it("leaves out the frames of redgreen's plugin modules", () => {
+    const plugin = "/r/node_modules/redgreen/src/runners/pytest";
+    const pluginFrames = [
+      `  File "${plugin}/redgreen_timer.py", line 40 in _on_alarm`,
+      `  File "${plugin}/redgreen_pytest_plugin.py", line 9 in f`,
+    ];
+    const withPlugin = dump.replace('  File "/p/app/slow.py"', [...pluginFrames, '  File "/p/app/slow.py"'].join("\n"));
+    expect(parseHangDump(withPlugin, "/p").map((f) => f.file)).toEqual(["tests/test_slow.py", "app/slow.py"]);
+    expect(parseHangDump(dump.replace("/p/app/slow.py", "/p/app/redgreen_slow.py"), "/p").map((f) => f.file)).toContain(
+      "app/redgreen_slow.py",
+    );
+  });
+
   it("reads the phase from pytest's runner frames", () => {
     expect(hangPhase(dump)).toBe("call");
     expect(hangPhase(dump.replace("pytest_runtest_call", "pytest_runtest_teardown"))).toBe("teardown");
