@@ -4,9 +4,9 @@ import type { Failure } from "../domain/failure.js";
 import { firstLine } from "./error-type.js";
 import { projectRelativePath } from "./frames.js";
 import { rootCauseKey } from "./group.js";
-import { closestName } from "./hints.js";
+import { closestNameIn } from "./hints.js";
 import { locateInFrames, type CodeLocation } from "./locate.js";
-import { findScriptDefinitions, projectScriptIdentifiers, relativeSpecifier, scriptIdentifiers } from "./script-sources.js";
+import { findScriptDefinitions, projectScriptIdentifiers, relativeSpecifier, scriptFileIdentifiers } from "./script-sources.js";
 import type { SourceReader } from "./source.js";
 import { notAFunctionName, notDefinedName, undefinedRead as readOfUndefined } from "./v8-messages.js";
 
@@ -94,7 +94,7 @@ export function analyzeScriptFailure(failure: Failure, ctx: { projectRoot: strin
       strategy = "add_import";
       importStatement = `import { ${notDefined} } from "${relativeSpecifier(location?.file ?? failure.testFile, exported.file)}"`;
     } else {
-      hint = location ? closestName(notDefined, scriptIdentifiers((source.lines(location.file) ?? []).join("\n"))) : undefined;
+      hint = location ? closestNameIn(notDefined, scriptFileIdentifiers(source, location.file)) : undefined;
       if (hint) {
         category = "attribute";
         strategy = "fix_attribute_name";
@@ -103,7 +103,7 @@ export function analyzeScriptFailure(failure: Failure, ctx: { projectRoot: strin
   } else if (undefinedRead) {
     strategy = "add_none_check";
   } else if (notAFunction) {
-    hint = closestName(notAFunction, projectScriptIdentifiers(source));
+    hint = closestNameIn(notAFunction, projectScriptIdentifiers(source));
     if (hint) {
       category = "attribute";
       strategy = "fix_attribute_name";

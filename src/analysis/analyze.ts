@@ -9,7 +9,7 @@ import type { FaultLocaliser } from "./fault-localisation.js";
 import { firstLine, shortErrorType } from "./error-type.js";
 import { projectRelativePath } from "./frames.js";
 import { rootCauseKey } from "./group.js";
-import { closestName, extractHint, hintName } from "./hints.js";
+import { closestName, closestNameIn, extractHint, hintName } from "./hints.js";
 import { importStatementFor, loadImportCatalogs, moduleOfFile, type ImportCatalogs } from "./imports.js";
 import { failureLanguage } from "./language.js";
 import { locateInFrames, type CodeLocation } from "./locate.js";
@@ -21,6 +21,7 @@ import {
   findDefinitions,
   identifiersIn,
   importedModules,
+  pythonFileIdentifiers,
   type Definition,
   type SourceReader,
 } from "./source.js";
@@ -118,7 +119,7 @@ function analyzeStack(failure: Failure, ctx: AnalyzeContext): Analysis {
         context.importStatement = statement;
         category = "import";
       } else {
-        hint ??= location ? closestName(name, identifiersIn((source.lines(location.file) ?? []).join("\n"))) : undefined;
+        hint ??= location ? closestNameIn(name, pythonFileIdentifiers(source, location.file)) : undefined;
         if (hint) category = "attribute";
       }
     }

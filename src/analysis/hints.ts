@@ -48,7 +48,8 @@ export function closestName(name: string, candidates: Iterable<string>): string 
   const limit = name.length <= 5 ? 1 : name.length <= 10 ? 2 : 3;
   let best: { name: string; distance: number; exact: number } | undefined;
   for (const candidate of candidates) {
-    if (candidate === name || candidate.length < 2) continue;
+    // The distance is at least the difference in length: most candidates are ruled out without computing it.
+    if (candidate === name || candidate.length < 2 || Math.abs(candidate.length - name.length) > limit) continue;
     const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
     if (distance > limit || distance * 2 >= Math.max(name.length, candidate.length)) continue;
     // Ties on the case-blind distance go to the candidate closer in case too (`Inventroy` → `Inventory`, not `inventory`).
@@ -58,4 +59,14 @@ export function closestName(name: string, candidates: Iterable<string>): string 
     }
   }
   return best?.name;
+}
+
+const closestMemo = new WeakMap<ReadonlySet<string>, Map<string, string | undefined>>();
+
+/** closestName over a set that never changes once built (a reader's cached identifiers), remembered per name. */
+export function closestNameIn(name: string, candidates: ReadonlySet<string>): string | undefined {
+  let known = closestMemo.get(candidates);
+  if (!known) closestMemo.set(candidates, (known = new Map()));
+  if (!known.has(name)) known.set(name, closestName(name, candidates));
+  return known.get(name);
 }

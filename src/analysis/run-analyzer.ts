@@ -4,6 +4,8 @@ import type { Failure } from "../domain/failure.js";
 import type { TestRunnerAdapter } from "../runners/adapter.js";
 import { analyzeFailure } from "./analyze.js";
 import { faultLocaliserFor, type FaultLocaliser } from "./fault-localisation.js";
+import { loadImportCatalogs } from "./imports.js";
+import { createFsSourceReader } from "./source.js";
 
 export type FailureAnalyzer = (failure: Failure) => Analysis;
 
@@ -17,5 +19,12 @@ export function runAnalyzer(
   failing: readonly string[],
   localiser: FaultLocaliser | null = faultLocaliserFor(adapter, failing),
 ): FailureAnalyzer {
-  return (failure) => analyzeFailure(failure, { projectRoot: adapter.projectRoot, localiser });
+  // One reader for the pass: each file is read, indexed and tokenised once however many failures point at it.
+  const ctx = {
+    projectRoot: adapter.projectRoot,
+    localiser,
+    source: createFsSourceReader(adapter.projectRoot),
+    imports: loadImportCatalogs(),
+  };
+  return (failure) => analyzeFailure(failure, ctx);
 }

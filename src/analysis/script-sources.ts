@@ -1,6 +1,6 @@
 // Reading a project's TypeScript/JavaScript sources for the analyzer: where a name is defined or exported.
 import { isJsTestPath, withoutScriptExtension } from "./language.js";
-import type { SourceReader } from "./source.js";
+import { readerMemo, type SourceReader } from "./source.js";
 
 /** A function, method or arrow-function constant found in the project's non-test scripts. */
 export interface ScriptDefinition {
@@ -81,6 +81,9 @@ export function projectScriptIdentifiers(reader: SourceReader): Set<string> {
   }
   return index.identifiers;
 }
+
+/** The identifiers of one of the reader's scripts, for typo suggestions. */
+export const scriptFileIdentifiers = readerMemo((reader, relPath) => scriptIdentifiers((reader.lines(relPath) ?? []).join("\n")));
 
 /** Identifiers in some script text (strings and comments removed), for typo suggestions. */
 export function scriptIdentifiers(text: string): Set<string> {

@@ -196,6 +196,23 @@ export function classAttributes(reader: SourceReader, className: string): Set<st
   return names;
 }
 
+/**
+ * `compute(reader, key)` remembered for the reader's lifetime: a reader's files are fixed while it lives, so one analysis
+ * pass over thousands of failures (one reader) reads and tokenises each file once.
+ */
+export function readerMemo<T>(compute: (reader: SourceReader, key: string) => T): (reader: SourceReader, key: string) => T {
+  const memo = new WeakMap<SourceReader, Map<string, T>>();
+  return (reader, key) => {
+    let known = memo.get(reader);
+    if (!known) memo.set(reader, (known = new Map()));
+    if (!known.has(key)) known.set(key, compute(reader, key));
+    return known.get(key) as T;
+  };
+}
+
+/** The identifiers of one of the reader's Python files, for typo suggestions. */
+export const pythonFileIdentifiers = readerMemo((reader, relPath) => identifiersIn((reader.lines(relPath) ?? []).join("\n")));
+
 /** Identifiers used in some Python text (keywords excluded), for typo suggestions. */
 export function identifiersIn(text: string): Set<string> {
   const out = new Set<string>();

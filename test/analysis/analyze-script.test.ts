@@ -1,6 +1,9 @@
 // The analyzer on vitest/jest failures: V8 error types, source-mapped frames, TypeScript sources.
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { analyzeFailure, categorizeScriptError, isJsTestPath, languageOfPath } from "../../src/analysis/index.js";
+import { analyzeFailure, categorizeScriptError, isJsTestPath, languageOfPath, runAnalyzer } from "../../src/analysis/index.js";
 import type { SourceReader } from "../../src/analysis/index.js";
 import type { Failure, StackFrame } from "../../src/domain/index.js";
 
@@ -191,5 +194,37 @@ describe("analyzing vitest/jest failures", () => {
     expect(a.fixStrategy).toBe("fix_syntax");
     expect(a.fileToFix).toBe("tests/cart.test.ts");
     expect(a.confidence).toBeGreaterThan(0);
+  });
+});
+
+describe("one reader for a run's failures", () => {
+  const misspelt = (i: number) =>
+    failure({
+      nodeId: `tests/cart.test.ts::totals ${i}`,
+      errorType: "ReferenceError",
+      errorMessage: "cartTotl is not defined",
+      frames: [frame("tests/cart.test.ts", 8, "<anonymous>", "test"), frame("src/cart.ts", 11, "total", "project")],
+    });
+
+  it("runAnalyzer reads the project once for all the run's failures (a snapshot: later disk changes are the next pass's)", async () => {
+    const root = await mkdtemp(join(tmpdir(), "redgreen-analyze-pass-"));
+    try {
+      for (const [rel, text] of Object.entries(SOURCES)) {
+        await mkdir(join(root, dirname(rel)), { recursive: true });
+        await writeFile(join(root, rel), text);
+      }
+      const adapter = { projectRoot: root, isTestFile: (rel: string) => isJsTestPath(rel), testCoverage: () => null };
+      const pass = runAnalyzer(adapter, [], null);
+      const first = pass(misspelt(0));
+      expect(first.suggestedFix).toContain("cartTotal");
+      // The file changes on disk mid-pass: the pass keeps answering from what it read, as one pass over 6,000 failures must.
+      await writeFile(join(root, "src/cart.ts"), SOURCES["src/cart.ts"].replaceAll("cartTotal", "sumOfCart"));
+      for (let i = 1; i < 50; i++) expect(pass(misspelt(i))).toEqual(first);
+      const next = runAnalyzer(adapter, [], null)(misspelt(0));
+      expect(next.suggestedFix).not.toContain("cartTotal");
+      expect(analyze(misspelt(0))).toEqual(first);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });

@@ -1,6 +1,6 @@
 // Hints: Python's own "Did you mean" text, and the analyzer's typo suggestion when Python gave none.
 import { describe, expect, it } from "vitest";
-import { closestName, editDistance, extractHint, hintName } from "../../src/analysis/hints.js";
+import { closestName, closestNameIn, editDistance, extractHint, hintName } from "../../src/analysis/hints.js";
 
 describe("extractHint / hintName", () => {
   it("reads NameError/AttributeError suggestions and 3.12's forgotten imports", () => {
@@ -35,5 +35,23 @@ describe("editDistance / closestName", () => {
 
   it("prefers the candidate that also matches case", () => {
     expect(closestName("Inventroy", ["inventory", "Inventory"])).toBe("Inventory");
+  });
+});
+
+describe("closestNameIn", () => {
+  it("answers as closestName does, including names ruled out by their length alone", () => {
+    const ids = new Set(["words", "name", "Inventory", "inventory", "parseQuery", "encodeQueryKey", "x"]);
+    for (const name of ["wrods", "nmae", "Inventroy", "praseQuery", "encodeuQeryKey", "title", "parseQueryStringValue", "xy"])
+      expect(closestNameIn(name, ids)).toBe(closestName(name, ids));
+    expect(closestNameIn("encodeuQeryKey", ids)).toBe("encodeQueryKey");
+    // A longer name than the limit allows is not a typo of a short one.
+    expect(closestNameIn("parseQueryStringValue", ids)).toBeUndefined();
+  });
+
+  it("remembers an answer per set of candidates, not across sets", () => {
+    const first = new Set(["words"]);
+    const second = new Set(["wards"]);
+    expect(closestNameIn("wrds", first)).toBe("words");
+    expect(closestNameIn("wrds", second)).toBe("wards");
   });
 });
