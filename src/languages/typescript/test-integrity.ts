@@ -2,7 +2,7 @@
 import type { TypeScriptApi } from "../../typescript/load.js";
 import type { TestWeakening, TestWeakeningKind } from "../../domain/validation.js";
 import { diffLines, type LineDiff } from "../../validation/line-diff.js";
-import { parseTs, type TsParsed } from "../../validation/ts-facts.js";
+import { parseTs, type TsParsed } from "./facts.js";
 import { notImportOnly } from "./import-only.js";
 import {
   ALLOWED_MATCHER_CHANGES,
