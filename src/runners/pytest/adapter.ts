@@ -54,7 +54,7 @@ export async function createPytestAdapter(opts: PytestAdapterOptions): Promise<T
   const projectRoot = checkProjectRoot(opts.projectRoot);
   const given = givenInterpreterFile(opts.python);
   if (given) return new PytestAdapter({ ...opts, projectRoot }, given, false);
-  const python = await resolvePython({ projectRoot, ...(opts.python ? { python: opts.python } : {}) });
+  const python = await resolvePython({ projectRoot, python: opts.python });
   return new PytestAdapter({ ...opts, projectRoot }, python);
 }
 
@@ -317,7 +317,7 @@ export class PytestAdapter implements TestRunnerAdapter {
           // pytest flushes every progress character: through a pipe each one would wake Node.
           capture: "file",
           ...(this.opts.maxOutputBytes ? { maxOutputBytes: this.opts.maxOutputBytes } : {}),
-          ...(signals.length > 0 ? { signal: AbortSignal.any(signals) } : {}),
+          signal: signals.length > 0 ? AbortSignal.any(signals) : undefined,
         }).catch(async (e: unknown) => {
           if (e instanceof RedgreenError && e.code === "runner_failed") await this.checkPython();
           throw e;
