@@ -22,7 +22,7 @@ import { refineHookPhases } from "./hook-phase.js";
 import { JsSelection } from "./name-filter.js";
 import { ReporterLog } from "./progress.js";
 import { crashOfRun } from "./uncaught-crash.js";
-import { stallFailure, withKilledTests } from "./stalls.js";
+import { MAX_RESUMES, STALL_GRACE_SECONDS, stallFailure, withKilledTests } from "./stalls.js";
 import { buildJsResult, readCompleteReport, type CompleteReport, type JsRunOutcome } from "./js-result.js";
 import type { JsAdapterOptions, JsRunnerSpec } from "./runner-spec.js";
 
@@ -31,11 +31,6 @@ import { type RelatedSelection, relatedSelection } from "./related.js";
 import { isJsTestFile } from "./test-files.js";
 import { testProcessEnv } from "../test-env.js";
 import { runnerArgsForRun } from "../runner-args.js";
-
-/** Attempts after a stall: each resumes without the tests that had to be killed. */
-const MAX_RESUMES = 5;
-/** Seconds past two per-test timeouts before a silent running test counts as stuck. */
-const STALL_GRACE_SECONDS = 5;
 
 /** The largest timer Node honours; a per-test timeout of 0 ("off") becomes this. */
 const MAX_TIMER_MS = 2_147_483_647;

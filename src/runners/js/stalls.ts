@@ -1,8 +1,14 @@
-// The tests redgreen's watchdog killed in a vitest/jest run: each one's Timeout failure, added to the run's result.
+// The tests redgreen's watchdog killed in a vitest/jest run: how often a run resumes past them, and each one's Timeout
+// failure, added to the run's result.
 import type { Failure } from "../../domain/failure.js";
 import type { TestRunResult } from "../../domain/test-run.js";
 import { jsNodeId } from "../../parsers/jest-json.js";
 import { timeoutFailure } from "../timeout-failure.js";
+
+/** Attempts after a stall: each resumes without the tests that had to be killed. */
+export const MAX_RESUMES = 5;
+/** Seconds past two per-test timeouts before a silent running test counts as stuck. */
+export const STALL_GRACE_SECONDS = 5;
 
 /** The Timeout failure of a test the watchdog killed (it kept running past its timeout: a synchronous loop blocks the runner's own). */
 export function stallFailure(runner: string, relFile: string, titles: string[], testTimeout: number): Failure {
