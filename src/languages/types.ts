@@ -18,6 +18,16 @@ export interface TestFileComparison {
   weakenings: TestWeakening[];
 }
 
+/** What a change to a test configuration file does to the test settings in it. */
+export interface TestConfigChange {
+  /** The change touches a test or coverage section (a pytest/coverage section, a whole pytest.ini, a vitest/jest setting). */
+  touched: boolean;
+  /** Protected sections the change touches, e.g. "tool.pytest.ini_options". */
+  sections: string[];
+  /** Changes that make the suite check less (always rejected). */
+  weakenings: string[];
+}
+
 /** What the risk estimate reads off one version: its definitions (null when it does not parse) and its import lines. */
 export interface FileShape {
   outline: Outline | null;
@@ -39,6 +49,10 @@ export interface LanguageSupport {
   checkIndentation(ctx: FixContext): Promise<CheckResult>;
   /** The fixed version of a test file against the original. */
   compareTests(ctx: FixContext): Promise<TestFileComparison>;
+  /** Whether a project file may hold settings of this language's test runners (pytest.ini, pyproject.toml; vitest.config.ts, package.json). */
+  isTestConfigPath(relPath: string): boolean;
+  /** What the fix does to the test settings of a file isTestConfigPath accepts: the sections it touches, the changes that weaken the suite. */
+  compareTestConfig(ctx: FixContext): Promise<TestConfigChange>;
   /** The policy's findings in one version; null when it does not parse (the syntax check reports that). */
   policyFindings(ctx: FixContext, side: Side, isTest: boolean): Promise<Finding[] | null>;
   /** The overfit rule's findings in both versions, against the failing tests of this language; null when either does not parse. */

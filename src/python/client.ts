@@ -5,37 +5,12 @@ import { execa } from "execa";
 import { z } from "zod";
 import { RedgreenError } from "../domain/errors.js";
 import { pythonSourcePath } from "../paths.js";
+import { HelperInfoSchema, HelperOpError, type CallOptions, type HelperInfo, type HelperStats, type PythonCaller } from "./caller.js";
 import { opTimeoutMs, type OpBudgetOverrides } from "./ops.js";
 import { testProcessEnv } from "../runners/test-env.js";
 
-/** What a check or service needs from the helper: calls by op name (fakes implement just this). */
-export interface PythonCaller {
-  call<T>(op: string, args: object, opts?: CallOptions): Promise<T>;
-}
-
-export interface CallOptions {
-  /** Per-call limit, counted from when the helper starts the op; past it the call rejects and the helper is restarted. */
-  timeoutMs?: number;
-  /** Characters of source the op parses or compares: its budget (src/python/ops.ts) grows with them. */
-  inputChars?: number;
-}
-
-/**
- * A helper op that failed on its own (timed out, died with the process, or raised): the helper lives on (restarted
- * and replaying the other calls), so a caller may treat this as one failed check rather than a failed run.
- */
-export class HelperOpError extends RedgreenError {
-  constructor(
-    readonly op: string,
-    readonly failure: "timeout" | "crash" | "exception",
-    code: "runner_failed" | "internal",
-    message: string,
-  ) {
-    super(code, message);
-  }
-}
-
-export const isHelperOpError = (e: unknown): e is HelperOpError => e instanceof HelperOpError;
+export { HelperInfoSchema, HelperOpError, isHelperOpError } from "./caller.js";
+export type { CallOptions, HelperInfo, HelperStats, PythonCaller } from "./caller.js";
 
 export interface PythonHelperOptions {
   /** The project's interpreter (path or command on PATH). */
@@ -53,32 +28,6 @@ export interface PythonHelperOptions {
   maxRestarts?: number;
   /** helper.py to run; tests point this at a copy with extra ops modules. */
   helperScript?: string;
-}
-
-/** The helper's `version` reply: interpreter facts and the ops it serves. */
-export const HelperInfoSchema = z.object({
-  protocol: z.number().int(),
-  python: z.string(),
-  versionInfo: z.array(z.number().int()),
-  implementation: z.string(),
-  executable: z.string(),
-  prefix: z.string(),
-  pid: z.number().int(),
-  projectRoot: z.string(),
-  ops: z.array(z.string()),
-  /** The redgreen_ops module serving each op (parse, resolve, …; "helper" for ping and version). */
-  origins: z.record(z.string(), z.string()),
-  /** redgreen_ops modules that failed to import, with their traceback. */
-  loadErrors: z.record(z.string(), z.string()),
-});
-export type HelperInfo = z.infer<typeof HelperInfoSchema>;
-
-/** Counters for diagnostics and benchmarks. */
-export interface HelperStats {
-  calls: number;
-  failedCalls: number;
-  timeouts: number;
-  restarts: number;
 }
 
 const ReplySchema = z.object({

@@ -65,7 +65,7 @@ export function loadProjectConfig(tsApi: TypeScriptApi, projectRoot: string): Pr
       tsApi.sys,
       root,
     );
-    return { options: parsed.options, fileNames: parsed.fileNames, configFile: null, ...(configError ? { configError } : {}) };
+    return { options: parsed.options, fileNames: parsed.fileNames, configFile: null, configError };
   };
   // findConfigFile searches upward; a tsconfig.json above the project root belongs to an enclosing repository.
   const configPath = tsApi.findConfigFile(root, tsApi.sys.fileExists, "tsconfig.json");

@@ -14,9 +14,10 @@ import { classifyTestPath } from "./test-paths.js";
 export function checkOverfit(ctx: FixContext): Promise<CheckResult> {
   return ctx.memo("check:overfit", async () => {
     const none: CheckResult = { reasons: [], warnings: [], violations: [] };
-    if (ctx.original === ctx.fixed || !ctx.support || classifyTestPath(ctx.relPath, ctx.isTestFile) !== null) return none;
-    const tests = ctx.failingTests.filter((t) => languageOfPath(t.file) === ctx.language);
-    const found = await ctx.support.overfitFindings(ctx, tests);
+    const support = ctx.support;
+    if (ctx.original === ctx.fixed || !support || classifyTestPath(ctx.relPath, ctx.isTestFile) !== null) return none;
+    const tests = ctx.failingTests.filter((t) => languageOfPath(t.file) === support.id);
+    const found = await support.overfitFindings(ctx, tests);
     return found ? { ...none, violations: await addedFindings(ctx, found.original, found.fixed) } : none;
   });
 }

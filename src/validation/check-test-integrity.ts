@@ -1,18 +1,6 @@
 // checkTestIntegrity: never pass by editing or weakening tests, test configuration or coverage settings.
 import type { CheckResult, FixContext } from "./context.js";
-import { loadTypeScript } from "../typescript/load.js";
-import { analyzeTestConfigChange } from "./test-config.js";
-import type { TestConfigChange } from "./test-config.js";
-import { classifyTestPath, isPytestConfigPath } from "./test-paths.js";
-import { analyzeJsTestConfigChange } from "./ts-test-config.js";
-import { tsParsedOf } from "./ts-facts.js";
-
-/** A JS test config edit, with the scripts parsed once for every check (package.json and other JSON are not parsed as scripts). */
-async function analyzeJsConfig(ctx: FixContext): Promise<TestConfigChange> {
-  if (ctx.language !== "typescript") return analyzeJsTestConfigChange(await loadTypeScript(), ctx.relPath, ctx.original, ctx.fixed);
-  const [original, fixed] = await Promise.all([tsParsedOf(ctx, "original"), tsParsedOf(ctx, "fixed")]);
-  return analyzeJsTestConfigChange(original.ts, ctx.relPath, ctx.original, ctx.fixed, { original, fixed });
-}
+import { classifyTestPath } from "./test-paths.js";
 
 /** The integrity verdict plus whether an (allowed) test edit happened, which makes the fix high risk. */
 export interface TestIntegrityResult extends CheckResult {
@@ -40,10 +28,8 @@ export function checkTestIntegrity(ctx: FixContext): Promise<TestIntegrityResult
       }
     };
     if (kind === "config") {
-      const change: TestConfigChange = isPytestConfigPath(ctx.relPath)
-        ? analyzeTestConfigChange(ctx.relPath, ctx.original, ctx.fixed)
-        : await analyzeJsConfig(ctx);
-      if (!change.touched) return result;
+      const change = await ctx.testConfigSupport?.compareTestConfig(ctx);
+      if (!change?.touched) return result;
       for (const w of change.weakenings) result.reasons.push(`test-integrity: weakens the test configuration in ${ctx.relPath}: ${w}`);
       denied(`edits test settings in ${ctx.relPath} [${change.sections.join(", ")}]`);
       return result;

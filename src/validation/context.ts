@@ -85,6 +85,8 @@ export interface FixContext extends Required<
   language: FixLanguage;
   /** The language half of every check for this file (null: not a Python or TS/JS file, only the text checks apply). */
   support: LanguageSupport | null;
+  /** The language whose test runners read this file as their configuration (pyproject.toml, vitest.config.ts, package.json), else null. */
+  testConfigSupport: LanguageSupport | null;
   /** Runs `compute` once per key for this context (checks share helper calls and each other's results). */
   memo<T>(key: string, compute: () => Promise<T>): Promise<T>;
 }
@@ -107,8 +109,8 @@ export function createFixContext(input: FixInput): FixContext {
     fixed: input.fixed,
     filePath: input.filePath,
     projectRoot: input.projectRoot,
-    ...(input.helper ? { helper: input.helper } : {}),
-    ...(input.typescript ? { typescript: input.typescript } : {}),
+    helper: input.helper,
+    typescript: input.typescript,
     allowTestEdits: input.allowTestEdits ?? false,
     limits: { ...DEFAULT_LIMITS, ...input.limits },
     isTestFile: input.isTestFile,
@@ -118,6 +120,7 @@ export function createFixContext(input: FixInput): FixContext {
     relPath,
     language,
     support: language === null ? null : LANGUAGES[language],
+    testConfigSupport: Object.values<LanguageSupport>(LANGUAGES).find((l) => l.isTestConfigPath(relPath)) ?? null,
     memo<T>(key: string, compute: () => Promise<T>): Promise<T> {
       let hit = cache.get(key);
       if (!hit) {

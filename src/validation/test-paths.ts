@@ -1,28 +1,14 @@
 // Which project files are tests or test configuration (the files a fix may not quietly change).
-import { posix } from "node:path";
 import { isJsTestPath } from "../analysis/language.js";
 import { isJsSetupPath } from "../runners/js/config-files.js";
-import { isJsTestConfigPath } from "./ts-test-config.js";
+import { isPytestConfigPath } from "../languages/python/test-config.js";
+import { isJsTestConfigPath } from "../languages/typescript/test-config.js";
 
 /**
  * "test": a test module, conftest, anything under a tests/ folder, a vitest/jest snapshot or setup file (checked like a
  * test file: only added imports pass); "config": a file that may hold test settings.
  */
 export type TestPathKind = "test" | "config" | null;
-
-const CONFIG_FILES = new Set([
-  "pytest.ini",
-  ".pytest.ini",
-  "pytest.toml",
-  ".pytest.toml",
-  "pyproject.toml",
-  "setup.cfg",
-  "tox.ini",
-  ".coveragerc",
-]);
-
-/** Whether a path is a pytest configuration file (the others are JS test configs). */
-export const isPytestConfigPath = (relPath: string): boolean => CONFIG_FILES.has(posix.basename(relPath));
 
 /** pytest's default conventions: test_*.py, *_test.py, conftest.py, and any file under a test/ or tests/ folder. */
 export function isPytestTestPath(relPath: string): boolean {

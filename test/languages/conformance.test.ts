@@ -10,6 +10,7 @@ const pyRoot = fixturePath("validation", "project");
 let helper: PythonHelper | null = null;
 const pyModule = "import math\n\n\ndef area(r):\n    return r * r\n";
 const pyTest = "from app.shapes import area\n\n\ndef test_area():\n    assert area(3) == 28.274\n";
+const pyConfig = '[project]\nname = "shapes"\n\n[tool.pytest.ini_options]\naddopts = "-ra"\n\n[tool.coverage.report]\nfail_under = 80\n';
 
 const python: LanguageSamples = {
   projectRoot: pyRoot,
@@ -34,11 +35,20 @@ const python: LanguageSamples = {
     importAdded: pyTest.replace("from app.shapes import area\n", "import math\nfrom app.shapes import area\n"),
     broken: pyTest.replace("assert area(3)", "assert (area(3)"),
   },
+  testConfig: {
+    file: "pyproject.toml",
+    source: pyConfig,
+    changed: pyConfig.replace('addopts = "-ra"', 'addopts = "-ra -q"'),
+    weakened: pyConfig.replace("fail_under = 80", "fail_under = 50"),
+  },
 };
 
 const tsRoot = fixturePath("validation-ts", "project");
 let typescript: TsProject | null = null;
 const tsModule = 'import { round2 } from "./money.js";\n\nexport function area(r: number): number {\n  return r * r;\n}\n';
+const tsConfig =
+  'import { defineConfig } from "vitest/config";\n\nexport default defineConfig({\n  test: {\n    reporters: ["default"],\n' +
+  "    coverage: { thresholds: { lines: 80 } },\n  },\n});\n";
 const tsTest =
   'import { expect, it } from "vitest";\nimport { area } from "../src/shapes.js";\n\nit("area", () => {\n  expect(area(3)).toBe(28.274);\n});\n';
 
@@ -72,6 +82,12 @@ const typescriptSamples: LanguageSamples = {
       'import { area } from "../src/shapes.js";\nimport { round2 } from "../src/money.js";\n',
     ),
     broken: tsTest.replace("expect(area(3))", "expect(area(3)"),
+  },
+  testConfig: {
+    file: "vitest.config.ts",
+    source: tsConfig,
+    changed: tsConfig.replace('reporters: ["default"]', 'reporters: ["verbose"]'),
+    weakened: tsConfig.replace("lines: 80", "lines: 50"),
   },
 };
 

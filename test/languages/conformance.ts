@@ -38,6 +38,15 @@ export interface LanguageSamples {
     /** The test with a syntax error. */
     broken: string;
   };
+  /** A file holding the settings of the language's test runners, with a coverage threshold in it. */
+  testConfig: {
+    file: string;
+    source: string;
+    /** A setting changed that makes the suite check no less (still a test setting edit). */
+    changed: string;
+    /** The coverage threshold lowered. */
+    weakened: string;
+  };
 }
 
 /** Registers the conformance tests for one language's support. */
@@ -101,6 +110,27 @@ export function runLanguageConformance(support: LanguageSupport, samples: Langua
       expect(broken.parsed).toBe(false);
       expect(broken.parseNote).toMatch(/\S/);
       expect(broken.importOnly).toBe(false);
+    });
+
+    it("isTestConfigPath claims its test runners' config file and not the module or the test; createFixContext picks it for that file", () => {
+      const c = samples.testConfig;
+      expect(support.isTestConfigPath(c.file)).toBe(true);
+      expect(support.isTestConfigPath(m.file)).toBe(false);
+      expect(support.isTestConfigPath(samples.test.file)).toBe(false);
+      expect(ctx(c.source, c.source, c.file).testConfigSupport).toBe(support);
+      expect(ctx(m.source, m.source).testConfigSupport).toBeNull();
+    });
+
+    it("compareTestConfig sees a changed setting, calls a lowered coverage threshold a weakening, and nothing in no change", async () => {
+      const c = samples.testConfig;
+      expect(await support.compareTestConfig(ctx(c.source, c.source, c.file))).toMatchObject({ touched: false, weakenings: [] });
+      const changed = await support.compareTestConfig(ctx(c.source, c.changed, c.file));
+      expect(changed.touched).toBe(true);
+      expect(changed.sections.length).toBeGreaterThan(0);
+      expect(changed.weakenings).toEqual([]);
+      const weakened = await support.compareTestConfig(ctx(c.source, c.weakened, c.file));
+      expect(weakened.touched).toBe(true);
+      expect(weakened.weakenings.join("\n")).toMatch(/coverage/);
     });
 
     it("policyFindings sees code execution in the version that adds it and none in the original; null for what does not parse", async () => {

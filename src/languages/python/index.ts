@@ -8,6 +8,7 @@ import { importsOf, outlineOf, pythonHelper } from "./facts.js";
 import { checkPythonImports } from "./imports.js";
 import { checkPythonIndentation } from "./indentation.js";
 import { checkPythonSyntax } from "./syntax.js";
+import { analyzeTestConfigChange, isPytestConfigPath } from "./test-config.js";
 
 /** The lines every import statement of a listing spans. */
 const importLines = (listing: Awaited<ReturnType<typeof importsOf>>): Set<number> => {
@@ -30,6 +31,8 @@ export const pythonLanguage: LanguageSupport = {
       weakenings: c.weakenings,
     };
   },
+  isTestConfigPath: isPytestConfigPath,
+  compareTestConfig: async (ctx) => analyzeTestConfigChange(ctx.relPath, ctx.original, ctx.fixed),
   async policyFindings(ctx, side, isTest) {
     const secrets = { pattern: SECRET_ENV_NAME.source, notSecret: [...NOT_SECRET_NAMES] };
     const r = await policyFindings(pythonHelper(ctx), ctx[side], ctx.relPath, isTest, secrets);

@@ -2,7 +2,7 @@
 import type * as ts from "typescript";
 import type { TypeScriptApi } from "../../typescript/load.js";
 import { splitLines, type LineDiff } from "../../validation/line-diff.js";
-import { TEST_GLOBALS, TEST_LIBRARIES } from "./test-scopes.js";
+import { TEST_GLOBALS, TEST_LIBRARIES } from "./test-vocabulary.js";
 
 /** Names a file declares (other than by import), import bindings by local name, and identifiers it reads. */
 function namesOf(ts: TypeScriptApi, sf: ts.SourceFile): { declared: Set<string>; imported: Map<string, string>; used: Set<string> } {

@@ -1,16 +1,19 @@
 // TypeScript's LanguageSupport (JavaScript too): every check answered by the TypeScript compiler API, with the project's
 // language service for types and module resolution when the workflow has one.
+import { isScriptPath } from "../../analysis/language.js";
+import { loadTypeScript } from "../../typescript/load.js";
 import { NOT_SECRET_NAMES, SECRET_ENV_NAME } from "../../validation/env-secrets.js";
 import { diffOf } from "../../validation/facts.js";
-import { scriptKindOf, tsImportLines, tsParsedOf, type TsParsed } from "../../validation/ts-facts.js";
-import { checkTsImports } from "../../validation/ts-imports.js";
-import { outlineTs } from "../../validation/ts-outline.js";
-import { testFacts, tsLiteralFindings, tsNameFindings } from "../../validation/ts-overfit.js";
-import { tsPolicyFindings } from "../../validation/ts-policy.js";
-import { checkTsSyntax } from "../../validation/ts-syntax.js";
+import { scriptKindOf, tsImportLines, tsParsedOf, type TsParsed } from "./facts.js";
+import { checkTsImports } from "./imports.js";
+import { outlineTs } from "./outline.js";
+import { testFacts, tsLiteralFindings, tsNameFindings } from "./overfit.js";
+import { tsPolicyFindings } from "./policy.js";
+import { checkTsSyntax } from "./syntax.js";
 import { compareTsTests } from "./test-integrity.js";
 import type { LanguageSupport } from "../types.js";
 import { checkTsIndentation } from "./indentation.js";
+import { analyzeJsTestConfigChange, isJsTestConfigPath } from "./test-config.js";
 
 const parses = (p: TsParsed): boolean => !p.syntactic.some((d) => d.category === "error");
 
@@ -23,6 +26,13 @@ export const typescriptLanguage: LanguageSupport = {
     const [original, fixed, diff] = await Promise.all([tsParsedOf(ctx, "original"), tsParsedOf(ctx, "fixed"), diffOf(ctx)]);
     const c = compareTsTests(original.ts, ctx.original, ctx.fixed, ctx.relPath, { original, fixed, diff });
     return { parsed: c.parsed, parseNote: c.parsed ? null : "it does not parse", importOnly: c.importOnly, weakenings: c.weakenings };
+  },
+  isTestConfigPath: isJsTestConfigPath,
+  // A config script is parsed once for every check; package.json and other JSON are not parsed as scripts.
+  async compareTestConfig(ctx) {
+    if (!isScriptPath(ctx.relPath)) return analyzeJsTestConfigChange(await loadTypeScript(), ctx.relPath, ctx.original, ctx.fixed);
+    const [original, fixed] = await Promise.all([tsParsedOf(ctx, "original"), tsParsedOf(ctx, "fixed")]);
+    return analyzeJsTestConfigChange(original.ts, ctx.relPath, ctx.original, ctx.fixed, { original, fixed });
   },
   async policyFindings(ctx, side, isTest) {
     const parsed = await tsParsedOf(ctx, side);

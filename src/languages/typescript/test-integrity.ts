@@ -2,8 +2,9 @@
 import type { TypeScriptApi } from "../../typescript/load.js";
 import type { TestWeakening, TestWeakeningKind } from "../../domain/validation.js";
 import { diffLines, type LineDiff } from "../../validation/line-diff.js";
-import { parseTs, type TsParsed } from "../../validation/ts-facts.js";
+import { parseTs, type TsParsed } from "./facts.js";
 import { notImportOnly } from "./import-only.js";
+import { scopesOf, type Assertion, type Scope } from "./test-scopes.js";
 import {
   ALLOWED_MATCHER_CHANGES,
   DEFAULT_TIMEOUT_MS,
@@ -11,12 +12,9 @@ import {
   LOOSE_FROM_ANY,
   LOOSE_MATCHERS,
   RETRY_KEYS,
-  scopesOf,
   SKIPPING,
   THROW_MATCHERS,
-  type Assertion,
-  type Scope,
-} from "./test-scopes.js";
+} from "./test-vocabulary.js";
 
 /** The comparison of two versions of a test file. */
 export interface TsTestComparison {

@@ -6,7 +6,6 @@ import { tmpdir } from "node:os";
 import { isAbsolute, join, posix, relative, resolve } from "node:path";
 import { RedgreenError } from "../../domain/errors.js";
 import type { Failure } from "../../domain/failure.js";
-import { liesWithin } from "../../domain/node-id.js";
 import type { RunSelection, TestRunResult } from "../../domain/test-run.js";
 import { jsNodeId } from "../../parsers/jest-json.js";
 import { parseJsText } from "../../parsers/js-text.js";
@@ -18,13 +17,13 @@ import { DEFAULT_RUN_TIMEOUT, pollWhileRunning, progressReporter } from "../run-
 import { defaultTestTimeout } from "../default-test-timeout.js";
 import { SourceCache } from "../source-cache.js";
 import { StallWatchdog, stallWindowSeconds } from "../stall-watchdog.js";
-import { timeoutFailure } from "../timeout-failure.js";
 import { configuredSetupFiles, isJsSetupPath } from "./config-files.js";
 import { refineHookPhases } from "./hook-phase.js";
 import { JsSelection } from "./name-filter.js";
 import { ReporterLog } from "./progress.js";
-import { crashFailure, uncaughtError } from "./uncaught-crash.js";
-import { buildJsResult, readCompleteReport, type CompleteReport, type JsCrash, type JsRunOutcome } from "./js-result.js";
+import { crashOfRun } from "./uncaught-crash.js";
+import { MAX_RESUMES, STALL_GRACE_SECONDS, stallFailure, withKilledTests } from "./stalls.js";
+import { buildJsResult, readCompleteReport, type CompleteReport, type JsRunOutcome } from "./js-result.js";
 import type { JsAdapterOptions, JsRunnerSpec } from "./runner-spec.js";
 
 export type { JsAdapterOptions, JsRunArgs, JsRunnerSpec } from "./runner-spec.js";
@@ -32,24 +31,6 @@ import { type RelatedSelection, relatedSelection } from "./related.js";
 import { isJsTestFile } from "./test-files.js";
 import { testProcessEnv } from "../test-env.js";
 import { runnerArgsForRun } from "../runner-args.js";
-
-/** Attempts after a stall: each resumes without the tests that had to be killed. */
-const MAX_RESUMES = 5;
-/** Seconds past two per-test timeouts before a silent running test counts as stuck. */
-const STALL_GRACE_SECONDS = 5;
-
-/** A result with the tests the watchdog killed added as Timeout failures. */
-function withKilledTests(result: TestRunResult, killed: Failure[]): TestRunResult {
-  if (killed.length === 0) return result;
-  const status = result.status === "passed" || result.status === "no_tests" ? "failed" : result.status;
-  return {
-    ...result,
-    status,
-    failed: result.failed + killed.length,
-    total: result.total + killed.length,
-    failures: [...killed, ...result.failures],
-  };
-}
 
 /** The largest timer Node honours; a per-test timeout of 0 ("off") becomes this. */
 const MAX_TIMER_MS = 2_147_483_647;
@@ -240,7 +221,7 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
       for (const t of stuck) {
         const rel = this.relative(t.file);
         selection.exclude(rel, t.titles);
-        if (selection.keeps(rel, null)) killed.push(this.stallFailure(rel, t.titles, testTimeout));
+        if (selection.keeps(rel, null)) killed.push(stallFailure(this.name, rel, t.titles, testTimeout));
       }
       // A stall resumes without the stuck tests (all of them: with none finishing, every running one is stuck).
       if (stuck.length > 0 && attempt <= MAX_RESUMES && performance.now() < deadline - 1000) continue;
@@ -363,34 +344,6 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
     return { proc, log, reportFile, completeReport, coverageDir, lingered, stalled, command: [this.spec.bin, ...args] };
   }
 
-  /**
-   * A runner that died of an uncaught error through project code (a server callback throwing under jest's in-band run)
-   * wrote no report: its failures are the tests it was running, with that error; null when the output shows no such error.
-   */
-  private crashOf(proc: ProcessResult, log: ReporterLog, selection: JsSelection): JsCrash | null {
-    const error = uncaughtError(`${proc.stdout}\n${proc.stderr}`, this.frameContext());
-    if (!error) return null;
-    const where = log
-      .underWay()
-      .map((t) => ({ rel: this.relative(t.file), titles: t.titles }))
-      .filter((t) => selection.keeps(t.rel, t.titles.length ? t.titles : null));
-    if (where.length === 0) return null;
-    const failures = where.map((t) => {
-      const nodeId = jsNodeId(t.rel, t.titles);
-      return crashFailure(nodeId, t.rel, t.titles.join(" > "), error, this.name);
-    });
-    const crash = `${this.name} died of an uncaught ${error.errorType} (${error.errorMessage.split("\n")[0]!.slice(0, 160)}) while running ${failures.map((f) => f.nodeId).join(", ")}; it wrote no report, so the tests after that did not run`;
-    // A test of a file the runner died in is not counted passed: the file's run never finished.
-    const inCrashed = (id: string): boolean => failures.some((f) => liesWithin(f.nodeId, id));
-    return { crash, failures, passedNodeIds: log.passed().filter((id) => !inCrashed(id)) };
-  }
-
-  /** The Timeout failure of a test the watchdog killed (it kept running past its timeout: a synchronous loop blocks the runner's own). */
-  private stallFailure(relFile: string, titles: string[], testTimeout: number): Failure {
-    const message = `test exceeded the per-test timeout of ${testTimeout} s and did not stop (a synchronous loop blocks ${this.name}'s own timeout); redgreen killed the run and went on without it`;
-    return timeoutFailure(jsNodeId(relFile, titles), message, { traceLines: [], frames: [], phase: "call", durationSeconds: testTimeout });
-  }
-
   private buildResult(p: JsRunOutcome): { result: TestRunResult; reported: boolean } {
     return buildJsResult(
       {
@@ -402,7 +355,8 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
           this.slowestSeen = Math.max(this.slowestSeen, seconds);
         },
         definingFiles: (reported) => this.definingFiles(reported),
-        crashOf: (proc, log, selection) => this.crashOf(proc, log, selection),
+        crashOf: (proc, log, selection) =>
+          crashOfRun(proc, log, selection, { runner: this.name, frameContext: this.frameContext(), relative: (f) => this.relative(f) }),
       },
       p,
     );

@@ -23,9 +23,8 @@ import { SourceCache } from "../source-cache.js";
 import { BytecodeCache } from "./bytecode-cache.js";
 import { probeProjectCoverage, type ProjectCoverage } from "./coverage-config.js";
 import { matchesPythonFiles } from "./channels.js";
-import { type AffectedTests, affectedTests } from "./affected.js";
+import { AffectedRuns, noAffectedTests } from "./affected-run.js";
 import { ContextMap } from "./context-map.js";
-import { ImportMap, type StaticImports } from "./import-map.js";
 import { attachWorkerHangs, pytestStallWatchdog, recoverFromDeadRun, type HangContext } from "./hangs.js";
 import { buildPytestResult, type PytestResultContext } from "./result.js";
 import { pytestArgs, pytestEnv } from "./command.js";
@@ -55,7 +54,7 @@ export async function createPytestAdapter(opts: PytestAdapterOptions): Promise<T
   const projectRoot = checkProjectRoot(opts.projectRoot);
   const given = givenInterpreterFile(opts.python);
   if (given) return new PytestAdapter({ ...opts, projectRoot }, given, false);
-  const python = await resolvePython({ projectRoot, ...(opts.python ? { python: opts.python } : {}) });
+  const python = await resolvePython({ projectRoot, python: opts.python });
   return new PytestAdapter({ ...opts, projectRoot }, python);
 }
 
@@ -89,10 +88,8 @@ export class PytestAdapter implements TestRunnerAdapter {
   private readonly contexts = new ContextMap();
   /** Which test ran which lines in the last run of given files that asked for it (fault localisation's probe). */
   private readonly probeContexts = new ContextMap();
-  /** Which test files import which project modules, built on the first affected run without a coverage map. */
-  private imports: ImportMap | null = null;
-  /** The test files the last full run ran tests of (null before one): the only files the import map selects. */
-  private suiteTestFiles: ReadonlySet<string> | null = null;
+  /** The tests an affected run selects. */
+  private readonly affected: AffectedRuns;
   /** Seconds of the slowest test earlier runs finished (timed-out tests left out): the default per-test timeout grows with it. */
   private slowestSeen = 0;
 
@@ -106,6 +103,13 @@ export class PytestAdapter implements TestRunnerAdapter {
     private pythonChecked = true,
   ) {
     this.projectRoot = opts.projectRoot;
+    this.affected = new AffectedRuns({
+      projectRoot: opts.projectRoot,
+      python,
+      contexts: this.contexts,
+      isTestFile: (f) => this.isTestFile(f),
+      checkPython: () => this.checkPython(),
+    });
   }
 
   isTestTimeout(durationSeconds: number): boolean {
@@ -142,7 +146,7 @@ export class PytestAdapter implements TestRunnerAdapter {
         throw new RedgreenError("path_not_found", `Test path not found: ${path} (in ${this.projectRoot})`);
       }
     }
-    const affected = given.length === 0 && options.affectedBy !== undefined ? await this.affectedTests(options.affectedBy) : null;
+    const affected = given.length === 0 && options.affectedBy !== undefined ? await this.affected.select(options.affectedBy) : null;
     const selection: RunSelection =
       affected === null
         ? { kind: given.length > 0 ? "given" : "all" }
@@ -173,7 +177,7 @@ export class PytestAdapter implements TestRunnerAdapter {
     try {
       const result = await this.execute(tmp, files, options, coverage, contexts);
       if (full) this.suiteSeconds = Math.max(this.suiteSeconds ?? 0, result.durationSeconds);
-      if (full && (result.status === "passed" || result.status === "failed")) this.suiteTestFiles = testFilesOf(result);
+      if (full) this.affected.sawFullRun(result);
       if (options.coverage && coverageError) result.coverageError = coverageError;
       if (into !== null && coverage !== null) this.keepContexts(into, join(tmp, ".coverage"), result, contexts);
       // A probe that measured nothing leaves no earlier probe's map behind.
@@ -182,28 +186,6 @@ export class PytestAdapter implements TestRunnerAdapter {
     } finally {
       await rm(tmp, { recursive: true, force: true });
     }
-  }
-
-  /** The tests a change reaches by the per-test coverage map, else by the static import map, or why the whole suite runs. */
-  private async affectedTests(changed: readonly string[]): Promise<AffectedTests> {
-    const { projectRoot, contexts } = this;
-    const isTestFile = (f: string): boolean => this.isTestFile(f);
-    const map = contexts.map();
-    let imports: StaticImports | null = null;
-    let whyMissing = contexts.whyMissing();
-    if (map === null) {
-      await this.checkPython();
-      this.imports ??= new ImportMap(projectRoot, this.python);
-      // A test file outside the suite (beyond testpaths, say) is never selected: the full suite would not run it.
-      const suite = this.suiteTestFiles;
-      try {
-        imports = await this.imports.build(suite === null ? isTestFile : (f) => suite.has(f));
-      } catch (error) {
-        const why = error instanceof Error ? error.message : String(error);
-        whyMissing = `${whyMissing}, and the static import map could not be built: ${why}`;
-      }
-    }
-    return affectedTests(changed, { projectRoot, map, imports, whyMissing, isTestFile });
   }
 
   /** Moves a run's coverage data into a context map, or drops the map when the run could not record one. */
@@ -335,7 +317,7 @@ export class PytestAdapter implements TestRunnerAdapter {
           // pytest flushes every progress character: through a pipe each one would wake Node.
           capture: "file",
           ...(this.opts.maxOutputBytes ? { maxOutputBytes: this.opts.maxOutputBytes } : {}),
-          ...(signals.length > 0 ? { signal: AbortSignal.any(signals) } : {}),
+          signal: signals.length > 0 ? AbortSignal.any(signals) : undefined,
         }).catch(async (e: unknown) => {
           if (e instanceof RedgreenError && e.code === "runner_failed") await this.checkPython();
           throw e;
@@ -409,29 +391,4 @@ export class PytestAdapter implements TestRunnerAdapter {
       },
     };
   }
-}
-
-/** The test files a run ran tests of (passed, failed or skipped). */
-function testFilesOf(result: TestRunResult): Set<string> {
-  const ids = [...result.passedNodeIds, ...(result.skippedNodeIds ?? []), ...result.failures.map((f) => f.nodeId)];
-  return new Set(ids.map((id) => splitNodeId(id).testFile));
-}
-
-/** An affected-tests run whose changed files no test executed: nothing to run, so nothing to compare. */
-function noAffectedTests(selection: RunSelection, python: string): TestRunResult {
-  const files = (selection.changedFiles ?? []).join(", ");
-  return {
-    status: "no_tests",
-    ...{ passed: 0, failed: 0, errors: 0, skipped: 0, xfailed: 0, xpassed: 0, total: 0, durationSeconds: 0 },
-    failures: [],
-    coverage: null,
-    command: [python],
-    slowTests: [],
-    passedNodeIds: [],
-    source: "jsonl",
-    testFiles: [],
-    anomalies: [],
-    selection,
-    message: `no test executed ${files} in the last full run: no test to run`,
-  };
 }

@@ -1,41 +1,39 @@
 // outlineTs: the definitions outline of a TS/JS file (the TS counterpart of the Python helper's `outline`), for estimateFixRisk.
 import type * as ts from "typescript";
-import type { TypeScriptApi } from "../typescript/load.js";
-import type { Outline, OutlineEntry } from "./estimate-risk.js";
+import type { TypeScriptApi } from "../../typescript/load.js";
+import type { Outline, OutlineEntry } from "../../validation/estimate-risk.js";
 
 const squash = (text: string): string => text.replace(/\s+/g, " ").trim();
 
-/** Control-flow statement kinds counted per definition. */
-const controlKind = (ts: TypeScriptApi, node: ts.Node): string | null => {
-  switch (node.kind) {
-    case ts.SyntaxKind.IfStatement:
-      return "If";
-    case ts.SyntaxKind.ForStatement:
-    case ts.SyntaxKind.ForInStatement:
-    case ts.SyntaxKind.ForOfStatement:
-      return "For";
-    case ts.SyntaxKind.WhileStatement:
-    case ts.SyntaxKind.DoStatement:
-      return "While";
-    case ts.SyntaxKind.SwitchStatement:
-      return "Switch";
-    case ts.SyntaxKind.TryStatement:
-      return "Try";
-    case ts.SyntaxKind.ReturnStatement:
-      return "Return";
-    case ts.SyntaxKind.ThrowStatement:
-      return "Throw";
-    case ts.SyntaxKind.ConditionalExpression:
-      return "IfExp";
-    default:
-      return null;
+/** Control-flow node kinds counted per definition, under the name the outline records them by. */
+const CONTROL_KINDS = {
+  If: ["IfStatement"],
+  For: ["ForStatement", "ForInStatement", "ForOfStatement"],
+  While: ["WhileStatement", "DoStatement"],
+  Switch: ["SwitchStatement"],
+  Try: ["TryStatement"],
+  Return: ["ReturnStatement"],
+  Throw: ["ThrowStatement"],
+  IfExp: ["ConditionalExpression"],
+} as const satisfies Record<string, readonly (keyof typeof ts.SyntaxKind)[]>;
+
+const controlNames = new WeakMap<TypeScriptApi, Map<ts.SyntaxKind, string>>();
+
+/** SyntaxKind → the name CONTROL_KINDS gives it, built once per loaded compiler. */
+const controlNamesOf = (ts: TypeScriptApi): Map<ts.SyntaxKind, string> => {
+  let names = controlNames.get(ts);
+  if (!names) {
+    names = new Map(Object.entries(CONTROL_KINDS).flatMap(([name, kinds]) => kinds.map((k) => [ts.SyntaxKind[k], name] as const)));
+    controlNames.set(ts, names);
   }
+  return names;
 };
 
 const countControl = (ts: TypeScriptApi, root: ts.Node | undefined, into: Record<string, number> = {}): Record<string, number> => {
+  const names = controlNamesOf(ts);
   const visit = (node: ts.Node): void => {
-    const kind = controlKind(ts, node);
-    if (kind !== null) into[kind] = (into[kind] ?? 0) + 1;
+    const kind = names.get(node.kind);
+    if (kind !== undefined) into[kind] = (into[kind] ?? 0) + 1;
     ts.forEachChild(node, visit);
   };
   if (root) visit(root);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { analyzeTestConfigChange } from "../../src/validation/test-config.js";
+import { analyzeTestConfigChange } from "../../../src/languages/python/test-config.js";
 
 describe("analyzeTestConfigChange", () => {
   it("treats all of pytest.ini and .coveragerc as test settings", () => {

@@ -1,11 +1,11 @@
 // Overfitting in TS/JS: a fix that copies the failing tests' literals, special-cases their inputs, or branches on their names.
 import type * as ts from "typescript";
-import { splitNodeId } from "../domain/node-id.js";
-import type { TypeScriptApi } from "../typescript/load.js";
-import type { FailingTestText } from "./context.js";
-import { evidenceText } from "./findings.js";
-import type { Finding } from "./findings.js";
-import { aliasesOf, isValueReference, qualify } from "./ts-references.js";
+import { splitNodeId } from "../../domain/node-id.js";
+import type { TypeScriptApi } from "../../typescript/load.js";
+import type { FailingTestText } from "../../validation/context.js";
+import { evidenceText } from "../../validation/findings.js";
+import type { Finding } from "../../validation/findings.js";
+import { aliasesOf, isValueReference, qualify } from "./references.js";
 
 const TEST_CALLS = /^(?:describe|suite|context|it|test|specify)$/;
 const TEST_STATE = /(?:^|\.)(?:getState|currentTestName|testPath|__vitest_worker__|JEST_WORKER_ID)$/;

@@ -1,13 +1,13 @@
 // Memoised facts about a TS/JS FixContext's two versions (AST, parse diagnostics, imports, project diagnostics), shared by the checks.
 import { relative, sep } from "node:path";
 import type * as ts from "typescript";
-import { isRedgreenError } from "../domain/errors.js";
-import { toTsDiagnostic } from "../typescript/diagnostics.js";
-import { loadTypeScript } from "../typescript/load.js";
-import type { TypeScriptApi } from "../typescript/load.js";
-import type { TsDiagnostic, TsFileView } from "../typescript/types.js";
-import type { FixContext } from "./context.js";
-import type { Side } from "./facts.js";
+import { isRedgreenError } from "../../domain/errors.js";
+import { toTsDiagnostic } from "../../typescript/diagnostics.js";
+import { loadTypeScript } from "../../typescript/load.js";
+import type { TypeScriptApi } from "../../typescript/load.js";
+import type { TsDiagnostic, TsFileView } from "../../typescript/types.js";
+import type { FixContext } from "../../validation/context.js";
+import type { Side } from "../../validation/facts.js";
 
 /** One side parsed on its own: the AST and its syntactic diagnostics (no project, no type information). */
 export interface TsParsed {

@@ -1,11 +1,11 @@
 // The fix content policy for TS/JS: findings about test infrastructure, code execution, network, environment reads and file writes.
 import type * as ts from "typescript";
-import type { ViolationRule } from "../domain/validation.js";
-import type { TypeScriptApi } from "../typescript/load.js";
-import { evidenceText } from "./findings.js";
-import type { Finding } from "./findings.js";
-import { aliasesOf, isValueReference, loadedModule, moduleName, qualify } from "./ts-references.js";
-import type { Aliases } from "./ts-references.js";
+import type { ViolationRule } from "../../domain/validation.js";
+import type { TypeScriptApi } from "../../typescript/load.js";
+import { evidenceText } from "../../validation/findings.js";
+import type { Finding } from "../../validation/findings.js";
+import { aliasesOf, isValueReference, loadedModule, moduleName, qualify } from "./references.js";
+import type { Aliases } from "./references.js";
 
 /** The secret-name rule of src/validation/env-secrets.ts. */
 export interface SecretNames {

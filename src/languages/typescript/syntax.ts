@@ -1,8 +1,8 @@
 // checkTsSyntax: a fixed TS/JS file must parse, and (with the project's language service) add no type errors.
-import { newDiagnostics } from "../typescript/diagnostics.js";
-import type { TsDiagnostic } from "../typescript/types.js";
-import type { CheckResult, FixContext } from "./context.js";
-import { tsParsedOf, tsProjectCheckOf } from "./ts-facts.js";
+import { newDiagnostics } from "../../typescript/diagnostics.js";
+import type { TsDiagnostic } from "../../typescript/types.js";
+import type { CheckResult, FixContext } from "../../validation/context.js";
+import { tsParsedOf, tsProjectCheckOf } from "./facts.js";
 
 // Past this many new errors the rest are counted, not listed.
 const MAX_LISTED = 5;

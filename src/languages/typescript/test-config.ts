@@ -2,10 +2,10 @@
 // suite.
 import { posix } from "node:path";
 import type * as ts from "typescript";
-import { isWholeJsTestConfigName, VITE_CONFIG_RE } from "../runners/js/config-files.js";
-import type { TypeScriptApi } from "../typescript/load.js";
-import type { TestConfigChange } from "./test-config.js";
-import { parseTs, type TsParsed } from "./ts-facts.js";
+import { isWholeJsTestConfigName, VITE_CONFIG_RE } from "../../runners/js/config-files.js";
+import type { TypeScriptApi } from "../../typescript/load.js";
+import type { TestConfigChange } from "../types.js";
+import { parseTs, type TsParsed } from "./facts.js";
 
 /** Whether a project-relative path is a JS test configuration file (package.json counts: its "jest" key and test script). */
 export const isJsTestConfigPath = (relPath: string): boolean => {

@@ -1,21 +1,26 @@
 // Test-configuration edits: which pytest/coverage settings a change touches and which of those changes weaken the suite.
 import { posix } from "node:path";
-import { diffLines, splitLines } from "./line-diff.js";
-
-/** What a change to a config file does to the test settings in it. */
-export interface TestConfigChange {
-  /** The change touches a pytest or coverage section (or a whole pytest.ini / .coveragerc). */
-  touched: boolean;
-  /** Protected sections the change touches, e.g. "tool.pytest.ini_options". */
-  sections: string[];
-  /** Changes that make the suite check less (always rejected). */
-  weakenings: string[];
-}
+import { diffLines, splitLines } from "../../validation/line-diff.js";
+import type { TestConfigChange } from "../types.js";
 
 interface LineInfo {
   section: string;
   key: string | null;
 }
+
+const CONFIG_FILES = new Set([
+  "pytest.ini",
+  ".pytest.ini",
+  "pytest.toml",
+  ".pytest.toml",
+  "pyproject.toml",
+  "setup.cfg",
+  "tox.ini",
+  ".coveragerc",
+]);
+
+/** Whether a path is a pytest configuration file (the others are JS test configs). */
+export const isPytestConfigPath = (relPath: string): boolean => CONFIG_FILES.has(posix.basename(relPath));
 
 const WHOLE_FILE = new Set(["pytest.ini", ".pytest.ini", "pytest.toml", ".pytest.toml", ".coveragerc"]);
 

@@ -3,13 +3,13 @@ import { existsSync, statSync } from "node:fs";
 import { isBuiltin } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import type * as ts from "typescript";
-import type { TypeScriptApi } from "../typescript/load.js";
-import { declaredPackages, packageNameOf } from "../typescript/packages.js";
-import type { TsProject } from "../typescript/types.js";
-import type { ImportCheckResult } from "./check-imports.js";
-import type { FixContext } from "./context.js";
-import { tsImportsOf, tsParsedOf } from "./ts-facts.js";
-import type { TsImport } from "./ts-facts.js";
+import type { TypeScriptApi } from "../../typescript/load.js";
+import { declaredPackages, packageNameOf } from "../../typescript/packages.js";
+import type { TsProject } from "../../typescript/types.js";
+import type { ImportCheckResult } from "../../validation/check-imports.js";
+import type { FixContext } from "../../validation/context.js";
+import { tsImportsOf, tsParsedOf } from "./facts.js";
+import type { TsImport } from "./facts.js";
 
 const isRelative = (specifier: string): boolean => /^\.\.?(?:\/|$)/.test(specifier) || specifier.startsWith("/");
 
