@@ -138,11 +138,11 @@ export function analyzeScriptFailure(failure: Failure, ctx: { projectRoot: strin
     hint,
   });
   analysis.suggestedFix = suggestScriptFix(analysis, {
-    ...(location?.code !== undefined ? { code: location.code } : {}),
-    ...(importStatement ? { importStatement } : {}),
-    ...(notDefined ? { name: notDefined } : {}),
-    ...(notAFunction ? { name: notAFunction } : {}),
-    ...(undefinedRead ? { read: undefinedRead.property ?? "", nullish: undefinedRead.from } : {}),
+    code: location?.code,
+    importStatement: importStatement || undefined,
+    name: notAFunction || notDefined || undefined,
+    read: undefinedRead ? (undefinedRead.property ?? "") : undefined,
+    nullish: undefinedRead?.from,
   });
   return analysis;
 }
@@ -163,7 +163,7 @@ function calledProjectFunction(at: CodeLocation, source: SourceReader): CodeLoca
     const def = findScriptDefinitions(source, name)[0];
     if (def) {
       const text = source.lines(def.file)?.[def.line - 1]?.trim();
-      return { file: def.file, line: def.line, function: name, kind: "project", ...(text !== undefined ? { code: text } : {}) };
+      return { file: def.file, line: def.line, function: name, kind: "project", code: text };
     }
   }
   return null;

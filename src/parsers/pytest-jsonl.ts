@@ -340,7 +340,7 @@ export class PytestJsonlAccumulator {
       collected: this.collected,
       done: this.done.size,
       failed: this.failures.length,
-      ...(this.lastNodeId ? { lastNodeId: this.lastNodeId } : {}),
+      lastNodeId: this.lastNodeId || undefined,
     };
   }
 

@@ -44,8 +44,8 @@ const fromRow = (row: FixAttemptRow): FixAttempt =>
     risk: row.risk,
     reason: row.reason,
     diff: row.diff,
-    ...(row.rule !== null ? { rule: row.rule } : {}),
-    ...(row.evidence !== null ? { evidence: z.array(z.string()).parse(fromJsonColumn(row.evidence, "fix_attempts.evidence")) } : {}),
+    rule: row.rule ?? undefined,
+    evidence: row.evidence !== null ? z.array(z.string()).parse(fromJsonColumn(row.evidence, "fix_attempts.evidence")) : undefined,
     createdAt: row.created_at,
   });
 

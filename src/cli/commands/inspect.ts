@@ -87,7 +87,7 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
       journal: createEditJournal(store.db, () => new Date().toISOString()),
       checkpointer: createCheckpointer(store),
       port,
-      ...(workflowId !== undefined ? { initialWorkflowId: workflowId } : {}),
+      initialWorkflowId: workflowId,
       replay: async (id, root) => {
         const runtime = await createWorkflowRuntime({
           ...shared,

@@ -35,7 +35,7 @@ export function failureLocation(ctx: PatternContext): TsLocation | null {
   const frame = frames[frames.length - 1];
   if (frame) {
     const column = frame.column ?? stackColumn(ctx.failure, frame.file, frame.line);
-    return { file: frame.file, line: frame.line, ...(column ? { column } : {}) };
+    return { file: frame.file, line: frame.line, column: column || undefined };
   }
   const { fileToFix, lineNumber } = ctx.analysis;
   if (fileToFix && lineNumber && isScriptPath(fileToFix) && editable(fileToFix)) return { file: fileToFix, line: lineNumber };

@@ -86,7 +86,7 @@ export function buildJsResult(ctx: JsResultContext, p: JsRunOutcome): { result: 
         ...ctx.frameContext,
         keep: (rel, titles) => p.selection.keeps(rel, titles),
         capturedOutput: (file, titles) => p.log.consoleText(file, titles),
-        ...(ctx.spec.preferReporterErrors ? { errorTexts: (file: string, titles: string[] | null) => p.log.errorTexts(file, titles) } : {}),
+        errorTexts: ctx.spec.preferReporterErrors ? (file: string, titles: string[] | null) => p.log.errorTexts(file, titles) : undefined,
       });
       ctx.reportedTestFiles(parts.testFiles);
     } catch (e) {

@@ -150,7 +150,7 @@ export async function buildPytestResult(
     command: p.command ?? [ctx.python],
     slowTests: slowTests(base.testDurations),
     passedNodeIds: base.passedNodeIds,
-    ...(base.skippedNodeIds ? { skippedNodeIds: base.skippedNodeIds } : {}),
+    skippedNodeIds: base.skippedNodeIds,
     source,
     testFiles:
       source === "jsonl"
