@@ -47,6 +47,12 @@ export function errorFacts(f: Failure): { type: string; message: string } {
   return { type: shortType(f.errorType), message: f.errorMessage.split("\n")[0]?.trim() ?? "" };
 }
 
+/** What `read` finds in a failure's short error type and first message line; null when it finds nothing. */
+export function readError<T>(f: Failure, read: (type: string, message: string) => T | null): T | null {
+  const { type, message } = errorFacts(f);
+  return read(type, message);
+}
+
 /** Whether a runner reported a value mismatch (vitest/jest/chai/node:assert assertion errors). */
 export const isAssertionFailure = (f: Failure): boolean =>
   /AssertionError|JestAssertionError/.test(f.errorType) || /^expect\(/.test(f.errorMessage.trim());
