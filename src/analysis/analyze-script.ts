@@ -3,7 +3,7 @@ import type { Analysis, ErrorCategory, FixStrategy } from "../domain/analysis.js
 import type { Failure } from "../domain/failure.js";
 import { firstLine } from "./error-type.js";
 import { projectRelativePath } from "./frames.js";
-import { rootCauseKey } from "./group.js";
+import { analysisAt } from "./analysis-at.js";
 import { closestNameIn } from "./hints.js";
 import { locateInFrames, type CodeLocation } from "./locate.js";
 import { findScriptDefinitions, projectScriptIdentifiers, relativeSpecifier, scriptFileIdentifiers } from "./script-sources.js";
@@ -127,27 +127,22 @@ export function analyzeScriptFailure(failure: Failure, ctx: { projectRoot: strin
   }
 
   const rootCause = `${errorType}: ${firstLine(message) || "(no message)"}`;
-  const analysis: Analysis = {
+  const analysis = analysisAt(location, {
     errorType,
-    errorCategory: category,
+    category,
     rootCause,
-    suggestedFix: "",
-    fileToFix: location?.file ?? null,
-    lineNumber: location?.line ?? null,
-    functionName: location?.function ?? null,
     fixStrategy: strategy,
     confidence: Math.round(STRATEGY_CONFIDENCE[strategy] * (location ? 1 : 0.5) * 100) / 100,
-    groupKey: rootCauseKey(location?.file ?? null, location?.line ?? null, errorType),
-  };
-  if (expected !== undefined) analysis.expected = expected;
-  if (actual !== undefined) analysis.actual = actual;
-  if (hint) analysis.hint = hint;
+    expected,
+    actual,
+    hint,
+  });
   analysis.suggestedFix = suggestScriptFix(analysis, {
-    ...(location?.code !== undefined ? { code: location.code } : {}),
-    ...(importStatement ? { importStatement } : {}),
-    ...(notDefined ? { name: notDefined } : {}),
-    ...(notAFunction ? { name: notAFunction } : {}),
-    ...(undefinedRead ? { read: undefinedRead.property ?? "", nullish: undefinedRead.from } : {}),
+    code: location?.code,
+    importStatement: importStatement || undefined,
+    name: notAFunction || notDefined || undefined,
+    read: undefinedRead ? (undefinedRead.property ?? "") : undefined,
+    nullish: undefinedRead?.from,
   });
   return analysis;
 }
@@ -168,7 +163,7 @@ function calledProjectFunction(at: CodeLocation, source: SourceReader): CodeLoca
     const def = findScriptDefinitions(source, name)[0];
     if (def) {
       const text = source.lines(def.file)?.[def.line - 1]?.trim();
-      return { file: def.file, line: def.line, function: name, kind: "project", ...(text !== undefined ? { code: text } : {}) };
+      return { file: def.file, line: def.line, function: name, kind: "project", code: text };
     }
   }
   return null;

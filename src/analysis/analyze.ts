@@ -8,7 +8,7 @@ import { categorizeError } from "./categorize.js";
 import type { FaultLocaliser } from "./fault-localisation.js";
 import { firstLine, shortErrorType } from "./error-type.js";
 import { projectRelativePath } from "./frames.js";
-import { rootCauseKey } from "./group.js";
+import { analysisAt } from "./analysis-at.js";
 import { closestName, closestNameIn, extractHint, hintName } from "./hints.js";
 import { importStatementFor, loadImportCatalogs, moduleOfFile, type ImportCatalogs } from "./imports.js";
 import { failureLanguage } from "./language.js";
@@ -157,21 +157,17 @@ function analyzeStack(failure: Failure, ctx: AnalyzeContext): Analysis {
   const upstream = upstreamCauseKey(`${message}\n${failure.stackTrace}`, errorType, location, source);
   const rootCause = describeRootCause(type, message, parsed);
   const fixStrategy = identifyFixStrategy(category, rootCause, { ...failure, errorType, errorMessage: message }, facts);
-  const analysis: Analysis = {
+  const analysis = analysisAt(location, {
     errorType,
-    errorCategory: category,
+    category,
     rootCause,
-    suggestedFix: "",
-    fileToFix: location?.file ?? null,
-    lineNumber: location?.line ?? null,
-    functionName: location?.function ?? null,
     fixStrategy,
     confidence: confidenceFor(fixStrategy, location, context),
-    groupKey: upstream ?? rootCauseKey(location?.file ?? null, location?.line ?? null, errorType),
-  };
-  if (expected !== undefined) analysis.expected = expected;
-  if (actual !== undefined) analysis.actual = actual;
-  if (hint) analysis.hint = hint;
+    upstreamKey: upstream,
+    expected,
+    actual,
+    hint,
+  });
   if (location?.code) context.code = location.code;
   analysis.suggestedFix = generateFixSuggestion(analysis, context);
   return analysis;

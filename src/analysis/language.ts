@@ -1,5 +1,6 @@
 // Which language a project file is written in, from its extension: the analyzer, patterns and validator branch on it.
 import type { Failure } from "../domain/failure.js";
+import { pathSegments } from "../domain/node-id.js";
 
 /** The languages redgreen fixes. */
 export type SourceLanguage = "python" | "typescript";
@@ -39,11 +40,6 @@ const JS_TEST_NAME_RE = /\.(?:test|spec)\.(?:[cm]?[jt]s|[jt]sx)$/;
  * under a __tests__/ folder, and snapshots (*.snap, anything under __snapshots__/), which hold expected values.
  */
 export function isJsTestPath(relPath: string): boolean {
-  const parts = relPath
-    .replace(/\\/g, "/")
-    .split("/")
-    .filter((p) => p !== "" && p !== ".");
-  const base = parts[parts.length - 1] ?? "";
-  const dirs = parts.slice(0, -1);
+  const { dirs, base } = pathSegments(relPath);
   return JS_TEST_NAME_RE.test(base) || base.endsWith(".snap") || dirs.includes("__tests__") || dirs.includes("__snapshots__");
 }

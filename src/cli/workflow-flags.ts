@@ -8,15 +8,20 @@ import { parseSeconds, usageError } from "./args.js";
 import type { CliContext } from "./context.js";
 import type { WorkflowDepsInput } from "../../graph/runtime.js";
 
-/** parseArgs declarations of the flags that configure the services: interpreter, database, timeout, model. */
-export const serviceFlagOptions = {
-  runner: { type: "string" },
+/** parseArgs declarations of the service flags inspect's replays take too: interpreter, database, timeout, model. */
+export const storedServiceFlagOptions = {
   python: { type: "string" },
   db: { type: "string" },
   "test-timeout": { type: "string" },
   model: { type: "string" },
   "base-url": { type: "string" },
   "api-key": { type: "string" },
+} as const;
+
+/** parseArgs declarations of the flags that configure the services: runner, interpreter, database, timeout, model. */
+export const serviceFlagOptions = {
+  runner: { type: "string" },
+  ...storedServiceFlagOptions,
   "pass-env": { type: "string", multiple: true },
   help: { type: "boolean", short: "h" },
 } as const;

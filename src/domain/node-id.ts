@@ -1,5 +1,14 @@
 // Node ids ("file::name", the format every TestRunResult and Failure uses): split into file and name, and made stable
-// across runs (volatile parts of a test name such as a property test's seed replaced by placeholders).
+// across runs (volatile parts of a test name such as a property test's seed replaced by placeholders); a test path's segments.
+
+/** A project-relative path's folders and file name (either slash; empty and "." segments dropped), as test-file conventions read them. */
+export function pathSegments(relPath: string): { dirs: string[]; base: string } {
+  const parts = relPath
+    .replace(/\\/g, "/")
+    .split("/")
+    .filter((p) => p !== "" && p !== ".");
+  return { dirs: parts.slice(0, -1), base: parts[parts.length - 1] ?? "" };
+}
 
 /**
  * Splits a node id at its first "::" into the test file and the test name inside it ("" for a bare file path, e.g. a module's collection

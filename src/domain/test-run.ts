@@ -115,3 +115,20 @@ export const TestRunResultSchema = z.object({
   message: z.string().optional(),
 });
 export type TestRunResult = z.infer<typeof TestRunResultSchema>;
+
+/** How many tests of a run ended which way; total is passed + failed + errors + skipped + xfailed + xpassed, as pytest's summary line adds them up. */
+export type TestRunCounts = Pick<TestRunResult, "passed" | "failed" | "errors" | "skipped" | "xfailed" | "xpassed" | "total">;
+
+/** The counts of a run before anything is counted: what every parser starts from. */
+export const zeroCounts = (): TestRunCounts => ({ passed: 0, failed: 0, errors: 0, skipped: 0, xfailed: 0, xpassed: 0, total: 0 });
+
+/** A run's counts alone, in result order, from anything that carries them; a runner that knows no xfail (JS) counts none. */
+export const countsOf = (c: Omit<TestRunCounts, "xfailed" | "xpassed"> & Partial<TestRunCounts>): TestRunCounts => ({
+  passed: c.passed,
+  failed: c.failed,
+  errors: c.errors,
+  skipped: c.skipped,
+  xfailed: c.xfailed ?? 0,
+  xpassed: c.xpassed ?? 0,
+  total: c.total,
+});

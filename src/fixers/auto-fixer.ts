@@ -101,7 +101,7 @@ export async function tryProposal(
       projectRoot: deps.projectRoot,
       adapter: deps.runner,
       helper: deps.helper,
-      ...(deps.typescript ? { typescript: deps.typescript } : {}),
+      typescript: deps.typescript,
       journal: deps.journal ?? createMemoryJournal(),
       journalKey: { workflowId: deps.journalWorkflowId ?? "auto-fixer", signature: patchSignature(proposal.edits) },
       allowTestEdits: deps.allowTestEdits ?? false,
@@ -233,7 +233,7 @@ export async function fixSingleFailure(failure: Failure, deps: AutoFixerDeps, op
       if (done) return done;
     }
   }
-  return { fixed: false, changes: [], records, afterRun: null, ...(llmSkipped !== undefined ? { llmSkipped } : {}) };
+  return { fixed: false, changes: [], records, afterRun: null, llmSkipped };
 }
 
 /**

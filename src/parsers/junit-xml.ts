@@ -2,6 +2,7 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { RedgreenError } from "../domain/errors.js";
 import type { Failure, FailurePhase } from "../domain/failure.js";
+import { zeroCounts } from "../domain/test-run.js";
 import { focusFrames, hintFromMessage, pythonFailure, withFrameKinds } from "./pytest-frames.js";
 import { parsePythonTraceback } from "./traceback.js";
 import type { PytestRunParts } from "./pytest-jsonl.js";
@@ -152,13 +153,7 @@ export function parseJUnitXml(xml: string, options: ParseJUnitOptions = {}): JUn
     throw new RedgreenError("parse_failed", "JUnit XML has no <testsuites> or <testsuite> element");
   }
   const parts: JUnitRunParts = {
-    passed: 0,
-    failed: 0,
-    errors: 0,
-    skipped: 0,
-    xfailed: 0,
-    xpassed: 0,
-    total: 0,
+    ...zeroCounts(),
     failures: [],
     passedNodeIds: [],
     skippedNodeIds: [],

@@ -1,20 +1,16 @@
 // Frame helpers shared by the pytest parsers: test-file naming, frame kinds, the failing line, and the Failure they make.
 import type { Failure, FailurePhase, StackFrame } from "../domain/failure.js";
-import { splitNodeId } from "../domain/node-id.js";
+import { pathSegments, splitNodeId } from "../domain/node-id.js";
 import { failureLocation } from "./failure-location.js";
 
 const TEST_DIRS = new Set(["tests", "test"]);
 
 /** pytest's default naming (test_*.py, *_test.py), conftest.py, and .py files under a tests/ or test/ folder. */
 export function isPytestTestFile(relPath: string): boolean {
-  const parts = relPath
-    .replace(/\\/g, "/")
-    .split("/")
-    .filter((p) => p !== "" && p !== ".");
-  const base = parts[parts.length - 1] ?? "";
+  const { dirs, base } = pathSegments(relPath);
   if (!base.endsWith(".py")) return false;
   if (base === "conftest.py" || /^test_.*\.py$/.test(base) || /^.+_test\.py$/.test(base)) return true;
-  return parts.slice(0, -1).some((p) => TEST_DIRS.has(p));
+  return dirs.some((p) => TEST_DIRS.has(p));
 }
 
 /**

@@ -1,6 +1,6 @@
 // Parser for the bundled pytest plugin's JSONL event stream: events → TestRunResult parts.
 import type { Failure, FailurePhase, StackFrame } from "../domain/failure.js";
-import { RunAnomalyKindSchema, type RunAnomaly } from "../domain/test-run.js";
+import { RunAnomalyKindSchema, zeroCounts, type RunAnomaly, type TestRunCounts } from "../domain/test-run.js";
 import { splitNodeId } from "../domain/node-id.js";
 import { pythonFailure, withFrameKinds } from "./pytest-frames.js";
 
@@ -53,15 +53,7 @@ export type PytestEvent =
   | { event: "files"; testFiles: string[]; conftests: string[]; configFile: string | null; pythonFiles: string[] };
 
 /** What a (possibly partial) event stream says about a run. */
-export interface PytestRunParts {
-  passed: number;
-  failed: number;
-  errors: number;
-  skipped: number;
-  xfailed: number;
-  xpassed: number;
-  /** passed + failed + errors + skipped + xfailed + xpassed, as pytest's summary line adds them up. */
-  total: number;
+export interface PytestRunParts extends TestRunCounts {
   failures: Failure[];
   /** Tests whose call passed and that had no setup/teardown error. */
   passedNodeIds: string[];
@@ -140,7 +132,7 @@ export function failureFromPlugin(
 /** Consumes the plugin's stream chunk by chunk (live, while pytest runs) and sums it up. */
 export class PytestJsonlAccumulator {
   private pending = "";
-  private readonly counts = { passed: 0, failed: 0, errors: 0, skipped: 0, xfailed: 0, xpassed: 0 };
+  private readonly counts = zeroCounts();
   private readonly failures: Failure[] = [];
   private readonly failedNodes = new Set<string>();
   private readonly passedCalls = new Set<string>();
@@ -348,7 +340,7 @@ export class PytestJsonlAccumulator {
       collected: this.collected,
       done: this.done.size,
       failed: this.failures.length,
-      ...(this.lastNodeId ? { lastNodeId: this.lastNodeId } : {}),
+      lastNodeId: this.lastNodeId || undefined,
     };
   }
 

@@ -1,7 +1,7 @@
 // Parser for pytest's terminal output (pasted logs, and the adapter's last fallback).
 import type { Failure, FailurePhase } from "../domain/failure.js";
 import { splitNodeId } from "../domain/node-id.js";
-import type { TestRunResult } from "../domain/test-run.js";
+import { zeroCounts, type TestRunCounts, type TestRunResult } from "../domain/test-run.js";
 import { focusFrames, hintFromMessage, pythonFailure, withFrameKinds } from "./pytest-frames.js";
 import { parsePythonTraceback } from "./traceback.js";
 
@@ -29,15 +29,6 @@ interface ShortEntry {
   nodeId: string;
   message: string;
 }
-
-const emptyCounts = (): Record<"passed" | "failed" | "errors" | "skipped" | "xfailed" | "xpassed", number> => ({
-  passed: 0,
-  failed: 0,
-  errors: 0,
-  skipped: 0,
-  xfailed: 0,
-  xpassed: 0,
-});
 
 /** "FAILED tests/x.py::test_a - AssertionError: boom" → node id and message (node ids may contain " - " only inside [...]). */
 function splitShortLine(rest: string): { nodeId: string; message: string } {
@@ -121,7 +112,7 @@ export function parsePytestOutput(text: string): TestRunResult {
   const blocks: Block[] = [];
   const short: ShortEntry[] = [];
   const verbose = new Map<string, string>();
-  let summary: { counts: ReturnType<typeof emptyCounts>; duration: number; noTests: boolean } | null = null;
+  let summary: { counts: TestRunCounts; duration: number; noTests: boolean } | null = null;
 
   for (const raw of lines) {
     const line = raw.trimEnd();
@@ -131,7 +122,7 @@ export function parsePytestOutput(text: string): TestRunResult {
     if (coll && collected === null) collected = Number(coll[1]);
     const final = FINAL_RE.exec(line);
     if (final && (/ in [\d.]+s/.test(line) || line.startsWith("="))) {
-      const counts = emptyCounts();
+      const counts = zeroCounts();
       for (const m of final[1]!.matchAll(SUMMARY_ITEM_RE)) {
         const n = Number(m[1]);
         const word = m[2]!;
@@ -198,7 +189,7 @@ export function parsePytestOutput(text: string): TestRunResult {
     }
   }
 
-  const counts = summary?.counts ?? emptyCounts();
+  const counts = summary?.counts ?? zeroCounts();
   if (!summary) {
     for (const f of failures) {
       if (f.phase === "call") counts.failed++;

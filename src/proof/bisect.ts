@@ -70,8 +70,8 @@ export async function findCulprit(deps: BisectDeps, fixes: readonly string[], br
   const entries = entriesOf(deps, fixes);
   const opts = (phase: ProofPhase) => ({
     coverage: false,
-    ...(deps.onProgress ? { onProgress: (p: RunProgress) => deps.onProgress!(phase, p) } : {}),
-    ...(deps.signal ? { signal: deps.signal } : {}),
+    onProgress: deps.onProgress ? (p: RunProgress) => deps.onProgress!(phase, p) : undefined,
+    signal: deps.signal,
   });
   const failingAfter = async (applied: number, whole: boolean): Promise<string[]> =>
     withFixesUpTo(deps, entries, applied, async () => {

@@ -218,7 +218,7 @@ export async function proveFix(input: ProofInput, deps: ProofDeps): Promise<Proo
       return (outcome = await notKept("rejected", "tamper", `${written} as written differs from the validated content`, [written]));
 
     const proofSet = proofTargets(targets, baseline);
-    const measure = { coverage: deps.coverage, ...(deps.perTestCoverage !== undefined ? { perTestCoverage: deps.perTestCoverage } : {}) };
+    const measure = { coverage: deps.coverage, perTestCoverage: deps.perTestCoverage };
     const runFull = (): Promise<TestRunResult> => runner.runTests({ ...measure, ...progress(deps, "full") });
     // fullFirst: the full run comes first and stands in for the targeted run (its verdict is the full run's).
     const fullFirst = deps.fullFirst === true && deps.scope !== "affected";
@@ -263,7 +263,7 @@ export async function proveFix(input: ProofInput, deps: ProofDeps): Promise<Proo
     const unseen = baseline.crash === undefined ? [] : newFailures(baseline, full, new Set([...(input.knownFlaky ?? []), ...targets]));
     const suspects = [...failing, ...unseen];
     const newlyFlaky = await confirmFlaky(runner, suspects, {
-      ...(deps.signal ? { signal: deps.signal } : {}),
+      signal: deps.signal,
       ...progress(deps, "flaky-check"),
     });
     if (deps.signal?.aborted) throw new ProofInterrupted("the proof was interrupted");
@@ -315,8 +315,8 @@ const absentNote = (absent: readonly string[]): string =>
   `${absent.slice(0, 3).join(", ")}${absent.length > 3 ? `, and ${absent.length - 3} more` : ""}`;
 
 const progress = (deps: ProofDeps, phase: ProofPhase): { onProgress?: (p: RunProgress) => void; signal?: AbortSignal } => ({
-  ...(deps.onProgress ? { onProgress: (p: RunProgress) => deps.onProgress!(phase, p) } : {}),
-  ...(deps.signal ? { signal: deps.signal } : {}),
+  onProgress: deps.onProgress ? (p: RunProgress) => deps.onProgress!(phase, p) : undefined,
+  signal: deps.signal,
 });
 
 /** The text of each target's test file, for the overfitting rule (a file that cannot be read is left out). */

@@ -14,6 +14,7 @@ export function fixRecordOf(proposal: FixProposal, outcome: ProofOutcome, iterat
     risk: outcome.risk,
     reason: outcome.reason,
     diff: outcome.diff,
-    ...(outcome.rule !== null ? { rule: outcome.rule, evidence: outcome.evidence } : {}),
+    rule: outcome.rule ?? undefined,
+    evidence: outcome.rule !== null ? outcome.evidence : undefined,
   };
 }

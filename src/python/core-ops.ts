@@ -70,22 +70,20 @@ export type ListImportsResult = z.infer<typeof ListImportsResultSchema>;
 export const ModuleLocationSchema = z.enum(["project", "stdlib", "builtin", "site-packages", "other"]);
 export type ModuleLocation = z.infer<typeof ModuleLocationSchema>;
 
-/** `find_spec`: whether a module resolves and where it lives. */
-export const ModuleSpecSchema = z.object({
+/** Whether a module resolves and where it lives: what `find_spec` and `resolve_imports` both answer first. */
+const ModuleFoundSchema = z.object({
   module: z.string(),
   found: z.boolean(),
   location: ModuleLocationSchema.nullable(),
   origin: z.string().nullable(),
-  isPackage: z.boolean(),
 });
+
+/** `find_spec`: whether a module resolves and where it lives. */
+export const ModuleSpecSchema = ModuleFoundSchema.extend({ isPackage: z.boolean() });
 export type ModuleSpec = z.infer<typeof ModuleSpecSchema>;
 
 /** One entry of `resolve_imports`. */
-export const ImportResolutionSchema = z.object({
-  module: z.string(),
-  found: z.boolean(),
-  location: ModuleLocationSchema.nullable(),
-  origin: z.string().nullable(),
+export const ImportResolutionSchema = ModuleFoundSchema.extend({
   /** Names of a from-import that the module does not define (only when checkedNames). */
   missingNames: z.array(z.string()),
   checkedNames: z.boolean(),

@@ -28,7 +28,7 @@ async function probe(
   env?: Record<string, string | undefined>,
 ): Promise<{ executable: string } | { problem: string }> {
   try {
-    const r = await runProcess(python, ["-c", PROBE], { cwd, timeoutMs: 20_000, maxOutputBytes: 64 * 1024, ...(env ? { env } : {}) });
+    const r = await runProcess(python, ["-c", PROBE], { cwd, timeoutMs: 20_000, maxOutputBytes: 64 * 1024, env });
     if (r.exitCode === 0) return { executable: r.stdout.trim() || python };
     const detail = (r.stderr.trim().split("\n").pop() ?? "").slice(0, 300);
     return {

@@ -40,15 +40,15 @@ export async function createRunnerAdapter(options: CreateRunnerAdapterOptions): 
 async function createInnerAdapter(options: CreateRunnerAdapterOptions): Promise<TestRunnerAdapter> {
   const { runner } = await chooseRunner(options.projectRoot, options.runner);
   const common = {
-    ...(options.testTimeoutSeconds !== undefined ? { testTimeoutSeconds: options.testTimeoutSeconds } : {}),
-    ...(options.runTimeoutSeconds !== undefined ? { runTimeoutSeconds: options.runTimeoutSeconds } : {}),
+    testTimeoutSeconds: options.testTimeoutSeconds,
+    runTimeoutSeconds: options.runTimeoutSeconds,
     passEnv: options.passEnv,
   };
   switch (runner) {
     case "pytest":
       return createPytestAdapter({
         projectRoot: options.projectRoot,
-        ...(options.python !== undefined ? { python: options.python } : {}),
+        python: options.python,
         parallel: options.parallel ?? true,
         ...common,
       });

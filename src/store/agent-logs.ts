@@ -1,11 +1,10 @@
 // Agent-log repository: the audit log, one row per agent action with its input, output and outcome.
-import type { Database } from "better-sqlite3";
 import { AgentLogInputSchema, AgentLogSchema } from "../domain/index.js";
 import type { AgentLog, AgentLogInput, AgentLogStatus } from "../domain/index.js";
-import type { SecretRedactor } from "../fixers/llm/redact.js";
 import { fromJsonColumn, toJsonColumn } from "./json-column.js";
 import { capNullable, capStrings } from "./text-cap.js";
 import { whereClause } from "./where-clause.js";
+import type { RepositoryFactory } from "./repository.js";
 
 export interface ListAgentLogsOptions {
   workflowId?: string;
@@ -38,8 +37,8 @@ const fromRow = (row: AgentLogRow): AgentLog => {
     agentId: row.agent_id,
     phase: row.phase,
     action: row.action,
-    ...(input === null ? {} : { input }),
-    ...(output === null ? {} : { output }),
+    input: input ?? undefined,
+    output: output ?? undefined,
     status: row.status,
     errorMessage: row.error_message,
     durationMs: row.duration_ms,
@@ -57,11 +56,7 @@ export interface AgentLogRepository {
  * Builds the repository over an open, migrated database; every text of an entry is redacted before it is written.
  * @internal the raw connection stays out of the published types
  */
-export function createAgentLogRepository(
-  db: Database,
-  now: () => string,
-  redactor: Pick<SecretRedactor, "redactValue">,
-): AgentLogRepository {
+export const createAgentLogRepository: RepositoryFactory<AgentLogRepository> = (db, now, redactor) => {
   const insert = db.prepare(`INSERT INTO agent_logs
     (workflow_id, agent_id, phase, action, input, output, status, error_message, duration_ms, created_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
@@ -89,4 +84,4 @@ export function createAgentLogRepository(
       return (db.prepare(sql).all(...where.params, options.limit ?? 500) as AgentLogRow[]).map(fromRow);
     },
   };
-}
+};

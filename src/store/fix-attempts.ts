@@ -1,12 +1,11 @@
 // Fix-attempt repository: every fix redgreen tried, kept or not, appended to its workflow's fix history too.
-import type { Database } from "better-sqlite3";
 import { z } from "zod";
 import { RedgreenError } from "../domain/errors.js";
 import { FixRecordSchema } from "../domain/index.js";
 import type { FixRecord } from "../domain/index.js";
-import type { SecretRedactor } from "../fixers/llm/redact.js";
 import { fromJsonColumn } from "./json-column.js";
 import { capStrings } from "./text-cap.js";
+import type { RepositoryFactory } from "./repository.js";
 
 /** A stored fix attempt: the FixRecord plus its row identity. */
 export const FixAttemptSchema = FixRecordSchema.extend({
@@ -44,8 +43,8 @@ const fromRow = (row: FixAttemptRow): FixAttempt =>
     risk: row.risk,
     reason: row.reason,
     diff: row.diff,
-    ...(row.rule !== null ? { rule: row.rule } : {}),
-    ...(row.evidence !== null ? { evidence: z.array(z.string()).parse(fromJsonColumn(row.evidence, "fix_attempts.evidence")) } : {}),
+    rule: row.rule ?? undefined,
+    evidence: row.evidence !== null ? z.array(z.string()).parse(fromJsonColumn(row.evidence, "fix_attempts.evidence")) : undefined,
     createdAt: row.created_at,
   });
 
@@ -61,11 +60,7 @@ export interface FixAttemptRepository {
  * Builds the repository over an open, migrated database; reasons and diffs are redacted before they are written.
  * @internal the raw connection stays out of the published types
  */
-export function createFixAttemptRepository(
-  db: Database,
-  now: () => string,
-  redactor: Pick<SecretRedactor, "redactValue">,
-): FixAttemptRepository {
+export const createFixAttemptRepository: RepositoryFactory<FixAttemptRepository> = (db, now, redactor) => {
   const insert = db.prepare(`INSERT INTO fix_attempts
     (workflow_id, iteration, file, source, strategy, status, risk, reason, diff, rule, evidence, created_at)
     VALUES (@workflowId, @iteration, @file, @source, @strategy, @status, @risk, @reason, @diff, @rule, @evidence, @createdAt)`);
@@ -94,4 +89,4 @@ export function createFixAttemptRepository(
     record: (workflowId, record) => recordTx.immediate(workflowId, capStrings(redactor.redactValue(FixRecordSchema.parse(record)))),
     list: (workflowId) => (selectAll.all(workflowId) as FixAttemptRow[]).map(fromRow),
   };
-}
+};

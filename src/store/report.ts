@@ -1,18 +1,11 @@
 // Test reports (summary, failure details, coverage, recommendations) and coverage deltas, computed from a TestRunResult alone.
-import type { Coverage, Failure, SlowTest, TestRunResult, TestRunStatus } from "../domain/index.js";
+import type { Coverage, Failure, SlowTest, TestRunCounts, TestRunResult, TestRunStatus } from "../domain/index.js";
 
 /** Below this line coverage the report recommends adding tests. */
 export const COVERAGE_TARGET_PERCENT = 80;
 
-export interface ReportSummary {
+export interface ReportSummary extends TestRunCounts {
   status: TestRunStatus;
-  total: number;
-  passed: number;
-  failed: number;
-  errors: number;
-  skipped: number;
-  xfailed: number;
-  xpassed: number;
   durationSeconds: number;
   /** Percent of run tests (passed + failed + errors) that passed; null when none ran. */
   passRate: number | null;

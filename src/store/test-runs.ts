@@ -1,12 +1,11 @@
 // Test-run repository: one row per run of a suite plus one row per failure, the full result kept as JSON.
-import type { Database } from "better-sqlite3";
 import { z } from "zod";
 import { TestRunResultSchema, TestRunStatusSchema } from "../domain/index.js";
 import type { TestRunResult } from "../domain/index.js";
-import type { SecretRedactor } from "../fixers/llm/redact.js";
 import { fromJsonColumn } from "./json-column.js";
 import { whereClause } from "./where-clause.js";
 import { capStrings } from "./text-cap.js";
+import type { RepositoryFactory } from "./repository.js";
 
 /** A stored run without its full result: what listings show. */
 export const TestRunSummarySchema = z.object({
@@ -91,7 +90,7 @@ export interface TestRunRepository {
  * Builds the repository over an open, migrated database; every text of a run is redacted before it is written.
  * @internal the raw connection stays out of the published types
  */
-export function createTestRunRepository(db: Database, now: () => string, redactor: Pick<SecretRedactor, "redactValue">): TestRunRepository {
+export const createTestRunRepository: RepositoryFactory<TestRunRepository> = (db, now, redactor) => {
   const insertRun = db.prepare(`INSERT INTO test_runs
     (workflow_id, project_path, status, passed, failed, errors, skipped, total, duration_seconds, coverage_percent, command, result_json, created_at)
     VALUES (@workflowId, @projectPath, @status, @passed, @failed, @errors, @skipped, @total, @durationSeconds, @coveragePercent, @command, @resultJson, @createdAt)`);
@@ -139,4 +138,4 @@ export function createTestRunRepository(db: Database, now: () => string, redacto
       return (db.prepare(sql).all(...where.params, options.limit ?? 50) as RunRow[]).map(toSummary);
     },
   };
-}
+};

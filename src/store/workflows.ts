@@ -1,13 +1,12 @@
 // Workflow repository: the workflows table, one row per redgreen run on a project.
 import { randomUUID } from "node:crypto";
-import type { Database } from "better-sqlite3";
 import { RedgreenError } from "../domain/errors.js";
 import { WorkflowSchema } from "../domain/index.js";
 import type { Workflow, WorkflowStatus } from "../domain/index.js";
-import type { SecretRedactor } from "../fixers/llm/redact.js";
 import { fromJsonColumn, toJsonColumn } from "./json-column.js";
 import { whereClause } from "./where-clause.js";
 import { capStrings } from "./text-cap.js";
+import type { RepositoryFactory } from "./repository.js";
 
 export interface CreateWorkflowInput {
   /** Chosen by the caller (e.g. a LangGraph thread id); a random UUID otherwise. */
@@ -90,11 +89,7 @@ export interface WorkflowRepository {
  * Builds the repository over an open, migrated database; the stored test results are redacted before they are written.
  * @internal the raw connection stays out of the published types
  */
-export function createWorkflowRepository(
-  db: Database,
-  now: () => string,
-  redactor: Pick<SecretRedactor, "redactValue">,
-): WorkflowRepository {
+export const createWorkflowRepository: RepositoryFactory<WorkflowRepository> = (db, now, redactor) => {
   const insert = db.prepare(`INSERT INTO workflows
     (id, project_path, status, iterations, max_iterations, test_results, initial_coverage, final_coverage, fix_history, created_at, updated_at)
     VALUES (?, ?, ?, 0, ?, NULL, NULL, NULL, '[]', ?, ?)`);
@@ -145,4 +140,4 @@ export function createWorkflowRepository(
       return (db.prepare(sql).all(...where.params, options.limit ?? 50) as WorkflowRow[]).map(workflowFromRow);
     },
   };
-}
+};

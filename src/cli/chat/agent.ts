@@ -103,7 +103,7 @@ export function chatTools(s: ChatSession, projects: ProjectServices): RedgreenTo
     model: deps.llm.model,
     llmCallLog: deps.llm.callLog,
     redactor: deps.llm.redactor,
-    ...(s.workflowId !== null ? { sessionId: `chat-${s.workflowId}` } : {}),
+    sessionId: s.workflowId !== null ? `chat-${s.workflowId}` : undefined,
   }).filter((t) => (CHAT_TOOL_NAMES as readonly string[]).includes(t.name));
 }
 
@@ -131,12 +131,7 @@ export interface ChatAgent {
 /** Builds the chat agent; a fresh createAgent per question carries the current failures in its system prompt. */
 export function createChatAgent(options: ChatAgentOptions): ChatAgent {
   const ownProjects = options.projects === undefined;
-  const projects =
-    options.projects ??
-    createProjectServices({
-      ...(options.python !== undefined ? { python: options.python } : {}),
-      ...(options.runner !== undefined ? { runner: options.runner } : {}),
-    });
+  const projects = options.projects ?? createProjectServices({ python: options.python, runner: options.runner });
   return {
     async ask(session, question, onToken, signal) {
       const agent = createAgent({

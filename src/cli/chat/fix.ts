@@ -54,7 +54,7 @@ async function propose(s: ChatSession, failure: Failure, analysis: Analysis, io:
       workflowId: s.workflowId!,
       redactor: deps.llm.redactor,
       projectRoot: s.projectRoot,
-      ...(deps.llm.settings ? { settings: deps.llm.settings } : {}),
+      settings: deps.llm.settings,
     },
   );
   if (outcome.kind !== "proposal") {

@@ -2,7 +2,7 @@
 import { buildGraph } from "../../../graph/build.js";
 import { drawingOnlyDeps, highlightPath, workflowMermaid } from "../../../graph/visualize.js";
 import { RedgreenError } from "../../domain/errors.js";
-import type { Failure } from "../../domain/index.js";
+import type { Analysis, Failure } from "../../domain/index.js";
 import { undoWorkflow, workflowPatch } from "../../fixers/journal.js";
 import { withProjectLock } from "../../fixers/project-lock.js";
 import { iterationSeries, loadHistory, pathThrough, toTimeline } from "../inspect/timeline.js";
@@ -44,6 +44,21 @@ function failureArg(s: ChatSession, args: string[], usage: string): { n: number;
   return { n, failure: failures[n - 1]! };
 }
 
+/** A command that writes failure N of the current run as `render` shows it with its analysis. */
+const failureView = (
+  usage: string,
+  summary: string,
+  render: (n: number, failure: Failure, analysis: Analysis, s: ChatSession) => string,
+): SlashCommand => ({
+  usage,
+  summary,
+  takesFailure: true,
+  async run(ctx, args) {
+    const { n, failure } = failureArg(ctx.session, args, usage);
+    ctx.write(`${render(n, failure, sessionAnalyzer(ctx.session)(failure), ctx.session)}${staleNote(ctx.session)}`);
+  },
+});
+
 const requireWorkflow = (s: ChatSession): string => {
   if (s.workflowId === null) throw new RedgreenError("usage", "no workflow yet for this project (redgreen run, or /fix N, starts one)");
   return s.workflowId;
@@ -81,25 +96,10 @@ export const slashCommands = {
       ctx.write(`${renderFailures(currentFailures(ctx.session))}${staleNote(ctx.session)}`);
     },
   },
-  show: {
-    usage: "/show N",
-    summary: "failure N in full: error, trace, and the source around it",
-    takesFailure: true,
-    async run(ctx, args) {
-      const { n, failure } = failureArg(ctx.session, args, "/show N");
-      const analysis = sessionAnalyzer(ctx.session)(failure);
-      ctx.write(`${renderFailureDetail(n, failure, analysis, ctx.session.projectRoot)}${staleNote(ctx.session)}`);
-    },
-  },
-  analyze: {
-    usage: "/analyze N",
-    summary: "root cause, category, location and fix strategy of failure N",
-    takesFailure: true,
-    async run(ctx, args) {
-      const { n, failure } = failureArg(ctx.session, args, "/analyze N");
-      ctx.write(`${renderAnalysis(n, failure, sessionAnalyzer(ctx.session)(failure))}${staleNote(ctx.session)}`);
-    },
-  },
+  show: failureView("/show N", "failure N in full: error, trace, and the source around it", (n, failure, analysis, s) =>
+    renderFailureDetail(n, failure, analysis, s.projectRoot),
+  ),
+  analyze: failureView("/analyze N", "root cause, category, location and fix strategy of failure N", renderAnalysis),
   fix: {
     usage: "/fix N",
     summary: "fix failure N (pattern, then LLM): shows the diff, asks, applies, proves it with the test runner",

@@ -100,7 +100,7 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
         model: model.streamingChat ?? model.chat,
         checkpointer: runtime.checkpointer,
         runner: runtime.deps.adapter.name,
-        ...(values.python ? { python: values.python } : {}),
+        python: values.python || undefined,
       });
     }
     ctx.stdout.write(

@@ -12,7 +12,7 @@ import { EXIT } from "../context.js";
 import type { CliContext } from "../context.js";
 import { startInspectorServer } from "../inspect/server.js";
 import { createWorkflowRuntime } from "../../../graph/runtime.js";
-import { depsInputFromFlags } from "../workflow-flags.js";
+import { depsInputFromFlags, storedServiceFlagOptions } from "../workflow-flags.js";
 
 export const help = `Usage: redgreen inspect [WORKFLOW_ID] [options]
 
@@ -50,12 +50,7 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
     options: {
       port: { type: "string" },
       project: { type: "string", short: "C" },
-      db: { type: "string" },
-      python: { type: "string" },
-      "test-timeout": { type: "string" },
-      model: { type: "string" },
-      "base-url": { type: "string" },
-      "api-key": { type: "string" },
+      ...storedServiceFlagOptions,
       "no-llm": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
@@ -87,7 +82,7 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
       journal: createEditJournal(store.db, () => new Date().toISOString()),
       checkpointer: createCheckpointer(store),
       port,
-      ...(workflowId !== undefined ? { initialWorkflowId: workflowId } : {}),
+      initialWorkflowId: workflowId,
       replay: async (id, root) => {
         const runtime = await createWorkflowRuntime({
           ...shared,

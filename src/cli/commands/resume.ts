@@ -56,14 +56,14 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
     env: ctx.env,
     cwd: ctx.cwd,
     lock: { workflowId: workflow.id, command: "resume", note: ctx.stderr },
-    ...(switches ? { options: switches } : {}),
-    ...(values.quiet ? {} : { onEvent: createWorkflowEventPrinter(ctx, false)! }),
+    options: switches ?? undefined,
+    onEvent: values.quiet ? undefined : createWorkflowEventPrinter(ctx, false)!,
   });
   try {
     const summary = await resumeWorkflow(runtime.deps, workflow.id, {
       checkpointer: runtime.checkpointer,
       signal: ctx.signal,
-      ...(switches?.approve ? { onApproval: createTerminalApprover(ctx) } : {}),
+      onApproval: switches?.approve ? createTerminalApprover(ctx) : undefined,
     });
     return printSummary(ctx, summary, values.json === true);
   } catch (e) {

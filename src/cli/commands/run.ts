@@ -104,7 +104,7 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
         dryRun: values["dry-run"] === true,
         coverage: values.coverage === true,
       },
-      ...(values.quiet ? {} : { onEvent: createWorkflowEventPrinter(ctx, false)! }),
+      onEvent: values.quiet ? undefined : createWorkflowEventPrinter(ctx, false)!,
     }),
   );
   const resumeWith = resumeCommand(ctx, workflowId, projectRoot, values.db);
@@ -118,14 +118,14 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
           projectRoot,
           maxIterations,
           workflowId,
-          ...(runtime.python !== null ? { python: runtime.python } : {}),
+          python: runtime.python ?? undefined,
           runner: runtime.deps.adapter.name,
-          ...(flags.testTimeoutSeconds !== undefined ? { testTimeoutSeconds: flags.testTimeoutSeconds } : {}),
-          ...(flags.runTimeoutSeconds !== undefined ? { runTimeoutSeconds: flags.runTimeoutSeconds } : {}),
+          testTimeoutSeconds: flags.testTimeoutSeconds,
+          runTimeoutSeconds: flags.runTimeoutSeconds,
           runnerArgs,
-          ...(flags.parallel !== undefined ? { parallel: flags.parallel } : {}),
+          parallel: flags.parallel,
         },
-        { checkpointer: runtime.checkpointer, signal: ctx.signal, ...(values.approve ? { onApproval: createTerminalApprover(ctx) } : {}) },
+        { checkpointer: runtime.checkpointer, signal: ctx.signal, onApproval: values.approve ? createTerminalApprover(ctx) : undefined },
       ),
     );
     const code = printSummary(ctx, { ...summary, runner: runtime.runnerChoice }, values.json === true);

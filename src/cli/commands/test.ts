@@ -118,8 +118,8 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
     try {
       result = await adapter.runTests({
         coverage: values["no-coverage"] !== true,
-        ...(files.length > 0 ? { files } : {}),
-        ...(progress ? { onProgress: (p) => progress.update(p) } : {}),
+        files: files.length > 0 ? files : undefined,
+        onProgress: progress ? (p) => progress.update(p) : undefined,
         signal: ctx.signal,
       });
     } finally {
@@ -129,7 +129,7 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
     if (ctx.signal.aborted) return EXIT.interrupted;
     const runId = store.saveTestRun(result, { projectPath: projectRoot });
     if (values.json) {
-      ctx.stdout.write(`${JSON.stringify({ ...result, runner: choice, ...(runnerArgs.length > 0 ? { runnerArgs } : {}) })}\n`);
+      ctx.stdout.write(`${JSON.stringify({ ...result, runner: choice, runnerArgs: runnerArgs.length > 0 ? runnerArgs : undefined })}\n`);
     } else {
       const note = runnerArgsNote(runnerArgs);
       ctx.stdout.write(renderTestReport(buildTestReport(result)));

@@ -253,7 +253,7 @@ export async function startInspectorServer(options: InspectorOptions): Promise<I
           {
             workflowId: source.id,
             checkpointId: body.checkpointId as string,
-            ...(body.patch ? { patch: body.patch as Record<string, unknown> } : {}),
+            patch: body.patch ? (body.patch as Record<string, unknown>) : undefined,
           },
         ),
       );

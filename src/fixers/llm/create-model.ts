@@ -116,6 +116,6 @@ export async function loadLlmModel(input: ResolveModelConfigInput, options: Crea
     streamingChat: await createChatModel(config, { ...options, maxTokens, streaming: true }),
     name: describeModel(config),
     maxTokens,
-    ...(endpoint !== undefined ? { endpoint } : {}),
+    endpoint,
   };
 }

@@ -260,7 +260,12 @@ export async function generateFixWithLlm(
           : file === failure.testFile
             ? testFocusLine(failure, sources[file])
             : (callees.find((c) => c.file === file)?.line ?? null);
-      edits.push({ file, find: restored.find, replace: restored.replace, ...(nearLine !== null && nearLine > 0 ? { nearLine } : {}) });
+      edits.push({
+        file,
+        find: restored.find,
+        replace: restored.replace,
+        nearLine: nearLine !== null && nearLine > 0 ? nearLine : undefined,
+      });
     }
     if (refused !== null) {
       record({ ...base, outcome: "invalid_answer", error: refused });

@@ -28,7 +28,7 @@ const toOwn = (fr: StackFrame, projectRoot: string): OwnFrame | null => {
   if (kind !== "project" && kind !== "test") return null;
   const rel = projectRelativePath(fr.file, projectRoot);
   if (rel === null) return null;
-  return { file: rel, line: fr.line, function: fr.function, kind, ...(fr.column !== undefined ? { column: fr.column } : {}) };
+  return { file: rel, line: fr.line, function: fr.function, kind, column: fr.column };
 };
 
 /** The failure's frames that lie in the project (project code and tests), outermost first. */
@@ -56,7 +56,7 @@ export function testTarget(f: Failure): { testFile: string; testFunction: string
   const fn = (parts[parts.length - 1] ?? "").replace(/\[.*$/, "");
   if (!fn) return null;
   const cls = parts.length > 1 ? parts[parts.length - 2] : undefined;
-  return { testFile: f.nodeId.slice(0, at), testFunction: fn, ...(cls ? { testClass: cls } : {}) };
+  return { testFile: f.nodeId.slice(0, at), testFunction: fn, testClass: cls || undefined };
 }
 
 /** Python's "Did you mean" suggestion from the failure, the analysis or the message. */

@@ -99,7 +99,7 @@ export function createPatternContext(deps: {
     allowTestEdits: deps.allowTestEdits ?? false,
     isTestFile: deps.isTestFile ?? isTestPath,
     readFile: async (rel) => readFile((await resolveProjectFile(deps.projectRoot, rel)).real, "utf8"),
-    ...(deps.importCatalogs ? { importCatalogs: deps.importCatalogs } : {}),
+    importCatalogs: deps.importCatalogs,
     typescript: deps.typescript,
   };
 }

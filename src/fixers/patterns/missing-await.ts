@@ -26,16 +26,17 @@ export const missingAwaitPattern = {
     const target = testTarget(ctx.failure);
     const coroutine = coroutineName(text);
     const common = {
-      ...(target
-        ? { test_file: target.testFile, test_function: target.testFunction, ...(target.testClass ? { test_class: target.testClass } : {}) }
-        : {}),
+      test_file: target?.testFile,
+      test_function: target?.testFunction,
+      test_class: target?.testClass || undefined,
       include_tests: ctx.allowTestEdits,
     };
     const anyShape = misuse || ctx.analysis.fixStrategy === "add_await" || shortType(ctx.failure.errorType) === "AssertionError";
     const found = anyShape
       ? await awaitSites(ctx.helper, {
-          ...(frame ? { file: frame.file, line: frame.line } : {}),
-          ...(coroutine ? { coroutine } : {}),
+          file: frame?.file,
+          line: frame?.line,
+          coroutine: coroutine || undefined,
           ...common,
         })
       : { sites: [] };

@@ -29,9 +29,9 @@ export const missingCommitPattern = {
     const found = await commitSites(ctx.helper, {
       test_file: target.testFile,
       test_function: target.testFunction,
-      ...(target.testClass ? { test_class: target.testClass } : {}),
+      test_class: target.testClass || undefined,
       frames,
-      ...(failingLine !== null ? { failing_line: failingLine } : {}),
+      failing_line: failingLine ?? undefined,
     });
     // Evidence the failure is about data not persisted: a read that found nothing, or a failing test statement that
     // checks what it read back from the database. An assertion about anything else is not this pattern's.

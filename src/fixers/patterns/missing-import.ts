@@ -122,7 +122,7 @@ function gathered(chosen: { also?: string[] | undefined }): string {
 
 async function plan(ctx: PatternContext, name: string, file: string, line: number | undefined): Promise<FixProposal | null> {
   const catalogs = ctx.importCatalogs ?? shippedCatalogs();
-  const args = { file, name, catalog: catalogCandidates(name, catalogs), ...(line ? { line } : {}) };
+  const args = { file, name, catalog: catalogCandidates(name, catalogs), line: line || undefined };
   let found = await importPlan(ctx.helper, args);
   if (found.chosen && found.others?.length) {
     // A deleted `from m import a, b, c` leaves several names unbound: restore those one module provides in one fix.

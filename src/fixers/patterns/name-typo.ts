@@ -55,10 +55,10 @@ export const nameTypoPattern = {
       line: frame.line,
       name: lookup.name,
       kind: lookup.kind,
-      ...(lookup.kind === "attribute" || lookup.kind === "class_attribute" ? { type_name: lookup.typeName } : {}),
-      ...(lookup.kind !== "name" && lookup.kind !== "module_attribute" && lookup.typeModule ? { type_module: lookup.typeModule } : {}),
-      ...(lookup.kind === "module_attribute" ? { module: lookup.module } : {}),
-      ...(hint ? { hint } : {}),
+      type_name: lookup.kind === "attribute" || lookup.kind === "class_attribute" ? lookup.typeName : undefined,
+      type_module: lookup.kind !== "name" && lookup.kind !== "module_attribute" ? lookup.typeModule || undefined : undefined,
+      module: lookup.kind === "module_attribute" ? lookup.module : undefined,
+      hint: hint || undefined,
       allow_tests: ctx.allowTestEdits,
     });
     if (!found.edit || !found.suggestion) return null;

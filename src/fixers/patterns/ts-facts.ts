@@ -35,7 +35,7 @@ export function failureLocation(ctx: PatternContext): TsLocation | null {
   const frame = frames[frames.length - 1];
   if (frame) {
     const column = frame.column ?? stackColumn(ctx.failure, frame.file, frame.line);
-    return { file: frame.file, line: frame.line, ...(column ? { column } : {}) };
+    return { file: frame.file, line: frame.line, column: column || undefined };
   }
   const { fileToFix, lineNumber } = ctx.analysis;
   if (fileToFix && lineNumber && isScriptPath(fileToFix) && editable(fileToFix)) return { file: fileToFix, line: lineNumber };
@@ -45,6 +45,12 @@ export function failureLocation(ctx: PatternContext): TsLocation | null {
 /** The error class without a namespace, and the first message line (vitest appends diffs to assertion messages). */
 export function errorFacts(f: Failure): { type: string; message: string } {
   return { type: shortType(f.errorType), message: f.errorMessage.split("\n")[0]?.trim() ?? "" };
+}
+
+/** What `read` finds in a failure's short error type and first message line; null when it finds nothing. */
+export function readError<T>(f: Failure, read: (type: string, message: string) => T | null): T | null {
+  const { type, message } = errorFacts(f);
+  return read(type, message);
 }
 
 /** Whether a runner reported a value mismatch (vitest/jest/chai/node:assert assertion errors). */

@@ -8,7 +8,7 @@ import type { FixProposal } from "../../domain/fix.js";
 import { declaredPackages, packageNameOf } from "../../typescript/packages.js";
 import type { TsCodeFix, TsProject } from "../../typescript/types.js";
 import { applyTextChanges } from "./ts-edits.js";
-import { editsFor, errorFacts, failureLocation, fixesCleanly, tsProposal, type TsLocation } from "./ts-facts.js";
+import { editsFor, failureLocation, fixesCleanly, readError, tsProposal, type TsLocation } from "./ts-facts.js";
 import { documentedImport } from "./js-documented-import.js";
 import { projectImportHabit } from "./js-import-habit.js";
 import { chooseImportSource, importFacts, type ImportChoice } from "./ts-import-source.js";
@@ -186,14 +186,10 @@ export const tsMissingImportPattern = {
   id: "ts-missing-import",
   languages: ["typescript"],
   strategy: "add_import",
-  matches: (failure) => {
-    const { type, message } = errorFacts(failure);
-    return undefinedName(type, message) !== null;
-  },
+  matches: (failure) => readError(failure, undefinedName) !== null,
   async propose(ctx: PatternContext): Promise<FixProposal | null> {
     const project = ctx.typescript;
-    const { type, message } = errorFacts(ctx.failure);
-    const name = undefinedName(type, message);
+    const name = readError(ctx.failure, undefinedName);
     // The name is missing where it was used; a test file may gain an import (the one edit allowed there).
     const at = failureLocation({ ...ctx, allowTestEdits: true });
     if (!project || !name || !at || !isScriptPath(at.file)) return null;

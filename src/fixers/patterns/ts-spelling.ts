@@ -6,7 +6,7 @@ import { editDistance } from "../../analysis/hints.js";
 import type ts from "typescript";
 import type { BindingName, Node, SourceFile } from "typescript";
 import type { TsCodeFix, TsProject } from "../../typescript/types.js";
-import { changedFiles, editsFor, errorFacts, failureLocation, fixesCleanly, tsProposal } from "./ts-facts.js";
+import { changedFiles, editsFor, failureLocation, fixesCleanly, readError, tsProposal } from "./ts-facts.js";
 import { failureScopes, nearest, type LineRange } from "./ts-near.js";
 import type { FixPattern, PatternContext } from "./types.js";
 
@@ -120,14 +120,10 @@ export const tsSpellingPattern = {
   id: "ts-spelling",
   languages: ["typescript"],
   strategy: "fix_attribute_name",
-  matches: (failure) => {
-    const { type, message } = errorFacts(failure);
-    return misspelt(type, message) !== null;
-  },
+  matches: (failure) => readError(failure, misspelt) !== null,
   async propose(ctx: PatternContext): Promise<FixProposal | null> {
     const project = ctx.typescript;
-    const { type, message } = errorFacts(ctx.failure);
-    const what = misspelt(type, message);
+    const what = readError(ctx.failure, misspelt);
     const at = failureLocation(ctx);
     if (!project || !what || !at || !isScriptPath(at.file)) return null;
     // The failing line first, then its statement and its function: the line a stack reports can be off (a chained

@@ -4,7 +4,7 @@ import { isJavaScriptPath, isScriptPath } from "../../analysis/language.js";
 import type { FixProposal } from "../../domain/fix.js";
 import type { TsProject } from "../../typescript/types.js";
 import { nodeAt } from "./ts-ast.js";
-import { errorFacts, scriptFrames, type TsLocation } from "./ts-facts.js";
+import { readError, scriptFrames, type TsLocation } from "./ts-facts.js";
 import { importProposal, MISSING_NAME_CODES, undefinedName } from "./ts-missing-import.js";
 import type { FixPattern, PatternContext } from "./types.js";
 import type ts from "typescript";
@@ -93,10 +93,7 @@ export const tsUnresolvedNamePattern = {
   languages: ["typescript"],
   strategy: "add_import",
   // A visible ReferenceError is ts-missing-import's; this pattern looks for one that did not surface.
-  matches: (failure) => {
-    const { type, message } = errorFacts(failure);
-    return undefinedName(type, message) === null;
-  },
+  matches: (failure) => readError(failure, undefinedName) === null,
   async propose(ctx: PatternContext): Promise<FixProposal | null> {
     const project = ctx.typescript;
     if (!project) return null;

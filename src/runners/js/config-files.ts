@@ -1,6 +1,7 @@
 // The vitest/jest configuration file names and setup files: the one definition detection, the adapters and the validator share.
 import { readFileSync } from "node:fs";
 import { join, posix } from "node:path";
+import { pathSegments } from "../../domain/node-id.js";
 
 /** vitest's own config file (every setting in it is a test setting). */
 export const VITEST_CONFIG_RE = /^vitest\.config\.[cm]?[jt]s$/;
@@ -25,13 +26,9 @@ const SETUP_IN_TEST_DIR_RE = new RegExp(String.raw`^setup${SCRIPT}`);
 
 /** Whether a project-relative path is a test setup file by naming convention (the files a runner's setupFiles usually name). */
 export function isJsSetupPath(relPath: string): boolean {
-  const parts = relPath
-    .replace(/\\/g, "/")
-    .split("/")
-    .filter((p) => p !== "" && p !== ".");
-  const base = parts[parts.length - 1] ?? "";
+  const { dirs, base } = pathSegments(relPath);
   if (SETUP_NAME_RE.test(base)) return true;
-  const dir = parts[parts.length - 2];
+  const dir = dirs[dirs.length - 1];
   return (dir === "test" || dir === "tests") && SETUP_IN_TEST_DIR_RE.test(base);
 }
 

@@ -1,7 +1,7 @@
 // A vitest/jest run's TestRunResult, from what it left: its JSON report, its exit, the live reporter's log and coverage.
 import { existsSync, readFileSync } from "node:fs";
 import type { Failure } from "../../domain/failure.js";
-import type { Coverage, RunAnomaly, TestRunResult } from "../../domain/test-run.js";
+import { countsOf, type Coverage, type RunAnomaly, type TestRunResult } from "../../domain/test-run.js";
 import { parseIstanbulCoverageFiles } from "../../parsers/istanbul-coverage.js";
 import { emptyParts, parseJestJson, type JestJsonParts } from "../../parsers/jest-json.js";
 import type { JsFrameContext } from "../../parsers/v8-stack.js";
@@ -86,7 +86,7 @@ export function buildJsResult(ctx: JsResultContext, p: JsRunOutcome): { result: 
         ...ctx.frameContext,
         keep: (rel, titles) => p.selection.keeps(rel, titles),
         capturedOutput: (file, titles) => p.log.consoleText(file, titles),
-        ...(ctx.spec.preferReporterErrors ? { errorTexts: (file: string, titles: string[] | null) => p.log.errorTexts(file, titles) } : {}),
+        errorTexts: ctx.spec.preferReporterErrors ? (file: string, titles: string[] | null) => p.log.errorTexts(file, titles) : undefined,
       });
       ctx.reportedTestFiles(parts.testFiles);
     } catch (e) {
@@ -175,13 +175,7 @@ export function buildJsResult(ctx: JsResultContext, p: JsRunOutcome): { result: 
   }
   const result: TestRunResult = {
     status,
-    passed: base.passed,
-    failed: base.failed,
-    errors: base.errors,
-    skipped: base.skipped,
-    xfailed: 0,
-    xpassed: 0,
-    total: base.total,
+    ...countsOf(base),
     durationSeconds: (performance.now() - p.started) / 1000,
     failures,
     coverage,

@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { RedgreenError } from "../../domain/errors.js";
 import { splitNodeId } from "../../domain/node-id.js";
-import type { Coverage, TestRunResult } from "../../domain/test-run.js";
+import { countsOf, zeroCounts, type Coverage, type TestRunResult } from "../../domain/test-run.js";
 import { parseCoverageJson } from "../../parsers/coverage-json.js";
 import type { PytestJsonlAccumulator, PytestRunParts } from "../../parsers/pytest-jsonl.js";
 import { parsePytestOutput } from "../../parsers/pytest-text.js";
@@ -92,13 +92,7 @@ export async function buildPytestResult(
   const anomalies = source === "jsonl" ? [...jsonlParts.anomalies, ...pytestChannelCheck(jsonlParts, proc, p.attempts)] : [];
   const coverage = readCoverage(p.covJson, notes);
   const base = parts ?? {
-    passed: 0,
-    failed: 0,
-    errors: 0,
-    skipped: 0,
-    xfailed: 0,
-    xpassed: 0,
-    total: 0,
+    ...zeroCounts(),
     failures: [],
     passedNodeIds: [],
     testDurations: new Map<string, number>(),
@@ -149,20 +143,14 @@ export async function buildPytestResult(
   ctx.sawSlowest(slowestDuration(base.testDurations, timedOut));
   const result: TestRunResult = {
     status,
-    passed: base.passed,
-    failed: base.failed,
-    errors: base.errors,
-    skipped: base.skipped,
-    xfailed: base.xfailed,
-    xpassed: base.xpassed,
-    total: base.total,
+    ...countsOf(base),
     durationSeconds,
     failures: base.failures,
     coverage,
     command: p.command ?? [ctx.python],
     slowTests: slowTests(base.testDurations),
     passedNodeIds: base.passedNodeIds,
-    ...(base.skippedNodeIds ? { skippedNodeIds: base.skippedNodeIds } : {}),
+    skippedNodeIds: base.skippedNodeIds,
     source,
     testFiles:
       source === "jsonl"
