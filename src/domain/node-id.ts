@@ -70,6 +70,23 @@ const finders = VOLATILE_PARTS.map((p) => ({ part: p, re: new RegExp(p.find) }))
 export const liesWithin = (scope: string, nodeId: string): boolean =>
   scope === "." || nodeId === scope || nodeId.startsWith(`${scope}::`) || (!scope.includes("::") && nodeId.startsWith(`${scope}/`));
 
+/**
+ * Every scope some of `nodeIds` lie within (liesWithin's rule): each id, its classes and file, the file's folders, and "."
+ * when there is any id. One set lookup then answers "does a test of this scope appear?" for a whole run at once.
+ */
+export function scopesHolding(nodeIds: Iterable<string>): Set<string> {
+  const out = new Set<string>();
+  for (const id of nodeIds) {
+    out.add(".");
+    for (const holder of holdersOf(id)) out.add(holder);
+    const file = id.split("::", 1)[0]!;
+    // Only a scope without "::" can hold an id by folder ("tests" holds "tests/a.py::t"): the file part's folders.
+    const parts = file.split("/");
+    for (let k = 1; k < parts.length; k++) out.add(parts.slice(0, k).join("/"));
+  }
+  return out;
+}
+
 /** A node id and the ids of the classes and file that hold it, innermost first ("f::C::t" → f::C::t, f::C, f). */
 export const holdersOf = (nodeId: string): string[] => {
   const parts = nodeId.split("::");

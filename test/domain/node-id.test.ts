@@ -1,7 +1,7 @@
 // stableNodeId: the same test gets the same id in every run, whatever seed, uuid, timestamp, tmp path or duration its
 // name carries; words, whole numbers and dates that name a test are kept.
 import { describe, expect, it } from "vitest";
-import { holdersOf, liesWithin, sameTest, stableNodeId } from "../../src/domain/node-id.js";
+import { holdersOf, liesWithin, sameTest, scopesHolding, stableNodeId } from "../../src/domain/node-id.js";
 import { exactNamePattern } from "../../src/runners/js/name-filter.js";
 
 describe("stableNodeId", () => {
@@ -59,5 +59,20 @@ describe("liesWithin and holdersOf", () => {
   it("lists a node id's holders innermost first", () => {
     expect(holdersOf("f.py::C::t")).toEqual(["f.py::C::t", "f.py::C", "f.py"]);
     expect(holdersOf("f.py")).toEqual(["f.py"]);
+  });
+});
+
+describe("scopesHolding", () => {
+  it("holds exactly the scopes liesWithin places some id in (every pair of a generated set of ids and scopes)", () => {
+    const files = ["a.py", "tests/a.py", "tests/sub/b.test.ts", "tests/ab.py", "/abs/c.py", "x/"];
+    const names = ["", "::t", "::C", "::C::t", "::Cx::t", "::suite > works", "::suite/other", "::suite > a/b"];
+    const ids = files.flatMap((f) => names.map((n) => f + n));
+    const scopes = [".", "", "tests", "tests/sub", "tests/a", "x", "/abs", "a", ...ids];
+    for (let k = 0; k < ids.length; k += 5) {
+      const some = ids.slice(k, k + 7);
+      const held = scopesHolding(some);
+      for (const scope of scopes) expect(held.has(scope), `${scope} in ${some.join(", ")}`).toBe(some.some((id) => liesWithin(scope, id)));
+    }
+    expect(scopesHolding([]).has(".")).toBe(false);
   });
 });
