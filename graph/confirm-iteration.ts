@@ -43,10 +43,10 @@ export async function confirmIteration(
     workflowId,
     journal: deps.journal,
     runner,
-    ...(signal ? { signal } : {}),
+    signal,
     onProgress: (phase, p) => progressTo(deps, phase)(p),
   };
-  const options = { ...(signal ? { signal } : {}) };
+  const options = { signal };
   let pending: UnconfirmedFix[] = [...state.unconfirmed];
   let result = first;
   const out = { retry: [] as string[], rolledBack: 0, newlyFlaky: [] as string[] };

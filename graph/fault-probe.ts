@@ -48,7 +48,7 @@ export async function faultProbe(deps: WorkflowDeps, adapter: TestRunnerAdapter,
       perTestCoverage: true,
       runTimeoutSeconds: PROBE_LIMITS.seconds,
       onProgress: progressTo(deps, "localise"),
-      ...(input.signal ? { signal: input.signal } : {}),
+      signal: input.signal,
     });
   } catch (error) {
     // Ranking is a hint: a probe that cannot run leaves the analysis without it (an abort is rethrown by the node).

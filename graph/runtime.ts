@@ -99,7 +99,7 @@ async function openRuntime(
     runnerArgs: input.runnerArgs,
     parallel: input.parallel,
   });
-  const python = adapter.name === "pytest" ? await resolvePython({ projectRoot, ...(input.python ? { python: input.python } : {}) }) : null;
+  const python = adapter.name === "pytest" ? await resolvePython({ projectRoot, python: input.python }) : null;
   // One redactor for the store and the prompts: the environment's secrets and redgreen's own API key.
   const redactor = createSecretRedactor({ env, apiKey: input.apiKey });
   const store = openStore(resolveDbPath({ projectRoot, db: input.db, env, cwd: input.cwd ?? process.cwd() }), { redactor });
@@ -140,9 +140,9 @@ async function openServices(input: WorkflowDepsInput, env: Record<string, string
     createAdapter: () => Promise.resolve(prestarted?.adapter ?? adapter),
     startHelper: async (projectRoot) =>
       PythonHelper.start({
-        python: python ?? (await resolvePython({ projectRoot, ...(input.python ? { python: input.python } : {}) })),
+        python: python ?? (await resolvePython({ projectRoot, python: input.python })),
         projectRoot,
-        ...(input.opBudgets ? { opBudgets: input.opBudgets } : {}),
+        opBudgets: input.opBudgets,
       }),
   });
   try {
@@ -162,7 +162,7 @@ async function openServices(input: WorkflowDepsInput, env: Record<string, string
           { model: input.model, baseUrl: input.baseUrl, apiKey: input.apiKey, env },
           input.llmSettings?.maxTokens !== undefined ? { maxTokens: input.llmSettings.maxTokens } : {},
         ),
-      ...(input.llmSettings ? { llmSettings: input.llmSettings } : {}),
+      llmSettings: input.llmSettings,
       workflowOptions: options,
     });
     const deps = await depsFor(input.projectRoot, input.onEvent ? { onEvent: input.onEvent } : {});

@@ -18,7 +18,7 @@ const studioDeps: WorkflowDepsFactory = (projectRoot, overrides) => {
   let toolkit = toolkits.get(root);
   if (toolkit === undefined) {
     const python = process.env.REDGREEN_PYTHON;
-    toolkit = createRedgreenToolkit({ projectRoot: root, ...(python ? { python } : {}) });
+    toolkit = createRedgreenToolkit({ projectRoot: root, python: python ? python : undefined });
     toolkits.set(root, toolkit);
   }
   return toolkit.workflowDeps(root, overrides);
@@ -26,5 +26,5 @@ const studioDeps: WorkflowDepsFactory = (projectRoot, overrides) => {
 
 /** The compiled graph; the server attaches its own checkpointer and store, so it must not have one. */
 export const graph = buildRedgreenSubgraph(studioDeps, {
-  ...(process.env.REDGREEN_PROJECT ? { projectRoot: process.env.REDGREEN_PROJECT } : {}),
+  projectRoot: process.env.REDGREEN_PROJECT ? process.env.REDGREEN_PROJECT : undefined,
 });

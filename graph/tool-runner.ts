@@ -57,7 +57,7 @@ export function createGraphRunWorkflow(options: GraphRunWorkflowOptions): RunWor
           ...(request.coverage !== undefined ? { coverage: request.coverage } : {}),
           approve: false,
         },
-        ...(onProgress ? { onEvent: (e: WorkflowEvent) => onProgress(workflowEventToProgress(e, maxIterations)) } : {}),
+        onEvent: onProgress ? (e: WorkflowEvent) => onProgress(workflowEventToProgress(e, maxIterations)) : undefined,
       });
       // The project's shared adapter, given this request's runner args on every run (a refused one throws here, before the start).
       const deps = { ...shared, adapter: withRunnerArgs(shared.adapter, request.runnerArgs) };
@@ -67,11 +67,11 @@ export function createGraphRunWorkflow(options: GraphRunWorkflowOptions): RunWor
           projectRoot: root,
           workflowId,
           maxIterations,
-          ...(options.python !== undefined ? { python: options.python } : {}),
-          ...(options.testTimeoutSeconds !== undefined ? { testTimeoutSeconds: options.testTimeoutSeconds } : {}),
-          ...(request.runnerArgs !== undefined ? { runnerArgs: request.runnerArgs } : {}),
+          python: options.python,
+          testTimeoutSeconds: options.testTimeoutSeconds,
+          runnerArgs: request.runnerArgs,
         },
-        { checkpointer, ...(signal ? { signal } : {}) },
+        { checkpointer, signal },
       );
       // runWorkflow stores the workflow row before its first await: the id is readable from the store from here on.
       onStart?.(workflowId);

@@ -91,28 +91,28 @@ export function createRedgreenToolkit(options: RedgreenToolkitOptions): Redgreen
   ignoreStateDir(dbPath);
   const projects = createProjectServices({
     passEnv: options.passEnv,
-    ...(options.runner !== undefined ? { runner: options.runner } : {}),
-    ...(options.python !== undefined ? { python: options.python } : {}),
-    ...(options.testTimeoutSeconds !== undefined ? { testTimeoutSeconds: options.testTimeoutSeconds } : {}),
+    runner: options.runner,
+    python: options.python,
+    testTimeoutSeconds: options.testTimeoutSeconds,
   });
   const checkpointer = createCheckpointer(store);
   const services = {
     store,
     projects,
     model: memoizeModel(modelLoader(options, env)),
-    ...(options.llmSettings ? { llmSettings: options.llmSettings } : {}),
-    ...(options.workflowOptions ? { workflowOptions: options.workflowOptions } : {}),
+    llmSettings: options.llmSettings,
+    workflowOptions: options.workflowOptions,
   };
   const runWorkflow = createGraphRunWorkflow({
     ...services,
     checkpointer,
-    ...(options.python !== undefined ? { python: options.python } : {}),
-    ...(options.testTimeoutSeconds !== undefined ? { testTimeoutSeconds: options.testTimeoutSeconds } : {}),
+    python: options.python,
+    testTimeoutSeconds: options.testTimeoutSeconds,
   });
   const deps: ToolDeps & { runWorkflow: RunWorkflow } = {
     ...services,
     projectRoot,
-    ...(options.allowedRoots ? { allowedRoots: options.allowedRoots.map((r) => resolve(projectRoot, r)) } : {}),
+    allowedRoots: options.allowedRoots?.map((r) => resolve(projectRoot, r)),
     runWorkflow,
     allowTestEdits: options.allowTestEdits ?? false,
     allowRisky: options.allowRisky ?? false,

@@ -81,9 +81,9 @@ export function createWorkflowDepsFactory(services: WorkflowServices): WorkflowD
       adapter,
       helper,
       typescript,
-      llm: { model: llmModel, callLog, redactor, ...(services.llmSettings ? { settings: services.llmSettings } : {}) },
+      llm: { model: llmModel, callLog, redactor, settings: services.llmSettings },
       options,
-      ...(overrides.onEvent ? { onEvent: overrides.onEvent } : {}),
+      onEvent: overrides.onEvent,
     };
   };
 }

@@ -44,13 +44,13 @@ export function workflowCall(
   }
   const request: WorkflowRequest = {
     projectRoot: resolveProjectRoot(deps, input.projectPath),
-    ...(input.maxIterations !== undefined ? { maxIterations: input.maxIterations } : {}),
+    maxIterations: input.maxIterations,
     allowTestEdits: deps.allowTestEdits ?? false,
     allowRisky: deps.allowRisky,
     noLlm: input.noLlm ?? false,
     dryRun: input.dryRun ?? false,
-    ...(input.coverage !== undefined ? { coverage: input.coverage } : {}),
-    ...(input.runnerArgs !== undefined && input.runnerArgs.length > 0 ? { runnerArgs: input.runnerArgs } : {}),
+    coverage: input.coverage,
+    runnerArgs: input.runnerArgs !== undefined && input.runnerArgs.length > 0 ? input.runnerArgs : undefined,
   };
   return { runWorkflow: deps.runWorkflow, request };
 }
@@ -90,7 +90,7 @@ export function createFixFailingTestsTool(deps: OptionalRunner): RedgreenTool {
       let step = 0;
       return runWorkflow(request, {
         onProgress: throttledProgress((p) => void ctx.progress({ progress: ++step, message: progressLine(p) })),
-        ...(ctx.signal ? { signal: ctx.signal } : {}),
+        signal: ctx.signal,
       });
     },
   });

@@ -66,7 +66,7 @@ export function createProjectServices(options: ProjectServicesOptions = {}): Pro
   const startHelper =
     options.startHelper ??
     (async (projectRoot: string): Promise<ClosableHelper> => {
-      const python = await resolvePython({ projectRoot, ...(options.python !== undefined ? { python: options.python } : {}) });
+      const python = await resolvePython({ projectRoot, python: options.python });
       return PythonHelper.start({ python, projectRoot });
     });
   const adapters = lazyPerProject(createAdapter);

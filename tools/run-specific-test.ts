@@ -35,7 +35,7 @@ export function createRunSpecificTestTool(session: ToolSession): RedgreenTool {
       const adapter = await session.deps.projects.adapter(projectRoot);
       const result = await adapter.runSpecificTest(input.testFile, input.testName, {
         onProgress: runProgressReporter(ctx),
-        ...(ctx.signal ? { signal: ctx.signal } : {}),
+        signal: ctx.signal,
       });
       const runId = session.deps.store.saveTestRun(result, { projectPath: projectRoot });
       return compactRun(result, runId);

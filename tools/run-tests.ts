@@ -68,11 +68,11 @@ export function createRunTestsTool(session: ToolSession): RedgreenTool {
       checkTestTargets(projectRoot, input.files ?? []);
       const adapter = withRunnerArgs(await session.deps.projects.adapter(projectRoot), input.runnerArgs);
       const result = await adapter.runTests({
-        ...(input.files !== undefined && input.files.length > 0 ? { files: input.files } : {}),
+        files: input.files !== undefined && input.files.length > 0 ? input.files : undefined,
         coverage: input.coverage ?? false,
-        ...(input.testTimeoutSeconds !== undefined ? { testTimeoutSeconds: input.testTimeoutSeconds } : {}),
+        testTimeoutSeconds: input.testTimeoutSeconds,
         onProgress: runProgressReporter(ctx),
-        ...(ctx.signal ? { signal: ctx.signal } : {}),
+        signal: ctx.signal,
       });
       const runId = session.deps.store.saveTestRun(result, { projectPath: projectRoot });
       return compactRun(result, runId);

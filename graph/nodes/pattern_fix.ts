@@ -34,7 +34,7 @@ export const patternFixNode =
         readFile: readFileFn,
         allowTestEdits: deps.options.allowTestEdits,
         isTestFile: (rel: string) => deps.adapter.isTestFile(rel),
-        ...(deps.importCatalogs ? { importCatalogs: deps.importCatalogs } : {}),
+        importCatalogs: deps.importCatalogs,
       };
       // Patterns in registry order; one whose proposal was already tried (and failed) gives way to the next.
       let found: PatternFix | null = null;

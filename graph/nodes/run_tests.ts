@@ -49,7 +49,7 @@ export const runTestsNode =
         const onProgress = warmingOnFailure(deps, progressTo(deps, "full"));
         // Coverage (opted in) on the first full run, with the per-test map, and on a later one only when it should be green.
         const measure = fullRunCoverage(deps.options, state.lastRun, state.lastRun?.failing.length === 0);
-        const first = await adapter.runTests({ ...measure, onProgress, ...(signal ? { signal } : {}) });
+        const first = await adapter.runTests({ ...measure, onProgress, signal });
         throwIfAborted(signal);
         // Fixes kept this iteration on affected runs only are confirmed by this run (bisected and rolled back if not).
         const confirmation = await confirmIteration(deps, state, adapter, first, signal);
@@ -62,7 +62,7 @@ export const runTestsNode =
         if (toCheck.length > 0 && result.status === "failed") {
           announce(deps, "run_tests", state.iteration, `checking ${toCheck.length} failing test(s) for flakiness`);
           const onProgress = progressTo(deps, "flaky-check");
-          found = await findFlaky(adapter, result.failures, toCheck, { ...(signal ? { signal } : {}), onProgress });
+          found = await findFlaky(adapter, result.failures, toCheck, { signal, onProgress });
           throwIfAborted(signal);
           if (found.rerun > 0) announce(deps, "run_tests", state.iteration, `re-ran ${found.rerun} of them: ${found.flaky.length} flaky`);
         }

@@ -75,7 +75,7 @@ export const validateNode =
             fullFirst,
             // The round's last candidate is its last use of the language service: freed before the runs (see run_tests).
             releaseTypescript: rest.length === 0,
-            ...(signal ? { signal } : {}),
+            signal,
             onProgress: (phase, p) => progressTo(deps, phase)(p),
             onApply: (changed) =>
               announce(deps, "validate", iteration, `applying ${proposal.source} fix (${proposal.strategy}) to ${changed.join(", ")}`),
