@@ -92,7 +92,8 @@ async function main() {
           "",
           bench.table(result),
           "",
-          `Measured ${line.date.slice(0, 10)} on ${line.machine.cpus} × ${line.machine.cpuModel}, Node ${line.machine.node}, load average ${line.machine.loadavg1m} at the end. Reproduce: \`${command}\`.`,
+          `Measured ${line.date.slice(0, 10)} on ${line.machine.cpus} × ${line.machine.cpuModel}, Node ${line.machine.node}, load ` +
+            `average ${line.machine.loadavg1m} at the end. Reproduce: \`${command}\`.`,
           "",
           "```",
           `BENCH ${JSON.stringify(line)}`,

@@ -33,7 +33,8 @@ function runExample(name, runArgs, { linkNodeModules = false } = {}) {
     code === 0
       ? `\ndemo: examples/${name} is green.\n\n`
       : code === 1
-        ? `\ndemo: redgreen kept what it could fix in examples/${name}; the rest needs a model (see above). Inspect the copy in .demo/${name}.\n\n`
+        ? `\ndemo: redgreen kept what it could fix in examples/${name}; the rest needs a model (see above). Inspect the copy in ` +
+          `.demo/${name}.\n\n`
         : `\ndemo: redgreen could not run on examples/${name} (see the message above).\n\n`,
   );
   return code;

@@ -14,7 +14,8 @@ export const runnerArgsField = z
   .max(50)
   .optional()
   .describe(
-    'Arguments for the test runner on every run, e.g. ["-k", "smoke"] or ["-m", "not slow"]. Allowed: pytest -k -m -n --dist --deselect --ignore ' +
+    'Arguments for the test runner on every run, e.g. ["-k", "smoke"] or ["-m", "not slow"]. Allowed: pytest -k -m -n --dist ' +
+      "--deselect --ignore " +
       "--ignore-glob -W --runxfail --strict-markers --import-mode and paths/node ids inside the project; vitest -t --project --pool " +
       "--maxWorkers and file filters; jest -t --testPathPattern(s) --selectProjects -w -i and path patterns. Anything else (plugins, " +
       "config files, reports, --lf, -x, coverage, paths outside the project) is refused. A green then covers only the selected tests.",
@@ -25,7 +26,8 @@ export const nodeIdField = z
   .string()
   .min(1)
   .describe(
-    "The failing test's node id as run_tests reported it (e.g. tests/test_cart.py::test_total, tests/cart.test.ts::cart > totals); a bare test name works when it is unique.",
+    "The failing test's node id as run_tests reported it (e.g. tests/test_cart.py::test_total, tests/cart.test.ts::cart > " +
+      "totals); a bare test name works when it is unique.",
   );
 
 /** The stored run holding a failure. */
@@ -35,7 +37,8 @@ export const runIdField = z
   .positive()
   .optional()
   .describe(
-    "runId of the stored test run holding the failure (from run_tests or parse_test_output). Omit to use the newest stored run of the project that has this failure.",
+    "runId of the stored test run holding the failure (from run_tests or parse_test_output). Omit to use the newest stored run of " +
+      "the project that has this failure.",
   );
 
 /** One text edit in a project file. */

@@ -22,7 +22,8 @@ export const FixFailingTestsInputSchema = z.strictObject({
     .optional()
     .describe(
       "Measure line coverage: the first full run with per-test contexts (the impact map) and the full run that proves green " +
-        "(the summary's final coverage). Slower (pytest: 2-4x a run). Default: the server's setting (off unless it opted in), coverage null (not measured).",
+        "(the summary's final coverage). Slower (pytest: 2-4x a run). Default: the server's setting (off unless it opted in), " +
+        "coverage null (not measured).",
     ),
   runnerArgs: runnerArgsField,
 });
@@ -57,7 +58,8 @@ export function workflowCall(
 
 /** A workflow progress line as the caller sees it: "[iteration 1/5] validate: …". */
 export const progressLine = (p: WorkflowProgress): string =>
-  `${p.iteration !== undefined ? `[iteration ${p.iteration}${p.maxIterations !== undefined ? `/${p.maxIterations}` : ""}] ` : ""}${p.message}`;
+  `${p.iteration !== undefined ? `[iteration ${p.iteration}${p.maxIterations !== undefined ? `/${p.maxIterations}` : ""}] ` : ""}` +
+  `${p.message}`;
 
 /** Calls `report` with each step and at most one transient update (per-test counts) per TRANSIENT_INTERVAL_MS. */
 export function throttledProgress(report: (p: WorkflowProgress) => void): (p: WorkflowProgress) => void {
@@ -77,7 +79,8 @@ export function createFixFailingTestsTool(deps: OptionalRunner): RedgreenTool {
   return defineTool({
     name: "fix_failing_tests",
     description:
-      "Take the project's failing test suite (pytest, vitest or jest) to green on its own: run the tests, analyze each failure, try deterministic pattern " +
+      "Take the project's failing test suite (pytest, vitest or jest) to green on its own: run the tests, analyze each failure, " +
+      "try deterministic pattern " +
       "fixes then LLM fixes, validate each, keep only fixes that make a failing test pass without breaking others (the rest are " +
       "rolled back byte for byte), and repeat up to maxIterations. Tests are never weakened. Returns the run summary (structured: " +
       "status, iterations, kept fixes, remaining failures, patch) and a short text of it. Can take minutes: start_fix and " +

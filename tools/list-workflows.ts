@@ -79,7 +79,8 @@ export function createListWorkflowsTool(session: ToolSession): RedgreenTool {
     name: "list_workflows",
     description:
       "List redgreen workflows stored in the database, newest first: id, project, status (running, passed, failed, max_iterations, " +
-      "stuck, no_tests, error, cancelled), iterations, last run counts, coverage before/after and how many fixes were kept, rolled back or rejected.",
+      "stuck, no_tests, error, cancelled), iterations, last run counts, coverage before/after and how many fixes were kept, " +
+      "rolled back or rejected.",
     schema: ListWorkflowsInputSchema,
     outputSchema: ListWorkflowsOutputSchema,
     async run(input) {

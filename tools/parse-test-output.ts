@@ -26,7 +26,8 @@ export const ParseTestOutputInputSchema = z.strictObject({
     .optional()
     .describe("The runner that printed the output. Default: the project's own runner (detected from its config and package.json)."),
   projectPath: projectPathField.describe(
-    "Project the output belongs to: the parsed run is stored under it, so analyze_failure can read its failures. Omit for the default project.",
+    "Project the output belongs to: the parsed run is stored under it, so analyze_failure can read its failures. Omit for the " +
+      "default project.",
   ),
   store: z.boolean().optional().describe("Store the parsed run and return its runId. Default: true."),
 });
@@ -36,7 +37,8 @@ export function createParseTestOutputTool(session: ToolSession): RedgreenTool {
   return defineTool({
     name: "parse_test_output",
     description:
-      "Parse pasted pytest, vitest or jest terminal output (e.g. from a CI log) into JSON: status, counts and each failure's nodeId, error type, " +
+      "Parse pasted pytest, vitest or jest terminal output (e.g. from a CI log) into JSON: status, counts and each failure's " +
+      "nodeId, error type, " +
       "message and location. Nothing is run. The parsed run is stored under the project so analyze_failure and the fix tools can use it.",
     schema: ParseTestOutputInputSchema,
     outputSchema: CompactRunSchema.extend({ source: TestRunResultSchema.shape.source }),

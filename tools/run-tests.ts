@@ -16,7 +16,8 @@ export const RunTestsInputSchema = z.strictObject({
     .max(200)
     .optional()
     .describe(
-      "Test files or node ids (pytest `file::test`, vitest/jest `file::suite > test`) to run, relative to the project root (paths leading outside it, " +
+      "Test files or node ids (pytest `file::test`, vitest/jest `file::suite > test`) to run, relative to the project root (paths " +
+        "leading outside it, " +
         "also through symlinks, are refused). Omit to run the whole suite.",
     ),
   coverage: z
@@ -48,7 +49,9 @@ export function runProgressReporter(ctx: ToolContext): (p: RunProgress) => void 
     void ctx.progress({
       progress: p.done,
       ...(p.collected !== null ? { total: p.collected } : {}),
-      message: `${p.done}${p.collected !== null ? `/${p.collected}` : ""} tests done, ${p.failed} failed${p.lastNodeId ? ` (last: ${p.lastNodeId})` : ""}`,
+      message:
+        `${p.done}${p.collected !== null ? `/${p.collected}` : ""} tests done, ${p.failed} failed` +
+        `${p.lastNodeId ? ` (last: ${p.lastNodeId})` : ""}`,
     });
   };
 }
@@ -58,7 +61,8 @@ export function createRunTestsTool(session: ToolSession): RedgreenTool {
   return defineTool({
     name: "run_tests",
     description:
-      "Run the project's test suite with its runner (pytest, vitest or jest; only some files / node ids when given) and return JSON: status, counts, coverage, and each failure's " +
+      "Run the project's test suite with its runner (pytest, vitest or jest; only some files / node ids when given) and return " +
+      "JSON: status, counts, coverage, and each failure's " +
       "nodeId, error type, message, location and (for the first few) stack trace. The run is stored; its runId feeds " +
       "analyze_failure, find_pattern_fix, generate_llm_fix and get_test_report.",
     schema: RunTestsInputSchema,

@@ -87,7 +87,8 @@ export default {
   table(r) {
     const rows = r.cells.map(
       (c) =>
-        `| ${c.lang} | ${c.tests} | ${c.files} | ${c.failures} | ${c.groups} | ${c.bareS} | ${c.analyzeS} | ${c.msPerFailure} | **${c.ratio}** |`,
+        `| ${c.lang} | ${c.tests} | ${c.files} | ${c.failures} | ${c.groups} | ${c.bareS} | ${c.analyzeS} | ${c.msPerFailure} | **` +
+        `${c.ratio}** |`,
     );
     return [
       "| runner | tests | modules | failures | groups | bare run (s) | analysis, median (s) | ms per failure | ratio |",

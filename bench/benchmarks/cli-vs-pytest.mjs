@@ -18,7 +18,8 @@ export function generateSuite(dir) {
   for (let k = 0; k < FILES; k++) {
     writeFileSync(
       join(dir, `mod_${k}.py`),
-      `def square(n):\n    return n * n\n\n\ndef scale(xs, f):\n    return [x * f for x in xs]\n\n\nclass Counter:\n    def __init__(self):\n        self.n = 0\n\n    def bump(self, by=1):\n        self.n += by\n        return self.n\n`,
+      `def square(n):\n    return n * n\n\n\ndef scale(xs, f):\n    return [x * f for x in xs]\n\n\nclass Counter:\n    def ` +
+        `__init__(self):\n        self.n = 0\n\n    def bump(self, by=1):\n        self.n += by\n        return self.n\n`,
     );
     const plain = Array.from({ length: PLAIN_PER_FILE }, (_, i) => {
       const broken = k < FAILING_FILES && i === 0;
@@ -30,7 +31,9 @@ export function generateSuite(dir) {
     });
     writeFileSync(
       join(dir, "tests", `test_mod_${k}.py`),
-      `import pytest\n\nfrom mod_${k} import Counter, scale, square\n\n\n@pytest.fixture\ndef counter():\n    return Counter()\n\n\n@pytest.mark.parametrize("n", range(${PARAMS_PER_FILE}))\ndef test_square_param(n):\n    assert square(n) == n ** 2\n\n\n${plain.join("\n\n")}`,
+      `import pytest\n\nfrom mod_${k} import Counter, scale, square\n\n\n@pytest.fixture\ndef counter():\n    return ` +
+        `Counter()\n\n\n@pytest.mark.parametrize("n", range(${PARAMS_PER_FILE}))\ndef test_square_param(n):\n    assert square(n) ` +
+        `== n ** 2\n\n\n${plain.join("\n\n")}`,
     );
   }
 }
@@ -39,7 +42,8 @@ const mapValues = (obj, f) => Object.fromEntries(Object.entries(obj).map(([k, v]
 
 export default {
   name: "cli-vs-pytest",
-  description: `redgreen test --json --no-coverage vs bare python -m pytest -q, ${TESTS} tests (${FAILING_FILES} failing), same interpreter`,
+  description:
+    `redgreen test --json --no-coverage vs bare python -m pytest -q, ${TESTS} tests (${FAILING_FILES} failing), ` + `same interpreter`,
   goal: `ratio <= ${GOAL_RATIO}`,
   async run({ tmp, runs, log }) {
     const project = join(tmp, "suite");
@@ -130,7 +134,8 @@ export default {
       "| --- | --- | --- |",
       `| \`python -m pytest -q\` | ${r.pytestMedianS} | ${r.pytestCpuMedianS} |`,
       `| \`redgreen test --json --no-coverage\` | ${r.redgreenMedianS} | ${r.redgreenCpuMedianS} |`,
-      `| \`python -m pytest -p redgreen_pytest_plugin ...\` (what redgreen runs, without Node) | ${r.pluginMedianS} | ${r.pluginCpuMedianS} |`,
+      `| \`python -m pytest -p redgreen_pytest_plugin ...\` (what redgreen runs, without Node) | ${r.pluginMedianS} | ` +
+        `${r.pluginCpuMedianS} |`,
       `| Node start-up + loading the CLI (\`redgreen test --help\`) | ${r.cliStartupMedianS} | ${r.cliStartupCpuMedianS} |`,
       `| **ratio redgreen / pytest** (goal ≤ ${r.goal}) | **${r.ratio}**${r.met ? "" : " (goal not met)"} | ${r.cpuRatio} |`,
       "",

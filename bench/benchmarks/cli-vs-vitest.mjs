@@ -31,7 +31,9 @@ export function generateVitestSuite(dir) {
   for (let k = 0; k < FILES; k++) {
     writeFileSync(
       join(dir, "src", `mod${k}.ts`),
-      "export const square = (n: number): number => n * n;\n\nexport function scale(xs: number[], f: number): number[] {\n  return xs.map((x) => x * f);\n}\n\nexport class Counter {\n  n = 0;\n  bump(by = 1): number {\n    this.n += by;\n    return this.n;\n  }\n}\n",
+      "export const square = (n: number): number => n * n;\n\nexport function scale(xs: number[], f: number): number[] {\n  " +
+        "return xs.map((x) => x * f);\n}\n\nexport class Counter {\n  n = 0;\n  bump(by = 1): number {\n    this.n += by;\n    " +
+        "return this.n;\n  }\n}\n",
     );
     const cases = Array.from({ length: TESTS_PER_FILE }, (_, i) => {
       const broken = k < FAILING_FILES && i === 0;
@@ -43,7 +45,8 @@ export function generateVitestSuite(dir) {
     });
     writeFileSync(
       join(dir, "tests", `mod${k}.test.ts`),
-      `import { describe, expect, it } from "vitest";\nimport { Counter, scale, square } from "../src/mod${k}";\n\ndescribe("mod${k}", () => {\n${cases.join("\n")}});\n`,
+      `import { describe, expect, it } from "vitest";\nimport { Counter, scale, square } from "../src/mod${k}";\n\ndescribe("mod` +
+        `${k}", () => {\n${cases.join("\n")}});\n`,
     );
   }
 }
@@ -107,7 +110,8 @@ export default {
       "| measure | wall median (s) | CPU median (s) |",
       "| --- | --- | --- |",
       `| \`vitest run\` | ${r.vitestMedianS} | ${r.vitestCpuMedianS} |`,
-      `| \`vitest run --reporter=json --outputFile=…\` (the report redgreen reads) | ${r.vitestJsonMedianS} | ${r.vitestJsonCpuMedianS} |`,
+      `| \`vitest run --reporter=json --outputFile=…\` (the report redgreen reads) ` +
+        `| ${r.vitestJsonMedianS} | ${r.vitestJsonCpuMedianS} |`,
       `| \`redgreen test --json --no-coverage\` | ${r.redgreenMedianS} | ${r.redgreenCpuMedianS} |`,
       `| **ratio redgreen / vitest** (goal ≤ ${r.goal}) | **${r.ratio}**${r.met ? "" : " (goal not met)"} | ${r.cpuRatio} |`,
     ].join("\n");

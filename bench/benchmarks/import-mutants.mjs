@@ -175,7 +175,8 @@ export async function runMutants({ project, python = venvPython, limit = Infinit
         ];
       }
       log(
-        `${record.broke ? (record.equivalent ? "fixed " : record.fixed ? "FIXED≠" : "MISSED") : "survived"}  ${m.file}:${m.line}  ${record.statement}`,
+        `${record.broke ? (record.equivalent ? "fixed " : record.fixed ? "FIXED≠" : "MISSED") : "survived"}  ${m.file}:${m.line}  ` +
+          `${record.statement}`,
       );
       records.push(record);
       await restore();
@@ -236,7 +237,9 @@ const mutantLabel = (r) => `\`${r.file}:${r.line}\` \`${r.statement}\``;
 export default {
   name: "import-mutants",
   description:
-    "Each import statement of test/fixtures/import-mutants (a package using the stdlib, its own modules, SQLAlchemy and pytest) deleted in turn; the real suite is run and the missing-import pattern fixes what breaks; then the same over held-out projects from elsewhere in the repository",
+    "Each import statement of test/fixtures/import-mutants (a package using the stdlib, its own modules, SQLAlchemy and pytest) " +
+    "deleted in turn; the real suite is run and the missing-import pattern fixes what breaks; then the same over held-out " +
+    "projects from elsewhere in the repository",
   goal: `at least ${GOAL_PERCENT} % of the mutants that break the suite pass again with an equivalent import`,
   async run({ tmp, log }) {
     const { summary, records } = await runImportMutants({ tmp, log });
@@ -281,13 +284,16 @@ export default {
     ];
     const h = r.heldOut;
     rows.push(
-      `| held-out projects (${Object.keys(h.projects).length}, written elsewhere in the repo): statements / breaking / equivalent | ${h.statements} / ${h.broke} / ${h.equivalent} |`,
+      `| held-out projects (${Object.keys(h.projects).length}, written elsewhere in the repo): statements / breaking / equivalent ` +
+        `| ${h.statements} / ${h.broke} / ${h.equivalent} |`,
       `| **held-out equivalent-fix rate** | **${h.rate} %** |`,
     );
     const notes = [];
     if (r.survivors.length > 0) notes.push(`Mutants the suite did not notice (not counted): ${r.survivors.join(", ")}.`);
     for (const m of [...r.misses, ...h.misses])
-      notes.push(`Missed: ${m.mutant}${m.fixed ? " (suite back to baseline, but a different import)" : ""} — ${JSON.stringify(m.detail)}.`);
+      notes.push(
+        `Missed: ${m.mutant}${m.fixed ? " (suite back to baseline, but a different import)" : ""} ` + `— ${JSON.stringify(m.detail)}.`,
+      );
     const perProject = Object.entries(h.projects).map(
       ([k, v]) => `${k}: ${v.skipped ? `skipped (${v.skipped})` : `${v.equivalent}/${v.broke}`}`,
     );

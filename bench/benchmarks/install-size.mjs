@@ -84,9 +84,11 @@ export default {
       `| this repository's own \`npm ci\` (dev dependencies too) | ${r.repository.mb} | ${r.repository.packages} | yes | |`,
       "",
       `The packed tarball: ${r.tarballMb} MB, ${r.tarballFiles} files. Leaving the optional dependencies out saves ${r.savedMb} MB ` +
-        `(goal — ${r.met ? "met" : "not met"}); without mermaid, \`redgreen inspect\` and \`redgreen graph --format html\` draw the graph as plain SVG. ` +
+        `(goal — ${r.met ? "met" : "not met"}); without mermaid, \`redgreen inspect\` and \`redgreen graph --format html\` draw ` +
+        `the graph as plain SVG. ` +
         `Heaviest top-level packages of the full install: ${full.heaviest.map((h) => `${h.name} ${h.mb} MB`).join(", ")}. ` +
-        "Install scripts are skipped (better-sqlite3's native build is not counted). CI prints its own node_modules weight in one line (`.ci/run`).",
+        "Install scripts are skipped (better-sqlite3's native build is not counted). CI prints its own node_modules weight in one " +
+        "line (`.ci/run`).",
     ].join("\n");
   },
 };

@@ -23,7 +23,8 @@ async function writeSynthetic(dir) {
   await writeFile(join(dir, "pkg", "__init__.py"), "");
   await writeFile(
     join(dir, "pkg", "helpers.py"),
-    "class Ledger:\n    def __init__(self):\n        self.rows = []\n\n    def add(self, row):\n        self.rows.append(row)\n        return len(self.rows)\n",
+    "class Ledger:\n    def __init__(self):\n        self.rows = []\n\n    def add(self, row):\n        self.rows.append(row)\n   " +
+      "     return len(self.rows)\n",
   );
   for (let i = 0; i < SYNTHETIC_MODULES; i++) {
     const prev = i > 0 ? `from pkg.mod_${i - 1} import step_${i - 1}\n` : "";
@@ -52,7 +53,9 @@ const ms = (x) => (x === null ? null : Math.round(x * 10) / 10);
 
 export default {
   name: "pattern-latency",
-  description: `findPatternFix per failure, without the test run, on the ${PROJECTS.length} projects of test/fixtures/patterns (real pytest failures, real Python helper)`,
+  description:
+    `findPatternFix per failure, without the test run, on the ${PROJECTS.length} projects of test/fixtures/patterns (real pytest ` +
+    `failures, real Python helper)`,
   goal: `warm p95 <= ${GOAL_P95_MS} ms per failure`,
   async run({ tmp, runs, log }) {
     const byPattern = {};
@@ -153,13 +156,17 @@ export default {
       "| pattern (or declined) | failures | cold median (ms) | warm p50 (ms) | warm p95 (ms) |",
       "| --- | --- | --- | --- | --- |",
       ...Object.entries(r.patterns).map(([k, v]) => `| ${k} | ${v.failures} | ${v.coldMedianMs} | ${v.warmP50Ms} | ${v.warmP95Ms} |`),
-      `| **all** | ${r.failures} | ${r.coldP50Ms} (p50), ${r.coldMaxMs} (max) | ${r.warmP50Ms} | **${r.warmP95Ms}** (goal ≤ ${r.goalP95Ms}) |`,
-      `| missing-import in a generated ${r.synthetic.modules}-module project | 1 | ${r.synthetic.coldMs} | ${r.synthetic.warmP50Ms} | ${r.synthetic.warmP95Ms} |`,
+      `| **all** | ${r.failures} | ${r.coldP50Ms} (p50), ${r.coldMaxMs} (max) | ${r.warmP50Ms} | **${r.warmP95Ms}** (goal ≤ ` +
+        `${r.goalP95Ms}) |`,
+      `| missing-import in a generated ${r.synthetic.modules}-module project | 1 | ${r.synthetic.coldMs} | ` +
+        `${r.synthetic.warmP50Ms} | ${r.synthetic.warmP95Ms} |`,
     ];
     return [
       ...rows,
       "",
-      `Cold = first call on a freshly started helper (it parses the project); warm = ${r.rounds} more rounds over the same failures. For scale: starting the Python helper takes ${r.helperStartMedianMs} ms (median), one pytest run of these projects ${r.pytestRunMedianS} s.`,
+      `Cold = first call on a freshly started helper (it parses the project); warm = ${r.rounds} more rounds over the same ` +
+        `failures. For scale: starting the Python helper takes ${r.helperStartMedianMs} ms (median), one pytest run of these ` +
+        `projects ${r.pytestRunMedianS} s.`,
     ].join("\n");
   },
 };

@@ -125,13 +125,18 @@ export default {
   },
   table(result) {
     const lines = [
-      "| project | test runs per proof | proof median (s) | guard scans (s) | summary parse (s) | policy + overfit (s) | **ratio** (goal ≤ 1.05) |",
+      "| project | test runs per proof | proof median (s) | guard scans (s) | summary parse (s) | policy + overfit (s) | " +
+        "**ratio** (goal ≤ 1.05) |",
       "| --- | --- | --- | --- | --- | --- | --- |",
       ...result.rows.map(
         (r) =>
           `| ${r.project} | ${r.testRunsPerProof} | ${r.proofMedianS} | ${r.guardScansS} | ${r.channelS} | ${r.policyS} | **${r.ratio}** |`,
       ),
     ];
-    return `${lines.join("\n")}\n\nThe ratio is the proof's median time over that time minus the trust checks, each timed on its own in the same process (the guard's scans counted 3 per test run, an upper bound: before, after, and once more only when a run changed files).`;
+    return (
+      `${lines.join("\n")}\n\nThe ratio is the proof's median time over that time minus the trust checks, each timed on its own in ` +
+      `the same process (the guard's scans counted 3 per test run, an upper bound: before, after, and once more only when a run ` +
+      `changed files).`
+    );
   },
 };

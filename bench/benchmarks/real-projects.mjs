@@ -30,7 +30,8 @@ const VERDICTS = ["fixed", "equivalent", "wrong", "not-green"];
 const COUNT_KEYS = ["passed", "failed", "skipped", "errors"];
 const REDGREEN_TIMEOUT_MS = 20 * 60_000;
 const SETUP_HINT =
-  "build the corpus with `node bench/real-projects/setup-corpus.mjs --corpus DIR` (clones each project of bench/real-projects/*.json at its " +
+  "build the corpus with `node bench/real-projects/setup-corpus.mjs --corpus DIR` (clones each project of " +
+  "bench/real-projects/*.json at its " +
   "recorded commit and runs its setup), then `REDGREEN_CORPUS=DIR npm run bench -- real-projects`";
 
 const pythonArgs = (corpus, p) => (p.language === "python" ? ["--python", venvPython(corpus, p)] : []);
@@ -168,7 +169,8 @@ function measureProject(corpus, p, { kind, limit, log }) {
     log(`${p.project}: fidelity check (redgreen test vs ${p.runner})`);
     const fid = fidelity(corpus, p, tmp);
     log(
-      `${p.project}: ${fid.same ? "same counts" : "DIFFERENT counts"} bare ${JSON.stringify(fid.bare)} redgreen ${JSON.stringify(fid.redgreen)}`,
+      `${p.project}: ${fid.same ? "same counts" : "DIFFERENT counts"} bare ${JSON.stringify(fid.bare)} redgreen ` +
+        `${JSON.stringify(fid.redgreen)}`,
     );
     const chosen = p.kinds.flatMap((k) => p.mutations.filter((m) => m.kind === k && (!kind || k === kind)).slice(0, limit));
     const records = [];
@@ -176,7 +178,8 @@ function measureProject(corpus, p, { kind, limit, log }) {
       const rec = runMutant(corpus, p, m, tmp, Math.max(120_000, 5 * fid.bareSeconds * 1000));
       const why = rec.reason ? ` — ${rec.reason.slice(0, 160)}` : "";
       log(
-        `${p.project} ${rec.id}: ${rec.verdict} (${rec.status}, ${rec.seconds} s${rec.fixes.length ? `, ${rec.fixes.join(" ")}` : ""})${why}`,
+        `${p.project} ${rec.id}: ${rec.verdict} (${rec.status}, ${rec.seconds} s` +
+          `${rec.fixes.length ? `, ${rec.fixes.join(" ")}` : ""})${why}`,
       );
       records.push(rec);
     }
@@ -238,16 +241,21 @@ export async function measure({ corpus, only = null, kind = null, limit = Infini
 }
 
 const row = (label, t) =>
-  `| ${label} | ${t.mutants} | ${t.fixed} | ${t.equivalent} | ${t.wrong} | ${t["not-green"]} | ${t.rate ?? "–"} % | ${t.medianSeconds ?? "–"} | ${t.testFilesTouched} |`;
+  `| ${label} | ${t.mutants} | ${t.fixed} | ${t.equivalent} | ${t.wrong} | ${t["not-green"]} | ${t.rate ?? "–"} % | ` +
+  `${t.medianSeconds ?? "–"} | ${t.testFilesTouched} |`;
 
 const benchmark = {
   name: "real-projects",
   description:
-    "Real open-source projects (corpus outside the repository, lists in bench/real-projects/) each with one injected bug from a committed " +
+    "Real open-source projects (corpus outside the repository, lists in bench/real-projects/) each with one injected bug from a " +
+    "committed " +
     "mutation list (deleted import, misspelt name, missing await, None/undefined access); `redgreen run --no-llm` per mutant, then the " +
-    "project's bare runner decides: fixed (file restored byte for byte), equivalent (other text, bare runner green), wrong (redgreen said " +
+    "project's bare runner decides: fixed (file restored byte for byte), equivalent (other text, bare runner green), wrong " +
+    "(redgreen said " +
     "passed but the bare runner is red, or a test file was touched), not green",
-  goal: "no wrong verdict, no test file touched, redgreen test's counts equal to the bare runner's; the fix rate is measured, not a goal yet",
+  goal:
+    "no wrong verdict, no test file touched, redgreen test's counts equal to the bare runner's; the fix rate is measured, not a " +
+    "goal yet",
   async run({ log }) {
     const limit = process.env.REDGREEN_REAL_LIMIT ? Number(process.env.REDGREEN_REAL_LIMIT) : Infinity;
     return measure({ corpus: process.env.REDGREEN_CORPUS, limit, jobs: Number(process.env.REDGREEN_REAL_JOBS ?? 1), log });
@@ -270,7 +278,8 @@ const benchmark = {
     for (const [k, t] of Object.entries(r.byKind)) rows.push(row(`all · ${k}`, t));
     rows.push(row("**all**", r));
     const notes = [
-      `Limit: ${r.limitPerKind ?? "none"} mutants per kind and project (the first ones of each list); ${r.jobs} project(s) at a time; ${r.minutes} min in all.`,
+      `Limit: ${r.limitPerKind ?? "none"} mutants per kind and project (the first ones of each list); ${r.jobs} project(s) at a ` +
+        `time; ${r.minutes} min in all.`,
       `Corpus: ${SETUP_HINT}, with REDGREEN_REAL_LIMIT=${r.limitPerKind ?? ""} REDGREEN_REAL_JOBS=${r.jobs}.`,
     ];
     for (const [name, p] of Object.entries(r.projects)) {
@@ -278,7 +287,8 @@ const benchmark = {
       const f = p.fidelity;
       const why = f.redgreenFailures?.length ? `; redgreen's failures: ${f.redgreenFailures.join("; ")}` : "";
       notes.push(
-        `Fidelity ${name}: ${f.same ? "same counts" : "**different counts**"} — bare ${JSON.stringify(f.bare)}, redgreen test ${JSON.stringify(f.redgreen)} (${f.redgreenStatus}${why}).`,
+        `Fidelity ${name}: ${f.same ? "same counts" : "**different counts**"} — bare ${JSON.stringify(f.bare)}, redgreen test ` +
+          `${JSON.stringify(f.redgreen)} (${f.redgreenStatus}${why}).`,
       );
     }
     if (r.bareFlaky?.length)

@@ -128,7 +128,8 @@ function check(variant, r) {
 export default {
   name: "workflow-checkpointing",
   description:
-    "runWorkflow in-process on a red copy of examples/shop without the shipping bug (4 pattern fixes to green, --no-coverage, no model), with the SqliteSaver checkpointer vs @langchain/langgraph's MemorySaver vs no checkpointer",
+    "runWorkflow in-process on a red copy of examples/shop without the shipping bug (4 pattern fixes to green, --no-coverage, no " +
+    "model), with the SqliteSaver checkpointer vs @langchain/langgraph's MemorySaver vs no checkpointer",
   goal: "SQLite checkpointing adds < 5 % to a workflow's wall time",
   async run({ tmp, runs, log }) {
     const variants = ["sqlite", "memory", "none"];
@@ -194,26 +195,32 @@ export default {
   table(r) {
     const g = r.dbGrowthBytes;
     return [
-      `One workflow = ${r.iterations} iteration(s), ${r.steps} graph steps, ${r.fixesKept} fixes kept; medians of ${r.runs} alternating runs per variant.`,
+      `One workflow = ${r.iterations} iteration(s), ${r.steps} graph steps, ${r.fixesKept} fixes kept; medians of ${r.runs} ` +
+        `alternating runs per variant.`,
       "",
       "| measure | SqliteSaver | MemorySaver | no checkpointer |",
       "| --- | --- | --- | --- |",
       `| workflow wall time, median (ms) | ${r.medianMs.sqlite} | ${r.medianMs.memory} | ${r.medianMs.none} |`,
       `| difference to no checkpointer, wall (ms) | ${r.sqliteMinusNoneMs} | ${r.memoryMinusNoneMs} | — |`,
-      `| workflow CPU time (this process + its test runs), median (ms) | ${r.cpuMedianMs?.sqlite ?? "n/a"} | ${r.cpuMedianMs?.memory ?? "n/a"} | ${r.cpuMedianMs?.none ?? "n/a"} |`,
+      `| workflow CPU time (this process + its test runs), median (ms) | ${r.cpuMedianMs?.sqlite ?? "n/a"} | ` +
+        `${r.cpuMedianMs?.memory ?? "n/a"} | ${r.cpuMedianMs?.none ?? "n/a"} |`,
       `| difference to no checkpointer, CPU (ms) | ${r.cpuSqliteMinusNoneMs ?? "n/a"} | ${r.cpuMemoryMinusNoneMs ?? "n/a"} | — |`,
       `| time inside the saver's methods per workflow (ms) | ${r.saverMsPerWorkflow.sqlite} | ${r.saverMsPerWorkflow.memory} | — |`,
       `| checkpoints written per workflow | ${r.checkpointsPerWorkflow} | ${r.checkpointsPerWorkflow} | 0 |`,
       `| database growth per workflow (bytes, WAL folded in) | ${g.sqlite} | ${g.memory} | ${g.none} |`,
       `| of which checkpoints (growth minus MemorySaver's, bytes) | ${r.checkpointDbGrowthBytes} | — | — |`,
       `| serialized checkpoint payload (checkpoints + metadata + writes, bytes) | ${r.checkpointPayloadBytes} | — | — |`,
-      `| **SqliteSaver time / workflow time** (goal < ${r.goalShare * 100} %) | **${round3(r.sqliteSaverShare * 100)} %**${r.met ? "" : " (goal not met)"} | | |`,
+      `| **SqliteSaver time / workflow time** (goal < ${r.goalShare * 100} %) | **${round3(r.sqliteSaverShare * 100)} %**` +
+        `${r.met ? "" : " (goal not met)"} | | |`,
       "",
       `Saver calls per workflow (SQLite): ${Object.entries(r.saverCallsPerWorkflow)
         .map(([k, v]) => `${k} ${v}`)
         .join(", ")}. ` +
-        `Repeated workflows of one variant differ by up to ${r.spreadMs} ms (each runs pytest about ten times on a shared machine), so wall-time differences smaller than that are noise; CPU times vary far less, and the time inside the saver's methods is the direct measure. ` +
-        "The store's own rows (test runs, agent log, fix attempts) account for the growth of the MemorySaver and no-checkpointer databases.",
+        `Repeated workflows of one variant differ by up to ${r.spreadMs} ms (each runs pytest about ten times on a shared ` +
+        `machine), so wall-time differences smaller than that are noise; CPU times vary far less, and the time inside the saver's ` +
+        `methods is the direct measure. ` +
+        "The store's own rows (test runs, agent log, fix attempts) account for the growth of the MemorySaver and no-checkpointer " +
+        "databases.",
     ].join("\n");
   },
 };

@@ -36,7 +36,8 @@ export function generateGreenSuite(dir, { files, perFile }) {
     );
     writeFileSync(
       join(dir, "tests", `test_mod_${k}.py`),
-      `import pytest\n\nfrom mod_${k} import double, label\n\n\n@pytest.mark.parametrize("n", range(${params}))\ndef test_double_param(n):\n    assert double(n) == n + n\n\n\n${plain.join("\n\n")}`,
+      `import pytest\n\nfrom mod_${k} import double, label\n\n\n@pytest.mark.parametrize("n", range(${params}))\ndef ` +
+        `test_double_param(n):\n    assert double(n) == n + n\n\n\n${plain.join("\n\n")}`,
     );
   }
 }
@@ -164,7 +165,9 @@ async function measureSize({ tmp, runs, log, size, warmAll }) {
 
 export default {
   name: "workflow-overhead",
-  description: `redgreen run --no-coverage on an already green suite (${SIZES.map((s) => s.files * s.perFile).join(" and ")} trivial tests) vs bare python -m pytest -q, through the CLI and in-process via runWorkflow; coverage measured separately`,
+  description:
+    `redgreen run --no-coverage on an already green suite (${SIZES.map((s) => s.files * s.perFile).join(" and ")} trivial tests) vs ` +
+    `bare python -m pytest -q, through the CLI and in-process via runWorkflow; coverage measured separately`,
   goal: `CLI ratio <= ${GOAL_RATIO} on the larger suite`,
   async run({ tmp, runs, log }) {
     const sizes = [];
@@ -200,10 +203,14 @@ export default {
       row("in-process: report node (ms)", (s) => s.inProcessMs.reportNode),
       row("in-process: rest of runWorkflow (LangGraph, SQLite checkpoints, workflow row, summary) (ms)", (s) => s.inProcessMs.graphRest),
       "",
-      `Goal: CLI ratio ≤ ${r.goal} on the larger suite — ${r.met ? "met" : "not met"} on wall time. Wall times swing with the shared machine's load ` +
-        `(bare pytest on ${r.sizes.at(-1).tests} tests took ${Math.min(...r.sizes.at(-1).samples.wall.pytest)}–${Math.max(...r.sizes.at(-1).samples.wall.pytest)} s), ` +
-        "so the CPU ratios, which vary by a few per cent between runs, are the steadier figures. The run_tests node's time over bare pytest is the adapter's share " +
-        "(plugin JSONL, parsing, the store; see cli-vs-pytest); the graph's own share is the last row. CLI − in-process is what a fresh process pays: " +
+      `Goal: CLI ratio ≤ ${r.goal} on the larger suite — ${r.met ? "met" : "not met"} on wall time. Wall times swing with the ` +
+        `shared machine's load ` +
+        `(bare pytest on ${r.sizes.at(-1).tests} tests took ${Math.min(...r.sizes.at(-1).samples.wall.pytest)}–` +
+        `${Math.max(...r.sizes.at(-1).samples.wall.pytest)} s), ` +
+        "so the CPU ratios, which vary by a few per cent between runs, are the steadier figures. The run_tests node's time over " +
+        "bare pytest is the adapter's share " +
+        "(plugin JSONL, parsing, the store; see cli-vs-pytest); the graph's own share is the last row. CLI − in-process is what a " +
+        "fresh process pays: " +
         "Node start-up and module loading (the `run --help` row) plus running everything once without a warm JIT.",
     ].join("\n");
   },

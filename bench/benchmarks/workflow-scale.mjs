@@ -145,7 +145,8 @@ export default {
       ...rows,
       "",
       `redgreen ran ${r.coverage ? "with --coverage" : "without coverage (the default)"}. ` +
-        `Goal: ratio ≤ ${r.goalRatio} — ${r.metRatio ? "met" : "not met"}; peak RSS < ${r.goalRssMb} MB at ${r.goalSize} tests — ${rss}. ` +
+        `Goal: ratio ≤ ${r.goalRatio} — ${r.metRatio ? "met" : "not met"}; ` +
+        `peak RSS < ${r.goalRssMb} MB at ${r.goalSize} tests — ${rss}. ` +
         "One measured run per cell (a cell at 20,000 tests takes minutes): wall times swing with the shared machine's load, " +
         "CPU times (user + sys of the process and the children it waited for) much less. The goal is on wall time. " +
         "Test runs are counted from the runner processes redgreen started (polled every " +

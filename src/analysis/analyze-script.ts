@@ -179,11 +179,17 @@ function suggestScriptFix(
   const cause = a.rootCause;
   switch (a.fixStrategy) {
     case "add_import":
-      return `Add \`${extra.importStatement ?? `an import of ${extra.name ?? "the missing name"}`}\` to ${a.fileToFix ?? "the failing module"} (${cause}).`;
+      return (
+        `Add \`${extra.importStatement ?? `an import of ${extra.name ?? "the missing name"}`}\` to ` +
+        `${a.fileToFix ?? "the failing module"} (${cause}).`
+      );
     case "fix_attribute_name":
       return `Replace \`${extra.name ?? "the misspelt name"}\` with \`${a.hint ?? "the existing name"}\` ${inFn} (${cause}).`;
     case "add_none_check":
-      return `Guard against ${extra.nullish ?? "undefined"} before reading \`.${extra.read || "the property"}\` ${inFn}${extra.code ? `: \`${extra.code}\`` : ""} (${cause}).`;
+      return (
+        `Guard against ${extra.nullish ?? "undefined"} before reading \`.${extra.read || "the property"}\` ${inFn}` +
+        `${extra.code ? `: \`${extra.code}\`` : ""} (${cause}).`
+      );
     case "add_await":
       return `Await the promise ${inFn}: a value is used before its promise resolved (${cause}).`;
     case "fix_syntax":

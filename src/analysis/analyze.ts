@@ -42,9 +42,10 @@ export interface AnalyzeContext {
 
 const SYNTAX_TYPES = new Set(["SyntaxError", "IndentationError", "TabError"]);
 const BUILTIN_CALLS = new Set(
-  "len sorted list dict set tuple str int float bool sum min max abs any all map filter zip enumerate range repr isinstance getattr hasattr round type iter next reversed print open".split(
-    " ",
-  ),
+  (
+    "len sorted list dict set tuple str int float bool sum min max abs any all map filter zip enumerate range repr isinstance " +
+    "getattr hasattr round type iter next reversed print open"
+  ).split(" "),
 );
 const WRITE_RE =
   /\.(?:execute|executemany|executescript)\(\s*(?:f?["'](?:\s*)(?:INSERT|UPDATE|DELETE|REPLACE)\b)|\.(?:add|add_all|delete|merge|bulk_save_objects)\(/i;

@@ -14,7 +14,8 @@ const CONTROL_WORDS = new Set(["if", "for", "while", "switch", "catch", "return"
 const NAME = "[A-Za-z_$][\\w$]*";
 const NAME_RE = new RegExp(`^${NAME}$`);
 const DECLARATION_RE = new RegExp(
-  `^\\s*(export\\s+(?:default\\s+)?)?(?:declare\\s+)?(?:async\\s+)?(?:function\\*?\\s+(${NAME})\\s*[<(]|class\\s+(${NAME})\\b|(?:const|let|var)\\s+(${NAME})\\s*(?::[^=]+)?=)`,
+  `^\\s*(export\\s+(?:default\\s+)?)?(?:declare\\s+)?(?:async\\s+)?(?:function\\*?\\s+(${NAME})\\s*[<(]|class\\s+(${NAME}` +
+    `)\\b|(?:const|let|var)\\s+(${NAME})\\s*(?::[^=]+)?=)`,
 );
 const METHOD_RE = new RegExp(
   `^\\s+(?:(?:public|private|protected|static|async|override|readonly)\\s+)*(${NAME})\\s*(?:<[^>]*>)?\\([^)]*\\)?\\s*(?::[^={]+)?\\{?\\s*$`,
@@ -97,9 +98,11 @@ export function scriptIdentifiers(text: string): Set<string> {
 }
 
 const SCRIPT_KEYWORDS = new Set(
-  "break case catch class const continue debugger default delete do else export extends false finally for function if import in instanceof let new null return super switch this throw true try typeof undefined var void while with yield async await of as from type interface enum implements private protected public readonly static".split(
-    " ",
-  ),
+  (
+    "break case catch class const continue debugger default delete do else export extends false finally for function if import in " +
+    "instanceof let new null return super switch this throw true try typeof undefined var void while with yield async await of as " +
+    "from type interface enum implements private protected public readonly static"
+  ).split(" "),
 );
 
 /** A module specifier for importing `toFile` from `fromFile` (both project-relative), without the extension. */

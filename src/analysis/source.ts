@@ -222,7 +222,8 @@ export function identifiersIn(text: string): Set<string> {
 }
 
 const PY_KEYWORDS = new Set(
-  "False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield self".split(
-    " ",
-  ),
+  (
+    "False None True and as assert async await break class continue def del elif else except finally for from global if import in " +
+    "is lambda nonlocal not or pass raise return try while with yield self"
+  ).split(" "),
 );

@@ -43,7 +43,10 @@ export function generateFixSuggestion(analysis: Analysis, context: SuggestionCon
     case "add_commit": {
       const receiver = code ? /([A-Za-z_]\w*)\.(?:execute|executemany|add|add_all|delete|merge)\(/.exec(code)?.[1] : undefined;
       const commit = receiver ? `\`${receiver}.commit()\`` : "a commit";
-      return `Call ${commit} after the write ${inFn(a)}: the change is never committed, so another connection or session reads nothing (${cause}).`;
+      return (
+        `Call ${commit} after the write ${inFn(a)}: the change is never committed, so another connection or session reads nothing (` +
+        `${cause}).`
+      );
     }
     case "add_none_check": {
       const attr = quoted(a.rootCause, /has no attribute '([^']+)'/);
@@ -58,9 +61,15 @@ export function generateFixSuggestion(analysis: Analysis, context: SuggestionCon
         : `Use the correct name instead of \`${wrong}\` ${inFn(a)} (${cause}).`;
     }
     case "fix_syntax":
-      return `Fix the syntax error ${at ? `in ${at}` : "reported by Python"}${code ? ` (\`${code}\`)` : ""}: ${firstLine(a.rootCause.replace(/^\w+: /, ""))}.`;
+      return (
+        `Fix the syntax error ${at ? `in ${at}` : "reported by Python"}${code ? ` (\`${code}\`)` : ""}: ` +
+        `${firstLine(a.rootCause.replace(/^\w+: /, ""))}.`
+      );
     case "fix_query":
-      return `Fix the database query ${inFn(a)}: ${cause}${/NoResultFound|MultipleResultsFound/.test(a.errorType) ? "; use `.first()`/`.one_or_none()` or tighten the filter" : ""}.`;
+      return (
+        `Fix the database query ${inFn(a)}: ${cause}` +
+        `${/NoResultFound|MultipleResultsFound/.test(a.errorType) ? "; use `.first()`/`.one_or_none()` or tighten the filter" : ""}.`
+      );
     case "add_mock":
       return `Mock the external service call ${inFn(a)} in the test instead of reaching the network (${cause}).`;
     case "add_type_hint":
@@ -68,7 +77,10 @@ export function generateFixSuggestion(analysis: Analysis, context: SuggestionCon
     case "fix_assertion": {
       const values =
         a.expected !== undefined && a.actual !== undefined ? `: it produced ${a.actual} where the test expects ${a.expected}` : "";
-      return `Fix ${a.functionName ?? "the code under test"}${a.fileToFix ? ` (${a.fileToFix}${a.lineNumber === null ? "" : `:${a.lineNumber}`})` : ""} so the assertion holds${values}.`;
+      return (
+        `Fix ${a.functionName ?? "the code under test"}` +
+        `${a.fileToFix ? ` (${a.fileToFix}${a.lineNumber === null ? "" : `:${a.lineNumber}`})` : ""} so the assertion holds${values}.`
+      );
     }
     case "llm":
       return `Investigate ${shortErrorType(a.errorType) || "the failure"}${atSuffix}: ${cause}.`;

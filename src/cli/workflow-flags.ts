@@ -59,7 +59,9 @@ export const noParallelHelp = `  --no-parallel      keep pytest off pytest-xdist
                      when the project's interpreter has xdist and neither the args nor the project's addopts set -n)`;
 
 /** Help lines for the runner args of `run` and `test`. */
-export const runnerArgsHelp = `  -- ARGS...         arguments for the test runner on every run (allow-listed: pytest -k -m -n --dist --deselect
+export const runnerArgsHelp =
+  `  -- ARGS...         arguments for the test runner on every run (allow-listed: pytest -k -m -n --dist ` +
+  `--deselect
                      --ignore --ignore-glob -W --runxfail --strict-markers --import-mode and paths/node ids;
                      vitest -t --project --pool --maxWorkers and filters; jest -t --testPathPattern(s)
                      --selectProjects -w -i and patterns); anything that could fake a green is refused`;

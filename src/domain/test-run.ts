@@ -116,7 +116,10 @@ export const TestRunResultSchema = z.object({
 });
 export type TestRunResult = z.infer<typeof TestRunResultSchema>;
 
-/** How many tests of a run ended which way; total is passed + failed + errors + skipped + xfailed + xpassed, as pytest's summary line adds them up. */
+/**
+ * How many tests of a run ended which way; total is passed + failed + errors + skipped + xfailed + xpassed,
+ * as pytest's summary line adds them up.
+ */
 export type TestRunCounts = Pick<TestRunResult, "passed" | "failed" | "errors" | "skipped" | "xfailed" | "xpassed" | "total">;
 
 /** The counts of a run before anything is counted: what every parser starts from. */

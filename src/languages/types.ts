@@ -49,9 +49,15 @@ export interface LanguageSupport {
   checkIndentation(ctx: FixContext): Promise<CheckResult>;
   /** The fixed version of a test file against the original. */
   compareTests(ctx: FixContext): Promise<TestFileComparison>;
-  /** Whether a project file may hold settings of this language's test runners (pytest.ini, pyproject.toml; vitest.config.ts, package.json). */
+  /**
+   * Whether a project file may hold settings of this language's test runners
+   * (pytest.ini, pyproject.toml; vitest.config.ts, package.json).
+   */
   isTestConfigPath(relPath: string): boolean;
-  /** What the fix does to the test settings of a file isTestConfigPath accepts: the sections it touches, the changes that weaken the suite. */
+  /**
+   * What the fix does to the test settings of a file isTestConfigPath accepts:
+   * the sections it touches, the changes that weaken the suite.
+   */
   compareTestConfig(ctx: FixContext): Promise<TestConfigChange>;
   /** The policy's findings in one version; null when it does not parse (the syntax check reports that). */
   policyFindings(ctx: FixContext, side: Side, isTest: boolean): Promise<Finding[] | null>;

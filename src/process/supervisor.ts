@@ -18,7 +18,8 @@ export const CANNOT_START = "redgreen-supervisor: cannot start";
  */
 export const SUPERVISOR_SCRIPT = [
   "tag=$1; shift",
-  `case $1 in */*) [ -f "$1" ] && [ -x "$1" ];; *) command -v "$1" >/dev/null 2>&1;; esac || { echo "${CANNOT_START} $1: not found or not executable" >&2; exit 127; }`,
+  `case $1 in */*) [ -f "$1" ] && [ -x "$1" ];; *) command -v "$1" >/dev/null 2>&1;; esac || { echo "${CANNOT_START} $1: not ` +
+    `found or not executable" >&2; exit 127; }`,
   "{ cat <&3",
   `  for f in $(grep -lzx "${PROCESS_TAG_VAR}=$tag" /proc/[0-9]*/environ 2>/dev/null); do p=\${f#/proc/}; kill -9 "\${p%/environ}"; done`,
   "  kill -9 0",

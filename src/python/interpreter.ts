@@ -76,6 +76,7 @@ export async function resolvePython(options: ResolvePythonOptions): Promise<stri
   }
   throw new RedgreenError(
     "python_missing",
-    `No Python interpreter found: the project has no .venv or venv, and neither python3 nor python runs on PATH (${problems.join("; ")}). Install Python 3 or pass --python PATH.`,
+    `No Python interpreter found: the project has no .venv or venv, and neither python3 nor python runs on PATH (` +
+      `${problems.join("; ")}). Install Python 3 or pass --python PATH.`,
   );
 }

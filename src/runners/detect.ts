@@ -94,7 +94,8 @@ function workspaceRunner(root: string, ws: Workspaces): DetectedRunner | null {
     const which = [...byRunner].map(([runner, dirs]) => `${runner} in ${someOf(dirs)}`).join("; ");
     throw new RedgreenError(
       "config",
-      `the workspaces of ${root} (${ws.source}) use different test runners: ${which}; run redgreen in one workspace, or choose with --runner`,
+      `the workspaces of ${root} (${ws.source}) use different test runners: ${which}; run redgreen in one workspace, or choose ` +
+        `with --runner`,
     );
   }
   const [runner, dirs] = [...byRunner][0]!;

@@ -56,9 +56,13 @@ export function createLlmCallRepository(
   now: () => string,
 ): LlmCallRepository {
   const { db, redactor } = store;
-  const insert = db.prepare(`INSERT INTO llm_calls
-    (workflow_id, purpose, node_id, model, attempt, prompt_tokens, completion_tokens, tokens_estimated, latency_ms, outcome, error, prompt, completion, created_at)
-    VALUES (@workflowId, @purpose, @nodeId, @model, @attempt, @promptTokens, @completionTokens, @tokensEstimated, @latencyMs, @outcome, @error, @prompt, @completion, @createdAt)`);
+  const insert = db.prepare(
+    `INSERT INTO llm_calls
+    (workflow_id, purpose, node_id, model, attempt, prompt_tokens, completion_tokens, tokens_estimated, latency_ms, outcome, error, ` +
+      `prompt, completion, created_at)
+    VALUES (@workflowId, @purpose, @nodeId, @model, @attempt, @promptTokens, @completionTokens, @tokensEstimated, @latencyMs, @outcome, ` +
+      `@error, @prompt, @completion, @createdAt)`,
+  );
   const selectOne = db.prepare("SELECT * FROM llm_calls WHERE id = ?");
   const selectByWorkflow = db.prepare("SELECT * FROM llm_calls WHERE workflow_id = ? ORDER BY id");
   const sumTokens = db.prepare("SELECT COALESCE(SUM(prompt_tokens + completion_tokens), 0) AS spent FROM llm_calls WHERE workflow_id = ?");

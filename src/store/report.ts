@@ -101,12 +101,14 @@ const recommendationsFor = (r: TestRunResult, cov: CoverageSummary | null): stri
   const out: string[] = [];
   if (r.status === "no_tests") {
     out.push(
-      "No tests were collected: check the path and the runner's test-file settings (pytest's testpaths / python_files, vitest's include, jest's testMatch).",
+      "No tests were collected: check the path and the runner's test-file settings (pytest's testpaths / python_files, vitest's " +
+        "include, jest's testMatch).",
     );
   }
   if (r.status === "error") {
     out.push(
-      "The test runner could not run the suite: fix the problem in the message above (configuration, plugins, interpreter, installed packages) and run again.",
+      "The test runner could not run the suite: fix the problem in the message above (configuration, plugins, interpreter, " +
+        "installed packages) and run again.",
     );
   }
   if (r.status === "timeout") {
@@ -116,7 +118,8 @@ const recommendationsFor = (r: TestRunResult, cov: CoverageSummary | null): stri
   if (collect.length > 0) {
     const one = collect.length === 1;
     out.push(
-      `${plural(collect.length, "file")} failed to import; fix ${one ? "it" : "them"} first, since ${one ? "its" : "their"} tests did not run.`,
+      `${plural(collect.length, "file")} failed to import; fix ${one ? "it" : "them"} first, since ${one ? "its" : "their"} tests ` +
+        `did not run.`,
     );
   }
   // Error types that share advice share a line: "3 failures with ValueError ×2, KeyError: ...".
@@ -145,7 +148,8 @@ const recommendationsFor = (r: TestRunResult, cov: CoverageSummary | null): stri
   const slow = [...r.slowTests].sort((a, b) => b.durationSeconds - a.durationSeconds);
   if (slow[0] !== undefined) {
     out.push(
-      `${plural(slow.length, "slow test")} or file${slow.length === 1 ? "" : "s"}; the slowest is ${slow[0].nodeId} (${slow[0].durationSeconds.toFixed(2)}s).`,
+      `${plural(slow.length, "slow test")} or file${slow.length === 1 ? "" : "s"}; the slowest is ${slow[0].nodeId} (` +
+        `${slow[0].durationSeconds.toFixed(2)}s).`,
     );
   }
   if (out.length === 0) out.push("All tests pass; nothing to fix.");

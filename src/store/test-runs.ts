@@ -91,9 +91,13 @@ export interface TestRunRepository {
  * @internal the raw connection stays out of the published types
  */
 export const createTestRunRepository: RepositoryFactory<TestRunRepository> = (db, now, redactor) => {
-  const insertRun = db.prepare(`INSERT INTO test_runs
-    (workflow_id, project_path, status, passed, failed, errors, skipped, total, duration_seconds, coverage_percent, command, result_json, created_at)
-    VALUES (@workflowId, @projectPath, @status, @passed, @failed, @errors, @skipped, @total, @durationSeconds, @coveragePercent, @command, @resultJson, @createdAt)`);
+  const insertRun = db.prepare(
+    `INSERT INTO test_runs
+    (workflow_id, project_path, status, passed, failed, errors, skipped, total, duration_seconds, coverage_percent, command, ` +
+      `result_json, created_at)
+    VALUES (@workflowId, @projectPath, @status, @passed, @failed, @errors, @skipped, @total, @durationSeconds, @coveragePercent, ` +
+      `@command, @resultJson, @createdAt)`,
+  );
   const insertFailure = db.prepare(`INSERT INTO failures
     (run_id, node_id, test_file, test_name, error_type, error_message, line_number, phase, duration_seconds)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);

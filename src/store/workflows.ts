@@ -90,9 +90,12 @@ export interface WorkflowRepository {
  * @internal the raw connection stays out of the published types
  */
 export const createWorkflowRepository: RepositoryFactory<WorkflowRepository> = (db, now, redactor) => {
-  const insert = db.prepare(`INSERT INTO workflows
-    (id, project_path, status, iterations, max_iterations, test_results, initial_coverage, final_coverage, fix_history, created_at, updated_at)
-    VALUES (?, ?, ?, 0, ?, NULL, NULL, NULL, '[]', ?, ?)`);
+  const insert = db.prepare(
+    `INSERT INTO workflows
+    (id, project_path, status, iterations, max_iterations, test_results, initial_coverage, final_coverage, fix_history, created_at, ` +
+      `updated_at)
+    VALUES (?, ?, ?, 0, ?, NULL, NULL, NULL, '[]', ?, ?)`,
+  );
   const selectOne = db.prepare("SELECT * FROM workflows WHERE id = ?");
   const get = (id: string): Workflow | null => {
     const row = selectOne.get(id) as WorkflowRow | undefined;

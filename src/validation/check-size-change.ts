@@ -34,7 +34,8 @@ export function checkSizeChange(ctx: FixContext): Promise<CheckResult> {
     if (before > 0 && shrunk > minShrinkLines && shrunk / before > maxShrinkRatio) {
       const pct = Math.round((shrunk / before) * 100);
       result.reasons.push(
-        `size: ${ctx.relPath} loses ${pct}% of its lines (${before} → ${after}; at most ${Math.round(maxShrinkRatio * 100)}%); a fix should not delete code wholesale`,
+        `size: ${ctx.relPath} loses ${pct}% of its lines (${before} → ${after}; at most ${Math.round(maxShrinkRatio * 100)}%); a ` +
+          `fix should not delete code wholesale`,
       );
     }
     if (diff.changedLines === 0 && ctx.original !== ctx.fixed) result.warnings.push("size: only line endings or the final newline changed");

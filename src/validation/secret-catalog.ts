@@ -84,7 +84,8 @@ export const compileSecretCatalog = (file: SecretCatalogFile): SecretCatalog => 
     ...file.entropy,
     // A candidate is a whole string literal, or a whole unquoted value at the end of a `key = value` line.
     tokenRegex: new RegExp(
-      `(["'\`])(${file.entropy.charset}{${file.entropy.minLength},${file.entropy.maxLength}})\\1|[=:][ \\t]*(${file.entropy.charset}{${file.entropy.minLength},${file.entropy.maxLength}})[ \\t]*$`,
+      `(["'\`])(${file.entropy.charset}{${file.entropy.minLength},${file.entropy.maxLength}})\\1|[=:][ \\t]*(` +
+        `${file.entropy.charset}{${file.entropy.minLength},${file.entropy.maxLength}})[ \\t]*$`,
       "gmd",
     ),
     keywordRegex: new RegExp(file.entropy.keywords, "i"),

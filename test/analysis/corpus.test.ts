@@ -111,7 +111,8 @@ describe("analyzer corpus (real pytest failures)", () => {
       bySource.set(kind, [...(bySource.get(kind) ?? []), r]);
     }
     console.log(
-      `analyzer corpus: ${distinct} labelled failures, ${scored.length} analyses (pytest 7/8/9; long/short/native text, JUnit XML, plugin JSONL)`,
+      `analyzer corpus: ${distinct} labelled failures, ${scored.length} analyses (pytest 7/8/9; long/short/native text, JUnit ` +
+        `XML, plugin JSONL)`,
     );
     for (const [kind, rows] of [["all", scored] as const, ...bySource]) {
       const s = score(rows);

@@ -43,7 +43,8 @@ describe("generateFixSuggestion", () => {
       rootCause: "TypeError: 'coroutine' object is not subscriptable",
     });
     expect(generateFixSuggestion(a, { code: "user = fetch_user(user_id)" })).toBe(
-      "Add `await` before `fetch_user(...)` in get_profile (app/api.py:30): the coroutine is used without being awaited (TypeError: 'coroutine' object is not subscriptable).",
+      "Add `await` before `fetch_user(...)` in get_profile (app/api.py:30): the coroutine is used without being awaited " +
+        "(TypeError: 'coroutine' object is not subscriptable).",
     );
   });
 
@@ -88,7 +89,8 @@ describe("generateFixSuggestion", () => {
         },
       ),
     ).toBe(
-      "Handle None before reading `.stock` in stock_of (shop/inventory.py:22): `return self.find(sku).stock` can be None here (AttributeError: 'NoneType' object has no attribute 'stock').",
+      "Handle None before reading `.stock` in stock_of (shop/inventory.py:22): `return self.find(sku).stock` can be None here " +
+        "(AttributeError: 'NoneType' object has no attribute 'stock').",
     );
     expect(
       generateFixSuggestion(

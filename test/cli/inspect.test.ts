@@ -204,14 +204,20 @@ describe("redgreen inspect", () => {
     const target = `http://127.0.0.1:${server.port}`;
     const forkUrl = `${target}/api/workflows/${first.workflowId}/fork`;
     const payload = JSON.stringify({ checkpointId, patch: { maxIterations: 9 } });
-    const attack = `<!doctype html><iframe name="sink"></iframe><script>
+    const attack =
+      `<!doctype html><iframe name="sink"></iframe><script>
       const out = {};
-      const attempt = (name, run) => run().then((r) => { out[name] = "status " + r.status + " " + r.type; }, (e) => { out[name] = "blocked: " + e.name; });
+      const attempt = (name, run) => run().then((r) => { out[name] = "status " + r.status + " " + r.type; }, (e) => { out[name] = ` +
+      `"blocked: " + e.name; });
       (async () => {
-        await attempt("read", () => fetch(${JSON.stringify(`${target}/api/workflows`)}).then(async (r) => { out.readBody = await r.text(); return r; }));
-        await attempt("readWithGuess", () => fetch(${JSON.stringify(`${target}/api/workflows`)}, { headers: { "X-Redgreen-Token": "guess" } }));
-        await attempt("noCorsPost", () => fetch(${JSON.stringify(forkUrl)}, { method: "POST", mode: "no-cors", headers: { "content-type": "text/plain" }, body: ${JSON.stringify(payload)} }));
-        await attempt("jsonPost", () => fetch(${JSON.stringify(forkUrl)}, { method: "POST", headers: { "content-type": "application/json" }, body: ${JSON.stringify(payload)} }));
+        await attempt("read", () => fetch(${JSON.stringify(`${target}/api/workflows`)}).then(async (r) => { out.readBody = await ` +
+      `r.text(); return r; }));
+        await attempt("readWithGuess", () => fetch(${JSON.stringify(`${target}/api/workflows`)}, { headers: { "X-Redgreen-Token": ` +
+      `"guess" } }));
+        await attempt("noCorsPost", () => fetch(${JSON.stringify(forkUrl)}, { method: "POST", mode: "no-cors", headers: { ` +
+      `"content-type": "text/plain" }, body: ${JSON.stringify(payload)} }));
+        await attempt("jsonPost", () => fetch(${JSON.stringify(forkUrl)}, { method: "POST", headers: { "content-type": ` +
+      `"application/json" }, body: ${JSON.stringify(payload)} }));
         const form = document.createElement("form");
         form.action = ${JSON.stringify(forkUrl)}; form.method = "POST"; form.enctype = "text/plain"; form.target = "sink";
         const field = document.createElement("input");

@@ -21,7 +21,8 @@ function workspacesCopy(name: string): string {
 }
 
 const VITEST_REASON =
-  "the workspaces (package.json workspaces) use vitest: packages/names, packages/prices (packages/names: package.json scripts.test runs vitest)";
+  "the workspaces (package.json workspaces) use vitest: packages/names, packages/prices (packages/names: package.json " +
+  "scripts.test runs vitest)";
 
 describe("redgreen at a JS monorepo root", () => {
   it("runs vitest over the npm workspaces as its projects and says so, in --json and in text", async () => {

@@ -121,12 +121,15 @@ describe("edit scope", () => {
       expect(await gitIgnored(join(root, "app"), ["local_settings.py", "calc.py"])).toEqual(new Set(["local_settings.py"]));
     });
 
-    it("does not count a project's own files as ignored when the enclosing repository ignores the whole project (a copy in .demo/)", async () => {
-      const project = join(root, "generated", "copy");
-      await mkdir(join(project, "app"), { recursive: true });
-      await writeFile(join(project, "app", "calc.py"), "def add(a, b):\n    return a - b\n");
-      expect(await gitIgnored(project, ["app/calc.py"])).toEqual(new Set());
-      expect(await previewEdits(project, [{ file: "app/calc.py", find: "a - b", replace: "a + b" }])).toMatchObject({ ok: true });
-    });
+    it(
+      "does not count a project's own files as ignored when the " + "enclosing repository ignores the whole project (a copy in .demo/)",
+      async () => {
+        const project = join(root, "generated", "copy");
+        await mkdir(join(project, "app"), { recursive: true });
+        await writeFile(join(project, "app", "calc.py"), "def add(a, b):\n    return a - b\n");
+        expect(await gitIgnored(project, ["app/calc.py"])).toEqual(new Set());
+        expect(await previewEdits(project, [{ file: "app/calc.py", find: "a - b", replace: "a + b" }])).toMatchObject({ ok: true });
+      },
+    );
   });
 });

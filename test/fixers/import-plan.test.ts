@@ -101,7 +101,8 @@ describe.each(interpreters.filter(([label]) => label !== "python3"))("import_pla
   it("asks for postponed annotations when an annotation needs the class being defined", async () => {
     const src = '"""Money."""\nimport re\n\n\nclass Money:\n    def parse(cls) -> Money:\n        return cls()\n';
     expect(await fixed(src, "Money", {}, 6)).toBe(
-      '"""Money."""\nfrom __future__ import annotations\n\nimport re\n\n\nclass Money:\n    def parse(cls) -> Money:\n        return cls()\n',
+      '"""Money."""\nfrom __future__ import annotations\n\nimport re\n\n\nclass Money:\n    def parse(cls) -> Money:\n        ' +
+        "return cls()\n",
     );
   });
 
@@ -116,7 +117,8 @@ describe.each(interpreters.filter(([label]) => label !== "python3"))("import_pla
 
   it("puts a deleted import's other unbound names into the existing import of the module that provides them all", async () => {
     const money =
-      "from decimal import Decimal\n\n\nclass Money:\n    pass\n\n\ndef cents(m):\n    return Decimal(1)\n\n\ndef parse(t):\n    return Money()\n";
+      "from decimal import Decimal\n\n\nclass Money:\n    pass\n\n\ndef cents(m):\n    return Decimal(1)\n\n\ndef parse(t):\n    " +
+      "return Money()\n";
     const extra = { "mp/__init__.py": "", "mp/money.py": money };
     for (const [rel, text] of Object.entries(extra)) {
       await mkdir(dirname(join(root, rel)), { recursive: true });
@@ -151,7 +153,8 @@ describe.each(interpreters.filter(([label]) => label !== "python3"))("import_pla
       "requirements-dev.txt": "-r requirements/base.txt\nblack==24.1  # formatter\n",
       "requirements/base.txt": "Requests[socks]>=2 ; python_version > '3.8'\n",
       "pyproject.toml":
-        '[project]\nname = "x"\ndependencies = [\n  "attrs",  # classes\n]\n[tool.poetry.group.dev.dependencies]\nmypy = "^1"\npython = "^3.9"\n',
+        '[project]\nname = "x"\ndependencies = [\n  "attrs",  # classes\n]\n[tool.poetry.group.dev.dependencies]\nmypy = ' +
+        '"^1"\npython = "^3.9"\n',
     };
     for (const [rel, text] of Object.entries(files)) {
       await mkdir(dirname(join(root, rel)), { recursive: true });

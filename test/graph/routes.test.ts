@@ -106,7 +106,12 @@ describe("routers", () => {
     ["run_tests → report once decided", routeAfterRunTests, stopped, "report"],
     ["analyze → pattern_fix while running", routeAfterAnalyze, {}, "pattern_fix"],
     ["analyze → report once decided", routeAfterAnalyze, stopped, "report"],
-    ["pattern_fix → llm_fix when groups wait for the model", routeAfterPatternFix, { llmQueue: ["g"], candidates: [candidate] }, "llm_fix"],
+    [
+      "pattern_fix → llm_fix " + "when groups wait for the model",
+      routeAfterPatternFix,
+      { llmQueue: ["g"], candidates: [candidate] },
+      "llm_fix",
+    ],
     ["pattern_fix → validate with candidates only", routeAfterPatternFix, { candidates: [candidate] }, "validate"],
     ["pattern_fix → report with nothing to try", routeAfterPatternFix, {}, "report"],
     ["pattern_fix → report once decided", routeAfterPatternFix, { ...stopped, llmQueue: ["g"] }, "report"],

@@ -157,7 +157,16 @@ export async function startOpenAiServer(options: StartOpenAiServerOptions = {}):
       res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
       const chunk = (delta: unknown, finish: string | null, extra: Record<string, unknown> = {}): void => {
         res.write(
-          `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model, choices: [{ index: 0, delta, finish_reason: finish }], ...extra })}\n\n`,
+          "data: " +
+            JSON.stringify({
+              id,
+              object: "chat.completion.chunk",
+              created,
+              model,
+              choices: [{ index: 0, delta, finish_reason: finish }],
+              ...extra,
+            }) +
+            "\n\n",
         );
       };
       chunk({ role: "assistant", content: "" }, null);

@@ -50,7 +50,8 @@ const tsConfig =
   'import { defineConfig } from "vitest/config";\n\nexport default defineConfig({\n  test: {\n    reporters: ["default"],\n' +
   "    coverage: { thresholds: { lines: 80 } },\n  },\n});\n";
 const tsTest =
-  'import { expect, it } from "vitest";\nimport { area } from "../src/shapes.js";\n\nit("area", () => {\n  expect(area(3)).toBe(28.274);\n});\n';
+  'import { expect, it } from "vitest";\nimport { area } from "../src/shapes.js";\n\nit("area", () => {\n  ' +
+  "expect(area(3)).toBe(28.274);\n});\n";
 
 const typescriptSamples: LanguageSamples = {
   projectRoot: tsRoot,

@@ -112,14 +112,17 @@ export function runLanguageConformance(support: LanguageSupport, samples: Langua
       expect(broken.importOnly).toBe(false);
     });
 
-    it("isTestConfigPath claims its test runners' config file and not the module or the test; createFixContext picks it for that file", () => {
-      const c = samples.testConfig;
-      expect(support.isTestConfigPath(c.file)).toBe(true);
-      expect(support.isTestConfigPath(m.file)).toBe(false);
-      expect(support.isTestConfigPath(samples.test.file)).toBe(false);
-      expect(ctx(c.source, c.source, c.file).testConfigSupport).toBe(support);
-      expect(ctx(m.source, m.source).testConfigSupport).toBeNull();
-    });
+    it(
+      "isTestConfigPath claims its test runners' config file and not the module or the test; createFixContext picks it for that " + "file",
+      () => {
+        const c = samples.testConfig;
+        expect(support.isTestConfigPath(c.file)).toBe(true);
+        expect(support.isTestConfigPath(m.file)).toBe(false);
+        expect(support.isTestConfigPath(samples.test.file)).toBe(false);
+        expect(ctx(c.source, c.source, c.file).testConfigSupport).toBe(support);
+        expect(ctx(m.source, m.source).testConfigSupport).toBeNull();
+      },
+    );
 
     it("compareTestConfig sees a changed setting, calls a lowered coverage threshold a weakening, and nothing in no change", async () => {
       const c = samples.testConfig;
@@ -133,13 +136,16 @@ export function runLanguageConformance(support: LanguageSupport, samples: Langua
       expect(weakened.weakenings.join("\n")).toMatch(/coverage/);
     });
 
-    it("policyFindings sees code execution in the version that adds it and none in the original; null for what does not parse", async () => {
-      const c = ctx(m.source, m.executes);
-      expect(await support.policyFindings(c, "original", false)).toEqual([]);
-      const found = await support.policyFindings(c, "fixed", false);
-      expect(found?.map((f) => f.rule)).toContain("policy.code_execution");
-      expect(await support.policyFindings(ctx(m.source, m.broken), "fixed", false)).toBeNull();
-    });
+    it(
+      "policyFindings sees code execution in the version that adds " + "it and none in the original; null for what does not parse",
+      async () => {
+        const c = ctx(m.source, m.executes);
+        expect(await support.policyFindings(c, "original", false)).toEqual([]);
+        const found = await support.policyFindings(c, "fixed", false);
+        expect(found?.map((f) => f.rule)).toContain("policy.code_execution");
+        expect(await support.policyFindings(ctx(m.source, m.broken), "fixed", false)).toBeNull();
+      },
+    );
 
     it("overfitFindings sees a fix fitted to the failing test's input and output, and nothing in a real fix", async () => {
       const honest = await support.overfitFindings(ctx(m.source, m.oneLine), [

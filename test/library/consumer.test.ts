@@ -10,7 +10,8 @@ import { consumerTsc, installPackedRedgreen } from "../helpers/packed-consumer.j
 import { copyProject } from "../helpers/project-copy.js";
 import { fixturePath, testPython } from "../helpers/python-env.js";
 
-const CONSUMER = `import { createRedgreenToolkit, runWorkflow } from "redgreen";
+const CONSUMER =
+  `import { createRedgreenToolkit, runWorkflow } from "redgreen";
 import type { RunSummary } from "redgreen";
 
 const projectRoot = process.argv[2]!;
@@ -22,7 +23,8 @@ try {
   // The exported library function: deps and { projectRoot }, no driver options (checkpoints go to the store).
   const second: RunSummary = await runWorkflow(await toolkit.workflowDeps(projectRoot), { projectRoot });
   const row = toolkit.store.getWorkflow(second.workflowId);
-  console.log(JSON.stringify({ first: first.status, second: second.status, iterations: [first.iterations, second.iterations], row: row?.status }));
+  console.log(JSON.stringify({ first: first.status, second: second.status, iterations: [first.iterations, second.iterations], row: ` +
+  `row?.status }));
 } finally {
   await toolkit.close();
 }

@@ -130,7 +130,8 @@ describe("parseJestJson", () => {
 describe("errorTextFromJestBlock", () => {
   it("keeps the header and the at lines of the suite failure, without the code frame", () => {
     const text = errorTextFromJestBlock(
-      "  ● Test suite failed to run\n\n    Cannot find module 'x' from 'a.test.ts'\n\n    > 2 | import x from 'x';\n        | ^\n\n      at Object.require (tests/a.test.ts:2:1)\n",
+      "  ● Test suite failed to run\n\n    Cannot find module 'x' from 'a.test.ts'\n\n    > 2 | import x from 'x';\n        | " +
+        "^\n\n      at Object.require (tests/a.test.ts:2:1)\n",
     );
     expect(text).toBe("Cannot find module 'x' from 'a.test.ts'\n    at Object.require (tests/a.test.ts:2:1)");
   });

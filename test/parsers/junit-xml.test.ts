@@ -3,11 +3,15 @@ import { describe, expect, it } from "vitest";
 import { FailureSchema, RedgreenError } from "../../src/domain/index.js";
 import { junitNodeId, parseJUnitXml } from "../../src/parsers/junit-xml.js";
 
-const xml = `<?xml version="1.0" encoding="utf-8"?><testsuites name="pytest tests"><testsuite name="pytest" errors="3" failures="2" skipped="2" tests="8">
-<testcase classname="" name="tests.test_broken" file="tests/test_broken.py" time="0.000"><error message="collection failure">tests/test_broken.py:1: in &lt;module&gt;
+const xml =
+  `<?xml version="1.0" encoding="utf-8"?><testsuites name="pytest tests"><testsuite name="pytest" errors="3" failures="2" ` +
+  `skipped="2" tests="8">
+<testcase classname="" name="tests.test_broken" file="tests/test_broken.py" time="0.000"><error message="collection ` +
+  `failure">tests/test_broken.py:1: in &lt;module&gt;
     import nope
 E   ModuleNotFoundError: No module named 'nope'</error></testcase>
-<testcase classname="tests.test_shop" name="test_key" file="tests/test_shop.py" line="3" time="0.010"><failure message="KeyError: 'banana'">def test_key():
+<testcase classname="tests.test_shop" name="test_key" file="tests/test_shop.py" line="3" time="0.010"><failure message="KeyError: ` +
+  `'banana'">def test_key():
 &gt;       price_of({}, "banana")
 
 tests/test_shop.py:5: 
@@ -20,20 +24,25 @@ prices = {}, item = 'banana'
 E       KeyError: 'banana'
 
 shop.py:19: KeyError</failure><system-out>looking up banana&#10;</system-out></testcase>
-<testcase classname="tests.test_shop" name="test_eq" file="tests/test_shop.py" line="7" time="0.001"><failure message="assert 5 == 6">def test_eq():
+<testcase classname="tests.test_shop" name="test_eq" file="tests/test_shop.py" line="7" time="0.001"><failure message="assert 5 == ` +
+  `6">def test_eq():
 &gt;       assert 5 == 6
 E       assert 5 == 6
 
 tests/test_shop.py:8: AssertionError</failure></testcase>
-<testcase classname="tests.test_shop.TestCart" name="test_db[sqlite]" file="tests/test_shop.py" line="12" time="0.000"><error message="failed on setup with &quot;ConnectionError: down&quot;">@pytest.fixture
+<testcase classname="tests.test_shop.TestCart" name="test_db[sqlite]" file="tests/test_shop.py" line="12" time="0.000"><error ` +
+  `message="failed on setup with &quot;ConnectionError: down&quot;">@pytest.fixture
     def db():
 &gt;       raise ConnectionError("down")
 E       ConnectionError: down
 
 conftest.py:4: ConnectionError</error></testcase>
-<testcase classname="tests.test_shop" name="test_cleanup" file="tests/test_shop.py" line="20" time="0.000"><error message="failed on teardown with &quot;RuntimeError: leak&quot;">conftest.py:9: RuntimeError</error></testcase>
-<testcase classname="tests.test_shop" name="test_skip" file="tests/test_shop.py" line="30" time="0.000"><skipped type="pytest.skip" message="later">tests/test_shop.py:31: later</skipped></testcase>
-<testcase classname="tests.test_shop" name="test_xfail" file="tests/test_shop.py" line="33" time="0.000"><skipped type="pytest.xfail" message="bug" /></testcase>
+<testcase classname="tests.test_shop" name="test_cleanup" file="tests/test_shop.py" line="20" time="0.000"><error message="failed on ` +
+  `teardown with &quot;RuntimeError: leak&quot;">conftest.py:9: RuntimeError</error></testcase>
+<testcase classname="tests.test_shop" name="test_skip" file="tests/test_shop.py" line="30" time="0.000"><skipped type="pytest.skip" ` +
+  `message="later">tests/test_shop.py:31: later</skipped></testcase>
+<testcase classname="tests.test_shop" name="test_xfail" file="tests/test_shop.py" line="33" time="0.000"><skipped type="pytest.xfail" ` +
+  `message="bug" /></testcase>
 <testcase classname="tests.test_shop" name="test_ok" file="tests/test_shop.py" line="40" time="0.002" />
 </testsuite></testsuites>`;
 

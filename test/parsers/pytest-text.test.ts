@@ -93,7 +93,8 @@ describe("parsePytestOutput on pasted text", () => {
       "t.py:5: AssertionError",
       "=========================== short test summary info ============================",
       "FAILED t.py::test_b - assert 1 == 2",
-      "\u001b[31m========================= \u001b[31m\u001b[1m1 failed\u001b[0m, \u001b[32m1 passed\u001b[0m\u001b[31m in 0.03s\u001b[0m\u001b[31m ==========================\u001b[0m",
+      "\u001b[31m========================= \u001b[31m\u001b[1m1 failed\u001b[0m, \u001b[32m1 passed\u001b[0m\u001b[31m in " +
+        "0.03s\u001b[0m\u001b[31m ==========================\u001b[0m",
     ].join("\r\n");
     const r = parsePytestOutput(text);
     expect(r).toMatchObject({ status: "failed", passed: 1, failed: 1, total: 2, durationSeconds: 0.03 });

@@ -95,7 +95,9 @@ describe("parseJsError", () => {
 
   it("takes frames from a [cause] when the main stack has none in the project", () => {
     const e = parseJsError(
-      'Error: thrown: "Exceeded timeout of 1000 ms for a test.\n    at _getError (/opt/app/node_modules/jest-circus/build/a.js:1:1)\n\n[cause]: Error: thrown\n    at Object.<anonymous> (/project/tests/a.test.ts:4:3)',
+      'Error: thrown: "Exceeded timeout of 1000 ms for a test.\n    at _getError ' +
+        "(/opt/app/node_modules/jest-circus/build/a.js:1:1)\n\n[cause]: Error: thrown\n    at Object.<anonymous> " +
+        "(/project/tests/a.test.ts:4:3)",
       ctx,
     );
     expect(e.errorType).toBe("Timeout");

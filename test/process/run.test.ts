@@ -46,7 +46,9 @@ describe("runProcess capture", () => {
 
   it("empties a capture file past its ceiling while the child runs, keeping the head and the newest output", async () => {
     // 24 MiB in 1 MiB writes passes the 16 MiB ceiling; the compaction runs during the pause.
-    const code = `import sys, time\nout = sys.stdout.buffer\nout.write(b"HEAD" + b"h" * 996)\nfor i in range(24):\n    out.write(bytes([97 + i % 26]) * (1 << 20)); out.flush()\ntime.sleep(0.8)\nout.write(b"END-OF-OUTPUT")`;
+    const code =
+      `import sys, time\nout = sys.stdout.buffer\nout.write(b"HEAD" + b"h" * 996)\nfor i in range(24):\n    out.write(bytes([97 + i ` +
+      `% 26]) * (1 << 20)); out.flush()\ntime.sleep(0.8)\nout.write(b"END-OF-OUTPUT")`;
     const r = await python(code, { maxOutputBytes: 2000, capture: "file" });
     expect(r.exitCode).toBe(0);
     expect(r.truncated).toBe(true);

@@ -50,7 +50,9 @@ describe("runProcess supervision", () => {
 
   it("survives a command that kills its parent, reports it and kills the rest of the group", async () => {
     const dir = tempDir();
-    const code = `import os, signal, subprocess\np = subprocess.Popen(['sleep', '300'])\nopen('pid', 'w').write(str(p.pid))\nos.kill(os.getppid(), signal.SIGKILL)\nimport time; time.sleep(300)`;
+    const code =
+      `import os, signal, subprocess\np = subprocess.Popen(['sleep', '300'])\nopen('pid', ` +
+      `'w').write(str(p.pid))\nos.kill(os.getppid(), signal.SIGKILL)\nimport time; time.sleep(300)`;
     const started = performance.now();
     const r = await runProcess("python3", ["-c", code], { cwd: dir, timeoutMs: 60_000 });
     expect(performance.now() - started).toBeLessThan(10_000);
@@ -78,7 +80,9 @@ describe("runProcess supervision", () => {
     const runModule = fileURLToPath(new URL("../../dist/src/process/run.js", import.meta.url));
     const script = [
       `import { runProcess } from ${JSON.stringify(runModule)};`,
-      `await runProcess("python3", ["-c", "import os, subprocess, time\\np = subprocess.Popen(['sleep', '300'], start_new_session=True)\\nopen('pids', 'w').write(f'{os.getpid()} {p.pid}')\\ntime.sleep(300)"], { cwd: ${JSON.stringify(dir)}, timeoutMs: 600000 });`,
+      `await runProcess("python3", ["-c", "import os, subprocess, time\\np = subprocess.Popen(['sleep', '300'], ` +
+        `start_new_session=True)\\nopen('pids', 'w').write(f'{os.getpid()} {p.pid}')\\ntime.sleep(300)"], { cwd: ` +
+        `${JSON.stringify(dir)}, timeoutMs: 600000 });`,
     ].join("\n");
     const node = spawn(process.execPath, ["--input-type=module", "-e", script], { stdio: "ignore" });
     const ids =

@@ -50,22 +50,26 @@ describe("a collection error is fixed when collection succeeds", () => {
 });
 
 describe("partial progress is kept, never counted as fixed", () => {
-  it("restores `pi`, which only moves NameError 'pi' to NameError 'Decimal' on a later line, then `Decimal` in the next round", async () => {
-    const { summary, root } = await fix("two-names", 3);
-    const [first, second] = summary.fixes;
-    expect(first).toMatchObject({ iteration: 1, status: "kept", rule: "progress" });
-    expect(first!.reason).toMatch(/^progress on 2 of 2 failing test\(s\), none fixed yet/);
-    expect(first!.evidence).toContain(
-      "tests/test_shapes.py::test_circumference: NameError: name 'pi' is not defined -> NameError: name 'Decimal' is not defined",
-    );
-    expect(second).toMatchObject({ iteration: 2, status: "kept" });
-    expect(second!.rule).toBeUndefined();
-    expect(summary.status).toBe("passed");
-    expect(summary.final).toMatchObject({ passed: 2, failed: 0 });
-    const shapes = readFileSync(join(root, "geometry", "shapes.py"), "utf8");
-    expect(shapes).toContain("pi");
-    expect(renderRunSummary(summary)).toMatch(/\[progress\] iteration 1 pattern\//);
-  }, 180_000);
+  it(
+    "restores `pi`, which only moves NameError 'pi' to NameError " + "'Decimal' on a later line, then `Decimal` in the next round",
+    async () => {
+      const { summary, root } = await fix("two-names", 3);
+      const [first, second] = summary.fixes;
+      expect(first).toMatchObject({ iteration: 1, status: "kept", rule: "progress" });
+      expect(first!.reason).toMatch(/^progress on 2 of 2 failing test\(s\), none fixed yet/);
+      expect(first!.evidence).toContain(
+        "tests/test_shapes.py::test_circumference: NameError: name 'pi' is not defined -> NameError: name 'Decimal' is not defined",
+      );
+      expect(second).toMatchObject({ iteration: 2, status: "kept" });
+      expect(second!.rule).toBeUndefined();
+      expect(summary.status).toBe("passed");
+      expect(summary.final).toMatchObject({ passed: 2, failed: 0 });
+      const shapes = readFileSync(join(root, "geometry", "shapes.py"), "utf8");
+      expect(shapes).toContain("pi");
+      expect(renderRunSummary(summary)).toMatch(/\[progress\] iteration 1 pattern\//);
+    },
+    180_000,
+  );
 
   it("stops short of green when the rounds run out after the progress: the run is never reported passed", async () => {
     const { summary } = await fix("two-names", 1);

@@ -82,7 +82,8 @@ describe("detectRunner at a monorepo root", () => {
     expect(await detectRunner(root)).toEqual({
       runner: "vitest",
       reason:
-        "the workspaces (package.json workspaces) use vitest: packages/a, packages/b (packages/a: vitest is in package.json devDependencies)",
+        "the workspaces (package.json workspaces) use vitest: packages/a, packages/b (packages/a: vitest is in package.json " +
+        "devDependencies)",
       fallback: false,
     });
   });
@@ -115,7 +116,8 @@ describe("detectRunner at a monorepo root", () => {
     expect(err).toBeInstanceOf(RedgreenError);
     expect((err as RedgreenError).code).toBe("config");
     expect((err as RedgreenError).message).toBe(
-      `the workspaces of ${root} (package.json workspaces) use different test runners: vitest in packages/a; jest in packages/b, packages/c; ` +
+      `the workspaces of ${root} (package.json workspaces) use different test runners: vitest in packages/a; jest in packages/b, ` +
+        `packages/c; ` +
         "run redgreen in one workspace, or choose with --runner",
     );
   });

@@ -64,7 +64,8 @@ describe("buildTestReport", () => {
     expect(empty.summary.passRate).toBeNull();
     expect(empty.coverageSummary).toBeNull();
     expect(empty.recommendations).toEqual([
-      "No tests were collected: check the path and the runner's test-file settings (pytest's testpaths / python_files, vitest's include, jest's testMatch).",
+      "No tests were collected: check the path and the runner's test-file settings (pytest's testpaths / python_files, vitest's " +
+        "include, jest's testMatch).",
       "Coverage was not measured (no data collected).",
     ]);
     const broken = buildTestReport({ ...passingResult(), status: "error", passed: 0, total: 0, message: "pytest exited with code 3" });

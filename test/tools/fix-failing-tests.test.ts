@@ -63,7 +63,8 @@ describe("with the workflow graph as runner", () => {
     });
     const lines = text.split("\n");
     expect(lines[0]).toBe(
-      `redgreen workflow ${shopSummary.workflowId}: STUCK (1 fix kept, then no further fix helped) after 2 iterations. no pattern fits the remaining failures; ` +
+      `redgreen workflow ${shopSummary.workflowId}: STUCK (1 fix kept, then no further fix helped) after 2 iterations. no pattern ` +
+        `fits the remaining failures; ` +
         "LLM step skipped: no model configured: set REDGREEN_MODEL (and OPENAI_BASE_URL/OPENAI_API_KEY) or pass --model",
     );
     // Opted-in coverage is measured on the first full run and on one expected to prove green; this run ends stuck.
@@ -71,7 +72,8 @@ describe("with the workflow graph as runner", () => {
       "Tests: before 1 passed, 2 failed, 0 errors of 3; after 2 passed, 1 failed, 0 errors of 3. Coverage 100.0% → n/a.",
     );
     expect(text).toContain(
-      "Kept fixes (1):\n  - shop/cart.py: pattern/add_import (risk low, iteration 1): fixed 1 of 1 failing test(s): tests/test_cart.py::test_total",
+      "Kept fixes (1):\n  - shop/cart.py: pattern/add_import (risk low, iteration 1): fixed 1 of 1 failing test(s): " +
+        "tests/test_cart.py::test_total",
     );
     expect(text).toContain("Remaining failures (1):\n  - tests/test_cart.py::test_average: AssertionError: assert 2.0 == 3");
     expect(text).toContain(`Patch: ${shopSummary.patchPath}`);

@@ -34,20 +34,24 @@ afterAll(async () => {
 });
 
 describe("the step tools on examples/ts-shop (vitest)", () => {
-  it("run_tests detects vitest; find_pattern_fix proposes the language service's import fix; validate_fix and apply_fix accept it", async () => {
-    const run = await call("run_tests", {});
-    expect(run).toMatchObject({ status: "failed", passed: 4, failed: 5, total: 9 });
-    const fix = await call("find_pattern_fix", { nodeId: RECEIPT, runId: run.runId });
-    expect(fix).toMatchObject({ found: true, strategy: "add_import" });
-    expect(fix.diff).toContain('+import { formatPrice } from "./money";');
-    const verdict = await call("validate_fix", { proposalId: fix.proposalId });
-    expect(verdict).toMatchObject({ valid: true, risk: "low" });
-    const applied = await call("apply_fix", { proposalId: fix.proposalId });
-    expect(applied.error).toBeUndefined();
-    expect(readFileSync(join(copy.root, "src", "cart.ts"), "utf8")).toContain('import { formatPrice } from "./money";');
-    const again = await call("run_specific_test", { testFile: "tests/cart.test.ts", testName: "cart > prints a receipt line" });
-    expect(again).toMatchObject({ status: "passed", passed: 1 });
-  }, 120_000);
+  it(
+    "run_tests detects vitest; find_pattern_fix proposes the language " + "service's import fix; validate_fix and apply_fix accept it",
+    async () => {
+      const run = await call("run_tests", {});
+      expect(run).toMatchObject({ status: "failed", passed: 4, failed: 5, total: 9 });
+      const fix = await call("find_pattern_fix", { nodeId: RECEIPT, runId: run.runId });
+      expect(fix).toMatchObject({ found: true, strategy: "add_import" });
+      expect(fix.diff).toContain('+import { formatPrice } from "./money";');
+      const verdict = await call("validate_fix", { proposalId: fix.proposalId });
+      expect(verdict).toMatchObject({ valid: true, risk: "low" });
+      const applied = await call("apply_fix", { proposalId: fix.proposalId });
+      expect(applied.error).toBeUndefined();
+      expect(readFileSync(join(copy.root, "src", "cart.ts"), "utf8")).toContain('import { formatPrice } from "./money";');
+      const again = await call("run_specific_test", { testFile: "tests/cart.test.ts", testName: "cart > prints a receipt line" });
+      expect(again).toMatchObject({ status: "passed", passed: 1 });
+    },
+    120_000,
+  );
 
   it("validate_fix rejects an edit that weakens a vitest test", async () => {
     const r = await call("validate_fix", {

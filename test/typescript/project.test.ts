@@ -124,21 +124,24 @@ describe("createTsProject (fixture: ts-patterns/missing-import, with tsconfig.js
     expect((await c.project.diagnostics("src/cart.ts")).map((d) => d.code)).toEqual([2304, 2304]);
   });
 
-  it("parses doc comments as tsc does: the declarations' are left unparsed (no check reads them, they are most of lib's text)", async () => {
-    const tsApi = await loadTypeScript();
-    const seen = await c.project.inspect!("src/cart.ts", (v) => {
-      const lib = v.program.getSourceFiles().find((f) => f.fileName.endsWith("/lib.es5.d.ts"))!;
-      const parseInt = lib.statements.find((s) => tsApi.isFunctionDeclaration(s) && s.name?.text === "parseInt")!;
-      return {
-        modes: new Set(v.program.getSourceFiles().map((f) => (f as { jsDocParsingMode?: number }).jsDocParsingMode)),
-        docText: lib.text.slice(parseInt.pos, parseInt.end).includes("/**"),
-        parsedDoc: (parseInt as { jsDoc?: unknown[] }).jsDoc?.length ?? 0,
-      };
-    });
-    expect(seen.modes).toEqual(new Set([tsApi.JSDocParsingMode.ParseForTypeErrors]));
-    expect(seen.docText).toBe(true);
-    expect(seen.parsedDoc).toBe(0);
-  });
+  it(
+    "parses doc comments as tsc does: the declarations' are left " + "unparsed (no check reads them, they are most of lib's text)",
+    async () => {
+      const tsApi = await loadTypeScript();
+      const seen = await c.project.inspect!("src/cart.ts", (v) => {
+        const lib = v.program.getSourceFiles().find((f) => f.fileName.endsWith("/lib.es5.d.ts"))!;
+        const parseInt = lib.statements.find((s) => tsApi.isFunctionDeclaration(s) && s.name?.text === "parseInt")!;
+        return {
+          modes: new Set(v.program.getSourceFiles().map((f) => (f as { jsDocParsingMode?: number }).jsDocParsingMode)),
+          docText: lib.text.slice(parseInt.pos, parseInt.end).includes("/**"),
+          parsedDoc: (parseInt as { jsDoc?: unknown[] }).jsDoc?.length ?? 0,
+        };
+      });
+      expect(seen.modes).toEqual(new Set([tsApi.JSDocParsingMode.ParseForTypeErrors]));
+      expect(seen.docText).toBe(true);
+      expect(seen.parsedDoc).toBe(0);
+    },
+  );
 
   it("still checks the JSDoc types of a checked JS file, and a TS file's type errors", async () => {
     const js = "// @ts-check\n/** @type {number} */\nexport const n = 'one';\n";

@@ -47,7 +47,8 @@ describe("validateFix on snapshot and setup-file edits", () => {
       const denied = await validateFix({ original, fixed, filePath, projectRoot });
       expect([filePath, denied.valid]).toEqual([filePath, false]);
       expect(denied.reasons).toEqual([
-        `test-integrity: edits ${filePath}, which belongs to the tests; a fix must change the code under test, not the tests (allowTestEdits is off)`,
+        `test-integrity: edits ${filePath}, which belongs to the tests; a fix must change the code under test, not the tests ` +
+          `(allowTestEdits is off)`,
       ]);
     }
     const allowed = await validateFix({

@@ -132,7 +132,8 @@ describe("redactSecrets", () => {
     const text = `DB_PASSWORD = "hunter2-is-bad"\nURL = "postgresql://app:s3cr3tPass@db:5432/app"\nkey = "${fake.awsKeyId}"\n`;
     const red = redactSecrets(text);
     expect(red).toBe(
-      'DB_PASSWORD = "[REDACTED:password_assignment]"\nURL = "postgresql://app:[REDACTED:connection_string_password]@db:5432/app"\nkey = "[REDACTED:aws_access_key_id]"\n',
+      'DB_PASSWORD = "[REDACTED:password_assignment]"\nURL = ' +
+        '"postgresql://app:[REDACTED:connection_string_password]@db:5432/app"\nkey = "[REDACTED:aws_access_key_id]"\n',
     );
     expect(redactSecrets(red)).toBe(red);
     expect(findSecrets(red)).toEqual([]);

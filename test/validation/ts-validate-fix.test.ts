@@ -59,7 +59,8 @@ describe.each([
     const fixed = swap(
       cart,
       'import { round2 } from "./money.js";\n',
-      'import { round2 } from "./money.js";\nimport { round2 as r } from "./money";\nimport { join } from "node:path";\nimport { readFileSync } from "fs";\nimport type { Mock } from "vitest";\n',
+      'import { round2 } from "./money.js";\nimport { round2 as r } from "./money";\nimport { join } from "node:path";\nimport { ' +
+        'readFileSync } from "fs";\nimport type { Mock } from "vitest";\n',
     );
     const result = await validate(fixed);
     expect(result.reasons.filter((r) => r.startsWith("imports"))).toEqual([]);

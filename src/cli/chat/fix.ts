@@ -135,7 +135,8 @@ export async function fixInteractively(s: ChatSession, failure: Failure, analysi
     if (!outcome.written) io.write("Not applied.\n");
     else
       io.write(
-        `${paintStatus(s.paint, outcome.status, outcome.status === "rejected" ? "Rejected" : "Rolled back")} (${outcome.rule}): ${outcome.reason}\n`,
+        `${paintStatus(s.paint, outcome.status, outcome.status === "rejected" ? "Rejected" : "Rolled back")} (${outcome.rule}): ` +
+          `${outcome.reason}\n`,
       );
     for (const e of outcome.written ? outcome.evidence.slice(0, 5) : []) io.write(`  - ${e}\n`);
     return;

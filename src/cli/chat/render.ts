@@ -45,14 +45,16 @@ export function renderOpening(input: {
   if (workflow) {
     const kept = workflow.fixHistory.filter((f) => f.status === "kept").length;
     lines.push(
-      `workflow ${workflow.id}: ${paintStatus(paint, workflow.status)}, ${workflow.iterations} iteration(s), ${kept} fix(es) kept of ${workflow.fixHistory.length} tried (${workflow.updatedAt})`,
+      `workflow ${workflow.id}: ${paintStatus(paint, workflow.status)}, ${workflow.iterations} iteration(s), ${kept} fix(es) kept ` +
+        `of ${workflow.fixHistory.length} tried (${workflow.updatedAt})`,
     );
   } else {
     lines.push("no workflow for this project yet (redgreen run starts one; /fix starts one too)");
   }
   lines.push(
     run
-      ? `last test run #${run.id} (${run.createdAt}): ${runCounts(run, paint)}${input.stale ? ` (before ${input.stale}: /run to refresh)` : ""}`
+      ? `last test run #${run.id} (${run.createdAt}): ${runCounts(run, paint)}` +
+          `${input.stale ? ` (before ${input.stale}: /run to refresh)` : ""}`
       : "no test run stored yet: /run runs the tests",
   );
   lines.push(`model: ${input.model ?? "none (slash commands work; free-text questions need one, see /help)"}`);
@@ -149,7 +151,8 @@ export function renderWorkflows(workflows: readonly Workflow[], currentId: strin
   return workflows
     .map(
       (w) =>
-        `${w.id === currentId ? "*" : " "} ${w.id}  ${paintStatus(paint, w.status, w.status.padEnd(14))} ${String(w.iterations).padStart(2)} iter  ${w.fixHistory.filter((f) => f.status === "kept").length} kept  ${w.createdAt}\n`,
+        `${w.id === currentId ? "*" : " "} ${w.id}  ${paintStatus(paint, w.status, w.status.padEnd(14))} ` +
+        `${String(w.iterations).padStart(2)} iter  ${w.fixHistory.filter((f) => f.status === "kept").length} kept  ${w.createdAt}\n`,
     )
     .join("");
 }

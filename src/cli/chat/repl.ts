@@ -128,7 +128,10 @@ function lineQueue(
 const describeFault = (e: unknown, debug: boolean, paint: Palette): string => {
   if (isRedgreenError(e)) return `${paint.red("error:")} ${e.message.replace(/\s*\n\s*/g, " ")}\n`;
   const message = e instanceof Error ? e.message : String(e);
-  return `${paint.red("internal error:")} ${message.replace(/\s*\n\s*/g, " ")}${debug && e instanceof Error ? `\n${e.stack}` : " (REDGREEN_DEBUG=1 shows the stack)"}\n`;
+  return (
+    `${paint.red("internal error:")} ${message.replace(/\s*\n\s*/g, " ")}` +
+    `${debug && e instanceof Error ? `\n${e.stack}` : " (REDGREEN_DEBUG=1 shows the stack)"}\n`
+  );
 };
 
 /** Runs the REPL until /quit or end of input (Ctrl-D). */
@@ -173,7 +176,8 @@ export async function runRepl(session: ChatSession, options: ReplOptions): Promi
     if (options.agent === null) {
       write(
         `No chat model is configured, so only slash commands work (${session.noModelReason ?? "no model"}).\n` +
-          "Configure one and restart: redgreen chat --model qwen2.5-coder:7b --base-url http://localhost:11434/v1 (or set REDGREEN_MODEL, OPENAI_BASE_URL, OPENAI_API_KEY). /help lists the commands.\n",
+          "Configure one and restart: redgreen chat --model qwen2.5-coder:7b --base-url http://localhost:11434/v1 (or set " +
+          "REDGREEN_MODEL, OPENAI_BASE_URL, OPENAI_API_KEY). /help lists the commands.\n",
       );
       return;
     }

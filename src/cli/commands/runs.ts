@@ -43,7 +43,8 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
     for (const w of workflows) {
       const kept = w.fixHistory.filter((f) => f.status === "kept").length;
       ctx.stdout.write(
-        `${w.id}  ${w.status.padEnd(14)} ${String(w.iterations).padStart(2)} iteration(s)  ${kept} fix(es) kept  ${w.createdAt}  ${w.projectPath}\n`,
+        `${w.id}  ${w.status.padEnd(14)} ${String(w.iterations).padStart(2)} iteration(s)  ${kept} fix(es) kept  ${w.createdAt}  ` +
+          `${w.projectPath}\n`,
       );
     }
     return EXIT.ok;

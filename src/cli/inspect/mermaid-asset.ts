@@ -35,7 +35,8 @@ export const inlineJson = (value: unknown): string =>
 /** A self-contained HTML page rendering one Mermaid diagram, with no network access needed. */
 export function mermaidHtmlPage(title: string, mermaid: string, bundle: string): string {
   const escapedTitle = escapeMarkup(title);
-  return `<!doctype html>
+  return (
+    `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -59,10 +60,12 @@ export function mermaidHtmlPage(title: string, mermaid: string, bundle: string):
   mermaid.initialize({ startOnLoad: false, securityLevel: "strict", theme: "default" });
   mermaid.render("redgreen-graph", source).then(
     (out) => { document.getElementById("diagram").innerHTML = out.svg; document.body.dataset.rendered = "yes"; },
-    (err) => { document.getElementById("diagram").textContent = ""; document.getElementById("error").textContent = String(err); document.body.dataset.rendered = "error"; },
+    (err) => { document.getElementById("diagram").textContent = ""; document.getElementById("error").textContent = String(err); ` +
+    `document.body.dataset.rendered = "error"; },
   );
 </script>
 </body>
 </html>
-`;
+`
+  );
 }

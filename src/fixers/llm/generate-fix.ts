@@ -167,7 +167,9 @@ export async function generateFixWithLlm(
   for (;;) {
     const spent = deps.callLog.tokensSpent(deps.workflowId);
     if (spent + prompt.estimatedTokens + completionCap > settings.workflowTokenBudget) {
-      const reason = `skipped: token budget spent (${spent} of ${settings.workflowTokenBudget} tokens used by ${deps.workflowId}; this call needs about ${prompt.estimatedTokens} prompt + up to ${completionCap} completion tokens)`;
+      const reason =
+        `skipped: token budget spent (${spent} of ${settings.workflowTokenBudget} tokens used by ${deps.workflowId}; this call ` +
+        `needs about ${prompt.estimatedTokens} prompt + up to ${completionCap} completion tokens)`;
       record({ attempt: calls + 1, outcome: "skipped_budget", latencyMs: 0, error: reason, prompt: null });
       log(reason);
       return calls === 0 ? { kind: "skipped", reason } : { kind: "failed", reason, calls, cause: "budget" };
@@ -213,7 +215,9 @@ export async function generateFixWithLlm(
         await sleep(wait);
         continue;
       }
-      const reason = `model call failed (${err.kind}${err.status !== undefined ? ` ${err.status}` : ""}): ${err.message}${retries > 0 ? ` after ${retries} retr${retries === 1 ? "y" : "ies"}` : ""}`;
+      const reason =
+        `model call failed (${err.kind}${err.status !== undefined ? ` ${err.status}` : ""}): ${err.message}` +
+        `${retries > 0 ? ` after ${retries} retr${retries === 1 ? "y" : "ies"}` : ""}`;
       log(`llm: ${reason}`);
       return { kind: "failed", reason: deps.redactor.redact(reason), calls, cause: "model_error" };
     } finally {

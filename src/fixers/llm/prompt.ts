@@ -63,7 +63,8 @@ export function systemPrompt(allowTestEdits: boolean, language: SourceLanguage =
     "Rules:",
     "1. Minimal fix: change as few lines as possible. No refactoring, renaming, reformatting, new features or new dependencies.",
     allowTestEdits
-      ? "2. Prefer fixing the code under test. Edit a test file only when the test itself is clearly wrong, and never weaken an assertion to make it pass."
+      ? "2. Prefer fixing the code under test. Edit a test file only when the test itself is clearly wrong, and never weaken an " +
+        "assertion to make it pass."
       : `2. Do not edit test files (${words.testFiles}). The tests are the specification.`,
     "3. `find` must be text copied exactly from the file shown (same indentation and spacing), a few lines at most,",
     "   taken from near the reported line, and unique in the file. `replace` is the new text for exactly that span.",
@@ -183,7 +184,8 @@ function renderUser(input: FixPromptInput, level: TrimLevel): string {
     `category: ${analysis.errorCategory}`,
     `root cause: ${analysis.rootCause}`,
     `suggested fix: ${analysis.suggestedFix}`,
-    `file to fix: ${analysis.fileToFix ?? "unknown"}${analysis.lineNumber !== null ? `, line ${analysis.lineNumber}` : ""}${analysis.functionName ? `, in ${analysis.functionName}()` : ""}`,
+    `file to fix: ${analysis.fileToFix ?? "unknown"}${analysis.lineNumber !== null ? `, line ${analysis.lineNumber}` : ""}` +
+      `${analysis.functionName ? `, in ${analysis.functionName}()` : ""}`,
     `strategy: ${analysis.fixStrategy}, analyzer confidence ${analysis.confidence.toFixed(2)}`,
   ];
   if (analysis.expected !== undefined) a.push(`expected: ${cutMiddle(analysis.expected, 500)}`);
@@ -218,7 +220,8 @@ function renderUser(input: FixPromptInput, level: TrimLevel): string {
     const radius = fixFile === failure.testFile ? level.fixRadius : level.testRadius;
     const w = sourceWindow(failure.testFile, testSource, focus, radius);
     parts.push(
-      `## Failing test source: ${failure.testFile} (lines ${w.startLine}-${w.endLine}${w.focusLine !== null ? `, failing at line ${w.focusLine}` : ""})\n${w.text}`,
+      `## Failing test source: ${failure.testFile} (lines ${w.startLine}-${w.endLine}` +
+        `${w.focusLine !== null ? `, failing at line ${w.focusLine}` : ""})\n${w.text}`,
     );
   }
 

@@ -166,7 +166,9 @@ export function createSecretRedactor(options: CreateSecretRedactorOptions): Secr
       if (leaked.length > 0) {
         return {
           ok: false,
-          reason: `the edit writes redacted secret ${leaked.join(", ")} into the code where the replaced text did not contain it; secrets are never written into source files`,
+          reason:
+            `the edit writes redacted secret ${leaked.join(", ")} into the code where the replaced text did not contain it; secrets ` +
+            `are never written into source files`,
         };
       }
       return { ok: true, find: restore(find), replace: restore(replace) };

@@ -48,7 +48,10 @@ export const missingAwaitPattern = {
       source: "pattern",
       strategy: "add_await",
       edits: [{ file: site.file, ...site.edit }],
-      explanation: `Await \`${site.call.trim()}\` in async def ${site.function} (${site.file}:${site.line}, ${site.how}): ${site.callee ?? "the callee"} is a coroutine function, so without \`await\` the caller gets a coroutine object instead of its result.`,
+      explanation:
+        `Await \`${site.call.trim()}\` in async def ${site.function} (${site.file}:${site.line}, ${site.how}): ` +
+        `${site.callee ?? "the callee"} is a coroutine function, so without \`await\` the caller gets a coroutine object instead ` +
+        `of its result.`,
       confidence: site.how === "reachable from the test" ? 0.7 : 0.85,
     };
   },

@@ -46,7 +46,9 @@ export const missingCommitPattern = {
       source: "pattern",
       strategy: "add_commit",
       edits: sites.map((s) => ({ file: s.file, ...s.edit! })),
-      explanation: `Add ${what}: the function writes but never commits, so the write is rolled back when its session/connection closes and other sessions never see it.`,
+      explanation:
+        `Add ${what}: the function writes but never commits, so the write is rolled back when its session/connection closes and ` +
+        `other sessions never see it.`,
       confidence: 0.7,
     };
   },

@@ -67,7 +67,9 @@ export const nameTypoPattern = {
       source: "pattern",
       strategy: "fix_attribute_name",
       edits: [{ file: frame.file, ...found.edit }],
-      explanation: `Rename the ${what} \`${lookup.name}\` to \`${found.suggestion}\` at ${frame.file}:${frame.line} (${found.source ?? "closest match"}).`,
+      explanation:
+        `Rename the ${what} \`${lookup.name}\` to \`${found.suggestion}\` at ${frame.file}:${frame.line} (` +
+        `${found.source ?? "closest match"}).`,
       confidence: found.source === "Python's own suggestion" ? 0.85 : 0.75,
     };
   },

@@ -28,7 +28,9 @@ export const noneGuardPattern = {
       source: "pattern",
       strategy: "add_none_check",
       edits: [{ file: frame.file, ...guard.edit }],
-      explanation: `Guard ${frame.file}:${frame.line} in ${frame.function}: ${how}. This handles None where it is read; if None itself is the bug, the cause lies upstream.`,
+      explanation:
+        `Guard ${frame.file}:${frame.line} in ${frame.function}: ${how}. This handles None where it is read; if None itself is the ` +
+        `bug, the cause lies upstream.`,
       confidence: 0.6,
     };
   },

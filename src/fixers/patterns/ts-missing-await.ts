@@ -202,7 +202,8 @@ export const tsMissingAwaitPattern = {
       return tsProposal(
         "add_await",
         edits,
-        `Add the missing await ${where}(${site.file}:${site.fix.diagnostic.line}, ${site.why})${madeAsync}: ${site.fix.diagnostic.message} — without await the code reads the promise instead of its value.`,
+        `Add the missing await ${where}(${site.file}:${site.fix.diagnostic.line}, ${site.why})${madeAsync}: ` +
+          `${site.fix.diagnostic.message} — without await the code reads the promise instead of its value.`,
         site.score >= 75 ? 0.85 : 0.7,
       );
     }

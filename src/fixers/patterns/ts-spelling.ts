@@ -153,7 +153,8 @@ export const tsSpellingPattern = {
     return tsProposal(
       "fix_attribute_name",
       edits,
-      `Rename \`${from ?? what.name}\` to \`${to}\` at ${at.file}:${fix.diagnostic.line}: ${fix.diagnostic.message} (${fix.fixName === IN_SCOPE ? "the one name in scope one edit away" : "TypeScript's spelling fix"}).`,
+      `Rename \`${from ?? what.name}\` to \`${to}\` at ${at.file}:${fix.diagnostic.line}: ${fix.diagnostic.message} (` +
+        `${fix.fixName === IN_SCOPE ? "the one name in scope one edit away" : "TypeScript's spelling fix"}).`,
       0.85,
     );
   },

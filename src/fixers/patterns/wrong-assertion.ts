@@ -25,7 +25,9 @@ export const wrongAssertionPattern = {
       source: "pattern",
       strategy: "fix_assertion",
       edits: [{ file: frame.file, ...rewrite.edit }],
-      explanation: `Risk: high — this edits the test, not the code: ${change} at ${frame.file}:${frame.line}, matching what the code returned. Only correct if the test's expectation was wrong.`,
+      explanation:
+        `Risk: high — this edits the test, not the code: ${change} at ${frame.file}:${frame.line}, matching what the code returned. ` +
+        `Only correct if the test's expectation was wrong.`,
       confidence: 0.3,
     };
   },

@@ -89,10 +89,15 @@ export function jestPathPatterns(absPath: string, folder: boolean): string[] {
 export function jestOpenHandleNote(output: string, lingered: number | null): string | null {
   const hint = "run jest with --detectOpenHandles to find it";
   if (lingered !== null) {
-    return `jest did not exit after the run finished: a test left a timer, socket or other handle open (${hint}); redgreen stopped jest ${lingered.toFixed(1)} s after its report was written`;
+    return (
+      `jest did not exit after the run finished: a test left a timer, socket or other handle open (${hint}); redgreen stopped jest ` +
+      `${lingered.toFixed(1)} s after its report was written`
+    );
   }
   if (/A worker process has failed to exit gracefully/.test(output)) {
-    return `a jest worker did not exit after its tests: a test left a timer, socket or other handle open (${hint}); jest stopped the worker`;
+    return (
+      `a jest worker did not exit after its tests: a test left a timer, socket or other handle open (${hint}); jest stopped the ` + `worker`
+    );
   }
   if (/Jest did not exit .* after the test run has completed/.test(output))
     return `jest did not exit after the run finished: a test left a handle open (${hint})`;

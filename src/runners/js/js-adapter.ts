@@ -146,7 +146,9 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
         // and later runs of this adapter skip it at once.
         const again = await this.execute(join(tmp, "without-coverage"), { selection, targets, related }, options, false);
         if (again.reported) {
-          this.coverageBreaksRuns = `coverage made ${this.name} fail (${(result.message ?? "").split("\n")[0]!.slice(0, 200)}); the tests ran without coverage`;
+          this.coverageBreaksRuns =
+            `coverage made ${this.name} fail (${(result.message ?? "").split("\n")[0]!.slice(0, 200)}); the tests ran without ` +
+            `coverage`;
           coverageError = this.coverageBreaksRuns;
           result = again.result;
         }

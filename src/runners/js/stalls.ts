@@ -12,7 +12,9 @@ export const STALL_GRACE_SECONDS = 5;
 
 /** The Timeout failure of a test the watchdog killed (it kept running past its timeout: a synchronous loop blocks the runner's own). */
 export function stallFailure(runner: string, relFile: string, titles: string[], testTimeout: number): Failure {
-  const message = `test exceeded the per-test timeout of ${testTimeout} s and did not stop (a synchronous loop blocks ${runner}'s own timeout); redgreen killed the run and went on without it`;
+  const message =
+    `test exceeded the per-test timeout of ${testTimeout} s and did not stop (a synchronous loop blocks ${runner}'s own timeout); ` +
+    `redgreen killed the run and went on without it`;
   return timeoutFailure(jsNodeId(relFile, titles), message, { traceLines: [], frames: [], phase: "call", durationSeconds: testTimeout });
 }
 

@@ -66,7 +66,9 @@ export function crashOfRun(proc: ProcessResult, log: ReporterLog, selection: JsS
     const nodeId = jsNodeId(t.rel, t.titles);
     return crashFailure(nodeId, t.rel, t.titles.join(" > "), error, ctx.runner);
   });
-  const crash = `${ctx.runner} died of an uncaught ${error.errorType} (${error.errorMessage.split("\n")[0]!.slice(0, 160)}) while running ${failures.map((f) => f.nodeId).join(", ")}; it wrote no report, so the tests after that did not run`;
+  const crash =
+    `${ctx.runner} died of an uncaught ${error.errorType} (${error.errorMessage.split("\n")[0]!.slice(0, 160)}) while running ` +
+    `${failures.map((f) => f.nodeId).join(", ")}; it wrote no report, so the tests after that did not run`;
   // A test of a file the runner died in is not counted passed: the file's run never finished.
   const inCrashed = (id: string): boolean => failures.some((f) => liesWithin(f.nodeId, id));
   return { crash, failures, passedNodeIds: log.passed().filter((id) => !inCrashed(id)) };

@@ -72,7 +72,8 @@ export async function buildPytestResult(
     }
     if (parts && p.pluginProblem !== null) {
       notes.unshift(
-        `the redgreen pytest plugin could not load${p.pluginProblem ? ` (${p.pluginProblem})` : ""}; results come from ${source === "junit" ? "JUnit XML" : "terminal text"}`,
+        `the redgreen pytest plugin could not load${p.pluginProblem ? ` (${p.pluginProblem})` : ""}; results come from ` +
+          `${source === "junit" ? "JUnit XML" : "terminal text"}`,
       );
     }
   }
@@ -104,7 +105,9 @@ export async function buildPytestResult(
     message = `the run exceeded its ${p.runTimeout} s limit and was killed; results recorded before that are kept`;
   } else if (p.stall !== null) {
     status = "timeout";
-    message = `a test ran ${p.stall} s past its last progress, beyond its per-test timeout, and was killed with the run; results recorded before that are kept`;
+    message =
+      `a test ran ${p.stall} s past its last progress, beyond its per-test timeout, and was killed with the run; results recorded ` +
+      `before that are kept`;
   } else if (p.aborted) {
     status = "error";
     message = "the run was aborted";
@@ -129,7 +132,9 @@ export async function buildPytestResult(
     status = "passed";
   } else {
     status = "error";
-    message = `pytest exited with code ${String(proc.exitCode)}${proc.signal ? ` (${proc.signal})` : ""}: ${lastLines(proc.stderr || proc.stdout, 8)}`;
+    message =
+      `pytest exited with code ${String(proc.exitCode)}${proc.signal ? ` (${proc.signal})` : ""}: ` +
+      `${lastLines(proc.stderr || proc.stdout, 8)}`;
   }
   if (!message && notes.length > 0 && source !== "jsonl") message = notes.join("; ");
   const runWide = anomalies.filter((a) => a.nodeId === null);

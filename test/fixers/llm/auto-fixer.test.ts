@@ -145,12 +145,14 @@ describe("fixFailures with an OpenAI-compatible model and real pytest", () => {
     expect(result.records.map((r) => r.status)).toEqual(["rolled_back", "kept"]);
     expect(result.records[0]!.reason).toBe(
       "broke 3 passing test(s): tests/test_cart.py::test_no_discount (AssertionError: assert 0.0 == 25.0), " +
-        "tests/test_cart.py::test_total_includes_tax (AssertionError: assert 0.0 == 30.0), tests/test_cart.py::test_charge_in_cents (AssertionError: assert 0 == 3000)",
+        "tests/test_cart.py::test_total_includes_tax (AssertionError: assert 0.0 == 30.0), " +
+        "tests/test_cart.py::test_charge_in_cents (AssertionError: assert 0 == 3000)",
     );
     expect(cart()).toBe(before.replace("subtotal + discount", "subtotal - discount"));
     const second = server.promptText(1);
     expect(second).toContain(
-      "## Previous attempts (undone; do not repeat them)\n1. [llm/llm:fix_assertion] rolled back: broke 3 passing test(s): tests/test_cart.py::test_no_discount (AssertionError",
+      "## Previous attempts (undone; do not repeat them)\n1. [llm/llm:fix_assertion] rolled back: broke 3 passing test(s): " +
+        "tests/test_cart.py::test_no_discount (AssertionError",
     );
   });
 

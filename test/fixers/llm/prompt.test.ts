@@ -194,7 +194,8 @@ describe("buildFixPrompt", () => {
       redact: noRedact,
     });
     expect(full.user).toContain(
-      "- 20 tests (tests/test_cart.py::test_case[0], tests/test_cart.py::test_case[2], tests/test_cart.py::test_case[4], and 17 more): AssertionError: assert 27.5 == 22.5",
+      "- 20 tests (tests/test_cart.py::test_case[0], tests/test_cart.py::test_case[2], tests/test_cart.py::test_case[4], and 17 " +
+        "more): AssertionError: assert 27.5 == 22.5",
     );
     expect(full.user).toContain("characters cut");
     expect(full.user.length).toBeLessThan(12_000);

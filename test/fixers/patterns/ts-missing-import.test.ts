@@ -31,7 +31,8 @@ describe("ts-missing-import (fixture: ts-patterns/missing-import)", () => {
     await applyEdits(c.root, fix!.proposal.edits);
     expect(await c.project.diagnostics("src/cart.ts")).toEqual([]);
     const ran = await c.run(
-      'import { cartLine, cartTotal } from "./cart.js"; console.log(cartLine({ name: "tea", cents: 250 }), cartTotal([{ name: "a", cents: 5 }]));',
+      'import { cartLine, cartTotal } from "./cart.js"; console.log(cartLine({ name: "tea", cents: 250 }), cartTotal([{ name: ' +
+        '"a", cents: 5 }]));',
     );
     expect(ran.stdout).toBe("tea: $2.50 $0.05");
   });
@@ -44,37 +45,40 @@ describe("ts-missing-import without tsconfig (fixture: ts-patterns/import-minima
   });
   afterAll(() => c?.close());
 
-  it("follows the project's extensionless specifiers, quotes and sorted imports, located by the analysis when no frame is given", async () => {
-    const f = jsFailure(c.root, {
-      testFile: "test/post.test.ts",
-      testName: "builds the path",
-      errorType: "ReferenceError",
-      errorMessage: "slugify is not defined",
-      frames: [],
-    });
-    const fix = await findPatternFix(
-      c.ctx(f, {
+  it(
+    "follows the project's extensionless specifiers, quotes and " + "sorted imports, located by the analysis when no frame is given",
+    async () => {
+      const f = jsFailure(c.root, {
+        testFile: "test/post.test.ts",
+        testName: "builds the path",
         errorType: "ReferenceError",
-        errorCategory: "import",
-        rootCause: "slugify is not defined",
-        suggestedFix: "",
-        fileToFix: "src/post.ts",
-        lineNumber: 4,
-        fixStrategy: "add_import",
-        confidence: 0.8,
-        groupKey: "g",
-      }),
-    );
-    expect(fix?.patternId).toBe("ts-missing-import");
-    expect(fix!.proposal.edits).toEqual([
-      {
-        file: "src/post.ts",
-        find: "import { titleCase } from './title'\n",
-        replace: "import { slugify } from './slug'\nimport { titleCase } from './title'\n",
-        nearLine: 1,
-      },
-    ]);
-  });
+        errorMessage: "slugify is not defined",
+        frames: [],
+      });
+      const fix = await findPatternFix(
+        c.ctx(f, {
+          errorType: "ReferenceError",
+          errorCategory: "import",
+          rootCause: "slugify is not defined",
+          suggestedFix: "",
+          fileToFix: "src/post.ts",
+          lineNumber: 4,
+          fixStrategy: "add_import",
+          confidence: 0.8,
+          groupKey: "g",
+        }),
+      );
+      expect(fix?.patternId).toBe("ts-missing-import");
+      expect(fix!.proposal.edits).toEqual([
+        {
+          file: "src/post.ts",
+          find: "import { titleCase } from './title'\n",
+          replace: "import { slugify } from './slug'\nimport { titleCase } from './title'\n",
+          nearLine: 1,
+        },
+      ]);
+    },
+  );
 });
 
 describe("ts-missing-import declines (fixture: ts-patterns/import-declines)", () => {

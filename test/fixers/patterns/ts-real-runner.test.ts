@@ -64,16 +64,19 @@ describe.each(["vitest", "jest"] as const)("TS patterns on a real %s run (fixtur
     ]);
   });
 
-  it("restores a deleted import of two names in one declaration, from the module declaring them (not the barrel, not node:path)", async () => {
-    // basename: declared by paths.ts only; join: declared by paths.ts and legacy-paths.ts, and shelf.ts imports it from paths.ts.
-    const fix = await fixFor("tests/where.test.ts::finds the file name");
-    expect(fix.patternId).toBe("ts-missing-import");
-    expect(fix.proposal.edits).toHaveLength(1);
-    expect(read("src/where.ts")).toMatch(/^import \{ basename, join \} from "\.\/paths\.js";\n\nexport function where\(/);
-    expect(fix.proposal.explanation).toMatch(
-      /^Import basename, join from "\.\/paths\.js" in src\/where\.ts: .*for basename, the one project module declaring it/,
-    );
-  });
+  it(
+    "restores a deleted import of two names in one declaration, " + "from the module declaring them (not the barrel, not node:path)",
+    async () => {
+      // basename: declared by paths.ts only; join: declared by paths.ts and legacy-paths.ts, and shelf.ts imports it from paths.ts.
+      const fix = await fixFor("tests/where.test.ts::finds the file name");
+      expect(fix.patternId).toBe("ts-missing-import");
+      expect(fix.proposal.edits).toHaveLength(1);
+      expect(read("src/where.ts")).toMatch(/^import \{ basename, join \} from "\.\/paths\.js";\n\nexport function where\(/);
+      expect(fix.proposal.explanation).toMatch(
+        /^Import basename, join from "\.\/paths\.js" in src\/where\.ts: .*for basename, the one project module declaring it/,
+      );
+    },
+  );
 
   it("adds a name to a multi-line import ending in a trailing comma without corrupting it", async () => {
     const fix = await fixFor("tests/receipt.test.ts::prints a receipt line");

@@ -45,7 +45,8 @@ describe("ts-undefined-guard (fixture: ts-patterns/undefined-guard)", () => {
     ]);
     await applyEdits(c.root, fix!.proposal.edits);
     const ran = await c.run(
-      'import { shippingCity } from "./order.js"; console.log(String(shippingCity({ id: 1, notes: [] })), shippingCity({ id: 2, notes: [], address: { city: "Oslo" } }));',
+      'import { shippingCity } from "./order.js"; console.log(String(shippingCity({ id: 1, notes: [] })), shippingCity({ id: 2, ' +
+        'notes: [], address: { city: "Oslo" } }));',
     );
     expect(ran.stdout).toBe("undefined Oslo");
   });
@@ -77,7 +78,8 @@ describe("ts-undefined-guard (fixture: ts-patterns/undefined-guard)", () => {
     expect(fix!.proposal.edits.map((e) => e.replace)).toEqual([expect.stringContaining("  done?.(order.id);\n")]);
     await applyEdits(c.root, fix!.proposal.edits);
     const ran = await c.run(
-      'import { notify } from "./order.js"; const seen = []; notify({ id: 1, notes: [] }); notify({ id: 2, notes: [] }, (id) => seen.push(id)); console.log(seen.join());',
+      'import { notify } from "./order.js"; const seen = []; notify({ id: 1, notes: [] }); notify({ id: 2, notes: [] }, (id) => ' +
+        "seen.push(id)); console.log(seen.join());",
     );
     expect(ran.stderr).toBe("");
     expect(ran.stdout).toBe("2");

@@ -38,7 +38,8 @@ describe("analyzeTestConfigChange", () => {
 
   it("reads TOML arrays and dotted [tool] keys in pyproject.toml", () => {
     const toml =
-      '[tool.pytest.ini_options]\naddopts = [\n  "-ra",\n]\nfilterwarnings = [\n  "error",\n  "ignore::DeprecationWarning",\n]\n\n[tool]\ncoverage.report.fail_under = 80\n';
+      '[tool.pytest.ini_options]\naddopts = [\n  "-ra",\n]\nfilterwarnings = [\n  "error",\n  ' +
+      '"ignore::DeprecationWarning",\n]\n\n[tool]\ncoverage.report.fail_under = 80\n';
     const plugin = analyzeTestConfigChange("pyproject.toml", toml, toml.replace('  "-ra",\n', '  "-ra",\n  "-p", "no:randomly",\n'));
     expect(plugin.weakenings).toEqual(["disables a pytest plugin with -p no: (tool.pytest.ini_options.addopts)"]);
     const filters = analyzeTestConfigChange("pyproject.toml", toml, toml.replace('  "error",\n', ""));

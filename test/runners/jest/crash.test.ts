@@ -41,7 +41,8 @@ describe("jest killed by an uncaught error (fixture: jest/crash)", () => {
     const run = await adapter.runTests({ coverage: true });
     expect(run.status).toBe("failed");
     expect(run.crash).toBe(
-      "jest died of an uncaught ReferenceError (sever is not defined) while running __tests__/server.test.js; it wrote no report, so the tests after that did not run",
+      "jest died of an uncaught ReferenceError (sever is not defined) while running __tests__/server.test.js; it wrote no report, " +
+        "so the tests after that did not run",
     );
     expect(run.failures).toHaveLength(1);
     expect(run.failures[0]).toMatchObject({

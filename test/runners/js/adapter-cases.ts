@@ -132,7 +132,8 @@ export function runJsAdapterCases(runner: "vitest" | "jest", calc: CalcCoverage)
       mkdirSync(join(dir, "tests-old"));
       const globals = runner === "vitest" ? "vitest" : "@jest/globals";
       const extra = (title: string): string =>
-        `import { expect, it } from "${globals}";\nimport { add } from "../${title === "old" ? "" : "../"}src/calc";\n\nit("${title}", () => {\n  expect(add(1, 1)).toBe(2);\n});\n`;
+        `import { expect, it } from "${globals}";\nimport { add } from "../${title === "old" ? "" : "../"}src/calc";\n\nit("` +
+        `${title}", () => {\n  expect(add(1, 1)).toBe(2);\n});\n`;
       writeFileSync(join(dir, "tests", "more", "extra.test.ts"), extra("extra"));
       writeFileSync(join(dir, "tests-old", "old.test.ts"), extra("old"));
       // The fixture's config collects tests/**; tests-old/ is collected too once the config says so.
@@ -195,7 +196,8 @@ export function runJsAdapterCases(runner: "vitest" | "jest", calc: CalcCoverage)
       if (runner === "vitest") {
         writeFileSync(
           join(dir, "vitest.config.ts"),
-          'import { defineConfig } from "vitest/config";\n\nexport default defineConfig({ test: { include: ["tests/**/*.test.ts"], testTimeout: 300 } });\n',
+          'import { defineConfig } from "vitest/config";\n\nexport default defineConfig({ test: { include: ' +
+            '["tests/**/*.test.ts"], testTimeout: 300 } });\n',
         );
       } else {
         writeFileSync(
@@ -248,7 +250,8 @@ export function runJsAdapterCases(runner: "vitest" | "jest", calc: CalcCoverage)
       );
       writeFileSync(
         join(dir, "jest.config.cjs"),
-        'module.exports = { testEnvironment: "node", testMatch: ["<rootDir>/tests/**/*.test.ts"], globalTeardown: "<rootDir>/teardown.cjs" };\n',
+        'module.exports = { testEnvironment: "node", testMatch: ["<rootDir>/tests/**/*.test.ts"], globalTeardown: ' +
+          '"<rootDir>/teardown.cjs" };\n',
       );
       const adapter = await create(dir);
       const first = await adapter.runTests({ coverage: true });
@@ -266,7 +269,8 @@ export function runJsAdapterCases(runner: "vitest" | "jest", calc: CalcCoverage)
       const dir = copies.copy("passing");
       writeFileSync(
         join(dir, "tests", "interval.test.ts"),
-        'import { expect, it } from "@jest/globals";\n\nit("starts a poller and never stops it", () => {\n  setInterval(() => undefined, 1000);\n  expect(1).toBe(1);\n});\n',
+        'import { expect, it } from "@jest/globals";\n\nit("starts a poller and never stops it", () => {\n  setInterval(() => ' +
+          "undefined, 1000);\n  expect(1).toBe(1);\n});\n",
       );
       const started = performance.now();
       // The run's own limit is far away: a run that ends must not wait for it.

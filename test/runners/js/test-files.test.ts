@@ -70,7 +70,9 @@ describe("JS setup and config files", () => {
       testMatch: ["<rootDir>/tests/**/*.test.ts"],
     };`;
     expect(setupFilesInConfigText(jest).sort()).toEqual(["support/env.ts", "support/global.ts", "support/matchers.js"]);
-    const vitest = `export default defineConfig({ test: { setupFiles: "./vitest.setup.ts", setupFilesAfterEach: ["../outside.ts", "/abs/x.ts"] } });`;
+    const vitest =
+      `export default defineConfig({ test: { setupFiles: "./vitest.setup.ts", setupFilesAfterEach: ["../outside.ts", "/abs/x.ts"] } ` +
+      `});`;
     expect(setupFilesInConfigText(vitest)).toEqual(["vitest.setup.ts"]);
     expect(
       setupFilesInPackageJson(
