@@ -11,7 +11,8 @@ setFlagsFromString("--optimize-for-size");
 // 204-206 MB without (1,000 tests: 202-203 -> 190 MB), for the same CPU time (77 s either way at 20k). The long-lived
 // commands (the REPL, the inspector's and the MCP servers) answer many checks in one process and keep it.
 const LONG_LIVED = new Set(["chat", "inspect", "mcp"]);
-if (!LONG_LIVED.has(process.argv[2] ?? "")) setFlagsFromString("--no-opt");
+const command = process.argv.slice(2).find((a) => a !== "--no-color");
+if (!LONG_LIVED.has(command ?? "")) setFlagsFromString("--no-opt");
 
 import("../dist/src/cli/main.js")
   .then((m) => m.main(process.argv.slice(2)))

@@ -5,6 +5,7 @@ import { RedgreenError } from "../domain/errors.js";
 import type { PythonCaller } from "../python/client.js";
 import type { TsProject } from "../typescript/types.js";
 import type { TestRunnerAdapter } from "../runners/adapter.js";
+import { faultLocaliserFor } from "../analysis/fault-localisation.js";
 import { runAnalyzer } from "../analysis/run-analyzer.js";
 import { fixRecordOf, patchSignature, proveFix } from "../proof/index.js";
 import type { ProofOutcome } from "../proof/index.js";
@@ -245,12 +246,8 @@ export async function fixFailures(failures: readonly Failure[], sourceFiles: Sou
   const maxIterations = deps.maxIterations ?? 5;
   if (maxIterations < 1) throw new RedgreenError("usage", `maxIterations must be at least 1 (got ${maxIterations})`);
   let run = deps.baseline ?? (await deps.runner.runTests());
-  const analyze =
-    deps.analyze ??
-    runAnalyzer(
-      deps.runner,
-      run.failures.map((f) => f.nodeId),
-    );
+  const failing = run.failures.map((f) => f.nodeId);
+  const localiser = faultLocaliserFor(deps.runner, failing);
   // The caller's failures set the scope: later rounds look at these tests only (a test may fail differently after a fix).
   const scope = new Set(failures.map((f) => f.nodeId));
   let current: readonly Failure[] = failures;
@@ -262,6 +259,8 @@ export async function fixFailures(failures: readonly Failure[], sourceFiles: Sou
 
   while (current.length > 0 && iterations < maxIterations) {
     iterations++;
+    // One analyzer per round: its reader keeps what it read, and the kept fixes of the last round changed the sources.
+    const analyze = deps.analyze ?? runAnalyzer(deps.runner, failing, localiser);
     const groups = new Map<string, { analysis: Analysis; failures: Failure[] }>();
     for (const f of current) {
       const a = analyze(f);
