@@ -22,16 +22,6 @@ const METHOD_RE = new RegExp(
 );
 const EXPORT_LIST_RE = /^\s*export\s*\{([^}]*)\}/;
 
-/** What the analyzer looks up in a reader's scripts, computed once per reader (whose files are fixed for its lifetime). */
-interface ScriptIndex {
-  /** Every definition in non-test scripts by name, in file and line order. */
-  definitions: Map<string, ScriptDefinition[]>;
-  /** The identifiers of every script, computed on first use. */
-  identifiers: Set<string> | null;
-}
-
-const indexes = new WeakMap<SourceReader, ScriptIndex>();
-
 /** The definitions one file's lines declare (at most one per line: a declaration, else a method). */
 function fileDefinitions(file: string, lines: string[]): ScriptDefinition[] {
   const exportedByList = new Set<string>();
@@ -49,10 +39,8 @@ function fileDefinitions(file: string, lines: string[]): ScriptDefinition[] {
   return out;
 }
 
-/** The reader's index, built on first use. */
-function indexOf(reader: SourceReader): ScriptIndex {
-  let index = indexes.get(reader);
-  if (index) return index;
+/** Every definition in the reader's non-test scripts by name, in file and line order (one key: the reader is the index). */
+const scriptDefinitions = readerMemo((reader) => {
   const definitions = new Map<string, ScriptDefinition[]>();
   for (const file of reader.scriptFiles()) {
     if (isJsTestPath(file)) continue;
@@ -60,31 +48,27 @@ function indexOf(reader: SourceReader): ScriptIndex {
     if (!lines) continue;
     for (const def of fileDefinitions(file, lines)) definitions.set(def.name, [...(definitions.get(def.name) ?? []), def]);
   }
-  index = { definitions, identifiers: null };
-  indexes.set(reader, index);
-  return index;
-}
+  return definitions;
+});
 
 /** Where `name` is declared as a function, class, arrow-function constant or method in non-test scripts, exported ones first. */
 export function findScriptDefinitions(reader: SourceReader, name: string): ScriptDefinition[] {
   if (!NAME_RE.test(name) || CONTROL_WORDS.has(name)) return [];
-  const found = indexOf(reader).definitions.get(name) ?? [];
+  const found = scriptDefinitions(reader, "").get(name) ?? [];
   return [...found].sort((a, b) => Number(b.exported) - Number(a.exported));
-}
-
-/** The identifiers of all the reader's scripts (tests included), for typo suggestions across the project. */
-export function projectScriptIdentifiers(reader: SourceReader): Set<string> {
-  const index = indexOf(reader);
-  if (index.identifiers === null) {
-    index.identifiers = new Set();
-    for (const file of reader.scriptFiles())
-      for (const id of scriptIdentifiers((reader.lines(file) ?? []).join("\n"))) index.identifiers.add(id);
-  }
-  return index.identifiers;
 }
 
 /** The identifiers of one of the reader's scripts, for typo suggestions. */
 export const scriptFileIdentifiers = readerMemo((reader, relPath) => scriptIdentifiers((reader.lines(relPath) ?? []).join("\n")));
+
+const allScriptIdentifiers = readerMemo((reader) => {
+  const out = new Set<string>();
+  for (const file of reader.scriptFiles()) for (const id of scriptFileIdentifiers(reader, file)) out.add(id);
+  return out;
+});
+
+/** The identifiers of all the reader's scripts (tests included), for typo suggestions across the project. */
+export const projectScriptIdentifiers = (reader: SourceReader): ReadonlySet<string> => allScriptIdentifiers(reader, "");
 
 /** Identifiers in some script text (strings and comments removed), for typo suggestions. */
 export function scriptIdentifiers(text: string): Set<string> {
