@@ -6,8 +6,8 @@ import type { PythonCaller } from "../src/python/client.js";
 import { resolvePython } from "../src/python/interpreter.js";
 import { createRunnerAdapter } from "../src/runners/create-adapter.js";
 import type { RunnerName, TestRunnerAdapter } from "../src/runners/adapter.js";
-import { closeTsProject, createTsProject } from "../src/typescript/project.js";
-import type { TsProject } from "../src/typescript/types.js";
+import { closeTsProject, createTsProject } from "../src/ts-project/project.js";
+import type { TsProject } from "../src/ts-project/types.js";
 import type { LanguageServices } from "../src/languages/services.js";
 import type { ProjectServices } from "./deps.js";
 

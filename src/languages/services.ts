@@ -1,12 +1,12 @@
 // LanguageServices: the per-project services the language halves use, declared once and passed on whole.
 import type { PythonCaller } from "../python/caller.js";
-import type { TsProject } from "../typescript/types.js";
+import type { TsProject } from "../ts-project/types.js";
 
 /**
  * What the patterns and the validation checks of every language use on one project. The composition root
  * (tools/project-services.ts, projectLanguageDeps) builds it once per project; everything between it and the checks
  * takes it by extending this interface and passes it on with languageServicesOf, so a new language's service is one
- * field here and one line there.
+ * field here (and in languageServicesOf) and one line in projectLanguageDeps.
  */
 export interface LanguageServices {
   /** The project's Python helper (PythonHelper, or a fake implementing call()); a JS project's starts on its first call. */
