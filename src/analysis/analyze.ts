@@ -28,6 +28,7 @@ import {
 import { identifyFixStrategy, type StrategyFacts } from "./strategy.js";
 import { generateFixSuggestion, type SuggestionContext } from "./suggestion.js";
 import { upstreamCauseKey } from "./upstream-cause.js";
+import { oneOf } from "../one-of.js";
 
 /**
  * What analyzeFailure needs: the project root, and optionally a source reader and import catalogs (defaults: the file
@@ -47,8 +48,13 @@ const BUILTIN_CALLS = new Set(
     "getattr hasattr round type iter next reversed print open"
   ).split(" "),
 );
-const WRITE_RE =
-  /\.(?:execute|executemany|executescript)\(\s*(?:f?["'](?:\s*)(?:INSERT|UPDATE|DELETE|REPLACE)\b)|\.(?:add|add_all|delete|merge|bulk_save_objects)\(/i;
+const WRITE_RE = oneOf(
+  [
+    /\.(?:execute|executemany|executescript)\(\s*(?:f?["'](?:\s*)(?:INSERT|UPDATE|DELETE|REPLACE)\b)/,
+    /\.(?:add|add_all|delete|merge|bulk_save_objects)\(/,
+  ],
+  { flags: "i" },
+);
 const COMMIT_RE = /\.commit\(|\.flush\(|\bwith\s+[\w.]+\.begin\(|autocommit/;
 const COROUTINE_USE_RE = /'coroutine'|coroutine .* never awaited/;
 

@@ -1,6 +1,7 @@
 // categorizeError: maps a Python exception (type + message) to one of the analyzer's error categories.
 import type { ErrorCategory } from "../domain/analysis.js";
 import { shortErrorType } from "./error-type.js";
+import { oneOf } from "../one-of.js";
 
 const SYNTAX_TYPES = new Set(["SyntaxError", "IndentationError", "TabError"]);
 
@@ -28,11 +29,35 @@ const DB_TYPES = new Set([
   "NoSuchColumnError",
 ]);
 const DB_MODULE_RE = /^(?:sqlite3|sqlalchemy|psycopg2?|pymysql|MySQLdb|asyncpg|aiosqlite|peewee|django\.db)\b/;
-const DB_MESSAGE_RE =
-  /not bound to a Session|no such (?:table|column)|UNIQUE constraint failed|NOT NULL constraint failed|FOREIGN KEY constraint failed|database is locked|\((?:sqlite3|psycopg2?|pymysql|asyncpg)\.|Cannot operate on a closed database|Incorrect number of bindings|uncommitted|This Session's transaction has been rolled back|No row was found when one was required|Multiple rows were found/;
+const DB_MESSAGE_RE = oneOf([
+  /not bound to a Session/,
+  /no such (?:table|column)/,
+  /UNIQUE constraint failed/,
+  /NOT NULL constraint failed/,
+  /FOREIGN KEY constraint failed/,
+  /database is locked/,
+  /\((?:sqlite3|psycopg2?|pymysql|asyncpg)\./,
+  /Cannot operate on a closed database/,
+  /Incorrect number of bindings/,
+  /uncommitted/,
+  /This Session's transaction has been rolled back/,
+  /No row was found when one was required/,
+  /Multiple rows were found/,
+]);
 
-const ASYNC_MESSAGE_RE =
-  /coroutine .*was never awaited|'coroutine'|coroutine object|event loop|asyncio\.run\(\) cannot be called|async def functions are not natively supported|was never awaited|Task was destroyed but it is pending|cannot reuse already awaited coroutine|a coroutine was expected|object \w+ can't be used in 'await' expression/;
+const ASYNC_MESSAGE_RE = oneOf([
+  /coroutine .*was never awaited/,
+  /'coroutine'/,
+  /coroutine object/,
+  /event loop/,
+  /asyncio\.run\(\) cannot be called/,
+  /async def functions are not natively supported/,
+  /was never awaited/,
+  /Task was destroyed but it is pending/,
+  /cannot reuse already awaited coroutine/,
+  /a coroutine was expected/,
+  /object \w+ can't be used in 'await' expression/,
+]);
 const ASYNC_TYPES = new Set(["CancelledError", "InvalidStateError"]);
 
 const TIMEOUT_TYPES = new Set([
@@ -73,8 +98,14 @@ const API_TYPES = new Set([
 ]);
 const API_MODULE_RE = /^(?:requests|httpx|urllib3?|aiohttp|http\.client|urllib\.error)\b/;
 const API_TYPE_NAME_RE = /Connection|HTTP|Unavailable|Unreachable|Http/;
-const API_MESSAGE_RE =
-  /\bHTTP Error \d{3}\b|Connection refused|Name or service not known|\bstatus_code\b|<Response \[\d{3}\]>|\b\d{3} (?:Client|Server) Error\b/;
+const API_MESSAGE_RE = oneOf([
+  /\bHTTP Error \d{3}\b/,
+  /Connection refused/,
+  /Name or service not known/,
+  /\bstatus_code\b/,
+  /<Response \[\d{3}\]>/,
+  /\b\d{3} (?:Client|Server) Error\b/,
+]);
 /** `assert 500 == 200` where both sides are HTTP status codes. */
 const STATUS_ASSERT_RE = /\bassert [1-5]\d\d [!=]= [1-5]\d\d\b/;
 

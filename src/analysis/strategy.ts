@@ -3,6 +3,7 @@ import type { ErrorCategory, FixStrategy } from "../domain/analysis.js";
 import type { Failure } from "../domain/failure.js";
 import { shortErrorType } from "./error-type.js";
 import { extractHint } from "./hints.js";
+import { oneOf } from "../one-of.js";
 
 /** What the analyzer found out beyond the message, when it could read the project's sources. */
 export interface StrategyFacts {
@@ -18,13 +19,43 @@ export interface StrategyFacts {
 
 const NONE_RE = /'NoneType'|NoneType\b|\bNone\b.*\bnot (?:subscriptable|iterable|callable)/;
 const AWAIT_RE = /coroutine .*was never awaited|'coroutine'|coroutine object .* (?:is not|has no)/;
-const QUERY_RE =
-  /no such (?:table|column)|syntax error|Incorrect number of bindings|No row was found when one was required|Multiple rows were found|has no column named|ambiguous column name|no such function/i;
+const QUERY_RE = oneOf(
+  [
+    /no such (?:table|column)/,
+    /syntax error/,
+    /Incorrect number of bindings/,
+    /No row was found when one was required/,
+    /Multiple rows were found/,
+    /has no column named/,
+    /ambiguous column name/,
+    /no such function/,
+  ],
+  { flags: "i" },
+);
 const QUERY_TYPES = new Set(["NoResultFound", "MultipleResultsFound"]);
-const OPERAND_RE =
-  /unsupported operand type|can only concatenate|must be (?:str|int|float|bytes|a real number)|not supported between instances of|can't multiply sequence|object cannot be interpreted as an integer|expected str, bytes or os\.PathLike/;
-const CONNECTION_RE =
-  /Connection refused|ConnectionError|ConnectionRefusedError|Name or service not known|Temporary failure in name resolution|unreachable|not reachable|Unavailable|No route to host/i;
+const OPERAND_RE = oneOf([
+  /unsupported operand type/,
+  /can only concatenate/,
+  /must be (?:str|int|float|bytes|a real number)/,
+  /not supported between instances of/,
+  /can't multiply sequence/,
+  /object cannot be interpreted as an integer/,
+  /expected str, bytes or os\.PathLike/,
+]);
+const CONNECTION_RE = oneOf(
+  [
+    /Connection refused/,
+    /ConnectionError/,
+    /ConnectionRefusedError/,
+    /Name or service not known/,
+    /Temporary failure in name resolution/,
+    /unreachable/,
+    /not reachable/,
+    /Unavailable/,
+    /No route to host/,
+  ],
+  { flags: "i" },
+);
 
 /** Splits a rootCause like "NameError: name 'json' is not defined" into type and message. */
 const splitRootCause = (rootCause: string): { type: string; message: string } => {

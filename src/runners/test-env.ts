@@ -1,8 +1,16 @@
 // The test process's environment: the user's own, without redgreen's model credentials unless passed on purpose (--pass-env).
+import { oneOf } from "../one-of.js";
 
 /** redgreen's model settings and the provider keys langchain's chat models read: the code under test has no use for them. */
-const MODEL_CREDENTIAL =
-  /^(?:OPENAI_\w+|AZURE_OPENAI_\w+|ANTHROPIC_\w+|REDGREEN_MODEL|REDGREEN_\w*(?:KEY|TOKEN)|(?:COHERE|GOOGLE|GEMINI|MISTRAL|GROQ|DEEPSEEK|XAI|CEREBRAS|FIREWORKS|TOGETHER|TOGETHER_AI|PERPLEXITY|PPLX|OPENROUTER|LANGCHAIN|LANGSMITH)_API_KEY)$/i;
+const MODEL_CREDENTIAL = oneOf(
+  [
+    /OPENAI_\w+|AZURE_OPENAI_\w+|ANTHROPIC_\w+/,
+    /REDGREEN_MODEL|REDGREEN_\w*(?:KEY|TOKEN)/,
+    /(?:COHERE|GOOGLE|GEMINI|MISTRAL|GROQ|DEEPSEEK|XAI|CEREBRAS)_API_KEY/,
+    /(?:FIREWORKS|TOGETHER|TOGETHER_AI|PERPLEXITY|PPLX|OPENROUTER|LANGCHAIN|LANGSMITH)_API_KEY/,
+  ],
+  { before: "^", after: "$", flags: "i" },
+);
 
 /** Whether a variable is one of redgreen's model credentials or settings. */
 export const isModelCredential = (name: string): boolean => MODEL_CREDENTIAL.test(name);

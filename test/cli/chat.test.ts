@@ -79,8 +79,10 @@ describe("redgreen chat without a model", () => {
     expect(out).toMatch(/location:\s+shipping\.py:\d+/);
     // The assertion's stack misses project code: /run measured per-test coverage, so Ochiai ranks the lines of
     // shipping.py the failing test ran (the passing test runs them too, hence 0.50), the faulty comparison first.
-    expect(out).toMatch(
-      /suspicious lines \(Ochiai, from per-test coverage\):\n {2}shipping\.py:8 \(0\.50\) if subtotal > FREE_FROM:\n {2}shipping\.py:10 \(0\.50\) return/,
+    expect(out).toContain(
+      "suspicious lines (Ochiai, from per-test coverage):\n" +
+        "  shipping.py:8 (0.50) if subtotal > FREE_FROM:\n" +
+        "  shipping.py:10 (0.50) return",
     );
     // First /fix declined, second applied and proven.
     expect(out).toContain("pattern fix (add_import)");
@@ -89,7 +91,10 @@ describe("redgreen chat without a model", () => {
     expect(out).toContain("Apply this fix? [y/N] y\napplied to prices.py");
     expect(out).toMatch(/Kept\. 2 passed, 1 failed/);
     expect(out).toMatch(
-      /iteration 1: no full run\n\s+rejected\s+pattern\/add_import on prices\.py \(risk low\): declined by the user\n\s+kept\s+pattern\/add_import/,
+      new RegExp(
+        String.raw`iteration 1: no full run\n\s+rejected\s+pattern/add_import on prices\.py \(risk low\): declined by the user` +
+          String.raw`\n\s+kept\s+pattern/add_import`,
+      ),
     );
     expect(out).toMatch(/redgreen> \/diff\n--- a\/prices\.py\n\+\+\+ b\/prices\.py/);
     expect(out).toContain("graph TD;");
@@ -147,7 +152,8 @@ describe("redgreen chat without a model", () => {
     const views = r.stdout.split("redgreen> ").slice(1);
     const text = views[0]!;
     // --no-llm: the LLM node runs and skips; the pattern fix is validated; the cap of 1 iteration ends it.
-    expect(text).toMatch(/^\/graph\npath: start → run_tests → analyze → pattern_fix → llm_fix → validate → run_tests → report → end\n/);
+    const path = "path: start → run_tests → analyze → pattern_fix → llm_fix → validate → run_tests → report → end";
+    expect(text.startsWith(`/graph\n${path}\n`), text).toBe(true);
     expect(text).toContain("\n* run_tests (ran 2×)\n    => analyze      tests fail\n    => report       green, stuck or cap reached\n");
     expect(text).toContain("\n* pattern_fix\n    => llm_fix      groups without a pattern\n    -> validate     pattern fixes only\n");
     expect(text).not.toMatch(/&nbsp;|graph TD|classDef/);

@@ -27,7 +27,9 @@ var token = (function () {
   return sessionStorage.getItem("redgreen-token");
 })();
 function api(path, options) {
-  if (!token) return Promise.reject(new Error("no access token: open the inspector with the URL redgreen inspect printed (it ends in ?token=...)"));
+  if (!token) {
+    return Promise.reject(new Error("no access token: open the inspector with the URL redgreen inspect printed (it ends in ?token=...)"));
+  }
   options = options || {};
   var headers = Object.assign({}, options.headers || {}, { "X-Redgreen-Token": token });
   return fetch(path, Object.assign({}, options, { headers: headers })).then(function (res) {
@@ -92,7 +94,9 @@ function renderChart(series) {
     if (text !== undefined) n.textContent = text;
     return n;
   }
-  var root = svg("svg", { viewBox: "0 0 " + W + " " + H, width: W, height: H, role: "img", "aria-label": "tests and coverage per iteration" });
+  var root = svg("svg", {
+    viewBox: "0 0 " + W + " " + H, width: W, height: H, role: "img", "aria-label": "tests and coverage per iteration",
+  });
   var plotH = H - top - bottom;
   root.appendChild(svg("line", { x1: left, y1: H - bottom, x2: W - right, y2: H - bottom, stroke: "#999" }));
   root.appendChild(svg("text", { x: 4, y: top + 4, "font-size": 10, fill: "#666" }, String(maxTests)));
@@ -105,13 +109,16 @@ function renderChart(series) {
     g.appendChild(svg("rect", { x: x, y: H - bottom - hp, width: bar, height: hp, fill: "#51cf66" }, undefined));
     g.appendChild(svg("rect", { x: x, y: H - bottom - hp - hf, width: bar, height: hf, fill: "#ff6b6b" }, undefined));
     g.appendChild(svg("text", { x: x + bar / 2, y: H - bottom + 14, "font-size": 11, "text-anchor": "middle" }, "iter " + s.iteration));
-    g.appendChild(svg("text", { x: x + bar / 2, y: H - bottom - hp - hf - 3, "font-size": 10, "text-anchor": "middle" }, s.passed + "/" + (s.passed + s.failing)));
-    g.appendChild(svg("title", {}, "iteration " + s.iteration + ": " + s.passed + " passed, " + s.failing + " failing" + (s.coverage === null ? "" : ", coverage " + s.coverage.toFixed(1) + "%")));
+    var label = { x: x + bar / 2, y: H - bottom - hp - hf - 3, "font-size": 10, "text-anchor": "middle" };
+    g.appendChild(svg("text", label, s.passed + "/" + (s.passed + s.failing)));
+    var coverage = s.coverage === null ? "" : ", coverage " + s.coverage.toFixed(1) + "%";
+    g.appendChild(svg("title", {}, "iteration " + s.iteration + ": " + s.passed + " passed, " + s.failing + " failing" + coverage));
     root.appendChild(g);
     if (s.coverage !== null) points.push([x + bar / 2, H - bottom - plotH * s.coverage / 100, s.coverage]);
   });
   if (points.length > 0) {
-    root.appendChild(svg("polyline", { points: points.map(function (p) { return p[0] + "," + p[1]; }).join(" "), fill: "none", stroke: "#1c7ed6", "stroke-width": 2 }));
+    var polyline = points.map(function (p) { return p[0] + "," + p[1]; }).join(" ");
+    root.appendChild(svg("polyline", { points: polyline, fill: "none", stroke: "#1c7ed6", "stroke-width": 2 }));
     points.forEach(function (p) {
       root.appendChild(svg("circle", { cx: p[0], cy: p[1], r: 3, fill: "#1c7ed6" }));
       root.appendChild(svg("text", { x: p[0] + 5, y: p[1] - 4, "font-size": 10, fill: "#1c7ed6" }, p[2].toFixed(0) + "%"));
@@ -124,7 +131,11 @@ function renderChart(series) {
 function diffPre(diff) {
   var pre = el("pre", {});
   diff.split("\n").forEach(function (line) {
-    var cls = line.indexOf("+++") === 0 || line.indexOf("---") === 0 ? "" : line[0] === "+" ? "diff-add" : line[0] === "-" ? "diff-del" : line.indexOf("@@") === 0 ? "diff-hunk" : "";
+    var cls = line.indexOf("+++") === 0 || line.indexOf("---") === 0 ? ""
+      : line[0] === "+" ? "diff-add"
+      : line[0] === "-" ? "diff-del"
+      : line.indexOf("@@") === 0 ? "diff-hunk"
+      : "";
     pre.appendChild(el("span", { className: cls, text: line + "\n" }));
   });
   return pre;
@@ -138,7 +149,10 @@ function renderFixes(fixes) {
       el("div", {}, [
         el("span", { className: "badge " + f.status, text: f.status.replace("_", " ") }), " ",
         el("strong", { text: f.file }), " ",
-        el("span", { className: "muted", text: "iteration " + f.iteration + " · " + f.source + " · " + f.strategy + " · risk " + f.risk }),
+        el("span", {
+          className: "muted",
+          text: "iteration " + f.iteration + " · " + f.source + " · " + f.strategy + " · risk " + f.risk,
+        }),
       ]),
       el("div", { className: "muted", text: f.reason }),
       f.rule ? el("div", { className: "rule" }, [el("strong", { text: "rule " + f.rule }),
@@ -202,7 +216,8 @@ function renderSummary(view) {
   var w = view.workflow, last = view.series.length ? view.series[view.series.length - 1] : null;
   // An ended-in-error run names its cause (a dead model, a runner that cannot run) next to the status.
   var cause = w.status === "error" && view.state && view.state.statusReason ? " (" + view.state.statusReason + ")" : "";
-  var text = w.status + cause + " · " + w.iterations + " iteration(s) · " + view.fixes.filter(function (f) { return f.status === "kept"; }).length + " fix(es) kept" +
+  var kept = view.fixes.filter(function (f) { return f.status === "kept"; }).length;
+  var text = w.status + cause + " · " + w.iterations + " iteration(s) · " + kept + " fix(es) kept" +
     (last ? " · " + last.passed + " passed, " + last.failing + " failing" : "") + " · " + w.projectPath;
   if (view.forkedFrom) text += " · " + view.forkedFrom;
   if (view.replay && view.replay.status === "running") text += " · replaying…";
@@ -245,9 +260,11 @@ function selectCheckpoint(checkpointId) {
   Array.prototype.forEach.call(document.querySelectorAll("#timeline tbody tr"), function (row) {
     row.classList.toggle("selected", row.dataset.checkpoint === checkpointId);
   });
-  return api("/api/workflows/" + encodeURIComponent(current.workflowId) + "/checkpoints/" + encodeURIComponent(checkpointId)).then(function (cp) {
+  var path = "/api/workflows/" + encodeURIComponent(current.workflowId) + "/checkpoints/" + encodeURIComponent(checkpointId);
+  return api(path).then(function (cp) {
     var e = cp.entry;
-    document.getElementById("checkpoint-title").textContent = "step " + e.step + " · after " + (e.node || e.source) + " · next " + (e.next.join(", ") || "end") + " · " + (e.createdAt || "");
+    document.getElementById("checkpoint-title").textContent =
+      "step " + e.step + " · after " + (e.node || e.source) + " · next " + (e.next.join(", ") || "end") + " · " + (e.createdAt || "");
     document.getElementById("state").textContent = JSON.stringify(cp.values, null, 2);
     var body = clear(document.querySelector("#diff tbody"));
     if (cp.diff.length === 0) body.appendChild(el("tr", {}, [el("td", { colspan: "3", className: "muted", text: "no change" })]));

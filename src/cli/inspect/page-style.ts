@@ -24,7 +24,9 @@ export const pageStyle = String.raw`  :root { --green: #2b8a3e; --red: #c92a2a; 
   .scroll { max-height: 420px; overflow: auto; }
   .badge { display: inline-block; padding: 0 6px; border-radius: 8px; font-size: 12px; background: #e9ecef; }
   .badge.kept, .badge.passed, .badge.success { background: #d3f9d8; color: var(--green); }
-  .badge.rolled_back, .badge.rejected, .badge.failed, .badge.error, .badge.stuck, .badge.max_iterations { background: #ffe3e3; color: var(--red); }
+  .badge.rolled_back, .badge.rejected, .badge.failed, .badge.error, .badge.stuck, .badge.max_iterations {
+    background: #ffe3e3; color: var(--red);
+  }
   .diff-add { color: var(--green); } .diff-del { color: var(--red); } .diff-hunk { color: #1c7ed6; }
   #diff td.path { font-family: ui-monospace, monospace; white-space: nowrap; }
   #diff td.value { font-family: ui-monospace, monospace; font-size: 12px; overflow-wrap: anywhere; max-width: 24rem; }

@@ -6,6 +6,7 @@ import { evidenceText } from "../../validation/findings.js";
 import type { Finding } from "../../validation/findings.js";
 import { aliasesOf, isValueReference, loadedModule, moduleName, qualify } from "./references.js";
 import type { Aliases } from "./references.js";
+import { oneOf } from "../../one-of.js";
 
 /** The secret-name rule of src/validation/env-secrets.ts. */
 export interface SecretNames {
@@ -15,14 +16,41 @@ export interface SecretNames {
 
 const TEST_GLOBALS = /^(?:expect|vi|vitest|jest|describe|it|test|suite|bench|beforeAll|beforeEach|afterAll|afterEach)(?:\.|$)/;
 const TEST_MODULES = /^(?:vitest|@vitest\/.*|jest|@jest\/.*|jest-.*|@playwright\/test|mocha|chai)$/;
-const TEST_INFRA =
-  /^(?:process\.(?:exit|abort|kill|reallyExit|exitCode|on|once|addListener|prependListener|prependOnceListener|removeAllListeners|emit|_exiting)|require\.cache|module\.(?:constructor|children|parent)|Module\.(?:_load|_resolveFilename|_cache|_extensions)|module\.(?:_load|_resolveFilename|_cache|_extensions)|Error\.(?:prepareStackTrace|captureStackTrace|stackTraceLimit)|import\.meta\.vitest|__vitest_\w+__|__jest\w*)(?:\.|$)/;
+const TEST_INFRA = oneOf(
+  [
+    /process\.(?:exit|abort|kill|reallyExit|exitCode|_exiting)/,
+    /process\.(?:on|once|addListener|prependListener|prependOnceListener|removeAllListeners|emit)/,
+    /require\.cache/,
+    /module\.(?:constructor|children|parent)/,
+    /Module\.(?:_load|_resolveFilename|_cache|_extensions)/,
+    /module\.(?:_load|_resolveFilename|_cache|_extensions)/,
+    /Error\.(?:prepareStackTrace|captureStackTrace|stackTraceLimit)/,
+    /import\.meta\.vitest/,
+    /__vitest_\w+__/,
+    /__jest\w*/,
+  ],
+  { before: "^", after: String.raw`(?:\.|$)` },
+);
 const EXEC =
   /^(?:child_process|vm|worker_threads|cluster|eval|Function|process\.(?:binding|dlopen|_linkedBinding)|execa|shelljs|cross-spawn)(?:\.|$)/;
-const NETWORK =
-  /^(?:http|https|http2|net|tls|dgram|dns|undici|axios|node-fetch|got|ws|superagent|request|fetch|XMLHttpRequest|WebSocket|EventSource|navigator\.sendBeacon)(?:\.|$)/;
-const FILE_WRITE =
-  /^fs\.(?:writeFile|appendFile|rm|rmdir|unlink|rename|createWriteStream|copyFile|cp|truncate|ftruncate|mkdir|mkdtemp|symlink|link|chmod|lchmod|chown|lchown|utimes|lutimes|write|writev|outputFile|outputJson|writeJson|remove|emptyDir|move|ensureFile)(?:Sync)?$/;
+const NETWORK = oneOf(
+  [
+    /http|https|http2|net|tls|dgram|dns/,
+    /undici|axios|node-fetch|got|ws|superagent|request/,
+    /fetch|XMLHttpRequest|WebSocket|EventSource|navigator\.sendBeacon/,
+  ],
+  { before: "^", after: String.raw`(?:\.|$)` },
+);
+const FILE_WRITE = oneOf(
+  [
+    /writeFile|appendFile|createWriteStream|write|writev|outputFile|outputJson|writeJson/,
+    /rm|rmdir|unlink|remove|emptyDir/,
+    /rename|copyFile|cp|move|truncate|ftruncate/,
+    /mkdir|mkdtemp|ensureFile|symlink|link/,
+    /chmod|lchmod|chown|lchown|utimes|lutimes/,
+  ],
+  { before: String.raw`^fs\.`, after: "(?:Sync)?$" },
+);
 const FS_OPEN = /^fs\.open(?:Sync)?$/;
 const TOOL_ENV = /^(?:REDGREEN_\w*|VITEST\w*|JEST_WORKER_ID|PYTEST_\w*)$/;
 const ENV_ROOTS = new Set(["process.env", "import.meta.env"]);
