@@ -3,6 +3,7 @@
 Usage: python measure-cmd.py OUT.json CMD [ARGS...]. CPU time stays meaningful on a machine shared with other
 work, where wall time swings with the load.
 """
+
 import json
 import resource
 import subprocess

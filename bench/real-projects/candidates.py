@@ -72,8 +72,16 @@ def candidates(rel, src):
         text = lines[node.lineno - 1]
         if not text.isascii():
             return
-        out.append({"kind": kind, "how": how, "file": rel, "line": node.lineno, "original": text,
-                    "mutated": text[:start] + replacement + text[end:]})
+        out.append(
+            {
+                "kind": kind,
+                "how": how,
+                "file": rel,
+                "line": node.lineno,
+                "original": text,
+                "mutated": text[:start] + replacement + text[end:],
+            }
+        )
 
     for node in ast.walk(tree):
         # deleted-import: a one-line import whose names the file uses (deleting it removes the whole line).
@@ -85,8 +93,16 @@ def candidates(rel, src):
             if ";" in text or not any(b in used for b in bound) or not text.isascii():
                 continue
             indent = text[: len(text) - len(text.lstrip())]
-            out.append({"kind": "deleted-import", "how": "delete line" if not indent else "replace by pass",
-                        "file": rel, "line": node.lineno, "original": text, "mutated": "" if not indent else indent + "pass"})
+            out.append(
+                {
+                    "kind": "deleted-import",
+                    "how": "delete line" if not indent else "replace by pass",
+                    "file": rel,
+                    "line": node.lineno,
+                    "original": text,
+                    "mutated": "" if not indent else indent + "pass",
+                }
+            )
         # misspelling: one use (inside a function) of a name the module binds, not a builtin.
         elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and enclosing_function(node) is not None:
             if node.id in BUILTINS or node.id not in names or len(node.id) < 4 or node.id.startswith("__"):

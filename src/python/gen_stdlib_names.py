@@ -9,6 +9,7 @@ GUI (tkinter/turtle) and side-effecting (antigravity, this) modules are skipped,
 fails to import on this platform. Runs itself without site-packages (-S), so installed packages do not
 change the result.
 """
+
 import contextlib
 import importlib
 import io

@@ -7,6 +7,7 @@ Ops come from every public module (name not starting with "_") of the redgreen_o
 file: each exports OPS = {"name": callable}, and an op is called with the request's args as keyword
 arguments. Runs on the project's interpreter (Python 3.8+, stdlib only) with cwd = the project root and the project root first on sys.path.
 """
+
 import glob
 import importlib
 import importlib.util
@@ -157,9 +158,7 @@ class Helper(object):
                 # ASCII-only JSON (ensure_ascii): the client may split the stream anywhere between bytes.
                 text = json.dumps(reply)
             except (TypeError, ValueError) as exc:
-                text = json.dumps(
-                    {"id": reply.get("id"), "ok": False, "kind": "exception", "error": "result is not JSON: %s" % exc}
-                )
+                text = json.dumps({"id": reply.get("id"), "ok": False, "kind": "exception", "error": "result is not JSON: %s" % exc})
             proto_out.write(text + "\n")
             proto_out.flush()
 

@@ -1,4 +1,5 @@
 """What a test asserts: assert calls, scopes of test functions, and whether a new assert is weaker than the old one."""
+
 import ast
 
 from ._ast import _dotted_parts
@@ -44,8 +45,17 @@ _FAIL_CALLS = {"fail"}  # pytest.fail / self.fail: an unconditional assertion
 # Tolerance keywords: larger is looser, except places/decimal (digits compared), where smaller is looser.
 _TOLERANCE_KEYWORDS = {"rel", "abs", "rel_tol", "abs_tol", "rtol", "atol", "delta", "places", "decimal"}
 _DIGIT_KEYWORDS = {"places", "decimal"}
-_TOLERANCE_CALLS = {"approx", "isclose", "allclose", "assert_allclose", "assertAlmostEqual", "assert_almost_equal",
-                    "assert_approx_equal", "assert_array_almost_equal", "assertNotAlmostEqual"}
+_TOLERANCE_CALLS = {
+    "approx",
+    "isclose",
+    "allclose",
+    "assert_allclose",
+    "assertAlmostEqual",
+    "assert_almost_equal",
+    "assert_approx_equal",
+    "assert_array_almost_equal",
+    "assertNotAlmostEqual",
+}
 
 
 # An explicit tolerance newly added at or above these values is a loosening (pytest's default rel is 1e-6).
@@ -203,11 +213,7 @@ def _weaker_assert(old, new):
         new_inner, new_not = _strip_not(new.test)
         if old_not != new_not and _dump(old_inner) == _dump(new_inner):
             return "weakened_comparison", "assertion negated"
-        if (
-            isinstance(new.test, ast.BoolOp)
-            and isinstance(new.test.op, ast.Or)
-            and _dump(old.test) in [_dump(v) for v in new.test.values]
-        ):
+        if isinstance(new.test, ast.BoolOp) and isinstance(new.test.op, ast.Or) and _dump(old.test) in [_dump(v) for v in new.test.values]:
             return "weakened_comparison", "assertion loosened with `or`"
         if isinstance(old.test, ast.Compare):
             if not isinstance(new.test, ast.Compare):

@@ -1,4 +1,5 @@
 """AST helpers several ops share: parents maps, end lines, node text, a function's own nodes, functions by line."""
+
 import ast
 
 
@@ -26,7 +27,7 @@ def _segment(lines, node):
     stop = _char_col(lines[last - 1], node.end_col_offset)
     if first == last:
         return lines[first - 1][start:stop]
-    parts = [lines[first - 1][start:]] + lines[first:last - 1] + [lines[last - 1][:stop]]
+    parts = [lines[first - 1][start:]] + lines[first : last - 1] + [lines[last - 1][:stop]]
     return "\n".join(parts)
 
 

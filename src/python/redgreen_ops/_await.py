@@ -1,4 +1,5 @@
 """Which calls return coroutines: the resolver the await op asks about calls, names and annotations."""
+
 import ast
 import os
 import re
@@ -17,12 +18,35 @@ def _call_name(call):
     return None
 
 
-_BUILTIN_TYPES = {"dict", "list", "set", "frozenset", "tuple", "str", "bytes", "bytearray", "int", "float", "bool",
-                  "deque", "defaultdict", "OrderedDict", "Counter"}
+_BUILTIN_TYPES = {
+    "dict",
+    "list",
+    "set",
+    "frozenset",
+    "tuple",
+    "str",
+    "bytes",
+    "bytearray",
+    "int",
+    "float",
+    "bool",
+    "deque",
+    "defaultdict",
+    "OrderedDict",
+    "Counter",
+}
 
 
-_LITERAL_TYPES = ((ast.Dict, "dict"), (ast.DictComp, "dict"), (ast.List, "list"), (ast.ListComp, "list"),
-                  (ast.Set, "set"), (ast.SetComp, "set"), (ast.Tuple, "tuple"), (ast.JoinedStr, "str"))
+_LITERAL_TYPES = (
+    (ast.Dict, "dict"),
+    (ast.DictComp, "dict"),
+    (ast.List, "list"),
+    (ast.ListComp, "list"),
+    (ast.Set, "set"),
+    (ast.SetComp, "set"),
+    (ast.Tuple, "tuple"),
+    (ast.JoinedStr, "str"),
+)
 
 
 def _annotation_type(ann):
@@ -146,8 +170,7 @@ class _AwaitResolver:
                 for item in node.items:
                     if isinstance(item.optional_vars, ast.Name) and item.optional_vars.id == name:
                         found.append(self.expr_type(item.context_expr, func, cls, depth + 1) or "?")
-            elif isinstance(node, (ast.For, ast.AsyncFor)) and any(
-                    isinstance(n, ast.Name) and n.id == name for n in ast.walk(node.target)):
+            elif isinstance(node, (ast.For, ast.AsyncFor)) and any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(node.target)):
                 found.append("?")
         a = func.args
         params = getattr(a, "posonlyargs", []) + a.args
@@ -175,7 +198,7 @@ class _AwaitResolver:
             if not method and cls is None and isinstance(call.func, ast.Attribute) and _terminal(call.func.value) in ("self", "cls"):
                 continue
             arg = None
-            if pos is not None and 0 <= pos < len(call.args) and not any(isinstance(x, ast.Starred) for x in call.args[:pos + 1]):
+            if pos is not None and 0 <= pos < len(call.args) and not any(isinstance(x, ast.Starred) for x in call.args[: pos + 1]):
                 arg = call.args[pos]
             for kw in call.keywords:
                 if kw.arg == name:
@@ -195,11 +218,16 @@ class _AwaitResolver:
                 continue
             for node in _own_nodes(stmt):
                 if isinstance(node, ast.Assign) and any(
-                        isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self"
-                        and t.attr == attr for t in node.targets):
+                    isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self" and t.attr == attr
+                    for t in node.targets
+                ):
                     found.append(self.expr_type(node.value, stmt, cls, depth + 1))
-                elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Attribute) \
-                        and _terminal(node.target.value) == "self" and node.target.attr == attr:
+                elif (
+                    isinstance(node, ast.AnnAssign)
+                    and isinstance(node.target, ast.Attribute)
+                    and _terminal(node.target.value) == "self"
+                    and node.target.attr == attr
+                ):
                     found.append(_annotation_type(node.annotation))
         return self._single(found)
 
@@ -211,8 +239,11 @@ class _AwaitResolver:
         if isinstance(f, ast.Name):
             entry = {"file": rel, "node": func, "cls": cls}
             hits = _resolve_call(call, entry, self.bindings(rel), self.by_name, self.modules)
-            nested = [e for e in self.by_name.get(f.id, []) if e["file"] == rel and e["cls"] is None
-                      and func.lineno <= e["node"].lineno <= _end(func)]
+            nested = [
+                e
+                for e in self.by_name.get(f.id, [])
+                if e["file"] == rel and e["cls"] is None and func.lineno <= e["node"].lineno <= _end(func)
+            ]
             hits = nested or hits
             if hits and all(self.is_coroutine_function(e["node"], e["file"]) and e["cls"] is None for e in hits):
                 return hits[0]["qualname"]
@@ -263,8 +294,11 @@ class _AwaitResolver:
         elif not isinstance(target, ast.Name):
             return None
         entry = {"file": rel, "node": None, "cls": None}
-        hits = [e for e in _resolve_call(ast.Call(func=target, args=[], keywords=[]), entry, self.bindings(rel),
-                                         self.by_name, self.modules) if e["cls"] is None]
+        hits = [
+            e
+            for e in _resolve_call(ast.Call(func=target, args=[], keywords=[]), entry, self.bindings(rel), self.by_name, self.modules)
+            if e["cls"] is None
+        ]
         if len(hits) != 1:
             return None
         made = _returned_def(hits[0]["node"])

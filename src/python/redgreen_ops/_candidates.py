@@ -1,4 +1,5 @@
 """Where a name can be imported from (the project's modules, the stdlib catalog), and asyncio-or-threads tie-breaks."""
+
 import ast
 import inspect
 import os
@@ -9,19 +10,78 @@ from ._exports import _MISSING, _fits, _installed, _static_spec, _stdlib_object
 
 # Tie-break among stdlib homes of one name (Path: pathlib over zipfile; dumps: json over pickle).
 _PREFERRED_STDLIB = [
-    "os", "sys", "re", "json", "typing", "pathlib", "collections", "datetime", "time", "math", "itertools",
-    "functools", "dataclasses", "enum", "logging", "subprocess", "asyncio", "shutil", "tempfile", "random",
-    "uuid", "decimal", "contextlib", "abc", "copy", "hashlib", "base64", "io", "csv", "sqlite3", "string",
-    "textwrap", "statistics", "fractions", "operator", "inspect", "types", "warnings", "traceback", "argparse",
-    "threading", "heapq", "bisect", "struct", "secrets", "hmac", "urllib.parse", "unittest.mock", "unittest",
-    "pickle", "glob", "fnmatch", "zipfile", "tarfile", "gzip", "socket", "signal", "platform", "pprint",
-    "weakref", "queue", "concurrent.futures", "multiprocessing", "email", "html", "http", "xml.etree.ElementTree",
+    "os",
+    "sys",
+    "re",
+    "json",
+    "typing",
+    "pathlib",
+    "collections",
+    "datetime",
+    "time",
+    "math",
+    "itertools",
+    "functools",
+    "dataclasses",
+    "enum",
+    "logging",
+    "subprocess",
+    "asyncio",
+    "shutil",
+    "tempfile",
+    "random",
+    "uuid",
+    "decimal",
+    "contextlib",
+    "abc",
+    "copy",
+    "hashlib",
+    "base64",
+    "io",
+    "csv",
+    "sqlite3",
+    "string",
+    "textwrap",
+    "statistics",
+    "fractions",
+    "operator",
+    "inspect",
+    "types",
+    "warnings",
+    "traceback",
+    "argparse",
+    "threading",
+    "heapq",
+    "bisect",
+    "struct",
+    "secrets",
+    "hmac",
+    "urllib.parse",
+    "unittest.mock",
+    "unittest",
+    "pickle",
+    "glob",
+    "fnmatch",
+    "zipfile",
+    "tarfile",
+    "gzip",
+    "socket",
+    "signal",
+    "platform",
+    "pprint",
+    "weakref",
+    "queue",
+    "concurrent.futures",
+    "multiprocessing",
+    "email",
+    "html",
+    "http",
+    "xml.etree.ElementTree",
 ]
 
 
 def _candidate(module, name, asname, source, kind=None, evidence=0, level=0):
-    return {"module": module, "name": name, "asname": asname, "source": source, "kind": kind,
-            "evidence": evidence, "level": level}
+    return {"module": module, "name": name, "asname": asname, "source": source, "kind": kind, "evidence": evidence, "level": level}
 
 
 def _key(c):
@@ -203,14 +263,17 @@ def _instance_calls(tree, name):
     for node in ast.walk(tree):
         value = getattr(node, "value", None) if isinstance(node, (ast.Assign, ast.AnnAssign)) else None
         made = isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == name
-        annotated = isinstance(node, (ast.AnnAssign, ast.arg)) and node.annotation is not None and any(
-            isinstance(n, ast.Name) and n.id == name for n in ast.walk(node.annotation))
+        annotated = (
+            isinstance(node, (ast.AnnAssign, ast.arg))
+            and node.annotation is not None
+            and any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(node.annotation))
+        )
         if not (made or annotated):
             continue
         if isinstance(node, ast.arg):
             holders.add(node.arg)
             continue
-        for t in (node.targets if isinstance(node, ast.Assign) else [node.target]):
+        for t in node.targets if isinstance(node, ast.Assign) else [node.target]:
             holders.add(t.id if isinstance(t, ast.Name) else "." + t.attr if isinstance(t, ast.Attribute) else None)
     calls = []
     for node in ast.walk(tree):
@@ -222,9 +285,16 @@ def _instance_calls(tree, name):
             continue
         func = _enclosing_function(node, parents)
         starred = any(isinstance(a, ast.Starred) for a in node.args)
-        calls.append((node.func.attr, isinstance(parents.get(node), ast.Await), isinstance(func, ast.AsyncFunctionDef),
-                      isinstance(parents.get(node), ast.Expr), None if starred else len(node.args),
-                      None if any(k.arg is None for k in node.keywords) else [k.arg for k in node.keywords]))
+        calls.append(
+            (
+                node.func.attr,
+                isinstance(parents.get(node), ast.Await),
+                isinstance(func, ast.AsyncFunctionDef),
+                isinstance(parents.get(node), ast.Expr),
+                None if starred else len(node.args),
+                None if any(k.arg is None for k in node.keywords) else [k.arg for k in node.keywords],
+            )
+        )
     return calls
 
 
@@ -260,8 +330,11 @@ _THREAD_MODULES = {"threading", "queue", "concurrent", "multiprocessing", "_thre
 def _concurrency(tree, name):
     """'async' or 'thread' when the file's code around `name` says which world it lives in, else None."""
     parents = _parents(tree)
-    in_async = any(isinstance(_enclosing_function(n, parents), ast.AsyncFunctionDef)
-                   for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id == name)
+    in_async = any(
+        isinstance(_enclosing_function(n, parents), ast.AsyncFunctionDef)
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Name) and n.id == name
+    )
     tops = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):

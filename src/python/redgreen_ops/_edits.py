@@ -1,4 +1,5 @@
 """Line edits the fix patterns return: indentation of a line and of a source, replacing lines, inserting text around a node."""
+
 import io
 import tokenize
 
@@ -17,7 +18,7 @@ def _indent_unit(source):
         for tok in tokenize.generate_tokens(io.StringIO(source).readline):
             if tok.type == tokenize.INDENT:
                 parent = prev[-1]
-                step = tok.string[len(parent):] if tok.string.startswith(parent) else tok.string
+                step = tok.string[len(parent) :] if tok.string.startswith(parent) else tok.string
                 if step:
                     steps[step] = steps.get(step, 0) + 1
                 prev.append(tok.string)
@@ -32,7 +33,7 @@ def _indent_unit(source):
 
 def _line_edit(lines, first, last, new_text):
     """Edit replacing whole lines first..last (1-based) with new_text."""
-    return {"find": "\n".join(lines[first - 1:last]), "replace": new_text, "nearLine": first}
+    return {"find": "\n".join(lines[first - 1 : last]), "replace": new_text, "nearLine": first}
 
 
 def _insert_text(lines, node, before, after):
@@ -40,7 +41,7 @@ def _insert_text(lines, node, before, after):
     first, last = node.lineno, _end(node)
     start = _char_col(lines[first - 1], node.col_offset)
     stop = _char_col(lines[last - 1], node.end_col_offset)
-    block = lines[first - 1:last]
+    block = lines[first - 1 : last]
     if first == last:
         ln = block[0]
         block[0] = ln[:start] + before + ln[start:stop] + after + ln[stop:]

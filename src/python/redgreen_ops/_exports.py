@@ -1,4 +1,5 @@
 """What a module exports, read without running project code: stdlib names, static exports, installed modules, fits."""
+
 import ast
 import importlib
 import importlib.machinery
@@ -164,8 +165,9 @@ def _fits(obj, usage, module=None):
         return False
     if usage["called"] and not usage["awaited"] and inspect.iscoroutinefunction(obj):
         return False
-    if usage["subscripted"] and (inspect.ismodule(obj) or not (
-            hasattr(obj, "__class_getitem__") or hasattr(type(obj), "__getitem__") or hasattr(obj, "__getitem__"))):
+    if usage["subscripted"] and (
+        inspect.ismodule(obj) or not (hasattr(obj, "__class_getitem__") or hasattr(type(obj), "__getitem__") or hasattr(obj, "__getitem__"))
+    ):
         return False  # collections.abc.Callable[...] before Python 3.9, a module, a plain function
     if usage["base"] and not (inspect.isclass(obj) or callable(obj)):
         return False

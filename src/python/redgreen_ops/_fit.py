@@ -1,4 +1,5 @@
 """Whether a candidate binding fits how a file uses a name: usage, binding kinds, other unbound names, third-party homes."""
+
 import ast
 import builtins
 import os
@@ -13,8 +14,17 @@ from .deps import declared_modules
 def _usage(tree, name):
     """How `name` is used in a file: attributes read from it, called, awaited, subscripted, as a base."""
     parents = _parents(tree)
-    usage = {"attrs": [], "called": False, "awaited": False, "subscripted": False, "base": False, "decorator": False,
-             "count": 0, "bareOnly": True, "calls": []}
+    usage = {
+        "attrs": [],
+        "called": False,
+        "awaited": False,
+        "subscripted": False,
+        "base": False,
+        "decorator": False,
+        "count": 0,
+        "bareOnly": True,
+        "calls": [],
+    }
     attrs = set()
     for node in ast.walk(tree):
         if not (isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load)):
@@ -99,11 +109,24 @@ def _declared_filter(local_tops):
     def allowed(module):
         top = module.split(".")[0]
         return not declares or top in local_tops or top in _STDLIB_TOP or top in tops
+
     return allowed
 
 
-_MODULE_DUNDERS = {"__name__", "__file__", "__doc__", "__package__", "__spec__", "__loader__", "__path__", "__cached__",
-                   "__builtins__", "__annotations__", "__dict__", "__class__"}
+_MODULE_DUNDERS = {
+    "__name__",
+    "__file__",
+    "__doc__",
+    "__package__",
+    "__spec__",
+    "__loader__",
+    "__path__",
+    "__cached__",
+    "__builtins__",
+    "__annotations__",
+    "__dict__",
+    "__class__",
+}
 
 
 def _unbound_names(source, path, tree):
@@ -129,6 +152,7 @@ def _unbound_names(source, path, tree):
                 found.append(n)
         for child in table.get_children():
             visit(child)
+
     visit(top)
     return found
 
@@ -146,8 +170,13 @@ def _shadowed_builtins(tree, facts, target):
     read = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
     read = {n for n in read - bound if hasattr(builtins, n) and not n.startswith("__")}
     local_tops = {f["module"].split(".")[0] for f in facts if f["module"]}
-    shadowed = {imp["bound"] for f in facts if not f["isTest"] and f["rel"] != target["rel"] for imp in f["imports"]
-                if imp["bound"] in read and imp["module"] and (imp["level"] or imp["module"].split(".")[0] in local_tops)}
+    shadowed = {
+        imp["bound"]
+        for f in facts
+        if not f["isTest"] and f["rel"] != target["rel"]
+        for imp in f["imports"]
+        if imp["bound"] in read and imp["module"] and (imp["level"] or imp["module"].split(".")[0] in local_tops)
+    }
     return sorted(shadowed)
 
 
@@ -164,8 +193,13 @@ def _rank_pool(pool, file_modules, project_modules):
     # The file's own imports decide first; a package used elsewhere in the project does not beat the stdlib
     # (sqlalchemy.Enum must not replace enum.Enum in a module that never touches sqlalchemy).
     pool.sort(key=lambda c: (-c["fileEvidence"], order.get(c["source"], 3), -c["evidence"], _stdlib_rank(c["module"]), c["module"]))
-    if len(pool) > 1 and pool[0]["evidence"] == pool[1]["evidence"] and pool[0]["source"] == pool[1]["source"] == "stdlib" \
-            and _stdlib_rank(pool[0]["module"]) >= len(_PREFERRED_STDLIB) and _stdlib_rank(pool[1]["module"]) >= len(_PREFERRED_STDLIB):
+    if (
+        len(pool) > 1
+        and pool[0]["evidence"] == pool[1]["evidence"]
+        and pool[0]["source"] == pool[1]["source"] == "stdlib"
+        and _stdlib_rank(pool[0]["module"]) >= len(_PREFERRED_STDLIB)
+        and _stdlib_rank(pool[1]["module"]) >= len(_PREFERRED_STDLIB)
+    ):
         return pool, True  # nothing tells two obscure homes apart
     return pool, False
 

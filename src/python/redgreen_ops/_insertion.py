@@ -1,4 +1,5 @@
 """The import statement for a chosen home and the minimal edit inserting it next to the file's imports of its group."""
+
 import ast
 
 from ._exports import _STDLIB_TOP
@@ -77,8 +78,12 @@ def _edit_insert(lines, before_line, text):
 
 
 def _docstring_end(tree):
-    if tree.body and isinstance(tree.body[0], ast.Expr) and isinstance(getattr(tree.body[0], "value", None), ast.Constant) \
-            and isinstance(tree.body[0].value.value, str):
+    if (
+        tree.body
+        and isinstance(tree.body[0], ast.Expr)
+        and isinstance(getattr(tree.body[0], "value", None), ast.Constant)
+        and isinstance(tree.body[0].value.value, str)
+    ):
         return getattr(tree.body[0], "end_lineno", tree.body[0].lineno)
     return 0
 
@@ -112,8 +117,10 @@ def _merge_into(stmt, lines, added):
 def _sole_function_use(tree, names):
     """The one top-level function whose body holds every read of `names`, else None (its defaults, annotations and
     decorators run when the module loads, so a read there does not count as inside)."""
+
     def reads(nodes):
         return sum(1 for node in nodes for n in ast.walk(node) if isinstance(n, ast.Name) and n.id in names and isinstance(n.ctx, ast.Load))
+
     total = reads([tree])
     if total == 0:
         return None
@@ -122,12 +129,14 @@ def _sole_function_use(tree, names):
 
 def _first_module_use(tree, names):
     """The first line where module-level code (not a function body) reads one of `names`, else None."""
+
     def reads(node):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
             return False
         if isinstance(node, ast.Name) and node.id in names and isinstance(node.ctx, ast.Load):
             return True
         return any(reads(child) for child in ast.iter_child_nodes(node))
+
     return next((stmt.lineno for stmt in tree.body if reads(stmt)), None)
 
 
@@ -138,9 +147,12 @@ def _plan_edit(tree, lines, c, statement, module_for_group, level, local_tops, n
     # Same module already imported with `from M import ...`: extend that statement.
     if c["name"] is not None:
         for stmt in imports:
-            if isinstance(stmt, ast.ImportFrom) and (stmt.level or 0) == level and \
-                    ("." * level + (stmt.module or "")) == ("." * level + (module_for_group or "")) and \
-                    not any(a.name == "*" for a in stmt.names):
+            if (
+                isinstance(stmt, ast.ImportFrom)
+                and (stmt.level or 0) == level
+                and ("." * level + (stmt.module or "")) == ("." * level + (module_for_group or ""))
+                and not any(a.name == "*" for a in stmt.names)
+            ):
                 merged = _merge_into(stmt, lines, _imported_names(c))
                 if merged:
                     return merged, "merged into the existing import of %s" % ("." * level + module_for_group)
@@ -185,7 +197,7 @@ def _plan_edit(tree, lines, c, statement, module_for_group, level, local_tops, n
     if doc_end:
         text = "\n\n" + statement
         if next_stmt is not None:
-            gap = sum(1 for ln in lines[doc_end:first_line - 1] if not ln.strip())
+            gap = sum(1 for ln in lines[doc_end : first_line - 1] if not ln.strip())
             text += "\n" * max(0, wanted_blank - gap)
         return {"find": lines[doc_end - 1], "replace": lines[doc_end - 1] + text, "nearLine": doc_end}, "after the module docstring"
     if next_stmt is None:
@@ -203,8 +215,11 @@ def _annotation_uses(tree, name, line):
             if not (first <= line <= max(last, node.lineno)):
                 continue
             a = node.args
-            annotations = [x.annotation for x in a.args + a.kwonlyargs + getattr(a, "posonlyargs", []) + [a.vararg, a.kwarg]
-                           if x is not None and x.annotation is not None] + ([node.returns] if node.returns else [])
+            annotations = [
+                x.annotation
+                for x in a.args + a.kwonlyargs + getattr(a, "posonlyargs", []) + [a.vararg, a.kwarg]
+                if x is not None and x.annotation is not None
+            ] + ([node.returns] if node.returns else [])
         elif isinstance(node, ast.AnnAssign) and node.lineno <= line <= getattr(node, "end_lineno", node.lineno):
             annotations = [node.annotation]
         for ann in annotations:
@@ -216,8 +231,9 @@ def _annotation_uses(tree, name, line):
 
 
 def _has_future_annotations(tree):
-    return any(isinstance(s, ast.ImportFrom) and s.module == "__future__" and any(a.name == "annotations" for a in s.names)
-               for s in tree.body)
+    return any(
+        isinstance(s, ast.ImportFrom) and s.module == "__future__" and any(a.name == "annotations" for a in s.names) for s in tree.body
+    )
 
 
 def _future_edit(tree, lines, statement):

@@ -1,4 +1,5 @@
 """The project's files: cached sources and trees, test-file rule, and per-file facts (definitions, imports, exports)."""
+
 import ast
 import os
 
@@ -167,31 +168,35 @@ def _file_facts(root, rel):
                 child_scope = "class" if scope == "module" else scope
             if isinstance(child, ast.Import):
                 for alias in child.names:
-                    facts["imports"].append({
-                        "kind": "import",
-                        "module": alias.name,
-                        "name": None,
-                        "asname": alias.asname,
-                        "bound": alias.asname or alias.name.split(".")[0],
-                        "level": 0,
-                        "line": child.lineno,
-                        "scope": scope,
-                    })
+                    facts["imports"].append(
+                        {
+                            "kind": "import",
+                            "module": alias.name,
+                            "name": None,
+                            "asname": alias.asname,
+                            "bound": alias.asname or alias.name.split(".")[0],
+                            "level": 0,
+                            "line": child.lineno,
+                            "scope": scope,
+                        }
+                    )
             elif isinstance(child, ast.ImportFrom):
                 absolute = _resolve_relative(child.module, child.level, module, is_package)
                 for alias in child.names:
                     if alias.name == "*":
                         continue
-                    facts["imports"].append({
-                        "kind": "from",
-                        "module": absolute,
-                        "name": alias.name,
-                        "asname": alias.asname,
-                        "bound": alias.asname or alias.name,
-                        "level": child.level or 0,
-                        "line": child.lineno,
-                        "scope": scope,
-                    })
+                    facts["imports"].append(
+                        {
+                            "kind": "from",
+                            "module": absolute,
+                            "name": alias.name,
+                            "asname": alias.asname,
+                            "bound": alias.asname or alias.name,
+                            "level": child.level or 0,
+                            "line": child.lineno,
+                            "scope": scope,
+                        }
+                    )
             collect(child, child_scope)
 
     collect(tree, "module")
@@ -208,9 +213,9 @@ def project_files(root):
     found = []
     for folder, dirs, files in os.walk(root):
         dirs[:] = sorted(
-            d for d in dirs
-            if not d.startswith(".") and d not in _SKIP_DIRS and not d.endswith(".egg-info")
-            and not _is_venv(os.path.join(folder, d))
+            d
+            for d in dirs
+            if not d.startswith(".") and d not in _SKIP_DIRS and not d.endswith(".egg-info") and not _is_venv(os.path.join(folder, d))
         )
         for f in sorted(files):
             if f.endswith(".py"):

@@ -1,4 +1,5 @@
 """The dotted names a module's expressions stand for (aliases, imports), over a cached walk of its tree."""
+
 import ast
 
 

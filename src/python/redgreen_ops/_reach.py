@@ -1,4 +1,5 @@
 """What a test reaches: the project's functions, calls resolved to their definitions through imports, reachable functions."""
+
 import ast
 import os
 import re
@@ -24,8 +25,7 @@ def _project_functions():
         if module:
             modules[module] = rel
         for qual, node, cls in _functions(tree):
-            entry = {"file": rel, "qualname": qual, "node": node, "cls": cls, "module": module,
-                     "test": _is_test_rel(rel)}
+            entry = {"file": rel, "qualname": qual, "node": node, "cls": cls, "module": module, "test": _is_test_rel(rel)}
             by_name.setdefault(node.name, []).append(entry)
             if isinstance(node, ast.AsyncFunctionDef):
                 async_names.add(node.name)

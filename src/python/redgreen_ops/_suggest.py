@@ -4,6 +4,7 @@ The distance and `_closest` are CPython 3.12+'s traceback.TracebackException rul
 while printing); `_suggest` is the name_suggestion op's variant. Python 3.8+ stdlib only: the pytest plugin loads
 this file by path inside the project's pytest.
 """
+
 import sys
 
 
@@ -68,7 +69,7 @@ def _suggest(wrong, candidates):
     """(best, runner-up distance, best distance): Python's rule, plus whether the best is unique. A swap of two
     adjacent letters costs one substitution (Python's rule counts two, too far for a short name like `slef`)."""
     scored = []
-    for cand in list(candidates)[:_MAX_CANDIDATES * 4]:
+    for cand in list(candidates)[: _MAX_CANDIDATES * 4]:
         if cand == wrong:
             continue
         max_distance = (len(cand) + len(wrong) + 3) * _MOVE_COST // 6

@@ -1,4 +1,5 @@
 """How a new version of a test file checks less: looser tolerances, broader raises, new skips."""
+
 import ast
 import difflib
 from collections import Counter
@@ -67,7 +68,7 @@ def _number(node):
         base, exp = _number(node.left), _number(node.right)
         if base is not None and exp is not None:
             try:
-                return float(base ** exp)
+                return float(base**exp)
             except (OverflowError, ZeroDivisionError):
                 return None
     return None
@@ -131,7 +132,15 @@ def _skip_constructs(tree):
             dotted = _dotted(node)
             if dotted.startswith(("pytest.", "unittest.", "mark.", "self.")) or ".mark." in dotted:
                 found.append(node)
-        elif isinstance(node, ast.Name) and node.id in ("skip", "skipIf", "skipUnless", "expectedFailure", "SkipTest", "xfail", "importorskip"):
+        elif isinstance(node, ast.Name) and node.id in (
+            "skip",
+            "skipIf",
+            "skipUnless",
+            "expectedFailure",
+            "SkipTest",
+            "xfail",
+            "importorskip",
+        ):
             found.append(node)
         elif isinstance(node, ast.Attribute) and node.attr == "SkipTest":
             found.append(node)
@@ -183,7 +192,11 @@ def _weakenings(old_tree, new_tree):
                 found.append({"kind": "removed_test", "line": old.node.lineno, "message": "removes or renames test %s" % name})
             elif old.asserts:
                 found.append(
-                    {"kind": "deleted_assert", "line": old.node.lineno, "message": "removes %s and its %d assertion(s)" % (name, len(old.asserts))}
+                    {
+                        "kind": "deleted_assert",
+                        "line": old.node.lineno,
+                        "message": "removes %s and its %d assertion(s)" % (name, len(old.asserts)),
+                    }
                 )
             continue
         changed, deleted = _align(old.asserts, new.asserts)

@@ -1,4 +1,5 @@
 """The assertion_rewrite op: the flipped/updated comparison of a failing `assert`, from pytest's rewritten message."""
+
 import ast
 import io
 import tokenize
@@ -50,8 +51,9 @@ def _literal_repr(value, prefer_double=False):
         inner = ", ".join(_literal_repr(v, prefer_double) for v in value)
         return "(" + inner + ("," if len(value) == 1 else "") + ")"
     if isinstance(value, dict):
-        return "{" + ", ".join("%s: %s" % (_literal_repr(k, prefer_double), _literal_repr(v, prefer_double))
-                               for k, v in value.items()) + "}"
+        return (
+            "{" + ", ".join("%s: %s" % (_literal_repr(k, prefer_double), _literal_repr(v, prefer_double)) for k, v in value.items()) + "}"
+        )
     return repr(value)
 
 
@@ -60,15 +62,15 @@ def _message_compare(message):
     for raw in (message or "").split("\n"):
         text = raw.strip()
         if text.startswith("AssertionError:"):
-            text = text[len("AssertionError:"):].strip()
+            text = text[len("AssertionError:") :].strip()
         if not text.startswith("assert "):
             continue
         try:
-            node = ast.parse(text[len("assert "):], mode="eval").body
+            node = ast.parse(text[len("assert ") :], mode="eval").body
         except SyntaxError:
             return None
         if isinstance(node, ast.Compare) and len(node.ops) == 1:
-            src = text[len("assert "):]
+            src = text[len("assert ") :]
             lines = [src]
             return _segment(lines, node.left), type(node.ops[0]).__name__, _segment(lines, node.comparators[0])
         return None
@@ -110,8 +112,13 @@ def assertion_rewrite(file, line, message):
                 return {"edit": None, "reason": "pytest's message does not match the assert"}
         first, last, text = _insert_text(lines, test, "", "")
         text = text.replace(_segment(lines, test), new_test, 1)
-        return {"edit": _line_edit(lines, first, last, text), "kind": "none-check", "from": _segment(lines, test),
-                "to": new_test, "reason": ""}
+        return {
+            "edit": _line_edit(lines, first, last, text),
+            "kind": "none-check",
+            "from": _segment(lines, test),
+            "to": new_test,
+            "reason": "",
+        }
     if op != "Eq":
         return {"edit": None, "reason": "only == comparisons get their expected value updated"}
     if parsed is None or parsed[1] != "Eq":
@@ -136,9 +143,8 @@ def assertion_rewrite(file, line, message):
     first, last, text = _insert_text(lines, expected_node, "", "")
     old_literal = _segment(lines, expected_node)
     start = _char_col(lines[expected_node.lineno - 1], expected_node.col_offset)
-    text = text[:start] + new_literal + text[start + len(old_literal):]
-    return {"edit": _line_edit(lines, first, last, text), "kind": "expected-value", "from": old_literal,
-            "to": new_literal, "reason": ""}
+    text = text[:start] + new_literal + text[start + len(old_literal) :]
+    return {"edit": _line_edit(lines, first, last, text), "kind": "expected-value", "from": old_literal, "to": new_literal, "reason": ""}
 
 
 OPS = {"assertion_rewrite": assertion_rewrite}

@@ -1,4 +1,5 @@
 """The await_sites op: un-awaited calls of project coroutines inside `async def`s (at a line, or reachable from a test)."""
+
 import ast
 import os
 
@@ -55,6 +56,7 @@ def _awaited_alike(func, parents, awaited=None):
         if any(isinstance(t, ast.Name) and t.id in awaited_names for t in targets):
             return None
         return callee
+
     return check
 
 
@@ -66,8 +68,9 @@ def _coroutine_check(resolver, rel, func, cls, parents):
 
 def _await_edit(lines, call, parents):
     parent = parents.get(call)
-    needs_parens = (isinstance(parent, (ast.Attribute, ast.Subscript)) and parent.value is call) or \
-        (isinstance(parent, ast.Call) and parent.func is call)
+    needs_parens = (isinstance(parent, (ast.Attribute, ast.Subscript)) and parent.value is call) or (
+        isinstance(parent, ast.Call) and parent.func is call
+    )
     before, after = ("(await ", ")") if needs_parens else ("await ", "")
     first, last, text = _insert_text(lines, call, before, after)
     return _line_edit(lines, first, last, text)
@@ -118,8 +121,13 @@ def _tests_awaitable(test, name):
     fn = _terminal(test.func)
     if fn in _AWAITABLE_TESTS:
         return True
-    kinds = test.args[1].elts if fn == "isinstance" and len(test.args) == 2 and isinstance(test.args[1], ast.Tuple) else \
-        test.args[1:2] if fn == "isinstance" else []
+    kinds = (
+        test.args[1].elts
+        if fn == "isinstance" and len(test.args) == 2 and isinstance(test.args[1], ast.Tuple)
+        else test.args[1:2]
+        if fn == "isinstance"
+        else []
+    )
     return any(_terminal(k) in _AWAITABLE_TYPES for k in kinds)
 
 
@@ -141,7 +149,9 @@ def _consistency_sites(site):
     unawaited by an async def under a test that says it is awaitable (`if isinstance(result, Awaitable): return result`)."""
     out = []
     for rel, lines, tree, funcs in _project_async_defs():
-        texts = [ast.unparse(n.value.func) for f, _ in funcs for n in _own_nodes(f) if isinstance(n, ast.Await) and isinstance(n.value, ast.Call)]
+        texts = [
+            ast.unparse(n.value.func) for f, _ in funcs for n in _own_nodes(f) if isinstance(n, ast.Await) and isinstance(n.value, ast.Call)
+        ]
         awaited = {t for t in texts if t.startswith("self.") and texts.count(t) >= 2}
         parents = _parents(tree)
         for func, _ in funcs:
@@ -149,8 +159,13 @@ def _consistency_sites(site):
                 out.append(site(rel, lines, func, c, parents, "awaited at the module's other calls"))
             for node in _own_nodes(func):
                 guard = parents.get(node)
-                if isinstance(node, ast.Return) and isinstance(node.value, ast.Name) and isinstance(guard, ast.If) \
-                        and node in guard.body and _tests_awaitable(guard.test, node.value.id):
+                if (
+                    isinstance(node, ast.Return)
+                    and isinstance(node.value, ast.Name)
+                    and isinstance(guard, ast.If)
+                    and node in guard.body
+                    and _tests_awaitable(guard.test, node.value.id)
+                ):
                     found = (node.value, node.value.id)
                     out.append(site(rel, lines, func, found, parents, "returned where its test says it is awaitable"))
     return out
@@ -171,8 +186,13 @@ def _dropped_names(resolver, site):
             bare = [n.value for n in own if isinstance(n, ast.Expr) and isinstance(n.value, ast.Name)]
             if not bare:
                 continue
-            bound = {t.id: n.value for n in own if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call)
-                     for t in n.targets if isinstance(t, ast.Name)}
+            bound = {
+                t.id: n.value
+                for n in own
+                if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call)
+                for t in n.targets
+                if isinstance(t, ast.Name)
+            }
             for name in bare:
                 call = bound.get(name.id)
                 if call is None:
@@ -184,8 +204,17 @@ def _dropped_names(resolver, site):
     return out
 
 
-def await_sites(file=None, line=None, coroutine=None, test_file=None, test_function=None, test_class=None,
-                include_tests=False, frames=None, discarded_only=False):
+def await_sites(
+    file=None,
+    line=None,
+    coroutine=None,
+    test_file=None,
+    test_function=None,
+    test_class=None,
+    include_tests=False,
+    frames=None,
+    discarded_only=False,
+):
     """Un-awaited calls of project coroutines: first in the async def around file:line (the call on the
     line, or the call whose result a name used on the line holds), else anywhere reachable from the test.
     discarded_only: only coroutines called as a bare statement, searched from the failure's frames (file,
@@ -199,13 +228,21 @@ def await_sites(file=None, line=None, coroutine=None, test_file=None, test_funct
 
     def site(rel, lines, func, found, parents, how):
         call, callee = found
-        return {"file": rel, "line": call.lineno, "function": func.name, "call": _segment(lines, call).split("\n")[0],
-                "callee": callee, "how": how, "edit": _await_edit(lines, call, parents)}
+        return {
+            "file": rel,
+            "line": call.lineno,
+            "function": func.name,
+            "call": _segment(lines, call).split("\n")[0],
+            "callee": callee,
+            "how": how,
+            "edit": _await_edit(lines, call, parents),
+        }
 
     if discarded_only:
         # From the functions the failure ran through (two calls deep), then from the test.
-        sites = _reachable_sites(_frame_entries(frames, by_name), by_name, modules, resolver, site, include_tests, None,
-                                 "discarded", max_depth=2)
+        sites = _reachable_sites(
+            _frame_entries(frames, by_name), by_name, modules, resolver, site, include_tests, None, "discarded", max_depth=2
+        )
         if not sites and test_file and test_function:
             roots = _test_roots(test_file, test_function, test_class, by_name)
             sites = _reachable_sites(roots, by_name, modules, resolver, site, include_tests, None, "discarded")
@@ -229,8 +266,14 @@ def await_sites(file=None, line=None, coroutine=None, test_file=None, test_funct
                     sites.extend(site(file, lines, func, c, parents, "on the failing line") for c in on_line[:1])
                 else:
                     # The failing line uses a name that holds the coroutine: x = fetch() ... x.attr
-                    used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
-                            and n.lineno == line and func.lineno <= n.lineno <= _end(func)}
+                    used = {
+                        n.id
+                        for n in ast.walk(tree)
+                        if isinstance(n, ast.Name)
+                        and isinstance(n.ctx, ast.Load)
+                        and n.lineno == line
+                        and func.lineno <= n.lineno <= _end(func)
+                    }
                     best = None
                     for c in calls:
                         parent = parents.get(c[0])

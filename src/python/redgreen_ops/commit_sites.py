@@ -1,4 +1,5 @@
 """The commit_sites op: project functions reachable from a test that write to a session/connection and never commit."""
+
 import ast
 import re
 
@@ -136,9 +137,13 @@ def _commit_receiver(recv, func, lines):
     root = _root_name(recv)
     name = _terminal(recv) or ""
     for node in _own_nodes(func):
-        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and _call_name(node.value) == "cursor" \
-                and any(isinstance(t, ast.Name) and t.id == root for t in node.targets) \
-                and isinstance(node.value.func, ast.Attribute):
+        if (
+            isinstance(node, ast.Assign)
+            and isinstance(node.value, ast.Call)
+            and _call_name(node.value) == "cursor"
+            and any(isinstance(t, ast.Name) and t.id == root for t in node.targets)
+            and isinstance(node.value.func, ast.Attribute)
+        ):
             owner = _segment(lines, node.value.func.value)
             if "\n" not in owner:
                 return owner
@@ -188,7 +193,8 @@ def _commit_edit(lines, func, call, recv, parents):
                 return None, "the write is part of a return statement"
             break
         if isinstance(stmt, (ast.With, ast.AsyncWith)) and any(
-                isinstance(i.optional_vars, ast.Name) and i.optional_vars.id == root for i in stmt.items):
+            isinstance(i.optional_vars, ast.Name) and i.optional_vars.id == root for i in stmt.items
+        ):
             break  # the session closes at the end of this block: commit inside it
         if isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
             break  # finally/except (close, rollback, raise) run before anything after the try: commit inside it
@@ -204,8 +210,25 @@ def _commit_edit(lines, func, call, recv, parents):
     return {"edit": edit, "receiver": receiver, "afterLine": last}, ""
 
 
-_READ_METHODS = {"fetchone", "fetchall", "fetchmany", "scalar", "scalars", "scalar_one", "scalar_one_or_none", "query", "get",
-                 "first", "one", "one_or_none", "all", "count", "execute", "exec_driver_sql", "read_sql"}
+_READ_METHODS = {
+    "fetchone",
+    "fetchall",
+    "fetchmany",
+    "scalar",
+    "scalars",
+    "scalar_one",
+    "scalar_one_or_none",
+    "query",
+    "get",
+    "first",
+    "one",
+    "one_or_none",
+    "all",
+    "count",
+    "execute",
+    "exec_driver_sql",
+    "read_sql",
+}
 
 
 _OPENERS = {"connect", "Session", "sessionmaker", "session_factory", "begin", "cursor", "SessionLocal"}
@@ -249,8 +272,9 @@ def _read_back(test_file, test_function, test_class, line):
     test = next((n for q, n, c in funcs if n.name == base and (test_class is None or (c is not None and c.name == test_class))), None)
     if test is None:
         return ""
-    helpers = {n.name for q, n, c in funcs if n is not test and c is None
-               and any(isinstance(x, ast.Call) and _db_call(x) for x in _own_nodes(n))}
+    helpers = {
+        n.name for q, n, c in funcs if n is not test and c is None and any(isinstance(x, ast.Call) and _db_call(x) for x in _own_nodes(n))
+    }
     handles = {a.arg for a in test.args.args if _DB_NAME.search(a.arg)}
     failing = None
     compound = (ast.With, ast.AsyncWith, ast.For, ast.AsyncFor, ast.While, ast.If, ast.Try)
@@ -268,7 +292,7 @@ def _read_back(test_file, test_function, test_class, line):
             failing = node
         elif node.lineno < line and isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and node.value is not None:
             if _db_use(node.value, handles, helpers):
-                for t in (node.targets if isinstance(node, ast.Assign) else [node.target]):
+                for t in node.targets if isinstance(node, ast.Assign) else [node.target]:
                     handles.update(_bound_names(t))
     if failing is None:
         return ""
@@ -293,8 +317,7 @@ def commit_sites(test_file, test_function, test_class=None, frames=None, failing
                 if e["file"] == fr["file"] and e["node"] is inner[0]:
                     roots.append(e)
     if not roots:
-        return {"sites": [], "reason": "test function %s not found in %s" % (test_function, test_file), "visited": 0,
-                "readBack": read_back}
+        return {"sites": [], "reason": "test function %s not found in %s" % (test_function, test_file), "visited": 0, "readBack": read_back}
     order = _reachable(roots, by_name, modules)
     parent_of = {(e["file"], e["qualname"]): p for e, _, p in order}
     sites = []
@@ -327,14 +350,26 @@ def commit_sites(test_file, test_function, test_class=None, frames=None, failing
             continue
         planned, why = _commit_edit(lines, entry["node"], last_call, last_recv, parents)
         if planned is None:
-            sites.append({"file": entry["file"], "function": entry["qualname"], "line": last_call.lineno, "edit": None,
-                          "reason": why})
+            sites.append({"file": entry["file"], "function": entry["qualname"], "line": last_call.lineno, "edit": None, "reason": why})
             continue
-        sites.append({"file": entry["file"], "function": entry["qualname"], "line": last_call.lineno,
-                      "method": method, "receiver": planned["receiver"], "depth": depth, "edit": planned["edit"],
-                      "reason": ""})
-    return {"sites": sites, "visited": len(order), "reason": "" if sites else "no uncommitted write reachable from the test",
-            "readBack": read_back}
+        sites.append(
+            {
+                "file": entry["file"],
+                "function": entry["qualname"],
+                "line": last_call.lineno,
+                "method": method,
+                "receiver": planned["receiver"],
+                "depth": depth,
+                "edit": planned["edit"],
+                "reason": "",
+            }
+        )
+    return {
+        "sites": sites,
+        "visited": len(order),
+        "reason": "" if sites else "no uncommitted write reachable from the test",
+        "readBack": read_back,
+    }
 
 
 OPS = {"commit_sites": commit_sites}

@@ -4,6 +4,7 @@ removed pytest.raises, swallowed AssertionErrors, early returns), and whether th
 
 Python 3.8+ stdlib only.
 """
+
 import ast
 import builtins
 import re
@@ -133,7 +134,9 @@ def _only_imports(old_src, new_src, old_tree, new_tree):
     return _shadowing(old_tree, added)
 
 
-_TEXT_SKIP = re.compile(r"mark\.(?:skip|skipif|xfail)\b|\bpytest\.(?:skip|xfail|importorskip)\(|\bskipTest\(|\bunittest\.skip|\bexpectedFailure\b|\bSkipTest\b")
+_TEXT_SKIP = re.compile(
+    r"mark\.(?:skip|skipif|xfail)\b|\bpytest\.(?:skip|xfail|importorskip)\(|\bskipTest\(|\bunittest\.skip|\bexpectedFailure\b|\bSkipTest\b"
+)
 _TEXT_ASSERT = re.compile(r"^\s*assert\b|\.assert\w*\(|\bpytest\.(?:raises|fail)\(", re.M)
 
 

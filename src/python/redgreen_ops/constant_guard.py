@@ -1,4 +1,5 @@
 """The constant_guard op: the `is None` / `is not None` test a constant condition (`if False:`) stands where it belongs."""
+
 import ast
 
 from ._ast import _char_col, _end, _functions, _innermost_function, _own_nodes, _parents
@@ -31,7 +32,7 @@ def _maybe_none(func):
     a = func.args
     positional = a.posonlyargs + a.args
     names = {x.arg for x in positional + a.kwonlyargs if x.annotation is not None and _optional(x.annotation)}
-    for arg, default in zip(positional[len(positional) - len(a.defaults):], a.defaults):
+    for arg, default in zip(positional[len(positional) - len(a.defaults) :], a.defaults):
         if isinstance(default, ast.Constant) and default.value is None:
             names.add(arg.arg)
     for arg, default in zip(a.kwonlyargs, a.kw_defaults):
@@ -40,8 +41,12 @@ def _maybe_none(func):
     for node in _own_nodes(func):
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             v = node.value
-            none_default = isinstance(v, ast.Call) and isinstance(v.func, ast.Attribute) and v.func.attr == "get" and (
-                len(v.args) == 1 or (len(v.args) == 2 and isinstance(v.args[1], ast.Constant) and v.args[1].value is None))
+            none_default = (
+                isinstance(v, ast.Call)
+                and isinstance(v.func, ast.Attribute)
+                and v.func.attr == "get"
+                and (len(v.args) == 1 or (len(v.args) == 2 and isinstance(v.args[1], ast.Constant) and v.args[1].value is None))
+            )
             if (isinstance(v, ast.Constant) and v.value is None) or none_default:
                 names.add(node.targets[0].id)
     return names
@@ -59,7 +64,7 @@ def _rest_of_block(node, parents):
         block = getattr(parent, field, None)
         if isinstance(block, list) and node in block:
             i = block.index(node)
-            after = block[i + 1:]
+            after = block[i + 1 :]
             if isinstance(parent, ast.If) and field == "orelse" and i == 0 and len(block) == 1:
                 return after + _rest_of_block(parent, parents)
             return after
@@ -157,7 +162,10 @@ def _raise_guard_at(node, func, cls, parents, line):
     if len(read) == 1 and not stored:
         return "%s is None" % read[0], None
     return None, "the block after the raise at line %d does not settle one value that may be None (stored: %s; read: %s)" % (
-        line, ", ".join(stored) or "none", ", ".join(read) or "none")
+        line,
+        ", ".join(stored) or "none",
+        ", ".join(read) or "none",
+    )
 
 
 def constant_guard(frames, raised=None):
@@ -190,9 +198,10 @@ def constant_guard(frames, raised=None):
                 if name is None:
                     reasons.append("%s: %s" % (rel, why))
                     continue
-                depth = next((i for i, (file, line) in enumerate(on_stack)
-                              if file == rel and func.lineno <= line <= _end(func)), len(on_stack))
-                distance = min((abs(line - node.test.lineno) for line in frame_lines), default=10 ** 9)
+                depth = next(
+                    (i for i, (file, line) in enumerate(on_stack) if file == rel and func.lineno <= line <= _end(func)), len(on_stack)
+                )
+                distance = min((abs(line - node.test.lineno) for line in frame_lines), default=10**9)
                 ranked.append((depth, distance, rel, node, name, test, lines))
     if not ranked:
         return {"edit": None, "reason": "; ".join(reasons) or "no constant condition in the failure's project files"}
@@ -206,8 +215,15 @@ def _guard_edit(rel, lines, node, new, candidates):
     line = lines[node.test.lineno - 1]
     start = _char_col(line, node.test.col_offset)
     end = _char_col(line, node.test.end_col_offset)
-    return {"edit": _line_edit(lines, node.test.lineno, node.test.lineno, line[:start] + new + line[end:]), "file": rel,
-            "line": node.test.lineno, "constant": line[start:end], "test": new, "candidates": candidates, "reason": ""}
+    return {
+        "edit": _line_edit(lines, node.test.lineno, node.test.lineno, line[:start] + new + line[end:]),
+        "file": rel,
+        "line": node.test.lineno,
+        "constant": line[start:end],
+        "test": new,
+        "candidates": candidates,
+        "reason": "",
+    }
 
 
 def _raise_guard(raised):

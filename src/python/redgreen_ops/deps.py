@@ -9,6 +9,7 @@ declared. The test runner itself (pytest) always counts: it is what runs the sui
 
 Python 3.8+ stdlib only (tomllib when available, else a reader for the few TOML shapes that hold requirements).
 """
+
 import ast
 import configparser
 import glob

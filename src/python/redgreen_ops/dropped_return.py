@@ -1,4 +1,5 @@
 """The dropped_return op: the value a `return None` dropped, in a function called at the failing line."""
+
 import ast
 import os
 
@@ -24,8 +25,7 @@ def _receiver_only(func, name):
         up = parents.get(held)
         if isinstance(up, (ast.Subscript, ast.Attribute)) and up.value is held and isinstance(up.ctx, (ast.Store, ast.Del)):
             continue
-        if isinstance(up, ast.Attribute) and up.value is held and isinstance(parents.get(up), ast.Call) \
-                and parents[up].func is up:
+        if isinstance(up, ast.Attribute) and up.value is held and isinstance(parents.get(up), ast.Call) and parents[up].func is up:
             continue
         return False
     return True
@@ -34,8 +34,14 @@ def _receiver_only(func, name):
 def _dropped_value(func, ret):
     """The name a `return None` in `func` dropped, or (None, reason)."""
     params = {a.arg for a in func.args.posonlyargs + func.args.args + func.args.kwonlyargs}
-    returns = [n for n in _own_nodes(func) if isinstance(n, ast.Return) and n is not ret and n.value is not None
-               and not (isinstance(n.value, ast.Constant) and n.value.value is None)]
+    returns = [
+        n
+        for n in _own_nodes(func)
+        if isinstance(n, ast.Return)
+        and n is not ret
+        and n.value is not None
+        and not (isinstance(n.value, ast.Constant) and n.value.value is None)
+    ]
     bound = _names([n for n in _own_nodes(func) if isinstance(n, (ast.Assign, ast.AnnAssign, ast.AugAssign))], ast.Store)
     if returns:
         named = {n.value.id for n in returns if isinstance(n.value, ast.Name)}
@@ -66,8 +72,11 @@ def _referenced_elsewhere(name, defining):
             continue
         inside = {id(n) for n in ast.walk(defining)}
         for node in ast.walk(loaded[2]):
-            mentioned = (isinstance(node, ast.Name) and node.id == name) or (isinstance(node, ast.Attribute) and node.attr == name) \
+            mentioned = (
+                (isinstance(node, ast.Name) and node.id == name)
+                or (isinstance(node, ast.Attribute) and node.attr == name)
                 or (isinstance(node, ast.alias) and (node.asname or node.name).split(".")[-1] == name)
+            )
             if mentioned and id(node) not in inside:
                 return True
     return False
@@ -87,8 +96,8 @@ def _orphan_helper_call(rel, func, ret):
             continue
         a = node.args
         positional = a.posonlyargs + a.args
-        required = positional[:len(positional) - len(a.defaults)]
-        optional = positional[len(positional) - len(a.defaults):]
+        required = positional[: len(positional) - len(a.defaults)]
+        optional = positional[len(positional) - len(a.defaults) :]
         kw_required = [x for x, d in zip(a.kwonlyargs, a.kw_defaults) if d is None]
         if not all(x.arg in bound for x in required + kw_required) or _referenced_elsewhere(node.name, node):
             continue
@@ -169,12 +178,21 @@ class _Wrappers:
             callees = self._produced(expr.func, entry, depth + 1) if isinstance(expr.func, ast.Call) else self._resolve(expr, entry)
             return [made for callee in callees for made in self._called(callee, depth + 1)]
         if isinstance(expr, ast.Name):
-            nested = [c for n in [func, *_own_nodes(func)] for c in ast.iter_child_nodes(n)
-                      if isinstance(c, (ast.FunctionDef, ast.AsyncFunctionDef)) and c.name == expr.id]
+            nested = [
+                c
+                for n in [func, *_own_nodes(func)]
+                for c in ast.iter_child_nodes(n)
+                if isinstance(c, (ast.FunctionDef, ast.AsyncFunctionDef)) and c.name == expr.id
+            ]
             if nested:
                 return [e for e in self.by_name.get(expr.id, []) if e["node"] is nested[-1]]
-            values = [n.value for n in _own_nodes(func) if isinstance(n, (ast.Assign, ast.AnnAssign)) and n.value is not None
-                      and any(isinstance(t, ast.Name) and t.id == expr.id for t in getattr(n, "targets", [getattr(n, "target", None)]))]
+            values = [
+                n.value
+                for n in _own_nodes(func)
+                if isinstance(n, (ast.Assign, ast.AnnAssign))
+                and n.value is not None
+                and any(isinstance(t, ast.Name) and t.id == expr.id for t in getattr(n, "targets", [getattr(n, "target", None)]))
+            ]
             return [made for v in values for made in self._produced(v, entry, depth + 1)]
         return []
 
@@ -196,15 +214,26 @@ def _dropped_in(target, reasons):
         line = flines[ret.lineno - 1]
         start = _char_col(line, ret.value.col_offset)
         end = _char_col(line, ret.value.end_col_offset)
-        return {"edit": _line_edit(flines, ret.lineno, ret.lineno, line[:start] + name + line[end:]),
-                "file": target["file"], "line": ret.lineno, "function": target["qualname"], "value": name, "reason": ""}
+        return {
+            "edit": _line_edit(flines, ret.lineno, ret.lineno, line[:start] + name + line[end:]),
+            "file": target["file"],
+            "line": ret.lineno,
+            "function": target["qualname"],
+            "value": name,
+            "reason": "",
+        }
     tail = _discarded_tail_call(target["file"], func)
     if tail is not None:
         line = flines[tail.lineno - 1]
         start = _char_col(line, tail.col_offset)
-        return {"edit": _line_edit(flines, tail.lineno, tail.lineno, line[:start] + "return " + line[start:]),
-                "file": target["file"], "line": tail.lineno, "function": target["qualname"],
-                "value": _segment(flines, tail.value), "reason": ""}
+        return {
+            "edit": _line_edit(flines, tail.lineno, tail.lineno, line[:start] + "return " + line[start:]),
+            "file": target["file"],
+            "line": tail.lineno,
+            "function": target["qualname"],
+            "value": _segment(flines, tail.value),
+            "reason": "",
+        }
     return None
 
 
@@ -221,8 +250,7 @@ def _discarded_tail_call(rel, func):
     if len(helper) != 1 or _yields(helper[0]):
         return None
     returns = [n for n in _own_nodes(helper[0]) if isinstance(n, ast.Return)]
-    gives = returns and all(r.value is not None and not (isinstance(r.value, ast.Constant) and r.value.value is None)
-                            for r in returns)
+    gives = returns and all(r.value is not None and not (isinstance(r.value, ast.Constant) and r.value.value is None) for r in returns)
     return last if gives else None
 
 

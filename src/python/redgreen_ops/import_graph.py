@@ -1,4 +1,5 @@
 """The import_graph op: the project files each file's imports execute, read statically."""
+
 import ast
 import importlib
 import importlib.machinery

@@ -11,6 +11,7 @@ import_plan: for `NameError: name 'X' is not defined` in a file, the ranked plac
 Python 3.8+ stdlib only. Project code is never imported or run: project and third-party modules are
 read with ast; only stdlib modules are imported (to check that a candidate fits how the name is used).
 """
+
 import ast
 import os
 
@@ -55,7 +56,11 @@ def _plan_scope(tree, facts, target, allow_project_evidence):
     """What ranking every name of one file needs: the project's facts, the file's and project's imports."""
     local_tops = {f["module"].split(".")[0] for f in facts if f["module"]}
     return {
-        "tree": tree, "facts": facts, "target": target, "allowEvidence": allow_project_evidence, "localTops": local_tops,
+        "tree": tree,
+        "facts": facts,
+        "target": target,
+        "allowEvidence": allow_project_evidence,
+        "localTops": local_tops,
         "byModule": {f["module"]: f for f in facts if f["module"]},
         "fileModules": {imp["module"] for imp in (target.get("imports") or []) if imp["module"]},
         "projectModules": {imp["module"] for f in facts for imp in f["imports"] if imp["module"]},
@@ -77,16 +82,19 @@ def _choose(name, catalog, scope):
     if evidence:
         # Importing from a package that contains this file (its __init__ re-export) invites circular imports.
         own = target.get("module") or ""
-        evidence.sort(key=lambda c: (own.startswith(c["module"] + "."), -c["evidence"],
-                                     not _same_package(c["module"], own), c["module"]))
+        evidence.sort(key=lambda c: (own.startswith(c["module"] + "."), -c["evidence"], not _same_package(c["module"], own), c["module"]))
         ranked.extend(evidence)
         chosen = evidence[0]
         reason = "the project already imports %s this way %d time(s)" % (name, chosen["evidence"])
     defs_choice = _choose_definition(definitions, target.get("module"))
     ranked.extend(definitions)
     if chosen is None and definitions and defs_choice is None:
-        return {"candidates": ranked, "chosen": None, "usage": usage,
-                "reason": "%s is defined in several project modules; not guessing" % name}
+        return {
+            "candidates": ranked,
+            "chosen": None,
+            "usage": usage,
+            "reason": "%s is defined in several project modules; not guessing" % name,
+        }
     if chosen is None and defs_choice is not None:
         if defs_choice["kind"] == "module" and usage["called"] and not usage["attrs"]:
             defs_choice = None
@@ -99,15 +107,24 @@ def _choose(name, catalog, scope):
         pool, ambiguous = _rank_pool(pool, scope["fileModules"], scope["projectModules"])
         ranked.extend(pool)
         if undecided:
-            return {"candidates": ranked, "chosen": None, "usage": usage, "reason": "%s is both an asyncio and a "
-                    "thread-world class here and nothing in the file tells which one it means" % name}
+            return {
+                "candidates": ranked,
+                "chosen": None,
+                "usage": usage,
+                "reason": "%s is both an asyncio and a thread-world class here and nothing in the file tells which one it means" % name,
+            }
         if ambiguous:
-            return {"candidates": ranked, "chosen": None, "usage": usage,
-                    "reason": "%s exists in several stdlib modules that the file's usage does not tell apart" % name}
+            return {
+                "candidates": ranked,
+                "chosen": None,
+                "usage": usage,
+                "reason": "%s exists in several stdlib modules that the file's usage does not tell apart" % name,
+            }
         if pool:
             chosen = pool[0]
-            reason = {"alias": "conventional alias of %s", "stdlib": "%s from the stdlib catalog",
-                      "installed": "installed package %s"}[chosen["source"]] % chosen["module"]
+            reason = {"alias": "conventional alias of %s", "stdlib": "%s from the stdlib catalog", "installed": "installed package %s"}[
+                chosen["source"]
+            ] % chosen["module"]
     if chosen is None:
         return {"candidates": ranked, "chosen": None, "usage": usage, "reason": "no module defines %s" % name}
     return {"candidates": ranked, "chosen": chosen, "usage": usage, "reason": reason}
@@ -151,8 +168,9 @@ def _gather(name, choice, also, scope):
     module, or the module another name's choice points to when it provides more of them (the same objects)."""
     by_module = scope["byModule"]
     choices = {n: _choose(n, cat or [], scope) for n, cat in also.items() if n != name}
-    modules = [choice["chosen"]["module"]] + sorted({c["chosen"]["module"] for c in choices.values()
-                                                    if c["chosen"] and c["chosen"]["name"]} - {choice["chosen"]["module"]})
+    modules = [choice["chosen"]["module"]] + sorted(
+        {c["chosen"]["module"] for c in choices.values() if c["chosen"] and c["chosen"]["name"]} - {choice["chosen"]["module"]}
+    )
     best, covered = choice["chosen"]["module"], []
     for module in modules:
         if module != choice["chosen"]["module"] and not _provides(module, name, choice, by_module):
@@ -196,9 +214,14 @@ def import_plan(file, name, catalog=None, line=None, allow_project_evidence=True
             chosen = _candidate("__future__", "annotations", None, "future")
             statement = "from __future__ import annotations"
             edit = _future_edit(tree, lines, statement)
-            return {"candidates": [chosen], "chosen": chosen, "statement": statement, "edit": edit,
-                    "where": "as the first statement after the module docstring", "reason":
-                    "%s is defined in this file but an annotation needs it before the definition runs" % name}
+            return {
+                "candidates": [chosen],
+                "chosen": chosen,
+                "statement": statement,
+                "edit": edit,
+                "where": "as the first statement after the module docstring",
+                "reason": "%s is defined in this file but an annotation needs it before the definition runs" % name,
+            }
         return {"candidates": [], "chosen": None, "reason": "%s is defined in %s itself" % (name, rel)}
     scope = _plan_scope(tree, facts, target, allow_project_evidence)
     choice = _choose(name, catalog, scope)
@@ -208,8 +231,7 @@ def import_plan(file, name, catalog=None, line=None, allow_project_evidence=True
     others = []
     if also is None and chosen["name"] and not chosen["asname"]:
         # The caller may ask again with catalogs for these names, to restore them in the same fix.
-        others = [n for n in _unbound_names(source, abs_path, tree) + _shadowed_builtins(tree, facts, target)
-                  if n != name][:_MAX_OTHERS]
+        others = [n for n in _unbound_names(source, abs_path, tree) + _shadowed_builtins(tree, facts, target) if n != name][:_MAX_OTHERS]
     elif also and chosen["name"] and not chosen["asname"]:
         chosen = _gather(name, choice, also, scope)
     ranked, reason, usage, local_tops = choice["candidates"], choice["reason"], choice["usage"], scope["localTops"]
@@ -225,8 +247,14 @@ def import_plan(file, name, catalog=None, line=None, allow_project_evidence=True
             module_for_group = relative_module.lstrip(".")
         else:
             relative_module = None
-    if chosen["name"] is None and relative_module is None and chosen.get("bindsAs") is None and chosen["asname"] is None \
-            and chosen["module"].split(".")[0] != name and "." in chosen["module"]:
+    if (
+        chosen["name"] is None
+        and relative_module is None
+        and chosen.get("bindsAs") is None
+        and chosen["asname"] is None
+        and chosen["module"].split(".")[0] != name
+        and "." in chosen["module"]
+    ):
         # `import a.b` binds `a`, not `b`: spell it `from a import b`.
         parent, _, leaf = chosen["module"].rpartition(".")
         if leaf == name:

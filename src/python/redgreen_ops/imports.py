@@ -1,4 +1,5 @@
 """The list_imports op: every import statement of a source, with its scope and whether an ImportError guard covers it."""
+
 import ast
 
 

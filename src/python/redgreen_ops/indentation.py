@@ -1,4 +1,5 @@
 """The check_indentation op: tabs mixed with spaces and inconsistent indentation, per line."""
+
 import io
 import tokenize
 from collections import Counter
@@ -66,9 +67,7 @@ def check_indentation(source):
     if kinds:
         majority = "tabs" if kinds["tabs"] > kinds["spaces"] else "spaces"
     mixed_lines = [row for row, ws in lines if _indent_kind(ws) == "mixed"]
-    minority_lines = [
-        row for row, ws in lines if majority is not None and _indent_kind(ws) not in (majority, "mixed")
-    ]
+    minority_lines = [row for row, ws in lines if majority is not None and _indent_kind(ws) not in (majority, "mixed")]
     odd_steps = [row for row, s in steps if width and s > 0 and s % width != 0]
     return {
         "ok": True,

@@ -1,4 +1,5 @@
 """The name_suggestion op: Python's "Did you mean" for an undefined name/attribute, and the rename at the line."""
+
 import ast
 import builtins
 import os
@@ -46,8 +47,12 @@ def _class_attrs(class_name, seen=None):
             # A slotted instance takes only its declared fields: a `self.x = ...` there is no evidence of an x.
             if not _slotted(node, loaded[2]):
                 for n in ast.walk(node):
-                    if isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Store) and isinstance(n.value, ast.Name) \
-                            and n.value.id == "self":
+                    if (
+                        isinstance(n, ast.Attribute)
+                        and isinstance(n.ctx, ast.Store)
+                        and isinstance(n.value, ast.Name)
+                        and n.value.id == "self"
+                    ):
                         names.add(n.attr)
             for base in node.bases:
                 bname = _terminal(base)
@@ -59,8 +64,7 @@ def _class_attrs(class_name, seen=None):
 
 def _slot_names(value):
     """The names a `__slots__` value declares: a string, or a tuple/list/set of strings, or a dict's keys."""
-    items = value.keys if isinstance(value, ast.Dict) else value.elts if isinstance(value, (ast.Tuple, ast.List, ast.Set)) \
-        else [value]
+    items = value.keys if isinstance(value, ast.Dict) else value.elts if isinstance(value, (ast.Tuple, ast.List, ast.Set)) else [value]
     return {n.value for n in items if isinstance(n, ast.Constant) and isinstance(n.value, str)}
 
 
@@ -74,8 +78,9 @@ def _slotted(cls, tree):
         targets = item.targets if isinstance(item, ast.Assign) else [item.target] if isinstance(item, ast.AnnAssign) else []
         if any(isinstance(t, ast.Name) and t.id == "__slots__" for t in targets):
             return True
-    attrs_names = {a.asname or a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)
-                   and n.module in ("attr", "attrs") for a in n.names}
+    attrs_names = {
+        a.asname or a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module in ("attr", "attrs") for a in n.names
+    }
     for dec in cls.decorator_list:
         func = dec.func if isinstance(dec, ast.Call) else dec
         slots = next((k.value for k in getattr(dec, "keywords", []) if k.arg == "slots"), None)
@@ -119,7 +124,7 @@ def _demangle(name, tree, line):
     if cls is None or not name:
         return name
     prefix = "_" + cls.name.lstrip("_")
-    rest = name[len(prefix):]
+    rest = name[len(prefix) :]
     return rest if name.startswith(prefix + "__") and not rest.endswith("__") else name
 
 
@@ -145,9 +150,11 @@ def _scope_names(tree, line):
 
 
 def _defined_in_file(tree, name):
-    return any(isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store) and n.id == name for n in ast.walk(tree)) or \
-        any(isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and n.name == name for n in ast.walk(tree)) or \
-        any(isinstance(n, ast.arg) and n.arg == name for n in ast.walk(tree))
+    return (
+        any(isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store) and n.id == name for n in ast.walk(tree))
+        or any(isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and n.name == name for n in ast.walk(tree))
+        or any(isinstance(n, ast.arg) and n.arg == name for n in ast.walk(tree))
+    )
 
 
 def _bound_in(stmt):
@@ -207,8 +214,7 @@ def _receiver_matches(recv, kind, type_name, module, tree, line):
             return False
         if text in (module, module.split(".")[-1]):
             return True
-        return any(isinstance(n, ast.Import) and any(a.asname == text and a.name == module for a in n.names)
-                   for n in ast.walk(tree))
+        return any(isinstance(n, ast.Import) and any(a.asname == text and a.name == module for a in n.names) for n in ast.walk(tree))
     if not type_name:
         return None
     if kind == "class_attribute":
@@ -233,8 +239,7 @@ def _rename_on_line(lines, tree, line, wrong, right, kind, type_name=None, modul
     if kind == "name":
         stores = not _binding_lines(tree, line, wrong) - {line}
         for n in ast.walk(tree):
-            if isinstance(n, ast.Name) and n.id == wrong and n.lineno == line and (
-                    isinstance(n.ctx, (ast.Load, ast.Del)) or stores):
+            if isinstance(n, ast.Name) and n.id == wrong and n.lineno == line and (isinstance(n.ctx, (ast.Load, ast.Del)) or stores):
                 spots.append(_char_col(lines[line - 1], n.col_offset))
     else:
         nodes = [n for n in ast.walk(tree) if isinstance(n, ast.Attribute) and n.attr == wrong and _end(n) == line]
@@ -251,11 +256,11 @@ def _rename_on_line(lines, tree, line, wrong, right, kind, type_name=None, modul
             stop = _char_col(lines[line - 1], n.end_col_offset)
             spots.append(stop - len(wrong))
     text = lines[line - 1]
-    spots = sorted(set(c for c in spots if text[c:c + len(wrong)] == wrong))
+    spots = sorted(set(c for c in spots if text[c : c + len(wrong)] == wrong))
     if not spots:
         return None
     for col in reversed(spots):
-        text = text[:col] + right + text[col + len(wrong):]
+        text = text[:col] + right + text[col + len(wrong) :]
     return {"find": lines[line - 1], "replace": text, "nearLine": line}
 
 
@@ -275,12 +280,12 @@ def _binding_lines(tree, line, name):
             nodes.append(node)
             if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
                 stack.extend(ast.iter_child_nodes(node))
-    return {n.lineno for n in nodes if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store)} | \
-        {n.lineno for n in nodes if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and n.name == name}
+    return {n.lineno for n in nodes if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store)} | {
+        n.lineno for n in nodes if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and n.name == name
+    }
 
 
-def name_suggestion(file, line, name, kind="name", type_name=None, module=None, hint=None, allow_tests=False,
-                    type_module=None):
+def name_suggestion(file, line, name, kind="name", type_name=None, module=None, hint=None, allow_tests=False, type_module=None):
     """The closest defined name for an undefined name/attribute (Python's rule, unique best only) and
     the edit renaming it on the failing line. kind: name | attribute | class_attribute | module_attribute.
     A mangled private name (`_Cls__totl`) is matched and renamed as the source spells it (`__totl`);
@@ -298,8 +303,7 @@ def name_suggestion(file, line, name, kind="name", type_name=None, module=None, 
     if kind == "name":
         elsewhere = _binding_lines(tree, line, name) - {line}
         if elsewhere:
-            return {"edit": None, "reason": "%s is assigned at line %d: used before assignment, not misspelt"
-                    % (name, min(elsewhere))}
+            return {"edit": None, "reason": "%s is assigned at line %d: used before assignment, not misspelt" % (name, min(elsewhere))}
         if _innermost_function(tree, line) is not None and any(name in _bound_in(n) for n in tree.body):
             return {"edit": None, "reason": "%s is a module global: the function needs a global statement" % name}
         candidates = _scope_names(tree, line)
@@ -332,8 +336,9 @@ def name_suggestion(file, line, name, kind="name", type_name=None, module=None, 
         suggestion, source_of = best, "closest defined name (distance %d)" % best_d
     if kind == "name" and hasattr(builtins, suggestion) and not _defined_in_file(tree, suggestion):
         # `pytest.fixture` with pytest unimported gets "Did you mean: 'bytes'?": bytes has no .fixture.
-        used_attrs = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name)
-                      and n.value.id == name}
+        used_attrs = {
+            n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == name
+        }
         target = getattr(builtins, suggestion)
         if any(not hasattr(target, a) for a in used_attrs):
             return {"edit": None, "reason": "the builtin %s has no attribute the code reads from %s" % (suggestion, name)}

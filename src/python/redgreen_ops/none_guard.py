@@ -1,4 +1,5 @@
 """The none_guard op: the guard for `'NoneType' object has no attribute 'x'` at a line."""
+
 import ast
 import sys
 
@@ -43,8 +44,7 @@ def _needs_parens_conditional(value, text):
 
 def _multiline_string_inside(node):
     for n in ast.walk(node):
-        if isinstance(n, (ast.Constant, ast.JoinedStr)) and isinstance(getattr(n, "value", ""), (str, bytes, list)) \
-                and _end(n) > n.lineno:
+        if isinstance(n, (ast.Constant, ast.JoinedStr)) and isinstance(getattr(n, "value", ""), (str, bytes, list)) and _end(n) > n.lineno:
             return True
     return False
 
@@ -58,8 +58,11 @@ def none_guard(file, line, attr, allow_tests=False):
         return {"edit": None, "reason": "cannot parse %s" % file}
     source, lines, tree = loaded
     parents = _parents(tree)
-    hits = [n for n in ast.walk(tree) if isinstance(n, ast.Attribute) and n.attr == attr
-            and n.lineno <= line <= _end(n) and (_end(n.value) == line or n.lineno == line)]
+    hits = [
+        n
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Attribute) and n.attr == attr and n.lineno <= line <= _end(n) and (_end(n.value) == line or n.lineno == line)
+    ]
     if not hits:
         return {"edit": None, "reason": "no .%s access at line %d" % (attr, line)}
     objects = {}
@@ -87,13 +90,19 @@ def none_guard(file, line, attr, allow_tests=False):
 
     if isinstance(stmt, (ast.If, ast.While)) and in_part(stmt.test):
         test_text = _segment(lines, stmt.test)
-        simple = isinstance(stmt.test, (ast.Name, ast.Attribute, ast.Call, ast.Subscript, ast.Compare, ast.UnaryOp)) or \
-            (isinstance(stmt.test, ast.BoolOp) and isinstance(stmt.test.op, ast.And))
+        simple = isinstance(stmt.test, (ast.Name, ast.Attribute, ast.Call, ast.Subscript, ast.Compare, ast.UnaryOp)) or (
+            isinstance(stmt.test, ast.BoolOp) and isinstance(stmt.test.op, ast.And)
+        )
         new = "%s and %s" % (guard, test_text if simple else "(%s)" % test_text)
         first, last, text = _insert_text(lines, stmt.test, "", "")
         text = text.replace(test_text, new, 1)
-        return {"edit": _line_edit(lines, first, last, text), "object": obj_text, "kind": "condition",
-                "reason": "", "statement": stmt.lineno}
+        return {
+            "edit": _line_edit(lines, first, last, text),
+            "object": obj_text,
+            "kind": "condition",
+            "reason": "",
+            "statement": stmt.lineno,
+        }
     value = None
     if isinstance(stmt, ast.Return) and stmt.value is not None and in_part(stmt.value):
         value = stmt.value
@@ -109,14 +118,21 @@ def none_guard(file, line, attr, allow_tests=False):
         start = _char_col(lines[value.lineno - 1], value.col_offset)
         block_first = lines[first - 1]
         prefix = block_first[:start]
-        rest = text[len(prefix) + len(text_value):]
+        rest = text[len(prefix) + len(text_value) :]
         text = prefix + wrapped + " if %s else None" % guard + rest
-        return {"edit": _line_edit(lines, first, last, text), "object": obj_text, "kind": "conditional",
-                "reason": "", "statement": stmt.lineno}
+        return {
+            "edit": _line_edit(lines, first, last, text),
+            "object": obj_text,
+            "kind": "conditional",
+            "reason": "",
+            "statement": stmt.lineno,
+        }
     if isinstance(stmt, (ast.Assert,)):
         return {"edit": None, "reason": "guarding an assert would disable the check"}
-    if isinstance(stmt, (ast.If, ast.While, ast.For, ast.AsyncFor, ast.With, ast.AsyncWith, ast.Try, ast.FunctionDef,
-                         ast.AsyncFunctionDef, ast.ClassDef)) or type(stmt).__name__ in ("Match", "TryStar"):
+    if isinstance(
+        stmt,
+        (ast.If, ast.While, ast.For, ast.AsyncFor, ast.With, ast.AsyncWith, ast.Try, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef),
+    ) or type(stmt).__name__ in ("Match", "TryStar"):
         return {"edit": None, "reason": "the access is in the header of a compound statement"}
     if isinstance(stmt, (ast.Return, ast.Assign, ast.AnnAssign)) and isinstance(stmt, ast.Assign) and len(stmt.targets) != 1:
         return {"edit": None, "reason": "chained assignment"}
@@ -124,17 +140,16 @@ def none_guard(file, line, attr, allow_tests=False):
     first, last = stmt.lineno, _end(stmt)
     head = lines[first - 1]
     start = _char_col(head, stmt.col_offset)
-    tail = lines[last - 1][_char_col(lines[last - 1], stmt.end_col_offset):]
+    tail = lines[last - 1][_char_col(lines[last - 1], stmt.end_col_offset) :]
     if head[:start].strip() or (tail.strip() and not tail.strip().startswith("#")):
         return {"edit": None, "reason": "the statement shares its line with another statement"}
     if _multiline_string_inside(stmt):
         return {"edit": None, "reason": "re-indenting would change a multi-line string"}
     unit = _indent_unit(source)
     indent = _indent_of(head)
-    body = [unit + ln if ln.strip() else ln for ln in lines[first - 1:last]]
+    body = [unit + ln if ln.strip() else ln for ln in lines[first - 1 : last]]
     text = "\n".join([indent + "if %s:" % guard] + body)
-    return {"edit": _line_edit(lines, first, last, text), "object": obj_text, "kind": "wrap", "reason": "",
-            "statement": first}
+    return {"edit": _line_edit(lines, first, last, text), "object": obj_text, "kind": "wrap", "reason": "", "statement": first}
 
 
 OPS = {"none_guard": none_guard}

@@ -1,4 +1,5 @@
 """The outline op: a source's definitions and control-flow counts, which the risk estimate compares."""
+
 import ast
 from collections import Counter
 

@@ -3,6 +3,7 @@
 Findings {rule, key, line, evidence} of the fixed version, compared by the caller (src/validation/findings.ts) with
 the original's as multisets of (rule, key). Python 3.8+ stdlib only.
 """
+
 import ast
 import re
 from collections import Counter
@@ -40,8 +41,12 @@ def _literals(tree, parents=None):
             continue
         value = node.value
         anchor = node
-        if isinstance(parent, ast.UnaryOp) and isinstance(parent.op, ast.USub) and isinstance(value, (int, float)) \
-                and not isinstance(value, bool):
+        if (
+            isinstance(parent, ast.UnaryOp)
+            and isinstance(parent.op, ast.USub)
+            and isinstance(value, (int, float))
+            and not isinstance(value, bool)
+        ):
             value, anchor = -value, parent
         key = _literal_key(value)
         if key is not None:
@@ -178,7 +183,11 @@ def _literal_findings(old_literals, new_tree, new_parents, fixed, test_keys):
     for cond in (n for n in _walk(new_tree) if isinstance(n, (ast.If, ast.IfExp))):
         if _guard_compares(cond.test, added_nodes) is None:
             continue
-        yields = [cond.body] if isinstance(cond, ast.IfExp) else [s.value for b in cond.body for s in ast.walk(b) if isinstance(s, ast.Return) and s.value]
+        yields = (
+            [cond.body]
+            if isinstance(cond, ast.IfExp)
+            else [s.value for b in cond.body for s in ast.walk(b) if isinstance(s, ast.Return) and s.value]
+        )
         if any(_contains(y, valued) for y in yields):
             evidence = "special-cases a test input: %s" % segment(cond.test if isinstance(cond, ast.If) else cond)[:160]
             found.append({"rule": "overfit.test_inputs", "key": "guard:%d" % cond.lineno, "line": cond.lineno, "evidence": evidence})
@@ -189,8 +198,14 @@ def _literal_findings(old_literals, new_tree, new_parents, fixed, test_keys):
     if len(in_context) >= 2 and any(n in fresh for n in in_context.values()):
         first = min(in_context.values(), key=lambda n: n.lineno)
         shown = ", ".join(sorted(segment(n) for n in in_context.values()))
-        found.append({"rule": "overfit.test_literals", "key": "literals", "line": first.lineno,
-                      "evidence": "introduces the failing test's literals %s" % shown[:160]})
+        found.append(
+            {
+                "rule": "overfit.test_literals",
+                "key": "literals",
+                "line": first.lineno,
+                "evidence": "introduces the failing test's literals %s" % shown[:160],
+            }
+        )
     return found
 
 

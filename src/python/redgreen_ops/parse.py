@@ -1,4 +1,5 @@
 """The parse op: whether a source parses (and compiles), with the warnings compiling it raises."""
+
 import ast
 import warnings
 

@@ -5,6 +5,7 @@ It reports findings {rule, key, line, evidence} of a version of the file; the ca
 compares the versions as multisets of (rule, key), so code that was already there, even where it moved, is never
 reported. Python 3.8+ stdlib only.
 """
+
 import ast
 import re
 
@@ -41,8 +42,16 @@ _FILE_WRITE = re.compile(
 _WRITE_METHODS = {"write_text", "write_bytes", "unlink", "rmdir", "touch", "symlink_to", "hardlink_to"}
 _OPEN_CALLS = {"open", "io.open", "codecs.open", "os.fdopen", "builtins.open"}
 _MODE_TEXT = re.compile(r"^[rwaxbtU+]+$")
-_ENV_READERS = {"os.getenv", "os.getenvb", "os.environ.get", "os.environ.pop", "os.environ.setdefault", "os.environ.__getitem__",
-                "os.environb.get", "os.environb.pop"}
+_ENV_READERS = {
+    "os.getenv",
+    "os.getenvb",
+    "os.environ.get",
+    "os.environ.pop",
+    "os.environ.setdefault",
+    "os.environ.__getitem__",
+    "os.environb.get",
+    "os.environb.pop",
+}
 
 
 _ENV_ROOTS = ("os.environ", "os.environb")
@@ -136,8 +145,12 @@ def _reference(found, node, q, parent, is_test, secret_re, not_secret):
         if call is not None and (not flags or re.search(r"O_(?:WRONLY|RDWR|CREAT|APPEND|TRUNC)", flags) or "Attribute" not in flags):
             found.add("policy.file_write", "os.open", node, call)
         return
-    for rule, pattern in (("policy.test_infrastructure", _TEST_INFRA), ("policy.code_execution", _EXEC),
-                          ("policy.network", _NETWORK), ("policy.file_write", _FILE_WRITE)):
+    for rule, pattern in (
+        ("policy.test_infrastructure", _TEST_INFRA),
+        ("policy.code_execution", _EXEC),
+        ("policy.network", _NETWORK),
+        ("policy.file_write", _FILE_WRITE),
+    ):
         if pattern.match(q):
             found.add(rule, q, node, call or node)
             return

@@ -1,4 +1,5 @@
 """The find_spec, resolve_imports and stdlib_modules ops: where a module resolves, never running project code."""
+
 import ast
 import importlib
 import importlib.machinery
@@ -230,9 +231,7 @@ def _missing_project_names(spec, names):
     for name in names:
         if name == "*" or name in bound:
             continue
-        if any(
-            os.path.isfile(os.path.join(d, name + ".py")) or os.path.isdir(os.path.join(d, name)) for d in package_dirs
-        ):
+        if any(os.path.isfile(os.path.join(d, name + ".py")) or os.path.isdir(os.path.join(d, name)) for d in package_dirs):
             continue
         missing.append(name)
     return missing, True
@@ -299,9 +298,7 @@ def resolve_imports(imports, file=None):
             spec = _find(module, file, project_root)
             label = module
         if spec is None:
-            results.append(
-                {"module": label, "found": False, "location": None, "origin": None, "missingNames": [], "checkedNames": False}
-            )
+            results.append({"module": label, "found": False, "location": None, "origin": None, "missingNames": [], "checkedNames": False})
             continue
         origin = _spec_origin(spec)
         location = _location(spec, project_root)

@@ -177,7 +177,7 @@ def _failure_from_text(text: str) -> dict:
         return {"errorType": "XPASS(strict)", "errorMessage": xpass.group(1).strip(), "frames": []}
     crash = re.search(r"worker '([^']+)' crashed while running", text)
     if crash:
-        return {"errorType": "WorkerCrashed", "errorMessage": text[crash.start():].strip(), "frames": []}
+        return {"errorType": "WorkerCrashed", "errorMessage": text[crash.start() :].strip(), "frames": []}
     for line in reversed(text.splitlines()):
         match = _E_LINE_RE.match(line)
         if match:

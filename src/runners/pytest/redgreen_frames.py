@@ -31,12 +31,8 @@ class FrameClassifier:
         self.rootdir = os.path.abspath(rootdir).rstrip(os.sep) + os.sep
         self.python_files = list(python_files) or ["test_*.py", "*_test.py"]
         paths = sysconfig.get_paths()
-        self.stdlib = tuple(
-            {os.path.realpath(paths[k]).rstrip(os.sep) + os.sep for k in ("stdlib", "platstdlib") if paths.get(k)}
-        )
-        self.prefixes = tuple(
-            {os.path.realpath(p).rstrip(os.sep) + os.sep for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
-        )
+        self.stdlib = tuple({os.path.realpath(paths[k]).rstrip(os.sep) + os.sep for k in ("stdlib", "platstdlib") if paths.get(k)})
+        self.prefixes = tuple({os.path.realpath(p).rstrip(os.sep) + os.sep for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)})
         import pluggy
         import _pytest
 
@@ -77,9 +73,9 @@ class FrameClassifier:
             else:
                 kind = "library"
             if absolute.startswith(self.rootdir):
-                shown = absolute[len(self.rootdir):].replace(os.sep, "/")
+                shown = absolute[len(self.rootdir) :].replace(os.sep, "/")
             elif real.startswith(self.rootdir):
-                shown = real[len(self.rootdir):].replace(os.sep, "/")
+                shown = real[len(self.rootdir) :].replace(os.sep, "/")
             else:
                 shown = absolute
             if kind is None:

@@ -95,7 +95,7 @@ class IntegrityWatch:
             return
         if code_file.startswith(self.rootdir) and code_file not in self.test_files and not any(m in code_file for m in _INSTALLED_MARKERS):
             if os.path.basename(code_file) != "conftest.py":
-                self._foreign[item.nodeid] = code_file[len(self.rootdir):]
+                self._foreign[item.nodeid] = code_file[len(self.rootdir) :]
 
     def function_raised(self, item, exc) -> None:
         """The test function raised `exc` (pytest's skip/xfail outcomes excluded by the caller)."""
@@ -132,7 +132,13 @@ class IntegrityWatch:
             elif type(item).runtest is _FUNCTION_RUNTEST and isinstance(item, _pytest.python.Function) and nodeid not in self._executed:
                 out.append(("call_not_executed", nodeid, "reported passed, but the test function never ran"))
         if nodeid in self._foreign:
-            out.append(("foreign_test_function", nodeid, f"the function run as this test is defined in {self._foreign[nodeid]}, not in a test file"))
+            out.append(
+                (
+                    "foreign_test_function",
+                    nodeid,
+                    f"the function run as this test is defined in {self._foreign[nodeid]}, not in a test file",
+                )
+            )
         return out
 
     def anomalies_at_finish(self) -> list:

@@ -301,7 +301,7 @@ def _parent_gone(parent_pid: int, thorough: bool) -> bool:
     if not stat:
         return True
     # After the ")" that ends the command name: state is field 3, pending signals field 31 (so [0] and [28] here).
-    fields = stat[stat.rindex(b")") + 2:].split()
+    fields = stat[stat.rindex(b")") + 2 :].split()
     return fields[0] in (b"Z", b"X") or (len(fields) > 28 and int(fields[28]) & (1 << (signal.SIGKILL - 1)) != 0)
 
 
@@ -331,5 +331,5 @@ def _skip_reason(report) -> str:
     longrepr = report.longrepr
     if isinstance(longrepr, tuple) and len(longrepr) == 3:
         reason = str(longrepr[2])
-        return reason[len("Skipped: "):] if reason.startswith("Skipped: ") else reason
+        return reason[len("Skipped: ") :] if reason.startswith("Skipped: ") else reason
     return str(longrepr or "")

@@ -99,8 +99,7 @@ class RedgreenState:
                     "rootdir": self.classifier.rootdir.rstrip(os.sep),
                     "pid": os.getpid(),
                     "testTimeout": self.timer.seconds,
-                    "xdist": self.config.pluginmanager.hasplugin("xdist")
-                    and bool(getattr(self.config.option, "numprocesses", None)),
+                    "xdist": self.config.pluginmanager.hasplugin("xdist") and bool(getattr(self.config.option, "numprocesses", None)),
                 }
             )
         self._writer.write(event)
@@ -159,7 +158,7 @@ class RedgreenState:
         """The files that define this run's tests besides the collected modules: conftests and the config file."""
         root = self.classifier.rootdir.rstrip(os.sep) + os.sep
         conftests = sorted(
-            f[len(root):]
+            f[len(root) :]
             for f in (getattr(p, "__file__", None) for p in self.config.pluginmanager.get_plugins())
             if isinstance(f, str) and os.path.basename(f) == "conftest.py" and f.startswith(root)
         )
@@ -168,13 +167,17 @@ class RedgreenState:
             python_files = [str(p) for p in self.config.getini("python_files")]
         except Exception:
             python_files = []
-        self.emit({
-            "event": "files",
-            "testFiles": sorted({str(item.path)[len(root):] for item in session.items if str(getattr(item, "path", "")).startswith(root)}),
-            "conftests": conftests,
-            "configFile": inipath[len(root):] if inipath.startswith(root) else None,
-            "pythonFiles": python_files,
-        })
+        self.emit(
+            {
+                "event": "files",
+                "testFiles": sorted(
+                    {str(item.path)[len(root) :] for item in session.items if str(getattr(item, "path", "")).startswith(root)}
+                ),
+                "conftests": conftests,
+                "configFile": inipath[len(root) :] if inipath.startswith(root) else None,
+                "pythonFiles": python_files,
+            }
+        )
 
     def close(self) -> None:
         self.timer.close()

@@ -1,4 +1,5 @@
 """Loads src/python/redgreen_ops as helper.py does (a package under a private name), so tests import its modules."""
+
 import importlib.util
 import os
 import sys

@@ -1,9 +1,10 @@
 """_ast: the AST helpers the ops share (parents, end lines, node text, own nodes, functions by line, dotted names)."""
+
 import ast
 
 from _redgreen_helper_ops._ast import _char_col, _dotted_parts, _end, _functions, _innermost_function, _own_nodes, _parents, _segment
 
-SOURCE = '''class Cart:
+SOURCE = """class Cart:
     def total(self):
         def inner():
             return 1
@@ -14,7 +15,7 @@ SOURCE = '''class Cart:
 
 async def fetch():
     return await get()
-'''
+"""
 
 
 def test_parents_maps_each_child_to_its_node():

@@ -1,4 +1,5 @@
 """A few ops called directly as functions on tiny sources: parse, check_indentation, list_imports, compare_tests."""
+
 from _redgreen_helper_ops.compare_tests import compare_tests
 from _redgreen_helper_ops.imports import list_imports
 from _redgreen_helper_ops.indentation import check_indentation

@@ -1,4 +1,5 @@
 """_suggest: CPython's "Did you mean" distance, its candidate rule (_closest) and the name_suggestion variant (_suggest)."""
+
 import pytest
 
 from _redgreen_helper_ops._suggest import _closest, _levenshtein, _suggest
