@@ -1,4 +1,4 @@
-// bin/redgreen.js sets V8's --optimize-for-size before the CLI loads: the same TypeScript program then takes less memory.
+// bin/redgreen.js sets V8's memory flags before the CLI loads: the same TypeScript program then takes less memory.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -33,7 +33,46 @@ function programPeakMb(optimizeForSize: boolean): number {
   return Number(execFileSync(process.execPath, ["--input-type=module", "-e", script], { cwd: repo, encoding: "utf8" }));
 }
 
+/** The young generation's size (MB) once a fresh node process kept a million small objects, with or without the flag. */
+function youngGenerationMb(growthFactorOne: boolean): number {
+  const flag = growthFactorOne ? `v8.setFlagsFromString("--semi-space-growth-factor=1");` : "";
+  const script = `import v8 from "node:v8";
+    ${flag}
+    const kept = [];
+    for (let i = 0; i < 1_000_000; i++) kept.push({ i, s: "x" + i });
+    console.log(v8.getHeapSpaceStatistics().find((s) => s.space_name === "new_space").space_size / 2 ** 20, kept.length);`;
+  const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], { cwd: repo, encoding: "utf8" });
+  return Number(out.split(" ")[0]);
+}
+
+/** The flags bin/redgreen.js gave V8 for one command line. */
+async function flagsFor(args: string[]): Promise<string[]> {
+  const dir = mkdtempSync(join(tmpdir(), "redgreen-v8-"));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  const log = join(dir, "flags.log");
+  const r = await runCli(args, { env: { NODE_OPTIONS: `--import=${preload}`, REDGREEN_TEST_V8_FLAG_LOG: log } });
+  expect(r.exitCode, r.stderr).toBe(0);
+  return readFileSync(log, "utf8").split("\n");
+}
+
 describe("bin/redgreen.js", () => {
+  it("keeps a one-shot command's young generation and code small, not a long-lived command's", async () => {
+    const oneShot = await flagsFor(["run", "--help"]);
+    expect(oneShot).toContain("--semi-space-growth-factor=1");
+    expect(oneShot).toContain("--no-opt");
+    const server = await flagsFor(["mcp", "--help"]);
+    expect(server).toContain("--optimize-for-size");
+    expect(server).not.toContain("--semi-space-growth-factor=1");
+    expect(server).not.toContain("--no-opt");
+  }, 30_000);
+
+  it("the growth factor set at run time keeps the young generation at its starting size", () => {
+    const grown = youngGenerationMb(false);
+    const kept = youngGenerationMb(true);
+    expect(kept, JSON.stringify({ grown, kept })).toBeLessThanOrEqual(2);
+    expect(grown, JSON.stringify({ grown, kept })).toBeGreaterThanOrEqual(8);
+  });
+
   it("sets --optimize-for-size before anything else runs", async () => {
     const dir = mkdtempSync(join(tmpdir(), "redgreen-v8-"));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
