@@ -1,6 +1,6 @@
 // prestartRun on real pytest: the run starts before anyone asks, the first full run asked for is that run, and
 // `redgreen run` starts it while the graph loads, but only after the store opened (a bad --db runs nothing).
-import { existsSync, mkdirSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { RunProgress, RunTestsOptions, TestRunnerAdapter } from "../../src/runners/adapter.js";
@@ -115,5 +115,36 @@ describe("redgreen run", () => {
     const run = phase("test run: prestarted full, 1 tests");
     const graph = phase("load: the workflow graph's modules");
     expect(run.start).toBeLessThan(graph.start);
+  }, 60_000);
+
+  it("starts the first run while the interpreter check goes on, not after it", async () => {
+    const { root, marker } = project();
+    // An interpreter whose check (`-c import sys; print(sys.executable)`) answers only once the test has run (or after
+    // 10 s): when the first run waits for the check, the check never sees the test's file.
+    const saw = join(dirname(root), "check-saw-the-run.txt");
+    const python = join(dirname(root), "slow-check-python");
+    const check = `if [ "$1" = "-c" ] && [ "$2" = "import sys; print(sys.executable)" ]; then
+  i=0; while [ ! -e '${marker}' ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done
+  if [ -e '${marker}' ]; then echo yes > '${saw}'; fi
+fi
+exec '${testPython}' "$@"
+`;
+    writeFileSync(python, `#!/bin/sh\n${check}`);
+    chmodSync(python, 0o755);
+    const r = await runCli(["run", root, "--no-llm", "--json", "--quiet", "--python", python, "--db", join(root, "rg.db")]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ status: "passed", testRuns: { full: 1, affected: 0, targeted: 0 } });
+    expect(existsSync(saw), "the interpreter check ended before the first run started").toBe(true);
+  }, 60_000);
+
+  it("a --python file that does not run is still python_missing, its check going on beside the first run", async () => {
+    const { root } = project();
+    const python = join(dirname(root), "broken-python");
+    writeFileSync(python, "#!/bin/sh\necho 'no interpreter here' >&2\nexit 3\n");
+    chmodSync(python, 0o755);
+    const r = await runCli(["run", root, "--no-llm", "--json", "--python", python, "--db", join(root, "rg.db")]);
+    expect(r.exitCode).toBe(2);
+    expect(JSON.parse(r.stdout)).toMatchObject({ code: "python_missing" });
+    expect(JSON.parse(r.stdout).error).toMatch(/broken-python does not run: it exited with code 3 \(no interpreter here\)/);
   }, 60_000);
 });
