@@ -4,8 +4,7 @@ import type { Store } from "../src/store/index.js";
 import type { EditJournal } from "../src/store/edit-journal.js";
 import type { ProofPhase } from "../src/proof/prove-fix.js";
 import type { TestRunnerAdapter } from "../src/runners/adapter.js";
-import type { PythonCaller } from "../src/python/client.js";
-import type { TsProject } from "../src/typescript/types.js";
+import type { LanguageServices } from "../src/languages/services.js";
 import type { LlmModel } from "../src/fixers/llm/create-model.js";
 import type { LlmCallLog } from "../src/fixers/llm/call-log.js";
 import type { SecretRedactor } from "../src/fixers/llm/redact.js";
@@ -73,14 +72,10 @@ export type WorkflowEvent =
   | { kind: "node"; node: string; iteration: number; message: string }
   | { kind: "tests"; phase: TestPhase; done: number; failed: number; collected: number | null };
 
-export interface WorkflowDeps {
+export interface WorkflowDeps extends LanguageServices {
   store: Store;
   journal: EditJournal;
   adapter: TestRunnerAdapter;
-  /** The project's Python helper (pytest projects; started lazily elsewhere). */
-  helper: PythonCaller;
-  /** The project's TypeScript language service (vitest/jest projects): TS patterns and TS validation use it. */
-  typescript?: TsProject;
   llm: {
     model: LlmModel;
     callLog: LlmCallLog;

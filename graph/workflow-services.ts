@@ -70,7 +70,7 @@ export function createWorkflowDepsFactory(services: WorkflowServices): WorkflowD
     });
   return async (projectRoot, overrides = {}) => {
     const options: WorkflowOptions = { ...DEFAULT_WORKFLOW_OPTIONS, ...services.workflowOptions, ...overrides.options };
-    const [{ adapter, helper, typescript }, llmModel] = await Promise.all([
+    const [{ adapter, ...languages }, llmModel] = await Promise.all([
       projectLanguageDeps(services.projects, projectRoot),
       options.noLlm ? Promise.resolve<LlmModel>({ kind: "skipped", reason: "disabled with noLlm" }) : model(),
     ]);
@@ -79,8 +79,7 @@ export function createWorkflowDepsFactory(services: WorkflowServices): WorkflowD
       store: services.store,
       journal,
       adapter,
-      helper,
-      typescript,
+      ...languages,
       llm: { model: llmModel, callLog, redactor, settings: services.llmSettings },
       options,
       onEvent: overrides.onEvent,

@@ -65,7 +65,7 @@ export function createApplyFixTool(session: ToolSession): RedgreenTool {
       const { projectRoot, edits, proposal } = session.editsFor(input);
       const targets = input.nodeIds ?? (proposal !== null ? [proposal.nodeId] : null);
       if (targets === null) throw new RedgreenError("usage", "give nodeIds (the failing tests the fix should make pass) with inline edits");
-      const { adapter, helper, typescript } = await projectLanguageDeps(session.deps.projects, projectRoot);
+      const { adapter, ...languages } = await projectLanguageDeps(session.deps.projects, projectRoot);
       const applyId = newId("apply");
       const fix = proposal?.proposal ?? { source: "llm" as const, strategy: "caller", edits, explanation: "edits given to apply_fix" };
       // Held from the baseline run to the verdict, so no other redgreen changes the files in between.
@@ -76,8 +76,7 @@ export function createApplyFixTool(session: ToolSession): RedgreenTool {
           {
             projectRoot,
             adapter,
-            helper,
-            ...(typescript ? { typescript } : {}),
+            ...languages,
             journal: session.journal(),
             journalKey: { workflowId: applyId, signature: applyId },
             allowTestEdits: session.allowTestEdits,

@@ -6,7 +6,7 @@ import type { SecretRedactor } from "../src/fixers/llm/redact.js";
 import type { LlmSettings } from "../src/fixers/llm/settings.js";
 import type { PythonCaller } from "../src/python/client.js";
 import type { TestRunnerAdapter } from "../src/runners/adapter.js";
-import type { TsProject } from "../src/typescript/types.js";
+import type { TsProject } from "../src/ts-project/types.js";
 import type { Store } from "../src/store/index.js";
 import type { EditJournal } from "../src/store/edit-journal.js";
 

@@ -21,14 +21,13 @@ export function createFindPatternFixTool(session: ToolSession): RedgreenTool {
     async run(input) {
       const ref = session.findFailure(input);
       const analysis = await session.analyze(ref);
-      const { adapter, helper, typescript } = await projectLanguageDeps(session.deps.projects, ref.projectRoot);
+      const { adapter, ...languages } = await projectLanguageDeps(session.deps.projects, ref.projectRoot);
       const found = await findPatternFix(
         createPatternContext({
           failure: ref.failure,
           analysis,
           projectRoot: ref.projectRoot,
-          helper,
-          typescript,
+          ...languages,
           allowTestEdits: session.allowTestEdits,
           isTestFile: (rel) => adapter.isTestFile(rel),
         }),

@@ -6,8 +6,9 @@ import type { PythonCaller } from "../src/python/client.js";
 import { resolvePython } from "../src/python/interpreter.js";
 import { createRunnerAdapter } from "../src/runners/create-adapter.js";
 import type { RunnerName, TestRunnerAdapter } from "../src/runners/adapter.js";
-import { closeTsProject, createTsProject } from "../src/typescript/project.js";
-import type { TsProject } from "../src/typescript/types.js";
+import { closeTsProject, createTsProject } from "../src/ts-project/project.js";
+import type { TsProject } from "../src/ts-project/types.js";
+import type { LanguageServices } from "../src/languages/services.js";
 import type { ProjectServices } from "./deps.js";
 
 /** A helper the services can stop at the end. */
@@ -96,12 +97,9 @@ export function createProjectServices(options: ProjectServicesOptions = {}): Pro
   };
 }
 
-/** What patterns and the validator use on one project: its adapter, the Python helper and, for vitest/jest, the TypeScript project. */
-export interface ProjectLanguageDeps {
+/** What patterns and the validator use on one project: its adapter, and its language services (src/languages/services.ts). */
+export interface ProjectLanguageDeps extends LanguageServices {
   adapter: TestRunnerAdapter;
-  /** Started on first use for vitest/jest projects, which rarely need it. */
-  helper: PythonCaller;
-  typescript?: TsProject;
 }
 
 /** The adapter with the language services its project needs; a JS project's Python helper starts only if something calls it. */

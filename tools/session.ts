@@ -187,11 +187,10 @@ export class ToolSession {
 
   /** What checkFix needs for a project. */
   async checkDeps(projectRoot: string): Promise<CheckFixDeps> {
-    const { adapter, helper, typescript } = await projectLanguageDeps(this.deps.projects, projectRoot);
+    const { adapter, ...languages } = await projectLanguageDeps(this.deps.projects, projectRoot);
     return {
       projectRoot,
-      helper,
-      typescript,
+      ...languages,
       allowTestEdits: this.allowTestEdits,
       allowRisky: this.allowRisky,
       isTestFile: (rel) => adapter.isTestFile(rel),

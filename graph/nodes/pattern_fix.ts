@@ -3,6 +3,7 @@ import { readFile } from "node:fs/promises";
 import { findPatternFix, patterns } from "../../src/fixers/patterns/index.js";
 import type { PatternFix, PatternId } from "../../src/fixers/patterns/index.js";
 import { resolveProjectFile } from "../../src/fixers/apply.js";
+import { languageServicesOf } from "../../src/languages/services.js";
 import type { WorkflowDeps } from "../deps.js";
 import type { Candidate, WorkflowStateUpdate, WorkflowStateValue } from "../state.js";
 import { patchSignature } from "../../src/proof/index.js";
@@ -29,8 +30,7 @@ export const patternFixNode =
         failure,
         analysis: group.analysis,
         projectRoot: state.projectRoot,
-        helper: deps.helper,
-        typescript: deps.typescript,
+        ...languageServicesOf(deps),
         readFile: readFileFn,
         allowTestEdits: deps.options.allowTestEdits,
         isTestFile: (rel: string) => deps.adapter.isTestFile(rel),

@@ -2,6 +2,7 @@
 import { interrupt } from "@langchain/langgraph";
 import type { TestRunResult } from "../../src/domain/index.js";
 import { recoverPending } from "../../src/fixers/journal.js";
+import { languageServicesOf } from "../../src/languages/services.js";
 import { fixRecordOf, overlayRun, proveFix, ProofInterrupted } from "../../src/proof/index.js";
 import type { ProofOutcome } from "../../src/proof/index.js";
 import type { ApprovalAnswer, ApprovalRequest, NodeRuntime, WorkflowDeps } from "../deps.js";
@@ -59,8 +60,7 @@ export const validateNode =
           {
             projectRoot,
             adapter,
-            helper: deps.helper,
-            typescript: deps.typescript,
+            ...languageServicesOf(deps),
             journal: deps.journal,
             journalKey: { workflowId, signature },
             allowTestEdits: deps.options.allowTestEdits,

@@ -2,8 +2,7 @@
 import { readFile } from "node:fs/promises";
 import type { Analysis, Failure, FixProposal, FixRecord, TestRunResult } from "../domain/index.js";
 import { RedgreenError } from "../domain/errors.js";
-import type { PythonCaller } from "../python/client.js";
-import type { TsProject } from "../typescript/types.js";
+import { languageServicesOf, type LanguageServices } from "../languages/services.js";
 import type { TestRunnerAdapter } from "../runners/adapter.js";
 import { faultLocaliserFor } from "../analysis/fault-localisation.js";
 import { runAnalyzer } from "../analysis/run-analyzer.js";
@@ -30,12 +29,9 @@ export type PatternFinder = (input: {
   projectRoot: string;
 }) => Promise<FixProposal | null> | FixProposal | null;
 
-export interface TryProposalDeps {
+export interface TryProposalDeps extends LanguageServices {
   projectRoot: string;
   runner: TestRunnerAdapter;
-  helper: PythonCaller;
-  /** The TypeScript project, for vitest/jest projects (TS patterns and validation). */
-  typescript?: TsProject;
   allowTestEdits?: boolean;
   /** Accept content-policy and overfitting findings as warnings (risk "high"). */
   allowRisky?: boolean;
@@ -101,8 +97,7 @@ export async function tryProposal(
     {
       projectRoot: deps.projectRoot,
       adapter: deps.runner,
-      helper: deps.helper,
-      typescript: deps.typescript,
+      ...languageServicesOf(deps),
       journal: deps.journal ?? createMemoryJournal(),
       journalKey: { workflowId: deps.journalWorkflowId ?? "auto-fixer", signature: patchSignature(proposal.edits) },
       allowTestEdits: deps.allowTestEdits ?? false,
@@ -142,8 +137,7 @@ export const registryPatternFinder =
       failure,
       analysis,
       projectRoot,
-      helper: deps.helper,
-      typescript: deps.typescript,
+      ...languageServicesOf(deps),
       allowTestEdits: deps.allowTestEdits ?? false,
       isTestFile: (rel) => deps.runner.isTestFile(rel),
     });

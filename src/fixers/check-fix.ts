@@ -5,8 +5,7 @@ import { violationText } from "../domain/index.js";
 import { isRedgreenError } from "../domain/errors.js";
 import { applyFileEdits, resolveProjectFile, unifiedDiff } from "./apply.js";
 import { editScopeViolation } from "./edit-scope.js";
-import type { PythonCaller } from "../python/client.js";
-import type { TsProject } from "../typescript/types.js";
+import { languageServicesOf, type LanguageServices } from "../languages/services.js";
 import { DEFAULT_LIMITS, diffLines, validateFix } from "../validation/index.js";
 import type { FailingTestText, ValidationLimits } from "../validation/index.js";
 
@@ -34,12 +33,9 @@ export interface FixCheck {
 const RISK_ORDER: Risk[] = ["low", "medium", "high"];
 const maxRisk = (risks: Risk[]): Risk => RISK_ORDER[Math.max(0, ...risks.map((r) => RISK_ORDER.indexOf(r)))]!;
 
-export interface CheckFixDeps {
+/** The language services are needed only for the files of their language (the helper for Python files). */
+export interface CheckFixDeps extends Partial<LanguageServices> {
   projectRoot: string;
-  /** Needed when the fix edits Python files. */
-  helper?: PythonCaller;
-  /** The project's TypeScript language service: type-checks edited TS/JS files (parse-only without it). */
-  typescript?: TsProject;
   allowTestEdits: boolean;
   isTestFile: (relPath: string) => boolean;
   /** Size limits per file, and maxTotalChangedLines across the whole fix (DEFAULT_LIMITS otherwise). */
@@ -124,8 +120,7 @@ export async function checkFix(edits: readonly FileEdit[], deps: CheckFixDeps): 
         fixed: c.fixed,
         filePath: c.file,
         projectRoot: deps.projectRoot,
-        helper: deps.helper,
-        typescript: deps.typescript,
+        ...languageServicesOf(deps),
         allowTestEdits: deps.allowTestEdits,
         isTestFile: deps.isTestFile,
         limits: deps.limits,

@@ -6,10 +6,9 @@ import { splitNodeId, stableIdSet, stableNodeId } from "../domain/node-id.js";
 import { resolveProjectFile, restoreEdits } from "../fixers/apply.js";
 import { checkFix, type FileChange } from "../fixers/check-fix.js";
 import { applyJournaled } from "../fixers/journal.js";
-import type { PythonCaller } from "../python/client.js";
+import { languageServicesOf, type LanguageServices } from "../languages/services.js";
 import type { RunProgress, TestRunnerAdapter } from "../runners/adapter.js";
 import type { EditJournal } from "../store/edit-journal.js";
-import type { TsProject } from "../typescript/types.js";
 import type { FailingTestText } from "../validation/context.js";
 import { compareRuns, failureOf } from "./compare-runs.js";
 import { confirmFlaky } from "./flaky.js";
@@ -65,13 +64,11 @@ export interface ProofApproval {
   warnings: string[];
 }
 
-export interface ProofDeps {
+/** The language services are needed only for the files of their language (the helper for Python files). */
+export interface ProofDeps extends Partial<LanguageServices> {
   projectRoot: string;
   /** The project's runner; its runs are guarded (src/proof/guard.ts) whether or not it came guarded. */
   adapter: TestRunnerAdapter;
-  /** Needed when the fix edits Python files. */
-  helper?: PythonCaller;
-  typescript?: TsProject;
   /**
    * Release `typescript`'s language service once the static checks are done, before any run: a caller about to run
    * the whole suite does not hold the program's memory through it (its next call starts a new service).
@@ -162,8 +159,7 @@ export async function proveFix(input: ProofInput, deps: ProofDeps): Promise<Proo
   const checksStarted = performance.now();
   const check = await checkFix(proposal.edits, {
     projectRoot: deps.projectRoot,
-    helper: deps.helper,
-    typescript: deps.typescript,
+    ...languageServicesOf(deps),
     allowTestEdits: deps.allowTestEdits,
     allowRisky: deps.allowRisky ?? false,
     failingTests: await failingTestTexts(deps.projectRoot, targets),

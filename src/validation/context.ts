@@ -1,7 +1,6 @@
 // FixContext: one proposed change to one file, with per-context memoisation shared by every check.
 import { isAbsolute, relative, sep } from "node:path";
-import type { PythonCaller } from "../python/client.js";
-import type { TsProject } from "../typescript/types.js";
+import { languageServicesOf, type LanguageServices } from "../languages/services.js";
 import type { Violation } from "../domain/validation.js";
 import type { SecretCatalog } from "./secret-catalog.js";
 import { languageOfPath, type SourceLanguage } from "../analysis/language.js";
@@ -33,16 +32,13 @@ export const DEFAULT_LIMITS: ValidationLimits = {
 };
 
 /** What validateFix and every check receive. */
-export interface FixInput {
+/** The language services are needed only for the files of their language (the helper for Python files). */
+export interface FixInput extends Partial<LanguageServices> {
   original: string;
   fixed: string;
   /** The edited file, project-relative or absolute. */
   filePath: string;
   projectRoot: string;
-  /** The long-lived helper on the project's interpreter (needed for Python files only). */
-  helper?: PythonCaller;
-  /** The project's TypeScript language service: type checks TS/JS files (syntax-only checks without it). */
-  typescript?: TsProject;
   /** Allow edits to tests and test configuration (risk becomes high); weakening stays rejected. */
   allowTestEdits?: boolean;
   limits?: Partial<ValidationLimits>;
@@ -72,12 +68,11 @@ export interface FailingTestText {
 /** The language a file is checked as: Python (.py/.pyi), TypeScript/JavaScript, or neither (text checks only). */
 export type FixLanguage = SourceLanguage | null;
 
-export interface FixContext extends Required<
-  Omit<FixInput, "limits" | "isTestFile" | "secretCatalog" | "helper" | "typescript" | "allowRisky">
-> {
+export interface FixContext
+  extends
+    Required<Omit<FixInput, "limits" | "isTestFile" | "secretCatalog" | keyof LanguageServices | "allowRisky">>,
+    Partial<LanguageServices> {
   limits: ValidationLimits;
-  helper?: PythonCaller;
-  typescript?: TsProject;
   isTestFile?: (relPath: string) => boolean;
   secretCatalog?: SecretCatalog;
   /** Project-relative path with forward slashes. */
@@ -109,8 +104,7 @@ export function createFixContext(input: FixInput): FixContext {
     fixed: input.fixed,
     filePath: input.filePath,
     projectRoot: input.projectRoot,
-    helper: input.helper,
-    typescript: input.typescript,
+    ...languageServicesOf(input),
     allowTestEdits: input.allowTestEdits ?? false,
     limits: { ...DEFAULT_LIMITS, ...input.limits },
     isTestFile: input.isTestFile,

@@ -32,7 +32,7 @@ export { compareTsTests } from "../languages/typescript/test-integrity.js";
 export type { TsTestComparison } from "../languages/typescript/test-integrity.js";
 export { analyzeJsTestConfigChange, isJsTestConfigPath } from "../languages/typescript/test-config.js";
 export { outlineTs } from "../languages/typescript/outline.js";
-export { newDiagnostics } from "../typescript/diagnostics.js";
+export { newDiagnostics } from "../ts-project/diagnostics.js";
 export { findSecrets, redactSecrets, scanSecrets, shannonEntropy } from "./secrets.js";
 export type { SecretFinding, SecretSpan } from "./secrets.js";
 export { loadSecretCatalog } from "./secret-catalog.js";

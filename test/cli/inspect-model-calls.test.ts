@@ -18,6 +18,7 @@ import { createWorkflowRuntime } from "../../graph/runtime.js";
 import { createEditJournal } from "../../src/store/edit-journal.js";
 import { openStore } from "../../src/store/index.js";
 import { createLlmCallRepository } from "../../src/store/llm-calls.js";
+import { llmCallInput } from "../helpers/llm-call.js";
 import type { Store } from "../../src/store/index.js";
 import { startOpenAiServer } from "../helpers/openai-server.js";
 import type { OpenAiTestServer } from "../helpers/openai-server.js";
@@ -233,21 +234,15 @@ describe("redgreen inspect: stop reason, notes and model calls", () => {
   it("redacts a model call again with the inspector's secrets: a value the recording process did not know is not shown", async () => {
     // A call recorded by a process whose environment lacked the password (and that matched no catalog pattern).
     const blind = openStore(store.path, { redactor: createSecretRedactor({ env: {}, findSecrets: () => [] }) });
-    const call = createLlmCallRepository(blind, () => new Date().toISOString()).record({
-      workflowId: summary.workflowId,
-      purpose: "fix",
-      nodeId: "test_app.py::late",
-      model: "m",
-      attempt: 1,
-      promptTokens: 1,
-      completionTokens: 1,
-      tokensEstimated: true,
-      latencyMs: 1,
-      outcome: "invalid_answer",
-      error: null,
-      prompt: `db password ${PASSWORD}`,
-      completion: PASSWORD,
-    });
+    const call = createLlmCallRepository(blind, () => new Date().toISOString()).record(
+      llmCallInput({
+        workflowId: summary.workflowId,
+        nodeId: "test_app.py::late",
+        outcome: "invalid_answer",
+        prompt: `db password ${PASSWORD}`,
+        completion: PASSWORD,
+      }),
+    );
     blind.close();
     expect(call.completion).toBe(PASSWORD);
     const server = await inspector();

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createWorkflowRuntime, type WorkflowRuntime } from "../../graph/runtime.js";
 import { runWorkflow } from "../../graph/run.js";
 import type { TestRunnerAdapter } from "../../src/runners/adapter.js";
-import type { TsProject } from "../../src/typescript/types.js";
+import type { TsProject } from "../../src/ts-project/types.js";
 import { copyJsProject, exampleTsShop } from "../helpers/project-copy.js";
 
 let runtime: WorkflowRuntime | undefined;

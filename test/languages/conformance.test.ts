@@ -1,8 +1,8 @@
 // Python and TypeScript each run the LanguageSupport conformance suite on the same small module and test, written in each language.
 import { PythonHelper } from "../../src/python/client.js";
 import { LANGUAGES } from "../../src/languages/index.js";
-import { closeTsProject, createTsProject } from "../../src/typescript/project.js";
-import type { TsProject } from "../../src/typescript/types.js";
+import { closeTsProject, createTsProject } from "../../src/ts-project/project.js";
+import type { TsProject } from "../../src/ts-project/types.js";
 import { fixturePath, testPython } from "../helpers/python-env.js";
 import { runLanguageConformance, type LanguageSamples } from "./conformance.js";
 

@@ -6,7 +6,7 @@ import type { FileEdit, TestRunResult } from "../../src/domain/index.js";
 import { proveFix } from "../../src/proof/index.js";
 import { createRunnerAdapter } from "../../src/runners/create-adapter.js";
 import { createMemoryJournal } from "../../src/store/memory-journal.js";
-import { closeTsProject, createTsProject } from "../../src/typescript/project.js";
+import { closeTsProject, createTsProject } from "../../src/ts-project/project.js";
 import { copyJsProject, exampleTsShop } from "../helpers/project-copy.js";
 
 const DISCOUNT = "src/discount.ts";

@@ -5,8 +5,8 @@ import { proveFix } from "../../src/proof/index.js";
 import type { TestRunnerAdapter } from "../../src/runners/adapter.js";
 import { createRunnerAdapter } from "../../src/runners/create-adapter.js";
 import { createMemoryJournal } from "../../src/store/memory-journal.js";
-import { closeTsProject, createTsProject } from "../../src/typescript/project.js";
-import type { TsProject } from "../../src/typescript/types.js";
+import { closeTsProject, createTsProject } from "../../src/ts-project/project.js";
+import type { TsProject } from "../../src/ts-project/types.js";
 import { copyJsProject, exampleTsShop } from "../helpers/project-copy.js";
 
 const DISCOUNT = "src/discount.ts";

@@ -11,7 +11,7 @@ import { confirmFlaky } from "../../src/proof/flaky.js";
 import { proveFix } from "../../src/proof/index.js";
 import { createRunnerAdapter } from "../../src/runners/create-adapter.js";
 import { createMemoryJournal } from "../../src/store/memory-journal.js";
-import { closeTsProject, createTsProject } from "../../src/typescript/project.js";
+import { closeTsProject, createTsProject } from "../../src/ts-project/project.js";
 import { fixturePath } from "../helpers/python-env.js";
 import { copyJsProject } from "../helpers/project-copy.js";
 

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { RedgreenError } from "../../src/domain/errors.js";
 import { createLlmCallRepository } from "../../src/store/llm-calls.js";
+import { llmCallInput } from "../helpers/llm-call.js";
 import { openStore } from "../../src/store/index.js";
 import { capStrings, capText, MAX_STORED_CHARS } from "../../src/store/text-cap.js";
 import { expectOneErrorLine, runCli } from "../cli/run-cli.js";
@@ -59,21 +60,9 @@ describe("stored free text", () => {
     result.failures[0]!.stackTrace = HUGE;
     result.failures[0]!.errorMessage = HUGE;
     store.saveResultsToWorkflow(wf.id, result);
-    createLlmCallRepository(store, () => new Date().toISOString()).record({
-      workflowId: wf.id,
-      purpose: "fix",
-      nodeId: null,
-      model: "m",
-      attempt: 1,
-      promptTokens: 1,
-      completionTokens: 1,
-      tokensEstimated: true,
-      latencyMs: 1,
-      outcome: "proposal",
-      error: HUGE,
-      prompt: HUGE,
-      completion: HUGE,
-    });
+    createLlmCallRepository(store, () => new Date().toISOString()).record(
+      llmCallInput({ workflowId: wf.id, nodeId: null, error: HUGE, prompt: HUGE, completion: HUGE }),
+    );
     const attempt = store.listFixAttempts(wf.id)[0]!;
     expect(attempt.reason.length).toBe(MAX_STORED_CHARS);
     expect(store.getWorkflow(wf.id)!.fixHistory[0]!.diff.length).toBe(MAX_STORED_CHARS);

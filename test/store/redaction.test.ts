@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createCheckpointer } from "../../graph/checkpointer.js";
 import { createSecretRedactor } from "../../src/fixers/llm/redact.js";
 import { createLlmCallRepository } from "../../src/store/llm-calls.js";
+import { llmCallInput } from "../helpers/llm-call.js";
 import { openStore } from "../../src/store/index.js";
 import type { Store } from "../../src/store/index.js";
 import { failingResult } from "./sample-results.js";
@@ -69,21 +70,9 @@ describe("the store redacts at each table's write", () => {
       status: "error",
       errorMessage: KEY,
     });
-    createLlmCallRepository(store, () => new Date().toISOString()).record({
-      workflowId: wf.id,
-      purpose: "fix",
-      nodeId: null,
-      model: "m",
-      attempt: 1,
-      promptTokens: 1,
-      completionTokens: 1,
-      tokensEstimated: true,
-      latencyMs: 1,
-      outcome: "error",
-      error: `401 for key ${KEY}`,
-      prompt: KEY,
-      completion: null,
-    });
+    createLlmCallRepository(store, () => new Date().toISOString()).record(
+      llmCallInput({ workflowId: wf.id, nodeId: null, outcome: "error", error: `401 for key ${KEY}`, prompt: KEY, completion: null }),
+    );
     expect(leaked()).toEqual([]);
     const stored = store.getTestRun(store.listTestRuns()[0]!.id)!.result.failures[0]!;
     expect(stored.errorMessage).toBe("assert '[REDACTED:SHOP_API_KEY]...[REDACTED:SHOP_API_KEY]' == 'Bearer'");

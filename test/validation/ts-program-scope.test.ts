@@ -4,10 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { packageRoot } from "../../src/paths.js";
-import { closeTsProject, createTsProject } from "../../src/typescript/project.js";
-import type { TsProject } from "../../src/typescript/types.js";
+import { closeTsProject, createTsProject } from "../../src/ts-project/project.js";
+import type { TsProject } from "../../src/ts-project/types.js";
 import { validateFix } from "../../src/validation/index.js";
-import { isJsTestFile } from "../typescript/ts-case.js";
+import { isJsTestFile } from "../ts-project/ts-case.js";
 
 const TEST_FILES = 40;
 const money = "export function round2(n: number): number {\n  return Math.round(n * 100) / 100;\n}\n";

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { closeTsProject, createTsProject } from "../../src/typescript/project.js";
+import { closeTsProject, createTsProject } from "../../src/ts-project/project.js";
 import { validateFix } from "../../src/validation/index.js";
 import { fixturePath } from "../helpers/python-env.js";
 

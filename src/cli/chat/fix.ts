@@ -3,6 +3,7 @@ import type { Analysis, Failure, FixProposal } from "../../domain/index.js";
 import { recoverPending } from "../../fixers/journal.js";
 import { generateFixWithLlm } from "../../fixers/llm/generate-fix.js";
 import { findPatternFix } from "../../fixers/patterns/index.js";
+import { languageServicesOf } from "../../languages/services.js";
 import { projectReader } from "../../../graph/nodes/pattern_fix.js";
 import { fixRecordOf, patchSignature, proveFix, ProofInterrupted } from "../../proof/index.js";
 import type { ProofOutcome } from "../../proof/index.js";
@@ -27,8 +28,7 @@ async function propose(s: ChatSession, failure: Failure, analysis: Analysis, io:
       failure,
       analysis,
       projectRoot: s.projectRoot,
-      helper: deps.helper,
-      typescript: deps.typescript,
+      ...languageServicesOf(deps),
       readFile: projectReader(s.projectRoot),
       allowTestEdits: false,
       isTestFile: (rel) => deps.adapter.isTestFile(rel),
@@ -94,8 +94,7 @@ export async function fixInteractively(s: ChatSession, failure: Failure, analysi
       {
         projectRoot: s.projectRoot,
         adapter: deps.adapter,
-        helper: deps.helper,
-        typescript: deps.typescript,
+        ...languageServicesOf(deps),
         journal: deps.journal,
         journalKey: { workflowId, signature },
         allowTestEdits: false,

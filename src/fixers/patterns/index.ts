@@ -5,7 +5,8 @@ import { failureLanguage } from "../../analysis/language.js";
 import type { Analysis } from "../../domain/analysis.js";
 import type { Failure } from "../../domain/failure.js";
 import type { FixProposal } from "../../domain/fix.js";
-import { isHelperOpError, type PythonCaller } from "../../python/client.js";
+import { isHelperOpError } from "../../python/client.js";
+import { languageServicesOf, type LanguageServices } from "../../languages/services.js";
 import { resolveProjectFile } from "../paths.js";
 import { constantGuardPattern } from "./constant-guard.js";
 import { droppedReturnPattern } from "./dropped-return.js";
@@ -21,7 +22,6 @@ import { tsUndefinedGuardPattern } from "./ts-undefined-guard.js";
 import { tsUnresolvedNamePattern } from "./ts-unresolved-name.js";
 import type { FixPattern, ImportCatalogsInput, PatternContext } from "./types.js";
 import { wrongAssertionPattern } from "./wrong-assertion.js";
-import type { TsProject } from "../../typescript/types.js";
 
 export type { FixPattern, PatternContext, ImportCatalogsInput, PatternLanguage } from "./types.js";
 
@@ -81,25 +81,24 @@ export async function findPatternFix(
 }
 
 /** Builds a PatternContext with defaults: files read inside the project root only, pytest's test-file rule. */
-export function createPatternContext(deps: {
-  failure: Failure;
-  analysis: Analysis;
-  projectRoot: string;
-  helper: PythonCaller;
-  allowTestEdits?: boolean;
-  isTestFile?: (rel: string) => boolean;
-  importCatalogs?: ImportCatalogsInput;
-  typescript?: TsProject;
-}): PatternContext {
+export function createPatternContext(
+  deps: LanguageServices & {
+    failure: Failure;
+    analysis: Analysis;
+    projectRoot: string;
+    allowTestEdits?: boolean;
+    isTestFile?: (rel: string) => boolean;
+    importCatalogs?: ImportCatalogsInput;
+  },
+): PatternContext {
   return {
     failure: deps.failure,
     analysis: deps.analysis,
     projectRoot: deps.projectRoot,
-    helper: deps.helper,
+    ...languageServicesOf(deps),
     allowTestEdits: deps.allowTestEdits ?? false,
     isTestFile: deps.isTestFile ?? isTestPath,
     readFile: async (rel) => readFile((await resolveProjectFile(deps.projectRoot, rel)).real, "utf8"),
     importCatalogs: deps.importCatalogs,
-    typescript: deps.typescript,
   };
 }

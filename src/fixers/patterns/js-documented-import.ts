@@ -3,8 +3,8 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve, sep } from "node:path";
 import type ts from "typescript";
-import { declaredPackages, packageNameOf } from "../../typescript/packages.js";
-import type { TsFileView, TsProject } from "../../typescript/types.js";
+import { declaredPackages, packageNameOf } from "../../ts-project/packages.js";
+import type { TsFileView, TsProject } from "../../ts-project/types.js";
 import { fileImports, withImportAfterLast } from "./js-import-habit.js";
 
 /** How a README binds a name: `x = require("m")`, `import x from "m"`, `import { x } from "m"`. */

@@ -1,7 +1,7 @@
 // The import a plain JS file TypeScript does not check lost (no "Cannot find name", so no import fix is offered): the one
 // statement the project's other files import the missing name with, when they all write it the same way.
 import type ts from "typescript";
-import type { TsFileView, TsProject } from "../../typescript/types.js";
+import type { TsFileView, TsProject } from "../../ts-project/types.js";
 
 /** The file's text with the project's import of `name` added after its last import, and that statement. */
 export interface HabitImport {

@@ -1,6 +1,6 @@
 // Small TypeScript AST helpers the TS patterns share (run inside TsProject.inspect).
 import type ts from "typescript";
-import type { TypeScriptApi } from "../../typescript/load.js";
+import type { TypeScriptApi } from "../../ts-project/load.js";
 
 /** A function around a position: its name (declaration, variable, method or property), whether it is async, its node. */
 export interface EnclosingFunction {

@@ -1,6 +1,6 @@
 // From the language service's offset-based text changes to find/replace edits that applyFix locates unambiguously.
 import type { FileEdit } from "../../domain/fix.js";
-import type { TsTextChange } from "../../typescript/types.js";
+import type { TsTextChange } from "../../ts-project/types.js";
 import { diffLines } from "../../validation/line-diff.js";
 import { applyFileEdits, applyFix } from "../locate-edit.js";
 

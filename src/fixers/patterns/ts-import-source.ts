@@ -2,7 +2,7 @@
 // already imports it from, a Node builtin only when nothing in the project declares the name.
 import { isBuiltin } from "node:module";
 import type ts from "typescript";
-import type { TsFileView, TsProject } from "../../typescript/types.js";
+import type { TsFileView, TsProject } from "../../ts-project/types.js";
 
 /** What the project says about importing `name` from one offered module specifier. */
 export interface ImportSource {

@@ -2,7 +2,7 @@
 import { isScriptPath } from "../../analysis/language.js";
 import type { FixProposal } from "../../domain/fix.js";
 import { escapeRegExp } from "../../parsers/escape-regexp.js";
-import type { TsCodeFix, TsProject } from "../../typescript/types.js";
+import type { TsCodeFix, TsProject } from "../../ts-project/types.js";
 import { enclosingFunction, nodeAt, testCallbackText, type EnclosingFunction } from "./ts-ast.js";
 import { applyTextChanges } from "./ts-edits.js";
 import {

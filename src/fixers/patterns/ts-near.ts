@@ -1,6 +1,6 @@
 // The code around a failure, nearest first (its line, its statement, its function): where the TS patterns look for the
 // diagnostic behind a runtime error, since the line a stack reports can be off (source maps, chained calls).
-import type { TsDiagnostic, TsProject } from "../../typescript/types.js";
+import type { TsDiagnostic, TsProject } from "../../ts-project/types.js";
 import { enclosingFunction, nodeAt } from "./ts-ast.js";
 import type { TsLocation } from "./ts-facts.js";
 

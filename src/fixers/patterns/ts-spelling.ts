@@ -5,7 +5,7 @@ import type { FixProposal } from "../../domain/fix.js";
 import { editDistance } from "../../analysis/hints.js";
 import type ts from "typescript";
 import type { BindingName, Node, SourceFile } from "typescript";
-import type { TsCodeFix, TsProject } from "../../typescript/types.js";
+import type { TsCodeFix, TsProject } from "../../ts-project/types.js";
 import { changedFiles, editsFor, failureLocation, fixesCleanly, readError, tsProposal } from "./ts-facts.js";
 import { failureScopes, nearest, type LineRange } from "./ts-near.js";
 import type { FixPattern, PatternContext } from "./types.js";

@@ -2,7 +2,7 @@
 // while a file the failing test executes uses a name nothing defines → that name's import, as ts-missing-import finds it.
 import { isJavaScriptPath, isScriptPath } from "../../analysis/language.js";
 import type { FixProposal } from "../../domain/fix.js";
-import type { TsProject } from "../../typescript/types.js";
+import type { TsProject } from "../../ts-project/types.js";
 import { nodeAt } from "./ts-ast.js";
 import { readError, scriptFrames, type TsLocation } from "./ts-facts.js";
 import { importProposal, MISSING_NAME_CODES, undefinedName } from "./ts-missing-import.js";

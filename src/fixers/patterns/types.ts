@@ -3,8 +3,7 @@ import type { SourceLanguage } from "../../analysis/language.js";
 import type { Analysis, FixStrategy } from "../../domain/analysis.js";
 import type { Failure } from "../../domain/failure.js";
 import type { FixProposal } from "../../domain/fix.js";
-import type { PythonCaller } from "../../python/client.js";
-import type { TsProject } from "../../typescript/types.js";
+import type { LanguageServices } from "../../languages/services.js";
 
 /** Catalogs the missing-import pattern reads (defaults: data/stdlib-names.json and data/import-aliases.json). */
 export interface ImportCatalogsInput {
@@ -15,13 +14,11 @@ export interface ImportCatalogsInput {
 }
 
 /** What a pattern may look at and use while proposing a fix for one failure. */
-export interface PatternContext {
+export interface PatternContext extends LanguageServices {
   failure: Failure;
   analysis: Analysis;
   /** Absolute project root. */
   projectRoot: string;
-  /** The project's Python helper (PythonHelper, or a fake implementing call()). */
-  helper: PythonCaller;
   /** Reads a project-relative file as UTF-8 text. */
   readFile(rel: string): Promise<string>;
   /** Whether test files may be edited beyond adding an import (assertion fixes need this). */
@@ -30,8 +27,6 @@ export interface PatternContext {
   isTestFile(rel: string): boolean;
   /** Overrides the shipped import catalogs (tests, other interpreters). */
   importCatalogs?: ImportCatalogsInput;
-  /** The project's TypeScript language service (TS/JS patterns decline without it). */
-  typescript?: TsProject;
 }
 
 /** The language a failure's code is in, which decides the patterns that may handle it. */

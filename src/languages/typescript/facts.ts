@@ -2,10 +2,10 @@
 import { relative, sep } from "node:path";
 import type * as ts from "typescript";
 import { isRedgreenError } from "../../domain/errors.js";
-import { toTsDiagnostic } from "../../typescript/diagnostics.js";
-import { loadTypeScript } from "../../typescript/load.js";
-import type { TypeScriptApi } from "../../typescript/load.js";
-import type { TsDiagnostic, TsFileView } from "../../typescript/types.js";
+import { toTsDiagnostic } from "../../ts-project/diagnostics.js";
+import { loadTypeScript } from "../../ts-project/load.js";
+import type { TypeScriptApi } from "../../ts-project/load.js";
+import type { TsDiagnostic, TsFileView } from "../../ts-project/types.js";
 import type { FixContext } from "../../validation/context.js";
 import type { Side } from "../../validation/facts.js";
 

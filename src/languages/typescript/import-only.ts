@@ -1,6 +1,6 @@
 // Whether an edit of a test file only adds module-level imports that change no existing name's meaning.
 import type * as ts from "typescript";
-import type { TypeScriptApi } from "../../typescript/load.js";
+import type { TypeScriptApi } from "../../ts-project/load.js";
 import { splitLines, type LineDiff } from "../../validation/line-diff.js";
 import { TEST_GLOBALS, TEST_LIBRARIES } from "./test-vocabulary.js";
 

@@ -1,5 +1,5 @@
 // Indentation is no syntax matter in TS/JS: added lines that mix tabs and spaces, or use the other character than the file, only warn.
-import { indentCharacter } from "../../typescript/style.js";
+import { indentCharacter } from "../../ts-project/style.js";
 import type { CheckResult, FixContext } from "../../validation/context.js";
 import { diffOf } from "../../validation/facts.js";
 import { indentKind, lineList } from "../../validation/indent-text.js";

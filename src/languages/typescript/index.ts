@@ -1,7 +1,7 @@
 // TypeScript's LanguageSupport (JavaScript too): every check answered by the TypeScript compiler API, with the project's
 // language service for types and module resolution when the workflow has one.
 import { isScriptPath } from "../../analysis/language.js";
-import { loadTypeScript } from "../../typescript/load.js";
+import { loadTypeScript } from "../../ts-project/load.js";
 import { NOT_SECRET_NAMES, SECRET_ENV_NAME } from "../../validation/env-secrets.js";
 import { diffOf } from "../../validation/facts.js";
 import { scriptKindOf, tsImportLines, tsParsedOf, type TsParsed } from "./facts.js";

@@ -1,6 +1,6 @@
 // outlineTs: the definitions outline of a TS/JS file (the TS counterpart of the Python helper's `outline`), for estimateFixRisk.
 import type * as ts from "typescript";
-import type { TypeScriptApi } from "../../typescript/load.js";
+import type { TypeScriptApi } from "../../ts-project/load.js";
 import type { Outline, OutlineEntry } from "../../validation/estimate-risk.js";
 
 const squash = (text: string): string => text.replace(/\s+/g, " ").trim();

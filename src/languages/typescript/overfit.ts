@@ -1,7 +1,7 @@
 // Overfitting in TS/JS: a fix that copies the failing tests' literals, special-cases their inputs, or branches on their names.
 import type * as ts from "typescript";
 import { splitNodeId } from "../../domain/node-id.js";
-import type { TypeScriptApi } from "../../typescript/load.js";
+import type { TypeScriptApi } from "../../ts-project/load.js";
 import type { FailingTestText } from "../../validation/context.js";
 import { evidenceText } from "../../validation/findings.js";
 import type { Finding } from "../../validation/findings.js";

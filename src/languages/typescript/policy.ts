@@ -1,7 +1,7 @@
 // The fix content policy for TS/JS: findings about test infrastructure, code execution, network, environment reads and file writes.
 import type * as ts from "typescript";
 import type { ViolationRule } from "../../domain/validation.js";
-import type { TypeScriptApi } from "../../typescript/load.js";
+import type { TypeScriptApi } from "../../ts-project/load.js";
 import { evidenceText } from "../../validation/findings.js";
 import type { Finding } from "../../validation/findings.js";
 import { aliasesOf, isValueReference, loadedModule, moduleName, qualify } from "./references.js";

@@ -1,6 +1,6 @@
 // What a name in a TS/JS file refers to: imports and requires resolved to dotted module names (`w` → `fs.writeFileSync`).
 import type * as ts from "typescript";
-import type { TypeScriptApi } from "../../typescript/load.js";
+import type { TypeScriptApi } from "../../ts-project/load.js";
 
 /** Local name → dotted name it stands for; null for names the file binds itself (a local `fetch` is not the global). */
 export type Aliases = Map<string, string | null>;

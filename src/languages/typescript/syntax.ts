@@ -1,6 +1,6 @@
 // checkTsSyntax: a fixed TS/JS file must parse, and (with the project's language service) add no type errors.
-import { newDiagnostics } from "../../typescript/diagnostics.js";
-import type { TsDiagnostic } from "../../typescript/types.js";
+import { newDiagnostics } from "../../ts-project/diagnostics.js";
+import type { TsDiagnostic } from "../../ts-project/types.js";
 import type { CheckResult, FixContext } from "../../validation/context.js";
 import { tsParsedOf, tsProjectCheckOf } from "./facts.js";
 

@@ -3,7 +3,7 @@
 import { posix } from "node:path";
 import type * as ts from "typescript";
 import { isWholeJsTestConfigName, VITE_CONFIG_RE } from "../../runners/js/config-files.js";
-import type { TypeScriptApi } from "../../typescript/load.js";
+import type { TypeScriptApi } from "../../ts-project/load.js";
 import type { TestConfigChange } from "../types.js";
 import { parseTs, type TsParsed } from "./facts.js";
 

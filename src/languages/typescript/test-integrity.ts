@@ -1,5 +1,5 @@
 // compareTsTests: how a new version of a vitest/jest test file checks less than the old one, from the TS AST of both.
-import type { TypeScriptApi } from "../../typescript/load.js";
+import type { TypeScriptApi } from "../../ts-project/load.js";
 import type { TestWeakening, TestWeakeningKind } from "../../domain/validation.js";
 import { diffLines, type LineDiff } from "../../validation/line-diff.js";
 import { parseTs, type TsParsed } from "./facts.js";

@@ -1,6 +1,6 @@
 // What each scope of a vitest/jest test file checks (tests, hooks, describe callbacks, the module level), from its TS AST.
 import type * as ts from "typescript";
-import type { TypeScriptApi } from "../../typescript/load.js";
+import type { TypeScriptApi } from "../../ts-project/load.js";
 
 import { ALIASES, ASSERT_ROOTS, HOOKS, RETRY_KEYS, TEST_FUNCTIONS, TIMEOUT_KEYS } from "./test-vocabulary.js";
 

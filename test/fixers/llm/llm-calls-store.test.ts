@@ -6,11 +6,11 @@ import { afterEach, describe, expect, it } from "vitest";
 import { fakeModel } from "@langchain/core/testing";
 import { openStore } from "../../../src/store/index.js";
 import { createLlmCallRepository } from "../../../src/store/llm-calls.js";
-import type { LlmCallInput } from "../../../src/fixers/llm/call-log.js";
 import { generateFixWithLlm } from "../../../src/fixers/llm/generate-fix.js";
 import { createSecretRedactor } from "../../../src/fixers/llm/redact.js";
 import { FIX_TOOL_NAME } from "../../../src/fixers/llm/response-schema.js";
 import { buildFixPrompt } from "../../../src/fixers/llm/prompt.js";
+import { llmCallInput as call } from "../../helpers/llm-call.js";
 import { CORRECT_FIX, SHOP, discountAnalysis, discountFailure, readShop, storeMigrations } from "./builders.js";
 
 const dirs: string[] = [];
@@ -22,23 +22,6 @@ const dbFile = (): string => {
   dirs.push(d);
   return join(d, "redgreen.db");
 };
-
-const call = (over: Partial<LlmCallInput> = {}): LlmCallInput => ({
-  workflowId: "wf-1",
-  purpose: "fix",
-  nodeId: "tests/test_a.py::test_x",
-  model: "m",
-  attempt: 1,
-  promptTokens: 100,
-  completionTokens: 20,
-  tokensEstimated: false,
-  latencyMs: 12.5,
-  outcome: "proposal",
-  error: null,
-  prompt: "p",
-  completion: "c",
-  ...over,
-});
 
 describe("llm_calls repository", () => {
   it("stores calls, lists them per workflow and sums their tokens", () => {

@@ -1,7 +1,7 @@
 // Every registered pattern runs the conformance suite on one real case: a Python fixture under real pytest, or a TS fixture.
 import { expect } from "vitest";
 import { createPatternContext, type PatternId } from "../../../src/fixers/patterns/index.js";
-import { jsFailure, openTsCase } from "../../typescript/ts-case.js";
+import { jsFailure, openTsCase } from "../../ts-project/ts-case.js";
 import {
   cartFormatsALine,
   checkoutTotals,
@@ -9,7 +9,7 @@ import {
   receiptPrintsALine,
   shippingCityWithoutAddress,
   type TsFailureSpec,
-} from "../../typescript/ts-failures.js";
+} from "../../ts-project/ts-failures.js";
 import { openPatternProject } from "../pattern-harness.js";
 import { runPatternConformance, type PatternCase } from "../pattern-conformance.js";
 

@@ -4,8 +4,8 @@ import type { Failure } from "../../../src/domain/failure.js";
 import { failureLanguage } from "../../../src/analysis/language.js";
 import { createPatternContext, findPatternFix, patterns, type PatternId } from "../../../src/fixers/patterns/index.js";
 import type { PythonCaller } from "../../../src/python/client.js";
-import type { TsProject } from "../../../src/typescript/types.js";
-import { isJsTestFile, jsAnalysis, jsFailure, openTsCase, type TsCase } from "../../typescript/ts-case.js";
+import type { TsProject } from "../../../src/ts-project/types.js";
+import { isJsTestFile, jsAnalysis, jsFailure, openTsCase, type TsCase } from "../../ts-project/ts-case.js";
 
 /** A TsProject that records every call and answers nothing. */
 function recordingTsProject(projectRoot: string, calls: string[]): TsProject {

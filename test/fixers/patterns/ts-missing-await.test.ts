@@ -2,8 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyEdits } from "../../../src/fixers/apply.js";
 import { findPatternFix } from "../../../src/fixers/patterns/index.js";
-import { jsFailure, openTsCase, type TsCase } from "../../typescript/ts-case.js";
-import { profileShowsName } from "../../typescript/ts-failures.js";
+import { jsFailure, openTsCase, type TsCase } from "../../ts-project/ts-case.js";
+import { profileShowsName } from "../../ts-project/ts-failures.js";
 
 describe("ts-missing-await (fixture: ts-patterns/missing-await)", () => {
   let c: TsCase;

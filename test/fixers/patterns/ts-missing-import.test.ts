@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyEdits } from "../../../src/fixers/apply.js";
 import { findPatternFix } from "../../../src/fixers/patterns/index.js";
-import { jsFailure, openTsCase, type TsCase } from "../../typescript/ts-case.js";
-import { cartFormatsALine } from "../../typescript/ts-failures.js";
+import { jsFailure, openTsCase, type TsCase } from "../../ts-project/ts-case.js";
+import { cartFormatsALine } from "../../ts-project/ts-failures.js";
 
 describe("ts-missing-import (fixture: ts-patterns/missing-import)", () => {
   let c: TsCase;

@@ -9,10 +9,10 @@ import { createPatternContext, findPatternFix, type PatternFix } from "../../../
 import type { TestRunnerAdapter } from "../../../src/runners/adapter.js";
 import { createJestAdapter } from "../../../src/runners/jest/adapter.js";
 import { createVitestAdapter } from "../../../src/runners/vitest/adapter.js";
-import { closeTsProject, createTsProject } from "../../../src/typescript/project.js";
-import type { TsProject } from "../../../src/typescript/types.js";
+import { closeTsProject, createTsProject } from "../../../src/ts-project/project.js";
+import type { TsProject } from "../../../src/ts-project/types.js";
 import { copyJsProject } from "../../helpers/project-copy.js";
-import { noPython, tsFixtures } from "../../typescript/ts-case.js";
+import { noPython, tsFixtures } from "../../ts-project/ts-case.js";
 
 const runners = { vitest: createVitestAdapter, jest: createJestAdapter };
 

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyEdits } from "../../../src/fixers/apply.js";
 import { findPatternFix } from "../../../src/fixers/patterns/index.js";
 import { misspelt } from "../../../src/fixers/patterns/ts-spelling.js";
-import { jsFailure, openTsCase, type TsCase } from "../../typescript/ts-case.js";
-import { checkoutTotals } from "../../typescript/ts-failures.js";
+import { jsFailure, openTsCase, type TsCase } from "../../ts-project/ts-case.js";
+import { checkoutTotals } from "../../ts-project/ts-failures.js";
 
 describe("ts-spelling (fixture: ts-patterns/spelling)", () => {
   let c: TsCase;

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyEdits } from "../../../src/fixers/apply.js";
 import { findPatternFix } from "../../../src/fixers/patterns/index.js";
 import { planGuard, planOptionalCall, undefinedRead } from "../../../src/fixers/patterns/ts-undefined-guard.js";
-import { jsFailure, openTsCase, type TsCase } from "../../typescript/ts-case.js";
+import { jsFailure, openTsCase, type TsCase } from "../../ts-project/ts-case.js";
 
 describe("ts-undefined-guard (fixture: ts-patterns/undefined-guard)", () => {
   let c: TsCase;

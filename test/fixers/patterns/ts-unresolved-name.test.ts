@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyEdits } from "../../../src/fixers/apply.js";
 import { findPatternFix, patterns, type FixPattern } from "../../../src/fixers/patterns/index.js";
-import { jsFailure, openTsCase, type TsCase } from "../../typescript/ts-case.js";
+import { jsFailure, openTsCase, type TsCase } from "../../ts-project/ts-case.js";
 
 describe("ts-unresolved-name (fixture: ts-patterns/unresolved-name)", () => {
   let c: TsCase;

@@ -4,9 +4,9 @@ import { statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTsProject } from "../../src/typescript/project.js";
-import { loadTypeScript } from "../../src/typescript/load.js";
-import { loadProjectConfig } from "../../src/typescript/config.js";
+import { createTsProject } from "../../src/ts-project/project.js";
+import { loadTypeScript } from "../../src/ts-project/load.js";
+import { loadProjectConfig } from "../../src/ts-project/config.js";
 import { openTsCase, tsFixtures, type TsCase } from "./ts-case.js";
 
 describe("createTsProject (fixture: ts-patterns/missing-import, with tsconfig.json)", () => {
@@ -202,7 +202,7 @@ describe("createTsProject dispose()", () => {
   // The workflow releases the service before each full run so the run does not hold the program's memory: nothing of
   // the project may keep the program alive. Checked in a fresh process with a GC the test can force.
   it("leaves nothing holding the program: it is collected, and the heap falls back", () => {
-    const built = fileURLToPath(new URL("../../dist/src/typescript/project.js", import.meta.url));
+    const built = fileURLToPath(new URL("../../dist/src/ts-project/project.js", import.meta.url));
     const script = `const { createTsProject } = await import(${JSON.stringify(built)});
       const project = createTsProject({ projectRoot: ${JSON.stringify(join(tsFixtures, "spelling"))} });
       let program;

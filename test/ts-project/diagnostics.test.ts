@@ -1,8 +1,8 @@
 // toTsDiagnostic and newDiagnostics: the one conversion and the one comparison the service, the patterns and validation share.
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
-import { newDiagnostics, toTsDiagnostic } from "../../src/typescript/diagnostics.js";
-import type { TsDiagnostic } from "../../src/typescript/types.js";
+import { newDiagnostics, toTsDiagnostic } from "../../src/ts-project/diagnostics.js";
+import type { TsDiagnostic } from "../../src/ts-project/types.js";
 
 const diag = (code: number, message: string, line: number): TsDiagnostic => ({
   file: "src/a.ts",

@@ -3,9 +3,9 @@ import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { loadTypeScript } from "../../src/typescript/load.js";
+import { loadTypeScript } from "../../src/ts-project/load.js";
 
-const builtLoad = fileURLToPath(new URL("../../dist/src/typescript/load.js", import.meta.url));
+const builtLoad = fileURLToPath(new URL("../../dist/src/ts-project/load.js", import.meta.url));
 
 /** A fresh node process loads typescript one way; the RSS it grew by (after a GC) and the version it got. */
 function measure(how: "loadTypeScript" | "import"): { rssMb: number; version: string } {

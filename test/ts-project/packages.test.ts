@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { declaredPackages, packageNameOf } from "../../src/typescript/packages.js";
+import { declaredPackages, packageNameOf } from "../../src/ts-project/packages.js";
 
 describe("declaredPackages", () => {
   let dir: string;

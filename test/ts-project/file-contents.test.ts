@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { createFileContents, type FileStamp } from "../../src/typescript/file-contents.js";
+import { createFileContents, type FileStamp } from "../../src/ts-project/file-contents.js";
 
 /** A disk with 1 s timestamps (mtime and ctime both), a settable clock, and a count of file reads. */
 function coarseDisk() {

@@ -10,8 +10,8 @@ import { failureLocation } from "../../src/parsers/failure-location.js";
 import { packageRoot } from "../../src/paths.js";
 import { runProcess } from "../../src/process/run.js";
 import type { PythonCaller } from "../../src/python/client.js";
-import { createTsProject } from "../../src/typescript/project.js";
-import type { TsProject } from "../../src/typescript/types.js";
+import { createTsProject } from "../../src/ts-project/project.js";
+import type { TsProject } from "../../src/ts-project/types.js";
 import { copyProject } from "../helpers/project-copy.js";
 
 /** The ts-patterns fixture folder. */

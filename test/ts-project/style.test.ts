@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
-import { formatSettingsFor, indentCharacter, quoteStyle, specifierEndings, specifierQuote } from "../../src/typescript/style.js";
+import { formatSettingsFor, indentCharacter, quoteStyle, specifierEndings, specifierQuote } from "../../src/ts-project/style.js";
 import { tsFixtures } from "./ts-case.js";
 
 const fixture = (rel: string): string => readFileSync(join(tsFixtures, "real-runner", rel), "utf8");
