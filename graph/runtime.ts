@@ -99,7 +99,11 @@ async function openRuntime(
     runnerArgs: input.runnerArgs,
     parallel: input.parallel,
   });
-  const python = adapter.name === "pytest" ? await resolvePython({ projectRoot, python: input.python }) : null;
+  // The interpreter check (one Python start) goes on beside the store's opening and the prestarted run instead of
+  // before them: a first run of 1,000 tests takes about a second, so its start is on the critical path.
+  const pythonChecked = adapter.name === "pytest" ? resolvePython({ projectRoot, python: input.python }) : Promise.resolve(null);
+  // Awaited below; a store that fails to open first leaves it settled but unread.
+  pythonChecked.catch(() => undefined);
   // One redactor for the store and the prompts: the environment's secrets and redgreen's own API key.
   const redactor = createSecretRedactor({ env, apiKey: input.apiKey });
   const store = openStore(resolveDbPath({ projectRoot, db: input.db, env, cwd: input.cwd ?? process.cwd() }), { redactor });
@@ -110,6 +114,7 @@ async function openRuntime(
     ? prestartRun(adapter, fullRunCoverage(options, null, false), input.signal)
     : null;
   try {
+    const python = await pythonChecked;
     return await openServices(input, env, lock, { runnerChoice, adapter, python, redactor, store, options, prestarted });
   } catch (e) {
     await prestarted?.cancel();

@@ -21,6 +21,15 @@ const VENV_CANDIDATES = [
 
 const PROBE = "import sys; print(sys.executable)";
 
+/** The project's own virtualenv interpreter (the first of VENV_CANDIDATES that exists), without starting it; null without one. */
+export function projectVenvInterpreter(projectRoot: string): string | null {
+  for (const parts of VENV_CANDIDATES) {
+    const path = join(resolve(projectRoot), ...parts);
+    if (existsSync(path)) return path;
+  }
+  return null;
+}
+
 /** Runs the interpreter once; returns its sys.executable or the reason it does not run. */
 async function probe(
   python: string,
@@ -55,9 +64,8 @@ export async function resolvePython(options: ResolvePythonOptions): Promise<stri
     }
     return path.includes("/") ? path : r.executable;
   }
-  for (const parts of VENV_CANDIDATES) {
-    const path = join(root, ...parts);
-    if (!existsSync(path)) continue;
+  const path = projectVenvInterpreter(root);
+  if (path !== null) {
     const r = await probe(path, root, options.env);
     if ("problem" in r) {
       // A broken project venv is reported, not silently replaced by a system Python with other packages.

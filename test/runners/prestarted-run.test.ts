@@ -1,6 +1,6 @@
 // prestartRun on real pytest: the run starts before anyone asks, the first full run asked for is that run, and
 // `redgreen run` starts it while the graph loads, but only after the store opened (a bad --db runs nothing).
-import { existsSync, mkdirSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { RunProgress, RunTestsOptions, TestRunnerAdapter } from "../../src/runners/adapter.js";
@@ -35,6 +35,25 @@ async function loggedAdapter(root: string): Promise<{ inner: TestRunnerAdapter; 
     return real.runTests(o);
   };
   return { inner, calls };
+}
+
+/**
+ * Writes at `path` an interpreter (the test Python) whose check (`-c import sys; print(sys.executable)`) answers only
+ * once `marker` exists (or after 10 s), and returns a log with one line per check: "saw" when the run's test had run by
+ * then, "missed" when the check gave up. A first run that waits for a check leaves a "missed".
+ */
+function slowCheckInterpreter(path: string, marker: string): () => string[] {
+  // Beside the marker, outside the project (the run guard removes what a run creates inside it).
+  const log = join(dirname(marker), "interpreter-checks.log");
+  const check = `if [ "$1" = "-c" ] && [ "$2" = "import sys; print(sys.executable)" ]; then
+  i=0; while [ ! -e '${marker}' ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done
+  if [ -e '${marker}' ]; then echo saw >> '${log}'; else echo missed >> '${log}'; fi
+fi
+exec '${testPython}' "$@"
+`;
+  writeFileSync(path, `#!/bin/sh\n${check}`);
+  chmodSync(path, 0o755);
+  return () => (existsSync(log) ? readFileSync(log, "utf8").trim().split("\n") : []);
 }
 
 async function until(condition: () => boolean, ms = 30_000): Promise<void> {
@@ -115,5 +134,40 @@ describe("redgreen run", () => {
     const run = phase("test run: prestarted full, 1 tests");
     const graph = phase("load: the workflow graph's modules");
     expect(run.start).toBeLessThan(graph.start);
+  }, 60_000);
+
+  it("starts the first run while the interpreter check goes on, not after it", async () => {
+    const { root, marker } = project();
+    const python = join(dirname(root), "slow-check-python");
+    const checks = slowCheckInterpreter(python, marker);
+    const r = await runCli(["run", root, "--no-llm", "--json", "--quiet", "--python", python, "--db", join(root, "rg.db")]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ status: "passed", testRuns: { full: 1, affected: 0, targeted: 0 } });
+    // Every check saw the test run: none held the first run back.
+    expect(checks()).toContain("saw");
+    expect(checks()).not.toContain("missed");
+  }, 60_000);
+
+  it("starts the first run while the project's virtualenv interpreter is checked, not after it", async () => {
+    const { root, marker } = project();
+    mkdirSync(join(root, ".venv", "bin"), { recursive: true });
+    const checks = slowCheckInterpreter(join(root, ".venv", "bin", "python"), marker);
+    const r = await runCli(["run", root, "--no-llm", "--json", "--quiet", "--db", join(dirname(root), "rg.db")]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ status: "passed", testRuns: { full: 1, affected: 0, targeted: 0 } });
+    // Every check saw the test run: none held the first run back.
+    expect(checks()).toContain("saw");
+    expect(checks()).not.toContain("missed");
+  }, 60_000);
+
+  it("a --python file that does not run is still python_missing, its check going on beside the first run", async () => {
+    const { root } = project();
+    const python = join(dirname(root), "broken-python");
+    writeFileSync(python, "#!/bin/sh\necho 'no interpreter here' >&2\nexit 3\n");
+    chmodSync(python, 0o755);
+    const r = await runCli(["run", root, "--no-llm", "--json", "--python", python, "--db", join(root, "rg.db")]);
+    expect(r.exitCode).toBe(2);
+    expect(JSON.parse(r.stdout)).toMatchObject({ code: "python_missing" });
+    expect(JSON.parse(r.stdout).error).toMatch(/broken-python does not run: it exited with code 3 \(no interpreter here\)/);
   }, 60_000);
 });

@@ -12,7 +12,7 @@ import { isPytestTestFile } from "../../parsers/pytest-frames.js";
 import { PytestJsonlAccumulator } from "../../parsers/pytest-jsonl.js";
 import { parsePytestOutput } from "../../parsers/pytest-text.js";
 import { type ProcessResult, runProcess } from "../../process/run.js";
-import { resolvePython } from "../../python/interpreter.js";
+import { projectVenvInterpreter, resolvePython } from "../../python/interpreter.js";
 import type { CoverageScope, PerTestCoverage, RunTestsOptions, TestRunnerAdapter } from "../adapter.js";
 import { FileTail } from "../file-tail.js";
 import { checkProjectRoot } from "../project-root.js";
@@ -46,13 +46,13 @@ type Unattributed = "stall" | "parent" | null;
 
 /**
  * Creates the pytest adapter for a project; throws path_not_found for a missing root and python_missing
- * without an interpreter. An interpreter given as the path of an existing file is not started here:
- * the first run checks it (saving a Python start-up per adapter), and runTests throws python_missing
- * when it does not run.
+ * without an interpreter. An interpreter given as the path of an existing file, or else the project's own
+ * virtualenv interpreter, is not started here: the first run checks it (saving a Python start-up per adapter,
+ * before the first run can start), and runTests throws python_missing when it does not run.
  */
 export async function createPytestAdapter(opts: PytestAdapterOptions): Promise<TestRunnerAdapter> {
   const projectRoot = checkProjectRoot(opts.projectRoot);
-  const given = givenInterpreterFile(opts.python);
+  const given = opts.python !== undefined && opts.python !== "" ? givenInterpreterFile(opts.python) : projectVenvInterpreter(projectRoot);
   if (given) return new PytestAdapter({ ...opts, projectRoot }, given, false);
   const python = await resolvePython({ projectRoot, python: opts.python });
   return new PytestAdapter({ ...opts, projectRoot }, python);
@@ -205,7 +205,8 @@ export class PytestAdapter implements TestRunnerAdapter {
   /** Throws python_missing (from resolvePython) when the interpreter does not run. */
   private async checkPython(): Promise<void> {
     if (this.pythonChecked) return;
-    await resolvePython({ projectRoot: this.projectRoot, python: this.python });
+    // The interpreter as it was chosen (given, or the project's virtualenv), so the error names it the same way.
+    await resolvePython({ projectRoot: this.projectRoot, python: this.opts.python });
     this.pythonChecked = true;
   }
 

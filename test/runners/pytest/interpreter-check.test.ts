@@ -1,5 +1,5 @@
-// An interpreter given as a file is checked by the adapter's first run instead of a separate probe.
-import { chmodSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+// An interpreter given as a file, or the project's own virtualenv one, is checked by the adapter's first run instead of a separate probe.
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -60,5 +60,38 @@ describe("pytest adapter: an interpreter given as a file", () => {
       createPytestAdapter({ projectRoot: copies.copy("passing"), python: join(scratch, "missing", "python") }),
     );
     expect(err.code).toBe("python_missing");
+  });
+});
+
+describe("pytest adapter: the project's virtualenv interpreter", () => {
+  /** A copy of the passing fixture with `.venv/bin/python` written by `make`. */
+  const withVenv = (make: (python: string) => void): { root: string; python: string } => {
+    const root = copies.copy("passing");
+    mkdirSync(join(root, ".venv", "bin"), { recursive: true });
+    const python = join(root, ".venv", "bin", "python");
+    make(python);
+    return { root, python };
+  };
+
+  it("runs with it, found without starting it", async () => {
+    const { root, python } = withVenv((p) => symlinkSync(testPython, p));
+    const adapter = await createPytestAdapter({ projectRoot: root });
+    expect((adapter as unknown as { python: string; pythonChecked: boolean }).pythonChecked).toBe(false);
+    const r = await adapter.runTests();
+    expect(r.status).toBe("passed");
+    expect(r.command[0]).toBe(python);
+  });
+
+  it("says python_missing, naming the virtualenv, on the first run when it does not run", async () => {
+    const { root } = withVenv((p) => {
+      writeFileSync(p, "#!/bin/sh\necho 'venv is broken' >&2\nexit 5\n");
+      chmodSync(p, 0o755);
+    });
+    const adapter = await createPytestAdapter({ projectRoot: root });
+    const err = await failureOf(() => adapter.runTests());
+    expect(err.code).toBe("python_missing");
+    expect(err.message).toMatch(
+      /The project's virtualenv interpreter .*\.venv\/bin\/python does not run: it exited with code 5 \(venv is broken\)\. Recreate the virtualenv/,
+    );
   });
 });
