@@ -91,7 +91,10 @@ describe("pytest adapter: the project's virtualenv interpreter", () => {
     const err = await failureOf(() => adapter.runTests());
     expect(err.code).toBe("python_missing");
     expect(err.message).toMatch(
-      /The project's virtualenv interpreter .*\.venv\/bin\/python does not run: it exited with code 5 \(venv is broken\)\. Recreate the virtualenv/,
+      new RegExp(
+        String.raw`The project's virtualenv interpreter .*\.venv/bin/python does not run: ` +
+          String.raw`it exited with code 5 \(venv is broken\)\. Recreate the virtualenv`,
+      ),
     );
   });
 });
