@@ -22,7 +22,7 @@ afterEach(() => {
 function programPeakMb(optimizeForSize: boolean): number {
   const flag = optimizeForSize ? `(await import("node:v8")).setFlagsFromString("--optimize-for-size");` : "";
   const script = `${flag}
-    const { createTsProject } = await import(${JSON.stringify(join(repo, "dist", "src", "typescript", "project.js"))});
+    const { createTsProject } = await import(${JSON.stringify(join(repo, "dist", "src", "ts-project", "project.js"))});
     const project = createTsProject({ projectRoot: ${JSON.stringify(exampleTsShop)} });
     for (let i = 0; i < 4; i++) {
       await project.warm();
