@@ -50,6 +50,11 @@ export interface LanguageSupport {
   /** The fixed version of a test file against the original. */
   compareTests(ctx: FixContext): Promise<TestFileComparison>;
   /**
+   * Whether a project file is a test by this language's runners' conventions (test modules, conftest.py and tests/
+   * folders; vitest/jest test, snapshot and setup files), before any runner's own rule.
+   */
+  isTestPath(relPath: string): boolean;
+  /**
    * Whether a project file may hold settings of this language's test runners
    * (pytest.ini, pyproject.toml; vitest.config.ts, package.json).
    */

@@ -1,7 +1,7 @@
 // The contract every LanguageSupport meets, checked on equivalent small sources in each language (like the runner suite).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LanguageSupport } from "../../src/languages/index.js";
-import { createFixContext, type FixContext, type FixInput } from "../../src/validation/index.js";
+import { classifyTestPath, createFixContext, type FixContext, type FixInput } from "../../src/validation/index.js";
 
 /** Equivalent sources a language provides: a module with one function, and a test of it. */
 export interface LanguageSamples {
@@ -112,17 +112,22 @@ export function runLanguageConformance(support: LanguageSupport, samples: Langua
       expect(broken.importOnly).toBe(false);
     });
 
-    it(
-      "isTestConfigPath claims its test runners' config file and not the module or the test; createFixContext picks it for that " + "file",
-      () => {
-        const c = samples.testConfig;
-        expect(support.isTestConfigPath(c.file)).toBe(true);
-        expect(support.isTestConfigPath(m.file)).toBe(false);
-        expect(support.isTestConfigPath(samples.test.file)).toBe(false);
-        expect(ctx(c.source, c.source, c.file).testConfigSupport).toBe(support);
-        expect(ctx(m.source, m.source).testConfigSupport).toBeNull();
-      },
-    );
+    it("isTestConfigPath claims its runners' config file, not the module or the test; createFixContext picks it for that file", () => {
+      const c = samples.testConfig;
+      expect(support.isTestConfigPath(c.file)).toBe(true);
+      expect(support.isTestConfigPath(m.file)).toBe(false);
+      expect(support.isTestConfigPath(samples.test.file)).toBe(false);
+      expect(ctx(c.source, c.source, c.file).testConfigSupport).toBe(support);
+      expect(ctx(m.source, m.source).testConfigSupport).toBeNull();
+    });
+
+    it("isTestPath claims the test and not the module; classifyTestPath, which every check asks, follows it", () => {
+      expect(support.isTestPath(samples.test.file)).toBe(true);
+      expect(support.isTestPath(m.file)).toBe(false);
+      expect(classifyTestPath(samples.test.file)).toBe("test");
+      expect(classifyTestPath(m.file)).toBeNull();
+      expect(classifyTestPath(samples.testConfig.file)).toBe("config");
+    });
 
     it("compareTestConfig sees a changed setting, calls a lowered coverage threshold a weakening, and nothing in no change", async () => {
       const c = samples.testConfig;

@@ -9,6 +9,7 @@ import { checkPythonImports } from "./imports.js";
 import { checkPythonIndentation } from "./indentation.js";
 import { checkPythonSyntax } from "./syntax.js";
 import { analyzeTestConfigChange, isPytestConfigPath } from "./test-config.js";
+import { isPytestTestPath } from "./test-paths.js";
 
 /** The lines every import statement of a listing spans. */
 const importLines = (listing: Awaited<ReturnType<typeof importsOf>>): Set<number> => {
@@ -31,6 +32,7 @@ export const pythonLanguage: LanguageSupport = {
       weakenings: c.weakenings,
     };
   },
+  isTestPath: isPytestTestPath,
   isTestConfigPath: isPytestConfigPath,
   compareTestConfig: async (ctx) => analyzeTestConfigChange(ctx.relPath, ctx.original, ctx.fixed),
   async policyFindings(ctx, side, isTest) {
