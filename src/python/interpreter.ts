@@ -1,5 +1,5 @@
 // resolvePython: picks the Python interpreter a project's tests run with.
-import { existsSync } from "node:fs";
+import { lstatSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import { RedgreenError } from "../domain/errors.js";
 import { runProcess } from "../process/run.js";
@@ -21,11 +21,15 @@ const VENV_CANDIDATES = [
 
 const PROBE = "import sys; print(sys.executable)";
 
-/** The project's own virtualenv interpreter (the first of VENV_CANDIDATES that exists), without starting it; null without one. */
+/**
+ * The project's own virtualenv interpreter (the first of VENV_CANDIDATES that is there), without starting it; null
+ * without one. A link whose target is gone (the base Python the venv was made from was removed) is there: that venv
+ * is broken and gets reported, not passed over for a system Python with other packages.
+ */
 export function projectVenvInterpreter(projectRoot: string): string | null {
   for (const parts of VENV_CANDIDATES) {
     const path = join(resolve(projectRoot), ...parts);
-    if (existsSync(path)) return path;
+    if (lstatSync(path, { throwIfNoEntry: false }) !== undefined) return path;
   }
   return null;
 }

@@ -82,6 +82,14 @@ describe("pytest adapter: the project's virtualenv interpreter", () => {
     expect(r.command[0]).toBe(python);
   });
 
+  it("says python_missing, naming the virtualenv, on the first run when its interpreter link points at a removed Python", async () => {
+    const { root } = withVenv((p) => symlinkSync(join(scratch, "removed-base", "python3.10"), p));
+    const adapter = await createPytestAdapter({ projectRoot: root });
+    const err = await failureOf(() => adapter.runTests());
+    expect(err.code).toBe("python_missing");
+    expect(err.message).toMatch(/The project's virtualenv interpreter .*\.venv\/bin\/python does not run/);
+  });
+
   it("says python_missing, naming the virtualenv, on the first run when it does not run", async () => {
     const { root } = withVenv((p) => {
       writeFileSync(p, "#!/bin/sh\necho 'venv is broken' >&2\nexit 5\n");

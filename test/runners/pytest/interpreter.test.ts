@@ -58,6 +58,15 @@ describe("resolvePython", () => {
     expect((err as RedgreenError).message).toMatch(/virtualenv interpreter .* does not run: it exited with code 7/);
   });
 
+  it("says python_missing for a venv whose interpreter link points at a Python that is gone, not python3 from PATH", async () => {
+    const stale = project("stale-venv");
+    mkdirSync(join(stale, ".venv", "bin"), { recursive: true });
+    symlinkSync(join(root, "removed-base", "bin", "python3.10"), join(stale, ".venv", "bin", "python"));
+    const err = await resolvePython({ projectRoot: stale }).catch((e: unknown) => e);
+    expect((err as RedgreenError).code).toBe("python_missing");
+    expect((err as RedgreenError).message).toMatch(/virtualenv interpreter .*\.venv\/bin\/python does not run/);
+  });
+
   it("says python_missing when PATH has no python", async () => {
     const code = await codeOf(resolvePython({ projectRoot: project("no-path"), env: { PATH: join(root, "empty-bin") } }));
     expect(code).toBe("python_missing");
