@@ -121,7 +121,7 @@ export function runLanguageConformance(support: LanguageSupport, samples: Langua
       expect(ctx(m.source, m.source).testConfigSupport).toBeNull();
     });
 
-    it("isTestPath claims the test and not the module; classifyTestPath, which every check asks, follows it", () => {
+    it("isTestPath claims the test and not the module; classifyTestPath, which the test-file checks ask, follows it", () => {
       expect(support.isTestPath(samples.test.file)).toBe(true);
       expect(support.isTestPath(m.file)).toBe(false);
       expect(classifyTestPath(samples.test.file)).toBe("test");
