@@ -1,6 +1,8 @@
 // Frame classification: is a stack frame the project's own code, a test, an installed library or the stdlib?
 import { isAbsolute, relative, resolve, sep } from "node:path";
 import type { StackFrame } from "../domain/failure.js";
+import { pathSegments } from "../domain/node-id.js";
+import { isPytestTestPath } from "./language.js";
 
 export type FrameKind = NonNullable<StackFrame["kind"]>;
 
@@ -17,8 +19,6 @@ const VENDORED_SEGMENTS = new Set([
   "__pypackages__",
 ]);
 const STDLIB_DIR_RE = /[\\/]lib[\\/](?:python|pypy)\d[\d.]*[\\/]|[\\/]Lib[\\/]/;
-const TEST_FILE_RE = /^(?:test_.*\.py|.*_test\.py|conftest\.py)$/;
-const TEST_DIRS = new Set(["tests", "test", "testing"]);
 
 /** The frame's path relative to the project root with forward slashes, or null when it lies outside the project. */
 export function projectRelativePath(file: string, projectRoot: string): string | null {
@@ -29,11 +29,12 @@ export function projectRelativePath(file: string, projectRoot: string): string |
   return rel.split(sep).join("/");
 }
 
-/** Whether a project-relative path is a pytest test module, conftest, or lives in a tests folder. */
+/**
+ * Whether a project-relative path is test code to the analysis: pytest's conventions (isPytestTestPath), and a
+ * testing/ folder as pytest's own repository keeps its tests, whose frames are never where a bug is fixed.
+ */
 export function isTestPath(relPath: string): boolean {
-  const parts = relPath.split("/");
-  const base = parts[parts.length - 1] ?? "";
-  return TEST_FILE_RE.test(base) || parts.slice(0, -1).some((p) => TEST_DIRS.has(p));
+  return isPytestTestPath(relPath) || pathSegments(relPath).dirs.includes("testing");
 }
 
 /** Classifies a frame's file: "<frozen ...>" and interpreter paths are stdlib, site-packages library, tests test. */

@@ -43,3 +43,18 @@ export function isJsTestPath(relPath: string): boolean {
   const { dirs, base } = pathSegments(relPath);
   return JS_TEST_NAME_RE.test(base) || base.endsWith(".snap") || dirs.includes("__tests__") || dirs.includes("__snapshots__");
 }
+
+const PYTEST_TEST_NAME_RE = /^(?:test_.*|.*_test|conftest)\.py$/;
+const PYTEST_TEST_DIRS = new Set(["tests", "test"]);
+
+/**
+ * pytest's test-file conventions, the one definition of them: test modules by pytest's default names (test_*.py,
+ * *_test.py), conftest.py, and any file under a tests/ or test/ folder (data files too: tests read them).
+ */
+export function isPytestTestPath(relPath: string): boolean {
+  const { dirs, base } = pathSegments(relPath);
+  return PYTEST_TEST_NAME_RE.test(base) || dirs.some((d) => PYTEST_TEST_DIRS.has(d));
+}
+
+/** A Python file isPytestTestPath holds: a test module or conftest pytest may import. */
+export const isPytestTestModule = (relPath: string): boolean => relPath.endsWith(".py") && isPytestTestPath(relPath);

@@ -1,17 +1,8 @@
-// Frame helpers shared by the pytest parsers: test-file naming, frame kinds, the failing line, and the Failure they make.
+// Frame helpers shared by the pytest parsers: frame kinds, the failing line, and the Failure they make.
 import type { Failure, FailurePhase, StackFrame } from "../domain/failure.js";
-import { pathSegments, splitNodeId } from "../domain/node-id.js";
+import { isPytestTestModule } from "../analysis/language.js";
+import { splitNodeId } from "../domain/node-id.js";
 import { failureLocation } from "./failure-location.js";
-
-const TEST_DIRS = new Set(["tests", "test"]);
-
-/** pytest's default naming (test_*.py, *_test.py), conftest.py, and .py files under a tests/ or test/ folder. */
-export function isPytestTestFile(relPath: string): boolean {
-  const { dirs, base } = pathSegments(relPath);
-  if (!base.endsWith(".py")) return false;
-  if (base === "conftest.py" || /^test_.*\.py$/.test(base) || /^.+_test\.py$/.test(base)) return true;
-  return dirs.some((p) => TEST_DIRS.has(p));
-}
 
 /**
  * The kind of a frame's file when the plugin did not classify it (JUnit, terminal text, stack dumps):
@@ -28,11 +19,11 @@ export function classifyFramePath(file: string, rootDir?: string): { file: strin
     if (norm.startsWith(root)) rel = norm.slice(root.length);
   }
   if (rel === null && !norm.startsWith("/") && !/^[A-Za-z]:\//.test(norm)) rel = norm;
-  if (rel !== null) return { file: rel, kind: isPytestTestFile(rel) ? "test" : "project" };
+  if (rel !== null) return { file: rel, kind: isPytestTestModule(rel) ? "test" : "project" };
   if (/\/lib\/python\d+(\.\d+)?\//.test(norm) || /\/Lib\//.test(norm)) return { file, kind: "stdlib" };
   // Installed code lives in site-packages or the interpreter's lib folder; another absolute path is
   // most likely the project's own (text output without a known rootdir).
-  return { file, kind: isPytestTestFile(norm) ? "test" : "project" };
+  return { file, kind: isPytestTestModule(norm) ? "test" : "project" };
 }
 
 const SYNTAX_ERRORS = new Set(["SyntaxError", "IndentationError", "TabError"]);

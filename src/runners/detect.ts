@@ -1,7 +1,7 @@
 // detectRunner: which test runner a project uses (vitest, jest or pytest), from its config files and package.json.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { isPytestTestFile } from "../parsers/pytest-frames.js";
+import { isPytestTestModule } from "../analysis/language.js";
 import { RedgreenError } from "../domain/errors.js";
 import type { RunnerChoice, RunnerName } from "../domain/runner-choice.js";
 import { isVitestConfigName, JEST_CONFIG_RE, readTextOrEmpty, VITE_CONFIG_RE } from "./js/config-files.js";
@@ -30,7 +30,7 @@ function readPackageJson(root: string): PackageJson | null {
 
 /** Whether the folder (or its tests/ and test/ folders) holds Python test modules. */
 function hasPythonTests(root: string, entries: string[]): boolean {
-  if (entries.some((n) => isPytestTestFile(n))) return true;
+  if (entries.some((n) => isPytestTestModule(n))) return true;
   for (const dir of ["tests", "test"]) {
     try {
       if (readdirSync(join(root, dir)).some((n) => n.endsWith(".py"))) return true;

@@ -1,7 +1,7 @@
 // Which project files are tests or test configuration (the files a fix may not quietly change): every language's rule.
 import { LANGUAGES, type LanguageSupport } from "../languages/index.js";
 
-export { isPytestTestPath } from "../languages/python/test-paths.js";
+export { isPytestTestPath } from "../analysis/language.js";
 
 /**
  * "test": a test module, conftest, anything under a tests/ folder, a vitest/jest snapshot or setup file (checked like a

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { resolveProjectFile } from "../../src/fixers/paths.js";
-import { isPytestTestFile } from "../../src/parsers/pytest-frames.js";
+import { isPytestTestModule as isPytestTestFile } from "../../src/analysis/language.js";
 import { resolveProjectRoot } from "../../tools/project-scope.js";
 
 let base: string;

@@ -9,7 +9,7 @@ import { checkPythonImports } from "./imports.js";
 import { checkPythonIndentation } from "./indentation.js";
 import { checkPythonSyntax } from "./syntax.js";
 import { analyzeTestConfigChange, isPytestConfigPath } from "./test-config.js";
-import { isPytestTestPath } from "./test-paths.js";
+import { isPytestTestPath } from "../../analysis/language.js";
 
 /** The lines every import statement of a listing spans. */
 const importLines = (listing: Awaited<ReturnType<typeof importsOf>>): Set<number> => {

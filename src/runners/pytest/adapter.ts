@@ -8,7 +8,7 @@ import { isAbsolute, join, posix, resolve } from "node:path";
 import { RedgreenError } from "../../domain/errors.js";
 import { splitNodeId } from "../../domain/node-id.js";
 import type { RunSelection, TestRunResult } from "../../domain/test-run.js";
-import { isPytestTestFile } from "../../parsers/pytest-frames.js";
+import { isPytestTestModule } from "../../analysis/language.js";
 import { PytestJsonlAccumulator } from "../../parsers/pytest-jsonl.js";
 import { parsePytestOutput } from "../../parsers/pytest-text.js";
 import { type ProcessResult, runProcess } from "../../process/run.js";
@@ -118,7 +118,7 @@ export class PytestAdapter implements TestRunnerAdapter {
 
   isTestFile(relPath: string): boolean {
     const rel = posix.normalize(relPath.replace(/\\/g, "/"));
-    return isPytestTestFile(rel) || this.reportedTestFiles.has(rel) || matchesPythonFiles(rel, this.pythonFiles);
+    return isPytestTestModule(rel) || this.reportedTestFiles.has(rel) || matchesPythonFiles(rel, this.pythonFiles);
   }
 
   testCoverage(of: CoverageScope = "suite"): PerTestCoverage | null {

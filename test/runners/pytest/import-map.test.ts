@@ -2,7 +2,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { isPytestTestFile } from "../../../src/parsers/pytest-frames.js";
+import { isPytestTestModule as isPytestTestFile } from "../../../src/analysis/language.js";
 import { createPytestAdapter } from "../../../src/runners/pytest/adapter.js";
 import { ImportMap } from "../../../src/runners/pytest/import-map.js";
 import { testPython } from "../../helpers/python-env.js";
