@@ -13,7 +13,7 @@ setFlagsFromString("--optimize-for-size");
 // Nor does a large young generation: V8 grows it (up to 2 x 8 MB here) while the TypeScript program's many long-lived
 // objects survive their first collections, and its pages stay resident. Its size is fixed when node starts, but the
 // growth factor is read at each growth: 1 keeps it at its starting 1 MB. `redgreen run` on the generated vitest suites
-// peaked at 209 -> 193 MB (20,000 tests, 86-88 s user CPU either way) and 187-191 -> 178 MB (1,000 tests).
+// peaked at 207-209 -> 193-195 MB (20,000 tests; 74-88 s user CPU before, 71-86 s after) and 185-194 -> 178-179 MB (1,000).
 const LONG_LIVED = new Set(["chat", "inspect", "mcp"]);
 const command = process.argv.slice(2).find((a) => a !== "--no-color");
 if (!LONG_LIVED.has(command ?? "")) {
