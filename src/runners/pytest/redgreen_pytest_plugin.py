@@ -279,6 +279,8 @@ class _XdistController:
 
 
 _PARENT_STAT: dict = {}
+# Linux's PF_EXITING task flag: set when a process starts to exit.
+_PF_EXITING = 0x4
 
 
 def _parent_gone(parent_pid: int, thorough: bool) -> bool:
@@ -300,9 +302,13 @@ def _parent_gone(parent_pid: int, thorough: bool) -> bool:
         return False
     if not stat:
         return True
-    # After the ")" that ends the command name: state is field 3, pending signals field 31 (so [0] and [28] here).
+    # After the ")" that ends the command name: state is field 3, the kernel's flags field 9, pending signals field 31
+    # (so [0], [6] and [28] here). A SIGKILL already taken off the pending set leaves the parent exiting (PF_EXITING)
+    # before it is a zombie.
     fields = stat[stat.rindex(b")") + 2 :].split()
-    return fields[0] in (b"Z", b"X") or (len(fields) > 28 and int(fields[28]) & (1 << (signal.SIGKILL - 1)) != 0)
+    if fields[0] in (b"Z", b"X") or (len(fields) > 6 and int(fields[6]) & _PF_EXITING):
+        return True
+    return len(fields) > 28 and int(fields[28]) & (1 << (signal.SIGKILL - 1)) != 0
 
 
 def _subtest_description(report):
