@@ -1,7 +1,7 @@
 // TypeScript's LanguageSupport (JavaScript too): every check answered by the TypeScript compiler API, with the project's
 // language service for types and module resolution when the workflow has one.
-import { isJsTestPath, isScriptPath } from "../../analysis/language.js";
-import { isJsSetupPath } from "../../runners/js/config-files.js";
+import { isScriptPath } from "../../analysis/language.js";
+import { isJsTestOrSetupPath } from "../../runners/js/test-files.js";
 import { loadTypeScript } from "../../ts-project/load.js";
 import { NOT_SECRET_NAMES, SECRET_ENV_NAME } from "../../validation/env-secrets.js";
 import { diffOf } from "../../validation/facts.js";
@@ -28,7 +28,7 @@ export const typescriptLanguage: LanguageSupport = {
     const c = compareTsTests(original.ts, ctx.original, ctx.fixed, ctx.relPath, { original, fixed, diff });
     return { parsed: c.parsed, parseNote: c.parsed ? null : "it does not parse", importOnly: c.importOnly, weakenings: c.weakenings };
   },
-  isTestPath: (relPath) => isJsTestPath(relPath) || isJsSetupPath(relPath),
+  isTestPath: isJsTestOrSetupPath,
   isTestConfigPath: isJsTestConfigPath,
   // A config script is parsed once for every check; package.json and other JSON are not parsed as scripts.
   async compareTestConfig(ctx) {
