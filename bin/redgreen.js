@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Entry point for the `redgreen` command: loads the compiled CLI.
+// Entry point for the `redgreen` command: loads the bundled CLI (dist/bundle, built by `npm run build`).
 import { setFlagsFromString } from "node:v8";
 
 // V8 favours memory over speed: measured on the generated 1,000-test vitest suite (REDGREEN_TIMINGS, load 7-8), peak RSS
@@ -21,7 +21,10 @@ if (!LONG_LIVED.has(command ?? "")) {
   setFlagsFromString("--semi-space-growth-factor=1");
 }
 
-import("../dist/src/cli/main.js")
+// The stack traces REDGREEN_DEBUG=1 prints name the TypeScript sources, not the bundle's lines.
+if (process.env.REDGREEN_DEBUG === "1") process.setSourceMapsEnabled(true);
+
+import("../dist/bundle/main.js")
   .then((m) => m.main(process.argv.slice(2)))
   .catch((err) => {
     process.stderr.write(`redgreen: could not start (${err && err.message ? err.message : err}); run \`npm run build\` first\n`);

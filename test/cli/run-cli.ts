@@ -8,7 +8,7 @@ import { runProcess } from "../../src/process/run.js";
 import { fixturePath } from "../helpers/python-env.js";
 
 export const binPath = fileURLToPath(new URL("../../bin/redgreen.js", import.meta.url));
-const builtMain = fileURLToPath(new URL("../../dist/src/cli/main.js", import.meta.url));
+const builtMain = fileURLToPath(new URL("../../dist/bundle/main.js", import.meta.url));
 
 export interface CliRun {
   exitCode: number | null;

@@ -9,6 +9,6 @@ export function initialize(file) {
 
 export async function resolve(specifier, context, next) {
   const resolved = await next(specifier, context);
-  if (logFile && resolved.url.includes("/@langchain/")) appendFileSync(logFile, `${resolved.url}\n`);
+  if (logFile && resolved.url.startsWith("file:")) appendFileSync(logFile, `${resolved.url}\n`);
   return resolved;
 }
