@@ -55,7 +55,8 @@ export function vitestArgs(root: string, p: JsRunArgs, config: string | null = n
     `--reporter=${p.reporter}`,
     "--passWithNoTests",
     "--no-color",
-    // The results cache would be written into node_modules/.vite, which may be shared with other projects.
+    // The results cache would be written into node_modules/.vite, which may be shared with other projects; the
+    // progress reporter reads the project's cache instead, so the files still run in the order the project's runs use.
     "--no-cache",
   ];
   if (p.testTimeoutMs !== null) args.push(`--testTimeout=${p.testTimeoutMs}`);

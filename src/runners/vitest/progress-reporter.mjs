@@ -2,6 +2,7 @@
 // and finished test and failed file to $REDGREEN_PROGRESS,
 // and one per console call a test made (vitest's JSON report drops them).
 import { appendFileSync } from "node:fs";
+import { join } from "node:path";
 
 const out = process.env.REDGREEN_PROGRESS;
 // ASCII only, so the reader can split the file at any byte.
@@ -18,9 +19,32 @@ const titlesOf = (testCase) => {
 const CONSOLE_MAX = 16000;
 const errorsOf = (errors) => (errors ?? []).map((e) => ({ name: e.name, message: e.message, stack: e.stack }));
 
+/**
+ * Lets vitest order this run's files as the project's own runs do: failed last time first, then the longest. redgreen
+ * runs vitest with --no-cache, so it never writes the project's results cache (it may sit in a node_modules shared with
+ * other projects); without the cache vitest runs the largest files first, and a failure the user already saw could come
+ * last. Here vitest's own reader loads the project's results file once, read-only: the cache keeps no path to write to.
+ * Vitest versions without that reader (or a project that never ran) keep vitest's order without a cache.
+ */
+async function readProjectResults(vitest) {
+  const results = vitest.cache?.results;
+  const cacheDir = (vitest.vite ?? vitest.server)?.config?.cacheDir;
+  if (!results || typeof results.readFromCache !== "function" || typeof cacheDir !== "string") return;
+  if (results.cachePath !== null || !(results.cache instanceof Map) || results.cache.size > 0) return;
+  results.cachePath = join(cacheDir, "results.json");
+  try {
+    await results.readFromCache();
+  } catch {
+    results.cache.clear();
+  } finally {
+    results.cachePath = null;
+  }
+}
+
 export default class RedgreenProgressReporter {
-  onInit(vitest) {
+  async onInit(vitest) {
     this.vitest = vitest;
+    await readProjectResults(vitest);
   }
 
   /** The test or module a console call came from: vitest 4 looks it up by id; 2.1 and 3 by the task the id names. */
