@@ -12,21 +12,24 @@ import type { WorkflowStateUpdate, WorkflowStateValue } from "../state.js";
 import { announce, digestRun, failingIds, progressTo, throwIfAborted, withoutTests } from "./shared.js";
 
 /**
- * The progress listener, plus: at the run's first failing test, the language service starts building its program while
- * the run goes on (pattern_fix queries it next), instead of after the run. Its faults surface at that first query.
- * Not in a run past options.warmDuringRunMaxTests collected tests: there the program would add to the big report's memory.
+ * The progress listener, plus: at the run's first failing test, the language services get ready for the queries that
+ * follow the run (analyze, pattern_fix, the checks) while the run goes on, instead of after it: the TypeScript service
+ * builds its program, the Python helper reads the project's modules. Their faults surface at the first query.
+ * The program is not built in a run past options.warmDuringRunMaxTests collected tests: there it would add to the big
+ * report's memory.
  */
 function warmingOnFailure(deps: WorkflowDeps, onProgress: (p: RunProgress) => void): (p: RunProgress) => void {
   let warming = false;
   return (p) => {
     onProgress(p);
-    if (warming || p.failed === 0 || !deps.typescript?.warm) return;
-    if ((p.collected ?? p.done) > deps.options.warmDuringRunMaxTests) return;
+    if (warming || p.failed === 0) return;
     warming = true;
-    const warm = deps.typescript.warm;
-    timePhase(`language service built during the run (at ${p.collected ?? "?"} collected, ${p.done} done)`, () => warm()).catch(
-      () => undefined,
-    );
+    const at = `at ${p.collected ?? "?"} collected, ${p.done} done`;
+    const { helper, typescript } = deps;
+    if (helper?.warm) timePhase(`python helper warmed during the run (${at})`, () => helper.warm!()).catch(() => undefined);
+    if (typescript?.warm && (p.collected ?? p.done) <= deps.options.warmDuringRunMaxTests) {
+      timePhase(`language service built during the run (${at})`, () => typescript.warm!()).catch(() => undefined);
+    }
   };
 }
 

@@ -6,6 +6,11 @@ import { RedgreenError } from "../domain/errors.js";
 /** What a check or service needs from the helper: calls by op name (fakes implement just this). */
 export interface PythonCaller {
   call<T>(op: string, args: object, opts?: CallOptions): Promise<T>;
+  /**
+   * Reads the project's modules into the helper's caches ahead of the ops that need them, for a caller with idle time
+   * (a test run under way). Only a started helper has it: a lazy one is not started for it.
+   */
+  warm?(): Promise<void>;
 }
 
 export interface CallOptions {

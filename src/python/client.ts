@@ -6,11 +6,15 @@ import { z } from "zod";
 import { RedgreenError } from "../domain/errors.js";
 import { pythonSourcePath } from "../paths.js";
 import { HelperInfoSchema, HelperOpError, type CallOptions, type HelperInfo, type HelperStats, type PythonCaller } from "./caller.js";
-import { opTimeoutMs, type OpBudgetOverrides } from "./ops.js";
+import { callOp, opTimeoutMs, type OpBudgetOverrides } from "./ops.js";
 import { testProcessEnv } from "../runners/test-env.js";
 
 export { HelperInfoSchema, HelperOpError, isHelperOpError } from "./caller.js";
 export type { CallOptions, HelperInfo, HelperStats, PythonCaller } from "./caller.js";
+
+/** How long the `warm` op reads project files before it stops (it usually finishes long before). */
+const WARM_BUDGET_MS = 2_000;
+const WarmReplySchema = z.object({ files: z.number().int(), read: z.number().int() });
 
 export interface PythonHelperOptions {
   /** The project's interpreter (path or command on PATH). */
@@ -169,6 +173,11 @@ export class PythonHelper implements PythonCaller {
       this.armRunning();
       this.updateRef();
     });
+  }
+
+  /** PythonCaller.warm: the `warm` op, which stops after WARM_BUDGET_MS (a call queued behind it waits at most that). */
+  async warm(): Promise<void> {
+    await callOp(this, "warm", { budgetMs: WARM_BUDGET_MS }, WarmReplySchema);
   }
 
   /** Ends the helper: calls still pending reject; waits for the process to exit (an idle one gets 2 s before SIGKILL). */

@@ -30,7 +30,8 @@ export interface OpSpec {
     | "overfit"
     | "parse"
     | "policy"
-    | "resolve";
+    | "resolve"
+    | "warm";
   budget: OpBudget;
 }
 
@@ -67,6 +68,8 @@ export const OPS = {
   dropped_return: { module: "dropped_return", budget: PROJECT_OP },
   name_suggestion: { module: "name_suggestion", budget: PROJECT_OP },
   assertion_rewrite: { module: "assertion_rewrite", budget: PROJECT_OP },
+  // Stops itself after the budget it is given (PythonHelper.warm), far below this one.
+  warm: { module: "warm", budget: LOOKUP_OP },
 } as const satisfies Record<string, OpSpec>;
 export type OpName = keyof typeof OPS;
 
