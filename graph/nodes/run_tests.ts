@@ -12,15 +12,18 @@ import type { WorkflowStateUpdate, WorkflowStateValue } from "../state.js";
 import { announce, digestRun, failingIds, progressTo, throwIfAborted, withoutTests } from "./shared.js";
 
 /**
- * The progress listener, plus: at the run's first failing test, the language service starts building its program while
- * the run goes on (pattern_fix queries it next), instead of after the run. Its faults surface at that first query.
+ * The progress listener, plus: the language service starts building its program while the run goes on (pattern_fix
+ * queries it next), instead of after the run: in the workflow's first run from its first progress (started at its first
+ * failure instead, a failure reported late in the run left the build on the critical path; a suite that turns out green
+ * pays the build's CPU), in a later run (fixes made, expected green) at its first failure. The build parses its lib files
+ * a turn of the event loop at a time, so the run's end is heard when it comes. Its faults surface at the first query.
  * Not in a run past options.warmDuringRunMaxTests collected tests: there the program would add to the big report's memory.
  */
-function warmingOnFailure(deps: WorkflowDeps, onProgress: (p: RunProgress) => void): (p: RunProgress) => void {
+function warmingDuringRun(deps: WorkflowDeps, firstRun: boolean, onProgress: (p: RunProgress) => void): (p: RunProgress) => void {
   let warming = false;
   return (p) => {
     onProgress(p);
-    if (warming || p.failed === 0 || !deps.typescript?.warm) return;
+    if (warming || (!firstRun && p.failed === 0) || !deps.typescript?.warm) return;
     if ((p.collected ?? p.done) > deps.options.warmDuringRunMaxTests) return;
     warming = true;
     const warm = deps.typescript.warm;
@@ -46,7 +49,7 @@ export const runTestsNode =
       deps.typescript?.dispose?.();
       announce(deps, "run_tests", state.iteration, "running the full test suite");
       const { value, runCounts } = await countingRuns(deps, state.runCounts, async (adapter) => {
-        const onProgress = warmingOnFailure(deps, progressTo(deps, "full"));
+        const onProgress = warmingDuringRun(deps, state.initialRun === null, progressTo(deps, "full"));
         // Coverage (opted in) on the first full run, with the per-test map, and on a later one only when it should be green.
         const measure = fullRunCoverage(deps.options, state.lastRun, state.lastRun?.failing.length === 0);
         const first = await adapter.runTests({ ...measure, onProgress, signal });
