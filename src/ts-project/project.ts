@@ -7,7 +7,7 @@ import { RedgreenError } from "../domain/errors.js";
 import { loadProjectConfig, type ProjectConfig } from "./config.js";
 import { toTsDiagnostic } from "./diagnostics.js";
 import { contentHash, createFileContents } from "./file-contents.js";
-import { acquireLibFiles } from "./lib-files.js";
+import { acquireLibFiles, acquirePackageImports } from "./lib-files.js";
 import { loadTypeScript, type TypeScriptApi } from "./load.js";
 import {
   dominantEnding,
@@ -377,10 +377,11 @@ export function createTsProject(options: TsProjectOptions): TsProject {
       let st = await ensure();
       while (st !== state) st = await ensure();
       const live = st;
-      // The lib files first, a file per turn of the event loop; then the program (the project's files) in one go.
+      // Lib files a file per turn; the program in one go; the test files' packages, held for importer checks (till dispose).
       const release = await acquireLibFiles({ ...live, live: () => state === live });
       if (state === live) live.service.getProgram()?.getTypeChecker();
       release();
+      await acquirePackageImports({ ...live, testFiles: live.leftOut, live: () => state === live });
     },
 
     dispose() {

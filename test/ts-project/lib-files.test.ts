@@ -65,6 +65,24 @@ describe("TsProject.warm: the lib files ahead of the program", () => {
     }
   });
 
+  it("parses the packages the test files import ahead, and a check that adds a test file takes them", async () => {
+    const { typescript, handedOut } = recordingTypeScript();
+    const project = createTsProject({ projectRoot: c.root, isTestFile: isJsTestFile, typescript });
+    try {
+      await project.warm!();
+      const packages = await project.inspect!(
+        "src/cart.ts",
+        (v) => v.program.getSourceFiles().filter((f) => f.fileName.includes("/node_modules/vitest/")),
+        undefined,
+        { importers: true },
+      );
+      expect(packages.length).toBeGreaterThan(0);
+      for (const file of packages) expect(handedOut.get(file.fileName) ?? [], file.fileName).toEqual([file, file]);
+    } finally {
+      project.dispose!();
+    }
+  });
+
   it("lets the event loop turn between lib files", async () => {
     const project = createTsProject({ projectRoot: c.root, isTestFile: isJsTestFile });
     try {
@@ -87,6 +105,8 @@ describe("TsProject.warm: the lib files ahead of the program", () => {
   it("gives the same diagnostics and code fixes warmed as built by the first query", async () => {
     // Errors whose messages come from the lib's declarations, beside the fixture's own missing import.
     const text = `${c.read("src/cart.ts")}\nexport const a: string = [1, 2].at(0);\nexport const b = document.body.innerHTML.nope;\n`;
+    // A test file whose errors come from vitest's declarations (expect's matchers).
+    const testText = `${c.read("test/cart.test.ts")}\nit("x", () => { expect(1).toBeNope(); expect<string>(2).toBe(2); });\n`;
     const answers = async (warm: boolean): Promise<unknown> => {
       const project = createTsProject({ projectRoot: c.root, isTestFile: isJsTestFile });
       try {
@@ -95,6 +115,7 @@ describe("TsProject.warm: the lib files ahead of the program", () => {
           diagnostics: await project.diagnostics("src/cart.ts", text),
           fixes: await project.codeFixes("src/cart.ts", { text }),
           onDisk: await project.diagnostics("src/cart.ts"),
+          importers: await project.inspect!("test/cart.test.ts", (v) => v.diagnostics(), testText, { importers: true }),
         };
       } finally {
         project.dispose!();
@@ -102,6 +123,7 @@ describe("TsProject.warm: the lib files ahead of the program", () => {
     };
     const cold = await answers(false);
     expect((cold as { diagnostics: ts.Diagnostic[] }).diagnostics.length).toBeGreaterThanOrEqual(4);
+    expect((cold as { importers: ts.Diagnostic[] }).importers.length).toBeGreaterThanOrEqual(2);
     expect(await answers(true)).toEqual(cold);
   });
 });
