@@ -19,6 +19,7 @@ interface TypeScriptInternals {
   toPath?: (fileName: string, basePath: string | undefined, getCanonicalFileName: (f: string) => string) => ts.Path;
   libMap?: ReadonlyMap<string, string>;
   bindSourceFile?: (file: ts.SourceFile, options: ts.CompilerOptions) => void;
+  createGetCanonicalFileName?: (useCaseSensitiveFileNames: boolean) => (fileName: string) => string;
 }
 
 /**
@@ -35,10 +36,11 @@ async function acquireAhead(
 ): Promise<() => void> {
   const { ts: tsApi, registry, host, options } = input;
   const internals = tsApi as unknown as TypeScriptInternals;
-  const { toPath } = internals;
-  if (!toPath) return () => undefined;
+  const { toPath, createGetCanonicalFileName } = internals;
+  if (!toPath || !createGetCanonicalFileName) return () => undefined;
   const cwd = host.getCurrentDirectory();
-  const canonical = (f: string): string => (tsApi.sys.useCaseSensitiveFileNames ? f : f.toLowerCase());
+  // The service's own rule for a file's path (the registry's key), as it makes it from the host's case sensitivity.
+  const canonical = createGetCanonicalFileName(host.useCaseSensitiveFileNames?.() ?? false);
   const key = registry.getKeyForCompilationSettings(options);
   const acquired: { path: ts.Path; format: ts.ResolutionMode }[] = [];
   const release = (): void => {

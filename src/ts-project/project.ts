@@ -52,7 +52,7 @@ interface ServiceState {
   /** The config's test files that are not roots: searched for importers when a call asks for them. */
   leftOut: string[];
   service: ts.LanguageService;
-  /** The service's host and document registry (warm() parses the lib files into it ahead of the program). */
+  /** The service's host and document registry (warm() parses lib files and test files' packages into it ahead). */
   host: ts.LanguageServiceHost;
   registry: ts.DocumentRegistry;
   moduleCache: ts.ModuleResolutionCache;
