@@ -30,7 +30,7 @@ export interface WorkflowOptions {
   /** Fixes validated per iteration at most (bounds the recursion limit). */
   maxCandidatesPerIteration: number;
   /**
-   * The language service builds its program during a failing run (a fixed ~3-4 s of TS work off the critical path) only
+   * The language service builds its program during a failing run (a fixed ~1-3 s of TS work off the critical path) only
    * while the run has collected at most this many tests; a bigger run's report (~1.3 kB a test) would be held on top of
    * the program (measured: 20,000 vitest tests, peak RSS 388 -> 362 MB without the overlap, at the same wall time).
    */

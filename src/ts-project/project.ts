@@ -7,6 +7,7 @@ import { RedgreenError } from "../domain/errors.js";
 import { loadProjectConfig, type ProjectConfig } from "./config.js";
 import { toTsDiagnostic } from "./diagnostics.js";
 import { contentHash, createFileContents } from "./file-contents.js";
+import { acquireLibFiles, acquirePackageImports } from "./lib-files.js";
 import { loadTypeScript, type TypeScriptApi } from "./load.js";
 import {
   dominantEnding,
@@ -51,6 +52,9 @@ interface ServiceState {
   /** The config's test files that are not roots: searched for importers when a call asks for them. */
   leftOut: string[];
   service: ts.LanguageService;
+  /** The service's host and document registry (warm() parses lib files and test files' packages into it ahead). */
+  host: ts.LanguageServiceHost;
+  registry: ts.DocumentRegistry;
   moduleCache: ts.ModuleResolutionCache;
   /** The project's import-specifier ending and quote, from a sample of its files, read on first need. */
   projectStyle: { ending: SpecifierEnding; quote: QuoteStyle } | undefined;
@@ -117,7 +121,7 @@ export function createTsProject(options: TsProjectOptions): TsProject {
   /**
    * What the service is built from: the config and the roots (plus `queried` files that still exist), read at the start and on refresh().
    */
-  const loadState = (tsApi: TypeScriptApi, queried: Iterable<string>): Omit<ServiceState, "ts" | "service"> => {
+  const loadState = (tsApi: TypeScriptApi, queried: Iterable<string>): Omit<ServiceState, "ts" | "service" | "host" | "registry"> => {
     const config = loadProjectConfig(tsApi, projectRoot);
     const configured = config.fileNames.map((f) => resolve(f));
     const isTest = (abs: string): boolean => options.isTestFile !== undefined && options.isTestFile(relOf(abs) ?? abs);
@@ -131,7 +135,7 @@ export function createTsProject(options: TsProjectOptions): TsProject {
 
   const start = async (): Promise<ServiceState> => {
     const tsApi = options.typescript ?? (await loadTypeScript());
-    const st: ServiceState = { ts: tsApi, ...loadState(tsApi, []), service: undefined as unknown as ts.LanguageService };
+    const st = { ts: tsApi, ...loadState(tsApi, []) } as ServiceState;
     const host: ts.LanguageServiceHost = {
       getCompilationSettings: () => st.options,
       getScriptFileNames: () => [...st.roots],
@@ -162,8 +166,7 @@ export function createTsProject(options: TsProjectOptions): TsProject {
       jsDocParsingMode: tsApi.JSDocParsingMode.ParseForTypeErrors,
     };
     const registry = tsApi.createDocumentRegistry(tsApi.sys.useCaseSensitiveFileNames, projectRoot, host.jsDocParsingMode);
-    st.service = tsApi.createLanguageService(host, registry);
-    return st;
+    return Object.assign(st, { host, registry, service: tsApi.createLanguageService(host, registry) });
   };
 
   const ensure = async (): Promise<ServiceState> => {
@@ -349,13 +352,8 @@ export function createTsProject(options: TsProjectOptions): TsProject {
       if (state) {
         // Files added since the start are picked up by reading the config again; files queried outside it stay.
         const configured = new Set(state.config.fileNames.map((f) => resolve(f)));
-        Object.assign(
-          state,
-          loadState(
-            state.ts,
-            [...state.roots].filter((f) => !configured.has(f)),
-          ),
-        );
+        const queried = [...state.roots].filter((f) => !configured.has(f));
+        Object.assign(state, loadState(state.ts, queried));
       }
     },
 
@@ -378,7 +376,12 @@ export function createTsProject(options: TsProjectOptions): TsProject {
     async warm() {
       let st = await ensure();
       while (st !== state) st = await ensure();
-      st.service.getProgram()?.getTypeChecker();
+      const live = st;
+      // Lib files a file per turn; the program in one go; the test files' packages, held for importer checks (till dispose).
+      const release = await acquireLibFiles({ ...live, live: () => state === live });
+      if (state === live) live.service.getProgram()?.getTypeChecker();
+      release();
+      await acquirePackageImports({ ...live, testFiles: live.leftOut, live: () => state === live });
     },
 
     dispose() {

@@ -71,7 +71,9 @@ export interface TsProject {
   dispose?(): void;
   /**
    * Builds the program (every root parsed and bound) ahead of the first query, for a caller with idle time (a test
-   * run under way); the queries that follow on unchanged files reuse it.
+   * run under way); the queries that follow on unchanged files reuse it. The lib files (most of the text) are parsed
+   * one per turn of the event loop, so the caller's I/O is heard meanwhile; the rest is built in one go; then the
+   * packages the test files import (what a check that adds a test file parses) are parsed ahead, a file per turn too.
    */
   warm?(): Promise<void>;
 }
