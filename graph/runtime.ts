@@ -118,6 +118,7 @@ async function openRuntime(
     return await openServices(input, env, lock, { runnerChoice, adapter, python, redactor, store, options, prestarted });
   } catch (e) {
     await prestarted?.cancel();
+    adapter.close?.();
     store.close();
     throw e;
   }

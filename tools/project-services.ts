@@ -91,6 +91,7 @@ export function createProjectServices(options: ProjectServicesOptions = {}): Pro
       closed = true;
       for (const project of await Promise.allSettled(tsProjects.values()))
         if (project.status === "fulfilled" && project.value) closeTsProject(project.value);
+      for (const adapter of await Promise.allSettled(adapters.values())) if (adapter.status === "fulfilled") adapter.value.close?.();
       const started = await Promise.allSettled(helpers.values());
       await Promise.all(started.map((s) => (s.status === "fulfilled" ? s.value.close() : undefined)));
     },

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Readable, Writable } from "node:stream";
 import { execa } from "execa";
-import type { Options } from "execa";
+import type { Options, ResultPromise } from "execa";
 import { RedgreenError } from "../domain/errors.js";
 import { CANNOT_START, killCommand, killGroup, killTagged, signalOfStatus, SUPERVISOR_SCRIPT } from "./supervisor.js";
 
@@ -232,6 +232,19 @@ function openFileCaptures(max: number): [FileCapture, FileCapture] | null {
   }
 }
 
+/** What a standby's go() supervises: runProcess's options that start counting when the command is told to go. */
+export type GoOptions = Pick<RunProcessOptions, "timeoutMs" | "signal">;
+
+/** A command started ahead of its turn: it runs up to its first read of stdin, where go() hands it its input. */
+export interface Standby {
+  /** True once the command exited: go() would only collect what it left. */
+  readonly exited: boolean;
+  /** Writes `input` to the command's stdin, closes it, and supervises the command from now on, as runProcess does. */
+  go(input: string, options?: GoOptions): Promise<ProcessResult>;
+  /** Kills the command and frees its captures, unless go() was called; it never keeps redgreen alive. */
+  cancel(): void;
+}
+
 /**
  * Runs a command under the supervising shell (src/process/supervisor.ts) in its own process group; a command that
  * cannot be started is the only thrown fault. When the command exits, its group and every process carrying its
@@ -243,140 +256,214 @@ export async function runProcess(file: string, args: string[], options: RunProce
   }
   // Aborted before it started: nothing is spawned (a kill this early would find no command to kill, and it would run).
   if (options.signal?.aborted) return { ...NOT_RUN, command: [file, ...args], aborted: true };
-  const max = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
-  const files = options.capture === "file" ? openFileCaptures(max) : null;
-  try {
-    return await run(file, args, options, max, files);
-  } finally {
-    files?.forEach((f) => f.close());
-  }
+  return new Supervised(file, args, options, options.input !== undefined).supervise(options);
 }
 
-/** runProcess once its captures exist (the caller closes them). */
-async function run(
-  file: string,
-  args: string[],
-  options: RunProcessOptions,
-  max: number,
-  files: [FileCapture, FileCapture] | null,
-): Promise<ProcessResult> {
-  const started = performance.now();
-  const out = new CappedBuffer(max);
-  const err = new CappedBuffer(max);
-  let timedOut = false;
-  let aborted = false;
-
-  const tag = randomUUID();
-  const execaOptions: Options = {
-    cwd: options.cwd,
-    env: options.env,
-    extendEnv: options.env === undefined,
-    reject: false,
-    buffer: false,
-    detached: true,
-    // fd 3 is the supervisor's lifeline: redgreen holds its writing end until the command exits.
-    stdio: [
-      options.input === undefined ? "ignore" : "pipe",
-      files ? asFd(files[0].fd) : "pipe",
-      files ? asFd(files[1].fd) : "pipe",
-      "pipe",
-    ],
-    input: options.input,
-    encoding: "buffer",
-    cleanup: true,
+/**
+ * Starts a command now that waits for its input on stdin (see Standby); runProcess's rules apply from go() on. Only
+ * "file" capture: output before go() waits in the files.
+ */
+export function startStandby(file: string, args: string[], options: Omit<RunProcessOptions, "input" | "onStdout" | "onStderr">): Standby {
+  const spawned = new Supervised(file, args, { ...options, capture: "file" }, true);
+  spawned.detach();
+  let taken = false;
+  return {
+    get exited() {
+      return spawned.exited;
+    },
+    go(input, goOptions = {}) {
+      taken = true;
+      spawned.attach();
+      spawned.write(input);
+      return spawned.supervise(goOptions);
+    },
+    cancel() {
+      if (!taken) spawned.cancel();
+    },
   };
-  const child = execa("sh", ["-c", SUPERVISOR_SCRIPT, "redgreen-supervisor", tag, file, ...args], execaOptions);
-  let exited = false;
-  const killAll = (): void => {
-    killGroup(child.pid);
-    killTagged(tag);
-  };
-  // The moment the supervisor exits, whatever the command left behind goes; closing the lifeline lets execa settle.
-  child.once("exit", () => {
-    exited = true;
-    killAll();
-    (child.stdio[3] as Readable | Writable | null)?.destroy();
-  });
-  child.stdout?.on("data", (c: Buffer) => {
-    out.push(c);
-    options.onStdout?.(c);
-  });
-  child.stderr?.on("data", (c: Buffer) => {
-    err.push(c);
-    options.onStderr?.(c);
-  });
+}
 
-  const timer =
-    options.timeoutMs === undefined
-      ? undefined
-      : setTimeout(() => {
-          timedOut = true;
-          killCommand(child.pid);
-        }, options.timeoutMs);
-  const compactor = files
-    ? setInterval(() => {
-        try {
-          for (const f of files) f.compactIfLarge();
-        } catch {
-          /* the final read still returns what the file holds */
-        }
-      }, FILE_CHECK_MS)
-    : undefined;
-  let killAgain: ReturnType<typeof setInterval> | undefined;
-  const onAbort = (): void => {
-    aborted = true;
-    killCommand(child.pid);
-    // Right after the spawn the supervisor may not have started the command yet: kill again until everything exited.
-    killAgain ??= setInterval(() => (exited ? clearInterval(killAgain) : killCommand(child.pid)), ABORT_RETRY_MS);
-  };
-  if (options.signal?.aborted) onAbort();
-  options.signal?.addEventListener("abort", onAbort, { once: true });
-  // Ensure the group dies with us (a killed redgreen must not leave pytest running).
-  const onExit = (): void => killAll();
-  process.once("exit", onExit);
+/** One command under the supervisor: spawned by the constructor, watched by supervise() until it exits. */
+class Supervised {
+  private readonly max: number;
+  private readonly files: [FileCapture, FileCapture] | null;
+  private readonly out: CappedBuffer;
+  private readonly err: CappedBuffer;
+  private readonly tag = randomUUID();
+  private readonly child: ResultPromise;
+  exited = false;
+  private released = false;
+  private readonly onExit = (): void => this.killAll();
 
-  try {
-    const result = await child;
-    const failedToSpawn =
-      (result as { code?: string }).code === "ENOENT" ||
-      (result.failed && result.exitCode === undefined && !result.signal && !timedOut && !aborted);
-    if (failedToSpawn) {
-      throw new RedgreenError(
-        "runner_failed",
-        `could not start the supervising shell for ${file}: ${result.shortMessage ?? "sh not found"}`,
-        {
-          cause: result,
-        },
-      );
-    }
-    if (compactor) clearInterval(compactor);
-    const [o, e] = files ? [files[0].finish(), files[1].finish()] : [out.finish(), err.finish()];
-    const stderr = outputText(e);
-    if (result.exitCode === 127 && stderr.startsWith(CANNOT_START)) {
-      throw new RedgreenError("runner_failed", `could not start ${file}: not found or not executable`);
-    }
-    // The shell itself dies by a signal only when killed: by us (timeout, abort) or by the command it runs.
-    const parentKilled = result.signal !== undefined && !timedOut && !aborted;
-    const commandSignal = result.signal ? null : signalOfStatus(result.exitCode ?? null);
-    return {
-      command: [file, ...args],
-      exitCode: commandSignal || result.signal ? null : (result.exitCode ?? null),
-      signal: result.signal ?? commandSignal,
-      timedOut,
-      aborted,
-      parentKilled,
-      stdout: outputText(o),
-      stderr,
-      truncated: o.dropped > 0 || e.dropped > 0,
-      durationMs: performance.now() - started,
+  constructor(
+    private readonly file: string,
+    private readonly args: string[],
+    options: Omit<RunProcessOptions, "input" | "timeoutMs" | "signal">,
+    stdinPipe: boolean,
+  ) {
+    this.max = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
+    this.files = options.capture === "file" ? openFileCaptures(this.max) : null;
+    this.out = new CappedBuffer(this.max);
+    this.err = new CappedBuffer(this.max);
+    const execaOptions: Options = {
+      cwd: options.cwd,
+      env: options.env,
+      extendEnv: options.env === undefined,
+      reject: false,
+      buffer: false,
+      detached: true,
+      // fd 3 is the supervisor's lifeline: redgreen holds its writing end until the command exits.
+      stdio: [
+        stdinPipe ? "pipe" : "ignore",
+        this.files ? asFd(this.files[0].fd) : "pipe",
+        this.files ? asFd(this.files[1].fd) : "pipe",
+        "pipe",
+      ],
+      encoding: "buffer",
+      cleanup: true,
     };
-  } finally {
-    if (timer) clearTimeout(timer);
-    if (compactor) clearInterval(compactor);
-    if (killAgain) clearInterval(killAgain);
-    options.signal?.removeEventListener("abort", onAbort);
-    process.removeListener("exit", onExit);
-    // Only when the exit handler did not run (a fault before the command exited).
-    if (!exited) killAll();
+    this.child = execa("sh", ["-c", SUPERVISOR_SCRIPT, "redgreen-supervisor", this.tag, file, ...args], execaOptions);
+    // The moment the supervisor exits, whatever the command left behind goes; closing the lifeline lets execa settle.
+    this.child.once("exit", () => {
+      this.exited = true;
+      this.killAll();
+      (this.child.stdio[3] as Readable | Writable | null)?.destroy();
+    });
+    this.child.stdout?.on("data", (c: Buffer) => {
+      this.out.push(c);
+      options.onStdout?.(c);
+    });
+    this.child.stderr?.on("data", (c: Buffer) => {
+      this.err.push(c);
+      options.onStderr?.(c);
+    });
+    // Ensure the group dies with us (a killed redgreen must not leave pytest running).
+    process.once("exit", this.onExit);
+  }
+
+  private killAll(): void {
+    killGroup(this.child.pid);
+    killTagged(this.tag);
+  }
+
+  /** A waiting command does not keep Node's event loop alive (its lifeline still kills it when redgreen exits). */
+  detach(): void {
+    this.child.unref();
+    for (const s of this.handles()) s.unref?.();
+  }
+
+  /** Told to go, the command keeps Node alive again until it exits. */
+  attach(): void {
+    this.child.ref();
+    for (const s of this.handles()) s.ref?.();
+  }
+
+  private handles(): { ref?: () => void; unref?: () => void }[] {
+    return [this.child.stdin, this.child.stdio[3]].filter((s) => s !== null) as { ref?: () => void; unref?: () => void }[];
+  }
+
+  write(input: string): void {
+    const stdin = this.child.stdin;
+    if (stdin === null || this.exited) return;
+    // A command that died meanwhile closed its end: the result tells what happened, not an EPIPE.
+    stdin.on("error", () => undefined);
+    stdin.end(input);
+  }
+
+  cancel(): void {
+    this.killAll();
+    this.release();
+  }
+
+  private release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.files?.forEach((f) => f.close());
+    process.removeListener("exit", this.onExit);
+  }
+
+  async supervise(options: GoOptions & Pick<RunProcessOptions, "input">): Promise<ProcessResult> {
+    try {
+      return await this.watch(options);
+    } finally {
+      // Only when the exit handler did not run (a fault before the command exited).
+      if (!this.exited) this.killAll();
+      this.release();
+    }
+  }
+
+  private async watch(options: GoOptions & Pick<RunProcessOptions, "input">): Promise<ProcessResult> {
+    const { child, files, file, args } = this;
+    const started = performance.now();
+    let timedOut = false;
+    let aborted = false;
+    if (options.input !== undefined) this.write(options.input);
+    const timer =
+      options.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            killCommand(child.pid);
+          }, options.timeoutMs);
+    const compactor = files
+      ? setInterval(() => {
+          try {
+            for (const f of files) f.compactIfLarge();
+          } catch {
+            /* the final read still returns what the file holds */
+          }
+        }, FILE_CHECK_MS)
+      : undefined;
+    let killAgain: ReturnType<typeof setInterval> | undefined;
+    const onAbort = (): void => {
+      aborted = true;
+      killCommand(child.pid);
+      // Right after the spawn the supervisor may not have started the command yet: kill again until everything exited.
+      killAgain ??= setInterval(() => (this.exited ? clearInterval(killAgain) : killCommand(child.pid)), ABORT_RETRY_MS);
+    };
+    if (options.signal?.aborted) onAbort();
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+
+    try {
+      const result = await child;
+      const failedToSpawn =
+        (result as { code?: string }).code === "ENOENT" ||
+        (result.failed && result.exitCode === undefined && !result.signal && !timedOut && !aborted);
+      if (failedToSpawn) {
+        throw new RedgreenError(
+          "runner_failed",
+          `could not start the supervising shell for ${file}: ${result.shortMessage ?? "sh not found"}`,
+          {
+            cause: result,
+          },
+        );
+      }
+      if (compactor) clearInterval(compactor);
+      const [o, e] = files ? [files[0].finish(), files[1].finish()] : [this.out.finish(), this.err.finish()];
+      const stderr = outputText(e);
+      if (result.exitCode === 127 && stderr.startsWith(CANNOT_START)) {
+        throw new RedgreenError("runner_failed", `could not start ${file}: not found or not executable`);
+      }
+      // The shell itself dies by a signal only when killed: by us (timeout, abort) or by the command it runs.
+      const parentKilled = result.signal !== undefined && !timedOut && !aborted;
+      const commandSignal = result.signal ? null : signalOfStatus(result.exitCode ?? null);
+      return {
+        command: [file, ...args],
+        exitCode: commandSignal || result.signal ? null : (result.exitCode ?? null),
+        signal: result.signal ?? commandSignal,
+        timedOut,
+        aborted,
+        parentKilled,
+        stdout: outputText(o),
+        stderr,
+        truncated: o.dropped > 0 || e.dropped > 0,
+        durationMs: performance.now() - started,
+      };
+    } finally {
+      if (timer) clearTimeout(timer);
+      if (compactor) clearInterval(compactor);
+      if (killAgain) clearInterval(killAgain);
+      options.signal?.removeEventListener("abort", onAbort);
+    }
   }
 }

@@ -77,4 +77,6 @@ export interface TestRunnerAdapter {
   testCoverage?(of?: CoverageScope): PerTestCoverage | null;
   /** Drops what the runner cached of these absolute files (pytest: their bytecode), after they were written or restored. */
   invalidateCaches?(absFiles: readonly string[]): void;
+  /** Stops what the adapter keeps running between runs (pytest: its standby process); runs after it start afresh. */
+  close?(): void;
 }

@@ -22,6 +22,8 @@ export interface CreateRunnerAdapterOptions {
   runnerArgs?: readonly string[] | undefined;
   /** false keeps pytest off pytest-xdist (`--no-parallel`); by default big runs get `-n auto` when xdist is installed. */
   parallel?: boolean | undefined;
+  /** pytest only: false for an adapter that runs once (no standby process for a next run; see PytestAdapterOptions). */
+  standby?: boolean | undefined;
 }
 
 /** The runner to drive and why: the one named by --runner, else the one detected (throws `config` when workspaces disagree). */
@@ -50,6 +52,7 @@ async function createInnerAdapter(options: CreateRunnerAdapterOptions): Promise<
         projectRoot: options.projectRoot,
         python: options.python,
         parallel: options.parallel ?? true,
+        standby: options.standby ?? true,
         ...common,
       });
     case "vitest":

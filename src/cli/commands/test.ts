@@ -112,6 +112,8 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
       passEnv,
       runnerArgs,
       parallel: values["no-parallel"] !== true,
+      // One run: no standby for a next one.
+      standby: false,
     });
     const progress = values.quiet ? null : createProgressReporter({ stream: ctx.stderr, tty: ctx.stderr.isTTY, paint: ctx.colour.stderr });
     let result: TestRunResult;

@@ -11,7 +11,7 @@ import type { RunSelection, TestRunResult } from "../../domain/test-run.js";
 import { isPytestTestModule } from "../../analysis/language.js";
 import { PytestJsonlAccumulator } from "../../parsers/pytest-jsonl.js";
 import { parsePytestOutput } from "../../parsers/pytest-text.js";
-import { type ProcessResult, runProcess } from "../../process/run.js";
+import type { ProcessResult } from "../../process/run.js";
 import { projectVenvInterpreter, resolvePython } from "../../python/interpreter.js";
 import type { CoverageScope, PerTestCoverage, RunTestsOptions, TestRunnerAdapter } from "../adapter.js";
 import { FileTail } from "../file-tail.js";
@@ -30,6 +30,7 @@ import { buildPytestResult, type PytestResultContext } from "./result.js";
 import { pytestArgs, pytestEnv } from "./command.js";
 import type { PytestAdapterOptions } from "./options.js";
 import { pytestSelection } from "./selection.js";
+import { PytestStandbys } from "./standby.js";
 import { testProcessEnv } from "../test-env.js";
 import { runnerArgsForRun } from "../runner-args.js";
 import { idleCores, probeXdist, projectSetsWorkers, XDIST_MIN_SUITE_SECONDS, xdistArgs, xdistWorthIt } from "./xdist.js";
@@ -92,6 +93,8 @@ export class PytestAdapter implements TestRunnerAdapter {
   private readonly affected: AffectedRuns;
   /** Seconds of the slowest test earlier runs finished (timed-out tests left out): the default per-test timeout grows with it. */
   private slowestSeen = 0;
+  /** Starts each run, through the standby the run before left when there is one. */
+  readonly standbys = new PytestStandbys();
 
   /**
    * @param pythonChecked false when `python` has not been started yet: a run that cannot start it
@@ -127,6 +130,10 @@ export class PytestAdapter implements TestRunnerAdapter {
 
   invalidateCaches(absFiles: readonly string[]): void {
     this.bytecode.invalidate(absFiles);
+  }
+
+  close(): void {
+    this.standbys.close();
   }
 
   parseOutput(text: string): TestRunResult {
@@ -311,15 +318,18 @@ export class PytestAdapter implements TestRunnerAdapter {
       const stopPolling = pollWhileRunning({ tail, report, live: options.onProgress !== undefined, watchdog });
       const signals = [options.signal, watchdog?.signal].filter((x): x is AbortSignal => x !== undefined);
       try {
-        proc = await runProcess(this.python, args, {
+        const processOptions = {
           cwd: this.projectRoot,
           env,
           timeoutMs: Math.max(1000, deadline - performance.now()),
           // pytest flushes every progress character: through a pipe each one would wake Node.
-          capture: "file",
+          capture: "file" as const,
           ...(this.opts.maxOutputBytes ? { maxOutputBytes: this.opts.maxOutputBytes } : {}),
           signal: signals.length > 0 ? AbortSignal.any(signals) : undefined,
-        }).catch(async (e: unknown) => {
+        };
+        // The standby is started by the same plugin-run environment (its module sits beside the plugin).
+        const next = usePlugin && this.opts.standby !== false;
+        proc = await this.standbys.run(this.python, args, processOptions, next).catch(async (e: unknown) => {
           if (e instanceof RedgreenError && e.code === "runner_failed") await this.checkPython();
           throw e;
         });

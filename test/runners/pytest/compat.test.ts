@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TestRunResult } from "../../../src/domain/index.js";
 import { runProcess } from "../../../src/process/run.js";
-import { createPytestAdapter } from "../../../src/runners/pytest/adapter.js";
+import { createPytestAdapter, type PytestAdapter } from "../../../src/runners/pytest/adapter.js";
 import { testPython } from "../../helpers/python-env.js";
 import { compatPython } from "./compat-venvs.js";
 import { fixtureCopies } from "./fixture-copies.js";
@@ -67,6 +67,26 @@ describe("pytest versions and xdist", () => {
       const r = await run(pythons[version]!, fixture, files, xdist);
       expect(r.source, fixture).toBe("jsonl");
       expect(normalize(r), `${version} ${fixture}`).toEqual(baseline.get(fixture));
+    }
+  });
+
+  const standbyCombos = ["pytest 7", "pytest 8", "pytest 9"].flatMap((version) =>
+    [false, true].map((xdist) => ({ version, xdist, label: `${version}${xdist ? " -n 2" : ""}` })),
+  );
+  it.each(standbyCombos)("$label: a second run, through the standby the first left, agrees too", async ({ version, xdist }) => {
+    const adapter = (await createPytestAdapter({
+      projectRoot: copies.copy("failing"),
+      python: pythons[version]!,
+      testTimeoutSeconds: 1,
+      ...(xdist ? { pytestArgs: ["-n", "2"] } : {}),
+    })) as PytestAdapter;
+    try {
+      await adapter.runTests();
+      const second = await adapter.runTests();
+      expect(adapter.standbys.counts).toEqual({ standby: 1, refused: 0, fresh: 1 });
+      expect(normalize(second)).toEqual(baseline.get("failing"));
+    } finally {
+      adapter.close();
     }
   });
 

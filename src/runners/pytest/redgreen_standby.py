@@ -1,0 +1,184 @@
+"""A standby pytest process: Python and pytest load before the run is known, the run's order arrives on stdin.
+
+Started as ``python -m redgreen_standby`` in the project root with a run's environment, it imports pytest, its builtin
+plugins and the installed pytest11 plugins (no project code), then waits for one JSON line ``{"args": [...], "env":
+{...}}``: the arguments after ``-m pytest`` and the run's whole environment. It then becomes ``python -m pytest ARGS``
+(runpy's own ``-m`` path: the same ``__main__``, ``sys.argv`` and ``sys.path``), so the run saves the interpreter's start
+and pytest's imports, about 0.15 s a run.
+
+It is equivalent to a fresh process only while nothing it loaded could load differently now, so it refuses the order
+(exit REFUSED_EXIT, one line starting with REFUSED_MARKER on stderr, nothing run) and redgreen starts pytest afresh when:
+  - a file it loaded changed (size or mtime), or one lies in the project outside installed packages;
+  - an importable name appeared or went in a folder of sys.path inside the project (a new ``json.py`` in the root
+    would shadow the standard library in a fresh process);
+  - the order's environment differs from the one it started with in anything but RUN_VARIABLES (redgreen's per-run
+    settings, read only by redgreen's plugin, which loads after the order; they are set from the order) or OWN_VARIABLES
+    (what its shell set for it): whatever loading pytest did to os.environ stays, as in a fresh run;
+  - the arguments block a plugin it loaded (``-p no:NAME``).
+End of stdin without an order: it exits 0 (redgreen did not need it).
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import re
+import runpy
+import sys
+
+REFUSED_EXIT = 86
+REFUSED_MARKER = "redgreen-standby: refused:"
+
+# Read only after the order (by redgreen's plugin and coverage): they may differ from run to run.
+RUN_VARIABLES = frozenset(
+    {
+        "REDGREEN_JSONL",
+        "REDGREEN_TEST_TIMEOUT",
+        "REDGREEN_HARD_GRACE",
+        "REDGREEN_MAX_OUTPUT",
+        "REDGREEN_DESELECT_FILE",
+        "REDGREEN_SELECT_FILE",
+        "REDGREEN_PYCACHE_PREFIX",
+        "REDGREEN_PYCACHE_SEED_BEFORE",
+        "COVERAGE_FILE",
+    }
+)
+# Set for this process by redgreen's supervisor (its tag) and its shell (dash sets PWD, bash SHLVL and _): a fresh run
+# through the same supervisor in the same folder gets the same values.
+OWN_VARIABLES = frozenset({"REDGREEN_PROCESS_TAG", "PWD", "OLDPWD", "SHLVL", "_"})
+
+_INSTALLED_MARKERS = (os.sep + "site-packages" + os.sep, os.sep + "dist-packages" + os.sep)
+_IMPORTABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.py|\.pyc|\.pth|\.[A-Za-z0-9_.-]*\.(so|pyd)|\.so|\.pyd)?$")
+
+
+class Snapshot:
+    """What the standby loaded: each module file's size and mtime, the importable names of the project's path folders."""
+
+    def __init__(self, root: str, plugins: list[str], env: dict[str, str]) -> None:
+        self.root = os.path.realpath(root) + os.sep
+        self.plugins = plugins
+        self.env = env
+        files = _module_files()
+        self.files = {path: _stamp(path) for path in files}
+        # Checked now, while the process waits: a file's place does not change.
+        self.from_project = next((path for path in files if self._in_project(path)), None)
+        self.folders = {folder: _importable(folder) for folder in self._project_path()}
+
+    def _project_path(self) -> list[str]:
+        """The folders of sys.path inside the project (the root itself, for ``-m``)."""
+        return [f for f in {os.path.realpath(p or ".") for p in sys.path} if (f + os.sep).startswith(self.root)]
+
+    def _in_project(self, path: str) -> bool:
+        real = os.path.realpath(path)
+        return real.startswith(self.root) and not any(m in real for m in _INSTALLED_MARKERS)
+
+    def refusal(self, order: dict) -> str | None:
+        """Why this process cannot run `order` as a fresh ``python -m pytest`` would, or None."""
+        env = order.get("env")
+        args = order.get("args")
+        if not isinstance(env, dict) or not isinstance(args, list) or not all(isinstance(a, str) for a in args):
+            return "the order is not {args: [strings], env: {...}}"
+        keys = (set(env) | set(self.env)) - RUN_VARIABLES - OWN_VARIABLES
+        changed = sorted(k for k in keys if env.get(k) != self.env.get(k))
+        if changed:
+            return f"the environment differs in {', '.join(changed[:5])}"
+        if self.from_project is not None:
+            return f"it loaded {self.from_project} from the project"
+        for path, stamp in self.files.items():
+            if _stamp(path) != stamp:
+                return f"{path} changed since it was loaded"
+        for folder, names in self.folders.items():
+            if _importable(folder) != names:
+                return f"the importable names in {folder} changed"
+        blocked = [a for a in args if a.startswith(("no:", "-pno:", "-p=no:"))]
+        if blocked and self.plugins:
+            return "the arguments block a plugin by name"
+        return None
+
+
+def _stamp(path: str) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns)
+
+
+def _module_files() -> list[str]:
+    files = []
+    for module in list(sys.modules.values()):
+        path = getattr(module, "__file__", None)
+        if isinstance(path, str) and os.path.isabs(path):
+            files.append(path)
+    return files
+
+
+def _importable(folder: str) -> frozenset[str]:
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return frozenset()
+    return frozenset(n for n in names if n != "__pycache__" and _IMPORTABLE.match(n))
+
+
+def preload() -> list[str]:
+    """Imports pytest, its builtin plugins and (unless autoloading is off) the pytest11 plugins; returns their names.
+
+    Any failure makes the standby refuse its order: a fresh process then shows the error as pytest reports it."""
+    import pytest  # noqa: F401
+    from _pytest.config import default_plugins
+
+    for name in default_plugins:
+        importlib.import_module(f"_pytest.{name}")
+    if os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD"):
+        return []
+    # The order pluggy's load_setuptools_entrypoints loads them in: distribution by distribution, a name once.
+    from importlib import metadata
+
+    names: list[str] = []
+    for dist in list(metadata.distributions()):
+        for ep in dist.entry_points:
+            if ep.group == "pytest11" and ep.name not in names:
+                ep.load()
+                names.append(ep.name)
+    return names
+
+
+def main() -> int:
+    # As the process started: what loading pytest and its plugins did to os.environ stays, as in a fresh run.
+    started_with = dict(os.environ)
+    try:
+        plugins = preload()
+        failed = None
+    except BaseException as e:  # noqa: BLE001 - a fresh process shows the real error, the standby steps aside
+        plugins, failed = [], f"loading pytest failed: {type(e).__name__}"
+    snapshot = Snapshot(os.getcwd(), plugins, started_with)
+    line = sys.stdin.readline()
+    if not line.strip():
+        return 0
+    try:
+        order = json.loads(line)
+    except ValueError:
+        order = None
+    why = failed or (snapshot.refusal(order) if isinstance(order, dict) else "the order is not JSON")
+    if why is not None:
+        sys.stderr.write(f"{REFUSED_MARKER} {why}\n")
+        return REFUSED_EXIT
+    # A fresh run's stdin is /dev/null.
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.close(null)
+    for name in RUN_VARIABLES:
+        if name in order["env"]:
+            os.environ[name] = order["env"][name]
+        else:
+            os.environ.pop(name, None)
+    sys.argv = ["-m", *order["args"]]
+    # What `python -m pytest` runs: pytest/__main__.py as __main__, sys.argv[0] its path.
+    runpy._run_module_as_main("pytest", alter_argv=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

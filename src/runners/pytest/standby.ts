@@ -1,0 +1,86 @@
+// The pytest adapter's standby: the next run's Python process, started during a run, loads pytest before it is needed.
+import { reportPhase } from "../../process/timings.js";
+import { type ProcessResult, runProcess, type RunProcessOptions, type Standby, startStandby } from "../../process/run.js";
+
+/** The standby's module (src/runners/pytest/redgreen_standby.py), on the PYTHONPATH every plugin run has. */
+const STANDBY_MODULE = "redgreen_standby";
+/** redgreen_standby.py's REFUSED_EXIT and REFUSED_MARKER: the order was not run, a fresh process must run it. */
+const REFUSED_EXIT = 86;
+const REFUSED_MARKER = "redgreen-standby: refused:";
+
+/** How the runs so far were started. */
+export interface StandbyCounts {
+  /** Runs a standby took. */
+  standby: number;
+  /** Runs a standby refused (then started afresh, also counted in `fresh`). */
+  refused: number;
+  /** Runs started as a fresh `python -m pytest`. */
+  fresh: number;
+}
+
+type PytestRunOptions = RunProcessOptions & { env: Record<string, string | undefined> };
+
+/**
+ * Starts pytest runs, each through the standby the previous run left when there is one. A standby is the same
+ * interpreter, folder and environment as a fresh `python -m pytest` (redgreen_standby.py refuses an order it cannot run
+ * as one would: a loaded file changed, a name appeared that could shadow one, the environment differs): its answer
+ * is the run's, or it refuses and the run starts afresh.
+ */
+export class PytestStandbys {
+  private waiting: Standby | null = null;
+  readonly counts: StandbyCounts = { standby: 0, refused: 0, fresh: 0 };
+  /** The last refusal's reason (redgreen_standby.py's words), or null. */
+  lastRefusal: string | null = null;
+
+  /**
+   * Runs `python args` (args start with `-m pytest`); with `next` true, then starts the next run's standby with the
+   * same interpreter, folder and environment.
+   */
+  async run(python: string, args: string[], options: PytestRunOptions, next: boolean): Promise<ProcessResult> {
+    const result = await this.start(python, args, options);
+    // Started when this run ended, not beside it: a first run shares the machine with redgreen's own start already.
+    if (next && !options.signal?.aborted) {
+      const { cwd, env, maxOutputBytes } = options;
+      this.waiting = startStandby(python, ["-m", STANDBY_MODULE], { cwd, env, ...(maxOutputBytes ? { maxOutputBytes } : {}) });
+    }
+    return result;
+  }
+
+  private async start(python: string, args: string[], options: PytestRunOptions): Promise<ProcessResult> {
+    const ready = this.waiting;
+    this.waiting = null;
+    if (ready !== null && !ready.exited && args[0] === "-m" && args[1] === "pytest") {
+      const started = performance.now();
+      const order = JSON.stringify({ args: args.slice(2), env: definedOnly(options.env) }) + "\n";
+      const result = await ready.go(order, { timeoutMs: options.timeoutMs, signal: options.signal });
+      const refusal = refusalOf(result);
+      reportPhase(`pytest standby: ${refusal === null ? "ran the run" : `refused (${refusal})`}`, started);
+      if (refusal === null) {
+        this.counts.standby++;
+        return { ...result, command: [python, ...args] };
+      }
+      this.counts.refused++;
+      this.lastRefusal = refusal;
+    } else {
+      ready?.cancel();
+    }
+    this.counts.fresh++;
+    return runProcess(python, args, options);
+  }
+
+  /** Stops the waiting standby, if any. */
+  close(): void {
+    this.waiting?.cancel();
+    this.waiting = null;
+  }
+}
+
+/** The refusal's reason when the standby refused the order (and ran nothing), else null. */
+function refusalOf(result: ProcessResult): string | null {
+  if (result.exitCode !== REFUSED_EXIT || !result.stderr.startsWith(REFUSED_MARKER)) return null;
+  return result.stderr.slice(REFUSED_MARKER.length).trim().split("\n")[0] ?? "";
+}
+
+/** The environment as a child gets it: unset variables left out. */
+const definedOnly = (env: Record<string, string | undefined>): Record<string, string> =>
+  Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));

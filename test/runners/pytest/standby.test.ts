@@ -1,0 +1,165 @@
+// The pytest adapter's standby on real pytest: a run after the first goes through the process the run before left, which
+// looks to the tests exactly like a fresh `python -m pytest`, sees the code as it is now, and steps aside (the run then
+// starts afresh) whenever something it loaded could load differently: a new importable name in the project, a changed
+// plugin file, a different environment.
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import type { TestRunResult } from "../../../src/domain/test-run.js";
+import { createPytestAdapter, type PytestAdapter, type PytestAdapterOptions } from "../../../src/runners/pytest/adapter.js";
+import { copyProject } from "../../helpers/project-copy.js";
+import { fixturePath, testPython } from "../../helpers/python-env.js";
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
+
+interface Probe {
+  argv0: string;
+  main: string | null;
+  path0: string;
+  stdin: string;
+  env: string[];
+  probe: string | null;
+  plugin: string | null;
+}
+
+/** A fresh copy of standby-probe and its adapter; the probe file its first test appends to lies beside the copy. */
+async function project(
+  options: Omit<PytestAdapterOptions, "projectRoot"> = {},
+): Promise<{ root: string; adapter: PytestAdapter; probes: () => Probe[] }> {
+  const copy = copyProject(fixturePath("runners", "standby-probe"));
+  cleanups.push(copy.cleanup);
+  const adapter = (await createPytestAdapter({ projectRoot: copy.root, python: testPython, ...options })) as PytestAdapter;
+  cleanups.push(() => adapter.close());
+  const file = join(dirname(copy.root), "standby-probe.jsonl");
+  const probes = (): Probe[] =>
+    existsSync(file)
+      ? readFileSync(file, "utf8")
+          .trim()
+          .split("\n")
+          .map((l) => JSON.parse(l) as Probe)
+      : [];
+  return { root: copy.root, adapter, probes };
+}
+
+/** The pids of standby processes working in `root` (read from /proc). */
+function standbysIn(root: string): number[] {
+  return readdirSync("/proc")
+    .filter((d) => /^\d+$/.test(d))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("redgreen_standby") && readlinkSync(`/proc/${pid}/cwd`) === root;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+/** Waits until the standby in `root` has loaded and blocks reading its order (read(2) on fd 0, from /proc). */
+async function standbyReady(root: string): Promise<void> {
+  const end = Date.now() + 30_000;
+  for (;;) {
+    const ready = standbysIn(root).some((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/syscall`, "utf8").startsWith("0 0x0 ");
+      } catch {
+        return false;
+      }
+    });
+    if (ready) return;
+    if (Date.now() > end) throw new Error(`no standby in ${root} got ready`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** "passed" or "failed" for the test whose node id ends with `name`. */
+const status = (r: TestRunResult, name: string): string | undefined =>
+  r.passedNodeIds.some((id) => id.endsWith(name)) ? "passed" : r.failures.some((f) => f.testName.endsWith(name)) ? "failed" : undefined;
+
+describe("the pytest standby", () => {
+  it("runs the next run, which looks like a fresh `python -m pytest` and sees the code as it is now", async () => {
+    // Without capture the tests see the process's own stdin.
+    const { root, adapter, probes } = await project({ pytestArgs: ["--capture=no"] });
+    const first = await adapter.runTests({ testTimeoutSeconds: 30 });
+    expect(status(first, "test_answer")).toBe("failed");
+    // The fix, written as the workflow writes one.
+    const core = join(root, "app", "core.py");
+    writeFileSync(core, "def answer():\n    return 42\n");
+    adapter.invalidateCaches([core]);
+    // A per-run setting differs (the timeout): the standby takes it.
+    const second = await adapter.runTests({ testTimeoutSeconds: 45 });
+    expect(status(second, "test_answer")).toBe("passed");
+    expect(second.status).toBe("passed");
+    expect(adapter.standbys.counts).toEqual({ standby: 1, refused: 0, fresh: 1 });
+    const [fresh, standby] = probes();
+    expect(fresh!.argv0).toMatch(/pytest[/\\]__main__\.py$/);
+    expect(fresh!.main).toBe("pytest.__main__");
+    expect(fresh!.stdin).toBe("/dev/null");
+    expect(standby).toEqual(fresh);
+    // The second run left a standby of its own; close() stops it.
+    await standbyReady(root);
+    adapter.close();
+    const end = Date.now() + 10_000;
+    while (standbysIn(root).length > 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+    expect(standbysIn(root)).toEqual([]);
+  });
+
+  it("steps aside when a name that could shadow a loaded module appears in the project", async () => {
+    const { root, adapter } = await project();
+    await adapter.runTests();
+    await standbyReady(root);
+    writeFileSync(join(root, "helpers.py"), "VALUE = 1\n");
+    const second = await adapter.runTests();
+    expect(second.total).toBe(2);
+    expect(adapter.standbys.counts).toEqual({ standby: 0, refused: 1, fresh: 2 });
+    expect(adapter.standbys.lastRefusal).toMatch(/importable names in .* changed/);
+  });
+
+  it("steps aside when the environment changed, and the run sees the new one", async () => {
+    const { adapter, probes } = await project();
+    const before = process.env.STANDBY_PROBE;
+    cleanups.push(() => (before === undefined ? delete process.env.STANDBY_PROBE : (process.env.STANDBY_PROBE = before)));
+    process.env.STANDBY_PROBE = "one";
+    await adapter.runTests();
+    process.env.STANDBY_PROBE = "two";
+    await adapter.runTests();
+    expect(probes().map((p) => p.probe)).toEqual(["one", "two"]);
+    expect(adapter.standbys.counts).toEqual({ standby: 0, refused: 1, fresh: 2 });
+    expect(adapter.standbys.lastRefusal).toBe("the environment differs in STANDBY_PROBE");
+  });
+
+  it("steps aside when a plugin file it loaded changed, and the run loads the new one", async () => {
+    // An installed pytest11 plugin on PYTHONPATH, outside the project: the standby loads it before its order.
+    const dir = mkdtempSync(join(tmpdir(), "redgreen-standby-site-"));
+    mkdirSync(join(dir, "fakeplug-0.1.dist-info"));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    writeFileSync(join(dir, "fakeplug-0.1.dist-info", "METADATA"), "Metadata-Version: 2.1\nName: fakeplug\nVersion: 0.1\n");
+    writeFileSync(join(dir, "fakeplug-0.1.dist-info", "entry_points.txt"), "[pytest11]\nfakeplug = fakeplug\n");
+    const plugin = (version: string): string =>
+      `import os\n\n\ndef pytest_configure(config):\n    os.environ["STANDBY_PLUGIN_SAW"] = "${version}"\n`;
+    writeFileSync(join(dir, "fakeplug.py"), plugin("v1"));
+    const { root, adapter, probes } = await project({ env: { PYTHONPATH: dir } });
+    await adapter.runTests();
+    await standbyReady(root);
+    // A different size, so the check does not hang on the file system's time resolution.
+    writeFileSync(join(dir, "fakeplug.py"), plugin("v2-longer"));
+    await adapter.runTests();
+    expect(probes().map((p) => p.plugin)).toEqual(["v1", "v2-longer"]);
+    expect(adapter.standbys.counts).toEqual({ standby: 0, refused: 1, fresh: 2 });
+    expect(adapter.standbys.lastRefusal).toMatch(/fakeplug\.py changed since it was loaded/);
+  });
+
+  it("is not started for an adapter told to run once", async () => {
+    const copy = copyProject(fixturePath("runners", "standby-probe"));
+    cleanups.push(copy.cleanup);
+    const adapter = (await createPytestAdapter({ projectRoot: copy.root, python: testPython, standby: false })) as PytestAdapter;
+    await adapter.runTests();
+    expect(standbysIn(copy.root)).toEqual([]);
+    await adapter.runTests();
+    expect(adapter.standbys.counts).toEqual({ standby: 0, refused: 0, fresh: 2 });
+  });
+});
