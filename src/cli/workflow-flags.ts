@@ -2,7 +2,8 @@
 import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { RedgreenError } from "../domain/errors.js";
-import { RUNNER_NAMES, type RunnerName } from "../runners/adapter.js";
+import type { RunnerName } from "../domain/runner-choice.js";
+import { RUNNER_NAMES } from "../domain/runner-names.js";
 import { ENV_NAME } from "../runners/test-env.js";
 import { parseSeconds, usageError } from "./args.js";
 import type { CliContext } from "./context.js";

@@ -1,8 +1,8 @@
 // RunnerChoice: which test runner redgreen drives for a project, and why (shown in text output and in --json).
 import { z } from "zod";
+import { RUNNER_NAMES } from "./runner-names.js";
 
-/** The test runners redgreen drives. */
-export const RUNNER_NAMES = ["pytest", "vitest", "jest"] as const;
+export { RUNNER_NAMES };
 export const RunnerNameSchema = z.enum(RUNNER_NAMES);
 export type RunnerName = z.infer<typeof RunnerNameSchema>;
 

@@ -283,6 +283,12 @@ export function startStandby(file: string, args: string[], options: Omit<RunProc
   };
 }
 
+/** What runs when Node exits: each live command's kill (one listener for all, however many standbys wait). */
+const onProcessExit = new Set<() => void>();
+process.once("exit", () => {
+  for (const kill of onProcessExit) kill();
+});
+
 /** One command under the supervisor: spawned by the constructor, watched by supervise() until it exits. */
 class Supervised {
   private readonly max: number;
@@ -338,7 +344,7 @@ class Supervised {
       options.onStderr?.(c);
     });
     // Ensure the group dies with us (a killed redgreen must not leave pytest running).
-    process.once("exit", this.onExit);
+    onProcessExit.add(this.onExit);
   }
 
   private killAll(): void {
@@ -379,7 +385,7 @@ class Supervised {
     if (this.released) return;
     this.released = true;
     this.files?.forEach((f) => f.close());
-    process.removeListener("exit", this.onExit);
+    onProcessExit.delete(this.onExit);
   }
 
   async supervise(options: GoOptions & Pick<RunProcessOptions, "input">): Promise<ProcessResult> {

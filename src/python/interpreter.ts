@@ -1,5 +1,5 @@
 // resolvePython: picks the Python interpreter a project's tests run with.
-import { lstatSync } from "node:fs";
+import { lstatSync, statSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import { RedgreenError } from "../domain/errors.js";
 import { runProcess } from "../process/run.js";
@@ -32,6 +32,25 @@ export function projectVenvInterpreter(projectRoot: string): string | null {
     if (lstatSync(path, { throwIfNoEntry: false }) !== undefined) return path;
   }
   return null;
+}
+
+/** The interpreter resolvePython would return for `python` when that is the path of an existing file, else null. */
+function givenInterpreterFile(python: string): string | null {
+  if (!(python.includes("/") || python.includes("\\"))) return null;
+  const path = isAbsolute(python) ? python : resolve(python);
+  try {
+    return path.includes("/") && statSync(path).isFile() ? path : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The interpreter a project's runs use, known without starting it: `python` when it names an existing file, else (none
+ * given) the project's own virtualenv interpreter; null when only resolvePython can tell (a command name on PATH).
+ */
+export function uncheckedInterpreter(projectRoot: string, python: string | undefined): string | null {
+  return python !== undefined && python !== "" ? givenInterpreterFile(python) : projectVenvInterpreter(projectRoot);
 }
 
 /** Runs the interpreter once; returns its sys.executable or the reason it does not run. */

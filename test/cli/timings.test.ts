@@ -33,7 +33,13 @@ describe("REDGREEN_TIMINGS", () => {
         expect(m, l).not.toBeNull();
         return { start: Number(m![1]), seconds: Number(m![2]), peakMb: Number(m![3]), label: m![4]! };
       });
-    const labels = phases.map((p) => p.label);
+    // Each pytest run went through a standby: the first through the one started ahead, each next through the one the
+    // run before left (its own line, beside the run's).
+    const standby = phases.filter((p) => p.label.startsWith("pytest standby:")).map((p) => p.label);
+    // (A prestarted run has two lines: its own and the one of the run_tests node that took it.)
+    const runs = phases.filter((p) => p.label.startsWith("test run:") && !p.label.startsWith("test run: prestarted")).length;
+    expect(standby).toEqual(Array.from({ length: runs }, () => "pytest standby: ran the run"));
+    const labels = phases.filter((p) => !p.label.startsWith("pytest standby:")).map((p) => p.label);
     expect(labels.slice(0, 2)).toEqual([
       "start-up: node and the run command's modules",
       "open: store, runner, helper, language service, model",

@@ -1,10 +1,10 @@
 // The pytest TestRunnerAdapter: runs pytest with the bundled plugin and turns its event stream into a TestRunResult.
 import { lastLines } from "../output-tail.js";
 import { SLOW_TEST_SECONDS } from "../slow-tests.js";
-import { existsSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { isAbsolute, join, posix, resolve } from "node:path";
+import { isAbsolute, join, posix } from "node:path";
 import { RedgreenError } from "../../domain/errors.js";
 import { splitNodeId } from "../../domain/node-id.js";
 import type { RunSelection, TestRunResult } from "../../domain/test-run.js";
@@ -12,7 +12,7 @@ import { isPytestTestModule } from "../../analysis/language.js";
 import { PytestJsonlAccumulator } from "../../parsers/pytest-jsonl.js";
 import { parsePytestOutput } from "../../parsers/pytest-text.js";
 import type { ProcessResult } from "../../process/run.js";
-import { projectVenvInterpreter, resolvePython } from "../../python/interpreter.js";
+import { resolvePython, uncheckedInterpreter } from "../../python/interpreter.js";
 import type { CoverageScope, PerTestCoverage, RunTestsOptions, TestRunnerAdapter } from "../adapter.js";
 import { FileTail } from "../file-tail.js";
 import { checkProjectRoot } from "../project-root.js";
@@ -53,21 +53,10 @@ type Unattributed = "stall" | "parent" | null;
  */
 export async function createPytestAdapter(opts: PytestAdapterOptions): Promise<TestRunnerAdapter> {
   const projectRoot = checkProjectRoot(opts.projectRoot);
-  const given = opts.python !== undefined && opts.python !== "" ? givenInterpreterFile(opts.python) : projectVenvInterpreter(projectRoot);
+  const given = uncheckedInterpreter(projectRoot, opts.python);
   if (given) return new PytestAdapter({ ...opts, projectRoot }, given, false);
   const python = await resolvePython({ projectRoot, python: opts.python });
   return new PytestAdapter({ ...opts, projectRoot }, python);
-}
-
-/** The interpreter resolvePython would return for `python` when that is the path of an existing file, else null. */
-function givenInterpreterFile(python: string | undefined): string | null {
-  if (!python || !(python.includes("/") || python.includes("\\"))) return null;
-  const path = isAbsolute(python) ? python : resolve(python);
-  try {
-    return path.includes("/") && statSync(path).isFile() ? path : null;
-  } catch {
-    return null;
-  }
 }
 
 /** The pytest implementation of TestRunnerAdapter. */
@@ -94,7 +83,7 @@ export class PytestAdapter implements TestRunnerAdapter {
   /** Seconds of the slowest test earlier runs finished (timed-out tests left out): the default per-test timeout grows with it. */
   private slowestSeen = 0;
   /** Starts each run, through the standby the run before left when there is one. */
-  readonly standbys = new PytestStandbys();
+  readonly standbys: PytestStandbys;
 
   /**
    * @param pythonChecked false when `python` has not been started yet: a run that cannot start it
@@ -106,6 +95,7 @@ export class PytestAdapter implements TestRunnerAdapter {
     private pythonChecked = true,
   ) {
     this.projectRoot = opts.projectRoot;
+    this.standbys = new PytestStandbys(opts.projectRoot, python, opts.standby === true);
     this.affected = new AffectedRuns({
       projectRoot: opts.projectRoot,
       python,
@@ -328,7 +318,7 @@ export class PytestAdapter implements TestRunnerAdapter {
           signal: signals.length > 0 ? AbortSignal.any(signals) : undefined,
         };
         // The standby is started by the same plugin-run environment (its module sits beside the plugin).
-        const next = usePlugin && this.opts.standby !== false;
+        const next = usePlugin && this.opts.standby === true;
         proc = await this.standbys.run(this.python, args, processOptions, next).catch(async (e: unknown) => {
           if (e instanceof RedgreenError && e.code === "runner_failed") await this.checkPython();
           throw e;

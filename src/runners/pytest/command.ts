@@ -47,6 +47,14 @@ export function pytestArgs(p: {
   return args;
 }
 
+/**
+ * What every run's environment has in common over `base`: redgreen's plugins on PYTHONPATH, no colours. The rest
+ * (pytestEnv's) is per run: a standby starts with this and is told the rest (redgreen_standby.py's RUN_VARIABLES).
+ */
+export function pytestStartEnv(base: Record<string, string | undefined>): Record<string, string | undefined> {
+  return { ...base, PYTHONPATH: base.PYTHONPATH ? `${PLUGIN_DIR}:${base.PYTHONPATH}` : PLUGIN_DIR, PY_COLORS: "0" };
+}
+
 export function pytestEnv(p: {
   /** The test process's environment before redgreen's variables. */
   base: Record<string, string | undefined>;
@@ -59,16 +67,13 @@ export function pytestEnv(p: {
   selectFile: string | null;
   covData: string;
 }): Record<string, string | undefined> {
-  const base = p.base;
   const env: Record<string, string | undefined> = {
-    ...base,
-    PYTHONPATH: base.PYTHONPATH ? `${PLUGIN_DIR}:${base.PYTHONPATH}` : PLUGIN_DIR,
+    ...pytestStartEnv(p.base),
     REDGREEN_JSONL: p.jsonl,
     REDGREEN_TEST_TIMEOUT: String(p.testTimeout),
     REDGREEN_HARD_GRACE: String(p.hangGraceSeconds ?? 5),
     // Keeps pytest-cov's data file out of the project.
     COVERAGE_FILE: p.covData,
-    PY_COLORS: "0",
   };
   // Bytecode lives in this adapter's own folder, never in the project's __pycache__: a file restored within
   // the same second as its fixed version was compiled can never run from stale bytecode (see invalidateCaches).

@@ -30,9 +30,9 @@ export interface PytestAdapterOptions {
   /** Seconds past the per-test timeout before a test stuck in C code is dumped and the run resumed without it (default 5). */
   hangGraceSeconds?: number;
   /**
-   * Starts the next run's Python process during each plugin run, so it has pytest loaded when that run comes
-   * (redgreen_standby.py; it refuses whatever a fresh process could run differently). Default true; false for an adapter
-   * that runs once.
+   * Starts the next run's Python process when each plugin run ends, so it has pytest loaded when that run comes
+   * (redgreen_standby.py; it refuses whatever a fresh process could run differently). Default false
+   * (createRunnerAdapter turns it on unless told the adapter runs once); close() stops the one waiting.
    */
   standby?: boolean;
   /** Bytes of stdout/stderr kept from pytest (each; default 2 MiB). */

@@ -12,8 +12,9 @@ It is equivalent to a fresh process only while nothing it loaded could load diff
   - an importable name appeared or went in a folder of sys.path inside the project (a new ``json.py`` in the root
     would shadow the standard library in a fresh process);
   - the order's environment differs from the one it started with in anything but RUN_VARIABLES (redgreen's per-run
-    settings, read only by redgreen's plugin, which loads after the order; they are set from the order) or OWN_VARIABLES
-    (what its shell set for it): whatever loading pytest did to os.environ stays, as in a fresh run;
+    settings, read only by redgreen's plugin, which loads after the order; they are set from the order), OWN_VARIABLES
+    (what its shell set for it) or the locale Python coerced: whatever loading pytest did to os.environ stays, as in a
+    fresh run;
   - the arguments block a plugin it loaded (``-p no:NAME``).
 End of stdin without an order: it exits 0 (redgreen did not need it).
 """
@@ -47,6 +48,8 @@ RUN_VARIABLES = frozenset(
 # Set for this process by redgreen's supervisor (its tag) and its shell (dash sets PWD, bash SHLVL and _): a fresh run
 # through the same supervisor in the same folder gets the same values.
 OWN_VARIABLES = frozenset({"REDGREEN_PROCESS_TAG", "PWD", "OLDPWD", "SHLVL", "_"})
+# Set by Python itself when the order's environment has none: it coerces the C locale (PEP 538), as a fresh one would.
+COERCED_LOCALE = "LC_CTYPE"
 
 _INSTALLED_MARKERS = (os.sep + "site-packages" + os.sep, os.sep + "dist-packages" + os.sep)
 _IMPORTABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.py|\.pyc|\.pth|\.[A-Za-z0-9_.-]*\.(so|pyd)|\.so|\.pyd)?$")
@@ -80,6 +83,8 @@ class Snapshot:
         if not isinstance(env, dict) or not isinstance(args, list) or not all(isinstance(a, str) for a in args):
             return "the order is not {args: [strings], env: {...}}"
         keys = (set(env) | set(self.env)) - RUN_VARIABLES - OWN_VARIABLES
+        if COERCED_LOCALE not in env:
+            keys.discard(COERCED_LOCALE)
         changed = sorted(k for k in keys if env.get(k) != self.env.get(k))
         if changed:
             return f"the environment differs in {', '.join(changed[:5])}"

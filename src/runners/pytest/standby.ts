@@ -1,6 +1,12 @@
 // The pytest adapter's standby: the next run's Python process, started during a run, loads pytest before it is needed.
+import { resolve } from "node:path";
+import type { RunnerName } from "../../domain/runner-choice.js";
 import { reportPhase } from "../../process/timings.js";
 import { type ProcessResult, runProcess, type RunProcessOptions, type Standby, startStandby } from "../../process/run.js";
+import { uncheckedInterpreter } from "../../python/interpreter.js";
+import { detectRunner } from "../detect.js";
+import { testProcessEnv } from "../test-env.js";
+import { pytestStartEnv } from "./command.js";
 
 /** The standby's module (src/runners/pytest/redgreen_standby.py), on the PYTHONPATH every plugin run has. */
 const STANDBY_MODULE = "redgreen_standby";
@@ -31,6 +37,17 @@ export class PytestStandbys {
   readonly counts: StandbyCounts = { standby: 0, refused: 0, fresh: 0 };
   /** The last refusal's reason (redgreen_standby.py's words), or null. */
   lastRefusal: string | null = null;
+
+  /**
+   * The runs of `python` in `projectRoot`; with `adopt`, the first takes the standby startStandbyAhead left for them,
+   * if any.
+   */
+  constructor(projectRoot: string, python: string, adopt: boolean) {
+    if (adopt && ahead !== null && ahead.projectRoot === resolve(projectRoot) && ahead.python === python) {
+      this.waiting = ahead.standby;
+      ahead = null;
+    }
+  }
 
   /**
    * Runs `python args` (args start with `-m pytest`); with `next` true, then starts the next run's standby with the
@@ -73,6 +90,34 @@ export class PytestStandbys {
     this.waiting?.cancel();
     this.waiting = null;
   }
+}
+
+/** The standby startStandbyAhead started, until an adapter of its project and interpreter takes it. */
+let ahead: { projectRoot: string; python: string; standby: Standby } | null = null;
+
+/** What `redgreen run` knows of its project at start-up (its flags). */
+export interface StandbyAheadOptions {
+  projectRoot: string;
+  runner?: RunnerName | undefined;
+  python?: string | undefined;
+  passEnv?: readonly string[] | undefined;
+}
+
+/**
+ * Starts the standby of a project's first run before its adapter exists: `redgreen run` calls it at start-up, so Python
+ * loads pytest while the rest of redgreen loads. Only when the runner is pytest (named, or detected) and the interpreter
+ * is known without starting it; the environment is the one the adapter's runs get (the --pass-env choice included). The
+ * first PytestStandbys of that root and interpreter takes it, and it refuses a run it could run differently.
+ */
+export async function startStandbyAhead(options: StandbyAheadOptions): Promise<void> {
+  const projectRoot = resolve(options.projectRoot);
+  const python = uncheckedInterpreter(projectRoot, options.python);
+  if (python === null) return;
+  const runner = options.runner ?? (await detectRunner(projectRoot).catch(() => null))?.runner;
+  if (runner !== "pytest") return;
+  ahead?.standby.cancel();
+  const env = pytestStartEnv(testProcessEnv(process.env, options.passEnv));
+  ahead = { projectRoot, python, standby: startStandby(python, ["-m", STANDBY_MODULE], { cwd: projectRoot, env }) };
 }
 
 /** The refusal's reason when the standby refused the order (and ran nothing), else null. */

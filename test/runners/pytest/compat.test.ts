@@ -78,6 +78,7 @@ describe("pytest versions and xdist", () => {
       projectRoot: copies.copy("failing"),
       python: pythons[version]!,
       testTimeoutSeconds: 1,
+      standby: true,
       ...(xdist ? { pytestArgs: ["-n", "2"] } : {}),
     })) as PytestAdapter;
     try {

@@ -8,6 +8,7 @@ import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { TestRunResult } from "../../../src/domain/test-run.js";
 import { createPytestAdapter, type PytestAdapter, type PytestAdapterOptions } from "../../../src/runners/pytest/adapter.js";
+import { startStandbyAhead } from "../../../src/runners/pytest/standby.js";
 import { copyProject } from "../../helpers/project-copy.js";
 import { fixturePath, testPython } from "../../helpers/python-env.js";
 
@@ -24,6 +25,7 @@ interface Probe {
   env: string[];
   probe: string | null;
   plugin: string | null;
+  asyncio: boolean;
 }
 
 /** A fresh copy of standby-probe and its adapter; the probe file its first test appends to lies beside the copy. */
@@ -32,7 +34,7 @@ async function project(
 ): Promise<{ root: string; adapter: PytestAdapter; probes: () => Probe[] }> {
   const copy = copyProject(fixturePath("runners", "standby-probe"));
   cleanups.push(copy.cleanup);
-  const adapter = (await createPytestAdapter({ projectRoot: copy.root, python: testPython, ...options })) as PytestAdapter;
+  const adapter = (await createPytestAdapter({ projectRoot: copy.root, python: testPython, standby: true, ...options })) as PytestAdapter;
   cleanups.push(() => adapter.close());
   const file = join(dirname(copy.root), "standby-probe.jsonl");
   const probes = (): Probe[] =>
@@ -45,13 +47,14 @@ async function project(
   return { root: copy.root, adapter, probes };
 }
 
-/** The pids of standby processes working in `root` (read from /proc). */
+/** The pids of standby Python processes (`python -m redgreen_standby`, not their supervisors) working in `root`, from /proc. */
 function standbysIn(root: string): number[] {
   return readdirSync("/proc")
     .filter((d) => /^\d+$/.test(d))
     .filter((pid) => {
       try {
-        return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("redgreen_standby") && readlinkSync(`/proc/${pid}/cwd`) === root;
+        const argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+        return argv[1] === "-m" && argv[2] === "redgreen_standby" && readlinkSync(`/proc/${pid}/cwd`) === root;
       } catch {
         return false;
       }
@@ -153,10 +156,56 @@ describe("the pytest standby", () => {
     expect(adapter.standbys.lastRefusal).toMatch(/fakeplug\.py changed since it was loaded/);
   });
 
-  it("is not started for an adapter told to run once", async () => {
+  it("steps aside when the run's arguments block a plugin it loaded, which a fresh run never imports", async () => {
+    const { adapter, probes } = await project({ pytestArgs: ["-p", "no:asyncio"] });
+    await adapter.runTests();
+    await adapter.runTests();
+    expect(probes().map((p) => p.asyncio)).toEqual([false, false]);
+    expect(adapter.standbys.counts).toEqual({ standby: 0, refused: 1, fresh: 2 });
+    expect(adapter.standbys.lastRefusal).toBe("the arguments block a plugin by name");
+  });
+
+  it("runs the next run under the C locale too, which Python coerces in its own environment (LC_CTYPE)", async () => {
+    const saved = { LANG: process.env.LANG, LC_ALL: process.env.LC_ALL, LC_CTYPE: process.env.LC_CTYPE };
+    cleanups.push(() => {
+      for (const [k, v] of Object.entries(saved))
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+    });
+    for (const k of Object.keys(saved)) delete process.env[k];
+    const { adapter, probes } = await project();
+    await adapter.runTests();
+    await adapter.runTests();
+    expect(adapter.standbys.counts).toEqual({ standby: 1, refused: 0, fresh: 1 });
+    const [fresh, standby] = probes();
+    expect(fresh!.env).toContain("LC_CTYPE");
+    expect(standby).toEqual(fresh);
+  });
+
+  it("is started ahead by `redgreen run` for its project's first run, which takes it", async () => {
     const copy = copyProject(fixturePath("runners", "standby-probe"));
     cleanups.push(copy.cleanup);
-    const adapter = (await createPytestAdapter({ projectRoot: copy.root, python: testPython, standby: false })) as PytestAdapter;
+    await startStandbyAhead({ projectRoot: copy.root, python: testPython });
+    await standbyReady(copy.root);
+    const adapter = (await createPytestAdapter({ projectRoot: copy.root, python: testPython, standby: true })) as PytestAdapter;
+    cleanups.push(() => adapter.close());
+    const first = await adapter.runTests();
+    expect(first.total).toBe(2);
+    expect(adapter.standbys.counts).toEqual({ standby: 1, refused: 0, fresh: 0 });
+  });
+
+  it("is not started ahead for a project whose runner is not pytest, or whose interpreter is not known yet", async () => {
+    const copy = copyProject(fixturePath("runners", "standby-probe"));
+    cleanups.push(copy.cleanup);
+    await startStandbyAhead({ projectRoot: copy.root, python: testPython, runner: "vitest" });
+    await startStandbyAhead({ projectRoot: copy.root, python: "python3" });
+    expect(standbysIn(copy.root)).toEqual([]);
+  });
+
+  it("is not started unless the adapter is told to (createRunnerAdapter does, but not for `redgreen test`'s one run)", async () => {
+    const copy = copyProject(fixturePath("runners", "standby-probe"));
+    cleanups.push(copy.cleanup);
+    const adapter = (await createPytestAdapter({ projectRoot: copy.root, python: testPython })) as PytestAdapter;
     await adapter.runTests();
     expect(standbysIn(copy.root)).toEqual([]);
     await adapter.runTests();
