@@ -40,7 +40,7 @@ export function countedAdapter(deps: WorkflowDeps): CountingAdapter {
       const result = await inner.runTests(options);
       const kind = kindOf(options, options?.affectedBy !== undefined && selectedOnly(result));
       counts[kind] += 1;
-      reportPhase(`test run: ${kind}, ${result.total} tests`, started);
+      reportPhase(`test run: ${kind}${options?.coverage ? " with coverage" : ""}, ${result.total} tests`, started);
       return result;
     },
     runSpecificTest: async (file, testName, options) => {

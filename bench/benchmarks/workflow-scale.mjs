@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { cliBin, repoRoot, venvPython } from "../lib/env.mjs";
 import { round3 } from "../lib/measure.mjs";
 import { bareCommand, bareSawOneFailure, generateScaleSuite } from "../lib/scale-suite.mjs";
-import { runnerRun, watchCommand } from "../lib/watch-process.mjs";
+import { timelineRuns, watchCommand } from "../lib/watch-process.mjs";
 
 const GOAL_RATIO = 2.5;
 const GOAL_RSS_MB = 200;
@@ -50,17 +50,16 @@ async function measureCell({ tmp, log, lang, tests, coverage }) {
   const args = [cliBin, "run", project, "--no-llm", "--json", "--quiet", "--db", join(tmp, `${lang}-${tests}.db`)];
   if (coverage) args.push("--coverage");
   if (lang === "python") args.push("--python", venvPython);
-  const rg = await watchCommand(process.execPath, args, { cwd: repoRoot, env: ENV });
+  // The test runs are read from redgreen's own timeline: a pytest run may go through a standby process started before
+  // it, whose command line does not carry the run's arguments.
+  const rg = await watchCommand(process.execPath, args, { cwd: repoRoot, env: { ...ENV, REDGREEN_TIMINGS: "1" } });
   let summary = null;
   try {
     summary = JSON.parse(rg.stdout);
   } catch {
     summary = null;
   }
-  const runs = rg.children.flatMap((c) => {
-    const r = runnerRun(c.argv);
-    return r === null ? [] : [{ ...r, seconds: c.seconds }];
-  });
+  const runs = timelineRuns(rg.stderr);
   const count = (pred) => runs.filter(pred).length;
   const kept = summary?.fixes?.filter((f) => f.status === "kept").map((f) => f.file) ?? [];
   const status =
@@ -80,7 +79,7 @@ async function measureCell({ tmp, log, lang, tests, coverage }) {
     redgreenCpuS: round3(rg.cpuSeconds),
     cpuRatio: round3(rg.cpuSeconds / bareRun.cpuSeconds),
     ratio: round3(rg.seconds / bareRun.seconds),
-    /** The part of redgreen's wall time its runner processes were alive (as polled): the rest is redgreen's own work. */
+    /** The part of redgreen's wall time spent in its test runs (its timeline): the rest is redgreen's own work. */
     inRunsS: round3(runs.reduce((sum, r) => sum + r.seconds, 0)),
     peakRssMb: rg.peakRssMb,
     iterations: summary?.iterations ?? null,

@@ -13,4 +13,4 @@ export function watchCommand(
   args: string[],
   options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; intervalMs?: number },
 ): Promise<WatchedRun>;
-export function runnerRun(argv: string[]): { runner: "pytest" | "vitest"; kind: "full" | "selected"; coverage: boolean } | null;
+export function timelineRuns(stderr: string): { kind: "full" | "selected"; coverage: boolean; seconds: number }[];

@@ -106,23 +106,14 @@ export function watchCommand(file, args, { cwd, env, timeoutMs = 3_600_000, inte
   });
 }
 
-/** The command a child ran: the one redgreen's supervisor shell wraps (after its name and tag), or the child itself. */
-function childCommand(argv) {
-  const i = argv.indexOf("redgreen-supervisor");
-  return i < 0 ? argv : argv.slice(i + 2);
-}
-
 /**
- * A test run among redgreen's children: its runner, "selected" when it names tests or test files (targeted, affected)
- * and "full" otherwise, and whether it measured coverage. Null for any other child (the Python helper, probes).
+ * The test runs in a REDGREEN_TIMINGS=1 timeline (stderr): each "test run: KIND[ with coverage], N tests" line (a
+ * prestarted run's own line left out: the run_tests node's line for it follows), as { kind, coverage, seconds }; kind
+ * "full", or "selected" for targeted and affected runs.
  */
-export function runnerRun(argv) {
-  const cmd = childCommand(argv);
-  const pytestAt = cmd.findIndex((a, i) => a === "pytest" && cmd[i - 1] === "-m");
-  const vitestAt = cmd.findIndex((a) => /(^|\/)vitest(\.m?js)?$/.test(a));
-  if (pytestAt < 0 && vitestAt < 0) return null;
-  const rest = cmd.slice((pytestAt >= 0 ? pytestAt : vitestAt) + 1);
-  const selected = rest.some((a) => !a.startsWith("-") && (a.includes("::") || /\.py$|\.(test|spec)\.[cm]?[jt]sx?$/.test(a)));
-  const coverage = rest.some((a) => a.startsWith("--cov=") || a === "--coverage.enabled=true");
-  return { runner: pytestAt >= 0 ? "pytest" : "vitest", kind: selected ? "selected" : "full", coverage };
+export function timelineRuns(stderr) {
+  return stderr.split("\n").flatMap((line) => {
+    const m = /^redgreen timings: \S+ s \+(\S+) s \S+ MB test run: (full|targeted|affected)( with coverage)?, /.exec(line);
+    return m === null ? [] : [{ kind: m[2] === "full" ? "full" : "selected", coverage: m[3] !== undefined, seconds: Number(m[1]) }];
+  });
 }
