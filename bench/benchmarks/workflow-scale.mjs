@@ -99,7 +99,7 @@ export default {
     "`redgreen run --no-llm --json` (no coverage, the default, unless `--coverage on`) on generated suites of 1,000 / 5,000 / " +
     "20,000 tests (pytest and vitest, 50–200 tests per file) with one deleted import that the missing-import pattern fixes, " +
     "against one bare full run (`python -m pytest -q`, `vitest run`) after a warm-up; peak RSS is the redgreen node process's " +
-    "own VmHWM (children excluded), test runs are its runner children",
+    "own VmHWM (children excluded), test runs are read from its REDGREEN_TIMINGS timeline",
   goal: `workflow / bare run <= ${GOAL_RATIO} at every size, peak RSS < ${GOAL_RSS_MB} MB at ${GOAL_SIZE.toLocaleString("en")} tests`,
   options: {
     sizes: `comma-separated test counts, default ${DEFAULT_SIZES.join(",")}`,
@@ -148,8 +148,8 @@ export default {
         `peak RSS < ${r.goalRssMb} MB at ${r.goalSize} tests — ${rss}. ` +
         "One measured run per cell (a cell at 20,000 tests takes minutes): wall times swing with the shared machine's load, " +
         "CPU times (user + sys of the process and the children it waited for) much less. The goal is on wall time. " +
-        "Test runs are counted from the runner processes redgreen started (polled every " +
-        '100 ms); "selected" runs name tests or test files, "full" runs the suite.',
+        "Test runs and their time are read from redgreen's REDGREEN_TIMINGS timeline (a pytest run may go through a " +
+        'standby process started before it); "selected" runs name tests or test files (targeted, affected), "full" runs the suite.',
     ].join("\n");
   },
 };
