@@ -1,5 +1,5 @@
-// Checks on real processes for the supervision tests: is a pid still running, wait until it dies, read recorded pids.
-import { readFileSync } from "node:fs";
+// Checks on real processes for the supervision tests: is a pid still running, wait until it dies, find pids, read recorded pids.
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 
 /** Whether a pid is a live process (a zombie counts as dead: it no longer runs). */
 export function alive(pid: number): boolean {
@@ -47,4 +47,18 @@ export function recordedPids(file: string): Map<string, number> {
       .map((l) => l.split(" ") as [string, string])
       .map(([name, pid]) => [name, Number(pid)]),
   );
+}
+
+/** Pids of the processes whose argv (and cwd) `match` accepts, from /proc; processes that go away meanwhile are left out. */
+export function pidsWhere(match: (argv: string[], cwd: () => string) => boolean): number[] {
+  return readdirSync("/proc")
+    .filter((d) => /^\d+$/.test(d))
+    .filter((pid) => {
+      try {
+        return match(readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0"), () => readlinkSync(`/proc/${pid}/cwd`));
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
 }

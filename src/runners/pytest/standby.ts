@@ -1,4 +1,4 @@
-// The pytest adapter's standby: the next run's Python process, started during a run, loads pytest before it is needed.
+// The pytest adapter's standby: the next run's Python process, started when a run ends, has pytest loaded before it is needed.
 import { resolve } from "node:path";
 import type { RunnerName } from "../../domain/runner-choice.js";
 import { reportPhase } from "../../process/timings.js";

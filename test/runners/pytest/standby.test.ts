@@ -2,13 +2,14 @@
 // looks to the tests exactly like a fresh `python -m pytest`, sees the code as it is now, and steps aside (the run then
 // starts afresh) whenever something it loaded could load differently: a new importable name in the project, a changed
 // plugin file, a different environment.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { TestRunResult } from "../../../src/domain/test-run.js";
 import { createPytestAdapter, type PytestAdapter, type PytestAdapterOptions } from "../../../src/runners/pytest/adapter.js";
 import { startStandbyAhead } from "../../../src/runners/pytest/standby.js";
+import { pidsWhere } from "../../helpers/processes.js";
 import { copyProject } from "../../helpers/project-copy.js";
 import { fixturePath, testPython } from "../../helpers/python-env.js";
 
@@ -48,19 +49,8 @@ async function project(
 }
 
 /** The pids of standby Python processes (`python -m redgreen_standby`, not their supervisors) working in `root`, from /proc. */
-function standbysIn(root: string): number[] {
-  return readdirSync("/proc")
-    .filter((d) => /^\d+$/.test(d))
-    .filter((pid) => {
-      try {
-        const argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
-        return argv[1] === "-m" && argv[2] === "redgreen_standby" && readlinkSync(`/proc/${pid}/cwd`) === root;
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
+const standbysIn = (root: string): number[] =>
+  pidsWhere((argv, cwd) => argv[1] === "-m" && argv[2] === "redgreen_standby" && cwd() === root);
 
 /** Waits until the standby in `root` has loaded and blocks reading its order (read(2) on fd 0, from /proc). */
 async function standbyReady(root: string): Promise<void> {
