@@ -180,6 +180,9 @@ def main() -> int:
         else:
             os.environ.pop(name, None)
     sys.argv = ["-m", *order["args"]]
+    # The interpreter's own command line as a fresh run's would read (Python 3.10+).
+    if hasattr(sys, "orig_argv"):
+        sys.orig_argv = [*sys.orig_argv[: len(sys.orig_argv) - 2], "-m", "pytest", *order["args"]]
     # What `python -m pytest` runs: pytest/__main__.py as __main__, sys.argv[0] its path.
     runpy._run_module_as_main("pytest", alter_argv=True)
     return 0

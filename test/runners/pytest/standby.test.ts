@@ -20,6 +20,7 @@ afterEach(() => {
 
 interface Probe {
   argv0: string;
+  orig_argv: string[];
   main: string | null;
   path0: string;
   stdin: string;
@@ -90,6 +91,7 @@ describe("the pytest standby", () => {
     expect(adapter.standbys.counts).toEqual({ standby: 1, refused: 0, fresh: 1 });
     const [fresh, standby] = probes();
     expect(fresh!.argv0).toMatch(/pytest[/\\]__main__\.py$/);
+    expect(fresh!.orig_argv.slice(0, 4)).toEqual(["-m", "pytest", "-p", "redgreen_pytest_plugin"]);
     expect(fresh!.main).toBe("pytest.__main__");
     expect(fresh!.stdin).toBe("/dev/null");
     expect(standby).toEqual(fresh);
