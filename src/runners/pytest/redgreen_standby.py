@@ -1,10 +1,10 @@
 """A standby pytest process: Python and pytest load before the run is known, the run's order arrives on stdin.
 
-Started as ``python -m redgreen_standby`` in the project root with a run's environment, it imports pytest, its builtin
-plugins and the installed pytest11 plugins (no project code), then waits for one JSON line ``{"args": [...], "env":
-{...}}``: the arguments after ``-m pytest`` and the run's whole environment. It then becomes ``python -m pytest ARGS``
-(runpy's own ``-m`` path: the same ``__main__``, ``sys.argv`` and ``sys.path``), so the run saves the interpreter's start
-and pytest's imports, about 0.15 s a run.
+Started as ``python -m redgreen_standby`` in the project root with a run's environment, it imports pytest and its builtin
+plugins (no project code; not the pytest11 plugins, which pytest imports for assertion rewriting), then waits for one
+JSON line ``{"args": [...], "env": {...}}``: the arguments after ``-m pytest`` and the run's whole environment. It then
+becomes ``python -m pytest ARGS`` (runpy's own ``-m`` path: the same ``__main__``, ``sys.argv`` and ``sys.path``), so
+the run saves the interpreter's start and pytest's imports, about 0.15 s a run.
 
 It is equivalent to a fresh process only while nothing it loaded could load differently now, so it refuses the order
 (exit REFUSED_EXIT, one line starting with REFUSED_MARKER on stderr, nothing run) and redgreen starts pytest afresh when:
@@ -15,7 +15,7 @@ It is equivalent to a fresh process only while nothing it loaded could load diff
     settings, read only by redgreen's plugin, which loads after the order; they are set from the order), OWN_VARIABLES
     (what its shell set for it) or the locale Python coerced: whatever loading pytest did to os.environ stays, as in a
     fresh run;
-  - the arguments block a plugin it loaded (``-p no:NAME``).
+  - the arguments block a builtin plugin it loaded that ``import pytest`` alone does not (``-p no:faulthandler``).
 End of stdin without an order: it exits 0 (redgreen did not need it).
 """
 
@@ -58,7 +58,7 @@ _IMPORTABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.py|\.pyc|\.pth|\.[A-Za-z0-9
 class Snapshot:
     """What the standby loaded: each module file's size and mtime, the importable names of the project's path folders."""
 
-    def __init__(self, root: str, plugins: list[str], env: dict[str, str]) -> None:
+    def __init__(self, root: str, plugins: frozenset[str], env: dict[str, str]) -> None:
         self.root = os.path.realpath(root) + os.sep
         self.plugins = plugins
         self.env = env
@@ -96,9 +96,11 @@ class Snapshot:
         for folder, names in self.folders.items():
             if _importable(folder) != names:
                 return f"the importable names in {folder} changed"
-        blocked = [a for a in args if a.startswith(("no:", "-pno:", "-p=no:"))]
-        if blocked and self.plugins:
-            return "the arguments block a plugin by name"
+        blocked = {a.split("no:", 1)[1] for a in args if a.startswith(("no:", "-pno:", "-p=no:"))}
+        if "cacheprovider" in blocked:
+            blocked.add("stepwise")  # pytest blocks it with the cache
+        if blocked & self.plugins:
+            return "the arguments block a plugin it loaded"
         return None
 
 
@@ -127,27 +129,19 @@ def _importable(folder: str) -> frozenset[str]:
     return frozenset(n for n in names if n != "__pycache__" and _IMPORTABLE.match(n))
 
 
-def preload() -> list[str]:
-    """Imports pytest, its builtin plugins and (unless autoloading is off) the pytest11 plugins; returns their names.
+def preload() -> frozenset[str]:
+    """Imports pytest and its builtin plugins; returns the names of the builtin plugins ``import pytest`` alone leaves out.
 
-    Any failure makes the standby refuse its order: a fresh process then shows the error as pytest reports it."""
+    Not the pytest11 plugins: pytest marks them for assertion rewriting before it imports them, and one imported before
+    that is left unrewritten and warned about (an error under ``filterwarnings = error``). Any failure makes the standby
+    refuse its order: a fresh process then shows the error as pytest reports it."""
     import pytest  # noqa: F401
     from _pytest.config import default_plugins
 
+    early = [name for name in default_plugins if f"_pytest.{name}" not in sys.modules]
     for name in default_plugins:
         importlib.import_module(f"_pytest.{name}")
-    if os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD"):
-        return []
-    # The order pluggy's load_setuptools_entrypoints loads them in: distribution by distribution, a name once.
-    from importlib import metadata
-
-    names: list[str] = []
-    for dist in list(metadata.distributions()):
-        for ep in dist.entry_points:
-            if ep.group == "pytest11" and ep.name not in names:
-                ep.load()
-                names.append(ep.name)
-    return names
+    return frozenset(early)
 
 
 def main() -> int:
@@ -157,7 +151,7 @@ def main() -> int:
         plugins = preload()
         failed = None
     except BaseException as e:  # noqa: BLE001 - a fresh process shows the real error, the standby steps aside
-        plugins, failed = [], f"loading pytest failed: {type(e).__name__}"
+        plugins, failed = frozenset(), f"loading pytest failed: {type(e).__name__}"
     snapshot = Snapshot(os.getcwd(), plugins, started_with)
     line = sys.stdin.readline()
     if not line.strip():

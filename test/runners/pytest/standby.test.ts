@@ -27,6 +27,7 @@ interface Probe {
   plugin: string | null;
   asyncio: boolean;
   faulthandler: boolean;
+  site: string | null;
 }
 
 /** A fresh copy of standby-probe and its adapter; the probe file its first test appends to lies beside the copy. */
@@ -78,6 +79,27 @@ async function standbyReady(root: string): Promise<void> {
     if (Date.now() > end) throw new Error(`no standby in ${root} got ready`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/**
+ * Two runs of a project with a folder outside it on PYTHONPATH, where `name` holds `content("v1")` for the first run and
+ * `content("v2-longer")` (another size, so no check hangs on the file system's time resolution) once its standby waits.
+ */
+async function changedBetweenRuns(
+  name: string,
+  content: (version: string) => string,
+  setUp: (dir: string) => void,
+): Promise<{ adapter: PytestAdapter; probes: () => Probe[] }> {
+  const dir = mkdtempSync(join(tmpdir(), "redgreen-standby-site-"));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  setUp(dir);
+  writeFileSync(join(dir, name), content("v1"));
+  const { root, adapter, probes } = await project({ env: { PYTHONPATH: dir } });
+  await adapter.runTests();
+  await standbyReady(root);
+  writeFileSync(join(dir, name), content("v2-longer"));
+  await adapter.runTests();
+  return { adapter, probes };
 }
 
 /** "passed" or "failed" for the test whose node id ends with `name`. */
@@ -136,38 +158,45 @@ describe("the pytest standby", () => {
     expect(adapter.standbys.lastRefusal).toBe("the environment differs in STANDBY_PROBE");
   });
 
-  it("steps aside when a plugin file it loaded changed, and the run loads the new one", async () => {
-    // An installed pytest11 plugin on PYTHONPATH, outside the project: the standby loads it before its order.
-    const dir = mkdtempSync(join(tmpdir(), "redgreen-standby-site-"));
-    mkdirSync(join(dir, "fakeplug-0.1.dist-info"));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    writeFileSync(join(dir, "fakeplug-0.1.dist-info", "METADATA"), "Metadata-Version: 2.1\nName: fakeplug\nVersion: 0.1\n");
-    writeFileSync(join(dir, "fakeplug-0.1.dist-info", "entry_points.txt"), "[pytest11]\nfakeplug = fakeplug\n");
+  it("runs the next run with an installed plugin as it is now: pytest imports it after the order, not the standby", async () => {
+    // An installed pytest11 plugin on PYTHONPATH, outside the project.
     const plugin = (version: string): string =>
       `import os\n\n\ndef pytest_configure(config):\n    os.environ["STANDBY_PLUGIN_SAW"] = "${version}"\n`;
-    writeFileSync(join(dir, "fakeplug.py"), plugin("v1"));
-    const { root, adapter, probes } = await project({ env: { PYTHONPATH: dir } });
-    await adapter.runTests();
-    await standbyReady(root);
-    // A different size, so the check does not hang on the file system's time resolution.
-    writeFileSync(join(dir, "fakeplug.py"), plugin("v2-longer"));
-    await adapter.runTests();
+    const { adapter, probes } = await changedBetweenRuns("fakeplug.py", plugin, (dir) => {
+      mkdirSync(join(dir, "fakeplug-0.1.dist-info"));
+      writeFileSync(join(dir, "fakeplug-0.1.dist-info", "METADATA"), "Metadata-Version: 2.1\nName: fakeplug\nVersion: 0.1\n");
+      writeFileSync(join(dir, "fakeplug-0.1.dist-info", "entry_points.txt"), "[pytest11]\nfakeplug = fakeplug\n");
+    });
     expect(probes().map((p) => p.plugin)).toEqual(["v1", "v2-longer"]);
-    expect(adapter.standbys.counts).toEqual({ standby: 0, refused: 1, fresh: 2 });
-    expect(adapter.standbys.lastRefusal).toMatch(/fakeplug\.py changed since it was loaded/);
+    expect(adapter.standbys.counts).toEqual({ standby: 1, refused: 0, fresh: 1 });
   });
 
-  it("steps aside when the run's arguments block a plugin it loaded, which a fresh run never imports", async () => {
+  it("steps aside when a file it loaded changed (a sitecustomize on PYTHONPATH), and the run loads the new one", async () => {
+    const site = (version: string): string => `import sys\n\nsys.standby_site = "${version}"\n`;
+    const { adapter, probes } = await changedBetweenRuns("sitecustomize.py", site, () => undefined);
+    expect(probes().map((p) => p.site)).toEqual(["v1", "v2-longer"]);
+    expect(adapter.standbys.counts).toEqual({ standby: 0, refused: 1, fresh: 2 });
+    expect(adapter.standbys.lastRefusal).toMatch(/sitecustomize\.py changed since it was loaded/);
+  });
+
+  it("runs a run whose arguments block an installed plugin, which neither it nor a fresh run imports", async () => {
     const { adapter, probes } = await project({ pytestArgs: ["-p", "no:asyncio"] });
     await adapter.runTests();
     await adapter.runTests();
     expect(probes().map((p) => p.asyncio)).toEqual([false, false]);
-    expect(adapter.standbys.counts).toEqual({ standby: 0, refused: 1, fresh: 2 });
-    expect(adapter.standbys.lastRefusal).toBe("the arguments block a plugin by name");
+    expect(adapter.standbys.counts).toEqual({ standby: 1, refused: 0, fresh: 1 });
   });
 
-  // Fails until the standby leaves the pytest11 plugins to pytest (the run crashes, the adapter drops its plugin).
-  it.fails("runs the next run as a fresh one under `filterwarnings = error`: no plugin imported before pytest can rewrite it", async () => {
+  it("steps aside when the run's arguments block a builtin plugin it loaded, which a fresh run never imports", async () => {
+    const { adapter, probes } = await project({ pytestArgs: ["-p", "no:faulthandler"] });
+    await adapter.runTests();
+    await adapter.runTests();
+    expect(probes().map((p) => p.faulthandler)).toEqual([false, false]);
+    expect(adapter.standbys.counts).toEqual({ standby: 0, refused: 1, fresh: 2 });
+    expect(adapter.standbys.lastRefusal).toBe("the arguments block a plugin it loaded");
+  });
+
+  it("runs the next run as a fresh one under `filterwarnings = error`: no plugin imported before pytest can rewrite it", async () => {
     // pytest marks the pytest11 plugins for assertion rewriting before it imports them, and warns (here: fails) for
     // one already imported: the standby must leave their import to pytest.
     const { root, adapter, probes } = await project();
