@@ -28,6 +28,8 @@ interface Probe {
   asyncio: boolean;
   faulthandler: boolean;
   site: string | null;
+  /** True when the run's textwrap is the project's own textwrap.py. */
+  textwrap: boolean;
 }
 
 /** A fresh copy of standby-probe and its adapter; the probe file its first test appends to lies beside the copy. */
@@ -101,6 +103,18 @@ async function changedBetweenRuns(
   await adapter.runTests();
   return { adapter, probes };
 }
+
+/** A module of the standard library, its real code run in the file that shadows it; `extra` runs before it. */
+const shadowOf = (extra: string): string =>
+  [
+    "import importlib.util, os, sys",
+    extra,
+    "_spec = importlib.util.spec_from_file_location(__name__, os.path.join(os.path.dirname(os.__file__), __name__ + '.py'))",
+    "_real = importlib.util.module_from_spec(_spec)",
+    "_spec.loader.exec_module(_real)",
+    "globals().update({k: v for k, v in vars(_real).items() if not k.startswith('__')})",
+    "",
+  ].join("\n");
 
 /** "passed" or "failed" for the test whose node id ends with `name`. */
 const status = (r: TestRunResult, name: string): string | undefined =>
@@ -177,6 +191,29 @@ describe("the pytest standby", () => {
     expect(probes().map((p) => p.site)).toEqual(["v1", "v2-longer"]);
     expect(adapter.standbys.counts).toEqual({ standby: 0, refused: 1, fresh: 2 });
     expect(adapter.standbys.lastRefusal).toMatch(/sitecustomize\.py changed since it was loaded/);
+  });
+
+  // Fails until the standby lists the project's path folders before it loads anything.
+  it.fails("steps aside when a name appears in the project while it loads pytest (a fix written right after a run)", async () => {
+    // The standby's pytest imports textwrap, then argparse; an argparse on PYTHONPATH (outside the project) holds it there.
+    const dir = mkdtempSync(join(tmpdir(), "redgreen-standby-slow-"));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const marker = join(dir, "loading");
+    const hold = `open(${JSON.stringify(marker)}, "a").write(f"{os.getpid()}\\n"); import time; time.sleep(1.5)`;
+    writeFileSync(join(dir, "argparse.py"), shadowOf(hold));
+    const { root, adapter, probes } = await project({ env: { PYTHONPATH: dir } });
+    await adapter.runTests();
+    const [standby] = standbysIn(root);
+    const end = Date.now() + 30_000;
+    while (!(existsSync(marker) && readFileSync(marker, "utf8").split("\n").includes(String(standby))) && Date.now() < end) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    // textwrap is loaded: a fresh run would now import the project's.
+    writeFileSync(join(root, "textwrap.py"), shadowOf("STANDBY_SHADOW = True"));
+    await adapter.runTests();
+    expect(probes().map((p) => p.textwrap)).toEqual([false, true]);
+    expect(adapter.standbys.counts).toEqual({ standby: 0, refused: 1, fresh: 2 });
+    expect(adapter.standbys.lastRefusal).toMatch(/importable names in .* changed/);
   });
 
   it("runs a run whose arguments block an installed plugin, which neither it nor a fresh run imports", async () => {
