@@ -8,9 +8,10 @@ the run saves the interpreter's start and pytest's imports, about 0.15 s a run.
 
 It is equivalent to a fresh process only while nothing it loaded could load differently now, so it refuses the order
 (exit REFUSED_EXIT, one line starting with REFUSED_MARKER on stderr, nothing run) and redgreen starts pytest afresh when:
-  - a file it loaded changed (size or mtime), or one lies in the project outside installed packages;
-  - an importable name appeared or went in a folder of sys.path inside the project (a new ``json.py`` in the root
-    would shadow the standard library in a fresh process);
+  - a file it loaded changed (size or mtime) or was written after it started, or one lies in the project outside
+    installed packages;
+  - an importable name appeared or went in a folder of sys.path inside the project since it started, before loading
+    anything (a new ``json.py`` in the root would shadow the standard library in a fresh process);
   - the order's environment differs from the one it started with in anything but RUN_VARIABLES (redgreen's per-run
     settings, read only by redgreen's plugin, which loads after the order; they are set from the order), OWN_VARIABLES
     (what its shell set for it) or the locale Python coerced: whatever loading pytest did to os.environ stays, as in a
@@ -21,12 +22,33 @@ End of stdin without an order: it exits 0 (redgreen did not need it).
 
 from __future__ import annotations
 
+import os
+import sys
+import time
+
+
+def _project_path(root: str) -> list[str]:
+    """The folders of sys.path inside the project (the root itself, for ``-m``)."""
+    return [f for f in {os.path.realpath(p or ".") for p in sys.path} if (f + os.sep).startswith(root)]
+
+
+def _names(folder: str) -> frozenset[str]:
+    try:
+        return frozenset(os.listdir(folder))
+    except OSError:
+        return frozenset()
+
+
+# Taken before anything else loads (pytest, this module's own imports): a name that appears in the project from now on,
+# even while pytest loads, and a loaded file written since, make it refuse.
+_STARTED_NS = time.time_ns()
+_ROOT = os.path.realpath(os.getcwd()) + os.sep
+_LISTED = {folder: _names(folder) for folder in _project_path(_ROOT)}
+
 import importlib
 import json
-import os
 import re
 import runpy
-import sys
 
 REFUSED_EXIT = 86
 REFUSED_MARKER = "redgreen-standby: refused:"
@@ -52,6 +74,8 @@ OWN_VARIABLES = frozenset({"REDGREEN_PROCESS_TAG", "PWD", "OLDPWD", "SHLVL", "_"
 COERCED_LOCALE = "LC_CTYPE"
 
 _INSTALLED_MARKERS = (os.sep + "site-packages" + os.sep, os.sep + "dist-packages" + os.sep)
+# A file system's clock may lag the process's by a tick: a file written this long before the start counts as written after.
+_MTIME_SLACK_NS = 1_000_000_000
 _IMPORTABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.py|\.pyc|\.pth|\.[A-Za-z0-9_.-]*\.(so|pyd)|\.so|\.pyd)?$")
 
 
@@ -66,11 +90,10 @@ class Snapshot:
         self.files = {path: _stamp(path) for path in files}
         # Checked now, while the process waits: a file's place does not change.
         self.from_project = next((path for path in files if self._in_project(path)), None)
-        self.folders = {folder: _importable(folder) for folder in self._project_path()}
-
-    def _project_path(self) -> list[str]:
-        """The folders of sys.path inside the project (the root itself, for ``-m``)."""
-        return [f for f in {os.path.realpath(p or ".") for p in sys.path} if (f + os.sep).startswith(self.root)]
+        # Written since the process started (maybe after its import): stamped now, it would look unchanged.
+        recent = _STARTED_NS - _MTIME_SLACK_NS
+        self.written = next((p for p, st in self.files.items() if st is not None and st[1] >= recent), None)
+        self.folders = {f: _importable(_LISTED[f] if f in _LISTED else _names(f)) for f in _project_path(self.root)}
 
     def _in_project(self, path: str) -> bool:
         real = os.path.realpath(path)
@@ -93,8 +116,10 @@ class Snapshot:
         for path, stamp in self.files.items():
             if _stamp(path) != stamp:
                 return f"{path} changed since it was loaded"
+        if self.written is not None:
+            return f"{self.written} changed while it loaded"
         for folder, names in self.folders.items():
-            if _importable(folder) != names:
+            if _importable(_names(folder)) != names:
                 return f"the importable names in {folder} changed"
         blocked = {a.split("no:", 1)[1] for a in args if a.startswith(("no:", "-pno:", "-p=no:"))}
         if "cacheprovider" in blocked:
@@ -121,11 +146,7 @@ def _module_files() -> list[str]:
     return files
 
 
-def _importable(folder: str) -> frozenset[str]:
-    try:
-        names = os.listdir(folder)
-    except OSError:
-        return frozenset()
+def _importable(names: frozenset[str]) -> frozenset[str]:
     return frozenset(n for n in names if n != "__pycache__" and _IMPORTABLE.match(n))
 
 

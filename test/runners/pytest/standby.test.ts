@@ -116,6 +116,36 @@ const shadowOf = (extra: string): string =>
     "",
   ].join("\n");
 
+/**
+ * Two runs of a project with a folder outside it on PYTHONPATH (`setUp` fills it), `during` called while the second
+ * run's standby loads pytest: its pytest imports textwrap, then argparse, where an argparse in that folder holds it.
+ */
+async function whileLoading(
+  setUp: (dir: string) => void,
+  during: (root: string, dir: string) => void,
+): Promise<{ root: string; adapter: PytestAdapter; probes: () => Probe[] }> {
+  const dir = mkdtempSync(join(tmpdir(), "redgreen-standby-slow-"));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  const marker = join(dir, "loading");
+  writeFileSync(
+    join(dir, "argparse.py"),
+    shadowOf(`open(${JSON.stringify(marker)}, "a").write(f"{os.getpid()}\\n"); import time; time.sleep(1.5)`),
+  );
+  setUp(dir);
+  const { root, adapter, probes } = await project({ env: { PYTHONPATH: dir } });
+  await adapter.runTests();
+  const end = Date.now() + 30_000;
+  const holding = (): boolean =>
+    existsSync(marker) && standbysIn(root).some((pid) => readFileSync(marker, "utf8").split("\n").includes(String(pid)));
+  while (!holding()) {
+    if (Date.now() > end) throw new Error("the standby did not reach argparse");
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  during(root, dir);
+  await adapter.runTests();
+  return { root, adapter, probes };
+}
+
 /** "passed" or "failed" for the test whose node id ends with `name`. */
 const status = (r: TestRunResult, name: string): string | undefined =>
   r.passedNodeIds.some((id) => id.endsWith(name)) ? "passed" : r.failures.some((f) => f.testName.endsWith(name)) ? "failed" : undefined;
@@ -193,27 +223,26 @@ describe("the pytest standby", () => {
     expect(adapter.standbys.lastRefusal).toMatch(/sitecustomize\.py changed since it was loaded/);
   });
 
-  // Fails until the standby lists the project's path folders before it loads anything.
-  it.fails("steps aside when a name appears in the project while it loads pytest (a fix written right after a run)", async () => {
-    // The standby's pytest imports textwrap, then argparse; an argparse on PYTHONPATH (outside the project) holds it there.
-    const dir = mkdtempSync(join(tmpdir(), "redgreen-standby-slow-"));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const marker = join(dir, "loading");
-    const hold = `open(${JSON.stringify(marker)}, "a").write(f"{os.getpid()}\\n"); import time; time.sleep(1.5)`;
-    writeFileSync(join(dir, "argparse.py"), shadowOf(hold));
-    const { root, adapter, probes } = await project({ env: { PYTHONPATH: dir } });
-    await adapter.runTests();
-    const [standby] = standbysIn(root);
-    const end = Date.now() + 30_000;
-    while (!(existsSync(marker) && readFileSync(marker, "utf8").split("\n").includes(String(standby))) && Date.now() < end) {
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    // textwrap is loaded: a fresh run would now import the project's.
-    writeFileSync(join(root, "textwrap.py"), shadowOf("STANDBY_SHADOW = True"));
-    await adapter.runTests();
+  it("steps aside when a name appears in the project while it loads pytest (a fix written right after a run)", async () => {
+    const { root, adapter, probes } = await whileLoading(
+      () => undefined,
+      // textwrap is loaded: a fresh run would now import the project's.
+      (root) => writeFileSync(join(root, "textwrap.py"), shadowOf("STANDBY_SHADOW = True")),
+    );
     expect(probes().map((p) => p.textwrap)).toEqual([false, true]);
     expect(adapter.standbys.counts).toEqual({ standby: 0, refused: 1, fresh: 2 });
-    expect(adapter.standbys.lastRefusal).toMatch(/importable names in .* changed/);
+    expect(adapter.standbys.lastRefusal).toBe(`the importable names in ${root} changed`);
+  });
+
+  it("steps aside when a file it loaded is written while it loads pytest, after its import", async () => {
+    const site = (version: string): string => `import sys\n\nsys.standby_site = "${version}"\n`;
+    const { adapter, probes } = await whileLoading(
+      (dir) => writeFileSync(join(dir, "sitecustomize.py"), site("v1")),
+      (_root, dir) => writeFileSync(join(dir, "sitecustomize.py"), site("v2-longer")),
+    );
+    expect(probes().map((p) => p.site)).toEqual(["v1", "v2-longer"]);
+    expect(adapter.standbys.counts).toEqual({ standby: 0, refused: 1, fresh: 2 });
+    expect(adapter.standbys.lastRefusal).toMatch(/sitecustomize\.py changed while it loaded$/);
   });
 
   it("runs a run whose arguments block an installed plugin, which neither it nor a fresh run imports", async () => {
