@@ -73,6 +73,8 @@ OWN_VARIABLES = frozenset({"REDGREEN_PROCESS_TAG", "PWD", "OLDPWD", "SHLVL", "_"
 # Set by Python itself when the order's environment has none: it coerces the C locale (PEP 538), as a fresh one would.
 COERCED_LOCALE = "LC_CTYPE"
 
+# The names of a fresh interpreter's __main__ before ``-m`` runs a module in it.
+_FRESH_MAIN = frozenset({"__name__", "__doc__", "__package__", "__loader__", "__spec__", "__annotations__", "__builtins__"})
 _INSTALLED_MARKERS = (os.sep + "site-packages" + os.sep, os.sep + "dist-packages" + os.sep)
 # A file system's clock may lag the process's by a tick: a file written this long before the start counts as written after.
 _MTIME_SLACK_NS = 1_000_000_000
@@ -195,8 +197,16 @@ def main() -> int:
         else:
             os.environ.pop(name, None)
     sys.argv = ["-m", *order["args"]]
-    # What `python -m pytest` runs: pytest/__main__.py as __main__, sys.argv[0] its path.
-    runpy._run_module_as_main("pytest", alter_argv=True)
+    # As the interpreter's own: the command line `python -m pytest ARGS` (its first items are this process's
+    # interpreter and options), and a __main__ holding none of this module's names.
+    sys.orig_argv = [*sys.orig_argv[:-2], "-m", "pytest", *order["args"]]
+    run = runpy._run_module_as_main
+    main_globals = vars(sys.modules["__main__"])
+    for name in [n for n in main_globals if n not in _FRESH_MAIN]:
+        del main_globals[name]
+    main_globals["__annotations__"] = {}
+    # What `python -m pytest` runs: pytest/__main__.py as __main__ (in that module's namespace), sys.argv[0] its path.
+    run("pytest", alter_argv=True)
     return 0
 
 

@@ -19,6 +19,8 @@ afterEach(() => {
 
 interface Probe {
   argv0: string;
+  orig_argv: string[];
+  main_names: string[];
   main: string | null;
   path0: string;
   stdin: string;
@@ -169,6 +171,8 @@ describe("the pytest standby", () => {
     expect(fresh!.argv0).toMatch(/pytest[/\\]__main__\.py$/);
     expect(fresh!.main).toBe("pytest.__main__");
     expect(fresh!.stdin).toBe("/dev/null");
+    expect(fresh!.orig_argv.slice(1, 3)).toEqual(["-m", "pytest"]);
+    expect(fresh!.main_names).toContain("pytest");
     expect(standby).toEqual(fresh);
     // The second run left a standby of its own; close() stops it.
     await standbyReady(root);
