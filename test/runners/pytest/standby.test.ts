@@ -2,6 +2,7 @@
 // looks to the tests exactly like a fresh `python -m pytest`, sees the code as it is now, and steps aside (the run then
 // starts afresh) whenever something it loaded could load differently: a new importable name in the project, a changed
 // plugin file, a different environment.
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -247,6 +248,34 @@ describe("the pytest standby", () => {
     expect(probes().map((p) => p.site)).toEqual(["v1", "v2-longer"]);
     expect(adapter.standbys.counts).toEqual({ standby: 0, refused: 1, fresh: 2 });
     expect(adapter.standbys.lastRefusal).toMatch(/sitecustomize\.py changed while it loaded$/);
+  });
+
+  // Fails until the standby counts every .pth file of its path folders (a name with a dash was not importable-looking).
+  it.fails("steps aside when a .pth file appears in the site-packages of the project's own venv", async () => {
+    // The project's .venv (the interpreter redgreen picks by default), its packages the test venv's through a .pth file.
+    const copy = copyProject(fixturePath("runners", "standby-probe"));
+    cleanups.push(copy.cleanup);
+    const base = execFileSync(testPython, ["-c", "import sys; print(sys.base_prefix)"], { encoding: "utf8" }).trim();
+    execFileSync(join(base, "bin", "python3"), ["-m", "venv", "--without-pip", join(copy.root, ".venv")]);
+    const sitePackages = (python: string): string =>
+      execFileSync(python, ["-c", "import sysconfig; print(sysconfig.get_path('purelib'))"], { encoding: "utf8" }).trim();
+    const python = join(copy.root, ".venv", "bin", "python");
+    const site = sitePackages(python);
+    writeFileSync(join(site, "testvenv.pth"), `${sitePackages(testPython)}\n`);
+    const adapter = (await createPytestAdapter({ projectRoot: copy.root, python, standby: true })) as PytestAdapter;
+    cleanups.push(() => adapter.close());
+    await adapter.runTests();
+    await standbyReady(copy.root);
+    // Python runs a .pth file's import lines at start-up, whatever its name.
+    writeFileSync(join(site, "zz-probe.pth"), 'import sys; sys.standby_site = "pth"\n');
+    await adapter.runTests();
+    const file = join(dirname(copy.root), "standby-probe.jsonl");
+    const sites = readFileSync(file, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => (JSON.parse(l) as Probe).site);
+    expect(sites).toEqual([null, "pth"]);
+    expect(adapter.standbys.counts).toEqual({ standby: 0, refused: 1, fresh: 2 });
   });
 
   it("runs a run whose arguments block an installed plugin, which neither it nor a fresh run imports", async () => {
