@@ -78,7 +78,8 @@ _FRESH_MAIN = frozenset({"__name__", "__doc__", "__package__", "__loader__", "__
 _INSTALLED_MARKERS = (os.sep + "site-packages" + os.sep, os.sep + "dist-packages" + os.sep)
 # A file system's clock may lag the process's by a tick: a file written this long before the start counts as written after.
 _MTIME_SLACK_NS = 1_000_000_000
-_IMPORTABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.py|\.pyc|\.pth|\.[A-Za-z0-9_.-]*\.(so|pyd)|\.so|\.pyd)?$")
+# A module's or package's name, or a .pth file (whatever its name: Python runs its lines at start-up in a site folder).
+_IMPORTABLE = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*(\.py|\.pyc|\.[A-Za-z0-9_.-]*\.(so|pyd)|\.so|\.pyd)?|.*\.pth)$")
 
 
 class Snapshot:
@@ -89,13 +90,16 @@ class Snapshot:
         self.plugins = plugins
         self.env = env
         files = _module_files()
-        self.files = {path: _stamp(path) for path in files}
+        listed = {f: _LISTED[f] if f in _LISTED else _names(f) for f in _project_path(self.root)}
+        # The .pth files of the project's path folders count as loaded: a fresh interpreter would run them as they are now.
+        pth = [os.path.join(f, n) for f, names in listed.items() for n in names if n.endswith(".pth")]
+        self.files = {path: _stamp(path) for path in [*files, *pth]}
         # Checked now, while the process waits: a file's place does not change.
         self.from_project = next((path for path in files if self._in_project(path)), None)
         # Written since the process started (maybe after its import): stamped now, it would look unchanged.
         recent = _STARTED_NS - _MTIME_SLACK_NS
         self.written = next((p for p, st in self.files.items() if st is not None and st[1] >= recent), None)
-        self.folders = {f: _importable(_LISTED[f] if f in _LISTED else _names(f)) for f in _project_path(self.root)}
+        self.folders = {f: _importable(names) for f, names in listed.items()}
 
     def _in_project(self, path: str) -> bool:
         real = os.path.realpath(path)

@@ -250,8 +250,7 @@ describe("the pytest standby", () => {
     expect(adapter.standbys.lastRefusal).toMatch(/sitecustomize\.py changed while it loaded$/);
   });
 
-  // Fails until the standby counts every .pth file of its path folders (a name with a dash was not importable-looking).
-  it.fails("steps aside when a .pth file appears in the site-packages of the project's own venv", async () => {
+  it("steps aside when a .pth file appears or changes in the site-packages of the project's own venv", async () => {
     // The project's .venv (the interpreter redgreen picks by default), its packages the test venv's through a .pth file.
     const copy = copyProject(fixturePath("runners", "standby-probe"));
     cleanups.push(copy.cleanup);
@@ -269,13 +268,17 @@ describe("the pytest standby", () => {
     // Python runs a .pth file's import lines at start-up, whatever its name.
     writeFileSync(join(site, "zz-probe.pth"), 'import sys; sys.standby_site = "pth"\n');
     await adapter.runTests();
+    await standbyReady(copy.root);
+    writeFileSync(join(site, "zz-probe.pth"), 'import sys; sys.standby_site = "pth-2"\n');
+    await adapter.runTests();
     const file = join(dirname(copy.root), "standby-probe.jsonl");
     const sites = readFileSync(file, "utf8")
       .trim()
       .split("\n")
       .map((l) => (JSON.parse(l) as Probe).site);
-    expect(sites).toEqual([null, "pth"]);
-    expect(adapter.standbys.counts).toEqual({ standby: 0, refused: 1, fresh: 2 });
+    expect(sites).toEqual([null, "pth", "pth-2"]);
+    expect(adapter.standbys.counts).toEqual({ standby: 0, refused: 2, fresh: 3 });
+    expect(adapter.standbys.lastRefusal).toMatch(/zz-probe\.pth changed since it was loaded$/);
   });
 
   it("runs a run whose arguments block an installed plugin, which neither it nor a fresh run imports", async () => {
