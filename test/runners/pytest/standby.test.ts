@@ -331,6 +331,23 @@ describe("the pytest standby", () => {
     expect(standby).toEqual(fresh);
   });
 
+  // Fails until no standby starts in a project that holds a module of the standby's name.
+  // Fails until no standby starts in a project that holds a module of the standby's name.
+  it.fails("is not started in a project whose root holds a redgreen_standby module (it would run in the standby's place)", async () => {
+    const copy = copyProject(fixturePath("runners", "standby-probe"));
+    cleanups.push(copy.cleanup);
+    const marker = join(dirname(copy.root), "impostor-ran");
+    writeFileSync(join(copy.root, "redgreen_standby.py"), `open(${JSON.stringify(marker)}, "w").write("ran")\n`);
+    await startStandbyAhead({ projectRoot: copy.root, python: testPython });
+    const adapter = (await createPytestAdapter({ projectRoot: copy.root, python: testPython, standby: true })) as PytestAdapter;
+    cleanups.push(() => adapter.close());
+    await adapter.runTests();
+    await adapter.runTests();
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(existsSync(marker)).toBe(false);
+    expect(adapter.standbys.counts).toEqual({ standby: 0, refused: 0, fresh: 2 });
+  });
+
   it("is started ahead by `redgreen run` for its project's first run, which takes it", async () => {
     const copy = copyProject(fixturePath("runners", "standby-probe"));
     cleanups.push(copy.cleanup);
