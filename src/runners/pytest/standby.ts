@@ -1,4 +1,5 @@
 // The pytest adapter's standby: the next run's Python process, started when a run ends, has pytest loaded before it is needed.
+import { readdirSync } from "node:fs";
 import { resolve } from "node:path";
 import type { RunnerName } from "../../domain/runner-choice.js";
 import { reportPhase } from "../../process/timings.js";
@@ -56,7 +57,7 @@ export class PytestStandbys {
   async run(python: string, args: string[], options: PytestRunOptions, next: boolean): Promise<ProcessResult> {
     const result = await this.start(python, args, options);
     // Started when this run ended, not beside it: a first run shares the machine with redgreen's own start already.
-    if (next && !options.signal?.aborted) {
+    if (next && !options.signal?.aborted && !shadowsStandby(options.cwd)) {
       const { cwd, env, maxOutputBytes } = options;
       this.waiting = startStandby(python, ["-m", STANDBY_MODULE], { cwd, env, ...(maxOutputBytes ? { maxOutputBytes } : {}) });
     }
@@ -114,10 +115,23 @@ export async function startStandbyAhead(options: StandbyAheadOptions): Promise<v
   const python = uncheckedInterpreter(projectRoot, options.python);
   if (python === null) return;
   const runner = options.runner ?? (await detectRunner(projectRoot).catch(() => null))?.runner;
-  if (runner !== "pytest") return;
+  if (runner !== "pytest" || shadowsStandby(projectRoot)) return;
   ahead?.standby.cancel();
   const env = pytestStartEnv(testProcessEnv(process.env, options.passEnv));
   ahead = { projectRoot, python, standby: startStandby(python, ["-m", STANDBY_MODULE], { cwd: projectRoot, env }) };
+}
+
+/**
+ * True when `python -m redgreen_standby` in `root` could import the project's own module of that name: the root comes
+ * first on sys.path, before redgreen's folder, so that module would be handed the run's order. No standby starts there.
+ * (A name that appears later is new to a started standby, which refuses its order.)
+ */
+function shadowsStandby(root: string): boolean {
+  try {
+    return readdirSync(root).some((name) => name === STANDBY_MODULE || name.startsWith(`${STANDBY_MODULE}.`));
+  } catch {
+    return true;
+  }
 }
 
 /** The refusal's reason when the standby refused the order (and ran nothing), else null. */
