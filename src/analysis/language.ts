@@ -56,5 +56,23 @@ export function isPytestTestPath(relPath: string): boolean {
   return PYTEST_TEST_NAME_RE.test(base) || dirs.some((d) => PYTEST_TEST_DIRS.has(d));
 }
 
+/** Files Python runs as it starts, before any test: sitecustomize, usercustomize, a site folder's .pth files. */
+const START_UP_FILE_RE = /^(?:sitecustomize\.py|usercustomize\.py|.*\.pth)$/;
+/** Modules of the test process a project module of the same name would replace (the project's root comes first on sys.path). */
+const RUNNER_MODULES = new Set(["pytest", "_pytest", "pluggy", "py"]);
+
+/**
+ * What decides how a pytest run starts and what it loads as pytest or as redgreen's plugin, wherever it sits in the
+ * project: start-up files (a project's own .venv holds site folders), any `redgreen_*` module (redgreen's plugin and its
+ * parts load by those names, the root before them), and a top-level module or package named like pytest's own. A fix
+ * may change them only as it may change a test.
+ */
+export function isPytestMachineryPath(relPath: string): boolean {
+  const { dirs, base } = pathSegments(relPath);
+  if (START_UP_FILE_RE.test(base) || base.startsWith("redgreen_")) return true;
+  const top = dirs.length > 0 ? dirs[0]! : base.replace(/\.py$/, "");
+  return (dirs.length > 0 || base.endsWith(".py")) && RUNNER_MODULES.has(top);
+}
+
 /** A Python file isPytestTestPath holds: a test module or conftest pytest may import. */
 export const isPytestTestModule = (relPath: string): boolean => relPath.endsWith(".py") && isPytestTestPath(relPath);

@@ -40,9 +40,34 @@ describe("classifyTestPath", () => {
     expect(classifyTestPath("app/testing_utils.py")).toBeNull();
     expect(classifyTestPath("specs/calc_spec.py", (p) => p.endsWith("_spec.py"))).toBe("test");
   });
+
+  it("counts what decides how the test process starts and what it loads as pytest or redgreen's plugin as test code", () => {
+    for (const path of [
+      "redgreen_pytest_plugin.py",
+      "src/redgreen_standby.py",
+      "sitecustomize.py",
+      "lib/usercustomize.py",
+      "zz-probe.pth",
+      ".venv/lib/python3.11/site-packages/evil.pth",
+      "pytest.py",
+      "_pytest/python.py",
+      "pluggy/__init__.py",
+    ]) {
+      expect(classifyTestPath(path), path).toBe("test");
+    }
+    for (const path of ["app/pytest_helpers.py", "app/pytest/runner.py", "pytest_plugins.md", "app/site.py", "pth_tools.py"]) {
+      expect(classifyTestPath(path), path).toBeNull();
+    }
+  });
 });
 
 describe("test edits", () => {
+  it("rejects a fix that adds a module replacing redgreen's pytest plugin (it would write the run's results)", async () => {
+    const fake = "import json, os\n\n\ndef pytest_configure(config):\n    open(os.environ['REDGREEN_JSONL'], 'a').write('{}')\n";
+    const result = await check(fake, { filePath: "redgreen_pytest_plugin.py", original: "" });
+    expect(result.reasons).toEqual([expect.stringMatching(/^test-integrity: edits test file redgreen_pytest_plugin\.py; /)]);
+  });
+
   it("rejects any edit to a test file by default", async () => {
     const result = await check(edit("assert add(1, 2) == 3", "assert add(1, 2) == 4"));
     expect(result.testEdit).toBe(false);

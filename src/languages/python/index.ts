@@ -9,7 +9,7 @@ import { checkPythonImports } from "./imports.js";
 import { checkPythonIndentation } from "./indentation.js";
 import { checkPythonSyntax } from "./syntax.js";
 import { analyzeTestConfigChange, isPytestConfigPath } from "./test-config.js";
-import { isPytestTestPath } from "../../analysis/language.js";
+import { isPytestMachineryPath, isPytestTestPath } from "../../analysis/language.js";
 
 /** The lines every import statement of a listing spans. */
 const importLines = (listing: Awaited<ReturnType<typeof importsOf>>): Set<number> => {
@@ -32,7 +32,8 @@ export const pythonLanguage: LanguageSupport = {
       weakenings: c.weakenings,
     };
   },
-  isTestPath: isPytestTestPath,
+  // The test process's own machinery counts as test code: a fix that shadows pytest or redgreen's plugin fakes results.
+  isTestPath: (relPath) => isPytestTestPath(relPath) || isPytestMachineryPath(relPath),
   isTestConfigPath: isPytestConfigPath,
   compareTestConfig: async (ctx) => analyzeTestConfigChange(ctx.relPath, ctx.original, ctx.fixed),
   async policyFindings(ctx, side, isTest) {
