@@ -319,7 +319,7 @@ export class PytestAdapter implements TestRunnerAdapter {
         };
         // The standby is started by the same plugin-run environment (its module sits beside the plugin).
         const next = usePlugin && this.opts.standby === true;
-        proc = await this.standbys.run(this.python, args, processOptions, next).catch(async (e: unknown) => {
+        proc = await this.standbys.run(args, processOptions, next).catch(async (e: unknown) => {
           if (e instanceof RedgreenError && e.code === "runner_failed") await this.checkPython();
           throw e;
         });

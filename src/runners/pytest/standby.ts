@@ -43,7 +43,11 @@ export class PytestStandbys {
    * The runs of `python` in `projectRoot`; with `adopt`, the first takes the standby startStandbyAhead left for them,
    * if any.
    */
-  constructor(projectRoot: string, python: string, adopt: boolean) {
+  constructor(
+    projectRoot: string,
+    private readonly python: string,
+    adopt: boolean,
+  ) {
     if (adopt && ahead !== null && ahead.projectRoot === resolve(projectRoot) && ahead.python === python) {
       this.waiting = ahead.standby;
       ahead = null;
@@ -51,20 +55,21 @@ export class PytestStandbys {
   }
 
   /**
-   * Runs `python args` (args start with `-m pytest`); with `next` true, then starts the next run's standby with the
-   * same interpreter, folder and environment.
+   * Runs the interpreter with `args` (they start with `-m pytest`); with `next` true, then starts the next run's standby
+   * with the same interpreter, folder and environment.
    */
-  async run(python: string, args: string[], options: PytestRunOptions, next: boolean): Promise<ProcessResult> {
-    const result = await this.start(python, args, options);
+  async run(args: string[], options: PytestRunOptions, next: boolean): Promise<ProcessResult> {
+    const result = await this.start(args, options);
     // Started when this run ended, not beside it: a first run shares the machine with redgreen's own start already.
     if (next && !options.signal?.aborted && !shadowsStandby(options.cwd)) {
       const { cwd, env, maxOutputBytes } = options;
-      this.waiting = startStandby(python, ["-m", STANDBY_MODULE], { cwd, env, ...(maxOutputBytes ? { maxOutputBytes } : {}) });
+      this.waiting = startPytestStandby(this.python, { cwd, env, ...(maxOutputBytes ? { maxOutputBytes } : {}) });
     }
     return result;
   }
 
-  private async start(python: string, args: string[], options: PytestRunOptions): Promise<ProcessResult> {
+  private async start(args: string[], options: PytestRunOptions): Promise<ProcessResult> {
+    const { python } = this;
     const ready = this.waiting;
     this.waiting = null;
     if (ready !== null && !ready.exited && args[0] === "-m" && args[1] === "pytest") {
@@ -118,8 +123,12 @@ export async function startStandbyAhead(options: StandbyAheadOptions): Promise<v
   if (runner !== "pytest" || shadowsStandby(projectRoot)) return;
   ahead?.standby.cancel();
   const env = pytestStartEnv(testProcessEnv(process.env, options.passEnv));
-  ahead = { projectRoot, python, standby: startStandby(python, ["-m", STANDBY_MODULE], { cwd: projectRoot, env }) };
+  ahead = { projectRoot, python, standby: startPytestStandby(python, { cwd: projectRoot, env }) };
 }
+
+/** `python -m redgreen_standby` in `options.cwd`, waiting for its order. */
+const startPytestStandby = (python: string, options: { cwd: string; env: Record<string, string | undefined>; maxOutputBytes?: number }) =>
+  startStandby(python, ["-m", STANDBY_MODULE], options);
 
 /**
  * True when `python -m redgreen_standby` in `root` could import the project's own module of that name: the root comes
