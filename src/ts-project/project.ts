@@ -5,6 +5,7 @@ import type ts from "typescript";
 import { isJavaScriptPath } from "../analysis/language.js";
 import { RedgreenError } from "../domain/errors.js";
 import { loadProjectConfig, type ProjectConfig } from "./config.js";
+import { declarationText } from "./declarations.js";
 import { toTsDiagnostic } from "./diagnostics.js";
 import { contentHash, createFileContents } from "./file-contents.js";
 import { acquireLibFiles, acquirePackageImports } from "./lib-files.js";
@@ -299,7 +300,6 @@ export function createTsProject(options: TsProjectOptions): TsProject {
 
   return {
     projectRoot,
-
     diagnostics: (rel, text) => withText(rel, text, (st, abs) => collect(st, abs)),
 
     codeFixes: (rel, opts = {}) =>
@@ -367,8 +367,8 @@ export function createTsProject(options: TsProjectOptions): TsProject {
           const program = st.service.getProgram();
           const sourceFile = program?.getSourceFile(abs);
           if (!program || !sourceFile) throw new RedgreenError("internal", `${rel} is not part of the TypeScript program`);
-          const checker = program.getTypeChecker();
-          return fn({ ts: st.ts, program, checker, sourceFile, file: relOf(abs)!, diagnostics: () => collect(st, abs) });
+          const view = { ts: st.ts, program, checker: program.getTypeChecker(), sourceFile, file: relOf(abs)! };
+          return fn({ ...view, diagnostics: () => collect(st, abs), declarations: () => declarationText(st.service, abs) });
         },
         opts.importers ?? false,
       ),

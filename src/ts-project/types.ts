@@ -88,4 +88,6 @@ export interface TsFileView {
   file: string;
   /** The file's syntactic then semantic diagnostics, as TsProject.diagnostics gives them. */
   diagnostics(): TsDiagnostic[];
+  /** The file's declaration output (its .d.ts text, emitted whatever the config's emit options), or null when none. */
+  declarations(): string | null;
 }

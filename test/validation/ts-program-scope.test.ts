@@ -1,4 +1,5 @@
-// The TS validation of a one-file edit loads that file, what it imports and its importers, not every test file.
+// The TS validation of a one-file edit loads that file, what it imports and (when what they see of it changed) its
+// importers, not every test file.
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -69,11 +70,31 @@ afterAll(() => {
 describe("the TS validation's program for a one-file edit", () => {
   it("holds the edited file, its import and its one importer, not the other test files", async () => {
     seen.length = 0;
+    // A new export: what the importers see of cart.ts changed, so they are checked.
+    const fixed = `${cart}export const EMPTY = 0;\n`;
+    const result = await validateFix({ original: cart, fixed, filePath: "src/cart.ts", projectRoot: root, typescript: project });
+    expect(result).toMatchObject({ valid: true, reasons: [] });
+    const withImporter = ["src/cart.ts", "src/money.ts", "tests/t0.test.ts"];
+    expect(seen).toContainEqual(withImporter);
+    for (const files of seen) expect([["src/cart.ts", "src/money.ts"], withImporter]).toContainEqual(files);
+  });
+
+  it("leaves the importers out when the edit keeps what they see of the file (its declarations)", async () => {
+    seen.length = 0;
     const fixed = cart.replace("s + p, 0", "s + p, 0.0");
     const result = await validateFix({ original: cart, fixed, filePath: "src/cart.ts", projectRoot: root, typescript: project });
     expect(result).toMatchObject({ valid: true, reasons: [] });
     expect(seen.length).toBeGreaterThan(0);
-    for (const files of seen) expect(files).toEqual(["src/cart.ts", "src/money.ts", "tests/t0.test.ts"]);
+    for (const files of seen) expect(files).toEqual(["src/cart.ts", "src/money.ts"]);
+  });
+
+  it("checks the importers of a file that declares into the global scope, though its declarations stay the same", async () => {
+    seen.length = 0;
+    const global = `${cart}declare global {\n  interface Window {\n    cart: number;\n  }\n}\n`;
+    const fixed = global.replace("s + p, 0", "s + p, 0.0");
+    const result = await validateFix({ original: global, fixed, filePath: "src/cart.ts", projectRoot: root, typescript: project });
+    expect(result).toMatchObject({ valid: true, reasons: [] });
+    expect(seen).toContainEqual(["src/cart.ts", "src/money.ts", "tests/t0.test.ts"]);
   });
 
   it("still type-checks the importers: a changed export that breaks a test file is refused", async () => {
@@ -88,9 +109,10 @@ describe("the TS validation's program for a one-file edit", () => {
 
   it("finds every importer of a widely imported module while leaving the program without the others between calls", async () => {
     seen.length = 0;
-    const fixed = money.replace("Math.round(n * 100) / 100", "Math.round(n * 100) / 100.0");
-    await validateFix({ original: money, fixed, filePath: "src/money.ts", projectRoot: root, typescript: project });
-    const tests = seen[0]!.filter((f) => f.startsWith("tests/"));
+    const fixed = money.replace("round2(n: number)", "round2(n: number, digits = 2)").replace("100) / 100", "10 ** digits) / 10 ** digits");
+    const result = await validateFix({ original: money, fixed, filePath: "src/money.ts", projectRoot: root, typescript: project });
+    expect(result).toMatchObject({ valid: true, reasons: [] });
+    const tests = seen.map((files) => files.filter((f) => f.startsWith("tests/"))).find((t) => t.length > 0) ?? [];
     expect(tests).toHaveLength(TEST_FILES - 1);
     seen.length = 0;
     await project.inspect!("src/cart.ts", () => null);

@@ -131,8 +131,12 @@ export const tsImportLines = async (ctx: FixContext, side: Side): Promise<Set<nu
 // Importers whose type errors are compared; past this many the rest are not checked (a widely imported module would be slow).
 const MAX_IMPORTERS = 8;
 
-/** One side checked in the project: the file's diagnostics, and its importers' type errors (null when the project cannot inspect). */
-export type TsProjectCheck = { ok: true; diagnostics: TsDiagnostic[]; importers: TsDiagnostic[] | null } | { ok: false; error: string };
+/**
+ * One side checked in the project: the file's diagnostics, and its surface (what its importers' types can depend on: its
+ * declaration output and the program's files), null when it is not comparable (the file reaches into the global scope,
+ * emits no declarations, or the project cannot inspect).
+ */
+export type TsProjectCheck = { ok: true; diagnostics: TsDiagnostic[]; surface: string | null } | { ok: false; error: string };
 
 /** Type errors of the project files that import the viewed file. */
 function importerErrors(view: TsFileView, root: string): TsDiagnostic[] {
@@ -158,25 +162,60 @@ function importerErrors(view: TsFileView, root: string): TsDiagnostic[] {
 }
 
 /**
- * One side's project check, from one program (one `inspect`): the file's diagnostics and its importers' type errors;
- * why the project could not check it; or null without a project.
+ * Whether a file's declarations reach beyond its exports: a script (its top-level names are global), a `declare global`
+ * or `declare module "x"` block, or a reference directive (it brings types or a lib into every file's scope).
  */
+function affectsGlobalScope(ts: TypeScriptApi, sf: ts.SourceFile): boolean {
+  if (!ts.isExternalModule(sf) || sf.referencedFiles.length + sf.typeReferenceDirectives.length + sf.libReferenceDirectives.length > 0) {
+    return true;
+  }
+  const global = ts.NodeFlags.GlobalAugmentation;
+  return sf.statements.some((s) => ts.isModuleDeclaration(s) && (ts.isStringLiteral(s.name) || (s.flags & global) !== 0));
+}
+
+/**
+ * What the file's importers' types can depend on, or null when that is not just its exports. Two versions with the same
+ * surface leave every importer's diagnostics as they were (tsc's incremental builds skip importers on the same rule).
+ */
+function surfaceOf(view: TsFileView): string | null {
+  if (affectsGlobalScope(view.ts, view.sourceFile)) return null;
+  const declarations = view.declarations();
+  if (declarations === null) return null;
+  // A new import may bring a file into the program (its global declarations with it).
+  const files = view.program.getSourceFiles().map((f) => f.fileName);
+  return JSON.stringify([declarations, files.sort()]);
+}
+
+/** One side's project check, from one program (one `inspect`); why the project could not check it; or null without a project. */
 export const tsProjectCheckOf = (ctx: FixContext, side: Side): Promise<TsProjectCheck | null> =>
   ctx.memo(`ts:project:${side}`, async () => {
     const project = ctx.typescript;
     if (!project) return null;
     try {
-      if (!project.inspect) return { ok: true as const, diagnostics: await project.diagnostics(ctx.relPath, ctx[side]), importers: null };
-      const root = project.projectRoot;
-      const check = (view: TsFileView): { diagnostics: TsDiagnostic[]; importers: TsDiagnostic[] } => ({
+      if (!project.inspect) return { ok: true as const, diagnostics: await project.diagnostics(ctx.relPath, ctx[side]), surface: null };
+      const check = (view: TsFileView): { diagnostics: TsDiagnostic[]; surface: string | null } => ({
         diagnostics: view.diagnostics(),
-        importers: importerErrors(view, root),
+        surface: surfaceOf(view),
       });
-      const facts = await project.inspect(ctx.relPath, check, ctx[side], { importers: true });
+      const facts = await project.inspect(ctx.relPath, check, ctx[side]);
       return { ok: true as const, ...facts };
     } catch (e) {
       // A file the language service cannot take (outside the project, unreadable config) is checked by parse only.
       if (!isRedgreenError(e)) throw e;
       return { ok: false as const, error: e.message };
+    }
+  });
+
+/** The type errors of the files that import one side (null when the project cannot tell), from one program. */
+export const tsImporterErrorsOf = (ctx: FixContext, side: Side): Promise<TsDiagnostic[] | null> =>
+  ctx.memo(`ts:importers:${side}`, async () => {
+    const project = ctx.typescript;
+    if (!project?.inspect) return null;
+    const root = project.projectRoot;
+    try {
+      return await project.inspect(ctx.relPath, (view) => importerErrors(view, root), ctx[side], { importers: true });
+    } catch (e) {
+      if (!isRedgreenError(e)) throw e;
+      return null;
     }
   });

@@ -2,7 +2,7 @@
 import { newDiagnostics } from "../../ts-project/diagnostics.js";
 import type { TsDiagnostic } from "../../ts-project/types.js";
 import type { CheckResult, FixContext } from "../../validation/context.js";
-import { tsParsedOf, tsProjectCheckOf } from "./facts.js";
+import { tsImporterErrorsOf, tsParsedOf, tsProjectCheckOf } from "./facts.js";
 
 // Past this many new errors the rest are counted, not listed.
 const MAX_LISTED = 5;
@@ -17,7 +17,8 @@ const listed = (prefix: string, ds: TsDiagnostic[], where: string): string[] => 
 
 /**
  * Rejects a fixed TS/JS file with syntactic diagnostics; with a TsProject also rejects every type error
- * (semantic diagnostic of category error) the original did not have. Errors that disappear are fine.
+ * (semantic diagnostic of category error) the original did not have, in it or in the files that import it (unless its
+ * surface, what they can see of it, is the same). Errors that disappear are fine.
  */
 export async function checkTsSyntax(ctx: FixContext): Promise<CheckResult> {
   const result: CheckResult = { reasons: [], warnings: [] };
@@ -41,8 +42,9 @@ export async function checkTsSyntax(ctx: FixContext): Promise<CheckResult> {
   const broken = original.diagnostics.some((d) => d.kind === "syntactic" && d.category === "error");
   (broken ? result.warnings : result.reasons).push(...listed("types: new error", fresh, ctx.relPath));
   if (broken) return result;
-  // The files that import the edited one: a changed export must not break its callers.
-  const [importersBefore, importersAfter] = [original.importers, project.importers];
+  // The files that import the edited one: a changed export must not break its callers. The same surface cannot.
+  if (project.surface !== null && project.surface === original.surface) return result;
+  const [importersBefore, importersAfter] = await Promise.all([tsImporterErrorsOf(ctx, "original"), tsImporterErrorsOf(ctx, "fixed")]);
   if (importersBefore && importersAfter) {
     const byFile = new Map<string, TsDiagnostic[]>();
     for (const d of newDiagnostics(importersBefore, importersAfter)) byFile.set(d.file, [...(byFile.get(d.file) ?? []), d]);
