@@ -56,7 +56,7 @@ async function createInnerAdapter(options: CreateRunnerAdapterOptions): Promise<
         ...common,
       });
     case "vitest":
-      return createVitestAdapter({ projectRoot: options.projectRoot, ...common });
+      return createVitestAdapter({ projectRoot: options.projectRoot, standby: options.standby ?? true, ...common });
     case "jest":
       return createJestAdapter({ projectRoot: options.projectRoot, ...common });
   }

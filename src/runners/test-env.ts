@@ -27,3 +27,8 @@ export function testProcessEnv(
   for (const [name, value] of Object.entries(env)) if (!isModelCredential(name) || passEnv.includes(name)) out[name] = value;
   return out;
 }
+
+/** The environment a JS runner's runs start with (before a run's own variables): plain output, no colours, CI mode. */
+export function jsRunnerEnv(base: Record<string, string | undefined>): Record<string, string | undefined> {
+  return { ...base, CI: "1", NO_COLOR: "1", FORCE_COLOR: "0" };
+}

@@ -6,7 +6,7 @@ import { reportPhase, timePhase } from "../../process/timings.js";
 import { parseCommandArgs, splitRunnerArgs, usageError } from "../args.js";
 import { EXIT } from "../context.js";
 import type { CliContext } from "../context.js";
-import { startStandbyAhead } from "../../runners/pytest/standby.js";
+import { startStandbyAhead } from "../../runners/standby-ahead.js";
 import { createTerminalApprover, createWorkflowEventPrinter } from "../workflow-console.js";
 import { depsInputFromFlags, projectDirFromArg, runnerArgsHelp, workflowFlagHelp, workflowFlagOptions } from "../workflow-flags.js";
 import { renderRunSummary } from "../workflow-report.js";
@@ -85,7 +85,7 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
   const projectRoot = projectDirFromArg(ctx, positionals[0]);
   const flags = depsInputFromFlags(values);
   const workflowId = randomUUID();
-  // A pytest project's first run gets its Python process now, loading pytest while the runtime's modules load.
+  // A pytest or vitest project's first run gets its process now, loading the runner while the runtime's modules load.
   await startStandbyAhead({ projectRoot, runner: flags.runner, python: flags.python, passEnv: flags.passEnv });
   const { createWorkflowRuntime } = await import("../../../graph/runtime.js");
   const runtime = await timePhase("open: store, runner, helper, language service, model", () =>

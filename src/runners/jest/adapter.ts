@@ -124,6 +124,8 @@ export async function createJestAdapter(opts: JestAdapterOptions): Promise<TestR
     bin,
     version,
     reporter: join(packageRoot, "src", "runners", "jest", "progress-reporter.cjs"),
+    // jest's bin is CommonJS: an import would not run it as require.main.
+    standby: null,
     isConfigName: (base) => JEST_CONFIG_RE.test(base),
     args: (p) => jestArgs(p, support, projects),
     coverageProblem: () => null,

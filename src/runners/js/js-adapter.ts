@@ -10,7 +10,7 @@ import type { RunSelection, TestRunResult } from "../../domain/test-run.js";
 import { jsNodeId } from "../../parsers/jest-json.js";
 import { parseJsText } from "../../parsers/js-text.js";
 import { relativeToRoots, type JsFrameContext } from "../../parsers/v8-stack.js";
-import { runProcess, type ProcessResult } from "../../process/run.js";
+import type { ProcessResult } from "../../process/run.js";
 import type { RunTestsOptions, TestRunnerAdapter } from "../adapter.js";
 import { FileTail } from "../file-tail.js";
 import { DEFAULT_RUN_TIMEOUT, pollWhileRunning, progressReporter } from "../run-progress.js";
@@ -29,7 +29,8 @@ import type { JsAdapterOptions, JsRunnerSpec } from "./runner-spec.js";
 export type { JsAdapterOptions, JsRunArgs, JsRunnerSpec } from "./runner-spec.js";
 import { type RelatedSelection, relatedSelection } from "./related.js";
 import { isJsTestFile } from "./test-files.js";
-import { testProcessEnv } from "../test-env.js";
+import { jsRunnerEnv, testProcessEnv } from "../test-env.js";
+import { Standbys } from "../standby.js";
 import { runnerArgsForRun } from "../runner-args.js";
 
 /** The largest timer Node honours; a per-test timeout of 0 ("off") becomes this. */
@@ -53,6 +54,8 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
   readonly name: "vitest" | "jest";
   readonly projectRoot: string;
   private readonly roots: string[];
+  /** Starts each run, through the standby the run before left when there is one. */
+  readonly standbys: Standbys;
   private readonly sources = new SourceCache();
   /** Project-relative files the runner reported as test files in earlier runs (a custom testMatch/include may name any file). */
   private readonly reportedTestFiles = new Set<string>();
@@ -65,6 +68,7 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
   ) {
     this.name = spec.name;
     this.projectRoot = resolve(opts.projectRoot);
+    this.standbys = new Standbys(spec.standby, this.projectRoot, opts.standby === true);
     // Runners report real paths: a root reached through a symlink is matched by both spellings.
     const real = realpathSync(this.projectRoot);
     this.roots = real === this.projectRoot ? [this.projectRoot] : [this.projectRoot, real];
@@ -75,6 +79,10 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
 
   /** The slowest test a run of this adapter finished (seconds): the default stall window grows with it. */
   private slowestSeen = 0;
+
+  close(): void {
+    this.standbys.close();
+  }
 
   isTestTimeout(durationSeconds: number): boolean {
     return durationSeconds > SLOW_TEST_SECONDS;
@@ -276,14 +284,8 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
       // The user's runner args last: jest's variadic --selectProjects cannot swallow the adapter's files there.
       ...runnerArgsForRun(this.spec.name, options.runnerArgs, own, this.projectRoot),
     ];
-    const env: Record<string, string | undefined> = {
-      ...testProcessEnv(process.env, this.opts.passEnv),
-      ...this.opts.env,
-      CI: "1",
-      NO_COLOR: "1",
-      FORCE_COLOR: "0",
-      REDGREEN_PROGRESS: progressFile,
-    };
+    const base = { ...testProcessEnv(process.env, this.opts.passEnv), ...this.opts.env };
+    const env = { ...jsRunnerEnv(base), REDGREEN_PROGRESS: progressFile };
     const log = new ReporterLog(
       (file, titles) => jsNodeId(this.relative(file), titles),
       (file, titles) => selection.keeps(this.relative(file), titles),
@@ -327,14 +329,15 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
     });
     let proc: ProcessResult;
     try {
-      proc = await runProcess(this.spec.bin, args, {
+      const processOptions = {
         cwd: this.projectRoot,
         env,
         timeoutMs: Math.max(1000, deadline - performance.now()),
-        capture: "file",
+        capture: "file" as const,
         ...(this.opts.maxOutputBytes ? { maxOutputBytes: this.opts.maxOutputBytes } : {}),
         signal: stop.signal,
-      });
+      };
+      proc = await this.standbys.run(this.spec.bin, args, processOptions, this.opts.standby === true);
       tail.poll();
       reportProgress();
     } finally {

@@ -1,4 +1,6 @@
 // What the shared JS adapter is told: its options, and the runner-specific part (JsRunnerSpec) vitest and jest each provide.
+import type { StandbyLauncher } from "../standby.js";
+
 /** Options shared by the vitest and jest adapters. */
 export interface JsAdapterOptions {
   projectRoot: string;
@@ -15,6 +17,12 @@ export interface JsAdapterOptions {
   passEnv?: readonly string[] | undefined;
   /** Bytes of stdout/stderr kept from the runner (each; default 2 MiB). */
   maxOutputBytes?: number;
+  /**
+   * Whether each run, when it ends, starts the next run's standby (the runner's standby launcher; it refuses whatever a
+   * fresh process could run differently); the first run takes the one startStandbyAhead started. Default false (an
+   * adapter that runs once).
+   */
+  standby?: boolean;
 }
 
 /** What one run asks of the runner's command line. */
@@ -45,6 +53,8 @@ export interface JsRunnerSpec {
   readonly version: string | null;
   /** Absolute path of the bundled progress reporter. */
   readonly reporter: string;
+  /** How the runner's standby starts (null: none can stand in for its bin). */
+  readonly standby: StandbyLauncher | null;
   /** Whether a file name is one of the runner's config files (they count as test files; their setup files too). */
   isConfigName(base: string): boolean;
   args(p: JsRunArgs): string[];

@@ -30,7 +30,8 @@ import { buildPytestResult, type PytestResultContext } from "./result.js";
 import { pytestArgs, pytestEnv } from "./command.js";
 import type { PytestAdapterOptions } from "./options.js";
 import { pytestSelection } from "./selection.js";
-import { PytestStandbys } from "./standby.js";
+import { Standbys } from "../standby.js";
+import { pytestStandbyLauncher } from "./standby.js";
 import { testProcessEnv } from "../test-env.js";
 import { runnerArgsForRun } from "../runner-args.js";
 import { idleCores, probeXdist, projectSetsWorkers, XDIST_MIN_SUITE_SECONDS, xdistArgs, xdistWorthIt } from "./xdist.js";
@@ -83,7 +84,7 @@ export class PytestAdapter implements TestRunnerAdapter {
   /** Seconds of the slowest test earlier runs finished (timed-out tests left out): the default per-test timeout grows with it. */
   private slowestSeen = 0;
   /** Starts each run, through the standby the run before left when there is one. */
-  readonly standbys: PytestStandbys;
+  readonly standbys: Standbys;
 
   /**
    * @param pythonChecked false when `python` has not been started yet: a run that cannot start it
@@ -95,7 +96,7 @@ export class PytestAdapter implements TestRunnerAdapter {
     private pythonChecked = true,
   ) {
     this.projectRoot = opts.projectRoot;
-    this.standbys = new PytestStandbys(opts.projectRoot, python, opts.standby === true);
+    this.standbys = new Standbys(pytestStandbyLauncher(python), opts.projectRoot, opts.standby === true);
     this.affected = new AffectedRuns({
       projectRoot: opts.projectRoot,
       python,
@@ -319,7 +320,7 @@ export class PytestAdapter implements TestRunnerAdapter {
         };
         // The standby is started by the same plugin-run environment (its module sits beside the plugin).
         const next = usePlugin && this.opts.standby === true;
-        proc = await this.standbys.run(args, processOptions, next).catch(async (e: unknown) => {
+        proc = await this.standbys.run(this.python, args, processOptions, next).catch(async (e: unknown) => {
           if (e instanceof RedgreenError && e.code === "runner_failed") await this.checkPython();
           throw e;
         });

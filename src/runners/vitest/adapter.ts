@@ -10,6 +10,7 @@ import { findNodePackage, findRunnerBin } from "../js/project-files.js";
 import { isVitestOrViteConfigName } from "../js/config-files.js";
 import { runnerCliPackage, versionAtLeast } from "../js/runner-version.js";
 import { workspacesUsing } from "../detect.js";
+import { vitestStandbyLauncher } from "./standby.js";
 
 /** Options of the vitest adapter. */
 export type VitestAdapterOptions = JsAdapterOptions;
@@ -89,6 +90,7 @@ export async function createVitestAdapter(opts: VitestAdapterOptions): Promise<T
     bin,
     version,
     reporter: join(packageRoot, "src", "runners", "vitest", "progress-reporter.mjs"),
+    standby: vitestStandbyLauncher(bin),
     isConfigName: isVitestOrViteConfigName,
     args: (p) => vitestArgs(projectRoot, p, projectsConfig(dirname(p.reportFile), projects)),
     coverageProblem: () => vitestCoverageProblem(projectRoot),

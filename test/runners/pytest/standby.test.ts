@@ -9,7 +9,7 @@ import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { TestRunResult } from "../../../src/domain/test-run.js";
 import { createPytestAdapter, type PytestAdapter, type PytestAdapterOptions } from "../../../src/runners/pytest/adapter.js";
-import { startStandbyAhead } from "../../../src/runners/pytest/standby.js";
+import { startStandbyAhead } from "../../../src/runners/standby-ahead.js";
 import { pidsWhere } from "../../helpers/processes.js";
 import { copyProject } from "../../helpers/project-copy.js";
 import { fixturePath, testPython } from "../../helpers/python-env.js";

@@ -1,9 +1,13 @@
 // `redgreen test` on a real vitest 2.1 (installed from the registry at test time): its reporters get console calls
-// too, and redgreen's progress reporter (written for vitest 4's entity API) must not crash the run on them.
+// too, and redgreen's progress reporter (written for vitest 4's entity API) must not crash the run on them; its standby
+// (vitest/node loaded ahead) reports what a fresh run does.
 import { cpSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { TestRunResult } from "../../../src/domain/test-run.js";
+import type { JsRunnerAdapter } from "../../../src/runners/js/js-adapter.js";
+import { createVitestAdapter } from "../../../src/runners/vitest/adapter.js";
 import { runCli } from "../../cli/run-cli.js";
 import { ensureOldRunner } from "../../helpers/old-jest.js";
 import { fixturePath } from "../../helpers/python-env.js";
@@ -34,5 +38,23 @@ describe(`vitest ${VERSION}`, () => {
     expect(out).toMatchObject({ status: "failed", passed: 1, failed: 1 });
     expect(out.failures.map((f) => f.nodeId)).toEqual(["tests/cart.test.js::cart > adds up the total"]);
     expect(JSON.stringify(out.failures[0])).toContain("adding up");
+  }, 180_000);
+
+  it("runs a second run through the standby the first left (vitest/node loaded ahead), as a fresh run reports it", async () => {
+    const withStandby = (await createVitestAdapter({ projectRoot: project, standby: true })) as JsRunnerAdapter;
+    const fresh = await createVitestAdapter({ projectRoot: project });
+    try {
+      // A standby refuses files written within a second of its start: the install may have been that recent.
+      await new Promise((r) => setTimeout(r, 1100));
+      await withStandby.runTests();
+      const second = await withStandby.runTests();
+      expect(withStandby.standbys.counts).toEqual({ standby: 1, refused: 0, fresh: 1 });
+      const again = await fresh.runTests();
+      const found = (r: TestRunResult) => [r.status, r.passed, r.failed, r.total, r.failures.map((f) => `${f.nodeId} ${f.errorMessage}`)];
+      expect(found(second)).toEqual(found(again));
+      expect(second.failed).toBe(1);
+    } finally {
+      withStandby.close();
+    }
   }, 180_000);
 });

@@ -1,0 +1,132 @@
+// Standbys: each run of a runner, when it ends, leaves the next run's process started and waiting for its order.
+import { resolve } from "node:path";
+import { reportPhase } from "../process/timings.js";
+import { type ProcessResult, runProcess, type RunProcessOptions, type Standby, startStandby } from "../process/run.js";
+
+/** redgreen_standby.py's and standby.mjs's REFUSED_EXIT and REFUSED_MARKER: the order was not run, a fresh process must run it. */
+const REFUSED_EXIT = 86;
+const REFUSED_MARKER = "redgreen-standby: refused:";
+
+/** How the runs so far were started. */
+export interface StandbyCounts {
+  /** Runs a standby took. */
+  standby: number;
+  /** Runs a standby refused (then started afresh, also counted in `fresh`). */
+  refused: number;
+  /** Runs started as a fresh process. */
+  fresh: number;
+}
+
+/** How one runner's standby starts and which runs it takes. */
+export interface StandbyLauncher {
+  /** The runner, as the timeline names it ("pytest standby: ran the run"). */
+  readonly runner: string;
+  /** The standby's command; it starts in the run's folder with the run's environment. */
+  readonly file: string;
+  readonly args: readonly string[];
+  /** The arguments a standby is ordered to run for the fresh command `file args`, or null when it cannot run it. */
+  orderArgs(file: string, args: readonly string[]): string[] | null;
+  /** Whether a standby may start in `cwd` with `env` (one that could only refuse is not started). */
+  startable(cwd: string, env: Record<string, string | undefined>): boolean;
+}
+
+export type StandbyRunOptions = RunProcessOptions & { env: Record<string, string | undefined> };
+
+/**
+ * Starts a runner's runs, each through the standby the previous run left when there is one. A standby is the same
+ * command, folder and environment as a fresh run, with the runner loaded ahead; it refuses an order it cannot run as a
+ * fresh process would (a loaded file changed, a name appeared that could shadow one, the environment differs): its
+ * answer is the run's, or it refuses and the run starts afresh. Without a launcher every run is fresh.
+ */
+export class Standbys {
+  private waiting: Standby | null = null;
+  readonly counts: StandbyCounts = { standby: 0, refused: 0, fresh: 0 };
+  /** The last refusal's reason (the standby's words), or null. */
+  lastRefusal: string | null = null;
+
+  /** The runs in `projectRoot`; with `adopt`, the first takes the standby startStandbyAhead left for them, if any. */
+  constructor(
+    private readonly launcher: StandbyLauncher | null,
+    projectRoot: string,
+    adopt: boolean,
+  ) {
+    const key = launcher === null ? null : aheadKey(launcher, projectRoot);
+    if (adopt && ahead !== null && ahead.key === key) {
+      this.waiting = ahead.standby;
+      ahead = null;
+    }
+  }
+
+  /**
+   * Runs `file args`; with `next` true, then starts the next run's standby in the same folder with the same
+   * environment.
+   */
+  async run(file: string, args: string[], options: StandbyRunOptions, next: boolean): Promise<ProcessResult> {
+    const result = await this.start(file, args, options);
+    // Started when this run ended, not beside it: a first run shares the machine with redgreen's own start already.
+    const { launcher } = this;
+    if (next && launcher !== null && !options.signal?.aborted && launcher.startable(options.cwd, options.env)) {
+      const { cwd, env, maxOutputBytes } = options;
+      this.waiting = startStandby(launcher.file, [...launcher.args], { cwd, env, ...(maxOutputBytes ? { maxOutputBytes } : {}) });
+    }
+    return result;
+  }
+
+  private async start(file: string, args: string[], options: StandbyRunOptions): Promise<ProcessResult> {
+    const ready = this.waiting;
+    this.waiting = null;
+    const orderArgs = this.launcher?.orderArgs(file, args) ?? null;
+    if (ready !== null && !ready.exited && orderArgs !== null) {
+      const started = performance.now();
+      const order = JSON.stringify({ args: orderArgs, env: definedOnly(options.env) }) + "\n";
+      const result = await ready.go(order, { timeoutMs: options.timeoutMs, signal: options.signal });
+      const refusal = refusalOf(result);
+      reportPhase(`${this.launcher!.runner} standby: ${refusal === null ? "ran the run" : `refused (${refusal})`}`, started);
+      if (refusal === null) {
+        this.counts.standby++;
+        return { ...result, command: [file, ...args] };
+      }
+      this.counts.refused++;
+      this.lastRefusal = refusal;
+    } else {
+      ready?.cancel();
+    }
+    this.counts.fresh++;
+    return runProcess(file, args, options);
+  }
+
+  /** Stops the waiting standby, if any. */
+  close(): void {
+    this.waiting?.cancel();
+    this.waiting = null;
+  }
+}
+
+/** The standby startStandbyAhead started, until the Standbys of its launcher and project takes it. */
+let ahead: { key: string; standby: Standby } | null = null;
+
+const aheadKey = (launcher: StandbyLauncher, projectRoot: string): string =>
+  JSON.stringify([resolve(projectRoot), launcher.file, ...launcher.args]);
+
+/**
+ * Starts the standby of a project's first run before its adapter exists (`redgreen run` calls it at start-up, so the
+ * runner loads while the rest of redgreen does), in `projectRoot` with the environment its runs get. The first
+ * Standbys of that launcher and root takes it; one started before and not taken is stopped.
+ */
+export function startStandbyAheadWith(launcher: StandbyLauncher, projectRoot: string, env: Record<string, string | undefined>): void {
+  ahead?.standby.cancel();
+  ahead = null;
+  const cwd = resolve(projectRoot);
+  if (!launcher.startable(cwd, env)) return;
+  ahead = { key: aheadKey(launcher, cwd), standby: startStandby(launcher.file, [...launcher.args], { cwd, env }) };
+}
+
+/** The refusal's reason when the standby refused the order (and ran nothing), else null. */
+function refusalOf(result: ProcessResult): string | null {
+  if (result.exitCode !== REFUSED_EXIT || !result.stderr.startsWith(REFUSED_MARKER)) return null;
+  return result.stderr.slice(REFUSED_MARKER.length).trim().split("\n")[0] ?? "";
+}
+
+/** The environment as a child gets it: unset variables left out. */
+const definedOnly = (env: Record<string, string | undefined>): Record<string, string> =>
+  Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
