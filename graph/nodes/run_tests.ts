@@ -20,11 +20,16 @@ import { announce, digestRun, failingIds, progressTo, throwIfAborted, withoutTes
  * wall and 79 -> 162 MB on a green 1,000-test vitest suite), and vitest runs the files the project's last run saw fail
  * first (its results cache, read by the progress reporter), so a known failure is reported early in the run.
  * The program is not built in a run past options.warmDuringRunMaxTests collected tests: there it would add to the big
- * report's memory.
+ * report's memory. What the TypeScript service parses beyond the program (the test files' packages) stops when the run
+ * ends (`ended`): after it, the CPU is the workflow's.
  */
-function warmingOnFailure(deps: WorkflowDeps, onProgress: (p: RunProgress) => void): (p: RunProgress) => void {
+function warmingOnFailure(
+  deps: WorkflowDeps,
+  onProgress: (p: RunProgress) => void,
+): { onProgress: (p: RunProgress) => void; ended: () => void } {
   let warming = false;
-  return (p) => {
+  const run = new AbortController();
+  const warm = (p: RunProgress): void => {
     onProgress(p);
     if (warming || p.failed === 0) return;
     warming = true;
@@ -32,9 +37,10 @@ function warmingOnFailure(deps: WorkflowDeps, onProgress: (p: RunProgress) => vo
     const { helper, typescript } = deps;
     if (helper?.warm) timePhase(`python helper warmed during the run (${at})`, () => helper.warm!()).catch(() => undefined);
     if (typescript?.warm && (p.collected ?? p.done) <= deps.options.warmDuringRunMaxTests) {
-      timePhase(`language service built during the run (${at})`, () => typescript.warm!()).catch(() => undefined);
+      timePhase(`language service built during the run (${at})`, () => typescript.warm!(run.signal)).catch(() => undefined);
     }
   };
+  return { onProgress: warm, ended: () => run.abort() };
 }
 
 /** Builds the run_tests node. */
@@ -53,10 +59,10 @@ export const runTestsNode =
       deps.typescript?.dispose?.();
       announce(deps, "run_tests", state.iteration, "running the full test suite");
       const { value, runCounts } = await countingRuns(deps, state.runCounts, async (adapter) => {
-        const onProgress = warmingOnFailure(deps, progressTo(deps, "full"));
+        const warming = warmingOnFailure(deps, progressTo(deps, "full"));
         // Coverage (opted in) on the first full run, with the per-test map, and on a later one only when it should be green.
         const measure = fullRunCoverage(deps.options, state.lastRun, state.lastRun?.failing.length === 0);
-        const first = await adapter.runTests({ ...measure, onProgress, signal });
+        const first = await adapter.runTests({ ...measure, onProgress: warming.onProgress, signal }).finally(warming.ended);
         throwIfAborted(signal);
         // Fixes kept this iteration on affected runs only are confirmed by this run (bisected and rolled back if not).
         const confirmation = await confirmIteration(deps, state, adapter, first, signal);

@@ -17,6 +17,7 @@ import {
   quoteStyle,
   specifierEndings,
   specifierQuote,
+  warmFormatter,
   type QuoteStyle,
   type SpecifierEnding,
 } from "./style.js";
@@ -335,7 +336,6 @@ export function createTsProject(options: TsProjectOptions): TsProject {
         }
         return out;
       }),
-
     localImports: (rel) =>
       withText(rel, undefined, (st, abs) => {
         const program = st.service.getProgram();
@@ -343,7 +343,6 @@ export function createTsProject(options: TsProjectOptions): TsProject {
         if (!program || !sourceFile) return [];
         return [...new Set(resolvedImports(st, abs, sourceFile.text).map((f) => relOf(f)!))].sort();
       }),
-
     refresh() {
       generation++;
       fixedVersions.clear();
@@ -356,7 +355,6 @@ export function createTsProject(options: TsProjectOptions): TsProject {
         Object.assign(state, loadState(state.ts, queried));
       }
     },
-
     compilerOptions: async () => (await ensure()).options,
 
     inspect: <T>(rel: string, fn: (view: TsFileView) => T, text?: string, opts: { importers?: boolean } = {}) =>
@@ -373,15 +371,17 @@ export function createTsProject(options: TsProjectOptions): TsProject {
         opts.importers ?? false,
       ),
 
-    async warm() {
+    async warm(idle) {
       let st = await ensure();
       while (st !== state) st = await ensure();
       const live = st;
-      // Lib files a file per turn; the program in one go; the test files' packages, held for importer checks (till dispose).
+      // Lib files a file per turn; the program and the formatter's rules in one go; the test files' packages, held for
+      // importer checks (till dispose), while the caller is idle.
       const release = await acquireLibFiles({ ...live, live: () => state === live });
       if (state === live) live.service.getProgram()?.getTypeChecker();
       release();
-      await acquirePackageImports({ ...live, testFiles: live.leftOut, live: () => state === live });
+      if (state === live) warmFormatter(live.ts, live.service, live.roots);
+      await acquirePackageImports({ ...live, testFiles: live.leftOut, live: () => state === live && idle?.aborted !== true });
     },
 
     dispose() {

@@ -136,3 +136,12 @@ export function fixPreferences(ending: SpecifierEnding, quote: QuoteStyle): ts.U
     allowTextChangesInNewFiles: false,
   };
 }
+
+/**
+ * Makes the formatter's rules, which the first code fix would make (once per process, ~0.1 s: every code fix formats
+ * its edit), by formatting an empty range of one of `roots`.
+ */
+export function warmFormatter(tsApi: TypeScriptApi, service: ts.LanguageService, roots: Iterable<string>): void {
+  const root = roots[Symbol.iterator]().next();
+  if (!root.done) service.getFormattingEditsForRange(root.value, 0, 0, tsApi.getDefaultFormatCodeSettings());
+}

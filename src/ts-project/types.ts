@@ -70,12 +70,13 @@ export interface TsProject {
   /** Releases the language service; later calls start a new one. */
   dispose?(): void;
   /**
-   * Builds the program (every root parsed and bound) ahead of the first query, for a caller with idle time (a test
-   * run under way); the queries that follow on unchanged files reuse it. The lib files (most of the text) are parsed
-   * one per turn of the event loop, so the caller's I/O is heard meanwhile; the rest is built in one go; then the
-   * packages the test files import (what a check that adds a test file parses) are parsed ahead, a file per turn too.
+   * Builds the program (every root parsed and bound) and the formatter's rules ahead of the first query, for a caller
+   * with idle time (a test run under way); the queries that follow on unchanged files reuse it. The lib files (most of
+   * the text) are parsed one per turn of the event loop, so the caller's I/O is heard meanwhile; the rest is built in
+   * one go; then, until `idle` aborts (the run ended: that time is the caller's again), the packages the test files
+   * import (what a check that adds a test file parses) are parsed ahead, a file per turn too.
    */
-  warm?(): Promise<void>;
+  warm?(idle?: AbortSignal): Promise<void>;
 }
 
 /** The compiler's view of one project file, for patterns that need the AST or types (only valid inside `inspect`). */
