@@ -1,4 +1,5 @@
 // Run defaults and live progress shared by the adapters: the default timeouts, and polling a progress file while a runner runs.
+import { favourMemoryFor } from "../process/memory-mode.js";
 import type { RunProgress } from "./adapter.js";
 import type { FileTail } from "./file-tail.js";
 import type { StallWatchdog } from "./stall-watchdog.js";
@@ -10,15 +11,16 @@ export const DEFAULT_RUN_TIMEOUT = 900;
 export const PROGRESS_POLL_MS = 100;
 
 /**
- * A function that passes the current progress to `onProgress` only when its collected/done/failed counts changed; a no-op without
- * onProgress.
+ * A function that passes the current progress to `onProgress` only when its collected/done/failed counts changed. With
+ * or without onProgress, a run past BIG_RUN_TESTS tests turns the process's memory mode on (before its results are read).
  */
 export function progressReporter(current: () => RunProgress | null, onProgress: ((p: RunProgress) => void) | undefined): () => void {
   let last = "";
   return () => {
-    if (!onProgress) return;
     const p = current();
     if (!p) return;
+    favourMemoryFor(Math.max(p.collected ?? 0, p.done));
+    if (!onProgress) return;
     const key = `${p.collected}/${p.done}/${p.failed}`;
     if (key === last) return;
     last = key;
