@@ -17,12 +17,10 @@ import { setFlagsFromString } from "node:v8";
 // peaked at 207-209 -> 193-195 MB (20,000 tests; 74-88 s user CPU before, 71-86 s after) and 185-194 -> 178-179 MB (1,000).
 const LONG_LIVED = new Set(["chat", "inspect", "mcp"]);
 const command = process.argv.slice(2).find((a) => a !== "--no-color");
-if (LONG_LIVED.has(command ?? "")) {
-  setFlagsFromString("--optimize-for-size");
-} else {
-  setFlagsFromString("--no-opt");
-  setFlagsFromString("--semi-space-growth-factor=1");
-}
+const flags = LONG_LIVED.has(command ?? "") ? ["--optimize-for-size"] : ["--no-opt", "--semi-space-growth-factor=1"];
+for (const flag of flags) setFlagsFromString(flag);
+// Noted where src/process/v8-flags.ts keeps the flags set (V8's code cache of the typescript module depends on them).
+globalThis[Symbol.for("redgreen.v8-flags")] = flags;
 
 // The stack traces REDGREEN_DEBUG=1 prints name the TypeScript sources, not the bundle's lines.
 if (process.env.REDGREEN_DEBUG === "1") process.setSourceMapsEnabled(true);

@@ -1,5 +1,5 @@
 // Memory mode: a one-shot command favours speed until one of its runs turns out big, then V8 favours memory.
-import { setFlagsFromString } from "node:v8";
+import { setV8Flag } from "./v8-flags.js";
 
 /** Past this many tests in one run, its results (and what the workflow keeps of them) are what the memory goes to. */
 export const BIG_RUN_TESTS = 5000;
@@ -15,5 +15,5 @@ let favoured = false;
 export function favourMemoryFor(tests: number): void {
   if (favoured || tests <= BIG_RUN_TESTS) return;
   favoured = true;
-  setFlagsFromString("--optimize-for-size");
+  setV8Flag("--optimize-for-size");
 }
