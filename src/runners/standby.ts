@@ -24,6 +24,8 @@ export interface StandbyLauncher {
   /** The standby's command; it starts in the run's folder with the run's environment. */
   readonly file: string;
   readonly args: readonly string[];
+  /** The fd the standby reads its order from (default 0, stdin); past 3, its stdin is /dev/null as a fresh run's is. */
+  readonly orderFd?: number;
   /** The arguments a standby is ordered to run for the fresh command `file args`, or null when it cannot run it. */
   orderArgs(file: string, args: readonly string[]): string[] | null;
   /** Whether a standby may start in `cwd` with `env` (one that could only refuse is not started). */
@@ -67,7 +69,8 @@ export class Standbys {
     const { launcher } = this;
     if (next && launcher !== null && !options.signal?.aborted && launcher.startable(options.cwd, options.env)) {
       const { cwd, env, maxOutputBytes } = options;
-      this.waiting = startStandby(launcher.file, [...launcher.args], { cwd, env, ...(maxOutputBytes ? { maxOutputBytes } : {}) });
+      const size = maxOutputBytes ? { maxOutputBytes } : {};
+      this.waiting = startStandby(launcher.file, [...launcher.args], { cwd, env, ...size, inputFd: launcher.orderFd ?? 0 });
     }
     return result;
   }
@@ -118,7 +121,8 @@ export function startStandbyAheadWith(launcher: StandbyLauncher, projectRoot: st
   ahead = null;
   const cwd = resolve(projectRoot);
   if (!launcher.startable(cwd, env)) return;
-  ahead = { key: aheadKey(launcher, cwd), standby: startStandby(launcher.file, [...launcher.args], { cwd, env }) };
+  const standby = startStandby(launcher.file, [...launcher.args], { cwd, env, inputFd: launcher.orderFd ?? 0 });
+  ahead = { key: aheadKey(launcher, cwd), standby };
 }
 
 /** The refusal's reason when the standby refused the order (and ran nothing), else null. */
