@@ -14,7 +14,7 @@
 // It is equivalent to a fresh process only while nothing it loaded could load differently now, so it refuses the order
 // (exit REFUSED_EXIT, one line starting with REFUSED_MARKER on stderr, nothing run) and redgreen starts the runner afresh
 // when:
-//   - a file it loaded changed (size, mtime or inode) or was written after it started, or one lies in the project
+//   - a file it loaded changed (size, mtime, ctime or inode) or was written after it started, or one lies in the project
 //     outside node_modules; a package appeared or went where node looks for a loaded file's imports (a node_modules
 //     folder above it), or a loaded file's package.json changed; BIN now leads to another file; loading MODULE failed;
 //   - the order's environment differs from the one it started with in anything but RUN_VARIABLES (redgreen's per-run
@@ -73,7 +73,8 @@ async function load(module) {
 const stamp = (path) => {
   try {
     const st = statSync(path, { bigint: true });
-    return `${st.size}:${st.mtimeNs}:${st.ino}`;
+    // ctime too: a rewrite in place that keeps the size and puts the mtime back (npm's fixed one) cannot put it back.
+    return `${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.ino}`;
   } catch {
     return null;
   }
