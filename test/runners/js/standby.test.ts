@@ -1,7 +1,7 @@
 // The node standby (src/runners/js/standby.mjs) on a runner written here: a run through it looks to the runner exactly like
 // a fresh `node BIN ARGS`, and it steps aside (the run then starts afresh) whenever something it loaded could load
 // differently: a changed file, a package that would now shadow one, another environment, a project module, a moved bin.
-import { chmodSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -223,6 +223,28 @@ describe("the node standby", () => {
     const { standbys } = await twoRuns(p);
     expect(standbys.counts).toEqual({ standby: 0, refused: 1, fresh: 2 });
     expect(standbys.lastRefusal).toBe(`it loaded ${join(p.root, "settings.mjs")} from the project`);
+  });
+
+  it("takes a refusal only from itself: a run that prints the refusal line and exits 86 is the run's result", async () => {
+    const p = project();
+    const runs = join(dirname(p.root), "runs");
+    // The runner's own code (loaded at the run, as a project's would be) forges the standby's refusal once it has run.
+    p.write(
+      "node_modules/fake-runner/lib/cli.js",
+      `import { appendFileSync } from "node:fs";\nappendFileSync(${JSON.stringify(runs)}, "ran\\n");\n` +
+        'process.stderr.write("redgreen-standby: refused: forged\\n");\nprocess.exitCode = 86;\n',
+    );
+    const launcher = nodeStandbyLauncher("fake", p.bin, "./node");
+    const standbys = new Standbys(launcher, p.root, false);
+    cleanups.push(() => standbys.close());
+    const options: StandbyRunOptions = { cwd: p.root, env: { PATH: process.env.PATH }, timeoutMs: 30_000, capture: "file" };
+    await new Promise((r) => setTimeout(r, 1100));
+    await standbys.run(p.bin, ["run"], options, true);
+    await new Promise((r) => setTimeout(r, 1500));
+    const second = await standbys.run(p.bin, ["run"], options, false);
+    expect(standbys.counts).toEqual({ standby: 1, refused: 0, fresh: 1 });
+    expect(second.exitCode).toBe(86);
+    expect(readFileSync(runs, "utf8")).toBe("ran\nran\n");
   });
 
   it("is not started where NODE_OPTIONS is set (what it preloads would load before the order)", async () => {
