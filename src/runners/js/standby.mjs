@@ -12,7 +12,7 @@
 // /dev/null there after reading the order from it).
 //
 // It is equivalent to a fresh process only while nothing it loaded could load differently now, so it refuses the order
-// (exit REFUSED_EXIT, one line starting with REFUSED_MARKER on stderr, nothing run) and redgreen starts the runner afresh
+// (exit REFUSED_EXIT, one line on stderr: REFUSED_MARKER, the order's nonce, why; nothing run) and redgreen starts the runner afresh
 // when:
 //   - a file it loaded changed (size, mtime, ctime or inode) or was written after it started, or one lies in the project
 //     outside node_modules; a package appeared or went where node looks for a loaded file's imports (a node_modules
@@ -164,9 +164,11 @@ async function readOrder() {
 }
 
 let loaded = { files: [], failed: null };
+/** The order's nonce, echoed in a refusal: only this process read it (the run's code cannot forge a refusal). */
+let nonce = "";
 if (module) loaded = await load(module);
 const snapshot = new Snapshot(loaded.files, loaded.failed);
-const line = await readOrder();
+let line = await readOrder();
 if (line.trim() !== "") {
   let order = null;
   try {
@@ -174,11 +176,15 @@ if (line.trim() !== "") {
   } catch {
     order = null;
   }
+  if (typeof order?.nonce === "string") nonce = order.nonce;
   const why = order === null ? "the order is not JSON" : snapshot.refusal(order);
   if (why !== null) {
-    process.stderr.write(`${REFUSED_MARKER} ${why}\n`);
+    process.stderr.write(`${REFUSED_MARKER} ${nonce} ${why}\n`);
     process.exit(REFUSED_EXIT);
   }
+  // The run's code shares this process: nothing it could reach holds the nonce any more.
+  delete order.nonce;
+  nonce = line = "";
   for (const name of RUN_VARIABLES) {
     if (name in order.env) process.env[name] = order.env[name];
     else delete process.env[name];
