@@ -62,6 +62,12 @@ const NOT_RUN: Omit<ProcessResult, "command"> = {
 /** execa's types list only the fds 1-9, but it hands any descriptor number to child_process.spawn as is. */
 const asFd = (fd: number): 1 => fd as 1;
 
+/**
+ * How a standby starts: runProcess's options, and the fd it reads its input from (default 0, stdin). A command that
+ * reads it from fd 4 or above gets /dev/null as stdin, as a fresh command does (Node cannot put /dev/null there after).
+ */
+export type StandbyOptions = Omit<RunProcessOptions, "input" | "onStdout" | "onStderr"> & { inputFd?: number };
+
 /** What a standby's go() supervises: runProcess's options that start counting when the command is told to go. */
 export type GoOptions = Pick<RunProcessOptions, "timeoutMs" | "signal">;
 
@@ -69,7 +75,7 @@ export type GoOptions = Pick<RunProcessOptions, "timeoutMs" | "signal">;
 export interface Standby {
   /** True once the command exited: go() would only collect what it left. */
   readonly exited: boolean;
-  /** Writes `input` to the command's stdin, closes it, and supervises the command from now on, as runProcess does. */
+  /** Writes `input` to the command's input (stdin or its inputFd), closes it, and supervises the command from now on. */
   go(input: string, options?: GoOptions): Promise<ProcessResult>;
   /** Kills the command and frees its captures, unless go() was called; it never keeps redgreen alive. */
   cancel(): void;
@@ -86,15 +92,15 @@ export async function runProcess(file: string, args: string[], options: RunProce
   }
   // Aborted before it started: nothing is spawned (a kill this early would find no command to kill, and it would run).
   if (options.signal?.aborted) return { ...NOT_RUN, command: [file, ...args], aborted: true };
-  return new Supervised(file, args, options, options.input !== undefined).supervise(options);
+  return new Supervised(file, args, options, options.input !== undefined ? 0 : null).supervise(options);
 }
 
 /**
  * Starts a command now that waits for its input on stdin (see Standby); runProcess's rules apply from go() on. Only
  * "file" capture: output before go() waits in the files.
  */
-export function startStandby(file: string, args: string[], options: Omit<RunProcessOptions, "input" | "onStdout" | "onStderr">): Standby {
-  const spawned = new Supervised(file, args, { ...options, capture: "file" }, true);
+export function startStandby(file: string, args: string[], options: StandbyOptions): Standby {
+  const spawned = new Supervised(file, args, { ...options, capture: "file" }, options.inputFd ?? 0);
   spawned.detach();
   let taken = false;
   return {
@@ -135,7 +141,8 @@ class Supervised {
     private readonly file: string,
     private readonly args: string[],
     options: Omit<RunProcessOptions, "input" | "timeoutMs" | "signal">,
-    stdinPipe: boolean,
+    /** The command's fd its input is written to (0: stdin; past 3, fd 0 is /dev/null), or null: no input, stdin is /dev/null. */
+    private readonly inputFd: number | null,
   ) {
     this.max = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
     this.files = options.capture === "file" ? openFileCaptures(this.max) : null;
@@ -150,11 +157,12 @@ class Supervised {
       detached: true,
       // fd 3 is the supervisor's lifeline: redgreen holds its writing end until the command exits.
       stdio: [
-        stdinPipe ? "pipe" : "ignore",
+        inputFd === 0 ? "pipe" : "ignore",
         this.files ? asFd(this.files[0].fd) : "pipe",
         this.files ? asFd(this.files[1].fd) : "pipe",
         "pipe",
-      ],
+        ...Array.from({ length: Math.max(0, (inputFd ?? 0) - 3) }, (_, i) => (i + 4 === inputFd ? "pipe" : "ignore")),
+      ] as Options["stdio"],
       encoding: "buffer",
       cleanup: true,
     };
@@ -195,11 +203,17 @@ class Supervised {
   }
 
   private handles(): { ref?: () => void; unref?: () => void }[] {
-    return [this.child.stdin, this.child.stdio[3]].filter((s) => s !== null) as { ref?: () => void; unref?: () => void }[];
+    return [this.input(), this.child.stdio[3]].filter((s) => s != null) as { ref?: () => void; unref?: () => void }[];
+  }
+
+  /** The stream the command's input is written to, if it has one. */
+  private input(): Writable | null {
+    if (this.inputFd === null) return null;
+    return ((this.inputFd === 0 ? this.child.stdin : this.child.stdio[this.inputFd]) as Writable | null | undefined) ?? null;
   }
 
   write(input: string): void {
-    const stdin = this.child.stdin;
+    const stdin = this.input();
     if (stdin === null || this.exited) return;
     // A command that died meanwhile closed its end: the result tells what happened, not an EPIPE.
     stdin.on("error", () => undefined);

@@ -1,9 +1,14 @@
 // Standbys: each run of a runner, when it ends, leaves the next run's process started and waiting for its order.
+import { randomUUID } from "node:crypto";
 import { resolve } from "node:path";
 import { reportPhase } from "../process/timings.js";
 import { type ProcessResult, runProcess, type RunProcessOptions, type Standby, startStandby } from "../process/run.js";
 
-/** redgreen_standby.py's and standby.mjs's REFUSED_EXIT and REFUSED_MARKER: the order was not run, a fresh process must run it. */
+/**
+ * redgreen_standby.py's and standby.mjs's REFUSED_EXIT and REFUSED_MARKER: the order was not run, a fresh process must
+ * run it. The marker is followed by the order's nonce, which only the standby read: a run that prints the line and
+ * exits 86 (the project's code runs in the same process) is the run's result, not a refusal.
+ */
 const REFUSED_EXIT = 86;
 const REFUSED_MARKER = "redgreen-standby: refused:";
 
@@ -24,6 +29,8 @@ export interface StandbyLauncher {
   /** The standby's command; it starts in the run's folder with the run's environment. */
   readonly file: string;
   readonly args: readonly string[];
+  /** The fd the standby reads its order from (default 0, stdin); past 3, its stdin is /dev/null as a fresh run's is. */
+  readonly orderFd?: number;
   /** The arguments a standby is ordered to run for the fresh command `file args`, or null when it cannot run it. */
   orderArgs(file: string, args: readonly string[]): string[] | null;
   /** Whether a standby may start in `cwd` with `env` (one that could only refuse is not started). */
@@ -67,7 +74,8 @@ export class Standbys {
     const { launcher } = this;
     if (next && launcher !== null && !options.signal?.aborted && launcher.startable(options.cwd, options.env)) {
       const { cwd, env, maxOutputBytes } = options;
-      this.waiting = startStandby(launcher.file, [...launcher.args], { cwd, env, ...(maxOutputBytes ? { maxOutputBytes } : {}) });
+      const size = maxOutputBytes ? { maxOutputBytes } : {};
+      this.waiting = startStandby(launcher.file, [...launcher.args], { cwd, env, ...size, inputFd: launcher.orderFd ?? 0 });
     }
     return result;
   }
@@ -78,9 +86,10 @@ export class Standbys {
     const orderArgs = this.launcher?.orderArgs(file, args) ?? null;
     if (ready !== null && !ready.exited && orderArgs !== null) {
       const started = performance.now();
-      const order = JSON.stringify({ args: orderArgs, env: definedOnly(options.env) }) + "\n";
+      const nonce = randomUUID();
+      const order = JSON.stringify({ args: orderArgs, env: definedOnly(options.env), nonce }) + "\n";
       const result = await ready.go(order, { timeoutMs: options.timeoutMs, signal: options.signal });
-      const refusal = refusalOf(result);
+      const refusal = refusalOf(result, nonce);
       reportPhase(`${this.launcher!.runner} standby: ${refusal === null ? "ran the run" : `refused (${refusal})`}`, started);
       if (refusal === null) {
         this.counts.standby++;
@@ -118,13 +127,15 @@ export function startStandbyAheadWith(launcher: StandbyLauncher, projectRoot: st
   ahead = null;
   const cwd = resolve(projectRoot);
   if (!launcher.startable(cwd, env)) return;
-  ahead = { key: aheadKey(launcher, cwd), standby: startStandby(launcher.file, [...launcher.args], { cwd, env }) };
+  const standby = startStandby(launcher.file, [...launcher.args], { cwd, env, inputFd: launcher.orderFd ?? 0 });
+  ahead = { key: aheadKey(launcher, cwd), standby };
 }
 
-/** The refusal's reason when the standby refused the order (and ran nothing), else null. */
-function refusalOf(result: ProcessResult): string | null {
-  if (result.exitCode !== REFUSED_EXIT || !result.stderr.startsWith(REFUSED_MARKER)) return null;
-  return result.stderr.slice(REFUSED_MARKER.length).trim().split("\n")[0] ?? "";
+/** The refusal's reason when the standby refused the order with `nonce` (and ran nothing), else null. */
+function refusalOf(result: ProcessResult, nonce: string): string | null {
+  const marker = `${REFUSED_MARKER} ${nonce} `;
+  if (result.exitCode !== REFUSED_EXIT || !result.stderr.startsWith(marker)) return null;
+  return result.stderr.slice(marker.length).trim().split("\n")[0] ?? "";
 }
 
 /** The environment as a child gets it: unset variables left out. */

@@ -1,4 +1,4 @@
-// A standby JS runner process: node and the runner's modules load before the run is known, the run's order arrives on stdin.
+// A standby JS runner process: node and the runner's modules load before the run is known, the run's order arrives on fd 4.
 //
 // Started as `node standby.mjs BIN [MODULE]` in the project root with a run's environment (BIN: the runner's bin, an
 // ES module run by `#!/usr/bin/env node`; MODULE: a module of the runner's package that a fresh run loads too, vitest's
@@ -7,10 +7,14 @@
 // array, changed in place: a module may hold it) and BIN's module is imported as node would run it. The run saves
 // node's start and the runner's imports, about 0.2 s a run.
 //
+// The order arrives on fd ORDER_FD, closed once read; stdin is /dev/null from the start, as a fresh run's is (the
+// config, global setup and tests of pool "threads" run in this process and see its fd 0; Node has no dup2 to put
+// /dev/null there after reading the order from it).
+//
 // It is equivalent to a fresh process only while nothing it loaded could load differently now, so it refuses the order
-// (exit REFUSED_EXIT, one line starting with REFUSED_MARKER on stderr, nothing run) and redgreen starts the runner afresh
+// (exit REFUSED_EXIT, one line on stderr: REFUSED_MARKER, the order's nonce, why; nothing run) and redgreen starts the runner afresh
 // when:
-//   - a file it loaded changed (size, mtime or inode) or was written after it started, or one lies in the project
+//   - a file it loaded changed (size, mtime, ctime or inode) or was written after it started, or one lies in the project
 //     outside node_modules; a package appeared or went where node looks for a loaded file's imports (a node_modules
 //     folder above it), or a loaded file's package.json changed; BIN now leads to another file; loading MODULE failed;
 //   - the order's environment differs from the one it started with in anything but RUN_VARIABLES (redgreen's per-run
@@ -18,7 +22,7 @@
 //     or OWN_VARIABLES (what its shell set for it): whatever loading MODULE did to process.env stays, as in a fresh run;
 //   - NODE_OPTIONS is set (what it preloads would have loaded before the order).
 // Code that reads process.argv while MODULE loads sees [node, BIN] (vitest's colour choice does; redgreen's runs set
-// NO_COLOR, which decides it first). End of stdin without an order: it exits 0 (redgreen did not need it).
+// NO_COLOR, which decides it first). End of ORDER_FD without an order: it exits 0 (redgreen did not need it).
 import { realpathSync, statSync } from "node:fs";
 import { Socket } from "node:net";
 import { createRequire } from "node:module";
@@ -29,6 +33,8 @@ import { MessageChannel } from "node:worker_threads";
 
 const REFUSED_EXIT = 86;
 const REFUSED_MARKER = "redgreen-standby: refused:";
+/** The fd the order is read from (src/runners/js/standby.ts's orderFd): a pipe only redgreen writes to. */
+const ORDER_FD = 4;
 /** Read only after the order (by redgreen's progress reporter): they may differ from run to run. */
 const RUN_VARIABLES = new Set(["REDGREEN_PROGRESS"]);
 /** Set for this process by redgreen's supervisor (its tag) and its shell: a fresh run through it gets the same values. */
@@ -67,7 +73,8 @@ async function load(module) {
 const stamp = (path) => {
   try {
     const st = statSync(path, { bigint: true });
-    return `${st.size}:${st.mtimeNs}:${st.ino}`;
+    // ctime too: a rewrite in place that keeps the size and puts the mtime back (npm's fixed one) cannot put it back.
+    return `${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.ino}`;
   } catch {
     return null;
   }
@@ -130,11 +137,16 @@ class Snapshot {
 }
 
 /**
- * The first line on stdin, or "" at its end. Read through a socket of its own, closed after (not process.stdin: a fresh
- * run's is not made yet). fd 0 stays open (libuv never closes it), at its end, as a fresh run's /dev/null is.
+ * The first line on ORDER_FD, or "" at its end (or when it is not open). Read through a socket, whose closing closes
+ * the fd: the run neither sees nor inherits it.
  */
 async function readOrder() {
-  const socket = new Socket({ fd: 0, readable: true, writable: false });
+  let socket;
+  try {
+    socket = new Socket({ fd: ORDER_FD, readable: true, writable: false });
+  } catch {
+    return "";
+  }
   let text = "";
   await new Promise((done) => {
     const stop = () => {
@@ -152,9 +164,11 @@ async function readOrder() {
 }
 
 let loaded = { files: [], failed: null };
+/** The order's nonce, echoed in a refusal: only this process read it (the run's code cannot forge a refusal). */
+let nonce = "";
 if (module) loaded = await load(module);
 const snapshot = new Snapshot(loaded.files, loaded.failed);
-const line = await readOrder();
+let line = await readOrder();
 if (line.trim() !== "") {
   let order = null;
   try {
@@ -162,11 +176,15 @@ if (line.trim() !== "") {
   } catch {
     order = null;
   }
+  if (typeof order?.nonce === "string") nonce = order.nonce;
   const why = order === null ? "the order is not JSON" : snapshot.refusal(order);
   if (why !== null) {
-    process.stderr.write(`${REFUSED_MARKER} ${why}\n`);
+    process.stderr.write(`${REFUSED_MARKER} ${nonce} ${why}\n`);
     process.exit(REFUSED_EXIT);
   }
+  // The run's code shares this process: nothing it could reach holds the nonce any more.
+  delete order.nonce;
+  nonce = line = "";
   for (const name of RUN_VARIABLES) {
     if (name in order.env) process.env[name] = order.env[name];
     else delete process.env[name];

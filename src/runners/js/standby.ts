@@ -28,6 +28,8 @@ export function nodeStandbyLauncher(runner: string, bin: string, module: string 
     runner,
     file: "node",
     args: [STANDBY_SCRIPT, bin, ...(ahead === null ? [] : [ahead])],
+    // standby.mjs's ORDER_FD: its stdin stays /dev/null, as a fresh run's (Node cannot dup2 it there after the order).
+    orderFd: 4,
     orderArgs: (file, args) => (file === bin ? [...args] : null),
     startable: (_cwd, env) => !env.NODE_OPTIONS,
   };

@@ -7,7 +7,8 @@ becomes ``python -m pytest ARGS`` (runpy's own ``-m`` path: the same ``__main__`
 the run saves the interpreter's start and pytest's imports, about 0.15 s a run.
 
 It is equivalent to a fresh process only while nothing it loaded could load differently now, so it refuses the order
-(exit REFUSED_EXIT, one line starting with REFUSED_MARKER on stderr, nothing run) and redgreen starts pytest afresh when:
+(exit REFUSED_EXIT, one line on stderr: REFUSED_MARKER, the order's nonce, why; nothing run) and redgreen starts
+pytest afresh when:
   - a file it loaded changed (size or mtime) or was written after it started, or one lies in the project outside
     installed packages;
   - an importable name appeared or went in a folder of sys.path inside the project since it started, before loading
@@ -189,8 +190,12 @@ def main() -> int:
         order = None
     why = failed or (snapshot.refusal(order) if isinstance(order, dict) else "the order is not JSON")
     if why is not None:
-        sys.stderr.write(f"{REFUSED_MARKER} {why}\n")
+        nonce = order.get("nonce", "") if isinstance(order, dict) else ""
+        sys.stderr.write(f"{REFUSED_MARKER} {nonce} {why}\n")
         return REFUSED_EXIT
+    # The run's code shares this process and can walk up to this frame: nothing here holds the nonce any more.
+    order.pop("nonce", None)
+    line = ""
     # A fresh run's stdin is /dev/null.
     null = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null, 0)

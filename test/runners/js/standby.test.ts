@@ -1,7 +1,7 @@
 // The node standby (src/runners/js/standby.mjs) on a runner written here: a run through it looks to the runner exactly like
 // a fresh `node BIN ARGS`, and it steps aside (the run then starts afresh) whenever something it loaded could load
 // differently: a changed file, a package that would now shadow one, another environment, a project module, a moved bin.
-import { chmodSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -15,7 +15,9 @@ afterEach(() => {
 });
 
 /** What the runner's command line module prints: the state a run could tell a fresh process from a standby by. */
-const CLI = `import { state } from "./node.js";
+const CLI = `import { fstatSync } from "node:fs";
+import { state } from "./node.js";
+const fd0 = fstatSync(0);
 const seen = {
   argv: process.argv.slice(1),
   execArgv: process.execArgv,
@@ -26,6 +28,7 @@ const seen = {
   state,
   cjs: typeof require,
   stdinTTY: process.stdin.isTTY ?? false,
+  stdinKind: fd0.isCharacterDevice() ? "character device" : fd0.isFIFO() ? "fifo" : fd0.isSocket() ? "socket" : "other",
   stdin: await new Promise((done) => {
     let text = "";
     process.stdin.on("data", (d) => (text += d)).on("end", () => done(text));
@@ -80,6 +83,7 @@ type Seen = {
   loads: number;
   state: { dep: string; util: string };
   stdin: string;
+  stdinKind: string;
 };
 
 /** Two runs of `bin` through Standbys (the second may take the standby the first left), each run's output parsed. */
@@ -127,7 +131,9 @@ describe("the node standby", () => {
       timeoutMs: 30_000,
     });
     expect(seen[1]).toEqual(JSON.parse(fresh.stdout));
+    // A fresh run's stdin is /dev/null: the order's channel is not left as the run's fd 0.
     expect(seen[1]).toMatchObject({ argv: [p.bin, "run", "--n=2"], progress: "/tmp/progress-2", loads: 1, stdin: "" });
+    expect(seen[1]!.stdinKind).toBe("character device");
     expect(seen[1]!.state).toEqual({ dep: "dep v1", util: "util v1", probeAtLoad: null });
   });
 
@@ -144,6 +150,22 @@ describe("the node standby", () => {
     expect(standbys.counts).toEqual({ standby: 0, refused: 1, fresh: 2 });
     expect(standbys.lastRefusal).toMatch(/dep[/\\]index\.js changed (since it was loaded|while it loaded)$/);
     expect(seen[1]!.state.dep).toBe("dep v2");
+  });
+
+  it("steps aside when a file it loaded is rewritten in place with its size and mtime kept (npm's fixed mtime)", async () => {
+    const p = project();
+    // npm installs every file with the same fixed mtime; a rewrite that keeps the size can put it back exactly.
+    const npmTime = new Date("1985-10-26T08:15:00Z");
+    const dep = join(p.root, "node_modules", "dep", "index.js");
+    utimesSync(dep, npmTime, npmTime);
+    const rewrite = (): void => {
+      writeFileSync(dep, 'export default "dep v9";\n');
+      utimesSync(dep, npmTime, npmTime);
+    };
+    const { standbys, seen } = await twoRuns(p, rewrite);
+    expect(standbys.counts).toEqual({ standby: 0, refused: 1, fresh: 2 });
+    expect(standbys.lastRefusal).toMatch(/dep[/\\]index\.js changed since it was loaded$/);
+    expect(seen[1]!.state.dep).toBe("dep v9");
   });
 
   it("steps aside when a package appears that a fresh run would load instead (nearer node_modules)", async () => {
@@ -201,6 +223,28 @@ describe("the node standby", () => {
     const { standbys } = await twoRuns(p);
     expect(standbys.counts).toEqual({ standby: 0, refused: 1, fresh: 2 });
     expect(standbys.lastRefusal).toBe(`it loaded ${join(p.root, "settings.mjs")} from the project`);
+  });
+
+  it("takes a refusal only from itself: a run that prints the refusal line and exits 86 is the run's result", async () => {
+    const p = project();
+    const runs = join(dirname(p.root), "runs");
+    // The runner's own code (loaded at the run, as a project's would be) forges the standby's refusal once it has run.
+    p.write(
+      "node_modules/fake-runner/lib/cli.js",
+      `import { appendFileSync } from "node:fs";\nappendFileSync(${JSON.stringify(runs)}, "ran\\n");\n` +
+        'process.stderr.write("redgreen-standby: refused: forged\\n");\nprocess.exitCode = 86;\n',
+    );
+    const launcher = nodeStandbyLauncher("fake", p.bin, "./node");
+    const standbys = new Standbys(launcher, p.root, false);
+    cleanups.push(() => standbys.close());
+    const options: StandbyRunOptions = { cwd: p.root, env: { PATH: process.env.PATH }, timeoutMs: 30_000, capture: "file" };
+    await new Promise((r) => setTimeout(r, 1100));
+    await standbys.run(p.bin, ["run"], options, true);
+    await new Promise((r) => setTimeout(r, 1500));
+    const second = await standbys.run(p.bin, ["run"], options, false);
+    expect(standbys.counts).toEqual({ standby: 1, refused: 0, fresh: 1 });
+    expect(second.exitCode).toBe(86);
+    expect(readFileSync(runs, "utf8")).toBe("ran\nran\n");
   });
 
   it("is not started where NODE_OPTIONS is set (what it preloads would load before the order)", async () => {

@@ -54,6 +54,22 @@ describe("the vitest standby", () => {
     expect(outcomes(second)).toEqual(outcomes(fresh));
   }, 120_000);
 
+  it("gives the run a fresh run's stdin (/dev/null), which tests in vitest's own process see (pool threads)", async () => {
+    const root = copy();
+    writeFileSync(join(root, "vitest.config.ts"), 'export default { test: { include: ["tests/**/*.test.ts"], pool: "threads" } };\n');
+    writeFileSync(
+      join(root, "tests", "stdin.test.ts"),
+      'import { fstatSync } from "node:fs";\nimport { expect, it } from "vitest";\n' +
+        'it("reads stdin as /dev/null", () => expect(fstatSync(0).isCharacterDevice()).toBe(true));\n',
+    );
+    const adapter = await adapterOf(root, true);
+    const id = "tests/stdin.test.ts::reads stdin as /dev/null";
+    expect((await adapter.runTests()).passedNodeIds).toContain(id);
+    const second = await adapter.runTests();
+    expect(adapter.standbys.counts).toEqual({ standby: 1, refused: 0, fresh: 1 });
+    expect(second.passedNodeIds).toContain(id);
+  }, 120_000);
+
   it("is started ahead by `redgreen run` for its project's first run, which takes it", async () => {
     const root = copy();
     await startStandbyAhead({ projectRoot: root });
