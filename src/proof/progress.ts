@@ -1,5 +1,6 @@
 // Progress: a fix that fixes no target but moves a target's failure further on; kept as progress, never as fixed.
 import { stableIdSet, stableNodeId } from "../domain/node-id.js";
+import { failuresWithStableId } from "./compare-runs.js";
 import { escapeRegExp } from "../parsers/escape-regexp.js";
 import type { Failure, FailurePhase, StackFrame, TestRunResult } from "../domain/index.js";
 
@@ -56,34 +57,13 @@ export function advanced(before: Failure, after: Failure, where: LineMap = uncha
 }
 
 /**
- * Each run's failures by stable node id, grouped once per failures list: a proof looks its targets up one by one, and a
- * filter of every failure per lookup was quadratic (parse5 with 2,822 failing targets: 17 s of an 88 s run).
- */
-const byStableId = new WeakMap<readonly Failure[], Map<string, Failure[]>>();
-
-const failuresOf = (run: TestRunResult, nodeId: string): Failure[] => {
-  let groups = byStableId.get(run.failures);
-  if (groups === undefined) {
-    groups = new Map();
-    for (const f of run.failures) {
-      const id = stableNodeId(f.nodeId);
-      const group = groups.get(id);
-      if (group) group.push(f);
-      else groups.set(id, [f]);
-    }
-    byStableId.set(run.failures, groups);
-  }
-  return groups.get(stableNodeId(nodeId)) ?? [];
-};
-
-/**
  * How a still-failing target progressed between the baseline and a run, as one evidence line, or null when it did not:
  * its failure advanced (see `advanced`), or it fails strictly fewer ways than before and each remaining failure is one
  * it already had. A target with no failure in the run but no pass either (not collected) made no progress.
  */
 export function progressOf(baseline: TestRunResult, run: TestRunResult, nodeId: string, where: LineMap = unchanged): string | null {
-  const before = failuresOf(baseline, nodeId);
-  const after = failuresOf(run, nodeId);
+  const before = failuresWithStableId(baseline, nodeId);
+  const after = failuresWithStableId(run, nodeId);
   if (before.length === 0 || after.length === 0 || after.length > before.length) return null;
   if (advanced(before[0]!, after[0]!, where) && after.slice(1).every((a) => before.some((b) => signatureOf(a) === signatureOf(b)))) {
     return `${nodeId}: ${describeError(before[0]!)} -> ${describeError(after[0]!)}`;
