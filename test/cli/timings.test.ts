@@ -40,7 +40,8 @@ describe("REDGREEN_TIMINGS", () => {
     const runs = phases.filter((p) => p.label.startsWith("test run:") && !p.label.startsWith("test run: prestarted")).length;
     expect(standby).toEqual(Array.from({ length: runs }, () => "pytest standby: ran the run"));
     const labels = phases.filter((p) => !p.label.startsWith("pytest standby:")).map((p) => p.label);
-    expect(labels.slice(0, 2)).toEqual([
+    // A line is written when its phase ends: the prestarted run of 4 tests may end while the rest of redgreen opens.
+    expect(labels.filter((l) => !l.startsWith("test run: prestarted")).slice(0, 2)).toEqual([
       "start-up: node and the run command's modules",
       "open: store, runner, helper, language service, model",
     ]);
@@ -48,7 +49,7 @@ describe("REDGREEN_TIMINGS", () => {
     const order = ["test run: prestarted full, 4 tests", "test run: full, 4 tests", "node run_tests (iteration 0)"].map((l) =>
       labels.indexOf(l),
     );
-    expect(order[0]).toBeGreaterThan(1);
+    expect(order[0]).toBeGreaterThan(0);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(labels).toContain("load: the workflow graph's modules");
     expect(labels).toContain("node analyze (iteration 0)");
