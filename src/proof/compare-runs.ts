@@ -17,8 +17,8 @@ export interface RunComparison {
  */
 const byStableId = new WeakMap<readonly Failure[], Map<string, Failure[]>>();
 
-/** A run's failures of the test with this stable node id (the test itself, not what holds it), in the run's order. */
-export function failuresWithStableId(result: TestRunResult, nodeId: string): Failure[] {
+/** A run's failures grouped by stable node id (made once per failures list). */
+function groupsOf(result: TestRunResult): Map<string, Failure[]> {
   let groups = byStableId.get(result.failures);
   if (groups === undefined) {
     groups = new Map();
@@ -30,14 +30,20 @@ export function failuresWithStableId(result: TestRunResult, nodeId: string): Fai
     }
     byStableId.set(result.failures, groups);
   }
-  return groups.get(stableNodeId(nodeId)) ?? [];
+  return groups;
 }
+
+/** A run's failures of the test with this node id (the test itself, not what holds it; ids compared stable), in the run's order. */
+export const failuresWithStableId = (result: TestRunResult, nodeId: string): Failure[] => groupsOf(result).get(stableNodeId(nodeId)) ?? [];
 
 /** The failure a run reports for the test (by its stable id), else for the innermost class or file that holds it. */
 export function failureOf(result: TestRunResult, nodeId: string): Failure | undefined {
-  return holdersOf(stableNodeId(nodeId))
-    .map((id) => failuresWithStableId(result, id)[0])
-    .find((f) => f !== undefined);
+  const groups = groupsOf(result);
+  for (const id of holdersOf(stableNodeId(nodeId))) {
+    const f = groups.get(id)?.[0];
+    if (f !== undefined) return f;
+  }
+  return undefined;
 }
 
 /** Splits the baseline's passing tests that `after` did not pass (ids as the baseline spelt them; `ignore`d ones left out). */

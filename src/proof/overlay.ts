@@ -1,5 +1,5 @@
 // overlayRun: the baseline after a fix kept on an affected run: the last full picture with the affected run's tests on top.
-import { stableIdSet, stableNodeId } from "../domain/node-id.js";
+import { holdersOf, stableIdSet, stableNodeId } from "../domain/node-id.js";
 import type { Failure, TestRunResult } from "../domain/index.js";
 
 /** Whether `id` names a reported test or holds one (a module or class whose tests the affected run reported). */
@@ -9,12 +9,6 @@ const coveredBy =
     const stable = stableNodeId(id);
     return reported.has(stable) || reportedHolders.has(stable);
   };
-
-/** Every holder of a stable id ("f::C::t" → f::C, f): a failure recorded on a module or class is replaced by its tests. */
-const holdersOf = (stableId: string): string[] => {
-  const parts = stableId.split("::");
-  return parts.slice(0, -1).map((_, i) => parts.slice(0, i + 1).join("::"));
-};
 
 const isError = (f: Failure): boolean => f.phase !== "call";
 
@@ -28,7 +22,8 @@ const isError = (f: Failure): boolean => f.phase !== "call";
 export function overlayRun(baseline: TestRunResult, affected: TestRunResult): TestRunResult {
   const reportedIds = [...affected.passedNodeIds, ...(affected.skippedNodeIds ?? []), ...affected.failures.map((f) => f.nodeId)];
   const reported = stableIdSet(reportedIds);
-  const holders = new Set([...reported].flatMap(holdersOf));
+  // The classes and files holding a reported test: a failure recorded on one is replaced by its tests.
+  const holders = new Set([...reported].flatMap((id) => holdersOf(id).slice(1)));
   const replaced = coveredBy(reported, holders);
 
   const keptPassed = baseline.passedNodeIds.filter((id) => !replaced(id));

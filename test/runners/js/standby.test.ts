@@ -119,6 +119,20 @@ async function twoRuns(
   return { standbys, seen, exitCodes };
 }
 
+/** Two runs where the second finds the standby refusing for `reason` (the whole line) and runs afresh; what each run saw. */
+async function refusedOnce(
+  p: { root: string; bin: string },
+  reason: string | RegExp,
+  between?: () => void,
+  env?: (run: number) => Record<string, string | undefined>,
+): Promise<Seen[]> {
+  const { standbys, seen } = await twoRuns(p, between, env);
+  expect(standbys.counts).toEqual({ standby: 0, refused: 1, fresh: 2 });
+  if (typeof reason === "string") expect(standbys.lastRefusal).toBe(reason);
+  else expect(standbys.lastRefusal).toMatch(reason);
+  return seen;
+}
+
 describe("the node standby", () => {
   it("runs the next run as a fresh `node BIN ARGS` would: argv, environment, stdin, exit code, the modules loaded once", async () => {
     const p = project();
@@ -138,17 +152,15 @@ describe("the node standby", () => {
   });
 
   it("steps aside when the environment differs, and the run sees the new one", async () => {
-    const { standbys, seen } = await twoRuns(project(), undefined, (run) => ({ PROBE: `run ${run}` }));
-    expect(standbys.counts).toEqual({ standby: 0, refused: 1, fresh: 2 });
-    expect(standbys.lastRefusal).toBe("the environment differs in PROBE");
+    const seen = await refusedOnce(project(), "the environment differs in PROBE", undefined, (run) => ({ PROBE: `run ${run}` }));
     expect(seen[1]!.probe).toBe("run 2");
   });
 
   it("steps aside when a file it loaded changed, and the run loads it as it is now", async () => {
     const p = project();
-    const { standbys, seen } = await twoRuns(p, () => p.write("node_modules/dep/index.js", 'export default "dep v2";\n'));
-    expect(standbys.counts).toEqual({ standby: 0, refused: 1, fresh: 2 });
-    expect(standbys.lastRefusal).toMatch(/dep[/\\]index\.js changed (since it was loaded|while it loaded)$/);
+    const seen = await refusedOnce(p, /dep[/\\]index\.js changed (since it was loaded|while it loaded)$/, () =>
+      p.write("node_modules/dep/index.js", 'export default "dep v2";\n'),
+    );
     expect(seen[1]!.state.dep).toBe("dep v2");
   });
 
@@ -162,9 +174,7 @@ describe("the node standby", () => {
       writeFileSync(dep, 'export default "dep v9";\n');
       utimesSync(dep, npmTime, npmTime);
     };
-    const { standbys, seen } = await twoRuns(p, rewrite);
-    expect(standbys.counts).toEqual({ standby: 0, refused: 1, fresh: 2 });
-    expect(standbys.lastRefusal).toMatch(/dep[/\\]index\.js changed since it was loaded$/);
+    const seen = await refusedOnce(p, /dep[/\\]index\.js changed since it was loaded$/, rewrite);
     expect(seen[1]!.state.dep).toBe("dep v9");
   });
 
@@ -174,9 +184,7 @@ describe("the node standby", () => {
       p.write("node_modules/fake-runner/node_modules/dep/package.json", '{ "name": "dep", "type": "module", "main": "index.js" }\n');
       p.write("node_modules/fake-runner/node_modules/dep/index.js", 'export default "nearer dep";\n');
     };
-    const { standbys, seen } = await twoRuns(p, shadow);
-    expect(standbys.counts).toEqual({ standby: 0, refused: 1, fresh: 2 });
-    expect(standbys.lastRefusal).toMatch(/fake-runner[/\\]node_modules changed since it was loaded$/);
+    const seen = await refusedOnce(p, /fake-runner[/\\]node_modules changed since it was loaded$/, shadow);
     expect(seen[1]!.state.dep).toBe("nearer dep");
   });
 
@@ -189,18 +197,14 @@ describe("the node standby", () => {
       );
       p.write("node_modules/fake-runner/node_modules/@acme/util/index.js", 'export default "nearer util";\n');
     };
-    const { standbys, seen } = await twoRuns(p, shadow);
-    expect(standbys.counts).toEqual({ standby: 0, refused: 1, fresh: 2 });
-    expect(standbys.lastRefusal).toMatch(/fake-runner[/\\]node_modules[/\\]@acme changed since it was loaded$/);
+    const seen = await refusedOnce(p, /fake-runner[/\\]node_modules[/\\]@acme changed since it was loaded$/, shadow);
     expect(seen[1]!.state.util).toBe("nearer util");
   });
 
   it("steps aside when its package.json changed (where its exports point)", async () => {
     const p = project();
     const repoint = (): void => p.write("node_modules/dep/package.json", '{ "name": "dep", "type": "module", "main": "v3.js" }\n');
-    const { standbys, seen } = await twoRuns(p, repoint);
-    expect(standbys.counts).toEqual({ standby: 0, refused: 1, fresh: 2 });
-    expect(standbys.lastRefusal).toMatch(/dep[/\\]package\.json changed since it was loaded$/);
+    const seen = await refusedOnce(p, /dep[/\\]package\.json changed since it was loaded$/, repoint);
     expect(seen[1]!.state.dep).toBe("dep v3");
   });
 
@@ -211,18 +215,16 @@ describe("the node standby", () => {
       rmSync(p.bin);
       symlinkSync("../fake-runner/bin2.mjs", p.bin);
     };
-    const { standbys } = await twoRuns(p, moved);
-    expect(standbys.counts).toEqual({ standby: 0, refused: 1, fresh: 2 });
-    expect(standbys.lastRefusal).toBe(`${p.bin} leads to another file`);
+    const seen = await refusedOnce(p, `${p.bin} leads to another file`, moved);
+    expect(seen[1]).toMatchObject({ argv: [p.bin, "run", "--n=2"], loads: 1 });
   });
 
   it("steps aside when the module it loads ahead comes from the project (not from node_modules)", async () => {
     const p = project();
     p.write("settings.mjs", 'export const colour = "blue";\n');
     p.write("node_modules/fake-runner/lib/node.js", `import "../../../settings.mjs";\n${NODE}`);
-    const { standbys } = await twoRuns(p);
-    expect(standbys.counts).toEqual({ standby: 0, refused: 1, fresh: 2 });
-    expect(standbys.lastRefusal).toBe(`it loaded ${join(p.root, "settings.mjs")} from the project`);
+    const seen = await refusedOnce(p, `it loaded ${join(p.root, "settings.mjs")} from the project`);
+    expect(seen.map((s) => s.loads)).toEqual([1, 1]);
   });
 
   it("takes a refusal only from itself: a run that prints the refusal line and exits 86 is the run's result", async () => {
