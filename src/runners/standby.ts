@@ -65,14 +65,14 @@ export class Standbys {
   }
 
   /**
-   * Runs `file args`; with `next` true, then starts the next run's standby in the same folder with the same
-   * environment.
+   * Runs `file args`; when `next` says so of the ended run, then starts the next run's standby in the same folder with
+   * the same environment.
    */
-  async run(file: string, args: string[], options: StandbyRunOptions, next: boolean): Promise<ProcessResult> {
+  async run(file: string, args: string[], options: StandbyRunOptions, next: (ended: ProcessResult) => boolean): Promise<ProcessResult> {
     const result = await this.start(file, args, options);
     // Started when this run ended, not beside it: a first run shares the machine with redgreen's own start already.
     const { launcher } = this;
-    if (next && launcher !== null && !options.signal?.aborted && launcher.startable(options.cwd, options.env)) {
+    if (next(result) && launcher !== null && !options.signal?.aborted && launcher.startable(options.cwd, options.env)) {
       const { cwd, env, maxOutputBytes } = options;
       const size = maxOutputBytes ? { maxOutputBytes } : {};
       this.waiting = startStandby(launcher.file, [...launcher.args], { cwd, env, ...size, inputFd: launcher.orderFd ?? 0 });
@@ -110,6 +110,15 @@ export class Standbys {
     this.waiting = null;
   }
 }
+
+/**
+ * The adapters' rule for a next run's standby: after every run but a full run that passed. A workflow ends green
+ * there (or finds the suite green at its start), and a standby nobody takes only costs the machine its start-up.
+ */
+export const unlessFullAndGreen =
+  (full: boolean) =>
+  (ended: ProcessResult): boolean =>
+    !full || ended.exitCode !== 0;
 
 /** The standby startStandbyAhead started, until the Standbys of its launcher and project takes it. */
 let ahead: { key: string; standby: Standby } | null = null;

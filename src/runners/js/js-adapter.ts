@@ -30,7 +30,7 @@ export type { JsAdapterOptions, JsRunArgs, JsRunnerSpec } from "./runner-spec.js
 import { type RelatedSelection, relatedSelection } from "./related.js";
 import { isJsTestFile } from "./test-files.js";
 import { jsRunnerEnv, testProcessEnv } from "../test-env.js";
-import { Standbys } from "../standby.js";
+import { Standbys, unlessFullAndGreen } from "../standby.js";
 import { runnerArgsForRun } from "../runner-args.js";
 
 /** The largest timer Node honours; a per-test timeout of 0 ("off") becomes this. */
@@ -337,7 +337,8 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
         ...(this.opts.maxOutputBytes ? { maxOutputBytes: this.opts.maxOutputBytes } : {}),
         signal: stop.signal,
       };
-      proc = await this.standbys.run(this.spec.bin, args, processOptions, this.opts.standby === true);
+      const next = this.opts.standby === true ? unlessFullAndGreen(!own.files && !own.names) : () => false;
+      proc = await this.standbys.run(this.spec.bin, args, processOptions, next);
       tail.poll();
       reportProgress();
     } finally {

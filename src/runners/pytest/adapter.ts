@@ -30,7 +30,7 @@ import { buildPytestResult, type PytestResultContext } from "./result.js";
 import { pytestArgs, pytestEnv } from "./command.js";
 import type { PytestAdapterOptions } from "./options.js";
 import { pytestSelection } from "./selection.js";
-import { Standbys } from "../standby.js";
+import { Standbys, unlessFullAndGreen } from "../standby.js";
 import { pytestStandbyLauncher } from "./standby.js";
 import { testProcessEnv } from "../test-env.js";
 import { runnerArgsForRun } from "../runner-args.js";
@@ -319,7 +319,7 @@ export class PytestAdapter implements TestRunnerAdapter {
           signal: signals.length > 0 ? AbortSignal.any(signals) : undefined,
         };
         // The standby is started by the same plugin-run environment (its module sits beside the plugin).
-        const next = usePlugin && this.opts.standby === true;
+        const next = usePlugin && this.opts.standby === true ? unlessFullAndGreen(files.length === 0) : () => false;
         proc = await this.standbys.run(this.python, args, processOptions, next).catch(async (e: unknown) => {
           if (e instanceof RedgreenError && e.code === "runner_failed") await this.checkPython();
           throw e;

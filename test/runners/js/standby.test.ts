@@ -111,7 +111,7 @@ async function twoRuns(
     };
     // A standby refuses files written within a second of its start (they may have changed while it loaded them).
     if (run === 1) await new Promise((r) => setTimeout(r, 1100));
-    const r = await standbys.run(p.bin, ["run", `--n=${run}`], options, true);
+    const r = await standbys.run(p.bin, ["run", `--n=${run}`], options, () => true);
     expect(r.stderr).toBe("");
     exitCodes.push(r.exitCode);
     seen.push(JSON.parse(r.stdout) as Seen);
@@ -241,9 +241,9 @@ describe("the node standby", () => {
     cleanups.push(() => standbys.close());
     const options: StandbyRunOptions = { cwd: p.root, env: { PATH: process.env.PATH }, timeoutMs: 30_000, capture: "file" };
     await new Promise((r) => setTimeout(r, 1100));
-    await standbys.run(p.bin, ["run"], options, true);
+    await standbys.run(p.bin, ["run"], options, () => true);
     await new Promise((r) => setTimeout(r, 1500));
-    const second = await standbys.run(p.bin, ["run"], options, false);
+    const second = await standbys.run(p.bin, ["run"], options, () => false);
     expect(standbys.counts).toEqual({ standby: 1, refused: 0, fresh: 1 });
     expect(second.exitCode).toBe(86);
     expect(readFileSync(runs, "utf8")).toBe("ran\nran\n");

@@ -165,7 +165,12 @@ describe("the pytest standby", () => {
     expect(fresh!.orig_argv.slice(1, 5)).toEqual(["-m", "pytest", "-p", "redgreen_pytest_plugin"]);
     expect(fresh!.main_names).toContain("pytest");
     expect(standby).toEqual(fresh);
-    // The second run left a standby of its own; close() stops it.
+    // The second run, of the whole suite and green, left none (a workflow ends there)...
+    await new Promise((r) => setTimeout(r, 500));
+    expect(standbysIn(root)).toEqual([]);
+    // ...a run of given tests leaves one (a full run follows it), and close() stops it.
+    const third = await adapter.runTests({ files: ["tests/test_core.py"] });
+    expect(third.status).toBe("passed");
     await standbyReady(root);
     adapter.close();
     const end = Date.now() + 10_000;
