@@ -1,4 +1,5 @@
 // run_tests: runs the full suite (unless a validated fix already did), checks new failures for flakiness, decides.
+import { loadImportCatalogs } from "../../src/analysis/imports.js";
 import { recoverPending } from "../../src/fixers/journal.js";
 import { timePhase } from "../../src/process/timings.js";
 import type { RunProgress } from "../../src/runners/adapter.js";
@@ -15,10 +16,11 @@ import { announce, digestRun, failingIds, progressTo, throwIfAborted, withoutTes
  * The progress listener, plus: at the run's first failing test, the language services get ready for the queries that
  * follow the run (analyze, pattern_fix, the checks) while the run goes on, instead of after it: the TypeScript service
  * builds its program (its lib files parsed a turn of the event loop at a time, so the run's end is heard when it comes),
- * the Python helper reads the project's modules. Their faults surface at the first query. At the first failure, not from
- * the run's start: a suite that turns out green would pay the build's CPU and memory for nothing (session 29: +0.35-0.7 s
- * wall and 79 -> 162 MB on a green 1,000-test vitest suite), and vitest runs the files the project's last run saw fail
- * first (its results cache, read by the progress reporter), so a known failure is reported early in the run.
+ * the Python helper reads the project's modules (and the analyzer its import catalogs). Their faults surface at the
+ * first query. At the first failure, not from the run's start: a suite that turns out green would pay the build's CPU
+ * and memory for nothing (session 29: +0.35-0.7 s wall and 79 -> 162 MB on a green 1,000-test vitest suite), and
+ * vitest runs the files the project's last run saw fail first (its results cache, read by the progress reporter), so a
+ * known failure is reported early in the run.
  * The program is not built in a run past options.warmDuringRunMaxTests collected tests: there it would add to the big
  * report's memory. What the TypeScript service parses beyond the program (the test files' packages) stops when the run
  * ends (`ended`): after it, the CPU is the workflow's.
@@ -35,7 +37,17 @@ function warmingOnFailure(
     warming = true;
     const at = `at ${p.collected ?? "?"} collected, ${p.done} done`;
     const { helper, typescript } = deps;
-    if (helper?.warm) timePhase(`python helper warmed during the run (${at})`, () => helper.warm!()).catch(() => undefined);
+    if (helper?.warm) {
+      timePhase(`python helper warmed during the run (${at})`, () => helper.warm!()).catch(() => undefined);
+      // The analyzer's catalogs of Python imports, where a NameError's import is looked up (a fault surfaces there).
+      setImmediate(() => {
+        try {
+          loadImportCatalogs();
+        } catch {
+          // analyze reads them again and reports it
+        }
+      });
+    }
     if (typescript?.warm && (p.collected ?? p.done) <= deps.options.warmDuringRunMaxTests) {
       timePhase(`language service built during the run (${at})`, () => typescript.warm!(run.signal)).catch(() => undefined);
     }

@@ -4,7 +4,6 @@ import type { Failure } from "../domain/failure.js";
 import type { TestRunnerAdapter } from "../runners/adapter.js";
 import { analyzeFailure } from "./analyze.js";
 import { faultLocaliserFor, type FaultLocaliser } from "./fault-localisation.js";
-import { loadImportCatalogs } from "./imports.js";
 import { createFsSourceReader } from "./source.js";
 
 export type FailureAnalyzer = (failure: Failure) => Analysis;
@@ -19,12 +18,8 @@ export function runAnalyzer(
   failing: readonly string[],
   localiser: FaultLocaliser | null = faultLocaliserFor(adapter, failing),
 ): FailureAnalyzer {
-  // One reader for the pass: each file is read, indexed and tokenised once however many failures point at it.
-  const ctx = {
-    projectRoot: adapter.projectRoot,
-    localiser,
-    source: createFsSourceReader(adapter.projectRoot),
-    imports: loadImportCatalogs(),
-  };
+  // One reader for the pass: each file is read, indexed and tokenised once however many failures point at it. The
+  // import catalogs (Python's) are read by the first NameError that needs them, once per process.
+  const ctx = { projectRoot: adapter.projectRoot, localiser, source: createFsSourceReader(adapter.projectRoot) };
   return (failure) => analyzeFailure(failure, ctx);
 }
