@@ -1,6 +1,5 @@
 // Reading a project's sources for the analyzer: files by relative path, definitions, function bodies.
-import { readdirSync } from "node:fs";
-import { join } from "node:path";
+import { walkTree } from "../fs-tree.js";
 import { escapeRegExp } from "../parsers/escape-regexp.js";
 import { readProjectText } from "../project-path.js";
 import { isTestPath } from "./frames.js";
@@ -61,24 +60,16 @@ export function listFiles(
   maxFiles = MAX_FILES,
 ): string[] {
   const found: string[] = [];
-  const walk = (rel: string): void => {
-    let entries;
-    try {
-      entries = readdirSync(join(projectRoot, rel), { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-      if (found.length >= maxFiles) return;
-      const child = rel === "" ? e.name : `${rel}/${e.name}`;
-      if (e.isDirectory()) {
-        if (!e.name.startsWith(".") && !skipDirs.has(e.name)) walk(child);
-      } else if (e.isFile() && wanted(e.name)) {
-        found.push(child);
-      }
-    }
-  };
-  walk("");
+  walkTree(
+    projectRoot,
+    {
+      folder: (_abs, _rel, name) => !name.startsWith(".") && !skipDirs.has(name),
+      file: (_abs, rel, name) => {
+        if (wanted(name)) found.push(rel);
+      },
+    },
+    { sorted: true, done: () => found.length >= maxFiles },
+  );
   return found;
 }
 

@@ -50,7 +50,9 @@ export type PytestEvent =
   /** The plugin's integrity watch saw a test (or the run, nodeid null) reported otherwise than it ran. */
   | { event: "anomaly"; kind: string; nodeid: string | null; detail: string }
   /** Files that define the run's tests besides the collected modules, and pytest's python_files patterns. */
-  | { event: "files"; testFiles: string[]; conftests: string[]; configFile: string | null; pythonFiles: string[] };
+  | { event: "files"; testFiles: string[]; conftests: string[]; configFile: string | null; pythonFiles: string[] }
+  /** What the run loaded from the import path (absolute): module files, their folders, import path folders, .pth files. */
+  | { event: "loaded"; paths: string[] };
 
 /** What a (possibly partial) event stream says about a run. */
 export interface PytestRunParts extends TestRunCounts {
@@ -80,6 +82,8 @@ export interface PytestRunParts extends TestRunCounts {
   testFiles: string[];
   /** pytest's python_files patterns, when the plugin reported them. */
   pythonFiles: string[] | null;
+  /** Absolute paths of what the run loaded from the import path (its workers' too), when the plugin reported them. */
+  loadedPaths: string[];
 }
 
 const PHASES: Record<string, FailurePhase> = { setup: "setup", call: "call", teardown: "teardown", "???": "call" };
@@ -150,6 +154,7 @@ export class PytestJsonlAccumulator {
   private lastNodeId: string | undefined;
   private readonly anomalies: RunAnomaly[] = [];
   private readonly definingFiles = new Set<string>();
+  private readonly loaded = new Set<string>();
   private pythonFiles: string[] | null = null;
   /** Whether the current attempt reported its collection (tests run from then until its session finishes). */
   private attemptCollected = false;
@@ -226,6 +231,9 @@ export class PytestJsonlAccumulator {
         for (const f of [...(ev.testFiles ?? []), ...(ev.conftests ?? []), ...(ev.configFile ? [ev.configFile] : [])])
           this.definingFiles.add(String(f));
         if (Array.isArray(ev.pythonFiles)) this.pythonFiles = ev.pythonFiles.map(String);
+        return;
+      case "loaded":
+        if (Array.isArray(ev.paths)) for (const p of ev.paths) if (typeof p === "string" && p.startsWith("/")) this.loaded.add(p);
         return;
     }
   }
@@ -378,6 +386,7 @@ export class PytestJsonlAccumulator {
       anomalies: [...this.anomalies],
       testFiles: [...testFiles].filter((f) => f !== "" && !f.startsWith("/")).sort(),
       pythonFiles: this.pythonFiles,
+      loadedPaths: [...this.loaded],
     };
   }
 }

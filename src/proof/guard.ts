@@ -1,10 +1,12 @@
 // guardAdapter: every test run watched for file changes: what a run changed is reported and put back byte for byte.
 import { rmSync } from "node:fs";
-import { join } from "node:path";
+import { isAbsolute, join, relative, sep } from "node:path";
+import { RedgreenError } from "../domain/errors.js";
 import type { TamperedFile, TestRunResult } from "../domain/test-run.js";
 import { writeFileAtomic } from "../fixers/apply.js";
 import type { RunTestsOptions, TestRunnerAdapter } from "../runners/adapter.js";
 import { wrapAdapter } from "../runners/wrap-adapter.js";
+import { runtimeChanges, stampRuntime, type RuntimeChange } from "./runtime-files.js";
 import { diffScans, WatchedFiles, type Scan } from "./watched-files.js";
 
 const GUARDED = Symbol("redgreen.guarded");
@@ -26,7 +28,15 @@ export function guardAdapter(inner: TestRunnerAdapter): TestRunnerAdapter {
   const files = new WatchedFiles(inner.projectRoot);
   let afterLast: Scan | null = null;
 
+  // What the runs load from outside the project's own tree (whose files the scans watch and restore).
+  const runtimePaths = (): string[] =>
+    (inner.runtimeFiles?.() ?? []).filter((path) => {
+      const rel = relative(inner.projectRoot, path);
+      return outsideOf(rel) || !files.owns(rel.split(sep).join("/"));
+    });
+
   const guardedRun = async (run: () => Promise<TestRunResult>): Promise<TestRunResult> => {
+    const runtime = stampRuntime(runtimePaths());
     const before = files.scan();
     if (afterLast !== null) {
       const between = diffScans(afterLast, before).map((c) => join(inner.projectRoot, c.file));
@@ -54,6 +64,8 @@ export function guardAdapter(inner: TestRunnerAdapter): TestRunnerAdapter {
       const note = `the run changed ${unrestored.join(", ")}, too large for redgreen to restore`;
       result.message = result.message ? `${result.message}; ${note}` : note;
     }
+    const outside = runtimeChanges(runtime);
+    if (outside.length > 0) throw runtimeTampered(inner.projectRoot, outside);
     return { ...result, tampered };
   };
 
@@ -66,4 +78,25 @@ export function guardAdapter(inner: TestRunnerAdapter): TestRunnerAdapter {
   );
   cache.set(inner, guarded);
   return guarded;
+}
+
+/** Whether a path relative to the project root leads outside it. */
+const outsideOf = (rel: string): boolean => rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel);
+
+/**
+ * The fault of a run that changed what runs load from outside the project: redgreen cannot put it back (it does not
+ * keep the bytes of installed packages), and no later run could be believed, so nothing after it runs.
+ */
+function runtimeTampered(projectRoot: string, changes: readonly RuntimeChange[]): RedgreenError {
+  const shown = changes.slice(0, 3).map((c) => {
+    const rel = relative(projectRoot, c.path);
+    return `${outsideOf(rel) ? c.path : rel} ${c.change}`;
+  });
+  const more = changes.length > 3 ? ` and ${changes.length - 3} more` : "";
+  return new RedgreenError(
+    "runner_failed",
+    `the test run changed what every later run loads from outside the project (${shown.join(", ")}${more}): redgreen stops, ` +
+      "no later run could be trusted; reinstall the runner and the project's packages (pip install --force-reinstall, npm ci) " +
+      "before running it again",
+  );
 }

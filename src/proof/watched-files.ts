@@ -1,7 +1,8 @@
 // WatchedFiles: the project's source, test and config files with their content, re-read only when a file's stat changes.
 import { createHash } from "node:crypto";
-import { existsSync, lstatSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, lstatSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { walkTree } from "../fs-tree.js";
 
 /** Folders never watched: dependencies, version control, caches, build output and redgreen's own state. */
 const SKIPPED_DIRS = new Set([
@@ -51,6 +52,7 @@ export interface FileChange {
   change: "modified" | "created" | "deleted";
 }
 
+/** The stat fields of a file that change on every write, ctime included (it cannot be set back from user space). */
 const statKey = (path: string): string | null => {
   try {
     const s = lstatSync(path, { bigint: true });
@@ -97,28 +99,30 @@ export class WatchedFiles {
     return this.contents.get(state.hash) ?? null;
   }
 
+  /**
+   * Whether `rel` (project-relative) lies in the project's own tree, the one scans walk: outside every skipped folder
+   * (dependencies, virtualenvs, caches, build output).
+   */
+  owns(rel: string): boolean {
+    const parts = rel.split("/");
+    if (parts.some((p) => p === "..")) return false;
+    for (let i = 1; i < parts.length; i++) {
+      const name = parts[i - 1]!;
+      if (SKIPPED_DIRS.has(name) || name.endsWith(".egg-info")) return false;
+      if (existsSync(join(this.projectRoot, ...parts.slice(0, i), "pyvenv.cfg"))) return false;
+    }
+    return true;
+  }
+
   /** Project-relative paths of the watched files (a folder holding pyvenv.cfg is a virtualenv and skipped). */
   private list(): string[] {
     const out: string[] = [];
-    const walk = (dir: string, prefix: string): void => {
-      let entries;
-      try {
-        entries = readdirSync(dir, { withFileTypes: true });
-      } catch {
-        return;
-      }
-      for (const e of entries) {
-        if (e.isDirectory()) {
-          if (SKIPPED_DIRS.has(e.name) || e.name.endsWith(".egg-info")) continue;
-          const sub = join(dir, e.name);
-          if (existsSync(join(sub, "pyvenv.cfg"))) continue;
-          walk(sub, `${prefix}${e.name}/`);
-        } else if (e.isFile() && WATCHED.test(e.name)) {
-          out.push(`${prefix}${e.name}`);
-        }
-      }
-    };
-    walk(this.projectRoot, "");
+    walkTree(this.projectRoot, {
+      folder: (abs, _rel, name) => !SKIPPED_DIRS.has(name) && !name.endsWith(".egg-info") && !existsSync(join(abs, "pyvenv.cfg")),
+      file: (_abs, rel, name) => {
+        if (WATCHED.test(name)) out.push(rel);
+      },
+    });
     return out;
   }
 }

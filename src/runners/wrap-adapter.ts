@@ -29,5 +29,6 @@ export function wrapAdapter(inner: TestRunnerAdapter, runs: WrappedRuns): TestRu
   // Only adapters that record per-test coverage have it: the wrapper has it exactly when the inner one does.
   if (inner.testCoverage) wrapped.testCoverage = (of) => inner.testCoverage?.(of) ?? null;
   if (inner.close) wrapped.close = () => inner.close?.();
+  if (inner.runtimeFiles) wrapped.runtimeFiles = () => inner.runtimeFiles?.() ?? [];
   return wrapped;
 }

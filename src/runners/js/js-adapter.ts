@@ -31,6 +31,9 @@ import { type RelatedSelection, relatedSelection } from "./related.js";
 import { isJsTestFile } from "./test-files.js";
 import { jsRunnerEnv, testProcessEnv } from "../test-env.js";
 import { Standbys, unlessFullAndGreen } from "../standby.js";
+import { runnerCliPackage } from "./runner-version.js";
+import { jsRuntimeFiles } from "./runtime-files.js";
+import { STANDBY_FILES } from "./standby.js";
 import { runnerArgsForRun } from "../runner-args.js";
 
 /** The largest timer Node honours; a per-test timeout of 0 ("off") becomes this. */
@@ -82,6 +85,14 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
 
   close(): void {
     this.standbys.close();
+  }
+
+  /** Listed at the first run's guard: the installed packages' files, which no run is expected to change. */
+  private runtime: string[] | null = null;
+
+  runtimeFiles(): readonly string[] {
+    this.runtime ??= jsRuntimeFiles(this.projectRoot, runnerCliPackage(this.spec.bin)?.dir ?? null, [this.spec.reporter, ...STANDBY_FILES]);
+    return this.runtime;
   }
 
   isTestTimeout(durationSeconds: number): boolean {

@@ -6,6 +6,8 @@ import type { StandbyLauncher } from "../standby.js";
 
 /** The standby's script, shipped beside its resolve hook (standby-hooks.mjs). */
 const STANDBY_SCRIPT = join(packageRoot, "src", "runners", "js", "standby.mjs");
+/** redgreen's files a standby loads. */
+export const STANDBY_FILES: readonly string[] = [STANDBY_SCRIPT, join(dirname(STANDBY_SCRIPT), "standby-hooks.mjs")];
 /** What node runs a bin with when the bin's first line says so: the `node` the run's PATH finds, as the standby's is. */
 const NODE_SHEBANG = "#!/usr/bin/env node";
 

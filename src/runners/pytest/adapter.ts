@@ -85,6 +85,8 @@ export class PytestAdapter implements TestRunnerAdapter {
   private slowestSeen = 0;
   /** Starts each run, through the standby the run before left when there is one. */
   readonly standbys: Standbys;
+  /** What the runs so far loaded from the import path (the plugin reports it): what later runs load again. */
+  private readonly loaded = new Set<string>();
 
   /**
    * @param pythonChecked false when `python` has not been started yet: a run that cannot start it
@@ -125,6 +127,10 @@ export class PytestAdapter implements TestRunnerAdapter {
 
   close(): void {
     this.standbys.close();
+  }
+
+  runtimeFiles(): readonly string[] {
+    return [...this.loaded];
   }
 
   parseOutput(text: string): TestRunResult {
@@ -334,6 +340,7 @@ export class PytestAdapter implements TestRunnerAdapter {
         tail.close();
       }
       const parts = acc.parts();
+      for (const path of parts.loadedPaths) this.loaded.add(path);
       const stalled = watchdog?.stalled === true && options.signal?.aborted !== true;
       unattributed = stalled ? "stall" : proc.parentKilled ? "parent" : null;
 

@@ -40,6 +40,7 @@ import pytest
 
 from redgreen_bytecode import redirect
 from redgreen_failures import describe_exception, describe_failure, report_failure
+from redgreen_loaded import loaded_paths
 from redgreen_state import RedgreenState, env_float, state_of
 
 # `-p` plugins load before entry-point plugins, conftests and any project module (pytest runs in the project root).
@@ -260,6 +261,12 @@ class RedgreenPlugin:
         self.state.timer.close()
         for kind, nodeid, detail in self.state.watch.anomalies_at_finish():
             self.state.emit_anomaly(kind, nodeid, detail)
+        workeroutput = getattr(self.state.config, "workeroutput", None)
+        if isinstance(workeroutput, dict):
+            # An xdist worker: the controller gets it with the worker's end (pytest_testnodedown).
+            workeroutput["redgreen_loaded"] = loaded_paths()
+        else:
+            self.state.emit({"event": "loaded", "paths": sorted(self.state.worker_loaded.union(loaded_paths()))})
         self.state.emit({"event": "finish", "exitstatus": int(exitstatus), "duration": time.time() - self.state.started})
 
 
@@ -272,6 +279,12 @@ class _XdistController:
     @pytest.hookimpl(optionalhook=True)
     def pytest_xdist_node_collection_finished(self, node, ids):
         self.state.emit_collected(len(ids))
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node, error):
+        paths = getattr(node, "workeroutput", {}).get("redgreen_loaded")
+        if isinstance(paths, list):
+            self.state.worker_loaded.update(p for p in paths if isinstance(p, str))
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -72,6 +72,8 @@ class RedgreenState:
         self._collected_sent = False
         self._passes: dict = {}
         self._reported: set = set()
+        # What the xdist workers loaded from the import path, told at their end.
+        self.worker_loaded: set = set()
         self.watch = IntegrityWatch(str(getattr(config, "rootpath", None) or getattr(config, "rootdir", os.getcwd())))
 
     @property

@@ -49,7 +49,7 @@ export async function buildPytestResult(
   const { proc } = p;
   const durationSeconds = (performance.now() - p.started) / 1000;
   type StreamOnly = "collected" | "collectedNodeIds" | "doneNodeIds" | "phasesSeen" | "workerOf" | "start" | "finish" | "badLines";
-  type Omitted = StreamOnly | "anomalies" | "testFiles" | "pythonFiles" | "skippedNodeIds";
+  type Omitted = StreamOnly | "anomalies" | "testFiles" | "pythonFiles" | "skippedNodeIds" | "loadedPaths";
   // Terminal text cannot name skipped tests: skippedNodeIds is left out then.
   let parts: (Omit<PytestRunParts, Omitted> & { skippedNodeIds?: string[] | undefined }) | null = null;
   let source: TestRunResult["source"] = "jsonl";

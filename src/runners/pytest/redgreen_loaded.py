@@ -1,0 +1,41 @@
+"""redgreen's pytest plugin, what a run loaded from the import path: the files and folders later runs load again.
+
+redgreen stamps them before each run (src/proof/runtime-files.ts): a run that changes one (a patched pytest or
+installed package, a new .pth file that runs at every start-up, a folder that would shadow a module) changes what
+every later run measures with, and redgreen stops there.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def loaded_paths() -> list:
+    """The files of the modules loaded so far (source and bytecode) and their folders, and each import path folder
+    with its .pth files."""
+    out = set()
+    # The project's modules compile into redgreen's own folder (redgreen_bytecode), which redgreen empties as it writes.
+    own = getattr(sys, "pycache_prefix", None)
+    own = os.path.abspath(own) + os.sep if isinstance(own, str) and own else None
+    for module in list(sys.modules.values()):
+        path = getattr(module, "__file__", None)
+        if isinstance(path, str) and path and not path.startswith("<"):
+            path = os.path.abspath(path)
+            out.add(path)
+            out.add(os.path.dirname(path))
+            # Its bytecode: a later run loads a .pyc whose header matches the source, whatever the .pyc holds.
+            cached = getattr(module, "__cached__", None)
+            if isinstance(cached, str) and cached and not (own and os.path.abspath(cached).startswith(own)):
+                out.add(os.path.abspath(cached))
+    for entry in list(sys.path):
+        if not isinstance(entry, str) or not entry:
+            continue
+        folder = os.path.abspath(entry)
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            continue
+        out.add(folder)
+        out.update(os.path.join(folder, name) for name in names if name.endswith(".pth"))
+    return sorted(out)

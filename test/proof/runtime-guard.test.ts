@@ -1,0 +1,130 @@
+// The guard on what runs load from outside the project: a test run that patches an installed package (pytest's import
+// path, a JS dependency) or drops a .pth file beside one makes redgreen stop; an honest run does not.
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { RedgreenError } from "../../src/domain/errors.js";
+import { packageRoot } from "../../src/paths.js";
+import { guardAdapter } from "../../src/proof/guard.js";
+import { runtimeChanges, stampRuntime } from "../../src/proof/runtime-files.js";
+import { createPytestAdapter } from "../../src/runners/pytest/adapter.js";
+import { createVitestAdapter } from "../../src/runners/vitest/adapter.js";
+import { testPython } from "../helpers/python-env.js";
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
+
+/** A temp folder with `files` written in it. */
+function folder(files: Record<string, string>): string {
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), "redgreen-runtime-")));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, rel)), { recursive: true });
+    writeFileSync(join(dir, rel), text);
+  }
+  return dir;
+}
+
+/** The fault a guarded run raised, or null when it returned. */
+async function faultOf(run: Promise<unknown>): Promise<RedgreenError | null> {
+  try {
+    await run;
+    return null;
+  } catch (e) {
+    if (e instanceof RedgreenError) return e;
+    throw e;
+  }
+}
+
+describe("runtime stamps", () => {
+  it("see a file rewritten, a folder's new entry and a deleted file, but not a folder's new bytecode", () => {
+    const dir = folder({ "pkg/mod.py": "X = 1\n", "pkg/other.py": "Y = 2\n" });
+    const stamps = stampRuntime([join(dir, "pkg"), join(dir, "pkg/mod.py"), join(dir, "pkg/other.py")]);
+    mkdirSync(join(dir, "pkg", "__pycache__"));
+    expect(runtimeChanges(stamps)).toEqual([]);
+    writeFileSync(join(dir, "pkg/mod.py"), "X = 1\n"); // the same bytes, written again: its ctime moved
+    writeFileSync(join(dir, "pkg/new.pth"), "import os\n");
+    rmSync(join(dir, "pkg/other.py"));
+    expect(runtimeChanges(stamps)).toEqual([
+      { path: join(dir, "pkg"), change: "modified" },
+      { path: join(dir, "pkg/mod.py"), change: "modified" },
+      { path: join(dir, "pkg/other.py"), change: "deleted" },
+    ]);
+  });
+});
+
+describe("a run that changes what later runs load", () => {
+  /** A pytest project whose test, once `arm.txt` says how, changes helperlib (on PYTHONPATH, outside the project). */
+  async function pytestProject(): Promise<{ root: string; site: string; arm: (how: string) => void; run: () => Promise<unknown> }> {
+    const site = folder({ "helperlib.py": "def double(x):\n    return x * 2\n" });
+    const root = folder({
+      "pytest.ini": "[pytest]\n",
+      "app/__init__.py": "",
+      "app/core.py": "FACTOR = 2\n",
+      "tests/test_lib.py":
+        "import pathlib\n\nimport helperlib\n\nfrom app.core import FACTOR\n\n\ndef test_double():\n" +
+        "    assert FACTOR == 2\n" +
+        '    arm = pathlib.Path(__file__).parent.parent / "arm.txt"\n' +
+        "    target = pathlib.Path(helperlib.__file__)\n" +
+        '    how = arm.read_text() if arm.exists() else ""\n' +
+        '    if how == "patch":\n        target.write_text("def double(x):\\n    return 4\\n")\n' +
+        '    if how == "pth":\n        (target.parent / "zz_evil.pth").write_text("import os\\n")\n' +
+        "    assert helperlib.double(2) == 4\n",
+    });
+    const adapter = guardAdapter(
+      await createPytestAdapter({ projectRoot: root, python: testPython, env: { PYTHONPATH: site }, standby: false }),
+    );
+    return { root, site, arm: (how) => writeFileSync(join(root, "arm.txt"), how), run: () => adapter.runTests() };
+  }
+
+  it("stops when a pytest run patches a module the runs import from outside the project", async () => {
+    const p = await pytestProject();
+    expect(await faultOf(p.run())).toBeNull();
+    // An honest run changes nothing there, though a project module it imports changed before it (a fix: its bytecode,
+    // in redgreen's own folder, is dropped and compiled again).
+    writeFileSync(join(p.root, "app", "core.py"), "FACTOR = 2  # fixed\n");
+    expect(await faultOf(p.run())).toBeNull();
+    p.arm("patch");
+    const fault = await faultOf(p.run());
+    expect(fault?.code).toBe("runner_failed");
+    expect(fault?.message).toContain(`${join(p.site, "helperlib.py")} modified`);
+    expect(fault?.message).toMatch(/redgreen stops, no later run could be trusted/);
+  });
+
+  it("stops when a pytest run drops a .pth file into an import path folder (it would run at every start-up)", async () => {
+    const p = await pytestProject();
+    expect(await faultOf(p.run())).toBeNull();
+    p.arm("pth");
+    const fault = await faultOf(p.run());
+    expect(fault?.code).toBe("runner_failed");
+    expect(fault?.message).toContain(`${p.site} modified`);
+  });
+
+  it("stops when a vitest run patches an installed package the tests import", async () => {
+    const root = folder({
+      "package.json": JSON.stringify({ name: "app", private: true, type: "module", devDependencies: { vitest: "*", leftish: "1.0.0" } }),
+      "node_modules/leftish/package.json": JSON.stringify({ name: "leftish", version: "1.0.0", type: "module", main: "index.js" }),
+      "node_modules/leftish/index.js": "export const double = (x) => x * 2;\n",
+      "tests/lib.test.js":
+        'import { existsSync, writeFileSync } from "node:fs";\nimport { join } from "node:path";\n' +
+        'import { expect, test } from "vitest";\nimport { double } from "leftish";\n\n' +
+        'test("double", () => {\n  if (existsSync(join(process.cwd(), "arm.txt")))\n' +
+        '    writeFileSync(join(process.cwd(), "node_modules/leftish/index.js"), "export const double = () => 4;\\n");\n' +
+        "  expect(double(2)).toBe(4);\n});\n",
+    });
+    // vitest itself is redgreen's own install (read, never written): linked in, as npm would place it.
+    symlinkSync(join(packageRoot, "node_modules", "vitest"), join(root, "node_modules", "vitest"), "dir");
+    mkdirSync(join(root, "node_modules", ".bin"));
+    symlinkSync("../vitest/vitest.mjs", join(root, "node_modules", ".bin", "vitest"));
+    const adapter = guardAdapter(await createVitestAdapter({ projectRoot: root }));
+    expect(adapter.runtimeFiles?.()).toContain(join(root, "node_modules", "leftish", "index.js"));
+    expect(await faultOf(adapter.runTests())).toBeNull();
+    writeFileSync(join(root, "arm.txt"), "patch");
+    const fault = await faultOf(adapter.runTests());
+    expect(fault?.code).toBe("runner_failed");
+    expect(fault?.message).toContain(`${join("node_modules", "leftish", "index.js")} modified`);
+  });
+});
