@@ -6,7 +6,7 @@ import type { TamperedFile, TestRunResult } from "../domain/test-run.js";
 import { writeFileAtomic } from "../fixers/apply.js";
 import type { RunTestsOptions, TestRunnerAdapter } from "../runners/adapter.js";
 import { wrapAdapter } from "../runners/wrap-adapter.js";
-import { runtimeChanges, stampRuntime, type RuntimeChange } from "./runtime-files.js";
+import { presentOf, runtimeChanges, type RuntimeChange } from "./runtime-files.js";
 import { diffScans, WatchedFiles, type Scan } from "./watched-files.js";
 
 const GUARDED = Symbol("redgreen.guarded");
@@ -28,21 +28,27 @@ export function guardAdapter(inner: TestRunnerAdapter): TestRunnerAdapter {
   const files = new WatchedFiles(inner.projectRoot);
   let afterLast: Scan | null = null;
 
-  // What the runs load from outside the project's own tree (whose files the scans watch and restore).
+  // What the runs load from outside the project's own tree (whose files the scans watch and restore), as it is now.
   const runtimePaths = (): string[] =>
-    (inner.runtimeFiles?.() ?? []).filter((path) => {
-      const rel = relative(inner.projectRoot, path);
-      return outsideOf(rel) || !files.owns(rel.split(sep).join("/"));
-    });
+    presentOf(
+      (inner.runtimeFiles?.() ?? []).filter((path) => {
+        const rel = relative(inner.projectRoot, path);
+        return outsideOf(rel) || !files.owns(rel.split(sep).join("/"));
+      }),
+    );
 
   const guardedRun = async (run: () => Promise<TestRunResult>): Promise<TestRunResult> => {
-    const runtime = stampRuntime(runtimePaths());
     const before = files.scan();
     if (afterLast !== null) {
       const between = diffScans(afterLast, before).map((c) => join(inner.projectRoot, c.file));
       if (between.length > 0) inner.invalidateCaches?.(between);
     }
-    const result = await run();
+    // What runs load from outside is listed once the run is under way (it is checked by ctime, which needs no earlier
+    // stamp): as known before the run, so a module it loads for the first time, bytecode and all, is not counted.
+    const started = Date.now();
+    let runtime: string[] | null = null;
+    const listing = setImmediate(() => (runtime = runtimePaths()));
+    const result = await run().finally(() => clearImmediate(listing));
     const after = files.scan();
     const changes = diffScans(before, after);
     const tampered: TamperedFile[] = changes.map((c) => ({ file: c.file, change: c.change }));
@@ -64,7 +70,7 @@ export function guardAdapter(inner: TestRunnerAdapter): TestRunnerAdapter {
       const note = `the run changed ${unrestored.join(", ")}, too large for redgreen to restore`;
       result.message = result.message ? `${result.message}; ${note}` : note;
     }
-    const outside = runtimeChanges(runtime);
+    const outside = runtimeChanges(runtime ?? runtimePaths(), started);
     if (outside.length > 0) throw runtimeTampered(inner.projectRoot, outside);
     return { ...result, tampered };
   };

@@ -1,11 +1,9 @@
 // Runtime files: what test runs load from outside the project's watched files (the runner, installed packages,
-// redgreen's own plugins), stamped before each run: a run that changes one changes what every later run measures with.
-import { readdirSync, statSync } from "node:fs";
+// redgreen's own plugins), checked after each run: a run that changes one changes what every later run measures with.
+import { lstatSync, readdirSync, statSync, type BigIntStats } from "node:fs";
+import { join } from "node:path";
 
-/** Path → its stamp (null: it did not exist). */
-export type RuntimeStamps = Map<string, string | null>;
-
-/** How one stamped path differs after a run. */
+/** How one path was changed by a run. */
 export interface RuntimeChange {
   path: string;
   change: "created" | "modified" | "deleted";
@@ -14,42 +12,63 @@ export interface RuntimeChange {
 /** Folder entries that runs write by themselves: bytecode and tool caches, never what a later run loads. */
 const SELF_WRITTEN = new Set(["__pycache__", ".cache", ".vite", ".pytest_cache"]);
 
+/** File times come from the kernel's coarse clock, up to a tick behind the one a run's start is read from. */
+const CLOCK_SLACK_MS = 50;
+
+const statOf = (path: string, follow: boolean): BigIntStats | null => {
+  try {
+    return follow ? statSync(path, { bigint: true }) : lstatSync(path, { bigint: true });
+  } catch {
+    return null;
+  }
+};
+
 /**
- * A path's stamp (links followed): a file's stat fields that change on every write (ctime cannot be set back from user
- * space); a folder's entry names (an entry added, removed or renamed can shadow what a later run loads: a new `.pth` in
- * site-packages runs at every start-up, a package folder beside a module replaces it), its own bytecode and caches
- * left out. Null when the path does not exist.
+ * The paths a run that started at `startedMs` (epoch) changed, by their ctime, which every write, rename, link or
+ * permission change sets and user space cannot set back: a file (a link: the link and what it leads to) changed or
+ * gone (`paths` are the ones that existed when listed: presentOf); a folder's entries created or moved in since (a
+ * new `.pth` in site-packages runs at every start-up, a package
+ * folder beside a module replaces it), its own bytecode and caches left out. Needs no stamp from before the run: the
+ * paths may be listed while it goes on.
  */
-function stampOf(path: string): string | null {
-  let s;
-  try {
-    s = statSync(path, { bigint: true });
-  } catch {
-    return null;
-  }
-  if (!s.isDirectory()) return `${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
-  try {
-    const names = readdirSync(path).filter((n) => !SELF_WRITTEN.has(n));
-    return `folder:${names.sort().join("\0")}`;
-  } catch {
-    return null;
-  }
-}
-
-/** Stamps each path (a file or a folder). */
-export function stampRuntime(paths: Iterable<string>): RuntimeStamps {
-  const out: RuntimeStamps = new Map();
-  for (const path of paths) if (!out.has(path)) out.set(path, stampOf(path));
-  return out;
-}
-
-/** The stamped paths a run changed. */
-export function runtimeChanges(before: RuntimeStamps): RuntimeChange[] {
+export function runtimeChanges(paths: Iterable<string>, startedMs: number): RuntimeChange[] {
+  const since = BigInt(Math.floor(startedMs - CLOCK_SLACK_MS)) * 1_000_000n;
   const out: RuntimeChange[] = [];
-  for (const [path, was] of before) {
-    const now = stampOf(path);
-    if (now === was) continue;
-    out.push({ path, change: was === null ? "created" : now === null ? "deleted" : "modified" });
+  const seen = new Set<string>();
+  for (const path of paths) {
+    if (seen.has(path)) continue;
+    seen.add(path);
+    const link = statOf(path, false);
+    const node = link?.isSymbolicLink() ? statOf(path, true) : link;
+    if (link === null || node === null) out.push({ path, change: "deleted" });
+    else if (link !== node && link.ctimeNs >= since)
+      out.push({ path, change: "modified" }); // the link was retargeted
+    else if (!node.isDirectory()) {
+      if (node.ctimeNs >= since) out.push({ path, change: "modified" });
+    } else if (node.ctimeNs >= since) out.push(...newEntries(path, since));
   }
-  return out.sort((a, b) => a.path.localeCompare(b.path));
+  // A file may show twice, itself and as its folder's new entry: once, as itself.
+  const once = new Map(out.map((c) => [c.path, c] as const));
+  for (const c of out) if (c.change !== "created") once.set(c.path, c);
+  return [...once.values()].sort((a, b) => a.path.localeCompare(b.path));
+}
+
+/** The paths that exist (links: themselves, wherever they lead): what a run can change or remove. */
+export const presentOf = (paths: readonly string[]): string[] => paths.filter((path) => statOf(path, false) !== null);
+
+/** A folder's entries (bytecode and caches left out) created, or moved or linked in, since `since` (ns). */
+function newEntries(folder: string, since: bigint): RuntimeChange[] {
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return [{ path: folder, change: "deleted" }];
+  }
+  const out: RuntimeChange[] = [];
+  for (const name of names) {
+    if (SELF_WRITTEN.has(name)) continue;
+    const entry = statOf(join(folder, name), false);
+    if (entry !== null && entry.ctimeNs >= since) out.push({ path: join(folder, name), change: "created" });
+  }
+  return out;
 }

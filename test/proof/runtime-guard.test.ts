@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { RedgreenError } from "../../src/domain/errors.js";
 import { packageRoot } from "../../src/paths.js";
 import { guardAdapter } from "../../src/proof/guard.js";
-import { runtimeChanges, stampRuntime } from "../../src/proof/runtime-files.js";
+import { presentOf, runtimeChanges } from "../../src/proof/runtime-files.js";
 import { createPytestAdapter } from "../../src/runners/pytest/adapter.js";
 import { createVitestAdapter } from "../../src/runners/vitest/adapter.js";
 import { testPython } from "../helpers/python-env.js";
@@ -39,20 +39,36 @@ async function faultOf(run: Promise<unknown>): Promise<RedgreenError | null> {
   }
 }
 
-describe("runtime stamps", () => {
-  it("see a file rewritten, a folder's new entry and a deleted file, but not a folder's new bytecode", () => {
-    const dir = folder({ "pkg/mod.py": "X = 1\n", "pkg/other.py": "Y = 2\n" });
-    const stamps = stampRuntime([join(dir, "pkg"), join(dir, "pkg/mod.py"), join(dir, "pkg/other.py")]);
+describe("runtime changes", () => {
+  it("are the files written and the folder entries made since a run started, not new bytecode nor what was gone before", async () => {
+    const dir = folder({ "pkg/mod.py": "X = 1\n", "pkg/other.py": "Y = 2\n", "pkg/gone.py": "Z = 3\n" });
+    const listed = ["pkg", "pkg/mod.py", "pkg/other.py", "pkg/gone.py", "pkg/never.py"].map((rel) => join(dir, rel));
+    rmSync(join(dir, "pkg/gone.py"));
+    const paths = presentOf(listed);
+    expect(paths).toEqual(listed.slice(0, 3));
+    await new Promise((r) => setTimeout(r, 200)); // file times lag the clock by up to a tick: the run starts after
+    const started = Date.now();
     mkdirSync(join(dir, "pkg", "__pycache__"));
-    expect(runtimeChanges(stamps)).toEqual([]);
+    expect(runtimeChanges(paths, started)).toEqual([]);
     writeFileSync(join(dir, "pkg/mod.py"), "X = 1\n"); // the same bytes, written again: its ctime moved
     writeFileSync(join(dir, "pkg/new.pth"), "import os\n");
     rmSync(join(dir, "pkg/other.py"));
-    expect(runtimeChanges(stamps)).toEqual([
-      { path: join(dir, "pkg"), change: "modified" },
+    expect(runtimeChanges(paths, started)).toEqual([
       { path: join(dir, "pkg/mod.py"), change: "modified" },
+      { path: join(dir, "pkg/new.pth"), change: "created" },
       { path: join(dir, "pkg/other.py"), change: "deleted" },
     ]);
+  });
+
+  it("see a link led elsewhere", async () => {
+    const dir = folder({ "a.js": "1\n", "b.js": "2\n" });
+    symlinkSync(join(dir, "a.js"), join(dir, "bin"));
+    await new Promise((r) => setTimeout(r, 200));
+    const started = Date.now();
+    expect(runtimeChanges([join(dir, "bin")], started)).toEqual([]);
+    rmSync(join(dir, "bin"));
+    symlinkSync(join(dir, "b.js"), join(dir, "bin"));
+    expect(runtimeChanges([join(dir, "bin")], started)).toEqual([{ path: join(dir, "bin"), change: "modified" }]);
   });
 });
 
@@ -100,7 +116,24 @@ describe("a run that changes what later runs load", () => {
     p.arm("pth");
     const fault = await faultOf(p.run());
     expect(fault?.code).toBe("runner_failed");
-    expect(fault?.message).toContain(`${p.site} modified`);
+    expect(fault?.message).toContain(`${join(p.site, "zz_evil.pth")} created`);
+  });
+
+  it("does not count modules a test writes and imports in pytest's temporary folders (which later runs delete)", async () => {
+    const root = folder({
+      "pytest.ini": "[pytest]\n",
+      "tests/test_gen.py":
+        "import importlib\nimport sys\n\n\ndef test_generated(tmp_path):\n" +
+        '    (tmp_path / "generated_mod.py").write_text("VALUE = 7\\n")\n' +
+        "    sys.path.insert(0, str(tmp_path))\n" +
+        '    sys.modules.pop("generated_mod", None)\n' +
+        '    assert importlib.import_module("generated_mod").VALUE == 7\n',
+    });
+    const adapter = guardAdapter(await createPytestAdapter({ projectRoot: root, python: testPython, standby: false }));
+    // pytest keeps the last three runs' folders: the fourth run deletes the first's.
+    for (let run = 1; run <= 4; run++) expect(await faultOf(adapter.runTests())).toBeNull();
+    expect(adapter.runtimeFiles?.().some((p) => p.includes("generated_mod"))).toBe(false);
+    expect(adapter.runtimeFiles?.().some((p) => /[/\\]_pytest[/\\]runner\.py$/.test(p))).toBe(true);
   });
 
   it("stops when a vitest run patches an installed package the tests import", async () => {
@@ -120,6 +153,7 @@ describe("a run that changes what later runs load", () => {
     mkdirSync(join(root, "node_modules", ".bin"));
     symlinkSync("../vitest/vitest.mjs", join(root, "node_modules", ".bin", "vitest"));
     const adapter = guardAdapter(await createVitestAdapter({ projectRoot: root }));
+    await new Promise((r) => setTimeout(r, 200)); // installed well before the run (file times lag the clock by a tick)
     expect(adapter.runtimeFiles?.()).toContain(join(root, "node_modules", "leftish", "index.js"));
     expect(await faultOf(adapter.runTests())).toBeNull();
     writeFileSync(join(root, "arm.txt"), "patch");

@@ -9,11 +9,28 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 
 
-def loaded_paths() -> list:
+def temp_roots(config) -> tuple:
+    """The folders pytest makes its temporary directories in: modules a test writes and imports there (pytester's,
+    tmp_path's) are the run's own, deleted by later runs, never what a later run loads by itself."""
+    roots = []
+    basetemp = getattr(getattr(config, "option", None), "basetemp", None)
+    if basetemp:
+        roots.append(os.path.abspath(str(basetemp)))
+    try:
+        from _pytest.tmpdir import get_user
+
+        roots.append(os.path.join(os.path.realpath(tempfile.gettempdir()), f"pytest-of-{get_user() or 'unknown'}"))
+    except ImportError:
+        pass
+    return tuple(root.rstrip(os.sep) + os.sep for root in roots)
+
+
+def loaded_paths(skip: tuple = ()) -> list:
     """The files of the modules loaded so far (source and bytecode) and their folders, and each import path folder
-    with its .pth files."""
+    with its .pth files; none under the `skip` folders."""
     out = set()
     # The project's modules compile into redgreen's own folder (redgreen_bytecode), which redgreen empties as it writes.
     own = getattr(sys, "pycache_prefix", None)
@@ -38,4 +55,4 @@ def loaded_paths() -> list:
             continue
         out.add(folder)
         out.update(os.path.join(folder, name) for name in names if name.endswith(".pth"))
-    return sorted(out)
+    return sorted(p for p in out if not (p + os.sep).startswith(skip))

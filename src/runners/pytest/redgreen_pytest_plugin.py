@@ -40,7 +40,7 @@ import pytest
 
 from redgreen_bytecode import redirect
 from redgreen_failures import describe_exception, describe_failure, report_failure
-from redgreen_loaded import loaded_paths
+from redgreen_loaded import loaded_paths, temp_roots
 from redgreen_state import RedgreenState, env_float, state_of
 
 # `-p` plugins load before entry-point plugins, conftests and any project module (pytest runs in the project root).
@@ -264,9 +264,10 @@ class RedgreenPlugin:
         workeroutput = getattr(self.state.config, "workeroutput", None)
         if isinstance(workeroutput, dict):
             # An xdist worker: the controller gets it with the worker's end (pytest_testnodedown).
-            workeroutput["redgreen_loaded"] = loaded_paths()
+            workeroutput["redgreen_loaded"] = loaded_paths(temp_roots(self.state.config))
         else:
-            self.state.emit({"event": "loaded", "paths": sorted(self.state.worker_loaded.union(loaded_paths()))})
+            loaded = self.state.worker_loaded.union(loaded_paths(temp_roots(self.state.config)))
+            self.state.emit({"event": "loaded", "paths": sorted(loaded)})
         self.state.emit({"event": "finish", "exitstatus": int(exitstatus), "duration": time.time() - self.state.started})
 
 
