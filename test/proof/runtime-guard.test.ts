@@ -88,10 +88,20 @@ describe("a run that changes what later runs load", () => {
         '    how = arm.read_text() if arm.exists() else ""\n' +
         '    if how == "patch":\n        target.write_text("def double(x):\\n    return 4\\n")\n' +
         '    if how == "pth":\n        (target.parent / "zz_evil.pth").write_text("import os\\n")\n' +
+        '    if how == "pyc":\n        from _pytest.assertion import rewrite\n\n' +
+        "        me = pathlib.Path(__file__)\n" +
+        "        pyc = rewrite.get_cache_dir(me) / (me.name[:-3] + rewrite.PYC_TAIL)\n" +
+        "        pyc.write_bytes(pyc.read_bytes())\n" +
         "    assert helperlib.double(2) == 4\n",
     });
     const adapter = guardAdapter(
-      await createPytestAdapter({ projectRoot: root, python: testPython, env: { PYTHONPATH: site }, standby: false }),
+      // Bytecode written, whatever this machine's environment says: it is one of the things a run could change.
+      await createPytestAdapter({
+        projectRoot: root,
+        python: testPython,
+        env: { PYTHONPATH: site, PYTHONDONTWRITEBYTECODE: "" },
+        standby: false,
+      }),
     );
     return { root, site, arm: (how) => writeFileSync(join(root, "arm.txt"), how), run: () => adapter.runTests() };
   }
@@ -117,6 +127,15 @@ describe("a run that changes what later runs load", () => {
     const fault = await faultOf(p.run());
     expect(fault?.code).toBe("runner_failed");
     expect(fault?.message).toContain(`${join(p.site, "zz_evil.pth")} created`);
+  });
+
+  it("stops when a pytest run rewrites the cached bytecode of a test module (pytest loads its assertions from it)", async () => {
+    const p = await pytestProject();
+    expect(await faultOf(p.run())).toBeNull();
+    p.arm("pyc");
+    const fault = await faultOf(p.run());
+    expect(fault?.code).toBe("runner_failed");
+    expect(fault?.message).toMatch(/test_lib\.cpython-\d+-pytest-[\d.]+\.pyc modified/);
   });
 
   it("does not count modules a test writes and imports in pytest's temporary folders (which later runs delete)", async () => {

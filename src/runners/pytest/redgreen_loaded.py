@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from pathlib import Path
 
 
 def temp_roots(config) -> tuple:
@@ -32,19 +33,26 @@ def loaded_paths(skip: tuple = ()) -> list:
     """The files of the modules loaded so far (source and bytecode) and their folders, and each import path folder
     with its .pth files; none under the `skip` folders."""
     out = set()
-    # The project's modules compile into redgreen's own folder (redgreen_bytecode), which redgreen empties as it writes.
-    own = getattr(sys, "pycache_prefix", None)
-    own = os.path.abspath(own) + os.sep if isinstance(own, str) and own else None
+    rewrite = sys.modules.get("_pytest.assertion.rewrite")
+    hook = getattr(rewrite, "AssertionRewritingHook", None)
     for module in list(sys.modules.values()):
         path = getattr(module, "__file__", None)
         if isinstance(path, str) and path and not path.startswith("<"):
             path = os.path.abspath(path)
             out.add(path)
             out.add(os.path.dirname(path))
-            # Its bytecode: a later run loads a .pyc whose header matches the source, whatever the .pyc holds.
+            # Its bytecode (a project module's in redgreen's own folder): a later run loads a .pyc whose header
+            # matches the source, whatever the .pyc holds; for a module pytest rewrote (tests, conftests), the
+            # rewritten .pyc, which holds its assertions.
             cached = getattr(module, "__cached__", None)
-            if isinstance(cached, str) and cached and not (own and os.path.abspath(cached).startswith(own)):
+            if isinstance(cached, str) and cached:
                 out.add(os.path.abspath(cached))
+            if isinstance(hook, type) and isinstance(getattr(module, "__loader__", None), hook) and path.endswith(".py"):
+                try:
+                    folder = rewrite.get_cache_dir(Path(path))
+                    out.add(os.path.abspath(os.path.join(str(folder), os.path.basename(path)[:-3] + rewrite.PYC_TAIL)))
+                except (AttributeError, OSError, TypeError):
+                    pass
     for entry in list(sys.path):
         if not isinstance(entry, str) or not entry:
             continue
