@@ -6,7 +6,7 @@ import type { TamperedFile, TestRunResult } from "../domain/test-run.js";
 import { writeFileAtomic } from "../fixers/apply.js";
 import type { RunTestsOptions, TestRunnerAdapter } from "../runners/adapter.js";
 import { wrapAdapter } from "../runners/wrap-adapter.js";
-import { presentOf, runtimeChanges, type RuntimeChange } from "./runtime-files.js";
+import { listRuntime, runtimeChanges, type RuntimeChange, type RuntimeListing } from "./runtime-files.js";
 import { diffScans, WatchedFiles, type Scan } from "./watched-files.js";
 
 const GUARDED = Symbol("redgreen.guarded");
@@ -29,13 +29,16 @@ export function guardAdapter(inner: TestRunnerAdapter): TestRunnerAdapter {
   let afterLast: Scan | null = null;
 
   // What the runs load from outside the project's own tree (whose files the scans watch and restore), as it is now.
-  const runtimePaths = (): string[] =>
-    presentOf(
+  const runtimePaths = (): RuntimeListing =>
+    listRuntime(
       (inner.runtimeFiles?.() ?? []).filter((path) => {
         const rel = relative(inner.projectRoot, path);
         return outsideOf(rel) || !files.owns(rel.split(sep).join("/"));
       }),
     );
+  // When the last run's check ended: what changed outside since then (a process a run left behind may write after
+  // its run ended) counts against the next run.
+  let checkedAt: number | null = null;
 
   const guardedRun = async (run: () => Promise<TestRunResult>): Promise<TestRunResult> => {
     const before = files.scan();
@@ -45,10 +48,13 @@ export function guardAdapter(inner: TestRunnerAdapter): TestRunnerAdapter {
     }
     // What runs load from outside is listed once the run is under way (it is checked by ctime, which needs no earlier
     // stamp): as known before the run, so a module it loads for the first time, bytecode and all, is not counted.
-    const started = Date.now();
-    let runtime: string[] | null = null;
+    const since = checkedAt ?? Date.now();
+    let runtime: RuntimeListing | null = null;
     const listing = setImmediate(() => (runtime = runtimePaths()));
     const result = await run().finally(() => clearImmediate(listing));
+    // Checked before the project's files are put back (which drops their bytecode, some of it listed).
+    const outside = runtimeChanges(runtime ?? runtimePaths(), since);
+    checkedAt = Date.now();
     const after = files.scan();
     const changes = diffScans(before, after);
     const tampered: TamperedFile[] = changes.map((c) => ({ file: c.file, change: c.change }));
@@ -70,7 +76,6 @@ export function guardAdapter(inner: TestRunnerAdapter): TestRunnerAdapter {
       const note = `the run changed ${unrestored.join(", ")}, too large for redgreen to restore`;
       result.message = result.message ? `${result.message}; ${note}` : note;
     }
-    const outside = runtimeChanges(runtime ?? runtimePaths(), started);
     if (outside.length > 0) throw runtimeTampered(inner.projectRoot, outside);
     return { ...result, tampered };
   };
@@ -101,7 +106,8 @@ function runtimeTampered(projectRoot: string, changes: readonly RuntimeChange[])
   const more = changes.length > 3 ? ` and ${changes.length - 3} more` : "";
   return new RedgreenError(
     "runner_failed",
-    `the test run changed what every later run loads from outside the project (${shown.join(", ")}${more}): redgreen stops, ` +
+    `a test run (or a process it left running) changed what every later run loads from outside the project ` +
+      `(${shown.join(", ")}${more}): redgreen stops, ` +
       "no later run could be trusted; reinstall the runner and the project's packages (pip install --force-reinstall, npm ci) " +
       "before running it again",
   );

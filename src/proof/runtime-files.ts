@@ -10,7 +10,7 @@ export interface RuntimeChange {
 }
 
 /** Folder entries that runs write by themselves: bytecode and tool caches, never what a later run loads. */
-const SELF_WRITTEN = new Set(["__pycache__", ".cache", ".vite", ".pytest_cache"]);
+const SELF_WRITTEN = new Set(["__pycache__", ".cache", ".vite", ".vitest", ".pytest_cache"]);
 
 /** File times come from the kernel's coarse clock, up to a tick behind the one a run's start is read from. */
 const CLOCK_SLACK_MS = 50;
@@ -23,25 +23,34 @@ const statOf = (path: string, follow: boolean): BigIntStats | null => {
   }
 };
 
+/** Listed paths → whether each existed when listed (a path may be watched for its creation). */
+export type RuntimeListing = Map<string, boolean>;
+
+/** Lists what runs load, noting which paths exist now. */
+export function listRuntime(paths: Iterable<string>): RuntimeListing {
+  const out: RuntimeListing = new Map();
+  for (const path of paths) if (!out.has(path)) out.set(path, statOf(path, false) !== null);
+  return out;
+}
+
 /**
- * The paths a run that started at `startedMs` (epoch) changed, by their ctime, which every write, rename, link or
- * permission change sets and user space cannot set back: a file (a link: the link and what it leads to) changed or
- * gone (`paths` are the ones that existed when listed: presentOf); a folder's entries created or moved in since (a
- * new `.pth` in site-packages runs at every start-up, a package
- * folder beside a module replaces it), its own bytecode and caches left out. Needs no stamp from before the run: the
- * paths may be listed while it goes on.
+ * The listed paths changed since `sinceMs` (epoch), by their ctime, which every write, rename, link or permission
+ * change sets and user space cannot set back: a file (a link: the link and what it leads to) changed, gone, or made
+ * where there was none when listed (a .pyc where a module had none); a folder's entries created or moved in since (a
+ * new `.pth` in site-packages runs at every start-up, a package folder beside a module replaces it), its own bytecode
+ * and caches left out. Needs no stamp from before: the paths may be listed while the run goes on.
  */
-export function runtimeChanges(paths: Iterable<string>, startedMs: number): RuntimeChange[] {
-  const since = BigInt(Math.floor(startedMs - CLOCK_SLACK_MS)) * 1_000_000n;
+export function runtimeChanges(listed: RuntimeListing, sinceMs: number): RuntimeChange[] {
+  const since = BigInt(Math.floor(sinceMs - CLOCK_SLACK_MS)) * 1_000_000n;
   const out: RuntimeChange[] = [];
-  const seen = new Set<string>();
-  for (const path of paths) {
-    if (seen.has(path)) continue;
-    seen.add(path);
+  for (const [path, existed] of listed) {
     const link = statOf(path, false);
     const node = link?.isSymbolicLink() ? statOf(path, true) : link;
-    if (link === null || node === null) out.push({ path, change: "deleted" });
-    else if (link !== node && link.ctimeNs >= since)
+    if (link === null || node === null) {
+      if (existed) out.push({ path, change: "deleted" });
+    } else if (!existed) {
+      if (link.ctimeNs >= since) out.push({ path, change: "created" });
+    } else if (link !== node && link.ctimeNs >= since)
       out.push({ path, change: "modified" }); // the link was retargeted
     else if (!node.isDirectory()) {
       if (node.ctimeNs >= since) out.push({ path, change: "modified" });
@@ -52,9 +61,6 @@ export function runtimeChanges(paths: Iterable<string>, startedMs: number): Runt
   for (const c of out) if (c.change !== "created") once.set(c.path, c);
   return [...once.values()].sort((a, b) => a.path.localeCompare(b.path));
 }
-
-/** The paths that exist (links: themselves, wherever they lead): what a run can change or remove. */
-export const presentOf = (paths: readonly string[]): string[] => paths.filter((path) => statOf(path, false) !== null);
 
 /** A folder's entries (bytecode and caches left out) created, or moved or linked in, since `since` (ns). */
 function newEntries(folder: string, since: bigint): RuntimeChange[] {

@@ -100,13 +100,13 @@ export class WatchedFiles {
   }
 
   /**
-   * Whether `rel` (project-relative) lies in the project's own tree, the one scans walk: outside every skipped folder
-   * (dependencies, virtualenvs, caches, build output).
+   * Whether `rel` (project-relative) lies in the project's own tree, the one scans walk: neither in nor itself a
+   * skipped folder (dependencies, virtualenvs, caches, build output).
    */
   owns(rel: string): boolean {
     const parts = rel.split("/");
     if (parts.some((p) => p === "..")) return false;
-    for (let i = 1; i < parts.length; i++) {
+    for (let i = 1; i <= parts.length; i++) {
       const name = parts[i - 1]!;
       if (SKIPPED_DIRS.has(name) || name.endsWith(".egg-info")) return false;
       if (existsSync(join(this.projectRoot, ...parts.slice(0, i), "pyvenv.cfg"))) return false;

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { RedgreenError } from "../../src/domain/errors.js";
 import { packageRoot } from "../../src/paths.js";
 import { guardAdapter } from "../../src/proof/guard.js";
-import { presentOf, runtimeChanges } from "../../src/proof/runtime-files.js";
+import { listRuntime, runtimeChanges } from "../../src/proof/runtime-files.js";
 import { createPytestAdapter } from "../../src/runners/pytest/adapter.js";
 import { createVitestAdapter } from "../../src/runners/vitest/adapter.js";
 import { testPython } from "../helpers/python-env.js";
@@ -40,21 +40,22 @@ async function faultOf(run: Promise<unknown>): Promise<RedgreenError | null> {
 }
 
 describe("runtime changes", () => {
-  it("are the files written and the folder entries made since a run started, not new bytecode nor what was gone before", async () => {
+  it("are the files written, made or removed and the folder entries made since a run started, not new bytecode", async () => {
     const dir = folder({ "pkg/mod.py": "X = 1\n", "pkg/other.py": "Y = 2\n", "pkg/gone.py": "Z = 3\n" });
-    const listed = ["pkg", "pkg/mod.py", "pkg/other.py", "pkg/gone.py", "pkg/never.py"].map((rel) => join(dir, rel));
     rmSync(join(dir, "pkg/gone.py"));
-    const paths = presentOf(listed);
-    expect(paths).toEqual(listed.slice(0, 3));
+    const listing = listRuntime(["pkg", "pkg/mod.py", "pkg/other.py", "pkg/gone.py", "pkg/never.pyc"].map((rel) => join(dir, rel)));
+    expect([...listing.values()]).toEqual([true, true, true, false, false]);
     await new Promise((r) => setTimeout(r, 200)); // file times lag the clock by up to a tick: the run starts after
     const started = Date.now();
     mkdirSync(join(dir, "pkg", "__pycache__"));
-    expect(runtimeChanges(paths, started)).toEqual([]);
+    expect(runtimeChanges(listing, started)).toEqual([]);
     writeFileSync(join(dir, "pkg/mod.py"), "X = 1\n"); // the same bytes, written again: its ctime moved
     writeFileSync(join(dir, "pkg/new.pth"), "import os\n");
+    writeFileSync(join(dir, "pkg/never.pyc"), "bytecode where there was none");
     rmSync(join(dir, "pkg/other.py"));
-    expect(runtimeChanges(paths, started)).toEqual([
+    expect(runtimeChanges(listing, started)).toEqual([
       { path: join(dir, "pkg/mod.py"), change: "modified" },
+      { path: join(dir, "pkg/never.pyc"), change: "created" },
       { path: join(dir, "pkg/new.pth"), change: "created" },
       { path: join(dir, "pkg/other.py"), change: "deleted" },
     ]);
@@ -65,10 +66,11 @@ describe("runtime changes", () => {
     symlinkSync(join(dir, "a.js"), join(dir, "bin"));
     await new Promise((r) => setTimeout(r, 200));
     const started = Date.now();
-    expect(runtimeChanges([join(dir, "bin")], started)).toEqual([]);
+    const listing = listRuntime([join(dir, "bin")]);
+    expect(runtimeChanges(listing, started)).toEqual([]);
     rmSync(join(dir, "bin"));
     symlinkSync(join(dir, "b.js"), join(dir, "bin"));
-    expect(runtimeChanges([join(dir, "bin")], started)).toEqual([{ path: join(dir, "bin"), change: "modified" }]);
+    expect(runtimeChanges(listing, started)).toEqual([{ path: join(dir, "bin"), change: "modified" }]);
   });
 });
 
@@ -117,7 +119,7 @@ describe("a run that changes what later runs load", () => {
     const fault = await faultOf(p.run());
     expect(fault?.code).toBe("runner_failed");
     expect(fault?.message).toContain(`${join(p.site, "helperlib.py")} modified`);
-    expect(fault?.message).toMatch(/redgreen stops, no later run could be trusted/);
+    expect(fault?.message).toMatch(/^a test run \(or a process it left running\) changed .* redgreen stops, no later run could be trusted/);
   });
 
   it("stops when a pytest run drops a .pth file into an import path folder (it would run at every start-up)", async () => {
@@ -154,6 +156,98 @@ describe("a run that changes what later runs load", () => {
     expect(adapter.runtimeFiles?.().some((p) => p.includes("generated_mod"))).toBe(false);
     expect(adapter.runtimeFiles?.().some((p) => /[/\\]_pytest[/\\]runner\.py$/.test(p))).toBe(true);
   });
+
+  /** A pytest project whose one test runs `body` (HOW holds arm.txt's text) with helperlib on PYTHONPATH. */
+  async function hostile(body: string, site: Record<string, string> = {}, env: Record<string, string> = {}) {
+    const lib = folder({ "helperlib.py": "def double(x):\n    return x * 2\n", ...site });
+    const root = folder({
+      "pytest.ini": "[pytest]\n",
+      "tests/test_lib.py":
+        'import pathlib\nimport subprocess\nimport sys\n\nimport helperlib\n\nARM = pathlib.Path(__file__).parent.parent / "arm.txt"\n' +
+        'HOW = ARM.read_text() if ARM.exists() else ""\n\n\ndef test_double():\n' +
+        body +
+        "    assert helperlib.double(2) == 4\n",
+    });
+    const adapter = guardAdapter(
+      await createPytestAdapter({ projectRoot: root, python: testPython, env: { PYTHONPATH: lib, ...env }, standby: false }),
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    return { lib, adapter, arm: (how: string) => writeFileSync(join(root, "arm.txt"), how) };
+  }
+
+  it("stops at the next run when a process a run left behind (own session, no environment) patches a module later", async () => {
+    const daemon = "import time\ntime.sleep(2)\nopen(%r, 'w').write('def double(x):\\n    return 5\\n')\n";
+    const p = await hostile(
+      "    if HOW == 'daemon':\n" +
+        `        code = ${JSON.stringify(daemon)} % helperlib.__file__\n` +
+        "        subprocess.Popen([sys.executable, '-c', code], env={}, start_new_session=True,\n" +
+        "                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n",
+    );
+    expect(await faultOf(p.adapter.runTests())).toBeNull();
+    p.arm("daemon");
+    expect(await faultOf(p.adapter.runTests())).toBeNull(); // nothing changed yet when this run ended
+    await new Promise((r) => setTimeout(r, 3000));
+    const fault = await faultOf(p.adapter.runTests());
+    expect(fault?.message).toContain(`${join(p.lib, "helperlib.py")} modified`);
+  }, 60_000);
+
+  it("stops when a pytest run makes an installed distribution name a pytest11 plugin", async () => {
+    const p = await hostile(
+      "    if HOW == 'plug':\n        site = pathlib.Path(helperlib.__file__).parent\n" +
+        "        (site / 'fakepkg-1.0.dist-info' / 'entry_points.txt').write_text('[pytest11]\\nfake = quietpkg.plug\\n')\n",
+      { "fakepkg-1.0.dist-info/METADATA": "Metadata-Version: 2.1\nName: fakepkg\nVersion: 1.0\n", "quietpkg/__init__.py": "" },
+    );
+    expect(await faultOf(p.adapter.runTests())).toBeNull();
+    p.arm("plug");
+    const fault = await faultOf(p.adapter.runTests());
+    expect(fault?.message).toContain(`${join(p.lib, "fakepkg-1.0.dist-info", "entry_points.txt")} created`);
+  });
+
+  it("stops when a pytest run writes bytecode for a module that had none (bytecode writing off)", async () => {
+    const writer =
+      "import importlib.util, marshal, os, sys, helperlib\nsrc = helperlib.__file__\n" +
+      "code = compile('def double(x):\\n    return 5\\n', src, 'exec')\n" +
+      "cached = os.path.join(os.path.dirname(src), '__pycache__', 'helperlib.' + sys.implementation.cache_tag + '.pyc')\n" +
+      "os.makedirs(os.path.dirname(cached), exist_ok=True)\nst = os.stat(src)\n" +
+      "data = importlib.util.MAGIC_NUMBER + (0).to_bytes(4, 'little') + (int(st.st_mtime) & 0xFFFFFFFF).to_bytes(4, 'little')" +
+      " + (st.st_size & 0xFFFFFFFF).to_bytes(4, 'little') + marshal.dumps(code)\nopen(cached, 'wb').write(data)\n";
+    const p = await hostile(`    if HOW == 'pyc':\n        exec(${JSON.stringify(writer)}, {})\n`, {}, { PYTHONDONTWRITEBYTECODE: "1" });
+    expect(await faultOf(p.adapter.runTests())).toBeNull();
+    p.arm("pyc");
+    const fault = await faultOf(p.adapter.runTests());
+    expect(fault?.message).toMatch(/helperlib\.cpython-\d+\.pyc created/);
+  });
+
+  it("stops when a vitest run makes a package in the project's node_modules that shadows a hoisted one", async () => {
+    const outer = folder({
+      "node_modules/leftish/package.json": JSON.stringify({ name: "leftish", version: "1.0.0", type: "module", main: "index.js" }),
+      "node_modules/leftish/index.js": "export const double = (x) => x * 2;\n",
+      "app/package.json": JSON.stringify({
+        name: "app",
+        private: true,
+        type: "module",
+        devDependencies: { vitest: "*", leftish: "1.0.0" },
+      }),
+      "app/tests/lib.test.js":
+        'import { existsSync, mkdirSync, writeFileSync } from "node:fs";\nimport { join } from "node:path";\n' +
+        'import { expect, test } from "vitest";\nimport { double } from "leftish";\n\n' +
+        'test("double", () => {\n  if (existsSync(join(process.cwd(), "arm.txt"))) {\n' +
+        '    const d = join(process.cwd(), "node_modules/leftish");\n    mkdirSync(d, { recursive: true });\n' +
+        '    writeFileSync(join(d, "package.json"), JSON.stringify({ name: "leftish", type: "module", main: "index.js" }));\n' +
+        '    writeFileSync(join(d, "index.js"), "export const double = () => 4;\\n");\n  }\n' +
+        "  expect(double(2)).toBe(4);\n});\n",
+    });
+    const root = join(outer, "app");
+    mkdirSync(join(root, "node_modules", ".bin"), { recursive: true });
+    symlinkSync(join(packageRoot, "node_modules", "vitest"), join(root, "node_modules", "vitest"), "dir");
+    symlinkSync("../vitest/vitest.mjs", join(root, "node_modules", ".bin", "vitest"));
+    const adapter = guardAdapter(await createVitestAdapter({ projectRoot: root }));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await faultOf(adapter.runTests())).toBeNull();
+    writeFileSync(join(root, "arm.txt"), "x");
+    const fault = await faultOf(adapter.runTests());
+    expect(fault?.message).toContain(`${join("node_modules", "leftish")} created`);
+  }, 60_000);
 
   it("stops when a vitest run patches an installed package the tests import", async () => {
     const root = folder({

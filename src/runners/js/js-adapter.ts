@@ -91,7 +91,11 @@ export class JsRunnerAdapter implements TestRunnerAdapter {
   private runtime: string[] | null = null;
 
   runtimeFiles(): readonly string[] {
-    this.runtime ??= jsRuntimeFiles(this.projectRoot, runnerCliPackage(this.spec.bin)?.dir ?? null, [this.spec.reporter, ...STANDBY_FILES]);
+    this.runtime ??= jsRuntimeFiles(this.projectRoot, runnerCliPackage(this.spec.bin)?.dir ?? null, [
+      this.spec.bin,
+      this.spec.reporter,
+      ...STANDBY_FILES,
+    ]);
     return this.runtime;
   }
 

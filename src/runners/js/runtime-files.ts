@@ -1,7 +1,7 @@
 // jsRuntimeFiles: what a JS runner's runs load from outside the project's own files — the runner's package and the
 // project's declared packages with everything they depend on (files and folders), and redgreen's own run files.
-import { readFileSync, realpathSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync, readdirSync, readFileSync, realpathSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { walkTree } from "../../fs-tree.js";
 
 /** Past this many paths the listing stops (a project with a vast dependency tree is stamped in part). */
@@ -57,7 +57,8 @@ function listPackages(dirs: Iterable<string>, out: string[]): void {
 /**
  * What the runs of `runnerPackageDir`'s runner load from installed packages in `projectRoot`: that package and the
  * project's declared ones, each with its dependencies (resolved as node resolves them, from each package's real
- * folder), plus `ownFiles` (redgreen's reporter and standby scripts).
+ * folder), the node_modules folders node looks them up in, plus `ownFiles` (redgreen's reporter and standby scripts,
+ * the runner's bin).
  */
 export function jsRuntimeFiles(projectRoot: string, runnerPackageDir: string | null, ownFiles: readonly string[]): string[] {
   const packages = new Set<string>();
@@ -74,7 +75,26 @@ export function jsRuntimeFiles(projectRoot: string, runnerPackageDir: string | n
     const dir = queue.shift()!;
     for (const name of declaredNames(dir, false)) add(packageDirFrom(dir, name));
   }
-  const out: string[] = [...ownFiles];
+  const out: string[] = [...ownFiles, ...lookupFolders([projectRoot, ...packages])];
   listPackages(packages, out);
   return out;
+}
+
+/**
+ * The node_modules folders node looks a package up in from each of `dirs` (every one above it), with their scope and
+ * .bin folders: a package made there would be found before, or instead of, the one installed now.
+ */
+function lookupFolders(dirs: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const start of dirs) {
+    for (let dir = start; ; dir = dirname(dir)) {
+      const folder = basename(dir) === "node_modules" ? null : join(dir, "node_modules");
+      if (folder !== null && !out.has(folder) && existsSync(folder)) {
+        out.add(folder);
+        for (const name of readdirSync(folder)) if (name.startsWith("@") || name === ".bin") out.add(join(folder, name));
+      }
+      if (dirname(dir) === dir) break;
+    }
+  }
+  return [...out];
 }

@@ -4,7 +4,7 @@ import { SLOW_TEST_SECONDS } from "../slow-tests.js";
 import { existsSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { isAbsolute, join, posix } from "node:path";
+import { isAbsolute, join, posix, sep } from "node:path";
 import { RedgreenError } from "../../domain/errors.js";
 import { splitNodeId } from "../../domain/node-id.js";
 import type { RunSelection, TestRunResult } from "../../domain/test-run.js";
@@ -130,7 +130,10 @@ export class PytestAdapter implements TestRunnerAdapter {
   }
 
   runtimeFiles(): readonly string[] {
-    return [...this.loaded];
+    // The project's bytecode in redgreen's own folder is dropped as redgreen writes and compiled again by the next
+    // run: only what is there now is watched.
+    const own = `${this.bytecode.dir()}${sep}`;
+    return [...this.loaded].filter((path) => !path.startsWith(own) || existsSync(path));
   }
 
   parseOutput(text: string): TestRunResult {

@@ -31,7 +31,8 @@ def temp_roots(config) -> tuple:
 
 def loaded_paths(skip: tuple = ()) -> list:
     """The files of the modules loaded so far (source and bytecode) and their folders, and each import path folder
-    with its .pth files; none under the `skip` folders."""
+    with its .pth files and its distributions' entry points (where there are none yet, where they would be); none
+    under the `skip` folders."""
     out = set()
     rewrite = sys.modules.get("_pytest.assertion.rewrite")
     hook = getattr(rewrite, "AssertionRewritingHook", None)
@@ -63,4 +64,6 @@ def loaded_paths(skip: tuple = ()) -> list:
             continue
         out.add(folder)
         out.update(os.path.join(folder, name) for name in names if name.endswith(".pth"))
+        # Installed distributions' entry points: pytest loads every pytest11 plugin they name at start-up.
+        out.update(os.path.join(folder, name, "entry_points.txt") for name in names if name.endswith((".dist-info", ".egg-info")))
     return sorted(p for p in out if not (p + os.sep).startswith(skip))
