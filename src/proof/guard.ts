@@ -6,7 +6,7 @@ import type { TamperedFile, TestRunResult } from "../domain/test-run.js";
 import { writeFileAtomic } from "../fixers/apply.js";
 import type { RunTestsOptions, TestRunnerAdapter } from "../runners/adapter.js";
 import { wrapAdapter } from "../runners/wrap-adapter.js";
-import { listRuntime, runtimeChanges, type RuntimeChange, type RuntimeListing } from "./runtime-files.js";
+import { CLOCK_SLACK_MS, listRuntime, runtimeChanges, type RuntimeChange, type RuntimeListing } from "./runtime-files.js";
 import { diffScans, WatchedFiles, type Scan } from "./watched-files.js";
 
 const GUARDED = Symbol("redgreen.guarded");
@@ -48,7 +48,10 @@ export function guardAdapter(inner: TestRunnerAdapter): TestRunnerAdapter {
     }
     // What runs load from outside is listed once the run is under way (it is checked by ctime, which needs no earlier
     // stamp): as known before the run, so a module it loads for the first time, bytecode and all, is not counted.
-    const since = checkedAt ?? Date.now();
+    // Since the last check (less the clock's slack: nothing of redgreen's writes there then), or, for the first run,
+    // since it starts: what was installed just before it is not its doing, and its process needs longer than the
+    // clock's slack to start.
+    const since = checkedAt !== null ? checkedAt - CLOCK_SLACK_MS : Date.now();
     let runtime: RuntimeListing | null = null;
     const listing = setImmediate(() => (runtime = runtimePaths()));
     const result = await run().finally(() => clearImmediate(listing));

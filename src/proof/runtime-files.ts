@@ -12,8 +12,11 @@ export interface RuntimeChange {
 /** Folder entries that runs write by themselves: bytecode and tool caches, never what a later run loads. */
 const SELF_WRITTEN = new Set(["__pycache__", ".cache", ".vite", ".vitest", ".pytest_cache"]);
 
-/** File times come from the kernel's coarse clock, up to a tick behind the one a run's start is read from. */
-const CLOCK_SLACK_MS = 50;
+/**
+ * File times come from the kernel's coarse clock, up to a tick (4-10 ms) behind the one Date.now() reads: a write just
+ * after a moment may be stamped just before it.
+ */
+export const CLOCK_SLACK_MS = 20;
 
 const statOf = (path: string, follow: boolean): BigIntStats | null => {
   try {
@@ -41,7 +44,7 @@ export function listRuntime(paths: Iterable<string>): RuntimeListing {
  * and caches left out. Needs no stamp from before: the paths may be listed while the run goes on.
  */
 export function runtimeChanges(listed: RuntimeListing, sinceMs: number): RuntimeChange[] {
-  const since = BigInt(Math.floor(sinceMs - CLOCK_SLACK_MS)) * 1_000_000n;
+  const since = BigInt(Math.floor(sinceMs)) * 1_000_000n;
   const out: RuntimeChange[] = [];
   for (const [path, existed] of listed) {
     const link = statOf(path, false);

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { RedgreenError } from "../../src/domain/errors.js";
 import { packageRoot } from "../../src/paths.js";
 import { guardAdapter } from "../../src/proof/guard.js";
-import { listRuntime, runtimeChanges } from "../../src/proof/runtime-files.js";
+import { CLOCK_SLACK_MS, listRuntime, runtimeChanges } from "../../src/proof/runtime-files.js";
 import { createPytestAdapter } from "../../src/runners/pytest/adapter.js";
 import { createVitestAdapter } from "../../src/runners/vitest/adapter.js";
 import { testPython } from "../helpers/python-env.js";
@@ -46,7 +46,7 @@ describe("runtime changes", () => {
     const listing = listRuntime(["pkg", "pkg/mod.py", "pkg/other.py", "pkg/gone.py", "pkg/never.pyc"].map((rel) => join(dir, rel)));
     expect([...listing.values()]).toEqual([true, true, true, false, false]);
     await new Promise((r) => setTimeout(r, 200)); // file times lag the clock by up to a tick: the run starts after
-    const started = Date.now();
+    const started = Date.now() - CLOCK_SLACK_MS; // as the guard asks after a check: the clock lags a tick
     mkdirSync(join(dir, "pkg", "__pycache__"));
     expect(runtimeChanges(listing, started)).toEqual([]);
     writeFileSync(join(dir, "pkg/mod.py"), "X = 1\n"); // the same bytes, written again: its ctime moved
@@ -65,7 +65,7 @@ describe("runtime changes", () => {
     const dir = folder({ "a.js": "1\n", "b.js": "2\n" });
     symlinkSync(join(dir, "a.js"), join(dir, "bin"));
     await new Promise((r) => setTimeout(r, 200));
-    const started = Date.now();
+    const started = Date.now() - CLOCK_SLACK_MS; // as the guard asks after a check: the clock lags a tick
     const listing = listRuntime([join(dir, "bin")]);
     expect(runtimeChanges(listing, started)).toEqual([]);
     rmSync(join(dir, "bin"));
