@@ -51,7 +51,8 @@ export function guardAdapter(inner: TestRunnerAdapter): TestRunnerAdapter {
     // Since the last check (less the clock's slack: nothing of redgreen's writes there then), or, for the first run,
     // since it starts: what was installed just before it is not its doing, and its process needs longer than the
     // clock's slack to start.
-    const since = checkedAt !== null ? checkedAt - CLOCK_SLACK_MS : Date.now();
+    const started = Date.now();
+    const since = checkedAt !== null ? checkedAt - CLOCK_SLACK_MS : started;
     let runtime: RuntimeListing | null = null;
     const listing = setImmediate(() => (runtime = runtimePaths()));
     const result = await run().finally(() => clearImmediate(listing));
@@ -79,7 +80,7 @@ export function guardAdapter(inner: TestRunnerAdapter): TestRunnerAdapter {
       const note = `the run changed ${unrestored.join(", ")}, too large for redgreen to restore`;
       result.message = result.message ? `${result.message}; ${note}` : note;
     }
-    if (outside.length > 0) throw runtimeTampered(inner.projectRoot, outside);
+    if (outside.length > 0) throw runtimeTampered(inner.projectRoot, outside, runtimeChanges(runtime ?? runtimePaths(), started));
     return { ...result, tampered };
   };
 
@@ -98,20 +99,30 @@ export function guardAdapter(inner: TestRunnerAdapter): TestRunnerAdapter {
 const outsideOf = (rel: string): boolean => rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel);
 
 /**
- * The fault of a run that changed what runs load from outside the project: redgreen cannot put it back (it does not
- * keep the bytes of installed packages), and no later run could be believed, so nothing after it runs.
+ * The fault of a run that changed what runs load from outside the project (`during` it; the rest since the last run
+ * ended): redgreen cannot put it back (it does not keep the bytes of installed packages), and no later run could be
+ * believed, so nothing after it runs.
  */
-function runtimeTampered(projectRoot: string, changes: readonly RuntimeChange[]): RedgreenError {
-  const shown = changes.slice(0, 3).map((c) => {
-    const rel = relative(projectRoot, c.path);
-    return `${outsideOf(rel) ? c.path : rel} ${c.change}`;
-  });
-  const more = changes.length > 3 ? ` and ${changes.length - 3} more` : "";
+function runtimeTampered(projectRoot: string, changes: readonly RuntimeChange[], during: readonly RuntimeChange[]): RedgreenError {
+  const shown = (list: readonly RuntimeChange[]): string => {
+    const named = list.slice(0, 3).map((c) => {
+      const rel = relative(projectRoot, c.path);
+      return `${outsideOf(rel) ? c.path : rel} ${c.change}`;
+    });
+    return `${named.join(", ")}${list.length > 3 ? ` and ${list.length - 3} more` : ""}`;
+  };
+  const reinstall = "reinstall the runner and the project's packages (pip install --force-reinstall, npm ci)";
+  if (during.length > 0) {
+    return new RedgreenError(
+      "runner_failed",
+      `the test run (or a process it left running) changed what every later run loads from outside the project ` +
+        `(${shown(during)}): redgreen stops, no later run could be trusted; ${reinstall} before running it again`,
+    );
+  }
   return new RedgreenError(
     "runner_failed",
-    `a test run (or a process it left running) changed what every later run loads from outside the project ` +
-      `(${shown.join(", ")}${more}): redgreen stops, ` +
-      "no later run could be trusted; reinstall the runner and the project's packages (pip install --force-reinstall, npm ci) " +
-      "before running it again",
+    `what the runs load from outside the project changed since the last run ended (${shown(changes)}), by a process a ` +
+      `run left running or by hand: redgreen stops, no later run could be trusted; if you changed these packages ` +
+      `yourself, run redgreen again, else ${reinstall} first`,
   );
 }
