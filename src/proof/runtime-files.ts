@@ -71,7 +71,7 @@ function newEntries(folder: string, since: bigint): RuntimeChange[] {
   try {
     names = readdirSync(folder);
   } catch {
-    return [{ path: folder, change: "deleted" }];
+    return [{ path: folder, change: "modified" }]; // it exists, and can no longer be read: its permissions changed
   }
   const out: RuntimeChange[] = [];
   for (const name of names) {

@@ -82,7 +82,7 @@ export interface TestRunnerAdapter {
   /**
    * Absolute paths of what the runs load from outside the project's own files, as far as the adapter knows them now:
    * the runner and the packages the tests import (their files, and the folders they are found in) and redgreen's own
-   * plugins. The guard (src/proof/guard.ts) stamps them before each run: what a run changes there, every later run
+   * plugins. The guard (src/proof/guard.ts) checks them after each run: what a run changes there, every later run
    * would measure with.
    */
   runtimeFiles?(): readonly string[];

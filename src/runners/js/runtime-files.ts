@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync, realpathSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { walkTree } from "../../fs-tree.js";
 
-/** Past this many paths the listing stops (a project with a vast dependency tree is stamped in part). */
+/** Past this many paths the listing stops (a project with a vast dependency tree is watched in part). */
 const MAX_PATHS = 100_000;
 
 /** The dependency names a package.json declares (every kind a run may load; devDependencies only for the project). */
@@ -37,7 +37,7 @@ function packageDirFrom(fromDir: string, name: string): string | null {
 
 /**
  * The packages' files and folders, walked once: each folder inside a package (a new entry there could shadow what a
- * later run resolves), each file; nested node_modules folders are stamped but not entered (their packages are
+ * later run resolves), each file; nested node_modules folders are listed but not entered (their packages are
  * walked as dependencies when something depends on them).
  */
 function listPackages(dirs: Iterable<string>, out: string[]): void {

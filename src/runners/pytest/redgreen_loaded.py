@@ -1,8 +1,8 @@
 """redgreen's pytest plugin, what a run loaded from the import path: the files and folders later runs load again.
 
-redgreen stamps them before each run (src/proof/runtime-files.ts): a run that changes one (a patched pytest or
-installed package, a new .pth file that runs at every start-up, a folder that would shadow a module) changes what
-every later run measures with, and redgreen stops there.
+redgreen checks them after each run (src/proof/runtime-files.ts): a run that changes one (a patched pytest or
+installed package, a new .pth file that runs at every start-up, a folder that would shadow a module, rewritten
+bytecode) changes what every later run measures with, and redgreen stops there.
 """
 
 from __future__ import annotations
