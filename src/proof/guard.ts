@@ -56,8 +56,11 @@ export function guardAdapter(inner: TestRunnerAdapter): TestRunnerAdapter {
     let runtime: RuntimeListing | null = null;
     const listing = setImmediate(() => (runtime = runtimePaths()));
     const result = await run().finally(() => clearImmediate(listing));
-    // Checked before the project's files are put back (which drops their bytecode, some of it listed).
-    const outside = runtimeChanges(runtime ?? runtimePaths(), since);
+    // Checked before the project's files are put back (which drops their bytecode, some of it listed). For the first
+    // run, what the listing saw (made before the run's process could act) is not the run's doing, though the kernel's
+    // coarse clock may have stamped it at the run's start.
+    const sinceListed = checkedAt === null && runtime !== null;
+    const outside = runtimeChanges(runtime ?? runtimePaths(), since, { sinceListed });
     checkedAt = Date.now();
     const after = files.scan();
     const changes = diffScans(before, after);
@@ -80,7 +83,8 @@ export function guardAdapter(inner: TestRunnerAdapter): TestRunnerAdapter {
       const note = `the run changed ${unrestored.join(", ")}, too large for redgreen to restore`;
       result.message = result.message ? `${result.message}; ${note}` : note;
     }
-    if (outside.length > 0) throw runtimeTampered(inner.projectRoot, outside, runtimeChanges(runtime ?? runtimePaths(), started));
+    if (outside.length > 0)
+      throw runtimeTampered(inner.projectRoot, outside, runtimeChanges(runtime ?? runtimePaths(), started, { sinceListed }));
     return { ...result, tampered };
   };
 

@@ -26,13 +26,13 @@ const statOf = (path: string, follow: boolean): BigIntStats | null => {
   }
 };
 
-/** Listed paths → whether each existed when listed (a path may be watched for its creation). */
-export type RuntimeListing = Map<string, boolean>;
+/** Listed paths → each one's ctime when listed (ns; null: it did not exist, and may be watched for its making). */
+export type RuntimeListing = Map<string, bigint | null>;
 
-/** Lists what runs load, noting which paths exist now. */
+/** Lists what runs load, noting each path's ctime now. */
 export function listRuntime(paths: Iterable<string>): RuntimeListing {
   const out: RuntimeListing = new Map();
-  for (const path of paths) if (!out.has(path)) out.set(path, statOf(path, false) !== null);
+  for (const path of paths) if (!out.has(path)) out.set(path, statOf(path, false)?.ctimeNs ?? null);
   return out;
 }
 
@@ -43,12 +43,15 @@ export function listRuntime(paths: Iterable<string>): RuntimeListing {
  * new `.pth` in site-packages runs at every start-up, a package folder beside a module replaces it), its own bytecode
  * and caches left out. Needs no stamp from before: the paths may be listed while the run goes on.
  */
-export function runtimeChanges(listed: RuntimeListing, sinceMs: number): RuntimeChange[] {
+export function runtimeChanges(listed: RuntimeListing, sinceMs: number, opts: { sinceListed?: boolean } = {}): RuntimeChange[] {
   const since = BigInt(Math.floor(sinceMs)) * 1_000_000n;
   const out: RuntimeChange[] = [];
-  for (const [path, existed] of listed) {
+  for (const [path, listedCtime] of listed) {
+    const existed = listedCtime !== null;
     const link = statOf(path, false);
     const node = link?.isSymbolicLink() ? statOf(path, true) : link;
+    // With `sinceListed`, the listing was made before the run could act: a path as it was then is not the run's doing.
+    if (opts.sinceListed && link !== null && link.ctimeNs === listedCtime && (node === link || node!.ctimeNs < since)) continue;
     if (link === null || node === null) {
       if (existed) out.push({ path, change: "deleted" });
     } else if (!existed) {

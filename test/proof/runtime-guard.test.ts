@@ -44,7 +44,7 @@ describe("runtime changes", () => {
     const dir = folder({ "pkg/mod.py": "X = 1\n", "pkg/other.py": "Y = 2\n", "pkg/gone.py": "Z = 3\n" });
     rmSync(join(dir, "pkg/gone.py"));
     const listing = listRuntime(["pkg", "pkg/mod.py", "pkg/other.py", "pkg/gone.py", "pkg/never.pyc"].map((rel) => join(dir, rel)));
-    expect([...listing.values()]).toEqual([true, true, true, false, false]);
+    expect([...listing.values()].map((ctime) => ctime !== null)).toEqual([true, true, true, false, false]);
     await new Promise((r) => setTimeout(r, 200)); // file times lag the clock by up to a tick: the run starts after
     const started = Date.now() - CLOCK_SLACK_MS; // as the guard asks after a check: the clock lags a tick
     mkdirSync(join(dir, "pkg", "__pycache__"));
@@ -58,6 +58,21 @@ describe("runtime changes", () => {
       { path: join(dir, "pkg/never.pyc"), change: "created" },
       { path: join(dir, "pkg/new.pth"), change: "created" },
       { path: join(dir, "pkg/other.py"), change: "deleted" },
+    ]);
+  });
+
+  it("leave out, for a first run, what the listing saw (made just before the run, stamped at its start)", async () => {
+    const dir = folder({});
+    const started = Date.now();
+    writeFileSync(join(dir, "installed.js"), "1\n"); // the coarse clock may stamp it at `started`
+    const listing = listRuntime([dir, join(dir, "installed.js")]);
+    expect(runtimeChanges(listing, started, { sinceListed: true })).toEqual([]);
+    await new Promise((r) => setTimeout(r, 30)); // a clock tick later, the run writes
+    writeFileSync(join(dir, "installed.js"), "2\n");
+    writeFileSync(join(dir, "later.js"), "3\n");
+    expect(runtimeChanges(listing, started, { sinceListed: true })).toEqual([
+      { path: join(dir, "installed.js"), change: "modified" },
+      { path: join(dir, "later.js"), change: "created" },
     ]);
   });
 

@@ -20,6 +20,7 @@ import { DEFAULT_RUN_TIMEOUT, pollWhileRunning, progressReporter } from "../run-
 import { defaultTestTimeout } from "../default-test-timeout.js";
 import { stallWindowSeconds } from "../stall-watchdog.js";
 import { SourceCache } from "../source-cache.js";
+import { packageRoot } from "../../paths.js";
 import { BytecodeCache } from "./bytecode-cache.js";
 import { probeProjectCoverage, type ProjectCoverage } from "./coverage-config.js";
 import { matchesPythonFiles } from "./channels.js";
@@ -42,6 +43,8 @@ export type { PytestAdapterOptions } from "./options.js";
 
 /** Attempts after a hard hang or a crash: each resumes without the tests that finished and the culprit. */
 const MAX_RESUMES = 10;
+/** The bytecode pytest's assertion rewriting writes: `<module>.<interpreter>-pytest-<version>.pyc`. */
+const PYTEST_BYTECODE = /-pytest-[^/\\]*\.py[co]$/;
 
 /** What ended a run when no test could be blamed for it. */
 type Unattributed = "stall" | "parent" | null;
@@ -130,10 +133,13 @@ export class PytestAdapter implements TestRunnerAdapter {
   }
 
   runtimeFiles(): readonly string[] {
-    // The project's bytecode in redgreen's own folder is dropped as redgreen writes and compiled again by the next
-    // run: only what is there now is watched.
-    const own = `${this.bytecode.dir()}${sep}`;
-    return [...this.loaded].filter((path) => !path.startsWith(own) || existsSync(path));
+    // Bytecode that is not there yet is watched for its making, except what pytest processes make by themselves,
+    // other runs at the same time included (another redgreen's, with bytecode writing on): the project's, in
+    // redgreen's folder (dropped as redgreen writes, compiled again by the next run), redgreen's plugin's and
+    // helper's, and pytest's rewritten modules (plugins, tests). Once there, each is watched like any file.
+    const made = [`${this.bytecode.dir()}${sep}`, `${packageRoot}${sep}`];
+    const selfMade = (path: string): boolean => made.some((dir) => path.startsWith(dir)) || PYTEST_BYTECODE.test(path);
+    return [...this.loaded].filter((path) => !selfMade(path) || existsSync(path));
   }
 
   parseOutput(text: string): TestRunResult {
