@@ -43,7 +43,8 @@ export type { PytestAdapterOptions } from "./options.js";
 
 /** Attempts after a hard hang or a crash: each resumes without the tests that finished and the culprit. */
 const MAX_RESUMES = 10;
-/** The bytecode pytest's assertion rewriting writes: `<module>.<interpreter>-pytest-<version>.pyc`. */
+/** Python bytecode, and the bytecode pytest's assertion rewriting writes (`<module>.<interpreter>-pytest-<version>.pyc`). */
+const BYTECODE = /\.py[co]$/;
 const PYTEST_BYTECODE = /-pytest-[^/\\]*\.py[co]$/;
 
 /** What ended a run when no test could be blamed for it. */
@@ -133,13 +134,14 @@ export class PytestAdapter implements TestRunnerAdapter {
   }
 
   runtimeFiles(): readonly string[] {
-    // Bytecode that is not there yet is watched for its making, except what pytest processes make by themselves,
-    // other runs at the same time included (another redgreen's, with bytecode writing on): the project's, in
-    // redgreen's folder (dropped as redgreen writes, compiled again by the next run), redgreen's plugin's and
-    // helper's, and pytest's rewritten modules (plugins, tests). Once there, each is watched like any file.
-    const made = [`${this.bytecode.dir()}${sep}`, `${packageRoot}${sep}`];
-    const selfMade = (path: string): boolean => made.some((dir) => path.startsWith(dir)) || PYTEST_BYTECODE.test(path);
-    return [...this.loaded].filter((path) => !selfMade(path) || existsSync(path));
+    // Bytecode that any pytest process on this machine makes (and remakes, racing another at its first making) is
+    // left out: redgreen's plugin's and helper's, and pytest's rewritten plugins' in shared site-packages; another
+    // redgreen or a pytest in another terminal may write it while a run goes on. The project's bytecode in this
+    // adapter's own folder is watched once there (dropped as redgreen writes, compiled again by the next run).
+    const own = `${this.bytecode.dir()}${sep}`;
+    const shared = (path: string): boolean =>
+      !path.startsWith(own) && BYTECODE.test(path) && (path.startsWith(`${packageRoot}${sep}`) || PYTEST_BYTECODE.test(path));
+    return [...this.loaded].filter((path) => !shared(path) && (!path.startsWith(own) || existsSync(path)));
   }
 
   parseOutput(text: string): TestRunResult {
