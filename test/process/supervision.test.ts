@@ -25,12 +25,12 @@ describe("runProcess supervision", () => {
     const dir = tempDir();
     const code = [
       "import os, subprocess, sys",
-      "a = subprocess.Popen(['sleep', '300'])",
-      "b = subprocess.Popen(['sleep', '300'], start_new_session=True)",
+      "a = subprocess.Popen(['sleep', '317'])",
+      "b = subprocess.Popen(['sleep', '317'], start_new_session=True)",
       "if os.fork() == 0:",
       "    os.setsid()",
       "    if os.fork() == 0:",
-      "        os.execvp('sleep', ['sleep', '300'])",
+      "        os.execvp('sleep', ['sleep', '317'])",
       "    os._exit(0)",
       "os.wait()",
       "import time; time.sleep(0.2)",
@@ -42,8 +42,9 @@ describe("runProcess supervision", () => {
     const [grouped, session] = pids(join(dir, "pids"));
     expect(await diesWithin(grouped!, 2000)).toBe(true);
     expect(await diesWithin(session!, 2000)).toBe(true);
-    // The double-forked daemon has no pid on record: no `sleep 300` tagged for this run may remain.
-    const left = spawn("sh", ["-c", "ps -eo args | grep -c '^sleep 300$'"], { stdio: ["ignore", "pipe", "ignore"] });
+    // The double-forked daemon has no pid on record: no `sleep 317` may remain (a duration no other test sleeps for:
+    // test/cli/runaway.test.ts's fixture leaves `sleep 300`s to be killed while this runs beside it).
+    const left = spawn("sh", ["-c", "ps -eo args | grep -c '^sleep 317$'"], { stdio: ["ignore", "pipe", "ignore"] });
     const count = await new Promise<string>((done) => left.stdout.on("data", (c: Buffer) => done(c.toString().trim())));
     expect(Number(count)).toBe(0);
   });
